@@ -1,0 +1,110 @@
+"""The function library: one registry, functions grouped by the categories users know.
+
+Each category module registers its functions with :func:`register`. A :class:`FunctionSpec` tells the compiler how
+to pass arguments, which is where most of Excel's coercion rules live:
+
+- arguments listed in ``refs`` receive a :class:`~sheetrl.sheet.values.Matrix` when the argument is a reference
+  (even a single cell) or an array, so the function can apply the range rules (text in a range is skipped by SUM,
+  but ``SUM("3")`` counts 3); other arguments receive scalars (a range there is implicitly intersected);
+- with ``propagate_errors`` (the default) an error value in any scalar argument is the result, before the function
+  runs;
+- ``lazy`` functions (IF, IFERROR, CHOOSE ...) receive zero-argument callables and evaluate only what they need;
+- ``array_args`` evaluates the arguments in array mode, so operators work element-wise over ranges
+  (``SUMPRODUCT((A1:A9>2)*B1:B9)``);
+- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell.
+
+To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
+conformance suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+MAX_ARGS = 255
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """How the compiler calls one spreadsheet function."""
+
+    name: str
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int
+    refs: frozenset[int] | None  # argument positions passed as Matrix for references/arrays; None means all
+    lazy: bool = False
+    volatile: bool = False
+    array_args: bool = False
+    propagate_errors: bool = True
+
+    def takes_reference(self, position: int) -> bool:
+        return self.refs is None or position in self.refs
+
+
+FUNCTIONS: dict[str, FunctionSpec] = {}
+
+
+def register(
+    name: str,
+    min_args: int,
+    max_args: int | None = None,
+    *,
+    refs: Collection[int] | str = (),
+    lazy: bool = False,
+    volatile: bool = False,
+    array_args: bool = False,
+    propagate_errors: bool = True,
+    aliases: Collection[str] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator registering a spreadsheet function.
+
+    :param name: upper-case function name.
+    :param min_args: fewest arguments accepted.
+    :param max_args: most arguments accepted (default: same as ``min_args``; use ``MAX_ARGS`` for variadic).
+    :param refs: argument positions that receive references/arrays as Matrix, or ``"all"``.
+    :param lazy: pass zero-argument callables instead of values.
+    :param volatile: recomputed on every full recalculation (TODAY).
+    :param array_args: evaluate arguments in array mode.
+    :param propagate_errors: return the first error among scalar arguments without calling the function.
+    :param aliases: other names for the same function (e.g. ``STDEV.S``).
+    """
+
+    def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
+        spec = FunctionSpec(
+            name=name,
+            impl=impl,
+            min_args=min_args,
+            max_args=min_args if max_args is None else max_args,
+            refs=None if refs == "all" else frozenset(refs),  # type: ignore[arg-type]
+            lazy=lazy,
+            volatile=volatile,
+            array_args=array_args,
+            propagate_errors=propagate_errors,
+        )
+        for key in (name, *aliases):
+            if key in FUNCTIONS:
+                raise ValueError(f"function {key} is registered twice")
+            FUNCTIONS[key] = spec
+        return impl
+
+    return decorate
+
+
+def _load_categories() -> None:
+    # Imported for their registrations; the order does not matter.
+    from sheetrl.sheet.functions import (  # noqa: F401
+        date_time,
+        financial,
+        information,
+        logical,
+        lookup,
+        math,
+        statistical,
+        text,
+    )
+
+
+_load_categories()

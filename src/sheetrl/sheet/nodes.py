@@ -1,0 +1,205 @@
+"""Formula syntax tree.
+
+Nodes are small immutable objects. References store absolute 0-based coordinates plus ``$`` flags, so a formula
+moved by (dr, dc) is a tree transform (``references.shift``) and printing a tree gives back Excel text (``render``).
+Runs of left-associative binary operators of one precedence level (``1+2-3+...``) are one :class:`Chain` node, so a
+formula with thousands of terms is a wide tree, not a deep one: nothing downstream recurses thousands of times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters, quote_sheet_name
+
+
+class Node:
+    """Base class of formula syntax nodes."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Number(Node):
+    value: float
+    text: str  # as written, so that rendering reproduces the user's formula
+
+
+@dataclass(frozen=True, slots=True)
+class Text(Node):
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bool(Node):
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorLiteral(Node):
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellRef(Node):
+    sheet: str | None
+    row: int
+    col: int
+    row_abs: bool
+    col_abs: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RangeRef(Node):
+    """A rectangular reference. Whole columns (A:B) and whole rows (1:3) set ``whole_cols`` / ``whole_rows``."""
+
+    sheet: str | None
+    row1: int
+    col1: int
+    row2: int
+    col2: int
+    row1_abs: bool = False
+    col1_abs: bool = False
+    row2_abs: bool = False
+    col2_abs: bool = False
+    whole_cols: bool = False
+    whole_rows: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefError(Node):
+    """A reference that no longer points anywhere (its cells were deleted or moved off the grid): ``#REF!``."""
+
+    sheet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    """An identifier that is not a function call or reference: a defined name (unsupported -> #NAME?)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Missing(Node):
+    """An omitted function argument, as in ``IF(A1,,1)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    name: str  # upper case, without any _xlfn. prefix
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Node):
+    op: str  # '-' or '+'
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Percent(Node):
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Chain(Node):
+    """``operands[0] ops[0] operands[1] ops[1] ...`` evaluated left to right (all ops of one precedence level)."""
+
+    operands: tuple[Node, ...]
+    ops: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Paren(Node):
+    inner: Node
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayLiteral(Node):
+    rows: tuple[tuple[Node, ...], ...]  # each element is Number, Text, Bool, ErrorLiteral or Unary(-, Number)
+
+
+def render_cell(node: CellRef) -> str:
+    name = cell_name(node.row, node.col, node.row_abs, node.col_abs)
+    return f"{quote_sheet_name(node.sheet)}!{name}" if node.sheet is not None else name
+
+
+def render_range(node: RangeRef) -> str:
+    if node.whole_cols:
+        text = (
+            f"{'$' if node.col1_abs else ''}{column_letters(node.col1)}:"
+            f"{'$' if node.col2_abs else ''}{column_letters(node.col2)}"
+        )
+    elif node.whole_rows:
+        text = f"{'$' if node.row1_abs else ''}{node.row1 + 1}:{'$' if node.row2_abs else ''}{node.row2 + 1}"
+    else:
+        text = (
+            cell_name(node.row1, node.col1, node.row1_abs, node.col1_abs)
+            + ":"
+            + cell_name(node.row2, node.col2, node.row2_abs, node.col2_abs)
+        )
+    return f"{quote_sheet_name(node.sheet)}!{text}" if node.sheet is not None else text
+
+
+def render(node: Node) -> str:
+    """Excel text of a syntax tree, without the leading '='."""
+    t = type(node)
+    if t is Number:
+        return node.text
+    if t is Text:
+        return '"' + node.value.replace('"', '""') + '"'
+    if t is Bool:
+        return "TRUE" if node.value else "FALSE"
+    if t is ErrorLiteral:
+        return node.code
+    if t is CellRef:
+        return render_cell(node)
+    if t is RangeRef:
+        return render_range(node)
+    if t is RefError:
+        return f"{quote_sheet_name(node.sheet)}!#REF!" if node.sheet is not None else "#REF!"
+    if t is Name:
+        return node.name
+    if t is Missing:
+        return ""
+    if t is Call:
+        return f"{node.name}({','.join(render(a) for a in node.args)})"
+    if t is Unary:
+        return node.op + render(node.operand)
+    if t is Percent:
+        return render(node.operand) + "%"
+    if t is Chain:
+        parts = [render(node.operands[0])]
+        for op, operand in zip(node.ops, node.operands[1:]):
+            parts.append(op)
+            parts.append(render(operand))
+        return "".join(parts)
+    if t is Paren:
+        return f"({render(node.inner)})"
+    if t is ArrayLiteral:
+        return "{" + ";".join(",".join(render(v) for v in row) for row in node.rows) + "}"
+    raise TypeError(f"not a formula node: {node!r}")
+
+
+def walk(node: Node):
+    """Yield every node of a tree (pre-order), iteratively."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        t = type(current)
+        if t is Call:
+            stack.extend(reversed(current.args))
+        elif t is Chain:
+            stack.extend(reversed(current.operands))
+        elif t is Unary or t is Percent:
+            stack.append(current.operand)
+        elif t is Paren:
+            stack.append(current.inner)
+
+
+__all__ = [
+    "Node", "Number", "Text", "Bool", "ErrorLiteral", "CellRef", "RangeRef", "RefError", "Name", "Missing", "Call",
+    "Unary", "Percent", "Chain", "Paren", "ArrayLiteral", "render", "walk", "MAX_ROWS", "MAX_COLS",
+]

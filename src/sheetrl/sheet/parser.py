@@ -1,0 +1,312 @@
+"""Tokens -> syntax tree, by precedence climbing.
+
+Excel precedence, tightest first: reference operator ``:`` (handled in the lexer), unary ``-``/``+``, ``%``, ``^``,
+``* /``, ``+ -``, ``&``, comparisons. All binary operators are left-associative (``2^3^2`` is 64 and ``-2^2`` is 4,
+as in Excel). Nesting (parentheses, calls, unary signs) is limited to :data:`MAX_NESTING` levels so that neither
+parsing nor evaluation can exhaust the interpreter's stack; deeper text gets a clear FormulaSyntaxError.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, column_index, split_sheet
+from sheetrl.sheet.errors import AddressError, FormulaSyntaxError
+from sheetrl.sheet.lexer import Token, tokenize
+from sheetrl.sheet.nodes import (
+    ArrayLiteral,
+    Bool,
+    Call,
+    CellRef,
+    Chain,
+    ErrorLiteral,
+    Missing,
+    Name,
+    Node,
+    Number,
+    Paren,
+    Percent,
+    RangeRef,
+    RefError,
+    Text,
+    Unary,
+)
+
+MAX_NESTING = 100  # Excel allows 64 levels of nested functions; this bounds stack use everywhere downstream
+
+# binary precedence levels, loosest first
+_LEVELS: tuple[frozenset[str], ...] = (
+    frozenset({"=", "<>", "<", "<=", ">", ">="}),
+    frozenset({"&"}),
+    frozenset({"+", "-"}),
+    frozenset({"*", "/"}),
+    frozenset({"^"}),
+)
+
+
+def parse_reference(text: str) -> Node:
+    """Turn a REF token's text ('A1', '$A$1:B2', 'Sheet2!A:A', "'My s'!1:3", 'S!#REF!') into a reference node."""
+    sheet, body = split_sheet(text)
+    if body == "#REF!":
+        return RefError(sheet)
+    if ":" not in body:
+        return _parse_cell_ref(sheet, body)
+    first, _, last = body.partition(":")
+    a, b = first.replace("$", ""), last.replace("$", "")
+    if a.isalpha() and b.isalpha():
+        c1, c2 = column_index(a), column_index(b)
+        abs1, abs2 = first.startswith("$"), last.startswith("$")
+        if c1 > c2:
+            c1, c2, abs1, abs2 = c2, c1, abs2, abs1
+        return RangeRef(sheet, 0, c1, MAX_ROWS - 1, c2, False, abs1, False, abs2, whole_cols=True)
+    if a.isdigit() and b.isdigit():
+        r1, r2 = int(a) - 1, int(b) - 1
+        if not (0 <= r1 < MAX_ROWS and 0 <= r2 < MAX_ROWS):
+            raise AddressError(f"row in {text!r} is outside 1..{MAX_ROWS}")
+        abs1, abs2 = first.startswith("$"), last.startswith("$")
+        if r1 > r2:
+            r1, r2, abs1, abs2 = r2, r1, abs2, abs1
+        return RangeRef(sheet, r1, 0, r2, MAX_COLS - 1, abs1, False, abs2, False, whole_rows=True)
+    p = _parse_cell_ref(sheet, first)
+    q = _parse_cell_ref(sheet, last)
+    # Normalize corners as Excel does (B2:A1 is A1:B2), keeping each coordinate's own $ flag.
+    (r1, r1a), (r2, r2a) = sorted(((p.row, p.row_abs), (q.row, q.row_abs)), key=lambda x: x[0])
+    (c1, c1a), (c2, c2a) = sorted(((p.col, p.col_abs), (q.col, q.col_abs)), key=lambda x: x[0])
+    return RangeRef(sheet, r1, c1, r2, c2, r1a, c1a, r2a, c2a)
+
+
+def _parse_cell_ref(sheet: str | None, body: str) -> CellRef:
+    col_abs = body.startswith("$")
+    rest = body[1:] if col_abs else body
+    letters = ""
+    while rest and rest[0].isalpha():
+        letters += rest[0]
+        rest = rest[1:]
+    row_abs = rest.startswith("$")
+    digits = rest[1:] if row_abs else rest
+    row = int(digits) - 1
+    if not 0 <= row < MAX_ROWS:
+        raise AddressError(f"row {digits} is outside 1..{MAX_ROWS}")
+    return CellRef(sheet, row, column_index(letters), row_abs, col_abs)
+
+
+class _Parser:
+    def __init__(self, formula: str, tokens: list[Token]) -> None:
+        self.formula = formula
+        self.tokens = tokens
+        self.index = 0
+        self.depth = 0
+
+    def error(self, reason: str, token: Token | None = None) -> FormulaSyntaxError:
+        if token is None:
+            token = self.peek()
+        position = token.position if token is not None else len(self.formula)
+        return FormulaSyntaxError(self.formula, position, reason)
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(f"formula is nested more than {MAX_NESTING} levels deep")
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise FormulaSyntaxError(self.formula, 0, "formula is empty")
+        node = self.expression(0)
+        token = self.peek()
+        if token is not None:
+            raise self.error(f"unexpected {token.text!r} after a complete expression")
+        return node
+
+    def expression(self, level: int) -> Node:
+        if level == len(_LEVELS):
+            return self.unary()
+        ops = _LEVELS[level]
+        first = self.expression(level + 1)
+        operands = [first]
+        operators: list[str] = []
+        while True:
+            token = self.peek()
+            if token is None or token.kind != "OP" or token.text not in ops:
+                break
+            self.take()
+            operators.append(token.text)
+            operands.append(self.expression(level + 1))
+        if not operators:
+            return first
+        return Chain(tuple(operands), tuple(operators))
+
+    def unary(self) -> Node:
+        token = self.peek()
+        if token is not None and token.kind == "OP" and token.text in "+-":
+            self.take()
+            self.enter()
+            operand = self.unary()
+            self.depth -= 1
+            return Unary(token.text, operand)
+        return self.postfix()
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        while True:
+            token = self.peek()
+            if token is not None and token.kind == "OP" and token.text == "%":
+                self.take()
+                node = Percent(node)
+            else:
+                return node
+
+    def primary(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise self.error("formula ends where a value was expected")
+        kind = token.kind
+        if kind == "NUMBER":
+            self.take()
+            value = float(token.text)
+            if value == float("inf"):
+                raise self.error("number is too large", token)
+            return Number(value, token.text)
+        if kind == "STRING":
+            self.take()
+            if len(token.text) > 255:
+                raise self.error("text literals are limited to 255 characters", token)
+            return Text(token.text)
+        if kind == "BOOL":
+            self.take()
+            return Bool(token.text == "TRUE")
+        if kind == "ERROR":
+            self.take()
+            return ErrorLiteral(token.text)
+        if kind == "REF":
+            self.take()
+            try:
+                return parse_reference(token.text)
+            except AddressError as exc:
+                raise self.error(str(exc), token) from None
+        if kind == "NAME":
+            self.take()
+            return Name(token.text)
+        if kind == "FUNC":
+            return self.call()
+        if kind == "LPAREN":
+            self.take()
+            self.enter()
+            inner = self.expression(0)
+            self.depth -= 1
+            closing = self.peek()
+            if closing is None or closing.kind != "RPAREN":
+                raise self.error("missing closing parenthesis", closing)
+            self.take()
+            return Paren(inner)
+        if kind == "LBRACE":
+            return self.array()
+        raise self.error(f"unexpected {token.text!r}")
+
+    def call(self) -> Node:
+        name_token = self.take()
+        name = name_token.text.upper()
+        for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS."):
+            if name.startswith(prefix):
+                name = name[len(prefix) :]
+        self.take()  # '('
+        self.enter()
+        args: list[Node] = []
+        token = self.peek()
+        if token is not None and token.kind == "RPAREN":
+            self.take()
+            self.depth -= 1
+            return Call(name, ())
+        while True:
+            token = self.peek()
+            if token is not None and token.kind in ("COMMA", "RPAREN"):
+                args.append(Missing())
+            else:
+                args.append(self.expression(0))
+            token = self.peek()
+            if token is None:
+                raise self.error(f"missing ')' to close {name}(")
+            if token.kind == "COMMA":
+                self.take()
+                continue
+            if token.kind == "RPAREN":
+                self.take()
+                break
+            raise self.error(f"expected ',' or ')' in the arguments of {name}", token)
+        if len(args) > 255:
+            raise self.error(f"{name} has more than 255 arguments", name_token)
+        self.depth -= 1
+        return Call(name, tuple(args))
+
+    def array(self) -> Node:
+        start = self.take()  # '{'
+        rows: list[list[Node]] = [[]]
+        while True:
+            token = self.peek()
+            if token is None:
+                raise self.error("array constant has no closing '}'", start)
+            element = self.array_element()
+            rows[-1].append(element)
+            token = self.peek()
+            if token is None:
+                raise self.error("array constant has no closing '}'", start)
+            if token.kind == "COMMA":
+                self.take()
+            elif token.kind == "SEMI":
+                self.take()
+                rows.append([])
+            elif token.kind == "RBRACE":
+                self.take()
+                break
+            else:
+                raise self.error("expected ',' ';' or '}' in an array constant", token)
+        if len({len(r) for r in rows}) != 1:
+            raise self.error("rows of an array constant must have the same length", start)
+        return ArrayLiteral(tuple(tuple(r) for r in rows))
+
+    def array_element(self) -> Node:
+        token = self.peek()
+        sign = None
+        if token is not None and token.kind == "OP" and token.text in "+-":
+            sign = self.take().text
+            token = self.peek()
+        if token is None:
+            raise self.error("array constant ends early")
+        if token.kind == "NUMBER":
+            self.take()
+            node: Node = Number(float(token.text), token.text)
+            return Unary(sign, node) if sign else node
+        if sign is None:
+            if token.kind == "STRING":
+                self.take()
+                return Text(token.text)
+            if token.kind == "BOOL":
+                self.take()
+                return Bool(token.text == "TRUE")
+            if token.kind == "ERROR":
+                self.take()
+                return ErrorLiteral(token.text)
+        raise self.error("array constants may hold only numbers, text, booleans and errors", token)
+
+
+_CACHE: OrderedDict[str, Node] = OrderedDict()
+_CACHE_SIZE = 20_000
+
+
+def parse(formula: str) -> Node:
+    """Parse formula text (leading '=' optional) into a syntax tree; cached by text. Raises FormulaSyntaxError."""
+    node = _CACHE.get(formula)
+    if node is not None:
+        return node
+    node = _Parser(formula, tokenize(formula)).parse()
+    _CACHE[formula] = node
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return node

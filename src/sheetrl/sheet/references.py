@@ -1,0 +1,155 @@
+"""Rewriting references in syntax trees: moving a formula (fill, copy) and inserting or deleting rows/columns.
+
+Excel's rules: copying a formula by (dr, dc) moves its relative coordinates and keeps ``$`` ones; a reference pushed
+off the grid becomes ``#REF!``. Inserting rows/columns moves every reference at or after the insertion point and
+stretches ranges that span it; deleting them shrinks ranges and turns references to deleted cells into ``#REF!``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
+from sheetrl.sheet.nodes import (
+    ArrayLiteral,
+    Call,
+    CellRef,
+    Chain,
+    Node,
+    Paren,
+    Percent,
+    RangeRef,
+    RefError,
+    Unary,
+)
+
+RefRewriter = Callable[[Node], Node]
+
+
+def transform(node: Node, rewrite: RefRewriter) -> Node:
+    """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)``."""
+    t = type(node)
+    if t is CellRef or t is RangeRef:
+        return rewrite(node)
+    if t is Call:
+        return Call(node.name, tuple(transform(a, rewrite) for a in node.args))
+    if t is Chain:
+        return Chain(tuple(transform(o, rewrite) for o in node.operands), node.ops)
+    if t is Unary:
+        return Unary(node.op, transform(node.operand, rewrite))
+    if t is Percent:
+        return Percent(transform(node.operand, rewrite))
+    if t is Paren:
+        return Paren(transform(node.inner, rewrite))
+    if t is ArrayLiteral:
+        return node
+    return node
+
+
+def shift(node: Node, dr: int, dc: int) -> Node:
+    """The formula as it reads after being copied ``dr`` rows down and ``dc`` columns right."""
+    if dr == 0 and dc == 0:
+        return node
+
+    def move(ref: Node) -> Node:
+        if type(ref) is CellRef:
+            row = ref.row if ref.row_abs else ref.row + dr
+            col = ref.col if ref.col_abs else ref.col + dc
+            if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
+                return RefError(ref.sheet)
+            return replace(ref, row=row, col=col)
+        assert type(ref) is RangeRef
+        r1 = ref.row1 if (ref.row1_abs or ref.whole_cols) else ref.row1 + dr
+        r2 = ref.row2 if (ref.row2_abs or ref.whole_cols) else ref.row2 + dr
+        c1 = ref.col1 if (ref.col1_abs or ref.whole_rows) else ref.col1 + dc
+        c2 = ref.col2 if (ref.col2_abs or ref.whole_rows) else ref.col2 + dc
+        if not (0 <= r1 < MAX_ROWS and 0 <= r2 < MAX_ROWS and 0 <= c1 < MAX_COLS and 0 <= c2 < MAX_COLS):
+            return RefError(ref.sheet)
+        if r1 > r2:  # mixed absolute/relative corners crossed over: Excel renormalizes the range
+            r1, r2 = r2, r1
+        if c1 > c2:
+            c1, c2 = c2, c1
+        return replace(ref, row1=r1, row2=r2, col1=c1, col2=c2)
+
+    return transform(node, move)
+
+
+def _targets(ref_sheet: str | None, formula_sheet: str, edited_sheet: str) -> bool:
+    name = formula_sheet if ref_sheet is None else ref_sheet
+    return name.upper() == edited_sheet.upper()
+
+
+def insert_lines(node: Node, formula_sheet: str, edited_sheet: str, axis: str, at: int, count: int) -> Node:
+    """References after inserting ``count`` rows (axis 'row') or columns ('col') before 0-based index ``at``."""
+    limit = MAX_ROWS if axis == "row" else MAX_COLS
+
+    def moved(index: int) -> int:
+        return index + count if index >= at else index
+
+    def rewrite(ref: Node) -> Node:
+        if not _targets(ref.sheet, formula_sheet, edited_sheet):
+            return ref
+        if type(ref) is CellRef:
+            if axis == "row":
+                row = moved(ref.row)
+                return RefError(ref.sheet) if row >= limit else replace(ref, row=row)
+            col = moved(ref.col)
+            return RefError(ref.sheet) if col >= limit else replace(ref, col=col)
+        assert type(ref) is RangeRef
+        if axis == "row":
+            if ref.whole_cols:
+                return ref
+            r1, r2 = moved(ref.row1), moved(ref.row2)
+            if r1 >= limit:
+                return RefError(ref.sheet)
+            return replace(ref, row1=r1, row2=min(r2, limit - 1))
+        if ref.whole_rows:
+            return ref
+        c1, c2 = moved(ref.col1), moved(ref.col2)
+        if c1 >= limit:
+            return RefError(ref.sheet)
+        return replace(ref, col1=c1, col2=min(c2, limit - 1))
+
+    return transform(node, rewrite)
+
+
+def delete_lines(node: Node, formula_sheet: str, edited_sheet: str, axis: str, at: int, count: int) -> Node:
+    """References after deleting ``count`` rows/columns starting at 0-based ``at``; deleted cells give #REF!."""
+    end = at + count  # first index after the deleted block
+
+    def moved(index: int) -> int:
+        return index - count if index >= end else index
+
+    def rewrite(ref: Node) -> Node:
+        if not _targets(ref.sheet, formula_sheet, edited_sheet):
+            return ref
+        if type(ref) is CellRef:
+            index = ref.row if axis == "row" else ref.col
+            if at <= index < end:
+                return RefError(ref.sheet)
+            return replace(ref, row=moved(ref.row)) if axis == "row" else replace(ref, col=moved(ref.col))
+        assert type(ref) is RangeRef
+        if (axis == "row" and ref.whole_cols) or (axis == "col" and ref.whole_rows):
+            return ref
+        lo, hi = (ref.row1, ref.row2) if axis == "row" else (ref.col1, ref.col2)
+        if at <= lo and hi < end:
+            return RefError(ref.sheet)
+        new_lo = at if at <= lo < end else moved(lo)
+        new_hi = at - 1 if at <= hi < end else moved(hi)
+        if axis == "row":
+            return replace(ref, row1=new_lo, row2=new_hi)
+        return replace(ref, col1=new_lo, col2=new_hi)
+
+    return transform(node, rewrite)
+
+
+def rename_sheet(node: Node, old: str, new: str) -> Node:
+    """References naming sheet ``old`` now name ``new``."""
+
+    def rewrite(ref: Node) -> Node:
+        if ref.sheet is not None and ref.sheet.upper() == old.upper():
+            return replace(ref, sheet=new)
+        return ref
+
+    return transform(node, rewrite)

@@ -1,0 +1,926 @@
+"""The workbook: cells, formulas, the dependency graph, incremental recalculation, cheap clones, undo.
+
+State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
+
+- ``_values``: the current value of every non-empty cell, literal or computed. All values are kept current after
+  every edit (eager incremental recalculation), so reading a value is one dict lookup. Negative keys hold each
+  sheet's used extent, which whole-column ranges are clamped to.
+- ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
+- ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
+  are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and matched on demand.
+- ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
+  iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
+  references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
+
+``clone()`` is copy-on-write: the clone shares every container and each side copies a container the first time it
+writes to it, so cloning costs a few microseconds whatever the workbook's size.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sheetrl.sheet import references
+from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
+    RangeAddress,
+    cell_name,
+    make_key,
+    parse_cell,
+    parse_range,
+    quote_sheet_name,
+    split_key,
+)
+from sheetrl.sheet.compiler import FormulaCompiler, extent_key
+from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, FormulaSyntaxError, SheetError
+from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.nodes import Node, render
+from sheetrl.sheet.parser import parse
+
+EXPANDED_RANGE_CELLS = 4096
+MAX_SHEETS = 1024
+# Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
+STRICT = os.environ.get("SHEETRL_STRICT") == "1"
+
+_COW_FIELDS = (
+    "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
+    "_sheet_order", "_sheet_ids", "_pivots",
+)
+
+
+@dataclass(slots=True)
+class FormulaCell:
+    """A formula stored in a cell."""
+
+    key: int
+    node: Node
+    text: str  # formula text with the leading '='
+    fn: Any
+    cells: frozenset[int]
+    ranges: tuple[tuple[int, int, int, int, int], ...]
+    big_ranges: tuple[tuple[int, int, int, int, int], ...]
+    volatile: bool
+    unresolved_sheets: bool
+
+
+def _normalize_literal(value: Any) -> Any:
+    """Python value -> stored cell value; raises TypeError/ValueError naming the problem."""
+    t = type(value)
+    if t is float:
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError(f"cells hold finite numbers only, not {value!r}")
+        return value
+    if t is bool or t is str or value is None or t is ExcelError:
+        if t is str and len(value) > 32767:
+            raise ValueError("a cell holds at most 32,767 characters of text")
+        return value
+    if t is int:
+        if abs(value) >= 2**1023:
+            raise ValueError(f"{value} is too large for a cell (numbers are 64-bit floats)")
+        return float(value)
+    if isinstance(value, (int, float)):  # numpy scalars, subclasses
+        return _normalize_literal(float(value))
+    if hasattr(value, "toordinal"):  # date / datetime
+        from sheetrl.sheet.functions.date_time import to_serial
+
+        return to_serial(value)
+    raise TypeError(f"a cell holds a number, text, boolean, error or None, not {type(value).__name__}")
+
+
+def _public(value: Any) -> Any:
+    """Value as returned by the facade: integral floats become ints for readability."""
+    if type(value) is float and value.is_integer() and -1e15 < value < 1e15:
+        return int(value)
+    return value
+
+
+class Workbook:
+    """A workbook of named sheets with Excel formulas, recalculated incrementally.
+
+    >>> wb = Workbook()
+    >>> wb.set("A1", 5); wb.set("B1", "=A1*2")
+    >>> wb.value("B1")
+    10
+
+    Addresses without a sheet name refer to the first sheet. ``set`` accepts numbers, text, booleans, None (clears),
+    dates, error values, or formula text starting with ``=``.
+    """
+
+    def __init__(self, sheet_names: Iterable[str] = ("Sheet1",)) -> None:
+        self._values: dict[int, Any] = {}
+        self._formulas: dict[int, FormulaCell] = {}
+        self._dependents: dict[int, set[int]] = {}
+        self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
+        self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
+        self._formats: dict[int, CellFormat] = {}
+        self._col_widths: dict[tuple[int, int], float] = {}
+        self._sheet_names: dict[int, str] = {}
+        self._sheet_order: list[int] = []
+        self._sheet_ids: dict[str, int] = {}
+        self._pivots: dict[str, Any] = {}
+        self._key_cache: dict[str, int] = {}
+        self._shared: set[str] = set()
+        self._owned_dependent_sets: set[int] = set()
+        self._next_sheet_id = 0
+        self._undo: list[Any] = []
+        self._redo: list[Any] = []
+        self._recording: list[tuple[int, Any, CellFormat | None]] | None = None
+        self.record_undo = True
+        self.warnings: list[str] = []  # what loading could not represent, etc.
+        self.record_undo = False
+        for name in sheet_names:
+            self.add_sheet(name)
+        self.record_undo = True
+        if not self._sheet_order:
+            raise SheetError("a workbook needs at least one sheet")
+
+    # ============================================================================================ copy-on-write
+    def _own(self, name: str) -> None:
+        if name in self._shared:
+            setattr(self, name, copy.copy(getattr(self, name)))
+            self._shared.discard(name)
+
+    def _dependent_set(self, key: int) -> set[int]:
+        """The mutable set of dependents of ``key``, copied first if it is shared with a clone."""
+        self._own("_dependents")
+        deps = self._dependents.get(key)
+        if deps is None:
+            deps = set()
+            self._dependents[key] = deps
+            self._owned_dependent_sets.add(key)
+        elif key not in self._owned_dependent_sets:
+            deps = set(deps)
+            self._dependents[key] = deps
+            self._owned_dependent_sets.add(key)
+        return deps
+
+    def clone(self) -> Workbook:
+        """An independent copy. Copy-on-write: O(1) now, each side copies a container when it first writes it."""
+        other = Workbook.__new__(Workbook)
+        other.__dict__.update(self.__dict__)
+        self._shared = set(_COW_FIELDS)
+        other._shared = set(_COW_FIELDS)
+        self._owned_dependent_sets = set()
+        other._owned_dependent_sets = set()
+        other._undo = []
+        other._redo = []
+        other._recording = None
+        other.warnings = list(self.warnings)
+        return other
+
+    __copy__ = clone
+
+    def __deepcopy__(self, memo: dict) -> Workbook:
+        return self.clone()
+
+    # ================================================================================================ sheets
+    @property
+    def sheet_names(self) -> list[str]:
+        """Sheet names in tab order."""
+        return [self._sheet_names[sid] for sid in self._sheet_order]
+
+    def add_sheet(self, name: str) -> None:
+        """Add an empty sheet at the end. Names are case-insensitively unique, 1-31 chars, without []:*?/\\."""
+        _check_sheet_name(name)
+        if name.upper() in self._sheet_ids:
+            raise SheetError(f"a sheet named {name!r} already exists")
+        if len(self._sheet_order) >= MAX_SHEETS:
+            raise SheetError(f"a workbook holds at most {MAX_SHEETS} sheets")
+        self._snapshot_for_undo()
+        for field in ("_sheet_names", "_sheet_order", "_sheet_ids"):
+            self._own(field)
+        sid = self._next_sheet_id
+        self._next_sheet_id += 1
+        self._sheet_names[sid] = name
+        self._sheet_order.append(sid)
+        self._sheet_ids[name.upper()] = sid
+        self._key_cache = {}
+        if len(self._sheet_order) > 1:
+            self._recompile_unresolved()
+
+    def rename_sheet(self, old: str, new: str) -> None:
+        """Rename a sheet; formulas that refer to it follow the new name."""
+        sid = self._sheet_id(old)
+        _check_sheet_name(new)
+        if new.upper() in self._sheet_ids and self._sheet_ids[new.upper()] != sid:
+            raise SheetError(f"a sheet named {new!r} already exists")
+        self._snapshot_for_undo()
+        for field in ("_sheet_names", "_sheet_ids"):
+            self._own(field)
+        old_name = self._sheet_names[sid]
+        del self._sheet_ids[old_name.upper()]
+        self._sheet_names[sid] = new
+        self._sheet_ids[new.upper()] = sid
+        self._key_cache = {}
+        self._rewrite_all_formulas(lambda node, _sheet: references.rename_sheet(node, old_name, new))
+
+    def remove_sheet(self, name: str) -> None:
+        """Delete a sheet and its cells; formulas that referred to it show #REF!."""
+        sid = self._sheet_id(name)
+        if len(self._sheet_order) == 1:
+            raise SheetError("cannot remove the only sheet of a workbook")
+        self._snapshot_for_undo()
+        for key in [k for k in self._formulas if k >> 34 == sid]:
+            self._remove_formula(key)
+        self._own("_values")
+        self._own("_formats")
+        for key in [k for k in self._values if k >= 0 and k >> 34 == sid]:
+            del self._values[key]
+        self._values.pop(extent_key(sid), None)
+        for key in [k for k in self._formats if k >> 34 == sid]:
+            del self._formats[key]
+        for field in ("_sheet_names", "_sheet_order", "_sheet_ids"):
+            self._own(field)
+        del self._sheet_ids[self._sheet_names[sid].upper()]
+        del self._sheet_names[sid]
+        self._sheet_order.remove(sid)
+        self._key_cache = {}
+        self._plans = {}
+        self._recompile_all()
+
+    def _sheet_id(self, name: str | None) -> int:
+        if name is None:
+            return self._sheet_order[0]
+        sid = self._sheet_ids.get(name.upper())
+        if sid is None:
+            raise AddressError(f"there is no sheet named {name!r} (sheets: {', '.join(self.sheet_names)})")
+        return sid
+
+    # ============================================================================================= addresses
+    def key(self, address: str) -> int:
+        """Integer key of a cell address such as 'B3' or 'Sheet2!B3'."""
+        key = self._key_cache.get(address)
+        if key is not None:
+            return key
+        cell = parse_cell(address)
+        key = make_key(self._sheet_id(cell.sheet), cell.row, cell.col)
+        self._key_cache[address] = key
+        return key
+
+    def address(self, key: int) -> str:
+        """'Sheet1!B3' for a key."""
+        sid, row, col = split_key(key)
+        return f"{quote_sheet_name(self._sheet_names[sid])}!{cell_name(row, col)}"
+
+    def _range(self, address: str) -> tuple[int, RangeAddress]:
+        rng = parse_range(address)
+        return self._sheet_id(rng.sheet), rng
+
+    # ================================================================================================ reading
+    def value(self, address: str) -> Any:
+        """Current value: int/float, str, bool, None for empty, or an ExcelError (``str(e)`` is e.g. '#DIV/0!')."""
+        value = self._values.get(self.key(address))
+        if type(value) is float and value.is_integer() and -1e15 < value < 1e15:
+            return int(value)
+        return value
+
+    def value_at(self, key: int) -> Any:
+        """Raw current value by key (numbers as float): the fast path used by the environment."""
+        return self._values.get(key)
+
+    def formula(self, address: str) -> str | None:
+        """Formula text (with '=') of a formula cell, else None."""
+        cell = self._formulas.get(self.key(address))
+        return cell.text if cell is not None else None
+
+    def formula_node(self, address: str) -> Node | None:
+        """Syntax tree of a formula cell, else None."""
+        cell = self._formulas.get(self.key(address))
+        return cell.node if cell is not None else None
+
+    def input(self, address: str) -> Any:
+        """What was entered: the formula text for formula cells, else the value."""
+        return self._input(self.key(address))
+
+    def _input(self, key: int) -> Any:
+        cell = self._formulas.get(key)
+        return cell.text if cell is not None else self._values.get(key)
+
+    def values(self, address: str) -> list[list[Any]]:
+        """Values of a range as a list of rows."""
+        sid, rng = self._range(address)
+        get = self._values.get
+        return [
+            [_public(get(make_key(sid, r, c))) for c in range(rng.col1, rng.col2 + 1)]
+            for r in range(rng.row1, rng.row2 + 1)
+        ]
+
+    def is_formula(self, address: str) -> bool:
+        return self.key(address) in self._formulas
+
+    def cells(self, sheet: str | None = None) -> Iterator[tuple[str, Any]]:
+        """(address, input) of every non-empty cell of a sheet (default: the first), row by row."""
+        sid = self._sheet_id(sheet)
+        keys = sorted(k for k in self._values if k >= 0 and k >> 34 == sid)
+        for key in keys:
+            _, row, col = split_key(key)
+            yield cell_name(row, col), self._input(key)
+
+    def used_range(self, sheet: str | None = None) -> RangeAddress | None:
+        """Smallest range holding every non-empty or formatted cell of a sheet, or None for an empty sheet."""
+        sid = self._sheet_id(sheet)
+        rows, cols = [], []
+        for key in list(self._values) + list(self._formats):
+            if key >= 0 and key >> 34 == sid:
+                _, r, c = split_key(key)
+                rows.append(r)
+                cols.append(c)
+        if not rows:
+            return None
+        return RangeAddress(self._sheet_names[sid], min(rows), min(cols), max(rows), max(cols))
+
+    def precedents(self, address: str) -> list[str]:
+        """Addresses of the cells a formula reads directly (ranges expanded), sorted."""
+        cell = self._formulas.get(self.key(address))
+        if cell is None:
+            return []
+        keys = set(cell.cells)
+        for sid, r1, c1, r2, c2 in cell.ranges:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
+                keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        return [self.address(k) for k in sorted(keys)]
+
+    def dependents(self, address: str) -> list[str]:
+        """Addresses of the formulas that read a cell directly, sorted."""
+        key = self.key(address)
+        return [self.address(k) for k in sorted(self._successors(key))]
+
+    # ================================================================================================ writing
+    def set(self, address: str, value: Any) -> None:
+        """Enter a value or a formula (text starting with '=') and recalculate what depends on it.
+
+        Raises FormulaSyntaxError for formula text that does not parse (the cell keeps its old content),
+        AddressError for a bad address, TypeError/ValueError for values a cell cannot hold.
+        """
+        self._set_key(self.key(address), value)
+
+    def _set_key(self, key: int, value: Any) -> None:
+        try:
+            self._enter(key, value)
+        finally:
+            self._finish_edit()
+
+    def _enter(self, key: int, value: Any) -> None:
+        """Write one input (formula text or literal), recording it for undo; validates before changing anything."""
+        if type(value) is str and len(value) > 1 and value[0] == "=":
+            self._record(key)
+            self._set_formula(key, value)
+        else:
+            literal = _normalize_literal(value)
+            self._record(key)
+            self._write_literal(key, literal)
+
+    def clear(self, address: str) -> None:
+        """Empty a cell or every cell of a range (formats are kept; see ``clear_formats``)."""
+        sid, rng = self._range(address)
+        if rng.rows * rng.cols > EXPANDED_RANGE_CELLS:
+            keys = [
+                k for k in self._values if k >= 0 and k >> 34 == sid and (split_key(k)[1], split_key(k)[2]) in rng
+            ]
+        else:
+            keys = [make_key(sid, r, c) for r, c in rng.cells()]
+        for key in keys:
+            if key in self._values or key in self._formulas:
+                self._record(key)
+                self._write_literal(key, None)
+        self._finish_edit()
+
+    def set_range(self, top_left: str, rows: list[list[Any]]) -> None:
+        """Enter a block of values/formulas whose top-left cell is ``top_left``."""
+        cell = parse_cell(top_left)
+        sid = self._sheet_id(cell.sheet)
+        if cell.row + len(rows) > MAX_ROWS or cell.col + max((len(r) for r in rows), default=0) > MAX_COLS:
+            raise AddressError(f"a {len(rows)}-row block at {top_left!r} runs off the grid")
+        try:
+            for dr, row in enumerate(rows):
+                for dc, value in enumerate(row):
+                    self._enter(make_key(sid, cell.row + dr, cell.col + dc), value)
+        finally:
+            self._finish_edit()
+
+    def _touch_extent(self, key: int) -> None:
+        sid, row, col = split_key(key)
+        ext = extent_key(sid)
+        last = self._values.get(ext)
+        if last is None:
+            self._values[ext] = (row, col)
+        elif row > last[0] or col > last[1]:
+            self._values[ext] = (max(row, last[0]), max(col, last[1]))
+
+    def _write_literal(self, key: int, value: Any) -> None:
+        if key in self._formulas:
+            self._remove_formula(key)
+        self._own("_values")
+        if value is None:
+            self._values.pop(key, None)
+        else:
+            self._values[key] = value
+            self._touch_extent(key)
+        self._recalculate_from(key)
+
+    def _set_formula(self, key: int, text: str) -> None:
+        node = parse(text)
+        sid, row, col = split_key(key)
+        compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
+        big = tuple(
+            r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS
+        )
+        cell = FormulaCell(
+            key=key,
+            node=node,
+            text=text if text.startswith("=") else "=" + text,
+            fn=compiled.fn,
+            cells=frozenset(compiled.cells),
+            ranges=tuple(compiled.ranges),
+            big_ranges=big,
+            volatile=compiled.volatile,
+            unresolved_sheets=compiled.unresolved_sheets,
+        )
+        if key in self._formulas:
+            self._remove_formula(key)
+        self._add_formula(cell)
+        self._own("_values")
+        self._touch_extent(key)
+        self._recalculate_from(key)
+
+    def _precedent_keys(self, cell: FormulaCell) -> set[int]:
+        keys = set(cell.cells)
+        for sid, r1, c1, r2, c2 in cell.ranges:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
+                keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        return keys
+
+    def _add_formula(self, cell: FormulaCell) -> None:
+        self._own("_formulas")
+        self._formulas[cell.key] = cell
+        for precedent in self._precedent_keys(cell):
+            self._dependent_set(precedent).add(cell.key)
+        if cell.big_ranges:
+            self._own("_big_ranges")
+            self._big_ranges[cell.key] = cell.big_ranges
+        self._plans = {}
+
+    def _remove_formula(self, key: int) -> None:
+        cell = self._formulas.get(key)
+        if cell is None:
+            return
+        self._own("_formulas")
+        del self._formulas[key]
+        for precedent in self._precedent_keys(cell):
+            deps = self._dependent_set(precedent)
+            deps.discard(key)
+            if not deps:
+                del self._dependents[precedent]
+                self._owned_dependent_sets.discard(precedent)
+        if key in self._big_ranges:
+            self._own("_big_ranges")
+            del self._big_ranges[key]
+        self._plans = {}
+
+    # ========================================================================================= recalculation
+    def _successors(self, key: int) -> list[int]:
+        succ = list(self._dependents.get(key, ()))
+        if self._big_ranges:
+            sid, row, col = split_key(key)
+            for fkey, ranges in self._big_ranges.items():
+                for s, r1, c1, r2, c2 in ranges:
+                    if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
+                        succ.append(fkey)
+                        break
+        return succ
+
+    def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:
+        """Formulas reachable from ``start`` in topological order; circular groups map to None (-> #CYCLE!).
+
+        Iterative Tarjan: strongly connected components come out sinks first, so the reversed output is a
+        topological order of the condensation. With ``roots``, ``start`` is a virtual node whose successors are
+        ``roots`` (a full recalculation starts from every formula at once).
+        """
+        index: dict[int, int] = {}
+        low: dict[int, int] = {}
+        on_stack: set[int] = set()
+        stack: list[int] = []
+        components: list[list[int]] = []
+        counter = 0
+        work: list[tuple[int, Iterator[int]]] = []
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        work.append((start, iter(self._successors(start) if roots is None else roots)))
+        self_loops: set[int] = set()
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for succ in successors:
+                if succ == node:
+                    self_loops.add(node)
+                if succ not in index:
+                    index[succ] = low[succ] = counter
+                    counter += 1
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(self._successors(succ))))
+                    advanced = True
+                    break
+                if succ in on_stack and index[succ] < low[node]:
+                    low[node] = index[succ]
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+        plan: list[tuple[int, Any]] = []
+        formulas = self._formulas
+        for component in reversed(components):
+            if len(component) > 1 or component[0] in self_loops:
+                plan.extend((member, None) for member in component)
+            else:
+                member = component[0]
+                cell = formulas.get(member)
+                if cell is not None:
+                    plan.append((member, cell.fn))
+        return tuple(plan)
+
+    def _recalculate_from(self, key: int) -> None:
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._build_plan(key)
+            self._plans[key] = plan
+        if plan:
+            self._own("_values")
+            self._run(plan)
+
+    def _run(self, plan: Iterable[tuple[int, Any]]) -> None:
+        values = self._values
+        items = plan if isinstance(plan, (list, tuple)) else list(plan)
+        position = 0
+        total = len(items)
+        while position < total:
+            try:
+                for position in range(position, total):
+                    key, fn = items[position]
+                    values[key] = CYCLE if fn is None else fn(values)
+                return
+            except Exception:  # a defect in one function must not take the workbook down
+                if STRICT:
+                    raise
+                values[items[position][0]] = VALUE
+                position += 1
+
+    def recalculate(self) -> None:
+        """Recompute every formula (volatile ones such as TODAY included), in dependency order."""
+        self._own("_values")
+        self._run(self._full_plan())
+
+    def _full_plan(self) -> list[tuple[int, Any]]:
+        # A virtual source that every formula depends on: one Tarjan pass orders them all.
+        return list(self._build_plan(-(1 << 62), roots=list(self._formulas)))
+
+    # ================================================================================================ editing
+    def fill(self, source: str, target: str) -> None:
+        """Copy one cell's content to every cell of a range, adjusting relative references (Excel's fill).
+
+        ``fill("B2", "B3:B20")`` is Excel's fill-down from B2. Formats are copied too.
+        """
+        src = self.key(source)
+        tsid, rng = self._range(target)
+        if rng.rows * rng.cols > 100_000:
+            raise AddressError(f"fill target {target!r} is larger than 100,000 cells")
+        cell = self._formulas.get(src)
+        fmt = self._formats.get(src)
+        literal = self._values.get(src)
+        _, srow, scol = split_key(src)
+        for row, col in rng.cells():
+            key = make_key(tsid, row, col)
+            if key == src:
+                continue
+            self._record(key)
+            if cell is not None:
+                node = references.shift(cell.node, row - srow, col - scol)
+                self._set_formula(key, "=" + render(node))
+            else:
+                self._write_literal(key, literal)
+            self._write_format(key, fmt)
+        self._finish_edit()
+
+    def copy_range(self, source: str, destination: str) -> None:
+        """Copy a range (contents and formats) so that its top-left lands on ``destination``; refs adjust."""
+        ssid, src = self._range(source)
+        dest = parse_cell(destination)
+        dsid = self._sheet_id(dest.sheet)
+        dr, dc = dest.row - src.row1, dest.col - src.col1
+        if src.row2 + dr >= MAX_ROWS or src.col2 + dc >= MAX_COLS:
+            raise AddressError("the copied block runs off the grid")
+        snapshot = [
+            (row, col, self._formulas.get(make_key(ssid, row, col)), self._values.get(make_key(ssid, row, col)),
+             self._formats.get(make_key(ssid, row, col)))
+            for row, col in src.cells()
+        ]
+        for row, col, cell, literal, fmt in snapshot:
+            key = make_key(dsid, row + dr, col + dc)
+            self._record(key)
+            if cell is not None:
+                self._set_formula(key, "=" + render(references.shift(cell.node, dr, dc)))
+            else:
+                self._write_literal(key, literal)
+            self._write_format(key, fmt)
+        self._finish_edit()
+
+    def insert_rows(self, before: int, count: int = 1, sheet: str | None = None) -> None:
+        """Insert ``count`` empty rows before 1-based row ``before``; references move as in Excel."""
+        self._insert_delete(sheet, "row", before, count, insert=True)
+
+    def delete_rows(self, first: int, count: int = 1, sheet: str | None = None) -> None:
+        """Delete ``count`` rows from 1-based row ``first``; references to deleted cells become #REF!."""
+        self._insert_delete(sheet, "row", first, count, insert=False)
+
+    def insert_columns(self, before: int, count: int = 1, sheet: str | None = None) -> None:
+        """Insert ``count`` empty columns before 1-based column index ``before`` (1 = A)."""
+        self._insert_delete(sheet, "col", before, count, insert=True)
+
+    def delete_columns(self, first: int, count: int = 1, sheet: str | None = None) -> None:
+        """Delete ``count`` columns from 1-based column index ``first`` (1 = A)."""
+        self._insert_delete(sheet, "col", first, count, insert=False)
+
+    def _insert_delete(self, sheet: str | None, axis: str, position: int, count: int, insert: bool) -> None:
+        limit = MAX_ROWS if axis == "row" else MAX_COLS
+        if not (isinstance(position, int) and isinstance(count, int)) or count < 1 or not 1 <= position <= limit:
+            raise AddressError(f"{axis} position {position!r} / count {count!r} is out of range")
+        sid = self._sheet_id(sheet)
+        sheet_name = self._sheet_names[sid]
+        at = position - 1
+        self._snapshot_for_undo()
+
+        def move(index: int) -> int | None:
+            if insert:
+                moved = index + count if index >= at else index
+                return moved if moved < limit else None
+            if at <= index < at + count:
+                return None
+            return index - count if index >= at + count else index
+
+        def move_key(key: int) -> int | None:
+            ksid, row, col = split_key(key)
+            if ksid != sid:
+                return key
+            if axis == "row":
+                new = move(row)
+                return None if new is None else make_key(ksid, new, col)
+            new = move(col)
+            return None if new is None else make_key(ksid, row, new)
+
+        rewrite = references.insert_lines if insert else references.delete_lines
+        old_formulas = {k: self._sheet_names[k >> 34] for k in self._formulas}
+        nodes = {k: rewrite(c.node, old_formulas[k], sheet_name, axis, at, count) for k, c in self._formulas.items()}
+        literals = {k: v for k, v in self._values.items() if k >= 0 and k not in self._formulas}
+        formats = dict(self._formats)
+        widths = dict(self._col_widths)
+        # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
+        self._values, self._formulas, self._dependents, self._big_ranges = {}, {}, {}, {}
+        self._formats, self._plans = {}, {}
+        self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats"}
+        self._owned_dependent_sets = set()
+        for key, value in literals.items():
+            new = move_key(key)
+            if new is not None:
+                self._values[new] = value
+                self._touch_extent(new)
+        for key, fmt in formats.items():
+            new = move_key(key)
+            if new is not None:
+                self._formats[new] = fmt
+        if axis == "col":
+            self._own("_col_widths")
+            self._col_widths = {}
+            for (wsid, col), width in widths.items():
+                new = move(col) if wsid == sid else col
+                if new is not None:
+                    self._col_widths[(wsid, new)] = width
+        for key, node in nodes.items():
+            new = move_key(key)
+            if new is not None:
+                self._install_formula(new, node)
+        self.recalculate()
+        self._refresh_pivots()
+
+    def _install_formula(self, key: int, node: Node) -> None:
+        """Add a formula from a syntax tree without recalculating (bulk rebuilds)."""
+        sid, row, col = split_key(key)
+        compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
+        text = "=" + render(node)
+        big = tuple(r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
+        self._add_formula(
+            FormulaCell(key, node, text, compiled.fn, frozenset(compiled.cells), tuple(compiled.ranges), big,
+                        compiled.volatile, compiled.unresolved_sheets)
+        )
+        self._own("_values")
+        self._touch_extent(key)
+
+    def _rewrite_all_formulas(self, rewrite: Any) -> None:
+        for key, cell in list(self._formulas.items()):
+            node = rewrite(cell.node, self._sheet_names[key >> 34])
+            self._remove_formula(key)
+            self._install_formula(key, node)
+        self.recalculate()
+
+    def _recompile_all(self) -> None:
+        self._rewrite_all_formulas(lambda node, _sheet: node)
+
+    def _recompile_unresolved(self) -> None:
+        pending = [k for k, c in self._formulas.items() if c.unresolved_sheets]
+        for key in pending:
+            node = self._formulas[key].node
+            self._remove_formula(key)
+            self._install_formula(key, node)
+        if pending:
+            self.recalculate()
+
+    # ================================================================================================ formats
+    def format(self, address: str) -> CellFormat:
+        """The format of a cell (the default format if none was set)."""
+        return self._formats.get(self.key(address), DEFAULT_FORMAT)
+
+    def set_format(self, address: str, **changes: Any) -> None:
+        """Change format attributes of a cell or range, e.g. ``set_format("A1:F1", bold=True)``.
+
+        Attributes: bold, italic, underline, number_format (preset name or Excel code), font_color, fill_color
+        (RRGGBB), horizontal ('left', 'center', 'right', 'general'), border_top/bottom/left/right.
+        """
+        from sheetrl.sheet.formats import resolve_number_format
+
+        if "number_format" in changes:
+            changes["number_format"] = resolve_number_format(changes["number_format"])
+        try:
+            DEFAULT_FORMAT.with_changes(**changes)
+        except TypeError as exc:
+            raise SheetError(f"unknown format attribute: {exc}") from None
+        except ValueError as exc:
+            raise SheetError(str(exc)) from None
+        sid, rng = self._range(address)
+        if rng.rows * rng.cols > 100_000:
+            raise AddressError(f"format range {address!r} is larger than 100,000 cells")
+        for row, col in rng.cells():
+            key = make_key(sid, row, col)
+            self._record(key)
+            self._write_format(key, self._formats.get(key, DEFAULT_FORMAT).with_changes(**changes))
+        self._finish_edit()
+
+    def clear_formats(self, address: str) -> None:
+        """Reset the format of a cell or range to the default."""
+        sid, rng = self._range(address)
+        for row, col in rng.cells():
+            key = make_key(sid, row, col)
+            if key in self._formats:
+                self._record(key)
+                self._write_format(key, None)
+        self._finish_edit()
+
+    def _write_format(self, key: int, fmt: CellFormat | None) -> None:
+        self._own("_formats")
+        if fmt is None or fmt == DEFAULT_FORMAT:
+            self._formats.pop(key, None)
+        else:
+            self._formats[key] = fmt
+
+    def column_width(self, column: str, sheet: str | None = None) -> float | None:
+        """Width of a column in characters, or None for the default width."""
+        from sheetrl.sheet.address import column_index
+
+        return self._col_widths.get((self._sheet_id(sheet), column_index(column)))
+
+    def set_column_width(self, column: str, width: float, sheet: str | None = None) -> None:
+        """Set a column's width in characters (0-255)."""
+        from sheetrl.sheet.address import column_index
+
+        if not isinstance(width, (int, float)) or not 0 <= width <= 255:
+            raise SheetError(f"column width must be a number of characters between 0 and 255, not {width!r}")
+        self._snapshot_for_undo()
+        self._own("_col_widths")
+        self._col_widths[(self._sheet_id(sheet), column_index(column))] = float(width)
+
+    def display(self, address: str) -> str:
+        """The text a spreadsheet would show in the cell, using its number format."""
+        from sheetrl.sheet.number_format import format_value
+
+        key = self.key(address)
+        return format_value(self._values.get(key), self._formats.get(key, DEFAULT_FORMAT).number_format)
+
+    # ================================================================================================= pivots
+    def _refresh_pivots(self) -> None:
+        for pivot in list(self._pivots.values()):
+            pivot.refresh(self)
+
+    # =================================================================================================== undo
+    def _record(self, key: int) -> None:
+        if self._recording is None:
+            if not self.record_undo:
+                return
+            self._recording = []
+        self._recording.append((key, self._input(key), self._formats.get(key)))
+
+    def _finish_edit(self) -> None:
+        if self._recording is not None:
+            if self._recording:
+                self._undo.append(("cells", self._recording))
+                if len(self._undo) > 1000:
+                    del self._undo[0]
+            self._recording = None
+            self._redo.clear()
+        if self._pivots:
+            self._refresh_pivots()
+
+    def _snapshot_for_undo(self) -> None:
+        if self.record_undo and hasattr(self, "_undo") and self._sheet_order:
+            self._undo.append(("snapshot", self._state()))
+            self._redo.clear()
+
+    def _state(self) -> Workbook:
+        snapshot = self.clone()
+        return snapshot
+
+    def _restore(self, snapshot: Workbook) -> None:
+        undo, redo = self._undo, self._redo
+        clone = snapshot.clone()
+        self.__dict__.update(clone.__dict__)
+        self._undo, self._redo = undo, redo
+
+    def undo(self) -> bool:
+        """Undo the last edit; returns False when there is nothing to undo."""
+        return self._undo_redo(self._undo, self._redo)
+
+    def redo(self) -> bool:
+        """Redo the last undone edit; returns False when there is nothing to redo."""
+        return self._undo_redo(self._redo, self._undo)
+
+    def _undo_redo(self, source: list, target: list) -> bool:
+        if not source:
+            return False
+        kind, payload = source.pop()
+        saved_redo = list(self._redo) if target is self._undo else None
+        if kind == "snapshot":
+            target.append(("snapshot", self._state()))
+            self._restore(payload)
+            return True
+        inverse = [(key, self._input(key), self._formats.get(key)) for key, _, _ in reversed(payload)]
+        recording, self.record_undo = self.record_undo, False
+        try:
+            for key, old_input, old_format in reversed(payload):
+                if type(old_input) is str and len(old_input) > 1 and old_input[0] == "=":
+                    self._set_formula(key, old_input)
+                else:
+                    self._write_literal(key, old_input)
+                self._write_format(key, old_format)
+        finally:
+            self.record_undo = recording
+        target.append(("cells", list(reversed(inverse))))
+        if saved_redo is not None:
+            self._redo = saved_redo
+        if self._pivots:
+            self._refresh_pivots()
+        return True
+
+    # ============================================================================================== file I/O
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], **options: Any) -> Workbook:
+        """Read an .xlsx file (values, formulas, formats, several sheets). See :mod:`sheetrl.sheet.xlsx`."""
+        from sheetrl.sheet.xlsx import load_workbook
+
+        return load_workbook(path, **options)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write an .xlsx file (atomically: a crash never leaves a half-written file at ``path``)."""
+        from sheetrl.sheet.xlsx import save_workbook
+
+        save_workbook(self, path)
+
+    def __repr__(self) -> str:
+        return (
+            f"Workbook(sheets={self.sheet_names}, cells={sum(1 for k in self._values if k >= 0)},"
+            f" formulas={len(self._formulas)})"
+        )
+
+
+def _check_sheet_name(name: Any) -> None:
+    if not isinstance(name, str) or not 1 <= len(name) <= 31:
+        raise SheetError(f"a sheet name must be 1 to 31 characters, not {name!r}")
+    bad = set(name) & set("[]:*?/\\")
+    if bad or name.startswith("'") or name.endswith("'"):
+        raise SheetError(f"sheet name {name!r} contains a character Excel forbids ({''.join(sorted(bad)) or chr(39)})")
