@@ -42,6 +42,7 @@ from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, Formula
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
+from sheetrl.sheet.pivot import PivotTable
 
 EXPANDED_RANGE_CELLS = 4096
 MAX_SHEETS = 1024
@@ -123,7 +124,7 @@ class Workbook:
         self._sheet_names: dict[int, str] = {}
         self._sheet_order: list[int] = []
         self._sheet_ids: dict[str, int] = {}
-        self._pivots: dict[str, Any] = {}
+        self._pivots: dict[str, PivotTable] = {}
         self._key_cache: dict[str, int] = {}
         self._shared: set[str] = set()
         self._owned_dependent_sets: set[int] = set()
@@ -824,6 +825,46 @@ class Workbook:
         return format_value(self._values.get(key), self._formats.get(key, DEFAULT_FORMAT).number_format)
 
     # ================================================================================================= pivots
+    def add_pivot(
+        self,
+        source: str,
+        rows: str,
+        values: str,
+        aggregation: str = "sum",
+        columns: str | None = None,
+        anchor: str = "F1",
+        name: str | None = None,
+    ) -> PivotTable:
+        """Create a pivot table over ``source`` (header row first) and render it at ``anchor``.
+
+        ``rows``, ``values`` and ``columns`` name header cells of the source; ``aggregation`` is one of sum, count,
+        average, min, max. The table refreshes itself whenever its source data changes.
+        """
+        name = name or f"PivotTable{len(self._pivots) + 1}"
+        if name in self._pivots:
+            raise SheetError(f"a pivot table named {name!r} already exists")
+        pivot = PivotTable(name, source, rows, values, aggregation.lower(), columns, anchor)
+        pivot.validate(self)
+        self._snapshot_for_undo()
+        pivot.refresh(self)
+        return self._pivots[name]
+
+    def remove_pivot(self, name: str) -> None:
+        """Delete a pivot table and the cells it rendered."""
+        pivot = self._pivots.get(name)
+        if pivot is None:
+            raise SheetError(f"there is no pivot table named {name!r}")
+        self._snapshot_for_undo()
+        self._own("_pivots")
+        del self._pivots[name]
+        for key in pivot.rendered:
+            self._write_literal(key, None)
+
+    @property
+    def pivots(self) -> list[PivotTable]:
+        """The pivot tables of the workbook."""
+        return list(self._pivots.values())
+
     def _refresh_pivots(self) -> None:
         for pivot in list(self._pivots.values()):
             pivot.refresh(self)
