@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,8 @@ from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
 
 EXPANDED_RANGE_CELLS = 4096
+_UNDO_LIMIT = 1000  # edits kept for undo
+_VIRTUAL_SOURCE = -(1 << 62)  # a node whose successors are given explicitly (full or batched recalculation)
 MAX_SHEETS = 1024
 # Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
 STRICT = os.environ.get("SHEETRL_STRICT") == "1"
@@ -129,6 +132,8 @@ class Workbook:
         self._shared: set[str] = set()
         self._owned_dependent_sets: set[int] = set()
         self._next_sheet_id = 0
+        self._batch_depth = 0
+        self._dirty: set[int] = set()
         self._undo: list[Any] = []
         self._redo: list[Any] = []
         self._recording: list[tuple[int, Any, CellFormat | None]] | None = None
@@ -172,6 +177,8 @@ class Workbook:
         other._undo = []
         other._redo = []
         other._recording = None
+        other._batch_depth = 0
+        other._dirty = set()
         other.warnings = list(self.warnings)
         return other
 
@@ -276,7 +283,10 @@ class Workbook:
     # ================================================================================================ reading
     def value(self, address: str) -> Any:
         """Current value: int/float, str, bool, None for empty, or an ExcelError (``str(e)`` is e.g. '#DIV/0!')."""
-        value = self._values.get(self.key(address))
+        key = self._key_cache.get(address)
+        if key is None:
+            key = self.key(address)
+        value = self._values.get(key)
         if type(value) is float and value.is_integer() and -1e15 < value < 1e15:
             return int(value)
         return value
@@ -337,7 +347,7 @@ class Workbook:
         return RangeAddress(self._sheet_names[sid], min(rows), min(cols), max(rows), max(cols))
 
     def precedents(self, address: str) -> list[str]:
-        """Addresses of the cells a formula reads directly (ranges expanded), sorted."""
+        """Addresses of the cells a formula reads directly (ranges expanded), row by row."""
         cell = self._formulas.get(self.key(address))
         if cell is None:
             return []
@@ -348,7 +358,7 @@ class Workbook:
         return [self.address(k) for k in sorted(keys)]
 
     def dependents(self, address: str) -> list[str]:
-        """Addresses of the formulas that read a cell directly, sorted."""
+        """Addresses of the formulas that read a cell directly, row by row."""
         key = self.key(address)
         return [self.address(k) for k in sorted(self._successors(key))]
 
@@ -359,7 +369,34 @@ class Workbook:
         Raises FormulaSyntaxError for formula text that does not parse (the cell keeps its old content),
         AddressError for a bad address, TypeError/ValueError for values a cell cannot hold.
         """
-        self._set_key(self.key(address), value)
+        key = self._key_cache.get(address)
+        if key is None:
+            key = self.key(address)
+        t = type(value)
+        if (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0:
+            # hot path of agents and benchmarks: a number replacing a number or an empty cell
+            number = _normalize_literal(value)
+            values = self._values
+            if self.record_undo:
+                self._undo.append(("cells", [(key, values.get(key), self._formats.get(key))]))
+                if len(self._undo) > _UNDO_LIMIT:
+                    del self._undo[: len(self._undo) - _UNDO_LIMIT]
+                if self._redo:
+                    self._redo.clear()
+            if "_values" in self._shared:
+                self._own("_values")
+                values = self._values
+            if key not in values:
+                self._touch_extent(key)
+            values[key] = number
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._build_plan(key)
+                self._plans[key] = plan
+            if plan:
+                self._run(plan)
+            return
+        self._set_key(key, value)
 
     def _set_key(self, key: int, value: Any) -> None:
         try:
@@ -399,9 +436,10 @@ class Workbook:
         if cell.row + len(rows) > MAX_ROWS or cell.col + max((len(r) for r in rows), default=0) > MAX_COLS:
             raise AddressError(f"a {len(rows)}-row block at {top_left!r} runs off the grid")
         try:
-            for dr, row in enumerate(rows):
-                for dc, value in enumerate(row):
-                    self._enter(make_key(sid, cell.row + dr, cell.col + dc), value)
+            with self.batch():
+                for dr, row in enumerate(rows):
+                    for dc, value in enumerate(row):
+                        self._enter(make_key(sid, cell.row + dr, cell.col + dc), value)
         finally:
             self._finish_edit()
 
@@ -560,7 +598,28 @@ class Workbook:
                     plan.append((member, cell.fn))
         return tuple(plan)
 
+    @contextmanager
+    def batch(self) -> Iterator[Workbook]:
+        """Defer recalculation while entering many cells; everything affected is recomputed once at the end.
+
+        >>> with wb.batch():
+        ...     for row in range(1, 1001):
+        ...         wb.set(f"A{row}", f"=A{row + 1}+1")
+        """
+        self._batch_depth += 1
+        try:
+            yield self
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._dirty:
+                dirty, self._dirty = list(self._dirty), set()
+                self._own("_values")
+                self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
+
     def _recalculate_from(self, key: int) -> None:
+        if self._batch_depth:
+            self._dirty.add(key)
+            return
         plan = self._plans.get(key)
         if plan is None:
             plan = self._build_plan(key)
@@ -593,7 +652,7 @@ class Workbook:
 
     def _full_plan(self) -> list[tuple[int, Any]]:
         # A virtual source that every formula depends on: one Tarjan pass orders them all.
-        return list(self._build_plan(-(1 << 62), roots=list(self._formulas)))
+        return list(self._build_plan(_VIRTUAL_SOURCE, roots=list(self._formulas)))
 
     # ================================================================================================ editing
     def fill(self, source: str, target: str) -> None:
@@ -609,6 +668,14 @@ class Workbook:
         fmt = self._formats.get(src)
         literal = self._values.get(src)
         _, srow, scol = split_key(src)
+        with self.batch():
+            self._fill_cells(src, cell, literal, fmt, tsid, rng, srow, scol)
+        self._finish_edit()
+
+    def _fill_cells(
+        self, src: int, cell: FormulaCell | None, literal: Any, fmt: CellFormat | None, tsid: int,
+        rng: RangeAddress, srow: int, scol: int,
+    ) -> None:
         for row, col in rng.cells():
             key = make_key(tsid, row, col)
             if key == src:
@@ -620,7 +687,6 @@ class Workbook:
             else:
                 self._write_literal(key, literal)
             self._write_format(key, fmt)
-        self._finish_edit()
 
     def copy_range(self, source: str, destination: str) -> None:
         """Copy a range (contents and formats) so that its top-left lands on ``destination``; refs adjust."""
@@ -635,14 +701,15 @@ class Workbook:
              self._formats.get(make_key(ssid, row, col)))
             for row, col in src.cells()
         ]
-        for row, col, cell, literal, fmt in snapshot:
-            key = make_key(dsid, row + dr, col + dc)
-            self._record(key)
-            if cell is not None:
-                self._set_formula(key, "=" + render(references.shift(cell.node, dr, dc)))
-            else:
-                self._write_literal(key, literal)
-            self._write_format(key, fmt)
+        with self.batch():
+            for row, col, cell, literal, fmt in snapshot:
+                key = make_key(dsid, row + dr, col + dc)
+                self._record(key)
+                if cell is not None:
+                    self._set_formula(key, "=" + render(references.shift(cell.node, dr, dc)))
+                else:
+                    self._write_literal(key, literal)
+                self._write_format(key, fmt)
         self._finish_edit()
 
     def insert_rows(self, before: int, count: int = 1, sheet: str | None = None) -> None:
@@ -881,8 +948,8 @@ class Workbook:
         if self._recording is not None:
             if self._recording:
                 self._undo.append(("cells", self._recording))
-                if len(self._undo) > 1000:
-                    del self._undo[0]
+                if len(self._undo) > _UNDO_LIMIT:
+                    del self._undo[: len(self._undo) - _UNDO_LIMIT]
             self._recording = None
             self._redo.clear()
         if self._pivots:

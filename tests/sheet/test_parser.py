@@ -1,0 +1,126 @@
+"""Lexer and parser: precedence, references, literals, clear errors for bad text."""
+
+import pytest
+
+from sheetrl.sheet import FormulaSyntaxError, Workbook
+from sheetrl.sheet.nodes import Call, CellRef, Chain, RangeRef, render
+from sheetrl.sheet.parser import MAX_NESTING, parse
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1+2*3",
+        "-2^2",
+        "SUM(A1:B3,$C$1)",
+        'IF(A1>0,"a""b",#N/A)',
+        "{1,2;3,-4}",
+        "LOG10(100)",
+        "Sheet2!A1+'My Sheet'!B2:C3",
+        "50%*2",
+        "A:A",
+        "$B:$D",
+        "1:3",
+        "IF(A1,,1)",
+        "A1&\" \"&B1",
+        "(1+2)*3",
+        "A1<>B1",
+        "SUM(Sheet2!$A$1:A$5)",
+    ],
+)
+def test_render_reproduces_formula_text(text):
+    assert render(parse("=" + text)) == text
+
+
+def test_function_names_are_upper_cased_and_xlfn_prefix_dropped():
+    node = parse("=_xlfn.xlookup(1,A1:A3,B1:B3)")
+    assert isinstance(node, Call) and node.name == "XLOOKUP"
+
+
+def test_cell_like_function_name_is_a_call_not_a_reference():
+    assert isinstance(parse("=LOG10(5)"), Call)
+    assert isinstance(parse("=LOG10"), CellRef)
+
+
+def test_range_corners_are_normalized():
+    node = parse("=B3:A1")
+    assert isinstance(node, RangeRef)
+    assert (node.row1, node.col1, node.row2, node.col2) == (0, 0, 2, 1)
+
+
+def test_long_operator_runs_are_one_flat_chain():
+    node = parse("=" + "+".join(["1"] * 3000))
+    assert isinstance(node, Chain) and len(node.operands) == 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("=1+", "ends where a value was expected"),
+        ("=SUM(1,2", "missing ')'"),
+        ("=(1+2", "missing closing parenthesis"),
+        ('="abc', "no closing quote"),
+        ("=1 2", "after a complete expression"),
+        ("=#FOO!", "unknown error literal"),
+        ("={1,2;3}", "same length"),
+        ("=A1:", "unexpected"),
+        ("=3A", "runs into letters"),
+        ("=", "empty"),
+        ("=Sheet1!", "expected a cell or range"),
+        ("=@", "unexpected character"),
+    ],
+)
+def test_bad_formula_text_raises_with_position_and_reason(text, reason):
+    with pytest.raises(FormulaSyntaxError) as info:
+        parse(text)
+    assert reason in str(info.value)
+    assert 0 <= info.value.position <= len(text)
+
+
+def test_nesting_beyond_limit_is_a_clear_error_not_a_recursion_error():
+    deep = "=" + "(" * (MAX_NESTING + 1) + "1" + ")" * (MAX_NESTING + 1)
+    with pytest.raises(FormulaSyntaxError, match="nested more than"):
+        parse(deep)
+
+
+def test_ten_thousand_nested_parentheses_is_a_clear_error():
+    with pytest.raises(FormulaSyntaxError):
+        parse("=" + "(" * 10_000 + "1" + ")" * 10_000)
+
+
+def test_ten_thousand_nested_calls_is_a_clear_error():
+    with pytest.raises(FormulaSyntaxError):
+        parse("=" + "ABS(" * 10_000 + "1" + ")" * 10_000)
+
+
+def test_ten_thousand_unary_minus_signs_is_a_clear_error():
+    with pytest.raises(FormulaSyntaxError):
+        parse("=" + "-" * 5_000 + "1")
+
+
+def test_nesting_at_the_limit_evaluates():
+    wb = Workbook()
+    wb.set("A1", "=" + "SUM(" * 60 + "-3" + ")" * 60)
+    assert wb.value("A1") == -3
+
+
+def test_excel_precedence():
+    wb = Workbook()
+    cases = {
+        "=1+2*3": 7,
+        "=-2^2": 4,
+        "=2^3^2": 64,
+        "=2^-1": 0.5,
+        "=50%*2": 1,
+        "=-50%": -0.5,
+        '="a"&1+1': "a2",
+        "=1+2=3": True,
+        "=1<2=TRUE": True,
+        "=10-2-3": 5,
+        "=12/2/3": 2,
+        "=(1+2)*3": 9,
+        "=1+-+-2": 3,
+    }
+    for text, expected in cases.items():
+        wb.set("A1", text)
+        assert wb.value("A1") == expected, text

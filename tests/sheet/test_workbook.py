@@ -1,0 +1,365 @@
+"""Workbook behaviour: values, incremental recalculation, cycles, clones, undo, sheets, formats."""
+
+import pytest
+
+from sheetrl.sheet import AddressError, FormulaSyntaxError, SheetError, Workbook
+from sheetrl.sheet.errors import CYCLE, DIV0, NAME, REF, VALUE
+
+
+def test_facade_example():
+    wb = Workbook()
+    wb.set("A1", 5)
+    wb.set("B1", "=A1*2")
+    wb.set("Sheet1!C1", "text")
+    assert wb.value("B1") == 10
+    assert wb.formula("B1") == "=A1*2"
+    assert wb.formula("A1") is None
+    assert wb.value("C1") == "text"
+    assert wb.value("D1") is None
+
+
+def test_value_types():
+    wb = Workbook()
+    wb.set("A1", 2.5)
+    wb.set("A2", True)
+    wb.set("A3", "=1/0")
+    wb.set("A4", "=A9")  # reference to an empty cell shows 0
+    assert wb.value("A1") == 2.5
+    assert wb.value("A2") is True
+    assert wb.value("A3") is DIV0 and str(wb.value("A3")) == "#DIV/0!"
+    assert wb.value("A4") == 0
+
+
+def test_edit_recomputes_transitive_dependents_in_order():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1+1")
+    wb.set("C1", "=B1*10")
+    wb.set("D1", "=C1+B1")
+    wb.set("A1", 5)
+    assert (wb.value("B1"), wb.value("C1"), wb.value("D1")) == (6, 60, 66)
+
+
+def test_diamond_dependency_evaluates_each_formula_after_its_inputs():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1*2")
+    wb.set("B2", "=A1*3")
+    wb.set("C1", "=B1+B2")
+    wb.set("A1", 10)
+    assert wb.value("C1") == 50
+
+
+def test_edit_does_not_recompute_unrelated_formulas():
+    wb = Workbook()
+    calls = []
+    wb.set("A1", 1)
+    wb.set("A2", 1)
+    wb.set("B1", "=A1+1")
+    wb.set("B2", "=A2+1")
+    cell = wb._formulas[wb.key("B2")]
+    original = cell.fn
+
+    def counting(values):
+        calls.append(1)
+        return original(values)
+
+    cell.fn = counting
+    wb._plans = {}
+    wb.set("A1", 7)
+    assert calls == []
+    wb.set("A2", 7)
+    assert calls == [1]
+
+
+def test_formula_replacing_a_formula_rewires_the_graph():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A2", 2)
+    wb.set("B1", "=A1")
+    wb.set("B1", "=A2")
+    wb.set("A1", 100)
+    assert wb.value("B1") == 2
+    assert wb.dependents("A1") == []
+    assert wb.dependents("A2") == ["Sheet1!B1"]
+
+
+def test_range_dependencies_are_tracked():
+    wb = Workbook()
+    wb.set("A1", "=B1+B2+B3")
+    wb.set("C1", "={1,2}")
+    wb.set("B2", 5)
+    assert wb.value("A1") == 5
+
+
+def test_circular_reference_gives_cycle_error_not_a_hang():
+    wb = Workbook()
+    wb.set("A1", "=B1+1")
+    wb.set("B1", "=A1+1")
+    assert wb.value("A1") is CYCLE and wb.value("B1") is CYCLE
+    wb.set("C1", "=A1")
+    assert wb.value("C1") is CYCLE
+    wb.set("B1", 1)  # breaking the cycle recomputes everything downstream
+    assert wb.value("A1") == 2 and wb.value("C1") == 2
+
+
+def test_self_reference_is_a_cycle():
+    wb = Workbook()
+    wb.set("A1", "=A1+1")
+    assert wb.value("A1") is CYCLE
+
+
+def test_long_cycle_is_detected():
+    wb = Workbook()
+    for row in range(1, 1000):
+        wb.set(f"A{row}", f"=A{row + 1}")
+    wb.set("A1000", "=A1")
+    assert wb.value("A500") is CYCLE
+
+
+@pytest.mark.slow
+def test_hundred_thousand_cell_chain_recalculates_without_recursion():
+    wb = Workbook()
+    n = 100_000
+    with wb.batch():
+        wb.set("A1", 1)
+        for row in range(2, n + 1):
+            wb.set(f"A{row}", f"=A{row - 1}+1")
+    assert wb.value(f"A{n}") == n
+    wb.set("A1", 10)
+    assert wb.value(f"A{n}") == n + 9
+
+
+@pytest.mark.slow
+def test_hundred_thousand_cell_chain_entered_backwards_in_a_batch():
+    wb = Workbook()
+    n = 100_000
+    with wb.batch():
+        for row in range(n, 1, -1):
+            wb.set(f"A{row}", f"=A{row - 1}+1")
+        wb.set("A1", 0)
+    assert wb.value(f"A{n}") == n - 1
+
+
+def test_hundred_thousand_cell_cycle_is_an_error_value():
+    wb = Workbook()
+    n = 100_000
+    with wb.batch():
+        for row in range(1, n):
+            wb.set(f"A{row}", f"=A{row + 1}")
+        wb.set(f"A{n}", "=A1")
+    assert wb.value("A1") is CYCLE and wb.value(f"A{n}") is CYCLE
+
+
+def test_bad_formula_leaves_cell_unchanged():
+    wb = Workbook()
+    wb.set("A1", "=1+1")
+    with pytest.raises(FormulaSyntaxError):
+        wb.set("A1", "=1+")
+    assert wb.value("A1") == 2 and wb.formula("A1") == "=1+1"
+
+
+def test_wrong_argument_count_is_rejected_like_excel():
+    wb = Workbook()
+    with pytest.raises(FormulaSyntaxError, match="SUM takes"):
+        wb.set("A1", "=SUM()")
+
+
+def test_unknown_function_is_name_error():
+    wb = Workbook()
+    wb.set("A1", "=FOOBAR(1)")
+    assert wb.value("A1") is NAME
+    wb.set("A2", "=undefined_name+1")
+    assert wb.value("A2") is NAME
+
+
+@pytest.mark.parametrize("address", ["", "A0", "ZZZZ1", "A1048577", "1A", "Nope!A1", None, 3])
+def test_bad_addresses_raise_address_error(address):
+    wb = Workbook()
+    with pytest.raises(AddressError):
+        wb.set(address, 1)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), object(), [1, 2], 10**400])
+def test_values_a_cell_cannot_hold_are_rejected(value):
+    wb = Workbook()
+    with pytest.raises((TypeError, ValueError)):
+        wb.set("A1", value)
+    assert wb.value("A1") is None
+
+
+def test_clone_is_independent_both_ways():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1*2")
+    clone = wb.clone()
+    clone.set("A1", 10)
+    assert wb.value("B1") == 2 and clone.value("B1") == 20
+    wb.set("B1", "=A1*3")
+    assert wb.value("B1") == 3 and clone.value("B1") == 20
+    clone.set("C1", "=B1+1")
+    assert wb.value("C1") is None and clone.value("C1") == 21
+    wb.set("A1", 2)
+    assert clone.value("C1") == 21
+
+
+def test_clones_of_clones_share_nothing_mutable():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1")
+    a = wb.clone()
+    b = a.clone()
+    b.set("A1", 5)
+    a.set("A2", "=A1")
+    assert (wb.value("B1"), a.value("B1"), b.value("B1")) == (1, 1, 5)
+    assert b.value("A2") is None and wb.value("A2") is None
+    assert wb.dependents("A1") == ["Sheet1!B1"]
+    assert a.dependents("A1") == ["Sheet1!B1", "Sheet1!A2"]  # row by row
+
+
+def test_undo_and_redo_restore_values_and_formulas():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1+1")
+    wb.set("A1", 5)
+    assert wb.undo()
+    assert wb.value("A1") == 1 and wb.value("B1") == 2
+    assert wb.undo()
+    assert wb.formula("B1") is None and wb.value("B1") is None
+    assert wb.redo()
+    assert wb.value("B1") == 2
+    assert wb.redo()
+    assert wb.value("B1") == 6
+    assert not wb.redo()
+
+
+def test_undo_of_a_structural_edit():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A2", "=A1*2")
+    wb.insert_rows(1)
+    assert wb.formula("A3") == "=A2*2"
+    wb.undo()
+    assert wb.formula("A2") == "=A1*2" and wb.value("A2") == 2
+
+
+def test_new_edit_clears_redo():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A1", 2)
+    wb.undo()
+    wb.set("A1", 3)
+    assert not wb.redo()
+
+
+def test_cross_sheet_references_and_sheet_management():
+    wb = Workbook(["Data", "Report"])
+    wb.set("Data!A1", 4)
+    wb.set("Report!A1", "=Data!A1*2")
+    assert wb.value("Report!A1") == 8
+    wb.set("Report!A2", "='New Sheet'!A1+1")
+    assert wb.value("Report!A2") is REF
+    wb.add_sheet("New Sheet")
+    assert wb.value("Report!A2") == 1
+    wb.set("'New Sheet'!A1", 41)
+    assert wb.value("Report!A2") == 42
+    wb.rename_sheet("Data", "Inputs")
+    assert wb.formula("Report!A1") == "=Inputs!A1*2"
+    assert wb.value("Report!A1") == 8
+    wb.remove_sheet("Inputs")
+    assert wb.value("Report!A1") is REF
+
+
+@pytest.mark.parametrize("name", ["", "a" * 32, "x/y", "what?", "[a]", "'q"])
+def test_invalid_sheet_names_are_rejected(name):
+    with pytest.raises(SheetError):
+        Workbook([name])
+
+
+def test_duplicate_sheet_name_is_rejected_case_insensitively():
+    wb = Workbook(["Data"])
+    with pytest.raises(SheetError, match="already exists"):
+        wb.add_sheet("DATA")
+
+
+def test_implicit_intersection_of_a_column_range():
+    wb = Workbook()
+    for row in range(1, 4):
+        wb.set(f"A{row}", row * 10)
+    wb.set("B2", "=A1:A3")
+    wb.set("B5", "=A1:A3")
+    assert wb.value("B2") == 20
+    assert wb.value("B5") is VALUE
+
+
+def test_whole_column_reference_follows_the_used_extent():
+    wb = Workbook()
+    wb.set("B1", "=SUM(A:A)")
+    wb.set("A3", 2)
+    wb.set("A5000", 3)
+    assert wb.value("B1") == 5
+
+
+def test_clear_range():
+    wb = Workbook()
+    wb.set_range("A1", [[1, 2], [3, "=A1+B1"]])
+    assert wb.value("B2") == 3
+    wb.clear("A1:A2")
+    assert wb.value("A1") is None and wb.value("B2") == 2
+
+
+def test_set_range_and_values():
+    wb = Workbook()
+    wb.set_range("B2", [[1, "x", True], [None, "=B2*2", 3.5]])
+    assert wb.values("B2:D3") == [[1, "x", True], [None, 2, 3.5]]
+
+
+def test_formats_are_part_of_state_and_cloned():
+    wb = Workbook()
+    wb.set_format("A1:B1", bold=True, number_format="currency", fill_color="FFFF00")
+    assert wb.format("A1").bold and wb.format("B1").number_format == '"$"#,##0.00'
+    clone = wb.clone()
+    clone.set_format("A1", italic=True)
+    assert not wb.format("A1").italic and clone.format("A1").italic
+    wb.undo()
+    assert not wb.format("A1").bold
+
+
+@pytest.mark.parametrize(
+    "changes", [{"horizontal": "middle"}, {"fill_color": "yellow"}, {"border_top": "wavy"}, {"colour": "FF0000"}]
+)
+def test_bad_formats_raise_sheet_error(changes):
+    wb = Workbook()
+    with pytest.raises(SheetError):
+        wb.set_format("A1", **changes)
+
+
+def test_column_width():
+    wb = Workbook()
+    wb.set_column_width("C", 20)
+    assert wb.column_width("C") == 20 and wb.column_width("D") is None
+    with pytest.raises(SheetError):
+        wb.set_column_width("C", -1)
+
+
+def test_full_recalculate_matches_incremental_state():
+    wb = Workbook()
+    wb.set_range("A1", [[1, "=A1+1", "=B1*2"], [2, "=A2+B1", "=SUM(A1:B2)"]])
+    before = wb.values("A1:C2")
+    wb.recalculate()
+    assert wb.values("A1:C2") == before
+
+
+def test_precedents_and_dependents():
+    wb = Workbook()
+    wb.set("C1", "=SUM(A1:A2)+B1")
+    assert wb.precedents("C1") == ["Sheet1!A1", "Sheet1!B1", "Sheet1!A2"]  # row by row
+    assert wb.dependents("A2") == ["Sheet1!C1"]
+
+
+def test_dates_become_serial_numbers():
+    import datetime
+
+    wb = Workbook()
+    wb.set("A1", datetime.date(2024, 1, 31))
+    assert wb.value("A1") == 45322
