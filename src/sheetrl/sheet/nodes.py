@@ -1,6 +1,8 @@
 """Formula syntax tree.
 
-Nodes are small immutable objects. References store absolute 0-based coordinates plus ``$`` flags, so a formula
+Nodes are small objects that are never mutated after parsing (they are shared between cells and clones; they are
+not declared frozen only because frozen dataclasses are three times slower to create, and parsing is on the
+environment's hot path). References store absolute 0-based coordinates plus ``$`` flags, so a formula
 moved by (dr, dc) is a tree transform (``references.shift``) and printing a tree gives back Excel text (``render``).
 Runs of left-associative binary operators of one precedence level (``1+2-3+...``) are one :class:`Chain` node, so a
 formula with thousands of terms is a wide tree, not a deep one: nothing downstream recurses thousands of times.
@@ -19,28 +21,28 @@ class Node:
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Number(Node):
     value: float
     text: str  # as written, so that rendering reproduces the user's formula
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Text(Node):
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Bool(Node):
     value: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ErrorLiteral(Node):
     code: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CellRef(Node):
     sheet: str | None
     row: int
@@ -49,7 +51,7 @@ class CellRef(Node):
     col_abs: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RangeRef(Node):
     """A rectangular reference. Whole columns (A:B) and whole rows (1:3) set ``whole_cols`` / ``whole_rows``."""
 
@@ -66,43 +68,43 @@ class RangeRef(Node):
     whole_rows: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RefError(Node):
     """A reference that no longer points anywhere (its cells were deleted or moved off the grid): ``#REF!``."""
 
     sheet: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Name(Node):
     """An identifier that is not a function call or reference: a defined name (unsupported -> #NAME?)."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Missing(Node):
     """An omitted function argument, as in ``IF(A1,,1)``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Call(Node):
     name: str  # upper case, without any _xlfn. prefix
     args: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Unary(Node):
     op: str  # '-' or '+'
     operand: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Percent(Node):
     operand: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Chain(Node):
     """``operands[0] ops[0] operands[1] ops[1] ...`` evaluated left to right (all ops of one precedence level)."""
 
@@ -110,12 +112,12 @@ class Chain(Node):
     ops: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Paren(Node):
     inner: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ArrayLiteral(Node):
     rows: tuple[tuple[Node, ...], ...]  # each element is Number, Text, Bool, ErrorLiteral or Unary(-, Number)
 
