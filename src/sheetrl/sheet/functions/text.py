@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from sheetrl.sheet import values as sheet_values
-from sheetrl.sheet.errors import VALUE, ExcelError
+from sheetrl.sheet.errors import NAME, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.values import Matrix, parse_number_text, scalar_of, to_bool, to_number, to_text
 
@@ -380,7 +380,10 @@ def exact(text1: Any, text2: Any) -> Any:
 @register("TEXT", 2)
 def text_(value: Any, format_text: Any) -> Any:
     """The value formatted with an Excel number format ("0.00", "yyyy-mm-dd", "#,##0" ...)."""
-    from sheetrl.sheet.number_format import format_value
+    try:
+        from sheetrl.sheet.number_format import format_value
+    except ImportError:  # the formatter is not installed: the function is unavailable
+        return NAME
 
     code = to_text(format_text)
     if type(code) is ExcelError:
