@@ -468,7 +468,8 @@ def _concat(a: Any, b: Any) -> Any:
         return ta
     if type(tb) is ExcelError:
         return tb
-    return ta + tb
+    joined = ta + tb
+    return joined if len(joined) <= 32767 else VALUE  # Excel's limit on text in a cell
 
 
 def _comparison(test: Callable[[int], bool]) -> Callable[[Any, Any], Any]:
