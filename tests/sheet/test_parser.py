@@ -100,7 +100,7 @@ def test_ten_thousand_unary_minus_signs_is_a_clear_error():
 
 def test_nesting_at_the_limit_evaluates():
     wb = Workbook()
-    wb.set("A1", "=" + "SUM(" * 60 + "-3" + ")" * 60)
+    wb.set("A1", "=" + "SUM(" * 63 + "-3" + ")" * 63)
     assert wb.value("A1") == -3
 
 

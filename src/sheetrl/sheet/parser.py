@@ -32,7 +32,7 @@ from sheetrl.sheet.nodes import (
     Unary,
 )
 
-MAX_NESTING = 100  # Excel allows 64 levels of nested functions; this bounds stack use everywhere downstream
+MAX_NESTING = 64  # Excel's limit on nested functions; it also bounds stack use everywhere downstream
 
 # binary precedence levels, loosest first
 _LEVELS: tuple[frozenset[str], ...] = (
@@ -305,7 +305,10 @@ def parse(formula: str) -> Node:
     node = _CACHE.get(formula)
     if node is not None:
         return node
-    node = _Parser(formula, tokenize(formula)).parse()
+    try:
+        node = _Parser(formula, tokenize(formula)).parse()
+    except RecursionError:  # only reachable when the caller is already deep in its own stack
+        raise FormulaSyntaxError(formula, 0, "formula is nested too deeply") from None
     _CACHE[formula] = node
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
