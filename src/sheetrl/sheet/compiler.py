@@ -13,7 +13,9 @@ array-forcing functions) ranges stay whole and operators apply element-wise.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,10 +248,14 @@ class FormulaCompiler:
 def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
     impl = spec.impl
     if spec.lazy:
-        def lazy_call(v: dict) -> Any:
-            return impl(*[(lambda a=a: a(v)) for a in args])
-
-        return lazy_call
+        # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
+        if len(args) == 2:
+            b0, b1 = args
+            return lambda v: impl(partial(b0, v), partial(b1, v))
+        if len(args) == 3:
+            b0, b1, b2 = args
+            return lambda v: impl(partial(b0, v), partial(b1, v), partial(b2, v))
+        return lambda v: impl(*[partial(a, v) for a in args])
     checked = (
         [i for i in range(len(args)) if not spec.takes_reference(i)] if spec.propagate_errors else []
     )
@@ -365,24 +371,21 @@ def _array_constant(node: ArrayLiteral) -> Matrix:
 
 
 # --------------------------------------------------------------------------------------------- operators
-def _lift_binary(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """Element-wise version of a scalar binary operator (broadcasting 1-row/1-column arrays, #N/A padding)."""
-
-    def lifted(a: Any, b: Any) -> Any:
-        if type(a) is not Matrix and type(b) is not Matrix:
-            return fn(a, b)
-        ma = a if type(a) is Matrix else Matrix(1, 1, [a])
-        mb = b if type(b) is Matrix else Matrix(1, 1, [b])
-        rows = max(ma.rows, mb.rows)
-        cols = max(ma.cols, mb.cols)
-        out = [fn(_broadcast_at(ma, r, c), _broadcast_at(mb, r, c)) for r in range(rows) for c in range(cols)]
-        return Matrix(rows, cols, out)
-
-    return lifted
+def _elementwise(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Matrix:
+    """A scalar binary operator applied element-wise (broadcasting 1-row/1-column arrays, #N/A padding)."""
+    ma = a if type(a) is Matrix else Matrix(1, 1, [a])
+    mb = b if type(b) is Matrix else Matrix(1, 1, [b])
+    rows = max(ma.rows, mb.rows)
+    cols = max(ma.cols, mb.cols)
+    out = [fn(_broadcast_at(ma, r, c), _broadcast_at(mb, r, c)) for r in range(rows) for c in range(cols)]
+    return Matrix(rows, cols, out)
 
 
-def _numbers(a: Any, b: Any) -> tuple[float, float] | ExcelError:
+def _numbers(a: Any, b: Any) -> tuple[float, float] | ExcelError | None:
+    """Both operands coerced to numbers, the first error, or None when an operand is an array (lift instead)."""
     ta, tb = type(a), type(b)
+    if ta is Matrix or tb is Matrix:
+        return None
     if ta is not float:
         if ta is ExcelError:
             return a
@@ -403,6 +406,8 @@ def _add(a: Any, b: Any) -> Any:
         r = a + b
     else:
         p = _numbers(a, b)
+        if p is None:
+            return _elementwise(_add, a, b)
         if type(p) is ExcelError:
             return p
         r = p[0] + p[1]
@@ -414,6 +419,8 @@ def _sub(a: Any, b: Any) -> Any:
         r = a - b
     else:
         p = _numbers(a, b)
+        if p is None:
+            return _elementwise(_sub, a, b)
         if type(p) is ExcelError:
             return p
         r = p[0] - p[1]
@@ -425,6 +432,8 @@ def _mul(a: Any, b: Any) -> Any:
         r = a * b
     else:
         p = _numbers(a, b)
+        if p is None:
+            return _elementwise(_mul, a, b)
         if type(p) is ExcelError:
             return p
         r = p[0] * p[1]
@@ -433,6 +442,8 @@ def _mul(a: Any, b: Any) -> Any:
 
 def _div(a: Any, b: Any) -> Any:
     p = _numbers(a, b)
+    if p is None:
+        return _elementwise(_div, a, b)
     if type(p) is ExcelError:
         return p
     if p[1] == 0:
@@ -443,6 +454,8 @@ def _div(a: Any, b: Any) -> Any:
 
 def _pow(a: Any, b: Any) -> Any:
     p = _numbers(a, b)
+    if p is None:
+        return _elementwise(_pow, a, b)
     if type(p) is ExcelError:
         return p
     x, y = p
@@ -458,6 +471,8 @@ def _pow(a: Any, b: Any) -> Any:
 
 
 def _concat(a: Any, b: Any) -> Any:
+    if type(a) is Matrix or type(b) is Matrix:
+        return _elementwise(_concat, a, b)
     if type(a) is ExcelError:
         return a
     if type(b) is ExcelError:
@@ -472,11 +487,18 @@ def _concat(a: Any, b: Any) -> Any:
     return joined if len(joined) <= 32767 else VALUE  # Excel's limit on text in a cell
 
 
-def _comparison(test: Callable[[int], bool]) -> Callable[[Any, Any], Any]:
+def _comparison(fast: Callable[[Any, Any], bool], test: Callable[[int], bool]) -> Callable[[Any, Any], Any]:
+    """A comparison operator: ``fast`` compares two floats directly, ``test`` reads Excel's compare() result."""
+
     def op(a: Any, b: Any) -> Any:
-        if type(a) is ExcelError:
+        ta, tb = type(a), type(b)
+        if ta is float and tb is float:
+            return fast(a, b)
+        if ta is Matrix or tb is Matrix:
+            return _elementwise(op, a, b)
+        if ta is ExcelError:
             return a
-        if type(b) is ExcelError:
+        if tb is ExcelError:
             return b
         return test(compare(a, b))
 
@@ -500,21 +522,18 @@ def _percent(x: Any) -> Any:
 
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    op: _lift_binary(fn)
-    for op, fn in {
-        "+": _add,
-        "-": _sub,
-        "*": _mul,
-        "/": _div,
-        "^": _pow,
-        "&": _concat,
-        "=": _comparison(lambda c: c == 0),
-        "<>": _comparison(lambda c: c != 0),
-        "<": _comparison(lambda c: c < 0),
-        "<=": _comparison(lambda c: c <= 0),
-        ">": _comparison(lambda c: c > 0),
-        ">=": _comparison(lambda c: c >= 0),
-    }.items()
+    "+": _add,
+    "-": _sub,
+    "*": _mul,
+    "/": _div,
+    "^": _pow,
+    "&": _concat,
+    "=": _comparison(operator.eq, lambda c: c == 0),
+    "<>": _comparison(operator.ne, lambda c: c != 0),
+    "<": _comparison(operator.lt, lambda c: c < 0),
+    "<=": _comparison(operator.le, lambda c: c <= 0),
+    ">": _comparison(operator.gt, lambda c: c > 0),
+    ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
 __all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "MAX_ROWS", "MAX_COLS"]
