@@ -25,7 +25,7 @@ def sum_(*args: Any) -> Any:
     numbers = collect_numbers(args)
     if not isinstance(numbers, list):
         return numbers
-    return float(sum(numbers))
+    return check_number(float(sum(numbers)))
 
 
 @register("PRODUCT", 1, MAX_ARGS, refs="all")
@@ -335,6 +335,8 @@ def _to_multiple(number: float, step: float, upward: bool) -> float | ExcelError
     """Round ``number`` to a multiple of ``step`` (non-zero): toward +infinity if ``upward``, else toward -infinity
     in units of ``step`` (so a negative step rounds the other way on the number line)."""
     quotient = _significant(number / step)
+    if not math.isfinite(quotient):
+        return NUM
     whole = math.ceil(quotient) if upward else math.floor(quotient)
     return check_number(_significant(whole * step) + 0.0)
 

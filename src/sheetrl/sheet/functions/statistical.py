@@ -16,6 +16,14 @@ from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_numbe
 _IFS_RANGE_POSITIONS = frozenset({0, *range(1, MAX_ARGS, 2)})
 
 
+def exact_sum(numbers: list[float]) -> float | ExcelError:
+    """Correctly rounded sum; #NUM! when it overflows."""
+    try:
+        return check_number(math.fsum(numbers))
+    except (OverflowError, ValueError):
+        return NUM
+
+
 def _numbers_or_error(args: tuple[Any, ...]) -> list[float] | ExcelError:
     numbers = collect_numbers(args)
     if not isinstance(numbers, list):
@@ -32,7 +40,10 @@ def average(*args: Any) -> Any:
         return numbers
     if not numbers:
         return DIV0
-    return check_number(math.fsum(numbers) / len(numbers))
+    total = exact_sum(numbers)
+    if type(total) is ExcelError:
+        return total
+    return check_number(total / len(numbers))
 
 
 @register("MIN", 1, MAX_ARGS, refs="all")
@@ -65,7 +76,7 @@ def median(*args: Any) -> Any:
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2.0
+    return check_number(ordered[middle - 1] / 2.0 + ordered[middle] / 2.0)
 
 
 # ----------------------------------------------------------------------------------------------------- counts
@@ -240,8 +251,13 @@ def _variance(numbers: list[float], sample: bool) -> float | ExcelError:
     n = len(numbers)
     if n < (2 if sample else 1):
         return DIV0
-    mean = math.fsum(numbers) / n
-    squares = math.fsum((x - mean) ** 2 for x in numbers)
+    total = exact_sum(numbers)
+    if type(total) is ExcelError:
+        return total
+    mean = total / n
+    squares = exact_sum([(x - mean) * (x - mean) for x in numbers])
+    if type(squares) is ExcelError:
+        return squares
     return check_number(squares / (n - 1 if sample else n))
 
 
