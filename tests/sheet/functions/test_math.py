@@ -238,6 +238,8 @@ def test_trunc(formula: str, expected: Any, cells: dict[str, Any] | None) -> Non
         case("positive-rounds-down", "=INT(8.9)", 8),
         case("negative-rounds-toward-minus-infinity", "=INT(-8.1)", -9),
         case("integer-unchanged", "=INT(-3)", -3),
+        case("binary-noise-ignored", "=INT(4.35*100)", 435),
+        case("negative-binary-noise-ignored", "=INT(-4.35*100)", -435),
         case("boolean", "=INT(TRUE)", 1),
         case("blank", "=INT(A1)", 0),
         case("text-is-value-error", '=INT("x")', "#VALUE!"),
@@ -457,6 +459,22 @@ def test_ceiling_math(formula: str, expected: Any, cells: dict[str, Any] | None)
     ],
 )
 def test_floor_math(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("ceiling-precise-positive-up", "=CEILING.PRECISE(4.3)", 5),
+        case("ceiling-precise-negative-toward-zero", "=CEILING.PRECISE(-4.3)", -4),
+        case("ceiling-precise-significance-sign-ignored", "=CEILING.PRECISE(4.3,-2)", 6),
+        case("floor-precise-positive-down", "=FLOOR.PRECISE(4.7)", 4),
+        case("floor-precise-negative-away-from-zero", "=FLOOR.PRECISE(-4.3,2)", -6),
+        case("floor-precise-zero-significance", "=FLOOR.PRECISE(4.3,0)", 0),
+        case("iso-ceiling-text-is-value-error", '=ISO.CEILING("x")', "#VALUE!"),
+    ],
+)
+def test_precise_rounding(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
     run(formula, expected, cells)
 
 

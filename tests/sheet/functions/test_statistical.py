@@ -323,6 +323,22 @@ def test_var(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
     run(formula, expected, cells)
 
 
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("varp-of-numbers", "=VARP(2,4,4,4,5,5,7,9)", 4),
+        case("stdevp-of-numbers", "=STDEVP(2,4,4,4,5,5,7,9)", 2),
+        case("stdev-p-skips-text-and-bools-in-range", "=STDEV.P(A1:A7)", 1, MIXED),
+        case("var-p-direct-numeric-text-counts", '=VAR.P("1","3")', 1),
+        case("stdevp-error-propagates", "=STDEVP(A1:A3)", "#DIV/0!", ERRORED),
+        case("stdevp-no-numbers-is-div0", "=STDEVP(A5)", "#DIV/0!", MIXED),
+        case("var-p-direct-text-is-value-error", '=VAR.P(1,"x")', "#VALUE!"),
+    ],
+)
+def test_population_spread(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
 # ---------------------------------------------------------------------------------------------------- MODE
 @pytest.mark.parametrize(
     ("formula", "expected", "cells"),

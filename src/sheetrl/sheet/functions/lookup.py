@@ -126,6 +126,9 @@ def find_nearest(values: list[Any], lookup: Any, mode: int, reverse: bool = Fals
 
 # ------------------------------------------------------------------------------------------ VLOOKUP/HLOOKUP
 def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertical: bool) -> Any:
+    lookup = scalar_of(lookup)
+    if type(lookup) is ExcelError:
+        return lookup
     grid = _as_matrix(table)
     position = _index_arg(index)
     if type(position) is ExcelError:
@@ -165,8 +168,12 @@ def hlookup(lookup: Any, table: Any, row_index: Any, approximate: Any = _OMITTED
 # ------------------------------------------------------------------------------------------------------ MATCH
 @register("MATCH", 2, 3, refs=(1,))
 def match(lookup: Any, area: Any, match_type: Any = 1.0) -> Any:
-    """1-based position of ``lookup`` in a row or column: type 1 sorted ascending (largest <=), 0 exact with
-    wildcards, -1 sorted descending (smallest >=)."""
+    """1-based position of ``lookup`` in a row or column (type 1 ascending, 0 exact, -1 descending)."""
+    # 1: largest value <= lookup in ascending data; 0: first equal value, wildcards allowed; -1: smallest
+    # value >= lookup in descending data.
+    lookup = scalar_of(lookup)
+    if type(lookup) is ExcelError:
+        return lookup
     grid = _as_matrix(area)
     if grid.rows != 1 and grid.cols != 1:
         return NA
@@ -206,11 +213,12 @@ def xlookup(
     match_mode: Any = 0.0,
     search_mode: Any = 1.0,
 ) -> Any:
-    """The entry of ``return_array`` (a value, or a row/column of a 2-D array) where ``lookup_array`` matches.
-
-    match_mode: 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcard. search_mode: 1 first to
-    last, -1 last to first, 2 binary search in ascending data, -2 binary search in descending data.
-    """
+    """The entry (value, or row/column of a 2-D array) of ``return_array`` where ``lookup_array`` matches."""
+    # match_mode: 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcard. search_mode: 1 first to
+    # last, -1 last to first, 2 binary search in ascending data, -2 binary search in descending data.
+    lookup = scalar_of(lookup)
+    if type(lookup) is ExcelError:
+        return lookup
     keys_grid = _as_matrix(lookup_array)
     results = _as_matrix(return_array)
     if keys_grid.cols == 1 and results.rows == keys_grid.rows:

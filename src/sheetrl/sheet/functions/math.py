@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
@@ -22,6 +22,7 @@ _IFS_RANGE_POSITIONS = frozenset({0, *range(1, MAX_ARGS, 2)})
 
 @register("SUM", 1, MAX_ARGS, refs="all")
 def sum_(*args: Any) -> Any:
+    """Sum of the numbers (ranges: numbers only; direct arguments: numbers, booleans, numeric text)."""
     numbers = collect_numbers(args)
     if not isinstance(numbers, list):
         return numbers
@@ -192,11 +193,11 @@ def trunc(number: Any, digits: Any = 0.0) -> Any:
 
 @register("INT", 1)
 def int_(number: Any) -> Any:
-    """Round down to the nearest integer (toward minus infinity)."""
+    """Round down to the nearest integer (toward minus infinity), on the 15-digit decimal form."""
     value = to_number(number)
     if type(value) is ExcelError:
         return value
-    return float(math.floor(value))
+    return round_decimal(value, 0, ROUND_FLOOR)
 
 
 @register("MOD", 2)
@@ -353,8 +354,9 @@ def _two_numbers(a: Any, b: Any) -> tuple[float, float] | ExcelError:
 
 @register("CEILING", 2)
 def ceiling(number: Any, significance: Any) -> Any:
-    """Round up to a multiple of significance (Excel 2010 rules: a negative number with a positive significance
-    rounds toward zero, both negative round away from zero, a positive number with a negative one is #NUM!)."""
+    """Round up to a multiple of significance, with Excel 2010's sign rules."""
+    # A negative number with a positive significance rounds toward zero, both negative round away from zero,
+    # a positive number with a negative significance is #NUM!, a zero significance gives 0.
     pair = _two_numbers(number, significance)
     if type(pair) is ExcelError:
         return pair

@@ -82,8 +82,7 @@ def median(*args: Any) -> Any:
 # ----------------------------------------------------------------------------------------------------- counts
 @register("COUNT", 1, MAX_ARGS, refs="all", propagate_errors=False)
 def count(*args: Any) -> Any:
-    """How many numbers: in ranges only numbers count; direct numbers, booleans, numeric text and omitted
-    arguments count too. Errors are never counted and never returned."""
+    """How many numbers (direct booleans, numeric text and omitted arguments count; errors never do)."""
     total = 0
     for arg in args:
         if type(arg) is Matrix:
@@ -187,8 +186,7 @@ def _range_numbers(data: Any) -> list[float] | ExcelError:
 
 @register("RANK", 2, 3, refs=(1,), aliases=("RANK.EQ",))
 def rank(number: Any, ref: Any, order: Any = 0.0) -> Any:
-    """Position of ``number`` among the numbers of ``ref``: descending (order 0, default) or ascending;
-    #N/A when it is not among them."""
+    """Rank of ``number`` among the numbers of ``ref`` (order 0: descending, default); #N/A if absent."""
     value = to_number(number)
     if type(value) is ExcelError:
         return value
