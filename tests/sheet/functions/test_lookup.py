@@ -1,0 +1,285 @@
+"""Lookup functions, checked through the workbook facade against Excel's documented results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sheetrl.sheet import ExcelError, Workbook
+from sheetrl.sheet.functions.lookup import choose, find_sorted
+from sheetrl.sheet.values import Matrix
+
+
+def evaluate(formula: str, cells: dict[str, Any] | None = None) -> Any:
+    wb = Workbook()
+    for address, value in (cells or {}).items():
+        wb.set(address, value)
+    wb.set("Z99", formula)
+    return wb.value("Z99")
+
+
+def check(actual: Any, expected: Any) -> None:
+    if isinstance(expected, str) and expected.startswith("#"):
+        assert isinstance(actual, ExcelError), f"expected {expected}, got {actual!r}"
+        assert str(actual) == expected
+    elif isinstance(expected, bool) or expected is None:
+        assert actual is expected
+    elif isinstance(expected, (int, float)):
+        assert not isinstance(actual, (bool, ExcelError)), f"expected {expected}, got {actual!r}"
+        assert actual == pytest.approx(expected, rel=1e-12)
+    else:
+        assert actual == expected
+
+
+def case(case_id: str, formula: str, expected: Any, cells: dict[str, Any] | None = None) -> Any:
+    return pytest.param(formula, expected, cells, id=case_id)
+
+
+def run(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    check(evaluate(formula, cells), expected)
+
+
+# Sorted numeric keys in A, names in B, prices in C; text keys in E (unsorted), numbers in F.
+TABLE = {
+    "A1": 10, "B1": "ten", "C1": 1.5,
+    "A2": 20, "B2": "twenty", "C2": 2.5,
+    "A3": 30, "B3": "thirty", "C3": "=1/0",
+    "A4": 40, "B4": "forty", "C4": 4.5,
+    "E1": "pear", "F1": 1,
+    "E2": "Apple", "F2": 2,
+    "E3": "banana", "F3": 3,
+    "E4": "apple", "F4": 4,
+    "E5": "5", "F5": 5,
+}  # fmt: skip
+MIXED_KEYS = {"A1": 1, "A2": 3, "A3": "x", "A4": 5, "A5": 7, "B1": "one", "B2": "three", "B3": "ex", "B4": "five",
+              "B5": "seven"}  # fmt: skip
+DESCENDING = {"A1": 40, "A2": 30, "A3": 20, "A4": 10}
+
+
+# -------------------------------------------------------------------------------------------------- VLOOKUP
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("approximate-by-default-finds-largest-not-above", "=VLOOKUP(25,A1:C4,2)", "twenty", TABLE),
+        case("approximate-exact-hit", "=VLOOKUP(30,A1:C4,2,TRUE)", "thirty", TABLE),
+        case("approximate-above-all-gives-last", "=VLOOKUP(99,A1:C4,2)", "forty", TABLE),
+        case("approximate-below-all-is-na", "=VLOOKUP(5,A1:C4,2)", "#N/A", TABLE),
+        case("approximate-skips-other-types", "=VLOOKUP(4,A1:B5,2)", "three", MIXED_KEYS),
+        case("approximate-text-among-numbers", '=VLOOKUP("z",A1:B5,2)', "ex", MIXED_KEYS),
+        case("exact-match", "=VLOOKUP(20,A1:C4,3,FALSE)", 2.5, TABLE),
+        case("exact-missing-is-na", "=VLOOKUP(25,A1:C4,2,FALSE)", "#N/A", TABLE),
+        case("exact-text-is-case-insensitive-first-match", '=VLOOKUP("APPLE",E1:F5,2,FALSE)', 2, TABLE),
+        case("exact-wildcard", '=VLOOKUP("b*",E1:F5,2,FALSE)', 3, TABLE),
+        case("exact-question-mark-wildcard", '=VLOOKUP("?ear",E1:F5,2,FALSE)', 1, TABLE),
+        case("text-number-does-not-match-number", '=VLOOKUP("20",A1:C4,2,FALSE)', "#N/A", TABLE),
+        case("number-does-not-match-text-number", "=VLOOKUP(5,E1:F5,2,FALSE)", "#N/A", TABLE),
+        case("empty-range-lookup-argument-means-exact", "=VLOOKUP(25,A1:C4,2,)", "#N/A", TABLE),
+        case("zero-means-exact", "=VLOOKUP(30,A1:C4,2,0)", "thirty", TABLE),
+        case("column-index-beyond-table-is-ref", "=VLOOKUP(20,A1:C4,4,FALSE)", "#REF!", TABLE),
+        case("column-index-below-one-is-value", "=VLOOKUP(20,A1:C4,0,FALSE)", "#VALUE!", TABLE),
+        case("column-index-is-truncated", "=VLOOKUP(20,A1:C4,2.9,FALSE)", "twenty", TABLE),
+        case("error-in-returned-cell-is-returned", "=VLOOKUP(30,A1:C4,3,FALSE)", "#DIV/0!", TABLE),
+        case("lookup-error-propagates", "=VLOOKUP(1/0,A1:C4,2)", "#DIV/0!", TABLE),
+        case("blank-lookup-value-is-na", "=VLOOKUP(H1,A1:C4,2,FALSE)", "#N/A", TABLE),
+        case("blank-result-cell-shows-zero", "=VLOOKUP(10,A1:D4,4,FALSE)", 0, TABLE),
+        case("array-constant-table", '=VLOOKUP(2,{1,"a";2,"b";3,"c"},2,FALSE)', "b"),
+    ],
+)
+def test_vlookup(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# -------------------------------------------------------------------------------------------------- HLOOKUP
+ROWS = {"A1": 1, "B1": 2, "C1": 3, "A2": "a", "B2": "b", "C2": "c", "D1": "x", "D2": "ex"}
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("approximate-by-default", "=HLOOKUP(2.5,A1:C2,2)", "b", ROWS),
+        case("exact-match", "=HLOOKUP(3,A1:C2,2,FALSE)", "c", ROWS),
+        case("exact-text-wildcard", '=HLOOKUP("?",A1:D2,2,FALSE)', "ex", ROWS),
+        case("row-index-beyond-table-is-ref", "=HLOOKUP(2,A1:C2,3)", "#REF!", ROWS),
+        case("row-index-below-one-is-value", "=HLOOKUP(2,A1:C2,0)", "#VALUE!", ROWS),
+        case("below-all-is-na", "=HLOOKUP(0,A1:C2,2)", "#N/A", ROWS),
+        case("array-constant", '=HLOOKUP(2,{1,2,3;"a","b","c"},2)', "b"),
+        case("returns-first-row-itself", "=HLOOKUP(3,A1:C2,1,FALSE)", 3, ROWS),
+    ],
+)
+def test_hlookup(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# ---------------------------------------------------------------------------------------------------- MATCH
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("sorted-ascending-by-default", "=MATCH(25,A1:A4)", 2, TABLE),
+        case("exact", "=MATCH(30,A1:A4,0)", 3, TABLE),
+        case("exact-missing-is-na", "=MATCH(31,A1:A4,0)", "#N/A", TABLE),
+        case("exact-wildcard", '=MATCH("b?nana",E1:E5,0)', 3, TABLE),
+        case("exact-text-case-insensitive-first", '=MATCH("APPLE",E1:E5,0)', 2, TABLE),
+        case("descending-finds-smallest-not-below", "=MATCH(25,A1:A4,-1)", 2, DESCENDING),
+        case("descending-above-all-is-na", "=MATCH(45,A1:A4,-1)", "#N/A", DESCENDING),
+        case("horizontal-range", "=MATCH(2,A1:C1,0)", 2, ROWS),
+        case("two-dimensional-range-is-na", "=MATCH(2,A1:C2,0)", "#N/A", ROWS),
+        case("empty-match-type-means-exact", "=MATCH(5,A1:A5,)", 4, MIXED_KEYS),
+        case("array-constant", '=MATCH("c",{"a","b","c"},0)', 3),
+        case("below-all-is-na", "=MATCH(1,A1:A4)", "#N/A", TABLE),
+        case("booleans-match-booleans", "=MATCH(TRUE,{1,TRUE},0)", 2),
+        case("text-number-does-not-match-number", '=MATCH("10",A1:A4,0)', "#N/A", TABLE),
+        case("approximate-ignores-other-types", '=MATCH("b",{"a",1,"c"})', 1),
+    ],
+)
+def test_match(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# -------------------------------------------------------------------------------------------------- XLOOKUP
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("exact-by-default", "=XLOOKUP(20,A1:A4,B1:B4)", "twenty", TABLE),
+        case("not-found-is-na", "=XLOOKUP(25,A1:A4,B1:B4)", "#N/A", TABLE),
+        case("if-not-found-value", '=XLOOKUP(25,A1:A4,B1:B4,"none")', "none", TABLE),
+        case("empty-if-not-found-argument-is-na", "=XLOOKUP(25,A1:A4,B1:B4,,0)", "#N/A", TABLE),
+        case("next-smaller", "=XLOOKUP(25,A1:A4,B1:B4,,-1)", "twenty", TABLE),
+        case("next-larger", "=XLOOKUP(25,A1:A4,B1:B4,,1)", "thirty", TABLE),
+        case("next-smaller-in-unsorted-data", "=XLOOKUP(3.5,F1:F5,E1:E5,,-1)", "banana", TABLE),
+        case("no-wildcards-in-exact-mode", '=XLOOKUP("b*",E1:E5,F1:F5)', "#N/A", TABLE),
+        case("wildcard-mode", '=XLOOKUP("b*",E1:E5,F1:F5,,2)', 3, TABLE),
+        case("search-last-to-first", '=XLOOKUP("apple",E1:E5,F1:F5,,0,-1)', 4, TABLE),
+        case("search-first-to-last-is-case-insensitive", '=XLOOKUP("apple",E1:E5,F1:F5)', 2, TABLE),
+        case("binary-search-ascending", "=XLOOKUP(30,A1:A4,B1:B4,,0,2)", "thirty", TABLE),
+        case("binary-search-next-smaller", "=XLOOKUP(35,A1:A4,B1:B4,,-1,2)", "thirty", TABLE),
+        case("binary-search-descending", "=XLOOKUP(25,A1:A4,A1:A4,,1,-2)", 30, DESCENDING),
+        case("horizontal-arrays", "=XLOOKUP(3,A1:C1,A2:C2)", "c", ROWS),
+        case("two-dimensional-return-shows-first-of-row", "=XLOOKUP(30,A1:A4,B1:C4)", "thirty", TABLE),
+        case("two-dimensional-return-row-can-be-summed", "=SUM(XLOOKUP(20,A1:A4,A1:C4))", 22.5, TABLE),
+        case("mismatched-sizes-is-value-error", "=XLOOKUP(20,A1:A4,B1:B3)", "#VALUE!", TABLE),
+        case("invalid-match-mode-is-value-error", "=XLOOKUP(20,A1:A4,B1:B4,,3)", "#VALUE!", TABLE),
+        case("invalid-search-mode-is-value-error", "=XLOOKUP(20,A1:A4,B1:B4,,0,0)", "#VALUE!", TABLE),
+        case("if-not-found-blank-cell-shows-zero", "=XLOOKUP(25,A1:A4,B1:B4,H1)", 0, TABLE),
+        case("errors-in-lookup-array-are-skipped", "=XLOOKUP(4.5,C1:C4,A1:A4)", 40, TABLE),
+        case("lookup-error-propagates", "=XLOOKUP(1/0,A1:A4,B1:B4)", "#DIV/0!", TABLE),
+    ],
+)
+def test_xlookup(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# ---------------------------------------------------------------------------------------------------- INDEX
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("row-and-column", "=INDEX(A1:C4,2,2)", "twenty", TABLE),
+        case("single-column-needs-only-row", "=INDEX(A1:A4,3)", 30, TABLE),
+        case("single-row-index-is-column", "=INDEX(A1:C1,3)", 1.5, TABLE),
+        case("indexes-are-truncated", "=INDEX(A1:C4,1.9,2.9)", "ten", TABLE),
+        case("row-beyond-range-is-ref", "=INDEX(A1:A4,5)", "#REF!", TABLE),
+        case("column-beyond-range-is-ref", "=INDEX(A1:C4,1,4)", "#REF!", TABLE),
+        case("negative-index-is-value-error", "=INDEX(A1:C4,-1,1)", "#VALUE!", TABLE),
+        case("row-zero-gives-whole-column", "=SUM(INDEX(A1:C4,0,1))", 100, TABLE),
+        case("column-zero-gives-whole-row", "=SUM(INDEX(A1:C4,4,0))", 44.5, TABLE),
+        case("whole-column-shows-first-cell", "=INDEX(A1:C4,0,2)", "ten", TABLE),
+        case("array-constant", "=INDEX({1,2;3,4},2,1)", 3),
+        case("blank-cell-shows-zero", "=INDEX(A1:D4,1,4)", 0, TABLE),
+        case("error-cell-is-returned", "=INDEX(A1:C4,3,3)", "#DIV/0!", TABLE),
+        case("with-match", "=INDEX(B1:B4,MATCH(40,A1:A4,0))", "forty", TABLE),
+        case("area-number-other-than-one-is-ref", "=INDEX(A1:C4,1,1,2)", "#REF!", TABLE),
+        case("empty-row-argument-means-whole-column", "=SUM(INDEX(A1:C4,,1))", 100, TABLE),
+    ],
+)
+def test_index(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# --------------------------------------------------------------------------------------------------- CHOOSE
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("picks-the-indexed-value", '=CHOOSE(2,"a","b","c")', "b"),
+        case("index-is-truncated", '=CHOOSE(1.9,"a","b")', "a"),
+        case("index-beyond-choices-is-value-error", '=CHOOSE(3,"a","b")', "#VALUE!"),
+        case("index-zero-is-value-error", '=CHOOSE(0,"a")', "#VALUE!"),
+        case("error-in-unchosen-argument-is-ignored", '=CHOOSE(1,"a",1/0)', "a"),
+        case("index-error-propagates", '=CHOOSE(1/0,"a")', "#DIV/0!"),
+        case("chosen-range-can-be-summed", "=SUM(CHOOSE(2,A1:A4,F1:F5))", 15, TABLE),
+        case("chosen-cell-reference", "=CHOOSE(2,A1,B1)", "ten", TABLE),
+        case("numeric-text-index", '=CHOOSE("2","a","b")', "b"),
+        case("text-index-is-value-error", '=CHOOSE("x","a","b")', "#VALUE!"),
+    ],
+)
+def test_choose(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+def test_choose_evaluates_only_the_chosen_argument() -> None:
+    def never() -> Any:
+        raise AssertionError("an unchosen argument was evaluated")
+
+    assert choose(lambda: 2.0, never, lambda: "picked", never) == "picked"
+
+
+def test_index_whole_row_keeps_reference_origin() -> None:
+    from sheetrl.sheet.functions.lookup import index
+
+    grid = Matrix(2, 2, [1.0, 2.0, 3.0, 4.0], True, (0, 5, 7))
+    row = index(grid, 2.0, 0.0)
+    assert isinstance(row, Matrix)
+    assert (row.rows, row.cols, row.values, row.origin) == (1, 2, [3.0, 4.0], (0, 6, 7))
+
+
+def test_binary_search_returns_last_of_equal_values() -> None:
+    assert find_sorted([1.0, 2.0, 2.0, 2.0, 3.0], 2.0, -1) == 3
+
+
+def test_big_number_trick_finds_last_number_in_a_column() -> None:
+    cells = {"A1": 5, "A2": "x", "A3": 8, "A4": "y", "A5": 2, "A6": "z"}
+    assert evaluate("=VLOOKUP(9.99E+307,A1:A6,1)", cells) == 2
+
+
+def test_vlookup_follows_edits_to_the_table() -> None:
+    wb = Workbook()
+    wb.set_range("A1", [[1, "a"], [2, "b"]])
+    wb.set("D1", "=VLOOKUP(2,A1:B2,2,FALSE)")
+    assert wb.value("D1") == "b"
+    wb.set("B2", "changed")
+    assert wb.value("D1") == "changed"
+
+
+# ------------------------------------------------------------------------------------------ robustness
+def _module_functions(module: str) -> list[str]:
+    from sheetrl.sheet.functions import FUNCTIONS
+
+    return sorted(name for name, spec in FUNCTIONS.items() if spec.impl.__module__ == module)
+
+
+@pytest.mark.parametrize("name", _module_functions("sheetrl.sheet.functions.lookup"))
+def test_function_never_raises_and_returns_cell_values(name: str) -> None:
+    import itertools
+    import math
+    import random
+
+    from sheetrl.sheet.errors import DIV0, NA
+    from sheetrl.sheet.functions import FUNCTIONS
+    from sheetrl.sheet.values import Matrix
+
+    samples: list[Any] = [
+        0.0, -1.5, 2.0, 1e308, -1e-308, 7.9, "", "x", "3", "a*", ">1", True, False, None, DIV0, NA,
+        Matrix(1, 1, [None], True), Matrix(2, 2, [1.0, "a", None, True], True),
+        Matrix(1, 3, [1.0, DIV0, 3.0]), Matrix(3, 1, ["x", 2.0, "*"], True), Matrix(3, 1, [5.0, 1.0, 9.0], True),
+    ]  # fmt: skip
+    spec = FUNCTIONS[name]
+    rng = random.Random(name)
+    for count in range(spec.min_args, min(spec.max_args, 4) + 1):
+        combos = list(itertools.product(samples, repeat=count)) if count <= 2 else [
+            tuple(rng.choice(samples) for _ in range(count)) for _ in range(3000)
+        ]
+        for args in combos:
+            call_args = [(lambda a=a: a) for a in args] if spec.lazy else list(args)
+            result = spec.impl(*call_args)
+            assert type(result) in (float, str, bool, type(None), ExcelError, Matrix), (name, args, result)
+            if type(result) is float:
+                assert math.isfinite(result), (name, args, result)
