@@ -116,12 +116,15 @@ class FormulaCompiler:
 
             return fixed
         ext = extent_key(sid)
+        # Clamp only the long axis to the used extent, so that ranges over the same rows (A:A and D:D in COUNTIFS)
+        # keep the same shape; cells beyond the extent are empty anyway.
+        clamp_rows = rows >= cols
 
         def clamped(v: dict) -> Matrix:
             last_row, last_col = v.get(ext, (-1, -1))
-            rr2, cc2 = min(r2, last_row), min(c2, last_col)
-            if rr2 < r1 or cc2 < c1:
-                return Matrix(1, 1, [None], True, origin)
+            rr2, cc2 = (max(min(r2, last_row), r1), c2) if clamp_rows else (r2, max(min(c2, last_col), c1))
+            if (rr2 - r1 + 1) * (cc2 - c1 + 1) > 10 * PRECOMPUTED_RANGE_CELLS * 16:
+                return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
             get = v.get
             values = [get(make_key(sid, r, c)) for r in range(r1, rr2 + 1) for c in range(c1, cc2 + 1)]
             return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin)
@@ -401,29 +404,36 @@ def _numbers(a: Any, b: Any) -> tuple[float, float] | ExcelError | None:
     return a, b
 
 
+# Excel and LibreOffice return exactly 0 when adding two numbers that cancel to within ~15 significant digits
+# (so =0.1+0.2-0.3 is 0, not 5.55E-17). The relative tolerance is 2^-48, as in LibreOffice's approxAdd/approxSub.
+_CANCEL = 2.0**-48
+
+
 def _add(a: Any, b: Any) -> Any:
-    if type(a) is float and type(b) is float:
-        r = a + b
-    else:
+    if type(a) is not float or type(b) is not float:
         p = _numbers(a, b)
         if p is None:
             return _elementwise(_add, a, b)
         if type(p) is ExcelError:
             return p
-        r = p[0] + p[1]
+        a, b = p
+    r = a + b
+    if (a < 0.0) != (b < 0.0) and abs(r) < _CANCEL * abs(a) and r != 0.0:
+        return 0.0
     return r if -1.8e308 < r < 1.8e308 else NUM
 
 
 def _sub(a: Any, b: Any) -> Any:
-    if type(a) is float and type(b) is float:
-        r = a - b
-    else:
+    if type(a) is not float or type(b) is not float:
         p = _numbers(a, b)
         if p is None:
             return _elementwise(_sub, a, b)
         if type(p) is ExcelError:
             return p
-        r = p[0] - p[1]
+        a, b = p
+    r = a - b
+    if (a < 0.0) == (b < 0.0) and abs(r) < _CANCEL * abs(a) and r != 0.0:
+        return 0.0
     return r if -1.8e308 < r < 1.8e308 else NUM
 
 
