@@ -122,6 +122,8 @@ def nper(rate: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None) -> flo
 
     def compute() -> float:
         adjusted = payment * (1 + r * due)
+        if adjusted + p * r == 0:
+            return NUM  # type: ignore[return-value]
         ratio = (adjusted - f * r) / (adjusted + p * r)
         if ratio <= 0 or r <= -1:
             return NUM  # type: ignore[return-value]
@@ -166,15 +168,24 @@ def _npv_at(rate: float, flows: list[float]) -> float:
     return _npv_and_slope(rate, flows)[0]
 
 
-def _newton(function: Callable[[float], tuple[float, float]], guess: float, iterations: int) -> float | None:
-    """Newton's method kept above -1 (rates at or below -100% are meaningless); None if it does not converge."""
+def _newton(
+    function: Callable[[float], tuple[float, float]], guess: float, iterations: int, small_value: float
+) -> float | None:
+    """Newton's method kept above -1 (rates at or below -100% are meaningless); None if it does not converge.
+
+    Converged when the step is negligible or the function's value is below ``small_value``.
+    """
     rate = guess
     for _ in range(iterations):
         try:
             value, slope = function(rate)
-        except (OverflowError, ZeroDivisionError):
+        except (OverflowError, ZeroDivisionError, ValueError):
             return None
-        if not (math.isfinite(value) and math.isfinite(slope)) or slope == 0:
+        if not (math.isfinite(value) and math.isfinite(slope)):
+            return None
+        if abs(value) <= small_value:
+            return rate
+        if slope == 0:
             return None
         step = value / slope
         new_rate = rate - step
@@ -237,10 +248,15 @@ def irr(values: Any, guess: Any = None) -> float | ExcelError:
     if not any(v > 0 for v in flows) or not any(v < 0 for v in flows):
         return NUM
     flows = [float(v) for v in flows]
-    rate = _newton(lambda r: _npv_and_slope(r, flows), start, MAX_ITERATIONS // 2)  # type: ignore[arg-type]
+    scale = max(1.0, math.fsum(abs(v) for v in flows))
+    equation = lambda r: _npv_and_slope(r, flows)  # noqa: E731
+    rate = _newton(equation, start, MAX_ITERATIONS // 2, 1e-13 * scale)  # type: ignore[arg-type]
     if rate is None:
         rate = _bisect_irr(flows, start, MAX_ITERATIONS // 2)  # type: ignore[arg-type]
-    if rate is None or abs(_npv_at(rate, flows)) > 1e-7 * max(1.0, math.fsum(abs(v) for v in flows)):
+    try:
+        if rate is None or abs(_npv_at(rate, flows)) > 1e-7 * scale:
+            return NUM
+    except (OverflowError, ZeroDivisionError):
         return NUM
     return check_number(rate)
 
@@ -253,10 +269,12 @@ def _rate_equation(n: float, payment: float, p: float, f: float, due: float) -> 
             value = p + payment * n + f
             slope = p * n + payment * (n * (n - 1) / 2 + due * n)
             return value, slope
-        growth = (1 + r) ** n
-        factor = (growth - 1) / r
+        log_growth = n * math.log1p(r)
+        growth = math.exp(log_growth)
+        growth_minus_one = math.expm1(log_growth)  # accurate for rates near 0
+        factor = growth_minus_one / r
         d_growth = n * growth / (1 + r)
-        d_factor = (d_growth * r - (growth - 1)) / (r * r)
+        d_factor = (d_growth * r - growth_minus_one) / (r * r)
         value = p * growth + payment * (1 + r * due) * factor + f
         slope = p * d_growth + payment * (due * factor + (1 + r * due) * d_factor)
         return value, slope
@@ -277,15 +295,15 @@ def rate(nper: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None, guess:
     if n <= 0 or start <= -1:  # type: ignore[operator]
         return NUM
     equation = _rate_equation(n, payment, p, f, 1.0 if t != 0 else 0.0)
-    result = _newton(equation, start, MAX_ITERATIONS)  # type: ignore[arg-type]
+    scale = max(1.0, abs(p) + abs(f) + abs(payment) * max(1.0, abs(n)))
+    result = _newton(equation, start, MAX_ITERATIONS, 1e-13 * scale)  # type: ignore[arg-type]
     if result is None:
         return NUM
     try:
         residual = equation(result)[0]
-    except (OverflowError, ZeroDivisionError):
+    except (OverflowError, ZeroDivisionError, ValueError):
         return NUM
-    scale = abs(p) + abs(f) + abs(payment) * max(1.0, abs(n))
-    if not math.isfinite(residual) or abs(residual) > 1e-7 * max(1.0, scale):
+    if not math.isfinite(residual) or abs(residual) > 1e-7 * scale:
         return NUM
     return check_number(result)
 
