@@ -530,6 +530,8 @@ def _render_scientific(layout: _NumberLayout, value: Decimal) -> str:
 
 def _render_fraction(layout: _FractionLayout, number: float) -> str:
     value = number * 10.0 ** layout.power
+    if not math.isfinite(value):
+        return number_to_text(number)
     whole = math.floor(value) if layout.int_plan is not None else 0
     rest = value - whole
     if layout.fixed_denominator is not None:
@@ -562,13 +564,16 @@ def _render_fraction(layout: _FractionLayout, number: float) -> str:
     return f"{integer}{gap}{num_text}/{den_text}{suffix}"
 
 
-def _date_parts(serial: float, subsecond_digits: int) -> tuple[int, int, int, int, int, int, int, int]:
-    """(day serial, year, month, day, hour, minute, second, sub-second units) rounded to the displayed precision."""
+def _date_parts(serial: float, subsecond_digits: int) -> tuple[int, int, int, int, int, int, int, int] | None:
+    """(day serial, year, month, day, hour, minute, second, sub-second units) rounded to the displayed precision;
+    None when rounding carries past 9999-12-31."""
     from sheetrl.sheet.functions.date_time import serial_to_ymd
 
     per_second = 10**subsecond_digits
     units = int(_decimal_of(serial * 86400 * per_second).quantize(Decimal(1), context=_DECIMAL))
     day, within = divmod(units, 86400 * per_second)
+    if day >= _MAX_SERIAL:
+        return None
     seconds, sub = divmod(within, per_second)
     year, month, dom = serial_to_ymd(day)
     return day, year, month, dom, seconds // 3600, seconds // 60 % 60, seconds % 60, sub
@@ -578,9 +583,10 @@ def _render_date(section: _Section, serial: float) -> str:
     if not 0 <= serial < _MAX_SERIAL:
         return INVALID_DATE_DISPLAY
     digits = section.subsecond_digits
-    day, year, month, dom, hour, minute, second, sub = _date_parts(serial, digits)
-    if day >= _MAX_SERIAL:
+    parts = _date_parts(serial, digits)
+    if parts is None:
         return INVALID_DATE_DISPLAY
+    day, year, month, dom, hour, minute, second, sub = parts
     out: list[str] = []
     for kind, payload in section.tokens:
         if kind == LIT:
@@ -688,10 +694,10 @@ def _format_number(fmt: _Format, number: float) -> str:
         return number_to_text(number)
     if section.kind == "date":
         return _render_date(section, number)  # negative serials render as ########
-    if section.kind == "general":
+    try:
         text = _render_section(section, abs(number))
-        return "-" + text if signed and number < 0 else text
-    text = _render_section(section, abs(number))
+    except (ArithmeticError, ValueError):  # a fraction of a number near the float limit, and the like
+        return number_to_text(number)
     if signed and number < 0:
         return "-" + text
     return text
