@@ -33,7 +33,6 @@ _DECIMAL = Context(prec=800, rounding=ROUND_HALF_UP)
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December")
 _DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-_COLOURS = {"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow"}
 _CONDITION = re.compile(r"(<=|>=|<>|<|>|=)\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
 _ELAPSED = re.compile(r"(h+|m+|s+)", re.IGNORECASE)
 
