@@ -1,0 +1,462 @@
+"""Discrete macro actions: a fixed ``Discrete(N)`` whose meaning is relative to the cursor and the selection.
+
+Every macro resolves, in the current state, to exactly one command (:func:`resolve`) or to None when it makes no
+sense there (then it is masked out). Because macros are relative — "SUM of the numbers above the cursor",
+"left neighbour times the one before it", "fill down as far as the data goes" — the same action means the same
+thing on any sheet, which is what lets one policy generalize across tasks.
+
+Words used below: *left1*/*left2* are the first/second cells left of the cursor; *above1*/*above2* likewise
+upwards. The *block above* is the contiguous run of numeric cells directly above the cursor (the range Excel's
+AutoSum would pick); the *block left* likewise. *Slots* are the structured parameters behind the task's
+instruction (the value to type, a threshold, a rate cell, a lookup table, the pivot fields), so "write the
+instructed value" types whatever the instruction asked for.
+
+The table :data:`MACROS` is the action space; its order is part of the environment's version (``-v0``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sheetrl.env.commands import Command, format_literal
+from sheetrl.env.state import SheetState
+from sheetrl.sheet.address import cell_name, column_letters, make_key
+from sheetrl.sheet.errors import ExcelError
+
+AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
+
+
+@dataclass(frozen=True)
+class Macro:
+    """One discrete action: a name (shown to people and in logs) and its resolver."""
+
+    name: str
+    resolve: Callable[[Context], Command | None]
+
+
+class Context:
+    """Read-only view of the state for resolving macros, computed once per step (cheap lookups, cached)."""
+
+    __slots__ = ("state", "slots", "rows", "cols", "targets", "values", "row", "col", "_block_above",
+                 "_block_left")
+
+    def __init__(self, state: SheetState, slots: dict[str, Any], rows: int, cols: int, targets: list[str]) -> None:
+        self.state = state
+        self.slots = slots
+        self.rows = rows  # the grid the agent sees; the cursor stays inside it
+        self.cols = cols
+        self.targets = targets
+        self.values = state.workbook._values
+        self.row, self.col = state.cursor
+        self._block_above: tuple[int, int] | None | bool = False
+        self._block_left: tuple[int, int] | None | bool = False
+
+    def get(self, row: int, col: int) -> Any:
+        if row < 0 or col < 0:
+            return None
+        return self.values.get(make_key(0, row, col))
+
+    def is_number(self, row: int, col: int) -> bool:
+        v = self.get(row, col)
+        return type(v) is float
+
+    def filled(self, row: int, col: int) -> bool:
+        return self.get(row, col) is not None
+
+    def numeric_run(self, row: int, col: int, dr: int, dc: int) -> tuple[int, int] | None:
+        """Start and length of the run of numeric cells from (row, col) stepping (dr, dc), or None."""
+        length = 0
+        r, c = row, col
+        while 0 <= r < self.rows and 0 <= c < self.cols and self.is_number(r, c):
+            length += 1
+            r += dr
+            c += dc
+        return (length, 0) if length else None
+
+    @property
+    def block_above(self) -> tuple[int, int] | None:
+        """(first_row, last_row) of the numeric block directly above the cursor."""
+        if self._block_above is False:
+            run = self.numeric_run(self.row - 1, self.col, -1, 0)
+            self._block_above = None if run is None else (self.row - run[0], self.row - 1)
+        return self._block_above  # type: ignore[return-value]
+
+    @property
+    def block_left(self) -> tuple[int, int] | None:
+        """(first_col, last_col) of the numeric block directly left of the cursor."""
+        if self._block_left is False:
+            run = self.numeric_run(self.row, self.col - 1, 0, -1)
+            self._block_left = None if run is None else (self.col - run[0], self.col - 1)
+        return self._block_left  # type: ignore[return-value]
+
+
+def _here(ctx: Context) -> str:
+    return cell_name(ctx.row, ctx.col)
+
+
+def _formula(ctx: Context, text: str) -> Command:
+    return Command("formula", cell=_here(ctx), text=text)
+
+
+# ------------------------------------------------------------------------------------------------------- movement
+def _move(dr: int, dc: int) -> Callable[[Context], Command | None]:
+    def resolve(ctx: Context) -> Command | None:
+        r, c = ctx.row + dr, ctx.col + dc
+        if not (0 <= r < ctx.rows and 0 <= c < ctx.cols):
+            return None
+        return Command("goto", cell=cell_name(r, c))
+
+    return resolve
+
+
+def _jump(dr: int, dc: int) -> Callable[[Context], Command | None]:
+    """Ctrl+arrow: to the edge of the current data region, or to the next filled cell, or to the grid's edge."""
+
+    def resolve(ctx: Context) -> Command | None:
+        r, c = ctx.row, ctx.col
+
+        def inside(rr: int, cc: int) -> bool:
+            return 0 <= rr < ctx.rows and 0 <= cc < ctx.cols
+
+        if not inside(r + dr, c + dc):
+            return None
+        if ctx.filled(r, c) and ctx.filled(r + dr, c + dc):
+            while inside(r + dr, c + dc) and ctx.filled(r + dr, c + dc):
+                r, c = r + dr, c + dc
+        else:
+            r, c = r + dr, c + dc
+            while inside(r + dr, c + dc) and not ctx.filled(r, c):
+                r, c = r + dr, c + dc
+        return Command("goto", cell=cell_name(r, c))
+
+    return resolve
+
+
+def _next_target(ctx: Context) -> Command | None:
+    """Go to the next target cell of the task after the cursor, in reading order (wrapping around)."""
+    if not ctx.targets:
+        return None
+    from sheetrl.sheet.address import parse_cell
+
+    here = (ctx.row, ctx.col)
+    positions = sorted({(parse_cell(a).row, parse_cell(a).col) for a in ctx.targets})
+    later = [p for p in positions if p > here]
+    target = later[0] if later else positions[0]
+    if target == here:
+        return None
+    return Command("goto", cell=cell_name(*target))
+
+
+def _anchor_here(ctx: Context) -> Command | None:
+    if ctx.state.anchor == (ctx.row, ctx.col):
+        return None
+    return Command("select", area=_here(ctx)) if False else _select_from_anchor(ctx)
+
+
+def _select_from_anchor(ctx: Context) -> Command | None:
+    # "select CELL" with a one-cell range sets the anchor at the cursor; the env treats it as a new anchor
+    return Command("select", area=_here(ctx))
+
+
+def _clear_selection(ctx: Context) -> Command | None:
+    if ctx.state.anchor is None:
+        return None
+    return Command("goto", cell=_here(ctx))
+
+
+# --------------------------------------------------------------------------------------------------- data entry
+def _write_value(ctx: Context) -> Command | None:
+    if "value" not in ctx.slots:
+        return None
+    return Command("value", cell=_here(ctx), value=ctx.slots["value"])
+
+
+def _clear(ctx: Context) -> Command | None:
+    r1, c1, r2, c2 = ctx.state.selection
+    if not any(ctx.filled(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+        return None
+    return Command("clear", area=ctx.state.selection_text)
+
+
+# ----------------------------------------------------------------------------------------------------- formulas
+def _aggregate(function: str, where: str) -> Callable[[Context], Command | None]:
+    def resolve(ctx: Context) -> Command | None:
+        if where == "above":
+            block = ctx.block_above
+            if block is None:
+                return None
+            area = f"{cell_name(block[0], ctx.col)}:{cell_name(block[1], ctx.col)}"
+        elif where == "left":
+            block = ctx.block_left
+            if block is None:
+                return None
+            area = f"{cell_name(ctx.row, block[0])}:{cell_name(ctx.row, block[1])}"
+        else:
+            if ctx.state.anchor is None:
+                return None
+            r1, c1, r2, c2 = ctx.state.selection
+            if r1 <= ctx.row <= r2 and c1 <= ctx.col <= c2:
+                return None  # would be circular; select a block, then move next to it
+            if not any(ctx.is_number(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+                return None
+            area = ctx.state.selection_text
+        return _formula(ctx, f"={function}({area})")
+
+    return resolve
+
+
+def _pair(dr: int, dc: int, template: str) -> Callable[[Context], Command | None]:
+    """Formula over the two nearest cells in direction (dr, dc): {a} is the farther one, {b} the nearer one."""
+
+    def resolve(ctx: Context) -> Command | None:
+        near = (ctx.row + dr, ctx.col + dc)
+        far = (ctx.row + 2 * dr, ctx.col + 2 * dc)
+        if min(near + far) < 0 or not (ctx.is_number(*near) and ctx.is_number(*far)):
+            return None
+        return _formula(ctx, "=" + template.format(a=cell_name(*far), b=cell_name(*near)))
+
+    return resolve
+
+
+def _column_block(ctx: Context, row: int, col: int) -> tuple[int, int] | None:
+    """(first_row, last_row) of the numeric run in column ``col`` that contains ``row``."""
+    if not ctx.is_number(row, col):
+        return None
+    top = row
+    while top - 1 >= 0 and ctx.is_number(top - 1, col):
+        top -= 1
+    bottom = row
+    while bottom + 1 < ctx.rows and ctx.is_number(bottom + 1, col):
+        bottom += 1
+    return top, bottom
+
+
+def _share_of_total(ctx: Context) -> Command | None:
+    col = ctx.col - 1
+    block = _column_block(ctx, ctx.row, col)
+    if block is None or block[0] == block[1]:
+        return None
+    letter = column_letters(col)
+    return _formula(ctx, f"={letter}{ctx.row + 1}/SUM(${letter}${block[0] + 1}:${letter}${block[1] + 1})")
+
+
+def _running_total(ctx: Context) -> Command | None:
+    col = ctx.col - 1
+    block = _column_block(ctx, ctx.row, col)
+    if block is None:
+        return None
+    letter = column_letters(col)
+    return _formula(ctx, f"=SUM(${letter}${block[0] + 1}:{letter}{ctx.row + 1})")
+
+
+def _round_left(ctx: Context) -> Command | None:
+    if ctx.col < 1 or not ctx.is_number(ctx.row, ctx.col - 1):
+        return None
+    digits = int(ctx.slots.get("digits", 2))
+    return _formula(ctx, f"=ROUND({cell_name(ctx.row, ctx.col - 1)},{digits})")
+
+
+def _if_threshold(ctx: Context) -> Command | None:
+    if ctx.col < 1 or "threshold" not in ctx.slots or not ctx.is_number(ctx.row, ctx.col - 1):
+        return None
+    above = format_literal(ctx.slots.get("if_true", "high"))
+    below = format_literal(ctx.slots.get("if_false", "low"))
+    left = cell_name(ctx.row, ctx.col - 1)
+    threshold = format_literal(float(ctx.slots["threshold"]))
+    quote = lambda text: '"' + text.strip('"').replace('"', '""') + '"'  # noqa: E731
+    return _formula(ctx, f"=IF({left}>={threshold},{quote(above)},{quote(below)})")
+
+
+def _slot_cell_formula(template: str) -> Callable[[Context], Command | None]:
+    """Formula of left1 and the instruction's rate cell (absolute): {a} left1, {rate} $R$C."""
+
+    def resolve(ctx: Context) -> Command | None:
+        rate = ctx.slots.get("rate_cell")
+        if rate is None or ctx.col < 1 or not ctx.is_number(ctx.row, ctx.col - 1):
+            return None
+        from sheetrl.sheet.address import parse_cell
+
+        cell = parse_cell(rate)
+        if (cell.row, cell.col) == (ctx.row, ctx.col):
+            return None
+        absolute = cell_name(cell.row, cell.col, True, True)
+        return _formula(ctx, "=" + template.format(a=cell_name(ctx.row, ctx.col - 1), rate=absolute))
+
+    return resolve
+
+
+def _table_formula(function: str) -> Callable[[Context], Command | None]:
+    """Lookup/conditional aggregate keyed on left1 over the instruction's table (absolute ranges)."""
+
+    def resolve(ctx: Context) -> Command | None:
+        if ctx.col < 1 or ctx.get(ctx.row, ctx.col - 1) is None:
+            return None
+        key = cell_name(ctx.row, ctx.col - 1)
+        if function == "VLOOKUP":
+            table = ctx.slots.get("lookup_table")
+            column = ctx.slots.get("lookup_column")
+            if table is None or column is None:
+                return None
+            return _formula(ctx, f"=VLOOKUP({key},{_absolute(table)},{int(column)},FALSE)")
+        keys = ctx.slots.get("criteria_range")
+        values = ctx.slots.get("sum_range")
+        if keys is None or (values is None and function != "COUNTIF"):
+            return None
+        if function == "COUNTIF":
+            return _formula(ctx, f"=COUNTIF({_absolute(keys)},{key})")
+        return _formula(ctx, f"={function}({_absolute(keys)},{key},{_absolute(values)})")
+
+    return resolve
+
+
+def _absolute(area: str) -> str:
+    from sheetrl.sheet.address import parse_range
+
+    rng = parse_range(area)
+    return f"{cell_name(rng.row1, rng.col1, True, True)}:{cell_name(rng.row2, rng.col2, True, True)}"
+
+
+# ------------------------------------------------------------------------------------------------------ filling
+def _fill_down(ctx: Context) -> Command | None:
+    """Fill the cursor cell down as far as the data in the column to its left (or right) goes."""
+    if ctx.get(ctx.row, ctx.col) is None:
+        return None
+    last = ctx.row
+    for neighbour in (ctx.col - 1, ctx.col + 1):
+        if neighbour < 0:
+            continue
+        r = ctx.row
+        while r + 1 < ctx.rows and ctx.filled(r + 1, neighbour):
+            r += 1
+        last = max(last, r)
+        if last > ctx.row:
+            break
+    if last == ctx.row:
+        return None
+    return Command("fill", cell=_here(ctx), area=f"{cell_name(ctx.row + 1, ctx.col)}:{cell_name(last, ctx.col)}")
+
+
+def _fill_right(ctx: Context) -> Command | None:
+    """Fill the cursor cell right as far as the data in the row above goes."""
+    if ctx.get(ctx.row, ctx.col) is None or ctx.row < 1:
+        return None
+    c = ctx.col
+    while c + 1 < ctx.cols and ctx.filled(ctx.row - 1, c + 1):
+        c += 1
+    if c == ctx.col:
+        return None
+    return Command("fill", cell=_here(ctx), area=f"{cell_name(ctx.row, ctx.col + 1)}:{cell_name(ctx.row, c)}")
+
+
+def _fill_selection(ctx: Context) -> Command | None:
+    if ctx.state.anchor is None:
+        return None
+    r1, c1, r2, c2 = ctx.state.selection
+    if ctx.get(r1, c1) is None:
+        return None
+    rest = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+    return Command("fill", cell=cell_name(r1, c1), area=rest)
+
+
+# ------------------------------------------------------------------------------------------------------ formats
+def _style(verb: str, text: str | None = None) -> Callable[[Context], Command | None]:
+    def resolve(ctx: Context) -> Command | None:
+        r1, c1, r2, c2 = ctx.state.selection
+        if not any(ctx.filled(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+            return None
+        return Command(verb, area=ctx.state.selection_text, text=text)
+
+    return resolve
+
+
+def _pivot(ctx: Context) -> Command | None:
+    spec = ctx.slots.get("pivot")
+    if spec is None:
+        return None
+    if ctx.filled(ctx.row, ctx.col) and not any(p.anchor == _here(ctx) for p in ctx.state.workbook.pivots):
+        return None
+    from sheetrl.sheet.address import parse_range
+
+    source = parse_range(spec["source"])
+    if source.row1 <= ctx.row <= source.row2 and source.col1 <= ctx.col <= source.col2:
+        return None
+    return Command(
+        "pivot", cell=_here(ctx), area=spec["source"], rows=spec["rows"], values=spec["values"],
+        aggregation=spec["aggregation"], columns=spec.get("columns"),
+    )
+
+
+def _done(ctx: Context) -> Command | None:
+    return Command("done")
+
+
+def _build() -> tuple[Macro, ...]:
+    macros: list[Macro] = [
+        Macro("move_up", _move(-1, 0)),
+        Macro("move_down", _move(1, 0)),
+        Macro("move_left", _move(0, -1)),
+        Macro("move_right", _move(0, 1)),
+        Macro("jump_up", _jump(-1, 0)),
+        Macro("jump_down", _jump(1, 0)),
+        Macro("jump_left", _jump(0, -1)),
+        Macro("jump_right", _jump(0, 1)),
+        Macro("next_target", _next_target),
+        Macro("anchor_selection", _select_from_anchor),
+        Macro("clear_selection", _clear_selection),
+        Macro("write_instructed_value", _write_value),
+        Macro("clear_cells", _clear),
+    ]
+    for where in ("above", "left", "selection"):
+        for function in AGGREGATES:
+            macros.append(Macro(f"{function.lower()}_{where}", _aggregate(function, where)))
+    macros += [
+        Macro("left_product", _pair(0, -1, "{a}*{b}")),
+        Macro("left_sum", _pair(0, -1, "{a}+{b}")),
+        Macro("left_difference", _pair(0, -1, "{b}-{a}")),
+        Macro("left_ratio", _pair(0, -1, "{b}/{a}")),
+        Macro("left_growth", _pair(0, -1, "({b}-{a})/{a}")),
+        Macro("above_sum", _pair(-1, 0, "{a}+{b}")),
+        Macro("above_difference", _pair(-1, 0, "{a}-{b}")),
+        Macro("above_ratio", _pair(-1, 0, "{b}/{a}")),
+        Macro("above_product", _pair(-1, 0, "{a}*{b}")),
+        Macro("share_of_column_total", _share_of_total),
+        Macro("running_total", _running_total),
+        Macro("round_left", _round_left),
+        Macro("if_threshold_left", _if_threshold),
+        Macro("left_times_rate_cell", _slot_cell_formula("{a}*{rate}")),
+        Macro("left_grown_by_rate_cell", _slot_cell_formula("{a}*(1+{rate})")),
+        Macro("vlookup_left", _table_formula("VLOOKUP")),
+        Macro("sumif_left", _table_formula("SUMIF")),
+        Macro("countif_left", _table_formula("COUNTIF")),
+        Macro("averageif_left", _table_formula("AVERAGEIF")),
+        Macro("fill_down", _fill_down),
+        Macro("fill_right", _fill_right),
+        Macro("fill_selection", _fill_selection),
+        Macro("format_currency", _style("format", "currency")),
+        Macro("format_percent", _style("format", "percent")),
+        Macro("format_number", _style("format", "number")),
+        Macro("format_integer", _style("format", "integer")),
+        Macro("format_date", _style("format", "date")),
+        Macro("bold", _style("bold")),
+        Macro("italic", _style("italic")),
+        Macro("align_right", _style("align", "right")),
+        Macro("pivot_instructed", _pivot),
+        Macro("done", _done),
+    ]
+    return tuple(macros)
+
+
+MACROS: tuple[Macro, ...] = _build()
+MACRO_INDEX: dict[str, int] = {m.name: i for i, m in enumerate(MACROS)}
+N_ACTIONS = len(MACROS)
+
+
+def resolve_all(ctx: Context) -> list[Command | None]:
+    """The command of every macro in this state (None where masked)."""
+    return [macro.resolve(ctx) for macro in MACROS]
+
+
+def is_error(value: Any) -> bool:
+    return type(value) is ExcelError
