@@ -184,7 +184,8 @@ def _write_cell(cell: Any, content: Any) -> None:
 
 
 def add_function_prefixes(formula: str) -> str:
-    """Formula text as stored in a file: post-2007 functions get ``_xlfn.`` (FILTER, SORT: ``_xlfn._xlws.``)."""
+    """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
+    (FILTER and SORT with ``_xlfn._xlws.``); everything else is left as written."""
     try:
         tokens = tokenize(formula)
     except FormulaSyntaxError:
@@ -195,17 +196,21 @@ def add_function_prefixes(formula: str) -> str:
         if token.kind != "FUNC":
             continue
         name = token.text.upper()
-        if name.startswith(_FUNCTION_PREFIXES):
-            continue
+        prefix = ""
+        for known in _FUNCTION_PREFIXES:
+            if name.startswith(known):
+                prefix, name = known.lower(), name[len(known) :]
+                break
         if name in _WORKSHEET_FUNCTIONS:
             prefix = "_xlfn._xlws."
         elif name in _FUTURE_FUNCTIONS:
             prefix = "_xlfn."
-        else:
+        name = prefix + name
+        if name == token.text:
             continue
         parts.append(formula[last : token.position])
-        parts.append(prefix)
-        last = token.position
+        parts.append(name)
+        last = token.position + len(token.text)
     if not parts:
         return formula
     parts.append(formula[last:])
@@ -310,7 +315,14 @@ def load_workbook(
             xl, notes = _openpyxl_load(handle, name, data_only=False)
             loader = _Loader(xl, name, handle, members)
             loader.notes.extend(notes)
-            return loader.run()
+            try:
+                return loader.run()
+            except WorkbookFileError:
+                raise
+            except MemoryError:
+                raise WorkbookFileError(f"{name} is too large to load into memory") from None
+            except Exception as exc:  # a file shape the loader does not expect: still one clear error
+                raise WorkbookFileError(f"{name} could not be loaded: {_one_line(exc)}") from exc
     except OSError as exc:
         raise WorkbookFileError(f"cannot read {name}: {_os_reason(exc)}") from None
 
@@ -743,8 +755,8 @@ class _Loader:
             add("charts", f"sheet {title!r}: {len(ws._charts)} chart(s) dropped")
         if ws._images:
             add("images", f"sheet {title!r}: {len(ws._images)} image(s) dropped")
-        for table_name, table in ws.tables.items():
-            add("tables", f"{sheet}!{table.ref}: table {table_name!r} dropped (the cells are kept as plain cells;"
+        for table in ws.tables.values():
+            add("tables", f"{sheet}!{table.ref}: table {table.displayName or table.name!r} dropped (the cells are kept as plain cells;"
                 " formulas with structured references keep their cached values)")
         if ws._pivots:
             add("pivot tables", f"sheet {title!r}: {len(ws._pivots)} pivot table(s) kept as plain values only")
