@@ -552,6 +552,11 @@ def test_save_replaces_an_existing_file_and_keeps_its_permissions(tmp_path):
     assert Workbook.load(path).value("A1") == 2
     assert path.stat().st_mode & 0o777 == 0o640
     assert os.listdir(tmp_path) == ["book.xlsx"]
+    fresh = tmp_path / "fresh.xlsx"
+    wb.save(fresh)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_save_reports_a_missing_directory_and_a_directory_target(tmp_path):
@@ -566,7 +571,7 @@ def test_save_reports_permission_denied(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(xlsx.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(xlsx, "_create_temp", refuse)
     with pytest.raises(WorkbookFileError, match="permission denied"):
         Workbook().save(tmp_path / "book.xlsx")
     assert os.listdir(tmp_path) == []

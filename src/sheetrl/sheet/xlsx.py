@@ -24,12 +24,11 @@ import datetime as _dt
 import os
 import re
 import stat
-import tempfile
+import secrets
 import warnings as _warnings
 import zipfile
 import zlib
 from collections import Counter
-from dataclasses import fields
 from typing import Any
 from xml.etree import ElementTree
 
@@ -91,20 +90,24 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     xl = _to_openpyxl(wb)
     directory = os.path.dirname(target)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        existing_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
-        mode = 0o666 & ~_current_umask()
+        existing_mode = None
     try:
-        fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory)
+        fd, temp = _create_temp(target)
     except OSError as exc:
-        raise WorkbookFileError(f"cannot save {target}: cannot create a file in {directory} ({_os_reason(exc)})") from None
+        raise WorkbookFileError(
+            f"cannot save {target}: cannot create a file in {directory} ({_os_reason(exc)})"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             xl.save(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, mode)
+        if existing_mode is not None:
+            os.chmod(temp, existing_mode)
         os.replace(temp, target)
+        _sync_directory(directory)
     except BaseException as exc:
         try:
             os.unlink(temp)
@@ -130,10 +133,30 @@ def _target_path(path: Any) -> str:
     return target
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _sync_directory(directory: str) -> None:
+    """Make the rename durable (best effort: not every platform can open a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _create_temp(target: str) -> tuple[int, str]:
+    """A new hidden file next to ``target``, created with the default permissions (0o666 less the umask)."""
+    directory, base = os.path.split(target)
+    for _ in range(100):
+        temp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(17, "could not find a free temporary file name")
 
 
 def _to_openpyxl(wb: Workbook) -> Any:
@@ -143,6 +166,10 @@ def _to_openpyxl(wb: Workbook) -> Any:
     xl = openpyxl.Workbook()
     xl.remove(xl.active)
     styles = _StyleCache()
+    formats: dict[int, list[tuple[int, int, CellFormat]]] = {}
+    for key, fmt in wb._formats.items():  # formatted cells, empty ones included (cells() lists non-empty ones)
+        sid, row, col = split_key(key)
+        formats.setdefault(sid, []).append((row, col, fmt))
     for name in wb.sheet_names:
         ws = xl.create_sheet(title=name)
         sid = wb._sheet_ids[name.upper()]
@@ -150,11 +177,9 @@ def _to_openpyxl(wb: Workbook) -> Any:
         try:
             for address, content in wb.cells(name):
                 _write_cell(ws[address], content)
-            for key, fmt in wb._formats.items():
-                if key >> 34 == sid:
-                    _, row, col = split_key(key)
-                    address = cell_name(row, col)
-                    styles.apply(ws.cell(row=row + 1, column=col + 1), fmt)
+            for row, col, fmt in formats.get(sid, ()):
+                address = cell_name(row, col)
+                styles.apply(ws.cell(row=row + 1, column=col + 1), fmt)
         except Exception as exc:
             raise WorkbookFileError(f"cannot save cell {quote_sheet_name(name)}!{address}: {_one_line(exc)}") from None
         for (width_sid, col), width in sorted(wb._col_widths.items()):
@@ -454,7 +479,7 @@ def _openpyxl_load(handle: Any, name: str, data_only: bool) -> tuple[Any, list[s
             raise WorkbookFileError(f"{name} could not be read as an .xlsx workbook: {detail}") from None
     notes = []
     for item in caught:
-        message = _one_line(item.message)
+        message = " ".join(str(item.message).split())[:300]
         if "no default style" in message:
             continue
         notes.append(f"while reading: {message}")
@@ -570,7 +595,7 @@ class _Loader:
         for title, row, col, why in need_cache:
             self._keep_cached(title, row, col, why, literals)
         self._enter_literals(sink, literals)
-        self._enter_formulas(sink, parsed, literals)
+        self._enter_formulas(sink, parsed)
         for ws, title in zip(sheets, titles):
             self._read_formats(sink, ws, title)
             self._read_columns(wb, ws, title)
@@ -685,7 +710,7 @@ class _Loader:
                     "values dropped", f"{_where(title, row, col)}: value {_show(value)} dropped ({_one_line(exc)})"
                 )
 
-    def _enter_formulas(self, sink: _Sink, parsed: list, literals: list) -> None:
+    def _enter_formulas(self, sink: _Sink, parsed: list) -> None:
         from sheetrl.sheet.functions import FUNCTIONS
         from sheetrl.sheet.nodes import Call, walk
 
@@ -728,7 +753,9 @@ class _Loader:
             if width is None:
                 continue
             if not 0 <= width <= 255:
-                self.report.add("column widths", f"{quote_sheet_name(title)}!{letter}: width {width} was clamped to 0-255")
+                self.report.add(
+                    "column widths", f"{quote_sheet_name(title)}!{letter}: width {width} was clamped to 0-255"
+                )
                 width = min(max(width, 0.0), 255.0)
             for col in range(first, last + 1):
                 wb.set_column_width(column_letters(col - 1), float(width), title)
@@ -738,14 +765,16 @@ class _Loader:
         sheet = quote_sheet_name(title)
         add = self.report.add
         for merged in ws.merged_cells.ranges:
-            add("merged cells", f"{sheet}!{merged.coord}: merged cells were unmerged (the value stays in the top-left cell)")
+            add("merged cells",
+                f"{sheet}!{merged.coord}: merged cells were unmerged (the value stays in the top-left cell)")
         for cell in ws._cells.values():
             if getattr(cell, "comment", None) is not None:
                 add("comments", f"{sheet}!{cell.coordinate}: comment dropped ({_show(cell.comment.text)})")
             link = getattr(cell, "hyperlink", None)
             if link is not None:
                 target = link.target or link.location or ""
-                add("hyperlinks", f"{sheet}!{cell.coordinate}: hyperlink to {_show(target)} dropped (the cell text is kept)")
+                add("hyperlinks",
+                    f"{sheet}!{cell.coordinate}: hyperlink to {_show(target)} dropped (the cell text is kept)")
         for cf_range in ws.conditional_formatting:
             add("conditional formatting",
                 f"{sheet}!{cf_range.sqref}: {len(cf_range.rules)} conditional formatting rule(s) dropped")
@@ -756,7 +785,8 @@ class _Loader:
         if ws._images:
             add("images", f"sheet {title!r}: {len(ws._images)} image(s) dropped")
         for table in ws.tables.values():
-            add("tables", f"{sheet}!{table.ref}: table {table.displayName or table.name!r} dropped (the cells are kept as plain cells;"
+            name = table.displayName or table.name
+            add("tables", f"{sheet}!{table.ref}: table {name!r} dropped (its cells are kept as plain cells;"
                 " formulas with structured references keep their cached values)")
         if ws._pivots:
             add("pivot tables", f"sheet {title!r}: {len(ws._pivots)} pivot table(s) kept as plain values only")
@@ -785,7 +815,6 @@ class _Loader:
                 f"defined name {defined_name} (={definition.attr_text}) dropped; formulas that use it show #NAME?")
         members = self.members
         counts = {
-            "pivot tables": sum(1 for m in members if m.startswith("xl/pivotTables/") and m.endswith(".xml")),
             "external links": sum(1 for m in members if m.startswith("xl/externalLinks/") and m.endswith(".xml")),
             "macros": sum(1 for m in members if m.endswith("vbaProject.bin")),
             "slicers": sum(1 for m in members if m.startswith("xl/slicers/")),
@@ -796,7 +825,8 @@ class _Loader:
             if count:
                 add(kind, f"the file has {count} {kind} part(s); they are not kept")
         if self.xl.epoch != _EXCEL_EPOCH:
-            add("date system", "the file uses the 1904 date system; dates were converted to the 1900 system")
+            add("date system", "the file uses the 1904 date system; date-formatted cells were converted to the 1900"
+                " system, other numbers (and dates written as numbers inside formulas) were not")
         self.formats.report_unrepresented()
 
 
