@@ -1,0 +1,1047 @@
+""".xlsx files: load a :class:`~sheetrl.sheet.workbook.Workbook` from one, save one to it (through openpyxl).
+
+What round-trips: sheets (names, order), numbers, text, booleans, error values, formulas, the formats a
+:class:`~sheetrl.sheet.formats.CellFormat` holds (bold, italic, underline, number format, font colour, solid fill,
+horizontal alignment, border styles per side) and column widths.
+
+Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
+Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
+so the file asks the reading application to recalculate on open. Saving is atomic: the file is written to a
+temporary file in the same directory and moved over ``path`` only when complete.
+
+Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
+readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
+uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
+before openpyxl parses anything), a workbook without worksheets. Everything in the file that the engine cannot
+represent (merged cells, comments, defined names, charts, array formulas, formulas that do not parse ...) is listed
+in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per kind, then a count).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import datetime as _dt
+import os
+import re
+import stat
+import secrets
+import warnings as _warnings
+import zipfile
+import zlib
+from collections import Counter
+from typing import Any
+from xml.etree import ElementTree
+
+from sheetrl.sheet.address import cell_name, column_letters, make_key, quote_sheet_name, split_key
+from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
+from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.lexer import tokenize
+from sheetrl.sheet.workbook import Workbook
+
+DEFAULT_MAX_CELLS = 2_000_000
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+WARNINGS_PER_KIND = 20
+MAX_TEXT = 32767
+
+_ZIP_SIGNATURE = b"PK\x03\x04"
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Functions added after Excel 2007 are stored with a prefix ("future functions", MS-XLSX 2.2.2), else Excel and
+# LibreOffice read them as unknown names. ECMA.CEILING, ISO.CEILING, NETWORKDAYS.INTL and WORKDAY.INTL are in the
+# ISO 29500 function list and take no prefix.
+_FUTURE_FUNCTIONS = frozenset(
+    """
+    ACOT ACOTH AGGREGATE ARABIC BASE BETA.DIST BETA.INV BINOM.DIST BINOM.DIST.RANGE BINOM.INV BITAND BITLSHIFT BITOR
+    BITRSHIFT BITXOR CEILING.MATH CEILING.PRECISE CHISQ.DIST CHISQ.DIST.RT CHISQ.INV CHISQ.INV.RT CHISQ.TEST COMBINA
+    CONFIDENCE.NORM CONFIDENCE.T COT COTH COVARIANCE.P COVARIANCE.S CSC CSCH DAYS DECIMAL ENCODEURL ERF.PRECISE
+    ERFC.PRECISE EXPON.DIST F.DIST F.DIST.RT F.INV F.INV.RT F.TEST FILTERXML FLOOR.MATH FLOOR.PRECISE FORECAST.ETS
+    FORECAST.ETS.CONFINT FORECAST.ETS.SEASONALITY FORECAST.ETS.STAT FORECAST.LINEAR FORMULATEXT GAMMA GAMMA.DIST
+    GAMMA.INV GAMMALN.PRECISE GAUSS HYPGEOM.DIST IFNA IMCOSH IMCOT IMCSC IMCSCH IMSEC IMSECH IMSINH IMTAN ISFORMULA
+    ISOWEEKNUM LOGNORM.DIST LOGNORM.INV MODE.MULT MODE.SNGL MUNIT NEGBINOM.DIST NORM.DIST NORM.INV NORM.S.DIST
+    NORM.S.INV NUMBERVALUE PDURATION PERCENTILE.EXC PERCENTILE.INC PERCENTRANK.EXC PERCENTRANK.INC PERMUTATIONA PHI
+    POISSON.DIST QUARTILE.EXC QUARTILE.INC QUERYSTRING RANK.AVG RANK.EQ RRI SEC SECH SHEET SHEETS SKEW.P STDEV.P
+    STDEV.S T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T T.TEST UNICHAR UNICODE VAR.P VAR.S WEBSERVICE WEIBULL.DIST XOR
+    Z.TEST
+    CONCAT IFS MAXIFS MINIFS SWITCH TEXTJOIN
+    ANCHORARRAY ARRAYTOTEXT BYCOL BYROW CHOOSECOLS CHOOSEROWS DROP EXPAND GROUPBY HSTACK IMAGE ISOMITTED LAMBDA LET
+    MAKEARRAY MAP PERCENTOF PIVOTBY RANDARRAY REDUCE REGEXEXTRACT REGEXREPLACE REGEXTEST SCAN SEQUENCE SINGLE SORTBY
+    STOCKHISTORY TAKE TEXTAFTER TEXTBEFORE TEXTSPLIT TOCOL TOROW TRIMRANGE UNIQUE VALUETOTEXT VSTACK WRAPCOLS
+    WRAPROWS XLOOKUP XMATCH
+    """.split()
+)
+_WORKSHEET_FUNCTIONS = frozenset({"FILTER", "SORT"})  # stored as _xlfn._xlws.NAME
+_FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
+
+# openpyxl refuses these characters in cell text; OOXML stores them escaped as _xHHHH_ (ST_Xstring).
+_CONTROL_CHARS = re.compile(r"[\000-\010\013\014\016-\037]")
+_ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+_BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_left", "left"),
+                 ("border_right", "right"))
+
+
+# ================================================================================================== saving
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
+    """Write ``wb`` to ``path`` as .xlsx, atomically; raises WorkbookFileError naming the problem."""
+    target = _target_path(path)
+    xl = _to_openpyxl(wb)
+    directory = os.path.dirname(target)
+    try:
+        existing_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        existing_mode = None
+    try:
+        fd, temp = _create_temp(target)
+    except OSError as exc:
+        raise WorkbookFileError(
+            f"cannot save {target}: cannot create a file in {directory} ({_os_reason(exc)})"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            xl.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if existing_mode is not None:
+            os.chmod(temp, existing_mode)
+        os.replace(temp, target)
+        _sync_directory(directory)
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if not isinstance(exc, Exception):
+            raise
+        reason = _os_reason(exc) if isinstance(exc, OSError) else _one_line(exc)
+        raise WorkbookFileError(f"cannot save {target}: {reason}; the previous file (if any) is unchanged") from None
+
+
+def _target_path(path: Any) -> str:
+    try:
+        target = os.path.abspath(os.fspath(path))
+    except TypeError:
+        raise WorkbookFileError(f"a file path must be a string or path, not {type(path).__name__}") from None
+    if os.path.isdir(target):
+        raise WorkbookFileError(f"cannot save to {target}: it is a directory")
+    target = os.path.realpath(target)  # write through a symbolic link, do not replace it
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise WorkbookFileError(f"cannot save {target}: the directory {directory} does not exist")
+    return target
+
+
+def _sync_directory(directory: str) -> None:
+    """Make the rename durable (best effort: not every platform can open a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _create_temp(target: str) -> tuple[int, str]:
+    """A new hidden file next to ``target``, created with the default permissions (0o666 less the umask)."""
+    directory, base = os.path.split(target)
+    for _ in range(100):
+        temp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(17, "could not find a free temporary file name")
+
+
+def _to_openpyxl(wb: Workbook) -> Any:
+    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written."""
+    import openpyxl
+
+    xl = openpyxl.Workbook()
+    xl.remove(xl.active)
+    styles = _StyleCache()
+    formats: dict[int, list[tuple[int, int, CellFormat]]] = {}
+    for key, fmt in wb._formats.items():  # formatted cells, empty ones included (cells() lists non-empty ones)
+        sid, row, col = split_key(key)
+        formats.setdefault(sid, []).append((row, col, fmt))
+    for name in wb.sheet_names:
+        ws = xl.create_sheet(title=name)
+        sid = wb._sheet_ids[name.upper()]
+        address = ""
+        try:
+            for address, content in wb.cells(name):
+                _write_cell(ws[address], content)
+            for row, col, fmt in formats.get(sid, ()):
+                address = cell_name(row, col)
+                styles.apply(ws.cell(row=row + 1, column=col + 1), fmt)
+        except Exception as exc:
+            raise WorkbookFileError(f"cannot save cell {quote_sheet_name(name)}!{address}: {_one_line(exc)}") from None
+        for (width_sid, col), width in sorted(wb._col_widths.items()):
+            if width_sid == sid:
+                dimension = ws.column_dimensions[column_letters(col)]
+                dimension.width = width
+                if width == 0:
+                    dimension.hidden = True
+    xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
+    return xl
+
+
+def _write_cell(cell: Any, content: Any) -> None:
+    t = type(content)
+    if t is str and len(content) > 1 and content[0] == "=":
+        cell.value = add_function_prefixes(content)
+    elif t is float:
+        cell.value = int(content) if content.is_integer() and abs(content) < 2**53 else content
+    elif t is str:
+        cell.value = _escape_text(content)
+        cell.data_type = "s"  # text such as "#N/A" stays text
+    elif t is ExcelError:
+        cell.value = content.code if content.code in _OPENPYXL_ERRORS else "#VALUE!"
+        cell.data_type = "e"
+    else:
+        cell.value = content
+
+
+def add_function_prefixes(formula: str) -> str:
+    """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
+    (FILTER and SORT with ``_xlfn._xlws.``); everything else is left as written."""
+    try:
+        tokens = tokenize(formula)
+    except FormulaSyntaxError:
+        return formula
+    parts: list[str] = []
+    last = 0
+    for token in tokens:
+        if token.kind != "FUNC":
+            continue
+        name = token.text.upper()
+        prefix = ""
+        for known in _FUNCTION_PREFIXES:
+            if name.startswith(known):
+                prefix, name = known.lower(), name[len(known) :]
+                break
+        if name in _WORKSHEET_FUNCTIONS:
+            prefix = "_xlfn._xlws."
+        elif name in _FUTURE_FUNCTIONS:
+            prefix = "_xlfn."
+        name = prefix + name
+        if name == token.text:
+            continue
+        parts.append(formula[last : token.position])
+        parts.append(name)
+        last = token.position + len(token.text)
+    if not parts:
+        return formula
+    parts.append(formula[last:])
+    return "".join(parts)
+
+
+def strip_function_prefixes(formula: str) -> str:
+    """Formula text from a file without the ``_xlfn.``/``_xlws.`` function and ``_xlpm.`` parameter prefixes."""
+    if "_xl" not in formula and "_XL" not in formula:
+        return formula
+    try:
+        tokens = tokenize(formula)
+    except FormulaSyntaxError:
+        return formula
+    parts: list[str] = []
+    last = 0
+    for token in tokens:
+        upper = token.text.upper()
+        cut = 0
+        if token.kind == "FUNC":
+            for prefix in _FUNCTION_PREFIXES:
+                if upper.startswith(prefix):
+                    cut = len(prefix)
+                    break
+        elif token.kind == "NAME" and upper.startswith("_XLPM."):
+            cut = len("_xlpm.")
+        if cut:
+            parts.append(formula[last : token.position])
+            last = token.position + cut
+    if not parts:
+        return formula
+    parts.append(formula[last:])
+    return "".join(parts)
+
+
+def _escape_text(text: str) -> str:
+    if "_x" not in text and not _CONTROL_CHARS.search(text):
+        return text
+    text = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
+    return _CONTROL_CHARS.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def _unescape_text(text: str) -> str:
+    if "_x" not in text:
+        return text
+    return _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+class _StyleCache:
+    """openpyxl style objects per CellFormat (building them is the slow part of writing formats)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[CellFormat, dict[str, Any]] = {}
+
+    def apply(self, cell: Any, fmt: CellFormat) -> None:
+        parts = self._cache.get(fmt)
+        if parts is None:
+            parts = self._cache[fmt] = self._build(fmt)
+        for attr, value in parts.items():
+            setattr(cell, attr, value)
+
+    @staticmethod
+    def _build(fmt: CellFormat) -> dict[str, Any]:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        parts: dict[str, Any] = {}
+        if fmt.bold or fmt.italic or fmt.underline or fmt.font_color:
+            parts["font"] = Font(
+                name="Calibri", size=11, bold=fmt.bold, italic=fmt.italic,
+                underline="single" if fmt.underline else None,
+                color=("FF" + fmt.font_color.upper()) if fmt.font_color else None,
+            )
+        if fmt.fill_color:
+            colour = "FF" + fmt.fill_color.upper()
+            parts["fill"] = PatternFill(fill_type="solid", fgColor=colour, bgColor=colour)
+        if fmt.horizontal != "general":
+            parts["alignment"] = Alignment(horizontal=fmt.horizontal)
+        if any(getattr(fmt, attr) != "none" for attr, _ in _BORDER_SIDES):
+            parts["border"] = Border(**{
+                side: Side(style=None if getattr(fmt, attr) == "none" else getattr(fmt, attr))
+                for attr, side in _BORDER_SIDES
+            })
+        if fmt.number_format != "General":
+            parts["number_format"] = fmt.number_format
+        return parts
+
+
+# ================================================================================================= loading
+def load_workbook(
+    path: str | os.PathLike[str], max_cells: int = DEFAULT_MAX_CELLS, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Workbook:
+    """Read an .xlsx file into a new Workbook; what could not be represented is listed in ``wb.warnings``."""
+    if not isinstance(max_cells, int) or max_cells < 1 or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise WorkbookFileError(f"max_cells and max_bytes must be positive integers, not {max_cells!r}, {max_bytes!r}")
+    source = _source_path(path)
+    name = os.fspath(path)
+    try:
+        with open(source, "rb") as handle:
+            _check_signature(handle, name, max_bytes)
+            members = _check_zip(handle, name, max_cells, max_bytes)
+            handle.seek(0)
+            xl, notes = _openpyxl_load(handle, name, data_only=False)
+            loader = _Loader(xl, name, handle, members)
+            loader.notes.extend(notes)
+            try:
+                return loader.run()
+            except WorkbookFileError:
+                raise
+            except MemoryError:
+                raise WorkbookFileError(f"{name} is too large to load into memory") from None
+            except Exception as exc:  # a file shape the loader does not expect: still one clear error
+                raise WorkbookFileError(f"{name} could not be loaded: {_one_line(exc)}") from exc
+    except OSError as exc:
+        raise WorkbookFileError(f"cannot read {name}: {_os_reason(exc)}") from None
+
+
+def _source_path(path: Any) -> str:
+    try:
+        source = os.path.abspath(os.fspath(path))
+    except TypeError:
+        raise WorkbookFileError(f"a file path must be a string or path, not {type(path).__name__}") from None
+    if not os.path.exists(source):
+        raise WorkbookFileError(f"cannot read {os.fspath(path)}: no such file")
+    if os.path.isdir(source):
+        raise WorkbookFileError(f"cannot read {os.fspath(path)}: it is a directory, not an .xlsx file")
+    return source
+
+
+def _check_signature(handle: Any, name: str, max_bytes: int) -> None:
+    head = handle.read(8)
+    if head.startswith(_OLE2_SIGNATURE):
+        raise WorkbookFileError(
+            f"{name} is encrypted or an old .xls file (an OLE2 compound document, not an .xlsx zip);"
+            " remove the password or save it as .xlsx"
+        )
+    if not head:
+        raise WorkbookFileError(f"{name} is empty (0 bytes), not an .xlsx file")
+    if not head.startswith(_ZIP_SIGNATURE):
+        raise WorkbookFileError(f"{name} is not an .xlsx file (it does not start with a zip signature)")
+    size = os.fstat(handle.fileno()).st_size
+    if size > max_bytes:
+        raise WorkbookFileError(f"{name} is {_mb(size)}, larger than the limit of {_mb(max_bytes)}")
+
+
+def _check_zip(handle: Any, name: str, max_cells: int, max_bytes: int) -> set[str]:
+    """Validate the zip directory and count worksheet cells before openpyxl reads anything; returns member names."""
+    handle.seek(0)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        raise WorkbookFileError(f"{name} is a corrupt or truncated zip archive ({_one_line(exc)})") from None
+    with archive:
+        infos = archive.infolist()
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise WorkbookFileError(f"{name} is a password-protected zip archive")
+        total = sum(info.file_size for info in infos)
+        if total > max_bytes:
+            raise WorkbookFileError(
+                f"{name} would expand to {_mb(total)} (compressed {_mb(sum(i.compress_size for i in infos))}),"
+                f" more than the limit of {_mb(max_bytes)}; refusing to open it"
+            )
+        members = {info.filename for info in infos}
+        if "[Content_Types].xml" not in members:
+            raise WorkbookFileError(f"{name} is a zip archive but not an .xlsx file (no [Content_Types].xml)")
+        try:
+            worksheets = _worksheet_parts(archive, name, members)
+            cells = 0
+            for part in worksheets:
+                cells += _count_cells(archive, part, max_cells - cells)
+                if cells > max_cells:
+                    raise WorkbookFileError(
+                        f"{name} holds more than {max_cells:,} cells, the limit (max_cells={max_cells:,})"
+                    )
+        except WorkbookFileError:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+            raise WorkbookFileError(f"{name} is a corrupt zip archive ({_one_line(exc)})") from None
+        return members
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, name: str, members: set[str]) -> list[str]:
+    """Worksheet part names from [Content_Types].xml; raises WorkbookFileError when the zip holds no workbook."""
+    try:
+        types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    except ElementTree.ParseError as exc:
+        raise WorkbookFileError(f"{name} has a corrupt [Content_Types].xml ({_one_line(exc)})") from None
+    content_types = [
+        (element.get("PartName") or "", element.get("ContentType") or "") for element in types.iter()
+        if element.tag.endswith("Override")
+    ]
+    kinds = " ".join(kind for _, kind in content_types)
+    if "sheet.binary" in kinds:
+        raise WorkbookFileError(f"{name} is a binary .xlsb workbook, which is not supported; save it as .xlsx")
+    if "spreadsheetml.sheet.main" not in kinds and "spreadsheetml.template.main" not in kinds \
+            and "ms-excel.sheet.macroEnabled.main" not in kinds and "ms-excel.template.macroEnabled.main" not in kinds:
+        raise WorkbookFileError(f"{name} is a zip archive but not an .xlsx workbook (it declares no workbook part)")
+    parts = [part.lstrip("/") for part, kind in content_types if kind.endswith("spreadsheetml.worksheet+xml")]
+    parts = [part for part in parts if part in members]
+    if not parts:
+        parts = sorted(m for m in members if m.startswith("xl/worksheets/") and m.endswith(".xml"))
+    if not parts:
+        raise WorkbookFileError(f"{name} has no worksheets")
+    return parts
+
+
+def _count_cells(archive: zipfile.ZipFile, part: str, budget: int) -> int:
+    """Number of <c> elements in a worksheet part, read in chunks; stops early once past ``budget``."""
+    count = 0
+    carry = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            if not chunk:
+                break
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            if cut < 0:
+                carry = b""
+                continue
+            count += len(_CELL_TAG.findall(data, 0, cut))
+            carry = data[cut:]
+            if count > budget:
+                return count
+    return count + len(_CELL_TAG.findall(carry + b" "))
+
+
+def _openpyxl_load(handle: Any, name: str, data_only: bool) -> tuple[Any, list[str]]:
+    """openpyxl.load_workbook with every exception and warning turned into our terms."""
+    import openpyxl
+
+    handle.seek(0)
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        try:
+            xl = openpyxl.load_workbook(handle, data_only=data_only, keep_links=False, rich_text=False)
+        except MemoryError:
+            raise WorkbookFileError(f"{name} is too large to load into memory") from None
+        except Exception as exc:
+            cause = exc.__cause__ or exc.__context__
+            detail = _one_line(cause if isinstance(exc, ValueError) and cause is not None else exc)
+            raise WorkbookFileError(f"{name} could not be read as an .xlsx workbook: {detail}") from None
+    notes = []
+    for item in caught:
+        message = " ".join(str(item.message).split())[:300]
+        if "no default style" in message:
+            continue
+        notes.append(f"while reading: {message}")
+    return xl, notes
+
+
+class _Warnings:
+    """One-line warnings, at most WARNINGS_PER_KIND per kind, then a count."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, kind: str, line: str) -> None:
+        self.counts[kind] += 1
+        if self.counts[kind] <= WARNINGS_PER_KIND:
+            self.lines.append(line)
+
+    def finish(self) -> list[str]:
+        for kind, count in self.counts.items():
+            if count > WARNINGS_PER_KIND:
+                self.lines.append(f"... and {count - WARNINGS_PER_KIND:,} more warnings of this kind: {kind}")
+        return self.lines
+
+
+class _Sink:
+    """Enters loaded cells into a new Workbook without recalculating; the caller recalculates once at the end.
+
+    Entering cells one by one through ``Workbook.set`` recalculates the dependents of every cell as it is entered,
+    which is quadratic when a formula reading many cells comes first (a total above its column, a summary sheet
+    before its data sheet: 5,000 such cells took minutes). The Workbook has no public bulk-load call, so this uses
+    the hooks its own structural edits use (``_install_formula``, ``_touch_extent``, ``_write_format``), and falls
+    back to the public API when they are missing.
+    """
+
+    _HOOKS = ("_install_formula", "_touch_extent", "_write_format", "_own", "_values", "_sheet_ids", "_formulas")
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.bulk = all(hasattr(wb, hook) for hook in self._HOOKS)
+
+    def _key(self, title: str, row: int, col: int) -> int:
+        return make_key(self.wb._sheet_ids[title.upper()], row, col)
+
+    def literal(self, title: str, row: int, col: int, value: Any) -> None:
+        """Raises TypeError/ValueError/SheetError for a value a cell cannot hold."""
+        if not self.bulk:
+            self.wb.set(f"{quote_sheet_name(title)}!{cell_name(row, col)}", value)
+            return
+        from sheetrl.sheet.workbook import _normalize_literal
+
+        value = _normalize_literal(value)
+        if value is None:
+            return
+        key = self._key(title, row, col)
+        self.wb._own("_values")
+        self.wb._values[key] = value
+        self.wb._touch_extent(key)
+
+    def formula(self, title: str, row: int, col: int, text: str, node: Any) -> Any:
+        """Enter a parsed formula; returns its syntax tree. Raises SheetError when it cannot be compiled."""
+        if not self.bulk:
+            address = f"{quote_sheet_name(title)}!{cell_name(row, col)}"
+            self.wb.set(address, text)
+            return self.wb.formula_node(address)
+        self.wb._install_formula(self._key(title, row, col), node)
+        return node
+
+    def format(self, title: str, row: int, col: int, fmt: CellFormat, changes: dict[str, Any]) -> None:
+        if not self.bulk:
+            self.wb.set_format(f"{quote_sheet_name(title)}!{cell_name(row, col)}", **changes)
+            return
+        self.wb._write_format(self._key(title, row, col), fmt)
+
+
+class _Loader:
+    """Copies one openpyxl workbook into a new Workbook."""
+
+    def __init__(self, xl: Any, name: str, handle: Any, members: set[str]) -> None:
+        self.xl = xl
+        self.name = name
+        self.handle = handle
+        self.members = members
+        self.notes: list[str] = []
+        self.report = _Warnings()
+        self.cached: dict[tuple[str, int, int], Any] | None = None  # (title in file, row, col) -> openpyxl cell
+        self.formats = _FormatReader(xl, self.report)
+        self.file_titles: dict[str, str] = {}
+
+    # ---------------------------------------------------------------------------------------------- driver
+    def run(self) -> Workbook:
+        from sheetrl.sheet.parser import parse
+
+        sheets = self.xl.worksheets
+        if not sheets:
+            raise WorkbookFileError(f"{self.name} has no worksheets (only chart sheets)")
+        titles = self._sheet_titles(sheets)
+        self.file_titles = {title: ws.title for title, ws in zip(titles, sheets)}
+        wb = Workbook(titles)
+        wb.record_undo = False
+        sink = _Sink(wb)
+        literals: list[tuple[str, int, int, Any]] = []
+        formulas: list[tuple[str, int, int, str]] = []
+        need_cache: list[tuple[str, int, int, str]] = []  # (title, row, col, what could not be used)
+        for ws, title in zip(sheets, titles):
+            self._read_cells(ws, title, literals, formulas, need_cache)
+        parsed: list[tuple[str, int, int, str, Any]] = []
+        for title, row, col, text in formulas:
+            try:
+                parsed.append((title, row, col, text, parse(text)))
+            except SheetError as exc:
+                need_cache.append((title, row, col, f"the formula {text} does not parse ({_one_line(exc)})"))
+        for title, row, col, why in need_cache:
+            self._keep_cached(title, row, col, why, literals)
+        self._enter_literals(sink, literals)
+        self._enter_formulas(sink, parsed)
+        for ws, title in zip(sheets, titles):
+            self._read_formats(sink, ws, title)
+            self._read_columns(wb, ws, title)
+            self._report_sheet_features(ws, title)
+        self._report_workbook_features()
+        wb.recalculate()
+        wb.record_undo = True
+        wb.warnings = self.notes + self.report.finish()
+        return wb
+
+    def _sheet_titles(self, sheets: list[Any]) -> list[str]:
+        from sheetrl.sheet.workbook import _check_sheet_name
+
+        titles: list[str] = []
+        taken: set[str] = set()
+        for ws in sheets:
+            title = ws.title
+            try:
+                _check_sheet_name(title)
+                ok = title.upper() not in taken
+            except SheetError:
+                ok = False
+            if not ok:
+                base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'")[:28] or "Sheet"
+                candidate, n = base, 1
+                while candidate.upper() in taken:
+                    n += 1
+                    candidate = f"{base}_{n}"
+                self.report.add("sheet names", f"sheet {title!r} was renamed {candidate!r} (the name is not valid)")
+                title = candidate
+            taken.add(title.upper())
+            titles.append(title)
+            if ws.sheet_state != "visible":
+                self.report.add("hidden sheets", f"sheet {title!r} is {ws.sheet_state} in the file; loaded as visible")
+        for chartsheet in self.xl.chartsheets:
+            self.report.add("chart sheets", f"chart sheet {chartsheet.title!r} was dropped (charts are not kept)")
+        return titles
+
+    # ------------------------------------------------------------------------------------------------ cells
+    def _read_cells(self, ws: Any, title: str, literals: list, formulas: list, need_cache: list) -> None:
+        from openpyxl.cell.cell import MergedCell
+        from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+        for (row, col), cell in sorted(ws._cells.items()):
+            value = cell.value
+            if value is None or isinstance(cell, MergedCell):
+                continue
+            row, col = row - 1, col - 1
+            kind = cell.data_type
+            if kind == "f":
+                if isinstance(value, ArrayFormula):
+                    ref = value.ref or cell.coordinate
+                    need_cache.append((title, row, col, f"the array formula {{{value.text or ''}}} over {ref}"))
+                elif isinstance(value, DataTableFormula):
+                    ref = getattr(value, "ref", None) or cell.coordinate
+                    need_cache.append((title, row, col, f"the data table over {ref}"))
+                elif not isinstance(value, str) or value.strip() == "=":
+                    need_cache.append((title, row, col, "an unresolved shared formula"))
+                else:
+                    formulas.append((title, row, col, strip_function_prefixes(value)))
+            else:
+                literals.append((title, row, col, self._literal(value, kind, title, row, col)))
+
+    def _literal(self, value: Any, kind: str, title: str, row: int, col: int) -> Any:
+        """An openpyxl cell value as a cell value of ours."""
+        if kind == "e":
+            return _error_value(value)
+        if isinstance(value, str):
+            text = _unescape_text(value)
+            if len(text) > MAX_TEXT:
+                self.report.add(
+                    "long text",
+                    f"{_where(title, row, col)}: text of {len(text):,} characters was cut to {MAX_TEXT:,}",
+                )
+                text = text[:MAX_TEXT]
+            return text
+        if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+            return _serial(value)
+        return value
+
+    def _cached_value(self, title: str, row: int, col: int) -> Any:
+        if self.cached is None:
+            xl, _ = _openpyxl_load(self.handle, self.name, data_only=True)
+            self.cached = {(ws.title, r, c): cell for ws in xl.worksheets for (r, c), cell in ws._cells.items()}
+        cell = self.cached.get((self.file_titles.get(title, title), row + 1, col + 1))
+        if cell is None or cell.value is None:
+            return None
+        return self._literal(cell.value, cell.data_type, title, row, col)
+
+    def _keep_cached(self, title: str, row: int, col: int, why: str, literals: list) -> None:
+        value = self._cached_value(title, row, col)
+        where = _where(title, row, col)
+        if value is None:
+            self.report.add("formulas dropped", f"{where}: {why}; dropped (the file has no cached value)")
+            return
+        literals.append((title, row, col, value))
+        self.report.add("formulas kept as values", f"{where}: {why}; kept its cached value {_show(value)}")
+
+    def _enter_literals(self, sink: _Sink, literals: list[tuple[str, int, int, Any]]) -> None:
+        for title, row, col, value in literals:
+            if type(value) is str and len(value) > 1 and value[0] == "=":
+                self.report.add(
+                    "text starting with '='",
+                    f"{_where(title, row, col)}: the text {_show(value)} starts with '=' and a cell cannot hold"
+                    " such text (it would be a formula); dropped",
+                )
+                continue
+            try:
+                sink.literal(title, row, col, value)
+            except (SheetError, TypeError, ValueError) as exc:
+                self.report.add(
+                    "values dropped", f"{_where(title, row, col)}: value {_show(value)} dropped ({_one_line(exc)})"
+                )
+
+    def _enter_formulas(self, sink: _Sink, parsed: list) -> None:
+        from sheetrl.sheet.functions import FUNCTIONS
+        from sheetrl.sheet.nodes import Call, walk
+
+        unknown: dict[str, list[str]] = {}
+        for title, row, col, text, node in parsed:
+            try:
+                node = sink.formula(title, row, col, text, node)
+            except (SheetError, TypeError, ValueError) as exc:
+                fallback: list = []
+                self._keep_cached(title, row, col, f"the formula {text} cannot be used ({_one_line(exc)})", fallback)
+                self._enter_literals(sink, fallback)
+                continue
+            for item in walk(node):
+                if type(item) is Call and item.name not in FUNCTIONS:
+                    unknown.setdefault(item.name, []).append(_where(title, row, col))
+        for function, places in sorted(unknown.items()):
+            more = f" and {len(places) - 1:,} more cells" if len(places) > 1 else ""
+            self.report.add(
+                "unsupported functions",
+                f"function {function} is not supported (used in {places[0]}{more}); those formulas show #NAME?",
+            )
+
+    # ---------------------------------------------------------------------------------------------- formats
+    def _read_formats(self, sink: _Sink, ws: Any, title: str) -> None:
+        for (row, col), cell in ws._cells.items():
+            if cell.has_style:
+                fmt, changes = self.formats.convert(cell)
+                if changes:
+                    sink.format(title, row - 1, col - 1, fmt, changes)
+
+    def _read_columns(self, wb: Workbook, ws: Any, title: str) -> None:
+        from openpyxl.utils import column_index_from_string
+
+        for letter, dimension in ws.column_dimensions.items():
+            first = dimension.min or column_index_from_string(letter)
+            last = min(dimension.max or first, 16384)
+            width = dimension.width if dimension.customWidth else None
+            if dimension.hidden:
+                width = 0.0
+            if width is None:
+                continue
+            if not 0 <= width <= 255:
+                self.report.add(
+                    "column widths", f"{quote_sheet_name(title)}!{letter}: width {width} was clamped to 0-255"
+                )
+                width = min(max(width, 0.0), 255.0)
+            for col in range(first, last + 1):
+                wb.set_column_width(column_letters(col - 1), float(width), title)
+
+    # ---------------------------------------------------------------------------------------- what is lost
+    def _report_sheet_features(self, ws: Any, title: str) -> None:
+        sheet = quote_sheet_name(title)
+        add = self.report.add
+        for merged in ws.merged_cells.ranges:
+            add("merged cells",
+                f"{sheet}!{merged.coord}: merged cells were unmerged (the value stays in the top-left cell)")
+        for cell in ws._cells.values():
+            if getattr(cell, "comment", None) is not None:
+                add("comments", f"{sheet}!{cell.coordinate}: comment dropped ({_show(cell.comment.text)})")
+            link = getattr(cell, "hyperlink", None)
+            if link is not None:
+                target = link.target or link.location or ""
+                add("hyperlinks",
+                    f"{sheet}!{cell.coordinate}: hyperlink to {_show(target)} dropped (the cell text is kept)")
+        for cf_range in ws.conditional_formatting:
+            add("conditional formatting",
+                f"{sheet}!{cf_range.sqref}: {len(cf_range.rules)} conditional formatting rule(s) dropped")
+        for validation in ws.data_validations.dataValidation:
+            add("data validation", f"{sheet}!{validation.sqref}: data validation ({validation.type or 'any'}) dropped")
+        if ws._charts:
+            add("charts", f"sheet {title!r}: {len(ws._charts)} chart(s) dropped")
+        if ws._images:
+            add("images", f"sheet {title!r}: {len(ws._images)} image(s) dropped")
+        for table in ws.tables.values():
+            name = table.displayName or table.name
+            add("tables", f"{sheet}!{table.ref}: table {name!r} dropped (its cells are kept as plain cells;"
+                " formulas with structured references keep their cached values)")
+        if ws._pivots:
+            add("pivot tables", f"sheet {title!r}: {len(ws._pivots)} pivot table(s) kept as plain values only")
+        if ws.auto_filter.ref:
+            add("filters", f"{sheet}!{ws.auto_filter.ref}: autofilter dropped")
+        if ws.protection.sheet:
+            add("protection", f"sheet {title!r}: sheet protection dropped")
+        if ws.freeze_panes:
+            add("views", f"sheet {title!r}: frozen panes at {ws.freeze_panes} dropped")
+        heights = [r for r, d in ws.row_dimensions.items() if d.customHeight or d.hidden]
+        if heights:
+            add("row heights", f"sheet {title!r}: custom heights/hidden rows ({len(heights):,} rows) dropped")
+        defined = getattr(ws, "defined_names", None)
+        for defined_name, definition in (defined.items() if defined else ()):
+            add("defined names", f"sheet {title!r}: defined name {defined_name} (={definition.attr_text}) dropped;"
+                " formulas that use it show #NAME?")
+        if getattr(ws, "print_area", None):
+            add("print settings", f"sheet {title!r}: print area {ws.print_area} dropped")
+
+    def _report_workbook_features(self) -> None:
+        add = self.report.add
+        for defined_name, definition in self.xl.defined_names.items():
+            if defined_name.startswith("_xlnm."):
+                continue
+            add("defined names",
+                f"defined name {defined_name} (={definition.attr_text}) dropped; formulas that use it show #NAME?")
+        members = self.members
+        counts = {
+            "external links": sum(1 for m in members if m.startswith("xl/externalLinks/") and m.endswith(".xml")),
+            "macros": sum(1 for m in members if m.endswith("vbaProject.bin")),
+            "slicers": sum(1 for m in members if m.startswith("xl/slicers/")),
+            "threaded comments": sum(1 for m in members if m.startswith("xl/threadedComments/")),
+            "data connections": sum(1 for m in members if m == "xl/connections.xml"),
+        }
+        for kind, count in counts.items():
+            if count:
+                add(kind, f"the file has {count} {kind} part(s); they are not kept")
+        if self.xl.epoch != _EXCEL_EPOCH:
+            add("date system", "the file uses the 1904 date system; date-formatted cells were converted to the 1900"
+                " system, other numbers (and dates written as numbers inside formulas) were not")
+        self.formats.report_unrepresented()
+
+
+class _FormatReader:
+    """openpyxl cell style -> CellFormat attribute changes, cached per style."""
+
+    def __init__(self, xl: Any, report: _Warnings) -> None:
+        self.xl = xl
+        self.report = report
+        self.cache: dict[tuple, tuple[CellFormat, dict[str, Any]]] = {}
+        self.theme = _theme_colours(getattr(xl, "loaded_theme", None))
+        self.lost: Counter[str] = Counter()
+        try:
+            default_font = xl._fonts[0]
+            self.default_font = (default_font.name, default_font.sz)
+        except (AttributeError, IndexError):
+            self.default_font = ("Calibri", 11)
+
+    def convert(self, cell: Any) -> tuple[CellFormat, dict[str, Any]]:
+        """The cell's format and its attributes that differ from the default."""
+        key = tuple(cell._style)
+        result = self.cache.get(key)
+        if result is None:
+            changes = self._changes(cell)
+            result = self.cache[key] = (DEFAULT_FORMAT.with_changes(**changes), changes)
+        return result
+
+    def _changes(self, cell: Any) -> dict[str, Any]:
+        fmt: dict[str, Any] = {}
+        font = cell.font
+        if font is not None:
+            if font.b:
+                fmt["bold"] = True
+            if font.i:
+                fmt["italic"] = True
+            if font.u and font.u != "none":
+                fmt["underline"] = True
+            colour = self._colour(font.color, default_theme=1)
+            if colour is not None:
+                fmt["font_color"] = colour
+            if font.strike:
+                self.lost["strikethrough"] += 1
+            if (font.name, font.sz) != self.default_font and font.name is not None:
+                self.lost["font name/size"] += 1
+        fill = cell.fill
+        fill_type = getattr(fill, "fill_type", None)
+        if fill_type is not None and fill_type != "none":
+            colour = self._colour(fill.fgColor, default_theme=None)
+            if fill_type != "solid":
+                self.lost[f"{fill_type} fill patterns (kept as solid fills)"] += 1
+            if colour is not None:
+                fmt["fill_color"] = colour
+        elif fill is not None and fill.tagname == "gradientFill":
+            self.lost["gradient fills"] += 1
+        alignment = cell.alignment
+        if alignment is not None:
+            horizontal = alignment.horizontal
+            if horizontal in ("left", "center", "right"):
+                fmt["horizontal"] = horizontal
+            elif horizontal == "centerContinuous":
+                fmt["horizontal"] = "center"
+            elif horizontal not in (None, "general"):
+                fmt["horizontal"] = "left"
+                self.lost[f"{horizontal} alignment (kept as left)"] += 1
+            if alignment.vertical not in (None, "bottom"):
+                self.lost["vertical alignment"] += 1
+            if alignment.wrap_text:
+                self.lost["wrapped text"] += 1
+            if alignment.textRotation or alignment.indent:
+                self.lost["text rotation/indent"] += 1
+        border = cell.border
+        if border is not None:
+            for attr, side_name in _BORDER_SIDES:
+                side = getattr(border, side_name)
+                style = getattr(side, "style", None) if side is not None else None
+                if style is None or style == "none":
+                    continue
+                if style not in BORDER_STYLES:
+                    self.lost[f"{style} borders (kept as {'medium' if 'medium' in style.lower() else 'thin'})"] += 1
+                    style = "medium" if "medium" in style.lower() else "thin"
+                fmt[attr] = style
+                if side.color is not None and self._colour(side.color, default_theme=None) not in (None, "000000"):
+                    self.lost["border colours"] += 1
+            if border.diagonal is not None and border.diagonal.style:
+                self.lost["diagonal borders"] += 1
+        number_format = cell.number_format
+        if number_format and number_format != "General":
+            fmt["number_format"] = number_format
+        try:
+            DEFAULT_FORMAT.with_changes(**fmt)
+        except (TypeError, ValueError):
+            self.lost["formats the engine rejects"] += 1
+            valid = {}
+            for attr, value in fmt.items():
+                try:
+                    DEFAULT_FORMAT.with_changes(**{attr: value})
+                    valid[attr] = value
+                except (TypeError, ValueError):
+                    pass
+            fmt = valid
+        return fmt
+
+    def _colour(self, colour: Any, default_theme: int | None) -> str | None:
+        """RRGGBB of an openpyxl Color, or None for the default/automatic colour."""
+        if colour is None:
+            return None
+        kind = getattr(colour, "type", None)
+        tint = getattr(colour, "tint", 0.0) or 0.0
+        if kind == "rgb":
+            rgb = colour.rgb
+            if not isinstance(rgb, str) or len(rgb) not in (6, 8):
+                return None
+            return rgb[-6:].upper()
+        if kind == "indexed":
+            from openpyxl.styles.colors import COLOR_INDEX
+
+            palette = list(getattr(self.xl, "_colors", None) or COLOR_INDEX)
+            index = colour.indexed
+            if index is None or not 0 <= index < len(palette) or index >= 64:
+                return None  # 64/65: system foreground/background
+            return _tinted(palette[index][-6:].upper(), tint)
+        if kind == "theme":
+            index = colour.theme
+            if index == default_theme and not tint:
+                return None
+            base = self.theme.get(index)
+            if base is None:
+                self.lost["theme colours"] += 1
+                return None
+            return _tinted(base, tint)
+        return None
+
+    def report_unrepresented(self) -> None:
+        if self.lost:
+            listed = ", ".join(f"{name} ({count:,} styles)" for name, count in sorted(self.lost.items()))
+            self.report.add("formats", f"formatting the engine does not represent was dropped: {listed}")
+
+
+def _theme_colours(theme_xml: Any) -> dict[int, str]:
+    """Theme colour index -> RRGGBB from the theme part (index 0 lt1, 1 dk1, 2 lt2, 3 dk2, 4-9 accents, 10-11 links)."""
+    if not theme_xml:
+        return {}
+    try:
+        root = ElementTree.fromstring(theme_xml)
+    except ElementTree.ParseError:
+        return {}
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    scheme = root.find(f".//{ns}clrScheme")
+    if scheme is None:
+        return {}
+    order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+             "hlink", "folHlink"]
+    colours: dict[int, str] = {}
+    for index, tag in enumerate(order):
+        element = scheme.find(f"{ns}{tag}")
+        if element is None or not len(element):
+            continue
+        value = element[0].get("val") if element[0].tag.endswith("srgbClr") else element[0].get("lastClr")
+        if value and len(value) == 6:
+            colours[index] = value.upper()
+    return colours
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """Apply an OOXML tint (-1..1) to an RRGGBB colour: darken or lighten its HLS lightness."""
+    if not tint:
+        return rgb
+    r, g, b = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lum, s = colorsys.rgb_to_hls(r, g, b)
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    r, g, b = colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s)
+    return "".join(f"{round(v * 255):02X}" for v in (r, g, b))
+
+
+# ================================================================================================= helpers
+def _error_value(code: Any) -> ExcelError:
+    text = str(code).strip()
+    return error_from_code(text) or ExcelError(text.upper() if text.startswith("#") else "#VALUE!")
+
+
+def _serial(value: Any) -> float:
+    """A date, datetime, time or timedelta as an Excel serial number (1900 date system)."""
+    from openpyxl.utils.datetime import to_excel
+
+    return float(to_excel(value))
+
+
+def _where(title: str, row: int, col: int) -> str:
+    return f"{quote_sheet_name(title)}!{cell_name(row, col)}"
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, ExcelError) else str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _one_line(exc: Any) -> str:
+    """A message or exception as one line of at most 300 characters."""
+    if isinstance(exc, FormulaSyntaxError):
+        return f"{exc.reason} at position {exc.position}"
+    text = " ".join(str(exc).split())
+    if isinstance(exc, SheetError):
+        pass
+    elif isinstance(exc, BaseException):
+        kind = "zlib error" if isinstance(exc, zlib.error) else type(exc).__name__
+        text = f"{kind}: {text}" if text else kind
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else _one_line(exc)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"

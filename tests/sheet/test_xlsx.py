@@ -1,0 +1,597 @@
+""".xlsx load and save: round trips, future-function prefixes, warnings for what is dropped, bad files, atomic save."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.formula import ArrayFormula
+
+from sheetrl.sheet import xlsx
+from sheetrl.sheet.errors import DIV0, ERROR_CODES, NA, WorkbookFileError
+from sheetrl.sheet.formats import CellFormat
+from sheetrl.sheet.workbook import Workbook
+
+
+def round_trip(wb: Workbook, tmp_path: Path) -> Workbook:
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    return Workbook.load(path)
+
+
+def write_openpyxl(path: Path, build) -> Path:
+    book = openpyxl.Workbook()
+    build(book)
+    book.save(path)
+    return path
+
+
+def set_cached_values(path: Path, values: dict[str, str], part: str = "xl/worksheets/sheet1.xml") -> None:
+    """Give formula cells a cached result, as Excel would have written it (openpyxl writes none)."""
+    with zipfile.ZipFile(path) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = contents[part].decode()
+    for ref, cached in values.items():
+        xml, count = re.subn(rf'(<c r="{ref}"[^>]*>.*?</f>)<v\s*/>', rf"\1<v>{cached}</v>", xml)
+        assert count == 1, f"no formula cell {ref} in {part}"
+    contents[part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+
+
+def stored_formula(path: Path, sheet: str, ref: str) -> str:
+    return openpyxl.load_workbook(path)[sheet][ref].value
+
+
+# ============================================================================================ round trips
+def test_round_trip_keeps_numbers_text_booleans_and_errors(tmp_path):
+    wb = Workbook()
+    wb.set_range("A1", [[5, -2.75, 1e-12, 123456789012.5], ["text", "", "#N/A", " padded "], [True, False, None, 0]])
+    for col, error in enumerate(ERROR_CODES.values()):
+        if str(error) != "#CYCLE!":
+            wb.set(f"{'ABCDEFG'[col]}4", error)
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.values("A1:D3") == [
+        [5, -2.75, 1e-12, 123456789012.5], ["text", None, "#N/A", " padded "], [True, False, None, 0]
+    ]
+    assert loaded.value("C2") == "#N/A" and isinstance(loaded.value("C2"), str)  # text, not an error
+    assert [str(v) for v in loaded.values("A4:G4")[0]] == [
+        str(e) for e in ERROR_CODES.values() if str(e) != "#CYCLE!"
+    ]
+    assert loaded.value("A4") is DIV0
+    assert loaded.warnings == []
+
+
+def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp_path):
+    wb = Workbook()
+    wb.set("A1", "bell\x07 and tab\t and newline\nend")
+    wb.set("A2", "literal _x0041_ stays")
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.value("A1") == "bell\x07 and tab\t and newline\nend"
+    assert loaded.value("A2") == "literal _x0041_ stays"
+
+
+def test_round_trip_keeps_formulas_and_their_values(tmp_path):
+    wb = Workbook()
+    wb.set_range("A1", [[1], [2], [3]])
+    wb.set("B1", "=SUM(A1:A3)")
+    wb.set("B2", '=(B1>5)&" is big"')
+    wb.set("B3", "=A1/0")
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.formula("B1") == "=SUM(A1:A3)"
+    assert loaded.formula("B2") == '=(B1>5)&" is big"'
+    assert loaded.value("B1") == 6
+    assert loaded.value("B2") == "TRUE is big"
+    assert str(loaded.value("B3")) == "#DIV/0!"
+    loaded.set("A1", 10)
+    assert loaded.value("B1") == 15
+
+
+def test_round_trip_keeps_sheets_in_order_with_cross_sheet_references(tmp_path):
+    wb = Workbook(["Summary", "Q1 Data", "Notes"])
+    wb.set("'Q1 Data'!A1", 40)
+    wb.set("'Q1 Data'!A2", 2)
+    wb.set("Summary!A1", "='Q1 Data'!A1+'Q1 Data'!A2")
+    wb.set("Summary!A2", "=Notes!B5&\"!\"")
+    wb.set("Notes!B5", "hello")
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.sheet_names == ["Summary", "Q1 Data", "Notes"]
+    assert loaded.value("Summary!A1") == 42
+    assert loaded.value("Summary!A2") == "hello!"
+    assert loaded.formula("Summary!A1") == "='Q1 Data'!A1+'Q1 Data'!A2"
+    loaded.set("'Q1 Data'!A2", 3)
+    assert loaded.value("Summary!A1") == 43
+
+
+def test_round_trip_keeps_every_format_attribute(tmp_path):
+    wb = Workbook(["S", "T"])
+    wb.set("S!A1", 1234.5)
+    wb.set_format(
+        "S!A1", bold=True, italic=True, underline=True, number_format="currency", font_color="C00000",
+        fill_color="FFFF00", horizontal="right", border_top="thin", border_bottom="double", border_left="medium",
+        border_right="thick",
+    )
+    wb.set_format("T!C3", fill_color="00B050", horizontal="center")  # a formatted empty cell
+    wb.set("S!A2", 45306)
+    wb.set_format("S!A2", number_format="date")
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.format("S!A1") == CellFormat(
+        bold=True, italic=True, underline=True, number_format='"$"#,##0.00', font_color="C00000",
+        fill_color="FFFF00", horizontal="right", border_top="thin", border_bottom="double", border_left="medium",
+        border_right="thick",
+    )
+    assert loaded.format("T!C3") == CellFormat(fill_color="00B050", horizontal="center")
+    assert loaded.value("T!C3") is None
+    assert loaded.format("S!A2").number_format == "yyyy-mm-dd"
+    assert loaded.value("S!A2") == 45306
+    assert loaded.format("S!B1") == CellFormat()
+
+
+def test_round_trip_keeps_column_widths_per_sheet(tmp_path):
+    wb = Workbook(["S", "T"])
+    wb.set("S!A1", "x")
+    wb.set_column_width("B", 25.5, "S")
+    wb.set_column_width("AA", 8, "T")
+    wb.set_column_width("C", 0, "T")  # hidden
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.column_width("B", "S") == 25.5
+    assert loaded.column_width("AA", "T") == 8
+    assert loaded.column_width("C", "T") == 0
+    assert loaded.column_width("A", "S") is None
+
+
+def test_loaded_workbook_starts_with_empty_undo_history(tmp_path):
+    wb = Workbook()
+    wb.set("A1", 1)
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.undo() is False
+    loaded.set("A1", 2)
+    assert loaded.undo() is True
+    assert loaded.value("A1") == 1
+
+
+def test_loading_through_the_public_api_fallback_gives_the_same_workbook(tmp_path, monkeypatch):
+    wb = Workbook(["S", "T"])
+    wb.set_range("S!A1", [[1, "=A1*2"], [3, "=T!A1+B1"]])
+    wb.set("T!A1", 10)
+    wb.set_format("S!B2", bold=True)
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    monkeypatch.setattr(xlsx._Sink, "_HOOKS", ("_no_such_hook",))
+    loaded = Workbook.load(path)
+    assert list(loaded.cells("S")) == [("A1", 1.0), ("B1", "=A1*2"), ("A2", 3.0), ("B2", "=T!A1+B1")]
+    assert loaded.value("S!B2") == 12
+    assert loaded.format("S!B2").bold
+
+
+def test_load_of_formulas_whose_readers_come_first_is_fast(tmp_path):
+    # A total above its column and a summary sheet before its data: entering cell by cell with eager
+    # recalculation would recompute the total once per cell.
+    def build(book):
+        summary = book.active
+        summary.title = "Summary"
+        data = book.create_sheet("Data")
+        summary["A1"] = "=SUM(Data!B1:B3000)"
+        for row in range(1, 3000):
+            data.cell(row, 1, 1)
+            data.cell(row, 2, f"=B{row + 1}+A{row}")
+        data.cell(3000, 2, 1)
+
+    path = write_openpyxl(tmp_path / "chain.xlsx", build)
+    loaded = Workbook.load(path)
+    assert loaded.value("Data!B1") == 3000
+    assert loaded.value("Summary!A1") == sum(range(1, 3001))
+
+
+# ====================================================================================== function prefixes
+def test_save_writes_xlfn_prefix_for_functions_newer_than_excel_2007(tmp_path):
+    wb = Workbook()
+    wb.set_range("A1", [[1], [2], [3]])
+    wb.set("B1", "=XLOOKUP(2,A1:A3,A1:A3)")
+    wb.set("B2", '=IFS(A1>0,"pos",TRUE,"neg")&CONCAT("a","b")&TEXTJOIN(",",TRUE,A1:A3)')
+    wb.set("B3", "=IFNA(STDEV.S(A1:A3),0)+SUM(A1:A3)")
+    wb.set("B4", "=SUM(FILTER(A1:A3,A1:A3>1))")
+    wb.set("B5", "=NETWORKDAYS.INTL(45000,45010)")
+    wb.set("B6", '=LEN("XLOOKUP(")')
+    wb.set("B7", "=_xlfn.STDEV.S(A1:A3)")
+    path = tmp_path / "future.xlsx"
+    wb.save(path)
+    assert stored_formula(path, "Sheet1", "B1") == "=_xlfn.XLOOKUP(2,A1:A3,A1:A3)"
+    assert stored_formula(path, "Sheet1", "B2") == (
+        '=_xlfn.IFS(A1>0,"pos",TRUE,"neg")&_xlfn.CONCAT("a","b")&_xlfn.TEXTJOIN(",",TRUE,A1:A3)'
+    )
+    assert stored_formula(path, "Sheet1", "B3") == "=_xlfn.IFNA(_xlfn.STDEV.S(A1:A3),0)+SUM(A1:A3)"
+    assert stored_formula(path, "Sheet1", "B4") == "=SUM(_xlfn._xlws.FILTER(A1:A3,A1:A3>1))"
+    assert stored_formula(path, "Sheet1", "B5") == "=NETWORKDAYS.INTL(45000,45010)"
+    assert stored_formula(path, "Sheet1", "B6") == '=LEN("XLOOKUP(")'
+    assert stored_formula(path, "Sheet1", "B7") == "=_xlfn.STDEV.S(A1:A3)"
+    loaded = Workbook.load(path)
+    assert loaded.formula("B1") == "=XLOOKUP(2,A1:A3,A1:A3)"
+    assert loaded.formula("B4") == "=SUM(FILTER(A1:A3,A1:A3>1))"
+
+
+def test_prefix_helpers_touch_only_function_names():
+    assert xlsx.add_function_prefixes("=xlookup(1,A:A,B:B)+sum(1)") == "=_xlfn.XLOOKUP(1,A:A,B:B)+SUM(1)"
+    assert xlsx.add_function_prefixes("=_xlfn.STDEV.S(A1:A3)") == "=_xlfn.STDEV.S(A1:A3)"
+    assert xlsx.add_function_prefixes("=_XLFN.filter(A1:A3,1)") == "=_xlfn._xlws.FILTER(A1:A3,1)"
+    assert xlsx.add_function_prefixes("=_xlfn.single(A1)") == "=_xlfn.SINGLE(A1)"
+    assert xlsx.add_function_prefixes('=SORT(A1:A3)&"SORT("') == '=_xlfn._xlws.SORT(A1:A3)&"SORT("'
+    assert xlsx.add_function_prefixes("=VLOOKUP(1,A1:B3,2)") == "=VLOOKUP(1,A1:B3,2)"
+    assert xlsx.strip_function_prefixes("=_xlfn._xlws.FILTER(A1:A3,_xlfn.IFS(1,2))") == "=FILTER(A1:A3,IFS(1,2))"
+    assert xlsx.strip_function_prefixes('="_xlfn.X"&_xlfn.CONCAT(1)') == '="_xlfn.X"&CONCAT(1)'
+    assert xlsx.strip_function_prefixes("=A1+(") == "=A1+("  # text that does not tokenize is left alone
+
+
+def test_load_strips_prefixes_written_by_excel(tmp_path):
+    def build(book):
+        sheet = book.active
+        sheet["A1"], sheet["A2"], sheet["A3"] = 1, 2, 3
+        sheet["B1"] = "=_xlfn.STDEV.S(A1:A3)"
+        sheet["B2"] = "=_xlfn._xlws.SORT(A1:A3)"
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "excel.xlsx", build))
+    assert loaded.formula("B1") == "=STDEV.S(A1:A3)"
+    assert loaded.formula("B2") == "=SORT(A1:A3)"
+
+
+@pytest.mark.oracle
+def test_libreoffice_computes_the_saved_future_functions(tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    wb = Workbook()
+    wb.set_range("A1", [[1], [2], [3]])
+    wb.set("B1", '=IFS(A1>0,"pos",TRUE,"neg")')
+    wb.set("B2", "=TEXTJOIN(\"-\",TRUE,A1:A3)")
+    wb.set("B3", "=STDEV.S(A1:A3)")
+    path = tmp_path / "lo.xlsx"
+    wb.save(path)
+    profile = f"file://{tmp_path}/lo_profile"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={profile}", "--convert-to", "csv", "--outdir",
+         str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=120,
+    )
+    rows = (tmp_path / "lo.csv").read_text().splitlines()
+    assert [row.split(",")[1] for row in rows] == ["pos", "1-2-3", "1"]
+
+
+# ======================================================================================= reading others' files
+def test_load_reports_merged_cells_comments_and_defined_names(tmp_path):
+    def build(book):
+        sheet = book.active
+        sheet.title = "Report"
+        sheet["A1"] = "Title"
+        sheet.merge_cells("A1:C1")
+        sheet["A2"] = 0.07
+        sheet["A2"].comment = Comment("tax rate", "author")
+        book.defined_names["Rate"] = DefinedName("Rate", attr_text="Report!$A$2")
+        sheet["B2"] = "=Rate*100"
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "features.xlsx", build))
+    assert loaded.value("A1") == "Title"
+    assert loaded.value("A2") == 0.07
+    text = "\n".join(loaded.warnings)
+    assert "Report!A1:C1: merged cells were unmerged" in text
+    assert "Report!A2: comment dropped ('tax rate')" in text
+    assert "defined name Rate (=Report!$A$2) dropped" in text
+    assert all("\n" not in line for line in loaded.warnings)
+
+
+def test_load_keeps_cached_value_of_a_formula_the_engine_cannot_parse(tmp_path):
+    def build(book):
+        sheet = book.active
+        sheet["A1"] = 2
+        sheet["B1"] = "=A1+[1]Prices!A1"  # external workbook reference
+        sheet["B2"] = "=Table1[Amount]"  # structured reference
+        sheet["B3"] = "=B1*2"
+
+    path = write_openpyxl(tmp_path / "external.xlsx", build)
+    set_cached_values(path, {"B1": "12", "B2": "7"})
+    loaded = Workbook.load(path)
+    assert loaded.value("B1") == 12 and not loaded.is_formula("B1")
+    assert loaded.value("B2") == 7
+    assert loaded.value("B3") == 24  # a formula reading the kept value still computes
+    text = "\n".join(loaded.warnings)
+    assert "Sheet!B1: the formula =A1+[1]Prices!A1 does not parse" in text
+    assert "kept its cached value 12" in text
+    assert "Sheet!B2: the formula =Table1[Amount] does not parse" in text
+
+
+def test_load_without_cached_value_reports_the_dropped_formula(tmp_path):
+    def build(book):
+        book.active["B1"] = "=A1+[1]Prices!A1"
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "nocache.xlsx", build))
+    assert loaded.value("B1") is None
+    assert any("Sheet!B1" in line and "dropped (the file has no cached value)" in line for line in loaded.warnings)
+
+
+def test_load_keeps_array_formula_results_as_values_with_a_warning(tmp_path):
+    def build(book):
+        sheet = book.active
+        sheet["A1"], sheet["A2"] = 2, 3
+        sheet["B1"] = ArrayFormula("B1", "=SUM(A1:A2*A1:A2)")
+
+    path = write_openpyxl(tmp_path / "array.xlsx", build)
+    set_cached_values(path, {"B1": "13"})
+    loaded = Workbook.load(path)
+    assert loaded.value("B1") == 13
+    assert any("the array formula {=SUM(A1:A2*A1:A2)} over B1" in line and "kept its cached value 13" in line
+               for line in loaded.warnings)
+
+
+def test_load_converts_dates_and_times_to_serial_numbers(tmp_path):
+    def build(book):
+        sheet = book.active
+        sheet["A1"] = datetime.date(2024, 1, 15)
+        sheet["A2"] = datetime.datetime(2024, 1, 15, 18, 0)
+        sheet["A3"] = datetime.date(1900, 1, 1)
+        sheet["A4"] = datetime.time(6, 0)
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "dates.xlsx", build))
+    assert loaded.value("A1") == 45306
+    assert loaded.value("A2") == pytest.approx(45306.75)
+    assert loaded.value("A3") == 1
+    assert loaded.value("A4") == pytest.approx(0.25)
+    assert loaded.format("A1").number_format == "yyyy-mm-dd"
+
+
+def test_load_reports_text_that_starts_with_an_equals_sign(tmp_path):
+    def build(book):
+        cell = book.active["A1"]
+        cell.value = "=not a formula"
+        cell.data_type = "s"
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "equals.xlsx", build))
+    assert loaded.value("A1") is None
+    assert any("Sheet!A1: the text '=not a formula' starts with '='" in line for line in loaded.warnings)
+
+
+def test_load_reports_unsupported_functions_once_per_function(tmp_path):
+    def build(book):
+        for row in range(1, 4):
+            book.active.cell(row, 1, f"=NOSUCHFUNCTION({row})")
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "unknown.xlsx", build))
+    assert str(loaded.value("A1")) == "#NAME?"
+    lines = [line for line in loaded.warnings if "NOSUCHFUNCTION" in line]
+    assert lines == ["function NOSUCHFUNCTION is not supported (used in Sheet!A1 and 2 more cells);"
+                     " those formulas show #NAME?"]
+
+
+def test_load_limits_warnings_per_kind(tmp_path):
+    def build(book):
+        sheet = book.active
+        for row in range(1, 51):
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "many.xlsx", build))
+    merged = [line for line in loaded.warnings if "merged cells were unmerged" in line]
+    assert len(merged) == xlsx.WARNINGS_PER_KIND
+    assert "... and 30 more warnings of this kind: merged cells" in loaded.warnings
+
+
+def test_load_resolves_theme_colours(tmp_path):
+    from openpyxl.styles import Color, Font, PatternFill
+
+    def build(book):
+        cell = book.active["A1"]
+        cell.value = "x"
+        cell.font = Font(color=Color(theme=0))  # lt1: white text
+        cell.fill = PatternFill("solid", fgColor=Color(theme=4))  # accent1 of the default theme
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "theme.xlsx", build))
+    assert loaded.format("A1").font_color == "FFFFFF"
+    assert loaded.format("A1").fill_color == "4F81BD"
+
+
+# ================================================================================================ bad files
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (os.urandom(2048), "is not an .xlsx file (it does not start with a zip signature)"),
+        (b"", "is empty"),
+        (b"a,b\n1,2\n", "is not an .xlsx file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "is encrypted or an old .xls file"),
+    ],
+    ids=["random-bytes", "empty", "csv", "ole2"],
+)
+def test_load_rejects_files_that_are_not_xlsx(tmp_path, content, message):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookFileError, match=re.escape(message)):
+        Workbook.load(path)
+
+
+def test_load_rejects_a_missing_file_and_a_directory(tmp_path):
+    with pytest.raises(WorkbookFileError, match="no such file"):
+        Workbook.load(tmp_path / "missing.xlsx")
+    with pytest.raises(WorkbookFileError, match="is a directory"):
+        Workbook.load(tmp_path)
+
+
+def test_load_rejects_a_truncated_xlsx(tmp_path):
+    good = tmp_path / "good.xlsx"
+    Workbook().save(good)
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(WorkbookFileError, match="corrupt or truncated zip archive"):
+        Workbook.load(truncated)
+
+
+def test_load_rejects_a_zip_with_damaged_data(tmp_path):
+    wb = Workbook()
+    wb.set_range("A1", [[f"row {r}", r * 1.5] for r in range(2000)])
+    path = tmp_path / "damaged.xlsx"
+    wb.save(path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 100
+    data[start : start + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookFileError, match="corrupt"):
+        Workbook.load(path)
+
+
+def test_load_rejects_zips_that_are_not_workbooks(tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(WorkbookFileError, match=re.escape("not an .xlsx file (no [Content_Types].xml)")):
+        Workbook.load(plain)
+    document = tmp_path / "document.xlsx"
+    with zipfile.ZipFile(document, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types><Override PartName="/word/document.xml" ContentType='
+                         '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        archive.writestr("word/document.xml", "<document/>")
+    with pytest.raises(WorkbookFileError, match="not an .xlsx workbook"):
+        Workbook.load(document)
+
+
+def test_load_rejects_a_workbook_without_worksheets(tmp_path):
+    good = tmp_path / "good.xlsx"
+    Workbook().save(good)
+    empty = tmp_path / "nosheets.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(empty, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                target.writestr(info, source.read(info))
+    with pytest.raises(WorkbookFileError, match="has no worksheets"):
+        Workbook.load(empty)
+
+
+def test_load_rejects_a_zip_bomb_by_its_declared_size_before_reading(tmp_path):
+    good = tmp_path / "good.xlsx"
+    Workbook().save(good)
+    data = bytearray(good.read_bytes())
+    # declare 300 MB for the first member in the central directory (offset 24: uncompressed size)
+    central = data.find(b"PK\x01\x02")
+    data[central + 24 : central + 28] = struct.pack("<I", 300 * 1024 * 1024)
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(bytes(data))
+    with pytest.raises(WorkbookFileError, match=r"would expand to 300\.\d MB .* more than the limit of 200\.0 MB"):
+        Workbook.load(bomb)
+
+
+def test_load_rejects_a_highly_compressed_file_over_max_bytes(tmp_path):
+    bomb = tmp_path / "zeros.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(8 * 1024 * 1024))
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(WorkbookFileError, match="would expand to 8.0 MB"):
+        Workbook.load(bomb, max_bytes=4 * 1024 * 1024)
+
+
+def test_load_rejects_more_cells_than_max_cells(tmp_path):
+    wb = Workbook()
+    wb.set_range("A1", [[r, r + 1] for r in range(60)])
+    path = tmp_path / "cells.xlsx"
+    wb.save(path)
+    assert Workbook.load(path, max_cells=120).value("B60") == 60
+    with pytest.raises(WorkbookFileError, match="holds more than 100 cells"):
+        Workbook.load(path, max_cells=100)
+
+
+def test_load_wraps_openpyxl_errors(tmp_path):
+    good = tmp_path / "good.xlsx"
+    Workbook().save(good)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = b"<workbook><sheets><sheet"  # malformed XML
+            target.writestr(info, data)
+    with pytest.raises(WorkbookFileError, match="could not be read as an .xlsx workbook") as caught:
+        Workbook.load(broken)
+    assert "\n" not in str(caught.value)
+
+
+# ==================================================================================================== saving
+def test_save_is_atomic_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "book.xlsx"
+    wb = Workbook()
+    wb.set("A1", "original")
+    wb.save(path)
+    before = path.read_bytes()
+
+    def failing_save(self, target):
+        target.write(b"PK\x03\x04 half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", failing_save)
+    wb.set("A1", "changed")
+    with pytest.raises(WorkbookFileError, match="no space left on device; the previous file"):
+        wb.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["book.xlsx"]
+    monkeypatch.undo()
+    assert Workbook.load(path).value("A1") == "original"
+
+
+def test_save_replaces_an_existing_file_and_keeps_its_permissions(tmp_path):
+    path = tmp_path / "book.xlsx"
+    Workbook().save(path)
+    path.chmod(0o640)
+    wb = Workbook()
+    wb.set("A1", 2)
+    wb.save(path)
+    assert Workbook.load(path).value("A1") == 2
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert os.listdir(tmp_path) == ["book.xlsx"]
+    fresh = tmp_path / "fresh.xlsx"
+    wb.save(fresh)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_save_reports_a_missing_directory_and_a_directory_target(tmp_path):
+    wb = Workbook()
+    with pytest.raises(WorkbookFileError, match="does not exist"):
+        wb.save(tmp_path / "no" / "such" / "book.xlsx")
+    with pytest.raises(WorkbookFileError, match="is a directory"):
+        wb.save(tmp_path)
+
+
+def test_save_reports_permission_denied(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(xlsx, "_create_temp", refuse)
+    with pytest.raises(WorkbookFileError, match="permission denied"):
+        Workbook().save(tmp_path / "book.xlsx")
+    assert os.listdir(tmp_path) == []
+
+
+def test_saved_file_asks_for_recalculation_on_open(tmp_path):
+    wb = Workbook()
+    wb.set("A1", "=1+1")
+    path = tmp_path / "calc.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert b'fullCalcOnLoad="1"' in archive.read("xl/workbook.xml")
+
+
+def test_error_value_cells_are_written_as_errors(tmp_path):
+    wb = Workbook()
+    wb.set("A1", NA)
+    wb.set("A2", "#N/A")
+    path = tmp_path / "errors.xlsx"
+    wb.save(path)
+    sheet = openpyxl.load_workbook(path).active
+    assert (sheet["A1"].data_type, sheet["A1"].value) == ("e", "#N/A")
+    assert (sheet["A2"].data_type, sheet["A2"].value) == ("s", "#N/A")
