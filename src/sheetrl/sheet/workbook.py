@@ -47,6 +47,7 @@ from sheetrl.sheet.pivot import PivotTable
 
 EXPANDED_RANGE_CELLS = 4096
 _UNDO_LIMIT = 1000  # edits kept for undo
+_KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 _VIRTUAL_SOURCE = -(1 << 62)  # a node whose successors are given explicitly (full or batched recalculation)
 MAX_SHEETS = 1024
 # Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
@@ -268,6 +269,8 @@ class Workbook:
             return key
         cell = parse_cell(address)
         key = make_key(self._sheet_id(cell.sheet), cell.row, cell.col)
+        if len(self._key_cache) >= _KEY_CACHE_LIMIT:
+            self._key_cache = {}  # a fresh dict: clones may share the old one
         self._key_cache[address] = key
         return key
 
