@@ -22,6 +22,8 @@ from sheetrl.sheet import Workbook
 from sheetrl.sheet.errors import ExcelError
 
 SHEET = "Sheet1"
+GRID_ROWS = 24  # every task's content and targets fit in A1:L24, the grid the agent observes
+GRID_COLS = 12
 PERTURBATIONS = 3
 REL_TOLERANCE = 1e-6
 ABS_TOLERANCE = 1e-9
@@ -60,22 +62,42 @@ class Task:
     workbook: Workbook
     instruction: str
     targets: list[Target]
-    expert: list[str]
+    expert_actions: list[str]  # macro names (see env/actions.py) that solve the task from ``start``
     inputs: list[str] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     max_steps: int = 50
     start: str = "A1"  # where the cursor starts
 
     @cached_property
+    def expert(self) -> list[str]:
+        """The expert's solution as command lines (its macro actions resolved in turn)."""
+        return [str(command) for command in self._replay()[1]]
+
+    @cached_property
     def solution(self) -> Workbook:
-        """The initial workbook with the expert's commands applied (the reference for perturbation checks)."""
-        from sheetrl.env.commands import parse_command
+        """The initial workbook with the expert's solution applied (the reference for perturbation checks)."""
+        return self._replay()[0]
+
+    def _replay(self) -> tuple[Workbook, list[Any]]:
+        from sheetrl.env.actions import MACRO_INDEX, MACROS, Context
         from sheetrl.env.state import SheetState
 
         state = SheetState(self.workbook.clone(), self.start)
-        for line in self.expert:
-            state.apply(parse_command(line))
-        return state.workbook
+        state.workbook.record_undo = False
+        commands = []
+        for name in self.expert_actions:
+            if name not in MACRO_INDEX:
+                raise ValueError(f"expert action {name!r} of task {self.family}/{self.template} is not a macro")
+            context = Context(state, self.slots, GRID_ROWS, GRID_COLS, self.target_cells)
+            command = MACROS[MACRO_INDEX[name]].resolve(context)
+            if command is None:
+                raise ValueError(
+                    f"expert action {name!r} is masked at {state.cursor_text} in task {self.family}/{self.template}"
+                    f" seed {self.seed}"
+                )
+            state.apply(command)
+            commands.append(command)
+        return state.workbook, commands
 
     @property
     def target_cells(self) -> list[str]:
