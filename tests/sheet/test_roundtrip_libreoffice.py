@@ -173,7 +173,9 @@ def recalculate_with_libreoffice(files: list[Path], workdir: Path) -> Path:
         pytest.fail(f"LibreOffice did not finish within {SOFFICE_TIMEOUT_S}s: {exc}")
     missing = [f.name for f in files if not (outdir / f.name).exists()]
     if proc.returncode != 0 or missing:
-        pytest.fail(f"LibreOffice conversion failed (rc={proc.returncode}, missing {missing}):\n{proc.stdout}\n{proc.stderr}")
+        pytest.fail(
+            f"LibreOffice conversion failed (rc={proc.returncode}, missing {missing}):\n{proc.stdout}\n{proc.stderr}"
+        )
     return outdir
 
 

@@ -123,9 +123,18 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "log.zero": (NUM, _ERR502_NUM),
     "log.log10_zero": (NUM, _ERR502_NUM),
     "log.base_one": (DIV0, "Excel: LOG with base 1 divides by LN(1)=0, #DIV/0!; LibreOffice gives Err:502 (#VALUE!)"),
-    "ceiling.negative_significance": (NUM, "Excel: CEILING of a positive number with a negative step is #NUM!. " + _ERR502_NUM),
-    "floor.negative_significance": (NUM, "Excel: FLOOR of a positive number with a negative step is #NUM!. " + _ERR502_NUM),
-    "floor.zero_significance": (DIV0, "Excel: FLOOR with significance 0 is #DIV/0!; LibreOffice gives Err:502 (#VALUE!)"),
+    "ceiling.negative_significance": (
+        NUM,
+        "Excel: CEILING of a positive number with a negative step is #NUM!. " + _ERR502_NUM,
+    ),
+    "floor.negative_significance": (
+        NUM,
+        "Excel: FLOOR of a positive number with a negative step is #NUM!. " + _ERR502_NUM,
+    ),
+    "floor.zero_significance": (
+        DIV0,
+        "Excel: FLOOR with significance 0 is #DIV/0!; LibreOffice gives Err:502 (#VALUE!)",
+    ),
     # --- text --------------------------------------------------------------------------------------------------
     "left.bool": ("TR", _BOOL),
     "len.bool": (4, _BOOL),
@@ -217,6 +226,8 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "value.time": "Excel's VALUE accepts time text: VALUE(\"12:00\") is 0.5; IronCalc #VALUE!",
     "value.parentheses": "Excel's VALUE reads accounting negatives: VALUE(\"(100)\") is -100; IronCalc #VALUE!",
     "vlookup.col_zero": "Excel: VLOOKUP with col_index_num < 1 is #VALUE!; IronCalc says #REF!",
-    "index.range_result_in_sum": "INDEX returns a reference, so A1:INDEX(A1:A5,3) is A1:A3 (sum 60); IronCalc #VALUE!",
+    "index.range_result_in_sum": (
+        "INDEX returns a reference, so A1:INDEX(A1:A5,3) is A1:A3 (sum 60); IronCalc gives #VALUE!"
+    ),
     "stats.var_bool_direct": "Logicals typed directly are counted by VAR: VAR(1,3) is 2; IronCalc #DIV/0!",
 }

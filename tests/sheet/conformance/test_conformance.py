@@ -213,7 +213,8 @@ def test_case(case_id: str):
     if not same_result(actual, expected):
         note = ""
         if case_id in KNOWN_DIFFERENCES:
-            note = f" (Excel behaviour; LibreOffice gives {show(LO_EXPECTED[case_id])}: {KNOWN_DIFFERENCES[case_id][1]})"
+            lo, reason = show(LO_EXPECTED[case_id]), KNOWN_DIFFERENCES[case_id][1]
+            note = f" (Excel behaviour; LibreOffice gives {lo}: {reason})"
         pytest.fail(f"{case_text(case)}\n  expected {show(expected)}{note}\n  got      {show(actual)}")
 
 
@@ -278,4 +279,6 @@ def test_oracle_files_are_current():
         text=True,
         timeout=900,
     )
-    assert proc.returncode == 0, f"oracle files are stale; run python3 scripts/regen_oracle.py\n{proc.stdout}{proc.stderr}"
+    assert proc.returncode == 0, (
+        f"oracle files are stale; run python3 scripts/regen_oracle.py\n{proc.stdout}{proc.stderr}"
+    )
