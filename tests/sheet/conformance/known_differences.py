@@ -1,0 +1,233 @@
+"""Where the engine deliberately does not follow the LibreOffice oracle.
+
+``KNOWN_DIFFERENCES`` lists every case where LibreOffice 7.4 departs from Excel's documented behaviour; the engine
+follows Excel and is tested against the value given here instead of ``expected_libreoffice.json``.
+
+``LO_IRONCALC_DISAGREEMENTS`` lists the cases where IronCalc (the second opinion) disagrees with LibreOffice and
+LibreOffice is the one that matches Excel, so the LibreOffice expectation stands.
+
+Every LibreOffice/IronCalc disagreement must appear in exactly one of the two dicts (test_conformance checks it),
+so a new disagreement after an oracle regeneration cannot go unexamined.
+"""
+
+from __future__ import annotations
+
+from sheetrl.sheet.errors import DIV0, NA, NULL, NUM, REF, VALUE
+
+# Reasons shared by many cases.
+_BOOL = (
+    "LibreOffice has no logical type: TRUE/FALSE are the numbers 1/0 with a boolean format, so they count as "
+    "numbers in ranges, convert to 1/0 as text and compare as numbers. Excel keeps logicals distinct: ignored by "
+    "aggregates in ranges, 'TRUE'/'FALSE' as text, and greater than any text or number in comparisons"
+)
+_DIRECT_TEXT = (
+    "Excel converts text representations of numbers typed directly as arguments (documented for SUM, AVERAGE, "
+    "MIN, MAX, PRODUCT, MEDIAN); LibreOffice rejects them with Err:504 (#VALUE!)"
+)
+_ERR502_NUM = (
+    "LibreOffice reports Err:502 (invalid argument), which it writes to .xlsx as #VALUE!; Excel returns #NUM! for "
+    "an argument outside the function's domain"
+)
+_XLOOKUP = "XLOOKUP only exists from LibreOffice 24.8; LibreOffice 7.4 gives #NAME?. Value from Excel's documentation"
+_DATE_1900 = (
+    "LibreOffice counts serial dates from 1899-12-30 and allows serials <= 0 and years past 9999; Excel's 1900 date "
+    "system starts at 1900-01-00 (serial 0), keeps the fictitious 1900-02-29 (serial 60) and rejects serials < 0 "
+    "and years outside 1900..9999 with #NUM!"
+)
+_OUT_OF_RANGE_REF = "Excel returns #REF! for a row/column index outside the range; LibreOffice gives Err:502 (#VALUE!)"
+
+KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
+    # --- operators -------------------------------------------------------------------------------------------
+    "op.pow_zero_zero": (NUM, "Excel: 0^0 is #NUM!; LibreOffice returns 1"),
+    "op.pow_zero_negative": (DIV0, "Excel: 0 raised to a negative power is #DIV/0!; LibreOffice says #NUM!"),
+    "op.pow_negative_base_fraction": (
+        NUM,
+        "Excel: a negative base with a non-integer exponent is #NUM!; LibreOffice (and IronCalc) return the real "
+        "odd root -2",
+    ),
+    "op.concat_bool": ("aTRUE", _BOOL),
+    "op.concat_false": ("FALSE!", _BOOL),
+    "op.concat_large": (
+        "1E+20",
+        "Excel converts 1E+20 to text as '1E+20'; LibreOffice writes a three-digit exponent '1E+020'",
+    ),
+    "coerce.text_bool_plus": (
+        VALUE,
+        "Excel only converts numeric text in arithmetic, so \"TRUE\"+1 is #VALUE!; LibreOffice converts it to 1",
+    ),
+    "cmp.text_lt_bool": (True, _BOOL),
+    "cmp.bool_gt_number": (True, _BOOL),
+    "cmp.bool_eq_one": (False, _BOOL),
+    "err.propagate_chain": (NUM, "SQRT(-1) is #NUM! in Excel (see sqrt.negative); the error propagates unchanged"),
+    "err.empty_intersection": (NULL, "Excel: an empty intersection is #NULL!; LibreOffice reports #REF!"),
+    # --- array constants ---------------------------------------------------------------------------------------
+    "array.sum_const_mixed": (1, "Excel ignores text and logicals inside array constants in SUM. " + _BOOL),
+    "array.count_const": (2, "Excel's COUNT counts only the numbers of an array constant. " + _BOOL),
+    # --- aggregates --------------------------------------------------------------------------------------------
+    "sum.mixed_range": (5.5, _BOOL),
+    "sum.direct_text_number": (3, _DIRECT_TEXT),
+    "sum.ref_bool": (0, _BOOL),
+    "average.mixed_range": (2.75, _BOOL),
+    "average.direct_coerce": (2, _DIRECT_TEXT),
+    "min.direct_text": (0.5, _DIRECT_TEXT),
+    "min.ref_bool_ignored": (3, _BOOL),
+    "max.ref_bool_ignored": (-1, _BOOL),
+    "count.mixed_range": (2, _BOOL),
+    "product.direct_text": (6, _DIRECT_TEXT),
+    "sumproduct.bool_as_zero": (8, "Excel's SUMPRODUCT treats non-numeric entries, logicals included, as 0. " + _BOOL),
+    "stats.small_mixed": (4.5, _BOOL),
+    "stats.median_mixed": (2.75, _BOOL),
+    "stats.median_direct_text": (2, _DIRECT_TEXT),
+    "stats.stdev_range_mixed": (2.4748737341529163, _BOOL),
+    "stats.median_empty": (NUM, "Excel: MEDIAN with no numbers is #NUM!; LibreOffice says #VALUE!"),
+    "stats.small_empty": (NUM, "Excel: SMALL/LARGE with no numbers or k out of range is #NUM!; LibreOffice #VALUE!"),
+    "stats.large_zero": (NUM, "Excel: LARGE with k <= 0 is #NUM!; LibreOffice says #VALUE!"),
+    "stats.large_too_big": (NUM, "Excel: LARGE with k larger than the count is #NUM!; LibreOffice says #VALUE!"),
+    "stats.rank_missing": (NA, "Excel: RANK of a number not in the list is #N/A; LibreOffice says #VALUE!"),
+    "stats.mode_none": (NA, "Excel: MODE without duplicated values is #N/A; LibreOffice says #VALUE!"),
+    "stats.mode_text_only": (NA, "Excel: MODE without duplicated numbers is #N/A; LibreOffice says #VALUE!"),
+    # --- criteria ----------------------------------------------------------------------------------------------
+    "countif.lt": (2, "Excel's COUNTIF \"<20\" only matches numbers; LibreOffice also counts TRUE as 1. " + _BOOL),
+    "countif.wild_question": (
+        2,
+        "Excel matches wildcard criteria against text cells only; LibreOffice also matches the number 5.5 as the "
+        "three characters '5.5'",
+    ),
+    "countif.text_number_cell": (
+        2,
+        "Excel's COUNTIF/SUMIF family converts numeric text in the range before an equality test, so the text '1' "
+        "matches the criterion 1 (the cause of the well-known 15-digit COUNTIF problem); LibreOffice does not",
+    ),
+    # --- logic and information -------------------------------------------------------------------------------------
+    "if.text_number_condition": (
+        VALUE,
+        "Excel converts only the text TRUE/FALSE to a logical; IF(\"1\",...) is #VALUE!. LibreOffice converts '1'",
+    ),
+    "logic.and_text_true": (
+        True,
+        "Excel accepts the text \"TRUE\"/\"FALSE\" typed directly as an AND/OR argument; LibreOffice rejects any "
+        "direct text with #VALUE!",
+    ),
+    "is.isnumber_bool": (False, _BOOL),
+    # --- math --------------------------------------------------------------------------------------------------
+    "power.zero_zero": (NUM, "Excel: POWER(0,0) is #NUM!; LibreOffice returns 1"),
+    "power.zero_negative": (DIV0, "Excel: POWER(0,-1) is #DIV/0!; LibreOffice says #NUM!"),
+    "power.negative_cube_root": (
+        NUM,
+        "Excel: a negative base with a non-integer exponent is #NUM!; LibreOffice (and IronCalc) return -2",
+    ),
+    "sqrt.negative": (NUM, _ERR502_NUM),
+    "ln.zero": (NUM, _ERR502_NUM),
+    "ln.negative": (NUM, _ERR502_NUM),
+    "log.negative": (NUM, _ERR502_NUM),
+    "log.zero": (NUM, _ERR502_NUM),
+    "log.log10_zero": (NUM, _ERR502_NUM),
+    "log.base_one": (DIV0, "Excel: LOG with base 1 divides by LN(1)=0, #DIV/0!; LibreOffice gives Err:502 (#VALUE!)"),
+    "ceiling.negative_significance": (
+        NUM,
+        "Excel: CEILING of a positive number with a negative step is #NUM!. " + _ERR502_NUM,
+    ),
+    "floor.negative_significance": (
+        NUM,
+        "Excel: FLOOR of a positive number with a negative step is #NUM!. " + _ERR502_NUM,
+    ),
+    "floor.zero_significance": (
+        DIV0,
+        "Excel: FLOOR with significance 0 is #DIV/0!; LibreOffice gives Err:502 (#VALUE!)",
+    ),
+    # --- text --------------------------------------------------------------------------------------------------
+    "left.bool": ("TR", _BOOL),
+    "len.bool": (4, _BOOL),
+    "len.large": (5, "Excel converts 1E+20 to the text '1E+20' (5 characters); LibreOffice to '1E+020'"),
+    "case.lower_bool": ("true", _BOOL),
+    "concat.concatenate_bool": ("TRUE1.5", _BOOL),
+    "concat.concat_range": ("<a2TRUE>", _BOOL),
+    "concat.textjoin_numbers": ("1, 2.5, TRUE", _BOOL),
+    "value.bool": (VALUE, "Excel's VALUE only accepts text or numbers; a logical is #VALUE!. " + _BOOL),
+    "find.empty_needle": (
+        1,
+        "Excel documents that FIND with empty find_text matches at start_num (1 by default); LibreOffice #VALUE!",
+    ),
+    "search.empty_needle": (
+        2,
+        "Excel's SEARCH, like FIND, matches empty find_text at start_num; LibreOffice gives #VALUE!",
+    ),
+    "exact.bool_text": (True, _BOOL),
+    # --- lookup ------------------------------------------------------------------------------------------------
+    "vlookup.col_too_big": (REF, _OUT_OF_RANGE_REF),
+    "vlookup.text_key_vs_number": (
+        NA,
+        "Excel's exact-match lookups never match the text \"2\" against the number 2; LibreOffice does",
+    ),
+    "hlookup.row_too_big": (REF, _OUT_OF_RANGE_REF),
+    "index.row_out_of_range": (REF, _OUT_OF_RANGE_REF),
+    "index.col_out_of_range": (REF, _OUT_OF_RANGE_REF),
+    "match.text_vs_number": (
+        NA,
+        "Excel's MATCH with match_type 0 never matches the text \"30\" against the number 30; LibreOffice does",
+    ),
+    "match.bool": (3, "Excel matches the logical TRUE only against a logical TRUE cell. " + _BOOL),
+    "xlookup.basic": ("three", _XLOOKUP),
+    "xlookup.missing": (NA, _XLOOKUP),
+    "xlookup.if_not_found": ("none", _XLOOKUP),
+    "xlookup.next_smaller": ("three", _XLOOKUP),
+    "xlookup.next_larger": ("five", _XLOOKUP),
+    "xlookup.wildcard": (300, _XLOOKUP),
+    "xlookup.no_wildcard_by_default": (NA, _XLOOKUP),
+    "xlookup.last_to_first": (2, _XLOOKUP),
+    "xlookup.horizontal": (80, _XLOOKUP),
+    "xlookup.case_insensitive": (200, _XLOOKUP),
+    # --- dates -------------------------------------------------------------------------------------------------
+    "date.year_1900_jan1": (1, _DATE_1900),
+    "date.negative_year": (NUM, "Excel: DATE with a year below 0 is #NUM!; LibreOffice gives Err:502 (#VALUE!)"),
+    "date.year_10000": (NUM, _DATE_1900),
+    "ymd.year_zero": (1900, _DATE_1900),
+    "ymd.year_negative": (NUM, _DATE_1900),
+    "ymd.month_zero": (1, _DATE_1900),
+    "ymd.day_zero": (0, _DATE_1900),
+    "ymd.day_blank": (0, "A blank cell is serial 0, which Excel shows as 1900-01-00. " + _DATE_1900),
+    "ymd.day_sixty": (29, _DATE_1900),
+    "weekday.negative": (NUM, _DATE_1900),
+    "weekday.bad_type": (NUM, "Excel: an unknown WEEKDAY return_type is #NUM!; LibreOffice gives Err:502 (#VALUE!)"),
+    "datedif.start_after_end": (NUM, "Excel: DATEDIF with start after end is #NUM!; LibreOffice Err:502 (#VALUE!)"),
+    "datedif.bad_unit": (NUM, "Excel: DATEDIF with an unknown unit is #NUM!; LibreOffice says #VALUE!"),
+}
+
+# LibreOffice matches Excel here and IronCalc 0.9 does not.
+_IC_ISECT = (
+    "Excel (implicit intersection, as in files without dynamic arrays) takes the cell of the range in the formula's "
+    "row or column, or #VALUE! if there is none; IronCalc takes the first cell or ignores the operator"
+)
+_IC_NUM_TEXT = "Excel converts numbers to text with up to 15 significant digits; IronCalc uses the shortest repr"
+
+LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
+    "op.concat_third": _IC_NUM_TEXT,
+    "op.concat_float_noise": _IC_NUM_TEXT,
+    "len.third": _IC_NUM_TEXT,
+    "isect.column_same_row": _IC_ISECT,
+    "isect.column_times": _IC_ISECT,
+    "isect.column_outside": _IC_ISECT,
+    "isect.row_same_column": _IC_ISECT,
+    "isect.in_abs": _IC_ISECT,
+    "isect.explicit_operator": "The space operator intersects A1:A5 and A3:C3 in A3; IronCalc does not parse it",
+    "isect.explicit_single": "B2:C3 is not a single cell and shares no row/column with Z1: #VALUE!; IronCalc gives 0",
+    "countif.ne_text": "\"<>apple\" counts every cell that is not 'apple', numbers included (5); IronCalc counts 1",
+    "countifs.size_mismatch": "Excel: criteria ranges of different sizes are #VALUE!; IronCalc evaluates them",
+    "sumifs.size_mismatch": "Excel: criteria ranges of a different size from sum_range are #VALUE!",
+    "averageifs.size_mismatch": "Excel: criteria ranges of a different size from average_range are #VALUE!",
+    "sumif.short_sum_range": "Excel resizes sum_range to the shape of range (B1 becomes B1:B6); IronCalc #VALUE!",
+    "logic.and_bad_text": "Excel: a direct text argument other than TRUE/FALSE is #VALUE!; IronCalc ignores it",
+    "logic.or_error": "Excel's OR propagates an error argument; IronCalc returns TRUE",
+    "concat.textjoin_args": "TEXTJOIN with ignore_empty TRUE skips empty strings; IronCalc keeps them",
+    "concat.textjoin_empty_string_cell": "TEXTJOIN with ignore_empty TRUE skips cells holding \"\"; IronCalc keeps them",
+    "text.fraction": "Format '# ?/?' shows 0.5 as ' 1/2'; IronCalc prints '  /1'",
+    "text.round_half": "Number formats round half away from zero: TEXT(2.5,\"0\") is '3'; IronCalc gives '2'",
+    "text.hash": "Number formats round half away from zero: TEXT(1234.5,\"#\") is '1235'; IronCalc gives '1234'",
+    "value.time": "Excel's VALUE accepts time text: VALUE(\"12:00\") is 0.5; IronCalc #VALUE!",
+    "value.parentheses": "Excel's VALUE reads accounting negatives: VALUE(\"(100)\") is -100; IronCalc #VALUE!",
+    "vlookup.col_zero": "Excel: VLOOKUP with col_index_num < 1 is #VALUE!; IronCalc says #REF!",
+    "index.range_result_in_sum": (
+        "INDEX returns a reference, so A1:INDEX(A1:A5,3) is A1:A3 (sum 60); IronCalc gives #VALUE!"
+    ),
+    "stats.var_bool_direct": "Logicals typed directly are counted by VAR: VAR(1,3) is 2; IronCalc #DIV/0!",
+}
