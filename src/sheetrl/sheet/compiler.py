@@ -186,6 +186,8 @@ class FormulaCompiler:
             inner = self.scalar(node.operand, array_mode)
             return lambda v: _percent(inner(v))
         if t is Chain:
+            if node.ops[0] == " ":
+                return self.scalar(_intersection(node), array_mode)
             return self.chain(node, array_mode)
         if t is ArrayLiteral:
             matrix = _array_constant(node)
@@ -198,6 +200,8 @@ class FormulaCompiler:
         """Compile a function argument that may be a reference: references become Matrix (single cells too)."""
         while type(node) is Paren:
             node = node.inner
+        if type(node) is Chain and node.ops[0] == " ":
+            node = _intersection(node)
         if type(node) is CellRef:
             key = self.cell_key(node)
             if key is None:
@@ -241,11 +245,54 @@ class FormulaCompiler:
         if spec.volatile:
             self.result.volatile = True
         mode = array_mode or spec.array_args
+        arg_nodes = list(node.args)
+        for target, source in spec.resize_like:
+            if target < len(arg_nodes):
+                arg_nodes[target] = _resized(arg_nodes[target], arg_nodes[source])
         args = [
             self.reference_or_value(arg, mode) if spec.takes_reference(i) else self.scalar(arg, mode)
-            for i, arg in enumerate(node.args)
+            for i, arg in enumerate(arg_nodes)
         ]
         return _make_call(spec, args, mode)
+
+
+def _bounds(node: Node) -> tuple[str | None, int, int, int, int] | None:
+    if type(node) is CellRef:
+        return node.sheet, node.row, node.col, node.row, node.col
+    if type(node) is RangeRef:
+        return node.sheet, node.row1, node.col1, node.row2, node.col2
+    return None
+
+
+def _intersection(node: Chain) -> Node:
+    """The static range shared by references joined with the intersection (space) operator, or #NULL!."""
+    bounds = [_bounds(o.inner if type(o) is Paren else o) for o in node.operands]
+    if any(b is None for b in bounds):
+        return ErrorLiteral("#VALUE!")
+    sheets = {(b[0] or "").upper() for b in bounds}  # type: ignore[index]
+    if len(sheets) > 1:
+        return ErrorLiteral("#VALUE!")
+    r1 = max(b[1] for b in bounds)  # type: ignore[index]
+    c1 = max(b[2] for b in bounds)  # type: ignore[index]
+    r2 = min(b[3] for b in bounds)  # type: ignore[index]
+    c2 = min(b[4] for b in bounds)  # type: ignore[index]
+    if r1 > r2 or c1 > c2:
+        return ErrorLiteral("#NULL!")
+    sheet = bounds[0][0]  # type: ignore[index]
+    if (r1, c1) == (r2, c2):
+        return CellRef(sheet, r1, c1, False, False)
+    return RangeRef(sheet, r1, c1, r2, c2)
+
+
+def _resized(target: Node, like: Node) -> Node:
+    """``target`` reference stretched to the shape of ``like`` from its top-left cell (SUMIF's sum_range rule)."""
+    t, s = _bounds(target), _bounds(like)
+    if t is None or s is None:
+        return target
+    rows, cols = s[3] - s[1], s[4] - s[2]
+    if (t[3] - t[1], t[4] - t[2]) == (rows, cols) or t[1] + rows >= MAX_ROWS or t[2] + cols >= MAX_COLS:
+        return target
+    return RangeRef(t[0], t[1], t[2], t[1] + rows, t[2] + cols)
 
 
 def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
@@ -503,6 +550,10 @@ def _comparison(fast: Callable[[Any, Any], bool], test: Callable[[int], bool]) -
     def op(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
         if ta is float and tb is float:
+            if a != b and a != 0.0 and b != 0.0:
+                gap = abs(a - b)
+                if gap < _CANCEL * abs(a) and gap < _CANCEL * abs(b):
+                    return test(0)  # equal to 15 digits: 0.1+0.2=0.3 is TRUE, as in Excel and LibreOffice
             return fast(a, b)
         if ta is Matrix or tb is Matrix:
             return _elementwise(op, a, b)

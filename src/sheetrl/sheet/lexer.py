@@ -66,7 +66,11 @@ def tokenize(formula: str) -> list[Token]:
         kind = found.lastgroup
         text = found.group()
         if kind == "SPACE":
-            pass
+            # a space between two references is Excel's intersection operator
+            if tokens and tokens[-1].kind == "REF":
+                following = match(formula, found.end())
+                if following is not None and following.lastgroup == "REF":
+                    append(Token("OP", " ", position))
         elif kind == "STRING":
             append(Token("STRING", text[1:-1].replace('""', '"'), position))
         elif kind == "NAME":

@@ -188,9 +188,15 @@ class _Parser:
         if kind == "REF":
             self.take()
             try:
-                return parse_reference(token.text)
+                operands = [parse_reference(token.text)]
+                while (following := self.peek()) is not None and following.kind == "OP" and following.text == " ":
+                    self.take()
+                    operands.append(parse_reference(self.take().text))  # the lexer puts a REF after every ' '
             except AddressError as exc:
                 raise self.error(str(exc), token) from None
+            if len(operands) == 1:
+                return operands[0]
+            return Chain(tuple(operands), (" ",) * (len(operands) - 1))
         if kind == "NAME":
             self.take()
             return Name(token.text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -73,14 +74,10 @@ def is_number(value: Any) -> bool:
 
 
 _NUMBER_TEXT = re.compile(r"\s*([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*(%?)\s*")
-_THOUSANDS_TEXT = re.compile(r"\s*([+-]?)\s*(\d{1,3}(?:,\d{3})+(?:\.\d*)?)\s*")
+_THOUSANDS_TEXT = re.compile(r"\s*([+-]?)\s*(\d{1,3}(?:,\d{3})+(?:\.\d*)?)\s*(%?)\s*")
 
 
-def parse_number_text(text: str) -> float | None:
-    """Parse text the way Excel converts text to a number in arithmetic: '12', ' -1.5e3 ', '50%', '1,234.5'.
-
-    Dates and times typed as text are handled by ``date_time.parse_date_text``; they are not numbers here.
-    """
+def _plain_number_text(text: str) -> float | None:
     match = _NUMBER_TEXT.fullmatch(text)
     if match:
         sign, digits, exponent, percent = match.groups()
@@ -96,8 +93,39 @@ def parse_number_text(text: str) -> float | None:
     match = _THOUSANDS_TEXT.fullmatch(text)
     if match:
         number = float(match.group(2).replace(",", ""))
+        if match.group(3):
+            number /= 100.0
         return -number if match.group(1) == "-" else number
     return None
+
+
+_CURRENCY_TEXT = re.compile(r"\s*([+-]?)\s*\$\s*(.*)", re.DOTALL)
+_PARENTHESES_TEXT = re.compile(r"\s*\((.*)\)\s*", re.DOTALL)
+
+
+def parse_number_text(text: str) -> float | None:
+    """Parse text the way Excel converts text to a number: '12', ' -1.5e3 ', '50%', '1,234.5', '$1,000', '(12)'.
+
+    Dates and times typed as text are handled by ``date_time.parse_date_text``; they are not numbers here.
+    """
+    number = _plain_number_text(text)
+    if number is not None or not text:
+        return number
+    negative = False
+    bracketed = _PARENTHESES_TEXT.fullmatch(text)
+    if bracketed:
+        negative, text = True, bracketed.group(1)
+        if text.strip()[:1] in ("+", "-"):
+            return None  # "(-5)" is not a number
+    currency = _CURRENCY_TEXT.fullmatch(text)
+    if currency:
+        text = currency.group(1) + currency.group(2)
+    elif not bracketed:
+        return None
+    number = _plain_number_text(text.strip())
+    if number is None:
+        return None
+    return -number if negative else number
 
 
 # Hook set by the date_time module so that "2024-01-31" coerces to a date serial in arithmetic, as in Excel.
@@ -164,6 +192,8 @@ def number_to_text(number: float) -> str:
     if "e" in text:
         mantissa, _, exponent = text.partition("e")
         exp = int(exponent)
+        if -10 < exp < 0:  # 0.000001 stays positional, as Excel and LibreOffice show it
+            return format(Decimal(text), "f")
         return f"{mantissa}E{'+' if exp >= 0 else '-'}{abs(exp):02d}"
     return text
 

@@ -39,6 +39,7 @@ class FunctionSpec:
     volatile: bool = False
     array_args: bool = False
     propagate_errors: bool = True
+    resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -58,6 +59,7 @@ def register(
     array_args: bool = False,
     propagate_errors: bool = True,
     aliases: Collection[str] = (),
+    resize_like: Collection[tuple[int, int]] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
 
@@ -70,6 +72,8 @@ def register(
     :param array_args: evaluate arguments in array mode.
     :param propagate_errors: return the first error among scalar arguments without calling the function.
     :param aliases: other names for the same function (e.g. ``STDEV.S``).
+    :param resize_like: pairs (argument, model argument): a reference argument is stretched from its top-left
+        cell to the model argument's shape, as SUMIF does with a short sum_range.
     """
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,6 +87,7 @@ def register(
             volatile=volatile,
             array_args=array_args,
             propagate_errors=propagate_errors,
+            resize_like=tuple(resize_like),
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:

@@ -102,7 +102,7 @@ def conditional_target(area: Any, target: Any) -> Matrix | ExcelError:
     return Matrix(area.rows, area.cols, cut, target.is_reference, target.origin)
 
 
-@register("SUMIF", 2, 3, refs=(0, 2))
+@register("SUMIF", 2, 3, refs=(0, 2), resize_like=((2, 0),))
 def sumif(area: Any, criterion: Any, sum_range: Any = None) -> Any:
     """Sum of the numbers in ``sum_range`` (default ``area``) where ``area`` meets the criterion."""
     target = conditional_target(area, sum_range)

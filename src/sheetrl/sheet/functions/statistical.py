@@ -151,7 +151,7 @@ def _mean_of_matching(values: list[Any], mask: list[bool]) -> Any:
     return check_number(total / found)
 
 
-@register("AVERAGEIF", 2, 3, refs=(0, 2))
+@register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),))
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
     target = conditional_target(area, average_range)

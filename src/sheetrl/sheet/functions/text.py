@@ -400,35 +400,6 @@ def text_(value: Any, format_text: Any) -> Any:
     return _fits(format_value(value, code))
 
 
-_CURRENCY = re.compile(r"\s*([+-]?)\s*\$\s*(.*)", re.DOTALL)
-_PARENTHESES = re.compile(r"\s*\((.*)\)\s*", re.DOTALL)
-
-
-def _parse_value_text(text: str) -> float | None:
-    """Number typed as text: plain, with thousands separators, percent, a leading $, or negative in parentheses."""
-    negative = False
-    bracketed = _PARENTHESES.fullmatch(text)
-    if bracketed:
-        negative, text = True, bracketed.group(1)
-        if text.strip()[:1] in ("+", "-"):
-            return None  # "(-5)" is not a number
-    currency = _CURRENCY.fullmatch(text)
-    if currency:
-        text = currency.group(1) + currency.group(2)
-    text = text.strip()
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1]
-        if text.endswith("%"):
-            return None
-    number = parse_number_text(text)
-    if number is None:
-        return None
-    if percent:
-        number /= 100.0
-    return -number if negative else number
-
-
 @register("VALUE", 1)
 def value_(text: Any) -> Any:
     """The number that text represents ("1,234.5", "50%", "$1,000", "(12)", a date or time); #VALUE! if none."""
@@ -442,7 +413,7 @@ def value_(text: Any) -> Any:
         return text
     if t is not str:
         return VALUE  # Excel: VALUE(TRUE) is #VALUE!
-    number = _parse_value_text(text)
+    number = parse_number_text(text)
     if number is None and sheet_values.date_text_parser is not None:
         number = sheet_values.date_text_parser(text)
     if number is None or math.isinf(number) or math.isnan(number):
