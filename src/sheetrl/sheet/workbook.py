@@ -48,6 +48,7 @@ from sheetrl.sheet.pivot import PivotTable
 EXPANDED_RANGE_CELLS = 4096
 _UNDO_LIMIT = 1000  # edits kept for undo
 _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
+ALL_CHANGED = -1  # in a change log: everything may have changed
 _VIRTUAL_SOURCE = -(1 << 62)  # a node whose successors are given explicitly (full or batched recalculation)
 MAX_SHEETS = 1024
 # Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
@@ -135,6 +136,8 @@ class Workbook:
         self._next_sheet_id = 0
         self._batch_depth = 0
         self._dirty: set[int] = set()
+        self._change_log: set[int] | None = None
+        self.graph_version = 0  # bumped whenever a formula is added or removed
         self._undo: list[Any] = []
         self._redo: list[Any] = []
         self._recording: list[tuple[int, Any, CellFormat | None]] | None = None
@@ -180,6 +183,7 @@ class Workbook:
         other._recording = None
         other._batch_depth = 0
         other._dirty = set()
+        other._change_log = None
         other.warnings = list(self.warnings)
         return other
 
@@ -392,6 +396,8 @@ class Workbook:
             if key not in values:
                 self._touch_extent(key)
             values[key] = number
+            if self._change_log is not None:
+                self._change_log.add(key)
             plan = self._plans.get(key)
             if plan is None:
                 plan = self._build_plan(key)
@@ -456,6 +462,8 @@ class Workbook:
             self._values[ext] = (max(row, last[0]), max(col, last[1]))
 
     def _write_literal(self, key: int, value: Any) -> None:
+        if self._change_log is not None:
+            self._change_log.add(key)
         if key in self._formulas:
             self._remove_formula(key)
         self._own("_values")
@@ -467,6 +475,8 @@ class Workbook:
         self._recalculate_from(key)
 
     def _set_formula(self, key: int, text: str) -> None:
+        if self._change_log is not None:
+            self._change_log.add(key)
         node = parse(text)
         sid, row, col = split_key(key)
         compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
@@ -500,6 +510,7 @@ class Workbook:
 
     def _add_formula(self, cell: FormulaCell) -> None:
         self._own("_formulas")
+        self.graph_version += 1
         self._formulas[cell.key] = cell
         for precedent in self._precedent_keys(cell):
             self._dependent_set(precedent).add(cell.key)
@@ -513,6 +524,7 @@ class Workbook:
         if cell is None:
             return
         self._own("_formulas")
+        self.graph_version += 1
         del self._formulas[key]
         for precedent in self._precedent_keys(cell):
             deps = self._dependent_set(precedent)
@@ -631,9 +643,20 @@ class Workbook:
             self._own("_values")
             self._run(plan)
 
+    def track_changes(self) -> set[int]:
+        """Start recording the keys of cells whose value, content or format changes; returns the live set.
+
+        The key ``ALL_CHANGED`` in the set means "too much changed to list" (structural edits). Observers (the
+        environment's observation builder) read and clear the set after each step.
+        """
+        self._change_log = set()
+        return self._change_log
+
     def _run(self, plan: Iterable[tuple[int, Any]]) -> None:
         values = self._values
         items = plan if isinstance(plan, (list, tuple)) else list(plan)
+        if self._change_log is not None:
+            self._change_log.update(key for key, _ in items)
         position = 0
         total = len(items)
         while position < total:
@@ -791,6 +814,8 @@ class Workbook:
                 self._install_formula(new, node)
         self.recalculate()
         self._refresh_pivots()
+        if self._change_log is not None:
+            self._change_log.add(ALL_CHANGED)
 
     def _install_formula(self, key: int, node: Node) -> None:
         """Add a formula from a syntax tree without recalculating (bulk rebuilds)."""
@@ -865,6 +890,8 @@ class Workbook:
         self._finish_edit()
 
     def _write_format(self, key: int, fmt: CellFormat | None) -> None:
+        if self._change_log is not None:
+            self._change_log.add(key)
         self._own("_formats")
         if fmt is None or fmt == DEFAULT_FORMAT:
             self._formats.pop(key, None)
@@ -968,10 +995,14 @@ class Workbook:
         return snapshot
 
     def _restore(self, snapshot: Workbook) -> None:
-        undo, redo = self._undo, self._redo
+        undo, redo, log = self._undo, self._redo, self._change_log
         clone = snapshot.clone()
         self.__dict__.update(clone.__dict__)
         self._undo, self._redo = undo, redo
+        self._change_log = log
+        self.graph_version += 1
+        if log is not None:
+            log.add(ALL_CHANGED)
 
     def undo(self) -> bool:
         """Undo the last edit; returns False when there is nothing to undo."""
