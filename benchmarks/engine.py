@@ -65,9 +65,11 @@ row.
 
 Timing: ``time.perf_counter_ns``; warm-up calls first; operations shorter than 20 us are timed in
 batches; the number of samples is chosen so one measurement takes about 0.5 s (0.1 s with ``--quick``),
-with at least 3 samples (1 with ``--quick``; formulas, whose operations on (b) take seconds: 2). ``--quick``
-skips formulas on workbook (b) and times an operation that takes over a second by a single call. The garbage collector stays enabled (collected before each
-measurement). Ratios are ``engine time / sheetrl time`` (above 1 means sheetrl is faster).
+with at least 3 samples (1 with ``--quick``; 2 for formulas, whose operations on (b) take seconds).
+``--quick`` skips formulas on workbook (b) and times an operation that takes over a second by one call.
+Each measure runs for all engines back to back, so the times in one row are taken close together. The
+garbage collector stays enabled (collected before each measurement). Ratios are ``engine time / sheetrl
+time`` (above 1 means sheetrl is faster).
 """
 
 from __future__ import annotations
