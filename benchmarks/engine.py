@@ -67,8 +67,9 @@ Timing: ``time.perf_counter_ns``; warm-up calls first; operations shorter than 2
 batches; the number of samples is chosen so one measurement takes about 0.5 s (0.1 s with ``--quick``),
 with at least 3 samples (1 with ``--quick``; 2 for formulas, whose operations on (b) take seconds).
 ``--quick`` skips formulas on workbook (b) and times an operation that takes over a second by one call.
-Each measure runs for all engines back to back, so the times in one row are taken close together. The
-garbage collector stays enabled (collected before each measurement). Ratios are ``engine time / sheetrl
+Each engine runs in a fresh subprocess of its own (only its modules and objects on the heap), which
+first makes one untimed pass over workbook (a) (build or load, recalc, edit, clone) so lazily imported code
+is loaded. The garbage collector stays enabled (collected before each measurement). Ratios are ``engine time / sheetrl
 time`` (above 1 means sheetrl is faster).
 """
 
@@ -694,10 +695,7 @@ def log(msg: str) -> None:
 
 
 class EngineRun:
-    """One engine on one workbook: its measures, its working copy and its correctness warnings.
-
-    The driver runs each measure for every engine back to back (build for all engines, then load for all,
-    ...), so the times compared in one row are taken close together on a noisy machine."""
+    """One engine on one workbook: its measures, its working copy and its correctness warnings."""
 
     def __init__(self, eng: Engine, spec: Spec, xlsx: Path, opts: argparse.Namespace):
         self.eng, self.spec, self.xlsx = eng, spec, xlsx
@@ -813,6 +811,55 @@ class EngineRun:
 
     def close(self) -> None:
         self.h = self.edit = None
+
+
+def engine_child(name: str, tmp: str, quick: bool) -> dict:
+    """Run every measure of one engine on both workbooks (in a fresh interpreter: only this engine's
+    modules and objects are on the heap, so garbage collection costs are its own)."""
+    eng = ENGINE_CLASSES[name]()
+    try:
+        version = eng.setup()
+    except Exception as exc:
+        first = (str(exc).splitlines() or [""])[0]
+        return {"engine": name, "skipped": f"cannot import it ({type(exc).__name__}: {first})"}
+    opts = argparse.Namespace(quick=quick)
+    out: dict[str, Any] = {"engine": name, "version": version, "results": {}, "warnings": []}
+    small = workbook_a()
+    try:  # one untimed pass over workbook (a) first: lazily imported code and first-use costs
+        h = eng.build(small) if eng.can_build else eng.load(small, Path(tmp) / "bench_a.xlsx")
+        eng.recalc(h)
+        eng.make_edit(h, small)(small.edit_values[1])
+        eng.clone(h)
+        del h
+    except Exception:
+        pass  # the measures below report the failure
+    for spec in (workbook_a(), workbook_b()):
+        if quick and name == "formulas" and spec.name == "b":
+            continue  # one pass of formulas on (b) takes about a minute
+        run = EngineRun(eng, spec, Path(tmp) / f"bench_{spec.name}.xlsx", opts)
+        for label in MEASURES:
+            run.run(label)
+        out["results"][spec.name] = {k: (None if v is None else v.__dict__) for k, v in run.res.items()}
+        out["warnings"] += run.warns
+        for line in run.warns:
+            log(line)
+        run.close()
+        del run
+        gc.collect()
+    out["read_path"] = getattr(eng, "read_path", None)
+    return out
+
+
+def run_engine(name: str, tmp: str, quick: bool) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_engine-child", name, "--_dir", tmp]
+    if quick:
+        cmd.append("--quick")
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)  # progress lines go to our stderr
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
+    if p.returncode != 0 or not lines:
+        return {"engine": name, "skipped": f"its benchmark process failed (exit code {p.returncode}, "
+                                           "see the messages above)"}
+    return json.loads(lines[-1])
 
 
 def fmt_us(ns: float | None) -> str:
@@ -996,38 +1043,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true", help="print markdown tables (for BENCHMARKS.md)")
     ap.add_argument("--skip-memory", action="store_true", help="skip the RSS subprocess measurements")
     ap.add_argument("--_memory-child", dest="memory_child", help=argparse.SUPPRESS)
+    ap.add_argument("--_engine-child", dest="engine_child", help=argparse.SUPPRESS)
     ap.add_argument("--_xlsx", dest="xlsx", help=argparse.SUPPRESS)
+    ap.add_argument("--_dir", dest="dir", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
     opts.argv = argv
 
     if opts.memory_child:
         print(json.dumps(memory_child(opts.memory_child, opts.xlsx)))
         return 0
+    if opts.engine_child:
+        print(json.dumps(engine_child(opts.engine_child, opts.dir, opts.quick)))
+        return 0
 
     wanted = [e.strip() for e in opts.engines.split(",") if e.strip()]
     unknown = [e for e in wanted if e not in ENGINE_CLASSES]
     if unknown:
         ap.error(f"unknown engine(s): {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
-    engines: list[Engine] = []
-    versions: dict[str, str] = {}
-    skipped: list[str] = []
-    for name in wanted:
-        eng = ENGINE_CLASSES[name]()
-        try:
-            versions[name] = eng.setup()
-            engines.append(eng)
-        except Exception as exc:
-            first = (str(exc).splitlines() or [""])[0]
-            note = f"note: engine {name} skipped: cannot import it ({type(exc).__name__}: {first})"
-            skipped.append(note)
-            log(note)
-    if not engines:
-        log("no engine available")
-        return 1
-    if opts.quick and any(e.name == "formulas" for e in engines):
-        note = "note: --quick runs formulas on workbook (a) only (one pass on (b) takes about a minute)"
-        skipped.append(note)
-        log(note)
+    wanted = list(dict.fromkeys(wanted))
 
     specs = [workbook_a(), workbook_b()]
     for s in specs:
@@ -1038,37 +1071,43 @@ def main(argv: list[str] | None = None) -> int:
         f"{specs[1].edit_cell}, {len(specs[1].reads)} dependent formulas read")
 
     t_start = time.perf_counter()
+    engines: list[Engine] = []
+    versions: dict[str, str] = {}
+    skipped: list[str] = []
     results: dict[tuple[str, str], dict] = {}
     warnings: list[str] = []
     memory: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="sheetrl-bench-") as tmp:
-        paths = {}
         for s in specs:
-            paths[s.name] = Path(tmp) / f"bench_{s.name}.xlsx"
-            save_xlsx(s, paths[s.name])
-        for s in specs:
-            runs = [EngineRun(eng, s, paths[s.name], opts) for eng in engines
-                    # one pass of formulas on (b) takes about a minute
-                    if not (opts.quick and eng.name == "formulas" and s.name == "b")]
-            for label in MEASURES:  # each measure for all engines back to back
-                for r in runs:
-                    r.run(label)
-            for r in runs:
-                results[(r.eng.name, s.name)] = r.res
-                warnings += r.warns
-                for line in r.warns:
-                    log(line)
-                r.close()
-            del runs
-            gc.collect()
+            save_xlsx(s, Path(tmp) / f"bench_{s.name}.xlsx")
+        for name in wanted:  # one fresh process per engine
+            out = run_engine(name, tmp, opts.quick)
+            if "skipped" in out:
+                note = f"note: engine {name} skipped: {out['skipped']}"
+                skipped.append(note)
+                log(note)
+                continue
+            eng = ENGINE_CLASSES[name]()
+            eng.read_path = out.get("read_path")
+            engines.append(eng)
+            versions[name] = out["version"]
+            warnings += out["warnings"]
+            for wb, res in out["results"].items():
+                results[(name, wb)] = {k: (None if v is None else Timing(**v)) for k, v in res.items()}
+        if opts.quick and any(e.name == "formulas" for e in engines):
+            skipped.append("note: --quick runs formulas on workbook (a) only (one pass on (b) takes about "
+                           "a minute) and measures no memory for it")
         if not opts.skip_memory:
             for eng in engines:
                 if opts.quick and eng.name == "formulas":
                     continue
                 t0 = time.perf_counter()
-                memory.append(run_memory(eng.name, paths["b"]))
+                memory.append(run_memory(eng.name, Path(tmp) / "bench_b.xlsx"))
                 log(f"  {eng.name:9s} (b) memory  {time.perf_counter() - t0:6.2f} s")
     log(f"total {time.perf_counter() - t_start:.1f} s")
+    if not engines:
+        log("no engine could be measured")
+        return 1
 
     print(render(results, specs, engines, versions, skipped, memory, warnings, opts, opts.markdown))
 
