@@ -216,7 +216,7 @@ def _avg(v: dict, cells: list[str]) -> float:
 
 def workbook_a(seed: int = 20240501) -> Spec:
     rng = random.Random(seed)
-    s = Spec("a", "(a) 20x10 table, 30 formulas")
+    s = Spec("a", "(a), 20×10 table")
     keys = list(range(101, 113))
     rng.shuffle(keys)
     for r in range(1, 13):
@@ -259,7 +259,7 @@ def workbook_a(seed: int = 20240501) -> Spec:
 
 def workbook_b(seed: int = 20240502) -> Spec:
     rng = random.Random(seed)
-    s = Spec("b", "(b) 10k cells, 2k formulas, chains")
+    s = Spec("b", "(b), chained model")
     for r in range(1, 1001):
         for c in range(1, 9):
             s.data.append((a1(r, c), round(rng.uniform(0, 100), 2)))
@@ -926,44 +926,38 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
             return "n/a"
         return "failed"
 
-    others = [n for n in names if n != "sheetrl"]
-    cols = ["Workbook", "Measure"]
-    for n in names:
-        cols.append(f"{n} µs")
-        if n != "sheetrl":
-            cols.append(f"{n} / sheetrl")
-    if "sheetrl" not in names:  # nothing to compare against: times only
-        cols = ["Workbook", "Measure"] + [f"{n} µs" for n in names]
-    rows = []
+    has_base = "sheetrl" in names
     for spec in specs:
-        for meas in MEASURES:
-            row = [spec.title, meas]
-            base_t = results.get(("sheetrl", spec.name), {}).get(meas)
-            base = base_t.median_ns if base_t else None
-            cells_us, cells_ratio = {}, {}
-            for n in names:
+        what = (f"all {len(spec.reads)} formulas" if spec.reads == spec.formula_cells
+                else f"the {len(spec.reads)} formulas that depend on it")
+        title = (f"Workbook {spec.title}: {len(spec.data):,} data cells, {len(spec.formulas):,} formulas; "
+                 f"edit = set {spec.edit_cell}, recalculate, read {what}. µs per operation"
+                 + (" (engine / sheetrl)" if has_base else "") + ":")
+        lines.append(f"**{title}**" if as_markdown else title)
+        lines.append("")
+        rows = []
+        for n in names:
+            base_t = results.get(("sheetrl", spec.name), {})
+            row = [n]
+            for meas in MEASURES:
                 t = results.get((n, spec.name), {}).get(meas)
-                cells_us[n] = fmt_us(t.median_ns) if t else status(n, spec.name, meas)
-                cells_ratio[n] = fmt_ratio(t.median_ns if t else None, base)
-            if "sheetrl" in names:
-                for n in names:
-                    row.append(cells_us[n])
-                    if n != "sheetrl":
-                        row.append(cells_ratio[n])
-            else:
-                row += [cells_us[n] for n in names]
+                if t is None:
+                    row.append(status(n, spec.name, meas))
+                    continue
+                cell = fmt_us(t.median_ns)
+                base = base_t.get(meas)
+                if n != "sheetrl" and base is not None:
+                    cell += f" ({fmt_ratio(t.median_ns, base.median_ns)})"
+                row.append(cell)
             rows.append(row)
-    lines += _table(cols, rows, as_markdown)
-    lines.append("")
-    b = specs[-1]
-    notes = [f"edit reads: (a) all {len(specs[0].reads)} formulas after setting {specs[0].edit_cell}; "
-             f"(b) the {len(b.reads)} formulas depending on {b.edit_cell} (of {len(b.formulas)} formulas, "
-             f"{len(b.data)} data cells)."] if len(specs) == 2 else []
+        lines += _table(["Engine", *MEASURES], rows, as_markdown)
+        lines.append("")
+    notes = []
     sheetrl = next((e for e in engines if e.name == "sheetrl"), None)
     if sheetrl is not None:
         notes.append(f"sheetrl edit reads through {sheetrl.read_path}.")
-    notes.append("µs per operation, median of repeats"
-                 + ("; ratio = engine time / sheetrl time (above 1: sheetrl faster)" if "sheetrl" in names else "")
+    notes.append("median of repeats"
+                 + ("; (k×) = engine time / sheetrl time, above 1: sheetrl is faster" if has_base else "")
                  + "; n/a: the engine cannot build a workbook through its API (it only loads files).")
     for n in notes:
         lines.append(f"- {n}" if as_markdown else n)
@@ -980,7 +974,9 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
             ratio = "—" if not base_mem or pk is None or x["engine"] == "sheetrl" else f"{pk / base_mem:.1f}×"
             mrows.append([x["engine"], x["how"] + " + recalc + edit",
                           "—" if pk is None else f"{pk:.1f}", "—" if rt is None else f"{rt:.1f}", ratio])
-        lines += _table(mcols, mrows, as_markdown)
+        if not base_mem:
+            mcols, mrows = mcols[:-1], [r[:-1] for r in mrows]
+        lines += _table(mcols, mrows, as_markdown, left=2)
         note = ("memory: RSS of one fresh subprocess per engine, baseline after imports; includes native "
                 "(Rust) allocations.")
         if any(not x.get("peak_reset", True) for x in memory if "error" not in x):
@@ -1020,16 +1016,17 @@ def goals(results, names, as_markdown) -> list[str]:
     c = t("sheetrl", "a", "clone")
     rows.append(["clone (a) ≤ 20 µs", "—" if c is None else f"{c / 1000:.2f} µs",
                  "not measured" if c is None else ("PASS" if c <= 20_000 else "FAIL")])
-    return _table(["Goal", "measured", "status"], rows, as_markdown)
+    return _table(["Goal", "measured", "status"], rows, as_markdown, left=1)
 
 
-def _table(cols: list[str], rows: list[list[str]], md: bool) -> list[str]:
+def _table(cols: list[str], rows: list[list[str]], md: bool, left: int = 1) -> list[str]:
+    """A markdown or plain-text table; the first ``left`` columns are left-aligned, the rest right."""
     if md:
-        out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" if i < 2 else "---:" for i in range(len(cols))) + "|"]
+        out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" if i < left else "---:" for i in range(len(cols))) + "|"]
         out += ["| " + " | ".join(r) + " |" for r in rows]
         return out
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-    fmt = lambda r: "  ".join(x.ljust(w) if i < 2 else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+    fmt = lambda r: "  ".join(x.ljust(w) if i < left else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
     return [fmt(cols), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 
 
