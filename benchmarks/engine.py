@@ -54,9 +54,10 @@ Measures (median of adaptive repeats, microseconds per operation)
   pycel ``set_value`` + ``evaluate(list)``; formulas ``calculate(inputs=..., outputs=...)``.
 * ``clone``  independent copy: ``wb.clone()``; ironcalc ``load_from_bytes(model.to_bytes())``; pycel
   ``copy.deepcopy(compiler)``; formulas ``copy.deepcopy(model)``.
-* memory (workbook (b) only) RSS of a fresh subprocess per engine: baseline after imports, then build (or
-  load for pycel/formulas) + full recalc + one edit; peak (VmHWM, reset before the work) and retained
-  (VmRSS after) deltas. RSS covers native allocations too (ironcalc's Rust heap).
+* memory (workbook (b) only) RSS of a fresh subprocess per engine: baseline after imports and an untimed
+  pass over workbook (a) (so lazily imported modules are not counted), then build (or load for
+  pycel/formulas) + full recalc + one edit; peak (VmHWM, reset before the work) and retained (VmRSS
+  after) deltas. RSS covers native allocations too (ironcalc's Rust heap), unlike tracemalloc.
 
 Correctness is checked once per engine and workbook against reference values computed here in plain
 Python: every formula value after build/load, the read values after an edit, and a clone edited
@@ -643,10 +644,12 @@ def _proc_status_kib(field_name: str) -> int | None:
     return None
 
 
-def memory_child(engine_name: str, xlsx: str) -> dict:
+def memory_child(engine_name: str, tmp: str) -> dict:
     eng = ENGINE_CLASSES[engine_name]()
     eng.setup()
+    warm_pass(eng, tmp)  # so lazily imported modules are not counted as workbook memory
     spec = workbook_b()
+    xlsx = Path(tmp) / "bench_b.xlsx"
     gc.collect()
     base = _proc_status_kib("VmRSS")
     reset = False
@@ -656,7 +659,7 @@ def memory_child(engine_name: str, xlsx: str) -> dict:
         reset = True
     except OSError:
         pass
-    h = eng.build(spec) if eng.can_build else eng.load(spec, Path(xlsx))
+    h = eng.build(spec) if eng.can_build else eng.load(spec, xlsx)
     eng.recalc(h)
     eng.make_edit(h, spec)(spec.edit_values[1])
     gc.collect()
@@ -672,8 +675,8 @@ def memory_child(engine_name: str, xlsx: str) -> dict:
     }
 
 
-def run_memory(engine_name: str, xlsx: Path) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--_memory-child", engine_name, "--_xlsx", str(xlsx)]
+def run_memory(engine_name: str, tmp: str) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_memory-child", engine_name, "--_dir", tmp]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
@@ -813,6 +816,20 @@ class EngineRun:
         self.h = self.edit = None
 
 
+def warm_pass(eng: Engine, tmp: str) -> None:
+    """One untimed pass over workbook (a): loads lazily imported code, pays first-use costs."""
+    small = workbook_a()
+    try:
+        h = eng.build(small) if eng.can_build else eng.load(small, Path(tmp) / "bench_a.xlsx")
+        eng.recalc(h)
+        eng.make_edit(h, small)(small.edit_values[1])
+        eng.clone(h)
+        del h
+    except Exception:
+        pass  # the measures report the failure
+    gc.collect()
+
+
 def engine_child(name: str, tmp: str, quick: bool) -> dict:
     """Run every measure of one engine on both workbooks (in a fresh interpreter: only this engine's
     modules and objects are on the heap, so garbage collection costs are its own)."""
@@ -824,15 +841,7 @@ def engine_child(name: str, tmp: str, quick: bool) -> dict:
         return {"engine": name, "skipped": f"cannot import it ({type(exc).__name__}: {first})"}
     opts = argparse.Namespace(quick=quick)
     out: dict[str, Any] = {"engine": name, "version": version, "results": {}, "warnings": []}
-    small = workbook_a()
-    try:  # one untimed pass over workbook (a) first: lazily imported code and first-use costs
-        h = eng.build(small) if eng.can_build else eng.load(small, Path(tmp) / "bench_a.xlsx")
-        eng.recalc(h)
-        eng.make_edit(h, small)(small.edit_values[1])
-        eng.clone(h)
-        del h
-    except Exception:
-        pass  # the measures below report the failure
+    warm_pass(eng, tmp)
     for spec in (workbook_a(), workbook_b()):
         if quick and name == "formulas" and spec.name == "b":
             continue  # one pass of formulas on (b) takes about a minute
@@ -977,8 +986,8 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
         if not base_mem:
             mcols, mrows = mcols[:-1], [r[:-1] for r in mrows]
         lines += _table(mcols, mrows, as_markdown, left=2)
-        note = ("memory: RSS of one fresh subprocess per engine, baseline after imports; includes native "
-                "(Rust) allocations.")
+        note = ("memory: RSS of one fresh subprocess per engine, baseline after imports and one pass over "
+                "workbook (a); includes native (Rust) allocations.")
         if any(not x.get("peak_reset", True) for x in memory if "error" not in x):
             note += " VmHWM could not be reset: peak includes start-up."
         lines.append("")
@@ -1041,13 +1050,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-memory", action="store_true", help="skip the RSS subprocess measurements")
     ap.add_argument("--_memory-child", dest="memory_child", help=argparse.SUPPRESS)
     ap.add_argument("--_engine-child", dest="engine_child", help=argparse.SUPPRESS)
-    ap.add_argument("--_xlsx", dest="xlsx", help=argparse.SUPPRESS)
     ap.add_argument("--_dir", dest="dir", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
     opts.argv = argv
 
     if opts.memory_child:
-        print(json.dumps(memory_child(opts.memory_child, opts.xlsx)))
+        print(json.dumps(memory_child(opts.memory_child, opts.dir)))
         return 0
     if opts.engine_child:
         print(json.dumps(engine_child(opts.engine_child, opts.dir, opts.quick)))
@@ -1099,7 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
                 if opts.quick and eng.name == "formulas":
                     continue
                 t0 = time.perf_counter()
-                memory.append(run_memory(eng.name, Path(tmp) / "bench_b.xlsx"))
+                memory.append(run_memory(eng.name, tmp))
                 log(f"  {eng.name:9s} (b) memory  {time.perf_counter() - t0:6.2f} s")
     log(f"total {time.perf_counter() - t_start:.1f} s")
     if not engines:
