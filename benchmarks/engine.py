@@ -1031,7 +1031,8 @@ def goals(results, names, as_markdown) -> list[str]:
 def _table(cols: list[str], rows: list[list[str]], md: bool, left: int = 1) -> list[str]:
     """A markdown or plain-text table; the first ``left`` columns are left-aligned, the rest right."""
     if md:
-        out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" if i < left else "---:" for i in range(len(cols))) + "|"]
+        rule = "|" + "|".join("---" if i < left else "---:" for i in range(len(cols))) + "|"
+        out = ["| " + " | ".join(cols) + " |", rule]
         out += ["| " + " | ".join(r) + " |" for r in rows]
         return out
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
