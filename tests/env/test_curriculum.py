@@ -23,6 +23,7 @@ def test_advances_only_when_rate_exceeds_threshold():
     assert not manager.record(2, True)  # other levels do not advance the current one
     assert manager.record(1, True) is False  # T T F T T
     assert manager.record(1, True) is False  # T F T T T
+    assert manager.record(1, True) is False  # F T T T T
     assert manager.record(1, True)  # T T T T T = 1.0
     assert manager.current_level == 2
 
