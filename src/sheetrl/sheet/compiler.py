@@ -111,8 +111,7 @@ class FormulaCompiler:
             keys = tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
             def fixed(v: dict) -> Matrix:
-                get = v.get
-                return Matrix(rows, cols, [get(k) for k in keys], True, origin)
+                return Matrix(rows, cols, list(map(v.get, keys)), True, origin)
 
             return fixed
         ext = extent_key(sid)

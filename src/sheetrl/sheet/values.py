@@ -284,12 +284,17 @@ def collect_numbers(args: Iterable[Any], direct_text_error: bool = True) -> list
     append = numbers.append
     for arg in args:
         if type(arg) is Matrix:
-            for v in arg.values:
-                t = type(v)
-                if t is float or t is int:
-                    append(v)
-                elif t is ExcelError:
-                    return v
+            values = arg.values
+            floats = [v for v in values if type(v) is float]  # the common case, at C speed
+            if len(floats) != len(values):
+                for v in values:
+                    t = type(v)
+                    if t is ExcelError:
+                        return v
+                    if t is int:  # rare (arrays built in Python): keep the order of appearance
+                        floats = [float(x) for x in values if type(x) is float or type(x) is int]
+                        break
+            numbers.extend(floats)
         else:
             t = type(arg)
             if t is float or t is int:

@@ -320,8 +320,18 @@ class Workbook:
         cell = self._formulas.get(key)
         return cell.text if cell is not None else self._values.get(key)
 
-    def values(self, address: str) -> list[list[Any]]:
-        """Values of a range as a list of rows."""
+    def values(self, address: str | Iterable[str]) -> list[list[Any]] | list[Any]:
+        """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list."""
+        if not isinstance(address, str):
+            cache = self._key_cache
+            get = self._values.get
+            out = []
+            for item in address:
+                key = cache.get(item)
+                if key is None:
+                    key = self.key(item)
+                out.append(_public(get(key)))
+            return out
         sid, rng = self._range(address)
         get = self._values.get
         return [
@@ -676,9 +686,14 @@ class Workbook:
         self._own("_values")
         self._run(self._full_plan())
 
-    def _full_plan(self) -> list[tuple[int, Any]]:
-        # A virtual source that every formula depends on: one Tarjan pass orders them all.
-        return list(self._build_plan(_VIRTUAL_SOURCE, roots=list(self._formulas)))
+    def _full_plan(self) -> tuple[tuple[int, Any], ...]:
+        # A virtual source that every formula depends on: one Tarjan pass orders them all; cached like the
+        # per-cell plans (the plan cache is replaced whenever the graph changes).
+        plan = self._plans.get(_VIRTUAL_SOURCE)
+        if plan is None:
+            plan = self._build_plan(_VIRTUAL_SOURCE, roots=list(self._formulas))
+            self._plans[_VIRTUAL_SOURCE] = plan
+        return plan
 
     # ================================================================================================ editing
     def fill(self, source: str, target: str) -> None:

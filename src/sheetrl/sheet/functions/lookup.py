@@ -53,6 +53,11 @@ def _index_arg(value: Any) -> int | ExcelError:
 # ---------------------------------------------------------------------------------------------- searching
 def find_exact(values: list[Any], lookup: Any, wildcards: bool, reverse: bool = False) -> int | None:
     """Position of the first value equal to ``lookup`` (last if ``reverse``); wildcards apply to text lookups."""
+    if type(lookup) is float and not reverse:  # numbers: a plain typed scan, the common case
+        for i, v in enumerate(values):
+            if type(v) is float and v == lookup:
+                return i
+        return None
     kind = _kind(lookup)
     if kind is None:
         return None
