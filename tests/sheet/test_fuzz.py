@@ -38,6 +38,7 @@ strings = st.text(alphabet='ab "*?~1 ', max_size=6).map(lambda s: '"' + s.replac
 literals = st.one_of(
     numbers, strings, st.sampled_from(["TRUE", "FALSE", "#N/A", "#DIV/0!", "#VALUE!", "{1,2;3,4}", '{"a",TRUE}'])
 )
+VOLATILE = [name for name, spec in FUNCTIONS.items() if spec.volatile]
 BINARY = ["+", "-", "*", "/", "^", "&", "=", "<>", "<", "<=", ">", ">="]
 
 
@@ -102,6 +103,8 @@ def test_generated_formulas_evaluate_to_a_value_or_an_error_value(formula):
     assert value is None or isinstance(value, (int, float, str, bool, ExcelError)), (formula, value)
     if isinstance(value, float):
         assert value == value and abs(value) != float("inf"), (formula, value)
+    if any(name in formula for name in VOLATILE):
+        return  # NOW() moves between evaluations
     # the same formula evaluated by a full recalculation agrees with the incremental result
     wb.recalculate()
     again = wb.value("H20")
@@ -113,6 +116,8 @@ def test_generated_formulas_evaluate_to_a_value_or_an_error_value(formula):
 def test_any_sequence_of_edits_matches_a_full_recalculation(edits):
     wb = BASE.clone()
     for address, formula in edits:
+        if any(name in formula for name in VOLATILE):
+            continue
         try:
             wb.set(address, "=" + formula)
         except FormulaSyntaxError:

@@ -41,7 +41,7 @@ from sheetrl.sheet.nodes import (
     Unary,
     render,
 )
-from sheetrl.sheet.values import Matrix, compare, scalar_of, to_number, to_text
+from sheetrl.sheet.values import Matrix, RangeValues, compare, scalar_of, to_number, to_text
 
 Evaluator = Callable[[dict], Any]
 
@@ -98,8 +98,12 @@ class FormulaCompiler:
         self.result.cells.add(key)
         return key
 
-    def range_matrix(self, node: RangeRef) -> Evaluator:
-        """Closure giving a Matrix (is_reference=True) of the range's current values."""
+    def range_matrix(self, node: RangeRef, array_mode: bool = True) -> Evaluator:
+        """Closure giving a Matrix (is_reference=True) of the range's current values.
+
+        Outside array mode the values are a lazy :class:`RangeValues` view (functions often read a fraction of
+        a range); in array mode, where operators index every element, they are a plain list.
+        """
         sid = self.resolve_sheet(node.sheet)
         if sid is None:
             return _constant(REF)
@@ -110,10 +114,9 @@ class FormulaCompiler:
         if rows * cols <= PRECOMPUTED_RANGE_CELLS:
             keys = tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
-            def fixed(v: dict) -> Matrix:
-                return Matrix(rows, cols, list(map(v.get, keys)), True, origin)
-
-            return fixed
+            if array_mode:
+                return lambda v: Matrix(rows, cols, list(map(v.get, keys)), True, origin)
+            return lambda v: Matrix(rows, cols, RangeValues(keys, v), True, origin)
         ext = extent_key(sid)
         # Clamp only the long axis to the used extent, so that ranges over the same rows (A:A and D:D in COUNTIFS)
         # keep the same shape; cells beyond the extent are empty anyway.
@@ -209,7 +212,7 @@ class FormulaCompiler:
             origin = (sid, node.row, node.col)
             return lambda v: Matrix(1, 1, [v.get(key)], True, origin)
         if type(node) is RangeRef:
-            return self.range_matrix(node)
+            return self.range_matrix(node, array_mode)
         return self.scalar(node, array_mode)
 
     def chain(self, node: Chain, array_mode: bool) -> Evaluator:

@@ -19,6 +19,38 @@ from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 Scalar = float | str | bool | None | ExcelError
 
 
+class RangeValues:
+    """The values of a reference, read from the workbook only as they are used (a read-only sequence).
+
+    ``VLOOKUP(x, A1:I12, 9, FALSE)`` touches one column and one cell of the table instead of all 108 cells;
+    iterating is ``map(dict.get, keys)`` at C speed. Behaves like a list for iteration, ``len``, indexing and
+    slicing (slices are lists); ``list(view)`` materializes it.
+    """
+
+    __slots__ = ("keys", "cells")
+
+    def __init__(self, keys: tuple[int, ...], cells: dict) -> None:
+        self.keys = keys
+        self.cells = cells
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self.cells.get, self.keys)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if type(index) is slice:
+            return list(map(self.cells.get, self.keys[index]))
+        return self.cells.get(self.keys[index])
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, (RangeValues, list, tuple)) else other)
+
+    def __repr__(self) -> str:
+        return f"RangeValues({list(self)[:6]!r}{'...' if len(self.keys) > 6 else ''})"
+
+
 class Matrix:
     """A 2-D block of values: a range reference (``is_reference``) or an array constant/result, stored row-major."""
 
