@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -128,6 +129,132 @@ def sheet_demo(
     if out is not None:
         wb.save(out)
         console.print(f"saved {out}")
+
+
+def _level(value: str) -> int | str:
+    if value == "curriculum":
+        return value
+    try:
+        level = int(value)
+    except ValueError:
+        raise UsageProblem(f"--level must be 1-5 or 'curriculum', not {value!r}") from None
+    if level not in (1, 2, 3, 4, 5):
+        raise UsageProblem(f"--level must be 1-5 or 'curriculum', not {value!r}")
+    return level
+
+
+def _show_step(env: Any, action_text: str, reward: float, info: dict[str, Any]) -> None:
+    from sheetrl.env.render import render_ansi
+
+    console.print(render_ansi(env), highlight=False, markup=False)
+    if info.get("error"):
+        console.print(f"[red]invalid:[/red] {info['error']}", highlight=False)
+    terms = ", ".join(f"{k} {v:+.2f}" for k, v in info.get("reward_terms", {}).items() if v)
+    console.print(f"{action_text}  →  reward {reward:+.2f}" + (f"  ({terms})" if terms else ""), highlight=False)
+
+
+@app.command("play")
+def play(
+    level: Annotated[str, typer.Option(help="Curriculum level 1-5.")] = "1",
+    seed: Annotated[int, typer.Option(help="Task seed (the same seed gives the same task).")] = 0,
+) -> None:
+    """Solve a task yourself in the terminal: type commands (e.g. "formula B11 =SUM(B2:B10)") or action
+    numbers; "actions" lists the available macro actions, "help" the command language, "quit" leaves."""
+    from sheetrl.env.commands import __doc__ as command_help
+    from sheetrl.env.render import render_ansi
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+
+    env = SpreadsheetEnv(level=_level(level))
+    env.reset(seed=seed, options={"task_seed": seed})
+    console.print(render_ansi(env), highlight=False, markup=False)
+    total = 0.0
+    while True:
+        try:
+            line = input("command> ").strip()
+        except EOFError:
+            console.print("")
+            return
+        if not line:
+            continue
+        if line in ("quit", "exit"):
+            return
+        if line == "help":
+            console.print(command_help, highlight=False, markup=False)
+            continue
+        if line == "actions":
+            for index in np.flatnonzero(env.action_masks()):
+                console.print(f"{index:3d}  {env.action_name(index):<26} {env.action_to_command(index)}",
+                              highlight=False, markup=False)
+            continue
+        if line.isdigit():
+            obs, reward, terminated, truncated, info = env.step(int(line))
+            label = f"action {line} ({env.action_name(int(line)) if int(line) < env.action_space.n else '?'})"
+        else:
+            obs, reward, terminated, truncated, info = env.step_command(line)
+            label = line
+        total += reward
+        _show_step(env, label, reward, info)
+        if terminated or truncated:
+            verdict = "solved" if info.get("is_success") else ("out of steps" if truncated else "not solved")
+            console.print(f"episode over: {verdict}; return {total:+.2f}")
+            return
+
+
+@app.command("demo")
+def demo(
+    level: Annotated[str, typer.Option(help="Curriculum level 1-5.")] = "1",
+    seed: Annotated[int, typer.Option(help="Task seed.")] = 0,
+    delay: Annotated[float, typer.Option(help="Seconds between steps.")] = 0.0,
+) -> None:
+    """Watch the expert solve a task step by step, with each action's command and reward terms."""
+    import time
+
+    from sheetrl.env.actions import MACRO_INDEX
+    from sheetrl.env.render import render_ansi
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+
+    env = SpreadsheetEnv(level=_level(level))
+    env.reset(seed=seed, options={"task_seed": seed})
+    assert env.task is not None
+    console.print(render_ansi(env), highlight=False, markup=False)
+    total = 0.0
+    for name in env.task.expert_actions:
+        action = MACRO_INDEX[name]
+        command = env.action_to_command(action)
+        _, reward, terminated, truncated, info = env.step(action)
+        total += reward
+        _show_step(env, f"{name}: {command}", reward, info)
+        if delay:
+            time.sleep(delay)
+        if terminated or truncated:
+            break
+    console.print(f"expert {'solved' if info.get('is_success') else 'did not solve'} the task in "
+                  f"{env._steps} steps; return {total:+.2f}")
+
+
+@app.command("demos")
+def demos(
+    level: Annotated[str, typer.Option(help="Curriculum level 1-5.")] = "1",
+    episodes: Annotated[int, typer.Option(help="Number of expert episodes.")] = 100,
+    out: Annotated[Path, typer.Option(help="Output file (.npz, format in docs/environment.md).")] = Path(
+        "demos.npz"),
+    split: Annotated[str, typer.Option(help="Task seeds from 'train' or 'eval'.")] = "train",
+) -> None:
+    """Write expert demonstrations (observations, actions, masks, commands, rewards) for imitation learning."""
+    from sheetrl.env.demonstrations import collect, save_demonstrations
+
+    chosen = _level(level)
+    if chosen == "curriculum":
+        raise UsageProblem("demonstrations are written per level: pass --level 1-5")
+    if episodes < 1 or episodes > 1_000_000:
+        raise UsageProblem(f"--episodes must be between 1 and 1,000,000, not {episodes}")
+    if split not in ("train", "eval"):
+        raise UsageProblem(f"--split must be 'train' or 'eval', not {split!r}")
+    trajectories = collect(int(chosen), episodes, split=split)
+    path = save_demonstrations(trajectories, out)
+    solved = sum(t.info["success"] for t in trajectories)
+    steps = sum(len(t.actions) for t in trajectories)
+    console.print(f"wrote {path}: {episodes} episodes, {steps} steps, expert solved {solved}/{episodes}")
 
 
 def main(argv: list[str] | None = None) -> int:
