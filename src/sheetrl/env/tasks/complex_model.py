@@ -142,7 +142,7 @@ class ModelSheet:
         task = Task(
             family=FAMILY, level=LEVEL, template=template, seed=seed, workbook=self.workbook,
             instruction=instruction, targets=self.targets, expert_actions=expert, inputs=self.inputs, slots=slots,
-            max_steps=2 * len(expert) + 10,
+            max_steps=max(len(expert) + 10, 5 * len(expert) // 2),
         )
         solution = task.solution
         task.targets = [replace(t, expected=solution.value(t.address)) for t in task.targets]

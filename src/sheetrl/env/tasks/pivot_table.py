@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sheetrl.env.tasks.base import Target, Task
@@ -111,6 +112,7 @@ AGGREGATION_WORDS = {"sum": "total", "average": "average", "min": "lowest", "max
 PIVOT_AGGREGATIONS = ("sum", "average", "min", "max")
 FORMULA_AGGREGATIONS = ("sum", "count", "average")
 FORMULA_MACROS = {"sum": "sumif_left", "count": "countif_left", "average": "averageif_left"}
+PIVOT_EXPERT = ("next_target", "pivot_instructed", "done")  # the anchor is the first target in reading order
 SUMMARY_HEADINGS = {"sum": "Total {value}", "average": "Average {value}", "count": "Count"}
 
 PIVOT_ROWS_TEXT = (
@@ -294,8 +296,8 @@ def _pivot_task(rng: random.Random, seed: int, template: str) -> Task:
             targets.append(Target(cell_name(anchor_row + dr, anchor_col + dc), dynamic=is_number))
     task = Task(
         family=FAMILY, level=LEVEL, template=template, seed=seed, workbook=_workbook(table, dataset.title),
-        instruction=instruction, targets=targets, expert_actions=["next_target", "pivot_instructed", "done"],
-        inputs=table.value_addresses(), slots={"pivot": spec}, max_steps=15,
+        instruction=instruction, targets=targets, expert_actions=list(PIVOT_EXPERT), inputs=table.value_addresses(),
+        slots={"pivot": spec}, max_steps=_max_steps(PIVOT_EXPERT),
     )
     return _with_expected_values(task)
 
@@ -341,9 +343,14 @@ def _summary_task(rng: random.Random, seed: int) -> Task:
         targets=targets, expert_actions=expert, inputs=table.value_addresses(),
         slots={"criteria_range": table.column_cells(table.rows_index),
                "sum_range": table.column_cells(table.values_index)},
-        max_steps=20,
+        max_steps=_max_steps(expert),
     )
     return _with_expected_values(task)
+
+
+def _max_steps(expert: Sequence[str]) -> int:
+    """Room for exploration: 2.5 times the expert's length, and at least 10 steps more."""
+    return max(len(expert) + 10, 5 * len(expert) // 2)
 
 
 def _with_expected_values(task: Task) -> Task:
