@@ -8,8 +8,8 @@ thing on any sheet, which is what lets one policy generalize across tasks.
 Words used below: *left1*/*left2* are the first/second cells left of the cursor; *above1*/*above2* likewise
 upwards. The *block above* is the contiguous run of numeric cells directly above the cursor (the range Excel's
 AutoSum would pick); the *block left* likewise. *Slots* are the structured parameters behind the task's
-instruction (the value to type, a threshold, a rate cell, a lookup table, the pivot fields), so "write the
-instructed value" types whatever the instruction asked for.
+instruction (the value to type, a threshold, a rate cell and a second one for models with two assumptions, a lookup
+table, the pivot fields), so "write the instructed value" types whatever the instruction asked for.
 
 The table :data:`MACROS` is the action space; its order is part of the environment's version (``-v0``).
 """
@@ -269,12 +269,16 @@ def _if_threshold(ctx: Context) -> Command | None:
     return _formula(ctx, f"=IF({left}>={threshold},{quote(above)},{quote(below)})")
 
 
-def _slot_cell_formula(template: str) -> Callable[[Context], Command | None]:
-    """Formula of left1 and the instruction's rate cell (absolute): {a} left1, {rate} $R$C."""
+def _slot_cell_formula(
+    template: str, slot: str = "rate_cell", dr: int = 0, dc: int = -1
+) -> Callable[[Context], Command | None]:
+    """Formula of the neighbour in direction (dr, dc) (left1 by default) and the rate cell named by a slot
+    (absolute): {a} the neighbour, {rate} $R$C."""
 
     def resolve(ctx: Context) -> Command | None:
-        rate = ctx.slots.get("rate_cell")
-        if rate is None or ctx.col < 1 or not ctx.is_number(ctx.row, ctx.col - 1):
+        rate = ctx.slots.get(slot)
+        r, c = ctx.row + dr, ctx.col + dc
+        if rate is None or r < 0 or c < 0 or not ctx.is_number(r, c):
             return None
         from sheetrl.sheet.address import parse_cell
 
@@ -282,7 +286,27 @@ def _slot_cell_formula(template: str) -> Callable[[Context], Command | None]:
         if (cell.row, cell.col) == (ctx.row, ctx.col):
             return None
         absolute = cell_name(cell.row, cell.col, True, True)
-        return _formula(ctx, "=" + template.format(a=cell_name(ctx.row, ctx.col - 1), rate=absolute))
+        return _formula(ctx, "=" + template.format(a=cell_name(r, c), rate=absolute))
+
+    return resolve
+
+
+def _ratio_to_block_start(direction: str) -> Callable[[Context], Command | None]:
+    """The nearest number above (or left) divided by the first number of that block: a line as a share of the
+    top line (margin = profit / revenue) or of the row's first number (variance % = variance / budget)."""
+
+    def resolve(ctx: Context) -> Command | None:
+        if direction == "above":
+            block = ctx.block_above
+            if block is None or block[0] == block[1]:
+                return None
+            near, first = cell_name(block[1], ctx.col), cell_name(block[0], ctx.col)
+        else:
+            block = ctx.block_left
+            if block is None or block[0] == block[1]:
+                return None
+            near, first = cell_name(ctx.row, block[1]), cell_name(ctx.row, block[0])
+        return _formula(ctx, f"={near}/{first}")
 
     return resolve
 
@@ -444,6 +468,11 @@ def _build() -> tuple[Macro, ...]:
         Macro("align_right", _style("align", "right")),
         Macro("pivot_instructed", _pivot),
         Macro("done", _done),
+        # appended after the first 60; the order above must not change
+        Macro("above_times_second_rate_cell", _slot_cell_formula("{a}*{rate}", "rate_cell_2", -1, 0)),
+        Macro("above_ratio_to_top", _ratio_to_block_start("above")),
+        Macro("left_ratio_to_first", _ratio_to_block_start("left")),
+        Macro("left_reverse_difference", _pair(0, -1, "{a}-{b}")),  # left2 - left1 (net = gross - tax)
     ]
     return tuple(macros)
 

@@ -1,0 +1,103 @@
+"""The macros appended after the first 60: a second rate cell, ratios to the start of a block, reversed difference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sheetrl.env.actions import MACRO_INDEX, MACROS, N_ACTIONS, Context
+from sheetrl.env.commands import Command
+from sheetrl.env.state import SheetState
+from sheetrl.sheet import Workbook
+
+APPENDED = ("above_times_second_rate_cell", "above_ratio_to_top", "left_ratio_to_first", "left_reverse_difference")
+
+
+def state_with(cells: dict[str, Any], cursor: str) -> SheetState:
+    wb = Workbook()
+    for address, value in cells.items():
+        wb.set(address, value)
+    return SheetState(wb, cursor)
+
+
+def resolve(name: str, state: SheetState, slots: dict[str, Any] | None = None) -> Command | None:
+    return MACROS[MACRO_INDEX[name]].resolve(Context(state, slots or {}, 24, 12, []))
+
+
+def apply(name: str, state: SheetState, slots: dict[str, Any] | None = None) -> Command:
+    command = resolve(name, state, slots)
+    assert command is not None, f"{name} is masked at {state.cursor_text}"
+    state.apply(command)
+    return command
+
+
+def test_appended_macros_come_after_the_original_sixty_and_fit_the_budget():
+    assert [MACRO_INDEX[name] for name in APPENDED] == list(range(60, 64))
+    assert MACRO_INDEX["done"] == 59
+    assert N_ACTIONS <= 128
+
+
+def test_above_times_second_rate_cell_multiplies_the_cell_above_by_the_absolute_second_rate():
+    state = state_with({"B2": 1000, "E1": 0.6, "E2": 0.1}, "B3")
+    command = apply("above_times_second_rate_cell", state, {"rate_cell": "E2", "rate_cell_2": "E1"})
+    assert str(command) == "formula B3 =B2*$E$1"
+    assert state.workbook.value("B3") == pytest.approx(600)
+    state.workbook.fill("B3", "C3")  # the rate stays put when filled right
+    assert state.workbook.formula("C3") == "=C2*$E$1"
+
+
+def test_above_times_second_rate_cell_is_masked_without_slot_number_or_room():
+    state = state_with({"B2": 1000, "E1": 0.6, "C2": "text"}, "B3")
+    assert resolve("above_times_second_rate_cell", state, {"rate_cell": "E1"}) is None
+    state.cursor = (2, 2)  # C3 under text
+    assert resolve("above_times_second_rate_cell", state, {"rate_cell_2": "E1"}) is None
+    state.cursor = (0, 1)  # B1, top row
+    assert resolve("above_times_second_rate_cell", state, {"rate_cell_2": "E1"}) is None
+    on_rate = state_with({"E1": 100, "E2": 0.6}, "E2")  # would refer to itself
+    assert resolve("above_times_second_rate_cell", on_rate, {"rate_cell_2": "E2"}) is None
+
+
+def test_left_times_rate_cell_keeps_its_meaning():
+    state = state_with({"B2": 50, "E1": 0.2}, "C2")
+    assert str(resolve("left_times_rate_cell", state, {"rate_cell": "E1"})) == "formula C2 =B2*$E$1"
+    assert str(resolve("left_grown_by_rate_cell", state, {"rate_cell": "E1"})) == "formula C2 =B2*(1+$E$1)"
+
+
+def test_above_ratio_to_top_divides_the_nearest_number_by_the_top_of_the_block():
+    state = state_with({"B1": "Year 1", "B2": 1000, "B3": 600, "B4": 400}, "B5")
+    command = apply("above_ratio_to_top", state)
+    assert str(command) == "formula B5 =B4/B2"
+    assert state.workbook.value("B5") == pytest.approx(0.4)
+
+
+def test_above_ratio_to_top_needs_two_numbers_above():
+    assert resolve("above_ratio_to_top", state_with({"B1": "Sales", "B2": 5}, "B3")) is None
+    assert resolve("above_ratio_to_top", state_with({"B1": "Sales"}, "B2")) is None
+    assert resolve("above_ratio_to_top", state_with({}, "A1")) is None
+
+
+def test_left_ratio_to_first_divides_the_nearest_number_by_the_first_of_the_row_block():
+    state = state_with({"A2": "Rent", "B2": 2000, "C2": 2300, "D2": "=C2-B2"}, "E2")
+    command = apply("left_ratio_to_first", state)
+    assert str(command) == "formula E2 =D2/B2"
+    assert state.workbook.value("E2") == pytest.approx(0.15)
+
+
+def test_left_ratio_to_first_needs_two_numbers_left():
+    assert resolve("left_ratio_to_first", state_with({"A2": "Rent", "B2": 2000}, "C2")) is None
+    assert resolve("left_ratio_to_first", state_with({}, "C2")) is None
+
+
+def test_left_reverse_difference_subtracts_the_nearer_from_the_farther():
+    state = state_with({"D3": 800, "E3": 160}, "F3")
+    command = apply("left_reverse_difference", state)
+    assert str(command) == "formula F3 =D3-E3"
+    assert state.workbook.value("F3") == 640
+    assert str(resolve("left_difference", state_with({"D3": 800, "E3": 160}, "F3"))) == "formula F3 =E3-D3"
+
+
+def test_left_reverse_difference_is_masked_without_two_numbers():
+    assert resolve("left_reverse_difference", state_with({"D3": "Gross", "E3": 160}, "F3")) is None
+    assert resolve("left_reverse_difference", state_with({"E3": 160}, "F3")) is None
+    assert resolve("left_reverse_difference", state_with({"A3": 1}, "A3")) is None
