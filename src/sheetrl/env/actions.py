@@ -101,12 +101,24 @@ def _formula(ctx: Context, text: str) -> Command:
 
 
 # ------------------------------------------------------------------------------------------------------- movement
+def _go(ctx: Context, row: int, col: int) -> Command:
+    """Move the cursor; with a selection anchor set, extend the selection instead (shift+arrow).
+
+    A selection is stored normalized (anchor top-left, cursor bottom-right), so extending up or left moves the
+    anchor to the new top-left corner."""
+    if ctx.state.anchor is None:
+        return Command("goto", cell=cell_name(row, col))
+    ar, ac = ctx.state.anchor
+    top, left, bottom, right = min(ar, row), min(ac, col), max(ar, row), max(ac, col)
+    return Command("select", area=f"{cell_name(top, left)}:{cell_name(bottom, right)}")
+
+
 def _move(dr: int, dc: int) -> Callable[[Context], Command | None]:
     def resolve(ctx: Context) -> Command | None:
         r, c = ctx.row + dr, ctx.col + dc
         if not (0 <= r < ctx.rows and 0 <= c < ctx.cols):
             return None
-        return Command("goto", cell=cell_name(r, c))
+        return _go(ctx, r, c)
 
     return resolve
 
@@ -129,7 +141,7 @@ def _jump(dr: int, dc: int) -> Callable[[Context], Command | None]:
             r, c = r + dr, c + dc
             while inside(r + dr, c + dc) and not ctx.filled(r, c):
                 r, c = r + dr, c + dc
-        return Command("goto", cell=cell_name(r, c))
+        return _go(ctx, r, c)
 
     return resolve
 
@@ -149,14 +161,10 @@ def _next_target(ctx: Context) -> Command | None:
     return Command("goto", cell=cell_name(*target))
 
 
-def _anchor_here(ctx: Context) -> Command | None:
-    if ctx.state.anchor == (ctx.row, ctx.col):
-        return None
-    return Command("select", area=_here(ctx)) if False else _select_from_anchor(ctx)
-
-
 def _select_from_anchor(ctx: Context) -> Command | None:
-    # "select CELL" with a one-cell range sets the anchor at the cursor; the env treats it as a new anchor
+    """Start a selection at the cursor (a one-cell select); moves then extend it."""
+    if ctx.state.anchor == (ctx.row, ctx.col) and ctx.state.selection == (ctx.row, ctx.col, ctx.row, ctx.col):
+        return None
     return Command("select", area=_here(ctx))
 
 

@@ -62,11 +62,11 @@ class SheetState:
                 self.cursor = (cell.row, cell.col)
                 self.anchor = None
             elif verb == "select":
+                # the anchor goes to the first corner and the cursor to the last; a one-cell select starts a
+                # selection at that cell, which cursor moves then extend (shift+arrow)
                 rng = parse_range(command.area)
                 self.anchor = (rng.row1, rng.col1)
                 self.cursor = (rng.row2, rng.col2)
-                if self.anchor == self.cursor:
-                    self.anchor = None
             elif verb == "value":
                 wb.set(command.cell, command.value)
                 self._move_to(command.cell)
