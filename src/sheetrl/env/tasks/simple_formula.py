@@ -38,6 +38,29 @@ AGGREGATE_PHRASES = {
 AGGREGATE_LABELS = {"SUM": "Total", "AVERAGE": "Average", "MIN": "Lowest", "MAX": "Highest", "COUNT": "Count"}
 
 
+# The instruction wordings, by sub-template; {placeholders} are filled in per task.
+PHRASINGS: dict[str, tuple[str, ...]] = {
+    "column_aggregate": (
+        "In {target}, enter a formula for the {phrase} of {header} ({area}).",
+        "Put a formula in {target} that gives the {phrase} of {area}.",
+        "Use a formula in {target} to compute the {phrase} of the {header} column, {area}.",
+    ),
+    "row_aggregate": (
+        "In {target}, enter a formula for the {phrase} of {area} ({key}).",
+        "Put a formula in {target} that gives the {phrase} of the {noun} for {key}, {area}.",
+        "Use a formula in {target} to compute the {phrase} of row {row}, {area}.",
+    ),
+    "cell_arithmetic": (
+        "In {target}, enter a formula for {description}.",
+        "For {subject}, put a formula in {target} that gives {description}.",
+    ),
+    "selected_range_aggregate": (
+        "In {target}, enter a formula for the {phrase} of {area} ({subject}).",
+        "Select {area} and put a formula for its {phrase} in {target}.",
+    ),
+}
+
+
 # --------------------------------------------------------------------------------------------- table vocabularies
 @dataclass(frozen=True)
 class NumericTableKind:
@@ -181,11 +204,8 @@ def column_aggregate(rng: random.Random, seed: int) -> Task:
     if rng.random() < 0.6:
         wb.set(f"{SHEET}!{cell_name(table.last_row + 1, table.left)}", AGGREGATE_LABELS[function])
     phrase = rng.choice(AGGREGATE_PHRASES[function])
-    instruction = rng.choice((
-        f"In {target}, enter a formula for the {phrase} of {header} ({area}).",
-        f"Put a formula in {target} that gives the {phrase} of {area}.",
-        f"Use a formula in {target} to compute the {phrase} of the {header} column, {area}.",
-    ))
+    instruction = rng.choice(PHRASINGS["column_aggregate"]).format(
+        target=target, phrase=phrase, header=header, area=area)
     inputs = [cell_name(r, column) for r in range(table.first_row, table.last_row + 1)]
     actions = ["next_target", f"{function.lower()}_above", "done"]
     return formula_task("column_aggregate", seed, wb, instruction, target, inputs, actions)
@@ -204,12 +224,8 @@ def row_aggregate(rng: random.Random, seed: int) -> Task:
     if rng.random() < 0.6:
         wb.set(f"{SHEET}!{cell_name(table.top, table.last_col + 1)}", AGGREGATE_LABELS[function])
     phrase = rng.choice(AGGREGATE_PHRASES[function])
-    noun = table.kind.noun
-    instruction = rng.choice((
-        f"In {target}, enter a formula for the {phrase} of {area} ({key}).",
-        f"Put a formula in {target} that gives the {phrase} of the {noun} for {key}, {area}.",
-        f"Use a formula in {target} to compute the {phrase} of row {row + 1}, {area}.",
-    ))
+    instruction = rng.choice(PHRASINGS["row_aggregate"]).format(
+        target=target, phrase=phrase, area=area, key=key, noun=table.kind.noun, row=row + 1)
     inputs = [cell_name(row, c) for c in range(table.first_col, table.last_col + 1)]
     actions = ["next_target", f"{function.lower()}_left", "done"]
     return formula_task("row_aggregate", seed, wb, instruction, target, inputs, actions)
@@ -308,10 +324,8 @@ def cell_arithmetic(rng: random.Random, seed: int) -> Task:
         first, second, target = (cell_name(top + 1, col), cell_name(top + 2, col), cell_name(top + 3, col))
         subject = names[index]
     description = spec.describe.format(first=first, second=second)
-    instruction = rng.choice((
-        f"In {target}, enter a formula for {description}.",
-        f"For {subject}, put a formula in {target} that gives {description}.",
-    ))
+    instruction = rng.choice(PHRASINGS["cell_arithmetic"]).format(
+        target=target, description=description, subject=subject)
     return formula_task("cell_arithmetic", seed, wb, instruction, target, [first, second],
                         ["next_target", spec.macro, "done"])
 
@@ -341,10 +355,8 @@ def selected_range_aggregate(rng: random.Random, seed: int) -> Task:
     target = cell_name(*target_at)
     wb.set(f"{SHEET}!{cell_name(*label_at)}", f"{AGGREGATE_LABELS[function]} {subject}")
     phrase = rng.choice(AGGREGATE_PHRASES[function])
-    instruction = rng.choice((
-        f"In {target}, enter a formula for the {phrase} of {area} ({subject}).",
-        f"Select {area} and put a formula for its {phrase} in {target}.",
-    ))
+    instruction = rng.choice(PHRASINGS["selected_range_aggregate"]).format(
+        target=target, phrase=phrase, area=area, subject=subject)
     inputs = [cell_name(r, c) for r in range(start[0], end[0] + 1) for c in range(start[1], end[1] + 1)]
     actions = [*moves_between((0, 0), start), "anchor_selection", *moves_between(start, end), "next_target",
                f"{function.lower()}_selection", "done"]
@@ -384,9 +396,6 @@ def generate(rng: random.Random, seed: int) -> Task:
 
 
 # ------------------------------------------------------------------------------------------------- vocabulary
-_INSTRUCTION_WORDS = """
-in enter a formula for the of put that gives use to compute column row select and its as fraction
-"""
 
 
 def words_of(text: str) -> set[str]:
@@ -396,7 +405,10 @@ def words_of(text: str) -> set[str]:
 
 
 def _vocabulary() -> list[str]:
-    words = words_of(_INSTRUCTION_WORDS)
+    words: set[str] = set()
+    for phrasings in PHRASINGS.values():
+        for text in phrasings:
+            words |= words_of(re.sub(r"\{[^}]*\}", " ", text))
     for phrases in AGGREGATE_PHRASES.values():
         for phrase in phrases:
             words |= words_of(phrase)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS, SHEET, Target, Task
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import cell_name, column_letters
+from sheetrl.sheet.address import cell_name
 from sheetrl.sheet.values import number_to_text
 
 FAMILY = "single_cell_edit"
@@ -169,6 +169,45 @@ def random_table(rng: random.Random) -> Table:
     return Table(kind, top, left, headers, columns, rows)
 
 
+# The instruction wordings, by sub-template; {placeholders} are filled in per task.
+PHRASINGS: dict[str, tuple[str, ...]] = {
+    "enter_number": (
+        "Enter {value} in {cell}.",
+        "Type {value} into {cell}, the {header} value for {key}.",
+        "{cell} is missing the {header} value for {key}: enter {value}.",
+        "The {header} value for {key} is {value}. Enter it in {cell}.",
+    ),
+    "enter_header": (
+        'The column header in {cell} is missing: type "{label}".',
+        'Enter the header "{label}" in {cell}.',
+    ),
+    "enter_label": (
+        'Type "{label}" in {cell}.',
+        'The {header} in {cell} is missing: enter "{label}".',
+        'Enter "{label}" in {cell} under {header}.',
+    ),
+    "correct_entry": (
+        "{cell} should be {right}, not {wrong}: correct it.",
+        "The {header} value for {key} in {cell} is wrong. Change it to {right}.",
+        "Fix the typo in {cell}: replace {wrong} with {right}.",
+    ),
+    "bold_row": (
+        "Make the header row {span} bold.",
+        "Bold the column headers in {span}.",
+        "Format the headers {span} in bold.",
+    ),
+    "bold_cell": (
+        'Make the header "{header}" in {cell} bold.',
+        "Bold the header cell {cell}.",
+    ),
+    "clear_stray": (
+        "Clear the stray entry in {cell}.",
+        "{cell} holds a leftover entry that does not belong to the table: delete it.",
+        "Empty cell {cell}.",
+    ),
+}
+
+
 # --------------------------------------------------------------------------------------------------- helpers
 def number_text(value: float) -> str:
     """A number as a person would type it (General format)."""
@@ -232,12 +271,7 @@ def enter_number(rng: random.Random, seed: int) -> Task:
     table.write(wb)
     cell = table.data_cell(row, column)
     header, key, text = table.headers[column], described_row(table, row), number_text(value)
-    instruction = rng.choice((
-        f"Enter {text} in {cell}.",
-        f"Type {text} into {cell}, the {header} value for {key}.",
-        f"{cell} is missing the {header} value for {key}: enter {text}.",
-        f"The {header} value for {key} is {text}. Enter it in {cell}.",
-    ))
+    instruction = rng.choice(PHRASINGS["enter_number"]).format(value=text, cell=cell, header=header, key=key)
     return new_task("enter_number", seed, wb, instruction, [Target(cell)],
                     visit_targets("A1", [cell], ["write_instructed_value"]), {"value": value})
 
@@ -250,10 +284,7 @@ def enter_label(rng: random.Random, seed: int) -> Task:
         label = table.headers[column]
         table.headers[column] = None  # type: ignore[call-overload]
         cell = table.header_cell(column)
-        instruction = rng.choice((
-            f'Column {column_letters(table.left + column)} has no header: type "{label}" in {cell}.',
-            f'Enter the header "{label}" in {cell}.',
-        ))
+        instruction = rng.choice(PHRASINGS["enter_header"]).format(label=label, cell=cell)
     else:  # a missing row label or text entry
         column = rng.choice(table.text_columns())
         row = rng.randrange(len(table.rows))
@@ -261,11 +292,7 @@ def enter_label(rng: random.Random, seed: int) -> Task:
         table.rows[row][column] = None  # type: ignore[call-overload]
         cell = table.data_cell(row, column)
         header = table.headers[column]
-        instruction = rng.choice((
-            f'Type "{label}" in {cell}.',
-            f'The {header} in {cell} is missing: enter "{label}".',
-            f'Enter "{label}" in {cell} under {header}.',
-        ))
+        instruction = rng.choice(PHRASINGS["enter_label"]).format(label=label, cell=cell, header=header)
     table.write(wb)
     return new_task("enter_label", seed, wb, instruction, [Target(cell)],
                     visit_targets("A1", [cell], ["write_instructed_value"]), {"value": label})
@@ -303,11 +330,8 @@ def correct_entry(rng: random.Random, seed: int) -> Task:
     cell = table.data_cell(row, column)
     header, key = table.headers[column], described_row(table, row)
     right_text, wrong_text = number_text(value), number_text(wrong)
-    instruction = rng.choice((
-        f"{cell} should be {right_text}, not {wrong_text}: correct it.",
-        f"The {header} value for {key} in {cell} is wrong. Change it to {right_text}.",
-        f"Fix the typo in {cell}: replace {wrong_text} with {right_text}.",
-    ))
+    instruction = rng.choice(PHRASINGS["correct_entry"]).format(
+        cell=cell, right=right_text, wrong=wrong_text, header=header, key=key)
     return new_task("correct_entry", seed, wb, instruction, [Target(cell)],
                     visit_targets("A1", [cell], ["write_instructed_value"]), {"value": value})
 
@@ -319,18 +343,11 @@ def bold_header(rng: random.Random, seed: int) -> Task:
     if rng.random() < 0.6:
         cells = [table.header_cell(c) for c in range(len(table.headers))]
         span = f"{cells[0]}:{cells[-1]}"
-        instruction = rng.choice((
-            f"Make the header row {span} bold.",
-            f"Bold the column headers in {span}.",
-            f"Format the headers {span} in bold.",
-        ))
+        instruction = rng.choice(PHRASINGS["bold_row"]).format(span=span)
     else:
         column = rng.randrange(len(table.headers))
         cells = [table.header_cell(column)]
-        instruction = rng.choice((
-            f'Make the header "{table.headers[column]}" in {cells[0]} bold.',
-            f"Bold the header cell {cells[0]}.",
-        ))
+        instruction = rng.choice(PHRASINGS["bold_cell"]).format(header=table.headers[column], cell=cells[0])
     targets = [Target(c, bold=True) for c in cells]
     return new_task("bold_header", seed, wb, instruction, targets, visit_targets("A1", cells, ["bold"]))
 
@@ -349,11 +366,7 @@ def clear_stray(rng: random.Random, seed: int) -> Task:
     row, col = rng.choice(free)
     cell = cell_name(row, col)
     wb.set(f"{SHEET}!{cell}", rng.choice(STRAY_ENTRIES))
-    instruction = rng.choice((
-        f"Clear the stray entry in {cell}.",
-        f"{cell} holds a leftover entry that does not belong to the table: delete it.",
-        f"Empty cell {cell}.",
-    ))
+    instruction = rng.choice(PHRASINGS["clear_stray"]).format(cell=cell)
     return new_task("clear_stray", seed, wb, instruction, [Target(cell, empty=True)],
                     visit_targets("A1", [cell], ["clear_cells"]))
 
@@ -373,11 +386,6 @@ def generate(rng: random.Random, seed: int) -> Task:
 
 
 # ------------------------------------------------------------------------------------------------- vocabulary
-_INSTRUCTION_WORDS = """
-enter in type into the value for is missing it column has no header under should be not correct change to fix typo
-replace with make row bold format headers cell clear stray entry holds a leftover that does belong table delete
-empty of
-"""
 
 
 def words_of(text: str) -> set[str]:
@@ -387,7 +395,10 @@ def words_of(text: str) -> set[str]:
 
 
 def _vocabulary() -> list[str]:
-    words = words_of(_INSTRUCTION_WORDS)
+    words: set[str] = set()
+    for phrasings in PHRASINGS.values():
+        for text in phrasings:
+            words |= words_of(re.sub(r"\{[^}]*\}", " ", text))
     for kind in TABLE_KINDS:
         for text in (kind.key_header, *kind.keys):
             words |= words_of(text)
