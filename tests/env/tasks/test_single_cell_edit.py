@@ -9,10 +9,10 @@ import pytest
 from sheetrl.env.tasks import check, goal_distance, make_task
 from sheetrl.env.tasks import single_cell_edit as family
 from sheetrl.env.tasks.base import SHEET
+from sheetrl.sheet.address import parse_cell
 
 from .family_contract import (expert_problem, inside_grid, instruction_words, named_cells, same_task, seeds, tasks,
                               used_cells)
-from sheetrl.sheet.address import parse_cell
 
 LEVEL = 1
 

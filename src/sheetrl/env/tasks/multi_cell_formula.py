@@ -29,10 +29,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sheetrl.env.actions import MACRO_INDEX, MACROS, Context
+from sheetrl.env.commands import Command
 from sheetrl.env.state import SheetState
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS, SHEET, Target, Task
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import cell_name, column_letters, parse_cell
+from sheetrl.sheet.address import cell_name, parse_cell
 
 FAMILY = "multi_cell_formula"
 LEVEL = 3
@@ -262,7 +263,7 @@ class ExpertBuilder:
         self.targets = targets
         self.actions: list[str] = []
 
-    def resolve(self, name: str) -> Any:
+    def resolve(self, name: str) -> Command | None:
         context = Context(self.state, {}, GRID_ROWS, GRID_COLS, self.targets)
         return MACROS[MACRO_INDEX[name]].resolve(context)
 

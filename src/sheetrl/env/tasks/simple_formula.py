@@ -278,10 +278,10 @@ STACKED_PAIRS = (
              (), (5000, 60000), (1000, 50000)),
     PairSpec("Units sold", "Price per unit", "Revenue", "above_product", "the revenue, {first} times {second}",
              (), (50, 5000), (4.99, 199.99), 2),
-    PairSpec("Opening balance", "Deposits", "Closing balance", "above_sum", "the closing balance, {first} plus {second}",
-             (), (1000, 50000), (100, 20000)),
-    PairSpec("Visitors", "Sign-ups", "Conversion rate", "above_ratio", "the conversion rate, {second} divided by {first}",
-             (), (2000, 90000), (20, 1500)),
+    PairSpec("Opening balance", "Deposits", "Closing balance", "above_sum",
+             "the closing balance, {first} plus {second}", (), (1000, 50000), (100, 20000)),
+    PairSpec("Visitors", "Sign-ups", "Conversion rate", "above_ratio",
+             "the conversion rate, {second} divided by {first}", (), (2000, 90000), (20, 1500)),
 )
 PERIODS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Q1", "Q2", "Q3", "Q4")
 

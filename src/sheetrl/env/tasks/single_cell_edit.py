@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS, SHEET, Target, Task
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import cell_name
+from sheetrl.sheet.address import cell_name, parse_cell
 from sheetrl.sheet.values import number_to_text
 
 FAMILY = "single_cell_edit"
@@ -217,7 +217,6 @@ def number_text(value: float) -> str:
 def visit_targets(start: str, cells: list[str], act: list[str]) -> list[str]:
     """Macros that visit every cell in ``cells`` with ``next_target`` (reading order from the cursor, wrapping
     around, as the macro does) and apply ``act`` at each, then ``done``."""
-    from sheetrl.sheet.address import parse_cell
 
     def position(address: str) -> tuple[int, int]:
         cell = parse_cell(address)
