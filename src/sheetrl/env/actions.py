@@ -202,14 +202,16 @@ def _aggregate(function: str, where: str) -> Callable[[Context], Command | None]
                 return None
             area = f"{cell_name(ctx.row, block[0])}:{cell_name(ctx.row, block[1])}"
         else:
-            if ctx.state.anchor is None:
+            # the selection, or the range marked by selecting it and then moving away
+            span = ctx.state.selection if ctx.state.anchor is not None else ctx.state.marked
+            if span is None:
                 return None
-            r1, c1, r2, c2 = ctx.state.selection
+            r1, c1, r2, c2 = span
             if r1 <= ctx.row <= r2 and c1 <= ctx.col <= c2:
                 return None  # would be circular; select a block, then move next to it
             if not any(ctx.is_number(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
                 return None
-            area = ctx.state.selection_text
+            area = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
         return _formula(ctx, f"={function}({area})")
 
     return resolve

@@ -13,21 +13,25 @@ class SheetState:
     """Workbook + cursor (row, col) + selection anchor, on the task sheet (0-based coordinates).
 
     The selection is the rectangle spanned by the anchor and the cursor; with no anchor it is the cursor cell.
+    Moving away with ``goto`` drops the anchor but remembers a multi-cell selection as ``marked`` (like a copied
+    range), so a formula can then refer to it from a cell outside it.
     """
 
-    __slots__ = ("workbook", "cursor", "anchor")
+    __slots__ = ("workbook", "cursor", "anchor", "marked")
 
     def __init__(self, workbook: Workbook, start: str = "A1") -> None:
         self.workbook = workbook
         cell = parse_cell(start)
         self.cursor = (cell.row, cell.col)
         self.anchor: tuple[int, int] | None = None
+        self.marked: tuple[int, int, int, int] | None = None
 
     def clone(self) -> SheetState:
         other = SheetState.__new__(SheetState)
         other.workbook = self.workbook.clone()
         other.cursor = self.cursor
         other.anchor = self.anchor
+        other.marked = self.marked
         return other
 
     @property
@@ -58,15 +62,23 @@ class SheetState:
             if verb == "done":
                 return
             if verb == "goto":
+                if self.anchor is not None and self.selection[:2] != self.selection[2:]:
+                    self.marked = self.selection
                 cell = parse_cell(command.cell)
                 self.cursor = (cell.row, cell.col)
                 self.anchor = None
             elif verb == "select":
-                # the anchor goes to the first corner and the cursor to the last; a one-cell select starts a
-                # selection at that cell, which cursor moves then extend (shift+arrow)
+                # A select whose corner is the current anchor extends the selection (shift+arrow): the anchor
+                # stays and the cursor goes to the opposite corner. Otherwise the anchor goes to the first corner
+                # and the cursor to the last; a one-cell select starts a selection there.
                 rng = parse_range(command.area)
-                self.anchor = (rng.row1, rng.col1)
-                self.cursor = (rng.row2, rng.col2)
+                corners = {(rng.row1, rng.col1), (rng.row1, rng.col2), (rng.row2, rng.col1), (rng.row2, rng.col2)}
+                if self.anchor in corners and len(corners) > 1:
+                    ar, ac = self.anchor
+                    self.cursor = (rng.row1 + rng.row2 - ar, rng.col1 + rng.col2 - ac)
+                else:
+                    self.anchor = (rng.row1, rng.col1)
+                    self.cursor = (rng.row2, rng.col2)
             elif verb == "value":
                 wb.set(command.cell, command.value)
                 self._move_to(command.cell)
