@@ -152,6 +152,7 @@ class SpreadsheetEnv(gym.Env):
         self._task_rng = random.Random(0)
         self._reward_rng = random.Random(0)
         self._steps = 0
+        self._history = []
         self._commands: list[Command | None] = []
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
@@ -186,6 +187,7 @@ class SpreadsheetEnv(gym.Env):
         self._changes = wb.track_changes()
         self.state = SheetState(wb, task.start)
         self._steps = 0
+        self._history: list[str | None] = []
         self._builder.reset(wb, task, self._vocabulary.encode(task.instruction, self.config.instruction_length),
                             self.state.cursor)
         self._changes.clear()
@@ -232,6 +234,7 @@ class SpreadsheetEnv(gym.Env):
         task, state = self.task, self.state
         self._steps += 1
         info: dict[str, Any] = {"level": task.level, "template": task.template, "task_seed": task.seed}
+        self._history.append(None if command is None else str(command))
         error = parse_error
         if command is None and error is None:
             error = f"action {action_index} is not available in this state (masked out)"
@@ -281,6 +284,39 @@ class SpreadsheetEnv(gym.Env):
     def _finish(self, episode_over: bool, solved: bool) -> None:
         if episode_over and self.curriculum is not None and self.task is not None:
             self.curriculum.record(self.task.level, solved)
+
+    # ---------------------------------------------------------------------------------------------- snapshots
+    def get_state(self) -> dict[str, Any]:
+        """Everything needed to put an identical environment in this exact state (for checkpoints): the RNG
+        states, the curriculum, the current task's level and seed, and the commands taken so far this episode.
+        Tasks are deterministic, so :meth:`set_state` rebuilds the sheet by replaying the commands."""
+        return {
+            "task_rng": self._task_rng.getstate(),
+            "reward_rng": self._reward_rng.getstate(),
+            "curriculum": self.curriculum.state_dict() if self.curriculum is not None else None,
+            "task": None if self.task is None else {"level": self.task.level, "seed": self.task.seed},
+            "history": list(self._history),
+            "steps": self._steps,
+        }
+
+    def set_state(self, state: dict[str, Any]) -> dict[str, np.ndarray] | None:
+        """Restore a :meth:`get_state` snapshot; returns the current observation (None before any reset)."""
+        task = state["task"]
+        if task is not None:
+            self.reset(options={"level": task["level"], "task_seed": task["seed"]})
+            curriculum = self.curriculum
+            self.curriculum = None  # replayed episodes must not be recorded twice
+            try:
+                for command in state["history"]:
+                    self._step(None if command is None else parse_command(command), action_index=-1)
+            finally:
+                self.curriculum = curriculum
+            self._steps = state["steps"]
+        self._task_rng.setstate(_tuple_state(state["task_rng"]))
+        self._reward_rng.setstate(_tuple_state(state["reward_rng"]))
+        if state["curriculum"] is not None and self.curriculum is not None:
+            self.curriculum.load_state_dict(state["curriculum"])
+        return self._observation() if task is not None else None
 
     # ------------------------------------------------------------------------------------------------ actions
     def _update_mask(self) -> None:
@@ -340,3 +376,9 @@ class SpreadsheetEnv(gym.Env):
 
 def level_name(level: int) -> str:
     return FAMILIES[level]
+
+
+def _tuple_state(state: Any) -> tuple:
+    """random.Random state from its JSON-ish form (lists) back to tuples."""
+    version, internal, gauss = state
+    return (version, tuple(internal), gauss)
