@@ -1,0 +1,29 @@
+"""Learning agents, one readable file per algorithm.
+
+Each algorithm module exposes:
+
+- ``Config``: a dataclass of its hyper-parameters, every field with a one-line comment; its defaults are the
+  seed document's sizes (the ``seed`` preset) and it has a ``num_envs`` field (environments in the pool);
+- ``PRESETS``: ``{"quick": Config(...), "seed": Config(...)}`` — ``quick`` trains in minutes on a CPU;
+- ``build(config, observation_space, action_space, device, precision, seed) -> Agent``.
+
+:func:`algorithm` returns the module of a name in :data:`ALGORITHMS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+ALGORITHMS = {
+    "tabular_q": "sheetrl.agents.tabular_q",
+    "dqn": "sheetrl.agents.dqn",
+    "ppo": "sheetrl.agents.ppo",
+}
+
+
+def algorithm(name: str) -> ModuleType:
+    """The module implementing an algorithm."""
+    if name not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {name!r}; choose one of {', '.join(ALGORITHMS)}")
+    return importlib.import_module(ALGORITHMS[name])
