@@ -393,10 +393,6 @@ def test_formula_error_points_at_the_offending_token():
     assert info.value.position == 6
 
 
-@pytest.mark.xfail(
-    reason="engine: address.split_sheet splits 'Sheet2!#REF!' at its last '!', so the engine cannot re-read "
-    "its own rendering of a #REF! on a sheet whose name needs no quotes (ValueError from parse)"
-)
 def test_ref_error_on_a_plain_sheet_name_survives_rendering():
     command = parse_command("formula A1 ='Sheet2'!#REF!+1")
     assert decode_command(encode_command(command)) == normalize_command(command)

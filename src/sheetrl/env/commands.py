@@ -28,7 +28,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from sheetrl.sheet.address import column_index, parse_cell, parse_range
+from sheetrl.sheet.address import cell_name, column_index, parse_cell, parse_range
 from sheetrl.sheet.errors import AddressError, SheetError
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.pivot import AGGREGATIONS
@@ -112,7 +112,8 @@ def format_literal(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
-        return number_to_text(float(value))
+        text = number_to_text(float(value))
+        return text if float(text) == float(value) else repr(float(value))  # exact: replays must be bit-exact
     text = str(value)
     if (
         text == ""
@@ -165,9 +166,9 @@ def _area(text: str, verb: str) -> str:
         raise CommandError(f"{verb}: commands address the task's sheet; drop the sheet name in {text!r}")
     if rng.rows * rng.cols > 100_000:
         raise CommandError(f"{verb}: range {text!r} is larger than 100,000 cells")
-    return str(type(rng)(None, rng.row1, rng.col1, rng.row2, rng.col2)) if (rng.rows, rng.cols) != (1, 1) else (
-        str(parse_cell(text.replace("$", "")).__class__(None, rng.row1, rng.col1))
-    )
+    if (rng.rows, rng.cols) == (1, 1):
+        return cell_name(rng.row1, rng.col1)
+    return str(type(rng)(None, rng.row1, rng.col1, rng.row2, rng.col2))
 
 
 def _column(text: str, what: str) -> str:

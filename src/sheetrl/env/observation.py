@@ -46,6 +46,7 @@ from sheetrl.sheet.nodes import Call
 from sheetrl.sheet.workbook import ALL_CHANGED, Workbook
 
 CHANNELS = 12
+SEPARATOR_ID = 4  # "<sep>" in sheetrl.env.tokens.TokenVocabulary
 FLAT_SIZE = 768
 MASK_SLOTS = 128
 WINDOW = 7
@@ -209,7 +210,7 @@ class ObservationBuilder:
         for precedent in sorted(wb._precedent_keys(cell)):
             other = wb._formulas.get(precedent)
             if other is not None and len(ids) < self.chain_length:
-                ids.append(-1)  # separator, replaced by the caller's <sep> id
+                ids.append(SEPARATOR_ID)
                 ids.extend(encode(other.text))
         n = min(len(ids), self.chain_length)
         chain[:n] = ids[:n]

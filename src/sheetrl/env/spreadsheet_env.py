@@ -358,10 +358,7 @@ class SpreadsheetEnv(gym.Env):
         }
 
     def _encode_formula(self, text: str) -> list[int]:
-        from sheetrl.env.tokens import encode_command
-
-        ids = encode_command(Command("formula", cell="A1", text=text))
-        return [i for i in ids if i != 0]
+        return self.token_vocabulary.encode_command(Command("formula", cell="A1", text=text))
 
     # ------------------------------------------------------------------------------------------------- render
     def render(self) -> str | np.ndarray | None:

@@ -136,7 +136,7 @@ def split_sheet(text: str) -> tuple[str | None, str]:
                 raise AddressError(f"expected '!' after the sheet name in {text!r}")
             return "".join(name), text[quote + 2 :]
     if "!" in text:
-        sheet, _, rest = text.rpartition("!")
+        sheet, _, rest = text.partition("!")  # an unquoted sheet name cannot contain '!' (rest may: #REF!)
         if not sheet:
             raise AddressError(f"empty sheet name in {text!r}")
         return sheet, rest
