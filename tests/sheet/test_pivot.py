@@ -110,3 +110,12 @@ def test_bad_pivot_definitions_raise_clear_errors(kwargs, message):
     args = {"source": "A1:C6", "rows": "Region", "values": "Sales", "anchor": "F1", **kwargs}
     with pytest.raises(SheetError, match=message):
         wb.add_pivot(**args)
+
+
+def test_pivot_whose_field_header_is_edited_away_shows_ref_error():
+    wb = make()
+    wb.add_pivot("A1:C6", rows="Region", values="Sales", anchor="F1")
+    wb.set("A1", "Area")
+    assert str(wb.value("F1")) == "#REF!" and wb.value("G2") is None
+    wb.set("A1", "Region")
+    assert wb.value("G2") == 31

@@ -21,7 +21,7 @@ from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, parse_cell, parse_range
-from sheetrl.sheet.errors import DIV0, ExcelError, SheetError
+from sheetrl.sheet.errors import DIV0, REF, ExcelError, SheetError
 from sheetrl.sheet.values import compare
 
 if TYPE_CHECKING:
@@ -90,6 +90,10 @@ class PivotTable:
             header = wb.value_at(make_key(sid, rng.row1, col))
             if header is not None and not isinstance(header, ExcelError):
                 header_cols.setdefault((header if isinstance(header, str) else str(header)).upper(), col)
+        wanted = [self.rows, self.values] + ([self.columns] if self.columns else [])
+        if any(name.upper() not in header_cols for name in wanted):
+            # a field's header was edited away: show #REF! (as a spreadsheet shows a broken pivot), never raise
+            return [[REF]]
         row_col = header_cols[self.rows.upper()]
         value_col = header_cols[self.values.upper()]
         column_col = header_cols[self.columns.upper()] if self.columns else None

@@ -1,0 +1,235 @@
+"""The Gymnasium environment: API conformance, masks, determinism, rewards, snapshots, rendering."""
+
+import warnings
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import sheetrl.env  # noqa: F401  (registers the ids)
+from sheetrl.env import ENV_IDS
+from sheetrl.env.actions import MACRO_INDEX, N_ACTIONS
+from sheetrl.env.rewards import TERMS, RewardConfig
+from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
+from sheetrl.env.tasks import EVAL_SEED_OFFSET, eval_seed
+
+LEVELS = [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("env_id", list(ENV_IDS.values()))
+def test_check_env_passes_without_warnings(env_id):
+    env = gym.make(env_id).unwrapped
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_env(env, skip_render_check=True)
+    assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_expert_solves_through_the_env_and_terminates(level):
+    env = SpreadsheetEnv(level=level)
+    for task_seed in range(10):
+        env.reset(options={"task_seed": task_seed})
+        for name in env.task.expert_actions:
+            _, _, terminated, truncated, info = env.step(MACRO_INDEX[name])
+            if terminated or truncated:
+                break
+        assert terminated and not truncated and info["is_success"], (level, task_seed)
+        assert set(TERMS) <= set(info["reward_terms"])
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_reset_with_the_same_seed_is_reproducible(level):
+    a, b = SpreadsheetEnv(level=level), SpreadsheetEnv(level=level)
+    obs_a, info_a = a.reset(seed=123)
+    obs_b, info_b = b.reset(seed=123)
+    assert info_a["task_seed"] == info_b["task_seed"] and info_a["instruction"] == info_b["instruction"]
+    for key in obs_a:
+        np.testing.assert_array_equal(obs_a[key], obs_b[key])
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        legal = np.flatnonzero(obs_a["action_mask"])
+        action = int(rng.choice(legal))
+        obs_a, r_a, t_a, tr_a, _ = a.step(action)
+        obs_b, r_b, t_b, tr_b, _ = b.step(action)
+        assert (r_a, t_a, tr_a) == (r_b, t_b, tr_b)
+        for key in obs_a:
+            np.testing.assert_array_equal(obs_a[key], obs_b[key])
+        if t_a or tr_a:
+            obs_a, _ = a.reset()
+            obs_b, _ = b.reset()
+
+
+def test_training_and_evaluation_seeds_are_disjoint():
+    train = SpreadsheetEnv(level=2)
+    evaluation = SpreadsheetEnv(level=2, split="eval")
+    train_seeds = {train.reset(seed=s)[1]["task_seed"] for s in range(200)}
+    eval_seeds = {evaluation.reset(seed=s)[1]["task_seed"] for s in range(200)}
+    assert all(s < EVAL_SEED_OFFSET for s in train_seeds)
+    assert all(s >= EVAL_SEED_OFFSET for s in eval_seeds)
+    assert eval_seed(0) == EVAL_SEED_OFFSET
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_masked_in_actions_never_raise_and_masked_out_actions_change_nothing(level):
+    env = SpreadsheetEnv(level=level, max_steps=1000)
+    obs, _ = env.reset(seed=level)
+    rng = np.random.default_rng(level)
+    for _ in range(150):
+        mask = obs["action_mask"].astype(bool)
+        assert mask.any()
+        illegal = np.flatnonzero(~mask)
+        if illegal.size:
+            before = {k: v.copy() for k, v in obs.items()}
+            values_before = dict(env.state.workbook._values)
+            cursor_before = env.state.cursor
+            after, reward, terminated, _, info = env.step(int(rng.choice(illegal)))
+            assert reward == RewardConfig().invalid_penalty and not terminated
+            assert info["reward_terms"]["invalid"] == RewardConfig().invalid_penalty and "error" in info
+            assert env.state.workbook._values == values_before and env.state.cursor == cursor_before
+            for key in ("grid", "cell_tokens", "action_mask"):
+                np.testing.assert_array_equal(after[key], before[key])
+            obs = after
+        action = int(rng.choice(np.flatnonzero(obs["action_mask"])))
+        assert env.action_to_command(action) is not None
+        obs, _, terminated, truncated, _ = env.step(action)
+        if terminated or truncated:
+            obs, _ = env.reset()
+
+
+@pytest.mark.parametrize("action", [-1, N_ACTIONS, "x", None, 2.5])
+def test_out_of_range_actions_are_penalized_not_exceptions(action):
+    env = SpreadsheetEnv(level=1)
+    env.reset(seed=0)
+    _, reward, terminated, _, info = env.step(action)
+    assert reward == -1.0 and not terminated and "error" in info
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", LEVELS)
+def test_random_masked_policy_runs_20000_steps(level):
+    env = SpreadsheetEnv(level=level)
+    obs, _ = env.reset(seed=7)
+    rng = np.random.default_rng(7)
+    episodes = 0
+    for _ in range(20_000):
+        obs, reward, terminated, truncated, info = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        assert np.isfinite(reward)
+        assert env.observation_space.contains(obs)
+        if terminated or truncated:
+            episodes += 1
+            obs, _ = env.reset()
+    assert episodes > 0
+
+
+def test_truncation_at_the_step_budget():
+    env = SpreadsheetEnv(level=1, max_steps=3)
+    env.reset(seed=0)
+    move = MACRO_INDEX["move_right"]
+    results = [env.step(move) for _ in range(3)]
+    assert [r[3] for r in results] == [False, False, True]
+    assert not any(r[2] for r in results)
+    assert results[-1][4]["reward_terms"]["feedback"] == -10.0
+
+
+def test_done_without_solving_is_penalized_by_the_simulated_user():
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=0)
+    _, reward, terminated, _, info = env.step(MACRO_INDEX["done"])
+    assert terminated and not info["is_success"] and info["reward_terms"]["feedback"] == -10.0
+
+
+def test_progress_term_is_potential_based():
+    env = SpreadsheetEnv(level=3)
+    env.reset(options={"task_seed": 1})
+    gamma = env.config.rewards.gamma
+    total_progress = 0.0
+    discount = 1.0
+    for name in env.task.expert_actions:
+        _, _, terminated, truncated, info = env.step(MACRO_INDEX[name])
+        total_progress += discount * info["reward_terms"]["progress"]
+        discount *= gamma
+        if terminated or truncated:
+            break
+    # the discounted sum of gamma*phi(s') - phi(s) telescopes to -phi(s0) (phi(terminal) = 0)
+    assert total_progress == pytest.approx(1.0, abs=1e-9)
+
+
+def test_step_command_accepts_text_and_reports_bad_text():
+    env = SpreadsheetEnv(level=2)
+    env.reset(options={"task_seed": 0})
+    _, reward, _, _, info = env.step_command("formula Z1 =SUM(")
+    assert reward == -1.0 and "formula" in info["error"]
+    target = env.task.target_cells[0]
+    _, _, _, _, info = env.step_command(f"goto {target}")
+    assert info["command"] == f"goto {target}"
+
+
+def test_snapshot_restores_the_exact_state():
+    env = SpreadsheetEnv(level="curriculum")
+    obs, _ = env.reset(seed=5)
+    rng = np.random.default_rng(5)
+    for _ in range(17):
+        obs, *_ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+    snapshot = env.get_state()
+    twin = SpreadsheetEnv(level="curriculum")
+    restored = twin.set_state(snapshot)
+    for key in obs:
+        np.testing.assert_array_equal(obs[key], restored[key])
+    for _ in range(30):
+        action = int(rng.choice(np.flatnonzero(obs["action_mask"])))
+        a = env.step(action)
+        b = twin.step(action)
+        assert a[1:4] == b[1:4]
+        obs = a[0]
+        if a[2] or a[3]:
+            assert env.reset()[1] == twin.reset()[1]
+            obs = env._observation()
+
+
+def test_observation_is_incrementally_consistent_with_a_full_rebuild():
+    env = SpreadsheetEnv(level=5)
+    obs, _ = env.reset(options={"task_seed": 3})
+    for name in env.task.expert_actions[:-1]:
+        obs, *_ = env.step(MACRO_INDEX[name])
+    fresh = env._builder
+    grid, tokens = fresh.grid.copy(), fresh.cell_tokens.copy()
+    fresh.refresh_cells(env.state.workbook, None)
+    fresh.set_cursor(env.state.cursor, env.state.selection)
+    np.testing.assert_array_equal(grid[:9], fresh.grid[:9])
+    np.testing.assert_array_equal(tokens, fresh.cell_tokens)
+
+
+def test_render_modes():
+    env = SpreadsheetEnv(level=3, render_mode="ansi")
+    env.reset(seed=0)
+    text = env.render()
+    assert "Task (level 3" in text and "[" in text
+    image_env = SpreadsheetEnv(level=3, render_mode="rgb_array")
+    image_env.reset(seed=0)
+    frame = image_env.render()
+    assert frame.dtype == np.uint8 and frame.ndim == 3 and frame.shape[2] == 3
+    image_env.step(MACRO_INDEX["next_target"])
+    assert image_env.render().shape == frame.shape
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"level": 9}, {"split": "test"}, {"grid_rows": 5}, {"max_steps": 0}, {"render_mode": "human"}]
+)
+def test_bad_configuration_raises_value_error(kwargs):
+    with pytest.raises(ValueError):
+        SpreadsheetEnv(**kwargs)
+
+
+def test_curriculum_env_reports_levels_and_advances():
+    env = SpreadsheetEnv(config=EnvConfig(level="curriculum", curriculum_window=3, curriculum_replay=0.0))
+    levels = []
+    for seed in range(12):
+        env.reset(seed=seed)
+        levels.append(env.task.level)
+        for name in env.task.expert_actions:
+            _, _, terminated, truncated, _ = env.step(MACRO_INDEX[name])
+            if terminated or truncated:
+                break
+    assert levels[:3] == [1, 1, 1] and levels[3] == 2 and env.curriculum.current_level >= 4
