@@ -22,7 +22,7 @@ from typing import Any
 
 from sheetrl.env.commands import Command, format_literal
 from sheetrl.env.state import SheetState
-from sheetrl.sheet.address import cell_name, column_letters, make_key
+from sheetrl.sheet.address import ROW_SHIFT, cell_name, column_letters
 from sheetrl.sheet.errors import ExcelError
 
 AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
@@ -56,14 +56,17 @@ class Context:
     def get(self, row: int, col: int) -> Any:
         if row < 0 or col < 0:
             return None
-        return self.values.get(make_key(0, row, col))
+        return self.values.get((row << ROW_SHIFT) | col)  # sheet 0: the task sheet
 
     def is_number(self, row: int, col: int) -> bool:
-        v = self.get(row, col)
-        return type(v) is float
+        if row < 0 or col < 0:
+            return False
+        return type(self.values.get((row << ROW_SHIFT) | col)) is float
 
     def filled(self, row: int, col: int) -> bool:
-        return self.get(row, col) is not None
+        if row < 0 or col < 0:
+            return False
+        return ((row << ROW_SHIFT) | col) in self.values
 
     def numeric_run(self, row: int, col: int, dr: int, dc: int) -> tuple[int, int] | None:
         """Start and length of the run of numeric cells from (row, col) stepping (dr, dc), or None."""

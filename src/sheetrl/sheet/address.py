@@ -56,6 +56,7 @@ def column_index(letters: str) -> int:
     return col - 1
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_name(row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
     """0-based row/column to an A1 name such as 'B3' or '$B$3'."""
     return f"{'$' if col_abs else ''}{column_letters(col)}{'$' if row_abs else ''}{row + 1}"

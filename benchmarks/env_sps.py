@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Environment throughput: steps per second with a random masked policy, per level, single and vector envs.
+
+Run from the repository root::
+
+    python3 benchmarks/env_sps.py [--steps 20000] [--levels 1,2,3,4,5] [--vector 8] [--profile 2] [--markdown]
+
+In the same run it measures Gymnasium's CartPole-v1 (a floor for pure Python env overhead), our env per level as
+one env (a random legal action chosen from ``obs["action_mask"]``; resets included), and per level a Gymnasium
+``SyncVectorEnv`` of ``--vector`` copies. ``--profile L`` adds a cProfile summary of where the time goes in level
+L's step. Results are steps per second (higher is better) and the ratio to CartPole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import platform
+import pstats
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import gymnasium as gym  # noqa: E402
+
+from sheetrl.env.spreadsheet_env import SpreadsheetEnv  # noqa: E402
+
+
+def cartpole_sps(steps: int) -> float:
+    env = gym.make("CartPole-v1")
+    env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    for _ in range(steps):
+        _, _, terminated, truncated, _ = env.step(int(rng.integers(2)))
+        if terminated or truncated:
+            env.reset()
+    return steps / (time.perf_counter() - start)
+
+
+def single_sps(level: int, steps: int) -> tuple[float, int]:
+    env = SpreadsheetEnv(level=level)
+    obs, _ = env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    episodes = 0
+    start = time.perf_counter()
+    for _ in range(steps):
+        obs, _, terminated, truncated, _ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        if terminated or truncated:
+            obs, _ = env.reset()
+            episodes += 1
+    return steps / (time.perf_counter() - start), episodes
+
+
+def vector_sps(level: int, steps: int, n: int) -> float:
+    envs = gym.vector.SyncVectorEnv([lambda: SpreadsheetEnv(level=level) for _ in range(n)])
+    obs, _ = envs.reset(seed=0)
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    for _ in range(max(1, steps // n)):
+        actions = np.array([rng.choice(np.flatnonzero(mask)) for mask in obs["action_mask"]])
+        obs, *_ = envs.step(actions)
+    return (max(1, steps // n) * n) / (time.perf_counter() - start)
+
+
+def profile(level: int, steps: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    single_sps(level, steps)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=20_000, help="steps per measurement")
+    parser.add_argument("--levels", default="1,2,3,4,5", help="comma-separated levels")
+    parser.add_argument("--vector", type=int, default=8, help="environments in the vector env (0: skip)")
+    parser.add_argument("--profile", type=int, default=0, help="profile this level's step (0: no profile)")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    args = parser.parse_args()
+    try:
+        levels = [int(x) for x in args.levels.split(",")]
+    except ValueError:
+        parser.error(f"--levels must be comma-separated integers, not {args.levels!r}")
+    if args.steps < 100:
+        parser.error("--steps must be at least 100")
+    print(f"python3 benchmarks/env_sps.py --steps {args.steps} --levels {args.levels} --vector {args.vector} — "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — Python {platform.python_version()}, "
+          f"gymnasium {gym.__version__}")
+    floor = cartpole_sps(args.steps)
+    rows = [("CartPole-v1 (reference)", floor, None, "")]
+    for level in levels:
+        sps, episodes = single_sps(level, args.steps)
+        rows.append((f"L{level} single env", sps, sps / floor, f"{episodes} episodes"))
+        if args.vector:
+            vsps = vector_sps(level, args.steps, args.vector)
+            rows.append((f"L{level} SyncVectorEnv x{args.vector}", vsps, vsps / floor, ""))
+    if args.markdown:
+        print("| environment | steps/s | / CartPole | note |\n|---|---:|---:|---|")
+        for name, sps, ratio, note in rows:
+            print(f"| {name} | {sps:,.0f} | {'' if ratio is None else f'{ratio:.3f}'} | {note} |")
+    else:
+        for name, sps, ratio, note in rows:
+            print(f"{name:<28} {sps:>10,.0f} steps/s  {'' if ratio is None else f'{ratio:6.3f}x CartPole'}  {note}")
+    if args.profile:
+        print(profile(args.profile, min(args.steps, 5000)))
+
+
+if __name__ == "__main__":
+    main()
