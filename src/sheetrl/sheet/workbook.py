@@ -39,7 +39,7 @@ from sheetrl.sheet.address import (
     split_key,
 )
 from sheetrl.sheet.compiler import FormulaCompiler, extent_key
-from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, FormulaSyntaxError, SheetError
+from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
