@@ -52,10 +52,6 @@ def test_every_template_appears():
     assert {t.template for t in tasks(LEVEL)} == set(family.TEMPLATES)
 
 
-def test_selected_range_template_is_offered_exactly_when_the_macros_support_it():
-    assert ("selected_range_aggregate" in family.TEMPLATES) == family.selection_macros_work()
-
-
 def test_targets_and_content_fit_the_grid():
     for t in tasks(LEVEL):
         assert all(inside_grid(a) for a in t.target_cells + used_cells(t.workbook) + used_cells(t.solution))

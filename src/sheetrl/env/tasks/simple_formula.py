@@ -7,7 +7,7 @@ Sub-templates (:data:`TEMPLATES`):
 - ``row_aggregate``: the same over one row, in the cell directly right of the row (``<agg>_left``).
 - ``cell_arithmetic``: one formula combining two neighbouring cells — a row of a two-column table (Units × Price,
   Actual − Budget, growth, ratio, sum) or a stacked summary block (Revenue − Expenses, Visitors → conversion rate).
-- ``selected_range_aggregate`` (only when the macros support it, see :func:`selection_macros_work`): the target
+- ``selected_range_aggregate``: the target
   sits in a summary cell away from the data, so the range must be selected (``anchor_selection`` and moves), then
   the aggregate written from outside it with ``<agg>_selection``.
 
@@ -363,31 +363,13 @@ def selected_range_aggregate(rng: random.Random, seed: int) -> Task:
     return formula_task("selected_range_aggregate", seed, wb, instruction, target, inputs, actions)
 
 
-def selection_macros_work() -> bool:
-    """Whether the macro set can aggregate a selected range from a cell outside it (anchor, move, leave, write).
-
-    With the macros as they stand a one-cell ``select`` drops the anchor and every move clears the selection, so
-    ``<agg>_selection`` is always masked; the selected-range sub-template is offered only once that works.
-    """
-    wb = Workbook()
-    wb.set_range(f"{SHEET}!A1", [[1], [2], [None], [None]])
-    task = Task(FAMILY, LEVEL, "probe", 0, wb, "", [Target("A4")],
-                ["anchor_selection", "move_down", "next_target", "sum_selection"])
-    try:
-        return task.solution.formula(f"{SHEET}!A4") == "=SUM(A1:A2)"
-    except ValueError:
-        return False
-
-
 BUILDERS = {
     "column_aggregate": column_aggregate,
     "row_aggregate": row_aggregate,
     "cell_arithmetic": cell_arithmetic,
     "selected_range_aggregate": selected_range_aggregate,
 }
-TEMPLATES = ("column_aggregate", "row_aggregate", "cell_arithmetic") + (
-    ("selected_range_aggregate",) if selection_macros_work() else ()
-)
+TEMPLATES = ("column_aggregate", "row_aggregate", "cell_arithmetic", "selected_range_aggregate")
 
 
 def generate(rng: random.Random, seed: int) -> Task:
