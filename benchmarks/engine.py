@@ -960,6 +960,8 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
             return "skipped"
         if meas == "build" and not can_build[engine]:
             return "n/a"
+        if meas == "edit_local" and not next(s for s in specs if s.name == wb).local_edit_cell:
+            return "—"  # workbook (a) has no separate local edit
         return "failed"
 
     has_base = "sheetrl" in names
