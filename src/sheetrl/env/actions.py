@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sheetrl.env.commands import Command, format_literal
@@ -40,7 +41,7 @@ class Context:
     """Read-only view of the state for resolving macros, computed once per step (cheap lookups, cached)."""
 
     __slots__ = ("state", "slots", "rows", "cols", "targets", "values", "row", "col", "_block_above",
-                 "_block_left")
+                 "_block_left", "_selection_filled")
 
     def __init__(self, state: SheetState, slots: dict[str, Any], rows: int, cols: int, targets: list[str]) -> None:
         self.state = state
@@ -52,6 +53,15 @@ class Context:
         self.row, self.col = state.cursor
         self._block_above: tuple[int, int] | None | bool = False
         self._block_left: tuple[int, int] | None | bool = False
+        self._selection_filled: bool | None = None
+
+    @property
+    def selection_filled(self) -> bool:
+        """Whether any cell of the selection is non-empty (shared by all the formatting macros)."""
+        if self._selection_filled is None:
+            r1, c1, r2, c2 = self.state.selection
+            self._selection_filled = any(self.filled(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        return self._selection_filled
 
     def get(self, row: int, col: int) -> Any:
         if row < 0 or col < 0:
@@ -153,15 +163,19 @@ def _next_target(ctx: Context) -> Command | None:
     """Go to the next target cell of the task after the cursor, in reading order (wrapping around)."""
     if not ctx.targets:
         return None
-    from sheetrl.sheet.address import parse_cell
-
     here = (ctx.row, ctx.col)
-    positions = sorted({(parse_cell(a).row, parse_cell(a).col) for a in ctx.targets})
-    later = [p for p in positions if p > here]
-    target = later[0] if later else positions[0]
+    positions = _target_positions(tuple(ctx.targets))
+    target = next((p for p in positions if p > here), positions[0])
     if target == here:
         return None
     return Command("goto", cell=cell_name(*target))
+
+
+@lru_cache(maxsize=4096)
+def _target_positions(targets: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    from sheetrl.sheet.address import parse_cell
+
+    return tuple(sorted({(parse_cell(a).row, parse_cell(a).col) for a in targets}))
 
 
 def _select_from_anchor(ctx: Context) -> Command | None:
@@ -185,8 +199,7 @@ def _write_value(ctx: Context) -> Command | None:
 
 
 def _clear(ctx: Context) -> Command | None:
-    r1, c1, r2, c2 = ctx.state.selection
-    if not any(ctx.filled(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+    if not ctx.selection_filled:
         return None
     return Command("clear", area=ctx.state.selection_text)
 
@@ -400,8 +413,7 @@ def _fill_selection(ctx: Context) -> Command | None:
 # ------------------------------------------------------------------------------------------------------ formats
 def _style(verb: str, text: str | None = None) -> Callable[[Context], Command | None]:
     def resolve(ctx: Context) -> Command | None:
-        r1, c1, r2, c2 = ctx.state.selection
-        if not any(ctx.filled(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+        if not ctx.selection_filled:
             return None
         return Command(verb, area=ctx.state.selection_text, text=text)
 
