@@ -61,12 +61,16 @@ class FakeAgent(Agent):
         return self.config.steps_per_iteration * pool.n, {"losses/fake_loss": float(loss.detach())}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"weights": self.weights.detach().clone(), "optimizer": self.optimizer.state_dict(),
-                "rng": self.rng.bit_generator.state}
+        # With gradient accumulation an iteration can end between optimizer steps: the gradient summed so far is
+        # part of the state (Precision's own counter is saved by the runner).
+        gradient = None if self.weights.grad is None else self.weights.grad.detach().clone()
+        return {"weights": self.weights.detach().clone(), "gradient": gradient,
+                "optimizer": self.optimizer.state_dict(), "rng": self.rng.bit_generator.state}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         with torch.no_grad():
             self.weights.copy_(state["weights"])
+        self.weights.grad = None if state["gradient"] is None else state["gradient"].clone()
         self.optimizer.load_state_dict(state["optimizer"])
         self.rng.bit_generator.state = state["rng"]
 

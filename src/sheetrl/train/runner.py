@@ -292,11 +292,12 @@ class Runner:
                         self.save()
             elapsed = time.time() - session_start
             self.trained_seconds = seconds_before + elapsed
-            if self.last_log_step != self.env_steps:
+            finished = self.env_steps >= self.total_steps
+            if finished and self.last_log_step != self.env_steps:  # (an early stop leaves the interval open,
+                # so that the continued run logs exactly what an uninterrupted one would)
                 self._log_interval(logger, (self.env_steps - session_steps) / elapsed if elapsed > 0 else 0.0)
             if self.checkpointed_iteration != self.iterations:
                 self.save()
-            finished = self.env_steps >= self.total_steps
             evaluation = self._final_evaluation(logger) if finished and config.eval_episodes > 0 else None
         except KeyboardInterrupt:
             self.console.print(f"interrupted at step {self.env_steps:,}; continue from the last checkpoint "

@@ -1,0 +1,33 @@
+"""Fixtures for the training-stack tests: a registered fake algorithm and quiet runs."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from sheetrl.agents import ALGORITHMS
+from sheetrl.train.config import TrainConfig
+
+
+@pytest.fixture(autouse=True)
+def fake_algorithm(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Registers ``tests/train/fake_agent.py`` as the algorithm ``fake`` for the duration of a test."""
+    monkeypatch.setitem(ALGORITHMS, "fake", "tests.train.fake_agent")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    return "fake"
+
+
+@pytest.fixture
+def console() -> Console:
+    """A console writing into a buffer (read it with ``console.file.getvalue()``)."""
+    return Console(file=io.StringIO(), width=200)
+
+
+def quick_config(run_dir, **changes) -> TrainConfig:
+    """A small, quiet run of the fake agent on level 1."""
+    settings = dict(algo="fake", level=1, seed=3, total_steps=120, run_dir=None if run_dir is None else str(run_dir), checkpoint_every=5,
+                    eval_episodes=0, wandb="disabled", tensorboard=False, progress=False, log_every=30)
+    settings.update(changes)
+    return TrainConfig(**settings)
