@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from sheetrl.train.checkpoint import (CHECKPOINT_FILE, PREVIOUS_FILE, CheckpointError, load_checkpoint, load_latest,
-                                      save_checkpoint)
+from sheetrl.train.checkpoint import (
+    CHECKPOINT_FILE,
+    PREVIOUS_FILE,
+    CheckpointError,
+    load_checkpoint,
+    load_latest,
+    save_checkpoint,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 

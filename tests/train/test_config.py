@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheetrl.train.config import (ConfigError, TrainConfig, coerce, field_help, parse_level, parse_overrides)
+from sheetrl.train.config import ConfigError, TrainConfig, coerce, field_help, parse_level, parse_overrides
 from tests.train import fake_agent
 
 

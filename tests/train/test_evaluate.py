@@ -9,8 +9,15 @@ import pytest
 
 from sheetrl.env.tasks import eval_seed, is_eval_seed
 from sheetrl.train.checkpoint import CheckpointError
-from sheetrl.train.evaluate import (EvalResult, ExpertPolicy, RandomMaskedPolicy, evaluate_run, result_fields,
-                                    run_episodes, wilson_interval)
+from sheetrl.train.evaluate import (
+    EvalResult,
+    ExpertPolicy,
+    RandomMaskedPolicy,
+    evaluate_run,
+    result_fields,
+    run_episodes,
+    wilson_interval,
+)
 from sheetrl.train.runner import Runner
 from tests.train.conftest import quick_config
 

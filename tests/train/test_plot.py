@@ -18,13 +18,11 @@ def test_plots_success_return_reward_terms_and_losses(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     rng = np.random.default_rng(0)
     with MetricsLogger(tmp_path, tensorboard=False, wandb_mode="disabled") as log:
-        for episode in range(150):
-            step = 10 * (episode + 1)
-            log.log({"charts/episodic_return": rng.normal(), "charts/episodic_length": 4,
-                     "charts/episode_success": float(rng.random() < episode / 150), "charts/episode_level": 1 + episode % 2,
-                     "reward/feedback": 10.0, "reward/progress": rng.random()}, step)
-            if episode % 10 == 9:
-                log.log({"losses/td_loss": rng.random(), "charts/success_rate": 0.5, "success/1": 0.4}, step)
+        for interval in range(60):
+            log.log({"charts/episodic_return": rng.normal(), "charts/episodic_length": 4.0,
+                     "charts/success_rate": interval / 60, "success/1": interval / 50, "success/2": interval / 90,
+                     "reward/feedback": 10.0, "reward/progress": rng.random(), "losses/td_loss": rng.random(),
+                     "charts/SPS": 500.0}, step=1000 * (interval + 1))
     paths = plot_run(tmp_path)
     assert [p.name for p in paths] == ["success.png", "return.png", "reward_terms.png", "losses.png"]
     for path in paths:

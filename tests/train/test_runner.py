@@ -54,9 +54,11 @@ def test_metrics_use_the_namespaced_names(tmp_path: Path, console) -> None:
     assert expected <= names
     assert all(re.fullmatch(r"(step|time|(charts|success|reward|losses|curriculum|eval)/[\w/]+)", n) for n in names)
     steps = [record["step"] for record in records]
-    assert steps == sorted(steps) and steps[-1] == 120
-    interval_steps = [r["step"] for r in records if "charts/SPS" in r]
-    assert interval_steps == [30, 60, 90, 120]
+    assert steps == [30, 60, 90, 120, 120]  # every log_every steps, then the final evaluation
+    assert records[-1].keys() == {"step", "time", "eval/success_rate", "eval/mean_return", "eval/mean_length",
+                                  "eval/success/1"}
+    episodes = [r["charts/episodes"] for r in records[:-1]]
+    assert episodes == sorted(episodes) and episodes[-1] == load_latest(tmp_path)[0]["counters"]["episodes"]
 
 
 def test_checkpoints_are_written_every_n_episodes_and_at_the_end(tmp_path: Path, console,

@@ -2,11 +2,14 @@
 
 Names are namespaced and stable (CleanRL's convention plus ours):
 
-- ``charts/episodic_return``, ``charts/episodic_length`` (one point per finished episode),
-  ``charts/success_rate`` (rolling, last 100 episodes), ``charts/SPS`` (environment steps per second);
-- ``success/<level>`` (rolling success rate of each level), ``reward/<term>`` (each reward term's episode sum),
-  ``curriculum/level`` (the highest unlocked level);
-- whatever the agent reports: ``losses/td_loss``, ``losses/policy_loss``, ``charts/epsilon``, ...
+- ``charts/episodic_return``, ``charts/episodic_length``: means over the episodes that finished since the
+  previous record (the runner logs every ``log_every`` environment steps), ``charts/episodes`` (the count so far);
+- ``charts/success_rate`` (rolling, last 100 episodes), ``success/<level>`` (rolling, last 100 episodes of that
+  level), ``charts/SPS`` (environment steps per second), ``curriculum/level`` (the highest unlocked level);
+- ``reward/<term>``: each reward term's episode sum, averaged like the return;
+- whatever the agent reports, averaged over the interval's iterations: ``losses/td_loss``, ``charts/epsilon``, ...;
+- ``eval/success_rate``, ``eval/success/<level>``, ``eval/mean_return``, ``eval/mean_length``: the held-out
+  evaluation at the end of training.
 
 ``metrics.jsonl`` is always written (one JSON object per line: ``{"step": env_steps, "time": seconds, name:
 value, ...}``); it is what ``sheetrl plot`` reads and needs no extra package. TensorBoard event files go in the run

@@ -2,9 +2,9 @@
 
 ``plot_run(run_dir)`` writes into ``run_dir/plots/``:
 
-- ``success.png``: training success, a moving average over 100 episodes, overall and per level;
-- ``return.png``: episodic return, each episode faint and a moving average over 100 episodes on top;
-- ``reward_terms.png``: one panel per reward term (``reward/<term>``, moving average of the episode sums);
+- ``success.png``: rolling training success rate (``charts/success_rate``) and per level (``success/<level>``);
+- ``return.png``: mean episodic return of each logging interval, faint, with a moving average on top;
+- ``reward_terms.png``: one panel per reward term (``reward/<term>``: episode sums, moving average);
 - ``losses.png``: one panel per ``losses/...`` metric the agent reported (only when there are any).
 """
 
@@ -19,7 +19,8 @@ from sheetrl.train.config import TrainError
 from sheetrl.train.logger import METRICS_FILE, read_metrics
 
 PLOTS_FOLDER = "plots"
-SMOOTHING = 100  # episodes in the moving averages
+SMOOTHING = 10  # logging intervals in the moving averages
+ROLLING = 100  # episodes in the runner's rolling success rates
 
 
 def series(records: list[dict[str, Any]], name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -73,28 +74,18 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
         written.append(out / filename)
 
     figure, axis = plt.subplots(figsize=(7, 4))
-    steps, successes = series(records, "charts/episode_success")
-    if steps.size:  # per-episode outcomes: a dense rolling mean, overall and per level
-        axis.plot(steps, moving_average(successes), label="all levels", color="black", linewidth=2)
-        _, levels = series(records, "charts/episode_level")
-        if levels.size == steps.size and np.unique(levels).size > 1:
-            for level in np.unique(levels):
-                chosen = levels == level
-                axis.plot(steps[chosen], moving_average(successes[chosen]), label=f"level {int(level)}",
-                          linewidth=1)
-    else:  # only the periodic rolling rates were logged
-        axis.plot(*series(records, "charts/success_rate"), label="all levels", color="black", linewidth=2)
-        for name in [n for n in names if n.startswith("success/")]:
-            axis.plot(*series(records, name), label=f"level {name.split('/', 1)[1]}", linewidth=1)
-    axis.set(xlabel="environment steps", ylabel=f"success rate (last {SMOOTHING} episodes)", ylim=(-0.02, 1.02))
+    axis.plot(*series(records, "charts/success_rate"), label="all levels", color="black", linewidth=2)
+    for name in [n for n in names if n.startswith("success/")]:
+        axis.plot(*series(records, name), label=f"level {name.split('/', 1)[1]}", linewidth=1)
+    axis.set(xlabel="environment steps", ylabel=f"training success (last {ROLLING} episodes)", ylim=(-0.02, 1.02))
     axis.grid(alpha=0.3)
     axis.legend(loc="lower right", fontsize=8)
     save(figure, "success.png")
 
     figure, axis = plt.subplots(figsize=(7, 4))
     steps, values = series(records, "charts/episodic_return")
-    axis.plot(steps, values, color="tab:blue", alpha=0.2, linewidth=0.5, label="episode")
-    axis.plot(steps, moving_average(values), color="tab:blue", linewidth=2, label=f"mean of {SMOOTHING}")
+    axis.plot(steps, values, color="tab:blue", alpha=0.3, linewidth=0.8, label="mean per logging interval")
+    axis.plot(steps, moving_average(values), color="tab:blue", linewidth=2, label=f"mean of {SMOOTHING} intervals")
     axis.set(xlabel="environment steps", ylabel="episodic return")
     axis.grid(alpha=0.3)
     axis.legend(loc="lower right", fontsize=8)
@@ -108,7 +99,7 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
             axis.plot(steps, moving_average(values), linewidth=1.5)
             axis.set_ylabel(name.split("/", 1)[1], fontsize=8)
             axis.grid(alpha=0.3)
-        axes[-1, 0].set_xlabel(f"environment steps (episode sums, mean of {SMOOTHING})")
+        axes[-1, 0].set_xlabel(f"environment steps (episode sums; mean of {SMOOTHING} intervals)")
         save(figure, "reward_terms.png")
 
     losses = [n for n in names if n.startswith("losses/")]

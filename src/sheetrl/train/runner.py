@@ -3,8 +3,9 @@
 :class:`Runner` builds an :class:`~sheetrl.train.pool.EnvPool` (``num_envs`` from the algorithm's Config, seeded
 with the run's seed), the agent (``algorithm(name).build(...)`` with the resolved device and a
 :class:`~sheetrl.train.precision.Precision`), then calls ``agent.train_iteration(pool)`` until the run has taken
-``total_steps`` environment steps. After every iteration it drains the finished episodes into the
-:class:`~sheetrl.train.logger.MetricsLogger`, updates the progress bar (steps/s, rolling success, curriculum
+``total_steps`` environment steps. After every iteration it drains the finished episodes (their return, length,
+reward terms and success), every ``log_every`` steps it logs the interval's means to the
+:class:`~sheetrl.train.logger.MetricsLogger`, and it updates the progress bar (steps/s, rolling success, curriculum
 level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished; it writes one at the
 end too, then evaluates the agent on held-out seeds (``eval.json``).
 
@@ -147,7 +148,7 @@ class Runner:
         self.trained_seconds = 0.0
         self.recent: deque[bool] = deque(maxlen=ROLLING_WINDOW)
         self.recent_by_level: dict[int, deque[bool]] = {}
-        self.pending: dict[str, list[float]] = {}  # agent metrics since the last log: name -> [sum, count]
+        self.pending: dict[str, list[float]] = {}  # metrics since the last log: name -> [sum, count]
         self.last_log_step = 0
         self.checkpointed_episodes = 0
         self.checkpointed_iteration = -1
@@ -169,7 +170,9 @@ class Runner:
             while run_dir.exists():
                 run_dir = run_dir.with_name(run_dir.name.rsplit("~", 1)[0] + f"~{suffix}")
                 suffix += 1
-        config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps())
+        agent_config = config.agent_config()
+        config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps(),
+                                     overrides={name: getattr(agent_config, name) for name in config.overrides})
         return cls(config, run_dir, console=console)
 
     @classmethod
@@ -275,12 +278,9 @@ class Runner:
                                          f"and return how many; it returned {steps!r}")
                     self.env_steps += int(steps)
                     self.iterations += 1
-                    for name, value in metrics.items():
-                        total = self.pending.setdefault(name, [0.0, 0.0])
-                        total[0] += float(value)
-                        total[1] += 1
+                    self._accumulate(metrics)
                     for episode in self.pool.drain():
-                        self._record_episode(episode, logger)
+                        self._record_episode(episode)
                     elapsed = time.time() - session_start
                     sps = (self.env_steps - session_steps) / elapsed if elapsed > 0 else 0.0
                     if self.env_steps // config.log_every > self.last_log_step // config.log_every:
@@ -324,14 +324,21 @@ class Runner:
             return int(self.config.level)
         return max(env.curriculum.current_level for env in self.pool.envs if env.curriculum is not None)
 
-    def _record_episode(self, episode: EpisodeStats, logger: MetricsLogger) -> None:
+    def _record_episode(self, episode: EpisodeStats) -> None:
+        """Count a finished episode; its figures are averaged into the next logged interval (logging every
+        episode to TensorBoard and wandb would cost as much as the environment steps of a short episode)."""
         self.episodes += 1
         self.recent.append(episode.success)
         self.recent_by_level.setdefault(episode.level, deque(maxlen=ROLLING_WINDOW)).append(episode.success)
-        metrics = {"charts/episodic_return": episode.episode_return, "charts/episodic_length": episode.length,
-                   "charts/episode_success": float(episode.success), "charts/episode_level": episode.level}
+        metrics = {"charts/episodic_return": episode.episode_return, "charts/episodic_length": episode.length}
         metrics.update({f"reward/{term}": value for term, value in episode.reward_terms.items()})
-        logger.log(metrics, self.env_steps)
+        self._accumulate(metrics)
+
+    def _accumulate(self, metrics: dict[str, float]) -> None:
+        for name, value in metrics.items():
+            total = self.pending.setdefault(name, [0.0, 0.0])
+            total[0] += float(value)
+            total[1] += 1
 
     def _log_interval(self, logger: MetricsLogger, sps: float) -> None:
         metrics = {name: total / count for name, (total, count) in self.pending.items() if count}
