@@ -19,6 +19,12 @@ def fake_algorithm(monkeypatch: pytest.MonkeyPatch) -> str:
     return "fake"
 
 
+@pytest.fixture(autouse=True)
+def in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs without --run-dir write under ./runs: keep them out of the repository."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture
 def console() -> Console:
     """A console writing into a buffer (read it with ``console.file.getvalue()``)."""

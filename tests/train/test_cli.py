@@ -77,6 +77,7 @@ def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str, 
     assert err.count("\n") == 1 and err.startswith("error: ")
     assert message in err
     assert "Traceback" not in out + err
+    assert not Path("runs").exists()  # a refused run leaves no folder behind
 
 
 def test_run_folder_problems_are_one_line(tmp_path: Path, capsys) -> None:

@@ -170,11 +170,12 @@ class Runner:
             while run_dir.exists():
                 run_dir = run_dir.with_name(run_dir.name.rsplit("~", 1)[0] + f"~{suffix}")
                 suffix += 1
-        run_dir.mkdir(parents=True, exist_ok=True)  # claimed now, so a second run started this second gets "~2"
         agent_config = config.agent_config()
         config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps(),
                                      overrides={name: getattr(agent_config, name) for name in config.overrides})
-        return cls(config, run_dir, console=console)
+        runner = cls(config, run_dir, console=console)
+        run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
+        return runner
 
     @classmethod
     def resume(cls, run_dir: str | Path, *, changes: dict[str, Any] | None = None,
