@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +20,7 @@ from rich.table import Table
 
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
+from sheetrl.train.config import TrainConfig, TrainError, field_help
 
 app = typer.Typer(
     name="sheetrl",
@@ -257,12 +260,126 @@ def demos(
     console.print(f"wrote {path}: {episodes} episodes, {steps} steps, expert solved {solved}/{episodes}")
 
 
+# ------------------------------------------------------------------------------------------------ training
+@contextmanager
+def _train_errors() -> Iterator[None]:
+    """Training's own errors (bad config, missing run folder, no usable checkpoint) as one-line usage problems."""
+    try:
+        yield
+    except TrainError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+@app.command("train")
+def train(
+    algo: Annotated[str | None, typer.Option(help=field_help("algo"))] = None,
+    level: Annotated[str | None, typer.Option(help=field_help("level"))] = None,
+    preset: Annotated[str | None, typer.Option(help=field_help("preset"))] = None,
+    seed: Annotated[int | None, typer.Option(help=field_help("seed"))] = None,
+    total_steps: Annotated[int | None, typer.Option(help=field_help("total_steps"))] = None,
+    device: Annotated[str | None, typer.Option(help=field_help("device"))] = None,
+    precision: Annotated[str | None, typer.Option(help=field_help("precision"))] = None,
+    accumulation_steps: Annotated[int | None, typer.Option(help=field_help("accumulation_steps"))] = None,
+    run_dir: Annotated[Path | None, typer.Option(help=field_help("run_dir"))] = None,
+    checkpoint_every: Annotated[int | None, typer.Option(help=field_help("checkpoint_every"))] = None,
+    eval_episodes: Annotated[int | None, typer.Option(help=field_help("eval_episodes"))] = None,
+    wandb: Annotated[str | None, typer.Option(help=field_help("wandb"))] = None,
+    tensorboard: Annotated[bool | None, typer.Option("--tensorboard/--no-tensorboard",
+                                                     help=field_help("tensorboard"))] = None,
+    max_steps: Annotated[int | None, typer.Option(help=field_help("max_steps"))] = None,
+    hyperparameters: Annotated[list[str] | None, typer.Option(
+        "--set", help="Change one hyper-parameter of the algorithm, e.g. --set learning_rate=3e-4 (repeatable).")
+    ] = None,
+    log_every: Annotated[int | None, typer.Option(help=field_help("log_every"))] = None,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help=field_help("progress"))] = None,
+    resume: Annotated[Path | None, typer.Option(
+        help="Continue the run in this folder from its latest checkpoint (exactly where it stopped).")] = None,
+) -> None:
+    """Train an agent: progress bar, metrics (metrics.jsonl, TensorBoard, wandb), checkpoints, final evaluation."""
+    from sheetrl.train.config import parse_level, parse_overrides
+    from sheetrl.train.runner import RESUMABLE_CHANGES, Runner
+
+    with _train_errors():
+        given = {
+            "algo": algo, "level": None if level is None else parse_level(level), "preset": preset, "seed": seed,
+            "total_steps": total_steps, "device": device, "precision": precision,
+            "accumulation_steps": accumulation_steps, "run_dir": None if run_dir is None else str(run_dir),
+            "checkpoint_every": checkpoint_every, "eval_episodes": eval_episodes, "wandb": wandb,
+            "tensorboard": tensorboard, "max_steps": max_steps,
+            "overrides": parse_overrides(hyperparameters) if hyperparameters else None,
+            "log_every": log_every, "progress": progress,
+        }
+        given = {name: value for name, value in given.items() if value is not None}
+        if resume is not None:
+            fixed = [name for name in given if name not in RESUMABLE_CHANGES]
+            if fixed:
+                options = ", ".join("--" + ("set" if n == "overrides" else n.replace("_", "-")) for n in fixed)
+                raise UsageProblem(f"{options} cannot change when resuming; the run keeps its own "
+                                   f"(only {', '.join('--' + n.replace('_', '-') for n in RESUMABLE_CHANGES)} can)")
+            runner = Runner.resume(resume, changes=given, console=console)
+        else:
+            runner = Runner.start(TrainConfig(**given), console=console)
+        runner.run()
+
+
+@app.command("eval")
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding checkpoint.pt).")],
+    episodes: Annotated[int, typer.Option(help="Held-out evaluation episodes per level.")] = 500,
+    level: Annotated[str | None, typer.Option(
+        help="Level 1-5 or 'curriculum' (all five); default: the run's level.")] = None,
+    compare: Annotated[bool, typer.Option(help="Also evaluate the expert and a random masked policy.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    device: Annotated[str, typer.Option(help="Torch device for the agent: auto, cpu, cuda or cuda:N.")] = "cpu",
+) -> None:
+    """Success rate on held-out tasks with a 95% confidence interval, mean return and mean episode length."""
+    import json
+
+    from sheetrl.train.config import ConfigError, parse_level
+    from sheetrl.train.evaluate import evaluate_run
+
+    with _train_errors():
+        if episodes < 1 or episodes > 1_000_000:
+            raise ConfigError(f"--episodes must be between 1 and 1,000,000, not {episodes}")
+        chosen = None if level is None else parse_level(level)
+        if not run_dir.is_dir():
+            raise ConfigError(f"run folder {run_dir} does not exist")
+        report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device)
+    if as_json:
+        print(json.dumps(report.to_json()))
+        return
+    table = Table(title=f"{run_dir.name}: {report.algo} after {report.env_steps:,} steps, held-out tasks")
+    for column in ("policy", "level", "episodes", "success", "95% CI", "mean return", "mean length"):
+        table.add_column(column, justify="left" if column == "policy" else "right")
+    for policy, per_level in report.results.items():
+        rows = list(per_level.values()) + ([report.summary(policy)] if len(per_level) > 1 else [])
+        for result in rows:
+            table.add_row(policy, str(result.level), str(result.episodes), f"{result.success_rate:.3f}",
+                          f"{result.ci_low:.3f}-{result.ci_high:.3f}", f"{result.mean_return:.2f}",
+                          f"{result.mean_length:.1f}")
+    console.print(table)
+
+
+@app.command("plot")
+def plot(
+    run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding metrics.jsonl).")],
+    out: Annotated[Path | None, typer.Option(help="Folder for the PNG files (default: RUN_DIR/plots).")] = None,
+) -> None:
+    """Draw PNG learning curves of a run: success, return, each reward term, losses."""
+    from sheetrl.train.plot import plot_run
+
+    with _train_errors():
+        paths = plot_run(run_dir, out)
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the app and turns every error into one line on stderr."""
     try:
         app(args=argv, standalone_mode=False)
     except (SheetError, UsageProblem, OSError) as exc:
-        error_console.print(f"error: {exc}", highlight=False, markup=False)
+        error_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         return 2
     except (typer.Abort, KeyboardInterrupt):
         error_console.print("aborted", highlight=False)
@@ -270,17 +387,21 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except Exception as exc:  # the click layer's usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
+        # Usage errors come from click, or from the copy of click that newer typer versions carry: recognise
+        # them by what they offer rather than by class, and print them as one line.
+        format_message, exit_code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+        if callable(format_message) and isinstance(exit_code, int):
+            context = getattr(exc, "ctx", None)
+            where = f" (see '{context.command_path} --help')" if getattr(context, "command_path", None) else ""
+            error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
+            return exit_code
         if os.environ.get("SHEETRL_DEBUG") == "1":
             raise
         error_console.print(
             f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
         return 1
     return 0

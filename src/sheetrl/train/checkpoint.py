@@ -1,0 +1,117 @@
+"""Checkpoints: everything a run needs to continue exactly, written so that a crash never loses the last one.
+
+A run folder keeps two files: ``checkpoint.pt`` (the latest) and ``checkpoint.prev.pt`` (the one before).
+:func:`save_checkpoint` first renames the latest to the previous name (an atomic rename), then writes the new one
+with :func:`~sheetrl.agents.base.atomic_torch_save` (a temporary file in the same folder, fsync, rename). Whenever
+the process dies, at least one complete checkpoint is on disk, and :func:`load_latest` falls back to the previous
+file when the latest is missing, truncated or corrupt.
+
+The payload is one dict (``torch.save``'d; load it with ``weights_only=False`` — only load run folders you made):
+
+==============  ==================================================================================================
+``format``      ``"sheetrl-checkpoint"``; ``version``: :data:`FORMAT_VERSION`
+``config``      the :class:`~sheetrl.train.config.TrainConfig` as a dict
+``agent``       ``{"name": agent.name, "config": the algorithm Config as a dict, "state": agent.state_dict()}``
+``pool``        :meth:`EnvPool.get_state` (every environment's RNGs, curriculum and current episode)
+``counters``    ``{"env_steps", "episodes", "iterations"}``
+``runner``      the runner's own bookkeeping (rolling success windows, pending metric sums, training seconds)
+``rng``         ``{"python", "numpy", "torch", "cuda"}``: the global generators' states
+``saved_at``    ISO time of the save
+==============  ==================================================================================================
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from sheetrl.agents.base import atomic_torch_save
+from sheetrl.train.config import TrainError
+
+CHECKPOINT_FILE = "checkpoint.pt"
+PREVIOUS_FILE = "checkpoint.prev.pt"
+FORMAT = "sheetrl-checkpoint"
+FORMAT_VERSION = 1
+REQUIRED_KEYS = ("config", "agent", "pool", "counters", "runner", "rng")
+
+
+class CheckpointError(TrainError):
+    """No usable checkpoint (the message says what was tried and why it failed)."""
+
+
+def save_checkpoint(run_dir: str | Path, payload: dict[str, Any]) -> Path:
+    """Write ``payload`` as the run's latest checkpoint, keeping the current latest as the previous one."""
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for stale in run_dir.glob(f"{CHECKPOINT_FILE}*.tmp"):  # left by a process killed mid-save
+        stale.unlink(missing_ok=True)
+    latest, previous = run_dir / CHECKPOINT_FILE, run_dir / PREVIOUS_FILE
+    payload = dict(payload, format=FORMAT, version=FORMAT_VERSION,
+                   saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    if latest.exists():
+        latest.replace(previous)
+    atomic_torch_save(payload, latest)
+    return latest
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Read and check one checkpoint file (raises :class:`CheckpointError`)."""
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"{path} does not exist")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # truncated zip, bad pickle, ...: all mean "this file is unusable"
+        raise CheckpointError(f"{path} is unreadable ({type(exc).__name__}: {exc})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not a sheetrl checkpoint")
+    if payload.get("version") != FORMAT_VERSION:
+        raise CheckpointError(f"{path} has checkpoint format version {payload.get('version')}; this sheetrl "
+                              f"reads version {FORMAT_VERSION}")
+    missing = [key for key in REQUIRED_KEYS if key not in payload]
+    if missing:
+        raise CheckpointError(f"{path} lacks {', '.join(missing)}")
+    return payload
+
+
+def load_latest(run_dir: str | Path) -> tuple[dict[str, Any], Path]:
+    """The newest usable checkpoint of a run and its path: ``checkpoint.pt``, else ``checkpoint.prev.pt``."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise CheckpointError(f"run folder {run_dir} does not exist")
+    problems = []
+    for name in (CHECKPOINT_FILE, PREVIOUS_FILE):
+        try:
+            return load_checkpoint(run_dir / name), run_dir / name
+        except CheckpointError as exc:
+            problems.append(str(exc))
+    raise CheckpointError(f"no usable checkpoint in {run_dir}: " + "; ".join(problems))
+
+
+def has_checkpoint(run_dir: str | Path) -> bool:
+    run_dir = Path(run_dir)
+    return (run_dir / CHECKPOINT_FILE).exists() or (run_dir / PREVIOUS_FILE).exists()
+
+
+def capture_rng_states() -> dict[str, Any]:
+    """The global python, numpy and torch (CPU and CUDA) generator states."""
+    return {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+    }
+
+
+def restore_rng_states(states: dict[str, Any]) -> None:
+    """Undo :func:`capture_rng_states` (CUDA states only where CUDA is present)."""
+    random.setstate(states["python"])
+    np.random.set_state(states["numpy"])
+    torch.set_rng_state(states["torch"])
+    if states.get("cuda") is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(states["cuda"])

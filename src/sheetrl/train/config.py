@@ -1,0 +1,243 @@
+"""What a training run is: :class:`TrainConfig`, the one dataclass behind ``sheetrl train``.
+
+The run's settings (which algorithm, which level, how long, where to write) live here; the algorithm's own
+hyper-parameters live in that algorithm's ``Config`` dataclass and are picked by name from its ``PRESETS``
+(``quick``: minutes on a CPU; ``seed``: the seed document's sizes), optionally with ``overrides`` of single fields
+(``--set learning_rate=3e-4``). Every field's one-line help is in its ``metadata`` and is what the CLI shows.
+
+Validation raises :class:`ConfigError` with one line that names the field and what to do; nothing is checked
+later in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sheetrl.agents import ALGORITHMS, algorithm
+
+LEVEL_CHOICES = (1, 2, 3, 4, 5, "curriculum")
+WANDB_MODES = ("offline", "online", "disabled")
+# Environment steps when neither --total-steps nor the algorithm's Config (a ``total_steps`` field) says.
+DEFAULT_TOTAL_STEPS = {"quick": 50_000, "seed": 1_000_000}
+
+
+class TrainError(Exception):
+    """A problem with a training request, reported to a CLI user as one line."""
+
+
+class ConfigError(TrainError, ValueError):
+    """An invalid training setting (the message names the field and the allowed values)."""
+
+
+def _help(text: str, default: Any) -> Any:
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass
+class TrainConfig:
+    """Settings of one training run (the algorithm's hyper-parameters come from its preset)."""
+
+    algo: str = _help("Algorithm: " + ", ".join(ALGORITHMS) + ".", "ppo")
+    level: int | str = _help("Curriculum level 1-5, or 'curriculum' to advance through all five.", 1)
+    preset: str = _help("Hyper-parameter preset of the algorithm: 'quick' (CPU, minutes) or 'seed' (full size).",
+                        "quick")
+    seed: int = _help("Seed of every random number generator and of the training tasks.", 1)
+    total_steps: int | None = _help("Environment steps to train for (default: the preset's).", None)
+    device: str = _help("Torch device: auto (CUDA when present, else CPU), cpu, cuda or cuda:N.", "auto")
+    precision: str = _help("Numeric precision of updates: fp32, bf16 (CPU or CUDA) or fp16 (CUDA).", "fp32")
+    accumulation_steps: int = _help("Micro-batches whose gradients are accumulated per optimizer step.", 1)
+    run_dir: str | None = _help("Run folder (default: runs/{level}__{algo}__{seed}__{time}).", None)
+    checkpoint_every: int = _help("Write a checkpoint every this many finished episodes (and at the end).", 100)
+    eval_episodes: int = _help("Held-out evaluation episodes per level at the end of training (0: none).", 100)
+    wandb: str = _help("Weights & Biases logging: offline (local files), online (sync) or disabled.", "offline")
+    tensorboard: bool = _help("Write TensorBoard event files into the run folder.", True)
+    max_steps: int | None = _help("Override every task's episode step budget.", None)
+    overrides: dict[str, Any] = field(
+        default_factory=dict, metadata={"help": "Algorithm hyper-parameters to change, e.g. learning_rate=3e-4."}
+    )
+    log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
+    progress: bool = _help("Show a progress bar.", True)
+
+    # ------------------------------------------------------------------------------------------------ checks
+    def validate(self) -> TrainConfig:
+        """Check every field (raises :class:`ConfigError`); returns self."""
+        from sheetrl.train.precision import PRECISIONS  # torch is imported only when a run is configured
+
+        if self.algo not in ALGORITHMS:
+            raise ConfigError(f"algo must be one of {', '.join(ALGORITHMS)}, not {self.algo!r}")
+        if self.level not in LEVEL_CHOICES or isinstance(self.level, bool):
+            raise ConfigError(f"level must be 1-5 or 'curriculum', not {self.level!r}")
+        _require_int("seed", self.seed, minimum=0)
+        if self.total_steps is not None:
+            _require_int("total_steps", self.total_steps, minimum=1)
+        if not isinstance(self.device, str) or not self.device:
+            raise ConfigError(f"device must be auto, cpu, cuda or cuda:N, not {self.device!r}")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
+        _require_int("accumulation_steps", self.accumulation_steps, minimum=1)
+        _require_int("checkpoint_every", self.checkpoint_every, minimum=1)
+        _require_int("eval_episodes", self.eval_episodes, minimum=0)
+        _require_int("log_every", self.log_every, minimum=1)
+        if self.wandb not in WANDB_MODES:
+            raise ConfigError(f"wandb must be one of {', '.join(WANDB_MODES)}, not {self.wandb!r}")
+        if not isinstance(self.tensorboard, bool) or not isinstance(self.progress, bool):
+            raise ConfigError("tensorboard and progress are true or false")
+        if self.max_steps is not None:
+            _require_int("max_steps", self.max_steps, minimum=1)
+        if not isinstance(self.overrides, dict):
+            raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
+        self.agent_config()  # the preset exists and every override names a field of the algorithm's Config
+        return self
+
+    # ------------------------------------------------------------------------------------- algorithm config
+    def algorithm_module(self) -> types.ModuleType:
+        """The module of :attr:`algo` (a :class:`ConfigError` when it is unknown or not installed)."""
+        if self.algo not in ALGORITHMS:
+            raise ConfigError(f"algo must be one of {', '.join(ALGORITHMS)}, not {self.algo!r}")
+        try:
+            return algorithm(self.algo)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and exc.name.startswith("sheetrl"):
+                raise ConfigError(f"algorithm {self.algo!r} is not available in this installation "
+                                  f"({exc.name} is missing)") from None
+            raise
+
+    def agent_config(self) -> Any:
+        """The algorithm's Config: the preset, with :attr:`overrides` and ``total_steps`` applied."""
+        module = self.algorithm_module()
+        presets = getattr(module, "PRESETS", {})
+        if self.preset not in presets:
+            raise ConfigError(f"preset must be one of {', '.join(presets) or '(none)'} for {self.algo}, "
+                              f"not {self.preset!r}")
+        base = presets[self.preset]
+        names = {f.name: f for f in dataclasses.fields(base)}
+        changes: dict[str, Any] = {}
+        try:
+            hints = typing.get_type_hints(type(base))
+        except Exception:  # an annotation that cannot be resolved: fall back to the default value's type
+            hints = {}
+        for name, value in self.overrides.items():
+            if name not in names:
+                raise ConfigError(f"{self.algo} has no hyper-parameter {name!r}; it has {', '.join(names)}")
+            changes[name] = coerce(name, value, hints.get(name, type(getattr(base, name))))
+        if self.total_steps is not None and "total_steps" in names and "total_steps" not in changes:
+            changes["total_steps"] = self.total_steps
+        try:
+            config = dataclasses.replace(base, **changes)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"invalid {self.algo} hyper-parameters: {exc}") from None
+        if not isinstance(getattr(config, "num_envs", None), int) or config.num_envs < 1:
+            raise ConfigError(f"{self.algo} config needs a positive integer num_envs, not "
+                              f"{getattr(config, 'num_envs', None)!r}")
+        return config
+
+    def resolved_total_steps(self, agent_config: Any | None = None) -> int:
+        """Steps to train for: ``total_steps``, else the algorithm config's, else the preset's default."""
+        if self.total_steps is not None:
+            return self.total_steps
+        agent_config = agent_config if agent_config is not None else self.agent_config()
+        steps = getattr(agent_config, "total_steps", None)
+        return int(steps) if steps is not None else DEFAULT_TOTAL_STEPS.get(self.preset, DEFAULT_TOTAL_STEPS["quick"])
+
+    def default_run_dir(self, timestamp: str, root: str | Path = "runs") -> Path:
+        """``runs/{level}__{algo}__{seed}__{time}``."""
+        return Path(root) / f"{self.level}__{self.algo}__{self.seed}__{timestamp}"
+
+    # ------------------------------------------------------------------------------------------ serialization
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """The inverse of :meth:`to_dict` (unknown keys are an error, so a typo is never silently ignored)."""
+        if not isinstance(data, dict):
+            raise ConfigError(f"a training config is a JSON object, not {type(data).__name__}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown training config field(s): {', '.join(unknown)}")
+        return cls(**data)
+
+
+def field_help(name: str) -> str:
+    """The one-line help of a :class:`TrainConfig` field (what the CLI shows)."""
+    for f in dataclasses.fields(TrainConfig):
+        if f.name == name:
+            default = f.default if f.default is not dataclasses.MISSING else None
+            if isinstance(default, bool):
+                return f.metadata["help"]  # the --x/--no-x switch shows its own default
+            return f.metadata["help"] + ("" if default is None else f" Default: {default}.")
+    raise KeyError(name)
+
+
+def parse_level(value: Any) -> int | str:
+    """'1'..'5' or 'curriculum' (CLI text or JSON) to a level (raises :class:`ConfigError`)."""
+    if value == "curriculum":
+        return value
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"level must be 1-5 or 'curriculum', not {value!r}") from None
+    if level not in LEVEL_CHOICES or str(level) != str(value).strip():
+        raise ConfigError(f"level must be 1-5 or 'curriculum', not {value!r}")
+    return level
+
+
+def parse_overrides(assignments: list[str]) -> dict[str, str]:
+    """``["learning_rate=3e-4", ...]`` to a dict of raw text (coerced later against the algorithm's Config)."""
+    result: dict[str, str] = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--set {assignment!r} must look like name=value")
+        result[name.strip()] = value.strip()
+    return result
+
+
+def coerce(name: str, value: Any, kind: Any) -> Any:
+    """A hyper-parameter value (often command-line text) to its field's type."""
+    if not isinstance(value, str):
+        return value
+    origin = typing.get_origin(kind)
+    options = typing.get_args(kind) if origin in (typing.Union, types.UnionType) else ()
+    if options:
+        if value.lower() in ("none", "null") and type(None) in options:
+            return None
+        kinds = [k for k in options if k is not type(None)]
+        for candidate in kinds:
+            try:
+                return coerce(name, value, candidate)
+            except ConfigError:
+                continue
+        raise ConfigError(f"hyper-parameter {name}={value!r} is not a valid {kind}")
+    try:
+        if kind is bool:
+            if value.lower() in ("true", "1", "yes", "on"):
+                return True
+            if value.lower() in ("false", "0", "no", "off"):
+                return False
+            raise ValueError(value)
+        if kind is int:
+            number = float(value)
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
+        if kind is float:
+            return float(value)
+        if kind is str:
+            return value
+    except ValueError:
+        kind_name = getattr(kind, "__name__", str(kind))
+        raise ConfigError(f"hyper-parameter {name}={value!r} is not a valid {kind_name}") from None
+    kind_name = getattr(kind, "__name__", str(kind))
+    raise ConfigError(f"hyper-parameter {name} ({kind_name}) cannot be set from the command line")
+
+
+def _require_int(name: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{name} must be an integer >= {minimum}, not {value!r}")

@@ -1,0 +1,432 @@
+"""The training loop every algorithm shares: environments, agent, logging, checkpoints, exact resume.
+
+:class:`Runner` builds an :class:`~sheetrl.train.pool.EnvPool` (``num_envs`` from the algorithm's Config, seeded
+with the run's seed), the agent (``algorithm(name).build(...)`` with the resolved device and a
+:class:`~sheetrl.train.precision.Precision`), then calls ``agent.train_iteration(pool)`` until the run has taken
+``total_steps`` environment steps. After every iteration it drains the finished episodes (their return, length,
+reward terms and success), every ``log_every`` steps it logs the interval's means to the
+:class:`~sheetrl.train.logger.MetricsLogger`, and it updates the progress bar (steps/s, rolling success, curriculum
+level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished; it writes one at the
+end too, then evaluates the agent on held-out seeds (``eval.json``).
+
+Exact resume: a checkpoint holds the agent's ``state_dict`` (weights, optimizer, buffers, its RNGs), the pool's
+``get_state`` (every environment's RNGs, curriculum and current episode), the global python/numpy/torch RNG
+states, the runner's counters and bookkeeping, and the config. :meth:`Runner.resume` rebuilds everything from the
+saved config exactly as a fresh run would, then overwrites it with the saved state; on CPU the continued run is
+bit-identical to one that never stopped.
+
+Run folder (``runs/{level}__{algo}__{seed}__{time}`` unless ``run_dir`` is given)::
+
+    config.json           the TrainConfig, the algorithm's Config and the EnvConfig
+    metrics.jsonl         every logged metric (what ``sheetrl plot`` reads)
+    events.out.tfevents.* TensorBoard
+    wandb/                wandb's offline run (``wandb sync`` uploads it)
+    checkpoint.pt         the latest checkpoint, checkpoint.prev.pt the one before
+    eval.json             held-out evaluation at the end of training
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
+from sheetrl.train.checkpoint import (
+    capture_rng_states,
+    has_checkpoint,
+    load_latest,
+    restore_rng_states,
+    save_checkpoint,
+)
+from sheetrl.train.config import ConfigError, TrainConfig, TrainError
+from sheetrl.train.logger import MetricsLogger
+from sheetrl.train.pool import EnvPool, EpisodeStats
+from sheetrl.train.precision import Precision, resolve_device
+
+ROLLING_WINDOW = 100  # episodes in the rolling success rates
+CONFIG_FILE = "config.json"
+EVAL_FILE = "eval.json"
+# Settings a resumed run may change; everything else would make it a different experiment.
+RESUMABLE_CHANGES = ("total_steps", "device", "wandb", "tensorboard", "progress", "eval_episodes",
+                     "checkpoint_every", "log_every")
+
+
+@dataclass
+class TrainResult:
+    """What a call to :meth:`Runner.run` achieved."""
+
+    run_dir: Path
+    env_steps: int
+    episodes: int
+    iterations: int
+    seconds: float
+    success_rate: float  # rolling, last 100 training episodes
+    finished: bool  # reached total_steps (False when stopped early with ``until``)
+    evaluation: dict[str, Any] | None = None
+
+
+def set_global_seeds(seed: int) -> None:
+    """Seed python's, numpy's and torch's global generators."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def config_from_dict(base: Any, data: dict[str, Any]) -> Any:
+    """An algorithm Config like ``base`` with the fields saved in ``data`` (nested dataclasses rebuilt)."""
+    changes = {}
+    for f in dataclasses.fields(base):
+        if f.name not in data:
+            continue
+        current, saved = getattr(base, f.name), data[f.name]
+        if dataclasses.is_dataclass(current) and isinstance(saved, dict):
+            saved = config_from_dict(current, saved)
+        elif isinstance(current, tuple) and isinstance(saved, list):
+            saved = tuple(saved)
+        changes[f.name] = saved
+    return dataclasses.replace(base, **changes)
+
+
+def environment_config(config: TrainConfig) -> EnvConfig:
+    return EnvConfig(level=config.level, max_steps=config.max_steps)
+
+
+def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
+    """The agent of a checkpoint, built as in training and loaded with the saved state (for evaluation)."""
+    config = TrainConfig.from_dict(payload["config"])
+    module = config.algorithm_module()
+    agent_config = config_from_dict(_preset(module, config), payload["agent"]["config"])
+    env = SpreadsheetEnv(config=environment_config(config))
+    agent = module.build(agent_config, env.observation_space, env.action_space, _device(device),
+                         Precision("fp32", _device(device)), config.seed)
+    if payload["agent"].get("name") != agent.name:
+        raise TrainError(f"the checkpoint holds a {payload['agent'].get('name')!r} agent, not {agent.name!r}")
+    agent.load_state_dict(payload["agent"]["state"])
+    return agent
+
+
+class Runner:
+    """One training run (see the module docstring). Use :meth:`start` or :meth:`resume`, then :meth:`run`."""
+
+    def __init__(self, config: TrainConfig, run_dir: Path, *, agent_config: Any | None = None,
+                 console: Console | None = None) -> None:
+        config.validate()
+        self.config = config
+        self.run_dir = Path(run_dir)
+        self.console = console if console is not None else Console()
+        self.module = config.algorithm_module()
+        self.agent_config = agent_config if agent_config is not None else config.agent_config()
+        self.total_steps = config.resolved_total_steps(self.agent_config)
+        self.device = _device(config.device)
+        try:
+            self.precision = Precision(config.precision, self.device, config.accumulation_steps)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        set_global_seeds(config.seed)
+        self.env_config = environment_config(config)
+        self.pool = EnvPool(self.agent_config.num_envs, self.env_config, seed=config.seed)
+        try:
+            self.agent = self.module.build(self.agent_config, self.pool.observation_space, self.pool.action_space,
+                                           self.device, self.precision, config.seed)
+        except ValueError as exc:
+            raise ConfigError(f"{config.algo}: {exc}") from None
+        self.env_steps = 0
+        self.episodes = 0
+        self.iterations = 0
+        self.trained_seconds = 0.0
+        self.recent: deque[bool] = deque(maxlen=ROLLING_WINDOW)
+        self.recent_by_level: dict[int, deque[bool]] = {}
+        self.pending: dict[str, list[float]] = {}  # metrics since the last log: name -> [sum, count]
+        self.last_log_step = 0
+        self.checkpointed_episodes = 0
+        self.checkpointed_iteration = -1
+        self.resumed_from: Path | None = None
+
+    # ------------------------------------------------------------------------------------------ construction
+    @classmethod
+    def start(cls, config: TrainConfig, *, console: Console | None = None, runs_root: str | Path = "runs") -> Runner:
+        """A new run: validates the config and claims a fresh run folder."""
+        config.validate()
+        if config.run_dir is not None:
+            run_dir = Path(config.run_dir)
+            if has_checkpoint(run_dir):
+                raise ConfigError(f"{run_dir} already holds a run; continue it with `sheetrl train --resume "
+                                  f"{run_dir}` or choose another --run-dir")
+        else:
+            run_dir = config.default_run_dir(datetime.now().strftime("%Y%m%d-%H%M%S"), runs_root)
+            suffix = 2
+            while run_dir.exists():
+                run_dir = run_dir.with_name(run_dir.name.rsplit("~", 1)[0] + f"~{suffix}")
+                suffix += 1
+        agent_config = config.agent_config()
+        config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps(),
+                                     overrides={name: getattr(agent_config, name) for name in config.overrides})
+        runner = cls(config, run_dir, console=console)
+        run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
+        return runner
+
+    @classmethod
+    def resume(cls, run_dir: str | Path, *, changes: dict[str, Any] | None = None,
+               console: Console | None = None) -> Runner:
+        """Continue a run from its latest usable checkpoint; ``changes`` may set :data:`RESUMABLE_CHANGES`."""
+        run_dir = Path(run_dir)
+        payload, path = load_latest(run_dir)
+        config = TrainConfig.from_dict(payload["config"])
+        changes = {name: value for name, value in (changes or {}).items() if value is not None}
+        for name in changes:
+            if name not in RESUMABLE_CHANGES:
+                raise ConfigError(f"{name} cannot change when resuming (it would be another experiment); "
+                                  f"only {', '.join(RESUMABLE_CHANGES)} can")
+        config = dataclasses.replace(config, run_dir=str(run_dir), **changes)
+        config.validate()
+        module = config.algorithm_module()
+        agent_config = config_from_dict(_preset(module, config), payload["agent"]["config"])
+        runner = cls(config, run_dir, agent_config=agent_config, console=console)
+        runner.load_payload(payload)
+        runner.resumed_from = path
+        return runner
+
+    # ------------------------------------------------------------------------------------------- checkpoints
+    def payload(self) -> dict[str, Any]:
+        """Everything needed to continue this run exactly (see :mod:`sheetrl.train.checkpoint`)."""
+        return {
+            "config": self.config.to_dict(),
+            "agent": {"name": self.agent.name, "config": dataclasses.asdict(self.agent_config),
+                      "state": self.agent.state_dict()},
+            "pool": self.pool.get_state(),
+            "counters": {"env_steps": self.env_steps, "episodes": self.episodes, "iterations": self.iterations},
+            "runner": {
+                "total_steps": self.total_steps,
+                "trained_seconds": self.trained_seconds,
+                "recent": list(self.recent),
+                "recent_by_level": {level: list(window) for level, window in self.recent_by_level.items()},
+                "pending": {name: list(value) for name, value in self.pending.items()},
+                "last_log_step": self.last_log_step,
+                "checkpointed_episodes": self.checkpointed_episodes,
+                "precision": self.precision.state_dict(),
+                "curriculum_level": self.curriculum_level(),
+            },
+            "rng": capture_rng_states(),
+        }
+
+    def load_payload(self, payload: dict[str, Any]) -> None:
+        """Put this (freshly built) run into the state of a checkpoint."""
+        if payload["agent"].get("name") != self.agent.name:
+            raise TrainError(f"the checkpoint holds a {payload['agent'].get('name')!r} agent, "
+                             f"not {self.agent.name!r}")
+        self.agent.load_state_dict(payload["agent"]["state"])
+        self.pool.set_state(payload["pool"])
+        counters, runner = payload["counters"], payload["runner"]
+        self.env_steps = int(counters["env_steps"])
+        self.episodes = int(counters["episodes"])
+        self.iterations = int(counters["iterations"])
+        self.trained_seconds = float(runner["trained_seconds"])
+        self.recent = deque(runner["recent"], maxlen=ROLLING_WINDOW)
+        self.recent_by_level = {int(level): deque(window, maxlen=ROLLING_WINDOW)
+                                for level, window in runner["recent_by_level"].items()}
+        self.pending = {name: list(value) for name, value in runner["pending"].items()}
+        self.last_log_step = int(runner["last_log_step"])
+        self.checkpointed_episodes = int(runner["checkpointed_episodes"])
+        self.checkpointed_iteration = self.iterations
+        self.precision.load_state_dict(runner["precision"])
+        restore_rng_states(payload["rng"])
+
+    def save(self) -> Path:
+        path = save_checkpoint(self.run_dir, self.payload())
+        self.checkpointed_episodes = self.episodes
+        self.checkpointed_iteration = self.iterations
+        return path
+
+    # ---------------------------------------------------------------------------------------------- the loop
+    def run(self, until: int | None = None) -> TrainResult:
+        """Train until ``total_steps`` (or until ``until`` steps, for an interrupted-run experiment)."""
+        target = self.total_steps if until is None else min(until, self.total_steps)
+        config = self.config
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.write_config()
+        logger = MetricsLogger(self.run_dir, self._config_document(), tensorboard=config.tensorboard,
+                               wandb_mode=config.wandb,
+                               resume_step=self.env_steps if self.resumed_from is not None else None,
+                               time_offset=self.trained_seconds,
+                               notice=lambda line: self.console.print(line, style="yellow", highlight=False))
+        self._announce()
+        session_start, session_steps, seconds_before = time.time(), self.env_steps, self.trained_seconds
+        progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[sps]:>7,.0f} steps/s"), TextColumn("success {task.fields[success]:.2f}"),
+            TextColumn("level {task.fields[level]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=self.console, disable=not config.progress, refresh_per_second=4,
+        )
+        try:
+            with progress:
+                bar = progress.add_task(config.algo, total=self.total_steps, completed=self.env_steps, sps=0.0,
+                                        success=self.success_rate(), level=self.curriculum_level())
+                while self.env_steps < target:
+                    steps, metrics = self.agent.train_iteration(self.pool)
+                    if not isinstance(steps, (int, np.integer)) or steps < 1:
+                        raise TrainError(f"{config.algo}: train_iteration must take at least one environment step "
+                                         f"and return how many; it returned {steps!r}")
+                    self.env_steps += int(steps)
+                    self.iterations += 1
+                    self._accumulate(metrics)
+                    for episode in self.pool.drain():
+                        self._record_episode(episode)
+                    elapsed = time.time() - session_start
+                    sps = (self.env_steps - session_steps) / elapsed if elapsed > 0 else 0.0
+                    if self.env_steps // config.log_every > self.last_log_step // config.log_every:
+                        self._log_interval(logger, sps)
+                    progress.update(bar, completed=self.env_steps, sps=sps, success=self.success_rate(),
+                                    level=self.curriculum_level())
+                    if self.episodes // config.checkpoint_every > self.checkpointed_episodes // config.checkpoint_every:
+                        self.trained_seconds = seconds_before + time.time() - session_start
+                        self.save()
+            elapsed = time.time() - session_start
+            self.trained_seconds = seconds_before + elapsed
+            finished = self.env_steps >= self.total_steps
+            if finished and self.last_log_step != self.env_steps:  # (an early stop leaves the interval open,
+                # so that the continued run logs exactly what an uninterrupted one would)
+                self._log_interval(logger, (self.env_steps - session_steps) / elapsed if elapsed > 0 else 0.0)
+            if self.checkpointed_iteration != self.iterations:
+                self.save()
+            evaluation = self._final_evaluation(logger) if finished and config.eval_episodes > 0 else None
+        except KeyboardInterrupt:
+            self.console.print(f"interrupted at step {self.env_steps:,}; continue from the last checkpoint "
+                               f"(episode {self.checkpointed_episodes:,}) with: sheetrl train --resume "
+                               f"{self.run_dir}", highlight=False)
+            raise
+        finally:
+            logger.close()
+        self.console.print(
+            f"{'finished' if finished else 'stopped'}: {self.env_steps:,} steps, {self.episodes:,} episodes, "
+            f"{self.iterations:,} iterations in {_duration(self.trained_seconds)}; training success (last "
+            f"{len(self.recent)} episodes) {self.success_rate():.2f}; checkpoint {self.run_dir / 'checkpoint.pt'}",
+            highlight=False)
+        return TrainResult(self.run_dir, self.env_steps, self.episodes, self.iterations, self.trained_seconds,
+                           self.success_rate(), finished, evaluation)
+
+    # ------------------------------------------------------------------------------------------- bookkeeping
+    def success_rate(self) -> float:
+        return sum(self.recent) / len(self.recent) if self.recent else 0.0
+
+    def curriculum_level(self) -> int:
+        """The level being trained: the run's level, or the highest level any environment's curriculum unlocked."""
+        if self.config.level != "curriculum":
+            return int(self.config.level)
+        return max(env.curriculum.current_level for env in self.pool.envs if env.curriculum is not None)
+
+    def _record_episode(self, episode: EpisodeStats) -> None:
+        """Count a finished episode; its figures are averaged into the next logged interval (logging every
+        episode to TensorBoard and wandb would cost as much as the environment steps of a short episode)."""
+        self.episodes += 1
+        self.recent.append(episode.success)
+        self.recent_by_level.setdefault(episode.level, deque(maxlen=ROLLING_WINDOW)).append(episode.success)
+        metrics = {"charts/episodic_return": episode.episode_return, "charts/episodic_length": episode.length}
+        metrics.update({f"reward/{term}": value for term, value in episode.reward_terms.items()})
+        self._accumulate(metrics)
+
+    def _accumulate(self, metrics: dict[str, float]) -> None:
+        for name, value in metrics.items():
+            total = self.pending.setdefault(name, [0.0, 0.0])
+            total[0] += float(value)
+            total[1] += 1
+
+    def _log_interval(self, logger: MetricsLogger, sps: float) -> None:
+        metrics = {name: total / count for name, (total, count) in self.pending.items() if count}
+        metrics["charts/SPS"] = sps
+        metrics["charts/episodes"] = self.episodes
+        if self.recent:
+            metrics["charts/success_rate"] = self.success_rate()
+        for level, window in sorted(self.recent_by_level.items()):
+            metrics[f"success/{level}"] = sum(window) / len(window)
+        metrics["curriculum/level"] = self.curriculum_level()
+        logger.log(metrics, self.env_steps)
+        self.pending = {}
+        self.last_log_step = self.env_steps
+
+    def _final_evaluation(self, logger: MetricsLogger) -> dict[str, Any]:
+        from sheetrl.train.evaluate import EvalReport, evaluate_agent, evaluation_levels
+
+        levels = evaluation_levels(self.config.level, unlocked=self.curriculum_level())
+        self.console.print(f"evaluating on {self.config.eval_episodes} held-out tasks per level "
+                           f"({', '.join(map(str, levels))})...", highlight=False)
+        results = evaluate_agent(self.agent, levels, self.config.eval_episodes, max_steps=self.config.max_steps)
+        report = EvalReport(results, run_dir=str(self.run_dir), algo=self.config.algo, env_steps=self.env_steps,
+                            checkpoint="checkpoint.pt")
+        document = report.to_json()
+        (self.run_dir / EVAL_FILE).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        metrics = {"eval/success_rate": document["success_rate"], "eval/mean_return": document["mean_return"],
+                   "eval/mean_length": document["mean_length"]}
+        for level, result in results["agent"].items():
+            metrics[f"eval/success/{level}"] = result.success_rate
+            self.console.print(
+                f"level {level}: held-out success {result.success_rate:.3f} (95% CI {result.ci_low:.3f}-"
+                f"{result.ci_high:.3f}, {result.episodes} episodes), mean return {result.mean_return:.2f}, "
+                f"mean length {result.mean_length:.1f}", highlight=False)
+        logger.log(metrics, self.env_steps)
+        return document
+
+    def _config_document(self) -> dict[str, Any]:
+        train = self.config.to_dict()
+        train["total_steps"] = self.total_steps
+        return {"train": train,
+                "algorithm": {"name": self.config.algo, "config": dataclasses.asdict(self.agent_config)},
+                "environment": dataclasses.asdict(self.env_config)}
+
+    def write_config(self) -> None:
+        text = json.dumps(self._config_document(), indent=2, default=str) + "\n"
+        temporary = self.run_dir / (CONFIG_FILE + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(self.run_dir / CONFIG_FILE)
+
+    def _announce(self) -> None:
+        config = self.config
+        verb = f"resuming from {self.resumed_from.name} at step {self.env_steps:,}" if self.resumed_from else "training"
+        self.console.print(
+            f"{verb}: {config.algo} on level {config.level}, preset {config.preset}, seed {config.seed}, "
+            f"{self.total_steps:,} steps, {self.agent_config.num_envs} envs, {self.device} {config.precision}",
+            highlight=False)
+        sinks = ["metrics.jsonl"] + (["TensorBoard"] if config.tensorboard else []) + (
+            [f"wandb ({config.wandb})"] if config.wandb != "disabled" else [])
+        self.console.print(f"run folder {self.run_dir} (logs: {', '.join(sinks)})", highlight=False)
+
+
+def train(config: TrainConfig, *, console: Console | None = None) -> TrainResult:
+    """Start a new run and train it to the end."""
+    return Runner.start(config, console=console).run()
+
+
+def resume(run_dir: str | Path, *, console: Console | None = None, **changes: Any) -> TrainResult:
+    """Continue a run to its (possibly raised) ``total_steps``."""
+    return Runner.resume(run_dir, changes=changes, console=console).run()
+
+
+def _preset(module: Any, config: TrainConfig) -> Any:
+    presets = getattr(module, "PRESETS", {})
+    if config.preset not in presets:
+        raise ConfigError(f"preset {config.preset!r} of {config.algo} no longer exists")
+    return presets[config.preset]
+
+
+def _device(name: str) -> torch.device:
+    try:
+        return resolve_device(name)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{seconds:02d}s" if hours else f"{minutes}m{seconds:02d}s"

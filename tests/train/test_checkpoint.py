@@ -1,0 +1,113 @@
+"""Checkpoints survive crashes: a save that dies half-way leaves the previous checkpoint loadable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from sheetrl.train.checkpoint import (
+    CHECKPOINT_FILE,
+    PREVIOUS_FILE,
+    CheckpointError,
+    load_checkpoint,
+    load_latest,
+    save_checkpoint,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def payload(marker: int) -> dict:
+    return {"config": {"marker": marker}, "agent": {"weights": torch.full((64,), float(marker))}, "pool": {},
+            "counters": {"env_steps": marker, "episodes": 0, "iterations": 0}, "runner": {}, "rng": {}}
+
+
+def test_saves_keep_the_latest_and_the_previous_checkpoint(tmp_path: Path) -> None:
+    save_checkpoint(tmp_path, payload(1))
+    save_checkpoint(tmp_path, payload(2))
+    save_checkpoint(tmp_path, payload(3))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [PREVIOUS_FILE, CHECKPOINT_FILE]
+    latest, path = load_latest(tmp_path)
+    assert path.name == CHECKPOINT_FILE and latest["counters"]["env_steps"] == 3
+    assert load_checkpoint(tmp_path / PREVIOUS_FILE)["counters"]["env_steps"] == 2
+    assert latest["format"] == "sheetrl-checkpoint" and latest["version"] == 1
+
+
+def test_a_save_that_fails_half_way_leaves_the_previous_checkpoint(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    save_checkpoint(tmp_path, payload(1))
+    real_save = torch.save
+
+    def crash_mid_write(obj, stream, *args, **kwargs):
+        stream.write(b"PK\x03\x04 half a checkpoint")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", crash_mid_write)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(tmp_path, payload(2))
+    monkeypatch.setattr(torch, "save", real_save)
+    restored, path = load_latest(tmp_path)
+    assert restored["counters"]["env_steps"] == 1
+    assert path.name == PREVIOUS_FILE
+    assert not list(tmp_path.glob("*.tmp"))
+    save_checkpoint(tmp_path, payload(3))  # and the run goes on saving normally
+    assert load_latest(tmp_path)[0]["counters"]["env_steps"] == 3
+
+
+CRASHING_SAVER = """
+import os, signal, sys, torch
+from sheetrl.train.checkpoint import save_checkpoint
+run_dir = sys.argv[1]
+save_checkpoint(run_dir, {"config": {}, "agent": {"w": torch.ones(4)}, "pool": {}, "counters": {"env_steps": 1},
+                          "runner": {}, "rng": {}})
+def die_mid_write(obj, stream, *args, **kwargs):
+    stream.write(b"PK\\x03\\x04" + b"x" * 4096)
+    stream.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+torch.save = die_mid_write
+save_checkpoint(run_dir, {"config": {}, "agent": {"w": torch.zeros(4)}, "pool": {}, "counters": {"env_steps": 2},
+                          "runner": {}, "rng": {}})
+"""
+
+
+def test_a_process_killed_during_a_save_leaves_a_loadable_checkpoint(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]))
+    result = subprocess.run([sys.executable, "-c", CRASHING_SAVER, str(tmp_path)], env=env, capture_output=True,
+                            timeout=120)
+    assert result.returncode == -9, result.stderr.decode()
+    assert list(tmp_path.glob("*.tmp")), "the killed save left its partial temporary file"
+    restored, _ = load_latest(tmp_path)
+    assert restored["counters"]["env_steps"] == 1
+    assert torch.equal(restored["agent"]["w"], torch.ones(4))
+    save_checkpoint(tmp_path, payload(5))
+    assert not list(tmp_path.glob("*.tmp")), "the next save cleans up what the killed one left"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_a_corrupt_latest_checkpoint_falls_back_to_the_previous(tmp_path: Path, damage: str) -> None:
+    save_checkpoint(tmp_path, payload(1))
+    save_checkpoint(tmp_path, payload(2))
+    latest = tmp_path / CHECKPOINT_FILE
+    data = latest.read_bytes()
+    latest.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"not a checkpoint", "empty": b""}[damage])
+    restored, path = load_latest(tmp_path)
+    assert path.name == PREVIOUS_FILE and restored["counters"]["env_steps"] == 1
+
+
+def test_no_usable_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError, match="does not exist"):
+        load_latest(tmp_path / "missing")
+    (tmp_path / CHECKPOINT_FILE).write_bytes(b"junk")
+    with pytest.raises(CheckpointError) as caught:
+        load_latest(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"no usable checkpoint in {tmp_path}: ")
+    assert "checkpoint.pt is unreadable" in message and "checkpoint.prev.pt does not exist" in message
+    torch.save({"something": "else"}, tmp_path / CHECKPOINT_FILE)
+    with pytest.raises(CheckpointError, match="is not a sheetrl checkpoint"):
+        load_checkpoint(tmp_path / CHECKPOINT_FILE)

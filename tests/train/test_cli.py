@@ -1,0 +1,99 @@
+"""`sheetrl train`, `eval` and `plot`: they work end to end, and bad input is one line with exit status 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sheetrl.cli import main
+
+QUIET = ["--wandb", "disabled", "--no-tensorboard", "--no-progress"]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys) -> None:
+    run_dir = tmp_path / "run"
+    code, out, err = run(["train", "--algo", "fake", "--level", "1", "--seed", "2", "--total-steps", "60",
+                          "--run-dir", str(run_dir), "--eval-episodes", "4", "--set", "learning_rate=0.2", *QUIET],
+                         capsys)
+    assert code == 0, err
+    assert "training: fake on level 1, preset quick, seed 2, 60 steps" in out
+    assert "level 1: held-out success" in out
+    saved = json.loads((run_dir / "config.json").read_text())
+    assert saved["algorithm"]["config"]["learning_rate"] == 0.2 and saved["train"]["seed"] == 2
+
+    code, out, err = run(["train", "--resume", str(run_dir), "--total-steps", "90", *QUIET], capsys)
+    assert code == 0, err
+    assert "resuming from checkpoint.pt at step 60" in out and "finished: 90 steps" in out
+
+    code, out, err = run(["eval", str(run_dir), "--episodes", "5", "--json", "--compare"], capsys)
+    assert code == 0, err
+    document = json.loads(out)
+    assert {"success_rate", "ci_low", "ci_high", "mean_return", "mean_length", "episodes", "level"} <= set(document)
+    assert document["episodes"] == 5 and document["level"] == 1 and document["env_steps"] == 90
+    assert document["compare"]["expert"]["success_rate"] == 1.0
+
+    code, out, err = run(["eval", str(run_dir), "--episodes", "3"], capsys)
+    assert code == 0, err
+    assert "held-out tasks" in out and "agent" in out
+
+    code, out, err = run(["plot", str(run_dir)], capsys)
+    assert code == 0, err
+    assert (run_dir / "plots" / "success.png").exists() and "wrote" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--algo", "sarsa"], "algo must be one of"),
+        (["train", "--algo", "fake", "--level", "9"], "level must be 1-5 or 'curriculum', not '9'"),
+        (["train", "--algo", "fake", "--preset", "huge"], "preset must be one of quick, seed"),
+        (["train", "--algo", "fake", "--seed", "abc"], "Invalid value for '--seed'"),
+        (["train", "--algo", "fake", "--precision", "fp16", "--device", "cpu"], "fp16 mixed precision needs"),
+        (["train", "--algo", "fake", "--device", "tpu"], "unknown device 'tpu'"),
+        (["train", "--algo", "fake", "--set", "gamma=0.9"], "fake has no hyper-parameter 'gamma'"),
+        (["train", "--algo", "fake", "--set", "gamma"], "--set 'gamma' must look like name=value"),
+        (["train", "--algo", "fake", "--wandb", "cloud"], "wandb must be one of offline, online, disabled"),
+        (["train", "--algo", "fake", "--checkpoint-every", "0"], "checkpoint_every must be an integer >= 1"),
+        (["train", "--algo", "fake", "--frobnicate"], "No such option: --frobnicate"),
+        (["train", "--resume", "/no/such/run"], "run folder /no/such/run does not exist"),
+        (["eval", "/no/such/run"], "run folder /no/such/run does not exist"),
+        (["eval", "/no/such/run", "--episodes", "0"], "--episodes must be between 1 and 1,000,000"),
+        (["eval", "/no/such/run", "--level", "zero"], "level must be 1-5"),
+        (["eval"], "Missing argument"),
+        (["plot", "/no/such/run"], "run folder /no/such/run does not exist"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str, capsys) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert message in err
+    assert "Traceback" not in out + err
+    assert not Path("runs").exists()  # a refused run leaves no folder behind
+
+
+def test_run_folder_problems_are_one_line(tmp_path: Path, capsys) -> None:
+    code, _, err = run(["eval", str(tmp_path)], capsys)
+    assert (code, err.count("\n")) == (2, 1) and "no usable checkpoint" in err
+    code, _, err = run(["plot", str(tmp_path)], capsys)
+    assert (code, err.count("\n")) == (2, 1) and "metrics.jsonl does not exist" in err
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    code, _, err = run(["train", "--algo", "fake", "--run-dir", str(run_dir), *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1) and "already holds a run" in err
+    code, _, err = run(["train", "--resume", str(run_dir), "--seed", "5", "--level", "2"], capsys)
+    assert (code, err.count("\n")) == (2, 1)
+    assert err.startswith("error: --level, --seed cannot change when resuming")
+    (run_dir / "checkpoint.pt").write_bytes(b"broken")
+    (run_dir / "checkpoint.prev.pt").unlink(missing_ok=True)
+    code, _, err = run(["train", "--resume", str(run_dir), *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1) and "no usable checkpoint" in err

@@ -1,0 +1,96 @@
+"""TrainConfig: presets, overrides and one-line validation errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheetrl.train.config import ConfigError, TrainConfig, coerce, field_help, parse_level, parse_overrides
+from tests.train import fake_agent
+
+
+def test_defaults_validate_with_the_quick_preset_of_the_algorithm() -> None:
+    config = TrainConfig(algo="fake").validate()
+    assert config.agent_config() == fake_agent.PRESETS["quick"]
+    assert TrainConfig(algo="fake", preset="seed").agent_config().num_envs == 4
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"algo": "sarsa"}, "algo must be one of tabular_q, dqn, ppo"),
+        ({"level": 6}, "level must be 1-5 or 'curriculum', not 6"),
+        ({"level": "2"}, "level must be 1-5 or 'curriculum', not '2'"),
+        ({"level": True}, "level must be 1-5"),
+        ({"preset": "huge"}, "preset must be one of quick, seed for fake, not 'huge'"),
+        ({"seed": -1}, "seed must be an integer >= 0, not -1"),
+        ({"total_steps": 0}, "total_steps must be an integer >= 1, not 0"),
+        ({"precision": "fp8"}, "precision must be one of fp32, bf16, fp16, not 'fp8'"),
+        ({"accumulation_steps": 0}, "accumulation_steps must be an integer >= 1, not 0"),
+        ({"checkpoint_every": 0}, "checkpoint_every must be an integer >= 1, not 0"),
+        ({"eval_episodes": -5}, "eval_episodes must be an integer >= 0, not -5"),
+        ({"wandb": "cloud"}, "wandb must be one of offline, online, disabled, not 'cloud'"),
+        ({"max_steps": 0}, "max_steps must be an integer >= 1, not 0"),
+        ({"overrides": {"gamma": 0.9}}, "fake has no hyper-parameter 'gamma'; it has num_envs"),
+        ({"overrides": {"learning_rate": "fast"}}, "hyper-parameter learning_rate='fast' is not a valid float"),
+        ({"overrides": {"num_envs": 0}}, "fake config needs a positive integer num_envs, not 0"),
+    ],
+)
+def test_invalid_settings_raise_one_line_errors_naming_the_field(changes: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        TrainConfig(**{"algo": "fake", **changes}).validate()
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_an_algorithm_whose_module_is_missing_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetrl.agents import ALGORITHMS
+
+    monkeypatch.setitem(ALGORITHMS, "ghost", "sheetrl.agents.ghost")
+    with pytest.raises(ConfigError, match=r"algorithm 'ghost' is not available .*sheetrl.agents.ghost"):
+        TrainConfig(algo="ghost").validate()
+
+
+def test_overrides_from_the_command_line_are_coerced_to_the_field_types() -> None:
+    overrides = parse_overrides(["learning_rate=1e-3", "num_envs=3", "greedy=true", "momentum = 0.5"])
+    agent_config = TrainConfig(algo="fake", overrides=overrides).agent_config()
+    assert agent_config.learning_rate == 0.001
+    assert agent_config.num_envs == 3 and isinstance(agent_config.num_envs, int)
+    assert agent_config.greedy is True
+    assert agent_config.momentum == 0.5
+    assert coerce("x", "none", int | None) is None
+    assert coerce("x", "7", int | None) == 7
+    with pytest.raises(ConfigError, match="must look like name=value"):
+        parse_overrides(["learning_rate"])
+    with pytest.raises(ConfigError, match="num_envs='2.5' is not a valid int"):
+        coerce("num_envs", "2.5", int)
+
+
+def test_total_steps_default_comes_from_the_preset() -> None:
+    assert TrainConfig(algo="fake").resolved_total_steps() == 50_000
+    assert TrainConfig(algo="fake", preset="seed").resolved_total_steps() == 1_000_000
+    assert TrainConfig(algo="fake", total_steps=77).resolved_total_steps() == 77
+
+
+def test_levels_parse_from_text() -> None:
+    assert parse_level("3") == 3
+    assert parse_level("curriculum") == "curriculum"
+    for bad in ("0", "six", "1.5", ""):
+        with pytest.raises(ConfigError, match="level must be 1-5 or 'curriculum'"):
+            parse_level(bad)
+
+
+def test_config_round_trips_through_a_dict_and_rejects_unknown_keys() -> None:
+    config = TrainConfig(algo="fake", level="curriculum", overrides={"num_envs": 2})
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ConfigError, match="unknown training config field\\(s\\): epochs"):
+        TrainConfig.from_dict({**config.to_dict(), "epochs": 3})
+
+
+def test_every_field_has_a_one_line_help_with_its_default() -> None:
+    import dataclasses
+
+    for field in dataclasses.fields(TrainConfig):
+        text = field_help(field.name)
+        assert text and "\n" not in text
+    assert field_help("checkpoint_every").endswith("Default: 100.")
+    assert field_help("run_dir").startswith("Run folder (default: runs/{level}__{algo}__{seed}__{time})")

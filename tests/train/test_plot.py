@@ -1,0 +1,44 @@
+"""`plot_run` draws PNG learning curves from metrics.jsonl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sheetrl.train.config import TrainError
+from sheetrl.train.logger import MetricsLogger
+from sheetrl.train.plot import moving_average, plot_run
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def test_plots_success_return_reward_terms_and_losses(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    rng = np.random.default_rng(0)
+    with MetricsLogger(tmp_path, tensorboard=False, wandb_mode="disabled") as log:
+        for interval in range(60):
+            log.log({"charts/episodic_return": rng.normal(), "charts/episodic_length": 4.0,
+                     "charts/success_rate": interval / 60, "success/1": interval / 50, "success/2": interval / 90,
+                     "reward/feedback": 10.0, "reward/progress": rng.random(), "losses/td_loss": rng.random(),
+                     "charts/SPS": 500.0}, step=1000 * (interval + 1))
+    paths = plot_run(tmp_path)
+    assert [p.name for p in paths] == ["success.png", "return.png", "reward_terms.png", "losses.png"]
+    for path in paths:
+        assert path.parent == tmp_path / "plots"
+        assert path.read_bytes().startswith(PNG_SIGNATURE) and path.stat().st_size > 5_000
+
+
+def test_plot_errors_name_the_problem(tmp_path: Path) -> None:
+    with pytest.raises(TrainError, match="run folder .* does not exist"):
+        plot_run(tmp_path / "missing")
+    with pytest.raises(TrainError, match="metrics.jsonl does not exist"):
+        plot_run(tmp_path)
+    (tmp_path / "metrics.jsonl").write_text("")
+    with pytest.raises(TrainError, match="holds no metrics yet"):
+        plot_run(tmp_path)
+
+
+def test_moving_average_is_a_trailing_mean() -> None:
+    np.testing.assert_allclose(moving_average(np.array([1.0, 3.0, 5.0, 7.0]), window=2), [1.0, 2.0, 4.0, 6.0])
