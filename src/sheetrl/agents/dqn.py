@@ -82,8 +82,8 @@ class Config:
 
 
 PRESETS = {
-    "quick": Config(buffer_size=50_000, learning_rate=5e-4, learning_starts=1_000, train_frequency=2,
-                    target_sync_interval=500, exploration_steps=20_000),
+    "quick": Config(buffer_size=50_000, learning_starts=1_000, train_frequency=8, target_sync_interval=2_000,
+                    exploration_steps=20_000),
     "seed": Config(),
 }
 
