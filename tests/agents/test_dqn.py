@@ -240,15 +240,15 @@ def test_load_refuses_another_agents_checkpoint(tmp_path):
 
 
 def test_short_training_on_level_1_beats_the_random_masked_policy():
-    config = replace(PRESETS["quick"], hidden_sizes=(128, 128), learning_starts=500, train_frequency=4,
-                     exploration_steps=4_000, buffer_size=10_000)
+    config = replace(PRESETS["quick"], hidden_sizes=(256, 256), learning_starts=500, train_frequency=4,
+                     exploration_steps=5_000, buffer_size=10_000)
     agent = make_agent(config, seed=1)
     pool = EnvPool(config.num_envs, EnvConfig(level=1), seed=1)
-    while agent.env_steps < 6_000:
+    while agent.env_steps < 8_000:
         agent.train_iteration(pool)
     rng = np.random.default_rng(0)
     random_policy = lambda obs, masks: [rng.choice(np.flatnonzero(masks[0]))]  # noqa: E731
     random_success = success_rate(random_policy, 50)
     trained_success = success_rate(lambda obs, masks: agent.act(obs, masks, deterministic=True), 50)
     assert random_success < 0.2
-    assert trained_success > random_success + 0.2
+    assert trained_success > random_success + 0.4
