@@ -24,7 +24,6 @@ from typing import Any
 from sheetrl.env.commands import Command, format_literal
 from sheetrl.env.state import SheetState
 from sheetrl.sheet.address import ROW_SHIFT, cell_name, column_letters
-from sheetrl.sheet.errors import ExcelError
 
 AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
 
@@ -505,12 +504,3 @@ def _build() -> tuple[Macro, ...]:
 MACROS: tuple[Macro, ...] = _build()
 MACRO_INDEX: dict[str, int] = {m.name: i for i, m in enumerate(MACROS)}
 N_ACTIONS = len(MACROS)
-
-
-def resolve_all(ctx: Context) -> list[Command | None]:
-    """The command of every macro in this state (None where masked)."""
-    return [macro.resolve(ctx) for macro in MACROS]
-
-
-def is_error(value: Any) -> bool:
-    return type(value) is ExcelError

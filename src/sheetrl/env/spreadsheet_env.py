@@ -16,7 +16,7 @@ from sheetrl.env.commands import Command, CommandError, parse_command
 from sheetrl.env.observation import CHANNELS, FLAT_SIZE, ObservationBuilder
 from sheetrl.env.rewards import TERMS, RewardConfig, RewardFunction
 from sheetrl.env.state import SheetState
-from sheetrl.env.tasks import EVAL_SEED_OFFSET, FAMILIES, LEVELS, Task, check, family_module, make_task
+from sheetrl.env.tasks import EVAL_SEED_OFFSET, LEVELS, Task, check, family_module, make_task
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS
 
 
@@ -369,10 +369,6 @@ class SpreadsheetEnv(gym.Env):
         if self.render_mode == "ansi":
             return render_ansi(self)
         return render_rgb(self)
-
-
-def level_name(level: int) -> str:
-    return FAMILIES[level]
 
 
 def _tuple_state(state: Any) -> tuple:

@@ -1002,12 +1002,8 @@ class Workbook:
 
     def _snapshot_for_undo(self) -> None:
         if self.record_undo and hasattr(self, "_undo") and self._sheet_order:
-            self._undo.append(("snapshot", self._state()))
+            self._undo.append(("snapshot", self.clone()))
             self._redo.clear()
-
-    def _state(self) -> Workbook:
-        snapshot = self.clone()
-        return snapshot
 
     def _restore(self, snapshot: Workbook) -> None:
         undo, redo, log = self._undo, self._redo, self._change_log
@@ -1033,7 +1029,7 @@ class Workbook:
         kind, payload = source.pop()
         saved_redo = list(self._redo) if target is self._undo else None
         if kind == "snapshot":
-            target.append(("snapshot", self._state()))
+            target.append(("snapshot", self.clone()))
             self._restore(payload)
             return True
         inverse = [(key, self._input(key), self._formats.get(key)) for key, _, _ in reversed(payload)]
