@@ -6,13 +6,17 @@ term               weight   definition
 ``feedback``       10       the user's verdict (:class:`FeedbackSource`). Default :class:`SimulatedUser`: +1 when
                             the episode ends with the task solved, −1 when the agent says ``done`` unsolved or
                             the step budget runs out unsolved, 0 otherwise.
-``validity``       2        formula validity by symbolic execution, for steps that enter formulas (0 otherwise):
-                            the mean of four checks mapped to [−1, 1] — parses; evaluates without an error value;
-                            every cell it reads is inside the data (non-empty); if the cell is a task target,
-                            it agrees with the expert's formula when the inputs are perturbed.
+``validity``       2        formula validity by symbolic execution, as a potential difference γ·Ψ(s′) − Ψ(s):
+                            Ψ is the mean over the task's formula targets of each target's validity in [0, 1]
+                            (0 without a formula, else the mean of four checks: it holds a formula; it evaluates
+                            without an error value; every cell it reads is non-empty; it agrees with the expert's
+                            formula when the inputs are perturbed). Entering a formula outside the targets earns
+                            nothing and loses a third for each of the first three checks it fails. Neither part can
+                            be farmed: re-entering formulas gains nothing.
 ``progress``       1        potential-based shaping γ·Φ(s′) − Φ(s) with Φ = −goal distance (the fraction of
-                            unsatisfied targets, :class:`GoalDistance`), Φ = 0 at episode end; it cannot change
-                            the optimal policy (Ng, Harada & Russell, 1999).
+                            unsatisfied targets, :class:`GoalDistance`); both potentials are 0 in a terminal state
+                            (solved, or ``done``) and kept on truncation, where agents bootstrap, so neither term
+                            can change the optimal policy (Ng, Harada & Russell, 1999).
 ``complexity``     −0.1     the command's complexity (``Command.complexity``: 0 navigation, 1 edit, 3 pivot,
                             +0.25 per extra function call in a formula).
 ``aesthetic``      0.5      change in the sheet's aesthetic score (:class:`AestheticModel`, in [0, 1]); as a
@@ -46,11 +50,11 @@ class RewardConfig:
     """Weights of the reward terms (see the module docstring)."""
 
     feedback: float = 10.0  # user feedback, +1 solved / -1 failed at episode end
-    validity: float = 2.0  # formula validity by symbolic execution, in [-1, 1] per formula entered
+    validity: float = 2.0  # formula validity by symbolic execution (potential over the formula targets)
     progress: float = 1.0  # potential-based progress toward the goal
     complexity: float = -0.1  # per unit of command complexity
     aesthetic: float = 0.5  # change of the aesthetic score
-    gamma: float = 0.99  # discount used by the potential-based progress term (match the agent's)
+    gamma: float = 0.99  # discount of the potential-based terms (match the agent's)
     invalid_penalty: float = -1.0  # reward of an invalid action, which changes nothing
 
     def __post_init__(self) -> None:
@@ -145,29 +149,69 @@ class HeuristicAesthetics:
         return sum(checks) / len(checks)
 
 
-def formula_validity(wb: Workbook, task: Task, command: Command, rng: random.Random) -> float:
-    """Symbolic execution of an entered formula, in [-1, 1] (see the module docstring)."""
-    address = f"{SHEET}!{command.cell}"
-    checks = [wb.formula(address) is not None]  # parsed and stored
-    value = wb.value(address)
-    checks.append(not isinstance(value, ExcelError))
-    precedents = wb.precedents(address)
-    checks.append(bool(precedents) and all(wb.value(p) is not None for p in precedents))
-    if command.cell in task.target_cells and task.inputs:
-        mine = wb.clone()
-        mine.record_undo = False
-        reference = task.solution.clone()
-        reference.record_undo = False
-        assignment = perturb(reference, task.inputs, rng)
-        with mine.batch():
-            for cell, new in assignment.items():
-                mine.set(f"{SHEET}!{cell}", new)
-        checks.append(values_match(mine.value(address), reference.value(address)))
-    return 2.0 * sum(checks) / len(checks) - 1.0
+class FormulaValidity:
+    """Symbolic execution of the formulas in one task's sheet (the ``validity`` term; module docstring).
+
+    The perturbed inputs are drawn once per task from a seed of its own, so the potential is a function of the
+    sheet alone and the expert's perturbed values are computed once.
+    """
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.targets = [t.address for t in task.targets if t.formula]
+        self._perturbation: tuple[dict[str, object], dict[str, object]] | None = None
+
+    def _reference(self) -> tuple[dict[str, object], dict[str, object]]:
+        """(perturbed input values, the expert's target values under them)."""
+        if self._perturbation is None:
+            reference = self.task.solution.clone()
+            reference.record_undo = False
+            assignment = perturb(reference, self.task.inputs, random.Random(self.task.seed * 104_729 + 11))
+            values = {address: reference.value(f"{SHEET}!{address}") for address in self.targets}
+            self._perturbation = (assignment, values)
+        return self._perturbation
+
+    @staticmethod
+    def static_checks(wb: Workbook, address: str) -> tuple[bool, bool, bool]:
+        """(holds a formula, evaluates without an error value, reads only non-empty cells) for a sheet cell."""
+        where = f"{SHEET}!{address}"
+        if wb.formula(where) is None:
+            return False, False, False
+        precedents = wb.precedents(where)
+        reads_data = bool(precedents) and all(wb.value(p) is not None for p in precedents)
+        return True, not isinstance(wb.value(where), ExcelError), reads_data
+
+    def potential(self, wb: Workbook) -> float:
+        """Ψ in [0, 1]: the mean validity of the formula targets (0 for a target without a formula)."""
+        if not self.targets:
+            return 0.0
+        perturbed: Workbook | None = None
+        total = 0.0
+        for address in self.targets:
+            checks = list(self.static_checks(wb, address))
+            if not checks[0]:
+                continue
+            assignment, expected = self._reference()
+            if assignment:
+                if perturbed is None:
+                    perturbed = wb.clone()
+                    perturbed.record_undo = False
+                    with perturbed.batch():
+                        for cell, value in assignment.items():
+                            perturbed.set(f"{SHEET}!{cell}", value)
+                checks.append(values_match(perturbed.value(f"{SHEET}!{address}"), expected[address]))
+            total += sum(checks) / len(checks)
+        return total / len(self.targets)
+
+    def entry_penalty(self, wb: Workbook, address: str) -> float:
+        """For a formula entered outside the targets: −1/3 per failed static check, in [−1, 0]."""
+        if address in self.targets:
+            return 0.0
+        return -sum(1 for ok in self.static_checks(wb, address) if not ok) / 3.0
 
 
 class RewardFunction:
-    """Computes the weighted terms of one step."""
+    """Computes the weighted terms of each step of an episode; :meth:`begin` starts an episode."""
 
     def __init__(
         self,
@@ -180,31 +224,55 @@ class RewardFunction:
         self.feedback_source = feedback or SimulatedUser()
         self.distance_model = distance or TargetDistance()
         self.aesthetic_model = aesthetics or HeuristicAesthetics()
+        self._validity: FormulaValidity | None = None
+        self.progress_potential = 0.0  # Φ of the current state
+        self.validity_potential = 0.0  # Ψ of the current state
+        self.aesthetic_score = 0.0  # aesthetic score of the current state
 
     def potential(self, wb: Workbook, task: Task) -> float:
+        """The progress potential Φ = −goal distance."""
         return -self.distance_model.distance(wb, task)
 
-    def terms(
+    def begin(self, task: Task, wb: Workbook) -> None:
+        """Start an episode on ``task`` with its initial sheet ``wb``."""
+        self._validity = FormulaValidity(task)
+        self.progress_potential = self.potential(wb, task)
+        self.validity_potential = self._validity.potential(wb)
+        self.aesthetic_score = self.aesthetic_model.score(wb)
+
+    def step(
         self,
         task: Task,
         wb: Workbook,
         command: Command,
-        potential_before: float,
-        potential_after: float,
-        aesthetic_before: float,
-        aesthetic_after: float,
+        edited: bool,
+        progress_potential: float,
         solved: bool,
-        episode_over: bool,
-        rng: random.Random,
+        terminated: bool,
+        truncated: bool,
     ) -> dict[str, float]:
-        """Weighted reward terms for a step (sum them for the reward)."""
+        """Weighted reward terms of a step that applied ``command`` (sum them for the reward).
+
+        :param edited: whether the step changed the sheet (otherwise the potentials are unchanged).
+        :param progress_potential: Φ after the step (the environment computes it to detect success).
+        """
+        assert self._validity is not None, "call begin() first"
         c = self.config
-        after = 0.0 if episode_over else potential_after
-        validity = formula_validity(wb, task, command, rng) if command.verb == "formula" else 0.0
-        return {
+        episode_over = terminated or truncated
+        validity_potential = self._validity.potential(wb) if edited else self.validity_potential
+        aesthetic = self.aesthetic_model.score(wb) if edited else self.aesthetic_score
+        keep = 0.0 if terminated else c.gamma
+        validity = keep * validity_potential - self.validity_potential
+        if command.verb == "formula" and command.cell is not None:
+            validity += self._validity.entry_penalty(wb, command.cell)
+        terms = {
             "feedback": c.feedback * self.feedback_source.feedback(task, wb, command, solved, episode_over),
             "validity": c.validity * validity,
-            "progress": c.progress * (c.gamma * after - potential_before),
+            "progress": c.progress * (keep * progress_potential - self.progress_potential),
             "complexity": c.complexity * command.complexity,
-            "aesthetic": c.aesthetic * (aesthetic_after - aesthetic_before),
+            "aesthetic": c.aesthetic * (aesthetic - self.aesthetic_score),
         }
+        self.progress_potential = progress_potential
+        self.validity_potential = validity_potential
+        self.aesthetic_score = aesthetic
+        return terms

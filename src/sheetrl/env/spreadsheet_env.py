@@ -84,7 +84,7 @@ class SpreadsheetEnv(gym.Env):
 
     ## Rewards
     Five weighted terms, reported in ``info["reward_terms"]`` (see :mod:`sheetrl.env.rewards`): user feedback
-    (×10), formula validity (×2), potential-based progress (×1), action complexity (×−0.1), aesthetics (×0.5).
+    (×10), potential-based formula validity (×2) and progress (×1), action complexity (×−0.1), aesthetics (×0.5).
     An action that is masked out, or that the engine rejects, changes nothing and is penalized by −1.
 
     ## Starting State
@@ -150,14 +150,11 @@ class SpreadsheetEnv(gym.Env):
         self.task: Task | None = None
         self.state: SheetState | None = None
         self._task_rng = random.Random(0)
-        self._reward_rng = random.Random(0)
         self._steps = 0
         self._history = []
         self._commands: list[Command | None] = []
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
-        self._potential = 0.0
-        self._aesthetic = 0.0
         self._last_info: dict[str, Any] = {}
 
     # --------------------------------------------------------------------------------------------------- reset
@@ -165,7 +162,6 @@ class SpreadsheetEnv(gym.Env):
         super().reset(seed=seed)
         if seed is not None:
             self._task_rng = random.Random(seed)
-            self._reward_rng = random.Random(seed + 1)
             if self.curriculum is not None:
                 self.curriculum.seed(seed)
         options = options or {}
@@ -191,8 +187,7 @@ class SpreadsheetEnv(gym.Env):
         self._builder.reset(wb, task, self._vocabulary.encode(task.instruction, self.config.instruction_length),
                             self.state.cursor)
         self._changes.clear()
-        self._potential = self.rewards.potential(wb, task)
-        self._aesthetic = self.rewards.aesthetic_model.score(wb)
+        self.rewards.begin(task, wb)
         self._update_mask()
         info = {"level": task.level, "family": task.family, "template": task.template, "task_seed": task.seed,
                 "instruction": task.instruction}
@@ -261,7 +256,7 @@ class SpreadsheetEnv(gym.Env):
         if edited:
             self._builder.refresh_cells(wb, self._changes)
             self._changes.clear()
-        potential = self.rewards.potential(wb, task) if edited else self._potential
+        potential = self.rewards.potential(wb, task) if edited else self.rewards.progress_potential
         solved = False
         if edited and potential == 0.0:
             solved = check(wb, task).success
@@ -271,10 +266,7 @@ class SpreadsheetEnv(gym.Env):
         episode_over = terminated or truncated
         if episode_over and not solved and not edited and done:
             solved = potential == 0.0 and check(wb, task).success
-        aesthetic = self.rewards.aesthetic_model.score(wb) if edited else self._aesthetic
-        terms = self.rewards.terms(task, wb, command, self._potential, potential, self._aesthetic, aesthetic,
-                                   solved, episode_over, self._reward_rng)
-        self._potential, self._aesthetic = potential, aesthetic
+        terms = self.rewards.step(task, wb, command, edited, potential, solved, terminated, truncated)
         info.update(reward_terms=terms, command=str(command), is_success=solved)
         self._finish(episode_over, solved)
         self._update_mask()
@@ -292,7 +284,6 @@ class SpreadsheetEnv(gym.Env):
         Tasks are deterministic, so :meth:`set_state` rebuilds the sheet by replaying the commands."""
         return {
             "task_rng": self._task_rng.getstate(),
-            "reward_rng": self._reward_rng.getstate(),
             "curriculum": self.curriculum.state_dict() if self.curriculum is not None else None,
             "task": None if self.task is None else {"level": self.task.level, "seed": self.task.seed},
             "history": list(self._history),
@@ -313,7 +304,6 @@ class SpreadsheetEnv(gym.Env):
                 self.curriculum = curriculum
             self._steps = state["steps"]
         self._task_rng.setstate(_tuple_state(state["task_rng"]))
-        self._reward_rng.setstate(_tuple_state(state["reward_rng"]))
         if state["curriculum"] is not None and self.curriculum is not None:
             self.curriculum.load_state_dict(state["curriculum"])
         return self._observation() if task is not None else None
