@@ -48,18 +48,16 @@ import numpy as np
 
 from sheetrl.agents.base import Agent, masked_argmax
 from sheetrl.env.actions import MACROS
-from sheetrl.env.observation import CHANNELS, MASK_SLOTS, SLOT_NAMES, WINDOW
+from sheetrl.env.observation import CHANNELS, FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, WINDOW
 from sheetrl.train.pool import EnvPool
 
-# Positions inside the flat observation (see ObservationBuilder.flat): the 7x7 window of channels 1..11 around the
-# cursor, then [row, col, target d_row, target d_col, on target], level one-hot (5), instruction hash (64),
-# slots, then [anchor set, anchor d_row, anchor d_col, step fraction], then the action mask.
+# Positions inside the flat observation (see ObservationBuilder.flat and FLAT_LAYOUT).
 _WINDOW_AREA = WINDOW * WINDOW
 _CENTRE = (WINDOW // 2) * WINDOW + WINDOW // 2
-_CURSOR = (CHANNELS - 1) * _WINDOW_AREA
-_LEVEL = _CURSOR + 5
-_SLOTS = _LEVEL + 5 + 64
-_ANCHOR = _SLOTS + len(SLOT_NAMES)
+_CURSOR = FLAT_LAYOUT["cursor"].start
+_LEVEL = FLAT_LAYOUT["level"].start
+_SLOTS = FLAT_LAYOUT["slots"].start
+_ANCHOR = FLAT_LAYOUT["selection"].start
 _WORD = re.compile(r"^[a-z]{2,}$")
 
 

@@ -20,8 +20,10 @@ Keys (H×W is the observed grid, A1 at the top-left; N the number of macro actio
     (:mod:`sheetrl.env.tokens`) separated by ``<sep>``, 0-padded: the sequence an LSTM encoder reads.
 ``flat`` float32 (768,)
     For MLP agents: the 7×7 neighbourhood of the cursor (channels 1–11), cursor position, offset to the next
-    target cell, level one-hot, hashed bag of instruction words (64), which slots the instruction has, selection
-    state, elapsed fraction of the step budget, and the action mask (padded to 128), zero-padded to 768.
+    target cell, level one-hot, a bag of the instruction's operation words (:data:`OPERATION_WORDS`, one slot
+    each, no hashing: "total" and "largest" must not share a feature), which slots the instruction has, the
+    first :data:`INSTRUCTION_REFERENCES` cell references of the instruction as corner offsets from the cursor,
+    selection state, elapsed fraction of the step budget, and the action mask, zero-padded to 768.
 ``action_mask`` int8 (N,)
     1 for actions that resolve to a command in this state.
 
@@ -32,7 +34,7 @@ changed (``Workbook.track_changes``), so a cursor move costs a few array writes.
 from __future__ import annotations
 
 import math
-import zlib
+import re
 from typing import Any
 
 import numpy as np
@@ -48,9 +50,30 @@ from sheetrl.sheet.workbook import ALL_CHANGED, Workbook
 CHANNELS = 12
 SEPARATOR_ID = 4  # "<sep>" in sheetrl.env.tokens.TokenVocabulary
 FLAT_SIZE = 768
-MASK_SLOTS = 128
+MASK_SLOTS = N_ACTIONS
 WINDOW = 7
 SLOT_NAMES = ("value", "threshold", "rate_cell", "lookup_table", "criteria_range", "pivot")
+# Words that say which operation an instruction asks for (across the five task families); other words (headers,
+# names, months) carry no operation and are left to the token-based encoders.
+OPERATION_WORDS: tuple[str, ...] = tuple(dict.fromkeys((
+    # aggregates
+    "total", "totals", "sum", "sums", "grand", "average", "averages", "mean", "minimum", "smallest", "lowest",
+    "least", "maximum", "largest", "highest", "count", "number", "entries", "values",
+    # arithmetic
+    "divided", "minus", "times", "plus", "ratio", "fraction", "percent", "percentages", "share", "growth", "grow",
+    "rate", "difference", "variance", "margin", "running", "far", "balance", "profit", "net", "tax", "gross",
+    # single-cell edits and formats
+    "enter", "type", "change", "replace", "fix", "typo", "wrong", "missing", "header", "headers", "label", "bold",
+    "clear", "empty", "stray", "format", "currency", "decimals",
+    # structure
+    "formula", "formulas", "fill", "filled", "down", "across", "each", "every", "row", "rows", "column",
+    "columns", "select", "pivot", "table", "side", "top", "then", "finally", "also",
+    # conditions
+    "pass", "fail", "otherwise", "when", "over", "ok",
+)))
+_OPERATION_IDS = {word: i for i, word in enumerate(OPERATION_WORDS)}
+INSTRUCTION_REFERENCES = 3  # cell references of the instruction shown in ``flat``, in order of appearance
+_REFERENCE = re.compile(r"\b\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4})(?::\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4}))?\b")
 _FUNCTION_IDS = {name: i + 1 for i, name in enumerate(sorted(FUNCTIONS))}
 _FORMAT_IDS = {code: i for i, code in enumerate(NUMBER_FORMAT_PRESETS.values())}
 
@@ -91,9 +114,9 @@ class ObservationBuilder:
         self._graph_version = -1
         self._cursor: tuple[int, int] | None = None
         self._selection: tuple[int, int, int, int] | None = None
-        self._instruction_hash = np.zeros(64, dtype=np.float32)
-        self._static = np.zeros(5 + 64 + len(SLOT_NAMES), dtype=np.float32)
+        self._static = np.zeros(5 + len(OPERATION_WORDS) + len(SLOT_NAMES), dtype=np.float32)
         self._targets: list[tuple[int, int]] = []
+        self._references: list[tuple[int, int, int, int]] = []
 
     # ------------------------------------------------------------------------------------------------- episode
     def reset(self, wb: Workbook, task: Task, instruction_tokens: np.ndarray, cursor: tuple[int, int]) -> None:
@@ -116,11 +139,14 @@ class ObservationBuilder:
         self._targets.sort()
         static = np.zeros_like(self._static)
         static[task.level - 1] = 1.0
-        for word in task.instruction.lower().split():
-            static[5 + zlib.crc32(word.encode()) % 64] = 1.0
+        for word in re.findall(r"[a-z]+", task.instruction.lower()):
+            index = _OPERATION_IDS.get(word)
+            if index is not None:
+                static[5 + index] = 1.0
         for i, slot in enumerate(SLOT_NAMES):
-            static[5 + 64 + i] = 1.0 if slot in task.slots else 0.0
+            static[5 + len(OPERATION_WORDS) + i] = 1.0 if slot in task.slots else 0.0
         self._static = static
+        self._references = instruction_references(task.instruction)[:INSTRUCTION_REFERENCES]
         self.refresh_cells(wb, None)
 
     def refresh_cells(self, wb: Workbook, changed: set[int] | None) -> None:
@@ -245,9 +271,47 @@ class ObservationBuilder:
             out[i + 2] = (anchor[1] - c) / self.cols
         out[i + 3] = step_fraction
         i += 4
+        for r1, c1, r2, c2 in self._references:
+            out[i] = 1.0
+            out[i + 1] = (r1 - r) / self.rows
+            out[i + 2] = (c1 - c) / self.cols
+            out[i + 3] = (r2 - r) / self.rows
+            out[i + 4] = (c2 - c) / self.cols
+            i += 5
+        i += 5 * (INSTRUCTION_REFERENCES - len(self._references))
         out[i : i + len(mask)] = mask
         return out
 
 
-assert (CHANNELS - 1) * WINDOW * WINDOW + 5 + 5 + 64 + len(SLOT_NAMES) + 4 + MASK_SLOTS <= FLAT_SIZE
+def instruction_references(text: str) -> list[tuple[int, int, int, int]]:
+    """The cell references and ranges an instruction names, in order, as (row1, col1, row2, col2), 0-based."""
+    found = []
+    for col1, row1, col2, row2 in _REFERENCE.findall(text):
+        first = parse_cell(col1 + row1)
+        last = parse_cell(col2 + row2) if col2 else first
+        found.append((min(first.row, last.row), min(first.col, last.col),
+                      max(first.row, last.row), max(first.col, last.col)))
+    return found
+
+
+def _flat_layout() -> dict[str, slice]:
+    parts = (
+        ("window", (CHANNELS - 1) * WINDOW * WINDOW),  # channels 1..11 of the 7x7 window, channel-major
+        ("cursor", 5),  # row, col, next-target d_row, d_col, on target
+        ("level", 5),  # one-hot
+        ("words", len(OPERATION_WORDS)),
+        ("slots", len(SLOT_NAMES)),
+        ("selection", 4),  # anchor set, anchor d_row, d_col, step fraction
+        ("references", 5 * INSTRUCTION_REFERENCES),  # per reference: present, d_row1, d_col1, d_row2, d_col2
+        ("mask", MASK_SLOTS),
+    )
+    layout, start = {}, 0
+    for name, size in parts:
+        layout[name] = slice(start, start + size)
+        start += size
+    return layout
+
+
+FLAT_LAYOUT: dict[str, slice] = _flat_layout()  # where each part of ``flat`` lies (the rest is zero padding)
+assert FLAT_LAYOUT["mask"].stop <= FLAT_SIZE
 assert N_ACTIONS <= MASK_SLOTS
