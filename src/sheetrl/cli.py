@@ -292,6 +292,7 @@ def train(
     ] = None,
     log_every: Annotated[int | None, typer.Option(help=field_help("log_every"))] = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help=field_help("progress"))] = None,
+    threads: Annotated[int | None, typer.Option(help=field_help("threads"))] = None,
     resume: Annotated[Path | None, typer.Option(
         help="Continue the run in this folder from its latest checkpoint (exactly where it stopped).")] = None,
 ) -> None:
@@ -307,7 +308,7 @@ def train(
             "checkpoint_every": checkpoint_every, "eval_episodes": eval_episodes, "wandb": wandb,
             "tensorboard": tensorboard, "max_steps": max_steps,
             "overrides": parse_overrides(hyperparameters) if hyperparameters else None,
-            "log_every": log_every, "progress": progress,
+            "log_every": log_every, "progress": progress, "threads": threads,
         }
         given = {name: value for name, value in given.items() if value is not None}
         if resume is not None:

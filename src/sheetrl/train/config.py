@@ -61,6 +61,7 @@ class TrainConfig:
         default_factory=dict, metadata={"help": "Algorithm hyper-parameters to change, e.g. learning_rate=3e-4."}
     )
     log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
+    threads: int = _help("CPU threads for torch (1 is fastest for these small networks next to the envs).", 1)
     progress: bool = _help("Show a progress bar.", True)
 
     # ------------------------------------------------------------------------------------------------ checks
@@ -83,6 +84,7 @@ class TrainConfig:
         _require_int("checkpoint_every", self.checkpoint_every, minimum=1)
         _require_int("eval_episodes", self.eval_episodes, minimum=0)
         _require_int("log_every", self.log_every, minimum=1)
+        _require_int("threads", self.threads, minimum=1)
         if self.wandb not in WANDB_MODES:
             raise ConfigError(f"wandb must be one of {', '.join(WANDB_MODES)}, not {self.wandb!r}")
         if not isinstance(self.tensorboard, bool) or not isinstance(self.progress, bool):

@@ -251,6 +251,9 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
         raise ConfigError(f"episodes must be >= 1, not {episodes}")
     payload, path = load_latest(run_dir)
     config = TrainConfig.from_dict(payload["config"])
+    import torch
+
+    torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
     unlocked = int(payload["runner"].get("curriculum_level") or len(LEVELS))
     levels = evaluation_levels(level if level is not None else config.level,

@@ -60,7 +60,7 @@ CONFIG_FILE = "config.json"
 EVAL_FILE = "eval.json"
 # Settings a resumed run may change; everything else would make it a different experiment.
 RESUMABLE_CHANGES = ("total_steps", "device", "wandb", "tensorboard", "progress", "eval_episodes",
-                     "checkpoint_every", "log_every")
+                     "checkpoint_every", "log_every", "threads")
 
 
 @dataclass
@@ -134,6 +134,7 @@ class Runner:
             self.precision = Precision(config.precision, self.device, config.accumulation_steps)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        torch.set_num_threads(config.threads)
         set_global_seeds(config.seed)
         self.env_config = environment_config(config)
         self.pool = EnvPool(self.agent_config.num_envs, self.env_config, seed=config.seed)
