@@ -27,6 +27,7 @@ def test_defaults_validate_with_the_quick_preset_of_the_algorithm() -> None:
         ({"precision": "fp8"}, "precision must be one of fp32, bf16, fp16, not 'fp8'"),
         ({"accumulation_steps": 0}, "accumulation_steps must be an integer >= 1, not 0"),
         ({"checkpoint_every": 0}, "checkpoint_every must be an integer >= 1, not 0"),
+        ({"checkpoint_interval": -1}, "checkpoint_interval must be a number of seconds >= 0, not -1"),
         ({"eval_episodes": -5}, "eval_episodes must be an integer >= 0, not -5"),
         ({"wandb": "cloud"}, "wandb must be one of offline, online, disabled, not 'cloud'"),
         ({"max_steps": 0}, "max_steps must be an integer >= 1, not 0"),

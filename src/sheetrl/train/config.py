@@ -53,6 +53,9 @@ class TrainConfig:
     accumulation_steps: int = _help("Micro-batches whose gradients are accumulated per optimizer step.", 1)
     run_dir: str | None = _help("Run folder (default: runs/{level}__{algo}__{seed}__{time}).", None)
     checkpoint_every: int = _help("Write a checkpoint every this many finished episodes (and at the end).", 100)
+    checkpoint_interval: float = _help(
+        "...but no more often than every this many seconds (0: no limit); a DQN checkpoint holds the replay buffer.",
+        60.0)
     eval_episodes: int = _help("Held-out evaluation episodes per level at the end of training (0: none).", 100)
     wandb: str = _help("Weights & Biases logging: offline (local files), online (sync) or disabled.", "offline")
     tensorboard: bool = _help("Write TensorBoard event files into the run folder.", True)
@@ -82,6 +85,9 @@ class TrainConfig:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
         _require_int("accumulation_steps", self.accumulation_steps, minimum=1)
         _require_int("checkpoint_every", self.checkpoint_every, minimum=1)
+        if isinstance(self.checkpoint_interval, bool) or not isinstance(self.checkpoint_interval, (int, float)) \
+                or not self.checkpoint_interval >= 0:
+            raise ConfigError(f"checkpoint_interval must be a number of seconds >= 0, not {self.checkpoint_interval!r}")
         _require_int("eval_episodes", self.eval_episodes, minimum=0)
         _require_int("log_every", self.log_every, minimum=1)
         _require_int("threads", self.threads, minimum=1)

@@ -6,8 +6,8 @@ with the run's seed), the agent (``algorithm(name).build(...)`` with the resolve
 ``total_steps`` environment steps. After every iteration it drains the finished episodes (their return, length,
 reward terms and success), every ``log_every`` steps it logs the interval's means to the
 :class:`~sheetrl.train.logger.MetricsLogger`, and it updates the progress bar (steps/s, rolling success, curriculum
-level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished; it writes one at the
-end too, then evaluates the agent on held-out seeds (``eval.json``).
+level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished (at most once per
+``checkpoint_interval`` seconds); it writes one at the end too, then evaluates the agent on held-out seeds (``eval.json``).
 
 Exact resume: a checkpoint holds the agent's ``state_dict`` (weights, optimizer, buffers, its RNGs), the pool's
 ``get_state`` (every environment's RNGs, curriculum and current episode), the global python/numpy/torch RNG
@@ -60,7 +60,7 @@ CONFIG_FILE = "config.json"
 EVAL_FILE = "eval.json"
 # Settings a resumed run may change; everything else would make it a different experiment.
 RESUMABLE_CHANGES = ("total_steps", "device", "wandb", "tensorboard", "progress", "eval_episodes",
-                     "checkpoint_every", "log_every", "threads")
+                     "checkpoint_every", "checkpoint_interval", "log_every", "threads")
 
 
 @dataclass
@@ -264,6 +264,7 @@ class Runner:
                                notice=lambda line: self.console.print(line, style="yellow", highlight=False))
         self._announce()
         session_start, session_steps, seconds_before = time.time(), self.env_steps, self.trained_seconds
+        last_save = session_start
         progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[sps]:>7,.0f} steps/s"), TextColumn("success {task.fields[success]:.2f}"),
@@ -290,9 +291,11 @@ class Runner:
                         self._log_interval(logger, sps)
                     progress.update(bar, completed=self.env_steps, sps=sps, success=self.success_rate(),
                                     level=self.curriculum_level())
-                    if self.episodes // config.checkpoint_every > self.checkpointed_episodes // config.checkpoint_every:
+                    if (self.episodes // config.checkpoint_every > self.checkpointed_episodes // config.checkpoint_every
+                            and time.time() - last_save >= config.checkpoint_interval):
                         self.trained_seconds = seconds_before + time.time() - session_start
                         self.save()
+                        last_save = time.time()
             elapsed = time.time() - session_start
             self.trained_seconds = seconds_before + elapsed
             finished = self.env_steps >= self.total_steps

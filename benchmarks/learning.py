@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Learning benchmark: held-out success of each agent with a fixed step budget, several seeds, in one run.
+
+Run from the repository root::
+
+    python3 benchmarks/learning.py                      # every row, seeds 1,2,3, then print the table
+    python3 benchmarks/learning.py --rows ppo:1,ppo:2 --seeds 1 --scale 0.5
+    python3 benchmarks/learning.py --update-benchmarks   # also write the table into BENCHMARKS.md
+
+Each (row, seed) trains in its own process with ``sheetrl``'s runner (``TrainConfig``: the row's algorithm,
+level, ``quick`` preset and step budget; one torch thread) and is evaluated on the same held-out tasks as
+``sheetrl eval`` (``--eval-episodes`` per level, :func:`sheetrl.train.evaluate.run_episodes`). In the same run:
+
+- ``maskable_ppo``: sb3-contrib's MaskablePPO on :class:`~sheetrl.env.wrappers.FlatMaskedEnv` with our PPO quick
+  preset's settings (8 envs × 64 steps, 4 minibatches, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
+  128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
+- ``random``: the uniform random masked policy (no training).
+
+Results go to ``--out`` (JSON lines, one per run). A run already in that file is not repeated, so an interrupted
+benchmark continues where it stopped; ``--fresh`` starts over. ``--jobs N`` runs N trainings at once (timings
+then share the machine: keep 1 for the wall-time and steps/s columns).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+# (algorithm, level, step budget at --scale 1). The budgets are what the quick presets need on a 2-core CPU.
+ROWS: list[tuple[str, int | str, int]] = [
+    ("random", 1, 0),
+    ("random", 2, 0),
+    ("tabular_q", 1, 50_000),
+    ("tabular_q", 2, 200_000),
+    ("dqn", 1, 50_000),
+    ("dqn", 2, 200_000),
+    ("ppo", 1, 50_000),
+    ("ppo", 2, 200_000),
+    ("ppo", 3, 300_000),
+    ("ppo", "curriculum", 500_000),
+    ("maskable_ppo", 1, 50_000),
+    ("maskable_ppo", 2, 200_000),
+]
+MARK_START = "<!-- learning:start -->"
+MARK_END = "<!-- learning:end -->"
+MASKABLE_SETTINGS = dict(n_steps=64, batch_size=128, n_epochs=10, learning_rate=5e-4, ent_coef=0.01, gamma=0.99,
+                         gae_lambda=0.95, clip_range=0.2, max_grad_norm=0.5, vf_coef=0.5)
+
+
+def row_name(algo: str, level: int | str) -> str:
+    return f"{algo}:{level}"
+
+
+def parse_row(text: str) -> tuple[str, int | str, int]:
+    algo, _, level = text.partition(":")
+    for known in ROWS:
+        if known[0] == algo and str(known[1]) == level:
+            return known
+    names = ", ".join(row_name(a, lv) for a, lv, _ in ROWS)
+    raise SystemExit(f"unknown row {text!r}; rows are: {names}")
+
+
+# ------------------------------------------------------------------------------------------------ one run
+def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
+    from rich.console import Console
+
+    from sheetrl.train.config import TrainConfig
+    from sheetrl.train.runner import train
+
+    config = TrainConfig(algo=algo, level=level, preset="quick", seed=seed, total_steps=steps,
+                         run_dir=str(run_dir), eval_episodes=eval_episodes, wandb="disabled", tensorboard=False,
+                         progress=False, device="cpu", threads=1)
+    result = train(config, console=Console(quiet=True))
+    document = result.evaluation or {}
+    return {"train_seconds": result.seconds, "env_steps": result.env_steps,
+            "success_rate": document.get("success_rate"), "ci_low": document.get("ci_low"),
+            "ci_high": document.get("ci_high"), "eval_episodes": document.get("episodes"),
+            "per_level": {k: v["success_rate"] for k, v in document.get("per_level", {}).items()}}
+
+
+def run_maskable_ppo(level: int, seed: int, steps: int, eval_episodes: int) -> dict:
+    import numpy as np
+    import torch
+    from sb3_contrib import MaskablePPO
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    from sheetrl.env.wrappers import FlatMaskedEnv
+    from sheetrl.train.evaluate import run_episodes
+
+    torch.set_num_threads(1)
+    envs = DummyVecEnv([lambda: FlatMaskedEnv(level=level) for _ in range(8)])
+    envs.seed(seed)
+    model = MaskablePPO("MlpPolicy", envs, seed=seed, device="cpu", verbose=0,
+                        policy_kwargs=dict(net_arch=dict(pi=[128, 128], vf=[128, 128]),
+                                           activation_fn=torch.nn.Tanh),
+                        **MASKABLE_SETTINGS)
+    start = time.perf_counter()
+    model.learn(total_timesteps=steps)
+    seconds = time.perf_counter() - start
+
+    class Policy:
+        name = "maskable_ppo"
+
+        def start(self, slot: int, env: Any, episode: int) -> None:
+            pass
+
+        def act(self, obs: dict, masks: np.ndarray, slots: list[int]) -> np.ndarray:
+            actions, _ = model.predict(obs["flat"], action_masks=masks, deterministic=True)
+            return np.asarray(actions)
+
+    result = run_episodes(Policy(), level, eval_episodes)
+    return {"train_seconds": seconds, "env_steps": int(model.num_timesteps), "success_rate": result.success_rate,
+            "ci_low": result.ci_low, "ci_high": result.ci_high, "eval_episodes": result.episodes,
+            "per_level": {str(level): result.success_rate}}
+
+
+def run_random(level: int, seed: int, eval_episodes: int) -> dict:
+    from sheetrl.train.evaluate import RandomMaskedPolicy, run_episodes
+
+    result = run_episodes(RandomMaskedPolicy(seed), level, eval_episodes)
+    return {"train_seconds": 0.0, "env_steps": 0, "success_rate": result.success_rate, "ci_low": result.ci_low,
+            "ci_high": result.ci_high, "eval_episodes": result.episodes,
+            "per_level": {str(level): result.success_rate}}
+
+
+def run_one(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, scratch: Path) -> dict:
+    started = time.perf_counter()
+    if algo == "random":
+        figures = run_random(int(level), seed, eval_episodes)
+    elif algo == "maskable_ppo":
+        figures = run_maskable_ppo(int(level), seed, steps, eval_episodes)
+    else:
+        figures = run_ours(algo, level, seed, steps, eval_episodes, scratch / f"{algo}-{level}-{seed}")
+    seconds = figures["train_seconds"]
+    figures.update(algo=algo, level=level, seed=seed, budget=steps, wall_seconds=time.perf_counter() - started,
+                   sps=figures["env_steps"] / seconds if seconds else None)
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------------- table
+def load(out: Path) -> list[dict]:
+    if not out.exists():
+        return []
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| agent | level | steps | seeds | held-out success (mean ± sd over seeds) | per seed | 95% CI (pooled) "
+        "| train time per seed | steps/s |",
+        "|---|---|---:|---:|---:|---|---|---:|---:|",
+    ]
+    order = {row_name(a, lv): i for i, (a, lv, _) in enumerate(ROWS)}
+    groups: dict[str, list[dict]] = {}
+    for r in results:
+        groups.setdefault(row_name(r["algo"], r["level"]), []).append(r)
+    from sheetrl.train.evaluate import wilson_interval
+
+    for name in sorted(groups, key=lambda n: order.get(n, len(order))):
+        runs = sorted(groups[name], key=lambda r: r["seed"])
+        rates = [r["success_rate"] for r in runs]
+        mean = statistics.fmean(rates)
+        sd = statistics.stdev(rates) if len(rates) > 1 else 0.0
+        episodes = sum(r["eval_episodes"] for r in runs)
+        successes = sum(round(r["success_rate"] * r["eval_episodes"]) for r in runs)
+        low, high = wilson_interval(successes, episodes)
+        seconds = statistics.fmean(r["train_seconds"] for r in runs)
+        sps = [r["sps"] for r in runs if r["sps"]]
+        per_seed = " ".join(f"{x:.2f}" for x in rates)
+        time_text = f"{seconds / 60:.1f} min" if seconds else "–"
+        sps_text = f"{statistics.fmean(sps):,.0f}" if sps else "–"
+        lines.append(f"| {runs[0]['algo']} | {runs[0]['level']} | {runs[0]['budget']:,} | {len(runs)} "
+                     f"| {mean:.3f} ± {sd:.3f} | {per_seed} | {low:.3f}–{high:.3f} | {time_text} | {sps_text} |")
+    return "\n".join(lines)
+
+
+def update_benchmarks(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
+    document = path.read_text(encoding="utf-8")
+    block = f"{MARK_START}\n{text}\n{MARK_END}"
+    if MARK_START in document and MARK_END in document:
+        head, rest = document.split(MARK_START, 1)
+        _, tail = rest.split(MARK_END, 1)
+        document = head + block + tail
+    else:
+        document = document.rstrip("\n") + "\n\n## Learning\n\n" + block + "\n"
+    path.write_text(document, encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------------------------- main
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", default=",".join(row_name(a, lv) for a, lv, _ in ROWS),
+                        help="comma-separated algo:level rows (default: all)")
+    parser.add_argument("--seeds", default="1,2,3", help="comma-separated training seeds")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
+    parser.add_argument("--eval-episodes", type=int, default=200, help="held-out episodes per level")
+    parser.add_argument("--jobs", type=int, default=1, help="trainings at once")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "learning.jsonl")
+    parser.add_argument("--scratch", type=Path, default=ROOT / "runs" / "benchmark-learning")
+    parser.add_argument("--fresh", action="store_true", help="forget earlier results in --out")
+    parser.add_argument("--update-benchmarks", action="store_true", help="write the table into BENCHMARKS.md")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: algo:level:seed:steps in a child process
+    args = parser.parse_args()
+    if args.eval_episodes < 1 or args.jobs < 1 or args.scale <= 0:
+        raise SystemExit("--eval-episodes and --jobs must be at least 1 and --scale positive")
+
+    if args.one:
+        algo, level, seed, steps = args.one.split(":")
+        parsed_level: int | str = level if level == "curriculum" else int(level)
+        print(json.dumps(run_one(algo, parsed_level, int(seed), int(steps), args.eval_episodes, args.scratch)))
+        return
+
+    try:
+        rows = [parse_row(text) for text in args.rows.split(",") if text]
+        seeds = [int(s) for s in args.seeds.split(",") if s]
+    except ValueError as exc:
+        raise SystemExit(f"bad --seeds: {exc}") from None
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.fresh and args.out.exists():
+        args.out.unlink()
+    done = {(r["algo"], str(r["level"]), r["seed"]) for r in load(args.out)}
+    todo = [(algo, level, seed, int(steps * args.scale)) for algo, level, steps in rows for seed in seeds
+            if (algo, str(level), seed) not in done]
+    print(f"{len(todo)} runs to do ({len(done)} already in {args.out}); {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, python {platform.python_version()}", flush=True)
+
+    def launch(job: tuple[str, int | str, int, int]) -> dict | None:
+        algo, level, seed, steps = job
+        command = [sys.executable, __file__, "--one", f"{algo}:{level}:{seed}:{steps}",
+                   "--eval-episodes", str(args.eval_episodes), "--scratch", str(args.scratch)]
+        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        completed = subprocess.run(command, capture_output=True, text=True, env=env)
+        if completed.returncode != 0:
+            print(f"FAILED {algo}:{level} seed {seed}:\n{completed.stderr[-2000:]}", flush=True)
+            return None
+        figures = json.loads(completed.stdout.strip().splitlines()[-1])
+        with args.out.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(figures) + "\n")
+        print(f"{algo}:{level} seed {seed}: success {figures['success_rate']:.3f} in "
+              f"{figures['train_seconds'] / 60:.1f} min ({figures['sps'] or 0:,.0f} steps/s)", flush=True)
+        return figures
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        list(pool.map(launch, todo))
+    results = [r for r in load(args.out) if r["seed"] in seeds]  # every row measured so far, not only --rows
+    text = table(results)
+    print(text)
+    if args.update_benchmarks:
+        update_benchmarks(text)
+
+
+if __name__ == "__main__":
+    main()
