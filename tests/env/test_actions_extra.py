@@ -34,8 +34,9 @@ def apply(name: str, state: SheetState, slots: dict[str, Any] | None = None) -> 
 
 def test_appended_macros_come_after_the_original_sixty_and_fit_the_budget():
     assert [MACRO_INDEX[name] for name in APPENDED] == list(range(60, 64))
+    assert [MACRO_INDEX[f"select_reference_{k}"] for k in (1, 2, 3)] == [64, 65, 66]
     assert MACRO_INDEX["done"] == 59
-    assert N_ACTIONS <= 128
+    assert N_ACTIONS == 67
 
 
 def test_above_times_second_rate_cell_multiplies_the_cell_above_by_the_absolute_second_rate():
@@ -101,3 +102,24 @@ def test_left_reverse_difference_is_masked_without_two_numbers():
     assert resolve("left_reverse_difference", state_with({"D3": "Gross", "E3": 160}, "F3")) is None
     assert resolve("left_reverse_difference", state_with({"E3": 160}, "F3")) is None
     assert resolve("left_reverse_difference", state_with({"A3": 1}, "A3")) is None
+
+
+def test_select_reference_selects_the_range_the_instruction_names():
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+
+    env = SpreadsheetEnv(level=2)
+    for seed in range(100):
+        obs, _ = env.reset(options={"task_seed": seed})
+        if env.task.template == "selected_range_aggregate":
+            break
+    references = env.task.references
+    index = next(i for i, (r1, c1, r2, c2) in enumerate(references) if (r1, c1) != (r2, c2))
+    _, _, _, _, info = env.step(MACRO_INDEX[f"select_reference_{index + 1}"])
+    assert env.state.selection == references[index]
+    # selecting it again would change nothing, so it is masked
+    assert not env.action_masks()[MACRO_INDEX[f"select_reference_{index + 1}"]]
+    # then the aggregate goes in the target from outside the range: a three-step solution
+    aggregate = next(a for a in env.task.expert_actions if a.endswith("_selection") and a != "anchor_selection")
+    env.step(MACRO_INDEX["next_target"])
+    _, _, terminated, _, info = env.step(MACRO_INDEX[aggregate])
+    assert terminated and info["is_success"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sheetrl.env.observation import FLAT_LAYOUT, FLAT_SIZE, OPERATION_WORDS, instruction_references
+from sheetrl.env.observation import FLAT_LAYOUT, FLAT_SIZE, OPERATION_WORDS
+from sheetrl.env.tasks.base import instruction_references
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 from sheetrl.sheet.address import parse_cell
 

@@ -16,7 +16,7 @@ The table :data:`MACROS` is the action space; its order is part of the environme
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -39,15 +39,17 @@ class Macro:
 class Context:
     """Read-only view of the state for resolving macros, computed once per step (cheap lookups, cached)."""
 
-    __slots__ = ("state", "slots", "rows", "cols", "targets", "values", "row", "col", "_block_above",
-                 "_block_left", "_selection_filled")
+    __slots__ = ("state", "slots", "rows", "cols", "targets", "references", "values", "row", "col",
+                 "_block_above", "_block_left", "_selection_filled")
 
-    def __init__(self, state: SheetState, slots: dict[str, Any], rows: int, cols: int, targets: list[str]) -> None:
+    def __init__(self, state: SheetState, slots: dict[str, Any], rows: int, cols: int, targets: list[str],
+                 references: Sequence[tuple[int, int, int, int]] = ()) -> None:
         self.state = state
         self.slots = slots
         self.rows = rows  # the grid the agent sees; the cursor stays inside it
         self.cols = cols
         self.targets = targets
+        self.references = references  # the cells and ranges the instruction names, (row1, col1, row2, col2)
         self.values = state.workbook._values
         self.row, self.col = state.cursor
         self._block_above: tuple[int, int] | None | bool = False
@@ -77,22 +79,22 @@ class Context:
             return False
         return ((row << ROW_SHIFT) | col) in self.values
 
-    def numeric_run(self, row: int, col: int, dr: int, dc: int) -> tuple[int, int] | None:
-        """Start and length of the run of numeric cells from (row, col) stepping (dr, dc), or None."""
+    def numeric_run(self, row: int, col: int, dr: int, dc: int) -> int:
+        """Length of the run of numeric cells from (row, col) stepping (dr, dc); 0 when (row, col) is not one."""
         length = 0
         r, c = row, col
         while 0 <= r < self.rows and 0 <= c < self.cols and self.is_number(r, c):
             length += 1
             r += dr
             c += dc
-        return (length, 0) if length else None
+        return length
 
     @property
     def block_above(self) -> tuple[int, int] | None:
         """(first_row, last_row) of the numeric block directly above the cursor."""
         if self._block_above is False:
             run = self.numeric_run(self.row - 1, self.col, -1, 0)
-            self._block_above = None if run is None else (self.row - run[0], self.row - 1)
+            self._block_above = (self.row - run, self.row - 1) if run else None
         return self._block_above  # type: ignore[return-value]
 
     @property
@@ -100,7 +102,7 @@ class Context:
         """(first_col, last_col) of the numeric block directly left of the cursor."""
         if self._block_left is False:
             run = self.numeric_run(self.row, self.col - 1, 0, -1)
-            self._block_left = None if run is None else (self.col - run[0], self.col - 1)
+            self._block_left = (self.col - run, self.col - 1) if run else None
         return self._block_left  # type: ignore[return-value]
 
 
@@ -182,6 +184,21 @@ def _select_from_anchor(ctx: Context) -> Command | None:
     if ctx.state.anchor == (ctx.row, ctx.col) and ctx.state.selection == (ctx.row, ctx.col, ctx.row, ctx.col):
         return None
     return Command("select", area=_here(ctx))
+
+
+def _select_reference(index: int) -> Callable[[Context], Command | None]:
+    """Select the ``index``-th cell or range the instruction names (typing it into the Name Box)."""
+
+    def resolve(ctx: Context) -> Command | None:
+        if index >= len(ctx.references):
+            return None
+        r1, c1, r2, c2 = ctx.references[index]
+        if r2 >= ctx.rows or c2 >= ctx.cols or ctx.state.selection == (r1, c1, r2, c2):
+            return None
+        area = cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+        return Command("select", area=area)
+
+    return resolve
 
 
 def _clear_selection(ctx: Context) -> Command | None:
@@ -497,6 +514,9 @@ def _build() -> tuple[Macro, ...]:
         Macro("above_ratio_to_top", _ratio_to_block_start("above")),
         Macro("left_ratio_to_first", _ratio_to_block_start("left")),
         Macro("left_reverse_difference", _pair(0, -1, "{a}-{b}")),  # left2 - left1 (net = gross - tax)
+        Macro("select_reference_1", _select_reference(0)),
+        Macro("select_reference_2", _select_reference(1)),
+        Macro("select_reference_3", _select_reference(2)),
     ]
     return tuple(macros)
 

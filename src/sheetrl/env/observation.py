@@ -73,7 +73,6 @@ OPERATION_WORDS: tuple[str, ...] = tuple(dict.fromkeys((
 )))
 _OPERATION_IDS = {word: i for i, word in enumerate(OPERATION_WORDS)}
 INSTRUCTION_REFERENCES = 3  # cell references of the instruction shown in ``flat``, in order of appearance
-_REFERENCE = re.compile(r"\b\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4})(?::\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4}))?\b")
 _FUNCTION_IDS = {name: i + 1 for i, name in enumerate(sorted(FUNCTIONS))}
 _FORMAT_IDS = {code: i for i, code in enumerate(NUMBER_FORMAT_PRESETS.values())}
 
@@ -146,7 +145,7 @@ class ObservationBuilder:
         for i, slot in enumerate(SLOT_NAMES):
             static[5 + len(OPERATION_WORDS) + i] = 1.0 if slot in task.slots else 0.0
         self._static = static
-        self._references = instruction_references(task.instruction)[:INSTRUCTION_REFERENCES]
+        self._references = task.references[:INSTRUCTION_REFERENCES]
         self.refresh_cells(wb, None)
 
     def refresh_cells(self, wb: Workbook, changed: set[int] | None) -> None:
@@ -281,17 +280,6 @@ class ObservationBuilder:
         i += 5 * (INSTRUCTION_REFERENCES - len(self._references))
         out[i : i + len(mask)] = mask
         return out
-
-
-def instruction_references(text: str) -> list[tuple[int, int, int, int]]:
-    """The cell references and ranges an instruction names, in order, as (row1, col1, row2, col2), 0-based."""
-    found = []
-    for col1, row1, col2, row2 in _REFERENCE.findall(text):
-        first = parse_cell(col1 + row1)
-        last = parse_cell(col2 + row2) if col2 else first
-        found.append((min(first.row, last.row), min(first.col, last.col),
-                      max(first.row, last.row), max(first.col, last.col)))
-    return found
 
 
 def _flat_layout() -> dict[str, slice]:

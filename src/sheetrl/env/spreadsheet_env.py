@@ -312,7 +312,7 @@ class SpreadsheetEnv(gym.Env):
     def _update_mask(self) -> None:
         assert self.task is not None and self.state is not None
         ctx = Context(self.state, self.task.slots, self.config.grid_rows, self.config.grid_cols,
-                      self.task.target_cells)
+                      self.task.target_cells, self.task.references)
         self._commands = [macro.resolve(ctx) for macro in MACROS]
         self._mask = np.fromiter((c is not None for c in self._commands), dtype=np.int8, count=N_ACTIONS)
 

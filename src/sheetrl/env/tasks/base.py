@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from sheetrl.sheet import Workbook
+from sheetrl.sheet.address import parse_cell
 from sheetrl.sheet.errors import ExcelError
 
 SHEET = "Sheet1"
 GRID_ROWS = 24  # every task's content and targets fit in A1:L24, the grid the agent observes
 GRID_COLS = 12
 PERTURBATIONS = 3
+_REFERENCE = re.compile(r"\b\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4})(?::\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4}))?\b")
 REL_TOLERANCE = 1e-6
 ABS_TOLERANCE = 1e-9
 
@@ -88,7 +91,7 @@ class Task:
         for name in self.expert_actions:
             if name not in MACRO_INDEX:
                 raise ValueError(f"expert action {name!r} of task {self.family}/{self.template} is not a macro")
-            context = Context(state, self.slots, GRID_ROWS, GRID_COLS, self.target_cells)
+            context = Context(state, self.slots, GRID_ROWS, GRID_COLS, self.target_cells, self.references)
             command = MACROS[MACRO_INDEX[name]].resolve(context)
             if command is None:
                 raise ValueError(
@@ -102,6 +105,22 @@ class Task:
     @property
     def target_cells(self) -> list[str]:
         return [t.address for t in self.targets]
+
+    @cached_property
+    def references(self) -> list[tuple[int, int, int, int]]:
+        """The cells and ranges the instruction names, in order (see :func:`instruction_references`)."""
+        return instruction_references(self.instruction)
+
+
+def instruction_references(text: str) -> list[tuple[int, int, int, int]]:
+    """The cell references and ranges an instruction names, in order, as (row1, col1, row2, col2), 0-based."""
+    found = []
+    for col1, row1, col2, row2 in _REFERENCE.findall(text):
+        first = parse_cell(col1 + row1)
+        last = parse_cell(col2 + row2) if col2 else first
+        found.append((min(first.row, last.row), min(first.col, last.col),
+                      max(first.row, last.row), max(first.col, last.col)))
+    return found
 
 
 def values_match(actual: Any, expected: Any) -> bool:
