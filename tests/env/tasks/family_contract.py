@@ -53,6 +53,25 @@ def typed_answers(t: Task, as_constant_formulas: bool = False) -> Workbook:
     return wb
 
 
+def typed_in(t: Task, as_formulas: bool = False) -> Workbook:
+    """The initial workbook with every target's expected value typed in (as a literal, or as a constant formula
+    such as ``=1234``) and its required style applied: what an agent that read the answers would produce."""
+    wb = t.workbook.clone()
+    for target in t.targets:
+        if target.expected is not None:
+            value = target.expected
+            if as_formulas and not isinstance(value, str):
+                value = f"={value}"
+            elif as_formulas:
+                value = '="' + value + '"'
+            wb.set(target.address, value)
+        if target.bold is not None:
+            wb.set_format(target.address, bold=target.bold)
+        if target.number_format is not None:
+            wb.set_format(target.address, number_format=target.number_format)
+    return wb
+
+
 def same_task(a: Task, b: Task) -> bool:
     return (a.template, a.instruction, a.targets, a.expert_actions, a.expert, a.inputs, a.slots, a.start,
             a.max_steps) == (b.template, b.instruction, b.targets, b.expert_actions, b.expert, b.inputs, b.slots,

@@ -10,7 +10,7 @@ from sheetrl.env.tasks import check, make_task
 from sheetrl.env.tasks import complex_model as family
 from sheetrl.sheet.address import parse_cell, parse_range
 
-from .expert_checks import expert_problem, instruction_words, same_task, seeds, task, tasks, typed_in
+from .family_contract import expert_problem, instruction_words, same_task, seeds, task, tasks, typed_in
 
 LEVEL = 5
 

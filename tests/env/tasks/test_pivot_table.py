@@ -8,7 +8,7 @@ from sheetrl.env.tasks import check, make_task
 from sheetrl.env.tasks import pivot_table as family
 from sheetrl.sheet.address import cell_name, parse_cell, parse_range
 
-from .expert_checks import expert_problem, instruction_words, same_task, seeds, task, tasks, typed_in
+from .family_contract import expert_problem, instruction_words, same_task, seeds, task, tasks, typed_in
 
 LEVEL = 4
 
