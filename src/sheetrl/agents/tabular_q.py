@@ -48,7 +48,7 @@ import numpy as np
 
 from sheetrl.agents.base import Agent, masked_argmax
 from sheetrl.env.actions import MACROS
-from sheetrl.env.observation import CHANNELS, FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, WINDOW
+from sheetrl.env.observation import FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, WINDOW
 from sheetrl.train.pool import EnvPool
 
 # Positions inside the flat observation (see ObservationBuilder.flat and FLAT_LAYOUT).
