@@ -43,15 +43,15 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("random", 1, 0),
     ("random", 2, 0),
     ("tabular_q", 1, 50_000),
-    ("tabular_q", 2, 200_000),
+    ("tabular_q", 2, 100_000),
     ("dqn", 1, 50_000),
-    ("dqn", 2, 200_000),
+    ("dqn", 2, 100_000),
     ("ppo", 1, 50_000),
-    ("ppo", 2, 200_000),
-    ("ppo", 3, 300_000),
-    ("ppo", "curriculum", 500_000),
+    ("ppo", 2, 100_000),
+    ("ppo", 3, 150_000),
+    ("ppo", "curriculum", 200_000),
     ("maskable_ppo", 1, 50_000),
-    ("maskable_ppo", 2, 200_000),
+    ("maskable_ppo", 2, 100_000),
 ]
 MARK_START = "<!-- learning:start -->"
 MARK_END = "<!-- learning:end -->"
