@@ -6,39 +6,11 @@ from typing import Any
 
 import pytest
 
-from sheetrl.sheet import ExcelError, Workbook
+from sheetrl.sheet import Workbook
 from sheetrl.sheet.functions.lookup import choose, find_sorted
 from sheetrl.sheet.values import Matrix
 
-
-def evaluate(formula: str, cells: dict[str, Any] | None = None) -> Any:
-    wb = Workbook()
-    for address, value in (cells or {}).items():
-        wb.set(address, value)
-    wb.set("Z99", formula)
-    return wb.value("Z99")
-
-
-def check(actual: Any, expected: Any) -> None:
-    if isinstance(expected, str) and expected.startswith("#"):
-        assert isinstance(actual, ExcelError), f"expected {expected}, got {actual!r}"
-        assert str(actual) == expected
-    elif isinstance(expected, bool) or expected is None:
-        assert actual is expected
-    elif isinstance(expected, (int, float)):
-        assert not isinstance(actual, (bool, ExcelError)), f"expected {expected}, got {actual!r}"
-        assert actual == pytest.approx(expected, rel=1e-12)
-    else:
-        assert actual == expected
-
-
-def case(case_id: str, formula: str, expected: Any, cells: dict[str, Any] | None = None) -> Any:
-    return pytest.param(formula, expected, cells, id=case_id)
-
-
-def run(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
-    check(evaluate(formula, cells), expected)
-
+from .cases import case, evaluate, run
 
 # Sorted numeric keys in A, names in B, prices in C; text keys in E (unsorted), numbers in F.
 TABLE = {

@@ -7,37 +7,9 @@ from typing import Any
 
 import pytest
 
-from sheetrl.sheet import ExcelError, Workbook
+from sheetrl.sheet import Workbook
 
-
-def evaluate(formula: str, cells: dict[str, Any] | None = None) -> Any:
-    wb = Workbook()
-    for address, value in (cells or {}).items():
-        wb.set(address, value)
-    wb.set("Z99", formula)
-    return wb.value("Z99")
-
-
-def check(actual: Any, expected: Any) -> None:
-    if isinstance(expected, str) and expected.startswith("#"):
-        assert isinstance(actual, ExcelError), f"expected {expected}, got {actual!r}"
-        assert str(actual) == expected
-    elif isinstance(expected, bool) or expected is None:
-        assert actual is expected
-    elif isinstance(expected, (int, float)):
-        assert not isinstance(actual, (bool, ExcelError)), f"expected {expected}, got {actual!r}"
-        assert actual == pytest.approx(expected, rel=1e-12)
-    else:
-        assert actual == expected
-
-
-def case(case_id: str, formula: str, expected: Any, cells: dict[str, Any] | None = None) -> Any:
-    return pytest.param(formula, expected, cells, id=case_id)
-
-
-def run(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
-    check(evaluate(formula, cells), expected)
-
+from .cases import case, run
 
 # A column with a number, numeric text, a boolean, an empty cell, text, another number and empty text.
 MIXED = {"A1": 2, "A2": "3", "A3": True, "A5": "x", "A6": 4, "A7": '=""'}

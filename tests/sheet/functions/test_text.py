@@ -8,27 +8,12 @@ from typing import Any
 
 import pytest
 
-from sheetrl.sheet import Workbook
-
-
-def evaluate(formula: str, cells: dict[str, Any] | None = None) -> Any:
-    """Value of ``formula`` entered in Z1 of a workbook holding ``cells``."""
-    wb = Workbook()
-    for address, value in (cells or {}).items():
-        wb.set(address, value)
-    wb.set("Z1", formula)
-    return wb.value("Z1")
+from .cases import check_exact_type, evaluate
 
 
 def check(formula: str, expected: Any, cells: dict[str, Any] | None = None) -> None:
     """Assert the formula's value, its type included (TRUE is not 1; errors compare by code)."""
-    actual = evaluate(formula, cells)
-    if isinstance(expected, str) and expected.startswith("#"):
-        assert type(actual).__name__ == "ExcelError" and str(actual) == expected, actual
-    elif isinstance(expected, float):
-        assert type(actual) is float and actual == pytest.approx(expected), actual
-    else:
-        assert type(actual) is type(expected) and actual == expected, actual
+    check_exact_type(evaluate(formula, cells), expected)
 
 
 def cases(*rows: tuple[str, Any, str]) -> Any:
