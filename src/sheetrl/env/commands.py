@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sheetrl.sheet.address import cell_name, column_index, parse_cell, parse_range
 from sheetrl.sheet.errors import AddressError, SheetError
@@ -52,9 +51,11 @@ class CommandError(ValueError):
     """Command text that cannot be parsed or applied; the message names the problem."""
 
 
-@dataclass(frozen=True)
-class Command:
-    """One command. Fields not used by a verb are None.
+class Command(NamedTuple):
+    """One command (immutable). Fields not used by a verb are None.
+
+    A named tuple rather than a frozen dataclass: the environment builds one per macro per step to compute the
+    action mask, and a named tuple is several times cheaper to create.
 
     :param verb: one of :data:`VERBS`.
     :param cell: the cell of goto/value/formula, the source cell of fill, the anchor of pivot.
