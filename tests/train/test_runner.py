@@ -85,6 +85,20 @@ def test_checkpoints_are_written_every_n_episodes_and_at_the_end(tmp_path: Path,
     assert len(latest["pool"]["envs"]) == 2
 
 
+def test_checkpoint_interval_limits_how_often_checkpoints_are_written(tmp_path, console, monkeypatch) -> None:
+    saved = []
+    real_save = runner_module.save_checkpoint
+
+    def recording_save(run_dir, payload):
+        saved.append(payload["counters"]["episodes"])
+        return real_save(run_dir, payload)
+
+    monkeypatch.setattr(runner_module, "save_checkpoint", recording_save)
+    config = quick_config(tmp_path, total_steps=300, checkpoint_every=10, checkpoint_interval=3600)
+    result = Runner.start(config, console=console).run()
+    assert saved == [result.episodes]  # only the final checkpoint: an hour never passed
+
+
 def final_state(runner: Runner) -> dict:
     """What must match between an uninterrupted and a resumed run, plus the next draws of the global RNGs."""
     agent: FakeAgent = runner.agent
