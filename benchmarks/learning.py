@@ -6,6 +6,7 @@ Run from the repository root::
     python3 benchmarks/learning.py                      # every row, seeds 1,2,3, then print the table
     python3 benchmarks/learning.py --rows ppo:1,ppo:2 --seeds 1 --scale 0.5
     python3 benchmarks/learning.py --update-benchmarks   # also write the table into BENCHMARKS.md
+    python3 benchmarks/learning.py --throughput 16384    # steps/s: our PPO vs MaskablePPO, alternated
 
 Each (row, seed) trains in its own process with ``sheetrl``'s runner (``TrainConfig``: the row's algorithm,
 level, ``quick`` preset and step budget; one torch thread) and is evaluated on the same held-out tasks as
@@ -55,6 +56,8 @@ ROWS: list[tuple[str, int | str, int]] = [
 ]
 MARK_START = "<!-- learning:start -->"
 MARK_END = "<!-- learning:end -->"
+THROUGHPUT_START = "<!-- learning-throughput:start -->"
+THROUGHPUT_END = "<!-- learning-throughput:end -->"
 MASKABLE_SETTINGS = dict(n_steps=64, batch_size=128, n_epochs=10, learning_rate=5e-4, ent_coef=0.01, gamma=0.99,
                          gae_lambda=0.95, clip_range=0.2, max_grad_norm=0.5, vf_coef=0.5)
 
@@ -149,6 +152,90 @@ def run_one(algo: str, level: int | str, seed: int, steps: int, eval_episodes: i
     return figures
 
 
+# ----------------------------------------------------------------------------------------------- throughput
+def throughput_one(which: str, level: int, steps: int) -> dict:
+    """Training steps/s of our PPO or MaskablePPO (quick settings) over ``steps`` steps, split into time spent
+    collecting experience and time spent in updates."""
+    import torch
+    from rich.console import Console
+
+    torch.set_num_threads(1)
+    if which == "ppo":
+        import tempfile
+
+        from sheetrl.train.config import TrainConfig
+        from sheetrl.train.runner import Runner
+
+        with tempfile.TemporaryDirectory() as scratch:
+            config = TrainConfig(algo="ppo", level=level, preset="quick", seed=1, total_steps=steps, run_dir=scratch,
+                                 eval_episodes=0, wandb="disabled", tensorboard=False, progress=False, device="cpu",
+                                 threads=1, checkpoint_every=10**9)
+            runner = Runner.start(config, console=Console(quiet=True))
+            update_seconds = 0.0
+            update = runner.agent.update
+
+            def timed_update(*args: Any) -> Any:
+                nonlocal update_seconds
+                started = time.perf_counter()
+                result = update(*args)
+                update_seconds += time.perf_counter() - started
+                return result
+
+            runner.agent.update = timed_update
+            started = time.perf_counter()
+            runner.run()
+            seconds = time.perf_counter() - started
+    else:
+        from sb3_contrib import MaskablePPO
+        from stable_baselines3.common.vec_env import DummyVecEnv
+
+        from sheetrl.env.wrappers import FlatMaskedEnv
+
+        envs = DummyVecEnv([lambda: FlatMaskedEnv(level=level) for _ in range(8)])
+        envs.seed(1)
+        model = MaskablePPO("MlpPolicy", envs, seed=1, device="cpu", verbose=0,
+                            policy_kwargs=dict(net_arch=dict(pi=[128, 128], vf=[128, 128]),
+                                               activation_fn=torch.nn.Tanh),
+                            **MASKABLE_SETTINGS)
+        update_seconds = 0.0
+        train = model.train
+
+        def timed_train() -> None:
+            nonlocal update_seconds
+            started = time.perf_counter()
+            train()
+            update_seconds += time.perf_counter() - started
+
+        model.train = timed_train
+        started = time.perf_counter()
+        model.learn(total_timesteps=steps)
+        seconds = time.perf_counter() - started
+    return {"agent": which, "level": level, "steps": steps, "seconds": seconds, "update_seconds": update_seconds,
+            "sps": steps / seconds}
+
+
+def throughput(levels: list[int], steps: int, rounds: int) -> str:
+    """Our PPO and MaskablePPO alternated (ABAB...) in child processes, so both see the same machine; the table
+    gives the median steps/s of each and their ratio."""
+    lines = ["| level | steps | ours: steps/s | MaskablePPO: steps/s | ours / MaskablePPO | update share (ours, MaskablePPO) |",
+             "|---|---:|---:|---:|---:|---|"]
+    for level in levels:
+        runs: dict[str, list[dict]] = {"ppo": [], "maskable_ppo": []}
+        for _ in range(rounds):
+            for which in runs:
+                command = [sys.executable, __file__, "--throughput-one", f"{which}:{level}:{steps}"]
+                env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+                completed = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+                runs[which].append(json.loads(completed.stdout.strip().splitlines()[-1]))
+        ours = statistics.median(r["sps"] for r in runs["ppo"])
+        theirs = statistics.median(r["sps"] for r in runs["maskable_ppo"])
+        share = [statistics.median(r["update_seconds"] / r["seconds"] for r in runs[w]) for w in runs]
+        lines.append(f"| {level} | {steps:,} | {ours:,.0f} | {theirs:,.0f} | {ours / theirs:.2f} "
+                     f"| {share[0]:.0%}, {share[1]:.0%} |")
+        print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------------- table
 def load(out: Path) -> list[dict]:
     if not out.exists():
@@ -186,15 +273,17 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def update_benchmarks(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
+def update_benchmarks(text: str, path: Path = ROOT / "BENCHMARKS.md", start: str = MARK_START, end: str = MARK_END,
+                      heading: str = "## Learning") -> None:
+    """Put ``text`` between the ``start`` and ``end`` markers of BENCHMARKS.md (a new section when absent)."""
     document = path.read_text(encoding="utf-8")
-    block = f"{MARK_START}\n{text}\n{MARK_END}"
-    if MARK_START in document and MARK_END in document:
-        head, rest = document.split(MARK_START, 1)
-        _, tail = rest.split(MARK_END, 1)
+    block = f"{start}\n{text}\n{end}"
+    if start in document and end in document:
+        head, rest = document.split(start, 1)
+        _, tail = rest.split(end, 1)
         document = head + block + tail
     else:
-        document = document.rstrip("\n") + "\n\n## Learning\n\n" + block + "\n"
+        document = document.rstrip("\n") + f"\n\n{heading}\n\n" + block + "\n"
     path.write_text(document, encoding="utf-8")
 
 
@@ -211,10 +300,25 @@ def main() -> None:
     parser.add_argument("--scratch", type=Path, default=ROOT / "runs" / "benchmark-learning")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results in --out")
     parser.add_argument("--update-benchmarks", action="store_true", help="write the table into BENCHMARKS.md")
+    parser.add_argument("--throughput", type=int, metavar="STEPS",
+                        help="instead: steps/s of our PPO vs MaskablePPO on L1 and L2, alternated, STEPS each")
+    parser.add_argument("--rounds", type=int, default=2, help="with --throughput: runs of each agent per level")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: algo:level:seed:steps in a child process
+    parser.add_argument("--throughput-one", help=argparse.SUPPRESS)  # internal: agent:level:steps
     args = parser.parse_args()
     if args.eval_episodes < 1 or args.jobs < 1 or args.scale <= 0:
         raise SystemExit("--eval-episodes and --jobs must be at least 1 and --scale positive")
+
+    if args.throughput_one:
+        which, level, steps = args.throughput_one.split(":")
+        print(json.dumps(throughput_one(which, int(level), int(steps))))
+        return
+    if args.throughput:
+        text = throughput([1, 2], args.throughput, max(1, args.rounds))
+        print(text)
+        if args.update_benchmarks:
+            update_benchmarks(text, start=THROUGHPUT_START, end=THROUGHPUT_END, heading="## Learning: PPO throughput")
+        return
 
     if args.one:
         algo, level, seed, steps = args.one.split(":")
