@@ -296,6 +296,9 @@ def train(
     threads: Annotated[int | None, typer.Option(help=field_help("threads"))] = None,
     resume: Annotated[Path | None, typer.Option(
         help="Continue the run in this folder from its latest checkpoint (exactly where it stopped).")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Start afresh in --run-dir even if it holds a run (that run's files are deleted).")
+    ] = False,
 ) -> None:
     """Train an agent: progress bar, metrics (metrics.jsonl, TensorBoard, wandb), checkpoints, final evaluation."""
     from sheetrl.train.config import parse_level, parse_overrides
@@ -312,6 +315,8 @@ def train(
             "log_every": log_every, "progress": progress, "threads": threads,
         }
         given = {name: value for name, value in given.items() if value is not None}
+        if resume is not None and overwrite:
+            raise UsageProblem("--resume continues a run and --overwrite starts one afresh; choose one")
         if resume is not None:
             fixed = [name for name in given if name not in RESUMABLE_CHANGES]
             if fixed:
@@ -320,7 +325,7 @@ def train(
                                    f"(only {', '.join('--' + n.replace('_', '-') for n in RESUMABLE_CHANGES)} can)")
             runner = Runner.resume(resume, changes=given, console=console)
         else:
-            runner = Runner.start(TrainConfig(**given), console=console)
+            runner = Runner.start(TrainConfig(**given), console=console, overwrite=overwrite)
         runner.run()
 
 

@@ -97,3 +97,22 @@ def test_run_folder_problems_are_one_line(tmp_path: Path, capsys) -> None:
     (run_dir / "checkpoint.prev.pt").unlink(missing_ok=True)
     code, _, err = run(["train", "--resume", str(run_dir), *QUIET], capsys)
     assert (code, err.count("\n")) == (2, 1) and "no usable checkpoint" in err
+
+
+def test_overwrite_starts_afresh_in_a_run_folder_and_keeps_other_files(tmp_path: Path, capsys) -> None:
+    run_dir = tmp_path / "run"
+    first = ["train", "--algo", "fake", "--seed", "1", "--total-steps", "24", "--run-dir", str(run_dir),
+             "--eval-episodes", "0", *QUIET]
+    assert run(first, capsys)[0] == 0
+    (run_dir / "notes.txt").write_text("mine")
+    code, _, err = run(["train", "--resume", str(run_dir), "--overwrite", *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1) and "choose one" in err
+    second = ["train", "--algo", "fake", "--seed", "4", "--total-steps", "12", "--run-dir", str(run_dir),
+              "--eval-episodes", "0", "--overwrite", *QUIET]
+    code, out, err = run(second, capsys)
+    assert code == 0, err
+    saved = json.loads((run_dir / "config.json").read_text())
+    assert saved["train"]["seed"] == 4
+    lines = (run_dir / "metrics.jsonl").read_text().splitlines()
+    assert max(json.loads(line)["step"] for line in lines) == 12  # the first run's metrics are gone
+    assert (run_dir / "notes.txt").read_text() == "mine"

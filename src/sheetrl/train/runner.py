@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import shutil
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ from sheetrl.train.checkpoint import (
     save_checkpoint,
 )
 from sheetrl.train.config import ConfigError, TrainConfig, TrainError
-from sheetrl.train.logger import MetricsLogger
+from sheetrl.train.logger import METRICS_FILE, MetricsLogger
 from sheetrl.train.pool import EnvPool, EpisodeStats
 from sheetrl.train.precision import Precision, resolve_device
 
@@ -97,6 +98,18 @@ def config_from_dict(base: Any, data: dict[str, Any]) -> Any:
             saved = tuple(saved)
         changes[f.name] = saved
     return dataclasses.replace(base, **changes)
+
+
+def remove_run_files(run_dir: Path) -> None:
+    """Delete what a run writes into its folder (config, metrics, checkpoints, evaluation, TensorBoard and wandb
+    logs, plots), so a new run can start there; anything else in the folder stays."""
+    patterns = (CONFIG_FILE, EVAL_FILE, METRICS_FILE, "checkpoint*.pt", "checkpoint*.tmp", "events.out.tfevents.*")
+    for pattern in patterns:
+        for path in run_dir.glob(pattern):
+            path.unlink()
+    for folder in ("wandb", "plots"):
+        if (run_dir / folder).is_dir():
+            shutil.rmtree(run_dir / folder)
 
 
 def environment_config(config: TrainConfig) -> EnvConfig:
@@ -157,14 +170,18 @@ class Runner:
 
     # ------------------------------------------------------------------------------------------ construction
     @classmethod
-    def start(cls, config: TrainConfig, *, console: Console | None = None, runs_root: str | Path = "runs") -> Runner:
-        """A new run: validates the config and claims a fresh run folder."""
+    def start(cls, config: TrainConfig, *, console: Console | None = None, runs_root: str | Path = "runs",
+              overwrite: bool = False) -> Runner:
+        """A new run: validates the config and claims a fresh run folder. With ``overwrite``, a ``run_dir`` that
+        already holds a run is cleared of that run's files first (other files in it are left alone)."""
         config.validate()
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
-            if has_checkpoint(run_dir):
+            if has_checkpoint(run_dir) and overwrite:
+                remove_run_files(run_dir)
+            elif has_checkpoint(run_dir):
                 raise ConfigError(f"{run_dir} already holds a run; continue it with `sheetrl train --resume "
-                                  f"{run_dir}` or choose another --run-dir")
+                                  f"{run_dir}`, start afresh with --overwrite, or choose another --run-dir")
         else:
             run_dir = config.default_run_dir(datetime.now().strftime("%Y%m%d-%H%M%S"), runs_root)
             suffix = 2
