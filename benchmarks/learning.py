@@ -246,8 +246,8 @@ def load(out: Path) -> list[dict]:
 def table(results: list[dict]) -> str:
     lines = [
         "| agent | level | steps | seeds | held-out success (mean ± sd over seeds) | per seed | 95% CI (pooled) "
-        "| train time per seed | steps/s |",
-        "|---|---|---:|---:|---:|---|---|---:|---:|",
+        "| train time per seed | steps/s | runs at once |",
+        "|---|---|---:|---:|---:|---|---|---:|---:|---:|",
     ]
     order = {row_name(a, lv): i for i, (a, lv, _) in enumerate(ROWS)}
     groups: dict[str, list[dict]] = {}
@@ -268,8 +268,10 @@ def table(results: list[dict]) -> str:
         per_seed = " ".join(f"{x:.2f}" for x in rates)
         time_text = f"{seconds / 60:.1f} min" if seconds else "–"
         sps_text = f"{statistics.fmean(sps):,.0f}" if sps else "–"
+        concurrent = sorted({str(r.get("concurrent", "?")) for r in runs})
         lines.append(f"| {runs[0]['algo']} | {runs[0]['level']} | {runs[0]['budget']:,} | {len(runs)} "
-                     f"| {mean:.3f} ± {sd:.3f} | {per_seed} | {low:.3f}–{high:.3f} | {time_text} | {sps_text} |")
+                     f"| {mean:.3f} ± {sd:.3f} | {per_seed} | {low:.3f}–{high:.3f} | {time_text} | {sps_text} "
+                     f"| {', '.join(concurrent)} |")
     return "\n".join(lines)
 
 
@@ -350,6 +352,7 @@ def main() -> None:
             print(f"FAILED {algo}:{level} seed {seed}:\n{completed.stderr[-2000:]}", flush=True)
             return None
         figures = json.loads(completed.stdout.strip().splitlines()[-1])
+        figures["concurrent"] = args.jobs  # trainings sharing the machine (timings depend on it)
         with args.out.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(figures) + "\n")
         print(f"{algo}:{level} seed {seed}: success {figures['success_rate']:.3f} in "
