@@ -62,3 +62,18 @@ def test_flat_layout_places_the_mask_and_level():
     np.testing.assert_array_equal(flat[FLAT_LAYOUT["mask"]], obs["action_mask"])
     assert flat[FLAT_LAYOUT["level"]].tolist() == [0.0, 0.0, 1.0, 0.0, 0.0]
     assert not flat[FLAT_LAYOUT["mask"].stop :].any()
+
+
+def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected():
+    from dataclasses import replace
+
+    from sheetrl.env.actions import MACRO_INDEX
+    from sheetrl.env.tasks import make_task
+
+    task = replace(make_task(2, 0), instruction="Add up ZZ9000 and put it in B2:C3.")
+    env = SpreadsheetEnv(level=2)
+    obs, _ = env.reset(options={"task": task})
+    part = obs["flat"][FLAT_LAYOUT["references"]]
+    assert part[0] == 1.0 and np.all(np.abs(part) <= 2.0)
+    assert not obs["action_mask"][MACRO_INDEX["select_reference_1"]]  # outside the observed grid
+    assert obs["action_mask"][MACRO_INDEX["select_reference_2"]]

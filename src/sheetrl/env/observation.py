@@ -270,12 +270,12 @@ class ObservationBuilder:
             out[i + 2] = (anchor[1] - c) / self.cols
         out[i + 3] = step_fraction
         i += 4
-        for r1, c1, r2, c2 in self._references:
+        for r1, c1, r2, c2 in self._references:  # offsets clipped: a reference far outside the grid stays bounded
             out[i] = 1.0
-            out[i + 1] = (r1 - r) / self.rows
-            out[i + 2] = (c1 - c) / self.cols
-            out[i + 3] = (r2 - r) / self.rows
-            out[i + 4] = (c2 - c) / self.cols
+            out[i + 1] = min(2.0, max(-2.0, (r1 - r) / self.rows))
+            out[i + 2] = min(2.0, max(-2.0, (c1 - c) / self.cols))
+            out[i + 3] = min(2.0, max(-2.0, (r2 - r) / self.rows))
+            out[i + 4] = min(2.0, max(-2.0, (c2 - c) / self.cols))
             i += 5
         i += 5 * (INSTRUCTION_REFERENCES - len(self._references))
         out[i : i + len(mask)] = mask
