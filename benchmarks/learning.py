@@ -272,6 +272,15 @@ def table(results: list[dict]) -> str:
         lines.append(f"| {runs[0]['algo']} | {runs[0]['level']} | {runs[0]['budget']:,} | {len(runs)} "
                      f"| {mean:.3f} ± {sd:.3f} | {per_seed} | {low:.3f}–{high:.3f} | {time_text} | {sps_text} "
                      f"| {', '.join(concurrent)} |")
+        if runs[0]["level"] == "curriculum":  # each level the curriculum reached (0 where a seed did not reach it)
+            levels = sorted({level for r in runs for level in r["per_level"]}, key=int)
+            for level in levels:
+                rates = [r["per_level"].get(level, 0.0) for r in runs]
+                sd = statistics.stdev(rates) if len(rates) > 1 else 0.0
+                reached = sum(level in r["per_level"] for r in runs)
+                lines.append(f"| {runs[0]['algo']} | curriculum → L{level} | | {reached} reached "
+                             f"| {statistics.fmean(rates):.3f} ± {sd:.3f} | {' '.join(f'{x:.2f}' for x in rates)} "
+                             f"| | | | |")
     return "\n".join(lines)
 
 
