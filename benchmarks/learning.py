@@ -18,7 +18,8 @@ level, ``quick`` preset and step budget; one torch thread) and is evaluated on t
 - ``random``: the uniform random masked policy (no training).
 
 Results go to ``--out`` (JSON lines, one per run). A run already in that file is not repeated, so an interrupted
-benchmark continues where it stopped; ``--fresh`` starts over. ``--jobs N`` runs N trainings at once (timings
+benchmark continues where it stopped; ``--fresh`` starts over. A row run with another ``--scale`` is a row of its
+own in the table. ``--jobs N`` runs N trainings at once (timings
 then share the machine: keep 1 for the wall-time and steps/s columns).
 """
 
@@ -250,13 +251,13 @@ def table(results: list[dict]) -> str:
         "|---|---|---:|---:|---:|---|---|---:|---:|---:|",
     ]
     order = {row_name(a, lv): i for i, (a, lv, _) in enumerate(ROWS)}
-    groups: dict[str, list[dict]] = {}
+    groups: dict[tuple[str, int], list[dict]] = {}  # (row, budget): a row run with --scale is a row of its own
     for r in results:
-        groups.setdefault(row_name(r["algo"], r["level"]), []).append(r)
+        groups.setdefault((row_name(r["algo"], r["level"]), r["budget"]), []).append(r)
     from sheetrl.train.evaluate import wilson_interval
 
-    for name in sorted(groups, key=lambda n: order.get(n, len(order))):
-        runs = sorted(groups[name], key=lambda r: r["seed"])
+    for key in sorted(groups, key=lambda k: (order.get(k[0], len(order)), k[1])):
+        runs = sorted(groups[key], key=lambda r: r["seed"])
         rates = [r["success_rate"] for r in runs]
         mean = statistics.fmean(rates)
         sd = statistics.stdev(rates) if len(rates) > 1 else 0.0
@@ -345,9 +346,9 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.fresh and args.out.exists():
         args.out.unlink()
-    done = {(r["algo"], str(r["level"]), r["seed"]) for r in load(args.out)}
+    done = {(r["algo"], str(r["level"]), r["seed"], r["budget"]) for r in load(args.out)}
     todo = [(algo, level, seed, int(steps * args.scale)) for algo, level, steps in rows for seed in seeds
-            if (algo, str(level), seed) not in done]
+            if (algo, str(level), seed, int(steps * args.scale)) not in done]
     print(f"{len(todo)} runs to do ({len(done)} already in {args.out}); {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, python {platform.python_version()}", flush=True)
 
