@@ -7,6 +7,7 @@ Run from the repository root::
     python3 benchmarks/learning.py --rows ppo:1,ppo:2 --seeds 1 --scale 0.5
     python3 benchmarks/learning.py --update-benchmarks   # also write the table into BENCHMARKS.md
     python3 benchmarks/learning.py --throughput 16384    # steps/s: our PPO vs MaskablePPO, alternated
+    python3 benchmarks/learning.py --throughput 100000 --levels 2 --rounds 1 --update-benchmarks  # adds a row
 
 Each (row, seed) trains in its own process with ``sheetrl``'s runner (``TrainConfig``: the row's algorithm,
 level, ``quick`` preset and step budget; one torch thread) and is evaluated on the same held-out tasks as
@@ -286,16 +287,23 @@ def table(results: list[dict]) -> str:
 
 
 def update_benchmarks(text: str, path: Path = ROOT / "BENCHMARKS.md", start: str = MARK_START, end: str = MARK_END,
-                      heading: str = "## Learning") -> None:
-    """Put ``text`` between the ``start`` and ``end`` markers of BENCHMARKS.md (a new section when absent)."""
+                      heading: str = "## Learning", append: bool = False) -> None:
+    """Put ``text`` between the ``start`` and ``end`` markers of BENCHMARKS.md (a new section when absent);
+    with ``append``, the rows of a table already there are kept, except those the new rows replace (same first
+    two cells), and the new rows are added."""
     document = path.read_text(encoding="utf-8")
-    block = f"{start}\n{text}\n{end}"
     if start in document and end in document:
         head, rest = document.split(start, 1)
-        _, tail = rest.split(end, 1)
-        document = head + block + tail
+        old, tail = rest.split(end, 1)
+        old_rows = old.strip().splitlines()
+        if append and len(old_rows) > 2:  # a new row replaces an old one with the same first two cells
+            new_rows = text.splitlines()[2:]
+            replaced = {row.split("|")[1:3].__repr__() for row in new_rows}
+            kept = [row for row in old_rows[2:] if row.split("|")[1:3].__repr__() not in replaced]
+            text = "\n".join(old_rows[:2] + kept + new_rows)
+        document = head + f"{start}\n{text}\n{end}" + tail
     else:
-        document = document.rstrip("\n") + f"\n\n{heading}\n\n" + block + "\n"
+        document = document.rstrip("\n") + f"\n\n{heading}\n\n{start}\n{text}\n{end}\n"
     path.write_text(document, encoding="utf-8")
 
 
@@ -315,6 +323,7 @@ def main() -> None:
     parser.add_argument("--throughput", type=int, metavar="STEPS",
                         help="instead: steps/s of our PPO vs MaskablePPO on L1 and L2, alternated, STEPS each")
     parser.add_argument("--rounds", type=int, default=2, help="with --throughput: runs of each agent per level")
+    parser.add_argument("--levels", default="1,2", help="with --throughput: comma-separated levels")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: algo:level:seed:steps in a child process
     parser.add_argument("--throughput-one", help=argparse.SUPPRESS)  # internal: agent:level:steps
     args = parser.parse_args()
@@ -326,10 +335,12 @@ def main() -> None:
         print(json.dumps(throughput_one(which, int(level), int(steps))))
         return
     if args.throughput:
-        text = throughput([1, 2], args.throughput, max(1, args.rounds))
+        text = throughput([int(level) for level in args.levels.split(",") if level], args.throughput,
+                          max(1, args.rounds))
         print(text)
         if args.update_benchmarks:
-            update_benchmarks(text, start=THROUGHPUT_START, end=THROUGHPUT_END, heading="## Learning: PPO throughput")
+            update_benchmarks(text, start=THROUGHPUT_START, end=THROUGHPUT_END, heading="## Learning: PPO throughput",
+                              append=True)
         return
 
     if args.one:
