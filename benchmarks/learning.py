@@ -297,9 +297,12 @@ def update_benchmarks(text: str, path: Path = ROOT / "BENCHMARKS.md", start: str
         old, tail = rest.split(end, 1)
         old_rows = old.strip().splitlines()
         if append and len(old_rows) > 2:  # a new row replaces an old one with the same first two cells
+            def key(row: str) -> tuple[str, ...]:
+                return tuple(cell.strip() for cell in row.split("|")[1:3])
+
             new_rows = text.splitlines()[2:]
-            replaced = {row.split("|")[1:3].__repr__() for row in new_rows}
-            kept = [row for row in old_rows[2:] if row.split("|")[1:3].__repr__() not in replaced]
+            replaced = {key(row) for row in new_rows}
+            kept = [row for row in old_rows[2:] if key(row) not in replaced]
             text = "\n".join(old_rows[:2] + kept + new_rows)
         document = head + f"{start}\n{text}\n{end}" + tail
     else:
