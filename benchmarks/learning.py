@@ -82,12 +82,12 @@ def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: 
     from rich.console import Console
 
     from sheetrl.train.config import TrainConfig
-    from sheetrl.train.runner import train
+    from sheetrl.train.runner import Runner
 
     config = TrainConfig(algo=algo, level=level, preset="quick", seed=seed, total_steps=steps,
                          run_dir=str(run_dir), eval_episodes=eval_episodes, wandb="disabled", tensorboard=False,
                          progress=False, device="cpu", threads=1)
-    result = train(config, console=Console(quiet=True))
+    result = Runner.start(config, console=Console(quiet=True), overwrite=True).run()  # a scratch folder
     document = result.evaluation or {}
     return {"train_seconds": result.seconds, "env_steps": result.env_steps,
             "success_rate": document.get("success_rate"), "ci_low": document.get("ci_low"),
@@ -147,7 +147,7 @@ def run_one(algo: str, level: int | str, seed: int, steps: int, eval_episodes: i
     elif algo == "maskable_ppo":
         figures = run_maskable_ppo(int(level), seed, steps, eval_episodes)
     else:
-        figures = run_ours(algo, level, seed, steps, eval_episodes, scratch / f"{algo}-{level}-{seed}")
+        figures = run_ours(algo, level, seed, steps, eval_episodes, scratch / f"{algo}-{level}-{seed}-{steps}")
     seconds = figures["train_seconds"]
     figures.update(algo=algo, level=level, seed=seed, budget=steps, wall_seconds=time.perf_counter() - started,
                    sps=figures["env_steps"] / seconds if seconds else None)
