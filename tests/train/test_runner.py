@@ -61,16 +61,21 @@ def test_metrics_use_the_namespaced_names(tmp_path: Path, console) -> None:
     assert episodes == sorted(episodes) and episodes[-1] == load_latest(tmp_path)[0]["counters"]["episodes"]
 
 
-def test_checkpoints_are_written_every_n_episodes_and_at_the_end(tmp_path: Path, console,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    saved = []
+@pytest.fixture
+def saved(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The episode counter of every checkpoint the runner writes, in order (the saves still happen)."""
+    episodes: list[int] = []
     real_save = runner_module.save_checkpoint
 
     def recording_save(run_dir, payload):
-        saved.append(payload["counters"]["episodes"])
+        episodes.append(payload["counters"]["episodes"])
         return real_save(run_dir, payload)
 
     monkeypatch.setattr(runner_module, "save_checkpoint", recording_save)
+    return episodes
+
+
+def test_checkpoints_are_written_every_n_episodes_and_at_the_end(tmp_path: Path, console, saved) -> None:
     result = Runner.start(quick_config(tmp_path, total_steps=300, checkpoint_every=10), console=console).run()
     assert len(saved) >= 3
     assert [episodes // 10 for episodes in saved[:-1]] == sorted(set(e // 10 for e in saved[:-1]))
@@ -85,15 +90,7 @@ def test_checkpoints_are_written_every_n_episodes_and_at_the_end(tmp_path: Path,
     assert len(latest["pool"]["envs"]) == 2
 
 
-def test_checkpoint_interval_limits_how_often_checkpoints_are_written(tmp_path, console, monkeypatch) -> None:
-    saved = []
-    real_save = runner_module.save_checkpoint
-
-    def recording_save(run_dir, payload):
-        saved.append(payload["counters"]["episodes"])
-        return real_save(run_dir, payload)
-
-    monkeypatch.setattr(runner_module, "save_checkpoint", recording_save)
+def test_checkpoint_interval_limits_how_often_checkpoints_are_written(tmp_path: Path, console, saved) -> None:
     config = quick_config(tmp_path, total_steps=300, checkpoint_every=10, checkpoint_interval=3600)
     result = Runner.start(config, console=console).run()
     assert saved == [result.episodes]  # only the final checkpoint: an hour never passed
