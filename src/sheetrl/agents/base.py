@@ -83,3 +83,16 @@ def masked_argmax(values: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """Row-wise argmax over legal actions only (ties: the lowest index)."""
     scores = np.where(masks, values, -np.inf)
     return scores.argmax(axis=-1)
+
+
+def linear_epsilon(start: float, end: float, decay_steps: int, step: int) -> float:
+    """Exploration probability decayed linearly from ``start`` to ``end`` over ``decay_steps`` steps, then held."""
+    fraction = min(1.0, step / decay_steps)
+    return start + fraction * (end - start)
+
+
+def epsilon_greedy(greedy: np.ndarray, masks: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
+    """Per row, the greedy action, or with probability ``epsilon`` a uniformly random legal action."""
+    explore = rng.random(len(masks)) < epsilon
+    random_legal = masked_argmax(rng.random(masks.shape), masks)  # uniform over the legal actions
+    return np.where(explore, random_legal, greedy)

@@ -38,7 +38,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sheetrl.agents.base import Agent, masked_argmax
+from sheetrl.agents.base import Agent, epsilon_greedy, linear_epsilon, masked_argmax
 from sheetrl.models.mlp import QNetwork
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision, resolve_device
@@ -190,8 +190,7 @@ class DQNAgent(Agent):
     @property
     def epsilon(self) -> float:
         c = self.config
-        fraction = min(1.0, self.env_steps / c.exploration_steps)
-        return c.epsilon_start + fraction * (c.epsilon_end - c.epsilon_start)
+        return linear_epsilon(c.epsilon_start, c.epsilon_end, c.exploration_steps, self.env_steps)
 
     def q_values(self, flat: np.ndarray) -> np.ndarray:
         """Online-network Q-values (n, N) for stacked flat observations (eval mode: no dropout)."""
@@ -205,9 +204,7 @@ class DQNAgent(Agent):
         greedy = masked_argmax(self.q_values(obs["flat"]), masks)
         if deterministic:
             return greedy
-        explore = self.rng.random(len(masks)) < self.epsilon
-        random_legal = masked_argmax(self.rng.random(masks.shape), masks)  # uniform over the legal actions
-        return np.where(explore, random_legal, greedy)
+        return epsilon_greedy(greedy, masks, self.epsilon, self.rng)
 
     # ----------------------------------------------------------------------------------------------- learning
     def train_iteration(self, pool: EnvPool) -> tuple[int, dict[str, float]]:

@@ -46,7 +46,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sheetrl.agents.base import Agent, masked_argmax
+from sheetrl.agents.base import Agent, epsilon_greedy, linear_epsilon, masked_argmax
 from sheetrl.env.actions import MACROS
 from sheetrl.env.observation import FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, WINDOW
 from sheetrl.train.pool import EnvPool
@@ -164,8 +164,7 @@ class TabularQAgent(Agent):
     @property
     def epsilon(self) -> float:
         c = self.config
-        fraction = min(1.0, self.env_steps / c.exploration_steps)
-        return c.epsilon_start + fraction * (c.epsilon_end - c.epsilon_start)
+        return linear_epsilon(c.epsilon_start, c.epsilon_end, c.exploration_steps, self.env_steps)
 
     def q_values(self, key: tuple) -> np.ndarray:
         """The row of a key (a fresh row of ``initial_q`` for an unseen key, not stored)."""
@@ -181,9 +180,7 @@ class TabularQAgent(Agent):
         greedy = masked_argmax(values, masks)
         if deterministic:
             return greedy
-        explore = self.rng.random(len(masks)) < self.epsilon
-        random_legal = masked_argmax(self.rng.random(masks.shape), masks)  # uniform over the legal actions
-        return np.where(explore, random_legal, greedy)
+        return epsilon_greedy(greedy, masks, self.epsilon, self.rng)
 
     # ----------------------------------------------------------------------------------------------- learning
     def train_iteration(self, pool: EnvPool) -> tuple[int, dict[str, float]]:
