@@ -7,22 +7,13 @@ import torch
 from sheetrl.agents import algorithm
 from sheetrl.agents.dqn import PRESETS, Config, ReplayBuffer, build, double_dqn_targets
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
-from sheetrl.env.tasks import eval_seed
+from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision
 
 # A network and schedule small enough for CPU tests (the seed sizes are exercised on a GPU).
 TINY = Config(num_envs=2, buffer_size=300, batch_size=16, hidden_sizes=(32, 32), learning_starts=20,
               train_frequency=1, target_sync_interval=16, exploration_steps=200)
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Small matrices: one thread is faster, and immune to a busy machine's OpenMP spin-waits."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def spaces(level: int = 1):
@@ -32,21 +23,6 @@ def spaces(level: int = 1):
 
 def make_agent(config: Config = TINY, seed: int = 0, precision: Precision | None = None):
     return build(config, *spaces(), "cpu", precision or Precision("fp32", "cpu"), seed)
-
-
-def success_rate(policy, episodes: int, level: int = 1) -> float:
-    """Held-out success of ``policy(obs_batch, masks) -> actions`` on the first evaluation tasks."""
-    env = SpreadsheetEnv(level=level, split="eval")
-    wins = 0
-    for i in range(episodes):
-        obs, _ = env.reset(options={"task_seed": eval_seed(i)})
-        while True:
-            batch = {key: value[None] for key, value in obs.items()}
-            obs, _, terminated, truncated, info = env.step(int(policy(batch, obs["action_mask"][None])[0]))
-            if terminated or truncated:
-                break
-        wins += bool(info["is_success"])
-    return wins / episodes
 
 
 def parameters(agent) -> list[torch.Tensor]:
@@ -246,9 +222,7 @@ def test_short_training_on_level_1_beats_the_random_masked_policy():
     pool = EnvPool(config.num_envs, EnvConfig(level=1), seed=1)
     while agent.env_steps < 8_000:
         agent.train_iteration(pool)
-    rng = np.random.default_rng(0)
-    random_policy = lambda obs, masks: [rng.choice(np.flatnonzero(masks[0]))]  # noqa: E731
-    random_success = success_rate(random_policy, 50)
-    trained_success = success_rate(lambda obs, masks: agent.act(obs, masks, deterministic=True), 50)
+    random_success = run_episodes(RandomMaskedPolicy(0), 1, 50).success_rate
+    trained_success = run_episodes(AgentPolicy(agent), 1, 50).success_rate
     assert random_success < 0.2
     assert trained_success > random_success + 0.4

@@ -20,19 +20,10 @@ from sheetrl.agents.ppo import (
     normalize,
     value_loss,
 )
-from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
-from sheetrl.env.tasks import eval_seed
+from sheetrl.env.spreadsheet_env import EnvConfig
+from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """These networks are tiny: one intra-op thread is faster than two, and far faster on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 TINY = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=3, hidden_sizes=(32, 32))
 
@@ -288,28 +279,11 @@ def test_configuration_errors_are_explicit():
 
 
 # ------------------------------------------------------------------------------------------------- learning
-def _success_rate(policy, episodes: int) -> float:
-    env = SpreadsheetEnv(level=1, split="eval")
-    wins = 0
-    for i in range(episodes):
-        obs, _ = env.reset(options={"task_seed": eval_seed(i)})
-        done = False
-        while not done:
-            action = policy(obs)
-            obs, _, terminated, truncated, info = env.step(action)
-            done = terminated or truncated
-        wins += bool(info["is_success"])
-    return wins / episodes
-
-
 def test_short_training_beats_the_random_masked_policy_on_level_1():
     torch.manual_seed(0)
     agent, pool = make(PRESETS["quick"], seed=0)
     for _ in range(12):
         agent.train_iteration(pool)
-    rng = np.random.default_rng(0)
-    random_rate = _success_rate(lambda obs: int(rng.choice(np.flatnonzero(obs["action_mask"]))), 50)
-    trained_rate = _success_rate(
-        lambda obs: int(agent.act({k: v[None] for k, v in obs.items()}, obs["action_mask"][None].astype(bool),
-                                  deterministic=True)[0]), 50)
+    random_rate = run_episodes(RandomMaskedPolicy(0), 1, 50).success_rate
+    trained_rate = run_episodes(AgentPolicy(agent), 1, 50).success_rate
     assert trained_rate > random_rate + 0.2, (trained_rate, random_rate)

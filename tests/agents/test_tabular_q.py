@@ -7,7 +7,7 @@ from sheetrl.agents import algorithm
 from sheetrl.agents.tabular_q import PRESETS, Config, build
 from sheetrl.env.actions import MACROS
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
-from sheetrl.env.tasks import eval_seed
+from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 
 ACTION = {macro.name: i for i, macro in enumerate(MACROS)}
@@ -24,20 +24,6 @@ def batch(obs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def key_of(agent, obs):
     return agent.abstraction.key(obs["flat"], obs["instruction"], obs["action_mask"].astype(bool))
-
-
-def success_rate(policy, episodes: int, level: int = 1) -> float:
-    """Held-out success of ``policy(obs_batch, masks) -> actions`` on the first evaluation tasks."""
-    env = SpreadsheetEnv(level=level, split="eval")
-    wins = 0
-    for i in range(episodes):
-        obs, _ = env.reset(options={"task_seed": eval_seed(i)})
-        while True:
-            obs, _, terminated, truncated, info = env.step(int(policy(batch(obs), obs["action_mask"][None])[0]))
-            if terminated or truncated:
-                break
-        wins += bool(info["is_success"])
-    return wins / episodes
 
 
 class ScriptedPool:
@@ -193,9 +179,7 @@ def test_quick_training_on_level_1_beats_the_random_masked_policy():
     pool = EnvPool(config.num_envs, EnvConfig(level=1), seed=1)
     while agent.env_steps < 12_000:
         agent.train_iteration(pool)
-    rng = np.random.default_rng(0)
-    random_policy = lambda obs, masks: [rng.choice(np.flatnonzero(masks[0]))]  # noqa: E731
-    random_success = success_rate(random_policy, 50)
-    trained_success = success_rate(lambda obs, masks: agent.act(obs, masks.astype(bool), deterministic=True), 50)
+    random_success = run_episodes(RandomMaskedPolicy(0), 1, 50).success_rate
+    trained_success = run_episodes(AgentPolicy(agent), 1, 50).success_rate
     assert random_success < 0.2
     assert trained_success > random_success + 0.2
