@@ -78,16 +78,43 @@ def parse_row(text: str) -> tuple[str, int | str, int]:
 
 
 # ------------------------------------------------------------------------------------------------ one run
-def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
+def quick_runner(algo: str, level: int | str, seed: int, steps: int, run_dir: Path | str, **changes: Any) -> Any:
+    """A quiet runner of our ``algo`` with its quick preset on CPU, one torch thread, in a scratch ``run_dir``."""
     from rich.console import Console
 
     from sheetrl.train.config import TrainConfig
     from sheetrl.train.runner import Runner
 
-    config = TrainConfig(algo=algo, level=level, preset="quick", seed=seed, total_steps=steps,
-                         run_dir=str(run_dir), eval_episodes=eval_episodes, wandb="disabled", tensorboard=False,
-                         progress=False, device="cpu", threads=1)
-    result = Runner.start(config, console=Console(quiet=True), overwrite=True).run()  # a scratch folder
+    config = TrainConfig(algo=algo, level=level, preset="quick", seed=seed, total_steps=steps, run_dir=str(run_dir),
+                         wandb="disabled", tensorboard=False, progress=False, device="cpu", threads=1, **changes)
+    return Runner.start(config, console=Console(quiet=True), overwrite=True)
+
+
+def maskable_ppo_model(level: int, seed: int) -> Any:
+    """sb3-contrib's MaskablePPO on 8 FlatMaskedEnvs with our PPO quick preset's settings, one torch thread."""
+    import torch
+    from sb3_contrib import MaskablePPO
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    from sheetrl.env.wrappers import FlatMaskedEnv
+
+    torch.set_num_threads(1)
+    envs = DummyVecEnv([lambda: FlatMaskedEnv(level=level) for _ in range(8)])
+    envs.seed(seed)
+    return MaskablePPO("MlpPolicy", envs, seed=seed, device="cpu", verbose=0,
+                       policy_kwargs=dict(net_arch=dict(pi=[128, 128], vf=[128, 128]), activation_fn=torch.nn.Tanh),
+                       **MASKABLE_SETTINGS)
+
+
+def child(arguments: list[str], check: bool = False) -> subprocess.CompletedProcess:
+    """Run this script with ``arguments`` in a child process limited to one OpenMP/MKL thread."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True, env=env,
+                          check=check)
+
+
+def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
+    result = quick_runner(algo, level, seed, steps, run_dir, eval_episodes=eval_episodes).run()
     document = result.evaluation or {}
     return {"train_seconds": result.seconds, "env_steps": result.env_steps,
             "success_rate": document.get("success_rate"), "ci_low": document.get("ci_low"),
@@ -97,20 +124,10 @@ def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: 
 
 def run_maskable_ppo(level: int, seed: int, steps: int, eval_episodes: int) -> dict:
     import numpy as np
-    import torch
-    from sb3_contrib import MaskablePPO
-    from stable_baselines3.common.vec_env import DummyVecEnv
 
-    from sheetrl.env.wrappers import FlatMaskedEnv
     from sheetrl.train.evaluate import run_episodes
 
-    torch.set_num_threads(1)
-    envs = DummyVecEnv([lambda: FlatMaskedEnv(level=level) for _ in range(8)])
-    envs.seed(seed)
-    model = MaskablePPO("MlpPolicy", envs, seed=seed, device="cpu", verbose=0,
-                        policy_kwargs=dict(net_arch=dict(pi=[128, 128], vf=[128, 128]),
-                                           activation_fn=torch.nn.Tanh),
-                        **MASKABLE_SETTINGS)
+    model = maskable_ppo_model(level, seed)
     start = time.perf_counter()
     model.learn(total_timesteps=steps)
     seconds = time.perf_counter() - start
@@ -156,61 +173,33 @@ def run_one(algo: str, level: int | str, seed: int, steps: int, eval_episodes: i
 
 # ----------------------------------------------------------------------------------------------- throughput
 def throughput_one(which: str, level: int, steps: int) -> dict:
-    """Training steps/s of our PPO or MaskablePPO (quick settings) over ``steps`` steps, split into time spent
-    collecting experience and time spent in updates."""
-    import torch
-    from rich.console import Console
+    """Training steps/s of our PPO or MaskablePPO (quick settings) over ``steps`` steps, and the time spent in
+    updates (the rest is collecting experience)."""
+    import tempfile
 
-    torch.set_num_threads(1)
-    if which == "ppo":
-        import tempfile
+    update_seconds = 0.0
 
-        from sheetrl.train.config import TrainConfig
-        from sheetrl.train.runner import Runner
-
-        with tempfile.TemporaryDirectory() as scratch:
-            config = TrainConfig(algo="ppo", level=level, preset="quick", seed=1, total_steps=steps, run_dir=scratch,
-                                 eval_episodes=0, wandb="disabled", tensorboard=False, progress=False, device="cpu",
-                                 threads=1, checkpoint_every=10**9)
-            runner = Runner.start(config, console=Console(quiet=True))
-            update_seconds = 0.0
-            update = runner.agent.update
-
-            def timed_update(*args: Any) -> Any:
-                nonlocal update_seconds
-                started = time.perf_counter()
-                result = update(*args)
-                update_seconds += time.perf_counter() - started
-                return result
-
-            runner.agent.update = timed_update
-            started = time.perf_counter()
-            runner.run()
-            seconds = time.perf_counter() - started
-    else:
-        from sb3_contrib import MaskablePPO
-        from stable_baselines3.common.vec_env import DummyVecEnv
-
-        from sheetrl.env.wrappers import FlatMaskedEnv
-
-        envs = DummyVecEnv([lambda: FlatMaskedEnv(level=level) for _ in range(8)])
-        envs.seed(1)
-        model = MaskablePPO("MlpPolicy", envs, seed=1, device="cpu", verbose=0,
-                            policy_kwargs=dict(net_arch=dict(pi=[128, 128], vf=[128, 128]),
-                                               activation_fn=torch.nn.Tanh),
-                            **MASKABLE_SETTINGS)
-        update_seconds = 0.0
-        train = model.train
-
-        def timed_train() -> None:
+    def timed(function: Any) -> Any:
+        def wrapper(*args: Any) -> Any:
             nonlocal update_seconds
             started = time.perf_counter()
-            train()
+            result = function(*args)
             update_seconds += time.perf_counter() - started
+            return result
 
-        model.train = timed_train
+        return wrapper
+
+    with tempfile.TemporaryDirectory() as scratch:
+        if which == "ppo":
+            model = quick_runner("ppo", level, 1, steps, scratch, eval_episodes=0, checkpoint_every=10**9)
+            model.agent.update = timed(model.agent.update)
+            learn = model.run
+        else:
+            model = maskable_ppo_model(level, 1)
+            model.train = timed(model.train)
+            learn = lambda: model.learn(total_timesteps=steps)  # noqa: E731
         started = time.perf_counter()
-        model.learn(total_timesteps=steps)
+        learn()
         seconds = time.perf_counter() - started
     return {"agent": which, "level": level, "steps": steps, "seconds": seconds, "update_seconds": update_seconds,
             "sps": steps / seconds}
@@ -225,9 +214,7 @@ def throughput(levels: list[int], steps: int, rounds: int) -> str:
         runs: dict[str, list[dict]] = {"ppo": [], "maskable_ppo": []}
         for _ in range(rounds):
             for which in runs:
-                command = [sys.executable, __file__, "--throughput-one", f"{which}:{level}:{steps}"]
-                env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-                completed = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+                completed = child(["--throughput-one", f"{which}:{level}:{steps}"], check=True)
                 runs[which].append(json.loads(completed.stdout.strip().splitlines()[-1]))
         ours = statistics.median(r["sps"] for r in runs["ppo"])
         theirs = statistics.median(r["sps"] for r in runs["maskable_ppo"])
@@ -368,10 +355,8 @@ def main() -> None:
 
     def launch(job: tuple[str, int | str, int, int]) -> dict | None:
         algo, level, seed, steps = job
-        command = [sys.executable, __file__, "--one", f"{algo}:{level}:{seed}:{steps}",
-                   "--eval-episodes", str(args.eval_episodes), "--scratch", str(args.scratch)]
-        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        completed = subprocess.run(command, capture_output=True, text=True, env=env)
+        completed = child(["--one", f"{algo}:{level}:{seed}:{steps}", "--eval-episodes", str(args.eval_episodes),
+                           "--scratch", str(args.scratch)])
         if completed.returncode != 0:
             print(f"FAILED {algo}:{level} seed {seed}:\n{completed.stderr[-2000:]}", flush=True)
             return None
