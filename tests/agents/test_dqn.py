@@ -11,6 +11,8 @@ from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision
 
+from .resume import train_straight_and_resumed
+
 # A network and schedule small enough for CPU tests (the seed sizes are exercised on a GPU).
 TINY = Config(num_envs=2, buffer_size=300, batch_size=16, hidden_sizes=(32, 32), learning_starts=20,
               train_frequency=1, target_sync_interval=16, exploration_steps=200)
@@ -177,23 +179,9 @@ def test_updates_change_the_weights_with_bf16_autocast_and_gradient_accumulation
 
 def test_train_save_load_train_equals_training_straight_through(tmp_path):
     config = replace(TINY, dropout=0.1)
-    straight = make_agent(config, seed=5)
-    pool = EnvPool(2, EnvConfig(level=1), seed=5)
-    for _ in range(30):
-        straight.train_iteration(pool)
-    straight.save(tmp_path / "dqn.pt")
-    pool_state = pool.get_state()
-    for _ in range(30):
-        straight.train_iteration(pool)
-
-    resumed = make_agent(config, seed=77)  # different initial weights and RNGs: the checkpoint must override all
-    torch.rand(100)  # and disturb the global torch RNG
-    resumed.load(tmp_path / "dqn.pt")
-    other_pool = EnvPool(2, EnvConfig(level=1), seed=4242)
-    other_pool.set_state(pool_state)
-    for _ in range(30):
-        resumed.train_iteration(other_pool)
-
+    straight, pool, resumed, other_pool = train_straight_and_resumed(
+        lambda seed: (make_agent(config, seed=seed), EnvPool(2, EnvConfig(level=1), seed=seed)),
+        seed=5, other_seed=77, iterations=30, checkpoint=tmp_path / "dqn.pt")
     assert resumed.env_steps == straight.env_steps == 120
     assert resumed.updates == straight.updates > 50
     for a, b in zip(parameters(resumed), parameters(straight), strict=True):

@@ -25,6 +25,8 @@ from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision
 
+from .resume import train_straight_and_resumed
+
 TINY = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=3, hidden_sizes=(32, 32))
 
 
@@ -218,27 +220,12 @@ def _parameters(agent) -> list[torch.Tensor]:
 
 
 def test_resume_is_bit_exact_on_cpu(tmp_path):
-    n_first, n_then = 2, 2
-    straight, straight_pool = make(TINY, seed=3)
-    for _ in range(n_first + n_then):
-        straight.train_iteration(straight_pool)
-
-    first, first_pool = make(TINY, seed=3)
-    for _ in range(n_first):
-        first.train_iteration(first_pool)
-    first.save(tmp_path / "agent.pt")
-    pool_state = first_pool.get_state()
-    del first, first_pool
-
-    resumed, resumed_pool = make(TINY, seed=11)  # a different seed: everything must come from the checkpoint
-    resumed.load(tmp_path / "agent.pt")
-    resumed_pool.set_state(pool_state)
-    for _ in range(n_then):
-        resumed.train_iteration(resumed_pool)
+    straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(
+        lambda seed: make(TINY, seed=seed), seed=3, other_seed=11, iterations=2, checkpoint=tmp_path / "agent.pt")
 
     for a, b in zip(_parameters(straight), _parameters(resumed), strict=True):
         assert torch.equal(a, b)
-    assert resumed.iteration == straight.iteration == n_first + n_then
+    assert resumed.iteration == straight.iteration == 4
     assert np.array_equal(resumed_pool.obs["flat"], straight_pool.obs["flat"])
     assert torch.equal(resumed.generator.get_state(), straight.generator.get_state())
 

@@ -10,6 +10,8 @@ from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 
+from .resume import train_straight_and_resumed
+
 ACTION = {macro.name: i for i, macro in enumerate(MACROS)}
 
 
@@ -152,21 +154,9 @@ def test_q_update_truncation_bootstraps_from_the_final_state_over_legal_actions_
 
 def test_save_and_load_continue_exactly(tmp_path):
     config = replace(PRESETS["quick"], num_envs=2, exploration_steps=400)
-    straight, _ = make_agent(config, seed=3)
-    pool = EnvPool(2, EnvConfig(level=1), seed=3)
-    for _ in range(60):
-        straight.train_iteration(pool)
-    straight.save(tmp_path / "agent.pt")
-    pool_state = pool.get_state()
-    for _ in range(60):
-        straight.train_iteration(pool)
-
-    resumed, _ = make_agent(config, seed=99)
-    resumed.load(tmp_path / "agent.pt")
-    other_pool = EnvPool(2, EnvConfig(level=1), seed=12345)
-    other_pool.set_state(pool_state)
-    for _ in range(60):
-        resumed.train_iteration(other_pool)
+    straight, _, resumed, _ = train_straight_and_resumed(
+        lambda seed: (make_agent(config, seed=seed)[0], EnvPool(2, EnvConfig(level=1), seed=seed)),
+        seed=3, other_seed=99, iterations=60, checkpoint=tmp_path / "agent.pt")
     assert resumed.env_steps == straight.env_steps == 240
     assert resumed.table.keys() == straight.table.keys()
     assert all(np.array_equal(resumed.table[k], straight.table[k]) for k in straight.table)
