@@ -52,8 +52,7 @@ class Config:
     num_envs: int = 8  # environments in the pool, stepped together
     num_steps: int = 256  # steps per environment per rollout (rollout size = num_envs * num_steps)
     learning_rate: float = 3e-4  # Adam step size
-    anneal_lr: bool = False  # decay the learning rate linearly to 0 over total_timesteps
-    total_timesteps: int = 1_000_000  # environment steps the learning-rate schedule spans (only with anneal_lr)
+    anneal_lr: bool = False  # decay the learning rate linearly to 0 at the end of the run (its total_steps)
     gamma: float = 0.99  # discount factor
     gae_lambda: float = 0.95  # GAE lambda: bias (0) vs variance (1) of the advantage estimate
     num_minibatches: int = 4  # minibatches per epoch (rollout size must divide evenly)
@@ -72,7 +71,7 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        positive = ("num_envs", "num_steps", "num_minibatches", "update_epochs", "total_timesteps")
+        positive = ("num_envs", "num_steps", "num_minibatches", "update_epochs")
         for key in positive:
             if getattr(self, key) < 1:
                 raise ValueError(f"ppo: {key} must be at least 1, not {getattr(self, key)}")
@@ -358,7 +357,9 @@ class PPOAgent(Agent):
     def _learning_rate(self) -> float:
         if not self.config.anneal_lr:
             return self.config.learning_rate
-        fraction = max(0.0, 1.0 - self.env_steps / self.config.total_timesteps)
+        if self.run_steps is None:
+            raise ValueError("ppo: anneal_lr needs the run's length; set agent.run_steps (the runner does)")
+        fraction = max(0.0, 1.0 - self.env_steps / self.run_steps)
         return self.config.learning_rate * fraction
 
     def update(self, rollout: Rollout, last_value: torch.Tensor) -> dict[str, float]:

@@ -12,6 +12,7 @@ checkpoint and evaluates it (optionally with the expert and the random baseline 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -142,8 +143,12 @@ class RandomMaskedPolicy:
 
 
 # ------------------------------------------------------------------------------------------------------ running
+# Called after every finished evaluation episode with (policy name, level, episodes finished, episodes in all).
+ProgressCallback = Callable[[str, int, int, int], None]
+
+
 def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | None = None,
-                 batch: int = 16) -> EvalResult:
+                 batch: int = 16, progress: ProgressCallback | None = None) -> EvalResult:
     """Play evaluation episodes ``0 .. episodes-1`` of ``level`` with ``policy``, ``batch`` environments at once."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
@@ -157,6 +162,7 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | 
     successes = np.zeros(episodes, dtype=bool)
     playing: list[int | None] = [None] * len(envs)  # the episode index each environment is playing
     next_episode = 0
+    finished = 0
 
     def begin(slot: int) -> None:
         nonlocal next_episode
@@ -186,6 +192,9 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | 
             lengths[episode] += 1
             if terminated or truncated:
                 successes[episode] = bool(info.get("is_success"))
+                finished += 1
+                if progress is not None:
+                    progress(policy.name, level, finished, episodes)
                 begin(slot)
     return EvalResult(policy.name, level, episodes, int(successes.sum()), float(returns.mean()),
                       float(lengths.mean()))
@@ -199,12 +208,14 @@ def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int
 
 
 def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, max_steps: int | None = None,
-                   compare: bool = False, seed: int = 0) -> dict[str, dict[int, EvalResult]]:
+                   compare: bool = False, seed: int = 0,
+                   progress: ProgressCallback | None = None) -> dict[str, dict[int, EvalResult]]:
     """``{"agent": {level: result}}``, plus ``"expert"`` and ``"random"`` when ``compare``."""
     policies: list[Policy] = [AgentPolicy(agent)]
     if compare:
         policies += [ExpertPolicy(), RandomMaskedPolicy(seed)]
-    return {policy.name: {level: run_episodes(policy, level, episodes, max_steps=max_steps) for level in levels}
+    return {policy.name: {level: run_episodes(policy, level, episodes, max_steps=max_steps, progress=progress)
+                          for level in levels}
             for policy in policies}
 
 
@@ -241,15 +252,22 @@ class EvalReport:
 
 
 def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | None = None, compare: bool = False,
-                 device: str = "cpu") -> EvalReport:
-    """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's)."""
-    from sheetrl.train.checkpoint import load_latest
+                 device: str = "cpu", progress: ProgressCallback | None = None,
+                 notice: Callable[[str], None] | None = None) -> EvalReport:
+    """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's).
+
+    ``notice`` hears what the caller should tell the user (e.g. that the latest checkpoint was unusable and the
+    previous one is evaluated instead)."""
+    from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
 
     if episodes < 1:
         raise ConfigError(f"episodes must be >= 1, not {episodes}")
     payload, path = load_latest(run_dir)
+    if path.name != CHECKPOINT_FILE and notice is not None:
+        notice(f"{Path(run_dir) / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
+               f"{path.name} (step {int(payload['counters']['env_steps']):,}) instead")
     config = TrainConfig.from_dict(payload["config"])
     import torch
 
@@ -258,7 +276,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     unlocked = int(payload["runner"].get("curriculum_level") or len(LEVELS))
     levels = evaluation_levels(level if level is not None else config.level,
                                unlocked=len(LEVELS) if level == "curriculum" else unlocked)
-    results = evaluate_agent(agent, levels, episodes, max_steps=config.max_steps, compare=compare, seed=config.seed)
+    results = evaluate_agent(agent, levels, episodes, max_steps=config.max_steps, compare=compare, seed=config.seed,
+                             progress=progress)
     return EvalReport(results, run_dir=str(run_dir), algo=config.algo, env_steps=int(payload["counters"]["env_steps"]),
                       checkpoint=path.name)
 
