@@ -8,7 +8,13 @@ import torch.nn.functional as F
 
 from sheetrl.env.commands import parse_command
 from sheetrl.env.tokens import BOS, EOS, encode_command
-from sheetrl.models.transformer import PRESETS, SpreadsheetGPT, TransformerConfig, command_targets, preset
+from sheetrl.models.transformer import (
+    PRESETS,
+    SpreadsheetGPT,
+    TransformerConfig,
+    command_targets,
+    preset,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +58,34 @@ def test_padding_cells_can_hold_anything(model, simple_formula):
     scrambled_grid[:, :, 200:] = torch.rand(scrambled_grid[:, :, 200:].shape)
     scrambled = {**masked, "cell_tokens": scrambled_tokens, "grid": scrambled_grid.view_as(obs["grid"])}
     for a, b in zip(model(masked), model(scrambled)):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
+
+
+def test_only_cells_that_differ_from_the_blank_background_become_tokens(model, simple_formula, sizes):
+    _, obs = simple_formula
+    index, valid = model._select_cells(obs["cell_tokens"], obs["grid"], None)
+    for row in range(6):
+        kept = set(index[row][valid[row]].tolist())
+        channels = obs["grid"][row].flatten(1).t()  # (cells, C)
+        blank = (obs["cell_tokens"][row] == 0).all(dim=1)
+        background = channels[blank].mode(dim=0).values
+        expected = {i for i in range(sizes.cells) if not blank[i] or not torch.equal(channels[i], background)}
+        assert kept == expected
+        cursor = int(obs["grid"][row, 9].flatten().argmax())  # channel 9 marks the cursor (env/observation.py)
+        assert cursor in kept and len(kept) < sizes.cells / 2
+    dense = SpreadsheetGPT(sizes, TransformerConfig(d_model=32, heads=4, layers=1, feedforward=64,
+                                                    sparse_cells=False))
+    assert dense._select_cells(obs["cell_tokens"], obs["grid"], None)[1].all()
+
+
+def test_chunked_forward_gives_the_outputs_of_one_batch(sizes, simple_formula):
+    _, obs = simple_formula
+    torch.manual_seed(0)
+    chunked = SpreadsheetGPT(sizes, TransformerConfig(d_model=32, heads=4, layers=2, feedforward=64, chunk_size=2))
+    whole = SpreadsheetGPT(sizes, TransformerConfig(d_model=32, heads=4, layers=2, feedforward=64, chunk_size=0))
+    whole.load_state_dict(chunked.state_dict())
+    assert len(chunked._chunks(obs)) == 3
+    for a, b in zip(chunked(obs), whole(obs)):
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
 
 

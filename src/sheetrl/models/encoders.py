@@ -22,6 +22,7 @@ learned parts miss. Every size comes from the observation space (:class:`~sheetr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -343,7 +344,7 @@ class AdvancedStateEncoder(nn.Module):
             keys += ["flat"]
         return tuple(dict.fromkeys(keys))
 
-    def part_features(self, obs: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    def part_features(self, obs: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Each enabled part's output before the projection: ``gnn``, ``cnn``, ``formula``, ``instruction``,
         ``flat`` -> (B, part size)."""
         out: dict[str, torch.Tensor] = {}
@@ -359,7 +360,7 @@ class AdvancedStateEncoder(nn.Module):
             out["flat"] = self.flat(obs["flat"].float())
         return out
 
-    def forward(self, obs: dict[str, torch.Tensor]) -> torch.Tensor:
+    def forward(self, obs: Mapping[str, torch.Tensor]) -> torch.Tensor:
         parts = self.part_features(obs)
         features = torch.cat([part.float() for part in parts.values()], dim=1)  # parts may differ under autocast
         return F.relu(self.projection(features))

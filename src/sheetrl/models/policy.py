@@ -1,6 +1,6 @@
 """One policy interface for every agent: ``build_policy(kind, observation_space, action_space, config)``.
 
-Every policy network is an ``nn.Module`` with
+Every policy network is a :class:`~sheetrl.models.base.PolicyNetwork` (an ``nn.Module``) with
 
 - ``forward(obs) -> (logits, value)``: ``obs`` maps observation keys to batched tensors; ``logits`` (B, N) over
   the macro actions, with the illegal ones (``action_mask`` 0, when the key is given) at the most negative
@@ -35,6 +35,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.encoders import AdvancedStateEncoder, EncoderConfig
 from sheetrl.models.mlp import ActorCritic, QNetwork, orthogonal_linear
 from sheetrl.models.spaces import ObservationSizes
@@ -70,14 +71,14 @@ def masked_logits(logits: torch.Tensor, action_mask: torch.Tensor | None) -> tor
     return logits.masked_fill(~action_mask.bool(), torch.finfo(logits.dtype).min)
 
 
-class MLPPolicy(nn.Module):
+class MLPPolicy(PolicyNetwork):
     """The agents' MLP (see the module docstring)."""
 
     def __init__(self, sizes: ObservationSizes, config: MLPPolicyConfig) -> None:
         super().__init__()
         sizes.require("flat")
         self.config = config
-        self.observation_keys: tuple[str, ...] = ("flat", "action_mask")
+        self.observation_keys = ("flat", "action_mask")
         self.network: nn.Module
         if config.network == "actor_critic":
             self.network = ActorCritic(sizes.flat_size, sizes.num_actions, config.hidden_sizes, config.shared_trunk)
@@ -93,7 +94,7 @@ class MLPPolicy(nn.Module):
         return q_values, q_values.max(dim=-1).values
 
 
-class EncoderPolicy(nn.Module):
+class EncoderPolicy(PolicyNetwork):
     """AdvancedStateEncoder -> state vector -> policy logits (orthogonal, gain 0.01: near uniform at the start)
     and value (gain 1)."""
 
@@ -102,15 +103,15 @@ class EncoderPolicy(nn.Module):
         self.encoder = AdvancedStateEncoder(sizes, config)
         self.policy_head = orthogonal_linear(config.state_dim, sizes.num_actions, 0.01)
         self.value_head = orthogonal_linear(config.state_dim, 1, 1.0)
-        self.observation_keys: tuple[str, ...] = (*self.encoder.observation_keys, "action_mask")
+        self.observation_keys = (*self.encoder.observation_keys, "action_mask")
 
     def forward(self, obs: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        state = self.encoder(dict(obs))
+        state = self.encoder(obs)
         return masked_logits(self.policy_head(state), obs.get("action_mask")), self.value_head(state).squeeze(-1)
 
 
 def build_policy(kind: str, observation_space: Any, action_space: Any, config: PolicyConfig | None = None,
-                 token_vocabulary: Any = None) -> nn.Module:
+                 token_vocabulary: Any = None) -> PolicyNetwork:
     """A policy network for an environment's spaces.
 
     :param kind: ``"mlp"``, ``"encoder"`` or ``"transformer"``.

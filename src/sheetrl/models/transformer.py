@@ -1,17 +1,21 @@
 """SpreadsheetGPT: a GPT-style transformer over the sheet's cells, the instruction and the action history.
 
-**Input sequence.** One *decision* token, then one token per cell (H·W, row by row), the instruction's words and
-the previous macro actions::
+**Input sequence.** One *decision* token, then the cells, the instruction's words and the previous macro
+actions::
 
-    [decision] [cell A1] [cell B1] ... [word 1] ... [word L] [action t-1] ... [action t-K]
+    [decision] [cell] [cell] ... [word 1] ... [word L] [action t-1] ... [action t-K]
 
 A cell's token is the sum of embeddings of its four ``cell_tokens`` fields (kind, function, number format,
 magnitude), of its row and of its column, and a linear map of its ``grid`` channels (value, cursor, selection,
-target, ...). Words and actions add an embedding of their position; every token adds an embedding of its segment
-(decision, cell, word, action, command). ``action_history`` is optional (B, K) int64, most recent first, padded
-with -1 (:data:`~sheetrl.models.spaces.ACTION_HISTORY_PAD`); ``cell_mask`` (B, H·W) bool optionally marks padding
-cells. Padding (cells masked out, word id 0, action id < 0) is never attended to by any other token, and a
-padding token attends only to itself, so padding cannot change any output.
+target, ...). With ``sparse_cells`` (the presets) only the cells that differ from the blank background become
+tokens — the non-empty ones and the empty ones that are marked (cursor, selection, target); every dropped cell
+equals the background, so nothing is lost, and a typical sheet is 30-70 tokens instead of H·W = 288. Words and
+actions add an embedding of their position; every token adds an embedding of its segment (decision, cell, word,
+action, command). ``action_history`` is optional (B, K) int64, most recent first, padded with -1
+(:data:`~sheetrl.models.spaces.ACTION_HISTORY_PAD`); ``cell_mask`` (B, H·W) bool optionally marks padding cells.
+Padding (cells masked out, word id 0, action id < 0) is never attended to by any other token, and a padding
+token attends only to itself, so padding cannot change any output. ``forward`` encodes a large batch in chunks
+of sheets of similar length, so that one crowded sheet does not pad all the others.
 
 **Blocks.** Pre-norm transformer blocks (LayerNorm -> multi-head self-attention -> residual, LayerNorm -> GELU MLP
 -> residual), a final LayerNorm. The context tokens attend to each other in both directions; the command tokens
@@ -34,6 +38,7 @@ the decision token paid it (a heat map over the grid).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple, cast
 
@@ -42,8 +47,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from sheetrl.env.tokens import BOS, TokenVocabulary, default_vocabulary
+from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.command_grammar import CommandGrammar, command_grammar
 from sheetrl.models.constrained import DecodedCommands, constrained_decode
+from sheetrl.models.encoders import sequence_lengths
 from sheetrl.models.spaces import ObservationSizes
 
 DECISION, CELL, WORD, ACTION, COMMAND = range(5)  # segments
@@ -60,6 +67,8 @@ class TransformerConfig:
     dropout: float = 0.0  # dropout on attention weights and on each residual branch (training only)
     max_history: int = 16  # most previous macro actions read (their position embeddings)
     max_command_length: int = 64  # most command-token positions of the token head, <bos> included
+    sparse_cells: bool = True  # cells equal to the blank background are not tokens (see _select_cells)
+    chunk_size: int = 64  # forward() encodes a larger batch in chunks of similar length (0: all at once)
 
     def __post_init__(self) -> None:
         for name in ("d_model", "heads", "layers", "feedforward", "max_command_length"):
@@ -100,6 +109,7 @@ class Context(NamedTuple):
     hidden: torch.Tensor  # (B, S, d) after the final LayerNorm
     layer_key_values: list[KeyValues]  # per block, for the command tokens to attend to
     valid: torch.Tensor  # (B, S) bool: False for padding
+    cell_index: torch.Tensor  # (B, L) grid index (row by row) of the cell tokens 1..L
     attention: list[torch.Tensor] | None  # per block (B, heads, S, S) when requested
 
 
@@ -145,7 +155,7 @@ class Block(nn.Module):
         return x, own, weights
 
 
-class SpreadsheetGPT(nn.Module):
+class SpreadsheetGPT(PolicyNetwork):
     """The transformer policy (see the module docstring).
 
     :param sizes: read from the spaces with :meth:`ObservationSizes.from_spaces` (grid, cell tokens,
@@ -188,9 +198,6 @@ class SpreadsheetGPT(nn.Module):
             block = cast(Block, block)
             for projection in (block.attention_out, block.mlp_out):
                 nn.init.normal_(projection.weight, std=0.02 / math.sqrt(2 * config.layers))
-        cells = torch.arange(sizes.cells)
-        self.register_buffer("cell_rows", cells // sizes.cols, persistent=False)
-        self.register_buffer("cell_columns", cells % sizes.cols, persistent=False)
 
     @property
     def grammar(self) -> CommandGrammar:
@@ -198,8 +205,32 @@ class SpreadsheetGPT(nn.Module):
         return command_grammar(self.token_vocabulary)
 
     # ---------------------------------------------------------------------------------------------- context
-    def _context_tokens(self, obs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        """(B, S, d) embedded context tokens and their (B, S) validity."""
+    def _select_cells(self, cell_tokens: torch.Tensor, grid: torch.Tensor, cell_mask: torch.Tensor | None
+                      ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Which cells become tokens: (B, L) grid indices (row by row) and their (B, L) validity.
+
+        Dense: every cell. Sparse (``config.sparse_cells``): the cells that differ from the blank background,
+        that is, whose cell tokens are not all 0 (not empty) or whose grid channels differ from the median
+        of the token-less cells (the cursor, the selection, the targets...). Every dropped cell equals the
+        background, so the kept cells and their positions still say everything the grid does."""
+        batch, cells = cell_tokens.shape[:2]
+        real = torch.ones(batch, cells, dtype=torch.bool, device=cell_tokens.device)
+        if cell_mask is not None:
+            real = cell_mask.bool()
+        keep = real
+        if self.config.sparse_cells:
+            channels = grid.flatten(2).transpose(1, 2).float()  # (B, cells, C)
+            blank = (cell_tokens == 0).all(dim=-1) & real
+            background = torch.nanmedian(channels.masked_fill(~blank.unsqueeze(-1), float("nan")), dim=1).values
+            differs = (channels != background.unsqueeze(1)).any(dim=-1)  # a NaN background: every cell differs
+            keep = real & (~blank | differs)
+        length = max(1, int(keep.sum(dim=1).max()))
+        order = torch.argsort((~keep).to(torch.int8), dim=1, stable=True)[:, :length]  # kept cells first, in order
+        return order, keep.gather(1, order)
+
+    def _context_tokens(self, obs: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(B, S, d) embedded context tokens, their (B, S) validity and the (B, L) grid index of each cell
+        token (tokens 1..L)."""
         sizes = self.sizes
         cell_tokens, grid = obs["cell_tokens"].long(), obs["grid"]
         batch = cell_tokens.shape[0]
@@ -207,18 +238,21 @@ class SpreadsheetGPT(nn.Module):
             raise ValueError(f"cell_tokens must be (B, {sizes.cells}, {len(sizes.cell_vocabularies)}), not "
                              f"{tuple(cell_tokens.shape)}")
         device = cell_tokens.device
-        cells = self.cell_channels(grid.float().flatten(2).transpose(1, 2))
-        cells = cells + self.row_embedding(self.cell_rows) + self.column_embedding(self.cell_columns)
+        index, cell_valid = self._select_cells(cell_tokens, grid, obs.get("cell_mask"))
+        channels = grid.float().flatten(2).transpose(1, 2)
+        picked_channels = channels.gather(1, index.unsqueeze(-1).expand(-1, -1, channels.shape[-1]))
+        picked_tokens = cell_tokens.gather(1, index.unsqueeze(-1).expand(-1, -1, cell_tokens.shape[-1]))
+        cells = self.cell_channels(picked_channels)
+        cells = cells + self.row_embedding(index // sizes.cols) + self.column_embedding(index % sizes.cols)
         for i, embedding in enumerate(self.cell_fields):
-            cells = cells + embedding(cell_tokens[..., i])
+            cells = cells + embedding(picked_tokens[..., i])
         cells = cells + self.segment.weight[CELL]
-        cell_valid = obs["cell_mask"].bool() if "cell_mask" in obs else torch.ones(batch, sizes.cells, dtype=torch.bool,
-                                                                                   device=device)
 
         words = obs["instruction"].long()
         if words.shape[1] > sizes.instruction_length:
             raise ValueError(f"the instruction has {words.shape[1]} tokens, the model reads at most "
                              f"{sizes.instruction_length}")
+        words = words[:, : max(1, int(sequence_lengths(words).max()))]  # the padding all rows share is dropped
         word_positions = torch.arange(words.shape[1], device=device)
         embedded_words = self.word_embedding(words) + self.word_position(word_positions) + self.segment.weight[WORD]
 
@@ -241,16 +275,16 @@ class SpreadsheetGPT(nn.Module):
         tokens = torch.cat([decision, cells, embedded_words, embedded_actions], dim=1)
         valid = torch.cat([torch.ones(batch, 1, dtype=torch.bool, device=device), cell_valid, words != 0,
                            history_valid], dim=1)
-        return tokens, valid
+        return tokens, valid, index
 
-    def encode(self, obs: dict[str, torch.Tensor], need_weights: bool = False) -> Context:
+    def encode(self, obs: Mapping[str, torch.Tensor], need_weights: bool = False) -> Context:
         """Run the blocks over the context tokens.
 
         :param obs: batched observation tensors (``grid``, ``cell_tokens``, ``instruction``; optional
             ``action_history``, ``cell_mask``).
         :param need_weights: also return every block's attention weights (slower: no fused attention).
         """
-        x, valid = self._context_tokens(obs)
+        x, valid, cell_index = self._context_tokens(obs)
         length = x.shape[1]
         itself = torch.eye(length, dtype=torch.bool, device=x.device)
         allowed = (valid[:, None, :] | itself).unsqueeze(1)  # (B, 1, S, S); a padding query sees only itself
@@ -260,14 +294,33 @@ class SpreadsheetGPT(nn.Module):
             key_values.append(own)
             if weights is not None:
                 attention.append(weights)
-        return Context(self.final_norm(x), key_values, valid, attention if need_weights else None)
+        return Context(self.final_norm(x), key_values, valid, cell_index, attention if need_weights else None)
 
     # ------------------------------------------------------------------------------------------------ heads
-    def forward(self, obs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, obs: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         """(macro-action logits (B, N), values (B,)): illegal actions (``action_mask`` 0) at the most negative
-        float."""
-        context = self.encode(obs)
-        return self.heads(context, obs.get("action_mask"))
+        float. A large batch is encoded in chunks of observations of similar length (``config.chunk_size``), so
+        that one sheet with many cells does not pad every other sheet to its length; the outputs are the same."""
+        chunks = self._chunks(obs)
+        if len(chunks) == 1:
+            return self.heads(self.encode(obs), obs.get("action_mask"))
+        parts = [self.heads(self.encode(part), part.get("action_mask"))
+                 for part in ({key: value[rows] for key, value in obs.items()} for rows in chunks)]
+        order = torch.cat(chunks)  # row order[i] of the batch is row i of the concatenated chunks
+        logits, values = (torch.cat([part[i] for part in parts]) for i in (0, 1))
+        return (torch.zeros_like(logits).index_copy(0, order, logits),
+                torch.zeros_like(values).index_copy(0, order, values))
+
+    def _chunks(self, obs: Mapping[str, torch.Tensor]) -> list[torch.Tensor]:
+        """Row indices of the batch, sorted by context length and cut into ``chunk_size`` rows each."""
+        batch = obs["cell_tokens"].shape[0]
+        size = self.config.chunk_size
+        if size <= 0 or batch <= size:
+            return [torch.arange(batch, device=obs["cell_tokens"].device)]
+        with torch.no_grad():
+            _, cells = self._select_cells(obs["cell_tokens"].long(), obs["grid"], obs.get("cell_mask"))
+            lengths = cells.sum(dim=1) + sequence_lengths(obs["instruction"].long())
+        return list(torch.argsort(lengths, stable=True).split(size))
 
     def heads(self, context: Context, action_mask: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
         """Action logits and values from an encoded context."""
@@ -294,7 +347,7 @@ class SpreadsheetGPT(nn.Module):
             x, _, _ = block(x, allowed, memory=memory)
         return self.token_head(self.final_norm(x))
 
-    def decode_commands(self, obs: dict[str, torch.Tensor], max_length: int | None = None, *, greedy: bool = True,
+    def decode_commands(self, obs: Mapping[str, torch.Tensor], max_length: int | None = None, *, greedy: bool = True,
                         temperature: float = 1.0, generator: torch.Generator | None = None) -> DecodedCommands:
         """Write one command per observation with the token head under the grammar: every command decodes and
         parses (see :func:`~sheetrl.models.constrained.constrained_decode`).
@@ -317,14 +370,17 @@ class SpreadsheetGPT(nn.Module):
 
     # ---------------------------------------------------------------------------------------- interpretation
     @torch.no_grad()
-    def cell_attention(self, obs: dict[str, torch.Tensor], layer: int = -1) -> torch.Tensor:
+    def cell_attention(self, obs: Mapping[str, torch.Tensor], layer: int = -1) -> torch.Tensor:
         """(B, H, W): the attention the decision token paid to each cell in block ``layer`` (default: the last),
         averaged over heads. A row of the full attention sums to 1 over cells, words and actions together, so
         the map also shows how much of the decision looked at the sheet at all."""
         context = self.encode(obs, need_weights=True)
         assert context.attention is not None
-        weights = context.attention[layer][:, :, 0, 1:1 + self.sizes.cells].mean(dim=1)
-        return weights.view(-1, self.sizes.rows, self.sizes.cols)
+        cells = context.cell_index.shape[1]
+        weights = context.attention[layer][:, :, 0, 1:1 + cells].mean(dim=1).float()  # (B, L)
+        heat = torch.zeros(weights.shape[0], self.sizes.cells, device=weights.device)
+        heat = heat.scatter_add(1, context.cell_index, weights * context.valid[:, 1:1 + cells])
+        return heat.view(-1, self.sizes.rows, self.sizes.cols)
 
 
 def _initialize(module: nn.Module) -> None:
