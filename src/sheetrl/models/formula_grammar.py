@@ -19,6 +19,8 @@ current operand or follows it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from sheetrl.models.grammar_readers import (
@@ -26,9 +28,17 @@ from sheetrl.models.grammar_readers import (
     NumberReader,
     TokenTables,
     callable_name,
-    column_letter_allowed,
 )
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
+from sheetrl.models.reference_grammar import (
+    K_ROWS,
+    R_COLUMN,
+    R_COLUMN_OFFSET,
+    R_DOLLAR,
+    R_PART2,
+    R_ROW_OFFSET,
+    R_START,
+    ReferenceReader,
+)
 from sheetrl.sheet.parser import MAX_NESTING
 
 MAX_ARGUMENTS = 255  # the parser's limit on a call's arguments
@@ -38,40 +48,14 @@ OPERAND, ELEMENT, AFTER, AFTER_FUNCTION, AFTER_BOOLEAN, AFTER_NAME, AFTER_TEXT, 
 # frames of the stack: (CALL, unary signs before it, commas so far) | (PAREN, unary signs before it) |
 # (ARRAY, unary signs before it, row length or 0 while the first row is open, elements in the current row)
 CALL, PAREN, ARRAY = range(3)
-# reference phases
-R_START, R_DOLLAR, R_COLUMN_ABSOLUTE, R_COLUMN, R_COLUMN_OFFSET, R_ROW_ABSOLUTE, R_ROW, R_ROW_OFFSET, R_PART2 = \
-    range(9)
-# what a reference turned out to be: not yet known (a column was read), a cell or cell range, a whole-column
-# range, a whole-row range
-K_OPEN, K_CELL, K_COLUMNS, K_ROWS = range(4)
 
 
 class FormulaReader:
     """Reads the tokens of one formula after its ``=``; ``origin`` is the 0-based (row, col) that relative
     offsets count from (the formula's own cell)."""
 
-    __slots__ = (
-        "bytes",
-        "call_ok",
-        "count",
-        "depth_base",
-        "empty_ok",
-        "kind",
-        "mode",
-        "name_callable",
-        "number",
-        "origin",
-        "part",
-        "pending",
-        "phase",
-        "sheet_ok",
-        "sign",
-        "signed",
-        "stack",
-        "tables",
-        "text_in_array",
-        "value",
-    )
+    __slots__ = ("tables", "origin", "mode", "stack", "depth_base", "pending", "empty_ok", "signed", "number",  # noqa: RUF023
+                 "bytes", "reference", "text_in_array", "name_callable", "sheet_ok")
 
     def __init__(self, tables: TokenTables, origin: tuple[int, int]) -> None:
         self.tables = tables
@@ -84,16 +68,10 @@ class FormulaReader:
         self.signed = False  # ELEMENT: the array element already has its sign
         self.number: NumberReader | None = None
         self.bytes: BytesReader | None = None
+        self.reference: ReferenceReader | None = None
         self.text_in_array = False
         self.name_callable = False  # AFTER_NAME: the name may be called
         self.sheet_ok = False  # AFTER_TEXT: the text is non-empty, so it may name a sheet
-        self.phase = R_START
-        self.part = 1  # 1 before ':' in a reference, 2 after
-        self.kind = K_OPEN
-        self.call_ok = False  # R_COLUMN: the letters may instead be a function name (no '$', no sheet)
-        self.value = 0  # the current coordinate: column number, row digits' value or offset magnitude
-        self.count = 0  # its letters or digits so far
-        self.sign = 0  # offset sign: 0 not written, +1 or -1
 
     def copy(self) -> FormulaReader:
         other = FormulaReader.__new__(FormulaReader)
@@ -102,10 +80,9 @@ class FormulaReader:
                                                                          self.empty_ok, self.signed)
         other.number = self.number.copy() if self.number is not None else None
         other.bytes = self.bytes.copy() if self.bytes is not None else None
+        other.reference = self.reference.copy() if self.reference is not None else None
         other.text_in_array, other.name_callable, other.sheet_ok = (self.text_in_array, self.name_callable,
                                                                     self.sheet_ok)
-        other.phase, other.part, other.kind, other.call_ok = self.phase, self.part, self.kind, self.call_ok
-        other.value, other.count, other.sign = self.value, self.count, self.sign
         return other
 
     # ------------------------------------------------------------------------------------------- queries
@@ -124,7 +101,7 @@ class FormulaReader:
         if mode == NUMBER:
             return self.number is not None and self.number.complete()
         if mode == REFERENCE:
-            return self._reference_done()
+            return self.reference is not None and self.reference.complete()
         return False
 
     def complete(self) -> bool:
@@ -145,7 +122,7 @@ class FormulaReader:
         elif mode == BYTES:
             local = self.bytes.cost() if self.bytes is not None else 1
         elif mode == REFERENCE:
-            local = self._reference_cost()
+            local = self.reference.cost() if self.reference is not None else 1
         else:
             local = 0
         closing = len(self.stack)
@@ -188,7 +165,10 @@ class FormulaReader:
             assert self.bytes is not None
             out = self.bytes.mask(t).copy()
         elif mode == REFERENCE:
-            out = self._reference_mask()
+            assert self.reference is not None
+            out = self.reference.mask()
+            if self.reference.may_call() and self._can_nest():
+                out[t.open] = True
         else:
             out = np.zeros(t.size, dtype=bool)
             if mode == AFTER_BOOLEAN and self._can_nest() or mode == AFTER_NAME and self.name_callable and self._can_nest():
@@ -256,7 +236,7 @@ class FormulaReader:
             if self.number.advance(t, token, signed=False):
                 return True
             if token == t.colon and not self._in_array() and self.number.row_number() is not None:
-                self._start_part2(K_ROWS)
+                self._start_reference(R_PART2, kind=K_ROWS, part=2)
                 return True
         elif mode == BYTES:
             assert self.bytes is not None
@@ -271,7 +251,12 @@ class FormulaReader:
                     self.mode, self.sheet_ok = AFTER_TEXT, self.bytes.characters > 0
             return True
         elif mode == REFERENCE:
-            if self._reference(token):
+            assert self.reference is not None
+            if token == t.open and self.reference.may_call() and self._can_nest():
+                self._push((CALL, self.pending, 0))
+                self.mode, self.empty_ok = OPERAND, True
+                return True
+            if self.reference.advance(token):
                 return True
         elif mode == AFTER_BOOLEAN or mode == AFTER_NAME:
             callable_here = mode == AFTER_BOOLEAN or self.name_callable
@@ -280,7 +265,7 @@ class FormulaReader:
                 self.mode, self.empty_ok = OPERAND, True
                 return True
         elif mode == AFTER_TEXT and token == t.bang and self.sheet_ok:
-            self._start_reference(R_START, call_ok=False)
+            self._start_reference(R_START)
             return True
         if not self._operand_done():
             return False
@@ -309,15 +294,13 @@ class FormulaReader:
             self.number = NumberReader(".", NumberReader.LEAD_DOT)
             self.mode = NUMBER
         elif t.letter_value[token] > 0:
-            self._start_reference(R_COLUMN, call_ok=True)
-            self.value, self.count = t.letter_value[token], 1
+            self._start_reference(R_COLUMN, call_ok=True, value=t.letter_value[token], count=1)
         elif token == t.dollar:
-            self._start_reference(R_DOLLAR, call_ok=False)
+            self._start_reference(R_DOLLAR)
         elif token == t.rel_col:
-            self._start_reference(R_COLUMN_OFFSET, call_ok=False)
+            self._start_reference(R_COLUMN_OFFSET)
         elif token == t.rel_row:
-            self._start_reference(R_ROW_OFFSET, call_ok=False)
-            self.kind = K_ROWS
+            self._start_reference(R_ROW_OFFSET, kind=K_ROWS)
         elif token == t.str_open:
             self.bytes, self.text_in_array, self.mode = BytesReader(BytesReader.TEXT), False, BYTES
         elif token == t.name_open:
@@ -400,224 +383,6 @@ class FormulaReader:
         self.pending = 0
         return True
 
-    # ------------------------------------------------------------------------------------------ references
-    def _start_reference(self, phase: int, call_ok: bool) -> None:
-        self.mode, self.phase, self.part, self.kind = REFERENCE, phase, 1, K_OPEN
-        self.call_ok, self.value, self.count, self.sign = call_ok, 0, 0, 0
-
-    def _start_part2(self, kind: int) -> None:
-        self.mode, self.phase, self.part, self.kind = REFERENCE, R_PART2, 2, kind
-        self.call_ok, self.value, self.count, self.sign = False, 0, 0, 0
-
-    def _row_digit_ok(self, digit: int) -> bool:
-        value, count = self.value * 10 + digit, self.count + 1
-        return count <= 7 and value <= MAX_ROWS and (value >= 1 or count < 7)
-
-    def _offset_digit_ok(self, digit: int, column: bool) -> bool:
-        value, count = self.value * 10 + digit, self.count + 1
-        if count > 7:
-            return False
-        coordinate = self.origin[1 if column else 0] + (-value if self.sign < 0 else value)
-        return 0 <= coordinate < (MAX_COLS if column else MAX_ROWS)
-
-    def _reference_done(self) -> bool:
-        phase, part, kind = self.phase, self.part, self.kind
-        if phase in (R_COLUMN, R_COLUMN_OFFSET):
-            return part == 2 and kind == K_COLUMNS and self.count >= 1
-        if phase == R_ROW:
-            return self.value >= 1 and (part == 2 or kind == K_CELL)
-        if phase == R_ROW_OFFSET:
-            return self.count >= 1 and (part == 2 or kind == K_CELL)
-        return False
-
-    def _reference_cost(self) -> int:
-        phase, part, kind = self.phase, self.part, self.kind
-        after_row = 2 if part == 1 and kind == K_ROWS else 0  # a row range still needs ':' and its end
-        if phase == R_START:
-            return 1  # #REF!
-        if phase == R_DOLLAR:
-            return 2  # a column letter and a row digit
-        if phase == R_PART2:
-            return 2 if kind == K_CELL else 1
-        if phase == R_COLUMN_ABSOLUTE:
-            return 1 + (1 if kind == K_CELL else 0)
-        if phase == R_COLUMN:
-            return 0 if part == 2 and kind == K_COLUMNS else 1
-        if phase == R_COLUMN_OFFSET:
-            need = 1 if self.count == 0 else 0
-            return need if part == 2 and kind == K_COLUMNS else need + 2  # then '$' and a digit
-        if phase == R_ROW_ABSOLUTE:
-            return 1 + after_row
-        if phase == R_ROW:
-            return (0 if self.value >= 1 else 1) + after_row
-        return (1 if self.count == 0 else 0) + after_row  # R_ROW_OFFSET
-
-    def _reference_mask(self) -> np.ndarray:
-        t = self.tables
-        phase, part, kind = self.phase, self.part, self.kind
-        out = np.zeros(t.size, dtype=bool)
-        wants_row_after_column = part == 1 or kind == K_CELL
-        if phase == R_START:
-            out |= t.mask_letters
-            out |= self._row_digits_mask()
-            for token in (t.dollar, t.rel_col, t.rel_row, t.ref_error):
-                out[token] = True
-        elif phase == R_DOLLAR:
-            out |= t.mask_letters
-            out |= self._row_digits_mask()
-        elif phase == R_COLUMN_ABSOLUTE:
-            out |= t.mask_letters
-        elif phase == R_COLUMN:
-            for letter, token in enumerate(t.letter_ids, start=1):
-                if column_letter_allowed(self.value, self.count, letter):
-                    out[token] = True
-            if wants_row_after_column:
-                out |= t.mask_digits  # a fresh row: any first digit can still end at a row
-                out[t.dollar] = out[t.rel_row] = True
-            if part == 1:
-                out[t.colon] = True
-                if self.call_ok and self._can_nest():
-                    out[t.open] = True
-        elif phase == R_COLUMN_OFFSET:
-            out |= self._offset_mask(column=True)
-            if self.count and wants_row_after_column:
-                out[t.dollar] = out[t.rel_row] = True
-            if self.count and part == 1:
-                out[t.colon] = True
-        elif phase == R_ROW_ABSOLUTE:
-            out |= self._row_digits_mask()
-        elif phase == R_ROW:
-            out |= self._row_digits_mask()
-            if part == 1 and self.value >= 1:
-                out[t.colon] = True
-        elif phase == R_ROW_OFFSET:
-            out |= self._offset_mask(column=False)
-            if part == 1 and self.count:
-                out[t.colon] = True
-        else:  # R_PART2
-            out[t.dollar] = True
-            if kind == K_ROWS:
-                out |= self._row_digits_mask()
-                out[t.rel_row] = True
-            else:
-                out |= t.mask_letters
-                out[t.rel_col] = True
-        return out
-
-    def _row_digits_mask(self) -> np.ndarray:
-        return self.tables.digits_mask([d for d in range(10) if self._row_digit_ok(d)])
-
-    def _offset_mask(self, column: bool) -> np.ndarray:
-        out = self.tables.digits_mask([d for d in range(10) if self._offset_digit_ok(d, column)])
-        if self.count == 0 and self.sign == 0:
-            out[self.tables.plus] = out[self.tables.minus] = True
-        return out
-
-    def _reference(self, token: int) -> bool:
-        t = self.tables
-        phase, part, kind = self.phase, self.part, self.kind
-        letter, digit = t.letter_value[token], t.digit_value[token]
-        wants_row_after_column = part == 1 or kind == K_CELL
-        if phase in (R_START, R_DOLLAR):
-            if letter > 0:
-                self.phase, self.value, self.count = R_COLUMN, letter, 1
-            elif digit >= 0 and self._row_digit_ok(digit):
-                self.phase, self.kind, self.value, self.count = R_ROW, K_ROWS, digit, 1
-            elif phase == R_START and token == t.dollar:
-                self.phase = R_DOLLAR
-            elif phase == R_START and token == t.rel_col:
-                self.phase = R_COLUMN_OFFSET
-            elif phase == R_START and token == t.rel_row:
-                self.phase, self.kind = R_ROW_OFFSET, K_ROWS
-            elif phase == R_START and token == t.ref_error:
-                self.mode = AFTER
-            else:
-                return False
-            return True
-        if phase == R_COLUMN_ABSOLUTE:
-            if letter <= 0:
-                return False
-            self.phase, self.value, self.count = R_COLUMN, letter, 1
-            return True
-        if phase == R_PART2:
-            if token == t.dollar:
-                self.phase = R_ROW_ABSOLUTE if kind == K_ROWS else R_COLUMN_ABSOLUTE
-            elif kind == K_ROWS and digit >= 0 and self._row_digit_ok(digit):
-                self.phase, self.value, self.count = R_ROW, digit, 1
-            elif kind == K_ROWS and token == t.rel_row:
-                self.phase = R_ROW_OFFSET
-            elif kind != K_ROWS and letter > 0:
-                self.phase, self.value, self.count = R_COLUMN, letter, 1
-            elif kind != K_ROWS and token == t.rel_col:
-                self.phase = R_COLUMN_OFFSET
-            else:
-                return False
-            return True
-        if phase in (R_COLUMN, R_COLUMN_OFFSET):
-            if phase == R_COLUMN and letter > 0:
-                if not column_letter_allowed(self.value, self.count, letter):
-                    return False
-                self.value, self.count = self.value * 26 + letter, self.count + 1
-                return True
-            if phase == R_COLUMN_OFFSET and self._offset_step(token, column=True):
-                return True
-            column_written = phase == R_COLUMN or self.count > 0
-            if not column_written:
-                return False
-            if wants_row_after_column and phase == R_COLUMN and digit >= 0 and self._fresh_row_digit_ok(digit):
-                self.phase, self.kind, self.value, self.count = R_ROW, K_CELL, digit, 1
-            elif wants_row_after_column and token == t.dollar:
-                self.phase, self.kind, self.value, self.count = R_ROW_ABSOLUTE, K_CELL, 0, 0
-            elif wants_row_after_column and token == t.rel_row:
-                self.phase, self.kind, self.value, self.count, self.sign = R_ROW_OFFSET, K_CELL, 0, 0, 0
-            elif part == 1 and token == t.colon:
-                self._start_part2(K_COLUMNS)
-            elif phase == R_COLUMN and part == 1 and token == t.open and self.call_ok and self._can_nest():
-                self._push((CALL, self.pending, 0))
-                self.mode, self.empty_ok = OPERAND, True
-            else:
-                return False
-            return True
-        if phase == R_ROW_ABSOLUTE:
-            if digit < 0 or not self._row_digit_ok(digit):
-                return False
-            self.phase, self.value, self.count = R_ROW, digit, 1
-            return True
-        if phase == R_ROW:
-            if digit >= 0:
-                if not self._row_digit_ok(digit):
-                    return False
-                self.value, self.count = self.value * 10 + digit, self.count + 1
-                return True
-            if token == t.colon and part == 1 and self.value >= 1:
-                self._start_part2(kind)
-                return True
-            return False
-        # R_ROW_OFFSET
-        if self._offset_step(token, column=False):
-            return True
-        if token == t.colon and part == 1 and self.count:
-            self._start_part2(kind)
-            return True
-        return False
-
-    def _fresh_row_digit_ok(self, digit: int) -> bool:
-        saved = self.value, self.count
-        self.value, self.count = 0, 0
-        ok = self._row_digit_ok(digit)
-        self.value, self.count = saved
-        return ok
-
-    def _offset_step(self, token: int, column: bool) -> bool:
-        """A sign or a digit of an offset after ``<rel_col>`` / ``<rel_row>``."""
-        t = self.tables
-        digit = t.digit_value[token]
-        if digit >= 0:
-            if not self._offset_digit_ok(digit, column):
-                return False
-            self.value, self.count = self.value * 10 + digit, self.count + 1
-            return True
-        if token in (t.plus, t.minus) and self.count == 0 and self.sign == 0:
-            self.sign = -1 if token == t.minus else 1
-            return True
-        return False
+    def _start_reference(self, phase: int, **fields: Any) -> None:
+        self.reference = ReferenceReader(self.tables, self.origin, phase, **fields)
+        self.mode = REFERENCE
