@@ -10,9 +10,9 @@ from sheetrl.sheet.format_code import (
     FRACTION,
     NUMBER,
     SCIENTIFIC,
-    FormatCodeError,
     parse_format,
 )
+from sheetrl.sheet.format_tokens import FormatCodeError
 from sheetrl.sheet.number_format import format_value, text_function
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from sheetrl.sheet import serials
-from sheetrl.sheet.format_code import (
+from sheetrl.sheet.format_code import Section
+from sheetrl.sheet.format_tokens import (
     AMPM,
     DAY,
     ELAPSED,
@@ -30,7 +31,6 @@ from sheetrl.sheet.format_code import (
     SECOND,
     SUBSECOND,
     YEAR,
-    Section,
 )
 
 _DECIMAL = Context(prec=60, rounding=ROUND_HALF_UP)

@@ -1,6 +1,7 @@
 """Rendering values with Excel number-format codes: the cell display and the TEXT function.
 
-The grammar of format codes and which codes Excel rejects is :mod:`sheetrl.sheet.format_code`; numbers, fractions
+The grammar of format codes and which codes Excel rejects is :mod:`sheetrl.sheet.format_code` (tokens:
+:mod:`sheetrl.sheet.format_tokens`); numbers, fractions
 and General are rendered by :mod:`sheetrl.sheet.format_numbers`, dates and times by
 :mod:`sheetrl.sheet.format_dates`, language codes by :mod:`sheetrl.sheet.format_locales`. This module chooses the
 section for a value and puts the sign:
@@ -26,20 +27,17 @@ from sheetrl.sheet.errors import VALUE, ExcelError
 from sheetrl.sheet.format_code import (
     DATE,
     FRACTION,
-    GENERAL,
     GENERAL_SECTION,
-    LITERAL,
     LITERAL_SECTION,
     NUMBER,
     SCIENTIFIC,
-    TEXT,
     FormatCode,
-    FormatCodeError,
     Section,
     parse_format,
 )
 from sheetrl.sheet.format_dates import render_date
 from sheetrl.sheet.format_numbers import general, render_fraction, render_number
+from sheetrl.sheet.format_tokens import GENERAL, LITERAL, TEXT, FormatCodeError
 
 __all__ = ["INVALID_DATE_DISPLAY", "FormatCodeError", "format_value", "general", "is_date_format", "text_function"]
 
