@@ -259,6 +259,13 @@ def general(number: float) -> str:
     if not math.isfinite(number):
         return "#NUM!"
     sign = "-" if number < 0 else ""
+    shortest = repr(abs(number))
+    if len(shortest) <= GENERAL_WIDTH + 2 and "e" not in shortest:
+        # the shortest round-trip digits fit: they are the 15-digit value and show every significant digit
+        if shortest.endswith(".0"):
+            shortest = shortest[:-2]
+        if len(shortest) <= GENERAL_WIDTH:
+            return sign + shortest
     value = decimal_of(abs(number))
     exponent = value.adjusted()
     plain = _general_plain(value, exponent)
