@@ -176,7 +176,7 @@ def _choose_section(fmt: FormatCode, number: float) -> tuple[Section | None, boo
 
 
 def _choose_conditional(sections: tuple[Section, ...], number: float) -> tuple[Section | None, bool]:
-    for index, section in enumerate(sections[:2]):
+    for section in sections[:2]:
         condition = section.condition
         if condition is not None and _holds(condition, number):
             return section, not (condition[0] in ("<", "<=") and condition[1] == 0)
