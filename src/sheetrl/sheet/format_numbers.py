@@ -262,8 +262,7 @@ def general(number: float) -> str:
     shortest = repr(abs(number))
     if len(shortest) <= GENERAL_WIDTH + 2 and "e" not in shortest:
         # the shortest round-trip digits fit: they are the 15-digit value and show every significant digit
-        if shortest.endswith(".0"):
-            shortest = shortest[:-2]
+        shortest = shortest.removesuffix(".0")
         if len(shortest) <= GENERAL_WIDTH:
             return sign + shortest
     value = decimal_of(abs(number))
