@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sheetrl.sheet import references
+from sheetrl.sheet import references, serials
 from sheetrl.sheet.address import (
     MAX_COLS,
     MAX_ROWS,
@@ -75,8 +75,9 @@ class FormulaCell:
     unresolved_sheets: bool
 
 
-def _normalize_literal(value: Any) -> Any:
-    """Python value -> stored cell value; raises TypeError/ValueError naming the problem."""
+def _normalize_literal(value: Any, date1904: bool = False) -> Any:
+    """Python value -> stored cell value (dates become serials of the given date system); raises TypeError/ValueError
+    naming the problem."""
     t = type(value)
     if t is float:
         if math.isnan(value) or math.isinf(value):
@@ -93,9 +94,7 @@ def _normalize_literal(value: Any) -> Any:
     if isinstance(value, (int, float)):  # numpy scalars, subclasses
         return _normalize_literal(float(value))
     if hasattr(value, "toordinal"):  # date / datetime
-        from sheetrl.sheet.functions.date_time import to_serial
-
-        return to_serial(value)
+        return serials.to_serial(value, date1904)
     raise TypeError(f"a cell holds a number, text, boolean, error or None, not {type(value).__name__}")
 
 
@@ -143,6 +142,7 @@ class Workbook:
         self._recording: list[tuple[int, Any, CellFormat | None]] | None = None
         self.record_undo = True
         self.warnings: list[str] = []  # what loading could not represent, etc.
+        self._date1904 = False
         self.record_undo = False
         for name in sheet_names:
             self.add_sheet(name)
@@ -392,7 +392,7 @@ class Workbook:
         t = type(value)
         if (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0:
             # hot path of agents and benchmarks: a number replacing a number or an empty cell
-            number = _normalize_literal(value)
+            number = _normalize_literal(value, self._date1904)
             values = self._values
             if self.record_undo:
                 self._undo.append(("cells", [(key, values.get(key), self._formats.get(key))]))
@@ -429,7 +429,7 @@ class Workbook:
             self._record(key)
             self._set_formula(key, value)
         else:
-            literal = _normalize_literal(value)
+            literal = _normalize_literal(value, self._date1904)
             self._record(key)
             self._write_literal(key, literal)
 
@@ -669,17 +669,21 @@ class Workbook:
             self._change_log.update(key for key, _ in items)
         position = 0
         total = len(items)
-        while position < total:
-            try:
-                for position in range(position, total):
-                    key, fn = items[position]
-                    values[key] = CYCLE if fn is None else fn(values)
-                return
-            except Exception:  # a defect in one function must not take the workbook down
-                if STRICT:
-                    raise
-                values[items[position][0]] = VALUE
-                position += 1
+        previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
+        try:
+            while position < total:
+                try:
+                    for position in range(position, total):
+                        key, fn = items[position]
+                        values[key] = CYCLE if fn is None else fn(values)
+                    return
+                except Exception:  # a defect in one function must not take the workbook down
+                    if STRICT:
+                        raise
+                    values[items[position][0]] = VALUE
+                    position += 1
+        finally:
+            serials.activate(previous_system)
 
     def recalculate(self) -> None:
         """Recompute every formula (volatile ones such as TODAY included), in dependency order."""
@@ -930,11 +934,31 @@ class Workbook:
         self._col_widths[(self._sheet_id(sheet), column_index(column))] = float(width)
 
     def display(self, address: str) -> str:
-        """The text a spreadsheet would show in the cell, using its number format."""
+        """The text a spreadsheet would show in the cell, using its number format and the date system."""
         from sheetrl.sheet.number_format import format_value
 
         key = self.key(address)
-        return format_value(self._values.get(key), self._formats.get(key, DEFAULT_FORMAT).number_format)
+        code = self._formats.get(key, DEFAULT_FORMAT).number_format
+        return format_value(self._values.get(key), code, date1904=self._date1904)
+
+    # =========================================================================================== date system
+    @property
+    def date1904(self) -> bool:
+        """True when the workbook uses the 1904 date system (serial 0 is 1904-01-01) instead of the 1900 one.
+
+        Setting it keeps every stored number (as Excel does, dates entered as numbers shift by 1,462 days) and
+        recalculates every formula, since date functions and TEXT read the date system.
+        """
+        return self._date1904
+
+    @date1904.setter
+    def date1904(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"date1904 must be True or False, not {value!r}")
+        if value != self._date1904:
+            self._snapshot_for_undo()
+            self._date1904 = value
+            self.recalculate()
 
     # ================================================================================================= pivots
     def add_pivot(

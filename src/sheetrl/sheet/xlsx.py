@@ -2,7 +2,8 @@
 
 What round-trips: sheets (names, order), numbers, text, booleans, error values, formulas, the formats a
 :class:`~sheetrl.sheet.formats.CellFormat` holds (bold, italic, underline, number format, font colour, solid fill,
-horizontal alignment, border styles per side) and column widths.
+horizontal alignment, border styles per side), column widths and the date system (``workbookPr date1904``: a 1904
+workbook keeps its serials and evaluates dates in that system, see :mod:`sheetrl.sheet.serials`).
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
@@ -188,6 +189,10 @@ def _to_openpyxl(wb: Workbook) -> Any:
                 dimension.width = width
                 if width == 0:
                     dimension.hidden = True
+    if wb.date1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        xl.epoch = CALENDAR_MAC_1904  # written as workbookPr date1904="1"; cells hold serials, not converted
     xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
     return xl
 
@@ -568,6 +573,7 @@ class _Loader:
         self.cached: dict[tuple[str, int, int], Any] | None = None  # (title in file, row, col) -> openpyxl cell
         self.formats = _FormatReader(xl, self.report)
         self.file_titles: dict[str, str] = {}
+        self.date1904 = xl.epoch != _EXCEL_EPOCH  # workbookPr date1904
 
     # ---------------------------------------------------------------------------------------------- driver
     def run(self) -> Workbook:
@@ -580,6 +586,7 @@ class _Loader:
         self.file_titles = {title: ws.title for title, ws in zip(titles, sheets)}
         wb = Workbook(titles)
         wb.record_undo = False
+        wb._date1904 = self.date1904  # before any value is entered: serials are kept as the file stores them
         sink = _Sink(wb)
         literals: list[tuple[str, int, int, Any]] = []
         formulas: list[tuple[str, int, int, str]] = []
@@ -673,7 +680,7 @@ class _Loader:
                 text = text[:MAX_TEXT]
             return text
         if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
-            return _serial(value)
+            return _serial(value, self.xl.epoch)
         return value
 
     def _cached_value(self, title: str, row: int, col: int) -> Any:
@@ -824,9 +831,6 @@ class _Loader:
         for kind, count in counts.items():
             if count:
                 add(kind, f"the file has {count} {kind} part(s); they are not kept")
-        if self.xl.epoch != _EXCEL_EPOCH:
-            add("date system", "the file uses the 1904 date system; date-formatted cells were converted to the 1900"
-                " system, other numbers (and dates written as numbers inside formulas) were not")
         self.formats.report_unrepresented()
 
 
@@ -1007,11 +1011,12 @@ def _error_value(code: Any) -> ExcelError:
     return error_from_code(text) or ExcelError(text.upper() if text.startswith("#") else "#VALUE!")
 
 
-def _serial(value: Any) -> float:
-    """A date, datetime, time or timedelta as an Excel serial number (1900 date system)."""
+def _serial(value: Any, epoch: _dt.datetime) -> float:
+    """A date, datetime, time or timedelta (as openpyxl reads a date-formatted cell) as the serial number the file
+    stores, in the file's date system (``epoch`` is openpyxl's: 1899-12-30 or 1904-01-01)."""
     from openpyxl.utils.datetime import to_excel
 
-    return float(to_excel(value))
+    return float(to_excel(value, epoch=epoch))
 
 
 def _where(title: str, row: int, col: int) -> str:

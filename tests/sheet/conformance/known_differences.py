@@ -34,6 +34,20 @@ _DATE_1900 = (
     "system starts at 1900-01-00 (serial 0), keeps the fictitious 1900-02-29 (serial 60) and rejects serials < 0 "
     "and years outside 1900..9999 with #NUM!"
 )
+_NUMFMT_GENERAL = (
+    "Excel-cached: General in TEXT uses at most 11 characters (the sign not counted): 10 significant digits, "
+    "scientific notation from 1E+11 and for small numbers whose digits would not fit (1E-10, 2.5E-09); LibreOffice "
+    "shows up to 15 significant digits positionally"
+)
+_NUMFMT_HASH = (
+    "Excel-cached: a '#' after the decimal point shows nothing when its digit and every later digit are zero, even "
+    "before a later '0'; LibreOffice keeps such zeros"
+)
+_NUMFMT_NAMES = (
+    "Excel 365 takes month and day names from Windows' locale data (German abbreviates March 'Mrz', Chinese "
+    "abbreviates September '9月' and Wednesday '周三', Japanese and Korean write full months with digits); "
+    "LibreOffice uses CLDR names"
+)
 _OUT_OF_RANGE_REF = "Excel returns #REF! for a row/column index outside the range; LibreOffice gives Err:502 (#VALUE!)"
 
 KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
@@ -191,6 +205,64 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "weekday.bad_type": (NUM, "Excel: an unknown WEEKDAY return_type is #NUM!; LibreOffice gives Err:502 (#VALUE!)"),
     "datedif.start_after_end": (NUM, "Excel: DATEDIF with start after end is #NUM!; LibreOffice Err:502 (#VALUE!)"),
     "datedif.bad_unit": (NUM, "Excel: DATEDIF with an unknown unit is #NUM!; LibreOffice says #VALUE!"),
+    # --- number formats (TEXT) ---------------------------------------------------------------------------------
+    # "Excel-cached": the value Excel itself stored for the same TEXT formula in Excel-made workbooks (the test
+    # files of pycel, IronCalc and Apache POI, and Excel 365's display of format codes for every language).
+    "numfmt.empty_code_negative": ("-", ("Excel-cached: an empty code shows nothing but the minus sign of a negative "
+                                        "number; LibreOffice drops the sign")),
+    "numfmt.literal_section_negative": ("-w", ("Excel-cached: a negative number in a lone section without digits keeps "
+                                              "its minus sign; LibreOffice drops it")),
+    "numfmt.bool_plain": ("FALSE", "Excel-cached: TEXT shows a logical as TRUE/FALSE text. " + _BOOL),
+    "numfmt.bool_text_section": ("hi", "Excel-cached: TEXT formats a logical with the text section. " + _BOOL),
+    "numfmt.hash_point": ("12.", ("Excel-cached: the decimal point stays when '#' decimals show nothing (1 with '#.##' "
+                                 "is '1.'); LibreOffice drops it")),
+    "numfmt.hash_after_zero": ("890123.45678900", _NUMFMT_HASH),
+    "numfmt.comma_after_literal": ("890,1x,23.45.7", ("Excel-cached: a comma that follows literal text is a literal "
+                                                     "comma; LibreOffice drops it")),
+    "numfmt.percent_many": ("%89012345678%9%", ("Excel-cached: every percent sign multiplies by 100, wherever it "
+                                               "stands; LibreOffice counts only one")),
+    "numfmt.sci_lower_e": ("1.23e+04", ("Excel-cached: the exponent letter keeps the case written ('e+'); "
+                                       "LibreOffice always writes 'E'")),
+    "numfmt.general_third": ("0.333333333", _NUMFMT_GENERAL),
+    "numfmt.general_negative_third": ("-0.333333333", _NUMFMT_GENERAL),
+    "numfmt.general_ten_digits": ("1.234567891", _NUMFMT_GENERAL),
+    "numfmt.general_eleven_digits": ("12345678901", _NUMFMT_GENERAL),
+    "numfmt.general_1e11": ("1E+11", _NUMFMT_GENERAL),
+    "numfmt.general_twelve_digits": ("1.23457E+11", _NUMFMT_GENERAL),
+    "numfmt.general_small_positional": ("0.000123457", _NUMFMT_GENERAL),
+    "numfmt.general_small_scientific": ("1.1E-10", _NUMFMT_GENERAL),
+    "numfmt.general_2_5e9": ("2.5E-09", _NUMFMT_GENERAL),
+    "numfmt.date_year_three": ("2024", ("Excel-cached: 'yyy' (three or more y) shows the four-digit year; LibreOffice "
+                                       "shows 'yy' and a literal 'y'")),
+    "numfmt.date_long_codes": ("Saturday/S/2012", ("Excel-cached: five d show the weekday, five m the month's "
+                                                  "initial, five y the year; LibreOffice adds the day and a 'y'")),
+    "numfmt.date_serial_zero": ("1900-01-00", _DATE_1900),
+    "numfmt.date_serial_sixty": ("1900-02-29", _DATE_1900),
+    "numfmt.date_past_last": (VALUE, "Excel-cached: TEXT of a date after 9999-12-31 is #VALUE!. " + _DATE_1900),
+    "numfmt.date_negative": (VALUE, "Excel-cached: TEXT of a negative date is #VALUE!. " + _DATE_1900),
+    "numfmt.time_ap_upper": ("2:35 P", ("Excel shows A/P in the case written (Excel 365 displays 'A/P' as 'A'); "
+                                       "LibreOffice lowercases it")),
+    "numfmt.time_rounds_to_second": ("01:00", ("Excel rounds a time to the seconds it shows; LibreOffice truncates "
+                                              "(00:59)")),
+    "numfmt.elapsed_negative_with_minutes": (VALUE, ("Excel-cached: in the 1900 date system only a lone elapsed code "
+                                                    "([h]) shows a negative value; '[h]:m' of -1 is #VALUE!")),
+    "numfmt.elapsed_past_last_date": ("71003160", ("Excel-cached: elapsed time may pass 9999-12-31; LibreOffice "
+                                                  "shows #FMT")),
+    "numfmt.lang_german_short": ("Mo Mrz", _NUMFMT_NAMES),
+    "numfmt.lang_chinese_short": ("9月 周三", _NUMFMT_NAMES),
+    "numfmt.lang_japanese": ("9月 水曜日", _NUMFMT_NAMES),
+    "numfmt.lang_korean": ("9월 수요일", _NUMFMT_NAMES),
+    "numfmt.reject_year_in_number": (VALUE, ("Excel-cached: a date code among digit placeholders is a code Excel "
+                                            "rejects, #VALUE!; LibreOffice shows it as text")),
+    "numfmt.reject_at_with_digits": (VALUE, ("Excel-cached: @ with digit placeholders is a code Excel rejects, #VALUE!; "
+                                            "LibreOffice ignores the format")),
+    "numfmt.reject_at_not_last": (VALUE, ("Excel-cached: @ outside the last section is a code Excel rejects, #VALUE!; "
+                                         "LibreOffice ignores the format")),
+    "numfmt.reject_five_sections": (VALUE, ("Excel's format codes have at most four sections (Microsoft's 'Review "
+                                           "guidelines for customizing a number format'); a fifth makes the code "
+                                           "invalid, #VALUE! in TEXT; LibreOffice ignores the format")),
+    "numfmt.reject_unclosed_quote": (VALUE, ("Excel refuses a code with an unclosed quote (the Format Cells dialog "
+                                            "rejects it), so TEXT is #VALUE!; LibreOffice prints the quote")),
 }
 
 # LibreOffice matches Excel here and IronCalc 0.9 does not.
@@ -199,6 +271,20 @@ _IC_ISECT = (
     "row or column, or #VALUE! if there is none; IronCalc takes the first cell or ignores the operator"
 )
 _IC_NUM_TEXT = "Excel converts numbers to text with up to 15 significant digits; IronCalc uses the shortest repr"
+
+_IC_SECTIONS = (
+    "Format sections as Excel reads them: an empty section hides the value, '@' or a fourth section formats text, "
+    "conditions choose the section, a third section holding '@' is the text section; IronCalc 0.9 misreads them"
+)
+_IC_ROUNDING = "Number formats round half away from zero on 15 significant digits; IronCalc rounds the binary double"
+_IC_ENGINEERING = "'##0.0E+0' keeps exponents multiples of three (12.3E+3); IronCalc ignores the grouping"
+_IC_FRACTIONS = "Fraction formats (# ?/?, ?/4) show the closest fraction; IronCalc 0.9 does not render them"
+_IC_TIME_CODES = "IronCalc 0.9 rejects this time code (a/p, m before ss, fractions of a second)"
+_IC_TIME_TEXT = (
+    "Excel-cached: TEXT converts time text whose last field overflows ('0:0:9999', '23:59.012345') to a number; "
+    "IronCalc returns the text"
+)
+_IC_LOCALE = "IronCalc 0.9 rejects language codes ([$-407], [$-F800], [$-D07041E]) and [DBNum1]"
 
 LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "op.concat_third": _IC_NUM_TEXT,
@@ -230,6 +316,75 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
         "INDEX returns a reference, so A1:INDEX(A1:A5,3) is A1:A3 (sum 60); IronCalc gives #VALUE!"
     ),
     "stats.var_bool_direct": "Logicals typed directly are counted by VAR: VAR(1,3) is 2; IronCalc #DIV/0!",
+    # --- number formats (TEXT) ---------------------------------------------------------------------------------
+    "numfmt.zero_empty_section": _IC_SECTIONS,
+    "numfmt.hide_text": _IC_SECTIONS,
+    "numfmt.empty_code_positive": _IC_SECTIONS,
+    "numfmt.third_section_text": _IC_SECTIONS,
+    "numfmt.third_section_zero": _IC_SECTIONS,
+    "numfmt.text_section": _IC_SECTIONS,
+    "numfmt.text_twice": _IC_SECTIONS,
+    "numfmt.text_literal_section": _IC_SECTIONS,
+    "numfmt.number_with_at_only": "A number with the text format '@' shows in General (1.5); IronCalc rounds it",
+    "numfmt.condition_false": _IC_SECTIONS,
+    "numfmt.two_conditions_mid": _IC_SECTIONS,
+    "numfmt.two_conditions_else": _IC_SECTIONS,
+    "numfmt.condition_spaces": _IC_SECTIONS,
+    "numfmt.general_in_section": _IC_SECTIONS,
+    "numfmt.fill": "'*x' fills the cell's width, which TEXT does not have: nothing shows; IronCalc writes a space",
+    "numfmt.accounting_zero": "'* ' fills nothing in TEXT (' $-   '); IronCalc writes a space",
+    "numfmt.currency_after": "[$€-40C] shows '€' where it stands, after the number; IronCalc moves it first",
+    "numfmt.round_1005": _IC_ROUNDING,
+    "numfmt.round_2675": _IC_ROUNDING,
+    "numfmt.round_half_negative": _IC_ROUNDING,
+    "numfmt.big_integer": "Excel shows 15 significant digits and zeros after them; IronCalc shows 17",
+    "numfmt.leading_point": "With no integer placeholder the integer digits still show before the point; IronCalc "
+                            "drops them",
+    "numfmt.leading_point_small": "'.##' of 0.56 is '.56'; IronCalc rounds to one decimal",
+    "numfmt.thousands_padded": "Thousands separators run through padding zeros ('0,005'); IronCalc drops them",
+    "numfmt.question_grouping": "'?' pads and their separators are spaces ('    1,234,567'); IronCalc misplaces them",
+    "numfmt.sci_engineering": _IC_ENGINEERING,
+    "numfmt.sci_engineering_small": _IC_ENGINEERING,
+    "numfmt.fraction_half": _IC_FRACTIONS,
+    "numfmt.fraction_mixed": _IC_FRACTIONS,
+    "numfmt.fraction_whole": _IC_FRACTIONS,
+    "numfmt.fraction_zero": _IC_FRACTIONS,
+    "numfmt.fraction_pi": _IC_FRACTIONS,
+    "numfmt.fraction_three_digits": _IC_FRACTIONS,
+    "numfmt.fraction_improper": _IC_FRACTIONS,
+    "numfmt.fraction_fixed_quarters": _IC_FRACTIONS,
+    "numfmt.fraction_fixed_hundredths": _IC_FRACTIONS,
+    "numfmt.fraction_fixed_sixteenths": _IC_FRACTIONS,
+    "numfmt.fraction_negative": _IC_FRACTIONS,
+    "numfmt.general_1e9": "Excel-cached: General shows 1E-09 as 0.000000001 (it fits 11 characters); IronCalc "
+                          "writes 1E-09",
+    "numfmt.date_text_value": "TEXT converts date text to its serial before formatting ('Wednesday'); IronCalc "
+                              "returns the text",
+    "numfmt.time_ap_lower": _IC_TIME_CODES,
+    "numfmt.minutes_before_seconds": _IC_TIME_CODES,
+    "numfmt.time_hundredths": _IC_TIME_CODES,
+    "numfmt.time_milliseconds": _IC_TIME_CODES,
+    "numfmt.elapsed_fraction": _IC_TIME_CODES,
+    "numfmt.time_carries_to_next_day": "Excel rounds a date-time to the precision shown, carrying into the next "
+                                       "day; IronCalc truncates",
+    "numfmt.time_text_overflow": _IC_TIME_TEXT,
+    "numfmt.time_text_minutes_seconds": _IC_TIME_TEXT,
+    "numfmt.lang_english": _IC_LOCALE,
+    "numfmt.lang_german": _IC_LOCALE,
+    "numfmt.lang_french": _IC_LOCALE,
+    "numfmt.lang_french_short": _IC_LOCALE,
+    "numfmt.lang_spanish": _IC_LOCALE,
+    "numfmt.lang_italian": _IC_LOCALE,
+    "numfmt.lang_portuguese": _IC_LOCALE,
+    "numfmt.lang_dutch": _IC_LOCALE,
+    "numfmt.lang_chinese": _IC_LOCALE,
+    "numfmt.lang_chinese_ampm": _IC_LOCALE,
+    "numfmt.system_long_date": _IC_LOCALE,
+    "numfmt.system_time": _IC_LOCALE,
+    "numfmt.dbnum_chinese": _IC_LOCALE,
+    "numfmt.dbnum_financial": _IC_LOCALE,
+    "numfmt.thai_digits": _IC_LOCALE,
+    "numfmt.thai_buddhist_year": _IC_LOCALE,
 }
 
 

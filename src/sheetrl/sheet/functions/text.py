@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 from sheetrl.sheet import values as sheet_values
-from sheetrl.sheet.errors import NAME, VALUE, ExcelError
+from sheetrl.sheet.errors import VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
+from sheetrl.sheet.number_format import text_function
 from sheetrl.sheet.values import Matrix, parse_number_text, scalar_of, to_bool, to_number, to_text
 
 MAX_TEXT = 32_767  # characters in a cell
@@ -379,25 +380,13 @@ def exact(text1: Any, text2: Any) -> Any:
 # -------------------------------------------------------------------------------------- conversion
 @register("TEXT", 2)
 def text_(value: Any, format_text: Any) -> Any:
-    """The value formatted with an Excel number format ("0.00", "yyyy-mm-dd", "#,##0" ...)."""
-    try:
-        from sheetrl.sheet.number_format import format_value
-    except ImportError:  # the formatter is not installed: the function is unavailable
-        return NAME
-
+    """The value formatted with an Excel number format ("0.00", "yyyy-mm-dd", "#,##0" ...); see
+    :func:`sheetrl.sheet.number_format.text_function`."""
     code = to_text(format_text)
     if type(code) is ExcelError:
         return code
-    value = scalar_of(value)
-    if type(value) is ExcelError:
-        return value
-    if value is None:
-        value = 0.0
-    elif type(value) is str:
-        number = to_number(value)  # numeric and date text are formatted as numbers, as in Excel
-        if type(number) is not ExcelError:
-            value = number
-    return _fits(format_value(value, code))
+    result = text_function(scalar_of(value), code)
+    return result if type(result) is ExcelError else _fits(result)
 
 
 @register("VALUE", 1)
