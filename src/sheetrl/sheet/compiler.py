@@ -15,12 +15,22 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
-from sheetrl.sheet.errors import DIV0, NA, NAME, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, range_keys
+from sheetrl.sheet.errors import (
+    DIV0,
+    NA,
+    NAME,
+    NUM,
+    REF,
+    VALUE,
+    ExcelError,
+    FormulaSyntaxError,
+    error_from_code,
+)
 from sheetrl.sheet.functions import FUNCTIONS, FunctionSpec
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
@@ -41,7 +51,14 @@ from sheetrl.sheet.nodes import (
     Unary,
     render,
 )
-from sheetrl.sheet.values import Matrix, RangeValues, compare, scalar_of, to_number, to_text
+from sheetrl.sheet.values import (
+    Matrix,
+    RangeValues,
+    compare,
+    scalar_of,
+    to_number,
+    to_text,
+)
 
 Evaluator = Callable[[dict], Any]
 
@@ -112,7 +129,7 @@ class FormulaCompiler:
         rows, cols = r2 - r1 + 1, c2 - c1 + 1
         origin = (sid, r1, c1)
         if rows * cols <= PRECOMPUTED_RANGE_CELLS:
-            keys = tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+            keys = tuple(range_keys(sid, r1, c1, r2, c2))
 
             if array_mode:
                 return lambda v: Matrix(rows, cols, list(map(v.get, keys)), True, origin)
@@ -127,8 +144,8 @@ class FormulaCompiler:
             rr2, cc2 = (max(min(r2, last_row), r1), c2) if clamp_rows else (r2, max(min(c2, last_col), c1))
             if (rr2 - r1 + 1) * (cc2 - c1 + 1) > 10 * PRECOMPUTED_RANGE_CELLS * 16:
                 return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
-            get = v.get
-            values = [get(make_key(sid, r, c)) for r in range(r1, rr2 + 1) for c in range(c1, cc2 + 1)]
+            keys = _clamped_keys(sid, r1, c1, rr2, cc2)
+            values: Any = list(map(v.get, keys)) if array_mode else RangeValues(keys, v)
             return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin)
 
         return clamped
@@ -379,6 +396,24 @@ def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
     return m.values[rr * m.cols + cc]
 
 
+_CLAMPED_KEYS: dict[tuple[int, int, int, int, int], tuple[int, ...]] = {}
+_CLAMPED_KEYS_LIMIT = 4_000_000  # keys kept in all (about 32 MB)
+
+
+def _clamped_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]:
+    """The keys of a whole-column (or whole-row) range clamped to the used extent, shared by every formula and
+    evaluation that reads the same area: thousands of ``VLOOKUP(x, Data!A:N, ...)`` build the list once, and
+    each evaluation reads only the cells it needs through a RangeValues view."""
+    area = (sid, r1, c1, r2, c2)
+    keys = _CLAMPED_KEYS.get(area)
+    if keys is None:
+        keys = tuple(range_keys(sid, r1, c1, r2, c2))
+        if sum(map(len, _CLAMPED_KEYS.values())) + len(keys) > _CLAMPED_KEYS_LIMIT:
+            _CLAMPED_KEYS.clear()
+        _CLAMPED_KEYS[area] = keys
+    return keys
+
+
 def _constant(value: Any) -> Evaluator:
     return lambda v: value
 
@@ -599,4 +634,4 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
-__all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "MAX_ROWS", "MAX_COLS"]
+__all__ = ["MAX_COLS", "MAX_ROWS", "CompiledFormula", "FormulaCompiler", "extent_key"]
