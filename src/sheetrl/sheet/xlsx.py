@@ -505,10 +505,9 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str, members: set[str]) -> 
     parts = [part for part in parts if part in members]
     if not parts:
         parts = sorted(m for m in members if m.startswith("xl/worksheets/") and m.endswith(".xml"))
-    if not parts:
-        chartsheets = [part for part, kind in content_types if kind.endswith("drawingml.chartsheet+xml")]
-        raise WorkbookFileError(_no_worksheets(name, [part.rsplit("/", 1)[-1] for part in chartsheets]))
-    return parts
+    if not parts and not any(kind.endswith("spreadsheetml.chartsheet+xml") for _, kind in content_types):
+        raise WorkbookFileError(f"{name} has no worksheets")
+    return parts  # chart sheets only: read_package names them in the error
 
 
 def _declared_missing_strings(archive: zipfile.ZipFile, members: set[str]) -> list[str]:
