@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", default="", help="comma-separated substrings of source repositories to keep")
     parser.add_argument("--limit", type=int, default=0, help="at most this many workbooks (after --sources)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per workbook and engine")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per workbook and engine (a hang guard)")
     parser.add_argument("--memory-mb", type=int, default=3072, help="resident memory limit per worker")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--report-only", action="store_true", help="tables from --results, without running")

@@ -359,18 +359,15 @@ def _load(source: str, name: str, max_cells: int, max_bytes: int) -> Workbook:
                 xl, notes = _read_metadata(archive, slim_parts, package, name)
             loader = _Loader(xl, name, members, package, sheets)
             loader.notes.extend(notes)
-            try:
-                return loader.run()
-            except WorkbookFileError:
-                raise
-            except MemoryError:
-                raise WorkbookFileError(f"{name} is too large to load into memory") from None
-            except Exception as exc:  # a file shape the loader does not expect: still one clear error
-                raise WorkbookFileError(f"{name} could not be loaded: {_one_line(exc)}") from exc
+            return loader.run()
+    except WorkbookFileError:
+        raise
     except OSError as exc:
         raise WorkbookFileError(f"cannot read {name}: {_os_reason(exc)}") from None
     except MemoryError:
         raise WorkbookFileError(f"{name} is too large to load into memory") from None
+    except Exception as exc:  # a file shape the loader does not expect: still one clear error
+        raise WorkbookFileError(f"{name} could not be loaded: {_one_line(exc)}") from exc
 
 
 def _source_path(path: Any) -> str:
@@ -489,7 +486,7 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str, members: set[str]) -> 
     """Worksheet part names from [Content_Types].xml; raises WorkbookFileError when the zip holds no workbook."""
     try:
         types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError, ValueError) as exc:
         raise WorkbookFileError(f"{name} has a corrupt [Content_Types].xml ({_one_line(exc)})") from None
     content_types = [
         (element.get("PartName") or "", element.get("ContentType") or "") for element in types.iter()
@@ -514,7 +511,7 @@ def _declared_missing_strings(archive: zipfile.ZipFile, members: set[str]) -> li
     """Shared string parts [Content_Types].xml declares but the zip lacks (openpyxl fails on them; Excel does not)."""
     try:
         types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, LookupError, ValueError):
         return []
     return [
         part for element in types.iter() if element.tag.endswith("Override")

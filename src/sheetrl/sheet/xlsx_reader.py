@@ -128,7 +128,7 @@ def without_pivot_caches(workbook_xml: bytes) -> bytes:
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(archive.read(part))
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise PackageError(f"{part} is not well-formed XML ({exc})") from None
 
 
@@ -217,7 +217,10 @@ def well_formed_utf8(data: bytes, part: str) -> bytes:
     encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or encoding not in ("utf-8", "utf8", "us-ascii", "ascii"):
         # the regular expressions below read UTF-8 bytes: let the XML parser decode, then serialise as UTF-8
-        root = ElementTree.fromstring(data)
+        try:
+            root = ElementTree.fromstring(data)
+        except (ElementTree.ParseError, LookupError, ValueError) as exc:
+            raise PackageError(f"{part} cannot be decoded ({exc})") from None
         return ElementTree.tostring(root, encoding="utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:]
