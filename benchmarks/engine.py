@@ -587,8 +587,10 @@ class FormualizerEngine(Engine):
             get(SHEET, r, c)
         return wb
 
+    full_recalc = False  # evaluate_all() recomputes only what an edit made dirty: nothing to time as "recalc"
+
     def recalc(self, h):
-        h.evaluate_all()  # formualizer recalculates what is dirty: after no edit, that is nothing
+        h.evaluate_all()
 
     def clone(self, h):
         copy_ = self.fz.Workbook.from_bytes(h.to_xlsx_bytes())
@@ -977,7 +979,7 @@ class EngineRun:
             self._fail("correctness check", exc)
 
     def m_recalc(self) -> None:
-        if self.h is not None:
+        if self.h is not None and getattr(self.eng, "full_recalc", True):
             h, eng = self.h, self.eng
             self._measure("recalc", lambda: eng.recalc(h))
 
@@ -1145,6 +1147,8 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
             return "skipped"
         if meas == "build" and not can_build[engine]:
             return "n/a"
+        if meas == "recalc" and not getattr(ENGINE_CLASSES[engine], "full_recalc", True):
+            return "n/a"
         if meas == "edit_local" and not next(s for s in specs if s.name == wb).local_edit_cell:
             return "—"  # workbook (a) has no separate local edit
         return "failed"
@@ -1181,7 +1185,8 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
         notes.append(f"sheetrl edit reads through {sheetrl.read_path}.")
     notes.append("median of repeats"
                  + ("; (k×) = engine time / sheetrl time, above 1: sheetrl is faster" if has_base else "")
-                 + "; n/a: the engine cannot build a workbook through its API (it only loads files).")
+                 + "; n/a: the engine cannot build a workbook through its API (it only loads files), or (recalc)"
+                 " has no full recalculation (formualizer's evaluate_all recomputes only what an edit made dirty).")
     for n in notes:
         lines.append(f"- {n}" if as_markdown else n)
     if memory:
