@@ -97,22 +97,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.scan:
         return _scan(args.scan)
-    command = "python3 benchmarks/xlsx_corpus.py " + " ".join(
-        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
-        if a not in ("--update-benchmarks", "--report-only")
-    )
     if not args.report_only:
         engines = [e.strip() for e in args.engines.split(",") if e.strip()]
         unknown = sorted(set(engines) - set(ENGINES))
         if unknown:
             parser.error(f"unknown engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
-        code = run(args, engines)
+        code = run(args, engines, _shown_command(argv if argv is not None else sys.argv[1:]))
         if code:
             return code
     if not args.results.exists():
         print(f"no results at {args.results}; run without --report-only first", file=sys.stderr)
         return 1
     results = Results.read(args.results)
+    command = results.run.get("command", "python3 benchmarks/xlsx_corpus.py")
     section = markdown(results, command)
     print(section)
     if args.update_benchmarks:
@@ -122,6 +119,28 @@ def main(argv: list[str] | None = None) -> int:
         args.summary.write_text(summary(results, command), encoding="utf-8")
         print(f"summary written to {args.summary}")
     return 0
+
+
+_PATH_OPTIONS = {"--fetch-from": "DIR", "--cache": "DIR", "--results": "FILE", "--summary": "FILE",
+                 "--manifest": "FILE"}
+
+
+def _shown_command(argv: list[str]) -> str:
+    """The command line as the report shows it: local paths replaced by what they stand for."""
+    shown: list[str] = []
+    placeholder = None
+    for arg in argv:
+        if placeholder is not None:
+            shown.append(placeholder)
+            placeholder = None
+            continue
+        name, equals, _ = arg.partition("=")
+        if name in _PATH_OPTIONS:
+            shown.append(f"{name}={_PATH_OPTIONS[name]}" if equals else name)
+            placeholder = None if equals else _PATH_OPTIONS[name]
+        elif arg not in ("--update-benchmarks", "--report-only"):
+            shown.append(shlex.quote(arg))
+    return " ".join(["python3 benchmarks/xlsx_corpus.py", *shown])
 
 
 def _scan(spec: str) -> int:
@@ -136,7 +155,7 @@ def _scan(spec: str) -> int:
 
 
 # ==================================================================================================== run
-def run(args: argparse.Namespace, engines: list[str]) -> int:
+def run(args: argparse.Namespace, engines: list[str], command: str) -> int:
     entries = read_manifest(args.manifest)
     if args.sources:
         wanted = [s.strip().lower() for s in args.sources.split(",") if s.strip()]
@@ -191,6 +210,7 @@ def run(args: argparse.Namespace, engines: list[str]) -> int:
     elapsed = time.monotonic() - started
     run_record = {
         "kind": "run",
+        "command": command,
         "date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _git_commit(),
         "machine": f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {args.jobs} jobs",
@@ -205,7 +225,7 @@ def run(args: argparse.Namespace, engines: list[str]) -> int:
     order = {name: n for n, name in enumerate(ENGINES)}
     records.sort(key=lambda r: (r["source"], r["path"], r["kind"] != "file", order.get(r.get("engine", ""), 0)))
     with open(args.results, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in [run_record, *records])
+        handle.writelines(_json_line(record) for record in [run_record, *records])
     _log(f"done in {elapsed:.0f} s; results in {args.results}")
     return 0
 
@@ -236,13 +256,14 @@ class _Slot:
             worker.stop()
 
     def measure(self, entry: Entry, path: Path) -> list[dict[str, Any]]:
-        base = {"source": entry.source, "path": entry.path, "sha256": entry.sha256, "application": entry.application}
+        base = {"source": entry.source, "path": entry.path}
+        described = {**base, "sha256": entry.sha256, "application": entry.application}
         poisoned = self.directory / f"poisoned{entry.suffix}"
         listing_path = self.directory / "cells.json"
         try:
             workbook = write_poisoned(path, poisoned)
         except (NotAWorkbook, OSError, ValueError) as exc:
-            file_record = {"kind": "file", **base, "cells": 0, "excluded_volatile": 0, "excluded_locale": 0,
+            file_record = {"kind": "file", **described, "cells": 0, "excluded_volatile": 0, "excluded_locale": 0,
                            "no_cached": 0, "functions": {}, "unreadable": str(exc)}
             return [file_record] + [
                 {"kind": "engine", **base, "engine": e, "status": "unreadable", "message": str(exc),
@@ -265,7 +286,7 @@ class _Slot:
             for name in set(function_names(c[3])):
                 functions[name] += 1
         file_record = {
-            "kind": "file", **base, "sheets": len(workbook.sheets),
+            "kind": "file", **described, "sheets": len(workbook.sheets),
             "cells": sum(1 for c in cells if c[5] is not None),
             "excluded_volatile": sum(1 for r in excluded.values() if r == "volatile"),
             "excluded_locale": sum(1 for r in excluded.values() if r == "locale"),
@@ -336,6 +357,10 @@ def _show(tagged: Any) -> str:
     if kind == "b":
         return "TRUE" if value else "FALSE"
     return str(value) if value is not None else kind
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _git_commit() -> str:

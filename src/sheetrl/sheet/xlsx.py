@@ -1,4 +1,8 @@
-""".xlsx files: load a :class:`~sheetrl.sheet.workbook.Workbook` from one, save one to it (through openpyxl).
+""".xlsx files: load a :class:`~sheetrl.sheet.workbook.Workbook` from one, save one to it.
+
+Saving goes through openpyxl. Loading reads the worksheets' cells itself (:mod:`sheetrl.sheet.xlsx_reader`: openpyxl
+spends most of a load building an object per cell) and everything else (styles, column widths, comments, tables,
+defined names ...) through openpyxl, from a copy of the package without the cells.
 
 What round-trips: sheets (names, order), numbers, text, booleans, error values, formulas, the formats a
 :class:`~sheetrl.sheet.formats.CellFormat` holds (bold, italic, underline, number format, font colour, solid fill,
@@ -12,7 +16,7 @@ temporary file in the same directory and moved over ``path`` only when complete.
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
-before openpyxl parses anything), a workbook without worksheets. Everything in the file that the engine cannot
+before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets). Everything in the file that the engine cannot
 represent (merged cells, comments, defined names, charts, array formulas, formulas that do not parse ...) is listed
 in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per kind, then a count).
 """
