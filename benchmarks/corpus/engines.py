@@ -101,7 +101,7 @@ class SheetrlAdapter(Adapter):
                 out.append(("missing", None))
                 continue
             value = handle.value(address)
-            out.append(("e", value.code) if isinstance(value, ExcelError) else tag(value))
+            out.append(("e", str(value)) if isinstance(value, ExcelError) else tag(value))
         return out
 
 
@@ -223,7 +223,7 @@ def worker_main(engine: str) -> None:
     os.dup2(2, 1)  # whatever an engine prints goes to stderr, not into the protocol
     try:
         adapter = ADAPTERS[engine]()
-        hello = {"status": "ready", "version": adapter.version()}
+        hello: dict[str, Any] = {"status": "ready", "version": adapter.version()}
     except Exception as exc:  # noqa: BLE001 -- the engine is not installed: every job reports it
         adapter = None
         hello = {"status": "unavailable", "message": f"{type(exc).__name__}: {exc}"}
@@ -233,6 +233,7 @@ def worker_main(engine: str) -> None:
         if not line.strip():
             continue
         job = json.loads(line)
+        answer: dict[str, Any]
         if adapter is None:
             answer = hello
         elif "probe" in job:
