@@ -15,22 +15,12 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, range_keys
-from sheetrl.sheet.errors import (
-    DIV0,
-    NA,
-    NAME,
-    NUM,
-    REF,
-    VALUE,
-    ExcelError,
-    FormulaSyntaxError,
-    error_from_code,
-)
+from sheetrl.sheet.errors import DIV0, NA, NAME, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code
 from sheetrl.sheet.functions import FUNCTIONS, FunctionSpec
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
@@ -51,14 +41,7 @@ from sheetrl.sheet.nodes import (
     Unary,
     render,
 )
-from sheetrl.sheet.values import (
-    Matrix,
-    RangeValues,
-    compare,
-    scalar_of,
-    to_number,
-    to_text,
-)
+from sheetrl.sheet.values import Matrix, RangeValues, compare, scalar_of, to_number, to_text
 
 Evaluator = Callable[[dict], Any]
 
@@ -634,4 +617,4 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
-__all__ = ["MAX_COLS", "MAX_ROWS", "CompiledFormula", "FormulaCompiler", "extent_key"]
+__all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "MAX_ROWS", "MAX_COLS"]

@@ -21,8 +21,8 @@ from __future__ import annotations
 import copy
 import math
 import os
-from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 

@@ -16,9 +16,10 @@ temporary file in the same directory and moved over ``path`` only when complete.
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
-before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets). Everything in the file that the engine cannot
-represent (merged cells, comments, defined names, charts, array formulas, formulas that do not parse ...) is listed
-in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per kind, then a count).
+before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets).
+Everything in the file that the engine cannot represent (merged cells, comments, defined names, charts, array
+formulas, formulas that do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most
+``WARNINGS_PER_KIND`` lines per kind, then a count).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ import datetime as _dt
 import gc
 import os
 import re
-import secrets
 import stat
+import secrets
 import warnings as _warnings
 import zipfile
 import zlib
@@ -39,20 +40,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 from sheetrl.sheet import xlsx_reader
-from sheetrl.sheet.address import (
-    cell_name,
-    column_letters,
-    make_key,
-    quote_sheet_name,
-    split_key,
-)
-from sheetrl.sheet.errors import (
-    ExcelError,
-    FormulaSyntaxError,
-    SheetError,
-    WorkbookFileError,
-    error_from_code,
-)
+from sheetrl.sheet.address import cell_name, column_letters, make_key, quote_sheet_name, split_key
+from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.lexer import tokenize
@@ -66,15 +55,30 @@ WARNINGS_PER_KIND = 20
 MAX_TEXT = 32767
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
-_BARE_WORKSHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
-
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Functions added after Excel 2007 are stored with a prefix ("future functions", MS-XLSX 2.2.2), else Excel and
 # LibreOffice read them as unknown names. ECMA.CEILING, ISO.CEILING, NETWORKDAYS.INTL and WORKDAY.INTL are in the
 # ISO 29500 function list and take no prefix.
 _FUTURE_FUNCTIONS = frozenset(
-    ["ACOT", "ACOTH", "AGGREGATE", "ARABIC", "BASE", "BETA.DIST", "BETA.INV", "BINOM.DIST", "BINOM.DIST.RANGE", "BINOM.INV", "BITAND", "BITLSHIFT", "BITOR", "BITRSHIFT", "BITXOR", "CEILING.MATH", "CEILING.PRECISE", "CHISQ.DIST", "CHISQ.DIST.RT", "CHISQ.INV", "CHISQ.INV.RT", "CHISQ.TEST", "COMBINA", "CONFIDENCE.NORM", "CONFIDENCE.T", "COT", "COTH", "COVARIANCE.P", "COVARIANCE.S", "CSC", "CSCH", "DAYS", "DECIMAL", "ENCODEURL", "ERF.PRECISE", "ERFC.PRECISE", "EXPON.DIST", "F.DIST", "F.DIST.RT", "F.INV", "F.INV.RT", "F.TEST", "FILTERXML", "FLOOR.MATH", "FLOOR.PRECISE", "FORECAST.ETS", "FORECAST.ETS.CONFINT", "FORECAST.ETS.SEASONALITY", "FORECAST.ETS.STAT", "FORECAST.LINEAR", "FORMULATEXT", "GAMMA", "GAMMA.DIST", "GAMMA.INV", "GAMMALN.PRECISE", "GAUSS", "HYPGEOM.DIST", "IFNA", "IMCOSH", "IMCOT", "IMCSC", "IMCSCH", "IMSEC", "IMSECH", "IMSINH", "IMTAN", "ISFORMULA", "ISOWEEKNUM", "LOGNORM.DIST", "LOGNORM.INV", "MODE.MULT", "MODE.SNGL", "MUNIT", "NEGBINOM.DIST", "NORM.DIST", "NORM.INV", "NORM.S.DIST", "NORM.S.INV", "NUMBERVALUE", "PDURATION", "PERCENTILE.EXC", "PERCENTILE.INC", "PERCENTRANK.EXC", "PERCENTRANK.INC", "PERMUTATIONA", "PHI", "POISSON.DIST", "QUARTILE.EXC", "QUARTILE.INC", "QUERYSTRING", "RANK.AVG", "RANK.EQ", "RRI", "SEC", "SECH", "SHEET", "SHEETS", "SKEW.P", "STDEV.P", "STDEV.S", "T.DIST", "T.DIST.2T", "T.DIST.RT", "T.INV", "T.INV.2T", "T.TEST", "UNICHAR", "UNICODE", "VAR.P", "VAR.S", "WEBSERVICE", "WEIBULL.DIST", "XOR", "Z.TEST", "CONCAT", "IFS", "MAXIFS", "MINIFS", "SWITCH", "TEXTJOIN", "ANCHORARRAY", "ARRAYTOTEXT", "BYCOL", "BYROW", "CHOOSECOLS", "CHOOSEROWS", "DROP", "EXPAND", "GROUPBY", "HSTACK", "IMAGE", "ISOMITTED", "LAMBDA", "LET", "MAKEARRAY", "MAP", "PERCENTOF", "PIVOTBY", "RANDARRAY", "REDUCE", "REGEXEXTRACT", "REGEXREPLACE", "REGEXTEST", "SCAN", "SEQUENCE", "SINGLE", "SORTBY", "STOCKHISTORY", "TAKE", "TEXTAFTER", "TEXTBEFORE", "TEXTSPLIT", "TOCOL", "TOROW", "TRIMRANGE", "UNIQUE", "VALUETOTEXT", "VSTACK", "WRAPCOLS", "WRAPROWS", "XLOOKUP", "XMATCH"]
+    """
+    ACOT ACOTH AGGREGATE ARABIC BASE BETA.DIST BETA.INV BINOM.DIST BINOM.DIST.RANGE BINOM.INV BITAND BITLSHIFT BITOR
+    BITRSHIFT BITXOR CEILING.MATH CEILING.PRECISE CHISQ.DIST CHISQ.DIST.RT CHISQ.INV CHISQ.INV.RT CHISQ.TEST COMBINA
+    CONFIDENCE.NORM CONFIDENCE.T COT COTH COVARIANCE.P COVARIANCE.S CSC CSCH DAYS DECIMAL ENCODEURL ERF.PRECISE
+    ERFC.PRECISE EXPON.DIST F.DIST F.DIST.RT F.INV F.INV.RT F.TEST FILTERXML FLOOR.MATH FLOOR.PRECISE FORECAST.ETS
+    FORECAST.ETS.CONFINT FORECAST.ETS.SEASONALITY FORECAST.ETS.STAT FORECAST.LINEAR FORMULATEXT GAMMA GAMMA.DIST
+    GAMMA.INV GAMMALN.PRECISE GAUSS HYPGEOM.DIST IFNA IMCOSH IMCOT IMCSC IMCSCH IMSEC IMSECH IMSINH IMTAN ISFORMULA
+    ISOWEEKNUM LOGNORM.DIST LOGNORM.INV MODE.MULT MODE.SNGL MUNIT NEGBINOM.DIST NORM.DIST NORM.INV NORM.S.DIST
+    NORM.S.INV NUMBERVALUE PDURATION PERCENTILE.EXC PERCENTILE.INC PERCENTRANK.EXC PERCENTRANK.INC PERMUTATIONA PHI
+    POISSON.DIST QUARTILE.EXC QUARTILE.INC QUERYSTRING RANK.AVG RANK.EQ RRI SEC SECH SHEET SHEETS SKEW.P STDEV.P
+    STDEV.S T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T T.TEST UNICHAR UNICODE VAR.P VAR.S WEBSERVICE WEIBULL.DIST XOR
+    Z.TEST
+    CONCAT IFS MAXIFS MINIFS SWITCH TEXTJOIN
+    ANCHORARRAY ARRAYTOTEXT BYCOL BYROW CHOOSECOLS CHOOSEROWS DROP EXPAND GROUPBY HSTACK IMAGE ISOMITTED LAMBDA LET
+    MAKEARRAY MAP PERCENTOF PIVOTBY RANDARRAY REDUCE REGEXEXTRACT REGEXREPLACE REGEXTEST SCAN SEQUENCE SINGLE SORTBY
+    STOCKHISTORY TAKE TEXTAFTER TEXTBEFORE TEXTSPLIT TOCOL TOROW TRIMRANGE UNIQUE VALUETOTEXT VSTACK WRAPCOLS
+    WRAPROWS XLOOKUP XMATCH
+    """.split()
 )
 _WORKSHEET_FUNCTIONS = frozenset({"FILTER", "SORT"})  # stored as _xlfn._xlws.NAME
 _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
@@ -88,6 +92,7 @@ _CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
 _OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 _DAYS_1900_TO_1904 = 1462  # 1904-01-01 is serial 1462 in the 1900 date system
+_BARE_WORKSHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_left", "left"),
                  ("border_right", "right"))
 
