@@ -19,7 +19,7 @@ from functools import partial
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, range_keys
 from sheetrl.sheet.errors import DIV0, NA, NAME, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code
 from sheetrl.sheet.functions import FUNCTIONS, FunctionSpec
 from sheetrl.sheet.nodes import (
@@ -112,7 +112,7 @@ class FormulaCompiler:
         rows, cols = r2 - r1 + 1, c2 - c1 + 1
         origin = (sid, r1, c1)
         if rows * cols <= PRECOMPUTED_RANGE_CELLS:
-            keys = tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+            keys = tuple(range_keys(sid, r1, c1, r2, c2))
 
             if array_mode:
                 return lambda v: Matrix(rows, cols, list(map(v.get, keys)), True, origin)
@@ -127,8 +127,8 @@ class FormulaCompiler:
             rr2, cc2 = (max(min(r2, last_row), r1), c2) if clamp_rows else (r2, max(min(c2, last_col), c1))
             if (rr2 - r1 + 1) * (cc2 - c1 + 1) > 10 * PRECOMPUTED_RANGE_CELLS * 16:
                 return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
-            get = v.get
-            values = [get(make_key(sid, r, c)) for r in range(r1, rr2 + 1) for c in range(c1, cc2 + 1)]
+            keys = _clamped_keys(sid, r1, c1, rr2, cc2)
+            values: Any = list(map(v.get, keys)) if array_mode else RangeValues(keys, v)
             return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin)
 
         return clamped
@@ -377,6 +377,24 @@ def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
     if rr >= m.rows or cc >= m.cols:
         return NA
     return m.values[rr * m.cols + cc]
+
+
+_CLAMPED_KEYS: dict[tuple[int, int, int, int, int], tuple[int, ...]] = {}
+_CLAMPED_KEYS_LIMIT = 4_000_000  # keys kept in all (about 32 MB)
+
+
+def _clamped_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]:
+    """The keys of a whole-column (or whole-row) range clamped to the used extent, shared by every formula and
+    evaluation that reads the same area: thousands of ``VLOOKUP(x, Data!A:N, ...)`` build the list once, and
+    each evaluation reads only the cells it needs through a RangeValues view."""
+    area = (sid, r1, c1, r2, c2)
+    keys = _CLAMPED_KEYS.get(area)
+    if keys is None:
+        keys = tuple(range_keys(sid, r1, c1, r2, c2))
+        if sum(map(len, _CLAMPED_KEYS.values())) + len(keys) > _CLAMPED_KEYS_LIMIT:
+            _CLAMPED_KEYS.clear()
+        _CLAMPED_KEYS[area] = keys
+    return keys
 
 
 def _constant(value: Any) -> Evaluator:

@@ -36,6 +36,7 @@ from sheetrl.sheet.address import (
     parse_cell,
     parse_range,
     quote_sheet_name,
+    range_keys,
     split_key,
 )
 from sheetrl.sheet.compiler import FormulaCompiler, extent_key
@@ -122,6 +123,8 @@ class Workbook:
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
         self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
+        # _big_ranges by sheet and distinct range, built on demand, replaced (never changed) when they change
+        self._big_range_index: dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]] | None = None
         self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._formats: dict[int, CellFormat] = {}
         self._col_widths: dict[tuple[int, int], float] = {}
@@ -515,18 +518,30 @@ class Workbook:
         keys = set(cell.cells)
         for sid, r1, c1, r2, c2 in cell.ranges:
             if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
-                keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+                keys.update(range_keys(sid, r1, c1, r2, c2))
         return keys
 
     def _add_formula(self, cell: FormulaCell) -> None:
         self._own("_formulas")
         self.graph_version += 1
-        self._formulas[cell.key] = cell
-        for precedent in self._precedent_keys(cell):
-            self._dependent_set(precedent).add(cell.key)
+        key = cell.key
+        self._formulas[key] = cell
+        self._own("_dependents")
+        dependents = self._dependents
+        owned = self._owned_dependent_sets
+        for precedent in self._precedent_keys(cell):  # _dependent_set, inlined: loading adds many edges
+            deps = dependents.get(precedent)
+            if deps is None:
+                dependents[precedent] = {key}
+                owned.add(precedent)
+            elif precedent in owned:
+                deps.add(key)
+            else:
+                self._dependent_set(precedent).add(key)
         if cell.big_ranges:
             self._own("_big_ranges")
             self._big_ranges[cell.key] = cell.big_ranges
+            self._big_range_index = None
         self._plans = {}
 
     def _remove_formula(self, key: int) -> None:
@@ -545,19 +560,36 @@ class Workbook:
         if key in self._big_ranges:
             self._own("_big_ranges")
             del self._big_ranges[key]
+            self._big_range_index = None
         self._plans = {}
 
     # ========================================================================================= recalculation
     def _successors(self, key: int) -> list[int]:
         succ = list(self._dependents.get(key, ()))
         if self._big_ranges:
+            index = self._big_range_index
+            if index is None:
+                index = self._big_range_index = self._index_big_ranges()
             sid, row, col = split_key(key)
-            for fkey, ranges in self._big_ranges.items():
-                for s, r1, c1, r2, c2 in ranges:
-                    if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
-                        succ.append(fkey)
-                        break
+            matched = 0
+            for r1, c1, r2, c2, readers in index.get(sid, ()):
+                if r1 <= row <= r2 and c1 <= col <= c2:
+                    succ.extend(readers)
+                    matched += 1
+            if matched > 1:  # a formula reading the cell through two of its ranges is one successor
+                succ = list(dict.fromkeys(succ))
         return succ
+
+    def _index_big_ranges(self) -> dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]]:
+        """Sheet id -> each distinct large range with the formulas that read it (many formulas share one A:N)."""
+        readers: dict[tuple[int, int, int, int, int], list[int]] = {}
+        for fkey, ranges in self._big_ranges.items():
+            for area in dict.fromkeys(ranges):
+                readers.setdefault(area, []).append(fkey)
+        index: dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]] = {}
+        for (sid, r1, c1, r2, c2), fkeys in readers.items():
+            index.setdefault(sid, []).append((r1, c1, r2, c2, tuple(fkeys)))
+        return index
 
     def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:
         """Formulas reachable from ``start`` in topological order; circular groups map to None (-> #CYCLE!).
@@ -600,8 +632,7 @@ class Workbook:
             work.pop()
             if work:
                 parent = work[-1][0]
-                if low[node] < low[parent]:
-                    low[parent] = low[node]
+                low[parent] = min(low[parent], low[node])
             if low[node] == index[node]:
                 component = []
                 while True:
@@ -808,6 +839,7 @@ class Workbook:
         widths = dict(self._col_widths)
         # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
         self._values, self._formulas, self._dependents, self._big_ranges = {}, {}, {}, {}
+        self._big_range_index = None
         self._formats, self._plans = {}, {}
         self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats"}
         self._owned_dependent_sets = set()
@@ -836,11 +868,12 @@ class Workbook:
         if self._change_log is not None:
             self._change_log.add(ALL_CHANGED)
 
-    def _install_formula(self, key: int, node: Node) -> None:
-        """Add a formula from a syntax tree without recalculating (bulk rebuilds)."""
+    def _install_formula(self, key: int, node: Node, text: str | None = None) -> None:
+        """Add a formula from a syntax tree without recalculating (bulk rebuilds); ``text`` defaults to its render."""
         sid, row, col = split_key(key)
         compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
-        text = "=" + render(node)
+        if text is None:
+            text = "=" + render(node)
         big = tuple(r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
         self._add_formula(
             FormulaCell(key, node, text, compiled.fn, frozenset(compiled.cells), tuple(compiled.ranges), big,
