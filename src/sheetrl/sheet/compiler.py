@@ -129,7 +129,7 @@ class FormulaCompiler:
                 return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
             get = v.get
             values = [get(make_key(sid, r, c)) for r in range(r1, rr2 + 1) for c in range(c1, cc2 + 1)]
-            return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin)
+            return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin, rows * cols - len(values))
 
         return clamped
 

@@ -50,7 +50,12 @@ def test_ordering_criteria_compare_numbers_only(criterion: str, expected: list[f
 
 
 def test_not_equal_number_matches_everything_else_including_blanks() -> None:
-    assert matches("<>5", MIXED) == ["x", None, "", True, "Apple", DIV0, 10.0, "a*b"]
+    # Excel excludes only the number: the text "5", which "=5" matches, still counts as different from it.
+    assert matches("<>5", MIXED) == ["5", "x", None, "", True, "Apple", DIV0, 10.0, "a*b"]
+
+
+def test_error_value_criterion_matches_that_error() -> None:
+    assert matches(DIV0, [DIV0, NA, "#DIV/0!", 0.0]) == [DIV0]
 
 
 def test_percent_text_criterion_is_a_number() -> None:

@@ -15,7 +15,10 @@ from typing import Any
 
 from sheetrl.sheet.errors import NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.date_arguments import day_argument, integer_argument
+from sheetrl.sheet.functions.date_arguments import (
+    atp_day_argument,
+    atp_integer_argument,
+)
 from sheetrl.sheet.functions.date_time import (
     days_in_month,
     serial_to_ymd,
@@ -130,10 +133,11 @@ def is_february_end(serial: int) -> bool:
 
 # ================================================================================================ arguments
 def security_dates(*dates: Any) -> list[int] | ExcelError:
-    """Date arguments as whole days (the first error wins)."""
+    """Date arguments as whole days (the first error wins; logicals are #VALUE!, as in Excel's securities
+    functions, which came from the Analysis ToolPak)."""
     out: list[int] = []
     for value in dates:
-        day = day_argument(value)
+        day = atp_day_argument(value)
         if isinstance(day, ExcelError):
             return day
         out.append(day)
@@ -142,10 +146,10 @@ def security_dates(*dates: Any) -> list[int] | ExcelError:
 
 def frequency_and_basis(frequency: Any, basis: Any) -> tuple[int, int] | ExcelError:
     """(frequency, basis) truncated to integers; a frequency other than 1, 2, 4 or a basis outside 0-4 is #NUM!."""
-    freq = integer_argument(frequency)
+    freq = atp_integer_argument(frequency)
     if isinstance(freq, ExcelError):
         return freq
-    code = 0 if basis is None else integer_argument(basis)
+    code = 0 if basis is None else atp_integer_argument(basis)
     if isinstance(code, ExcelError):
         return code
     if freq not in FREQUENCIES or code not in BASES:
@@ -154,7 +158,7 @@ def frequency_and_basis(frequency: Any, basis: Any) -> tuple[int, int] | ExcelEr
 
 
 def basis_argument(basis: Any) -> int | ExcelError:
-    code = 0 if basis is None else integer_argument(basis)
+    code = 0 if basis is None else atp_integer_argument(basis)
     if isinstance(code, ExcelError):
         return code
     return code if code in BASES else NUM

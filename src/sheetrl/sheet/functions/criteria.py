@@ -8,9 +8,11 @@ error literal when it looks like one, else it is text. The rules, following Exce
   the number 123 and the text ``"0123"``); ordering operators (``>`` ``<`` ``>=`` ``<=``) only match numbers;
 - a text operand matches text only, case-insensitively; with ``=`` or no operator, ``*`` ``?`` are wildcards and
   ``~`` escapes them; ordering operators compare text with text;
-- booleans match booleans only (``TRUE`` does not match 1); error literals (``"#N/A"``) match that error;
+- booleans match booleans only (``TRUE`` does not match 1); error literals (``"#N/A"``) and error values match that
+  error;
 - ``""`` matches empty cells and empty text, ``"="`` only empty cells, ``"<>"`` every non-empty cell;
-- ``"<>..."`` matches exactly what ``"=..."`` does not, empty cells included.
+- ``"<>..."`` matches exactly what ``"=..."`` does not, empty cells included, with one asymmetry measured in Excel:
+  ``"<>23"`` excludes only the *number* 23, so the text ``"23"`` (which ``"=23"`` matches) is counted.
 
 :func:`make_criterion` builds the predicate once per call; predicates and wildcard patterns are cached.
 """
@@ -18,9 +20,9 @@ error literal when it looks like one, else it is text. The rules, following Exce
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sheetrl.sheet import values as cellvalues
 from sheetrl.sheet.errors import VALUE, ExcelError, error_from_code
@@ -189,6 +191,8 @@ def _build(kind: type, criterion: Any) -> Predicate:
     if op in ("", "="):
         return _equals(operand)
     if op == "<>":
+        if type(operand) is float:
+            return lambda cell: not ((type(cell) is float or type(cell) is int) and cell == operand)
         equal = _equals(operand)
         return lambda cell: not equal(cell)
     return _ordered(op, operand)
@@ -197,8 +201,9 @@ def _build(kind: type, criterion: Any) -> Predicate:
 def make_criterion(criterion: Any) -> Predicate:
     """Predicate telling whether a cell value meets an Excel criterion (see the module docstring)."""
     criterion = scalar_of(criterion) if type(criterion) is Matrix else criterion
+    kind = cast(Hashable, type(criterion))  # part of the cache key: 1 and True are equal keys otherwise
     try:
-        return _build(type(criterion), criterion)
+        return _build(kind, criterion)
     except TypeError:  # unhashable: not a cell value
         return _never
 

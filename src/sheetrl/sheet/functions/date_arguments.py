@@ -1,7 +1,10 @@
 """Coercion of date arguments, shared by the date, workday and securities functions.
 
-Dates are numbers, date text (``"2024-01-31"``) or logicals, like every numeric argument; a serial below 0 or past
-9999-12-31 is #NUM!, text that is not a date #VALUE!.
+Dates are numbers or date text (``"2024-01-31"``); a serial below 0 or past 9999-12-31 is #NUM!, text that is not a
+date #VALUE!. Excel's native functions (DAYS360, ISOWEEKNUM) also take logicals as 1/0, but the functions that came
+from the Analysis ToolPak (EDATE, WEEKNUM, YEARFRAC, WORKDAY, NETWORKDAYS, the securities functions ...) reject a
+logical date, count, basis or frequency with #VALUE! (measured on workbooks Excel calculated); the ``atp_``
+helpers implement that.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sheetrl.sheet.errors import NUM, ExcelError
+from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions.date_time import MAX_SERIAL
 from sheetrl.sheet.values import to_number
 
@@ -38,3 +41,13 @@ def integer_argument(value: Any) -> int | ExcelError:
     if not -1e10 < number < 1e10:
         return NUM
     return int(number)
+
+
+def atp_day_argument(value: Any) -> int | ExcelError:
+    """:func:`day_argument` for an Analysis ToolPak function: a logical is #VALUE!."""
+    return VALUE if type(value) is bool else day_argument(value)
+
+
+def atp_integer_argument(value: Any) -> int | ExcelError:
+    """:func:`integer_argument` for an Analysis ToolPak function: a logical is #VALUE!."""
+    return VALUE if type(value) is bool else integer_argument(value)

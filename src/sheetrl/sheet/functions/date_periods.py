@@ -10,7 +10,11 @@ from typing import Any
 
 from sheetrl.sheet.errors import NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.date_arguments import day_argument, integer_argument
+from sheetrl.sheet.functions.date_arguments import (
+    atp_day_argument,
+    atp_integer_argument,
+    day_argument,
+)
 from sheetrl.sheet.functions.date_time import serial_to_ymd, ymd_to_serial
 from sheetrl.sheet.functions.day_count import BASES, days360_excel, year_fraction
 from sheetrl.sheet.values import to_bool
@@ -29,7 +33,8 @@ def iso_week_number(serial: int) -> int:
     """ISO 8601 week of the year: weeks start on Monday and week 1 holds the year's first Thursday."""
     monday_based = (weekday_from_sunday(serial) + 6) % 7
     thursday = serial - monday_based + 3
-    year = serial_to_ymd(thursday)[0] if thursday > 0 else 1900
+    # Early January 1900 belongs to the last week of 1899 (serial 1 is a Sunday in Excel's calendar).
+    year = serial_to_ymd(thursday)[0] if thursday > 0 else 1899
     return (thursday - ymd_to_serial(year, 1, 1)) // 7 + 1
 
 
@@ -37,10 +42,10 @@ def iso_week_number(serial: int) -> int:
 def weeknum(serial: Any, return_type: Any = None) -> float | ExcelError:
     """Week of the year of a date; week 1 holds January 1 and weeks start on Sunday (type 1, the default),
     Monday (2 or 11), Tuesday (12) ... Saturday (16), Sunday (17); type 21 is the ISO week. Other types: #NUM!."""
-    day = day_argument(serial)
+    day = atp_day_argument(serial)
     if isinstance(day, ExcelError):
         return day
-    kind = 1 if return_type is None else integer_argument(return_type)
+    kind = 1 if return_type is None else atp_integer_argument(return_type)
     if isinstance(kind, ExcelError):
         return kind
     if kind == _ISO_RETURN_TYPE:
@@ -63,19 +68,20 @@ def isoweeknum(serial: Any) -> float | ExcelError:
     return float(iso_week_number(day))
 
 
-@register("YEARFRAC", 2, 3)
+@register("YEARFRAC", 2, 3, propagate_errors=False)
 def yearfrac(start: Any, end: Any, basis: Any = None) -> float | ExcelError:
     """Fraction of a year between two dates under a day-count basis (0 US 30/360 by default, 1 actual/actual,
     2 actual/360, 3 actual/365, 4 European 30/360); the order of the dates does not matter."""
-    first = day_argument(start)
-    if isinstance(first, ExcelError):
-        return first
-    last = day_argument(end)
-    if isinstance(last, ExcelError):
-        return last
-    code = 0 if basis is None else integer_argument(basis)
+    # Excel reports the error of the last argument first: YEARFRAC(#VALUE!, 1, #N/A) is #N/A.
+    code = 0 if basis is None else atp_integer_argument(basis)
     if isinstance(code, ExcelError):
         return code
+    last = atp_day_argument(end)
+    if isinstance(last, ExcelError):
+        return last
+    first = atp_day_argument(start)
+    if isinstance(first, ExcelError):
+        return first
     if code not in BASES:
         return NUM
     return year_fraction(first, last, code)

@@ -322,7 +322,12 @@ def weekday(serial: Any, return_type: Any = None) -> float | ExcelError:
 
 
 def _shift_months(start: Any, months: Any) -> tuple[int, int, int] | ExcelError:
-    """(year, month, day) of start moved by a whole number of months, before clamping the day."""
+    """(year, month, day) of start moved by a whole number of months, before clamping the day.
+
+    Like Excel's other Analysis ToolPak functions, EDATE and EOMONTH reject logicals (#VALUE!).
+    """
+    if type(start) is bool or type(months) is bool:
+        return VALUE
     s = _serial_arg(start)
     if type(s) is ExcelError:
         return s
@@ -344,7 +349,7 @@ def edate(start: Any, months: Any) -> float | ExcelError:
     if type(shifted) is ExcelError:
         return shifted
     year, month, day = shifted  # type: ignore[misc]
-    day = max(1, min(day, days_in_month(year, month)))
+    day = min(day, days_in_month(year, month))  # day 0 (serial 0, "1900-01-00") stays the day before the 1st
     return _checked_serial(ymd_to_serial(year, month, day))
 
 

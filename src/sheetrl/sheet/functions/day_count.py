@@ -24,15 +24,15 @@ import calendar
 from sheetrl.sheet.functions.date_time import (
     days_in_month,
     serial_to_ymd,
-    ymd_to_serial,
 )
 
 BASES = frozenset({0, 1, 2, 3, 4})
 
 
 def is_leap_year(year: int) -> bool:
-    """Leap year in Excel's calendar (1900 is one, keeping Lotus 1-2-3's error)."""
-    return year == 1900 or calendar.isleap(year)
+    """Gregorian leap year. The year lengths of basis 1 follow the real calendar: Excel's YEARFRAC counts 1900 as
+    365 days although its serial numbers include a 29 February 1900."""
+    return calendar.isleap(year)
 
 
 def is_last_day_of_february(year: int, month: int, day: int) -> bool:
@@ -112,7 +112,7 @@ def actual_year_length(start: int, end: int) -> float:
     s, e = serial_to_ymd(start), serial_to_ymd(end)
     if not _within_a_year(s, e):
         years = e[0] - s[0] + 1
-        total = ymd_to_serial(e[0] + 1, 1, 1) - ymd_to_serial(s[0], 1, 1)
+        total = sum(366 if is_leap_year(year) else 365 for year in range(s[0], e[0] + 1))
         return total / years
     if (s[0] == e[0] and is_leap_year(s[0])) or (e[1] == 2 and e[2] == 29) or _spans_february_29(s, e):
         return 366.0

@@ -16,7 +16,10 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.date_arguments import day_argument, integer_argument
+from sheetrl.sheet.functions.date_arguments import (
+    atp_day_argument,
+    atp_integer_argument,
+)
 from sheetrl.sheet.functions.date_time import serial_to_ymd, ymd_to_serial
 from sheetrl.sheet.functions.day_count import (
     days360_european,
@@ -199,13 +202,13 @@ def _amortization_arguments(
     if isinstance(numbers, ExcelError):
         return numbers
     c, s, p, r = numbers
-    bought = day_argument(purchased)
+    bought = atp_day_argument(purchased)
     if isinstance(bought, ExcelError):
         return bought
-    first_end = day_argument(first_period)
+    first_end = atp_day_argument(first_period)
     if isinstance(first_end, ExcelError):
         return first_end
-    code = 0 if basis is None else integer_argument(basis)
+    code = 0 if basis is None else atp_integer_argument(basis)
     if isinstance(code, ExcelError):
         return code
     if c < 0 or s < 0 or s > c or p < 0 or r <= 0 or bought > first_end or code not in (0, 1, 3, 4):

@@ -347,7 +347,8 @@ def solve_increasing(
 
     Safeguarded Newton: the root is kept bracketed, a Newton step that leaves the bracket (or a zero or unusable
     derivative) is replaced by bisection, and an infinite upper end is first pushed out by doubling until the
-    function changes sign. Stops when the bracket or the step is a few ulps wide.
+    function changes sign. Stops when the bracket or the step is a few ulps wide; raises ValueError when that does
+    not happen within ``max_iterations`` (a root below the smallest double, for instance).
     """
     if math.isinf(high):
         probe = max(guess, low + 1.0, 1.0)
@@ -379,7 +380,7 @@ def solve_increasing(
         if abs(candidate - x) <= 4 * _EPSILON * abs(x) or high - low <= 4 * _EPSILON * max(abs(low), abs(high)):
             return candidate
         x = candidate
-    return x
+    raise ValueError("the root was not found to full precision (it may underflow)")
 
 
 def inverse_regularized_gamma(a: float, probability: float, upper: bool = False) -> float:

@@ -178,27 +178,34 @@ def counta(*args: Any) -> Any:
 
 @register("COUNTBLANK", 1, refs=(0,))
 def countblank(area: Any) -> Any:
-    """How many cells of a range are empty or hold empty text."""
+    """How many cells of a range are empty or hold empty text (a whole column counts all its empty cells)."""
     if type(area) is not Matrix:
         return VALUE
-    return float(sum(1 for v in area.values if v is None or v == ""))
+    return float(sum(1 for v in area.values if v is None or v == "") + area.omitted_blanks)
 
 
-@register("COUNTIF", 2, refs=(0,))
+# The *IF(S) functions do not propagate an error criterion: COUNTIF(A1:A9, #N/A) counts the #N/A cells.
+@register("COUNTIF", 2, refs=(0,), propagate_errors=False)
 def countif(area: Any, criterion: Any) -> Any:
-    """How many cells of a range meet the criterion (errors in the range are not counted, not returned)."""
+    """How many cells of a range meet the criterion (errors in the range are not counted, not returned; a whole
+    column's empty cells count when the criterion matches empty cells)."""
     if type(area) is not Matrix:
         return VALUE
     test = make_criterion(criterion)
-    return float(sum(1 for v in area.values if test(v)))
+    matched = sum(1 for v in area.values if test(v))
+    return float(matched + (area.omitted_blanks if test(None) else 0))
 
 
-@register("COUNTIFS", 2, MAX_ARGS, refs=range(0, MAX_ARGS, 2))
+@register("COUNTIFS", 2, MAX_ARGS, refs=range(0, MAX_ARGS, 2), propagate_errors=False)
 def countifs(*pairs: Any) -> Any:
     """How many positions meet every (range, criterion) pair; the ranges must have the same shape."""
     matched = match_mask(pairs)
     if isinstance(matched, ExcelError):
         return matched
+    # Positions beyond the used extent of whole columns are empty in every range.
+    beyond = pairs[0].omitted_blanks
+    if beyond and all(make_criterion(pairs[i])(None) for i in range(1, len(pairs), 2)):
+        return float(sum(matched[2]) + beyond)
     return float(sum(matched[2]))
 
 
@@ -218,7 +225,7 @@ def _mean_of_matching(values: list[Any], mask: list[bool]) -> Any:
     return check_number(total / found)
 
 
-@register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),))
+@register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
     target = conditional_target(area, average_range)
@@ -228,7 +235,7 @@ def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     return _mean_of_matching(target.values, [test(v) for v in area.values])
 
 
-@register("AVERAGEIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS)
+@register("AVERAGEIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
 def averageifs(average_range: Any, *pairs: Any) -> Any:
     """Mean of the numbers in ``average_range`` where every criteria range meets its criterion."""
     if type(average_range) is not Matrix:
@@ -264,13 +271,13 @@ def _extreme_of_matching(values: Any, pairs: tuple[Any, ...], pick: Any) -> Any:
     return pick(numbers) if numbers else 0.0
 
 
-@register("MINIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS)
+@register("MINIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
 def minifs(min_range: Any, *pairs: Any) -> Any:
     """Smallest number in ``min_range`` where every criteria range meets its criterion; 0 when none does."""
     return _extreme_of_matching(min_range, pairs, min)
 
 
-@register("MAXIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS)
+@register("MAXIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
 def maxifs(max_range: Any, *pairs: Any) -> Any:
     """Largest number in ``max_range`` where every criteria range meets its criterion; 0 when none does."""
     return _extreme_of_matching(max_range, pairs, max)

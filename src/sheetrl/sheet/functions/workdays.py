@@ -5,6 +5,8 @@ A weekend is a set of weekdays. The .INTL functions take it as a code (1: Saturd
 from Monday to Sunday (``"0000011"`` is Saturday and Sunday). An unknown code is #NUM!, a malformed string
 #VALUE!. Holidays are dates (a range, an array or one value); duplicates and holidays that fall on a weekend do not
 count twice. Whole weeks are counted arithmetically, so spans of centuries cost no more than a few days.
+NETWORKDAYS and WORKDAY (from the Analysis ToolPak) reject logical dates and counts with #VALUE!; the .INTL
+functions (native since Excel 2010) read them as 1/0.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from typing import Any
 
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.date_arguments import day_argument, integer_argument
+from sheetrl.sheet.functions.date_arguments import (
+    atp_day_argument,
+    atp_integer_argument,
+    day_argument,
+    integer_argument,
+)
 from sheetrl.sheet.functions.date_periods import weekday_from_sunday
 from sheetrl.sheet.functions.date_time import MAX_SERIAL
 from sheetrl.sheet.values import Matrix, to_number
@@ -91,11 +98,14 @@ def _working_days(first: int, last: int, weekend: Weekend, holidays: list[int]) 
     return count
 
 
-def _network_days(start: Any, end: Any, weekend: Weekend | ExcelError, holidays: Any) -> float | ExcelError:
-    first = day_argument(start)
+def _network_days(
+    start: Any, end: Any, weekend: Weekend | ExcelError, holidays: Any, toolpak: bool
+) -> float | ExcelError:
+    to_day = atp_day_argument if toolpak else day_argument
+    first = to_day(start)
     if isinstance(first, ExcelError):
         return first
-    last = day_argument(end)
+    last = to_day(end)
     if isinstance(last, ExcelError):
         return last
     if isinstance(weekend, ExcelError):
@@ -111,13 +121,13 @@ def _network_days(start: Any, end: Any, weekend: Weekend | ExcelError, holidays:
 @register("NETWORKDAYS", 2, 3, refs=(2,))
 def networkdays(start: Any, end: Any, holidays: Any = None) -> float | ExcelError:
     """Working days (Monday to Friday, minus holidays) from start to end, both included; negative if end < start."""
-    return _network_days(start, end, _SATURDAY_SUNDAY, holidays)
+    return _network_days(start, end, _SATURDAY_SUNDAY, holidays, toolpak=True)
 
 
 @register("NETWORKDAYS.INTL", 2, 4, refs=(3,))
 def networkdays_intl(start: Any, end: Any, weekend: Any = None, holidays: Any = None) -> float | ExcelError:
     """NETWORKDAYS with a chosen weekend (a code or a seven-character mask, Monday first)."""
-    return _network_days(start, end, parse_weekend(weekend), holidays)
+    return _network_days(start, end, parse_weekend(weekend), holidays, toolpak=False)
 
 
 def _add_working_days(start: int, count: int, weekend: Weekend, holidays: list[int]) -> int:
@@ -142,11 +152,13 @@ def _add_working_days(start: int, count: int, weekend: Weekend, holidays: list[i
     return day
 
 
-def _workday(start: Any, days: Any, weekend: Weekend | ExcelError, holidays: Any) -> float | ExcelError:
-    first = day_argument(start)
+def _workday(
+    start: Any, days: Any, weekend: Weekend | ExcelError, holidays: Any, toolpak: bool
+) -> float | ExcelError:
+    first = (atp_day_argument if toolpak else day_argument)(start)
     if isinstance(first, ExcelError):
         return first
-    count = integer_argument(days)
+    count = (atp_integer_argument if toolpak else integer_argument)(days)
     if isinstance(count, ExcelError):
         return count
     if isinstance(weekend, ExcelError):
@@ -165,10 +177,10 @@ def _workday(start: Any, days: Any, weekend: Weekend | ExcelError, holidays: Any
 @register("WORKDAY", 2, 3, refs=(2,))
 def workday(start: Any, days: Any, holidays: Any = None) -> float | ExcelError:
     """The date a number of working days (Monday to Friday, minus holidays) before or after start."""
-    return _workday(start, days, _SATURDAY_SUNDAY, holidays)
+    return _workday(start, days, _SATURDAY_SUNDAY, holidays, toolpak=True)
 
 
 @register("WORKDAY.INTL", 2, 4, refs=(3,))
 def workday_intl(start: Any, days: Any, weekend: Any = None, holidays: Any = None) -> float | ExcelError:
     """WORKDAY with a chosen weekend; a weekend of all seven days is #VALUE!."""
-    return _workday(start, days, parse_weekend(weekend), holidays)
+    return _workday(start, days, parse_weekend(weekend), holidays, toolpak=False)
