@@ -2082,5 +2082,47 @@ _group("dbfn", [
     ("daverage_no_match", '=DAVERAGE(A5:E11,"Yield",M1:M2)', ORCHARD),
 ])
 
+# ===============================================================================================================
+# Behaviour measured in workbooks Excel calculated (date, financial, statistical and database functions)
+# ===============================================================================================================
+
+# Criteria keep 15 significant digits: A1 (0.30000000000000004) equals 0.3 in a criterion.
+FIFTEEN_DIGITS = {"A1": "=0.1+0.2", "A2": 0.3, "A3": 0.4, "A4": "x"}  # A5 is empty
+# Two columns labelled Qty (the first is the field) and one labelled with the logical TRUE.
+DUPLICATE_LABELS = {
+    "A1": "Name", "B1": "Qty", "C1": "Qty", "D1": True,
+    "A2": "ant", "B2": 1, "C2": 10, "D2": "x",
+    "A3": "bee", "B3": 2, "C3": 20, "D3": "y",
+    "A4": "cat", "B4": 3, "C4": 30, "D4": "x",
+    "F1": "Qty", "F2": ">1", "G1": "true", "G2": "x",
+}
+
+_group("measured", [
+    ("criteria_fifteen_digits_greater", '=COUNTIF(A1:A3,">"&A1)', FIFTEEN_DIGITS),
+    ("criteria_fifteen_digits_equal", "=COUNTIF(A1:A3,A2)", FIFTEEN_DIGITS),
+    ("criteria_lone_operator", '=COUNTIF(A1:A5,">")', FIFTEEN_DIGITS),
+    ("criteria_lone_operator_le", '=COUNTIF(A1:A5,"<=")', FIFTEEN_DIGITS),
+    ("ddb_fractional_period", "=DDB(100,10.233,4.2312,3.2,1.5)"),
+    ("db_fractional_month", "=DB(100,10,4,3,9.2222)"),
+    ("db_fractional_period", "=DB(12,10,4,4.5,2)"),
+    ("vdb_fractional_start_straight_line", "=VDB(1,0,14,3.5,4.5,1.25)"),
+    ("vdb_fractional_start_declining", "=VDB(1,0,14,2.5,3.5,1.25)"),
+    ("vdb_fractional_start_end_of_life", "=VDB(1,0,14,13.5,14,1.25)"),
+    ("binom_inv_alpha_zero", "=BINOM.INV(10,0.7,0)"),
+    ("binom_inv_alpha_one", "=BINOM.INV(10,0.7,1)"),
+    ("binom_inv_probability_one", "=BINOM.INV(10,1,0.8)"),
+    ("negbinom_probability_zero", "=NEGBINOM.DIST(2,10,0,TRUE)"),
+    ("negbinom_probability_one", "=NEGBINOM.DIST(2,10,1,TRUE)"),
+    ("accrint_after_first_interest", "=ACCRINT(DATE(2021,6,1),DATE(2021,12,1),DATE(2022,3,1),0.025,5000,2,1,TRUE)"),
+    ("accrint_after_first_interest_basis2", "=ACCRINT(DATE(2021,6,1),DATE(2021,12,1),DATE(2022,9,1),0.075,100,2,2)"),
+    ("accrint_on_coupon_date", "=ACCRINT(DATE(2020,1,1),DATE(2020,7,1),DATE(2021,1,1),0.025,5000,2,3,TRUE)"),
+    ("xnpv_negative_rate", "=XNPV(-0.1,A1:A5,B1:B5)", DATED_FLOWS),
+    ("mirr_only_outflows", "=MIRR({-100,-50,-25},0.1,0.12)"),
+    ("database_first_of_equal_labels", '=DSUM(A1:D4,"Qty",F1:F2)', DUPLICATE_LABELS),
+    ("database_logical_label", '=DCOUNTA(A1:D4,"Name",G1:G2)', DUPLICATE_LABELS),
+    ("database_logical_field", "=DCOUNTA(A1:D4,TRUE,F1:F2)", DUPLICATE_LABELS),
+    ("database_without_records", '=DCOUNT(A1:D1,"Qty",F1:F2)', DUPLICATE_LABELS),
+])
+
 CASES: tuple[Case, ...] = tuple(_CASES)
 CASES_BY_ID: dict[str, Case] = {case.id: case for case in CASES}

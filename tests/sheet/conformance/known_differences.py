@@ -119,6 +119,44 @@ _YEARFRAC_ERRORS = (
     "Measured in workbooks Excel calculated: YEARFRAC(#DIV/0!, 345, #N/A) is #N/A, the error of the last argument; "
     "LibreOffice returns the first"
 )
+_XNPV_RATE = (
+    "Measured in a workbook Excel calculated: XNPV at a rate of 0 or below is #NUM! (as in IronCalc); LibreOffice "
+    "sums the flows"
+)
+_VDB_FRACTIONAL_START = (
+    "Measured in a workbook Excel calculated: from a fractional start VDB lays whole periods out from that start "
+    "(a first short period, then the declining balance or straight line per period); LibreOffice keeps whole periods "
+    "from 0 and interpolates, which differs once the straight line takes over"
+)
+_MEASURED_LONE_OPERATOR = (
+    "Measured in a workbook Excel calculated: an ordering operator with nothing to compare ('>', '<=') matches no "
+    "cell, as in IronCalc; LibreOffice counts the empty text"
+)
+_MEASURED_DB_PERIOD = (
+    "Measured in a workbook Excel calculated: DB truncates the period (4.5 is period 4), as IronCalc does; "
+    "LibreOffice takes 4.5 as the partial period after the life"
+)
+_MEASURED_DEGENERATE = (
+    "Measured in a workbook Excel calculated: BINOM.INV with alpha 0 or 1 or a probability of 1, and NEGBINOM.DIST "
+    "with a probability of 0 or 1, are #NUM! (as in IronCalc); LibreOffice returns the limiting value"
+)
+_MEASURED_ACCRINT = (
+    "Measured on 400 cells of a workbook Excel calculated: past the first interest date ACCRINT counts each whole "
+    "coupon period as 1 and divides the remaining days by a nominal period (for basis 1 the length of the period "
+    "ending at the first interest date), as IronCalc does; LibreOffice 7.4 rejects calc_method or differs"
+)
+_MEASURED_MIRR = (
+    "Measured in a workbook Excel calculated: MIRR computes its formula, so flows without inflows give -1 (as in "
+    "IronCalc); LibreOffice gives #VALUE!"
+)
+_MEASURED_DB_LABEL = (
+    "Measured in a workbook Excel calculated: criteria labels are compared with the field labels as text, so "
+    "'true' names the column labelled TRUE (as in IronCalc); LibreOffice gives #VALUE!"
+)
+_MEASURED_DB_EMPTY = (
+    "Measured in a workbook Excel calculated: a database without records (labels only) is #VALUE! (as in "
+    "IronCalc); LibreOffice counts 0"
+)
 _IC_DATE_TEXT = "Excel reads 'January 31, 2024' and 'Feb 2024' as dates, as LibreOffice does; IronCalc gives #VALUE!"
 _IC_ARRAY_INDEX = "INDEX picks an element of the array LINEST/LOGEST/TREND/GROWTH returns; IronCalc 0.9 gives #REF!"
 _IC_DB_EMPTY = (
@@ -438,6 +476,25 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "atpdates.weeknum_logical": (VALUE, _ATP_LOGICALS),
     "atpdates.yearfrac_logical_basis": (VALUE, _ATP_LOGICALS),
     "atpdates.yearfrac_error_of_last_argument": (NA, _YEARFRAC_ERRORS),
+    "fincash.xnpv_zero_rate": (NUM, _XNPV_RATE),
+    "depr.vdb_fraction": (2784.0, _VDB_FRACTIONAL_START),
+    "measured.criteria_lone_operator": (0, _MEASURED_LONE_OPERATOR),
+    "measured.db_fractional_period": (0.48879979875, _MEASURED_DB_PERIOD),
+    "measured.vdb_fractional_start_straight_line": (0.06872629045468406, _VDB_FRACTIONAL_START),
+    "measured.vdb_fractional_start_declining": (0.07074765193864536, _VDB_FRACTIONAL_START),
+    "measured.vdb_fractional_start_end_of_life": (0.03436314522734203, _VDB_FRACTIONAL_START),
+    "measured.binom_inv_alpha_zero": (NUM, _MEASURED_DEGENERATE),
+    "measured.binom_inv_alpha_one": (NUM, _MEASURED_DEGENERATE),
+    "measured.binom_inv_probability_one": (NUM, _MEASURED_DEGENERATE),
+    "measured.negbinom_probability_zero": (NUM, _MEASURED_DEGENERATE),
+    "measured.negbinom_probability_one": (NUM, _MEASURED_DEGENERATE),
+    "measured.accrint_after_first_interest": (93.23770491803279, _MEASURED_ACCRINT),
+    "measured.accrint_after_first_interest_basis2": (9.416666666666666, _MEASURED_ACCRINT),
+    "measured.accrint_on_coupon_date": (125.513698630137, _MEASURED_ACCRINT),
+    "measured.xnpv_negative_rate": (NUM, _XNPV_RATE),
+    "measured.mirr_only_outflows": (-1.0, _MEASURED_MIRR),
+    "measured.database_logical_label": (2.0, _MEASURED_DB_LABEL),
+    "measured.database_without_records": (VALUE, _MEASURED_DB_EMPTY),
 }
 
 # LibreOffice matches Excel here and IronCalc 0.9 does not.
@@ -480,7 +537,6 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     # --- date, financial, statistical and database functions ---------------------------------------------------
     "datetext.datevalue_month_name_first": _IC_DATE_TEXT,
     "datetext.datevalue_month_year": _IC_DATE_TEXT,
-    "fincash.xnpv_zero_rate": "XNPV at a rate of 0 is the plain sum of the flows (3000); IronCalc gives #NUM!",
     "minmaxifs.maxifs_size_mismatch": "Excel: criteria ranges of a different size from max_range are #VALUE!; IronCalc evaluates them",
     "astats.mina_empty": "MINA over empty cells is 0, like MIN; IronCalc gives #VALUE!",
     "spread.avedev_empty": "AVEDEV without numbers is #NUM!, as in LibreOffice; IronCalc gives #DIV/0!",

@@ -70,6 +70,22 @@ def test_number_criterion_does_not_match_booleans() -> None:
     assert matches(1.0, [True, 1.0, False, 0.0]) == [1.0]
 
 
+def test_numbers_are_compared_to_15_significant_digits() -> None:
+    # 0.1 + 0.2 = 0.30000000000000004 agrees with 0.3 to 15 digits, so Excel treats them as equal in a criterion
+    # (a workbook's COUNTIF(D1:P1, ">"&C1) does not count the cell that differs from C1 only in the 17th digit).
+    close = 0.1 + 0.2
+    assert matches(0.3, [close, 0.3, 0.31]) == [close, 0.3]
+    assert matches(">0.3", [close, 0.3, 0.31]) == [0.31]
+    assert matches(">=0.3", [close, 0.29999999999999]) == [close]
+    assert matches("<>0.3", [close, 0.31]) == [0.31]
+    assert matches(1e-20, [2e-20, 1e-20]) == [1e-20]  # tiny numbers keep their own 15 digits
+
+
+@pytest.mark.parametrize("criterion", ["<", ">", "<=", ">="])
+def test_ordering_operator_alone_matches_nothing(criterion: str) -> None:
+    assert matches(criterion, [0.0, 5.0, "", None, "x", True]) == []
+
+
 # ----------------------------------------------------------------------------------------------- text
 def test_text_criterion_is_case_insensitive_and_whole_cell() -> None:
     assert matches("apple", ["Apple", "APPLE", "apples", "pineapple"]) == ["Apple", "APPLE"]

@@ -54,6 +54,16 @@ SALES = {
         case("dvarp-one-value", '=DVARP(A1:C7,"Sales",F1:F2)', 0, SALES),
         case("database-must-be-a-range", '=DSUM(5,"Sales",F1:F2)', "#VALUE!", SALES),
         case("text-field-sums-to-zero", '=DSUM(A1:B3,"Region",E1:E2)', 0, SALES),
+        # Measured in workbooks Excel calculated:
+        # two columns labelled Qty: the field and the criteria both use the first (B), so 2 rather than 10 + 20
+        case("first-of-equal-labels-is-the-field", '=DSUM(A1:C3,"Qty",E1:E2)', 2,
+             {"A1": "Name", "B1": "Qty", "C1": "Qty", "A2": "ant", "B2": 1, "C2": 10, "A3": "bee", "B3": 2, "C3": 20,
+              "E1": "Qty", "E2": ">1"}),
+        case("label-compared-as-text", '=DCOUNTA(A1:C7,"Name",N1:N2)', 2,
+             {**SALES, "B1": True, "N1": "true", "N2": "West"}),
+        case("logical-field-is-a-position", "=DCOUNTA(A1:C7,TRUE,G1:G2)", 3, SALES),
+        case("database-without-records", '=DCOUNT(A1:C1,"Sales",G1:G2)', "#VALUE!", SALES),
+        case("dcount-without-records-or-field", "=DCOUNT(A1:C1,,G1:G2)", "#VALUE!", SALES),
         case("error-value-propagates", '=DSUM(A1:C3,"Sales",E1:E2)', "#DIV/0!", {**SALES, "C3": "=1/0"}),
     ],
 )

@@ -83,6 +83,20 @@ def test_yearfrac_matches_excel(start: tuple[int, int, int], end: tuple[int, int
     assert year_fraction(serial(*start), serial(*end), basis) == pytest.approx(expected, rel=1e-11)
 
 
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=YEARFRAC(1/0,200,-1)", "#NUM!"),  # an invalid basis wins over an error in the dates
+        ("=YEARFRAC(1,1/0,5)", "#NUM!"),
+        ("=YEARFRAC(1/0,200,NA())", "#N/A"),  # and an error in the basis over one in the dates
+        ("=YEARFRAC(1/0,NA(),1)", "#N/A"),  # the end date's error before the start date's
+    ],
+)
+def test_yearfrac_checks_its_arguments_from_the_last(formula: str, expected: str) -> None:
+    # As Excel caches these in real workbooks (LibreOffice reports the first argument's error).
+    run(formula, expected, None)
+
+
 def test_yearfrac_30_360_treats_the_end_of_february_as_the_30th_at_both_ends() -> None:
     # 2023-02-28 to 2024-02-29 are both month ends of February: a whole 360-day year.
     assert year_fraction(serial(2023, 2, 28), serial(2024, 2, 29), 0) == 1.0

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from sheetrl.sheet.errors import NUM
+
 from .cases import case, evaluate, run
 
 
@@ -138,3 +140,37 @@ def test_inverses_round_trip() -> None:
 )
 def test_tests(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
     run(formula, expected, cells)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "=BINOM.INV(10,0.7,0)",
+        "=BINOM.INV(10,0.7,1)",
+        "=BINOM.INV(10,1,0.8)",
+        "=CRITBINOM(10,0.7,1)",
+        "=NEGBINOM.DIST(2,10,0,TRUE)",
+        "=NEGBINOM.DIST(2,10,1,TRUE)",
+        "=NEGBINOM.DIST(2,10,1,FALSE)",
+    ],
+)
+def test_degenerate_probabilities_are_num(formula: str) -> None:
+    # Excel's cached values in a real workbook: alpha 0 or 1 and a success probability of 1 (or 0 for NEGBINOM)
+    # are #NUM!, although the results would be defined.
+    assert evaluate(formula) == NUM
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=HYPGEOM.DIST(0,0,0,0,FALSE)", 1),  # an empty sample (even of an empty population) has no successes
+        ("=HYPGEOM.DIST(0,0,4,4,TRUE)", 1),
+        ("=HYPGEOM.DIST(4,3,7,4,TRUE)", "#NUM!"),  # more marked items than the population
+        ("=POISSON.DIST(-0.000001,5,TRUE)", "#NUM!"),  # x is checked before it is truncated
+        ("=T.DIST(0,0,FALSE)", "#DIV/0!"),  # the density with 0 degrees of freedom
+        ("=T.DIST(0,0,TRUE)", "#NUM!"),
+        ('=PROB({"a","b"},{"c","d"},1)', "#DIV/0!"),  # no numeric pairs
+    ],
+)
+def test_edge_cases_as_excel_caches_them(formula: str, expected: Any) -> None:
+    run(formula, expected, None)

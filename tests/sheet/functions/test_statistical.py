@@ -323,6 +323,14 @@ def test_population_spread(formula: str, expected: Any, cells: dict[str, Any] | 
         case("range-skips-numeric-text", "=MODE(A1:A3,2)", 2, MIXED),
         case("error-propagates", "=MODE(A1:A3)", "#DIV/0!", ERRORED),
         case("no-numbers-is-na", "=MODE(A5)", "#N/A", MIXED),
+        # As Excel caches them in real workbooks: text typed as an argument is #VALUE! (numeric or not, checked
+        # left to right before later errors), an empty text "" is skipped.
+        case("direct-numeric-text-is-value", '=MODE(1,"1",2,1)', "#VALUE!"),
+        case("direct-text-before-error", '=MODE("1",1,#DIV/0!,2,3)', "#VALUE!"),
+        case("empty-text-skipped", '=MODE.SNGL(1,1,"",2)', 1),
+        # QUARTILE checks quart before truncating it: -0.1 is outside 0..4
+        case("quartile-negative-fraction", "=QUARTILE({1,2,3},-0.1)", "#NUM!"),
+        case("quartile-fraction-truncated", "=QUARTILE({1,2,3},3.5)", 2.5),
     ],
 )
 def test_mode(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:

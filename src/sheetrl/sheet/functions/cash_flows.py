@@ -58,11 +58,11 @@ def _npv_at(rate: float, flows: list[float]) -> float:
 
 @register("IRR", 1, 2, refs=(0,))
 def irr(values: Any, guess: Any = None) -> float | ExcelError:
-    """Internal rate of return of periodic cash flows (needs at least one positive and one negative flow)."""
+    """Internal rate of return of periodic cash flows (needs at least one positive and one negative flow). An error
+    among the values of a range or array is #VALUE!, whichever error it is (as Excel caches it)."""
     if type(values) is Matrix:
-        for v in values.values:
-            if isinstance(v, ExcelError):
-                return v
+        if any(isinstance(v, ExcelError) for v in values.values):
+            return VALUE
         flows = [v for v in values.values if type(v) is float or type(v) is int]
     elif isinstance(values, ExcelError):
         return values
@@ -75,7 +75,7 @@ def irr(values: Any, guess: Any = None) -> float | ExcelError:
     if isinstance(start, ExcelError):
         return start
     if start <= -1:
-        return NUM
+        return VALUE  # as Excel caches it for guesses of -1 and -10
     if not any(v > 0 for v in flows) or not any(v < 0 for v in flows):
         return NUM
     flows = [float(v) for v in flows]
@@ -89,8 +89,6 @@ def irr(values: Any, guess: Any = None) -> float | ExcelError:
     except (OverflowError, ZeroDivisionError):
         return NUM
     return check_number(rate)
-
-
 
 
 def _range_flows(values: Any) -> list[float] | ExcelError:
@@ -111,8 +109,9 @@ def _range_flows(values: Any) -> list[float] | ExcelError:
 
 @register("MIRR", 3, refs=(0,))
 def mirr(values: Any, finance_rate: Any, reinvest_rate: Any) -> float | ExcelError:
-    """Modified internal rate of return: outflows financed at ``finance_rate``, inflows reinvested at
-    ``reinvest_rate``; #DIV/0! without at least one positive and one negative flow."""
+    """Modified internal rate of return: outflows discounted at ``finance_rate``, inflows compounded at
+    ``reinvest_rate``. Without outflows the result is #DIV/0!; without inflows it is -1 (Excel computes the
+    formula rather than rejecting the flows, so rates of -100% are fine while nothing is divided by 0)."""
     flows = _range_flows(values)
     if isinstance(flows, ExcelError):
         return flows
@@ -123,10 +122,6 @@ def mirr(values: Any, finance_rate: Any, reinvest_rate: Any) -> float | ExcelErr
     if isinstance(reinvest, ExcelError):
         return reinvest
     n = len(flows)
-    if not any(v > 0 for v in flows) or not any(v < 0 for v in flows):
-        return DIV0
-    if finance == -1 or reinvest == -1:
-        return DIV0
 
     def compute() -> float:
         inflows = math.fsum(v * (1 + reinvest) ** (n - 1 - i) for i, v in enumerate(flows) if v > 0)
@@ -139,11 +134,17 @@ def mirr(values: Any, finance_rate: Any, reinvest_rate: Any) -> float | ExcelErr
     return guarded(compute)
 
 
-def _dated_flows(values: Any, dates: Any) -> tuple[list[float], list[float]] | ExcelError:
-    """(flows, days after the first date) for XNPV/XIRR; mismatched sizes or dates before the first are #NUM!."""
+def _dated_flows(values: Any, dates: Any, *, for_xirr: bool) -> tuple[list[float], list[float]] | ExcelError:
+    """(flows, years after the first date) for XNPV/XIRR.
+
+    As Excel computes them (measured on workbooks it calculated): an error among the dates wins over one among
+    the values; mismatched sizes, an empty date or a date before the first are #NUM!. Among the values in a range,
+    XNPV takes an empty cell, text or a logical as #NUM!, while XIRR skips an empty cell, reads numeric text and
+    takes other text or a logical as #VALUE!.
+    """
     value_list = values.values if type(values) is Matrix else [values]
     date_list = dates.values if type(dates) is Matrix else [dates]
-    for v in (*value_list, *date_list):
+    for v in (*date_list, *value_list):
         if isinstance(v, ExcelError):
             return v
     if len(value_list) != len(date_list):
@@ -151,15 +152,21 @@ def _dated_flows(values: Any, dates: Any) -> tuple[list[float], list[float]] | E
     flows: list[float] = []
     days: list[float] = []
     for value, day in zip(value_list, date_list, strict=True):
+        if value is None and for_xirr:
+            continue
+        if value is None or day is None:
+            return NUM
         if type(value) is not float and type(value) is not int:
-            if type(values) is Matrix:
+            if type(values) is Matrix and not for_xirr:
+                return NUM
+            if type(values) is Matrix and type(value) is bool:
                 return VALUE
             number = to_number(value)
             if isinstance(number, ExcelError):
                 return number
             value = number
         if type(day) is not float and type(day) is not int:
-            if type(dates) is Matrix or day is None:
+            if type(dates) is Matrix:
                 return VALUE
             number = to_number(day)
             if isinstance(number, ExcelError):
@@ -190,15 +197,18 @@ def _xnpv_and_slope(rate: float, flows: list[float], years: list[float]) -> tupl
 
 @register("XNPV", 3, refs=(1, 2))
 def xnpv(rate: Any, values: Any, dates: Any) -> float | ExcelError:
-    """Net present value of cash flows on given dates (discounted by days/365 from the first date)."""
+    """Net present value of cash flows on given dates (discounted by days/365 from the first date); the rate must
+    be positive (Excel gives #NUM! for 0 and below, and #VALUE! for a logical, as an Analysis ToolPak function)."""
+    if type(rate) is bool:
+        return VALUE
     r = to_number(rate)
     if isinstance(r, ExcelError):
         return r
-    dated = _dated_flows(values, dates)
+    dated = _dated_flows(values, dates, for_xirr=False)
     if isinstance(dated, ExcelError):
         return dated
     flows, years = dated
-    if r <= -1:
+    if r <= 0:
         return NUM
     return guarded(lambda: math.fsum(f / (1.0 + r) ** t for f, t in zip(flows, years, strict=True)))
 
@@ -206,10 +216,12 @@ def xnpv(rate: Any, values: Any, dates: Any) -> float | ExcelError:
 @register("XIRR", 2, 3, refs=(0, 1))
 def xirr(values: Any, dates: Any, guess: Any = None) -> float | ExcelError:
     """Internal rate of return of cash flows on given dates (the rate at which XNPV is 0)."""
-    dated = _dated_flows(values, dates)
+    dated = _dated_flows(values, dates, for_xirr=True)
     if isinstance(dated, ExcelError):
         return dated
     flows, years = dated
+    if type(guess) is bool:
+        return VALUE  # an Analysis ToolPak function: a logical guess is #VALUE!
     start = 0.1 if guess is None else to_number(guess)
     if isinstance(start, ExcelError):
         return start

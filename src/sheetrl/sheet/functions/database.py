@@ -1,8 +1,9 @@
 """Database functions: DSUM, DAVERAGE, DCOUNT, DCOUNTA, DGET, DMAX, DMIN, DPRODUCT, DSTDEV, DSTDEVP, DVAR, DVARP.
 
-``database`` is a range whose first row holds the field labels and whose other rows are the records. ``field`` names
-the column to aggregate: its label (case-insensitive) or its position (1 is the first column); DCOUNT and DCOUNTA
-may omit it to count the matching records. ``criteria`` is a range with labels in its first row and conditions
+``database`` is a range whose first row holds the field labels and whose other rows are the records (a database
+without records is #VALUE!). ``field`` names the column to aggregate: its label (case-insensitive; the first of
+equal labels) or its position (1 is the first column); DCOUNT and DCOUNTA may omit it to count the matching
+records. ``criteria`` is a range with labels in its first row and conditions
 below, Excel's criteria range:
 
 - the conditions of one row must all hold (AND); a record matches when any row holds (OR);
@@ -58,7 +59,10 @@ def _condition(value: Any) -> Predicate | None:
 
 def matching_records(database: Matrix, criteria: Matrix) -> list[int]:
     """Indices (0-based, among the records below the labels) of the records that meet the criteria."""
-    fields = {label: column for column, label in enumerate(map(_label, database.row(0))) if label is not None}
+    fields: dict[str, int] = {}
+    for column, label in enumerate(map(_label, database.row(0))):
+        if label is not None:
+            fields.setdefault(label, column)  # the first of two equal labels is the field
     records = range(1, database.rows)
     if criteria.rows < 2:
         return [r - 1 for r in records]
@@ -81,7 +85,10 @@ def matching_records(database: Matrix, criteria: Matrix) -> list[int]:
 
 
 def _field_column(database: Matrix, field: Any) -> int | ExcelError:
-    """Column of ``field`` (a label or a 1-based position); #VALUE! when there is no such field."""
+    """Column of ``field`` (a label or a 1-based position, TRUE counting as 1); #VALUE! when there is no such
+    field. Labels are compared as text, so ``"true"`` names a column labelled with the logical TRUE."""
+    if type(field) is bool:
+        field = float(field)
     if type(field) is str:
         wanted = field.strip().lower()
         for column, value in enumerate(database.row(0)):
@@ -96,7 +103,7 @@ def _field_column(database: Matrix, field: Any) -> int | ExcelError:
 
 def _field_values(database: Any, field: Any, criteria: Any) -> list[Any] | ExcelError:
     """Values of the field in the matching records."""
-    if type(database) is not Matrix or type(criteria) is not Matrix:
+    if type(database) is not Matrix or type(criteria) is not Matrix or database.rows < 2:
         return VALUE
     column = _field_column(database, field)
     if isinstance(column, ExcelError):
@@ -137,9 +144,9 @@ def daverage(database: Any, field: Any, criteria: Any) -> float | ExcelError:
 @register("DCOUNT", 3, refs=(0, 2))
 def dcount(database: Any, field: Any, criteria: Any) -> float | ExcelError:
     """How many of the field's values in the matching records are numbers (without a field: how many records
-    match)."""
+    match; a field of 0 is #VALUE!)."""
     if field is None:
-        if type(database) is not Matrix or type(criteria) is not Matrix:
+        if type(database) is not Matrix or type(criteria) is not Matrix or database.rows < 2:
             return VALUE
         return float(len(matching_records(database, criteria)))
     values = _field_values(database, field, criteria)
@@ -151,9 +158,9 @@ def dcount(database: Any, field: Any, criteria: Any) -> float | ExcelError:
 @register("DCOUNTA", 3, refs=(0, 2))
 def dcounta(database: Any, field: Any, criteria: Any) -> float | ExcelError:
     """How many of the field's values in the matching records are not empty (without a field: how many records
-    match)."""
+    match; a field of 0 is #VALUE!)."""
     if field is None:
-        if type(database) is not Matrix or type(criteria) is not Matrix:
+        if type(database) is not Matrix or type(criteria) is not Matrix or database.rows < 2:
             return VALUE
         return float(len(matching_records(database, criteria)))
     values = _field_values(database, field, criteria)

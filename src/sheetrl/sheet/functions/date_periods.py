@@ -72,18 +72,19 @@ def isoweeknum(serial: Any) -> float | ExcelError:
 def yearfrac(start: Any, end: Any, basis: Any = None) -> float | ExcelError:
     """Fraction of a year between two dates under a day-count basis (0 US 30/360 by default, 1 actual/actual,
     2 actual/360, 3 actual/365, 4 European 30/360); the order of the dates does not matter."""
-    # Excel reports the error of the last argument first: YEARFRAC(#VALUE!, 1, #N/A) is #N/A.
+    # Excel checks the last argument first: YEARFRAC(#VALUE!, 1, #N/A) is #N/A and YEARFRAC(#DIV/0!, 200, 5)
+    # is #NUM! (as it caches them).
     code = 0 if basis is None else atp_integer_argument(basis)
     if isinstance(code, ExcelError):
         return code
+    if code not in BASES:
+        return NUM
     last = atp_day_argument(end)
     if isinstance(last, ExcelError):
         return last
     first = atp_day_argument(start)
     if isinstance(first, ExcelError):
         return first
-    if code not in BASES:
-        return NUM
     return year_fraction(first, last, code)
 
 

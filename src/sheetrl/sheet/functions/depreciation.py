@@ -1,7 +1,9 @@
 """Depreciation of an asset: SLN, SYD, DB, DDB, VDB, AMORLINC and AMORDEGRC.
 
-The declining-balance functions accept fractional periods the way Excel does: DDB and VDB interpolate linearly
-within a period (VDB(..., 0, 0.5) is half of the first period's depreciation), DB uses the period's whole number.
+The declining-balance functions accept fractional periods the way Excel does: DDB discounts by a fractional power
+of (1 - rate); VDB takes the part of a period up to a fractional end (VDB(..., 0, 0.5) is half of the first
+period's depreciation) and, from a fractional start, lays whole periods out from that start; DB truncates the
+period and the month.
 AMORLINC and AMORDEGRC follow the French accounting system (the first period is prorated from the purchase date
 to the end of the first period under the day-count basis; AMORDEGRC multiplies the rate by a coefficient of the
 asset's life and rounds each period to whole currency units), including Excel's quirks measured by the
@@ -70,12 +72,18 @@ def syd(cost: Any, salvage: Any, life: Any, per: Any) -> float | ExcelError:
 @register("DB", 4, 5)
 def db(cost: Any, salvage: Any, life: Any, period: Any, month: Any = None) -> float | ExcelError:
     """Fixed-declining-balance depreciation: the rate 1 - (salvage/cost)^(1/life) rounded to three decimals; the
-    first period covers ``month`` months (default 12) and period life + 1 the rest of the last year."""
+    first period covers ``month`` months (default 12) and period life + 1 the rest of the last year. The period
+    and the month are truncated to whole numbers (a period below 1 is the first)."""
     args = _numbers(cost, salvage, life, period, 12.0 if month is None else month)
     if isinstance(args, ExcelError):
         return args
     c, s, n, p, m = args
-    if c < 0 or s < 0 or n <= 0 or p <= 0 or m < 1 or m > 12 or p > n + 1 or (p > n and m == 12):
+    if p <= 0:
+        return NUM
+    # Excel truncates the period (a fraction of the first counts as the first) and the month to whole numbers
+    # (measured on workbooks it calculated).
+    p, m = max(1, math.trunc(p)), math.trunc(m)
+    if c < 0 or s < 0 or n <= 0 or m < 1 or m > 12 or p > n + 1 or (p > n and m == 12):
         return NUM
     if c == 0:
         return 0.0
@@ -145,27 +153,22 @@ def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> 
 
     rate = f / n
 
-    def total_through(whole_periods: int) -> float:
-        """Declining-balance depreciation of the first periods: cost * (1 - (1 - rate)^k), at most cost - salvage."""
-        if whole_periods == 0:
+    def total_through(periods: float) -> float:
+        """Declining-balance depreciation of the first periods: cost * (1 - (1 - rate)^k), at most cost - salvage.
+
+        A fractional k is used as it is (Excel's and LibreOffice's DDB(..., 3.2) discounts by (1 - rate)^2.2)."""
+        if periods == 0:
             return 0.0
         if rate >= 1:
             return min(c * rate, c - s)
-        return min(c * -math.expm1(whole_periods * math.log1p(-rate)), c - s)
+        return min(c * -math.expm1(periods * math.log1p(-rate)), c - s)
 
     def compute() -> float:
         if p < 1:
             return min(c * rate, c - s)
-        whole = math.floor(p)
-        fraction = p - whole
-        # Excel interpolates within a period: a fractional period takes that part of the next period's amount.
-        through_p = total_through(whole) + fraction * (total_through(whole + 1) - total_through(whole))
-        before = p - 1
-        whole_before = math.floor(before)
-        through_before = total_through(whole_before) + (before - whole_before) * (
-            total_through(whole_before + 1) - total_through(whole_before)
-        )
-        return through_p - through_before
+        if rate >= 1:
+            return total_through(math.floor(p)) - total_through(math.floor(p - 1))
+        return max(0.0, total_through(p) - total_through(p - 1))
 
     return guarded(compute)
 
@@ -188,10 +191,44 @@ def vdb(
     straight_line = not keep_declining
     if straight_line and first == last == n:
         return NUM
+    if first != math.floor(first):
+        return guarded(lambda: _depreciation_on_shifted_periods(c, s, n, first, last, f, straight_line))
     return guarded(
         lambda: _depreciation_through(c, s, n, last, f, straight_line)
         - _depreciation_through(c, s, n, first, f, straight_line)
     )
+
+
+def _depreciation_on_shifted_periods(
+    cost: float, salvage: float, life: float, first: float, last: float, factor: float, straight_line: bool
+) -> float:
+    """VDB from a fractional start period, as Excel computes it (measured on a workbook it calculated).
+
+    Excel lays the periods out from the start: a first short period up to the start's fraction, then whole periods
+    from the start, the last one cut at the end of the life. Each period takes the declining balance for its length
+    (or, when switching, the straight line over the remaining life if larger), never below salvage; an end inside a
+    period takes that part of it. LibreOffice keeps whole periods from 0 and interpolates, which differs once the
+    straight line takes over.
+    """
+    if last - first > MAX_PERIODS:
+        raise ValueError(f"more than {MAX_PERIODS} periods")
+    whole = math.floor(first)
+    fraction = first - whole
+    depreciated = 0.0
+    result = 0.0
+    period = 0  # period 0 is [0, fraction], period k > 0 starts at fraction + k - 1; the first counted is whole + 1
+    while (start := 0.0 if period == 0 else fraction + period - 1) < last:
+        length = min(fraction if period == 0 else 1.0, life - start)
+        value = cost - depreciated
+        amount = value * factor / life * length
+        if straight_line:
+            amount = max(amount, (value - salvage) / (life - start) * length)
+        amount = min(amount, value - salvage)
+        if period > whole:
+            result += amount * min(1.0, (last - start) / length)
+        depreciated += amount
+        period += 1
+    return result
 
 
 # ================================================================================================ French accounting

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sheetrl.sheet.errors import NA, NUM, ExcelError
+from sheetrl.sheet.errors import DIV0, NA, NUM, ExcelError
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.functions.distributions import computed, flag, numbers
 from sheetrl.sheet.functions.special_functions import (
@@ -79,15 +79,15 @@ def binom_dist_range(trials: Any, probability_s: Any, number_s: Any, number_s2: 
 
 @register("BINOM.INV", 3, aliases=("CRITBINOM",))
 def binom_inv(trials: Any, probability_s: Any, alpha: Any) -> float | ExcelError:
-    """Smallest number of successes whose cumulative binomial probability is at least ``alpha``."""
+    """Smallest number of successes whose cumulative binomial probability is at least ``alpha`` (0 < alpha < 1,
+    0 <= probability_s < 1)."""
     args = numbers(trials, probability_s, alpha)
     if isinstance(args, ExcelError):
         return args
     n, p, target = math.trunc(args[0]), args[1], args[2]
-    if n < 0 or not 0 <= p <= 1 or not 0 <= target <= 1:
+    # Excel gives #NUM! for alpha 0 or 1 and a probability of 1 (measured on a workbook it calculated).
+    if n < 0 or not 0 <= p < 1 or not 0 < target < 1:
         return NUM
-    if target == 1:
-        return float(n) if p > 0 else 0.0
 
     def compute() -> float:
         low, high = 0, n  # binomial_cdf(n) = 1 >= target
@@ -112,13 +112,11 @@ def negbinom_dist(number_f: Any, number_s: Any, probability_s: Any, cumulative: 
     if isinstance(cumulative_flag, ExcelError):
         return cumulative_flag
     failures, successes, p = float(math.trunc(args[0])), float(math.trunc(args[1])), args[2]
-    if failures < 0 or successes < 1 or not 0 <= p <= 1:
+    if failures < 0 or successes < 1 or not 0 < p < 1:  # 0 and 1 are #NUM! in Excel (measured)
         return NUM
 
     def compute() -> float:
         if cumulative_flag:
-            if p in (0.0, 1.0):
-                return p
             return regularized_beta(p, successes, failures + 1, 1.0 - p)[0]
         # C(f + s - 1, f) p^s q^f = s / (f + s) * C(f + s, s) p^s q^f
         return successes / (failures + successes) * binomial_density(successes, failures + successes, p)
@@ -137,6 +135,8 @@ def hypergeometric_density(k: float, n: float, successes: float, population: flo
     """P(X = k) drawing n from a population with ``successes`` marked items (Loader-style, via binomials)."""
     if k < max(0.0, n - (population - successes)) or k > min(n, successes):
         return 0.0
+    if n == 0:
+        return 1.0  # an empty sample has no successes (also for an empty population)
     p = n / population
     return (
         binomial_density(k, successes, p)
@@ -175,10 +175,11 @@ def hypgeom_dist(
     if isinstance(cumulative_flag, ExcelError):
         return cumulative_flag
     k, n, marked, population = (float(math.trunc(v)) for v in args)
+    # Excel accepts empty samples and populations: HYPGEOM.DIST(0, 0, 0, 0, FALSE) is 1 (as it caches it).
     if (
-        population <= 0
-        or not 0 < n <= population
-        or not 0 < marked <= population
+        population < 0
+        or not 0 <= n <= population
+        or not 0 <= marked <= population
         or k < max(0.0, n - population + marked)
         or k > min(n, marked)
     ):
@@ -205,7 +206,7 @@ def poisson_dist(x: Any, mean: Any, cumulative: Any) -> float | ExcelError:
     if isinstance(cumulative_flag, ExcelError):
         return cumulative_flag
     events, lam = float(math.trunc(args[0])), args[1]
-    if events < 0 or lam < 0:
+    if args[0] < 0 or lam < 0:  # x is checked before truncation: -0.000001 is #NUM! (as Excel caches it)
         return NUM
     if cumulative_flag:
         # P(X <= x) = Q(x + 1, mean), the upper regularized incomplete gamma function
@@ -227,6 +228,7 @@ def prob(x_range: Any, prob_range: Any, lower_limit: Any, upper_limit: Any = Non
         return limits
     low, high = limits
     total = 0.0
+    counted = 0
     inside: list[float] = []
     for x, p in zip(xs, ps, strict=True):
         for value in (x, p):
@@ -236,9 +238,12 @@ def prob(x_range: Any, prob_range: Any, lower_limit: Any, upper_limit: Any = Non
             continue
         if p <= 0 or p > 1:
             return NUM
+        counted += 1
         total += p
         if low <= x <= high:
             inside.append(float(p))
+    if not counted:
+        return DIV0  # no numeric pairs (as Excel caches it)
     if abs(total - 1.0) > 1e-7:
         return NUM
     return math.fsum(inside)

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sheetrl.sheet.errors import NUM, ExcelError
+from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.functions.special_functions import (
     beta_density,
@@ -449,11 +449,14 @@ def _t_args(x: Any, df: Any) -> tuple[float, float] | ExcelError:
 
 @register("T.DIST", 3)
 def t_dist(x: Any, deg_freedom: Any, cumulative: Any) -> float | ExcelError:
-    """Student's t distribution (left tail, or the density)."""
+    """Student's t distribution (left tail, or the density). With 0 degrees of freedom the density is #DIV/0! and
+    the tail #NUM! (as Excel caches them)."""
     args = _t_args(x, deg_freedom)
-    if isinstance(args, ExcelError):
-        return args
     cumulative_flag = flag(cumulative)
+    if isinstance(args, ExcelError):
+        if args == NUM and cumulative_flag is False and to_number(deg_freedom) == 0:
+            return DIV0
+        return args
     if isinstance(cumulative_flag, ExcelError):
         return cumulative_flag
     t, df = args

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sheetrl.sheet.errors import DIV0, NUM, ExcelError
+from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.values import check_number, to_number
 
@@ -32,6 +32,17 @@ def _numbers(*args: Any) -> list[float] | ExcelError:
             return number
         out.append(number)
     return out
+
+
+def atp_numbers(*args: Any) -> list[float] | ExcelError:
+    """:func:`_numbers` for the Analysis ToolPak functions (CUMIPMT, EFFECT, DOLLARDE ...): a logical argument is
+    #VALUE!, as Excel caches it in real workbooks (the built-in PMT reads TRUE as 1)."""
+    for arg in args:
+        if isinstance(arg, ExcelError):
+            return arg
+        if type(arg) is bool:
+            return VALUE
+    return _numbers(*args)
 
 
 def guarded(compute: Callable[[], float | ExcelError]) -> float | ExcelError:
@@ -51,6 +62,8 @@ def _annuity_factor(rate: float, nper: float) -> tuple[float, float]:
     if rate > -1:
         log_growth = nper * math.log1p(rate)
         return math.exp(log_growth), math.expm1(log_growth) / rate
+    if rate == -1 and nper < 0:
+        raise ZeroDivisionError("0 to a negative power")  # FV(-1, -1, 1) is #DIV/0! in Excel
     growth = math.pow(1 + rate, nper)  # ValueError (-> #NUM!) for a fractional power of a negative number
     return growth, (growth - 1) / rate
 
@@ -63,7 +76,7 @@ def pmt(rate: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = None) -> flo
         return args
     r, n, p, f, t = args
     due = 1.0 if t != 0 else 0.0
-    if n == 0:
+    if n == 0 or r <= -1:  # a rate of -100% or below is #NUM! (as Excel caches it)
         return NUM
     if r == 0:
         return guarded(lambda: -(p + f) / n)
@@ -101,6 +114,8 @@ def pv(rate: Any, nper: Any, pmt: Any, fv: Any = None, type_: Any = None) -> flo
         return args
     r, n, payment, f, t = args
     due = 1.0 if t != 0 else 0.0
+    if r <= -1:  # as Excel caches it
+        return NUM
     if r == 0:
         return guarded(lambda: -(f + payment * n))
 
@@ -119,6 +134,8 @@ def nper(rate: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None) -> flo
         return args
     r, payment, p, f, t = args
     due = 1.0 if t != 0 else 0.0
+    if r <= -1:  # as Excel caches it
+        return NUM
     if r == 0:
         if payment == 0:
             return NUM
@@ -252,7 +269,7 @@ def _period_payment_parts(
     if isinstance(args, ExcelError):
         return args
     r, period, n, p, f, t = args
-    if period < 1 or period > n:
+    if period < 1 or period >= n + 1:  # Excel computes a fractional period past nper (3.9 of 3), not 4 of 3
         return NUM
     due = 1.0 if t != 0 else 0.0
 
@@ -290,7 +307,7 @@ def ppmt(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = N
 def _cumulative(
     rate: Any, nper: Any, pv: Any, start: Any, end: Any, type_: Any, principal: bool
 ) -> float | ExcelError:
-    args = _numbers(rate, nper, pv, start, end, type_)
+    args = atp_numbers(rate, nper, pv, start, end, type_)
     if isinstance(args, ExcelError):
         return args
     r, n, p, first_period, last_period, t = args
@@ -302,12 +319,34 @@ def _cumulative(
     first, last = math.ceil(first_period), math.floor(last_period)
     if last < first:
         return 0.0
-    due = float(t)
+    due = t == 1
 
     def compute() -> float:
-        payment = payment_per_period(r, n, p, 0.0, due)
-        interest = math.fsum(_interest_in_period(r, k, n, p, 0.0, due) for k in range(first, last + 1))
-        return payment * (last - first + 1) - interest if principal else interest
+        # Closed forms without cancellation (Excel gives CUMPRINC(7, 36, 8000, 3, 10, 1) = -3.3e-21, where
+        # payment minus interest would leave only rounding noise): with G = 1 + rate and D = G^n - 1, the balance
+        # after j payments is p (G^n - G^j) / D and the principal of period k is p rate G^(k-1) / D; payments at
+        # the start of the periods (type 1) shift both by one period, and the first period has no interest.
+        log_growth = math.log1p(r)
+
+        def ratio(m: float) -> float:
+            """G^m / D."""
+            if n * log_growth < 700:
+                return math.exp(m * log_growth) / math.expm1(n * log_growth)
+            return math.exp((m - n) * log_growth) / -math.expm1(-n * log_growth)
+
+        terms = []
+        for k in range(first, last + 1):
+            if principal:
+                power: float
+                if not due:
+                    power = k - 1
+                else:
+                    power = k - 2 if k > 1 else n - 1  # the first payment is all principal
+                terms.append(-p * r * ratio(power))
+            elif not (due and k == 1):
+                balance = p * (ratio(n) - ratio(k - 1))
+                terms.append(-r * balance / (1.0 + r) if due else -r * balance)
+        return math.fsum(terms)
 
     return guarded(compute)
 
@@ -367,7 +406,7 @@ def rri(nper: Any, pv: Any, fv: Any) -> float | ExcelError:
 @register("EFFECT", 2)
 def effect(nominal_rate: Any, npery: Any) -> float | ExcelError:
     """Effective annual rate of a nominal rate compounded ``npery`` times a year (npery truncated)."""
-    args = _numbers(nominal_rate, npery)
+    args = atp_numbers(nominal_rate, npery)
     if isinstance(args, ExcelError):
         return args
     nominal, periods = args
@@ -380,7 +419,7 @@ def effect(nominal_rate: Any, npery: Any) -> float | ExcelError:
 @register("NOMINAL", 2)
 def nominal(effect_rate: Any, npery: Any) -> float | ExcelError:
     """Nominal annual rate that compounds ``npery`` times a year to the effective rate (npery truncated)."""
-    args = _numbers(effect_rate, npery)
+    args = atp_numbers(effect_rate, npery)
     if isinstance(args, ExcelError):
         return args
     effective, periods = args
@@ -393,7 +432,7 @@ def nominal(effect_rate: Any, npery: Any) -> float | ExcelError:
 # ================================================================================================ fractional prices
 def _dollar_parts(dollar: Any, fraction: Any) -> tuple[float, float, int, float] | ExcelError:
     """(whole dollars, fractional part, denominator, 10^digits of the denominator) for DOLLARDE/DOLLARFR."""
-    args = _numbers(dollar, fraction)
+    args = atp_numbers(dollar, fraction)
     if isinstance(args, ExcelError):
         return args
     value, denominator = args

@@ -12,7 +12,7 @@ import bisect
 import math
 from typing import Any
 
-from sheetrl.sheet.errors import NA, NUM, ExcelError
+from sheetrl.sheet.errors import NA, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.statistical import exact_sum, numbers_of, range_numbers
 from sheetrl.sheet.values import Matrix, check_number, to_number
@@ -140,14 +140,15 @@ def percentile_exc(data: Any, k: Any) -> Any:
 
 @register("QUARTILE.INC", 2, refs=(0,), aliases=("QUARTILE",))
 def quartile_inc(data: Any, quart: Any) -> Any:
-    """Quartile 0 (minimum) to 4 (maximum) of the data (quart truncated); PERCENTILE.INC at quart / 4."""
+    """Quartile 0 (minimum) to 4 (maximum) of the data (quart truncated after checking it is within 0..4, so -0.1
+    is #NUM! as in Excel); PERCENTILE.INC at quart / 4."""
     inputs = _sorted_data_and_fraction(data, quart)
     if isinstance(inputs, ExcelError):
         return inputs
     ordered, q = inputs
-    q = math.trunc(q)
     if not 0 <= q <= 4:
         return NUM
+    q = math.trunc(q)
     return percentile_inclusive(ordered, q / 4)
 
 
@@ -213,8 +214,17 @@ def percentrank_exc(data: Any, x: Any, significance: Any = None) -> Any:
 
 # ================================================================================================ modes
 def _modes(args: tuple[Any, ...]) -> list[float] | ExcelError:
-    """Most frequent numbers in order of first appearance; #N/A when no number repeats."""
-    numbers = numbers_of(args)
+    """Most frequent numbers in order of first appearance; #N/A when no number repeats.
+
+    Unlike SUM, MODE does not read text typed as an argument: MODE("1", 1, 2) is #VALUE! (an empty text "" is
+    skipped), as Excel caches it in real workbooks.
+    """
+    for arg in args:
+        if isinstance(arg, ExcelError):
+            return arg
+        if type(arg) is str and arg:
+            return VALUE
+    numbers = numbers_of(tuple(arg for arg in args if not (type(arg) is str and arg == "")))
     if isinstance(numbers, ExcelError):
         return numbers
     counts: dict[float, int] = {}
@@ -226,14 +236,14 @@ def _modes(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return [x for x, seen in counts.items() if seen == best]  # dicts keep first-appearance order
 
 
-@register("MODE", 1, MAX_ARGS, refs="all", aliases=("MODE.SNGL",))
+@register("MODE", 1, MAX_ARGS, refs="all", aliases=("MODE.SNGL",), propagate_errors=False)
 def mode(*args: Any) -> Any:
     """Most frequent number; among equally frequent ones the first to appear; #N/A when none repeats."""
     modes = _modes(args)
     return modes if isinstance(modes, ExcelError) else modes[0]
 
 
-@register("MODE.MULT", 1, MAX_ARGS, refs="all")
+@register("MODE.MULT", 1, MAX_ARGS, refs="all", propagate_errors=False)
 def mode_mult(*args: Any) -> Any:
     """Every most frequent number, as a column in order of first appearance; #N/A when none repeats."""
     modes = _modes(args)

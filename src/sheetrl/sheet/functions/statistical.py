@@ -188,9 +188,10 @@ def countblank(area: Any) -> Any:
 @register("COUNTIF", 2, refs=(0,), propagate_errors=False)
 def countif(area: Any, criterion: Any) -> Any:
     """How many cells of a range meet the criterion (errors in the range are not counted, not returned; a whole
-    column's empty cells count when the criterion matches empty cells)."""
+    column's empty cells count when the criterion matches empty cells). An error in place of the range, as in
+    COUNTIF(#REF!, 1), is the result."""
     if type(area) is not Matrix:
-        return VALUE
+        return area if isinstance(area, ExcelError) else VALUE
     test = make_criterion(criterion)
     matched = sum(1 for v in area.values if test(v))
     return float(matched + (area.omitted_blanks if test(None) else 0))
@@ -228,6 +229,9 @@ def _mean_of_matching(values: list[Any], mask: list[bool]) -> Any:
 @register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
+    for argument in (area, average_range):
+        if isinstance(argument, ExcelError):
+            return argument
     target = conditional_target(area, average_range)
     if isinstance(target, ExcelError):
         return target
@@ -239,7 +243,7 @@ def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
 def averageifs(average_range: Any, *pairs: Any) -> Any:
     """Mean of the numbers in ``average_range`` where every criteria range meets its criterion."""
     if type(average_range) is not Matrix:
-        return VALUE
+        return average_range if isinstance(average_range, ExcelError) else VALUE
     matched = match_mask(pairs)
     if isinstance(matched, ExcelError):
         return matched
@@ -249,11 +253,9 @@ def averageifs(average_range: Any, *pairs: Any) -> Any:
     return _mean_of_matching(average_range.values, mask)
 
 
-
-
 def _extreme_of_matching(values: Any, pairs: tuple[Any, ...], pick: Any) -> Any:
     if type(values) is not Matrix:
-        return VALUE
+        return values if isinstance(values, ExcelError) else VALUE
     matched = match_mask(pairs)
     if isinstance(matched, ExcelError):
         return matched
