@@ -129,7 +129,8 @@ class FormulaCompiler:
                 return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
             keys = _clamped_keys(sid, r1, c1, rr2, cc2)
             values: Any = list(map(v.get, keys)) if array_mode else RangeValues(keys, v)
-            return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin)
+            # The cells cut off beyond the used extent are blanks the matrix does not hold (COUNTBLANK counts them).
+            return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin, rows * cols - len(keys))
 
         return clamped
 

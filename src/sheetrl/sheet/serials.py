@@ -70,6 +70,16 @@ def serial_to_ymd(day: int, date1904: bool | None = None) -> tuple[int, int, int
     return d.year, d.month, d.day
 
 
+def calendar_ymd(day: int, date1904: bool | None = None) -> tuple[int, int, int]:
+    """Like :func:`serial_to_ymd`, but a serial before the date system's first day continues the Gregorian calendar
+    backwards (the inverse of :func:`ymd_to_serial` there), for date arithmetic that steps past the first day, such
+    as a coupon schedule counted back from a bond's maturity. Raises ValueError before year 1."""
+    if day >= 0:
+        return serial_to_ymd(day, date1904)
+    d = date.fromordinal((_ORDINAL_1904_01_01 if _system(date1904) else _ORDINAL_1899_12_31) + day)
+    return d.year, d.month, d.day
+
+
 def ymd_to_serial(year: int, month: int, day: int, date1904: bool | None = None) -> int:
     """Serial of a year/month/day the way DATE computes it: months and days roll over in both directions.
 

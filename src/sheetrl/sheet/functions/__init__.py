@@ -101,14 +101,29 @@ def register(
 def _load_categories() -> None:
     # Imported for their registrations; the order does not matter.
     from sheetrl.sheet.functions import (  # noqa: F401
+        bond_schedule,
+        bonds,
+        cash_flows,
+        database,
+        date_periods,
         date_time,
+        depreciation,
+        descriptive,
+        discount_securities,
+        discrete_distributions,
+        distributions,
         financial,
+        hypothesis_tests,
         information,
         logical,
         lookup,
         math,
+        odd_bonds,
+        order_statistics,
+        regression,
         statistical,
         text,
+        workdays,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sheetrl.sheet import values as _values
@@ -61,18 +61,23 @@ _TIME = (
     r"(?P<a>\d{1,4})(?::(?P<b>\d{1,4})(?::(?P<c>\d{1,4}))?(?P<fraction>\.\d*)?)?"
     r"(?:\s*(?P<ampm>[AaPp][Mm]?))?"
 )
+_YEAR = r"(?P<y>\d{4}|\d{2})"
 _DATE_PATTERNS = [
     re.compile(p)
     for p in (
         r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})",  # 2024-01-31, 2024/1/31
-        r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/](?P<y>\d{4}|\d{2})",  # 1/31/2024, 1-31-24 (US order)
-        r"(?P<d>\d{1,2})[-\s/]" + _MONTH_WORD + r"[-\s/,]\s*(?P<y>\d{4}|\d{2})",  # 31-Jan-2024, 31 January 2024
-        _MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<y>\d{4}|\d{2})",  # Jan 31, 2024
+        r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/]" + _YEAR,  # 1/31/2024, 1-31-24 (US order)
+        r"(?P<d>\d{1,2})[-\s/]" + _MONTH_WORD + r"[-\s/,]\s*" + _YEAR,  # 31-Jan-2024, 31 January 2024
+        _MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)" + _YEAR,  # Jan 31, 2024
         _MONTH_WORD + r"[-\s/](?P<y>\d{4})",  # Jan-2024 (the first of the month)
+        r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})",  # 1/31 (this year)
+        r"(?P<d>\d{1,2})[-\s/]" + _MONTH_WORD,  # 31-Jan, 31 January (this year)
+        _MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?",  # Jan 31 (this year)
+        _MONTH_WORD + r"[-/](?P<dy>\d{2})",  # Jan-24: a day this year if there is one, else a year
     )
 ]
 _TIME_PATTERN = re.compile(_TIME)
-_DATE_TIME_SPLIT = re.compile(r"(.*?\d)(?:\s+|T)(\d{1,4}(?::.*|\s*[AaPp][Mm]?))")
+_DATE_TIME_SPLIT = re.compile(r"(.*?[\dA-Za-z])(?:\s+|T)(\d{1,4}(?::.*|\s*[AaPp][Mm]?))")
 
 
 def _two_digit_year(text: str) -> int:
@@ -94,9 +99,19 @@ def _parse_date_part(text: str) -> int | None:
                 return None
         else:
             month = int(parts["m"])
-        year = _two_digit_year(parts["y"])
-        day = int(parts["d"]) if parts.get("d") is not None else 1
-        if not (1900 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= days_in_month(year, month)):
+        if not 1 <= month <= 12:
+            return None
+        this_year = date.today().year
+        if parts.get("dy") is not None:  # "Jan-24": the day if January has one, else the year 2024
+            number = int(parts["dy"])
+            if 1 <= number <= days_in_month(this_year, month):
+                year, day = this_year, number
+            else:
+                year, day = _two_digit_year(parts["dy"]), 1
+        else:
+            year = _two_digit_year(parts["y"]) if parts.get("y") is not None else this_year
+            day = int(parts["d"]) if parts.get("d") is not None else 1
+        if not (1900 <= year <= 9999 and 1 <= day <= days_in_month(year, month)):
             return None
         serial = ymd_to_serial(year, month, day)
         return serial if serial >= 0 else None  # 1900-1903 do not exist in the 1904 date system
@@ -141,10 +156,13 @@ def _parse_time_part(text: str) -> float | None:
 
 
 def parse_date_text(text: str) -> float | None:
-    """Serial number of date and/or time text as Excel reads it in arithmetic, or None if it is not a date.
+    """Serial number of date and/or time text as Excel (en-US) reads it in arithmetic, or None if it is not a date.
 
-    Accepts ISO dates ("2024-01-31"), US dates ("1/31/2024", "1/31/24"), "31-Jan-2024", "Jan 31, 2024",
-    "January 2024", times ("13:45", "1:45:30 PM") and a date followed by a time ("2024-01-31 13:45").
+    Accepts dates with a year: ISO ("2024-01-31", "2024/1/31"), US ("1/31/2024", "1-31-24"), "31-Jan-2024",
+    "31 January 2024", "Jan 31, 2024", "Jan-2024" and "January 2024" (the 1st); dates without a year, in the
+    current year: "1/31", "31-Jan", "31 January", "Jan 31", and "Jan-24" (the 24th, but "Jan-32" is January 1932
+    because January has no 32nd); times: "13:45", "13:45:30.25", "1:45 PM", "1 PM", "25:00" (more than a day),
+    "1:30.5" (minutes and seconds, because of the decimal); and a date followed by a time ("2024-01-31 13:45").
     Two-digit years 00-29 are 2000-2029, 30-99 are 1930-1999.
     """
     text = text.strip()
@@ -263,7 +281,12 @@ def weekday(serial: Any, return_type: Any = None) -> float | ExcelError:
 
 
 def _shift_months(start: Any, months: Any) -> tuple[int, int, int] | ExcelError:
-    """(year, month, day) of start moved by a whole number of months, before clamping the day."""
+    """(year, month, day) of start moved by a whole number of months, before clamping the day.
+
+    Like Excel's other Analysis ToolPak functions, EDATE and EOMONTH reject logicals (#VALUE!).
+    """
+    if type(start) is bool or type(months) is bool:
+        return VALUE
     s = _serial_arg(start)
     if type(s) is ExcelError:
         return s
@@ -285,7 +308,7 @@ def edate(start: Any, months: Any) -> float | ExcelError:
     if type(shifted) is ExcelError:
         return shifted
     year, month, day = shifted  # type: ignore[misc]
-    day = max(1, min(day, days_in_month(year, month)))
+    day = min(day, days_in_month(year, month))  # day 0 (serial 0, "1900-01-00") stays the day before the 1st
     return _checked_serial(ymd_to_serial(year, month, day))
 
 
