@@ -43,9 +43,14 @@ VALUE = ExcelError("#VALUE!")
 # A cell that is part of a circular reference. Excel shows a warning and 0, LibreOffice shows Err:522; an explicit
 # error value is safer for agents (a cycle is never mistaken for a correct zero) and is documented in docs/.
 CYCLE = ExcelError("#CYCLE!")
+# A dynamic-array formula whose result cannot spill: a cell it would cover is not empty, or it runs off the sheet.
+SPILL = ExcelError("#SPILL!")
+# A calculation Excel cannot represent: an empty array (FILTER with no match), an array of arrays, a LAMBDA left
+# uncalled in a cell.
+CALC = ExcelError("#CALC!")
 
 ERROR_CODES: dict[str, ExcelError] = {
-    e.code: e for e in (DIV0, NA, NAME, NULL, NUM, REF, VALUE, CYCLE)
+    e.code: e for e in (DIV0, NA, NAME, NULL, NUM, REF, VALUE, CYCLE, SPILL, CALC)
 }
 
 

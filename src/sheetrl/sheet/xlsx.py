@@ -77,7 +77,7 @@ _CONTROL_CHARS = re.compile(r"[\000-\010\013\014\016-\037]")
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_left", "left"),
                  ("border_right", "right"))

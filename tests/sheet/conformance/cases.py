@@ -10,6 +10,8 @@ Conventions:
   formula and any other ``str`` is text (``"2"`` is the *text* 2, not a number).
 * ``formula`` is written as a user types it in Excel (English names, ``,`` between arguments) and placed at ``at``.
 * Cells that a case does not set are blank.
+* A case with ``array`` enters its formula as a legacy array formula (Ctrl+Shift+Enter) over that range; ``at`` is
+  the cell of the range whose value is compared.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Case:
     cells: Mapping[str, object] = field(default_factory=dict, hash=False)
     at: str = "Z1"
     category: str = field(kw_only=True)
+    array: str = field(default="", kw_only=True)  # range of a legacy array formula, "" for a plain formula
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cells", MappingProxyType(dict(self.cells)))
@@ -270,14 +273,16 @@ _group("array", [
     ("lookup_const", '=VLOOKUP(2,{1,"a";2,"b";3,"c"},2,FALSE)'),
 ])
 
+# The implicit-intersection operator @ (what Excel shows for a formula from a file without dynamic arrays; the
+# oracle's file holds the formula without it, as Excel writes such formulas).
 _group("isect", [
-    ("column_same_row", "=A1:A5", NUMS, "C3"),
-    ("column_times", "=A1:A5*2", NUMS, "C4"),
-    ("column_outside", "=A1:A5", NUMS, "C7"),
-    ("row_same_column", "=A1:E1", {"A1": 1, "B1": 2, "C1": 3, "D1": 4, "E1": 5}, "C4"),
+    ("column_same_row", "=@A1:A5", NUMS, "C3"),
+    ("column_times", "=@A1:A5*2", NUMS, "C4"),
+    ("column_outside", "=@A1:A5", NUMS, "C7"),
+    ("row_same_column", "=@A1:E1", {"A1": 1, "B1": 2, "C1": 3, "D1": 4, "E1": 5}, "C4"),
     ("explicit_operator", "=SUM(A1:A5 A3:C3)", NUMS),
-    ("explicit_single", "=A1:C3 B2:D4", {"B2": 7, "C3": 9}),
-    ("in_abs", "=ABS(A1:A5)", _with(NUMS, A2=-20), "B2"),
+    ("explicit_single", "=@(A1:C3 B2:D4)", {"B2": 7, "C3": 9}),
+    ("in_abs", "=ABS(@A1:A5)", _with(NUMS, A2=-20), "B2"),
     ("sum_ignores", "=SUM(A1:A5)", NUMS, "C9"),
 ])
 

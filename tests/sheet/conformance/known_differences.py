@@ -194,23 +194,16 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
 }
 
 # LibreOffice matches Excel here and IronCalc 0.9 does not.
-_IC_ISECT = (
-    "Excel (implicit intersection, as in files without dynamic arrays) takes the cell of the range in the formula's "
-    "row or column, or #VALUE! if there is none; IronCalc takes the first cell or ignores the operator"
-)
 _IC_NUM_TEXT = "Excel converts numbers to text with up to 15 significant digits; IronCalc uses the shortest repr"
 
 LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "op.concat_third": _IC_NUM_TEXT,
     "op.concat_float_noise": _IC_NUM_TEXT,
     "len.third": _IC_NUM_TEXT,
-    "isect.column_same_row": _IC_ISECT,
-    "isect.column_times": _IC_ISECT,
-    "isect.column_outside": _IC_ISECT,
-    "isect.row_same_column": _IC_ISECT,
-    "isect.in_abs": _IC_ISECT,
     "isect.explicit_operator": "The space operator intersects A1:A5 and A3:C3 in A3; IronCalc does not parse it",
-    "isect.explicit_single": "B2:C3 is not a single cell and shares no row/column with Z1: #VALUE!; IronCalc gives 0",
+    "isect.explicit_single": (
+        "@ of B2:C3 (a range sharing no row/column with Z1) is #VALUE!; IronCalc does not parse the space operator"
+    ),
     "countif.ne_text": "\"<>apple\" counts every cell that is not 'apple', numbers included (5); IronCalc counts 1",
     "countifs.size_mismatch": "Excel: criteria ranges of different sizes are #VALUE!; IronCalc evaluates them",
     "sumifs.size_mismatch": "Excel: criteria ranges of a different size from sum_range are #VALUE!",
