@@ -463,7 +463,15 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
 
 
 def _map_matrix(fn: Callable[[Any], Any], m: Matrix) -> Matrix:
-    return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else fn(x) for x in m.values])
+    return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else _element(fn(x)) for x in m.values])
+
+
+def _element(value: Any) -> Any:
+    """One element of a function applied element-wise: where the function returns an array for an element, Excel
+    keeps its first value (``TEXTSPLIT(A1:A3," ")`` gives the first word of each cell)."""
+    if type(value) is Matrix:
+        return value.values[0] if value.values else CALC
+    return value
 
 
 def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) -> Matrix:
@@ -483,7 +491,7 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) 
                         error = x
                         break
                     call_args[i] = x
-            out.append(error if error is not None else impl(*call_args))
+            out.append(error if error is not None else _element(impl(*call_args)))
     return Matrix(rows, cols, out)
 
 

@@ -6,14 +6,22 @@ horizontal alignment, border styles per side) and column widths.
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
-so the file asks the reading application to recalculate on open. Saving is atomic: the file is written to a
+so the file asks the reading application to recalculate on open.
+
+Arrays, as Excel writes them: a formula whose ``@``s are all ones a reader without dynamic arrays implies is a
+plain formula (without the ``@``); any other formula (one that spills, or uses ``@`` elsewhere) is a
+dynamic-array formula: an array formula over the cells it spills, marked dynamic in the cell metadata
+(:mod:`sheetrl.sheet.xlsx_arrays`), with ``@`` as ``_xlfn.SINGLE``, ``A1#`` as ``_xlfn.ANCHORARRAY(A1)`` and LET/LAMBDA
+names as ``_xlpm.name``. A legacy array formula is an array formula over its range. Loading reads all three back:
+a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the cells covered by an array
+formula's range (which hold its cached results) are not read as values. Saving is atomic: the file is written to a
 temporary file in the same directory and moved over ``path`` only when complete.
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
 before openpyxl parses anything), a workbook without worksheets. Everything in the file that the engine cannot
-represent (merged cells, comments, defined names, charts, array formulas, formulas that do not parse ...) is listed
+represent (merged cells, comments, defined names, charts, data tables, formulas that do not parse ...) is listed
 in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per kind, then a count).
 """
 
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import colorsys
 import datetime as _dt
+import io
 import os
 import re
 import stat
@@ -32,11 +41,27 @@ from collections import Counter
 from typing import Any
 from xml.etree import ElementTree
 
-from sheetrl.sheet.address import cell_name, column_letters, make_key, quote_sheet_name, split_key
+from sheetrl.sheet.address import cell_name, column_letters, make_key, parse_range, quote_sheet_name, split_key
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.legacy import from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import tokenize
+from sheetrl.sheet.nodes import (
+    Call,
+    Chain,
+    ImplicitIntersection,
+    Invoke,
+    Name,
+    Node,
+    Paren,
+    Percent,
+    SpillRef,
+    Unary,
+    render,
+    walk,
+)
 from sheetrl.sheet.workbook import Workbook
+from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
 
 DEFAULT_MAX_CELLS = 2_000_000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -87,7 +112,7 @@ _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_le
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Write ``wb`` to ``path`` as .xlsx, atomically; raises WorkbookFileError naming the problem."""
     target = _target_path(path)
-    xl = _to_openpyxl(wb)
+    xl, dynamic = _to_openpyxl(wb)
     directory = os.path.dirname(target)
     try:
         existing_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
@@ -101,7 +126,12 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            xl.save(handle)
+            if dynamic:
+                buffer = io.BytesIO()
+                xl.save(buffer)
+                handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
+            else:
+                xl.save(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if existing_mode is not None:
@@ -159,10 +189,12 @@ def _create_temp(target: str) -> tuple[int, str]:
     raise FileExistsError(17, "could not find a free temporary file name")
 
 
-def _to_openpyxl(wb: Workbook) -> Any:
-    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written."""
+def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
+    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written. Also returns
+    the cells holding dynamic-array formulas, per sheet, which the file's cell metadata must mark."""
     import openpyxl
 
+    dynamic: dict[str, set[str]] = {}
     xl = openpyxl.Workbook()
     xl.remove(xl.active)
     styles = _StyleCache()
@@ -176,6 +208,11 @@ def _to_openpyxl(wb: Workbook) -> Any:
         address = ""
         try:
             for address, content in wb.cells(name):
+                cell = wb._formulas.get(make_key(sid, *_row_col(address)))
+                if cell is not None:
+                    if _write_formula(ws, address, cell, wb):
+                        dynamic.setdefault(name, set()).add(address)
+                    continue
                 _write_cell(ws[address], content)
             for row, col, fmt in formats.get(sid, ()):
                 address = cell_name(row, col)
@@ -189,7 +226,74 @@ def _to_openpyxl(wb: Workbook) -> Any:
                 if width == 0:
                     dimension.hidden = True
     xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
-    return xl
+    return xl, dynamic
+
+
+def _row_col(address: str) -> tuple[int, int]:
+    rng = parse_range(address)
+    return rng.row1, rng.col1
+
+
+def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
+    """Write a formula cell the way Excel does; True when it is a dynamic-array formula (to be marked)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    node = cell.node
+    if cell.array is not None:
+        rows, cols = cell.array
+        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node))
+        return False
+    if is_legacy_compatible(node):
+        ws[address] = "=" + file_formula(without_intersections(node))
+        return False
+    spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
+    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node))
+    return True
+
+
+def _span(address: str, rows: int, cols: int) -> str:
+    row, col = _row_col(address)
+    return address if rows * cols == 1 else f"{address}:{cell_name(row + rows - 1, col + cols - 1)}"
+
+
+def file_formula(node: Node) -> str:
+    """Formula text (without '=') as a file stores it: ``@x`` as ``_xlfn.SINGLE(x)``, ``A1#`` as
+    ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``."""
+
+    text = "=" + render(_as_stored(node))
+    return add_function_prefixes(text, _local_names(node))[1:]
+
+
+def _as_stored(node: Node) -> Node:
+    """The tree with the operators files spell as functions replaced by those functions."""
+    if isinstance(node, ImplicitIntersection):
+        operand = node.operand.inner if isinstance(node.operand, Paren) else node.operand
+        return Call("SINGLE", (_as_stored(operand),))
+    if isinstance(node, SpillRef):
+        return Call("ANCHORARRAY", (node.anchor,))
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_as_stored(a) for a in node.args))
+    if isinstance(node, Chain):
+        return Chain(tuple(_as_stored(o) for o in node.operands), node.ops)
+    if isinstance(node, Unary):
+        return Unary(node.op, _as_stored(node.operand))
+    if isinstance(node, Percent):
+        return Percent(_as_stored(node.operand))
+    if isinstance(node, Paren):
+        return Paren(_as_stored(node.inner))
+    if isinstance(node, Invoke):
+        return Invoke(_as_stored(node.callee), tuple(_as_stored(a) for a in node.args))
+    return node
+
+
+def _local_names(node: Node) -> frozenset[str]:
+    """Upper-case names that LET and LAMBDA bind anywhere in a formula."""
+    names: set[str] = set()
+    for item in walk(node):
+        if isinstance(item, Call) and item.name in ("LET", "LAMBDA") and item.args:
+            bound = item.args[:-1:2] if item.name == "LET" else item.args[:-1]
+            names.update(b.name.upper() for b in bound if isinstance(b, Name))
+    return frozenset(names)
 
 
 def _write_cell(cell: Any, content: Any) -> None:
@@ -208,9 +312,10 @@ def _write_cell(cell: Any, content: Any) -> None:
         cell.value = content
 
 
-def add_function_prefixes(formula: str) -> str:
+def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset()) -> str:
     """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
-    (FILTER and SORT with ``_xlfn._xlws.``); everything else is left as written."""
+    (FILTER and SORT with ``_xlfn._xlws.``), the ``local_names`` (bound by LET/LAMBDA) with ``_xlpm.``;
+    everything else is left as written."""
     try:
         tokens = tokenize(formula)
     except FormulaSyntaxError:
@@ -218,6 +323,12 @@ def add_function_prefixes(formula: str) -> str:
     parts: list[str] = []
     last = 0
     for token in tokens:
+        if token.kind == "NAME" or (token.kind == "FUNC" and token.text.upper() in local_names):
+            if token.text.upper() in local_names:
+                parts.append(formula[last : token.position])
+                parts.append("_xlpm." + token.text)
+                last = token.position + len(token.text)
+            continue
         if token.kind != "FUNC":
             continue
         name = token.text.upper()
@@ -539,13 +650,20 @@ class _Sink:
         self.wb._values[key] = value
         self.wb._touch_extent(key)
 
-    def formula(self, title: str, row: int, col: int, text: str, node: Any) -> Any:
-        """Enter a parsed formula; returns its syntax tree. Raises SheetError when it cannot be compiled."""
+    def formula(
+        self, title: str, row: int, col: int, text: str, node: Any, array: tuple[int, int] | None = None
+    ) -> Any:
+        """Enter a parsed formula (over ``array`` rows x cols for a legacy array formula); returns its syntax tree.
+        Raises SheetError when it cannot be compiled."""
         if not self.bulk:
             address = f"{quote_sheet_name(title)}!{cell_name(row, col)}"
-            self.wb.set(address, text)
+            if array is not None:
+                last = cell_name(row + array[0] - 1, col + array[1] - 1)
+                self.wb.set_array_formula(f"{address}:{last}", "=" + render(node))
+            else:
+                self.wb.set(address, "=" + render(node))
             return self.wb.formula_node(address)
-        self.wb._install_formula(self._key(title, row, col), node)
+        self.wb._install_formula(self._key(title, row, col), node, array)
         return node
 
     def format(self, title: str, row: int, col: int, fmt: CellFormat, changes: dict[str, Any]) -> None:
@@ -553,6 +671,9 @@ class _Sink:
             self.wb.set_format(f"{quote_sheet_name(title)}!{cell_name(row, col)}", **changes)
             return
         self.wb._write_format(self._key(title, row, col), fmt)
+
+
+_PLAIN, _DYNAMIC = "plain", "dynamic"  # kinds of formulas in a file (a legacy array formula's kind is its shape)
 
 
 class _Loader:
@@ -568,6 +689,7 @@ class _Loader:
         self.cached: dict[tuple[str, int, int], Any] | None = None  # (title in file, row, col) -> openpyxl cell
         self.formats = _FormatReader(xl, self.report)
         self.file_titles: dict[str, str] = {}
+        self.dynamic: dict[str, set[str]] = {}  # sheet title in the file -> cells marked as dynamic arrays
 
     # ---------------------------------------------------------------------------------------------- driver
     def run(self) -> Workbook:
@@ -578,20 +700,27 @@ class _Loader:
             raise WorkbookFileError(f"{self.name} has no worksheets (only chart sheets)")
         titles = self._sheet_titles(sheets)
         self.file_titles = {title: ws.title for title, ws in zip(titles, sheets)}
+        self.handle.seek(0)
+        with zipfile.ZipFile(self.handle) as archive:
+            self.dynamic = dynamic_array_cells(archive)
         wb = Workbook(titles)
         wb.record_undo = False
         sink = _Sink(wb)
         literals: list[tuple[str, int, int, Any]] = []
-        formulas: list[tuple[str, int, int, str]] = []
+        formulas: list[tuple[str, int, int, str, Any]] = []
         need_cache: list[tuple[str, int, int, str]] = []  # (title, row, col, what could not be used)
         for ws, title in zip(sheets, titles):
             self._read_cells(ws, title, literals, formulas, need_cache)
-        parsed: list[tuple[str, int, int, str, Any]] = []
-        for title, row, col, text in formulas:
+        parsed: list[tuple[str, int, int, str, Any, Any]] = []
+        for title, row, col, text, kind in formulas:
             try:
-                parsed.append((title, row, col, text, parse(text)))
+                node = parse(text)
             except SheetError as exc:
                 need_cache.append((title, row, col, f"the formula {text} does not parse ({_one_line(exc)})"))
+                continue
+            if kind == _PLAIN:
+                node = from_legacy(node)  # the @ that Excel implies for a formula without dynamic arrays
+            parsed.append((title, row, col, text, node, kind if type(kind) is tuple else None))
         for title, row, col, why in need_cache:
             self._keep_cached(title, row, col, why, literals)
         self._enter_literals(sink, literals)
@@ -639,23 +768,41 @@ class _Loader:
         from openpyxl.cell.cell import MergedCell
         from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+        dynamic = self.dynamic.get(ws.title, set())
+        covered: set[tuple[int, int]] = set()  # cells of array formulas' ranges: their cached results
         for (row, col), cell in sorted(ws._cells.items()):
             value = cell.value
             if value is None or isinstance(cell, MergedCell):
                 continue
             row, col = row - 1, col - 1
+            if covered and (row, col) in covered:
+                continue
             kind = cell.data_type
             if kind == "f":
                 if isinstance(value, ArrayFormula):
                     ref = value.ref or cell.coordinate
-                    need_cache.append((title, row, col, f"the array formula {{{value.text or ''}}} over {ref}"))
+                    text = strip_function_prefixes(value.text or "")
+                    try:
+                        area = parse_range(ref)
+                    except SheetError:
+                        need_cache.append((title, row, col, f"the array formula {{{text}}} over {ref!r}"))
+                        continue
+                    if (area.row1, area.col1) != (row, col):
+                        need_cache.append((title, row, col, f"the array formula {{{text}}} over {ref} (not its"
+                                           " first cell)"))
+                        continue
+                    covered.update((r, c) for r, c in area.cells() if (r, c) != (row, col))
+                    if cell.coordinate in dynamic:
+                        formulas.append((title, row, col, text, _DYNAMIC))
+                    else:
+                        formulas.append((title, row, col, text, (area.rows, area.cols)))
                 elif isinstance(value, DataTableFormula):
                     ref = getattr(value, "ref", None) or cell.coordinate
                     need_cache.append((title, row, col, f"the data table over {ref}"))
                 elif not isinstance(value, str) or value.strip() == "=":
                     need_cache.append((title, row, col, "an unresolved shared formula"))
                 else:
-                    formulas.append((title, row, col, strip_function_prefixes(value)))
+                    formulas.append((title, row, col, strip_function_prefixes(value), _PLAIN))
             else:
                 literals.append((title, row, col, self._literal(value, kind, title, row, col)))
 
@@ -712,20 +859,24 @@ class _Loader:
 
     def _enter_formulas(self, sink: _Sink, parsed: list) -> None:
         from sheetrl.sheet.functions import FUNCTIONS
-        from sheetrl.sheet.nodes import Call, walk
+        from sheetrl.sheet.lambdas import SPECIAL_FORMS
 
         unknown: dict[str, list[str]] = {}
-        for title, row, col, text, node in parsed:
+        for title, row, col, text, node, array in parsed:
             try:
-                node = sink.formula(title, row, col, text, node)
+                node = sink.formula(title, row, col, text, node, array)
             except (SheetError, TypeError, ValueError) as exc:
                 fallback: list = []
                 self._keep_cached(title, row, col, f"the formula {text} cannot be used ({_one_line(exc)})", fallback)
                 self._enter_literals(sink, fallback)
                 continue
+            local: frozenset[str] | None = None
             for item in walk(node):
-                if type(item) is Call and item.name not in FUNCTIONS:
-                    unknown.setdefault(item.name, []).append(_where(title, row, col))
+                if type(item) is Call and item.name not in FUNCTIONS and item.name not in SPECIAL_FORMS:
+                    if local is None:
+                        local = _local_names(node)
+                    if item.name not in local:  # a LAMBDA bound by LET, called by its name
+                        unknown.setdefault(item.name, []).append(_where(title, row, col))
         for function, places in sorted(unknown.items()):
             more = f" and {len(places) - 1:,} more cells" if len(places) > 1 else ""
             self.report.add(

@@ -101,14 +101,19 @@ def register(
 def _load_categories() -> None:
     # Imported for their registrations; the order does not matter.
     from sheetrl.sheet.functions import (  # noqa: F401
+        array_shape,
         date_time,
+        dynamic_array,
         financial,
         information,
+        lambda_,
         logical,
         lookup,
         math,
+        matrix,
         statistical,
         text,
+        text_split,
     )
 
 
