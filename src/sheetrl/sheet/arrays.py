@@ -129,7 +129,12 @@ class ArrayPlacement:
         if not blocked:
             keys = area_keys(area)
             for key in keys:
-                if key != anchor and (key in formulas or (key in values and owners.get(key) != anchor)):
+                if key == anchor:
+                    continue
+                owner = owners.get(key)
+                # a cell is free if it holds nothing, or this anchor's own element; another array's cell (even
+                # one not yet evaluated) or an input blocks the spill
+                if owner is None and (key in values or key in formulas) or owner is not None and owner != anchor:
                     blocked = True
                     break
         if blocked:
@@ -169,6 +174,8 @@ class ArrayPlacement:
         values, log = self._values, self._change_log
         keys = area_keys(area_of(anchor, rows, cols))
         for key, value in zip(keys[1:], laid[1:]):
+            if key not in values:
+                self._touch_extent(key)  # whole-column ranges read up to the used extent
             values[key] = value
             if log is not None:
                 log.add(key)
@@ -179,6 +186,7 @@ class ArrayPlacement:
         previous = self._spills.get(anchor)
         if previous is None:
             return
+        self._own("_values")  # may run outside a recalculation (a formula removed), on a dict a clone shares
         if previous[2]:
             self._release(area_keys(area_of(anchor, previous[0], previous[1])), anchor)
         self._values.pop(spill_key(anchor), None)
@@ -193,7 +201,8 @@ class ArrayPlacement:
         if not freed:
             return
         self._own("_spill_owner")
-        owners = self._spill_owner
+        self._own("_values")
+        owners, values = self._spill_owner, self._values
         for key in freed:
             del owners[key]
             values.pop(key, None)

@@ -739,6 +739,7 @@ class Workbook(ArrayPlacement):
             self._settle_spills()
 
     def _execute(self, plan: Iterable[tuple[int, Any]]) -> None:
+        self._own("_values")
         values = self._values
         items = plan if isinstance(plan, (list, tuple)) else list(plan)
         if self._change_log is not None:
