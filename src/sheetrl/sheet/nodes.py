@@ -89,7 +89,7 @@ class Missing(Node):
 
 @dataclass(slots=True, unsafe_hash=True)
 class Call(Node):
-    name: str  # upper case, without any _xlfn. prefix
+    name: str  # without any _xlfn. prefix; upper case for library functions, else as written
     args: tuple[Node, ...]
 
 

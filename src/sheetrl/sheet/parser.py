@@ -235,10 +235,11 @@ class _Parser:
 
     def call(self) -> Node:
         name_token = self.take()
-        name = name_token.text.upper()
+        written = name_token.text
         for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLPM."):
-            if name.startswith(prefix):
-                name = name[len(prefix) :]
+            if written.upper().startswith(prefix):
+                written = written[len(prefix) :]
+        name = _function_name(written)
         self.take()  # '('
         self.enter()
         args = self.arguments(name)
@@ -327,6 +328,20 @@ class _Parser:
                 self.take()
                 return ErrorLiteral(token.text)
         raise self.error("array constants may hold only numbers, text, booleans and errors", token)
+
+
+def _function_name(written: str) -> str:
+    """A called name as the tree keeps it: library functions in upper case (Excel shows them so), any other name
+    (a LAMBDA bound by LET, an unknown function) as written."""
+    # imported here: the function library is not needed to tokenize
+    from sheetrl.sheet.functions import FUNCTIONS
+    from sheetrl.sheet.lambdas import SPECIAL_FORMS
+
+    upper = written.upper()
+    return upper if upper in FUNCTIONS or upper in SPECIAL_FORMS or upper in _FILE_OPERATORS else written
+
+
+_FILE_OPERATORS = frozenset({"SINGLE", "ANCHORARRAY"})  # how files spell @ and #
 
 
 _CACHE: OrderedDict[str, Node] = OrderedDict()

@@ -788,8 +788,8 @@ class _Loader:
                         need_cache.append((title, row, col, f"the array formula {{{text}}} over {ref!r}"))
                         continue
                     if (area.row1, area.col1) != (row, col):
-                        need_cache.append((title, row, col, f"the array formula {{{text}}} over {ref} (not its"
-                                           " first cell)"))
+                        why = f"the array formula {{{text}}} over {ref} (not its first cell)"
+                        need_cache.append((title, row, col, why))
                         continue
                     covered.update((r, c) for r, c in area.cells() if (r, c) != (row, col))
                     if cell.coordinate in dynamic:
@@ -875,7 +875,7 @@ class _Loader:
                 if type(item) is Call and item.name not in FUNCTIONS and item.name not in SPECIAL_FORMS:
                     if local is None:
                         local = _local_names(node)
-                    if item.name not in local:  # a LAMBDA bound by LET, called by its name
+                    if item.name.upper() not in local:  # a LAMBDA bound by LET, called by its name
                         unknown.setdefault(item.name, []).append(_where(title, row, col))
         for function, places in sorted(unknown.items()):
             more = f" and {len(places) - 1:,} more cells" if len(places) > 1 else ""
