@@ -57,7 +57,8 @@ LO_TIMEOUT_S = 600
 # only recognises them on import with the prefix (CONCAT without it is #NAME?).
 XLFN_FUNCTIONS = frozenset(
     """
-    AGGREGATE ARRAYTOTEXT BITAND BITLSHIFT BITOR BITRSHIFT BITXOR CEILING.MATH CEILING.PRECISE CHOOSECOLS CHOOSEROWS
+    AGGREGATE ANCHORARRAY ARRAYTOTEXT BITAND BITLSHIFT BITOR BITRSHIFT BITXOR BYCOL BYROW CEILING.MATH CEILING.PRECISE
+    CHOOSECOLS CHOOSEROWS ISOMITTED MAKEARRAY MAP MUNIT REDUCE SCAN
     CONCAT COVARIANCE.P COVARIANCE.S DAYS DROP EXPAND FILTER FLOOR.MATH FLOOR.PRECISE FORMULATEXT HSTACK IFNA IFS
     ISFORMULA ISOWEEKNUM LAMBDA LET MAXIFS MINIFS MODE.MULT MODE.SNGL NUMBERVALUE PERCENTILE.EXC PERCENTILE.INC
     QUARTILE.EXC QUARTILE.INC RANDARRAY RANK.AVG RANK.EQ SEQUENCE SHEET SHEETS SORT SORTBY STDEV.P STDEV.S SWITCH
@@ -74,6 +75,7 @@ LO_ERROR_TO_EXCEL = {
     502: "#VALUE!",  # invalid argument (LibreOffice shows Err:502; Excel often says #NUM! for the same input)
     503: "#NUM!",  # invalid floating point operation (LibreOffice shows #NUM!)
     504: "#VALUE!",  # error in parameter list
+    509: "#VALUE!",  # operator missing (LibreOffice 7.4 cannot parse a call of a LAMBDA: LAMBDA(x,x+1)(2))
     511: "#VALUE!",  # missing variable
     519: "#VALUE!",  # no value (LibreOffice shows #VALUE!)
     522: "#VALUE!",  # circular reference
@@ -89,6 +91,7 @@ LO_EXPORT_DIFFERS = frozenset({523})
 EXCEL_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 _CELL_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
+_SPILL_RE = re.compile(r"(\$?[A-Z]{1,3}\$?[0-9]+)#")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -114,6 +117,11 @@ def to_file_formula(formula: str) -> str:
         ch = formula[i]
         if ch == "@":
             i += 1
+            continue
+        spill = _SPILL_RE.match(formula, i)
+        if spill and (i == 0 or not (formula[i - 1].isalnum() or formula[i - 1] in "_.!")):
+            out.append(f"_xlfn.ANCHORARRAY({spill.group(1)})")  # A1# is stored as ANCHORARRAY(A1)
+            i = spill.end()
             continue
         if ch == '"':  # copy a string literal untouched ("" is an escaped quote)
             j = i + 1
