@@ -36,6 +36,7 @@ from sheetrl.sheet.nodes import (
     RangeRef,
     SpillRef,
     Unary,
+    walk,
 )
 
 SCALAR, REFERENCE, ARRAY = 0, 1, 2
@@ -88,8 +89,21 @@ def at(node: Node) -> ImplicitIntersection:
 
 def from_legacy(node: Node) -> Node:
     """A plain formula from a file as a dynamic-array formula with the same result: ``@`` where Excel implied it."""
+    if not _may_need_intersection(node):
+        return node  # most formulas: no range, array or array-returning function anywhere
     converted = _convert(node, SCALAR)
     return at(converted) if may_be_array(converted) else converted
+
+
+def _may_need_intersection(node: Node) -> bool:
+    for item in walk(node):
+        if isinstance(item, (RangeRef, SpillRef, ArrayLiteral)):
+            return True
+        if isinstance(item, Call) and (item.name in ARRAY_RESULTS or item.name in REFERENCE_RESULTS):
+            return True
+        if isinstance(item, Chain) and item.ops[0] == " ":
+            return True
+    return False
 
 
 def without_intersections(node: Node) -> Node:
