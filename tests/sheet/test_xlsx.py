@@ -18,7 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
 from sheetrl.sheet import xlsx
-from sheetrl.sheet.errors import DIV0, ERROR_CODES, NA, WorkbookFileError
+from sheetrl.sheet.errors import ARRAY_ERROR_CODES, DIV0, ERROR_CODES, NA, WorkbookFileError
 from sheetrl.sheet.formats import CellFormat
 from sheetrl.sheet.workbook import Workbook
 
@@ -58,7 +58,7 @@ def stored_formula(path: Path, sheet: str, ref: str) -> str:
 def test_round_trip_keeps_numbers_text_booleans_and_errors(tmp_path):
     wb = Workbook()
     wb.set_range("A1", [[5, -2.75, 1e-12, 123456789012.5], ["text", "", "#N/A", " padded "], [True, False, None, 0]])
-    errors = [e for e in ERROR_CODES.values() if str(e) != "#CYCLE!"]
+    errors = [e for e in (*ERROR_CODES.values(), *ARRAY_ERROR_CODES.values()) if str(e) != "#CYCLE!"]
     for col, error in enumerate(errors):
         wb.set(f"{'ABCDEFGHI'[col]}4", error)
     loaded = round_trip(wb, tmp_path)

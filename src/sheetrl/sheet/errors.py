@@ -50,13 +50,17 @@ SPILL = ExcelError("#SPILL!")
 CALC = ExcelError("#CALC!")
 
 ERROR_CODES: dict[str, ExcelError] = {
-    e.code: e for e in (DIV0, NA, NAME, NULL, NUM, REF, VALUE, CYCLE, SPILL, CALC)
+    e.code: e for e in (DIV0, NA, NAME, NULL, NUM, REF, VALUE, CYCLE)
 }
+# The errors that came with dynamic arrays. Kept apart from ERROR_CODES, whose order other layers number (the
+# environment's token vocabulary), but read and written like the others.
+ARRAY_ERROR_CODES: dict[str, ExcelError] = {e.code: e for e in (SPILL, CALC)}
+_ALL_ERROR_CODES = {**ERROR_CODES, **ARRAY_ERROR_CODES}
 
 
 def error_from_code(code: str) -> ExcelError | None:
     """Return the error value spelled ``code`` (case-insensitive), or None if it is not an error literal."""
-    return ERROR_CODES.get(code.upper())
+    return _ALL_ERROR_CODES.get(code.upper())
 
 
 class SheetError(ValueError):
