@@ -142,6 +142,14 @@ def test_spill_reference_to_a_cell_that_does_not_spill_is_ref_error():
     assert wb.value("B1") is REF
 
 
+def test_spill_reference_to_a_legacy_array_formula_is_its_range():
+    wb = Workbook()
+    wb.set_array_formula("A1:A4", "=123")  # as in a real Excel file: SUM(A1#) over it is 492
+    wb.set("B1", "=SUM(A1#)")
+    wb.set("B2", "=A2#")  # a cell inside the range is not its anchor
+    assert wb.value("B1") == 492 and wb.value("B2") is REF
+
+
 def test_functions_taking_ranges_accept_spill_references():
     wb = Workbook()
     wb.set("A1", '=SORT({"pear";"apple";"fig"})')

@@ -33,8 +33,10 @@ def value(formula: str, **cells: object) -> object:
         ("=LET(twice,LAMBDA(f,x,f(f(x))),twice(LAMBDA(y,y*3),2))", 18),  # a LAMBDA as an argument
         ("=LAMBDA(a,b,IF(ISOMITTED(b),a,a+b))(1,)", 1),  # Microsoft's ISOMITTED example: b omitted
         ("=LAMBDA(a,b,IF(ISOMITTED(b),a,a+b))(1,2)", 3),
-        ("=LAMBDA(a,b,ISOMITTED(b))(1)", True),  # fewer arguments than parameters: the rest are omitted
-        ("=LAMBDA(a,b,a+b)(1)", 1),  # an omitted argument reads as empty
+        ("=LAMBDA(a,b,a+b)(1,)", 1),  # an omitted argument reads as empty
+        ("=LAMBDA(a,b,a+b)(1)", VALUE),  # fewer arguments than required parameters
+        ("=LAMBDA(a,_xlop.b,ISOMITTED(b))(1)", True),  # an optional parameter (Excel's [b]) may be left out
+        ("=LAMBDA(a,_xlop.b,IF(ISOMITTED(b),a/2,a*b))(12,3)", 36),
         ("=ISOMITTED(1)", False),
         ("=LAMBDA(x,x)(1,2)", VALUE),  # more arguments than parameters
         ("=LAMBDA(x,x+1)", CALC),  # a LAMBDA left uncalled in a cell
@@ -85,6 +87,7 @@ def test_recursion_through_a_parameter_and_its_limit():
         ("=LAMBDA(x,x,1)", "two parameters"),
         ("=LAMBDA(1,2)", "must be a name"),
         ("=LAMBDA()", "needs a calculation"),
+        ("=LAMBDA(_xlop.a,b,1)", "optional parameters must come after"),
     ],
 )
 def test_malformed_let_and_lambda_are_rejected_when_entered(formula: str, reason: str) -> None:
@@ -107,3 +110,20 @@ def test_lambda_names_are_saved_with_the_xlpm_prefix(tmp_path):
     loaded = Workbook.load(path)
     assert loaded.formula("A1") == "=LET(x,2,f,LAMBDA(y,y*x),f(3))" and loaded.value("A1") == 6
     assert loaded.warnings == []
+
+
+def test_optional_lambda_parameters_are_read_and_written_as_excel_stores_them(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet["A5"] = 12
+    sheet["A6"] = "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"
+    path = tmp_path / "optional.xlsx"
+    book.save(path)
+    loaded = Workbook.load(path)
+    assert loaded.value("A6") == 6 and loaded.warnings == []
+    loaded.save(path)
+    stored = openpyxl.load_workbook(path)["Sheet1"]["A6"].value
+    assert stored == "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"

@@ -172,6 +172,7 @@ class ArrayPlacement:
         else:
             laid = [result] * (rows * cols)
         values, log = self._values, self._change_log
+        values[spill_key(anchor)] = shape  # A1# refers to a legacy array formula's range too (as in Excel)
         keys = area_keys(area_of(anchor, rows, cols))
         for key, value in zip(keys[1:], laid[1:]):
             if key not in values:

@@ -13,8 +13,10 @@ values of the outer names it uses: :class:`LambdaValue` snapshots them when it i
 
 Excel's rules kept here: LET takes name/value pairs and a final calculation; LAMBDA takes parameter names and a
 final calculation; names are case-insensitive and must be plain names (not cell references); a LAMBDA called with
-more arguments than parameters is #VALUE!, with fewer the missing ones are *omitted* (ISOMITTED is TRUE for them and
-they read as empty); a LAMBDA left uncalled in a cell shows #CALC!.
+more arguments than parameters, or fewer than its required ones, is #VALUE!; an argument left empty (``f(1,)``) or an
+optional parameter not given is *omitted* (ISOMITTED is TRUE for it and it reads as empty); a LAMBDA left uncalled
+in a cell shows #CALC!. Optional parameters are written ``[b]`` in Excel and stored as ``_xlop.b`` in files; the
+engine keeps the file form (``LAMBDA(a,_xlop.b,...)``), which it reads and writes as Excel does.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 Evaluator = Callable[[dict], Any]
 
+# How files mark an optional LAMBDA parameter (Excel shows it as [name]).
+OPTIONAL_PREFIX = "_XLOP."
 # Nested LAMBDA calls beyond this depth give #NUM! (a recursion that never ends must not exhaust Python's stack).
 MAX_CALL_DEPTH = 120
 
@@ -65,7 +69,7 @@ class LambdaValue:
     Functions such as MAP receive one and call it like a Python function.
     """
 
-    __slots__ = ("body", "captured", "cells", "parameters")
+    __slots__ = ("body", "captured", "cells", "parameters", "required")
 
     def __init__(
         self,
@@ -73,8 +77,10 @@ class LambdaValue:
         body: Evaluator,
         captured: tuple[tuple[Binding, Any], ...],
         cells: dict,
+        required: int | None = None,
     ) -> None:
         self.parameters = parameters
+        self.required = len(parameters) if required is None else required  # the ones not marked optional
         self.body = body
         self.captured = captured  # outer names the body uses, with their values when the LAMBDA was made
         self.cells = cells  # the workbook's values, which the body's references read
@@ -86,7 +92,7 @@ class LambdaValue:
     def __call__(self, *args: Any) -> Any:
         global _depth
         parameters = self.parameters
-        if len(args) > len(parameters):
+        if len(args) > len(parameters) or len(args) < self.required:
             return VALUE
         if _depth >= MAX_CALL_DEPTH:
             return NUM
@@ -201,8 +207,16 @@ def compile_lambda(compiler: FormulaCompiler, node: Call) -> Evaluator:
     if not args:
         raise FormulaSyntaxError(render(node), 0, "LAMBDA needs a calculation")
     frame: dict[str, Binding] = {}
+    required = 0
     for parameter in args[:-1]:
         name = _name_of(parameter, "LAMBDA", "parameters")
+        optional = name.upper().startswith(OPTIONAL_PREFIX)
+        if optional:
+            name = name[len(OPTIONAL_PREFIX) :]
+        elif len(frame) > required:
+            raise FormulaSyntaxError(render(node), 0, "LAMBDA's optional parameters must come after the others")
+        else:
+            required += 1
         if name.upper() in frame:
             raise FormulaSyntaxError(render(node), 0, f"LAMBDA has two parameters named {name}")
         frame[name.upper()] = Binding(name)
@@ -218,8 +232,8 @@ def compile_lambda(compiler: FormulaCompiler, node: Call) -> Evaluator:
     parameters = tuple(frame.values())
     outer = tuple(captured)
     if not outer:
-        return lambda v: LambdaValue(parameters, body, (), v)
-    return lambda v: LambdaValue(parameters, body, tuple((b, b.value) for b in outer), v)
+        return lambda v: LambdaValue(parameters, body, (), v, required)
+    return lambda v: LambdaValue(parameters, body, tuple((b, b.value) for b in outer), v, required)
 
 
 def compile_isomitted(compiler: FormulaCompiler, node: Call) -> Evaluator:

@@ -44,6 +44,7 @@ from xml.etree import ElementTree
 from sheetrl.sheet.address import cell_name, column_letters, make_key, parse_range, quote_sheet_name, split_key
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.lambdas import OPTIONAL_PREFIX
 from sheetrl.sheet.legacy import from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import tokenize
 from sheetrl.sheet.nodes import (
@@ -292,7 +293,7 @@ def _local_names(node: Node) -> frozenset[str]:
     for item in walk(node):
         if isinstance(item, Call) and item.name in ("LET", "LAMBDA") and item.args:
             bound = item.args[:-1:2] if item.name == "LET" else item.args[:-1]
-            names.update(b.name.upper() for b in bound if isinstance(b, Name))
+            names.update(b.name.upper().removeprefix(OPTIONAL_PREFIX) for b in bound if isinstance(b, Name))
     return frozenset(names)
 
 

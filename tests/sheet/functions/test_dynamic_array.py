@@ -52,6 +52,10 @@ COLUMN = {"A1": 3, "A2": 1, "A3": "b", "A4": True, "A5": "A", "A6": 2}
         ("=SORT({1;2},3)", None, [["#VALUE!"]]),  # sort_index outside the array
         ("=SORT(A1:A3)", {"A1": 2, "A3": 1}, [[1], [2], [0]]),  # an empty cell sorts last (and shows 0)
         ("=SORT(A1:A3,,-1)", {"A1": 2, "A3": 1}, [[2], [1], [0]]),  # ... in either direction
+        # errors sort after logicals, among themselves by ERROR.TYPE (as a real Excel file shows)
+        ("=SORT({#N/A;1;#DIV/0!;TRUE;#NAME?})", None, [[1], [True], ["#DIV/0!"], ["#NAME?"], ["#N/A"]]),
+        ("=SORT({#N/A;1;#DIV/0!;#NAME?},,-1)", None, [["#N/A"], ["#NAME?"], ["#DIV/0!"], [1]]),
+        ('=SORT({"Hola";"b";"HOLA"},,-1)', None, [["Hola"], ["HOLA"], ["b"]]),  # ties keep their order
         # SORTBY: Microsoft's example sorts names by age
         ("=SORTBY(A1:A3,B1:B3)", {"A1": "Tom", "B1": 52, "A2": "Fred", "B2": 65, "A3": "Amy", "B3": 22},
          [["Amy"], ["Tom"], ["Fred"]]),
@@ -71,7 +75,8 @@ COLUMN = {"A1": 3, "A2": 1, "A3": "b", "A4": True, "A5": "A", "A6": 2}
         ("=SEQUENCE(2,3)", None, [[1, 2, 3], [4, 5, 6]]),
         ("=SEQUENCE(3,1,10,-5)", None, [[10], [5], [0]]),
         ("=SEQUENCE(2,2,0.5,0.25)", None, [[0.5, 0.75], [1, 1.25]]),
-        ("=SEQUENCE(0)", None, [["#CALC!"]]),
+        ("=SEQUENCE(0)", None, [["#VALUE!"]]),  # as Excel caches it in real files
+        ("=SEQUENCE(0.3)", None, [["#VALUE!"]]),
         ("=SEQUENCE(-1)", None, [["#VALUE!"]]),
         ("=SEQUENCE(2000000)", None, [["#VALUE!"]]),  # more rows than a sheet has
         ("=SEQUENCE(5000,5000)", None, [["#NUM!"]]),  # larger than the engine builds

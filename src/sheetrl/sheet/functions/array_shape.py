@@ -6,7 +6,8 @@ columns (or everything dropped) is #CALC!, an index of 0 or past the end in CHOO
 VSTACK/HSTACK pad shorter arrays with #N/A; EXPAND pads with ``pad_with`` (#N/A by default) and refuses to shrink
 (#VALUE!); WRAPROWS/WRAPCOLS take a one-row or one-column vector (#VALUE! otherwise) and a count of at least 1
 (#NUM! otherwise); TOCOL/TOROW ``ignore`` is 0 (keep all), 1 (skip blanks), 2 (skip errors) or 3 (skip both).
-An empty cell of an argument comes out as 0.
+An empty cell of an argument comes out as 0. A ``pad_with`` that is an error value pads with that error (it is not
+the result).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def choosecols(array: Any, *column_numbers: Any) -> Any:
     return _choose(array, column_numbers, by_col=True)
 
 
-@register("EXPAND", 2, 4, refs=(0,))
+@register("EXPAND", 2, 4, refs=(0, 3))
 def expand(array: Any, rows: Any, columns: Any = None, *pad_with: Any) -> Any:
     """The array grown to ``rows`` x ``columns``, new cells holding ``pad_with`` (#N/A by default)."""
     data = as_array(array)
@@ -187,13 +188,13 @@ def _wrap(vector: Any, wrap_count: Any, pad_with: tuple[Any, ...], by_row: bool)
     return from_rows([list(row) for row in zip(*lines)])
 
 
-@register("WRAPROWS", 2, 3, refs=(0,))
+@register("WRAPROWS", 2, 3, refs=(0, 2))
 def wraprows(vector: Any, wrap_count: Any, *pad_with: Any) -> Any:
     """A row or column of values laid out in rows of ``wrap_count`` values."""
     return _wrap(vector, wrap_count, pad_with, by_row=True)
 
 
-@register("WRAPCOLS", 2, 3, refs=(0,))
+@register("WRAPCOLS", 2, 3, refs=(0, 2))
 def wrapcols(vector: Any, wrap_count: Any, *pad_with: Any) -> Any:
     """A row or column of values laid out in columns of ``wrap_count`` values."""
     return _wrap(vector, wrap_count, pad_with, by_row=False)

@@ -94,9 +94,17 @@ def too_large(rows: int, cols: int) -> ExcelError | None:
     return None
 
 
+# Excel's ERROR.TYPE numbers, by which SORT orders error values among themselves.
+_ERROR_TYPE = {
+    "#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6, "#N/A": 7, "#SPILL!": 9,
+    "#CALC!": 14,
+}  # fmt: skip
+
+
 def sort_rank(value: Any) -> tuple[int, Any]:
-    """Key that orders values as Excel's SORT does: numbers, then text (case-insensitive), FALSE, TRUE, errors;
-    empty cells are placed last by the callers, in either direction."""
+    """Key that orders values as Excel's SORT does: numbers, then text (case-insensitive), FALSE, TRUE, errors
+    (by ERROR.TYPE: #DIV/0! before #NAME? before #N/A); empty cells are placed last by the callers, in either
+    direction (as real Excel files show)."""
     t = type(value)
     if t is float or t is int:
         return 0, float(value)
@@ -104,8 +112,8 @@ def sort_rank(value: Any) -> tuple[int, Any]:
         return 1, value.lower()
     if t is bool:
         return 2, value
-    if t is ExcelError:
-        return 3, 0
+    if isinstance(value, ExcelError):
+        return 3, _ERROR_TYPE.get(str(value), 15)
     return 4, 0
 
 
@@ -121,7 +129,7 @@ def identity_key(value: Any) -> tuple[int, Any]:
     if t is bool:
         return 2, value
     if t is ExcelError:
-        return 3, value.code
+        return 3, str(value)
     return 4, id(value)
 
 

@@ -10,7 +10,8 @@ Each returns an array that the formula spills. Excel's documented rules kept her
   (#VALUE! otherwise); SORTBY's ``by`` arrays must be one row or one column matching the array.
 - UNIQUE compares whole rows (or columns with ``by_col``), text without regard to case; ``exactly_once`` keeps
   only the rows that occur once.
-- SEQUENCE(rows, [columns], [start], [step]) fills row by row; a size below 1 is #CALC! for 0 and #VALUE! below.
+- SEQUENCE(rows, [columns], [start], [step]) fills row by row; a size below 1 (after truncation) is #VALUE!, as
+  Excel caches it in real files.
 - RANDARRAY([rows], [columns], [min], [max], [whole_number]) is volatile; ``min > max`` is #VALUE!, as are
   fractional bounds with ``whole_number``.
 """
@@ -201,10 +202,8 @@ def _shape(rows: Any, cols: Any) -> tuple[int, int] | ExcelError:
         return height
     if isinstance(width, ExcelError):
         return width
-    if height < 0 or width < 0:
+    if height < 1 or width < 1:  # real Excel files cache #VALUE! for SEQUENCE(0) and SEQUENCE(0.3)
         return VALUE
-    if height == 0 or width == 0:
-        return CALC
     error = too_large(height, width)
     return error if error is not None else (height, width)
 

@@ -29,7 +29,7 @@ def _function(value: Any, parameters: int) -> LambdaValue | ExcelError:
     """The LAMBDA argument, checked to take ``parameters`` parameters."""
     if isinstance(value, ExcelError):
         return value
-    if type(value) is not LambdaValue or value.arity != parameters:
+    if not isinstance(value, LambdaValue) or not value.required <= parameters <= value.arity:
         return VALUE
     return value
 

@@ -43,7 +43,7 @@ def _splitter(delimiters: list[str], ignore_case: bool) -> re.Pattern[str] | Non
     return re.compile(alternatives, re.IGNORECASE if ignore_case else 0)
 
 
-@register("TEXTSPLIT", 2, 6, refs=(1, 2))
+@register("TEXTSPLIT", 2, 6, refs=(1, 2, 5))
 def textsplit(
     text: Any,
     col_delimiter: Any,
@@ -68,6 +68,8 @@ def textsplit(
     if mode not in (0, 1):
         return VALUE
     pad = pad_with[0] if pad_with else NA
+    if type(pad) is Matrix:
+        pad = pad.values[0] if pad.values else NA
     split_columns = _splitter(columns, mode == 1)  # type: ignore[arg-type]
     split_rows = _splitter(rows, mode == 1)  # type: ignore[arg-type]
     lines = split_rows.split(source) if split_rows is not None else [source]
