@@ -5,9 +5,15 @@ Each formula cell gets its own closure tree with every reference already resolve
 no dispatch on node types at run time. A closure takes the workbook's ``values`` dict (key -> value) and returns the
 formula's value. Syntax trees are shared between cells; closures are cheap to build (microseconds).
 
-Two evaluation modes follow Excel/LibreOffice: in *scalar* mode a range used where one value is expected is
-implicitly intersected with the formula's row or column; in *array* mode (arguments of SUMPRODUCT and other
-array-forcing functions) ranges stay whole and operators apply element-wise.
+Formulas evaluate as in Excel with dynamic arrays (*array mode*): a range stays whole wherever it appears,
+operators and scalar functions apply element-wise to arrays, and a formula whose result is an array spills it
+(the workbook places it). The implicit-intersection operator ``@`` takes one value where a range or an array would
+be: the cell of a range in the formula's row or column, the top-left element of an array. Formulas from files
+written without dynamic arrays get their ``@`` where Excel implied it (:mod:`sheetrl.sheet.legacy`). *Scalar mode*
+(``array_mode=False``) compiles a reference for implicit intersection.
+
+Names bound by LET and LAMBDA resolve first, through :class:`~sheetrl.sheet.lambdas.LocalScope`; any other name is
+looked up after them.
 """
 
 from __future__ import annotations
@@ -15,13 +21,31 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, range_keys
-from sheetrl.sheet.errors import DIV0, NA, NAME, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code
+from sheetrl.sheet.errors import (
+    CALC,
+    DIV0,
+    NA,
+    NAME,
+    NUM,
+    REF,
+    VALUE,
+    ExcelError,
+    FormulaSyntaxError,
+    error_from_code,
+)
 from sheetrl.sheet.functions import FUNCTIONS, FunctionSpec
+from sheetrl.sheet.lambdas import (
+    SPECIAL_FORMS,
+    LambdaValue,
+    LocalScope,
+    compile_invocation,
+    read_binding,
+)
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
     Bool,
@@ -29,6 +53,8 @@ from sheetrl.sheet.nodes import (
     CellRef,
     Chain,
     ErrorLiteral,
+    ImplicitIntersection,
+    Invoke,
     Missing,
     Name,
     Node,
@@ -37,11 +63,12 @@ from sheetrl.sheet.nodes import (
     Percent,
     RangeRef,
     RefError,
+    SpillRef,
     Text,
     Unary,
     render,
 )
-from sheetrl.sheet.values import Matrix, RangeValues, compare, scalar_of, to_number, to_text
+from sheetrl.sheet.values import Matrix, RangeValues, compare, to_number, to_text
 
 Evaluator = Callable[[dict], Any]
 
@@ -53,6 +80,18 @@ PRECOMPUTED_RANGE_CELLS = 65_536
 def extent_key(sheet_id: int) -> int:
     """Key under which the values dict keeps a sheet's used extent ``(last_row, last_col)`` (negative: no cell)."""
     return -1 - sheet_id
+
+
+_SPILL_KEY_BASE = -(1 << 52)
+
+
+def spill_key(anchor: int) -> int:
+    """Key under which the values dict keeps the ``(rows, cols)`` that the formula at ``anchor`` spills now.
+
+    Absent while the formula does not spill (its result is one value, or #SPILL!). Kept in the values dict, not
+    on the workbook, so that compiled ``A1#`` references read it the way they read cells (and clones share it).
+    """
+    return _SPILL_KEY_BASE - anchor
 
 
 @dataclass
@@ -75,9 +114,11 @@ class FormulaCompiler:
         self.row = row
         self.col = col
         self.result = CompiledFormula(fn=_constant(None))
+        self.scope = LocalScope()
 
     def compile(self, node: Node) -> CompiledFormula:
-        fn = self.scalar(node, array_mode=False)
+        """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place."""
+        fn = self.scalar(node, array_mode=True)
         self.result.fn = _top_level(fn)
         return self.result
 
@@ -101,8 +142,8 @@ class FormulaCompiler:
     def range_matrix(self, node: RangeRef, array_mode: bool = True) -> Evaluator:
         """Closure giving a Matrix (is_reference=True) of the range's current values.
 
-        Outside array mode the values are a lazy :class:`RangeValues` view (functions often read a fraction of
-        a range); in array mode, where operators index every element, they are a plain list.
+        With ``array_mode`` (where operators index every element) the values are a plain list; without, a lazy
+        :class:`RangeValues` view (functions taking a reference often read a fraction of it).
         """
         sid = self.resolve_sheet(node.sheet)
         if sid is None:
@@ -151,6 +192,60 @@ class FormulaCompiler:
         key = make_key(sid, *target)
         return lambda v: v.get(key)
 
+    def spill_matrix(self, node: SpillRef) -> Evaluator:
+        """``A1#``: a reference Matrix over the cells the formula at A1 spills now; #REF! when it spills nothing.
+
+        The formula depends on the anchor cell only: the spilled cells change only when the anchor is evaluated.
+        """
+        anchor = node.anchor
+        if type(anchor) is not CellRef:
+            return _constant(REF)
+        key = self.cell_key(anchor)
+        if key is None:
+            return _constant(REF)
+        sid, row, col = key >> 34, anchor.row, anchor.col
+        extent = spill_key(key)
+        origin = (sid, row, col)
+
+        def spilled(v: dict) -> Any:
+            shape = v.get(extent)
+            if shape is None:
+                return REF
+            rows, cols = shape
+            get = v.get
+            values = [get(make_key(sid, r, c)) for r in range(row, row + rows) for c in range(col, col + cols)]
+            return Matrix(rows, cols, values, True, origin)
+
+        return spilled
+
+    def implicit(self, node: ImplicitIntersection, as_reference: bool = False) -> Evaluator:
+        """``@operand``: the cell of a range in the formula's row or column, the top-left element of an array.
+
+        With ``as_reference`` (a function argument that takes references) the chosen cell stays a 1x1 reference.
+        """
+        operand = node.operand
+        while type(operand) is Paren:
+            operand = operand.inner
+        if type(operand) is Chain and operand.ops[0] == " ":
+            operand = _intersection(operand)
+        if type(operand) is RangeRef and not as_reference:
+            return self.implicit_intersection(operand)
+        if type(operand) is RangeRef or type(operand) is CellRef or type(operand) is SpillRef:
+            inner = self.reference_or_value(operand, False)
+        else:
+            inner = self.scalar(operand, True)
+        row, col = self.row, self.col
+        if as_reference:
+            return lambda v: intersect_reference(inner(v), row, col)
+        return lambda v: intersect_value(inner(v), row, col)
+
+    def name(self, node: Name) -> Evaluator:
+        """A name: a LET/LAMBDA binding around it, else #NAME?."""
+        binding = self.scope.lookup(node.name) if self.scope else None
+        if binding is not None:
+            return read_binding(binding)
+        return _constant(NAME)
+
     # ------------------------------------------------------------------------------------------------ compiling
     def scalar(self, node: Node, array_mode: bool) -> Evaluator:
         """Compile an expression whose value is one scalar (or, in array mode, possibly a Matrix)."""
@@ -174,8 +269,14 @@ class FormulaCompiler:
             return self.implicit_intersection(node)
         if t is RefError:
             return _constant(REF)
-        if t is Name:
-            return _constant(NAME)
+        if type(node) is Name:
+            return self.name(node)
+        if type(node) is ImplicitIntersection:
+            return self.implicit(node)
+        if type(node) is SpillRef:
+            return self.spill_matrix(node)
+        if type(node) is Invoke:
+            return compile_invocation(self, self.scalar(node.callee, True), node.args)
         if t is Missing:
             return _constant(None)
         if t is Paren:
@@ -199,8 +300,11 @@ class FormulaCompiler:
             return self.call(node, array_mode)
         raise TypeError(f"cannot compile {node!r}")
 
-    def reference_or_value(self, node: Node, array_mode: bool) -> Evaluator:
-        """Compile a function argument that may be a reference: references become Matrix (single cells too)."""
+    def reference_or_value(self, node: Node, array_mode: bool, materialize: bool | None = None) -> Evaluator:
+        """Compile a function argument that may be a reference: references become Matrix (single cells too).
+
+        A range's values are a plain list with ``materialize`` (default: ``array_mode``), else a lazy view.
+        """
         while type(node) is Paren:
             node = node.inner
         if type(node) is Chain and node.ops[0] == " ":
@@ -213,7 +317,11 @@ class FormulaCompiler:
             origin = (sid, node.row, node.col)
             return lambda v: Matrix(1, 1, [v.get(key)], True, origin)
         if type(node) is RangeRef:
-            return self.range_matrix(node, array_mode)
+            return self.range_matrix(node, array_mode if materialize is None else materialize)
+        if type(node) is ImplicitIntersection:
+            return self.implicit(node, as_reference=True)
+        if type(node) is SpillRef:
+            return self.spill_matrix(node)
         return self.scalar(node, array_mode)
 
     def chain(self, node: Chain, array_mode: bool) -> Evaluator:
@@ -234,6 +342,13 @@ class FormulaCompiler:
         return run
 
     def call(self, node: Call, array_mode: bool) -> Evaluator:
+        if self.scope:
+            binding = self.scope.lookup(node.name)
+            if binding is not None:  # a LAMBDA bound by LET or passed as a parameter, called by its name
+                return compile_invocation(self, read_binding(binding), node.args)
+        special = SPECIAL_FORMS.get(node.name)
+        if special is not None:
+            return special(self, node)
         spec = FUNCTIONS.get(node.name)
         if spec is None:
             return _constant(NAME)
@@ -252,8 +367,9 @@ class FormulaCompiler:
         for target, source in spec.resize_like:
             if target < len(arg_nodes):
                 arg_nodes[target] = _resized(arg_nodes[target], arg_nodes[source])
+        # References stay lazy views unless the function reads every element (array_args).
         args = [
-            self.reference_or_value(arg, mode) if spec.takes_reference(i) else self.scalar(arg, mode)
+            self.reference_or_value(arg, mode, spec.array_args) if spec.takes_reference(i) else self.scalar(arg, mode)
             for i, arg in enumerate(arg_nodes)
         ]
         return _make_call(spec, args, mode)
@@ -309,17 +425,21 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
             b0, b1, b2 = args
             return lambda v: impl(partial(b0, v), partial(b1, v), partial(b2, v))
         return lambda v: impl(*[partial(a, v) for a in args])
-    checked = (
-        [i for i in range(len(args)) if not spec.takes_reference(i)] if spec.propagate_errors else []
-    )
+    scalars = [i for i in range(len(args)) if not spec.takes_reference(i)]
+    # Errors in scalar arguments are the result before the function runs (unless the function wants to see them,
+    # as COUNTIF does with an error criterion); in array mode an array in a scalar argument applies the function
+    # element-wise either way (COUNTIF(A1:A3,{1,3}) counts each criterion).
+    checked = scalars if spec.propagate_errors else []
+    lifted = scalars if array_mode else []
     n = len(args)
-    if not checked:
+    if not checked and not lifted:
         if n == 1:
             a0 = args[0]
             return lambda v: impl(a0(v))
         return lambda v: impl(*[a(v) for a in args])
     all_checked = len(checked) == n
     lift = array_mode  # scalar functions applied element-wise to arrays in array mode
+    propagate = spec.propagate_errors
 
     if n == 1 and all_checked:
         a0 = args[0]
@@ -340,18 +460,29 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
             x = values[i]
             if type(x) is ExcelError:
                 return x
-        if lift and any(type(values[i]) is Matrix for i in checked):
-            return _lift_call(impl, values, checked)
+        if lift and any(type(values[i]) is Matrix for i in lifted):
+            return _lift_call(impl, values, lifted, propagate)
         return impl(*values)
 
     return call_n
 
 
 def _map_matrix(fn: Callable[[Any], Any], m: Matrix) -> Matrix:
-    return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else fn(x) for x in m.values])
+    return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else _element(fn(x)) for x in m.values])
 
 
-def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) -> Matrix:
+def _element(value: Any) -> Any:
+    """One element of a function applied element-wise: where the function returns an array for an element, Excel
+    keeps its first value (``TEXTSPLIT(A1:A3," ")`` gives the first word of each cell)."""
+    if type(value) is Matrix:
+        return value.values[0] if value.values else CALC
+    return value
+
+
+def _lift_call(impl: Callable[..., Any], values: list[Any], lifted: list[int], propagate: bool = True) -> Matrix:
+    """``impl`` applied element-wise over the arrays in the ``lifted`` positions (broadcast to their largest
+    shape); with ``propagate`` an error element is the result at its place without calling ``impl``."""
+    checked = lifted
     shapes = [(values[i].rows, values[i].cols) for i in checked if type(values[i]) is Matrix]
     rows = max(s[0] for s in shapes)
     cols = max(s[1] for s in shapes)
@@ -364,11 +495,11 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) 
                 x = values[i]
                 if type(x) is Matrix:
                     x = _broadcast_at(x, r, c)
-                    if type(x) is ExcelError:
+                    if propagate and type(x) is ExcelError:
                         error = x
                         break
                     call_args[i] = x
-            out.append(error if error is not None else impl(*call_args))
+            out.append(error if error is not None else _element(impl(*call_args)))
     return Matrix(rows, cols, out)
 
 
@@ -403,23 +534,77 @@ def _constant(value: Any) -> Evaluator:
 
 
 def _top_level(fn: Evaluator) -> Evaluator:
-    """A cell shows one value: empty references read as 0, arrays show their top-left element."""
+    """A formula's result as the workbook stores it: a cell value (an empty reference reads as 0), or, for an
+    array of more than one element, a list-backed Matrix of cell values that the workbook spills."""
 
     def top(v: dict) -> Any:
         value = fn(v)
         t = type(value)
         if t is float or t is str or t is bool or t is ExcelError:
             return value
-        if value is None:
-            return 0.0
-        if t is int:
-            return float(value)
         if t is Matrix:
-            value = scalar_of(value)
-            return 0.0 if value is None else value
-        return VALUE
+            return array_result(value)
+        return cell_value(value)
 
     return top
+
+
+def cell_value(value: Any) -> Any:
+    """A computed value as one cell holds it: empty reads as 0, a function value or an array inside it is #CALC!."""
+    t = type(value)
+    if t is float or t is str or t is bool or t is ExcelError:
+        return value
+    if value is None:
+        return 0.0
+    if t is int:
+        return float(value)
+    if t is Matrix or t is LambdaValue:
+        return CALC
+    return VALUE
+
+
+def array_result(value: Matrix) -> Any:
+    """An array result: its only element as a cell value, #CALC! when empty, else a Matrix of cell values."""
+    count = value.rows * value.cols
+    if count == 1:
+        return cell_value(value.values[0])
+    if count == 0 or len(value.values) != count:
+        return CALC
+    values = list(value.values)
+    if not all(type(x) is float for x in values):
+        values = [cell_value(x) for x in values]
+    return Matrix(value.rows, value.cols, values)
+
+
+def intersect_value(value: Any, row: int, col: int) -> Any:
+    """Excel's implicit intersection of a computed value at a formula in (row, col): a reference gives its cell in
+    that row or column (#VALUE! if none), an array its top-left element, a single value itself."""
+    if type(value) is not Matrix:
+        return value
+    if value.rows * value.cols == 1:
+        return value.values[0]
+    if value.is_reference and value.origin is not None:
+        _, top, left = value.origin
+        if value.cols == 1 and top <= row < top + value.rows:
+            return value.values[row - top]
+        if value.rows == 1 and left <= col < left + value.cols:
+            return value.values[col - left]
+        return VALUE
+    return value.values[0] if value.values else CALC
+
+
+def intersect_reference(value: Any, row: int, col: int) -> Any:
+    """:func:`intersect_value` keeping a reference's chosen cell as a 1x1 reference Matrix."""
+    if type(value) is not Matrix or not value.is_reference or value.origin is None:
+        return intersect_value(value, row, col)
+    sid, top, left = value.origin
+    if value.rows * value.cols == 1:
+        return value
+    if value.cols == 1 and top <= row < top + value.rows:
+        return Matrix(1, 1, [value.values[row - top]], True, (sid, row, left))
+    if value.rows == 1 and left <= col < left + value.cols:
+        return Matrix(1, 1, [value.values[col - left]], True, (sid, top, col))
+    return VALUE
 
 
 def _array_constant(node: ArrayLiteral) -> Matrix:
@@ -618,4 +803,7 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
-__all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "MAX_ROWS", "MAX_COLS"]
+__all__ = [
+    "MAX_COLS", "MAX_ROWS", "CompiledFormula", "FormulaCompiler", "array_result", "cell_value", "extent_key",
+    "intersect_value", "spill_key",
+]

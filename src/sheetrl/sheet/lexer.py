@@ -1,9 +1,10 @@
 """Formula text -> tokens.
 
 Token kinds: NUMBER, STRING, BOOL, ERROR, REF (a cell, range, whole-column or whole-row reference, with optional
-sheet), FUNC (an identifier directly followed by '('), NAME (any other identifier), OP (operators), and the
-punctuation kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens and is otherwise ignored
-(the intersection operator is not supported).
+sheet), SPILL (a cell reference followed by the spill operator, ``A1#``), FUNC (an identifier directly followed by
+'('), NAME (any other identifier), OP (operators, the implicit-intersection prefix ``@`` included), and the
+punctuation kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; a space between two
+references is the intersection operator.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ _TOKEN = re.compile(
     r"""
     (?P<SPACE>[ \t\r\n]+)
   | (?P<STRING>"(?:[^"]|"")*")
-  | (?P<ERROR>\#(?:DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|CYCLE!))
+  | (?P<ERROR>\#(?:DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|CYCLE!|SPILL!|CALC!))
   | (?P<FUNC>[A-Za-z_\\][A-Za-z0-9_.]*(?=[ \t\r\n]*\())
+  | (?P<SPILL>(?:%(sheet)s)?%(cell)s\#)(?![A-Za-z0-9_.(!?/])
   | (?P<REF>(?:%(sheet)s)?(?:%(cell)s(?::%(cell)s)?|%(cols)s|%(rows)s|\#REF!)(?![A-Za-z0-9_.(]))
   | (?P<NUMBER>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<NAME>[A-Za-z_\\][A-Za-z0-9_.]*)
-  | (?P<OP><=|>=|<>|[-+*/^&=<>%%])
+  | (?P<OP><=|>=|<>|[-+*/^&=<>%%@])
   | (?P<PUNCT>[(),;{}])
     """
     % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS},

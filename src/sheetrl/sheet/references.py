@@ -16,11 +16,14 @@ from sheetrl.sheet.nodes import (
     Call,
     CellRef,
     Chain,
+    ImplicitIntersection,
+    Invoke,
     Node,
     Paren,
     Percent,
     RangeRef,
     RefError,
+    SpillRef,
     Unary,
 )
 
@@ -42,6 +45,12 @@ def transform(node: Node, rewrite: RefRewriter) -> Node:
         return Percent(transform(node.operand, rewrite))
     if t is Paren:
         return Paren(transform(node.inner, rewrite))
+    if isinstance(node, ImplicitIntersection):
+        return ImplicitIntersection(transform(node.operand, rewrite))
+    if isinstance(node, SpillRef):
+        return SpillRef(transform(node.anchor, rewrite))
+    if isinstance(node, Invoke):
+        return Invoke(transform(node.callee, rewrite), tuple(transform(a, rewrite) for a in node.args))
     if t is ArrayLiteral:
         return node
     return node

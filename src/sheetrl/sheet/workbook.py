@@ -14,6 +14,9 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
 
 ``clone()`` is copy-on-write: the clone shares every container and each side copies a container the first time it
 writes to it, so cloning costs a few microseconds whatever the workbook's size.
+
+Array results (dynamic-array spills and legacy array formulas) are placed by :class:`~sheetrl.sheet.arrays.
+ArrayPlacement`, which this class mixes in.
 """
 
 from __future__ import annotations
@@ -39,12 +42,14 @@ from sheetrl.sheet.address import (
     range_keys,
     split_key,
 )
+from sheetrl.sheet.arrays import ArrayPlacement, area_keys, area_of
 from sheetrl.sheet.compiler import FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
+from sheetrl.sheet.values import Matrix
 
 EXPANDED_RANGE_CELLS = 4096
 _UNDO_LIMIT = 1000  # edits kept for undo
@@ -57,7 +62,7 @@ STRICT = os.environ.get("SHEETRL_STRICT") == "1"
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
-    "_sheet_order", "_sheet_ids", "_pivots",
+    "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner",
 )
 
 
@@ -74,6 +79,7 @@ class FormulaCell:
     big_ranges: tuple[tuple[int, int, int, int, int], ...]
     volatile: bool
     unresolved_sheets: bool
+    array: tuple[int, int] | None = None  # rows x cols of a legacy array formula's range (None: dynamic array)
 
 
 def _normalize_literal(value: Any, date1904: bool = False) -> Any:
@@ -106,7 +112,7 @@ def _public(value: Any) -> Any:
     return value
 
 
-class Workbook:
+class Workbook(ArrayPlacement):
     """A workbook of named sheets with Excel formulas, recalculated incrementally.
 
     >>> wb = Workbook()
@@ -132,6 +138,9 @@ class Workbook:
         self._sheet_order: list[int] = []
         self._sheet_ids: dict[str, int] = {}
         self._pivots: dict[str, PivotTable] = {}
+        self._spills: dict[int, tuple[int, int, bool]] = {}
+        self._spill_owner: dict[int, int] = {}
+        self._spill_dirty: list[tuple[int, int, int, int, int]] = []
         self._key_cache: dict[str, int] = {}
         self._shared: set[str] = set()
         self._owned_dependent_sets: set[int] = set()
@@ -187,6 +196,7 @@ class Workbook:
         other._batch_depth = 0
         other._dirty = set()
         other._change_log = None
+        other._spill_dirty = []
         other.warnings = list(self.warnings)
         return other
 
@@ -321,7 +331,11 @@ class Workbook:
 
     def _input(self, key: int) -> Any:
         cell = self._formulas.get(key)
-        return cell.text if cell is not None else self._values.get(key)
+        if cell is not None:
+            return cell.text
+        if key in self._spill_owner:
+            return None  # a cell holding an element of another formula's array is not an input
+        return self._values.get(key)
 
     def values(self, address: str | Iterable[str]) -> list[list[Any]] | list[Any]:
         """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list."""
@@ -345,10 +359,32 @@ class Workbook:
     def is_formula(self, address: str) -> bool:
         return self.key(address) in self._formulas
 
+    def spill_range(self, address: str) -> str | None:
+        """The range a dynamic-array formula's result occupies now ('A1:B3'), else None (one value, #SPILL!, or
+        not a dynamic-array formula). ``address`` may be the formula's cell or any cell of its spill."""
+        key = self.key(address)
+        anchor = self._spill_owner.get(key, key)
+        cell = self._formulas.get(anchor)
+        state = self._spills.get(anchor)
+        if cell is None or cell.array is not None or state is None or not state[2]:
+            return None
+        return self._area_text(anchor, state[0], state[1])
+
+    def array_formula_range(self, address: str) -> str | None:
+        """The range of the legacy array (Ctrl+Shift+Enter) formula that holds ``address``, else None."""
+        anchor = self._array_containing(self.key(address))
+        if anchor is None:
+            return None
+        shape = self._formulas[anchor].array
+        assert shape is not None
+        return self._area_text(anchor, shape[0], shape[1])
+
     def cells(self, sheet: str | None = None) -> Iterator[tuple[str, Any]]:
-        """(address, input) of every non-empty cell of a sheet (default: the first), row by row."""
+        """(address, input) of every non-empty input cell of a sheet (default: the first), row by row; cells that
+        only hold elements of another formula's array are not inputs and are not listed."""
         sid = self._sheet_id(sheet)
-        keys = sorted(k for k in self._values if k >= 0 and k >> 34 == sid)
+        owners = self._spill_owner
+        keys = sorted(k for k in self._values if k >= 0 and k >> 34 == sid and k not in owners)
         for key in keys:
             _, row, col = split_key(key)
             yield cell_name(row, col), self._input(key)
@@ -393,7 +429,10 @@ class Workbook:
         if key is None:
             key = self.key(address)
         t = type(value)
-        if (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0:
+        if (
+            (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0
+            and key not in self._spill_owner
+        ):
             # hot path of agents and benchmarks: a number replacing a number or an empty cell
             number = _normalize_literal(value, self._date1904)
             values = self._values
@@ -428,6 +467,8 @@ class Workbook:
 
     def _enter(self, key: int, value: Any) -> None:
         """Write one input (formula text or literal), recording it for undo; validates before changing anything."""
+        if self._spill_owner or key in self._formulas:
+            self._refuse_part_of_array([key], whole_ok=False)
         if type(value) is str and len(value) > 1 and value[0] == "=":
             self._record(key)
             self._set_formula(key, value)
@@ -445,8 +486,17 @@ class Workbook:
             ]
         else:
             keys = [make_key(sid, r, c) for r, c in rng.cells()]
-        for key in keys:
-            if key in self._values or key in self._formulas:
+        if self._spill_owner:
+            self._refuse_part_of_array(keys)
+        keys = [k for k in keys if k in self._formulas or (k in self._values and k not in self._spill_owner)]
+        arrays = [k for k in keys if self._formulas.get(k) is not None and self._formulas[k].array is not None]
+        if arrays:
+            self._snapshot_for_undo()  # a legacy array formula is removed as a whole
+        with self.batch():
+            for key in keys:
+                if arrays:
+                    self._write_literal(key, None)
+                    continue
                 self._record(key)
                 self._write_literal(key, None)
         self._finish_edit()
@@ -479,15 +529,16 @@ class Workbook:
             self._change_log.add(key)
         if key in self._formulas:
             self._remove_formula(key)
+        anchors = self._inputs_changed(key, value is not None) if self._spills else []
         self._own("_values")
         if value is None:
             self._values.pop(key, None)
         else:
             self._values[key] = value
             self._touch_extent(key)
-        self._recalculate_from(key)
+        self._recalculate_from(key, anchors)
 
-    def _set_formula(self, key: int, text: str) -> None:
+    def _set_formula(self, key: int, text: str, array: tuple[int, int] | None = None) -> None:
         if self._change_log is not None:
             self._change_log.add(key)
         node = parse(text)
@@ -506,13 +557,15 @@ class Workbook:
             big_ranges=big,
             volatile=compiled.volatile,
             unresolved_sheets=compiled.unresolved_sheets,
+            array=array,
         )
         if key in self._formulas:
             self._remove_formula(key)
+        anchors = self._inputs_changed(key, True) if self._spills else []
         self._add_formula(cell)
         self._own("_values")
         self._touch_extent(key)
-        self._recalculate_from(key)
+        self._recalculate_from(key, anchors)
 
     def _precedent_keys(self, cell: FormulaCell) -> set[int]:
         keys = set(cell.cells)
@@ -542,6 +595,12 @@ class Workbook:
             self._own("_big_ranges")
             self._big_ranges[cell.key] = cell.big_ranges
             self._big_range_index = None
+        if cell.array is not None:  # a legacy array formula owns its range from the start
+            rows, cols = cell.array
+            self._own("_spill_owner")
+            for member in area_keys(area_of(cell.key, rows, cols))[1:]:
+                self._spill_owner[member] = cell.key
+            self._set_spill_state(cell.key, (rows, cols, True), None)
         self._plans = {}
 
     def _remove_formula(self, key: int) -> None:
@@ -561,6 +620,8 @@ class Workbook:
             self._own("_big_ranges")
             del self._big_ranges[key]
             self._big_range_index = None
+        if key in self._spills:
+            self._unplace(key, keep_attempt=False)
         self._plans = {}
 
     # ========================================================================================= recalculation
@@ -578,6 +639,8 @@ class Workbook:
                     matched += 1
             if matched > 1:  # a formula reading the cell through two of its ranges is one successor
                 succ = list(dict.fromkeys(succ))
+        if self._spills and key in self._spills:
+            succ.extend(self._area_readers(key))  # an array's anchor writes every cell of its area
         return succ
 
     def _index_big_ranges(self) -> dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]]:
@@ -667,20 +730,27 @@ class Workbook:
             yield self
         finally:
             self._batch_depth -= 1
-            if self._batch_depth == 0 and self._dirty:
+            if self._batch_depth == 0 and (self._dirty or self._spill_dirty):
                 dirty, self._dirty = list(self._dirty), set()
                 self._own("_values")
                 self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
 
-    def _recalculate_from(self, key: int) -> None:
+    def _recalculate_from(self, key: int, anchors: list[int] | None = None) -> None:
+        """Recalculate what depends on ``key`` (and the array ``anchors`` its edit unblocks or blocks)."""
         if self._batch_depth:
             self._dirty.add(key)
+            if anchors:
+                self._dirty.update(anchors)
             return
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._build_plan(key)
-            self._plans[key] = plan
-        if plan:
+        if anchors:
+            plan = self._build_plan(_VIRTUAL_SOURCE, roots=[key, *anchors])
+        else:
+            cached = self._plans.get(key)
+            if cached is None:
+                cached = self._build_plan(key)
+                self._plans[key] = cached
+            plan = cached
+        if plan or self._spill_dirty:
             self._own("_values")
             self._run(plan)
 
@@ -694,6 +764,13 @@ class Workbook:
         return self._change_log
 
     def _run(self, plan: Iterable[tuple[int, Any]]) -> None:
+        """Evaluate a plan, then whatever array placements changed beyond it."""
+        self._execute(plan)
+        if self._spill_dirty:
+            self._settle_spills()
+
+    def _execute(self, plan: Iterable[tuple[int, Any]]) -> None:
+        self._own("_values")
         values = self._values
         items = plan if isinstance(plan, (list, tuple)) else list(plan)
         if self._change_log is not None:
@@ -706,7 +783,10 @@ class Workbook:
                 try:
                     for position in range(position, total):
                         key, fn = items[position]
-                        values[key] = CYCLE if fn is None else fn(values)
+                        result = CYCLE if fn is None else fn(values)
+                        if type(result) is Matrix or key in self._spills:
+                            result = self._place(key, result)
+                        values[key] = result
                     return
                 except Exception:  # a defect in one function must not take the workbook down
                     if STRICT:
@@ -742,8 +822,10 @@ class Workbook:
             raise AddressError(f"fill target {target!r} is larger than 100,000 cells")
         cell = self._formulas.get(src)
         fmt = self._formats.get(src)
-        literal = self._values.get(src)
+        literal = self._input(src) if cell is None else None  # an element of another formula's array is no input
         _, srow, scol = split_key(src)
+        if self._spill_owner:
+            self._refuse_part_of_array([make_key(tsid, r, c) for r, c in rng.cells()])
         with self.batch():
             self._fill_cells(src, cell, literal, fmt, tsid, rng, srow, scol)
         self._finish_edit()
@@ -773,20 +855,82 @@ class Workbook:
         if src.row2 + dr >= MAX_ROWS or src.col2 + dc >= MAX_COLS:
             raise AddressError("the copied block runs off the grid")
         snapshot = [
-            (row, col, self._formulas.get(make_key(ssid, row, col)), self._values.get(make_key(ssid, row, col)),
+            (row, col, self._formulas.get(make_key(ssid, row, col)), self._input(make_key(ssid, row, col)),
              self._formats.get(make_key(ssid, row, col)))
             for row, col in src.cells()
         ]
+        if self._spill_owner:
+            self._refuse_part_of_array([make_key(dsid, row + dr, col + dc) for row, col, *_ in snapshot])
+        # legacy array formulas wholly inside the source are copied as array formulas of the same shape
+        whole_arrays = {
+            (row, col): cell.array for row, col, cell, _, _ in snapshot
+            if cell is not None and cell.array is not None
+            and (row + cell.array[0] - 1, col + cell.array[1] - 1) in src
+        }
+        if whole_arrays:
+            self._snapshot_for_undo()
         with self.batch():
             for row, col, cell, literal, fmt in snapshot:
                 key = make_key(dsid, row + dr, col + dc)
-                self._record(key)
+                if not whole_arrays:
+                    self._record(key)
                 if cell is not None:
-                    self._set_formula(key, "=" + render(references.shift(cell.node, dr, dc)))
-                else:
+                    text = "=" + render(references.shift(cell.node, dr, dc))
+                    self._set_formula(key, text, whole_arrays.get((row, col)))
+                elif key not in self._spill_owner or literal is not None:
                     self._write_literal(key, literal)
                 self._write_format(key, fmt)
         self._finish_edit()
+
+    def set_array_formula(self, address: str, formula: str) -> None:
+        """Enter a legacy array formula over a range (Excel's Ctrl+Shift+Enter, shown as ``{=...}``).
+
+        The formula is evaluated once in array mode and its result fitted to the range: a one-row or one-column
+        result repeats along the other axis, cells beyond the result show #N/A, and the range never spills. What
+        the range held is replaced. The range can afterwards only be cleared or re-entered as a whole
+        (``SheetError`` otherwise). A single cell makes a one-cell array formula (``{=SUM(A1:A3*B1:B3)}``).
+        """
+        sid, rng = self._range(address)
+        if rng.rows * rng.cols > 100_000:
+            raise AddressError(f"array formula range {address!r} is larger than 100,000 cells")
+        if not (isinstance(formula, str) and len(formula) > 1 and formula[0] == "="):
+            raise SheetError(f"an array formula is formula text starting with '=', not {formula!r}")
+        parse(formula)  # a syntax error leaves the workbook unchanged
+        keys = [make_key(sid, r, c) for r, c in rng.cells()]
+        self._refuse_part_of_array(keys)
+        self._snapshot_for_undo()
+        recording, self.record_undo = self.record_undo, False
+        try:
+            with self.batch():
+                for key in keys:
+                    if key in self._formulas or (key in self._values and key not in self._spill_owner):
+                        self._write_literal(key, None)
+                pushed_out = [a for key in keys[1:] for a in self._inputs_changed(key, True)]
+                self._set_formula(keys[0], formula, (rng.rows, rng.cols))
+                self._dirty.update(pushed_out)
+        finally:
+            self.record_undo = recording
+        self._finish_edit()
+
+    def _refuse_splitting_arrays(self, sid: int, axis: str, at: int, count: int, insert: bool) -> None:
+        """SheetError when inserting or deleting lines would cut through a legacy array formula's range."""
+        for anchor, cell in self._formulas.items():
+            if cell.array is None or anchor >> 34 != sid:
+                continue
+            _, row, col = split_key(anchor)
+            first, size = (row, cell.array[0]) if axis == "row" else (col, cell.array[1])
+            last = first + size - 1
+            if insert:
+                cut = first < at <= last
+            else:
+                end = at + count - 1
+                cut = at <= last and first <= end and not (at <= first and last <= end)
+            if cut:
+                rows, cols = cell.array
+                raise SheetError(
+                    f"cannot {'insert' if insert else 'delete'} {axis}s through the array formula over "
+                    f"{self._area_text(anchor, rows, cols)}; clear it first"
+                )
 
     def insert_rows(self, before: int, count: int = 1, sheet: str | None = None) -> None:
         """Insert ``count`` empty rows before 1-based row ``before``; references move as in Excel."""
@@ -832,16 +976,21 @@ class Workbook:
             return None if new is None else make_key(ksid, row, new)
 
         rewrite = references.insert_lines if insert else references.delete_lines
+        self._refuse_splitting_arrays(sid, axis, at, count, insert)
         old_formulas = {k: self._sheet_names[k >> 34] for k in self._formulas}
         nodes = {k: rewrite(c.node, old_formulas[k], sheet_name, axis, at, count) for k, c in self._formulas.items()}
-        literals = {k: v for k, v in self._values.items() if k >= 0 and k not in self._formulas}
+        arrays = {k: c.array for k, c in self._formulas.items() if c.array is not None}
+        literals = {
+            k: v for k, v in self._values.items() if k >= 0 and k not in self._formulas and k not in self._spill_owner
+        }
         formats = dict(self._formats)
         widths = dict(self._col_widths)
         # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
         self._values, self._formulas, self._dependents, self._big_ranges = {}, {}, {}, {}
         self._big_range_index = None
         self._formats, self._plans = {}, {}
-        self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats"}
+        self._spills, self._spill_owner, self._spill_dirty = {}, {}, []
+        self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_spills", "_spill_owner"}
         self._owned_dependent_sets = set()
         for key, value in literals.items():
             new = move_key(key)
@@ -862,14 +1011,16 @@ class Workbook:
         for key, node in nodes.items():
             new = move_key(key)
             if new is not None:
-                self._install_formula(new, node)
+                self._install_formula(new, node, arrays.get(key))
         self.recalculate()
         self._refresh_pivots()
         if self._change_log is not None:
             self._change_log.add(ALL_CHANGED)
 
-    def _install_formula(self, key: int, node: Node, text: str | None = None) -> None:
-        """Add a formula from a syntax tree without recalculating (bulk rebuilds); ``text`` defaults to its render."""
+    def _install_formula(self, key: int, node: Node, array: tuple[int, int] | None = None,
+                         text: str | None = None) -> None:
+        """Add a formula from a syntax tree without recalculating (bulk rebuilds); ``array`` is the shape of a
+        legacy array formula's range, ``text`` the formula's text (default: rendered from the tree)."""
         sid, row, col = split_key(key)
         compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
         if text is None:
@@ -877,7 +1028,7 @@ class Workbook:
         big = tuple(r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
         self._add_formula(
             FormulaCell(key, node, text, compiled.fn, frozenset(compiled.cells), tuple(compiled.ranges), big,
-                        compiled.volatile, compiled.unresolved_sheets)
+                        compiled.volatile, compiled.unresolved_sheets, array)
         )
         self._own("_values")
         self._touch_extent(key)
@@ -886,7 +1037,7 @@ class Workbook:
         for key, cell in list(self._formulas.items()):
             node = rewrite(cell.node, self._sheet_names[key >> 34])
             self._remove_formula(key)
-            self._install_formula(key, node)
+            self._install_formula(key, node, cell.array)
         self.recalculate()
 
     def _recompile_all(self) -> None:
@@ -895,9 +1046,9 @@ class Workbook:
     def _recompile_unresolved(self) -> None:
         pending = [k for k, c in self._formulas.items() if c.unresolved_sheets]
         for key in pending:
-            node = self._formulas[key].node
+            node, array = self._formulas[key].node, self._formulas[key].array
             self._remove_formula(key)
-            self._install_formula(key, node)
+            self._install_formula(key, node, array)
         if pending:
             self.recalculate()
 

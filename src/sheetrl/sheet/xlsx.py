@@ -11,15 +11,23 @@ workbook keeps its serials and evaluates dates in that system, see :mod:`sheetrl
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
-so the file asks the reading application to recalculate on open. Saving is atomic: the file is written to a
+so the file asks the reading application to recalculate on open.
+
+Arrays, as Excel writes them: a formula whose ``@``s are all ones a reader without dynamic arrays implies is a
+plain formula (without the ``@``); any other formula (one that spills, or uses ``@`` elsewhere) is a
+dynamic-array formula: an array formula over the cells it spills, marked dynamic in the cell metadata
+(:mod:`sheetrl.sheet.xlsx_arrays`), with ``@`` as ``_xlfn.SINGLE``, ``A1#`` as ``_xlfn.ANCHORARRAY(A1)`` and LET/LAMBDA
+names as ``_xlpm.name``. A legacy array formula is an array formula over its range. Loading reads all three back:
+a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the cells covered by an array
+formula's range (which hold its cached results) are not read as values. Saving is atomic: the file is written to a
 temporary file in the same directory and moved over ``path`` only when complete.
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
 before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets).
-Everything in the file that the engine cannot represent (merged cells, comments, defined names, charts, array
-formulas, formulas that do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most
+Everything in the file that the engine cannot represent (merged cells, comments, defined names, charts, data tables,
+formulas that do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most
 ``WARNINGS_PER_KIND`` lines per kind, then a count).
 """
 
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import colorsys
 import gc
+import io
 import os
 import re
 import stat
@@ -40,14 +49,30 @@ from typing import Any
 from xml.etree import ElementTree
 
 from sheetrl.sheet import xlsx_reader
-from sheetrl.sheet.address import cell_name, column_letters, make_key, quote_sheet_name, split_key
+from sheetrl.sheet.address import cell_name, column_letters, make_key, parse_range, quote_sheet_name, split_key
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
+from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
+from sheetrl.sheet.legacy import from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import tokenize
-from sheetrl.sheet.nodes import Call, walk
+from sheetrl.sheet.nodes import (
+    Call,
+    Chain,
+    ImplicitIntersection,
+    Invoke,
+    Name,
+    Node,
+    Paren,
+    Percent,
+    SpillRef,
+    Unary,
+    render,
+    walk,
+)
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.workbook import Workbook
+from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
 
 DEFAULT_MAX_CELLS = 2_000_000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -88,7 +113,7 @@ _CONTROL_CHARS = re.compile(r"[\000-\010\013\014\016-\037]")
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
-_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
 _BARE_WORKSHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_left", "left"),
                  ("border_right", "right"))
@@ -98,7 +123,7 @@ _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_le
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Write ``wb`` to ``path`` as .xlsx, atomically; raises WorkbookFileError naming the problem."""
     target = _target_path(path)
-    xl = _to_openpyxl(wb)
+    xl, dynamic = _to_openpyxl(wb)
     directory = os.path.dirname(target)
     try:
         existing_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
@@ -112,7 +137,12 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            xl.save(handle)
+            if dynamic:
+                buffer = io.BytesIO()
+                xl.save(buffer)
+                handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
+            else:
+                xl.save(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if existing_mode is not None:
@@ -170,10 +200,12 @@ def _create_temp(target: str) -> tuple[int, str]:
     raise FileExistsError(17, "could not find a free temporary file name")
 
 
-def _to_openpyxl(wb: Workbook) -> Any:
-    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written."""
+def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
+    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written. Also returns
+    the cells holding dynamic-array formulas, per sheet, which the file's cell metadata must mark."""
     import openpyxl
 
+    dynamic: dict[str, set[str]] = {}
     xl = openpyxl.Workbook()
     xl.remove(xl.active)
     styles = _StyleCache()
@@ -187,6 +219,11 @@ def _to_openpyxl(wb: Workbook) -> Any:
         address = ""
         try:
             for address, content in wb.cells(name):
+                cell = wb._formulas.get(make_key(sid, *_row_col(address)))
+                if cell is not None:
+                    if _write_formula(ws, address, cell, wb):
+                        dynamic.setdefault(name, set()).add(address)
+                    continue
                 _write_cell(ws[address], content)
             for row, col, fmt in formats.get(sid, ()):
                 address = cell_name(row, col)
@@ -204,7 +241,74 @@ def _to_openpyxl(wb: Workbook) -> Any:
 
         xl.epoch = CALENDAR_MAC_1904  # written as workbookPr date1904="1"; cells hold serials, not converted
     xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
-    return xl
+    return xl, dynamic
+
+
+def _row_col(address: str) -> tuple[int, int]:
+    rng = parse_range(address)
+    return rng.row1, rng.col1
+
+
+def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
+    """Write a formula cell the way Excel does; True when it is a dynamic-array formula (to be marked)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    node = cell.node
+    if cell.array is not None:
+        rows, cols = cell.array
+        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node))
+        return False
+    if is_legacy_compatible(node):
+        ws[address] = "=" + file_formula(without_intersections(node))
+        return False
+    spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
+    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node))
+    return True
+
+
+def _span(address: str, rows: int, cols: int) -> str:
+    row, col = _row_col(address)
+    return address if rows * cols == 1 else f"{address}:{cell_name(row + rows - 1, col + cols - 1)}"
+
+
+def file_formula(node: Node) -> str:
+    """Formula text (without '=') as a file stores it: ``@x`` as ``_xlfn.SINGLE(x)``, ``A1#`` as
+    ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``."""
+
+    text = "=" + render(_as_stored(node))
+    return add_function_prefixes(text, _local_names(node))[1:]
+
+
+def _as_stored(node: Node) -> Node:
+    """The tree with the operators files spell as functions replaced by those functions."""
+    if isinstance(node, ImplicitIntersection):
+        operand = node.operand.inner if isinstance(node.operand, Paren) else node.operand
+        return Call("SINGLE", (_as_stored(operand),))
+    if isinstance(node, SpillRef):
+        return Call("ANCHORARRAY", (node.anchor,))
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_as_stored(a) for a in node.args))
+    if isinstance(node, Chain):
+        return Chain(tuple(_as_stored(o) for o in node.operands), node.ops)
+    if isinstance(node, Unary):
+        return Unary(node.op, _as_stored(node.operand))
+    if isinstance(node, Percent):
+        return Percent(_as_stored(node.operand))
+    if isinstance(node, Paren):
+        return Paren(_as_stored(node.inner))
+    if isinstance(node, Invoke):
+        return Invoke(_as_stored(node.callee), tuple(_as_stored(a) for a in node.args))
+    return node
+
+
+def _local_names(node: Node) -> frozenset[str]:
+    """Upper-case names that LET and LAMBDA bind anywhere in a formula."""
+    names: set[str] = set()
+    for item in walk(node):
+        if isinstance(item, Call) and item.name in ("LET", "LAMBDA") and item.args:
+            bound = item.args[:-1:2] if item.name == "LET" else item.args[:-1]
+            names.update(b.name.upper().removeprefix(OPTIONAL_PREFIX) for b in bound if isinstance(b, Name))
+    return frozenset(names)
 
 
 def _write_cell(cell: Any, content: Any) -> None:
@@ -223,9 +327,10 @@ def _write_cell(cell: Any, content: Any) -> None:
         cell.value = content
 
 
-def add_function_prefixes(formula: str) -> str:
+def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset()) -> str:
     """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
-    (FILTER and SORT with ``_xlfn._xlws.``); everything else is left as written."""
+    (FILTER and SORT with ``_xlfn._xlws.``), the ``local_names`` (bound by LET/LAMBDA) with ``_xlpm.``;
+    everything else is left as written."""
     try:
         tokens = tokenize(formula)
     except FormulaSyntaxError:
@@ -233,6 +338,12 @@ def add_function_prefixes(formula: str) -> str:
     parts: list[str] = []
     last = 0
     for token in tokens:
+        if token.kind == "NAME" or (token.kind == "FUNC" and token.text.upper() in local_names):
+            if token.text.upper() in local_names:
+                parts.append(formula[last : token.position])
+                parts.append("_xlpm." + token.text)
+                last = token.position + len(token.text)
+            continue
         if token.kind != "FUNC":
             continue
         name = token.text.upper()
@@ -361,7 +472,8 @@ def _load(source: str, name: str, max_cells: int, max_bytes: int) -> Workbook:
                 members = _check_zip(archive, name, max_bytes)
                 package, sheets, slim_parts = _read_package(archive, name, members, max_cells)
                 xl, notes = _read_metadata(archive, slim_parts, package, name)
-            loader = _Loader(xl, name, members, package, sheets)
+                dynamic = dynamic_array_cells(archive)
+            loader = _Loader(xl, name, members, package, sheets, dynamic)
             loader.notes.extend(notes)
             return loader.run()
     except WorkbookFileError:
@@ -664,17 +776,23 @@ class _Sink:
             self.wb._touch_extent(make_key(sid, last_row, last_col))
         return rejected
 
-    def formula(self, title: str, row: int, col: int, node: Any, text: str | None) -> None:
-        """Enter a parsed formula (``text``: as the cell shows it; None: rendered from the tree).
+    def formula(
+        self, title: str, row: int, col: int, node: Any, text: str | None, array: tuple[int, int] | None = None
+    ) -> None:
+        """Enter a parsed formula (``text``: as the cell shows it; None: rendered from the tree), over ``array``
+        rows x cols for a legacy array formula.
 
         Raises SheetError when it cannot be compiled.
         """
         if not self.bulk:
-            from sheetrl.sheet.nodes import render
-
-            self.wb.set(f"{quote_sheet_name(title)}!{cell_name(row, col)}", text or "=" + render(node))
+            address = f"{quote_sheet_name(title)}!{cell_name(row, col)}"
+            if array is not None:
+                last = cell_name(row + array[0] - 1, col + array[1] - 1)
+                self.wb.set_array_formula(f"{address}:{last}", text or "=" + render(node))
+            else:
+                self.wb.set(address, text or "=" + render(node))
             return
-        self.wb._install_formula(self._key(title, row, col), node, text)
+        self.wb._install_formula(self._key(title, row, col), node, array, text=text)
 
     def format(self, title: str, row: int, col: int, fmt: CellFormat, changes: dict[str, Any]) -> None:
         if not self.bulk:
@@ -683,9 +801,12 @@ class _Sink:
         self.wb._write_format(self._key(title, row, col), fmt)
 
 
-# One formula cell on its way into the workbook: (title, row, col, formula text with '=', None), or for a follower
-# of a shared formula (title, row, col, "", ((anchor row, anchor col, anchor text), cached value)).
-_PendingFormula = tuple[str, int, int, str, Any]
+# One formula cell on its way into the workbook: (title, row, col, formula text with '=', None, kind), or for a
+# follower of a shared formula (title, row, col, "", ((anchor row, anchor col, anchor text), cached value), _PLAIN).
+# The kind is _PLAIN (a plain formula: Excel implies @ where it would intersect), _DYNAMIC (a dynamic-array
+# formula) or the (rows, cols) of a legacy array formula's range.
+_PendingFormula = tuple[str, int, int, str, Any, Any]
+_PLAIN, _DYNAMIC = "plain", "dynamic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,7 +823,7 @@ class _Loader:
 
     def __init__(
         self, xl: Any, name: str, members: set[str], package: xlsx_reader.Package,
-        sheets: list[xlsx_reader.SheetCells],
+        sheets: list[xlsx_reader.SheetCells], dynamic: dict[str, set[str]],
     ) -> None:
         self.xl = xl
         self.name = name
@@ -714,6 +835,7 @@ class _Loader:
         self.formats = _FormatReader(xl, self.report)
         self.date1904 = package.date1904  # workbookPr date1904
         self.cached: dict[tuple[str, int, int], Any] = {}  # (title, row, col) -> a formula's cached value
+        self.dynamic = dynamic  # sheet title in the file -> cells marked as dynamic-array formulas
 
     # ---------------------------------------------------------------------------------------------- driver
     def run(self) -> Workbook:
@@ -783,9 +905,13 @@ class _Loader:
         for problem in contents.problems:
             self.report.add("unreadable cells", f"{quote_sheet_name(title)}!{problem}")
         masters: dict[str, tuple[int, int, str]] = {}  # shared formula group -> (row, col, text) of its anchor
+        dynamic = self.dynamic.get(ws.title, ())
+        covered: set[tuple[int, int]] = set()  # the cells of array formulas' ranges: their cached results
         for row, col, style, value, formula in contents.cells:
             if style:
                 styled.append((row, col, style))
+            if covered and (row, col) in covered:
+                continue
             if formula is None:
                 if value is None:
                     continue
@@ -797,25 +923,45 @@ class _Loader:
             kind = formula.kind
             where = cell_name(row, col)
             if kind == "array":
-                self._keep_cached(title, row, col, value, f"the array formula {{={formula.text}}} over"
-                                  f" {formula.ref or where}", literals)
+                self._read_array_formula(title, row, col, value, formula, where in dynamic, covered, literals,
+                                         formulas)
             elif kind == "dataTable":
                 self._keep_cached(title, row, col, value, f"the data table over {formula.ref or where}", literals)
             elif kind == "shared" and formula.text:
                 masters[formula.group] = (row, col, formula.text)
-                formulas.append((title, row, col, "=" + formula.text, None))
+                formulas.append((title, row, col, "=" + formula.text, None, _PLAIN))
             elif kind == "shared":
                 master = masters.get(formula.group)
                 if master is None:
                     self._keep_cached(title, row, col, value, "an unresolved shared formula", literals)
                 else:
-                    formulas.append((title, row, col, "", (master, value)))
+                    formulas.append((title, row, col, "", (master, value), _PLAIN))
             elif formula.text.strip():
-                formulas.append((title, row, col, "=" + formula.text, None))
+                formulas.append((title, row, col, "=" + formula.text, None, _PLAIN))
             else:
                 self._keep_cached(title, row, col, value, "an unresolved shared formula", literals)
-            if kind in ("normal", "shared") and value is not None:
+            if kind in ("normal", "shared", "array") and value is not None:
                 self.cached[(title, row, col)] = value
+
+    def _read_array_formula(
+        self, title: str, row: int, col: int, value: Any, formula: Any, marked_dynamic: bool,
+        covered: set[tuple[int, int]], literals: list[tuple[int, int, Any]], formulas: list[_PendingFormula],
+    ) -> None:
+        """An array formula: a dynamic-array formula when the cell metadata marks it so, else a legacy array
+        formula over its range. The other cells of the range hold its cached results, not inputs."""
+        ref = formula.ref or cell_name(row, col)
+        try:
+            area = parse_range(ref)
+        except SheetError:
+            self._keep_cached(title, row, col, value, f"the array formula {{={formula.text}}} over {ref!r}", literals)
+            return
+        if (area.row1, area.col1) != (row, col):
+            self._keep_cached(title, row, col, value,
+                              f"the array formula {{={formula.text}}} over {ref} (not its first cell)", literals)
+            return
+        covered.update((r, c) for r, c in area.cells() if (r, c) != (row, col))
+        kind = _DYNAMIC if marked_dynamic else (area.rows, area.cols)
+        formulas.append((title, row, col, "=" + formula.text, None, kind))
 
     def _text(self, text: str, title: str, row: int, col: int) -> str:
         if len(text) > MAX_TEXT:
@@ -852,16 +998,19 @@ class _Loader:
             self.report.add("values dropped", f"{_where(title, row, col)}: value {_show(value)} dropped ({reason})")
 
     def _enter_formulas(self, sink: _Sink, formulas: list[_PendingFormula]) -> None:
-        """Parse (each distinct text once; a shared formula's followers are its anchor's tree, moved) and enter."""
-        from sheetrl.sheet.nodes import render
+        """Parse (each distinct text once; a shared formula's followers are its anchor's tree, moved) and enter.
+
+        A plain formula gets the ``@`` Excel implies where a file written without dynamic arrays would intersect
+        (:func:`~sheetrl.sheet.legacy.from_legacy`); its text is then shown as the tree renders it (``=@A1:A5``)."""
         from sheetrl.sheet.references import shift
 
         unknown: dict[str, list[str]] = {}
-        trees: dict[str, _Parsed | SheetError] = {}
-        for title, row, col, text, shared in formulas:
+        trees: dict[tuple[str, bool], _Parsed | SheetError] = {}
+        for title, row, col, text, shared, kind in formulas:
+            plain = kind == _PLAIN
             if shared is not None:
                 (anchor_row, anchor_col, anchor_text), cached = shared
-                parsed = self._parsed(trees, "=" + anchor_text)
+                parsed = self._parsed(trees, "=" + anchor_text, plain)
                 if isinstance(parsed, SheetError):
                     self._fallback(sink, title, row, col, cached,
                                    f"the shared formula ={anchor_text} (from {cell_name(anchor_row, anchor_col)})"
@@ -870,14 +1019,14 @@ class _Loader:
                 tree, shown = shift(parsed.tree, row - anchor_row, col - anchor_col), None
             else:
                 cached = self.cached.get((title, row, col))
-                parsed = self._parsed(trees, text)
+                parsed = self._parsed(trees, text, plain)
                 if isinstance(parsed, SheetError):
                     self._fallback(sink, title, row, col, cached,
                                    f"the formula {text} does not parse ({_one_line(parsed)})")
                     continue
                 tree, shown = parsed.tree, parsed.text
             try:
-                sink.formula(title, row, col, tree, shown)
+                sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None)
             except (SheetError, TypeError, ValueError) as exc:
                 shown = shown or "=" + render(tree)
                 self._fallback(sink, title, row, col, cached, f"the formula {shown} cannot be used ({_one_line(exc)})")
@@ -892,9 +1041,10 @@ class _Loader:
             )
 
     @staticmethod
-    def _parsed(trees: dict[str, _Parsed | SheetError], text: str) -> _Parsed | SheetError:
-        """The syntax tree of formula text (as stored in the file), parsed once per load, or the SheetError."""
-        found = trees.get(text)
+    def _parsed(trees: dict[tuple[str, bool], _Parsed | SheetError], text: str, plain: bool) -> _Parsed | SheetError:
+        """The syntax tree of formula text (as stored in the file), parsed once per load, or the SheetError. A
+        ``plain`` formula's tree gets the ``@`` Excel implies; when it does, the shown text is the tree's."""
+        found = trees.get((text, plain))
         if found is None:
             stripped = strip_function_prefixes(text)
             try:
@@ -905,12 +1055,22 @@ class _Loader:
                 unknown: tuple[str, ...] = ()
                 if "(" in stripped:  # the functions it calls, found in the text (cheaper than walking the tree)
                     called = _CALLED.findall(_STRING_LITERAL.sub('""', stripped) if '"' in stripped else stripped)
-                    names = {name.upper() for name in called} - FUNCTIONS.keys()
-                    if names:  # confirm with the tree, which knows what is really a call
-                        names = {item.name for item in walk(tree) if type(item) is Call} - FUNCTIONS.keys()
+                    names = {name.upper() for name in called} - FUNCTIONS.keys() - SPECIAL_FORMS.keys()
+                    if names:  # confirm with the tree, which knows what is really a call (and what LET binds)
+                        local = _local_names(tree)
+                        names = {item.name for item in walk(tree) if type(item) is Call
+                                 and item.name.upper() not in FUNCTIONS and item.name.upper() not in SPECIAL_FORMS
+                                 and item.name.upper() not in local}
                     unknown = tuple(sorted(names))
-                found = _Parsed(tree, stripped, unknown)
-            trees[text] = found
+                # The file's text is shown as it is (rendering every formula of a large load costs), except where
+                # the tree reads differently: LET/LAMBDA names stored with _xlpm., and the @ a plain formula implies.
+                shown = stripped if "_xlpm." not in stripped else "=" + render(tree)
+                if plain:
+                    converted = from_legacy(tree)
+                    if converted is not tree:
+                        tree, shown = converted, "=" + render(converted)
+                found = _Parsed(tree, shown, unknown)
+            trees[(text, plain)] = found
         return found
 
     def _fallback(self, sink: _Sink, title: str, row: int, col: int, cached: Any, why: str) -> None:

@@ -10,6 +10,8 @@ Conventions:
   formula and any other ``str`` is text (``"2"`` is the *text* 2, not a number).
 * ``formula`` is written as a user types it in Excel (English names, ``,`` between arguments) and placed at ``at``.
 * Cells that a case does not set are blank.
+* A case with ``array`` enters its formula as a legacy array formula (Ctrl+Shift+Enter) over that range; ``at`` is
+  the cell of the range whose value is compared.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Case:
     cells: Mapping[str, object] = field(default_factory=dict, hash=False)
     at: str = "Z1"
     category: str = field(kw_only=True)
+    array: str = field(default="", kw_only=True)  # range of a legacy array formula, "" for a plain formula
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cells", MappingProxyType(dict(self.cells)))
@@ -270,14 +273,16 @@ _group("array", [
     ("lookup_const", '=VLOOKUP(2,{1,"a";2,"b";3,"c"},2,FALSE)'),
 ])
 
+# The implicit-intersection operator @ (what Excel shows for a formula from a file without dynamic arrays; the
+# oracle's file holds the formula without it, as Excel writes such formulas).
 _group("isect", [
-    ("column_same_row", "=A1:A5", NUMS, "C3"),
-    ("column_times", "=A1:A5*2", NUMS, "C4"),
-    ("column_outside", "=A1:A5", NUMS, "C7"),
-    ("row_same_column", "=A1:E1", {"A1": 1, "B1": 2, "C1": 3, "D1": 4, "E1": 5}, "C4"),
+    ("column_same_row", "=@A1:A5", NUMS, "C3"),
+    ("column_times", "=@A1:A5*2", NUMS, "C4"),
+    ("column_outside", "=@A1:A5", NUMS, "C7"),
+    ("row_same_column", "=@A1:E1", {"A1": 1, "B1": 2, "C1": 3, "D1": 4, "E1": 5}, "C4"),
     ("explicit_operator", "=SUM(A1:A5 A3:C3)", NUMS),
-    ("explicit_single", "=A1:C3 B2:D4", {"B2": 7, "C3": 9}),
-    ("in_abs", "=ABS(A1:A5)", _with(NUMS, A2=-20), "B2"),
+    ("explicit_single", "=@(A1:C3 B2:D4)", {"B2": 7, "C3": 9}),
+    ("in_abs", "=ABS(@A1:A5)", _with(NUMS, A2=-20), "B2"),
     ("sum_ignores", "=SUM(A1:A5)", NUMS, "C9"),
 ])
 
@@ -2306,3 +2311,140 @@ _group("measured", [
 
 CASES: tuple[Case, ...] = tuple(_CASES)
 CASES_BY_ID: dict[str, Case] = {case.id: case for case in CASES}
+
+
+# ===============================================================================================================
+# Arrays: legacy array formulas, matrices, dynamic arrays and LAMBDA
+# ===============================================================================================================
+# LibreOffice 7.4 evaluates legacy array formulas (entered over a range with ``array``) and the matrix functions;
+# it has no dynamic arrays and none of the functions that came with them, so those cases carry Excel's documented
+# results in known_differences.py.
+
+REQUIRED_FUNCTIONS = REQUIRED_FUNCTIONS + tuple(
+    """
+    TRANSPOSE MMULT MINVERSE MUNIT FILTER SORT SORTBY UNIQUE SEQUENCE RANDARRAY TAKE DROP VSTACK HSTACK CHOOSECOLS
+    CHOOSEROWS EXPAND WRAPROWS WRAPCOLS TOCOL TOROW TEXTSPLIT LET LAMBDA MAP REDUCE SCAN BYROW BYCOL MAKEARRAY
+    ISOMITTED
+    """.split()
+)
+
+# Numbers in A1:A3 and B1:B3, text in C1:C3.
+PAIRS = {"A1": 1, "B1": 4, "C1": "a", "A2": 2, "B2": 5, "C2": "b", "A3": 3, "B3": 6, "C3": "cc"}
+
+
+def _array_group(category: str, rows: list[tuple]) -> None:
+    """Add rows ``(suffix, formula, cells, range, at)``: the formula entered as a legacy array formula over
+    ``range``, the case reading the cell ``at`` of it."""
+    for suffix, formula, cells, array, at in rows:
+        _CASES.append(Case(f"{category}.{suffix}", formula, cells, at, category=category, array=array))
+
+
+_array_group("arrayformula", [
+    ("product_first", "=A1:A3*B1:B3", PAIRS, "D1:D3", "D1"),
+    ("product_last", "=A1:A3*B1:B3", PAIRS, "D1:D3", "D3"),
+    ("row_repeats_down", "={1,2}", {}, "D1:F2", "E2"),
+    ("beyond_the_result", "={1,2}", {}, "D1:F2", "F1"),
+    ("column_repeats_right", "={1;2}", {}, "D1:E3", "E2"),
+    ("column_beyond_the_result", "={1;2}", {}, "D1:E3", "D3"),
+    ("single_value_fills", "=A1*10", PAIRS, "D1:D2", "D2"),
+    ("sum_of_products", "=SUM(A1:A3*B1:B3)", PAIRS, "D5", "D5"),
+    ("max_if", "=MAX(IF(A1:A3>1,B1:B3))", PAIRS, "D5", "D5"),
+    ("if_elementwise", '=IF(A1:A3>1,"big","small")', PAIRS, "D1:D3", "D2"),
+    ("len_elementwise", "=LEN(C1:C3)", PAIRS, "D1:D3", "D3"),
+    ("error_element", "=1/(A1:A3-2)", PAIRS, "D1:D3", "D2"),
+    ("element_after_error", "=1/(A1:A3-2)", PAIRS, "D1:D3", "D3"),
+    ("blank_element", "=A1:A3", {"A1": 1, "A3": 3}, "D1:D3", "D2"),
+    ("concat_elementwise", '=A1:A3&"x"', PAIRS, "D1:D3", "D3"),
+    ("compare_elementwise", '=C1:C3="b"', PAIRS, "D1:D3", "D2"),
+    ("sum_of_condition", "=SUM((A1:A3>1)*B1:B3)", PAIRS, "D5", "D5"),
+    ("index_of_array", "=INDEX(A1:A3*10,2)", PAIRS, "D5", "D5"),
+    ("countif_array_criteria", "=SUM(COUNTIF(A1:A3,{1,3}))", PAIRS, "D5", "D5"),
+    ("first_element_in_one_cell", "=A1:A3*10", PAIRS, "D5", "D5"),
+    ("transpose_first_row", "=TRANSPOSE(A1:B3)", PAIRS, "D1:F2", "F1"),
+    ("transpose_second_row", "=TRANSPOSE(A1:B3)", PAIRS, "D1:F2", "E2"),
+])
+
+_array_group("matrix", [
+    ("mmult_corner", "=MMULT({1,3;7,2},{2,0;0,2})", {}, "D1:E2", "E2"),
+    ("mmult_first_column", "=MMULT({1,3;7,2},{2,0;0,2})", {}, "D1:E2", "D2"),
+    ("mmult_ranges", "=MMULT(TRANSPOSE(A1:A3),B1:B3)", PAIRS, "D5", "D5"),
+    ("mmult_bad_shape", "=MMULT({1,2},{1,2})", {}, "D5", "D5"),
+    ("mmult_text", "=MMULT(A1:C1,{1;1;1})", PAIRS, "D5", "D5"),
+    ("minverse_element", "=MINVERSE({4,-1;2,0})", {}, "D1:E2", "E1"),
+    ("minverse_negative", "=MINVERSE({4,-1;2,0})", {}, "D1:E2", "D2"),
+    ("minverse_3x3", "=MINVERSE({1,2,1;3,4,-1;0,2,0})", {}, "D1:F3", "F1"),
+    ("minverse_singular", "=MINVERSE({1,2;2,4})", {}, "D1:E2", "D1"),
+    ("minverse_not_square", "=MINVERSE({1,2,3})", {}, "D5", "D5"),
+    ("munit_diagonal", "=MUNIT(3)", {}, "D1:F3", "E2"),
+    ("munit_off_diagonal", "=MUNIT(3)", {}, "D1:F3", "F1"),
+])
+
+_group("matrix", [
+    ("index_of_mmult", "=INDEX(MMULT(A1:B3,{1;1}),3)", PAIRS),
+    ("sumproduct_of_mmult", "=SUMPRODUCT(MMULT({1,2;3,4},{1;1}))"),
+    ("transpose_first_element", "=TRANSPOSE(A1:A3)", PAIRS, "D5"),
+    ("sum_of_transpose", "=SUMPRODUCT(TRANSPOSE(A1:A3)*{1,10,100})", PAIRS),
+    ("munit_trace", "=SUMPRODUCT(MUNIT(4))"),
+])
+
+_group("dynamic", [
+    ("range_spills_first_element", "=A1:A3*B1:B3", PAIRS, "D5"),
+    ("lifted_function_first_element", "=ABS(A1:A3-5)", PAIRS, "D9"),
+    ("spill_reference_sum", "=SUM(D1#)", {"D1": "=SEQUENCE(3)"}),
+    ("spill_reference_count", "=COUNT(D1#)", _with(PAIRS, D1="=A1:B3")),
+    ("implicit_intersection_of_spill", "=@D1#", {"D1": "=SEQUENCE(3)"}, "E2"),
+    ("spill_blocked", "=SEQUENCE(3)", {"D2": 5}, "D1"),
+    ("filter", "=INDEX(FILTER(A1:A5,A1:A5>25),1)", NUMS),
+    ("filter_no_match", "=FILTER(A1:A5,A1:A5>99)", NUMS),
+    ("filter_if_empty", '=FILTER(A1:A5,A1:A5>99,"none")', NUMS),
+    ("filter_two_conditions", '=SUM(FILTER(B1:B6,(C1:C6="red")+(C1:C6="brown")))', FRUIT),
+    ("sort_descending", "=SORT(A1:A5,1,-1)", NUMS),
+    ("sort_text", "=INDEX(SORT(A1:A6),2)", FRUIT),
+    ("sort_by_second_column", "=INDEX(SORT(A1:B3,2,-1),1,1)", PAIRS),
+    ("sortby", "=SORTBY(C1:C3,B1:B3,-1)", PAIRS),
+    ("unique_count", "=COUNTA(UNIQUE({1;2;1;3}))"),
+    ("unique_exactly_once", "=UNIQUE({1;2;1},,TRUE)"),
+    ("unique_case_insensitive", '=COUNTA(UNIQUE({"a";"A";"b"}))'),
+    ("sequence_sum", "=SUM(SEQUENCE(4,1,10,5))"),
+    ("sequence_element", "=INDEX(SEQUENCE(3,4),2,3)"),
+    ("sequence_zero", "=SEQUENCE(0)"),
+    ("randarray_fixed", "=SUM(RANDARRAY(3,3,1,1,TRUE))"),
+    ("take_last", "=SUM(TAKE(A1:A5,-2))", NUMS),
+    ("take_zero", "=TAKE(A1:A5,0)", NUMS),
+    ("drop_first", "=SUM(DROP(A1:A5,3))", NUMS),
+    ("vstack_pads", "=INDEX(VSTACK({1,2},{3}),2,2)"),
+    ("hstack", "=INDEX(HSTACK({1;2},{3;4}),2,2)"),
+    ("choosecols_last", "=SUM(CHOOSECOLS(A1:B3,-1))", PAIRS),
+    ("chooserows", "=INDEX(CHOOSEROWS(A1:B3,3,1),1,2)", PAIRS),
+    ("chooserows_zero", "=CHOOSEROWS(A1:B3,0)", PAIRS),
+    ("expand", "=INDEX(EXPAND({1,2},2,2,0),2,1)"),
+    ("expand_smaller", "=EXPAND({1,2;3,4},1)"),
+    ("wraprows_pads", "=INDEX(WRAPROWS(SEQUENCE(5),2),3,2)"),
+    ("wrapcols", "=INDEX(WRAPCOLS(SEQUENCE(5),2),1,3)"),
+    ("wraprows_zero", "=WRAPROWS(SEQUENCE(5),0)"),
+    ("tocol", "=SUM(TOCOL(A1:B3))", PAIRS),
+    ("torow_by_column", "=INDEX(TOROW(A1:B3,0,TRUE),4)", PAIRS),
+    ("textsplit", '=INDEX(TEXTSPLIT("a,b;c,d",",",";"),2,1)'),
+    ("textsplit_pads", '=INDEX(TEXTSPLIT("a,b;c",",",";"),2,2)'),
+])
+
+_group("lambda", [
+    ("let", "=LET(x,5,x*2)"),
+    ("let_chain", "=LET(x,2,y,x+1,x*y)"),
+    ("let_range", "=LET(r,A1:A3,SUM(r*r))", PAIRS),
+    ("lambda_call", "=LAMBDA(x,x+1)(2)"),
+    ("lambda_in_let", "=LET(f,LAMBDA(a,b,a*b),f(3,4))"),
+    ("lambda_uncalled", "=LAMBDA(x,x)"),
+    ("isomitted", '=LAMBDA(a,b,IF(ISOMITTED(b),"missing",a+b))(1,)'),
+    ("map", "=SUM(MAP(A1:A3,LAMBDA(v,v*v)))", PAIRS),
+    ("map_two_arrays", "=INDEX(MAP(A1:A3,B1:B3,LAMBDA(x,y,x*y)),3)", PAIRS),
+    ("reduce", "=REDUCE(0,A1:A3,LAMBDA(a,b,a+b))", PAIRS),
+    ("scan", "=INDEX(SCAN(0,A1:A3,LAMBDA(a,b,a+b)),3)", PAIRS),
+    ("byrow", "=SUM(BYROW(A1:B3,LAMBDA(r,MAX(r))))", PAIRS),
+    ("bycol", "=INDEX(BYCOL(A1:B3,LAMBDA(c,SUM(c))),2)", PAIRS),
+    ("makearray", "=SUM(MAKEARRAY(2,2,LAMBDA(r,c,r*c)))"),
+    ("map_wrong_arity", "=MAP(A1:A3,LAMBDA(x,y,x))", PAIRS),
+])
+
+CASES = tuple(_CASES)
+CASES_BY_ID = {case.id: case for case in CASES}

@@ -12,7 +12,7 @@ so a new disagreement after an oracle regeneration cannot go unexamined.
 
 from __future__ import annotations
 
-from sheetrl.sheet.errors import DIV0, NA, NULL, NUM, REF, VALUE
+from sheetrl.sheet.errors import CALC, DIV0, NA, NULL, NUM, REF, SPILL, VALUE
 
 # Reasons shared by many cases.
 _BOOL = (
@@ -570,10 +570,6 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
 }
 
 # LibreOffice matches Excel here and IronCalc 0.9 does not.
-_IC_ISECT = (
-    "Excel (implicit intersection, as in files without dynamic arrays) takes the cell of the range in the formula's "
-    "row or column, or #VALUE! if there is none; IronCalc takes the first cell or ignores the operator"
-)
 _IC_NUM_TEXT = "Excel converts numbers to text with up to 15 significant digits; IronCalc uses the shortest repr"
 
 _IC_SECTIONS = (
@@ -594,13 +590,10 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "op.concat_third": _IC_NUM_TEXT,
     "op.concat_float_noise": _IC_NUM_TEXT,
     "len.third": _IC_NUM_TEXT,
-    "isect.column_same_row": _IC_ISECT,
-    "isect.column_times": _IC_ISECT,
-    "isect.column_outside": _IC_ISECT,
-    "isect.row_same_column": _IC_ISECT,
-    "isect.in_abs": _IC_ISECT,
     "isect.explicit_operator": "The space operator intersects A1:A5 and A3:C3 in A3; IronCalc does not parse it",
-    "isect.explicit_single": "B2:C3 is not a single cell and shares no row/column with Z1: #VALUE!; IronCalc gives 0",
+    "isect.explicit_single": (
+        "@ of B2:C3 (a range sharing no row/column with Z1) is #VALUE!; IronCalc does not parse the space operator"
+    ),
     "countif.ne_text": "\"<>apple\" counts every cell that is not 'apple', numbers included (5); IronCalc counts 1",
     "countifs.size_mismatch": "Excel: criteria ranges of different sizes are #VALUE!; IronCalc evaluates them",
     "sumifs.size_mismatch": "Excel: criteria ranges of a different size from sum_range are #VALUE!",
@@ -735,3 +728,119 @@ ENGINE_LIMITATIONS: dict[str, str] = {
         "LibreOffice uses the end date's year here and gives 54 instead of 55"
     ),
 }
+
+
+# =============================================================================================================
+# Arrays: legacy array formulas, matrices, dynamic arrays and LAMBDA
+# =============================================================================================================
+def _lacks(function: str, page: str, computed: str) -> str:
+    """Reason for a case LibreOffice 7.4 cannot evaluate: the function came with Excel's dynamic arrays."""
+    return (
+        f"LibreOffice 7.4 has no {function} (it gives #NAME?); Excel's documented behaviour ({page}), the value "
+        f"computed by hand: {computed}"
+    )
+
+
+_SPILLS = (
+    "Excel with dynamic arrays spills the array and the formula cell shows its first element; LibreOffice 7.4 has "
+    "no dynamic arrays and implicitly intersects the range with the formula's row (#VALUE! outside it)"
+)
+_NO_SPILL_REFERENCE = "LibreOffice 7.4 has no spill reference A1# (_xlfn.ANCHORARRAY in files) and gives #NAME?"
+_LAMBDA_CALL = "LibreOffice 7.4 cannot parse a call of a LAMBDA value, LAMBDA(...)(...) (Err:509, operator missing)"
+
+KNOWN_DIFFERENCES.update({
+    "arrayformula.compare_elementwise": (
+        True,
+        "Excel's comparison gives a logical in every element of an array; LibreOffice's array formula results "
+        "lose the logical type (1). " + _BOOL,
+    ),
+    "matrix.minverse_singular": (
+        NUM, "Microsoft's MINVERSE page: a matrix that cannot be inverted gives #NUM!; LibreOffice gives Err:502",
+    ),
+    "dynamic.range_spills_first_element": (4, _SPILLS + "; 1*4 is the first element"),
+    "dynamic.lifted_function_first_element": (4, _SPILLS + "; ABS(1-5) is the first element"),
+    "dynamic.spill_reference_sum": (6, _NO_SPILL_REFERENCE + "; D1 spills 1, 2, 3"),
+    "dynamic.spill_reference_count": (6, _NO_SPILL_REFERENCE + "; D1 spills the six numbers of A1:B3"),
+    "dynamic.implicit_intersection_of_spill": (
+        2,
+        _NO_SPILL_REFERENCE + "; D1# is a range, so @ takes its cell in the formula's row, D2 (Microsoft's "
+        "implicit intersection page: a range gives the cell on the formula's row or column; IronCalc takes the "
+        "first cell instead)",
+    ),
+    "dynamic.spill_blocked": (
+        SPILL, "LibreOffice 7.4 has no SEQUENCE or spilling; in Excel a non-empty cell (D2) in the way is #SPILL!",
+    ),
+    "dynamic.filter": (30, _lacks("FILTER", "Microsoft's FILTER page", "30 is the first of 30, 40, 50")),
+    "dynamic.filter_no_match": (CALC, _lacks("FILTER", "FILTER: an empty result is #CALC!", "no value > 99")),
+    "dynamic.filter_if_empty": ("none", _lacks("FILTER", "FILTER's if_empty", "no value > 99")),
+    "dynamic.filter_two_conditions": (
+        140, _lacks("FILTER", "FILTER with OR criteria written as a sum", "10 + 30 (red) + 40 + 60 (brown)"),
+    ),
+    "dynamic.sort_descending": (50, _lacks("SORT", "SORT with sort_order -1", "the largest of 10..50")),
+    "dynamic.sort_text": (
+        "Apple pie", _lacks("SORT", "SORT", "text sorts without regard to case: apple, Apple pie, apricot, ..."),
+    ),
+    "dynamic.sort_by_second_column": (3, _lacks("SORT", "SORT by sort_index 2", "the row with the largest B, 6")),
+    "dynamic.sortby": ("cc", _lacks("SORTBY", "SORTBY", "C by B descending: the row with B = 6")),
+    "dynamic.unique_count": (3, _lacks("UNIQUE", "UNIQUE", "1, 2, 3 are distinct")),
+    "dynamic.unique_exactly_once": (2, _lacks("UNIQUE", "UNIQUE with exactly_once", "only 2 occurs once")),
+    "dynamic.unique_case_insensitive": (2, _lacks("UNIQUE", "UNIQUE compares text without regard to case", "a, b")),
+    "dynamic.sequence_sum": (70, _lacks("SEQUENCE", "SEQUENCE", "10 + 15 + 20 + 25")),
+    "dynamic.sequence_element": (7, _lacks("SEQUENCE", "SEQUENCE fills row by row", "row 2, column 3 of 1..12")),
+    "dynamic.sequence_zero": (
+        VALUE,
+        "LibreOffice 7.4 has no SEQUENCE (#NAME?); Microsoft's page does not say what 0 rows gives, and real Excel "
+        "files cache #VALUE! for SEQUENCE(0,0) and SEQUENCE(0.3) (IronCalc's SEQUENCE.xlsx test file)",
+    ),
+    "dynamic.randarray_fixed": (9, _lacks("RANDARRAY", "RANDARRAY", "nine whole numbers between 1 and 1")),
+    "dynamic.take_last": (90, _lacks("TAKE", "Microsoft's TAKE page", "40 + 50")),
+    "dynamic.take_zero": (CALC, _lacks("TAKE", "TAKE: 0 rows is #CALC!", "an empty array")),
+    "dynamic.drop_first": (90, _lacks("DROP", "Microsoft's DROP page", "40 + 50 remain")),
+    "dynamic.vstack_pads": (NA, _lacks("VSTACK", "VSTACK pads with #N/A", "row 2 has one value")),
+    "dynamic.hstack": (4, _lacks("HSTACK", "HSTACK", "row 2, column 2")),
+    "dynamic.choosecols_last": (15, _lacks("CHOOSECOLS", "CHOOSECOLS with a negative number", "4 + 5 + 6")),
+    "dynamic.chooserows": (6, _lacks("CHOOSEROWS", "CHOOSEROWS", "row 3 first: B3")),
+    "dynamic.chooserows_zero": (VALUE, _lacks("CHOOSEROWS", "CHOOSEROWS: 0 is #VALUE!", "row 0")),
+    "dynamic.expand": (0, _lacks("EXPAND", "EXPAND with pad_with", "the added row holds the pad value 0")),
+    "dynamic.expand_smaller": (VALUE, _lacks("EXPAND", "EXPAND cannot shrink: #VALUE!", "1 row < 2")),
+    "dynamic.wraprows_pads": (NA, _lacks("WRAPROWS", "WRAPROWS pads with #N/A", "1..5 in rows of 2")),
+    "dynamic.wrapcols": (5, _lacks("WRAPCOLS", "WRAPCOLS", "1..5 in columns of 2: 5 starts column 3")),
+    "dynamic.wraprows_zero": (
+        NUM, _lacks("WRAPROWS", "WRAPROWS: wrap_count below 1 is #NUM!", "IronCalc gives #VALUE! instead"),
+    ),
+    "dynamic.tocol": (21, _lacks("TOCOL", "TOCOL", "1 + ... + 6")),
+    "dynamic.torow_by_column": (4, _lacks("TOROW", "TOROW scanning by column", "1, 2, 3, 4, ...")),
+    "dynamic.textsplit": ("c", _lacks("TEXTSPLIT", "Microsoft's TEXTSPLIT page", "row 2 is c, d")),
+    "dynamic.textsplit_pads": (NA, _lacks("TEXTSPLIT", "TEXTSPLIT pads with #N/A", "row 2 has one piece")),
+    "lambda.let": (10, _lacks("LET", "Microsoft's LET page", "5 * 2")),
+    "lambda.let_chain": (6, _lacks("LET", "LET", "2 * 3")),
+    "lambda.let_range": (14, _lacks("LET", "LET", "1 + 4 + 9")),
+    "lambda.lambda_call": (3, _LAMBDA_CALL + "; Microsoft's LAMBDA page: 2 + 1"),
+    "lambda.lambda_in_let": (12, _lacks("LAMBDA", "a LAMBDA named by LET", "3 * 4")),
+    "lambda.lambda_uncalled": (CALC, _lacks("LAMBDA", "a LAMBDA left uncalled in a cell is #CALC!", "no call")),
+    "lambda.isomitted": ("missing", _LAMBDA_CALL + "; Microsoft's ISOMITTED page: b is omitted"),
+    "lambda.map": (14, _lacks("MAP", "Microsoft's MAP page", "1 + 4 + 9")),
+    "lambda.map_two_arrays": (18, _lacks("MAP", "MAP over two arrays", "3 * 6")),
+    "lambda.reduce": (6, _lacks("REDUCE", "Microsoft's REDUCE page", "1 + 2 + 3")),
+    "lambda.scan": (6, _lacks("SCAN", "Microsoft's SCAN page", "the running total 1, 3, 6")),
+    "lambda.byrow": (15, _lacks("BYROW", "Microsoft's BYROW page", "4 + 5 + 6")),
+    "lambda.bycol": (15, _lacks("BYCOL", "Microsoft's BYCOL page", "4 + 5 + 6")),
+    "lambda.makearray": (9, _lacks("MAKEARRAY", "Microsoft's MAKEARRAY page", "1 + 2 + 2 + 4")),
+    "lambda.map_wrong_arity": (VALUE, _lacks("MAP", "a LAMBDA with the wrong number of parameters", "#VALUE!")),
+})
+
+_IC_NO_LEGACY_ARRAYS = (
+    "IronCalc has no legacy array formulas: the oracle script enters the formula as a dynamic-array formula, "
+    "whose spill covers only the result's own shape; Excel fits the result to the array formula's range "
+    "(a one-row or one-column result repeats, cells beyond it are #N/A)"
+)
+LO_IRONCALC_DISAGREEMENTS.update({
+    "arrayformula.row_repeats_down": _IC_NO_LEGACY_ARRAYS,
+    "arrayformula.beyond_the_result": _IC_NO_LEGACY_ARRAYS,
+    "arrayformula.column_repeats_right": _IC_NO_LEGACY_ARRAYS,
+    "arrayformula.column_beyond_the_result": _IC_NO_LEGACY_ARRAYS,
+    "arrayformula.single_value_fills": _IC_NO_LEGACY_ARRAYS,
+    "arrayformula.countif_array_criteria": (
+        "COUNTIF with an array of criteria counts each one (1 and 3 once each); IronCalc gives 0"
+    ),
+})

@@ -79,7 +79,8 @@ def show(entry: dict) -> str:
 
 def case_text(case: Case) -> str:
     cells = ", ".join(f"{k}={v!r}" for k, v in case.cells.items())
-    return f"{case.id}: {case.at}: {case.formula}" + (f"  with {cells}" if cells else "")
+    where = f"{case.at} of {{{case.formula}}} over {case.array}" if case.array else f"{case.at}: {case.formula}"
+    return f"{case.id}: {where}" + (f"  with {cells}" if cells else "")
 
 
 @functools.lru_cache(maxsize=None)
@@ -91,7 +92,10 @@ def evaluate(case_id: str) -> dict:
     wb = Workbook()
     for address, value in case.cells.items():
         wb.set(address, value)
-    wb.set(case.at, case.formula)
+    if case.array:
+        wb.set_array_formula(case.array, case.formula)
+    else:
+        wb.set(case.at, case.formula)
     return describe(wb.value(case.at))
 
 
@@ -109,6 +113,17 @@ def evaluate_all() -> dict[str, dict]:
 
 def lo_ironcalc_disagreements() -> list[str]:
     return [case.id for case in CASES if not same_result(IC_EXPECTED[case.id], LO_EXPECTED[case.id])]
+
+
+def _range_cells(text: str) -> list[str]:
+    from sheetrl.sheet.address import cell_name, parse_range
+
+    rng = parse_range(text)
+    return [cell_name(r, c) for r, c in rng.cells()]
+
+
+def _in_range(address: str, text: str) -> bool:
+    return address in _range_cells(text)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -144,6 +159,14 @@ def test_cases_are_well_formed():
         for address in (case.at, *case.cells):
             if not _CELL_RE.match(address):
                 problems.append(f"{case.id}: bad address {address!r}")
+        if case.array:
+            first, _, last = case.array.partition(":")
+            if not (_CELL_RE.match(first) and _CELL_RE.match(last or first)):
+                problems.append(f"{case.id}: bad array range {case.array!r}")
+            elif not _in_range(case.at, case.array):
+                problems.append(f"{case.id}: {case.at} is not in its array range {case.array}")
+            if any(address in case.cells for address in _range_cells(case.array)):
+                problems.append(f"{case.id}: a setup cell lies in the array range {case.array}")
         for value in case.cells.values():
             if not isinstance(value, (bool, int, float, str)) or value == "":
                 problems.append(f"{case.id}: unsupported setup value {value!r}")

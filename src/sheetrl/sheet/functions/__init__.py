@@ -101,6 +101,7 @@ def register(
 def _load_categories() -> None:
     # Imported for their registrations; the order does not matter.
     from sheetrl.sheet.functions import (  # noqa: F401
+        array_shape,
         bond_schedule,
         bonds,
         cash_flows,
@@ -112,17 +113,21 @@ def _load_categories() -> None:
         discount_securities,
         discrete_distributions,
         distributions,
+        dynamic_array,
         financial,
         hypothesis_tests,
         information,
+        lambda_,
         logical,
         lookup,
         math,
+        matrix,
         odd_bonds,
         order_statistics,
         regression,
         statistical,
         text,
+        text_split,
         workdays,
     )
 

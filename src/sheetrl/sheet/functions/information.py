@@ -1,10 +1,9 @@
 """Information functions: the IS* tests (ISBLANK, ISERROR, ISNUMBER ...) and NA().
 
 The IS* type tests take their argument as a reference (so ISBLANK can tell an empty cell from "") and see errors
-instead of propagating them. A multi-cell range or an array gives an array of results, one per element, which is
-what array formulas (SUMPRODUCT(--ISNUMBER(A1:A9))) need; a cell showing such a result shows its top-left element.
-Excel would instead implicitly intersect a range with the formula's row or column outside array formulas; using
-the top-left element there is a documented simplification.
+instead of propagating them. A multi-cell range or an array gives an array of results, one per element (which
+spills, or feeds SUMPRODUCT(--ISNUMBER(A1:A9))); a formula from a file without dynamic arrays intersects the range
+first (``ISNUMBER(@A1:A9)``, see :mod:`sheetrl.sheet.legacy`), as Excel did.
 """
 
 from __future__ import annotations
