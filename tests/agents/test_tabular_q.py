@@ -80,9 +80,9 @@ def test_state_key_sees_a_bolded_target_as_satisfied_looking():
     # the same cell, bold, but not via the task (its target set is one cell, so bolding solves it): check the
     # abstraction directly by flipping the bold channel of the cursor cell in the flat vector
     flat = obs["flat"].copy()
-    from sheetrl.agents.tabular_q import _window_centre
+    from sheetrl.env.observation import Channel, flat_window_index
 
-    flat[_window_centre(7)] = 1.0
+    flat[flat_window_index(Channel.BOLD)] = 1.0
     after = agent.abstraction.key(flat, obs["instruction"], obs["action_mask"].astype(bool))
     assert after[8] == 1 and after[:8] == before[:8]
 

@@ -77,3 +77,15 @@ def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected()
     assert part[0] == 1.0 and np.all(np.abs(part) <= 2.0)
     assert not obs["action_mask"][MACRO_INDEX["select_reference_1"]]  # outside the observed grid
     assert obs["action_mask"][MACRO_INDEX["select_reference_2"]]
+
+
+def test_channels_are_named_once_and_the_flat_window_index_follows_the_layout():
+    from sheetrl.env.observation import CHANNELS, WINDOW, WINDOW_CHANNELS, Channel, flat_window_index
+
+    assert [c.value for c in Channel] == list(range(CHANNELS))
+    env = SpreadsheetEnv(level=1)
+    obs, _ = env.reset(options={"task_seed": 1})
+    row, col = env.state.cursor
+    for channel in WINDOW_CHANNELS:
+        assert obs["flat"][flat_window_index(channel)] == obs["grid"][channel, row, col]
+    assert flat_window_index(Channel.NUMBER, 1, 1) == flat_window_index(Channel.NUMBER) + WINDOW + 1

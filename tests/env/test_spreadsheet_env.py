@@ -10,6 +10,7 @@ from gymnasium.utils.env_checker import check_env
 import sheetrl.env  # noqa: F401  (registers the ids)
 from sheetrl.env import ENV_IDS
 from sheetrl.env.actions import MACRO_INDEX, N_ACTIONS
+from sheetrl.env.observation import CELL_CHANNELS
 from sheetrl.env.rewards import TERMS, RewardConfig
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.tasks import EVAL_SEED_OFFSET, eval_seed
@@ -82,12 +83,12 @@ def test_masked_in_actions_never_raise_and_masked_out_actions_change_nothing(lev
         illegal = np.flatnonzero(~mask)
         if illegal.size:
             before = {k: v.copy() for k, v in obs.items()}
-            values_before = dict(env.state.workbook._values)
+            values_before = dict(env.state.workbook.value_map())
             cursor_before = env.state.cursor
             after, reward, terminated, _, info = env.step(int(rng.choice(illegal)))
             assert reward == RewardConfig().invalid_penalty and not terminated
             assert info["reward_terms"]["invalid"] == RewardConfig().invalid_penalty and "error" in info
-            assert env.state.workbook._values == values_before and env.state.cursor == cursor_before
+            assert dict(env.state.workbook.value_map()) == values_before and env.state.cursor == cursor_before
             for key in ("grid", "cell_tokens", "action_mask"):
                 np.testing.assert_array_equal(after[key], before[key])
             obs = after
@@ -197,7 +198,7 @@ def test_observation_is_incrementally_consistent_with_a_full_rebuild():
     grid, tokens = fresh.grid.copy(), fresh.cell_tokens.copy()
     fresh.refresh_cells(env.state.workbook, None)
     fresh.set_cursor(env.state.cursor, env.state.selection)
-    np.testing.assert_array_equal(grid[:9], fresh.grid[:9])
+    np.testing.assert_array_equal(grid[:CELL_CHANNELS], fresh.grid[:CELL_CHANNELS])
     np.testing.assert_array_equal(tokens, fresh.cell_tokens)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from sheetrl.env.commands import Command, format_literal
 from sheetrl.env.state import SheetState
-from sheetrl.sheet.address import ROW_SHIFT, cell_name, column_letters
+from sheetrl.sheet.address import cell_name, column_letters, make_key
 
 AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
 
@@ -39,8 +39,8 @@ class Macro:
 class Context:
     """Read-only view of the state for resolving macros, computed once per step (cheap lookups, cached)."""
 
-    __slots__ = ("state", "slots", "rows", "cols", "targets", "references", "values", "row", "col",
-                 "_block_above", "_block_left", "_selection_filled")
+    __slots__ = ("_block_above", "_block_left", "_selection_filled", "col", "cols", "references", "row", "rows",
+                 "sheet", "slots", "state", "targets", "values")
 
     def __init__(self, state: SheetState, slots: dict[str, Any], rows: int, cols: int, targets: list[str],
                  references: Sequence[tuple[int, int, int, int]] = ()) -> None:
@@ -50,7 +50,8 @@ class Context:
         self.cols = cols
         self.targets = targets
         self.references = references  # the cells and ranges the instruction names, (row1, col1, row2, col2)
-        self.values = state.workbook._values
+        self.values = state.workbook.value_map()
+        self.sheet = state.sheet_id
         self.row, self.col = state.cursor
         self._block_above: tuple[int, int] | None | bool = False
         self._block_left: tuple[int, int] | None | bool = False
@@ -67,17 +68,17 @@ class Context:
     def get(self, row: int, col: int) -> Any:
         if row < 0 or col < 0:
             return None
-        return self.values.get((row << ROW_SHIFT) | col)  # sheet 0: the task sheet
+        return self.values.get(make_key(self.sheet, row, col))
 
     def is_number(self, row: int, col: int) -> bool:
         if row < 0 or col < 0:
             return False
-        return type(self.values.get((row << ROW_SHIFT) | col)) is float
+        return type(self.values.get(make_key(self.sheet, row, col))) is float
 
     def filled(self, row: int, col: int) -> bool:
         if row < 0 or col < 0:
             return False
-        return ((row << ROW_SHIFT) | col) in self.values
+        return make_key(self.sheet, row, col) in self.values
 
     def numeric_run(self, row: int, col: int, dr: int, dc: int) -> int:
         """Length of the run of numeric cells from (row, col) stepping (dr, dc); 0 when (row, col) is not one."""

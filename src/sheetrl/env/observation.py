@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -47,7 +49,28 @@ from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.nodes import Call
 from sheetrl.sheet.workbook import ALL_CHANGED, Workbook
 
-CHANNELS = 12
+
+class Channel(IntEnum):
+    """The channels of ``grid``, in order; every reader names them through this enum."""
+
+    EMPTY = 0  # the cell is empty
+    NUMBER = 1  # its value is a number
+    TEXT = 2  # its value is text
+    BOOLEAN = 3  # its value is TRUE/FALSE
+    ERROR = 4  # its value is an error value
+    VALUE = 5  # sign(x)·log1p(|x|)/5 of a number, clipped to [-5, 5]; 0 otherwise
+    FORMULA = 6  # it holds a formula
+    BOLD = 7  # it is bold
+    NUMBER_FORMAT = 8  # it has a number format other than General
+    CURSOR = 9  # the cursor is here
+    SELECTION = 10  # it is selected
+    TARGET = 11  # a target cell of the task
+
+
+CHANNELS = len(Channel)
+KIND_CHANNELS = (Channel.EMPTY, Channel.NUMBER, Channel.TEXT, Channel.BOOLEAN, Channel.ERROR)  # one is set per cell
+CELL_CHANNELS = Channel.NUMBER_FORMAT + 1  # channels 0..8 describe the cell's content (the rest: cursor, task)
+WINDOW_CHANNELS = tuple(Channel)[1:]  # the channels of the cursor's neighbourhood in ``flat`` (EMPTY is implied)
 SEPARATOR_ID = 4  # "<sep>" in sheetrl.env.tokens.TokenVocabulary
 FLAT_SIZE = 768
 MASK_SLOTS = N_ACTIONS
@@ -121,7 +144,7 @@ class ObservationBuilder:
     def reset(self, wb: Workbook, task: Task, instruction_tokens: np.ndarray, cursor: tuple[int, int]) -> None:
         """Full rebuild for a new episode."""
         self.grid.fill(0.0)
-        self.grid[0].fill(1.0)
+        self.grid[Channel.EMPTY].fill(1.0)
         self.cell_tokens.fill(0)
         self._graph_version = -1
         self._cursor = None
@@ -133,7 +156,7 @@ class ObservationBuilder:
         for address in task.target_cells:
             cell = parse_cell(address)
             if cell.row < self.rows and cell.col < self.cols:
-                self.grid[11, cell.row, cell.col] = 1.0
+                self.grid[Channel.TARGET, cell.row, cell.col] = 1.0
                 self._targets.append((cell.row, cell.col))
         self._targets.sort()
         static = np.zeros_like(self._static)
@@ -150,36 +173,36 @@ class ObservationBuilder:
 
     def refresh_cells(self, wb: Workbook, changed: set[int] | None) -> None:
         """Update the cells in ``changed`` (keys), or every cell of the grid when None / ALL_CHANGED is in it."""
-        values = wb._values
-        formulas = wb._formulas
-        formats = wb._formats
+        values = wb.value_map()
+        formats = wb.format_map()
+        sheet = wb.sheet_id()
         if changed is None or ALL_CHANGED in changed:
-            self.grid[:9].fill(0.0)
-            self.grid[0].fill(1.0)
+            self.grid[:CELL_CHANNELS].fill(0.0)
+            self.grid[Channel.EMPTY].fill(1.0)
             self.cell_tokens.fill(0)
-            keys = [k for k in set(values) | set(formats) if k >= 0 and k >> 34 == 0]
+            keys: Iterable[int] = wb.sheet_keys(sheet)
         else:
             keys = changed
         rows, cols = self.rows, self.cols
         grid, tokens = self.grid, self.cell_tokens
         for key in keys:
             sid, row, col = split_key(key)
-            if sid != 0 or row >= rows or col >= cols:
+            if sid != sheet or row >= rows or col >= cols:
                 continue
             value = values.get(key)
-            cell = formulas.get(key)
+            node = wb.formula_node_at(key)
             fmt = formats.get(key)
-            kind = _kind(value, cell is not None)
+            kind = _kind(value, node is not None)
             value_kind = _kind(value, False)
-            grid[0:5, row, col] = 0.0
-            grid[value_kind, row, col] = 1.0
-            grid[5, row, col] = scale_value(value) if type(value) is float else 0.0
-            grid[6, row, col] = 1.0 if cell is not None else 0.0
-            grid[7, row, col] = 1.0 if fmt is not None and fmt.bold else 0.0
-            grid[8, row, col] = 1.0 if fmt is not None and fmt.number_format != "General" else 0.0
+            grid[KIND_CHANNELS[0]:KIND_CHANNELS[-1] + 1, row, col] = 0.0
+            grid[KIND_CHANNELS[value_kind], row, col] = 1.0
+            grid[Channel.VALUE, row, col] = scale_value(value) if type(value) is float else 0.0
+            grid[Channel.FORMULA, row, col] = 1.0 if node is not None else 0.0
+            grid[Channel.BOLD, row, col] = 1.0 if fmt is not None and fmt.bold else 0.0
+            grid[Channel.NUMBER_FORMAT, row, col] = 1.0 if fmt is not None and fmt.number_format != "General" else 0.0
             index = row * cols + col
             tokens[index, 0] = kind
-            tokens[index, 1] = _FUNCTION_IDS.get(cell.node.name, 0) if cell is not None and type(cell.node) is Call else 0
+            tokens[index, 1] = _FUNCTION_IDS.get(node.name, 0) if type(node) is Call else 0
             tokens[index, 2] = _FORMAT_IDS.get(fmt.number_format, len(_FORMAT_IDS)) if fmt is not None else 0
             if type(value) is float and value != 0.0:
                 tokens[index, 3] = 1 + min(30, max(0, math.floor(math.log10(abs(value))) + 8))
@@ -194,14 +217,15 @@ class ObservationBuilder:
         pad = rows * cols
         self.edges.fill(pad)
         count = 0
-        for key in sorted(wb._formulas):
+        sheet = wb.sheet_id()
+        for key in sorted(wb.formula_keys()):
             sid, row, col = split_key(key)
-            if sid != 0 or row >= rows or col >= cols:
+            if sid != sheet or row >= rows or col >= cols:
                 continue
             target = row * cols + col
-            for precedent in sorted(wb._precedent_keys(wb._formulas[key])):
+            for precedent in sorted(wb.precedent_keys(key)):
                 psid, prow, pcol = split_key(precedent)
-                if psid != 0 or prow >= rows or pcol >= cols:
+                if psid != sheet or prow >= rows or pcol >= cols:
                     continue
                 if count >= self.max_edges:
                     return
@@ -212,31 +236,32 @@ class ObservationBuilder:
     # ---------------------------------------------------------------------------------------------------- step
     def set_cursor(self, cursor: tuple[int, int], selection: tuple[int, int, int, int]) -> None:
         if self._cursor is not None:
-            self.grid[9, self._cursor[0], self._cursor[1]] = 0.0
+            self.grid[Channel.CURSOR, self._cursor[0], self._cursor[1]] = 0.0
         if self._selection is not None:
             r1, c1, r2, c2 = self._selection
-            self.grid[10, r1 : r2 + 1, c1 : c2 + 1] = 0.0
+            self.grid[Channel.SELECTION, r1 : r2 + 1, c1 : c2 + 1] = 0.0
         r, c = cursor
         if r < self.rows and c < self.cols:
-            self.grid[9, r, c] = 1.0
+            self.grid[Channel.CURSOR, r, c] = 1.0
         r1, c1, r2, c2 = selection
-        self.grid[10, r1 : min(r2, self.rows - 1) + 1, c1 : min(c2, self.cols - 1) + 1] = 1.0
+        self.grid[Channel.SELECTION, r1 : min(r2, self.rows - 1) + 1, c1 : min(c2, self.cols - 1) + 1] = 1.0
         self._cursor = cursor
         self._selection = selection
 
-    def formula_chain(self, wb: Workbook, cursor: tuple[int, int], encode: Any) -> np.ndarray:
+    def formula_chain(self, wb: Workbook, cursor: tuple[int, int],
+                      encode: Callable[[str], list[int]] | None) -> np.ndarray:
         """Token ids of the cursor's formula and the formulas it reads, nearest first (see module docstring)."""
         chain = np.zeros(self.chain_length, dtype=np.int64)
-        key = make_key(0, *cursor)
-        cell = wb._formulas.get(key)
-        if cell is None or encode is None:
+        key = make_key(wb.sheet_id(), *cursor)
+        text = wb.formula_at(key)
+        if text is None or encode is None:
             return chain
-        ids: list[int] = list(encode(cell.text))
-        for precedent in sorted(wb._precedent_keys(cell)):
-            other = wb._formulas.get(precedent)
+        ids: list[int] = list(encode(text))
+        for precedent in sorted(wb.precedent_keys(key)):
+            other = wb.formula_at(precedent)
             if other is not None and len(ids) < self.chain_length:
                 ids.append(SEPARATOR_ID)
-                ids.extend(encode(other.text))
+                ids.extend(encode(other))
         n = min(len(ids), self.chain_length)
         chain[:n] = ids[:n]
         return chain
@@ -246,10 +271,10 @@ class ObservationBuilder:
         out = np.zeros(FLAT_SIZE, dtype=np.float32)
         r, c = self._cursor if self._cursor is not None else (0, 0)
         half = WINDOW // 2
-        padded = np.zeros((CHANNELS - 1, WINDOW, WINDOW), dtype=np.float32)
+        padded = np.zeros((len(WINDOW_CHANNELS), WINDOW, WINDOW), dtype=np.float32)
         r0, r1 = max(0, r - half), min(self.rows, r + half + 1)
         c0, c1 = max(0, c - half), min(self.cols, c + half + 1)
-        padded[:, r0 - (r - half) : r1 - (r - half), c0 - (c - half) : c1 - (c - half)] = self.grid[1:, r0:r1, c0:c1]
+        padded[:, r0 - (r - half) : r1 - (r - half), c0 - (c - half) : c1 - (c - half)] = self.grid[WINDOW_CHANNELS[0]:, r0:r1, c0:c1]
         size = padded.size
         out[:size] = padded.ravel()
         i = size
@@ -284,7 +309,7 @@ class ObservationBuilder:
 
 def _flat_layout() -> dict[str, slice]:
     parts = (
-        ("window", (CHANNELS - 1) * WINDOW * WINDOW),  # channels 1..11 of the 7x7 window, channel-major
+        ("window", len(WINDOW_CHANNELS) * WINDOW * WINDOW),  # WINDOW_CHANNELS of the 7x7 window, channel-major
         ("cursor", 5),  # row, col, next-target d_row, d_col, on target
         ("level", 5),  # one-hot
         ("words", len(OPERATION_WORDS)),
@@ -301,5 +326,14 @@ def _flat_layout() -> dict[str, slice]:
 
 
 FLAT_LAYOUT: dict[str, slice] = _flat_layout()  # where each part of ``flat`` lies (the rest is zero padding)
+
+
+def flat_window_index(channel: Channel, d_row: int = 0, d_col: int = 0) -> int:
+    """Index in ``flat`` of a grid channel's value at (d_row, d_col) from the cursor (|d| <= WINDOW // 2)."""
+    half = WINDOW // 2
+    if channel not in WINDOW_CHANNELS or max(abs(d_row), abs(d_col)) > half:
+        raise ValueError(f"flat holds channels {[c.name for c in WINDOW_CHANNELS]} within {half} cells of the cursor")
+    position = (d_row + half) * WINDOW + (d_col + half)
+    return FLAT_LAYOUT["window"].start + WINDOW_CHANNELS.index(channel) * WINDOW * WINDOW + position
 assert FLAT_LAYOUT["mask"].stop <= FLAT_SIZE
 assert N_ACTIONS <= MASK_SLOTS

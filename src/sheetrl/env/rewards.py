@@ -112,9 +112,9 @@ class HeuristicAesthetics:
     """
 
     def score(self, wb: Workbook) -> float:
-        values = wb._values
-        formats = wb._formats
-        cells = [k for k in values if k >= 0 and k >> 34 == 0]
+        values = wb.value_map()
+        formats = wb.format_map()
+        cells = [k for k in wb.sheet_keys(wb.sheet_id()) if k in values]
         if not cells:
             return 1.0
         positions = {split_key(k)[1:]: k for k in cells}
