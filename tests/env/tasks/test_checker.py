@@ -8,7 +8,7 @@ import pytest
 
 from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
-from sheetrl.env.tasks import Target, Task, check, make_task
+from sheetrl.env.tasks import Target, Task, check
 from sheetrl.env.tasks.checker import CONDITIONS, collateral_cells, leaf_reads
 from sheetrl.sheet import Workbook
 from sheetrl.sheet.address import cell_name, parse_cell, parse_range
@@ -202,7 +202,7 @@ def test_a_formula_table_in_the_pivot_layout_passes_like_the_pivot_table():
         prefix = f"{source.sheet}!" if source.sheet else ""
         first, last = source.row1 + 2, source.row2 + 1
 
-        def column(letter: str) -> str:
+        def column(letter: str, prefix: str = prefix, first: int = first, last: int = last) -> str:
             return f"{prefix}${letter}${first}:${letter}${last}"
 
         function = {"sum": "SUMIF", "average": "AVERAGEIF"}[spec["aggregation"]]
