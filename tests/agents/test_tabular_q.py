@@ -74,7 +74,7 @@ def _first_word(instruction: str) -> tuple[str, ...]:
 def test_state_key_reads_level_template_offset_and_cursor_cell():
     agent, env = make_agent()
     obs = _reset_to(env, "enter_number")
-    level, template, slots, d_row, d_col, on_target, kind, formula, bold, formatted, anchor, legal = key_of(agent, obs)
+    level, template, slots, d_row, d_col, on_target, _kind, _formula, _bold, _formatted, anchor, legal = key_of(agent, obs)
     assert (level, slots) == (1, (1, 0, 0, 0, 0, 0, 0, 0))  # a value slot only
     assert template == _first_word(env.task.instruction)
     target = parse_cell(env.task.target_cells[0])

@@ -114,7 +114,7 @@ def test_select_reference_selects_the_range_the_instruction_names():
 
     env = SpreadsheetEnv(level=2)
     for seed in range(100):
-        obs, _ = env.reset(options={"task_seed": seed})
+        _obs, _ = env.reset(options={"task_seed": seed})
         if env.task.template == "selected_range_aggregate":
             break
     references = env.task.references

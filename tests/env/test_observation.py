@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from sheetrl.env.observation import FLAT_LAYOUT, FLAT_SIZE, OPERATION_WORDS
-from sheetrl.env.tasks.base import instruction_references
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+from sheetrl.env.tasks.base import instruction_references
 from sheetrl.sheet.address import parse_cell
 
 
@@ -69,7 +69,7 @@ def test_flat_shows_the_instruction_range_relative_to_the_cursor():
         return min(2.0, max(-2.0, x))
 
     for i, ref in enumerate(refs[:3]):
-        present, d_r1, d_c1, d_r2, d_c2 = part[5 * i : 5 * i + 5]
+        present, d_r1, _d_c1, _d_r2, d_c2 = part[5 * i : 5 * i + 5]
         assert present == 1.0
         assert d_r1 == pytest.approx(clipped((ref.row1 - cursor.row) / rows))
         assert d_c2 == pytest.approx(clipped((ref.col2 - cursor.col) / cols))
@@ -101,7 +101,13 @@ def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected()
 
 
 def test_channels_are_named_once_and_the_flat_window_index_follows_the_layout():
-    from sheetrl.env.observation import CHANNELS, WINDOW, WINDOW_CHANNELS, Channel, flat_window_index
+    from sheetrl.env.observation import (
+        CHANNELS,
+        WINDOW,
+        WINDOW_CHANNELS,
+        Channel,
+        flat_window_index,
+    )
 
     assert [c.value for c in Channel] == list(range(CHANNELS))
     env = SpreadsheetEnv(level=1)

@@ -105,7 +105,7 @@ def test_an_invalid_action_that_spends_the_budget_ends_the_episode_with_the_verd
     env = SpreadsheetEnv(level=2, max_steps=2)
     env.reset(options={"task_seed": 0})
     env.step_command("goto A1")
-    _, reward, terminated, truncated, info = env.step_command("formula A1 =SUM(")
+    _, _reward, terminated, truncated, info = env.step_command("formula A1 =SUM(")
     assert terminated and not truncated and "error" in info
     assert info["reward_terms"]["invalid"] == -1.0 and info["reward_terms"]["feedback"] == -10.0
 

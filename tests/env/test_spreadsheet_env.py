@@ -10,7 +10,6 @@ from gymnasium.utils.env_checker import check_env
 import sheetrl.env  # noqa: F401  (registers the ids)
 from sheetrl.env import ENV_IDS
 from sheetrl.env.actions import MACRO_INDEX, N_ACTIONS
-from sheetrl.env.observation import CELL_CHANNELS
 from sheetrl.env.rewards import TERMS, RewardConfig
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.tasks import EVAL_SEED_OFFSET, eval_seed, split_of
@@ -164,7 +163,7 @@ def test_random_masked_policy_runs_20000_steps(level):
     rng = np.random.default_rng(7)
     episodes = 0
     for _ in range(20_000):
-        obs, reward, terminated, truncated, info = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        obs, reward, terminated, truncated, _info = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
         assert np.isfinite(reward)
         assert env.observation_space.contains(obs)
         if terminated or truncated:
@@ -186,7 +185,7 @@ def test_the_step_budget_ends_the_episode_as_a_failed_verdict():
 def test_done_without_solving_is_penalized_by_the_simulated_user():
     env = SpreadsheetEnv(level=2)
     env.reset(seed=0)
-    _, reward, terminated, _, info = env.step(MACRO_INDEX["done"])
+    _, _reward, terminated, _, info = env.step(MACRO_INDEX["done"])
     assert terminated and not info["is_success"] and info["reward_terms"]["feedback"] == -10.0
 
 

@@ -16,7 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetrl.env.commands import ALIGNMENTS, FORMAT_PRESETS, STYLE_VERBS, Command, parse_command
+from sheetrl.env.commands import (
+    ALIGNMENTS,
+    FORMAT_PRESETS,
+    STYLE_VERBS,
+    Command,
+    parse_command,
+)
 from sheetrl.env.tokens import (
     BOS,
     EOS,
@@ -33,7 +39,13 @@ from sheetrl.env.tokens import (
     encode_commands,
     normalize_command,
 )
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters, quote_sheet_name
+from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
+    cell_name,
+    column_letters,
+    quote_sheet_name,
+)
 from sheetrl.sheet.errors import ERROR_CODES
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.nodes import render
@@ -378,10 +390,10 @@ def _ids(*tokens: str) -> list[int]:
         ([1.5], "position 0: 1.5 is not a token id"),
         (_ids("goto", "<unk>"), "position 1 (<unk>): expected the column letters of a cell"),
         (_ids("value", "A", "1", "<num>", "1", ".", ".", "2"), "position 4 (1): '1..2' is not a number"),
-        (_ids("value", "A", "1", "<str>", "<0x41>"), "position 5 (end): the text opened at position 3 has no "
-                                                     "closing </str>"),
-        (_ids("value", "A", "1", "<str>", "<0xFF>", "</str>"), "position 3 (<str>): the bytes of the text are "
-                                                               "not UTF-8"),
+        (_ids("value", "A", "1", "<str>", "<0x41>"), ("position 5 (end): the text opened at position 3 has no "
+                                                     "closing </str>")),
+        (_ids("value", "A", "1", "<str>", "<0xFF>", "</str>"), ("position 3 (<str>): the bytes of the text are "
+                                                               "not UTF-8")),
         (_ids("formula", "A", "1"), "position 3 (end): expected '=' after the cell of a formula, but the command ends"),
         (_ids("formula", "A", "1", "="), "position 4 (end): expected a formula"),
         (_ids("formula", "A", "1", "=", "SUM", "(", "1"), "does not parse: missing ')' to close SUM("),

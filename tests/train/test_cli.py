@@ -148,3 +148,13 @@ def test_tasks_check_reports_a_reference_that_fails(tmp_path: Path, capsys) -> N
     code, out, err = run(["tasks", "check", str(tmp_path / "t.jsonl")], capsys)
     assert code == 2 and "annual-column" in out and "NO" in out
     assert err.startswith("error: 1 of 2 reference solutions fail the checker: annual-column")
+
+
+def test_play_treats_commands_outside_the_sheet_as_invalid_not_internal_errors(capsys, monkeypatch) -> None:
+    """The review: `goto M1` and `goto A30` ended `sheetrl play` with "internal error: IndexError"."""
+    lines = iter(["goto M1", "goto A30", "goto A5000", "select A1:B2", "3.5", "quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    code, out, err = run(["play", "--level", "1", "--seed", "0"], capsys)
+    assert code == 0, err
+    assert "internal error" not in out + err and "outside this task's sheet area" in out
+    assert "goto M1" in out and "goto A30" in out

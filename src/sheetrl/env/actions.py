@@ -414,10 +414,12 @@ def _table_formula(function: str) -> Callable[[Context], Command | None]:
             return _formula(ctx, f"=VLOOKUP({key},{_absolute(table)},{int(column)},FALSE)")
         keys = ctx.slots.get("criteria_range")
         values = ctx.slots.get("sum_range")
-        if keys is None or (values is None and function != "COUNTIF"):
+        if keys is None:
             return None
         if function == "COUNTIF":
             return _formula(ctx, f"=COUNTIF({_absolute(keys)},{key})")
+        if values is None:
+            return None
         return _formula(ctx, f"={function}({_absolute(keys)},{key},{_absolute(values)})")
 
     return resolve

@@ -16,6 +16,7 @@ counts the pool's episodes, not one environment's. The whole state is a plain di
 
 from __future__ import annotations
 
+import math
 import random
 from collections import deque
 from typing import Any
@@ -48,7 +49,7 @@ class CurriculumManager:
         The promotion threshold is a success rate that must be *exceeded*, so it lies in [0, 1) (1.0 could never
         be reached); a demotion threshold lies in [0, threshold)."""
         def number(value: Any) -> bool:
-            return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+            return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
         if not number(threshold) or not 0.0 <= threshold < 1.0:
             raise ValueError(f"curriculum threshold is a success rate to exceed, in [0, 1), not {threshold!r}")

@@ -112,7 +112,7 @@ def save_demonstrations(trajectories: list[Trajectory], path: str | os.PathLike[
     os.close(handle)
     try:
         with open(temporary, "wb") as stream:
-            np.savez_compressed(stream, **arrays)
+            np.savez_compressed(stream, **arrays)  # type: ignore[arg-type]
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -275,6 +275,19 @@ class ObservationBuilder:
             ))
         if not cells:
             return
+        if len(cells) <= 8:  # a few cells: scalar writes cost less than the vectorized writes' fixed overhead
+            grid, tokens = self.grid, self.cell_tokens
+            for index_, row_ in zip(cells, features):
+                r, c = divmod(index_, cols)
+                grid[KIND_CHANNELS[0]:KIND_CHANNELS[-1] + 1, r, c] = 0.0
+                grid[KIND_CHANNELS[row_[0]], r, c] = 1.0
+                grid[Channel.VALUE, r, c] = row_[2]
+                grid[Channel.FORMULA, r, c] = row_[3]
+                grid[Channel.BOLD, r, c] = row_[4]
+                grid[Channel.NUMBER_FORMAT, r, c] = row_[5]
+                grid[Channel.CHANGED, r, c] = row_[6]
+                tokens[index_] = (row_[1], row_[7], row_[8], row_[9])
+            return
         index = np.asarray(cells)
         table = np.asarray(features, dtype=np.float64)
         planes = self.grid.reshape(CHANNELS, rows * cols)

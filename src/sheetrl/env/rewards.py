@@ -41,6 +41,7 @@ model learned from user feedback plug in here without touching the environment.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, fields
 from typing import Protocol
@@ -72,7 +73,7 @@ class RewardConfig:
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ValueError(f"reward weight {item.name} must be a number, not {value!r}")
         if not 0.0 <= self.gamma <= 1.0:
             raise ValueError(f"reward gamma must be in [0, 1], not {self.gamma}")

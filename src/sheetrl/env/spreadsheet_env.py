@@ -60,7 +60,7 @@ class EnvConfig:
         if self.max_steps is not None and self.max_steps < 1:
             raise ValueError("max_steps must be positive")
         if not isinstance(self.layout, LayoutConfig):
-            raise ValueError(f"layout must be a LayoutConfig, not {type(self.layout).__name__}")
+            raise TypeError(f"layout must be a LayoutConfig, not {type(self.layout).__name__}")
         CurriculumManager.validate(self.curriculum_threshold, self.curriculum_window, self.curriculum_replay,
                                    self.curriculum_demotion)
 
@@ -148,7 +148,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
     * v0: initial version.
     """
 
-    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
+    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}  # noqa: RUF012  (Gymnasium declares it)
 
     def __init__(self, level: int | str | None = None, render_mode: str | None = None,
                  config: EnvConfig | None = None, curriculum: CurriculumManager | None = None,

@@ -215,7 +215,8 @@ def solve_with_reference(task: Task, max_steps: int | None = None) -> tuple[bool
     return, steps)."""
     env = SpreadsheetEnv(config=EnvConfig(level=1, max_steps=max_steps))
     env.reset(options={"task": task})
-    total, steps, info = 0.0, 0, {}
+    total, steps = 0.0, 0
+    info: dict[str, Any] = {}
     terminated = False
     for line in [*(task.expert_commands or []), "done"]:
         _, reward, terminated, _, info = env.step_command(line)

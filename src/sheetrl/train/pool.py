@@ -121,9 +121,11 @@ class EnvPool:
 
     def set_state(self, state: dict[str, Any]) -> None:
         observations = [env.set_state(s) for env, s in zip(self.envs, state["envs"], strict=True)]
+        if any(obs is None for obs in observations):
+            raise ValueError("a pool snapshot holds an environment that was never reset")
         if self.curriculum is not None and state.get("curriculum") is not None:
             self.curriculum.load_state_dict(state["curriculum"])
-        self.obs = _stack(observations)
+        self.obs = _stack([obs for obs in observations if obs is not None])
         self._returns = np.asarray(state["returns"], dtype=np.float64)
         self._lengths = np.asarray(state["lengths"], dtype=np.int64)
         self._terms = [dict(t) for t in state["terms"]]

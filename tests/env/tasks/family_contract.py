@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from sheetrl.env.tasks import OOD, TRAIN, Task, check, make_task, split_seed
 from sheetrl.env.tasks.split import IID
@@ -15,7 +15,7 @@ SEEDS_PER_SPLIT = 40
 REFERENCE = re.compile(r"\$?\b[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?\b")
 
 
-@lru_cache(maxsize=None)
+@cache
 def task(level: int, seed: int) -> Task:
     return make_task(level, seed)
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from sheetrl.env.tasks import LEVELS, OOD, TRAIN, check, family_module, make_task, split_seed
+from sheetrl.env.spreadsheet_env import instruction_vocabulary
+from sheetrl.env.tasks import (
+    LEVELS,
+    OOD,
+    TRAIN,
+    check,
+    family_module,
+    make_task,
+    split_seed,
+)
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS
 from sheetrl.env.tasks.split import (
     HELD_OUT_PHRASINGS,
@@ -17,7 +26,6 @@ from sheetrl.env.tasks.split import (
     held_out_position,
     held_out_size,
 )
-from sheetrl.env.spreadsheet_env import instruction_vocabulary
 from tests.env.tasks.family_contract import (
     cell_of,
     expert_problem,

@@ -12,7 +12,13 @@ import importlib
 import random
 from types import ModuleType
 
-from sheetrl.env.tasks.base import Reference, Target, Task, goal_distance, instruction_references
+from sheetrl.env.tasks.base import (
+    Reference,
+    Target,
+    Task,
+    goal_distance,
+    instruction_references,
+)
 from sheetrl.env.tasks.checker import CONDITIONS, CheckResult, check
 from sheetrl.env.tasks.layout import LayoutConfig
 from sheetrl.env.tasks.split import (

@@ -152,14 +152,14 @@ class Task:
         for name in self.expert_actions:
             if name not in MACRO_INDEX:
                 raise ValueError(f"expert action {name!r} of task {self.family}/{self.template} is not a macro")
-            command = MACROS[MACRO_INDEX[name]].resolve(Context(state, self))
-            if command is None:
+            resolved = MACROS[MACRO_INDEX[name]].resolve(Context(state, self))
+            if resolved is None:
                 raise ValueError(
                     f"expert action {name!r} is masked at {state.cursor_text} in task {self.family}/{self.template}"
                     f" seed {self.seed}"
                 )
-            state.apply(command)
-            commands.append(command)
+            state.apply(resolved)
+            commands.append(resolved)
         return state.workbook, commands
 
     @property

@@ -351,7 +351,7 @@ def _keys_of(wb: Workbook, task: Task, areas: Iterable[str]) -> set[int]:
     keys: set[int] = set()
     for area in areas:
         text = task.qualified(area)
-        sheet, _, local = text.rpartition("!")
+        local = text.rpartition("!")[2]
         try:
             sid = wb.sheet_id(parse_range(text).sheet)
         except SheetError:

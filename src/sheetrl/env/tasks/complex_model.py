@@ -34,9 +34,14 @@ from typing import Any
 
 from sheetrl.env.tasks.base import SHEET, Target, Task
 from sheetrl.env.tasks.expert import ExpertBuilder, finish
-from sheetrl.env.tasks.layout import Canvas, LayoutConfig, add_surroundings, sheet_extent
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    add_surroundings,
+    new_workbook,
+    sheet_extent,
+)
 from sheetrl.env.tasks.split import Structure
-from sheetrl.sheet import Workbook
 from sheetrl.sheet.address import cell_name
 
 FAMILY = "complex_model"
@@ -95,20 +100,20 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "Write the total over {revenue_years} in {revenue_total}.",
     ),
     "projection_lines": (
-        "In {cost_cells}, {costs} are {revenue} times the cost ratio in {ratio}; in {profit_cells}, {profit} is "
-        "{revenue} minus {costs}; in {margin_cells}, {margin} is {profit} divided by {revenue}.",
-        "{costs} in {cost_cells} are {revenue} times {ratio}, {profit} in {profit_cells} is {revenue} less "
-        "{costs}, and {margin} in {margin_cells} is {profit} over {revenue}.",
-        "Compute {costs} ({revenue} times the ratio in {ratio}) in {cost_cells}, {profit} ({revenue} minus "
-        "{costs}) in {profit_cells} and {margin} ({profit} / {revenue}) in {margin_cells}.",
-        "Below {revenue}: {cost_cells} holds {costs} as {revenue} times {ratio}; {profit_cells} holds {profit} "
-        "as {revenue} minus {costs}; {margin_cells} holds {margin} as {profit} divided by {revenue}.",
-        "Fill {cost_cells} with {revenue} times the cost ratio {ratio}, {profit_cells} with {revenue} minus "
-        "{costs}, and {margin_cells} with {profit} divided by {revenue}.",
-        "Work out {costs} = {revenue} x {ratio} in {cost_cells}, {profit} = {revenue} - {costs} in "
-        "{profit_cells}, and {margin} = {profit} / {revenue} in {margin_cells}.",
-        "Then {cost_cells}: {costs}, that is {revenue} times {ratio}; {profit_cells}: {profit}, {revenue} minus "
-        "{costs}; {margin_cells}: {margin}, {profit} divided by {revenue}.",
+        ("In {cost_cells}, {costs} are {revenue} times the cost ratio in {ratio}; in {profit_cells}, {profit} is "
+        "{revenue} minus {costs}; in {margin_cells}, {margin} is {profit} divided by {revenue}."),
+        ("{costs} in {cost_cells} are {revenue} times {ratio}, {profit} in {profit_cells} is {revenue} less "
+        "{costs}, and {margin} in {margin_cells} is {profit} over {revenue}."),
+        ("Compute {costs} ({revenue} times the ratio in {ratio}) in {cost_cells}, {profit} ({revenue} minus "
+        "{costs}) in {profit_cells} and {margin} ({profit} / {revenue}) in {margin_cells}."),
+        ("Below {revenue}: {cost_cells} holds {costs} as {revenue} times {ratio}; {profit_cells} holds {profit} "
+        "as {revenue} minus {costs}; {margin_cells} holds {margin} as {profit} divided by {revenue}."),
+        ("Fill {cost_cells} with {revenue} times the cost ratio {ratio}, {profit_cells} with {revenue} minus "
+        "{costs}, and {margin_cells} with {profit} divided by {revenue}."),
+        ("Work out {costs} = {revenue} x {ratio} in {cost_cells}, {profit} = {revenue} - {costs} in "
+        "{profit_cells}, and {margin} = {profit} / {revenue} in {margin_cells}."),
+        ("Then {cost_cells}: {costs}, that is {revenue} times {ratio}; {profit_cells}: {profit}, {revenue} minus "
+        "{costs}; {margin_cells}: {margin}, {profit} divided by {revenue}."),
     ),
     "projection_formats": (
         "Show the money you compute as currency and the margins as percent.",
@@ -120,33 +125,33 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "Money you compute should read as currency, margins as percent.",
     ),
     "budget_lines": (
-        "In {variance_cells}, compute Variance as Actual minus Budget, and in {percent_cells}, Variance % as "
-        "Variance divided by Budget.",
-        "Fill {variance_cells} with Actual minus Budget (Variance) and {percent_cells} with Variance over Budget "
-        "(Variance %).",
+        ("In {variance_cells}, compute Variance as Actual minus Budget, and in {percent_cells}, Variance % as "
+        "Variance divided by Budget."),
+        ("Fill {variance_cells} with Actual minus Budget (Variance) and {percent_cells} with Variance over Budget "
+        "(Variance %)."),
         "Variance in {variance_cells} is Actual less Budget; Variance % in {percent_cells} is Variance / Budget.",
-        "Compute each category's Variance (Actual - Budget) in {variance_cells} and its Variance % (Variance / "
-        "Budget) in {percent_cells}.",
-        "{variance_cells} should hold Actual minus Budget, and {percent_cells} that Variance as a fraction of "
-        "Budget.",
+        ("Compute each category's Variance (Actual - Budget) in {variance_cells} and its Variance % (Variance / "
+        "Budget) in {percent_cells}."),
+        ("{variance_cells} should hold Actual minus Budget, and {percent_cells} that Variance as a fraction of "
+        "Budget."),
         "Put Actual minus Budget into {variance_cells} and Variance divided by Budget into {percent_cells}.",
-        "Work out Variance = Actual - Budget in {variance_cells} and Variance % = Variance / Budget in "
-        "{percent_cells}.",
+        ("Work out Variance = Actual - Budget in {variance_cells} and Variance % = Variance / Budget in "
+        "{percent_cells}."),
     ),
     "budget_totals": (
-        "In {totals}, total Budget, Actual and Variance, and in {percent_total} put the total Variance divided by "
-        "the total Budget.",
-        "Total Budget, Actual and Variance in {totals}; {percent_total} is the total Variance over the total "
-        "Budget.",
-        "{totals} holds the totals of Budget, Actual and Variance, and {percent_total} total Variance divided by "
-        "total Budget.",
-        "Sum Budget, Actual and Variance into {totals}, then divide the total Variance by the total Budget in "
-        "{percent_total}.",
-        "Add up the Budget, Actual and Variance columns in {totals}; in {percent_total}, total Variance / total "
-        "Budget.",
+        ("In {totals}, total Budget, Actual and Variance, and in {percent_total} put the total Variance divided by "
+        "the total Budget."),
+        ("Total Budget, Actual and Variance in {totals}; {percent_total} is the total Variance over the total "
+        "Budget."),
+        ("{totals} holds the totals of Budget, Actual and Variance, and {percent_total} total Variance divided by "
+        "total Budget."),
+        ("Sum Budget, Actual and Variance into {totals}, then divide the total Variance by the total Budget in "
+        "{percent_total}."),
+        ("Add up the Budget, Actual and Variance columns in {totals}; in {percent_total}, total Variance / total "
+        "Budget."),
         "The totals of Budget, Actual and Variance go in {totals}, and their Variance % in {percent_total}.",
-        "Put the column totals of Budget, Actual and Variance in {totals} and the overall Variance % in "
-        "{percent_total}.",
+        ("Put the column totals of Budget, Actual and Variance in {totals} and the overall Variance % in "
+        "{percent_total}."),
     ),
     "budget_formats": (
         "Show variances and totals as currency and every Variance % as percent.",
@@ -167,20 +172,20 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "Use {status_cells} to say Over whenever Variance % is {threshold} or higher, otherwise OK.",
     ),
     "payroll_lines": (
-        "For each employee, compute in {gross_cells} Gross as Hours times Rate, in {tax_cells} Tax as Gross times "
-        "the tax rate in {tax_rate}, and in {net_cells} Net as Gross minus Tax, all as currency.",
-        "Gross in {gross_cells} is Hours times Rate, Tax in {tax_cells} is Gross times {tax_rate}, and Net in "
-        "{net_cells} is Gross minus Tax; show them as currency.",
-        "Fill {gross_cells} with Hours x Rate, {tax_cells} with Gross x the rate in {tax_rate}, and {net_cells} "
-        "with Gross - Tax, formatted as currency.",
-        "Compute Gross (Hours times Rate) in {gross_cells}, Tax (Gross times {tax_rate}) in {tax_cells} and Net "
-        "(Gross less Tax) in {net_cells}, in currency format.",
-        "{gross_cells} holds Hours times Rate, {tax_cells} that Gross times the tax rate {tax_rate}, and "
-        "{net_cells} Gross minus Tax; all currency.",
-        "Per employee: Gross = Hours * Rate in {gross_cells}, Tax = Gross * {tax_rate} in {tax_cells}, Net = "
-        "Gross - Tax in {net_cells}, as currency.",
-        "Work out each employee's Gross, Tax and Net in {gross_cells}, {tax_cells} and {net_cells}: Hours times "
-        "Rate, Gross times {tax_rate}, Gross minus Tax; currency format.",
+        ("For each employee, compute in {gross_cells} Gross as Hours times Rate, in {tax_cells} Tax as Gross times "
+        "the tax rate in {tax_rate}, and in {net_cells} Net as Gross minus Tax, all as currency."),
+        ("Gross in {gross_cells} is Hours times Rate, Tax in {tax_cells} is Gross times {tax_rate}, and Net in "
+        "{net_cells} is Gross minus Tax; show them as currency."),
+        ("Fill {gross_cells} with Hours x Rate, {tax_cells} with Gross x the rate in {tax_rate}, and {net_cells} "
+        "with Gross - Tax, formatted as currency."),
+        ("Compute Gross (Hours times Rate) in {gross_cells}, Tax (Gross times {tax_rate}) in {tax_cells} and Net "
+        "(Gross less Tax) in {net_cells}, in currency format."),
+        ("{gross_cells} holds Hours times Rate, {tax_cells} that Gross times the tax rate {tax_rate}, and "
+        "{net_cells} Gross minus Tax; all currency."),
+        ("Per employee: Gross = Hours * Rate in {gross_cells}, Tax = Gross * {tax_rate} in {tax_cells}, Net = "
+        "Gross - Tax in {net_cells}, as currency."),
+        ("Work out each employee's Gross, Tax and Net in {gross_cells}, {tax_cells} and {net_cells}: Hours times "
+        "Rate, Gross times {tax_rate}, Gross minus Tax; currency format."),
     ),
     "payroll_hours": (
         "Put the total Hours in {hours_total}.",
@@ -266,9 +271,9 @@ class ModelSheet:
                  ) -> None:
         self.extent = sheet_extent(rng, config, height + 6, width + 4)
         rows, cols = self.extent
-        self.top, self.left = structure.position("table", range(0, rows - height - 1), range(0, cols - width))
+        self.top, self.left = structure.position("table", range(rows - height - 1), range(cols - width))
         self.height, self.width = height, width
-        self.workbook = Workbook([SHEET])
+        self.workbook = new_workbook([SHEET])
         self.inputs: list[str] = []
         self.targets: list[Target] = []
         self.rng, self.config, self.structure = rng, config, structure
@@ -348,10 +353,10 @@ def _projection(rng: random.Random, seed: int, structure: Structure, config: Lay
     sheet.formulas(cost_row, range(first, total + 1), "currency")
     sheet.formulas(profit_row, range(first, total + 1), "currency")
     sheet.formulas(margin_row, range(first, total + 1), "percent")
-    words = dict(title=title, revenue=revenue, costs=costs, profit=profit, margin=margin, growth=growth, ratio=ratio,
-                 revenue_cells=sheet.span(rev_row, first + 1, last), revenue_years=sheet.span(rev_row, first, last),
-                 revenue_total=sheet.at(rev_row, total), cost_cells=sheet.span(cost_row, first, total),
-                 profit_cells=sheet.span(profit_row, first, total), margin_cells=sheet.span(margin_row, first, total))
+    words = {"title": title, "revenue": revenue, "costs": costs, "profit": profit, "margin": margin, "growth": growth, "ratio": ratio,
+                 "revenue_cells": sheet.span(rev_row, first + 1, last), "revenue_years": sheet.span(rev_row, first, last),
+                 "revenue_total": sheet.at(rev_row, total), "cost_cells": sheet.span(cost_row, first, total),
+                 "profit_cells": sheet.span(profit_row, first, total), "margin_cells": sheet.span(margin_row, first, total)}
     sentences = [sheet.sentence("title", **words), sheet.sentence("projection_revenue", **words)]
     named = [title, words["revenue_cells"], growth, ratio, words["cost_cells"], words["profit_cells"],
              words["margin_cells"]]
@@ -400,9 +405,9 @@ def _budget_variance(rng: random.Random, seed: int, structure: Structure, config
     sheet.column_formulas(range(first, last + 1), percent_col, "percent")
     sheet.formulas(total_row, [budget_col, actual_col, variance_col], "currency")
     sheet.formulas(total_row, [percent_col], "percent")
-    words = dict(title=title, variance_cells=sheet.column_span(first, last, variance_col),
-                 percent_cells=sheet.column_span(first, last, percent_col),
-                 totals=sheet.span(total_row, budget_col, variance_col), percent_total=sheet.at(total_row, percent_col))
+    words = {"title": title, "variance_cells": sheet.column_span(first, last, variance_col),
+                 "percent_cells": sheet.column_span(first, last, percent_col),
+                 "totals": sheet.span(total_row, budget_col, variance_col), "percent_total": sheet.at(total_row, percent_col)}
     sentences = [sheet.sentence("title", **words), sheet.sentence("budget_lines", **words),
                  sheet.sentence("budget_totals", **words), sheet.sentence("budget_formats")]
     named = [title, words["variance_cells"], words["percent_cells"], words["totals"], words["percent_total"]]
@@ -454,9 +459,9 @@ def _payroll(rng: random.Random, seed: int, structure: Structure, config: Layout
     if with_hours:
         sheet.formulas(total_row, [hours_col])
     sheet.formulas(total_row, [gross_col, tax_col, net_col], "currency")
-    words = dict(title=title, tax_rate=tax_rate, gross_cells=sheet.column_span(first, last, gross_col),
-                 tax_cells=sheet.column_span(first, last, tax_col), net_cells=sheet.column_span(first, last, net_col),
-                 hours_total=sheet.at(total_row, hours_col), money_totals=sheet.span(total_row, gross_col, net_col))
+    words = {"title": title, "tax_rate": tax_rate, "gross_cells": sheet.column_span(first, last, gross_col),
+                 "tax_cells": sheet.column_span(first, last, tax_col), "net_cells": sheet.column_span(first, last, net_col),
+                 "hours_total": sheet.at(total_row, hours_col), "money_totals": sheet.span(total_row, gross_col, net_col)}
     sentences = [sheet.sentence("title", **words), sheet.sentence("payroll_lines", **words)]
     named = [title, words["gross_cells"], words["tax_cells"], tax_rate, words["net_cells"]]
     if with_hours:
@@ -505,16 +510,16 @@ def _grade_book(rng: random.Random, seed: int, structure: Structure, config: Lay
     result_last = class_row if class_result else last
     sheet.column_formulas(range(first, result_last + 1), result_col)
     result_cells = sheet.column_span(first, result_last, result_col)
-    words = dict(title=title, average_cells=sheet.column_span(first, last, average_col),
-                 tests=f"{sheet.at(first, first_test)}:{sheet.at(last, last_test)}",
-                 class_cells=sheet.span(class_row, first_test, average_col), result_cells=result_cells,
-                 threshold=threshold)
+    words = {"title": title, "average_cells": sheet.column_span(first, last, average_col),
+                 "tests": f"{sheet.at(first, first_test)}:{sheet.at(last, last_test)}",
+                 "class_cells": sheet.span(class_row, first_test, average_col), "result_cells": result_cells,
+                 "threshold": threshold}
     results = sheet.sentence("grade_results", **words)
     if class_result:
         results = results[:-1] + CLASS_RESULT + "."
     sentences = [sheet.sentence("title", **words), sheet.sentence("grade_lines", **words),
                  sheet.sentence("grade_class", **words), results]
-    named = [title, words["average_cells"], words["tests"], words["class_cells"], result_cells]
+    named = [title, str(words["average_cells"]), str(words["tests"]), str(words["class_cells"]), result_cells]
     slots = {"threshold": threshold, "if_true": "Pass", "if_false": "Fail"}
     task = sheet.task("grade_book", seed, sentences, slots, named)
     builder = ExpertBuilder(task).go(title).do("bold")

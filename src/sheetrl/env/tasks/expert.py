@@ -80,8 +80,9 @@ class ExpertBuilder:
             while goal not in came_from and frontier:
                 position = frontier.popleft()
                 self.state.cursor = position
+                context = Context(self.state, self.task)
                 for name in NAVIGATION:
-                    command = self.resolve(name)
+                    command = MACROS[MACRO_INDEX[name]].resolve(context)
                     if command is None or command.verb != "goto":
                         continue
                     landing = parse_cell(command.cell or "A1")

@@ -371,7 +371,7 @@ class _Solution:
         except SheetError as exc:
             raise self.s.error(f"target {number}: {exc}") from None
         values = self.workbook.value_map()
-        headers = {}
+        headers: dict[str, int] = {}
         for col in range(source.col1, source.col2 + 1):
             header = values.get(make_key(sid, source.row1, col))
             if header is not None:

@@ -54,6 +54,13 @@ class LayoutConfig:
                 raise ValueError(f"layout.{item.name} is a probability in [0, 1], not {value!r}")
 
 
+def new_workbook(sheets: list[str]) -> Workbook:
+    """An empty workbook for a generated task: no undo history (nobody undoes a generator's writes)."""
+    wb = Workbook(sheets)
+    wb.record_undo = False
+    return wb
+
+
 def sheet_extent(rng: random.Random, config: LayoutConfig, min_rows: int, min_cols: int) -> tuple[int, int]:
     """(rows, columns) of a task's sheet: at least the observed window and what the content needs."""
     rows_low, cols_low = max(GRID_ROWS, min_rows), max(GRID_COLS, min_cols)
@@ -137,6 +144,14 @@ def add_surroundings(wb: Workbook, sheet: str, canvas: Canvas, rng: random.Rando
         wb.set(prefix + cell_name(row, col), value)
         written.append(cell_name(row, col))
 
+    with wb.batch():
+        _surround(wb, canvas, rng, config, main, put)
+    return written
+
+
+def _surround(wb: Workbook, canvas: Canvas, rng: random.Random, config: LayoutConfig,
+              main: tuple[int, int, int, int], put: Any) -> None:
+
     if rng.random() < config.notes:
         spot = canvas.place(rng, 1, 1, near=main)
         if spot is not None:
@@ -157,7 +172,6 @@ def add_surroundings(wb: Workbook, sheet: str, canvas: Canvas, rng: random.Rando
             for i, row in enumerate(rows):
                 for j, value in enumerate(row):
                     put(top + 2 + i, left + j, value)
-    return written
 
 
 # ---------------------------------------------------------------------------------------------------- tables
@@ -244,25 +258,38 @@ class Table:
         return [self.cell(i, j) for i in range(first, last + 1)]
 
     def write(self, wb: Workbook, sheet: str) -> None:
-        """Title, header, data, subtotal formulas (SUM over their group) and number formats."""
+        """Title, header, data, subtotal formulas (SUM over their group) and number formats, as one block."""
         prefix = quote_sheet_name(sheet) + "!"
+        width = self.right - self.left + 1
+        block: list[list[Any]] = [[None] * width for _ in range(self.bottom - self.top + 1)]
+        block[0][0] = self.key_header
+        for j, header in enumerate(self.headers):
+            block[0][self.col(j) - self.left] = header
+        for i, key in enumerate(self.keys):
+            line = block[self.row(i) - self.top]
+            line[0] = key
+            for j, value in enumerate(self.values[i]):
+                line[self.col(j) - self.left] = value
+        for group, (first, last) in enumerate(self.groups()):
+            line = block[self.subtotal_row(group) - self.top]
+            line[0] = self.subtotal_label
+            for j in range(self.n_cols):
+                if not self.numeric or self.numeric[j]:
+                    line[self.col(j) - self.left] = f"=SUM({self.column_range(j, first, last)})"
         with wb.batch():
             if self.title:
                 wb.set(prefix + cell_name(self.top - 2, self.left), self.title)
-            wb.set(prefix + cell_name(self.top, self.left), self.key_header)
-            for j, header in enumerate(self.headers):
-                wb.set(prefix + cell_name(self.top, self.col(j)), header)
-            for i, key in enumerate(self.keys):
-                wb.set(prefix + cell_name(self.row(i), self.left), key)
-                for j, value in enumerate(self.values[i]):
-                    if value is not None:
-                        wb.set(prefix + self.cell(i, j), value)
-            for group, (first, last) in enumerate(self.groups()):
-                row = self.subtotal_row(group)
-                wb.set(prefix + cell_name(row, self.left), self.subtotal_label)
-                for j in range(self.n_cols):
-                    if not self.numeric or self.numeric[j]:
-                        wb.set(prefix + cell_name(row, self.col(j)), f"=SUM({self.column_range(j, first, last)})")
+            for i, line in enumerate(block):  # runs of filled cells (a new sheet needs no writes of blanks)
+                j = 0
+                while j < width:
+                    if line[j] is None:
+                        j += 1
+                        continue
+                    end = j
+                    while end < width and line[end] is not None:
+                        end += 1
+                    wb.set_range(prefix + cell_name(self.top + i, self.left + j), [line[j:end]])
+                    j = end
         for j, preset in enumerate(self.formats):
             if preset:
                 wb.set_format(f"{prefix}{cell_name(self.top + 1, self.col(j))}:{cell_name(self.bottom, self.col(j))}",
@@ -275,6 +302,6 @@ def place_table(structure: Structure, rng: random.Random, extent: tuple[int, int
     above it when ``height`` counts it) that leaves ``space_below`` rows and ``space_right`` columns free inside the
     sheet, from the split's part of the positions."""
     rows, cols = extent
-    tops = range(0, max(1, rows - height - space_below + 1))
-    lefts = range(0, max(1, cols - width - space_right + 1))
+    tops = range(max(1, rows - height - space_below + 1))
+    lefts = range(max(1, cols - width - space_right + 1))
     return structure.position("table", tops, lefts)

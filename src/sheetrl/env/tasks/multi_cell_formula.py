@@ -32,7 +32,14 @@ from typing import Any
 
 from sheetrl.env.tasks.base import SHEET, Target, Task
 from sheetrl.env.tasks.expert import ExpertBuilder, finish
-from sheetrl.env.tasks.layout import Canvas, LayoutConfig, add_surroundings, place_table, sheet_extent
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    add_surroundings,
+    new_workbook,
+    place_table,
+    sheet_extent,
+)
 from sheetrl.env.tasks.split import Structure
 from sheetrl.sheet import Workbook
 from sheetrl.sheet.address import cell_name
@@ -66,8 +73,8 @@ CATEGORY_WORDS = ("Office", "Electronics", "Furniture", "Stationery")
 PHRASINGS: dict[str, tuple[str, ...]] = {
     "line_totals": (
         "Fill {span} with {a} times {b} for each row, then put the total of {span} in {total}.",
-        "In {span}, compute the {result} of each row ({a} times {b}) with one formula filled down; put the total "
-        "of {span} in {total}.",
+        ("In {span}, compute the {result} of each row ({a} times {b}) with one formula filled down; put the total "
+        "of {span} in {total}."),
         "Each row's {result} is {a} times {b}: fill {span} with it, and total {span} in {total}.",
         "Multiply {a} by {b} on every row into {span}, then sum {span} in {total}.",
         "Use one formula, filled down, for {a} times {b} in {span}; {total} gets the total of {span}.",
@@ -75,8 +82,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "Work out {a} x {b} per row in {span} and add up {span} in {total}.",
     ),
     "growth": (
-        "Fill {span} with the growth from {old} to {new}: ({new} minus {old}) divided by {old}, one formula "
-        "filled down.",
+        ("Fill {span} with the growth from {old} to {new}: ({new} minus {old}) divided by {old}, one formula "
+        "filled down."),
         "In {span}, compute the growth rate from {old} to {new} for each row, as a fraction of {old}.",
         "Put each row's change from {old} to {new}, relative to {old}, in {span}.",
         "{span} should show how much each row grew from {old} to {new}, as a share of {old}.",
@@ -85,8 +92,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "In {span}, work out by what fraction each row changed from {old} to {new}.",
     ),
     "share_of_total": (
-        "In {span}, compute each row's share of the total of {amounts}: one formula with an absolute reference "
-        "to {amounts}, filled down.",
+        ("In {span}, compute each row's share of the total of {amounts}: one formula with an absolute reference "
+        "to {amounts}, filled down."),
         "Fill {span} with each {key}'s {amount} divided by the sum of {amounts} (keep the sum's range absolute).",
         "Put every row's fraction of the total {amount} ({amounts}) in {span}.",
         "{span} should show what share of the sum of {amounts} each {key} has.",
@@ -96,8 +103,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     ),
     "difference": (
         "Fill {span} with {a} minus {b} for each row, then total {ranges} in {totals}.",
-        "In {span}, compute the {result} ({a} minus {b}) with one formula filled down; then total {ranges} in "
-        "row {row} ({totals}).",
+        ("In {span}, compute the {result} ({a} minus {b}) with one formula filled down; then total {ranges} in "
+        "row {row} ({totals})."),
         "Each row's {result} is {a} minus {b}: fill {span} with it, then put the totals of {ranges} in {totals}.",
         "Subtract {b} from {a} on every row into {span}; {totals} gets the totals of {ranges}.",
         "Use one formula, filled down, for {a} - {b} in {span}, and sum {ranges} in {totals}.",
@@ -105,8 +112,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "Work out {a} minus {b} per row in {span} and add up {ranges} in {totals}.",
     ),
     "margin": (
-        "Fill {profits} with the profit ({revenue} minus {cost}) and {margins} with the margin (profit divided "
-        "by {revenue}), each with one formula filled down.",
+        ("Fill {profits} with the profit ({revenue} minus {cost}) and {margins} with the margin (profit divided "
+        "by {revenue}), each with one formula filled down."),
         "In {profits}, compute profit as {revenue} minus {cost}; in {margins}, margin as profit over {revenue}.",
         "Put each row's profit ({revenue} - {cost}) in {profits} and its margin (profit / {revenue}) in {margins}.",
         "{profits} should show {revenue} less {cost}, and {margins} that profit as a fraction of {revenue}.",
@@ -116,8 +123,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     ),
     "running_total": (
         "Fill {span} with the running total of {amounts}: each row sums {first} down to its own row.",
-        "In {span}, compute the {result} so far for each {key} (the sum from {first} to that row), one formula "
-        "filled down.",
+        ("In {span}, compute the {result} so far for each {key} (the sum from {first} to that row), one formula "
+        "filled down."),
         "{span} should show the cumulative sum of {amounts} row by row.",
         "Put the total of {amounts} up to and including each row in {span}.",
         "Compute a running sum of {amounts} into {span}, starting from {first}.",
@@ -358,7 +365,7 @@ def build_sheet(rng: random.Random, structure: Structure, config: LayoutConfig, 
     header_row += [None] * col_gap
     header_row += list(headers or (m.header for m in layout.measures))
     header_row += list(layout.results)
-    wb = Workbook([SHEET])
+    wb = new_workbook([SHEET])
     if title:
         wb.set(f"{SHEET}!{cell_name(top - 2, left)}", layout.title)
     data_rows = [top + 1 + i + sum(1 for g in gaps if g <= i) for i in range(n_rows)]
@@ -598,8 +605,8 @@ def margin(rng: random.Random, seed: int, structure: Structure, config: LayoutCo
     n_rows, _ = structure.size("table", range(4, min(11, len(layout.keys)) + 1), range(2, 3))
     values = []
     for _ in range(n_rows):
-        cost = draw(rng, cost_measure)
-        values.append([cost, float(round(cost * rng.uniform(1.05, 1.9)))])
+        cost_value = draw(rng, cost_measure)
+        values.append([cost_value, float(round(cost_value * rng.uniform(1.05, 1.9)))])
     sheet = build_sheet(rng, structure, config, layout, values, n_rows=n_rows, missing_header=with_header)
     cost_col, revenue_col = sheet.data_cols
     profit_col, margin_col = sheet.result_cols

@@ -34,9 +34,14 @@ from typing import Any
 
 from sheetrl.env.tasks.base import SHEET, Target, Task
 from sheetrl.env.tasks.expert import ExpertBuilder, finish
-from sheetrl.env.tasks.layout import Canvas, LayoutConfig, add_surroundings, sheet_extent
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    add_surroundings,
+    new_workbook,
+    sheet_extent,
+)
 from sheetrl.env.tasks.split import Structure
-from sheetrl.sheet import Workbook
 from sheetrl.sheet.address import cell_name, column_letters, quote_sheet_name
 
 FAMILY = "pivot_table"
@@ -126,8 +131,8 @@ PIVOT_PERTURBATIONS = {"sum": ("rescale", "flip"), "average": ("rescale", "flip"
 # The instruction wordings; the last two of each are held out for the ood split.
 PHRASINGS: dict[str, tuple[str, ...]] = {
     "pivot_rows": (
-        "Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: one row per {rows} "
-        "showing the {agg} {values}, with a Grand Total row.",
+        ("Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: one row per {rows} "
+        "showing the {agg} {values}, with a Grand Total row."),
         "Summarize {source} in a pivot table at {anchor}, by {rows}, with the {agg} {values}.",
         "Build a pivot table at {anchor} from {source}: {rows} as rows, the {agg} {values} as values.",
         "At {anchor}, add a pivot table that gives the {agg} {values} for each {rows} of {source}.",
@@ -136,38 +141,38 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
         "From the records in {source}, make a pivot table at {anchor} grouping by {rows} ({agg} {values}).",
     ),
     "pivot_two_way": (
-        "Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: {rows} down the "
-        "side, {columns} across the top, and the {agg} {values} in each cell, with grand totals.",
-        "Summarize {source} in a pivot table at {anchor} with {rows} as rows, {columns} as columns and the {agg} "
-        "{values} as values.",
+        ("Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: {rows} down the "
+        "side, {columns} across the top, and the {agg} {values} in each cell, with grand totals."),
+        ("Summarize {source} in a pivot table at {anchor} with {rows} as rows, {columns} as columns and the {agg} "
+        "{values} as values."),
         "Build a cross-tab pivot at {anchor} from {source}: {rows} by {columns}, showing the {agg} {values}.",
-        "At {anchor}, add a pivot table of {source} with a row per {rows} and a column per {columns}, giving "
-        "the {agg} {values}.",
+        ("At {anchor}, add a pivot table of {source} with a row per {rows} and a column per {columns}, giving "
+        "the {agg} {values}."),
         "Pivot the {title} ({source}) by {rows} and {columns}; show the {agg} {values}. Put it at {anchor}.",
-        "Insert a two-way pivot table at {anchor}: {rows} on the rows, {columns} on the columns, the {agg} "
-        "{values} of {source}.",
+        ("Insert a two-way pivot table at {anchor}: {rows} on the rows, {columns} on the columns, the {agg} "
+        "{values} of {source}."),
         "From {source}, make a pivot table at {anchor} crossing {rows} with {columns} ({agg} {values}).",
     ),
     "summary": (
-        "The {rows} names are listed in {labels}. In {cells}, enter formulas that give the {agg} {values} for "
-        "each {rows} in the table {source}.",
-        "Next to the labels in {labels}, fill {cells} with formulas for the {agg} {values} of each {rows} "
-        "(data in {source}).",
+        ("The {rows} names are listed in {labels}. In {cells}, enter formulas that give the {agg} {values} for "
+        "each {rows} in the table {source}."),
+        ("Next to the labels in {labels}, fill {cells} with formulas for the {agg} {values} of each {rows} "
+        "(data in {source})."),
         "For every {rows} in {labels}, compute the {agg} {values} from {source} with a formula in {cells}.",
-        "{cells} should hold formulas giving, for each {rows} listed in {labels}, the {agg} {values} in "
-        "{source}.",
+        ("{cells} should hold formulas giving, for each {rows} listed in {labels}, the {agg} {values} in "
+        "{source}."),
         "Use conditional formulas in {cells} for the {agg} {values} per {rows} ({labels}) of {source}.",
         "Beside {labels}, put formulas in {cells} that return each {rows}'s {agg} {values} from {source}.",
         "Fill {cells} with formulas: the {agg} {values} of the {source} rows matching each {rows} in {labels}.",
     ),
     "summary_count": (
-        "The {rows} names are listed in {labels}. In {cells}, enter formulas that count the {record} rows for "
-        "each {rows} in the table {source}.",
-        "Next to the labels in {labels}, fill {cells} with formulas counting the {record} rows of each {rows} "
-        "(data in {source}).",
+        ("The {rows} names are listed in {labels}. In {cells}, enter formulas that count the {record} rows for "
+        "each {rows} in the table {source}."),
+        ("Next to the labels in {labels}, fill {cells} with formulas counting the {record} rows of each {rows} "
+        "(data in {source})."),
         "For every {rows} in {labels}, count its rows in {source} with a formula in {cells}.",
-        "{cells} should hold formulas giving, for each {rows} listed in {labels}, how many {record} rows of "
-        "{source} it has.",
+        ("{cells} should hold formulas giving, for each {rows} listed in {labels}, how many {record} rows of "
+        "{source} it has."),
         "Use counting formulas in {cells} for the number of {record} rows per {rows} ({labels}) of {source}.",
         "Beside {labels}, put formulas in {cells} that count each {rows}'s rows in {source}.",
         "Fill {cells} with formulas: how many rows of {source} match each {rows} in {labels}.",
@@ -336,7 +341,7 @@ class Scene:
             below = rng.random() < 0.4
             need_rows = data_height + (2 if title else 0) + (height + 2 if below else 0)
             need_cols = data_width + (0 if below else width + 2)
-            top, left = structure.position("table", range(0, rows - need_rows), range(0, cols - need_cols))
+            top, left = structure.position("table", range(rows - need_rows), range(cols - need_cols))
             table.top, table.left = top + (2 if title else 0), left
             gap = rng.randint(1, 2)
             if below:
@@ -346,7 +351,7 @@ class Scene:
             self.sheets = [SHEET]
             table.sheet = self.task_sheet = SHEET
         else:
-            top, left = structure.position("table", range(0, rows - data_height - 2), range(0, cols - data_width))
+            top, left = structure.position("table", range(rows - data_height - 2), range(cols - data_width))
             table.top, table.left = top + (2 if title else 0), left
             if self.arrangement == "data_sheet":  # the records on "Data", the summary on the task's "Report"
                 self.sheets = [REPORT, DATA]
@@ -357,7 +362,7 @@ class Scene:
                 table.sheet = self.task_sheet = SHEET
                 self.anchor = (rng.randint(0, 3), rng.randint(0, 3))
         self.title = dataset.title if title else None
-        self.wb = Workbook(self.sheets)
+        self.wb = new_workbook(self.sheets)
         self.summary_sheet = SUMMARY if self.arrangement == "new_sheet" else self.task_sheet
 
     def write(self, height: int, width: int) -> None:
@@ -449,7 +454,7 @@ def _summary_task(rng: random.Random, seed: int, structure: Structure, config: L
     rows_header = table.headers[table.rows_index]
     values_header = table.headers[table.values_index]
     prefix = quote_sheet_name(scene.task_sheet) + "!"
-    summary = [[rows_header, SUMMARY_HEADINGS[aggregation].format(value=values_header)]]
+    summary: list[list[str | None]] = [[rows_header, SUMMARY_HEADINGS[aggregation].format(value=values_header)]]
     summary += [[label, None] for label in labels]
     if with_total:
         summary.append(["Total", None])

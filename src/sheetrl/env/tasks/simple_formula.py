@@ -28,10 +28,16 @@ from dataclasses import dataclass
 
 from sheetrl.env.tasks.base import SHEET, Target, Task
 from sheetrl.env.tasks.expert import ExpertBuilder, finish
-from sheetrl.env.tasks.layout import Canvas, LayoutConfig, add_surroundings, place_table, sheet_extent
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    add_surroundings,
+    new_workbook,
+    place_table,
+    sheet_extent,
+)
 from sheetrl.env.tasks.split import Structure
 from sheetrl.env.tasks.tables import choose_kind, draw_table, words_of_kinds
-from sheetrl.sheet import Workbook
 from sheetrl.sheet.address import cell_name
 from sheetrl.sheet.values import number_to_text
 
@@ -195,7 +201,7 @@ class Sheet:
         self.table.top, self.table.left = top + (2 if self.table.title else 0), left
         self.canvas = Canvas(*self.extent)
         self.canvas.take(*self.table.box)
-        self.wb = Workbook([SHEET])
+        self.wb = new_workbook([SHEET])
         self.rng = rng
         self.layout = layout
 
@@ -312,7 +318,7 @@ def cell_arithmetic(rng: random.Random, seed: int, structure: Structure, layout:
     extent = sheet_extent(rng, layout, height + 6, width + 4)
     top, left = place_table(structure, rng, extent, height + (2 if title else 0), width, 1, 1)
     top += 2 if title else 0
-    wb = Workbook([SHEET])
+    wb = new_workbook([SHEET])
     canvas = Canvas(*extent)
     canvas.take(top - (2 if title else 0), left, top + height - 1, left + width - 1)
     if title:

@@ -25,10 +25,23 @@ import random
 
 from sheetrl.env.tasks.base import SHEET, Target, Task
 from sheetrl.env.tasks.expert import finish
-from sheetrl.env.tasks.layout import Canvas, LayoutConfig, Table, add_surroundings, place_table, sheet_extent
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    Table,
+    add_surroundings,
+    new_workbook,
+    place_table,
+    sheet_extent,
+)
 from sheetrl.env.tasks.split import Structure
-from sheetrl.env.tasks.tables import TABLE_KINDS, TableKind, choose_kind, draw_table, words_of_kinds
-from sheetrl.sheet import Workbook
+from sheetrl.env.tasks.tables import (
+    TABLE_KINDS,
+    TableKind,
+    choose_kind,
+    draw_table,
+    words_of_kinds,
+)
 from sheetrl.sheet.address import cell_name, parse_cell
 from sheetrl.sheet.values import number_to_text
 
@@ -150,7 +163,7 @@ class Scene:
         self.table.top, self.table.left = top + shift, left
         self.canvas = Canvas(*self.extent)
         self.canvas.take(*self.table.box)
-        self.wb = Workbook([SHEET])
+        self.wb = new_workbook([SHEET])
         self.rng = rng
         self.layout = layout
 
