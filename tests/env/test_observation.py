@@ -152,3 +152,21 @@ def test_changed_cells_outside_the_targets_are_marked_in_the_grid():
     cell = parse_cell(label)
     assert obs["grid"][Channel.CHANGED, cell.row - top, cell.col - left] == 1.0
     assert obs["grid"][Channel.CHANGED].sum() == 1.0
+
+
+def test_scrolling_and_editing_keep_the_window_equal_to_a_full_redraw():
+    env = SpreadsheetEnv(level=3)
+    obs, _ = env.reset(seed=11)
+    rng = np.random.default_rng(11)
+    for step in range(400):
+        obs, _, terminated, _, _ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        if terminated:
+            obs, _ = env.reset()
+        if step % 25 == 24:
+            builder = env._builder
+            grid, tokens, edges = builder.grid.copy(), builder.cell_tokens.copy(), builder.edges.copy()
+            builder._redraw(env.state.workbook)
+            builder.set_cursor(env.state.cursor, env.state.selection)
+            np.testing.assert_array_equal(grid, builder.grid)
+            np.testing.assert_array_equal(tokens, builder.cell_tokens)
+            np.testing.assert_array_equal(edges, builder.edges)

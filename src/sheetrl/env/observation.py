@@ -203,18 +203,57 @@ class ObservationBuilder:
         rows, cols = self._extent
         top = scroll(self.origin[0], cursor[0], self.rows, rows)
         left = scroll(self.origin[1], cursor[1], self.cols, cols)
-        moved = (top, left) != self.origin or sheet != self.sheet
-        if moved or changed is None or ALL_CHANGED in changed:
+        d_row, d_col = top - self.origin[0], left - self.origin[1]
+        if sheet != self.sheet or changed is None or ALL_CHANGED in changed:
             self.origin = (top, left)
             if sheet != self.sheet:
                 self.sheet = sheet
                 self._sheet_id = wb.sheet_id(sheet)
                 self._sheet_index = wb.sheet_names.index(wb.sheet_name(self._sheet_id))
             self._redraw(wb)
-        else:
-            self._refresh(wb, changed)
-            if wb.graph_version != self._graph_version:
-                self._rebuild_edges(wb)
+            return
+        if (d_row, d_col) != (0, 0):
+            if abs(d_row) < self.rows and abs(d_col) < self.cols:
+                self._shift(wb, d_row, d_col)  # a small scroll: move what stays in view, draw the new strips
+            else:
+                self.origin = (top, left)
+                self._redraw(wb)
+                return
+        self._refresh(wb, changed)
+        if (d_row, d_col) != (0, 0) or wb.graph_version != self._graph_version:
+            self._rebuild_edges(wb)
+
+    def _shift(self, wb: Workbook, d_row: int, d_col: int) -> None:
+        """Scroll the window by (d_row, d_col) cells: the arrays move, and only the strips that come into view are
+        drawn from the workbook."""
+        rows, cols = self.rows, self.cols
+        grid = self.grid
+        tokens = self.cell_tokens.reshape(rows, cols, 4)
+        source_rows, target_rows = slice(max(0, d_row), rows + min(0, d_row)), slice(max(0, -d_row), rows + min(0, -d_row))
+        source_cols, target_cols = slice(max(0, d_col), cols + min(0, d_col)), slice(max(0, -d_col), cols + min(0, -d_col))
+        grid[:, target_rows, target_cols] = grid[:, source_rows, source_cols].copy()
+        tokens[target_rows, target_cols] = tokens[source_rows, source_cols].copy()
+        fresh = np.ones((rows, cols), dtype=bool)
+        fresh[target_rows, target_cols] = False
+        grid[:, fresh] = 0.0
+        grid[Channel.EMPTY, fresh] = 1.0
+        tokens[fresh] = 0
+        grid[Channel.CURSOR] = 0.0  # redrawn by set_cursor
+        grid[Channel.SELECTION] = 0.0
+        self._cursor = self._selection = None
+        self.origin = (self.origin[0] + d_row, self.origin[1] + d_col)
+        top, left = self.origin
+        assert self._task is not None
+        for row, col in targets_on(self._task, self.sheet):
+            r, c = row - top, col - left
+            if 0 <= r < rows and 0 <= c < cols and fresh[r, c]:
+                grid[Channel.TARGET, r, c] = 1.0
+        values, formats = wb.value_map(), wb.format_map()
+        base = make_key(self._sheet_id, top, left)
+        changed = self._changed
+        keys = [key for key in (base + (int(r) << ROW_SHIFT) + int(c) for r, c in zip(*np.nonzero(fresh)))
+                if key in values or key in formats or key in changed]
+        self._refresh(wb, keys)
 
     def _redraw(self, wb: Workbook) -> None:
         assert self._task is not None
@@ -229,8 +268,9 @@ class ObservationBuilder:
                 self.grid[Channel.TARGET, row - top, col - left] = 1.0
         values, formats = wb.value_map(), wb.format_map()
         base = make_key(self._sheet_id, top, left)
+        changed = self._changed  # a changed cell may be empty now (a cleared label): it is drawn too
         keys = [key for r in range(self.rows) for key in range(base + (r << ROW_SHIFT), base + (r << ROW_SHIFT) + self.cols)
-                if key in values or key in formats]
+                if key in values or key in formats or key in changed]
         self._refresh(wb, keys)
         self._rebuild_edges(wb)
 

@@ -18,7 +18,7 @@ from sheetrl.env.curriculum import CurriculumManager
 from sheetrl.env.observation import CHANNELS, FLAT_SIZE, ObservationBuilder
 from sheetrl.env.rewards import TERMS, RewardConfig, RewardFunction
 from sheetrl.env.state import SheetState
-from sheetrl.env.tasks import LEVELS, SPLITS, Task, family_module, make_task, split_seed
+from sheetrl.env.tasks import FAMILIES, LEVELS, SPLITS, Task, family_module, make_task, split_seed
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS
 from sheetrl.env.tasks.checker import CollateralTracker, check, quick_condition
 from sheetrl.env.tasks.layout import LayoutConfig
@@ -364,7 +364,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         if self.task is not None:
             if self.task.source is not None:
                 task = {"source": self.task.source}
-            elif self.task.family != "file":
+            elif FAMILIES.get(self.task.level) == self.task.family:
                 task = {"level": self.task.level, "seed": self.task.seed}
             else:
                 raise ValueError("this task was built in memory; snapshots need a generated task or a task file's")

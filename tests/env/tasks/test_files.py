@@ -52,6 +52,8 @@ def test_a_custom_task_runs_through_reset_and_step_command(example_tasks):
     env.reset(options={"task": task})
     _, _, terminated, _, info = env.step_command("formula C14 =SUM(C4:C12)")  # one region short
     assert not terminated and info["check"] == "value"
+    verdict = env.check()
+    assert (verdict.success, verdict.condition, verdict.cell) == (False, "value", "C14")
     value = task.targets[0].expected
     _, _, _, _, info = env.step_command(f"formula C14 ={value}")  # the right number, as a constant
     assert not info["is_success"] and info["check"] in ("reads", "follows_inputs")
@@ -92,6 +94,15 @@ def test_a_custom_task_episode_round_trips_through_get_state_and_set_state(examp
         for key in a[0]:
             np.testing.assert_array_equal(a[0][key], b[0][key])
     assert a[4]["is_success"]
+
+
+def test_a_task_built_in_memory_cannot_be_snapshotted_by_mistake(example_tasks):
+    from dataclasses import replace
+
+    env = SpreadsheetEnv()
+    env.reset(options={"task": replace(example_tasks["q1-total"], source=None)})
+    with pytest.raises(ValueError, match="built in memory"):
+        env.get_state()
 
 
 def test_the_json_document_form_loads_too(tmp_path):

@@ -307,7 +307,8 @@ class CollateralTracker:
         """Re-examine the cells in ``keys`` (or all, with ``everything``); returns how many are changed now."""
         if everything:
             self._is_protected = protected(self.task, wb)
-            self.changed = set(collateral_cells(self.task, wb))
+            self.changed.clear()  # in place: the observation builder holds this set
+            self.changed.update(collateral_cells(self.task, wb))
             return len(self.changed)
         initial, changed = self.initial, self.changed
         for key in keys:
