@@ -409,7 +409,7 @@ def tasks_check(
         tasks = load_task_file(path)
     except TaskFileError as exc:
         raise UsageProblem(str(exc)) from None
-    results = []
+    results: list[dict[str, Any]] = []
     for task in tasks:
         solved, condition, total, steps = solve_with_reference(task)
         results.append({"id": task.template, "solved": solved, "check": condition, "return": round(total, 4),
