@@ -315,7 +315,7 @@ def demos(
     episodes: Annotated[int, typer.Option(help="Number of expert episodes.")] = 100,
     out: Annotated[Path, typer.Option(help="Output file (.npz, format in docs/environment.md).")] = Path(
         "demos.npz"),
-    split: Annotated[str, typer.Option(help="Task seeds from 'train' or 'eval'.")] = "train",
+    split: Annotated[str, typer.Option(help="Task seeds from 'train', 'iid' or 'ood'.")] = "train",
 ) -> None:
     """Write expert demonstrations (observations, actions, masks, commands, rewards) for imitation learning."""
     from sheetrl.env.demonstrations import collect, save_demonstrations
@@ -325,8 +325,8 @@ def demos(
         raise UsageProblem("demonstrations are written per level: pass --level 1-5")
     if episodes < 1 or episodes > 1_000_000:
         raise UsageProblem(f"--episodes must be between 1 and 1,000,000, not {episodes}")
-    if split not in ("train", "eval"):
-        raise UsageProblem(f"--split must be 'train' or 'eval', not {split!r}")
+    if split not in ("train", "iid", "ood"):
+        raise UsageProblem(f"--split must be 'train', 'iid' or 'ood', not {split!r}")
     _check_output(out, ".npz")
     trajectories = collect(int(chosen), episodes, split=split)
     path = save_demonstrations(trajectories, out)
@@ -428,14 +428,23 @@ app.command("train")(train)
 @app.command("eval")
 def evaluate(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding checkpoint.pt).")],
-    episodes: Annotated[int, typer.Option(help="Held-out evaluation episodes per level.")] = 500,
+    episodes: Annotated[int, typer.Option(help="Held-out evaluation episodes per level and split.")] = 500,
     level: Annotated[str | None, typer.Option(
         help="Level 1-5 or 'curriculum' (all five); default: the run's level.")] = None,
-    compare: Annotated[bool, typer.Option(help="Also evaluate the expert and a random masked policy.")] = False,
+    split: Annotated[str, typer.Option(
+        help="iid (new seeds), ood (held-out layouts, phrasings and combinations, new seeds) or both.")] = "both",
+    tasks: Annotated[Path | None, typer.Option(
+        help="Evaluate on the tasks of this task file instead (JSON or JSONL, see docs/task_files.md).")] = None,
+    compare: Annotated[bool, typer.Option(
+        help="Also evaluate the expert, a random masked policy and the memoriser (instruction -> expert macros, "
+             "from training tasks).")] = False,
+    memoriser_tasks: Annotated[int, typer.Option(
+        help="Training tasks per level the memoriser remembers (with --compare).")] = 1000,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
     device: Annotated[str, typer.Option(help="Torch device for the agent: auto, cpu, cuda or cuda:N.")] = "cpu",
 ) -> None:
-    """Success rate on held-out tasks with a 95% confidence interval, mean return and mean episode length."""
+    """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
+    return and mean episode length."""
     import json
 
     from sheetrl.train.config import ConfigError, parse_level
@@ -444,25 +453,79 @@ def evaluate(
     with _train_errors():
         if episodes < 1 or episodes > 1_000_000:
             raise ConfigError(f"--episodes must be between 1 and 1,000,000, not {episodes}")
+        if split not in ("iid", "ood", "both"):
+            raise ConfigError(f"--split must be iid, ood or both, not {split!r}")
+        if memoriser_tasks < 1:
+            raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
+        if tasks is not None and level is not None:
+            raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)
         if not run_dir.is_dir():
             raise ConfigError(f"run folder {run_dir} does not exist")
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
-                                  progress=progress, notice=_warn)
+                                  split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
+                                  notice=_warn)
     if as_json:
         print(json.dumps(report.to_json()))
         return
-    table = _table(f"{run_dir.name}: {report.algo} after {report.env_steps:,} steps, held-out tasks")
-    for column in ("policy", "level", "episodes", "success", "95% CI", "mean return", "mean length"):
-        _add_column(table, column, justify="left" if column == "policy" else "right")
-    for policy, per_level in report.results.items():
-        rows = list(per_level.values()) + ([report.summary(policy)] if len(per_level) > 1 else [])
-        for result in rows:
-            table.add_row(policy, str(result.level), str(result.episodes), f"{result.success_rate:.3f}",
-                          f"{result.ci_low:.3f}-{result.ci_high:.3f}", f"{result.mean_return:.2f}",
-                          f"{result.mean_length:.1f}")
+    where = f"tasks of {tasks}" if tasks is not None else "held-out tasks"
+    table = _table(f"{run_dir.name}: {report.algo} after {report.env_steps:,} steps, {where}")
+    for column in ("policy", "split", "level", "episodes", "success", "95% CI", "mean return", "mean length"):
+        _add_column(table, column, justify="left" if column in ("policy", "split") else "right")
+    for policy, per_split in report.results.items():
+        for split_name, per_level in per_split.items():
+            rows = list(per_level.values()) + ([report.summary(policy, split_name)] if len(per_level) > 1 else [])
+            for result in rows:
+                level_name = "file" if split_name == "tasks" else str(result.level)
+                table.add_row(policy, split_name, level_name, str(result.episodes), f"{result.success_rate:.3f}",
+                              f"{result.ci_low:.3f}-{result.ci_high:.3f}", f"{result.mean_return:.2f}",
+                              f"{result.mean_length:.1f}")
     console.print(table)
+    if report.task_ids:
+        solved = report.task_results.get("agent", [])
+        console.print("tasks solved by the agent: " + ", ".join(
+            f"{task} {'yes' if ok else 'no'}" for task, ok in zip(report.task_ids, solved)), highlight=False)
+
+
+tasks_app = typer.Typer(help="Task files: tasks on any workbook (docs/task_files.md).", no_args_is_help=True)
+app.add_typer(tasks_app, name="tasks")
+
+
+@tasks_app.command("check")
+def tasks_check(
+    path: Annotated[Path, typer.Argument(help="A task file (JSON or JSONL).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")] = False,
+) -> None:
+    """Validate a task file and run each task's reference solution through the environment and the checker."""
+    import json
+
+    from sheetrl.env.tasks.files import TaskFileError, load_task_file
+    from sheetrl.train.evaluate import solve_with_reference
+
+    try:
+        tasks = load_task_file(path)
+    except TaskFileError as exc:
+        raise UsageProblem(str(exc)) from None
+    results: list[dict[str, Any]] = []
+    for task in tasks:
+        solved, condition, total, steps = solve_with_reference(task)
+        results.append({"id": task.template, "solved": solved, "check": condition, "return": round(total, 4),
+                        "steps": steps, "targets": len(task.targets), "max_steps": task.max_steps})
+    failed = [r for r in results if not r["solved"]]
+    if as_json:
+        print(json.dumps({"file": str(path), "tasks": results, "valid": not failed}))
+    else:
+        table = _table(f"{path.name}: {len(tasks)} tasks, reference solutions")
+        for column in ("task", "targets", "steps", "budget", "solved", "check"):
+            table.add_column(column, justify="left" if column in ("task", "check") else "right")
+        for r in results:
+            table.add_row(r["id"], str(r["targets"]), str(r["steps"]), str(r["max_steps"]),
+                          "yes" if r["solved"] else "NO", r["check"])
+        console.print(table)
+    if failed:
+        raise UsageProblem(f"{len(failed)} of {len(results)} reference solutions fail the checker: "
+                           + ", ".join(f"{r['id']} ({r['check']})" for r in failed))
 
 
 def _warn(message: str) -> None:
@@ -470,7 +533,7 @@ def _warn(message: str) -> None:
 
 
 @contextmanager
-def _evaluation_progress() -> Iterator[Callable[[str, int, int, int], None]]:
+def _evaluation_progress() -> Iterator[Callable[[str, Any, int, int], None]]:
     """Progress of a long evaluation on stderr (stdout stays clean for --json): a bar per policy and level in a
     terminal, one line per finished policy and level otherwise."""
     from rich.progress import (
@@ -482,16 +545,16 @@ def _evaluation_progress() -> Iterator[Callable[[str, int, int, int], None]]:
     )
 
     if not error_console.is_terminal:
-        def report_line(policy: str, level: int, done: int, total: int) -> None:
+        def report_line(policy: str, level: Any, done: int, total: int) -> None:
             if done == total:
                 error_console.print(f"evaluated {policy} on level {level}: {total} episodes", highlight=False)
 
         yield report_line
         return
-    bars: dict[tuple[str, int], Any] = {}
+    bars: dict[tuple[str, Any], Any] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=error_console, transient=True) as progress:
-        def report_bar(policy: str, level: int, done: int, total: int) -> None:
+        def report_bar(policy: str, level: Any, done: int, total: int) -> None:
             key = (policy, level)
             if key not in bars:
                 bars[key] = progress.add_task(f"{policy} level {level}", total=total)

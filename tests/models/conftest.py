@@ -42,16 +42,16 @@ def stack(observations: list[dict[str, np.ndarray]]) -> dict[str, torch.Tensor]:
 
 @pytest.fixture(scope="session")
 def simple_formula() -> tuple[gym.Env, dict[str, torch.Tensor]]:
-    """sheetrl/SimpleFormula-v0 and a batch of 6 of its observations."""
-    env, observations = collect("sheetrl/SimpleFormula-v0", 6)
+    """sheetrl/SimpleFormula-v1 and a batch of 6 of its observations."""
+    env, observations = collect("sheetrl/SimpleFormula-v1", 6)
     return env, stack(observations)
 
 
 @pytest.fixture(scope="session")
 def with_formulas() -> tuple[gym.Env, dict[str, torch.Tensor]]:
-    """sheetrl/MultiCellFormula-v0 and a batch of 8 observations, 4 of them with dependency edges (formulas
+    """sheetrl/MultiCellFormula-v1 and a batch of 8 observations, 4 of them with dependency edges (formulas
     that read other cells) and 4 without."""
-    env, observations = collect("sheetrl/MultiCellFormula-v0", 400, seed=1)
+    env, observations = collect("sheetrl/MultiCellFormula-v1", 400, seed=1)
     cells = observations[0]["grid"].shape[1] * observations[0]["grid"].shape[2]
     with_edges = [o for o in observations if (o["edges"][0] < cells).any()]
     without = [o for o in observations if not (o["edges"][0] < cells).any()]

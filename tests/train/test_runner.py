@@ -39,7 +39,8 @@ def test_a_run_folder_is_named_after_level_algo_seed_and_time(tmp_path: Path, co
     assert document["environment"]["level"] == 1
     output = console.file.getvalue()
     assert "training: fake on level 1, preset quick, seed 3, 30 steps, 2 envs, cpu fp32" in output
-    assert "level 1: held-out success" in output and "finished: 30 steps" in output
+    assert "level 1, iid: held-out success" in output and "level 1, ood: held-out success" in output
+    assert "finished: 30 steps" in output
     second = Runner.start(config, console=console, runs_root=tmp_path / "runs")
     assert second.run_dir != result.run_dir  # two runs started in the same second never share a folder
 
@@ -50,14 +51,15 @@ def test_metrics_use_the_namespaced_names(tmp_path: Path, console) -> None:
     names = {name for record in records for name in record}
     expected = {"step", "time", "charts/episodic_return", "charts/episodic_length", "charts/success_rate",
                 "charts/SPS", "success/1", "curriculum/level", "losses/fake_loss", "reward/feedback",
-                "reward/validity", "reward/progress", "reward/complexity", "reward/aesthetic", "eval/success_rate",
-                "eval/success/1"}
+                "reward/validity", "reward/progress", "reward/collateral", "reward/complexity", "reward/aesthetic",
+                "eval/success_rate", "eval/iid/success/1", "eval/ood/success/1"}
     assert expected <= names
     assert all(re.fullmatch(r"(step|time|(charts|success|reward|losses|curriculum|eval)/[\w/]+)", n) for n in names)
     steps = [record["step"] for record in records]
     assert steps == [30, 60, 90, 120, 120]  # every log_every steps, then the final evaluation
     assert records[-1].keys() == {"step", "time", "eval/success_rate", "eval/mean_return", "eval/mean_length",
-                                  "eval/success/1"}
+                                  "eval/iid/success_rate", "eval/ood/success_rate", "eval/iid/success/1",
+                                  "eval/ood/success/1"}
     episodes = [r["charts/episodes"] for r in records[:-1]]
     assert episodes == sorted(episodes) and episodes[-1] == load_latest(tmp_path)[0]["counters"]["episodes"]
 
@@ -211,7 +213,7 @@ def test_a_curriculum_run_logs_its_level_and_evaluates_the_unlocked_levels(tmp_p
     assert result.run_dir.name == tmp_path.name
     records = read_metrics(tmp_path / "metrics.jsonl")
     assert [r["curriculum/level"] for r in records if "curriculum/level" in r][-1] == 1
-    assert result.evaluation["per_level"].keys() == {"1"}
+    assert all(part["per_level"].keys() == {"1"} for part in result.evaluation["per_split"].values())
 
 
 def test_an_agent_that_takes_no_steps_is_reported(tmp_path: Path, console, monkeypatch: pytest.MonkeyPatch) -> None:

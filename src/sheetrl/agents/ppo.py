@@ -4,9 +4,10 @@ The whole algorithm, top to bottom:
 
 1. **Rollout.** Every iteration runs the current policy for ``num_steps`` steps in each of the pool's
    ``num_envs`` environments, storing the flat observation, the action mask, the action, its log-probability,
-   the value estimate, the reward, and whether the episode *terminated* (solved or ``done``: nothing follows, so
-   no bootstrap) or was *truncated* (the step budget ran out: the future still had value, so we bootstrap from
-   ``V(final_obs)``, the observation the episode ended in, which the pool keeps in ``infos[i]["final_obs"]``).
+   the value estimate, the reward, and whether the episode *terminated* (solved, ``done`` or the task's step budget
+   spent: nothing follows, so no bootstrap) or was *truncated* (an outside time limit cut it: the future still had
+   value, so we bootstrap from ``V(final_obs)``, the observation the episode ended in, which the pool keeps in
+   ``infos[i]["final_obs"]``).
 2. **Advantages.** Generalized Advantage Estimation (Schulman et al. 2016, arXiv:1506.02438), see
    :func:`compute_gae`: ``delta_t = r_t + gamma * V(next) - V(s_t)``, ``A_t = delta_t + gamma * lambda * A_{t+1}``
    with the recursion cut wherever an episode ended; returns are ``A_t + V(s_t)``.
@@ -194,7 +195,7 @@ def compute_gae(rewards: torch.Tensor, values: torch.Tensor, terminated: torch.T
     :param rewards: r_t, received after the action at step t.
     :param values: V(s_t) of the observation the action at step t was chosen in.
     :param terminated: the episode ended at step t with nothing after it (bootstrap value 0).
-    :param truncated: the episode was cut at step t by the step budget (bootstrap from ``final_values[t]``).
+    :param truncated: the episode was cut at step t by a time limit (bootstrap from ``final_values[t]``).
     :param final_values: V(final observation) of an episode truncated at step t (read only where truncated).
     :param last_value: V of the observation after the last step (n,), bootstrapping rollouts cut mid-episode.
     :returns: (advantages, returns), both (T, n); returns = advantages + values.

@@ -25,14 +25,16 @@ import copy
 import math
 import os
 from contextlib import contextmanager
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sheetrl.sheet import references, serials
 from sheetrl.sheet.address import (
     MAX_COLS,
     MAX_ROWS,
+    SHEET_SHIFT,
     RangeAddress,
     cell_name,
     make_key,
@@ -417,6 +419,68 @@ class Workbook(ArrayPlacement):
         """Addresses of the formulas that read a cell directly, row by row."""
         key = self.key(address)
         return [self.address(k) for k in sorted(self._successors(key))]
+
+    # ========================================================================================== keyed access
+    # Read-only access by integer cell key (``sheet.address.make_key(sheet_id, row, col)``) for readers that look
+    # at many cells per step, such as the RL environment. A view reflects the workbook when it is taken: take it
+    # again after an edit (copy-on-write may replace the containers behind it).
+    def sheet_id(self, name: str | None = None) -> int:
+        """The id of a sheet inside cell keys (default: the first sheet); raises AddressError for an unknown name."""
+        return self._sheet_id(name)
+
+    def sheet_name(self, sheet_id: int) -> str:
+        """The name of the sheet with this id; raises AddressError for an unknown id."""
+        name = self._sheet_names.get(sheet_id)
+        if name is None:
+            raise AddressError(f"there is no sheet with id {sheet_id!r}")
+        return name
+
+    def value_map(self) -> Mapping[int, Any]:
+        """Current values by cell key (numbers as float, no entry for an empty cell). Negative keys are the
+        engine's bookkeeping, never cells: iterate a sheet with :meth:`sheet_keys` instead."""
+        return MappingProxyType(self._values)
+
+    def format_map(self) -> Mapping[int, CellFormat]:
+        """Formats by cell key (no entry for a cell with the default format)."""
+        return MappingProxyType(self._formats)
+
+    def formula_keys(self) -> KeysView[int]:
+        """Keys of every formula cell, on every sheet."""
+        return MappingProxyType(self._formulas).keys()
+
+    def input_at(self, key: int) -> Any:
+        """What was entered in a cell: its formula text (with '='), else its value (numbers as float)."""
+        return self._input(key)
+
+    def formula_at(self, key: int) -> str | None:
+        """Formula text (with '=') of a formula cell, else None."""
+        cell = self._formulas.get(key)
+        return cell.text if cell is not None else None
+
+    def formula_node_at(self, key: int) -> Node | None:
+        """Syntax tree of a formula cell, else None."""
+        cell = self._formulas.get(key)
+        return cell.node if cell is not None else None
+
+    def format_at(self, key: int) -> CellFormat:
+        """The format of a cell (the default format if none was set)."""
+        return self._formats.get(key, DEFAULT_FORMAT)
+
+    def precedent_keys(self, key: int) -> frozenset[int]:
+        """Keys of the cells a formula reads directly, ranges up to ``EXPANDED_RANGE_CELLS`` cells expanded
+        (empty for a cell without a formula)."""
+        cell = self._formulas.get(key)
+        return frozenset() if cell is None else frozenset(self._precedent_keys(cell))
+
+    def dependent_keys(self, key: int) -> list[int]:
+        """Keys of the formulas that read a cell directly (large ranges included), sorted."""
+        return sorted(set(self._successors(key)))
+
+    def sheet_keys(self, sheet_id: int) -> list[int]:
+        """Keys of the non-empty or formatted cells of one sheet, sorted (row by row)."""
+        keys = {k for k in self._values if k >= 0 and k >> SHEET_SHIFT == sheet_id}
+        keys.update(k for k in self._formats if k >> SHEET_SHIFT == sheet_id)
+        return sorted(keys)
 
     # ================================================================================================ writing
     def set(self, address: str, value: Any) -> None:

@@ -155,8 +155,11 @@ def remove_run_files(run_dir: Path) -> None:
             path.unlink()
 
 
-def environment_config(config: TrainConfig) -> EnvConfig:
-    return EnvConfig(level=config.level, max_steps=config.max_steps)
+def environment_config(config: TrainConfig, gamma: float | None = None) -> EnvConfig:
+    """The environments' settings for a run; ``gamma``, the agent's discount, is also the discount of the
+    potential-based reward terms (shaping with another discount would change which policy is optimal)."""
+    env = EnvConfig(level=config.level, max_steps=config.max_steps)
+    return env if gamma is None else dataclasses.replace(env, rewards=dataclasses.replace(env.rewards, gamma=gamma))
 
 
 def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
@@ -164,7 +167,7 @@ def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
     config = TrainConfig.from_dict(payload["config"])
     module = config.algorithm_module()
     agent_config = config_from_dict(_preset(module, config), payload["agent"]["config"])
-    env = SpreadsheetEnv(config=environment_config(config))
+    env = SpreadsheetEnv(config=environment_config(config, getattr(agent_config, "gamma", None)))
     agent = module.build(agent_config, env.observation_space, env.action_space, _device(device),
                          Precision("fp32", _device(device)), config.seed)
     if payload["agent"].get("name") != agent.name:
@@ -192,7 +195,7 @@ class Runner:
             raise ConfigError(str(exc)) from None
         torch.set_num_threads(config.threads)
         set_global_seeds(config.seed)
-        self.env_config = environment_config(config)
+        self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None))
         self.pool = EnvPool(self.agent_config.num_envs, self.env_config, seed=config.seed)
         try:
             self.agent = self.module.build(self.agent_config, self.pool.observation_space, self.pool.action_space,
@@ -466,8 +469,8 @@ class Runner:
         from sheetrl.train.evaluate import EvalReport, evaluate_agent, evaluation_levels
 
         levels = evaluation_levels(self.config.level, unlocked=self.curriculum_level())
-        self.console.print(f"evaluating on {self.config.eval_episodes} held-out tasks per level "
-                           f"({', '.join(map(str, levels))})...", highlight=False)
+        self.console.print(f"evaluating on {self.config.eval_episodes} held-out tasks per level and split "
+                           f"({', '.join(map(str, levels))}; iid and ood)...", highlight=False)
         results = evaluate_agent(self.agent, levels, self.config.eval_episodes, max_steps=self.config.max_steps)
         report = EvalReport(results, run_dir=str(self.run_dir), algo=self.config.algo, env_steps=self.env_steps,
                             checkpoint="checkpoint.pt")
@@ -475,12 +478,14 @@ class Runner:
         (self.run_dir / EVAL_FILE).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         metrics = {"eval/success_rate": document["success_rate"], "eval/mean_return": document["mean_return"],
                    "eval/mean_length": document["mean_length"]}
-        for level, result in results["agent"].items():
-            metrics[f"eval/success/{level}"] = result.success_rate
-            self.console.print(
-                f"level {level}: held-out success {result.success_rate:.3f} (95% CI {result.ci_low:.3f}-"
-                f"{result.ci_high:.3f}, {result.episodes} episodes), mean return {result.mean_return:.2f}, "
-                f"mean length {result.mean_length:.1f}", highlight=False)
+        for split, per_level in results["agent"].items():
+            metrics[f"eval/{split}/success_rate"] = document["per_split"][split]["success_rate"]
+            for level, result in per_level.items():
+                metrics[f"eval/{split}/success/{level}"] = result.success_rate
+                self.console.print(
+                    f"level {level}, {split}: held-out success {result.success_rate:.3f} (95% CI "
+                    f"{result.ci_low:.3f}-{result.ci_high:.3f}, {result.episodes} episodes), mean return "
+                    f"{result.mean_return:.2f}, mean length {result.mean_length:.1f}", highlight=False)
         logger.log(metrics, self.env_steps)
         return document
 
