@@ -16,7 +16,7 @@ import math
 import operator
 from collections.abc import Callable
 from functools import partial
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
@@ -63,7 +63,7 @@ class CompiledFormula:
     cells: set[int] = field(default_factory=set)  # keys of single cells read
     ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (sheet, r1, c1, r2, c2) read
     volatile: bool = False
-    unresolved_sheets: bool = False  # references a sheet that does not exist (yet)
+    unresolved_sheets: bool = False  # references a sheet that does not exist (yet), or reads the sheet list
 
 
 class FormulaCompiler:
@@ -246,6 +246,10 @@ class FormulaCompiler:
             )
         if spec.volatile:
             self.result.volatile = True
+        if spec.structural:
+            self.result.unresolved_sheets = True  # recompiled (and recalculated) whenever a sheet is added
+        if spec.caller:
+            spec = replace(spec, impl=partial(spec.impl, (self.sheet_id, self.row, self.col)))
         mode = array_mode or spec.array_args
         arg_nodes = list(node.args)
         for target, source in spec.resize_like:

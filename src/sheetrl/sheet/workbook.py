@@ -41,6 +41,7 @@ from sheetrl.sheet.address import (
 from sheetrl.sheet.compiler import FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.functions.context import evaluating
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
@@ -669,17 +670,21 @@ class Workbook:
             self._change_log.update(key for key, _ in items)
         position = 0
         total = len(items)
-        while position < total:
-            try:
-                for position in range(position, total):
-                    key, fn = items[position]
-                    values[key] = CYCLE if fn is None else fn(values)
-                return
-            except Exception:  # a defect in one function must not take the workbook down
-                if STRICT:
-                    raise
-                values[items[position][0]] = VALUE
-                position += 1
+        previous = evaluating(self)  # workbook-aware functions (ISFORMULA, SHEET, CELL ...) read this workbook
+        try:
+            while position < total:
+                try:
+                    for position in range(position, total):
+                        key, fn = items[position]
+                        values[key] = CYCLE if fn is None else fn(values)
+                    return
+                except Exception:  # a defect in one function must not take the workbook down
+                    if STRICT:
+                        raise
+                    values[items[position][0]] = VALUE
+                    position += 1
+        finally:
+            evaluating(previous)
 
     def recalculate(self) -> None:
         """Recompute every formula (volatile ones such as TODAY included), in dependency order."""
@@ -863,6 +868,24 @@ class Workbook:
             self._install_formula(key, node)
         if pending:
             self.recalculate()
+
+    # ========================================================== what workbook-aware functions read (WorkbookView)
+    def sheet_name_of(self, sheet_id: int) -> str | None:
+        """The name of the sheet with internal id ``sheet_id`` (None if there is none)."""
+        return self._sheet_names.get(sheet_id)
+
+    def formula_at(self, key: int) -> str | None:
+        """The formula text (with '=') of the cell with key ``key``, or None when it holds no formula."""
+        cell = self._formulas.get(key)
+        return None if cell is None else cell.text
+
+    def format_at(self, key: int) -> CellFormat:
+        """The format of the cell with key ``key`` (the default format if none was set)."""
+        return self._formats.get(key, DEFAULT_FORMAT)
+
+    def column_width_at(self, sheet_id: int, col: int) -> float | None:
+        """Width of a 0-based column in characters, or None for the default width."""
+        return self._col_widths.get((sheet_id, col))
 
     # ================================================================================================ formats
     def format(self, address: str) -> CellFormat:

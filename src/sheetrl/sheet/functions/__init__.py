@@ -11,7 +11,12 @@ to pass arguments, which is where most of Excel's coercion rules live:
 - ``lazy`` functions (IF, IFERROR, CHOOSE ...) receive zero-argument callables and evaluate only what they need;
 - ``array_args`` evaluates the arguments in array mode, so operators work element-wise over ranges
   (``SUMPRODUCT((A1:A9>2)*B1:B9)``);
-- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell.
+- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell;
+- ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (CELL and SHEET without
+  a reference describe the formula's own cell);
+- ``structural`` functions depend on the workbook's list of sheets (SHEET, SHEETS): their formulas are recompiled
+  and recalculated when a sheet is added, renamed or removed. Functions that read the workbook beyond their
+  arguments (formulas, formats, sheet order) get it from :mod:`sheetrl.sheet.functions.context`.
 
 To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
 conformance suite.
@@ -40,6 +45,8 @@ class FunctionSpec:
     array_args: bool = False
     propagate_errors: bool = True
     resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
+    caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
+    structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -60,6 +67,8 @@ def register(
     propagate_errors: bool = True,
     aliases: Collection[str] = (),
     resize_like: Collection[tuple[int, int]] = (),
+    caller: bool = False,
+    structural: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
 
@@ -74,6 +83,8 @@ def register(
     :param aliases: other names for the same function (e.g. ``STDEV.S``).
     :param resize_like: pairs (argument, model argument): a reference argument is stretched from its top-left
         cell to the model argument's shape, as SUMIF does with a short sum_range.
+    :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
+    :param structural: the result depends on the workbook's sheet list (recompiled when it changes).
     """
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,6 +99,8 @@ def register(
             array_args=array_args,
             propagate_errors=propagate_errors,
             resize_like=tuple(resize_like),
+            caller=caller,
+            structural=structural,
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:
@@ -101,14 +114,30 @@ def register(
 def _load_categories() -> None:
     # Imported for their registrations; the order does not matter.
     from sheetrl.sheet.functions import (  # noqa: F401
+        aggregate,
+        bessel,
+        combinatorics,
+        complex_numbers,
         date_time,
+        engineering,
         financial,
         information,
+        linear_algebra,
         logical,
         lookup,
         math,
+        numerals,
+        random_numbers,
+        rounding,
+        series,
         statistical,
         text,
+        text_characters,
+        text_numbers,
+        text_search,
+        trigonometry,
+        units,
+        workbook_info,
     )
 
 
