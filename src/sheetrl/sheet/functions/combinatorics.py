@@ -86,7 +86,7 @@ def combin(number: Any, number_chosen: Any) -> Any:
 
 @register("COMBINA", 2)
 def combina(number: Any, number_chosen: Any) -> Any:
-    """Combinations with repetitions, C(n+k-1, k); #NUM! unless 0 <= chosen <= number (Excel's constraints)."""
+    """Combinations with repetitions, C(n+k-1, n-1); #NUM! unless 0 <= chosen <= number (Excel's constraints)."""
     pair = _two_integers(number, number_chosen)
     if type(pair) is ExcelError:
         return pair
@@ -94,7 +94,7 @@ def combina(number: Any, number_chosen: Any) -> Any:
     if n < 0 or k < 0 or n < k:
         return NUM
     if n == 0:
-        return 1.0  # choosing nothing from nothing: one way
+        return 0.0  # Excel's formula C(n+k-1, n-1) has a negative lower index: no combination
     return combinations(n + k - 1, k)
 
 

@@ -134,10 +134,7 @@ def complex_(real_num: Any, i_num: Any, suffix: Any = None) -> Any:
     """The complex number real_num + i_num*i as text; ``suffix`` "i" (default) or "j"."""
     parts = []
     for arg in (real_num, i_num):
-        value = scalar_of(arg)
-        if type(value) is bool:
-            return VALUE
-        number = to_number(value)
+        number = to_number(arg)
         if type(number) is ExcelError:
             return number
         parts.append(number)
@@ -337,6 +334,28 @@ def _cot(z: complex) -> complex:
     return complex(math.sin(2 * z.real) / denominator, -math.sinh(2 * z.imag) / denominator)
 
 
+def _sec(z: complex) -> complex:
+    # 2 (cos a cosh b + i sin a sinh b) / (cos 2a + cosh 2b), the same one-division form as IMTAN
+    denominator = math.cos(2 * z.real) + math.cosh(2 * z.imag)
+    if denominator == 0:
+        raise ZeroDivisionError
+    return complex(
+        2 * math.cos(z.real) * math.cosh(z.imag) / denominator,
+        2 * math.sin(z.real) * math.sinh(z.imag) / denominator,
+    )
+
+
+def _csc(z: complex) -> complex:
+    # 2 (sin a cosh b - i cos a sinh b) / (cosh 2b - cos 2a)
+    denominator = math.cosh(2 * z.imag) - math.cos(2 * z.real)
+    if denominator == 0:
+        raise ZeroDivisionError
+    return complex(
+        2 * math.sin(z.real) * math.cosh(z.imag) / denominator,
+        -2 * math.cos(z.real) * math.sinh(z.imag) / denominator,
+    )
+
+
 def _divide(numerator: complex, denominator: complex) -> complex:
     if denominator == 0:
         raise ZeroDivisionError
@@ -362,8 +381,8 @@ _FUNCTIONS: dict[str, tuple[Callable[[complex], complex], str]] = {
     "IMCOS": (_cos, "The cosine of a complex number."),
     "IMTAN": (_tan, "The tangent of a complex number."),
     "IMCOT": (_cot, "The cotangent of a complex number; #NUM! at 0."),
-    "IMSEC": (lambda z: _divide(1, _cos(z)), "The secant 1/cos of a complex number."),
-    "IMCSC": (lambda z: _divide(1, _sin(z)), "The cosecant 1/sin of a complex number; #NUM! at 0."),
+    "IMSEC": (_sec, "The secant 1/cos of a complex number."),
+    "IMCSC": (_csc, "The cosecant 1/sin of a complex number; #NUM! at 0."),
     "IMSINH": (_sinh, "The hyperbolic sine of a complex number."),
     "IMCOSH": (_cosh, "The hyperbolic cosine of a complex number."),
     "IMSECH": (lambda z: _divide(1, _cosh(z)), "The hyperbolic secant 1/cosh of a complex number."),

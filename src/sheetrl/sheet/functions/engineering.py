@@ -7,7 +7,8 @@ written with all 10 digits (``places`` is then ignored); a positive one is zero-
 #NUM! if it needs more digits. Digits are read in any case and written in upper case. A number given where text is
 expected is read through its General-format text, so BIN2DEC(1100100) is 100.
 
-Unlike most functions, these (from Excel's Analysis ToolPak) refuse logical arguments with #VALUE!.
+Unlike most functions, the base conversions, DELTA, GESTEP and ERF (from Excel's Analysis ToolPak) refuse logical
+arguments with #VALUE!; the bit operations convert them to 1 and 0.
 
 Complex numbers are in :mod:`~sheetrl.sheet.functions.complex_numbers`, CONVERT in
 :mod:`~sheetrl.sheet.functions.units`, the Bessel functions in :mod:`~sheetrl.sheet.functions.bessel`.
@@ -129,8 +130,8 @@ for _source, _source_name in _NAMES.items():
 
 # ------------------------------------------------------------------------------------------ bit operations
 def _bit_operand(value: Any) -> int | ExcelError:
-    """A BITAND/BITOR/... operand: a non-negative integer below 2^48, else #NUM!."""
-    number = _number(value)
+    """A BITAND/BITOR/... operand: a non-negative integer below 2^48, else #NUM! (logicals convert to 1/0)."""
+    number = to_number(value)
     if type(number) is ExcelError:
         return number
     if number < 0 or number != math.floor(number) or number >= _BIT_OPERATION_LIMIT:
@@ -160,7 +161,7 @@ def _shift(number: Any, shift_amount: Any, left: bool) -> Any:
     value = _bit_operand(number)
     if type(value) is ExcelError:
         return value
-    amount = _number(shift_amount)
+    amount = to_number(shift_amount)
     if type(amount) is ExcelError:
         return amount
     if abs(amount) > _MAX_SHIFT:

@@ -121,7 +121,7 @@ def _first_value(value: Any) -> Any:
     return value
 
 
-@register("N", 1, refs=(0,), propagate_errors=False)
+@register("N", 1, propagate_errors=False)
 def n(value: Any) -> Any:
     """The value as a number: numbers stay, TRUE is 1, FALSE, text and empty are 0, an error stays an error."""
     value = _first_value(value)

@@ -134,8 +134,8 @@ def odd(number: Any) -> Any:
 
 @register("MROUND", 2)
 def mround(number: Any, multiple: Any) -> Any:
-    """The number rounded to the nearest multiple of ``multiple`` (halves away from zero); 0 for a zero multiple,
-    #NUM! when the two have different signs."""
+    """The number rounded to the nearest multiple of ``multiple`` (halves away from zero, judged on the binary
+    quotient); 0 for a zero multiple, #NUM! when the two have different signs."""
     pair = numbers(number, multiple)
     if type(pair) is ExcelError:
         return pair
@@ -144,9 +144,9 @@ def mround(number: Any, multiple: Any) -> Any:
         return 0.0
     if (n < 0) != (m < 0):
         return NUM
-    quotient = round_decimal(n / m, 0, ROUND_HALF_UP)
-    if type(quotient) is ExcelError:
-        return quotient
+    # Excel divides in binary without the 15-digit cleanup other rounding gets: MROUND(6.05, 0.1) is 6, because
+    # 6.05 / 0.1 is 60.49999999999999 (LibreOffice agrees).
+    quotient = math.floor(n / m + 0.5)
     return check_number(significant(quotient * m) + 0.0)
 
 

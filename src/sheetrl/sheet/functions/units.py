@@ -14,9 +14,10 @@ units of two different categories are #N/A.
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
-from sheetrl.sheet.errors import NA, VALUE, ExcelError
+from sheetrl.sheet.errors import NA, ExcelError
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.values import check_number, scalar_of, to_number, to_text
 
@@ -39,7 +40,7 @@ _MILE = 5280 * _FOOT
 _NAUTICAL_MILE = 1852.0
 _SURVEY_FOOT = 1200 / 3937
 _LIGHT_YEAR = 9_460_730_472_580_800.0  # m: a Julian year at the speed of light
-_PARSEC = 3.0856775814913673e16  # m (IAU 2015: 648000/pi astronomical units)
+_PARSEC = 648000 / math.pi * 149_597_870_691.0  # m: 648000/pi astronomical units, with Excel's (IAU 1976) AU
 _PICA_POINT = _INCH / 72
 _POUND_FORCE = _POUND / 1000 * _GRAVITY  # N
 _US_GALLON = 231 * _INCH**3  # m^3
@@ -214,10 +215,7 @@ def convert(number: Any, from_unit: Any, to_unit: Any) -> Any:
 
     #N/A for an unknown unit or two units of different categories.
     """
-    value = scalar_of(number)
-    if type(value) is bool:
-        return VALUE
-    amount = to_number(value)
+    amount = to_number(scalar_of(number))
     if type(amount) is ExcelError:
         return amount
     names = [to_text(scalar_of(u)) for u in (from_unit, to_unit)]
