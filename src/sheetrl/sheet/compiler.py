@@ -50,6 +50,12 @@ Evaluator = Callable[[dict], Any]
 PRECOMPUTED_RANGE_CELLS = 65_536
 
 
+# Key under which the values dict holds the workbook itself, for the functions that read it (ISFORMULA, SHEET,
+# CELL ...). The values dict is the only thing a compiled formula receives: clones share compiled closures, so a
+# closure cannot hold on to one workbook, but each workbook's values dict is its own.
+WORKBOOK_KEY = -(1 << 61)
+
+
 def extent_key(sheet_id: int) -> int:
     """Key under which the values dict keeps a sheet's used extent ``(last_row, last_col)`` (negative: no cell)."""
     return -1 - sheet_id
@@ -303,6 +309,8 @@ def _resized(target: Node, like: Node) -> Node:
 
 def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
     impl = spec.impl
+    if spec.reads_workbook:  # the workbook first; such functions handle error arguments themselves
+        return lambda v: impl(v.get(WORKBOOK_KEY), *[a(v) for a in args])
     if spec.lazy:
         # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
         if len(args) == 2:
@@ -603,4 +611,4 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
-__all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "MAX_ROWS", "MAX_COLS"]
+__all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "WORKBOOK_KEY", "MAX_ROWS", "MAX_COLS"]

@@ -4,7 +4,8 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
 
 - ``_values``: the current value of every non-empty cell, literal or computed. All values are kept current after
   every edit (eager incremental recalculation), so reading a value is one dict lookup. Negative keys hold each
-  sheet's used extent, which whole-column ranges are clamped to.
+  sheet's used extent, which whole-column ranges are clamped to, and (``WORKBOOK_KEY``) the workbook itself, which
+  the functions that read more than their arguments (ISFORMULA, SHEET, CELL ...) receive from their formula.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
 - ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
   are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and matched on demand.
@@ -38,10 +39,9 @@ from sheetrl.sheet.address import (
     quote_sheet_name,
     split_key,
 )
-from sheetrl.sheet.compiler import FormulaCompiler, extent_key
+from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
-from sheetrl.sheet.functions.context import evaluating
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
@@ -120,7 +120,7 @@ class Workbook:
     """
 
     def __init__(self, sheet_names: Iterable[str] = ("Sheet1",)) -> None:
-        self._values: dict[int, Any] = {}
+        self._values: dict[int, Any] = {WORKBOOK_KEY: self}  # formulas reach their workbook through their values
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
         self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
@@ -156,6 +156,8 @@ class Workbook:
         if name in self._shared:
             setattr(self, name, copy.copy(getattr(self, name)))
             self._shared.discard(name)
+            if name == "_values":
+                self._values[WORKBOOK_KEY] = self  # the copy is this workbook's: a clone's formulas read the clone
 
     def _dependent_set(self, key: int) -> set[int]:
         """The mutable set of dependents of ``key``, copied first if it is shared with a clone."""
@@ -670,21 +672,17 @@ class Workbook:
             self._change_log.update(key for key, _ in items)
         position = 0
         total = len(items)
-        previous = evaluating(self)  # workbook-aware functions (ISFORMULA, SHEET, CELL ...) read this workbook
-        try:
-            while position < total:
-                try:
-                    for position in range(position, total):
-                        key, fn = items[position]
-                        values[key] = CYCLE if fn is None else fn(values)
-                    return
-                except Exception:  # a defect in one function must not take the workbook down
-                    if STRICT:
-                        raise
-                    values[items[position][0]] = VALUE
-                    position += 1
-        finally:
-            evaluating(previous)
+        while position < total:
+            try:
+                for position in range(position, total):
+                    key, fn = items[position]
+                    values[key] = CYCLE if fn is None else fn(values)
+                return
+            except Exception:  # a defect in one function must not take the workbook down
+                if STRICT:
+                    raise
+                values[items[position][0]] = VALUE
+                position += 1
 
     def recalculate(self) -> None:
         """Recompute every formula (volatile ones such as TODAY included), in dependency order."""
@@ -808,7 +806,7 @@ class Workbook:
         formats = dict(self._formats)
         widths = dict(self._col_widths)
         # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
-        self._values, self._formulas, self._dependents, self._big_ranges = {}, {}, {}, {}
+        self._values, self._formulas, self._dependents, self._big_ranges = {WORKBOOK_KEY: self}, {}, {}, {}
         self._formats, self._plans = {}, {}
         self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats"}
         self._owned_dependent_sets = set()
@@ -869,7 +867,7 @@ class Workbook:
         if pending:
             self.recalculate()
 
-    # ========================================================== what workbook-aware functions read (WorkbookView)
+    # ============================================ what workbook-reading functions see (functions.context.WorkbookView)
     def sheet_name_of(self, sheet_id: int) -> str | None:
         """The name of the sheet with internal id ``sheet_id`` (None if there is none)."""
         return self._sheet_names.get(sheet_id)

@@ -59,4 +59,4 @@ def test_subtotal_without_a_workbook_keeps_every_cell() -> None:
     from sheetrl.sheet.values import Matrix
 
     column = Matrix(2, 1, [1.0, 2.0], True, (0, 0, 0))
-    assert FUNCTIONS["SUBTOTAL"].impl(9.0, column) == 3.0
+    assert FUNCTIONS["SUBTOTAL"].impl(None, 9.0, column) == 3.0

@@ -9,7 +9,6 @@ import pytest
 
 from sheetrl.sheet import Workbook
 from sheetrl.sheet.functions import FUNCTIONS
-from sheetrl.sheet.functions.context import current_workbook
 from sheetrl.sheet.functions.workbook_info import format_code
 from sheetrl.sheet.values import Matrix
 
@@ -138,11 +137,26 @@ def test_error_type_of_a_cycle_stays_a_cycle() -> None:
     assert str(wb.value("B1")) == "#CYCLE!"
 
 
-def test_outside_a_recalculation_there_is_no_workbook() -> None:
-    assert current_workbook() is None
+def test_outside_a_workbook_the_functions_answer_na() -> None:
     reference = Matrix(1, 1, [None], True, (0, 0, 0))
-    assert str(FUNCTIONS["ISFORMULA"].impl(reference)) == "#N/A"
-    assert str(FUNCTIONS["SHEETS"].impl()) == "#N/A"
+    assert str(FUNCTIONS["ISFORMULA"].impl(None, reference)) == "#N/A"
+    assert str(FUNCTIONS["SHEETS"].impl(None)) == "#N/A"
+    assert str(FUNCTIONS["CELL"].impl((0, 0, 0), None, "row", reference)) == "#N/A"
+
+
+def test_structural_edits_and_undo_keep_the_workbook_readable() -> None:
+    wb = Workbook(["One", "Two"])
+    wb.set("Two!A1", "=SHEET()")
+    wb.set("Two!B1", "=ISFORMULA(A1)")
+    wb.insert_rows(1, 1, sheet="Two")  # rebuilds every container; the formulas move down a row
+    assert wb.value("Two!A2") == 2
+    assert wb.value("Two!B2") is True  # now ISFORMULA(A2)
+    wb.set("Two!A2", 5)
+    assert wb.value("Two!B2") is False
+    wb.undo()
+    assert wb.value("Two!B2") is True
+    wb.set("Two!A2", 7)
+    assert wb.value("Two!B2") is False
 
 
 def test_each_workbook_sees_itself_after_a_clone() -> None:

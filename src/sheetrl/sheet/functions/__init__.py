@@ -14,9 +14,12 @@ to pass arguments, which is where most of Excel's coercion rules live:
 - an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell;
 - ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (CELL and SHEET without
   a reference describe the formula's own cell);
+- ``reads_workbook`` functions receive the workbook (a :class:`~sheetrl.sheet.functions.context.WorkbookView`, or
+  None when called outside a workbook) before their arguments, after the caller's position: ISFORMULA reads
+  formulas, SHEET the tab order, CELL formats, SUBTOTAL which cells hold subtotals. They handle error arguments
+  themselves (``propagate_errors=False``);
 - ``structural`` functions depend on the workbook's list of sheets (SHEET, SHEETS): their formulas are recompiled
-  and recalculated when a sheet is added, renamed or removed. Functions that read the workbook beyond their
-  arguments (formulas, formats, sheet order) get it from :mod:`sheetrl.sheet.functions.context`.
+  and recalculated when a sheet is added, renamed or removed.
 
 To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
 conformance suite.
@@ -46,6 +49,7 @@ class FunctionSpec:
     propagate_errors: bool = True
     resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
     caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
+    reads_workbook: bool = False  # receives the WorkbookView (or None) before the arguments
     structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
 
     def takes_reference(self, position: int) -> bool:
@@ -68,6 +72,7 @@ def register(
     aliases: Collection[str] = (),
     resize_like: Collection[tuple[int, int]] = (),
     caller: bool = False,
+    reads_workbook: bool = False,
     structural: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
@@ -84,8 +89,13 @@ def register(
     :param resize_like: pairs (argument, model argument): a reference argument is stretched from its top-left
         cell to the model argument's shape, as SUMIF does with a short sum_range.
     :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
+    :param reads_workbook: pass the workbook (a ``WorkbookView``, or None) before the arguments, after the caller's
+        position; requires ``propagate_errors=False`` and no laziness.
     :param structural: the result depends on the workbook's sheet list (recompiled when it changes).
     """
+
+    if reads_workbook and (lazy or propagate_errors):
+        raise ValueError(f"{name}: a reads_workbook function handles its arguments itself (propagate_errors=False)")
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
         spec = FunctionSpec(
@@ -100,6 +110,7 @@ def register(
             propagate_errors=propagate_errors,
             resize_like=tuple(resize_like),
             caller=caller,
+            reads_workbook=reads_workbook,
             structural=structural,
         )
         for key in (name, *aliases):

@@ -21,7 +21,7 @@ from sheetrl.sheet.address import make_key
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, register
 from sheetrl.sheet.functions.arguments import is_numeric
-from sheetrl.sheet.functions.context import current_workbook
+from sheetrl.sheet.functions.context import WorkbookView
 from sheetrl.sheet.values import Matrix, to_number
 
 # SUBTOTAL's and AGGREGATE's function numbers 1-13: the registered function each one applies to its arguments.
@@ -44,9 +44,8 @@ def _is_subtotal_formula(text: str) -> bool:
     return bool(_SUBTOTAL_CALL.search(_STRING_LITERAL.sub('""', text).upper()))
 
 
-def _without_nested(arg: Any) -> Any:
+def _without_nested(arg: Any, workbook: WorkbookView | None) -> Any:
     """A reference argument with the cells that hold SUBTOTAL/AGGREGATE formulas read as empty."""
-    workbook = current_workbook()
     if type(arg) is not Matrix or not arg.is_reference or arg.origin is None or workbook is None:
         return arg
     sheet, top, left = arg.origin
@@ -88,8 +87,8 @@ def _apply(number: int, args: list[Any]) -> Any:
     return FUNCTIONS[_REFERENCE_FUNCTIONS[number]].impl(*args)
 
 
-@register("SUBTOTAL", 2, MAX_ARGS, refs=range(1, MAX_ARGS), propagate_errors=False)
-def subtotal(function_num: Any, *refs: Any) -> Any:
+@register("SUBTOTAL", 2, MAX_ARGS, refs=range(1, MAX_ARGS), propagate_errors=False, reads_workbook=True)
+def subtotal(workbook: WorkbookView | None, function_num: Any, *refs: Any) -> Any:
     """AVERAGE/COUNT/COUNTA/MAX/MIN/PRODUCT/STDEV/STDEVP/SUM/VAR/VARP (1-11 or 101-111) of the references,
     leaving out cells that hold SUBTOTAL or AGGREGATE formulas."""
     if type(function_num) is ExcelError:
@@ -101,7 +100,7 @@ def subtotal(function_num: Any, *refs: Any) -> Any:
         number -= _HIDDEN_ROWS_OFFSET  # hidden rows are not modelled: 101-111 act as 1-11
     if number > _SUBTOTAL_LAST:
         return VALUE
-    return _apply(number, [_without_nested(ref) for ref in refs])
+    return _apply(number, [_without_nested(ref, workbook) for ref in refs])
 
 
 # ------------------------------------------------------------------------------------------------- AGGREGATE
@@ -156,8 +155,8 @@ def _array_form(number: int, array: Any, k: Any) -> Any:
     return _percentile_exclusive(ordered, parameter)
 
 
-@register("AGGREGATE", 3, MAX_ARGS, refs="all", array_args=True, propagate_errors=False)
-def aggregate(function_num: Any, options: Any, *args: Any) -> Any:
+@register("AGGREGATE", 3, MAX_ARGS, refs="all", array_args=True, propagate_errors=False, reads_workbook=True)
+def aggregate(workbook: WorkbookView | None, function_num: Any, options: Any, *args: Any) -> Any:
     """One of 19 aggregations (1-13 over references, 14-19 over an array and k) with options: 0-3 leave out nested
     SUBTOTAL/AGGREGATE cells, 2, 3, 6 and 7 leave out error values (hidden rows are not modelled)."""
     for control in (function_num, options):
@@ -175,7 +174,7 @@ def aggregate(function_num: Any, options: Any, *args: Any) -> Any:
         return VALUE
     mode = math.trunc(option)
     if mode <= 3:
-        args = tuple(_without_nested(a) for a in args)
+        args = tuple(_without_nested(a, workbook) for a in args)
     if mode in (2, 3, 6, 7):
         args = tuple(_without_errors(a) for a in args)
     if number >= _ARRAY_FORM_FIRST:

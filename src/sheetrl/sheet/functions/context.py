@@ -1,17 +1,14 @@
-"""What workbook-aware functions (ISFORMULA, SHEET, SHEETS, CELL, SUBTOTAL ...) may read of the workbook.
+"""What the functions that read the workbook (ISFORMULA, SHEET, SHEETS, CELL, INFO, SUBTOTAL ...) may see of it.
 
 Most functions see only their arguments' values. A few need the workbook itself: whether a referenced cell holds a
-formula, the sheets' tab order, a cell's number format. A compiled formula receives nothing but the values dict
-(clones share compiled formulas, so a closure cannot hold on to one workbook), so the workbook that is evaluating
-publishes itself here for the duration of each recalculation pass (:func:`evaluating`), per thread.
-
-Outside a recalculation (a function called directly) there is no workbook: :func:`current_workbook` is None and the
-functions answer as for a workbook they cannot see (#N/A or #VALUE!).
+formula, the sheets' tab order, a cell's number format. They are registered with ``reads_workbook=True`` and
+receive a :class:`WorkbookView` as their first argument (after the caller's position for ``caller`` functions):
+``Workbook`` implements it, and a function called outside any workbook receives None and answers as for a
+workbook it cannot see (#N/A).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Protocol
 
 from sheetrl.sheet.formats import CellFormat
@@ -40,26 +37,3 @@ class WorkbookView(Protocol):
     def column_width_at(self, sheet_id: int, col: int) -> float | None:
         """Width of a 0-based column in characters, or None for the default width."""
         ...
-
-
-class _Current(threading.local):
-    workbook: WorkbookView | None = None
-
-
-_current = _Current()
-
-
-def current_workbook() -> WorkbookView | None:
-    """The workbook being recalculated on this thread, or None outside a recalculation."""
-    return _current.workbook
-
-
-def evaluating(workbook: WorkbookView | None) -> WorkbookView | None:
-    """Publish ``workbook`` as the one being recalculated on this thread; returns the previous one to restore.
-
-    Used as ``previous = evaluating(self)`` ... ``evaluating(previous)`` around a recalculation pass (cheaper than a
-    context manager on the edit hot path).
-    """
-    previous = _current.workbook
-    _current.workbook = workbook
-    return previous

@@ -1,7 +1,7 @@
 """Functions that read the workbook beyond their arguments' values: ISFORMULA, SHEET, SHEETS, CELL, INFO.
 
-They take their reference arguments as references (the cell's position, not only its value) and read formulas,
-sheet order and formats through :mod:`~sheetrl.sheet.functions.context`. SHEET and SHEETS are recompiled when
+They take their reference arguments as references (the cell's position, not only its value) and receive the
+workbook as a :class:`~sheetrl.sheet.functions.context.WorkbookView` to read formulas, sheet order and formats. SHEET and SHEETS are recompiled when
 sheets are added, renamed or removed; CELL and INFO are volatile (a format change does not trigger recalculation,
 so they are refreshed by a full recalculation, as in Excel).
 
@@ -21,7 +21,7 @@ from typing import Any
 from sheetrl.sheet.address import cell_name, make_key, quote_sheet_name
 from sheetrl.sheet.errors import NA, REF, VALUE, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.context import WorkbookView, current_workbook
+from sheetrl.sheet.functions.context import WorkbookView
 from sheetrl.sheet.values import Matrix, scalar_of, to_text
 
 Position = tuple[int, int, int]  # (sheet_id, row, col), 0-based
@@ -42,25 +42,23 @@ def _sheet_number(workbook: WorkbookView, sheet_id: int) -> float | ExcelError:
     return float(workbook.sheet_names.index(name) + 1)
 
 
-@register("ISFORMULA", 1, refs=(0,), propagate_errors=False)
-def isformula(reference: Any) -> Any:
+@register("ISFORMULA", 1, refs=(0,), propagate_errors=False, reads_workbook=True)
+def isformula(workbook: WorkbookView | None, reference: Any) -> Any:
     """TRUE when the referenced cell (top-left of a range) holds a formula; #VALUE! for a value that is not a
     reference."""
     origin = _reference_origin(reference)
     if origin is None:
         value = scalar_of(reference)
         return value if type(value) is ExcelError else VALUE
-    workbook = current_workbook()
     if workbook is None:
         return NA
     return workbook.formula_at(make_key(*origin)) is not None
 
 
-@register("SHEET", 0, 1, refs=(0,), propagate_errors=False, caller=True, structural=True)
-def sheet(caller: Position, value: Any = None) -> Any:
+@register("SHEET", 0, 1, refs=(0,), propagate_errors=False, caller=True, reads_workbook=True, structural=True)
+def sheet(caller: Position, workbook: WorkbookView | None, value: Any = None) -> Any:
     """The number (tab position, from 1) of the referenced sheet, of the sheet named by a text, or of the formula's
     own sheet when omitted; #N/A for a name that is no sheet."""
-    workbook = current_workbook()
     if workbook is None:
         return NA
     origin = _reference_origin(value)
@@ -79,11 +77,10 @@ def sheet(caller: Position, value: Any = None) -> Any:
     return NA
 
 
-@register("SHEETS", 0, 1, refs=(0,), propagate_errors=False, structural=True)
-def sheets(reference: Any = None) -> Any:
+@register("SHEETS", 0, 1, refs=(0,), propagate_errors=False, reads_workbook=True, structural=True)
+def sheets(workbook: WorkbookView | None, reference: Any = None) -> Any:
     """The number of sheets in a reference (1: references span one sheet), or in the workbook when omitted."""
     if reference is None:
-        workbook = current_workbook()
         return NA if workbook is None else float(len(workbook.sheet_names))
     if _reference_origin(reference) is not None:
         return 1.0
@@ -182,15 +179,14 @@ def _cell_info(kind: str, workbook: WorkbookView, caller: Position, position: Po
     return VALUE
 
 
-@register("CELL", 1, 2, refs=(1,), propagate_errors=False, caller=True, volatile=True)
-def cell(caller: Position, info_type: Any, reference: Any = None) -> Any:
+@register("CELL", 1, 2, refs=(1,), propagate_errors=False, caller=True, reads_workbook=True, volatile=True)
+def cell(caller: Position, workbook: WorkbookView | None, info_type: Any, reference: Any = None) -> Any:
     """Information about the top-left cell of a reference (the formula's own cell when omitted): "address",
     "col", "row", "contents", "type" (b/l/v), "format", "color", "parentheses", "prefix", "protect", "width",
     "filename"."""
     kind = to_text(scalar_of(info_type))
     if type(kind) is ExcelError:
         return kind
-    workbook = current_workbook()
     if workbook is None:
         return NA
     if reference is None:
@@ -208,8 +204,8 @@ def cell(caller: Position, info_type: Any, reference: Any = None) -> Any:
 
 
 # ------------------------------------------------------------------------------------------------------ INFO
-@register("INFO", 1, volatile=True, structural=True)
-def info(type_text: Any) -> Any:
+@register("INFO", 1, propagate_errors=False, reads_workbook=True, volatile=True, structural=True)
+def info(workbook: WorkbookView | None, type_text: Any) -> Any:
     """Information about the environment: "directory", "numfile" (sheets), "origin", "recalc", "release",
     "system"; #N/A for "osversion" and the memory figures Excel no longer reports."""
     kind = to_text(scalar_of(type_text))
@@ -219,7 +215,6 @@ def info(type_text: Any) -> Any:
     if kind == "directory":
         return os.getcwd().rstrip(os.sep) + os.sep
     if kind == "numfile":
-        workbook = current_workbook()
         return NA if workbook is None else float(len(workbook.sheet_names))
     if kind == "origin":
         return "$A:$A$1"
