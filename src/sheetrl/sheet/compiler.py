@@ -262,7 +262,8 @@ class FormulaCompiler:
             if target < len(arg_nodes):
                 arg_nodes[target] = _resized(arg_nodes[target], arg_nodes[source])
         args = [
-            self.reference_or_value(arg, mode) if spec.takes_reference(i) else self.scalar(arg, mode)
+            _constant(NA) if spec.omitted_is_na and type(arg) is Missing  # ROUNDDOWN(,2) is 0, MROUND(,2) #N/A
+            else self.reference_or_value(arg, mode) if spec.takes_reference(i) else self.scalar(arg, mode)
             for i, arg in enumerate(arg_nodes)
         ]
         return _make_call(spec, args, mode)
@@ -350,6 +351,8 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
         for i in checked:
             x = values[i]
             if type(x) is ExcelError:
+                if any(type(values[j]) is str for j in checked if j < i):
+                    break  # an earlier text argument may fail to convert first: FLOOR("x",1/0) is #VALUE!
                 return x
         if lift and any(type(values[i]) is Matrix for i in checked):
             return _lift_call(impl, values, checked)

@@ -39,7 +39,9 @@ def test_rejects_malformed_text(text: str) -> None:
     ("value", "suffix", "expected"),
     [
         (3 + 4j, "i", "3+4i"), (-1j, "j", "-j"), (1j, "i", "i"), (2.5 + 0j, "i", "2.5"), (0j, "i", "0"),
-        (1 / 3 + 0j, "i", "0.333333333333333"), (1e20 - 2e-20j, "i", "1E+20-2E-20i"), (-0.0 - 0.0j, "i", "0"),
+        (1 / 3 + 0j, "i", "0.333333333333333"), (1e20 - 2e-20j, "i", "100000000000000000000-2E-20i"),
+        (1e-16 + 0j, "i", "0.0000000000000001"), (1.2e-45 - 3j, "i", "1.2E-45-3i"), (1e21 + 0j, "i", "1E+21"),
+        (-0.0 - 0.0j, "i", "0"),
     ],
 )  # fmt: skip
 def test_writes_results_as_excel_does(value: complex, suffix: str, expected: str) -> None:
@@ -53,7 +55,9 @@ def test_overflowing_part_is_num() -> None:
 @pytest.mark.parametrize(
     ("formula", "expected", "cells"),
     [
-        case("imsqrt-of-minus-four-is-polar", '=IMSQRT("-4")', "1.22464679914735E-16+2i"),
+        case("imsqrt-of-minus-four-is-polar", '=IMSQRT("-4")', "0.000000000000000122464679914735+2i"),
+        case("imcot-near-zero", '=IMREAL(IMCOT("1E-16"))', 1e16),
+        case("imsum-omitted-is-na", "=IMSUM(,1)", "#N/A"),
         case("impower-is-polar", '=IMPOWER("2+3i",3)', "-46+9.00000000000001i"),
         case("imsum-skips-blank-cells", "=IMSUM(A1:A3)", "4+i", {"A1": "1+i", "A3": 3}),
         case("improduct-keeps-j", '=IMPRODUCT("2j","3j")', "-6"),

@@ -26,6 +26,15 @@ from .cases import case, run
         case("floor-text-before-zero-step", '=FLOOR("x",0)', "#VALUE!"),
         case("ceiling-of-zero-by-zero", "=CEILING(0,0)", 0.0),
         case("ceiling-time-text", '=CEILING(0.40,"0:15")', 0.40625),
+        case("date-text-converts", '=FLOOR("2024-01-10",7)', 45297.0),
+        case("date-text-with-spaces-does-not", '=FLOOR(" 2024-01-10 ",7)', "#VALUE!"),
+        case("number-text-with-spaces-does", '=FLOOR(" 10 ",3)', 9.0),
+        case("earlier-conversion-error-wins", '=FLOOR("eight",1/0)', "#VALUE!"),
+        case("earlier-error-value-wins", '=FLOOR(1/0,"eight")', "#DIV/0!"),
+        case("mround-logical-is-value-error", "=MROUND(TRUE,2)", "#VALUE!"),
+        case("mround-omitted-argument-is-na", "=MROUND(,2)", "#N/A"),
+        case("mround-empty-cell-is-zero", "=MROUND(A1,2)", 0.0),
+        case("quotient-logicals", "=QUOTIENT(TRUE,TRUE)", "#VALUE!"),
     ],
 )
 def test_rounding(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:

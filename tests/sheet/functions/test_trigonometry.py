@@ -24,6 +24,7 @@ from .cases import case, evaluate, run
         case("csch-of-large-is-zero", "=CSCH(1000)", 0.0),
         case("sech-of-large-is-zero", "=SECH(-1000)", 0.0),
         case("coth-of-large-is-one", "=COTH(100)", 1.0),
+        case("hyperbolic-reciprocals-have-no-angle-limit", "=COTH(9999999999999)+CSCH(2^27)+SECH(2^27)", 1.0),
         case("acot-of-negative-is-in-upper-half", "=ACOT(-1)", 3 * math.pi / 4),
         case("acoth-is-atanh-of-reciprocal", "=ACOTH(3)", math.atanh(1 / 3)),
         case("atan2-takes-x-first", "=ATAN2(1,0)", 0.0),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from sheetrl.sheet import Workbook
+from sheetrl.sheet.errors import ExcelError
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.functions.workbook_info import format_code
 from sheetrl.sheet.values import Matrix
@@ -119,10 +120,11 @@ def test_cell_format_codes(code: str, expected: str) -> None:
         case("n-of-date-text-is-zero", '=N("2024-01-01")', 0.0),
         case("type-of-multi-cell-range", "=TYPE(A1:B2)", 64.0),
         case("error-type-of-text", '=ERROR.TYPE("#N/A")', "#N/A"),
+        case("error-type-of-spill", '=ERROR.TYPE(A1)', 9.0, {"A1": ExcelError("#SPILL!")}),
         case("isref-of-intersection", "=ISREF(A1:C3 B2:D4)", True),
         case("isformula-of-value", "=ISFORMULA(5)", "#VALUE!"),
         case("sheets-of-value", "=SHEETS(5)", "#VALUE!"),
-        case("sheet-of-number", "=SHEET(5)", "#VALUE!"),
+        case("sheet-of-number", "=SHEET(5)", "#N/A"),
     ],
 )
 def test_information(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:

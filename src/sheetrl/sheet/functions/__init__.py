@@ -18,6 +18,8 @@ to pass arguments, which is where most of Excel's coercion rules live:
   None when called outside a workbook) before their arguments, after the caller's position: ISFORMULA reads
   formulas, SHEET the tab order, CELL formats, SUBTOTAL which cells hold subtotals. They handle error arguments
   themselves (``propagate_errors=False``);
+- ``omitted_is_na``: an argument left empty in the formula (``MROUND(,2)``) is #N/A rather than an empty value, as
+  for the functions that came from Excel's Analysis ToolPak (an empty *cell* is still empty);
 - ``structural`` functions depend on the workbook's list of sheets (SHEET, SHEETS): their formulas are recompiled
   and recalculated when a sheet is added, renamed or removed.
 
@@ -50,6 +52,7 @@ class FunctionSpec:
     resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
     caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
     reads_workbook: bool = False  # receives the WorkbookView (or None) before the arguments
+    omitted_is_na: bool = False  # an argument left empty in the formula is #N/A (Analysis ToolPak functions)
     structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
 
     def takes_reference(self, position: int) -> bool:
@@ -73,6 +76,7 @@ def register(
     resize_like: Collection[tuple[int, int]] = (),
     caller: bool = False,
     reads_workbook: bool = False,
+    omitted_is_na: bool = False,
     structural: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
@@ -91,6 +95,7 @@ def register(
     :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
     :param reads_workbook: pass the workbook (a ``WorkbookView``, or None) before the arguments, after the caller's
         position; requires ``propagate_errors=False`` and no laziness.
+    :param omitted_is_na: an argument left empty in the formula is #N/A (Analysis ToolPak functions).
     :param structural: the result depends on the workbook's sheet list (recompiled when it changes).
     """
 
@@ -111,6 +116,7 @@ def register(
             resize_like=tuple(resize_like),
             caller=caller,
             reads_workbook=reads_workbook,
+            omitted_is_na=omitted_is_na,
             structural=structural,
         )
         for key in (name, *aliases):

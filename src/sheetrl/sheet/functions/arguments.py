@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
-from sheetrl.sheet.values import Matrix, check_number, to_number
+from sheetrl.sheet.values import Matrix, check_number, scalar_of, to_number
 
 # Largest integer a double holds exactly; integer arguments beyond it are outside every integer function's domain.
 MAX_EXACT_INTEGER = 2.0**53
@@ -23,6 +23,21 @@ def numbers(*args: Any) -> list[float] | ExcelError:
     out = []
     for arg in args:
         number = to_number(arg)
+        if type(number) is ExcelError:
+            return number
+        out.append(number)
+    return out
+
+
+def toolpak_numbers(*args: Any) -> list[float] | ExcelError:
+    """Arguments of a function from Excel's Analysis ToolPak (MROUND, QUOTIENT, GCD, the engineering functions ...):
+    converted like :func:`numbers`, except that a logical value is #VALUE! (MROUND(TRUE,2) is #VALUE!)."""
+    out = []
+    for arg in args:
+        value = scalar_of(arg)
+        if type(value) is bool:
+            return VALUE
+        number = to_number(value)
         if type(number) is ExcelError:
             return number
         out.append(number)

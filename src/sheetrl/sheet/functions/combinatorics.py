@@ -14,7 +14,7 @@ from typing import Any
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.arguments import MAX_EXACT_INTEGER, truncated
-from sheetrl.sheet.values import Matrix, to_number
+from sheetrl.sheet.values import Matrix, scalar_of, to_number
 
 # ln of the largest double: a result whose logarithm exceeds this overflows.
 _LOG_MAX_DOUBLE = math.log(1.7976931348623157e308)
@@ -51,9 +51,11 @@ def fact(number: Any) -> Any:
     return float(math.factorial(n))
 
 
-@register("FACTDOUBLE", 1)
+@register("FACTDOUBLE", 1, omitted_is_na=True)
 def factdouble(number: Any) -> Any:
     """Double factorial n!! = n(n-2)(n-4)...; 1 for 0; #NUM! for negatives and when it overflows."""
+    if type(scalar_of(number)) is bool:
+        return VALUE  # an Analysis ToolPak function: logicals are refused
     n = truncated(number)
     if type(n) is ExcelError:
         return n
@@ -86,15 +88,19 @@ def combin(number: Any, number_chosen: Any) -> Any:
 
 @register("COMBINA", 2)
 def combina(number: Any, number_chosen: Any) -> Any:
-    """Combinations with repetitions, C(n+k-1, n-1); #NUM! unless 0 <= chosen <= number (Excel's constraints)."""
+    """Combinations with repetitions, C(n+k-1, k); #NUM! for negative arguments.
+
+    Excel's documentation also asks for chosen <= number, but Excel computes COMBINA(3,10) = 66 and COMBINA(0,0) = 1
+    (measured in workbooks Excel calculated), as the formula gives.
+    """
     pair = _two_integers(number, number_chosen)
     if type(pair) is ExcelError:
         return pair
     n, k = pair
-    if n < 0 or k < 0 or n < k:
+    if n < 0 or k < 0:
         return NUM
     if n == 0:
-        return 0.0  # Excel's formula C(n+k-1, n-1) has a negative lower index: no combination
+        return 1.0 if k == 0 else NUM  # COMBINA(0,0) is 1 and COMBINA(0,5) #NUM! in Excel
     return combinations(n + k - 1, k)
 
 
@@ -129,14 +135,19 @@ def permutationa(number: Any, number_chosen: Any) -> Any:
 def _integers(args: tuple[Any, ...]) -> list[int] | ExcelError:
     """Integer arguments of GCD, LCM and MULTINOMIAL, Analysis-ToolPak style.
 
-    Numbers are truncated; numeric text converts, other text and logicals are #VALUE! (in ranges too); an empty cell
-    counts as 0; a negative number or one of 2^53 or more is #NUM!. The first problem in argument order wins.
+    Numbers are truncated; numeric (and date) text converts, other text and logicals are #VALUE! (in ranges and
+    arrays too); an empty cell given on its own is skipped (LCM(10,3,C3) is 30 with C3 empty) but counts as 0 inside
+    a larger range (LCM(A1:B1) is 0 with A1 empty), as Excel does; no number at all is #VALUE!; a negative number or
+    one of 2^53 or more is #NUM!. The first problem in argument order wins.
     """
     out: list[int] = []
     for arg in args:
         items = arg.values if type(arg) is Matrix else (arg,)
+        single = len(items) == 1
         for value in items:
             t = type(value)
+            if value is None and single:
+                continue
             if t is ExcelError:
                 return value
             if t is bool:
@@ -147,10 +158,10 @@ def _integers(args: tuple[Any, ...]) -> list[int] | ExcelError:
             if number < 0 or number >= MAX_EXACT_INTEGER:
                 return NUM
             out.append(math.trunc(number))
-    return out
+    return out if out else VALUE
 
 
-@register("GCD", 1, MAX_ARGS, refs="all")
+@register("GCD", 1, MAX_ARGS, refs="all", omitted_is_na=True)
 def gcd(*args: Any) -> Any:
     """Greatest common divisor of non-negative integers (numbers truncated); ranges are read cell by cell."""
     values = _integers(args)
@@ -159,7 +170,7 @@ def gcd(*args: Any) -> Any:
     return float(math.gcd(*values))
 
 
-@register("LCM", 1, MAX_ARGS, refs="all")
+@register("LCM", 1, MAX_ARGS, refs="all", omitted_is_na=True)
 def lcm(*args: Any) -> Any:
     """Least common multiple of non-negative integers (0 if any is 0); #NUM! when it reaches 2^53."""
     values = _integers(args)
@@ -175,7 +186,7 @@ def lcm(*args: Any) -> Any:
     return float(result)
 
 
-@register("MULTINOMIAL", 1, MAX_ARGS, refs="all")
+@register("MULTINOMIAL", 1, MAX_ARGS, refs="all", omitted_is_na=True)
 def multinomial(*args: Any) -> Any:
     """(a1 + a2 + ...)! / (a1! a2! ...) of non-negative integers (truncated); #NUM! when it overflows."""
     values = _integers(args)

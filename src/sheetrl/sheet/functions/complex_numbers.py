@@ -16,11 +16,12 @@ import cmath
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.values import Matrix, number_to_text, scalar_of, to_number, to_text
+from sheetrl.sheet.values import Matrix, scalar_of, to_number, to_text
 
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 # A real part alone, an imaginary part alone ("4i", "-i"), or both (the imaginary part then needs its sign).
@@ -89,23 +90,41 @@ def _suffix_of(values: list[ComplexValue]) -> str | ExcelError:
     return suffixes.pop() if suffixes else "i"
 
 
+# Excel writes the parts of a complex number with 15 significant digits, positionally between these magnitudes
+# ("0.0000000000000001" for 1E-16, measured in workbooks Excel calculated) and with an exponent outside them
+# ("1E-20", "1.2E-45").
+_POSITIONAL_LOW = 9e-20
+_POSITIONAL_HIGH = 1e21
+
+
+def _part_text(number: float) -> str:
+    rounded = float(f"{number:.15g}")
+    if rounded == 0:
+        return "0"
+    if _POSITIONAL_LOW < abs(rounded) < _POSITIONAL_HIGH:
+        return format(Decimal(repr(rounded)).normalize(), "f")
+    mantissa, _, exponent = f"{rounded:.15g}".partition("e")
+    return f"{mantissa}E{int(exponent):+d}"
+
+
 def format_complex(value: complex, suffix: str = "i") -> str | ExcelError:
     """Excel's text for a complex number: "3+4i", "-i", "2.5", "0" (parts with up to 15 significant digits)."""
     real, imag = value.real + 0.0, value.imag + 0.0
     if not (math.isfinite(real) and math.isfinite(imag)):
         return NUM
-    if imag == 0:
-        return number_to_text(real)
-    if imag == 1:
+    real_text, imag_number = _part_text(real), float(_part_text(imag))
+    if imag_number == 0:
+        return real_text
+    if imag_number == 1:
         imag_text = suffix
-    elif imag == -1:
+    elif imag_number == -1:
         imag_text = "-" + suffix
     else:
-        imag_text = number_to_text(imag) + suffix
-    if real == 0:
+        imag_text = _part_text(imag) + suffix
+    if real_text == "0":
         return imag_text
     sign = "" if imag_text.startswith("-") else "+"
-    return number_to_text(real) + sign + imag_text
+    return real_text + sign + imag_text
 
 
 def _complex_args(args: tuple[Any, ...], expand_ranges: bool = False) -> list[ComplexValue] | ExcelError:
@@ -113,8 +132,6 @@ def _complex_args(args: tuple[Any, ...], expand_ranges: bool = False) -> list[Co
     for arg in args:
         items = arg.values if expand_ranges and type(arg) is Matrix else (arg,)
         for item in items:
-            if expand_ranges and type(arg) is Matrix and item is None:
-                continue  # empty cells of a range are skipped
             parsed = parse_complex(item)
             if type(parsed) is ExcelError:
                 return parsed
@@ -129,7 +146,7 @@ def _result(value: complex, values: list[ComplexValue]) -> Any:
     return format_complex(value, suffix)
 
 
-@register("COMPLEX", 2, 3)
+@register("COMPLEX", 2, 3, omitted_is_na=True)
 def complex_(real_num: Any, i_num: Any, suffix: Any = None) -> Any:
     """The complex number real_num + i_num*i as text; ``suffix`` "i" (default) or "j"."""
     parts = []
@@ -174,12 +191,12 @@ def _absolute(z: complex) -> float:
     return abs(z)
 
 
-register("IMREAL", 1)(_unary_number(_real))
-register("IMAGINARY", 1)(_unary_number(_imaginary))
-register("IMABS", 1)(_unary_number(_absolute))
+register("IMREAL", 1, omitted_is_na=True)(_unary_number(_real))
+register("IMAGINARY", 1, omitted_is_na=True)(_unary_number(_imaginary))
+register("IMABS", 1, omitted_is_na=True)(_unary_number(_absolute))
 
 
-@register("IMARGUMENT", 1)
+@register("IMARGUMENT", 1, omitted_is_na=True)
 def imargument(inumber: Any) -> Any:
     """The angle theta of a complex number in radians, -pi < theta <= pi; #DIV/0! for 0."""
     parsed = parse_complex(inumber)
@@ -205,7 +222,7 @@ def _overflow_is_num(function: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-@register("IMSUM", 1, MAX_ARGS, refs="all")
+@register("IMSUM", 1, MAX_ARGS, refs="all", omitted_is_na=True)
 @_overflow_is_num
 def imsum(*inumbers: Any) -> Any:
     """The sum of complex numbers (ranges are read cell by cell)."""
@@ -215,7 +232,7 @@ def imsum(*inumbers: Any) -> Any:
     return _result(sum((v.value for v in values), 0j), values)
 
 
-@register("IMPRODUCT", 1, MAX_ARGS, refs="all")
+@register("IMPRODUCT", 1, MAX_ARGS, refs="all", omitted_is_na=True)
 @_overflow_is_num
 def improduct(*inumbers: Any) -> Any:
     """The product of complex numbers (ranges are read cell by cell)."""
@@ -228,7 +245,7 @@ def improduct(*inumbers: Any) -> Any:
     return _result(product, values)
 
 
-@register("IMSUB", 2)
+@register("IMSUB", 2, omitted_is_na=True)
 @_overflow_is_num
 def imsub(inumber1: Any, inumber2: Any) -> Any:
     """inumber1 - inumber2."""
@@ -238,7 +255,7 @@ def imsub(inumber1: Any, inumber2: Any) -> Any:
     return _result(values[0].value - values[1].value, values)
 
 
-@register("IMDIV", 2)
+@register("IMDIV", 2, omitted_is_na=True)
 @_overflow_is_num
 def imdiv(inumber1: Any, inumber2: Any) -> Any:
     """inumber1 / inumber2; #NUM! for a zero divisor."""
@@ -253,7 +270,7 @@ def imdiv(inumber1: Any, inumber2: Any) -> Any:
     return _result(complex(quotient.real / scale, quotient.imag / scale), values)
 
 
-@register("IMCONJUGATE", 1)
+@register("IMCONJUGATE", 1, omitted_is_na=True)
 def imconjugate(inumber: Any) -> Any:
     """The complex conjugate a - bi of a + bi."""
     values = _complex_args((inumber,))
@@ -262,7 +279,7 @@ def imconjugate(inumber: Any) -> Any:
     return _result(values[0].value.conjugate(), values)
 
 
-@register("IMPOWER", 2)
+@register("IMPOWER", 2, omitted_is_na=True)
 @_overflow_is_num
 def impower(inumber: Any, number: Any) -> Any:
     """inumber raised to a real power, in polar form r^n (cos n*theta + i sin n*theta); #NUM! for 0 to a power
@@ -287,7 +304,7 @@ def impower(inumber: Any, number: Any) -> Any:
     return _result(complex(modulus * math.cos(angle), modulus * math.sin(angle)), values)
 
 
-@register("IMSQRT", 1)
+@register("IMSQRT", 1, omitted_is_na=True)
 @_overflow_is_num
 def imsqrt(inumber: Any) -> Any:
     """The principal square root, in polar form sqrt(r) (cos theta/2 + i sin theta/2)."""
@@ -326,9 +343,17 @@ def _tan(z: complex) -> complex:
     return complex(math.sin(2 * z.real) / denominator, math.sinh(2 * z.imag) / denominator)
 
 
+def _sin_cosh_denominator(z: complex) -> float:
+    """cosh 2b - cos 2a; near 0, where the two cancel, as 2 (sinh^2 b + sin^2 a) (IMCOT("1E-16") is 1E+16)."""
+    difference = math.cosh(2 * z.imag) - math.cos(2 * z.real)
+    if difference < 0.5:
+        return 2 * (math.sinh(z.imag) ** 2 + math.sin(z.real) ** 2)
+    return difference
+
+
 def _cot(z: complex) -> complex:
     # (sin 2a - i sinh 2b) / (cosh 2b - cos 2a)
-    denominator = math.cosh(2 * z.imag) - math.cos(2 * z.real)
+    denominator = _sin_cosh_denominator(z)
     if denominator == 0:
         raise ZeroDivisionError
     return complex(math.sin(2 * z.real) / denominator, -math.sinh(2 * z.imag) / denominator)
@@ -347,7 +372,7 @@ def _sec(z: complex) -> complex:
 
 def _csc(z: complex) -> complex:
     # 2 (sin a cosh b - i cos a sinh b) / (cosh 2b - cos 2a)
-    denominator = math.cosh(2 * z.imag) - math.cos(2 * z.real)
+    denominator = _sin_cosh_denominator(z)
     if denominator == 0:
         raise ZeroDivisionError
     return complex(
@@ -406,4 +431,4 @@ def _complex_function(compute: Callable[[complex], complex], doc: str) -> Callab
 
 
 for _name, (_compute, _doc) in _FUNCTIONS.items():
-    register(_name, 1)(_complex_function(_compute, _doc))
+    register(_name, 1, omitted_is_na=True)(_complex_function(_compute, _doc))

@@ -28,6 +28,7 @@ MAX_DIGITS = 10
 _BITS_PER_DIGIT = {2: 1, 8: 3, 16: 4}
 _BIT_OPERATION_LIMIT = 2**48  # BITAND & co. take integers below 2^48
 _MAX_SHIFT = 53
+_ABSENT = object()  # an argument not given at all (an empty cell arrives as None and counts as 0)
 
 
 def _no_logical(value: Any) -> Any:
@@ -66,37 +67,37 @@ def _parse_digits(value: Any, base: int) -> int | ExcelError:
 
 
 def _format_digits(value: int, base: int, places: Any) -> str | ExcelError:
-    """``value`` as a numeral in ``base``: 10-digit two's complement when negative, else padded to ``places``."""
+    """``value`` as a numeral in ``base``: 10-digit two's complement when negative, else padded to ``places``.
+
+    ``places`` is checked even for a negative value, whose ten digits then ignore it (BIN2HEX("1111111111", 0) is
+    #NUM!); an empty cell as ``places`` is 0, so #NUM! (measured on workbooks Excel calculated).
+    """
     bits = MAX_DIGITS * _BITS_PER_DIGIT[base]
     if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
         return NUM
+    width = 0
+    if places is not _ABSENT:
+        count = _number(places)
+        if type(count) is ExcelError:
+            return count
+        if not 1 <= count < MAX_DIGITS + 1:
+            return NUM
+        width = math.trunc(count)
     if value < 0:
         value += 1 << bits
-        width = MAX_DIGITS
-    else:
-        width = 0
+        width = MAX_DIGITS  # sign-extended to ten digits whatever places says
     digits = []
     while value:
         value, digit = divmod(value, base)
         digits.append(DIGITS[digit])
     text = "".join(reversed(digits)) or "0"
-    if width:
-        return text.rjust(width, "0")  # negative: sign-extended to ten digits, places ignored
-    if places is None:
-        return text
-    count = _number(places)
-    if type(count) is ExcelError:
-        return count
-    if not 1 <= count < MAX_DIGITS + 1:
-        return NUM
-    width = math.trunc(count)
-    if len(text) > width:
+    if len(text) > max(width, 1) and places is not _ABSENT:
         return NUM
     return text.rjust(width, "0")
 
 
 def _converter(source: int, target: int) -> Any:
-    def convert(number: Any, places: Any = None) -> Any:
+    def convert(number: Any, places: Any = _ABSENT) -> Any:
         if source == 10:
             value = _number(number)
             if type(value) is ExcelError:
@@ -123,9 +124,9 @@ for _source, _source_name in _NAMES.items():
         _convert = _converter(_source, _target)
         _convert.__doc__ = f"The {_source_name.lower()} number converted to base {_target}."
         if _target == 10:
-            register(f"{_source_name}2{_target_name}", 1)(_convert)
+            register(f"{_source_name}2{_target_name}", 1, omitted_is_na=True)(_convert)
         else:
-            register(f"{_source_name}2{_target_name}", 1, 2)(_convert)
+            register(f"{_source_name}2{_target_name}", 1, 2, omitted_is_na=True)(_convert)
 
 
 # ------------------------------------------------------------------------------------------ bit operations
@@ -186,7 +187,7 @@ def bitrshift(number: Any, shift_amount: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------------- DELTA, GESTEP, ERF
-@register("DELTA", 1, 2)
+@register("DELTA", 1, 2, omitted_is_na=True)
 def delta(number1: Any, number2: Any = 0.0) -> Any:
     """1 when the two numbers are equal, else 0 (number2 defaults to 0)."""
     a = _number(number1)
@@ -198,7 +199,7 @@ def delta(number1: Any, number2: Any = 0.0) -> Any:
     return 1.0 if a == b else 0.0
 
 
-@register("GESTEP", 1, 2)
+@register("GESTEP", 1, 2, omitted_is_na=True)
 def gestep(number: Any, step: Any = 0.0) -> Any:
     """1 when the number is at least ``step`` (default 0), else 0."""
     a = _number(number)
@@ -210,13 +211,14 @@ def gestep(number: Any, step: Any = 0.0) -> Any:
     return 1.0 if a >= b else 0.0
 
 
-@register("ERF", 1, 2)
-def erf(lower_limit: Any, upper_limit: Any = None) -> Any:
-    """The error function integrated from 0 to lower_limit, or from lower_limit to upper_limit."""
+@register("ERF", 1, 2, omitted_is_na=True)
+def erf(lower_limit: Any, upper_limit: Any = _ABSENT) -> Any:
+    """The error function integrated from 0 to lower_limit, or from lower_limit to upper_limit (an empty cell as
+    upper_limit is 0: ERF(7, <empty>) is -1)."""
     lower = _number(lower_limit)
     if type(lower) is ExcelError:
         return lower
-    if upper_limit is None:
+    if upper_limit is _ABSENT:
         return math.erf(lower)
     upper = _number(upper_limit)
     if type(upper) is ExcelError:
@@ -224,7 +226,7 @@ def erf(lower_limit: Any, upper_limit: Any = None) -> Any:
     return math.erf(upper) - math.erf(lower)
 
 
-@register("ERF.PRECISE", 1)
+@register("ERF.PRECISE", 1, omitted_is_na=True)
 def erf_precise(x: Any) -> Any:
     """The error function integrated from 0 to x."""
     value = _number(x)
@@ -233,7 +235,7 @@ def erf_precise(x: Any) -> Any:
     return math.erf(value)
 
 
-@register("ERFC", 1, aliases=("ERFC.PRECISE",))
+@register("ERFC", 1, aliases=("ERFC.PRECISE",), omitted_is_na=True)
 def erfc(x: Any) -> Any:
     """The complementary error function 1 - ERF(x), integrated from x to infinity (accurate for large x)."""
     value = _number(x)

@@ -153,12 +153,19 @@ def type_(value: Any) -> Any:
 
 
 _ERROR_NUMBERS = {NULL: 1.0, DIV0: 2.0, VALUE: 3.0, REF: 4.0, NAME: 5.0, NUM: 6.0, NA: 7.0}
+# Errors of newer Excel versions, for values that carry them (from files, or functions that produce them).
+_ERROR_NUMBERS.update({
+    ExcelError(code): float(number)
+    for number, code in enumerate(
+        ("#GETTING_DATA", "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!"), start=8
+    )
+})
 
 
 @register("ERROR.TYPE", 1, propagate_errors=False)
 def error_type(error_val: Any) -> Any:
-    """The number of an error value (1 #NULL!, 2 #DIV/0!, 3 #VALUE!, 4 #REF!, 5 #NAME?, 6 #NUM!, 7 #N/A); #N/A
-    for a value that is not an error. A circular reference (#CYCLE!, which has no Excel number) stays #CYCLE!."""
+    """The number of an error value (1 #NULL!, 2 #DIV/0!, 3 #VALUE!, 4 #REF!, 5 #NAME?, 6 #NUM!, 7 #N/A, then 8
+    #GETTING_DATA to 14 #CALC!); #N/A for a value that is not an error. A circular reference (#CYCLE!, which has no Excel number) stays #CYCLE!."""
     value = scalar_of(error_val)
     if type(value) is not ExcelError:
         return NA

@@ -12,7 +12,13 @@ from typing import Any
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.criteria import make_criterion, match_mask
-from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_number
+from sheetrl.sheet.values import (
+    Matrix,
+    check_number,
+    collect_numbers,
+    scalar_of,
+    to_number,
+)
 
 # Positions of SUMIFS/AVERAGEIFS-style arguments that are ranges: the first and every odd one after it.
 _IFS_RANGE_POSITIONS = frozenset({0, *range(1, MAX_ARGS, 2)})
@@ -194,10 +200,10 @@ def sqrt(number: Any) -> Any:
     return math.sqrt(value)
 
 
-@register("SQRTPI", 1)
+@register("SQRTPI", 1, omitted_is_na=True)
 def sqrtpi(number: Any) -> Any:
-    """Square root of number * pi; #NUM! for negative numbers."""
-    value = to_number(number)
+    """Square root of number * pi; #NUM! for negative numbers (a logical is #VALUE!, Analysis ToolPak style)."""
+    value = VALUE if type(scalar_of(number)) is bool else to_number(number)
     if type(value) is ExcelError:
         return value
     if value < 0:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.arguments import numbers
+from sheetrl.sheet.functions.arguments import toolpak_numbers
 
 
 @register("RAND", 0, volatile=True)
@@ -21,10 +21,10 @@ def rand() -> float:
     return random.random()
 
 
-@register("RANDBETWEEN", 2, volatile=True)
+@register("RANDBETWEEN", 2, volatile=True, omitted_is_na=True)
 def randbetween(bottom: Any, top: Any) -> Any:
     """A random integer between bottom (rounded up) and top (rounded down), inclusive; #NUM! when there is none."""
-    pair = numbers(bottom, top)
+    pair = toolpak_numbers(bottom, top)
     if type(pair) is ExcelError:
         return pair
     low, high = math.ceil(pair[0]), math.floor(pair[1])

@@ -21,7 +21,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.arguments import numbers
+from sheetrl.sheet.functions.arguments import numbers, toolpak_numbers
 from sheetrl.sheet.values import check_number, to_number
 
 SIGNIFICANT_DIGITS = 15
@@ -132,11 +132,11 @@ def odd(number: Any) -> Any:
     return check_number(math.copysign(float(whole), value) if value else 1.0)
 
 
-@register("MROUND", 2)
+@register("MROUND", 2, omitted_is_na=True)
 def mround(number: Any, multiple: Any) -> Any:
     """The number rounded to the nearest multiple of ``multiple`` (halves away from zero, judged on the binary
     quotient); 0 for a zero multiple, #NUM! when the two have different signs."""
-    pair = numbers(number, multiple)
+    pair = toolpak_numbers(number, multiple)
     if type(pair) is ExcelError:
         return pair
     n, m = pair
@@ -150,10 +150,10 @@ def mround(number: Any, multiple: Any) -> Any:
     return check_number(significant(quotient * m) + 0.0)
 
 
-@register("QUOTIENT", 2)
+@register("QUOTIENT", 2, omitted_is_na=True)
 def quotient(numerator: Any, denominator: Any) -> Any:
     """The integer part of numerator / denominator (truncated toward zero); #DIV/0! for a zero denominator."""
-    pair = numbers(numerator, denominator)
+    pair = toolpak_numbers(numerator, denominator)
     if type(pair) is ExcelError:
         return pair
     n, d = pair

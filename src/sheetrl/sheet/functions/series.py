@@ -6,9 +6,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sheetrl.sheet.errors import DIV0, NA, ExcelError
+from sheetrl.sheet.errors import DIV0, NA, NUM, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.functions.arguments import is_numeric, numbers, numeric_array
+from sheetrl.sheet.functions.arguments import is_numeric, numeric_array, toolpak_numbers
 from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_number
 
 
@@ -69,10 +69,11 @@ def sumxmy2(array_x: Any, array_y: Any) -> Any:
     return _paired(array_x, array_y, lambda x, y: (x - y) * (x - y))
 
 
-@register("SERIESSUM", 4, refs=(3,))
+@register("SERIESSUM", 4, refs=(3,), omitted_is_na=True)
 def seriessum(x: Any, n: Any, m: Any, coefficients: Any) -> Any:
-    """The power series a1*x^n + a2*x^(n+m) + a3*x^(n+2m) + ... with the coefficients a_i (all numbers)."""
-    params = numbers(x, n, m)
+    """The power series a1*x^n + a2*x^(n+m) + a3*x^(n+2m) + ... with the coefficients a_i (all numbers); a power
+    0^0 or 0 to a negative power is #NUM!, as in Excel."""
+    params = toolpak_numbers(x, n, m)
     if type(params) is ExcelError:
         return params
     base, first, step = params
@@ -83,10 +84,7 @@ def seriessum(x: Any, n: Any, m: Any, coefficients: Any) -> Any:
     for index, coefficient in enumerate(coefficients_):
         exponent = first + index * step
         if base == 0 and exponent <= 0:
-            if exponent == 0:
-                total += coefficient  # the constant term of the series
-                continue
-            return DIV0
+            return NUM
         try:
             total += coefficient * math.pow(base, exponent)
         except (OverflowError, ValueError):

@@ -264,15 +264,16 @@ def _wildcard_segments(pattern: str) -> tuple[re.Pattern[str], ...]:
     """Split a SEARCH pattern at its ``*`` wildcards into case-insensitive fixed-length regexes.
 
     ``?`` matches any one character; ``~`` makes the next character literal (``~*``, ``~?``, ``~~``); a final
-    ``~`` is a literal tilde.
+    ``~`` escapes nothing and matches nothing (Excel's SEARCH("~","Hello") is 1).
     """
     segments: list[str] = []
     current: list[str] = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
-        if char == "~" and index + 1 < len(pattern):
-            current.append(re.escape(pattern[index + 1]))
+        if char == "~":
+            if index + 1 < len(pattern):
+                current.append(re.escape(pattern[index + 1]))
             index += 2
             continue
         if char == "*":

@@ -24,13 +24,14 @@ MAX_TEXT = 32_767
 
 
 def _integer(value: Any, default: int) -> int | ExcelError:
+    """A whole-number argument, rounded down (TEXTAFTER's instance -1.2 is -2, as in Excel)."""
     value = scalar_of(value)
     if value is None:
         return default
     number = to_number(value)
     if type(number) is ExcelError:
         return number
-    return math.trunc(number)
+    return math.floor(number)
 
 
 def _flag(value: Any) -> int | ExcelError:
@@ -74,6 +75,9 @@ def _occurrences(text: str, delimiters: list[str], ignore_case: bool) -> list[tu
     return found
 
 
+_DEFAULT_INSTANCE: Any = object()  # instance_num not given (an explicit 1 and an omitted one differ)
+
+
 def _split_at_delimiter(
     text: Any, delimiter: Any, instance_num: Any, match_mode: Any, match_end: Any
 ) -> tuple[str, int, int] | ExcelError:
@@ -84,7 +88,7 @@ def _split_at_delimiter(
     delimiters = _delimiters(delimiter)
     if type(delimiters) is ExcelError:
         return delimiters
-    instance = _integer(instance_num, 1)
+    instance = _integer(None if instance_num is _DEFAULT_INSTANCE else instance_num, 1)
     if type(instance) is ExcelError:
         return instance
     ignore_case = _flag(match_mode)
@@ -95,6 +99,8 @@ def _split_at_delimiter(
         return end_is_delimiter
     if instance == 0 or abs(instance) > max(len(source), 1):
         return VALUE
+    if instance_num is not _DEFAULT_INSTANCE and all(len(d) > len(source) for d in delimiters):
+        return VALUE  # TEXTAFTER("del","deli",1) is #VALUE! in Excel, TEXTAFTER("del","deli") #N/A
     if any(d == "" for d in delimiters):  # an empty delimiter matches at once: at the start, or at the end
         point = 0 if instance > 0 else len(source)
         return source, point, point
@@ -111,7 +117,7 @@ def _split_at_delimiter(
 def textbefore(
     text: Any,
     delimiter: Any,
-    instance_num: Any = 1.0,
+    instance_num: Any = _DEFAULT_INSTANCE,
     match_mode: Any = 0.0,
     match_end: Any = 0.0,
     if_not_found: Any = NA,
@@ -134,7 +140,7 @@ def textbefore(
 def textafter(
     text: Any,
     delimiter: Any,
-    instance_num: Any = 1.0,
+    instance_num: Any = _DEFAULT_INSTANCE,
     match_mode: Any = 0.0,
     match_end: Any = 0.0,
     if_not_found: Any = NA,

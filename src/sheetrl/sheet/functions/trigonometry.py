@@ -1,7 +1,8 @@
 """Trigonometric and hyperbolic functions: PI, SIN ... ATAN2, SINH ... ATANH, the reciprocal ones, RADIANS, DEGREES.
 
 Angles are in radians. Excel refuses to reduce an angle whose magnitude is 2^27 or more (SIN, COS, TAN and the
-reciprocal functions COT, CSC, SEC, and, as documented, COTH, CSCH and SECH): such arguments are #NUM!. A pole
+reciprocal functions COT, CSC, SEC): such arguments are #NUM!. Its documentation states the same limit for COTH,
+CSCH and SECH, but Excel computes them (COTH(9999999999999) is 1 in workbooks Excel calculated). A pole
 (COT(0), CSC(0)) is #DIV/0!; an argument outside a function's domain (ASIN(2), ACOSH(0.5)) is #NUM!.
 """
 
@@ -91,32 +92,23 @@ def _acot(x: float) -> float:
 # -------------------------------------------------------------------------------------------- hyperbolic
 def _coth(x: float) -> float | ExcelError:
     """Hyperbolic cotangent; #DIV/0! at 0."""
-    angle = _angle(x)
-    if type(angle) is ExcelError:
-        return angle
-    return _reciprocal(math.tanh(angle))
+    return _reciprocal(math.tanh(x))
 
 
 def _csch(x: float) -> float | ExcelError:
     """Hyperbolic cosecant (1/SINH); #DIV/0! at 0."""
-    angle = _angle(x)
-    if type(angle) is ExcelError:
-        return angle
-    if angle == 0:
+    if x == 0:
         return DIV0
-    if abs(angle) > 710:
+    if abs(x) > 710:
         return 0.0  # SINH overflows a double; its reciprocal is below the smallest double
-    return 1.0 / math.sinh(angle)
+    return 1.0 / math.sinh(x)
 
 
 def _sech(x: float) -> float | ExcelError:
     """Hyperbolic secant (1/COSH)."""
-    angle = _angle(x)
-    if type(angle) is ExcelError:
-        return angle
-    if abs(angle) > 710:
+    if abs(x) > 710:
         return 0.0
-    return 1.0 / math.cosh(angle)
+    return 1.0 / math.cosh(x)
 
 
 def _acosh(x: float) -> float | ExcelError:

@@ -7,14 +7,13 @@ exact definitions (a pound is 453.59237 g, an inch 0.0254 m, a US gallon 231 cub
 the products that define them so a reader can check each one.
 
 Unit names are case-sensitive. A name not in the table may be a prefix plus a unit that accepts prefixes ("km",
-"mg", "kPa", "GHz" ...): the decimal prefixes Y (1e24) to y (1e-24), and for bits and bytes also the binary prefixes
+"mg", "kPa", "MWh" ...; which units accept them is Excel's choice: seconds do not, miles per hour and UK pints do): the decimal prefixes Y (1e24) to y (1e-24), and for bits and bytes also the binary prefixes
 ki (2^10) to Yi (2^80). A prefix on a square or cubic unit is squared or cubed ("km2" is 1e6 m2). An unknown unit or
 units of two different categories are #N/A.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
 from sheetrl.sheet.errors import NA, ExcelError
@@ -40,7 +39,7 @@ _MILE = 5280 * _FOOT
 _NAUTICAL_MILE = 1852.0
 _SURVEY_FOOT = 1200 / 3937
 _LIGHT_YEAR = 9_460_730_472_580_800.0  # m: a Julian year at the speed of light
-_PARSEC = 648000 / math.pi * 149_597_870_691.0  # m: 648000/pi astronomical units, with Excel's (IAU 1976) AU
+_PARSEC = 3.0856775812815532e16  # m: Excel's value
 _PICA_POINT = _INCH / 72
 _POUND_FORCE = _POUND / 1000 * _GRAVITY  # N
 _US_GALLON = 231 * _INCH**3  # m^3
@@ -74,7 +73,7 @@ def _define(names: str, category: str, size: float, prefixable: bool = False, po
 _define("g", "mass", 1.0, prefixable=True)
 _define("sg", "mass", _POUND_FORCE / _FOOT * 1000)  # slug: the mass a pound-force accelerates at 1 ft/s^2
 _define("lbm", "mass", _POUND)
-_define("u", "mass", 1.66053906660e-24, prefixable=True)  # atomic mass unit (CODATA 2018)
+_define("u", "mass", 1.660538782e-24, prefixable=True)  # atomic mass unit (CODATA 2006, as Excel)
 _define("ozm", "mass", _POUND / 16)
 _define("grain", "mass", _POUND / 7000)
 _define("cwt shweight", "mass", 100 * _POUND)
@@ -101,11 +100,11 @@ _define("yr", "time", 365.25 * _DAY)
 _define("day d", "time", _DAY)
 _define("hr", "time", 3600.0)
 _define("mn min", "time", 60.0)
-_define("sec s", "time", 1.0, prefixable=True)
+_define("sec s", "time", 1.0)
 # Pressure (pascal)
 _define("Pa p", "pressure", 1.0, prefixable=True)
 _define("atm at", "pressure", _ATMOSPHERE, prefixable=True)
-_define("mmHg", "pressure", _ATMOSPHERE / 760, prefixable=True)
+_define("mmHg", "pressure", 133.322, prefixable=True)  # Excel's value (a torr is 101325/760 Pa)
 _define("Torr", "pressure", _ATMOSPHERE / 760)
 _define("psi", "pressure", _POUND_FORCE / _INCH**2)
 # Force (newton)
@@ -118,10 +117,10 @@ _define("J", "energy", 1.0, prefixable=True)
 _define("e", "energy", 1e-7, prefixable=True)  # erg
 _define("c", "energy", 4.184, prefixable=True)  # thermochemical calorie
 _define("cal", "energy", 4.1868, prefixable=True)  # International Table calorie
-_define("eV ev", "energy", 1.602176634e-19, prefixable=True)  # electron volt (exact since 2019)
+_define("eV ev", "energy", 1.602176487e-19, prefixable=True)  # electron volt (CODATA 2006, as Excel)
 _define("HPh hh", "energy", _HORSEPOWER * 3600)
 _define("Wh wh", "energy", 3600.0, prefixable=True)
-_define("flb", "energy", _POUND / 1000 * _FOOT * _FOOT)  # Excel's foot-pound is the foot-poundal (lbm ft^2/s^2)
+_define("flb", "energy", _FOOT * _POUND_FORCE)  # foot-pound (force)
 _define("BTU btu", "energy", 1055.05585262)  # International Table BTU
 # Power (watt)
 _define("HP h", "power", _HORSEPOWER)
@@ -144,7 +143,7 @@ _define("tbs", "volume", _US_FLUID_OUNCE / 2)
 _define("oz", "volume", _US_FLUID_OUNCE)
 _define("cup", "volume", 8 * _US_FLUID_OUNCE)
 _define("pt us_pt", "volume", 16 * _US_FLUID_OUNCE)
-_define("uk_pt", "volume", _UK_GALLON / 8)
+_define("uk_pt", "volume", _UK_GALLON / 8, prefixable=True)
 _define("qt", "volume", 32 * _US_FLUID_OUNCE)
 _define("uk_qt", "volume", _UK_GALLON / 4)
 _define("gal", "volume", _US_GALLON)
@@ -186,7 +185,7 @@ _define("admkn", "speed", 6080 * _FOOT / 3600)  # admiralty knot
 _define("kn", "speed", _NAUTICAL_MILE / 3600)
 _define("m/h m/hr", "speed", 1 / 3600, prefixable=True)
 _define("m/s m/sec", "speed", 1.0, prefixable=True)
-_define("mph", "speed", _MILE / 3600)
+_define("mph", "speed", _MILE / 3600, prefixable=True)
 
 
 def find_unit(name: str) -> Unit | None:
@@ -209,7 +208,7 @@ def find_unit(name: str) -> Unit | None:
     return None
 
 
-@register("CONVERT", 3)
+@register("CONVERT", 3, omitted_is_na=True)
 def convert(number: Any, from_unit: Any, to_unit: Any) -> Any:
     """The number converted from one measurement unit to another of the same category ("mi" to "km", "F" to "C").
 

@@ -70,7 +70,7 @@ def sheet(caller: Position, workbook: WorkbookView | None, value: Any = None) ->
     if type(name) is ExcelError:
         return name
     if type(name) is not str:
-        return VALUE
+        return NA  # SHEET(0) is #N/A in Excel: no sheet has that name
     for index, sheet_name in enumerate(workbook.sheet_names):
         if sheet_name.upper() == name.upper():
             return float(index + 1)
