@@ -1262,6 +1262,8 @@ _group("trig", [
     ("cot_too_large", "=COT(2^27)"),
     ("coth_value", "=COTH(2)"),
     ("coth_zero", "=COTH(0)"),
+    ("coth_huge", "=COTH(9999999999999)"),
+    ("sech_huge", "=SECH(2^27)"),
     ("csc_value", "=CSC(15)"),
     ("csc_zero", "=CSC(0)"),
     ("csch_value", "=CSCH(1.5)"),
@@ -1345,6 +1347,12 @@ _group("intfn", [
     ("lcm_range", "=LCM(A1:A3)", {"A1": 4, "A2": 6, "A3": 10}),
     ("lcm_negative", "=LCM(-2,4)"),
     ("lcm_fraction", "=LCM(4.5,6.5)"),
+    ("lcm_blank_cell_skipped", "=LCM(A1,B1,C1)", {"A1": 10, "B1": 3}),
+    ("lcm_blank_in_range", "=LCM(A1:B1)", {"B1": 5}),
+    ("gcd_only_blanks", "=GCD(A1,B1)"),
+    ("gcd_omitted", "=GCD(,4)"),
+    ("combina_from_nothing", "=COMBINA(0,5)"),
+    ("combina_chosen_far_above", "=COMBINA(3,10)"),
     ("multinomial_doc", "=MULTINOMIAL(2,3,4)"),
     ("multinomial_single", "=MULTINOMIAL(5)"),
     ("multinomial_zero", "=MULTINOMIAL(0,0)"),
@@ -1401,6 +1409,14 @@ _group("rnd", [
     ("ceiling_precise_doc", "=CEILING.PRECISE(-4.6,-2)"),
     ("ceiling_precise_default", "=CEILING.PRECISE(4.3)"),
     ("iso_ceiling_doc", "=ISO.CEILING(-4.3,2)"),
+    ("ecma_ceiling_positive", "=ECMA.CEILING(2.5,1)"),
+    ("ecma_ceiling_negative", "=ECMA.CEILING(-2.5,-2)"),
+    ("ecma_ceiling_signs_differ", "=ECMA.CEILING(-2.5,2)"),
+    ("floor_date_text_spaces", '=FLOOR(" 2024-01-10 ",7)'),
+    ("floor_text_error_order", '=FLOOR("eight",1/0)'),
+    ("mround_logical", "=MROUND(TRUE,2)"),
+    ("mround_omitted", "=MROUND(,2)"),
+    ("quotient_logicals", "=QUOTIENT(TRUE,TRUE)"),
     ("floor_math_doc", "=FLOOR.MATH(-5.5,2,-1)"),
     ("floor_math_default", "=FLOOR.MATH(24.3,5)"),
     ("floor_precise_doc", "=FLOOR.PRECISE(-3.2,-1)"),
@@ -1436,6 +1452,8 @@ _group("series", [
     ("seriessum_text_coefficient", "=SERIESSUM(2,1,1,A1:A2)", {"A1": 1, "A2": "x"}),
     ("seriessum_zero_x", "=SERIESSUM(0,1,1,{1,2})"),
     ("seriessum_bad_x", '=SERIESSUM("x",1,1,{1,2})'),
+    ("seriessum_zero_to_zero", "=SERIESSUM(0,0,2,{1,2,3})"),
+    ("seriessum_logical_x", "=SERIESSUM(TRUE,0,1,{1,1})"),
 ])
 
 _group("rand", [
@@ -1601,6 +1619,9 @@ _group("baseconv", [
     ("bin2oct_doc", "=BIN2OCT(1001,3)"),
     ("bin2oct_doc2", "=BIN2OCT(1100100)"),
     ("bin2oct_negative", "=BIN2OCT(1111111111)"),
+    ("bin2hex_negative_bad_places", '=BIN2HEX("1100011011",0)'),
+    ("dec2bin_blank_places", "=DEC2BIN(2,A1)"),
+    ("dec2bin_omitted_places", "=DEC2BIN(2,)"),
     ("dec2bin_doc", "=DEC2BIN(9,4)"),
     ("dec2bin_negative", "=DEC2BIN(-100)"),
     ("dec2bin_max", "=DEC2BIN(511)"),
@@ -1690,6 +1711,7 @@ _group("erf", [
     ("erf_reversed", "=ERF(1,0)"),
     ("erf_large", "=ERF(10)"),
     ("erf_text", '=ERF("x")'),
+    ("erf_blank_upper", "=ERF(7,A1)"),
     ("erf_precise_doc", "=ERF.PRECISE(0.745)"),
     ("erf_precise_one", "=ERF.PRECISE(1)"),
     ("erfc_doc", "=ERFC(1)"),
@@ -1805,6 +1827,9 @@ _group("convert", [
     ("admkn_kn", '=CONVERT(1,"admkn","kn")'),
     ("kn_mph", '=CONVERT(1,"kn","mph")'),
     ("mph_kmh", '=CONVERT(60,"mph","km/hr")'),
+    ("prefix_mph", '=CONVERT(0.004,"Mmph","m/s")'),
+    ("prefix_uk_pt", '=CONVERT(0.0002,"Muk_pt","m3")'),
+    ("prefix_seconds", '=CONVERT(1,"Msec","s")'),
     ("ms_kmh", '=CONVERT(1,"m/s","km/h")'),
     ("msec_mh", '=CONVERT(1,"m/sec","m/hr")'),
     ("prefix_giga", '=CONVERT(1,"Gm","m")'),
@@ -1897,6 +1922,9 @@ _group("complex", [
     ("imsech_doc", '=IMSECH("4+3i")'),
     ("imcsch_doc", '=IMCSCH("4+3i")'),
     ("imcsc_zero", '=IMCSC("0")'),
+    ("complex_positional_small", "=COMPLEX(1E-16,1)"),
+    ("imcot_near_zero", '=IMREAL(IMCOT("1E-16"))'),
+    ("improduct_blank", "=IMPRODUCT(A1,A2)", {"A1": 7}),
     ("imreal_of_complex", "=IMREAL(COMPLEX(2.5,1))"),
     ("imabs_of_product", '=IMABS(IMPRODUCT("3+4i","3-4i"))'),
 ])
@@ -2062,6 +2090,9 @@ _group("textdelim", [
     ("textafter_missing", '=TEXTAFTER("abc","x")'),
     ("textafter_match_end_negative", '=TEXTAFTER("abc","x",-1,0,1)'),
     ("textafter_number", "=TEXTAFTER(12.5,\".\")"),
+    ("textafter_instance_rounds_down", '=TEXTAFTER("a the b the c","the",-1.2)'),
+    ("textafter_long_delimiter", '=TEXTAFTER("del","deli")'),
+    ("textafter_long_delimiter_instance", '=TEXTAFTER("del","deli",1)'),
 ])
 
 _group("regex", [
@@ -2177,6 +2208,9 @@ _group("info", [
     ("info_numfile", '=INFO("numfile")'),
     ("info_recalc", '=INFO("recalc")'),
     ("info_bad", '=INFO("nothing")'),
+    ("and_empty_text_skipped", '=AND("",TRUE)'),
+    ("or_only_empty_text", '=OR("","")'),
+    ("sheet_of_number", "=SHEET(0)"),
 ])
 
 _group("switch", [

@@ -536,6 +536,59 @@ KNOWN_DIFFERENCES.update({
 
 })
 
+_ATP_OMITTED = (
+    "Excel's Analysis ToolPak functions answer an argument left empty in the formula with #N/A (MROUND(,2), GCD(,4), "
+    + _MEASURED + "); LibreOffice reads it as 0 or as absent"
+)
+_ATP_LOGICAL_MEASURED = "Excel refuses logicals in Analysis ToolPak functions with #VALUE! (" + _MEASURED + "). " + _BOOL
+_ECMA_CEILING = _lacks("ECMA.CEILING") + " (Excel 2007's CEILING: #NUM! when the signs differ, per MS-OI29500)"
+
+KNOWN_DIFFERENCES.update({
+    "intfn.lcm_blank_cell_skipped": (30, "Excel skips an empty cell given on its own to LCM/GCD (" + _MEASURED
+                                     + ", IronCalc agrees); LibreOffice counts it as 0"),
+    "intfn.lcm_blank_in_range": (0, "Excel counts an empty cell inside a range as 0 in LCM/GCD (" + _MEASURED
+                                 + ", IronCalc agrees); LibreOffice skips it"),
+    "intfn.gcd_only_blanks": (VALUE, "Excel: GCD/LCM with no number at all is #VALUE! (" + _MEASURED + "); LibreOffice 0"),
+    "intfn.gcd_omitted": (NA, _ATP_OMITTED),
+    "intfn.combina_from_nothing": (NUM, "Excel: COMBINA(0,5) is #NUM! (" + _MEASURED + "). " + _ERR502_NUM),
+    "intfn.combina_chosen_far_above": (66, "Excel computes COMBINA(3,10) = 66 (" + _MEASURED + "); LibreOffice Err:502"),
+    "rnd.ecma_ceiling_positive": (3, _ECMA_CEILING),
+    "rnd.ecma_ceiling_negative": (-4, _ECMA_CEILING),
+    "rnd.ecma_ceiling_signs_differ": (NUM, _ECMA_CEILING),
+    "rnd.floor_date_text_spaces": (VALUE, "Excel does not read a date written with surrounding spaces as a number (\" "
+                                   "2024-01-10 \" is #VALUE! in FLOOR, EXP, INT ..., " + _MEASURED + "); LibreOffice does"),
+    "rnd.floor_text_error_order": (VALUE, "Excel converts arguments in order, so the first argument's #VALUE! wins over "
+                                   "the second's #DIV/0! (" + _MEASURED + "); LibreOffice reports the error value first"),
+    "rnd.mround_logical": (VALUE, _ATP_LOGICAL_MEASURED),
+    "rnd.mround_omitted": (NA, _ATP_OMITTED),
+    "rnd.quotient_logicals": (VALUE, _ATP_LOGICAL_MEASURED),
+    "series.seriessum_zero_to_zero": (NUM, "Excel: SERIESSUM with 0^0 is #NUM! (" + _MEASURED + "). " + _ERR502_NUM),
+    "series.seriessum_logical_x": (VALUE, _ATP_LOGICAL_MEASURED),
+    "baseconv.bin2hex_negative_bad_places": (NUM, "Excel checks places even for a negative number, whose ten digits "
+                                             "then ignore it (" + _MEASURED + "). " + _ERR502_NUM),
+    "baseconv.dec2bin_blank_places": (NUM, "Excel reads an empty cell as places 0: #NUM! (" + _MEASURED + "). "
+                                      + _ERR502_NUM),
+    "baseconv.dec2bin_omitted_places": (NA, _ATP_OMITTED + ". Excel's answer for an empty optional argument is "
+                                        "inferred from the required ones; IronCalc says #NUM!"),
+    "convert.prefix_mph": (1788.16, "Excel accepts prefixes on mph (" + _MEASURED + ", IronCalc agrees); LibreOffice "
+                           "does not"),
+    "convert.prefix_uk_pt": (0.11365225, "Excel accepts prefixes on uk_pt (" + _MEASURED + ", IronCalc agrees); "
+                             "LibreOffice does not"),
+    "convert.prefix_seconds": (NA, "Excel accepts no prefix on seconds (" + _MEASURED + ", IronCalc agrees); "
+                               "LibreOffice reads megaseconds"),
+    "complex.complex_positional_small": ("0.0000000000000001+i", "Excel writes complex parts above 9E-20 without an "
+                                         "exponent (" + _MEASURED + ", IronCalc agrees); LibreOffice writes 1e-16"),
+    "textdelim.textafter_instance_rounds_down": (" b the c", _lacks("TEXTAFTER") + "; Excel rounds instance_num down "
+                                                 "(-1.2 is -2), " + _MEASURED),
+    "textdelim.textafter_long_delimiter": (NA, _lacks("TEXTAFTER")),
+    "textdelim.textafter_long_delimiter_instance": (VALUE, _lacks("TEXTAFTER") + "; with instance_num given, a delimiter "
+                                                    "longer than the text is #VALUE! in Excel, " + _MEASURED),
+    "info.and_empty_text_skipped": (True, "Excel skips empty text typed as an AND/OR/XOR argument: AND(\"\",TRUE) is "
+                                    "TRUE (" + _MEASURED + ", IronCalc agrees); LibreOffice says #VALUE!"),
+    "info.sheet_of_number": (NA, "Excel: SHEET(0) is #N/A, as for a name that is no sheet (" + _MEASURED + "); "
+                             "LibreOffice says #VALUE!"),
+})
+
 _IC_ISECT_LIBRARY = _IC_ISECT
 _IC_AGGREGATE = (
     "IronCalc 0.9 has no AGGREGATE (#NAME?), so it fails on AGGREGATE and on SUBTOTALs whose range holds an "

@@ -191,6 +191,21 @@ def ceiling(number: Any, significance: Any) -> Any:
     return _to_multiple(n, s, upward=True)
 
 
+@register("ECMA.CEILING", 2)
+def ecma_ceiling(number: Any, significance: Any) -> Any:
+    """CEILING as ECMA-376 (and Excel 2007) defines it: away from zero to a multiple of significance; #NUM! when the
+    two have different signs, 0 for a zero number or significance."""
+    pair = numbers(number, significance)
+    if type(pair) is ExcelError:
+        return pair
+    n, s = pair
+    if n == 0 or s == 0:
+        return 0.0
+    if (n < 0) != (s < 0):
+        return NUM
+    return _to_multiple(n, s, upward=True)
+
+
 @register("FLOOR", 2)
 def floor(number: Any, significance: Any) -> Any:
     """Round down to a multiple of significance (mirror of CEILING); 0 stays 0, else a zero significance is
