@@ -79,17 +79,10 @@ def is_numeric(value: Any) -> bool:
     return t is float or t is int
 
 
-def values_of(arg: Any) -> list[Any]:
-    """The values of an argument: the cells of a range or array row by row, or the scalar itself."""
-    if type(arg) is Matrix:
-        return list(arg.values)
-    return [arg]
-
-
 def numeric_array(arg: Any) -> list[float] | ExcelError:
     """The values of a range/array argument that must all be numbers (SERIESSUM's coefficients, MDETERM)."""
     out = []
-    for value in values_of(arg):
+    for value in arg.values if type(arg) is Matrix else [arg]:
         t = type(value)
         if t is ExcelError:
             return value
