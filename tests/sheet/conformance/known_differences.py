@@ -442,9 +442,9 @@ KNOWN_DIFFERENCES.update({
     "complex.imsum_mixed_suffix": (VALUE, "Excel: mixing the suffixes i and j in one calculation is #VALUE! (IronCalc agrees); LibreOffice accepts it"),
     "complex.imdiv_zero": (NUM, _ERR502_NUM),
     "complex.impower_zero_negative": (NUM, _ERR502_NUM),
-    "complex.imsqrt_negative": ("0.000000000000000122464679914735+2i", "Excel computes IMSQRT in polar form (cos(pi/2) "
-                                "is not exactly 0) and writes parts above 9E-20 without an exponent (" + _MEASURED
-                                + ", IronCalc agrees); LibreOffice returns \"2i\""),
+    "complex.imsqrt_negative": ("1.22464679914735E-16+2i", "Excel computes IMSQRT in polar form (cos(pi/2) is not "
+                                "exactly 0) and writes a part in E notation when its positional form would be wider "
+                                "than 21 characters (" + _MEASURED + "); LibreOffice returns \"2i\""),
     "bessel.besseli_zero_order": (3.2898391723912908, _BESSEL_IK),
     "bessel.besseli_high_order": (0.09120647727223455, _BESSEL_IK),
     "bessel.besseli_negative_x": (-0.21273995970273565, _BESSEL_IK),
@@ -550,6 +550,9 @@ KNOWN_DIFFERENCES.update({
                                  + ", IronCalc agrees); LibreOffice skips it"),
     "intfn.gcd_only_blanks": (VALUE, "Excel: GCD/LCM with no number at all is #VALUE! (" + _MEASURED + "); LibreOffice 0"),
     "intfn.gcd_omitted": (NA, _ATP_OMITTED),
+    "convert.bool_number": (VALUE, "CONVERT is an Analysis ToolPak function and Excel refuses a logical in those with "
+                            "#VALUE! (measured for DEC2BIN, HEX2OCT, MROUND on workbooks Excel calculated; CONVERT's "
+                            "documentation: a nonnumeric number is #VALUE!). " + _BOOL),
     "intfn.combina_from_nothing": (NUM, "Excel: COMBINA(0,5) is #NUM! (" + _MEASURED + "). " + _ERR502_NUM),
     "intfn.combina_chosen_far_above": (66, "Excel computes COMBINA(3,10) = 66 (" + _MEASURED + "); LibreOffice Err:502"),
     "rnd.ecma_ceiling_positive": (3, _ECMA_CEILING),

@@ -55,7 +55,7 @@ def test_overflowing_part_is_num() -> None:
 @pytest.mark.parametrize(
     ("formula", "expected", "cells"),
     [
-        case("imsqrt-of-minus-four-is-polar", '=IMSQRT("-4")', "0.000000000000000122464679914735+2i"),
+        case("imsqrt-of-minus-four-is-polar", '=IMSQRT("-4")', "1.22464679914735E-16+2i"),
         case("imcot-near-zero", '=IMREAL(IMCOT("1E-16"))', 1e16),
         case("imsum-omitted-is-na", "=IMSUM(,1)", "#N/A"),
         case("impower-is-polar", '=IMPOWER("2+3i",3)', "-46+9.00000000000001i"),

@@ -29,6 +29,8 @@ from .cases import case, evaluate, run
         case("places-checked-for-negatives", '=BIN2HEX("1100011011",0)', "#NUM!"),
         case("places-empty-cell-is-zero", "=DEC2BIN(2,A1)", "#NUM!"),
         case("places-omitted-is-na", "=DEC2BIN(2,)", "#N/A"),
+        case("places-out-of-range-before-text-number", '=DEC2HEX("E",11)', "#NUM!"),
+        case("text-number-with-valid-places", '=DEC2HEX("E",1)', "#VALUE!"),
         case("erf-empty-upper-limit-is-zero", "=ERF(7,A1)", -1.0),
         case("number-logical", "=HEX2DEC(TRUE)", "#VALUE!"),
         case("bitxor-of-equal-is-zero", "=BITXOR(2^48-1,2^48-1)", 0.0),

@@ -288,7 +288,7 @@ def _arguments(x: Any, n: Any) -> tuple[float, int] | ExcelError:
             return number
         values.append(number)
     order = math.trunc(values[1])
-    if order < 0 or order > _MAX_ORDER:
+    if order < 0:
         return NUM
     return values[0], order
 
@@ -301,6 +301,9 @@ def _spreadsheet_function(compute: Any, positive_x: bool) -> Any:
         value, order = args
         if positive_x and value <= 0:
             return NUM
+        if order > _MAX_ORDER:
+            # Such orders only make sense at x = 0 (J and I are 0 there, BESSELJ(0,1E7) is 0 in Excel)
+            return 0.0 if value == 0 and not positive_x else NUM
         try:
             result = compute(order, value)
         except (OverflowError, ValueError, ZeroDivisionError):

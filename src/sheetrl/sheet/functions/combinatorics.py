@@ -53,13 +53,20 @@ def fact(number: Any) -> Any:
 
 @register("FACTDOUBLE", 1, omitted_is_na=True)
 def factdouble(number: Any) -> Any:
-    """Double factorial n!! = n(n-2)(n-4)...; 1 for 0; #NUM! for negatives and when it overflows."""
+    """Double factorial n!! = n(n-2)(n-4)...; 1 for 0 and -1; #NUM! for other negatives and when it overflows."""
     if type(scalar_of(number)) is bool:
         return VALUE  # an Analysis ToolPak function: logicals are refused
-    n = truncated(number)
+    value = to_number(number)
+    if type(value) is ExcelError:
+        return value
+    if value < -1:
+        return NUM  # FACTDOUBLE(-1.1) is #NUM!, FACTDOUBLE(-1) is 1 (by convention, as in Excel)
+    n = truncated(value)
     if type(n) is ExcelError:
         return n
-    if n < 0 or n > 300:  # 301!! is beyond the largest double
+    if n == -1:
+        return 1.0
+    if n > 300:  # 301!! is beyond the largest double
         return NUM
     return _to_double(math.prod(range(n, 0, -2)))
 
@@ -135,13 +142,13 @@ def permutationa(number: Any, number_chosen: Any) -> Any:
 def _integers(args: tuple[Any, ...]) -> list[int] | ExcelError:
     """Integer arguments of GCD, LCM and MULTINOMIAL, Analysis-ToolPak style.
 
-    Numbers are truncated; numeric (and date) text converts, other text and logicals are #VALUE! (in ranges and
+    Numbers are truncated (a negative one, even -0.4, is #NUM!); numeric (and date) text converts, other text and logicals are #VALUE! (in ranges and
     arrays too); an empty cell given on its own is skipped (LCM(10,3,C3) is 30 with C3 empty) but counts as 0 inside
     a larger range (LCM(A1:B1) is 0 with A1 empty), as Excel does; no number at all is #VALUE!; a negative number or
     one of 2^53 or more is #NUM!. The first problem in argument order wins.
     """
-    out: list[int] = []
-    for arg in args:
+    numbers: list[float] = []
+    for arg in args:  # first every value's type (GCD(-0.4,TRUE) is #VALUE!), then the ranges (GCD(-0.4) is #NUM!)
         items = arg.values if type(arg) is Matrix else (arg,)
         single = len(items) == 1
         for value in items:
@@ -155,10 +162,12 @@ def _integers(args: tuple[Any, ...]) -> list[int] | ExcelError:
             number = to_number(value)
             if type(number) is ExcelError:
                 return number
-            if number < 0 or number >= MAX_EXACT_INTEGER:
-                return NUM
-            out.append(math.trunc(number))
-    return out if out else VALUE
+            numbers.append(number)
+    if not numbers:
+        return VALUE
+    if any(not 0 <= number < MAX_EXACT_INTEGER for number in numbers):
+        return NUM
+    return [math.trunc(number) for number in numbers]
 
 
 @register("GCD", 1, MAX_ARGS, refs="all", omitted_is_na=True)

@@ -1,8 +1,8 @@
 """Complex numbers: COMPLEX, IMREAL, IMAGINARY, IMABS, IMARGUMENT, IMCONJUGATE and the IM* arithmetic and functions.
 
 A complex number is text such as "3+4i", "-2.5j", "i", "1E-3-i" or a plain real number ("5", or the number 5). The
-suffix is "i" or "j" in lower case; mixing the two in one calculation is #VALUE!, and a result keeps the suffix of
-its arguments. Text that is not a complex number is #NUM!, a logical #VALUE!. Results are written as Excel writes
+suffix is "i" or "j" in lower case, and a result keeps the suffix of
+its arguments (mixing them is #NUM!, or #VALUE! in IMSUM and IMPRODUCT). Text that is not a complex number is #NUM!, a logical #VALUE!. Results are written as Excel writes
 them: each part with up to 15 significant digits, a unit imaginary part as a bare "i", zero parts left out ("0" when
 both are zero).
 
@@ -21,6 +21,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
+from sheetrl.sheet.functions.arguments import toolpak_numbers
 from sheetrl.sheet.values import Matrix, scalar_of, to_number, to_text
 
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -83,28 +84,30 @@ def parse_complex(arg: Any) -> ComplexValue | ExcelError:
     return ComplexValue(value, suffix)
 
 
-def _suffix_of(values: list[ComplexValue]) -> str | ExcelError:
+def _suffix_of(values: list[ComplexValue], mixed: ExcelError = NUM) -> str | ExcelError:
+    """The suffix of a result; ``mixed`` when the arguments mix "i" and "j" (Excel: IMSUB and IMDIV say #NUM!, IMSUM
+    and IMPRODUCT #VALUE!)."""
     suffixes = {v.suffix for v in values if v.suffix}
     if len(suffixes) > 1:
-        return VALUE
+        return mixed
     return suffixes.pop() if suffixes else "i"
 
 
-# Excel writes the parts of a complex number with 15 significant digits, positionally between these magnitudes
-# ("0.0000000000000001" for 1E-16, measured in workbooks Excel calculated) and with an exponent outside them
-# ("1E-20", "1.2E-45").
-_POSITIONAL_LOW = 9e-20
-_POSITIONAL_HIGH = 1e21
+# Excel writes each part of a complex number with 15 significant digits, positionally when that takes at most 21
+# characters ("0.000000000000000001" for 1E-18, "0.0000692442674613868") and with an exponent otherwise ("1E-20",
+# "1.28233995888454E-06"), as measured in workbooks Excel calculated.
+_POSITIONAL_WIDTH = 21
 
 
 def _part_text(number: float) -> str:
     rounded = float(f"{number:.15g}")
     if rounded == 0:
         return "0"
-    if _POSITIONAL_LOW < abs(rounded) < _POSITIONAL_HIGH:
-        return format(Decimal(repr(rounded)).normalize(), "f")
+    positional = format(Decimal(repr(abs(rounded))).normalize(), "f")
+    if len(positional) <= _POSITIONAL_WIDTH:
+        return ("-" if rounded < 0 else "") + positional
     mantissa, _, exponent = f"{rounded:.15g}".partition("e")
-    return f"{mantissa}E{int(exponent):+d}"
+    return f"{mantissa}E{int(exponent):+03d}"
 
 
 def format_complex(value: complex, suffix: str = "i") -> str | ExcelError:
@@ -139,8 +142,8 @@ def _complex_args(args: tuple[Any, ...], expand_ranges: bool = False) -> list[Co
     return values
 
 
-def _result(value: complex, values: list[ComplexValue]) -> Any:
-    suffix = _suffix_of(values)
+def _result(value: complex, values: list[ComplexValue], mixed: ExcelError = NUM) -> Any:
+    suffix = _suffix_of(values, mixed)
     if type(suffix) is ExcelError:
         return suffix
     return format_complex(value, suffix)
@@ -149,12 +152,9 @@ def _result(value: complex, values: list[ComplexValue]) -> Any:
 @register("COMPLEX", 2, 3, omitted_is_na=True)
 def complex_(real_num: Any, i_num: Any, suffix: Any = None) -> Any:
     """The complex number real_num + i_num*i as text; ``suffix`` "i" (default) or "j"."""
-    parts = []
-    for arg in (real_num, i_num):
-        number = to_number(arg)
-        if type(number) is ExcelError:
-            return number
-        parts.append(number)
+    parts = toolpak_numbers(real_num, i_num)
+    if type(parts) is ExcelError:
+        return parts
     letter = "i" if suffix is None else to_text(scalar_of(suffix))
     if type(letter) is ExcelError:
         return letter
@@ -229,7 +229,7 @@ def imsum(*inumbers: Any) -> Any:
     values = _complex_args(inumbers, expand_ranges=True)
     if type(values) is ExcelError:
         return values
-    return _result(sum((v.value for v in values), 0j), values)
+    return _result(sum((v.value for v in values), 0j), values, mixed=VALUE)
 
 
 @register("IMPRODUCT", 1, MAX_ARGS, refs="all", omitted_is_na=True)
@@ -242,7 +242,7 @@ def improduct(*inumbers: Any) -> Any:
     product = 1 + 0j
     for v in values:
         product *= v.value
-    return _result(product, values)
+    return _result(product, values, mixed=VALUE)
 
 
 @register("IMSUB", 2, omitted_is_na=True)

@@ -99,6 +99,10 @@ def _format_digits(value: int, base: int, places: Any) -> str | ExcelError:
 def _converter(source: int, target: int) -> Any:
     def convert(number: Any, places: Any = _ABSENT) -> Any:
         if source == 10:
+            if places is not _ABSENT and type(scalar_of(number)) is not ExcelError:
+                count = _number(places)  # a places out of range wins over text that is not a number
+                if type(count) is not ExcelError and not 1 <= count < MAX_DIGITS + 1:
+                    return NUM  # DEC2BIN("E",0) is #NUM!, DEC2BIN("E",1) #VALUE! (measured)
             value = _number(number)
             if type(value) is ExcelError:
                 return value

@@ -94,13 +94,12 @@ def seriessum(x: Any, n: Any, m: Any, coefficients: Any) -> Any:
 
 @register("PERCENTOF", 2, refs="all")
 def percentof(data_subset: Any, data_all: Any) -> Any:
-    """SUM(data_subset) / SUM(data_all), the share of a subset in a total; #DIV/0! for a zero total."""
+    """SUM(data_subset) / SUM(data_all), the share of a subset in a total; #DIV/0! for a zero total, #NUM! when
+    either holds an error value (whichever error it is, as Excel answers)."""
     part = collect_numbers([data_subset])
-    if type(part) is ExcelError:
-        return part
     whole = collect_numbers([data_all])
-    if type(whole) is ExcelError:
-        return whole
+    if type(part) is ExcelError or type(whole) is ExcelError:
+        return NUM
     total = math.fsum(whole)
     if total == 0:
         return DIV0

@@ -26,6 +26,7 @@ from sheetrl.sheet.values import (
 
 MAX_DECIMALS = 127  # DOLLAR's and FIXED's decimals argument
 MAX_TEXT = 32_767
+_ABSENT: Any = object()  # an argument not given at all (an empty cell given is not the same: DOLLAR(x, A1) is 0 places)
 
 
 def _rounded_decimal(number: float, places: int) -> Decimal:
@@ -41,7 +42,7 @@ def _format_fixed(number: Any, decimals: Any, commas: bool) -> tuple[str, bool] 
     value = to_number(number)
     if type(value) is ExcelError:
         return value
-    places_number = to_number(2.0 if decimals is None else decimals)
+    places_number = to_number(2.0 if decimals is _ABSENT else decimals)  # an empty cell is 0 decimals
     if type(places_number) is ExcelError:
         return places_number
     if places_number > MAX_DECIMALS:
@@ -57,7 +58,7 @@ def _format_fixed(number: Any, decimals: Any, commas: bool) -> tuple[str, bool] 
 
 
 @register("DOLLAR", 1, 2)
-def dollar(number: Any, decimals: Any = 2.0) -> Any:
+def dollar(number: Any, decimals: Any = _ABSENT) -> Any:
     """The number as currency text, rounded to ``decimals`` places (default 2): "$1,234.57", "($1,234.57)"."""
     formatted = _format_fixed(number, decimals, commas=True)
     if type(formatted) is ExcelError:
@@ -68,7 +69,7 @@ def dollar(number: Any, decimals: Any = 2.0) -> Any:
 
 
 @register("FIXED", 1, 3)
-def fixed(number: Any, decimals: Any = 2.0, no_commas: Any = False) -> Any:
+def fixed(number: Any, decimals: Any = _ABSENT, no_commas: Any = False) -> Any:
     """The number rounded to ``decimals`` places (default 2) as text, with thousands separators unless
     ``no_commas``: FIXED(1234.567, 1) is "1,234.6"."""
     plain = to_bool(False if no_commas is None else no_commas)
@@ -87,20 +88,27 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _separator(value: Any, default: str) -> str | ExcelError:
-    if value is None:
+    if value is _ABSENT:
         return default
     text = to_text(scalar_of(value))
     if type(text) is ExcelError:
         return text
     if not text:
-        return VALUE
+        return VALUE  # an empty cell or "" as a separator
     return text[0]  # only the first character counts
 
 
+def _strip_percents(text: str) -> tuple[str, int]:
+    count = len(text) - len(text.rstrip("%"))
+    return text[: len(text) - count], count
+
+
 @register("NUMBERVALUE", 1, 3)
-def numbervalue(text: Any, decimal_separator: Any = None, group_separator: Any = None) -> Any:
+def numbervalue(text: Any, decimal_separator: Any = _ABSENT, group_separator: Any = _ABSENT) -> Any:
     """The number that text represents with the given separators (default "." and ","): spaces are ignored,
-    group separators before the decimal separator are dropped, each trailing "%" divides by 100."""
+    group separators before the decimal separator are dropped (the same character for both is #VALUE!; an omitted
+    group separator is "." when the decimal one is ","), each trailing "%" divides by 100, parentheses make it negative, "E+6" scales it:
+    NUMBERVALUE("(2.500,27)", ",", ".") is -2500.27."""
     source = scalar_of(text)
     if type(source) is ExcelError:
         return source
@@ -110,26 +118,32 @@ def numbervalue(text: Any, decimal_separator: Any = None, group_separator: Any =
     decimal_mark = _separator(decimal_separator, ".")
     if type(decimal_mark) is ExcelError:
         return decimal_mark
-    group_mark = _separator(group_separator, ",")
+    group_mark = _separator(group_separator, "." if decimal_mark == "," else ",")
     if type(group_mark) is ExcelError:
         return group_mark
+    if group_mark == decimal_mark:
+        return VALUE  # NUMBERVALUE("1.5", ".", ".") is #VALUE! in Excel
     compact = "".join(source.split())
     if not compact:
         return 0.0
-    percents = len(compact) - len(compact.rstrip("%"))
-    compact = compact[: len(compact) - percents]
+    compact, percents = _strip_percents(compact)
+    negative = len(compact) >= 2 and compact[0] == "(" and compact[-1] == ")"
+    if negative:
+        compact, inner_percents = _strip_percents(compact[1:-1])
+        percents += inner_percents
     if compact.count(decimal_mark) > 1:
         return VALUE
     whole, mark, fraction = compact.partition(decimal_mark)
-    if group_mark != decimal_mark:
-        if group_mark in fraction:
-            return VALUE
-        whole = whole.replace(group_mark, "")
+    if group_mark in fraction:
+        return VALUE
+    whole = whole.replace(group_mark, "")
     candidate = whole + ("." + fraction if mark else "")
-    if not _PLAIN_NUMBER.fullmatch(candidate):
+    if not _PLAIN_NUMBER.fullmatch(candidate) or (negative and candidate[0] in "+-"):
         return VALUE
     number = float(candidate) / 100.0**percents
-    return number if math.isfinite(number) else VALUE
+    if not math.isfinite(number):
+        return VALUE
+    return -number if negative else number
 
 
 # ---------------------------------------------------------------------------------- VALUETOTEXT, ARRAYTOTEXT
@@ -147,13 +161,13 @@ def _as_text(value: Any, strict: bool) -> str:
 
 
 def _text_format(format_: Any) -> bool | ExcelError:
-    """VALUETOTEXT's and ARRAYTOTEXT's format: 0 concise (default), 1 strict."""
+    """VALUETOTEXT's and ARRAYTOTEXT's format: 0 concise (default), 1 strict (truncated: 0.9 is 0)."""
     number = to_number(0.0 if format_ is None else scalar_of(format_))
     if type(number) is ExcelError:
         return number
-    if number not in (0, 1):
+    if not 0 <= number < 2:
         return VALUE
-    return number == 1
+    return number >= 1
 
 
 @register("VALUETOTEXT", 1, 2, propagate_errors=False)
@@ -173,6 +187,8 @@ def arraytotext(array: Any, format_: Any = 0.0) -> Any:
     if type(strict) is ExcelError:
         return strict
     matrix = array if type(array) is Matrix else Matrix(1, 1, [array])
+    if matrix.values == [None] or not matrix.values:
+        return VALUE  # a single empty cell has no array to write (measured in Excel)
     if not strict:
         text = ", ".join(_as_text(v, False) for v in matrix.values)
     else:

@@ -88,7 +88,7 @@ def _split_at_delimiter(
     delimiters = _delimiters(delimiter)
     if type(delimiters) is ExcelError:
         return delimiters
-    instance = _integer(None if instance_num is _DEFAULT_INSTANCE else instance_num, 1)
+    instance = _integer(1.0 if instance_num is _DEFAULT_INSTANCE else 0.0 if instance_num is None else instance_num, 1)
     if type(instance) is ExcelError:
         return instance
     ignore_case = _flag(match_mode)

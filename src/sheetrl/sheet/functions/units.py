@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sheetrl.sheet.errors import NA, ExcelError
+from sheetrl.sheet.errors import NA, VALUE, ExcelError
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.values import check_number, scalar_of, to_number, to_text
 
@@ -214,7 +214,10 @@ def convert(number: Any, from_unit: Any, to_unit: Any) -> Any:
 
     #N/A for an unknown unit or two units of different categories.
     """
-    amount = to_number(scalar_of(number))
+    value = scalar_of(number)
+    if type(value) is bool:
+        return VALUE  # an Analysis ToolPak function: CONVERT(TRUE,"C","F") is #VALUE!
+    amount = to_number(value)
     if type(amount) is ExcelError:
         return amount
     names = [to_text(scalar_of(u)) for u in (from_unit, to_unit)]
