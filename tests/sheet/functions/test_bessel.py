@@ -59,3 +59,9 @@ def test_wronskian_across_the_series_and_asymptotic_switch() -> None:
 def test_huge_order_is_an_error_not_a_hang() -> None:
     assert str(evaluate("=BESSELJ(1,1E+9)")) == "#NUM!"
     assert str(evaluate("=BESSELI(800,1)")) == "#NUM!"
+
+
+def test_order_past_ten_thousand_is_zero_only_at_zero() -> None:
+    assert evaluate("=BESSELJ(0,1E+7)") == 0
+    assert evaluate("=BESSELI(0,20000)") == 0
+    assert str(evaluate("=BESSELK(1,20000)")) == "#NUM!"

@@ -25,6 +25,7 @@ from .cases import case, evaluate, run
         case("seriessum-blank-coefficient", "=SERIESSUM(2,1,1,A1:A2)", "#VALUE!", {"A1": 1}),
         case("seriessum-zero-to-the-zero", "=SERIESSUM(0,0,2,{1,2,3})", "#NUM!"),
         case("seriessum-logical-x", "=SERIESSUM(TRUE,0,1,{1,1})", "#VALUE!"),
+        case("percentof-error-is-num", "=PERCENTOF(1/0,4)", "#NUM!"),
         case("percentof-skips-text", "=PERCENTOF(A1:A2,A1:A3)", 0.25, {"A1": 1, "A2": "x", "A3": 3}),
         case("mdeterm-3x3-by-hand", "=MDETERM({2,0,1;1,3,2;1,1,1})", 2 * (3 - 2) - 0 + 1 * (1 - 3)),
         case("mdeterm-needs-pivoting", "=MDETERM({0,0,1;0,1,0;1,0,0})", -1.0),

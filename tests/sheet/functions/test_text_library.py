@@ -43,6 +43,8 @@ from .cases import case, evaluate, run
         case("bahttext-rounds-satang", "=BAHTTEXT(1.005)", "หนึ่งบาทหนึ่งสตางค์"),
         case("valuetotext-strict-quotes", '=VALUETOTEXT("say ""hi""",1)', '"say ""hi"""'),
         case("arraytotext-blank-cells", "=ARRAYTOTEXT(A1:A3)", "1, , 3", {"A1": 1, "A3": 3}),
+        case("arraytotext-single-empty-cell", "=ARRAYTOTEXT(A1)", "#VALUE!"),
+        case("arraytotext-format-is-truncated", '=ARRAYTOTEXT({1,"a"},0.9)', "1, a"),
         case("textbefore-overlapping-delimiter", '=TEXTBEFORE("aaaa","aa",2)', "aa"),
         case("textafter-longest-delimiter-first", '=TEXTAFTER("a--b",{"-","--"})', "b"),
         case("textbefore-empty-delimiter-from-end", '=TEXTBEFORE("abc","",-1)', "abc"),

@@ -15,6 +15,7 @@ from .cases import case, evaluate, run
     ("formula", "expected", "cells"),
     [
         case("inch-is-2-54-cm", '=CONVERT(1,"in","cm")', 2.54),
+        case("logical-number-is-value-error", '=CONVERT(TRUE,"m","cm")', "#VALUE!"),
         case("mile-is-5280-feet", '=CONVERT(1,"mi","ft")', 5280.0),
         case("gallon-is-231-cubic-inches", '=CONVERT(1,"gal","in3")', 231.0),
         case("fluid-ounces-per-gallon", '=CONVERT(1,"gal","oz")', 128.0),

@@ -142,10 +142,11 @@ def permutationa(number: Any, number_chosen: Any) -> Any:
 def _integers(args: tuple[Any, ...]) -> list[int] | ExcelError:
     """Integer arguments of GCD, LCM and MULTINOMIAL, Analysis-ToolPak style.
 
-    Numbers are truncated (a negative one, even -0.4, is #NUM!); numeric (and date) text converts, other text and logicals are #VALUE! (in ranges and
+    Numbers are truncated; numeric (and date) text converts, other text and logicals are #VALUE! (in ranges and
     arrays too); an empty cell given on its own is skipped (LCM(10,3,C3) is 30 with C3 empty) but counts as 0 inside
-    a larger range (LCM(A1:B1) is 0 with A1 empty), as Excel does; no number at all is #VALUE!; a negative number or
-    one of 2^53 or more is #NUM!. The first problem in argument order wins.
+    a larger range (LCM(A1:B1) is 0 with A1 empty), as Excel does; no number at all is #VALUE!. Types are checked
+    first, the first problem in argument order winning; only then is a negative number (even -0.4) or one of 2^53
+    or more #NUM!, so GCD(-1,"x") is #VALUE!.
     """
     numbers: list[float] = []
     for arg in args:  # first every value's type (GCD(-0.4,TRUE) is #VALUE!), then the ranges (GCD(-0.4) is #NUM!)

@@ -1,10 +1,10 @@
 """Complex numbers: COMPLEX, IMREAL, IMAGINARY, IMABS, IMARGUMENT, IMCONJUGATE and the IM* arithmetic and functions.
 
 A complex number is text such as "3+4i", "-2.5j", "i", "1E-3-i" or a plain real number ("5", or the number 5). The
-suffix is "i" or "j" in lower case, and a result keeps the suffix of
-its arguments (mixing them is #NUM!, or #VALUE! in IMSUM and IMPRODUCT). Text that is not a complex number is #NUM!, a logical #VALUE!. Results are written as Excel writes
-them: each part with up to 15 significant digits, a unit imaginary part as a bare "i", zero parts left out ("0" when
-both are zero).
+suffix is "i" or "j" in lower case, and a result keeps the suffix of its arguments (mixing them is #NUM!, or #VALUE!
+in IMSUM and IMPRODUCT). Text that is not a complex number is #NUM!, a logical #VALUE!. Results are written as Excel
+writes them: each part with up to 15 significant digits (in E notation when the positional form would be wider than
+21 characters), a unit imaginary part as a bare "i", zero parts left out ("0" when both are zero).
 
 IMPOWER and IMSQRT work in polar form, as Excel does, so IMPOWER("2+3i", 3) is "-46+9.00000000000001i" rather than
 the exact "-46+9i", and IMSQRT("-4") is "1.22464679914735E-16+2i".

@@ -165,7 +165,8 @@ _ERROR_NUMBERS.update({
 @register("ERROR.TYPE", 1, propagate_errors=False)
 def error_type(error_val: Any) -> Any:
     """The number of an error value (1 #NULL!, 2 #DIV/0!, 3 #VALUE!, 4 #REF!, 5 #NAME?, 6 #NUM!, 7 #N/A, then 8
-    #GETTING_DATA to 14 #CALC!); #N/A for a value that is not an error. A circular reference (#CYCLE!, which has no Excel number) stays #CYCLE!."""
+    #GETTING_DATA to 14 #CALC!); #N/A for a value that is not an error. A circular reference (#CYCLE!, which has no
+    Excel number) stays #CYCLE!."""
     value = scalar_of(error_val)
     if type(value) is not ExcelError:
         return NA

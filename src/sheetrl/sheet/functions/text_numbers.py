@@ -107,8 +107,8 @@ def _strip_percents(text: str) -> tuple[str, int]:
 def numbervalue(text: Any, decimal_separator: Any = _ABSENT, group_separator: Any = _ABSENT) -> Any:
     """The number that text represents with the given separators (default "." and ","): spaces are ignored,
     group separators before the decimal separator are dropped (the same character for both is #VALUE!; an omitted
-    group separator is "." when the decimal one is ","), each trailing "%" divides by 100, parentheses make it negative, "E+6" scales it:
-    NUMBERVALUE("(2.500,27)", ",", ".") is -2500.27."""
+    group separator is "." when the decimal one is ","), each trailing "%" divides by 100, parentheses make it
+    negative, "E+6" scales it: NUMBERVALUE("(2.500,27)", ",", ".") is -2500.27."""
     source = scalar_of(text)
     if type(source) is ExcelError:
         return source

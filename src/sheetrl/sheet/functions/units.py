@@ -2,14 +2,15 @@
 
 Each unit is defined by its size in its category's base unit (gram, meter, second, pascal, newton, joule, watt,
 tesla, cubic meter, square meter, bit, meter per second); a temperature scale is defined by its units per degree
-Celsius and its value at 0 degrees Celsius. Sizes are the
-exact definitions (a pound is 453.59237 g, an inch 0.0254 m, a US gallon 231 cubic inches ...), written here as
-the products that define them so a reader can check each one.
+Celsius and its value at 0 degrees Celsius. Sizes are the exact definitions (a pound is 453.59237 g, an inch
+0.0254 m, a US gallon 231 cubic inches ...), written here as the products that define them so a reader can check
+each one.
 
 Unit names are case-sensitive. A name not in the table may be a prefix plus a unit that accepts prefixes ("km",
-"mg", "kPa", "MWh" ...; which units accept them is Excel's choice: seconds do not, miles per hour and UK pints do): the decimal prefixes Y (1e24) to y (1e-24), and for bits and bytes also the binary prefixes
-ki (2^10) to Yi (2^80). A prefix on a square or cubic unit is squared or cubed ("km2" is 1e6 m2). An unknown unit or
-units of two different categories are #N/A.
+"mg", "kPa", "MWh" ...; which units accept them is Excel's choice: seconds do not, miles per hour and UK pints do):
+the decimal prefixes Y (1e24) to y (1e-24), and for bits and bytes also the binary prefixes ki (2^10) to Yi (2^80).
+A prefix on a square or cubic unit is squared or cubed ("km2" is 1e6 m2). An unknown unit or units of two different
+categories are #N/A.
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ def convert(number: Any, from_unit: Any, to_unit: Any) -> Any:
     """
     value = scalar_of(number)
     if type(value) is bool:
-        return VALUE  # an Analysis ToolPak function: CONVERT(TRUE,"C","F") is #VALUE!
+        return VALUE  # an Analysis ToolPak function: those refuse logicals in Excel (DEC2BIN, MROUND measured)
     amount = to_number(value)
     if type(amount) is ExcelError:
         return amount

@@ -1,9 +1,9 @@
 """Functions that read the workbook beyond their arguments' values: ISFORMULA, SHEET, SHEETS, CELL, INFO.
 
 They take their reference arguments as references (the cell's position, not only its value) and receive the
-workbook as a :class:`~sheetrl.sheet.functions.context.WorkbookView` to read formulas, sheet order and formats. SHEET and SHEETS are recompiled when
-sheets are added, renamed or removed; CELL and INFO are volatile (a format change does not trigger recalculation,
-so they are refreshed by a full recalculation, as in Excel).
+workbook as a :class:`~sheetrl.sheet.functions.context.WorkbookView` to read formulas, sheet order and formats.
+SHEET and SHEETS are recompiled when sheets are added, renamed or removed; CELL and INFO are volatile (a format
+change does not trigger recalculation, so they are refreshed by a full recalculation, as in Excel).
 
 Differences from Excel, all because the engine has no window, no file and no application around it:
 CELL without a reference describes the formula's own cell (Excel: the cell last changed; LibreOffice does the
