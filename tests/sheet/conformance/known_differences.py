@@ -216,7 +216,6 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "sumifs.size_mismatch": "Excel: criteria ranges of a different size from sum_range are #VALUE!",
     "averageifs.size_mismatch": "Excel: criteria ranges of a different size from average_range are #VALUE!",
     "sumif.short_sum_range": "Excel resizes sum_range to the shape of range (B1 becomes B1:B6); IronCalc #VALUE!",
-    "logic.and_bad_text": "Excel: a direct text argument other than TRUE/FALSE is #VALUE!; IronCalc ignores it",
     "logic.or_error": "Excel's OR propagates an error argument; IronCalc returns TRUE",
     "concat.textjoin_args": "TEXTJOIN with ignore_empty TRUE skips empty strings; IronCalc keeps them",
     "concat.textjoin_empty_string_cell": "TEXTJOIN with ignore_empty TRUE skips cells holding \"\"; IronCalc keeps them",
@@ -550,6 +549,10 @@ KNOWN_DIFFERENCES.update({
                                  + ", IronCalc agrees); LibreOffice skips it"),
     "intfn.gcd_only_blanks": (VALUE, "Excel: GCD/LCM with no number at all is #VALUE! (" + _MEASURED + "); LibreOffice 0"),
     "intfn.gcd_omitted": (NA, _ATP_OMITTED),
+    "logic.and_bad_text": (True, "Excel skips a direct text argument of AND/OR/XOR other than TRUE/FALSE, as it skips "
+                           "text in ranges (AND(TRUE,\"0\") is TRUE, AND(TRUE,\"x\",#REF!) is #REF!, measured on "
+                           "workbooks Excel calculated; IronCalc agrees; Excel 2003 answered #VALUE!); LibreOffice "
+                           "rejects it with #VALUE!"),
     "convert.bool_number": (VALUE, "CONVERT is an Analysis ToolPak function and Excel refuses a logical in those with "
                             "#VALUE! (measured for DEC2BIN, HEX2OCT, MROUND on workbooks Excel calculated; CONVERT's "
                             "documentation: a nonnumeric number is #VALUE!). " + _BOOL),

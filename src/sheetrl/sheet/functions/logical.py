@@ -137,8 +137,9 @@ def _logical_values(args: tuple[Any, ...]) -> list[bool] | ExcelError:
     """Truth values for AND/OR/XOR with Excel's rules.
 
     In references and arrays only booleans and numbers count (text and empty cells are skipped); a direct argument
-    may also be the text TRUE or FALSE (other text is #VALUE!, empty text "" is skipped: AND("",TRUE) is TRUE), and
-    an omitted argument counts as FALSE. Any error is the result. No logical value at all is #VALUE!.
+    may also be the text TRUE or FALSE, and other direct text is skipped too (AND(TRUE,"0") and AND("",TRUE) are
+    TRUE, AND(TRUE,"x",#REF!) is #REF!, as current Excel computes; Excel 2003 answered #VALUE!). An omitted
+    argument counts as FALSE. Any error is the result. No logical value at all is #VALUE!.
     """
     truths: list[bool] = []
     for arg in args:
@@ -151,11 +152,11 @@ def _logical_values(args: tuple[Any, ...]) -> list[bool] | ExcelError:
                     truths.append(v != 0)
                 elif t is ExcelError:
                     return v
-        elif arg == "":
-            continue
         else:
             truth = to_bool(arg)
             if type(truth) is ExcelError:
+                if type(arg) is str:
+                    continue  # text other than TRUE/FALSE is skipped, as in ranges
                 return truth
             truths.append(truth)
     if not truths:
