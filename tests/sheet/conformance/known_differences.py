@@ -553,9 +553,8 @@ KNOWN_DIFFERENCES.update({
                            "text in ranges (AND(TRUE,\"0\") is TRUE, AND(TRUE,\"x\",#REF!) is #REF!, measured on "
                            "workbooks Excel calculated; IronCalc agrees; Excel 2003 answered #VALUE!); LibreOffice "
                            "rejects it with #VALUE!"),
-    "convert.bool_number": (VALUE, "CONVERT is an Analysis ToolPak function and Excel refuses a logical in those with "
-                            "#VALUE! (measured for DEC2BIN, HEX2OCT, MROUND on workbooks Excel calculated; CONVERT's "
-                            "documentation: a nonnumeric number is #VALUE!). " + _BOOL),
+    "convert.bool_number": (VALUE, "Excel refuses a logical in CONVERT, an Analysis ToolPak function, with #VALUE! "
+                            "(CONVERT(TRUE,\"C\",\"F\") is #VALUE! in a workbook Excel calculated). " + _BOOL),
     "intfn.combina_from_nothing": (NUM, "Excel: COMBINA(0,5) is #NUM! (" + _MEASURED + "). " + _ERR502_NUM),
     "intfn.combina_chosen_far_above": (66, "Excel computes COMBINA(3,10) = 66 (" + _MEASURED + "); LibreOffice Err:502"),
     "rnd.ecma_ceiling_positive": (3, _ECMA_CEILING),

@@ -217,7 +217,7 @@ def convert(number: Any, from_unit: Any, to_unit: Any) -> Any:
     """
     value = scalar_of(number)
     if type(value) is bool:
-        return VALUE  # an Analysis ToolPak function: those refuse logicals in Excel (DEC2BIN, MROUND measured)
+        return VALUE  # an Analysis ToolPak function: CONVERT(TRUE,"C","F") is #VALUE! in Excel (measured)
     amount = to_number(value)
     if type(amount) is ExcelError:
         return amount
