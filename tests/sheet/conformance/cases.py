@@ -1838,6 +1838,9 @@ _group("convert", [
     ("prefix_micro", '=CONVERT(1,"um","m")'),
     ("prefix_hecto", '=CONVERT(1,"hPa","Pa")'),
     ("prefix_femto", '=CONVERT(1,"fs","s")'),
+    ("prefix_seconds_yotta", '=CONVERT(1,"Ysec","sec")'),
+    ("pc_picocalorie", '=CONVERT(1,"pc","J")'),
+    ("pc_parsec", '=CONVERT(1,"pc","ly")'),
     ("prefix_not_allowed", '=CONVERT(1,"kmi","mi")'),
     ("binary_prefix_not_allowed", '=CONVERT(1,"kim","m")'),
     ("unknown_unit", '=CONVERT(1,"xyz","m")'),
@@ -2227,6 +2230,14 @@ _group("switch", [
     ("error_result_not_taken", '=SWITCH(1,1,"a",2,1/0)'),
     ("lazy_default", '=SWITCH(1,1,"a",1/0)'),
     ("range_expression", "=SWITCH(A1:A3,2,\"two\",\"other\")", {"A1": 1, "A2": 2, "A3": 3}, "C2"),
+])
+
+# AND/OR/XOR with direct text: Excel skips text other than TRUE/FALSE (workbooks Excel calculated).
+_group("logictext", [
+    ("and_numeric_text", '=AND(TRUE,"0")'),
+    ("or_other_text", '=OR(FALSE,"x")'),
+    ("and_text_then_error", '=AND(TRUE,"x",1/0)'),
+    ("xor_only_text", '=XOR("x","0")'),
 ])
 
 # Functions registered before this library that had no case of their own.

@@ -410,10 +410,6 @@ KNOWN_DIFFERENCES.update({
     "convert.kwh_btu": (3412.141633127942, _CONVERT_FACTOR),
     "convert.flb_j": (1.3558179483314001, "Excel's foot-pound is the foot-pound-force, 1.3558179483314 J ("
                       + _MEASURED + ", IronCalc agrees); LibreOffice's flb is the foot-poundal, 0.04214 J"),
-    "convert.ms_s": (NA, "Excel accepts no prefix on seconds: \"ms\" is #N/A (" + _MEASURED + ", IronCalc agrees); "
-                     "LibreOffice reads milliseconds"),
-    "convert.prefix_femto": (NA, "Excel accepts no prefix on seconds: \"fs\" is #N/A (" + _MEASURED + "); "
-                             "LibreOffice reads femtoseconds"),
     "convert.atm_mmhg": (760.0021001785152, "Excel's mmHg is 133.322 Pa, so an atmosphere is 760.0021 mmHg ("
                          + _MEASURED + ", IronCalc agrees); LibreOffice uses 101325/760 Pa"),
     "convert.btu_j": (1055.05585262, _CONVERT_FACTOR),
@@ -535,6 +531,12 @@ KNOWN_DIFFERENCES.update({
 
 })
 
+_CONVERT_MEASURED = "measured on a workbook Excel calculated that converts 150 unit names with every decimal prefix"
+_DIRECT_TEXT_SKIPPED = (
+    "Excel skips a direct text argument of AND/OR/XOR other than TRUE/FALSE, as it skips text in ranges "
+    "(AND(TRUE,\"0\") is TRUE, AND(TRUE,\"x\",#REF!) is #REF!, measured on workbooks Excel calculated; IronCalc "
+    "agrees; Excel 2003 answered #VALUE!); LibreOffice rejects it with #VALUE!"
+)
 _ATP_OMITTED = (
     "Excel's Analysis ToolPak functions answer an argument left empty in the formula with #N/A (MROUND(,2), GCD(,4), "
     + _MEASURED + "); LibreOffice reads it as 0 or as absent"
@@ -549,10 +551,12 @@ KNOWN_DIFFERENCES.update({
                                  + ", IronCalc agrees); LibreOffice skips it"),
     "intfn.gcd_only_blanks": (VALUE, "Excel: GCD/LCM with no number at all is #VALUE! (" + _MEASURED + "); LibreOffice 0"),
     "intfn.gcd_omitted": (NA, _ATP_OMITTED),
-    "logic.and_bad_text": (True, "Excel skips a direct text argument of AND/OR/XOR other than TRUE/FALSE, as it skips "
-                           "text in ranges (AND(TRUE,\"0\") is TRUE, AND(TRUE,\"x\",#REF!) is #REF!, measured on "
-                           "workbooks Excel calculated; IronCalc agrees; Excel 2003 answered #VALUE!); LibreOffice "
-                           "rejects it with #VALUE!"),
+    "logic.and_bad_text": (True, _DIRECT_TEXT_SKIPPED),
+    "logictext.and_numeric_text": (True, _DIRECT_TEXT_SKIPPED),
+    "logictext.or_other_text": (False, _DIRECT_TEXT_SKIPPED),
+    "convert.pc_parsec": (3.26156377694566, _CONVERT_FACTOR),
+    "convert.pc_picocalorie": (4.184e-12, "Excel reads \"pc\" beside an energy unit as a picocalorie ("
+                               + _CONVERT_MEASURED + "); LibreOffice reads only the parsec, another category: Err:502"),
     "convert.bool_number": (VALUE, "Excel refuses a logical in CONVERT, an Analysis ToolPak function, with #VALUE! "
                             "(CONVERT(TRUE,\"C\",\"F\") is #VALUE! in a workbook Excel calculated). " + _BOOL),
     "intfn.combina_from_nothing": (NUM, "Excel: COMBINA(0,5) is #NUM! (" + _MEASURED + "). " + _ERR502_NUM),
@@ -575,14 +579,13 @@ KNOWN_DIFFERENCES.update({
                                       + _ERR502_NUM),
     "baseconv.dec2bin_omitted_places": (NA, _ATP_OMITTED + ". Excel's answer for an empty optional argument is "
                                         "inferred from the required ones; IronCalc says #NUM!"),
-    "convert.prefix_mph": (1788.16, "Excel accepts prefixes on mph (" + _MEASURED + ", IronCalc agrees); LibreOffice "
-                           "does not"),
-    "convert.prefix_uk_pt": (0.11365225, "Excel accepts prefixes on uk_pt (" + _MEASURED + ", IronCalc agrees); "
-                             "LibreOffice does not"),
-    "convert.prefix_seconds": (NA, "Excel accepts no prefix on seconds (" + _MEASURED + ", IronCalc agrees); "
-                               "LibreOffice reads megaseconds"),
-    "complex.complex_positional_small": ("0.0000000000000001+i", "Excel writes complex parts above 9E-20 without an "
-                                         "exponent (" + _MEASURED + ", IronCalc agrees); LibreOffice writes 1e-16"),
+    "convert.prefix_mph": (1788.16, "Excel accepts prefixes on mph (" + _CONVERT_MEASURED + ", IronCalc agrees); "
+                           "LibreOffice does not"),
+    "convert.prefix_uk_pt": (0.11365225, "Excel accepts prefixes on uk_pt (" + _CONVERT_MEASURED + ", IronCalc "
+                             "agrees); LibreOffice does not"),
+    "complex.complex_positional_small": ("0.0000000000000001+i", "Excel writes a complex part without an exponent "
+                                         "while that takes at most 21 characters (" + _MEASURED + ", IronCalc "
+                                         "agrees); LibreOffice writes 1e-16"),
     "textdelim.textafter_instance_rounds_down": (" b the c", _lacks("TEXTAFTER") + "; Excel rounds instance_num down "
                                                  "(-1.2 is -2), " + _MEASURED),
     "textdelim.textafter_long_delimiter": (NA, _lacks("TEXTAFTER")),
@@ -606,6 +609,10 @@ _IC_BESSEL = (
 _IC_BAHTTEXT = "IronCalc 0.9 has no BAHTTEXT (#NAME?)"
 _IC_CELL = "IronCalc 0.9 answers this CELL info_type with #VALUE!"
 
+_IC_SECOND_PREFIXES = (
+    "Excel accepts prefixes on seconds (CONVERT(1,\"Ysec\",\"sec\") is 1E+24, " + _CONVERT_MEASURED + "); IronCalc "
+    "does not"
+)
 LO_IRONCALC_DISAGREEMENTS.update({
     "trig.sin_range_intersection": _IC_ISECT_LIBRARY,
     "rnd.quotient_noise": "QUOTIENT(0.3,0.1) is 3: Excel divides on 15 significant digits (2.9999999999999996 is 3); IronCalc truncates the binary quotient to 2",
@@ -654,6 +661,10 @@ LO_IRONCALC_DISAGREEMENTS.update({
     "subtotal.aggregate_bad_option": _IC_AGGREGATE,
     "subtotal.aggregate_several_refs": _IC_AGGREGATE,
     "baseconv.bin2dec_empty": "BIN2DEC of empty text is 0; IronCalc says #VALUE!",
+    "convert.ms_s": _IC_SECOND_PREFIXES,
+    "convert.prefix_femto": _IC_SECOND_PREFIXES,
+    "convert.prefix_seconds": _IC_SECOND_PREFIXES,
+    "convert.prefix_seconds_yotta": _IC_SECOND_PREFIXES,
     "convert.doc_f_c": "Excel documents CONVERT(68,\"F\",\"C\") as 20; IronCalc's 19.65 comes from an imprecise offset",
     "convert.rank_c": "491.67 Rankine is 0 Celsius; IronCalc's Rankine offset is imprecise",
     "complex.imsum_range": "IMSUM adds the complex numbers of a range cell by cell; IronCalc fails",

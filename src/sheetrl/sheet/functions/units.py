@@ -7,10 +7,12 @@ Celsius and its value at 0 degrees Celsius. Sizes are the exact definitions (a p
 each one.
 
 Unit names are case-sensitive. A name not in the table may be a prefix plus a unit that accepts prefixes ("km",
-"mg", "kPa", "MWh" ...; which units accept them is Excel's choice: seconds do not, miles per hour and UK pints do):
-the decimal prefixes Y (1e24) to y (1e-24), and for bits and bytes also the binary prefixes ki (2^10) to Yi (2^80).
-A prefix on a square or cubic unit is squared or cubed ("km2" is 1e6 m2). An unknown unit or units of two different
-categories are #N/A.
+"mg", "kPa", "MWh" ...; which units accept them is Excel's choice: seconds, miles per hour and UK pints do, feet
+do not): the decimal prefixes Y (1e24) to y (1e-24), and for bits and bytes also the binary prefixes ki (2^10) to
+Yi (2^80). A prefix on a square or cubic unit is squared or cubed ("km2" is 1e6 m2). A name with two readings is
+read in the other unit's category ("pc" is a parsec beside "m", a picocalorie beside "J"). An unknown unit or units
+of two different categories are #N/A. The table and its prefixes agree with a workbook Excel calculated that
+converts 150 unit names with every decimal prefix.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ _define("yr", "time", 365.25 * _DAY)
 _define("day d", "time", _DAY)
 _define("hr", "time", 3600.0)
 _define("mn min", "time", 60.0)
-_define("sec s", "time", 1.0)
+_define("sec s", "time", 1.0, prefixable=True)  # "ms", "Ysec": Excel takes every decimal prefix on seconds
 # Pressure (pascal)
 _define("Pa p", "pressure", 1.0, prefixable=True)
 _define("atm at", "pressure", _ATMOSPHERE, prefixable=True)
@@ -189,11 +191,13 @@ _define("m/s m/sec", "speed", 1.0, prefixable=True)
 _define("mph", "speed", _MILE / 3600, prefixable=True)
 
 
-def find_unit(name: str) -> Unit | None:
-    """The unit a name denotes: an exact name first, then a prefix followed by a unit that accepts prefixes."""
+def find_units(name: str) -> list[Unit]:
+    """The units a name can denote: its exact entry first, then each prefix followed by a unit that accepts
+    prefixes ("pc" is a parsec, or a picocalorie)."""
+    found: list[Unit] = []
     unit = UNITS.get(name)
     if unit is not None:
-        return unit
+        found.append(unit)
     for prefixes in (_DECIMAL_PREFIXES, _BINARY_PREFIXES):
         for prefix, factor in prefixes.items():
             if not name.startswith(prefix) or len(name) == len(prefix):
@@ -204,9 +208,17 @@ def find_unit(name: str) -> Unit | None:
             if prefixes is _BINARY_PREFIXES and base.category != _INFORMATION:
                 continue
             if base.category == _TEMPERATURE:  # a millikelvin is a thousandth of a degree: more units per degree
-                return base._replace(size=base.size / factor, offset=base.offset / factor, prefixable=False)
-            return base._replace(size=base.size * factor**base.power, prefixable=False)
-    return None
+                found.append(base._replace(size=base.size / factor, offset=base.offset / factor, prefixable=False))
+            else:
+                found.append(base._replace(size=base.size * factor**base.power, prefixable=False))
+    return found
+
+
+def find_unit(name: str) -> Unit | None:
+    """The unit a name denotes on its own: an exact name first, then a prefix followed by a unit that accepts
+    prefixes."""
+    units = find_units(name)
+    return units[0] if units else None
 
 
 @register("CONVERT", 3, omitted_is_na=True)
@@ -225,9 +237,18 @@ def convert(number: Any, from_unit: Any, to_unit: Any) -> Any:
     for name in names:
         if type(name) is ExcelError:
             return name
-    source, target = (find_unit(name) for name in names)  # type: ignore[arg-type]
-    if source is None or target is None or source.category != target.category:
+    # The first reading of both names in one category: CONVERT(1,"pc","J") reads "pc" as picocalories, as Excel
+    # does (measured on a workbook Excel calculated), CONVERT(1,"pc","m") as parsecs.
+    pairs = (
+        (source, target)
+        for source in find_units(names[0])  # type: ignore[arg-type]
+        for target in find_units(names[1])  # type: ignore[arg-type]
+        if source.category == target.category
+    )
+    match = next(pairs, None)
+    if match is None:
         return NA
+    source, target = match
     if source.category == _TEMPERATURE:
         if source.offset / source.size == target.offset / target.size:
             return check_number(amount * target.size / source.size)  # same zero point (K and Rank): a pure ratio
