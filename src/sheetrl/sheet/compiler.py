@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -77,6 +77,12 @@ Evaluator = Callable[[dict], Any]
 PRECOMPUTED_RANGE_CELLS = 65_536
 
 
+# Key under which the values dict holds the workbook itself, for the functions that read it (ISFORMULA, SHEET,
+# CELL ...). The values dict is the only thing a compiled formula receives: clones share compiled closures, so a
+# closure cannot hold on to one workbook, but each workbook's values dict is its own.
+WORKBOOK_KEY = -(1 << 61)
+
+
 def extent_key(sheet_id: int) -> int:
     """Key under which the values dict keeps a sheet's used extent ``(last_row, last_col)`` (negative: no cell)."""
     return -1 - sheet_id
@@ -102,7 +108,7 @@ class CompiledFormula:
     cells: set[int] = field(default_factory=set)  # keys of single cells read
     ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (sheet, r1, c1, r2, c2) read
     volatile: bool = False
-    unresolved_sheets: bool = False  # references a sheet that does not exist (yet)
+    unresolved_sheets: bool = False  # references a sheet that does not exist (yet), or reads the sheet list
 
 
 class FormulaCompiler:
@@ -362,6 +368,10 @@ class FormulaCompiler:
             )
         if spec.volatile:
             self.result.volatile = True
+        if spec.structural:
+            self.result.unresolved_sheets = True  # recompiled (and recalculated) whenever a sheet is added
+        if spec.caller:
+            spec = replace(spec, impl=partial(spec.impl, (self.sheet_id, self.row, self.col)))
         mode = array_mode or spec.array_args
         arg_nodes = list(node.args)
         for target, source in spec.resize_like:
@@ -369,7 +379,9 @@ class FormulaCompiler:
                 arg_nodes[target] = _resized(arg_nodes[target], arg_nodes[source])
         # References stay lazy views unless the function reads every element (array_args).
         args = [
-            self.reference_or_value(arg, mode, spec.array_args) if spec.takes_reference(i) else self.scalar(arg, mode)
+            _constant(NA) if spec.omitted_is_na and type(arg) is Missing  # ROUNDDOWN(,2) is 0, MROUND(,2) #N/A
+            else self.reference_or_value(arg, mode, spec.array_args) if spec.takes_reference(i)
+            else self.scalar(arg, mode)
             for i, arg in enumerate(arg_nodes)
         ]
         return _make_call(spec, args, mode)
@@ -416,6 +428,8 @@ def _resized(target: Node, like: Node) -> Node:
 
 def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
     impl = spec.impl
+    if spec.reads_workbook:  # the workbook first; such functions handle error arguments themselves
+        return lambda v: impl(v.get(WORKBOOK_KEY), *[a(v) for a in args])
     if spec.lazy:
         # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
         if len(args) == 2:
@@ -459,6 +473,8 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
         for i in checked:
             x = values[i]
             if type(x) is ExcelError:
+                if any(type(values[j]) is str for j in checked if j < i):
+                    break  # an earlier text argument may fail to convert first: FLOOR("x",1/0) is #VALUE!
                 return x
         if lift and any(type(values[i]) is Matrix for i in lifted):
             return _lift_call(impl, values, lifted, propagate)
@@ -804,6 +820,6 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 __all__ = [
-    "MAX_COLS", "MAX_ROWS", "CompiledFormula", "FormulaCompiler", "array_result", "cell_value", "extent_key",
-    "intersect_value", "spill_key",
+    "MAX_COLS", "MAX_ROWS", "WORKBOOK_KEY", "CompiledFormula", "FormulaCompiler", "array_result", "cell_value",
+    "extent_key", "intersect_value", "spill_key",
 ]

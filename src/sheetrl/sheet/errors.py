@@ -7,12 +7,16 @@ names the problem.
 
 from __future__ import annotations
 
+from typing import ClassVar, final
 
+
+@final  # no subclasses: lets type checkers narrow ``type(x) is ExcelError`` tests, the engine's idiom
 class ExcelError:
     """An Excel error value such as ``#DIV/0!``. Instances are interned: compare with ``is`` or ``==``."""
 
     __slots__ = ("code",)
-    _interned: dict[str, ExcelError] = {}
+    code: str
+    _interned: ClassVar[dict[str, ExcelError]] = {}
 
     def __new__(cls, code: str) -> ExcelError:
         existing = cls._interned.get(code)

@@ -185,7 +185,8 @@ def to_number(value: Any) -> float | ExcelError:
         return 0.0
     if t is str:
         number = parse_number_text(value)
-        if number is None and date_text_parser is not None:
+        if number is None and date_text_parser is not None and value[:1] != " " and value[-1:] != " ":
+            # Excel reads " 10 " as 10 but not " 2024-01-10 " as a date (measured on workbooks Excel calculated)
             number = date_text_parser(value)
         return VALUE if number is None else number
     if t is ExcelError:

@@ -4,7 +4,8 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
 
 - ``_values``: the current value of every non-empty cell, literal or computed. All values are kept current after
   every edit (eager incremental recalculation), so reading a value is one dict lookup. Negative keys hold each
-  sheet's used extent, which whole-column ranges are clamped to.
+  sheet's used extent, which whole-column ranges are clamped to, and (``WORKBOOK_KEY``) the workbook itself, which
+  the functions that read more than their arguments (ISFORMULA, SHEET, CELL ...) receive from their formula.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
 - ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
   are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and matched on demand.
@@ -45,7 +46,7 @@ from sheetrl.sheet.address import (
     split_key,
 )
 from sheetrl.sheet.arrays import ArrayPlacement, area_keys, area_of
-from sheetrl.sheet.compiler import FormulaCompiler, extent_key
+from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
@@ -127,7 +128,7 @@ class Workbook(ArrayPlacement):
     """
 
     def __init__(self, sheet_names: Iterable[str] = ("Sheet1",)) -> None:
-        self._values: dict[int, Any] = {}
+        self._values: dict[int, Any] = {WORKBOOK_KEY: self}  # formulas reach their workbook through their values
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
         self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
@@ -169,6 +170,8 @@ class Workbook(ArrayPlacement):
         if name in self._shared:
             setattr(self, name, copy.copy(getattr(self, name)))
             self._shared.discard(name)
+            if name == "_values":
+                self._values[WORKBOOK_KEY] = self  # the copy is this workbook's: a clone's formulas read the clone
 
     def _dependent_set(self, key: int) -> set[int]:
         """The mutable set of dependents of ``key``, copied first if it is shared with a clone."""
@@ -1050,7 +1053,7 @@ class Workbook(ArrayPlacement):
         formats = dict(self._formats)
         widths = dict(self._col_widths)
         # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
-        self._values, self._formulas, self._dependents, self._big_ranges = {}, {}, {}, {}
+        self._values, self._formulas, self._dependents, self._big_ranges = {WORKBOOK_KEY: self}, {}, {}, {}
         self._big_range_index = None
         self._formats, self._plans = {}, {}
         self._spills, self._spill_owner, self._spill_dirty = {}, {}, []
@@ -1115,6 +1118,24 @@ class Workbook(ArrayPlacement):
             self._install_formula(key, node, array)
         if pending:
             self.recalculate()
+
+    # ============================================ what workbook-reading functions see (functions.context.WorkbookView)
+    def sheet_name_of(self, sheet_id: int) -> str | None:
+        """The name of the sheet with internal id ``sheet_id`` (None if there is none)."""
+        return self._sheet_names.get(sheet_id)
+
+    def formula_at(self, key: int) -> str | None:
+        """The formula text (with '=') of the cell with key ``key``, or None when it holds no formula."""
+        cell = self._formulas.get(key)
+        return None if cell is None else cell.text
+
+    def format_at(self, key: int) -> CellFormat:
+        """The format of the cell with key ``key`` (the default format if none was set)."""
+        return self._formats.get(key, DEFAULT_FORMAT)
+
+    def column_width_at(self, sheet_id: int, col: int) -> float | None:
+        """Width of a 0-based column in characters, or None for the default width."""
+        return self._col_widths.get((sheet_id, col))
 
     # ================================================================================================ formats
     def format(self, address: str) -> CellFormat:

@@ -11,7 +11,17 @@ to pass arguments, which is where most of Excel's coercion rules live:
 - ``lazy`` functions (IF, IFERROR, CHOOSE ...) receive zero-argument callables and evaluate only what they need;
 - ``array_args`` evaluates the arguments in array mode, so operators work element-wise over ranges
   (``SUMPRODUCT((A1:A9>2)*B1:B9)``);
-- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell.
+- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell;
+- ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (CELL and SHEET without
+  a reference describe the formula's own cell);
+- ``reads_workbook`` functions receive the workbook (a :class:`~sheetrl.sheet.functions.context.WorkbookView`, or
+  None when called outside a workbook) before their arguments, after the caller's position: ISFORMULA reads
+  formulas, SHEET the tab order, CELL formats, SUBTOTAL which cells hold subtotals. They handle error arguments
+  themselves (``propagate_errors=False``);
+- ``omitted_is_na``: an argument left empty in the formula (``MROUND(,2)``) is #N/A rather than an empty value, as
+  for the functions that came from Excel's Analysis ToolPak (an empty *cell* is still empty);
+- ``structural`` functions depend on the workbook's list of sheets (SHEET, SHEETS): their formulas are recompiled
+  and recalculated when a sheet is added, renamed or removed.
 
 To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
 conformance suite.
@@ -40,6 +50,10 @@ class FunctionSpec:
     array_args: bool = False
     propagate_errors: bool = True
     resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
+    caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
+    reads_workbook: bool = False  # receives the WorkbookView (or None) before the arguments
+    omitted_is_na: bool = False  # an argument left empty in the formula is #N/A (Analysis ToolPak functions)
+    structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -60,6 +74,10 @@ def register(
     propagate_errors: bool = True,
     aliases: Collection[str] = (),
     resize_like: Collection[tuple[int, int]] = (),
+    caller: bool = False,
+    reads_workbook: bool = False,
+    omitted_is_na: bool = False,
+    structural: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
 
@@ -74,7 +92,15 @@ def register(
     :param aliases: other names for the same function (e.g. ``STDEV.S``).
     :param resize_like: pairs (argument, model argument): a reference argument is stretched from its top-left
         cell to the model argument's shape, as SUMIF does with a short sum_range.
+    :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
+    :param reads_workbook: pass the workbook (a ``WorkbookView``, or None) before the arguments, after the caller's
+        position; requires ``propagate_errors=False`` and no laziness.
+    :param omitted_is_na: an argument left empty in the formula is #N/A (Analysis ToolPak functions).
+    :param structural: the result depends on the workbook's sheet list (recompiled when it changes).
     """
+
+    if reads_workbook and (lazy or propagate_errors):
+        raise ValueError(f"{name}: a reads_workbook function handles its arguments itself (propagate_errors=False)")
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
         spec = FunctionSpec(
@@ -88,6 +114,10 @@ def register(
             array_args=array_args,
             propagate_errors=propagate_errors,
             resize_like=tuple(resize_like),
+            caller=caller,
+            reads_workbook=reads_workbook,
+            omitted_is_na=omitted_is_na,
+            structural=structural,
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:
@@ -101,10 +131,14 @@ def register(
 def _load_categories() -> None:
     # Imported for their registrations; the order does not matter.
     from sheetrl.sheet.functions import (  # noqa: F401
+        aggregate,
         array_shape,
+        bessel,
         bond_schedule,
         bonds,
         cash_flows,
+        combinatorics,
+        complex_numbers,
         database,
         date_periods,
         date_time,
@@ -114,20 +148,32 @@ def _load_categories() -> None:
         discrete_distributions,
         distributions,
         dynamic_array,
+        engineering,
         financial,
         hypothesis_tests,
         information,
         lambda_,
+        linear_algebra,
         logical,
         lookup,
         math,
         matrix,
+        numerals,
         odd_bonds,
         order_statistics,
+        random_numbers,
         regression,
+        rounding,
+        series,
         statistical,
         text,
+        text_characters,
+        text_numbers,
+        text_search,
         text_split,
+        trigonometry,
+        units,
+        workbook_info,
         workdays,
     )
 

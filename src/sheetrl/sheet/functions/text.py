@@ -4,6 +4,9 @@ Arguments are coerced as in Excel: numbers become text in General format (``LEFT
 become TRUE/FALSE, an empty cell is "". Counts and positions are truncated to integers; a negative count is
 #VALUE!. A result longer than Excel's 32,767-character cell limit is #VALUE!. Positions count Unicode code points
 (Excel counts UTF-16 units, so a character outside the Basic Multilingual Plane, such as an emoji, counts 2 there).
+
+The byte-counting variants LEFTB, RIGHTB, MIDB, LENB, FINDB, SEARCHB and REPLACEB count one byte per character, as
+Excel does unless a double-byte language (Chinese, Japanese, Korean) is its default editing language.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def _count(value: Any) -> int | ExcelError:
 
 
 # ---------------------------------------------------------------------------------------------- slicing
-@register("LEFT", 1, 2)
+@register("LEFT", 1, 2, aliases=("LEFTB",))
 def left(text: Any, num_chars: Any = 1.0) -> Any:
     """The first ``num_chars`` characters (default 1)."""
     source = to_text(text)
@@ -50,7 +53,7 @@ def left(text: Any, num_chars: Any = 1.0) -> Any:
     return source[:count]
 
 
-@register("RIGHT", 1, 2)
+@register("RIGHT", 1, 2, aliases=("RIGHTB",))
 def right(text: Any, num_chars: Any = 1.0) -> Any:
     """The last ``num_chars`` characters (default 1)."""
     source = to_text(text)
@@ -62,7 +65,7 @@ def right(text: Any, num_chars: Any = 1.0) -> Any:
     return source[len(source) - count :] if count < len(source) else source
 
 
-@register("MID", 3)
+@register("MID", 3, aliases=("MIDB",))
 def mid(text: Any, start_num: Any, num_chars: Any) -> Any:
     """``num_chars`` characters starting at 1-based position ``start_num`` ("" past the end)."""
     source = to_text(text)
@@ -76,7 +79,7 @@ def mid(text: Any, start_num: Any, num_chars: Any) -> Any:
     return source[start - 1 : start - 1 + count]
 
 
-@register("LEN", 1)
+@register("LEN", 1, aliases=("LENB",))
 def len_(text: Any) -> Any:
     """Number of characters in the text."""
     source = to_text(text)
@@ -241,7 +244,7 @@ def _start_position(start_num: Any, within: str) -> int | ExcelError:
     return start - 1
 
 
-@register("FIND", 2, 3)
+@register("FIND", 2, 3, aliases=("FINDB",))
 def find(find_text: Any, within_text: Any, start_num: Any = 1.0) -> Any:
     """1-based position of ``find_text`` in ``within_text`` (case-sensitive, no wildcards); #VALUE! if absent."""
     needle = to_text(find_text)
@@ -262,15 +265,16 @@ def _wildcard_segments(pattern: str) -> tuple[re.Pattern[str], ...]:
     """Split a SEARCH pattern at its ``*`` wildcards into case-insensitive fixed-length regexes.
 
     ``?`` matches any one character; ``~`` makes the next character literal (``~*``, ``~?``, ``~~``); a final
-    ``~`` is a literal tilde.
+    ``~`` escapes nothing and matches nothing (Excel's SEARCH("~","Hello") is 1).
     """
     segments: list[str] = []
     current: list[str] = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
-        if char == "~" and index + 1 < len(pattern):
-            current.append(re.escape(pattern[index + 1]))
+        if char == "~":
+            if index + 1 < len(pattern):
+                current.append(re.escape(pattern[index + 1]))
             index += 2
             continue
         if char == "*":
@@ -304,7 +308,7 @@ def _wildcard_search(pattern: str, text: str, offset: int) -> int:
     return head.start()
 
 
-@register("SEARCH", 2, 3)
+@register("SEARCH", 2, 3, aliases=("SEARCHB",))
 def search(find_text: Any, within_text: Any, start_num: Any = 1.0) -> Any:
     """1-based position of ``find_text`` in ``within_text``, ignoring case, with wildcards ``?``, ``*``, ``~``."""
     needle = to_text(find_text)
@@ -350,7 +354,7 @@ def substitute(text: Any, old_text: Any, new_text: Any, instance_num: Any = None
     return _fits(source[:position] + new + source[position + len(old) :])
 
 
-@register("REPLACE", 4)
+@register("REPLACE", 4, aliases=("REPLACEB",))
 def replace(old_text: Any, start_num: Any, num_chars: Any, new_text: Any) -> Any:
     """The text with ``num_chars`` characters from 1-based ``start_num`` replaced by ``new_text``."""
     source = to_text(old_text)
