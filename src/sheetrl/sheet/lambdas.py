@@ -149,12 +149,12 @@ class LocalScope:
 
 def _name_of(node: Node, function: str, what: str) -> str:
     while type(node) is Paren:
-        node = node.inner  # type: ignore[attr-defined]
+        node = node.inner
     if type(node) is not Name:
         raise FormulaSyntaxError(
             render(node) or "(empty)", 0, f"{function} {what} must be a name (such as x or total), not {render(node)!r}"
         )
-    return node.name  # type: ignore[attr-defined]
+    return node.name
 
 
 def read_binding(binding: Binding) -> Evaluator:
@@ -242,8 +242,8 @@ def compile_isomitted(compiler: FormulaCompiler, node: Call) -> Evaluator:
         raise FormulaSyntaxError(render(node), 0, f"ISOMITTED takes 1 argument, got {len(node.args)}")
     argument = node.args[0]
     while type(argument) is Paren:
-        argument = argument.inner  # type: ignore[attr-defined]
-    binding = compiler.scope.lookup(argument.name) if type(argument) is Name else None  # type: ignore[attr-defined]
+        argument = argument.inner
+    binding = compiler.scope.lookup(argument.name) if type(argument) is Name else None
     if binding is None:  # not a parameter: never omitted (an error in the argument is the result)
         inner = compiler.scalar(argument, True)
 

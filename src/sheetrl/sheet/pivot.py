@@ -73,7 +73,7 @@ class PivotTable:
     def _headers(self, wb: Workbook) -> dict[str, str]:
         rng = parse_range(self.source)
         sid = wb._sheet_id(rng.sheet)
-        out = {}
+        out: dict[str, str] = {}
         for col in range(rng.col1, rng.col2 + 1):
             header = wb.value_at(make_key(sid, rng.row1, col))
             if header is not None and not isinstance(header, ExcelError):
@@ -85,7 +85,7 @@ class PivotTable:
         """The rendered table as rows of values (None = empty cell)."""
         rng = parse_range(self.source)
         sid = wb._sheet_id(rng.sheet)
-        header_cols = {}
+        header_cols: dict[str, int] = {}
         for col in range(rng.col1, rng.col2 + 1):
             header = wb.value_at(make_key(sid, rng.row1, col))
             if header is not None and not isinstance(header, ExcelError):

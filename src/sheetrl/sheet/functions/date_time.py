@@ -241,21 +241,21 @@ def date_(year: Any, month: Any, day: Any) -> float | ExcelError:
 def year_(serial: Any) -> float | ExcelError:
     """Year of a date."""
     s = _serial_arg(serial)
-    return s if type(s) is ExcelError else float(serial_to_ymd(math.floor(s))[0])  # type: ignore[arg-type]
+    return s if type(s) is ExcelError else float(serial_to_ymd(math.floor(s))[0])
 
 
 @register("MONTH", 1)
 def month_(serial: Any) -> float | ExcelError:
     """Month (1-12) of a date."""
     s = _serial_arg(serial)
-    return s if type(s) is ExcelError else float(serial_to_ymd(math.floor(s))[1])  # type: ignore[arg-type]
+    return s if type(s) is ExcelError else float(serial_to_ymd(math.floor(s))[1])
 
 
 @register("DAY", 1)
 def day_(serial: Any) -> float | ExcelError:
     """Day of the month (1-31) of a date."""
     s = _serial_arg(serial)
-    return s if type(s) is ExcelError else float(serial_to_ymd(math.floor(s))[2])  # type: ignore[arg-type]
+    return s if type(s) is ExcelError else float(serial_to_ymd(math.floor(s))[2])
 
 
 # return_type -> (first day of the week counted from Sunday = 0, number given to that day)
@@ -272,10 +272,10 @@ def weekday(serial: Any, return_type: Any = None) -> float | ExcelError:
     kind = 1 if return_type is None else _int_arg(return_type)
     if type(kind) is ExcelError:
         return kind
-    start = _WEEK_STARTS.get(kind)  # type: ignore[arg-type]
+    start = _WEEK_STARTS.get(kind)
     if start is None:
         return NUM
-    sunday_based = weekday_from_sunday(math.floor(s))  # type: ignore[arg-type]
+    sunday_based = weekday_from_sunday(math.floor(s))
     first_day, first_number = start
     return float((sunday_based - first_day) % 7 + first_number)
 
@@ -293,8 +293,8 @@ def _shift_months(start: Any, months: Any) -> tuple[int, int, int] | ExcelError:
     n = _int_arg(months)
     if type(n) is ExcelError:
         return n
-    year, month, day = serial_to_ymd(math.floor(s))  # type: ignore[arg-type]
-    total = year * 12 + month - 1 + n  # type: ignore[operator]
+    year, month, day = serial_to_ymd(math.floor(s))
+    total = year * 12 + month - 1 + n
     new_year, month_index = divmod(total, 12)
     if not 1900 <= new_year <= 9999:
         return NUM
@@ -307,7 +307,7 @@ def edate(start: Any, months: Any) -> float | ExcelError:
     shifted = _shift_months(start, months)
     if type(shifted) is ExcelError:
         return shifted
-    year, month, day = shifted  # type: ignore[misc]
+    year, month, day = shifted
     day = min(day, days_in_month(year, month))  # day 0 (serial 0, "1900-01-00") stays the day before the 1st
     return _checked_serial(ymd_to_serial(year, month, day))
 
@@ -318,7 +318,7 @@ def eomonth(start: Any, months: Any) -> float | ExcelError:
     shifted = _shift_months(start, months)
     if type(shifted) is ExcelError:
         return shifted
-    year, month, _ = shifted  # type: ignore[misc]
+    year, month, _ = shifted
     return _checked_serial(ymd_to_serial(year, month, days_in_month(year, month)))
 
 
@@ -330,7 +330,7 @@ def datedif(start: Any, end: Any, unit: Any) -> float | ExcelError:
         return s
     if type(e) is ExcelError:
         return e
-    first, last = math.floor(s), math.floor(e)  # type: ignore[arg-type]
+    first, last = math.floor(s), math.floor(e)
     if first > last:
         return NUM
     if type(unit) is not str:
@@ -368,7 +368,7 @@ def days(end: Any, start: Any) -> float | ExcelError:
         return e
     if type(s) is ExcelError:
         return s
-    return float(math.floor(e) - math.floor(s))  # type: ignore[arg-type]
+    return float(math.floor(e) - math.floor(s))
 
 
 @register("TODAY", 0, volatile=True)
@@ -390,7 +390,7 @@ def time_(hour: Any, minute: Any, second: Any) -> float | ExcelError:
     for part in (h, m, s):
         if type(part) is ExcelError:
             return part
-        if not -32768 <= part <= 32767:  # type: ignore[operator]
+        if not -32768 <= part <= 32767:
             return NUM
     total = h * 3600 + m * 60 + s  # type: ignore[operator]
     if total < 0:
@@ -402,21 +402,21 @@ def time_(hour: Any, minute: Any, second: Any) -> float | ExcelError:
 def hour_(serial: Any) -> float | ExcelError:
     """Hour (0-23) of a time."""
     s = _serial_arg(serial)
-    return s if type(s) is ExcelError else float(time_of_day(s)[0])  # type: ignore[arg-type]
+    return s if type(s) is ExcelError else float(time_of_day(s)[0])
 
 
 @register("MINUTE", 1)
 def minute_(serial: Any) -> float | ExcelError:
     """Minute (0-59) of a time."""
     s = _serial_arg(serial)
-    return s if type(s) is ExcelError else float(time_of_day(s)[1])  # type: ignore[arg-type]
+    return s if type(s) is ExcelError else float(time_of_day(s)[1])
 
 
 @register("SECOND", 1)
 def second_(serial: Any) -> float | ExcelError:
     """Second (0-59) of a time, rounded to the nearest second."""
     s = _serial_arg(serial)
-    return s if type(s) is ExcelError else float(time_of_day(s)[2])  # type: ignore[arg-type]
+    return s if type(s) is ExcelError else float(time_of_day(s)[2])
 
 
 @register("DATEVALUE", 1)

@@ -248,7 +248,7 @@ def randarray(
     if whole:
         if low != int(low) or high != int(high):  # type: ignore[arg-type]
             return VALUE
-        values = [float(_rng.randint(int(low), int(high))) for _ in range(count)]  # type: ignore[arg-type]
+        values = [float(_rng.randint(int(low), int(high))) for _ in range(count)]
     else:
         span = high - low  # type: ignore[operator]
         values = [low + span * _rng.random() for _ in range(count)]  # type: ignore[operator]

@@ -71,9 +71,12 @@ def mid(text: Any, start_num: Any, num_chars: Any) -> Any:
     source = to_text(text)
     start = _count(start_num)
     count = _count(num_chars)
-    for x in (source, start, count):
-        if type(x) is ExcelError:
-            return x
+    if isinstance(source, ExcelError):
+        return source
+    if isinstance(start, ExcelError):
+        return start
+    if isinstance(count, ExcelError):
+        return count
     if start < 1:
         return VALUE
     return source[start - 1 : start - 1 + count]
@@ -333,9 +336,12 @@ def substitute(text: Any, old_text: Any, new_text: Any, instance_num: Any = None
     source = to_text(text)
     old = to_text(old_text)
     new = to_text(new_text)
-    for x in (source, old, new):
-        if type(x) is ExcelError:
-            return x
+    if isinstance(source, ExcelError):
+        return source
+    if isinstance(old, ExcelError):
+        return old
+    if isinstance(new, ExcelError):
+        return new
     if instance_num is None:
         return _fits(source.replace(old, new)) if old else source
     number = to_number(instance_num)
@@ -361,9 +367,14 @@ def replace(old_text: Any, start_num: Any, num_chars: Any, new_text: Any) -> Any
     start = _count(start_num)
     count = _count(num_chars)
     new = to_text(new_text)
-    for x in (source, start, count, new):
-        if type(x) is ExcelError:
-            return x
+    if isinstance(source, ExcelError):
+        return source
+    if isinstance(start, ExcelError):
+        return start
+    if isinstance(count, ExcelError):
+        return count
+    if isinstance(new, ExcelError):
+        return new
     if start < 1:
         return VALUE
     return _fits(source[: start - 1] + new + source[start - 1 + count :])
