@@ -470,5 +470,5 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
         self.close()
 
     def __del__(self) -> None:
-        if not getattr(self, "closed", True):
+        if getattr(self, "_processes", None) and not self.closed:  # stop worker processes left running
             self.close()
