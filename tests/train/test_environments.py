@@ -28,3 +28,10 @@ def test_the_shaping_discount_is_the_agents_discount(tmp_path: Path, console) ->
                           console=console)
     assert runner.agent_config.gamma == 0.93 and runner.env_config.rewards.gamma == 0.93
     assert all(env.config.rewards.gamma == 0.93 for env in runner.pool.envs)
+
+
+def test_the_environments_compute_only_the_observation_keys_the_agent_reads(tmp_path: Path, console) -> None:
+    runner = Runner.start(quick_config(tmp_path, algo="tabular_q", total_steps=16), console=console)
+    assert runner.env_config.observation_keys == ("flat", "instruction", "grid", "action_mask")
+    assert set(runner.pool.single_observation_space.spaces) == {"flat", "instruction", "grid", "action_mask"}
+    assert environment_config(quick_config(tmp_path)).observation_keys is None  # no declaration: every key

@@ -81,6 +81,8 @@ class Config:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
 
 
+OBSERVATION_KEYS = ("flat", "action_mask")  # what the Q-network and the masks read (the env computes no more)
+
 PRESETS = {
     "quick": Config(buffer_size=50_000, learning_starts=1_000, train_frequency=8, target_sync_interval=2_000,
                     exploration_steps=20_000),

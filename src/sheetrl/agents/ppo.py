@@ -98,6 +98,8 @@ class Config:
         return self.batch_size // self.num_minibatches
 
 
+OBSERVATION_KEYS = ("flat", "action_mask")  # what the actor-critic and the masks read (the env computes no more)
+
 PRESETS: dict[str, Config] = {
     # Tuned on a 2-core CPU for levels 1 and 2 (see the module's benchmark numbers in BENCHMARKS.md).
     "quick": Config(num_envs=8, num_steps=64, learning_rate=5e-4, num_minibatches=4, update_epochs=10,

@@ -105,6 +105,8 @@ class Config:
         self.mask_actions = tuple(self.mask_actions)
 
 
+OBSERVATION_KEYS = ("flat", "instruction", "grid", "action_mask")  # what the abstraction reads (grid: its shape)
+
 PRESETS = {
     "quick": Config(num_envs=8, exploration_steps=50_000),
     "seed": Config(),

@@ -26,6 +26,7 @@ from sheetrl.env.tasks.split import SPLIT_SIZE, TRAIN
 from sheetrl.sheet.workbook import ALL_CHANGED
 
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
+OBSERVATION_KEYS = ("grid", "instruction", "cell_tokens", "edges", "formula_chain", "flat", "action_mask")
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,17 @@ class EnvConfig:
     curriculum_window: int = 100  # Curriculum-v1: episodes in the rolling success rate
     curriculum_replay: float = 0.2  # Curriculum-v1: probability of replaying an earlier level
     curriculum_demotion: float | None = None  # Curriculum-v1: step back a level when success falls below this
+    observation_keys: tuple[str, ...] | None = None  # the observation's keys (None: all); an MLP pays for fewer
 
     def __post_init__(self) -> None:
+        if self.observation_keys is not None:
+            keys = self.observation_keys
+            if isinstance(keys, str) or not all(isinstance(key, str) for key in keys):
+                raise TypeError(f"observation_keys is a sequence of key names, not {keys!r}")
+            unknown = [key for key in keys if key not in OBSERVATION_KEYS]
+            if unknown or not keys or len(set(keys)) != len(keys):
+                raise ValueError(f"observation_keys must be distinct names from {OBSERVATION_KEYS}, not {keys!r}")
+            object.__setattr__(self, "observation_keys", tuple(keys))  # lists from JSON or the CLI
         if self.level != "curriculum" and self.level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS} or 'curriculum', not {self.level!r}")
         if self.split not in SPLITS:
@@ -115,7 +125,9 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
     ## Observation Space
     A ``Dict`` documented in :mod:`sheetrl.env.observation`: ``grid`` (C×H×W over the window), ``instruction``
     tokens, ``cell_tokens``, dependency ``edges``, ``formula_chain``, a 768-float ``flat`` vector and
-    ``action_mask``.
+    ``action_mask``. ``observation_keys=("flat", "action_mask")`` (an :class:`EnvConfig` field, also a
+    ``gym.make`` keyword) keeps only those keys, and the others are not computed: an MLP agent pays only for what
+    it reads.
 
     ## Rewards
     Weighted terms, reported in ``info["reward_terms"]`` (see :mod:`sheetrl.env.rewards`): user feedback (×10),
@@ -170,7 +182,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
 
         self.token_vocabulary = TokenVocabulary()
         self.action_space = spaces.Discrete(N_ACTIONS)
-        self.observation_space = spaces.Dict(
+        every_space = spaces.Dict(
             {
                 "grid": spaces.Box(-5.0, 5.0, (CHANNELS, rows, cols), np.float32),
                 "instruction": spaces.Box(0, len(vocabulary) - 1, (config.instruction_length,), np.int64),
@@ -182,8 +194,10 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
                 "action_mask": spaces.Box(0, 1, (N_ACTIONS,), np.int8),
             }
         )
+        self.observation_keys = config.observation_keys or OBSERVATION_KEYS
+        self.observation_space = spaces.Dict({key: every_space[key] for key in self.observation_keys})
         self._builder = ObservationBuilder(rows, cols, config.instruction_length, config.max_edges,
-                                           config.chain_length)
+                                           config.chain_length, edges="edges" in self.observation_keys)
         self._vocabulary = vocabulary
         self.curriculum: CurriculumManager | None = None
         self._owns_curriculum = False
@@ -431,20 +445,24 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
 
     # -------------------------------------------------------------------------------------------- observation
     def _observation(self) -> dict[str, np.ndarray]:
+        """The observation's keys (``EnvConfig.observation_keys``), each a fresh array; keys not asked for are not
+        computed (the formula chain, the flat vector) or not copied."""
         assert self.state is not None
         builder = self._builder
         state = self.state
         builder.set_cursor(state.cursor, state.selection)
-        chain = builder.formula_chain(state.workbook, state.cursor, self._encode_formula)
-        return {
-            "grid": builder.grid.copy(),
-            "instruction": builder.instruction.copy(),
-            "cell_tokens": builder.cell_tokens.copy(),
-            "edges": builder.edges.copy(),
-            "formula_chain": chain,
-            "flat": builder.flat(self._mask, self._steps / max(1, self.max_steps), state.cursor, state.anchor),
-            "action_mask": self._mask.copy(),
-        }
+        obs: dict[str, np.ndarray] = {}
+        for key in self.observation_keys:
+            if key == "flat":
+                obs[key] = builder.flat(self._mask, self._steps / max(1, self.max_steps), state.cursor,
+                                        state.anchor)
+            elif key == "formula_chain":
+                obs[key] = builder.formula_chain(state.workbook, state.cursor, self._encode_formula)
+            elif key == "action_mask":
+                obs[key] = self._mask.copy()
+            else:
+                obs[key] = getattr(builder, key).copy()
+        return obs
 
     def _encode_formula(self, text: str) -> list[int]:
         return self.token_vocabulary.encode_command(Command("formula", cell="A1", text=text))

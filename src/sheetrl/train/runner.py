@@ -162,10 +162,12 @@ def remove_run_files(run_dir: Path) -> None:
             path.unlink()
 
 
-def environment_config(config: TrainConfig, gamma: float | None = None) -> EnvConfig:
+def environment_config(config: TrainConfig, gamma: float | None = None,
+                       observation_keys: tuple[str, ...] | None = None) -> EnvConfig:
     """The environments' settings for a run; ``gamma``, the agent's discount, is also the discount of the
-    potential-based reward terms (shaping with another discount would change which policy is optimal)."""
-    env = EnvConfig(level=config.level, max_steps=config.max_steps)
+    potential-based reward terms (shaping with another discount would change which policy is optimal);
+    ``observation_keys``, the keys the agent reads (its module's ``OBSERVATION_KEYS``; None: all)."""
+    env = EnvConfig(level=config.level, max_steps=config.max_steps, observation_keys=observation_keys)
     return env if gamma is None else dataclasses.replace(env, rewards=dataclasses.replace(env.rewards, gamma=gamma))
 
 
@@ -202,7 +204,8 @@ class Runner:
             raise ConfigError(str(exc)) from None
         torch.set_num_threads(config.threads)
         set_global_seeds(config.seed)
-        self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None))
+        self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None),
+                                             getattr(self.module, "OBSERVATION_KEYS", None))
         self.pool = SheetVectorEnv(self.env_config, self.agent_config.num_envs)
         self.pool.reset(seed=config.seed)
         try:
