@@ -7,6 +7,7 @@ import pytest
 from gymnasium.vector import AutoresetMode
 from gymnasium.wrappers.vector import DictInfoToList, RecordEpisodeStatistics
 
+from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.vector import STEP_TERMS, SheetVectorEnv, env_seeds
 
@@ -188,3 +189,24 @@ def test_a_worker_failure_is_reported_with_its_traceback():
         with pytest.raises(RuntimeError, match="worker failed"):
             vec.set_state({"envs": [{"broken": True}] * 2, "returns": [0, 0], "lengths": [0, 0],
                            "terms": [{}, {}], "curriculum": None})
+
+
+def test_without_autoreset_an_ended_env_waits_for_a_masked_reset_while_the_others_play_on():
+    with SheetVectorEnv(CONFIG, num_envs=2, autoreset=False) as vec:
+        assert vec.metadata["autoreset_mode"] == AutoresetMode.DISABLED
+        vec.reset(seed=[5, 6])
+        actions = np.array([MACRO_INDEX["done"], MACRO_INDEX["move_down"]])  # "done" ends env 0's episode
+        obs, rewards, terminated, _, infos = vec.step(actions)
+        assert terminated.tolist() == [True, False] and infos["_final_obs"].tolist() == [True, False]
+        np.testing.assert_array_equal(infos["final_obs"][0]["flat"], obs["flat"][0])  # no new episode began
+        waiting = obs["flat"][0].copy()
+        obs, rewards, terminated, _, _ = vec.step(actions)
+        assert rewards[0] == 0.0 and not terminated[0] and len(vec.drain()) == 1
+        np.testing.assert_array_equal(obs["flat"][0], waiting)
+        obs, infos = vec.reset(seed=[7, None], options={"reset_mask": np.array([True, False]), "task_seed": 3})
+        assert infos["_task_seed"].tolist() == [True, False] and infos["task_seed"][0] == 3
+        assert vec.envs[0].task is not None and vec.envs[0].task.seed == 3
+        vec.step(np.array([MACRO_INDEX["move_down"]] * 2))
+        assert [state["steps"] for state in vec.get_state()["envs"]] == [1, 3]
+        with pytest.raises(ValueError, match="reset_mask"):
+            vec.reset(options={"reset_mask": [True]})

@@ -213,7 +213,8 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         self._task_rng = random.Random(0)
         self._steps = 0
         self._history: list[str | None] = []
-        self._commands: list[Command | None] = []
+        self._commands: list[Command | None] = []  # resolved commands; LAZY where only legality is known yet
+        self._context: Context | None = None  # the state the mask was computed in (resolves lazy commands)
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
         self._collateral: CollateralTracker | None = None
@@ -270,7 +271,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         index = as_action_index(action)
         if not 0 <= index < N_ACTIONS:
             return self._step(None, action_index=index, parse_error=f"action {index} is not a macro (0..{N_ACTIONS - 1})")
-        return self._step(self._commands[index], action_index=index)
+        return self._step(self._command(index), action_index=index)
 
     def step_command(self, command: str | Command) -> tuple[dict, float, bool, bool, dict]:
         """Step with a command (text or Command) instead of a macro action: for people, task files and
@@ -421,9 +422,21 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
     # ------------------------------------------------------------------------------------------------ actions
     def _update_mask(self) -> None:
         assert self.task is not None and self.state is not None
-        ctx = Context(self.state, self.task)
-        self._commands = [macro.resolve(ctx) for macro in MACROS]
+        ctx = self._context = Context(self.state, self.task)
+        # Macros with a legality predicate are resolved only when taken (or asked for): their commands are costly.
+        self._commands = [(_LAZY if macro.legal(ctx) else None) if macro.legal is not None else macro.resolve(ctx)
+                          for macro in MACROS]
         self._mask = np.fromiter((c is not None for c in self._commands), dtype=np.int8, count=N_ACTIONS)
+
+    def _command(self, index: int) -> Command | None:
+        """The command of a legal action in the current state (resolving it now if the mask only knew it legal)."""
+        command = self._commands[index]
+        if command is _LAZY:
+            assert self._context is not None
+            command = self._commands[index] = MACROS[index].resolve(self._context)
+            if command is None:
+                raise AssertionError(f"macro {MACROS[index].name} was legal by its predicate but did not resolve")
+        return command
 
     def action_masks(self) -> np.ndarray:
         """Boolean mask of the actions available now (the method sb3-contrib's MaskablePPO looks for)."""
@@ -434,7 +447,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         index = as_action_index(action)
         if not 0 <= index < N_ACTIONS:
             raise ValueError(f"action must be in [0, {N_ACTIONS}), not {action!r}")
-        return self._commands[index]
+        return self._command(index)
 
     @staticmethod
     def action_name(action: Any) -> str:
@@ -476,6 +489,9 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         if self.render_mode == "ansi":
             return render_ansi(self)
         return render_rgb(self)
+
+
+_LAZY: Any = Command("lazy")  # marks a legal action whose command is resolved when it is taken
 
 
 def _tuple_state(state: Any) -> tuple:

@@ -34,6 +34,10 @@ Public API (small on purpose; everything else is Gymnasium's)::
 - **Exact resume.** :meth:`get_state` returns every environment's snapshot (task-stream RNG, current task and the
   commands of the running episode, see :meth:`SpreadsheetEnv.get_state`), the shared curriculum and the running
   episodes' returns; :meth:`set_state` on an env built the same way continues bit-exactly.
+- **Without autoreset.** ``autoreset=False`` (Gymnasium's ``AutoresetMode.DISABLED``): an environment whose
+  episode ended keeps its final observation and is not stepped (reward 0, flags False) until
+  ``reset(seed=[...], options={"reset_mask": mask, ...})`` starts its next episode; evaluation plays fixed task
+  lists this way.
 - **Curriculum.** With ``level="curriculum"`` (sync mode, built from a config) the environments share one
   :class:`~sheetrl.env.curriculum.CurriculumManager` fed by every environment's episodes (``vec.curriculum``). A
   manager shared by all environments needs them in one process, so async mode refuses the curriculum.
@@ -119,10 +123,13 @@ class _EnvGroup:
     """Environments ``indices`` of the batch, stepped in order, writing into the batch arrays; keeps the running
     episodes' returns, lengths and reward-term sums. Sync mode has one group; async mode one per worker."""
 
-    def __init__(self, envs: list[SpreadsheetEnv], indices: list[int], arrays: dict[str, np.ndarray]) -> None:
+    def __init__(self, envs: list[SpreadsheetEnv], indices: list[int], arrays: dict[str, np.ndarray],
+                 autoreset: bool = True) -> None:
         self.envs = envs
         self.indices = indices
         self.arrays = arrays
+        self.autoreset = autoreset
+        self.running = np.zeros(len(envs), dtype=bool)  # without autoreset: the episodes not over yet
         self.observation_keys = [name[4:] for name in arrays if name.startswith("obs/")]
         self.returns = np.zeros(len(envs))
         self.lengths = np.zeros(len(envs), dtype=np.int64)
@@ -132,11 +139,17 @@ class _EnvGroup:
         for key in self.observation_keys:
             self.arrays[f"obs/{key}"][index] = obs[key]
 
-    def reset(self, seeds: list[int | None], options: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
-        infos = []
+    def reset(self, seeds: list[int | None], options: list[dict[str, Any] | None], mask: list[bool]
+              ) -> list[dict[str, Any] | None]:
+        """Reset the environments where ``mask`` is True; their reset infos (None for the others)."""
+        infos: list[dict[str, Any] | None] = []
         for local, (env, index) in enumerate(zip(self.envs, self.indices)):
+            if not mask[local]:
+                infos.append(None)
+                continue
             obs, info = env.reset(seed=seeds[local], options=options[local])
             self._write_obs(index, obs)
+            self.running[local] = True
             self.returns[local] = 0.0
             self.lengths[local] = 0
             self.terms[local] = 0.0
@@ -151,6 +164,10 @@ class _EnvGroup:
         is_success, reward_terms = a["is_success"], a["reward_terms"]
         ended = []
         for local, (env, index) in enumerate(zip(self.envs, self.indices)):
+            if not self.running[local]:  # no autoreset, and its episode is over: not stepped until reset
+                rewards[index], terminated[index], truncated[index], is_success[index] = 0.0, False, False, False
+                reward_terms[index] = 0.0
+                continue
             obs, reward, term, trunc, info = env.step(int(actions[index]))
             terms = info.get("reward_terms", {})
             row = reward_terms[index]
@@ -166,15 +183,18 @@ class _EnvGroup:
                                        float(self.returns[local]), bool(info.get("is_success")),
                                        dict(zip(STEP_TERMS, self.terms[local].tolist())))
                 ended.append((index, obs, info, episode))
-                obs, _ = env.reset()
                 self.returns[local] = 0.0
                 self.lengths[local] = 0
                 self.terms[local] = 0.0
+                if self.autoreset:
+                    obs, _ = env.reset()
+                else:
+                    self.running[local] = False
             self._write_obs(index, obs)
         return ended
 
     def get_state(self) -> list[dict[str, Any]]:
-        return [{"env": env.get_state(), "return": float(self.returns[local]),
+        return [{"env": env.get_state(), "running": bool(self.running[local]), "return": float(self.returns[local]),
                  "length": int(self.lengths[local]), "terms": dict(zip(STEP_TERMS, self.terms[local].tolist()))}
                 for local, env in enumerate(self.envs)]
 
@@ -184,17 +204,18 @@ class _EnvGroup:
             if obs is None:
                 raise ValueError("a vector-env snapshot holds an environment that was never reset")
             self._write_obs(index, obs)
+            self.running[local] = state.get("running", True)
             self.returns[local] = state["return"]
             self.lengths[local] = state["length"]
             self.terms[local] = [state["terms"].get(name, 0.0) for name in STEP_TERMS]
 
 
 def _worker(connection: Connection, factories: list[EnvFactory], indices: list[int],
-            specs: list[tuple[str, tuple[int, ...], np.dtype]], raw: dict[str, Any]) -> None:
+            specs: list[tuple[str, tuple[int, ...], np.dtype]], raw: dict[str, Any], autoreset: bool) -> None:
     """A worker process: owns the environments ``indices`` and answers the parent's commands until "close"."""
     group: _EnvGroup | None = None
     try:
-        group = _EnvGroup([make() for make in factories], indices, _Buffers.attach(specs, raw))
+        group = _EnvGroup([make() for make in factories], indices, _Buffers.attach(specs, raw), autoreset)
         connection.send(("ok", None))
         while True:
             command, payload = connection.recv()
@@ -242,7 +263,8 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
     metadata = {"autoreset_mode": AutoresetMode.SAME_STEP}  # noqa: RUF012  (Gymnasium declares it)
 
     def __init__(self, envs: EnvConfig | Sequence[EnvFactory], num_envs: int | None = None, mode: str = "sync",
-                 *, num_workers: int | None = None, copy: bool = True, context: str | None = None) -> None:
+                 *, num_workers: int | None = None, copy: bool = True, context: str | None = None,
+                 autoreset: bool = True) -> None:
         self.envs: list[SpreadsheetEnv] = []
         self._connections: list[Connection] = []
         self._processes: list[Any] = []
@@ -273,6 +295,8 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
             if num_envs is not None and num_envs != len(factories):
                 raise ValueError(f"num_envs={num_envs} but {len(factories)} environment factories were given")
         self.num_envs = len(factories)
+        self.autoreset = autoreset
+        self.metadata = {"autoreset_mode": AutoresetMode.SAME_STEP if autoreset else AutoresetMode.DISABLED}
         self.mode = mode
         self.copy = copy
         probe = factories[0]() if mode == "async" else None
@@ -297,7 +321,7 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
         self._groups: list[_EnvGroup] = []
         self._slices: list[list[int]] = []
         if mode == "sync":
-            self._groups = [_EnvGroup(self.envs, list(range(self.num_envs)), self._arrays)]
+            self._groups = [_EnvGroup(self.envs, list(range(self.num_envs)), self._arrays, autoreset)]
             self._slices = [list(range(self.num_envs))]
         else:
             self._start_workers(factories, num_workers)
@@ -313,7 +337,7 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
             parent, child = self._context.Pipe()
             process = self._context.Process(
                 target=_worker, args=(child, [factories[i] for i in indices], indices, self._buffers.specs,
-                                      self._buffers.raw), daemon=True)
+                                      self._buffers.raw, self.autoreset), daemon=True)
             process.start()
             child.close()
             self._connections.append(parent)
@@ -341,7 +365,12 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
     # ---------------------------------------------------------------------------------------------- gym API
     def reset(self, *, seed: int | Sequence[int | None] | None = None,
               options: dict[str, Any] | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-        """Reset every environment (``options`` is passed to each; ``seed``: see the module docstring)."""
+        """Reset every environment, or those where ``options["reset_mask"]`` is True (the other options are
+        passed to each environment reset; ``seed``: see the module docstring)."""
+        options = dict(options or {})
+        mask = np.asarray(options.pop("reset_mask", self._all), dtype=bool)
+        if mask.shape != (self.num_envs,):
+            raise ValueError(f"reset_mask needs one bool per environment ({self.num_envs}), not shape {mask.shape}")
         if seed is None:
             seeds: list[int | None] = [None] * self.num_envs
         elif isinstance(seed, (int, np.integer)):
@@ -352,13 +381,15 @@ class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
             seeds = [None if s is None else int(s) for s in seed]
             if len(seeds) != self.num_envs:
                 raise ValueError(f"reset needs {self.num_envs} seeds, not {len(seeds)}")
-        results = self._call_groups("reset", [([seeds[i] for i in indices], [options] * len(indices))
-                                              for indices in self._slices])
+        results = self._call_groups("reset", [([seeds[i] for i in indices], [options or None] * len(indices),
+                                               [bool(mask[i]) for i in indices]) for indices in self._slices])
         infos: dict[str, Any] = {}
         for indices, group_infos in zip(self._slices, results):
             for index, info in zip(indices, group_infos):
-                infos = self._add_info(infos, info, index)
-        self.finished = []
+                if info is not None:
+                    infos = self._add_info(infos, info, index)
+        if mask.all():
+            self.finished = []
         return self._observations(), infos
 
     def step(self, actions: Any) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray,
