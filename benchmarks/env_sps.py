@@ -204,7 +204,7 @@ def phase_profile(level: int, steps: int) -> str:
     profiler.disable()
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     phases = (
-        ("action mask: every macro resolved to a Command", "spreadsheet_env.py", "_update_mask"),
+        ("action mask (predicates, or the macro resolved)", "spreadsheet_env.py", "_update_mask"),
         ("reset (task generation + clone + first observation)", "spreadsheet_env.py", "reset"),
         ("  of which task generation", "tasks/__init__.py", "make_task"),
         ("apply the command (engine edit + recalc)", "env/state.py", "apply"),
