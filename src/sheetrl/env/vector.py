@@ -20,11 +20,13 @@ Public API (small on purpose; everything else is Gymnasium's)::
   ``num_workers`` worker processes (contiguous slices) that write into shared memory; the parent only sends
   "step" and reads back the few per-step Python objects (finished episodes). Both modes run the same code on the
   same per-environment streams, so for the same seeds they return identical arrays.
-- **Arrays.** ``obs`` (a dict of ``(num_envs, ...)`` arrays, one per observation key the environments return),
-  ``rewards`` (float32), ``terminated``/``truncated`` (bool), ``reward_terms`` ``(num_envs, len(STEP_TERMS))`` in
-  :data:`STEP_TERMS` order (the reward terms, then ``invalid``), ``is_success`` (bool). ``step`` returns copies unless the env was built
-  with ``copy=False`` (then the returned arrays are overwritten by the next step). ``masks`` is the bool action
-  mask of the current observations.
+- **Arrays.** ``obs`` (a dict of ``(num_envs, ...)`` arrays, one per observation key the environments return:
+  ``EnvConfig(observation_keys=("flat", "action_mask"))`` keeps an MLP's batch small), ``rewards`` (float32),
+  ``terminated``/``truncated`` (bool), ``reward_terms`` ``(num_envs, len(STEP_TERMS))`` in :data:`STEP_TERMS`
+  order (the reward terms, then ``invalid``), ``is_success`` (bool). ``step`` returns copies unless the env was
+  built with ``copy=False`` (then the returned arrays are overwritten by the next step). ``masks`` is the bool
+  action mask of the current observations. In sync mode ``envs`` holds the environments; in async mode they live
+  in the workers only.
 - **Infos.** Gymnasium's dict-of-arrays form: ``reward_terms`` (a dict of ``(num_envs,)`` columns) and
   ``is_success`` for every step, with their ``_key`` masks; ``final_obs``/``final_info`` (object arrays) and their
   masks for the environments whose episode ended this step.
