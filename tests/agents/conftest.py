@@ -16,14 +16,24 @@ def one_torch_thread():
     torch.set_num_threads(threads)
 
 
-def with_time_limit(pool, steps: int):
-    """Wrap every environment of a pool in Gymnasium's TimeLimit, so episodes are cut (``truncated``) after
-    ``steps`` steps: the environment itself never truncates (its budget is a terminal verdict), but a time limit
-    around it does, and agents must bootstrap from the final observation there."""
-    import numpy as np
+def vector_env(n: int, config, seed: int):
+    """``n`` environments of ``config`` in a :class:`SheetVectorEnv`, reset with ``seed`` (as the runner does)."""
+    from sheetrl.env.vector import SheetVectorEnv
+
+    envs = SheetVectorEnv(config, n)
+    envs.reset(seed=seed)
+    return envs
+
+
+def with_time_limit(n: int, config, steps: int):
+    """``n`` environments, each in Gymnasium's TimeLimit, so episodes are cut (``truncated``) after ``steps``
+    steps: the environment itself never truncates (its budget is a terminal verdict), but a time limit around it
+    does, and agents must bootstrap from the final observation there. Environment ``i`` is seeded ``i``."""
     from gymnasium.wrappers import TimeLimit
 
-    pool.envs = [TimeLimit(env, max_episode_steps=steps) for env in pool.envs]
-    first = [env.reset(seed=i)[0] for i, env in enumerate(pool.envs)]
-    pool.obs = {key: np.stack([obs[key] for obs in first]) for key in first[0]}
-    return pool
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+    from sheetrl.env.vector import SheetVectorEnv
+
+    envs = SheetVectorEnv([lambda: TimeLimit(SpreadsheetEnv(config=config), max_episode_steps=steps)] * n)
+    envs.reset(seed=list(range(n)))
+    return envs

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from sheetrl.train.pool import EnvPool
+from sheetrl.env.vector import SheetVectorEnv
 
 
-def train_straight_and_resumed(make: Callable[[int], tuple[Any, EnvPool]], seed: int, other_seed: int,
-                               iterations: int, checkpoint: Path) -> tuple[Any, EnvPool, Any, EnvPool]:
+def train_straight_and_resumed(make: Callable[[int], tuple[Any, SheetVectorEnv]], seed: int, other_seed: int,
+                               iterations: int, checkpoint: Path) -> tuple[Any, SheetVectorEnv, Any, SheetVectorEnv]:
     """``make(seed) -> (agent, pool)``. Returns (straight agent, its pool, resumed agent, its pool) after both
     have taken ``2 * iterations`` training iterations, the resumed one half before and half after the checkpoint."""
     straight, straight_pool = make(seed)

@@ -7,11 +7,11 @@ import torch
 from sheetrl.agents import algorithm
 from sheetrl.agents.dqn import PRESETS, Config, ReplayBuffer, build, double_dqn_targets
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
+from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.precision import Precision
 from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
-from sheetrl.train.pool import EnvPool
-from sheetrl.train.precision import Precision
 
-from .conftest import with_time_limit
+from .conftest import vector_env, with_time_limit
 from .resume import train_straight_and_resumed
 
 # A network and schedule small enough for CPU tests (the seed sizes are exercised on a GPU).
@@ -120,17 +120,21 @@ def test_epsilon_decays_linearly_by_environment_steps():
 
 
 # ---------------------------------------------------------------------------------------------------- learning
-class RecordingPool(EnvPool):
-    """An EnvPool that remembers what each step returned."""
+def recording(pool: SheetVectorEnv) -> SheetVectorEnv:
+    """Make ``pool`` remember what each step returned (in ``pool.last``)."""
+    step = pool.step
 
-    def step(self, actions):
-        self.last = super().step(actions)
-        return self.last
+    def recording_step(actions):
+        pool.last = step(actions)
+        return pool.last
+
+    pool.step = recording_step
+    return pool
 
 
 def test_episode_ends_store_the_final_observation_and_only_termination_stops_bootstrapping():
     agent = make_agent(replace(TINY, learning_starts=10**6))
-    pool = with_time_limit(RecordingPool(2, EnvConfig(level=1), seed=0), 1)  # every episode ends after one step
+    pool = recording(with_time_limit(2, EnvConfig(level=1), 1))  # every episode ends after one step
     seen_truncated = seen_terminated = False
     for _ in range(20):
         before = agent.buffer.position
@@ -139,7 +143,7 @@ def test_episode_ends_store_the_final_observation_and_only_termination_stops_boo
         for i in range(2):
             row = before + i
             assert terminated[i] or truncated[i]
-            final = infos[i]["final_obs"]
+            final = infos["final_obs"][i]
             assert np.array_equal(agent.buffer.next_observations[row], final["flat"])
             assert not np.array_equal(agent.buffer.next_observations[row], next_obs["flat"][i])  # not the reset
             assert np.array_equal(agent.buffer.next_masks[row], final["action_mask"].astype(bool))
@@ -151,7 +155,7 @@ def test_episode_ends_store_the_final_observation_and_only_termination_stops_boo
 
 def test_updates_follow_learning_starts_train_frequency_and_target_sync():
     agent = make_agent(replace(TINY, learning_starts=10, train_frequency=3, target_sync_interval=8))
-    pool = EnvPool(2, EnvConfig(level=1), seed=0)
+    pool = vector_env(2, EnvConfig(level=1), seed=0)
     for _ in range(4):  # 8 env steps: no update yet, one target sync at step 8
         agent.train_iteration(pool)
     assert agent.updates == 0 and agent.target_syncs == 1
@@ -166,7 +170,7 @@ def test_updates_follow_learning_starts_train_frequency_and_target_sync():
 def test_updates_change_the_weights_with_bf16_autocast_and_gradient_accumulation(mode, accumulation_steps):
     precision = Precision(mode, "cpu", accumulation_steps=accumulation_steps)
     agent = make_agent(precision=precision)
-    pool = EnvPool(2, EnvConfig(level=1), seed=0)
+    pool = vector_env(2, EnvConfig(level=1), seed=0)
     while agent.env_steps < TINY.learning_starts:
         agent.train_iteration(pool)
     before = [p.detach().clone() for p in agent.q_network.parameters()]
@@ -181,7 +185,7 @@ def test_updates_change_the_weights_with_bf16_autocast_and_gradient_accumulation
 def test_train_save_load_train_equals_training_straight_through(tmp_path):
     config = replace(TINY, dropout=0.1)
     straight, pool, resumed, other_pool = train_straight_and_resumed(
-        lambda seed: (make_agent(config, seed=seed), EnvPool(2, EnvConfig(level=1), seed=seed)),
+        lambda seed: (make_agent(config, seed=seed), vector_env(2, EnvConfig(level=1), seed=seed)),
         seed=5, other_seed=77, iterations=30, checkpoint=tmp_path / "dqn.pt")
     assert resumed.env_steps == straight.env_steps == 120
     assert resumed.updates == straight.updates > 50
@@ -208,7 +212,7 @@ def test_short_training_on_level_1_beats_the_random_masked_policy():
     config = replace(PRESETS["quick"], hidden_sizes=(256, 256), learning_starts=500, train_frequency=4,
                      exploration_steps=5_000, buffer_size=10_000)
     agent = make_agent(config, seed=1)
-    pool = EnvPool(config.num_envs, EnvConfig(level=1), seed=1)
+    pool = vector_env(config.num_envs, EnvConfig(level=1), seed=1)
     while agent.env_steps < 8_000:
         agent.train_iteration(pool)
     random_success = run_episodes(RandomMaskedPolicy(0), 1, 50).success_rate

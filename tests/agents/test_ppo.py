@@ -21,11 +21,10 @@ from sheetrl.agents.ppo import (
     value_loss,
 )
 from sheetrl.env.spreadsheet_env import EnvConfig
+from sheetrl.models.precision import Precision
 from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
-from sheetrl.train.pool import EnvPool
-from sheetrl.train.precision import Precision
 
-from .conftest import with_time_limit
+from .conftest import vector_env, with_time_limit
 from .resume import train_straight_and_resumed
 
 TINY = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=3, hidden_sizes=(32, 32))
@@ -33,8 +32,8 @@ TINY = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=3, hidd
 
 def make(config: Config, level: int = 1, seed: int = 0, precision: Precision | None = None,
          max_steps: int | None = None):
-    pool = EnvPool(config.num_envs, EnvConfig(level=level, max_steps=max_steps), seed)
-    agent = build(config, pool.observation_space, pool.action_space, "cpu", precision or Precision(), seed)
+    pool = vector_env(config.num_envs, EnvConfig(level=level, max_steps=max_steps), seed)
+    agent = build(config, pool.single_observation_space, pool.single_action_space, "cpu", precision or Precision(), seed)
     return agent, pool
 
 
@@ -176,16 +175,15 @@ def test_masked_entropy_and_log_probs_are_finite_with_finite_gradients():
 def test_rollout_stores_masks_and_bootstrap_values_of_truncated_episodes():
     # A two-step time limit truncates most episodes; every stored action is legal under its stored mask, the stored
     # log-probabilities are those of the stored masks, and truncated steps hold V(final_obs).
-    agent, pool = make(TINY)
-    with_time_limit(pool, 2)
+    agent, _ = make(TINY)
+    pool = with_time_limit(TINY.num_envs, EnvConfig(level=1), 2)
     finals: dict[tuple[int, int], np.ndarray] = {}
     step, calls = pool.step, [0]
 
     def recording_step(actions):
         result = step(actions)
-        for i, info in enumerate(result[4]):
-            if "final_obs" in info:
-                finals[(calls[0], i)] = info["final_obs"]["flat"]
+        for i in np.flatnonzero(result[4].get("_final_obs", [])):
+            finals[(calls[0], int(i))] = result[4]["final_obs"][i]["flat"]
         calls[0] += 1
         return result
 
@@ -212,7 +210,7 @@ def test_act_returns_legal_actions_for_pool_observations():
     for _ in range(10):
         for deterministic in (False, True):
             actions = agent.act(pool.obs, pool.masks, deterministic=deterministic)
-            assert pool.masks[np.arange(pool.n), actions].all()
+            assert pool.masks[np.arange(pool.num_envs), actions].all()
         pool.step(agent.act(pool.obs, pool.masks))
 
 
@@ -264,7 +262,7 @@ def test_configuration_errors_are_explicit():
              precision=Precision("fp32", "cpu", accumulation_steps=2))
     agent, _ = make(TINY)
     with pytest.raises(ValueError, match="num_envs"):
-        agent.collect(EnvPool(3, EnvConfig(level=1), 0))
+        agent.collect(vector_env(3, EnvConfig(level=1), 0))
 
 
 # ------------------------------------------------------------------------------------------------- learning

@@ -9,8 +9,8 @@ from sheetrl.env.actions import MACROS
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.sheet.address import parse_cell
 from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
-from sheetrl.train.pool import EnvPool
 
+from .conftest import vector_env
 from .resume import train_straight_and_resumed
 
 ACTION = {macro.name: i for i, macro in enumerate(MACROS)}
@@ -30,10 +30,10 @@ def key_of(agent, obs):
 
 
 class ScriptedPool:
-    """A stand-in for EnvPool that replays one prepared transition (for hand-checked updates)."""
+    """A stand-in for SheetVectorEnv that replays one prepared transition (for hand-checked updates)."""
 
     def __init__(self, obs, step_result):
-        self.n = 1
+        self.num_envs = 1
         self.obs = obs
         self.step_result = step_result
 
@@ -145,7 +145,7 @@ def test_q_update_terminal_uses_the_reward_only():
     agent.config = replace(config, epsilon_end=0.0)
     next_obs = {k: v[None] for k, v in obs.items()}
     pool = ScriptedPool(batch(obs), (next_obs, np.array([4.0], np.float32), np.array([True]), np.array([False]),
-                                     [{"final_obs": obs}]))
+                                     {"final_obs": np.array([obs]), "_final_obs": np.array([True])}))
     agent.train_iteration(pool)
     assert agent.table[key][ACTION["done"]] == pytest.approx(2.0 + 0.5 * (4.0 - 2.0))
 
@@ -166,7 +166,7 @@ def test_q_update_truncation_bootstraps_from_the_final_state_over_legal_actions_
     values[ACTION["write_instructed_value"]] = 6.0  # the best legal action
     agent.table[final_key] = values
     pool = ScriptedPool(batch(obs), (batch(reset_obs), np.array([0.5], np.float32), np.array([False]),
-                                     np.array([True]), [{"final_obs": final}]))
+                                     np.array([True]), {"final_obs": np.array([final]), "_final_obs": np.array([True])}))
     agent.train_iteration(pool)
     expected_target = 0.5 + 0.9 * 6.0
     assert agent.table[key][ACTION["next_target"]] == pytest.approx(1.0 + 0.5 * (expected_target - 1.0))
@@ -175,7 +175,7 @@ def test_q_update_truncation_bootstraps_from_the_final_state_over_legal_actions_
 def test_save_and_load_continue_exactly(tmp_path):
     config = replace(PRESETS["quick"], num_envs=2, exploration_steps=400)
     straight, _, resumed, _ = train_straight_and_resumed(
-        lambda seed: (make_agent(config, seed=seed)[0], EnvPool(2, EnvConfig(level=1), seed=seed)),
+        lambda seed: (make_agent(config, seed=seed)[0], vector_env(2, EnvConfig(level=1), seed=seed)),
         seed=3, other_seed=99, iterations=60, checkpoint=tmp_path / "agent.pt")
     assert resumed.env_steps == straight.env_steps == 240
     assert resumed.table.keys() == straight.table.keys()
@@ -186,7 +186,7 @@ def test_save_and_load_continue_exactly(tmp_path):
 def test_quick_training_on_level_1_beats_the_random_masked_policy():
     config = replace(PRESETS["quick"], exploration_steps=8_000)
     agent, _ = make_agent(config, seed=1)
-    pool = EnvPool(config.num_envs, EnvConfig(level=1), seed=1)
+    pool = vector_env(config.num_envs, EnvConfig(level=1), seed=1)
     while agent.env_steps < 12_000:
         agent.train_iteration(pool)
     random_success = run_episodes(RandomMaskedPolicy(0), 1, 50).success_rate

@@ -153,3 +153,36 @@ def test_new_sheet_and_header_macros_type_what_the_instruction_gives():
     assert resolve("new_sheet_instructed", state, {"new_sheet": "summary"}) is None  # it exists
     assert str(resolve("write_instructed_header", state, {"header": "Line total"})) == 'value B1 "Line total"'
     assert resolve("write_instructed_header", state, {"value": 3}) is None
+
+
+# ------------------------------------------------------------------------------------- legality predicates
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_a_legality_predicate_agrees_with_resolving_in_every_visited_state(level):
+    """The mask asks predicates where macros have them and resolves the command only for the action taken: both
+    must give the mask and the commands that resolving every macro gives, at the sheet area's edges too."""
+    import numpy as np
+
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+
+    env = SpreadsheetEnv(level=level, observation_keys=("action_mask",))
+    obs, _ = env.reset(seed=level)
+    rng = np.random.default_rng(level)
+    with_predicates = [macro for macro in MACROS if macro.legal is not None]
+    assert {m.name for m in with_predicates} >= {"jump_up", "jump_down", "jump_left", "jump_right"}
+    edges = 0
+    for _ in range(150):
+        assert env.state is not None and env.task is not None
+        ctx = Context(env.state, env.task)
+        for macro in with_predicates:
+            assert macro.is_legal(ctx) == (macro.resolve(ctx) is not None), macro.name
+        resolved = [macro.resolve(Context(env.state, env.task)) for macro in MACROS]
+        assert obs["action_mask"].tolist() == [int(c is not None) for c in resolved]
+        assert [env.action_to_command(i) for i in range(N_ACTIONS)] == resolved
+        edges += not all(macro.is_legal(ctx) for macro in with_predicates)
+        legal = np.flatnonzero(obs["action_mask"])
+        jumps = [i for i in legal if MACROS[i].name.startswith("jump")]  # jumps often, to reach the edges
+        action = int(rng.choice(jumps)) if jumps and rng.random() < 0.4 else int(rng.choice(legal))
+        obs, _, terminated, _, _ = env.step(action)
+        if terminated:
+            obs, _ = env.reset()
+    assert edges > 0  # some visited states had a jump off the sheet area masked out

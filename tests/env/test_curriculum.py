@@ -90,15 +90,18 @@ def test_demotion_survives_the_state_round_trip():
 def test_a_pool_shares_one_manager_fed_by_every_environment():
     """The review: each of the pool's 8 envs had its own manager, so the first promotion came after ~714 pool
     episodes instead of 100."""
+    import numpy as np
+
     from sheetrl.env.actions import MACRO_INDEX
     from sheetrl.env.spreadsheet_env import EnvConfig
-    from sheetrl.train.pool import EnvPool
+    from sheetrl.env.vector import SheetVectorEnv
 
-    pool = EnvPool(4, EnvConfig(level="curriculum", curriculum_window=6, curriculum_threshold=0.5,
-                                curriculum_replay=0.0), seed=0)
+    pool = SheetVectorEnv(EnvConfig(level="curriculum", curriculum_window=6, curriculum_threshold=0.5,
+                                    curriculum_replay=0.0), 4)
+    pool.reset(seed=0)
     assert pool.curriculum is not None and all(env.curriculum is pool.curriculum for env in pool.envs)
     for _ in range(2):  # every environment says "done" unsolved: eight level-1 episodes over the pool
-        pool.step([MACRO_INDEX["done"]] * 4)
+        pool.step(np.full(4, MACRO_INDEX["done"]))
     assert pool.curriculum.episodes[1] == 8 and list(pool.curriculum.history[1]) == [False] * 6
     assert pool.get_state()["curriculum"]["episodes"] == {"1": 8, "2": 0, "3": 0, "4": 0, "5": 0}
     assert all(env.get_state()["curriculum"] is None for env in pool.envs)  # stored once, by the pool

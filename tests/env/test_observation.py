@@ -170,3 +170,41 @@ def test_scrolling_and_editing_keep_the_window_equal_to_a_full_redraw():
             np.testing.assert_array_equal(grid, builder.grid)
             np.testing.assert_array_equal(tokens, builder.cell_tokens)
             np.testing.assert_array_equal(edges, builder.edges)
+
+
+# ------------------------------------------------------------------------------------------- observation_keys
+def test_observation_keys_keep_only_those_keys_with_the_same_values_as_the_full_observation():
+    import gymnasium as gym
+
+    from sheetrl.env.spreadsheet_env import OBSERVATION_KEYS
+
+    full = SpreadsheetEnv(level=3)
+    lean = gym.make("sheetrl/MultiCellFormula-v1", observation_keys=("flat", "action_mask"))
+    assert set(lean.observation_space.spaces) == {"flat", "action_mask"}
+    assert set(full.observation_space.spaces) == set(OBSERVATION_KEYS)
+    obs_full, _ = full.reset(seed=4)
+    obs_lean, _ = lean.reset(seed=4)
+    rng = np.random.default_rng(0)
+    for _ in range(40):  # edits, scrolls and resets: the flat vector never depends on what was skipped
+        assert obs_lean.keys() == {"flat", "action_mask"}
+        for key in obs_lean:
+            np.testing.assert_array_equal(obs_lean[key], obs_full[key], err_msg=key)
+        action = int(rng.choice(np.flatnonzero(obs_full["action_mask"])))
+        obs_full, reward_full, terminated, _, _ = full.step(action)
+        obs_lean, reward_lean, _, _, _ = lean.step(action)
+        assert reward_lean == reward_full
+        if terminated:
+            obs_full, _ = full.reset()
+            obs_lean, _ = lean.reset()
+
+
+def test_observation_keys_are_checked():
+    from sheetrl.env.spreadsheet_env import EnvConfig
+
+    with pytest.raises(ValueError, match="observation_keys"):
+        EnvConfig(observation_keys=("flat", "pixels"))
+    with pytest.raises(ValueError, match="observation_keys"):
+        EnvConfig(observation_keys=())
+    with pytest.raises(TypeError, match="observation_keys"):
+        EnvConfig(observation_keys="flat")  # type: ignore[arg-type]
+    assert EnvConfig(observation_keys=["flat"]).observation_keys == ("flat",)  # type: ignore[arg-type]

@@ -9,8 +9,8 @@ import torch
 from sheetrl.agents import dqn, ppo
 from sheetrl.models.encoders import AdvancedStateEncoder, EncoderConfig
 from sheetrl.models.policy import MLPPolicyConfig, build_policy, to_tensors
+from sheetrl.models.precision import Precision
 from sheetrl.models.transformer import SpreadsheetGPT, TransformerConfig
-from sheetrl.train.precision import Precision
 
 SMALL = {
     "mlp": MLPPolicyConfig(hidden_sizes=(32, 32)),

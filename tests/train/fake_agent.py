@@ -58,7 +58,7 @@ class FakeAgent(Agent):
             loss = ((self.weights - target.to(self.weights.device)) ** 2).mean()
         self.precision.backward(loss)
         self.precision.step(self.optimizer, [self.weights], 1.0)
-        return self.config.steps_per_iteration * pool.n, {"losses/fake_loss": float(loss.detach())}
+        return self.config.steps_per_iteration * pool.num_envs, {"losses/fake_loss": float(loss.detach())}
 
     def state_dict(self) -> dict[str, Any]:
         # With gradient accumulation an iteration can end between optimizer steps: the gradient summed so far is

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sheetrl.agents import algorithm
+from sheetrl.models.precision import Precision
 from sheetrl.train.config import DEFAULT_TOTAL_STEPS, TrainConfig
-from sheetrl.train.precision import Precision
 from sheetrl.train.runner import Runner
 from tests.train.conftest import quick_config
 

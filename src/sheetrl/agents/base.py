@@ -2,7 +2,7 @@
 
 An agent is one readable file per algorithm (CleanRL's rule): the network it uses, how it acts, and its whole
 update in plain view. The runner (``train/runner.py``) owns everything else — the environments (an
-:class:`~sheetrl.train.pool.EnvPool`), step counting, logging, checkpoints, evaluation — and drives an agent
+:class:`~sheetrl.env.vector.SheetVectorEnv`), step counting, logging, checkpoints, evaluation — and drives an agent
 through this small interface:
 
 - :meth:`Agent.act` — batched actions for stacked observations and masks (never an illegal action);
@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sheetrl.train.pool import EnvPool
+from sheetrl.env.vector import SheetVectorEnv
 
 
 class Agent(ABC):
@@ -40,7 +40,7 @@ class Agent(ABC):
         """Actions (n,) for stacked observations ``obs[key]`` of shape (n, ...) and bool masks (n, N)."""
 
     @abstractmethod
-    def train_iteration(self, pool: EnvPool) -> tuple[int, dict[str, float]]:
+    def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """Collect experience from ``pool`` and learn; returns (environment steps taken, metrics)."""
 
     @abstractmethod

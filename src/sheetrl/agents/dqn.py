@@ -9,7 +9,7 @@ The whole algorithm, top to bottom:
    ``epsilon_end`` over ``exploration_steps`` environment steps.
 3. **Replay** — every transition (s, a, r, s', mask(s'), terminated) goes into a :class:`ReplayBuffer` of
    ``buffer_size`` rows. When an episode ends the pool resets the environment at once; s' is then the episode's
-   *final* observation (``infos[i]["final_obs"]``), so a truncated episode bootstraps from where it really stopped.
+   *final* observation (``infos["final_obs"][i]``), so a truncated episode bootstraps from where it really stopped.
 4. **Learning** — after ``learning_starts`` environment steps, one update per ``train_frequency`` environment
    steps. Each update draws ``batch_size`` transitions per gradient-accumulation micro-batch and minimizes the
    Huber loss between Q(s, a) of the taken action and the Double-DQN target (:func:`double_dqn_targets`)::
@@ -39,9 +39,9 @@ import torch
 import torch.nn.functional as F
 
 from sheetrl.agents.base import Agent, epsilon_greedy, linear_epsilon, masked_argmax
+from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.mlp import QNetwork
-from sheetrl.train.pool import EnvPool
-from sheetrl.train.precision import Precision, resolve_device
+from sheetrl.models.precision import Precision, resolve_device
 
 
 @dataclass
@@ -80,6 +80,8 @@ class Config:
                 raise ValueError(f"{name} must be in [0, 1], not {getattr(self, name)}")
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
 
+
+OBSERVATION_KEYS = ("flat", "action_mask")  # what the Q-network and the masks read (the env computes no more)
 
 PRESETS = {
     "quick": Config(buffer_size=50_000, learning_starts=1_000, train_frequency=8, target_sync_interval=2_000,
@@ -207,7 +209,7 @@ class DQNAgent(Agent):
         return epsilon_greedy(greedy, masks, self.epsilon, self.rng)
 
     # ----------------------------------------------------------------------------------------------- learning
-    def train_iteration(self, pool: EnvPool) -> tuple[int, dict[str, float]]:
+    def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """One step of every environment in the pool, then the updates and target syncs that fell due."""
         c = self.config
         observations, masks = pool.obs["flat"], pool.masks
@@ -216,10 +218,10 @@ class DQNAgent(Agent):
         next_flat = next_obs["flat"].copy()
         next_masks = next_obs["action_mask"].astype(bool)
         for i in np.flatnonzero(terminated | truncated):  # the pool already reset these: use the final state
-            next_flat[i] = infos[i]["final_obs"]["flat"]
-            next_masks[i] = infos[i]["final_obs"]["action_mask"].astype(bool)
+            next_flat[i] = infos["final_obs"][i]["flat"]
+            next_masks[i] = infos["final_obs"][i]["action_mask"].astype(bool)
         self.buffer.add(observations, actions, rewards, next_flat, next_masks, terminated)
-        self.env_steps += pool.n
+        self.env_steps += pool.num_envs
 
         metrics: dict[str, float] = {"charts/epsilon": self.epsilon}
         losses, q_means = [], []
@@ -236,7 +238,7 @@ class DQNAgent(Agent):
         if losses:
             metrics["losses/td_loss"] = float(np.mean(losses))
             metrics["losses/q_values"] = float(np.mean(q_means))
-        return pool.n, metrics
+        return pool.num_envs, metrics
 
     def update(self) -> tuple[float, float]:
         """One optimizer step: ``accumulation_steps`` micro-batches of Huber loss on Double-DQN targets."""

@@ -7,7 +7,7 @@ The whole algorithm, top to bottom:
    the value estimate, the reward, and whether the episode *terminated* (solved, ``done`` or the task's step budget
    spent: nothing follows, so no bootstrap) or was *truncated* (an outside time limit cut it: the future still had
    value, so we bootstrap from ``V(final_obs)``, the observation the episode ended in, which the pool keeps in
-   ``infos[i]["final_obs"]``).
+   ``infos["final_obs"][i]``).
 2. **Advantages.** Generalized Advantage Estimation (Schulman et al. 2016, arXiv:1506.02438), see
    :func:`compute_gae`: ``delta_t = r_t + gamma * V(next) - V(s_t)``, ``A_t = delta_t + gamma * lambda * A_{t+1}``
    with the recursion cut wherever an episode ended; returns are ``A_t + V(s_t)``.
@@ -15,7 +15,7 @@ The whole algorithm, top to bottom:
    policy *with the stored masks re-applied*, normalizes its advantages, and minimizes
    ``clipped surrogate + value_coef * value loss - entropy_coef * entropy`` (:func:`clipped_policy_loss`,
    :func:`value_loss`). The forward pass runs under ``precision.autocast()`` and every optimizer step goes
-   through :class:`~sheetrl.train.precision.Precision` (gradient accumulation over micro-batches, loss scaling,
+   through :class:`~sheetrl.models.precision.Precision` (gradient accumulation over micro-batches, loss scaling,
    gradient-norm clipping at ``max_grad_norm``).
 
 Illegal actions: their logits are replaced by the most negative finite float before the softmax, so their
@@ -24,8 +24,8 @@ legal actions) can never pick one (:class:`MaskedCategorical`).
 
 Determinism: sampling and minibatch shuffling draw from the agent's own ``torch.Generator``; its state, the
 weights, the optimizer, the precision helper and the iteration counter are all in :meth:`PPOAgent.state_dict`.
-A rollout is consumed inside one iteration, so together with :meth:`EnvPool.get_state
-<sheetrl.train.pool.EnvPool.get_state>` that is everything needed to continue bit-exactly on CPU.
+A rollout is consumed inside one iteration, so together with :meth:`SheetVectorEnv.get_state
+<sheetrl.env.vector.SheetVectorEnv.get_state>` that is everything needed to continue bit-exactly on CPU.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ import torch
 from torch import nn
 
 from sheetrl.agents.base import Agent
-from sheetrl.train.pool import EnvPool
-from sheetrl.train.precision import Precision
+from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.precision import Precision
 
 name = "ppo"
 
@@ -97,6 +97,8 @@ class Config:
     def minibatch_size(self) -> int:
         return self.batch_size // self.num_minibatches
 
+
+OBSERVATION_KEYS = ("flat", "action_mask")  # what the actor-critic and the masks read (the env computes no more)
 
 PRESETS: dict[str, Config] = {
     # Tuned on a 2-core CPU for levels 1 and 2 (see the module's benchmark numbers in BENCHMARKS.md).
@@ -315,9 +317,9 @@ class PPOAgent(Agent):
 
     # ------------------------------------------------------------------------------------------------ rollout
     @torch.no_grad()
-    def collect(self, pool: EnvPool) -> tuple[Rollout, torch.Tensor]:
+    def collect(self, pool: SheetVectorEnv) -> tuple[Rollout, torch.Tensor]:
         """Run the policy for ``num_steps`` steps in every environment; returns the rollout and V(last obs)."""
-        steps, envs = self.config.num_steps, pool.n
+        steps, envs = self.config.num_steps, pool.num_envs
         if envs != self.config.num_envs:
             raise ValueError(f"ppo: the pool has {envs} environments but the config says "
                              f"num_envs={self.config.num_envs}; build the pool with config.num_envs")
@@ -348,7 +350,7 @@ class PPOAgent(Agent):
             rollout.truncated[t] = torch.as_tensor(truncated & ~terminated, device=self.device)
             cut = np.flatnonzero(truncated & ~terminated)
             if cut.size:
-                final = np.stack([infos[i]["final_obs"]["flat"] for i in cut])
+                final = np.stack([infos["final_obs"][i]["flat"] for i in cut])
                 rollout.final_values[t, torch.as_tensor(cut, device=self.device)] = self._values(self._flat(final))
         last_value = self._values(self._flat(pool.obs))
         self.env_steps += steps * envs
@@ -424,7 +426,7 @@ class PPOAgent(Agent):
         metrics["charts/learning_rate"] = self.optimizer.param_groups[0]["lr"]
         return metrics
 
-    def train_iteration(self, pool: EnvPool) -> tuple[int, dict[str, float]]:
+    def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """One rollout of ``num_envs * num_steps`` steps and one PPO update."""
         self.network.train()
         rollout, last_value = self.collect(pool)

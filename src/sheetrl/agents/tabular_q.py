@@ -48,8 +48,14 @@ import numpy as np
 
 from sheetrl.agents.base import Agent, epsilon_greedy, linear_epsilon, masked_argmax
 from sheetrl.env.actions import MACROS
-from sheetrl.env.observation import FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, Channel, flat_window_index
-from sheetrl.train.pool import EnvPool
+from sheetrl.env.observation import (
+    FLAT_LAYOUT,
+    MASK_SLOTS,
+    SLOT_NAMES,
+    Channel,
+    flat_window_index,
+)
+from sheetrl.env.vector import SheetVectorEnv
 
 # Positions inside the flat observation (see ObservationBuilder.flat and FLAT_LAYOUT).
 _CURSOR = FLAT_LAYOUT["cursor"].start
@@ -98,6 +104,8 @@ class Config:
             raise ValueError(f"unknown actions in mask_actions: {unknown}; choose among {names}")
         self.mask_actions = tuple(self.mask_actions)
 
+
+OBSERVATION_KEYS = ("flat", "instruction", "grid", "action_mask")  # what the abstraction reads (grid: its shape)
 
 PRESETS = {
     "quick": Config(num_envs=8, exploration_steps=50_000),
@@ -179,7 +187,7 @@ class TabularQAgent(Agent):
         return epsilon_greedy(greedy, masks, self.epsilon, self.rng)
 
     # ----------------------------------------------------------------------------------------------- learning
-    def train_iteration(self, pool: EnvPool) -> tuple[int, dict[str, float]]:
+    def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """One step of every environment in the pool, and one Q-learning update per transition."""
         c = self.config
         masks = pool.masks
@@ -191,7 +199,7 @@ class TabularQAgent(Agent):
             if terminated[i]:
                 target = float(rewards[i])
             else:
-                following = infos[i]["final_obs"] if truncated[i] else {k: v[i] for k, v in next_obs.items()}
+                following = infos["final_obs"][i] if truncated[i] else {k: v[i] for k, v in next_obs.items()}
                 next_mask = following["action_mask"].astype(bool)
                 next_key = self.abstraction.key(following["flat"], following["instruction"], next_mask)
                 next_values = self.q_values(next_key)
@@ -203,13 +211,13 @@ class TabularQAgent(Agent):
             td_error = target - row[action]
             row[action] += c.learning_rate * td_error
             td_errors.append(td_error)
-        self.env_steps += pool.n
+        self.env_steps += pool.num_envs
         metrics = {
             "losses/td_error": float(np.mean(np.abs(td_errors))),
             "charts/epsilon": self.epsilon,
             "charts/table_size": float(len(self.table)),
         }
-        return pool.n, metrics
+        return pool.num_envs, metrics
 
     # -------------------------------------------------------------------------------------------- checkpoints
     def state_dict(self) -> dict[str, Any]:

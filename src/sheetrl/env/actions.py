@@ -43,10 +43,17 @@ AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
 
 @dataclass(frozen=True)
 class Macro:
-    """One discrete action: a name (shown to people and in logs) and its resolver."""
+    """One discrete action: a name (shown to people and in logs), its resolver, and optionally a cheap legality
+    predicate that answers ``resolve(ctx) is not None`` without building the command (the action mask asks every
+    macro every step; the command is then resolved only for the action taken)."""
 
     name: str
     resolve: Callable[[Context], Command | None]
+    legal: Callable[[Context], bool] | None = None
+
+    def is_legal(self, ctx: Context) -> bool:
+        """Whether the macro resolves to a command in this state."""
+        return self.legal(ctx) if self.legal is not None else self.resolve(ctx) is not None
 
 
 class Context:
@@ -159,6 +166,16 @@ def _move(dr: int, dc: int) -> Callable[[Context], Command | None]:
         return _go(ctx, r, c)
 
     return resolve
+
+
+def _step_in_area(dr: int, dc: int) -> Callable[[Context], bool]:
+    """Whether the neighbouring cell (dr, dc) lies in the sheet area: exactly when a jump resolves (a jump's
+    target scan, up to the sheet area's edge, is the costly part and is left to the action taken)."""
+
+    def legal(ctx: Context) -> bool:
+        return 0 <= ctx.row + dr < ctx.rows and 0 <= ctx.col + dc < ctx.cols
+
+    return legal
 
 
 def _jump(dr: int, dc: int) -> Callable[[Context], Command | None]:
@@ -532,10 +549,10 @@ def _build() -> tuple[Macro, ...]:
         Macro("move_down", _move(1, 0)),
         Macro("move_left", _move(0, -1)),
         Macro("move_right", _move(0, 1)),
-        Macro("jump_up", _jump(-1, 0)),
-        Macro("jump_down", _jump(1, 0)),
-        Macro("jump_left", _jump(0, -1)),
-        Macro("jump_right", _jump(0, 1)),
+        Macro("jump_up", _jump(-1, 0), _step_in_area(-1, 0)),
+        Macro("jump_down", _jump(1, 0), _step_in_area(1, 0)),
+        Macro("jump_left", _jump(0, -1), _step_in_area(0, -1)),
+        Macro("jump_right", _jump(0, 1), _step_in_area(0, 1)),
         Macro("next_target", _next_target),
         Macro("anchor_selection", _select_from_anchor),
         Macro("clear_selection", _clear_selection),

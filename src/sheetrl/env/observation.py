@@ -153,8 +153,10 @@ def scroll(origin: int, cursor: int, size: int, extent: int) -> int:
 class ObservationBuilder:
     """Builds observations for one environment, incrementally."""
 
-    def __init__(self, rows: int, cols: int, instruction_length: int, max_edges: int, chain_length: int) -> None:
+    def __init__(self, rows: int, cols: int, instruction_length: int, max_edges: int, chain_length: int,
+                 edges: bool = True) -> None:
         self.rows = rows
+        self.track_edges = edges  # False: the observation has no ``edges``, so the window's graph is not kept
         self.cols = cols
         self.instruction_length = instruction_length
         self.max_edges = max_edges
@@ -343,6 +345,8 @@ class ObservationBuilder:
 
     def _rebuild_edges(self, wb: Workbook) -> None:
         self._graph_version = wb.graph_version
+        if not self.track_edges:
+            return
         rows, cols = self.rows, self.cols
         top, left = self.origin
         pad = rows * cols

@@ -26,6 +26,7 @@ from sheetrl.env.tasks.split import SPLIT_SIZE, TRAIN
 from sheetrl.sheet.workbook import ALL_CHANGED
 
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
+OBSERVATION_KEYS = ("grid", "instruction", "cell_tokens", "edges", "formula_chain", "flat", "action_mask")
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,17 @@ class EnvConfig:
     curriculum_window: int = 100  # Curriculum-v1: episodes in the rolling success rate
     curriculum_replay: float = 0.2  # Curriculum-v1: probability of replaying an earlier level
     curriculum_demotion: float | None = None  # Curriculum-v1: step back a level when success falls below this
+    observation_keys: tuple[str, ...] | None = None  # the observation's keys (None: all); an MLP pays for fewer
 
     def __post_init__(self) -> None:
+        if self.observation_keys is not None:
+            keys = self.observation_keys
+            if isinstance(keys, str) or not all(isinstance(key, str) for key in keys):
+                raise TypeError(f"observation_keys is a sequence of key names, not {keys!r}")
+            unknown = [key for key in keys if key not in OBSERVATION_KEYS]
+            if unknown or not keys or len(set(keys)) != len(keys):
+                raise ValueError(f"observation_keys must be distinct names from {OBSERVATION_KEYS}, not {keys!r}")
+            object.__setattr__(self, "observation_keys", tuple(keys))  # lists from JSON or the CLI
         if self.level != "curriculum" and self.level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS} or 'curriculum', not {self.level!r}")
         if self.split not in SPLITS:
@@ -115,7 +125,9 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
     ## Observation Space
     A ``Dict`` documented in :mod:`sheetrl.env.observation`: ``grid`` (C×H×W over the window), ``instruction``
     tokens, ``cell_tokens``, dependency ``edges``, ``formula_chain``, a 768-float ``flat`` vector and
-    ``action_mask``.
+    ``action_mask``. ``observation_keys=("flat", "action_mask")`` (an :class:`EnvConfig` field, also a
+    ``gym.make`` keyword) keeps only those keys, and the others are not computed: an MLP agent pays only for what
+    it reads.
 
     ## Rewards
     Weighted terms, reported in ``info["reward_terms"]`` (see :mod:`sheetrl.env.rewards`): user feedback (×10),
@@ -170,7 +182,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
 
         self.token_vocabulary = TokenVocabulary()
         self.action_space = spaces.Discrete(N_ACTIONS)
-        self.observation_space = spaces.Dict(
+        every_space = spaces.Dict(
             {
                 "grid": spaces.Box(-5.0, 5.0, (CHANNELS, rows, cols), np.float32),
                 "instruction": spaces.Box(0, len(vocabulary) - 1, (config.instruction_length,), np.int64),
@@ -182,8 +194,10 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
                 "action_mask": spaces.Box(0, 1, (N_ACTIONS,), np.int8),
             }
         )
+        self.observation_keys = config.observation_keys or OBSERVATION_KEYS
+        self.observation_space = spaces.Dict({key: every_space[key] for key in self.observation_keys})
         self._builder = ObservationBuilder(rows, cols, config.instruction_length, config.max_edges,
-                                           config.chain_length)
+                                           config.chain_length, edges="edges" in self.observation_keys)
         self._vocabulary = vocabulary
         self.curriculum: CurriculumManager | None = None
         self._owns_curriculum = False
@@ -199,7 +213,8 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         self._task_rng = random.Random(0)
         self._steps = 0
         self._history: list[str | None] = []
-        self._commands: list[Command | None] = []
+        self._commands: list[Command | None] = []  # resolved commands; LAZY where only legality is known yet
+        self._context: Context | None = None  # the state the mask was computed in (resolves lazy commands)
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
         self._collateral: CollateralTracker | None = None
@@ -256,7 +271,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         index = as_action_index(action)
         if not 0 <= index < N_ACTIONS:
             return self._step(None, action_index=index, parse_error=f"action {index} is not a macro (0..{N_ACTIONS - 1})")
-        return self._step(self._commands[index], action_index=index)
+        return self._step(self._command(index), action_index=index)
 
     def step_command(self, command: str | Command) -> tuple[dict, float, bool, bool, dict]:
         """Step with a command (text or Command) instead of a macro action: for people, task files and
@@ -407,9 +422,21 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
     # ------------------------------------------------------------------------------------------------ actions
     def _update_mask(self) -> None:
         assert self.task is not None and self.state is not None
-        ctx = Context(self.state, self.task)
-        self._commands = [macro.resolve(ctx) for macro in MACROS]
+        ctx = self._context = Context(self.state, self.task)
+        # Macros with a legality predicate are resolved only when taken (or asked for): their commands are costly.
+        self._commands = [(_LAZY if macro.legal(ctx) else None) if macro.legal is not None else macro.resolve(ctx)
+                          for macro in MACROS]
         self._mask = np.fromiter((c is not None for c in self._commands), dtype=np.int8, count=N_ACTIONS)
+
+    def _command(self, index: int) -> Command | None:
+        """The command of a legal action in the current state (resolving it now if the mask only knew it legal)."""
+        command = self._commands[index]
+        if command is _LAZY:
+            assert self._context is not None
+            command = self._commands[index] = MACROS[index].resolve(self._context)
+            if command is None:
+                raise AssertionError(f"macro {MACROS[index].name} was legal by its predicate but did not resolve")
+        return command
 
     def action_masks(self) -> np.ndarray:
         """Boolean mask of the actions available now (the method sb3-contrib's MaskablePPO looks for)."""
@@ -420,7 +447,7 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         index = as_action_index(action)
         if not 0 <= index < N_ACTIONS:
             raise ValueError(f"action must be in [0, {N_ACTIONS}), not {action!r}")
-        return self._commands[index]
+        return self._command(index)
 
     @staticmethod
     def action_name(action: Any) -> str:
@@ -431,20 +458,24 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
 
     # -------------------------------------------------------------------------------------------- observation
     def _observation(self) -> dict[str, np.ndarray]:
+        """The observation's keys (``EnvConfig.observation_keys``), each a fresh array; keys not asked for are not
+        computed (the formula chain, the flat vector) or not copied."""
         assert self.state is not None
         builder = self._builder
         state = self.state
         builder.set_cursor(state.cursor, state.selection)
-        chain = builder.formula_chain(state.workbook, state.cursor, self._encode_formula)
-        return {
-            "grid": builder.grid.copy(),
-            "instruction": builder.instruction.copy(),
-            "cell_tokens": builder.cell_tokens.copy(),
-            "edges": builder.edges.copy(),
-            "formula_chain": chain,
-            "flat": builder.flat(self._mask, self._steps / max(1, self.max_steps), state.cursor, state.anchor),
-            "action_mask": self._mask.copy(),
-        }
+        obs: dict[str, np.ndarray] = {}
+        for key in self.observation_keys:
+            if key == "flat":
+                obs[key] = builder.flat(self._mask, self._steps / max(1, self.max_steps), state.cursor,
+                                        state.anchor)
+            elif key == "formula_chain":
+                obs[key] = builder.formula_chain(state.workbook, state.cursor, self._encode_formula)
+            elif key == "action_mask":
+                obs[key] = self._mask.copy()
+            else:
+                obs[key] = getattr(builder, key).copy()
+        return obs
 
     def _encode_formula(self, text: str) -> list[int]:
         return self.token_vocabulary.encode_command(Command("formula", cell="A1", text=text))
@@ -458,6 +489,9 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         if self.render_mode == "ansi":
             return render_ansi(self)
         return render_rgb(self)
+
+
+_LAZY: Any = Command("lazy")  # marks a legal action whose command is resolved when it is taken
 
 
 def _tuple_state(state: Any) -> tuple:

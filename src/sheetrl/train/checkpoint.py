@@ -12,7 +12,7 @@ The payload is one dict (``torch.save``'d; load it with ``weights_only=False`` â
 ``format``      ``"sheetrl-checkpoint"``; ``version``: :data:`FORMAT_VERSION`
 ``config``      the :class:`~sheetrl.train.config.TrainConfig` as a dict
 ``agent``       ``{"name": agent.name, "config": the algorithm Config as a dict, "state": agent.state_dict()}``
-``pool``        :meth:`EnvPool.get_state` (every environment's RNGs, curriculum and current episode)
+``pool``        :meth:`SheetVectorEnv.get_state` (every environment's RNGs, curriculum and current episode)
 ``counters``    ``{"env_steps", "episodes", "iterations"}``
 ``runner``      the runner's own bookkeeping (rolling success windows, pending metric sums, training seconds)
 ``rng``         ``{"python", "numpy", "torch", "cuda"}``: the global generators' states

@@ -71,7 +71,8 @@ class TrainConfig:
     # ------------------------------------------------------------------------------------------------ checks
     def validate(self) -> TrainConfig:
         """Check every field (raises :class:`ConfigError`); returns self."""
-        from sheetrl.train.precision import PRECISIONS  # torch is imported only when a run is configured
+        # torch is imported only when a run is configured
+        from sheetrl.models.precision import PRECISIONS
 
         if self.algo not in ALGORITHMS:
             raise ConfigError(f"algo must be one of {', '.join(ALGORITHMS)}, not {self.algo!r}")

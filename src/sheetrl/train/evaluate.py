@@ -31,6 +31,7 @@ import numpy as np
 from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.tasks import IID, LEVELS, OOD, TRAIN, Task, make_task, split_seed
+from sheetrl.env.vector import SheetVectorEnv
 
 DONE_ACTION = MACRO_INDEX["done"]
 EVAL_SPLITS = (IID, OOD)
@@ -236,50 +237,53 @@ def solve_with_reference(task: Task, max_steps: int | None = None) -> tuple[bool
 
 def _play(policy: Policy, config: EnvConfig, options: list[dict[str, Any]], batch: int,
           successes_out: list[bool] | None = None, progress: Callable[[int], None] | None = None) -> EvalResult:
+    """Play episode ``i`` (``reset(seed=i, options=options[i])``) for every ``i``, ``batch`` at a time in a
+    :class:`SheetVectorEnv` without autoreset: a slot whose episode ends starts the next unplayed episode."""
     episodes = len(options)
-    envs = [SpreadsheetEnv(config=config) for _ in range(min(batch, episodes))]
-    observations: list[dict[str, np.ndarray] | None] = [None] * len(envs)
+    slots = min(batch, episodes)
     returns = np.zeros(episodes)
     lengths = np.zeros(episodes, dtype=np.int64)
     successes = np.zeros(episodes, dtype=bool)
-    playing: list[int | None] = [None] * len(envs)  # the episode index each environment is playing
+    playing: list[int | None] = [None] * slots  # the episode index each slot is playing
     next_episode = 0
     finished = 0
+    with SheetVectorEnv(config, slots, autoreset=False) as envs:
 
-    def begin(slot: int) -> None:
-        nonlocal next_episode
-        if next_episode >= episodes:
-            playing[slot] = None
-            return
-        episode = next_episode
-        next_episode += 1
-        observations[slot], _ = envs[slot].reset(seed=episode, options=options[episode])
-        playing[slot] = episode
-        policy.start(slot, envs[slot], episode)
+        def begin(slot: int) -> None:
+            nonlocal next_episode
+            if next_episode >= episodes:
+                playing[slot] = None
+                return
+            episode = next_episode
+            next_episode += 1
+            seeds: list[int | None] = [None] * slots
+            seeds[slot] = episode
+            envs.reset(seed=seeds, options={**options[episode], "reset_mask": np.arange(slots) == slot})
+            playing[slot] = episode
+            policy.start(slot, envs.envs[slot], episode)
 
-    for slot in range(len(envs)):
-        begin(slot)
-    while True:
-        active = [slot for slot in range(len(envs)) if playing[slot] is not None]
-        if not active:
-            break
-        first = observations[active[0]]
-        assert first is not None
-        stacked = {key: np.stack([observations[slot][key] for slot in active]) for key in first}  # type: ignore[index]
-        masks = stacked["action_mask"].astype(bool)
-        actions = policy.act(stacked, masks, active)
-        for slot, action in zip(active, actions):
-            episode = playing[slot]
-            assert episode is not None
-            observations[slot], reward, terminated, truncated, info = envs[slot].step(int(action))
-            returns[episode] += reward
-            lengths[episode] += 1
-            if terminated or truncated:
-                successes[episode] = bool(info.get("is_success"))
-                finished += 1
-                if progress is not None:
-                    progress(finished)
-                begin(slot)
+        for slot in range(slots):
+            begin(slot)
+        while True:
+            active = [slot for slot in range(slots) if playing[slot] is not None]
+            if not active:
+                break
+            stacked = {key: array[active] for key, array in envs.obs.items()}
+            actions = np.zeros(slots, dtype=np.int64)
+            actions[active] = policy.act(stacked, stacked["action_mask"].astype(bool), active)
+            _, _, terminated, truncated, _ = envs.step(actions)
+            ended = iter(envs.drain())  # the episodes that ended this step, by slot
+            for slot in active:
+                episode = playing[slot]
+                assert episode is not None
+                if terminated[slot] or truncated[slot]:
+                    record = next(ended)
+                    returns[episode], lengths[episode], successes[episode] = (record.episode_return, record.length,
+                                                                              record.success)
+                    finished += 1
+                    if progress is not None:
+                        progress(finished)
+                    begin(slot)
     if successes_out is not None:
         successes_out.extend(bool(s) for s in successes)
     return EvalResult(policy.name, 0, episodes, int(successes.sum()), float(returns.mean()), float(lengths.mean()))

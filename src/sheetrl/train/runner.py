@@ -1,15 +1,15 @@
 """The training loop every algorithm shares: environments, agent, logging, checkpoints, exact resume.
 
-:class:`Runner` builds an :class:`~sheetrl.train.pool.EnvPool` (``num_envs`` from the algorithm's Config, seeded
-with the run's seed), the agent (``algorithm(name).build(...)`` with the resolved device and a
-:class:`~sheetrl.train.precision.Precision`), then calls ``agent.train_iteration(pool)`` until the run has taken
+:class:`Runner` builds a :class:`~sheetrl.env.vector.SheetVectorEnv` (``num_envs`` from the algorithm's Config,
+reset with the run's seed), the agent (``algorithm(name).build(...)`` with the resolved device and a
+:class:`~sheetrl.models.precision.Precision`), then calls ``agent.train_iteration(pool)`` until the run has taken
 ``total_steps`` environment steps. After every iteration it drains the finished episodes (their return, length,
 reward terms and success), every ``log_every`` steps it logs the interval's means to the
 :class:`~sheetrl.train.logger.MetricsLogger`, and it updates the progress bar (steps/s, rolling success, curriculum
 level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished (at most once per
 ``checkpoint_interval`` seconds); it writes one at the end too, then evaluates the agent on held-out seeds (``eval.json``).
 
-Exact resume: a checkpoint holds the agent's ``state_dict`` (weights, optimizer, buffers, its RNGs), the pool's
+Exact resume: a checkpoint holds the agent's ``state_dict`` (weights, optimizer, buffers, its RNGs), the vector env's
 ``get_state`` (every environment's RNGs, curriculum and current episode), the global python/numpy/torch RNG
 states, the runner's counters and bookkeeping, and the config. :meth:`Runner.resume` rebuilds everything from the
 saved config exactly as a fresh run would, then overwrites it with the saved state; on CPU the continued run is
@@ -45,9 +45,18 @@ from typing import Any
 import numpy as np
 import torch
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
+from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
+from sheetrl.models.precision import Precision, resolve_device
 from sheetrl.train.checkpoint import (
     capture_rng_states,
     has_checkpoint,
@@ -57,8 +66,6 @@ from sheetrl.train.checkpoint import (
 )
 from sheetrl.train.config import ConfigError, TrainConfig, TrainError
 from sheetrl.train.logger import METRICS_FILE, MetricsLogger
-from sheetrl.train.pool import EnvPool, EpisodeStats
-from sheetrl.train.precision import Precision, resolve_device
 
 ROLLING_WINDOW = 100  # episodes in the rolling success rates
 CONFIG_FILE = "config.json"
@@ -155,10 +162,12 @@ def remove_run_files(run_dir: Path) -> None:
             path.unlink()
 
 
-def environment_config(config: TrainConfig, gamma: float | None = None) -> EnvConfig:
+def environment_config(config: TrainConfig, gamma: float | None = None,
+                       observation_keys: tuple[str, ...] | None = None) -> EnvConfig:
     """The environments' settings for a run; ``gamma``, the agent's discount, is also the discount of the
-    potential-based reward terms (shaping with another discount would change which policy is optimal)."""
-    env = EnvConfig(level=config.level, max_steps=config.max_steps)
+    potential-based reward terms (shaping with another discount would change which policy is optimal);
+    ``observation_keys``, the keys the agent reads (its module's ``OBSERVATION_KEYS``; None: all)."""
+    env = EnvConfig(level=config.level, max_steps=config.max_steps, observation_keys=observation_keys)
     return env if gamma is None else dataclasses.replace(env, rewards=dataclasses.replace(env.rewards, gamma=gamma))
 
 
@@ -195,10 +204,13 @@ class Runner:
             raise ConfigError(str(exc)) from None
         torch.set_num_threads(config.threads)
         set_global_seeds(config.seed)
-        self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None))
-        self.pool = EnvPool(self.agent_config.num_envs, self.env_config, seed=config.seed)
+        self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None),
+                                             getattr(self.module, "OBSERVATION_KEYS", None))
+        self.pool = SheetVectorEnv(self.env_config, self.agent_config.num_envs)
+        self.pool.reset(seed=config.seed)
         try:
-            self.agent = self.module.build(self.agent_config, self.pool.observation_space, self.pool.action_space,
+            self.agent = self.module.build(self.agent_config, self.pool.single_observation_space,
+                                           self.pool.single_action_space,
                                            self.device, self.precision, config.seed)
         except ValueError as exc:
             raise ConfigError(f"{config.algo}: {exc}") from None
@@ -434,7 +446,8 @@ class Runner:
         """The level being trained: the run's level, or the highest level any environment's curriculum unlocked."""
         if self.config.level != "curriculum":
             return int(self.config.level)
-        return max(env.curriculum.current_level for env in self.pool.envs if env.curriculum is not None)
+        assert self.pool.curriculum is not None
+        return self.pool.curriculum.current_level
 
     def _record_episode(self, episode: EpisodeStats) -> None:
         """Count a finished episode; its figures are averaged into the next logged interval (logging every

@@ -1,11 +1,11 @@
-"""The environment pool: independent seeds per run, and the shaping discount that follows the agent's."""
+"""The training environments: independent seeds per run, and the shaping discount that follows the agent's."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from sheetrl.env.spreadsheet_env import EnvConfig
-from sheetrl.train.pool import EnvPool, env_seeds
+from sheetrl.env.vector import SheetVectorEnv, env_seeds
 from sheetrl.train.runner import Runner, environment_config
 from tests.train.conftest import quick_config
 
@@ -16,7 +16,7 @@ def test_runs_with_neighbouring_seeds_share_no_environment_seed_and_no_task_stre
     assert all(len(set(s)) == 8 for s in seeds.values())
     assert not (set(seeds[1]) & set(seeds[2]) or set(seeds[2]) & set(seeds[3]) or set(seeds[1]) & set(seeds[3]))
     assert env_seeds(1, 8) == seeds[1]  # deterministic
-    first_tasks = {run: {env.task.seed for env in EnvPool(8, EnvConfig(level=1), seed=run).envs} for run in (1, 2)}
+    first_tasks = {run: set(SheetVectorEnv(EnvConfig(level=1), 8).reset(seed=run)[1]["task_seed"].tolist()) for run in (1, 2)}
     assert not first_tasks[1] & first_tasks[2]
 
 
@@ -28,3 +28,10 @@ def test_the_shaping_discount_is_the_agents_discount(tmp_path: Path, console) ->
                           console=console)
     assert runner.agent_config.gamma == 0.93 and runner.env_config.rewards.gamma == 0.93
     assert all(env.config.rewards.gamma == 0.93 for env in runner.pool.envs)
+
+
+def test_the_environments_compute_only_the_observation_keys_the_agent_reads(tmp_path: Path, console) -> None:
+    runner = Runner.start(quick_config(tmp_path, algo="tabular_q", total_steps=16), console=console)
+    assert runner.env_config.observation_keys == ("flat", "instruction", "grid", "action_mask")
+    assert set(runner.pool.single_observation_space.spaces) == {"flat", "instruction", "grid", "action_mask"}
+    assert environment_config(quick_config(tmp_path)).observation_keys is None  # no declaration: every key
