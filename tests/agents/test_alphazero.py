@@ -153,7 +153,7 @@ def test_ranked_reward_threshold_on_a_hand_made_buffer() -> None:
     assert ranked.outcome(8.0, solved=False) == 1.0
     assert ranked.outcome(7.0, solved=True) == -1.0
     ranked.record(11.0)  # capacity 10: the 1 drops out
-    assert list(ranked.returns)[0] == 2.0
+    assert ranked.returns[0] == 2.0
     assert ranked.threshold() == pytest.approx(8.75)
 
     tied = RankedReward(capacity=4, percentile=75.0)
