@@ -24,6 +24,7 @@ import os
 import platform
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,18 @@ sys.path.insert(0, str(ROOT / "src"))
 
 MARK_START = "<!-- search:start -->"
 MARK_END = "<!-- search:end -->"
+
+
+@dataclass
+class Tally:
+    """One simulation count's figures so far."""
+
+    successes: int = 0
+    returns: list[float] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+    wall: float = 0.0
+    cpu: float = 0.0
+    moves: int = 0
 
 
 def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], method: str) -> list[dict[str, Any]]:
@@ -50,14 +63,14 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
     payload, _ = load_latest(run)
     agent = restore_agent(payload)
     env = SpreadsheetEnv(config=EnvConfig(level=level, split=split))
-    tallies = {n: {"successes": 0, "returns": [], "lengths": [], "wall": 0.0, "cpu": 0.0, "moves": 0} for n in sims}
+    tallies = {n: Tally() for n in sims}
     for episode in range(episodes):
         for n in sims:
             policy = search_policy(agent, n, method=method)
             observation, _ = env.reset(seed=episode, options={"task_seed": split_seed(split, episode),
                                                              "level": level})
             policy.start(0, env, episode)
-            total, length, info = 0.0, 0, {}
+            total, length, info = 0.0, 0, dict[str, Any]()
             wall, cpu = time.perf_counter(), time.process_time()
             while True:
                 stacked = {key: value[None] for key, value in observation.items()}
@@ -68,33 +81,33 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
                 if terminated or truncated:
                     break
             tally = tallies[n]
-            tally["wall"] += time.perf_counter() - wall
-            tally["cpu"] += time.process_time() - cpu
-            tally["moves"] += length
-            tally["successes"] += bool(info.get("is_success"))
-            tally["returns"].append(total)
-            tally["lengths"].append(length)
+            tally.wall += time.perf_counter() - wall
+            tally.cpu += time.process_time() - cpu
+            tally.moves += length
+            tally.successes += bool(info.get("is_success"))
+            tally.returns.append(total)
+            tally.lengths.append(length)
         print(f"episode {episode + 1}/{episodes}: " + ", ".join(
-            f"{n} sims {tallies[n]['successes']}" for n in sims), flush=True)
+            f"{n} sims {tallies[n].successes}" for n in sims), flush=True)
     rows = []
     for n in sims:
         tally = tallies[n]
-        low, high = wilson_interval(tally["successes"], episodes)
+        low, high = wilson_interval(tally.successes, episodes)
         rows.append({
             "run": run.name, "algo": payload["config"]["algo"], "train_level": payload["config"]["level"],
             "env_steps": int(payload["counters"]["env_steps"]), "level": level, "split": split, "method": method,
-            "simulations": n, "episodes": episodes, "successes": tally["successes"],
-            "success_rate": tally["successes"] / episodes, "ci_low": low, "ci_high": high,
-            "mean_return": float(np.mean(tally["returns"])), "mean_length": float(np.mean(tally["lengths"])),
-            "seconds_per_move": tally["wall"] / tally["moves"], "cpu_seconds_per_move": tally["cpu"] / tally["moves"],
+            "simulations": n, "episodes": episodes, "successes": tally.successes,
+            "success_rate": tally.successes / episodes, "ci_low": low, "ci_high": high,
+            "mean_return": float(np.mean(tally.returns)), "mean_length": float(np.mean(tally.lengths)),
+            "seconds_per_move": tally.wall / tally.moves, "cpu_seconds_per_move": tally.cpu / tally.moves,
             "load_average": os.getloadavg()[0], "cpus": os.cpu_count(),
         })
     return rows
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| policy (training steps) | level, split | simulations | episodes | success | 95% CI | mean return "
-             "| mean length | time per move (wall) | CPU per move |",
+    lines = [("| policy (training steps) | level, split | simulations | episodes | success | 95% CI | mean return "
+              "| mean length | time per move (wall) | CPU per move |"),
              "|---|---|---:|---:|---:|---|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r['algo']} L{r['train_level']} ({r['env_steps']:,}) | L{r['level']} {r['split']} "
