@@ -20,6 +20,7 @@ ALGORITHMS = {
     "dqn": "sheetrl.agents.dqn",
     "ppo": "sheetrl.agents.ppo",
     "alphazero": "sheetrl.agents.alphazero",
+    "hierarchical": "sheetrl.agents.hierarchical",
 }
 
 
