@@ -504,6 +504,8 @@ class AlphaZeroAgent(Agent):
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate,
                                           weight_decay=config.weight_decay)
         self.rng = np.random.default_rng(seed)  # search noise, action sampling, ranked-reward coins
+        # act() draws from its own stream, so evaluating between iterations never changes what training does next.
+        self.act_rng = np.random.default_rng([seed, 1])
         self.generator = torch.Generator(device="cpu").manual_seed(seed)  # minibatch draws
         self.ranked = RankedReward(config.ranked_buffer, config.ranked_percentile)
         self.replay: deque[dict[str, Any]] = deque(maxlen=config.replay_size)
@@ -527,7 +529,7 @@ class AlphaZeroAgent(Agent):
         logits = logits.float().cpu().numpy()
         if deterministic:
             return np.where(masks, logits, -np.inf).argmax(-1)
-        return np.asarray([self.rng.choice(len(row), p=masked_softmax(row, mask)) for row, mask in
+        return np.asarray([self.act_rng.choice(len(row), p=masked_softmax(row, mask)) for row, mask in
                            zip(logits.astype(np.float64), np.asarray(masks, dtype=bool))])
 
     def evaluation_policy(self, simulations: int | None = None) -> SearchPolicy:
@@ -639,6 +641,7 @@ class AlphaZeroAgent(Agent):
             "optimizer": self.optimizer.state_dict(),
             "precision": self.precision.state_dict(),
             "rng": self.rng.bit_generator.state,
+            "act_rng": self.act_rng.bit_generator.state,
             "generator": self.generator.get_state(),
             "ranked": list(self.ranked.returns),
             "replay": list(self.replay),
@@ -658,6 +661,7 @@ class AlphaZeroAgent(Agent):
         self.optimizer.load_state_dict(state["optimizer"])
         self.precision.load_state_dict(state["precision"])
         self.rng.bit_generator.state = state["rng"]
+        self.act_rng.bit_generator.state = state["act_rng"]
         self.generator.set_state(state["generator"])
         self.ranked.returns = deque(state["ranked"], maxlen=self.config.ranked_buffer)
         self.replay = deque(state["replay"], maxlen=self.config.replay_size)
