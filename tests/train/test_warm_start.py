@@ -55,3 +55,10 @@ def test_init_from_an_incompatible_policy_names_the_problem(ppo_run: Path, tmp_p
     with pytest.raises(ConfigError, match="no policy this network can load"):
         Runner.start(quick_config(tmp_path / "az", algo="alphazero", init_from=str(ppo_run),
                                   overrides={**ALPHAZERO_SMALL, "hidden_sizes": (64, 64)}), console=console)
+
+
+def test_search_sims_on_an_agent_without_a_policy_network_is_a_clear_error(tmp_path: Path, console) -> None:
+    run_dir = tmp_path / "tabular"
+    Runner.start(quick_config(run_dir, algo="tabular_q", total_steps=16), console=console).run()
+    with pytest.raises(ConfigError, match="search needs a policy network; a tabular_q agent has none"):
+        evaluate_run(run_dir, episodes=1, split="iid", search_sims=4)

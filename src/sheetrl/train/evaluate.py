@@ -398,6 +398,13 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
+    if search_sims is not None:
+        from sheetrl.agents.alphazero import search_policy
+
+        try:
+            search_policy(agent, search_sims)
+        except ValueError as exc:
+            raise ConfigError(f"--search-sims: {exc}") from None
     meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
                             "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
     if tasks is not None:
