@@ -5,6 +5,7 @@ Run from the repository root::
 
     python3 benchmarks/search.py --runs runs/5__ppo__1__... --level 5 --split ood --episodes 20
     python3 benchmarks/search.py --runs A,B,C --sims 1,4,16,64 --update-benchmarks
+    python3 benchmarks/search.py --update-benchmarks     # the table of every result in --out, into BENCHMARKS.md
 
 Every run's latest checkpoint is loaded as ``sheetrl eval`` does and played on the same held-out tasks (episode
 ``i`` of the split is the task of ``split_seed(split, i)``) with :func:`sheetrl.agents.alphazero.search_policy`
@@ -13,7 +14,8 @@ simulation one clone of the environment, one step and one network evaluation. On
 own greedy action (the best by prior), so the ``1`` column is the policy without search. The simulation counts
 take turns episode by episode (episode 0 with 1, 4, 16, 64 simulations, then episode 1, ...), so a busy machine
 slows every count alike; the time per move is wall-clock and process CPU time, both averaged over all moves.
-Results go to ``--out`` (JSON lines, one per run and simulation count).
+Results are appended to ``--out`` (JSON lines, one per run and simulation count); ``--update-benchmarks`` writes
+the table of all of them into BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -132,14 +134,15 @@ def update_benchmarks(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", required=True, help="comma-separated run folders (their latest checkpoints)")
+    parser.add_argument("--runs", default="", help="comma-separated run folders (their latest checkpoints)")
     parser.add_argument("--level", type=int, default=5)
     parser.add_argument("--split", default="ood", choices=("iid", "ood"))
     parser.add_argument("--episodes", type=int, default=20, help="held-out tasks per simulation count")
     parser.add_argument("--sims", default="1,4,16,64", help="comma-separated simulations per move")
     parser.add_argument("--method", default="gumbel", choices=("gumbel", "puct"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "search.jsonl")
-    parser.add_argument("--update-benchmarks", action="store_true", help="write the table into BENCHMARKS.md")
+    parser.add_argument("--update-benchmarks", action="store_true",
+                        help="write the table of every result in --out into BENCHMARKS.md")
     args = parser.parse_args()
     try:
         sims = [int(n) for n in args.sims.split(",") if n]
@@ -148,6 +151,8 @@ def main() -> None:
     if args.episodes < 1 or not sims or min(sims) < 1:
         raise SystemExit("--episodes and every simulation count must be at least 1")
     runs = [Path(run) for run in args.runs.split(",") if run]
+    if not runs and not args.update_benchmarks:
+        raise SystemExit("give --runs to measure, or --update-benchmarks to write the table of --out")
     missing = [str(run) for run in runs if not (run / "checkpoint.pt").exists()]
     if missing:
         raise SystemExit(f"no checkpoint in {', '.join(missing)}")
@@ -160,10 +165,11 @@ def main() -> None:
     with args.out.open("a", encoding="utf-8") as handle:
         for row in results:
             handle.write(json.dumps(row) + "\n")
-    text = table(results)
-    print(text)
+    if results:
+        print(table(results))
     if args.update_benchmarks:
-        update_benchmarks(text)
+        every = [json.loads(line) for line in args.out.read_text(encoding="utf-8").splitlines() if line.strip()]
+        update_benchmarks(table(every))
 
 
 if __name__ == "__main__":
