@@ -45,6 +45,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -157,8 +158,8 @@ class SearchEnvironment(Protocol):
     def action_masks(self) -> np.ndarray: ...
 
 
-# (observation) -> (prior logits (N,) with illegal actions very negative, value)
-Evaluator = Any
+# observation -> (prior logits (N,), value): what the search asks of a policy network.
+Evaluator = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, float]]
 
 
 class Node:
