@@ -442,6 +442,9 @@ def evaluate(
         help="Training tasks per level the memoriser remembers (with --compare).")] = 1000,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
     device: Annotated[str, typer.Option(help="Torch device for the agent: auto, cpu, cuda or cuda:N.")] = "cpu",
+    search_sims: Annotated[int | None, typer.Option(
+        help="Play with tree search on top of the policy, this many simulations per move (Gumbel MuZero's root "
+             "search; see agents/alphazero.py).")] = None,
 ) -> None:
     """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
     return and mean episode length."""
@@ -457,6 +460,8 @@ def evaluate(
             raise ConfigError(f"--split must be iid, ood or both, not {split!r}")
         if memoriser_tasks < 1:
             raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
+        if search_sims is not None and not 1 <= search_sims <= 100_000:
+            raise ConfigError(f"--search-sims must be between 1 and 100,000, not {search_sims}")
         if tasks is not None and level is not None:
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)
@@ -465,7 +470,7 @@ def evaluate(
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
-                                  notice=_warn)
+                                  notice=_warn, search_sims=search_sims)
     if as_json:
         print(json.dumps(report.to_json()))
         return

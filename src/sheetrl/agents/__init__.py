@@ -21,6 +21,8 @@ ALGORITHMS = {
     "tabular_q": "sheetrl.agents.tabular_q",
     "dqn": "sheetrl.agents.dqn",
     "ppo": "sheetrl.agents.ppo",
+    "alphazero": "sheetrl.agents.alphazero",
+    "hierarchical": "sheetrl.agents.hierarchical",
 }
 
 

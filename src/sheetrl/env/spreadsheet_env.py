@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import operator
 import random
 from dataclasses import dataclass, field, replace
@@ -371,6 +372,39 @@ class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
         return check(self.state.workbook, self.task)
 
     # ---------------------------------------------------------------------------------------------- snapshots
+    def clone(self) -> SpreadsheetEnv:
+        """An independent copy of this environment in its exact current state, for tree search: stepping either
+        one never changes the other. The workbook is cloned copy-on-write (O(1)); the observation arrays, the
+        cursor, the reward potentials, the collateral set and the history are copied; the task, the config and
+        the vocabularies are shared (nothing mutates them). The copy records no curriculum results (a searched
+        episode is not a played one) and keeps the episode's RNG states."""
+        other = copy.copy(self)
+        other.curriculum = None
+        other._owns_curriculum = False
+        other._task_rng = random.Random()
+        other._task_rng.setstate(self._task_rng.getstate())
+        other._np_random = copy.deepcopy(self._np_random)
+        other._history = list(self._history)
+        other._commands = list(self._commands)
+        other._mask = self._mask.copy()
+        other._last_info = dict(self._last_info)
+        other.rewards = copy.copy(self.rewards)
+        if self.state is not None:
+            other.state = self.state.clone()
+            other._changes = other.state.workbook.track_changes()
+            other._changes.update(self._changes)
+        if self._collateral is not None:
+            other._collateral = copy.copy(self._collateral)
+            other._collateral.changed = set(self._collateral.changed)
+        builder = copy.copy(self._builder)
+        for name, value in vars(self._builder).items():
+            if isinstance(value, np.ndarray):
+                setattr(builder, name, value.copy())
+        if other._collateral is not None:  # the builder draws from the collateral set it was given, shared
+            builder._changed = other._collateral.changed
+        other._builder = builder
+        return other
+
     def get_state(self) -> dict[str, Any]:
         """Everything needed to put an identical environment in this exact state (for checkpoints): the RNG
         states, the curriculum (when this environment owns it), the current task (a generated task's level and

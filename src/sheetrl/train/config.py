@@ -67,6 +67,8 @@ class TrainConfig:
     log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
     threads: int = _help("CPU threads for torch (1 is fastest for these small networks next to the envs).", 1)
     progress: bool = _help("Show a progress bar.", True)
+    init_from: str | None = _help("Start from the policy of this run folder's checkpoint (algorithms with a warm "
+                                  "start: alphazero).", None)
 
     # ------------------------------------------------------------------------------------------------ checks
     def validate(self) -> TrainConfig:
@@ -101,6 +103,8 @@ class TrainConfig:
             _require_int("max_steps", self.max_steps, minimum=1)
         if not isinstance(self.overrides, dict):
             raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
+        if self.init_from is not None and (not isinstance(self.init_from, str) or not self.init_from):
+            raise ConfigError(f"init_from must be a run folder, not {self.init_from!r}")
         self.agent_config()  # the preset exists and every override names a field of the algorithm's Config
         return self
 

@@ -296,13 +296,24 @@ def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int
     return [int(level)]
 
 
+def agent_policy(agent: Any, search_sims: int | None = None) -> Policy:
+    """How an agent plays an evaluation: deterministically, with tree search on top when ``search_sims`` is given
+    (:func:`sheetrl.agents.alphazero.search_policy`), and with its own search for agents that plan."""
+    if search_sims is not None:
+        from sheetrl.agents.alphazero import search_policy
+
+        return search_policy(agent, search_sims)
+    own = getattr(agent, "evaluation_policy", None)
+    return own() if own is not None else AgentPolicy(agent)
+
+
 def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tuple[str, ...] = EVAL_SPLITS,
                    max_steps: int | None = None, compare: bool = False, seed: int = 0,
-                   memoriser_tasks: int = MEMORISER_TASKS,
-                   progress: ProgressCallback | None = None) -> dict[str, dict[str, dict[int, EvalResult]]]:
-    """``{policy: {split: {level: result}}}`` for the agent, plus the expert, random and memoriser baselines when
-    ``compare``."""
-    policies: list[Policy] = [AgentPolicy(agent)] if agent is not None else []
+                   memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
+                   search_sims: int | None = None) -> dict[str, dict[str, dict[int, EvalResult]]]:
+    """``{policy: {split: {level: result}}}`` for the agent (searching ``search_sims`` simulations per move when
+    given), plus the expert, random and memoriser baselines when ``compare``."""
+    policies: list[Policy] = [agent_policy(agent, search_sims)] if agent is not None else []
     if compare:
         policies += [ExpertPolicy(), RandomMaskedPolicy(seed), MemoriserPolicy.from_training(levels, memoriser_tasks)]
     return {policy.name: {split: {level: run_episodes(policy, level, episodes, split=split, max_steps=max_steps,
@@ -365,12 +376,13 @@ class EvalReport:
 def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | None = None, compare: bool = False,
                  device: str = "cpu", split: str = "both", tasks: str | Path | None = None,
                  memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
-                 notice: Callable[[str], None] | None = None) -> EvalReport:
+                 notice: Callable[[str], None] | None = None, search_sims: int | None = None) -> EvalReport:
     """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's;
     ``split``: "iid", "ood" or "both") or, with ``tasks``, on the tasks of a task file.
 
     ``progress`` hears of every finished episode; ``notice`` hears what the caller should tell the user (e.g. that
-    the latest checkpoint was unusable and the previous one is evaluated instead)."""
+    the latest checkpoint was unusable and the previous one is evaluated instead); ``search_sims`` plays the
+    agent with that many tree-search simulations per move."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
@@ -379,6 +391,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
         raise ConfigError(f"episodes must be >= 1, not {episodes}")
     if split not in ("both", *EVAL_SPLITS):
         raise ConfigError(f"split must be iid, ood or both, not {split!r}")
+    if search_sims is not None and search_sims < 1:
+        raise ConfigError(f"search_sims must be >= 1, not {search_sims}")
     payload, path = load_latest(run_dir)
     if path.name != CHECKPOINT_FILE and notice is not None:
         notice(f"{Path(run_dir) / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
@@ -388,21 +402,30 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
+    if search_sims is not None:
+        from sheetrl.agents.alphazero import search_policy
+
+        try:
+            search_policy(agent, search_sims)
+        except ValueError as exc:
+            raise ConfigError(f"--search-sims: {exc}") from None
     meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
                             "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
     if tasks is not None:
-        return evaluate_tasks(agent, tasks, compare=compare, seed=config.seed, max_steps=config.max_steps, **meta)
+        return evaluate_tasks(agent, tasks, compare=compare, seed=config.seed, max_steps=config.max_steps,
+                              search_sims=search_sims, **meta)
     unlocked = int(payload["runner"].get("curriculum_level") or len(LEVELS))
     levels = evaluation_levels(level if level is not None else config.level,
                                unlocked=len(LEVELS) if level == "curriculum" else unlocked)
     splits = EVAL_SPLITS if split == "both" else (split,)
     results = evaluate_agent(agent, levels, episodes, splits=splits, max_steps=config.max_steps, compare=compare,
-                             seed=config.seed, memoriser_tasks=memoriser_tasks, progress=progress)
+                             seed=config.seed, memoriser_tasks=memoriser_tasks, progress=progress,
+                             search_sims=search_sims)
     return EvalReport(results, **meta)
 
 
 def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed: int = 0,
-                   max_steps: int | None = None, **meta: Any) -> EvalReport:
+                   max_steps: int | None = None, search_sims: int | None = None, **meta: Any) -> EvalReport:
     """Evaluate an agent on every task of a task file (each played once), with the random baseline when
     ``compare``."""
     from sheetrl.env.tasks.files import TaskFileError, load_task_file
@@ -412,7 +435,7 @@ def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed:
         tasks = load_task_file(path)
     except TaskFileError as exc:
         raise ConfigError(str(exc)) from None
-    policies: list[Policy] = [AgentPolicy(agent)] + ([RandomMaskedPolicy(seed)] if compare else [])
+    policies: list[Policy] = [agent_policy(agent, search_sims)] + ([RandomMaskedPolicy(seed)] if compare else [])
     results: dict[str, dict[str, dict[Any, EvalResult]]] = {}
     per_task: dict[str, list[bool]] = {}
     for policy in policies:
@@ -435,6 +458,7 @@ __all__ = [
     "ExpertPolicy",
     "MemoriserPolicy",
     "RandomMaskedPolicy",
+    "agent_policy",
     "evaluate_agent",
     "evaluate_run",
     "evaluate_tasks",

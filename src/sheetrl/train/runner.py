@@ -255,8 +255,24 @@ class Runner:
         config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps(),
                                      overrides={name: getattr(agent_config, name) for name in config.overrides})
         runner = cls(config, run_dir, console=console)
+        if config.init_from is not None:
+            runner.warm_start(Path(config.init_from))
         run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
         return runner
+
+    def warm_start(self, source: Path) -> None:
+        """Load the policy of another run's latest checkpoint into the fresh agent (``--init-from``); only agents
+        with a ``warm_start(payload)`` method can (the resumed run keeps its own weights, so this runs once)."""
+        warm = getattr(self.agent, "warm_start", None)
+        if warm is None:
+            raise ConfigError(f"{self.config.algo} cannot start from another run's policy; --init-from works with "
+                              f"alphazero")
+        payload, path = load_latest(source)
+        try:
+            line = warm(payload)
+        except ValueError as exc:
+            raise ConfigError(f"--init-from {source}: {exc}") from None
+        self.console.print(f"{line} from {path}", highlight=False)
 
     @classmethod
     def resume(cls, run_dir: str | Path, *, changes: dict[str, Any] | None = None,

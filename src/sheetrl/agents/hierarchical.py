@@ -1,0 +1,402 @@
+"""The multi-agent system: three specialists, each with its own actions, chosen by a meta-controller (options).
+
+The whole algorithm, top to bottom:
+
+1. **Specialists and their actions.** Every macro action belongs to one specialist or to the moves all of them
+   share (:data:`SPECIALISTS`, :data:`SHARED`): the *FormulaSpecialist* writes formulas (aggregates, row and
+   column arithmetic, lookups, conditional sums) and fills them; the *LayoutSpecialist* formats (number formats,
+   bold, italic, alignment) and adds sheets; the *DataSpecialist* writes the instructed values and headers, clears
+   cells and builds pivot tables. The shared actions move the cursor, select ranges and say ``done``. Each
+   specialist is an actor-critic of ``models/mlp.py`` on the flat observation whose mask is the environment's
+   mask restricted to its own and the shared actions.
+2. **Options.** The meta-controller (an actor-critic over the three specialists, masked to those with a legal own
+   action) picks a specialist; the specialist acts until it *returns control*: after one action of its own (its
+   edit, the sub-goal it was called for), after ``option_max_steps`` steps, when the episode ends, or at the end
+   of the rollout (the next one starts with a fresh choice).
+3. **Joint training** with PPO at both levels (the clipped surrogate, value loss, entropy bonus and masked
+   distribution of :mod:`sheetrl.agents.ppo`). A specialist learns on its sub-goal: the environment's rewards
+   during its option, with the option's end as the end of its episode (GAE cut there; bootstrapped from its own
+   value when the rollout cut the option). The meta-controller learns on the options' returns as a semi-Markov
+   decision process: ``delta = R_option + gamma^k * V(next choice) - V(choice)`` with ``R_option`` the discounted
+   reward over the option's ``k`` steps (:func:`option_advantages`).
+
+Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
+``losses/meta_*`` and ``losses/specialist_*``. A rollout is consumed within its iteration and no option outlives
+it, so the state dict (weights, optimizer, RNG, counters) resumes exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from torch import nn
+
+from sheetrl.agents.base import Agent
+from sheetrl.agents.ppo import (
+    MaskedCategorical,
+    clipped_policy_loss,
+    compute_gae,
+    normalize,
+    value_loss,
+)
+from sheetrl.env.actions import MACROS
+from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.mlp import ActorCritic
+from sheetrl.models.precision import Precision
+
+name = "hierarchical"
+
+SHARED = ("move_up", "move_down", "move_left", "move_right", "jump_up", "jump_down", "jump_left", "jump_right",
+          "next_target", "anchor_selection", "clear_selection", "select_reference_1", "select_reference_2",
+          "select_reference_3", "done")
+SPECIALISTS: dict[str, tuple[str, ...]] = {
+    "formula": ("sum_above", "average_above", "min_above", "max_above", "count_above", "sum_left", "average_left",
+                "min_left", "max_left", "count_left", "sum_selection", "average_selection", "min_selection",
+                "max_selection", "count_selection", "left_product", "left_sum", "left_difference", "left_ratio",
+                "left_growth", "above_sum", "above_difference", "above_ratio", "above_product",
+                "share_of_column_total", "running_total", "round_left", "if_threshold_left", "left_times_rate_cell",
+                "left_grown_by_rate_cell", "vlookup_left", "sumif_left", "countif_left", "averageif_left",
+                "fill_down", "fill_right", "fill_selection", "above_times_second_rate_cell", "above_ratio_to_top",
+                "left_ratio_to_first", "left_reverse_difference"),
+    "layout": ("format_currency", "format_percent", "format_number", "format_integer", "format_date", "bold",
+               "italic", "align_right", "new_sheet_instructed"),
+    "data": ("write_instructed_value", "write_instructed_header", "clear_cells", "pivot_instructed"),
+}
+SPECIALIST_NAMES = tuple(SPECIALISTS)
+
+
+def action_groups() -> tuple[np.ndarray, np.ndarray]:
+    """(own (S, N) bool: each specialist's own actions, allowed (S, N): its own plus the shared ones); raises when a
+    macro belongs to no group or to two, so a new macro cannot silently go unused."""
+    names = [macro.name for macro in MACROS]
+    groups = [set(SHARED), *(set(actions) for actions in SPECIALISTS.values())]
+    for macro in names:
+        owners = sum(macro in group for group in groups)
+        if owners != 1:
+            raise ValueError(f"macro {macro!r} belongs to {owners} action groups; give it exactly one")
+    unknown = set().union(*groups) - set(names)
+    if unknown:
+        raise ValueError(f"the action groups name unknown macros: {sorted(unknown)}")
+    own = np.array([[macro in SPECIALISTS[s] for macro in names] for s in SPECIALIST_NAMES])
+    shared = np.array([macro in SHARED for macro in names])
+    return own, own | shared
+
+
+@dataclass
+class Config:
+    """Hyper-parameters; the defaults are the ``seed`` preset."""
+
+    num_envs: int = 8  # environments in the pool
+    num_steps: int = 256  # steps per environment per rollout (no option outlives a rollout)
+    option_max_steps: int = 8  # a specialist returns control after this many steps without its own action
+    learning_rate: float = 3e-4  # Adam step size (all four networks)
+    gamma: float = 0.99  # discount (per environment step, also inside options)
+    gae_lambda: float = 0.95  # GAE lambda at both levels
+    num_minibatches: int = 4  # minibatches per epoch (of the steps, and of the options)
+    update_epochs: int = 10  # passes over each rollout
+    clip_coef: float = 0.2  # PPO's surrogate clipping
+    entropy_coef: float = 0.01  # specialists' entropy bonus
+    meta_entropy_coef: float = 0.01  # the meta-controller's entropy bonus
+    value_coef: float = 0.5  # weight of the value losses
+    value_clip_coef: float = 10.0  # how far a value may move from its rollout estimate
+    max_grad_norm: float = 0.5  # global gradient-norm clip
+    hidden_sizes: tuple[int, ...] = (512, 512)  # each specialist's trunks
+    meta_hidden_sizes: tuple[int, ...] = (128, 128)  # the meta-controller's trunks
+
+    def __post_init__(self) -> None:
+        self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
+        self.meta_hidden_sizes = tuple(int(h) for h in self.meta_hidden_sizes)
+        for key in ("num_envs", "num_steps", "option_max_steps", "num_minibatches", "update_epochs"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"hierarchical: {key} must be at least 1, not {getattr(self, key)}")
+        if self.learning_rate <= 0 or self.clip_coef <= 0:
+            raise ValueError("hierarchical: learning_rate and clip_coef must be positive")
+        if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
+            raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
+        if (self.num_envs * self.num_steps) < self.num_minibatches:
+            raise ValueError("hierarchical: the rollout is smaller than num_minibatches")
+        if not self.hidden_sizes or min(self.hidden_sizes + self.meta_hidden_sizes) < 1:
+            raise ValueError("hierarchical: hidden sizes must be positive widths")
+
+
+PRESETS: dict[str, Config] = {
+    # PPO's quick settings for each specialist (8 envs x 64 steps, 128 x 2, lr 5e-4).
+    "quick": Config(num_envs=8, num_steps=64, learning_rate=5e-4, hidden_sizes=(128, 128), meta_hidden_sizes=(64, 64)),
+    "seed": Config(),
+}
+
+
+def option_advantages(rewards: np.ndarray, durations: np.ndarray, values: np.ndarray, ended: np.ndarray,
+                      last_value: float, gamma: float, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """GAE over one environment's sequence of options (a semi-Markov decision process).
+
+    :param rewards: each option's discounted reward ``sum_i gamma^i r_i`` over its steps.
+    :param durations: each option's length ``k`` in environment steps.
+    :param values: the meta-controller's value where each option was chosen.
+    :param ended: the episode ended with the option (nothing to bootstrap).
+    :param last_value: the value where the next option will be chosen (after the last one, if it did not end).
+    :returns: (advantages, returns).
+    """
+    advantages = np.zeros(len(rewards))
+    next_advantage, next_value = 0.0, last_value
+    for j in reversed(range(len(rewards))):
+        discount = gamma ** durations[j] * (0.0 if ended[j] else 1.0)
+        delta = rewards[j] + discount * next_value - values[j]
+        next_advantage = delta + discount * lam * next_advantage
+        advantages[j] = next_advantage
+        next_value = values[j]
+    return advantages, advantages + values
+
+
+class HierarchicalAgent(Agent):
+    """Meta-controller and three specialists, trained jointly (see the module docstring)."""
+
+    name: ClassVar[str] = "hierarchical"
+
+    def __init__(self, config: Config, observation_size: int, num_actions: int, device: torch.device,
+                 precision: Precision, seed: int) -> None:
+        if precision.accumulation_steps != 1:
+            raise ValueError("hierarchical updates every minibatch at once; use accumulation_steps=1")
+        self.config = config
+        self.device = torch.device(device)
+        self.precision = precision
+        own, allowed = action_groups()
+        if own.shape[1] != num_actions:
+            raise ValueError(f"hierarchical: the action groups cover {own.shape[1]} macros, the space has "
+                             f"{num_actions}")
+        self.own = torch.as_tensor(own, device=self.device)
+        self.allowed = torch.as_tensor(allowed, device=self.device)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.networks = nn.ModuleDict({
+                "meta": ActorCritic(observation_size, len(SPECIALIST_NAMES), config.meta_hidden_sizes, False),
+                **{s: ActorCritic(observation_size, num_actions, config.hidden_sizes, False)
+                   for s in SPECIALIST_NAMES},
+            }).to(self.device)
+        self.optimizer = torch.optim.Adam(self.networks.parameters(), lr=config.learning_rate, eps=1e-5)
+        self.generator = torch.Generator(device=self.device).manual_seed(seed)
+        self.act_generator = torch.Generator(device=self.device).manual_seed(seed + 1)
+        self.iteration = 0
+        self.env_steps = 0
+
+    # -------------------------------------------------------------------------------------------------- acting
+    def meta_mask(self, masks: torch.Tensor) -> torch.Tensor:
+        """(B, S): specialists with at least one legal action of their own; all of them where none has one."""
+        available = (masks[:, None, :] & self.own[None]).any(-1)
+        return torch.where(available.any(-1, keepdim=True), available, torch.ones_like(available))
+
+    def specialist_outputs(self, flat: torch.Tensor, chosen: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(logits (B, N), values (B,)) of the specialist chosen for each row."""
+        outputs = [self.networks[s](flat) for s in SPECIALIST_NAMES]
+        logits = torch.stack([o[0] for o in outputs])  # (S, B, N)
+        values = torch.stack([o[1] for o in outputs])  # (S, B)
+        rows = torch.arange(flat.shape[0], device=flat.device)
+        return logits[chosen, rows], values[chosen, rows]
+
+    @torch.no_grad()
+    def choose(self, flat: torch.Tensor, masks: torch.Tensor, generator: torch.Generator | None,
+               deterministic: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(specialist (B,), meta log-prob (B,), meta value (B,))."""
+        with self.precision.autocast():
+            logits, values = self.networks["meta"](flat)
+        distribution = MaskedCategorical(logits, self.meta_mask(masks))
+        chosen = distribution.mode() if deterministic else distribution.sample(generator)
+        return chosen, distribution.log_prob(chosen), values.float()
+
+    @torch.no_grad()
+    def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
+        """One step: the meta-controller's choice for this state, then that specialist's action (an evaluation
+        plays every step as a fresh option)."""
+        flat = torch.as_tensor(np.asarray(obs["flat"], dtype=np.float32), device=self.device)
+        legal = torch.as_tensor(np.asarray(masks, dtype=bool), device=self.device)
+        chosen, _, _ = self.choose(flat, legal, self.act_generator, deterministic)
+        with self.precision.autocast():
+            logits, _ = self.specialist_outputs(flat, chosen)
+        distribution = MaskedCategorical(logits, legal & self.allowed[chosen])
+        actions = distribution.mode() if deterministic else distribution.sample(self.act_generator)
+        return actions.cpu().numpy()
+
+    # ------------------------------------------------------------------------------------------------ rollout
+    @torch.no_grad()
+    def collect(self, pool: SheetVectorEnv
+                ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor], dict[str, float]]:
+        """``num_steps`` steps in every environment; returns (step batch, option batch, usage metrics)."""
+        config, n, steps = self.config, pool.num_envs, self.config.num_steps
+        step_records: dict[str, list[torch.Tensor]] = {k: [] for k in (
+            "flat", "mask", "specialist", "action", "log_prob", "value", "reward", "option_end")}
+        options: list[list[dict[str, Any]]] = [[] for _ in range(n)]  # per environment, in order
+        current: list[dict[str, Any] | None] = [None] * n
+        for _ in range(steps):
+            flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
+            legal = torch.as_tensor(pool.masks, device=self.device)
+            starting = [i for i in range(n) if current[i] is None]
+            if starting:
+                chosen, log_probs, values = self.choose(flat[starting], legal[starting], self.generator)
+                for row, i in enumerate(starting):
+                    chosen_option: dict[str, Any] = {
+                        "flat": flat[i], "mask": self.meta_mask(legal[i:i + 1])[0], "specialist": int(chosen[row]),
+                        "log_prob": float(log_probs[row]), "value": float(values[row]), "reward": 0.0, "length": 0,
+                        "ended": False}
+                    current[i] = chosen_option
+                    options[i].append(chosen_option)
+            specialist = torch.as_tensor([option["specialist"] for option in current if option is not None],
+                                         device=self.device)
+            with self.precision.autocast():
+                logits, values = self.specialist_outputs(flat, specialist)
+            masks = legal & self.allowed[specialist]
+            distribution = MaskedCategorical(logits, masks)
+            actions = distribution.sample(self.generator)
+            _, rewards, terminated, truncated, _ = pool.step(actions.cpu().numpy())
+            ends = np.zeros(n, dtype=bool)
+            for i in range(n):
+                option = current[i]
+                assert option is not None
+                option["reward"] += config.gamma ** option["length"] * float(rewards[i])
+                option["length"] += 1
+                episode_over = bool(terminated[i] or truncated[i])
+                own_action = bool(self.own[option["specialist"], actions[i]])
+                if episode_over or own_action or option["length"] >= config.option_max_steps:
+                    option["ended"] = episode_over
+                    ends[i] = True
+                    current[i] = None
+            for key, value in (("flat", flat), ("mask", masks), ("specialist", specialist), ("action", actions),
+                               ("log_prob", distribution.log_prob(actions)), ("value", values.float()),
+                               ("reward", torch.as_tensor(rewards, device=self.device)),
+                               ("option_end", torch.as_tensor(ends, device=self.device))):
+                step_records[key].append(value)
+        # Options still running are cut here: specialists bootstrap from their own value, the meta-controller from
+        # its value of the state where the next iteration chooses again.
+        flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
+        running = torch.as_tensor([o["specialist"] if o is not None else 0 for o in current], device=self.device)
+        with self.precision.autocast():
+            _, last_specialist_values = self.specialist_outputs(flat, running)
+            _, last_meta_values = self.networks["meta"](flat)
+        batch = {key: torch.stack(value) for key, value in step_records.items()}
+        ended = batch["option_end"]
+        advantages, returns = compute_gae(batch["reward"], batch["value"], ended, torch.zeros_like(ended),
+                                          torch.zeros_like(batch["value"]), last_specialist_values.float(),
+                                          config.gamma, config.gae_lambda)
+        batch["advantage"], batch["return"] = advantages, returns
+        batch = {key: value.reshape(steps * n, *value.shape[2:]) for key, value in batch.items()}
+
+        option_rows: dict[str, list[Any]] = {k: [] for k in ("flat", "mask", "specialist", "log_prob", "value",
+                                                              "advantage", "return")}
+        lengths = []
+        for i in range(n):
+            sequence = options[i]
+            advantages_i, returns_i = option_advantages(
+                np.array([o["reward"] for o in sequence]), np.array([o["length"] for o in sequence]),
+                np.array([o["value"] for o in sequence]), np.array([o["ended"] for o in sequence]),
+                float(last_meta_values[i]), config.gamma, config.gae_lambda)
+            for option, advantage, target in zip(sequence, advantages_i, returns_i):
+                for key in ("flat", "mask", "specialist", "log_prob", "value"):
+                    option_rows[key].append(option[key])
+                option_rows["advantage"].append(float(advantage))
+                option_rows["return"].append(float(target))
+                lengths.append(option["length"])
+        option_batch = {
+            "flat": torch.stack(option_rows["flat"]), "mask": torch.stack(option_rows["mask"]),
+            **{key: torch.as_tensor(option_rows[key], device=self.device, dtype=torch.long if key == "specialist"
+                                    else torch.float32) for key in ("specialist", "log_prob", "value", "advantage",
+                                                                    "return")},
+        }
+        usage = np.bincount(option_batch["specialist"].cpu().numpy(), minlength=len(SPECIALIST_NAMES))
+        metrics = {f"meta/{s}": float(usage[k] / usage.sum()) for k, s in enumerate(SPECIALIST_NAMES)}
+        metrics["meta/option_length"] = float(np.mean(lengths))
+        return batch, option_batch, metrics
+
+    # ------------------------------------------------------------------------------------------------- update
+    def update(self, steps: dict[str, torch.Tensor], options: dict[str, torch.Tensor]) -> dict[str, float]:
+        """``update_epochs`` epochs; every minibatch step takes one slice of the steps (specialists) and one of the
+        options (meta-controller) and minimizes the sum of both PPO losses."""
+        config = self.config
+        sums: dict[str, float] = {}
+        count = 0
+        for _epoch in range(config.update_epochs):
+            step_order = torch.randperm(len(steps["action"]), generator=self.generator, device=self.device)
+            option_order = torch.randperm(len(options["specialist"]), generator=self.generator, device=self.device)
+            for step_part, option_part in zip(step_order.chunk(config.num_minibatches),
+                                              option_order.chunk(config.num_minibatches)):
+                losses = {}
+                with self.precision.autocast():
+                    logits, values = self.specialist_outputs(steps["flat"][step_part],
+                                                             steps["specialist"][step_part])
+                    meta_logits, meta_values = self.networks["meta"](options["flat"][option_part]) \
+                        if len(option_part) else (None, None)
+                total = torch.zeros((), device=self.device)
+                distribution = MaskedCategorical(logits, steps["mask"][step_part])
+                losses["specialist_policy"] = clipped_policy_loss(
+                    distribution.log_prob(steps["action"][step_part]), steps["log_prob"][step_part],
+                    normalize(steps["advantage"][step_part]), config.clip_coef)
+                losses["specialist_value"] = value_loss(values.float(), steps["value"][step_part],
+                                                        steps["return"][step_part], config.value_clip_coef)
+                losses["specialist_entropy"] = distribution.entropy().mean()
+                total = total + losses["specialist_policy"] + config.value_coef * losses["specialist_value"] \
+                    - config.entropy_coef * losses["specialist_entropy"]
+                if meta_logits is not None and meta_values is not None:
+                    meta = MaskedCategorical(meta_logits, options["mask"][option_part])
+                    advantage = options["advantage"][option_part]
+                    losses["meta_policy"] = clipped_policy_loss(
+                        meta.log_prob(options["specialist"][option_part]), options["log_prob"][option_part],
+                        normalize(advantage) if len(advantage) > 1 else advantage, config.clip_coef)
+                    losses["meta_value"] = value_loss(meta_values.float(), options["value"][option_part],
+                                                      options["return"][option_part], config.value_clip_coef)
+                    losses["meta_entropy"] = meta.entropy().mean()
+                    total = total + losses["meta_policy"] + config.value_coef * losses["meta_value"] \
+                        - config.meta_entropy_coef * losses["meta_entropy"]
+                self.precision.backward(total)
+                self.precision.step(self.optimizer, self.networks.parameters(), config.max_grad_norm)
+                for key, value in losses.items():
+                    sums[key] = sums.get(key, 0.0) + float(value.item())
+                count += 1
+        return {f"losses/{key}": total / count for key, total in sums.items()}
+
+    def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
+        if pool.num_envs != self.config.num_envs:
+            raise ValueError(f"hierarchical: the pool has {pool.num_envs} environments but the config says "
+                             f"num_envs={self.config.num_envs}")
+        self.networks.train()
+        steps, options, metrics = self.collect(pool)
+        metrics.update(self.update(steps, options))
+        self.iteration += 1
+        taken = self.config.num_envs * self.config.num_steps
+        self.env_steps += taken
+        return taken, metrics
+
+    # ----------------------------------------------------------------------------------------------- state
+    def state_dict(self) -> dict[str, Any]:
+        return {"config": asdict(self.config), "networks": self.networks.state_dict(),
+                "optimizer": self.optimizer.state_dict(), "precision": self.precision.state_dict(),
+                "generator": self.generator.get_state(), "act_generator": self.act_generator.get_state(),
+                "iteration": self.iteration, "env_steps": self.env_steps}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        saved = state["config"]
+        for key in ("hidden_sizes", "meta_hidden_sizes"):
+            if tuple(saved[key]) != tuple(getattr(self.config, key)):
+                raise ValueError(f"hierarchical: the saved networks have {key}={saved[key]!r}, this agent "
+                                 f"{getattr(self.config, key)!r}; build the agent with the saved config")
+        self.networks.load_state_dict(state["networks"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.precision.load_state_dict(state["precision"])
+        self.generator.set_state(state["generator"])
+        self.act_generator.set_state(state["act_generator"])
+        self.iteration = int(state["iteration"])
+        self.env_steps = int(state["env_steps"])
+
+
+def build(config: Config, observation_space: Any, action_space: Any, device: torch.device | str,
+          precision: Precision, seed: int) -> HierarchicalAgent:
+    """A hierarchical agent for a SpreadsheetEnv's spaces (it reads the ``flat`` observation)."""
+    try:
+        flat_space = observation_space["flat"]
+    except (KeyError, TypeError) as exc:
+        raise ValueError("hierarchical needs a Dict observation space with a 'flat' vector") from exc
+    if getattr(action_space, "n", None) is None:
+        raise ValueError(f"hierarchical needs a Discrete action space, not {action_space!r}")
+    return HierarchicalAgent(config, int(math.prod(flat_space.shape)), int(action_space.n), torch.device(device),
+                             precision, seed)

@@ -1,0 +1,283 @@
+"""AlphaZero: the search's maths on hand-computed numbers, search on a tiny task with a known best action, the
+training targets, the ranked reward, clones that never leak, warm start and exact resume."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from sheetrl.agents import alphazero
+from sheetrl.agents.alphazero import (
+    Config,
+    Node,
+    RankedReward,
+    SearchConfig,
+    completed_q,
+    considered_visit_sequence,
+    gumbel_root_action,
+    improved_policy,
+    run_search,
+    search_policy,
+    sigma,
+)
+from sheetrl.env.actions import MACRO_INDEX
+from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.precision import Precision
+from sheetrl.train.evaluate import run_episodes
+from tests.agents.resume import train_straight_and_resumed
+
+from .conftest import vector_env
+
+
+# --------------------------------------------------------------------------------------------- a tiny task
+class TrapChain:
+    """Two moves of three actions; action 1 is illegal at the start. Playing 0 first pays 0.5 at once and
+    nothing after; only the plan 2, 0 pays 1.0 (at its last move). The best first action is 2, though a greedy
+    look at the first reward (and a prior that favours 0) says 0."""
+
+    def __init__(self, path: tuple[int, ...] = ()) -> None:
+        self.path = path
+
+    def clone(self) -> TrapChain:
+        return TrapChain(self.path)
+
+    def action_masks(self) -> np.ndarray:
+        return np.array([True, len(self.path) > 0, True])
+
+    def observation(self) -> dict[str, np.ndarray]:
+        return {"action_mask": self.action_masks().astype(np.int8)}
+
+    def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
+        assert self.action_masks()[action], "the search chose an illegal action"
+        self.path = (*self.path, int(action))
+        reward = 0.0
+        if self.path == (0,):
+            reward = 0.5
+        elif self.path == (2, 0):
+            reward = 1.0
+        done = len(self.path) == 2
+        return self.observation(), reward, done, False, {"is_success": self.path == (2, 0)}
+
+
+def misleading_prior(observation: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
+    return np.array([1.0, 0.0, 0.0]), 0.0  # prefers action 0, values every state at 0
+
+
+@pytest.mark.parametrize("method", ["puct", "gumbel"])
+def test_search_on_a_tiny_task_finds_the_known_best_action(method: str) -> None:
+    env = TrapChain()
+    config = SearchConfig(simulations=100, method=method, value_target="return", gamma=1.0)
+    result = run_search(env, env.observation(), misleading_prior, config)
+    assert result.action == 2
+    assert env.path == ()  # the searched moves happened on clones
+    assert result.visits[1] == 0  # the illegal action was never tried
+    assert result.root.children[2].children[0].reward == 1.0
+
+
+def test_search_with_one_simulation_and_no_noise_plays_the_prior() -> None:
+    env = TrapChain()
+    result = run_search(env, env.observation(), misleading_prior, SearchConfig(simulations=1, value_target="return"))
+    assert result.action == 0
+
+
+def test_ranked_search_prefers_the_solving_plan() -> None:
+    """With the ranked value target a terminal state is worth its ranked outcome: the solving path (+1 when tied
+    with the threshold and solved) beats paths below the threshold (-1)."""
+    ranked = RankedReward(10, 75.0)
+    for value in (0.5, 0.5, 1.0, 1.0):
+        ranked.record(value)
+    env = TrapChain()
+    config = SearchConfig(simulations=100, method="puct", value_target="ranked")
+    result = run_search(env, env.observation(), misleading_prior, config, ranked=ranked)
+    assert ranked.threshold() == 1.0
+    assert result.action == 2
+
+
+# ------------------------------------------------------------------------------------- Gumbel, by hand
+def hand_node() -> Node:
+    """Legal actions 0-2 (3 is illegal); prior softmax([0, ln 2, 0]) = [0.25, 0.5, 0.25]; action 0 visited once
+    with value 0.5, action 2 once with -0.5, action 1 never; the network's value 0.2."""
+    node = Node(TrapChain(), {"action_mask": np.array([1, 1, 1, 0], dtype=np.int8)}, 0.0, False, False, 0.0)
+    node.logits = np.array([0.0, math.log(2.0), 0.0, -1e9])
+    node.raw_value = 0.2
+    node.child_visits = np.array([1.0, 0.0, 1.0, 0.0])
+    node.child_values = np.array([0.5, 0.0, -0.5, 0.0])
+    return node
+
+
+def test_completed_q_uses_the_mixed_value_and_rescales_over_legal_actions() -> None:
+    # weighted visited Q = (0.25 * 0.5 + 0.25 * -0.5) / 0.5 = 0; mixed = (0.2 + 2 * 0) / 3 = 0.0667;
+    # completed = [0.5, 0.0667, -0.5] rescaled by min -0.5, max 0.5.
+    np.testing.assert_allclose(completed_q(hand_node()), [1.0, (0.2 / 3 + 0.5) / 1.0, 0.0, 0.0])
+
+
+def test_sigma_scales_by_the_visits_and_c_scale() -> None:
+    config = SearchConfig(value_scale=0.1, maxvisit_init=50.0)
+    # (50 + max visits 1) * 0.1 * completed
+    np.testing.assert_allclose(sigma(hand_node(), config), [5.1, 5.1 * (0.2 / 3 + 0.5), 0.0, 0.0])
+    expected = np.exp([5.1, math.log(2.0) + 5.1 * (0.2 / 3 + 0.5), 0.0])
+    np.testing.assert_allclose(improved_policy(hand_node(), config), [*(expected / expected.sum()), 0.0])
+
+
+def test_gumbel_root_selection_on_hand_computed_scores() -> None:
+    node, config = hand_node(), SearchConfig()
+    gumbel = np.array([0.3, 1.0, 6.0, 9.0])
+    considered = np.array([True, True, True, False])
+    # Among the actions with one visit: 0 scores 0.3 + 0 + 5.1 = 5.4, 2 scores 6.0 + 0 + 0 = 6.0.
+    assert gumbel_root_action(node, gumbel, considered, 1, config) == 2
+    gumbel[2] = 5.0  # 2 now scores 5.0 < 5.4
+    assert gumbel_root_action(node, gumbel, considered, 1, config) == 0
+    # Among the unvisited considered actions only 1 remains (3 is illegal and not considered, whatever its noise).
+    assert gumbel_root_action(node, gumbel, considered, 0, config) == 1
+
+
+def test_sequential_halving_schedule() -> None:
+    # 4 actions, 8 simulations: log2(4) = 2 phases; phase 1 gives each of 4 actions 8 // (2 * 4) = 1 visit,
+    # phase 2 each of the best 2 another 8 // (2 * 2) = 2 visits.
+    assert considered_visit_sequence(4, 8) == [0, 0, 0, 0, 1, 1, 2, 2]
+    assert considered_visit_sequence(1, 3) == [0, 1, 2]
+    assert considered_visit_sequence(16, 4) == [0, 0, 0, 0]
+
+
+# ------------------------------------------------------------------------------------- the ranked reward
+def test_ranked_reward_threshold_on_a_hand_made_buffer() -> None:
+    ranked = RankedReward(capacity=10, percentile=75.0)
+    assert ranked.outcome(3.0, solved=True) == 1.0 and ranked.outcome(3.0, solved=False) == -1.0  # no history yet
+    for value in range(1, 11):
+        ranked.record(float(value))
+    assert ranked.threshold() == pytest.approx(7.75)  # linear interpolation between 7 and 8
+    assert ranked.outcome(8.0, solved=False) == 1.0
+    assert ranked.outcome(7.0, solved=True) == -1.0
+    ranked.record(11.0)  # capacity 10: the 1 drops out
+    assert ranked.returns[0] == 2.0
+    assert ranked.threshold() == pytest.approx(8.75)
+
+    tied = RankedReward(capacity=4, percentile=75.0)
+    for _ in range(4):
+        tied.record(5.0)
+    assert tied.outcome(5.0, solved=True) == 1.0
+    assert tied.outcome(5.0, solved=False) == 0.0  # inside a search: the coin's expectation
+    coins = {tied.outcome(5.0, solved=False, rng=np.random.default_rng(seed)) for seed in range(20)}
+    assert coins == {-1.0, 1.0}
+
+
+# ------------------------------------------------------------------------------- on the real environment
+def small_config(**changes: Any) -> Config:
+    base = Config(num_envs=2, simulations=8, hidden_sizes=(32, 32), batch_size=8, replay_size=200,
+                  ranked_buffer=20, updates_per_iteration=1)
+    return Config(**{**base.__dict__, **changes})
+
+
+def make_agent(config: Config, seed: int, level: int = 1) -> tuple[alphazero.AlphaZeroAgent, SheetVectorEnv]:
+    from sheetrl.env.spreadsheet_env import EnvConfig
+
+    pool = vector_env(config.num_envs, EnvConfig(level=level), seed)
+    agent = alphazero.build(config, pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"), seed)
+    return agent, pool
+
+
+@pytest.mark.parametrize("method", ["puct", "gumbel"])
+def test_policy_targets_sum_to_one_over_legal_actions_only(method: str) -> None:
+    agent, _ = make_agent(small_config(search=method), seed=3, level=2)
+    env = SpreadsheetEnv(level=2)
+    observation, _ = env.reset(seed=5)
+    result = run_search(env, observation, agent.evaluator(), small_config(search=method).search_config(16),
+                        ranked=agent.ranked, rng=np.random.default_rng(0), explore=True)
+    mask = observation["action_mask"].astype(bool)
+    assert result.policy.sum() == pytest.approx(1.0)
+    assert np.all(result.policy[~mask] == 0.0) and np.all(result.visits[~mask] == 0)
+    assert result.visits.sum() == 16
+    stack = [result.root]  # every expanded edge of the tree was legal where it was taken
+    while stack:
+        node = stack.pop()
+        assert all(node.mask[action] for action in node.children)
+        stack.extend(node.children.values())
+
+
+def test_search_clones_never_leak_into_the_real_episode() -> None:
+    agent, _ = make_agent(small_config(), seed=1, level=5)
+    env, reference = SpreadsheetEnv(level=5), SpreadsheetEnv(level=5)
+    observation, _ = env.reset(seed=2)
+    reference.reset(seed=2)
+    assert env.task is not None
+    search = small_config(search="puct").search_config(48)
+    for name in env.task.expert_actions:
+        result = run_search(env, observation, agent.evaluator(), search, ranked=agent.ranked,
+                            rng=np.random.default_rng(0), explore=True)
+        assert result.max_depth > 1  # the tree went past the root's children
+        action = MACRO_INDEX[name]
+        observation, reward, terminated, _, info = env.step(action)
+        expected, expected_reward, expected_terminated, _, expected_info = reference.step(action)
+        for key in expected:
+            np.testing.assert_array_equal(observation[key], expected[key], err_msg=key)
+        assert (reward, terminated) == (expected_reward, expected_terminated)
+        if terminated:
+            break
+    assert info["is_success"] and expected_info["is_success"]
+    assert env.get_state()["history"] == reference.get_state()["history"]
+
+
+def test_exact_resume(tmp_path: Path) -> None:
+    config = small_config(simulations=4)
+
+    def make(seed: int) -> tuple[alphazero.AlphaZeroAgent, SheetVectorEnv]:
+        return make_agent(config, seed)
+
+    straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(make, 7, 8, 12,
+                                                                               tmp_path / "agent.pt")
+    assert len(straight.replay) >= config.batch_size  # updates happened on both sides of the checkpoint
+    for (key, a), b in zip(straight.network.state_dict().items(), resumed.network.state_dict().values()):
+        assert torch.equal(a, b), key
+    for key in straight_pool.obs:
+        np.testing.assert_array_equal(straight_pool.obs[key], resumed_pool.obs[key])
+    assert list(straight.ranked.returns) == list(resumed.ranked.returns)
+    assert straight.rng.bit_generator.state == resumed.rng.bit_generator.state
+
+
+def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
+    from sheetrl.agents import ppo
+
+    agent, pool = make_agent(small_config(), seed=1)
+    teacher = ppo.build(ppo.Config(num_envs=2, num_steps=8, num_minibatches=1, hidden_sizes=(32, 32)),
+                        pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"), 5)
+    agent.warm_start({"agent": {"name": "ppo", "state": teacher.state_dict()}})
+    observation = {key: pool.obs[key][0] for key in pool.obs}
+    logits, value = agent.evaluator()(observation)
+    flat = torch.as_tensor(observation["flat"][None])
+    with torch.no_grad():
+        teacher_logits, teacher_value = teacher.network(flat)
+    mask = observation["action_mask"].astype(bool)
+    np.testing.assert_allclose(logits[mask], teacher_logits[0].numpy()[mask], rtol=1e-5)
+    assert value == pytest.approx(float(teacher_value[0]), rel=1e-5)
+
+    wide, _ = make_agent(small_config(hidden_sizes=(64, 64)), seed=1)
+    with pytest.raises(ValueError, match="no policy this network can load"):
+        wide.warm_start({"agent": {"name": "ppo", "state": teacher.state_dict()}})
+
+
+def test_search_on_top_of_a_ppo_policy_plays_episodes() -> None:
+    from sheetrl.agents import ppo
+    from sheetrl.env.spreadsheet_env import EnvConfig
+
+    pool = vector_env(1, EnvConfig(level=1), 0)
+    teacher = ppo.build(ppo.Config(num_envs=1, num_steps=8, num_minibatches=1, hidden_sizes=(32, 32)),
+                        pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"), 5)
+    policy = search_policy(teacher, simulations=4)
+    result = run_episodes(policy, 1, 2, split="ood", batch=2)
+    assert result.episodes == 2 and result.mean_length >= 1
+    assert len(policy.seconds) == round(result.mean_length * 2)
+
+
+def test_config_rejects_bad_settings() -> None:
+    with pytest.raises(ValueError, match="search must be one of"):
+        Config(search="mcts")
+    with pytest.raises(ValueError, match="value_target"):
+        Config(value_target="win")
+    with pytest.raises(ValueError, match="simulations"):
+        Config(simulations=0)
