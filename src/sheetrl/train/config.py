@@ -67,6 +67,8 @@ class TrainConfig:
     log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
     threads: int = _help("CPU threads for torch (1 is fastest for these small networks next to the envs).", 1)
     progress: bool = _help("Show a progress bar.", True)
+    ray_actors: int = _help("Collect PPO rollouts with this many Ray actors (0: in this process).", 0)
+    ray_address: str | None = _help("Ray cluster to join with --ray-actors (default: start a local Ray).", None)
 
     # ------------------------------------------------------------------------------------------------ checks
     def validate(self) -> TrainConfig:
@@ -98,9 +100,17 @@ class TrainConfig:
             raise ConfigError("tensorboard and progress are true or false")
         if self.max_steps is not None:
             _require_int("max_steps", self.max_steps, minimum=1)
+        _require_int("ray_actors", self.ray_actors, minimum=0)
+        if self.ray_actors and self.algo != "ppo":
+            raise ConfigError(f"ray_actors collects on-policy rollouts for ppo; {self.algo} trains in one process")
+        if self.ray_address is not None and not self.ray_actors:
+            raise ConfigError("ray_address needs ray_actors (how many actors to start there)")
         if not isinstance(self.overrides, dict):
             raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
-        self.agent_config()  # the preset exists and every override names a field of the algorithm's Config
+        agent_config = self.agent_config()  # the preset exists and every override names a field of its Config
+        if self.ray_actors > agent_config.num_envs:
+            raise ConfigError(f"ray_actors ({self.ray_actors}) must not exceed the algorithm's num_envs "
+                              f"({agent_config.num_envs}): every actor steps at least one environment")
         return self
 
     # ------------------------------------------------------------------------------------- algorithm config
