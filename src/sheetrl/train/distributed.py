@@ -124,7 +124,11 @@ def connect(actors: int, address: str | None = None) -> None:
     """Join the Ray cluster at ``address``, or start a local Ray with a CPU per actor (at least this machine's
     cores); nothing when Ray is already initialized. Workers import this same sheetrl: locally through
     ``PYTHONPATH``, on a cluster as an uploaded module."""
-    import ray
+    try:
+        import ray
+    except ModuleNotFoundError:
+        raise TrainError("Ray is not installed; install it with: pip install -e \".[scale]\" (or pip install "
+                         "\"ray[tune]\")") from None
 
     if ray.is_initialized():
         return
