@@ -13,7 +13,7 @@ import torch
 
 from sheetrl.agents import ppo
 from sheetrl.env.spreadsheet_env import EnvConfig
-from sheetrl.train.config import ConfigError, TrainConfig
+from sheetrl.train.config import ConfigError, TrainConfig, TrainError
 from sheetrl.train.distributed import (
     RolloutWorker,
     actor_precision,
@@ -151,3 +151,14 @@ def test_a_ray_run_resumes_exactly_from_its_checkpoint(uninterrupted: dict[str, 
     resumed = Runner.resume(tmp_path)
     resumed.run()
     _assert_same(_fingerprint(resumed), uninterrupted)
+
+
+@pytest.mark.slow
+def test_more_actors_than_free_cpus_is_a_clear_error_not_a_hang(
+        local_ray: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetrl.train import distributed
+
+    monkeypatch.setattr(distributed, "CPU_WAIT_SECONDS", 0.5)
+    runner = Runner.start(ray_config(tmp_path, ray_actors=3))
+    with pytest.raises(TrainError, match="free CPUs but 3 rollout actors need one each; use fewer --ray-actors"):
+        runner.run()

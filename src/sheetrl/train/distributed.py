@@ -44,6 +44,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ from sheetrl.train.pool import EnvPool, EpisodeStats
 from sheetrl.train.precision import Precision
 
 MAX_RESTARTS = 3  # replacements of one actor within one iteration before training gives up
+CPU_WAIT_SECONDS = 30.0  # how long to wait for free CPUs before starting the actors
 
 
 def build_env_slice(num_envs: int, env_config: EnvConfig, seed: int) -> EnvPool:
@@ -201,7 +203,20 @@ class RayRolloutPool:
 
     def _ensure_actors(self) -> None:
         if not self.handles:
+            self._wait_for_cpus()
             self.handles = [self._start(index) for index in range(self.actors)]
+
+    def _wait_for_cpus(self) -> None:
+        """Ray would queue an actor it cannot place forever: fail with a clear error instead when the cluster has
+        fewer free CPUs than actors (after waiting a little for CPUs that actors just stopped are releasing)."""
+        import ray
+
+        deadline = time.monotonic() + CPU_WAIT_SECONDS
+        while (free := ray.available_resources().get("CPU", 0.0)) < self.actors:
+            if time.monotonic() > deadline:
+                raise TrainError(f"Ray has {free:g} free CPUs but {self.actors} rollout actors need one each; use "
+                                 f"fewer --ray-actors or give Ray more CPUs")
+            time.sleep(0.2)
 
     def _replace(self, index: int) -> None:
         """Start a new actor ``index`` from its last known state (the old one is killed if it still lives)."""
