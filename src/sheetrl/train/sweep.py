@@ -63,6 +63,7 @@ SWEEP_FILE = "sweep.json"
 RESULTS_CSV = "results.csv"
 RESULTS_JSON = "results.json"
 BEST_FILE = "best_config.json"
+TRIAL_RETRIES = 2  # restarts of a failed trial (from its last reported checkpoint) before it counts as an error
 TRAIN_KEY = "_train"  # constants in Tune's param space (hyper-parameter names never start with "_")
 SETTINGS_KEY = "_tune"
 
@@ -299,11 +300,25 @@ def run_sweep(sweep: Sweep, out: str | Path | None = None, *, console: Console |
         tune_config=tune.TuneConfig(metric=METRIC, mode="max", scheduler=scheduler, search_alg=searcher,
                                     num_samples=settings.trials, max_concurrent_trials=concurrent),
         run_config=tune.RunConfig(name=out.name, storage_path=str(out.parent), verbose=verbose,
-                                  checkpoint_config=tune.CheckpointConfig(num_to_keep=1)))
+                                  checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
+                                  failure_config=tune.FailureConfig(max_failures=TRIAL_RETRIES)))
     console.print(f"sweep: {settings.trials} trials of {base.algo} on level {base.level}, {total:,} steps each, "
                   f"{concurrent} at once, ASHA on held-out success every {settings.report_every:,} steps; folder "
                   f"{out}", highlight=False)
-    return _finish(tuner.fit(), sweep, out, console)
+    return _finish(_fit(tuner, out), sweep, out, console)
+
+
+def _fit(tuner: Any, folder: Path) -> Any:
+    """Run the sweep; Ray's own failures (a node out of memory, a lost worker) become one line saying how to
+    continue."""
+    from ray.exceptions import RayError
+
+    try:
+        return tuner.fit()
+    except (RayError, RuntimeError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TrainError(f"the sweep stopped ({first_line}); continue it with: sheetrl tune --resume {folder}") \
+            from None
 
 
 def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[str, Any]:
@@ -324,7 +339,7 @@ def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[
     connect(actors=sweep.settings.concurrent or _cores())
     tuner = tune.Tuner.restore(str(folder), _tune_trial, resume_unfinished=True, resume_errored=True)
     console.print(f"resuming the sweep in {folder}", highlight=False)
-    return _finish(tuner.fit(), sweep, folder, console)
+    return _finish(_fit(tuner, folder), sweep, folder, console)
 
 
 def _cores() -> int:
