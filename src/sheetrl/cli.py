@@ -425,6 +425,30 @@ train.__annotations__ = {parameter.name: parameter.annotation
 app.command("train")(train)
 
 
+@app.command("tune")
+def tune(
+    sweep_file: Annotated[Path | None, typer.Argument(
+        help="Sweep file (TOML with [train], [search] and [tune] tables; see docs/scale.md).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Sweep folder (default: runs/sweeps/{level}__{algo}__{time}).")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        help="Continue the interrupted sweep in this folder.")] = None,
+) -> None:
+    """Sweep hyper-parameters with Ray Tune (ASHA on held-out success); writes results.csv and best_config.json."""
+    from sheetrl.train.sweep import read_sweep, resume_sweep, run_sweep
+
+    with _train_errors():
+        if (sweep_file is None) == (resume is None):
+            raise UsageProblem("give a sweep file to start a sweep, or --resume SWEEP_DIR to continue one")
+        if resume is not None:
+            if out is not None:
+                raise UsageProblem("--resume continues a sweep in its own folder; --out does not apply")
+            resume_sweep(resume, console=console)
+        else:
+            assert sweep_file is not None
+            run_sweep(read_sweep(sweep_file), out, console=console)
+
+
 @app.command("eval")
 def evaluate(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding checkpoint.pt).")],

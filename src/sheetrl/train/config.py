@@ -69,6 +69,8 @@ class TrainConfig:
     progress: bool = _help("Show a progress bar.", True)
     init_from: str | None = _help("Start from the policy of this run folder's checkpoint (algorithms with a warm "
                                   "start: alphazero).", None)
+    ray_actors: int = _help("Collect PPO rollouts with this many Ray actors (0: in this process).", 0)
+    ray_address: str | None = _help("Ray cluster to join with --ray-actors (default: start a local Ray).", None)
 
     # ------------------------------------------------------------------------------------------------ checks
     def validate(self) -> TrainConfig:
@@ -101,11 +103,19 @@ class TrainConfig:
             raise ConfigError("tensorboard and progress are true or false")
         if self.max_steps is not None:
             _require_int("max_steps", self.max_steps, minimum=1)
+        _require_int("ray_actors", self.ray_actors, minimum=0)
+        if self.ray_actors and self.algo != "ppo":
+            raise ConfigError(f"ray_actors collects on-policy rollouts for ppo; {self.algo} trains in one process")
+        if self.ray_address is not None and not self.ray_actors:
+            raise ConfigError("ray_address needs ray_actors (how many actors to start there)")
         if not isinstance(self.overrides, dict):
             raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
         if self.init_from is not None and (not isinstance(self.init_from, str) or not self.init_from):
             raise ConfigError(f"init_from must be a run folder, not {self.init_from!r}")
-        self.agent_config()  # the preset exists and every override names a field of the algorithm's Config
+        agent_config = self.agent_config()  # the preset exists and every override names a field of its Config
+        if self.ray_actors > agent_config.num_envs:
+            raise ConfigError(f"ray_actors ({self.ray_actors}) must not exceed the algorithm's num_envs "
+                              f"({agent_config.num_envs}): every actor steps at least one environment")
         return self
 
     # ------------------------------------------------------------------------------------- algorithm config

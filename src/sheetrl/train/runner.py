@@ -9,6 +9,10 @@ reward terms and success), every ``log_every`` steps it logs the interval's mean
 level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished (at most once per
 ``checkpoint_interval`` seconds); it writes one at the end too, then evaluates the agent on held-out seeds (``eval.json``).
 
+With ``ray_actors`` the pool is a :class:`~sheetrl.train.distributed.RayRolloutPool`: Ray actors step the
+environments and collect PPO rollouts in parallel, and the pool makes the iteration's update
+(:mod:`sheetrl.train.distributed` says what stays bit-exact).
+
 Exact resume: a checkpoint holds the agent's ``state_dict`` (weights, optimizer, buffers, its RNGs), the vector env's
 ``get_state`` (every environment's RNGs, curriculum and current episode), the global python/numpy/torch RNG
 states, the runner's counters and bookkeeping, and the config. :meth:`Runner.resume` rebuilds everything from the
@@ -72,7 +76,7 @@ CONFIG_FILE = "config.json"
 EVAL_FILE = "eval.json"
 # Settings a resumed run may change; everything else would make it a different experiment.
 RESUMABLE_CHANGES = ("total_steps", "device", "wandb", "tensorboard", "progress", "eval_episodes",
-                     "checkpoint_every", "checkpoint_interval", "log_every", "threads")
+                     "checkpoint_every", "checkpoint_interval", "log_every", "threads", "ray_address")
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -206,8 +210,7 @@ class Runner:
         set_global_seeds(config.seed)
         self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None),
                                              getattr(self.module, "OBSERVATION_KEYS", None))
-        self.pool = SheetVectorEnv(self.env_config, self.agent_config.num_envs)
-        self.pool.reset(seed=config.seed)
+        self.pool: Any = self._build_pool()
         try:
             self.agent = self.module.build(self.agent_config, self.pool.single_observation_space,
                                            self.pool.single_action_space,
@@ -227,6 +230,23 @@ class Runner:
         self.checkpointed_iteration = -1
         self.checkpointed_steps = 0
         self.resumed_from: Path | None = None
+
+    def _build_pool(self) -> Any:
+        """The environments: in this process, or split over Ray actors (:mod:`sheetrl.train.distributed`)."""
+        if not self.config.ray_actors:
+            pool = SheetVectorEnv(self.env_config, self.agent_config.num_envs)
+            pool.reset(seed=self.config.seed)
+            return pool
+        from sheetrl.train.distributed import RayRolloutPool
+
+        return RayRolloutPool(self.agent_config.num_envs, self.env_config, self.config.seed,
+                              actors=self.config.ray_actors, algo=self.config.algo, agent_config=self.agent_config,
+                              precision=self.config.precision, address=self.config.ray_address)
+
+    def _train_iteration(self) -> tuple[Any, dict[str, float]]:
+        if self.config.ray_actors:
+            return self.pool.train_iteration(self.agent)  # type: ignore[no-any-return]
+        return self.agent.train_iteration(self.pool)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------------------------------ construction
     @classmethod
@@ -386,7 +406,7 @@ class Runner:
                 bar = progress.add_task(config.algo, total=self.total_steps, completed=self.env_steps, sps=0.0,
                                         success=self.success_rate(), level=self.curriculum_level())
                 while self.env_steps < target:
-                    steps, metrics = self.agent.train_iteration(self.pool)
+                    steps, metrics = self._train_iteration()
                     if not isinstance(steps, (int, np.integer)) or steps < 1:
                         raise TrainError(f"{config.algo}: train_iteration must take at least one environment step "
                                          f"and return how many; it returned {steps!r}")
@@ -427,6 +447,8 @@ class Runner:
             raise TrainingInterrupted(self._interrupted_advice()) from None
         finally:
             logger.close()
+            if self.config.ray_actors:
+                self.pool.close()  # the next run() starts new actors from the states the pool keeps
         self.console.print(
             f"{'finished' if finished else 'stopped'}: {self.env_steps:,} steps, {self.episodes:,} episodes, "
             f"{self.iterations:,} iterations in {_duration(self.trained_seconds)}; training success (last "
@@ -462,8 +484,10 @@ class Runner:
         """The level being trained: the run's level, or the highest level any environment's curriculum unlocked."""
         if self.config.level != "curriculum":
             return int(self.config.level)
+        if self.config.ray_actors:
+            return int(self.pool.curriculum_level())
         assert self.pool.curriculum is not None
-        return self.pool.curriculum.current_level
+        return int(self.pool.curriculum.current_level)
 
     def _record_episode(self, episode: EpisodeStats) -> None:
         """Count a finished episode; its figures are averaged into the next logged interval (logging every

@@ -1,0 +1,321 @@
+"""PPO experience collection by Ray actors: ``sheetrl train --algo ppo --ray-actors N [--ray-address ADDR]``.
+
+Synchronous data-parallel PPO. The run's ``num_envs`` environments are split over ``N`` actors
+(:class:`RolloutWorker`); each holds its slice of environments and a copy of the policy. Every iteration the
+learner (the training process) puts its weights into Ray's object store once, every actor loads them and runs
+``num_steps`` steps in each of its environments with the agent's own :meth:`~sheetrl.agents.ppo.PPOAgent.collect`,
+and the learner concatenates the rollouts (actor 0's environments first) and makes one PPO update on the whole
+batch: the same batch size, minibatches and epochs as a run in one process. Ray starts locally
+(``ray.init(num_cpus=...)``) unless ``--ray-address`` names a cluster; the code is the same.
+
+:class:`RayRolloutPool` stands where the runner's :class:`~sheetrl.env.vector.SheetVectorEnv` stands: it drains finished
+episodes, snapshots and restores every actor's state for checkpoints, and reports the curriculum level.
+
+Faults. After each rollout an actor returns its state (its environments' :meth:`get_state` and its sampling
+generator) with the data, and the learner keeps the last one. When an actor dies (killed, its node lost) the pool
+starts a replacement from that state and asks it for the same rollout again, so no step is lost or counted twice
+and the continued run is the run that would have happened without the fault (a test kills an actor mid-run and
+compares the weights bit for bit). A rollout that fails more than ``max_restarts`` times in one iteration stops
+training with an error.
+
+What is bit-exact, on CPU:
+
+- two runs with the same seed and the same ``--ray-actors``: identical (each actor's environments and sampling
+  generator are seeded from the run's seed and its index, and results are combined in actor order whatever order
+  they arrive in);
+- resuming from a checkpoint: identical to the run that never stopped (the checkpoint holds every actor's state);
+- a run in which actors were killed and replaced: identical to one without faults.
+
+What is not: a run with ``N`` actors against a run in one process or with another ``N`` (the environments of each
+actor draw their tasks from the actor's seed, and each actor samples actions from its own generator: the
+statistics are the same, the numbers differ); actors on cluster nodes whose CPUs or libraries differ compute the
+policy with different rounding; a CUDA learner is as deterministic as CUDA is. With ``--level curriculum`` each
+actor's environments share one curriculum manager per actor, fed by that actor's episodes; the run's level is the
+highest any actor unlocked.
+
+Environments: :func:`build_env_slice` is the one place that says what an actor steps (a
+:class:`~sheetrl.env.vector.SheetVectorEnv` of ``SpreadsheetEnv``); anything with the pool's interface (``obs``, ``masks``,
+``step``, ``drain``, ``get_state``/``set_state``, the spaces) fits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
+from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
+from sheetrl.models.precision import Precision
+from sheetrl.train.config import ConfigError, TrainError
+
+MAX_RESTARTS = 3  # replacements of one actor within one iteration before training gives up
+CPU_WAIT_SECONDS = 30.0  # how long to wait for free CPUs before starting the actors
+
+
+def build_env_slice(num_envs: int, env_config: EnvConfig, seed: int) -> SheetVectorEnv:
+    """The environments one actor steps: a :class:`~sheetrl.env.vector.SheetVectorEnv` of ``num_envs``
+    environments, reset with ``seed``."""
+    pool = SheetVectorEnv(env_config, num_envs)
+    pool.reset(seed=seed)
+    return pool
+
+
+def actor_seeds(seed: int, actors: int) -> list[int]:
+    """Independent seeds for the actors of a run seeded ``seed`` (spawned from a SeedSequence keyed apart from
+    the one :func:`~sheetrl.env.vector.env_seeds` uses, so no actor repeats the single-process task stream)."""
+    children = np.random.SeedSequence(seed, spawn_key=(0x5CA1E,)).spawn(actors)
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+
+def split_sizes(num_envs: int, actors: int) -> list[int]:
+    """How many environments each actor steps: as even as possible, the first ones one more."""
+    if not 1 <= actors <= num_envs:
+        raise ConfigError(f"ray_actors must be between 1 and the algorithm's num_envs ({num_envs}), not {actors}")
+    base, extra = divmod(num_envs, actors)
+    return [base + (1 if index < extra else 0) for index in range(actors)]
+
+
+def actor_precision(mode: str) -> str:
+    """Actors act on the CPU: bf16 autocast works there, fp16 does not (they act in fp32 then)."""
+    return "fp32" if mode == "fp16" else mode
+
+
+class RolloutWorker:
+    """One actor: a slice of environments and a copy of the policy that collects PPO rollouts."""
+
+    def __init__(self, algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int,
+                 precision: str, state: dict[str, Any] | None = None) -> None:
+        from sheetrl.agents import algorithm
+
+        torch.set_num_threads(1)  # one core per actor: the policy is small next to the environments
+        self.pool = build_env_slice(num_envs, env_config, seed)
+        # The actor never updates, so one minibatch always divides its share of the rollout.
+        config = dataclasses.replace(agent_config, num_envs=num_envs, num_minibatches=1)
+        self.agent = algorithm(algo).build(config, self.pool.single_observation_space, self.pool.single_action_space,
+                                           torch.device("cpu"), Precision(actor_precision(precision), "cpu"), seed)
+        if state is not None:
+            self.set_state(state)
+
+    def collect(self, weights: dict[str, torch.Tensor]) -> dict[str, Any]:
+        """Load the learner's weights, run one rollout; returns it with the finished episodes and this actor's
+        state after it."""
+        self.agent.network.load_state_dict(weights)
+        self.agent.network.train()
+        rollout, last_value = self.agent.collect(self.pool)
+        return {"rollout": rollout, "last_value": last_value, "episodes": self.pool.drain(),
+                "state": self.get_state(), "level": self.curriculum_level()}
+
+    def curriculum_level(self) -> int | None:
+        curriculum = self.pool.curriculum
+        return None if curriculum is None else int(curriculum.current_level)
+
+    def get_state(self) -> dict[str, Any]:
+        return {"pool": self.pool.get_state(), "generator": self.agent.generator.get_state()}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.pool.set_state(state["pool"])
+        self.agent.generator.set_state(state["generator"])
+
+
+def connect(actors: int, address: str | None = None) -> None:
+    """Join the Ray cluster at ``address``, or start a local Ray with a CPU per actor (at least this machine's
+    cores); nothing when Ray is already initialized. Workers import this same sheetrl: locally through
+    ``PYTHONPATH``, on a cluster as an uploaded module."""
+    try:
+        import ray
+    except ModuleNotFoundError:
+        raise TrainError("Ray is not installed; install it with: pip install -e \".[scale]\" (or pip install "
+                         "\"ray[tune]\")") from None
+
+    if ray.is_initialized():
+        return
+    package = Path(__file__).resolve().parents[1]
+    try:
+        if address is None:
+            ray.init(num_cpus=max(actors, os.cpu_count() or 1), include_dashboard=False, logging_level=logging.ERROR,
+                     runtime_env={"env_vars": {"PYTHONPATH": str(package.parent)}})
+        else:
+            ray.init(address=address, logging_level=logging.ERROR, runtime_env={"py_modules": [str(package)]})
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = f"the Ray cluster at {address}" if address else "a local Ray"
+        raise TrainError(f"could not start {where}: {exc}") from None
+
+
+@dataclasses.dataclass
+class _Collected:
+    """One iteration's rollouts from every actor, in actor order."""
+
+    rollouts: list[Any]
+    last_values: list[torch.Tensor]
+
+
+class RayRolloutPool:
+    """The runner's pool when rollouts are collected by Ray actors (see the module docstring).
+
+    :param num_envs: environments in all (the algorithm's ``num_envs``), split by :func:`split_sizes`.
+    :param env_config: the environments' settings.
+    :param seed: the run's seed (actor ``i`` is seeded ``actor_seeds(seed, actors)[i]``).
+    :param actors: number of Ray actors.
+    :param algo: the algorithm (its agent must have ``collect(pool)`` and ``update(rollout, last_value)``).
+    :param agent_config: the algorithm's Config.
+    :param precision: the run's precision mode (see :func:`actor_precision`).
+    :param address: a Ray cluster to join (None: a local Ray).
+    """
+
+    def __init__(self, num_envs: int, env_config: EnvConfig, seed: int, *, actors: int, algo: str,
+                 agent_config: Any, precision: str = "fp32", address: str | None = None,
+                 max_restarts: int = MAX_RESTARTS) -> None:
+        self.sizes = split_sizes(num_envs, actors)
+        self.n = num_envs
+        self.env_config = env_config
+        self.seeds = actor_seeds(seed, actors)
+        self.algo = algo
+        self.agent_config = agent_config
+        self.precision = precision
+        self.max_restarts = max_restarts
+        probe = SpreadsheetEnv(config=env_config)
+        self.single_observation_space = probe.observation_space
+        self.single_action_space = probe.action_space
+        first_level = env_config.level if isinstance(env_config.level, int) else 1
+        self.levels: list[int] = [first_level] * actors
+        self.states: list[dict[str, Any] | None] = [None] * actors
+        self.finished: list[EpisodeStats] = []
+        self.replacements = 0  # actors replaced after a fault, over this pool's life
+        self.handles: list[Any] = []
+        connect(actors, address)
+
+    @property
+    def actors(self) -> int:
+        return len(self.sizes)
+
+    # ---------------------------------------------------------------------------------------------- actors
+    def _start(self, index: int) -> Any:
+        import ray
+
+        worker = ray.remote(num_cpus=1, max_restarts=0)(RolloutWorker)
+        return worker.remote(self.algo, self.agent_config, self.env_config, self.sizes[index], self.seeds[index],
+                             self.precision, self.states[index])
+
+    def _ensure_actors(self) -> None:
+        if not self.handles:
+            self._wait_for_cpus()
+            self.handles = [self._start(index) for index in range(self.actors)]
+
+    def _wait_for_cpus(self) -> None:
+        """Ray would queue an actor it cannot place forever: fail with a clear error instead when the cluster has
+        fewer free CPUs than actors (after waiting a little for CPUs that actors just stopped are releasing)."""
+        import ray
+
+        deadline = time.monotonic() + CPU_WAIT_SECONDS
+        while (free := ray.available_resources().get("CPU", 0.0)) < self.actors:
+            if time.monotonic() > deadline:
+                raise TrainError(f"Ray has {free:g} free CPUs but {self.actors} rollout actors need one each; use "
+                                 f"fewer --ray-actors or give Ray more CPUs")
+            time.sleep(0.2)
+
+    def _replace(self, index: int) -> None:
+        """Start a new actor ``index`` from its last known state (the old one is killed if it still lives)."""
+        import ray
+        from ray.exceptions import RayActorError
+
+        with contextlib.suppress(RayActorError, ValueError):  # already gone
+            ray.kill(self.handles[index])
+        self.handles[index] = self._start(index)
+        self.replacements += 1
+
+    def close(self) -> None:
+        """Stop the actors; the next iteration starts new ones from the states kept here."""
+        import ray
+        from ray.exceptions import RayActorError
+
+        for handle in self.handles:
+            with contextlib.suppress(RayActorError, ValueError):  # already gone
+                ray.kill(handle)
+        self.handles = []
+
+    # ----------------------------------------------------------------------------------------------- training
+    def train_iteration(self, agent: Any) -> tuple[int, dict[str, float]]:
+        """One synchronous PPO iteration: every actor collects with the current weights, then one update."""
+        import ray
+
+        weights = ray.put({name: tensor.detach().cpu() for name, tensor in agent.network.state_dict().items()})
+        collected = self._collect(weights)
+        rollout = type(collected.rollouts[0])(**{
+            field.name: torch.cat([getattr(part, field.name) for part in collected.rollouts], dim=1).to(agent.device)
+            for field in dataclasses.fields(collected.rollouts[0])})
+        last_value = torch.cat(collected.last_values).to(agent.device)
+        steps = int(rollout.actions.numel())
+        agent.env_steps += steps  # what the agent's own collect() counts, before the update reads it
+        agent.network.train()
+        metrics = agent.update(rollout, last_value)
+        agent.iteration += 1
+        return steps, metrics
+
+    def _collect(self, weights: Any) -> _Collected:
+        import ray
+        from ray.exceptions import ActorUnavailableError, RayActorError
+
+        self._ensure_actors()
+        pending = {index: handle.collect.remote(weights) for index, handle in enumerate(self.handles)}
+        results: list[dict[str, Any] | None] = [None] * self.actors
+        failures = [0] * self.actors
+        while pending:
+            for index, reference in list(pending.items()):
+                try:
+                    results[index] = ray.get(reference)
+                except (RayActorError, ActorUnavailableError) as exc:
+                    failures[index] += 1
+                    if failures[index] > self.max_restarts:
+                        raise TrainError(f"rollout actor {index} failed {failures[index]} times in one iteration; "
+                                         f"last error: {exc}") from None
+                    self._replace(index)
+                    pending[index] = self.handles[index].collect.remote(weights)
+                    continue
+                del pending[index]
+        rollouts, last_values = [], []
+        for index, result in enumerate(results):
+            assert result is not None
+            rollouts.append(result["rollout"])
+            last_values.append(result["last_value"])
+            self.finished.extend(result["episodes"])
+            self.states[index] = result["state"]
+            if result["level"] is not None:
+                self.levels[index] = result["level"]
+        return _Collected(rollouts, last_values)
+
+    # ------------------------------------------------------------------------------------------- bookkeeping
+    def drain(self) -> list[EpisodeStats]:
+        """Finished episodes since the last call (actor 0's first)."""
+        done, self.finished = self.finished, []
+        return done
+
+    def curriculum_level(self) -> int:
+        """The highest level any actor's curriculum unlocked."""
+        return max(self.levels)
+
+    def get_state(self) -> dict[str, Any]:
+        """Every actor's state (asked of the actors when none has collected yet)."""
+        if any(state is None for state in self.states):
+            import ray
+
+            self._ensure_actors()
+            self.states = ray.get([handle.get_state.remote() for handle in self.handles])
+        return {"actors": list(self.states), "sizes": list(self.sizes), "levels": list(self.levels)}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`get_state`; the actors restart from it."""
+        if state.get("sizes") != self.sizes:
+            raise TrainError(f"the checkpoint's environments were split over actors as {state.get('sizes')}, "
+                             f"this run splits them as {self.sizes}; resume with the same --ray-actors")
+        self.close()
+        self.states = list(state["actors"])
+        self.levels = [int(level) for level in state["levels"]]
+        self.finished = []

@@ -1,0 +1,414 @@
+"""Hyper-parameter sweeps with Ray Tune: ``sheetrl tune SWEEP.toml`` and ``sheetrl tune --resume SWEEP_DIR``.
+
+A sweep file says what every trial trains (``[train]``: :class:`~sheetrl.train.config.TrainConfig` fields), which
+of the algorithm's hyper-parameters to sample and from what (``[search]``), and how the sweep runs (``[tune]``)::
+
+    [train]
+    algo = "ppo"
+    level = 1
+    preset = "quick"
+    total_steps = 30000
+
+    [search]                                    # one distribution per hyper-parameter of the algorithm's Config
+    learning_rate = { loguniform = [1e-4, 2e-3] }
+    entropy_coef = { uniform = [0.0, 0.03] }
+    num_minibatches = { choice = [2, 4, 8] }    # also: randint = [low, high) (integers)
+
+    [tune]
+    trials = 8              # sampled configurations
+    concurrent = 2          # trials at once (default: this machine's cores)
+    report_every = 10000    # environment steps between held-out evaluations: ASHA's rungs
+    eval_episodes = 50      # held-out (iid) episodes per level at each evaluation
+    grace_period = 10000    # steps every trial trains before ASHA may stop it
+    reduction_factor = 2    # ASHA keeps the best 1/reduction_factor of the trials at each rung
+    include_default = true  # the first trial runs the preset's own values
+    seed = 0                # seed of the search (trial i trains with the [train] seed)
+
+Each trial is a normal training run (:class:`~sheetrl.train.runner.Runner`, its folder ``<trial>/run``) that stops
+every ``report_every`` steps, evaluates the agent on held-out iid tasks (the same tasks for every trial and rung)
+and reports ``heldout_success`` to Tune with its checkpoint. ASHA (asynchronous successive halving) stops the
+trials whose held-out success trails at a rung. Ray Tune keeps the sweep's state in the sweep folder, so an
+interrupted sweep continues with ``--resume``: finished trials are kept and unfinished ones resume from their last
+reported checkpoint, exactly as ``sheetrl train --resume`` does.
+
+The sweep folder (``runs/sweeps/<name>``) holds Tune's state and trial folders, ``sweep.json`` (the sweep as
+read), ``results.csv``/``results.json`` (one row per trial: its hyper-parameters, last held-out success, the steps
+it reached and why it ended) and ``best_config.json`` (the best trial's training config and the command that
+trains it).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from sheetrl.train.config import ConfigError, TrainConfig, TrainError, parse_level
+
+DISTRIBUTIONS = ("uniform", "loguniform", "randint", "choice")
+METRIC = "heldout_success"
+SWEEP_FILE = "sweep.json"
+RESULTS_CSV = "results.csv"
+RESULTS_JSON = "results.json"
+BEST_FILE = "best_config.json"
+TRIAL_RETRIES = 2  # restarts of a failed trial (from its last reported checkpoint) before it counts as an error
+TRAIN_KEY = "_train"  # constants in Tune's param space (hyper-parameter names never start with "_")
+SETTINGS_KEY = "_tune"
+
+
+@dataclass
+class TuneSettings:
+    """The ``[tune]`` table of a sweep file."""
+
+    trials: int = 8  # sampled configurations
+    concurrent: int | None = None  # trials at once (None: this machine's cores)
+    report_every: int = 10_000  # environment steps between held-out evaluations (ASHA's rungs)
+    eval_episodes: int = 50  # held-out iid episodes per level at each evaluation
+    grace_period: int | None = None  # steps before ASHA may stop a trial (None: report_every)
+    reduction_factor: int = 2  # ASHA keeps the best 1/reduction_factor at each rung
+    include_default: bool = True  # the first trial runs the preset's values of the searched hyper-parameters
+    seed: int = 0  # seed of the search
+
+
+@dataclass
+class Sweep:
+    """A parsed, checked sweep file."""
+
+    train: dict[str, Any]  # TrainConfig fields shared by every trial
+    search: dict[str, dict[str, list[Any]]]  # hyper-parameter -> {distribution: arguments}
+    settings: TuneSettings = field(default_factory=TuneSettings)
+
+    def base_config(self) -> TrainConfig:
+        return TrainConfig(**self.train)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"train": self.train, "search": self.search, "tune": dataclasses.asdict(self.settings)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sweep:
+        """Check a sweep document (a :class:`ConfigError` names the first problem)."""
+        unknown = sorted(set(data) - {"train", "search", "tune"})
+        if unknown:
+            raise ConfigError(f"unknown sweep table(s): {', '.join(unknown)}; a sweep has [train], [search], [tune]")
+        train = dict(data.get("train", {}))
+        if "level" in train:
+            train["level"] = parse_level(train["level"])
+        for fixed in ("run_dir", "ray_actors", "ray_address"):
+            if train.get(fixed):
+                raise ConfigError(f"[train] {fixed} is chosen by the sweep for every trial; remove it")
+        try:
+            base = TrainConfig(**train)
+        except TypeError as exc:
+            raise ConfigError(f"[train]: {exc}") from None
+        base.validate()
+        search = data.get("search", {})
+        if not isinstance(search, dict) or not search:
+            raise ConfigError("[search] must name at least one hyper-parameter, e.g. learning_rate = "
+                              "{ loguniform = [1e-4, 1e-3] }")
+        for name, spec in search.items():
+            _check_distribution(name, spec)
+        agent_config = base.agent_config()
+        for name in search:
+            if not hasattr(agent_config, name):
+                names = ", ".join(f.name for f in dataclasses.fields(agent_config))
+                raise ConfigError(f"[search] {name}: {base.algo} has no such hyper-parameter; it has {names}")
+        try:
+            settings = TuneSettings(**data.get("tune", {}))
+        except TypeError as exc:
+            raise ConfigError(f"[tune]: {exc}") from None
+        _check_settings(settings, base.resolved_total_steps())
+        return cls(train=train, search={name: dict(spec) for name, spec in search.items()}, settings=settings)
+
+
+def _check_distribution(name: str, spec: Any) -> None:
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise ConfigError(f"[search] {name} must be one distribution, e.g. {{ uniform = [0.0, 0.1] }}; "
+                          f"one of {', '.join(DISTRIBUTIONS)}")
+    (kind, arguments), = spec.items()
+    if kind not in DISTRIBUTIONS:
+        raise ConfigError(f"[search] {name}: unknown distribution {kind!r}; use one of {', '.join(DISTRIBUTIONS)}")
+    if not isinstance(arguments, list) or not arguments:
+        raise ConfigError(f"[search] {name}: {kind} takes a list of values")
+    if kind == "choice":
+        return
+    if len(arguments) != 2 or not all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in arguments):
+        raise ConfigError(f"[search] {name}: {kind} takes [low, high], two numbers")
+    low, high = arguments
+    if not low < high:
+        raise ConfigError(f"[search] {name}: {kind} needs low < high, not {low} >= {high}")
+    if kind == "loguniform" and low <= 0:
+        raise ConfigError(f"[search] {name}: loguniform needs positive bounds")
+    if kind == "randint" and not (isinstance(low, int) and isinstance(high, int)):
+        raise ConfigError(f"[search] {name}: randint takes integer bounds [low, high)")
+
+
+def _check_settings(settings: TuneSettings, total_steps: int) -> None:
+    for name in ("trials", "report_every", "eval_episodes", "reduction_factor"):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"[tune] {name} must be an integer >= 1, not {value!r}")
+    for name in ("concurrent", "grace_period"):
+        value = getattr(settings, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ConfigError(f"[tune] {name} must be an integer >= 1, not {value!r}")
+    if settings.reduction_factor < 2:
+        raise ConfigError("[tune] reduction_factor must be at least 2 (ASHA keeps 1/reduction_factor of a rung)")
+    if settings.report_every > total_steps:
+        raise ConfigError(f"[tune] report_every ({settings.report_every}) exceeds the trials' total_steps "
+                          f"({total_steps}); no trial would ever report")
+
+
+def read_sweep(path: str | Path) -> Sweep:
+    """Read and check a sweep file (TOML, or the JSON of a sweep folder's ``sweep.json``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read sweep file {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path} is not a valid sweep file: {exc}") from None
+    return Sweep.from_dict(data)
+
+
+# ------------------------------------------------------------------------------------------------ one trial
+def heldout_success(runner: Any, episodes: int) -> float:
+    """The agent's success on ``episodes`` held-out iid tasks per level of the run (the same tasks every call)."""
+    from sheetrl.train.evaluate import evaluate_agent, evaluation_levels
+
+    levels = evaluation_levels(runner.config.level, unlocked=runner.curriculum_level())
+    results = evaluate_agent(runner.agent, levels, episodes, splits=("iid",), max_steps=runner.config.max_steps)
+    per_level = results["agent"]["iid"]
+    return sum(result.success_rate for result in per_level.values()) / len(per_level)
+
+
+def train_trial(config: dict[str, Any], trial_dir: Path, checkpoint_dir: Path | None,
+                report: Callable[[dict[str, Any], Path], None]) -> None:
+    """Train one trial in ``trial_dir/run``, calling ``report(metrics, run_dir)`` after every held-out evaluation
+    (the run folder then holds the checkpoint of that step). With ``checkpoint_dir`` (a reported checkpoint) the
+    trial continues from it exactly."""
+    from sheetrl.train.checkpoint import CHECKPOINT_FILE
+    from sheetrl.train.runner import Runner
+
+    settings = TuneSettings(**config[SETTINGS_KEY])
+    train = dict(config[TRAIN_KEY])
+    overrides = dict(train.pop("overrides", {}) or {})
+    overrides.update({name: _plain(value) for name, value in config.items() if not name.startswith("_")})
+    run_dir = trial_dir / "run"
+    quiet = Console(file=io.StringIO())
+    if checkpoint_dir is not None:
+        if run_dir.exists():
+            shutil.rmtree(run_dir)
+        run_dir.mkdir(parents=True)
+        shutil.copy2(checkpoint_dir / CHECKPOINT_FILE, run_dir / CHECKPOINT_FILE)
+        runner = Runner.resume(run_dir, console=quiet)
+    else:
+        train_config = TrainConfig(**{**train, "overrides": overrides, "run_dir": str(run_dir),
+                                      "eval_episodes": 0, "progress": False})
+        runner = Runner.start(train_config, console=quiet, overwrite=True)
+    every = settings.report_every
+    while runner.env_steps < runner.total_steps:
+        target = min(runner.total_steps, (runner.env_steps // every + 1) * every)
+        runner.run(until=target)  # ends with a checkpoint of this step
+        success = heldout_success(runner, settings.eval_episodes)
+        report({METRIC: success, "env_steps": runner.env_steps, "episodes": runner.episodes,
+                "training_success": runner.success_rate()}, run_dir)
+
+
+def _tune_trial(config: dict[str, Any]) -> None:
+    """The function Ray Tune runs for every trial."""
+    from ray import tune
+
+    from sheetrl.train.checkpoint import CHECKPOINT_FILE
+
+    def report(metrics: dict[str, Any], run_dir: Path) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            shutil.copy2(run_dir / CHECKPOINT_FILE, Path(folder) / CHECKPOINT_FILE)
+            tune.report(metrics, checkpoint=tune.Checkpoint.from_directory(folder))
+
+    trial_dir = Path(tune.get_context().get_trial_dir())
+    checkpoint = tune.get_checkpoint()
+    if checkpoint is None:
+        train_trial(config, trial_dir, None, report)
+    else:
+        with checkpoint.as_directory() as folder:
+            train_trial(config, trial_dir, Path(folder), report)
+
+
+# ---------------------------------------------------------------------------------------------- the sweep
+def _space(sweep: Sweep) -> dict[str, Any]:
+    from ray import tune
+
+    makers: dict[str, Callable[..., Any]] = {"uniform": tune.uniform, "loguniform": tune.loguniform,
+                                             "randint": tune.randint, "choice": lambda *values: tune.choice(values)}
+    space: dict[str, Any] = {TRAIN_KEY: sweep.train, SETTINGS_KEY: dataclasses.asdict(sweep.settings)}
+    for name, spec in sweep.search.items():
+        (kind, arguments), = spec.items()
+        space[name] = makers[kind](*arguments)
+    return space
+
+
+def default_point(sweep: Sweep) -> dict[str, Any]:
+    """The preset's values (with the sweep's fixed overrides) of the searched hyper-parameters."""
+    agent_config = sweep.base_config().agent_config()
+    return {name: getattr(agent_config, name) for name in sweep.search}
+
+
+def run_sweep(sweep: Sweep, out: str | Path | None = None, *, console: Console | None = None,
+              verbose: int = 1) -> dict[str, Any]:
+    """Run a sweep into ``out`` (default ``runs/sweeps/<level>__<algo>__<time>``); returns the best trial's row."""
+    from ray import tune
+    from ray.tune.schedulers import ASHAScheduler
+    from ray.tune.search.basic_variant import BasicVariantGenerator
+
+    from sheetrl.train.distributed import connect
+
+    console = console or Console()
+    base = sweep.base_config()
+    if out is None:
+        out = Path("runs/sweeps") / f"{base.level}__{base.algo}__{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    out = Path(out).resolve()
+    if (out / SWEEP_FILE).exists():
+        raise ConfigError(f"{out} already holds a sweep; continue it with `sheetrl tune --resume {out}` or choose "
+                          f"another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SWEEP_FILE).write_text(json.dumps(sweep.to_dict(), indent=2) + "\n", encoding="utf-8")
+    settings = sweep.settings
+    concurrent = settings.concurrent or _cores()
+    connect(actors=concurrent)
+    total = base.resolved_total_steps()
+    scheduler = ASHAScheduler(time_attr="env_steps", max_t=total,
+                              grace_period=settings.grace_period or settings.report_every,
+                              reduction_factor=settings.reduction_factor)
+    points = [default_point(sweep)] if settings.include_default else []
+    searcher = BasicVariantGenerator(points_to_evaluate=points, random_state=settings.seed)
+    tuner = tune.Tuner(
+        _tune_trial, param_space=_space(sweep),
+        tune_config=tune.TuneConfig(metric=METRIC, mode="max", scheduler=scheduler, search_alg=searcher,
+                                    num_samples=settings.trials, max_concurrent_trials=concurrent),
+        run_config=tune.RunConfig(name=out.name, storage_path=str(out.parent), verbose=verbose,
+                                  checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
+                                  failure_config=tune.FailureConfig(max_failures=TRIAL_RETRIES)))
+    console.print(f"sweep: {settings.trials} trials of {base.algo} on level {base.level}, {total:,} steps each, "
+                  f"{concurrent} at once, ASHA on held-out success every {settings.report_every:,} steps; folder "
+                  f"{out}", highlight=False)
+    return _finish(_fit(tuner, out), sweep, out, console)
+
+
+def _fit(tuner: Any, folder: Path) -> Any:
+    """Run the sweep; Ray's own failures (a node out of memory, a lost worker) become one line saying how to
+    continue."""
+    from ray.exceptions import RayError
+
+    try:
+        return tuner.fit()
+    except (RayError, RuntimeError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TrainError(f"the sweep stopped ({first_line}); continue it with: sheetrl tune --resume {folder}") \
+            from None
+
+
+def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[str, Any]:
+    """Continue an interrupted sweep: finished trials are kept, unfinished and errored ones continue from their
+    last reported checkpoint."""
+    from ray import tune
+
+    from sheetrl.train.distributed import connect
+
+    console = console or Console()
+    folder = Path(folder).resolve()
+    if not (folder / SWEEP_FILE).exists():
+        raise ConfigError(f"{folder} holds no sweep ({SWEEP_FILE} is missing)")
+    sweep = read_sweep(folder / SWEEP_FILE)
+    if not tune.Tuner.can_restore(str(folder)):
+        raise TrainError(f"{folder} has no sweep state Ray Tune can continue (it stopped before its first trial "
+                         f"started); start it again")
+    connect(actors=sweep.settings.concurrent or _cores())
+    tuner = tune.Tuner.restore(str(folder), _tune_trial, resume_unfinished=True, resume_errored=True)
+    console.print(f"resuming the sweep in {folder}", highlight=False)
+    return _finish(_fit(tuner, folder), sweep, folder, console)
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def _finish(results: Any, sweep: Sweep, out: Path, console: Console) -> dict[str, Any]:
+    """Write the results table and the best config; print the table."""
+    total = sweep.base_config().resolved_total_steps()
+    rows = []
+    for result in results:
+        metrics = result.metrics or {}
+        steps = metrics.get("env_steps", 0)
+        status = ("error" if result.error is not None else "finished" if steps >= total else "stopped by ASHA")
+        row = {"trial": Path(result.path).name if result.path else "?", **{name: _plain(result.config.get(name))
+                                                                         for name in sweep.search},
+               METRIC: metrics.get(METRIC, math.nan), "env_steps": steps, "status": status}
+        rows.append(row)
+    rows.sort(key=lambda row: (-_number(row[METRIC]), -row["env_steps"], row["trial"]))
+    with (out / RESULTS_CSV).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["trial"])
+        writer.writeheader()
+        writer.writerows(rows)
+    (out / RESULTS_JSON).write_text(json.dumps(rows, indent=2, default=str) + "\n", encoding="utf-8")
+    completed = [row for row in rows if row["status"] != "error" and not math.isnan(_number(row[METRIC]))]
+    if not completed:
+        raise TrainError(f"no trial of the sweep in {out} reported a result; see the trial folders for errors")
+    best = completed[0]
+    overrides = {**(sweep.train.get("overrides") or {}), **{name: best[name] for name in sweep.search}}
+    best_config = TrainConfig(**{**sweep.train, "overrides": overrides}).to_dict()
+    command = (f"sheetrl train --algo {best_config['algo']} --level {best_config['level']} --preset "
+               f"{best_config['preset']} --total-steps {total} "
+               + " ".join(f"--set {name}={value}" for name, value in overrides.items()))
+    (out / BEST_FILE).write_text(json.dumps({"train": best_config, METRIC: best[METRIC], "trial": best["trial"],
+                                             "command": command}, indent=2) + "\n", encoding="utf-8")
+    _print_table(rows, sweep, console)
+    console.print(f"best: {best['trial']} (held-out success {best[METRIC]:.3f}); {out / BEST_FILE}; train it with:\n"
+                  f"{command}", highlight=False)
+    return best
+
+
+def _plain(value: Any) -> Any:
+    """A sampled value as a plain Python value (Tune may hand out NumPy scalars)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _print_table(rows: list[dict[str, Any]], sweep: Sweep, console: Console) -> None:
+    from rich.table import Table
+
+    table = Table(title="sweep results (best first)")
+    for column in ["trial", *sweep.search, METRIC, "env_steps", "status"]:
+        table.add_column(column)
+    for row in rows:
+        cells = [row["trial"]] + [_format(row[name]) for name in sweep.search] + [
+            _format(row[METRIC]), f"{row['env_steps']:,}", row["status"]]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,164 @@
+"""Ray rollout actors for PPO: the split of environments, actor state round trips, and (with a local Ray) runs that
+are reproducible, resume exactly, and finish with exact counters and identical weights after an actor is killed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from sheetrl.agents import ppo
+from sheetrl.env.spreadsheet_env import EnvConfig
+from sheetrl.train.config import ConfigError, TrainConfig, TrainError
+from sheetrl.train.distributed import (
+    RolloutWorker,
+    actor_precision,
+    actor_seeds,
+    split_sizes,
+)
+from sheetrl.train.runner import Runner
+from tests.train.conftest import quick_config
+
+TINY = {"num_envs": 4, "num_steps": 16, "num_minibatches": 2, "update_epochs": 2, "hidden_sizes": (32, 32)}
+ITERATION = 4 * 16
+
+
+def test_environments_are_split_as_evenly_as_possible() -> None:
+    assert split_sizes(8, 2) == [4, 4]
+    assert split_sizes(7, 3) == [3, 2, 2]
+    assert split_sizes(3, 3) == [1, 1, 1]
+    with pytest.raises(ConfigError, match="between 1 and the algorithm's num_envs \\(2\\), not 3"):
+        split_sizes(2, 3)
+
+
+def test_actor_seeds_are_distinct_reproducible_and_differ_between_runs() -> None:
+    assert actor_seeds(1, 4) == actor_seeds(1, 4)
+    assert len(set(actor_seeds(1, 4))) == 4
+    assert not set(actor_seeds(1, 4)) & set(actor_seeds(2, 4))
+
+
+def test_actors_act_in_fp32_when_the_learner_uses_fp16() -> None:
+    assert actor_precision("fp16") == "fp32"
+    assert actor_precision("bf16") == "bf16"
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"algo": "fake", "ray_actors": 2}, "ray_actors collects on-policy rollouts for ppo; fake trains in one process"),
+    ({"algo": "ppo", "ray_actors": 9}, "ray_actors \\(9\\) must not exceed the algorithm's num_envs \\(8\\)"),
+    ({"algo": "ppo", "ray_address": "auto"}, "ray_address needs ray_actors"),
+    ({"algo": "ppo", "ray_actors": -1}, "ray_actors must be an integer >= 0, not -1"),
+])
+def test_ray_settings_are_checked_before_a_run_starts(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        quick_config(None, **changes).validate()
+
+
+def _worker(seed: int, state: dict[str, Any] | None = None) -> RolloutWorker:
+    config = ppo.Config(**{**TINY, "num_envs": 2})
+    return RolloutWorker("ppo", config, EnvConfig(level=1), 2, seed, "fp32", state)
+
+
+def test_a_worker_started_from_anothers_state_collects_the_same_rollout() -> None:
+    """What replacing a killed actor relies on: a new worker built from the last state continues identically."""
+    first = _worker(5)
+    weights = {name: tensor.clone() for name, tensor in first.agent.network.state_dict().items()}
+    first.collect(weights)
+    saved = first.get_state()
+    expected = first.collect(weights)
+    replacement = _worker(5, state=saved)
+    again = replacement.collect(weights)
+    assert torch.equal(again["rollout"].actions, expected["rollout"].actions)
+    assert torch.equal(again["rollout"].rewards, expected["rollout"].rewards)
+    assert torch.equal(again["last_value"], expected["last_value"])
+    assert again["episodes"] == expected["episodes"]
+    assert expected["rollout"].actions.shape == (16, 2)
+
+
+# ------------------------------------------------------------------------------------------- with a local Ray
+@pytest.fixture(scope="module")
+def local_ray() -> Any:
+    ray = pytest.importorskip("ray")
+    from sheetrl.train.distributed import connect
+
+    connect(actors=2)
+    yield ray
+    ray.shutdown()
+
+
+def ray_config(run_dir: Path, **changes: Any) -> TrainConfig:
+    settings = {"algo": "ppo", "ray_actors": 2, "total_steps": 6 * ITERATION, "overrides": dict(TINY),
+                "checkpoint_every": 10_000}
+    settings.update(changes)
+    return quick_config(run_dir, **settings)
+
+
+def _fingerprint(runner: Runner) -> dict[str, Any]:
+    return {"weights": {name: tensor.clone() for name, tensor in runner.agent.network.state_dict().items()},
+            "counters": (runner.env_steps, runner.episodes, runner.iterations),
+            "recent": list(runner.recent)}
+
+
+def _assert_same(left: dict[str, Any], right: dict[str, Any]) -> None:
+    assert left["counters"] == right["counters"]
+    assert left["recent"] == right["recent"]
+    for name, tensor in left["weights"].items():
+        assert torch.equal(tensor, right["weights"][name]), name
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(local_ray: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    runner = Runner.start(ray_config(tmp_path_factory.mktemp("straight")))
+    result = runner.run()
+    assert result.finished and result.env_steps == 6 * ITERATION and result.iterations == 6
+    assert runner.pool.replacements == 0
+    return _fingerprint(runner)
+
+
+@pytest.mark.slow
+def test_a_ray_run_trains_ppo_with_exact_counters(uninterrupted: dict[str, Any]) -> None:
+    env_steps, episodes, iterations = uninterrupted["counters"]
+    assert (env_steps, iterations) == (6 * ITERATION, 6) and episodes > 0
+
+
+@pytest.mark.slow
+def test_a_killed_actor_is_replaced_and_the_run_ends_as_if_nothing_happened(
+        uninterrupted: dict[str, Any], tmp_path: Path) -> None:
+    runner = Runner.start(ray_config(tmp_path))
+
+    def kill_an_actor_mid_run() -> None:
+        while runner.iterations < 2:
+            time.sleep(0.01)
+        local_ray_module = pytest.importorskip("ray")
+        local_ray_module.kill(runner.pool.handles[1])
+
+    killer = threading.Thread(target=kill_an_actor_mid_run, daemon=True)
+    killer.start()
+    runner.run()
+    killer.join(timeout=30)
+    assert runner.pool.replacements == 1
+    _assert_same(_fingerprint(runner), uninterrupted)
+
+
+@pytest.mark.slow
+def test_a_ray_run_resumes_exactly_from_its_checkpoint(uninterrupted: dict[str, Any], tmp_path: Path) -> None:
+    first = Runner.start(ray_config(tmp_path))
+    stopped = first.run(until=2 * ITERATION)
+    assert not stopped.finished and stopped.iterations == 2
+    resumed = Runner.resume(tmp_path)
+    resumed.run()
+    _assert_same(_fingerprint(resumed), uninterrupted)
+
+
+@pytest.mark.slow
+def test_more_actors_than_free_cpus_is_a_clear_error_not_a_hang(
+        local_ray: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetrl.train import distributed
+
+    monkeypatch.setattr(distributed, "CPU_WAIT_SECONDS", 0.5)
+    runner = Runner.start(ray_config(tmp_path, ray_actors=3))
+    with pytest.raises(TrainError, match="free CPUs but 3 rollout actors need one each; use fewer --ray-actors"):
+        runner.run()

@@ -1,0 +1,159 @@
+"""`sheetrl tune`: sweep files are checked up front, a trial reports held-out success at every rung and resumes
+exactly from a reported checkpoint, and (with a local Ray) a 2-trial ASHA sweep writes its table and best config and
+can be resumed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from sheetrl.cli import main
+from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_checkpoint
+from sheetrl.train.config import ConfigError
+from sheetrl.train.sweep import (
+    BEST_FILE,
+    RESULTS_CSV,
+    SETTINGS_KEY,
+    TRAIN_KEY,
+    Sweep,
+    TuneSettings,
+    default_point,
+    read_sweep,
+    train_trial,
+)
+
+TINY = {"num_envs": 4, "num_steps": 16, "num_minibatches": 2, "update_epochs": 2, "hidden_sizes": [32, 32]}
+TRAIN = {"algo": "ppo", "level": 1, "seed": 4, "total_steps": 128, "wandb": "disabled", "tensorboard": False,
+         "overrides": TINY}
+SWEEP_TOML = """
+[train]
+algo = "ppo"
+level = 1
+seed = 4
+total_steps = 128
+wandb = "disabled"
+tensorboard = false
+overrides = { num_envs = 4, num_steps = 16, update_epochs = 2, hidden_sizes = [32, 32] }
+
+[search]
+learning_rate = { loguniform = [1e-4, 3e-3] }
+num_minibatches = { choice = [2, 4] }
+
+[tune]
+trials = 2
+concurrent = 2
+report_every = 64
+eval_episodes = 4
+seed = 7
+"""
+
+
+def test_a_sweep_file_is_read_with_its_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "sweep.toml"
+    path.write_text(SWEEP_TOML)
+    sweep = read_sweep(path)
+    assert sweep.search == {"learning_rate": {"loguniform": [1e-4, 3e-3]}, "num_minibatches": {"choice": [2, 4]}}
+    assert sweep.settings == TuneSettings(trials=2, concurrent=2, report_every=64, eval_episodes=4, seed=7)
+    assert sweep.base_config().resolved_total_steps() == 128
+    assert default_point(sweep) == {"learning_rate": 5e-4, "num_minibatches": 4}  # the quick preset's values
+
+
+@pytest.mark.parametrize("document, message", [
+    ({"train": TRAIN, "search": {}}, "\\[search\\] must name at least one hyper-parameter"),
+    ({"train": TRAIN, "search": {"learning_rate": {"normal": [0, 1]}}}, "unknown distribution 'normal'"),
+    ({"train": TRAIN, "search": {"learning_rate": {"uniform": [1, 0]}}}, "needs low < high, not 1 >= 0"),
+    ({"train": TRAIN, "search": {"learning_rate": {"loguniform": [0, 1]}}}, "loguniform needs positive bounds"),
+    ({"train": TRAIN, "search": {"num_steps": {"randint": [1.5, 4]}}}, "randint takes integer bounds"),
+    ({"train": TRAIN, "search": {"lr": {"uniform": [0, 1]}}}, "\\[search\\] lr: ppo has no such hyper-parameter"),
+    ({"train": TRAIN, "search": {"learning_rate": 0.1}}, "\\[search\\] learning_rate must be one distribution"),
+    ({"train": {**TRAIN, "run_dir": "x"}, "search": {"learning_rate": {"uniform": [0, 1]}}},
+     "\\[train\\] run_dir is chosen by the sweep"),
+    ({"train": {**TRAIN, "algo": "sarsa"}, "search": {"learning_rate": {"uniform": [0, 1]}}}, "algo must be one of"),
+    ({"train": TRAIN, "search": {"learning_rate": {"uniform": [0.1, 1]}}, "tune": {"report_every": 1000}},
+     "report_every \\(1000\\) exceeds the trials' total_steps \\(128\\)"),
+    ({"train": TRAIN, "search": {"learning_rate": {"uniform": [0.1, 1]}}, "tune": {"trails": 3}}, "\\[tune\\]:"),
+    ({"train": TRAIN, "search": {"learning_rate": {"uniform": [0.1, 1]}}, "tune": {"reduction_factor": 1}},
+     "reduction_factor must be at least 2"),
+    ({"train": TRAIN, "search": {"learning_rate": {"uniform": [0.1, 1]}}, "sweep": {}}, "unknown sweep table"),
+])
+def test_a_bad_sweep_is_one_clear_error(document: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Sweep.from_dict(document)
+
+
+def test_the_tune_command_needs_a_sweep_file_or_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["tune"]) == 2
+    assert "give a sweep file to start a sweep, or --resume SWEEP_DIR" in capsys.readouterr().err
+    missing = tmp_path / "nope.toml"
+    assert main(["tune", str(missing)]) == 2
+    assert f"cannot read sweep file {missing}" in capsys.readouterr().err
+
+
+def _trial_config(learning_rate: float) -> dict[str, Any]:
+    settings = TuneSettings(report_every=64, eval_episodes=4)
+    return {TRAIN_KEY: TRAIN, SETTINGS_KEY: settings.__dict__, "learning_rate": learning_rate}
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_trial_reports_every_rung_and_resumes_exactly_from_a_reported_checkpoint(tmp_path: Path) -> None:
+    reports: list[dict[str, Any]] = []
+    train_trial(_trial_config(1e-3), tmp_path / "straight", None, lambda metrics, run_dir: reports.append(metrics))
+    assert [report["env_steps"] for report in reports] == [64, 128]
+    assert all(0.0 <= report["heldout_success"] <= 1.0 for report in reports)
+
+    saved = tmp_path / "reported"
+
+    def stop_after_the_first_report(metrics: dict[str, Any], run_dir: Path) -> None:
+        saved.mkdir()
+        shutil.copy2(run_dir / CHECKPOINT_FILE, saved / CHECKPOINT_FILE)
+        raise Stop
+
+    with pytest.raises(Stop):
+        train_trial(_trial_config(1e-3), tmp_path / "interrupted", None, stop_after_the_first_report)
+    resumed: list[dict[str, Any]] = []
+    train_trial(_trial_config(1e-3), tmp_path / "interrupted", saved, lambda metrics, run_dir: resumed.append(metrics))
+    assert resumed == reports[1:]
+    straight = load_checkpoint(tmp_path / "straight" / "run" / CHECKPOINT_FILE)["agent"]["state"]["network"]
+    again = load_checkpoint(tmp_path / "interrupted" / "run" / CHECKPOINT_FILE)["agent"]["state"]["network"]
+    assert all(torch.equal(straight[name], again[name]) for name in straight)
+
+
+@pytest.mark.slow
+def test_a_two_trial_sweep_writes_its_table_and_best_config_and_resumes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ray = pytest.importorskip("ray")
+    path = tmp_path / "sweep.toml"
+    path.write_text(SWEEP_TOML)
+    out = tmp_path / "sweeps" / "tiny"
+    try:
+        assert main(["tune", str(path), "--out", str(out)]) == 0, capsys.readouterr().err
+        rows = list(csv.DictReader((out / RESULTS_CSV).open()))
+        assert len(rows) == 2
+        assert {row["status"] for row in rows} <= {"finished", "stopped by ASHA"}
+        assert any(row["status"] == "finished" and int(row["env_steps"]) >= 128 for row in rows)
+        # The first trial runs the preset's values; the second samples from the search space.
+        assert {(float(row["learning_rate"]), int(row["num_minibatches"])) for row in rows} >= {(5e-4, 4)}
+        successes = [float(row["heldout_success"]) for row in rows]
+        assert successes == sorted(successes, reverse=True)
+        best = json.loads((out / BEST_FILE).read_text())
+        assert best["heldout_success"] == successes[0] and best["trial"] == rows[0]["trial"]
+        assert best["train"]["overrides"]["learning_rate"] == float(rows[0]["learning_rate"])
+        assert best["command"].startswith("sheetrl train --algo ppo --level 1 --preset quick --total-steps 128 ")
+        output = capsys.readouterr().out
+        assert "sweep results (best first)" in output
+
+        assert main(["tune", "--resume", str(out)]) == 0, capsys.readouterr().err  # nothing left: same results
+        assert list(csv.DictReader((out / RESULTS_CSV).open())) == rows
+        assert main(["tune", str(path), "--out", str(out)]) == 2
+        assert "already holds a sweep; continue it with `sheetrl tune --resume" in capsys.readouterr().err
+    finally:
+        ray.shutdown()
