@@ -19,6 +19,7 @@ ALGORITHMS = {
     "tabular_q": "sheetrl.agents.tabular_q",
     "dqn": "sheetrl.agents.dqn",
     "ppo": "sheetrl.agents.ppo",
+    "bc": "sheetrl.agents.bc",
 }
 
 

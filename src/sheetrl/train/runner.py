@@ -243,6 +243,8 @@ class Runner:
         config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps(),
                                      overrides={name: getattr(agent_config, name) for name in config.overrides})
         runner = cls(config, run_dir, console=console)
+        if config.init_from is not None:
+            runner.initialize_from(Path(config.init_from))
         run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
         return runner
 
@@ -266,6 +268,17 @@ class Runner:
         runner.load_payload(payload)
         runner.resumed_from = path
         return runner
+
+    def initialize_from(self, source: Path) -> None:
+        """Start the agent's network from another run's latest checkpoint (``--init-from``), before training."""
+        initialize = getattr(self.agent, "initialize_from", None)
+        if initialize is None:
+            raise ConfigError(f"{self.config.algo} cannot start from another run's network (--init-from)")
+        payload, _ = load_latest(source)
+        try:
+            initialize(payload["agent"])
+        except (ValueError, KeyError, RuntimeError) as exc:
+            raise ConfigError(f"--init-from {source}: {exc}") from None
 
     # ------------------------------------------------------------------------------------------- checkpoints
     def payload(self) -> dict[str, Any]:
