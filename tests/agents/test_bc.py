@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from sheetrl.agents import algorithm
+from sheetrl.agents import dqn as dqn_module
 from sheetrl.agents import ppo as ppo_module
 from sheetrl.agents.bc import Config, build, demonstration_arrays, masked_cross_entropy
 from sheetrl.env.demonstrations import collect, save_demonstrations
@@ -180,7 +181,7 @@ def test_bc_only_options_are_refused_for_other_algorithms():
 
 # ----------------------------------------------------------------------------------------- policy switch
 @pytest.mark.parametrize("policy", ["encoder", "transformer"])
-def test_bc_and_ppo_train_with_every_policy_kind(policy: str):
+def test_bc_ppo_and_dqn_train_with_every_policy_kind(policy: str):
     agent, pool = make(replace(TINY, policy=policy, num_steps=2, updates_per_iteration=1, demo_episodes=1))
     steps, metrics = agent.train_iteration(pool)
     assert steps == 4 and math.isfinite(metrics["losses/bc_loss"])
@@ -190,6 +191,15 @@ def test_bc_and_ppo_train_with_every_policy_kind(policy: str):
     steps, metrics = ppo.train_iteration(ppo_pool)
     assert steps == 8 and math.isfinite(metrics["losses/policy_loss"])
     assert set(ppo.keys) <= set(ppo_pool.obs)
+    dqn_config = dqn_module.Config(num_envs=2, buffer_size=64, batch_size=4, learning_starts=0, train_frequency=2,
+                                   policy=policy)
+    dqn = dqn_module.build(dqn_config, ppo_pool.observation_space, ppo_pool.action_space, "cpu", Precision(), 0)
+    for _ in range(3):
+        _, metrics = dqn.train_iteration(ppo_pool)
+    assert math.isfinite(metrics["losses/td_loss"])
+    packed = dqn.buffer.observations[:dqn.buffer.size]
+    unpacked = dqn.packing.unpack(torch.as_tensor(packed))
+    assert set(unpacked) == set(dqn.packing.shapes) and "flat" not in unpacked
 
 
 # ------------------------------------------------------------------------------------------------ learning
