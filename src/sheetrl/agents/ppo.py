@@ -327,6 +327,13 @@ class PPOAgent(Agent):
         return actions.cpu().numpy()
 
     @torch.no_grad()
+    def action_probabilities(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """The policy's probability of every action (0 for illegal ones), (n, N)."""
+        with self.precision.autocast():
+            logits, _ = self.network(self._observations(obs))
+        return MaskedCategorical(logits, self._masks(masks)).log_probs_all.exp().cpu().numpy()
+
+    @torch.no_grad()
     def _values(self, observations: dict[str, torch.Tensor]) -> torch.Tensor:
         with self.precision.autocast():
             return self.network(observations)[1].float()
