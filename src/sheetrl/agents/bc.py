@@ -13,7 +13,8 @@ The whole algorithm, top to bottom:
    states join the dataset: the learner is taught what to do in the states *its own* mistakes lead to, which
    plain behaviour cloning never shows it. With probability ``beta`` (``dagger_beta``, times ``dagger_beta_decay``
    after every iteration) the expert's action is the one executed instead, so early rollouts stay near the
-   expert's states. A state no macro can repair (see the planner) gets no label.
+   expert's states (the logged training success then counts those steps too; the held-out evaluation does not).
+   A state no macro can repair (see the planner) gets no label.
 4. **Update.** ``updates_per_iteration`` minibatches of ``batch_size`` samples drawn uniformly from the dataset;
    the loss is the *masked* cross-entropy (:func:`masked_cross_entropy`): the illegal actions' logits are set to
    the most negative float before the softmax, so the policy is only asked to rank legal actions, exactly as it
@@ -275,7 +276,7 @@ class BCAgent(Agent):
             observations = pool.obs
             actions = self.act(observations, pool.masks, deterministic=True)
             if self.config.dagger:
-                experts = [expert_action(env) for env in pool.envs]
+                experts = [expert_action(getattr(env, "unwrapped", env)) for env in pool.envs]
                 use_expert = self.rng.random(pool.n) < beta
                 for i, label in enumerate(experts):
                     if label is None:
