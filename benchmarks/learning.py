@@ -19,6 +19,7 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
   preset's settings (8 envs × 64 steps, 4 minibatches, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
 - ``random``: the uniform random masked policy (no training);
+- ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
 - ``memoriser``: the lookup table from instruction text to the expert's macros, built from the row's budget of
   training tasks (its "steps" column counts tasks, not steps; seeds do not change it).
 
@@ -59,7 +60,13 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("ppo", "curriculum", 200_000),
     ("maskable_ppo", 1, 50_000),
     ("maskable_ppo", 2, 100_000),
+    ("bc", 3, 8_192),
+    ("bc", 5, 8_192),
+    ("bc_dagger", 3, 8_192),
+    ("bc_dagger", 5, 8_192),
 ]
+# Rows that are one of our algorithms with options: (algorithm, TrainConfig changes).
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {"bc_dagger": ("bc", {"dagger": True})}
 MARK_START = "<!-- learning:start -->"
 MARK_END = "<!-- learning:end -->"
 THROUGHPUT_START = "<!-- learning-throughput:start -->"
@@ -132,7 +139,8 @@ def _split_figures(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
-    result = quick_runner(algo, level, seed, steps, run_dir, eval_episodes=eval_episodes).run()
+    algo, changes = VARIANTS.get(algo, (algo, {}))
+    result = quick_runner(algo, level, seed, steps, run_dir, eval_episodes=eval_episodes, **changes).run()
     document = result.evaluation or {}
     splits = {split: {"success_rate": part.get("success_rate"), "ci_low": part.get("ci_low"),
                       "ci_high": part.get("ci_high"), "eval_episodes": part.get("episodes"),

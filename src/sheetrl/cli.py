@@ -276,11 +276,18 @@ def play(
 
 @app.command("demo")
 def demo(
-    level: Annotated[str, typer.Option(help="Curriculum level 1-5.")] = "1",
+    run_dir: Annotated[Path | None, typer.Argument(
+        help="A training run folder: watch its agent (deterministic) instead of the expert.")] = None,
+    level: Annotated[str | None, typer.Option(help="Curriculum level 1-5 (default: the run's, else 1).")] = None,
     seed: Annotated[int, typer.Option(help="Task seed.")] = 0,
     delay: Annotated[float, typer.Option(help="Seconds between steps.")] = 0.0,
+    explain: Annotated[bool, typer.Option(
+        help="With a run: show the agent's top actions at every step, with probabilities (Q-values for DQN).")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Actions shown per step with --explain.")] = 5,
 ) -> None:
-    """Watch the expert solve a task step by step, with each action's command and reward terms."""
+    """Watch the expert, or a trained agent, solve a task step by step, with each action's command and reward
+    terms (and with --explain what the agent was choosing between)."""
     import time
 
     from sheetrl.env.actions import MACRO_INDEX
@@ -290,23 +297,73 @@ def demo(
     _check_seed(seed)
     if not delay >= 0:
         raise UsageProblem(f"--delay must be a number of seconds >= 0, not {delay}")
-    env = SpreadsheetEnv(level=_level(level))
-    env.reset(seed=seed, options={"task_seed": seed})
+    if explain and run_dir is None:
+        raise UsageProblem("--explain shows a trained agent's choices: pass a run folder")
+    if top < 1:
+        raise UsageProblem(f"--top must be at least 1, not {top}")
+    agent, env = None, None
+    if run_dir is not None:
+        agent, env = _demo_agent(run_dir, level)
+    else:
+        env = SpreadsheetEnv(level=_level(level or "1"))
+    obs, _ = env.reset(seed=seed, options={"task_seed": seed})
     assert env.task is not None
     console.print(render_ansi(env), highlight=False, markup=False)
     total = 0.0
-    for name in env.task.expert_actions:
-        action = MACRO_INDEX[name]
+    info: dict[str, Any] = {}
+    expert = iter(env.task.expert_actions)
+    for _ in range(env.max_steps):
+        if agent is None:
+            action = MACRO_INDEX[next(expert)]
+        else:
+            mask = obs["action_mask"].astype(bool)
+            action = int(agent.act({key: value[None] for key, value in obs.items()}, mask[None],
+                                   deterministic=True)[0])
+            if explain:
+                _explain_step(agent, obs, mask, top)
         command = env.action_to_command(action)
-        _, reward, terminated, truncated, info = env.step(action)
+        obs, reward, terminated, truncated, info = env.step(action)
         total += reward
-        _show_step(env, f"{name}: {command}", reward, info)
+        _show_step(env, f"{env.action_name(action)}: {command}", reward, info)
         if delay:
             time.sleep(delay)
         if terminated or truncated:
             break
-    console.print(f"expert {'solved' if info.get('is_success') else 'did not solve'} the task in "
+    who = "expert" if agent is None else "agent"
+    console.print(f"{who} {'solved' if info.get('is_success') else 'did not solve'} the task in "
                   f"{env._steps} steps; return {total:+.2f}")
+
+
+def _demo_agent(run_dir: Path, level: str | None) -> tuple[Any, Any]:
+    """A run's agent (its latest checkpoint) and an environment with the run's settings."""
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+    from sheetrl.train.checkpoint import load_latest
+    from sheetrl.train.runner import environment_config, restore_agent
+
+    with _train_errors():
+        payload, _ = load_latest(run_dir)
+        config = TrainConfig.from_dict(payload["config"])
+        agent = restore_agent(payload)
+    chosen = _level(level) if level is not None else config.level
+    if chosen == "curriculum":
+        chosen = 1 if level is None else chosen
+    if chosen == "curriculum":
+        raise UsageProblem("a demo plays one task: pass --level 1-5")
+    env_config = dataclasses.replace(environment_config(config, getattr(agent.config, "gamma", None)), level=chosen)
+    return agent, SpreadsheetEnv(config=env_config)
+
+
+def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
+    from sheetrl.train.explain import action_scores, top_actions
+
+    scored = action_scores(agent, obs, mask)
+    if scored is None:
+        console.print("(this agent gives no per-action scores)", highlight=False)
+        return
+    kind, scores = scored
+    shown = ", ".join(f"{a.name} {a.score:.2f}" if kind == "probability" else f"{a.name} {a.score:+.2f}"
+                      for a in top_actions(scores, mask, top))
+    console.print(f"top actions ({kind}): {shown}", highlight=False)
 
 
 @app.command("demos")

@@ -251,7 +251,7 @@ def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
     logits, value = agent.evaluator()(observation)
     flat = torch.as_tensor(observation["flat"][None])
     with torch.no_grad():
-        teacher_logits, teacher_value = teacher.network(flat)
+        teacher_logits, teacher_value = teacher.network({"flat": flat})
     mask = observation["action_mask"].astype(bool)
     np.testing.assert_allclose(logits[mask], teacher_logits[0].numpy()[mask], rtol=1e-5)
     assert value == pytest.approx(float(teacher_value[0]), rel=1e-5)

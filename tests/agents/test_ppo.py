@@ -193,14 +193,15 @@ def test_rollout_stores_masks_and_bootstrap_values_of_truncated_episodes():
     legal = rollout.masks.gather(-1, rollout.actions.unsqueeze(-1)).squeeze(-1)
     assert legal.all()
     with torch.no_grad():
-        logits, values = agent.network(rollout.observations.reshape(-1, rollout.observations.shape[-1]))
+        flat = rollout.observations["flat"]
+        logits, values = agent.network({"flat": flat.reshape(-1, flat.shape[-1])})
         again = MaskedCategorical(logits, rollout.masks.reshape(-1, rollout.masks.shape[-1]))
         log_probs = again.log_prob(rollout.actions.reshape(-1))
     assert torch.allclose(log_probs, rollout.log_probs.reshape(-1), atol=1e-6)
     assert torch.allclose(values, rollout.values.reshape(-1), atol=1e-6)
     for t, i in zip(*torch.nonzero(rollout.truncated, as_tuple=True)):
         with torch.no_grad():
-            expected = agent.network.value(torch.as_tensor(finals[(int(t), int(i))])[None])[0]
+            expected = agent.network({"flat": torch.as_tensor(finals[(int(t), int(i))])[None]})[1][0]
         assert rollout.final_values[t, i].item() == pytest.approx(expected.item(), abs=1e-6)
     assert (rollout.final_values[~rollout.truncated] == 0).all()
 

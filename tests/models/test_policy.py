@@ -27,8 +27,15 @@ def test_the_mlp_is_ppos_network_with_the_same_weights_and_outputs(simple_formul
                           MLPPolicyConfig(hidden_sizes=ppo.PRESETS["quick"].hidden_sizes))
     for ours, theirs in zip(policy.parameters(), agent.network.parameters(), strict=True):
         assert torch.equal(ours, theirs)
+    # PPO reads this network through build_policy; its own ActorCritic class, built under the same seed, is the
+    # network it had before, weight for weight and output for output
+    torch.manual_seed(11)
+    quick = ppo.PRESETS["quick"]
+    reference = ppo.ActorCritic(obs["flat"].shape[-1], env.action_space.n, quick.hidden_sizes, quick.shared_trunk)
+    for ours, theirs in zip(policy.parameters(), reference.parameters(), strict=True):
+        assert torch.equal(ours, theirs)
     logits, values = policy(to_tensors(obs, policy.observation_keys))
-    reference_logits, reference_values = agent.network(obs["flat"].float())
+    reference_logits, reference_values = reference(obs["flat"].float())
     legal = obs["action_mask"].bool()
     assert torch.equal(logits[legal], reference_logits[legal]) and torch.equal(values, reference_values)
     assert (logits[~legal] == torch.finfo(torch.float32).min).all()

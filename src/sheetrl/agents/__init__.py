@@ -23,6 +23,7 @@ ALGORITHMS = {
     "ppo": "sheetrl.agents.ppo",
     "alphazero": "sheetrl.agents.alphazero",
     "hierarchical": "sheetrl.agents.hierarchical",
+    "bc": "sheetrl.agents.bc",
 }
 
 

@@ -83,6 +83,48 @@ def atomic_torch_save(obj: Any, path: str | os.PathLike[str]) -> None:
         raise
 
 
+POLICY_KINDS = ("mlp", "encoder", "transformer")
+
+
+def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidden_sizes: tuple[int, ...],
+                   shared_trunk: bool = False, network: str = "actor_critic", dropout: float = 0.1,
+                   transformer_preset: str = "quick") -> Any:
+    """The policy network an agent's config asks for (``--set policy=mlp|encoder|transformer``), through
+    :func:`sheetrl.models.policy.build_policy`: ``mlp`` reads the flat vector with the agent's ``hidden_sizes``
+    (PPO's actor-critic or DQN's Q-network), ``encoder`` the AdvancedStateEncoder's defaults, ``transformer``
+    SpreadsheetGPT's ``transformer_preset``. Call it under the agent's seed: the weights come from torch's RNG."""
+    from sheetrl.models.encoders import EncoderConfig
+    from sheetrl.models.policy import MLPPolicyConfig, build_policy
+    from sheetrl.models.transformer import preset
+
+    if kind not in POLICY_KINDS:
+        raise ValueError(f"policy must be one of {', '.join(POLICY_KINDS)}, not {kind!r}")
+    config: Any
+    if kind == "mlp":
+        config = MLPPolicyConfig(network=network, hidden_sizes=hidden_sizes, shared_trunk=shared_trunk,
+                                 dropout=dropout)
+    elif kind == "encoder":
+        config = EncoderConfig()
+    else:
+        config = preset(transformer_preset)
+    return build_policy(kind, observation_space, action_space, config)
+
+
+NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset")
+
+
+def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
+    """Raise ValueError when a saved agent's network fields differ from ``config`` 's (the weights would not fit)."""
+    for key in NETWORK_FIELDS:
+        mine = getattr(config, key, None)
+        theirs = saved.get(key, "mlp" if key == "policy" else None)
+        if key == "hidden_sizes" and theirs is not None and mine is not None:
+            theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
+        if mine is not None and theirs is not None and theirs != mine:
+            raise ValueError(f"{algo}: the saved network has {key}={theirs!r}, this agent {mine!r}; build the "
+                             f"agent with the same {key}")
+
+
 def masked_argmax(values: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """Row-wise argmax over legal actions only (ties: the lowest index)."""
     scores = np.where(masks, values, -np.inf)

@@ -31,14 +31,21 @@ from __future__ import annotations
 
 import copy
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sheetrl.agents.base import Agent, epsilon_greedy, linear_epsilon, masked_argmax
+from sheetrl.agents.base import (
+    POLICY_KINDS,
+    Agent,
+    epsilon_greedy,
+    linear_epsilon,
+    masked_argmax,
+    policy_network,
+)
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.mlp import QNetwork
 from sheetrl.models.precision import Precision, resolve_device
@@ -62,6 +69,8 @@ class Config:
     epsilon_end: float = 0.05  # exploration probability after the decay
     exploration_steps: int = 100_000  # environment steps over which epsilon decays linearly
     max_grad_norm: float = 10.0  # gradient-norm clipping threshold
+    policy: str = "mlp"  # Q-network: mlp (the seed's MLP on the flat vector), encoder or transformer (logits = Q)
+    transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
 
     def __post_init__(self) -> None:
         positive = ("num_envs", "buffer_size", "batch_size", "train_frequency", "target_sync_interval",
@@ -79,9 +88,17 @@ class Config:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], not {getattr(self, name)}")
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
+        if self.policy not in POLICY_KINDS:
+            raise ValueError(f"policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
 
 
 OBSERVATION_KEYS = ("flat", "action_mask")  # what the Q-network and the masks read (the env computes no more)
+
+
+def observation_keys(config: Config) -> tuple[str, ...] | None:
+    """The observation keys a run with ``config`` reads: :data:`OBSERVATION_KEYS` for the MLP Q-network; every key
+    (None) for the encoder and transformer policies, which read the grid, tokens, edges and chain."""
+    return OBSERVATION_KEYS if config.policy == "mlp" else None
 
 PRESETS = {
     "quick": Config(buffer_size=50_000, learning_starts=1_000, train_frequency=8, target_sync_interval=2_000,
@@ -164,6 +181,53 @@ class ReplayBuffer:
         self.position, self.size = int(state["position"]), size
 
 
+# --------------------------------------------------------------------------------------- other policy kinds
+@dataclass
+class ObservationPacking:
+    """The observation keys a Q-network reads, packed side by side into one float32 row, so the replay buffer and
+    the update stay those of the flat vector whatever the network (integer token ids below 2**24 are exact in
+    float32). ``mlp`` reads ``flat`` alone."""
+
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return int(sum(np.prod(shape) for shape in self.shapes.values()))
+
+    def pack(self, obs: dict[str, np.ndarray]) -> np.ndarray:
+        if list(self.shapes) == ["flat"]:
+            return np.asarray(obs["flat"], dtype=np.float32)
+        rows = len(obs["action_mask"])
+        return np.concatenate([np.asarray(obs[key], dtype=np.float32).reshape(rows, -1) for key in self.shapes], 1)
+
+    def unpack(self, packed: torch.Tensor) -> dict[str, torch.Tensor]:
+        out, start = {}, 0
+        for key, shape in self.shapes.items():
+            width = int(np.prod(shape))
+            out[key] = packed[:, start:start + width].reshape(-1, *shape)
+            start += width
+        return out
+
+
+class PolicyQNetwork(torch.nn.Module):
+    """A :func:`~sheetrl.agents.base.policy_network` read as a Q-network on packed observations: its logits are
+    the Q-values."""
+
+    def __init__(self, policy: torch.nn.Module, packing: ObservationPacking) -> None:
+        super().__init__()
+        self.policy = policy
+        self.packing = packing
+
+    def forward(self, packed: torch.Tensor) -> torch.Tensor:
+        observations = self.packing.unpack(packed)
+        for key in _INTEGER_KEYS.intersection(observations):
+            observations[key] = observations[key].round().long()
+        return self.policy(observations)[0]
+
+
+_INTEGER_KEYS = frozenset(("cell_tokens", "instruction", "edges", "formula_chain", "action_history"))
+
+
 # ----------------------------------------------------------------------------------------------------- agent
 class DQNAgent(Agent):
     """Double DQN with legal-action masking (see the module docstring)."""
@@ -171,13 +235,24 @@ class DQNAgent(Agent):
     name: ClassVar[str] = "dqn"
 
     def __init__(self, config: Config, observation_size: int, n_actions: int, device: torch.device,
-                 precision: Precision, seed: int) -> None:
+                 precision: Precision, seed: int, observation_space: Any = None, action_space: Any = None) -> None:
         self.config = config
         self.device = device
         self.precision = precision
         self.n_actions = n_actions
         torch.manual_seed(seed)  # the initial weights (and dropout) follow the seed
-        self.q_network = QNetwork(n_actions, observation_size, config.hidden_sizes, config.dropout).to(device)
+        self.packing = ObservationPacking({"flat": (observation_size,)})
+        self.q_network: torch.nn.Module
+        if config.policy == "mlp":
+            self.q_network = QNetwork(n_actions, observation_size, config.hidden_sizes, config.dropout).to(device)
+        else:
+            policy = policy_network(config.policy, observation_space, action_space, hidden_sizes=config.hidden_sizes,
+                                    transformer_preset=config.transformer_preset)
+            self.packing = ObservationPacking({key: tuple(observation_space[key].shape)
+                                               for key in policy.observation_keys
+                                               if key != "action_mask" and key in observation_space.spaces})
+            self.q_network = PolicyQNetwork(policy, self.packing).to(device)
+            observation_size = self.packing.size
         self.target_network = copy.deepcopy(self.q_network).eval()
         for parameter in self.target_network.parameters():
             parameter.requires_grad_(False)
@@ -195,7 +270,8 @@ class DQNAgent(Agent):
         return linear_epsilon(c.epsilon_start, c.epsilon_end, c.exploration_steps, self.env_steps)
 
     def q_values(self, flat: np.ndarray) -> np.ndarray:
-        """Online-network Q-values (n, N) for stacked flat observations (eval mode: no dropout)."""
+        """Online-network Q-values (n, N) for stacked flat (or packed, see :class:`ObservationPacking`)
+        observations (eval mode: no dropout)."""
         self.q_network.eval()
         with torch.no_grad(), self.precision.autocast():
             values = self.q_network(torch.as_tensor(flat, dtype=torch.float32, device=self.device))
@@ -203,7 +279,7 @@ class DQNAgent(Agent):
 
     def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
         masks = np.asarray(masks, dtype=bool)
-        greedy = masked_argmax(self.q_values(obs["flat"]), masks)
+        greedy = masked_argmax(self.q_values(self.packing.pack(obs)), masks)
         if deterministic:
             return greedy
         return epsilon_greedy(greedy, masks, self.epsilon, self.rng)
@@ -212,13 +288,14 @@ class DQNAgent(Agent):
     def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """One step of every environment in the pool, then the updates and target syncs that fell due."""
         c = self.config
-        observations, masks = pool.obs["flat"], pool.masks
+        observations, masks = self.packing.pack(pool.obs), pool.masks
         actions = self.act(pool.obs, masks)
         next_obs, rewards, terminated, truncated, infos = pool.step(actions)
-        next_flat = next_obs["flat"].copy()
+        next_flat = self.packing.pack(next_obs).copy()
         next_masks = next_obs["action_mask"].astype(bool)
         for i in np.flatnonzero(terminated | truncated):  # the pool already reset these: use the final state
-            next_flat[i] = infos["final_obs"][i]["flat"]
+            final = {key: value[None] for key, value in infos["final_obs"][i].items()}
+            next_flat[i] = self.packing.pack(final)[0]
             next_masks[i] = infos["final_obs"][i]["action_mask"].astype(bool)
         self.buffer.add(observations, actions, rewards, next_flat, next_masks, terminated)
         self.env_steps += pool.num_envs
@@ -312,4 +389,5 @@ def build(config: Config, observation_space: Any, action_space: Any, device: str
         raise ValueError(f"DQN needs a Discrete action space, not {action_space}")
     device = resolve_device(device) if isinstance(device, str) else torch.device(device)
     precision = precision or Precision("fp32", device)
-    return DQNAgent(config, int(spaces["flat"].shape[0]), n_actions, device, precision, seed)
+    return DQNAgent(config, int(spaces["flat"].shape[0]), n_actions, device, precision, seed, observation_space,
+                    action_space)

@@ -30,6 +30,7 @@ A rollout is consumed inside one iteration, so together with :meth:`SheetVectorE
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
@@ -38,8 +39,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from sheetrl.agents.base import Agent
+from sheetrl.agents.base import POLICY_KINDS, Agent, check_same_network, policy_network
 from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision
 
 name = "ppo"
@@ -69,6 +71,9 @@ class Config:
     hidden_sizes: tuple[int, ...] = (512, 512)  # MLP widths of the policy and value trunks
     shared_trunk: bool = False  # one trunk for both heads (True) or two separate trunks (False)
     adam_eps: float = 1e-5  # Adam epsilon
+    policy: str = "mlp"  # policy network: mlp (flat vector), encoder (GNN/CNN/LSTM), transformer (SpreadsheetGPT)
+    transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
+    kl_coef: float = 0.0  # started from another run (--init-from): weight of KL(policy || that initial policy)
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -87,6 +92,10 @@ class Config:
             raise ValueError(f"ppo: clip_coef must be positive, not {self.clip_coef}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
             raise ValueError(f"ppo: hidden_sizes must be positive widths, not {self.hidden_sizes}")
+        if self.policy not in POLICY_KINDS:
+            raise ValueError(f"ppo: policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
+        if self.kl_coef < 0:
+            raise ValueError(f"ppo: kl_coef must be >= 0, not {self.kl_coef}")
 
     @property
     def batch_size(self) -> int:
@@ -99,6 +108,12 @@ class Config:
 
 
 OBSERVATION_KEYS = ("flat", "action_mask")  # what the actor-critic and the masks read (the env computes no more)
+
+
+def observation_keys(config: Config) -> tuple[str, ...] | None:
+    """The observation keys a run with ``config`` reads: :data:`OBSERVATION_KEYS` for the MLP actor-critic; every key
+    (None) for the encoder and transformer policies, which read the grid, tokens, edges and chain."""
+    return OBSERVATION_KEYS if config.policy == "mlp" else None
 
 PRESETS: dict[str, Config] = {
     # Tuned on a 2-core CPU for levels 1 and 2 (see the module's benchmark numbers in BENCHMARKS.md).
@@ -255,9 +270,10 @@ def value_loss(new_values: torch.Tensor, old_values: torch.Tensor, returns: torc
 # ------------------------------------------------------------------------------------------------------- agent
 @dataclass
 class Rollout:
-    """One iteration's experience, every tensor (num_steps, num_envs, ...)."""
+    """One iteration's experience, every tensor (num_steps, num_envs, ...); ``observations`` holds the keys the
+    policy reads."""
 
-    observations: torch.Tensor
+    observations: dict[str, torch.Tensor]
     masks: torch.Tensor
     actions: torch.Tensor
     log_probs: torch.Tensor
@@ -269,12 +285,12 @@ class Rollout:
 
 
 class PPOAgent(Agent):
-    """PPO on the flat observation with a masked categorical policy (see the module docstring)."""
+    """PPO with a masked categorical policy over any policy network (see the module docstring)."""
 
     name: ClassVar[str] = "ppo"
 
-    def __init__(self, config: Config, observation_size: int, num_actions: int, device: torch.device,
-                 precision: Precision, seed: int) -> None:
+    def __init__(self, config: Config, observation_space: Any, num_actions: int, device: torch.device,
+                 precision: Precision, seed: int, action_space: Any = None) -> None:
         if config.minibatch_size % precision.accumulation_steps:
             raise ValueError(f"ppo: a minibatch of {config.minibatch_size} does not split into "
                              f"{precision.accumulation_steps} equal accumulation micro-batches")
@@ -284,8 +300,16 @@ class PPOAgent(Agent):
         self.num_actions = num_actions
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.network = ActorCritic(observation_size, num_actions, config.hidden_sizes, config.shared_trunk)
+            # mlp: models.mlp.ActorCritic, built exactly like ActorCritic above (the same seed, the same weights)
+            self.network = policy_network(config.policy, observation_space, action_space,
+                                          hidden_sizes=config.hidden_sizes, shared_trunk=config.shared_trunk,
+                                          transformer_preset=config.transformer_preset)
         self.network.to(self.device)
+        # the keys the network reads that the environment gives (the transformer's optional ones may be absent)
+        self.keys: tuple[str, ...] = tuple(k for k in self.network.observation_keys
+                                           if k != "action_mask" and k in observation_space.spaces)
+        self.observation_shapes = {key: tuple(observation_space[key].shape) for key in self.keys}
+        self.reference: nn.Module | None = None  # the initial policy of a run started from another (kl_coef)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate, eps=config.adam_eps)
         # Training draws (action sampling, minibatch order) and act() draws use separate streams, so evaluating
         # the policy between iterations never changes what training does next.
@@ -295,9 +319,9 @@ class PPOAgent(Agent):
         self.env_steps = 0
 
     # -------------------------------------------------------------------------------------------------- acting
-    def _flat(self, observations: dict[str, np.ndarray] | np.ndarray) -> torch.Tensor:
-        flat = observations["flat"] if isinstance(observations, dict) else observations
-        return torch.as_tensor(np.asarray(flat, dtype=np.float32), device=self.device)
+    def _observations(self, observations: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
+        """The keys the policy reads, as tensors."""
+        return to_tensors(observations, self.keys, self.device)
 
     def _masks(self, masks: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(np.asarray(masks, dtype=bool), device=self.device)
@@ -305,15 +329,22 @@ class PPOAgent(Agent):
     @torch.no_grad()
     def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
         with self.precision.autocast():
-            logits, _ = self.network(self._flat(obs))
+            logits, _ = self.network(self._observations(obs))
         distribution = MaskedCategorical(logits, self._masks(masks))
         actions = distribution.mode() if deterministic else distribution.sample(self.act_generator)
         return actions.cpu().numpy()
 
     @torch.no_grad()
-    def _values(self, flat: torch.Tensor) -> torch.Tensor:
+    def action_probabilities(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """The policy's probability of every action (0 for illegal ones), (n, N)."""
         with self.precision.autocast():
-            return self.network.value(flat).float()
+            logits, _ = self.network(self._observations(obs))
+        return MaskedCategorical(logits, self._masks(masks)).log_probs_all.exp().cpu().numpy()
+
+    @torch.no_grad()
+    def _values(self, observations: dict[str, torch.Tensor]) -> torch.Tensor:
+        with self.precision.autocast():
+            return self.network(observations)[1].float()
 
     # ------------------------------------------------------------------------------------------------ rollout
     @torch.no_grad()
@@ -323,9 +354,10 @@ class PPOAgent(Agent):
         if envs != self.config.num_envs:
             raise ValueError(f"ppo: the pool has {envs} environments but the config says "
                              f"num_envs={self.config.num_envs}; build the pool with config.num_envs")
-        flat_size = pool.obs["flat"].shape[-1]
+        first = self._observations(pool.obs)
         rollout = Rollout(
-            observations=torch.zeros(steps, envs, flat_size, device=self.device),
+            observations={key: torch.zeros(steps, *value.shape, dtype=value.dtype, device=self.device)
+                          for key, value in first.items()},
             masks=torch.zeros(steps, envs, self.num_actions, dtype=torch.bool, device=self.device),
             actions=torch.zeros(steps, envs, dtype=torch.long, device=self.device),
             log_probs=torch.zeros(steps, envs, device=self.device),
@@ -336,12 +368,14 @@ class PPOAgent(Agent):
             final_values=torch.zeros(steps, envs, device=self.device),
         )
         for t in range(steps):
-            flat, masks = self._flat(pool.obs), self._masks(pool.masks)
+            observations, masks = self._observations(pool.obs), self._masks(pool.masks)
             with self.precision.autocast():
-                logits, values = self.network(flat)
+                logits, values = self.network(observations)
             distribution = MaskedCategorical(logits, masks)
             actions = distribution.sample(self.generator)
-            rollout.observations[t], rollout.masks[t], rollout.actions[t] = flat, masks, actions
+            for key, value in observations.items():
+                rollout.observations[key][t] = value
+            rollout.masks[t], rollout.actions[t] = masks, actions
             rollout.log_probs[t] = distribution.log_prob(actions)
             rollout.values[t] = values.float()
             _, rewards, terminated, truncated, infos = pool.step(actions.cpu().numpy())
@@ -350,9 +384,10 @@ class PPOAgent(Agent):
             rollout.truncated[t] = torch.as_tensor(truncated & ~terminated, device=self.device)
             cut = np.flatnonzero(truncated & ~terminated)
             if cut.size:
-                final = np.stack([infos["final_obs"][i]["flat"] for i in cut])
-                rollout.final_values[t, torch.as_tensor(cut, device=self.device)] = self._values(self._flat(final))
-        last_value = self._values(self._flat(pool.obs))
+                final = {key: np.stack([infos["final_obs"][i][key] for i in cut]) for key in self.keys}
+                rollout.final_values[t, torch.as_tensor(cut, device=self.device)] = self._values(
+                    self._observations(final))
+        last_value = self._values(self._observations(pool.obs))
         self.env_steps += steps * envs
         return rollout, last_value
 
@@ -371,7 +406,7 @@ class PPOAgent(Agent):
         advantages, returns = compute_gae(rollout.rewards, rollout.values, rollout.terminated, rollout.truncated,
                                           rollout.final_values, last_value, config.gamma, config.gae_lambda)
         batch = config.batch_size
-        observations = rollout.observations.reshape(batch, -1)
+        observations = {key: value.reshape(batch, *value.shape[2:]) for key, value in rollout.observations.items()}
         masks = rollout.masks.reshape(batch, -1)
         actions, old_log_probs = rollout.actions.reshape(batch), rollout.log_probs.reshape(batch)
         old_values = rollout.values.reshape(batch)
@@ -381,7 +416,7 @@ class PPOAgent(Agent):
         for group in self.optimizer.param_groups:
             group["lr"] = self._learning_rate()
 
-        sums = dict.fromkeys(("policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac"), 0.0)
+        sums = dict.fromkeys(("policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac", "kl_to_init"), 0.0)
         count = 0
         stop = False
         for _epoch in range(config.update_epochs):
@@ -393,14 +428,21 @@ class PPOAgent(Agent):
                     minibatch_advantages = normalize(minibatch_advantages)
                 epoch_kl = 0.0
                 for part, micro in zip(indices.chunk(micro_batches), minibatch_advantages.chunk(micro_batches)):
+                    minibatch = {key: value[part] for key, value in observations.items()}
                     with self.precision.autocast():
-                        logits, new_values = self.network(observations[part])
+                        logits, new_values = self.network(minibatch)
                     distribution = MaskedCategorical(logits, masks[part])
                     new_log_probs = distribution.log_prob(actions[part])
                     entropy = distribution.entropy().mean()
                     policy = clipped_policy_loss(new_log_probs, old_log_probs[part], micro, config.clip_coef)
                     value = value_loss(new_values.float(), old_values[part], returns[part], value_clip)
                     loss = policy + config.value_coef * value - config.entropy_coef * entropy
+                    kl_to_init = torch.zeros(())
+                    if self.reference is not None and config.kl_coef > 0:
+                        with torch.no_grad(), self.precision.autocast():
+                            reference_logits, _ = self.reference(minibatch)
+                        kl_to_init = masked_kl(distribution, MaskedCategorical(reference_logits, masks[part])).mean()
+                        loss = loss + config.kl_coef * kl_to_init
                     self.precision.backward(loss)
                     with torch.no_grad():
                         log_ratio = new_log_probs - old_log_probs[part]
@@ -409,7 +451,7 @@ class PPOAgent(Agent):
                     epoch_kl += approx_kl / micro_batches
                     for key, number in (("policy_loss", policy.item()), ("value_loss", value.item()),
                                         ("entropy", entropy.item()), ("approx_kl", approx_kl),
-                                        ("clipfrac", clipfrac)):
+                                        ("clipfrac", clipfrac), ("kl_to_init", kl_to_init.item())):
                         sums[key] += number
                     count += 1
                 self.precision.step(self.optimizer, self.network.parameters(), config.max_grad_norm)
@@ -445,15 +487,16 @@ class PPOAgent(Agent):
             "act_generator": self.act_generator.get_state(),
             "iteration": self.iteration,
             "env_steps": self.env_steps,
+            "reference": None if self.reference is None else self.reference.state_dict(),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        saved = state["config"]
-        for key in ("hidden_sizes", "shared_trunk"):
-            if tuple(np.atleast_1d(saved[key])) != tuple(np.atleast_1d(getattr(self.config, key))):
-                raise ValueError(f"ppo: the saved network has {key}={saved[key]!r}, this agent "
-                                 f"{getattr(self.config, key)!r}; build the agent with the saved config")
-        self.network.load_state_dict(state["network"])
+        check_same_network(state["config"], self.config, "ppo")
+        self.network.load_state_dict(_with_policy_prefix(state["network"], self.config.policy))
+        if state.get("reference") is not None:
+            self._set_reference(state["reference"])
+        else:
+            self.reference = None
         self.optimizer.load_state_dict(state["optimizer"])
         self.precision.load_state_dict(state["precision"])
         self.generator.set_state(state["generator"])
@@ -462,14 +505,44 @@ class PPOAgent(Agent):
         self.env_steps = int(state["env_steps"])
 
 
+    # ------------------------------------------------------------------------------------ fine-tuning another run
+    def initialize_from(self, agent: dict[str, Any]) -> None:
+        """Start from another run's network (``sheetrl train --init-from RUN``; e.g. behaviour cloning): its
+        weights become this policy's, and with ``kl_coef > 0`` a frozen copy is the reference the KL penalty keeps
+        the policy near. The optimizer and everything else start fresh."""
+        check_same_network(agent["config"], self.config, "ppo")
+        self.network.load_state_dict(_with_policy_prefix(agent["state"]["network"], self.config.policy))
+        if self.config.kl_coef > 0:
+            self._set_reference(self.network.state_dict())
+
+    def _set_reference(self, weights: dict[str, Any]) -> None:
+        self.reference = copy.deepcopy(self.network)
+        self.reference.load_state_dict(weights)
+        self.reference.requires_grad_(False)
+        self.reference.eval()
+
+
+def masked_kl(policy: MaskedCategorical, reference: MaskedCategorical) -> torch.Tensor:
+    """``KL(policy || reference)`` per row, summed over the legal actions only."""
+    log_p, log_q = policy.log_probs_all, reference.log_probs_all
+    terms = log_p.exp() * (log_p - log_q)
+    return torch.where(policy.masks, terms, torch.zeros_like(terms)).sum(-1)
+
+
+def _with_policy_prefix(weights: dict[str, Any], policy: str) -> dict[str, Any]:
+    """Checkpoints written before PPO read its network through ``build_policy`` name the MLP's parameters without
+    the ``network.`` prefix of :class:`~sheetrl.models.policy.MLPPolicy`; add it."""
+    if policy != "mlp" or any(key.startswith("network.") for key in weights):
+        return weights
+    return {f"network.{key}": value for key, value in weights.items()}
+
+
 def build(config: Config, observation_space: Any, action_space: Any, device: torch.device | str,
           precision: Precision, seed: int) -> PPOAgent:
-    """A PPO agent for a SpreadsheetEnv's spaces (it reads the ``flat`` observation)."""
-    try:
-        flat_space = observation_space["flat"]
-    except (KeyError, TypeError) as exc:
-        raise ValueError("ppo needs a Dict observation space with a 'flat' vector (SpreadsheetEnv's)") from exc
+    """A PPO agent for a SpreadsheetEnv's spaces (it reads the observation keys of its ``policy``)."""
+    if getattr(observation_space, "spaces", None) is None or "action_mask" not in observation_space.spaces:
+        raise ValueError("ppo needs a Dict observation space with an action_mask (SpreadsheetEnv's)")
     if getattr(action_space, "n", None) is None:
         raise ValueError(f"ppo needs a Discrete action space, not {action_space!r}")
-    observation_size = int(np.prod(flat_space.shape))
-    return PPOAgent(config, observation_size, int(action_space.n), torch.device(device), precision, seed)
+    return PPOAgent(config, observation_space, int(action_space.n), torch.device(device), precision, seed,
+                    action_space)

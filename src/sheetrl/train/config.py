@@ -61,14 +61,21 @@ class TrainConfig:
     wandb: str = _help("Weights & Biases logging: offline (local files), online (sync) or disabled.", "offline")
     tensorboard: bool = _help("Write TensorBoard event files into the run folder.", True)
     max_steps: int | None = _help("Override every task's episode step budget.", None)
+    policy: str | None = _help(
+        "Policy network of bc, ppo and dqn: mlp (flat vector), encoder (GNN/CNN/LSTM) or transformer "
+        "(SpreadsheetGPT); default: the algorithm's preset.", None)
+    demos: str | None = _help("bc: demonstrations file (.npz from `sheetrl demos`); default: expert episodes "
+                              "collected at the start.", None)
+    dagger: bool = _help("bc: DAgger, the any-state expert labels the states the learner visits.", False)
+    init_from: str | None = _help("Start the network from another run's latest checkpoint: PPO from a bc run "
+                                  "(--set kl_coef=0.1 keeps PPO near it), alphazero from any run with a compatible "
+                                  "policy.", None)
     overrides: dict[str, Any] = field(
         default_factory=dict, metadata={"help": "Algorithm hyper-parameters to change, e.g. learning_rate=3e-4."}
     )
     log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
     threads: int = _help("CPU threads for torch (1 is fastest for these small networks next to the envs).", 1)
     progress: bool = _help("Show a progress bar.", True)
-    init_from: str | None = _help("Start from the policy of this run folder's checkpoint (algorithms with a warm "
-                                  "start: alphazero).", None)
     ray_actors: int = _help("Collect PPO rollouts with this many Ray actors (0: in this process).", 0)
     ray_address: str | None = _help("Ray cluster to join with --ray-actors (default: start a local Ray).", None)
 
@@ -110,6 +117,8 @@ class TrainConfig:
             raise ConfigError("ray_address needs ray_actors (how many actors to start there)")
         if not isinstance(self.overrides, dict):
             raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
+        if not isinstance(self.dagger, bool):
+            raise ConfigError("dagger is true or false")
         if self.init_from is not None and (not isinstance(self.init_from, str) or not self.init_from):
             raise ConfigError(f"init_from must be a run folder, not {self.init_from!r}")
         agent_config = self.agent_config()  # the preset exists and every override names a field of its Config
@@ -145,7 +154,7 @@ class TrainConfig:
             hints = typing.get_type_hints(type(base))
         except Exception:  # an annotation that cannot be resolved: fall back to the default value's type
             hints = {}
-        for name, value in self.overrides.items():
+        for name, value in self._hyper_parameters().items():
             if name not in names:
                 raise ConfigError(f"{self.algo} has no hyper-parameter {name!r}; it has {', '.join(names)}")
             changes[name] = coerce(name, value, hints.get(name, type(getattr(base, name))))
@@ -157,6 +166,22 @@ class TrainConfig:
             raise ConfigError(f"{self.algo} config needs a positive integer num_envs, not "
                               f"{getattr(config, 'num_envs', None)!r}")
         return config
+
+    def _hyper_parameters(self) -> dict[str, Any]:
+        """``overrides`` plus the algorithm hyper-parameters that have options of their own (--policy, --demos,
+        --dagger); setting one both ways differently is an error."""
+        result = dict(self.overrides)
+        for option, name, value in (("policy", "policy", self.policy), ("demos", "demonstrations", self.demos),
+                                    ("dagger", "dagger", True if self.dagger else None)):
+            if value is None:
+                continue
+            fields = {f.name for f in dataclasses.fields(algorithm(self.algo).Config)}
+            if name not in fields:
+                raise ConfigError(f"--{option} does not apply to {self.algo}")
+            if name in result and str(result[name]) != str(value):
+                raise ConfigError(f"--{option} {value} and --set {name}={result[name]} disagree; give one")
+            result[name] = value
+        return result
 
     def resolved_total_steps(self) -> int:
         """Steps to train for: ``total_steps``, else the preset's default (:data:`DEFAULT_TOTAL_STEPS`)."""

@@ -83,6 +83,14 @@ def split_sizes(num_envs: int, actors: int) -> list[int]:
     return [base + (1 if index < extra else 0) for index in range(actors)]
 
 
+def _join_envs(parts: list[Any], device: torch.device) -> Any:
+    """The actors' rollout tensors (num_steps, envs, ...) side by side along the environment axis; a dict of
+    tensors (the observation keys a policy reads) key by key."""
+    if isinstance(parts[0], dict):
+        return {key: torch.cat([part[key] for part in parts], dim=1).to(device) for key in parts[0]}
+    return torch.cat(parts, dim=1).to(device)
+
+
 def actor_precision(mode: str) -> str:
     """Actors act on the CPU: bf16 autocast works there, fp16 does not (they act in fp32 then)."""
     return "fp32" if mode == "fp16" else mode
@@ -249,7 +257,7 @@ class RayRolloutPool:
         weights = ray.put({name: tensor.detach().cpu() for name, tensor in agent.network.state_dict().items()})
         collected = self._collect(weights)
         rollout = type(collected.rollouts[0])(**{
-            field.name: torch.cat([getattr(part, field.name) for part in collected.rollouts], dim=1).to(agent.device)
+            field.name: _join_envs([getattr(part, field.name) for part in collected.rollouts], agent.device)
             for field in dataclasses.fields(collected.rollouts[0])})
         last_value = torch.cat(collected.last_values).to(agent.device)
         steps = int(rollout.actions.numel())

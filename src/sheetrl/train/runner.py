@@ -166,6 +166,13 @@ def remove_run_files(run_dir: Path) -> None:
             path.unlink()
 
 
+def _observation_keys(module: Any, agent_config: Any) -> tuple[str, ...] | None:
+    """The observation keys an algorithm reads with this config: its module's ``observation_keys(config)``, else
+    its ``OBSERVATION_KEYS``; None: every key."""
+    choose = getattr(module, "observation_keys", None)
+    return choose(agent_config) if choose is not None else getattr(module, "OBSERVATION_KEYS", None)
+
+
 def environment_config(config: TrainConfig, gamma: float | None = None,
                        observation_keys: tuple[str, ...] | None = None) -> EnvConfig:
     """The environments' settings for a run; ``gamma``, the agent's discount, is also the discount of the
@@ -209,7 +216,7 @@ class Runner:
         torch.set_num_threads(config.threads)
         set_global_seeds(config.seed)
         self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None),
-                                             getattr(self.module, "OBSERVATION_KEYS", None))
+                                             _observation_keys(self.module, self.agent_config))
         self.pool: Any = self._build_pool()
         try:
             self.agent = self.module.build(self.agent_config, self.pool.single_observation_space,
@@ -276,23 +283,9 @@ class Runner:
                                      overrides={name: getattr(agent_config, name) for name in config.overrides})
         runner = cls(config, run_dir, console=console)
         if config.init_from is not None:
-            runner.warm_start(Path(config.init_from))
+            runner.initialize_from(Path(config.init_from))
         run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
         return runner
-
-    def warm_start(self, source: Path) -> None:
-        """Load the policy of another run's latest checkpoint into the fresh agent (``--init-from``); only agents
-        with a ``warm_start(payload)`` method can (the resumed run keeps its own weights, so this runs once)."""
-        warm = getattr(self.agent, "warm_start", None)
-        if warm is None:
-            raise ConfigError(f"{self.config.algo} cannot start from another run's policy; --init-from works with "
-                              f"alphazero")
-        payload, path = load_latest(source)
-        try:
-            line = warm(payload)
-        except ValueError as exc:
-            raise ConfigError(f"--init-from {source}: {exc}") from None
-        self.console.print(f"{line} from {path}", highlight=False)
 
     @classmethod
     def resume(cls, run_dir: str | Path, *, changes: dict[str, Any] | None = None,
@@ -314,6 +307,25 @@ class Runner:
         runner.load_payload(payload)
         runner.resumed_from = path
         return runner
+
+    def initialize_from(self, source: Path) -> None:
+        """Start the fresh agent's network from another run's latest checkpoint (``--init-from``), before training:
+        agents with ``warm_start(payload)`` (alphazero: any run whose checkpoint holds a compatible policy) or
+        ``initialize_from(agent_payload)`` (ppo: e.g. from a bc run). A resumed run keeps its own weights, so this
+        runs once."""
+        warm = getattr(self.agent, "warm_start", None)
+        initialize = getattr(self.agent, "initialize_from", None)
+        if warm is None and initialize is None:
+            raise ConfigError(f"{self.config.algo} cannot start from another run's network; --init-from works with "
+                              f"ppo and alphazero")
+        payload, path = load_latest(source)
+        try:
+            if warm is not None:
+                self.console.print(f"{warm(payload)} from {path}", highlight=False)
+            else:
+                initialize(payload["agent"])
+        except (ValueError, KeyError, RuntimeError) as exc:
+            raise ConfigError(f"--init-from {source}: {exc}") from None
 
     # ------------------------------------------------------------------------------------------- checkpoints
     def payload(self) -> dict[str, Any]:

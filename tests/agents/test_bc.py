@@ -1,0 +1,215 @@
+"""Behaviour cloning and DAgger: the masked cross-entropy on a hand-made batch, demonstrations files, DAgger's
+expert labels, exact resume, PPO fine-tuning from a BC run (with its exact resume), and a short training that
+beats the random masked policy on level 3."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from sheetrl.agents import algorithm
+from sheetrl.agents import dqn as dqn_module
+from sheetrl.agents import ppo as ppo_module
+from sheetrl.agents.bc import Config, build, demonstration_arrays, masked_cross_entropy
+from sheetrl.env.demonstrations import collect, save_demonstrations
+from sheetrl.env.planner import expert_action
+from sheetrl.env.spreadsheet_env import EnvConfig
+from sheetrl.train.config import ConfigError, TrainConfig
+from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
+from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.precision import Precision
+from sheetrl.train.runner import Runner
+
+from .conftest import vector_env
+from .resume import train_straight_and_resumed
+
+TINY = Config(num_envs=2, num_steps=8, hidden_sizes=(32, 32), batch_size=16, updates_per_iteration=4,
+              demo_episodes=4)
+
+
+def make(config: Config, level: int = 2, seed: int = 0):
+    pool = vector_env(config.num_envs, EnvConfig(level=level), seed)
+    agent = build(config, pool.single_observation_space, pool.single_action_space, "cpu", Precision(), seed)
+    return agent, pool
+
+
+# -------------------------------------------------------------------------------------------- the loss itself
+def test_masked_cross_entropy_matches_a_hand_computed_batch():
+    # Row 1: logits (1, 2, 3), action 2 masked out, expert took action 0:
+    #   -log(e^1 / (e^1 + e^2)) = log(1 + e) = 1.3132616875
+    # Row 2: logits (0, 0, 5), all legal, expert took action 2:
+    #   -log(e^5 / (2 + e^5)) = log(1 + 2 e^-5) = 0.0133857119
+    # mean = 0.6633236997
+    logits = torch.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]])
+    masks = torch.tensor([[True, True, False], [True, True, True]])
+    actions = torch.tensor([0, 2])
+    loss = masked_cross_entropy(logits, masks, actions)
+    assert loss.item() == pytest.approx((math.log(1 + math.e) + math.log(1 + 2 * math.exp(-5))) / 2, abs=1e-6)
+    assert loss.item() == pytest.approx(0.6633236997, abs=1e-6)
+
+
+def test_masked_cross_entropy_ignores_the_logits_of_illegal_actions():
+    masks = torch.tensor([[True, True, False]])
+    low = masked_cross_entropy(torch.tensor([[1.0, 2.0, -50.0]]), masks, torch.tensor([1]))
+    high = masked_cross_entropy(torch.tensor([[1.0, 2.0, 50.0]]), masks, torch.tensor([1]))
+    assert low.item() == pytest.approx(high.item()) == pytest.approx(math.log(1 + math.exp(-1)))
+
+
+# ------------------------------------------------------------------------------------------- demonstrations
+def test_training_reads_a_sheetrl_demos_file(tmp_path: Path):
+    path = save_demonstrations(collect(2, 3), tmp_path / "l2.npz")
+    agent, pool = make(replace(TINY, demonstrations=str(path)))
+    agent.train_iteration(pool)
+    data = np.load(path)
+    assert agent.dataset.protected == len(data["actions"])
+    np.testing.assert_array_equal(agent.dataset.arrays["actions"][:agent.dataset.protected], data["actions"])
+    np.testing.assert_array_equal(agent.dataset.arrays["flat"][:agent.dataset.protected], data["obs/flat"])
+
+
+def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+
+    path = save_demonstrations(collect(1, 2), tmp_path / "l1.npz")
+    other = SpreadsheetEnv(level=1, grid_rows=10, grid_cols=10)
+    with pytest.raises(ValueError, match="shape"):
+        demonstration_arrays(path, ("grid",), other.observation_space)
+    with pytest.raises(ValueError, match="no demonstrations file"):
+        demonstration_arrays(tmp_path / "missing.npz", ("flat",), other.observation_space)
+
+
+def test_dagger_adds_the_experts_labels_for_the_states_the_learner_visits():
+    agent, pool = make(replace(TINY, dagger=True, dagger_beta=0.0))
+    agent.train_iteration(pool)  # demonstrations first: the expert's own states
+    before = len(agent.dataset)
+    states = []
+    step = pool.step
+
+    def recording_step(actions):
+        states.append([expert_action(env) for env in pool.envs])
+        return step(actions)
+
+    pool.step = recording_step
+    _, metrics = agent.train_iteration(pool)
+    labels = [label for row in states for label in row if label is not None]
+    assert len(agent.dataset) == before + len(labels)
+    assert agent.dataset.arrays["actions"][before:].tolist() == labels
+    assert metrics["charts/dagger_labels"] == len(labels)
+    masks = agent.dataset.arrays["action_mask"][before:]
+    assert masks[np.arange(len(labels)), labels].all()
+
+
+# ----------------------------------------------------------------------------------------------- exact resume
+@pytest.mark.parametrize("dagger", [False, True])
+def test_resumed_bc_continues_exactly(tmp_path: Path, dagger: bool):
+    config = replace(TINY, dagger=dagger)
+    straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(
+        lambda seed: make(config, seed=seed), seed=3, other_seed=9, iterations=2, checkpoint=tmp_path / "bc.pt")
+    for key, value in straight.network.state_dict().items():
+        assert torch.equal(value, resumed.network.state_dict()[key]), key
+    for key, value in straight.dataset.arrays.items():
+        np.testing.assert_array_equal(value, resumed.dataset.arrays[key])
+    for key, value in straight_pool.obs.items():
+        np.testing.assert_array_equal(value, resumed_pool.obs[key])
+
+
+# ------------------------------------------------------------------------------------------- PPO from a BC run
+def _quiet(**fields):
+    return TrainConfig(wandb="disabled", tensorboard=False, progress=False, eval_episodes=0, **fields)
+
+
+def _bc_run(tmp_path: Path) -> Path:
+    overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
+                 "updates_per_iteration": 4, "demo_episodes": 3}
+    config = _quiet(algo="bc", level=2, total_steps=32, run_dir=str(tmp_path / "bc"), overrides=overrides)
+    Runner.start(config).run()
+    return tmp_path / "bc"
+
+
+PPO_OVERRIDES = {"num_envs": 2, "num_steps": 8, "num_minibatches": 2, "update_epochs": 2,
+                 "hidden_sizes": (32, 32), "kl_coef": 0.5}
+
+
+def test_ppo_from_a_bc_run_starts_with_its_policy_and_keeps_the_kl_reference(tmp_path: Path):
+    bc_dir = _bc_run(tmp_path)
+    bc = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]["state"]["network"]
+    runner = Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(tmp_path / "ppo"),
+                                 init_from=str(bc_dir), overrides=PPO_OVERRIDES))
+    for key, value in bc.items():
+        assert torch.equal(runner.agent.network.state_dict()[key], value), key
+        assert torch.equal(runner.agent.reference.state_dict()[key], value), key
+    runner.run()
+    metrics = [line for line in (tmp_path / "ppo" / "metrics.jsonl").read_text().splitlines() if "kl_to_init" in line]
+    assert metrics, "the KL penalty toward the BC policy is logged"
+
+
+def test_resumed_ppo_from_bc_continues_exactly(tmp_path: Path):
+    bc_dir = _bc_run(tmp_path)
+    straight = Runner.start(_quiet(algo="ppo", level=2, total_steps=48, run_dir=str(tmp_path / "straight"),
+                                   init_from=str(bc_dir), overrides=PPO_OVERRIDES))
+    straight.run()
+    stopped = Runner.start(_quiet(algo="ppo", level=2, total_steps=48, run_dir=str(tmp_path / "stopped"),
+                                  init_from=str(bc_dir), overrides=PPO_OVERRIDES))
+    stopped.run(until=16)
+    torch.rand(10), np.random.rand(10)
+    resumed = Runner.resume(tmp_path / "stopped")
+    assert resumed.agent.reference is not None
+    resumed.run()
+    for key, value in straight.agent.network.state_dict().items():
+        assert torch.equal(value, resumed.agent.network.state_dict()[key]), key
+    assert straight.env_steps == resumed.env_steps == 48
+
+
+def test_init_from_refuses_a_run_with_another_network(tmp_path: Path):
+    bc_dir = _bc_run(tmp_path)
+    overrides = dict(PPO_OVERRIDES, hidden_sizes=(16, 16))
+    with pytest.raises(ConfigError, match="hidden_sizes"):
+        Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(tmp_path / "ppo"),
+                            init_from=str(bc_dir), overrides=overrides))
+
+
+def test_bc_only_options_are_refused_for_other_algorithms():
+    with pytest.raises(ConfigError, match="--dagger does not apply to ppo"):
+        _quiet(algo="ppo", dagger=True).validate()
+    with pytest.raises(ConfigError, match="disagree"):
+        _quiet(algo="bc", policy="mlp", overrides={"policy": "encoder"}).validate()
+    assert _quiet(algo="bc", policy="encoder", dagger=True).agent_config().policy == "encoder"
+
+
+# ----------------------------------------------------------------------------------------- policy switch
+@pytest.mark.parametrize("policy", ["encoder", "transformer"])
+def test_bc_ppo_and_dqn_train_with_every_policy_kind(policy: str):
+    agent, pool = make(replace(TINY, policy=policy, num_steps=2, updates_per_iteration=1, demo_episodes=1))
+    steps, metrics = agent.train_iteration(pool)
+    assert steps == 4 and math.isfinite(metrics["losses/bc_loss"])
+    ppo_config = ppo_module.Config(num_envs=2, num_steps=4, num_minibatches=2, update_epochs=1, policy=policy)
+    ppo_pool = vector_env(2, EnvConfig(level=2), 0)
+    ppo = ppo_module.build(ppo_config, ppo_pool.single_observation_space, ppo_pool.single_action_space, "cpu", Precision(), 0)
+    steps, metrics = ppo.train_iteration(ppo_pool)
+    assert steps == 8 and math.isfinite(metrics["losses/policy_loss"])
+    assert set(ppo.keys) <= set(ppo_pool.obs)
+    dqn_config = dqn_module.Config(num_envs=2, buffer_size=64, batch_size=4, learning_starts=0, train_frequency=2,
+                                   policy=policy)
+    dqn = dqn_module.build(dqn_config, ppo_pool.single_observation_space, ppo_pool.single_action_space, "cpu", Precision(), 0)
+    for _ in range(3):
+        _, metrics = dqn.train_iteration(ppo_pool)
+    assert math.isfinite(metrics["losses/td_loss"])
+    packed = dqn.buffer.observations[:dqn.buffer.size]
+    unpacked = dqn.packing.unpack(torch.as_tensor(packed))
+    assert set(unpacked) == set(dqn.packing.shapes) and "flat" not in unpacked
+
+
+# ------------------------------------------------------------------------------------------------ learning
+def test_short_bc_training_beats_the_random_masked_policy_on_level_3():
+    module = algorithm("bc")
+    config = replace(module.PRESETS["quick"], demo_episodes=60, updates_per_iteration=32)
+    agent, pool = make(config, level=3, seed=1)
+    for _ in range(8):
+        agent.train_iteration(pool)
+    trained = run_episodes(AgentPolicy(agent), 3, 20).success_rate
+    random_rate = run_episodes(RandomMaskedPolicy(0), 3, 20).success_rate
+    assert trained >= random_rate + 0.5, (trained, random_rate)
