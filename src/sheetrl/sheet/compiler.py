@@ -8,6 +8,17 @@ formula's value. Syntax trees are shared between cells; closures are cheap to bu
 Two evaluation modes follow Excel/LibreOffice: in *scalar* mode a range used where one value is expected is
 implicitly intersected with the formula's row or column; in *array* mode (arguments of SUMPRODUCT and other
 array-forcing functions) ranges stay whole and operators apply element-wise.
+
+References computed at run time (INDEX, OFFSET, INDIRECT, ``A1:INDEX(...)``, unions) are
+:class:`~sheetrl.sheet.evaluation.Reference` values: :meth:`FormulaCompiler.reference` compiles an expression
+where a reference is wanted (a range operand, ROW's argument), and values are read from a Reference only where
+values are needed (:meth:`FormulaCompiler.dereferenced`, :meth:`FormulaCompiler.reference_or_value`).
+
+Names are resolved here, innermost scope first: a name bound by LET or LAMBDA (when those are compiled), then a
+defined name of the formula's sheet, then a workbook-level defined name, then a table name (its data rows). A
+defined name is compiled in place of its use (relative references in it shifted to the using cell), so the formula
+depends directly on the cells the name refers to; the workbook recompiles a formula when a name it uses changes.
+Structured references (``Table1[Col]``) resolve the same way, to the cells the table holds now.
 """
 
 from __future__ import annotations
@@ -17,11 +28,24 @@ import operator
 from collections.abc import Callable
 from functools import partial
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
-from sheetrl.sheet.errors import DIV0, NA, NAME, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code
-from sheetrl.sheet.functions import FUNCTIONS, FunctionSpec
+from sheetrl.sheet.errors import (
+    CYCLE, DIV0, NA, NAME, NULL, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code,
+)
+from sheetrl.sheet.evaluation import (
+    STATE,
+    Area,
+    Reference,
+    bounding_area,
+    extent_key,
+    intersect_areas,
+    record_read,
+    reference_matrix,
+    reference_value,
+)
+from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, FunctionSpec
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
     Bool,
@@ -35,24 +59,48 @@ from sheetrl.sheet.nodes import (
     Number,
     Paren,
     Percent,
+    RangeOp,
     RangeRef,
     RefError,
+    StructuredRef,
     Text,
     Unary,
+    Union,
     render,
 )
+from sheetrl.sheet.references import shift_wrapped
+from sheetrl.sheet.tables import resolve_structured_reference
 from sheetrl.sheet.values import Matrix, RangeValues, compare, scalar_of, to_number, to_text
+
+if TYPE_CHECKING:
+    from sheetrl.sheet.names import DefinedName
+    from sheetrl.sheet.tables import Table
 
 Evaluator = Callable[[dict], Any]
 
 # Ranges up to this many cells get their keys precomputed; larger ones (whole columns) are clamped to the sheet's
 # used extent at evaluation time.
 PRECOMPUTED_RANGE_CELLS = 65_536
+MAX_NAME_NESTING = 64  # names defined through other names, deeper than this, give #NAME?
+# Recorded in CompiledFormula.names by a structured reference without a table name outside every table: the formula
+# is recompiled whenever any table changes.
+ANY_TABLE = "[]"
 
 
-def extent_key(sheet_id: int) -> int:
-    """Key under which the values dict keeps a sheet's used extent ``(last_row, last_col)`` (negative: no cell)."""
-    return -1 - sheet_id
+class NameCatalog(Protocol):
+    """Where the compiler looks up defined names and tables (implemented by ``Workbook``)."""
+
+    def defined_name(self, name: str, sheet_id: int | None) -> DefinedName | None:
+        """The name visible from ``sheet_id`` (its sheet-scoped name first, then the workbook's), or None."""
+
+    def table_named(self, name: str) -> Table | None:
+        """The table called ``name`` (case-insensitive), or None."""
+
+    def table_containing(self, sheet_id: int, row: int, col: int) -> Table | None:
+        """The table whose range holds a cell, or None."""
+
+    def sheet_name_of(self, sheet_id: int) -> str | None:
+        """Name of a sheet id, or None."""
 
 
 @dataclass
@@ -64,22 +112,146 @@ class CompiledFormula:
     ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (sheet, r1, c1, r2, c2) read
     volatile: bool = False
     unresolved_sheets: bool = False  # references a sheet that does not exist (yet)
+    dynamic: bool = False  # reads through references computed at run time: its reads are tracked per evaluation
+    names: set[str] = field(default_factory=set)  # upper-case defined/table names looked up (found or not)
 
 
 class FormulaCompiler:
-    """Compiles syntax trees for one formula position. ``sheet_ids`` maps upper-case sheet names to ids."""
+    """Compiles syntax trees for one formula position. ``sheet_ids`` maps upper-case sheet names to ids;
+    ``catalog`` supplies defined names and tables (without one, every name is unknown: #NAME?)."""
 
-    def __init__(self, sheet_ids: dict[str, int], sheet_id: int, row: int, col: int) -> None:
+    def __init__(
+        self, sheet_ids: dict[str, int], sheet_id: int, row: int, col: int, catalog: NameCatalog | None = None
+    ) -> None:
         self.sheet_ids = sheet_ids
         self.sheet_id = sheet_id
         self.row = row
         self.col = col
+        self.catalog = catalog
+        self.expanding: list[str] = []  # names being compiled in place, innermost last (cycle guard)
         self.result = CompiledFormula(fn=_constant(None))
 
     def compile(self, node: Node) -> CompiledFormula:
-        fn = self.scalar(node, array_mode=False)
-        self.result.fn = _top_level(fn)
+        fn = _top_level(self.scalar(node, array_mode=False))
+        if self.result.dynamic:
+            fn = _tracked(make_key(self.sheet_id, self.row, self.col), fn)
+        self.result.fn = fn
         return self.result
+
+    # -------------------------------------------------------------------------------------- names and tables
+    def name_definition(self, node: Name) -> Node:
+        """What a name stands for at this formula's position: a defined name's formula (relative references
+        shifted here), a table's data rows, or an error literal (#NAME? for an unknown name)."""
+        upper = node.name.upper()
+        self.result.names.add(upper)
+        if self.catalog is None:
+            return ErrorLiteral("#NAME?")
+        scope = self.sheet_id
+        if node.sheet is not None:
+            scope = self.sheet_ids.get(node.sheet.upper(), -1)
+        defined = self.catalog.defined_name(node.name, scope)
+        if defined is not None:
+            if defined.relative:
+                return shift_wrapped(defined.node, self.row, self.col)
+            return defined.node
+        table = self.catalog.table_named(node.name) if node.sheet is None else None
+        if table is not None:
+            return self.table_area(table, StructuredRef(table.name, (), None, None, table.name))
+        return ErrorLiteral("#NAME?")
+
+    def structured(self, node: StructuredRef) -> Node:
+        """The cells a structured reference means now: a CellRef/RangeRef of the table's sheet, or an error."""
+        catalog = self.catalog
+        if node.table is None:
+            table = catalog.table_containing(self.sheet_id, self.row, self.col) if catalog is not None else None
+            self.result.names.add(table.name.upper() if table is not None else ANY_TABLE)
+        else:
+            self.result.names.add(node.table.upper())
+            table = catalog.table_named(node.table) if catalog is not None else None
+        if table is None:
+            return ErrorLiteral("#REF!")
+        return self.table_area(table, node)
+
+    def table_area(self, table: Table, node: StructuredRef) -> Node:
+        assert self.catalog is not None
+        sheet = self.catalog.sheet_name_of(table.sheet)
+        found = resolve_structured_reference(node, table, self.sheet_id, self.row, self.col)
+        if sheet is None or type(found) is ExcelError:
+            return ErrorLiteral(found.code if type(found) is ExcelError else "#REF!")
+        r1, c1, r2, c2 = found  # type: ignore[misc]
+        if r1 == r2 and c1 == c2:
+            return CellRef(sheet, r1, c1, True, True)
+        return RangeRef(sheet, r1, c1, r2, c2, True, True, True, True)
+
+    def in_name(self, node: Name, compile_definition: Callable[[Node], Evaluator]) -> Evaluator:
+        """Compile a name in place of its use, guarding against names defined through themselves."""
+        key = f"{node.sheet or ''}!{node.name}".upper()
+        if key in self.expanding:
+            return _constant(CYCLE)
+        if len(self.expanding) >= MAX_NAME_NESTING:
+            return _constant(NAME)
+        definition = self.name_definition(node)
+        self.expanding.append(key)
+        try:
+            return compile_definition(definition)
+        finally:
+            self.expanding.pop()
+
+    def static_node(self, node: Node) -> CellRef | RangeRef | None:
+        """The CellRef/RangeRef an expression always stands for (through parentheses, names and structured
+        references), or None when it is not a fixed reference."""
+        seen = 0
+        while True:
+            t = type(node)
+            if t is CellRef or t is RangeRef:
+                return node  # type: ignore[return-value]
+            if t is Paren:
+                node = node.inner  # type: ignore[attr-defined]
+            elif t is Name:
+                seen += 1
+                if seen > MAX_NAME_NESTING:
+                    return None
+                node = self.name_definition(node)  # type: ignore[arg-type]
+            elif t is StructuredRef:
+                node = self.structured(node)  # type: ignore[arg-type]
+            else:
+                return None
+
+    def static_extent(self, node: Node, depth: int = 0) -> Area | None:
+        """An area that holds every cell the reference expression can ever point to, or None if unbounded."""
+        if depth > MAX_NAME_NESTING:
+            return None
+        while type(node) is Paren:
+            node = node.inner  # type: ignore[attr-defined]
+        fixed = self.static_node(node)
+        if fixed is not None:
+            bounds = _bounds(fixed)
+            assert bounds is not None
+            sid = self.sheet_id if bounds[0] is None else self.sheet_ids.get(bounds[0].upper())
+            return None if sid is None else Area(sid, *bounds[1:])
+        t = type(node)
+        if t is Name:
+            return self.static_extent(self.name_definition(node), depth + 1)  # type: ignore[arg-type]
+        parts: list[Node]
+        if t is RangeOp:
+            parts = [node.left, node.right]  # type: ignore[attr-defined]
+        elif t is Call and node.name == "INDEX" and node.args:  # type: ignore[attr-defined]
+            parts = [node.args[0]]  # type: ignore[attr-defined]
+        elif t is Call and node.name == "CHOOSE" and len(node.args) > 1:  # type: ignore[attr-defined]
+            parts = list(node.args[1:])  # type: ignore[attr-defined]
+        elif t is Chain and node.ops[0] == " ":  # type: ignore[attr-defined]
+            parts = [node.operands[0]]  # type: ignore[attr-defined]
+        else:
+            return None
+        extent: Area | None = None
+        for part in parts:
+            area = self.static_extent(part, depth + 1)
+            if area is None:
+                return None
+            extent = area if extent is None else bounding_area(extent, area)
+            if extent is None:
+                return None
+        return extent
 
     # ----------------------------------------------------------------------------------------------- references
     def resolve_sheet(self, name: str | None) -> int | None:
@@ -174,7 +346,11 @@ class FormulaCompiler:
         if t is RefError:
             return _constant(REF)
         if t is Name:
-            return _constant(NAME)
+            return self.in_name(node, lambda definition: self.scalar(definition, array_mode))
+        if t is StructuredRef:
+            return self.scalar(self.structured(node), array_mode)
+        if t is RangeOp or t is Union:
+            return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode, intersect=True)
         if t is Missing:
             return _constant(None)
         if t is Paren:
@@ -189,21 +365,166 @@ class FormulaCompiler:
             return lambda v: _percent(inner(v))
         if t is Chain:
             if node.ops[0] == " ":
-                return self.scalar(_intersection(node), array_mode)
+                fixed = self.static_intersection(node)
+                if fixed is not None:
+                    return self.scalar(fixed, array_mode)
+                return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode, intersect=True)
             return self.chain(node, array_mode)
         if t is ArrayLiteral:
             matrix = _array_constant(node)
             return lambda v: matrix
         if t is Call:
-            return self.call(node, array_mode)
+            fn = self.call(node, array_mode)
+            spec = FUNCTIONS.get(node.name)
+            if spec is not None and spec.returns_reference:
+                return self.dereferenced(fn, array_mode)
+            return fn
         raise TypeError(f"cannot compile {node!r}")
+
+    # ------------------------------------------------------------------------------------ computed references
+    def reference(self, node: Node, reads: bool = True, array_mode: bool = False) -> Evaluator:
+        """Compile an expression where a reference is wanted: its evaluator returns a Reference when the
+        expression is one (a fixed or computed reference), else its value (in array mode: arrays stay whole).
+
+        With ``reads`` the cells referred to count as read (dependencies); without, only the address is used.
+        """
+        while type(node) is Paren:
+            node = node.inner  # type: ignore[attr-defined]
+        t = type(node)
+        if t is CellRef or t is RangeRef:
+            sid = self.resolve_sheet(node.sheet)  # type: ignore[attr-defined]
+            if sid is None:
+                return _constant(REF)
+            bounds = _bounds(node)
+            assert bounds is not None
+            area = Area(sid, *bounds[1:])
+            if reads:
+                if t is CellRef:
+                    self.result.cells.add(make_key(sid, area.row1, area.col1))
+                else:
+                    self.result.ranges.append(tuple(area))  # type: ignore[arg-type]
+            ref = Reference((area,))
+            return lambda v: ref
+        if t is Name:
+            return self.in_name(node, lambda definition: self.reference(definition, reads, array_mode))  # type: ignore[arg-type]
+        if t is StructuredRef:
+            return self.reference(self.structured(node), reads, array_mode)  # type: ignore[arg-type]
+        if t is RangeOp:
+            return self.range_operator(node, reads, array_mode)  # type: ignore[arg-type]
+        if t is Union:
+            parts = [self.reference(o, reads, array_mode) for o in node.operands]  # type: ignore[attr-defined]
+            return lambda v: _union([part(v) for part in parts])
+        if t is Chain and node.ops[0] == " ":  # type: ignore[attr-defined]
+            fixed = self.static_intersection(node)  # type: ignore[arg-type]
+            if fixed is not None:
+                return self.reference(fixed, reads, array_mode)
+            parts = [self.reference(o, reads, array_mode) for o in node.operands]  # type: ignore[attr-defined]
+            return lambda v: _intersect([part(v) for part in parts])
+        if t is Call:
+            spec = FUNCTIONS.get(node.name)  # type: ignore[attr-defined]
+            if spec is not None and spec.returns_reference:
+                return self.call(node, array_mode)  # type: ignore[arg-type]
+        return self.scalar(node, array_mode=True)
+
+    def fixed_areas(self, nodes: tuple[Node, ...] | list[Node]) -> list[tuple[CellRef | RangeRef, Area]] | None:
+        """Each expression's fixed reference with its area, or None if one is not fixed or names no known sheet."""
+        out = []
+        for item in nodes:
+            fixed = self.static_node(item)
+            if fixed is None:
+                return None
+            bounds = _bounds(fixed)
+            assert bounds is not None
+            sid = self.sheet_id if bounds[0] is None else self.sheet_ids.get(bounds[0].upper())
+            if sid is None:
+                return None
+            out.append((fixed, Area(sid, *bounds[1:])))
+        return out
+
+    def range_operator(self, node: RangeOp, reads: bool, array_mode: bool) -> Evaluator:
+        """``left:right``: the smallest range holding both references."""
+        fixed = self.fixed_areas((node.left, node.right))
+        if fixed is not None:
+            (first, left_area), (_, right_area) = fixed
+            box = bounding_area(left_area, right_area)
+            if box is None:
+                return _constant(REF)
+            return self.reference(RangeRef(first.sheet, *box[1:]), reads, array_mode)
+        left = self.reference(node.left, reads, array_mode)
+        right = self.reference(node.right, reads, array_mode)
+        if reads:
+            extent = self.static_extent(node)
+            if extent is not None:
+                self.result.ranges.append(tuple(extent))  # type: ignore[arg-type]
+            else:
+                self.result.dynamic = True
+        return lambda v: _span(left(v), right(v))
+
+    def static_intersection(self, node: Chain) -> Node | None:
+        """The fixed reference (or #NULL!/#VALUE! literal) an intersection of fixed references stands for."""
+        fixed = self.fixed_areas(node.operands)
+        if fixed is None:
+            return None
+        if len({area.sheet for _, area in fixed}) > 1:
+            return ErrorLiteral("#VALUE!")
+        shared: Area | None = fixed[0][1]
+        for _, area in fixed[1:]:
+            shared = intersect_areas(shared, area) if shared is not None else None
+        if shared is None:
+            return ErrorLiteral("#NULL!")
+        sheet = fixed[0][0].sheet
+        if shared.row1 == shared.row2 and shared.col1 == shared.col2:
+            return CellRef(sheet, shared.row1, shared.col1, False, False)
+        return RangeRef(sheet, *shared[1:])
+
+    def dereferenced(self, fn: Evaluator, array_mode: bool, intersect: bool = False) -> Evaluator:
+        """Values where ``fn`` may return a Reference.
+
+        A single cell gives its value. A larger reference gives all its values (a Matrix, shown by a cell as its
+        top-left value, like any array result), except with ``intersect`` outside array mode, where it is
+        implicitly intersected with the formula's row or column like a written range (``=A1:INDEX(...)``).
+        """
+        if array_mode or not intersect:
+
+            def read_all(v: dict) -> Any:
+                value = fn(v)
+                if type(value) is not Reference:
+                    return value
+                area = value.areas[0]
+                if len(value.areas) == 1 and area.row1 == area.row2 and area.col1 == area.col2:
+                    record_read(area)
+                    return v.get(make_key(area.sheet, area.row1, area.col1))
+                return reference_matrix(value, v)
+
+            return read_all
+        row, col = self.row, self.col
+
+        def read_one(v: dict) -> Any:
+            value = fn(v)
+            return reference_value(value, v, row, col) if type(value) is Reference else value
+
+        return read_one
 
     def reference_or_value(self, node: Node, array_mode: bool) -> Evaluator:
         """Compile a function argument that may be a reference: references become Matrix (single cells too)."""
         while type(node) is Paren:
             node = node.inner
-        if type(node) is Chain and node.ops[0] == " ":
-            node = _intersection(node)
+        t = type(node)
+        if t is Name:
+            return self.in_name(node, lambda definition: self.reference_or_value(definition, array_mode))
+        if t is StructuredRef:
+            node = self.structured(node)
+        elif t is Chain and node.ops[0] == " ":
+            fixed = self.static_intersection(node)
+            if fixed is None:
+                return _read_references(self.reference(node, array_mode=array_mode))
+            node = fixed
+        elif t is RangeOp or t is Union:
+            return _read_references(self.reference(node, array_mode=array_mode))
+        elif t is Call:
+            spec = FUNCTIONS.get(node.name)
+            if spec is not None and spec.returns_reference:
+                return _read_references(self.call(node, array_mode))
         if type(node) is CellRef:
             key = self.cell_key(node)
             if key is None:
@@ -246,16 +567,50 @@ class FormulaCompiler:
             )
         if spec.volatile:
             self.result.volatile = True
+        if spec.dynamic:
+            self.result.dynamic = True
         mode = array_mode or spec.array_args
         arg_nodes = list(node.args)
+        if spec.refs is None and spec.max_args == MAX_ARGS:
+            arg_nodes = self.spliced_unions(arg_nodes)
         for target, source in spec.resize_like:
             if target < len(arg_nodes):
-                arg_nodes[target] = _resized(arg_nodes[target], arg_nodes[source])
+                like = self.static_node(arg_nodes[source]) or arg_nodes[source]
+                arg_nodes[target] = _resized(self.static_node(arg_nodes[target]) or arg_nodes[target], like)
+        reference_args = spec.reference_args
         args = [
-            self.reference_or_value(arg, mode) if spec.takes_reference(i) else self.scalar(arg, mode)
+            self.reference(arg, spec.reads_references, mode) if i in reference_args
+            else self.reference_or_value(arg, mode) if spec.takes_reference(i)
+            else self.scalar(arg, mode)
             for i, arg in enumerate(arg_nodes)
         ]
-        return _make_call(spec, args, mode)
+        impl = None
+        if spec.caller:
+            impl = partial(spec.impl, caller=Reference.area(self.sheet_id, self.row, self.col, self.row, self.col))
+        return _make_call(spec, args, mode, impl)
+
+    def spliced_unions(self, arg_nodes: list[Node]) -> list[Node]:
+        """Arguments with every union replaced by its operands: SUM((A1:A3,C1:C3)) is SUM(A1:A3,C1:C3)."""
+        out: list[Node] = []
+        pending = list(reversed(arg_nodes))
+        budget = MAX_ARGS * 4  # bounds the expansion of names defined as unions of names
+        while pending:
+            arg = pending.pop()
+            inner = arg
+            while type(inner) is Paren:
+                inner = inner.inner  # type: ignore[attr-defined]
+            if type(inner) is Name and budget > 0 and f"{inner.sheet or ''}!{inner.name}".upper() not in self.expanding:
+                definition = self.name_definition(inner)
+                while type(definition) is Paren:
+                    definition = definition.inner  # type: ignore[attr-defined]
+                if type(definition) is Union:
+                    inner = definition
+            if type(inner) is Union and budget > 0:
+                budget -= 1
+                pending.extend(reversed(inner.operands))  # type: ignore[attr-defined]
+            else:
+                out.append(arg)
+        return out
 
 
 def _bounds(node: Node) -> tuple[str | None, int, int, int, int] | None:
@@ -264,26 +619,6 @@ def _bounds(node: Node) -> tuple[str | None, int, int, int, int] | None:
     if type(node) is RangeRef:
         return node.sheet, node.row1, node.col1, node.row2, node.col2
     return None
-
-
-def _intersection(node: Chain) -> Node:
-    """The static range shared by references joined with the intersection (space) operator, or #NULL!."""
-    bounds = [_bounds(o.inner if type(o) is Paren else o) for o in node.operands]
-    if any(b is None for b in bounds):
-        return ErrorLiteral("#VALUE!")
-    sheets = {(b[0] or "").upper() for b in bounds}  # type: ignore[index]
-    if len(sheets) > 1:
-        return ErrorLiteral("#VALUE!")
-    r1 = max(b[1] for b in bounds)  # type: ignore[index]
-    c1 = max(b[2] for b in bounds)  # type: ignore[index]
-    r2 = min(b[3] for b in bounds)  # type: ignore[index]
-    c2 = min(b[4] for b in bounds)  # type: ignore[index]
-    if r1 > r2 or c1 > c2:
-        return ErrorLiteral("#NULL!")
-    sheet = bounds[0][0]  # type: ignore[index]
-    if (r1, c1) == (r2, c2):
-        return CellRef(sheet, r1, c1, False, False)
-    return RangeRef(sheet, r1, c1, r2, c2)
 
 
 def _resized(target: Node, like: Node) -> Node:
@@ -297,8 +632,11 @@ def _resized(target: Node, like: Node) -> Node:
     return RangeRef(t[0], t[1], t[2], t[1] + rows, t[2] + cols)
 
 
-def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
-    impl = spec.impl
+def _make_call(
+    spec: FunctionSpec, args: list[Evaluator], array_mode: bool, impl: Callable[..., Any] | None = None
+) -> Evaluator:
+    if impl is None:
+        impl = spec.impl
     if spec.lazy:
         # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
         if len(args) == 2:
@@ -309,7 +647,8 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
             return lambda v: impl(partial(b0, v), partial(b1, v), partial(b2, v))
         return lambda v: impl(*[partial(a, v) for a in args])
     checked = (
-        [i for i in range(len(args)) if not spec.takes_reference(i)] if spec.propagate_errors else []
+        [i for i in range(len(args)) if not spec.takes_reference(i) and i not in spec.reference_args]
+        if spec.propagate_errors else []
     )
     n = len(args)
     if not checked:
@@ -347,7 +686,7 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
 
 
 def _map_matrix(fn: Callable[[Any], Any], m: Matrix) -> Matrix:
-    return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else fn(x) for x in m.values])
+    return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else _element(fn(x)) for x in m.values])
 
 
 def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) -> Matrix:
@@ -367,8 +706,20 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) 
                         error = x
                         break
                     call_args[i] = x
-            out.append(error if error is not None else impl(*call_args))
+            out.append(error if error is not None else _element(impl(*call_args)))
     return Matrix(rows, cols, out)
+
+
+def _element(value: Any) -> Any:
+    """An array element: a function's Reference result (INDEX over an array of positions) becomes its value."""
+    if type(value) is not Reference:
+        return value
+    area = value.areas[0]
+    values = STATE.values
+    if values is None or len(value.areas) != 1 or area.row1 != area.row2 or area.col1 != area.col2:
+        return VALUE
+    record_read(area)
+    return values.get(make_key(area.sheet, area.row1, area.col1))
 
 
 def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
@@ -381,6 +732,83 @@ def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
 
 def _constant(value: Any) -> Evaluator:
     return lambda v: value
+
+
+def _tracked(key: int, fn: Evaluator) -> Evaluator:
+    """``fn`` recording the areas it reads through computed references (the formula at ``key`` is dynamic)."""
+    state = STATE
+
+    def tracked(v: dict) -> Any:
+        outer = state.reads
+        reads: list[Area] = []
+        state.reads = reads
+        try:
+            return fn(v)
+        finally:
+            state.reads = outer
+            observed = state.observed
+            if observed is not None:
+                observed[key] = reads
+
+    return tracked
+
+
+def _read_references(fn: Evaluator) -> Evaluator:
+    """``fn`` with a Reference result read into a Matrix (what functions taking ranges receive)."""
+
+    def read(v: dict) -> Any:
+        value = fn(v)
+        return reference_matrix(value, v) if type(value) is Reference else value
+
+    return read
+
+
+def _as_reference(value: Any) -> Reference | ExcelError:
+    if type(value) is Reference:
+        return value
+    return value if type(value) is ExcelError else VALUE
+
+
+def _span(left: Any, right: Any) -> Reference | ExcelError:
+    """The range operator on computed references: the smallest area holding every area of both."""
+    first, second = _as_reference(left), _as_reference(right)
+    if type(first) is ExcelError:
+        return first
+    if type(second) is ExcelError:
+        return second
+    areas = first.areas + second.areas  # type: ignore[union-attr]
+    box: Area | None = areas[0]
+    for area in areas[1:]:
+        box = bounding_area(box, area)  # type: ignore[arg-type]
+        if box is None:
+            return REF  # a range cannot span two sheets
+    return Reference((box,))  # type: ignore[arg-type]
+
+
+def _union(parts: list[Any]) -> Reference | ExcelError:
+    areas: list[Area] = []
+    for part in parts:
+        ref = _as_reference(part)
+        if type(ref) is ExcelError:
+            return ref
+        areas.extend(ref.areas)  # type: ignore[union-attr]
+    return Reference(tuple(areas))
+
+
+def _intersect(parts: list[Any]) -> Reference | ExcelError:
+    """The intersection operator on computed references (each one area): #NULL! when they share no cell."""
+    shared: Area | None = None
+    for part in parts:
+        ref = _as_reference(part)
+        if type(ref) is ExcelError:
+            return ref
+        if len(ref.areas) != 1:  # type: ignore[union-attr]
+            return VALUE
+        area = ref.areas[0]  # type: ignore[union-attr]
+        shared = area if shared is None else intersect_areas(shared, area)
+        if shared is None:
+            return NULL
+    return Reference((shared,))  # type: ignore[arg-type]
 
 
 def _top_level(fn: Evaluator) -> Evaluator:

@@ -11,6 +11,11 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
   references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
+- ``_names`` and ``_tables``: defined names and Excel tables (see :mod:`sheetrl.sheet.catalog`).
+
+Formulas that compute references (OFFSET, INDIRECT) are *tracked*: their dependencies are the areas they read in
+their last evaluation, updated after every recalculation that runs them (see ``_run`` and
+:mod:`sheetrl.sheet.evaluation`).
 
 ``clone()`` is copy-on-write: the clone shares every container and each side copies a container the first time it
 writes to it, so cloning costs a few microseconds whatever the workbook's size.
@@ -23,8 +28,8 @@ import math
 import os
 from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from sheetrl.sheet import references
 from sheetrl.sheet.address import (
@@ -38,12 +43,18 @@ from sheetrl.sheet.address import (
     quote_sheet_name,
     split_key,
 )
+from sheetrl.sheet.catalog import CatalogMixin
 from sheetrl.sheet.compiler import FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
+from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
+
+if TYPE_CHECKING:
+    from sheetrl.sheet.names import DefinedName
+    from sheetrl.sheet.tables import Table
 
 EXPANDED_RANGE_CELLS = 4096
 _UNDO_LIMIT = 1000  # edits kept for undo
@@ -51,12 +62,15 @@ _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 ALL_CHANGED = -1  # in a change log: everything may have changed
 _VIRTUAL_SOURCE = -(1 << 62)  # a node whose successors are given explicitly (full or batched recalculation)
 MAX_SHEETS = 1024
+# Recalculation rounds after tracked formulas changed what they read; reads depend only on values, so this settles
+# after a round or two (a bound keeps a pathological workbook from looping).
+MAX_TRACKING_ROUNDS = 100
 # Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
 STRICT = os.environ.get("SHEETRL_STRICT") == "1"
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
-    "_sheet_order", "_sheet_ids", "_pivots",
+    "_sheet_order", "_sheet_ids", "_pivots", "_names", "_tables",
 )
 
 
@@ -73,6 +87,9 @@ class FormulaCell:
     big_ranges: tuple[tuple[int, int, int, int, int], ...]
     volatile: bool
     unresolved_sheets: bool
+    dynamic: bool = False  # tracked: reads through references computed at run time
+    names: frozenset[str] = frozenset()  # upper-case defined names and tables it uses (recompiled when they change)
+    dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
 
 
 def _normalize_literal(value: Any) -> Any:
@@ -106,7 +123,7 @@ def _public(value: Any) -> Any:
     return value
 
 
-class Workbook:
+class Workbook(CatalogMixin):
     """A workbook of named sheets with Excel formulas, recalculated incrementally.
 
     >>> wb = Workbook()
@@ -130,6 +147,8 @@ class Workbook:
         self._sheet_order: list[int] = []
         self._sheet_ids: dict[str, int] = {}
         self._pivots: dict[str, PivotTable] = {}
+        self._names: dict[tuple[int | None, str], DefinedName] = {}
+        self._tables: dict[str, Table] = {}
         self._key_cache: dict[str, int] = {}
         self._shared: set[str] = set()
         self._owned_dependent_sets: set[int] = set()
@@ -216,6 +235,7 @@ class Workbook:
         self._key_cache = {}
         if len(self._sheet_order) > 1:
             self._recompile_unresolved()
+            self._recalculate_tracked()
 
     def rename_sheet(self, old: str, new: str) -> None:
         """Rename a sheet; formulas that refer to it follow the new name."""
@@ -231,6 +251,7 @@ class Workbook:
         self._sheet_names[sid] = new
         self._sheet_ids[new.upper()] = sid
         self._key_cache = {}
+        self._rename_sheet_in_names(old_name, new)
         self._rewrite_all_formulas(lambda node, _sheet: references.rename_sheet(node, old_name, new))
 
     def remove_sheet(self, name: str) -> None:
@@ -255,6 +276,7 @@ class Workbook:
         self._sheet_order.remove(sid)
         self._key_cache = {}
         self._plans = {}
+        self._forget_sheet_in_catalog(sid)
         self._recompile_all()
 
     def _sheet_id(self, name: str | None) -> int:
@@ -368,11 +390,7 @@ class Workbook:
         cell = self._formulas.get(self.key(address))
         if cell is None:
             return []
-        keys = set(cell.cells)
-        for sid, r1, c1, r2, c2 in cell.ranges:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
-                keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        return [self.address(k) for k in sorted(keys)]
+        return [self.address(k) for k in sorted(self._precedent_keys(cell))]
 
     def dependents(self, address: str) -> list[str]:
         """Addresses of the formulas that read a cell directly, row by row."""
@@ -488,22 +506,7 @@ class Workbook:
         if self._change_log is not None:
             self._change_log.add(key)
         node = parse(text)
-        sid, row, col = split_key(key)
-        compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
-        big = tuple(
-            r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS
-        )
-        cell = FormulaCell(
-            key=key,
-            node=node,
-            text=text if text.startswith("=") else "=" + text,
-            fn=compiled.fn,
-            cells=frozenset(compiled.cells),
-            ranges=tuple(compiled.ranges),
-            big_ranges=big,
-            volatile=compiled.volatile,
-            unresolved_sheets=compiled.unresolved_sheets,
-        )
+        cell = self._compile_cell(key, node, text if text.startswith("=") else "=" + text)
         if key in self._formulas:
             self._remove_formula(key)
         self._add_formula(cell)
@@ -511,11 +514,34 @@ class Workbook:
         self._touch_extent(key)
         self._recalculate_from(key)
 
+    def _compile_cell(self, key: int, node: Node, text: str) -> FormulaCell:
+        """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook)."""
+        sid, row, col = split_key(key)
+        compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node)
+        old = self._formulas.get(key)
+        # a recompiled tracked formula keeps what it read until it runs again
+        dynamic_ranges = old.dynamic_ranges if old is not None and compiled.dynamic else ()
+        return FormulaCell(
+            key=key,
+            node=node,
+            text=text,
+            fn=compiled.fn,
+            cells=frozenset(compiled.cells),
+            ranges=tuple(compiled.ranges),
+            big_ranges=_big(tuple(compiled.ranges) + dynamic_ranges),
+            volatile=compiled.volatile,
+            unresolved_sheets=compiled.unresolved_sheets,
+            dynamic=compiled.dynamic,
+            names=frozenset(compiled.names),
+            dynamic_ranges=dynamic_ranges,
+        )
+
     def _precedent_keys(self, cell: FormulaCell) -> set[int]:
         keys = set(cell.cells)
-        for sid, r1, c1, r2, c2 in cell.ranges:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
-                keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        for ranges in (cell.ranges, cell.dynamic_ranges):
+            for sid, r1, c1, r2, c2 in ranges:
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
+                    keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
         return keys
 
     def _add_formula(self, cell: FormulaCell) -> None:
@@ -663,6 +689,51 @@ class Workbook:
         return self._change_log
 
     def _run(self, plan: Iterable[tuple[int, Any]]) -> None:
+        """Evaluate a plan with this workbook as the evaluation context; then, while tracked formulas read other
+        areas than their recorded dependencies, record the new ones and rerun those formulas and what depends on
+        them (their first run may have read a cell the plan computed after them)."""
+        state = STATE
+        outer = (state.context, state.values, state.observed)
+        observed: dict[int, list[Area]] = {}
+        state.context, state.values, state.observed = self, self._values, observed
+        try:
+            self._run_plan(plan)
+            rounds = 0
+            while observed and rounds < MAX_TRACKING_ROUNDS:
+                changed = self._update_tracked_reads(observed)
+                observed.clear()
+                if not changed:
+                    break
+                rounds += 1
+                self._run_plan(self._build_plan(_VIRTUAL_SOURCE, roots=changed))
+        finally:
+            state.context, state.values, state.observed = outer
+
+    def _update_tracked_reads(self, observed: dict[int, list[Area]]) -> list[int]:
+        """Make the areas each tracked formula just read its dependencies; returns the formulas whose changed."""
+        changed = []
+        for key, reads in observed.items():
+            cell = self._formulas.get(key)
+            if cell is None or not cell.dynamic:
+                continue
+            ranges = tuple(sorted(set(map(tuple, reads))))  # type: ignore[arg-type]
+            if ranges == cell.dynamic_ranges:
+                continue
+            self._remove_formula(key)
+            self._add_formula(
+                replace(cell, dynamic_ranges=ranges, big_ranges=_big(cell.ranges + ranges))  # type: ignore[arg-type]
+            )
+            changed.append(key)
+        return changed
+
+    def _recalculate_tracked(self) -> None:
+        """Recompute tracked formulas (and their dependents): what INDIRECT reads may change with sheets/names."""
+        tracked = [key for key, cell in self._formulas.items() if cell.dynamic]
+        if tracked:
+            self._own("_values")
+            self._run(self._build_plan(_VIRTUAL_SOURCE, roots=tracked))
+
+    def _run_plan(self, plan: Iterable[tuple[int, Any]]) -> None:
         values = self._values
         items = plan if isinstance(plan, (list, tuple)) else list(plan)
         if self._change_log is not None:
@@ -823,6 +894,8 @@ class Workbook:
                 new = move(col) if wsid == sid else col
                 if new is not None:
                     self._col_widths[(wsid, new)] = width
+        for table in self._adjust_catalog(sid, axis, at, count, insert):
+            self._write_headers(table)
         for key, node in nodes.items():
             new = move_key(key)
             if new is not None:
@@ -834,14 +907,7 @@ class Workbook:
 
     def _install_formula(self, key: int, node: Node) -> None:
         """Add a formula from a syntax tree without recalculating (bulk rebuilds)."""
-        sid, row, col = split_key(key)
-        compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
-        text = "=" + render(node)
-        big = tuple(r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
-        self._add_formula(
-            FormulaCell(key, node, text, compiled.fn, frozenset(compiled.cells), tuple(compiled.ranges), big,
-                        compiled.volatile, compiled.unresolved_sheets)
-        )
+        self._add_formula(self._compile_cell(key, node, "=" + render(node)))
         self._own("_values")
         self._touch_extent(key)
 
@@ -1069,6 +1135,11 @@ class Workbook:
             f"Workbook(sheets={self.sheet_names}, cells={sum(1 for k in self._values if k >= 0)},"
             f" formulas={len(self._formulas)})"
         )
+
+
+def _big(ranges: tuple[tuple[int, int, int, int, int], ...]) -> tuple[tuple[int, int, int, int, int], ...]:
+    """The ranges too large to expand into per-cell dependency edges."""
+    return tuple(r for r in ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
 
 
 def _check_sheet_name(name: Any) -> None:

@@ -2,7 +2,8 @@
 
 What round-trips: sheets (names, order), numbers, text, booleans, error values, formulas, the formats a
 :class:`~sheetrl.sheet.formats.CellFormat` holds (bold, italic, underline, number format, font colour, solid fill,
-horizontal alignment, border styles per side) and column widths.
+horizontal alignment, border styles per side), column widths, defined names and Excel tables (see
+:mod:`sheetrl.sheet.xlsx_names`).
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
@@ -13,7 +14,7 @@ Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming 
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
 before openpyxl parses anything), a workbook without worksheets. Everything in the file that the engine cannot
-represent (merged cells, comments, defined names, charts, array formulas, formulas that do not parse ...) is listed
+represent (merged cells, comments, charts, array formulas, formulas that do not parse ...) is listed
 in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per kind, then a count).
 """
 
@@ -188,6 +189,18 @@ def _to_openpyxl(wb: Workbook) -> Any:
                 dimension.width = width
                 if width == 0:
                     dimension.hidden = True
+    from sheetrl.sheet.xlsx_names import write_names, write_tables
+
+    for table in wb.tables:
+        if table.header_row:  # Excel requires a table's header cells to be text equal to its column names
+            ws = xl[wb._sheet_names[table.sheet]]
+            for offset, name in enumerate(table.columns):
+                header = ws.cell(row=table.row1 + 1, column=table.col1 + offset + 1)
+                if header.value != name:
+                    header.value = _escape_text(name)
+                header.data_type = "s"
+    write_names(wb, xl)
+    write_tables(wb, xl)
     xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
     return xl
 
@@ -580,6 +593,10 @@ class _Loader:
         self.file_titles = {title: ws.title for title, ws in zip(titles, sheets)}
         wb = Workbook(titles)
         wb.record_undo = False
+        from sheetrl.sheet.xlsx_names import read_names, read_tables
+
+        read_tables(wb, sheets, titles, self.report.add)
+        read_names(wb, self.xl, sheets, titles, self.report.add)
         sink = _Sink(wb)
         literals: list[tuple[str, int, int, Any]] = []
         formulas: list[tuple[str, int, int, str]] = []
@@ -784,10 +801,6 @@ class _Loader:
             add("charts", f"sheet {title!r}: {len(ws._charts)} chart(s) dropped")
         if ws._images:
             add("images", f"sheet {title!r}: {len(ws._images)} image(s) dropped")
-        for table in ws.tables.values():
-            name = table.displayName or table.name
-            add("tables", f"{sheet}!{table.ref}: table {name!r} dropped (its cells are kept as plain cells;"
-                " formulas with structured references keep their cached values)")
         if ws._pivots:
             add("pivot tables", f"sheet {title!r}: {len(ws._pivots)} pivot table(s) kept as plain values only")
         if ws.auto_filter.ref:
@@ -799,20 +812,9 @@ class _Loader:
         heights = [r for r, d in ws.row_dimensions.items() if d.customHeight or d.hidden]
         if heights:
             add("row heights", f"sheet {title!r}: custom heights/hidden rows ({len(heights):,} rows) dropped")
-        defined = getattr(ws, "defined_names", None)
-        for defined_name, definition in (defined.items() if defined else ()):
-            add("defined names", f"sheet {title!r}: defined name {defined_name} (={definition.attr_text}) dropped;"
-                " formulas that use it show #NAME?")
-        if getattr(ws, "print_area", None):
-            add("print settings", f"sheet {title!r}: print area {ws.print_area} dropped")
 
     def _report_workbook_features(self) -> None:
         add = self.report.add
-        for defined_name, definition in self.xl.defined_names.items():
-            if defined_name.startswith("_xlnm."):
-                continue
-            add("defined names",
-                f"defined name {defined_name} (={definition.attr_text}) dropped; formulas that use it show #NAME?")
         members = self.members
         counts = {
             "external links": sum(1 for m in members if m.startswith("xl/externalLinks/") and m.endswith(".xml")),

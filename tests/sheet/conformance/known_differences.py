@@ -237,10 +237,6 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
 # mismatch in the agreement figure. The per-case test expects the mismatch (and fails once the engine agrees, so
 # the entry gets removed).
 ENGINE_LIMITATIONS: dict[str, str] = {
-    "index.range_result_in_sum": (
-        "a range whose corner is a function returning a reference (A1:INDEX(...)) is not supported: the engine's "
-        "references are static, which keeps the dependency graph exact; the formula is rejected with a clear error"
-    ),
     "datedif.yd": (
         "DATEDIF 'YD' across a leap day: the engine moves the end date into the start date's year (Excel's "
         "behaviour for the classic 1988-06-22..2012-05-11 example, 323, which LibreOffice's own source notes); "

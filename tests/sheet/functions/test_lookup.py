@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.functions.lookup import choose, find_sorted
+from sheetrl.sheet.evaluation import Reference
+from sheetrl.sheet.functions.lookup import find_sorted
+from sheetrl.sheet.functions.reference import choose, index
 from sheetrl.sheet.values import Matrix
 
 from .cases import case, evaluate, run
@@ -130,7 +132,7 @@ def test_match(formula: str, expected: Any, cells: dict[str, Any] | None) -> Non
         case("two-dimensional-return-shows-first-of-row", "=XLOOKUP(30,A1:A4,B1:C4)", "thirty", TABLE),
         case("two-dimensional-return-row-can-be-summed", "=SUM(XLOOKUP(20,A1:A4,A1:C4))", 22.5, TABLE),
         case("mismatched-sizes-is-value-error", "=XLOOKUP(20,A1:A4,B1:B3)", "#VALUE!", TABLE),
-        case("invalid-match-mode-is-value-error", "=XLOOKUP(20,A1:A4,B1:B4,,3)", "#VALUE!", TABLE),
+        case("invalid-match-mode-is-value-error", "=XLOOKUP(20,A1:A4,B1:B4,,4)", "#VALUE!", TABLE),
         case("invalid-search-mode-is-value-error", "=XLOOKUP(20,A1:A4,B1:B4,,0,0)", "#VALUE!", TABLE),
         case("if-not-found-blank-cell-shows-zero", "=XLOOKUP(25,A1:A4,B1:B4,H1)", 0, TABLE),
         case("errors-in-lookup-array-are-skipped", "=XLOOKUP(4.5,C1:C4,A1:A4)", 40, TABLE),
@@ -194,13 +196,16 @@ def test_choose_evaluates_only_the_chosen_argument() -> None:
     assert choose(lambda: 2.0, never, lambda: "picked", never) == "picked"
 
 
-def test_index_whole_row_keeps_reference_origin() -> None:
-    from sheetrl.sheet.functions.lookup import index
+def test_index_of_a_reference_is_a_reference() -> None:
+    area = Reference.area(0, 5, 7, 6, 8)  # H6:I7
+    assert index(area, 2.0, 0.0) == Reference.area(0, 6, 7, 6, 8)
+    assert index(area, 2.0, 2.0) == Reference.area(0, 6, 8, 6, 8)
 
-    grid = Matrix(2, 2, [1.0, 2.0, 3.0, 4.0], True, (0, 5, 7))
-    row = index(grid, 2.0, 0.0)
+
+def test_index_whole_row_of_an_array() -> None:
+    row = index(Matrix(2, 2, [1.0, 2.0, 3.0, 4.0]), 2.0, 0.0)
     assert isinstance(row, Matrix)
-    assert (row.rows, row.cols, row.values, row.origin) == (1, 2, [3.0, 4.0], (0, 6, 7))
+    assert (row.rows, row.cols, row.values) == (1, 2, [3.0, 4.0])
 
 
 def test_binary_search_returns_last_of_equal_values() -> None:

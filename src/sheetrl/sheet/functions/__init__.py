@@ -11,7 +11,17 @@ to pass arguments, which is where most of Excel's coercion rules live:
 - ``lazy`` functions (IF, IFERROR, CHOOSE ...) receive zero-argument callables and evaluate only what they need;
 - ``array_args`` evaluates the arguments in array mode, so operators work element-wise over ranges
   (``SUMPRODUCT((A1:A9>2)*B1:B9)``);
-- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell.
+- an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell;
+- arguments listed in ``reference_args`` receive the reference itself, a
+  :class:`~sheetrl.sheet.evaluation.Reference`, when the argument is a reference (``ROW(B5)``, ``OFFSET(A1,1,0)``,
+  ``INDEX(A1:C9,2,3)``), and its value otherwise (an array, a number ...); with ``reads_references=False`` those
+  references do not make the formula depend on their cells (ROW, COLUMNS and ISREF look at the address only);
+- ``returns_reference`` functions (INDEX, OFFSET, INDIRECT, CHOOSE) may return a Reference: the compiler turns it
+  into values where values are needed and keeps it where a reference is (a range operand ``A1:INDEX(...)``);
+- ``dynamic`` functions (OFFSET, INDIRECT) compute references the compiler cannot bound: formulas using them are
+  tracked at run time (see :mod:`sheetrl.sheet.evaluation`);
+- ``caller`` functions receive the formula's own cell as a keyword argument ``caller`` (a Reference), for ROW() and
+  COLUMN() without arguments, and INDIRECT's relative R1C1 references.
 
 To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
 conformance suite.
@@ -40,6 +50,11 @@ class FunctionSpec:
     array_args: bool = False
     propagate_errors: bool = True
     resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
+    reference_args: frozenset[int] = frozenset()  # argument positions that receive a Reference itself
+    reads_references: bool = True  # whether the cells of reference_args are read (dependencies)
+    returns_reference: bool = False  # the result may be a Reference
+    dynamic: bool = False  # computes references the compiler cannot bound (tracked at run time)
+    caller: bool = False  # receives ``caller=`` the formula's own cell as a Reference
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -60,6 +75,11 @@ def register(
     propagate_errors: bool = True,
     aliases: Collection[str] = (),
     resize_like: Collection[tuple[int, int]] = (),
+    reference_args: Collection[int] = (),
+    reads_references: bool = True,
+    returns_reference: bool = False,
+    dynamic: bool = False,
+    caller: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
 
@@ -74,6 +94,12 @@ def register(
     :param aliases: other names for the same function (e.g. ``STDEV.S``).
     :param resize_like: pairs (argument, model argument): a reference argument is stretched from its top-left
         cell to the model argument's shape, as SUMIF does with a short sum_range.
+    :param reference_args: argument positions that receive the reference itself (a Reference) when given one.
+    :param reads_references: False when the function only looks at where ``reference_args`` point, not at their
+        values (no dependency on those cells).
+    :param returns_reference: the function may return a Reference.
+    :param dynamic: the function builds references the compiler cannot bound (OFFSET, INDIRECT).
+    :param caller: pass the formula's own cell as keyword argument ``caller``.
     """
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,6 +114,11 @@ def register(
             array_args=array_args,
             propagate_errors=propagate_errors,
             resize_like=tuple(resize_like),
+            reference_args=frozenset(reference_args),
+            reads_references=reads_references,
+            returns_reference=returns_reference,
+            dynamic=dynamic,
+            caller=caller,
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:
@@ -107,6 +138,7 @@ def _load_categories() -> None:
         logical,
         lookup,
         math,
+        reference,
         statistical,
         text,
     )

@@ -1,0 +1,640 @@
+"""Reference functions: INDEX, CHOOSE, OFFSET, INDIRECT, ROW, ROWS, COLUMN, COLUMNS, AREAS, ADDRESS, FORMULATEXT,
+HYPERLINK, and the reference tests ISREF, ISFORMULA, SHEET, SHEETS, CELL; GETPIVOTDATA.
+
+These functions take references as references (a :class:`~sheetrl.sheet.evaluation.Reference`, see
+``reference_args`` in :mod:`sheetrl.sheet.functions`) and several return one: ``SUM(A1:INDEX(A:A,5))``,
+``SUM(OFFSET(A1,1,0,3))`` and ``ROWS(INDIRECT("B2:B9"))`` work as in Excel. OFFSET and INDIRECT build references the
+compiler cannot see, so formulas using them are tracked (their dependencies are what they read when last run).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters, quote_sheet_name, split_sheet
+from sheetrl.sheet.errors import NA, REF, VALUE, AddressError, ExcelError, FormulaSyntaxError
+from sheetrl.sheet.evaluation import (
+    LARGE_AREA_CELLS,
+    Area,
+    EvaluationContext,
+    Reference,
+    bounding_area,
+    current_context,
+    extent_key,
+    record_read,
+)
+from sheetrl.sheet.functions import MAX_ARGS, register
+from sheetrl.sheet.functions.lookup import index_argument
+from sheetrl.sheet.nodes import CellRef, Chain, Name, Node, Paren, RangeOp, RangeRef, StructuredRef
+from sheetrl.sheet.values import Matrix, number_to_text, scalar_of, to_bool, to_text
+
+_OMITTED: Any = object()  # marks an optional argument that was not written at all
+_MAX_NAME_DEPTH = 64
+
+
+def _single_area(value: Any) -> Area | ExcelError:
+    """The one area of a reference argument; #VALUE! for a value, #REF! for a union (errors pass through)."""
+    if type(value) is Reference:
+        return value.areas[0] if len(value.areas) == 1 else REF
+    return value if type(value) is ExcelError else VALUE
+
+
+# ------------------------------------------------------------------------------------------------------ INDEX
+@register("INDEX", 2, 4, reference_args=(0,), returns_reference=True)
+def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0) -> Any:
+    """The cell at (row, column) of a reference or array; a row or column of 0 gives the whole column or row.
+
+    Given a reference, INDEX returns a reference (``A1:INDEX(A1:A9,3)`` is A1:A3); ``area_num`` picks an area of a
+    union (``INDEX((A1:B2,D1:E2),1,1,2)`` is D1).
+    """
+    if type(area) is ExcelError:
+        return area
+    which = index_argument(area_num)
+    if type(which) is ExcelError:
+        return which
+    if type(area) is Reference:
+        if not 1 <= which <= len(area.areas):
+            return REF
+        chosen = area.areas[which - 1]
+        rows, cols = chosen.rows, chosen.cols
+    else:
+        if which != 1:
+            return REF
+        grid = area if type(area) is Matrix else Matrix(1, 1, [area])
+        rows, cols = grid.rows, grid.cols
+    row = index_argument(row_num)
+    if type(row) is ExcelError:
+        return row
+    if col_num is _OMITTED:
+        if rows == 1 and cols > 1:
+            row, col = 1, row  # one row: the only index is the column
+        else:
+            col = 1 if cols == 1 else 0
+    else:
+        col = index_argument(col_num)
+        if type(col) is ExcelError:
+            return col
+    if row < 0 or col < 0:  # type: ignore[operator]
+        return VALUE
+    if row > rows or col > cols:  # type: ignore[operator]
+        return REF
+    if type(area) is Reference:
+        sheet, r1, c1 = chosen.sheet, chosen.row1, chosen.col1
+        top, bottom = (r1 + row - 1, r1 + row - 1) if row else (r1, chosen.row2)  # type: ignore[operator]
+        left, right = (c1 + col - 1, c1 + col - 1) if col else (c1, chosen.col2)  # type: ignore[operator]
+        return Reference.area(sheet, top, left, bottom, right)
+    if row and col:
+        return grid.at(row - 1, col - 1)  # type: ignore[operator]
+    if row:
+        return Matrix(1, cols, grid.row(row - 1))  # type: ignore[operator]
+    if col:
+        return Matrix(rows, 1, grid.column(col - 1))  # type: ignore[operator]
+    return grid
+
+
+# ----------------------------------------------------------------------------------------------------- CHOOSE
+@register("CHOOSE", 2, MAX_ARGS, reference_args=range(1, MAX_ARGS), lazy=True, returns_reference=True)
+def choose(index_arg: Callable[[], Any], *choices: Callable[[], Any]) -> Any:
+    """The index-th of the following arguments (index truncated); only that argument is evaluated. A reference
+    argument is returned as a reference (``SUM(CHOOSE(2,A1:A3,B1:B3))``)."""
+    chosen = scalar_of(index_arg())
+    if type(chosen) is ExcelError:
+        return chosen
+    position = index_argument(chosen)
+    if type(position) is ExcelError:
+        return position
+    if position < 1 or position > len(choices):  # type: ignore[operator]
+        return VALUE
+    return choices[position - 1]()  # type: ignore[operator]
+
+
+# ----------------------------------------------------------------------------------------------------- OFFSET
+@register("OFFSET", 3, 5, reference_args=(0,), reads_references=False, returns_reference=True, dynamic=True)
+def offset(reference: Any, rows: Any, cols: Any, height: Any = None, width: Any = None) -> Any:
+    """The reference ``rows`` down and ``cols`` right of ``reference``, ``height`` x ``width`` cells (default: the
+    size of ``reference``). A negative height or width extends up or left from the moved corner; a size of 0 or
+    a result off the grid is #REF!."""
+    base = _single_area(reference)
+    if type(base) is ExcelError:
+        return base
+    area: Area = base  # type: ignore[assignment]
+    moves = []
+    for value, default in ((rows, 0), (cols, 0), (height, area.rows), (width, area.cols)):
+        number = default if value is None else index_argument(value)
+        if type(number) is ExcelError:
+            return number
+        moves.append(number)
+    down, right, tall, wide = moves
+    if tall == 0 or wide == 0:
+        return REF
+    top, left = area.row1 + down, area.col1 + right
+    r1, r2 = (top, top + tall - 1) if tall > 0 else (top + tall + 1, top)
+    c1, c2 = (left, left + wide - 1) if wide > 0 else (left + wide + 1, left)
+    if r1 < 0 or c1 < 0 or r2 >= MAX_ROWS or c2 >= MAX_COLS:
+        return REF
+    return Reference.area(area.sheet, r1, c1, r2, c2)
+
+
+# --------------------------------------------------------------------------------------------------- INDIRECT
+@register("INDIRECT", 1, 2, returns_reference=True, dynamic=True, caller=True)
+def indirect(ref_text: Any, a1: Any = True, *, caller: Reference | None = None) -> Any:
+    """The reference named by text: ``"B3"``, ``"Sheet2!A1:C9"``, ``"'My sheet'!A:A"``, a defined name, a table
+    reference (``"Table1[Col]"``); with ``a1`` FALSE, R1C1 notation (``"R2C3"``, ``"R[-1]C"``, relative to the
+    formula's cell). Text that names no reference is #REF!."""
+    text = to_text(scalar_of(ref_text))
+    if type(text) is ExcelError:
+        return text
+    style = to_bool(scalar_of(a1)) if a1 is not None else False  # an empty argument means FALSE (R1C1)
+    if type(style) is ExcelError:
+        return style
+    context = current_context()
+    if context is None or caller is None or not text:
+        return REF
+    home = caller.first
+    if style:
+        return _a1_reference(text, context, home)  # type: ignore[arg-type]
+    return _r1c1_reference(text, context, home)  # type: ignore[arg-type]
+
+
+def _a1_reference(text: str, context: EvaluationContext, home: Area) -> Reference | ExcelError:
+    if text.startswith("="):
+        return REF
+    from sheetrl.sheet.parser import parse
+
+    try:
+        node = parse(text)
+    except (FormulaSyntaxError, AddressError, RecursionError):
+        return REF
+    return resolve_reference_node(node, context, home)
+
+
+def resolve_reference_node(node: Node, context: EvaluationContext, home: Area, depth: int = 0) -> Reference | ExcelError:
+    """The reference a syntax tree names, seen from the cell ``home`` (names and tables resolved now), or #REF!."""
+    from sheetrl.sheet.references import shift_wrapped
+    from sheetrl.sheet.tables import resolve_structured_reference
+
+    if depth > _MAX_NAME_DEPTH:
+        return REF
+    t = type(node)
+    if t is Paren:
+        return resolve_reference_node(node.inner, context, home, depth + 1)  # type: ignore[attr-defined]
+    if t is CellRef or t is RangeRef:
+        sheet = node.sheet  # type: ignore[attr-defined]
+        sid = home.sheet if sheet is None else context.sheet_id_named(sheet)
+        if sid is None:
+            return REF
+        if t is CellRef:
+            return Reference.area(sid, node.row, node.col, node.row, node.col)  # type: ignore[attr-defined]
+        return Reference.area(sid, node.row1, node.col1, node.row2, node.col2)  # type: ignore[attr-defined]
+    if t is Name:
+        scope: int | None = home.sheet
+        if node.sheet is not None:  # type: ignore[attr-defined]
+            scope = context.sheet_id_named(node.sheet)  # type: ignore[attr-defined]
+            if scope is None:
+                return REF
+        defined = context.defined_name(node.name, scope)  # type: ignore[attr-defined]
+        if defined is not None:
+            target = shift_wrapped(defined.node, home.row1, home.col1) if defined.relative else defined.node
+            return resolve_reference_node(target, context, home, depth + 1)
+        table = context.table_named(node.name)  # type: ignore[attr-defined]
+        if table is None:
+            return REF
+        first, last = table.data_rows
+        return Reference.area(table.sheet, first, table.col1, last, table.col2) if first <= last else REF
+    if t is StructuredRef:
+        name = node.table  # type: ignore[attr-defined]
+        table = (
+            context.table_named(name) if name is not None else context.table_containing(home.sheet, home.row1, home.col1)
+        )
+        if table is None:
+            return REF
+        found = resolve_structured_reference(node, table, home.sheet, home.row1, home.col1)  # type: ignore[arg-type]
+        if type(found) is ExcelError:
+            return found
+        r1, c1, r2, c2 = found  # type: ignore[misc]
+        return Reference.area(table.sheet, r1, c1, r2, c2)
+    if t is RangeOp:
+        left = resolve_reference_node(node.left, context, home, depth + 1)  # type: ignore[attr-defined]
+        right = resolve_reference_node(node.right, context, home, depth + 1)  # type: ignore[attr-defined]
+        if type(left) is ExcelError or type(right) is ExcelError or len(left.areas) != 1 or len(right.areas) != 1:
+            return REF
+        box = bounding_area(left.first, right.first)
+        return REF if box is None else Reference((box,))
+    if t is Chain and node.ops[0] == " ":  # type: ignore[attr-defined]
+        from sheetrl.sheet.evaluation import intersect_areas
+
+        shared: Area | None = None
+        for operand in node.operands:  # type: ignore[attr-defined]
+            part = resolve_reference_node(operand, context, home, depth + 1)
+            if type(part) is ExcelError or len(part.areas) != 1:
+                return REF
+            shared = part.first if shared is None else intersect_areas(shared, part.first)
+            if shared is None:
+                return REF
+        return Reference((shared,))  # type: ignore[arg-type]
+    return REF
+
+
+_R1C1_PART = re.compile(r"([RC])(?:(\d+)|\[(-?\d+)\])?", re.IGNORECASE)
+
+
+def _r1c1_reference(text: str, context: EvaluationContext, home: Area) -> Reference | ExcelError:
+    """``R2C3``, ``R[-1]C``, ``R1C1:R2C2``, ``R3`` (a row), ``C2:C4`` (columns), optionally after ``Sheet!``."""
+    try:
+        sheet, body = split_sheet(text)
+    except AddressError:
+        return REF
+    sid = home.sheet if sheet is None else context.sheet_id_named(sheet)
+    if sid is None:
+        return REF
+    corners = []
+    for part in body.split(":"):
+        corner = _r1c1_corner(part.strip(), home)
+        if corner is None:
+            return REF
+        corners.append(corner)
+    if len(corners) > 2:
+        return REF
+    rows = [c[0] for c in corners]
+    cols = [c[1] for c in corners]
+    r1 = 0 if any(r is None for r in rows) else min(rows)  # type: ignore[type-var]
+    r2 = MAX_ROWS - 1 if any(r is None for r in rows) else max(rows)  # type: ignore[type-var]
+    c1 = 0 if any(c is None for c in cols) else min(cols)  # type: ignore[type-var]
+    c2 = MAX_COLS - 1 if any(c is None for c in cols) else max(cols)  # type: ignore[type-var]
+    return Reference.area(sid, r1, c1, r2, c2)  # type: ignore[arg-type]
+
+
+def _r1c1_corner(text: str, home: Area) -> tuple[int | None, int | None] | None:
+    """(row, col) of one R1C1 corner, None for a whole row/column part; None when the text is not R1C1."""
+    position = 0
+    found: dict[str, int | None] = {}
+    while position < len(text):
+        match = _R1C1_PART.match(text, position)
+        if match is None:
+            return None
+        letter = match.group(1).upper()
+        if letter in found or (letter == "R" and "C" in found):
+            return None
+        absolute, relative = match.group(2), match.group(3)
+        base = home.row1 if letter == "R" else home.col1
+        limit = MAX_ROWS if letter == "R" else MAX_COLS
+        index = int(absolute) - 1 if absolute is not None else base + int(relative or 0)
+        if not 0 <= index < limit:
+            return None
+        found[letter] = index
+        position = match.end()
+    if not found:
+        return None
+    return found.get("R"), found.get("C")
+
+
+# ------------------------------------------------------------------------------------------ ROW(S) COLUMN(S)
+def _clamped(area: Area) -> Area:
+    """A whole-column (or whole-row) area cut to the sheet's used extent, as ranges are when read."""
+    if area.rows * area.cols <= LARGE_AREA_CELLS:
+        return area
+    context = current_context()
+    if context is None:
+        return area
+    last_row, last_col = context.current_values().get(extent_key(area.sheet), (-1, -1))
+    if area.rows >= area.cols:
+        return Area(area.sheet, area.row1, area.col1, max(min(area.row2, last_row), area.row1), area.col2)
+    return Area(area.sheet, area.row1, area.col1, area.row2, max(min(area.col2, last_col), area.col1))
+
+
+@register("ROW", 0, 1, reference_args=(0,), reads_references=False, caller=True)
+def row(reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
+    """Row number of a reference (the formula's own row without one); a taller reference gives a column of row
+    numbers (shown as its first)."""
+    found = _single_area(caller if reference is _OMITTED or reference is None else reference)
+    if type(found) is ExcelError:
+        return found
+    area = _clamped(found)  # type: ignore[arg-type]
+    if area.rows == 1:
+        return float(area.row1 + 1)
+    return Matrix(area.rows, 1, [float(r + 1) for r in range(area.row1, area.row2 + 1)])
+
+
+@register("COLUMN", 0, 1, reference_args=(0,), reads_references=False, caller=True)
+def column(reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
+    """Column number of a reference (the formula's own column without one); a wider reference gives a row of
+    column numbers (shown as its first)."""
+    found = _single_area(caller if reference is _OMITTED or reference is None else reference)
+    if type(found) is ExcelError:
+        return found
+    area = _clamped(found)  # type: ignore[arg-type]
+    if area.cols == 1:
+        return float(area.col1 + 1)
+    return Matrix(1, area.cols, [float(c + 1) for c in range(area.col1, area.col2 + 1)])
+
+
+def _shape(value: Any) -> tuple[int, int] | ExcelError:
+    if type(value) is Reference:
+        if len(value.areas) != 1:
+            return REF
+        return value.first.rows, value.first.cols
+    if type(value) is ExcelError:
+        return value
+    if type(value) is Matrix:
+        return value.rows, value.cols
+    return 1, 1
+
+
+@register("ROWS", 1, reference_args=(0,), reads_references=False)
+def rows(array: Any) -> Any:
+    """Number of rows of a reference or array (whole columns count all 1,048,576 rows)."""
+    shape = _shape(array)
+    return shape if type(shape) is ExcelError else float(shape[0])  # type: ignore[index]
+
+
+@register("COLUMNS", 1, reference_args=(0,), reads_references=False)
+def columns(array: Any) -> Any:
+    """Number of columns of a reference or array."""
+    shape = _shape(array)
+    return shape if type(shape) is ExcelError else float(shape[1])  # type: ignore[index]
+
+
+@register("AREAS", 1, reference_args=(0,), reads_references=False)
+def areas(reference: Any) -> Any:
+    """Number of areas of a reference: 1, or more for a union ``AREAS((A1:B2,D4))``."""
+    if type(reference) is Reference:
+        return float(len(reference.areas))
+    return reference if type(reference) is ExcelError else VALUE
+
+
+# ---------------------------------------------------------------------------------------------------- ADDRESS
+@register("ADDRESS", 2, 5)
+def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, sheet_text: Any = None) -> Any:
+    """A cell address as text: ``ADDRESS(2,3)`` is ``$C$2``; ``abs_num`` 1 absolute, 2 absolute row, 3 absolute
+    column, 4 relative; ``a1`` FALSE gives R1C1 notation (``R2C3``, ``R[2]C[3]``); ``sheet_text`` prefixes a sheet
+    name (quoted when it needs quotes)."""
+    row_index = index_argument(row_num)
+    col_index = index_argument(col_num)
+    kind = index_argument(1.0 if abs_num is None else abs_num)
+    for value in (row_index, col_index, kind):
+        if type(value) is ExcelError:
+            return value
+    style = to_bool(a1) if a1 is not None else False
+    if type(style) is ExcelError:
+        return style
+    if not 1 <= row_index <= MAX_ROWS or not 1 <= col_index <= MAX_COLS or kind not in (1, 2, 3, 4):  # type: ignore[operator]
+        return VALUE
+    row_abs, col_abs = kind in (1, 2), kind in (1, 3)
+    if style:
+        text = cell_name(row_index - 1, col_index - 1, row_abs, col_abs)  # type: ignore[operator]
+    else:
+        text = (f"R{row_index}" if row_abs else f"R[{row_index}]") + (f"C{col_index}" if col_abs else f"C[{col_index}]")
+    if sheet_text is None:
+        return text
+    sheet = to_text(sheet_text)
+    if type(sheet) is ExcelError:
+        return sheet
+    if not sheet:
+        return "!" + text
+    return f"{quote_sheet_name(sheet)}!{text}"  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------- FORMULATEXT, ISFORMULA, ISREF
+def _top_left_key(value: Any) -> int | ExcelError:
+    from sheetrl.sheet.address import make_key
+
+    area = _single_area(value)
+    if type(area) is ExcelError:
+        return area
+    return make_key(area.sheet, area.row1, area.col1)  # type: ignore[union-attr]
+
+
+@register("FORMULATEXT", 1, reference_args=(0,))
+def formulatext(reference: Any) -> Any:
+    """The formula of the referenced cell as text (``=A1*2``); #N/A when the cell holds no formula."""
+    key = _top_left_key(reference)
+    if type(key) is ExcelError:
+        return key
+    context = current_context()
+    text = context.formula_text_at(key) if context is not None else None  # type: ignore[arg-type]
+    return NA if text is None else text
+
+
+@register("ISFORMULA", 1, reference_args=(0,), propagate_errors=False)
+def isformula(reference: Any) -> Any:
+    """TRUE when the referenced cell holds a formula."""
+    key = _top_left_key(reference)
+    if type(key) is ExcelError:
+        return key
+    context = current_context()
+    return context is not None and context.formula_text_at(key) is not None  # type: ignore[arg-type]
+
+
+@register("ISREF", 1, reference_args=(0,), reads_references=False, propagate_errors=False)
+def isref(value: Any) -> Any:
+    """TRUE when the argument is a reference (``ISREF(A1)``, ``ISREF(INDIRECT("B2"))``), FALSE for any value."""
+    return type(value) is Reference
+
+
+@register("HYPERLINK", 1, 2)
+def hyperlink(link_location: Any, friendly_name: Any = _OMITTED) -> Any:
+    """The cell text of a hyperlink: ``friendly_name`` when given, else the link itself (the link is not kept)."""
+    if friendly_name is _OMITTED:
+        return link_location if link_location is not None else 0.0
+    return friendly_name if friendly_name is not None else 0.0
+
+
+# ------------------------------------------------------------------------------------------- SHEET, SHEETS
+@register("SHEET", 0, 1, reference_args=(0,), reads_references=False, caller=True, propagate_errors=False)
+def sheet(value: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
+    """Tab position (1-based) of a reference's sheet, of the sheet named by text, or of the formula's sheet."""
+    context = current_context()
+    if context is None:
+        return NA
+    if value is _OMITTED or value is None:
+        if caller is None:
+            return NA
+        value = caller
+    if type(value) is Reference:
+        position = context.sheet_position(value.first.sheet)
+        return NA if position is None else float(position)
+    if type(value) is ExcelError:
+        return value
+    text = scalar_of(value)
+    if type(text) is str:
+        sid = context.sheet_id_named(text)
+        position = context.sheet_position(sid) if sid is not None else None
+        return NA if position is None else float(position)
+    return NA if type(text) is ExcelError else VALUE
+
+
+@register("SHEETS", 0, 1, reference_args=(0,), reads_references=False, propagate_errors=False)
+def sheets(reference: Any = _OMITTED) -> Any:
+    """Number of sheets in the workbook, or in a reference (always 1: references span one sheet)."""
+    if reference is _OMITTED or reference is None:
+        context = current_context()
+        return NA if context is None else float(context.sheet_count())
+    if type(reference) is Reference:
+        return 1.0
+    return reference if type(reference) is ExcelError else VALUE
+
+
+# ------------------------------------------------------------------------------------------------------- CELL
+_CELL_INFO = ("address", "col", "color", "contents", "filename", "format", "parentheses", "prefix", "protect",
+              "row", "type", "width")  # fmt: skip
+_DATE_CODES = {
+    "m/d/yy": "D4", "m/d/yyyy": "D4", "mm/dd/yy": "D4", "mm/dd/yyyy": "D4", "m/d/yy h:mm": "D4",
+    "d-mmm-yy": "D1", "dd-mmm-yy": "D1", "d-mmm-yyyy": "D1", "d-mmm": "D2", "dd-mmm": "D2", "mmm-yy": "D3",
+    "mm/dd": "D5", "h:mm am/pm": "D7", "h:mm:ss am/pm": "D6", "h:mm": "D9", "h:mm:ss": "D8",
+}  # fmt: skip
+
+
+@register("CELL", 1, 2, reference_args=(1,), caller=True)
+def cell(info_type: Any, reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
+    """Information about the first cell of a reference (the formula's own cell without one): ``"address"``,
+    ``"col"``, ``"row"``, ``"contents"``, ``"type"`` (b blank, l text, v other), ``"format"`` (Excel's format
+    letters: G, F2, ,0, C2, P0, S2, D1...), ``"color"``, ``"parentheses"``, ``"prefix"``, ``"protect"``,
+    ``"width"``, ``"filename"`` (empty: the workbook has no file name in the engine)."""
+    from sheetrl.sheet.address import make_key
+
+    kind = to_text(scalar_of(info_type))
+    if type(kind) is ExcelError:
+        return kind
+    kind = kind.lower()  # type: ignore[union-attr]
+    if kind not in _CELL_INFO:
+        return VALUE
+    target = caller if reference is _OMITTED or reference is None else reference
+    area = target.areas[0] if type(target) is Reference else _single_area(target)
+    if type(area) is ExcelError:
+        return area
+    context = current_context()
+    if context is None:
+        return VALUE
+    sid, r, c = area.sheet, area.row1, area.col1  # type: ignore[union-attr]
+    key = make_key(sid, r, c)
+    if kind == "row":
+        return float(r + 1)
+    if kind == "col":
+        return float(c + 1)
+    if kind == "address":
+        text = cell_name(r, c, True, True)
+        if caller is not None and sid != caller.first.sheet:
+            name = context.sheet_name_of(sid) or ""
+            return f"{quote_sheet_name(name)}!{text}"
+        return text
+    if kind == "filename":
+        return ""
+    if kind == "protect":
+        return 1.0
+    record_read(Area(sid, r, c, r, c))
+    value = context.current_values().get(key)
+    if kind == "contents":
+        return 0.0 if value is None else value
+    if kind == "type":
+        return "b" if value is None else "l" if type(value) is str else "v"
+    fmt = context.format_at(key)
+    if kind == "prefix":
+        if type(value) is not str:
+            return ""
+        return {"left": "'", "right": '"', "center": "^"}.get(fmt.horizontal, "'")
+    if kind == "width":
+        width = context.column_width_at(sid, c)
+        return float(int(8.43 if width is None else width))
+    code = fmt.number_format
+    if kind == "color":
+        return 1.0 if _negative_section(code).find("[") >= 0 and re.search(r"\[(red|color\d+)", code, re.I) else 0.0
+    if kind == "parentheses":
+        return 1.0 if "(" in code.split(";")[0] else 0.0
+    return cell_format_letters(code)
+
+
+def _negative_section(code: str) -> str:
+    sections = code.split(";")
+    return sections[1] if len(sections) > 1 else ""
+
+
+def cell_format_letters(code: str) -> str:
+    """CELL("format")'s code for a number format: G, F0, ,2, C2, P0, S2, D1..D9, plus '-' when negative numbers
+    are coloured and '()' when positive numbers are in parentheses."""
+    first = code.split(";")[0]
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", first).strip()
+    lower = plain.lower()
+    decimals = len(re.search(r"\.([0#?]*)", plain).group(1)) if re.search(r"\.([0#?]*)", plain) else 0
+    if code == "General" or not plain:
+        letters = "G"
+    elif lower.replace(" ", "") in _DATE_CODES:
+        letters = _DATE_CODES[lower.replace(" ", "")]
+    elif re.search(r"[dmyhs]", lower) and not re.search(r"[0#?]", lower):
+        letters = "D4"
+    elif "%" in plain:
+        letters = f"P{decimals}"
+    elif "e+" in lower or "e-" in lower:
+        letters = f"S{decimals}"
+    elif "?/?" in plain or "/" in plain:
+        letters = "G"
+    elif "$" in first or "€" in first or "£" in first or "[$" in first:
+        letters = f"C{decimals}"
+    elif "," in plain:
+        letters = f",{decimals}"
+    else:
+        letters = f"F{decimals}"
+    if re.search(r"\[(red|color\d+)", _negative_section(code), re.I):
+        letters += "-"
+    if "(" in first:
+        letters += "()"
+    return letters
+
+
+# ------------------------------------------------------------------------------------------------ GETPIVOTDATA
+@register("GETPIVOTDATA", 2, MAX_ARGS, reference_args=(1,), reads_references=False, dynamic=True)
+def getpivotdata(data_field: Any, pivot_table: Any, *pairs: Any) -> Any:
+    """A value of a pivot table: ``GETPIVOTDATA("Sales",F1)`` is its grand total, ``GETPIVOTDATA("Sales",F1,
+    "Region","East")`` the East row's total, with a column field pair the value at that row and column. #REF! when
+    the field or an item is not in the pivot or ``pivot_table`` is not a cell of one."""
+    area = _single_area(pivot_table)
+    if type(area) is ExcelError:
+        return area
+    if len(pairs) % 2:
+        return VALUE
+    context = current_context()
+    pivot_at = getattr(context, "pivot_at", None)
+    if pivot_at is None:
+        return REF
+    found = pivot_at(area.sheet, area.row1, area.col1)  # type: ignore[union-attr]
+    if found is None:
+        return REF
+    pivot, grid = found
+    field = to_text(scalar_of(data_field))
+    if type(field) is ExcelError:
+        return field
+    if field.upper() not in (pivot.values.upper(), pivot.title.upper()):  # type: ignore[union-attr]
+        return REF
+    header, body = grid[0], grid[1:]
+    row_index, col_index = len(body) - 1, len(header) - 1  # the grand totals
+    for name, item in zip(pairs[0::2], pairs[1::2]):
+        name_text = to_text(scalar_of(name))
+        item = scalar_of(item)
+        if type(name_text) is ExcelError:
+            return name_text
+        if type(item) is ExcelError:
+            return item
+        if name_text.upper() == pivot.rows.upper():  # type: ignore[union-attr]
+            matches = [i for i, line in enumerate(body[:-1]) if _same_label(line[0], item)]
+            if not matches:
+                return REF
+            row_index = matches[0]
+        elif pivot.columns is not None and name_text.upper() == pivot.columns.upper():  # type: ignore[union-attr]
+            matches = [i for i in range(1, len(header) - 1) if _same_label(header[i], item)]
+            if not matches:
+                return REF
+            col_index = matches[0]
+        else:
+            return REF
+    value = body[row_index][col_index]
+    return REF if value is None else value
+
+
+def _same_label(label: Any, item: Any) -> bool:
+    if type(label) is str and type(item) is str:
+        return label.upper() == item.upper()
+    if type(label) is float and type(item) is str:
+        return number_to_text(label) == item
+    return type(label) is type(item) and label == item
+
