@@ -21,7 +21,13 @@ from sheetrl.sheet.compiler import ANY_TABLE
 from sheetrl.sheet.errors import AddressError, FormulaSyntaxError, SheetError
 from sheetrl.sheet.evaluation import Area, record_read
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
-from sheetrl.sheet.names import BUILTIN_PREFIX, DefinedName, NameListing, check_name, qualify
+from sheetrl.sheet.names import (
+    BUILTIN_PREFIX,
+    DefinedName,
+    NameListing,
+    check_name,
+    qualify,
+)
 from sheetrl.sheet.references import has_relative_references
 from sheetrl.sheet.tables import (
     Table,
@@ -85,7 +91,7 @@ class CatalogMixin:
         from sheetrl.sheet.parser import parse_name_definition
 
         try:
-            node = parse_name_definition(text[1:] if text.startswith("=") else text)
+            node = parse_name_definition(text.removeprefix("="))
         except FormulaSyntaxError as exc:
             raise SheetError(f"the definition of name {name!r} does not parse: {exc.reason}") from None
         home = self._sheet_names[scope if scope is not None else self._sheet_order[0]]
@@ -268,12 +274,12 @@ class CatalogMixin:
         """Drop the names scoped to a deleted sheet and the tables on it."""
         if any(key[0] == sheet_id for key in self._names):
             self._own("_names")
-            for key in [k for k in self._names if k[0] == sheet_id]:
-                del self._names[key]
+            for scoped in [k for k in self._names if k[0] == sheet_id]:
+                del self._names[scoped]
         if any(t.sheet == sheet_id for t in self._tables.values()):
             self._own("_tables")
-            for key in [k for k, t in self._tables.items() if t.sheet == sheet_id]:
-                del self._tables[key]
+            for name in [k for k, t in self._tables.items() if t.sheet == sheet_id]:
+                del self._tables[name]
 
     def _adjust_catalog(self, sheet_id: int, axis: str, at: int, count: int, insert: bool) -> list[Table]:
         """Names and tables after inserting/deleting lines of a sheet; returns tables that gained columns."""
@@ -290,16 +296,16 @@ class CatalogMixin:
         if any(t.sheet == sheet_id for t in self._tables.values()):
             self._own("_tables")
             limit = MAX_ROWS if axis == "row" else MAX_COLS
-            for key, table in list(self._tables.items()):
+            for name, table in list(self._tables.items()):
                 if table.sheet != sheet_id:
                     continue
                 moved = table_after_insert(table, axis, at, count, limit) if insert else table_after_delete(
                     table, axis, at, count
                 )
                 if moved is None:
-                    del self._tables[key]
+                    del self._tables[name]
                 else:
-                    self._tables[key] = moved
+                    self._tables[name] = moved
                     if len(moved.columns) > len(table.columns):
                         widened.append(moved)
         return widened

@@ -234,6 +234,17 @@ def intersect_areas(first: Area, second: Area) -> Area | None:
 
 
 __all__ = [
-    "Area", "EvaluationContext", "LARGE_AREA_CELLS", "Reference", "STATE", "area_matrix", "bounding_area",
-    "current_context", "extent_key", "intersect_areas", "record_read", "reference_matrix", "reference_value",
+    "LARGE_AREA_CELLS",
+    "STATE",
+    "Area",
+    "EvaluationContext",
+    "Reference",
+    "area_matrix",
+    "bounding_area",
+    "current_context",
+    "extent_key",
+    "intersect_areas",
+    "record_read",
+    "reference_matrix",
+    "reference_value",
 ]

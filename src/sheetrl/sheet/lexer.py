@@ -12,7 +12,7 @@ Excel's intersection operator and becomes an OP token ``' '``. Names may use any
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from sheetrl.sheet.errors import FormulaSyntaxError
 
@@ -75,13 +75,13 @@ def tokenize(formula: str) -> list[Token]:
         found = match(formula, position)
         if found is None:
             _explain(formula, position)
-        kind = found.lastgroup
+        kind = found.lastgroup or ""
         text = found.group()
         if kind == "SPACE":
             # a space between two references is Excel's intersection operator
             if tokens and tokens[-1].kind in _ENDS_REFERENCE:
-                following = match(formula, found.end())
-                if following is not None and following.lastgroup in _STARTS_REFERENCE:
+                after = match(formula, found.end())
+                if after is not None and after.lastgroup in _STARTS_REFERENCE:
                     append(Token("OP", " ", position))
         elif kind == "STRUCT":
             closing = _structured_end(formula, position, found.end() - 1)
@@ -89,7 +89,9 @@ def tokenize(formula: str) -> list[Token]:
             position = closing
             continue
         elif kind == "SHEETS3D":
-            raise FormulaSyntaxError(formula, position, "3-D references across sheets (Sheet1:Sheet3!A1) are not supported")
+            raise FormulaSyntaxError(
+                formula, position, "3-D references across sheets (Sheet1:Sheet3!A1) are not supported"
+            )
         elif kind == "QNAME":
             append(Token("NAME", text, position))
         elif kind == "STRING":
@@ -140,7 +142,7 @@ def _structured_end(formula: str, start: int, bracket: int) -> int:
     raise FormulaSyntaxError(formula, start, "structured reference has no closing ']'")
 
 
-def _explain(formula: str, position: int) -> None:
+def _explain(formula: str, position: int) -> NoReturn:
     """Raise the most helpful error for text that no token matches."""
     ch = formula[position]
     if ch == '"':

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, column_index
+from sheetrl.sheet.address import MAX_ROWS, column_index
 from sheetrl.sheet.errors import AddressError, SheetError
 from sheetrl.sheet.nodes import CellRef, Node, RangeRef, render
 from sheetrl.sheet.references import has_relative_references, transform
@@ -111,6 +111,11 @@ def is_reference_definition(node: Node) -> bool:
 
 
 __all__ = [
-    "BUILTIN_PREFIX", "DefinedName", "MAX_COLS", "MAX_NAME_LENGTH", "NameListing", "check_name",
-    "is_reference_definition", "qualify",
+    "BUILTIN_PREFIX",
+    "MAX_NAME_LENGTH",
+    "DefinedName",
+    "NameListing",
+    "check_name",
+    "is_reference_definition",
+    "qualify",
 ]

@@ -201,13 +201,13 @@ def render(node: Node) -> str:
         return render_range(node)
     if t is RefError:
         return f"{quote_sheet_name(node.sheet)}!#REF!" if node.sheet is not None else "#REF!"
-    if t is Name:
+    if type(node) is Name:
         return f"{quote_sheet_name(node.sheet)}!{node.name}" if node.sheet is not None else node.name
-    if t is StructuredRef:
+    if type(node) is StructuredRef:
         return node.text
-    if t is RangeOp:
+    if type(node) is RangeOp:
         return f"{render(node.left)}:{render(node.right)}"
-    if t is Union:
+    if type(node) is Union:
         return ",".join(render(o) for o in node.operands)
     if t is Missing:
         return ""
@@ -245,9 +245,9 @@ def walk(node: Node):
             stack.append(current.operand)
         elif t is Paren:
             stack.append(current.inner)
-        elif t is RangeOp:
+        elif type(current) is RangeOp:
             stack.extend((current.right, current.left))
-        elif t is Union:
+        elif type(current) is Union:
             stack.extend(reversed(current.operands))
 
 

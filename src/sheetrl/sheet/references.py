@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
 from sheetrl.sheet.nodes import (
-    ArrayLiteral,
     Call,
     CellRef,
     Chain,
@@ -46,11 +45,11 @@ def transform(node: Node, rewrite: RefRewriter, rewrite_name: RefRewriter | None
         return Percent(transform(node.operand, rewrite, rewrite_name))
     if t is Paren:
         return Paren(transform(node.inner, rewrite, rewrite_name))
-    if t is RangeOp:
+    if type(node) is RangeOp:
         return RangeOp(transform(node.left, rewrite, rewrite_name), transform(node.right, rewrite, rewrite_name))
-    if t is Union:
+    if type(node) is Union:
         return Union(tuple(transform(o, rewrite, rewrite_name) for o in node.operands))
-    if t is Name and rewrite_name is not None:
+    if type(node) is Name and rewrite_name is not None:
         return rewrite_name(node)
     return node
 

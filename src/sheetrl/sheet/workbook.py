@@ -390,7 +390,8 @@ class Workbook(CatalogMixin):
         cell = self._formulas.get(self.key(address))
         if cell is None:
             return []
-        return [self.address(k) for k in sorted(self._precedent_keys(cell))]
+        keys: list[int] = sorted(self._precedent_keys(cell))
+        return [self.address(key) for key in keys]
 
     def dependents(self, address: str) -> list[str]:
         """Addresses of the formulas that read a cell directly, row by row."""
@@ -716,13 +717,11 @@ class Workbook(CatalogMixin):
             cell = self._formulas.get(key)
             if cell is None or not cell.dynamic:
                 continue
-            ranges = tuple(sorted(set(map(tuple, reads))))  # type: ignore[arg-type]
+            ranges: tuple[tuple[int, int, int, int, int], ...] = tuple(sorted(set(reads)))
             if ranges == cell.dynamic_ranges:
                 continue
             self._remove_formula(key)
-            self._add_formula(
-                replace(cell, dynamic_ranges=ranges, big_ranges=_big(cell.ranges + ranges))  # type: ignore[arg-type]
-            )
+            self._add_formula(replace(cell, dynamic_ranges=ranges, big_ranges=_big(cell.ranges + ranges)))
             changed.append(key)
         return changed
 

@@ -31,7 +31,7 @@ _SKIPPED_PREFIXES = ("_xlfn.", "_xlpm.", "_xleta.")  # Excel's hidden placeholde
 # ================================================================================================= reading
 def read_tables(wb: Workbook, sheets: list[Any], titles: list[str], report: Report) -> None:
     """Add the tables of every openpyxl worksheet to ``wb`` (before any formula is entered)."""
-    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
 
     from sheetrl.sheet.xlsx import _unescape_text
 
@@ -64,7 +64,7 @@ def read_names(wb: Workbook, xl: Any, sheets: list[Any], titles: list[str], repo
     """Define the workbook's and each sheet's names in ``wb`` (before any formula is entered)."""
     from sheetrl.sheet.xlsx import strip_function_prefixes
 
-    entries: list[tuple[str, str, str | None, Any]] = []
+    entries: list[tuple[str, Any, str | None, Any]] = []
     for name, definition in xl.defined_names.items():
         entries.append((name, definition.attr_text, None, definition))
     for ws, title in zip(sheets, titles):
@@ -74,16 +74,16 @@ def read_names(wb: Workbook, xl: Any, sheets: list[Any], titles: list[str], repo
             entries.append((BUILTIN_PREFIX + "Print_Area", ws.print_area, title, None))
         if ws.print_titles:
             entries.append((BUILTIN_PREFIX + "Print_Titles", ws.print_titles, title, None))
-    for name, text, title, definition in entries:
+    for name, text, scope, definition in entries:
         if name.startswith(_SKIPPED_PREFIXES):
             continue
-        where = f"sheet {title!r}: " if title is not None else ""
+        where = f"sheet {scope!r}: " if scope is not None else ""
         if not isinstance(text, str) or not text.strip():
             report("defined names", f"{where}defined name {name} has no definition; left out")
             continue
         try:
             wb.define_name(
-                name, "=" + strip_function_prefixes(text), title,
+                name, "=" + strip_function_prefixes(text), scope,
                 hidden=bool(getattr(definition, "hidden", False)), comment=getattr(definition, "comment", None),
             )
         except SheetError as exc:
@@ -94,7 +94,7 @@ def read_names(wb: Workbook, xl: Any, sheets: list[Any], titles: list[str], repo
 # ================================================================================================= writing
 def write_names(wb: Workbook, xl: Any) -> None:
     """Add every defined name of ``wb`` to the openpyxl workbook ``xl`` (whose sheets are already created)."""
-    from openpyxl.workbook.defined_name import DefinedName as XlDefinedName
+    from openpyxl.workbook.defined_name import DefinedName as XlDefinedName  # type: ignore[import-untyped]
 
     from sheetrl.sheet.xlsx import add_function_prefixes
 
@@ -109,9 +109,9 @@ def write_names(wb: Workbook, xl: Any) -> None:
 
 def write_tables(wb: Workbook, xl: Any) -> None:
     """Add every table of ``wb`` to the openpyxl workbook ``xl``."""
-    from openpyxl.worksheet.filters import AutoFilter
-    from openpyxl.worksheet.table import Table as XlTable
-    from openpyxl.worksheet.table import TableColumn, TableStyleInfo
+    from openpyxl.worksheet.filters import AutoFilter  # type: ignore[import-untyped]
+    from openpyxl.worksheet.table import Table as XlTable  # type: ignore[import-untyped]
+    from openpyxl.worksheet.table import TableColumn, TableStyleInfo  # type: ignore[import-untyped]
 
     for table in wb.tables:
         ws = xl[wb._sheet_names[table.sheet]]

@@ -51,7 +51,7 @@ def _as_matrix(value: Any) -> Matrix:
 def index_argument(value: Any) -> int | ExcelError:
     """A row/column/position argument: a number truncated toward zero."""
     number = to_number(value)
-    if type(number) is ExcelError:
+    if isinstance(number, ExcelError):
         return number
     return int(math.trunc(number)) if math.isfinite(number) else 2**62
 
@@ -216,7 +216,7 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
         return lookup
     grid = _as_matrix(table)
     position = index_argument(index)
-    if type(position) is ExcelError:
+    if isinstance(position, ExcelError):
         return position
     if approximate is _OMITTED:
         sorted_match: Any = True
@@ -322,16 +322,16 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
 # ---------------------------------------------------------------------------------------------------- XLOOKUP
 def _modes(match_mode: Any, search_mode: Any) -> tuple[int, int] | ExcelError:
     mode = index_argument(match_mode)
-    if type(mode) is ExcelError:
+    if isinstance(mode, ExcelError):
         return mode
     search = index_argument(search_mode)
-    if type(search) is ExcelError:
+    if isinstance(search, ExcelError):
         return search
     if mode not in (-1, 0, 1, 2, 3) or search not in (-2, -1, 1, 2):
         return VALUE
     if mode in (2, 3) and search in (2, -2):
         return VALUE  # wildcards and regular expressions cannot be binary-searched
-    return mode, search  # type: ignore[return-value]
+    return mode, search
 
 
 def _search(values: Sequence[Any], lookup: Any, mode: int, search: int) -> int | ExcelError | None:
@@ -380,13 +380,13 @@ def xlookup(
     if type(lookup) is ExcelError:
         return lookup
     modes = _modes(match_mode, search_mode)
-    if type(modes) is ExcelError:
+    if isinstance(modes, ExcelError):
         return modes
-    mode, search = modes  # type: ignore[misc]
+    mode, search = modes
     keys = _vector(lookup_array)
-    if type(keys) is ExcelError:
+    if isinstance(keys, ExcelError):
         return keys
-    values, key_rows, key_cols = keys  # type: ignore[misc]
+    values, key_rows, key_cols = keys
     if type(return_array) is Reference:
         if len(return_array.areas) != 1:
             return VALUE
@@ -403,7 +403,7 @@ def xlookup(
     else:
         return VALUE
     found = _search(values, lookup, mode, search)
-    if type(found) is ExcelError:
+    if isinstance(found, ExcelError):
         return found
     if found is None:
         if if_not_found is None:
@@ -416,7 +416,7 @@ def xlookup(
         if by_row:
             return Reference.area(area.sheet, area.row1 + found, area.col1, area.row1 + found, area.col2)
         return Reference.area(area.sheet, area.row1, area.col1 + found, area.row2, area.col1 + found)
-    return _slice(_as_matrix(return_array), found, by_row)  # type: ignore[arg-type]
+    return _slice(_as_matrix(return_array), found, by_row)
 
 
 def _slice(grid: Matrix, index: int, row: bool) -> Any:
@@ -435,16 +435,16 @@ def xmatch(lookup: Any, lookup_array: Any, match_mode: Any = 0.0, search_mode: A
     if type(lookup) is ExcelError:
         return lookup
     modes = _modes(match_mode, search_mode)
-    if type(modes) is ExcelError:
+    if isinstance(modes, ExcelError):
         return modes
     keys = _vector(lookup_array)
-    if type(keys) is ExcelError:
+    if isinstance(keys, ExcelError):
         return keys
-    values, rows, cols = keys  # type: ignore[misc]
+    values, rows, cols = keys
     if rows != 1 and cols != 1:
         return VALUE
-    found = _search(values, lookup, *modes)  # type: ignore[misc]
-    if type(found) is ExcelError:
+    found = _search(values, lookup, *modes)
+    if isinstance(found, ExcelError):
         return found
     return NA if found is None else float(found + 1)
 

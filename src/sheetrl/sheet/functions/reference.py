@@ -13,8 +13,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters, quote_sheet_name, split_sheet
-from sheetrl.sheet.errors import NA, REF, VALUE, AddressError, ExcelError, FormulaSyntaxError
+from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
+    cell_name,
+    quote_sheet_name,
+    split_sheet,
+)
+from sheetrl.sheet.errors import (
+    NA,
+    REF,
+    VALUE,
+    AddressError,
+    ExcelError,
+    FormulaSyntaxError,
+)
 from sheetrl.sheet.evaluation import (
     LARGE_AREA_CELLS,
     Area,
@@ -27,7 +40,16 @@ from sheetrl.sheet.evaluation import (
 )
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.lookup import index_argument
-from sheetrl.sheet.nodes import CellRef, Chain, Name, Node, Paren, RangeOp, RangeRef, StructuredRef
+from sheetrl.sheet.nodes import (
+    CellRef,
+    Chain,
+    Name,
+    Node,
+    Paren,
+    RangeOp,
+    RangeRef,
+    StructuredRef,
+)
 from sheetrl.sheet.values import Matrix, number_to_text, scalar_of, to_bool, to_text
 
 _OMITTED: Any = object()  # marks an optional argument that was not written at all
@@ -52,7 +74,7 @@ def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0)
     if type(area) is ExcelError:
         return area
     which = index_argument(area_num)
-    if type(which) is ExcelError:
+    if isinstance(which, ExcelError):
         return which
     if type(area) is Reference:
         if not 1 <= which <= len(area.areas):
@@ -65,8 +87,9 @@ def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0)
         grid = area if type(area) is Matrix else Matrix(1, 1, [area])
         rows, cols = grid.rows, grid.cols
     row = index_argument(row_num)
-    if type(row) is ExcelError:
+    if isinstance(row, ExcelError):
         return row
+    col: int | ExcelError
     if col_num is _OMITTED:
         if rows == 1 and cols > 1:
             row, col = 1, row  # one row: the only index is the column
@@ -74,23 +97,23 @@ def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0)
             col = 1 if cols == 1 else 0
     else:
         col = index_argument(col_num)
-        if type(col) is ExcelError:
+        if isinstance(col, ExcelError):
             return col
-    if row < 0 or col < 0:  # type: ignore[operator]
+    if row < 0 or col < 0:
         return VALUE
-    if row > rows or col > cols:  # type: ignore[operator]
+    if row > rows or col > cols:
         return REF
     if type(area) is Reference:
         sheet, r1, c1 = chosen.sheet, chosen.row1, chosen.col1
-        top, bottom = (r1 + row - 1, r1 + row - 1) if row else (r1, chosen.row2)  # type: ignore[operator]
-        left, right = (c1 + col - 1, c1 + col - 1) if col else (c1, chosen.col2)  # type: ignore[operator]
+        top, bottom = (r1 + row - 1, r1 + row - 1) if row else (r1, chosen.row2)
+        left, right = (c1 + col - 1, c1 + col - 1) if col else (c1, chosen.col2)
         return Reference.area(sheet, top, left, bottom, right)
     if row and col:
-        return grid.at(row - 1, col - 1)  # type: ignore[operator]
+        return grid.at(row - 1, col - 1)
     if row:
-        return Matrix(1, cols, grid.row(row - 1))  # type: ignore[operator]
+        return Matrix(1, cols, grid.row(row - 1))
     if col:
-        return Matrix(rows, 1, grid.column(col - 1))  # type: ignore[operator]
+        return Matrix(rows, 1, grid.column(col - 1))
     return grid
 
 
@@ -103,11 +126,11 @@ def choose(index_arg: Callable[[], Any], *choices: Callable[[], Any]) -> Any:
     if type(chosen) is ExcelError:
         return chosen
     position = index_argument(chosen)
-    if type(position) is ExcelError:
+    if isinstance(position, ExcelError):
         return position
-    if position < 1 or position > len(choices):  # type: ignore[operator]
+    if position < 1 or position > len(choices):
         return VALUE
-    return choices[position - 1]()  # type: ignore[operator]
+    return choices[position - 1]()
 
 
 # ----------------------------------------------------------------------------------------------------- OFFSET
@@ -116,14 +139,13 @@ def offset(reference: Any, rows: Any, cols: Any, height: Any = None, width: Any 
     """The reference ``rows`` down and ``cols`` right of ``reference``, ``height`` x ``width`` cells (default: the
     size of ``reference``). A negative height or width extends up or left from the moved corner; a size of 0 or
     a result off the grid is #REF!."""
-    base = _single_area(reference)
-    if type(base) is ExcelError:
-        return base
-    area: Area = base  # type: ignore[assignment]
-    moves = []
+    area = _single_area(reference)
+    if isinstance(area, ExcelError):
+        return area
+    moves: list[int] = []
     for value, default in ((rows, 0), (cols, 0), (height, area.rows), (width, area.cols)):
         number = default if value is None else index_argument(value)
-        if type(number) is ExcelError:
+        if isinstance(number, ExcelError):
             return number
         moves.append(number)
     down, right, tall, wide = moves
@@ -218,7 +240,9 @@ def resolve_reference_node(node: Node, context: EvaluationContext, home: Area, d
     if t is RangeOp:
         left = resolve_reference_node(node.left, context, home, depth + 1)  # type: ignore[attr-defined]
         right = resolve_reference_node(node.right, context, home, depth + 1)  # type: ignore[attr-defined]
-        if type(left) is ExcelError or type(right) is ExcelError or len(left.areas) != 1 or len(right.areas) != 1:
+        if not isinstance(left, Reference) or not isinstance(right, Reference):
+            return REF
+        if len(left.areas) != 1 or len(right.areas) != 1:
             return REF
         box = bounding_area(left.first, right.first)
         return REF if box is None else Reference((box,))
@@ -228,7 +252,7 @@ def resolve_reference_node(node: Node, context: EvaluationContext, home: Area, d
         shared: Area | None = None
         for operand in node.operands:  # type: ignore[attr-defined]
             part = resolve_reference_node(operand, context, home, depth + 1)
-            if type(part) is ExcelError or len(part.areas) != 1:
+            if not isinstance(part, Reference) or len(part.areas) != 1:
                 return REF
             shared = part.first if shared is None else intersect_areas(shared, part.first)
             if shared is None:
@@ -539,7 +563,7 @@ def cell(info_type: Any, reference: Any = _OMITTED, *, caller: Reference | None 
         return float(int(8.43 if width is None else width))
     code = fmt.number_format
     if kind == "color":
-        return 1.0 if _negative_section(code).find("[") >= 0 and re.search(r"\[(red|color\d+)", code, re.I) else 0.0
+        return 1.0 if _negative_section(code).find("[") >= 0 and re.search(r"\[(red|color\d+)", code, re.IGNORECASE) else 0.0
     if kind == "parentheses":
         return 1.0 if "(" in code.split(";")[0] else 0.0
     return cell_format_letters(code)
@@ -556,7 +580,8 @@ def cell_format_letters(code: str) -> str:
     first = code.split(";")[0]
     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", first).strip()
     lower = plain.lower()
-    decimals = len(re.search(r"\.([0#?]*)", plain).group(1)) if re.search(r"\.([0#?]*)", plain) else 0
+    fraction = re.search(r"\.([0#?]*)", plain)
+    decimals = len(fraction.group(1)) if fraction is not None else 0
     if code == "General" or not plain:
         letters = "G"
     elif lower.replace(" ", "") in _DATE_CODES:
@@ -575,7 +600,7 @@ def cell_format_letters(code: str) -> str:
         letters = f",{decimals}"
     else:
         letters = f"F{decimals}"
-    if re.search(r"\[(red|color\d+)", _negative_section(code), re.I):
+    if re.search(r"\[(red|color\d+)", _negative_section(code), re.IGNORECASE):
         letters += "-"
     if "(" in first:
         letters += "()"
