@@ -10,7 +10,8 @@ Usage::
 How it works:
 
 1. Every case of ``tests/sheet/conformance/cases.py`` goes on its own sheet of one .xlsx written with openpyxl
-   (setup cells, then the formula at ``case.at``). Functions that Excel stores with the ``_xlfn.`` prefix in files
+   (setup cells, then the formula at ``case.at``; a case's defined names are scoped to its sheet, its tables are
+   added to it). Functions that Excel stores with the ``_xlfn.`` prefix in files
    (CONCAT, IFS, XOR, ...) get that prefix, exactly as Excel would write them.
 2. This script runs itself again under the system Python (``/usr/bin/python3``, the one with the ``uno`` module;
    override with ``SHEETRL_UNO_PYTHON``) in ``--uno-worker`` mode. The worker starts ``soffice --headless`` with a
@@ -21,7 +22,8 @@ How it works:
 3. Back here, errors are converted to Excel codes. LibreOffice's internal codes (532, 32767, 502, ...) are mapped
    with the same table LibreOffice itself uses when it writes .xlsx, and that mapping and the boolean typing are
    cross-checked against LibreOffice's own .xlsx output (``t="e"`` / ``t="b"`` cells); any disagreement aborts.
-4. Every case is also evaluated in-process with IronCalc (``pip install ironcalc``) as a second opinion.
+4. Every case is also evaluated in-process with IronCalc (``pip install ironcalc``) as a second opinion (cases with
+   names or tables: from the workbook of step 1, loaded by IronCalc).
 
 Both result files map case id to ``{"type": "number"|"text"|"bool"|"error"|"empty", "value": ...}``; error
 entries from LibreOffice also carry ``lo_code`` (LibreOffice's internal error number) and ``lo_display`` (what a
@@ -154,7 +156,43 @@ def write_case_workbook(cases, path: Path) -> None:
             if isinstance(value, str) and not value.startswith("="):
                 ws[address].data_type = "s"  # text stays text, even "#N/A" or "TRUE"
         ws[case.at] = to_file_formula(case.formula)
+        add_names_and_tables(ws, case)
     wb.save(path)
+
+
+def add_names_and_tables(ws, case) -> None:
+    """The case's defined names (scoped to its sheet, references qualified with it) and tables."""
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    for name, definition in case.names.items():
+        text = qualify_references(to_file_formula(definition), ws.title)
+        ws.defined_names[name] = DefinedName(name, attr_text=text[1:] if text.startswith("=") else text)
+    for spec in case.tables:
+        table = Table(displayName=spec.name, ref=spec.ref, totalsRowCount=1 if spec.totals else None)
+        header = ws[spec.ref][0]
+        table.tableColumns = [TableColumn(id=i + 1, name=str(cell.value)) for i, cell in enumerate(header)]
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium9", showRowStripes=True)
+        ws.add_table(table)
+
+
+def qualify_references(formula: str, sheet: str) -> str:
+    """``formula`` with every cell/range reference that names no sheet prefixed with ``sheet!``."""
+    from openpyxl.formula import Tokenizer
+    from openpyxl.formula.tokenizer import Token
+
+    tokenizer = Tokenizer(formula if formula.startswith("=") else "=" + formula)
+    parts = ["="]
+    for token in tokenizer.items:
+        value = token.value
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE and "!" not in value \
+                and _CELL_OR_RANGE_RE.match(value):
+            value = f"{sheet}!{value}"
+        parts.append(value)
+    return "".join(parts)
+
+
+_CELL_OR_RANGE_RE = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]*(:\$?[A-Za-z]{1,3}\$?[0-9]*)?$|^\$?[0-9]+:\$?[0-9]+$")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -375,33 +413,43 @@ def ironcalc_input(value: object) -> str:
     raise TypeError(f"unsupported setup value {value!r}")
 
 
-def run_ironcalc(cases) -> dict[str, dict]:
+def run_ironcalc(cases, workbook: Path) -> dict[str, dict]:
     import ironcalc
 
     results: dict[str, dict] = {}
-    for case in cases:
+    loaded = None  # cases with names or tables are read from the oracle's workbook (names, tables included)
+    for index, case in enumerate(cases):
+        if case.names or case.tables:
+            if loaded is None:
+                loaded = ironcalc.load_from_xlsx(str(workbook), "en", "UTC")
+                loaded.evaluate()
+            row, column = parse_cell(case.at)
+            results[case.id] = ironcalc_result(ironcalc, loaded, index, row, column, case.id)
+            continue
         model = ironcalc.create("case", "en", "UTC")
         for address, value in case.cells.items():
             model.set_user_input(0, *parse_cell(address), ironcalc_input(value))
         row, column = parse_cell(case.at)
         model.set_user_input(0, row, column, case.formula)
         model.evaluate()
-        if model.is_empty_cell(0, row, column):
-            results[case.id] = {"type": "empty", "value": None}
-            continue
-        kind = model.get_cell_type(0, row, column)
-        value = model.get_cell_value(0, row, column)
-        if kind == ironcalc.CellType.ErrorValue:
-            results[case.id] = {"type": "error", "value": value}
-        elif kind == ironcalc.CellType.LogicalValue:
-            results[case.id] = {"type": "bool", "value": bool(value)}
-        elif kind == ironcalc.CellType.Number:
-            results[case.id] = {"type": "number", "value": float(value)}
-        elif kind == ironcalc.CellType.Text:
-            results[case.id] = {"type": "text", "value": value}
-        else:
-            raise SystemExit(f"{case.id}: unexpected IronCalc result type {kind!r}")
+        results[case.id] = ironcalc_result(ironcalc, model, 0, row, column, case.id)
     return results
+
+
+def ironcalc_result(ironcalc, model, sheet: int, row: int, column: int, case_id: str) -> dict:
+    if model.is_empty_cell(sheet, row, column):
+        return {"type": "empty", "value": None}
+    kind = model.get_cell_type(sheet, row, column)
+    value = model.get_cell_value(sheet, row, column)
+    if kind == ironcalc.CellType.ErrorValue:
+        return {"type": "error", "value": value}
+    if kind == ironcalc.CellType.LogicalValue:
+        return {"type": "bool", "value": bool(value)}
+    if kind == ironcalc.CellType.Number:
+        return {"type": "number", "value": float(value)}
+    if kind == ironcalc.CellType.Text:
+        return {"type": "text", "value": value}
+    raise SystemExit(f"{case_id}: unexpected IronCalc result type {kind!r}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -430,8 +478,8 @@ def main(argv: list[str] | None = None) -> int:
             keep.mkdir(parents=True, exist_ok=True)
             for name in ("cases.xlsx", "cases_recalculated.xlsx"):
                 shutil.copy(Path(tmp) / name, keep / name)
-    lo_seconds = time.monotonic() - started
-    ic = run_ironcalc(cases)
+        lo_seconds = time.monotonic() - started
+        ic = run_ironcalc(cases, Path(tmp) / "cases.xlsx")
 
     outputs = {LO_JSON: dump(lo), IRONCALC_JSON: dump(ic)}
     stale = [path for path, text in outputs.items() if not path.exists() or path.read_text() != text]

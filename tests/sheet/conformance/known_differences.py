@@ -36,6 +36,18 @@ _DATE_1900 = (
 )
 _OUT_OF_RANGE_REF = "Excel returns #REF! for a row/column index outside the range; LibreOffice gives Err:502 (#VALUE!)"
 
+_UNSORTED = (
+    "Approximate matches use Excel's binary search, which on unsorted data stops where its halving leads "
+    "(stepping right over values of another type); LibreOffice searches differently (on a range it stops at the "
+    "first value above the lookup value) and so answers otherwise; the engine reproduces Excel's search"
+)
+_XMATCH = "XMATCH only exists from LibreOffice 24.8; LibreOffice 7.4 gives #NAME?. Value from Excel's documentation"
+_TABLE_AT = "Excel documents Table1[@Col] as the column's cell in the formula's row; LibreOffice 7.4 gives #NAME?"
+_TABLE_ITEM = (
+    "Excel's structured reference items #All, #Data and #Totals (documented); LibreOffice 7.4 does not resolve them "
+    "(#NAME?)"
+)
+
 KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     # --- operators -------------------------------------------------------------------------------------------
     "op.pow_zero_zero": (NUM, "Excel: 0^0 is #NUM!; LibreOffice returns 1"),
@@ -191,6 +203,63 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "weekday.bad_type": (NUM, "Excel: an unknown WEEKDAY return_type is #NUM!; LibreOffice gives Err:502 (#VALUE!)"),
     "datedif.start_after_end": (NUM, "Excel: DATEDIF with start after end is #NUM!; LibreOffice Err:502 (#VALUE!)"),
     "datedif.bad_unit": (NUM, "Excel: DATEDIF with an unknown unit is #NUM!; LibreOffice says #VALUE!"),
+    # --- references computed at run time, names, tables, lookup & reference ---------------------------------------
+    "offset.negative_height": (
+        120,
+        "Excel extends a negative height upward from the moved corner (OFFSET(A5,0,0,-3) is A3:A5; its help asks "
+        "for a positive height, but negative ones have always worked); LibreOffice 7.4 rejects it with Err:502",
+    ),
+    "offset.zero_height": (REF, "Excel: a height or width of 0 refers to no cells: #REF!; LibreOffice Err:502"),
+    "offset.off_grid": (
+        REF, "Excel: an offset over the edge of the worksheet is #REF! (documented); LibreOffice Err:502 (#VALUE!)"
+    ),
+    "address.bad_abs": (VALUE, "Excel: abs_num must be 1 to 4, anything else is #VALUE!; LibreOffice treats 5 as 1"),
+    "cell.format_general": ("G", 'Excel documents CELL("format") as "G" for the General format; LibreOffice "F0"'),
+    "sheets.unknown_sheet_name": (
+        NA, 'Excel documents SHEET("badSheetName") as #N/A; LibreOffice gives Err:502 (#VALUE!)'
+    ),
+    "lookup.last_text": (
+        "y",
+        "Excel's binary search steps over values of another type, so LOOKUP(REPT(\"z\",255),A:A) finds the last "
+        "text of a mixed column (a well-known idiom); LibreOffice gives #N/A",
+    ),
+    "lookup.unsorted": ("e", _UNSORTED),
+    "approx.vlookup_unsorted": ("e", _UNSORTED),
+    "approx.vlookup_unsorted_big": ("f", _UNSORTED),
+    "approx.match_unsorted": (5, _UNSORTED),
+    "approx.hlookup_unsorted": ("e", _UNSORTED),
+    "xmatch.exact": (3, _XMATCH),
+    "xmatch.next_smaller": (3, _XMATCH),
+    "xmatch.next_larger": (4, _XMATCH),
+    "xmatch.wildcard": (2, _XMATCH),
+    "xmatch.last_to_first": (2, _XMATCH),
+    "xmatch.binary": (4, _XMATCH),
+    "xmatch.binary_descending": (3, _XMATCH),
+    "xmatch.missing": (NA, _XMATCH),
+    "xmatch.two_dimensional": (VALUE, _XMATCH + "; lookup_array must be one row or one column"),
+    "xmatch.wildcard_binary": (VALUE, _XMATCH + "; wildcards cannot be binary-searched"),
+    "xlookup_modes.whole_columns": ("three", _XLOOKUP),
+    "xlookup_modes.binary_next_larger": ("five", _XLOOKUP),
+    "xlookup_modes.binary_next_smaller": ("three", _XLOOKUP),
+    "xlookup_modes.binary_descending_next_smaller": (30, _XLOOKUP),
+    "xlookup_modes.last_next_larger": ("five", _XLOOKUP),
+    "xlookup_modes.reference_result": (10, _XLOOKUP + "; XLOOKUP returns a reference, so it can end a range"),
+    "table.at_column": (8, _TABLE_AT),
+    "table.at_all_columns": (3, _TABLE_AT),
+    "table.this_row_outside": (
+        VALUE, "Excel: [@Col] outside the table's data rows has no row to intersect: #VALUE!; LibreOffice #NAME?"
+    ),
+    "table.headers": (3, "Table1[#Headers] is the whole header row (3 cells); LibreOffice counts 1"),
+    "table.all_rows": (5, _TABLE_ITEM),
+    "table.data_rows": (4, _TABLE_ITEM),
+    "table.bare_name": (
+        4, "Excel: a table's name alone refers to its data rows, without the header; LibreOffice includes the header"
+    ),
+    "table_calc.unqualified_column": (
+        10, "Excel: [Col] inside a table means that table's column; LibreOffice 7.4 gives #NAME?"
+    ),
+    "table_totals.totals_row": (17, _TABLE_ITEM),
+    "table_totals.all_with_totals": (6, _TABLE_ITEM),
 }
 
 # LibreOffice matches Excel here and IronCalc 0.9 does not.
@@ -199,6 +268,14 @@ _IC_ISECT = (
     "row or column, or #VALUE! if there is none; IronCalc takes the first cell or ignores the operator"
 )
 _IC_NUM_TEXT = "Excel converts numbers to text with up to 15 significant digits; IronCalc uses the shortest repr"
+
+_IC_REF_END = (
+    "A range whose end is a function returning a reference (A1:INDEX(...), A1:A2:A4) spans both; IronCalc gives "
+    "#VALUE! (it does not take references from functions as range ends)"
+)
+_IC_UNION = "The union operator (A1:A2,A4:A5) lists areas; IronCalc does not parse it (#ERROR!)"
+_IC_NAME = "IronCalc's .xlsx import does not resolve this defined name (#NAME?); Excel and LibreOffice do"
+_IC_TABLE = "IronCalc does not resolve this structured reference; Excel and LibreOffice do"
 
 LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "op.concat_third": _IC_NUM_TEXT,
@@ -230,6 +307,57 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
         "INDEX returns a reference, so A1:INDEX(A1:A5,3) is A1:A3 (sum 60); IronCalc gives #VALUE!"
     ),
     "stats.var_bool_direct": "Logicals typed directly are counted by VAR: VAR(1,3) is 2; IronCalc #DIV/0!",
+    # --- references computed at run time, names, tables, lookup & reference ---------------------------------------
+    "refop.index_end": _IC_REF_END,
+    "refop.index_start": _IC_REF_END,
+    "refop.index_both": _IC_REF_END,
+    "refop.two_d_box": _IC_REF_END,
+    "refop.count": _IC_REF_END,
+    "refop.rows": _IC_REF_END,
+    "refop.implicit_intersection": _IC_REF_END,
+    "refop.chained_ranges": _IC_REF_END,
+    "refop.union_sum": _IC_UNION,
+    "refop.union_count": _IC_UNION,
+    "refop.union_areas": _IC_UNION,
+    "refop.union_large": _IC_UNION,
+    "refop.union_index_area": _IC_UNION,
+    "refop.union_rows": _IC_UNION + "; ROWS of two areas is #VALUE!",
+    "refop.union_max": _IC_UNION,
+    "isref.union": _IC_UNION,
+    "refop.intersection_sum": "The space operator intersects A1:C5 and B2:B4 (text only: 0); IronCalc #ERROR!",
+    "offset.empty_height_argument": "An empty height argument means the reference's own height; IronCalc #REF!",
+    "formulatext.range_top_left": "FORMULATEXT of a range reads its top-left cell; IronCalc does not implement it",
+    "sheets.of_reference": "SHEETS(A1) is the number of sheets the reference spans, 1; IronCalc does not implement it",
+    "lookup.result_shorter": "LOOKUP reads a shorter result_vector past its end (Excel extends it); IronCalc #N/A",
+    "approx.match_unsorted_two": (
+        "Excel's binary search on unsorted data ends at position 3 here (LibreOffice agrees); IronCalc's search "
+        "ends elsewhere"
+    ),
+    "approx.match_blanks": "Blank cells are skipped: 20 (position 3) is the largest value <= 25; IronCalc gives 4",
+    "approx.match_descending_unsorted": (
+        "Excel's binary search for match_type -1 ends at position 1 here (LibreOffice agrees); IronCalc gives 3"
+    ),
+    "name.constant": _IC_NAME,
+    "name.formula": _IC_NAME,
+    "name.nested": _IC_NAME,
+    "name.dots": _IC_NAME,
+    "name.underscore": _IC_NAME,
+    "name.array": _IC_NAME,
+    "name.text": _IC_NAME,
+    "name.case_insensitive": _IC_NAME + " (names are case-insensitive)",
+    "name.dynamic_range": _IC_NAME,
+    "name.relative": (
+        "A relative reference in a name is relative to A1 and follows the cell using it ($A1 used in row 3 is $A3); "
+        "IronCalc does not shift it"
+    ),
+    "name.union": "A name may refer to a list of areas; IronCalc sums only the first one",
+    "name.intersection": "The space operator intersects two named ranges; IronCalc #VALUE!",
+    "name.indirect": "INDIRECT accepts a defined name; IronCalc #REF!",
+    "table.empty_brackets": _IC_TABLE + " (Table1[] is the data rows)",
+    "table.headers_and_data": _IC_TABLE + " ([[#Headers],[#Data],[Col]])",
+    "table.vlookup": _IC_TABLE + " (a table name alone is its data rows)",
+    "table.indirect": _IC_TABLE + " (INDIRECT accepts structured references)",
+    "table_totals.data_and_totals": _IC_TABLE + " ([[#Data],[#Totals],[Col]])",
 }
 
 

@@ -57,9 +57,9 @@ _MAX_NAME_DEPTH = 64
 
 
 def _single_area(value: Any) -> Area | ExcelError:
-    """The one area of a reference argument; #VALUE! for a value, #REF! for a union (errors pass through)."""
+    """The one area of a reference argument; #VALUE! for a value or a union of areas (errors pass through)."""
     if type(value) is Reference:
-        return value.areas[0] if len(value.areas) == 1 else REF
+        return value.areas[0] if len(value.areas) == 1 else VALUE
     return value if type(value) is ExcelError else VALUE
 
 
@@ -357,7 +357,7 @@ def column(reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any
 def _shape(value: Any) -> tuple[int, int] | ExcelError:
     if type(value) is Reference:
         if len(value.areas) != 1:
-            return REF
+            return VALUE
         return value.first.rows, value.first.cols
     if type(value) is ExcelError:
         return value
