@@ -334,7 +334,7 @@ class CatalogMixin:
         """Number of sheets."""
         return len(self._sheet_order)
 
-    def formula_text_at(self, key: int) -> str | None:
+    def formula_at(self, key: int) -> str | None:
         """Formula text (with '=') of a cell, None for a cell without a formula."""
         cell = self._formulas.get(key)
         return cell.text if cell is not None else None

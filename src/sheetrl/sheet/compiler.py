@@ -26,13 +26,23 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import partial
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
 from sheetrl.sheet.errors import (
-    CYCLE, DIV0, NA, NAME, NULL, NUM, REF, VALUE, ExcelError, FormulaSyntaxError, error_from_code,
+    CYCLE,
+    DIV0,
+    NA,
+    NAME,
+    NULL,
+    NUM,
+    REF,
+    VALUE,
+    ExcelError,
+    FormulaSyntaxError,
+    error_from_code,
 )
 from sheetrl.sheet.evaluation import (
     STATE,
@@ -70,7 +80,14 @@ from sheetrl.sheet.nodes import (
 )
 from sheetrl.sheet.references import shift_wrapped
 from sheetrl.sheet.tables import resolve_structured_reference
-from sheetrl.sheet.values import Matrix, RangeValues, compare, scalar_of, to_number, to_text
+from sheetrl.sheet.values import (
+    Matrix,
+    RangeValues,
+    compare,
+    scalar_of,
+    to_number,
+    to_text,
+)
 
 if TYPE_CHECKING:
     from sheetrl.sheet.names import DefinedName
@@ -567,6 +584,8 @@ class FormulaCompiler:
             )
         if spec.volatile:
             self.result.volatile = True
+        if spec.caller:
+            spec = replace(spec, impl=partial(spec.impl, (self.sheet_id, self.row, self.col)))
         if spec.dynamic:
             self.result.dynamic = True
         mode = array_mode or spec.array_args
@@ -584,10 +603,7 @@ class FormulaCompiler:
             else self.scalar(arg, mode)
             for i, arg in enumerate(arg_nodes)
         ]
-        impl = None
-        if spec.caller:
-            impl = partial(spec.impl, caller=Reference.area(self.sheet_id, self.row, self.col, self.row, self.col))
-        return _make_call(spec, args, mode, impl)
+        return _make_call(spec, args, mode)
 
     def spliced_unions(self, arg_nodes: list[Node]) -> list[Node]:
         """Arguments with every union replaced by its operands: SUM((A1:A3,C1:C3)) is SUM(A1:A3,C1:C3)."""
@@ -632,11 +648,8 @@ def _resized(target: Node, like: Node) -> Node:
     return RangeRef(t[0], t[1], t[2], t[1] + rows, t[2] + cols)
 
 
-def _make_call(
-    spec: FunctionSpec, args: list[Evaluator], array_mode: bool, impl: Callable[..., Any] | None = None
-) -> Evaluator:
-    if impl is None:
-        impl = spec.impl
+def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
+    impl = spec.impl
     if spec.lazy:
         # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
         if len(args) == 2:
@@ -746,9 +759,10 @@ def _tracked(key: int, fn: Evaluator) -> Evaluator:
             return fn(v)
         finally:
             state.reads = outer
-            observed = state.observed
-            if observed is not None:
-                observed[key] = reads
+            if state.context is not None:  # inside a recalculation: report what was read
+                if state.observed is None:
+                    state.observed = {}
+                state.observed[key] = reads
 
     return tracked
 
@@ -1027,4 +1041,4 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
-__all__ = ["CompiledFormula", "FormulaCompiler", "extent_key", "MAX_ROWS", "MAX_COLS"]
+__all__ = ["MAX_COLS", "MAX_ROWS", "CompiledFormula", "FormulaCompiler", "extent_key"]

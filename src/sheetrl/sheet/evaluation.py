@@ -110,7 +110,7 @@ class EvaluationContext(Protocol):
     def sheet_count(self) -> int:
         """Number of sheets."""
 
-    def formula_text_at(self, key: int) -> str | None:
+    def formula_at(self, key: int) -> str | None:
         """Formula text (with '=') of a cell, None for a cell without a formula."""
 
     def format_at(self, key: int) -> CellFormat:
@@ -136,7 +136,7 @@ class _State(threading.local):
         self.context: EvaluationContext | None = None
         self.values: dict[int, Any] | None = None
         self.reads: list[Area] | None = None  # areas read by the tracked formula running now
-        self.observed: dict[int, list[Area]] | None = None  # tracked formula key -> areas read, this run
+        self.observed: dict[int, list[Area]] | None = None  # tracked formula key -> areas read, this run (or None)
 
 
 STATE = _State()

@@ -695,14 +695,13 @@ class Workbook(CatalogMixin):
         them (their first run may have read a cell the plan computed after them)."""
         state = STATE
         outer = (state.context, state.values, state.observed)
-        observed: dict[int, list[Area]] = {}
-        state.context, state.values, state.observed = self, self._values, observed
+        state.context, state.values, state.observed = self, self._values, None  # tracked formulas add a dict
         try:
             self._run_plan(plan)
             rounds = 0
-            while observed and rounds < MAX_TRACKING_ROUNDS:
-                changed = self._update_tracked_reads(observed)
-                observed.clear()
+            while state.observed and rounds < MAX_TRACKING_ROUNDS:
+                changed = self._update_tracked_reads(state.observed)
+                state.observed = None
                 if not changed:
                     break
                 rounds += 1

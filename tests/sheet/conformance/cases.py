@@ -1223,8 +1223,8 @@ _group("nested", [
 
 # ===============================================================================================================
 # References computed at run time, defined names, tables, lookup & reference functions
-# (range operator with functions, unions, INDIRECT, OFFSET, ROW/COLUMN(S), ADDRESS, AREAS, FORMULATEXT, ISREF,
-# ISFORMULA, HYPERLINK, CELL, SHEETS, LOOKUP, XMATCH, Excel's binary search on unsorted data, names, tables)
+# (range operator with functions, unions, INDIRECT, OFFSET, ROW/COLUMN(S), ADDRESS, AREAS, FORMULATEXT, HYPERLINK,
+# LOOKUP, XMATCH, Excel's binary search on unsorted data, names, tables)
 # ===============================================================================================================
 
 
@@ -1371,45 +1371,10 @@ _group("formulatext", [
     ("range_top_left", "=FORMULATEXT(A1:A2)", {"A1": "=2*3", "A2": "=4"}),
 ])
 
-_group("isref", [
-    ("cell", "=ISREF(A1)"),
-    ("range", "=ISREF(A1:B2)"),
-    ("number", "=ISREF(1)"),
-    ("text", '=ISREF("A1")'),
-    ("indirect", '=ISREF(INDIRECT("A1"))'),
-    ("offset", "=ISREF(OFFSET(A1,1,1))"),
-    ("union", "=ISREF((A1,B2))"),
-    ("error", "=ISREF(1/0)"),
-    ("index", "=ISREF(INDEX(A1:A5,2))"),
-])
-
-_group("isformula", [
-    ("formula", "=ISFORMULA(A1)", {"A1": "=1+1"}),
-    ("value", "=ISFORMULA(A1)", {"A1": 5}),
-    ("empty", "=ISFORMULA(B1)"),
-])
-
 _group("hyperlink", [
     ("friendly", '=HYPERLINK("http://example.org","site")'),
     ("link_only", '=HYPERLINK("http://example.org")'),
     ("number_name", '=HYPERLINK("#A1",5)'),
-])
-
-_group("cell", [
-    ("address", '=CELL("address",B3)'),
-    ("row", '=CELL("row",B3)'),
-    ("col", '=CELL("col",B3)'),
-    ("contents", '=CELL("contents",A2)', NUMS),
-    ("type_value", '=CELL("type",A2)', NUMS),
-    ("type_text", '=CELL("type",A1)', {"A1": "x"}),
-    ("type_blank", '=CELL("type",B1)'),
-    ("format_general", '=CELL("format",A1)', NUMS),
-    ("unknown_info", '=CELL("foo",A1)'),
-])
-
-_group("sheets", [
-    ("of_reference", "=SHEETS(A1)"),
-    ("unknown_sheet_name", '=SHEET("no such sheet")'),
 ])
 
 _group("lookup", [

@@ -214,10 +214,6 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
         REF, "Excel: an offset over the edge of the worksheet is #REF! (documented); LibreOffice Err:502 (#VALUE!)"
     ),
     "address.bad_abs": (VALUE, "Excel: abs_num must be 1 to 4, anything else is #VALUE!; LibreOffice treats 5 as 1"),
-    "cell.format_general": ("G", 'Excel documents CELL("format") as "G" for the General format; LibreOffice "F0"'),
-    "sheets.unknown_sheet_name": (
-        NA, 'Excel documents SHEET("badSheetName") as #N/A; LibreOffice gives Err:502 (#VALUE!)'
-    ),
     "lookup.last_text": (
         "y",
         "Excel's binary search steps over values of another type, so LOOKUP(REPT(\"z\",255),A:A) finds the last "
@@ -323,11 +319,9 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "refop.union_index_area": _IC_UNION,
     "refop.union_rows": _IC_UNION + "; ROWS of two areas is #VALUE!",
     "refop.union_max": _IC_UNION,
-    "isref.union": _IC_UNION,
     "refop.intersection_sum": "The space operator intersects A1:C5 and B2:B4 (text only: 0); IronCalc #ERROR!",
     "offset.empty_height_argument": "An empty height argument means the reference's own height; IronCalc #REF!",
     "formulatext.range_top_left": "FORMULATEXT of a range reads its top-left cell; IronCalc does not implement it",
-    "sheets.of_reference": "SHEETS(A1) is the number of sheets the reference spans, 1; IronCalc does not implement it",
     "lookup.result_shorter": "LOOKUP reads a shorter result_vector past its end (Excel extends it); IronCalc #N/A",
     "approx.match_unsorted_two": (
         "Excel's binary search on unsorted data ends at position 3 here (LibreOffice agrees); IronCalc's search "

@@ -20,8 +20,8 @@ to pass arguments, which is where most of Excel's coercion rules live:
   into values where values are needed and keeps it where a reference is (a range operand ``A1:INDEX(...)``);
 - ``dynamic`` functions (OFFSET, INDIRECT) compute references the compiler cannot bound: formulas using them are
   tracked at run time (see :mod:`sheetrl.sheet.evaluation`);
-- ``caller`` functions receive the formula's own cell as a keyword argument ``caller`` (a Reference), for ROW() and
-  COLUMN() without arguments, and INDIRECT's relative R1C1 references.
+- ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (ROW() and COLUMN()
+  without a reference describe the formula's own cell; INDIRECT's relative R1C1 references start there).
 
 To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
 conformance suite.
@@ -54,7 +54,7 @@ class FunctionSpec:
     reads_references: bool = True  # whether the cells of reference_args are read (dependencies)
     returns_reference: bool = False  # the result may be a Reference
     dynamic: bool = False  # computes references the compiler cannot bound (tracked at run time)
-    caller: bool = False  # receives ``caller=`` the formula's own cell as a Reference
+    caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -99,7 +99,7 @@ def register(
         values (no dependency on those cells).
     :param returns_reference: the function may return a Reference.
     :param dynamic: the function builds references the compiler cannot bound (OFFSET, INDIRECT).
-    :param caller: pass the formula's own cell as keyword argument ``caller``.
+    :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
     """
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,5 +1,5 @@
 """Reference functions: INDEX, CHOOSE, OFFSET, INDIRECT, ROW, ROWS, COLUMN, COLUMNS, AREAS, ADDRESS, FORMULATEXT,
-HYPERLINK, and the reference tests ISREF, ISFORMULA, SHEET, SHEETS, CELL; GETPIVOTDATA.
+HYPERLINK, GETPIVOTDATA.
 
 These functions take references as references (a :class:`~sheetrl.sheet.evaluation.Reference`, see
 ``reference_args`` in :mod:`sheetrl.sheet.functions`) and several return one: ``SUM(A1:INDEX(A:A,5))``,
@@ -36,7 +36,6 @@ from sheetrl.sheet.evaluation import (
     bounding_area,
     current_context,
     extent_key,
-    record_read,
 )
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.lookup import index_argument
@@ -54,6 +53,11 @@ from sheetrl.sheet.values import Matrix, number_to_text, scalar_of, to_bool, to_
 
 _OMITTED: Any = object()  # marks an optional argument that was not written at all
 _MAX_NAME_DEPTH = 64
+Position = tuple[int, int, int]  # the formula's own cell (sheet_id, row, col), passed to ``caller`` functions
+
+
+def _own_cell(caller: Position) -> Reference:
+    return Reference.area(caller[0], caller[1], caller[2], caller[1], caller[2])
 
 
 def _single_area(value: Any) -> Area | ExcelError:
@@ -161,7 +165,7 @@ def offset(reference: Any, rows: Any, cols: Any, height: Any = None, width: Any 
 
 # --------------------------------------------------------------------------------------------------- INDIRECT
 @register("INDIRECT", 1, 2, returns_reference=True, dynamic=True, caller=True)
-def indirect(ref_text: Any, a1: Any = True, *, caller: Reference | None = None) -> Any:
+def indirect(caller: Position, ref_text: Any, a1: Any = True) -> Any:
     """The reference named by text: ``"B3"``, ``"Sheet2!A1:C9"``, ``"'My sheet'!A:A"``, a defined name, a table
     reference (``"Table1[Col]"``); with ``a1`` FALSE, R1C1 notation (``"R2C3"``, ``"R[-1]C"``, relative to the
     formula's cell). Text that names no reference is #REF!."""
@@ -172,9 +176,9 @@ def indirect(ref_text: Any, a1: Any = True, *, caller: Reference | None = None) 
     if type(style) is ExcelError:
         return style
     context = current_context()
-    if context is None or caller is None or not text:
+    if context is None or not text:
         return REF
-    home = caller.first
+    home = Area(caller[0], caller[1], caller[2], caller[1], caller[2])
     if style:
         return _a1_reference(text, context, home)  # type: ignore[arg-type]
     return _r1c1_reference(text, context, home)  # type: ignore[arg-type]
@@ -329,10 +333,10 @@ def _clamped(area: Area) -> Area:
 
 
 @register("ROW", 0, 1, reference_args=(0,), reads_references=False, caller=True)
-def row(reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
+def row(caller: Position, reference: Any = None) -> Any:
     """Row number of a reference (the formula's own row without one); a taller reference gives a column of row
     numbers (shown as its first)."""
-    found = _single_area(caller if reference is _OMITTED or reference is None else reference)
+    found = _single_area(_own_cell(caller) if reference is None else reference)
     if type(found) is ExcelError:
         return found
     area = _clamped(found)  # type: ignore[arg-type]
@@ -342,10 +346,10 @@ def row(reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
 
 
 @register("COLUMN", 0, 1, reference_args=(0,), reads_references=False, caller=True)
-def column(reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
+def column(caller: Position, reference: Any = None) -> Any:
     """Column number of a reference (the formula's own column without one); a wider reference gives a row of
     column numbers (shown as its first)."""
-    found = _single_area(caller if reference is _OMITTED or reference is None else reference)
+    found = _single_area(_own_cell(caller) if reference is None else reference)
     if type(found) is ExcelError:
         return found
     area = _clamped(found)  # type: ignore[arg-type]
@@ -437,24 +441,8 @@ def formulatext(reference: Any) -> Any:
     if type(key) is ExcelError:
         return key
     context = current_context()
-    text = context.formula_text_at(key) if context is not None else None  # type: ignore[arg-type]
+    text = context.formula_at(key) if context is not None else None  # type: ignore[arg-type]
     return NA if text is None else text
-
-
-@register("ISFORMULA", 1, reference_args=(0,), propagate_errors=False)
-def isformula(reference: Any) -> Any:
-    """TRUE when the referenced cell holds a formula."""
-    key = _top_left_key(reference)
-    if type(key) is ExcelError:
-        return key
-    context = current_context()
-    return context is not None and context.formula_text_at(key) is not None  # type: ignore[arg-type]
-
-
-@register("ISREF", 1, reference_args=(0,), reads_references=False, propagate_errors=False)
-def isref(value: Any) -> Any:
-    """TRUE when the argument is a reference (``ISREF(A1)``, ``ISREF(INDIRECT("B2"))``), FALSE for any value."""
-    return type(value) is Reference
 
 
 @register("HYPERLINK", 1, 2)
@@ -463,148 +451,6 @@ def hyperlink(link_location: Any, friendly_name: Any = _OMITTED) -> Any:
     if friendly_name is _OMITTED:
         return link_location if link_location is not None else 0.0
     return friendly_name if friendly_name is not None else 0.0
-
-
-# ------------------------------------------------------------------------------------------- SHEET, SHEETS
-@register("SHEET", 0, 1, reference_args=(0,), reads_references=False, caller=True, propagate_errors=False)
-def sheet(value: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
-    """Tab position (1-based) of a reference's sheet, of the sheet named by text, or of the formula's sheet."""
-    context = current_context()
-    if context is None:
-        return NA
-    if value is _OMITTED or value is None:
-        if caller is None:
-            return NA
-        value = caller
-    if type(value) is Reference:
-        position = context.sheet_position(value.first.sheet)
-        return NA if position is None else float(position)
-    if type(value) is ExcelError:
-        return value
-    text = scalar_of(value)
-    if type(text) is str:
-        sid = context.sheet_id_named(text)
-        position = context.sheet_position(sid) if sid is not None else None
-        return NA if position is None else float(position)
-    return NA if type(text) is ExcelError else VALUE
-
-
-@register("SHEETS", 0, 1, reference_args=(0,), reads_references=False, propagate_errors=False)
-def sheets(reference: Any = _OMITTED) -> Any:
-    """Number of sheets in the workbook, or in a reference (always 1: references span one sheet)."""
-    if reference is _OMITTED or reference is None:
-        context = current_context()
-        return NA if context is None else float(context.sheet_count())
-    if type(reference) is Reference:
-        return 1.0
-    return reference if type(reference) is ExcelError else VALUE
-
-
-# ------------------------------------------------------------------------------------------------------- CELL
-_CELL_INFO = ("address", "col", "color", "contents", "filename", "format", "parentheses", "prefix", "protect",
-              "row", "type", "width")  # fmt: skip
-_DATE_CODES = {
-    "m/d/yy": "D4", "m/d/yyyy": "D4", "mm/dd/yy": "D4", "mm/dd/yyyy": "D4", "m/d/yy h:mm": "D4",
-    "d-mmm-yy": "D1", "dd-mmm-yy": "D1", "d-mmm-yyyy": "D1", "d-mmm": "D2", "dd-mmm": "D2", "mmm-yy": "D3",
-    "mm/dd": "D5", "h:mm am/pm": "D7", "h:mm:ss am/pm": "D6", "h:mm": "D9", "h:mm:ss": "D8",
-}  # fmt: skip
-
-
-@register("CELL", 1, 2, reference_args=(1,), caller=True)
-def cell(info_type: Any, reference: Any = _OMITTED, *, caller: Reference | None = None) -> Any:
-    """Information about the first cell of a reference (the formula's own cell without one): ``"address"``,
-    ``"col"``, ``"row"``, ``"contents"``, ``"type"`` (b blank, l text, v other), ``"format"`` (Excel's format
-    letters: G, F2, ,0, C2, P0, S2, D1...), ``"color"``, ``"parentheses"``, ``"prefix"``, ``"protect"``,
-    ``"width"``, ``"filename"`` (empty: the workbook has no file name in the engine)."""
-    from sheetrl.sheet.address import make_key
-
-    kind = to_text(scalar_of(info_type))
-    if type(kind) is ExcelError:
-        return kind
-    kind = kind.lower()  # type: ignore[union-attr]
-    if kind not in _CELL_INFO:
-        return VALUE
-    target = caller if reference is _OMITTED or reference is None else reference
-    area = target.areas[0] if type(target) is Reference else _single_area(target)
-    if type(area) is ExcelError:
-        return area
-    context = current_context()
-    if context is None:
-        return VALUE
-    sid, r, c = area.sheet, area.row1, area.col1  # type: ignore[union-attr]
-    key = make_key(sid, r, c)
-    if kind == "row":
-        return float(r + 1)
-    if kind == "col":
-        return float(c + 1)
-    if kind == "address":
-        text = cell_name(r, c, True, True)
-        if caller is not None and sid != caller.first.sheet:
-            name = context.sheet_name_of(sid) or ""
-            return f"{quote_sheet_name(name)}!{text}"
-        return text
-    if kind == "filename":
-        return ""
-    if kind == "protect":
-        return 1.0
-    record_read(Area(sid, r, c, r, c))
-    value = context.current_values().get(key)
-    if kind == "contents":
-        return 0.0 if value is None else value
-    if kind == "type":
-        return "b" if value is None else "l" if type(value) is str else "v"
-    fmt = context.format_at(key)
-    if kind == "prefix":
-        if type(value) is not str:
-            return ""
-        return {"left": "'", "right": '"', "center": "^"}.get(fmt.horizontal, "'")
-    if kind == "width":
-        width = context.column_width_at(sid, c)
-        return float(int(8.43 if width is None else width))
-    code = fmt.number_format
-    if kind == "color":
-        return 1.0 if _negative_section(code).find("[") >= 0 and re.search(r"\[(red|color\d+)", code, re.IGNORECASE) else 0.0
-    if kind == "parentheses":
-        return 1.0 if "(" in code.split(";")[0] else 0.0
-    return cell_format_letters(code)
-
-
-def _negative_section(code: str) -> str:
-    sections = code.split(";")
-    return sections[1] if len(sections) > 1 else ""
-
-
-def cell_format_letters(code: str) -> str:
-    """CELL("format")'s code for a number format: G, F0, ,2, C2, P0, S2, D1..D9, plus '-' when negative numbers
-    are coloured and '()' when positive numbers are in parentheses."""
-    first = code.split(";")[0]
-    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", first).strip()
-    lower = plain.lower()
-    fraction = re.search(r"\.([0#?]*)", plain)
-    decimals = len(fraction.group(1)) if fraction is not None else 0
-    if code == "General" or not plain:
-        letters = "G"
-    elif lower.replace(" ", "") in _DATE_CODES:
-        letters = _DATE_CODES[lower.replace(" ", "")]
-    elif re.search(r"[dmyhs]", lower) and not re.search(r"[0#?]", lower):
-        letters = "D4"
-    elif "%" in plain:
-        letters = f"P{decimals}"
-    elif "e+" in lower or "e-" in lower:
-        letters = f"S{decimals}"
-    elif "?/?" in plain or "/" in plain:
-        letters = "G"
-    elif "$" in first or "€" in first or "£" in first or "[$" in first:
-        letters = f"C{decimals}"
-    elif "," in plain:
-        letters = f",{decimals}"
-    else:
-        letters = f"F{decimals}"
-    if re.search(r"\[(red|color\d+)", _negative_section(code), re.IGNORECASE):
-        letters += "-"
-    if "(" in first:
-        letters += "()"
-    return letters
 
 
 # ------------------------------------------------------------------------------------------------ GETPIVOTDATA
