@@ -367,7 +367,7 @@ class FormulaCompiler:
         if t is StructuredRef:
             return self.scalar(self.structured(node), array_mode)
         if t is RangeOp or t is Union:
-            return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode, intersect=True)
+            return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
         if t is Missing:
             return _constant(None)
         if t is Paren:
@@ -385,7 +385,7 @@ class FormulaCompiler:
                 fixed = self.static_intersection(node)
                 if fixed is not None:
                     return self.scalar(fixed, array_mode)
-                return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode, intersect=True)
+                return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
             return self.chain(node, array_mode)
         if t is ArrayLiteral:
             matrix = _array_constant(node)
@@ -494,14 +494,14 @@ class FormulaCompiler:
             return CellRef(sheet, shared.row1, shared.col1, False, False)
         return RangeRef(sheet, *shared[1:])
 
-    def dereferenced(self, fn: Evaluator, array_mode: bool, intersect: bool = False) -> Evaluator:
+    def dereferenced(self, fn: Evaluator, array_mode: bool) -> Evaluator:
         """Values where ``fn`` may return a Reference.
 
-        A single cell gives its value. A larger reference gives all its values (a Matrix, shown by a cell as its
-        top-left value, like any array result), except with ``intersect`` outside array mode, where it is
-        implicitly intersected with the formula's row or column like a written range (``=A1:INDEX(...)``).
+        A single cell gives its value. In array mode a larger reference gives all its values (a Matrix); outside
+        it, a larger reference is implicitly intersected with the formula's row or column, as a written range is
+        (``=INDEX(A1:C9,0,2)`` in row 4 is C4, elsewhere #VALUE!).
         """
-        if array_mode or not intersect:
+        if array_mode:
 
             def read_all(v: dict) -> Any:
                 value = fn(v)

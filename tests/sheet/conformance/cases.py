@@ -1412,6 +1412,14 @@ _group("approx", [
     ("match_descending_below", "=MATCH(5,A1:A5,-1)", DESCENDING),
     ("match_descending_unsorted", "=MATCH(25,{30,10,50,20},-1)"),
     ("match_descending_text", '=MATCH("c",{"z","m","d","b","a"},-1)'),
+    ("match_descending_on_ascending", "=MATCH(2,{0,1,2,3,4},-1)"),
+    ("match_descending_on_ascending_below", "=MATCH(-1,{0,1,2,3,4},-1)"),
+    ("vlookup_blank_lookup", "=VLOOKUP(G1,A1:B5,2)", {"A1": 0, "B1": "a", "A2": 1, "B2": "e", "A3": 2, "B3": "i",
+                                                     "A4": 3, "B4": "o", "A5": 4, "B5": "u"}),
+    ("match_blank_lookup_descending", "=MATCH(G1,A1:A5,-1)", {"A1": 0, "A2": 1, "A3": 2, "A4": 3, "A5": 4}),
+    ("vlookup_unsorted_text", '=VLOOKUP("Manu LD",A1:B8,2,TRUE)', {
+        "A1": "Alpine", "B1": 1, "A2": "Aspen", "B2": 2, "A3": "Carlota", "B3": 3, "A4": "Sunshine", "B4": 4,
+        "A5": "Bellen", "B5": 5, "A6": "Eagle", "B6": 6, "A7": "Manu LD", "B7": 7, "A8": "Quad", "B8": 8}),
 ])
 
 _group("xmatch", [
@@ -1434,6 +1442,19 @@ _group("xlookup_modes", [
     ("binary_descending_next_smaller", "=XLOOKUP(35,A1:A5,A1:A5,,-1,-2)", DESCENDING),
     ("last_next_larger", "=XLOOKUP(4,A1:A5,B1:B5,,1,-1)", TABLE),
     ("reference_result", "=SUM(XLOOKUP(2,A1:A5,A1:A5):XLOOKUP(5,A1:A5,A1:A5))", TABLE),
+    ("binary_mixed_types", "=XLOOKUP(46523,A1:A6,B1:B6,0,1,2)", {
+        "A1": 9700, "B1": 0.1, "A2": "xyz", "B2": 0.22, "A3": "xyz", "B3": 0.24, "A4": 160726, "B4": 0.32,
+        "A5": 204100, "B5": 0.35, "A6": 510300, "B6": 0.37}),
+    ("blank_lookup_finds_blank", '=XLOOKUP(G1,A1:A4,B1:B4,"none")', {"A1": 1, "B1": "x", "A3": 3, "B3": "y",
+                                                                     "A4": 4, "B4": "z", "B2": "blank"}),
+])
+
+_group("index_reference", [
+    ("whole_column_in_its_row", "=INDEX(A1:C5,0,2)", TABLE, "Z3"),
+    ("whole_row_sum", "=SUM(INDEX(A1:C5,2,0))", TABLE),
+    ("empty_cell_row_is_whole_column", "=SUM(INDEX(A1:C5,G1,1))", TABLE),
+    ("area_two", "=SUM(INDEX((A1:A5,C1:C5),0,1,2))", TABLE),
+    ("area_beyond", "=INDEX((A1:A5,C1:C5),1,1,3)", TABLE),
 ])
 
 _named("name", [

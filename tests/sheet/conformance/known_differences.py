@@ -39,7 +39,17 @@ _OUT_OF_RANGE_REF = "Excel returns #REF! for a row/column index outside the rang
 _UNSORTED = (
     "Approximate matches use Excel's binary search, which on unsorted data stops where its halving leads "
     "(stepping right over values of another type); LibreOffice searches differently (on a range it stops at the "
-    "first value above the lookup value) and so answers otherwise; the engine reproduces Excel's search"
+    "first value above the lookup value). The engine's search reproduces the values Excel cached in real workbooks "
+    "with unsorted keys (all 35 approximate VLOOKUPs of SheetCopilot's BoomerangSales answers)"
+)
+_MATCH_DESCENDING = (
+    "Excel's MATCH with match_type -1 scans from the first value and stops at the first equal value or the first "
+    "value below the lookup value: Excel cached #N/A for MATCH(2,{0,1,2,3,4},-1) in pycel's lookup.xlsx; "
+    "LibreOffice binary-searches"
+)
+_BLANK_LOOKUP = (
+    "Excel looks up an empty cell as 0 in approximate matches (pycel's lookup.xlsx: VLOOKUP/HLOOKUP/LOOKUP of an "
+    "empty cell over 0..4 cached the row of 0, MATCH(...,-1) cached 1); LibreOffice gives #N/A"
 )
 _XMATCH = "XMATCH only exists from LibreOffice 24.8; LibreOffice 7.4 gives #NAME?. Value from Excel's documentation"
 _TABLE_AT = "Excel documents Table1[@Col] as the column's cell in the formula's row; LibreOffice 7.4 gives #NAME?"
@@ -224,6 +234,19 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "approx.vlookup_unsorted_big": ("f", _UNSORTED),
     "approx.match_unsorted": (5, _UNSORTED),
     "approx.hlookup_unsorted": ("e", _UNSORTED),
+    "approx.match_descending_duplicates": (2, _MATCH_DESCENDING),
+    "approx.match_descending_on_ascending": (NA, _MATCH_DESCENDING),
+    "approx.vlookup_blank_lookup": ("a", _BLANK_LOOKUP),
+    "approx.match_blank_lookup_descending": (1, _BLANK_LOOKUP),
+    "xlookup_modes.binary_mixed_types": (
+        0.22,
+        _XLOOKUP + "; binary search bisects Excel's order of all types (text after numbers), as the value Excel "
+        "cached in Apache POI's xlookup.xlsx shows",
+    ),
+    "xlookup_modes.blank_lookup_finds_blank": (
+        "blank",
+        _XLOOKUP + "; an empty lookup value finds the first empty cell (IronCalc's XLOOKUP.xlsx, cached by Excel)",
+    ),
     "xmatch.exact": (3, _XMATCH),
     "xmatch.next_smaller": (3, _XMATCH),
     "xmatch.next_larger": (4, _XMATCH),
@@ -331,6 +354,15 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "approx.match_descending_unsorted": (
         "Excel's binary search for match_type -1 ends at position 1 here (LibreOffice agrees); IronCalc gives 3"
     ),
+    "approx.vlookup_unsorted_text": (
+        "Excel's binary search on these unsorted keys ends at Carlota (3), as LibreOffice finds; IronCalc gives 7"
+    ),
+    "index_reference.whole_column_in_its_row": (
+        "INDEX(A1:C5,0,2) is the reference B1:B5, implicitly intersected with row 3 of the formula: B3; IronCalc "
+        "takes the first cell"
+    ),
+    "index_reference.area_two": _IC_UNION,
+    "index_reference.area_beyond": _IC_UNION + "; an area number beyond the union's areas is #REF!",
     "name.constant": _IC_NAME,
     "name.formula": _IC_NAME,
     "name.nested": _IC_NAME,

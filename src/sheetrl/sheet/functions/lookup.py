@@ -5,11 +5,17 @@ number 3), text compares case-insensitively, empty cells and errors in the searc
 VLOOKUP/HLOOKUP/MATCH accept wildcards in text (``*``, ``?``, ``~``); XLOOKUP and XMATCH only with match_mode 2 (and
 regular expressions with match_mode 3).
 
-Approximate matches (VLOOKUP/HLOOKUP/LOOKUP/MATCH with sorted data, XLOOKUP/XMATCH binary search modes) run
-Excel's binary search (:func:`binary_search`), not a linear scan, so that data that is *not* sorted gives the
-answers Excel gives: the search halves the range, steps over values of another type to the next comparable one,
-and on an equal value moves on to the last of a run of equal values. In sorted data this is the largest value <=
-the lookup value (the last of equal ones).
+Approximate matches reproduce Excel's searches, so that data that is *not* sorted gives the answers Excel gives
+(they match the values Excel cached in real workbooks with unsorted keys):
+
+- VLOOKUP/HLOOKUP/LOOKUP/MATCH with sorted data (:func:`binary_search`): the search halves the range, steps over
+  values of another type to the next comparable one, and on an equal value moves on to the last of a run of equal
+  values. In sorted data this is the largest value <= the lookup value (the last of equal ones). An empty lookup
+  value is looked up as 0.
+- MATCH with match_type -1 (:func:`descending_scan`): a scan from the first value that stops at an equal value or
+  at the first value below the lookup value (``MATCH(2,{0,1,2,3,4},-1)`` is #N/A in Excel).
+- XLOOKUP/XMATCH binary search modes (:func:`ordered_search`): a plain bisection over Excel's sort order of all
+  types (numbers < text < logicals < empty cells); an empty lookup value finds an empty cell.
 """
 
 from __future__ import annotations
@@ -135,28 +141,66 @@ def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) 
     return low if low >= 0 else None
 
 
-def _next_comparable(values: Sequence[Any], lookup: Any, start: int) -> int | None:
+def descending_scan(values: Sequence[Any], lookup: Any) -> int | None:
+    """MATCH with match_type -1: the first value equal to ``lookup``, else the last value of the leading run of
+    values above it (the smallest value >= ``lookup`` in data sorted descending). Values of other types are
+    skipped; None when the first comparable value is already below ``lookup``."""
     kind = _kind(lookup)
-    for i in range(start, len(values)):
-        if _kind(values[i]) == kind:
+    if kind is None:
+        return None
+    key = _key(lookup)
+    previous: int | None = None
+    for i, v in enumerate(values):
+        if _kind(v) != kind:
+            continue
+        k = _key(v)
+        if k == key:
             return i
-    return None
+        if k < key:
+            return previous
+        previous = i
+    return previous
 
 
-def find_sorted(values: Sequence[Any], lookup: Any, mode: int, descending: bool = False) -> int | None:
-    """Binary search for XLOOKUP/XMATCH: mode 0 exact, -1 exact or next smaller, 1 exact or next larger.
+def _order_key(value: Any) -> tuple[int, Any]:
+    """Excel's sort order of all values: numbers, text (case-insensitive), logicals, then empty cells and errors."""
+    t = type(value)
+    if t is float or t is int:
+        return 0, value
+    if t is str:
+        return 1, value.lower()
+    if t is bool:
+        return 2, value
+    return 3, 0
 
-    ``descending`` data is searched from the largest value down. Values of other types than ``lookup`` are
-    stepped over.
-    """
-    found = binary_search(values, lookup, descending)
-    exact = found is not None and _key(values[found]) == _key(lookup)
-    if mode == 0:
-        return found if exact else None
-    # ascending: ``found`` is the largest value <= lookup; descending: the smallest value >= lookup
-    if exact or (mode == -1) != descending:
-        return found
-    return _next_comparable(values, lookup, 0 if found is None else found + 1)
+
+def ordered_search(values: Sequence[Any], lookup: Any, mode: int, descending: bool = False) -> int | None:
+    """XLOOKUP/XMATCH binary search: mode 0 exact, -1 exact or next smaller, 1 exact or next larger, bisecting
+    ``values`` as if sorted in Excel's order of all types (``descending``: sorted from the largest down)."""
+    target = _order_key(lookup)
+    count = len(values)
+
+    def before(i: int, inclusive: bool) -> bool:
+        """Whether position i comes before the target (or at it, with ``inclusive``) in the search order."""
+        item = _order_key(values[i])
+        if descending:
+            return item > target or (inclusive and item == target)
+        return item < target or (inclusive and item == target)
+
+    low, high = 0, count  # first position not before the target
+    while low < high:
+        mid = (low + high) // 2
+        if before(mid, False):
+            low = mid + 1
+        else:
+            high = mid
+    exact = low < count and _order_key(values[low]) == target
+    if exact or mode == 0:
+        return low if exact else None
+    ascending_larger = (mode == 1) != descending  # the neighbour wanted lies after the boundary
+    if ascending_larger:
+        return low if low < count else None
+    return low - 1 if low > 0 else None
 
 
 def find_nearest(values: Sequence[Any], lookup: Any, mode: int, reverse: bool = False) -> int | None:
@@ -230,7 +274,7 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
         return REF
     keys = grid.column(0) if vertical else grid.row(0)
     if sorted_match:
-        found = binary_search(keys, lookup)
+        found = binary_search(keys, 0.0 if lookup is None else lookup)
     else:
         found = find_exact(keys, lookup, wildcards=True)
     if found is None:
@@ -268,8 +312,10 @@ def match(lookup: Any, area: Any, match_type: Any = 1.0) -> Any:
     values = grid.values
     if kind == 0:
         found = find_exact(values, lookup, wildcards=True)
+    elif kind > 0:
+        found = binary_search(values, 0.0 if lookup is None else lookup)
     else:
-        found = binary_search(values, lookup, descending=kind < 0)
+        found = descending_scan(values, 0.0 if lookup is None else lookup)
     return NA if found is None else float(found + 1)
 
 
@@ -286,6 +332,8 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
     lookup = scalar_of(lookup)
     if type(lookup) is ExcelError:
         return lookup
+    if lookup is None:
+        lookup = 0.0
     grid = _as_matrix(vector)
     if result is _OMITTED:
         horizontal = grid.cols > grid.rows
@@ -336,7 +384,10 @@ def _modes(match_mode: Any, search_mode: Any) -> tuple[int, int] | ExcelError:
 
 def _search(values: Sequence[Any], lookup: Any, mode: int, search: int) -> int | ExcelError | None:
     if search in (2, -2):
-        return find_sorted(values, lookup, mode, descending=search == -2)
+        return ordered_search(values, lookup, mode, descending=search == -2)
+    if lookup is None:  # an empty lookup value finds the first (or last) empty cell
+        order = range(len(values) - 1, -1, -1) if search == -1 else range(len(values))
+        return next((i for i in order if values[i] is None), None)
     if mode == 3:
         return find_regex(values, lookup, reverse=search == -1)
     if mode in (0, 2):

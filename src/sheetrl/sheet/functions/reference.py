@@ -421,7 +421,10 @@ def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, shee
         return sheet
     if not sheet:
         return "!" + text
-    return f"{quote_sheet_name(sheet)}!{text}"  # type: ignore[arg-type]
+    book = re.match(r"\[[^\]]*\]", sheet)  # a workbook prefix [Book1] stays outside the quotes
+    if book is not None and sheet[book.end():]:
+        return f"{book.group()}{quote_sheet_name(sheet[book.end():])}!{text}"
+    return f"{quote_sheet_name(sheet)}!{text}"
 
 
 # ------------------------------------------------------------------------------- FORMULATEXT, ISFORMULA, ISREF
