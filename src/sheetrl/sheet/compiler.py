@@ -27,7 +27,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
@@ -48,6 +48,7 @@ from sheetrl.sheet.evaluation import (
     STATE,
     Area,
     Reference,
+    area_matrix,
     bounding_area,
     extent_key,
     intersect_areas,
@@ -301,24 +302,20 @@ class FormulaCompiler:
         rows, cols = r2 - r1 + 1, c2 - c1 + 1
         origin = (sid, r1, c1)
         if rows * cols <= PRECOMPUTED_RANGE_CELLS:
-            keys = tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+            keys = _range_keys(sid, r1, c1, r2, c2)  # shared by every formula reading the same range
 
             if array_mode:
                 return lambda v: Matrix(rows, cols, list(map(v.get, keys)), True, origin)
             return lambda v: Matrix(rows, cols, RangeValues(keys, v), True, origin)
-        ext = extent_key(sid)
-        # Clamp only the long axis to the used extent, so that ranges over the same rows (A:A and D:D in COUNTIFS)
-        # keep the same shape; cells beyond the extent are empty anyway.
-        clamp_rows = rows >= cols
+        area = Area(sid, r1, c1, r2, c2)
 
         def clamped(v: dict) -> Matrix:
-            last_row, last_col = v.get(ext, (-1, -1))
-            rr2, cc2 = (max(min(r2, last_row), r1), c2) if clamp_rows else (r2, max(min(c2, last_col), c1))
-            if (rr2 - r1 + 1) * (cc2 - c1 + 1) > 10 * PRECOMPUTED_RANGE_CELLS * 16:
-                return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
-            get = v.get
-            values = [get(make_key(sid, r, c)) for r in range(r1, rr2 + 1) for c in range(c1, cc2 + 1)]
-            return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin)
+            # A whole column or row: clamped to the used extent; read lazily (VLOOKUP reads one column of it)
+            # outside array mode.
+            matrix = area_matrix(area, v)
+            if array_mode and type(matrix.values) is not list:
+                matrix.values = list(matrix.values)
+            return matrix
 
         return clamped
 
@@ -745,6 +742,12 @@ def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
 
 def _constant(value: Any) -> Evaluator:
     return lambda v: value
+
+
+@lru_cache(maxsize=4096)
+def _range_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]:
+    """The cell keys of a range, row by row."""
+    return tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
 
 def _tracked(key: int, fn: Evaluator) -> Evaluator:

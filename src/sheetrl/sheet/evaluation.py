@@ -22,9 +22,10 @@ recalculation there is no context and those functions return an error value.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from sheetrl.sheet.address import make_key
+from sheetrl.sheet.address import ROW_SHIFT, make_key
 from sheetrl.sheet.errors import VALUE, ExcelError
 from sheetrl.sheet.values import Matrix
 
@@ -155,25 +156,76 @@ def record_read(area: Area) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- reading
+class AreaValues:
+    """The values of a rectangle of one sheet, read from the values dict as they are used (a read-only sequence,
+    row by row). Keys are computed on access, so one column of a large area (what VLOOKUP searches) costs that
+    column only."""
+
+    __slots__ = ("sheet", "row1", "col1", "rows", "cols", "cells")
+
+    def __init__(self, sheet: int, row1: int, col1: int, rows: int, cols: int, cells: dict[int, Any]) -> None:
+        self.sheet, self.row1, self.col1, self.rows, self.cols, self.cells = sheet, row1, col1, rows, cols, cells
+
+    def __len__(self) -> int:
+        return self.rows * self.cols
+
+    def _key(self, index: int) -> int:
+        row, col = divmod(index, self.cols)
+        return make_key(self.sheet, self.row1 + row, self.col1 + col)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if type(index) is slice:
+            start, stop, step = index.indices(len(self))
+            if step == self.cols and 0 <= start < self.cols:
+                # one column (Matrix.column): keys of consecutive rows differ by one row step
+                row_step = 1 << ROW_SHIFT
+                first = make_key(self.sheet, self.row1, self.col1 + start)
+                count = len(range(start, stop, step))
+                return list(map(self.cells.get, range(first, first + count * row_step, row_step)))
+            get, key = self.cells.get, self._key
+            return [get(key(i)) for i in range(start, stop, step)]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("area index out of range")
+        return self.cells.get(self._key(index))
+
+    def __iter__(self) -> Iterator[Any]:
+        get = self.cells.get
+        cols = self.cols
+        for row in range(self.row1, self.row1 + self.rows):
+            first = make_key(self.sheet, row, self.col1)  # keys along a row are consecutive
+            yield from map(get, range(first, first + cols))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, (AreaValues, list, tuple)) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"AreaValues({self[:6]!r}{'...' if len(self) > 6 else ''})"
+
+
+def clamp_to_extent(area: Area, values: dict[int, Any]) -> Area:
+    """A large area (a whole column or row) cut to the sheet's used extent along its long axis, so that areas over
+    the same rows keep the same shape; the cells beyond the extent are empty anyway."""
+    sid, r1, c1, r2, c2 = area
+    if (r2 - r1 + 1) * (c2 - c1 + 1) <= LARGE_AREA_CELLS:
+        return area
+    last_row, last_col = values.get(extent_key(sid), (-1, -1))
+    if r2 - r1 >= c2 - c1:
+        return Area(sid, r1, c1, max(min(r2, last_row), r1), c2)
+    return Area(sid, r1, c1, r2, max(min(c2, last_col), c1))
+
+
 def area_matrix(area: Area, values: dict[int, Any]) -> Matrix:
     """The values of one area as a reference Matrix (large areas clamped to the sheet's used extent)."""
     record_read(area)
-    sid, r1, c1, r2, c2 = area
+    sid, r1, c1, r2, c2 = clamp_to_extent(area, values)
     rows, cols = r2 - r1 + 1, c2 - c1 + 1
-    get = values.get
-    if rows * cols > LARGE_AREA_CELLS:
-        # Clamp only the long axis, so that areas over the same rows keep the same shape; cells beyond the
-        # extent are empty anyway.
-        last_row, last_col = values.get(extent_key(sid), (-1, -1))
-        if rows >= cols:
-            r2 = max(min(r2, last_row), r1)
-        else:
-            c2 = max(min(c2, last_col), c1)
-        rows, cols = r2 - r1 + 1, c2 - c1 + 1
-        if rows * cols > MAX_READ_CELLS:
-            return Matrix(1, 1, [VALUE], True, (sid, r1, c1))
-    cells = [get(make_key(sid, r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-    return Matrix(rows, cols, cells, True, (sid, r1, c1))
+    if rows * cols > MAX_READ_CELLS:
+        return Matrix(1, 1, [VALUE], True, (sid, r1, c1))
+    return Matrix(rows, cols, AreaValues(sid, r1, c1, rows, cols, values), True, (sid, r1, c1))  # type: ignore[arg-type]
 
 
 def reference_matrix(ref: Reference, values: dict[int, Any] | None = None) -> Matrix | ExcelError:

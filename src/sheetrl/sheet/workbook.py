@@ -7,7 +7,8 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
   sheet's used extent, which whole-column ranges are clamped to.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
 - ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
-  are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and matched on demand.
+  are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` (each distinct range once, with the
+  formulas reading it) and matched on demand.
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
   references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
@@ -139,7 +140,8 @@ class Workbook(CatalogMixin):
         self._values: dict[int, Any] = {}
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
-        self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
+        # large range (sheet, r1, c1, r2, c2) -> the formulas reading it (frozensets: replaced, never mutated)
+        self._big_ranges: dict[tuple[int, int, int, int, int], frozenset[int]] = {}
         self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._formats: dict[int, CellFormat] = {}
         self._col_widths: dict[tuple[int, int], float] = {}
@@ -553,7 +555,9 @@ class Workbook(CatalogMixin):
             self._dependent_set(precedent).add(cell.key)
         if cell.big_ranges:
             self._own("_big_ranges")
-            self._big_ranges[cell.key] = cell.big_ranges
+            big = self._big_ranges
+            for area in set(cell.big_ranges):  # the sets are replaced, never changed: clones share them
+                big[area] = big.get(area, frozenset()) | {cell.key}
         self._plans = {}
 
     def _remove_formula(self, key: int) -> None:
@@ -569,9 +573,15 @@ class Workbook(CatalogMixin):
             if not deps:
                 del self._dependents[precedent]
                 self._owned_dependent_sets.discard(precedent)
-        if key in self._big_ranges:
+        if cell.big_ranges:
             self._own("_big_ranges")
-            del self._big_ranges[key]
+            big = self._big_ranges
+            for area in set(cell.big_ranges):
+                users = big.get(area, frozenset()) - {key}
+                if users:
+                    big[area] = users
+                else:
+                    big.pop(area, None)
         self._plans = {}
 
     # ========================================================================================= recalculation
@@ -579,11 +589,9 @@ class Workbook(CatalogMixin):
         succ = list(self._dependents.get(key, ()))
         if self._big_ranges:
             sid, row, col = split_key(key)
-            for fkey, ranges in self._big_ranges.items():
-                for s, r1, c1, r2, c2 in ranges:
-                    if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
-                        succ.append(fkey)
-                        break
+            for (s, r1, c1, r2, c2), users in self._big_ranges.items():  # one entry per distinct large range
+                if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
+                    succ.extend(users)
         return succ
 
     def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:

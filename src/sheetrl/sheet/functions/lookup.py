@@ -66,6 +66,16 @@ def index_argument(value: Any) -> int | ExcelError:
 def find_exact(values: Sequence[Any], lookup: Any, wildcards: bool, reverse: bool = False) -> int | None:
     """Position of the first value equal to ``lookup`` (last if ``reverse``); wildcards apply to text lookups."""
     if type(lookup) is float and not reverse:  # numbers: a plain typed scan, the common case
+        if type(values) is list:
+            start = 0
+            while True:  # list.index compares at C speed; it also finds TRUE for 1 and FALSE for 0: skip those
+                try:
+                    i = values.index(lookup, start)
+                except ValueError:
+                    return None
+                if type(values[i]) is float:
+                    return i
+                start = i + 1
         for i, v in enumerate(values):
             if type(v) is float and v == lookup:
                 return i
