@@ -161,7 +161,7 @@ class AreaValues:
     row by row). Keys are computed on access, so one column of a large area (what VLOOKUP searches) costs that
     column only."""
 
-    __slots__ = ("sheet", "row1", "col1", "rows", "cols", "cells")
+    __slots__ = ("cells", "col1", "cols", "row1", "rows", "sheet")
 
     def __init__(self, sheet: int, row1: int, col1: int, rows: int, cols: int, cells: dict[int, Any]) -> None:
         self.sheet, self.row1, self.col1, self.rows, self.cols, self.cells = sheet, row1, col1, rows, cols, cells

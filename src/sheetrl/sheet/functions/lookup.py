@@ -317,7 +317,7 @@ def match(lookup: Any, area: Any, match_type: Any = 1.0) -> Any:
     if grid.rows != 1 and grid.cols != 1:
         return NA
     kind = to_number(match_type)
-    if type(kind) is ExcelError:
+    if isinstance(kind, ExcelError):
         return kind
     values = grid.values
     if kind == 0:

@@ -417,7 +417,7 @@ def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, shee
     if sheet_text is None:
         return text
     sheet = to_text(sheet_text)
-    if type(sheet) is ExcelError:
+    if isinstance(sheet, ExcelError):
         return sheet
     if not sheet:
         return "!" + text
