@@ -593,14 +593,20 @@ class FormulaCompiler:
             if target < len(arg_nodes):
                 like = self.static_node(arg_nodes[source]) or arg_nodes[source]
                 arg_nodes[target] = _resized(self.static_node(arg_nodes[target]) or arg_nodes[target], like)
-        reference_args = spec.reference_args
-        args = [
-            self.reference(arg, spec.reads_references, mode) if i in reference_args
-            else self.reference_or_value(arg, mode) if spec.takes_reference(i)
-            else self.scalar(arg, mode)
-            for i, arg in enumerate(arg_nodes)
-        ]
+        args = [self.argument(spec, i, arg, mode) for i, arg in enumerate(arg_nodes)]
         return _make_call(spec, args, mode)
+
+    def argument(self, spec: FunctionSpec, position: int, node: Node, array_mode: bool) -> Evaluator:
+        """Compile one argument the way ``spec`` takes it: a reference, a Matrix of a reference's values, or a
+        value."""
+        if position in spec.reference_args:
+            fn = self.reference(node, spec.reads_references, array_mode)
+            if spec.reads_references and self.static_node(node) is None:
+                return _noting_reads(fn)  # FORMULATEXT(INDIRECT(...)) reads the cell INDIRECT names
+            return fn
+        if spec.takes_reference(position):
+            return self.reference_or_value(node, array_mode)
+        return self.scalar(node, array_mode)
 
     def spliced_unions(self, arg_nodes: list[Node]) -> list[Node]:
         """Arguments with every union replaced by its operands: SUM((A1:A3,C1:C3)) is SUM(A1:A3,C1:C3)."""
@@ -768,6 +774,19 @@ def _tracked(key: int, fn: Evaluator) -> Evaluator:
                 state.observed[key] = reads
 
     return tracked
+
+
+def _noting_reads(fn: Evaluator) -> Evaluator:
+    """``fn`` noting the areas of a Reference it returns as read (for a tracked formula's dependencies)."""
+
+    def noting(v: dict) -> Any:
+        value = fn(v)
+        if type(value) is Reference:
+            for area in value.areas:
+                record_read(area)
+        return value
+
+    return noting
 
 
 def _read_references(fn: Evaluator) -> Evaluator:

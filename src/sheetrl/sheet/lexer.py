@@ -27,7 +27,7 @@ class Token(NamedTuple):
     position: int
 
 
-_CELL = r"\$?[A-Za-z]{1,3}\$?[0-9]{1,7}"
+_CELL = r"\$?[A-Za-z]{1,3}\$?[1-9][0-9]{0,6}"  # no row 0: A0 is a name, as in Excel
 _COLS = r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}"
 _ROWS = r"\$?[0-9]{1,7}:\$?[0-9]{1,7}"
 _IDENTIFIER = r"(?:[^\W\d]|\\)[\w.\\]*"  # a letter (any script), '_' or '\' first; then letters, digits, _ . \

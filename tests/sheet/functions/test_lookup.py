@@ -7,8 +7,13 @@ from typing import Any
 import pytest
 
 from sheetrl.sheet import Workbook
+from sheetrl.sheet.errors import VALUE
 from sheetrl.sheet.evaluation import Reference
-from sheetrl.sheet.functions.lookup import binary_search
+from sheetrl.sheet.functions.lookup import (
+    binary_search,
+    descending_scan,
+    ordered_search,
+)
 from sheetrl.sheet.functions.reference import choose, index
 from sheetrl.sheet.values import Matrix
 
@@ -225,3 +230,116 @@ def test_vlookup_follows_edits_to_the_table() -> None:
     wb.set("B2", "changed")
     assert wb.value("D1") == "changed"
 
+
+
+# ------------------------------------------------------------------------------- Excel's searches, step by step
+def test_binary_search_on_unsorted_keys_follows_the_halving() -> None:
+    keys = [1.0, 7.0, 3.0, 9.0, 2.0, 8.0]
+    # 5: middle 3 (index 2) -> right; 2 (4) -> right; 8 (5) -> left: the answer is index 4, not the 3 at index 2
+    assert binary_search(keys, 5.0) == 4
+    assert binary_search(keys, 1.5) == 0
+    assert binary_search(keys, 0.5) is None
+
+
+def test_binary_search_steps_over_other_types() -> None:
+    keys = [1.0, "x", 3.0, "y", 5.0]
+    # 4: middle "x"... index 2 holds 3 -> right; index 3 is text: step to 5 (the last before high), above 4 -> left
+    assert binary_search(keys, 4.0) == 2
+    assert binary_search([5.0, "x", 8.0, "y", 2.0, "z"], 9.99e307) == 4  # the "last number" idiom
+    assert binary_search(["a", None, "c", None, None], "zzz") == 2  # the "last text" idiom, blanks skipped
+
+
+def test_binary_search_matches_excel_on_unsorted_text_keys() -> None:
+    # Keys and answers of a real workbook (VLOOKUP(...,TRUE) over an unsorted price list), cached by Excel
+    keys = ["Alpine", "Aspen", "Carlota", "Crested Beaut", "Majestic Beaut", "Sunshine", "Bellen", "Eagle",
+            "Yanaki", "Phoenix", "Darnell Tri Fly", "Fun Fly", "Fire Aspen", "Sunset", "Sunspot",
+            "Carlota Doublers", "GelFast", "Frido Fast Catch", "Manu MTA", "Manu LD", "Bower Aussie Round", "Quad"]
+    answers = {"Aspen": 1, "Yanaki": 21, "Bellen": 1, "Quad": 21, "Crested Beaut": 3, "Manu LD": 19,
+               "Fire Aspen": 10, "Sunspot": 21, "Bower Aussie Round": 1}  # fmt: skip
+    for lookup, position in answers.items():
+        assert binary_search(keys, lookup) == position, lookup
+
+
+def test_descending_scan_stops_at_the_first_value_below() -> None:
+    assert descending_scan([50.0, 40.0, 30.0, 20.0], 35.0) == 1
+    assert descending_scan([50.0, 40.0, 40.0, 30.0], 40.0) == 1  # the first equal value
+    assert descending_scan([0.0, 1.0, 2.0, 3.0, 4.0], 2.0) is None  # 0 is already below 2: #N/A in Excel
+    assert descending_scan([0.0, 1.0, 2.0, 3.0, 4.0], -1.0) == 4
+    assert descending_scan(["a", "b"], 1.0) is None
+
+
+def test_ordered_search_bisects_all_types_in_excel_order() -> None:
+    keys = [9700.0, "xyz", "xyz", 160726.0, 204100.0, 510300.0]
+    assert ordered_search(keys, 46523.0, 1) == 1  # text sorts after numbers: the boundary is at index 1
+    assert ordered_search(keys, 46523.0, -1) == 0
+    assert ordered_search(keys, 204100.0, 0) == 4
+    assert ordered_search(["a", "b", None, None], None, 1) == 2  # empty cells sort last
+    descending = [50.0, 40.0, 30.0, 20.0]
+    assert ordered_search(descending, 35.0, -1, descending=True) == 2
+    assert ordered_search(descending, 35.0, 1, descending=True) == 1
+    assert ordered_search(descending, 60.0, 1, descending=True) is None
+
+
+# ----------------------------------------------------------------------------------------------------- LOOKUP
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("vector-result", "=LOOKUP(25,A1:A4,B1:B4)", "twenty", TABLE),
+        case("array-tall-last-column", "=LOOKUP(25,A1:C4)", 2.5, TABLE),
+        case("array-wide-last-row", "=LOOKUP(2.5,A1:C2)", "b", ROWS),
+        case("result-row-vector", "=LOOKUP(30,A1:A4,E1:H1)", "G1", {**TABLE, "E1": "E1", "F1": "F1", "G1": "G1"}),
+        case("result-extends-past-its-end", "=LOOKUP(40,A1:A4,B1)", "forty", TABLE),
+        case("result-array-too-short", "=LOOKUP(40,A1:A4,{1,2})", "#N/A", TABLE),
+        case("empty-lookup-is-zero", "=LOOKUP(H1,{0,1,2},{\"z\",\"o\",\"t\"})", "z"),
+        case("lookup-vector-two-dimensional", "=LOOKUP(20,A1:B4,C1:C4)", "#N/A", TABLE),
+        case("error-lookup", "=LOOKUP(1/0,A1:A4)", "#DIV/0!", TABLE),
+    ],
+)
+def test_lookup(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# ----------------------------------------------------------------------------------------------------- XMATCH
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("exact", "=XMATCH(30,A1:A4)", 3, TABLE),
+        case("next-smaller", "=XMATCH(35,A1:A4,-1)", 3, TABLE),
+        case("next-larger", "=XMATCH(35,A1:A4,1)", 4, TABLE),
+        case("wildcard", '=XMATCH("b*",E1:E5,2)', 3, TABLE),
+        case("regex", '=XMATCH("^app",E1:E5,3)', 4, TABLE),  # regular expressions are case-sensitive
+        case("bad-regex", '=XMATCH("(",E1:E5,3)', "#VALUE!", TABLE),
+        case("last-to-first", '=XMATCH("apple",E1:E5,0,-1)', 4, TABLE),
+        case("binary-ascending", "=XMATCH(20,A1:A4,0,2)", 2, TABLE),
+        case("binary-descending-next-larger", "=XMATCH(25,A1:A4,1,-2)", 2, DESCENDING),
+        case("horizontal", "=XMATCH(3,A1:C1)", 3, ROWS),
+        case("two-dimensional", "=XMATCH(3,A1:C2)", "#VALUE!", ROWS),
+        case("wildcard-with-binary", '=XMATCH("b*",E1:E5,2,2)', "#VALUE!", TABLE),
+        case("bad-search-mode", "=XMATCH(3,A1:A4,0,3)", "#VALUE!", TABLE),
+        case("empty-lookup-finds-empty-cell", "=XMATCH(H1,A1:A6)", 5, TABLE),
+        case("whole-column", "=XMATCH(40,A:A)", 4, TABLE),
+    ],
+)
+def test_xmatch(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+# -------------------------------------------------------------------------------- XLOOKUP: columns, modes
+def test_xlookup_whole_columns_on_different_sheets() -> None:
+    wb = Workbook(["Main", "Keys"])
+    wb.set_range("Keys!A1", [[1], [2], [3], [4]])
+    wb.set_range("Main!B1", [["one"], ["two"], ["three"], ["four"], [None], [None], ["seven"]])
+    wb.set("Main!D1", "=XLOOKUP(3,Keys!A:A,Main!B:B)")
+    assert wb.value("Main!D1") == "three"  # the two columns are both 1,048,576 rows, whatever each holds
+    wb.set("Main!D2", "=XLOOKUP(4,Keys!A:A,Main!B1:B4)")
+    assert wb.value("Main!D2") is VALUE  # a whole column against four rows
+
+
+def test_xlookup_result_is_a_reference() -> None:
+    wb = Workbook()
+    wb.set_range("A1", [[1, 10], [2, 20], [3, 30], [4, 40]])
+    wb.set("D1", "=SUM(XLOOKUP(2,A1:A4,B1:B4):XLOOKUP(4,A1:A4,B1:B4))")
+    wb.set("D2", "=ROW(XLOOKUP(3,A1:A4,B1:B4))")
+    assert wb.values(["D1", "D2"]) == [90, 3]
+    wb.set("B3", 300)
+    assert wb.value("D1") == 360
