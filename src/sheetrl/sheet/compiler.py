@@ -594,7 +594,40 @@ class FormulaCompiler:
                 like = self.static_node(arg_nodes[source]) or arg_nodes[source]
                 arg_nodes[target] = _resized(self.static_node(arg_nodes[target]) or arg_nodes[target], like)
         args = [self.argument(spec, i, arg, mode) for i, arg in enumerate(arg_nodes)]
-        return _make_call(spec, args, mode)
+        guarded = self.reference_errors_propagate(spec, arg_nodes, args)
+        if isinstance(guarded, ExcelError):
+            return _constant(guarded)  # #REF! (a deleted reference) where the function reads a range
+        fn = _make_call(spec, args, mode)
+        return _propagating(fn) if guarded else fn
+
+    def reference_errors_propagate(
+        self, spec: FunctionSpec, arg_nodes: list[Node], args: list[Evaluator]
+    ) -> bool | ExcelError:
+        """Make an error where a range argument is a reference (a deleted one, #REF!, or a computed reference that
+        failed: INDIRECT of bad text, OFFSET off the grid) the function's result, as in Excel
+        (COUNTIF(#REF!,1) and COUNTIF(INDIRECT("?"),1) are #REF!).
+
+        Returns the error when an argument is an error literal or a deleted reference (the call's result), True
+        when some arguments were wrapped to raise their error, False when there is nothing to guard.
+        """
+        if not spec.propagate_errors or spec.lazy:
+            return False
+        guarded = False
+        for i, node in enumerate(arg_nodes):
+            if i in spec.reference_args or not spec.takes_reference(i):
+                continue
+            while type(node) is Paren:
+                node = node.inner  # type: ignore[attr-defined]
+            t = type(node)
+            if t is RefError:
+                return REF
+            if t is ErrorLiteral:
+                return error_from_code(node.code) or REF  # type: ignore[attr-defined]
+            spec_of = FUNCTIONS.get(node.name) if t is Call else None  # type: ignore[attr-defined]
+            if t is RangeOp or (t is Chain and node.ops[0] == " ") or (spec_of is not None and spec_of.returns_reference):  # type: ignore[attr-defined]
+                args[i] = _raising(args[i])
+                guarded = True
+        return guarded
 
     def argument(self, spec: FunctionSpec, position: int, node: Node, array_mode: bool) -> Evaluator:
         """Compile one argument the way ``spec`` takes it: a reference, a Matrix of a reference's values, or a
@@ -774,6 +807,34 @@ def _tracked(key: int, fn: Evaluator) -> Evaluator:
                 state.observed[key] = reads
 
     return tracked
+
+
+class _ArgumentError(Exception):
+    """Carries an error value out of a range argument to the call that propagates it (see ``_raising``)."""
+
+    def __init__(self, error: ExcelError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def _raising(fn: Evaluator) -> Evaluator:
+    def run(v: dict) -> Any:
+        value = fn(v)
+        if type(value) is ExcelError:
+            raise _ArgumentError(value)
+        return value
+
+    return run
+
+
+def _propagating(fn: Evaluator) -> Evaluator:
+    def run(v: dict) -> Any:
+        try:
+            return fn(v)
+        except _ArgumentError as raised:
+            return raised.error
+
+    return run
 
 
 def _noting_reads(fn: Evaluator) -> Evaluator:

@@ -301,3 +301,22 @@ def test_getpivotdata_follows_the_pivot_when_its_data_change() -> None:
     full = wb.clone()
     full.recalculate()
     assert full.value("K1") == 50
+
+
+# ------------------------------------------------------------------------------ errors where ranges are expected
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        # as Excel cached them in a real workbook whose referenced sheet had been deleted
+        case("sumif-of-deleted-reference", '=SUMIF(#REF!,">0")', "#REF!"),
+        case("countif-of-deleted-reference", "=COUNTIF(#REF!,1)", "#REF!"),
+        case("index-match-over-deleted-references", "=INDEX(#REF!:#REF!,COUNTA(#REF!:#REF!),MATCH(1,#REF!,0))",
+             "#REF!"),
+        case("countif-of-failed-indirect", '=COUNTIF(INDIRECT("no such"),1)', "#REF!"),
+        case("vlookup-of-failed-offset", "=VLOOKUP(1,OFFSET(A1,-1,0,2,2),2,FALSE)", "#REF!"),
+        case("iserror-still-sees-it", '=ISERROR(INDIRECT("no such"))', True),
+        case("iferror-catches-it", '=IFERROR(COUNTIF(INDIRECT("no such"),1),"none")', "none"),
+    ],
+)
+def test_an_error_where_a_range_is_expected_propagates(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
