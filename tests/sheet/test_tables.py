@@ -252,3 +252,32 @@ def test_loading_a_table_whose_header_has_a_line_break(tmp_path) -> None:
     path = tmp_path / "breaks.xlsx"
     book.save(path)
     assert Workbook.load(path).value("D1") == 7
+
+
+def test_editing_a_header_cell_renames_the_column_and_its_references() -> None:
+    wb = _sales()
+    wb.set("Report!A1", "=SUM(Sales[Qty])+COUNTA(Sales[[#Headers],[Qty]:[Price]])")
+    wb.set("Data!E2", "=Sales[@Qty]*2")
+    wb.set("Data!B1", "Amount")
+    assert wb.table("Sales").columns == ("Item", "Amount", "Price")
+    assert wb.formula("Report!A1") == "=SUM(Sales[Amount])+COUNTA(Sales[[#Headers],[Amount]:[Price]])"
+    assert wb.formula("Data!E2") == "=Sales[@Amount]*2"
+    assert wb.values(["Report!A1", "Data!E2"]) == [11, 4]
+    wb.set("Data!B1", "price")  # a repeated name gets a number, as Excel does
+    assert wb.value("Data!B1") == "price2"
+    wb.set("Data!B1", None)  # an empty header gets Excel's ColumnN
+    assert wb.value("Data!B1") == "Column1"
+    wb.set("Data!B1", 2024)  # header cells hold text
+    assert wb.value("Data!B1") == "2024" and wb.value("Report!A1") == 11
+
+
+def test_structured_reference_rendering_after_a_rename() -> None:
+    from sheetrl.sheet.tables import rename_column
+
+    ref = parse_structured_reference("T[[#This Row],[Unit Price]]")
+    assert rename_column(ref, "unit price", "Cost[EUR]").text == "T[[#This Row],[Cost'[EUR']]]"
+    assert rename_column(parse_structured_reference("[@Qty]"), "Qty", "Units").text == "[@Units]"
+    assert rename_column(parse_structured_reference("T[@[A b]]"), "A b", "C d").text == "T[@[C d]]"
+    assert rename_column(parse_structured_reference("T[[Qty]:[Price]]"), "Price", "Cost").text == "T[[Qty]:[Cost]]"
+    unchanged = parse_structured_reference("T[Other]")
+    assert rename_column(unchanged, "Qty", "Units") is unchanged

@@ -13,6 +13,7 @@ compute references at run time (INDIRECT may name anything).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sheetrl.sheet import references
@@ -29,10 +30,12 @@ from sheetrl.sheet.names import (
     qualify,
 )
 from sheetrl.sheet.references import has_relative_references
+from sheetrl.sheet.nodes import Node, StructuredRef
 from sheetrl.sheet.tables import (
     Table,
     check_columns,
     check_table_name,
+    rename_column,
     table_after_delete,
     table_after_insert,
     unique_column_name,
@@ -258,6 +261,49 @@ class CatalogMixin:
                 self._values[key] = name
                 self._touch_extent(key)
                 self._recalculate_from(key)
+
+    def _header_edited(self, key: int, value: Any) -> Any:
+        """A value written into a table's header cell renames the column (formulas using it follow, as in
+        Excel); returns what the cell holds: the new name (an empty or repeated name becomes Column1, Qty2)."""
+        sid, row, col = split_key(key)
+        for table in self._tables.values():
+            if not (table.header_row and table.sheet == sid and row == table.row1 and table.col1 <= col <= table.col2):
+                continue
+            index = col - table.col1
+            others = [name for i, name in enumerate(table.columns) if i != index]
+            text = _header_text(value)
+            if not text:
+                new = unique_column_name(others)
+            elif text.upper() in {name.upper() for name in others}:
+                new = _numbered(text, others)
+            else:
+                new = text
+            old = table.columns[index]
+            if new != old:
+                columns = list(table.columns)
+                columns[index] = new
+                self._put_table(replace(table, columns=tuple(columns)))
+                self._rename_column_in_formulas(table.name, old, new)
+            return value if new == text and type(value) is str else new
+        return value
+
+    def _rename_column_in_formulas(self, table: str, old: str, new: str) -> None:
+        upper = table.upper()
+
+        def rename(ref: Node) -> Node:
+            assert type(ref) is StructuredRef
+            if ref.table is not None and ref.table.upper() != upper:
+                return ref
+            return rename_column(ref, old, new)
+
+        for key, cell in list(self._formulas.items()):
+            if upper not in cell.names:
+                continue
+            node = references.transform(cell.node, lambda r: r, None, rename)
+            if node != cell.node:
+                self._remove_formula(key)
+                self._install_formula(key, node)
+        self._tables_changed({upper})
 
     def _tables_changed(self, upper_names: set[str]) -> None:
         self._names_changed(upper_names | {ANY_TABLE})

@@ -22,6 +22,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    StructuredRef,
     Unary,
     Union,
 )
@@ -29,28 +30,34 @@ from sheetrl.sheet.nodes import (
 RefRewriter = Callable[[Node], Node]
 
 
-def transform(node: Node, rewrite: RefRewriter, rewrite_name: RefRewriter | None = None) -> Node:
+def transform(
+    node: Node, rewrite: RefRewriter, rewrite_name: RefRewriter | None = None,
+    rewrite_structured: RefRewriter | None = None,
+) -> Node:
     """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)`` (and every Name by
-    ``rewrite_name(name)`` when given)."""
+    ``rewrite_name(name)``, every StructuredRef by ``rewrite_structured(ref)``, when given)."""
     t = type(node)
     if t is CellRef or t is RangeRef:
         return rewrite(node)
+    extra = (rewrite_name, rewrite_structured)
     if t is Call:
-        return Call(node.name, tuple(transform(a, rewrite, rewrite_name) for a in node.args))
+        return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))
     if t is Chain:
-        return Chain(tuple(transform(o, rewrite, rewrite_name) for o in node.operands), node.ops)
+        return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)
     if t is Unary:
-        return Unary(node.op, transform(node.operand, rewrite, rewrite_name))
+        return Unary(node.op, transform(node.operand, rewrite, *extra))
     if t is Percent:
-        return Percent(transform(node.operand, rewrite, rewrite_name))
+        return Percent(transform(node.operand, rewrite, *extra))
     if t is Paren:
-        return Paren(transform(node.inner, rewrite, rewrite_name))
+        return Paren(transform(node.inner, rewrite, *extra))
     if type(node) is RangeOp:
-        return RangeOp(transform(node.left, rewrite, rewrite_name), transform(node.right, rewrite, rewrite_name))
+        return RangeOp(transform(node.left, rewrite, *extra), transform(node.right, rewrite, *extra))
     if type(node) is Union:
-        return Union(tuple(transform(o, rewrite, rewrite_name) for o in node.operands))
+        return Union(tuple(transform(o, rewrite, *extra) for o in node.operands))
     if type(node) is Name and rewrite_name is not None:
         return rewrite_name(node)
+    if type(node) is StructuredRef and rewrite_structured is not None:
+        return rewrite_structured(node)
     return node
 
 

@@ -221,6 +221,50 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
+_ITEM_SPELLING = {"#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals", "#THIS ROW": "#This Row"}
+
+
+def _escaped(column: str) -> str:
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in column)
+
+
+def render_structured_reference(ref: StructuredRef) -> str:
+    """Excel's text for a structured reference (the ``@`` form for a this-row reference written that way)."""
+    table = ref.table or ""
+    columns = None
+    if ref.first_column is not None:
+        columns = f"[{_escaped(ref.first_column)}]"
+        if ref.last_column is not None and ref.last_column.upper() != ref.first_column.upper():
+            columns += f":[{_escaped(ref.last_column)}]"
+    if ref.items == ("#THIS ROW",) and "@" in ref.text:
+        if columns is None:
+            return f"{table}[@]"
+        simple = ref.first_column == ref.last_column and ref.first_column is not None
+        return f"{table}[@{_escaped(ref.first_column)}]" if simple and " " not in columns else f"{table}[@{columns}]"
+    parts = [f"[{_ITEM_SPELLING[item]}]" for item in ref.items]
+    if columns is not None:
+        parts.append(columns)
+    if not parts:
+        return f"{table}[]"
+    if len(parts) == 1 and columns is not None and ":" not in columns:
+        return f"{table}{columns}"
+    if len(parts) == 1:
+        return f"{table}{parts[0]}" if columns is None else f"{table}[{parts[0]}]"
+    return f"{table}[{','.join(parts)}]"
+
+
+def rename_column(ref: StructuredRef, old: str, new: str) -> StructuredRef:
+    """The reference with column ``old`` (case-insensitive) called ``new``; itself when it does not name it."""
+    first, last = ref.first_column, ref.last_column
+    upper = old.upper()
+    if (first is None or first.upper() != upper) and (last is None or last.upper() != upper):
+        return ref
+    first = new if first is not None and first.upper() == upper else first
+    last = new if last is not None and last.upper() == upper else last
+    renamed = StructuredRef(ref.table, ref.items, first, last, ref.text)
+    return StructuredRef(ref.table, ref.items, first, last, render_structured_reference(renamed))
+
+
 # ========================================================================================== resolution
 def resolve_structured_reference(
     ref: StructuredRef, table: Table, sheet: int, row: int, col: int
@@ -322,6 +366,8 @@ def table_after_delete(table: Table, axis: str, at: int, count: int) -> Table | 
 
 
 __all__ = [
-    "SPECIAL_ITEMS", "StructuredRefError", "Table", "check_columns", "check_table_name", "parse_structured_reference",
+    "SPECIAL_ITEMS",
+    "rename_column",
+    "render_structured_reference", "StructuredRefError", "Table", "check_columns", "check_table_name", "parse_structured_reference",
     "resolve_structured_reference", "table_after_delete", "table_after_insert", "unique_column_name",
 ]

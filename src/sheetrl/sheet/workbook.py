@@ -411,7 +411,8 @@ class Workbook(CatalogMixin):
         if key is None:
             key = self.key(address)
         t = type(value)
-        if (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0:
+        if (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0 \
+                and not self._tables:
             # hot path of agents and benchmarks: a number replacing a number or an empty cell
             number = _normalize_literal(value)
             values = self._values
@@ -497,6 +498,8 @@ class Workbook(CatalogMixin):
             self._change_log.add(key)
         if key in self._formulas:
             self._remove_formula(key)
+        if self._tables:
+            value = self._header_edited(key, value)
         self._own("_values")
         if value is None:
             self._values.pop(key, None)
