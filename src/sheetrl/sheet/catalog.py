@@ -29,8 +29,8 @@ from sheetrl.sheet.names import (
     check_name,
     qualify,
 )
-from sheetrl.sheet.references import has_relative_references
 from sheetrl.sheet.nodes import Node, StructuredRef
+from sheetrl.sheet.references import has_relative_references
 from sheetrl.sheet.tables import (
     Table,
     check_columns,

@@ -239,8 +239,9 @@ def render_structured_reference(ref: StructuredRef) -> str:
     if ref.items == ("#THIS ROW",) and "@" in ref.text:
         if columns is None:
             return f"{table}[@]"
-        simple = ref.first_column == ref.last_column and ref.first_column is not None
-        return f"{table}[@{_escaped(ref.first_column)}]" if simple and " " not in columns else f"{table}[@{columns}]"
+        first = ref.first_column or ""
+        simple = ref.first_column == ref.last_column and " " not in first
+        return f"{table}[@{_escaped(first)}]" if simple else f"{table}[@{columns}]"
     parts = [f"[{_ITEM_SPELLING[item]}]" for item in ref.items]
     if columns is not None:
         parts.append(columns)
@@ -367,7 +368,15 @@ def table_after_delete(table: Table, axis: str, at: int, count: int) -> Table | 
 
 __all__ = [
     "SPECIAL_ITEMS",
+    "StructuredRefError",
+    "Table",
+    "check_columns",
+    "check_table_name",
+    "parse_structured_reference",
     "rename_column",
-    "render_structured_reference", "StructuredRefError", "Table", "check_columns", "check_table_name", "parse_structured_reference",
-    "resolve_structured_reference", "table_after_delete", "table_after_insert", "unique_column_name",
+    "render_structured_reference",
+    "resolve_structured_reference",
+    "table_after_delete",
+    "table_after_insert",
+    "unique_column_name",
 ]
