@@ -336,7 +336,8 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
     the same position of ``result`` (or of the array's last row/column).
 
     Vector form: ``result`` is read at the matching position along its own row or column, even beyond its end
-    when it is a reference (Excel extends it). Array form (two arguments): a table wider than tall is searched along
+    when it is a reference (Excel extends it); a two-dimensional lookup_vector is searched along its first column
+    (first row when wider than tall). Array form (two arguments): a table wider than tall is searched along
     its first row and answered from its last row, otherwise along its first column and from its last column.
     """
     lookup = scalar_of(lookup)
@@ -352,9 +353,9 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
         if found is None:
             return NA
         return grid.at(grid.rows - 1, found) if horizontal else grid.at(found, grid.cols - 1)
-    if grid.rows != 1 and grid.cols != 1:
-        return NA
-    found = binary_search(grid.values, lookup)
+    # a two-dimensional lookup_vector is searched along its first column (or first row, when wider than tall)
+    keys = grid.values if grid.rows == 1 or grid.cols == 1 else grid.row(0) if grid.cols > grid.rows else grid.column(0)
+    found = binary_search(keys, lookup)
     if found is None:
         return NA
     if type(result) is ExcelError:
