@@ -893,19 +893,21 @@ def _union(parts: list[Any]) -> Reference | ExcelError:
 
 
 def _intersect(parts: list[Any]) -> Reference | ExcelError:
-    """The intersection operator on computed references (each one area): #NULL! when they share no cell."""
-    shared: Area | None = None
+    """The intersection operator on computed references: the cells every operand holds. A union distributes:
+    ``(A1:B2,D1:E2) B1:D9`` is ``(B1:B2,D1:D2)``. #NULL! when no cell is shared."""
+    shared: list[Area] | None = None
     for part in parts:
         ref = _as_reference(part)
         if type(ref) is ExcelError:
             return ref
-        if len(ref.areas) != 1:  # type: ignore[union-attr]
-            return VALUE
-        area = ref.areas[0]  # type: ignore[union-attr]
-        shared = area if shared is None else intersect_areas(shared, area)
+        areas = list(ref.areas)  # type: ignore[union-attr]
         if shared is None:
+            shared = areas
+            continue
+        shared = [c for a in shared for b in areas if (c := intersect_areas(a, b)) is not None]
+        if not shared:
             return NULL
-    return Reference((shared,))  # type: ignore[arg-type]
+    return Reference(tuple(shared or ()))
 
 
 def _top_level(fn: Evaluator) -> Evaluator:

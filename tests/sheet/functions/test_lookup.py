@@ -272,7 +272,8 @@ def test_ordered_search_bisects_all_types_in_excel_order() -> None:
     keys = [9700.0, "xyz", "xyz", 160726.0, 204100.0, 510300.0]
     assert ordered_search(keys, 46523.0, 1) == 1  # text sorts after numbers: the boundary is at index 1
     assert ordered_search(keys, 46523.0, -1) == 0
-    assert ordered_search(keys, 204100.0, 0) == 4
+    assert ordered_search(keys, 9700.0, 0) == 0
+    assert ordered_search(keys, 204100.0, 0) is None  # the halving never reaches it in this unsorted data
     assert ordered_search(["a", "b", None, None], None, 1) == 2  # empty cells sort last
     descending = [50.0, 40.0, 30.0, 20.0]
     assert ordered_search(descending, 35.0, -1, descending=True) == 2
@@ -345,3 +346,24 @@ def test_xlookup_result_is_a_reference() -> None:
     assert wb.values(["D1", "D2"]) == [90, 3]
     wb.set("B3", 300)
     assert wb.value("D1") == 360
+
+
+# ---------------------------------------------------------- XMATCH across types, as Excel cached it (formulas' test.xlsx)
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("next-smaller-number-among-logicals", "=XMATCH(4,{FALSE,2.1,TRUE,4.1},-1)", 2),
+        case("next-smaller-of-text-is-the-largest-number", '=XMATCH("*b?u*",{FALSE,2.1,TRUE,4.1},-1)', 4),
+        case("next-smaller-of-empty-is-the-largest-value", "=XMATCH(H1,{FALSE,2.1,TRUE,4.1},-1)", 3),
+        case("next-larger-of-text-is-the-next-text", '=XMATCH("*b?u*",{"a",2.1,"c bau c",4.1},1)', 1),
+        case("nothing-below-four", "=XMATCH(4,{TRUE,4.1,FALSE,\"c bau c\"},-1)", "#N/A"),
+        case("binary-stops-at-an-equal-value", '=XMATCH(4.1,{"c bau c",4.1,"a",1.1},0,2)', 2),
+        case("binary-next-larger-ends-at-text", '=XMATCH(4,{"",4.1,"a",1.1},1,2)', 1),
+        case("binary-descending-of-empty", '=XMATCH(H1,{TRUE,4.1,FALSE,"c bau c"},-1,-2)', 1),
+        case("exact-folds-case-like-unicode", '=XMATCH("ß",{1,"ss",2.1},0)', 2),
+        case("match-does-not-fold", '=MATCH("ß",{1,"ss",2.1},0)', "#N/A"),
+        case("wildcards-do-not-fold", '=XMATCH("ß",{1,"SS",2.1},2)', "#N/A"),
+    ],
+)
+def test_xmatch_compares_all_types_in_excel_order(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)

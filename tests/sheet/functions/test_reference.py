@@ -75,7 +75,7 @@ def test_range_from_a_function_is_implicitly_intersected_outside_array_mode() ->
         case("union-areas", "=AREAS((A1:A2,C4:C5,B1))", 3, GRID),
         case("union-index-area", "=INDEX((A1:A5,C1:C5),3,1,2)", 3, GRID),
         case("union-in-scalar-position", "=(A1,A2)+1", "#VALUE!", GRID),
-        case("union-rows", "=ROWS((A1:A2,C1))", "#VALUE!", GRID),
+        case("union-rows", "=ROWS((A1:A2,C1))", "#REF!", GRID),  # as Excel cached it
         case("intersection-of-three-ranges", "=A1:C5 B3:D3 B1:B5", "c", GRID),
         case("two-cell-intersection-outside-its-row", "=A1:C5 B3:D3", "#VALUE!", GRID),
         case("intersection-with-index", "=SUM(A1:C5 INDEX(A1:C5,4,0))", 44, GRID),
@@ -206,7 +206,7 @@ def test_row_and_rows_of_references_and_arrays() -> None:
         case("row-difference-numbering", "=ROW()-ROW($A$1)+1", 99),
         case("row-in-sumproduct", "=SUMPRODUCT((A1:A5>20)*ROW(A1:A5))", 12, GRID),
         case("column-of-range-first", "=COLUMN(C1:E9)", 3),
-        case("rows-of-union-is-value-error", "=ROWS((A1,A2))", "#VALUE!"),
+        case("rows-of-union-is-ref-error", "=ROWS((A1,A2))", "#REF!"),
         case("columns-of-whole-row", "=COLUMNS(5:5)", 16384),
         case("row-of-whole-row", "=ROW(5:5)", 5),
         case("areas-of-value-is-value-error", "=AREAS(5)", "#VALUE!"),
@@ -319,4 +319,19 @@ def test_getpivotdata_follows_the_pivot_when_its_data_change() -> None:
     ],
 )
 def test_an_error_where_a_range_is_expected_propagates(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        # as Excel cached them in the formulas library's test.xlsx
+        case("intersection-distributes-over-a-union", "=AREAS(((F4:G4,G4:I4,F6:G6,G6:I6) G3:G11))", 4),
+        case("columns-of-a-union", "=COLUMNS((D15:G15,I15:J15))", "#REF!"),
+        case("index-of-two-dimensional-range-needs-a-column", "=INDEX(C52:E53,2)", "#REF!"),
+        case("index-negative-row-first", "=INDEX(C52:E53,-1)", "#VALUE!"),
+        case("address-with-an-empty-sheet-cell", "=ADDRESS(1,3,4,TRUE,H3)", "!C1"),
+    ],
+)
+def test_reference_edge_cases_excel_cached(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
     run(formula, expected, cells)

@@ -14,8 +14,10 @@ Approximate matches reproduce Excel's searches, so that data that is *not* sorte
   value is looked up as 0.
 - MATCH with match_type -1 (:func:`descending_scan`): a scan from the first value that stops at an equal value or
   at the first value below the lookup value (``MATCH(2,{0,1,2,3,4},-1)`` is #N/A in Excel).
-- XLOOKUP/XMATCH binary search modes (:func:`ordered_search`): a plain bisection over Excel's sort order of all
-  types (numbers < text < logicals < empty cells); an empty lookup value finds an empty cell.
+- XLOOKUP/XMATCH next-smaller/next-larger matches (:func:`find_nearest`) and binary search modes
+  (:func:`ordered_search`) compare values of every type in Excel's sort order (numbers < text < logicals < empty);
+  the binary search is a classic halving that stops at an equal value. An empty lookup value finds an empty cell in
+  exact mode and sorts after everything otherwise.
 """
 
 from __future__ import annotations
@@ -63,8 +65,11 @@ def index_argument(value: Any) -> int | ExcelError:
 
 
 # ---------------------------------------------------------------------------------------------- searching
-def find_exact(values: Sequence[Any], lookup: Any, wildcards: bool, reverse: bool = False) -> int | None:
-    """Position of the first value equal to ``lookup`` (last if ``reverse``); wildcards apply to text lookups."""
+def find_exact(
+    values: Sequence[Any], lookup: Any, wildcards: bool, reverse: bool = False, fold: bool = False
+) -> int | None:
+    """Position of the first value equal to ``lookup`` (last if ``reverse``); wildcards apply to text lookups.
+    ``fold`` compares text by Unicode case folding (XLOOKUP/XMATCH: "ß" equals "ss"; MATCH: it does not)."""
     if type(lookup) is float and not reverse:  # numbers: a plain typed scan, the common case
         if type(values) is list:
             start = 0
@@ -89,6 +94,13 @@ def find_exact(values: Sequence[Any], lookup: Any, wildcards: bool, reverse: boo
         for i in order:
             v = values[i]
             if type(v) is str and regex.fullmatch(v) is not None:
+                return i
+        return None
+    if fold and kind == 1:
+        folded = lookup.casefold()
+        for i in order:
+            v = values[i]
+            if type(v) is str and v.casefold() == folded:
                 return i
         return None
     key = _key(lookup)
@@ -173,60 +185,56 @@ def descending_scan(values: Sequence[Any], lookup: Any) -> int | None:
 
 
 def _order_key(value: Any) -> tuple[int, Any]:
-    """Excel's sort order of all values: numbers, text (case-insensitive), logicals, then empty cells and errors."""
+    """Excel's sort order of all values: numbers, text (case-insensitive), logicals, empty cells, then errors."""
     t = type(value)
     if t is float or t is int:
         return 0, value
     if t is str:
-        return 1, value.lower()
+        return 1, value.casefold()
     if t is bool:
         return 2, value
-    return 3, 0
+    if value is None:
+        return 3, 0
+    return 4, 0
 
 
 def ordered_search(values: Sequence[Any], lookup: Any, mode: int, descending: bool = False) -> int | None:
-    """XLOOKUP/XMATCH binary search: mode 0 exact, -1 exact or next smaller, 1 exact or next larger, bisecting
-    ``values`` as if sorted in Excel's order of all types (``descending``: sorted from the largest down)."""
+    """XLOOKUP/XMATCH binary search: mode 0 exact, -1 exact or next smaller, 1 exact or next larger.
+
+    A classic halving over ``values`` as if sorted in Excel's order of all types (``descending``: from the largest
+    down) that stops at the first equal value it probes; otherwise the answer is the neighbour where the search
+    ended. On unsorted or mixed data this gives the positions Excel gives (checked against values Excel cached).
+    """
     target = _order_key(lookup)
-    count = len(values)
-
-    def before(i: int, inclusive: bool) -> bool:
-        """Whether position i comes before the target (or at it, with ``inclusive``) in the search order."""
-        item = _order_key(values[i])
-        if descending:
-            return item > target or (inclusive and item == target)
-        return item < target or (inclusive and item == target)
-
-    low, high = 0, count  # first position not before the target
-    while low < high:
+    low, high = 0, len(values) - 1
+    while low <= high:
         mid = (low + high) // 2
-        if before(mid, False):
+        item = _order_key(values[mid])
+        if item == target:
+            return mid
+        if (item < target) != descending:
             low = mid + 1
         else:
-            high = mid
-    exact = low < count and _order_key(values[low]) == target
-    if exact or mode == 0:
-        return low if exact else None
-    ascending_larger = (mode == 1) != descending  # the neighbour wanted lies after the boundary
-    if ascending_larger:
-        return low if low < count else None
-    return low - 1 if low > 0 else None
+            high = mid - 1
+    if mode == 0:
+        return None
+    # the search ended between high and low: ascending data put smaller values at high, descending at low
+    smaller, larger = (high, low) if not descending else (low, high)
+    found = smaller if mode < 0 else larger
+    return found if 0 <= found < len(values) else None
 
 
 def find_nearest(values: Sequence[Any], lookup: Any, mode: int, reverse: bool = False) -> int | None:
-    """Linear search: the exact match, else the largest smaller (mode -1) or smallest larger (mode 1) value."""
-    kind = _kind(lookup)
-    if kind is None:
-        return None
-    key = _key(lookup)
+    """Linear search (XLOOKUP/XMATCH): the first equal value, else the largest smaller (mode -1) or smallest larger
+    (mode 1) value in Excel's order of all types (a text is above every number, a logical above every text)."""
+    key = _order_key(lookup)
     best: int | None = None
     best_key: Any = None
     order = range(len(values) - 1, -1, -1) if reverse else range(len(values))
     for i in order:
-        v = values[i]
-        if _kind(v) != kind:
+        k = _order_key(values[i])
+        if k[0] == 4:  # errors never match
             continue
-        k = _key(v)
         if k == key:
             return i
         if mode < 0 and k < key and (best is None or k > best_key):
@@ -396,13 +404,13 @@ def _modes(match_mode: Any, search_mode: Any) -> tuple[int, int] | ExcelError:
 def _search(values: Sequence[Any], lookup: Any, mode: int, search: int) -> int | ExcelError | None:
     if search in (2, -2):
         return ordered_search(values, lookup, mode, descending=search == -2)
-    if lookup is None:  # an empty lookup value finds the first (or last) empty cell
+    if lookup is None and mode in (0, 2):  # an empty lookup value finds the first (or last) empty cell
         order = range(len(values) - 1, -1, -1) if search == -1 else range(len(values))
         return next((i for i in order if values[i] is None), None)
     if mode == 3:
         return find_regex(values, lookup, reverse=search == -1)
     if mode in (0, 2):
-        return find_exact(values, lookup, wildcards=mode == 2, reverse=search == -1)
+        return find_exact(values, lookup, wildcards=mode == 2, reverse=search == -1, fold=mode == 0)
     return find_nearest(values, lookup, mode, reverse=search == -1)
 
 

@@ -93,12 +93,18 @@ def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0)
     row = index_argument(row_num)
     if isinstance(row, ExcelError):
         return row
+    if row < 0:
+        return VALUE
     col: int | ExcelError
     if col_num is _OMITTED:
         if rows == 1 and cols > 1:
             row, col = 1, row  # one row: the only index is the column
+        elif cols == 1:
+            col = 1
+        elif type(area) is Reference:
+            return REF  # a two-dimensional reference needs both indexes (Excel cached #REF! for INDEX(C52:E53,2))
         else:
-            col = 1 if cols == 1 else 0
+            col = 0
     else:
         col = index_argument(col_num)
         if isinstance(col, ExcelError):
@@ -361,7 +367,7 @@ def column(caller: Position, reference: Any = None) -> Any:
 def _shape(value: Any) -> tuple[int, int] | ExcelError:
     if type(value) is Reference:
         if len(value.areas) != 1:
-            return VALUE
+            return REF  # as Excel cached ROWS((A1:B1,C1:D2)) and COLUMNS of unions
         return value.first.rows, value.first.cols
     if type(value) is ExcelError:
         return value
@@ -394,7 +400,7 @@ def areas(reference: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------------- ADDRESS
 @register("ADDRESS", 2, 5)
-def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, sheet_text: Any = None) -> Any:
+def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, sheet_text: Any = _OMITTED) -> Any:
     """A cell address as text: ``ADDRESS(2,3)`` is ``$C$2``; ``abs_num`` 1 absolute, 2 absolute row, 3 absolute
     column, 4 relative; ``a1`` FALSE gives R1C1 notation (``R2C3``, ``R[2]C[3]``); ``sheet_text`` prefixes a sheet
     name (quoted when it needs quotes)."""
@@ -414,9 +420,9 @@ def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, shee
         text = cell_name(row_index - 1, col_index - 1, row_abs, col_abs)  # type: ignore[operator]
     else:
         text = (f"R{row_index}" if row_abs else f"R[{row_index}]") + (f"C{col_index}" if col_abs else f"C[{col_index}]")
-    if sheet_text is None:
+    if sheet_text is _OMITTED:
         return text
-    sheet = to_text(sheet_text)
+    sheet = to_text(sheet_text)  # an empty cell or argument is "": Excel writes "!C1"
     if isinstance(sheet, ExcelError):
         return sheet
     if not sheet:
