@@ -167,7 +167,7 @@ def add_names_and_tables(ws, case) -> None:
 
     for name, definition in case.names.items():
         text = qualify_references(to_file_formula(definition), ws.title)
-        ws.defined_names[name] = DefinedName(name, attr_text=text[1:] if text.startswith("=") else text)
+        ws.defined_names[name] = DefinedName(name, attr_text=text.removeprefix("="))
     for spec in case.tables:
         table = Table(displayName=spec.name, ref=spec.ref, totalsRowCount=1 if spec.totals else None)
         header = ws[spec.ref][0]

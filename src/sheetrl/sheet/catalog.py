@@ -2,7 +2,7 @@
 
 :class:`CatalogMixin` is part of :class:`~sheetrl.sheet.workbook.Workbook`: the public API for defined names
 (``define_name``, ``delete_name``, ``names``) and tables (``add_table``, ``remove_table``, ``tables``), the lookups
-the compiler resolves names with (:class:`~sheetrl.sheet.compiler.NameCatalog`), and the questions functions may ask
+the compiler resolves names with (:class:`~sheetrl.sheet.reference_compiler.NameCatalog`), and the questions functions may ask
 while they run (:class:`~sheetrl.sheet.evaluation.EvaluationContext`: INDIRECT resolving a sheet or a name,
 FORMULATEXT reading a formula, CELL reading a format).
 
@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from sheetrl.sheet import references
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, parse_range, split_key
-from sheetrl.sheet.compiler import ANY_TABLE
 from sheetrl.sheet.errors import AddressError, FormulaSyntaxError, SheetError
 from sheetrl.sheet.evaluation import Area, record_read
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
@@ -30,6 +29,7 @@ from sheetrl.sheet.names import (
     qualify,
 )
 from sheetrl.sheet.nodes import Node, StructuredRef
+from sheetrl.sheet.reference_compiler import ANY_TABLE
 from sheetrl.sheet.references import has_relative_references
 from sheetrl.sheet.tables import (
     Table,

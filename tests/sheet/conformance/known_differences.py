@@ -216,8 +216,8 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     # --- references computed at run time, names, tables, lookup & reference ---------------------------------------
     "offset.negative_height": (
         120,
-        "Excel extends a negative height upward from the moved corner (OFFSET(A5,0,0,-3) is A3:A5; its help asks "
-        "for a positive height, but negative ones have always worked); LibreOffice 7.4 rejects it with Err:502",
+        ("Excel extends a negative height upward from the moved corner (OFFSET(A5,0,0,-3) is A3:A5; its help asks "
+        "for a positive height, but negative ones have always worked); LibreOffice 7.4 rejects it with Err:502"),
     ),
     "offset.zero_height": (REF, "Excel: a height or width of 0 refers to no cells: #REF!; LibreOffice Err:502"),
     "offset.off_grid": (
@@ -226,8 +226,8 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "address.bad_abs": (VALUE, "Excel: abs_num must be 1 to 4, anything else is #VALUE!; LibreOffice treats 5 as 1"),
     "lookup.last_text": (
         "y",
-        "Excel's binary search steps over values of another type, so LOOKUP(REPT(\"z\",255),A:A) finds the last "
-        "text of a mixed column (a well-known idiom); LibreOffice gives #N/A",
+        ("Excel's binary search steps over values of another type, so LOOKUP(REPT(\"z\",255),A:A) finds the last "
+        "text of a mixed column (a well-known idiom); LibreOffice gives #N/A"),
     ),
     "lookup.unsorted": ("e", _UNSORTED),
     "approx.vlookup_unsorted": ("e", _UNSORTED),
@@ -236,8 +236,8 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "approx.hlookup_unsorted": ("e", _UNSORTED),
     "refop.union_rows": (
         REF,
-        "Excel: ROWS and COLUMNS of a union of areas are #REF! (as Excel cached them in the formulas library's "
-        "test.xlsx); LibreOffice gives Err:504 (#VALUE!)",
+        ("Excel: ROWS and COLUMNS of a union of areas are #REF! (as Excel cached them in the formulas library's "
+        "test.xlsx); LibreOffice gives Err:504 (#VALUE!)"),
     ),
     "approx.match_descending_duplicates": (2, _MATCH_DESCENDING),
     "approx.match_descending_on_ascending": (NA, _MATCH_DESCENDING),
