@@ -1302,6 +1302,8 @@ _group("indirect", [
     ("number", "=INDIRECT(5)", NUMS),
     ("rows", '=ROWS(INDIRECT("B2:B9"))'),
     ("address_round_trip", "=INDIRECT(ADDRESS(3,1))", NUMS),
+    ("leading_zeros", '=INDIRECT("A03")', NUMS),
+    ("leading_zero_rows", '=SUM(INDIRECT("02:03"))', NUMS),
 ])
 
 _group("offset", [
@@ -1320,6 +1322,8 @@ _group("offset", [
     ("last_three", "=AVERAGE(OFFSET(A1,COUNT(A1:A5)-3,0,3))", NUMS),
     ("error_argument", "=OFFSET(A1,1/0,0)", NUMS),
     ("empty_height_argument", "=SUM(OFFSET(A1,1,0,,1))", NUMS),
+    ("fractional_width", "=SUM(OFFSET(A1,0,0,3,0.9))", NUMS),
+    ("fractional_height_truncated", "=SUM(OFFSET(A1,0,0,2.9,1))", NUMS),
 ])
 
 _group("row", [
@@ -1391,6 +1395,9 @@ _group("lookup", [
     ("result_shorter", "=LOOKUP(8,A1:A5,B1:B2)", TABLE),
     ("result_horizontal", "=LOOKUP(3,A1:A5,D1:H1)", _with(TABLE, D1="d", E1="e", F1="f", G1="g", H1="h")),
     ("unsorted", "=LOOKUP(5,A1:A6,B1:B6)", UNSORTED),
+    ("vlookup_text_table", '=VLOOKUP("Aranda","Nothing",1)'),
+    ("hlookup_text_table", '=HLOOKUP("Aranda","Nothing",1)'),
+    ("vlookup_number_table", '=VLOOKUP("Aranda",3,1)'),
 ])
 
 _group("approx", [
@@ -1447,6 +1454,12 @@ _group("xlookup_modes", [
         "A5": 204100, "B5": 0.35, "A6": 510300, "B6": 0.37}),
     ("blank_lookup_finds_blank", '=XLOOKUP(G1,A1:A4,B1:B4,"none")', {"A1": 1, "B1": "x", "A3": 3, "B3": "y",
                                                                      "A4": 4, "B4": "z", "B2": "blank"}),
+    ("binary_duplicates_first", "=XLOOKUP(5,A1:A13,B1:B13,,0,2)", {
+        **{f"A{i + 1}": n for i, n in enumerate([1, 2, 3, 4, 5, 5, 5, 6, 7, 7, 7, 8, 9])},
+        **{f"B{i + 1}": t for i, t in enumerate("abcdefghijklm")}}),
+    ("binary_descending_duplicates_last", "=XLOOKUP(7,A1:A13,B1:B13,,0,-2)", {
+        **{f"A{i + 1}": n for i, n in enumerate([9, 8, 7, 7, 7, 6, 5, 5, 5, 4, 3, 2, 1])},
+        **{f"B{i + 1}": t for i, t in enumerate("abcdefghijklm")}}),
 ])
 
 _group("index_reference", [

@@ -252,6 +252,26 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
         "blank",
         _XLOOKUP + "; an empty lookup value finds the first empty cell (IronCalc's XLOOKUP.xlsx, cached by Excel)",
     ),
+    "xlookup_modes.binary_duplicates_first": (
+        "e",
+        _XLOOKUP + "; a binary search that probes an equal value moves to the first of its run in ascending data "
+        "(IronCalc's XLOOKUP.xlsx, sheet MultipleElements, cached by Excel)",
+    ),
+    "xlookup_modes.binary_descending_duplicates_last": (
+        "e",
+        _XLOOKUP + "; a binary search that probes an equal value moves to the last of its run in descending data "
+        "(IronCalc's XLOOKUP.xlsx, sheet MultipleElements, cached by Excel)",
+    ),
+    "offset.fractional_width": (
+        60,
+        "Excel: a height or width between 0 and 1 is 1 (OFFSET(W39,2,2,3,0.9) sums one column in the values Excel "
+        "cached in IronCalc's ROW_COLUM.xlsx); LibreOffice truncates it to 0 and gives Err:502",
+    ),
+    "lookup.vlookup_number_table": (
+        NA,
+        "Excel: a number as VLOOKUP's table is a one-cell table (VLOOKUP(\"Aranda\",3,1) is #N/A in the values "
+        "Excel cached in IronCalc's HVLOOKUP.xlsx; text is #VALUE!); LibreOffice gives Err:504 (#VALUE!)",
+    ),
     "xmatch.exact": (3, _XMATCH),
     "xmatch.next_smaller": (3, _XMATCH),
     "xmatch.next_larger": (4, _XMATCH),

@@ -63,6 +63,11 @@ DESCENDING = {"A1": 40, "A2": 30, "A3": 20, "A4": 10}
         case("blank-lookup-value-is-na", "=VLOOKUP(H1,A1:C4,2,FALSE)", "#N/A", TABLE),
         case("blank-result-cell-shows-zero", "=VLOOKUP(10,A1:D4,4,FALSE)", 0, TABLE),
         case("array-constant-table", '=VLOOKUP(2,{1,"a";2,"b";3,"c"},2,FALSE)', "b"),
+        # a single value as the table (IronCalc's HVLOOKUP.xlsx, cached by Excel): text is no table, a number is
+        case("text-table-is-value-error", '=VLOOKUP("Aranda","Nothing",1)', "#VALUE!"),
+        case("text-table-is-value-error-horizontally", '=HLOOKUP("Aranda","Nothing",1)', "#VALUE!"),
+        case("number-table-is-one-cell", '=VLOOKUP("Aranda",3,1)', "#N/A"),
+        case("text-cell-table-is-one-cell", '=VLOOKUP("x",H1,1,FALSE)', "x", {"H1": "x"}),
     ],
 )
 def test_vlookup(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
@@ -279,6 +284,25 @@ def test_ordered_search_bisects_all_types_in_excel_order() -> None:
     assert ordered_search(descending, 35.0, -1, descending=True) == 2
     assert ordered_search(descending, 35.0, 1, descending=True) == 1
     assert ordered_search(descending, 60.0, 1, descending=True) is None
+
+
+def test_ordered_search_finds_the_start_of_a_run_of_equal_values() -> None:
+    # IronCalc's XLOOKUP.xlsx (sheet MultipleElements), values Excel cached: search mode 2 gives the first of
+    # equal values, -2 the last; a next-smaller match without an equal value is the neighbour (the last 7)
+    ascending = [1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 6.0, 7.0, 7.0, 7.0, 8.0, 9.0]
+    assert ordered_search(ascending, 5.0, 0) == 4  # the halving first probes index 6, also a 5
+    assert ordered_search(ascending, 7.0, 1) == 8
+    assert ordered_search(ascending, 7.1, -1) == 10
+    assert ordered_search(ascending, 6.8, 1) == 8
+    descending = ascending[::-1]
+    assert ordered_search(descending, 5.0, 0, descending=True) == 8
+    assert ordered_search(descending, 7.0, -1, descending=True) == 4
+    assert ordered_search(descending, 7.1, -1, descending=True) == 2
+    # an empty lookup value finds the first empty cell of a column clamped to the sheet's extent
+    assert ordered_search(["a", "b", "c", "d", "e", None, None, None, None], None, 1) == 5
+    # the run is of equal values only: case-insensitive text is equal, other neighbours stop it
+    assert ordered_search(["a", "B", "b", "c"], "b", 0) == 1
+    assert ordered_search(["c bau c", 4.1, "a", 1.1], 4.1, 0) == 1
 
 
 # ----------------------------------------------------------------------------------------------------- LOOKUP

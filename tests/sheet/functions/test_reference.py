@@ -140,6 +140,10 @@ def test_offset_moves_and_resizes() -> None:
         case("bad-text-row-offset", '=OFFSET(A1,"x",0)', "#VALUE!", GRID),
         case("past-last-column", "=OFFSET(XFD1,0,1)", "#REF!"),
         case("columns-of-result", "=COLUMNS(OFFSET(A1,0,0,1,4))", 4),
+        # sizes truncate toward zero, but one between 0 and 1 is 1 (Excel's cached values, IronCalc's tests)
+        case("fractional-width-is-one", "=SUM(OFFSET(A1,0,0,3,0.9))", 60, GRID),
+        case("fractional-height-truncates", "=SUM(OFFSET(A1,0,0,3.99,1))", 60, GRID),
+        case("zero-width-is-ref-error", "=SUM(OFFSET(A1,0,0,3,0))", "#REF!", GRID),
     ],
 )
 def test_offset(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
@@ -162,6 +166,11 @@ def test_offset(formula: str, expected: Any, cells: dict[str, Any] | None) -> No
         case("leading-equals-is-ref-error", '=INDIRECT("=A1")', "#REF!", GRID),
         case("a1-false-by-empty-argument", '=INDIRECT("R1C1",)', 10, GRID),
         case("range-operator-text", '=SUM(INDIRECT("A1:A2:A4"))', 100, GRID),
+        # rows written with leading zeros, as Excel reads them (IronCalc's ROW_COLUM.xlsx, cached by Excel)
+        case("leading-zero-row", '=INDIRECT("A03")', 30, GRID),
+        case("leading-zeros-in-range", '=SUM(INDIRECT("Sheet1!$A$002:A04"))', 90, GRID),
+        case("leading-zero-row-range", '=ROW(INDIRECT("05:05"))', 5, GRID),
+        case("leading-zeros-stay-in-names", '=INDIRECT("Rate01")', "#REF!", GRID),
     ],
 )
 def test_indirect(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:

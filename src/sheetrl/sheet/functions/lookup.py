@@ -202,8 +202,10 @@ def ordered_search(values: Sequence[Any], lookup: Any, mode: int, descending: bo
     """XLOOKUP/XMATCH binary search: mode 0 exact, -1 exact or next smaller, 1 exact or next larger.
 
     A classic halving over ``values`` as if sorted in Excel's order of all types (``descending``: from the largest
-    down) that stops at the first equal value it probes; otherwise the answer is the neighbour where the search
-    ended. On unsorted or mixed data this gives the positions Excel gives (checked against values Excel cached).
+    down) that stops at the first equal value it probes and moves to the start of its run of equal values (the
+    first of equal values in ascending data, the last in descending data, as in a search of the reversed data);
+    otherwise the answer is the neighbour where the search ended. On unsorted or mixed data this gives the
+    positions Excel gives (checked against values Excel cached).
     """
     target = _order_key(lookup)
     low, high = 0, len(values) - 1
@@ -211,6 +213,10 @@ def ordered_search(values: Sequence[Any], lookup: Any, mode: int, descending: bo
         mid = (low + high) // 2
         item = _order_key(values[mid])
         if item == target:
+            step = 1 if descending else -1
+            end = len(values)
+            while 0 <= mid + step < end and _order_key(values[mid + step]) == target:
+                mid += step
             return mid
         if (item < target) != descending:
             low = mid + 1
@@ -276,6 +282,8 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
     lookup = scalar_of(lookup)
     if type(lookup) is ExcelError:
         return lookup
+    if type(table) is str:
+        return VALUE  # a text value is no table (a number or logical is a one-cell table), as Excel answers
     grid = _as_matrix(table)
     position = index_argument(index)
     if isinstance(position, ExcelError):

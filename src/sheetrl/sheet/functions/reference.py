@@ -49,7 +49,14 @@ from sheetrl.sheet.nodes import (
     RangeRef,
     StructuredRef,
 )
-from sheetrl.sheet.values import Matrix, number_to_text, scalar_of, to_bool, to_text
+from sheetrl.sheet.values import (
+    Matrix,
+    number_to_text,
+    scalar_of,
+    to_bool,
+    to_number,
+    to_text,
+)
 
 _OMITTED: Any = object()  # marks an optional argument that was not written at all
 _MAX_NAME_DEPTH = 64
@@ -153,11 +160,16 @@ def offset(reference: Any, rows: Any, cols: Any, height: Any = None, width: Any 
     if isinstance(area, ExcelError):
         return area
     moves: list[int] = []
-    for value, default in ((rows, 0), (cols, 0), (height, area.rows), (width, area.cols)):
+    for value, default in ((rows, 0), (cols, 0)):
         number = default if value is None else index_argument(value)
         if isinstance(number, ExcelError):
             return number
         moves.append(number)
+    for value, default in ((height, area.rows), (width, area.cols)):
+        size = default if value is None else _size_argument(value)
+        if isinstance(size, ExcelError):
+            return size
+        moves.append(size)
     down, right, tall, wide = moves
     if tall == 0 or wide == 0:
         return REF
@@ -167,6 +179,17 @@ def offset(reference: Any, rows: Any, cols: Any, height: Any = None, width: Any 
     if r1 < 0 or c1 < 0 or r2 >= MAX_ROWS or c2 >= MAX_COLS:
         return REF
     return Reference.area(area.sheet, r1, c1, r2, c2)
+
+
+def _size_argument(value: Any) -> int | ExcelError:
+    """OFFSET's height or width: truncated toward zero, except that a size between 0 and 1 is 1 (Excel's
+    values for OFFSET(ref,2,2,3,0.9) in IronCalc's ROW_COLUM.xlsx)."""
+    number = to_number(value)
+    if isinstance(number, ExcelError):
+        return number
+    if 0 < number < 1:
+        return 1
+    return index_argument(number)
 
 
 # --------------------------------------------------------------------------------------------------- INDIRECT
@@ -190,9 +213,25 @@ def indirect(caller: Position, ref_text: Any, a1: Any = True) -> Any:
     return _r1c1_reference(text, context, home)  # type: ignore[arg-type]
 
 
+_A1_PART = r"(?:\$?[A-Za-z]{1,3}\$?[0-9]+|\$?[A-Za-z]{1,3}|\$?[0-9]+)"
+_A1_ADDRESS = re.compile(f"{_A1_PART}(?::{_A1_PART})?")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def _without_leading_zeros(text: str) -> str:
+    """INDIRECT accepts rows written with leading zeros (``"A01"``, ``"SS077:SW090"``, ``"05:05"``), which a
+    formula does not: they are dropped from the address after the sheet, when it is a cell, column or row range."""
+    cut = text.rfind("!") + 1
+    address = text[cut:]
+    if "0" not in address or not _A1_ADDRESS.fullmatch(address):
+        return text
+    return text[:cut] + _LEADING_ZEROS.sub("", address)
+
+
 def _a1_reference(text: str, context: EvaluationContext, home: Area) -> Reference | ExcelError:
     if text.startswith("="):
         return REF
+    text = _without_leading_zeros(text)
     from sheetrl.sheet.parser import parse
 
     try:
