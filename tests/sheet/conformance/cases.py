@@ -1398,6 +1398,7 @@ _group("lookup", [
     ("vlookup_text_table", '=VLOOKUP("Aranda","Nothing",1)'),
     ("hlookup_text_table", '=HLOOKUP("Aranda","Nothing",1)'),
     ("vlookup_number_table", '=VLOOKUP("Aranda",3,1)'),
+    ("vlookup_not_found_before_index", "=VLOOKUP(G1,B1:C1,0)", {"B1": 1, "C1": 0}),
 ])
 
 _group("approx", [

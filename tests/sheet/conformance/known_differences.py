@@ -269,8 +269,13 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     ),
     "lookup.vlookup_number_table": (
         NA,
-        "Excel: a number as VLOOKUP's table is a one-cell table (VLOOKUP(\"Aranda\",3,1) is #N/A in the values "
-        "Excel cached in IronCalc's HVLOOKUP.xlsx; text is #VALUE!); LibreOffice gives Err:504 (#VALUE!)",
+        "Excel: VLOOKUP with a number as its table is #N/A (VLOOKUP(\"Aranda\",3,1) in the values Excel cached in "
+        "IronCalc's HVLOOKUP.xlsx; with text it is #VALUE!); LibreOffice gives Err:504 (#VALUE!)",
+    ),
+    "lookup.vlookup_not_found_before_index": (
+        NA,
+        "Excel: a lookup value that is not found is #N/A before col_index_num is checked (VLOOKUP(empty,B1:C1,0) "
+        "in the values Excel cached in umya-spreadsheet's pr_204.xlsx); LibreOffice checks the index first (Err:502)",
     ),
     "xmatch.exact": (3, _XMATCH),
     "xmatch.next_smaller": (3, _XMATCH),

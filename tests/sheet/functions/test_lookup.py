@@ -68,6 +68,10 @@ DESCENDING = {"A1": 40, "A2": 30, "A3": 20, "A4": 10}
         case("text-table-is-value-error-horizontally", '=HLOOKUP("Aranda","Nothing",1)', "#VALUE!"),
         case("number-table-is-one-cell", '=VLOOKUP("Aranda",3,1)', "#N/A"),
         case("text-cell-table-is-one-cell", '=VLOOKUP("x",H1,1,FALSE)', "x", {"H1": "x"}),
+        # not found is #N/A before the index is checked (umya-spreadsheet's pr_204.xlsx, cached by Excel)
+        case("not-found-before-column-index", "=VLOOKUP(H1,B1:C1,0)", "#N/A", {"B1": 1, "C1": 0}),
+        case("found-then-column-index-below-one", "=VLOOKUP(1,B1:C1,0)", "#VALUE!", {"B1": 1, "C1": 0}),
+        case("not-found-before-column-beyond", "=VLOOKUP(0,B1:C1,3)", "#N/A", {"B1": 1, "C1": 0}),
     ],
 )
 def test_vlookup(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:

@@ -283,7 +283,7 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
     if type(lookup) is ExcelError:
         return lookup
     if type(table) is str:
-        return VALUE  # a text value is no table (a number or logical is a one-cell table), as Excel answers
+        return VALUE  # a text value is no table, as Excel answers
     grid = _as_matrix(table)
     position = index_argument(index)
     if isinstance(position, ExcelError):
@@ -294,17 +294,19 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
         sorted_match = to_bool(approximate)  # an empty argument (VLOOKUP(x,t,2,)) is FALSE
         if type(sorted_match) is ExcelError:
             return sorted_match
-    if position < 1:
-        return VALUE
-    if position > (grid.cols if vertical else grid.rows):
-        return REF
     keys = grid.column(0) if vertical else grid.row(0)
     if sorted_match:
         found = binary_search(keys, 0.0 if lookup is None else lookup)
     else:
         found = find_exact(keys, lookup, wildcards=True)
+    # a value not found is #N/A before the index is checked (VLOOKUP(empty,B1:C1,0) is #N/A in the values Excel
+    # cached in umya-spreadsheet's pr_204.xlsx)
     if found is None:
         return NA
+    if position < 1:
+        return VALUE
+    if position > (grid.cols if vertical else grid.rows):
+        return REF
     return grid.at(found, position - 1) if vertical else grid.at(position - 1, found)
 
 
