@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Spreadsheet engine benchmark: ``sheetrl.sheet`` against ironcalc, pycel and formulas.
+"""Spreadsheet engine benchmark: ``sheetrl.sheet`` against ironcalc, formualizer, pycel and formulas.
 
 Run from the repository root::
 
-    python3 benchmarks/engine.py [--quick] [--engines sheetrl,ironcalc,pycel,formulas]
+    python3 benchmarks/engine.py [--quick] [--engines sheetrl,ironcalc,formualizer,pycel,formulas]
                                  [--json OUT] [--markdown] [--skip-memory]
+    python3 benchmarks/engine.py --load-rounds N [--baseline-src DIR] [--markdown]   # xlsx load only
+
+``--load-rounds`` measures only xlsx load + evaluate, sheetrl, ironcalc and formualizer taking turns (see
+``run_load_round_robin``); ``--baseline-src`` adds a sheetrl imported from another checkout's ``src``.
 
 Every engine is measured in the same run on the same two workbooks (generated here from a seeded RNG,
 identical for every engine, and saved once with openpyxl -- formulas included, no cached values -- for the
@@ -41,10 +45,12 @@ Measures (median of adaptive repeats, microseconds per operation)
 -----------------------------------------------------------------
 * ``build``  create the workbook from scratch through the engine API: data cells first (row-major), then
   formulas in dependency order, ending with current values (sheetrl: ``set()`` keeps values current;
-  ironcalc: one ``evaluate()`` at the end). pycel and formulas can only load files: ``n/a``.
+  ironcalc: one ``evaluate()`` at the end; formualizer: ``set_value``/``set_formula`` then
+  ``evaluate_all()``). pycel and formulas can only load files: ``n/a``.
 * ``load``   load the openpyxl-saved xlsx and read every formula value (the file carries no cached values,
   so this includes the first calculation). sheetrl ``Workbook.load`` + ``value()``; ironcalc
-  ``load_from_xlsx`` + ``evaluate`` + ``get_cell_value``; pycel ``ExcelCompiler`` + ``evaluate`` of every
+  ``load_from_xlsx`` + ``evaluate`` + ``get_cell_value``; formualizer ``load_workbook`` + ``evaluate_all`` +
+  ``get_value``; pycel ``ExcelCompiler`` + ``evaluate`` of every
   formula; formulas ``ExcelModel().loads().finish()`` + ``calculate()``.
 * ``recalc`` full recalculation of every formula: ``wb.recalculate()``, ``Model.evaluate()``,
   ``ExcelCompiler.recalculate()``, ``ExcelModel.calculate()``.
@@ -102,7 +108,7 @@ if _SRC.is_dir() and str(_SRC) not in sys.path:
     sys.path.insert(0, str(_SRC))
 os.environ.setdefault("TQDM_DISABLE", "1")  # formulas draws progress bars otherwise
 
-ENGINES = ("sheetrl", "ironcalc", "pycel", "formulas")
+ENGINES = ("sheetrl", "ironcalc", "formualizer", "pycel", "formulas")
 MEASURES = ("build", "load", "recalc", "edit", "edit_local", "clone")
 SHEET = "Sheet1"
 REL_TOL = 1e-9
@@ -551,8 +557,64 @@ class FormulasEngine(Engine):
         return edit
 
 
+class FormualizerEngine(Engine):
+    name = "formualizer"
+
+    def setup(self) -> str:
+        from importlib.metadata import version
+
+        import formualizer
+
+        self.fz = formualizer
+        return version("formualizer")
+
+    def build(self, spec):
+        wb = self.fz.Workbook()
+        wb.add_sheet(SHEET)
+        setv, setf = wb.set_value, wb.set_formula
+        for addr, value in spec.data:
+            setv(SHEET, *rc(addr), float(value))
+        for addr, text, _ in spec.formulas:
+            setf(SHEET, *rc(addr), text)
+        wb.evaluate_all()
+        return wb
+
+    def load(self, spec, path):
+        wb = self.fz.load_workbook(str(path))
+        wb.evaluate_all()
+        get = wb.get_value
+        for r, c in [rc(a) for a in spec.formula_cells]:
+            get(SHEET, r, c)
+        return wb
+
+    full_recalc = False  # evaluate_all() recomputes only what an edit made dirty: nothing to time as "recalc"
+
+    def recalc(self, h):
+        h.evaluate_all()
+
+    def clone(self, h):
+        copy_ = self.fz.Workbook.from_bytes(h.to_xlsx_bytes())
+        copy_.evaluate_all()
+        return copy_
+
+    def read(self, h, spec, cells):
+        return [h.get_value(SHEET, *rc(a)) for a in cells]
+
+    def make_edit(self, h, spec):
+        er, ec = rc(spec.edit_cell)
+        coords = [rc(a) for a in spec.reads]
+        setv, ev, get = h.set_value, h.evaluate_all, h.get_value
+
+        def edit(x):
+            setv(SHEET, er, ec, float(x))
+            ev()
+            return [get(SHEET, r, c) for r, c in coords]
+
+        return edit
+
+
 ENGINE_CLASSES = {"sheetrl": SheetrlEngine, "ironcalc": IroncalcEngine, "pycel": PycelEngine,
-                  "formulas": FormulasEngine}
+                  "formulas": FormulasEngine, "formualizer": FormualizerEngine}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -691,6 +753,131 @@ def run_memory(engine_name: str, tmp: str) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------
+# xlsx load + evaluate, engines alternated round-robin (--load-rounds)
+# --------------------------------------------------------------------------------------------------
+
+LOAD_ENGINES = ("sheetrl", "ironcalc", "formualizer")
+LOAD_MODES = ("first", "again")
+
+
+def load_child(name: str, tmp: str, src: str | None) -> None:
+    """Serve timed loads for one engine: one "WORKBOOK MODE" line in, one JSON line out per load.
+
+    Mode ``first``: the file is met for the first time (sheetrl's cache of parsed formula texts is emptied
+    first); ``again``: the same file loaded again (that cache is warm). ironcalc and formualizer keep nothing
+    between loads, so both modes measure the same thing for them.
+    """
+    if src:
+        sys.path.insert(0, src)
+    eng = ENGINE_CLASSES[name]()
+    version = eng.setup()
+    specs = {s.name: s for s in (workbook_a(), workbook_b())}
+    warm_pass(eng, tmp)
+    print(json.dumps({"version": version}), flush=True)
+    checked: set[str] = set()
+    for line in sys.stdin:
+        wb_name, mode = line.split()
+        spec = specs[wb_name]
+        if mode == "first" and name == "sheetrl":
+            from sheetrl.sheet import parser
+
+            parser._CACHE.clear()
+        gc.collect()
+        t0 = time.perf_counter_ns()
+        h = eng.load(spec, Path(tmp) / f"bench_{wb_name}.xlsx")
+        elapsed = time.perf_counter_ns() - t0
+        problem = None
+        if wb_name not in checked:
+            checked.add(wb_name)
+            problem = compare(eng.read(h, spec, spec.formula_cells), spec.formula_cells, spec.reference())
+        del h
+        print(json.dumps({"ns": elapsed, "problem": problem}), flush=True)
+
+
+def run_load_round_robin(tmp: str, rounds: int, baseline_src: str | None) -> dict[str, Any]:
+    """Median load + evaluate time per engine, workbook and mode; the engines take turns, one load each, the
+    first engine of a round rotating, each in its own process (a second sheetrl from ``baseline_src``)."""
+    lanes = [("sheetrl", "sheetrl", None)]
+    if baseline_src:
+        lanes.append(("sheetrl (baseline)", "sheetrl", baseline_src))
+    lanes += [(name, name, None) for name in LOAD_ENGINES[1:]]
+    procs: dict[str, subprocess.Popen[str]] = {}
+    versions: dict[str, str] = {}
+    problems: list[str] = []
+    for label, engine, src in lanes:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--_load-child", engine, "--_dir", tmp]
+        if src:
+            cmd += ["--_src", src]
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        hello = proc.stdout.readline()
+        if not hello.startswith("{"):
+            proc.kill()
+            problems.append(f"note: {label} skipped (its load process did not start)")
+            continue
+        procs[label] = proc
+        versions[label] = json.loads(hello)["version"]
+    times: dict[str, list[float]] = {}
+    order = list(procs)
+    for wb_name in ("a", "b"):
+        for mode in LOAD_MODES:
+            for r in range(rounds):
+                for label in order[r % len(order):] + order[: r % len(order)]:
+                    proc = procs[label]
+                    assert proc.stdin is not None and proc.stdout is not None
+                    proc.stdin.write(f"{wb_name} {mode}\n")
+                    proc.stdin.flush()
+                    answer = json.loads(proc.stdout.readline())
+                    times.setdefault(f"{label}/{wb_name}/{mode}", []).append(answer["ns"])
+                    if answer["problem"]:
+                        problems.append(f"WARNING: {label} workbook {wb_name} values after load: {answer['problem']}")
+            log(f"  load round-robin ({wb_name}, {mode}) done")
+    for proc in procs.values():
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait()
+    return {"versions": versions, "times": times, "problems": problems, "lanes": list(procs), "rounds": rounds}
+
+
+def render_load(result: dict[str, Any], argv: list[str], as_markdown: bool) -> str:
+    """The load table: median (min) ms per engine, workbook and mode, and each engine's time / sheetrl's."""
+    cmd = "python3 benchmarks/engine.py " + shlex.join(argv)
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"`{cmd}` — {now} — Python {platform.python_version()} — CPU: {cpu_model()} — "
+             + ", ".join(f"{k} {v}" for k, v in result["versions"].items()), ""]
+    times = result["times"]
+
+    def median(label: str, wb: str, mode: str) -> float | None:
+        got = times.get(f"{label}/{wb}/{mode}")
+        return statistics.median(got) if got else None
+
+    cols = ["Engine"] + [f"({wb}) {mode}" for wb in ("a", "b") for mode in LOAD_MODES]
+    rows = []
+    for label in result["lanes"]:
+        row = [label]
+        for wb in ("a", "b"):
+            for mode in LOAD_MODES:
+                t = median(label, wb, mode)
+                base = median("sheetrl", wb, mode)
+                got = times.get(f"{label}/{wb}/{mode}", [])
+                cell = "—" if t is None else f"{t / 1e6:,.1f} (min {min(got) / 1e6:,.1f})"
+                if t is not None and label != "sheetrl" and base:
+                    cell += f" [{fmt_ratio(t, base)}]"
+                row.append(cell)
+        rows.append(row)
+    lines += _table(cols, rows, as_markdown)
+    lines.append("")
+    note = (f"ms per load + evaluate + read of every formula value, median of {result['rounds']} rounds; "
+            "engines alternated round-robin (one load each per round, the first engine rotating), each in its "
+            "own process; [k×] = engine time / sheetrl time (above 1: sheetrl is faster). first: sheetrl's "
+            "cache of parsed formula texts emptied before each load (a file met for the first time); again: "
+            "the same file loaded again.")
+    lines.append(f"- {note}" if as_markdown else note)
+    lines += [f"- {p}" if as_markdown else p for p in result["problems"]]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
 # Driver
 # --------------------------------------------------------------------------------------------------
 
@@ -792,7 +979,7 @@ class EngineRun:
             self._fail("correctness check", exc)
 
     def m_recalc(self) -> None:
-        if self.h is not None:
+        if self.h is not None and getattr(self.eng, "full_recalc", True):
             h, eng = self.h, self.eng
             self._measure("recalc", lambda: eng.recalc(h))
 
@@ -960,6 +1147,8 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
             return "skipped"
         if meas == "build" and not can_build[engine]:
             return "n/a"
+        if meas == "recalc" and not getattr(ENGINE_CLASSES[engine], "full_recalc", True):
+            return "n/a"
         if meas == "edit_local" and not next(s for s in specs if s.name == wb).local_edit_cell:
             return "—"  # workbook (a) has no separate local edit
         return "failed"
@@ -996,7 +1185,8 @@ def render(results, specs, engines, versions, skipped, memory, warnings, opts, a
         notes.append(f"sheetrl edit reads through {sheetrl.read_path}.")
     notes.append("median of repeats"
                  + ("; (k×) = engine time / sheetrl time, above 1: sheetrl is faster" if has_base else "")
-                 + "; n/a: the engine cannot build a workbook through its API (it only loads files).")
+                 + "; n/a: the engine cannot build a workbook through its API (it only loads files), or (recalc)"
+                 " has no full recalculation (formualizer's evaluate_all recomputes only what an edit made dirty).")
     for n in notes:
         lines.append(f"- {n}" if as_markdown else n)
     if memory:
@@ -1082,9 +1272,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-memory", action="store_true", help="skip the RSS subprocess measurements")
     ap.add_argument("--_memory-child", dest="memory_child", help=argparse.SUPPRESS)
     ap.add_argument("--_engine-child", dest="engine_child", help=argparse.SUPPRESS)
+    ap.add_argument("--load-rounds", type=int, default=0, metavar="N",
+                    help="only the xlsx load comparison: N rounds of sheetrl, ironcalc and formualizer alternated")
+    ap.add_argument("--baseline-src", metavar="DIR",
+                    help="with --load-rounds: also load with the sheetrl package found in DIR (another checkout's src)")
     ap.add_argument("--_dir", dest="dir", help=argparse.SUPPRESS)
+    ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
+    ap.add_argument("--_src", dest="src", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
     opts.argv = argv
+
+    if opts.load_child:
+        load_child(opts.load_child, opts.dir, opts.src)
+        return 0
+    if opts.load_rounds:
+        with tempfile.TemporaryDirectory(prefix="sheetrl-bench-") as tmp:
+            for s in (workbook_a(), workbook_b()):
+                save_xlsx(s, Path(tmp) / f"bench_{s.name}.xlsx")
+            result = run_load_round_robin(tmp, opts.load_rounds, opts.baseline_src)
+        print(render_load(result, argv, opts.markdown))
+        if opts.json:
+            Path(opts.json).write_text(json.dumps(result, indent=2) + "\n")
+        return 0
 
     if opts.memory_child:
         print(json.dumps(memory_child(opts.memory_child, opts.dir)))

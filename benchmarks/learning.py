@@ -11,12 +11,16 @@ Run from the repository root::
 
 Each (row, seed) trains in its own process with ``sheetrl``'s runner (``TrainConfig``: the row's algorithm,
 level, ``quick`` preset and step budget; one torch thread) and is evaluated on the same held-out tasks as
-``sheetrl eval`` (``--eval-episodes`` per level, :func:`sheetrl.train.evaluate.run_episodes`). In the same run:
+``sheetrl eval``, in both splits: ``iid`` (new seeds, layouts like training's) and ``ood`` (held-out positions,
+sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes`` per level and split,
+:func:`sheetrl.train.evaluate.run_episodes`). In the same run:
 
 - ``maskable_ppo``: sb3-contrib's MaskablePPO on :class:`~sheetrl.env.wrappers.FlatMaskedEnv` with our PPO quick
   preset's settings (8 envs × 64 steps, 4 minibatches, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
-- ``random``: the uniform random masked policy (no training).
+- ``random``: the uniform random masked policy (no training);
+- ``memoriser``: the lookup table from instruction text to the expert's macros, built from the row's budget of
+  training tasks (its "steps" column counts tasks, not steps; seeds do not change it).
 
 Results go to ``--out`` (JSON lines, one per run). A run already in that file is not repeated, so an interrupted
 benchmark continues where it stopped; ``--fresh`` starts over. A row run with another ``--scale`` is a row of its
@@ -43,8 +47,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 # (algorithm, level, step budget at --scale 1). The budgets are what the quick presets need on a 2-core CPU.
 ROWS: list[tuple[str, int | str, int]] = [
-    ("random", 1, 0),
-    ("random", 2, 0),
+    *(("random", level, 0) for level in (1, 2, 3, 4, 5)),
+    *(("memoriser", level, 10_000) for level in (1, 2, 3, 4, 5)),
     ("tabular_q", 1, 50_000),
     ("tabular_q", 2, 100_000),
     ("dqn", 1, 50_000),
@@ -113,19 +117,39 @@ def child(arguments: list[str], check: bool = False) -> subprocess.CompletedProc
                           check=check)
 
 
+def _split_figures(results: dict[str, Any]) -> dict[str, Any]:
+    """success_rate, ci_low, ci_high, eval_episodes and per_level for each split, from EvalResults by split and
+    level (pooled over levels)."""
+    from sheetrl.train.evaluate import EvalResult
+
+    figures: dict[str, Any] = {}
+    for split, per_level in results.items():
+        pooled = EvalResult.pooled(list(per_level.values()), "all")
+        figures[split] = {"success_rate": pooled.success_rate, "ci_low": pooled.ci_low, "ci_high": pooled.ci_high,
+                          "eval_episodes": pooled.episodes,
+                          "per_level": {str(level): r.success_rate for level, r in per_level.items()}}
+    return figures
+
+
 def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
     result = quick_runner(algo, level, seed, steps, run_dir, eval_episodes=eval_episodes).run()
     document = result.evaluation or {}
-    return {"train_seconds": result.seconds, "env_steps": result.env_steps,
-            "success_rate": document.get("success_rate"), "ci_low": document.get("ci_low"),
-            "ci_high": document.get("ci_high"), "eval_episodes": document.get("episodes"),
-            "per_level": {k: v["success_rate"] for k, v in document.get("per_level", {}).items()}}
+    splits = {split: {"success_rate": part.get("success_rate"), "ci_low": part.get("ci_low"),
+                      "ci_high": part.get("ci_high"), "eval_episodes": part.get("episodes"),
+                      "per_level": {k: v["success_rate"] for k, v in part.get("per_level", {}).items()}}
+              for split, part in document.get("per_split", {}).items()}
+    return {"train_seconds": result.seconds, "env_steps": result.env_steps, **splits}
+
+
+def _evaluate(policy: Any, level: int, eval_episodes: int) -> dict[str, Any]:
+    from sheetrl.train.evaluate import EVAL_SPLITS, run_episodes
+
+    return _split_figures({split: {level: run_episodes(policy, level, eval_episodes, split=split)}
+                           for split in EVAL_SPLITS})
 
 
 def run_maskable_ppo(level: int, seed: int, steps: int, eval_episodes: int) -> dict:
     import numpy as np
-
-    from sheetrl.train.evaluate import run_episodes
 
     model = maskable_ppo_model(level, seed)
     start = time.perf_counter()
@@ -142,25 +166,31 @@ def run_maskable_ppo(level: int, seed: int, steps: int, eval_episodes: int) -> d
             actions, _ = model.predict(obs["flat"], action_masks=masks, deterministic=True)
             return np.asarray(actions)
 
-    result = run_episodes(Policy(), level, eval_episodes)
-    return {"train_seconds": seconds, "env_steps": int(model.num_timesteps), "success_rate": result.success_rate,
-            "ci_low": result.ci_low, "ci_high": result.ci_high, "eval_episodes": result.episodes,
-            "per_level": {str(level): result.success_rate}}
+    return {"train_seconds": seconds, "env_steps": int(model.num_timesteps),
+            **_evaluate(Policy(), level, eval_episodes)}
 
 
 def run_random(level: int, seed: int, eval_episodes: int) -> dict:
-    from sheetrl.train.evaluate import RandomMaskedPolicy, run_episodes
+    from sheetrl.train.evaluate import RandomMaskedPolicy
 
-    result = run_episodes(RandomMaskedPolicy(seed), level, eval_episodes)
-    return {"train_seconds": 0.0, "env_steps": 0, "success_rate": result.success_rate, "ci_low": result.ci_low,
-            "ci_high": result.ci_high, "eval_episodes": result.episodes,
-            "per_level": {str(level): result.success_rate}}
+    return {"train_seconds": 0.0, "env_steps": 0, **_evaluate(RandomMaskedPolicy(seed), level, eval_episodes)}
+
+
+def run_memoriser(level: int, tasks: int, eval_episodes: int) -> dict:
+    from sheetrl.train.evaluate import MemoriserPolicy
+
+    start = time.perf_counter()
+    memoriser = MemoriserPolicy.from_training([level], tasks)
+    return {"train_seconds": time.perf_counter() - start, "env_steps": 0, "remembered": len(memoriser.table),
+            **_evaluate(memoriser, level, eval_episodes)}
 
 
 def run_one(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, scratch: Path) -> dict:
     started = time.perf_counter()
     if algo == "random":
         figures = run_random(int(level), seed, eval_episodes)
+    elif algo == "memoriser":
+        figures = run_memoriser(int(level), steps, eval_episodes)
     elif algo == "maskable_ppo":
         figures = run_maskable_ppo(int(level), seed, steps, eval_episodes)
     else:
@@ -232,44 +262,53 @@ def load(out: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+SPLITS = ("iid", "ood")
+
+
 def table(results: list[dict]) -> str:
+    """Mean ± sd over seeds of each row's success on each split, each seed's figures, pooled Wilson intervals,
+    train time, steps/s. Results of the v0 environment (one held-out split) are left out."""
     lines = [
-        "| agent | level | steps | seeds | held-out success (mean ± sd over seeds) | per seed | 95% CI (pooled) "
-        "| train time per seed | steps/s | runs at once |",
-        "|---|---|---:|---:|---:|---|---|---:|---:|---:|",
+        "| agent | level | steps | seeds | iid success (mean ± sd) | ood success (mean ± sd) | per seed (iid / ood) "
+        "| 95% CI iid (pooled) | 95% CI ood (pooled) | train time per seed | steps/s | runs at once |",
+        "|---|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|",
     ]
     order = {row_name(a, lv): i for i, (a, lv, _) in enumerate(ROWS)}
     groups: dict[tuple[str, int], list[dict]] = {}  # (row, budget): a row run with --scale is a row of its own
     for r in results:
-        groups.setdefault((row_name(r["algo"], r["level"]), r["budget"]), []).append(r)
+        if all(split in r for split in SPLITS):
+            groups.setdefault((row_name(r["algo"], r["level"]), r["budget"]), []).append(r)
     from sheetrl.train.evaluate import wilson_interval
+
+    def summary(runs: list[dict], split: str, level: str | None = None) -> tuple[list[float], str, str]:
+        rates = [r[split]["success_rate"] if level is None else r[split]["per_level"].get(level, 0.0) for r in runs]
+        sd = statistics.stdev(rates) if len(rates) > 1 else 0.0
+        episodes = sum(r[split]["eval_episodes"] for r in runs)
+        successes = sum(round(r[split]["success_rate"] * r[split]["eval_episodes"]) for r in runs)
+        low, high = wilson_interval(successes, episodes)
+        return rates, f"{statistics.fmean(rates):.3f} ± {sd:.3f}", f"{low:.3f}–{high:.3f}"
 
     for key in sorted(groups, key=lambda k: (order.get(k[0], len(order)), k[1])):
         runs = sorted(groups[key], key=lambda r: r["seed"])
-        rates = [r["success_rate"] for r in runs]
-        mean = statistics.fmean(rates)
-        sd = statistics.stdev(rates) if len(rates) > 1 else 0.0
-        episodes = sum(r["eval_episodes"] for r in runs)
-        successes = sum(round(r["success_rate"] * r["eval_episodes"]) for r in runs)
-        low, high = wilson_interval(successes, episodes)
+        iid, iid_text, iid_ci = summary(runs, "iid")
+        ood, ood_text, ood_ci = summary(runs, "ood")
         seconds = statistics.fmean(r["train_seconds"] for r in runs)
         sps = [r["sps"] for r in runs if r["sps"]]
-        per_seed = " ".join(f"{x:.2f}" for x in rates)
+        per_seed = " ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(iid, ood))
         time_text = f"{seconds / 60:.1f} min" if seconds else "–"
         sps_text = f"{statistics.fmean(sps):,.0f}" if sps else "–"
         concurrent = sorted({str(r.get("concurrent", "?")) for r in runs})
         lines.append(f"| {runs[0]['algo']} | {runs[0]['level']} | {runs[0]['budget']:,} | {len(runs)} "
-                     f"| {mean:.3f} ± {sd:.3f} | {per_seed} | {low:.3f}–{high:.3f} | {time_text} | {sps_text} "
+                     f"| {iid_text} | {ood_text} | {per_seed} | {iid_ci} | {ood_ci} | {time_text} | {sps_text} "
                      f"| {', '.join(concurrent)} |")
         if runs[0]["level"] == "curriculum":  # each level the curriculum reached (0 where a seed did not reach it)
-            levels = sorted({level for r in runs for level in r["per_level"]}, key=int)
+            levels = sorted({level for r in runs for level in r["iid"]["per_level"]}, key=int)
             for level in levels:
-                rates = [r["per_level"].get(level, 0.0) for r in runs]
-                sd = statistics.stdev(rates) if len(rates) > 1 else 0.0
-                reached = sum(level in r["per_level"] for r in runs)
-                lines.append(f"| {runs[0]['algo']} | curriculum → L{level} | | {reached} reached "
-                             f"| {statistics.fmean(rates):.3f} ± {sd:.3f} | {' '.join(f'{x:.2f}' for x in rates)} "
-                             f"| | | | |")
+                iid, iid_text, _ = summary(runs, "iid", level)
+                ood, ood_text, _ = summary(runs, "ood", level)
+                reached = sum(level in r["iid"]["per_level"] for r in runs)
+                lines.append(f"| {runs[0]['algo']} | curriculum → L{level} | | {reached} reached | {iid_text} "
+                             f"| {ood_text} | {' '.join(f'{a:.2f}/{b:.2f}' for a, b in zip(iid, ood))} | | | | | |")
     return "\n".join(lines)
 
 
@@ -304,9 +343,9 @@ def main() -> None:
                         help="comma-separated algo:level rows (default: all)")
     parser.add_argument("--seeds", default="1,2,3", help="comma-separated training seeds")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
-    parser.add_argument("--eval-episodes", type=int, default=200, help="held-out episodes per level")
+    parser.add_argument("--eval-episodes", type=int, default=200, help="held-out episodes per level and split")
     parser.add_argument("--jobs", type=int, default=1, help="trainings at once")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "learning.jsonl")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "learning_v1.jsonl")
     parser.add_argument("--scratch", type=Path, default=ROOT / "runs" / "benchmark-learning")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results in --out")
     parser.add_argument("--update-benchmarks", action="store_true", help="write the table into BENCHMARKS.md")
@@ -364,8 +403,9 @@ def main() -> None:
         figures["concurrent"] = args.jobs  # trainings sharing the machine (timings depend on it)
         with args.out.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(figures) + "\n")
-        print(f"{algo}:{level} seed {seed}: success {figures['success_rate']:.3f} in "
-              f"{figures['train_seconds'] / 60:.1f} min ({figures['sps'] or 0:,.0f} steps/s)", flush=True)
+        print(f"{algo}:{level} seed {seed}: success iid {figures['iid']['success_rate']:.3f}, ood "
+              f"{figures['ood']['success_rate']:.3f} in {figures['train_seconds'] / 60:.1f} min "
+              f"({figures['sps'] or 0:,.0f} steps/s)", flush=True)
         return figures
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:

@@ -10,9 +10,10 @@ Usage::
 How it works:
 
 1. Every case of ``tests/sheet/conformance/cases.py`` goes on its own sheet of one .xlsx written with openpyxl
-   (setup cells, then the formula at ``case.at``; a case's defined names are scoped to its sheet, its tables are
-   added to it). Functions that Excel stores with the ``_xlfn.`` prefix in files
-   (CONCAT, IFS, XOR, ...) get that prefix, exactly as Excel would write them.
+   (setup cells, then the formula at ``case.at``, or, for a case with ``array``, a legacy array formula over that
+   range; a case's defined names are scoped to its sheet, its tables are added to it). Functions that Excel stores
+   with the ``_xlfn.`` prefix in files (CONCAT, IFS, XOR, ...) get that prefix, and the ``@`` operator is left out
+   (a structured reference's ``[@Col]`` is kept), exactly as Excel would write them.
 2. This script runs itself again under the system Python (``/usr/bin/python3``, the one with the ``uno`` module;
    override with ``SHEETRL_UNO_PYTHON``) in ``--uno-worker`` mode. The worker starts ``soffice --headless`` with a
    private, throw-away profile (en-US locale), opens the workbook, forces a hard recalculation with
@@ -58,12 +59,20 @@ LO_TIMEOUT_S = 600
 # only recognises them on import with the prefix (CONCAT without it is #NAME?).
 XLFN_FUNCTIONS = frozenset(
     """
-    AGGREGATE ARRAYTOTEXT BITAND BITLSHIFT BITOR BITRSHIFT BITXOR CEILING.MATH CEILING.PRECISE CHOOSECOLS CHOOSEROWS
+    AGGREGATE ANCHORARRAY ARRAYTOTEXT BITAND BITLSHIFT BITOR BITRSHIFT BITXOR BYCOL BYROW CEILING.MATH CEILING.PRECISE
+    CHOOSECOLS CHOOSEROWS ISOMITTED MAKEARRAY MAP MUNIT REDUCE SCAN
     CONCAT COVARIANCE.P COVARIANCE.S DAYS DROP EXPAND FILTER FLOOR.MATH FLOOR.PRECISE FORMULATEXT HSTACK IFNA IFS
     ISFORMULA ISOWEEKNUM LAMBDA LET MAXIFS MINIFS MODE.MULT MODE.SNGL NUMBERVALUE PERCENTILE.EXC PERCENTILE.INC
     QUARTILE.EXC QUARTILE.INC RANDARRAY RANK.AVG RANK.EQ SEQUENCE SHEET SHEETS SORT SORTBY STDEV.P STDEV.S SWITCH
     TAKE TEXTAFTER TEXTBEFORE TEXTJOIN TEXTSPLIT TOCOL TOROW UNICHAR UNICODE UNIQUE VAR.P VAR.S VSTACK WRAPCOLS
     WRAPROWS XLOOKUP XMATCH XOR
+    BETA.DIST BETA.INV BINOM.DIST BINOM.DIST.RANGE BINOM.INV CHISQ.DIST CHISQ.DIST.RT CHISQ.INV CHISQ.INV.RT
+    CHISQ.TEST CONFIDENCE.NORM CONFIDENCE.T EXPON.DIST F.DIST F.DIST.RT F.INV F.INV.RT F.TEST FORECAST.LINEAR GAMMA
+    GAMMA.DIST GAMMA.INV GAMMALN.PRECISE GAUSS HYPGEOM.DIST LOGNORM.DIST LOGNORM.INV NEGBINOM.DIST
+    NORM.DIST NORM.INV NORM.S.DIST NORM.S.INV PDURATION PERCENTRANK.EXC PERCENTRANK.INC PHI POISSON.DIST RRI SKEW.P
+    T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T T.TEST WEIBULL.DIST Z.TEST
+    ACOT ACOTH ARABIC BAHTTEXT BASE COMBINA COT COTH CSC CSCH DBCS DECIMAL ERF.PRECISE ERFC.PRECISE PERCENTOF
+    PERMUTATIONA REGEXEXTRACT REGEXREPLACE REGEXTEST SEC SECH VALUETOTEXT
     """.split()
 )
 
@@ -75,6 +84,7 @@ LO_ERROR_TO_EXCEL = {
     502: "#VALUE!",  # invalid argument (LibreOffice shows Err:502; Excel often says #NUM! for the same input)
     503: "#NUM!",  # invalid floating point operation (LibreOffice shows #NUM!)
     504: "#VALUE!",  # error in parameter list
+    509: "#VALUE!",  # operator missing (LibreOffice 7.4 cannot parse a call of a LAMBDA: LAMBDA(x,x+1)(2))
     511: "#VALUE!",  # missing variable
     519: "#VALUE!",  # no value (LibreOffice shows #VALUE!)
     522: "#VALUE!",  # circular reference
@@ -90,6 +100,7 @@ LO_EXPORT_DIFFERS = frozenset({523})
 EXCEL_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 _CELL_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
+_SPILL_RE = re.compile(r"(\$?[A-Z]{1,3}\$?[0-9]+)#")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -106,11 +117,26 @@ def load_cases():
 
 
 def to_file_formula(formula: str) -> str:
-    """Return ``formula`` as Excel stores it in .xlsx: newer functions get their ``_xlfn.`` prefix."""
+    """Return ``formula`` as Excel stores it in .xlsx: newer functions get their ``_xlfn.`` prefix, and the
+    implicit-intersection operator ``@`` is left out (a formula written without dynamic arrays intersects where
+    Excel shows ``@``, which is how Excel writes such formulas)."""
     out: list[str] = []
     i, n = 0, len(formula)
     while i < n:
         ch = formula[i]
+        if ch == "@":
+            i += 1
+            continue
+        spill = _SPILL_RE.match(formula, i)
+        if spill and (i == 0 or not (formula[i - 1].isalnum() or formula[i - 1] in "_.!")):
+            out.append(f"_xlfn.ANCHORARRAY({spill.group(1)})")  # A1# is stored as ANCHORARRAY(A1)
+            i = spill.end()
+            continue
+        if ch == "[":  # a structured reference's brackets are copied as written ([@Col] keeps its "@")
+            j = _bracket_end(formula, i)
+            out.append(formula[i:j])
+            i = j
+            continue
         if ch == '"':  # copy a string literal untouched ("" is an escaped quote)
             j = i + 1
             while j < n:
@@ -144,6 +170,7 @@ def sheet_name(index: int) -> str:
 
 def write_case_workbook(cases, path: Path) -> None:
     import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -155,9 +182,31 @@ def write_case_workbook(cases, path: Path) -> None:
             ws[address] = value
             if isinstance(value, str) and not value.startswith("="):
                 ws[address].data_type = "s"  # text stays text, even "#N/A" or "TRUE"
-        ws[case.at] = to_file_formula(case.formula)
+        if case.array:  # a legacy array formula entered over a range; the case reads one cell of it
+            first = case.array.split(":")[0]
+            ws[first] = ArrayFormula(case.array, to_file_formula(case.formula))
+        else:
+            ws[case.at] = to_file_formula(case.formula)
         add_names_and_tables(ws, case)
     wb.save(path)
+
+
+def _bracket_end(formula: str, start: int) -> int:
+    """Index just past the ``]`` closing the ``[`` at ``start`` (nested brackets, ``'`` escapes one character)."""
+    depth, i = 0, start
+    while i < len(formula):
+        ch = formula[i]
+        if ch == "'":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(formula)
 
 
 def add_names_and_tables(ws, case) -> None:
@@ -430,7 +479,10 @@ def run_ironcalc(cases, workbook: Path) -> dict[str, dict]:
         for address, value in case.cells.items():
             model.set_user_input(0, *parse_cell(address), ironcalc_input(value))
         row, column = parse_cell(case.at)
-        model.set_user_input(0, row, column, case.formula)
+        # IronCalc has no legacy array formulas: an array case's formula goes in the range's first cell as a
+        # dynamic-array formula, whose spill covers the same cells when the result has the range's shape.
+        anchor = parse_cell(case.array.split(":")[0]) if case.array else (row, column)
+        model.set_user_input(0, *anchor, case.formula)
         model.evaluate()
         results[case.id] = ironcalc_result(ironcalc, model, 0, row, column, case.id)
     return results

@@ -6,9 +6,14 @@ stderr and a non-zero exit status; no stack trace reaches the user. ``SHEETRL_DE
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+import typing
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,16 +33,41 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: it wraps long option names and text instead of cutting them at 80 columns
 )
-sheet_app = typer.Typer(help="Use the spreadsheet engine directly: evaluate workbooks and formulas.", no_args_is_help=True)
+sheet_app = typer.Typer(help="Use the spreadsheet engine directly: evaluate workbooks and formulas.",
+                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(sheet_app, name="sheet")
 
-console = Console()
-error_console = Console(stderr=True)
+PIPE_WIDTH = 10_000  # columns for output that goes to a file or a pipe: nothing is cut to fit a screen
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console as wide as the terminal, or practically unlimited when the output is not a terminal (rich would
+    otherwise assume 80 columns and cut table cells)."""
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=PIPE_WIDTH)
+
+
+console = _console()
+error_console = _console(stderr=True)
+
+
+def _table(title: str) -> Table:
+    """A table whose cells wrap (never end in "…") when the terminal is narrower than the table."""
+    return Table(title=title, show_lines=False)
+
+
+def _add_column(table: Table, header: str, justify: str = "right") -> None:
+    table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
 
 
 class UsageProblem(Exception):
     """A problem with what the user asked for, reported as one line."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C, with the one line that says what was kept and what to run next (exit status 130)."""
 
 
 def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str) -> Table:
@@ -48,14 +78,13 @@ def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str)
     else:
         rng = wb.used_range(sheet)
         if rng is None:
-            table = Table(title=f"{title} (empty)")
-            return table
+            return _table(f"{title} (empty)")
         rng = type(rng)(rng.sheet, rng.row1, rng.col1, min(rng.row2, rng.row1 + 49), min(rng.col2, rng.col1 + 15))
     sheet_name = rng.sheet if rng.sheet is not None else (sheet or wb.sheet_names[0])
-    table = Table(title=title, show_lines=False)
+    table = _table(title)
     table.add_column("", style="dim")
     for col in range(rng.col1, rng.col2 + 1):
-        table.add_column(column_letters(col), justify="right")
+        _add_column(table, column_letters(col))
     for row in range(rng.row1, rng.row2 + 1):
         line = [str(row + 1)]
         for col in range(rng.col1, rng.col2 + 1):
@@ -76,6 +105,8 @@ def sheet_eval(
     out: Annotated[Path | None, typer.Option(help="Save the recalculated workbook here (.xlsx).")] = None,
 ) -> None:
     """Load an .xlsx file, recalculate every formula with sheetrl's engine and print the values."""
+    if out is not None:
+        _check_output(out, ".xlsx")
     wb = Workbook.load(path)
     for warning in wb.warnings:
         error_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
@@ -84,7 +115,19 @@ def sheet_eval(
         console.print(_render_grid(wb, name, cells, f"{path.name} — {name}"))
     if out is not None:
         wb.save(out)
-        console.print(f"saved {out}")
+        console.print(f"saved {out}", highlight=False)
+
+
+def _check_output(path: Path, suffix: str) -> None:
+    """Refuse an output path before any work is done: a wrong extension (the file would not be what its name
+    says) or a place that is not a writable folder. Missing parent folders are created."""
+    if path.suffix.lower() != suffix:
+        raise UsageProblem(f"--out {path} must end in {suffix} (the file written is {suffix})")
+    if path.is_dir():
+        raise UsageProblem(f"--out {path} is a folder; give a file name ending in {suffix}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(path.parent, os.W_OK):
+        raise UsageProblem(f"--out {path}: cannot write into {path.parent}")
 
 
 @sheet_app.command("formula")
@@ -102,8 +145,11 @@ def sheet_formula(
             raise UsageProblem(f"--cell {assignment!r} must look like A1=5")
         wb.set(address.strip(), _typed(raw))
     text = formula if formula.startswith("=") else "=" + formula
+    if not text[1:].strip():
+        raise UsageProblem("the formula is empty; give one such as \"=SUM(A1:A3)*2\"")
     wb.set("XFD1048576", text)
-    console.print(str(wb.value("XFD1048576")))
+    # What a spreadsheet shows in a General-formatted cell: =0.1+0.2 shows 0.3, not 0.30000000000000004.
+    console.print(wb.display("XFD1048576"), highlight=False, markup=False)
 
 
 def _typed(raw: str) -> Any:
@@ -123,15 +169,18 @@ def sheet_demo(
     """Build a small sales model (formulas, fill, formats, a pivot table), edit it, and show the recalculation."""
     from sheetrl.sheet.demo import build_demo_workbook
 
+    if out is not None:
+        _check_output(out, ".xlsx")
     wb = build_demo_workbook()
     console.print(_render_grid(wb, "Sales", "A1:G10", "Sales model"))
     console.print(_render_grid(wb, "Sales", "I1:K5", "Pivot: revenue by region"))
     wb.set("Sales!C3", 40)
     console.print("after setting C3 (units of Gadget) to 40:")
     console.print(_render_grid(wb, "Sales", "A1:G10", "Sales model, recalculated"))
+    console.print(_render_grid(wb, "Sales", "I1:K5", "Pivot: revenue by region, refreshed"))
     if out is not None:
         wb.save(out)
-        console.print(f"saved {out}")
+        console.print(f"saved {out}", highlight=False)
 
 
 def _level(value: str) -> int | str:
@@ -144,6 +193,28 @@ def _level(value: str) -> int | str:
     if level not in (1, 2, 3, 4, 5):
         raise UsageProblem(f"--level must be 1-5 or 'curriculum', not {value!r}")
     return level
+
+
+PLAY_HELP = """Type a command, an action number, or one of: actions (list the available actions), help, quit.
+
+  goto B3                       move the cursor
+  select B2:B10                 select a range
+  value B3 42                   type a number, TRUE/FALSE or text ("quoted" if it has spaces)
+  formula B11 =SUM(B2:B10)      type a formula
+  fill B2 B3:B20                copy B2 into B3:B20 (relative references move, $absolute ones stay)
+  format B2:B10 currency        number format: general integer number thousands currency percent percent2
+                                date scientific text
+  bold A1:F1                    also: italic A1:F1, unbold A1:F1
+  align B2:B10 right            left center right general
+  clear B3:C4                   empty the cells
+  pivot A1:D50 rows=B values=sum(D) at F1
+                                pivot table (optional cols=C; sum count average min max)
+  done                          declare the task finished"""
+
+
+def _check_seed(seed: int) -> None:
+    if seed < 0:
+        raise UsageProblem(f"--seed must be 0 or more, not {seed}")
 
 
 def _show_step(env: Any, action_text: str, reward: float, info: dict[str, Any]) -> None:
@@ -163,10 +234,10 @@ def play(
 ) -> None:
     """Solve a task yourself in the terminal: type commands (e.g. "formula B11 =SUM(B2:B10)") or action
     numbers; "actions" lists the available macro actions, "help" the command language, "quit" leaves."""
-    from sheetrl.env.commands import __doc__ as command_help
     from sheetrl.env.render import render_ansi
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
+    _check_seed(seed)
     env = SpreadsheetEnv(level=_level(level))
     env.reset(seed=seed, options={"task_seed": seed})
     console.print(render_ansi(env), highlight=False, markup=False)
@@ -182,7 +253,7 @@ def play(
         if line in ("quit", "exit"):
             return
         if line == "help":
-            console.print(command_help, highlight=False, markup=False)
+            console.print(PLAY_HELP, highlight=False, markup=False)
             continue
         if line == "actions":
             for index in np.flatnonzero(env.action_masks()):
@@ -216,6 +287,9 @@ def demo(
     from sheetrl.env.render import render_ansi
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
+    _check_seed(seed)
+    if not delay >= 0:
+        raise UsageProblem(f"--delay must be a number of seconds >= 0, not {delay}")
     env = SpreadsheetEnv(level=_level(level))
     env.reset(seed=seed, options={"task_seed": seed})
     assert env.task is not None
@@ -241,7 +315,7 @@ def demos(
     episodes: Annotated[int, typer.Option(help="Number of expert episodes.")] = 100,
     out: Annotated[Path, typer.Option(help="Output file (.npz, format in docs/environment.md).")] = Path(
         "demos.npz"),
-    split: Annotated[str, typer.Option(help="Task seeds from 'train' or 'eval'.")] = "train",
+    split: Annotated[str, typer.Option(help="Task seeds from 'train', 'iid' or 'ood'.")] = "train",
 ) -> None:
     """Write expert demonstrations (observations, actions, masks, commands, rewards) for imitation learning."""
     from sheetrl.env.demonstrations import collect, save_demonstrations
@@ -251,8 +325,9 @@ def demos(
         raise UsageProblem("demonstrations are written per level: pass --level 1-5")
     if episodes < 1 or episodes > 1_000_000:
         raise UsageProblem(f"--episodes must be between 1 and 1,000,000, not {episodes}")
-    if split not in ("train", "eval"):
-        raise UsageProblem(f"--split must be 'train' or 'eval', not {split!r}")
+    if split not in ("train", "iid", "ood"):
+        raise UsageProblem(f"--split must be 'train', 'iid' or 'ood', not {split!r}")
+    _check_output(out, ".npz")
     trajectories = collect(int(chosen), episodes, split=split)
     path = save_demonstrations(trajectories, out)
     solved = sum(t.info["success"] for t in trajectories)
@@ -270,76 +345,106 @@ def _train_errors() -> Iterator[None]:
         raise UsageProblem(str(exc)) from None
 
 
-@app.command("train")
-def train(
-    algo: Annotated[str | None, typer.Option(help=field_help("algo"))] = None,
-    level: Annotated[str | None, typer.Option(help=field_help("level"))] = None,
-    preset: Annotated[str | None, typer.Option(help=field_help("preset"))] = None,
-    seed: Annotated[int | None, typer.Option(help=field_help("seed"))] = None,
-    total_steps: Annotated[int | None, typer.Option(help=field_help("total_steps"))] = None,
-    device: Annotated[str | None, typer.Option(help=field_help("device"))] = None,
-    precision: Annotated[str | None, typer.Option(help=field_help("precision"))] = None,
-    accumulation_steps: Annotated[int | None, typer.Option(help=field_help("accumulation_steps"))] = None,
-    run_dir: Annotated[Path | None, typer.Option(help=field_help("run_dir"))] = None,
-    checkpoint_every: Annotated[int | None, typer.Option(help=field_help("checkpoint_every"))] = None,
-    checkpoint_interval: Annotated[float | None, typer.Option(help=field_help("checkpoint_interval"))] = None,
-    eval_episodes: Annotated[int | None, typer.Option(help=field_help("eval_episodes"))] = None,
-    wandb: Annotated[str | None, typer.Option(help=field_help("wandb"))] = None,
-    tensorboard: Annotated[bool | None, typer.Option("--tensorboard/--no-tensorboard",
-                                                     help=field_help("tensorboard"))] = None,
-    max_steps: Annotated[int | None, typer.Option(help=field_help("max_steps"))] = None,
-    hyperparameters: Annotated[list[str] | None, typer.Option(
-        "--set", help="Change one hyper-parameter of the algorithm, e.g. --set learning_rate=3e-4 (repeatable).")
-    ] = None,
-    log_every: Annotated[int | None, typer.Option(help=field_help("log_every"))] = None,
-    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help=field_help("progress"))] = None,
-    threads: Annotated[int | None, typer.Option(help=field_help("threads"))] = None,
-    resume: Annotated[Path | None, typer.Option(
-        help="Continue the run in this folder from its latest checkpoint (exactly where it stopped).")] = None,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Start afresh in --run-dir even if it holds a run (that run's files are deleted).")
-    ] = False,
-) -> None:
-    """Train an agent: progress bar, metrics (metrics.jsonl, TensorBoard, wandb), checkpoints, final evaluation."""
+def _option_name(name: str) -> str:
+    """The command-line option of a :class:`TrainConfig` field (``--total-steps``; ``--set`` for overrides)."""
+    return "--set" if name == "overrides" else "--" + name.replace("_", "-")
+
+
+def _config_parameters() -> list[inspect.Parameter]:
+    """One keyword parameter per :class:`TrainConfig` field, typed and documented for typer: the options of
+    ``sheetrl train`` are generated from the dataclass, so a field, its type and its help exist in one place.
+    Every default is None, meaning "not given" (the config's own default, or the resumed run's value, applies)."""
+    hints = typing.get_type_hints(TrainConfig)
+    parameters = []
+    for spec in dataclasses.fields(TrainConfig):
+        kind = hints[spec.name]
+        option = _option_name(spec.name)
+        if spec.name == "overrides":
+            annotation: Any = Annotated[list[str] | None, typer.Option(
+                option, help="Change one hyper-parameter of the algorithm, e.g. --set learning_rate=3e-4 "
+                             "(repeatable).")]
+        elif kind is bool:
+            annotation = Annotated[bool | None, typer.Option(f"{option}/--no-{option[2:]}",
+                                                             help=field_help(spec.name))]
+        else:
+            choices = [k for k in typing.get_args(kind) if k is not type(None)] or [kind]
+            value_type = choices[0] if len(choices) == 1 else str  # e.g. level (1-5 or "curriculum") as text
+            annotation = Annotated[value_type | None, typer.Option(option, help=field_help(spec.name))]
+        parameters.append(inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                            annotation=annotation))
+    return parameters
+
+
+def _given_config(options: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`TrainConfig` fields the user gave on the command line, converted to the fields' types."""
     from sheetrl.train.config import parse_level, parse_overrides
-    from sheetrl.train.runner import RESUMABLE_CHANGES, Runner
+
+    given = {name: value for name, value in options.items() if value is not None}
+    if "level" in given:
+        given["level"] = parse_level(given["level"])
+    if "overrides" in given:
+        given["overrides"] = parse_overrides(given["overrides"])
+    return given
+
+
+def train(resume: Path | None = None, overwrite: bool = False, **options: Any) -> None:
+    """Train an agent: progress bar, metrics (metrics.jsonl, TensorBoard, wandb), checkpoints, final evaluation.
+
+    The first Ctrl-C finishes the current iteration, saves a checkpoint and says how to continue."""
+    from sheetrl.train.runner import RESUMABLE_CHANGES, Runner, TrainingInterrupted
 
     with _train_errors():
-        given = {
-            "algo": algo, "level": None if level is None else parse_level(level), "preset": preset, "seed": seed,
-            "total_steps": total_steps, "device": device, "precision": precision,
-            "accumulation_steps": accumulation_steps, "run_dir": None if run_dir is None else str(run_dir),
-            "checkpoint_every": checkpoint_every, "checkpoint_interval": checkpoint_interval, "eval_episodes": eval_episodes, "wandb": wandb,
-            "tensorboard": tensorboard, "max_steps": max_steps,
-            "overrides": parse_overrides(hyperparameters) if hyperparameters else None,
-            "log_every": log_every, "progress": progress, "threads": threads,
-        }
-        given = {name: value for name, value in given.items() if value is not None}
+        given = _given_config(options)
         if resume is not None and overwrite:
             raise UsageProblem("--resume continues a run and --overwrite starts one afresh; choose one")
         if resume is not None:
             fixed = [name for name in given if name not in RESUMABLE_CHANGES]
             if fixed:
-                options = ", ".join("--" + ("set" if n == "overrides" else n.replace("_", "-")) for n in fixed)
-                raise UsageProblem(f"{options} cannot change when resuming; the run keeps its own "
-                                   f"(only {', '.join('--' + n.replace('_', '-') for n in RESUMABLE_CHANGES)} can)")
+                raise UsageProblem(f"{', '.join(map(_option_name, fixed))} cannot change when resuming; the run "
+                                   f"keeps its own (only {', '.join(map(_option_name, RESUMABLE_CHANGES))} can)")
             runner = Runner.resume(resume, changes=given, console=console)
         else:
             runner = Runner.start(TrainConfig(**given), console=console, overwrite=overwrite)
-        runner.run()
+        try:
+            runner.run()
+        except TrainingInterrupted as exc:
+            raise Interrupted(str(exc)) from None
+
+
+train.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+    *_config_parameters(),
+    inspect.Parameter("resume", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+        Path | None, typer.Option(help="Continue the run in this folder from its latest checkpoint (exactly where "
+                                       "it stopped).")]),
+    inspect.Parameter("overwrite", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+        bool, typer.Option("--overwrite", help="Start afresh in --run-dir even if it holds a run (that run's files "
+                                               "are deleted).")]),
+])
+train.__annotations__ = {parameter.name: parameter.annotation
+                         for parameter in train.__signature__.parameters.values()}  # type: ignore[attr-defined]
+app.command("train")(train)
 
 
 @app.command("eval")
 def evaluate(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding checkpoint.pt).")],
-    episodes: Annotated[int, typer.Option(help="Held-out evaluation episodes per level.")] = 500,
+    episodes: Annotated[int, typer.Option(help="Held-out evaluation episodes per level and split.")] = 500,
     level: Annotated[str | None, typer.Option(
         help="Level 1-5 or 'curriculum' (all five); default: the run's level.")] = None,
-    compare: Annotated[bool, typer.Option(help="Also evaluate the expert and a random masked policy.")] = False,
+    split: Annotated[str, typer.Option(
+        help="iid (new seeds), ood (held-out layouts, phrasings and combinations, new seeds) or both.")] = "both",
+    tasks: Annotated[Path | None, typer.Option(
+        help="Evaluate on the tasks of this task file instead (JSON or JSONL, see docs/task_files.md).")] = None,
+    compare: Annotated[bool, typer.Option(
+        help="Also evaluate the expert, a random masked policy and the memoriser (instruction -> expert macros, "
+             "from training tasks).")] = False,
+    memoriser_tasks: Annotated[int, typer.Option(
+        help="Training tasks per level the memoriser remembers (with --compare).")] = 1000,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
     device: Annotated[str, typer.Option(help="Torch device for the agent: auto, cpu, cuda or cuda:N.")] = "cpu",
 ) -> None:
-    """Success rate on held-out tasks with a 95% confidence interval, mean return and mean episode length."""
+    """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
+    return and mean episode length."""
     import json
 
     from sheetrl.train.config import ConfigError, parse_level
@@ -348,23 +453,114 @@ def evaluate(
     with _train_errors():
         if episodes < 1 or episodes > 1_000_000:
             raise ConfigError(f"--episodes must be between 1 and 1,000,000, not {episodes}")
+        if split not in ("iid", "ood", "both"):
+            raise ConfigError(f"--split must be iid, ood or both, not {split!r}")
+        if memoriser_tasks < 1:
+            raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
+        if tasks is not None and level is not None:
+            raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)
         if not run_dir.is_dir():
             raise ConfigError(f"run folder {run_dir} does not exist")
-        report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device)
+        with _evaluation_progress() as progress:
+            report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
+                                  split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
+                                  notice=_warn)
     if as_json:
         print(json.dumps(report.to_json()))
         return
-    table = Table(title=f"{run_dir.name}: {report.algo} after {report.env_steps:,} steps, held-out tasks")
-    for column in ("policy", "level", "episodes", "success", "95% CI", "mean return", "mean length"):
-        table.add_column(column, justify="left" if column == "policy" else "right")
-    for policy, per_level in report.results.items():
-        rows = list(per_level.values()) + ([report.summary(policy)] if len(per_level) > 1 else [])
-        for result in rows:
-            table.add_row(policy, str(result.level), str(result.episodes), f"{result.success_rate:.3f}",
-                          f"{result.ci_low:.3f}-{result.ci_high:.3f}", f"{result.mean_return:.2f}",
-                          f"{result.mean_length:.1f}")
+    where = f"tasks of {tasks}" if tasks is not None else "held-out tasks"
+    table = _table(f"{run_dir.name}: {report.algo} after {report.env_steps:,} steps, {where}")
+    for column in ("policy", "split", "level", "episodes", "success", "95% CI", "mean return", "mean length"):
+        _add_column(table, column, justify="left" if column in ("policy", "split") else "right")
+    for policy, per_split in report.results.items():
+        for split_name, per_level in per_split.items():
+            rows = list(per_level.values()) + ([report.summary(policy, split_name)] if len(per_level) > 1 else [])
+            for result in rows:
+                level_name = "file" if split_name == "tasks" else str(result.level)
+                table.add_row(policy, split_name, level_name, str(result.episodes), f"{result.success_rate:.3f}",
+                              f"{result.ci_low:.3f}-{result.ci_high:.3f}", f"{result.mean_return:.2f}",
+                              f"{result.mean_length:.1f}")
     console.print(table)
+    if report.task_ids:
+        solved = report.task_results.get("agent", [])
+        console.print("tasks solved by the agent: " + ", ".join(
+            f"{task} {'yes' if ok else 'no'}" for task, ok in zip(report.task_ids, solved)), highlight=False)
+
+
+tasks_app = typer.Typer(help="Task files: tasks on any workbook (docs/task_files.md).", no_args_is_help=True)
+app.add_typer(tasks_app, name="tasks")
+
+
+@tasks_app.command("check")
+def tasks_check(
+    path: Annotated[Path, typer.Argument(help="A task file (JSON or JSONL).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")] = False,
+) -> None:
+    """Validate a task file and run each task's reference solution through the environment and the checker."""
+    import json
+
+    from sheetrl.env.tasks.files import TaskFileError, load_task_file
+    from sheetrl.train.evaluate import solve_with_reference
+
+    try:
+        tasks = load_task_file(path)
+    except TaskFileError as exc:
+        raise UsageProblem(str(exc)) from None
+    results: list[dict[str, Any]] = []
+    for task in tasks:
+        solved, condition, total, steps = solve_with_reference(task)
+        results.append({"id": task.template, "solved": solved, "check": condition, "return": round(total, 4),
+                        "steps": steps, "targets": len(task.targets), "max_steps": task.max_steps})
+    failed = [r for r in results if not r["solved"]]
+    if as_json:
+        print(json.dumps({"file": str(path), "tasks": results, "valid": not failed}))
+    else:
+        table = _table(f"{path.name}: {len(tasks)} tasks, reference solutions")
+        for column in ("task", "targets", "steps", "budget", "solved", "check"):
+            table.add_column(column, justify="left" if column in ("task", "check") else "right")
+        for r in results:
+            table.add_row(r["id"], str(r["targets"]), str(r["steps"]), str(r["max_steps"]),
+                          "yes" if r["solved"] else "NO", r["check"])
+        console.print(table)
+    if failed:
+        raise UsageProblem(f"{len(failed)} of {len(results)} reference solutions fail the checker: "
+                           + ", ".join(f"{r['id']} ({r['check']})" for r in failed))
+
+
+def _warn(message: str) -> None:
+    error_console.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
+
+
+@contextmanager
+def _evaluation_progress() -> Iterator[Callable[[str, Any, int, int], None]]:
+    """Progress of a long evaluation on stderr (stdout stays clean for --json): a bar per policy and level in a
+    terminal, one line per finished policy and level otherwise."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    if not error_console.is_terminal:
+        def report_line(policy: str, level: Any, done: int, total: int) -> None:
+            if done == total:
+                error_console.print(f"evaluated {policy} on level {level}: {total} episodes", highlight=False)
+
+        yield report_line
+        return
+    bars: dict[tuple[str, Any], Any] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=error_console, transient=True) as progress:
+        def report_bar(policy: str, level: Any, done: int, total: int) -> None:
+            key = (policy, level)
+            if key not in bars:
+                bars[key] = progress.add_task(f"{policy} level {level}", total=total)
+            progress.update(bars[key], completed=done)
+
+        yield report_bar
 
 
 @app.command("plot")
@@ -382,36 +578,64 @@ def plot(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: runs the app and turns every error into one line on stderr."""
+    """Console entry point: runs the app, turns every error into one line on stderr (exit status 2 for bad input,
+    1 for an internal error) and Ctrl-C into one line and exit status 130."""
+    interrupted = False
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+        raise KeyboardInterrupt
+
+    # Ctrl-C is noted here because the click layer underneath turns KeyboardInterrupt into different things in
+    # different versions (an Abort exception, or an exit code it returns); the note decides, whatever came back.
+    previous = signal.signal(signal.SIGINT, on_interrupt) if _in_main_thread() else None
     try:
-        app(args=argv, standalone_mode=False)
+        result = app(args=argv, standalone_mode=False)
+    except Interrupted as exc:
+        error_console.print(str(exc), highlight=False, markup=False, soft_wrap=True)
+        return 130
     except (SheetError, UsageProblem, OSError) as exc:
         error_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         return 2
-    except (typer.Abort, KeyboardInterrupt):
-        error_console.print("aborted", highlight=False)
-        return 130
+    except KeyboardInterrupt:
+        interrupted = True
+        result = None
     except typer.Exit as exc:
         return exc.exit_code
-    except Exception as exc:  # the click layer's usage errors and anything unexpected
-        # Usage errors come from click, or from the copy of click that newer typer versions carry: recognise
-        # them by what they offer rather than by class, and print them as one line.
-        format_message, exit_code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
-        if callable(format_message) and isinstance(exit_code, int):
-            context = getattr(exc, "ctx", None)
-            where = f" (see '{context.command_path} --help')" if getattr(context, "command_path", None) else ""
-            error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
-            return exit_code
-        if os.environ.get("SHEETRL_DEBUG") == "1":
-            raise
-        error_console.print(
-            f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
-        return 1
-    return 0
+    except Exception as exc:  # the click layer's usage errors, its Abort, and anything unexpected
+        if interrupted:
+            result = None
+        else:
+            return _report_unexpected(exc)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        error_console.print("interrupted", highlight=False)
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def _report_unexpected(exc: Exception) -> int:
+    """A usage error from the click layer as one line (its own exit status), anything else as an internal error."""
+    # Usage errors come from click, or from the copy of click that newer typer versions carry: recognise them by
+    # what they offer rather than by class, and print them as one line.
+    format_message, exit_code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+    if callable(format_message) and isinstance(exit_code, int):
+        context = getattr(exc, "ctx", None)
+        where = f" (see '{context.command_path} --help')" if getattr(context, "command_path", None) else ""
+        error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
+        return exit_code
+    if os.environ.get("SHEETRL_DEBUG") == "1":
+        raise exc
+    error_console.print(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
+                        highlight=False, markup=False, soft_wrap=True)
+    return 1
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision
 
+from .conftest import with_time_limit
 from .resume import train_straight_and_resumed
 
 # A network and schedule small enough for CPU tests (the seed sizes are exercised on a GPU).
@@ -129,7 +130,7 @@ class RecordingPool(EnvPool):
 
 def test_episode_ends_store_the_final_observation_and_only_termination_stops_bootstrapping():
     agent = make_agent(replace(TINY, learning_starts=10**6))
-    pool = RecordingPool(2, EnvConfig(level=1, max_steps=1), seed=0)  # every episode ends after one step
+    pool = with_time_limit(RecordingPool(2, EnvConfig(level=1), seed=0), 1)  # every episode ends after one step
     seen_truncated = seen_terminated = False
     for _ in range(20):
         before = agent.buffer.position

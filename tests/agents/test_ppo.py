@@ -25,6 +25,7 @@ from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
 from sheetrl.train.pool import EnvPool
 from sheetrl.train.precision import Precision
 
+from .conftest import with_time_limit
 from .resume import train_straight_and_resumed
 
 TINY = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=3, hidden_sizes=(32, 32))
@@ -173,9 +174,10 @@ def test_masked_entropy_and_log_probs_are_finite_with_finite_gradients():
 
 
 def test_rollout_stores_masks_and_bootstrap_values_of_truncated_episodes():
-    # A two-step budget truncates most episodes; every stored action is legal under its stored mask, the stored
+    # A two-step time limit truncates most episodes; every stored action is legal under its stored mask, the stored
     # log-probabilities are those of the stored masks, and truncated steps hold V(final_obs).
-    agent, pool = make(TINY, max_steps=2)
+    agent, pool = make(TINY)
+    with_time_limit(pool, 2)
     finals: dict[tuple[int, int], np.ndarray] = {}
     step, calls = pool.step, [0]
 

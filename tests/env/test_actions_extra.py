@@ -1,4 +1,5 @@
-"""The macros appended after the first 60: a second rate cell, ratios to the start of a block, reversed difference."""
+"""Macros appended after the first 60 (a second rate cell, ratios to the start of a block, reversed difference,
+selecting named ranges; in v1 adding the instructed sheet and typing the instructed header), and jumps."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from sheetrl.env.actions import MACRO_INDEX, MACROS, N_ACTIONS, Context
 from sheetrl.env.commands import Command
 from sheetrl.env.state import SheetState
+from sheetrl.env.tasks import Task
 from sheetrl.sheet import Workbook
 
 APPENDED = ("above_times_second_rate_cell", "above_ratio_to_top", "left_ratio_to_first", "left_reverse_difference")
@@ -21,8 +23,10 @@ def state_with(cells: dict[str, Any], cursor: str) -> SheetState:
     return SheetState(wb, cursor)
 
 
-def resolve(name: str, state: SheetState, slots: dict[str, Any] | None = None) -> Command | None:
-    return MACROS[MACRO_INDEX[name]].resolve(Context(state, slots or {}, 24, 12, []))
+def resolve(name: str, state: SheetState, slots: dict[str, Any] | None = None, extent: tuple[int, int] = (24, 12)
+            ) -> Command | None:
+    task = Task("test", 1, "test", 0, state.workbook, "", [], [], slots=slots or {}, extent=extent)
+    return MACROS[MACRO_INDEX[name]].resolve(Context(state, task))
 
 
 def apply(name: str, state: SheetState, slots: dict[str, Any] | None = None) -> Command:
@@ -36,7 +40,8 @@ def test_appended_macros_come_after_the_original_sixty_and_fit_the_budget():
     assert [MACRO_INDEX[name] for name in APPENDED] == list(range(60, 64))
     assert [MACRO_INDEX[f"select_reference_{k}"] for k in (1, 2, 3)] == [64, 65, 66]
     assert MACRO_INDEX["done"] == 59
-    assert N_ACTIONS == 67
+    assert [MACRO_INDEX[name] for name in ("new_sheet_instructed", "write_instructed_header")] == [67, 68]
+    assert N_ACTIONS == 69
 
 
 def test_above_times_second_rate_cell_multiplies_the_cell_above_by_the_absolute_second_rate():
@@ -109,17 +114,42 @@ def test_select_reference_selects_the_range_the_instruction_names():
 
     env = SpreadsheetEnv(level=2)
     for seed in range(100):
-        obs, _ = env.reset(options={"task_seed": seed})
+        _obs, _ = env.reset(options={"task_seed": seed})
         if env.task.template == "selected_range_aggregate":
             break
     references = env.task.references
-    index = next(i for i, (r1, c1, r2, c2) in enumerate(references) if (r1, c1) != (r2, c2))
+    index = next(i for i, ref in enumerate(references) if (ref.row1, ref.col1) != (ref.row2, ref.col2))
     _, _, _, _, info = env.step(MACRO_INDEX[f"select_reference_{index + 1}"])
-    assert env.state.selection == references[index]
+    assert env.state.selection == references[index][:4]
     # selecting it again would change nothing, so it is masked
     assert not env.action_masks()[MACRO_INDEX[f"select_reference_{index + 1}"]]
     # then the aggregate goes in the target from outside the range: a three-step solution
-    aggregate = next(a for a in env.task.expert_actions if a.endswith("_selection") and a != "anchor_selection")
+    aggregate = next(a for a in env.task.expert_actions
+                     if a.endswith("_selection") and a not in ("anchor_selection", "clear_selection"))
     env.step(MACRO_INDEX["next_target"])
     _, _, terminated, _, info = env.step(MACRO_INDEX[aggregate])
     assert terminated and info["is_success"]
+
+
+def test_jumps_reach_the_edge_of_the_task_sheet_not_of_the_window():
+    state = state_with({"B3": 1, "B4": 2, "B5": 3, "B90": 7}, "B1")
+    assert str(resolve("jump_down", state, extent=(200, 40))) == "goto B3"
+    state.cursor = (2, 1)
+    assert str(resolve("jump_down", state, extent=(200, 40))) == "goto B5"
+    state.cursor = (4, 1)
+    assert str(resolve("jump_down", state, extent=(200, 40))) == "goto B90"
+    state.cursor = (89, 1)
+    assert str(resolve("jump_down", state, extent=(200, 40))) == "goto B200"
+    assert resolve("jump_down", state, extent=(90, 40)) is None  # already on the last row of the area
+    assert str(resolve("jump_right", state, extent=(200, 40))) == "goto AN90"
+    assert str(resolve("move_right", state, extent=(200, 12))) == "goto C90"
+
+
+def test_new_sheet_and_header_macros_type_what_the_instruction_gives():
+    state = state_with({"A1": "Item"}, "B1")
+    assert resolve("new_sheet_instructed", state) is None
+    assert str(resolve("new_sheet_instructed", state, {"new_sheet": "Summary"})) == "newsheet Summary"
+    state.workbook.add_sheet("Summary")
+    assert resolve("new_sheet_instructed", state, {"new_sheet": "summary"}) is None  # it exists
+    assert str(resolve("write_instructed_header", state, {"header": "Line total"})) == 'value B1 "Line total"'
+    assert resolve("write_instructed_header", state, {"value": 3}) is None

@@ -29,6 +29,11 @@ from sheetrl.sheet import Workbook
         "clear B3:C4",
         "pivot A1:D50 rows=B values=sum(D) at F1",
         "pivot A1:D50 rows=B values=average(D) cols=C at F1",
+        "pivot Data!A1:D50 rows=B values=count(D) at A1",
+        "pivot 'Q1 data'!A1:D50 rows=B values=sum(D) at A1",
+        "newsheet Summary",
+        'newsheet "Q1 summary"',
+        "sheet Data",
         "done",
     ],
 )
@@ -67,6 +72,10 @@ def test_formula_without_equals_gets_one():
         ("pivot A1:D5 rows=B at F1", "usage"),
         ("done now", "no arguments"),
         ("select A1:XFD1048576", "larger than"),
+        ("newsheet", "usage"),
+        ("newsheet Bad[name]", "forbids"),
+        ("sheet two words", "quotes"),
+        ("pivot A1:D5 rows=B values=sum(D) at Sheet2!F1", "drop the sheet name"),
     ],
 )
 def test_bad_commands_raise_clear_errors(line, message):
@@ -124,3 +133,44 @@ def test_complexity_of_commands():
     assert parse_command("formula A1 =SUM(B1:B2)").complexity == 1
     assert parse_command("formula A1 =ROUND(SUM(B1:B2),2)").complexity == 1.25
     assert parse_command("pivot A1:D50 rows=B values=sum(D) at F1").complexity == 3
+
+
+def test_every_verb_of_the_table_has_a_handler_and_a_usage_line():
+    from sheetrl.env.commands import VERB_TABLE, usage
+    from sheetrl.env.state import _HANDLERS
+
+    assert {spec.name for spec in VERB_TABLE} == set(_HANDLERS)
+    lines = usage().splitlines()
+    assert len(lines) == len(VERB_TABLE)
+    assert lines[0].startswith("goto CELL") and any(line.startswith("pivot SOURCE_RANGE rows=COL values=AGG(COL) "
+                                                                     "[cols=COL] at CELL") for line in lines)
+
+
+def test_a_pivot_on_a_new_sheet_reads_its_source_from_another_sheet():
+    state = make_state()
+    state.apply(parse_command("newsheet Summary"))
+    assert state.sheet == "Summary" and state.cursor == (0, 0) and state.workbook.sheet_names == ["Sheet1", "Summary"]
+    state.apply(parse_command("pivot Sheet1!A1:C4 rows=A values=sum(B) at B2"))
+    assert state.workbook.values("Summary!B2:C5") == [["Region", "Sum of Units"], ["East", 4], ["West", 4],
+                                                      ["Grand Total", 8]]
+    state.apply(parse_command("pivot Sheet1!A1:C4 rows=A values=max(C) at B2"))  # replaces the one at Summary!B2
+    assert len(state.workbook.pivots) == 1 and state.workbook.value("Summary!C3") == 2.5
+    state.apply(parse_command("value A1 Report"))
+    assert state.workbook.value("Summary!A1") == "Report" and state.workbook.value("Sheet1!A1") == "Region"
+    state.apply(parse_command("sheet Sheet1"))
+    assert state.sheet == "Sheet1" and state.cursor == (0, 0)
+    with pytest.raises(CommandError, match="no sheet named 'Nope'"):
+        state.apply(parse_command("sheet Nope"))
+    with pytest.raises(CommandError, match="already exists"):
+        state.apply(parse_command("newsheet summary"))
+
+
+def test_commands_outside_the_bounds_are_rejected_before_the_engine_sees_them():
+    wb = Workbook()
+    state = SheetState(wb, bounds=(24, 12))
+    for line in ("goto M1", "goto A25", "value L25 3", "select K20:M21", "fill A1 A2:A30", "bold A1:Z1"):
+        with pytest.raises(CommandError, match="outside this task's sheet area A1:L24"):
+            state.apply(parse_command(line))
+    assert state.cursor == (0, 0) and wb.value("L25") is None
+    state.apply(parse_command("goto L24"))
+    assert state.cursor == (23, 11)

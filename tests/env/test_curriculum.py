@@ -1,4 +1,4 @@
-"""Curriculum manager: advancing, replay, serialization."""
+"""Curriculum manager: advancing, stepping back, replay, validated settings, serialization, one manager per pool."""
 
 import pytest
 
@@ -21,10 +21,10 @@ def test_advances_only_when_rate_exceeds_threshold():
         assert not manager.record(1, outcome)  # 4/5 = 0.8 is not above 0.8
     assert not manager.record(1, True)  # T T T F T: still 0.8
     assert not manager.record(2, True)  # other levels do not advance the current one
-    assert manager.record(1, True) is False  # T T F T T
-    assert manager.record(1, True) is False  # T F T T T
-    assert manager.record(1, True) is False  # F T T T T
-    assert manager.record(1, True)  # T T T T T = 1.0
+    assert manager.record(1, True) == 0  # T T F T T
+    assert manager.record(1, True) == 0  # T F T T T
+    assert manager.record(1, True) == 0  # F T T T T
+    assert manager.record(1, True) == 1  # T T T T T = 1.0
     assert manager.current_level == 2
 
 
@@ -50,8 +50,55 @@ def test_state_round_trip_continues_identically():
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"threshold": 0}, {"threshold": 1.5}, {"window": 0}, {"replay_probability": -0.1}, {"levels": (2, 1)}]
+    "kwargs",
+    [{"threshold": 1.0}, {"threshold": 1.5}, {"threshold": -0.1}, {"threshold": True}, {"window": 0},
+     {"window": 2.5}, {"replay_probability": -0.1}, {"levels": (2, 1)}, {"demotion_threshold": 0.8},
+     {"demotion_threshold": -0.2}],
 )
 def test_bad_settings_raise(kwargs):
+    """The review: threshold=1.0 was accepted but could never be exceeded."""
     with pytest.raises(ValueError):
         CurriculumManager(**kwargs)
+
+
+def test_a_level_whose_success_falls_below_the_demotion_threshold_is_locked_again():
+    manager = CurriculumManager(threshold=0.5, window=4, replay_probability=0.0, demotion_threshold=0.25)
+    for _ in range(4):
+        manager.record(1, True)
+    assert manager.current_level == 2
+    assert [manager.record(2, False) for _ in range(4)] == [0, 0, 0, -1]  # 0/4 < 0.25: back to level 1
+    assert manager.current_level == 1 and len(manager.history[1]) == 0 and len(manager.history[2]) == 0
+    for _ in range(3):
+        assert manager.record(1, True) == 0  # a full window again before promotion
+    assert manager.record(1, True) == 1
+
+
+def test_without_a_demotion_threshold_a_level_is_never_locked_again():
+    manager = CurriculumManager(threshold=0.5, window=2, replay_probability=0.0)
+    manager.record(1, True)
+    manager.record(1, True)
+    assert [manager.record(2, False) for _ in range(10)] == [0] * 10 and manager.current_level == 2
+
+
+def test_demotion_survives_the_state_round_trip():
+    manager = CurriculumManager(threshold=0.5, window=2, demotion_threshold=0.1)
+    copy = CurriculumManager()
+    copy.load_state_dict(manager.state_dict())
+    assert copy.demotion_threshold == 0.1
+
+
+def test_a_pool_shares_one_manager_fed_by_every_environment():
+    """The review: each of the pool's 8 envs had its own manager, so the first promotion came after ~714 pool
+    episodes instead of 100."""
+    from sheetrl.env.actions import MACRO_INDEX
+    from sheetrl.env.spreadsheet_env import EnvConfig
+    from sheetrl.train.pool import EnvPool
+
+    pool = EnvPool(4, EnvConfig(level="curriculum", curriculum_window=6, curriculum_threshold=0.5,
+                                curriculum_replay=0.0), seed=0)
+    assert pool.curriculum is not None and all(env.curriculum is pool.curriculum for env in pool.envs)
+    for _ in range(2):  # every environment says "done" unsolved: eight level-1 episodes over the pool
+        pool.step([MACRO_INDEX["done"]] * 4)
+    assert pool.curriculum.episodes[1] == 8 and list(pool.curriculum.history[1]) == [False] * 6
+    assert pool.get_state()["curriculum"]["episodes"] == {"1": 8, "2": 0, "3": 0, "4": 0, "5": 0}
+    assert all(env.get_state()["curriculum"] is None for env in pool.envs)  # stored once, by the pool

@@ -1,12 +1,14 @@
-"""The flat observation's parts: operation words without collisions, instruction references, the layout map."""
+"""Observations: operation words without collisions, instruction references, the flat layout map, channels by
+name, and the window that follows the cursor over sheets larger than it."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sheetrl.env.observation import FLAT_LAYOUT, FLAT_SIZE, OPERATION_WORDS
-from sheetrl.env.tasks.base import instruction_references
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+from sheetrl.env.tasks.base import instruction_references
 from sheetrl.sheet.address import parse_cell
 
 
@@ -32,9 +34,24 @@ def test_operation_words_have_one_slot_each():
 
 
 def test_instruction_references_parse_cells_and_ranges():
-    assert instruction_references("In I4, enter the count of E5:F5 (keep $C$2:$C$9 absolute).") == [
+    assert [r[:4] for r in instruction_references("In I4, enter the count of E5:F5 (keep $C$2:$C$9 absolute).")] == [
         (3, 8, 3, 8), (4, 4, 4, 5), (1, 2, 8, 2)]
     assert instruction_references("Units 2025 minus Units 2024, as a fraction") == []
+    assert [r.sheet for r in instruction_references("Sum Data!B2:B9 and 'Q1 data'!C3 into D4")] == [
+        "Data", "Q1 data", None]
+
+
+def test_quarter_headers_that_look_like_cells_are_not_references():
+    """The review: an instruction mentioning "Q1" (a header) must not be read as the cell Q1."""
+    from sheetrl.env.tasks import Task
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    wb.set_range("A1", [["Region", "Q1", "Q2"], ["East", 5, 7]])
+    task = Task("test", 2, "test", 0, wb, "In B3, total the Q1 column, B2:B2.", [], [])
+    assert [r.text for r in task.references] == ["B3", "B2"]
+    named = Task("test", 2, "test", 0, wb, "In B3, total the Q1 column, B2:B2.", [], [], named=["B2:B2"])
+    assert [r.text for r in named.references] == ["B2"]
 
 
 def test_flat_shows_the_instruction_range_relative_to_the_cursor():
@@ -43,15 +60,19 @@ def test_flat_shows_the_instruction_range_relative_to_the_cursor():
         obs, _ = env.reset(options={"task_seed": seed})
         if env.task.template == "selected_range_aggregate":
             break
-    refs = instruction_references(env.task.instruction)
+    refs = env.task.references
     part = obs["flat"][FLAT_LAYOUT["references"]]
     cursor = parse_cell(env.task.start)
     rows, cols = env.config.grid_rows, env.config.grid_cols
-    for i, (r1, c1, r2, c2) in enumerate(refs[:3]):
-        present, d_r1, d_c1, d_r2, d_c2 = part[5 * i : 5 * i + 5]
+
+    def clipped(x: float) -> float:
+        return min(2.0, max(-2.0, x))
+
+    for i, ref in enumerate(refs[:3]):
+        present, d_r1, _d_c1, _d_r2, d_c2 = part[5 * i : 5 * i + 5]
         assert present == 1.0
-        assert round(d_r1 * rows) == r1 - cursor.row and round(d_c1 * cols) == c1 - cursor.col
-        assert round(d_r2 * rows) == r2 - cursor.row and round(d_c2 * cols) == c2 - cursor.col
+        assert d_r1 == pytest.approx(clipped((ref.row1 - cursor.row) / rows))
+        assert d_c2 == pytest.approx(clipped((ref.col2 - cursor.col) / cols))
 
 
 def test_flat_layout_places_the_mask_and_level():
@@ -70,10 +91,82 @@ def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected()
     from sheetrl.env.actions import MACRO_INDEX
     from sheetrl.env.tasks import make_task
 
-    task = replace(make_task(2, 0), instruction="Add up ZZ9000 and put it in B2:C3.")
+    task = replace(make_task(2, 0), instruction="Add up ZZ9000 and put it in B2:C3.", named=None)
     env = SpreadsheetEnv(level=2)
     obs, _ = env.reset(options={"task": task})
     part = obs["flat"][FLAT_LAYOUT["references"]]
     assert part[0] == 1.0 and np.all(np.abs(part) <= 2.0)
-    assert not obs["action_mask"][MACRO_INDEX["select_reference_1"]]  # outside the observed grid
+    assert not obs["action_mask"][MACRO_INDEX["select_reference_1"]]  # outside the task's sheet area
     assert obs["action_mask"][MACRO_INDEX["select_reference_2"]]
+
+
+def test_channels_are_named_once_and_the_flat_window_index_follows_the_layout():
+    from sheetrl.env.observation import (
+        CHANNELS,
+        WINDOW,
+        WINDOW_CHANNELS,
+        Channel,
+        flat_window_index,
+    )
+
+    assert [c.value for c in Channel] == list(range(CHANNELS))
+    env = SpreadsheetEnv(level=1)
+    obs, _ = env.reset(options={"task_seed": 1})
+    row, col = env.state.cursor
+    for channel in WINDOW_CHANNELS:
+        assert obs["flat"][flat_window_index(channel)] == obs["grid"][channel, row, col]
+    assert flat_window_index(Channel.NUMBER, 1, 1) == flat_window_index(Channel.NUMBER) + WINDOW + 1
+
+
+def test_the_window_follows_the_cursor_over_a_larger_sheet():
+    from sheetrl.env.actions import MACRO_INDEX
+    from sheetrl.env.observation import Channel, scroll
+
+    env = SpreadsheetEnv(level=2)
+    for seed in range(60):
+        obs, _ = env.reset(options={"task_seed": seed})
+        target = env.task.references[-1]
+        if target.row1 > 40:
+            break
+    assert obs["grid"][Channel.CURSOR, 0, 0] == 1.0 and env._builder.origin == (0, 0)
+    obs, *_ = env.step(MACRO_INDEX["next_target"])  # a jump far below: the window centres on the cursor
+    top, left = env._builder.origin
+    row, col = env.state.cursor
+    assert top <= row < top + env.config.grid_rows and left <= col < left + env.config.grid_cols
+    assert obs["grid"][Channel.CURSOR, row - top, col - left] == 1.0
+    assert obs["grid"][Channel.TARGET, row - top, col - left] == 1.0
+    # the window scrolls as little as keeps the cursor three cells from its edges
+    assert scroll(0, 20, 24, 200) == 0 and scroll(0, 21, 24, 200) == 1 and scroll(10, 12, 24, 200) == 9
+    assert scroll(0, 150, 24, 200) == 138 and scroll(0, 199, 24, 200) == 176
+
+
+def test_changed_cells_outside_the_targets_are_marked_in_the_grid():
+    from sheetrl.env.observation import Channel
+
+    env = SpreadsheetEnv(level=1)
+    env.reset(options={"task_seed": 1})
+    label = next(address for address, value in env.task.workbook.cells() if isinstance(value, str))
+    env.step_command(f"goto {label}")
+    obs, *_ = env.step_command(f"clear {label}")
+    top, left = env._builder.origin
+    cell = parse_cell(label)
+    assert obs["grid"][Channel.CHANGED, cell.row - top, cell.col - left] == 1.0
+    assert obs["grid"][Channel.CHANGED].sum() == 1.0
+
+
+def test_scrolling_and_editing_keep_the_window_equal_to_a_full_redraw():
+    env = SpreadsheetEnv(level=3)
+    obs, _ = env.reset(seed=11)
+    rng = np.random.default_rng(11)
+    for step in range(400):
+        obs, _, terminated, _, _ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        if terminated:
+            obs, _ = env.reset()
+        if step % 25 == 24:
+            builder = env._builder
+            grid, tokens, edges = builder.grid.copy(), builder.cell_tokens.copy(), builder.edges.copy()
+            builder._redraw(env.state.workbook)
+            builder.set_cursor(env.state.cursor, env.state.selection)
+            np.testing.assert_array_equal(grid, builder.grid)
+            np.testing.assert_array_equal(tokens, builder.cell_tokens)
+            np.testing.assert_array_equal(edges, builder.edges)

@@ -84,18 +84,60 @@ def test_validity_potential_grades_a_target_formula():
     assert validity.potential(typed) == pytest.approx(2 / 4)  # formula, no error; reads nothing, fails perturbation
 
 
-def test_truncation_keeps_the_potential_termination_zeroes_it():
+def test_the_spent_budget_is_a_terminal_verdict_that_zeroes_every_potential():
+    """One budget treatment: running out is the user's verdict (terminated, -10), from a state that shows the
+    elapsed budget; every potential goes to 0 as at any other end, so the shaping still telescopes."""
     config = EnvConfig(level=2, max_steps=1)
     env = SpreadsheetEnv(config=config)
     env.reset(options={"task_seed": 0})
-    gamma = config.rewards.gamma
-    phi = env.rewards.progress_potential
+    phi, aesthetic = env.rewards.progress_potential, env.rewards.aesthetic_score
     _, _, terminated, truncated, info = env.step(MACRO_INDEX["move_down"])
-    assert truncated and not terminated
-    assert info["reward_terms"]["progress"] == pytest.approx(gamma * phi - phi)
+    assert terminated and not truncated and not info["is_success"]
+    terms = info["reward_terms"]
+    assert terms["feedback"] == -10.0 and terms["progress"] == pytest.approx(-phi)
+    assert terms["aesthetic"] == pytest.approx(-0.5 * aesthetic) and terms["collateral"] == 0.0
     env.reset(options={"task_seed": 0})
     _, _, terminated, _, info = env.step(MACRO_INDEX["done"])
     assert terminated and info["reward_terms"]["progress"] == pytest.approx(-phi)
+
+
+def test_an_invalid_action_that_spends_the_budget_ends_the_episode_with_the_verdict():
+    env = SpreadsheetEnv(level=2, max_steps=2)
+    env.reset(options={"task_seed": 0})
+    env.step_command("goto A1")
+    _, _reward, terminated, truncated, info = env.step_command("formula A1 =SUM(")
+    assert terminated and not truncated and "error" in info
+    assert info["reward_terms"]["invalid"] == -1.0 and info["reward_terms"]["feedback"] == -10.0
+
+
+def test_collateral_changes_cost_at_once_and_are_paid_back_when_undone():
+    env = SpreadsheetEnv(level=1)
+    env.reset(options={"task_seed": 1})
+    gamma = env.config.rewards.gamma
+    label = next(address for address, value in env.task.workbook.cells() if isinstance(value, str)
+                 and address not in env.task.target_cells)
+    _, _, _, _, info = env.step_command(f"clear {label}")  # one changed cell: C = -0.1, weight 10
+    assert info["reward_terms"]["collateral"] == pytest.approx(10 * gamma * -0.1)
+    _, _, _, _, info = env.step_command(f"value {label} {_literal(env.task.workbook.value(label))}")
+    assert info["reward_terms"]["collateral"] == pytest.approx(1.0)  # restored: C back to 0
+
+
+def _literal(value):
+    from sheetrl.env.commands import format_literal
+
+    return format_literal(value)
+
+
+def test_aesthetics_are_potential_based_and_zero_at_the_end():
+    env = SpreadsheetEnv(level=1)
+    env.reset(options={"task_seed": 1})
+    gamma = env.config.rewards.gamma
+    total, discount, start = 0.0, 1.0, env.rewards.aesthetic_score
+    for line in ("goto A1", "bold A1", "unbold A1", "done"):
+        _, _, terminated, _, info = env.step_command(line)
+        total += discount * info["reward_terms"]["aesthetic"]
+        discount *= gamma
+    assert terminated and total == pytest.approx(-0.5 * start)
 
 
 def test_reward_config_rejects_bad_weights():

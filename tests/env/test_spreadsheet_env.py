@@ -12,7 +12,7 @@ from sheetrl.env import ENV_IDS
 from sheetrl.env.actions import MACRO_INDEX, N_ACTIONS
 from sheetrl.env.rewards import TERMS, RewardConfig
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
-from sheetrl.env.tasks import EVAL_SEED_OFFSET, eval_seed
+from sheetrl.env.tasks import EVAL_SEED_OFFSET, eval_seed, split_of
 
 LEVELS = [1, 2, 3, 4, 5]
 
@@ -61,13 +61,13 @@ def test_reset_with_the_same_seed_is_reproducible(level):
             obs_b, _ = b.reset()
 
 
-def test_training_and_evaluation_seeds_are_disjoint():
-    train = SpreadsheetEnv(level=2)
-    evaluation = SpreadsheetEnv(level=2, split="eval")
-    train_seeds = {train.reset(seed=s)[1]["task_seed"] for s in range(200)}
-    eval_seeds = {evaluation.reset(seed=s)[1]["task_seed"] for s in range(200)}
-    assert all(s < EVAL_SEED_OFFSET for s in train_seeds)
-    assert all(s >= EVAL_SEED_OFFSET for s in eval_seeds)
+def test_training_iid_and_ood_seeds_are_disjoint():
+    seen = {}
+    for split in ("train", "iid", "ood"):
+        env = SpreadsheetEnv(level=2, split=split)
+        seen[split] = {env.reset(seed=s)[1]["task_seed"] for s in range(100)}
+        assert all(split_of(seed) == split for seed in seen[split])
+    assert not (seen["train"] & seen["iid"] or seen["train"] & seen["ood"] or seen["iid"] & seen["ood"])
     assert eval_seed(0) == EVAL_SEED_OFFSET
 
 
@@ -82,12 +82,12 @@ def test_masked_in_actions_never_raise_and_masked_out_actions_change_nothing(lev
         illegal = np.flatnonzero(~mask)
         if illegal.size:
             before = {k: v.copy() for k, v in obs.items()}
-            values_before = dict(env.state.workbook._values)
+            values_before = dict(env.state.workbook.value_map())
             cursor_before = env.state.cursor
             after, reward, terminated, _, info = env.step(int(rng.choice(illegal)))
             assert reward == RewardConfig().invalid_penalty and not terminated
             assert info["reward_terms"]["invalid"] == RewardConfig().invalid_penalty and "error" in info
-            assert env.state.workbook._values == values_before and env.state.cursor == cursor_before
+            assert dict(env.state.workbook.value_map()) == values_before and env.state.cursor == cursor_before
             for key in ("grid", "cell_tokens", "action_mask"):
                 np.testing.assert_array_equal(after[key], before[key])
             obs = after
@@ -98,12 +98,61 @@ def test_masked_in_actions_never_raise_and_masked_out_actions_change_nothing(lev
             obs, _ = env.reset()
 
 
-@pytest.mark.parametrize("action", [-1, N_ACTIONS, "x", None, 2.5])
-def test_out_of_range_actions_are_penalized_not_exceptions(action):
+@pytest.mark.parametrize("action", [-1, N_ACTIONS, 10**9])
+def test_out_of_range_integer_actions_are_penalized_not_exceptions(action):
     env = SpreadsheetEnv(level=1)
     env.reset(seed=0)
     _, reward, terminated, _, info = env.step(action)
-    assert reward == -1.0 and not terminated and "error" in info
+    assert reward == -1.0 and not terminated and "not a macro" in info["error"]
+
+
+@pytest.mark.parametrize("action", [3.7, 3.0, "3", True, np.True_, None, [3], np.array([1, 2]), np.array([1.0])])
+def test_actions_that_are_not_integers_raise_a_clear_type_error(action):
+    """The review: step(3.7), step("3") and step(True) were accepted as actions."""
+    env = SpreadsheetEnv(level=1)
+    env.reset(seed=0)
+    with pytest.raises(TypeError, match="action"):
+        env.step(action)
+
+
+@pytest.mark.parametrize("action", [np.int64(8), np.int8(8), np.array(8), np.array([8]), np.uint16(8)])
+def test_numpy_integer_actions_are_accepted(action):
+    env = SpreadsheetEnv(level=1)
+    env.reset(seed=0)
+    _, _, _, _, info = env.step(action)
+    assert info["command"] == str(env._last_info["command"]) and "error" not in info
+
+
+def test_step_after_the_end_raises_until_reset():
+    """The review: stepping a terminated episode paid the verdict again and counted another episode."""
+    env = SpreadsheetEnv(level="curriculum")
+    env.reset(seed=0)
+    _, reward, terminated, _, _ = env.step(MACRO_INDEX["done"])
+    assert terminated and reward < -9
+    episodes = sum(env.curriculum.episodes.values())
+    for call in (lambda: env.step(MACRO_INDEX["done"]), lambda: env.step_command("done")):
+        with pytest.raises(RuntimeError, match="episode is over; call reset"):
+            call()
+    assert sum(env.curriculum.episodes.values()) == episodes
+    env.reset()
+    env.step(MACRO_INDEX["move_right"])
+
+
+def test_commands_outside_the_sheet_area_are_invalid_not_exceptions():
+    """The review: `goto M1` / `goto A30` in play died with an IndexError."""
+    env = SpreadsheetEnv(level=1)
+    env.reset(options={"task_seed": 0})
+    rows, cols = env.task.extent
+    from sheetrl.sheet.address import cell_name
+
+    inside = cell_name(rows - 1, cols - 1)
+    _, _, _, _, info = env.step_command(f"goto {inside}")
+    assert info["command"] == f"goto {inside}" and env.state.cursor == (rows - 1, cols - 1)
+    for line in (f"goto {cell_name(rows, 0)}", f"value {cell_name(0, cols)} 3", f"select A1:{cell_name(rows, 0)}"):
+        before = dict(env.state.workbook.value_map())
+        _, reward, terminated, _, info = env.step_command(line)
+        assert reward == -1.0 and not terminated and "outside this task's sheet area" in info["error"]
+        assert dict(env.state.workbook.value_map()) == before
 
 
 @pytest.mark.slow
@@ -114,7 +163,7 @@ def test_random_masked_policy_runs_20000_steps(level):
     rng = np.random.default_rng(7)
     episodes = 0
     for _ in range(20_000):
-        obs, reward, terminated, truncated, info = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        obs, reward, terminated, truncated, _info = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
         assert np.isfinite(reward)
         assert env.observation_space.contains(obs)
         if terminated or truncated:
@@ -123,20 +172,20 @@ def test_random_masked_policy_runs_20000_steps(level):
     assert episodes > 0
 
 
-def test_truncation_at_the_step_budget():
+def test_the_step_budget_ends_the_episode_as_a_failed_verdict():
     env = SpreadsheetEnv(level=1, max_steps=3)
     env.reset(seed=0)
     move = MACRO_INDEX["move_right"]
     results = [env.step(move) for _ in range(3)]
-    assert [r[3] for r in results] == [False, False, True]
-    assert not any(r[2] for r in results)
-    assert results[-1][4]["reward_terms"]["feedback"] == -10.0
+    assert [r[2] for r in results] == [False, False, True]
+    assert not any(r[3] for r in results)  # truncated is left to outside time limits
+    assert results[-1][4]["reward_terms"]["feedback"] == -10.0 and results[-1][4]["check"] in ("value", "style")
 
 
 def test_done_without_solving_is_penalized_by_the_simulated_user():
     env = SpreadsheetEnv(level=2)
     env.reset(seed=0)
-    _, reward, terminated, _, info = env.step(MACRO_INDEX["done"])
+    _, _reward, terminated, _, info = env.step(MACRO_INDEX["done"])
     assert terminated and not info["is_success"] and info["reward_terms"]["feedback"] == -10.0
 
 
@@ -171,7 +220,9 @@ def test_snapshot_restores_the_exact_state():
     obs, _ = env.reset(seed=5)
     rng = np.random.default_rng(5)
     for _ in range(17):
-        obs, *_ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        obs, _, terminated, truncated, _ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+        if terminated or truncated:
+            obs, _ = env.reset()
     snapshot = env.get_state()
     twin = SpreadsheetEnv(level="curriculum")
     restored = twin.set_state(snapshot)
@@ -190,15 +241,18 @@ def test_snapshot_restores_the_exact_state():
 
 def test_observation_is_incrementally_consistent_with_a_full_rebuild():
     env = SpreadsheetEnv(level=5)
-    obs, _ = env.reset(options={"task_seed": 3})
-    for name in env.task.expert_actions[:-1]:
-        obs, *_ = env.step(MACRO_INDEX[name])
-    fresh = env._builder
-    grid, tokens = fresh.grid.copy(), fresh.cell_tokens.copy()
-    fresh.refresh_cells(env.state.workbook, None)
-    fresh.set_cursor(env.state.cursor, env.state.selection)
-    np.testing.assert_array_equal(grid[:9], fresh.grid[:9])
-    np.testing.assert_array_equal(tokens, fresh.cell_tokens)
+    env.reset(options={"task_seed": 3})
+    ending = next(i for i, name in enumerate(env.task.expert_actions) if env.step(MACRO_INDEX[name])[2])
+    env.reset(options={"task_seed": 3})
+    for name in env.task.expert_actions[:ending]:  # every step but the one that solves the task
+        env.step(MACRO_INDEX[name])
+    builder = env._builder
+    grid, tokens, edges = builder.grid.copy(), builder.cell_tokens.copy(), builder.edges.copy()
+    builder._redraw(env.state.workbook)
+    builder.set_cursor(env.state.cursor, env.state.selection)
+    np.testing.assert_array_equal(grid, builder.grid)
+    np.testing.assert_array_equal(tokens, builder.cell_tokens)
+    np.testing.assert_array_equal(edges, builder.edges)
 
 
 def test_render_modes():

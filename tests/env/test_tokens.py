@@ -16,7 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetrl.env.commands import ALIGNMENTS, FORMAT_PRESETS, STYLE_VERBS, Command, parse_command
+from sheetrl.env.commands import (
+    ALIGNMENTS,
+    FORMAT_PRESETS,
+    STYLE_VERBS,
+    Command,
+    parse_command,
+)
 from sheetrl.env.tokens import (
     BOS,
     EOS,
@@ -33,7 +39,13 @@ from sheetrl.env.tokens import (
     encode_commands,
     normalize_command,
 )
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters
+from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
+    cell_name,
+    column_letters,
+    quote_sheet_name,
+)
 from sheetrl.sheet.errors import ERROR_CODES
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.nodes import render
@@ -77,6 +89,9 @@ def command_areas(draw: st.DrawFn) -> str:
 
 
 columns = st.builds(column_letters, st.one_of(st.integers(0, 30), st.integers(0, MAX_COLS - 1)))
+sheet_names = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="[]:*?/\\'"), min_size=1, max_size=31
+)
 
 # --- formulas, as text, from the engine's grammar
 
@@ -196,6 +211,18 @@ other_commands = st.one_of(
         st.sampled_from(AGGREGATIONS),
         command_cells,
     ),
+    st.builds(
+        lambda sheet, area, r, v, agg, cell: Command(
+            "pivot", cell=cell, area=f"{quote_sheet_name(sheet)}!{area}", rows=r, values=v, aggregation=agg
+        ),
+        sheet_names,
+        command_areas(),
+        columns,
+        columns,
+        st.sampled_from(AGGREGATIONS),
+        command_cells,
+    ),
+    st.builds(lambda verb, name: Command(verb, text=name), st.sampled_from(["newsheet", "sheet"]), sheet_names),
 )
 origins = st.tuples(st.integers(0, MAX_ROWS - 1), st.integers(0, MAX_COLS - 1))
 
@@ -248,6 +275,7 @@ def test_every_generated_command_survives_encode_decode(command, origin):
         "formula F6 =-(1+2)^3%*12.5E-3/1e5",
         "formula G7 =IF(A1,,2)+SUM()+_xlfn.XLOOKUP(1,A:A,B:B)+MYFUNC(1)+tax.rate",
         "formula H8 =b3:a1",
+        'formula I9 =N(A1)+LEN(T("x"))+N(1)',
         "fill B2 B3:B20",
         "format B2:B10 percent2",
         "italic 2:3",
@@ -308,18 +336,20 @@ def test_vocabulary_ids_are_fixed():
     assert vocab.tokens[:5] == ("<pad>", "<bos>", "<eos>", "<unk>", "<sep>")
     assert (PAD, BOS, EOS, UNK, SEP) == (0, 1, 2, 3, 4)
     fixed = {
-        "<str>": 5, "<rel_col>": 11, "align": 12, "goto": 19, "unbold": 23, "at": 25, "accounting": 29,
-        "sum": 47, "=": 48, "$": 69, "TRUE": 70, "#CYCLE!": 72, "A": 80, "E": 84, "Z": 105, "0": 106, ".": 116,
-        "e": 117, "<0x00>": 118, "<0xFF>": 373,
+        "<str>": 5, "<rel_col>": 11, "align": 12, "goto": 19, "newsheet": 21, "sheet": 24, "unbold": 25, "at": 27,
+        "accounting": 31, "sum": 49, "=": 50, "$": 71, "TRUE": 72, "#CYCLE!": 74, "A": 82, "E": 86, "Z": 107,
+        "0": 108, ".": 118, "e": 119, "<0x00>": 120, "<0xFF>": 375,
     }
     assert {token: vocab.id(token) for token in fixed} == fixed
-    functions = [name for name in sorted(FUNCTIONS) if name not in ("TRUE", "FALSE")]
-    assert vocab.tokens[374:] == tuple(functions)
+    earlier = set(vocab.tokens[:376])  # TRUE, FALSE and one-letter names (N, T) reuse an earlier token
+    functions = [name for name in sorted(FUNCTIONS) if name not in earlier]
+    assert vocab.tokens[376:] == tuple(functions)
 
 
 def test_vocabulary_is_small_and_has_no_duplicates():
     vocab = VOCAB
-    assert len(set(vocab.tokens)) == len(vocab) == 374 + len([n for n in FUNCTIONS if n not in ("TRUE", "FALSE")])
+    earlier = set(vocab.tokens[:376])
+    assert len(set(vocab.tokens)) == len(vocab) == 376 + len([n for n in FUNCTIONS if n not in earlier])
     assert len(vocab) < 1000
 
 
@@ -335,8 +365,8 @@ def test_vocabulary_is_the_same_in_another_process():
 
 def test_vocabulary_over_other_functions_keeps_every_other_id():
     small = TokenVocabulary(["sum", "N", "ZZTOP"])
-    assert small.tokens[:374] == VOCAB.tokens[:374]
-    assert small.tokens[374:] == ("SUM", "ZZTOP")  # N is the column letter's token
+    assert small.tokens[:376] == VOCAB.tokens[:376]
+    assert small.tokens[376:] == ("SUM", "ZZTOP")  # N is the column letter's token
     # a function without a token of its own is still written, as a name
     command = parse_command("formula A1 =AVERAGE(N(1),2)")
     assert small.decode_command(small.encode_command(command)) == command
@@ -363,10 +393,10 @@ def _ids(*tokens: str) -> list[int]:
         ([1.5], "position 0: 1.5 is not a token id"),
         (_ids("goto", "<unk>"), "position 1 (<unk>): expected the column letters of a cell"),
         (_ids("value", "A", "1", "<num>", "1", ".", ".", "2"), "position 4 (1): '1..2' is not a number"),
-        (_ids("value", "A", "1", "<str>", "<0x41>"), "position 5 (end): the text opened at position 3 has no "
-                                                     "closing </str>"),
-        (_ids("value", "A", "1", "<str>", "<0xFF>", "</str>"), "position 3 (<str>): the bytes of the text are "
-                                                               "not UTF-8"),
+        (_ids("value", "A", "1", "<str>", "<0x41>"), ("position 5 (end): the text opened at position 3 has no "
+                                                     "closing </str>")),
+        (_ids("value", "A", "1", "<str>", "<0xFF>", "</str>"), ("position 3 (<str>): the bytes of the text are "
+                                                               "not UTF-8")),
         (_ids("formula", "A", "1"), "position 3 (end): expected '=' after the cell of a formula, but the command ends"),
         (_ids("formula", "A", "1", "="), "position 4 (end): expected a formula"),
         (_ids("formula", "A", "1", "=", "SUM", "(", "1"), "does not parse: missing ')' to close SUM("),
@@ -376,7 +406,7 @@ def _ids(*tokens: str) -> list[int]:
         (_ids("formula", "A", "1", "=", "<name>", "<0x31>", "</name>"), "'1' is not a name"),
         (_ids("format", "A", "1", "left"), "format: expected one of general, integer"),
         (_ids("pivot", "A", "1", ":", "B", "9", "rows=", "A", "values=", "sum", "(", "B", ")", "sum"),
-         "expected 'at' before the pivot's anchor cell"),
+         "expected 'at' in a pivot command"),
         (_ids("select", "A", "1", ":", "D", "1", "0", "0", "0", "0", "0", "0"), "larger than 100,000 cells"),
     ],
 )

@@ -1,5 +1,8 @@
-"""Rendering values with Excel number-format codes (expected strings checked against LibreOffice's TEXT();
-the few places where Excel and LibreOffice differ follow Excel and say so)."""
+"""Rendering values with Excel number-format codes, end to end: format_value (the cell display), TEXT and
+Workbook.display. Expected strings are LibreOffice's TEXT() results where it agrees with Excel; where they differ
+the expectation is Excel's (values Excel cached in real files) and the case says so. The parts of the format
+language have their own test files (test_format_numbers, test_format_dates, test_format_locales, test_format_code).
+"""
 
 from __future__ import annotations
 
@@ -80,8 +83,8 @@ CASES = [
     (50, '[>=100]"big";"small"', "small"),
     (12, '[<10]"low";[<100]"mid";"high"', "mid"),
     (1000, '[<10]"low";[<100]"mid";"high"', "high"),
-    # negative zero: Excel shows the sign of the unrounded value (LibreOffice drops it)
-    (-0.001, "0.00", "-0.00"),
+    # a negative number whose shown digits are all zero loses its sign (Excel-cached TEXT results)
+    (-0.001, "0.00", "0.00"),
     # text
     ("abc", "@", "abc"),
     ("abc", '"Name: "@', "Name: abc"),
@@ -184,3 +187,15 @@ def test_workbook_display_uses_number_format() -> None:
     assert wb.display("A2") == "2024-01-31"
     assert wb.display("A3") == "25.6%"
     assert wb.display("A4") == ""
+
+
+def test_workbook_display_and_text_share_the_renderer() -> None:
+    wb = Workbook()
+    wb.set("A1", "=1/3")
+    wb.set("B1", '=TEXT(A1,"General")')
+    wb.set("C1", '=TEXT(-A1,"0")')
+    wb.set("D1", '=TEXT(A1,"[$-407]mmmm")')  # serial 0.33 is Excel's 1900-01-00, in January
+    assert wb.display("A1") == "0.333333333"  # General: 11 characters
+    assert wb.value("B1") == "0.333333333"
+    assert wb.value("C1") == "0"  # no minus sign when the digits shown are all zero
+    assert wb.value("D1") == "Januar"

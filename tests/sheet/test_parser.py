@@ -79,7 +79,8 @@ def test_long_operator_runs_are_one_flat_chain():
         ("=3A", "runs into letters"),
         ("=", "empty"),
         ("=Sheet1!", "expected a cell or range"),
-        ("=@", "unexpected character"),
+        ("=@", "formula ends where a value was expected"),
+        ("=$", "unexpected character"),
     ],
 )
 def test_bad_formula_text_raises_with_position_and_reason(text, reason):

@@ -286,8 +286,8 @@ def test_implicit_intersection_of_a_column_range():
     wb = Workbook()
     for row in range(1, 4):
         wb.set(f"A{row}", row * 10)
-    wb.set("B2", "=A1:A3")
-    wb.set("B5", "=A1:A3")
+    wb.set("B2", "=@A1:A3")
+    wb.set("B5", "=@A1:A3")
     assert wb.value("B2") == 20
     assert wb.value("B5") is VALUE
 

@@ -10,6 +10,7 @@ import pytest
 from sheetrl.cli import main
 
 QUIET = ["--wandb", "disabled", "--no-tensorboard", "--no-progress"]
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tasks" / "quarterly_sales.jsonl"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -25,7 +26,7 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
                          capsys)
     assert code == 0, err
     assert "training: fake on level 1, preset quick, seed 2, 60 steps" in out
-    assert "level 1: held-out success" in out
+    assert "level 1, iid: held-out success" in out and "level 1, ood: held-out success" in out
     saved = json.loads((run_dir / "config.json").read_text())
     assert saved["algorithm"]["config"]["learning_rate"] == 0.2 and saved["train"]["seed"] == 2
 
@@ -33,16 +34,26 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
     assert code == 0, err
     assert "resuming from checkpoint.pt at step 60" in out and "finished: 90 steps" in out
 
-    code, out, err = run(["eval", str(run_dir), "--episodes", "5", "--json", "--compare"], capsys)
+    code, out, err = run(["eval", str(run_dir), "--episodes", "5", "--json", "--compare", "--memoriser-tasks", "20"],
+                         capsys)
     assert code == 0, err
     document = json.loads(out)
     assert {"success_rate", "ci_low", "ci_high", "mean_return", "mean_length", "episodes", "level"} <= set(document)
-    assert document["episodes"] == 5 and document["level"] == 1 and document["env_steps"] == 90
+    assert document["split"] == "both" and document["episodes"] == 10 and document["env_steps"] == 90
     assert document["compare"]["expert"]["success_rate"] == 1.0
+    assert set(document["compare"]) == {"expert", "random", "memoriser"}
+
+    code, out, err = run(["eval", str(run_dir), "--episodes", "3", "--split", "ood", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["split"] == "ood" and json.loads(out)["per_level"]["1"]["episodes"] == 3
 
     code, out, err = run(["eval", str(run_dir), "--episodes", "3"], capsys)
     assert code == 0, err
-    assert "held-out tasks" in out and "agent" in out
+    assert "held-out tasks" in out and "agent" in out and "ood" in out
+
+    code, out, err = run(["eval", str(run_dir), "--tasks", str(EXAMPLE), "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["split"] == "tasks" and set(json.loads(out)["per_task"]) >= {"q1-total"}
 
     code, out, err = run(["plot", str(run_dir)], capsys)
     assert code == 0, err
@@ -67,6 +78,9 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["eval", "/no/such/run"], "run folder /no/such/run does not exist"),
         (["eval", "/no/such/run", "--episodes", "0"], "--episodes must be between 1 and 1,000,000"),
         (["eval", "/no/such/run", "--level", "zero"], "level must be 1-5"),
+        (["eval", "/no/such/run", "--split", "test"], "--split must be iid, ood or both"),
+        (["eval", "/no/such/run", "--tasks", "t.jsonl", "--level", "2"], "--level does not apply"),
+        (["tasks", "check", "/no/such/tasks.jsonl"], "cannot read task file /no/such/tasks.jsonl"),
         (["eval"], "Missing argument"),
         (["plot", "/no/such/run"], "run folder /no/such/run does not exist"),
     ],
@@ -116,3 +130,31 @@ def test_overwrite_starts_afresh_in_a_run_folder_and_keeps_other_files(tmp_path:
     lines = (run_dir / "metrics.jsonl").read_text().splitlines()
     assert max(json.loads(line)["step"] for line in lines) == 12  # the first run's metrics are gone
     assert (run_dir / "notes.txt").read_text() == "mine"
+
+
+def test_tasks_check_runs_every_reference_solution(capsys) -> None:
+    code, out, err = run(["tasks", "check", str(EXAMPLE)], capsys)
+    assert code == 0, err
+    assert "6 tasks" in out and "revenue-pivot" in out and "NO" not in out
+    code, out, err = run(["tasks", "check", str(EXAMPLE), "--json"], capsys)
+    assert code == 0 and json.loads(out)["valid"] and len(json.loads(out)["tasks"]) == 6
+
+
+def test_tasks_check_reports_a_reference_that_fails(tmp_path: Path, capsys) -> None:
+    (tmp_path / "quarterly_sales.xlsx").write_bytes((EXAMPLE.parent / "quarterly_sales.xlsx").read_bytes())
+    lines = EXAMPLE.read_text().splitlines()
+    tight = dict(json.loads(lines[1]), max_steps=2)  # four reference commands cannot fit a budget of two
+    (tmp_path / "t.jsonl").write_text(lines[0] + "\n" + json.dumps(tight) + "\n")
+    code, out, err = run(["tasks", "check", str(tmp_path / "t.jsonl")], capsys)
+    assert code == 2 and "annual-column" in out and "NO" in out
+    assert err.startswith("error: 1 of 2 reference solutions fail the checker: annual-column")
+
+
+def test_play_treats_commands_outside_the_sheet_as_invalid_not_internal_errors(capsys, monkeypatch) -> None:
+    """The review: `goto M1` and `goto A30` ended `sheetrl play` with "internal error: IndexError"."""
+    lines = iter(["goto M1", "goto A30", "goto A5000", "select A1:B2", "3.5", "quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    code, out, err = run(["play", "--level", "1", "--seed", "0"], capsys)
+    assert code == 0, err
+    assert "internal error" not in out + err and "outside this task's sheet area" in out
+    assert "goto M1" in out and "goto A30" in out

@@ -1,4 +1,5 @@
-"""Held-out evaluation: Wilson intervals, evaluation seeds, the expert and random baselines, the JSON report."""
+"""Held-out evaluation: Wilson intervals, iid and ood seeds, the expert, random and memoriser baselines, task files,
+the JSON report."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sheetrl.env.tasks import eval_seed, is_eval_seed
+from sheetrl.env.tasks import eval_seed, is_eval_seed, make_task, ood_seed, split_of
 from sheetrl.train.checkpoint import CheckpointError
 from sheetrl.train.evaluate import (
     EvalResult,
     ExpertPolicy,
+    MemoriserPolicy,
     RandomMaskedPolicy,
     evaluate_run,
     result_fields,
@@ -49,11 +51,23 @@ class SeedRecorder(RandomMaskedPolicy):
         self.seeds[episode] = env.task.seed
 
 
-def test_episode_i_plays_the_task_of_evaluation_seed_i() -> None:
+def test_episode_i_plays_the_task_of_evaluation_seed_i_of_its_split() -> None:
     recorder = SeedRecorder()
     run_episodes(recorder, level=2, episodes=7, batch=3)
     assert recorder.seeds == {i: eval_seed(i) for i in range(7)}
-    assert all(is_eval_seed(seed) for seed in recorder.seeds.values())
+    assert all(is_eval_seed(seed) and split_of(seed) == "iid" for seed in recorder.seeds.values())
+    recorder = SeedRecorder()
+    run_episodes(recorder, level=2, episodes=4, split="ood", batch=3)
+    assert recorder.seeds == {i: ood_seed(i) for i in range(4)}
+
+
+def test_the_expert_solves_ood_tasks_and_the_memoriser_only_recalls_training_ones() -> None:
+    assert run_episodes(ExpertPolicy(), level=2, episodes=12, split="ood").success_rate == 1.0
+    memoriser = MemoriserPolicy.from_training([1], tasks_per_level=20)
+    assert len(memoriser.table) == len({make_task(1, seed).instruction for seed in range(20)})
+    recalled = run_episodes(memoriser, level=1, episodes=20, split="train")  # the tasks it remembers
+    assert recalled.success_rate == 1.0
+    assert run_episodes(memoriser, level=1, episodes=20, split="ood").success_rate == 0.0
 
 
 def test_the_expert_solves_every_held_out_task_of_level_1() -> None:
@@ -79,21 +93,34 @@ def test_pooled_results_weigh_levels_by_episodes() -> None:
 
 def test_evaluate_run_reports_the_documented_json_schema(tmp_path: Path, console) -> None:
     Runner.start(quick_config(tmp_path, total_steps=30), console=console).run()
-    report = evaluate_run(tmp_path, episodes=6, compare=True)
+    report = evaluate_run(tmp_path, episodes=6, compare=True, memoriser_tasks=30)
     document = report.to_json()
     assert set(result_fields()) <= set(document)
-    assert document["episodes"] == 6 and document["level"] == 1 and document["algo"] == "fake"
+    assert document["split"] == "both" and document["episodes"] == 12 and document["algo"] == "fake"
     assert document["env_steps"] == 30 and document["checkpoint"] == "checkpoint.pt"
     assert document["ci_low"] <= document["success_rate"] <= document["ci_high"]
-    assert set(document["per_level"]) == {"1"}
-    assert set(document["compare"]) == {"expert", "random"}
+    assert set(document["per_split"]) == {"iid", "ood"}
+    for split in ("iid", "ood"):
+        assert document["per_split"][split]["episodes"] == 6 and set(document["per_split"][split]["per_level"]) == {"1"}
+    assert set(document["compare"]) == {"expert", "random", "memoriser"}
     assert document["compare"]["expert"]["success_rate"] == 1.0
+    assert document["compare"]["memoriser"]["per_split"]["ood"]["success_rate"] == 0.0
     for baseline in document["compare"].values():
         assert set(result_fields()) <= set(baseline)
-    other_level = evaluate_run(tmp_path, episodes=4, level=3).to_json()
-    assert other_level["level"] == 3 and "compare" not in other_level
-    every_level = evaluate_run(tmp_path, episodes=2, level="curriculum").to_json()
+    one_split = evaluate_run(tmp_path, episodes=4, level=3, split="ood").to_json()
+    assert one_split["split"] == "ood" and one_split["level"] == 3 and "compare" not in one_split
+    assert set(one_split["per_level"]) == {"3"}
+    every_level = evaluate_run(tmp_path, episodes=2, level="curriculum", split="iid").to_json()
     assert set(every_level["per_level"]) == {"1", "2", "3", "4", "5"} and every_level["episodes"] == 10
+
+
+def test_evaluate_run_on_a_task_file_reports_each_task(tmp_path: Path, console) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "tasks" / "quarterly_sales.jsonl"
+    Runner.start(quick_config(tmp_path, total_steps=30), console=console).run()
+    document = evaluate_run(tmp_path, tasks=example, compare=True).to_json()
+    assert document["split"] == "tasks" and document["episodes"] == 6
+    assert set(document["per_task"]) >= {"q1-total", "revenue-pivot"}
+    assert document["compare"]["random"]["episodes"] == 6
 
 
 def test_the_agent_acts_deterministically_in_evaluation(tmp_path: Path, console) -> None:

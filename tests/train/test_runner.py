@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from sheetrl.train import runner as runner_module
 from sheetrl.train.checkpoint import CHECKPOINT_FILE, PREVIOUS_FILE, load_latest
 from sheetrl.train.config import ConfigError, TrainConfig
 from sheetrl.train.logger import read_metrics
-from sheetrl.train.runner import Runner
+from sheetrl.train.runner import Runner, TrainingInterrupted
 from tests.train.conftest import quick_config
 from tests.train.fake_agent import FakeAgent
 
@@ -38,7 +39,8 @@ def test_a_run_folder_is_named_after_level_algo_seed_and_time(tmp_path: Path, co
     assert document["environment"]["level"] == 1
     output = console.file.getvalue()
     assert "training: fake on level 1, preset quick, seed 3, 30 steps, 2 envs, cpu fp32" in output
-    assert "level 1: held-out success" in output and "finished: 30 steps" in output
+    assert "level 1, iid: held-out success" in output and "level 1, ood: held-out success" in output
+    assert "finished: 30 steps" in output
     second = Runner.start(config, console=console, runs_root=tmp_path / "runs")
     assert second.run_dir != result.run_dir  # two runs started in the same second never share a folder
 
@@ -49,14 +51,15 @@ def test_metrics_use_the_namespaced_names(tmp_path: Path, console) -> None:
     names = {name for record in records for name in record}
     expected = {"step", "time", "charts/episodic_return", "charts/episodic_length", "charts/success_rate",
                 "charts/SPS", "success/1", "curriculum/level", "losses/fake_loss", "reward/feedback",
-                "reward/validity", "reward/progress", "reward/complexity", "reward/aesthetic", "eval/success_rate",
-                "eval/success/1"}
+                "reward/validity", "reward/progress", "reward/collateral", "reward/complexity", "reward/aesthetic",
+                "eval/success_rate", "eval/iid/success/1", "eval/ood/success/1"}
     assert expected <= names
     assert all(re.fullmatch(r"(step|time|(charts|success|reward|losses|curriculum|eval)/[\w/]+)", n) for n in names)
     steps = [record["step"] for record in records]
     assert steps == [30, 60, 90, 120, 120]  # every log_every steps, then the final evaluation
     assert records[-1].keys() == {"step", "time", "eval/success_rate", "eval/mean_return", "eval/mean_length",
-                                  "eval/success/1"}
+                                  "eval/iid/success_rate", "eval/ood/success_rate", "eval/iid/success/1",
+                                  "eval/ood/success/1"}
     episodes = [r["charts/episodes"] for r in records[:-1]]
     assert episodes == sorted(episodes) and episodes[-1] == load_latest(tmp_path)[0]["counters"]["episodes"]
 
@@ -164,10 +167,9 @@ def test_a_run_killed_between_checkpoints_resumes_exactly_from_the_last_one(tmp_
         return real_iteration(self, pool)
 
     monkeypatch.setattr(FakeAgent, "train_iteration", dies_at_iteration_37)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match="continue from the last checkpoint .* sheetrl train --resume"):
         Runner.start(quick_config(tmp_path / "crashed", total_steps=300), console=console).run()
     monkeypatch.setattr(FakeAgent, "train_iteration", real_iteration)
-    assert "continue from the last checkpoint" in console.file.getvalue()
     checkpoint, _ = load_latest(tmp_path / "crashed")
     assert 0 < checkpoint["counters"]["iterations"] < 36
     resumed = Runner.resume(tmp_path / "crashed", console=console)
@@ -211,7 +213,7 @@ def test_a_curriculum_run_logs_its_level_and_evaluates_the_unlocked_levels(tmp_p
     assert result.run_dir.name == tmp_path.name
     records = read_metrics(tmp_path / "metrics.jsonl")
     assert [r["curriculum/level"] for r in records if "curriculum/level" in r][-1] == 1
-    assert result.evaluation["per_level"].keys() == {"1"}
+    assert all(part["per_level"].keys() == {"1"} for part in result.evaluation["per_split"].values())
 
 
 def test_an_agent_that_takes_no_steps_is_reported(tmp_path: Path, console, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -226,3 +228,78 @@ def test_train_config_run_dir_is_used_as_given(tmp_path: Path, console) -> None:
     config = TrainConfig(algo="fake", total_steps=12, run_dir=str(tmp_path / "mine"), wandb="disabled",
                          tensorboard=False, progress=False, eval_episodes=0)
     assert Runner.start(config, console=console).run().run_dir == tmp_path / "mine"
+
+
+def test_a_first_ctrl_c_stops_at_the_iteration_boundary_with_a_checkpoint_and_resumes_exactly(
+        tmp_path: Path, console, monkeypatch: pytest.MonkeyPatch) -> None:
+    straight = Runner.start(quick_config(tmp_path / "straight", total_steps=300, checkpoint_every=10_000),
+                            console=console)
+    straight.run()
+    expected = final_state(straight)
+
+    real_iteration = FakeAgent.train_iteration
+    calls = {"n": 0}
+
+    def ctrl_c_during_iteration_5(self, pool):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            signal.raise_signal(signal.SIGINT)  # the user presses Ctrl-C once, mid-iteration
+        return real_iteration(self, pool)
+
+    monkeypatch.setattr(FakeAgent, "train_iteration", ctrl_c_during_iteration_5)
+    # No periodic checkpoint would exist yet (checkpoint_every is huge): the interrupt must write one.
+    with pytest.raises(TrainingInterrupted, match="checkpoint saved; continue with: sheetrl train --resume"):
+        Runner.start(quick_config(tmp_path / "stopped", total_steps=300, checkpoint_every=10_000),
+                     console=console).run()
+    monkeypatch.setattr(FakeAgent, "train_iteration", real_iteration)
+    checkpoint, _ = load_latest(tmp_path / "stopped")
+    assert checkpoint["counters"]["iterations"] == 5  # the interrupted iteration was completed, nothing more
+    resumed = Runner.resume(tmp_path / "stopped", console=console)
+    resumed.run()
+    assert_same(expected, final_state(resumed))
+    assert metrics_without_timing(tmp_path / "straight") == metrics_without_timing(tmp_path / "stopped")
+
+
+def test_a_run_stopped_before_its_first_checkpoint_is_not_appended_to(tmp_path: Path, console,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def dies_at_once(self, pool):
+        raise KeyboardInterrupt
+
+    real_iteration = FakeAgent.train_iteration
+    monkeypatch.setattr(FakeAgent, "train_iteration", dies_at_once)
+    with pytest.raises(TrainingInterrupted, match="before the first checkpoint: nothing to resume; start again "
+                                                  "with the same command and --overwrite"):
+        Runner.start(quick_config(tmp_path, tensorboard=True), console=console).run()
+    monkeypatch.setattr(FakeAgent, "train_iteration", real_iteration)
+    assert (tmp_path / "config.json").exists() and not (tmp_path / "checkpoint.pt").exists()
+    with pytest.raises(ConfigError, match="stopped before its first checkpoint; start afresh there with --overwrite"):
+        Runner.start(quick_config(tmp_path), console=console)
+    Runner.start(quick_config(tmp_path, tensorboard=True), console=console, overwrite=True).run()
+    steps = [record["step"] for record in read_metrics(tmp_path / "metrics.jsonl")]
+    assert steps == sorted(steps) and len(steps) == len(set(steps))
+    assert len(list(tmp_path.glob("events.out.tfevents.*"))) == 1
+
+
+def test_resuming_a_finished_and_evaluated_run_does_nothing_twice(tmp_path: Path, console) -> None:
+    Runner.start(quick_config(tmp_path, total_steps=60, eval_episodes=2), console=console).run()
+    before = (tmp_path / "metrics.jsonl").read_text()
+    result = Runner.resume(tmp_path, console=console).run()
+    assert result.finished and result.evaluation is not None and result.evaluation["env_steps"] == 60
+    assert "already finished at 60 steps; raise --total-steps" in console.file.getvalue()
+    assert (tmp_path / "metrics.jsonl").read_text() == before  # no second evaluation row
+
+
+def test_resuming_a_finished_run_whose_evaluation_was_interrupted_evaluates_it_once(
+        tmp_path: Path, console, monkeypatch: pytest.MonkeyPatch) -> None:
+    def ctrl_c_in_evaluation(self, logger):
+        raise KeyboardInterrupt
+
+    real_evaluation = Runner._final_evaluation
+    monkeypatch.setattr(Runner, "_final_evaluation", ctrl_c_in_evaluation)
+    with pytest.raises(TrainingInterrupted, match="during the held-out evaluation; training finished and is saved"):
+        Runner.start(quick_config(tmp_path, total_steps=60, eval_episodes=2), console=console).run()
+    monkeypatch.setattr(Runner, "_final_evaluation", real_evaluation)
+    result = Runner.resume(tmp_path, console=console).run()
+    assert result.evaluation is not None and (tmp_path / "eval.json").exists()
+    evaluations = [r for r in read_metrics(tmp_path / "metrics.jsonl") if "eval/success_rate" in r]
+    assert [r["step"] for r in evaluations] == [60]

@@ -30,6 +30,10 @@ class Agent(ABC):
     """Base class of all agents (see the module docstring)."""
 
     name: ClassVar[str]
+    # Environment steps the whole run takes (the runner sets it from its total_steps before training, and again
+    # when a resumed run raises it): schedules that span the run, such as PPO's learning-rate annealing, read it,
+    # so the run length is declared once, in the run's config.
+    run_steps: int | None = None
 
     @abstractmethod
     def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:

@@ -4,9 +4,10 @@ The whole algorithm, top to bottom:
 
 1. **Rollout.** Every iteration runs the current policy for ``num_steps`` steps in each of the pool's
    ``num_envs`` environments, storing the flat observation, the action mask, the action, its log-probability,
-   the value estimate, the reward, and whether the episode *terminated* (solved or ``done``: nothing follows, so
-   no bootstrap) or was *truncated* (the step budget ran out: the future still had value, so we bootstrap from
-   ``V(final_obs)``, the observation the episode ended in, which the pool keeps in ``infos[i]["final_obs"]``).
+   the value estimate, the reward, and whether the episode *terminated* (solved, ``done`` or the task's step budget
+   spent: nothing follows, so no bootstrap) or was *truncated* (an outside time limit cut it: the future still had
+   value, so we bootstrap from ``V(final_obs)``, the observation the episode ended in, which the pool keeps in
+   ``infos[i]["final_obs"]``).
 2. **Advantages.** Generalized Advantage Estimation (Schulman et al. 2016, arXiv:1506.02438), see
    :func:`compute_gae`: ``delta_t = r_t + gamma * V(next) - V(s_t)``, ``A_t = delta_t + gamma * lambda * A_{t+1}``
    with the recursion cut wherever an episode ended; returns are ``A_t + V(s_t)``.
@@ -52,8 +53,7 @@ class Config:
     num_envs: int = 8  # environments in the pool, stepped together
     num_steps: int = 256  # steps per environment per rollout (rollout size = num_envs * num_steps)
     learning_rate: float = 3e-4  # Adam step size
-    anneal_lr: bool = False  # decay the learning rate linearly to 0 over total_timesteps
-    total_timesteps: int = 1_000_000  # environment steps the learning-rate schedule spans (only with anneal_lr)
+    anneal_lr: bool = False  # decay the learning rate linearly to 0 at the end of the run (its total_steps)
     gamma: float = 0.99  # discount factor
     gae_lambda: float = 0.95  # GAE lambda: bias (0) vs variance (1) of the advantage estimate
     num_minibatches: int = 4  # minibatches per epoch (rollout size must divide evenly)
@@ -72,7 +72,7 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        positive = ("num_envs", "num_steps", "num_minibatches", "update_epochs", "total_timesteps")
+        positive = ("num_envs", "num_steps", "num_minibatches", "update_epochs")
         for key in positive:
             if getattr(self, key) < 1:
                 raise ValueError(f"ppo: {key} must be at least 1, not {getattr(self, key)}")
@@ -195,7 +195,7 @@ def compute_gae(rewards: torch.Tensor, values: torch.Tensor, terminated: torch.T
     :param rewards: r_t, received after the action at step t.
     :param values: V(s_t) of the observation the action at step t was chosen in.
     :param terminated: the episode ended at step t with nothing after it (bootstrap value 0).
-    :param truncated: the episode was cut at step t by the step budget (bootstrap from ``final_values[t]``).
+    :param truncated: the episode was cut at step t by a time limit (bootstrap from ``final_values[t]``).
     :param final_values: V(final observation) of an episode truncated at step t (read only where truncated).
     :param last_value: V of the observation after the last step (n,), bootstrapping rollouts cut mid-episode.
     :returns: (advantages, returns), both (T, n); returns = advantages + values.
@@ -358,7 +358,9 @@ class PPOAgent(Agent):
     def _learning_rate(self) -> float:
         if not self.config.anneal_lr:
             return self.config.learning_rate
-        fraction = max(0.0, 1.0 - self.env_steps / self.config.total_timesteps)
+        if self.run_steps is None:
+            raise ValueError("ppo: anneal_lr needs the run's length; set agent.run_steps (the runner does)")
+        fraction = max(0.0, 1.0 - self.env_steps / self.run_steps)
         return self.config.learning_rate * fraction
 
     def update(self, rollout: Rollout, last_value: torch.Tensor) -> dict[str, float]:

@@ -48,22 +48,18 @@ import numpy as np
 
 from sheetrl.agents.base import Agent, epsilon_greedy, linear_epsilon, masked_argmax
 from sheetrl.env.actions import MACROS
-from sheetrl.env.observation import FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, WINDOW
+from sheetrl.env.observation import FLAT_LAYOUT, MASK_SLOTS, SLOT_NAMES, Channel, flat_window_index
 from sheetrl.train.pool import EnvPool
 
 # Positions inside the flat observation (see ObservationBuilder.flat and FLAT_LAYOUT).
-_WINDOW_AREA = WINDOW * WINDOW
-_CENTRE = (WINDOW // 2) * WINDOW + WINDOW // 2
 _CURSOR = FLAT_LAYOUT["cursor"].start
 _LEVEL = FLAT_LAYOUT["level"].start
 _SLOTS = FLAT_LAYOUT["slots"].start
 _ANCHOR = FLAT_LAYOUT["selection"].start
 _WORD = re.compile(r"^[a-z]{2,}$")
-
-
-def _window_centre(channel: int) -> int:
-    """Index of the cursor cell's value of a grid channel (1..11) in the flat vector."""
-    return (channel - 1) * _WINDOW_AREA + _CENTRE
+_KIND_CHANNELS = (Channel.NUMBER, Channel.TEXT, Channel.BOOLEAN, Channel.ERROR)  # kinds 1-4 of the cursor cell
+_KIND_AT_CURSOR = [flat_window_index(channel) for channel in _KIND_CHANNELS]
+_FORMULA, _BOLD, _FORMATTED = (flat_window_index(c) for c in (Channel.FORMULA, Channel.BOLD, Channel.NUMBER_FORMAT))
 
 
 @dataclass
@@ -138,9 +134,9 @@ class StateAbstraction:
         on_target = int(cursor[4] > 0.5)
         level = int(np.argmax(flat[_LEVEL:_LEVEL + 5])) + 1
         slots = tuple(int(v > 0.5) for v in flat[_SLOTS:_SLOTS + len(SLOT_NAMES)])
-        kinds = [flat[_window_centre(c)] > 0.5 for c in (1, 2, 3, 4)]  # number, text, boolean, error
+        kinds = [flat[index] > 0.5 for index in _KIND_AT_CURSOR]
         kind = kinds.index(True) + 1 if any(kinds) else 0
-        formula, bold, formatted = (int(flat[_window_centre(c)] > 0.5) for c in (6, 7, 8))
+        formula, bold, formatted = (int(flat[index] > 0.5) for index in (_FORMULA, _BOLD, _FORMATTED))
         anchor = int(flat[_ANCHOR] > 0.5)
         legal = tuple(int(mask[i]) for i in self.mask_indices)
         return (level, self.template(instruction), slots, d_row, d_col, on_target, kind, formula, bold, formatted,

@@ -1,8 +1,8 @@
 """The spreadsheet environment: tasks, actions, observations, rewards and the Gymnasium env.
 
-Registered ids: ``sheetrl/SingleCellEdit-v0`` (level 1), ``sheetrl/SimpleFormula-v0`` (2),
-``sheetrl/MultiCellFormula-v0`` (3), ``sheetrl/PivotTable-v0`` (4), ``sheetrl/ComplexModel-v0`` (5) and
-``sheetrl/Curriculum-v0``.
+Registered ids: ``sheetrl/SingleCellEdit-v1`` (level 1), ``sheetrl/SimpleFormula-v1`` (2),
+``sheetrl/MultiCellFormula-v1`` (3), ``sheetrl/PivotTable-v1`` (4), ``sheetrl/ComplexModel-v1`` (5) and
+``sheetrl/Curriculum-v1``. Tasks from task files: :func:`sheetrl.env.tasks.files.load_task_file`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import gymnasium as gym
 
 ENV_IDS = {
-    1: "sheetrl/SingleCellEdit-v0",
-    2: "sheetrl/SimpleFormula-v0",
-    3: "sheetrl/MultiCellFormula-v0",
-    4: "sheetrl/PivotTable-v0",
-    5: "sheetrl/ComplexModel-v0",
-    "curriculum": "sheetrl/Curriculum-v0",
+    1: "sheetrl/SingleCellEdit-v1",
+    2: "sheetrl/SimpleFormula-v1",
+    3: "sheetrl/MultiCellFormula-v1",
+    4: "sheetrl/PivotTable-v1",
+    5: "sheetrl/ComplexModel-v1",
+    "curriculum": "sheetrl/Curriculum-v1",
 }
 
 

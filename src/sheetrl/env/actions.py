@@ -11,19 +11,32 @@ AutoSum would pick); the *block left* likewise. *Slots* are the structured param
 instruction (the value to type, a threshold, a rate cell and a second one for models with two assumptions, a lookup
 table, the pivot fields), so "write the instructed value" types whatever the instruction asked for.
 
-The table :data:`MACROS` is the action space; its order is part of the environment's version (``-v0``).
+Movement, jumps and fills stay inside the task's sheet area (``Task.extent``, larger than the observed window); the
+instruction-named references, targets and slots are those of the current task, on the sheet the cursor is on.
+
+The table :data:`MACROS` is the action space; its order is part of the environment's version (``-v1``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheetrl.env.commands import Command, format_literal
 from sheetrl.env.state import SheetState
-from sheetrl.sheet.address import ROW_SHIFT, cell_name, column_letters
+from sheetrl.sheet.address import (
+    ROW_SHIFT,
+    cell_name,
+    column_letters,
+    make_key,
+    parse_cell,
+    parse_range,
+    quote_sheet_name,
+)
+
+if TYPE_CHECKING:
+    from sheetrl.env.tasks.base import Reference, Task
 
 AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
 
@@ -39,22 +52,24 @@ class Macro:
 class Context:
     """Read-only view of the state for resolving macros, computed once per step (cheap lookups, cached)."""
 
-    __slots__ = ("state", "slots", "rows", "cols", "targets", "references", "values", "row", "col",
-                 "_block_above", "_block_left", "_selection_filled")
+    __slots__ = ("_block_above", "_block_left", "_numbers", "_selection_filled", "base", "col", "cols", "references", "row",
+                 "rows", "sheet", "slots", "state", "targets", "task", "values")
 
-    def __init__(self, state: SheetState, slots: dict[str, Any], rows: int, cols: int, targets: list[str],
-                 references: Sequence[tuple[int, int, int, int]] = ()) -> None:
+    def __init__(self, state: SheetState, task: Task) -> None:
         self.state = state
-        self.slots = slots
-        self.rows = rows  # the grid the agent sees; the cursor stays inside it
-        self.cols = cols
-        self.targets = targets
-        self.references = references  # the cells and ranges the instruction names, (row1, col1, row2, col2)
-        self.values = state.workbook._values
+        self.task = task
+        self.slots = task.slots
+        self.rows, self.cols = task.extent  # the task's sheet area; the cursor stays inside it
+        self.targets = targets_on(task, state.sheet)  # (row, col) of the targets on this sheet, in reading order
+        self.references = references_on(task, state.sheet)  # the instruction's cells and ranges on this sheet
+        self.values = state.workbook.value_map()
+        self.sheet = state.sheet_id
+        self.base = make_key(state.sheet_id, 0, 0)  # cell keys of this sheet are base + (row << ROW_SHIFT) + col
         self.row, self.col = state.cursor
         self._block_above: tuple[int, int] | None | bool = False
         self._block_left: tuple[int, int] | None | bool = False
         self._selection_filled: bool | None = None
+        self._numbers: dict[tuple[int, int, int, int], bool] = {}
 
     @property
     def selection_filled(self) -> bool:
@@ -64,20 +79,29 @@ class Context:
             self._selection_filled = any(self.filled(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
         return self._selection_filled
 
+    def has_number(self, span: tuple[int, int, int, int]) -> bool:
+        """Whether a rectangle (row1, col1, row2, col2) holds a number (cached: every aggregate asks)."""
+        found = self._numbers.get(span)
+        if found is None:
+            r1, c1, r2, c2 = span
+            found = self._numbers[span] = any(self.is_number(r, c) for r in range(r1, r2 + 1)
+                                              for c in range(c1, c2 + 1))
+        return found
+
     def get(self, row: int, col: int) -> Any:
         if row < 0 or col < 0:
             return None
-        return self.values.get((row << ROW_SHIFT) | col)  # sheet 0: the task sheet
+        return self.values.get(self.base + (row << ROW_SHIFT) + col)
 
     def is_number(self, row: int, col: int) -> bool:
         if row < 0 or col < 0:
             return False
-        return type(self.values.get((row << ROW_SHIFT) | col)) is float
+        return type(self.values.get(self.base + (row << ROW_SHIFT) + col)) is float
 
     def filled(self, row: int, col: int) -> bool:
         if row < 0 or col < 0:
             return False
-        return ((row << ROW_SHIFT) | col) in self.values
+        return self.base + (row << ROW_SHIFT) + col in self.values
 
     def numeric_run(self, row: int, col: int, dr: int, dc: int) -> int:
         """Length of the run of numeric cells from (row, col) stepping (dr, dc); 0 when (row, col) is not one."""
@@ -138,45 +162,61 @@ def _move(dr: int, dc: int) -> Callable[[Context], Command | None]:
 
 
 def _jump(dr: int, dc: int) -> Callable[[Context], Command | None]:
-    """Ctrl+arrow: to the edge of the current data region, or to the next filled cell, or to the grid's edge."""
+    """Ctrl+arrow: to the edge of the current data region, or to the next filled cell, or to the sheet area's
+    edge."""
+    step = (dr << ROW_SHIFT) + dc  # one cell in key units
 
     def resolve(ctx: Context) -> Command | None:
-        r, c = ctx.row, ctx.col
-
-        def inside(rr: int, cc: int) -> bool:
-            return 0 <= rr < ctx.rows and 0 <= cc < ctx.cols
-
-        if not inside(r + dr, c + dc):
+        r, c = ctx.row + dr, ctx.col + dc
+        rows, cols, values = ctx.rows, ctx.cols, ctx.values
+        if not (0 <= r < rows and 0 <= c < cols):
             return None
-        if ctx.filled(r, c) and ctx.filled(r + dr, c + dc):
-            while inside(r + dr, c + dc) and ctx.filled(r + dr, c + dc):
-                r, c = r + dr, c + dc
-        else:
-            r, c = r + dr, c + dc
-            while inside(r + dr, c + dc) and not ctx.filled(r, c):
-                r, c = r + dr, c + dc
+        key = ctx.base + (r << ROW_SHIFT) + c
+        if key in values and key - step in values:  # inside a data region: to its last filled cell
+            while 0 <= r + dr < rows and 0 <= c + dc < cols and key + step in values:
+                r, c, key = r + dr, c + dc, key + step
+        else:  # to the next filled cell, or the edge
+            while 0 <= r + dr < rows and 0 <= c + dc < cols and key not in values:
+                r, c, key = r + dr, c + dc, key + step
         return _go(ctx, r, c)
 
     return resolve
 
 
 def _next_target(ctx: Context) -> Command | None:
-    """Go to the next target cell of the task after the cursor, in reading order (wrapping around)."""
-    if not ctx.targets:
+    """Go to the next target cell of the task on this sheet after the cursor, in reading order (wrapping around)."""
+    positions = ctx.targets
+    if not positions:
         return None
     here = (ctx.row, ctx.col)
-    positions = _target_positions(tuple(ctx.targets))
     target = next((p for p in positions if p > here), positions[0])
     if target == here:
         return None
     return Command("goto", cell=cell_name(*target))
 
 
-@lru_cache(maxsize=4096)
-def _target_positions(targets: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    from sheetrl.sheet.address import parse_cell
+def targets_on(task: Task, sheet: str) -> tuple[tuple[int, int], ...]:
+    """(row, col) of the task's targets on one sheet, in reading order (cached on the task)."""
+    cache = task.__dict__.setdefault("_targets_on", {})
+    positions = cache.get(sheet)
+    if positions is None:
+        found = set()
+        for address in task.target_cells:
+            cell = parse_cell(task.qualified(address))
+            if (cell.sheet or "").upper() == sheet.upper():
+                found.add((cell.row, cell.col))
+        positions = cache[sheet] = tuple(sorted(found))
+    return positions  # type: ignore[no-any-return]
 
-    return tuple(sorted({(parse_cell(a).row, parse_cell(a).col) for a in targets}))
+
+def references_on(task: Task, sheet: str) -> tuple[Reference | None, ...]:
+    """The instruction's references in order, None for those on another sheet (cached on the task)."""
+    cache = task.__dict__.setdefault("_references_on", {})
+    found = cache.get(sheet)
+    if found is None:
+        found = cache[sheet] = tuple(
+            ref if (ref.sheet or task.sheet).upper() == sheet.upper() else None for ref in task.references)
+    return found  # type: ignore[no-any-return]
 
 
 def _select_from_anchor(ctx: Context) -> Command | None:
@@ -192,7 +232,10 @@ def _select_reference(index: int) -> Callable[[Context], Command | None]:
     def resolve(ctx: Context) -> Command | None:
         if index >= len(ctx.references):
             return None
-        r1, c1, r2, c2 = ctx.references[index]
+        ref = ctx.references[index]
+        if ref is None:
+            return None
+        r1, c1, r2, c2 = ref.row1, ref.col1, ref.row2, ref.col2
         if r2 >= ctx.rows or c2 >= ctx.cols or ctx.state.selection == (r1, c1, r2, c2):
             return None
         area = cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
@@ -208,10 +251,15 @@ def _clear_selection(ctx: Context) -> Command | None:
 
 
 # --------------------------------------------------------------------------------------------------- data entry
-def _write_value(ctx: Context) -> Command | None:
-    if "value" not in ctx.slots:
-        return None
-    return Command("value", cell=_here(ctx), value=ctx.slots["value"])
+def _write_slot(slot: str) -> Callable[[Context], Command | None]:
+    """Type what the instruction gives for a slot ("value": the value to enter, "header": a new column's header)."""
+
+    def resolve(ctx: Context) -> Command | None:
+        if slot not in ctx.slots:
+            return None
+        return Command("value", cell=_here(ctx), value=ctx.slots[slot])
+
+    return resolve
 
 
 def _clear(ctx: Context) -> Command | None:
@@ -241,7 +289,7 @@ def _aggregate(function: str, where: str) -> Callable[[Context], Command | None]
             r1, c1, r2, c2 = span
             if r1 <= ctx.row <= r2 and c1 <= ctx.col <= c2:
                 return None  # would be circular; select a block, then move next to it
-            if not any(ctx.is_number(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+            if not ctx.has_number(span):
                 return None
             area = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
         return _formula(ctx, f"={function}({area})")
@@ -307,7 +355,7 @@ def _if_threshold(ctx: Context) -> Command | None:
     below = format_literal(ctx.slots.get("if_false", "low"))
     left = cell_name(ctx.row, ctx.col - 1)
     threshold = format_literal(float(ctx.slots["threshold"]))
-    quote = lambda text: '"' + text.strip('"').replace('"', '""') + '"'  # noqa: E731
+    quote = lambda text: '"' + text.strip('"').replace('"', '""') + '"'
     return _formula(ctx, f"=IF({left}>={threshold},{quote(above)},{quote(below)})")
 
 
@@ -322,8 +370,6 @@ def _slot_cell_formula(
         r, c = ctx.row + dr, ctx.col + dc
         if rate is None or r < 0 or c < 0 or not ctx.is_number(r, c):
             return None
-        from sheetrl.sheet.address import parse_cell
-
         cell = parse_cell(rate)
         if (cell.row, cell.col) == (ctx.row, ctx.col):
             return None
@@ -368,20 +414,22 @@ def _table_formula(function: str) -> Callable[[Context], Command | None]:
             return _formula(ctx, f"=VLOOKUP({key},{_absolute(table)},{int(column)},FALSE)")
         keys = ctx.slots.get("criteria_range")
         values = ctx.slots.get("sum_range")
-        if keys is None or (values is None and function != "COUNTIF"):
+        if keys is None:
             return None
         if function == "COUNTIF":
             return _formula(ctx, f"=COUNTIF({_absolute(keys)},{key})")
+        if values is None:
+            return None
         return _formula(ctx, f"={function}({_absolute(keys)},{key},{_absolute(values)})")
 
     return resolve
 
 
 def _absolute(area: str) -> str:
-    from sheetrl.sheet.address import parse_range
-
+    """A range with both corners absolute, keeping its sheet name."""
     rng = parse_range(area)
-    return f"{cell_name(rng.row1, rng.col1, True, True)}:{cell_name(rng.row2, rng.col2, True, True)}"
+    text = f"{cell_name(rng.row1, rng.col1, True, True)}:{cell_name(rng.row2, rng.col2, True, True)}"
+    return text if rng.sheet is None else f"{quote_sheet_name(rng.sheet)}!{text}"
 
 
 # ------------------------------------------------------------------------------------------------------ filling
@@ -437,20 +485,41 @@ def _style(verb: str, text: str | None = None) -> Callable[[Context], Command | 
 
 
 def _pivot(ctx: Context) -> Command | None:
+    """The pivot table the instruction describes (slot ``pivot``), drawn at the cursor: on an empty cell, or over
+    a pivot anchored here (which it replaces); never inside its own source."""
     spec = ctx.slots.get("pivot")
     if spec is None:
         return None
-    if ctx.filled(ctx.row, ctx.col) and not any(p.anchor == _here(ctx) for p in ctx.state.workbook.pivots):
-        return None
-    from sheetrl.sheet.address import parse_range
-
+    here = _here(ctx)
+    if ctx.filled(ctx.row, ctx.col):
+        anchored = {_pivot_anchor(p.anchor, p.source) for p in ctx.state.workbook.pivots}
+        if (ctx.state.sheet.upper(), here) not in anchored:
+            return None
     source = parse_range(spec["source"])
-    if source.row1 <= ctx.row <= source.row2 and source.col1 <= ctx.col <= source.col2:
+    same_sheet = (source.sheet or ctx.task.sheet).upper() == ctx.state.sheet.upper()
+    if same_sheet and source.row1 <= ctx.row <= source.row2 and source.col1 <= ctx.col <= source.col2:
         return None
+    local = spec["source"].split("!")[-1]
+    area = local if same_sheet else f"{quote_sheet_name(source.sheet or ctx.task.sheet)}!{local}"
     return Command(
-        "pivot", cell=_here(ctx), area=spec["source"], rows=spec["rows"], values=spec["values"],
+        "pivot", cell=here, area=area, rows=spec["rows"], values=spec["values"],
         aggregation=spec["aggregation"], columns=spec.get("columns"),
     )
+
+
+def _pivot_anchor(anchor: str, source: str) -> tuple[str, str]:
+    """(upper-case sheet name, cell) of a pivot's anchor (an anchor without a sheet lies on its source's)."""
+    cell = parse_cell(anchor)
+    sheet = cell.sheet if cell.sheet is not None else (parse_range(source).sheet or "")
+    return sheet.upper(), cell_name(cell.row, cell.col)
+
+
+def _new_sheet(ctx: Context) -> Command | None:
+    """Add the sheet the instruction names (slot ``new_sheet``) and go to it, if it does not exist yet."""
+    name = ctx.slots.get("new_sheet")
+    if name is None or name.upper() in (n.upper() for n in ctx.state.workbook.sheet_names):
+        return None
+    return Command("newsheet", text=name)
 
 
 def _done(ctx: Context) -> Command | None:
@@ -470,7 +539,7 @@ def _build() -> tuple[Macro, ...]:
         Macro("next_target", _next_target),
         Macro("anchor_selection", _select_from_anchor),
         Macro("clear_selection", _clear_selection),
-        Macro("write_instructed_value", _write_value),
+        Macro("write_instructed_value", _write_slot("value")),
         Macro("clear_cells", _clear),
     ]
     for where in ("above", "left", "selection"):
@@ -509,7 +578,7 @@ def _build() -> tuple[Macro, ...]:
         Macro("align_right", _style("align", "right")),
         Macro("pivot_instructed", _pivot),
         Macro("done", _done),
-        # appended after the first 60; the order above must not change
+        # appended after the first 60 in v0
         Macro("above_times_second_rate_cell", _slot_cell_formula("{a}*{rate}", "rate_cell_2", -1, 0)),
         Macro("above_ratio_to_top", _ratio_to_block_start("above")),
         Macro("left_ratio_to_first", _ratio_to_block_start("left")),
@@ -517,6 +586,9 @@ def _build() -> tuple[Macro, ...]:
         Macro("select_reference_1", _select_reference(0)),
         Macro("select_reference_2", _select_reference(1)),
         Macro("select_reference_3", _select_reference(2)),
+        # added in v1
+        Macro("new_sheet_instructed", _new_sheet),
+        Macro("write_instructed_header", _write_slot("header")),
     ]
     return tuple(macros)
 

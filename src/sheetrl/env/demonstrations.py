@@ -8,9 +8,9 @@ array                  shape                        meaning
 ``obs/<key>``          (T, ...)                     the observation *before* each step, one per obs key
 ``actions``            (T,) int64                   macro action index taken
 ``rewards``            (T,) float32                 total reward of the step
-``reward_terms``       (T, 5) float32               the five terms, in ``rewards.TERMS`` order
-``terminated``         (T,) bool                    the step ended the episode (solved or ``done``)
-``truncated``          (T,) bool                    the step ran out the budget
+``reward_terms``       (T, K) float32               the terms, in ``rewards.TERMS`` order (K = 6 in v1)
+``terminated``         (T,) bool                    the step ended the episode (solved, ``done``, budget spent)
+``truncated``          (T,) bool                    cut by an outside time limit (never set by the env itself)
 ``episode_starts``     (E,) int64                   index of each episode's first step
 ``commands``           (T,) str                     the command each action stood for
 ``episode_info``       (E,) str                     JSON per episode: level, template, task seed, instruction,
@@ -35,7 +35,7 @@ import numpy as np
 from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.rewards import TERMS
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
-from sheetrl.env.tasks import eval_seed
+from sheetrl.env.tasks import split_seed
 
 
 @dataclass
@@ -80,11 +80,12 @@ def expert_episode(env: SpreadsheetEnv, level: int, task_seed: int) -> Trajector
 
 
 def collect(level: int, episodes: int, split: str = "train", first_seed: int = 0) -> list[Trajectory]:
-    """Expert trajectories for task seeds ``first_seed ..`` of a split (evaluation seeds are disjoint)."""
+    """Expert trajectories for the tasks ``first_seed ..`` of a split ("train", "iid" or "ood"; the evaluation
+    splits' seeds are disjoint from training's)."""
     if episodes < 1:
         raise ValueError(f"episodes must be positive, not {episodes}")
     env = SpreadsheetEnv(level=level)
-    seeds = [(eval_seed(first_seed + i) if split == "eval" else first_seed + i) for i in range(episodes)]
+    seeds = [split_seed(split, first_seed + i) for i in range(episodes)]
     return [expert_episode(env, level, seed) for seed in seeds]
 
 
@@ -111,7 +112,7 @@ def save_demonstrations(trajectories: list[Trajectory], path: str | os.PathLike[
     os.close(handle)
     try:
         with open(temporary, "wb") as stream:
-            np.savez_compressed(stream, **arrays)
+            np.savez_compressed(stream, **arrays)  # type: ignore[arg-type]
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -1,30 +1,39 @@
-"""Reward shaping: five named, weighted terms, each reported every step in ``info["reward_terms"]``.
+"""Reward shaping: named, weighted terms, each reported every step in ``info["reward_terms"]``.
 
 =================  =======  =============================================================================
 term               weight   definition
 =================  =======  =============================================================================
 ``feedback``       10       the user's verdict (:class:`FeedbackSource`). Default :class:`SimulatedUser`: +1 when
-                            the episode ends with the task solved, −1 when the agent says ``done`` unsolved or
-                            the step budget runs out unsolved, 0 otherwise.
+                            the episode ends with the task solved (the checker's every condition holds), −1 when
+                            it ends otherwise (``done`` unsolved, or the step budget spent), 0 before the end.
 ``validity``       2        formula validity by symbolic execution, as a potential difference γ·Ψ(s′) − Ψ(s):
                             Ψ is the mean over the task's formula targets of each target's validity in [0, 1]
                             (0 without a formula, else the mean of four checks: it holds a formula; it evaluates
                             without an error value; every cell it reads is non-empty; it agrees with the expert's
                             formula when the inputs are perturbed). Entering a formula outside the targets earns
-                            nothing and loses a third for each of the first three checks it fails. Neither part can
-                            be farmed: re-entering formulas gains nothing.
+                            nothing and loses a third for each of the first three checks it fails.
 ``progress``       1        potential-based shaping γ·Φ(s′) − Φ(s) with Φ = −goal distance (the fraction of
-                            unsatisfied targets, :class:`GoalDistance`); both potentials are 0 in a terminal state
-                            (solved, or ``done``) and kept on truncation, where agents bootstrap, so neither term
-                            can change the optimal policy (Ng, Harada & Russell, 1999).
+                            targets whose value, formula or style requirement is unmet, :class:`GoalDistance`).
+``collateral``     10       potential-based γ·C(s′) − C(s) with C = −min(n, 10)/10, n the number of cells
+                            outside the targets (and the task's allowed ranges) whose content or format differs
+                            from the initial sheet: each of the first ten such cells costs 1 when it is changed
+                            and is paid back when it is restored.
 ``complexity``     −0.1     the command's complexity (``Command.complexity``: 0 navigation, 1 edit, 3 pivot,
                             +0.25 per extra function call in a formula).
-``aesthetic``      0.5      change in the sheet's aesthetic score (:class:`AestheticModel`, in [0, 1]); as a
-                            difference of scores it is potential-based too and cannot be farmed.
+``aesthetic``      0.5      potential-based γ·A(s′) − A(s) with A the sheet's aesthetic score in [0, 1]
+                            (:class:`AestheticModel`).
 =================  =======  =============================================================================
 
-An invalid action (masked out, or a command the engine rejects) changes nothing and gets ``invalid_penalty``
-(−1) as its only reward, reported as the term ``invalid``.
+Every potential is 0 in a terminal state (solved, ``done``, or the step budget spent: all three end the episode
+with ``terminated=True``). So each shaping term sums over an episode to γ^T·0 − potential(s₀), a constant of the
+task: shaping cannot change which policy is optimal (Ng, Harada & Russell, 1999), cannot be farmed, and an agent
+that over-reaches (bolds the whole sheet, clears a label) gains nothing from it: the checker fails the task
+(``unchanged``), the verdict is −10 instead of +10, and the collateral term charges the change at once. The
+discount of the shaping terms is ``gamma``, which must be the agent's own (the training runner sets it from the
+agent's configuration).
+
+An invalid action (masked out, or a command the engine or the task's sheet area rejects) changes nothing and gets
+``invalid_penalty`` (−1) as its only reward, reported as the term ``invalid``.
 
 Goal distance and aesthetics are interfaces: a distance learned from demonstrations (inverse RL) and a preference
 model learned from user feedback plug in here without touching the environment.
@@ -32,17 +41,20 @@ model learned from user feedback plug in here without touching the environment.
 
 from __future__ import annotations
 
+import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 from sheetrl.env.commands import Command
-from sheetrl.env.tasks.base import SHEET, Task, goal_distance, perturb, values_match
+from sheetrl.env.tasks.base import Task, goal_distance, values_match
+from sheetrl.env.tasks.checker import apply_assignment
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import split_key
+from sheetrl.sheet.address import cell_name, parse_range, split_key
 from sheetrl.sheet.errors import ExcelError
 
-TERMS = ("feedback", "validity", "progress", "complexity", "aesthetic")
+TERMS = ("feedback", "validity", "progress", "collateral", "complexity", "aesthetic")
+COLLATERAL_CELLS = 10  # the collateral potential saturates at this many changed cells
 
 
 @dataclass(frozen=True)
@@ -52,16 +64,17 @@ class RewardConfig:
     feedback: float = 10.0  # user feedback, +1 solved / -1 failed at episode end
     validity: float = 2.0  # formula validity by symbolic execution (potential over the formula targets)
     progress: float = 1.0  # potential-based progress toward the goal
+    collateral: float = 10.0  # potential-based charge for changed cells outside the targets
     complexity: float = -0.1  # per unit of command complexity
-    aesthetic: float = 0.5  # change of the aesthetic score
-    gamma: float = 0.99  # discount of the potential-based terms (match the agent's)
+    aesthetic: float = 0.5  # potential-based change of the aesthetic score
+    gamma: float = 0.99  # discount of the potential-based terms: the agent's own discount
     invalid_penalty: float = -1.0  # reward of an invalid action, which changes nothing
 
     def __post_init__(self) -> None:
-        for name in ("feedback", "validity", "progress", "complexity", "aesthetic", "gamma", "invalid_penalty"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or value != value:
-                raise ValueError(f"reward weight {name} must be a number, not {value!r}")
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"reward weight {item.name} must be a number, not {value!r}")
         if not 0.0 <= self.gamma <= 1.0:
             raise ValueError(f"reward gamma must be in [0, 1], not {self.gamma}")
 
@@ -103,7 +116,7 @@ class AestheticModel(Protocol):
 
 
 class HeuristicAesthetics:
-    """A transparent heuristic over the task sheet, the mean of four checks:
+    """A transparent heuristic over the first sheet, the mean of four checks:
 
     - header rows are bold (the first non-empty row, when it is text above numbers);
     - each column's numbers share one number format;
@@ -112,12 +125,17 @@ class HeuristicAesthetics:
     """
 
     def score(self, wb: Workbook) -> float:
-        values = wb._values
-        formats = wb._formats
-        cells = [k for k in values if k >= 0 and k >> 34 == 0]
-        if not cells:
+        values = wb.value_map()
+        formats = wb.format_map()
+        sheet = wb.sheet_id()
+        positions = {}
+        for key in values:
+            if key >= 0:
+                sid, row, col = split_key(key)
+                if sid == sheet:
+                    positions[(row, col)] = key
+        if not positions:
             return 1.0
-        positions = {split_key(k)[1:]: k for k in cells}
         first_row = min(r for r, _ in positions)
         header = [k for (r, _), k in positions.items() if r == first_row]
         header_is_text = all(type(values[k]) is str for k in header) and any(
@@ -158,28 +176,43 @@ class FormulaValidity:
 
     def __init__(self, task: Task) -> None:
         self.task = task
-        self.targets = [t.address for t in task.targets if t.formula]
+        self.targets = [task.qualified(t.address) for t in task.targets if t.formula]
         self._perturbation: tuple[dict[str, object], dict[str, object]] | None = None
+        # empty cells a target may read: those inside the ranges it must read (a spacer row in a named range)
+        self._gaps: dict[str, set[str]] = {}
+        for target in task.targets:
+            if target.formula:
+                cells: set[str] = set()
+                for area in target.reads:
+                    rng = parse_range(task.qualified(area))
+                    prefix = task.qualified(area).rsplit("!", 1)[0] + "!"
+                    cells |= {prefix + cell_name(r, c) for r in range(rng.row1, rng.row2 + 1)
+                              for c in range(rng.col1, rng.col2 + 1)}
+                self._gaps[task.qualified(target.address)] = cells
 
     def _reference(self) -> tuple[dict[str, object], dict[str, object]]:
         """(perturbed input values, the expert's target values under them)."""
         if self._perturbation is None:
+            from sheetrl.env.tasks.checker import PERTURBATIONS
+
             reference = self.task.solution.clone()
             reference.record_undo = False
-            assignment = perturb(reference, self.task.inputs, random.Random(self.task.seed * 104_729 + 11))
-            values = {address: reference.value(f"{SHEET}!{address}") for address in self.targets}
+            draws = PERTURBATIONS["rescale"](reference, self.task, random.Random(self.task.seed * 104_729 + 11))
+            assignment = draws[0] if draws else {}
+            apply_assignment(reference, assignment)
+            values = {address: reference.value(address) for address in self.targets}
             self._perturbation = (assignment, values)
         return self._perturbation
 
-    @staticmethod
-    def static_checks(wb: Workbook, address: str) -> tuple[bool, bool, bool]:
-        """(holds a formula, evaluates without an error value, reads only non-empty cells) for a sheet cell."""
-        where = f"{SHEET}!{address}"
-        if wb.formula(where) is None:
+    def static_checks(self, wb: Workbook, address: str) -> tuple[bool, bool, bool]:
+        """(holds a formula, evaluates without an error value, reads only non-empty cells — or empty cells
+        inside the ranges the target must read) for a cell."""
+        if wb.formula(address) is None:
             return False, False, False
-        precedents = wb.precedents(where)
-        reads_data = bool(precedents) and all(wb.value(p) is not None for p in precedents)
-        return True, not isinstance(wb.value(where), ExcelError), reads_data
+        precedents = wb.precedents(address)
+        gaps = self._gaps.get(address, set())
+        reads_data = bool(precedents) and all(wb.value(p) is not None or p in gaps for p in precedents)
+        return True, not isinstance(wb.value(address), ExcelError), reads_data
 
     def potential(self, wb: Workbook) -> float:
         """Ψ in [0, 1]: the mean validity of the formula targets (0 for a target without a formula)."""
@@ -188,7 +221,10 @@ class FormulaValidity:
         perturbed: Workbook | None = None
         total = 0.0
         for address in self.targets:
-            checks = list(self.static_checks(wb, address))
+            try:
+                checks = list(self.static_checks(wb, address))
+            except ValueError:  # the target's sheet does not exist yet
+                continue
             if not checks[0]:
                 continue
             assignment, expected = self._reference()
@@ -196,10 +232,8 @@ class FormulaValidity:
                 if perturbed is None:
                     perturbed = wb.clone()
                     perturbed.record_undo = False
-                    with perturbed.batch():
-                        for cell, value in assignment.items():
-                            perturbed.set(f"{SHEET}!{cell}", value)
-                checks.append(values_match(perturbed.value(f"{SHEET}!{address}"), expected[address]))
+                    apply_assignment(perturbed, assignment)
+                checks.append(values_match(perturbed.value(address), expected[address]))
             total += sum(checks) / len(checks)
         return total / len(self.targets)
 
@@ -227,17 +261,24 @@ class RewardFunction:
         self._validity: FormulaValidity | None = None
         self.progress_potential = 0.0  # Φ of the current state
         self.validity_potential = 0.0  # Ψ of the current state
-        self.aesthetic_score = 0.0  # aesthetic score of the current state
+        self.collateral_potential = 0.0  # C of the current state
+        self.aesthetic_score = 0.0  # A of the current state
 
     def potential(self, wb: Workbook, task: Task) -> float:
         """The progress potential Φ = −goal distance."""
         return -self.distance_model.distance(wb, task)
+
+    @staticmethod
+    def collateral(changed_cells: int) -> float:
+        """The collateral potential C = −min(n, 10)/10 of ``n`` changed cells outside the targets."""
+        return -min(changed_cells, COLLATERAL_CELLS) / COLLATERAL_CELLS
 
     def begin(self, task: Task, wb: Workbook) -> None:
         """Start an episode on ``task`` with its initial sheet ``wb``."""
         self._validity = FormulaValidity(task)
         self.progress_potential = self.potential(wb, task)
         self.validity_potential = self._validity.potential(wb)
+        self.collateral_potential = 0.0
         self.aesthetic_score = self.aesthetic_model.score(wb)
 
     def step(
@@ -247,32 +288,38 @@ class RewardFunction:
         command: Command,
         edited: bool,
         progress_potential: float,
+        changed_cells: int,
         solved: bool,
         terminated: bool,
-        truncated: bool,
+        formula_cell: str | None = None,
     ) -> dict[str, float]:
         """Weighted reward terms of a step that applied ``command`` (sum them for the reward).
 
         :param edited: whether the step changed the sheet (otherwise the potentials are unchanged).
         :param progress_potential: Φ after the step (the environment computes it to detect success).
+        :param changed_cells: cells outside the targets that differ from the initial sheet after the step.
+        :param terminated: the episode ends with this step (every potential is 0 after it).
+        :param formula_cell: the cell (with its sheet) where the step entered a formula, if it did.
         """
         assert self._validity is not None, "call begin() first"
         c = self.config
-        episode_over = terminated or truncated
         validity_potential = self._validity.potential(wb) if edited else self.validity_potential
         aesthetic = self.aesthetic_model.score(wb) if edited else self.aesthetic_score
+        collateral = self.collateral(changed_cells)
         keep = 0.0 if terminated else c.gamma
         validity = keep * validity_potential - self.validity_potential
-        if command.verb == "formula" and command.cell is not None:
-            validity += self._validity.entry_penalty(wb, command.cell)
+        if formula_cell is not None:
+            validity += self._validity.entry_penalty(wb, formula_cell)
         terms = {
-            "feedback": c.feedback * self.feedback_source.feedback(task, wb, command, solved, episode_over),
+            "feedback": c.feedback * self.feedback_source.feedback(task, wb, command, solved, terminated),
             "validity": c.validity * validity,
             "progress": c.progress * (keep * progress_potential - self.progress_potential),
+            "collateral": c.collateral * (keep * collateral - self.collateral_potential),
             "complexity": c.complexity * command.complexity,
-            "aesthetic": c.aesthetic * (aesthetic - self.aesthetic_score),
+            "aesthetic": c.aesthetic * (keep * aesthetic - self.aesthetic_score),
         }
         self.progress_potential = progress_potential
         self.validity_potential = validity_potential
+        self.collateral_potential = collateral
         self.aesthetic_score = aesthetic
         return terms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import random
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -13,11 +14,18 @@ from gymnasium import spaces
 
 from sheetrl.env.actions import MACROS, N_ACTIONS, Context
 from sheetrl.env.commands import Command, CommandError, parse_command
-from sheetrl.env.observation import CHANNELS, FLAT_SIZE, ObservationBuilder
+from sheetrl.env.curriculum import CurriculumManager
+from sheetrl.env.observation import CELL_TOKEN_HIGHS, CHANNELS, FLAT_SIZE, ObservationBuilder
 from sheetrl.env.rewards import TERMS, RewardConfig, RewardFunction
 from sheetrl.env.state import SheetState
-from sheetrl.env.tasks import EVAL_SEED_OFFSET, LEVELS, Task, check, family_module, make_task
+from sheetrl.env.tasks import FAMILIES, LEVELS, SPLITS, Task, family_module, make_task, split_seed
 from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS
+from sheetrl.env.tasks.checker import CollateralTracker, check, quick_condition
+from sheetrl.env.tasks.layout import LayoutConfig
+from sheetrl.env.tasks.split import SPLIT_SIZE, TRAIN
+from sheetrl.sheet.workbook import ALL_CHANGED
+
+MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
 
 
 @dataclass(frozen=True)
@@ -25,89 +33,126 @@ class EnvConfig:
     """Environment settings (every field has a sensible default for all five levels)."""
 
     level: int | str = 1  # 1-5, or "curriculum"
-    grid_rows: int = GRID_ROWS  # rows of the observed grid (A1 at the top)
-    grid_cols: int = GRID_COLS  # columns of the observed grid
+    grid_rows: int = GRID_ROWS  # rows of the observed window (it follows the cursor over larger sheets)
+    grid_cols: int = GRID_COLS  # columns of the observed window
     instruction_length: int = 48  # instruction tokens kept
     max_edges: int = 256  # dependency edges kept in the observation
     chain_length: int = 64  # formula-chain tokens kept
     max_steps: int | None = None  # override every task's own step budget
-    split: str = "train"  # "train" draws training task seeds, "eval" evaluation seeds
+    split: str = TRAIN  # task seeds from "train", "iid" (new seeds) or "ood" (held-out structure, new seeds)
+    layout: LayoutConfig = field(default_factory=LayoutConfig)  # how varied generated sheets are
     rewards: RewardConfig = field(default_factory=RewardConfig)
-    curriculum_threshold: float = 0.8  # Curriculum-v0: advance when the rolling success rate exceeds this
-    curriculum_window: int = 100  # Curriculum-v0: episodes in the rolling success rate
-    curriculum_replay: float = 0.2  # Curriculum-v0: probability of replaying an earlier level
+    curriculum_threshold: float = 0.8  # Curriculum-v1: advance when the rolling success rate exceeds this
+    curriculum_window: int = 100  # Curriculum-v1: episodes in the rolling success rate
+    curriculum_replay: float = 0.2  # Curriculum-v1: probability of replaying an earlier level
+    curriculum_demotion: float | None = None  # Curriculum-v1: step back a level when success falls below this
 
     def __post_init__(self) -> None:
         if self.level != "curriculum" and self.level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS} or 'curriculum', not {self.level!r}")
-        if self.split not in ("train", "eval"):
-            raise ValueError(f"split must be 'train' or 'eval', not {self.split!r}")
-        if self.grid_rows < GRID_ROWS or self.grid_cols < GRID_COLS:
-            raise ValueError(f"the grid must be at least {GRID_ROWS}x{GRID_COLS} (every task fits there)")
+        if self.split not in SPLITS:
+            raise ValueError(f"split must be one of {SPLITS}, not {self.split!r}")
+        if self.grid_rows < MIN_GRID_ROWS or self.grid_cols < MIN_GRID_COLS:
+            raise ValueError(f"the observed window must be at least {MIN_GRID_ROWS}x{MIN_GRID_COLS}")
         for name in ("instruction_length", "max_edges", "chain_length"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be positive")
         if self.max_steps is not None and self.max_steps < 1:
             raise ValueError("max_steps must be positive")
+        if not isinstance(self.layout, LayoutConfig):
+            raise TypeError(f"layout must be a LayoutConfig, not {type(self.layout).__name__}")
+        CurriculumManager.validate(self.curriculum_threshold, self.curriculum_window, self.curriculum_replay,
+                                   self.curriculum_demotion)
 
 
 @lru_cache(maxsize=1)
 def instruction_vocabulary() -> Any:
     """The instruction tokenizer over every family's vocabulary (built once per process, deterministic)."""
+    from sheetrl.env.tasks.layout import DISTRACTOR_WORDS
     from sheetrl.env.tokens import InstructionVocabulary
 
-    words: set[str] = set()
+    words: set[str] = {w.lower() for w in DISTRACTOR_WORDS}
     for level in LEVELS:
         words.update(getattr(family_module(level), "VOCABULARY", []))
     return InstructionVocabulary(sorted(words))
 
 
-class SpreadsheetEnv(gym.Env):
+def as_action_index(action: Any) -> int:
+    """An action as a plain int: Python and NumPy integers, 0-d and one-element integer arrays are accepted;
+    anything else (floats, strings, booleans, None) raises TypeError naming it."""
+    if isinstance(action, np.ndarray):
+        if action.size != 1 or not np.issubdtype(action.dtype, np.integer):
+            raise TypeError(f"an action is one integer; got an array of {action.size} {action.dtype} values")
+        return int(action.reshape(()))
+    if isinstance(action, (bool, np.bool_)):
+        raise TypeError(f"an action is an integer macro index, not the boolean {action!r}")
+    try:
+        return operator.index(action)
+    except TypeError:
+        raise TypeError(f"an action is an integer macro index, not {type(action).__name__} {action!r}") from None
+
+
+class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
     """Edit a spreadsheet to carry out an instruction.
 
     ## Description
     Each episode draws a task from one of five procedural families (curriculum levels): L1 single-cell edits,
-    L2 one aggregate formula, L3 a column of row formulas filled down plus totals, L4 a pivot table or SUMIF
-    summary, L5 a multi-step model (projections, budgets, payroll, grade books). The agent sees the sheet, the
-    instruction and a cursor, and acts through macro actions relative to the cursor (see ``env/actions.py``).
+    L2 one aggregate formula over a named range, L3 a column of row formulas filled down plus totals, L4 a pivot
+    table or SUMIF summary, L5 a multi-step model (projections, budgets, payroll, grade books). Sheets are up to
+    200×40 cells with tables anywhere, spacer rows, subtotals, numeric headers, notes and other tables; the agent
+    sees a 24×12 window that follows its cursor, the instruction, and acts through macro actions relative to the
+    cursor (see ``env/actions.py``). Tasks can also come from task files on any workbook (``env/tasks/files.py``).
 
     ## Action Space
-    ``Discrete(N)`` macro actions (N = 60 in v0): moves and Ctrl-jumps, go to the next target cell, selection,
-    "write the instructed value", SUM/AVERAGE/MIN/MAX/COUNT of the block above / left / the selection, row and
-    column arithmetic, share of total, running total, ROUND, IF-threshold, rate-cell products, VLOOKUP, SUMIF /
-    COUNTIF / AVERAGEIF, fill down / right / selection, number formats, bold, italic, align, pivot, done.
-    ``action_to_command(a)`` gives the command an action stands for; ``step_command`` accepts command text.
+    ``Discrete(N)`` macro actions (N = 69 in v1): moves and Ctrl-jumps, go to the next target cell, selection,
+    select a range the instruction names, "write the instructed value" (or header), SUM/AVERAGE/MIN/MAX/COUNT of
+    the block above / left / the selection, row and column arithmetic, share of total, running total, ROUND,
+    IF-threshold, rate-cell products, VLOOKUP, SUMIF / COUNTIF / AVERAGEIF, fill down / right / selection, number
+    formats, bold, italic, align, add the instructed sheet, pivot, done. ``action_to_command(a)`` gives the
+    command an action stands for; ``step_command`` accepts command text. Actions are integers (Python or NumPy,
+    or one-element integer arrays); anything else raises TypeError.
 
     ## Observation Space
-    A ``Dict`` documented in :mod:`sheetrl.env.observation`: ``grid`` (C×H×W), ``instruction`` tokens,
-    ``cell_tokens``, dependency ``edges``, ``formula_chain``, a 768-float ``flat`` vector and ``action_mask``.
+    A ``Dict`` documented in :mod:`sheetrl.env.observation`: ``grid`` (C×H×W over the window), ``instruction``
+    tokens, ``cell_tokens``, dependency ``edges``, ``formula_chain``, a 768-float ``flat`` vector and
+    ``action_mask``.
 
     ## Rewards
-    Five weighted terms, reported in ``info["reward_terms"]`` (see :mod:`sheetrl.env.rewards`): user feedback
-    (×10), potential-based formula validity (×2) and progress (×1), action complexity (×−0.1), aesthetics (×0.5).
-    An action that is masked out, or that the engine rejects, changes nothing and is penalized by −1.
+    Weighted terms, reported in ``info["reward_terms"]`` (see :mod:`sheetrl.env.rewards`): user feedback (×10),
+    potential-based formula validity (×2), progress (×1) and collateral changes (×10), action complexity
+    (×−0.1), potential-based aesthetics (×0.5). An action that is masked out, or a command the engine or the
+    task's sheet area rejects, changes nothing and is penalized by −1.
 
     ## Starting State
-    The task's initial workbook with the cursor at the task's start cell, nothing selected.
+    The task's initial workbook with the cursor at the task's start cell on the task's sheet, nothing selected.
 
     ## Episode End
-    ``terminated``: the task is solved (checked after every edit, including the perturbation test for
-    formulas), or the agent chose ``done``. ``truncated``: the step budget (the task's ``max_steps`` or
-    ``EnvConfig.max_steps``) ran out first.
+    ``terminated``: the task is solved (every condition of the checker, :mod:`sheetrl.env.tasks.checker`, holds
+    after an edit), or the agent chose ``done``, or the step budget (the task's ``max_steps`` or
+    ``EnvConfig.max_steps``) is spent: the budget is part of the task, and running out of it is the user's
+    verdict "not done in time" (−10), from a state that shows the elapsed fraction of the budget, so there is
+    nothing to bootstrap. ``truncated`` is never set by the environment (a wrapper's time limit may set it).
+    ``info["is_success"]`` and ``info["check"]`` (the first failed condition, or "ok") report the verdict.
+    ``step()`` after the end raises until ``reset()``.
 
     ## Arguments
     ``level`` (1-5 or "curriculum"), ``render_mode`` ("ansi" or "rgb_array"), ``config`` (:class:`EnvConfig`),
-    plus any :class:`EnvConfig` field as a keyword. ``reset(seed=s)`` makes the episode sequence reproducible;
-    ``reset(options={"task_seed": k})`` replays one task; ``options={"task": task}`` runs a given Task.
+    ``curriculum`` (a shared :class:`CurriculumManager` for ``level="curriculum"``), plus any :class:`EnvConfig`
+    field as a keyword. ``reset(seed=s)`` makes the episode sequence reproducible; ``reset(options={"task_seed":
+    k})`` replays one generated task; ``options={"task": task}`` runs a given Task (e.g. from a task file).
 
     ## Version History
+    * v1: strict checker (collateral changes, reads, perturbations per answer kind), varied layouts on sheets
+      larger than the window, held-out (ood) split, task files, sheets as commands, collateral reward term, the
+      budget as a terminal verdict, integer-only actions.
     * v0: initial version.
     """
 
-    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
+    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}  # noqa: RUF012  (Gymnasium declares it)
 
     def __init__(self, level: int | str | None = None, render_mode: str | None = None,
-                 config: EnvConfig | None = None, **overrides: Any) -> None:
+                 config: EnvConfig | None = None, curriculum: CurriculumManager | None = None,
+                 **overrides: Any) -> None:
         super().__init__()
         config = config or EnvConfig()
         if level is not None:
@@ -129,7 +174,8 @@ class SpreadsheetEnv(gym.Env):
             {
                 "grid": spaces.Box(-5.0, 5.0, (CHANNELS, rows, cols), np.float32),
                 "instruction": spaces.Box(0, len(vocabulary) - 1, (config.instruction_length,), np.int64),
-                "cell_tokens": spaces.Box(0, 255, (rows * cols, 4), np.int64),
+                "cell_tokens": spaces.Box(0, np.broadcast_to(np.asarray(CELL_TOKEN_HIGHS, np.int64), (rows * cols, 4)).copy(),
+                                         (rows * cols, 4), np.int64),
                 "edges": spaces.Box(0, rows * cols, (2, config.max_edges), np.int64),
                 "formula_chain": spaces.Box(0, len(self.token_vocabulary) - 1, (config.chain_length,), np.int64),
                 "flat": spaces.Box(-5.0, 5.0, (FLAT_SIZE,), np.float32),
@@ -139,22 +185,25 @@ class SpreadsheetEnv(gym.Env):
         self._builder = ObservationBuilder(rows, cols, config.instruction_length, config.max_edges,
                                            config.chain_length)
         self._vocabulary = vocabulary
-        self.curriculum = None
+        self.curriculum: CurriculumManager | None = None
+        self._owns_curriculum = False
+        if curriculum is not None and config.level != "curriculum":
+            raise ValueError("a curriculum manager is only used with level='curriculum'")
         if config.level == "curriculum":
-            from sheetrl.env.curriculum import CurriculumManager
-
-            self.curriculum = CurriculumManager(
+            self._owns_curriculum = curriculum is None
+            self.curriculum = curriculum if curriculum is not None else CurriculumManager(
                 threshold=config.curriculum_threshold, window=config.curriculum_window,
-                replay_probability=config.curriculum_replay,
-            )
+                replay_probability=config.curriculum_replay, demotion_threshold=config.curriculum_demotion)
         self.task: Task | None = None
         self.state: SheetState | None = None
         self._task_rng = random.Random(0)
         self._steps = 0
-        self._history = []
+        self._history: list[str | None] = []
         self._commands: list[Command | None] = []
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
+        self._collateral: CollateralTracker | None = None
+        self._episode_over = False
         self._last_info: dict[str, Any] = {}
 
     # --------------------------------------------------------------------------------------------------- reset
@@ -162,7 +211,7 @@ class SpreadsheetEnv(gym.Env):
         super().reset(seed=seed)
         if seed is not None:
             self._task_rng = random.Random(seed)
-            if self.curriculum is not None:
+            if self.curriculum is not None and self._owns_curriculum:
                 self.curriculum.seed(seed)
         options = options or {}
         task = options.get("task")
@@ -172,25 +221,27 @@ class SpreadsheetEnv(gym.Env):
                 level = self.curriculum.next_level() if self.curriculum is not None else self.config.level
             task_seed = options.get("task_seed")
             if task_seed is None:
-                index = self._task_rng.randrange(EVAL_SEED_OFFSET)
-                task_seed = index + (EVAL_SEED_OFFSET if self.config.split == "eval" else 0)
-            task = make_task(int(level), int(task_seed))
+                limit = 2**31 if self.config.split == TRAIN else SPLIT_SIZE
+                task_seed = split_seed(self.config.split, self._task_rng.randrange(limit))
+            task = make_task(int(level), int(task_seed), self.config.layout)
         if not isinstance(task, Task):
             raise TypeError(f"options['task'] must be a Task, not {type(task).__name__}")
         self.task = task
         wb = task.workbook.clone()
         wb.record_undo = False
         self._changes = wb.track_changes()
-        self.state = SheetState(wb, task.start)
+        self.state = SheetState(wb, task.start, task.sheet, task.extent)
         self._steps = 0
-        self._history: list[str | None] = []
+        self._history = []
+        self._episode_over = False
+        self._collateral = CollateralTracker(task, wb)
         self._builder.reset(wb, task, self._vocabulary.encode(task.instruction, self.config.instruction_length),
-                            self.state.cursor)
+                            self.state.sheet, self.state.cursor, self._collateral.changed)
         self._changes.clear()
         self.rewards.begin(task, wb)
         self._update_mask()
         info = {"level": task.level, "family": task.family, "template": task.template, "task_seed": task.seed,
-                "instruction": task.instruction}
+                "split": task.split, "instruction": task.instruction}
         self._last_info = info
         return self._observation(), dict(info)
 
@@ -201,20 +252,17 @@ class SpreadsheetEnv(gym.Env):
 
     # ---------------------------------------------------------------------------------------------------- step
     def step(self, action: Any) -> tuple[dict, float, bool, bool, dict]:
-        if self.task is None or self.state is None:
-            raise RuntimeError("call reset() before step()")
-        try:
-            index = int(action)
-        except (TypeError, ValueError):
-            index = -1
-        command = self._commands[index] if 0 <= index < N_ACTIONS else None
-        return self._step(command, action_index=index)
+        self._check_running("step")
+        index = as_action_index(action)
+        if not 0 <= index < N_ACTIONS:
+            return self._step(None, action_index=index, parse_error=f"action {index} is not a macro (0..{N_ACTIONS - 1})")
+        return self._step(self._commands[index], action_index=index)
 
     def step_command(self, command: str | Command) -> tuple[dict, float, bool, bool, dict]:
-        """Step with a command (text or Command) instead of a macro action: for people and demonstrations.
-        Bad text is an invalid action (penalized, nothing changes) and ``info["error"]`` says why."""
-        if self.task is None or self.state is None:
-            raise RuntimeError("call reset() before step_command()")
+        """Step with a command (text or Command) instead of a macro action: for people, task files and
+        demonstrations. Bad text, or a command outside the task's sheet area, is an invalid action (penalized,
+        nothing changes) and ``info["error"]`` says why."""
+        self._check_running("step_command")
         error = None
         parsed: Command | None
         try:
@@ -223,86 +271,134 @@ class SpreadsheetEnv(gym.Env):
             parsed, error = None, str(exc)
         return self._step(parsed, action_index=None, parse_error=error)
 
+    def _check_running(self, method: str) -> None:
+        if self.task is None or self.state is None:
+            raise RuntimeError(f"call reset() before {method}()")
+        if self._episode_over:
+            raise RuntimeError(f"the episode is over; call reset() before {method}()")
+
     def _step(self, command: Command | None, action_index: int | None, parse_error: str | None = None
               ) -> tuple[dict, float, bool, bool, dict]:
-        assert self.task is not None and self.state is not None
+        assert self.task is not None and self.state is not None and self._collateral is not None
         task, state = self.task, self.state
         self._steps += 1
-        info: dict[str, Any] = {"level": task.level, "template": task.template, "task_seed": task.seed}
+        info: dict[str, Any] = {"level": task.level, "template": task.template, "task_seed": task.seed,
+                                "split": task.split}
         self._history.append(None if command is None else str(command))
         error = parse_error
         if command is None and error is None:
             error = f"action {action_index} is not available in this state (masked out)"
+        sheet_before = state.sheet
         if command is not None:
             try:
                 state.apply(command)
             except CommandError as exc:
                 error = str(exc)
-        if error is not None:
-            penalty = self.config.rewards.invalid_penalty
-            terms = {name: 0.0 for name in TERMS}
-            terms["invalid"] = penalty
-            truncated = self._steps >= self.max_steps
-            if truncated:
-                terms["feedback"] = self.config.rewards.feedback * -1.0
-            info.update(reward_terms=terms, error=error, command=None, is_success=False)
-            reward = float(sum(terms.values()))
-            self._finish(truncated, False)
-            self._last_info = info
-            return self._observation(), reward, False, truncated, info
-        assert command is not None
+        budget_spent = self._steps >= self.max_steps
         wb = state.workbook
+        if error is not None:
+            terms = dict.fromkeys(TERMS, 0.0)
+            terms["invalid"] = self.config.rewards.invalid_penalty
+            solved = False
+            if budget_spent:  # the verdict, with every potential going to 0
+                terms.update(self.rewards.step(task, wb, Command("done"), False, self.rewards.progress_potential,
+                                               len(self._collateral.changed), False, True))
+                terms["complexity"] = 0.0
+            info.update(reward_terms=terms, error=error, command=None, is_success=False,
+                        check=self._last_info.get("check", "value"))
+            self._finish(budget_spent, False)
+            self._last_info = info
+            self._builder.sync(wb, state.sheet, state.cursor, set())
+            return self._observation(), float(sum(terms.values())), budget_spent, False, info
+        assert command is not None
         edited = bool(self._changes)
         if edited:
-            self._builder.refresh_cells(wb, self._changes)
-            self._changes.clear()
+            everything = ALL_CHANGED in self._changes or command.verb == "newsheet"
+            if command.verb == "newsheet":
+                self._collateral.refresh_protection(wb)
+            self._collateral.update(wb, self._changes, everything=everything)
+        self._builder.sync(wb, state.sheet, state.cursor, self._changes if edited else set())
+        self._changes.clear()
         potential = self.rewards.potential(wb, task) if edited else self.rewards.progress_potential
-        solved = False
-        if edited and potential == 0.0:
-            solved = check(wb, task).success
+        changed_cells = len(self._collateral.changed)
         done = command.verb == "done"
-        terminated = solved or done
-        truncated = not terminated and self._steps >= self.max_steps
-        episode_over = terminated or truncated
-        if episode_over and not solved and not edited and done:
-            solved = potential == 0.0 and check(wb, task).success
-        terms = self.rewards.step(task, wb, command, edited, potential, solved, terminated, truncated)
-        info.update(reward_terms=terms, command=str(command), is_success=solved)
-        self._finish(episode_over, solved)
+        solved = False
+        if done or budget_spent or (edited and potential == 0.0 and changed_cells == 0):
+            result = check(wb, task)  # cheap unless every target holds and nothing else changed
+            solved, condition = result.success, result.condition
+            if not solved:
+                info["check_detail"] = result.reason
+        elif edited or "check" not in self._last_info:
+            condition = quick_condition(wb, task, changed_cells)
+        else:
+            condition = self._last_info["check"]
+        terminated = solved or done or budget_spent
+        formula_cell = state.address(command.cell) if command.verb == "formula" and command.cell else None
+        terms = self.rewards.step(task, wb, command, edited, potential, changed_cells, solved, terminated,
+                                  formula_cell)
+        info.update(reward_terms=terms, command=str(command), is_success=solved, check="ok" if solved else condition)
+        if sheet_before != state.sheet:
+            info["sheet"] = state.sheet
+        self._finish(terminated, solved)
         self._update_mask()
         self._last_info = info
-        return self._observation(), float(sum(terms.values())), terminated, truncated, info
+        return self._observation(), float(sum(terms.values())), terminated, False, info
 
     def _finish(self, episode_over: bool, solved: bool) -> None:
-        if episode_over and self.curriculum is not None and self.task is not None:
-            self.curriculum.record(self.task.level, solved)
+        if episode_over:
+            self._episode_over = True
+            if self.curriculum is not None and self.task is not None and self.task.level in self.curriculum.history:
+                self.curriculum.record(self.task.level, solved)
+
+    def check(self) -> Any:
+        """The checker's verdict on the current sheet (:func:`sheetrl.env.tasks.checker.check`)."""
+        assert self.task is not None and self.state is not None
+        return check(self.state.workbook, self.task)
 
     # ---------------------------------------------------------------------------------------------- snapshots
     def get_state(self) -> dict[str, Any]:
         """Everything needed to put an identical environment in this exact state (for checkpoints): the RNG
-        states, the curriculum, the current task's level and seed, and the commands taken so far this episode.
-        Tasks are deterministic, so :meth:`set_state` rebuilds the sheet by replaying the commands."""
+        states, the curriculum (when this environment owns it), the current task (a generated task's level and
+        seed, or a task file's entry) and the commands taken so far this episode. Tasks are deterministic, so
+        :meth:`set_state` rebuilds the sheet by replaying the commands."""
+        task: dict[str, Any] | None = None
+        if self.task is not None:
+            if self.task.source is not None:
+                task = {"source": self.task.source}
+            elif FAMILIES.get(self.task.level) == self.task.family:
+                task = {"level": self.task.level, "seed": self.task.seed}
+            else:
+                raise ValueError("this task was built in memory; snapshots need a generated task or a task file's")
         return {
             "task_rng": self._task_rng.getstate(),
-            "curriculum": self.curriculum.state_dict() if self.curriculum is not None else None,
-            "task": None if self.task is None else {"level": self.task.level, "seed": self.task.seed},
+            "curriculum": self.curriculum.state_dict() if self.curriculum is not None and self._owns_curriculum
+            else None,
+            "task": task,
             "history": list(self._history),
             "steps": self._steps,
+            "episode_over": self._episode_over,
         }
 
     def set_state(self, state: dict[str, Any]) -> dict[str, np.ndarray] | None:
         """Restore a :meth:`get_state` snapshot; returns the current observation (None before any reset)."""
         task = state["task"]
         if task is not None:
-            self.reset(options={"level": task["level"], "task_seed": task["seed"]})
+            if "source" in task:
+                from sheetrl.env.tasks.files import task_from_source
+
+                self.reset(options={"task": task_from_source(task["source"])})
+            else:
+                self.reset(options={"task": make_task(task["level"], task["seed"], self.config.layout)})
             curriculum = self.curriculum
             self.curriculum = None  # replayed episodes must not be recorded twice
             try:
                 for command in state["history"]:
+                    self._episode_over = False
                     self._step(None if command is None else parse_command(command), action_index=-1)
             finally:
                 self.curriculum = curriculum
             self._steps = state["steps"]
+            self._episode_over = bool(state.get("episode_over", False))
         self._task_rng.setstate(_tuple_state(state["task_rng"]))
         if state["curriculum"] is not None and self.curriculum is not None:
             self.curriculum.load_state_dict(state["curriculum"])
@@ -311,8 +407,7 @@ class SpreadsheetEnv(gym.Env):
     # ------------------------------------------------------------------------------------------------ actions
     def _update_mask(self) -> None:
         assert self.task is not None and self.state is not None
-        ctx = Context(self.state, self.task.slots, self.config.grid_rows, self.config.grid_cols,
-                      self.task.target_cells, self.task.references)
+        ctx = Context(self.state, self.task)
         self._commands = [macro.resolve(ctx) for macro in MACROS]
         self._mask = np.fromiter((c is not None for c in self._commands), dtype=np.int8, count=N_ACTIONS)
 
@@ -320,15 +415,19 @@ class SpreadsheetEnv(gym.Env):
         """Boolean mask of the actions available now (the method sb3-contrib's MaskablePPO looks for)."""
         return self._mask.astype(bool)
 
-    def action_to_command(self, action: int) -> Command | None:
+    def action_to_command(self, action: Any) -> Command | None:
         """The command a macro action stands for in the current state (None if it is masked out)."""
-        if not 0 <= int(action) < N_ACTIONS:
+        index = as_action_index(action)
+        if not 0 <= index < N_ACTIONS:
             raise ValueError(f"action must be in [0, {N_ACTIONS}), not {action!r}")
-        return self._commands[int(action)]
+        return self._commands[index]
 
     @staticmethod
-    def action_name(action: int) -> str:
-        return MACROS[int(action)].name
+    def action_name(action: Any) -> str:
+        index = as_action_index(action)
+        if not 0 <= index < N_ACTIONS:
+            raise ValueError(f"action must be in [0, {N_ACTIONS}), not {action!r}")
+        return MACROS[index].name
 
     # -------------------------------------------------------------------------------------------- observation
     def _observation(self) -> dict[str, np.ndarray]:
@@ -343,7 +442,7 @@ class SpreadsheetEnv(gym.Env):
             "cell_tokens": builder.cell_tokens.copy(),
             "edges": builder.edges.copy(),
             "formula_chain": chain,
-            "flat": builder.flat(self._mask, self._steps / max(1, self.max_steps), state.anchor),
+            "flat": builder.flat(self._mask, self._steps / max(1, self.max_steps), state.cursor, state.anchor),
             "action_mask": self._mask.copy(),
         }
 

@@ -16,25 +16,27 @@ ids        tokens
 0-4        ``<pad>``=0, ``<bos>``=1, ``<eos>``=2, ``<unk>``=3, ``<sep>``=4
 5-11       structure: ``<str>`` ``</str>`` (text and sheet names), ``<name>`` ``</name>`` (identifiers),
            ``<num>`` (a number literal of ``value``), ``<rel_row>`` ``<rel_col>`` (relative reference offsets)
-12-47      command words, each group sorted: verbs (``align``=12 ... ``unbold``), keywords ``at cols= rows=
+12-49      command words, each group sorted: verbs (``align``=12 ... ``value``), keywords ``at cols= rows=
            values=``, format presets, alignments (``general`` is already a preset), pivot aggregations
-48-69      formula operators and punctuation: ``= + - * / ^ & < > <= >= <> % ( ) , ; { } : ! $``
-70-79      ``TRUE FALSE`` and the error literals, sorted (``#CYCLE! #DIV/0! #N/A ... #VALUE!``)
-80-105     column letters ``A``-``Z`` (``E`` is also the exponent marker of numbers)
-106-117    digits ``0``-``9``, ``.``, ``e`` (a lower-case exponent marker, kept as the formula writes it)
-118-373    byte tokens ``<0x00>``-``<0xFF>``: UTF-8 content of text literals, sheet names and identifiers
-374-       function names of the engine registry, sorted (unknown functions are written as ``<name>``...)
+50-71      formula operators and punctuation: ``= + - * / ^ & < > <= >= <> % ( ) , ; { } : ! $``
+72-81      ``TRUE FALSE`` and the error literals, sorted (``#CYCLE! #DIV/0! #N/A ... #VALUE!``)
+82-107     column letters ``A``-``Z`` (``E`` is also the exponent marker of numbers)
+108-119    digits ``0``-``9``, ``.``, ``e`` (a lower-case exponent marker, kept as the formula writes it)
+120-375    byte tokens ``<0x00>``-``<0xFF>``: UTF-8 content of text literals, sheet names and identifiers
+376-       function names of the engine registry, sorted (unknown functions are written as ``<name>``...)
 =========  =====================================================================================================
 
 Command grammar (one token per item; ``CELL`` is column letters then row digits, ``AREA`` is ``CELL [: CELL]``,
-``COL`` is column letters)::
+``COL`` is column letters): each verb's arguments in the order of :data:`~sheetrl.env.commands.VERB_TABLE`, a
+keyword token (``rows= values= cols= at``) before those that have one::
 
     goto CELL                  select|clear|bold|italic|unbold AREA        done
     value CELL TRUE|FALSE      value CELL <num> [-] DIGITS [. DIGITS] [E [+|-] DIGITS]
     value CELL <str> BYTES </str>
     formula CELL = FORMULA     (``<num>`` and '=' keep the literal's digits apart from the cell's row digits)
     fill CELL AREA             format AREA PRESET              align AREA ALIGNMENT
-    pivot AREA rows= COL values= AGGREGATION ( COL ) [cols= COL] at CELL
+    pivot [<str> BYTES </str> !] AREA rows= COL values= AGGREGATION ( COL ) [cols= COL] at CELL
+    newsheet <str> BYTES </str>                                 sheet <str> BYTES </str>
 
 A formula is written token by token in the engine lexer's terms: numbers digit by digit as written (``12.5E-3``),
 text as ``<str> BYTES </str>``, a sheet name as ``<str> BYTES </str> !`` before its reference, functions by their
@@ -53,6 +55,7 @@ names and references, normalized range corners), hence :func:`normalize_command`
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Iterable, Sequence
@@ -64,24 +67,27 @@ import numpy as np
 from sheetrl.env.commands import (
     ALIGNMENTS,
     FORMAT_PRESETS,
-    STYLE_VERBS,
+    KEYWORDS,
+    VERB_SPECS,
     VERBS,
+    Argument,
+    ArgumentKind,
     Command,
     CommandError,
-    _area,
-    _cell,
-    _column,
+    check_area,
+    check_cell,
+    check_column,
+    check_sheet_name,
 )
 from sheetrl.sheet.address import (
     MAX_COLS,
     MAX_ROWS,
-    cell_name,
     column_letters,
     parse_cell,
     parse_range,
     quote_sheet_name,
 )
-from sheetrl.sheet.errors import ERROR_CODES, AddressError, SheetError
+from sheetrl.sheet.errors import ERROR_CODES, SheetError
 from sheetrl.sheet.lexer import tokenize
 from sheetrl.sheet.nodes import CellRef, RefError, render
 from sheetrl.sheet.parser import parse, parse_reference
@@ -101,7 +107,6 @@ class TokenError(ValueError):
 SPECIAL_TOKENS = ("<pad>", "<bos>", "<eos>", "<unk>", "<sep>")
 PAD, BOS, EOS, UNK, SEP = range(5)
 STRUCTURE_TOKENS = ("<str>", "</str>", "<name>", "</name>", "<num>", "<rel_row>", "<rel_col>")
-PIVOT_KEYWORDS = ("rows=", "values=", "cols=", "at")
 FORMULA_SYMBOLS = (
     "=", "+", "-", "*", "/", "^", "&", "<", ">", "<=", ">=", "<>", "%", "(", ")", ",", ";", "{", "}", ":", "!", "$",
 )
@@ -132,7 +137,7 @@ class TokenVocabulary:
             functions = FUNCTIONS
         command_words = (
             *sorted(VERBS),
-            *sorted(PIVOT_KEYWORDS),
+            *sorted(KEYWORDS),
             *sorted(FORMAT_PRESETS),
             *sorted(ALIGNMENTS),
             *sorted(AGGREGATIONS),
@@ -216,7 +221,8 @@ class TokenVocabulary:
     # ----------------------------------------------------------------------------------------------- encoding
 
     def encode_command(self, command: Command, *, relative_to: RelativeTo = None) -> list[int]:
-        """Ids of one command (no ``<bos>``/``<eos>``).
+        """Ids of one command (no ``<bos>``/``<eos>``): the verb, then each argument of its signature
+        (:data:`~sheetrl.env.commands.VERB_TABLE`), a keyword token before those that have one.
 
         :param relative_to: write the references of a formula that have no ``$`` as offsets from this 0-based
             ``(row, col)`` origin, or from the formula's own cell with ``"cell"``; default: absolute A1 form.
@@ -225,44 +231,50 @@ class TokenVocabulary:
         c = normalize_command(command)
         ids = self._ids
         out = [ids[c.verb]]
-        verb = c.verb
-        if verb == "done":
-            return out
-        if verb == "goto":
-            self._emit_cell(c.cell, out)
-        elif verb in ("select", "clear") or verb in STYLE_VERBS:
-            self._emit_area(c.area, out)
-        elif verb == "value":
-            self._emit_cell(c.cell, out)
-            self._emit_literal(c.value, out)
-        elif verb == "formula":
-            self._emit_cell(c.cell, out)
-            out.append(ids["="])
-            if relative_to == "cell":
+        if relative_to == "cell":
+            origin: tuple[int, int] | None = None
+            if c.cell is not None:
                 address = parse_cell(c.cell)
-                origin: tuple[int, int] | None = (address.row, address.col)
-            else:
-                origin = _check_origin(relative_to)
-            self._emit_formula(c.text, origin, out)
-        elif verb == "fill":
-            self._emit_cell(c.cell, out)
-            self._emit_area(c.area, out)
-        elif verb in ("format", "align"):
-            self._emit_area(c.area, out)
-            out.append(ids[c.text])
-        else:  # pivot
-            self._emit_area(c.area, out)
-            out.append(ids["rows="])
-            self._emit_letters(c.rows, out)
-            out.extend((ids["values="], ids[c.aggregation], ids["("]))
-            self._emit_letters(c.values, out)
-            out.append(ids[")"])
-            if c.columns:
-                out.append(ids["cols="])
-                self._emit_letters(c.columns, out)
-            out.append(ids["at"])
-            self._emit_cell(c.cell, out)
+                origin = (address.row, address.col)
+        else:
+            origin = _check_origin(relative_to)
+        for argument in VERB_SPECS[c.verb].arguments:
+            values = tuple(getattr(c, name) for name in argument.fields)
+            if argument.optional and values[0] is None:
+                continue
+            if argument.keyword is not None:
+                out.append(ids[argument.keyword])
+            self._emit_argument(argument.kind, values, origin, out)
         return out
+
+    def _emit_argument(self, kind: ArgumentKind, values: tuple[Any, ...], origin: tuple[int, int] | None,
+                       out: list[int]) -> None:
+        ids = self._ids
+        if kind is ArgumentKind.CELL:
+            self._emit_cell(values[0], out)
+        elif kind is ArgumentKind.AREA:
+            self._emit_area(values[0], out)
+        elif kind is ArgumentKind.SOURCE:
+            sheet, _, area = values[0].rpartition("!")
+            if sheet:
+                self._emit_bytes(parse_range(values[0]).sheet or "", self.STR, self.END_STR, out)
+                out.append(ids["!"])
+            self._emit_area(area, out)
+        elif kind is ArgumentKind.LITERAL:
+            self._emit_literal(values[0], out)
+        elif kind is ArgumentKind.FORMULA:
+            out.append(ids["="])
+            self._emit_formula(values[0], origin, out)
+        elif kind in (ArgumentKind.PRESET, ArgumentKind.ALIGNMENT):
+            out.append(ids[values[0]])
+        elif kind is ArgumentKind.COLUMN:
+            self._emit_letters(values[0], out)
+        elif kind is ArgumentKind.AGGREGATE:
+            out.extend((ids[values[0]], ids["("]))
+            self._emit_letters(values[1], out)
+            out.append(ids[")"])
+        else:  # SHEET_NAME
+            self._emit_bytes(values[0], self.STR, self.END_STR, out)
 
     def encode_commands(self, commands: Iterable[Command], *, relative_to: RelativeTo = None) -> list[int]:
         """``<bos> command <sep> command ... <eos>``."""
@@ -436,39 +448,74 @@ class TokenVocabulary:
         verb = self._verbs.get(token_id)
         if verb is None:
             raise r.error(f"expected a command verb ({', '.join(VERBS)}), got {self.tokens[token_id]!r}", position)
-        if verb == "done":
-            command = Command("done")
-        elif verb == "goto":
-            command = Command("goto", cell=self._read_cell(r, verb))
-        elif verb in ("select", "clear") or verb in STYLE_VERBS:
-            command = Command(verb, area=self._read_area(r, verb))
-        elif verb == "value":
-            cell = self._read_cell(r, verb)
-            command = Command("value", cell=cell, value=self._read_literal(r))
-        elif verb == "formula":
-            cell = self._read_cell(r, verb)
-            self._expect(r, "=", "after the cell of a formula")
-            if origin is None:
-                address = parse_cell(cell)
+        fields: dict[str, Any] = {}
+        for argument in VERB_SPECS[verb].arguments:
+            if argument.keyword is not None:
+                if argument.optional and r.peek() != self._ids[argument.keyword]:
+                    continue
+                self._expect(r, argument.keyword, f"in a {verb} command")
+            if argument.kind is ArgumentKind.FORMULA and origin is None:
+                address = parse_cell(fields["cell"])
                 origin = (address.row, address.col)
-            command = Command("formula", cell=cell, text=self._read_formula(r, origin))
-        elif verb == "fill":
-            cell = self._read_cell(r, verb)
-            command = Command("fill", cell=cell, area=self._read_area(r, verb))
-        elif verb in ("format", "align"):
+            fields.update(zip(argument.fields, self._read_argument(r, argument, verb, origin)))
+        if not r.at_end():
+            raise r.error(f"unexpected {self.tokens[r.peek()]!r} after a complete {verb} command")  # type: ignore[index]
+        return Command(verb, **fields)
+
+    def _read_argument(self, r: _Reader, argument: Argument, verb: str,
+                       origin: tuple[int, int] | None) -> tuple[Any, ...]:
+        kind = argument.kind
+        if kind is ArgumentKind.CELL:
+            return (self._read_cell(r, verb),)
+        if kind is ArgumentKind.AREA:
+            return (self._read_area(r, verb),)
+        if kind is ArgumentKind.SOURCE:
+            sheet = None
+            if r.peek() == self.STR:
+                position = r.index
+                r.index += 1
+                sheet = self._read_bytes(r, self.END_STR, "the sheet name")
+                self._expect(r, "!", "after the sheet name of a source range")
+                try:
+                    check_sheet_name(sheet, verb)
+                except CommandError as exc:
+                    raise r.error(str(exc), position) from None
             area = self._read_area(r, verb)
-            choices = self._presets if verb == "format" else self._alignments
+            return (area if sheet is None else f"{quote_sheet_name(sheet)}!{area}",)
+        if kind is ArgumentKind.LITERAL:
+            return (self._read_literal(r),)
+        if kind is ArgumentKind.FORMULA:
+            self._expect(r, "=", "after the cell of a formula")
+            assert origin is not None
+            return (self._read_formula(r, origin),)
+        if kind in (ArgumentKind.PRESET, ArgumentKind.ALIGNMENT):
+            choices = self._presets if kind is ArgumentKind.PRESET else self._alignments
             position = r.index
-            token_id = r.take("a format preset" if verb == "format" else "an alignment")
+            token_id = r.take("a format preset" if kind is ArgumentKind.PRESET else "an alignment")
             if token_id not in choices:
                 raise r.error(f"{verb}: expected one of {', '.join(choices.values())}, got "
                               f"{self.tokens[token_id]!r}", position)
-            command = Command(verb, area=area, text=choices[token_id])
-        else:
-            command = self._read_pivot(r)
-        if not r.at_end():
-            raise r.error(f"unexpected {self.tokens[r.peek()]!r} after a complete {verb} command")
-        return command
+            return (choices[token_id],)
+        if kind is ArgumentKind.COLUMN:
+            return (self._read_column(r, argument.fields[0]),)
+        if kind is ArgumentKind.AGGREGATE:
+            position = r.index
+            token_id = r.take("an aggregation")
+            aggregation = self._aggregations.get(token_id)
+            if aggregation is None:
+                raise r.error(f"pivot: expected an aggregation ({', '.join(AGGREGATIONS)}), got "
+                              f"{self.tokens[token_id]!r}", position)
+            self._expect(r, "(", "after the aggregation")
+            values = self._read_column(r, "values")
+            self._expect(r, ")", "after the values field")
+            return aggregation, values
+        position = r.index  # SHEET_NAME
+        self._expect(r, "<str>", "before a sheet name")
+        name = self._read_bytes(r, self.END_STR, "the sheet name")
+        try:
+            return (check_sheet_name(name, verb),)
+        except CommandError as exc:
+            raise r.error(str(exc), position) from None
 
     def _read_run(self, r: _Reader, table: dict[int, str]) -> str:
         chars = []
@@ -493,7 +540,7 @@ class TokenVocabulary:
         position = r.index
         text = self._read_cell_text(r, "a cell")
         try:
-            return _cell(text, verb)
+            return check_cell(text, verb)
         except CommandError as exc:
             raise r.error(str(exc), position) from None
 
@@ -516,7 +563,7 @@ class TokenVocabulary:
         if len(letters) > 3:
             raise r.error(f"pivot: {letters} is not a column", position)
         try:
-            return _column(letters, what)
+            return check_column(letters, what)
         except CommandError as exc:
             raise r.error(str(exc), position) from None
 
@@ -525,29 +572,6 @@ class TokenVocabulary:
         token_id = r.take(f"{token!r} {context}")
         if token_id != self._ids[token]:
             raise r.error(f"expected {token!r} {context}, got {self.tokens[token_id]!r}", position)
-
-    def _read_pivot(self, r: _Reader) -> Command:
-        area = self._read_area(r, "pivot")
-        self._expect(r, "rows=", "after the pivot's source range")
-        rows = self._read_column(r, "rows")
-        self._expect(r, "values=", "after the rows field")
-        position = r.index
-        token_id = r.take("an aggregation")
-        aggregation = self._aggregations.get(token_id)
-        if aggregation is None:
-            raise r.error(f"pivot: expected an aggregation ({', '.join(AGGREGATIONS)}), got "
-                          f"{self.tokens[token_id]!r}", position)
-        self._expect(r, "(", "after the aggregation")
-        values = self._read_column(r, "values")
-        self._expect(r, ")", "after the values field")
-        columns = None
-        if r.peek() == self._ids["cols="]:
-            r.index += 1
-            columns = self._read_column(r, "cols")
-        self._expect(r, "at", "before the pivot's anchor cell")
-        cell = self._read_cell(r, "pivot")
-        return Command("pivot", cell=cell, area=area, rows=rows, values=values, columns=columns,
-                       aggregation=aggregation)
 
     def _read_bytes(self, r: _Reader, closing: int, what: str) -> str:
         start = r.index - 1  # the opening token
@@ -669,7 +693,7 @@ class TokenVocabulary:
 class _Reader:
     """A cursor over ids[index:end] with error helpers."""
 
-    __slots__ = ("vocab", "ids", "index", "end")
+    __slots__ = ("end", "ids", "index", "vocab")
 
     def __init__(self, vocab: TokenVocabulary, ids: list[int], start: int, end: int) -> None:
         self.vocab = vocab
@@ -743,82 +767,76 @@ def normalize_command(command: Command) -> Command:
     are dropped. Raises TokenError for a command that is not valid."""
     if not isinstance(command, Command):
         raise TokenError(f"expected a Command, not {type(command).__name__}")
-    verb = command.verb
-    if verb not in VERBS:
-        raise TokenError(f"unknown verb {verb!r}; verbs are {', '.join(VERBS)}")
+    spec = VERB_SPECS.get(command.verb)
+    if spec is None:
+        raise TokenError(f"unknown verb {command.verb!r}; verbs are {', '.join(VERBS)}")
+    fields: dict[str, Any] = {}
     try:
-        if verb == "done":
-            return Command("done")
-        if verb == "goto":
-            return Command("goto", cell=_cell_of(command.cell, verb))
-        if verb in ("select", "clear") or verb in STYLE_VERBS:
-            return Command(verb, area=_area_of(command.area, verb))
-        if verb == "value":
-            return Command("value", cell=_cell_of(command.cell, verb), value=_literal_of(command.value))
-        if verb == "formula":
-            text = command.text
-            if not isinstance(text, str):
-                raise CommandError(f"formula: the formula must be text, not {type(text).__name__}")
-            formula = text.strip()
-            if not formula.startswith("="):
-                formula = "=" + formula
-            canonical = "=" + render(parse(formula))
-            try:
-                parse(canonical)
-            except ValueError as exc:
-                raise CommandError(f"formula: the engine cannot read its own rendering {canonical!r}: {exc}") from None
-            return Command("formula", cell=_cell_of(command.cell, verb), text=canonical)
-        if verb == "fill":
-            return Command("fill", cell=_cell_of(command.cell, verb), area=_area_of(command.area, verb))
-        if verb in ("format", "align"):
-            choices = FORMAT_PRESETS if verb == "format" else ALIGNMENTS
-            word = command.text.lower() if isinstance(command.text, str) else command.text
-            if word not in choices:
-                raise CommandError(f"{verb}: {command.text!r} is not one of {', '.join(choices)}")
-            return Command(verb, area=_area_of(command.area, verb), text=word)
-        # pivot
-        aggregation = command.aggregation.lower() if isinstance(command.aggregation, str) else command.aggregation
-        if aggregation not in AGGREGATIONS:
-            raise CommandError(f"pivot: aggregation must be one of {', '.join(AGGREGATIONS)}")
-        return Command(
-            "pivot",
-            cell=_cell_of(command.cell, verb),
-            area=_area_of(command.area, verb),
-            rows=_column_of(command.rows, "rows"),
-            values=_column_of(command.values, "values"),
-            columns=_column_of(command.columns, "cols") if command.columns else None,
-            aggregation=aggregation,
-        )
+        for argument in spec.arguments:
+            values = tuple(getattr(command, name) for name in argument.fields)
+            if argument.optional and not values[0]:
+                continue
+            fields.update(zip(argument.fields, _normalize_argument(argument, values, spec.name)))
     except (CommandError, SheetError) as exc:
         raise TokenError(f"cannot encode {command!r}: {exc}") from None
+    return Command(spec.name, **fields)
+
+
+def _normalize_argument(argument: Argument, values: tuple[Any, ...], verb: str) -> tuple[Any, ...]:
+    kind = argument.kind
+    value = values[0]
+    if kind is ArgumentKind.CELL:
+        return (_cell_of(value, verb),)
+    if kind in (ArgumentKind.AREA, ArgumentKind.SOURCE):
+        return (_area_of(value, verb, kind is ArgumentKind.SOURCE),)
+    if kind is ArgumentKind.LITERAL:
+        return (_literal_of(value),)
+    if kind is ArgumentKind.FORMULA:
+        if not isinstance(value, str):
+            raise CommandError(f"formula: the formula must be text, not {type(value).__name__}")
+        formula = value.strip()
+        if not formula.startswith("="):
+            formula = "=" + formula
+        canonical = "=" + render(parse(formula))
+        try:
+            parse(canonical)
+        except ValueError as exc:
+            raise CommandError(f"formula: the engine cannot read its own rendering {canonical!r}: {exc}") from None
+        return (canonical,)
+    if kind in (ArgumentKind.PRESET, ArgumentKind.ALIGNMENT):
+        choices = FORMAT_PRESETS if kind is ArgumentKind.PRESET else ALIGNMENTS
+        word = value.lower() if isinstance(value, str) else value
+        if word not in choices:
+            raise CommandError(f"{verb}: {value!r} is not one of {', '.join(choices)}")
+        return (word,)
+    if kind is ArgumentKind.COLUMN:
+        return (_column_of(value, argument.fields[0]),)
+    if kind is ArgumentKind.AGGREGATE:
+        aggregation = value.lower() if isinstance(value, str) else value
+        if aggregation not in AGGREGATIONS:
+            raise CommandError(f"pivot: aggregation must be one of {', '.join(AGGREGATIONS)}")
+        return aggregation, _column_of(values[1], "values")
+    if not isinstance(value, str):  # SHEET_NAME
+        raise CommandError(f"{verb}: a sheet name is text, not {value!r}")
+    return (check_sheet_name(value, verb),)
 
 
 def _cell_of(text: Any, verb: str) -> str:
     if not isinstance(text, str):
         raise CommandError(f"{verb}: a cell address must be text like 'B3', not {text!r}")
-    return _cell(text.strip(), verb)
+    return check_cell(text.strip(), verb)
 
 
-def _area_of(text: Any, verb: str) -> str:
-    """``_area`` of the command language, except that a one-cell range written with both corners ('A1:A1') is the
-    cell: ``_area`` itself raises AddressError for it (it reparses the whole text as one cell)."""
+def _area_of(text: Any, verb: str, allow_sheet: bool = False) -> str:
     if not isinstance(text, str):
         raise CommandError(f"{verb}: a range must be text like 'A1:C3', not {text!r}")
-    text = text.strip()
-    try:
-        rng = parse_range(text)
-    except AddressError:
-        pass  # _area names the problem
-    else:
-        if rng.sheet is None and rng.rows == 1 and rng.cols == 1:
-            text = cell_name(rng.row1, rng.col1)
-    return _area(text, verb)
+    return check_area(text.strip(), verb, allow_sheet)
 
 
 def _column_of(text: Any, what: str) -> str:
     if not isinstance(text, str):
         raise CommandError(f"pivot: {what} must be a column letter such as B, not {text!r}")
-    return _column(text, what)
+    return check_column(text, what)
 
 
 def _literal_of(value: Any) -> Any:
@@ -826,7 +844,7 @@ def _literal_of(value: Any) -> Any:
         return value
     if isinstance(value, (int, float)):
         number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise CommandError(f"value: {value!r} is not a finite number")
         return number
     raise CommandError(f"value: the literal must be a number, TRUE/FALSE or text, not {value!r}")
@@ -926,7 +944,19 @@ class InstructionVocabulary:
 
 
 __all__ = [
-    "TokenError", "TokenVocabulary", "InstructionVocabulary", "default_vocabulary", "normalize_command",
-    "encode_command", "decode_command", "encode_commands", "decode_commands", "SPECIAL_TOKENS",
-    "PAD", "BOS", "EOS", "UNK", "SEP",
+    "BOS",
+    "EOS",
+    "PAD",
+    "SEP",
+    "SPECIAL_TOKENS",
+    "UNK",
+    "InstructionVocabulary",
+    "TokenError",
+    "TokenVocabulary",
+    "decode_command",
+    "decode_commands",
+    "default_vocabulary",
+    "encode_command",
+    "encode_commands",
+    "normalize_command",
 ]

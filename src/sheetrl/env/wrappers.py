@@ -32,16 +32,19 @@ class FlatMaskedEnv(gym.Wrapper):
         if not isinstance(env.unwrapped, SpreadsheetEnv):
             raise TypeError("FlatMaskedEnv wraps a SpreadsheetEnv")
         super().__init__(env)
-        self.observation_space = env.observation_space["flat"]
+        self._inner: SpreadsheetEnv = env.unwrapped
+        space = self._inner.observation_space
+        assert isinstance(space, gym.spaces.Dict)
+        self.observation_space = space.spaces["flat"]
 
-    def reset(self, **kwargs: Any) -> tuple[np.ndarray, dict]:
+    def reset(self, **kwargs: Any) -> tuple[np.ndarray, dict]:  # type: ignore[override]
         obs, info = self.env.reset(**kwargs)
         return obs["flat"], info
 
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:  # type: ignore[override]
         obs, reward, terminated, truncated, info = self.env.step(action)
-        return obs["flat"], reward, terminated, truncated, info
+        return obs["flat"], float(reward), terminated, truncated, info
 
     def action_masks(self) -> np.ndarray:
         """Legal actions now (bool array)."""
-        return self.env.unwrapped.action_masks()
+        return self._inner.action_masks()

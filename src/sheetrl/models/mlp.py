@@ -1,12 +1,15 @@
-"""Multi-layer perceptrons: a generic builder and the seed document's Q-network.
+"""Multi-layer perceptrons: a generic builder, the seed document's Q-network and PPO's actor-critic.
 
 :func:`mlp` stacks ``Linear`` layers with ReLU (and optional dropout) between them — the building block other
 models reuse for their heads. :class:`QNetwork` is the seed's value network: the 768-float ``flat`` observation
-through two hidden layers of 512 units (ReLU, dropout 0.1) to one Q-value per macro action.
+through two hidden layers of 512 units (ReLU, dropout 0.1) to one Q-value per macro action. :class:`ActorCritic`
+is PPO's network: tanh trunks with orthogonal initialization, a policy head and a value head.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 
 import torch
@@ -31,7 +34,7 @@ def mlp(sizes: Sequence[int], dropout: float = 0.0, activation: type[nn.Module] 
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1), not {dropout}")
     layers: list[nn.Module] = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(fan_in, fan_out))
         if i < len(sizes) - 2:
             layers.append(activation())
@@ -62,3 +65,45 @@ class QNetwork(nn.Module):
             raise ValueError(f"QNetwork expects observations of size {self.observation_size}, "
                              f"got shape {tuple(observations.shape)}")
         return self.layers(observations)
+
+
+def orthogonal_linear(inputs: int, outputs: int, gain: float) -> nn.Linear:
+    """A linear layer with orthogonal weights of the given gain and zero biases (the usual PPO initialization)."""
+    layer = nn.Linear(inputs, outputs)
+    nn.init.orthogonal_(layer.weight, gain)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+def tanh_trunk(inputs: int, hidden_sizes: Sequence[int]) -> nn.Sequential:
+    """Orthogonal linear layers (gain sqrt 2), each followed by tanh."""
+    layers: list[nn.Module] = []
+    for width in hidden_sizes:
+        layers += [orthogonal_linear(inputs, width, math.sqrt(2)), nn.Tanh()]
+        inputs = width
+    return nn.Sequential(*layers)
+
+
+class ActorCritic(nn.Module):
+    """PPO's MLP policy and value function on the flat observation.
+
+    With ``shared_trunk`` both heads read one trunk; otherwise the policy and the value have their own trunks (as
+    in the PPO paper's continuous-control setup and CleanRL), so value-loss gradients never disturb the policy's
+    features. The policy head starts near uniform (gain 0.01), the value head at gain 1. Built in the same order
+    as ``agents/ppo.py``'s network, so the same seed gives the same weights.
+    """
+
+    def __init__(self, observation_size: int, num_actions: int, hidden_sizes: Sequence[int],
+                 shared_trunk: bool) -> None:
+        super().__init__()
+        hidden_sizes = tuple(hidden_sizes)
+        self.policy_trunk = tanh_trunk(observation_size, hidden_sizes)
+        self.value_trunk = None if shared_trunk else tanh_trunk(observation_size, hidden_sizes)
+        self.policy_head = orthogonal_linear(hidden_sizes[-1], num_actions, 0.01)
+        self.value_head = orthogonal_linear(hidden_sizes[-1], 1, 1.0)
+
+    def forward(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(action logits (B, N), state values (B,)) for flat observations (B, D)."""
+        policy_features = self.policy_trunk(observations)
+        value_features = policy_features if self.value_trunk is None else self.value_trunk(observations)
+        return self.policy_head(policy_features), self.value_head(value_features).squeeze(-1)

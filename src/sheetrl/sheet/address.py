@@ -26,6 +26,18 @@ def make_key(sheet_id: int, row: int, col: int) -> int:
     return (sheet_id << SHEET_SHIFT) | (row << ROW_SHIFT) | col
 
 
+def range_keys(sheet_id: int, row1: int, col1: int, row2: int, col2: int) -> list[int]:
+    """Keys of every cell of a rectangle, row by row (0-based corners, inclusive), without a call per cell."""
+    first = (sheet_id << SHEET_SHIFT) | (row1 << ROW_SHIFT)
+    last = (sheet_id << SHEET_SHIFT) | (row2 << ROW_SHIFT)
+    if col1 == col2:
+        return list(range(first | col1, (last | col1) + 1, 1 << ROW_SHIFT))
+    if row1 == row2:
+        return list(range(first | col1, (first | col2) + 1))
+    columns = range(col1, col2 + 1)
+    return [start | col for start in range(first, last + 1, 1 << ROW_SHIFT) for col in columns]
+
+
 def split_key(key: int) -> tuple[int, int, int]:
     """Unpack a key into ``(sheet_id, row, col)`` (0-based row and column)."""
     return key >> SHEET_SHIFT, (key >> ROW_SHIFT) & ROW_MASK, key & COL_MASK

@@ -65,7 +65,9 @@ class CatalogMixin:
         def _snapshot_for_undo(self) -> None: ...
         def _sheet_id(self, name: str | None) -> int: ...
         def _remove_formula(self, key: int) -> None: ...
-        def _install_formula(self, key: int, node: Any) -> None: ...
+        def _install_formula(
+            self, key: int, node: Any, array: tuple[int, int] | None = None, text: str | None = None
+        ) -> None: ...
         def _run(self, plan: Any) -> None: ...
         def _build_plan(self, start: int, roots: list[int] | None = None) -> Any: ...
         def _touch_extent(self, key: int) -> None: ...
@@ -149,9 +151,9 @@ class CatalogMixin:
         """Recompile and recalculate the formulas that use these names, and the tracked formulas."""
         users = [key for key, cell in self._formulas.items() if cell.names & upper_names]
         for key in users:
-            node = self._formulas[key].node
+            cell = self._formulas[key]
             self._remove_formula(key)
-            self._install_formula(key, node)
+            self._install_formula(key, cell.node, cell.array, text=cell.text)
         roots = set(users) | {key for key, cell in self._formulas.items() if cell.dynamic}
         if roots:
             from sheetrl.sheet.workbook import _VIRTUAL_SOURCE
@@ -302,7 +304,7 @@ class CatalogMixin:
             node = references.transform(cell.node, lambda r: r, None, rename)
             if node != cell.node:
                 self._remove_formula(key)
-                self._install_formula(key, node)
+                self._install_formula(key, node, cell.array)
         self._tables_changed({upper})
 
     def _tables_changed(self, upper_names: set[str]) -> None:

@@ -5,9 +5,15 @@ Each formula cell gets its own closure tree with every reference already resolve
 no dispatch on node types at run time. A closure takes the workbook's ``values`` dict (key -> value) and returns the
 formula's value. Syntax trees are shared between cells; closures are cheap to build (microseconds).
 
-Two evaluation modes follow Excel/LibreOffice: in *scalar* mode a range used where one value is expected is
-implicitly intersected with the formula's row or column; in *array* mode (arguments of SUMPRODUCT and other
-array-forcing functions) ranges stay whole and operators apply element-wise.
+Formulas evaluate as in Excel with dynamic arrays (*array mode*): a range stays whole wherever it appears,
+operators and scalar functions apply element-wise to arrays, and a formula whose result is an array spills it
+(the workbook places it). The implicit-intersection operator ``@`` takes one value where a range or an array would
+be: the cell of a range in the formula's row or column, the top-left element of an array. Formulas from files
+written without dynamic arrays get their ``@`` where Excel implied it (:mod:`sheetrl.sheet.legacy`). *Scalar mode*
+(``array_mode=False``) compiles a reference for implicit intersection.
+
+Names bound by LET and LAMBDA resolve first, through :class:`~sheetrl.sheet.lambdas.LocalScope`; any other name is
+looked up after them.
 
 References computed at run time (INDEX, OFFSET, INDIRECT, ``A1:INDEX(...)``, unions) are
 :class:`~sheetrl.sheet.evaluation.Reference` values: :meth:`FormulaCompiler.reference` compiles an expression
@@ -15,10 +21,10 @@ where a reference is wanted (a range operand, ROW's argument), and values are re
 values are needed (:meth:`FormulaCompiler.dereferenced`, :meth:`FormulaCompiler.reference_or_value`).
 
 Names, structured references and computed references are compiled by the base class
-:class:`~sheetrl.sheet.reference_compiler.ReferenceCompiler` (innermost scope first: LET/LAMBDA names, the
-formula's sheet's defined names, the workbook's, then table names). A defined name is compiled in place of its use,
-so the formula depends directly on the cells the name refers to; the workbook recompiles a formula when a name it
-uses changes.
+:class:`~sheetrl.sheet.reference_compiler.ReferenceCompiler`. Names resolve innermost scope first: LET/LAMBDA
+names, the formula's sheet's defined names, the workbook's, then table names; an unknown name is #NAME?. A defined
+name is compiled in place of its use, so the formula depends directly on the cells the name refers to; the workbook
+recompiles a formula when a name it uses changes.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from typing import Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
 from sheetrl.sheet.errors import (
+    CALC,
     DIV0,
     NA,
     NAME,
@@ -51,6 +58,13 @@ from sheetrl.sheet.evaluation import (
     record_read,
 )
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, FunctionSpec
+from sheetrl.sheet.lambdas import (
+    SPECIAL_FORMS,
+    LambdaValue,
+    LocalScope,
+    compile_invocation,
+    read_binding,
+)
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
     Bool,
@@ -58,6 +72,8 @@ from sheetrl.sheet.nodes import (
     CellRef,
     Chain,
     ErrorLiteral,
+    ImplicitIntersection,
+    Invoke,
     Missing,
     Name,
     Node,
@@ -67,6 +83,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SpillRef,
     StructuredRef,
     Text,
     Unary,
@@ -87,7 +104,6 @@ from sheetrl.sheet.values import (
     Matrix,
     RangeValues,
     compare,
-    scalar_of,
     to_number,
     to_text,
 )
@@ -95,6 +111,24 @@ from sheetrl.sheet.values import (
 # Ranges up to this many cells get their keys precomputed; larger ones (whole columns) are clamped to the sheet's
 # used extent at evaluation time.
 PRECOMPUTED_RANGE_CELLS = 65_536
+
+
+# Key under which the values dict holds the workbook itself, for the functions that read it (ISFORMULA, SHEET,
+# CELL ...). The values dict is the only thing a compiled formula receives: clones share compiled closures, so a
+# closure cannot hold on to one workbook, but each workbook's values dict is its own.
+WORKBOOK_KEY = -(1 << 61)
+
+
+_SPILL_KEY_BASE = -(1 << 52)
+
+
+def spill_key(anchor: int) -> int:
+    """Key under which the values dict keeps the ``(rows, cols)`` that the formula at ``anchor`` spills now.
+
+    Absent while the formula does not spill (its result is one value, or #SPILL!). Kept in the values dict, not
+    on the workbook, so that compiled ``A1#`` references read it the way they read cells (and clones share it).
+    """
+    return _SPILL_KEY_BASE - anchor
 
 
 @dataclass
@@ -105,7 +139,7 @@ class CompiledFormula:
     cells: set[int] = field(default_factory=set)  # keys of single cells read
     ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (sheet, r1, c1, r2, c2) read
     volatile: bool = False
-    unresolved_sheets: bool = False  # references a sheet that does not exist (yet)
+    unresolved_sheets: bool = False  # references a sheet that does not exist (yet), or reads the sheet list
     dynamic: bool = False  # reads through references computed at run time: its reads are tracked per evaluation
     names: set[str] = field(default_factory=set)  # upper-case defined/table names looked up (found or not)
 
@@ -124,9 +158,11 @@ class FormulaCompiler(ReferenceCompiler):
         self.catalog = catalog
         self.expanding: list[str] = []
         self.result = CompiledFormula(fn=_constant(None))
+        self.scope = LocalScope()
 
     def compile(self, node: Node) -> CompiledFormula:
-        fn = _top_level(self.scalar(node, array_mode=False))
+        """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place."""
+        fn = _top_level(self.scalar(node, array_mode=True))
         if self.result.dynamic:
             fn = tracking_reads(make_key(self.sheet_id, self.row, self.col), fn)
         self.result.fn = fn
@@ -152,8 +188,8 @@ class FormulaCompiler(ReferenceCompiler):
     def range_matrix(self, node: RangeRef, array_mode: bool = True) -> Evaluator:
         """Closure giving a Matrix (is_reference=True) of the range's current values.
 
-        Outside array mode the values are a lazy :class:`RangeValues` view (functions often read a fraction of
-        a range); in array mode, where operators index every element, they are a plain list.
+        With ``array_mode`` (where operators index every element) the values are a plain list; without, a lazy
+        :class:`RangeValues` view (functions taking a reference often read a fraction of it).
         """
         sid = self.resolve_sheet(node.sheet)
         if sid is None:
@@ -171,8 +207,8 @@ class FormulaCompiler(ReferenceCompiler):
         area = Area(sid, r1, c1, r2, c2)
 
         def clamped(v: dict) -> Matrix:
-            # A whole column or row: clamped to the used extent; read lazily (VLOOKUP reads one column of it)
-            # outside array mode.
+            # A whole column or row: clamped to the used extent, its keys shared by every formula reading the same
+            # area; read lazily (VLOOKUP reads one column of it) unless every element is read.
             matrix = area_matrix(area, v)
             if array_mode and type(matrix.values) is not list:
                 matrix.values = list(matrix.values)
@@ -196,6 +232,62 @@ class FormulaCompiler(ReferenceCompiler):
             return _constant(VALUE)
         key = make_key(sid, *target)
         return lambda v: v.get(key)
+
+    def spill_matrix(self, node: SpillRef) -> Evaluator:
+        """``A1#``: a reference Matrix over the cells the formula at A1 spills now; #REF! when it spills nothing.
+
+        The formula depends on the anchor cell only: the spilled cells change only when the anchor is evaluated.
+        """
+        anchor = node.anchor
+        if type(anchor) is not CellRef:
+            return _constant(REF)
+        key = self.cell_key(anchor)
+        if key is None:
+            return _constant(REF)
+        sid, row, col = key >> 34, anchor.row, anchor.col
+        extent = spill_key(key)
+        origin = (sid, row, col)
+
+        def spilled(v: dict) -> Any:
+            shape = v.get(extent)
+            if shape is None:
+                return REF
+            rows, cols = shape
+            get = v.get
+            values = [get(make_key(sid, r, c)) for r in range(row, row + rows) for c in range(col, col + cols)]
+            return Matrix(rows, cols, values, True, origin)
+
+        return spilled
+
+    def implicit(self, node: ImplicitIntersection, as_reference: bool = False) -> Evaluator:
+        """``@operand``: the cell of a range in the formula's row or column, the top-left element of an array.
+
+        With ``as_reference`` (a function argument that takes references) the chosen cell stays a 1x1 reference.
+        """
+        operand = node.operand
+        while type(operand) is Paren:
+            operand = operand.inner
+        if type(operand) is Chain and operand.ops[0] == " ":
+            operand = self.static_intersection(operand) or operand
+        elif type(operand) is Name and self.local_binding(operand) is None or type(operand) is StructuredRef:
+            operand = self.static_node(operand) or operand  # @Data, @Table1[Col]: the fixed range they name
+        if type(operand) is RangeRef and not as_reference:
+            return self.implicit_intersection(operand)
+        if type(operand) is RangeRef or type(operand) is CellRef or type(operand) is SpillRef:
+            inner = self.reference_or_value(operand, False)
+        else:
+            inner = self.scalar(operand, True)
+        row, col = self.row, self.col
+        if as_reference:
+            return lambda v: intersect_reference(inner(v), row, col)
+        return lambda v: intersect_value(inner(v), row, col)
+
+    def local_binding(self, node: Name) -> Any:
+        """The LET/LAMBDA binding of a name around the expression being compiled, or None (sheet-qualified names
+        are never local)."""
+        if node.sheet is not None or not self.scope:
+            return None
+        return self.scope.lookup(node.name)
 
     # ------------------------------------------------------------------------------------------------ compiling
     def scalar(self, node: Node, array_mode: bool) -> Evaluator:
@@ -221,11 +313,20 @@ class FormulaCompiler(ReferenceCompiler):
         if t is RefError:
             return _constant(REF)
         if t is Name:
+            binding = self.local_binding(node)
+            if binding is not None:
+                return read_binding(binding)
             return self.in_name(node, lambda definition: self.scalar(definition, array_mode))
         if t is StructuredRef:
             return self.scalar(self.structured(node), array_mode)
         if t is RangeOp or t is Union:
             return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
+        if t is ImplicitIntersection:
+            return self.implicit(node)
+        if t is SpillRef:
+            return self.spill_matrix(node)
+        if t is Invoke:
+            return compile_invocation(self, self.scalar(node.callee, True), node.args)
         if t is Missing:
             return _constant(None)
         if t is Paren:
@@ -256,13 +357,21 @@ class FormulaCompiler(ReferenceCompiler):
             return fn
         raise TypeError(f"cannot compile {node!r}")
 
-    def reference_or_value(self, node: Node, array_mode: bool) -> Evaluator:
-        """Compile a function argument that may be a reference: references become Matrix (single cells too)."""
+    def reference_or_value(self, node: Node, array_mode: bool, materialize: bool | None = None) -> Evaluator:
+        """Compile a function argument that may be a reference: references become Matrix (single cells too).
+
+        A range's values are a plain list with ``materialize`` (default: ``array_mode``), else a lazy view.
+        """
         while type(node) is Paren:
             node = node.inner
         t = type(node)
         if t is Name:
-            return self.in_name(node, lambda definition: self.reference_or_value(definition, array_mode))
+            binding = self.local_binding(node)
+            if binding is not None:
+                return read_binding(binding)
+            return self.in_name(
+                node, lambda definition: self.reference_or_value(definition, array_mode, materialize)
+            )
         if t is StructuredRef:
             node = self.structured(node)
         elif t is Chain and node.ops[0] == " ":
@@ -284,7 +393,11 @@ class FormulaCompiler(ReferenceCompiler):
             origin = (sid, node.row, node.col)
             return lambda v: Matrix(1, 1, [v.get(key)], True, origin)
         if type(node) is RangeRef:
-            return self.range_matrix(node, array_mode)
+            return self.range_matrix(node, array_mode if materialize is None else materialize)
+        if type(node) is ImplicitIntersection:
+            return self.implicit(node, as_reference=True)
+        if type(node) is SpillRef:
+            return self.spill_matrix(node)
         return self.scalar(node, array_mode)
 
     def chain(self, node: Chain, array_mode: bool) -> Evaluator:
@@ -305,6 +418,13 @@ class FormulaCompiler(ReferenceCompiler):
         return run
 
     def call(self, node: Call, array_mode: bool) -> Evaluator:
+        if self.scope:
+            binding = self.scope.lookup(node.name)
+            if binding is not None:  # a LAMBDA bound by LET or passed as a parameter, called by its name
+                return compile_invocation(self, read_binding(binding), node.args)
+        special = SPECIAL_FORMS.get(node.name)
+        if special is not None:
+            return special(self, node)
         spec = FUNCTIONS.get(node.name)
         if spec is None:
             return _constant(NAME)
@@ -318,6 +438,8 @@ class FormulaCompiler(ReferenceCompiler):
             )
         if spec.volatile:
             self.result.volatile = True
+        if spec.structural:
+            self.result.unresolved_sheets = True  # recompiled (and recalculated) whenever a sheet is added
         if spec.caller:
             spec = replace(spec, impl=partial(spec.impl, (self.sheet_id, self.row, self.col)))
         if spec.dynamic:
@@ -330,12 +452,14 @@ class FormulaCompiler(ReferenceCompiler):
             if target < len(arg_nodes):
                 like = self.static_node(arg_nodes[source]) or arg_nodes[source]
                 arg_nodes[target] = _resized(self.static_node(arg_nodes[target]) or arg_nodes[target], like)
+        # References stay lazy views unless the function reads every element (array_args).
         args = [self.argument(spec, i, arg, mode) for i, arg in enumerate(arg_nodes)]
         guarded = self.reference_errors_propagate(spec, arg_nodes, args)
         if isinstance(guarded, ExcelError):
             return _constant(guarded)  # #REF! (a deleted reference) where the function reads a range
         fn = _make_call(spec, args, mode)
         return propagating(fn) if guarded else fn
+
 
 def _resized(target: Node, like: Node) -> Node:
     """``target`` reference stretched to the shape of ``like`` from its top-left cell (SUMIF's sum_range rule)."""
@@ -350,6 +474,8 @@ def _resized(target: Node, like: Node) -> Node:
 
 def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> Evaluator:
     impl = spec.impl
+    if spec.reads_workbook:  # the workbook first; such functions handle error arguments themselves
+        return lambda v: impl(v.get(WORKBOOK_KEY), *[a(v) for a in args])
     if spec.lazy:
         # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
         if len(args) == 2:
@@ -359,18 +485,23 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
             b0, b1, b2 = args
             return lambda v: impl(partial(b0, v), partial(b1, v), partial(b2, v))
         return lambda v: impl(*[partial(a, v) for a in args])
-    checked = (
-        [i for i in range(len(args)) if not spec.takes_reference(i) and i not in spec.reference_args]
-        if spec.propagate_errors else []
-    )
+    scalars = [
+        i for i in range(len(args)) if not spec.takes_reference(i) and i not in spec.reference_args
+    ]
+    # Errors in scalar arguments are the result before the function runs (unless the function wants to see them,
+    # as COUNTIF does with an error criterion); in array mode an array in a scalar argument applies the function
+    # element-wise either way (COUNTIF(A1:A3,{1,3}) counts each criterion).
+    checked = scalars if spec.propagate_errors else []
+    lifted = scalars if array_mode else []
     n = len(args)
-    if not checked:
+    if not checked and not lifted:
         if n == 1:
             a0 = args[0]
             return lambda v: impl(a0(v))
         return lambda v: impl(*[a(v) for a in args])
     all_checked = len(checked) == n
     lift = array_mode  # scalar functions applied element-wise to arrays in array mode
+    propagate = spec.propagate_errors
 
     if n == 1 and all_checked:
         a0 = args[0]
@@ -390,9 +521,11 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
         for i in checked:
             x = values[i]
             if type(x) is ExcelError:
+                if any(type(values[j]) is str for j in checked if j < i):
+                    break  # an earlier text argument may fail to convert first: FLOOR("x",1/0) is #VALUE!
                 return x
-        if lift and any(type(values[i]) is Matrix for i in checked):
-            return _lift_call(impl, values, checked)
+        if lift and any(type(values[i]) is Matrix for i in lifted):
+            return _lift_call(impl, values, lifted, propagate)
         return impl(*values)
 
     return call_n
@@ -402,7 +535,10 @@ def _map_matrix(fn: Callable[[Any], Any], m: Matrix) -> Matrix:
     return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else _element(fn(x)) for x in m.values])
 
 
-def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) -> Matrix:
+def _lift_call(impl: Callable[..., Any], values: list[Any], lifted: list[int], propagate: bool = True) -> Matrix:
+    """``impl`` applied element-wise over the arrays in the ``lifted`` positions (broadcast to their largest
+    shape); with ``propagate`` an error element is the result at its place without calling ``impl``."""
+    checked = lifted
     shapes = [(values[i].rows, values[i].cols) for i in checked if type(values[i]) is Matrix]
     rows = max(s[0] for s in shapes)
     cols = max(s[1] for s in shapes)
@@ -415,7 +551,7 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) 
                 x = values[i]
                 if type(x) is Matrix:
                     x = _broadcast_at(x, r, c)
-                    if type(x) is ExcelError:
+                    if propagate and type(x) is ExcelError:
                         error = x
                         break
                     call_args[i] = x
@@ -424,7 +560,11 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], checked: list[int]) 
 
 
 def _element(value: Any) -> Any:
-    """An array element: a function's Reference result (INDEX over an array of positions) becomes its value."""
+    """One element of a function applied element-wise: where the function returns an array for an element, Excel
+    keeps its first value (``TEXTSPLIT(A1:A3," ")`` gives the first word of each cell); a Reference result (INDEX
+    over an array of positions) becomes the value of its cell."""
+    if type(value) is Matrix:
+        return value.values[0] if value.values else CALC
     if type(value) is not Reference:
         return value
     area = value.areas[0]
@@ -450,23 +590,77 @@ def _range_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]
 
 
 def _top_level(fn: Evaluator) -> Evaluator:
-    """A cell shows one value: empty references read as 0, arrays show their top-left element."""
+    """A formula's result as the workbook stores it: a cell value (an empty reference reads as 0), or, for an
+    array of more than one element, a list-backed Matrix of cell values that the workbook spills."""
 
     def top(v: dict) -> Any:
         value = fn(v)
         t = type(value)
         if t is float or t is str or t is bool or t is ExcelError:
             return value
-        if value is None:
-            return 0.0
-        if t is int:
-            return float(value)
         if t is Matrix:
-            value = scalar_of(value)
-            return 0.0 if value is None else value
-        return VALUE
+            return array_result(value)
+        return cell_value(value)
 
     return top
+
+
+def cell_value(value: Any) -> Any:
+    """A computed value as one cell holds it: empty reads as 0, a function value or an array inside it is #CALC!."""
+    t = type(value)
+    if t is float or t is str or t is bool or t is ExcelError:
+        return value
+    if value is None:
+        return 0.0
+    if t is int:
+        return float(value)
+    if t is Matrix or t is LambdaValue:
+        return CALC
+    return VALUE
+
+
+def array_result(value: Matrix) -> Any:
+    """An array result: its only element as a cell value, #CALC! when empty, else a Matrix of cell values."""
+    count = value.rows * value.cols
+    if count == 1:
+        return cell_value(value.values[0])
+    if count == 0 or len(value.values) != count:
+        return CALC
+    values = list(value.values)
+    if not all(type(x) is float for x in values):
+        values = [cell_value(x) for x in values]
+    return Matrix(value.rows, value.cols, values)
+
+
+def intersect_value(value: Any, row: int, col: int) -> Any:
+    """Excel's implicit intersection of a computed value at a formula in (row, col): a reference gives its cell in
+    that row or column (#VALUE! if none), an array its top-left element, a single value itself."""
+    if type(value) is not Matrix:
+        return value
+    if value.rows * value.cols == 1:
+        return value.values[0]
+    if value.is_reference and value.origin is not None:
+        _, top, left = value.origin
+        if value.cols == 1 and top <= row < top + value.rows:
+            return value.values[row - top]
+        if value.rows == 1 and left <= col < left + value.cols:
+            return value.values[col - left]
+        return VALUE
+    return value.values[0] if value.values else CALC
+
+
+def intersect_reference(value: Any, row: int, col: int) -> Any:
+    """:func:`intersect_value` keeping a reference's chosen cell as a 1x1 reference Matrix."""
+    if type(value) is not Matrix or not value.is_reference or value.origin is None:
+        return intersect_value(value, row, col)
+    sid, top, left = value.origin
+    if value.rows * value.cols == 1:
+        return value
+    if value.cols == 1 and top <= row < top + value.rows:
+        return Matrix(1, 1, [value.values[row - top]], True, (sid, row, left))
+    if value.rows == 1 and left <= col < left + value.cols:
+        return Matrix(1, 1, [value.values[col - left]], True, (sid, top, col))
+    return VALUE
 
 
 def _array_constant(node: ArrayLiteral) -> Matrix:
@@ -665,4 +859,7 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
 
-__all__ = ["MAX_COLS", "MAX_ROWS", "CompiledFormula", "FormulaCompiler", "extent_key"]
+__all__ = [
+    "MAX_COLS", "MAX_ROWS", "WORKBOOK_KEY", "CompiledFormula", "FormulaCompiler", "array_result", "cell_value",
+    "extent_key", "intersect_value", "spill_key",
+]

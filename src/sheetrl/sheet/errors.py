@@ -7,12 +7,16 @@ names the problem.
 
 from __future__ import annotations
 
+from typing import ClassVar, final
 
+
+@final  # no subclasses: lets type checkers narrow ``type(x) is ExcelError`` tests, the engine's idiom
 class ExcelError:
     """An Excel error value such as ``#DIV/0!``. Instances are interned: compare with ``is`` or ``==``."""
 
     __slots__ = ("code",)
-    _interned: dict[str, ExcelError] = {}
+    code: str
+    _interned: ClassVar[dict[str, ExcelError]] = {}
 
     def __new__(cls, code: str) -> ExcelError:
         existing = cls._interned.get(code)
@@ -43,15 +47,24 @@ VALUE = ExcelError("#VALUE!")
 # A cell that is part of a circular reference. Excel shows a warning and 0, LibreOffice shows Err:522; an explicit
 # error value is safer for agents (a cycle is never mistaken for a correct zero) and is documented in docs/.
 CYCLE = ExcelError("#CYCLE!")
+# A dynamic-array formula whose result cannot spill: a cell it would cover is not empty, or it runs off the sheet.
+SPILL = ExcelError("#SPILL!")
+# A calculation Excel cannot represent: an empty array (FILTER with no match), an array of arrays, a LAMBDA left
+# uncalled in a cell.
+CALC = ExcelError("#CALC!")
 
 ERROR_CODES: dict[str, ExcelError] = {
     e.code: e for e in (DIV0, NA, NAME, NULL, NUM, REF, VALUE, CYCLE)
 }
+# The errors that came with dynamic arrays. Kept apart from ERROR_CODES, whose order other layers number (the
+# environment's token vocabulary), but read and written like the others.
+ARRAY_ERROR_CODES: dict[str, ExcelError] = {e.code: e for e in (SPILL, CALC)}
+_ALL_ERROR_CODES = {**ERROR_CODES, **ARRAY_ERROR_CODES}
 
 
 def error_from_code(code: str) -> ExcelError | None:
     """Return the error value spelled ``code`` (case-insensitive), or None if it is not an error literal."""
-    return ERROR_CODES.get(code.upper())
+    return _ALL_ERROR_CODES.get(code.upper())
 
 
 class SheetError(ValueError):

@@ -225,7 +225,10 @@ def area_matrix(area: Area, values: dict[int, Any]) -> Matrix:
     rows, cols = r2 - r1 + 1, c2 - c1 + 1
     if rows * cols > MAX_READ_CELLS:
         return Matrix(1, 1, [VALUE], True, (sid, r1, c1))
-    return Matrix(rows, cols, AreaValues(sid, r1, c1, rows, cols, values), True, (sid, r1, c1))  # type: ignore[arg-type]
+    # The cells cut off beyond the used extent are blanks the matrix does not hold (COUNTBLANK counts them).
+    omitted = (area.row2 - area.row1 + 1) * (area.col2 - area.col1 + 1) - rows * cols
+    values_view = AreaValues(sid, r1, c1, rows, cols, values)
+    return Matrix(rows, cols, values_view, True, (sid, r1, c1), omitted)  # type: ignore[arg-type]
 
 
 def reference_matrix(ref: Reference, values: dict[int, Any] | None = None) -> Matrix | ExcelError:

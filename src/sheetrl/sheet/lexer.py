@@ -1,12 +1,13 @@
 """Formula text -> tokens.
 
 Token kinds: NUMBER, STRING, BOOL, ERROR, REF (a cell, range, whole-column or whole-row reference, with optional
-sheet), FUNC (an identifier directly followed by '('), NAME (any other identifier, optionally sheet-qualified:
-``Sheet2!Total``), STRUCT (a structured table reference with its brackets: ``Table1[[#This Row],[Col]]``, ``[@Col]``),
-OP (operators, the range operator ``:`` between things that are not plain addresses included), and the punctuation
-kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; between two reference-like operands it is
-Excel's intersection operator and becomes an OP token ``' '``. Names may use any letters (``Umsatz_März``), digits,
-``_``, ``.`` and ``\\``, as Excel allows.
+sheet), SPILL (a cell reference followed by the spill operator, ``A1#``), FUNC (an identifier directly followed by
+'('), NAME (any other identifier, optionally sheet-qualified: ``Sheet2!Total``), STRUCT (a structured table
+reference with its brackets: ``Table1[[#This Row],[Col]]``, ``[@Col]``), OP (operators: the range operator ``:``
+between things that are not plain addresses and the implicit-intersection prefix ``@`` included), and the
+punctuation kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; between two reference-like
+operands it is Excel's intersection operator and becomes an OP token ``' '``. Names may use any letters
+(``Umsatz_März``), digits, ``_``, ``.`` and ``\\``, as Excel allows.
 """
 
 from __future__ import annotations
@@ -39,23 +40,24 @@ _TOKEN = re.compile(
     r"""
     (?P<SPACE>[ \t\r\n]+)
   | (?P<STRING>"(?:[^"]|"")*")
-  | (?P<ERROR>\#(?:DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|CYCLE!))
+  | (?P<ERROR>\#(?:DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|CYCLE!|SPILL!|CALC!))
   | (?P<SHEETS3D>(?:'(?:[^']|'')+:(?:[^']|'')+'|[^\W\d][\w.]*:[^\W\d][\w.]*)!)
   | (?P<STRUCT>(?:%(identifier)s)?\[)
   | (?P<FUNC>%(identifier)s(?=[ \t\r\n]*\())
+  | (?P<SPILL>(?:%(sheet)s)?%(cell)s\#)(?![\w.(!?/])
   | (?P<REF>(?:%(sheet)s)?(?:%(cell)s(?::%(cell)s)?|%(cols)s|%(rows)s|\#REF!)(?![\w.(\\]))
   | (?P<NUMBER>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<QNAME>%(sheet)s%(identifier)s)
   | (?P<NAME>%(identifier)s)
-  | (?P<OP><=|>=|<>|[-+*/^&=<>%%:])
+  | (?P<OP><=|>=|<>|[-+*/^&=<>%%:@])
   | (?P<PUNCT>[(),;{}])
     """
     % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS, "identifier": _IDENTIFIER},
     re.VERBOSE,
 )
 # Token kinds that can end / begin a reference operand: a space between two of them is the intersection operator.
-_ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT"})
-_STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME"})
+_ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
+_STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL"})
 _EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
 

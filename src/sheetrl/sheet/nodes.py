@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters, quote_sheet_name
+from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
+    cell_name,
+    column_letters,
+    quote_sheet_name,
+)
 
 
 class Node:
@@ -129,7 +135,7 @@ class Missing(Node):
 
 @dataclass(slots=True, unsafe_hash=True)
 class Call(Node):
-    name: str  # upper case, without any _xlfn. prefix
+    name: str  # without any _xlfn. prefix; upper case for library functions, else as written
     args: tuple[Node, ...]
 
 
@@ -160,6 +166,30 @@ class Paren(Node):
 @dataclass(slots=True, unsafe_hash=True)
 class ArrayLiteral(Node):
     rows: tuple[tuple[Node, ...], ...]  # each element is Number, Text, Bool, ErrorLiteral or Unary(-, Number)
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class ImplicitIntersection(Node):
+    """``@operand``: one value where a range or an array would be: the cell of a range in the formula's row or
+    column, the top-left element of an array (files store it as ``_xlfn.SINGLE(operand)``)."""
+
+    operand: Node
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class SpillRef(Node):
+    """``A1#``: the whole array that the dynamic-array formula in A1 spills (``_xlfn.ANCHORARRAY(A1)`` in files).
+    ``anchor`` is a CellRef, or a RefError once the anchor cell has been deleted."""
+
+    anchor: Node
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class Invoke(Node):
+    """A call of a computed function value: ``LAMBDA(x,x+1)(2)`` or ``f(1)(2)``."""
+
+    callee: Node
+    args: tuple[Node, ...]
 
 
 def render_cell(node: CellRef) -> str:
@@ -227,6 +257,13 @@ def render(node: Node) -> str:
         return f"({render(node.inner)})"
     if t is ArrayLiteral:
         return "{" + ";".join(",".join(render(v) for v in row) for row in node.rows) + "}"
+    if isinstance(node, ImplicitIntersection):
+        return "@" + render(node.operand)
+    if isinstance(node, SpillRef):
+        anchor = render(node.anchor)
+        return anchor if type(node.anchor) is RefError else anchor + "#"
+    if isinstance(node, Invoke):
+        return f"{render(node.callee)}({','.join(render(a) for a in node.args)})"
     raise TypeError(f"not a formula node: {node!r}")
 
 
@@ -249,10 +286,17 @@ def walk(node: Node):
             stack.extend((current.right, current.left))
         elif type(current) is Union:
             stack.extend(reversed(current.operands))
+        elif isinstance(current, ImplicitIntersection):
+            stack.append(current.operand)
+        elif isinstance(current, SpillRef):
+            stack.append(current.anchor)
+        elif isinstance(current, Invoke):
+            stack.extend(reversed(current.args))
+            stack.append(current.callee)
 
 
 __all__ = [
     "Node", "Number", "Text", "Bool", "ErrorLiteral", "CellRef", "RangeRef", "RefError", "Name", "Missing", "Call",
-    "Unary", "Percent", "Chain", "Paren", "ArrayLiteral", "StructuredRef", "RangeOp", "Union", "render", "walk",
-    "MAX_ROWS", "MAX_COLS",
+    "Unary", "Percent", "Chain", "Paren", "ArrayLiteral", "StructuredRef", "RangeOp", "Union", "ImplicitIntersection",
+    "SpillRef", "Invoke", "render", "walk", "MAX_ROWS", "MAX_COLS",
 ]

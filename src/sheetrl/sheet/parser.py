@@ -22,6 +22,8 @@ from sheetrl.sheet.nodes import (
     CellRef,
     Chain,
     ErrorLiteral,
+    ImplicitIntersection,
+    Invoke,
     Missing,
     Name,
     Node,
@@ -31,6 +33,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SpillRef,
     Text,
     Unary,
     Union,
@@ -162,11 +165,13 @@ class _Parser:
 
     def unary(self) -> Node:
         token = self.peek()
-        if token is not None and token.kind == "OP" and token.text in "+-":
+        if token is not None and token.kind == "OP" and token.text in "+-@":
             self.take()
             self.enter()
             operand = self.unary()
             self.depth -= 1
+            if token.text == "@":
+                return ImplicitIntersection(operand)
             return Unary(token.text, operand)
         return self.postfix()
 
@@ -177,6 +182,11 @@ class _Parser:
             if token is not None and token.kind == "OP" and token.text == "%":
                 self.take()
                 node = Percent(node)
+            elif token is not None and token.kind == "LPAREN" and type(node) in (Call, Invoke):
+                # a function value called in place: LAMBDA(x,x+1)(2), or a LAMBDA returned by a call: f(1)(2)
+                self.take()
+                self.enter()
+                node = Invoke(node, self.arguments("the function value"))
             else:
                 return node
 
@@ -229,6 +239,13 @@ class _Parser:
                 return parse_reference(token.text)
             except AddressError as exc:
                 raise self.error(str(exc), token) from None
+        if kind == "SPILL":
+            self.take()
+            try:
+                anchor = parse_reference(token.text[:-1])
+            except AddressError as exc:
+                raise self.error(str(exc), token) from None
+            return SpillRef(anchor)
         if kind == "NAME":
             self.take()
             if "!" in token.text:
@@ -262,18 +279,31 @@ class _Parser:
 
     def call(self) -> Node:
         name_token = self.take()
-        name = name_token.text.upper()
-        for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS."):
-            if name.startswith(prefix):
-                name = name[len(prefix) :]
+        written = name_token.text
+        for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLPM."):
+            if written.upper().startswith(prefix):
+                written = written[len(prefix) :]
+        name = _function_name(written)
         self.take()  # '('
         self.enter()
+        args = self.arguments(name)
+        if len(args) > 255:
+            raise self.error(f"{name} has more than 255 arguments", name_token)
+        # How files spell the implicit-intersection and spill operators (Excel shows them as @ and #).
+        if name == "SINGLE" and len(args) == 1:
+            return ImplicitIntersection(args[0])
+        if name == "ANCHORARRAY" and len(args) == 1 and type(args[0]) in (CellRef, RefError):
+            return SpillRef(args[0])
+        return Call(name, tuple(args))
+
+    def arguments(self, name: str) -> tuple[Node, ...]:
+        """The arguments after an opening '(' up to and including the closing ')'; leaves one nesting level."""
         args: list[Node] = []
         token = self.peek()
         if token is not None and token.kind == "RPAREN":
             self.take()
             self.depth -= 1
-            return Call(name, ())
+            return ()
         while True:
             token = self.peek()
             if token is not None and token.kind in ("COMMA", "RPAREN"):
@@ -290,10 +320,8 @@ class _Parser:
                 self.take()
                 break
             raise self.error(f"expected ',' or ')' in the arguments of {name}", token)
-        if len(args) > 255:
-            raise self.error(f"{name} has more than 255 arguments", name_token)
         self.depth -= 1
-        return Call(name, tuple(args))
+        return tuple(args)
 
     def array(self) -> Node:
         start = self.take()  # '{'
@@ -344,6 +372,20 @@ class _Parser:
                 self.take()
                 return ErrorLiteral(token.text)
         raise self.error("array constants may hold only numbers, text, booleans and errors", token)
+
+
+def _function_name(written: str) -> str:
+    """A called name as the tree keeps it: library functions in upper case (Excel shows them so), any other name
+    (a LAMBDA bound by LET, an unknown function) as written."""
+    # imported here: the function library is not needed to tokenize
+    from sheetrl.sheet.functions import FUNCTIONS
+    from sheetrl.sheet.lambdas import SPECIAL_FORMS
+
+    upper = written.upper()
+    return upper if upper in FUNCTIONS or upper in SPECIAL_FORMS or upper in _FILE_OPERATORS else written
+
+
+_FILE_OPERATORS = frozenset({"SINGLE", "ANCHORARRAY"})  # how files spell @ and #
 
 
 _CACHE: OrderedDict[str, Node] = OrderedDict()

@@ -1,9 +1,9 @@
 """Compiling references: defined names, structured references and references computed at run time.
 
 :class:`ReferenceCompiler` is the part of :class:`~sheetrl.sheet.compiler.FormulaCompiler` that decides what a
-reference expression stands for. Names are resolved innermost scope first: a name bound by LET or LAMBDA (when
-those are compiled), then a defined name of the formula's sheet, then a workbook-level defined name, then a table
-name (its data rows). A defined name is compiled in place of its use (relative references shifted to the using
+reference expression stands for. Names are resolved innermost scope first: a name bound by LET or LAMBDA
+(:meth:`local_binding`), then a defined name of the formula's sheet, then a workbook-level defined name, then a
+table name (its data rows); any other name is #NAME?. A defined name is compiled in place of its use (relative references shifted to the using
 cell); a structured reference becomes the cells its table holds now. Expressions whose cells are known only when
 they run (``A1:INDEX(...)``, unions, intersections, OFFSET/INDIRECT results) compile to evaluators returning
 :class:`~sheetrl.sheet.evaluation.Reference` values; the evaluator wrappers at the end of the module read them,
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sheetrl.sheet.address import make_key
 from sheetrl.sheet.errors import (
     CYCLE,
+    NA,
     NAME,
     NULL,
     REF,
@@ -41,6 +42,7 @@ from sheetrl.sheet.nodes import (
     CellRef,
     Chain,
     ErrorLiteral,
+    Missing,
     Name,
     Node,
     Paren,
@@ -100,7 +102,11 @@ class ReferenceCompiler:
     def call(self, node: Call, array_mode: bool) -> Evaluator:
         raise NotImplementedError
 
-    def reference_or_value(self, node: Node, array_mode: bool) -> Evaluator:
+    def reference_or_value(self, node: Node, array_mode: bool, materialize: bool | None = None) -> Evaluator:
+        raise NotImplementedError
+
+    def local_binding(self, node: Name) -> Any:
+        """The LET/LAMBDA binding of ``node`` around the expression being compiled, or None."""
         raise NotImplementedError
 
     def resolve_sheet(self, name: str | None) -> int | None:
@@ -177,7 +183,7 @@ class ReferenceCompiler:
                 node = node.inner  # type: ignore[attr-defined]
             elif t is Name:
                 seen += 1
-                if seen > MAX_NAME_NESTING:
+                if seen > MAX_NAME_NESTING or self.local_binding(node) is not None:  # type: ignore[arg-type]
                     return None
                 node = self.name_definition(node)  # type: ignore[arg-type]
             elif t is StructuredRef:
@@ -199,6 +205,8 @@ class ReferenceCompiler:
             return None if sid is None else Area(sid, *bounds[1:])
         t = type(node)
         if t is Name:
+            if self.local_binding(node) is not None:  # type: ignore[arg-type]
+                return None
             return self.static_extent(self.name_definition(node), depth + 1)  # type: ignore[arg-type]
         parts: list[Node]
         if t is RangeOp:
@@ -246,6 +254,8 @@ class ReferenceCompiler:
             ref = Reference((area,))
             return lambda v: ref
         if t is Name:
+            if self.local_binding(node) is not None:  # type: ignore[arg-type]
+                return self.scalar(node, array_mode=True)  # a LET/LAMBDA value: a reference's values, or a value
             return self.in_name(node, lambda definition: self.reference(definition, reads, array_mode))  # type: ignore[arg-type]
         if t is StructuredRef:
             return self.reference(self.structured(node), reads, array_mode)  # type: ignore[arg-type]
@@ -320,8 +330,8 @@ class ReferenceCompiler:
     def dereferenced(self, fn: Evaluator, array_mode: bool) -> Evaluator:
         """Values where ``fn`` may return a Reference.
 
-        A single cell gives its value. In array mode a larger reference gives all its values (a Matrix); outside
-        it, a larger reference is implicitly intersected with the formula's row or column, as a written range is
+        A single cell gives its value. In array mode a larger reference gives all its values (a Matrix; a list of
+        several areas is #VALUE!); outside it, a larger reference is implicitly intersected with the formula's row or column, as a written range is
         (``=INDEX(A1:C9,0,2)`` in row 4 is C4, elsewhere #VALUE!).
         """
         if array_mode:
@@ -330,8 +340,10 @@ class ReferenceCompiler:
                 value = fn(v)
                 if type(value) is not Reference:
                     return value
+                if len(value.areas) > 1:
+                    return VALUE  # a reference list is no array: (A1,A2)+1 is #VALUE!
                 area = value.areas[0]
-                if len(value.areas) == 1 and area.row1 == area.row2 and area.col1 == area.col2:
+                if area.row1 == area.row2 and area.col1 == area.col2:
                     record_read(area)
                     return v.get(make_key(area.sheet, area.row1, area.col1))
                 return reference_matrix(value, v)
@@ -377,13 +389,16 @@ class ReferenceCompiler:
     def argument(self, spec: FunctionSpec, position: int, node: Node, array_mode: bool) -> Evaluator:
         """Compile one argument the way ``spec`` takes it: a reference, a Matrix of a reference's values, or a
         value."""
+        if spec.omitted_is_na and type(node) is Missing:
+            return constant(NA)  # ROUNDDOWN(,2) is 0, MROUND(,2) #N/A
         if position in spec.reference_args:
             fn = self.reference(node, spec.reads_references, array_mode)
             if spec.reads_references and self.static_node(node) is None:
                 return _noting_reads(fn)  # FORMULATEXT(INDIRECT(...)) reads the cell INDIRECT names
             return fn
         if spec.takes_reference(position):
-            return self.reference_or_value(node, array_mode)
+            # references stay lazy views unless the function reads every element (array_args)
+            return self.reference_or_value(node, array_mode, spec.array_args)
         return self.scalar(node, array_mode)
 
     def spliced_unions(self, arg_nodes: list[Node]) -> list[Node]:
@@ -396,7 +411,10 @@ class ReferenceCompiler:
             inner = arg
             while type(inner) is Paren:
                 inner = inner.inner  # type: ignore[attr-defined]
-            if type(inner) is Name and budget > 0 and f"{inner.sheet or ''}!{inner.name}".upper() not in self.expanding:
+            if (
+                type(inner) is Name and budget > 0 and self.local_binding(inner) is None
+                and f"{inner.sheet or ''}!{inner.name}".upper() not in self.expanding
+            ):
                 definition = self.name_definition(inner)
                 while type(definition) is Paren:
                     definition = definition.inner  # type: ignore[attr-defined]

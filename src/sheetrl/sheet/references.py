@@ -15,6 +15,8 @@ from sheetrl.sheet.nodes import (
     Call,
     CellRef,
     Chain,
+    ImplicitIntersection,
+    Invoke,
     Name,
     Node,
     Paren,
@@ -22,6 +24,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SpillRef,
     StructuredRef,
     Unary,
     Union,
@@ -58,6 +61,12 @@ def transform(
         return rewrite_name(node)
     if type(node) is StructuredRef and rewrite_structured is not None:
         return rewrite_structured(node)
+    if isinstance(node, ImplicitIntersection):
+        return ImplicitIntersection(transform(node.operand, rewrite, *extra))
+    if isinstance(node, SpillRef):
+        return SpillRef(transform(node.anchor, rewrite, *extra))
+    if isinstance(node, Invoke):
+        return Invoke(transform(node.callee, rewrite, *extra), tuple(transform(a, rewrite, *extra) for a in node.args))
     return node
 
 

@@ -54,7 +54,7 @@ class RangeValues:
 class Matrix:
     """A 2-D block of values: a range reference (``is_reference``) or an array constant/result, stored row-major."""
 
-    __slots__ = ("rows", "cols", "values", "is_reference", "origin")
+    __slots__ = ("rows", "cols", "values", "is_reference", "origin", "omitted_blanks")
 
     def __init__(
         self,
@@ -63,6 +63,7 @@ class Matrix:
         values: list[Any],
         is_reference: bool = False,
         origin: tuple[int, int, int] | None = None,
+        omitted_blanks: int = 0,
     ) -> None:
         self.rows = rows
         self.cols = cols
@@ -70,6 +71,9 @@ class Matrix:
         self.is_reference = is_reference
         # (sheet_id, row, col) of the top-left cell for a reference: lets lookups report positions.
         self.origin = origin
+        # Empty cells of a whole-column (or whole-row) reference left out because they lie beyond the sheet's used
+        # extent: functions that count empty cells (COUNTBLANK, COUNTIF(A:A, "<>x")) add them back.
+        self.omitted_blanks = omitted_blanks
 
     @classmethod
     def from_rows(cls, rows: list[list[Any]], is_reference: bool = False) -> Matrix:
@@ -181,7 +185,8 @@ def to_number(value: Any) -> float | ExcelError:
         return 0.0
     if t is str:
         number = parse_number_text(value)
-        if number is None and date_text_parser is not None:
+        if number is None and date_text_parser is not None and value[:1] != " " and value[-1:] != " ":
+            # Excel reads " 10 " as 10 but not " 2024-01-10 " as a date (measured on workbooks Excel calculated)
             number = date_text_parser(value)
         return VALUE if number is None else number
     if t is ExcelError:

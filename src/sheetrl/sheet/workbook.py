@@ -4,7 +4,8 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
 
 - ``_values``: the current value of every non-empty cell, literal or computed. All values are kept current after
   every edit (eager incremental recalculation), so reading a value is one dict lookup. Negative keys hold each
-  sheet's used extent, which whole-column ranges are clamped to.
+  sheet's used extent, which whole-column ranges are clamped to, and (``WORKBOOK_KEY``) the workbook itself, which
+  the functions that read more than their arguments (ISFORMULA, SHEET, CELL ...) receive from their formula.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
 - ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
   are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` (each distinct range once, with the
@@ -20,6 +21,9 @@ their last evaluation, updated after every recalculation that runs them (see ``_
 
 ``clone()`` is copy-on-write: the clone shares every container and each side copies a container the first time it
 writes to it, so cloning costs a few microseconds whatever the workbook's size.
+
+Array results (dynamic-array spills and legacy array formulas) are placed by :class:`~sheetrl.sheet.arrays.
+ArrayPlacement`, which this class mixes in.
 """
 
 from __future__ import annotations
@@ -27,31 +31,36 @@ from __future__ import annotations
 import copy
 import math
 import os
+from collections.abc import Iterable, Iterator, KeysView, Mapping
 from contextlib import contextmanager
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from sheetrl.sheet import references
+from sheetrl.sheet import references, serials
 from sheetrl.sheet.address import (
     MAX_COLS,
     MAX_ROWS,
+    SHEET_SHIFT,
     RangeAddress,
     cell_name,
     make_key,
     parse_cell,
     parse_range,
     quote_sheet_name,
+    range_keys,
     split_key,
 )
+from sheetrl.sheet.arrays import ArrayPlacement, area_keys, area_of
 from sheetrl.sheet.catalog import CatalogMixin
-from sheetrl.sheet.compiler import FormulaCompiler, extent_key
+from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
+from sheetrl.sheet.values import Matrix
 
 if TYPE_CHECKING:
     from sheetrl.sheet.names import DefinedName
@@ -71,7 +80,7 @@ STRICT = os.environ.get("SHEETRL_STRICT") == "1"
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
-    "_sheet_order", "_sheet_ids", "_pivots", "_names", "_tables",
+    "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner", "_names", "_tables",
 )
 
 
@@ -88,13 +97,15 @@ class FormulaCell:
     big_ranges: tuple[tuple[int, int, int, int, int], ...]
     volatile: bool
     unresolved_sheets: bool
+    array: tuple[int, int] | None = None  # rows x cols of a legacy array formula's range (None: dynamic array)
     dynamic: bool = False  # tracked: reads through references computed at run time
     names: frozenset[str] = frozenset()  # upper-case defined names and tables it uses (recompiled when they change)
     dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
 
 
-def _normalize_literal(value: Any) -> Any:
-    """Python value -> stored cell value; raises TypeError/ValueError naming the problem."""
+def _normalize_literal(value: Any, date1904: bool = False) -> Any:
+    """Python value -> stored cell value (dates become serials of the given date system); raises TypeError/ValueError
+    naming the problem."""
     t = type(value)
     if t is float:
         if math.isnan(value) or math.isinf(value):
@@ -111,9 +122,7 @@ def _normalize_literal(value: Any) -> Any:
     if isinstance(value, (int, float)):  # numpy scalars, subclasses
         return _normalize_literal(float(value))
     if hasattr(value, "toordinal"):  # date / datetime
-        from sheetrl.sheet.functions.date_time import to_serial
-
-        return to_serial(value)
+        return serials.to_serial(value, date1904)
     raise TypeError(f"a cell holds a number, text, boolean, error or None, not {type(value).__name__}")
 
 
@@ -124,7 +133,7 @@ def _public(value: Any) -> Any:
     return value
 
 
-class Workbook(CatalogMixin):
+class Workbook(CatalogMixin, ArrayPlacement):
     """A workbook of named sheets with Excel formulas, recalculated incrementally.
 
     >>> wb = Workbook()
@@ -137,11 +146,12 @@ class Workbook(CatalogMixin):
     """
 
     def __init__(self, sheet_names: Iterable[str] = ("Sheet1",)) -> None:
-        self._values: dict[int, Any] = {}
+        self._values: dict[int, Any] = {WORKBOOK_KEY: self}  # formulas reach their workbook through their values
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
-        # large range (sheet, r1, c1, r2, c2) -> the formulas reading it (frozensets: replaced, never mutated)
-        self._big_ranges: dict[tuple[int, int, int, int, int], frozenset[int]] = {}
+        self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
+        # _big_ranges by sheet and distinct range, built on demand, replaced (never changed) when they change
+        self._big_range_index: dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]] | None = None
         self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._formats: dict[int, CellFormat] = {}
         self._col_widths: dict[tuple[int, int], float] = {}
@@ -149,6 +159,9 @@ class Workbook(CatalogMixin):
         self._sheet_order: list[int] = []
         self._sheet_ids: dict[str, int] = {}
         self._pivots: dict[str, PivotTable] = {}
+        self._spills: dict[int, tuple[int, int, bool]] = {}
+        self._spill_owner: dict[int, int] = {}
+        self._spill_dirty: list[tuple[int, int, int, int, int]] = []
         self._names: dict[tuple[int | None, str], DefinedName] = {}
         self._tables: dict[str, Table] = {}
         self._key_cache: dict[str, int] = {}
@@ -164,6 +177,7 @@ class Workbook(CatalogMixin):
         self._recording: list[tuple[int, Any, CellFormat | None]] | None = None
         self.record_undo = True
         self.warnings: list[str] = []  # what loading could not represent, etc.
+        self._date1904 = False
         self.record_undo = False
         for name in sheet_names:
             self.add_sheet(name)
@@ -176,6 +190,8 @@ class Workbook(CatalogMixin):
         if name in self._shared:
             setattr(self, name, copy.copy(getattr(self, name)))
             self._shared.discard(name)
+            if name == "_values":
+                self._values[WORKBOOK_KEY] = self  # the copy is this workbook's: a clone's formulas read the clone
 
     def _dependent_set(self, key: int) -> set[int]:
         """The mutable set of dependents of ``key``, copied first if it is shared with a clone."""
@@ -205,6 +221,7 @@ class Workbook(CatalogMixin):
         other._batch_depth = 0
         other._dirty = set()
         other._change_log = None
+        other._spill_dirty = []
         other.warnings = list(self.warnings)
         return other
 
@@ -342,7 +359,11 @@ class Workbook(CatalogMixin):
 
     def _input(self, key: int) -> Any:
         cell = self._formulas.get(key)
-        return cell.text if cell is not None else self._values.get(key)
+        if cell is not None:
+            return cell.text
+        if key in self._spill_owner:
+            return None  # a cell holding an element of another formula's array is not an input
+        return self._values.get(key)
 
     def values(self, address: str | Iterable[str]) -> list[list[Any]] | list[Any]:
         """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list."""
@@ -366,10 +387,32 @@ class Workbook(CatalogMixin):
     def is_formula(self, address: str) -> bool:
         return self.key(address) in self._formulas
 
+    def spill_range(self, address: str) -> str | None:
+        """The range a dynamic-array formula's result occupies now ('A1:B3'), else None (one value, #SPILL!, or
+        not a dynamic-array formula). ``address`` may be the formula's cell or any cell of its spill."""
+        key = self.key(address)
+        anchor = self._spill_owner.get(key, key)
+        cell = self._formulas.get(anchor)
+        state = self._spills.get(anchor)
+        if cell is None or cell.array is not None or state is None or not state[2]:
+            return None
+        return self._area_text(anchor, state[0], state[1])
+
+    def array_formula_range(self, address: str) -> str | None:
+        """The range of the legacy array (Ctrl+Shift+Enter) formula that holds ``address``, else None."""
+        anchor = self._array_containing(self.key(address))
+        if anchor is None:
+            return None
+        shape = self._formulas[anchor].array
+        assert shape is not None
+        return self._area_text(anchor, shape[0], shape[1])
+
     def cells(self, sheet: str | None = None) -> Iterator[tuple[str, Any]]:
-        """(address, input) of every non-empty cell of a sheet (default: the first), row by row."""
+        """(address, input) of every non-empty input cell of a sheet (default: the first), row by row; cells that
+        only hold elements of another formula's array are not inputs and are not listed."""
         sid = self._sheet_id(sheet)
-        keys = sorted(k for k in self._values if k >= 0 and k >> 34 == sid)
+        owners = self._spill_owner
+        keys = sorted(k for k in self._values if k >= 0 and k >> 34 == sid and k not in owners)
         for key in keys:
             _, row, col = split_key(key)
             yield cell_name(row, col), self._input(key)
@@ -400,6 +443,68 @@ class Workbook(CatalogMixin):
         key = self.key(address)
         return [self.address(k) for k in sorted(self._successors(key))]
 
+    # ========================================================================================== keyed access
+    # Read-only access by integer cell key (``sheet.address.make_key(sheet_id, row, col)``) for readers that look
+    # at many cells per step, such as the RL environment. A view reflects the workbook when it is taken: take it
+    # again after an edit (copy-on-write may replace the containers behind it).
+    def sheet_id(self, name: str | None = None) -> int:
+        """The id of a sheet inside cell keys (default: the first sheet); raises AddressError for an unknown name."""
+        return self._sheet_id(name)
+
+    def sheet_name(self, sheet_id: int) -> str:
+        """The name of the sheet with this id; raises AddressError for an unknown id."""
+        name = self._sheet_names.get(sheet_id)
+        if name is None:
+            raise AddressError(f"there is no sheet with id {sheet_id!r}")
+        return name
+
+    def value_map(self) -> Mapping[int, Any]:
+        """Current values by cell key (numbers as float, no entry for an empty cell). Negative keys are the
+        engine's bookkeeping, never cells: iterate a sheet with :meth:`sheet_keys` instead."""
+        return MappingProxyType(self._values)
+
+    def format_map(self) -> Mapping[int, CellFormat]:
+        """Formats by cell key (no entry for a cell with the default format)."""
+        return MappingProxyType(self._formats)
+
+    def formula_keys(self) -> KeysView[int]:
+        """Keys of every formula cell, on every sheet."""
+        return MappingProxyType(self._formulas).keys()
+
+    def input_at(self, key: int) -> Any:
+        """What was entered in a cell: its formula text (with '='), else its value (numbers as float)."""
+        return self._input(key)
+
+    def formula_at(self, key: int) -> str | None:
+        """Formula text (with '=') of a formula cell, else None."""
+        cell = self._formulas.get(key)
+        return cell.text if cell is not None else None
+
+    def formula_node_at(self, key: int) -> Node | None:
+        """Syntax tree of a formula cell, else None."""
+        cell = self._formulas.get(key)
+        return cell.node if cell is not None else None
+
+    def format_at(self, key: int) -> CellFormat:
+        """The format of a cell (the default format if none was set)."""
+        return self._formats.get(key, DEFAULT_FORMAT)
+
+    def precedent_keys(self, key: int) -> frozenset[int]:
+        """Keys of the cells a formula reads directly, ranges up to ``EXPANDED_RANGE_CELLS`` cells expanded
+        (empty for a cell without a formula)."""
+        cell = self._formulas.get(key)
+        return frozenset() if cell is None else frozenset(self._precedent_keys(cell))
+
+    def dependent_keys(self, key: int) -> list[int]:
+        """Keys of the formulas that read a cell directly (large ranges included), sorted."""
+        return sorted(set(self._successors(key)))
+
+    def sheet_keys(self, sheet_id: int) -> list[int]:
+        """Keys of the non-empty or formatted cells of one sheet, sorted (row by row)."""
+        keys = {k for k in self._values if k >= 0 and k >> SHEET_SHIFT == sheet_id}
+        keys.update(k for k in self._formats if k >> SHEET_SHIFT == sheet_id)
+        return sorted(keys)
+
     # ================================================================================================ writing
     def set(self, address: str, value: Any) -> None:
         """Enter a value or a formula (text starting with '=') and recalculate what depends on it.
@@ -411,10 +516,12 @@ class Workbook(CatalogMixin):
         if key is None:
             key = self.key(address)
         t = type(value)
-        if (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0 \
-                and not self._tables:
+        if (
+            (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0
+            and key not in self._spill_owner and not self._tables
+        ):
             # hot path of agents and benchmarks: a number replacing a number or an empty cell
-            number = _normalize_literal(value)
+            number = _normalize_literal(value, self._date1904)
             values = self._values
             if self.record_undo:
                 self._undo.append(("cells", [(key, values.get(key), self._formats.get(key))]))
@@ -447,11 +554,13 @@ class Workbook(CatalogMixin):
 
     def _enter(self, key: int, value: Any) -> None:
         """Write one input (formula text or literal), recording it for undo; validates before changing anything."""
+        if self._spill_owner or key in self._formulas:
+            self._refuse_part_of_array([key], whole_ok=False)
         if type(value) is str and len(value) > 1 and value[0] == "=":
             self._record(key)
             self._set_formula(key, value)
         else:
-            literal = _normalize_literal(value)
+            literal = _normalize_literal(value, self._date1904)
             self._record(key)
             self._write_literal(key, literal)
 
@@ -464,8 +573,17 @@ class Workbook(CatalogMixin):
             ]
         else:
             keys = [make_key(sid, r, c) for r, c in rng.cells()]
-        for key in keys:
-            if key in self._values or key in self._formulas:
+        if self._spill_owner:
+            self._refuse_part_of_array(keys)
+        keys = [k for k in keys if k in self._formulas or (k in self._values and k not in self._spill_owner)]
+        arrays = [k for k in keys if self._formulas.get(k) is not None and self._formulas[k].array is not None]
+        if arrays:
+            self._snapshot_for_undo()  # a legacy array formula is removed as a whole
+        with self.batch():
+            for key in keys:
+                if arrays:
+                    self._write_literal(key, None)
+                    continue
                 self._record(key)
                 self._write_literal(key, None)
         self._finish_edit()
@@ -500,28 +618,31 @@ class Workbook(CatalogMixin):
             self._remove_formula(key)
         if self._tables:
             value = self._header_edited(key, value)
+        anchors = self._inputs_changed(key, value is not None) if self._spills else []
         self._own("_values")
         if value is None:
             self._values.pop(key, None)
         else:
             self._values[key] = value
             self._touch_extent(key)
-        self._recalculate_from(key)
+        self._recalculate_from(key, anchors)
 
-    def _set_formula(self, key: int, text: str) -> None:
+    def _set_formula(self, key: int, text: str, array: tuple[int, int] | None = None) -> None:
         if self._change_log is not None:
             self._change_log.add(key)
         node = parse(text)
-        cell = self._compile_cell(key, node, text if text.startswith("=") else "=" + text)
+        cell = self._compile_cell(key, node, text if text.startswith("=") else "=" + text, array)
         if key in self._formulas:
             self._remove_formula(key)
+        anchors = self._inputs_changed(key, True) if self._spills else []
         self._add_formula(cell)
         self._own("_values")
         self._touch_extent(key)
-        self._recalculate_from(key)
+        self._recalculate_from(key, anchors)
 
-    def _compile_cell(self, key: int, node: Node, text: str) -> FormulaCell:
-        """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook)."""
+    def _compile_cell(self, key: int, node: Node, text: str, array: tuple[int, int] | None = None) -> FormulaCell:
+        """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook);
+        ``array`` is the shape of a legacy array formula's range."""
         sid, row, col = split_key(key)
         compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node)
         old = self._formulas.get(key)
@@ -537,6 +658,7 @@ class Workbook(CatalogMixin):
             big_ranges=_big(tuple(compiled.ranges) + dynamic_ranges),
             volatile=compiled.volatile,
             unresolved_sheets=compiled.unresolved_sheets,
+            array=array,
             dynamic=compiled.dynamic,
             names=frozenset(compiled.names),
             dynamic_ranges=dynamic_ranges,
@@ -547,20 +669,36 @@ class Workbook(CatalogMixin):
         for ranges in (cell.ranges, cell.dynamic_ranges):
             for sid, r1, c1, r2, c2 in ranges:
                 if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
-                    keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+                    keys.update(range_keys(sid, r1, c1, r2, c2))
         return keys
 
     def _add_formula(self, cell: FormulaCell) -> None:
         self._own("_formulas")
         self.graph_version += 1
-        self._formulas[cell.key] = cell
-        for precedent in self._precedent_keys(cell):
-            self._dependent_set(precedent).add(cell.key)
+        key = cell.key
+        self._formulas[key] = cell
+        self._own("_dependents")
+        dependents = self._dependents
+        owned = self._owned_dependent_sets
+        for precedent in self._precedent_keys(cell):  # _dependent_set, inlined: loading adds many edges
+            deps = dependents.get(precedent)
+            if deps is None:
+                dependents[precedent] = {key}
+                owned.add(precedent)
+            elif precedent in owned:
+                deps.add(key)
+            else:
+                self._dependent_set(precedent).add(key)
         if cell.big_ranges:
             self._own("_big_ranges")
-            big = self._big_ranges
-            for area in set(cell.big_ranges):  # the sets are replaced, never changed: clones share them
-                big[area] = big.get(area, frozenset()) | {cell.key}
+            self._big_ranges[cell.key] = cell.big_ranges
+            self._big_range_index = None
+        if cell.array is not None:  # a legacy array formula owns its range from the start
+            rows, cols = cell.array
+            self._own("_spill_owner")
+            for member in area_keys(area_of(cell.key, rows, cols))[1:]:
+                self._spill_owner[member] = cell.key
+            self._set_spill_state(cell.key, (rows, cols, True), None)
         self._plans = {}
 
     def _remove_formula(self, key: int) -> None:
@@ -578,24 +716,41 @@ class Workbook(CatalogMixin):
                 self._owned_dependent_sets.discard(precedent)
         if cell.big_ranges:
             self._own("_big_ranges")
-            big = self._big_ranges
-            for area in set(cell.big_ranges):
-                users = big.get(area, frozenset()) - {key}
-                if users:
-                    big[area] = users
-                else:
-                    big.pop(area, None)
+            del self._big_ranges[key]
+            self._big_range_index = None
+        if key in self._spills:
+            self._unplace(key, keep_attempt=False)
         self._plans = {}
 
     # ========================================================================================= recalculation
     def _successors(self, key: int) -> list[int]:
         succ = list(self._dependents.get(key, ()))
         if self._big_ranges:
+            index = self._big_range_index
+            if index is None:
+                index = self._big_range_index = self._index_big_ranges()
             sid, row, col = split_key(key)
-            for (s, r1, c1, r2, c2), users in self._big_ranges.items():  # one entry per distinct large range
-                if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
-                    succ.extend(users)
+            matched = 0
+            for r1, c1, r2, c2, readers in index.get(sid, ()):
+                if r1 <= row <= r2 and c1 <= col <= c2:
+                    succ.extend(readers)
+                    matched += 1
+            if matched > 1:  # a formula reading the cell through two of its ranges is one successor
+                succ = list(dict.fromkeys(succ))
+        if self._spills and key in self._spills:
+            succ.extend(self._area_readers(key))  # an array's anchor writes every cell of its area
         return succ
+
+    def _index_big_ranges(self) -> dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]]:
+        """Sheet id -> each distinct large range with the formulas that read it (many formulas share one A:N)."""
+        readers: dict[tuple[int, int, int, int, int], list[int]] = {}
+        for fkey, ranges in self._big_ranges.items():
+            for area in dict.fromkeys(ranges):
+                readers.setdefault(area, []).append(fkey)
+        index: dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]] = {}
+        for (sid, r1, c1, r2, c2), fkeys in readers.items():
+            index.setdefault(sid, []).append((r1, c1, r2, c2, tuple(fkeys)))
+        return index
 
     def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:
         """Formulas reachable from ``start`` in topological order; circular groups map to None (-> #CYCLE!).
@@ -638,8 +793,7 @@ class Workbook(CatalogMixin):
             work.pop()
             if work:
                 parent = work[-1][0]
-                if low[node] < low[parent]:
-                    low[parent] = low[node]
+                low[parent] = min(low[parent], low[node])
             if low[node] == index[node]:
                 component = []
                 while True:
@@ -674,20 +828,27 @@ class Workbook(CatalogMixin):
             yield self
         finally:
             self._batch_depth -= 1
-            if self._batch_depth == 0 and self._dirty:
+            if self._batch_depth == 0 and (self._dirty or self._spill_dirty):
                 dirty, self._dirty = list(self._dirty), set()
                 self._own("_values")
                 self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
 
-    def _recalculate_from(self, key: int) -> None:
+    def _recalculate_from(self, key: int, anchors: list[int] | None = None) -> None:
+        """Recalculate what depends on ``key`` (and the array ``anchors`` its edit unblocks or blocks)."""
         if self._batch_depth:
             self._dirty.add(key)
+            if anchors:
+                self._dirty.update(anchors)
             return
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._build_plan(key)
-            self._plans[key] = plan
-        if plan:
+        if anchors:
+            plan = self._build_plan(_VIRTUAL_SOURCE, roots=[key, *anchors])
+        else:
+            cached = self._plans.get(key)
+            if cached is None:
+                cached = self._build_plan(key)
+                self._plans[key] = cached
+            plan = cached
+        if plan or self._spill_dirty:
             self._own("_values")
             self._run(plan)
 
@@ -701,14 +862,17 @@ class Workbook(CatalogMixin):
         return self._change_log
 
     def _run(self, plan: Iterable[tuple[int, Any]]) -> None:
-        """Evaluate a plan with this workbook as the evaluation context; then, while tracked formulas read other
-        areas than their recorded dependencies, record the new ones and rerun those formulas and what depends on
-        them (their first run may have read a cell the plan computed after them)."""
+        """Evaluate a plan with this workbook as the evaluation context, then whatever array placements changed
+        beyond it; then, while tracked formulas read other areas than their recorded dependencies, record the new
+        ones and rerun those formulas and what depends on them (their first run may have read a cell the plan
+        computed after them)."""
         state = STATE
         outer = (state.context, state.values, state.observed)
         state.context, state.values, state.observed = self, self._values, None  # tracked formulas add a dict
         try:
-            self._run_plan(plan)
+            self._execute(plan)
+            if self._spill_dirty:
+                self._settle_spills()
             rounds = 0
             while state.observed and rounds < MAX_TRACKING_ROUNDS:
                 changed = self._update_tracked_reads(state.observed)
@@ -716,7 +880,9 @@ class Workbook(CatalogMixin):
                 if not changed:
                     break
                 rounds += 1
-                self._run_plan(self._build_plan(_VIRTUAL_SOURCE, roots=changed))
+                self._execute(self._build_plan(_VIRTUAL_SOURCE, roots=changed))
+                if self._spill_dirty:
+                    self._settle_spills()
         finally:
             state.context, state.values, state.observed = outer
 
@@ -742,24 +908,32 @@ class Workbook(CatalogMixin):
             self._own("_values")
             self._run(self._build_plan(_VIRTUAL_SOURCE, roots=tracked))
 
-    def _run_plan(self, plan: Iterable[tuple[int, Any]]) -> None:
+    def _execute(self, plan: Iterable[tuple[int, Any]]) -> None:
+        self._own("_values")
         values = self._values
         items = plan if isinstance(plan, (list, tuple)) else list(plan)
         if self._change_log is not None:
             self._change_log.update(key for key, _ in items)
         position = 0
         total = len(items)
-        while position < total:
-            try:
-                for position in range(position, total):
-                    key, fn = items[position]
-                    values[key] = CYCLE if fn is None else fn(values)
-                return
-            except Exception:  # a defect in one function must not take the workbook down
-                if STRICT:
-                    raise
-                values[items[position][0]] = VALUE
-                position += 1
+        previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
+        try:
+            while position < total:
+                try:
+                    for position in range(position, total):
+                        key, fn = items[position]
+                        result = CYCLE if fn is None else fn(values)
+                        if type(result) is Matrix or key in self._spills:
+                            result = self._place(key, result)
+                        values[key] = result
+                    return
+                except Exception:  # a defect in one function must not take the workbook down
+                    if STRICT:
+                        raise
+                    values[items[position][0]] = VALUE
+                    position += 1
+        finally:
+            serials.activate(previous_system)
 
     def recalculate(self) -> None:
         """Recompute every formula (volatile ones such as TODAY included), in dependency order."""
@@ -787,8 +961,10 @@ class Workbook(CatalogMixin):
             raise AddressError(f"fill target {target!r} is larger than 100,000 cells")
         cell = self._formulas.get(src)
         fmt = self._formats.get(src)
-        literal = self._values.get(src)
+        literal = self._input(src) if cell is None else None  # an element of another formula's array is no input
         _, srow, scol = split_key(src)
+        if self._spill_owner:
+            self._refuse_part_of_array([make_key(tsid, r, c) for r, c in rng.cells()])
         with self.batch():
             self._fill_cells(src, cell, literal, fmt, tsid, rng, srow, scol)
         self._finish_edit()
@@ -818,20 +994,82 @@ class Workbook(CatalogMixin):
         if src.row2 + dr >= MAX_ROWS or src.col2 + dc >= MAX_COLS:
             raise AddressError("the copied block runs off the grid")
         snapshot = [
-            (row, col, self._formulas.get(make_key(ssid, row, col)), self._values.get(make_key(ssid, row, col)),
+            (row, col, self._formulas.get(make_key(ssid, row, col)), self._input(make_key(ssid, row, col)),
              self._formats.get(make_key(ssid, row, col)))
             for row, col in src.cells()
         ]
+        if self._spill_owner:
+            self._refuse_part_of_array([make_key(dsid, row + dr, col + dc) for row, col, *_ in snapshot])
+        # legacy array formulas wholly inside the source are copied as array formulas of the same shape
+        whole_arrays = {
+            (row, col): cell.array for row, col, cell, _, _ in snapshot
+            if cell is not None and cell.array is not None
+            and (row + cell.array[0] - 1, col + cell.array[1] - 1) in src
+        }
+        if whole_arrays:
+            self._snapshot_for_undo()
         with self.batch():
             for row, col, cell, literal, fmt in snapshot:
                 key = make_key(dsid, row + dr, col + dc)
-                self._record(key)
+                if not whole_arrays:
+                    self._record(key)
                 if cell is not None:
-                    self._set_formula(key, "=" + render(references.shift(cell.node, dr, dc)))
-                else:
+                    text = "=" + render(references.shift(cell.node, dr, dc))
+                    self._set_formula(key, text, whole_arrays.get((row, col)))
+                elif key not in self._spill_owner or literal is not None:
                     self._write_literal(key, literal)
                 self._write_format(key, fmt)
         self._finish_edit()
+
+    def set_array_formula(self, address: str, formula: str) -> None:
+        """Enter a legacy array formula over a range (Excel's Ctrl+Shift+Enter, shown as ``{=...}``).
+
+        The formula is evaluated once in array mode and its result fitted to the range: a one-row or one-column
+        result repeats along the other axis, cells beyond the result show #N/A, and the range never spills. What
+        the range held is replaced. The range can afterwards only be cleared or re-entered as a whole
+        (``SheetError`` otherwise). A single cell makes a one-cell array formula (``{=SUM(A1:A3*B1:B3)}``).
+        """
+        sid, rng = self._range(address)
+        if rng.rows * rng.cols > 100_000:
+            raise AddressError(f"array formula range {address!r} is larger than 100,000 cells")
+        if not (isinstance(formula, str) and len(formula) > 1 and formula[0] == "="):
+            raise SheetError(f"an array formula is formula text starting with '=', not {formula!r}")
+        parse(formula)  # a syntax error leaves the workbook unchanged
+        keys = [make_key(sid, r, c) for r, c in rng.cells()]
+        self._refuse_part_of_array(keys)
+        self._snapshot_for_undo()
+        recording, self.record_undo = self.record_undo, False
+        try:
+            with self.batch():
+                for key in keys:
+                    if key in self._formulas or (key in self._values and key not in self._spill_owner):
+                        self._write_literal(key, None)
+                pushed_out = [a for key in keys[1:] for a in self._inputs_changed(key, True)]
+                self._set_formula(keys[0], formula, (rng.rows, rng.cols))
+                self._dirty.update(pushed_out)
+        finally:
+            self.record_undo = recording
+        self._finish_edit()
+
+    def _refuse_splitting_arrays(self, sid: int, axis: str, at: int, count: int, insert: bool) -> None:
+        """SheetError when inserting or deleting lines would cut through a legacy array formula's range."""
+        for anchor, cell in self._formulas.items():
+            if cell.array is None or anchor >> 34 != sid:
+                continue
+            _, row, col = split_key(anchor)
+            first, size = (row, cell.array[0]) if axis == "row" else (col, cell.array[1])
+            last = first + size - 1
+            if insert:
+                cut = first < at <= last
+            else:
+                end = at + count - 1
+                cut = at <= last and first <= end and not (at <= first and last <= end)
+            if cut:
+                rows, cols = cell.array
+                raise SheetError(
+                    f"cannot {'insert' if insert else 'delete'} {axis}s through the array formula over "
+                    f"{self._area_text(anchor, rows, cols)}; clear it first"
+                )
 
     def insert_rows(self, before: int, count: int = 1, sheet: str | None = None) -> None:
         """Insert ``count`` empty rows before 1-based row ``before``; references move as in Excel."""
@@ -877,15 +1115,21 @@ class Workbook(CatalogMixin):
             return None if new is None else make_key(ksid, row, new)
 
         rewrite = references.insert_lines if insert else references.delete_lines
+        self._refuse_splitting_arrays(sid, axis, at, count, insert)
         old_formulas = {k: self._sheet_names[k >> 34] for k in self._formulas}
         nodes = {k: rewrite(c.node, old_formulas[k], sheet_name, axis, at, count) for k, c in self._formulas.items()}
-        literals = {k: v for k, v in self._values.items() if k >= 0 and k not in self._formulas}
+        arrays = {k: c.array for k, c in self._formulas.items() if c.array is not None}
+        literals = {
+            k: v for k, v in self._values.items() if k >= 0 and k not in self._formulas and k not in self._spill_owner
+        }
         formats = dict(self._formats)
         widths = dict(self._col_widths)
         # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
-        self._values, self._formulas, self._dependents, self._big_ranges = {}, {}, {}, {}
+        self._values, self._formulas, self._dependents, self._big_ranges = {WORKBOOK_KEY: self}, {}, {}, {}
+        self._big_range_index = None
         self._formats, self._plans = {}, {}
-        self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats"}
+        self._spills, self._spill_owner, self._spill_dirty = {}, {}, []
+        self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_spills", "_spill_owner"}
         self._owned_dependent_sets = set()
         for key, value in literals.items():
             new = move_key(key)
@@ -908,15 +1152,19 @@ class Workbook(CatalogMixin):
         for key, node in nodes.items():
             new = move_key(key)
             if new is not None:
-                self._install_formula(new, node)
+                self._install_formula(new, node, arrays.get(key))
         self.recalculate()
         self._refresh_pivots()
         if self._change_log is not None:
             self._change_log.add(ALL_CHANGED)
 
-    def _install_formula(self, key: int, node: Node) -> None:
-        """Add a formula from a syntax tree without recalculating (bulk rebuilds)."""
-        self._add_formula(self._compile_cell(key, node, "=" + render(node)))
+    def _install_formula(self, key: int, node: Node, array: tuple[int, int] | None = None,
+                         text: str | None = None) -> None:
+        """Add a formula from a syntax tree without recalculating (bulk rebuilds); ``array`` is the shape of a
+        legacy array formula's range, ``text`` the formula's text (default: rendered from the tree)."""
+        if text is None:
+            text = "=" + render(node)
+        self._add_formula(self._compile_cell(key, node, text, array))
         self._own("_values")
         self._touch_extent(key)
 
@@ -924,7 +1172,7 @@ class Workbook(CatalogMixin):
         for key, cell in list(self._formulas.items()):
             node = rewrite(cell.node, self._sheet_names[key >> 34])
             self._remove_formula(key)
-            self._install_formula(key, node)
+            self._install_formula(key, node, cell.array)
         self.recalculate()
 
     def _recompile_all(self) -> None:
@@ -933,11 +1181,21 @@ class Workbook(CatalogMixin):
     def _recompile_unresolved(self) -> None:
         pending = [k for k, c in self._formulas.items() if c.unresolved_sheets]
         for key in pending:
-            node = self._formulas[key].node
+            node, array = self._formulas[key].node, self._formulas[key].array
             self._remove_formula(key)
-            self._install_formula(key, node)
+            self._install_formula(key, node, array)
         if pending:
             self.recalculate()
+
+    # ============================================ what workbook-reading functions see (functions.context.WorkbookView)
+    # (formula_at and format_at are part of the keyed API above)
+    def sheet_name_of(self, sheet_id: int) -> str | None:
+        """The name of the sheet with internal id ``sheet_id`` (None if there is none)."""
+        return self._sheet_names.get(sheet_id)
+
+    def column_width_at(self, sheet_id: int, col: int) -> float | None:
+        """Width of a 0-based column in characters, or None for the default width."""
+        return self._col_widths.get((sheet_id, col))
 
     # ================================================================================================ formats
     def format(self, address: str) -> CellFormat:
@@ -1005,11 +1263,31 @@ class Workbook(CatalogMixin):
         self._col_widths[(self._sheet_id(sheet), column_index(column))] = float(width)
 
     def display(self, address: str) -> str:
-        """The text a spreadsheet would show in the cell, using its number format."""
+        """The text a spreadsheet would show in the cell, using its number format and the date system."""
         from sheetrl.sheet.number_format import format_value
 
         key = self.key(address)
-        return format_value(self._values.get(key), self._formats.get(key, DEFAULT_FORMAT).number_format)
+        code = self._formats.get(key, DEFAULT_FORMAT).number_format
+        return format_value(self._values.get(key), code, date1904=self._date1904)
+
+    # =========================================================================================== date system
+    @property
+    def date1904(self) -> bool:
+        """True when the workbook uses the 1904 date system (serial 0 is 1904-01-01) instead of the 1900 one.
+
+        Setting it keeps every stored number (as Excel does, dates entered as numbers shift by 1,462 days) and
+        recalculates every formula, since date functions and TEXT read the date system.
+        """
+        return self._date1904
+
+    @date1904.setter
+    def date1904(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"date1904 must be True or False, not {value!r}")
+        if value != self._date1904:
+            self._snapshot_for_undo()
+            self._date1904 = value
+            self.recalculate()
 
     # ================================================================================================= pivots
     def add_pivot(

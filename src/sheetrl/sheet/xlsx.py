@@ -1,27 +1,42 @@
-""".xlsx files: load a :class:`~sheetrl.sheet.workbook.Workbook` from one, save one to it (through openpyxl).
+""".xlsx files: load a :class:`~sheetrl.sheet.workbook.Workbook` from one, save one to it.
+
+Saving goes through openpyxl. Loading reads the worksheets' cells itself (:mod:`sheetrl.sheet.xlsx_reader`: openpyxl
+spends most of a load building an object per cell) and everything else (styles, column widths, comments, tables,
+defined names ...) through openpyxl, from a copy of the package without the cells.
 
 What round-trips: sheets (names, order), numbers, text, booleans, error values, formulas, the formats a
 :class:`~sheetrl.sheet.formats.CellFormat` holds (bold, italic, underline, number format, font colour, solid fill,
 horizontal alignment, border styles per side), column widths, defined names and Excel tables (see
-:mod:`sheetrl.sheet.xlsx_names`).
+:mod:`sheetrl.sheet.xlsx_names`), and the date system (``workbookPr date1904``: a 1904 workbook keeps its serials and
+evaluates dates in that system, see :mod:`sheetrl.sheet.serials`).
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
-so the file asks the reading application to recalculate on open. Saving is atomic: the file is written to a
+so the file asks the reading application to recalculate on open.
+
+Arrays, as Excel writes them: a formula whose ``@``s are all ones a reader without dynamic arrays implies is a
+plain formula (without the ``@``); any other formula (one that spills, or uses ``@`` elsewhere) is a
+dynamic-array formula: an array formula over the cells it spills, marked dynamic in the cell metadata
+(:mod:`sheetrl.sheet.xlsx_arrays`), with ``@`` as ``_xlfn.SINGLE``, ``A1#`` as ``_xlfn.ANCHORARRAY(A1)`` and LET/LAMBDA
+names as ``_xlpm.name``. A legacy array formula is an array formula over its range. Loading reads all three back:
+a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the cells covered by an array
+formula's range (which hold its cached results) are not read as values. Saving is atomic: the file is written to a
 temporary file in the same directory and moved over ``path`` only when complete.
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
-before openpyxl parses anything), a workbook without worksheets. Everything in the file that the engine cannot
-represent (merged cells, comments, charts, array formulas, formulas that do not parse ...) is listed
-in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per kind, then a count).
+before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets).
+Everything in the file that the engine cannot represent (merged cells, comments, charts, data tables, formulas that
+do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per
+kind, then a count).
 """
 
 from __future__ import annotations
 
 import colorsys
-import datetime as _dt
+import gc
+import io
 import os
 import re
 import stat
@@ -30,14 +45,39 @@ import warnings as _warnings
 import zipfile
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from sheetrl.sheet.address import cell_name, column_letters, make_key, quote_sheet_name, split_key
+from sheetrl.sheet import xlsx_reader
+from sheetrl.sheet.address import cell_name, column_letters, make_key, parse_range, quote_sheet_name, split_key
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.functions import FUNCTIONS
+from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
+from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import tokenize
+from sheetrl.sheet.nodes import (
+    Call,
+    Chain,
+    ImplicitIntersection,
+    Invoke,
+    Name,
+    Node,
+    Paren,
+    Percent,
+    RangeOp,
+    RangeRef,
+    SpillRef,
+    StructuredRef,
+    Unary,
+    Union,
+    render,
+    walk,
+)
+from sheetrl.sheet.parser import parse
 from sheetrl.sheet.workbook import Workbook
+from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
 
 DEFAULT_MAX_CELLS = 2_000_000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -76,10 +116,10 @@ _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 # openpyxl refuses these characters in cell text; OOXML stores them escaped as _xHHHH_ (ST_Xstring).
 _CONTROL_CHARS = re.compile(r"[\000-\010\013\014\016-\037]")
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
-_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
+_OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
+_BARE_WORKSHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_left", "left"),
                  ("border_right", "right"))
 
@@ -88,7 +128,7 @@ _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_le
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Write ``wb`` to ``path`` as .xlsx, atomically; raises WorkbookFileError naming the problem."""
     target = _target_path(path)
-    xl = _to_openpyxl(wb)
+    xl, dynamic = _to_openpyxl(wb)
     directory = os.path.dirname(target)
     try:
         existing_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
@@ -102,7 +142,12 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            xl.save(handle)
+            if dynamic:
+                buffer = io.BytesIO()
+                xl.save(buffer)
+                handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
+            else:
+                xl.save(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if existing_mode is not None:
@@ -160,10 +205,12 @@ def _create_temp(target: str) -> tuple[int, str]:
     raise FileExistsError(17, "could not find a free temporary file name")
 
 
-def _to_openpyxl(wb: Workbook) -> Any:
-    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written."""
+def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
+    """Build the openpyxl workbook; raises WorkbookFileError naming the cell that cannot be written. Also returns
+    the cells holding dynamic-array formulas, per sheet, which the file's cell metadata must mark."""
     import openpyxl
 
+    dynamic: dict[str, set[str]] = {}
     xl = openpyxl.Workbook()
     xl.remove(xl.active)
     styles = _StyleCache()
@@ -177,6 +224,11 @@ def _to_openpyxl(wb: Workbook) -> Any:
         address = ""
         try:
             for address, content in wb.cells(name):
+                cell = wb._formulas.get(make_key(sid, *_row_col(address)))
+                if cell is not None:
+                    if _write_formula(ws, address, cell, wb):
+                        dynamic.setdefault(name, set()).add(address)
+                    continue
                 _write_cell(ws[address], content)
             for row, col, fmt in formats.get(sid, ()):
                 address = cell_name(row, col)
@@ -201,8 +253,98 @@ def _to_openpyxl(wb: Workbook) -> Any:
                 header.data_type = "s"
     write_names(wb, xl)
     write_tables(wb, xl)
+    if wb.date1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        xl.epoch = CALENDAR_MAC_1904  # written as workbookPr date1904="1"; cells hold serials, not converted
     xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
-    return xl
+    return xl, dynamic
+
+
+def _row_col(address: str) -> tuple[int, int]:
+    rng = parse_range(address)
+    return rng.row1, rng.col1
+
+
+def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
+    """Write a formula cell the way Excel does; True when it is a dynamic-array formula (to be marked)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    node = cell.node
+    if cell.array is not None:
+        rows, cols = cell.array
+        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node))
+        return False
+    if is_legacy_compatible(node, _range_names(wb)):
+        ws[address] = "=" + file_formula(without_intersections(node))
+        return False
+    spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
+    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node))
+    return True
+
+
+def _range_names(wb: Workbook) -> frozenset[str]:
+    """Upper-case defined names that may stand for more than one cell (a plain formula intersects them, as it
+    does the ranges they name)."""
+    names = set()
+    for entry in wb._names.values():
+        node = entry.node
+        while isinstance(node, Paren):
+            node = node.inner
+        if isinstance(node, RangeRef) and (node.row1, node.col1) != (node.row2, node.col2) \
+                or isinstance(node, (RangeOp, Union, StructuredRef)) \
+                or isinstance(node, Call) and node.name in REFERENCE_RESULTS:
+            names.add(entry.name.upper())
+    return frozenset(names)
+
+
+def _span(address: str, rows: int, cols: int) -> str:
+    row, col = _row_col(address)
+    return address if rows * cols == 1 else f"{address}:{cell_name(row + rows - 1, col + cols - 1)}"
+
+
+def file_formula(node: Node) -> str:
+    """Formula text (without '=') as a file stores it: ``@x`` as ``_xlfn.SINGLE(x)``, ``A1#`` as
+    ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``."""
+
+    text = "=" + render(_as_stored(node))
+    return add_function_prefixes(text, _local_names(node))[1:]
+
+
+def _as_stored(node: Node) -> Node:
+    """The tree with the operators files spell as functions replaced by those functions."""
+    if isinstance(node, ImplicitIntersection):
+        operand = node.operand.inner if isinstance(node.operand, Paren) else node.operand
+        return Call("SINGLE", (_as_stored(operand),))
+    if isinstance(node, SpillRef):
+        return Call("ANCHORARRAY", (node.anchor,))
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_as_stored(a) for a in node.args))
+    if isinstance(node, Chain):
+        return Chain(tuple(_as_stored(o) for o in node.operands), node.ops)
+    if isinstance(node, Unary):
+        return Unary(node.op, _as_stored(node.operand))
+    if isinstance(node, Percent):
+        return Percent(_as_stored(node.operand))
+    if isinstance(node, Paren):
+        return Paren(_as_stored(node.inner))
+    if isinstance(node, Invoke):
+        return Invoke(_as_stored(node.callee), tuple(_as_stored(a) for a in node.args))
+    if isinstance(node, RangeOp):
+        return RangeOp(_as_stored(node.left), _as_stored(node.right))
+    if isinstance(node, Union):
+        return Union(tuple(_as_stored(o) for o in node.operands))
+    return node
+
+
+def _local_names(node: Node) -> frozenset[str]:
+    """Upper-case names that LET and LAMBDA bind anywhere in a formula."""
+    names: set[str] = set()
+    for item in walk(node):
+        if isinstance(item, Call) and item.name in ("LET", "LAMBDA") and item.args:
+            bound = item.args[:-1:2] if item.name == "LET" else item.args[:-1]
+            names.update(b.name.upper().removeprefix(OPTIONAL_PREFIX) for b in bound if isinstance(b, Name))
+    return frozenset(names)
 
 
 def _write_cell(cell: Any, content: Any) -> None:
@@ -221,9 +363,10 @@ def _write_cell(cell: Any, content: Any) -> None:
         cell.value = content
 
 
-def add_function_prefixes(formula: str) -> str:
+def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset()) -> str:
     """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
-    (FILTER and SORT with ``_xlfn._xlws.``); everything else is left as written."""
+    (FILTER and SORT with ``_xlfn._xlws.``), the ``local_names`` (bound by LET/LAMBDA) with ``_xlpm.``;
+    everything else is left as written."""
     try:
         tokens = tokenize(formula)
     except FormulaSyntaxError:
@@ -231,6 +374,12 @@ def add_function_prefixes(formula: str) -> str:
     parts: list[str] = []
     last = 0
     for token in tokens:
+        if token.kind == "NAME" or (token.kind == "FUNC" and token.text.upper() in local_names):
+            if token.text.upper() in local_names:
+                parts.append(formula[last : token.position])
+                parts.append("_xlpm." + token.text)
+                last = token.position + len(token.text)
+            continue
         if token.kind != "FUNC":
             continue
         name = token.text.upper()
@@ -291,12 +440,6 @@ def _escape_text(text: str) -> str:
     return _CONTROL_CHARS.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
-def _unescape_text(text: str) -> str:
-    if "_x" not in text:
-        return text
-    return _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
 class _StyleCache:
     """openpyxl style objects per CellFormat (building them is the slow part of writing formats)."""
 
@@ -345,24 +488,38 @@ def load_workbook(
         raise WorkbookFileError(f"max_cells and max_bytes must be positive integers, not {max_cells!r}, {max_bytes!r}")
     source = _source_path(path)
     name = os.fspath(path)
+    # Loading allocates a few objects per cell and none of them is garbage yet; the cyclic collector, run every
+    # 700 allocations, would walk the growing heap again and again (40% of the time on a 10,000-cell model).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(source, name, max_cells, max_bytes)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(source: str, name: str, max_cells: int, max_bytes: int) -> Workbook:
     try:
         with open(source, "rb") as handle:
             _check_signature(handle, name, max_bytes)
-            members = _check_zip(handle, name, max_cells, max_bytes)
-            handle.seek(0)
-            xl, notes = _openpyxl_load(handle, name, data_only=False)
-            loader = _Loader(xl, name, handle, members)
+            archive = _open_zip(handle, name)
+            with archive:
+                members = _check_zip(archive, name, max_bytes)
+                package, sheets, slim_parts = _read_package(archive, name, members, max_cells)
+                xl, notes = _read_metadata(archive, slim_parts, package, name)
+                dynamic = dynamic_array_cells(archive)
+            loader = _Loader(xl, name, members, package, sheets, dynamic)
             loader.notes.extend(notes)
-            try:
-                return loader.run()
-            except WorkbookFileError:
-                raise
-            except MemoryError:
-                raise WorkbookFileError(f"{name} is too large to load into memory") from None
-            except Exception as exc:  # a file shape the loader does not expect: still one clear error
-                raise WorkbookFileError(f"{name} could not be loaded: {_one_line(exc)}") from exc
+            return loader.run()
+    except WorkbookFileError:
+        raise
     except OSError as exc:
         raise WorkbookFileError(f"cannot read {name}: {_os_reason(exc)}") from None
+    except MemoryError:
+        raise WorkbookFileError(f"{name} is too large to load into memory") from None
+    except Exception as exc:  # a file shape the loader does not expect: still one clear error
+        raise WorkbookFileError(f"{name} could not be loaded: {_one_line(exc)}") from exc
 
 
 def _source_path(path: Any) -> str:
@@ -393,47 +550,95 @@ def _check_signature(handle: Any, name: str, max_bytes: int) -> None:
         raise WorkbookFileError(f"{name} is {_mb(size)}, larger than the limit of {_mb(max_bytes)}")
 
 
-def _check_zip(handle: Any, name: str, max_cells: int, max_bytes: int) -> set[str]:
-    """Validate the zip directory and count worksheet cells before openpyxl reads anything; returns member names."""
+def _open_zip(handle: Any, name: str) -> zipfile.ZipFile:
     handle.seek(0)
     try:
-        archive = zipfile.ZipFile(handle)
+        return zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise WorkbookFileError(f"{name} is a corrupt or truncated zip archive ({_one_line(exc)})") from None
-    with archive:
-        infos = archive.infolist()
-        if any(info.flag_bits & 0x1 for info in infos):
-            raise WorkbookFileError(f"{name} is a password-protected zip archive")
-        total = sum(info.file_size for info in infos)
-        if total > max_bytes:
-            raise WorkbookFileError(
-                f"{name} would expand to {_mb(total)} (compressed {_mb(sum(i.compress_size for i in infos))}),"
-                f" more than the limit of {_mb(max_bytes)}; refusing to open it"
-            )
-        members = {info.filename for info in infos}
-        if "[Content_Types].xml" not in members:
-            raise WorkbookFileError(f"{name} is a zip archive but not an .xlsx file (no [Content_Types].xml)")
-        try:
-            worksheets = _worksheet_parts(archive, name, members)
-            cells = 0
-            for part in worksheets:
-                cells += _count_cells(archive, part, max_cells - cells)
-                if cells > max_cells:
-                    raise WorkbookFileError(
-                        f"{name} holds more than {max_cells:,} cells, the limit (max_cells={max_cells:,})"
-                    )
-        except WorkbookFileError:
+
+
+def _check_zip(archive: zipfile.ZipFile, name: str, max_bytes: int) -> set[str]:
+    """Validate the zip directory before anything is decompressed; returns the member names."""
+    infos = archive.infolist()
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise WorkbookFileError(f"{name} is a password-protected zip archive")
+    total = sum(info.file_size for info in infos)
+    if total > max_bytes:
+        raise WorkbookFileError(
+            f"{name} would expand to {_mb(total)} (compressed {_mb(sum(i.compress_size for i in infos))}),"
+            f" more than the limit of {_mb(max_bytes)}; refusing to open it"
+        )
+    members = {info.filename for info in infos}
+    if "[Content_Types].xml" not in members:
+        raise WorkbookFileError(f"{name} is a zip archive but not an .xlsx file (no [Content_Types].xml)")
+    try:
+        _worksheet_parts(archive, name, members)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+        if isinstance(exc, WorkbookFileError):
             raise
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
-            raise WorkbookFileError(f"{name} is a corrupt zip archive ({_one_line(exc)})") from None
-        return members
+        raise WorkbookFileError(f"{name} is a corrupt zip archive ({_one_line(exc)})") from None
+    return members
+
+
+def _read_package(
+    archive: zipfile.ZipFile, name: str, members: set[str], max_cells: int
+) -> tuple[xlsx_reader.Package, list[xlsx_reader.SheetCells], dict[str, bytes | None]]:
+    """The sheet list, every worksheet's cells, and the parts to replace for openpyxl (those cells taken out).
+
+    Cells are counted against ``max_cells`` sheet by sheet, before they are read.
+    """
+    try:
+        package = xlsx_reader.read_package(archive)
+        if not package.worksheets:
+            raise WorkbookFileError(_no_worksheets(name, package.chartsheets))
+        shared: list[str] = []
+        slim_parts: dict[str, bytes | None] = dict.fromkeys(_declared_missing_strings(archive, members),
+                                                            xlsx_reader.empty_shared_strings())
+        if package.shared_strings_part is not None:
+            part = package.shared_strings_part
+            shared = xlsx_reader.read_shared_strings(archive.read(part), part)
+            slim_parts[part] = xlsx_reader.empty_shared_strings()
+        sheets: list[xlsx_reader.SheetCells] = []
+        cells = 0
+        for sheet in package.worksheets:
+            data = xlsx_reader.well_formed_utf8(archive.read(sheet.part), sheet.part)
+            head, body, tail, prefix = xlsx_reader.split_sheet_data(data)
+            cells += _count_cells(body, prefix)
+            if cells > max_cells:
+                raise WorkbookFileError(f"{name} holds more than {max_cells:,} cells, the limit (max_cells={max_cells:,})")
+            contents = xlsx_reader.scan_cells(body, prefix, shared)
+            slim_parts[sheet.part], contents.merged = xlsx_reader.slim_sheet(head, tail, prefix)
+            sheets.append(contents)
+        return package, sheets, slim_parts
+    except xlsx_reader.PackageError as exc:
+        raise WorkbookFileError(f"{name} could not be read as an .xlsx workbook: {exc}") from None
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error) as exc:
+        raise WorkbookFileError(f"{name} is a corrupt zip archive ({_one_line(exc)})") from None
+
+
+def _count_cells(body: bytes, prefix: str) -> int:
+    """Number of <c> elements in a <sheetData> element's content."""
+    tag = b"<" + prefix.encode() + b"c"
+    count = body.count(tag + b" ") + body.count(tag + b">") + body.count(tag + b"/")
+    if b"\t" in body or b"\n" in body or b"\r" in body:  # cells whose attributes follow another white space
+        count += sum(body.count(tag + space) for space in (b"\t", b"\n", b"\r"))
+    return count
+
+
+def _no_worksheets(name: str, chartsheets: list[str]) -> str:
+    if chartsheets:
+        listed = ", ".join(repr(title) for title in chartsheets[:5])
+        return (f"{name} has no worksheets, only chart sheets ({listed}); a chart sheet holds a chart, not cells,"
+                " so there is nothing to load")
+    return f"{name} has no worksheets"
 
 
 def _worksheet_parts(archive: zipfile.ZipFile, name: str, members: set[str]) -> list[str]:
     """Worksheet part names from [Content_Types].xml; raises WorkbookFileError when the zip holds no workbook."""
     try:
         types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError, ValueError) as exc:
         raise WorkbookFileError(f"{name} has a corrupt [Content_Types].xml ({_one_line(exc)})") from None
     content_types = [
         (element.get("PartName") or "", element.get("ContentType") or "") for element in types.iter()
@@ -449,30 +654,61 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str, members: set[str]) -> 
     parts = [part for part in parts if part in members]
     if not parts:
         parts = sorted(m for m in members if m.startswith("xl/worksheets/") and m.endswith(".xml"))
-    if not parts:
+    if not parts and not any(kind.endswith("spreadsheetml.chartsheet+xml") for _, kind in content_types):
         raise WorkbookFileError(f"{name} has no worksheets")
-    return parts
+    return parts  # chart sheets only: read_package names them in the error
 
 
-def _count_cells(archive: zipfile.ZipFile, part: str, budget: int) -> int:
-    """Number of <c> elements in a worksheet part, read in chunks; stops early once past ``budget``."""
-    count = 0
-    carry = b""
-    with archive.open(part) as stream:
-        while True:
-            chunk = stream.read(1 << 20)
-            if not chunk:
-                break
-            data = carry + chunk
-            cut = data.rfind(b"<")
-            if cut < 0:
-                carry = b""
-                continue
-            count += len(_CELL_TAG.findall(data, 0, cut))
-            carry = data[cut:]
-            if count > budget:
-                return count
-    return count + len(_CELL_TAG.findall(carry + b" "))
+def _declared_missing_strings(archive: zipfile.ZipFile, members: set[str]) -> list[str]:
+    """Shared string parts [Content_Types].xml declares but the zip lacks (openpyxl fails on them; Excel does not)."""
+    try:
+        types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    except (ElementTree.ParseError, LookupError, ValueError):
+        return []
+    return [
+        part for element in types.iter() if element.tag.endswith("Override")
+        and (element.get("ContentType") or "").endswith("sharedStrings+xml")
+        and (part := (element.get("PartName") or "").lstrip("/")) and part not in members
+    ]
+
+
+def _read_metadata(
+    archive: zipfile.ZipFile, slim_parts: dict[str, bytes | None], package: xlsx_reader.Package, name: str
+) -> tuple[Any, list[str]]:
+    """openpyxl's view of everything but the cells, from the package with its cells taken out.
+
+    When openpyxl cannot read what surrounds the cells (it is stricter than Excel about conditional formats,
+    pivot tables and more), the cells are still worth loading: the worksheets are read again without their
+    other content (column widths, merged cells, comments, tables ...), then also without the stylesheet; a note
+    says what was left out. The first error is reported when even that fails.
+    """
+    bare: dict[str, bytes | None] = dict(slim_parts)
+    try:
+        bare[package.workbook_part] = xlsx_reader.without_pivot_caches(archive.read(package.workbook_part))
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError):
+        pass
+    for sheet in package.worksheets:
+        bare[sheet.part] = _BARE_WORKSHEET
+        folder, _, base = sheet.part.rpartition("/")
+        bare[f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"] = None
+    attempts: list[tuple[dict[str, bytes | None], str]] = [
+        (slim_parts, ""),
+        (bare, ("column widths, merged cells, comments, hyperlinks, tables, pivot tables and the other sheet"
+                " features")),
+        ({**bare, "xl/styles.xml": None}, "the sheet features and the cell formats"),
+    ]
+    first_error: WorkbookFileError | None = None
+    for parts, left_out in attempts:
+        try:
+            xl, notes = _openpyxl_load(xlsx_reader.slim_package(archive, parts), name, data_only=False)
+        except WorkbookFileError as exc:
+            first_error = first_error or exc
+            continue
+        if first_error is not None:
+            notes.append(f"while reading: {_one_line(first_error).split(': ', 1)[-1]}; loaded without {left_out}")
+        return xl, notes
+    assert first_error is not None
+    raise first_error
 
 
 def _openpyxl_load(handle: Any, name: str, data_only: bool) -> tuple[Any, list[str]]:
@@ -533,33 +769,66 @@ class _Sink:
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
         self.bulk = all(hasattr(wb, hook) for hook in self._HOOKS)
+        self.sheet_ids: dict[str, int] = {}
 
     def _key(self, title: str, row: int, col: int) -> int:
-        return make_key(self.wb._sheet_ids[title.upper()], row, col)
+        sid = self.sheet_ids.get(title)
+        if sid is None:
+            sid = self.sheet_ids[title] = self.wb._sheet_ids[title.upper()]
+        return make_key(sid, row, col)
 
-    def literal(self, title: str, row: int, col: int, value: Any) -> None:
-        """Raises TypeError/ValueError/SheetError for a value a cell cannot hold."""
-        if not self.bulk:
-            self.wb.set(f"{quote_sheet_name(title)}!{cell_name(row, col)}", value)
-            return
+    def literals(self, title: str, cells: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any, str]]:
+        """Enter (row, col, value) cells of one sheet; returns those a cell cannot hold, each with the reason."""
         from sheetrl.sheet.workbook import _normalize_literal
 
-        value = _normalize_literal(value)
-        if value is None:
-            return
-        key = self._key(title, row, col)
+        rejected: list[tuple[int, int, Any, str]] = []
+        if not self.bulk:
+            for row, col, value in cells:
+                try:
+                    self.wb.set(f"{quote_sheet_name(title)}!{cell_name(row, col)}", value)
+                except (SheetError, TypeError, ValueError) as exc:
+                    rejected.append((row, col, value, _one_line(exc)))
+            return rejected
+        if not cells:
+            return rejected
+        sid = self.wb._sheet_ids[title.upper()]
         self.wb._own("_values")
-        self.wb._values[key] = value
-        self.wb._touch_extent(key)
+        values = self.wb._values
+        last_row = last_col = -1
+        for row, col, value in cells:
+            t = type(value)
+            if t is not float or value - value != 0.0:  # not a finite float: the general checks
+                try:
+                    value = _normalize_literal(value, self.wb.date1904)
+                except (SheetError, TypeError, ValueError) as exc:
+                    rejected.append((row, col, value, _one_line(exc)))
+                    continue
+                if value is None:
+                    continue
+            values[make_key(sid, row, col)] = value
+            last_row = max(last_row, row)
+            last_col = max(last_col, col)
+        if last_row >= 0:
+            self.wb._touch_extent(make_key(sid, last_row, last_col))
+        return rejected
 
-    def formula(self, title: str, row: int, col: int, text: str, node: Any) -> Any:
-        """Enter a parsed formula; returns its syntax tree. Raises SheetError when it cannot be compiled."""
+    def formula(
+        self, title: str, row: int, col: int, node: Any, text: str | None, array: tuple[int, int] | None = None
+    ) -> None:
+        """Enter a parsed formula (``text``: as the cell shows it; None: rendered from the tree), over ``array``
+        rows x cols for a legacy array formula.
+
+        Raises SheetError when it cannot be compiled.
+        """
         if not self.bulk:
             address = f"{quote_sheet_name(title)}!{cell_name(row, col)}"
-            self.wb.set(address, text)
-            return self.wb.formula_node(address)
-        self.wb._install_formula(self._key(title, row, col), node)
-        return node
+            if array is not None:
+                last = cell_name(row + array[0] - 1, col + array[1] - 1)
+                self.wb.set_array_formula(f"{address}:{last}", text or "=" + render(node))
+            else:
+                self.wb.set(address, text or "=" + render(node))
+            return
+        self.wb._install_formula(self._key(title, row, col), node, array, text=text)
 
     def format(self, title: str, row: int, col: int, fmt: CellFormat, changes: dict[str, Any]) -> None:
         if not self.bulk:
@@ -568,55 +837,72 @@ class _Sink:
         self.wb._write_format(self._key(title, row, col), fmt)
 
 
-class _Loader:
-    """Copies one openpyxl workbook into a new Workbook."""
+# One formula cell on its way into the workbook: (title, row, col, formula text with '=', None, kind), or for a
+# follower of a shared formula (title, row, col, "", ((anchor row, anchor col, anchor text), cached value), _PLAIN).
+# The kind is _PLAIN (a plain formula: Excel implies @ where it would intersect), _DYNAMIC (a dynamic-array
+# formula) or the (rows, cols) of a legacy array formula's range.
+_PendingFormula = tuple[str, int, int, str, Any, Any]
+_PLAIN, _DYNAMIC = "plain", "dynamic"
 
-    def __init__(self, xl: Any, name: str, handle: Any, members: set[str]) -> None:
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A formula text's syntax tree, the text as the cell keeps it, and the functions in it the engine lacks."""
+
+    tree: Any
+    text: str
+    unknown: tuple[str, ...]
+
+
+class _Loader:
+    """Copies a workbook into a new Workbook: cells from the scanned sheet XML, everything else from openpyxl."""
+
+    def __init__(
+        self, xl: Any, name: str, members: set[str], package: xlsx_reader.Package,
+        sheets: list[xlsx_reader.SheetCells], dynamic: dict[str, set[str]],
+    ) -> None:
         self.xl = xl
         self.name = name
-        self.handle = handle
         self.members = members
+        self.package = package
+        self.sheet_cells = sheets
         self.notes: list[str] = []
         self.report = _Warnings()
-        self.cached: dict[tuple[str, int, int], Any] | None = None  # (title in file, row, col) -> openpyxl cell
         self.formats = _FormatReader(xl, self.report)
-        self.file_titles: dict[str, str] = {}
+        self.date1904 = package.date1904  # workbookPr date1904
+        self.cached: dict[tuple[str, int, int], Any] = {}  # (title, row, col) -> a formula's cached value
+        self.dynamic = dynamic  # sheet title in the file -> cells marked as dynamic-array formulas
 
     # ---------------------------------------------------------------------------------------------- driver
     def run(self) -> Workbook:
-        from sheetrl.sheet.parser import parse
-
         sheets = self.xl.worksheets
         if not sheets:
-            raise WorkbookFileError(f"{self.name} has no worksheets (only chart sheets)")
+            raise WorkbookFileError(_no_worksheets(self.name, [cs.title for cs in self.xl.chartsheets]))
+        if len(sheets) != len(self.sheet_cells):
+            raise WorkbookFileError(
+                f"{self.name} could not be loaded: openpyxl reads {len(sheets)} worksheets, the workbook part lists"
+                f" {len(self.sheet_cells)}"
+            )
         titles = self._sheet_titles(sheets)
-        self.file_titles = {title: ws.title for title, ws in zip(titles, sheets)}
         wb = Workbook(titles)
         wb.record_undo = False
+        wb._date1904 = self.date1904  # before any value is entered: serials are kept as the file stores them
         from sheetrl.sheet.xlsx_names import read_names, read_tables
 
         read_tables(wb, sheets, titles, self.report.add)
         read_names(wb, self.xl, sheets, titles, self.report.add)
         sink = _Sink(wb)
-        literals: list[tuple[str, int, int, Any]] = []
-        formulas: list[tuple[str, int, int, str]] = []
-        need_cache: list[tuple[str, int, int, str]] = []  # (title, row, col, what could not be used)
-        for ws, title in zip(sheets, titles):
-            self._read_cells(ws, title, literals, formulas, need_cache)
-        parsed: list[tuple[str, int, int, str, Any]] = []
-        for title, row, col, text in formulas:
-            try:
-                parsed.append((title, row, col, text, parse(text)))
-            except SheetError as exc:
-                need_cache.append((title, row, col, f"the formula {text} does not parse ({_one_line(exc)})"))
-        for title, row, col, why in need_cache:
-            self._keep_cached(title, row, col, why, literals)
-        self._enter_literals(sink, literals)
-        self._enter_formulas(sink, parsed)
-        for ws, title in zip(sheets, titles):
-            self._read_formats(sink, ws, title)
+        formulas: list[_PendingFormula] = []
+        for ws, title, contents in zip(sheets, titles, self.sheet_cells):
+            literals: list[tuple[int, int, Any]] = []
+            styled: list[tuple[int, int, int]] = []
+            self._read_cells(ws, title, contents, literals, formulas, styled)
+            self._enter_literals(sink, title, literals)
+            self._read_formats(sink, title, styled)
+        self._enter_formulas(sink, formulas)
+        for ws, title, contents in zip(sheets, titles, self.sheet_cells):
             self._read_columns(wb, ws, title)
-            self._report_sheet_features(ws, title)
+            self._report_sheet_features(ws, title, contents)
         self._report_workbook_features()
         wb.recalculate()
         wb.record_undo = True
@@ -652,67 +938,94 @@ class _Loader:
         return titles
 
     # ------------------------------------------------------------------------------------------------ cells
-    def _read_cells(self, ws: Any, title: str, literals: list, formulas: list, need_cache: list) -> None:
-        from openpyxl.cell.cell import MergedCell
-        from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
-        for (row, col), cell in sorted(ws._cells.items()):
-            value = cell.value
-            if value is None or isinstance(cell, MergedCell):
+    def _read_cells(
+        self, ws: Any, title: str, contents: xlsx_reader.SheetCells, literals: list[tuple[int, int, Any]],
+        formulas: list[_PendingFormula], styled: list[tuple[int, int, int]],
+    ) -> None:
+        for problem in contents.problems:
+            self.report.add("unreadable cells", f"{quote_sheet_name(title)}!{problem}")
+        masters: dict[str, tuple[int, int, str]] = {}  # shared formula group -> (row, col, text) of its anchor
+        dynamic = self.dynamic.get(ws.title, ())
+        covered: set[tuple[int, int]] = set()  # the cells of array formulas' ranges: their cached results
+        for row, col, style, value, formula in contents.cells:
+            if style:
+                styled.append((row, col, style))
+            if covered and (row, col) in covered:
                 continue
-            row, col = row - 1, col - 1
-            kind = cell.data_type
-            if kind == "f":
-                if isinstance(value, ArrayFormula):
-                    ref = value.ref or cell.coordinate
-                    need_cache.append((title, row, col, f"the array formula {{{value.text or ''}}} over {ref}"))
-                elif isinstance(value, DataTableFormula):
-                    ref = getattr(value, "ref", None) or cell.coordinate
-                    need_cache.append((title, row, col, f"the data table over {ref}"))
-                elif not isinstance(value, str) or value.strip() == "=":
-                    need_cache.append((title, row, col, "an unresolved shared formula"))
+            if formula is None:
+                if value is None:
+                    continue
+                t = type(value)
+                if t is str:
+                    value = self._text(value, title, row, col)
+                literals.append((row, col, value))
+                continue
+            kind = formula.kind
+            where = cell_name(row, col)
+            if kind == "array":
+                self._read_array_formula(title, row, col, value, formula, where in dynamic, covered, literals,
+                                         formulas)
+            elif kind == "dataTable":
+                self._keep_cached(title, row, col, value, f"the data table over {formula.ref or where}", literals)
+            elif kind == "shared" and formula.text:
+                masters[formula.group] = (row, col, formula.text)
+                formulas.append((title, row, col, "=" + formula.text, None, _PLAIN))
+            elif kind == "shared":
+                master = masters.get(formula.group)
+                if master is None:
+                    self._keep_cached(title, row, col, value, "an unresolved shared formula", literals)
                 else:
-                    formulas.append((title, row, col, strip_function_prefixes(value)))
+                    formulas.append((title, row, col, "", (master, value), _PLAIN))
+            elif formula.text.strip():
+                formulas.append((title, row, col, "=" + formula.text, None, _PLAIN))
             else:
-                literals.append((title, row, col, self._literal(value, kind, title, row, col)))
+                self._keep_cached(title, row, col, value, "an unresolved shared formula", literals)
+            if kind in ("normal", "shared", "array") and value is not None:
+                self.cached[(title, row, col)] = value
 
-    def _literal(self, value: Any, kind: str, title: str, row: int, col: int) -> Any:
-        """An openpyxl cell value as a cell value of ours."""
-        if kind == "e":
-            return _error_value(value)
-        if isinstance(value, str):
-            text = _unescape_text(value)
-            if len(text) > MAX_TEXT:
-                self.report.add(
-                    "long text",
-                    f"{_where(title, row, col)}: text of {len(text):,} characters was cut to {MAX_TEXT:,}",
-                )
-                text = text[:MAX_TEXT]
-            return text
-        if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
-            return _serial(value)
-        return value
+    def _read_array_formula(
+        self, title: str, row: int, col: int, value: Any, formula: Any, marked_dynamic: bool,
+        covered: set[tuple[int, int]], literals: list[tuple[int, int, Any]], formulas: list[_PendingFormula],
+    ) -> None:
+        """An array formula: a dynamic-array formula when the cell metadata marks it so, else a legacy array
+        formula over its range. The other cells of the range hold its cached results, not inputs."""
+        ref = formula.ref or cell_name(row, col)
+        try:
+            area = parse_range(ref)
+        except SheetError:
+            self._keep_cached(title, row, col, value, f"the array formula {{={formula.text}}} over {ref!r}", literals)
+            return
+        if (area.row1, area.col1) != (row, col):
+            self._keep_cached(title, row, col, value,
+                              f"the array formula {{={formula.text}}} over {ref} (not its first cell)", literals)
+            return
+        covered.update((r, c) for r, c in area.cells() if (r, c) != (row, col))
+        kind = _DYNAMIC if marked_dynamic else (area.rows, area.cols)
+        formulas.append((title, row, col, "=" + formula.text, None, kind))
 
-    def _cached_value(self, title: str, row: int, col: int) -> Any:
-        if self.cached is None:
-            xl, _ = _openpyxl_load(self.handle, self.name, data_only=True)
-            self.cached = {(ws.title, r, c): cell for ws in xl.worksheets for (r, c), cell in ws._cells.items()}
-        cell = self.cached.get((self.file_titles.get(title, title), row + 1, col + 1))
-        if cell is None or cell.value is None:
-            return None
-        return self._literal(cell.value, cell.data_type, title, row, col)
+    def _text(self, text: str, title: str, row: int, col: int) -> str:
+        if len(text) > MAX_TEXT:
+            self.report.add(
+                "long text", f"{_where(title, row, col)}: text of {len(text):,} characters was cut to {MAX_TEXT:,}"
+            )
+            text = text[:MAX_TEXT]
+        return text
 
-    def _keep_cached(self, title: str, row: int, col: int, why: str, literals: list) -> None:
-        value = self._cached_value(title, row, col)
+    def _keep_cached(
+        self, title: str, row: int, col: int, value: Any, why: str, literals: list[tuple[int, int, Any]]
+    ) -> None:
         where = _where(title, row, col)
         if value is None:
             self.report.add("formulas dropped", f"{where}: {why}; dropped (the file has no cached value)")
             return
-        literals.append((title, row, col, value))
+        if type(value) is str:
+            value = self._text(value, title, row, col)
+        literals.append((row, col, value))
         self.report.add("formulas kept as values", f"{where}: {why}; kept its cached value {_show(value)}")
 
-    def _enter_literals(self, sink: _Sink, literals: list[tuple[str, int, int, Any]]) -> None:
-        for title, row, col, value in literals:
+    def _enter_literals(self, sink: _Sink, title: str, literals: list[tuple[int, int, Any]]) -> None:
+        accepted = []
+        for row, col, value in literals:
             if type(value) is str and len(value) > 1 and value[0] == "=":
                 self.report.add(
                     "text starting with '='",
@@ -720,29 +1033,47 @@ class _Loader:
                     " such text (it would be a formula); dropped",
                 )
                 continue
-            try:
-                sink.literal(title, row, col, value)
-            except (SheetError, TypeError, ValueError) as exc:
-                self.report.add(
-                    "values dropped", f"{_where(title, row, col)}: value {_show(value)} dropped ({_one_line(exc)})"
-                )
+            accepted.append((row, col, value))
+        for row, col, value, reason in sink.literals(title, accepted):
+            self.report.add("values dropped", f"{_where(title, row, col)}: value {_show(value)} dropped ({reason})")
 
-    def _enter_formulas(self, sink: _Sink, parsed: list) -> None:
-        from sheetrl.sheet.functions import FUNCTIONS
-        from sheetrl.sheet.nodes import Call, walk
+    def _enter_formulas(self, sink: _Sink, formulas: list[_PendingFormula]) -> None:
+        """Parse (each distinct text once; a shared formula's followers are its anchor's tree, moved) and enter.
+
+        A plain formula gets the ``@`` Excel implies where a file written without dynamic arrays would intersect
+        (:func:`~sheetrl.sheet.legacy.from_legacy`); its text is then shown as the tree renders it (``=@A1:A5``)."""
+        from sheetrl.sheet.references import shift
 
         unknown: dict[str, list[str]] = {}
-        for title, row, col, text, node in parsed:
+        trees: dict[tuple[str, bool], _Parsed | SheetError] = {}
+        range_names = _range_names(sink.wb)  # defined names (read before the formulas) a plain formula intersects
+        for title, row, col, text, shared, kind in formulas:
+            plain = kind == _PLAIN
+            if shared is not None:
+                (anchor_row, anchor_col, anchor_text), cached = shared
+                parsed = self._parsed(trees, "=" + anchor_text, plain, range_names)
+                if isinstance(parsed, SheetError):
+                    self._fallback(sink, title, row, col, cached,
+                                   f"the shared formula ={anchor_text} (from {cell_name(anchor_row, anchor_col)})"
+                                   f" does not parse ({_one_line(parsed)})")
+                    continue
+                tree, shown = shift(parsed.tree, row - anchor_row, col - anchor_col), None
+            else:
+                cached = self.cached.get((title, row, col))
+                parsed = self._parsed(trees, text, plain, range_names)
+                if isinstance(parsed, SheetError):
+                    self._fallback(sink, title, row, col, cached,
+                                   f"the formula {text} does not parse ({_one_line(parsed)})")
+                    continue
+                tree, shown = parsed.tree, parsed.text
             try:
-                node = sink.formula(title, row, col, text, node)
+                sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None)
             except (SheetError, TypeError, ValueError) as exc:
-                fallback: list = []
-                self._keep_cached(title, row, col, f"the formula {text} cannot be used ({_one_line(exc)})", fallback)
-                self._enter_literals(sink, fallback)
+                shown = shown or "=" + render(tree)
+                self._fallback(sink, title, row, col, cached, f"the formula {shown} cannot be used ({_one_line(exc)})")
                 continue
-            for item in walk(node):
-                if type(item) is Call and item.name not in FUNCTIONS:
-                    unknown.setdefault(item.name, []).append(_where(title, row, col))
+            for function in parsed.unknown:
+                unknown.setdefault(function, []).append(_where(title, row, col))
         for function, places in sorted(unknown.items()):
             more = f" and {len(places) - 1:,} more cells" if len(places) > 1 else ""
             self.report.add(
@@ -750,13 +1081,54 @@ class _Loader:
                 f"function {function} is not supported (used in {places[0]}{more}); those formulas show #NAME?",
             )
 
+    @staticmethod
+    def _parsed(
+        trees: dict[tuple[str, bool], _Parsed | SheetError], text: str, plain: bool, range_names: frozenset[str]
+    ) -> _Parsed | SheetError:
+        """The syntax tree of formula text (as stored in the file), parsed once per load, or the SheetError. A
+        ``plain`` formula's tree gets the ``@`` Excel implies (``range_names``: the defined names standing for
+        ranges); when it does, the shown text is the tree's."""
+        found = trees.get((text, plain))
+        if found is None:
+            stripped = strip_function_prefixes(text)
+            try:
+                tree = parse(stripped)
+            except SheetError as exc:
+                found = exc
+            else:
+                unknown: tuple[str, ...] = ()
+                if "(" in stripped:  # the functions it calls, found in the text (cheaper than walking the tree)
+                    called = _CALLED.findall(_STRING_LITERAL.sub('""', stripped) if '"' in stripped else stripped)
+                    names = {name.upper() for name in called} - FUNCTIONS.keys() - SPECIAL_FORMS.keys()
+                    if names:  # confirm with the tree, which knows what is really a call (and what LET binds)
+                        local = _local_names(tree)
+                        names = {item.name for item in walk(tree) if type(item) is Call
+                                 and item.name.upper() not in FUNCTIONS and item.name.upper() not in SPECIAL_FORMS
+                                 and item.name.upper() not in local}
+                    unknown = tuple(sorted(names))
+                # The file's text is shown as it is (rendering every formula of a large load costs), except where
+                # the tree reads differently: LET/LAMBDA names stored with _xlpm., and the @ a plain formula implies.
+                shown = stripped if "_xlpm." not in stripped else "=" + render(tree)
+                if plain:
+                    converted = from_legacy(tree, range_names)
+                    if converted is not tree:
+                        tree, shown = converted, "=" + render(converted)
+                found = _Parsed(tree, shown, unknown)
+            trees[(text, plain)] = found
+        return found
+
+    def _fallback(self, sink: _Sink, title: str, row: int, col: int, cached: Any, why: str) -> None:
+        kept: list[tuple[int, int, Any]] = []
+        self._keep_cached(title, row, col, cached, why, kept)
+        self._enter_literals(sink, title, kept)
+
     # ---------------------------------------------------------------------------------------------- formats
-    def _read_formats(self, sink: _Sink, ws: Any, title: str) -> None:
-        for (row, col), cell in ws._cells.items():
-            if cell.has_style:
-                fmt, changes = self.formats.convert(cell)
-                if changes:
-                    sink.format(title, row - 1, col - 1, fmt, changes)
+    def _read_formats(self, sink: _Sink, title: str, styled: list[tuple[int, int, int]]) -> None:
+        convert = self.formats.convert_style
+        for row, col, style in styled:
+            fmt, changes = convert(style)
+            if changes:
+                sink.format(title, row, col, fmt, changes)
 
     def _read_columns(self, wb: Workbook, ws: Any, title: str) -> None:
         from openpyxl.utils import column_index_from_string
@@ -778,12 +1150,11 @@ class _Loader:
                 wb.set_column_width(column_letters(col - 1), float(width), title)
 
     # ---------------------------------------------------------------------------------------- what is lost
-    def _report_sheet_features(self, ws: Any, title: str) -> None:
+    def _report_sheet_features(self, ws: Any, title: str, contents: xlsx_reader.SheetCells) -> None:
         sheet = quote_sheet_name(title)
         add = self.report.add
-        for merged in ws.merged_cells.ranges:
-            add("merged cells",
-                f"{sheet}!{merged.coord}: merged cells were unmerged (the value stays in the top-left cell)")
+        for merged in contents.merged:
+            add("merged cells", f"{sheet}!{merged}: merged cells were unmerged (each cell keeps its own content)")
         for cell in ws._cells.values():
             if getattr(cell, "comment", None) is not None:
                 add("comments", f"{sheet}!{cell.coordinate}: comment dropped ({_show(cell.comment.text)})")
@@ -809,9 +1180,8 @@ class _Loader:
             add("protection", f"sheet {title!r}: sheet protection dropped")
         if ws.freeze_panes:
             add("views", f"sheet {title!r}: frozen panes at {ws.freeze_panes} dropped")
-        heights = [r for r, d in ws.row_dimensions.items() if d.customHeight or d.hidden]
-        if heights:
-            add("row heights", f"sheet {title!r}: custom heights/hidden rows ({len(heights):,} rows) dropped")
+        if contents.custom_rows:
+            add("row heights", f"sheet {title!r}: custom heights/hidden rows ({contents.custom_rows:,} rows) dropped")
 
     def _report_workbook_features(self) -> None:
         add = self.report.add
@@ -826,9 +1196,6 @@ class _Loader:
         for kind, count in counts.items():
             if count:
                 add(kind, f"the file has {count} {kind} part(s); they are not kept")
-        if self.xl.epoch != _EXCEL_EPOCH:
-            add("date system", "the file uses the 1904 date system; date-formatted cells were converted to the 1900"
-                " system, other numbers (and dates written as numbers inside formulas) were not")
         self.formats.report_unrepresented()
 
 
@@ -839,6 +1206,7 @@ class _FormatReader:
         self.xl = xl
         self.report = report
         self.cache: dict[tuple, tuple[CellFormat, dict[str, Any]]] = {}
+        self.by_style: dict[int, tuple[CellFormat, dict[str, Any]]] = {}
         self.theme = _theme_colours(getattr(xl, "loaded_theme", None))
         self.lost: Counter[str] = Counter()
         try:
@@ -855,6 +1223,26 @@ class _FormatReader:
             changes = self._changes(cell)
             result = self.cache[key] = (DEFAULT_FORMAT.with_changes(**changes), changes)
         return result
+
+    def convert_style(self, style: int) -> tuple[CellFormat, dict[str, Any]]:
+        """The format of cells whose ``s`` attribute is ``style`` (an index into the workbook's cell formats)."""
+        result = self.by_style.get(style)
+        if result is None:
+            result = self.by_style[style] = self.convert(self._styled_cell(style))
+        return result
+
+    def _styled_cell(self, style: int) -> Any:
+        """A detached openpyxl cell carrying the style, so openpyxl resolves its fonts, fills and number format."""
+        from openpyxl.cell.cell import Cell
+
+        styles = getattr(self.xl, "_cell_styles", None) or []
+        array = styles[style] if 0 <= style < len(styles) else None
+        if array is None:
+            from openpyxl.styles.cell_style import StyleArray
+
+            self.lost["cells with a style index the file does not define"] += 1
+            return Cell(self.xl.worksheets[0], row=1, column=1, style_array=StyleArray())
+        return Cell(self.xl.worksheets[0], row=1, column=1, style_array=array)
 
     def _changes(self, cell: Any) -> dict[str, Any]:
         fmt: dict[str, Any] = {}
@@ -874,14 +1262,15 @@ class _FormatReader:
             if (font.name, font.sz) != self.default_font and font.name is not None:
                 self.lost["font name/size"] += 1
         fill = cell.fill
-        fill_type = getattr(fill, "fill_type", None)
+        # a GradientFill's fill_type is its gradient type ("linear", "path"): only pattern fills have fgColor
+        fill_type = getattr(fill, "fill_type", None) if getattr(fill, "tagname", "") == "patternFill" else None
         if fill_type is not None and fill_type != "none":
             colour = self._colour(fill.fgColor, default_theme=None)
             if fill_type != "solid":
                 self.lost[f"{fill_type} fill patterns (kept as solid fills)"] += 1
             if colour is not None:
                 fmt["fill_color"] = colour
-        elif fill is not None and fill.tagname == "gradientFill":
+        elif fill is not None and getattr(fill, "tagname", "") == "gradientFill":
             self.lost["gradient fills"] += 1
         alignment = cell.alignment
         if alignment is not None:
@@ -1007,13 +1396,6 @@ def _tinted(rgb: str, tint: float) -> str:
 def _error_value(code: Any) -> ExcelError:
     text = str(code).strip()
     return error_from_code(text) or ExcelError(text.upper() if text.startswith("#") else "#VALUE!")
-
-
-def _serial(value: Any) -> float:
-    """A date, datetime, time or timedelta as an Excel serial number (1900 date system)."""
-    from openpyxl.utils.datetime import to_excel
-
-    return float(to_excel(value))
 
 
 def _where(title: str, row: int, col: int) -> str:

@@ -33,7 +33,7 @@ def read_tables(wb: Workbook, sheets: list[Any], titles: list[str], report: Repo
     """Add the tables of every openpyxl worksheet to ``wb`` (before any formula is entered)."""
     from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
 
-    from sheetrl.sheet.xlsx import _unescape_text
+    from sheetrl.sheet.xlsx_reader import unescape_xstring
 
     for ws, title in zip(sheets, titles):
         sid = wb._sheet_ids[title.upper()]
@@ -44,7 +44,7 @@ def read_tables(wb: Workbook, sheets: list[Any], titles: list[str], report: Repo
                 if wb.table_named(name) is not None:
                     raise SheetError(f"a second table is called {name!r}")
                 min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-                columns = tuple(_unescape_text(column.name or "") for column in table.tableColumns)
+                columns = tuple(unescape_xstring(column.name or "") for column in table.tableColumns)
                 if len(columns) != max_col - min_col + 1:
                     raise SheetError(f"it lists {len(columns)} columns for the range {table.ref}")
                 check_columns(columns)

@@ -22,7 +22,8 @@ from sheetrl.agents import ALGORITHMS, algorithm
 
 LEVEL_CHOICES = (1, 2, 3, 4, 5, "curriculum")
 WANDB_MODES = ("offline", "online", "disabled")
-# Environment steps when neither --total-steps nor the algorithm's Config (a ``total_steps`` field) says.
+# Environment steps when --total-steps is not given. The run's length lives only here and in ``total_steps``:
+# schedules that span the run (PPO's learning-rate annealing) read it from the agent's ``run_steps``.
 DEFAULT_TOTAL_STEPS = {"quick": 50_000, "seed": 1_000_000}
 
 
@@ -116,7 +117,7 @@ class TrainConfig:
             raise
 
     def agent_config(self) -> Any:
-        """The algorithm's Config: the preset, with :attr:`overrides` and ``total_steps`` applied."""
+        """The algorithm's Config: the preset, with :attr:`overrides` applied."""
         module = self.algorithm_module()
         presets = getattr(module, "PRESETS", {})
         if self.preset not in presets:
@@ -133,8 +134,6 @@ class TrainConfig:
             if name not in names:
                 raise ConfigError(f"{self.algo} has no hyper-parameter {name!r}; it has {', '.join(names)}")
             changes[name] = coerce(name, value, hints.get(name, type(getattr(base, name))))
-        if self.total_steps is not None and "total_steps" in names and "total_steps" not in changes:
-            changes["total_steps"] = self.total_steps
         try:
             config = dataclasses.replace(base, **changes)
         except (TypeError, ValueError) as exc:
@@ -144,13 +143,11 @@ class TrainConfig:
                               f"{getattr(config, 'num_envs', None)!r}")
         return config
 
-    def resolved_total_steps(self, agent_config: Any | None = None) -> int:
-        """Steps to train for: ``total_steps``, else the algorithm config's, else the preset's default."""
+    def resolved_total_steps(self) -> int:
+        """Steps to train for: ``total_steps``, else the preset's default (:data:`DEFAULT_TOTAL_STEPS`)."""
         if self.total_steps is not None:
             return self.total_steps
-        agent_config = agent_config if agent_config is not None else self.agent_config()
-        steps = getattr(agent_config, "total_steps", None)
-        return int(steps) if steps is not None else DEFAULT_TOTAL_STEPS.get(self.preset, DEFAULT_TOTAL_STEPS["quick"])
+        return DEFAULT_TOTAL_STEPS.get(self.preset, DEFAULT_TOTAL_STEPS["quick"])
 
     def default_run_dir(self, timestamp: str, root: str | Path = "runs") -> Path:
         """``runs/{level}__{algo}__{seed}__{time}``."""

@@ -1,17 +1,26 @@
-"""Held-out evaluation: success rate with a 95% Wilson interval, mean return and mean episode length, per level.
+"""Held-out evaluation: success rate with a 95% Wilson interval, mean return and mean episode length, per split
+and level.
 
-Episode ``i`` of an evaluation plays the task of seed :func:`~sheetrl.env.tasks.eval_seed` ``(i)`` — a seed no
-training run ever draws — so every policy (a trained agent, the expert, a random masked policy) and every run is
-measured on the same tasks. Agents act deterministically (``agent.act(..., deterministic=True)``).
+Two splits (:mod:`sheetrl.env.tasks.split`): episode ``i`` of the ``iid`` split plays the task of seed
+``split_seed("iid", i)`` — new seeds, layouts like training's — and episode ``i`` of the ``ood`` split the task of
+``split_seed("ood", i)``, whose positions, sizes, spacer patterns, phrasings and template combinations no training
+task has. No training run ever draws either, and every policy (a trained agent, the expert, a random masked policy,
+the memoriser) and every run is measured on the same tasks. Tasks from a task file are a third kind of evaluation
+(:func:`run_task_episodes`). Agents act deterministically (``agent.act(..., deterministic=True)``).
 
-The figures of one policy on one level are an :class:`EvalResult`; :func:`evaluate_run` loads a run's latest
-checkpoint and evaluates it (optionally with the expert and the random baseline beside it) into an
-:class:`EvalReport`, whose :meth:`EvalReport.to_json` is what ``sheetrl eval --json`` prints.
+The memoriser (:class:`MemoriserPolicy`) is the baseline that shows whether a split can be solved by recall: a
+lookup table from instruction text to the expert's macros, built from the first N training tasks of each level; it
+replays the macros of an instruction it has seen and says ``done`` otherwise.
+
+The figures of one policy on one split and level are an :class:`EvalResult`; :func:`evaluate_run` loads a run's
+latest checkpoint and evaluates it (optionally with the expert, the random and the memoriser baselines beside it)
+into an :class:`EvalReport`, whose :meth:`EvalReport.to_json` is what ``sheetrl eval --json`` prints.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -21,9 +30,11 @@ import numpy as np
 
 from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
-from sheetrl.env.tasks import LEVELS, eval_seed
+from sheetrl.env.tasks import IID, LEVELS, OOD, TRAIN, Task, make_task, split_seed
 
 DONE_ACTION = MACRO_INDEX["done"]
+EVAL_SPLITS = (IID, OOD)
+MEMORISER_TASKS = 1000  # training tasks per level the memoriser of ``sheetrl eval --compare`` remembers
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -104,7 +115,8 @@ class AgentPolicy:
 
 
 class ExpertPolicy:
-    """Replays each task's ``expert_actions``, then ``done`` (the reference an agent is compared with)."""
+    """Replays each task's ``expert_actions``, then ``done`` (the reference an agent is compared with). Tasks
+    without macro experts (task files) are played by their reference commands in :func:`run_task_episodes`."""
 
     name = "expert"
 
@@ -122,6 +134,34 @@ class ExpertPolicy:
             action = plan.pop() if plan else DONE_ACTION
             actions.append(action if masks[row, action] else DONE_ACTION)
         return np.asarray(actions)
+
+
+class MemoriserPolicy(ExpertPolicy):
+    """A lookup table from instruction text to the expert's macros (see the module docstring): replays them for
+    an instruction it remembers, says ``done`` for any other."""
+
+    name = "memoriser"
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.table = table
+
+    @classmethod
+    def from_training(cls, levels: list[int], tasks_per_level: int = MEMORISER_TASKS) -> MemoriserPolicy:
+        """Remember the first ``tasks_per_level`` training tasks of each level (seeds 0, 1, ...)."""
+        if tasks_per_level < 1:
+            raise ValueError(f"the memoriser needs at least one training task per level, not {tasks_per_level}")
+        table: dict[str, list[str]] = {}
+        for level in levels:
+            for seed in range(tasks_per_level):
+                task = make_task(level, seed)
+                table.setdefault(task.instruction, list(task.expert_actions))
+        return cls(table)
+
+    def start(self, slot: int, env: SpreadsheetEnv, episode: int) -> None:
+        assert env.task is not None
+        plan = self.table.get(env.task.instruction, [])
+        self._plans[slot] = [MACRO_INDEX[name] for name in reversed(plan)]
 
 
 class RandomMaskedPolicy:
@@ -142,14 +182,61 @@ class RandomMaskedPolicy:
 
 
 # ------------------------------------------------------------------------------------------------------ running
-def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | None = None,
-                 batch: int = 16) -> EvalResult:
-    """Play evaluation episodes ``0 .. episodes-1`` of ``level`` with ``policy``, ``batch`` environments at once."""
+# Called after every finished evaluation episode with (what is playing: policy and split, level, episodes finished,
+# episodes in all).
+ProgressCallback = Callable[[str, Any, int, int], None]
+
+
+def run_episodes(policy: Policy, level: int, episodes: int, *, split: str = IID, max_steps: int | None = None,
+                 batch: int = 16, progress: ProgressCallback | None = None) -> EvalResult:
+    """Play episodes ``0 .. episodes-1`` of a split (``iid`` or ``ood``; ``train`` for diagnostics) of ``level``
+    with ``policy``, ``batch`` environments at once; ``progress`` hears of every finished episode."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    if split not in (TRAIN, *EVAL_SPLITS):
+        raise ValueError(f"split must be one of {(TRAIN, *EVAL_SPLITS)}, not {split!r}")
     if episodes < 1:
         raise ValueError(f"evaluate at least one episode, not {episodes}")
-    config = EnvConfig(level=level, max_steps=max_steps, split="eval")
+    config = EnvConfig(level=level, max_steps=max_steps, split=split)
+    options = [{"task_seed": split_seed(split, i), "level": level} for i in range(episodes)]
+    tick = None if progress is None else (lambda done: progress(f"{policy.name} {split}", level, done, episodes))
+    result = _play(policy, config, options, batch, progress=tick)
+    result.level = level
+    return result
+
+
+def run_task_episodes(policy: Policy, tasks: list[Task], *, max_steps: int | None = None,
+                      batch: int = 16) -> tuple[EvalResult, list[bool]]:
+    """Play each task of a task file once with ``policy``; returns the pooled result and each task's success."""
+    if not tasks:
+        raise ValueError("no tasks to evaluate")
+    config = EnvConfig(level=1, max_steps=max_steps)
+    successes: list[bool] = []
+    result = _play(policy, config, [{"task": task} for task in tasks], batch, successes)
+    result.level = "tasks"
+    return result, successes
+
+
+def solve_with_reference(task: Task, max_steps: int | None = None) -> tuple[bool, str, float, int]:
+    """Play a task-file task's reference commands through the environment: (solved, the checker's condition,
+    return, steps)."""
+    env = SpreadsheetEnv(config=EnvConfig(level=1, max_steps=max_steps))
+    env.reset(options={"task": task})
+    total, steps = 0.0, 0
+    info: dict[str, Any] = {}
+    terminated = False
+    for line in [*(task.expert_commands or []), "done"]:
+        _, reward, terminated, _, info = env.step_command(line)
+        total += reward
+        steps += 1
+        if terminated:
+            break
+    return bool(info.get("is_success")), str(info.get("check", "")), total, steps
+
+
+def _play(policy: Policy, config: EnvConfig, options: list[dict[str, Any]], batch: int,
+          successes_out: list[bool] | None = None, progress: Callable[[int], None] | None = None) -> EvalResult:
+    episodes = len(options)
     envs = [SpreadsheetEnv(config=config) for _ in range(min(batch, episodes))]
     observations: list[dict[str, np.ndarray] | None] = [None] * len(envs)
     returns = np.zeros(episodes)
@@ -157,6 +244,7 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | 
     successes = np.zeros(episodes, dtype=bool)
     playing: list[int | None] = [None] * len(envs)  # the episode index each environment is playing
     next_episode = 0
+    finished = 0
 
     def begin(slot: int) -> None:
         nonlocal next_episode
@@ -165,8 +253,7 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | 
             return
         episode = next_episode
         next_episode += 1
-        observations[slot], _ = envs[slot].reset(seed=episode,
-                                                 options={"task_seed": eval_seed(episode), "level": level})
+        observations[slot], _ = envs[slot].reset(seed=episode, options=options[episode])
         playing[slot] = episode
         policy.start(slot, envs[slot], episode)
 
@@ -176,19 +263,26 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, max_steps: int | 
         active = [slot for slot in range(len(envs)) if playing[slot] is not None]
         if not active:
             break
-        stacked = {key: np.stack([observations[slot][key] for slot in active]) for key in observations[active[0]]}
+        first = observations[active[0]]
+        assert first is not None
+        stacked = {key: np.stack([observations[slot][key] for slot in active]) for key in first}  # type: ignore[index]
         masks = stacked["action_mask"].astype(bool)
         actions = policy.act(stacked, masks, active)
         for slot, action in zip(active, actions):
             episode = playing[slot]
+            assert episode is not None
             observations[slot], reward, terminated, truncated, info = envs[slot].step(int(action))
             returns[episode] += reward
             lengths[episode] += 1
             if terminated or truncated:
                 successes[episode] = bool(info.get("is_success"))
+                finished += 1
+                if progress is not None:
+                    progress(finished)
                 begin(slot)
-    return EvalResult(policy.name, level, episodes, int(successes.sum()), float(returns.mean()),
-                      float(lengths.mean()))
+    if successes_out is not None:
+        successes_out.extend(bool(s) for s in successes)
+    return EvalResult(policy.name, 0, episodes, int(successes.sum()), float(returns.mean()), float(lengths.mean()))
 
 
 def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int]:
@@ -198,69 +292,130 @@ def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int
     return [int(level)]
 
 
-def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, max_steps: int | None = None,
-                   compare: bool = False, seed: int = 0) -> dict[str, dict[int, EvalResult]]:
-    """``{"agent": {level: result}}``, plus ``"expert"`` and ``"random"`` when ``compare``."""
-    policies: list[Policy] = [AgentPolicy(agent)]
+def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tuple[str, ...] = EVAL_SPLITS,
+                   max_steps: int | None = None, compare: bool = False, seed: int = 0,
+                   memoriser_tasks: int = MEMORISER_TASKS,
+                   progress: ProgressCallback | None = None) -> dict[str, dict[str, dict[int, EvalResult]]]:
+    """``{policy: {split: {level: result}}}`` for the agent, plus the expert, random and memoriser baselines when
+    ``compare``."""
+    policies: list[Policy] = [AgentPolicy(agent)] if agent is not None else []
     if compare:
-        policies += [ExpertPolicy(), RandomMaskedPolicy(seed)]
-    return {policy.name: {level: run_episodes(policy, level, episodes, max_steps=max_steps) for level in levels}
+        policies += [ExpertPolicy(), RandomMaskedPolicy(seed), MemoriserPolicy.from_training(levels, memoriser_tasks)]
+    return {policy.name: {split: {level: run_episodes(policy, level, episodes, split=split, max_steps=max_steps,
+                                                      progress=progress)
+                                  for level in levels} for split in splits}
             for policy in policies}
 
 
 @dataclass
 class EvalReport:
-    """The evaluation of a run (or of an agent): per policy, per level."""
+    """The evaluation of a run (or of an agent): per policy, per split (``iid``, ``ood`` or ``tasks``), per level
+    (``tasks``: per task file, pooled)."""
 
-    results: dict[str, dict[int, EvalResult]]
+    results: dict[str, dict[str, dict[Any, EvalResult]]]
     run_dir: str | None = None
     algo: str | None = None
     env_steps: int | None = None
     checkpoint: str | None = None
+    task_results: dict[str, list[bool]] = field(default_factory=dict)  # per policy, each task's success (files)
+    task_ids: list[str] = field(default_factory=list)
 
-    def summary(self, policy: str = "agent") -> EvalResult:
-        """One policy's figures pooled over the evaluated levels (the level itself when there is one)."""
-        per_level = list(self.results[policy].values())
-        if len(per_level) == 1:
-            return per_level[0]
-        return EvalResult.pooled(per_level, ",".join(str(level) for level in self.results[policy]))
+    @property
+    def splits(self) -> list[str]:
+        return list(next(iter(self.results.values())))
+
+    def summary(self, policy: str = "agent", split: str | None = None) -> EvalResult:
+        """One policy's figures pooled over the evaluated levels (and splits, when ``split`` is None)."""
+        chosen = [split] if split is not None else list(self.results[policy])
+        per = [r for name in chosen for r in self.results[policy][name].values()]
+        if len(per) == 1:
+            return per[0]
+        label = ",".join(str(level) for level in self.results[policy][chosen[0]])
+        return EvalResult.pooled(per, label)
 
     def to_json(self) -> dict[str, Any]:
-        """The agent's figures at the top level, then per level and the baselines (``compare``)."""
-        document: dict[str, Any] = self.summary("agent").to_dict()
-        document.update(run=self.run_dir, algo=self.algo, env_steps=self.env_steps, checkpoint=self.checkpoint)
-        document["per_level"] = {str(level): result.to_dict() for level, result in self.results["agent"].items()}
-        baselines = [name for name in self.results if name != "agent"]
+        """The agent's figures at the top level (pooled over splits and levels), then per split and per level,
+        and the baselines (``compare``); ``split`` is "iid", "ood", "both" or "tasks"."""
+        splits = self.splits
+        first = "agent" if "agent" in self.results else next(iter(self.results))
+        document: dict[str, Any] = self.summary(first).to_dict()
+        document.update(split=splits[0] if len(splits) == 1 else "both", run=self.run_dir, algo=self.algo,
+                        env_steps=self.env_steps, checkpoint=self.checkpoint)
+        document["per_split"] = self._per_split(first)
+        if len(splits) == 1:
+            document["per_level"] = document["per_split"][splits[0]]["per_level"]
+        if self.task_ids:
+            document["per_task"] = {task: success for task, success in zip(self.task_ids, self.task_results[first])}
+        baselines = [name for name in self.results if name != first]
         if baselines:
-            document["compare"] = {
-                name: dict(self.summary(name).to_dict(),
-                           per_level={str(level): r.to_dict() for level, r in self.results[name].items()})
-                for name in baselines
-            }
+            document["compare"] = {name: dict(self.summary(name).to_dict(), per_split=self._per_split(name))
+                                   for name in baselines}
         return document
+
+    def _per_split(self, policy: str) -> dict[str, Any]:
+        return {split: dict(self.summary(policy, split).to_dict(),
+                            per_level={str(level): r.to_dict() for level, r in per_level.items()})
+                for split, per_level in self.results[policy].items()}
 
 
 def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | None = None, compare: bool = False,
-                 device: str = "cpu") -> EvalReport:
-    """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's)."""
-    from sheetrl.train.checkpoint import load_latest
+                 device: str = "cpu", split: str = "both", tasks: str | Path | None = None,
+                 memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
+                 notice: Callable[[str], None] | None = None) -> EvalReport:
+    """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's;
+    ``split``: "iid", "ood" or "both") or, with ``tasks``, on the tasks of a task file.
+
+    ``progress`` hears of every finished episode; ``notice`` hears what the caller should tell the user (e.g. that
+    the latest checkpoint was unusable and the previous one is evaluated instead)."""
+    from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
 
     if episodes < 1:
         raise ConfigError(f"episodes must be >= 1, not {episodes}")
+    if split not in ("both", *EVAL_SPLITS):
+        raise ConfigError(f"split must be iid, ood or both, not {split!r}")
     payload, path = load_latest(run_dir)
+    if path.name != CHECKPOINT_FILE and notice is not None:
+        notice(f"{Path(run_dir) / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
+               f"{path.name} (step {int(payload['counters']['env_steps']):,}) instead")
     config = TrainConfig.from_dict(payload["config"])
     import torch
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
+    meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
+                            "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
+    if tasks is not None:
+        return evaluate_tasks(agent, tasks, compare=compare, seed=config.seed, max_steps=config.max_steps, **meta)
     unlocked = int(payload["runner"].get("curriculum_level") or len(LEVELS))
     levels = evaluation_levels(level if level is not None else config.level,
                                unlocked=len(LEVELS) if level == "curriculum" else unlocked)
-    results = evaluate_agent(agent, levels, episodes, max_steps=config.max_steps, compare=compare, seed=config.seed)
-    return EvalReport(results, run_dir=str(run_dir), algo=config.algo, env_steps=int(payload["counters"]["env_steps"]),
-                      checkpoint=path.name)
+    splits = EVAL_SPLITS if split == "both" else (split,)
+    results = evaluate_agent(agent, levels, episodes, splits=splits, max_steps=config.max_steps, compare=compare,
+                             seed=config.seed, memoriser_tasks=memoriser_tasks, progress=progress)
+    return EvalReport(results, **meta)
+
+
+def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed: int = 0,
+                   max_steps: int | None = None, **meta: Any) -> EvalReport:
+    """Evaluate an agent on every task of a task file (each played once), with the random baseline when
+    ``compare``."""
+    from sheetrl.env.tasks.files import TaskFileError, load_task_file
+    from sheetrl.train.config import ConfigError
+
+    try:
+        tasks = load_task_file(path)
+    except TaskFileError as exc:
+        raise ConfigError(str(exc)) from None
+    policies: list[Policy] = [AgentPolicy(agent)] + ([RandomMaskedPolicy(seed)] if compare else [])
+    results: dict[str, dict[str, dict[Any, EvalResult]]] = {}
+    per_task: dict[str, list[bool]] = {}
+    for policy in policies:
+        result, successes = run_task_episodes(policy, tasks, max_steps=max_steps)
+        results[policy.name] = {"tasks": {str(path): result}}
+        per_task[policy.name] = successes
+    return EvalReport(results, task_results=per_task, task_ids=[t.template for t in tasks], **meta)
 
 
 def result_fields() -> list[str]:
@@ -269,15 +424,21 @@ def result_fields() -> list[str]:
 
 
 __all__ = [
+    "EVAL_SPLITS",
     "AgentPolicy",
     "EvalReport",
     "EvalResult",
     "ExpertPolicy",
+    "MemoriserPolicy",
     "RandomMaskedPolicy",
     "evaluate_agent",
     "evaluate_run",
+    "evaluate_tasks",
     "evaluation_levels",
     "result_fields",
     "run_episodes",
+    "run_task_episodes",
+    "solve_with_reference",
     "wilson_interval",
 ]
+

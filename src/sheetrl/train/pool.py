@@ -6,6 +6,11 @@ environment whose episode ended is reset at once (its *final* observation is kep
 for bootstrapping truncated episodes). Finished episodes are summarized in :attr:`EnvPool.finished`, which the
 runner drains for logging. :meth:`get_state`/:meth:`set_state` snapshot every environment exactly (RNG states,
 curriculum, and the current episode replayed from its commands), which is what makes checkpoints resume exactly.
+
+Environment ``i`` is seeded from ``np.random.SeedSequence(seed).spawn(n)[i]``, so the task streams of runs with
+different seeds are independent (seeding ``seed + i`` would make runs ``--seed 1`` and ``--seed 2`` share all
+but one environment's tasks). With ``level="curriculum"`` the environments share one
+:class:`~sheetrl.env.curriculum.CurriculumManager`, fed by every environment's episodes.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sheetrl.env.curriculum import CurriculumManager
 from sheetrl.env.rewards import TERMS
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 
@@ -32,19 +38,30 @@ class EpisodeStats:
     reward_terms: dict[str, float] = field(default_factory=dict)
 
 
+def env_seeds(seed: int, n: int) -> list[int]:
+    """Independent seeds for ``n`` environments of a run seeded ``seed`` (NumPy's SeedSequence spawning)."""
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in np.random.SeedSequence(seed).spawn(n)]
+
+
 class EnvPool:
-    """``n`` SpreadsheetEnvs seeded ``seed, seed+1, ...``."""
+    """``n`` SpreadsheetEnvs with independent seeds (:func:`env_seeds`) and, for the curriculum, one manager."""
 
     def __init__(self, n: int, config: EnvConfig, seed: int) -> None:
         if n < 1:
             raise ValueError(f"the pool needs at least one environment, not {n}")
-        self.envs = [SpreadsheetEnv(config=config) for _ in range(n)]
+        self.curriculum: CurriculumManager | None = None
+        if config.level == "curriculum":
+            self.curriculum = CurriculumManager(
+                threshold=config.curriculum_threshold, window=config.curriculum_window,
+                replay_probability=config.curriculum_replay, demotion_threshold=config.curriculum_demotion,
+                seed=seed)
+        self.envs = [SpreadsheetEnv(config=config, curriculum=self.curriculum) for _ in range(n)]
         self.n = n
         self.finished: list[EpisodeStats] = []
         self._returns = np.zeros(n)
         self._lengths = np.zeros(n, dtype=np.int64)
         self._terms = [dict.fromkeys(TERMS, 0.0) for _ in range(n)]
-        first = [env.reset(seed=seed + i)[0] for i, env in enumerate(self.envs)]
+        first = [env.reset(seed=s)[0] for s, env in zip(env_seeds(seed, n), self.envs)]
         self.obs = _stack(first)
 
     @property
@@ -96,6 +113,7 @@ class EnvPool:
     def get_state(self) -> dict[str, Any]:
         return {
             "envs": [env.get_state() for env in self.envs],
+            "curriculum": self.curriculum.state_dict() if self.curriculum is not None else None,
             "returns": self._returns.tolist(),
             "lengths": self._lengths.tolist(),
             "terms": [dict(t) for t in self._terms],
@@ -103,7 +121,11 @@ class EnvPool:
 
     def set_state(self, state: dict[str, Any]) -> None:
         observations = [env.set_state(s) for env, s in zip(self.envs, state["envs"], strict=True)]
-        self.obs = _stack(observations)
+        if any(obs is None for obs in observations):
+            raise ValueError("a pool snapshot holds an environment that was never reset")
+        if self.curriculum is not None and state.get("curriculum") is not None:
+            self.curriculum.load_state_dict(state["curriculum"])
+        self.obs = _stack([obs for obs in observations if obs is not None])
         self._returns = np.asarray(state["returns"], dtype=np.float64)
         self._lengths = np.asarray(state["lengths"], dtype=np.int64)
         self._terms = [dict(t) for t in state["terms"]]

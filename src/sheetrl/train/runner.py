@@ -31,8 +31,12 @@ import dataclasses
 import json
 import random
 import shutil
+import signal
+import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +66,35 @@ EVAL_FILE = "eval.json"
 # Settings a resumed run may change; everything else would make it a different experiment.
 RESUMABLE_CHANGES = ("total_steps", "device", "wandb", "tensorboard", "progress", "eval_episodes",
                      "checkpoint_every", "checkpoint_interval", "log_every", "threads")
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped on Ctrl-C; the message is the one line that tells the user what was kept and what to run
+    next. A subclass of :class:`KeyboardInterrupt`, so code that does not know it still treats it as Ctrl-C."""
+
+
+@contextmanager
+def graceful_interrupts(notice: Callable[[str], None]) -> Iterator[Callable[[], bool]]:
+    """Turn the first Ctrl-C into a request to stop at the next iteration boundary (the yielded callable says
+    whether one was made); a second Ctrl-C interrupts at once. Outside the main thread signals cannot be caught,
+    and Ctrl-C interrupts at once as usual."""
+    requested = False
+
+    def handle(signum: int, frame: object) -> None:
+        nonlocal requested
+        if requested:
+            raise KeyboardInterrupt
+        requested = True
+        notice("stopping after this iteration to save a checkpoint (Ctrl-C again to stop at once)")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield lambda: requested
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
@@ -100,20 +133,33 @@ def config_from_dict(base: Any, data: dict[str, Any]) -> Any:
     return dataclasses.replace(base, **changes)
 
 
+RUN_FILE_PATTERNS = (CONFIG_FILE, EVAL_FILE, METRICS_FILE, "checkpoint*.pt", "checkpoint*.tmp",
+                     "events.out.tfevents.*")
+RUN_FOLDERS = ("wandb", "plots")
+
+
+def run_files(run_dir: Path) -> list[Path]:
+    """What a run has written into its folder (config, metrics, checkpoints, evaluation, TensorBoard and wandb
+    logs, plots); empty when the folder holds no run."""
+    found = [path for pattern in RUN_FILE_PATTERNS for path in sorted(run_dir.glob(pattern))]
+    return found + [run_dir / folder for folder in RUN_FOLDERS if (run_dir / folder).is_dir()]
+
+
 def remove_run_files(run_dir: Path) -> None:
-    """Delete what a run writes into its folder (config, metrics, checkpoints, evaluation, TensorBoard and wandb
-    logs, plots), so a new run can start there; anything else in the folder stays."""
-    patterns = (CONFIG_FILE, EVAL_FILE, METRICS_FILE, "checkpoint*.pt", "checkpoint*.tmp", "events.out.tfevents.*")
-    for pattern in patterns:
-        for path in run_dir.glob(pattern):
+    """Delete what a run writes into its folder (see :func:`run_files`), so a new run can start there; anything
+    else in the folder stays."""
+    for path in run_files(run_dir):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
             path.unlink()
-    for folder in ("wandb", "plots"):
-        if (run_dir / folder).is_dir():
-            shutil.rmtree(run_dir / folder)
 
 
-def environment_config(config: TrainConfig) -> EnvConfig:
-    return EnvConfig(level=config.level, max_steps=config.max_steps)
+def environment_config(config: TrainConfig, gamma: float | None = None) -> EnvConfig:
+    """The environments' settings for a run; ``gamma``, the agent's discount, is also the discount of the
+    potential-based reward terms (shaping with another discount would change which policy is optimal)."""
+    env = EnvConfig(level=config.level, max_steps=config.max_steps)
+    return env if gamma is None else dataclasses.replace(env, rewards=dataclasses.replace(env.rewards, gamma=gamma))
 
 
 def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
@@ -121,7 +167,7 @@ def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
     config = TrainConfig.from_dict(payload["config"])
     module = config.algorithm_module()
     agent_config = config_from_dict(_preset(module, config), payload["agent"]["config"])
-    env = SpreadsheetEnv(config=environment_config(config))
+    env = SpreadsheetEnv(config=environment_config(config, getattr(agent_config, "gamma", None)))
     agent = module.build(agent_config, env.observation_space, env.action_space, _device(device),
                          Precision("fp32", _device(device)), config.seed)
     if payload["agent"].get("name") != agent.name:
@@ -141,7 +187,7 @@ class Runner:
         self.console = console if console is not None else Console()
         self.module = config.algorithm_module()
         self.agent_config = agent_config if agent_config is not None else config.agent_config()
-        self.total_steps = config.resolved_total_steps(self.agent_config)
+        self.total_steps = config.resolved_total_steps()
         self.device = _device(config.device)
         try:
             self.precision = Precision(config.precision, self.device, config.accumulation_steps)
@@ -149,13 +195,14 @@ class Runner:
             raise ConfigError(str(exc)) from None
         torch.set_num_threads(config.threads)
         set_global_seeds(config.seed)
-        self.env_config = environment_config(config)
+        self.env_config = environment_config(config, getattr(self.agent_config, "gamma", None))
         self.pool = EnvPool(self.agent_config.num_envs, self.env_config, seed=config.seed)
         try:
             self.agent = self.module.build(self.agent_config, self.pool.observation_space, self.pool.action_space,
                                            self.device, self.precision, config.seed)
         except ValueError as exc:
             raise ConfigError(f"{config.algo}: {exc}") from None
+        self.agent.run_steps = self.total_steps
         self.env_steps = 0
         self.episodes = 0
         self.iterations = 0
@@ -166,6 +213,7 @@ class Runner:
         self.last_log_step = 0
         self.checkpointed_episodes = 0
         self.checkpointed_iteration = -1
+        self.checkpointed_steps = 0
         self.resumed_from: Path | None = None
 
     # ------------------------------------------------------------------------------------------ construction
@@ -177,11 +225,14 @@ class Runner:
         config.validate()
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
-            if has_checkpoint(run_dir) and overwrite:
+            if overwrite:
                 remove_run_files(run_dir)
             elif has_checkpoint(run_dir):
                 raise ConfigError(f"{run_dir} already holds a run; continue it with `sheetrl train --resume "
                                   f"{run_dir}`, start afresh with --overwrite, or choose another --run-dir")
+            elif run_files(run_dir):  # a run stopped before its first checkpoint: nothing to resume, but its logs
+                raise ConfigError(f"{run_dir} holds the logs of a run that stopped before its first checkpoint; "
+                                  f"start afresh there with --overwrite, or choose another --run-dir")
         else:
             run_dir = config.default_run_dir(datetime.now().strftime("%Y%m%d-%H%M%S"), runs_root)
             suffix = 2
@@ -258,6 +309,7 @@ class Runner:
         self.last_log_step = int(runner["last_log_step"])
         self.checkpointed_episodes = int(runner["checkpointed_episodes"])
         self.checkpointed_iteration = self.iterations
+        self.checkpointed_steps = self.env_steps
         self.precision.load_state_dict(runner["precision"])
         restore_rng_states(payload["rng"])
 
@@ -265,13 +317,24 @@ class Runner:
         path = save_checkpoint(self.run_dir, self.payload())
         self.checkpointed_episodes = self.episodes
         self.checkpointed_iteration = self.iterations
+        self.checkpointed_steps = self.env_steps
         return path
 
     # ---------------------------------------------------------------------------------------------- the loop
     def run(self, until: int | None = None) -> TrainResult:
-        """Train until ``total_steps`` (or until ``until`` steps, for an interrupted-run experiment)."""
+        """Train until ``total_steps`` (or until ``until`` steps, for an interrupted-run experiment).
+
+        The first Ctrl-C stops at the end of the current iteration, writes a checkpoint and raises
+        :class:`TrainingInterrupted` (its message says how to continue); a second one stops at once (the last
+        periodic checkpoint then stays the one to resume from). A run that is already finished and evaluated is
+        not trained or evaluated again: raise ``total_steps`` to continue it."""
         target = self.total_steps if until is None else min(until, self.total_steps)
         config = self.config
+        if self.env_steps >= self.total_steps and (config.eval_episodes == 0 or self._current_evaluation()):
+            self.console.print(f"{self.run_dir} already finished at {self.env_steps:,} steps; raise --total-steps "
+                               f"to train longer", highlight=False)
+            return TrainResult(self.run_dir, self.env_steps, self.episodes, self.iterations, self.trained_seconds,
+                               self.success_rate(), True, self._current_evaluation())
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.write_config()
         logger = MetricsLogger(self.run_dir, self._config_document(), tensorboard=config.tensorboard,
@@ -279,7 +342,7 @@ class Runner:
                                resume_step=self.env_steps if self.resumed_from is not None else None,
                                time_offset=self.trained_seconds,
                                notice=lambda line: self.console.print(line, style="yellow", highlight=False))
-        self._announce()
+        self._announce(logger)
         session_start, session_steps, seconds_before = time.time(), self.env_steps, self.trained_seconds
         last_save = session_start
         progress = Progress(
@@ -288,8 +351,10 @@ class Runner:
             TextColumn("level {task.fields[level]}"), TimeElapsedColumn(), TimeRemainingColumn(),
             console=self.console, disable=not config.progress, refresh_per_second=4,
         )
+        stopped_by_user = False
         try:
-            with progress:
+            with progress, graceful_interrupts(
+                    lambda line: self.console.print(line, style="yellow", highlight=False)) as stop_requested:
                 bar = progress.add_task(config.algo, total=self.total_steps, completed=self.env_steps, sps=0.0,
                                         success=self.success_rate(), level=self.curriculum_level())
                 while self.env_steps < target:
@@ -308,6 +373,9 @@ class Runner:
                         self._log_interval(logger, sps)
                     progress.update(bar, completed=self.env_steps, sps=sps, success=self.success_rate(),
                                     level=self.curriculum_level())
+                    if stop_requested():
+                        stopped_by_user = True
+                        break
                     if (self.episodes // config.checkpoint_every > self.checkpointed_episodes // config.checkpoint_every
                             and time.time() - last_save >= config.checkpoint_interval):
                         self.trained_seconds = seconds_before + time.time() - session_start
@@ -315,18 +383,20 @@ class Runner:
                         last_save = time.time()
             elapsed = time.time() - session_start
             self.trained_seconds = seconds_before + elapsed
-            finished = self.env_steps >= self.total_steps
+            finished = self.env_steps >= self.total_steps and not stopped_by_user
             if finished and self.last_log_step != self.env_steps:  # (an early stop leaves the interval open,
                 # so that the continued run logs exactly what an uninterrupted one would)
                 self._log_interval(logger, (self.env_steps - session_steps) / elapsed if elapsed > 0 else 0.0)
             if self.checkpointed_iteration != self.iterations:
                 self.save()
+            if stopped_by_user:
+                raise TrainingInterrupted(f"interrupted at step {self.env_steps:,}: checkpoint saved; continue with: "
+                                          f"sheetrl train --resume {self.run_dir}")
             evaluation = self._final_evaluation(logger) if finished and config.eval_episodes > 0 else None
-        except KeyboardInterrupt:
-            self.console.print(f"interrupted at step {self.env_steps:,}; continue from the last checkpoint "
-                               f"(episode {self.checkpointed_episodes:,}) with: sheetrl train --resume "
-                               f"{self.run_dir}", highlight=False)
+        except TrainingInterrupted:
             raise
+        except KeyboardInterrupt:
+            raise TrainingInterrupted(self._interrupted_advice()) from None
         finally:
             logger.close()
         self.console.print(
@@ -336,6 +406,25 @@ class Runner:
             highlight=False)
         return TrainResult(self.run_dir, self.env_steps, self.episodes, self.iterations, self.trained_seconds,
                            self.success_rate(), finished, evaluation)
+
+    def _interrupted_advice(self) -> str:
+        """The one line for a Ctrl-C that did not wait for the iteration to end."""
+        if self.checkpointed_iteration == self.iterations and self.env_steps >= self.total_steps:
+            return (f"interrupted during the held-out evaluation; training finished and is saved; evaluate it with: "
+                    f"sheetrl eval {self.run_dir}")
+        if has_checkpoint(self.run_dir):
+            return (f"interrupted at step {self.env_steps:,}; continue from the last checkpoint (step "
+                    f"{self.checkpointed_steps:,}) with: sheetrl train --resume {self.run_dir}")
+        return (f"interrupted at step {self.env_steps:,}, before the first checkpoint: nothing to resume; start again "
+                f"with the same command and --overwrite")
+
+    def _current_evaluation(self) -> dict[str, Any] | None:
+        """``eval.json`` when it evaluates the run's current step, else None."""
+        try:
+            document = json.loads((self.run_dir / EVAL_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return document if isinstance(document, dict) and document.get("env_steps") == self.env_steps else None
 
     # ------------------------------------------------------------------------------------------- bookkeeping
     def success_rate(self) -> float:
@@ -380,8 +469,8 @@ class Runner:
         from sheetrl.train.evaluate import EvalReport, evaluate_agent, evaluation_levels
 
         levels = evaluation_levels(self.config.level, unlocked=self.curriculum_level())
-        self.console.print(f"evaluating on {self.config.eval_episodes} held-out tasks per level "
-                           f"({', '.join(map(str, levels))})...", highlight=False)
+        self.console.print(f"evaluating on {self.config.eval_episodes} held-out tasks per level and split "
+                           f"({', '.join(map(str, levels))}; iid and ood)...", highlight=False)
         results = evaluate_agent(self.agent, levels, self.config.eval_episodes, max_steps=self.config.max_steps)
         report = EvalReport(results, run_dir=str(self.run_dir), algo=self.config.algo, env_steps=self.env_steps,
                             checkpoint="checkpoint.pt")
@@ -389,12 +478,14 @@ class Runner:
         (self.run_dir / EVAL_FILE).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         metrics = {"eval/success_rate": document["success_rate"], "eval/mean_return": document["mean_return"],
                    "eval/mean_length": document["mean_length"]}
-        for level, result in results["agent"].items():
-            metrics[f"eval/success/{level}"] = result.success_rate
-            self.console.print(
-                f"level {level}: held-out success {result.success_rate:.3f} (95% CI {result.ci_low:.3f}-"
-                f"{result.ci_high:.3f}, {result.episodes} episodes), mean return {result.mean_return:.2f}, "
-                f"mean length {result.mean_length:.1f}", highlight=False)
+        for split, per_level in results["agent"].items():
+            metrics[f"eval/{split}/success_rate"] = document["per_split"][split]["success_rate"]
+            for level, result in per_level.items():
+                metrics[f"eval/{split}/success/{level}"] = result.success_rate
+                self.console.print(
+                    f"level {level}, {split}: held-out success {result.success_rate:.3f} (95% CI "
+                    f"{result.ci_low:.3f}-{result.ci_high:.3f}, {result.episodes} episodes), mean return "
+                    f"{result.mean_return:.2f}, mean length {result.mean_length:.1f}", highlight=False)
         logger.log(metrics, self.env_steps)
         return document
 
@@ -411,15 +502,16 @@ class Runner:
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(self.run_dir / CONFIG_FILE)
 
-    def _announce(self) -> None:
+    def _announce(self, logger: MetricsLogger) -> None:
         config = self.config
         verb = f"resuming from {self.resumed_from.name} at step {self.env_steps:,}" if self.resumed_from else "training"
         self.console.print(
             f"{verb}: {config.algo} on level {config.level}, preset {config.preset}, seed {config.seed}, "
             f"{self.total_steps:,} steps, {self.agent_config.num_envs} envs, {self.device} {config.precision}",
             highlight=False)
-        sinks = ["metrics.jsonl"] + (["TensorBoard"] if config.tensorboard else []) + (
-            [f"wandb ({config.wandb})"] if config.wandb != "disabled" else [])
+        # The sinks that actually started (a missing package or a failed wandb login was reported just before).
+        sinks = ["metrics.jsonl"] + (["TensorBoard"] if logger.writer is not None else []) + (
+            [f"wandb ({config.wandb})"] if logger.wandb_run is not None else [])
         self.console.print(f"run folder {self.run_dir} (logs: {', '.join(sinks)})", highlight=False)
 
 

@@ -24,6 +24,24 @@ def evaluate(formula: str, cells: dict[str, Any] | None = None) -> Any:
     return wb.value(RESULT_CELL)
 
 
+def evaluate_array(formula: str, cells: dict[str, Any] | None = None) -> Any:
+    """What ``formula`` spills from :data:`RESULT_CELL`, as a list of rows (one value: ``[[value]]``)."""
+    wb = Workbook()
+    for address, value in (cells or {}).items():
+        wb.set(address, value)
+    wb.set(RESULT_CELL, formula)
+    spill = wb.spill_range(RESULT_CELL)
+    return wb.values(spill) if spill is not None else [[wb.value(RESULT_CELL)]]
+
+
+def check_rows(actual: list[list[Any]], expected: list[list[Any]]) -> None:
+    """:func:`check` element by element; the shapes must match."""
+    assert [len(row) for row in actual] == [len(row) for row in expected], (actual, expected)
+    for got_row, want_row in zip(actual, expected):
+        for got, want in zip(got_row, want_row):
+            check(got, want)
+
+
 def check(actual: Any, expected: Any) -> None:
     """Numbers to 12 significant digits (int and float alike), booleans and None by identity, errors by code."""
     if isinstance(expected, str) and expected.startswith("#"):

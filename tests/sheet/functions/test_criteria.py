@@ -50,7 +50,12 @@ def test_ordering_criteria_compare_numbers_only(criterion: str, expected: list[f
 
 
 def test_not_equal_number_matches_everything_else_including_blanks() -> None:
-    assert matches("<>5", MIXED) == ["x", None, "", True, "Apple", DIV0, 10.0, "a*b"]
+    # Excel excludes only the number: the text "5", which "=5" matches, still counts as different from it.
+    assert matches("<>5", MIXED) == ["5", "x", None, "", True, "Apple", DIV0, 10.0, "a*b"]
+
+
+def test_error_value_criterion_matches_that_error() -> None:
+    assert matches(DIV0, [DIV0, NA, "#DIV/0!", 0.0]) == [DIV0]
 
 
 def test_percent_text_criterion_is_a_number() -> None:
@@ -63,6 +68,22 @@ def test_empty_criterion_cell_means_zero() -> None:
 
 def test_number_criterion_does_not_match_booleans() -> None:
     assert matches(1.0, [True, 1.0, False, 0.0]) == [1.0]
+
+
+def test_numbers_are_compared_to_15_significant_digits() -> None:
+    # 0.1 + 0.2 = 0.30000000000000004 agrees with 0.3 to 15 digits, so Excel treats them as equal in a criterion
+    # (a workbook's COUNTIF(D1:P1, ">"&C1) does not count the cell that differs from C1 only in the 17th digit).
+    close = 0.1 + 0.2
+    assert matches(0.3, [close, 0.3, 0.31]) == [close, 0.3]
+    assert matches(">0.3", [close, 0.3, 0.31]) == [0.31]
+    assert matches(">=0.3", [close, 0.29999999999999]) == [close]
+    assert matches("<>0.3", [close, 0.31]) == [0.31]
+    assert matches(1e-20, [2e-20, 1e-20]) == [1e-20]  # tiny numbers keep their own 15 digits
+
+
+@pytest.mark.parametrize("criterion", ["<", ">", "<=", ">="])
+def test_ordering_operator_alone_matches_nothing(criterion: str) -> None:
+    assert matches(criterion, [0.0, 5.0, "", None, "x", True]) == []
 
 
 # ----------------------------------------------------------------------------------------------- text

@@ -345,3 +345,17 @@ def test_datevalue_and_timevalue() -> None:
     assert calc('=TIMEVALUE("2024-01-31 18:00")') == 0.75
     assert str(calc("=DATEVALUE(45322)")) == "#VALUE!"
     assert str(calc('=TIMEVALUE("soon")')) == "#VALUE!"
+
+
+# ================================================================================================ EDATE / EOMONTH edges
+def test_edate_and_eomonth_reject_logicals_like_excel() -> None:
+    # Excel's Analysis ToolPak functions take no logicals (values Excel cached in real workbooks)
+    assert str(calc("=EDATE(TRUE,1)")) == "#VALUE!"
+    assert str(calc("=EDATE(366,FALSE)")) == "#VALUE!"
+    assert str(calc("=EOMONTH(A1,0)", A1=True)) == "#VALUE!"
+
+
+def test_edate_keeps_day_zero_of_serial_zero() -> None:
+    # serial 0 is 1900-01-00: a month later is "1900-02-00", i.e. 31 January 1900 (serial 31)
+    assert calc("=EDATE(0,1)") == 31
+    assert calc("=EDATE(0,0)") == 0

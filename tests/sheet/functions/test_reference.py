@@ -53,12 +53,12 @@ def test_range_operator(formula: str, expected: Any, cells: dict[str, Any] | Non
     run(formula, expected, cells)
 
 
-def test_range_from_a_function_is_implicitly_intersected_outside_array_mode() -> None:
+def test_range_from_a_function_is_implicitly_intersected_by_at() -> None:
     wb = Workbook()
     for address_, value in GRID.items():
         wb.set(address_, value)
-    wb.set("F3", "=A1:INDEX(A1:A5,5)")  # row 3 of A1:A5
-    wb.set("F9", "=A1:INDEX(A1:A5,5)")  # no row 9 in it
+    wb.set("F3", "=@A1:INDEX(A1:A5,5)")  # row 3 of A1:A5
+    wb.set("F9", "=@A1:INDEX(A1:A5,5)")  # no row 9 in it
     assert wb.value("F3") == 30
     assert wb.value("F9") is VALUE
 
@@ -77,7 +77,7 @@ def test_range_from_a_function_is_implicitly_intersected_outside_array_mode() ->
         case("union-in-scalar-position", "=(A1,A2)+1", "#VALUE!", GRID),
         case("union-rows", "=ROWS((A1:A2,C1))", "#REF!", GRID),  # as Excel cached it
         case("intersection-of-three-ranges", "=A1:C5 B3:D3 B1:B5", "c", GRID),
-        case("two-cell-intersection-outside-its-row", "=A1:C5 B3:D3", "#VALUE!", GRID),
+        case("two-cell-intersection-outside-its-row", "=@(A1:C5 B3:D3)", "#VALUE!", GRID),
         case("intersection-with-index", "=SUM(A1:C5 INDEX(A1:C5,4,0))", 44, GRID),
         case("intersection-with-indirect", '=A1:A5 INDIRECT("3:3")', 30, GRID),
         case("empty-intersection", "=SUM(A1:A2 C4:C5)", "#NULL!", GRID),

@@ -323,6 +323,14 @@ def test_population_spread(formula: str, expected: Any, cells: dict[str, Any] | 
         case("range-skips-numeric-text", "=MODE(A1:A3,2)", 2, MIXED),
         case("error-propagates", "=MODE(A1:A3)", "#DIV/0!", ERRORED),
         case("no-numbers-is-na", "=MODE(A5)", "#N/A", MIXED),
+        # As Excel caches them in real workbooks: text typed as an argument is #VALUE! (numeric or not, checked
+        # left to right before later errors), an empty text "" is skipped.
+        case("direct-numeric-text-is-value", '=MODE(1,"1",2,1)', "#VALUE!"),
+        case("direct-text-before-error", '=MODE("1",1,#DIV/0!,2,3)', "#VALUE!"),
+        case("empty-text-skipped", '=MODE.SNGL(1,1,"",2)', 1),
+        # QUARTILE checks quart before truncating it: -0.1 is outside 0..4
+        case("quartile-negative-fraction", "=QUARTILE({1,2,3},-0.1)", "#NUM!"),
+        case("quartile-fraction-truncated", "=QUARTILE({1,2,3},3.5)", 2.5),
     ],
 )
 def test_mode(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
@@ -346,3 +354,28 @@ def test_average_updates_when_a_source_cell_becomes_text() -> None:
     wb.set("A2", "four")
     assert wb.value("B1") == 2
 
+
+
+# ------------------------------------------------------------------------------- COUNTIF family (measured in Excel)
+# A column as in a workbook Excel calculated: the number 23, the text "23", logicals, other numbers and text.
+TWENTY_THREES = {"A1": 23, "A2": "23", "A3": True, "A4": 1, "A5": -23, "A6": "hey", "A7": False}
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("equals-number-matches-numeric-text", "=COUNTIF(A1:A7,23)", 2, TWENTY_THREES),
+        case("not-equal-number-excludes-only-the-number", '=COUNTIF(A1:A7,"<>23")', 6, TWENTY_THREES),
+        case("error-criterion-counts-that-error", "=COUNTIF(A1:A3,1/0)", 2, {"A1": "=1/0", "A2": "=1/0", "A3": "=NA()"}),
+        case("error-criterion-from-a-cell", "=COUNTIF(A1:A3,B1)", 1, {"A1": "=1/0", "A2": "=NA()", "B1": "=NA()"}),
+        case("whole-column-counts-its-empty-cells", '=COUNTIF(A:A,"<>23")', 1048576 - 2, TWENTY_THREES | {"A8": 23}),
+        case("whole-column-blank-criterion", '=COUNTIF(A:A,"")', 1048576 - 7, TWENTY_THREES),
+        case("whole-column-countblank", "=COUNTBLANK(B:B)", 1048575, {"B9": 1}),
+        case("countifs-whole-columns", '=COUNTIFS(A:A,"<>hey",B:B,"")', 1048576 - 2, TWENTY_THREES | {"B3": 1}),
+        case("countifs-error-criterion", "=COUNTIFS(A1:A3,NA(),B1:B3,1)", 1,
+             {"A1": "=NA()", "A2": "=NA()", "B1": 1, "B2": 2}),
+        case("minifs-error-criterion", "=MINIFS(B1:B3,A1:A3,NA())", 2, {"A1": "=NA()", "A3": "=NA()", "B1": 5, "B3": 2}),
+    ],
+)
+def test_countif_family_as_excel_computes_it(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)

@@ -1,9 +1,9 @@
-"""The five task families, one per curriculum level.
+"""The five task families, one per curriculum level, and the splits they are drawn from.
 
-Each family module exposes ``TEMPLATES`` (its sub-template names) and ``generate(rng, seed) -> Task``.
-:func:`make_task` is the one entry point. Seeds are split by construction: training seeds are in
-``[0, EVAL_SEED_OFFSET)`` and evaluation seeds are ``EVAL_SEED_OFFSET + i``, so no evaluation task is ever seen in
-training.
+Each family module exposes ``TEMPLATES`` (its sub-template names), ``VOCABULARY`` (every word its instructions and
+sheets use) and ``generate(rng, seed, structure, layout) -> Task``. :func:`make_task` is the one entry point: the
+seed decides the split (:mod:`sheetrl.env.tasks.split`: training seeds, iid evaluation seeds, ood evaluation
+seeds with held-out structure), and :class:`~sheetrl.env.tasks.layout.LayoutConfig` how varied the sheets are.
 """
 
 from __future__ import annotations
@@ -12,7 +12,29 @@ import importlib
 import random
 from types import ModuleType
 
-from sheetrl.env.tasks.base import Target, Task, check, goal_distance
+from sheetrl.env.tasks.base import (
+    Reference,
+    Target,
+    Task,
+    goal_distance,
+    instruction_references,
+)
+from sheetrl.env.tasks.checker import CONDITIONS, CheckResult, check
+from sheetrl.env.tasks.layout import LayoutConfig
+from sheetrl.env.tasks.split import (
+    EVAL_SEED_OFFSET,
+    IID,
+    OOD,
+    OOD_SEED_OFFSET,
+    SPLITS,
+    TRAIN,
+    Structure,
+    eval_seed,
+    is_eval_seed,
+    ood_seed,
+    split_of,
+    split_seed,
+)
 
 FAMILIES: dict[int, str] = {
     1: "single_cell_edit",
@@ -22,7 +44,7 @@ FAMILIES: dict[int, str] = {
     5: "complex_model",
 }
 LEVELS = tuple(FAMILIES)
-EVAL_SEED_OFFSET = 2**31
+DEFAULT_LAYOUT = LayoutConfig()
 
 
 def family_module(level: int) -> ModuleType:
@@ -32,22 +54,21 @@ def family_module(level: int) -> ModuleType:
     return importlib.import_module(f"sheetrl.env.tasks.{FAMILIES[level]}")
 
 
-def make_task(level: int, seed: int) -> Task:
-    """The task of a level for a seed (deterministic)."""
-    if not isinstance(seed, int) or seed < 0:
+def make_task(level: int, seed: int, layout: LayoutConfig = DEFAULT_LAYOUT) -> Task:
+    """The task of a level for a seed (deterministic in the level, the seed and the layout configuration)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"task seeds are non-negative integers, not {seed!r}")
     module = family_module(level)
-    return module.generate(random.Random(seed * 1_000_003 + level), seed)
+    rng = random.Random(seed * 1_000_003 + level)
+    split = split_of(seed)
+    task: Task = module.generate(rng, seed, Structure(rng, split), layout)
+    task.split = split
+    return task
 
 
-def eval_seed(index: int) -> int:
-    """The index-th evaluation seed (disjoint from every training seed)."""
-    return EVAL_SEED_OFFSET + index
-
-
-def is_eval_seed(seed: int) -> bool:
-    return seed >= EVAL_SEED_OFFSET
-
-
-__all__ = ["FAMILIES", "LEVELS", "EVAL_SEED_OFFSET", "Target", "Task", "check", "goal_distance", "make_task",
-           "eval_seed", "is_eval_seed", "family_module"]
+__all__ = [
+    "CONDITIONS", "DEFAULT_LAYOUT", "EVAL_SEED_OFFSET", "FAMILIES", "IID", "LEVELS", "OOD", "OOD_SEED_OFFSET",
+    "SPLITS", "TRAIN", "CheckResult", "LayoutConfig", "Reference", "Target", "Task", "check", "eval_seed",
+    "family_module", "goal_distance", "instruction_references", "is_eval_seed", "make_task", "ood_seed",
+    "split_of", "split_seed",
+]

@@ -1,48 +1,72 @@
-"""What a task is, and how success is checked.
+"""What a task is: an initial workbook, an instruction, the targets, what the agent may touch and read, and an
+expert.
 
 A :class:`Task` is an initial workbook, an instruction in words (plus the structured *slots* behind it, which the
 macro actions may use, e.g. "write the instructed value"), the target cells with what they must hold, the input
-cells whose perturbation must not fool the checker, and an expert solution as command lines.
+cells and the kinds of perturbation that the checker (:mod:`sheetrl.env.tasks.checker`) applies to them, the cells
+the agent may change or read besides the targets, and an expert solution: macro names for generated tasks,
+command lines for tasks read from a task file.
 
-Success (:func:`check`) means every target cell holds its expected value (and style, where asked) and — where the
-task asks for formulas — the targets still agree with the expert's solution after the inputs are perturbed and both
-workbooks recomputed (:data:`PERTURBATIONS` times), so numbers typed in by hand fail.
+Addresses without a sheet name refer to the task's sheet (:attr:`Task.sheet`); others name their sheet
+(``"Summary!B2"``), which may be a sheet the agent has to add.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import parse_cell
+from sheetrl.sheet import SheetError, Workbook
+from sheetrl.sheet.address import parse_cell, parse_range, quote_sheet_name
 from sheetrl.sheet.errors import ExcelError
 
 SHEET = "Sheet1"
-GRID_ROWS = 24  # every task's content and targets fit in A1:L24, the grid the agent observes
+GRID_ROWS = 24  # the observed window (EnvConfig.grid_rows/grid_cols default to it)
 GRID_COLS = 12
-PERTURBATIONS = 3
-_REFERENCE = re.compile(r"\b\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4})(?::\$?([A-Z]{1,2})\$?([1-9][0-9]{0,4}))?\b")
 REL_TOLERANCE = 1e-6
 ABS_TOLERANCE = 1e-9
+# Cell references and ranges as an instruction writes them, optionally on a named sheet ('Q1 data'!B2 or Data!B2).
+REFERENCE_PATTERN = re.compile(
+    r"(?:(?:'((?:[^']|'')+)'|([A-Za-z_][A-Za-z0-9_.]*))!)?"
+    r"(?<![A-Za-z0-9_$])\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})(?::\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6}))?(?![A-Za-z0-9_(])"
+)
+
+
+class Reference(NamedTuple):
+    """A cell or range an instruction names: 0-based corners, and its sheet when the instruction names one."""
+
+    row1: int
+    col1: int
+    row2: int
+    col2: int
+    sheet: str | None = None
+
+    @property
+    def text(self) -> str:
+        from sheetrl.sheet.address import cell_name
+
+        area = cell_name(self.row1, self.col1)
+        if (self.row1, self.col1) != (self.row2, self.col2):
+            area += ":" + cell_name(self.row2, self.col2)
+        return area if self.sheet is None else f"{quote_sheet_name(self.sheet)}!{area}"
 
 
 @dataclass(frozen=True)
 class Target:
     """One cell the task is about.
 
-    :param address: cell on the task sheet, e.g. "E2".
+    :param address: the cell, e.g. "E2" (on the task's sheet) or "Summary!B3".
     :param expected: the value it must show (None: any value, e.g. style-only targets).
     :param formula: it must hold a formula (typed numbers fail).
     :param dynamic: its value must follow the inputs under perturbation (formulas and pivot tables do).
     :param bold: required boldness, if any.
     :param number_format: required number-format preset name (see ``sheet.formats.NUMBER_FORMAT_PRESETS``).
     :param empty: the cell must be empty (a "clear this cell" task).
+    :param reads: ranges a formula target must read (through the dependency graph, formulas in between
+        included): every non-empty cell of them, and nothing outside them and the task's ``may_read``.
     """
 
     address: str
@@ -52,11 +76,29 @@ class Target:
     bold: bool | None = None
     number_format: str | None = None
     empty: bool = False
+    reads: tuple[str, ...] = ()
 
 
 @dataclass
 class Task:
-    """One episode's task. Generators in ``env/tasks/<family>.py`` build these from a seed."""
+    """One episode's task. Generators in ``env/tasks/<family>.py`` build these from a seed; task files
+    (:mod:`sheetrl.env.tasks.files`) from a workbook.
+
+    :param perturbations: the kinds of input change the checker applies (see ``checker.PERTURBATIONS``): the
+        ones under which every correct answer of this task keeps agreeing with the expert's.
+    :param criteria: category cells the ``flip`` perturbation relabels (criteria-based answers).
+    :param lookup: a table range whose rows the ``reorder`` perturbation swaps (lookups).
+    :param allowed: ranges the agent may change besides the targets (a helper column, say).
+    :param may_read: ranges any formula target may read besides its own ``reads`` (rate cells, lookup tables).
+    :param extent: (rows, columns) of the part of each sheet the agent can address; larger than the observed
+        window, which follows the cursor.
+    :param named: the references the instruction makes, as text (``"B2:B10"``); None: parsed from the
+        instruction, leaving out words that are labels in the workbook ("Q1").
+    :param expert_commands: the reference solution as command lines (task files); generated tasks give
+        ``expert_actions`` (macro names) instead.
+    :param structure: the structural choices the generator made (layout, phrasing, combination), by name.
+    :param source: how to rebuild the task (a task file's entry), for snapshots.
+    """
 
     family: str
     level: int
@@ -65,11 +107,23 @@ class Task:
     workbook: Workbook
     instruction: str
     targets: list[Target]
-    expert_actions: list[str]  # macro names (see env/actions.py) that solve the task from ``start``
+    expert_actions: list[str]
     inputs: list[str] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     max_steps: int = 50
-    start: str = "A1"  # where the cursor starts
+    start: str = "A1"
+    sheet: str = SHEET
+    perturbations: tuple[str, ...] = ("rescale",)
+    criteria: list[str] = field(default_factory=list)
+    lookup: str | None = None
+    allowed: list[str] = field(default_factory=list)
+    may_read: list[str] = field(default_factory=list)
+    extent: tuple[int, int] = (GRID_ROWS, GRID_COLS)
+    named: list[str] | None = None
+    expert_commands: list[str] | None = None
+    split: str = "train"
+    structure: dict[str, Any] = field(default_factory=dict)
+    source: dict[str, Any] | None = None
 
     @cached_property
     def expert(self) -> list[str]:
@@ -83,23 +137,29 @@ class Task:
 
     def _replay(self) -> tuple[Workbook, list[Any]]:
         from sheetrl.env.actions import MACRO_INDEX, MACROS, Context
+        from sheetrl.env.commands import parse_command
         from sheetrl.env.state import SheetState
 
-        state = SheetState(self.workbook.clone(), self.start)
+        state = SheetState(self.workbook.clone(), self.start, self.sheet, self.extent)
         state.workbook.record_undo = False
         commands = []
+        if self.expert_commands is not None:
+            for line in self.expert_commands:
+                command = parse_command(line)
+                state.apply(command)
+                commands.append(command)
+            return state.workbook, commands
         for name in self.expert_actions:
             if name not in MACRO_INDEX:
                 raise ValueError(f"expert action {name!r} of task {self.family}/{self.template} is not a macro")
-            context = Context(state, self.slots, GRID_ROWS, GRID_COLS, self.target_cells, self.references)
-            command = MACROS[MACRO_INDEX[name]].resolve(context)
-            if command is None:
+            resolved = MACROS[MACRO_INDEX[name]].resolve(Context(state, self))
+            if resolved is None:
                 raise ValueError(
                     f"expert action {name!r} is masked at {state.cursor_text} in task {self.family}/{self.template}"
                     f" seed {self.seed}"
                 )
-            state.apply(command)
-            commands.append(command)
+            state.apply(resolved)
+            commands.append(resolved)
         return state.workbook, commands
 
     @property
@@ -107,19 +167,54 @@ class Task:
         return [t.address for t in self.targets]
 
     @cached_property
-    def references(self) -> list[tuple[int, int, int, int]]:
-        """The cells and ranges the instruction names, in order (see :func:`instruction_references`)."""
-        return instruction_references(self.instruction)
+    def references(self) -> list[Reference]:
+        """The cells and ranges the instruction names, in order of appearance (see ``named``)."""
+        found = instruction_references(self.instruction)
+        if self.named is not None:
+            wanted = {_canonical(text) for text in self.named}
+            return [ref for ref in found if _canonical(ref.text) in wanted]
+        labels = _label_texts(self.workbook)
+        return [ref for ref in found if ref.text.upper() not in labels]
+
+    def qualified(self, address: str) -> str:
+        """An address with its sheet name (addresses without one are on the task's sheet)."""
+        return address if "!" in address else f"{quote_sheet_name(self.sheet)}!{address}"
 
 
-def instruction_references(text: str) -> list[tuple[int, int, int, int]]:
-    """The cell references and ranges an instruction names, in order, as (row1, col1, row2, col2), 0-based."""
+def _canonical(text: str) -> str:
+    try:
+        rng = parse_range(text.replace("$", ""))
+    except SheetError:
+        return text.upper()
+    return Reference(rng.row1, rng.col1, rng.row2, rng.col2, rng.sheet).text.upper()
+
+
+def _label_texts(wb: Workbook) -> set[str]:
+    """Upper-case texts of every text cell (header labels such as "Q1" that look like cell references)."""
+    labels: set[str] = set()
+    values = wb.value_map()
+    for name in wb.sheet_names:
+        for key in wb.sheet_keys(wb.sheet_id(name)):
+            value = values.get(key)
+            if isinstance(value, str):
+                labels.add(value.strip().upper())
+    return labels
+
+
+def instruction_references(text: str) -> list[Reference]:
+    """Every cell reference and range an instruction's text contains, in order, as 0-based corners. Words that only
+    look like references ("Q1" as a header) are included: :attr:`Task.references` filters them."""
     found = []
-    for col1, row1, col2, row2 in _REFERENCE.findall(text):
-        first = parse_cell(col1 + row1)
-        last = parse_cell(col2 + row2) if col2 else first
-        found.append((min(first.row, last.row), min(first.col, last.col),
-                      max(first.row, last.row), max(first.col, last.col)))
+    for match in REFERENCE_PATTERN.finditer(text):
+        quoted, plain, col1, row1, col2, row2 = match.groups()
+        sheet = quoted.replace("''", "'") if quoted is not None else plain
+        try:
+            first = parse_cell(col1 + row1)
+            last = parse_cell(col2 + row2) if col2 else first
+        except SheetError:
+            continue
+        found.append(Reference(min(first.row, last.row), min(first.col, last.col),
+                               max(first.row, last.row), max(first.col, last.col), sheet))
     return found
 
 
@@ -131,95 +226,49 @@ def values_match(actual: Any, expected: Any) -> bool:
         return math.isclose(actual, expected, rel_tol=REL_TOLERANCE, abs_tol=ABS_TOLERANCE)
     if isinstance(expected, ExcelError) or isinstance(actual, ExcelError):
         return actual is expected
-    return actual == expected
+    return bool(actual == expected)
 
 
-def target_satisfied(wb: Workbook, target: Target) -> bool:
-    """Value, formula-presence and style requirements of one target (no perturbation)."""
-    address = f"{SHEET}!{target.address}"
+def target_problem(wb: Workbook, task: Task, target: Target) -> str | None:
+    """Which requirement of one target the workbook misses ("value", "formula", "style"), or None when it holds
+    its expected value, formula presence and style (no perturbation)."""
+    address = task.qualified(target.address)
+    try:
+        key = wb.key(address)
+    except SheetError:  # a sheet the agent has not added yet
+        return "value"
     if target.empty:
-        return wb.input(address) is None
-    if target.formula and wb.formula(address) is None:
-        return False
-    if target.expected is not None and not values_match(wb.value(address), target.expected):
-        return False
+        return None if wb.input_at(key) is None else "value"
+    if target.formula and wb.formula_at(key) is None:
+        return "formula"
+    if target.expected is not None and not values_match(_public(wb.value_map().get(key)), target.expected):
+        return "value"
     if target.bold is not None or target.number_format is not None:
-        fmt = wb.format(address)
+        fmt = wb.format_at(key)
         if target.bold is not None and fmt.bold != target.bold:
-            return False
+            return "style"
         if target.number_format is not None:
             from sheetrl.sheet.formats import resolve_number_format
 
             if fmt.number_format != resolve_number_format(target.number_format):
-                return False
-    return True
+                return "style"
+    return None
+
+
+def _public(value: Any) -> Any:
+    if type(value) is float and value.is_integer() and -1e15 < value < 1e15:
+        return int(value)
+    return value
+
+
+def target_satisfied(wb: Workbook, task: Task, target: Target) -> bool:
+    """Value, formula-presence and style requirements of one target hold (no perturbation)."""
+    return target_problem(wb, task, target) is None
 
 
 def goal_distance(wb: Workbook, task: Task) -> float:
     """Fraction of targets not yet satisfied, in [0, 1] (the progress reward's potential is its negative)."""
     if not task.targets:
         return 0.0
-    missing = sum(1 for t in task.targets if not target_satisfied(wb, t))
+    missing = sum(1 for t in task.targets if target_problem(wb, task, t) is not None)
     return missing / len(task.targets)
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Outcome of a success check."""
-
-    success: bool
-    satisfied: int
-    total: int
-    reason: str = ""
-
-
-def perturb(wb: Workbook, inputs: Iterable[str], rng: random.Random) -> dict[str, Any]:
-    """New values for the numeric input cells: each scaled by a random factor in [0.5, 1.5] (integers stay
-    integers, and never the same value), applied to ``wb``; returns the assignment so it can be replayed."""
-    assignment: dict[str, Any] = {}
-    for address in inputs:
-        current = wb.value(f"{SHEET}!{address}")
-        if isinstance(current, bool) or not isinstance(current, (int, float)):
-            continue
-        factor = rng.uniform(0.5, 1.5)
-        if isinstance(current, int):
-            new: float = round(current * factor)
-            if new == current:
-                new = current + rng.choice((-1, 1)) * max(1, abs(current) // 10)
-        else:
-            new = round(current * factor, 4)
-            if new == current:
-                new = current + 1.0
-        assignment[address] = new
-    with wb.batch():
-        for address, value in assignment.items():
-            wb.set(f"{SHEET}!{address}", value)
-    return assignment
-
-
-def check(wb: Workbook, task: Task, perturbations: int = PERTURBATIONS) -> CheckResult:
-    """Is the task solved in ``wb``? Targets must match, and dynamic targets must survive perturbed inputs."""
-    satisfied = sum(1 for t in task.targets if target_satisfied(wb, t))
-    total = len(task.targets)
-    if satisfied < total:
-        return CheckResult(False, satisfied, total, "some targets do not hold their expected value or style")
-    dynamic = [t for t in task.targets if t.dynamic or t.formula]
-    if not dynamic or not task.inputs:
-        return CheckResult(True, satisfied, total)
-    rng = random.Random(task.seed * 7919 + 17)
-    for _ in range(perturbations):
-        mine = wb.clone()
-        mine.record_undo = False
-        reference = task.solution.clone()
-        reference.record_undo = False
-        assignment = perturb(reference, task.inputs, rng)
-        with mine.batch():
-            for address, value in assignment.items():
-                mine.set(f"{SHEET}!{address}", value)
-        for t in dynamic:
-            address = f"{SHEET}!{t.address}"
-            if not values_match(mine.value(address), reference.value(address)):
-                return CheckResult(
-                    False, satisfied, total, f"{t.address} does not follow its inputs (typed value or wrong formula)"
-                )
-    return CheckResult(True, satisfied, total)

@@ -1,51 +1,55 @@
 """Level 4 — pivot tables: summarize a table of records by a category.
 
 A data table (8-20 records, 3-5 columns under a header row: sales orders, expenses, stock, timesheets, exam
-results) is summarized by one category with an aggregation. Sub-templates (:data:`TEMPLATES`):
+results) is summarized by one category with an aggregation. The records sit anywhere on a sheet larger than the
+observed window; with ``LayoutConfig.second_sheet`` they live on a sheet of their own ("Data") and the summary goes
+on the task's sheet ("Report"), or the instruction asks for the pivot table on a new sheet the agent must add.
+Sub-templates (:data:`TEMPLATES`):
 
 ``pivot_rows``
-    A pivot table at a named anchor: one row per label of the row field, the sum / average / minimum / maximum of a
-    value field, and a Grand Total row. Slot ``pivot`` = {"source", "rows", "values", "aggregation", "columns": None}
-    (column letters). Expert: ``next_target`` (the anchor is the first target in reading order),
-    ``pivot_instructed``, ``done``.
+    A pivot table at a named anchor: one row per label of the row field, the sum / count / average / minimum /
+    maximum of a value field, and a Grand Total row. Slot ``pivot`` = {"source", "rows", "values", "aggregation",
+    "columns": None} (column letters; the source names its sheet when it is not the task's).
 ``summary_formulas``
     The labels are already listed in a summary area; the agent fills the column beside them with SUMIF / COUNTIF /
     AVERAGEIF formulas (slots ``criteria_range`` and ``sum_range``), and for sums and counts sometimes totals them
-    below. Expert: ``next_target``, ``sumif_left`` / ``countif_left`` / ``averageif_left``, ``fill_down``
-    (then ``jump_down``, ``sum_above`` for the total), ``done``.
+    below.
 ``pivot_two_way``
     As ``pivot_rows`` with a column field as well: row labels down the side, column labels across the top, grand
-    totals on the right and at the bottom. Every (row, column) pair has at least one record, so no cell of the
-    rendered table is blank.
+    totals on the right and at the bottom.
 
-Targets of the pivot templates are every cell of the rendered table in the layout of :mod:`sheetrl.sheet.pivot`
-(header row, one line per label sorted as Excel sorts them, Grand Total): headers and labels as plain value
-targets, aggregated numbers with ``dynamic=True`` and ``formula=False``. Because the checker compares values and
-then how they follow perturbed inputs, it accepts a pivot table and, equally, a formula table with the same layout
-(typed headers and labels, SUMIF / AVERAGEIF / SUMIFS... formulas): both refresh when the data changes, while
-typed numbers do not. The summary-formula template asks for formulas, so its targets have ``formula=True``.
-
-The aggregation "count" is offered only with formulas (COUNTIF): a count does not change when the numbers of the
-table are perturbed, so a pivot's typed-in counts could not be told apart from a live pivot table. Inputs are the
-cells of the value column.
+Targets of the pivot templates are every cell of the rendered table in the layout of :mod:`sheetrl.sheet.pivot`:
+headers and labels as plain value targets, aggregated numbers with ``dynamic=True`` and ``formula=False``. A
+pivot table and an equivalent formula table both refresh when the data changes; typed numbers do not. The checker
+rescales the values (sums, averages), moves their extremes (minimum, maximum) and relabels a record's category
+(every answer, counts included), so typed-in numbers fail every aggregation.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
-from sheetrl.env.tasks.base import Target, Task
-from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import cell_name, column_letters
+from sheetrl.env.tasks.base import SHEET, Target, Task
+from sheetrl.env.tasks.expert import ExpertBuilder, finish
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    add_surroundings,
+    new_workbook,
+    sheet_extent,
+)
+from sheetrl.env.tasks.split import Structure
+from sheetrl.sheet.address import cell_name, column_letters, quote_sheet_name
 
 FAMILY = "pivot_table"
 LEVEL = 4
 TEMPLATES = ("pivot_rows", "summary_formulas", "pivot_two_way")
 MAX_RECORDS = 20
 MIN_RECORDS = 8
+REPORT, DATA, SUMMARY = "Report", "Data", "Summary"
 
 
 @dataclass(frozen=True)
@@ -105,33 +109,100 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         (("Score", 35, 100),),
     ),
+    Dataset(
+        "Store sales", "sale",
+        (
+            ("Store", ("101", "102", "205", "310", "412")),  # store numbers are codes, written as text
+            ("Channel", ("Online", "In store", "Phone")),
+        ),
+        (("Revenue", 100, 8000), ("Items", 1, 40)),
+    ),
 )
 
 # How each aggregation is said in an instruction ("... showing the total Sales").
 AGGREGATION_WORDS = {"sum": "total", "average": "average", "min": "lowest", "max": "highest", "count": "number of"}
-PIVOT_AGGREGATIONS = ("sum", "average", "min", "max")
+PIVOT_AGGREGATIONS = ("sum", "average", "min", "max", "count")
 FORMULA_AGGREGATIONS = ("sum", "count", "average")
 FORMULA_MACROS = {"sum": "sumif_left", "count": "countif_left", "average": "averageif_left"}
-PIVOT_EXPERT = ("next_target", "pivot_instructed", "done")  # the anchor is the first target in reading order
 SUMMARY_HEADINGS = {"sum": "Total {value}", "average": "Average {value}", "count": "Count"}
+PIVOT_PERTURBATIONS = {"sum": ("rescale", "flip"), "average": ("rescale", "flip"), "count": ("flip",),
+                       "min": ("rescale", "extreme", "flip"), "max": ("rescale", "extreme", "flip")}
 
-PIVOT_ROWS_TEXT = (
-    "Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: one row per {rows} showing "
-    "the {agg} {values}, with a Grand Total row."
-)
-PIVOT_TWO_WAY_TEXT = (
-    "Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: {rows} down the side, "
-    "{columns} across the top, and the {agg} {values} in each cell, with grand totals."
-)
-SUMMARY_TEXT = (
-    "The {rows} names are listed in {labels}. In {cells}, enter formulas that give the {agg} {values} for each "
-    "{rows} in the table {source}."
-)
-SUMMARY_COUNT_TEXT = (
-    "The {rows} names are listed in {labels}. In {cells}, enter formulas that count the {record} rows for each "
-    "{rows} in the table {source}."
-)
-SUMMARY_TOTAL_TEXT = " Then put the sum of {cells} in {total}."
+# The instruction wordings; the last two of each are held out for the ood split.
+PHRASINGS: dict[str, tuple[str, ...]] = {
+    "pivot_rows": (
+        ("Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: one row per {rows} "
+        "showing the {agg} {values}, with a Grand Total row."),
+        "Summarize {source} in a pivot table at {anchor}, by {rows}, with the {agg} {values}.",
+        "Build a pivot table at {anchor} from {source}: {rows} as rows, the {agg} {values} as values.",
+        "At {anchor}, add a pivot table that gives the {agg} {values} for each {rows} of {source}.",
+        "Pivot the {title} ({source}) by {rows}; show the {agg} {values}. Put it at {anchor}.",
+        "Insert a pivot table anchored at {anchor} listing each {rows} of {source} with its {agg} {values}.",
+        "From the records in {source}, make a pivot table at {anchor} grouping by {rows} ({agg} {values}).",
+    ),
+    "pivot_two_way": (
+        ("Create a pivot table of the {title} in {source} with its top-left cell at {anchor}: {rows} down the "
+        "side, {columns} across the top, and the {agg} {values} in each cell, with grand totals."),
+        ("Summarize {source} in a pivot table at {anchor} with {rows} as rows, {columns} as columns and the {agg} "
+        "{values} as values."),
+        "Build a cross-tab pivot at {anchor} from {source}: {rows} by {columns}, showing the {agg} {values}.",
+        ("At {anchor}, add a pivot table of {source} with a row per {rows} and a column per {columns}, giving "
+        "the {agg} {values}."),
+        "Pivot the {title} ({source}) by {rows} and {columns}; show the {agg} {values}. Put it at {anchor}.",
+        ("Insert a two-way pivot table at {anchor}: {rows} on the rows, {columns} on the columns, the {agg} "
+        "{values} of {source}."),
+        "From {source}, make a pivot table at {anchor} crossing {rows} with {columns} ({agg} {values}).",
+    ),
+    "summary": (
+        ("The {rows} names are listed in {labels}. In {cells}, enter formulas that give the {agg} {values} for "
+        "each {rows} in the table {source}."),
+        ("Next to the labels in {labels}, fill {cells} with formulas for the {agg} {values} of each {rows} "
+        "(data in {source})."),
+        "For every {rows} in {labels}, compute the {agg} {values} from {source} with a formula in {cells}.",
+        ("{cells} should hold formulas giving, for each {rows} listed in {labels}, the {agg} {values} in "
+        "{source}."),
+        "Use conditional formulas in {cells} for the {agg} {values} per {rows} ({labels}) of {source}.",
+        "Beside {labels}, put formulas in {cells} that return each {rows}'s {agg} {values} from {source}.",
+        "Fill {cells} with formulas: the {agg} {values} of the {source} rows matching each {rows} in {labels}.",
+    ),
+    "summary_count": (
+        ("The {rows} names are listed in {labels}. In {cells}, enter formulas that count the {record} rows for "
+        "each {rows} in the table {source}."),
+        ("Next to the labels in {labels}, fill {cells} with formulas counting the {record} rows of each {rows} "
+        "(data in {source})."),
+        "For every {rows} in {labels}, count its rows in {source} with a formula in {cells}.",
+        ("{cells} should hold formulas giving, for each {rows} listed in {labels}, how many {record} rows of "
+        "{source} it has."),
+        "Use counting formulas in {cells} for the number of {record} rows per {rows} ({labels}) of {source}.",
+        "Beside {labels}, put formulas in {cells} that count each {rows}'s rows in {source}.",
+        "Fill {cells} with formulas: how many rows of {source} match each {rows} in {labels}.",
+    ),
+    "summary_total": (
+        " Then put the sum of {cells} in {total}.",
+        " Then total {cells} in {total}.",
+        " Finally sum {cells} in {total}.",
+        " Also add up {cells} in {total}.",
+        " {total} gets the total of {cells}.",
+        " Below them, in {total}, put the sum of {cells}.",
+        " End with the total of {cells} in {total}.",
+    ),
+    "new_sheet": (
+        " Put the pivot table on a new sheet named {sheet}.",
+        " The pivot table goes on a new sheet called {sheet}.",
+        " Add a sheet named {sheet} for it.",
+        " Create it on a new sheet, {sheet}.",
+        " It belongs on a sheet of its own named {sheet}.",
+        " Make a new sheet {sheet} to hold it.",
+        " Place it on a fresh sheet titled {sheet}.",
+    ),
+}
+
+# Template x aggregation combinations; the held-out ones are only ever generated for the ood split.
+COMBINATIONS = (*(("pivot_rows", a) for a in PIVOT_AGGREGATIONS),
+                *(("summary_formulas", a) for a in FORMULA_AGGREGATIONS),
+                *(("pivot_two_way", a) for a in PIVOT_AGGREGATIONS))
+HELD_OUT_COMBINATIONS = frozenset({("pivot_rows", "max"), ("summary_formulas", "average"),
+                                   ("pivot_two_way", "count"), ("pivot_two_way", "min")})
 
 
 def _words(text: str) -> set[str]:
@@ -140,14 +211,21 @@ def _words(text: str) -> set[str]:
 
 def _vocabulary() -> list[str]:
     words: set[str] = set()
-    for text in (PIVOT_ROWS_TEXT, PIVOT_TWO_WAY_TEXT, SUMMARY_TEXT, SUMMARY_COUNT_TEXT, SUMMARY_TOTAL_TEXT):
-        words |= _words(text)
+    for phrasings in PHRASINGS.values():
+        for text in phrasings:
+            words |= _words(text)
     for dataset in DATASETS:
         words |= _words(dataset.title) | _words(dataset.record)
-        words |= {w for header, _ in dataset.categories for w in _words(header)}
+        for header, labels in dataset.categories:
+            words |= _words(header)
+            for label in labels:
+                words |= _words(label)
         words |= {w for header, _, _ in dataset.measures for w in _words(header)}
     for phrase in AGGREGATION_WORDS.values():
         words |= _words(phrase)
+    for text in (*SUMMARY_HEADINGS.values(), REPORT, DATA, SUMMARY, "Grand Total", "Sum of", "Count of",
+                 "Average of", "Min of", "Max of"):
+        words |= _words(text)
     return sorted(words)
 
 
@@ -167,6 +245,7 @@ class Table:
     columns_index: int | None
     row_labels: list[str]  # the labels of the row field that occur, in no particular order
     column_labels: list[str]  # likewise for the column field (empty without one)
+    sheet: str = SHEET
 
     @property
     def bottom(self) -> int:
@@ -177,8 +256,12 @@ class Table:
         return self.left + len(self.headers) - 1
 
     @property
-    def source(self) -> str:
+    def local_source(self) -> str:
         return f"{cell_name(self.top, self.left)}:{cell_name(self.bottom, self.right)}"
+
+    def qualified(self, area: str, task_sheet: str) -> str:
+        """An area of the table, with the table's sheet name when it is not the task's sheet."""
+        return area if self.sheet == task_sheet else f"{quote_sheet_name(self.sheet)}!{area}"
 
     def letter(self, index: int) -> str:
         return column_letters(self.left + index)
@@ -188,20 +271,21 @@ class Table:
         col = self.left + index
         return f"{cell_name(self.top + 1, col)}:{cell_name(self.bottom, col)}"
 
-    def value_addresses(self) -> list[str]:
-        col = self.left + self.values_index
+    def field_addresses(self, index: int) -> list[str]:
+        col = self.left + index
         return [cell_name(r, col) for r in range(self.top + 1, self.bottom + 1)]
 
 
 def _make_table(rng: random.Random, dataset: Dataset, two_way: bool) -> Table:
-    """Records of 3-5 fields: a row field whose 2-5 chosen labels all occur (for a two-way summary also a column field
-    with 2-4 labels, every pair of labels occurring), a value field, and other fields of the dataset."""
+    """Records of 3-5 fields: a row field whose 2-5 chosen labels all occur at least twice (for a two-way
+    summary also a column field with 2-4 labels, every pair of labels occurring at least twice), a value field, and
+    other fields of the dataset."""
     categories = rng.sample(dataset.categories, len(dataset.categories))
     row_field = categories[0]
     column_field = categories[1] if two_way else None
     measure = rng.choice(dataset.measures)
     required = [row_field] + ([column_field] if column_field else [])
-    spare: list[tuple[str, tuple]] = [("category", c) for c in categories[len(required):]]
+    spare: list[tuple[str, tuple[Any, ...]]] = [("category", c) for c in categories[len(required):]]
     spare += [("measure", m) for m in dataset.measures if m is not measure]
     rng.shuffle(spare)
     extra = spare[: max(0, rng.randint(3, 5) - len(required) - 1)]
@@ -211,8 +295,9 @@ def _make_table(rng: random.Random, dataset: Dataset, two_way: bool) -> Table:
 
     row_labels = rng.sample(row_field[1], rng.randint(2, min(4 if two_way else 5, len(row_field[1]))))
     col_labels = rng.sample(column_field[1], rng.randint(2, min(4, len(column_field[1])))) if column_field else [None]
-    pairs = [(r, c) for r in row_labels for c in col_labels]
-    n_records = rng.randint(max(MIN_RECORDS, len(pairs)), MAX_RECORDS)
+    # every (row, column) pair at least twice: relabelling one record (the checker's flip) never empties a cell
+    pairs = [(r, c) for r in row_labels for c in col_labels] * 2
+    n_records = rng.randint(max(MIN_RECORDS, len(pairs)), max(MAX_RECORDS, len(pairs)))
     pairs += [(rng.choice(row_labels), rng.choice(col_labels)) for _ in range(n_records - len(pairs))]
     rng.shuffle(pairs)
     records = []
@@ -225,7 +310,7 @@ def _make_table(rng: random.Random, dataset: Dataset, two_way: bool) -> Table:
                 record.append(col_label)
             else:
                 record.append(rng.choice(field[1]))
-        record += [rng.randint(low, high) for _, low, high in chosen_measures]
+        record += [float(rng.randint(low, high)) for _, low, high in chosen_measures]
         records.append(record)
     headers = [header for header, _ in chosen_categories] + [header for header, _, _ in chosen_measures]
     return Table(
@@ -238,134 +323,187 @@ def _make_table(rng: random.Random, dataset: Dataset, two_way: bool) -> Table:
     )
 
 
-def _place(rng: random.Random, table: Table, height: int, width: int) -> tuple[int, int]:
-    """Move the table (title row above it or not, column A or B) and choose the summary's top-left cell, to the
-    right of the data or below it, so that everything fits the 24 x 12 grid."""
-    options = []
-    for top in (0, 1, 2):
-        for left in (0, 1):
-            bottom = top + len(table.records)
-            right = left + len(table.headers) - 1
-            for gap in (1, 2):
-                for shift in (0, 1, 2):
-                    row, col = top + shift, right + 1 + gap
-                    if col + width <= 12 and row + height <= 24:
-                        options.append((top, left, row, col))
-            row = bottom + 2
-            if row + height <= 24 and left + width <= 12:
-                options.append((top, left, row, left))
-    top, left, row, col = rng.choice(options)
-    table.top, table.left = top, left
-    return row, col
+class Scene:
+    """Where the records and the summary go (sheets, positions), and the workbook being built."""
+
+    def __init__(self, rng: random.Random, structure: Structure, config: LayoutConfig, table: Table,
+                 dataset: Dataset, height: int, width: int, pivot: bool) -> None:
+        self.rng, self.config, self.table = rng, config, table
+        data_height, data_width = len(table.records) + 1, len(table.headers)
+        self.arrangement = "same"
+        if rng.random() < config.second_sheet:
+            self.arrangement = "new_sheet" if pivot and rng.random() < 0.5 else "data_sheet"
+        title = rng.random() < config.titles
+        self.extent = sheet_extent(rng, config, data_height + height + 8, data_width + width + 6)
+        rows, cols = self.extent
+        if self.arrangement == "same":
+            # records, then the summary right of them or below them (a gap of one or two cells)
+            below = rng.random() < 0.4
+            need_rows = data_height + (2 if title else 0) + (height + 2 if below else 0)
+            need_cols = data_width + (0 if below else width + 2)
+            top, left = structure.position("table", range(rows - need_rows), range(cols - need_cols))
+            table.top, table.left = top + (2 if title else 0), left
+            gap = rng.randint(1, 2)
+            if below:
+                self.anchor = (table.bottom + 1 + gap, table.left + rng.randint(0, max(0, data_width - width)))
+            else:
+                self.anchor = (table.top + rng.randint(0, 2), table.right + 1 + gap)
+            self.sheets = [SHEET]
+            table.sheet = self.task_sheet = SHEET
+        else:
+            top, left = structure.position("table", range(rows - data_height - 2), range(cols - data_width))
+            table.top, table.left = top + (2 if title else 0), left
+            if self.arrangement == "data_sheet":  # the records on "Data", the summary on the task's "Report"
+                self.sheets = [REPORT, DATA]
+                table.sheet, self.task_sheet = DATA, REPORT
+                self.anchor = (rng.randint(0, 6), rng.randint(0, 4))
+            else:  # the records on the task's sheet, the pivot table on a new "Summary" sheet
+                self.sheets = [SHEET]
+                table.sheet = self.task_sheet = SHEET
+                self.anchor = (rng.randint(0, 3), rng.randint(0, 3))
+        self.title = dataset.title if title else None
+        self.wb = new_workbook(self.sheets)
+        self.summary_sheet = SUMMARY if self.arrangement == "new_sheet" else self.task_sheet
+
+    def write(self, height: int, width: int) -> None:
+        """Write the records (and title), and the surroundings of the records and of the summary."""
+        table, wb = self.table, self.wb
+        prefix = quote_sheet_name(table.sheet) + "!"
+        if self.title:
+            wb.set(prefix + cell_name(table.top - 2, table.left), self.title)
+        wb.set_range(prefix + cell_name(table.top, table.left), [table.headers, *table.records])
+        canvas = Canvas(*self.extent)
+        box = (table.top - (2 if self.title else 0), table.left, table.bottom, table.right)
+        canvas.take(*box)
+        if self.summary_sheet == table.sheet:
+            canvas.take(self.anchor[0], self.anchor[1], self.anchor[0] + height - 1, self.anchor[1] + width - 1)
+        add_surroundings(wb, table.sheet, canvas, self.rng, self.config, box)
+
+    def address(self, row: int, col: int) -> str:
+        """A summary cell, with its sheet name when it is not the task's sheet."""
+        cell = cell_name(row, col)
+        return cell if self.summary_sheet == self.task_sheet else f"{quote_sheet_name(self.summary_sheet)}!{cell}"
 
 
-def _workbook(table: Table, title: str) -> Workbook:
-    wb = Workbook()
-    if table.top > 0:
-        wb.set(cell_name(0, table.left), title)
-    wb.set_range(cell_name(table.top, table.left), [table.headers, *table.records])
-    return wb
-
-
-def _pivot_task(rng: random.Random, seed: int, template: str) -> Task:
+def _pivot_task(rng: random.Random, seed: int, structure: Structure, config: LayoutConfig, template: str,
+                aggregation: str) -> Task:
     dataset = rng.choice(DATASETS)
     two_way = template == "pivot_two_way"
+    if two_way and len(dataset.categories) < 2:
+        dataset = DATASETS[0]
     table = _make_table(rng, dataset, two_way)
     height, width = len(table.row_labels) + 2, len(table.column_labels) + 2
-    anchor_row, anchor_col = _place(rng, table, height, width)
-    aggregation = rng.choice(PIVOT_AGGREGATIONS)
-    anchor = cell_name(anchor_row, anchor_col)
+    scene = Scene(rng, structure, config, table, dataset, height, width, pivot=True)
+    scene.write(height, width)
+    source = table.qualified(table.local_source, scene.task_sheet) if scene.arrangement != "new_sheet" else \
+        f"{quote_sheet_name(table.sheet)}!{table.local_source}"
     spec = {
-        "source": table.source,
+        "source": source,
         "rows": table.letter(table.rows_index),
         "values": table.letter(table.values_index),
         "aggregation": aggregation,
         "columns": table.letter(table.columns_index) if table.columns_index is not None else None,
     }
+    anchor = scene.address(*scene.anchor)
     words = {
-        "title": dataset.title.lower(), "source": table.source, "anchor": anchor,
+        "title": dataset.title.lower(), "source": source, "anchor": anchor,
         "rows": table.headers[table.rows_index], "values": table.headers[table.values_index],
         "agg": AGGREGATION_WORDS[aggregation],
         "columns": table.headers[table.columns_index] if table.columns_index is not None else "",
     }
-    instruction = (PIVOT_TWO_WAY_TEXT if two_way else PIVOT_ROWS_TEXT).format(**words)
+    instruction = structure.phrasing(template, PHRASINGS[template]).format(**words)
+    slots: dict[str, Any] = {"pivot": spec}
+    if scene.arrangement == "new_sheet":
+        instruction += structure.phrasing("new_sheet", PHRASINGS["new_sheet"]).format(sheet=SUMMARY)
+        slots["new_sheet"] = SUMMARY
+        anchor = cell_name(*scene.anchor)  # named without its sheet: the sheet is named in words
     targets = []
     for dr in range(height):
         for dc in range(width):
             is_number = dr > 0 and dc > 0
-            targets.append(Target(cell_name(anchor_row + dr, anchor_col + dc), dynamic=is_number))
+            targets.append(Target(scene.address(scene.anchor[0] + dr, scene.anchor[1] + dc), dynamic=is_number))
+    criteria = [table.qualified(a, scene.task_sheet) for a in table.field_addresses(table.rows_index)]
+    if table.columns_index is not None:
+        criteria += [table.qualified(a, scene.task_sheet) for a in table.field_addresses(table.columns_index)]
     task = Task(
-        family=FAMILY, level=LEVEL, template=template, seed=seed, workbook=_workbook(table, dataset.title),
-        instruction=instruction, targets=targets, expert_actions=list(PIVOT_EXPERT), inputs=table.value_addresses(),
-        slots={"pivot": spec}, max_steps=_max_steps(PIVOT_EXPERT),
+        FAMILY, LEVEL, template, seed, scene.wb, instruction, targets, [],
+        inputs=[table.qualified(a, scene.task_sheet) for a in table.field_addresses(table.values_index)],
+        slots=slots, sheet=scene.task_sheet, perturbations=PIVOT_PERTURBATIONS[aggregation], criteria=criteria,
+        extent=scene.extent, named=[source, anchor], structure=structure.record,
     )
-    return _with_expected_values(task)
+    builder = ExpertBuilder(task)
+    if scene.arrangement == "new_sheet":
+        builder.do("new_sheet_instructed")
+    builder.go(cell_name(*scene.anchor)).do("pivot_instructed")
+    return finish(task, builder)
 
 
-def _summary_task(rng: random.Random, seed: int) -> Task:
+def _summary_task(rng: random.Random, seed: int, structure: Structure, config: LayoutConfig,
+                  aggregation: str) -> Task:
     dataset = rng.choice(DATASETS)
-    aggregation = rng.choice(FORMULA_AGGREGATIONS)
     table = _make_table(rng, dataset, two_way=False)
     n_labels = len(table.row_labels)
     with_total = aggregation != "average" and rng.random() < 0.6
     height = 1 + n_labels + (1 if with_total else 0)
-    head_row, label_col = _place(rng, table, height, 2)
+    scene = Scene(rng, structure, config, table, dataset, height, 2, pivot=False)
+    scene.write(height, 2)
+    head_row, label_col = scene.anchor
     value_col = label_col + 1
     labels = rng.sample(table.row_labels, len(table.row_labels))
     first, last = head_row + 1, head_row + n_labels
     rows_header = table.headers[table.rows_index]
     values_header = table.headers[table.values_index]
-    wb = _workbook(table, dataset.title)
-    summary = [[rows_header, SUMMARY_HEADINGS[aggregation].format(value=values_header)]]
+    prefix = quote_sheet_name(scene.task_sheet) + "!"
+    summary: list[list[str | None]] = [[rows_header, SUMMARY_HEADINGS[aggregation].format(value=values_header)]]
     summary += [[label, None] for label in labels]
     if with_total:
         summary.append(["Total", None])
     for dr, (label, _) in enumerate(summary):
-        wb.set(cell_name(head_row + dr, label_col), label)
-    wb.set(cell_name(head_row, value_col), summary[0][1])
+        scene.wb.set(prefix + cell_name(head_row + dr, label_col), label)
+    scene.wb.set(prefix + cell_name(head_row, value_col), summary[0][1])
+    source = table.qualified(table.local_source, scene.task_sheet)
     cells = f"{cell_name(first, value_col)}:{cell_name(last, value_col)}"
+    label_range = f"{cell_name(first, label_col)}:{cell_name(last, label_col)}"
     words = {
-        "rows": rows_header, "labels": f"{cell_name(first, label_col)}:{cell_name(last, label_col)}",
-        "cells": cells, "agg": AGGREGATION_WORDS[aggregation], "values": values_header,
-        "source": table.source, "record": dataset.record,
+        "rows": rows_header, "labels": label_range, "cells": cells, "agg": AGGREGATION_WORDS[aggregation],
+        "values": values_header, "source": source, "record": dataset.record,
     }
-    instruction = (SUMMARY_COUNT_TEXT if aggregation == "count" else SUMMARY_TEXT).format(**words)
-    targets = [Target(cell_name(r, value_col), formula=True, dynamic=True) for r in range(first, last + 1)]
-    expert = ["next_target", FORMULA_MACROS[aggregation], "fill_down"]
+    group = "summary_count" if aggregation == "count" else "summary"
+    instruction = structure.phrasing(group, PHRASINGS[group]).format(**words)
+    criteria_range = table.qualified(table.column_cells(table.rows_index), scene.task_sheet)
+    sum_range = table.qualified(table.column_cells(table.values_index), scene.task_sheet)
+    reads = (criteria_range,) if aggregation == "count" else (criteria_range, sum_range)
+    targets = [Target(cell_name(r, value_col), formula=True, dynamic=True, reads=reads)
+               for r in range(first, last + 1)]
+    named = [label_range, cells, source]
     if with_total:
         total = cell_name(last + 1, value_col)
-        instruction += SUMMARY_TOTAL_TEXT.format(cells=cells, total=total)
-        targets.append(Target(total, formula=True, dynamic=True))
-        expert += ["jump_down", "sum_above"]
-    expert.append("done")
+        instruction += structure.phrasing("summary_total", PHRASINGS["summary_total"]).format(cells=cells,
+                                                                                               total=total)
+        targets.append(Target(total, formula=True, dynamic=True, reads=(cells,)))
+        named.append(total)
     task = Task(
-        family=FAMILY, level=LEVEL, template="summary_formulas", seed=seed, workbook=wb, instruction=instruction,
-        targets=targets, expert_actions=expert, inputs=table.value_addresses(),
-        slots={"criteria_range": table.column_cells(table.rows_index),
-               "sum_range": table.column_cells(table.values_index)},
-        max_steps=_max_steps(expert),
+        FAMILY, LEVEL, "summary_formulas", seed, scene.wb, instruction, targets, [],
+        inputs=[table.qualified(a, scene.task_sheet) for a in table.field_addresses(table.values_index)],
+        slots={"criteria_range": criteria_range, "sum_range": sum_range}, sheet=scene.task_sheet,
+        perturbations=("rescale", "flip"),
+        criteria=[table.qualified(a, scene.task_sheet) for a in table.field_addresses(table.rows_index)],
+        may_read=[label_range], extent=scene.extent, named=named, structure=structure.record,
     )
-    return _with_expected_values(task)
+    builder = ExpertBuilder(task).go(cell_name(first, value_col)).do(FORMULA_MACROS[aggregation])
+    if n_labels > 1:
+        builder.do("fill_down")
+    if with_total:
+        builder.aggregate("SUM", cells, total, [ref.text for ref in task.references].index(cells))
+    return finish(task, builder)
 
 
-def _max_steps(expert: Sequence[str]) -> int:
-    """Room for exploration: 2.5 times the expert's length, and at least 10 steps more."""
-    return max(len(expert) + 10, 5 * len(expert) // 2)
-
-
-def _with_expected_values(task: Task) -> Task:
-    """Fill in each target's expected value from the expert's solution (the engine computes every number)."""
-    solution = task.solution
-    task.targets = [replace(t, expected=solution.value(t.address)) for t in task.targets]
-    missing = [t.address for t in task.targets if t.expected is None]
-    if missing:
-        raise RuntimeError(f"{task.family}/{task.template} seed {task.seed}: the expert leaves {missing} empty")
-    return task
-
-
-def generate(rng: random.Random, seed: int) -> Task:
+def generate(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig) -> Task:
     """A pivot-table task (deterministic in ``rng`` and ``seed``)."""
     template = rng.choice(TEMPLATES)
+    options = [c for c in COMBINATIONS if c[0] == template]
+    _, aggregation = structure.combination(template, [c for c in options if c not in HELD_OUT_COMBINATIONS],
+                                           [c for c in options if c in HELD_OUT_COMBINATIONS])
     if template == "summary_formulas":
-        return _summary_task(rng, seed)
-    return _pivot_task(rng, seed, template)
+        return _summary_task(rng, seed, structure, layout, aggregation)
+    return _pivot_task(rng, seed, structure, layout, template, aggregation)

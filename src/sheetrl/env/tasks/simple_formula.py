@@ -1,32 +1,49 @@
-"""Level 2 — one formula in one named cell.
+"""Level 2 — one formula in one named cell, over the range the instruction names.
 
 Sub-templates (:data:`TEMPLATES`):
 
-- ``column_aggregate``: SUM / AVERAGE / MIN / MAX / COUNT of one column of a data table, in the cell directly below
-  the column (the expert's ``<agg>_above`` picks the block above, as AutoSum does).
-- ``row_aggregate``: the same over one row, in the cell directly right of the row (``<agg>_left``).
+- ``column_aggregate``: SUM / AVERAGE / MIN / MAX / COUNT of one column of a table, in the cell below it; in a
+  table with subtotal rows, the missing subtotal of one group.
+- ``row_aggregate``: the same over one row, in the cell right of it.
 - ``cell_arithmetic``: one formula combining two neighbouring cells — a row of a two-column table (Units × Price,
   Actual − Budget, growth, ratio, sum) or a stacked summary block (Revenue − Expenses, Visitors → conversion rate).
-- ``selected_range_aggregate``: the target
-  sits in a summary cell away from the data, so the range must be selected (``anchor_selection`` and moves), then
-  the aggregate written from outside it with ``<agg>_selection``.
+- ``selected_range_aggregate``: the target sits in a summary cell away from the data.
 
-Every target requires a formula whose value follows the inputs (``formula=True, dynamic=True``); the inputs are
-the data cells the formula reads. Expected values come from the expert's solution.
+The named range may hold a blank spacer row or column, sit under a numeric header (a year) or above a distractor:
+the block next to the target is then *not* the instructed range, and the checker's ``reads`` condition and its
+``fill_gap`` perturbation tell them apart. The expert uses the AutoSum-like macro (``sum_above``...) only when the
+block next to the target is exactly the named range, and otherwise selects the range the instruction names
+(``select_reference_N``), marks it, goes to the target and writes ``<agg>_selection``.
+
+Every target requires a formula that reads the named range (``reads``) and follows the inputs under the
+perturbations that can change its kind of answer: rescaling (sums, averages, arithmetic), moving the extreme
+(minimum, maximum), blanking an input or replacing it by text (counts), a number in a spacer cell (all).
 """
 
 from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS, SHEET, Target, Task
-from sheetrl.sheet import Workbook
+from sheetrl.env.tasks.base import SHEET, Target, Task
+from sheetrl.env.tasks.expert import ExpertBuilder, finish
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    add_surroundings,
+    new_workbook,
+    place_table,
+    sheet_extent,
+)
+from sheetrl.env.tasks.split import Structure
+from sheetrl.env.tasks.tables import choose_kind, draw_table, words_of_kinds
 from sheetrl.sheet.address import cell_name
+from sheetrl.sheet.values import number_to_text
 
 FAMILY = "simple_formula"
 LEVEL = 2
+TEMPLATES = ("column_aggregate", "row_aggregate", "cell_arithmetic", "selected_range_aggregate")
 AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
 AGGREGATE_PHRASES = {
     "SUM": ("total", "sum"),
@@ -36,199 +53,62 @@ AGGREGATE_PHRASES = {
     "COUNT": ("number of entries", "count of values"),
 }
 AGGREGATE_LABELS = {"SUM": "Total", "AVERAGE": "Average", "MIN": "Lowest", "MAX": "Highest", "COUNT": "Count"}
+PERTURBATIONS = {
+    "SUM": ("rescale", "fill_gap"),
+    "AVERAGE": ("rescale", "fill_gap"),
+    "MIN": ("rescale", "extreme", "fill_gap"),
+    "MAX": ("rescale", "extreme", "fill_gap"),
+    "COUNT": ("blank", "text", "fill_gap"),
+}
 
-
-# The instruction wordings, by sub-template; {placeholders} are filled in per task.
+# The instruction wordings, by sub-template; the last two of each are held out for the ood split.
 PHRASINGS: dict[str, tuple[str, ...]] = {
     "column_aggregate": (
         "In {target}, enter a formula for the {phrase} of {header} ({area}).",
         "Put a formula in {target} that gives the {phrase} of {area}.",
         "Use a formula in {target} to compute the {phrase} of the {header} column, {area}.",
+        "{target} should show the {phrase} of {area}: write the formula.",
+        "Compute the {phrase} of {area} with a formula in {target}.",
+        "Below the {header} column, in {target}, add a formula for the {phrase} of {area}.",
+        "Write a formula into {target} returning the {phrase} over {area}.",
+    ),
+    "subtotal": (
+        "In {target}, enter the missing subtotal of {area} ({group} group) as a formula.",
+        "The subtotal in {target} is missing: put a formula summing {area} there.",
+        "Fill in the subtotal {target} with a formula over {area}.",
+        "Complete the subtotal row: {target} should be the formula total of {area}.",
+        "Write the formula for the subtotal of {area} in {target}.",
+        "{target} needs its subtotal: a formula adding up {area}.",
+        "Restore the subtotal in {target} as a sum formula of {area}.",
     ),
     "row_aggregate": (
         "In {target}, enter a formula for the {phrase} of {area} ({key}).",
         "Put a formula in {target} that gives the {phrase} of the {noun} for {key}, {area}.",
         "Use a formula in {target} to compute the {phrase} of row {row}, {area}.",
+        "{target} should show the {phrase} of {area}: write the formula.",
+        "Compute the {phrase} of {key}'s {noun} ({area}) with a formula in {target}.",
+        "Next to the row for {key}, in {target}, add a formula for the {phrase} of {area}.",
+        "Write a formula into {target} returning the {phrase} across {area}.",
     ),
     "cell_arithmetic": (
         "In {target}, enter a formula for {description}.",
         "For {subject}, put a formula in {target} that gives {description}.",
+        "Use a formula in {target} to work out {description}.",
+        "{target} should hold a formula for {description} ({subject}).",
+        "Write the formula for {description} into {target}.",
+        "Calculate {description} for {subject} with a formula in {target}.",
+        "Add a formula to {target} computing {description}.",
     ),
     "selected_range_aggregate": (
         "In {target}, enter a formula for the {phrase} of {area} ({subject}).",
         "Select {area} and put a formula for its {phrase} in {target}.",
+        "The summary cell {target} should show the {phrase} of {area}.",
+        "Put the {phrase} of {subject}, {area}, in {target} as a formula.",
+        "Use a formula in {target} to compute the {phrase} of {area}.",
+        "In the summary cell {target}, write a formula giving the {phrase} of {area}.",
+        "Compute the {phrase} of the {subject} figures in {area}; the formula goes in {target}.",
     ),
 }
-
-
-# --------------------------------------------------------------------------------------------- table vocabularies
-@dataclass(frozen=True)
-class NumericTableKind:
-    """A table of row labels times numeric columns (e.g. regions times months), with how its numbers are drawn."""
-
-    title: str
-    key_header: str
-    keys: tuple[str, ...]
-    headers: tuple[str, ...]
-    low: int
-    high: int
-    step: int = 1
-    decimals: int = 0
-    noun: str = "values"
-
-
-TABLE_KINDS = (
-    NumericTableKind("Units sold by region", "Region",
-                     ("North", "South", "East", "West", "Central", "Northeast", "Northwest", "Southeast",
-                      "Southwest", "Pacific", "Midwest"),
-                     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"), 120, 2400, noun="units"),
-    NumericTableKind("Quarterly expenses", "Category",
-                     ("Rent", "Utilities", "Travel", "Supplies", "Software", "Insurance", "Advertising", "Salaries",
-                      "Training", "Maintenance", "Shipping"),
-                     ("Q1", "Q2", "Q3", "Q4"), 300, 24000, step=50, noun="expenses"),
-    NumericTableKind("Test scores", "Student",
-                     ("Alice Moreno", "Ben Carter", "Chloe Nguyen", "David Okafor", "Emma Schulz", "Farid Haddad",
-                      "Grace Kim", "Hugo Laurent", "Isla Brennan", "Jamal Price", "Keiko Tanaka"),
-                     ("Quiz 1", "Quiz 2", "Midterm", "Project", "Final"), 35, 100, noun="scores"),
-    NumericTableKind("Website visits", "Page",
-                     ("Home", "Pricing", "Blog", "Contact", "About", "Careers", "Docs", "Support", "Signup"),
-                     ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), 40, 5000, noun="visits"),
-    NumericTableKind("Weekly output", "Line",
-                     ("Assembly", "Packaging", "Welding", "Painting", "Testing", "Cutting", "Molding"),
-                     ("Week 1", "Week 2", "Week 3", "Week 4", "Week 5", "Week 6"), 200, 1500, step=5,
-                     noun="output"),
-    NumericTableKind("Monthly rainfall in mm", "City",
-                     ("Lisbon", "Oslo", "Dublin", "Vienna", "Madrid", "Prague", "Athens", "Zurich", "Warsaw"),
-                     ("Jan", "Feb", "Mar", "Apr", "May", "Jun"), 5, 160, decimals=1, noun="rainfall"),
-)
-
-
-@dataclass
-class NumericTable:
-    """A generated numeric table placed with its header row at ``top`` and its label column at ``left``."""
-
-    kind: NumericTableKind
-    top: int
-    left: int
-    headers: list[str]  # the numeric columns' headers
-    keys: list[str]
-    numbers: list[list[float]]
-
-    @property
-    def first_row(self) -> int:
-        return self.top + 1
-
-    @property
-    def last_row(self) -> int:
-        return self.top + len(self.keys)
-
-    @property
-    def first_col(self) -> int:
-        return self.left + 1
-
-    @property
-    def last_col(self) -> int:
-        return self.left + len(self.headers)
-
-    def column_range(self, col: int) -> str:
-        return f"{cell_name(self.first_row, col)}:{cell_name(self.last_row, col)}"
-
-    def row_range(self, row: int) -> str:
-        return f"{cell_name(row, self.first_col)}:{cell_name(row, self.last_col)}"
-
-    def data_cells(self) -> list[str]:
-        return [cell_name(r, c) for r in range(self.first_row, self.last_row + 1)
-                for c in range(self.first_col, self.last_col + 1)]
-
-    def write(self, wb: Workbook) -> None:
-        if self.top >= 2:
-            wb.set(f"{SHEET}!{cell_name(self.top - 2, self.left)}", self.kind.title)
-        rows = [[self.kind.key_header, *self.headers]]
-        rows += [[key, *numbers] for key, numbers in zip(self.keys, self.numbers)]
-        wb.set_range(f"{SHEET}!{cell_name(self.top, self.left)}", rows)
-
-
-def random_numeric_table(rng: random.Random, spare_rows: int = 2, spare_cols: int = 2) -> NumericTable:
-    """A numeric table leaving at least ``spare_rows`` empty rows below it and ``spare_cols`` columns right of it."""
-    kind = rng.choice(TABLE_KINDS)
-    n_cols = rng.randint(2, min(6, len(kind.headers)))
-    n_rows = rng.randint(3, min(10, len(kind.keys)))
-    first = rng.randint(0, len(kind.headers) - n_cols)
-    top = min(rng.choice((0, 0, 1, 2, 3, 4)), GRID_ROWS - 1 - n_rows - spare_rows)
-    left = min(rng.randint(0, 3), GRID_COLS - 1 - n_cols - spare_cols)
-
-    def draw() -> float:
-        if kind.decimals:
-            return round(rng.uniform(kind.low, kind.high), kind.decimals)
-        return float(rng.randrange(kind.low, kind.high + 1, kind.step))
-
-    numbers = [[draw() for _ in range(n_cols)] for _ in range(n_rows)]
-    return NumericTable(kind, top, left, list(kind.headers[first:first + n_cols]), rng.sample(kind.keys, n_rows),
-                        numbers)
-
-
-# --------------------------------------------------------------------------------------------------- helpers
-def step_budget(expert_length: int) -> int:
-    """Episode step limit: about two and a half times the expert's length, and at least ten steps more."""
-    return max(expert_length + 10, round(2.5 * expert_length))
-
-
-def formula_task(template: str, seed: int, wb: Workbook, instruction: str, target: str, inputs: list[str],
-                 actions: list[str], start: str = "A1") -> Task:
-    """A task with one formula target whose expected value is read from the expert's solution."""
-    task = Task(FAMILY, LEVEL, template, seed, wb, instruction, [Target(target, formula=True, dynamic=True)],
-                actions, inputs=inputs, max_steps=step_budget(len(actions)), start=start)
-    value = task.solution.value(f"{SHEET}!{target}")
-    task.targets = [replace(task.targets[0], expected=value)]
-    return task
-
-
-def moves_between(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
-    """Single-cell moves from ``start`` to ``end``: rows first, then columns."""
-    (r0, c0), (r1, c1) = start, end
-    vertical = ["move_down" if r1 > r0 else "move_up"] * abs(r1 - r0)
-    horizontal = ["move_right" if c1 > c0 else "move_left"] * abs(c1 - c0)
-    return vertical + horizontal
-
-
-# ---------------------------------------------------------------------------------------------- sub-templates
-def column_aggregate(rng: random.Random, seed: int) -> Task:
-    table = random_numeric_table(rng)
-    function = rng.choice(AGGREGATES)
-    column = rng.randint(table.first_col, table.last_col)
-    header = table.headers[column - table.first_col]
-    target = cell_name(table.last_row + 1, column)
-    area = table.column_range(column)
-    wb = Workbook()
-    table.write(wb)
-    if rng.random() < 0.6:
-        wb.set(f"{SHEET}!{cell_name(table.last_row + 1, table.left)}", AGGREGATE_LABELS[function])
-    phrase = rng.choice(AGGREGATE_PHRASES[function])
-    instruction = rng.choice(PHRASINGS["column_aggregate"]).format(
-        target=target, phrase=phrase, header=header, area=area)
-    inputs = [cell_name(r, column) for r in range(table.first_row, table.last_row + 1)]
-    actions = ["next_target", f"{function.lower()}_above", "done"]
-    return formula_task("column_aggregate", seed, wb, instruction, target, inputs, actions)
-
-
-def row_aggregate(rng: random.Random, seed: int) -> Task:
-    table = random_numeric_table(rng)
-    function = rng.choice(AGGREGATES)
-    index = rng.randrange(len(table.keys))
-    row = table.first_row + index
-    key = table.keys[index]
-    target = cell_name(row, table.last_col + 1)
-    area = table.row_range(row)
-    wb = Workbook()
-    table.write(wb)
-    if rng.random() < 0.6:
-        wb.set(f"{SHEET}!{cell_name(table.top, table.last_col + 1)}", AGGREGATE_LABELS[function])
-    phrase = rng.choice(AGGREGATE_PHRASES[function])
-    instruction = rng.choice(PHRASINGS["row_aggregate"]).format(
-        target=target, phrase=phrase, area=area, key=key, noun=table.kind.noun, row=row + 1)
-    inputs = [cell_name(row, c) for c in range(table.first_col, table.last_col + 1)]
-    actions = ["next_target", f"{function.lower()}_left", "done"]
-    return formula_task("row_aggregate", seed, wb, instruction, target, inputs, actions)
 
 
 @dataclass(frozen=True)
@@ -285,7 +165,16 @@ STACKED_PAIRS = (
 )
 PERIODS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Q1", "Q2", "Q3", "Q4")
 
+# Template x function (or pair) combinations; a quarter of them are only ever generated for the ood split.
+COMBINATIONS = (
+    *((template, function) for template in ("column_aggregate", "row_aggregate", "selected_range_aggregate")
+      for function in AGGREGATES),
+    *(("cell_arithmetic", spec.result + "/" + spec.macro) for spec in ROW_PAIRS + STACKED_PAIRS),
+)
+HELD_OUT_COMBINATIONS = frozenset(combo for i, combo in enumerate(COMBINATIONS) if i % 4 == 3)
 
+
+# --------------------------------------------------------------------------------------------------- helpers
 def draw_number(rng: random.Random, bounds: tuple[float, float], decimals: int) -> float:
     low, high = bounds
     if decimals:
@@ -293,14 +182,150 @@ def draw_number(rng: random.Random, bounds: tuple[float, float], decimals: int) 
     return float(rng.randint(int(low), int(high)))
 
 
-def cell_arithmetic(rng: random.Random, seed: int) -> Task:
-    wb = Workbook()
-    top = rng.randint(0, 6)
-    left = rng.randint(0, 5)
-    if rng.random() < 0.5:  # one row of a table: key | first | second | result
-        spec = rng.choice(ROW_PAIRS)
-        keys = rng.sample(spec.keys, rng.randint(3, len(spec.keys)))
-        rows: list[list] = [[spec.key_header, spec.first, spec.second, spec.result]]
+def _text(value: object) -> str:
+    return number_to_text(value) if isinstance(value, float) else str(value)
+
+
+class Sheet:
+    """A table placed on a new workbook, with room below and right of it for the task's cells."""
+
+    def __init__(self, rng: random.Random, structure: Structure, layout: LayoutConfig, spare: int,
+                 subtotals: bool = False) -> None:
+        kind, numeric_headers = choose_kind(rng, layout, numeric_only=True)
+        self.kind = kind
+        self.table = draw_table(rng, structure, layout, kind, numeric_headers, allow_subtotals=subtotals)
+        top_, left_, bottom, right = self.table.box
+        height, width = bottom - top_ + 1, right - left_ + 1
+        self.extent = sheet_extent(rng, layout, height + spare + 4, width + spare + 4)
+        top, left = place_table(structure, rng, self.extent, height, width, spare + 1, spare + 1)
+        self.table.top, self.table.left = top + (2 if self.table.title else 0), left
+        self.canvas = Canvas(*self.extent)
+        self.canvas.take(*self.table.box)
+        self.wb = new_workbook([SHEET])
+        self.rng = rng
+        self.layout = layout
+
+    def write(self, reserved: list[tuple[int, int]]) -> None:
+        """Write the table, keep the task's cells free, and add the surroundings."""
+        for row, col in reserved:
+            self.canvas.take(row, col, row, col)
+        self.table.write(self.wb, SHEET)
+        add_surroundings(self.wb, SHEET, self.canvas, self.rng, self.layout, self.table.box)
+
+
+def aggregate_task(template: str, seed: int, structure: Structure, sheet: Sheet, function: str, target: str,
+                   area: str, instruction: str, inputs: list[str]) -> Task:
+    """A one-formula aggregate task whose expert writes ``=FUNCTION(area)`` at ``target``."""
+    task = Task(FAMILY, LEVEL, template, seed, sheet.wb, instruction,
+                [Target(target, formula=True, dynamic=True, reads=(area,))], [],
+                inputs=[a for a in inputs if sheet.wb.value(f"{SHEET}!{a}") is not None],
+                extent=sheet.extent, named=[area, target], perturbations=PERTURBATIONS[function],
+                structure=structure.record)
+    reference = [ref.text for ref in task.references].index(area)
+    builder = ExpertBuilder(task).aggregate(function, area, target, reference)
+    return finish(task, builder)
+
+
+# ---------------------------------------------------------------------------------------------- sub-templates
+def column_aggregate(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig,
+                     function: str) -> Task:
+    sheet = Sheet(rng, structure, layout, spare=2, subtotals=function == "SUM")
+    table = sheet.table
+    column = rng.randrange(table.n_cols)
+    header = _text(table.headers[column])
+    if table.subtotal_after:  # a subtotal row lost one of its formulas
+        group = rng.randrange(len(table.subtotal_after))
+        first, last = table.groups()[group]
+        row = table.subtotal_row(group)
+        target = cell_name(row, table.col(column))
+        area = table.column_range(column, first, last)
+        sheet.write([])
+        sheet.wb.clear(f"{SHEET}!{target}")
+        instruction = structure.phrasing("subtotal", PHRASINGS["subtotal"]).format(
+            target=target, area=area, group=_text(table.keys[first]))
+        inputs = table.column_cells(column, first, last)
+        return aggregate_task("column_aggregate", seed, structure, sheet, function, target, area, instruction,
+                              inputs)
+    target_row = table.bottom + 1
+    target = cell_name(target_row, table.col(column))
+    label = rng.random() < 0.6
+    sheet.write([(target_row, table.left), (target_row, table.col(column))])
+    if label:
+        sheet.wb.set(f"{SHEET}!{cell_name(target_row, table.left)}", AGGREGATE_LABELS[function])
+    area = table.column_range(column)
+    instruction = structure.phrasing("column_aggregate", PHRASINGS["column_aggregate"]).format(
+        target=target, phrase=rng.choice(AGGREGATE_PHRASES[function]), header=header, area=area)
+    return aggregate_task("column_aggregate", seed, structure, sheet, function, target, area, instruction,
+                          table.column_cells(column))
+
+
+def row_aggregate(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig, function: str) -> Task:
+    sheet = Sheet(rng, structure, layout, spare=2)
+    table = sheet.table
+    index = rng.randrange(table.n_rows)
+    row = table.row(index)
+    target_col = table.right + 1
+    target = cell_name(row, target_col)
+    sheet.write([(table.top, target_col), (row, target_col)])
+    if rng.random() < 0.6:
+        sheet.wb.set(f"{SHEET}!{cell_name(table.top, target_col)}", AGGREGATE_LABELS[function])
+    area = table.row_range(index)
+    instruction = structure.phrasing("row_aggregate", PHRASINGS["row_aggregate"]).format(
+        target=target, phrase=rng.choice(AGGREGATE_PHRASES[function]), area=area, key=_text(table.keys[index]),
+        noun=sheet.kind.noun, row=row + 1)
+    inputs = [table.cell(index, j) for j in range(table.n_cols)]
+    return aggregate_task("row_aggregate", seed, structure, sheet, function, target, area, instruction, inputs)
+
+
+def selected_range_aggregate(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig,
+                             function: str) -> Task:
+    """The aggregate goes into a labelled summary cell away from the data."""
+    sheet = Sheet(rng, structure, layout, spare=3)
+    table = sheet.table
+    if rng.random() < 0.5:  # a column of the table
+        column = rng.randrange(table.n_cols)
+        subject = _text(table.headers[column])
+        area = table.column_range(column)
+        inputs = table.column_cells(column)
+    else:  # a row of the table
+        index = rng.randrange(table.n_rows)
+        subject = _text(table.keys[index])
+        area = table.row_range(index)
+        inputs = [table.cell(index, j) for j in range(table.n_cols)]
+    if rng.random() < 0.5:  # summary below the table, one empty row between
+        label_at = (table.bottom + 2, table.left)
+    else:  # summary right of the table, one empty column between
+        label_at = (rng.randint(table.top, table.bottom), table.right + 2)
+    target_at = (label_at[0], label_at[1] + 1)
+    target = cell_name(*target_at)
+    sheet.write([label_at, target_at])
+    sheet.wb.set(f"{SHEET}!{cell_name(*label_at)}", f"{AGGREGATE_LABELS[function]} {subject}")
+    instruction = structure.phrasing("selected_range_aggregate", PHRASINGS["selected_range_aggregate"]).format(
+        target=target, phrase=rng.choice(AGGREGATE_PHRASES[function]), area=area, subject=subject)
+    return aggregate_task("selected_range_aggregate", seed, structure, sheet, function, target, area, instruction,
+                          inputs)
+
+
+def cell_arithmetic(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig, spec: PairSpec
+                    ) -> Task:
+    if spec in ROW_PAIRS:  # one row of a table: key | first | second | result
+        n_keys, periods = structure.size("table", range(3, len(spec.keys) + 1), range(2, 3))[0], 0
+        height, width = n_keys + 1, 4
+    else:  # a stacked summary block: labels in one column, a few periods side by side
+        n_keys, periods = 0, structure.size("table", range(3, 5), range(1, 5))[1]
+        height, width = 4, periods + 1
+    title = rng.random() < layout.titles
+    extent = sheet_extent(rng, layout, height + 6, width + 4)
+    top, left = place_table(structure, rng, extent, height + (2 if title else 0), width, 1, 1)
+    top += 2 if title else 0
+    wb = new_workbook([SHEET])
+    canvas = Canvas(*extent)
+    canvas.take(top - (2 if title else 0), left, top + height - 1, left + width - 1)
+    if title:
+        wb.set(f"{SHEET}!{cell_name(top - 2, left)}", spec.result if spec in ROW_PAIRS else "Summary")
+    if spec in ROW_PAIRS:
+        keys = rng.sample(spec.keys, n_keys)
+        rows: list[list[object]] = [[spec.key_header, spec.first, spec.second, spec.result]]
         for key in keys:
             rows.append([key, draw_number(rng, spec.first_range, spec.decimals),
                          draw_number(rng, spec.second_range, spec.decimals)])
@@ -309,9 +334,7 @@ def cell_arithmetic(rng: random.Random, seed: int) -> Task:
         row = top + 1 + index
         first, second, target = (cell_name(row, left + 1), cell_name(row, left + 2), cell_name(row, left + 3))
         subject = keys[index]
-    else:  # a stacked summary block: labels in one column, a few periods side by side
-        spec = rng.choice(STACKED_PAIRS)
-        periods = rng.randint(1, 4)
+    else:
         start = rng.randrange(len(PERIODS) - periods + 1)
         names = PERIODS[start:start + periods]
         rows = [[None, *names], [spec.first], [spec.second], [spec.result]]  # ragged rows are fine
@@ -319,67 +342,36 @@ def cell_arithmetic(rng: random.Random, seed: int) -> Task:
             rows[1].append(draw_number(rng, spec.first_range, spec.decimals))
             rows[2].append(draw_number(rng, spec.second_range, spec.decimals))
         wb.set_range(f"{SHEET}!{cell_name(top, left)}", rows)
-        index = rng.randrange(periods)
-        col = left + 1 + index
+        col = left + 1 + rng.randrange(periods)
         first, second, target = (cell_name(top + 1, col), cell_name(top + 2, col), cell_name(top + 3, col))
-        subject = names[index]
+        subject = names[col - left - 1]
+    add_surroundings(wb, SHEET, canvas, rng, layout, (top - (2 if title else 0), left, top + height - 1,
+                                                      left + width - 1))
     description = spec.describe.format(first=first, second=second)
-    instruction = rng.choice(PHRASINGS["cell_arithmetic"]).format(
+    instruction = structure.phrasing("cell_arithmetic", PHRASINGS["cell_arithmetic"]).format(
         target=target, description=description, subject=subject)
-    return formula_task("cell_arithmetic", seed, wb, instruction, target, [first, second],
-                        ["next_target", spec.macro, "done"])
+    task = Task(FAMILY, LEVEL, "cell_arithmetic", seed, wb, instruction,
+                [Target(target, formula=True, dynamic=True, reads=(first, second))], [], inputs=[first, second],
+                extent=extent, named=[first, second, target], structure=structure.record)
+    return finish(task, actions=["next_target", spec.macro])
 
 
-def selected_range_aggregate(rng: random.Random, seed: int) -> Task:
-    """The aggregate goes into a labelled summary cell away from the data, so the range must be selected."""
-    table = random_numeric_table(rng, spare_rows=3, spare_cols=3)
-    function = rng.choice(AGGREGATES)
-    wb = Workbook()
-    table.write(wb)
-    if rng.random() < 0.5:  # a column of the table
-        column = rng.randint(table.first_col, table.last_col)
-        subject = table.headers[column - table.first_col]
-        start, end = (table.first_row, column), (table.last_row, column)
-        area = table.column_range(column)
-    else:  # a row of the table
-        index = rng.randrange(len(table.keys))
-        row = table.first_row + index
-        subject = table.keys[index]
-        start, end = (row, table.first_col), (row, table.last_col)
-        area = table.row_range(row)
-    if rng.random() < 0.5:  # summary below the table, one empty row between
-        label_at = (table.last_row + 2, table.left)
-    else:  # summary right of the table, one empty column between
-        label_at = (rng.randint(table.top, table.last_row), table.last_col + 2)
-    target_at = (label_at[0], label_at[1] + 1)
-    target = cell_name(*target_at)
-    wb.set(f"{SHEET}!{cell_name(*label_at)}", f"{AGGREGATE_LABELS[function]} {subject}")
-    phrase = rng.choice(AGGREGATE_PHRASES[function])
-    instruction = rng.choice(PHRASINGS["selected_range_aggregate"]).format(
-        target=target, phrase=phrase, area=area, subject=subject)
-    inputs = [cell_name(r, c) for r in range(start[0], end[0] + 1) for c in range(start[1], end[1] + 1)]
-    actions = [*moves_between((0, 0), start), "anchor_selection", *moves_between(start, end), "next_target",
-               f"{function.lower()}_selection", "done"]
-    return formula_task("selected_range_aggregate", seed, wb, instruction, target, inputs, actions)
-
-
-BUILDERS = {
-    "column_aggregate": column_aggregate,
-    "row_aggregate": row_aggregate,
-    "cell_arithmetic": cell_arithmetic,
-    "selected_range_aggregate": selected_range_aggregate,
-}
-TEMPLATES = ("column_aggregate", "row_aggregate", "cell_arithmetic", "selected_range_aggregate")
-
-
-def generate(rng: random.Random, seed: int) -> Task:
-    """A level-2 task: one of :data:`TEMPLATES`, drawn and filled in from ``rng``."""
-    return BUILDERS[rng.choice(TEMPLATES)](rng, seed)
+def generate(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig) -> Task:
+    """A level-2 task: a template and function (or pair) from the split's combinations."""
+    train = [c for c in COMBINATIONS if c not in HELD_OUT_COMBINATIONS]
+    held_out = [c for c in COMBINATIONS if c in HELD_OUT_COMBINATIONS]
+    template = rng.choice(TEMPLATES)
+    template, option = structure.combination(
+        "template", [c for c in train if c[0] == template], [c for c in held_out if c[0] == template])
+    if template == "cell_arithmetic":
+        spec = next(s for s in ROW_PAIRS + STACKED_PAIRS if s.result + "/" + s.macro == option)
+        return cell_arithmetic(rng, seed, structure, layout, spec)
+    builder = {"column_aggregate": column_aggregate, "row_aggregate": row_aggregate,
+               "selected_range_aggregate": selected_range_aggregate}[template]
+    return builder(rng, seed, structure, layout, option)
 
 
 # ------------------------------------------------------------------------------------------------- vocabulary
-
-
 def words_of(text: str) -> set[str]:
     """Lower-case alphabetic words of a text, leaving out cell addresses and numbers (tokenized elsewhere)."""
     text = re.sub(r"\$?\b[A-Z]{1,3}\$?\d+\b", " ", text)
@@ -387,7 +379,7 @@ def words_of(text: str) -> set[str]:
 
 
 def _vocabulary() -> list[str]:
-    words: set[str] = set()
+    words: set[str] = words_of_kinds()
     for phrasings in PHRASINGS.values():
         for text in phrasings:
             words |= words_of(re.sub(r"\{[^}]*\}", " ", text))
@@ -396,13 +388,10 @@ def _vocabulary() -> list[str]:
             words |= words_of(phrase)
     for label in AGGREGATE_LABELS.values():
         words |= words_of(label)
-    for kind in TABLE_KINDS:
-        for text in (kind.title, kind.key_header, kind.noun, *kind.keys, *kind.headers):
-            words |= words_of(text)
     for spec in ROW_PAIRS + STACKED_PAIRS:
         for text in (spec.first, spec.second, spec.result, spec.describe, spec.key_header, *spec.keys):
             words |= words_of(text)
-    for text in PERIODS:
+    for text in (*PERIODS, "Summary", "Subtotal"):
         words |= words_of(text)
     return sorted(words)
 

@@ -1,15 +1,18 @@
 """Level 1 — single-cell edits on a realistic table.
 
-Every task changes exactly one thing the instruction names: type a missing number or label, correct a wrong entry,
+Every task changes exactly what the instruction names: type a missing number or label, correct a wrong entry,
 make a header bold, or clear a stray cell. The table around the target (sales, inventory, payroll, grades,
-expenses) is there to be read and left alone.
+expenses, with every layout feature of :mod:`sheetrl.env.tasks.layout`) and whatever else is on the sheet are
+there to be read and left alone: the checker fails a task when anything else changed.
 
 Sub-templates (:data:`TEMPLATES`):
 
 - ``enter_number``: a number is missing from the table; the instruction gives it and names its cell.
-- ``enter_label``: a row label or a column header is missing; the instruction gives the text.
+- ``enter_label``: a row label or a column header is missing; the instruction gives the text (codes such as
+  "1042" are text, and must be typed as text).
 - ``correct_entry``: one number is wrong; the instruction says what it should be.
-- ``bold_header``: make the header row, or one header cell, bold (values unchanged).
+- ``bold_header``: make the header row, or one header cell, bold (values unchanged; blank spacer cells inside
+  the named header range may be bolded too).
 - ``clear_stray``: a stray entry sits outside the table; clear it.
 
 The expert goes to each target with ``next_target`` (targets are visited in reading order), acts, and ends with
@@ -19,193 +22,105 @@ The expert goes to each target with ``next_target`` (targets are visited in read
 from __future__ import annotations
 
 import random
-import re
-from dataclasses import dataclass, replace
 
-from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS, SHEET, Target, Task
-from sheetrl.sheet import Workbook
+from sheetrl.env.tasks.base import SHEET, Target, Task
+from sheetrl.env.tasks.expert import finish
+from sheetrl.env.tasks.layout import (
+    Canvas,
+    LayoutConfig,
+    Table,
+    add_surroundings,
+    new_workbook,
+    place_table,
+    sheet_extent,
+)
+from sheetrl.env.tasks.split import Structure
+from sheetrl.env.tasks.tables import (
+    TABLE_KINDS,
+    TableKind,
+    choose_kind,
+    draw_table,
+    words_of_kinds,
+)
 from sheetrl.sheet.address import cell_name, parse_cell
 from sheetrl.sheet.values import number_to_text
 
 FAMILY = "single_cell_edit"
 LEVEL = 1
 TEMPLATES = ("enter_number", "enter_label", "correct_entry", "bold_header", "clear_stray")
-
-
-# --------------------------------------------------------------------------------------------- table vocabularies
-@dataclass(frozen=True)
-class Column:
-    """One column of a generated table: a header and how its values are drawn.
-
-    :param kind: "text" (drawn from ``words``), "int" (``low``..``high`` in steps of ``step``) or "money"
-        (``low``..``high`` with cents).
-    """
-
-    header: str
-    kind: str
-    low: float = 0
-    high: float = 0
-    step: int = 1
-    words: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TableKind:
-    """A kind of table people keep in a spreadsheet: a title, a key column of row labels, and data columns."""
-
-    title: str
-    key_header: str
-    keys: tuple[str, ...]
-    columns: tuple[Column, ...]
-
-
-REGIONS = ("North", "South", "East", "West", "Central", "Northeast", "Northwest", "Southeast", "Southwest", "Pacific",
-           "Midwest", "Mountain")
-EMPLOYEES = ("Alice Moreno", "Ben Carter", "Chloe Nguyen", "David Okafor", "Emma Schulz", "Farid Haddad",
-             "Grace Kim", "Hugo Laurent", "Isla Brennan", "Jamal Price", "Keiko Tanaka", "Liam Walsh", "Maya Patel",
-             "Noah Fischer", "Olivia Rossi", "Pedro Alves", "Quinn Murphy", "Rosa Delgado", "Sam Whitfield",
-             "Tara Singh")
-ITEMS = ("Stapler", "Printer paper", "Toner cartridge", "Desk lamp", "Office chair", "Notebook", "Ballpoint pens",
-         "Monitor stand", "USB cable", "Keyboard", "Wireless mouse", "Whiteboard", "Sticky notes", "Paper clips",
-         "File folders", "Headset", "Webcam", "Label maker")
-ITEM_CATEGORIES = ("Office", "Electronics", "Furniture", "Stationery")
-DEPARTMENTS = ("Sales", "Finance", "Marketing", "Operations", "Support", "Engineering", "Legal")
-EXPENSE_CATEGORIES = ("Rent", "Utilities", "Travel", "Supplies", "Software", "Insurance", "Advertising",
-                      "Salaries", "Training", "Maintenance", "Shipping", "Telephone")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep")
-QUARTERS = ("Q1", "Q2", "Q3", "Q4")
-
-TABLE_KINDS = (
-    TableKind("Monthly sales by region", "Region", REGIONS,
-              tuple(Column(m, "int", 800, 9000, 10) for m in MONTHS)),
-    TableKind("Office inventory", "Item", ITEMS, (
-        Column("Category", "text", words=ITEM_CATEGORIES),
-        Column("In stock", "int", 5, 480),
-        Column("Reorder level", "int", 10, 100, 5),
-        Column("Unit cost", "money", 0.5, 250),
-    )),
-    TableKind("Weekly payroll", "Employee", EMPLOYEES, (
-        Column("Department", "text", words=DEPARTMENTS),
-        Column("Hours", "int", 16, 45),
-        Column("Hourly rate", "money", 15, 60),
-        Column("Overtime", "int", 0, 10),
-    )),
-    TableKind("Course grades", "Student", EMPLOYEES, (
-        Column("Quiz 1", "int", 40, 100),
-        Column("Quiz 2", "int", 40, 100),
-        Column("Midterm", "int", 35, 100),
-        Column("Project", "int", 50, 100),
-        Column("Final", "int", 35, 100),
-    )),
-    TableKind("Quarterly expenses", "Category", EXPENSE_CATEGORIES,
-              tuple(Column(q, "int", 200, 20000, 25) for q in QUARTERS)),
-)
 STRAY_ENTRIES = ("x", "test", "???", "TODO", "delete", "tmp", "old", 999, 0, 1, 42, "see above")
 
-
-@dataclass
-class Table:
-    """A generated table placed on the sheet: header row at ``top``, key column at ``left``."""
-
-    kind: TableKind
-    top: int
-    left: int
-    headers: list[str]
-    columns: list[Column | None]  # None for the key column
-    rows: list[list[str | float]]
-
-    @property
-    def bottom(self) -> int:
-        """Row index of the last data row."""
-        return self.top + len(self.rows)
-
-    @property
-    def right(self) -> int:
-        """Column index of the last column."""
-        return self.left + len(self.headers) - 1
-
-    def header_cell(self, column: int) -> str:
-        return cell_name(self.top, self.left + column)
-
-    def data_cell(self, row: int, column: int) -> str:
-        return cell_name(self.top + 1 + row, self.left + column)
-
-    def numeric_columns(self) -> list[int]:
-        return [i for i, c in enumerate(self.columns) if c is not None and c.kind != "text"]
-
-    def text_columns(self) -> list[int]:
-        return [i for i, c in enumerate(self.columns) if c is None or c.kind == "text"]
-
-    def write(self, wb: Workbook) -> None:
-        """Write the title (when there is room above), the header row and the data rows."""
-        if self.top >= 2:
-            wb.set(f"{SHEET}!{cell_name(self.top - 2, self.left)}", self.kind.title)
-        wb.set_range(f"{SHEET}!{cell_name(self.top, self.left)}", [list(self.headers), *self.rows])
-
-
-def draw_value(rng: random.Random, column: Column) -> str | float:
-    """One plausible value for a column."""
-    if column.kind == "text":
-        return rng.choice(column.words)
-    if column.kind == "money":
-        return round(rng.uniform(column.low, column.high), 2)
-    return float(rng.randrange(int(column.low), int(column.high) + 1, column.step))
-
-
-def random_table(rng: random.Random) -> Table:
-    """A table of a random kind, size and position inside the observed grid, leaving room around it."""
-    kind = rng.choice(TABLE_KINDS)
-    n_columns = rng.randint(min(2, len(kind.columns)), min(5, len(kind.columns)))
-    first = rng.randint(0, len(kind.columns) - n_columns)
-    columns: list[Column | None] = [None, *kind.columns[first:first + n_columns]]
-    n_rows = rng.randint(4, min(10, len(kind.keys)))
-    top = rng.choice((0, 0, 1, 2, 3, 4))
-    left = rng.randint(0, 3)
-    top = min(top, GRID_ROWS - 4 - n_rows)
-    left = min(left, GRID_COLS - 2 - len(columns))
-    keys = rng.sample(kind.keys, n_rows)
-    rows = [[key, *(draw_value(rng, c) for c in columns[1:] if c is not None)] for key in keys]
-    headers = [kind.key_header, *(c.header for c in columns[1:] if c is not None)]
-    return Table(kind, top, left, headers, columns, rows)
-
-
-# The instruction wordings, by sub-template; {placeholders} are filled in per task.
+# The instruction wordings, by sub-template; {placeholders} are filled in per task. The last two of each are
+# held out for the ood split (split.HELD_OUT_PHRASINGS).
 PHRASINGS: dict[str, tuple[str, ...]] = {
     "enter_number": (
         "Enter {value} in {cell}.",
         "Type {value} into {cell}, the {header} value for {key}.",
         "{cell} is missing the {header} value for {key}: enter {value}.",
         "The {header} value for {key} is {value}. Enter it in {cell}.",
+        "Fill in the blank cell {cell} with {value}.",
+        "Please put {value} into {cell} ({key}, {header}).",
+        "Record {value} as the {header} figure of {key} in cell {cell}.",
     ),
     "enter_header": (
         'The column header in {cell} is missing: type "{label}".',
         'Enter the header "{label}" in {cell}.',
+        'Add the missing column title "{label}" to {cell}.',
+        'Write "{label}" in {cell}, where the header belongs.',
+        '{cell} should hold the header "{label}". Type it in.',
+        'Give the column its header: put "{label}" in {cell}.',
+        'Label the column by typing "{label}" into {cell}.',
     ),
     "enter_label": (
         'Type "{label}" in {cell}.',
         'The {header} in {cell} is missing: enter "{label}".',
         'Enter "{label}" in {cell} under {header}.',
+        'Fill the empty {header} cell {cell} with "{label}".',
+        '{cell} should read "{label}". Enter it.',
+        'Complete the {header} column: "{label}" goes in {cell}.',
+        'Put the text "{label}" into the blank cell {cell}.',
     ),
     "correct_entry": (
         "{cell} should be {right}, not {wrong}: correct it.",
         "The {header} value for {key} in {cell} is wrong. Change it to {right}.",
         "Fix the typo in {cell}: replace {wrong} with {right}.",
+        "Correct {cell} from {wrong} to {right}.",
+        "{wrong} in {cell} is a mistake; the right {header} value is {right}.",
+        "Overwrite the wrong entry {wrong} in {cell} with {right}.",
+        "Change the {header} figure for {key} ({cell}) from {wrong} to {right}.",
     ),
     "bold_row": (
         "Make the header row {span} bold.",
         "Bold the column headers in {span}.",
         "Format the headers {span} in bold.",
+        "Put every header in {span} in bold type.",
+        "The headers in {span} should stand out: make them bold.",
+        "Apply bold to the header cells of {span}.",
+        "Set the header line {span} to bold.",
     ),
     "bold_cell": (
         'Make the header "{header}" in {cell} bold.',
         "Bold the header cell {cell}.",
+        'Format "{header}" ({cell}) in bold.',
+        "Put the heading in {cell} in bold type.",
+        'The "{header}" header in {cell} should be bold.',
+        "Apply bold to cell {cell} only.",
+        'Highlight the column title "{header}" at {cell} with bold.',
     ),
     "clear_stray": (
         "Clear the stray entry in {cell}.",
         "{cell} holds a leftover entry that does not belong to the table: delete it.",
         "Empty cell {cell}.",
+        "Remove whatever is in {cell}.",
+        "Delete the stray value in {cell} and nothing else.",
+        "The entry in {cell} is junk; clear that cell.",
+        "Wipe the leftover content of {cell}.",
     ),
 }
+
+# Template x table-kind combinations; a quarter of them are only ever generated for the ood split.
+COMBINATIONS = tuple((template, kind.title) for template in TEMPLATES for kind in TABLE_KINDS)
+HELD_OUT_COMBINATIONS = frozenset(combo for i, combo in enumerate(COMBINATIONS) if i % 4 == 3)
 
 
 # --------------------------------------------------------------------------------------------------- helpers
@@ -216,7 +131,7 @@ def number_text(value: float) -> str:
 
 def visit_targets(start: str, cells: list[str], act: list[str]) -> list[str]:
     """Macros that visit every cell in ``cells`` with ``next_target`` (reading order from the cursor, wrapping
-    around, as the macro does) and apply ``act`` at each, then ``done``."""
+    around, as the macro does) and apply ``act`` at each (without the final ``done``)."""
 
     def position(address: str) -> tuple[int, int]:
         cell = parse_cell(address)
@@ -231,73 +146,99 @@ def visit_targets(start: str, cells: list[str], act: list[str]) -> list[str]:
             actions.append("next_target")
             here = place
         actions.extend(act)
-    return [*actions, "done"]
+    return actions
 
 
-def step_budget(expert_length: int) -> int:
-    """Episode step limit: about two and a half times the expert's length, and at least ten steps more."""
-    return max(expert_length + 10, round(2.5 * expert_length))
+class Scene:
+    """The task's sheet while it is being built: the table placed on a canvas, with its surroundings."""
+
+    def __init__(self, rng: random.Random, structure: Structure, layout: LayoutConfig, kind: TableKind,
+                 numeric_headers: bool, spare_right: int = 0, spare_below: int = 0) -> None:
+        self.table = draw_table(rng, structure, layout, kind, numeric_headers, allow_subtotals=True)
+        top_, left_, bottom, right = self.table.box
+        height, width = bottom - top_ + 1, right - left_ + 1
+        self.extent = sheet_extent(rng, layout, height + spare_below + 4, width + spare_right + 4)
+        top, left = place_table(structure, rng, self.extent, height, width, spare_below + 1, spare_right + 1)
+        shift = 2 if self.table.title else 0
+        self.table.top, self.table.left = top + shift, left
+        self.canvas = Canvas(*self.extent)
+        self.canvas.take(*self.table.box)
+        self.wb = new_workbook([SHEET])
+        self.rng = rng
+        self.layout = layout
+
+    def finish_sheet(self) -> None:
+        self.table.write(self.wb, SHEET)
+        add_surroundings(self.wb, SHEET, self.canvas, self.rng, self.layout, self.table.box)
 
 
-def with_expected_values(task: Task) -> Task:
-    """Fill each target's expected value from the expert's solution (only for targets that expect a value)."""
-    solution = task.solution
-    task.targets = [
-        t if t.empty else replace(t, expected=solution.value(f"{SHEET}!{t.address}")) for t in task.targets
-    ]
-    return task
+def _data_rows(table: Table) -> list[int]:
+    return list(range(table.n_rows))
 
 
-def new_task(template: str, seed: int, wb: Workbook, instruction: str, targets: list[Target], actions: list[str],
-             slots: dict | None = None, start: str = "A1") -> Task:
-    task = Task(FAMILY, LEVEL, template, seed, wb, instruction, targets, actions, inputs=[], slots=slots or {},
-                max_steps=step_budget(len(actions)), start=start)
-    return with_expected_values(task)
+def _task(template: str, seed: int, scene: Scene, instruction: str, targets: list[Target], named: list[str],
+          structure: Structure, slots: dict | None = None, allowed: list[str] | None = None) -> Task:
+    task = Task(FAMILY, LEVEL, template, seed, scene.wb, instruction, targets, [], slots=slots or {},
+                extent=scene.extent, named=named, allowed=allowed or [], perturbations=(),
+                structure=structure.record)
+    return finish(task, actions=visit_targets(task.start, [t.address for t in targets], _ACT[template]))
 
 
-def described_row(table: Table, row: int) -> str:
-    return str(table.rows[row][0])
+_ACT = {"enter_number": ["write_instructed_value"], "enter_label": ["write_instructed_value"],
+        "correct_entry": ["write_instructed_value"], "bold_header": ["bold"], "clear_stray": ["clear_cells"]}
 
 
 # ---------------------------------------------------------------------------------------------- sub-templates
-def enter_number(rng: random.Random, seed: int) -> Task:
-    table = random_table(rng)
-    column = rng.choice(table.numeric_columns())
-    row = rng.randrange(len(table.rows))
-    value = table.rows[row][column]
-    table.rows[row][column] = None  # type: ignore[call-overload]
-    wb = Workbook()
-    table.write(wb)
-    cell = table.data_cell(row, column)
-    header, key, text = table.headers[column], described_row(table, row), number_text(value)
-    instruction = rng.choice(PHRASINGS["enter_number"]).format(value=text, cell=cell, header=header, key=key)
-    return new_task("enter_number", seed, wb, instruction, [Target(cell)],
-                    visit_targets("A1", [cell], ["write_instructed_value"]), {"value": value})
+def enter_number(scene: Scene, structure: Structure, seed: int) -> Task:
+    rng, table = scene.rng, scene.table
+    column = rng.choice([j for j in range(table.n_cols) if table.numeric[j]])
+    row = rng.choice(_data_rows(table))
+    value = float(table.values[row][column])
+    table.values[row][column] = None
+    scene.finish_sheet()
+    cell = table.cell(row, column)
+    header, key, text = _text(table.headers[column]), str(table.keys[row]), number_text(value)
+    instruction = structure.phrasing("enter_number", PHRASINGS["enter_number"]).format(
+        value=text, cell=cell, header=header, key=key)
+    return _task("enter_number", seed, scene, instruction, [Target(cell)], [cell], structure, {"value": value})
 
 
-def enter_label(rng: random.Random, seed: int) -> Task:
-    table = random_table(rng)
-    wb = Workbook()
-    if rng.random() < 0.4:  # a missing column header
-        column = rng.randrange(len(table.headers))
-        label = table.headers[column]
-        table.headers[column] = None  # type: ignore[call-overload]
-        cell = table.header_cell(column)
-        instruction = rng.choice(PHRASINGS["enter_header"]).format(label=label, cell=cell)
+def enter_label(scene: Scene, structure: Structure, seed: int) -> Task:
+    rng, table = scene.rng, scene.table
+    if rng.random() < 0.4:  # a missing column header (or the key column's); years written as numbers are left
+        column = rng.choice([-1, *(j for j in range(table.n_cols) if not isinstance(table.headers[j], float))])
+        if column < 0:
+            label, table.key_header = table.key_header, None  # type: ignore[assignment]
+            cell = cell_name(table.top, table.left)
+        else:
+            label = table.headers[column]
+            table.headers[column] = None
+            cell = cell_name(table.top, table.col(column))
+        scene.finish_sheet()
+        label_text = str(label)
+        value: object = label_text
+        instruction = structure.phrasing("enter_header", PHRASINGS["enter_header"]).format(label=label_text,
+                                                                                           cell=cell)
     else:  # a missing row label or text entry
-        column = rng.choice(table.text_columns())
-        row = rng.randrange(len(table.rows))
-        label = str(table.rows[row][column])
-        table.rows[row][column] = None  # type: ignore[call-overload]
-        cell = table.data_cell(row, column)
-        header = table.headers[column]
-        instruction = rng.choice(PHRASINGS["enter_label"]).format(label=label, cell=cell, header=header)
-    table.write(wb)
-    return new_task("enter_label", seed, wb, instruction, [Target(cell)],
-                    visit_targets("A1", [cell], ["write_instructed_value"]), {"value": label})
+        texts = [j for j in range(table.n_cols) if not table.numeric[j]]
+        column = rng.choice([-1, *texts])
+        row = rng.choice(_data_rows(table))
+        if column < 0:
+            label, header = table.keys[row], table.key_header
+            table.keys[row] = None
+            cell = cell_name(table.row(row), table.left)
+        else:
+            label, header = table.values[row][column], str(table.headers[column])
+            table.values[row][column] = None
+            cell = table.cell(row, column)
+        scene.finish_sheet()
+        value = str(label)
+        instruction = structure.phrasing("enter_label", PHRASINGS["enter_label"]).format(
+            label=value, cell=cell, header=header)
+    return _task("enter_label", seed, scene, instruction, [Target(cell)], [cell], structure, {"value": value})
 
 
-def wrong_version(rng: random.Random, value: float, column: Column) -> float:
+def wrong_version(rng: random.Random, value: float, money: bool) -> float:
     """A plausible typing mistake for a value: swapped digits, a slipped decimal point, or a nearby number."""
     candidates: list[float] = []
     digits = number_text(value)
@@ -307,7 +248,7 @@ def wrong_version(rng: random.Random, value: float, column: Column) -> float:
             if not swapped.startswith("0"):
                 candidates.append(float(swapped))
     candidates.append(value * 10)
-    nudge = round(rng.uniform(1, 9), 2) if column.kind == "money" else float(column.step * rng.randint(1, 9))
+    nudge = round(rng.uniform(1, 9), 2) if money else float(rng.randint(1, 9))
     candidates.append(value + nudge)
     if value - nudge > 0:
         candidates.append(value - nudge)
@@ -315,59 +256,55 @@ def wrong_version(rng: random.Random, value: float, column: Column) -> float:
     return rng.choice(candidates)
 
 
-def correct_entry(rng: random.Random, seed: int) -> Task:
-    table = random_table(rng)
-    column = rng.choice(table.numeric_columns())
-    row = rng.randrange(len(table.rows))
-    value = float(table.rows[row][column])
-    spec = table.columns[column]
-    assert spec is not None
-    wrong = wrong_version(rng, value, spec)
-    table.rows[row][column] = wrong
-    wb = Workbook()
-    table.write(wb)
-    cell = table.data_cell(row, column)
-    header, key = table.headers[column], described_row(table, row)
-    right_text, wrong_text = number_text(value), number_text(wrong)
-    instruction = rng.choice(PHRASINGS["correct_entry"]).format(
-        cell=cell, right=right_text, wrong=wrong_text, header=header, key=key)
-    return new_task("correct_entry", seed, wb, instruction, [Target(cell)],
-                    visit_targets("A1", [cell], ["write_instructed_value"]), {"value": value})
+def correct_entry(scene: Scene, structure: Structure, seed: int) -> Task:
+    rng, table = scene.rng, scene.table
+    column = rng.choice([j for j in range(table.n_cols) if table.numeric[j]])
+    row = rng.choice(_data_rows(table))
+    value = float(table.values[row][column])
+    wrong = wrong_version(rng, value, not value.is_integer())
+    table.values[row][column] = wrong
+    scene.finish_sheet()
+    cell = table.cell(row, column)
+    instruction = structure.phrasing("correct_entry", PHRASINGS["correct_entry"]).format(
+        cell=cell, right=number_text(value), wrong=number_text(wrong), header=_text(table.headers[column]),
+        key=str(table.keys[row]))
+    return _task("correct_entry", seed, scene, instruction, [Target(cell)], [cell], structure, {"value": value})
 
 
-def bold_header(rng: random.Random, seed: int) -> Task:
-    table = random_table(rng)
-    wb = Workbook()
-    table.write(wb)
+def bold_header(scene: Scene, structure: Structure, seed: int) -> Task:
+    rng, table = scene.rng, scene.table
+    scene.finish_sheet()
+    allowed: list[str] = []
     if rng.random() < 0.6:
-        cells = [table.header_cell(c) for c in range(len(table.headers))]
+        cells = [cell_name(table.top, table.left)] + [cell_name(table.top, table.col(j)) for j in range(table.n_cols)]
         span = f"{cells[0]}:{cells[-1]}"
-        instruction = rng.choice(PHRASINGS["bold_row"]).format(span=span)
+        allowed = [span]  # blank spacer cells inside the named header range
+        instruction = structure.phrasing("bold_row", PHRASINGS["bold_row"]).format(span=span)
+        named = [span]
     else:
-        column = rng.randrange(len(table.headers))
-        cells = [table.header_cell(column)]
-        instruction = rng.choice(PHRASINGS["bold_cell"]).format(header=table.headers[column], cell=cells[0])
+        column = rng.randrange(table.n_cols)
+        cells = [cell_name(table.top, table.col(column))]
+        instruction = structure.phrasing("bold_cell", PHRASINGS["bold_cell"]).format(
+            header=_text(table.headers[column]), cell=cells[0])
+        named = cells
     targets = [Target(c, bold=True) for c in cells]
-    return new_task("bold_header", seed, wb, instruction, targets, visit_targets("A1", cells, ["bold"]))
+    return _task("bold_header", seed, scene, instruction, targets, named, structure, allowed=allowed)
 
 
-def clear_stray(rng: random.Random, seed: int) -> Task:
-    table = random_table(rng)
-    wb = Workbook()
-    table.write(wb)
-    # somewhere clearly outside the table: not touching it, not on its title row
-    title_row = table.top - 2 if table.top >= 2 else None
-    free = [
-        (r, c) for r in range(GRID_ROWS) for c in range(GRID_COLS)
-        if not (table.top - 1 <= r <= table.bottom + 1 and table.left - 1 <= c <= table.right + 1)
-        and r != title_row
-    ]
-    row, col = rng.choice(free)
-    cell = cell_name(row, col)
-    wb.set(f"{SHEET}!{cell}", rng.choice(STRAY_ENTRIES))
-    instruction = rng.choice(PHRASINGS["clear_stray"]).format(cell=cell)
-    return new_task("clear_stray", seed, wb, instruction, [Target(cell, empty=True)],
-                    visit_targets("A1", [cell], ["clear_cells"]))
+def clear_stray(scene: Scene, structure: Structure, seed: int) -> Task:
+    rng = scene.rng
+    scene.finish_sheet()
+    spot = scene.canvas.place(rng, 1, 1, near=scene.table.box) or scene.canvas.place(rng, 1, 1)
+    if spot is None:
+        raise RuntimeError(f"no room for a stray entry in {FAMILY} seed {seed}")
+    cell = cell_name(*spot)
+    scene.wb.set(f"{SHEET}!{cell}", rng.choice(STRAY_ENTRIES))
+    instruction = structure.phrasing("clear_stray", PHRASINGS["clear_stray"]).format(cell=cell)
+    return _task("clear_stray", seed, scene, instruction, [Target(cell, empty=True)], [cell], structure)
+
+
+def _text(header: object) -> str:
+    return number_text(header) if isinstance(header, float) else str(header)
 
 
 BUILDERS = {
@@ -379,32 +316,29 @@ BUILDERS = {
 }
 
 
-def generate(rng: random.Random, seed: int) -> Task:
-    """A level-1 task: one of :data:`TEMPLATES`, drawn and filled in from ``rng``."""
-    return BUILDERS[rng.choice(TEMPLATES)](rng, seed)
+def generate(rng: random.Random, seed: int, structure: Structure, layout: LayoutConfig) -> Task:
+    """A level-1 task: one of :data:`TEMPLATES` on one table kind, drawn from the split's combinations."""
+    kind, numeric_headers = choose_kind(rng, layout, numeric_only=False)
+    train = [c for c in COMBINATIONS if c not in HELD_OUT_COMBINATIONS]
+    held_out = [c for c in COMBINATIONS if c in HELD_OUT_COMBINATIONS]
+    template, title = structure.combination("template", [c for c in train if c[1] == kind.title] or train,
+                                            [c for c in held_out if c[1] == kind.title] or held_out)
+    kind = next(k for k in TABLE_KINDS if k.title == title)
+    numeric_headers = numeric_headers and kind.periods == "years"
+    scene = Scene(rng, structure, layout, kind, numeric_headers)
+    return BUILDERS[template](scene, structure, seed)
 
 
 # ------------------------------------------------------------------------------------------------- vocabulary
-
-
-def words_of(text: str) -> set[str]:
-    """Lower-case alphabetic words of a text, leaving out cell addresses and numbers (tokenized elsewhere)."""
-    text = re.sub(r"\$?\b[A-Z]{1,3}\$?\d+\b", " ", text)
-    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
-
-
 def _vocabulary() -> list[str]:
-    words: set[str] = set()
+    import re
+
+    words = words_of_kinds()
     for phrasings in PHRASINGS.values():
         for text in phrasings:
-            words |= words_of(re.sub(r"\{[^}]*\}", " ", text))
-    for kind in TABLE_KINDS:
-        for text in (kind.key_header, *kind.keys):
-            words |= words_of(text)
-        for column in kind.columns:
-            words |= words_of(column.header)
-            for text in column.words:
-                words |= words_of(text)
+            words |= {w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"\{[^}]*\}", " ", text))}
+    for entry in STRAY_ENTRIES:
+        words |= {w.lower() for w in re.findall(r"[A-Za-z]+", str(entry))}
     return sorted(words)
 
 

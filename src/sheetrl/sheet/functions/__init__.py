@@ -21,7 +21,16 @@ to pass arguments, which is where most of Excel's coercion rules live:
 - ``dynamic`` functions (OFFSET, INDIRECT) compute references the compiler cannot bound: formulas using them are
   tracked at run time (see :mod:`sheetrl.sheet.evaluation`);
 - ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (ROW() and COLUMN()
-  without a reference describe the formula's own cell; INDIRECT's relative R1C1 references start there).
+  without a reference describe the formula's own cell, as CELL and SHEET do; INDIRECT's relative R1C1 references
+  start there);
+- ``reads_workbook`` functions receive the workbook (a :class:`~sheetrl.sheet.functions.context.WorkbookView`, or
+  None when called outside a workbook) before their arguments, after the caller's position: ISFORMULA reads
+  formulas, SHEET the tab order, CELL formats, SUBTOTAL which cells hold subtotals. They handle error arguments
+  themselves (``propagate_errors=False``);
+- ``omitted_is_na``: an argument left empty in the formula (``MROUND(,2)``) is #N/A rather than an empty value, as
+  for the functions that came from Excel's Analysis ToolPak (an empty *cell* is still empty);
+- ``structural`` functions depend on the workbook's list of sheets (SHEET, SHEETS): their formulas are recompiled
+  and recalculated when a sheet is added, renamed or removed.
 
 To add a function: write it in the module of its category, decorate it with ``@register(...)``, add cases to the
 conformance suite.
@@ -55,6 +64,9 @@ class FunctionSpec:
     returns_reference: bool = False  # the result may be a Reference
     dynamic: bool = False  # computes references the compiler cannot bound (tracked at run time)
     caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
+    reads_workbook: bool = False  # receives the WorkbookView (or None) before the arguments
+    omitted_is_na: bool = False  # an argument left empty in the formula is #N/A (Analysis ToolPak functions)
+    structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -80,6 +92,9 @@ def register(
     returns_reference: bool = False,
     dynamic: bool = False,
     caller: bool = False,
+    reads_workbook: bool = False,
+    omitted_is_na: bool = False,
+    structural: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
 
@@ -100,7 +115,14 @@ def register(
     :param returns_reference: the function may return a Reference.
     :param dynamic: the function builds references the compiler cannot bound (OFFSET, INDIRECT).
     :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
+    :param reads_workbook: pass the workbook (a ``WorkbookView``, or None) before the arguments, after the caller's
+        position; requires ``propagate_errors=False`` and no laziness.
+    :param omitted_is_na: an argument left empty in the formula is #N/A (Analysis ToolPak functions).
+    :param structural: the result depends on the workbook's sheet list (recompiled when it changes).
     """
+
+    if reads_workbook and (lazy or propagate_errors):
+        raise ValueError(f"{name}: a reads_workbook function handles its arguments itself (propagate_errors=False)")
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
         spec = FunctionSpec(
@@ -119,6 +141,9 @@ def register(
             returns_reference=returns_reference,
             dynamic=dynamic,
             caller=caller,
+            reads_workbook=reads_workbook,
+            omitted_is_na=omitted_is_na,
+            structural=structural,
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:
@@ -132,15 +157,51 @@ def register(
 def _load_categories() -> None:
     # Imported for their registrations; the order does not matter.
     from sheetrl.sheet.functions import (  # noqa: F401
+        aggregate,
+        array_shape,
+        bessel,
+        bond_schedule,
+        bonds,
+        cash_flows,
+        combinatorics,
+        complex_numbers,
+        database,
+        date_periods,
         date_time,
+        depreciation,
+        descriptive,
+        discount_securities,
+        discrete_distributions,
+        distributions,
+        dynamic_array,
+        engineering,
         financial,
+        hypothesis_tests,
         information,
+        lambda_,
+        linear_algebra,
         logical,
         lookup,
         math,
+        matrix,
+        numerals,
+        odd_bonds,
+        order_statistics,
+        random_numbers,
         reference,
+        regression,
+        rounding,
+        series,
         statistical,
         text,
+        text_characters,
+        text_numbers,
+        text_search,
+        text_split,
+        trigonometry,
+        units,
+        workbook_info,
+        workdays,
     )
 
 

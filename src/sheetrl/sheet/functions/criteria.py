@@ -6,11 +6,15 @@ error literal when it looks like one, else it is text. The rules, following Exce
 
 - a numeric criterion tested for equality matches numbers and text that reads as that number (``"00123"`` matches
   the number 123 and the text ``"0123"``); ordering operators (``>`` ``<`` ``>=`` ``<=``) only match numbers;
+  numbers are compared to 15 significant digits, as Excel does;
 - a text operand matches text only, case-insensitively; with ``=`` or no operator, ``*`` ``?`` are wildcards and
   ``~`` escapes them; ordering operators compare text with text;
-- booleans match booleans only (``TRUE`` does not match 1); error literals (``"#N/A"``) match that error;
-- ``""`` matches empty cells and empty text, ``"="`` only empty cells, ``"<>"`` every non-empty cell;
-- ``"<>..."`` matches exactly what ``"=..."`` does not, empty cells included.
+- booleans match booleans only (``TRUE`` does not match 1); error literals (``"#N/A"``) and error values match that
+  error;
+- ``""`` matches empty cells and empty text, ``"="`` only empty cells, ``"<>"`` every non-empty cell, and ``"<"``,
+  ``">"``, ``"<="``, ``">="`` alone match nothing;
+- ``"<>..."`` matches exactly what ``"=..."`` does not, empty cells included, with one asymmetry measured in Excel:
+  ``"<>23"`` excludes only the *number* 23, so the text ``"23"`` (which ``"=23"`` matches) is counted.
 
 :func:`make_criterion` builds the predicate once per call; predicates and wildcard patterns are cached.
 """
@@ -18,9 +22,9 @@ error literal when it looks like one, else it is text. The rules, following Exce
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sheetrl.sheet import values as cellvalues
 from sheetrl.sheet.errors import VALUE, ExcelError, error_from_code
@@ -90,13 +94,28 @@ def _parse_operand(text: str) -> Any:
     return text
 
 
+def numeric_order(value: float, target: float) -> int:
+    """-1, 0 or 1 comparing two numbers the way criteria do: equal when they agree to 15 significant digits.
+
+    Excel keeps 15 digits when it compares a cell with a criterion, so COUNTIF(D1:P1, ">"&C1) does not count a
+    D1 that differs from C1 only beyond the 15th digit (the text ">"&C1 already holds C1 rounded to 15 digits).
+    """
+    if value == target:
+        return 0
+    if abs(value - target) <= 1e-14 * max(abs(value), abs(target)):
+        rounded_value, rounded_target = float(f"{value:.15g}"), float(f"{target:.15g}")
+        return (rounded_value > rounded_target) - (rounded_value < rounded_target)
+    return 1 if value > target else -1
+
+
 def _equals_number(target: float) -> Predicate:
     def test(cell: Any) -> bool:
         t = type(cell)
         if t is float or t is int:
-            return cell == target
+            return cell == target or numeric_order(cell, target) == 0
         if t is str:
-            return text_as_number(cell) == target
+            number = text_as_number(cell)
+            return number is not None and numeric_order(number, target) == 0
         return False
 
     return test
@@ -137,7 +156,7 @@ def _ordered(op: str, operand: Any) -> Predicate:
         def test_number(cell: Any) -> bool:
             tc = type(cell)
             if tc is float or tc is int:
-                return accept((cell > operand) - (cell < operand))
+                return accept(numeric_order(cell, operand))
             return False
 
         return test_number
@@ -185,10 +204,13 @@ def _build(kind: type, criterion: Any) -> Predicate:
             return lambda cell: cell is None
         if op == "<>":
             return lambda cell: cell is not None
+        return _never  # "<", ">", "<=", ">=" with nothing to compare with match nothing (measured in Excel)
     operand = _parse_operand(text)
     if op in ("", "="):
         return _equals(operand)
     if op == "<>":
+        if type(operand) is float:
+            return lambda cell: not ((type(cell) is float or type(cell) is int) and numeric_order(cell, operand) == 0)
         equal = _equals(operand)
         return lambda cell: not equal(cell)
     return _ordered(op, operand)
@@ -197,8 +219,9 @@ def _build(kind: type, criterion: Any) -> Predicate:
 def make_criterion(criterion: Any) -> Predicate:
     """Predicate telling whether a cell value meets an Excel criterion (see the module docstring)."""
     criterion = scalar_of(criterion) if type(criterion) is Matrix else criterion
+    kind = cast(Hashable, type(criterion))  # part of the cache key: 1 and True are equal keys otherwise
     try:
-        return _build(type(criterion), criterion)
+        return _build(kind, criterion)
     except TypeError:  # unhashable: not a cell value
         return _never
 
@@ -215,7 +238,7 @@ def match_mask(pairs: Sequence[Any]) -> tuple[int, int, list[bool]] | ExcelError
     for index in range(0, len(pairs), 2):
         area = pairs[index]
         if type(area) is not Matrix:
-            return VALUE
+            return area if isinstance(area, ExcelError) else VALUE  # COUNTIFS(#REF!, 1) is #REF!
         if shape is None:
             shape = (area.rows, area.cols)
             mask = [True] * len(area.values)

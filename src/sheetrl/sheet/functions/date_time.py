@@ -1,8 +1,9 @@
-"""Date and time functions on Excel's 1900 date system.
+"""Date and time functions, in the date system of the workbook being evaluated.
 
-A date is a serial number: 1 is 1900-01-01, 60 is 1900-02-29 (a day that never existed, kept by Excel for Lotus 1-2-3
-compatibility), 61 is 1900-03-01; serial 0 is Excel's "1900-01-00". The time of day is the fractional part
-(0.5 is noon). The last valid serial is 2958465 (9999-12-31).
+A date is a serial number. In the 1900 date system (the default) 1 is 1900-01-01, 60 is 1900-02-29 (a day that never
+existed, kept by Excel for Lotus 1-2-3 compatibility), 61 is 1900-03-01 and serial 0 is Excel's "1900-01-00"; in
+the 1904 date system 0 is 1904-01-01. The time of day is the fractional part (0.5 is noon). The calendar arithmetic
+for both systems is :mod:`sheetrl.sheet.serials`; the names below are re-exported from there.
 
 Importing this module installs :func:`parse_date_text` as ``values.date_text_parser``, so that date text coerces to
 a serial in arithmetic, as in Excel (``="2024-01-31"+1``).
@@ -13,85 +14,31 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sheetrl.sheet import values as _values
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.serials import (  # noqa: F401  (re-exported: the calendar every date function uses)
+    MAX_SERIAL_1900,
+    SECONDS_PER_DAY,
+    active_1904,
+    from_serial,
+    max_serial,
+    serial_to_ymd,
+    to_serial,
+    weekday_from_sunday,
+    ymd_to_serial,
+)
 from sheetrl.sheet.values import to_number
 
-MAX_SERIAL = 2958465  # 9999-12-31
-SECONDS_PER_DAY = 86400
-
-_ORDINAL_1899_12_30 = date(1899, 12, 30).toordinal()
-_ORDINAL_1899_12_31 = _ORDINAL_1899_12_30 + 1
-_ORDINAL_1900_03_01 = date(1900, 3, 1).toordinal()
-_ORDINAL_1900_01_01 = date(1900, 1, 1).toordinal()
-
-
-# ================================================================================================ serial calendar
-def to_serial(d: date | datetime) -> float:
-    """Serial number of a Python date or datetime (1899-12-31 gives 0, Excel's 1900-01-00).
-
-    Raises ValueError for dates before 1899-12-31, which Excel's 1900 date system cannot hold.
-    """
-    ordinal = d.toordinal()
-    if ordinal < _ORDINAL_1899_12_31:
-        raise ValueError(f"dates before 1900-01-01 cannot be stored as Excel dates, not {d!r}")
-    days = ordinal - (_ORDINAL_1899_12_30 if ordinal >= _ORDINAL_1900_03_01 else _ORDINAL_1899_12_31)
-    if isinstance(d, datetime):
-        seconds = d.hour * 3600 + d.minute * 60 + d.second + d.microsecond / 1e6
-        return days + seconds / SECONDS_PER_DAY
-    return float(days)
-
-
-def from_serial(serial: float) -> datetime:
-    """Datetime of a serial number, to the microsecond.
-
-    Serial 0 gives 1899-12-31 (Excel's 1900-01-00); serial 60, Excel's fictitious 1900-02-29, gives 1900-02-28.
-    Raises ValueError for negative serials or serials past 9999-12-31.
-    """
-    if not 0 <= serial < MAX_SERIAL + 1:
-        raise ValueError(f"{serial!r} is not a date serial number (0 to {MAX_SERIAL + 1})")
-    day = math.floor(serial)
-    micros = round((serial - day) * SECONDS_PER_DAY * 1_000_000)
-    if day <= 60:
-        base = date.fromordinal(_ORDINAL_1899_12_31 + day - (1 if day == 60 else 0))
-    else:
-        base = date.fromordinal(_ORDINAL_1899_12_30 + day)
-    return datetime(base.year, base.month, base.day) + timedelta(microseconds=micros)
-
-
-def serial_to_ymd(day: int) -> tuple[int, int, int]:
-    """(year, month, day) of an integral serial in Excel's calendar: 0 -> (1900, 1, 0), 60 -> (1900, 2, 29)."""
-    if day == 0:
-        return 1900, 1, 0
-    if day == 60:
-        return 1900, 2, 29
-    ordinal = _ORDINAL_1899_12_31 + day if day < 60 else _ORDINAL_1899_12_30 + day
-    d = date.fromordinal(ordinal)
-    return d.year, d.month, d.day
-
-
-def ymd_to_serial(year: int, month: int, day: int) -> int:
-    """Serial of a year/month/day the way DATE computes it: months and days roll over in both directions.
-
-    The result may be negative or past 9999-12-31; callers check the range. Raises OverflowError for years far
-    outside Python's calendar.
-    """
-    extra_years, month_index = divmod(month - 1, 12)
-    year += extra_years
-    if not 1 <= year <= 9999:
-        raise OverflowError(f"year {year} out of range")
-    first = date(year, month_index + 1, 1).toordinal()
-    base = _ORDINAL_1899_12_30 if first >= _ORDINAL_1900_03_01 else _ORDINAL_1899_12_31
-    return first - base + day - 1
+MAX_SERIAL = MAX_SERIAL_1900  # 9999-12-31 in the 1900 date system; max_serial() gives the active system's
 
 
 def days_in_month(year: int, month: int) -> int:
-    """Length of a month in Excel's calendar (February 1900 has 29 days)."""
-    if year == 1900 and month == 2:
+    """Length of a month in Excel's calendar (February 1900 has 29 days in the 1900 date system)."""
+    if year == 1900 and month == 2 and not active_1904():
         return 29
     return calendar.monthrange(year, month)[1]
 
@@ -111,21 +58,26 @@ _MONTHS = {
 _MONTHS["sept"] = 9
 _MONTH_WORD = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _TIME = (
-    r"(?P<h>\d{1,4})(?::(?P<mi>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?)?"
+    r"(?P<a>\d{1,4})(?::(?P<b>\d{1,4})(?::(?P<c>\d{1,4}))?(?P<fraction>\.\d*)?)?"
     r"(?:\s*(?P<ampm>[AaPp][Mm]?))?"
 )
+_YEAR = r"(?P<y>\d{4}|\d{2})"
 _DATE_PATTERNS = [
     re.compile(p)
     for p in (
         r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})",  # 2024-01-31, 2024/1/31
-        r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/](?P<y>\d{4}|\d{2})",  # 1/31/2024, 1-31-24 (US order)
-        r"(?P<d>\d{1,2})[-\s/]" + _MONTH_WORD + r"[-\s/,]\s*(?P<y>\d{4}|\d{2})",  # 31-Jan-2024, 31 January 2024
-        _MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<y>\d{4}|\d{2})",  # Jan 31, 2024
+        r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/]" + _YEAR,  # 1/31/2024, 1-31-24 (US order)
+        r"(?P<d>\d{1,2})[-\s/]" + _MONTH_WORD + r"[-\s/,]\s*" + _YEAR,  # 31-Jan-2024, 31 January 2024
+        _MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)" + _YEAR,  # Jan 31, 2024
         _MONTH_WORD + r"[-\s/](?P<y>\d{4})",  # Jan-2024 (the first of the month)
+        r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})",  # 1/31 (this year)
+        r"(?P<d>\d{1,2})[-\s/]" + _MONTH_WORD,  # 31-Jan, 31 January (this year)
+        _MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?",  # Jan 31 (this year)
+        _MONTH_WORD + r"[-/](?P<dy>\d{2})",  # Jan-24: a day this year if there is one, else a year
     )
 ]
 _TIME_PATTERN = re.compile(_TIME)
-_DATE_TIME_SPLIT = re.compile(r"(.*?\d)(?:\s+|T)(\d{1,4}(?::.*|\s*[AaPp][Mm]?))")
+_DATE_TIME_SPLIT = re.compile(r"(.*?[\dA-Za-z])(?:\s+|T)(\d{1,4}(?::.*|\s*[AaPp][Mm]?))")
 
 
 def _two_digit_year(text: str) -> int:
@@ -147,38 +99,70 @@ def _parse_date_part(text: str) -> int | None:
                 return None
         else:
             month = int(parts["m"])
-        year = _two_digit_year(parts["y"])
-        day = int(parts["d"]) if parts.get("d") is not None else 1
-        if not (1900 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= days_in_month(year, month)):
+        if not 1 <= month <= 12:
             return None
-        return ymd_to_serial(year, month, day)
+        this_year = date.today().year
+        if parts.get("dy") is not None:  # "Jan-24": the day if January has one, else the year 2024
+            number = int(parts["dy"])
+            if 1 <= number <= days_in_month(this_year, month):
+                year, day = this_year, number
+            else:
+                year, day = _two_digit_year(parts["dy"]), 1
+        else:
+            year = _two_digit_year(parts["y"]) if parts.get("y") is not None else this_year
+            day = int(parts["d"]) if parts.get("d") is not None else 1
+        if not (1900 <= year <= 9999 and 1 <= day <= days_in_month(year, month)):
+            return None
+        serial = ymd_to_serial(year, month, day)
+        return serial if serial >= 0 else None  # 1900-1903 do not exist in the 1904 date system
     return None
 
 
 def _parse_time_part(text: str) -> float | None:
+    """Fraction of a day of time text: "h:mm", "h:mm:ss(.f)", "mm:ss.f" (two fields with decimals are minutes and
+    seconds), "h AM"; None if it is not a time.
+
+    As in Excel the last field may exceed 59 (up to 9999: "0:0:9999", "23:99") as long as the fields before it are
+    within a day's ranges (hours 0-23, minutes 0-59): "24:99" and "23:60:99" are text.
+    """
     match = _TIME_PATTERN.fullmatch(text)
     if match is None:
         return None
-    hour = int(match["h"])
-    ampm = match["ampm"]
-    if match["mi"] is None and ampm is None:
-        return None  # a bare number is not a time
-    minute = int(match["mi"]) if match["mi"] is not None else 0
-    second = float(match["s"]) if match["s"] is not None else 0.0
-    if minute > 59 or second >= 60:
-        return None
+    first, second_field, third, fraction, ampm = match["a"], match["b"], match["c"], match["fraction"], match["ampm"]
+    if second_field is None:
+        if ampm is None or fraction:
+            return None  # a bare number is not a time
+        hour, minute, second = int(first), 0, 0.0
+    elif third is not None:
+        hour, minute = int(first), int(second_field)
+        second = float(third + (fraction or ""))
+        if minute > 59 or (second >= 60 and hour > 23):
+            return None
+    elif fraction and fraction != ".":
+        if ampm is not None:
+            return None
+        hour, minute, second = 0, int(first), float(second_field + fraction)
+        if second >= 60 and minute > 59:
+            return None
+    else:
+        hour, minute, second = int(first), int(second_field), 0.0
+        if minute > 59 and hour > 23:
+            return None
     if ampm is not None:
-        if hour > 12:
+        if hour > 12 or minute > 59 or second >= 60:
             return None
         hour = hour % 12 + (12 if ampm[0] in "Pp" else 0)
     return (hour * 3600 + minute * 60 + second) / SECONDS_PER_DAY
 
 
 def parse_date_text(text: str) -> float | None:
-    """Serial number of date and/or time text as Excel reads it in arithmetic, or None if it is not a date.
+    """Serial number of date and/or time text as Excel (en-US) reads it in arithmetic, or None if it is not a date.
 
-    Accepts ISO dates ("2024-01-31"), US dates ("1/31/2024", "1/31/24"), "31-Jan-2024", "Jan 31, 2024",
-    "January 2024", times ("13:45", "1:45:30 PM") and a date followed by a time ("2024-01-31 13:45").
+    Accepts dates with a year: ISO ("2024-01-31", "2024/1/31"), US ("1/31/2024", "1-31-24"), "31-Jan-2024",
+    "31 January 2024", "Jan 31, 2024", "Jan-2024" and "January 2024" (the 1st); dates without a year, in the
+    current year: "1/31", "31-Jan", "31 January", "Jan 31", and "Jan-24" (the 24th, but "Jan-32" is January 1932
+    because January has no 32nd); times: "13:45", "13:45:30.25", "1:45 PM", "1 PM", "25:00" (more than a day),
+    "1:30.5" (minutes and seconds, because of the decimal); and a date followed by a time ("2024-01-31 13:45").
     Two-digit years 00-29 are 2000-2029, 30-99 are 1930-1999.
     """
     text = text.strip()
@@ -211,7 +195,7 @@ def _serial_arg(value: Any) -> float | ExcelError:
     number = to_number(value)
     if type(number) is ExcelError:
         return number
-    if number < 0 or number >= MAX_SERIAL + 1:
+    if number < 0 or number >= max_serial() + 1:
         return NUM
     return number
 
@@ -227,7 +211,7 @@ def _int_arg(value: Any) -> int | ExcelError:
 
 
 def _checked_serial(serial: int) -> float | ExcelError:
-    return float(serial) if 0 <= serial <= MAX_SERIAL else NUM
+    return float(serial) if 0 <= serial <= max_serial() else NUM
 
 
 def _excel_now() -> float:
@@ -291,14 +275,18 @@ def weekday(serial: Any, return_type: Any = None) -> float | ExcelError:
     start = _WEEK_STARTS.get(kind)  # type: ignore[arg-type]
     if start is None:
         return NUM
-    # Excel counts serial 1 as a Sunday (true only from 1900-03-01 on, because of the fictitious leap day).
-    sunday_based = (math.floor(s) + 6) % 7  # type: ignore[arg-type]
+    sunday_based = weekday_from_sunday(math.floor(s))  # type: ignore[arg-type]
     first_day, first_number = start
     return float((sunday_based - first_day) % 7 + first_number)
 
 
 def _shift_months(start: Any, months: Any) -> tuple[int, int, int] | ExcelError:
-    """(year, month, day) of start moved by a whole number of months, before clamping the day."""
+    """(year, month, day) of start moved by a whole number of months, before clamping the day.
+
+    Like Excel's other Analysis ToolPak functions, EDATE and EOMONTH reject logicals (#VALUE!).
+    """
+    if type(start) is bool or type(months) is bool:
+        return VALUE
     s = _serial_arg(start)
     if type(s) is ExcelError:
         return s
@@ -320,7 +308,7 @@ def edate(start: Any, months: Any) -> float | ExcelError:
     if type(shifted) is ExcelError:
         return shifted
     year, month, day = shifted  # type: ignore[misc]
-    day = max(1, min(day, days_in_month(year, month)))
+    day = min(day, days_in_month(year, month))  # day 0 (serial 0, "1900-01-00") stays the day before the 1st
     return _checked_serial(ymd_to_serial(year, month, day))
 
 

@@ -1,8 +1,12 @@
-"""Financial functions: annuities (PMT, FV, PV, NPER, RATE) and cash-flow analysis (NPV, IRR).
+"""Financial functions on the time value of money: annuities and loans, interest-rate conversions.
+
+PMT, FV, PV, NPER, RATE, IPMT, PPMT, CUMIPMT, CUMPRINC, ISPMT, PDURATION, RRI, EFFECT, NOMINAL, DOLLARDE and
+DOLLARFR. Cash-flow analysis (NPV, IRR, XIRR ...) is in :mod:`.cash_flows`, depreciation in :mod:`.depreciation`,
+bonds in :mod:`.securities`.
 
 Sign convention as in Excel: money paid out is negative, money received is positive. ``type`` 0 means payments at
-the end of each period, any other value at the beginning. The iterative solvers (IRR, RATE) are capped at 100
-iterations and return #NUM! when they do not converge.
+the end of each period, any other value at the beginning. The iterative solver (RATE) is capped at 100 iterations
+and returns #NUM! when it does not converge.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sheetrl.sheet.errors import DIV0, NUM, ExcelError
-from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_number
+from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
+from sheetrl.sheet.functions import register
+from sheetrl.sheet.values import check_number, to_number
 
 MAX_ITERATIONS = 100
 _TOLERANCE = 1e-10
@@ -24,13 +28,24 @@ def _numbers(*args: Any) -> list[float] | ExcelError:
     out: list[float] = []
     for arg in args:
         number = to_number(arg)
-        if type(number) is ExcelError:
+        if isinstance(number, ExcelError):
             return number
-        out.append(number)  # type: ignore[arg-type]
+        out.append(number)
     return out
 
 
-def _guarded(compute: Callable[[], float | ExcelError]) -> float | ExcelError:
+def atp_numbers(*args: Any) -> list[float] | ExcelError:
+    """:func:`_numbers` for the Analysis ToolPak functions (CUMIPMT, EFFECT, DOLLARDE ...): a logical argument is
+    #VALUE!, as Excel caches it in real workbooks (the built-in PMT reads TRUE as 1)."""
+    for arg in args:
+        if isinstance(arg, ExcelError):
+            return arg
+        if type(arg) is bool:
+            return VALUE
+    return _numbers(*args)
+
+
+def guarded(compute: Callable[[], float | ExcelError]) -> float | ExcelError:
     """Run a closed-form computation, mapping overflow and invalid results to #NUM! and division by zero to
     #DIV/0!."""
     try:
@@ -39,7 +54,7 @@ def _guarded(compute: Callable[[], float | ExcelError]) -> float | ExcelError:
         return DIV0
     except (OverflowError, ValueError):
         return NUM
-    return result if type(result) is ExcelError else check_number(result)  # type: ignore[arg-type]
+    return result if isinstance(result, ExcelError) else check_number(result)
 
 
 def _annuity_factor(rate: float, nper: float) -> tuple[float, float]:
@@ -47,6 +62,8 @@ def _annuity_factor(rate: float, nper: float) -> tuple[float, float]:
     if rate > -1:
         log_growth = nper * math.log1p(rate)
         return math.exp(log_growth), math.expm1(log_growth) / rate
+    if rate == -1 and nper < 0:
+        raise ZeroDivisionError("0 to a negative power")  # FV(-1, -1, 1) is #DIV/0! in Excel
     growth = math.pow(1 + rate, nper)  # ValueError (-> #NUM!) for a fractional power of a negative number
     return growth, (growth - 1) / rate
 
@@ -55,70 +72,74 @@ def _annuity_factor(rate: float, nper: float) -> tuple[float, float]:
 def pmt(rate: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
     """Payment per period of a loan or annuity with constant payments and a constant rate."""
     args = _numbers(rate, nper, pv, fv, type_)
-    if type(args) is ExcelError:
+    if isinstance(args, ExcelError):
         return args
-    r, n, p, f, t = args  # type: ignore[misc]
+    r, n, p, f, t = args
     due = 1.0 if t != 0 else 0.0
-    if n == 0:
+    if n == 0 or r <= -1:  # a rate of -100% or below is #NUM! (as Excel caches it)
         return NUM
     if r == 0:
-        return _guarded(lambda: -(p + f) / n)
+        return guarded(lambda: -(p + f) / n)
 
     def compute() -> float:
         growth, factor = _annuity_factor(r, n)
         return -(p * growth + f) / ((1 + r * due) * factor)
 
-    return _guarded(compute)
+    return guarded(compute)
 
 
 @register("FV", 3, 5)
 def fv(rate: Any, nper: Any, pmt: Any, pv: Any = None, type_: Any = None) -> float | ExcelError:
     """Future value of an investment with constant payments and a constant rate."""
     args = _numbers(rate, nper, pmt, pv, type_)
-    if type(args) is ExcelError:
+    if isinstance(args, ExcelError):
         return args
-    r, n, payment, p, t = args  # type: ignore[misc]
+    r, n, payment, p, t = args
     due = 1.0 if t != 0 else 0.0
     if r == 0:
-        return _guarded(lambda: -(p + payment * n))
+        return guarded(lambda: -(p + payment * n))
 
     def compute() -> float:
         growth, factor = _annuity_factor(r, n)
         return -(p * growth + payment * (1 + r * due) * factor)
 
-    return _guarded(compute)
+    return guarded(compute)
 
 
 @register("PV", 3, 5)
 def pv(rate: Any, nper: Any, pmt: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
     """Present value of an investment with constant payments and a constant rate."""
     args = _numbers(rate, nper, pmt, fv, type_)
-    if type(args) is ExcelError:
+    if isinstance(args, ExcelError):
         return args
-    r, n, payment, f, t = args  # type: ignore[misc]
+    r, n, payment, f, t = args
     due = 1.0 if t != 0 else 0.0
+    if r <= -1:  # as Excel caches it
+        return NUM
     if r == 0:
-        return _guarded(lambda: -(f + payment * n))
+        return guarded(lambda: -(f + payment * n))
 
     def compute() -> float:
         growth, factor = _annuity_factor(r, n)
         return -(f + payment * (1 + r * due) * factor) / growth
 
-    return _guarded(compute)
+    return guarded(compute)
 
 
 @register("NPER", 3, 5)
 def nper(rate: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
     """Number of periods for an investment with constant payments and a constant rate."""
     args = _numbers(rate, pmt, pv, fv, type_)
-    if type(args) is ExcelError:
+    if isinstance(args, ExcelError):
         return args
-    r, payment, p, f, t = args  # type: ignore[misc]
+    r, payment, p, f, t = args
     due = 1.0 if t != 0 else 0.0
+    if r <= -1:  # as Excel caches it
+        return NUM
     if r == 0:
         if payment == 0:
             return NUM
-        return _guarded(lambda: -(p + f) / payment)
+        return guarded(lambda: -(p + f) / payment)
 
     def compute() -> float:
         adjusted = payment * (1 + r * due)
@@ -129,46 +150,10 @@ def nper(rate: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None) -> flo
             return NUM  # type: ignore[return-value]
         return math.log(ratio) / math.log1p(r)
 
-    return _guarded(compute)
+    return guarded(compute)
 
 
-@register("NPV", 2, MAX_ARGS, refs=range(1, MAX_ARGS))
-def npv(rate: Any, *values: Any) -> float | ExcelError:
-    """Net present value of periodic cash flows (the first at the end of period 1) at a discount rate."""
-    r = to_number(rate)
-    if type(r) is ExcelError:
-        return r
-    flows = collect_numbers(values)
-    if type(flows) is ExcelError:
-        return flows
-    if r == -1:
-        return DIV0
-
-    def compute() -> float:
-        base = 1 + r  # type: ignore[operator]
-        return math.fsum(v / base ** (i + 1) for i, v in enumerate(flows))  # type: ignore[arg-type]
-
-    return _guarded(compute)
-
-
-def _npv_and_slope(rate: float, flows: list[float]) -> tuple[float, float]:
-    """NPV of flows at periods 0, 1, 2 ... and its derivative with respect to the rate."""
-    base = 1.0 + rate
-    value = 0.0
-    slope = 0.0
-    discount = 1.0
-    for period, flow in enumerate(flows):
-        value += flow * discount
-        slope -= period * flow * discount / base
-        discount /= base
-    return value, slope
-
-
-def _npv_at(rate: float, flows: list[float]) -> float:
-    return _npv_and_slope(rate, flows)[0]
-
-
-def _newton(
+def newton_rate(
     function: Callable[[float], tuple[float, float]], guess: float, iterations: int, small_value: float
 ) -> float | None:
     """Newton's method kept above -1 (rates at or below -100% are meaningless); None if it does not converge.
@@ -197,70 +182,6 @@ def _newton(
     return None
 
 
-def _bisect_irr(flows: list[float], guess: float, iterations: int) -> float | None:
-    """Find a sign change of the NPV on a grid of rates (nearest the guess first), then bisect it."""
-    grid = sorted({-0.99, -0.9, -0.75, -0.5, -0.25, 0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0,
-                   10.0, 100.0, guess})
-    samples: list[tuple[float, float]] = []
-    for rate in grid:
-        try:
-            value = _npv_at(rate, flows)
-        except (OverflowError, ZeroDivisionError):
-            continue
-        if math.isfinite(value):
-            samples.append((rate, value))
-    brackets = [(a, b) for a, b in zip(samples, samples[1:]) if (a[1] < 0) != (b[1] < 0)]
-    if not brackets:
-        return None
-    (low, low_value), (high, _) = min(brackets, key=lambda ab: min(abs(ab[0][0] - guess), abs(ab[1][0] - guess)))
-    for _ in range(iterations):
-        middle = (low + high) / 2
-        value = _npv_at(middle, flows)
-        if (value < 0) == (low_value < 0):
-            low, low_value = middle, value
-        else:
-            high = middle
-        if high - low <= _TOLERANCE * max(1.0, abs(middle)):
-            break
-    return (low + high) / 2
-
-
-@register("IRR", 1, 2, refs=(0,))
-def irr(values: Any, guess: Any = None) -> float | ExcelError:
-    """Internal rate of return of periodic cash flows (needs at least one positive and one negative flow)."""
-    if type(values) is Matrix:
-        for v in values.values:
-            if type(v) is ExcelError:
-                return v
-        flows = [v for v in values.values if type(v) is float or type(v) is int]
-    elif type(values) is ExcelError:
-        return values
-    else:
-        number = to_number(values)
-        if type(number) is ExcelError:
-            return number
-        flows = [number]  # type: ignore[list-item]
-    start = 0.1 if guess is None else to_number(guess)
-    if type(start) is ExcelError:
-        return start
-    if start <= -1:  # type: ignore[operator]
-        return NUM
-    if not any(v > 0 for v in flows) or not any(v < 0 for v in flows):
-        return NUM
-    flows = [float(v) for v in flows]
-    scale = max(1.0, math.fsum(abs(v) for v in flows))
-    equation = lambda r: _npv_and_slope(r, flows)  # noqa: E731
-    rate = _newton(equation, start, MAX_ITERATIONS // 2, 1e-13 * scale)  # type: ignore[arg-type]
-    if rate is None:
-        rate = _bisect_irr(flows, start, MAX_ITERATIONS // 2)  # type: ignore[arg-type]
-    try:
-        if rate is None or abs(_npv_at(rate, flows)) > 1e-7 * scale:
-            return NUM
-    except (OverflowError, ZeroDivisionError):
-        return NUM
-    return check_number(rate)
-
-
 def _rate_equation(n: float, payment: float, p: float, f: float, due: float) -> Callable[[float], tuple[float, float]]:
     """The annuity equation pv*(1+r)^n + pmt*(1+r*type)*((1+r)^n-1)/r + fv and its derivative in r."""
 
@@ -286,17 +207,17 @@ def _rate_equation(n: float, payment: float, p: float, f: float, due: float) -> 
 def rate(nper: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None, guess: Any = None) -> float | ExcelError:
     """Interest rate per period of an annuity (Newton's method from the guess, default 10%)."""
     args = _numbers(nper, pmt, pv, fv, type_)
-    if type(args) is ExcelError:
+    if isinstance(args, ExcelError):
         return args
-    n, payment, p, f, t = args  # type: ignore[misc]
+    n, payment, p, f, t = args
     start = 0.1 if guess is None else to_number(guess)
-    if type(start) is ExcelError:
+    if isinstance(start, ExcelError):
         return start
-    if n <= 0 or start <= -1:  # type: ignore[operator]
+    if n <= 0 or start <= -1:
         return NUM
     equation = _rate_equation(n, payment, p, f, 1.0 if t != 0 else 0.0)
     scale = max(1.0, abs(p) + abs(f) + abs(payment) * max(1.0, abs(n)))
-    result = _newton(equation, start, MAX_ITERATIONS, 1e-13 * scale)  # type: ignore[arg-type]
+    result = newton_rate(equation, start, MAX_ITERATIONS, 1e-13 * scale)
     if result is None:
         return NUM
     try:
@@ -307,3 +228,238 @@ def rate(nper: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None, guess:
         return NUM
     return check_number(result)
 
+
+
+# ================================================================================================ loan schedules
+def payment_per_period(r: float, n: float, p: float, f: float, due: float) -> float:
+    """PMT's value (raises ZeroDivisionError, OverflowError or ValueError where PMT has no value)."""
+    if n == 0:
+        raise ZeroDivisionError("no periods")
+    if r == 0:
+        return -(p + f) / n
+    growth, factor = _annuity_factor(r, n)
+    return -(p * growth + f) / ((1 + r * due) * factor)
+
+
+def future_value(r: float, n: float, payment: float, p: float, due: float) -> float:
+    """FV's value (raises OverflowError or ValueError where FV has no value)."""
+    if r == 0:
+        return -(p + payment * n)
+    growth, factor = _annuity_factor(r, n)
+    return -(p * growth + payment * (1 + r * due) * factor)
+
+
+def _interest_in_period(r: float, period: float, n: float, p: float, f: float, due: float) -> float:
+    """Interest part of the payment of one period (Excel's IPMT for 1 <= period <= n)."""
+    payment = payment_per_period(r, n, p, f, due)
+    if period == 1:
+        balance_interest_base = 0.0 if due else -p
+    elif due:
+        balance_interest_base = future_value(r, period - 2, payment, p, 1.0) - payment
+    else:
+        balance_interest_base = future_value(r, period - 1, payment, p, 0.0)
+    return balance_interest_base * r
+
+
+def _period_payment_parts(
+    rate: Any, per: Any, nper: Any, pv: Any, fv: Any, type_: Any
+) -> tuple[float, float] | ExcelError:
+    """(interest, payment) of period ``per``: IPMT and PMT, from which PPMT follows."""
+    args = _numbers(rate, per, nper, pv, fv, type_)
+    if isinstance(args, ExcelError):
+        return args
+    r, period, n, p, f, t = args
+    if period < 1 or period >= n + 1:  # Excel computes a fractional period past nper (3.9 of 3), not 4 of 3
+        return NUM
+    due = 1.0 if t != 0 else 0.0
+
+    def compute() -> tuple[float, float]:
+        return _interest_in_period(r, period, n, p, f, due), payment_per_period(r, n, p, f, due)
+
+    try:
+        interest, payment = compute()
+    except ZeroDivisionError:
+        return DIV0
+    except (OverflowError, ValueError):
+        return NUM
+    if not (math.isfinite(interest) and math.isfinite(payment)):
+        return NUM
+    return interest, payment
+
+
+@register("IPMT", 4, 6)
+def ipmt(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
+    """Interest part of the payment in period ``per`` (1..nper) of a loan or annuity."""
+    parts = _period_payment_parts(rate, per, nper, pv, fv, type_)
+    return parts if isinstance(parts, ExcelError) else parts[0]
+
+
+@register("PPMT", 4, 6)
+def ppmt(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
+    """Principal part of the payment in period ``per`` (1..nper): PMT minus IPMT."""
+    parts = _period_payment_parts(rate, per, nper, pv, fv, type_)
+    if isinstance(parts, ExcelError):
+        return parts
+    interest, payment = parts
+    return check_number(payment - interest)
+
+
+def _cumulative(
+    rate: Any, nper: Any, pv: Any, start: Any, end: Any, type_: Any, principal: bool
+) -> float | ExcelError:
+    args = atp_numbers(rate, nper, pv, start, end, type_)
+    if isinstance(args, ExcelError):
+        return args
+    r, n, p, first_period, last_period, t = args
+    if r <= 0 or n <= 0 or p <= 0 or first_period < 1 or last_period < first_period or last_period > n:
+        return NUM
+    if t not in (0, 1):
+        return NUM
+    # Excel counts the whole periods inside [start, end]: a fractional start is rounded up, the end down.
+    first, last = math.ceil(first_period), math.floor(last_period)
+    if last < first:
+        return 0.0
+    due = t == 1
+
+    def compute() -> float:
+        # Closed forms without cancellation (Excel gives CUMPRINC(7, 36, 8000, 3, 10, 1) = -3.3e-21, where
+        # payment minus interest would leave only rounding noise): with G = 1 + rate and D = G^n - 1, the balance
+        # after j payments is p (G^n - G^j) / D and the principal of period k is p rate G^(k-1) / D; payments at
+        # the start of the periods (type 1) shift both by one period, and the first period has no interest.
+        log_growth = math.log1p(r)
+
+        def ratio(m: float) -> float:
+            """G^m / D."""
+            if n * log_growth < 700:
+                return math.exp(m * log_growth) / math.expm1(n * log_growth)
+            return math.exp((m - n) * log_growth) / -math.expm1(-n * log_growth)
+
+        terms = []
+        for k in range(first, last + 1):
+            if principal:
+                power: float
+                if not due:
+                    power = k - 1
+                else:
+                    power = k - 2 if k > 1 else n - 1  # the first payment is all principal
+                terms.append(-p * r * ratio(power))
+            elif not (due and k == 1):
+                balance = p * (ratio(n) - ratio(k - 1))
+                terms.append(-r * balance / (1.0 + r) if due else -r * balance)
+        return math.fsum(terms)
+
+    return guarded(compute)
+
+
+@register("CUMIPMT", 6)
+def cumipmt(rate: Any, nper: Any, pv: Any, start: Any, end: Any, type_: Any) -> float | ExcelError:
+    """Interest paid on a loan in the whole periods from ``start`` to ``end`` (1 <= start <= end <= nper); rate,
+    nper and pv must be positive and type 0 or 1, else #NUM!."""
+    return _cumulative(rate, nper, pv, start, end, type_, principal=False)
+
+
+@register("CUMPRINC", 6)
+def cumprinc(rate: Any, nper: Any, pv: Any, start: Any, end: Any, type_: Any) -> float | ExcelError:
+    """Principal repaid on a loan from period ``start`` to ``end`` (same rules as CUMIPMT)."""
+    return _cumulative(rate, nper, pv, start, end, type_, principal=True)
+
+
+@register("ISPMT", 4)
+def ispmt(rate: Any, per: Any, nper: Any, pv: Any) -> float | ExcelError:
+    """Interest paid in period ``per`` (counted from 0) of a loan repaid in equal principal instalments."""
+    args = _numbers(rate, per, nper, pv)
+    if isinstance(args, ExcelError):
+        return args
+    r, period, n, p = args
+    if n == 0:
+        return DIV0
+    return guarded(lambda: p * r * (period / n - 1))
+
+
+# ================================================================================================ rates
+@register("PDURATION", 3)
+def pduration(rate: Any, pv: Any, fv: Any) -> float | ExcelError:
+    """Periods an investment needs at ``rate`` per period to grow from pv to fv (all must be positive)."""
+    args = _numbers(rate, pv, fv)
+    if isinstance(args, ExcelError):
+        return args
+    r, p, f = args
+    if r <= 0 or p <= 0 or f <= 0:
+        return NUM
+    return guarded(lambda: (math.log(f) - math.log(p)) / math.log1p(r))
+
+
+@register("RRI", 3)
+def rri(nper: Any, pv: Any, fv: Any) -> float | ExcelError:
+    """Equivalent interest rate per period for growth from pv to fv over nper periods."""
+    args = _numbers(nper, pv, fv)
+    if isinstance(args, ExcelError):
+        return args
+    n, p, f = args
+    if n <= 0:
+        return NUM
+    if p == 0:
+        return NUM if f != 0 else DIV0
+    return guarded(lambda: math.pow(f / p, 1.0 / n) - 1.0)
+
+
+@register("EFFECT", 2)
+def effect(nominal_rate: Any, npery: Any) -> float | ExcelError:
+    """Effective annual rate of a nominal rate compounded ``npery`` times a year (npery truncated)."""
+    args = atp_numbers(nominal_rate, npery)
+    if isinstance(args, ExcelError):
+        return args
+    nominal, periods = args
+    periods = math.floor(periods)
+    if nominal <= 0 or periods < 1:
+        return NUM
+    return guarded(lambda: math.expm1(periods * math.log1p(nominal / periods)))
+
+
+@register("NOMINAL", 2)
+def nominal(effect_rate: Any, npery: Any) -> float | ExcelError:
+    """Nominal annual rate that compounds ``npery`` times a year to the effective rate (npery truncated)."""
+    args = atp_numbers(effect_rate, npery)
+    if isinstance(args, ExcelError):
+        return args
+    effective, periods = args
+    periods = math.floor(periods)
+    if effective <= 0 or periods < 1:
+        return NUM
+    return guarded(lambda: math.expm1(math.log1p(effective) / periods) * periods)
+
+
+# ================================================================================================ fractional prices
+def _dollar_parts(dollar: Any, fraction: Any) -> tuple[float, float, int, float] | ExcelError:
+    """(whole dollars, fractional part, denominator, 10^digits of the denominator) for DOLLARDE/DOLLARFR."""
+    args = atp_numbers(dollar, fraction)
+    if isinstance(args, ExcelError):
+        return args
+    value, denominator = args
+    denominator = math.floor(denominator)
+    if denominator < 0:
+        return NUM
+    if denominator == 0:
+        return DIV0
+    whole = float(math.trunc(value))
+    return whole, value - whole, denominator, 10.0 ** math.ceil(math.log10(denominator))
+
+
+@register("DOLLARDE", 2)
+def dollarde(fractional_dollar: Any, fraction: Any) -> float | ExcelError:
+    """A price written as whole.numerator (1.02 with fraction 16 is 1 2/16) as a decimal number (1.125)."""
+    parts = _dollar_parts(fractional_dollar, fraction)
+    if isinstance(parts, ExcelError):
+        return parts
+    whole, part, denominator, scale = parts
+    return check_number(whole + part * scale / denominator)
+
+
+@register("DOLLARFR", 2)
+def dollarfr(decimal_dollar: Any, fraction: Any) -> float | ExcelError:
+    """A decimal price (1.125) written as whole.numerator for a denominator (1.02 for fraction 16)."""
+    parts = _dollar_parts(decimal_dollar, fraction)
+    if isinstance(parts, ExcelError):
+        return parts
+    whole, part, denominator, scale = parts
+    return check_number(whole + part * denominator / scale)

@@ -1,6 +1,6 @@
-"""Logical functions: IF, IFS, IFERROR, IFNA, AND, OR, XOR, NOT, TRUE, FALSE.
+"""Logical functions: IF, IFS, SWITCH, IFERROR, IFNA, AND, OR, XOR, NOT, TRUE, FALSE.
 
-IF, IFS, IFERROR and IFNA are lazy: they receive zero-argument callables and evaluate only what they need, so
+IF, IFS, SWITCH, IFERROR and IFNA are lazy: they receive zero-argument callables and evaluate only what they need, so
 ``IF(TRUE,1,1/0)`` is 1. In array mode (inside SUMPRODUCT and the like) a condition may be an array; the function
 then applies element-wise, evaluating every branch, as Excel's array formulas do.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import NA, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.values import Matrix, to_bool
+from sheetrl.sheet.values import Matrix, compare, to_bool, type_rank
 
 Thunk = Callable[[], Any]
 
@@ -137,8 +137,9 @@ def _logical_values(args: tuple[Any, ...]) -> list[bool] | ExcelError:
     """Truth values for AND/OR/XOR with Excel's rules.
 
     In references and arrays only booleans and numbers count (text and empty cells are skipped); a direct argument
-    may also be the text TRUE or FALSE (other text is #VALUE!), and an omitted argument counts as FALSE. Any error
-    is the result. No logical value at all is #VALUE!.
+    may also be the text TRUE or FALSE, and other direct text is skipped too (AND(TRUE,"0") and AND("",TRUE) are
+    TRUE, AND(TRUE,"x",#REF!) is #REF!, as current Excel computes; Excel 2003 answered #VALUE!). An omitted
+    argument counts as FALSE. Any error is the result. No logical value at all is #VALUE!.
     """
     truths: list[bool] = []
     for arg in args:
@@ -154,6 +155,8 @@ def _logical_values(args: tuple[Any, ...]) -> list[bool] | ExcelError:
         else:
             truth = to_bool(arg)
             if type(truth) is ExcelError:
+                if type(arg) is str:
+                    continue  # text other than TRUE/FALSE is skipped, as in ranges
                 return truth
             truths.append(truth)
     if not truths:
@@ -207,3 +210,35 @@ def true_() -> bool:
 def false_() -> bool:
     """The logical value FALSE."""
     return False
+
+
+@register("SWITCH", 3, 254, lazy=True)
+def switch(expression: Thunk, *cases: Thunk) -> Any:
+    """The result paired with the first value equal to the expression (text compared ignoring case), else the
+    default (a last unpaired argument), else #N/A."""
+    target = expression()
+    if type(target) is Matrix:
+        target = target.values[0] if target.values else None
+    if type(target) is ExcelError:
+        return target
+    pairs = len(cases) // 2
+    for index in range(pairs):
+        candidate = cases[2 * index]()
+        if type(candidate) is Matrix:
+            candidate = candidate.values[0] if candidate.values else None
+        if type(candidate) is ExcelError:
+            return candidate
+        if _same(target, candidate):
+            return cases[2 * index + 1]()
+    if len(cases) % 2:
+        return cases[-1]()
+    return NA
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Excel's = between two scalars: same type and value, text ignoring case, empty equal to 0, "" and FALSE."""
+    if a is None or b is None:
+        return compare(a, b) == 0
+    if type_rank(a) != type_rank(b):
+        return False
+    return compare(a, b) == 0

@@ -1,21 +1,25 @@
-"""Mathematical functions: SUM, PRODUCT, SUMPRODUCT, SUMIF(S), rounding, powers and logarithms."""
+"""Mathematical functions: SUM, PRODUCT, SUMPRODUCT, SUMIF(S), MOD, ABS, SIGN, powers and logarithms.
+
+Rounding lives in :mod:`~sheetrl.sheet.functions.rounding`, trigonometry in
+:mod:`~sheetrl.sheet.functions.trigonometry`, integer functions in :mod:`~sheetrl.sheet.functions.combinatorics`.
+"""
 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.criteria import make_criterion, match_mask
-from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_number
+from sheetrl.sheet.values import (
+    Matrix,
+    check_number,
+    collect_numbers,
+    scalar_of,
+    to_number,
+)
 
-# Excel keeps 15 significant decimal digits; rounding works on that decimal form, so ROUND(2.675, 2) is 2.68 even
-# though the double nearest 2.675 is slightly below it.
-SIGNIFICANT_DIGITS = 15
-# Rounding positions beyond this many places either way change nothing a double can hold.
-MAX_ROUNDING_PLACES = 400
 # Positions of SUMIFS/AVERAGEIFS-style arguments that are ranges: the first and every odd one after it.
 _IFS_RANGE_POSITIONS = frozenset({0, *range(1, MAX_ARGS, 2)})
 
@@ -126,80 +130,6 @@ def sumifs(sum_range: Any, *pairs: Any) -> Any:
     return _sum_matching(sum_range.values, mask)
 
 
-# --------------------------------------------------------------------------------------------------- rounding
-def _places(digits: Any) -> int | ExcelError:
-    """A num_digits argument: a number truncated toward zero (and clamped to a harmless range)."""
-    number = to_number(digits)
-    if type(number) is ExcelError:
-        return number
-    return int(max(-MAX_ROUNDING_PLACES, min(MAX_ROUNDING_PLACES, math.trunc(number))))
-
-
-def round_decimal(number: float, places: int, rounding: str) -> float | ExcelError:
-    """Round ``number`` to ``places`` decimals (negative: tens, hundreds ...) on its 15-significant-digit form."""
-    if number == 0 or not math.isfinite(number):
-        return check_number(number)
-    exact = Decimal(f"{number:.{SIGNIFICANT_DIGITS - 1}e}")
-    try:
-        with localcontext() as context:
-            context.prec = 2 * MAX_ROUNDING_PLACES + 400
-            rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=rounding)
-    except InvalidOperation:
-        return NUM
-    return check_number(float(rounded) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
-def _rounder(rounding: str) -> Any:
-    def apply(number: Any, digits: Any = 0.0) -> Any:
-        value = to_number(number)
-        if type(value) is ExcelError:
-            return value
-        places = _places(digits)
-        if type(places) is ExcelError:
-            return places
-        return round_decimal(value, places, rounding)
-
-    return apply
-
-
-_round = _rounder(ROUND_HALF_UP)
-_round_up = _rounder(ROUND_UP)
-_round_down = _rounder(ROUND_DOWN)
-
-
-@register("ROUND", 2)
-def round_(number: Any, digits: Any) -> Any:
-    """Round half away from zero to ``digits`` decimal places."""
-    return _round(number, digits)
-
-
-@register("ROUNDUP", 2)
-def roundup(number: Any, digits: Any) -> Any:
-    """Round away from zero to ``digits`` decimal places."""
-    return _round_up(number, digits)
-
-
-@register("ROUNDDOWN", 2)
-def rounddown(number: Any, digits: Any) -> Any:
-    """Round toward zero to ``digits`` decimal places."""
-    return _round_down(number, digits)
-
-
-@register("TRUNC", 1, 2)
-def trunc(number: Any, digits: Any = 0.0) -> Any:
-    """Truncate toward zero to ``digits`` decimal places (default 0)."""
-    return _round_down(number, digits)
-
-
-@register("INT", 1)
-def int_(number: Any) -> Any:
-    """Round down to the nearest integer (toward minus infinity), on the 15-digit decimal form."""
-    value = to_number(number)
-    if type(value) is ExcelError:
-        return value
-    return round_decimal(value, 0, ROUND_FLOOR)
-
-
 @register("MOD", 2)
 def mod(number: Any, divisor: Any) -> Any:
     """Remainder of number / divisor with the sign of the divisor; #DIV/0! for a zero divisor."""
@@ -270,6 +200,17 @@ def sqrt(number: Any) -> Any:
     return math.sqrt(value)
 
 
+@register("SQRTPI", 1, omitted_is_na=True)
+def sqrtpi(number: Any) -> Any:
+    """Square root of number * pi; #NUM! for negative numbers (a logical is #VALUE!, Analysis ToolPak style)."""
+    value = VALUE if type(scalar_of(number)) is bool else to_number(number)
+    if type(value) is ExcelError:
+        return value
+    if value < 0:
+        return NUM
+    return check_number(math.sqrt(value * math.pi))
+
+
 @register("EXP", 1)
 def exp(number: Any) -> Any:
     """e raised to the number; #NUM! on overflow."""
@@ -322,101 +263,3 @@ def log(number: Any, base: Any = 10.0) -> Any:
     if b == 2:
         return math.log2(value)
     return check_number(math.log(value) / math.log(b))
-
-
-# -------------------------------------------------------------------------------------- CEILING and FLOOR
-def _significant(number: float) -> float:
-    """``number`` rounded to 15 significant digits (hides binary noise such as 0.3 / 0.1 = 2.9999999999999996)."""
-    if number == 0 or not math.isfinite(number):
-        return number
-    return float(f"{number:.{SIGNIFICANT_DIGITS - 1}e}")
-
-
-def _to_multiple(number: float, step: float, upward: bool) -> float | ExcelError:
-    """Round ``number`` to a multiple of ``step`` (non-zero): toward +infinity if ``upward``, else toward -infinity
-    in units of ``step`` (so a negative step rounds the other way on the number line)."""
-    quotient = _significant(number / step)
-    if not math.isfinite(quotient):
-        return NUM
-    whole = math.ceil(quotient) if upward else math.floor(quotient)
-    return check_number(_significant(whole * step) + 0.0)
-
-
-def _two_numbers(a: Any, b: Any) -> tuple[float, float] | ExcelError:
-    x = to_number(a)
-    if type(x) is ExcelError:
-        return x
-    y = to_number(b)
-    if type(y) is ExcelError:
-        return y
-    return x, y
-
-
-@register("CEILING", 2)
-def ceiling(number: Any, significance: Any) -> Any:
-    """Round up to a multiple of significance, with Excel 2010's sign rules."""
-    # A negative number with a positive significance rounds toward zero, both negative round away from zero,
-    # a positive number with a negative significance is #NUM!, a zero significance gives 0.
-    pair = _two_numbers(number, significance)
-    if type(pair) is ExcelError:
-        return pair
-    n, s = pair
-    if n == 0 or s == 0:
-        return 0.0
-    if n > 0 and s < 0:
-        return NUM
-    return _to_multiple(n, s, upward=True)
-
-
-@register("FLOOR", 2)
-def floor(number: Any, significance: Any) -> Any:
-    """Round down to a multiple of significance (mirror of CEILING; a zero significance is #DIV/0!)."""
-    pair = _two_numbers(number, significance)
-    if type(pair) is ExcelError:
-        return pair
-    n, s = pair
-    if s == 0:
-        return DIV0
-    if n == 0:
-        return 0.0
-    if n > 0 and s < 0:
-        return NUM
-    return _to_multiple(n, s, upward=False)
-
-
-def _math_rounding(number: Any, significance: Any, mode: Any, upward: bool) -> Any:
-    values = [to_number(x) for x in (number, significance, mode)]
-    for value in values:
-        if type(value) is ExcelError:
-            return value
-    n, s, m = values
-    s = abs(s)
-    if n == 0 or s == 0:
-        return 0.0
-    if n < 0 and m != 0:
-        upward = not upward  # the mode flips the direction for negative numbers (away from / toward zero)
-    return _to_multiple(n, s, upward)
-
-
-@register("CEILING.MATH", 1, 3)
-def ceiling_math(number: Any, significance: Any = 1.0, mode: Any = 0.0) -> Any:
-    """Round up to a multiple of |significance| (default 1); a non-zero mode rounds negatives away from zero."""
-    return _math_rounding(number, significance, mode, upward=True)
-
-
-@register("FLOOR.MATH", 1, 3)
-def floor_math(number: Any, significance: Any = 1.0, mode: Any = 0.0) -> Any:
-    """Round down to a multiple of |significance| (default 1); a non-zero mode rounds negatives toward zero."""
-    return _math_rounding(number, significance, mode, upward=False)
-
-
-@register("CEILING.PRECISE", 1, 2, aliases=("ISO.CEILING",))
-def ceiling_precise(number: Any, significance: Any = 1.0) -> Any:
-    """Round up (toward +infinity) to a multiple of |significance| (default 1)."""
-    return _math_rounding(number, significance, 0.0, upward=True)
-
-
-@register("FLOOR.PRECISE", 1, 2)
-def floor_precise(number: Any, significance: Any = 1.0) -> Any:
-    """Round down (toward -infinity) to a multiple of |significance| (default 1)."""
-    return _math_rounding(number, significance, 0.0, upward=False)

@@ -1,12 +1,18 @@
-"""Statistical functions: averages, counts, extremes, ranks, order statistics, spread and mode."""
+"""Statistical functions: averages, extremes, counts and conditional aggregates (the *IF/*IFS family).
+
+Value rules shared by the statistics modules: from ranges and arrays only numbers count (text, logicals and empty
+cells are skipped); arguments typed directly count numbers, logicals and numeric text, and other text is #VALUE!;
+an error value anywhere is the result. The "A" variants (AVERAGEA, MINA, STDEVA ...) also count text in ranges as 0
+and logicals as 1 or 0. Order statistics are in :mod:`.order_statistics`, spread and shape in :mod:`.descriptive`,
+distributions in :mod:`.distributions`.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
-from sheetrl.sheet.errors import DIV0, NA, NUM, VALUE, ExcelError
+from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.criteria import make_criterion, match_mask
 from sheetrl.sheet.functions.math import conditional_target
@@ -24,24 +30,57 @@ def exact_sum(numbers: list[float]) -> float | ExcelError:
         return NUM
 
 
-def _numbers_or_error(args: tuple[Any, ...]) -> list[float] | ExcelError:
+def numbers_of(args: tuple[Any, ...]) -> list[float] | ExcelError:
+    """The numbers of the arguments under the rules above (floats), or the first error."""
     numbers = collect_numbers(args)
     if not isinstance(numbers, list):
         return numbers
     return [float(x) for x in numbers]
 
 
+def range_numbers(data: Any) -> list[float] | ExcelError:
+    """Numbers of one range or array argument (a scalar is one number, numeric text included)."""
+    if type(data) is not Matrix:
+        number = to_number(data)
+        return number if isinstance(number, ExcelError) else [number]
+    return numbers_of((data,))
+
+
+def numbers_with_text_and_logicals(args: tuple[Any, ...]) -> list[float] | ExcelError:
+    """Values for the "A" functions: in ranges text counts 0 and logicals 1/0 (empty cells are skipped); direct
+    arguments as :func:`numbers_of`."""
+    numbers: list[float] = []
+    for arg in args:
+        if type(arg) is Matrix:
+            for value in arg.values:
+                t = type(value)
+                if t is float or t is int:
+                    numbers.append(float(value))
+                elif t is bool:
+                    numbers.append(1.0 if value else 0.0)
+                elif t is str:
+                    numbers.append(0.0)
+                elif t is ExcelError:
+                    return value
+        elif arg is not None:
+            number = to_number(arg)
+            if isinstance(number, ExcelError):
+                return number
+            numbers.append(number)
+    return numbers
+
+
 # --------------------------------------------------------------------------------------------------- averages
 @register("AVERAGE", 1, MAX_ARGS, refs="all")
 def average(*args: Any) -> Any:
     """Arithmetic mean of the numbers (range rules as SUM); #DIV/0! when there are none."""
-    numbers = _numbers_or_error(args)
-    if type(numbers) is ExcelError:
+    numbers = numbers_of(args)
+    if isinstance(numbers, ExcelError):
         return numbers
     if not numbers:
         return DIV0
     total = exact_sum(numbers)
-    if type(total) is ExcelError:
+    if isinstance(total, ExcelError):
         return total
     return check_number(total / len(numbers))
 
@@ -49,8 +88,8 @@ def average(*args: Any) -> Any:
 @register("MIN", 1, MAX_ARGS, refs="all")
 def min_(*args: Any) -> Any:
     """Smallest number (range rules as SUM); 0 when there are none."""
-    numbers = _numbers_or_error(args)
-    if type(numbers) is ExcelError:
+    numbers = numbers_of(args)
+    if isinstance(numbers, ExcelError):
         return numbers
     return min(numbers) if numbers else 0.0
 
@@ -58,8 +97,38 @@ def min_(*args: Any) -> Any:
 @register("MAX", 1, MAX_ARGS, refs="all")
 def max_(*args: Any) -> Any:
     """Largest number (range rules as SUM); 0 when there are none."""
-    numbers = _numbers_or_error(args)
-    if type(numbers) is ExcelError:
+    numbers = numbers_of(args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return max(numbers) if numbers else 0.0
+
+
+@register("AVERAGEA", 1, MAX_ARGS, refs="all")
+def averagea(*args: Any) -> Any:
+    """Mean counting text in ranges as 0 and logicals as 1/0; #DIV/0! when there are no values."""
+    numbers = numbers_with_text_and_logicals(args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    if not numbers:
+        return DIV0
+    total = exact_sum(numbers)
+    return total if isinstance(total, ExcelError) else check_number(total / len(numbers))
+
+
+@register("MINA", 1, MAX_ARGS, refs="all")
+def mina(*args: Any) -> Any:
+    """Smallest value counting text in ranges as 0 and logicals as 1/0; 0 when there are none."""
+    numbers = numbers_with_text_and_logicals(args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return min(numbers) if numbers else 0.0
+
+
+@register("MAXA", 1, MAX_ARGS, refs="all")
+def maxa(*args: Any) -> Any:
+    """Largest value counting text in ranges as 0 and logicals as 1/0; 0 when there are none."""
+    numbers = numbers_with_text_and_logicals(args)
+    if isinstance(numbers, ExcelError):
         return numbers
     return max(numbers) if numbers else 0.0
 
@@ -67,8 +136,8 @@ def max_(*args: Any) -> Any:
 @register("MEDIAN", 1, MAX_ARGS, refs="all")
 def median(*args: Any) -> Any:
     """Middle number (mean of the two middle ones for an even count); #NUM! when there are none."""
-    numbers = _numbers_or_error(args)
-    if type(numbers) is ExcelError:
+    numbers = numbers_of(args)
+    if isinstance(numbers, ExcelError):
         return numbers
     if not numbers:
         return NUM
@@ -90,9 +159,7 @@ def count(*args: Any) -> Any:
                 t = type(v)
                 if t is float or t is int:
                     total += 1
-        elif arg is None or type(arg) is bool:
-            total += 1
-        elif type(arg) is not ExcelError and type(to_number(arg)) is not ExcelError:
+        elif arg is None or type(arg) is bool or type(arg) is not ExcelError and type(to_number(arg)) is not ExcelError:
             total += 1
     return float(total)
 
@@ -111,27 +178,35 @@ def counta(*args: Any) -> Any:
 
 @register("COUNTBLANK", 1, refs=(0,))
 def countblank(area: Any) -> Any:
-    """How many cells of a range are empty or hold empty text."""
+    """How many cells of a range are empty or hold empty text (a whole column counts all its empty cells)."""
     if type(area) is not Matrix:
         return VALUE
-    return float(sum(1 for v in area.values if v is None or v == ""))
+    return float(sum(1 for v in area.values if v is None or v == "") + area.omitted_blanks)
 
 
-@register("COUNTIF", 2, refs=(0,))
+# The *IF(S) functions do not propagate an error criterion: COUNTIF(A1:A9, #N/A) counts the #N/A cells.
+@register("COUNTIF", 2, refs=(0,), propagate_errors=False)
 def countif(area: Any, criterion: Any) -> Any:
-    """How many cells of a range meet the criterion (errors in the range are not counted, not returned)."""
+    """How many cells of a range meet the criterion (errors in the range are not counted, not returned; a whole
+    column's empty cells count when the criterion matches empty cells). An error in place of the range, as in
+    COUNTIF(#REF!, 1), is the result."""
     if type(area) is not Matrix:
-        return VALUE
+        return area if isinstance(area, ExcelError) else VALUE
     test = make_criterion(criterion)
-    return float(sum(1 for v in area.values if test(v)))
+    matched = sum(1 for v in area.values if test(v))
+    return float(matched + (area.omitted_blanks if test(None) else 0))
 
 
-@register("COUNTIFS", 2, MAX_ARGS, refs=range(0, MAX_ARGS, 2))
+@register("COUNTIFS", 2, MAX_ARGS, refs=range(0, MAX_ARGS, 2), propagate_errors=False)
 def countifs(*pairs: Any) -> Any:
     """How many positions meet every (range, criterion) pair; the ranges must have the same shape."""
     matched = match_mask(pairs)
-    if type(matched) is ExcelError:
+    if isinstance(matched, ExcelError):
         return matched
+    # Positions beyond the used extent of whole columns are empty in every range.
+    beyond = pairs[0].omitted_blanks
+    if beyond and all(make_criterion(pairs[i])(None) for i in range(1, len(pairs), 2)):
+        return float(sum(matched[2]) + beyond)
     return float(sum(matched[2]))
 
 
@@ -151,23 +226,26 @@ def _mean_of_matching(values: list[Any], mask: list[bool]) -> Any:
     return check_number(total / found)
 
 
-@register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),))
+@register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
+    for argument in (area, average_range):
+        if isinstance(argument, ExcelError):
+            return argument
     target = conditional_target(area, average_range)
-    if type(target) is ExcelError:
+    if isinstance(target, ExcelError):
         return target
     test = make_criterion(criterion)
     return _mean_of_matching(target.values, [test(v) for v in area.values])
 
 
-@register("AVERAGEIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS)
+@register("AVERAGEIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
 def averageifs(average_range: Any, *pairs: Any) -> Any:
     """Mean of the numbers in ``average_range`` where every criteria range meets its criterion."""
     if type(average_range) is not Matrix:
-        return VALUE
+        return average_range if isinstance(average_range, ExcelError) else VALUE
     matched = match_mask(pairs)
-    if type(matched) is ExcelError:
+    if isinstance(matched, ExcelError):
         return matched
     rows, cols, mask = matched
     if (rows, cols) != (average_range.rows, average_range.cols):
@@ -175,128 +253,33 @@ def averageifs(average_range: Any, *pairs: Any) -> Any:
     return _mean_of_matching(average_range.values, mask)
 
 
-# ---------------------------------------------------------------------------------------- ranks and order
-def _range_numbers(data: Any) -> list[float] | ExcelError:
-    """Numbers of a range or array argument (text, booleans and empties skipped, the first error returned)."""
-    if type(data) is not Matrix:
-        number = to_number(data)
-        return number if type(number) is ExcelError else [number]
-    return _numbers_or_error((data,))
+def _extreme_of_matching(values: Any, pairs: tuple[Any, ...], pick: Any) -> Any:
+    if type(values) is not Matrix:
+        return values if isinstance(values, ExcelError) else VALUE
+    matched = match_mask(pairs)
+    if isinstance(matched, ExcelError):
+        return matched
+    rows, cols, mask = matched
+    if (rows, cols) != (values.rows, values.cols):
+        return VALUE
+    numbers: list[float] = []
+    for value, selected in zip(values.values, mask, strict=True):
+        if selected:
+            t = type(value)
+            if t is float or t is int:
+                numbers.append(float(value))
+            elif t is ExcelError:
+                return value
+    return pick(numbers) if numbers else 0.0
 
 
-@register("RANK", 2, 3, refs=(1,), aliases=("RANK.EQ",))
-def rank(number: Any, ref: Any, order: Any = 0.0) -> Any:
-    """Rank of ``number`` among the numbers of ``ref`` (order 0: descending, default); #N/A if absent."""
-    value = to_number(number)
-    if type(value) is ExcelError:
-        return value
-    ascending = to_number(order)
-    if type(ascending) is ExcelError:
-        return ascending
-    numbers = _range_numbers(ref)
-    if type(numbers) is ExcelError:
-        return numbers
-    if value not in numbers:
-        return NA
-    if ascending:
-        return float(1 + sum(1 for x in numbers if x < value))
-    return float(1 + sum(1 for x in numbers if x > value))
+@register("MINIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
+def minifs(min_range: Any, *pairs: Any) -> Any:
+    """Smallest number in ``min_range`` where every criteria range meets its criterion; 0 when none does."""
+    return _extreme_of_matching(min_range, pairs, min)
 
 
-def _kth(data: Any, k: Any, largest: bool) -> Any:
-    numbers = _range_numbers(data)
-    if type(numbers) is ExcelError:
-        return numbers
-    position = to_number(k)
-    if type(position) is ExcelError:
-        return position
-    if position < 1 or position > len(numbers):
-        return NUM
-    index = math.ceil(position) - 1  # a fractional k is rounded up
-    return sorted(numbers, reverse=largest)[index]
-
-
-@register("LARGE", 2, refs=(0,))
-def large(data: Any, k: Any) -> Any:
-    """k-th largest number of a range (k rounded up; #NUM! when k < 1 or beyond the count)."""
-    return _kth(data, k, largest=True)
-
-
-@register("SMALL", 2, refs=(0,))
-def small(data: Any, k: Any) -> Any:
-    """k-th smallest number of a range (k rounded up; #NUM! when k < 1 or beyond the count)."""
-    return _kth(data, k, largest=False)
-
-
-@register("MODE", 1, MAX_ARGS, refs="all", aliases=("MODE.SNGL",))
-def mode(*args: Any) -> Any:
-    """Most frequent number; among equally frequent ones the first to appear; #N/A when none repeats."""
-    numbers = _numbers_or_error(args)
-    if type(numbers) is ExcelError:
-        return numbers
-    counts: dict[float, int] = {}
-    for x in numbers:
-        counts[x] = counts.get(x, 0) + 1
-    best, best_count = 0.0, 1
-    for x, seen in counts.items():  # dicts keep first-appearance order
-        if seen > best_count:
-            best, best_count = x, seen
-    return NA if best_count < 2 else best
-
-
-# ----------------------------------------------------------------------------------------------------- spread
-def _variance(numbers: list[float], sample: bool) -> float | ExcelError:
-    n = len(numbers)
-    if n < (2 if sample else 1):
-        return DIV0
-    total = exact_sum(numbers)
-    if type(total) is ExcelError:
-        return total
-    mean = total / n
-    squares = exact_sum([(x - mean) * (x - mean) for x in numbers])
-    if type(squares) is ExcelError:
-        return squares
-    return check_number(squares / (n - 1 if sample else n))
-
-
-def _spread(sample: bool, root: bool) -> Callable[..., Any]:
-    def compute(*args: Any) -> Any:
-        numbers = _numbers_or_error(args)
-        if type(numbers) is ExcelError:
-            return numbers
-        variance = _variance(numbers, sample)
-        if type(variance) is ExcelError or not root:
-            return variance
-        return math.sqrt(variance)
-
-    return compute
-
-
-@register("VAR", 1, MAX_ARGS, refs="all", aliases=("VAR.S",))
-def var(*args: Any) -> Any:
-    """Sample variance (n - 1 denominator); #DIV/0! with fewer than two numbers."""
-    return _sample_variance(*args)
-
-
-@register("VARP", 1, MAX_ARGS, refs="all", aliases=("VAR.P",))
-def varp(*args: Any) -> Any:
-    """Population variance (n denominator); #DIV/0! without numbers."""
-    return _population_variance(*args)
-
-
-@register("STDEV", 1, MAX_ARGS, refs="all", aliases=("STDEV.S",))
-def stdev(*args: Any) -> Any:
-    """Sample standard deviation; #DIV/0! with fewer than two numbers."""
-    return _sample_deviation(*args)
-
-
-@register("STDEVP", 1, MAX_ARGS, refs="all", aliases=("STDEV.P",))
-def stdevp(*args: Any) -> Any:
-    """Population standard deviation; #DIV/0! without numbers."""
-    return _population_deviation(*args)
-
-
-_sample_variance = _spread(sample=True, root=False)
-_population_variance = _spread(sample=False, root=False)
-_sample_deviation = _spread(sample=True, root=True)
-_population_deviation = _spread(sample=False, root=True)
+@register("MAXIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
+def maxifs(max_range: Any, *pairs: Any) -> Any:
+    """Largest number in ``max_range`` where every criteria range meets its criterion; 0 when none does."""
+    return _extreme_of_matching(max_range, pairs, max)

@@ -4,6 +4,9 @@ Arguments are coerced as in Excel: numbers become text in General format (``LEFT
 become TRUE/FALSE, an empty cell is "". Counts and positions are truncated to integers; a negative count is
 #VALUE!. A result longer than Excel's 32,767-character cell limit is #VALUE!. Positions count Unicode code points
 (Excel counts UTF-16 units, so a character outside the Basic Multilingual Plane, such as an emoji, counts 2 there).
+
+The byte-counting variants LEFTB, RIGHTB, MIDB, LENB, FINDB, SEARCHB and REPLACEB count one byte per character, as
+Excel does unless a double-byte language (Chinese, Japanese, Korean) is its default editing language.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from functools import lru_cache
 from typing import Any
 
 from sheetrl.sheet import values as sheet_values
-from sheetrl.sheet.errors import NAME, VALUE, ExcelError
+from sheetrl.sheet.errors import VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
+from sheetrl.sheet.number_format import text_function
 from sheetrl.sheet.values import Matrix, parse_number_text, scalar_of, to_bool, to_number, to_text
 
 MAX_TEXT = 32_767  # characters in a cell
@@ -37,7 +41,7 @@ def _count(value: Any) -> int | ExcelError:
 
 
 # ---------------------------------------------------------------------------------------------- slicing
-@register("LEFT", 1, 2)
+@register("LEFT", 1, 2, aliases=("LEFTB",))
 def left(text: Any, num_chars: Any = 1.0) -> Any:
     """The first ``num_chars`` characters (default 1)."""
     source = to_text(text)
@@ -49,7 +53,7 @@ def left(text: Any, num_chars: Any = 1.0) -> Any:
     return source[:count]
 
 
-@register("RIGHT", 1, 2)
+@register("RIGHT", 1, 2, aliases=("RIGHTB",))
 def right(text: Any, num_chars: Any = 1.0) -> Any:
     """The last ``num_chars`` characters (default 1)."""
     source = to_text(text)
@@ -61,7 +65,7 @@ def right(text: Any, num_chars: Any = 1.0) -> Any:
     return source[len(source) - count :] if count < len(source) else source
 
 
-@register("MID", 3)
+@register("MID", 3, aliases=("MIDB",))
 def mid(text: Any, start_num: Any, num_chars: Any) -> Any:
     """``num_chars`` characters starting at 1-based position ``start_num`` ("" past the end)."""
     source = to_text(text)
@@ -75,7 +79,7 @@ def mid(text: Any, start_num: Any, num_chars: Any) -> Any:
     return source[start - 1 : start - 1 + count]
 
 
-@register("LEN", 1)
+@register("LEN", 1, aliases=("LENB",))
 def len_(text: Any) -> Any:
     """Number of characters in the text."""
     source = to_text(text)
@@ -240,7 +244,7 @@ def _start_position(start_num: Any, within: str) -> int | ExcelError:
     return start - 1
 
 
-@register("FIND", 2, 3)
+@register("FIND", 2, 3, aliases=("FINDB",))
 def find(find_text: Any, within_text: Any, start_num: Any = 1.0) -> Any:
     """1-based position of ``find_text`` in ``within_text`` (case-sensitive, no wildcards); #VALUE! if absent."""
     needle = to_text(find_text)
@@ -261,15 +265,16 @@ def _wildcard_segments(pattern: str) -> tuple[re.Pattern[str], ...]:
     """Split a SEARCH pattern at its ``*`` wildcards into case-insensitive fixed-length regexes.
 
     ``?`` matches any one character; ``~`` makes the next character literal (``~*``, ``~?``, ``~~``); a final
-    ``~`` is a literal tilde.
+    ``~`` escapes nothing and matches nothing (Excel's SEARCH("~","Hello") is 1).
     """
     segments: list[str] = []
     current: list[str] = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
-        if char == "~" and index + 1 < len(pattern):
-            current.append(re.escape(pattern[index + 1]))
+        if char == "~":
+            if index + 1 < len(pattern):
+                current.append(re.escape(pattern[index + 1]))
             index += 2
             continue
         if char == "*":
@@ -303,7 +308,7 @@ def _wildcard_search(pattern: str, text: str, offset: int) -> int:
     return head.start()
 
 
-@register("SEARCH", 2, 3)
+@register("SEARCH", 2, 3, aliases=("SEARCHB",))
 def search(find_text: Any, within_text: Any, start_num: Any = 1.0) -> Any:
     """1-based position of ``find_text`` in ``within_text``, ignoring case, with wildcards ``?``, ``*``, ``~``."""
     needle = to_text(find_text)
@@ -349,7 +354,7 @@ def substitute(text: Any, old_text: Any, new_text: Any, instance_num: Any = None
     return _fits(source[:position] + new + source[position + len(old) :])
 
 
-@register("REPLACE", 4)
+@register("REPLACE", 4, aliases=("REPLACEB",))
 def replace(old_text: Any, start_num: Any, num_chars: Any, new_text: Any) -> Any:
     """The text with ``num_chars`` characters from 1-based ``start_num`` replaced by ``new_text``."""
     source = to_text(old_text)
@@ -379,25 +384,13 @@ def exact(text1: Any, text2: Any) -> Any:
 # -------------------------------------------------------------------------------------- conversion
 @register("TEXT", 2)
 def text_(value: Any, format_text: Any) -> Any:
-    """The value formatted with an Excel number format ("0.00", "yyyy-mm-dd", "#,##0" ...)."""
-    try:
-        from sheetrl.sheet.number_format import format_value
-    except ImportError:  # the formatter is not installed: the function is unavailable
-        return NAME
-
+    """The value formatted with an Excel number format ("0.00", "yyyy-mm-dd", "#,##0" ...); see
+    :func:`sheetrl.sheet.number_format.text_function`."""
     code = to_text(format_text)
     if type(code) is ExcelError:
         return code
-    value = scalar_of(value)
-    if type(value) is ExcelError:
-        return value
-    if value is None:
-        value = 0.0
-    elif type(value) is str:
-        number = to_number(value)  # numeric and date text are formatted as numbers, as in Excel
-        if type(number) is not ExcelError:
-            value = number
-    return _fits(format_value(value, code))
+    result = text_function(scalar_of(value), code)
+    return result if type(result) is ExcelError else _fits(result)
 
 
 @register("VALUE", 1)

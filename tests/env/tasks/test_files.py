@@ -1,0 +1,177 @@
+"""Task files: the example loads and its reference solutions pass, custom tasks run and snapshot exactly through the
+environment, and bad files get errors naming the task and the problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+from sheetrl.env.tasks import check
+from sheetrl.env.tasks.files import TaskFileError, load_task_file, write_task_file
+from sheetrl.sheet import Workbook
+from sheetrl.train.evaluate import solve_with_reference
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "examples" / "tasks" / "quarterly_sales.jsonl"
+
+
+@pytest.fixture(scope="module")
+def example_tasks():
+    return {t.template: t for t in load_task_file(EXAMPLE)}
+
+
+def test_the_example_file_loads_and_every_reference_solution_passes_the_checker(example_tasks):
+    assert set(example_tasks) == {"q1-total", "annual-column", "bold-headers", "best-q4", "reps-named-ana",
+                                  "revenue-pivot"}
+    for task in example_tasks.values():
+        solved, condition, _, steps = solve_with_reference(task)
+        assert solved and condition == "ok", (task.template, condition)
+        assert steps <= task.max_steps
+
+
+def test_the_example_files_are_what_the_script_writes():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_example_tasks.py"), "--check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_custom_task_runs_through_reset_and_step_command(example_tasks):
+    task = example_tasks["q1-total"]
+    env = SpreadsheetEnv()
+    _, info = env.reset(options={"task": task})
+    assert info["instruction"] == task.instruction and env.state.sheet == "Sales"
+    _, _, terminated, _, info = env.step_command("formula C14 =SUM(C4:C13)")
+    assert terminated and info["is_success"] and info["check"] == "ok"
+    env.reset(options={"task": task})
+    _, _, terminated, _, info = env.step_command("formula C14 =SUM(C4:C12)")  # one region short
+    assert not terminated and info["check"] == "value"
+    verdict = env.check()
+    assert (verdict.success, verdict.condition, verdict.cell) == (False, "value", "C14")
+    value = task.targets[0].expected
+    _, _, _, _, info = env.step_command(f"formula C14 ={value}")  # the right number, as a constant
+    assert not info["is_success"] and info["check"] in ("reads", "follows_inputs")
+
+
+def test_quarter_headers_in_the_example_are_not_read_as_cells(example_tasks):
+    task = example_tasks["q1-total"]
+    assert "Q1" in task.instruction and [r.text for r in task.references] == ["C14", "C4:C13"]
+
+
+def test_the_pivot_target_on_a_new_sheet_is_the_rendered_table(example_tasks):
+    task = example_tasks["revenue-pivot"]
+    assert task.expert_commands[0] == "newsheet Summary"
+    assert all(t.address.startswith("Summary!") for t in task.targets)
+    assert "flip" in task.perturbations and task.criteria
+    pivot_free = task.solution.clone()
+    pivot_free.remove_pivot(pivot_free.pivots[0].name)
+    for target in task.targets:  # the same numbers typed in
+        pivot_free.set(target.address, target.expected)
+    result = check(pivot_free, task)
+    assert not result.success and result.condition == "follows_inputs"
+
+
+def test_a_custom_task_episode_round_trips_through_get_state_and_set_state(example_tasks):
+    task = example_tasks["annual-column"]
+    env = SpreadsheetEnv()
+    env.reset(options={"task": task})
+    for line in ("goto G3", 'value G3 "Year"', "formula G4 =SUM(C4:F4)"):
+        obs, *_ = env.step_command(line)
+    snapshot = json.loads(json.dumps(env.get_state()))  # what a checkpoint stores
+    twin = SpreadsheetEnv()
+    restored = twin.set_state(snapshot)
+    for key in obs:
+        np.testing.assert_array_equal(obs[key], restored[key])
+    for line in ("fill G4 G5:G13", "format G4:G13 currency"):
+        a, b = env.step_command(line), twin.step_command(line)
+        assert a[1:4] == b[1:4] and a[4]["check"] == b[4]["check"]
+        for key in a[0]:
+            np.testing.assert_array_equal(a[0][key], b[0][key])
+    assert a[4]["is_success"]
+
+
+def test_a_task_built_in_memory_cannot_be_snapshotted_by_mistake(example_tasks):
+    from dataclasses import replace
+
+    env = SpreadsheetEnv()
+    env.reset(options={"task": replace(example_tasks["q1-total"], source=None)})
+    with pytest.raises(ValueError, match="built in memory"):
+        env.get_state()
+
+
+def test_the_json_document_form_loads_too(tmp_path):
+    lines = EXAMPLE.read_text().splitlines()
+    document = {"format": "sheetrl-tasks", "version": 1, "tasks": [json.loads(line) for line in lines[:2]]}
+    (tmp_path / "tasks.json").write_text(json.dumps(document))
+    (tmp_path / "quarterly_sales.xlsx").write_bytes((EXAMPLE.parent / "quarterly_sales.xlsx").read_bytes())
+    assert [t.template for t in load_task_file(tmp_path / "tasks.json")] == ["q1-total", "annual-column"]
+
+
+def _write(tmp_path, task):
+    wb = Workbook()
+    wb.set_range("A1", [["Region", "Sales"], ["East", 5], ["West", 7]])
+    wb.save(tmp_path / "book.xlsx")
+    base = {"id": "t", "workbook": "book.xlsx", "instruction": "Total B2:B3 in B4.",
+            "targets": [{"cell": "B4", "formula": "=SUM(B2:B3)"}]}
+    return write_task_file(tmp_path / "tasks.jsonl", [dict(base, **task)])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"workbook": "missing.xlsx"}, "task t: cannot load workbook"),
+        ({"sheet": "Nope"}, "sheet 'Nope' is not in book.xlsx"),
+        ({"colour": "red"}, "unknown field(s) colour"),
+        ({"targets": []}, "'targets' must be a non-empty list"),
+        ({"targets": [{"cell": "B4", "formula": "=SUM(B2:"}]}, "target 1: formula =SUM(B2:"),
+        ({"targets": [{"cell": "B4"}]}, "target 1 asks for nothing"),
+        ({"targets": [{"cell": "B4:B5", "value": 3}]}, "'cell' is one cell"),
+        ({"targets": [{"cell": "B4", "number_format": "fancy"}]}, "number_format must be one of"),
+        ({"targets": [{"pivot": {"source": "A1:B3", "rows": "Region", "values": "Cost"}, "at": "D1"}]},
+         "pivot field 'Cost' is not a header of A1:B3"),
+        ({"perturbations": ["shake"]}, "'perturbations' must be a list of"),
+        ({"max_steps": 0}, "'max_steps' must be a positive integer"),
+        ({"version": 2}, "'version' must be 1"),
+        ({"instruction": ""}, "'instruction' must be non-empty text"),
+    ],
+)
+def test_bad_task_files_raise_errors_naming_the_task_and_the_problem(tmp_path, change, message):
+    path = _write(tmp_path, {})
+    if "version" in change:
+        path.write_text(json.dumps(dict(json.loads(path.read_text()), **change)) + "\n")
+    else:
+        path = _write(tmp_path, change)
+    with pytest.raises(TaskFileError) as info:
+        load_task_file(path)
+    assert message in str(info.value)
+
+
+def test_files_that_are_not_task_files_are_reported(tmp_path):
+    with pytest.raises(TaskFileError, match="cannot read task file"):
+        load_task_file(tmp_path / "none.jsonl")
+    (tmp_path / "bad.jsonl").write_text("{not json\n")
+    with pytest.raises(TaskFileError, match="line 1: not JSON"):
+        load_task_file(tmp_path / "bad.jsonl")
+    (tmp_path / "doc.json").write_text(json.dumps({"format": "other", "version": 1, "tasks": []}))
+    with pytest.raises(TaskFileError, match='"format": "sheetrl-tasks"'):
+        load_task_file(tmp_path / "doc.json")
+    (tmp_path / "empty.jsonl").write_text("\n")
+    with pytest.raises(TaskFileError, match="holds no tasks"):
+        load_task_file(tmp_path / "empty.jsonl")
+    twice = _write(tmp_path, {})
+    twice.write_text(twice.read_text() * 2)
+    with pytest.raises(TaskFileError, match="task id 't' is used twice"):
+        load_task_file(twice)
+
+
+def test_a_task_whose_reference_solution_cannot_run_is_reported(tmp_path):
+    path = _write(tmp_path, {"targets": [{"pivot": {"source": "A1:B3", "rows": "Region", "values": "Sales"},
+                                          "at": "B2"}]})
+    with pytest.raises(TaskFileError, match="reference solution does not run"):
+        load_task_file(path)

@@ -1,0 +1,100 @@
+"""build_policy: one interface over the MLP, encoder and transformer networks; the MLP keeps the agents' numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from sheetrl.agents import dqn, ppo
+from sheetrl.models.encoders import AdvancedStateEncoder, EncoderConfig
+from sheetrl.models.policy import MLPPolicyConfig, build_policy, to_tensors
+from sheetrl.models.transformer import SpreadsheetGPT, TransformerConfig
+from sheetrl.train.precision import Precision
+
+SMALL = {
+    "mlp": MLPPolicyConfig(hidden_sizes=(32, 32)),
+    "encoder": EncoderConfig(state_dim=32, gnn_dim=16, cnn_channels=8, formula_hidden=16, instruction_hidden=16),
+    "transformer": TransformerConfig(d_model=32, heads=2, layers=1, feedforward=64),
+}
+
+
+def test_the_mlp_is_ppos_network_with_the_same_weights_and_outputs(simple_formula):
+    env, obs = simple_formula
+    agent = ppo.build(ppo.PRESETS["quick"], env.observation_space, env.action_space, "cpu", Precision(), seed=11)
+    torch.manual_seed(11)
+    policy = build_policy("mlp", env.observation_space, env.action_space,
+                          MLPPolicyConfig(hidden_sizes=ppo.PRESETS["quick"].hidden_sizes))
+    for ours, theirs in zip(policy.parameters(), agent.network.parameters(), strict=True):
+        assert torch.equal(ours, theirs)
+    logits, values = policy(to_tensors(obs, policy.observation_keys))
+    reference_logits, reference_values = agent.network(obs["flat"].float())
+    legal = obs["action_mask"].bool()
+    assert torch.equal(logits[legal], reference_logits[legal]) and torch.equal(values, reference_values)
+    assert (logits[~legal] == torch.finfo(torch.float32).min).all()
+
+
+def test_the_q_network_is_dqns_network_and_its_value_is_the_best_legal_q(simple_formula):
+    env, obs = simple_formula
+    config = dqn.PRESETS["quick"]
+    agent = dqn.build(config, env.observation_space, env.action_space, seed=5)
+    torch.manual_seed(5)
+    policy = build_policy("mlp", env.observation_space, env.action_space,
+                          MLPPolicyConfig(network="q_network", hidden_sizes=config.hidden_sizes,
+                                          dropout=config.dropout)).eval()
+    for ours, theirs in zip(policy.parameters(), agent.q_network.parameters(), strict=True):
+        assert torch.equal(ours, theirs)
+    q_values, values = policy(to_tensors(obs, policy.observation_keys))
+    legal = obs["action_mask"].bool()
+    reference = torch.as_tensor(agent.q_values(obs["flat"].numpy()))
+    assert torch.equal(q_values[legal], reference[legal])
+    assert torch.equal(values, reference.masked_fill(~legal, -torch.inf).max(dim=1).values)
+
+
+@pytest.mark.parametrize("kind", ["mlp", "encoder", "transformer"])
+def test_every_kind_maps_observations_to_masked_logits_and_values_and_learns(kind, with_formulas):
+    env, obs = with_formulas
+    torch.manual_seed(0)
+    policy = build_policy(kind, env.observation_space, env.action_space, SMALL[kind])
+    batch = to_tensors(obs, policy.observation_keys)
+    assert set(batch) <= set(policy.observation_keys) and "action_mask" in batch
+    logits, values = policy(batch)
+    legal = obs["action_mask"].bool()
+    assert logits.shape == legal.shape and values.shape == (legal.shape[0],)
+    assert (logits[~legal] == torch.finfo(logits.dtype).min).all() and torch.isfinite(values).all()
+    loss = -torch.log_softmax(logits, -1)[legal].mean() + values.square().mean()
+    loss.backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in policy.parameters())
+
+
+def test_each_kind_reads_the_documented_keys(simple_formula):
+    env, _ = simple_formula
+    keys = {kind: set(build_policy(kind, env.observation_space, env.action_space, SMALL[kind]).observation_keys)
+            for kind in SMALL}
+    assert keys["mlp"] == {"flat", "action_mask"}
+    assert keys["encoder"] == {"cell_tokens", "grid", "edges", "formula_chain", "instruction", "action_mask"}
+    assert keys["transformer"] == {"grid", "cell_tokens", "instruction", "action_mask", "action_history",
+                                   "cell_mask"}
+    encoder = build_policy("encoder", env.observation_space, env.action_space, EncoderConfig(use_flat=True))
+    assert "flat" in encoder.observation_keys
+    assert isinstance(encoder.encoder, AdvancedStateEncoder)
+    assert isinstance(build_policy("transformer", env.observation_space, env.action_space), SpreadsheetGPT)
+
+
+def test_to_tensors_converts_only_the_keys_asked_for_with_the_expected_dtypes():
+    observations = {"flat": np.zeros((2, 4), np.float64), "action_mask": np.ones((2, 3), np.int8),
+                    "instruction": np.ones((2, 5), np.int32), "grid": np.zeros((2, 1, 2, 2), np.float32)}
+    tensors = to_tensors(observations, ["flat", "action_mask", "instruction", "action_history"])
+    assert set(tensors) == {"flat", "action_mask", "instruction"}
+    assert (tensors["flat"].dtype, tensors["action_mask"].dtype, tensors["instruction"].dtype) == (
+        torch.float32, torch.bool, torch.int64)
+
+
+def test_a_wrong_kind_or_config_is_refused(simple_formula):
+    env, _ = simple_formula
+    with pytest.raises(ValueError, match="unknown policy kind"):
+        build_policy("lstm", env.observation_space, env.action_space)
+    with pytest.raises(TypeError, match="kind .encoder. takes a EncoderConfig, not a MLPPolicyConfig"):
+        build_policy("encoder", env.observation_space, env.action_space, MLPPolicyConfig())
+    with pytest.raises(ValueError, match="network must be"):
+        MLPPolicyConfig(network="cnn")

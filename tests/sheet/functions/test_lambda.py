@@ -1,0 +1,39 @@
+"""MAP, REDUCE, SCAN, BYROW, BYCOL, MAKEARRAY against Microsoft's documented examples (hand-computed values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .cases import check_rows, evaluate_array
+
+GRID = {"A1": 1, "B1": 2, "C1": 3, "A2": 4, "B2": 5, "C2": 6}
+
+
+@pytest.mark.parametrize(
+    ("formula", "cells", "expected"),
+    [
+        ("=MAP(A1:C2,LAMBDA(a,IF(a>4,a*a,+a)))", GRID, [[1, 2, 3], [4, 25, 36]]),  # Microsoft's MAP example
+        ("=MAP(A1:A2,B1:B2,LAMBDA(x,y,x&y))", GRID, [["12"], ["45"]]),
+        ("=MAP({1,2},LAMBDA(x,SEQUENCE(x)))", None, [[1, "#CALC!"]]),  # an array per element: nested arrays
+        ("=MAP({1,2},{1;2},LAMBDA(x,y,x+y))", None, [["#VALUE!"]]),  # arrays of different shapes
+        ("=MAP({1,2},LAMBDA(x,y,x+y))", None, [["#VALUE!"]]),  # wrong number of parameters
+        ("=MAP({1,2},5)", None, [["#VALUE!"]]),  # not a LAMBDA
+        ("=REDUCE(0,A1:C2,LAMBDA(a,b,a+b^2))", GRID, [[91]]),  # sum of squares
+        ("=REDUCE(1,{2,3,4},LAMBDA(a,b,a*b))", None, [[24]]),
+        ('=REDUCE("",{"a","b"},LAMBDA(acc,x,acc&x))', None, [["ab"]]),
+        ("=REDUCE(,{1,2},LAMBDA(a,b,a+b))", None, [[3]]),  # an omitted initial value starts empty
+        ("=REDUCE(0,{1,2,3},LAMBDA(a,b,IF(b>1,VSTACK(a,b),a)))", None, [[0], [2], [3]]),  # may build an array
+        ("=SCAN(0,{1,2,3,4},LAMBDA(a,b,a+b))", None, [[1, 3, 6, 10]]),  # running total
+        ('=SCAN("",{"a","b","c"},LAMBDA(t,i,t&i))', None, [["a", "ab", "abc"]]),  # Microsoft's SCAN example
+        ("=BYROW(A1:C2,LAMBDA(r,MAX(r)))", GRID, [[3], [6]]),  # Microsoft's BYROW example
+        ("=BYCOL(A1:C2,LAMBDA(c,SUM(c)))", GRID, [[5, 7, 9]]),
+        ("=BYROW(A1:C2,LAMBDA(r,COUNT(r)*100+SUM(r)))", GRID, [[306], [315]]),
+        ("=BYROW(A1:C2,LAMBDA(r,r))", GRID, [["#CALC!"], ["#CALC!"]]),  # a row is not one value
+        ("=MAKEARRAY(2,3,LAMBDA(r,c,r*c))", None, [[1, 2, 3], [2, 4, 6]]),  # Microsoft's MAKEARRAY example
+        ("=MAKEARRAY(0,2,LAMBDA(r,c,1))", None, [["#VALUE!"]]),
+    ],
+)
+def test_function_calling_a_lambda(formula: str, cells: dict[str, Any] | None, expected: list[list[Any]]) -> None:
+    check_rows(evaluate_array(formula, cells), expected)

@@ -1,0 +1,180 @@
+"""Every ``sheetrl`` command works end to end from the command line, and Ctrl-C is one line with exit status 130.
+
+(``train``, ``eval`` and ``plot`` are exercised in depth in tests/train/test_cli.py.)
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from sheetrl.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_line_error(code: int, out: str, err: str, message: str) -> None:
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ") and message in err, err
+
+
+# ---------------------------------------------------------------------------------------------------- sheet
+def test_sheet_eval_recalculates_a_workbook_and_saves_it(tmp_path: Path, capsys) -> None:
+    book = openpyxl.Workbook()
+    book.active.append([1, 2, "=A1+B1"])
+    book.active.append(["=A1*10", "=C1*C1", '=TEXT(1234.5,"$#,##0.00")'])
+    book.save(tmp_path / "in.xlsx")
+    code, out, err = run(["sheet", "eval", str(tmp_path / "in.xlsx"), "--range", "A1:C2",
+                          "--out", str(tmp_path / "new" / "out.xlsx")], capsys)
+    assert code == 0, err
+    assert "$1,234.50" in out and " 9 " in out and " 10 " in out  # never cut to fit 80 columns
+    assert (tmp_path / "new" / "out.xlsx").exists()
+
+
+def test_sheet_eval_refuses_a_wrong_output_name_before_doing_anything(tmp_path: Path, capsys) -> None:
+    openpyxl.Workbook().save(tmp_path / "in.xlsx")
+    one_line_error(*run(["sheet", "eval", str(tmp_path / "in.xlsx"), "--out", str(tmp_path / "out.csv")], capsys),
+                   "must end in .xlsx")
+    assert not (tmp_path / "out.csv").exists()
+    one_line_error(*run(["sheet", "eval", str(tmp_path / "missing.xlsx")], capsys), "missing.xlsx")
+
+
+def test_sheet_formula_shows_what_a_spreadsheet_shows(capsys) -> None:
+    code, out, _ = run(["sheet", "formula", "=SUM(A1:A3)*2", "--cell", "A1=1", "--cell", "A2=2", "--cell", "A3=3"],
+                       capsys)
+    assert (code, out) == (0, "12\n")
+    assert run(["sheet", "formula", "=0.1+0.2"], capsys)[:2] == (0, "0.3\n")
+    assert run(["sheet", "formula", "1/0"], capsys)[:2] == (0, "#DIV/0!\n")
+    one_line_error(*run(["sheet", "formula", "="], capsys), "the formula is empty")
+    one_line_error(*run(["sheet", "formula", "=SUM(1,"], capsys), "SUM")
+    one_line_error(*run(["sheet", "formula", "=1", "--cell", "A1"], capsys), "must look like A1=5")
+
+
+def test_sheet_demo_shows_the_model_and_the_refreshed_pivot(tmp_path: Path, capsys) -> None:
+    code, out, err = run(["sheet", "demo", "--out", str(tmp_path / "demo.xlsx")], capsys)
+    assert code == 0, err
+    assert "Pivot: revenue by region, refreshed" in out and (tmp_path / "demo.xlsx").exists()
+    one_line_error(*run(["sheet", "demo", "--out", str(tmp_path / "demo.csv")], capsys), "must end in .xlsx")
+
+
+# ---------------------------------------------------------------------------------------------- environment
+def test_play_solves_a_task_typed_by_a_person(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from sheetrl.env.tasks import make_task
+
+    typed = iter(["help", "actions", "goto Z99999", "goto A30", *make_task(2, 5).expert])
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(typed))
+    code, out, err = run(["play", "--level", "2", "--seed", "5"], capsys)
+    assert code == 0, err
+    assert "formula B11 =SUM(B2:B10)" in out  # the help is for people: the command language with examples
+    assert ":param" not in out and "``" not in out
+    assert "episode over: solved" in out  # a cell off the sheet was refused, not a crash
+
+
+def test_play_and_demo_refuse_bad_numbers(capsys) -> None:
+    one_line_error(*run(["play", "--seed", "-1"], capsys), "--seed must be 0 or more")
+    one_line_error(*run(["demo", "--seed", "-3"], capsys), "--seed must be 0 or more")
+    one_line_error(*run(["demo", "--delay", "-1"], capsys), "--delay must be a number of seconds >= 0")
+    one_line_error(*run(["play", "--level", "7"], capsys), "--level must be 1-5")
+
+
+def test_demo_shows_the_expert_solving_a_task(capsys) -> None:
+    code, out, err = run(["demo", "--level", "3", "--seed", "2"], capsys)
+    assert code == 0, err
+    assert "expert solved the task" in out
+
+
+def test_demos_writes_a_loadable_file_and_refuses_other_names(tmp_path: Path, capsys) -> None:
+    from sheetrl.env.demonstrations import load_demonstrations
+
+    path = tmp_path / "deep" / "l1.npz"
+    code, out, err = run(["demos", "--level", "1", "--episodes", "4", "--out", str(path)], capsys)
+    assert code == 0, err
+    assert "expert solved 4/4" in out
+    data = load_demonstrations(path)
+    assert len(data["episode_starts"]) == 4 and np.all(data["obs"]["action_mask"].any(axis=1))
+    one_line_error(*run(["demos", "--out", str(tmp_path / "l1.txt")], capsys), "must end in .npz")
+    one_line_error(*run(["demos", "--level", "curriculum"], capsys), "written per level")
+
+
+def test_help_is_never_cut(capsys) -> None:
+    assert main(["train", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--accumulation-steps" in out and "--checkpoint-interval" in out and "…" not in out
+
+
+# -------------------------------------------------------------------------------------------------- Ctrl-C
+LAUNCH = (
+    "import sys, sheetrl.agents as agents; agents.ALGORITHMS['fake'] = 'tests.train.fake_agent'; "
+    "from sheetrl.cli import main; print('ready', file=sys.stderr, flush=True); sys.exit(main(sys.argv[1:]))"
+)
+
+
+def interrupt(argv: list[str], cwd: Path, wait_for: str, stream: str = "stderr",
+              after: float = 1.0) -> tuple[int, str, str]:
+    """Run the CLI in a child process, press Ctrl-C ``after`` seconds after ``wait_for`` appeared on its
+    ``stream``, and return its exit status, stdout and stderr."""
+    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}", WANDB_SILENT="true")
+    child = subprocess.Popen([sys.executable, "-c", LAUNCH, *argv], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    watched = child.stdout if stream == "stdout" else child.stderr
+    assert watched is not None
+    seen = ""
+    while wait_for not in seen:
+        line = watched.readline()
+        assert line, f"the command ended before {wait_for!r}: {seen}"
+        seen += line
+    time.sleep(after)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    return (child.returncode, seen + out, err) if stream == "stdout" else (child.returncode, out, seen + err)
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_train_saves_a_checkpoint_exits_130_and_resume_continues(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    argv = ["train", "--algo", "fake", "--total-steps", "100000000", "--run-dir", str(run_dir),
+            "--wandb", "disabled", "--no-progress", "--checkpoint-every", "1000000"]
+    code, out, err = interrupt(argv, tmp_path, "run folder", stream="stdout")
+    assert code == 130, err
+    assert "Traceback" not in out + err
+    last = err.strip().splitlines()[-1]
+    assert "checkpoint saved; continue with: sheetrl train --resume" in last, err
+    assert (run_dir / "checkpoint.pt").exists()  # written by the interrupt: no periodic one was due yet
+    code, out, err = interrupt(["train", "--resume", str(run_dir), "--no-progress"], tmp_path, "run folder",
+                               stream="stdout")
+    assert code == 130 and "resuming from checkpoint.pt" in out, err
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_eval_is_one_line_and_exit_130(tmp_path: Path, capsys) -> None:
+    run_dir = tmp_path / "run"
+    import sheetrl.agents as agents
+
+    saved = dict(agents.ALGORITHMS)
+    agents.ALGORITHMS["fake"] = "tests.train.fake_agent"
+    try:
+        assert main(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--wandb",
+                     "disabled", "--no-progress", "--eval-episodes", "0"]) == 0
+    finally:
+        agents.ALGORITHMS.clear()
+        agents.ALGORITHMS.update(saved)
+    capsys.readouterr()
+    code, out, err = interrupt(["eval", str(run_dir), "--episodes", "1000000", "--level", "curriculum"], tmp_path,
+                               "ready", after=4.0)
+    assert code == 130
+    assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
