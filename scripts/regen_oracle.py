@@ -11,8 +11,9 @@ How it works:
 
 1. Every case of ``tests/sheet/conformance/cases.py`` goes on its own sheet of one .xlsx written with openpyxl
    (setup cells, then the formula at ``case.at``, or, for a case with ``array``, a legacy array formula over that
-   range). Functions that Excel stores with the ``_xlfn.`` prefix in files (CONCAT, IFS, XOR, ...) get that
-   prefix, and ``@`` is left out, exactly as Excel would write them.
+   range; a case's defined names are scoped to its sheet, its tables are added to it). Functions that Excel stores
+   with the ``_xlfn.`` prefix in files (CONCAT, IFS, XOR, ...) get that prefix, and the ``@`` operator is left out
+   (a structured reference's ``[@Col]`` is kept), exactly as Excel would write them.
 2. This script runs itself again under the system Python (``/usr/bin/python3``, the one with the ``uno`` module;
    override with ``SHEETRL_UNO_PYTHON``) in ``--uno-worker`` mode. The worker starts ``soffice --headless`` with a
    private, throw-away profile (en-US locale), opens the workbook, forces a hard recalculation with
@@ -22,7 +23,8 @@ How it works:
 3. Back here, errors are converted to Excel codes. LibreOffice's internal codes (532, 32767, 502, ...) are mapped
    with the same table LibreOffice itself uses when it writes .xlsx, and that mapping and the boolean typing are
    cross-checked against LibreOffice's own .xlsx output (``t="e"`` / ``t="b"`` cells); any disagreement aborts.
-4. Every case is also evaluated in-process with IronCalc (``pip install ironcalc``) as a second opinion.
+4. Every case is also evaluated in-process with IronCalc (``pip install ironcalc``) as a second opinion (cases with
+   names or tables: from the workbook of step 1, loaded by IronCalc).
 
 Both result files map case id to ``{"type": "number"|"text"|"bool"|"error"|"empty", "value": ...}``; error
 entries from LibreOffice also carry ``lo_code`` (LibreOffice's internal error number) and ``lo_display`` (what a
@@ -130,6 +132,11 @@ def to_file_formula(formula: str) -> str:
             out.append(f"_xlfn.ANCHORARRAY({spill.group(1)})")  # A1# is stored as ANCHORARRAY(A1)
             i = spill.end()
             continue
+        if ch == "[":  # a structured reference's brackets are copied as written ([@Col] keeps its "@")
+            j = _bracket_end(formula, i)
+            out.append(formula[i:j])
+            i = j
+            continue
         if ch == '"':  # copy a string literal untouched ("" is an escaped quote)
             j = i + 1
             while j < n:
@@ -180,7 +187,61 @@ def write_case_workbook(cases, path: Path) -> None:
             ws[first] = ArrayFormula(case.array, to_file_formula(case.formula))
         else:
             ws[case.at] = to_file_formula(case.formula)
+        add_names_and_tables(ws, case)
     wb.save(path)
+
+
+def _bracket_end(formula: str, start: int) -> int:
+    """Index just past the ``]`` closing the ``[`` at ``start`` (nested brackets, ``'`` escapes one character)."""
+    depth, i = 0, start
+    while i < len(formula):
+        ch = formula[i]
+        if ch == "'":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(formula)
+
+
+def add_names_and_tables(ws, case) -> None:
+    """The case's defined names (scoped to its sheet, references qualified with it) and tables."""
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    for name, definition in case.names.items():
+        text = qualify_references(to_file_formula(definition), ws.title)
+        ws.defined_names[name] = DefinedName(name, attr_text=text.removeprefix("="))
+    for spec in case.tables:
+        table = Table(displayName=spec.name, ref=spec.ref, totalsRowCount=1 if spec.totals else None)
+        header = ws[spec.ref][0]
+        table.tableColumns = [TableColumn(id=i + 1, name=str(cell.value)) for i, cell in enumerate(header)]
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium9", showRowStripes=True)
+        ws.add_table(table)
+
+
+def qualify_references(formula: str, sheet: str) -> str:
+    """``formula`` with every cell/range reference that names no sheet prefixed with ``sheet!``."""
+    from openpyxl.formula import Tokenizer
+    from openpyxl.formula.tokenizer import Token
+
+    tokenizer = Tokenizer(formula if formula.startswith("=") else "=" + formula)
+    parts = ["="]
+    for token in tokenizer.items:
+        value = token.value
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE and "!" not in value \
+                and _CELL_OR_RANGE_RE.match(value):
+            value = f"{sheet}!{value}"
+        parts.append(value)
+    return "".join(parts)
+
+
+_CELL_OR_RANGE_RE = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]*(:\$?[A-Za-z]{1,3}\$?[0-9]*)?$|^\$?[0-9]+:\$?[0-9]+$")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -401,11 +462,19 @@ def ironcalc_input(value: object) -> str:
     raise TypeError(f"unsupported setup value {value!r}")
 
 
-def run_ironcalc(cases) -> dict[str, dict]:
+def run_ironcalc(cases, workbook: Path) -> dict[str, dict]:
     import ironcalc
 
     results: dict[str, dict] = {}
-    for case in cases:
+    loaded = None  # cases with names or tables are read from the oracle's workbook (names, tables included)
+    for index, case in enumerate(cases):
+        if case.names or case.tables:
+            if loaded is None:
+                loaded = ironcalc.load_from_xlsx(str(workbook), "en", "UTC")
+                loaded.evaluate()
+            row, column = parse_cell(case.at)
+            results[case.id] = ironcalc_result(ironcalc, loaded, index, row, column, case.id)
+            continue
         model = ironcalc.create("case", "en", "UTC")
         for address, value in case.cells.items():
             model.set_user_input(0, *parse_cell(address), ironcalc_input(value))
@@ -415,22 +484,24 @@ def run_ironcalc(cases) -> dict[str, dict]:
         anchor = parse_cell(case.array.split(":")[0]) if case.array else (row, column)
         model.set_user_input(0, *anchor, case.formula)
         model.evaluate()
-        if model.is_empty_cell(0, row, column):
-            results[case.id] = {"type": "empty", "value": None}
-            continue
-        kind = model.get_cell_type(0, row, column)
-        value = model.get_cell_value(0, row, column)
-        if kind == ironcalc.CellType.ErrorValue:
-            results[case.id] = {"type": "error", "value": value}
-        elif kind == ironcalc.CellType.LogicalValue:
-            results[case.id] = {"type": "bool", "value": bool(value)}
-        elif kind == ironcalc.CellType.Number:
-            results[case.id] = {"type": "number", "value": float(value)}
-        elif kind == ironcalc.CellType.Text:
-            results[case.id] = {"type": "text", "value": value}
-        else:
-            raise SystemExit(f"{case.id}: unexpected IronCalc result type {kind!r}")
+        results[case.id] = ironcalc_result(ironcalc, model, 0, row, column, case.id)
     return results
+
+
+def ironcalc_result(ironcalc, model, sheet: int, row: int, column: int, case_id: str) -> dict:
+    if model.is_empty_cell(sheet, row, column):
+        return {"type": "empty", "value": None}
+    kind = model.get_cell_type(sheet, row, column)
+    value = model.get_cell_value(sheet, row, column)
+    if kind == ironcalc.CellType.ErrorValue:
+        return {"type": "error", "value": value}
+    if kind == ironcalc.CellType.LogicalValue:
+        return {"type": "bool", "value": bool(value)}
+    if kind == ironcalc.CellType.Number:
+        return {"type": "number", "value": float(value)}
+    if kind == ironcalc.CellType.Text:
+        return {"type": "text", "value": value}
+    raise SystemExit(f"{case_id}: unexpected IronCalc result type {kind!r}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -459,8 +530,8 @@ def main(argv: list[str] | None = None) -> int:
             keep.mkdir(parents=True, exist_ok=True)
             for name in ("cases.xlsx", "cases_recalculated.xlsx"):
                 shutil.copy(Path(tmp) / name, keep / name)
-    lo_seconds = time.monotonic() - started
-    ic = run_ironcalc(cases)
+        lo_seconds = time.monotonic() - started
+        ic = run_ironcalc(cases, Path(tmp) / "cases.xlsx")
 
     outputs = {LO_JSON: dump(lo), IRONCALC_JSON: dump(ic)}
     stale = [path for path, text in outputs.items() if not path.exists() or path.read_text() != text]

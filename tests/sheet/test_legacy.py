@@ -46,6 +46,25 @@ def test_plain_formula_gets_the_implied_intersections(plain: str, shown: str) ->
     assert render(without_intersections(converted)) == render(parse(plain))
 
 
+@pytest.mark.parametrize(
+    ("plain", "shown"),
+    [
+        ("=Sales[Qty]*2", "=@Sales[Qty]*2"),  # a table column where one value is expected
+        ("=SUM(Sales[Qty])", "=SUM(Sales[Qty])"),
+        ("=[@Qty]*2", "=[@Qty]*2"),  # this row's cell: one value already
+        ("=Data*2", "=@Data*2"),  # a defined name standing for a range
+        ("=Rate*2", "=Rate*2"),  # a defined name standing for one value
+        ("=A1:INDEX(A1:A5,3)", "=@A1:INDEX(A1:A5,3)"),  # a range with a computed end
+        ("=(A1:A2,A4:A5)", "=@(A1:A2,A4:A5)"),  # a union
+        ("=ROWS(A1:A5)", "=ROWS(A1:A5)"),  # ROW/ROWS take the reference itself
+    ],
+)
+def test_names_tables_and_computed_references_get_the_implied_intersections(plain: str, shown: str) -> None:
+    converted = from_legacy(parse(plain), frozenset({"DATA"}))
+    assert "=" + render(converted) == shown
+    assert is_legacy_compatible(converted, frozenset({"DATA"}))
+
+
 @pytest.mark.parametrize("formula", ["=A1:A5", "=SEQUENCE(3)", "=SUM(@A1:A5)", "=FILTER(A1:A5,A1:A5>1)", "=@(A1:A5)"])
 def test_formulas_that_need_dynamic_arrays_are_not_plain(formula: str) -> None:
     assert not is_legacy_compatible(parse(formula))

@@ -3,8 +3,19 @@
 import pytest
 
 from sheetrl.sheet import FormulaSyntaxError, Workbook
-from sheetrl.sheet.nodes import Call, CellRef, Chain, RangeRef, render
-from sheetrl.sheet.parser import MAX_NESTING, parse
+from sheetrl.sheet.nodes import (
+    Call,
+    CellRef,
+    Chain,
+    Name,
+    Paren,
+    RangeOp,
+    RangeRef,
+    Unary,
+    Union,
+    render,
+)
+from sheetrl.sheet.parser import MAX_NESTING, parse, parse_name_definition
 
 
 @pytest.mark.parametrize(
@@ -63,7 +74,8 @@ def test_long_operator_runs_are_one_flat_chain():
         ("=1 2", "after a complete expression"),
         ("=#FOO!", "unknown error literal"),
         ("={1,2;3}", "same length"),
-        ("=A1:", "unexpected"),
+        ("=A1:", "after the range operator"),
+        ("=SUM(Sheet1:Sheet3!A1)", "3-D references"),
         ("=3A", "runs into letters"),
         ("=", "empty"),
         ("=Sheet1!", "expected a cell or range"),
@@ -125,3 +137,62 @@ def test_excel_precedence():
     for text, expected in cases.items():
         wb.set("A1", text)
         assert wb.value("A1") == expected, text
+
+
+# ------------------------------------------------------------------------------- reference operators, names, tables
+def test_range_operator_between_a_reference_and_a_function_call() -> None:
+    node = parse("=SUM(D1:INDIRECT(A1))")
+    assert isinstance(node, Call) and isinstance(node.args[0], RangeOp)
+    assert node.args[0].left == parse("=D1") and isinstance(node.args[0].right, Call)
+    chained = parse("=A1:B2:INDEX(C1:C9,3)")
+    assert isinstance(chained, RangeOp) and isinstance(chained.left, RangeRef)
+
+
+def test_reference_operators_bind_tighter_than_negation() -> None:
+    node = parse("=-A1:INDEX(B1:B9,2)")
+    assert isinstance(node, Unary) and isinstance(node.operand, RangeOp)
+
+
+def test_union_inside_parentheses() -> None:
+    node = parse("=SUM((A1:A3,C1,Name))")
+    inner = node.args[0]
+    assert isinstance(inner, Paren) and isinstance(inner.inner, Union) and len(inner.inner.operands) == 3
+    assert render(node) == "SUM((A1:A3,C1,Name))"
+
+
+def test_intersection_between_names_and_function_results() -> None:
+    node = parse("=Jan Sales")
+    assert isinstance(node, Chain) and node.ops == (" ",)
+    node = parse("=A1:C9 INDEX(A1:C9,2,0)")
+    assert isinstance(node, Chain) and isinstance(node.operands[1], Call)
+    assert isinstance(parse("=A1 +B1"), Chain) and parse("=A1 +B1").ops == ("+",)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "sheet"),
+    [("=Sheet2!Total", "Total", "Sheet2"), ("='My sheet'!Rate", "Rate", "My sheet"), ("=\\Tax", "\\Tax", None),
+     ("=HSI\\10_1\\val", "HSI\\10_1\\val", None), ("=Umsatz_März", "Umsatz_März", None), ("=A0", "A0", None),
+     ("=_xlnm.Print_Area", "_xlnm.Print_Area", None)],
+)
+def test_names_of_any_script_with_backslashes_and_sheets(text: str, name: str, sheet: str | None) -> None:
+    node = parse(text)
+    assert isinstance(node, Name) and (node.name, node.sheet) == (name, sheet)
+    assert "=" + render(node) == text
+
+
+def test_unicode_sheet_names_need_no_quotes() -> None:
+    node = parse("=Paramètres!T5")
+    assert isinstance(node, CellRef) and node.sheet == "Paramètres"
+
+
+def test_structured_reference_token() -> None:
+    node = parse("=Table1[[#This Row],[Qty]]*[@Price]")
+    assert isinstance(node, Chain)
+    assert [type(o).__name__ for o in node.operands] == ["StructuredRef", "StructuredRef"]
+
+
+def test_name_definition_may_be_a_reference_list() -> None:
+    node = parse_name_definition("Sheet1!$A$1:$A$3,Sheet1!$C$1")
+    assert isinstance(node, Union) and len(node.operands) == 2
+    with pytest.raises(FormulaSyntaxError):
+        parse("=Sheet1!$A$1,Sheet1!$C$1")  # a cell formula needs the parentheses

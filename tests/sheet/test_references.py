@@ -146,3 +146,37 @@ def test_formats_and_widths_move_with_inserted_columns():
     wb.insert_columns(1)
     assert wb.format("C1").bold and not wb.format("B1").bold
     assert wb.column_width("C") == 30
+
+
+def test_insert_and_delete_rewrite_range_operators_and_unions() -> None:
+    wb = Workbook()
+    wb.set_range("A1", [[1], [2], [3], [4]])
+    wb.set("C1", "=SUM(A1:INDEX(A1:A4,3))+SUM((A1,A4))")
+    wb.insert_rows(2, 1)
+    assert wb.formula("C1") == "=SUM(A1:INDEX(A1:A5,3))+SUM((A1,A5))"
+    assert wb.value("C1") == 1 + 0 + 2 + 1 + 4  # A1:A3 now holds 1, empty, 2
+    wb.delete_rows(5, 1)
+    assert wb.formula("C1") == "=SUM(A1:INDEX(A1:A4,3))+SUM((A1,#REF!))"
+    assert wb.value("C1") is REF
+
+
+def test_renaming_a_sheet_renames_sheet_qualified_names() -> None:
+    wb = Workbook(["Main", "Data"])
+    wb.define_name("Total", "=42", sheet="Data")
+    wb.set("Main!A1", "=Data!Total")
+    wb.rename_sheet("Data", "Facts")
+    assert wb.formula("Main!A1") == "=Facts!Total"
+    assert wb.value("Main!A1") == 42
+
+
+def test_shift_wrapped_moves_relative_parts_around_the_grid() -> None:
+    from sheetrl.sheet.parser import parse
+    from sheetrl.sheet.references import has_relative_references, shift_wrapped
+
+    node = parse("=XFD1+$B2+A$3:B4")
+    moved = shift_wrapped(node, 4, 2)
+    from sheetrl.sheet.nodes import render
+
+    assert render(moved) == "B5+$B6+C$3:D8"
+    assert has_relative_references(node)
+    assert not has_relative_references(parse("=$A$1+SUM($A:$B)+Name"))

@@ -277,3 +277,73 @@ def test_engine_loads_libreoffice_file_with_same_values(roundtrip, index):
     theirs = {address: describe_engine(loaded.value(address)) for address, _ in cells}
     bad = _mismatches(cells, engine_values[index], theirs)
     assert not bad, f"workbook {index} (seed {SEED + index}) read back from LibreOffice differs:\n" + "\n".join(bad)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Names, tables and computed references through LibreOffice
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def names_and_tables_workbook():
+    """A workbook using defined names (both scopes, constants, ranges, formulas, relative, lists), a table with a
+    totals row and structured references, and INDIRECT/OFFSET/INDEX ranges: only what LibreOffice 7.4 reads."""
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook(["Data", "Report"])
+    wb.set_range("Data!A1", [["Item", "Qty", "Price"], ["a", 2, 1.5], ["b", 3, 2], ["c", 4, 2.5], ["Total", None, None]])
+    wb.set("Data!B5", "=SUM(Sales[Qty])")
+    wb.add_table("Sales", "Data!A1:C5", totals=True)
+    wb.set_range("Report!A1", [[10], [20], [30], [40]])
+    wb.define_name("Rate", "=0.5")
+    wb.define_name("Amounts", "=Report!$A$1:$A$4")
+    wb.define_name("Gross", "=SUM(Amounts)*(1+Rate)")
+    wb.define_name("Ends", "=Report!$A$1,Report!$A$4")
+    wb.define_name("Local", "=Report!$A$2*2", sheet="Report")
+    wb.define_name("RowLeft", "=Report!$A1")
+    formulas = {
+        "Report!C1": "=Gross",
+        "Report!C2": "=SUM(Ends)+Local",
+        "Report!C3": "=RowLeft*10",
+        "Report!C4": "=SUM(Sales[Qty])+Sales[[#Totals],[Qty]]",
+        "Report!C5": "=SUMPRODUCT(Sales[Qty],Sales[Price])",
+        "Report!C6": '=INDIRECT("A"&2)+SUM(INDIRECT("Report!A3:A4"))',
+        "Report!C7": "=SUM(A1:INDEX(A1:A4,3))",
+        "Report!C8": "=SUM(OFFSET(A1,1,0,3))",
+        "Report!C9": "=SUM((A1,A3:A4))",
+        "Report!C10": "=COUNTIF(Amounts,\">15\")+ROWS(Amounts)",
+        "Report!C11": '=ADDRESS(ROW(),COLUMN(),4)&"|"&FORMULATEXT(C1)',
+        "Report!C12": "=INDEX(Sales[Price],MATCH(\"b\",Sales[Item],0))",
+    }
+    for address, formula in formulas.items():
+        wb.set(address, formula)
+    return wb, list(formulas)
+
+
+def test_libreoffice_agrees_on_names_tables_and_computed_references(tmp_path):
+    import openpyxl
+
+    from sheetrl.sheet import Workbook
+
+    soffice_path()
+    wb, addresses = names_and_tables_workbook()
+    saved = tmp_path / "engine.xlsx"
+    wb.save(saved)
+    (tmp_path / "in").mkdir()
+    stripped = tmp_path / "in" / "names.xlsx"
+    strip_cached_values(saved, stripped)
+    outdir = recalculate_with_libreoffice([stripped], tmp_path)
+    book = openpyxl.load_workbook(outdir / "names.xlsx", data_only=True)
+    ours = {a: describe_engine(wb.value(a)) for a in addresses}
+    theirs = {}
+    for address in addresses:
+        sheet, cell = address.split("!")
+        theirs[address] = describe_openpyxl(book[sheet][cell])
+    bad = [f"  {a}: {wb.formula(a)}: engine {ours[a]}, LibreOffice {theirs[a]}" for a in addresses
+           if not same(ours[a], theirs[a])]
+    assert not bad, "LibreOffice recalculated the engine's file differently:\n" + "\n".join(bad)
+    loaded = Workbook.load(outdir / "names.xlsx")  # and back: LibreOffice's names and tables read by the engine
+    assert {n.name for n in loaded.names()} >= {"Rate", "Amounts", "Gross", "Ends", "Local", "RowLeft"}
+    assert [t.name for t in loaded.tables] == ["Sales"]
+    back = {a: describe_engine(loaded.value(a)) for a in addresses}
+    bad = [f"  {a}: engine {ours[a]}, after LibreOffice {back[a]}" for a in addresses if not same(ours[a], back[a])]
+    assert not bad, "the engine reads LibreOffice's file differently:\n" + "\n".join(bad)

@@ -267,7 +267,7 @@ def test_libreoffice_computes_the_saved_future_functions(tmp_path):
 
 
 # ======================================================================================= reading others' files
-def test_load_reports_merged_cells_comments_and_defined_names(tmp_path):
+def test_load_reports_merged_cells_and_comments_and_keeps_defined_names(tmp_path):
     def build(book):
         sheet = book.active
         sheet.title = "Report"
@@ -284,7 +284,8 @@ def test_load_reports_merged_cells_comments_and_defined_names(tmp_path):
     text = "\n".join(loaded.warnings)
     assert "Report!A1:C1: merged cells were unmerged" in text
     assert "Report!A2: comment dropped ('tax rate')" in text
-    assert "defined name Rate (=Report!$A$2) dropped" in text
+    assert "defined name" not in text
+    assert loaded.value("B2") == pytest.approx(7)  # =Rate*100 with the name read from the file
     assert all("\n" not in line for line in loaded.warnings)
 
 
@@ -293,7 +294,7 @@ def test_load_keeps_cached_value_of_a_formula_the_engine_cannot_parse(tmp_path):
         sheet = book.active
         sheet["A1"] = 2
         sheet["B1"] = "=A1+[1]Prices!A1"  # external workbook reference
-        sheet["B2"] = "=Table1[Amount]"  # structured reference
+        sheet["B2"] = "=SUM(Sheet1:Sheet3!A1)"  # 3-D reference
         sheet["B3"] = "=B1*2"
 
     path = write_openpyxl(tmp_path / "external.xlsx", build)
@@ -305,7 +306,7 @@ def test_load_keeps_cached_value_of_a_formula_the_engine_cannot_parse(tmp_path):
     text = "\n".join(loaded.warnings)
     assert "Sheet!B1: the formula =A1+[1]Prices!A1 does not parse" in text
     assert "kept its cached value 12" in text
-    assert "Sheet!B2: the formula =Table1[Amount] does not parse" in text
+    assert "Sheet!B2: the formula =SUM(Sheet1:Sheet3!A1) does not parse" in text
 
 
 def test_load_without_cached_value_reports_the_dropped_formula(tmp_path):

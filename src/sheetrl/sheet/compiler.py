@@ -14,6 +14,17 @@ written without dynamic arrays get their ``@`` where Excel implied it (:mod:`she
 
 Names bound by LET and LAMBDA resolve first, through :class:`~sheetrl.sheet.lambdas.LocalScope`; any other name is
 looked up after them.
+
+References computed at run time (INDEX, OFFSET, INDIRECT, ``A1:INDEX(...)``, unions) are
+:class:`~sheetrl.sheet.evaluation.Reference` values: :meth:`FormulaCompiler.reference` compiles an expression
+where a reference is wanted (a range operand, ROW's argument), and values are read from a Reference only where
+values are needed (:meth:`FormulaCompiler.dereferenced`, :meth:`FormulaCompiler.reference_or_value`).
+
+Names, structured references and computed references are compiled by the base class
+:class:`~sheetrl.sheet.reference_compiler.ReferenceCompiler`. Names resolve innermost scope first: LET/LAMBDA
+names, the formula's sheet's defined names, the workbook's, then table names; an unknown name is #NAME?. A defined
+name is compiled in place of its use, so the formula depends directly on the cells the name refers to; the workbook
+recompiles a formula when a name it uses changes.
 """
 
 from __future__ import annotations
@@ -22,10 +33,10 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, range_keys
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
 from sheetrl.sheet.errors import (
     CALC,
     DIV0,
@@ -38,7 +49,15 @@ from sheetrl.sheet.errors import (
     FormulaSyntaxError,
     error_from_code,
 )
-from sheetrl.sheet.functions import FUNCTIONS, FunctionSpec
+from sheetrl.sheet.evaluation import (
+    STATE,
+    Area,
+    Reference,
+    area_matrix,
+    extent_key,
+    record_read,
+)
+from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, FunctionSpec
 from sheetrl.sheet.lambdas import (
     SPECIAL_FORMS,
     LambdaValue,
@@ -61,16 +80,33 @@ from sheetrl.sheet.nodes import (
     Number,
     Paren,
     Percent,
+    RangeOp,
     RangeRef,
     RefError,
     SpillRef,
+    StructuredRef,
     Text,
     Unary,
+    Union,
     render,
 )
-from sheetrl.sheet.values import Matrix, RangeValues, compare, to_number, to_text
-
-Evaluator = Callable[[dict], Any]
+from sheetrl.sheet.reference_compiler import (
+    Evaluator,
+    NameCatalog,
+    ReferenceCompiler,
+    propagating,
+    read_references,
+    tracking_reads,
+)
+from sheetrl.sheet.reference_compiler import constant as _constant
+from sheetrl.sheet.reference_compiler import node_bounds as _bounds
+from sheetrl.sheet.values import (
+    Matrix,
+    RangeValues,
+    compare,
+    to_number,
+    to_text,
+)
 
 # Ranges up to this many cells get their keys precomputed; larger ones (whole columns) are clamped to the sheet's
 # used extent at evaluation time.
@@ -81,11 +117,6 @@ PRECOMPUTED_RANGE_CELLS = 65_536
 # CELL ...). The values dict is the only thing a compiled formula receives: clones share compiled closures, so a
 # closure cannot hold on to one workbook, but each workbook's values dict is its own.
 WORKBOOK_KEY = -(1 << 61)
-
-
-def extent_key(sheet_id: int) -> int:
-    """Key under which the values dict keeps a sheet's used extent ``(last_row, last_col)`` (negative: no cell)."""
-    return -1 - sheet_id
 
 
 _SPILL_KEY_BASE = -(1 << 52)
@@ -109,23 +140,32 @@ class CompiledFormula:
     ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (sheet, r1, c1, r2, c2) read
     volatile: bool = False
     unresolved_sheets: bool = False  # references a sheet that does not exist (yet), or reads the sheet list
+    dynamic: bool = False  # reads through references computed at run time: its reads are tracked per evaluation
+    names: set[str] = field(default_factory=set)  # upper-case defined/table names looked up (found or not)
 
 
-class FormulaCompiler:
-    """Compiles syntax trees for one formula position. ``sheet_ids`` maps upper-case sheet names to ids."""
+class FormulaCompiler(ReferenceCompiler):
+    """Compiles syntax trees for one formula position. ``sheet_ids`` maps upper-case sheet names to ids;
+    ``catalog`` supplies defined names and tables (without one, every name is unknown: #NAME?)."""
 
-    def __init__(self, sheet_ids: dict[str, int], sheet_id: int, row: int, col: int) -> None:
+    def __init__(
+        self, sheet_ids: dict[str, int], sheet_id: int, row: int, col: int, catalog: NameCatalog | None = None
+    ) -> None:
         self.sheet_ids = sheet_ids
         self.sheet_id = sheet_id
         self.row = row
         self.col = col
+        self.catalog = catalog
+        self.expanding: list[str] = []
         self.result = CompiledFormula(fn=_constant(None))
         self.scope = LocalScope()
 
     def compile(self, node: Node) -> CompiledFormula:
         """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place."""
-        fn = self.scalar(node, array_mode=True)
-        self.result.fn = _top_level(fn)
+        fn = _top_level(self.scalar(node, array_mode=True))
+        if self.result.dynamic:
+            fn = tracking_reads(make_key(self.sheet_id, self.row, self.col), fn)
+        self.result.fn = fn
         return self.result
 
     # ----------------------------------------------------------------------------------------------- references
@@ -159,25 +199,20 @@ class FormulaCompiler:
         rows, cols = r2 - r1 + 1, c2 - c1 + 1
         origin = (sid, r1, c1)
         if rows * cols <= PRECOMPUTED_RANGE_CELLS:
-            keys = tuple(range_keys(sid, r1, c1, r2, c2))
+            keys = _range_keys(sid, r1, c1, r2, c2)  # shared by every formula reading the same range
 
             if array_mode:
                 return lambda v: Matrix(rows, cols, list(map(v.get, keys)), True, origin)
             return lambda v: Matrix(rows, cols, RangeValues(keys, v), True, origin)
-        ext = extent_key(sid)
-        # Clamp only the long axis to the used extent, so that ranges over the same rows (A:A and D:D in COUNTIFS)
-        # keep the same shape; cells beyond the extent are empty anyway.
-        clamp_rows = rows >= cols
+        area = Area(sid, r1, c1, r2, c2)
 
         def clamped(v: dict) -> Matrix:
-            last_row, last_col = v.get(ext, (-1, -1))
-            rr2, cc2 = (max(min(r2, last_row), r1), c2) if clamp_rows else (r2, max(min(c2, last_col), c1))
-            if (rr2 - r1 + 1) * (cc2 - c1 + 1) > 10 * PRECOMPUTED_RANGE_CELLS * 16:
-                return Matrix(1, 1, [VALUE], True, origin)  # a range too large to materialize
-            keys = _clamped_keys(sid, r1, c1, rr2, cc2)
-            values: Any = list(map(v.get, keys)) if array_mode else RangeValues(keys, v)
-            # The cells cut off beyond the used extent are blanks the matrix does not hold (COUNTBLANK counts them).
-            return Matrix(rr2 - r1 + 1, cc2 - c1 + 1, values, True, origin, rows * cols - len(keys))
+            # A whole column or row: clamped to the used extent, its keys shared by every formula reading the same
+            # area; read lazily (VLOOKUP reads one column of it) unless every element is read.
+            matrix = area_matrix(area, v)
+            if array_mode and type(matrix.values) is not list:
+                matrix.values = list(matrix.values)
+            return matrix
 
         return clamped
 
@@ -233,7 +268,9 @@ class FormulaCompiler:
         while type(operand) is Paren:
             operand = operand.inner
         if type(operand) is Chain and operand.ops[0] == " ":
-            operand = _intersection(operand)
+            operand = self.static_intersection(operand) or operand
+        elif type(operand) is Name and self.local_binding(operand) is None or type(operand) is StructuredRef:
+            operand = self.static_node(operand) or operand  # @Data, @Table1[Col]: the fixed range they name
         if type(operand) is RangeRef and not as_reference:
             return self.implicit_intersection(operand)
         if type(operand) is RangeRef or type(operand) is CellRef or type(operand) is SpillRef:
@@ -245,12 +282,12 @@ class FormulaCompiler:
             return lambda v: intersect_reference(inner(v), row, col)
         return lambda v: intersect_value(inner(v), row, col)
 
-    def name(self, node: Name) -> Evaluator:
-        """A name: a LET/LAMBDA binding around it, else #NAME?."""
-        binding = self.scope.lookup(node.name) if self.scope else None
-        if binding is not None:
-            return read_binding(binding)
-        return _constant(NAME)
+    def local_binding(self, node: Name) -> Any:
+        """The LET/LAMBDA binding of a name around the expression being compiled, or None (sheet-qualified names
+        are never local)."""
+        if node.sheet is not None or not self.scope:
+            return None
+        return self.scope.lookup(node.name)
 
     # ------------------------------------------------------------------------------------------------ compiling
     def scalar(self, node: Node, array_mode: bool) -> Evaluator:
@@ -275,13 +312,20 @@ class FormulaCompiler:
             return self.implicit_intersection(node)
         if t is RefError:
             return _constant(REF)
-        if type(node) is Name:
-            return self.name(node)
-        if type(node) is ImplicitIntersection:
+        if t is Name:
+            binding = self.local_binding(node)
+            if binding is not None:
+                return read_binding(binding)
+            return self.in_name(node, lambda definition: self.scalar(definition, array_mode))
+        if t is StructuredRef:
+            return self.scalar(self.structured(node), array_mode)
+        if t is RangeOp or t is Union:
+            return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
+        if t is ImplicitIntersection:
             return self.implicit(node)
-        if type(node) is SpillRef:
+        if t is SpillRef:
             return self.spill_matrix(node)
-        if type(node) is Invoke:
+        if t is Invoke:
             return compile_invocation(self, self.scalar(node.callee, True), node.args)
         if t is Missing:
             return _constant(None)
@@ -297,13 +341,20 @@ class FormulaCompiler:
             return lambda v: _percent(inner(v))
         if t is Chain:
             if node.ops[0] == " ":
-                return self.scalar(_intersection(node), array_mode)
+                fixed = self.static_intersection(node)
+                if fixed is not None:
+                    return self.scalar(fixed, array_mode)
+                return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
             return self.chain(node, array_mode)
         if t is ArrayLiteral:
             matrix = _array_constant(node)
             return lambda v: matrix
         if t is Call:
-            return self.call(node, array_mode)
+            fn = self.call(node, array_mode)
+            spec = FUNCTIONS.get(node.name)
+            if spec is not None and spec.returns_reference:
+                return self.dereferenced(fn, array_mode)
+            return fn
         raise TypeError(f"cannot compile {node!r}")
 
     def reference_or_value(self, node: Node, array_mode: bool, materialize: bool | None = None) -> Evaluator:
@@ -313,8 +364,27 @@ class FormulaCompiler:
         """
         while type(node) is Paren:
             node = node.inner
-        if type(node) is Chain and node.ops[0] == " ":
-            node = _intersection(node)
+        t = type(node)
+        if t is Name:
+            binding = self.local_binding(node)
+            if binding is not None:
+                return read_binding(binding)
+            return self.in_name(
+                node, lambda definition: self.reference_or_value(definition, array_mode, materialize)
+            )
+        if t is StructuredRef:
+            node = self.structured(node)
+        elif t is Chain and node.ops[0] == " ":
+            fixed = self.static_intersection(node)
+            if fixed is None:
+                return read_references(self.reference(node, array_mode=array_mode))
+            node = fixed
+        elif t is RangeOp or t is Union:
+            return read_references(self.reference(node, array_mode=array_mode))
+        elif t is Call:
+            spec = FUNCTIONS.get(node.name)
+            if spec is not None and spec.returns_reference:
+                return read_references(self.call(node, array_mode))
         if type(node) is CellRef:
             key = self.cell_key(node)
             if key is None:
@@ -372,47 +442,23 @@ class FormulaCompiler:
             self.result.unresolved_sheets = True  # recompiled (and recalculated) whenever a sheet is added
         if spec.caller:
             spec = replace(spec, impl=partial(spec.impl, (self.sheet_id, self.row, self.col)))
+        if spec.dynamic:
+            self.result.dynamic = True
         mode = array_mode or spec.array_args
         arg_nodes = list(node.args)
+        if spec.refs is None and spec.max_args == MAX_ARGS:
+            arg_nodes = self.spliced_unions(arg_nodes)
         for target, source in spec.resize_like:
             if target < len(arg_nodes):
-                arg_nodes[target] = _resized(arg_nodes[target], arg_nodes[source])
+                like = self.static_node(arg_nodes[source]) or arg_nodes[source]
+                arg_nodes[target] = _resized(self.static_node(arg_nodes[target]) or arg_nodes[target], like)
         # References stay lazy views unless the function reads every element (array_args).
-        args = [
-            _constant(NA) if spec.omitted_is_na and type(arg) is Missing  # ROUNDDOWN(,2) is 0, MROUND(,2) #N/A
-            else self.reference_or_value(arg, mode, spec.array_args) if spec.takes_reference(i)
-            else self.scalar(arg, mode)
-            for i, arg in enumerate(arg_nodes)
-        ]
-        return _make_call(spec, args, mode)
-
-
-def _bounds(node: Node) -> tuple[str | None, int, int, int, int] | None:
-    if type(node) is CellRef:
-        return node.sheet, node.row, node.col, node.row, node.col
-    if type(node) is RangeRef:
-        return node.sheet, node.row1, node.col1, node.row2, node.col2
-    return None
-
-
-def _intersection(node: Chain) -> Node:
-    """The static range shared by references joined with the intersection (space) operator, or #NULL!."""
-    bounds = [_bounds(o.inner if type(o) is Paren else o) for o in node.operands]
-    if any(b is None for b in bounds):
-        return ErrorLiteral("#VALUE!")
-    sheets = {(b[0] or "").upper() for b in bounds}  # type: ignore[index]
-    if len(sheets) > 1:
-        return ErrorLiteral("#VALUE!")
-    r1 = max(b[1] for b in bounds)  # type: ignore[index]
-    c1 = max(b[2] for b in bounds)  # type: ignore[index]
-    r2 = min(b[3] for b in bounds)  # type: ignore[index]
-    c2 = min(b[4] for b in bounds)  # type: ignore[index]
-    if r1 > r2 or c1 > c2:
-        return ErrorLiteral("#NULL!")
-    sheet = bounds[0][0]  # type: ignore[index]
-    if (r1, c1) == (r2, c2):
-        return CellRef(sheet, r1, c1, False, False)
-    return RangeRef(sheet, r1, c1, r2, c2)
+        args = [self.argument(spec, i, arg, mode) for i, arg in enumerate(arg_nodes)]
+        guarded = self.reference_errors_propagate(spec, arg_nodes, args)
+        if isinstance(guarded, ExcelError):
+            return _constant(guarded)  # #REF! (a deleted reference) where the function reads a range
+        fn = _make_call(spec, args, mode)
+        return propagating(fn) if guarded else fn
 
 
 def _resized(target: Node, like: Node) -> Node:
@@ -439,7 +485,9 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
             b0, b1, b2 = args
             return lambda v: impl(partial(b0, v), partial(b1, v), partial(b2, v))
         return lambda v: impl(*[partial(a, v) for a in args])
-    scalars = [i for i in range(len(args)) if not spec.takes_reference(i)]
+    scalars = [
+        i for i in range(len(args)) if not spec.takes_reference(i) and i not in spec.reference_args
+    ]
     # Errors in scalar arguments are the result before the function runs (unless the function wants to see them,
     # as COUNTIF does with an error criterion); in array mode an array in a scalar argument applies the function
     # element-wise either way (COUNTIF(A1:A3,{1,3}) counts each criterion).
@@ -487,14 +535,6 @@ def _map_matrix(fn: Callable[[Any], Any], m: Matrix) -> Matrix:
     return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else _element(fn(x)) for x in m.values])
 
 
-def _element(value: Any) -> Any:
-    """One element of a function applied element-wise: where the function returns an array for an element, Excel
-    keeps its first value (``TEXTSPLIT(A1:A3," ")`` gives the first word of each cell)."""
-    if type(value) is Matrix:
-        return value.values[0] if value.values else CALC
-    return value
-
-
 def _lift_call(impl: Callable[..., Any], values: list[Any], lifted: list[int], propagate: bool = True) -> Matrix:
     """``impl`` applied element-wise over the arrays in the ``lifted`` positions (broadcast to their largest
     shape); with ``propagate`` an error element is the result at its place without calling ``impl``."""
@@ -519,6 +559,22 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], lifted: list[int], p
     return Matrix(rows, cols, out)
 
 
+def _element(value: Any) -> Any:
+    """One element of a function applied element-wise: where the function returns an array for an element, Excel
+    keeps its first value (``TEXTSPLIT(A1:A3," ")`` gives the first word of each cell); a Reference result (INDEX
+    over an array of positions) becomes the value of its cell."""
+    if type(value) is Matrix:
+        return value.values[0] if value.values else CALC
+    if type(value) is not Reference:
+        return value
+    area = value.areas[0]
+    values = STATE.values
+    if values is None or len(value.areas) != 1 or area.row1 != area.row2 or area.col1 != area.col2:
+        return VALUE
+    record_read(area)
+    return values.get(make_key(area.sheet, area.row1, area.col1))
+
+
 def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
     rr = 0 if m.rows == 1 else r
     cc = 0 if m.cols == 1 else c
@@ -527,26 +583,10 @@ def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
     return m.values[rr * m.cols + cc]
 
 
-_CLAMPED_KEYS: dict[tuple[int, int, int, int, int], tuple[int, ...]] = {}
-_CLAMPED_KEYS_LIMIT = 4_000_000  # keys kept in all (about 32 MB)
-
-
-def _clamped_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]:
-    """The keys of a whole-column (or whole-row) range clamped to the used extent, shared by every formula and
-    evaluation that reads the same area: thousands of ``VLOOKUP(x, Data!A:N, ...)`` build the list once, and
-    each evaluation reads only the cells it needs through a RangeValues view."""
-    area = (sid, r1, c1, r2, c2)
-    keys = _CLAMPED_KEYS.get(area)
-    if keys is None:
-        keys = tuple(range_keys(sid, r1, c1, r2, c2))
-        if sum(map(len, _CLAMPED_KEYS.values())) + len(keys) > _CLAMPED_KEYS_LIMIT:
-            _CLAMPED_KEYS.clear()
-        _CLAMPED_KEYS[area] = keys
-    return keys
-
-
-def _constant(value: Any) -> Evaluator:
-    return lambda v: value
+@lru_cache(maxsize=4096)
+def _range_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]:
+    """The cell keys of a range, row by row."""
+    return tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
 
 def _top_level(fn: Evaluator) -> Evaluator:

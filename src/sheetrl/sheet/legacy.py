@@ -19,7 +19,7 @@ value, by an ``@`` in front of the whole formula when it may be an array.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.nodes import (
@@ -33,9 +33,12 @@ from sheetrl.sheet.nodes import (
     Node,
     Paren,
     Percent,
+    RangeOp,
     RangeRef,
     SpillRef,
+    StructuredRef,
     Unary,
+    Union,
     walk,
 )
 
@@ -79,7 +82,22 @@ ARRAY_PARAMETERS = frozenset(
         "MAKEARRAY", "XLOOKUP", "XMATCH", "GROUPBY", "PIVOTBY", "TRIMRANGE", "ARRAYTOTEXT", "LET", "LAMBDA"
     }
 )
-_ATOMIC = (RangeRef, CellRef, SpillRef, Call, Name, Paren, ArrayLiteral, ImplicitIntersection, Invoke)
+_ATOMIC = (
+    RangeRef, CellRef, SpillRef, Call, Name, Paren, ArrayLiteral, ImplicitIntersection, Invoke, StructuredRef, RangeOp,
+)
+# References that may span several cells besides ranges: a table column (``Table1[Qty]``; ``[@Qty]`` is one
+# cell), a range operator over computed ends (``A1:INDEX(...)``), a union.
+_AREA_NODES = (RangeRef, SpillRef, RangeOp, Union)
+
+
+def _is_area(node: Node, range_names: Collection[str]) -> bool:
+    """Whether a reference node may stand for more than one cell (``range_names``: upper-case defined names whose
+    definitions do)."""
+    if isinstance(node, _AREA_NODES):
+        return True
+    if isinstance(node, StructuredRef):
+        return "#THIS ROW" not in node.items
+    return isinstance(node, Name) and node.name.upper() in range_names
 
 
 def at(node: Node) -> ImplicitIntersection:
@@ -87,17 +105,20 @@ def at(node: Node) -> ImplicitIntersection:
     return ImplicitIntersection(node if isinstance(node, _ATOMIC) else Paren(node))
 
 
-def from_legacy(node: Node) -> Node:
-    """A plain formula from a file as a dynamic-array formula with the same result: ``@`` where Excel implied it."""
-    if not _may_need_intersection(node):
+def from_legacy(node: Node, range_names: Collection[str] = ()) -> Node:
+    """A plain formula from a file as a dynamic-array formula with the same result: ``@`` where Excel implied it.
+
+    ``range_names`` are the upper-case defined names that stand for ranges of more than one cell (intersected
+    like the ranges they name)."""
+    if not _may_need_intersection(node, range_names):
         return node  # most formulas: no range, array or array-returning function anywhere
-    converted = _convert(node, SCALAR)
-    return at(converted) if may_be_array(converted) else converted
+    converted = _convert(node, SCALAR, range_names)
+    return at(converted) if may_be_array(converted, range_names) else converted
 
 
-def _may_need_intersection(node: Node) -> bool:
+def _may_need_intersection(node: Node, range_names: Collection[str]) -> bool:
     for item in walk(node):
-        if isinstance(item, (RangeRef, SpillRef, ArrayLiteral)):
+        if isinstance(item, ArrayLiteral) or _is_area(item, range_names):
             return True
         if isinstance(item, Call) and (item.name in ARRAY_RESULTS or item.name in REFERENCE_RESULTS):
             return True
@@ -125,26 +146,30 @@ def without_intersections(node: Node) -> Node:
         return Paren(without_intersections(node.inner))
     if isinstance(node, Invoke):
         return Invoke(without_intersections(node.callee), tuple(without_intersections(a) for a in node.args))
+    if isinstance(node, RangeOp):
+        return RangeOp(without_intersections(node.left), without_intersections(node.right))
+    if isinstance(node, Union):
+        return Union(tuple(without_intersections(o) for o in node.operands))
     return node
 
 
-def is_legacy_compatible(node: Node) -> bool:
+def is_legacy_compatible(node: Node, range_names: Collection[str] = ()) -> bool:
     """True when the formula can be stored as a plain formula: read back, it gets exactly its own ``@``s."""
-    return from_legacy(without_intersections(node)) == node
+    return from_legacy(without_intersections(node), range_names) == node
 
 
-def may_be_array(node: Node) -> bool:
+def may_be_array(node: Node, range_names: Collection[str] = ()) -> bool:
     """Whether a (converted) expression can evaluate to an array or a multi-cell reference."""
-    if isinstance(node, (RangeRef, SpillRef)):
+    if _is_area(node, range_names):
         return True
     if isinstance(node, ArrayLiteral):
         return len(node.rows) * len(node.rows[0]) > 1
     if isinstance(node, Paren):
-        return may_be_array(node.inner)
+        return may_be_array(node.inner, range_names)
     if isinstance(node, (Unary, Percent)):
-        return may_be_array(node.operand)
+        return may_be_array(node.operand, range_names)
     if isinstance(node, Chain):
-        return node.ops[0] == " " or any(may_be_array(o) for o in node.operands)
+        return node.ops[0] == " " or any(may_be_array(o, range_names) for o in node.operands)
     if isinstance(node, Call):
         if node.name in ARRAY_RESULTS:
             return True
@@ -154,10 +179,10 @@ def may_be_array(node: Node) -> bool:
         through = PASS_THROUGH.get(node.name)
         count = len(node.args)
         return any(
-            may_be_array(arg)
+            may_be_array(arg, range_names)
             for i, arg in enumerate(node.args)
             if (through is not None and through(i, count))
-            or not spec.takes_reference(i)
+            or not (spec.takes_reference(i) or i in spec.reference_args)
             or node.name in VALUE_PARAMETERS
         )
     return False
@@ -172,32 +197,32 @@ def _position_of_argument(name: str, index: int, count: int, position: int) -> i
     through = PASS_THROUGH.get(name)
     if through is not None and through(index, count):
         return position
-    if spec.takes_reference(index) and name not in VALUE_PARAMETERS:
+    if (spec.takes_reference(index) or index in spec.reference_args) and name not in VALUE_PARAMETERS:
         return REFERENCE
     return SCALAR
 
 
-def _convert(node: Node, position: int) -> Node:
+def _convert(node: Node, position: int, range_names: Collection[str]) -> Node:
     if position == ARRAY:
         return node
-    if isinstance(node, (RangeRef, SpillRef)):
+    if _is_area(node, range_names) or isinstance(node, Paren) and isinstance(node.inner, Union):
         return at(node) if position == SCALAR else node
     if isinstance(node, Chain):
         if node.ops[0] == " ":
             return at(node) if position == SCALAR else node
-        return Chain(tuple(_convert(o, SCALAR) for o in node.operands), node.ops)
+        return Chain(tuple(_convert(o, SCALAR, range_names) for o in node.operands), node.ops)
     if isinstance(node, Unary):
-        return Unary(node.op, _convert(node.operand, SCALAR))
+        return Unary(node.op, _convert(node.operand, SCALAR, range_names))
     if isinstance(node, Percent):
-        return Percent(_convert(node.operand, SCALAR))
+        return Percent(_convert(node.operand, SCALAR, range_names))
     if isinstance(node, Paren):
-        return Paren(_convert(node.inner, position))
+        return Paren(_convert(node.inner, position, range_names))
     if isinstance(node, Call):
         if node.name in ARRAY_PARAMETERS:
             return node
         count = len(node.args)
         args = tuple(
-            _convert(a, _position_of_argument(node.name, i, count, position)) for i, a in enumerate(node.args)
+            _convert(a, _position_of_argument(node.name, i, count, position), range_names) for i, a in enumerate(node.args)
         )
         call = Call(node.name, args)
         if position == SCALAR and node.name in REFERENCE_RESULTS:

@@ -2,15 +2,18 @@
 
 Token kinds: NUMBER, STRING, BOOL, ERROR, REF (a cell, range, whole-column or whole-row reference, with optional
 sheet), SPILL (a cell reference followed by the spill operator, ``A1#``), FUNC (an identifier directly followed by
-'('), NAME (any other identifier), OP (operators, the implicit-intersection prefix ``@`` included), and the
-punctuation kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; a space between two
-references is the intersection operator.
+'('), NAME (any other identifier, optionally sheet-qualified: ``Sheet2!Total``), STRUCT (a structured table
+reference with its brackets: ``Table1[[#This Row],[Col]]``, ``[@Col]``), OP (operators: the range operator ``:``
+between things that are not plain addresses and the implicit-intersection prefix ``@`` included), and the
+punctuation kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; between two reference-like
+operands it is Excel's intersection operator and becomes an OP token ``' '``. Names may use any letters
+(``Umsatz_März``), digits, ``_``, ``.`` and ``\\``, as Excel allows.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from sheetrl.sheet.errors import FormulaSyntaxError
 
@@ -25,28 +28,37 @@ class Token(NamedTuple):
     position: int
 
 
-_CELL = r"\$?[A-Za-z]{1,3}\$?[0-9]{1,7}"
+_CELL = r"\$?[A-Za-z]{1,3}\$?[1-9][0-9]{0,6}"  # no row 0: A0 is a name, as in Excel
 _COLS = r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}"
 _ROWS = r"\$?[0-9]{1,7}:\$?[0-9]{1,7}"
-_SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_.]*)!"
+_IDENTIFIER = r"(?:[^\W\d]|\\)[\w.\\]*"  # a letter (any script), '_' or '\' first; then letters, digits, _ . \
+_SHEET = r"(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!"
 # One master pattern, alternatives tried in order at each position. A function name is an identifier followed by
-# '(' (so LOG10( is a call, LOG10 a cell); a reference must not run into more identifier characters or '('.
+# '(' (so LOG10( is a call, LOG10 a cell); a reference must not run into more identifier characters or '('. A
+# structured reference starts with an optional table name and '['; the lexer scans to its matching ']'.
 _TOKEN = re.compile(
     r"""
     (?P<SPACE>[ \t\r\n]+)
   | (?P<STRING>"(?:[^"]|"")*")
   | (?P<ERROR>\#(?:DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|CYCLE!|SPILL!|CALC!))
-  | (?P<FUNC>[A-Za-z_\\][A-Za-z0-9_.]*(?=[ \t\r\n]*\())
-  | (?P<SPILL>(?:%(sheet)s)?%(cell)s\#)(?![A-Za-z0-9_.(!?/])
-  | (?P<REF>(?:%(sheet)s)?(?:%(cell)s(?::%(cell)s)?|%(cols)s|%(rows)s|\#REF!)(?![A-Za-z0-9_.(]))
+  | (?P<SHEETS3D>(?:'(?:[^']|'')+:(?:[^']|'')+'|[^\W\d][\w.]*:[^\W\d][\w.]*)!)
+  | (?P<STRUCT>(?:%(identifier)s)?\[)
+  | (?P<FUNC>%(identifier)s(?=[ \t\r\n]*\())
+  | (?P<SPILL>(?:%(sheet)s)?%(cell)s\#)(?![\w.(!?/])
+  | (?P<REF>(?:%(sheet)s)?(?:%(cell)s(?::%(cell)s)?|%(cols)s|%(rows)s|\#REF!)(?![\w.(\\]))
   | (?P<NUMBER>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<NAME>[A-Za-z_\\][A-Za-z0-9_.]*)
-  | (?P<OP><=|>=|<>|[-+*/^&=<>%%@])
+  | (?P<QNAME>%(sheet)s%(identifier)s)
+  | (?P<NAME>%(identifier)s)
+  | (?P<OP><=|>=|<>|[-+*/^&=<>%%:@])
   | (?P<PUNCT>[(),;{}])
     """
-    % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS},
+    % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS, "identifier": _IDENTIFIER},
     re.VERBOSE,
 )
+# Token kinds that can end / begin a reference operand: a space between two of them is the intersection operator.
+_ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
+_STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL"})
+_EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
 
 
@@ -65,14 +77,25 @@ def tokenize(formula: str) -> list[Token]:
         found = match(formula, position)
         if found is None:
             _explain(formula, position)
-        kind = found.lastgroup
+        kind = found.lastgroup or ""
         text = found.group()
         if kind == "SPACE":
             # a space between two references is Excel's intersection operator
-            if tokens and tokens[-1].kind == "REF":
-                following = match(formula, found.end())
-                if following is not None and following.lastgroup == "REF":
+            if tokens and tokens[-1].kind in _ENDS_REFERENCE:
+                after = match(formula, found.end())
+                if after is not None and after.lastgroup in _STARTS_REFERENCE:
                     append(Token("OP", " ", position))
+        elif kind == "STRUCT":
+            closing = _structured_end(formula, position, found.end() - 1)
+            append(Token("STRUCT", formula[position:closing], position))
+            position = closing
+            continue
+        elif kind == "SHEETS3D":
+            raise FormulaSyntaxError(
+                formula, position, "3-D references across sheets (Sheet1:Sheet3!A1) are not supported"
+            )
+        elif kind == "QNAME":
+            append(Token("NAME", text, position))
         elif kind == "STRING":
             append(Token("STRING", text[1:-1].replace('""', '"'), position))
         elif kind == "NAME":
@@ -98,7 +121,30 @@ def tokenize(formula: str) -> list[Token]:
     return tokens
 
 
-def _explain(formula: str, position: int) -> None:
+def _structured_end(formula: str, start: int, bracket: int) -> int:
+    """End offset of the structured reference whose first '[' is at ``bracket`` (nested brackets balanced, a
+    quote escaping the next character); raises FormulaSyntaxError when it is not closed."""
+    if bracket == start and _EXTERNAL_BOOK.match(formula, bracket):
+        raise FormulaSyntaxError(formula, start, "references to other workbooks ([1]Sheet1!A1) are not supported")
+    depth = 0
+    index = bracket
+    end = len(formula)
+    while index < end:
+        ch = formula[index]
+        if ch == "'":
+            index += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    raise FormulaSyntaxError(formula, start, "structured reference has no closing ']'")
+
+
+def _explain(formula: str, position: int) -> NoReturn:
     """Raise the most helpful error for text that no token matches."""
     ch = formula[position]
     if ch == '"':

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, cell_name, column_letters, quote_sheet_name
+from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
+    cell_name,
+    column_letters,
+    quote_sheet_name,
+)
 
 
 class Node:
@@ -77,9 +83,49 @@ class RefError(Node):
 
 @dataclass(slots=True, unsafe_hash=True)
 class Name(Node):
-    """An identifier that is not a function call or reference: a defined name (unsupported -> #NAME?)."""
+    """An identifier that is not a function call or reference: a defined name, or a table name (its data area).
+
+    ``sheet`` is set for a sheet-qualified name (``Sheet2!Total``). An unknown name evaluates to #NAME?.
+    """
 
     name: str
+    sheet: str | None = None
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class StructuredRef(Node):
+    """A structured reference to an Excel table: ``Table1[Col]``, ``Table1[[#This Row],[Col]]``, ``[@Col]``.
+
+    ``table`` is None for an unqualified reference (``[@Col]``: the table holding the formula). ``items`` are the
+    special items named, upper case (``#ALL #DATA #HEADERS #TOTALS #THIS ROW``; none means the data rows).
+    ``first_column``/``last_column`` name a column or a column span (None: every column). ``text`` is the reference
+    as written, so rendering reproduces it.
+    """
+
+    table: str | None
+    items: tuple[str, ...]
+    first_column: str | None
+    last_column: str | None
+    text: str
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class RangeOp(Node):
+    """The range operator between expressions that are not plain cell addresses: ``A1:INDEX(B1:B9,3)``.
+
+    ``A1:B2`` itself is one RangeRef; this node joins references computed at run time (or names), giving the
+    smallest range holding both.
+    """
+
+    left: Node
+    right: Node
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class Union(Node):
+    """The union (reference list) operator: ``(A1:A3,C1:C3)`` is Paren(Union((A1:A3, C1:C3)))."""
+
+    operands: tuple[Node, ...]
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -185,8 +231,14 @@ def render(node: Node) -> str:
         return render_range(node)
     if t is RefError:
         return f"{quote_sheet_name(node.sheet)}!#REF!" if node.sheet is not None else "#REF!"
-    if t is Name:
-        return node.name
+    if type(node) is Name:
+        return f"{quote_sheet_name(node.sheet)}!{node.name}" if node.sheet is not None else node.name
+    if type(node) is StructuredRef:
+        return node.text
+    if type(node) is RangeOp:
+        return f"{render(node.left)}:{render(node.right)}"
+    if type(node) is Union:
+        return ",".join(render(o) for o in node.operands)
     if t is Missing:
         return ""
     if t is Call:
@@ -230,6 +282,10 @@ def walk(node: Node):
             stack.append(current.operand)
         elif t is Paren:
             stack.append(current.inner)
+        elif type(current) is RangeOp:
+            stack.extend((current.right, current.left))
+        elif type(current) is Union:
+            stack.extend(reversed(current.operands))
         elif isinstance(current, ImplicitIntersection):
             stack.append(current.operand)
         elif isinstance(current, SpillRef):
@@ -241,6 +297,6 @@ def walk(node: Node):
 
 __all__ = [
     "Node", "Number", "Text", "Bool", "ErrorLiteral", "CellRef", "RangeRef", "RefError", "Name", "Missing", "Call",
-    "Unary", "Percent", "Chain", "Paren", "ArrayLiteral", "ImplicitIntersection", "SpillRef", "Invoke", "render",
-    "walk", "MAX_ROWS", "MAX_COLS",
+    "Unary", "Percent", "Chain", "Paren", "ArrayLiteral", "StructuredRef", "RangeOp", "Union", "ImplicitIntersection",
+    "SpillRef", "Invoke", "render", "walk", "MAX_ROWS", "MAX_COLS",
 ]

@@ -1,8 +1,10 @@
 """Tokens -> syntax tree, by precedence climbing.
 
-Excel precedence, tightest first: reference operator ``:`` (handled in the lexer), unary ``-``/``+``, ``%``, ``^``,
-``* /``, ``+ -``, ``&``, comparisons. All binary operators are left-associative (``2^3^2`` is 64 and ``-2^2`` is 4,
-as in Excel). Nesting (parentheses, calls, unary signs) is limited to :data:`MAX_NESTING` levels so that neither
+Excel precedence, tightest first: the reference operators (range ``:``, intersection `` ``, union ``,`` inside
+parentheses), unary ``-``/``+``, ``%``, ``^``, ``* /``, ``+ -``, ``&``, comparisons. ``A1:B2`` is one REF token;
+the range operator between anything else (``A1:INDEX(B1:B9,3)``, ``Name1:Name2``) is a :class:`RangeOp` node, an
+intersection a :class:`Chain` of ``' '`` operators, a union a :class:`Union`. All binary operators are
+left-associative (``2^3^2`` is 64 and ``-2^2`` is 4, as in Excel). Nesting (parentheses, calls, unary signs) is limited to :data:`MAX_NESTING` levels so that neither
 parsing nor evaluation can exhaust the interpreter's stack; deeper text gets a clear FormulaSyntaxError.
 """
 
@@ -28,12 +30,15 @@ from sheetrl.sheet.nodes import (
     Number,
     Paren,
     Percent,
+    RangeOp,
     RangeRef,
     RefError,
     SpillRef,
     Text,
     Unary,
+    Union,
 )
+from sheetrl.sheet.tables import StructuredRefError, parse_structured_reference
 
 MAX_NESTING = 64  # Excel's limit on nested functions; it also bounds stack use everywhere downstream
 
@@ -94,11 +99,12 @@ def _parse_cell_ref(sheet: str | None, body: str) -> CellRef:
 
 
 class _Parser:
-    def __init__(self, formula: str, tokens: list[Token]) -> None:
+    def __init__(self, formula: str, tokens: list[Token], top_level_union: bool = False) -> None:
         self.formula = formula
         self.tokens = tokens
         self.index = 0
         self.depth = 0
+        self.top_level_union = top_level_union  # a defined name may be a reference list without parentheses
 
     def error(self, reason: str, token: Token | None = None) -> FormulaSyntaxError:
         if token is None:
@@ -124,9 +130,20 @@ class _Parser:
             raise FormulaSyntaxError(self.formula, 0, "formula is empty")
         node = self.expression(0)
         token = self.peek()
+        if self.top_level_union and token is not None and token.kind == "COMMA":
+            node = self.union(node)
+            token = self.peek()
         if token is not None:
             raise self.error(f"unexpected {token.text!r} after a complete expression")
         return node
+
+    def union(self, first: Node) -> Union:
+        """The rest of a reference list after its first operand: ``,B1,C1:C3``."""
+        operands = [first]
+        while (token := self.peek()) is not None and token.kind == "COMMA":
+            self.take()
+            operands.append(self.expression(0))
+        return Union(tuple(operands))
 
     def expression(self, level: int) -> Node:
         if level == len(_LEVELS):
@@ -159,7 +176,7 @@ class _Parser:
         return self.postfix()
 
     def postfix(self) -> Node:
-        node = self.primary()
+        node = self.intersection()
         while True:
             token = self.peek()
             if token is not None and token.kind == "OP" and token.text == "%":
@@ -172,6 +189,27 @@ class _Parser:
                 node = Invoke(node, self.arguments("the function value"))
             else:
                 return node
+
+    def intersection(self) -> Node:
+        """Range expressions joined by the intersection operator (a space the lexer marked as an operator)."""
+        node = self.range_expression()
+        operands = [node]
+        while (token := self.peek()) is not None and token.kind == "OP" and token.text == " ":
+            self.take()
+            operands.append(self.range_expression())
+        if len(operands) == 1:
+            return node
+        return Chain(tuple(operands), (" ",) * (len(operands) - 1))
+
+    def range_expression(self) -> Node:
+        """Primaries joined by the range operator ``:`` (left to right: ``A1:B2:C3`` spans all three)."""
+        node = self.primary()
+        while (token := self.peek()) is not None and token.kind == "OP" and token.text == ":":
+            self.take()
+            if self.peek() is None:
+                raise self.error("expected a reference after the range operator ':'")
+            node = RangeOp(node, self.primary())
+        return node
 
     def primary(self) -> Node:
         token = self.peek()
@@ -198,15 +236,9 @@ class _Parser:
         if kind == "REF":
             self.take()
             try:
-                operands = [parse_reference(token.text)]
-                while (following := self.peek()) is not None and following.kind == "OP" and following.text == " ":
-                    self.take()
-                    operands.append(parse_reference(self.take().text))  # the lexer puts a REF after every ' '
+                return parse_reference(token.text)
             except AddressError as exc:
                 raise self.error(str(exc), token) from None
-            if len(operands) == 1:
-                return operands[0]
-            return Chain(tuple(operands), (" ",) * (len(operands) - 1))
         if kind == "SPILL":
             self.take()
             try:
@@ -216,15 +248,27 @@ class _Parser:
             return SpillRef(anchor)
         if kind == "NAME":
             self.take()
+            if "!" in token.text:
+                sheet, name = split_sheet(token.text)
+                return Name(name, sheet)
             return Name(token.text)
+        if kind == "STRUCT":
+            self.take()
+            try:
+                return parse_structured_reference(token.text)
+            except StructuredRefError as exc:
+                raise self.error(str(exc), token) from None
         if kind == "FUNC":
             return self.call()
         if kind == "LPAREN":
             self.take()
             self.enter()
             inner = self.expression(0)
-            self.depth -= 1
             closing = self.peek()
+            if closing is not None and closing.kind == "COMMA":
+                inner = self.union(inner)
+                closing = self.peek()
+            self.depth -= 1
             if closing is None or closing.kind != "RPAREN":
                 raise self.error("missing closing parenthesis", closing)
             self.take()
@@ -346,6 +390,15 @@ _FILE_OPERATORS = frozenset({"SINGLE", "ANCHORARRAY"})  # how files spell @ and 
 
 _CACHE: OrderedDict[str, Node] = OrderedDict()
 _CACHE_SIZE = 20_000
+
+
+def parse_name_definition(text: str) -> Node:
+    """Parse what a defined name refers to (``=Sheet1!$A$1:$A$9``, ``=0.05``, ``=Sheet1!$A$1,Sheet1!$C$1``): a
+    formula that may also be a reference list without parentheses. Raises FormulaSyntaxError."""
+    try:
+        return _Parser(text, tokenize(text), top_level_union=True).parse()
+    except RecursionError:
+        raise FormulaSyntaxError(text, 0, "formula is nested too deeply") from None
 
 
 def parse(formula: str) -> Node:

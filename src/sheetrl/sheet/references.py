@@ -12,47 +12,61 @@ from dataclasses import replace
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
 from sheetrl.sheet.nodes import (
-    ArrayLiteral,
     Call,
     CellRef,
     Chain,
     ImplicitIntersection,
     Invoke,
+    Name,
     Node,
     Paren,
     Percent,
+    RangeOp,
     RangeRef,
     RefError,
     SpillRef,
+    StructuredRef,
     Unary,
+    Union,
 )
 
 RefRewriter = Callable[[Node], Node]
 
 
-def transform(node: Node, rewrite: RefRewriter) -> Node:
-    """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)``."""
+def transform(
+    node: Node, rewrite: RefRewriter, rewrite_name: RefRewriter | None = None,
+    rewrite_structured: RefRewriter | None = None,
+) -> Node:
+    """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)`` (and every Name by
+    ``rewrite_name(name)``, every StructuredRef by ``rewrite_structured(ref)``, when given)."""
     t = type(node)
     if t is CellRef or t is RangeRef:
         return rewrite(node)
+    extra = (rewrite_name, rewrite_structured)
     if t is Call:
-        return Call(node.name, tuple(transform(a, rewrite) for a in node.args))
+        return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))
     if t is Chain:
-        return Chain(tuple(transform(o, rewrite) for o in node.operands), node.ops)
+        return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)
     if t is Unary:
-        return Unary(node.op, transform(node.operand, rewrite))
+        return Unary(node.op, transform(node.operand, rewrite, *extra))
     if t is Percent:
-        return Percent(transform(node.operand, rewrite))
+        return Percent(transform(node.operand, rewrite, *extra))
     if t is Paren:
-        return Paren(transform(node.inner, rewrite))
+        return Paren(transform(node.inner, rewrite, *extra))
+    if type(node) is RangeOp:
+        return RangeOp(transform(node.left, rewrite, *extra), transform(node.right, rewrite, *extra))
+    if type(node) is Union:
+        return Union(tuple(transform(o, rewrite, *extra) for o in node.operands))
+    if type(node) is Name and rewrite_name is not None:
+        return rewrite_name(node)
+    if type(node) is StructuredRef and rewrite_structured is not None:
+        return rewrite_structured(node)
     if isinstance(node, ImplicitIntersection):
-        return ImplicitIntersection(transform(node.operand, rewrite))
+        return ImplicitIntersection(transform(node.operand, rewrite, *extra))
     if isinstance(node, SpillRef):
-        return SpillRef(transform(node.anchor, rewrite))
+        return SpillRef(transform(node.anchor, rewrite, *extra))
     if isinstance(node, Invoke):
-        return Invoke(transform(node.callee, rewrite), tuple(transform(a, rewrite) for a in node.args))
-    if t is ArrayLiteral:
-        return node
+        return Invoke(transform(node.callee, rewrite, *extra), tuple(transform(a, rewrite, *extra) for a in node.args))
     return node
 
 
@@ -82,6 +96,45 @@ def shift(node: Node, dr: int, dc: int) -> Node:
         return replace(ref, row1=r1, row2=r2, col1=c1, col2=c2)
 
     return transform(node, move)
+
+
+def shift_wrapped(node: Node, dr: int, dc: int) -> Node:
+    """A defined name's formula as seen from the cell ``dr`` rows down and ``dc`` columns right of A1.
+
+    Relative references in a defined name are stored relative to A1 (as in .xlsx files) and wrap around the grid
+    edges, as Excel's do: a name ``=Sheet1!XFD1`` means "the cell to the left" wherever it is used.
+    """
+    if dr == 0 and dc == 0:
+        return node
+
+    def move(ref: Node) -> Node:
+        if type(ref) is CellRef:
+            row = ref.row if ref.row_abs else (ref.row + dr) % MAX_ROWS
+            col = ref.col if ref.col_abs else (ref.col + dc) % MAX_COLS
+            return replace(ref, row=row, col=col)
+        assert type(ref) is RangeRef
+        r1 = ref.row1 if (ref.row1_abs or ref.whole_cols) else (ref.row1 + dr) % MAX_ROWS
+        r2 = ref.row2 if (ref.row2_abs or ref.whole_cols) else (ref.row2 + dr) % MAX_ROWS
+        c1 = ref.col1 if (ref.col1_abs or ref.whole_rows) else (ref.col1 + dc) % MAX_COLS
+        c2 = ref.col2 if (ref.col2_abs or ref.whole_rows) else (ref.col2 + dc) % MAX_COLS
+        return replace(ref, row1=min(r1, r2), row2=max(r1, r2), col1=min(c1, c2), col2=max(c1, c2))
+
+    return transform(node, move)
+
+
+def has_relative_references(node: Node) -> bool:
+    """True when a tree holds a reference with a relative row or column."""
+    from sheetrl.sheet.nodes import walk
+
+    for item in walk(node):
+        if type(item) is CellRef and not (item.row_abs and item.col_abs):
+            return True
+        if type(item) is RangeRef:
+            rows_fixed = item.whole_cols or (item.row1_abs and item.row2_abs)
+            cols_fixed = item.whole_rows or (item.col1_abs and item.col2_abs)
+            if not (rows_fixed and cols_fixed):
+                return True
+    return False
 
 
 def _targets(ref_sheet: str | None, formula_sheet: str, edited_sheet: str) -> bool:
@@ -157,8 +210,8 @@ def rename_sheet(node: Node, old: str, new: str) -> Node:
     """References naming sheet ``old`` now name ``new``."""
 
     def rewrite(ref: Node) -> Node:
-        if ref.sheet is not None and ref.sheet.upper() == old.upper():
-            return replace(ref, sheet=new)
+        if ref.sheet is not None and ref.sheet.upper() == old.upper():  # type: ignore[attr-defined]
+            return replace(ref, sheet=new)  # type: ignore[type-var]
         return ref
 
-    return transform(node, rewrite)
+    return transform(node, rewrite, rewrite)

@@ -8,10 +8,16 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
   the functions that read more than their arguments (ISFORMULA, SHEET, CELL ...) receive from their formula.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
 - ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
-  are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and matched on demand.
+  are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` (each distinct range once, with the
+  formulas reading it) and matched on demand.
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
   references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
+- ``_names`` and ``_tables``: defined names and Excel tables (see :mod:`sheetrl.sheet.catalog`).
+
+Formulas that compute references (OFFSET, INDIRECT) are *tracked*: their dependencies are the areas they read in
+their last evaluation, updated after every recalculation that runs them (see ``_run`` and
+:mod:`sheetrl.sheet.evaluation`).
 
 ``clone()`` is copy-on-write: the clone shares every container and each side copies a container the first time it
 writes to it, so cloning costs a few microseconds whatever the workbook's size.
@@ -25,11 +31,11 @@ from __future__ import annotations
 import copy
 import math
 import os
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, KeysView, Mapping
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheetrl.sheet import references, serials
 from sheetrl.sheet.address import (
@@ -46,13 +52,19 @@ from sheetrl.sheet.address import (
     split_key,
 )
 from sheetrl.sheet.arrays import ArrayPlacement, area_keys, area_of
+from sheetrl.sheet.catalog import CatalogMixin
 from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
+from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
 from sheetrl.sheet.values import Matrix
+
+if TYPE_CHECKING:
+    from sheetrl.sheet.names import DefinedName
+    from sheetrl.sheet.tables import Table
 
 EXPANDED_RANGE_CELLS = 4096
 _UNDO_LIMIT = 1000  # edits kept for undo
@@ -60,12 +72,15 @@ _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 ALL_CHANGED = -1  # in a change log: everything may have changed
 _VIRTUAL_SOURCE = -(1 << 62)  # a node whose successors are given explicitly (full or batched recalculation)
 MAX_SHEETS = 1024
+# Recalculation rounds after tracked formulas changed what they read; reads depend only on values, so this settles
+# after a round or two (a bound keeps a pathological workbook from looping).
+MAX_TRACKING_ROUNDS = 100
 # Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
 STRICT = os.environ.get("SHEETRL_STRICT") == "1"
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
-    "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner",
+    "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner", "_names", "_tables",
 )
 
 
@@ -83,6 +98,9 @@ class FormulaCell:
     volatile: bool
     unresolved_sheets: bool
     array: tuple[int, int] | None = None  # rows x cols of a legacy array formula's range (None: dynamic array)
+    dynamic: bool = False  # tracked: reads through references computed at run time
+    names: frozenset[str] = frozenset()  # upper-case defined names and tables it uses (recompiled when they change)
+    dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
 
 
 def _normalize_literal(value: Any, date1904: bool = False) -> Any:
@@ -115,7 +133,7 @@ def _public(value: Any) -> Any:
     return value
 
 
-class Workbook(ArrayPlacement):
+class Workbook(CatalogMixin, ArrayPlacement):
     """A workbook of named sheets with Excel formulas, recalculated incrementally.
 
     >>> wb = Workbook()
@@ -144,6 +162,8 @@ class Workbook(ArrayPlacement):
         self._spills: dict[int, tuple[int, int, bool]] = {}
         self._spill_owner: dict[int, int] = {}
         self._spill_dirty: list[tuple[int, int, int, int, int]] = []
+        self._names: dict[tuple[int | None, str], DefinedName] = {}
+        self._tables: dict[str, Table] = {}
         self._key_cache: dict[str, int] = {}
         self._shared: set[str] = set()
         self._owned_dependent_sets: set[int] = set()
@@ -234,6 +254,7 @@ class Workbook(ArrayPlacement):
         self._key_cache = {}
         if len(self._sheet_order) > 1:
             self._recompile_unresolved()
+            self._recalculate_tracked()
 
     def rename_sheet(self, old: str, new: str) -> None:
         """Rename a sheet; formulas that refer to it follow the new name."""
@@ -249,6 +270,7 @@ class Workbook(ArrayPlacement):
         self._sheet_names[sid] = new
         self._sheet_ids[new.upper()] = sid
         self._key_cache = {}
+        self._rename_sheet_in_names(old_name, new)
         self._rewrite_all_formulas(lambda node, _sheet: references.rename_sheet(node, old_name, new))
 
     def remove_sheet(self, name: str) -> None:
@@ -273,6 +295,7 @@ class Workbook(ArrayPlacement):
         self._sheet_order.remove(sid)
         self._key_cache = {}
         self._plans = {}
+        self._forget_sheet_in_catalog(sid)
         self._recompile_all()
 
     def _sheet_id(self, name: str | None) -> int:
@@ -412,11 +435,8 @@ class Workbook(ArrayPlacement):
         cell = self._formulas.get(self.key(address))
         if cell is None:
             return []
-        keys = set(cell.cells)
-        for sid, r1, c1, r2, c2 in cell.ranges:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
-                keys.update(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        return [self.address(k) for k in sorted(keys)]
+        keys: list[int] = sorted(self._precedent_keys(cell))
+        return [self.address(key) for key in keys]
 
     def dependents(self, address: str) -> list[str]:
         """Addresses of the formulas that read a cell directly, row by row."""
@@ -498,7 +518,7 @@ class Workbook(ArrayPlacement):
         t = type(value)
         if (
             (t is float or t is int) and key not in self._formulas and not self._pivots and self._batch_depth == 0
-            and key not in self._spill_owner
+            and key not in self._spill_owner and not self._tables
         ):
             # hot path of agents and benchmarks: a number replacing a number or an empty cell
             number = _normalize_literal(value, self._date1904)
@@ -596,6 +616,8 @@ class Workbook(ArrayPlacement):
             self._change_log.add(key)
         if key in self._formulas:
             self._remove_formula(key)
+        if self._tables:
+            value = self._header_edited(key, value)
         anchors = self._inputs_changed(key, value is not None) if self._spills else []
         self._own("_values")
         if value is None:
@@ -609,23 +631,7 @@ class Workbook(ArrayPlacement):
         if self._change_log is not None:
             self._change_log.add(key)
         node = parse(text)
-        sid, row, col = split_key(key)
-        compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
-        big = tuple(
-            r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS
-        )
-        cell = FormulaCell(
-            key=key,
-            node=node,
-            text=text if text.startswith("=") else "=" + text,
-            fn=compiled.fn,
-            cells=frozenset(compiled.cells),
-            ranges=tuple(compiled.ranges),
-            big_ranges=big,
-            volatile=compiled.volatile,
-            unresolved_sheets=compiled.unresolved_sheets,
-            array=array,
-        )
+        cell = self._compile_cell(key, node, text if text.startswith("=") else "=" + text, array)
         if key in self._formulas:
             self._remove_formula(key)
         anchors = self._inputs_changed(key, True) if self._spills else []
@@ -634,11 +640,36 @@ class Workbook(ArrayPlacement):
         self._touch_extent(key)
         self._recalculate_from(key, anchors)
 
+    def _compile_cell(self, key: int, node: Node, text: str, array: tuple[int, int] | None = None) -> FormulaCell:
+        """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook);
+        ``array`` is the shape of a legacy array formula's range."""
+        sid, row, col = split_key(key)
+        compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node)
+        old = self._formulas.get(key)
+        # a recompiled tracked formula keeps what it read until it runs again
+        dynamic_ranges = old.dynamic_ranges if old is not None and compiled.dynamic else ()
+        return FormulaCell(
+            key=key,
+            node=node,
+            text=text,
+            fn=compiled.fn,
+            cells=frozenset(compiled.cells),
+            ranges=tuple(compiled.ranges),
+            big_ranges=_big(tuple(compiled.ranges) + dynamic_ranges),
+            volatile=compiled.volatile,
+            unresolved_sheets=compiled.unresolved_sheets,
+            array=array,
+            dynamic=compiled.dynamic,
+            names=frozenset(compiled.names),
+            dynamic_ranges=dynamic_ranges,
+        )
+
     def _precedent_keys(self, cell: FormulaCell) -> set[int]:
         keys = set(cell.cells)
-        for sid, r1, c1, r2, c2 in cell.ranges:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
-                keys.update(range_keys(sid, r1, c1, r2, c2))
+        for ranges in (cell.ranges, cell.dynamic_ranges):
+            for sid, r1, c1, r2, c2 in ranges:
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
+                    keys.update(range_keys(sid, r1, c1, r2, c2))
         return keys
 
     def _add_formula(self, cell: FormulaCell) -> None:
@@ -683,7 +714,7 @@ class Workbook(ArrayPlacement):
             if not deps:
                 del self._dependents[precedent]
                 self._owned_dependent_sets.discard(precedent)
-        if key in self._big_ranges:
+        if cell.big_ranges:
             self._own("_big_ranges")
             del self._big_ranges[key]
             self._big_range_index = None
@@ -831,10 +862,51 @@ class Workbook(ArrayPlacement):
         return self._change_log
 
     def _run(self, plan: Iterable[tuple[int, Any]]) -> None:
-        """Evaluate a plan, then whatever array placements changed beyond it."""
-        self._execute(plan)
-        if self._spill_dirty:
-            self._settle_spills()
+        """Evaluate a plan with this workbook as the evaluation context, then whatever array placements changed
+        beyond it; then, while tracked formulas read other areas than their recorded dependencies, record the new
+        ones and rerun those formulas and what depends on them (their first run may have read a cell the plan
+        computed after them)."""
+        state = STATE
+        outer = (state.context, state.values, state.observed)
+        state.context, state.values, state.observed = self, self._values, None  # tracked formulas add a dict
+        try:
+            self._execute(plan)
+            if self._spill_dirty:
+                self._settle_spills()
+            rounds = 0
+            while state.observed and rounds < MAX_TRACKING_ROUNDS:
+                changed = self._update_tracked_reads(state.observed)
+                state.observed = None
+                if not changed:
+                    break
+                rounds += 1
+                self._execute(self._build_plan(_VIRTUAL_SOURCE, roots=changed))
+                if self._spill_dirty:
+                    self._settle_spills()
+        finally:
+            state.context, state.values, state.observed = outer
+
+    def _update_tracked_reads(self, observed: dict[int, list[Area]]) -> list[int]:
+        """Make the areas each tracked formula just read its dependencies; returns the formulas whose changed."""
+        changed = []
+        for key, reads in observed.items():
+            cell = self._formulas.get(key)
+            if cell is None or not cell.dynamic:
+                continue
+            ranges: tuple[tuple[int, int, int, int, int], ...] = tuple(sorted(set(reads)))
+            if ranges == cell.dynamic_ranges:
+                continue
+            self._remove_formula(key)
+            self._add_formula(replace(cell, dynamic_ranges=ranges, big_ranges=_big(cell.ranges + ranges)))
+            changed.append(key)
+        return changed
+
+    def _recalculate_tracked(self) -> None:
+        """Recompute tracked formulas (and their dependents): what INDIRECT reads may change with sheets/names."""
+        tracked = [key for key, cell in self._formulas.items() if cell.dynamic]
+        if tracked:
+            self._own("_values")
+            self._run(self._build_plan(_VIRTUAL_SOURCE, roots=tracked))
 
     def _execute(self, plan: Iterable[tuple[int, Any]]) -> None:
         self._own("_values")
@@ -1075,6 +1147,8 @@ class Workbook(ArrayPlacement):
                 new = move(col) if wsid == sid else col
                 if new is not None:
                     self._col_widths[(wsid, new)] = width
+        for table in self._adjust_catalog(sid, axis, at, count, insert):
+            self._write_headers(table)
         for key, node in nodes.items():
             new = move_key(key)
             if new is not None:
@@ -1088,15 +1162,9 @@ class Workbook(ArrayPlacement):
                          text: str | None = None) -> None:
         """Add a formula from a syntax tree without recalculating (bulk rebuilds); ``array`` is the shape of a
         legacy array formula's range, ``text`` the formula's text (default: rendered from the tree)."""
-        sid, row, col = split_key(key)
-        compiled = FormulaCompiler(self._sheet_ids, sid, row, col).compile(node)
         if text is None:
             text = "=" + render(node)
-        big = tuple(r for r in compiled.ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
-        self._add_formula(
-            FormulaCell(key, node, text, compiled.fn, frozenset(compiled.cells), tuple(compiled.ranges), big,
-                        compiled.volatile, compiled.unresolved_sheets, array)
-        )
+        self._add_formula(self._compile_cell(key, node, text, array))
         self._own("_values")
         self._touch_extent(key)
 
@@ -1120,18 +1188,10 @@ class Workbook(ArrayPlacement):
             self.recalculate()
 
     # ============================================ what workbook-reading functions see (functions.context.WorkbookView)
+    # (formula_at and format_at are part of the keyed API above)
     def sheet_name_of(self, sheet_id: int) -> str | None:
         """The name of the sheet with internal id ``sheet_id`` (None if there is none)."""
         return self._sheet_names.get(sheet_id)
-
-    def formula_at(self, key: int) -> str | None:
-        """The formula text (with '=') of the cell with key ``key``, or None when it holds no formula."""
-        cell = self._formulas.get(key)
-        return None if cell is None else cell.text
-
-    def format_at(self, key: int) -> CellFormat:
-        """The format of the cell with key ``key`` (the default format if none was set)."""
-        return self._formats.get(key, DEFAULT_FORMAT)
 
     def column_width_at(self, sheet_id: int, col: int) -> float | None:
         """Width of a 0-based column in characters, or None for the default width."""
@@ -1362,6 +1422,11 @@ class Workbook(ArrayPlacement):
             f"Workbook(sheets={self.sheet_names}, cells={sum(1 for k in self._values if k >= 0)},"
             f" formulas={len(self._formulas)})"
         )
+
+
+def _big(ranges: tuple[tuple[int, int, int, int, int], ...]) -> tuple[tuple[int, int, int, int, int], ...]:
+    """The ranges too large to expand into per-cell dependency edges."""
+    return tuple(r for r in ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
 
 
 def _check_sheet_name(name: Any) -> None:

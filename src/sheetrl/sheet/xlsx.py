@@ -6,8 +6,9 @@ defined names ...) through openpyxl, from a copy of the package without the cell
 
 What round-trips: sheets (names, order), numbers, text, booleans, error values, formulas, the formats a
 :class:`~sheetrl.sheet.formats.CellFormat` holds (bold, italic, underline, number format, font colour, solid fill,
-horizontal alignment, border styles per side), column widths and the date system (``workbookPr date1904``: a 1904
-workbook keeps its serials and evaluates dates in that system, see :mod:`sheetrl.sheet.serials`).
+horizontal alignment, border styles per side), column widths, defined names and Excel tables (see
+:mod:`sheetrl.sheet.xlsx_names`), and the date system (``workbookPr date1904``: a 1904 workbook keeps its serials and
+evaluates dates in that system, see :mod:`sheetrl.sheet.serials`).
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
@@ -26,9 +27,9 @@ Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming 
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
 before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets).
-Everything in the file that the engine cannot represent (merged cells, comments, defined names, charts, data tables,
-formulas that do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most
-``WARNINGS_PER_KIND`` lines per kind, then a count).
+Everything in the file that the engine cannot represent (merged cells, comments, charts, data tables, formulas that
+do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per
+kind, then a count).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, Wor
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
-from sheetrl.sheet.legacy import from_legacy, is_legacy_compatible, without_intersections
+from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import tokenize
 from sheetrl.sheet.nodes import (
     Call,
@@ -65,8 +66,12 @@ from sheetrl.sheet.nodes import (
     Node,
     Paren,
     Percent,
+    RangeOp,
+    RangeRef,
     SpillRef,
+    StructuredRef,
     Unary,
+    Union,
     render,
     walk,
 )
@@ -236,6 +241,18 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
                 dimension.width = width
                 if width == 0:
                     dimension.hidden = True
+    from sheetrl.sheet.xlsx_names import write_names, write_tables
+
+    for table in wb.tables:
+        if table.header_row:  # Excel requires a table's header cells to be text equal to its column names
+            ws = xl[wb._sheet_names[table.sheet]]
+            for offset, name in enumerate(table.columns):
+                header = ws.cell(row=table.row1 + 1, column=table.col1 + offset + 1)
+                if header.value != name:
+                    header.value = _escape_text(name)
+                header.data_type = "s"
+    write_names(wb, xl)
+    write_tables(wb, xl)
     if wb.date1904:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -258,12 +275,27 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
         rows, cols = cell.array
         ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node))
         return False
-    if is_legacy_compatible(node):
+    if is_legacy_compatible(node, _range_names(wb)):
         ws[address] = "=" + file_formula(without_intersections(node))
         return False
     spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
     ws[address] = ArrayFormula(spill or address, "=" + file_formula(node))
     return True
+
+
+def _range_names(wb: Workbook) -> frozenset[str]:
+    """Upper-case defined names that may stand for more than one cell (a plain formula intersects them, as it
+    does the ranges they name)."""
+    names = set()
+    for entry in wb._names.values():
+        node = entry.node
+        while isinstance(node, Paren):
+            node = node.inner
+        if isinstance(node, RangeRef) and (node.row1, node.col1) != (node.row2, node.col2) \
+                or isinstance(node, (RangeOp, Union, StructuredRef)) \
+                or isinstance(node, Call) and node.name in REFERENCE_RESULTS:
+            names.add(entry.name.upper())
+    return frozenset(names)
 
 
 def _span(address: str, rows: int, cols: int) -> str:
@@ -298,6 +330,10 @@ def _as_stored(node: Node) -> Node:
         return Paren(_as_stored(node.inner))
     if isinstance(node, Invoke):
         return Invoke(_as_stored(node.callee), tuple(_as_stored(a) for a in node.args))
+    if isinstance(node, RangeOp):
+        return RangeOp(_as_stored(node.left), _as_stored(node.right))
+    if isinstance(node, Union):
+        return Union(tuple(_as_stored(o) for o in node.operands))
     return node
 
 
@@ -851,6 +887,10 @@ class _Loader:
         wb = Workbook(titles)
         wb.record_undo = False
         wb._date1904 = self.date1904  # before any value is entered: serials are kept as the file stores them
+        from sheetrl.sheet.xlsx_names import read_names, read_tables
+
+        read_tables(wb, sheets, titles, self.report.add)
+        read_names(wb, self.xl, sheets, titles, self.report.add)
         sink = _Sink(wb)
         formulas: list[_PendingFormula] = []
         for ws, title, contents in zip(sheets, titles, self.sheet_cells):
@@ -1006,11 +1046,12 @@ class _Loader:
 
         unknown: dict[str, list[str]] = {}
         trees: dict[tuple[str, bool], _Parsed | SheetError] = {}
+        range_names = _range_names(sink.wb)  # defined names (read before the formulas) a plain formula intersects
         for title, row, col, text, shared, kind in formulas:
             plain = kind == _PLAIN
             if shared is not None:
                 (anchor_row, anchor_col, anchor_text), cached = shared
-                parsed = self._parsed(trees, "=" + anchor_text, plain)
+                parsed = self._parsed(trees, "=" + anchor_text, plain, range_names)
                 if isinstance(parsed, SheetError):
                     self._fallback(sink, title, row, col, cached,
                                    f"the shared formula ={anchor_text} (from {cell_name(anchor_row, anchor_col)})"
@@ -1019,7 +1060,7 @@ class _Loader:
                 tree, shown = shift(parsed.tree, row - anchor_row, col - anchor_col), None
             else:
                 cached = self.cached.get((title, row, col))
-                parsed = self._parsed(trees, text, plain)
+                parsed = self._parsed(trees, text, plain, range_names)
                 if isinstance(parsed, SheetError):
                     self._fallback(sink, title, row, col, cached,
                                    f"the formula {text} does not parse ({_one_line(parsed)})")
@@ -1041,9 +1082,12 @@ class _Loader:
             )
 
     @staticmethod
-    def _parsed(trees: dict[tuple[str, bool], _Parsed | SheetError], text: str, plain: bool) -> _Parsed | SheetError:
+    def _parsed(
+        trees: dict[tuple[str, bool], _Parsed | SheetError], text: str, plain: bool, range_names: frozenset[str]
+    ) -> _Parsed | SheetError:
         """The syntax tree of formula text (as stored in the file), parsed once per load, or the SheetError. A
-        ``plain`` formula's tree gets the ``@`` Excel implies; when it does, the shown text is the tree's."""
+        ``plain`` formula's tree gets the ``@`` Excel implies (``range_names``: the defined names standing for
+        ranges); when it does, the shown text is the tree's."""
         found = trees.get((text, plain))
         if found is None:
             stripped = strip_function_prefixes(text)
@@ -1066,7 +1110,7 @@ class _Loader:
                 # the tree reads differently: LET/LAMBDA names stored with _xlpm., and the @ a plain formula implies.
                 shown = stripped if "_xlpm." not in stripped else "=" + render(tree)
                 if plain:
-                    converted = from_legacy(tree)
+                    converted = from_legacy(tree, range_names)
                     if converted is not tree:
                         tree, shown = converted, "=" + render(converted)
                 found = _Parsed(tree, shown, unknown)
@@ -1128,10 +1172,6 @@ class _Loader:
             add("charts", f"sheet {title!r}: {len(ws._charts)} chart(s) dropped")
         if ws._images:
             add("images", f"sheet {title!r}: {len(ws._images)} image(s) dropped")
-        for table in ws.tables.values():
-            name = table.displayName or table.name
-            add("tables", f"{sheet}!{table.ref}: table {name!r} dropped (its cells are kept as plain cells;"
-                " formulas with structured references keep their cached values)")
         if ws._pivots:
             add("pivot tables", f"sheet {title!r}: {len(ws._pivots)} pivot table(s) kept as plain values only")
         if ws.auto_filter.ref:
@@ -1142,20 +1182,9 @@ class _Loader:
             add("views", f"sheet {title!r}: frozen panes at {ws.freeze_panes} dropped")
         if contents.custom_rows:
             add("row heights", f"sheet {title!r}: custom heights/hidden rows ({contents.custom_rows:,} rows) dropped")
-        defined = getattr(ws, "defined_names", None)
-        for defined_name, definition in (defined.items() if defined else ()):
-            add("defined names", f"sheet {title!r}: defined name {defined_name} (={definition.attr_text}) dropped;"
-                " formulas that use it show #NAME?")
-        if getattr(ws, "print_area", None):
-            add("print settings", f"sheet {title!r}: print area {ws.print_area} dropped")
 
     def _report_workbook_features(self) -> None:
         add = self.report.add
-        for defined_name, definition in self.xl.defined_names.items():
-            if defined_name.startswith("_xlnm."):
-                continue
-            add("defined names",
-                f"defined name {defined_name} (={definition.attr_text}) dropped; formulas that use it show #NAME?")
         members = self.members
         counts = {
             "external links": sum(1 for m in members if m.startswith("xl/externalLinks/") and m.endswith(".xml")),

@@ -10,15 +10,29 @@ Conventions:
   formula and any other ``str`` is text (``"2"`` is the *text* 2, not a number).
 * ``formula`` is written as a user types it in Excel (English names, ``,`` between arguments) and placed at ``at``.
 * Cells that a case does not set are blank.
+* ``names`` defines names for the case, scoped to its sheet (``{"Rate": "=0.05", "Data": "=$A$1:$A$5"}``; references
+  without a sheet mean the case's sheet). ``tables`` makes ranges Excel tables (:class:`TableSpec`; the header row's
+  cells, set in ``cells``, name the columns; table names are unique across the suite, since the oracle puts every
+  case in one workbook).
 * A case with ``array`` enters its formula as a legacy array formula (Ctrl+Shift+Enter) over that range; ``at`` is
   the cell of the range whose value is compared.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An Excel table a case needs: name, range (header row first), whether its last row is a totals row."""
+
+    name: str
+    ref: str
+    totals: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,10 +42,13 @@ class Case:
     cells: Mapping[str, object] = field(default_factory=dict, hash=False)
     at: str = "Z1"
     category: str = field(kw_only=True)
+    names: Mapping[str, str] = field(default_factory=dict, hash=False, kw_only=True)
+    tables: tuple[TableSpec, ...] = field(default=(), kw_only=True)
     array: str = field(default="", kw_only=True)  # range of a legacy array formula, "" for a plain formula
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cells", MappingProxyType(dict(self.cells)))
+        object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
 
 
 # Every function the suite must cover; test_conformance checks each appears in at least one case formula.
@@ -1209,6 +1226,329 @@ _group("nested", [
     ("mod_row_parity", '=IF(MOD(A1,2)=0,"even","odd")', {"A1": 7}),
 ])
 
+# ===============================================================================================================
+# References computed at run time, defined names, tables, lookup & reference functions
+# (range operator with functions, unions, INDIRECT, OFFSET, ROW/COLUMN(S), ADDRESS, AREAS, FORMULATEXT, HYPERLINK,
+# LOOKUP, XMATCH, Excel's binary search on unsorted data, names, tables)
+# ===============================================================================================================
+
+
+def _named(category: str, rows: list[tuple], names: Mapping[str, str] | None = None,
+           tables: tuple[TableSpec, ...] = ()) -> None:
+    """Like :func:`_group`, every case also defining ``names`` and ``tables``. A table named ``Sales`` in
+    ``tables`` is renamed ``Sales<n>`` per case (formula included), since table names are workbook-wide."""
+    for number, row in enumerate(rows):
+        suffix, formula, *rest = row
+        cells = rest[0] if rest else {}
+        at = rest[1] if len(rest) > 1 else "Z1"
+        case_tables = []
+        for table in tables:
+            unique = f"{table.name}{category.capitalize()}{number}"
+            pattern = rf"(?<![\w.]){re.escape(table.name)}(?![\w.])"
+            formula = re.sub(pattern, unique, formula)
+            cells = {k: re.sub(pattern, unique, v) if isinstance(v, str) and v.startswith("=") else v
+                     for k, v in cells.items()}
+            case_tables.append(TableSpec(unique, table.ref, table.totals))
+        _CASES.append(Case(f"{category}.{suffix}", formula, cells, at, category=category, names=names or {},
+                           tables=tuple(case_tables)))
+
+
+# Unsorted and mixed-type keys for approximate matches (Excel's binary search gives specific answers here).
+UNSORTED = {"A1": 1, "B1": "a", "A2": 7, "B2": "b", "A3": 3, "B3": "c", "A4": 9, "B4": "d", "A5": 2, "B5": "e",
+            "A6": 8, "B6": "f"}  # fmt: skip
+MIXED_KEYS = {"A1": 1, "B1": "one", "A2": "x", "B2": "ex", "A3": 3, "B3": "three", "A4": "y", "B4": "why", "A5": 5,
+              "B5": "five"}  # fmt: skip
+DESCENDING = {"A1": 50, "A2": 40, "A3": 30, "A4": 20, "A5": 10}
+# An Excel table Sales in A1:C5: header row, four records.
+SALES = {"A1": "Item", "B1": "Qty", "C1": "Price", "A2": "a", "B2": 2, "C2": 1.5, "A3": "b", "B3": 3, "C3": 2,
+         "A4": "c", "B4": 4, "C4": 2.5, "A5": "d", "B5": 1, "C5": 10}  # fmt: skip
+
+_group("refop", [
+    ("index_end", "=SUM(A1:INDEX(A1:A5,4))", NUMS),
+    ("index_start", "=SUM(INDEX(A1:A5,2):A5)", NUMS),
+    ("index_both", "=SUM(INDEX(A1:A5,2):INDEX(A1:A5,4))", NUMS),
+    ("offset_end", "=SUM(A1:OFFSET(A1,2,0))", NUMS),
+    ("indirect_end", '=SUM(A2:INDIRECT("A4"))', NUMS),
+    ("choose_end", "=SUM(A1:CHOOSE(2,A2,A3))", NUMS),
+    ("two_d_box", "=SUM(A1:INDEX(A1:C5,2,3))", TABLE),
+    ("count", "=COUNT(A1:INDEX(A1:A5,5))", NUMS),
+    ("rows", "=ROWS(A2:INDEX(A1:A5,5))", NUMS),
+    ("implicit_intersection", "=@A1:INDEX(A1:A5,5)", NUMS, "C3"),
+    ("chained_ranges", "=SUM(A1:A2:A4)", NUMS),
+    ("union_sum", "=SUM((A1:A2,A4:A5))", NUMS),
+    ("union_count", "=COUNT((A1,A3,A5))", NUMS),
+    ("union_areas", "=AREAS((A1:A2,A4:A5,C1))", NUMS),
+    ("areas_single", "=AREAS(A1:C3)", NUMS),
+    ("union_large", "=LARGE((A1:A2,A4:A5),2)", NUMS),
+    ("union_index_area", "=INDEX((A1:A2,A4:A5),2,1,2)", NUMS),
+    ("union_rows", "=ROWS((A1:A2,A4:A5))", NUMS),
+    ("union_max", "=MAX((A1:A2,A4:A5))", NUMS),
+    ("intersection_sum", "=SUM(A1:C5 B2:B4)", TABLE),
+])
+
+_group("indirect", [
+    ("a1", '=INDIRECT("A3")', NUMS),
+    ("cell_text", "=INDIRECT(B1)", _with(NUMS, B1="A2")),
+    ("concat", '=INDIRECT("A"&B1)', _with(NUMS, B1=4)),
+    ("range_sum", '=SUM(INDIRECT("A1:A3"))', NUMS),
+    ("absolute", '=INDIRECT("$A$5")', NUMS),
+    ("lower_case", '=INDIRECT("a2")', NUMS),
+    ("whole_column", '=SUM(INDIRECT("A:A"))', NUMS),
+    ("whole_row", '=SUM(INDIRECT("1:1"))', {"A1": 1, "B1": 2, "C1": 3}, "Z9"),
+    ("r1c1", '=INDIRECT("R2C1",FALSE)', NUMS),
+    ("r1c1_relative", '=INDIRECT("R[-1]C[-25]",FALSE)', NUMS, "Z3"),
+    ("r1c1_range", '=SUM(INDIRECT("R1C1:R3C1",FALSE))', NUMS),
+    ("r1c1_row", '=SUM(INDIRECT("R1",FALSE))', {"A1": 1, "B1": 2, "C1": 3}, "Z9"),
+    ("r1c1_text_in_a1_mode", '=INDIRECT("R1C1")', NUMS),
+    ("a1_text_in_r1c1_mode", '=INDIRECT("A1",FALSE)', NUMS),
+    ("invalid", '=INDIRECT("foo bar")', NUMS),
+    ("empty", '=INDIRECT("")', NUMS),
+    ("error_argument", "=INDIRECT(1/0)", NUMS),
+    ("number", "=INDIRECT(5)", NUMS),
+    ("rows", '=ROWS(INDIRECT("B2:B9"))'),
+    ("address_round_trip", "=INDIRECT(ADDRESS(3,1))", NUMS),
+    ("leading_zeros", '=INDIRECT("A03")', NUMS),
+    ("leading_zero_rows", '=SUM(INDIRECT("02:03"))', NUMS),
+])
+
+_group("offset", [
+    ("cell", "=OFFSET(A1,2,0)", NUMS),
+    ("sum_height", "=SUM(OFFSET(A1,1,0,3))", NUMS),
+    ("sum_block", "=SUM(OFFSET(A1,0,0,2,3))", TABLE),
+    ("negative_rows", "=OFFSET(A5,-2,0)", NUMS),
+    ("negative_height", "=SUM(OFFSET(A5,0,0,-3))", NUMS),
+    ("zero_height", "=OFFSET(A1,0,0,0)", NUMS),
+    ("off_grid", "=OFFSET(A1,-1,0)", NUMS),
+    ("counta", "=COUNTA(OFFSET(A1,0,0,5))", NUMS),
+    ("rows", "=ROWS(OFFSET(A1,0,0,4,2))", NUMS),
+    ("columns", "=COLUMNS(OFFSET(A1,0,0,4,2))", NUMS),
+    ("fraction", "=OFFSET(A1,1.9,0)", NUMS),
+    ("count_sized", "=SUM(OFFSET(A1,0,0,COUNT(A:A)))", NUMS),
+    ("last_three", "=AVERAGE(OFFSET(A1,COUNT(A1:A5)-3,0,3))", NUMS),
+    ("error_argument", "=OFFSET(A1,1/0,0)", NUMS),
+    ("empty_height_argument", "=SUM(OFFSET(A1,1,0,,1))", NUMS),
+    ("fractional_width", "=SUM(OFFSET(A1,0,0,3,0.9))", NUMS),
+    ("fractional_height_truncated", "=SUM(OFFSET(A1,0,0,2.9,1))", NUMS),
+])
+
+_group("row", [
+    ("no_argument", "=ROW()", {}, "Z7"),
+    ("cell", "=ROW(C10)"),
+    ("range_first", "=ROW(B3:B9)"),
+    ("sumproduct", "=SUMPRODUCT(ROW(A1:A4))"),
+    ("whole_column", "=ROW(C:C)"),
+    ("rows_range", "=ROWS(A1:C5)"),
+    ("rows_array", "=ROWS({1,2;3,4;5,6})"),
+    ("rows_whole_column", "=ROWS(A:A)"),
+    ("rows_cell", "=ROWS(B7)"),
+])
+
+_group("column", [
+    ("no_argument", "=COLUMN()"),
+    ("cell", "=COLUMN(D4)"),
+    ("range_first", "=COLUMN(C1:F1)"),
+    ("sumproduct", "=SUMPRODUCT(COLUMN(A1:D1))"),
+    ("columns_range", "=COLUMNS(A1:C5)"),
+    ("columns_array", "=COLUMNS({1,2,3})"),
+    ("columns_whole_row", "=COLUMNS(1:1)"),
+])
+
+_group("address", [
+    ("absolute", "=ADDRESS(2,3)"),
+    ("absolute_row", "=ADDRESS(2,3,2)"),
+    ("absolute_column", "=ADDRESS(2,3,3)"),
+    ("relative", "=ADDRESS(2,3,4)"),
+    ("r1c1", "=ADDRESS(2,3,1,FALSE)"),
+    ("r1c1_absolute_row", "=ADDRESS(2,3,2,FALSE)"),
+    ("r1c1_absolute_column", "=ADDRESS(2,3,3,FALSE)"),
+    ("r1c1_relative", "=ADDRESS(2,3,4,FALSE)"),
+    ("sheet", '=ADDRESS(1,1,1,TRUE,"Data")'),
+    ("sheet_with_space", '=ADDRESS(1,1,1,TRUE,"My Data")'),
+    ("sheet_r1c1", '=ADDRESS(1,1,1,FALSE,"Data")'),
+    ("last_column", "=ADDRESS(1,16384)"),
+    ("row_zero", "=ADDRESS(0,1)"),
+    ("bad_abs", "=ADDRESS(1,1,5)"),
+    ("fractions", "=ADDRESS(2.9,3.9)"),
+    ("column_too_big", "=ADDRESS(1,16385)"),
+])
+
+_group("formulatext", [
+    ("basic", "=FORMULATEXT(A1)", {"A1": "=1+2"}),
+    ("function", "=FORMULATEXT(A1)", {"A1": "=SUM(B1:B3)"}),
+    ("not_formula", "=FORMULATEXT(A1)", {"A1": 5}),
+    ("empty", "=FORMULATEXT(B1)"),
+    ("range_top_left", "=FORMULATEXT(A1:A2)", {"A1": "=2*3", "A2": "=4"}),
+])
+
+_group("hyperlink", [
+    ("friendly", '=HYPERLINK("http://example.org","site")'),
+    ("link_only", '=HYPERLINK("http://example.org")'),
+    ("number_name", '=HYPERLINK("#A1",5)'),
+])
+
+_group("getpivotdata", [
+    # a cell outside every pivot table: the pivot_table argument names no pivot
+    ("not_a_pivot", '=GETPIVOTDATA("Sales",A1)', {"A1": "Sales", "A2": 10}),
+])
+
+_group("lookup", [
+    ("vector", "=LOOKUP(4,A1:A5,B1:B5)", TABLE),
+    ("vector_exact", "=LOOKUP(5,A1:A5,B1:B5)", TABLE),
+    ("below_first", "=LOOKUP(0,A1:A5,B1:B5)", TABLE),
+    ("above_last", "=LOOKUP(100,A1:A5,B1:B5)", TABLE),
+    ("array_tall", "=LOOKUP(4,A1:B5)", TABLE),
+    ("array_wide", "=LOOKUP(5,A1:D3)", HTABLE),
+    ("text", '=LOOKUP("c",A1:A3,B1:B3)', {"A1": "a", "B1": 1, "A2": "b", "B2": 2, "A3": "d", "B3": 4}),
+    ("vector_only", "=LOOKUP(3.5,A1:A5)", TABLE),
+    ("last_number", "=LOOKUP(9.99E+307,A1:A5)", MIXED_KEYS),
+    ("last_text", '=LOOKUP(REPT("z",255),A1:A5)', MIXED_KEYS),
+    ("result_shorter", "=LOOKUP(8,A1:A5,B1:B2)", TABLE),
+    ("result_horizontal", "=LOOKUP(3,A1:A5,D1:H1)", _with(TABLE, D1="d", E1="e", F1="f", G1="g", H1="h")),
+    ("unsorted", "=LOOKUP(5,A1:A6,B1:B6)", UNSORTED),
+    ("vlookup_text_table", '=VLOOKUP("Aranda","Nothing",1)'),
+    ("hlookup_text_table", '=HLOOKUP("Aranda","Nothing",1)'),
+    ("vlookup_number_table", '=VLOOKUP("Aranda",3,1)'),
+    ("vlookup_not_found_before_index", "=VLOOKUP(G1,B1:C1,0)", {"B1": 1, "C1": 0}),
+])
+
+_group("approx", [
+    ("vlookup_unsorted", "=VLOOKUP(5,A1:B6,2)", UNSORTED),
+    ("vlookup_unsorted_big", "=VLOOKUP(8.5,A1:B6,2)", UNSORTED),
+    ("vlookup_unsorted_small", "=VLOOKUP(1.5,A1:B6,2)", UNSORTED),
+    ("vlookup_mixed_types", "=VLOOKUP(4,A1:B5,2)", MIXED_KEYS),
+    ("vlookup_duplicates_last", "=VLOOKUP(2,A1:B4,2)", {"A1": 1, "B1": "a", "A2": 2, "B2": "b", "A3": 2, "B3": "c",
+                                                       "A4": 3, "B4": "d"}),
+    ("match_unsorted", "=MATCH(5,{1,7,3,9,2,8})"),
+    ("match_unsorted_two", "=MATCH(4,{5,1,2,8,3})"),
+    ("match_blanks", "=MATCH(25,A1:A8)", {"A1": 10, "A3": 20, "A5": 30, "A8": 40}),
+    ("hlookup_unsorted", "=HLOOKUP(5,A1:F2,2)", {"A1": 1, "B1": 7, "C1": 3, "D1": 9, "E1": 2, "F1": 8,
+                                                "A2": "a", "B2": "b", "C2": "c", "D2": "d", "E2": "e", "F2": "f"}),
+    ("match_descending", "=MATCH(25,A1:A5,-1)", DESCENDING),
+    ("match_descending_exact", "=MATCH(30,A1:A5,-1)", DESCENDING),
+    ("match_descending_duplicates", "=MATCH(40,{50,40,40,30},-1)"),
+    ("match_descending_above", "=MATCH(60,A1:A5,-1)", DESCENDING),
+    ("match_descending_below", "=MATCH(5,A1:A5,-1)", DESCENDING),
+    ("match_descending_unsorted", "=MATCH(25,{30,10,50,20},-1)"),
+    ("match_descending_text", '=MATCH("c",{"z","m","d","b","a"},-1)'),
+    ("match_descending_on_ascending", "=MATCH(2,{0,1,2,3,4},-1)"),
+    ("match_descending_on_ascending_below", "=MATCH(-1,{0,1,2,3,4},-1)"),
+    ("vlookup_blank_lookup", "=VLOOKUP(G1,A1:B5,2)", {"A1": 0, "B1": "a", "A2": 1, "B2": "e", "A3": 2, "B3": "i",
+                                                     "A4": 3, "B4": "o", "A5": 4, "B5": "u"}),
+    ("match_blank_lookup_descending", "=MATCH(G1,A1:A5,-1)", {"A1": 0, "A2": 1, "A3": 2, "A4": 3, "A5": 4}),
+    ("vlookup_unsorted_text", '=VLOOKUP("Manu LD",A1:B8,2,TRUE)', {
+        "A1": "Alpine", "B1": 1, "A2": "Aspen", "B2": 2, "A3": "Carlota", "B3": 3, "A4": "Sunshine", "B4": 4,
+        "A5": "Bellen", "B5": 5, "A6": "Eagle", "B6": 6, "A7": "Manu LD", "B7": 7, "A8": "Quad", "B8": 8}),
+])
+
+_group("xmatch", [
+    ("exact", "=XMATCH(30,A1:A5)", NUMS),
+    ("next_smaller", "=XMATCH(35,A1:A5,-1)", NUMS),
+    ("next_larger", "=XMATCH(35,A1:A5,1)", NUMS),
+    ("wildcard", '=XMATCH("b*",A1:A6,2)', WORDS),
+    ("last_to_first", '=XMATCH("k",A1:A3,0,-1)', {"A1": "k", "A2": "k", "A3": "z"}),
+    ("binary", "=XMATCH(40,A1:A5,0,2)", NUMS),
+    ("binary_descending", "=XMATCH(30,A1:A5,0,-2)", DESCENDING),
+    ("missing", "=XMATCH(31,A1:A5)", NUMS),
+    ("two_dimensional", "=XMATCH(1,A1:B2)", {"A1": 1}),
+    ("wildcard_binary", '=XMATCH("b*",A1:A6,2,2)', WORDS),
+])
+
+_group("xlookup_modes", [
+    ("whole_columns", "=XLOOKUP(3,A:A,B:B)", TABLE),
+    ("binary_next_larger", "=XLOOKUP(4,A1:A5,B1:B5,,1,2)", TABLE),
+    ("binary_next_smaller", "=XLOOKUP(4,A1:A5,B1:B5,,-1,2)", TABLE),
+    ("binary_descending_next_smaller", "=XLOOKUP(35,A1:A5,A1:A5,,-1,-2)", DESCENDING),
+    ("last_next_larger", "=XLOOKUP(4,A1:A5,B1:B5,,1,-1)", TABLE),
+    ("reference_result", "=SUM(XLOOKUP(2,A1:A5,A1:A5):XLOOKUP(5,A1:A5,A1:A5))", TABLE),
+    ("binary_mixed_types", "=XLOOKUP(46523,A1:A6,B1:B6,0,1,2)", {
+        "A1": 9700, "B1": 0.1, "A2": "xyz", "B2": 0.22, "A3": "xyz", "B3": 0.24, "A4": 160726, "B4": 0.32,
+        "A5": 204100, "B5": 0.35, "A6": 510300, "B6": 0.37}),
+    ("blank_lookup_finds_blank", '=XLOOKUP(G1,A1:A4,B1:B4,"none")', {"A1": 1, "B1": "x", "A3": 3, "B3": "y",
+                                                                     "A4": 4, "B4": "z", "B2": "blank"}),
+    ("binary_duplicates_first", "=XLOOKUP(5,A1:A13,B1:B13,,0,2)", {
+        **{f"A{i + 1}": n for i, n in enumerate([1, 2, 3, 4, 5, 5, 5, 6, 7, 7, 7, 8, 9])},
+        **{f"B{i + 1}": t for i, t in enumerate("abcdefghijklm")}}),
+    ("binary_descending_duplicates_last", "=XLOOKUP(7,A1:A13,B1:B13,,0,-2)", {
+        **{f"A{i + 1}": n for i, n in enumerate([9, 8, 7, 7, 7, 6, 5, 5, 5, 4, 3, 2, 1])},
+        **{f"B{i + 1}": t for i, t in enumerate("abcdefghijklm")}}),
+])
+
+_group("index_reference", [
+    ("whole_column_in_its_row", "=@INDEX(A1:C5,0,2)", TABLE, "Z3"),
+    ("whole_row_sum", "=SUM(INDEX(A1:C5,2,0))", TABLE),
+    ("empty_cell_row_is_whole_column", "=SUM(INDEX(A1:C5,G1,1))", TABLE),
+    ("area_two", "=SUM(INDEX((A1:A5,C1:C5),0,1,2))", TABLE),
+    ("area_beyond", "=INDEX((A1:A5,C1:C5),1,1,3)", TABLE),
+])
+
+_named("name", [
+    ("constant", "=Rate*100"),
+    ("range_sum", "=SUM(Data)", NUMS),
+    ("cell", "=Price*2", NUMS),
+    ("formula", "=Total/2", NUMS),
+    ("nested", "=Gross", NUMS),
+    ("relative", "=RowA", NUMS, "Z3"),
+    ("dots", "=my.rate*10"),
+    ("underscore", "=_total+1"),
+    ("unknown", "=NoSuchName"),
+    ("countif", '=COUNTIF(Data,">25")', NUMS),
+    ("vlookup", "=VLOOKUP(5,Tbl,2,FALSE)", TABLE),
+    ("array", "=SUM(Arr)"),
+    ("text", '=Greeting&"!"'),
+    ("union", "=SUM(Multi)", NUMS),
+    ("range_operator", "=SUM(First:Last)", NUMS),
+    ("intersection", "=ColB RowThree", TABLE),
+    ("indirect", '=INDIRECT("Price")*3', NUMS),
+    ("rows", "=ROWS(Data)", NUMS),
+    ("index", "=INDEX(Data,4)", NUMS),
+    ("case_insensitive", "=RATE*2"),
+    ("offset", "=SUM(OFFSET(Data,1,0,2))", NUMS),
+    ("dynamic_range", "=SUM(Dyn)", NUMS),
+], names={
+    "Rate": "=0.05", "Data": "=$A$1:$A$5", "Price": "=$A$2", "Total": "=SUM($A$1:$A$5)", "Net": "=$A$1",
+    "Gross": "=Net*(1+Half)", "Half": "=0.5", "RowA": "=$A1", "my.rate": "=0.3", "_total": "=5",
+    "Tbl": "=$A$1:$C$5", "Arr": "={1,2,3}", "Greeting": '="hi"', "Multi": "=$A$1:$A$2,$A$4:$A$5", "First": "=$A$2",
+    "Last": "=$A$4", "ColB": "=$B$1:$B$5", "RowThree": "=$A$3:$C$3", "Dyn": "=OFFSET($A$1,0,0,COUNT($A:$A),1)",
+})
+
+_named("table", [
+    ("column_sum", "=SUM(Sales[Qty])", SALES),
+    ("this_row", "=Sales[[#This Row],[Price]]", SALES, "E3"),
+    ("at_column", "=Sales[@Qty]*2", SALES, "E4"),
+    ("at_all_columns", "=COUNTA(Sales[@])", SALES, "E3"),
+    ("this_row_outside", "=Sales[@Qty]", SALES, "E9"),
+    ("headers", "=COUNTA(Sales[#Headers])", SALES),
+    ("header_cell", "=Sales[[#Headers],[Price]]", SALES),
+    ("all_rows", "=ROWS(Sales[#All])", SALES),
+    ("data_rows", "=ROWS(Sales[#Data])", SALES),
+    ("bare_name", "=ROWS(Sales)", SALES),
+    ("empty_brackets", "=ROWS(Sales[])", SALES),
+    ("column_span", "=SUM(Sales[[Qty]:[Price]])", SALES),
+    ("headers_and_data", "=COUNTA(Sales[[#Headers],[#Data],[Item]])", SALES),
+    ("vlookup", '=VLOOKUP("b",Sales,3,FALSE)', SALES),
+    ("index_match", '=INDEX(Sales[Price],MATCH("c",Sales[Item],0))', SALES),
+    ("countif", '=COUNTIF(Sales[Qty],">2")', SALES),
+    ("sumproduct", "=SUMPRODUCT(Sales[Qty],Sales[Price])", SALES),
+    ("indirect", '=SUM(INDIRECT("Sales[Qty]"))', SALES),
+], tables=(TableSpec("Sales", "A1:C5"),))
+
+_named("table_calc", [
+    ("unqualified_column", "=SUM([Qty])", _with(SALES, D1="Total"), "D2"),
+], tables=(TableSpec("Calc", "A1:D5"),))
+
+_named("table_totals", [
+    ("totals_cell", "=Tot[[#Totals],[Qty]]*2", _with(SALES, A6="Total", B6="=SUM(Tot[Qty])")),
+    ("totals_row", "=SUM(Tot[#Totals])", _with(SALES, A6="Total", B6="=SUM(Tot[Qty])", C6=7)),
+    ("data_and_totals", "=COUNT(Tot[[#Data],[#Totals],[Qty]])", _with(SALES, A6="Total", B6="=SUM(Tot[Qty])")),
+    ("all_with_totals", "=ROWS(Tot[#All])", _with(SALES, A6="Total", B6="=SUM(Tot[Qty])")),
+], tables=(TableSpec("Tot", "A1:C6", totals=True),))
+
+_named("table_names", [
+    ("column_with_space", "=SUM(Sp[Unit Price])", {"A1": "Item", "B1": "Unit Price", "A2": "a", "B2": 3, "A3": "b",
+                                                   "B3": 4}),
+    ("escaped_bracket", "=SUM(Sp[Price'[EUR']])", {"A1": "Item", "B1": "Price[EUR]", "A2": "a", "B2": 3, "A3": "b",
+                                                  "B3": 4}),
+], tables=(TableSpec("Sp", "A1:B3"),))
 # ---------------------------------------------------------------------------------------------------------------
 # Number formats: the TEXT function over Excel's whole format language (sections, conditions, literals, digit
 # placeholders, commas, scientific notation, fractions, General, dates and times, elapsed time, language codes,

@@ -50,6 +50,27 @@ _NUMFMT_NAMES = (
 )
 _OUT_OF_RANGE_REF = "Excel returns #REF! for a row/column index outside the range; LibreOffice gives Err:502 (#VALUE!)"
 
+_UNSORTED = (
+    "Approximate matches use Excel's binary search, which on unsorted data stops where its halving leads "
+    "(stepping right over values of another type); LibreOffice searches differently (on a range it stops at the "
+    "first value above the lookup value). The engine's search reproduces the values Excel cached in real workbooks "
+    "with unsorted keys (all 35 approximate VLOOKUPs of SheetCopilot's BoomerangSales answers)"
+)
+_MATCH_DESCENDING = (
+    "Excel's MATCH with match_type -1 scans from the first value and stops at the first equal value or the first "
+    "value below the lookup value: Excel cached #N/A for MATCH(2,{0,1,2,3,4},-1) in pycel's lookup.xlsx; "
+    "LibreOffice binary-searches"
+)
+_BLANK_LOOKUP = (
+    "Excel looks up an empty cell as 0 in approximate matches (pycel's lookup.xlsx: VLOOKUP/HLOOKUP/LOOKUP of an "
+    "empty cell over 0..4 cached the row of 0, MATCH(...,-1) cached 1); LibreOffice gives #N/A"
+)
+_XMATCH = "XMATCH only exists from LibreOffice 24.8; LibreOffice 7.4 gives #NAME?. Value from Excel's documentation"
+_TABLE_AT = "Excel documents Table1[@Col] as the column's cell in the formula's row; LibreOffice 7.4 gives #NAME?"
+_TABLE_ITEM = (
+    "Excel's structured reference items #All, #Data and #Totals (documented); LibreOffice 7.4 does not resolve them "
+    "(#NAME?)"
+)
 # --- reasons for the date, financial, statistical and database function cases --------------------------------------
 _WEEKNUM = (
     "Excel's WEEKNUM (system 1) numbers the week holding January 1 as week 1, so 31 December is week 53 or 54 "
@@ -333,6 +354,102 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "weekday.bad_type": (NUM, "Excel: an unknown WEEKDAY return_type is #NUM!; LibreOffice gives Err:502 (#VALUE!)"),
     "datedif.start_after_end": (NUM, "Excel: DATEDIF with start after end is #NUM!; LibreOffice Err:502 (#VALUE!)"),
     "datedif.bad_unit": (NUM, "Excel: DATEDIF with an unknown unit is #NUM!; LibreOffice says #VALUE!"),
+    # --- references computed at run time, names, tables, lookup & reference ---------------------------------------
+    "offset.negative_height": (
+        120,
+        ("Excel extends a negative height upward from the moved corner (OFFSET(A5,0,0,-3) is A3:A5; its help asks "
+        "for a positive height, but negative ones have always worked); LibreOffice 7.4 rejects it with Err:502"),
+    ),
+    "offset.zero_height": (REF, "Excel: a height or width of 0 refers to no cells: #REF!; LibreOffice Err:502"),
+    "offset.off_grid": (
+        REF, "Excel: an offset over the edge of the worksheet is #REF! (documented); LibreOffice Err:502 (#VALUE!)"
+    ),
+    "address.bad_abs": (VALUE, "Excel: abs_num must be 1 to 4, anything else is #VALUE!; LibreOffice treats 5 as 1"),
+    "lookup.last_text": (
+        "y",
+        ("Excel's binary search steps over values of another type, so LOOKUP(REPT(\"z\",255),A:A) finds the last "
+        "text of a mixed column (a well-known idiom); LibreOffice gives #N/A"),
+    ),
+    "lookup.unsorted": ("e", _UNSORTED),
+    "approx.vlookup_unsorted": ("e", _UNSORTED),
+    "approx.vlookup_unsorted_big": ("f", _UNSORTED),
+    "approx.match_unsorted": (5, _UNSORTED),
+    "approx.hlookup_unsorted": ("e", _UNSORTED),
+    "refop.union_rows": (
+        REF,
+        ("Excel: ROWS and COLUMNS of a union of areas are #REF! (as Excel cached them in the formulas library's "
+        "test.xlsx); LibreOffice gives Err:504 (#VALUE!)"),
+    ),
+    "approx.match_descending_duplicates": (2, _MATCH_DESCENDING),
+    "approx.match_descending_on_ascending": (NA, _MATCH_DESCENDING),
+    "approx.vlookup_blank_lookup": ("a", _BLANK_LOOKUP),
+    "approx.match_blank_lookup_descending": (1, _BLANK_LOOKUP),
+    "xlookup_modes.binary_mixed_types": (
+        0.22,
+        _XLOOKUP + "; binary search bisects Excel's order of all types (text after numbers), as the value Excel "
+        "cached in Apache POI's xlookup.xlsx shows",
+    ),
+    "xlookup_modes.blank_lookup_finds_blank": (
+        "blank",
+        _XLOOKUP + "; an empty lookup value finds the first empty cell (IronCalc's XLOOKUP.xlsx, cached by Excel)",
+    ),
+    "xlookup_modes.binary_duplicates_first": (
+        "e",
+        _XLOOKUP + "; a binary search that probes an equal value moves to the first of its run in ascending data "
+        "(IronCalc's XLOOKUP.xlsx, sheet MultipleElements, cached by Excel)",
+    ),
+    "xlookup_modes.binary_descending_duplicates_last": (
+        "e",
+        _XLOOKUP + "; a binary search that probes an equal value moves to the last of its run in descending data "
+        "(IronCalc's XLOOKUP.xlsx, sheet MultipleElements, cached by Excel)",
+    ),
+    "offset.fractional_width": (
+        60,
+        "Excel: a height or width between 0 and 1 is 1 (OFFSET(W39,2,2,3,0.9) sums one column in the values Excel "
+        "cached in IronCalc's ROW_COLUM.xlsx); LibreOffice truncates it to 0 and gives Err:502",
+    ),
+    "lookup.vlookup_number_table": (
+        NA,
+        "Excel: VLOOKUP with a number as its table is #N/A (VLOOKUP(\"Aranda\",3,1) in the values Excel cached in "
+        "IronCalc's HVLOOKUP.xlsx; with text it is #VALUE!); LibreOffice gives Err:504 (#VALUE!)",
+    ),
+    "lookup.vlookup_not_found_before_index": (
+        NA,
+        "Excel: a lookup value that is not found is #N/A before col_index_num is checked (VLOOKUP(empty,B1:C1,0) "
+        "in the values Excel cached in umya-spreadsheet's pr_204.xlsx); LibreOffice checks the index first (Err:502)",
+    ),
+    "xmatch.exact": (3, _XMATCH),
+    "xmatch.next_smaller": (3, _XMATCH),
+    "xmatch.next_larger": (4, _XMATCH),
+    "xmatch.wildcard": (2, _XMATCH),
+    "xmatch.last_to_first": (2, _XMATCH),
+    "xmatch.binary": (4, _XMATCH),
+    "xmatch.binary_descending": (3, _XMATCH),
+    "xmatch.missing": (NA, _XMATCH),
+    "xmatch.two_dimensional": (VALUE, _XMATCH + "; lookup_array must be one row or one column"),
+    "xmatch.wildcard_binary": (VALUE, _XMATCH + "; wildcards cannot be binary-searched"),
+    "xlookup_modes.whole_columns": ("three", _XLOOKUP),
+    "xlookup_modes.binary_next_larger": ("five", _XLOOKUP),
+    "xlookup_modes.binary_next_smaller": ("three", _XLOOKUP),
+    "xlookup_modes.binary_descending_next_smaller": (30, _XLOOKUP),
+    "xlookup_modes.last_next_larger": ("five", _XLOOKUP),
+    "xlookup_modes.reference_result": (10, _XLOOKUP + "; XLOOKUP returns a reference, so it can end a range"),
+    "table.at_column": (8, _TABLE_AT),
+    "table.at_all_columns": (3, _TABLE_AT),
+    "table.this_row_outside": (
+        VALUE, "Excel: [@Col] outside the table's data rows has no row to intersect: #VALUE!; LibreOffice #NAME?"
+    ),
+    "table.headers": (3, "Table1[#Headers] is the whole header row (3 cells); LibreOffice counts 1"),
+    "table.all_rows": (5, _TABLE_ITEM),
+    "table.data_rows": (4, _TABLE_ITEM),
+    "table.bare_name": (
+        4, "Excel: a table's name alone refers to its data rows, without the header; LibreOffice includes the header"
+    ),
+    "table_calc.unqualified_column": (
+        10, "Excel: [Col] inside a table means that table's column; LibreOffice 7.4 gives #NAME?"
+    ),
+    "table_totals.totals_row": (17, _TABLE_ITEM),
+    "table_totals.all_with_totals": (6, _TABLE_ITEM),
     # --- number formats (TEXT) ---------------------------------------------------------------------------------
     # "Excel-cached": the value Excel itself stored for the same TEXT formula in Excel-made workbooks (the test
     # files of pycel, IronCalc and Apache POI, and Excel 365's display of format codes for every language).
@@ -572,6 +689,13 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
 # LibreOffice matches Excel here and IronCalc 0.9 does not.
 _IC_NUM_TEXT = "Excel converts numbers to text with up to 15 significant digits; IronCalc uses the shortest repr"
 
+_IC_REF_END = (
+    "A range whose end is a function returning a reference (A1:INDEX(...), A1:A2:A4) spans both; IronCalc gives "
+    "#VALUE! (it does not take references from functions as range ends)"
+)
+_IC_UNION = "The union operator (A1:A2,A4:A5) lists areas; IronCalc does not parse it (#ERROR!)"
+_IC_NAME = "IronCalc's .xlsx import does not resolve this defined name (#NAME?); Excel and LibreOffice do"
+_IC_TABLE = "IronCalc does not resolve this structured reference; Excel and LibreOffice do"
 _IC_SECTIONS = (
     "Format sections as Excel reads them: an empty section hides the value, '@' or a fourth section formats text, "
     "conditions choose the section, a third section holding '@' is the text section; IronCalc 0.9 misreads them"
@@ -612,6 +736,66 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
         "INDEX returns a reference, so A1:INDEX(A1:A5,3) is A1:A3 (sum 60); IronCalc gives #VALUE!"
     ),
     "stats.var_bool_direct": "Logicals typed directly are counted by VAR: VAR(1,3) is 2; IronCalc #DIV/0!",
+    # --- references computed at run time, names, tables, lookup & reference ---------------------------------------
+    "refop.index_end": _IC_REF_END,
+    "refop.index_start": _IC_REF_END,
+    "refop.index_both": _IC_REF_END,
+    "refop.two_d_box": _IC_REF_END,
+    "refop.count": _IC_REF_END,
+    "refop.rows": _IC_REF_END,
+    "refop.implicit_intersection": _IC_REF_END,
+    "refop.chained_ranges": _IC_REF_END,
+    "refop.union_sum": _IC_UNION,
+    "refop.union_count": _IC_UNION,
+    "refop.union_areas": _IC_UNION,
+    "refop.union_large": _IC_UNION,
+    "refop.union_index_area": _IC_UNION,
+    "refop.union_max": _IC_UNION,
+    "refop.intersection_sum": "The space operator intersects A1:C5 and B2:B4 (text only: 0); IronCalc #ERROR!",
+    "offset.empty_height_argument": "An empty height argument means the reference's own height; IronCalc #REF!",
+    "formulatext.range_top_left": "FORMULATEXT of a range reads its top-left cell; IronCalc does not implement it",
+    "lookup.result_shorter": "LOOKUP reads a shorter result_vector past its end (Excel extends it); IronCalc #N/A",
+    "approx.match_unsorted_two": (
+        "Excel's binary search on unsorted data ends at position 3 here (LibreOffice agrees); IronCalc's search "
+        "ends elsewhere"
+    ),
+    "approx.match_blanks": "Blank cells are skipped: 20 (position 3) is the largest value <= 25; IronCalc gives 4",
+    "approx.match_descending_unsorted": (
+        "Excel's binary search for match_type -1 ends at position 1 here (LibreOffice agrees); IronCalc gives 3"
+    ),
+    "approx.vlookup_unsorted_text": (
+        "Excel's binary search on these unsorted keys ends at Carlota (3), as LibreOffice finds; IronCalc gives 7"
+    ),
+    "index_reference.whole_column_in_its_row": (
+        "INDEX(A1:C5,0,2) is the reference B1:B5, implicitly intersected with row 3 of the formula: B3; IronCalc "
+        "takes the first cell"
+    ),
+    "index_reference.area_two": _IC_UNION,
+    "index_reference.area_beyond": _IC_UNION + "; an area number beyond the union's areas is #REF!",
+    "name.constant": _IC_NAME,
+    "name.formula": _IC_NAME,
+    "name.nested": _IC_NAME,
+    "name.dots": _IC_NAME,
+    "name.underscore": _IC_NAME,
+    "name.array": _IC_NAME,
+    "name.text": _IC_NAME,
+    "name.case_insensitive": _IC_NAME + " (names are case-insensitive)",
+    "name.dynamic_range": _IC_NAME,
+    "name.relative": (
+        "A relative reference in a name is relative to A1 and follows the cell using it ($A1 used in row 3 is $A3); "
+        "IronCalc does not shift it"
+    ),
+    "name.union": "A name may refer to a list of areas; IronCalc sums only the first one",
+    "name.intersection": "The space operator intersects two named ranges; IronCalc #VALUE!",
+    "name.indirect": "INDIRECT accepts a defined name; IronCalc #REF!",
+    "table.empty_brackets": _IC_TABLE + " (Table1[] is the data rows)",
+    "table.headers_and_data": _IC_TABLE + " ([[#Headers],[#Data],[Col]])",
+    "table.vlookup": _IC_TABLE + " (a table name alone is its data rows)",
+    "table.indirect": _IC_TABLE + " (INDIRECT accepts structured references)",
+    "table_totals.data_and_totals": _IC_TABLE + " ([[#Data],[#Totals],[Col]])",
+    "getpivotdata.not_a_pivot": (
+        "GETPIVOTDATA of a cell outside every pivot table is #REF! in Excel; IronCalc 0.9 has no GETPIVOTDATA (#NAME?)"
+    ),
     # --- number formats (TEXT) ---------------------------------------------------------------------------------
     "numfmt.zero_empty_section": _IC_SECTIONS,
     "numfmt.hide_text": _IC_SECTIONS,
@@ -717,10 +901,6 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
 # mismatch in the agreement figure. The per-case test expects the mismatch (and fails once the engine agrees, so
 # the entry gets removed).
 ENGINE_LIMITATIONS: dict[str, str] = {
-    "index.range_result_in_sum": (
-        "a range whose corner is a function returning a reference (A1:INDEX(...)) is not supported: the engine's "
-        "references are static, which keeps the dependency graph exact; the formula is rejected with a clear error"
-    ),
     "datedif.yd": (
         "DATEDIF 'YD' across a leap day: the engine moves the end date into the start date's year (Excel's "
         "behaviour for the classic 1988-06-22..2012-05-11 example, 323, which LibreOffice's own source notes); "

@@ -90,7 +90,17 @@ def evaluate(case_id: str) -> dict:
 
     case = CASES_BY_ID[case_id]
     wb = Workbook()
+    formulas = {}
     for address, value in case.cells.items():
+        if isinstance(value, str) and value.startswith("="):
+            formulas[address] = value
+        else:
+            wb.set(address, value)
+    for table in case.tables:  # after the header cells that name its columns
+        wb.add_table(table.name, table.ref, totals=table.totals)
+    for name, definition in case.names.items():
+        wb.define_name(name, definition, sheet="Sheet1")
+    for address, value in formulas.items():
         wb.set(address, value)
     if case.array:
         wb.set_array_formula(case.array, case.formula)

@@ -12,8 +12,17 @@ to pass arguments, which is where most of Excel's coercion rules live:
 - ``array_args`` evaluates the arguments in array mode, so operators work element-wise over ranges
   (``SUMPRODUCT((A1:A9>2)*B1:B9)``);
 - an omitted argument (``IF(A1,,2)``) arrives as None, like an empty cell;
-- ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (CELL and SHEET without
-  a reference describe the formula's own cell);
+- arguments listed in ``reference_args`` receive the reference itself, a
+  :class:`~sheetrl.sheet.evaluation.Reference`, when the argument is a reference (``ROW(B5)``, ``OFFSET(A1,1,0)``,
+  ``INDEX(A1:C9,2,3)``), and its value otherwise (an array, a number ...); with ``reads_references=False`` those
+  references do not make the formula depend on their cells (ROW, COLUMNS and ISREF look at the address only);
+- ``returns_reference`` functions (INDEX, OFFSET, INDIRECT, CHOOSE) may return a Reference: the compiler turns it
+  into values where values are needed and keeps it where a reference is (a range operand ``A1:INDEX(...)``);
+- ``dynamic`` functions (OFFSET, INDIRECT) compute references the compiler cannot bound: formulas using them are
+  tracked at run time (see :mod:`sheetrl.sheet.evaluation`);
+- ``caller`` functions receive the formula cell's position ``(sheet_id, row, col)`` first (ROW() and COLUMN()
+  without a reference describe the formula's own cell, as CELL and SHEET do; INDIRECT's relative R1C1 references
+  start there);
 - ``reads_workbook`` functions receive the workbook (a :class:`~sheetrl.sheet.functions.context.WorkbookView`, or
   None when called outside a workbook) before their arguments, after the caller's position: ISFORMULA reads
   formulas, SHEET the tab order, CELL formats, SUBTOTAL which cells hold subtotals. They handle error arguments
@@ -50,6 +59,10 @@ class FunctionSpec:
     array_args: bool = False
     propagate_errors: bool = True
     resize_like: tuple[tuple[int, int], ...] = ()  # (arg, like_arg): stretch a reference arg to another's shape
+    reference_args: frozenset[int] = frozenset()  # argument positions that receive a Reference itself
+    reads_references: bool = True  # whether the cells of reference_args are read (dependencies)
+    returns_reference: bool = False  # the result may be a Reference
+    dynamic: bool = False  # computes references the compiler cannot bound (tracked at run time)
     caller: bool = False  # receives the formula cell's (sheet_id, row, col) as its first argument
     reads_workbook: bool = False  # receives the WorkbookView (or None) before the arguments
     omitted_is_na: bool = False  # an argument left empty in the formula is #N/A (Analysis ToolPak functions)
@@ -74,6 +87,10 @@ def register(
     propagate_errors: bool = True,
     aliases: Collection[str] = (),
     resize_like: Collection[tuple[int, int]] = (),
+    reference_args: Collection[int] = (),
+    reads_references: bool = True,
+    returns_reference: bool = False,
+    dynamic: bool = False,
     caller: bool = False,
     reads_workbook: bool = False,
     omitted_is_na: bool = False,
@@ -92,6 +109,11 @@ def register(
     :param aliases: other names for the same function (e.g. ``STDEV.S``).
     :param resize_like: pairs (argument, model argument): a reference argument is stretched from its top-left
         cell to the model argument's shape, as SUMIF does with a short sum_range.
+    :param reference_args: argument positions that receive the reference itself (a Reference) when given one.
+    :param reads_references: False when the function only looks at where ``reference_args`` point, not at their
+        values (no dependency on those cells).
+    :param returns_reference: the function may return a Reference.
+    :param dynamic: the function builds references the compiler cannot bound (OFFSET, INDIRECT).
     :param caller: pass the formula cell's ``(sheet_id, row, col)`` before the arguments.
     :param reads_workbook: pass the workbook (a ``WorkbookView``, or None) before the arguments, after the caller's
         position; requires ``propagate_errors=False`` and no laziness.
@@ -114,6 +136,10 @@ def register(
             array_args=array_args,
             propagate_errors=propagate_errors,
             resize_like=tuple(resize_like),
+            reference_args=frozenset(reference_args),
+            reads_references=reads_references,
+            returns_reference=returns_reference,
+            dynamic=dynamic,
             caller=caller,
             reads_workbook=reads_workbook,
             omitted_is_na=omitted_is_na,
@@ -162,6 +188,7 @@ def _load_categories() -> None:
         odd_bonds,
         order_statistics,
         random_numbers,
+        reference,
         regression,
         rounding,
         series,
