@@ -766,10 +766,6 @@ LO_IRONCALC_DISAGREEMENTS: dict[str, str] = {
     "approx.vlookup_unsorted_text": (
         "Excel's binary search on these unsorted keys ends at Carlota (3), as LibreOffice finds; IronCalc gives 7"
     ),
-    "index_reference.whole_column_in_its_row": (
-        "INDEX(A1:C5,0,2) is the reference B1:B5, implicitly intersected with row 3 of the formula: B3; IronCalc "
-        "takes the first cell"
-    ),
     "index_reference.area_two": _IC_UNION,
     "index_reference.area_beyond": _IC_UNION + "; an area number beyond the union's areas is #REF!",
     "name.constant": _IC_NAME,
