@@ -39,6 +39,7 @@ from sheetrl.sheet.nodes import (
     StructuredRef,
     Unary,
     Union,
+    map_operands,
     walk,
 )
 
@@ -134,23 +135,7 @@ def without_intersections(node: Node) -> Node:
         if isinstance(inner, Paren) and not isinstance(inner.inner, _ATOMIC):
             inner = inner.inner  # the parentheses at() added
         return without_intersections(inner)
-    if isinstance(node, Call):
-        return Call(node.name, tuple(without_intersections(a) for a in node.args))
-    if isinstance(node, Chain):
-        return Chain(tuple(without_intersections(o) for o in node.operands), node.ops)
-    if isinstance(node, Unary):
-        return Unary(node.op, without_intersections(node.operand))
-    if isinstance(node, Percent):
-        return Percent(without_intersections(node.operand))
-    if isinstance(node, Paren):
-        return Paren(without_intersections(node.inner))
-    if isinstance(node, Invoke):
-        return Invoke(without_intersections(node.callee), tuple(without_intersections(a) for a in node.args))
-    if isinstance(node, RangeOp):
-        return RangeOp(without_intersections(node.left), without_intersections(node.right))
-    if isinstance(node, Union):
-        return Union(tuple(without_intersections(o) for o in node.operands))
-    return node
+    return map_operands(node, without_intersections)
 
 
 def is_legacy_compatible(node: Node, range_names: Collection[str] = ()) -> bool:
@@ -205,7 +190,7 @@ def _position_of_argument(name: str, index: int, count: int, position: int) -> i
 def _convert(node: Node, position: int, range_names: Collection[str]) -> Node:
     if position == ARRAY:
         return node
-    if _is_area(node, range_names) or isinstance(node, Paren) and isinstance(node.inner, Union):
+    if _is_area(node, range_names) or (isinstance(node, Paren) and isinstance(node.inner, Union)):
         return at(node) if position == SCALAR else node
     if isinstance(node, Chain):
         if node.ops[0] == " ":

@@ -10,6 +10,7 @@ formula with thousands of terms is a wide tree, not a deep one: nothing downstre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sheetrl.sheet.address import (
@@ -295,8 +296,55 @@ def walk(node: Node):
             stack.append(current.callee)
 
 
+def map_operands(node: Node, change: Callable[[Node], Node]) -> Node:
+    """``node`` rebuilt with ``change`` applied to each operand of a call, chain, unary, percent, parentheses,
+    invocation, range operator or union; any other node (a leaf, ``@``, a spill reference) is returned as it is, so a
+    rewrite handles those itself before recursing through this."""
+    if isinstance(node, Call):
+        return Call(node.name, tuple(change(a) for a in node.args))
+    if isinstance(node, Chain):
+        return Chain(tuple(change(o) for o in node.operands), node.ops)
+    if isinstance(node, Unary):
+        return Unary(node.op, change(node.operand))
+    if isinstance(node, Percent):
+        return Percent(change(node.operand))
+    if isinstance(node, Paren):
+        return Paren(change(node.inner))
+    if isinstance(node, Invoke):
+        return Invoke(change(node.callee), tuple(change(a) for a in node.args))
+    if isinstance(node, RangeOp):
+        return RangeOp(change(node.left), change(node.right))
+    if isinstance(node, Union):
+        return Union(tuple(change(o) for o in node.operands))
+    return node
+
+
 __all__ = [
-    "Node", "Number", "Text", "Bool", "ErrorLiteral", "CellRef", "RangeRef", "RefError", "Name", "Missing", "Call",
-    "Unary", "Percent", "Chain", "Paren", "ArrayLiteral", "StructuredRef", "RangeOp", "Union", "ImplicitIntersection",
-    "SpillRef", "Invoke", "render", "walk", "MAX_ROWS", "MAX_COLS",
+    "MAX_COLS",
+    "MAX_ROWS",
+    "ArrayLiteral",
+    "Bool",
+    "Call",
+    "CellRef",
+    "Chain",
+    "ErrorLiteral",
+    "ImplicitIntersection",
+    "Invoke",
+    "Missing",
+    "Name",
+    "Node",
+    "Number",
+    "Paren",
+    "Percent",
+    "RangeOp",
+    "RangeRef",
+    "RefError",
+    "SpillRef",
+    "StructuredRef",
+    "Text",
+    "Unary",
+    "Union",
+    "map_operands",
+    "render",
+    "walk",
 ]

@@ -39,8 +39,8 @@ import gc
 import io
 import os
 import re
-import stat
 import secrets
+import stat
 import warnings as _warnings
 import zipfile
 import zlib
@@ -59,19 +59,16 @@ from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compa
 from sheetrl.sheet.lexer import tokenize
 from sheetrl.sheet.nodes import (
     Call,
-    Chain,
     ImplicitIntersection,
-    Invoke,
     Name,
     Node,
     Paren,
-    Percent,
     RangeOp,
     RangeRef,
     SpillRef,
     StructuredRef,
-    Unary,
     Union,
+    map_operands,
     render,
     walk,
 )
@@ -291,9 +288,9 @@ def _range_names(wb: Workbook) -> frozenset[str]:
         node = entry.node
         while isinstance(node, Paren):
             node = node.inner
-        if isinstance(node, RangeRef) and (node.row1, node.col1) != (node.row2, node.col2) \
+        if (isinstance(node, RangeRef) and (node.row1, node.col1) != (node.row2, node.col2)) \
                 or isinstance(node, (RangeOp, Union, StructuredRef)) \
-                or isinstance(node, Call) and node.name in REFERENCE_RESULTS:
+                or (isinstance(node, Call) and node.name in REFERENCE_RESULTS):
             names.add(entry.name.upper())
     return frozenset(names)
 
@@ -318,23 +315,7 @@ def _as_stored(node: Node) -> Node:
         return Call("SINGLE", (_as_stored(operand),))
     if isinstance(node, SpillRef):
         return Call("ANCHORARRAY", (node.anchor,))
-    if isinstance(node, Call):
-        return Call(node.name, tuple(_as_stored(a) for a in node.args))
-    if isinstance(node, Chain):
-        return Chain(tuple(_as_stored(o) for o in node.operands), node.ops)
-    if isinstance(node, Unary):
-        return Unary(node.op, _as_stored(node.operand))
-    if isinstance(node, Percent):
-        return Percent(_as_stored(node.operand))
-    if isinstance(node, Paren):
-        return Paren(_as_stored(node.inner))
-    if isinstance(node, Invoke):
-        return Invoke(_as_stored(node.callee), tuple(_as_stored(a) for a in node.args))
-    if isinstance(node, RangeOp):
-        return RangeOp(_as_stored(node.left), _as_stored(node.right))
-    if isinstance(node, Union):
-        return Union(tuple(_as_stored(o) for o in node.operands))
-    return node
+    return map_operands(node, _as_stored)
 
 
 def _local_names(node: Node) -> frozenset[str]:
