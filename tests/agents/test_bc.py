@@ -19,10 +19,9 @@ from sheetrl.agents.bc import Config, build, demonstration_arrays, masked_cross_
 from sheetrl.env.demonstrations import collect, save_demonstrations
 from sheetrl.env.planner import expert_action
 from sheetrl.env.spreadsheet_env import EnvConfig
+from sheetrl.models.precision import Precision
 from sheetrl.train.config import ConfigError, TrainConfig
 from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
-from sheetrl.env.vector import SheetVectorEnv
-from sheetrl.models.precision import Precision
 from sheetrl.train.runner import Runner
 
 from .conftest import vector_env

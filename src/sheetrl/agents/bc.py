@@ -39,8 +39,8 @@ import torch
 import torch.nn.functional as F
 
 from sheetrl.agents.base import POLICY_KINDS, Agent, check_same_network, policy_network
-from sheetrl.models.policy import to_tensors
 from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision
 
 name = "bc"

@@ -73,8 +73,8 @@ class Context:
         self.sheet = state.sheet_id
         self.base = make_key(state.sheet_id, 0, 0)  # cell keys of this sheet are base + (row << ROW_SHIFT) + col
         self.row, self.col = state.cursor
-        self._block_above: tuple[int, int] | None | bool = False
-        self._block_left: tuple[int, int] | None | bool = False
+        self._block_above: tuple[int, int] | bool | None = False
+        self._block_left: tuple[int, int] | bool | None = False
         self._selection_filled: bool | None = None
         self._numbers: dict[tuple[int, int, int, int], bool] = {}
 

@@ -39,7 +39,7 @@ class CurriculumManager:
         self.levels = tuple(levels)
         self.unlocked = 1  # how many levels are open
         self.history: dict[int, deque[bool]] = {level: deque(maxlen=self.window) for level in self.levels}
-        self.episodes: dict[int, int] = {level: 0 for level in self.levels}
+        self.episodes: dict[int, int] = dict.fromkeys(self.levels, 0)
         self._rng = random.Random(seed)
 
     @staticmethod

@@ -225,13 +225,13 @@ def _worker(connection: Connection, factories: list[EnvFactory], indices: list[i
                 break
             try:
                 result = getattr(group, command)(*payload)
-            except Exception:  # noqa: BLE001  (any failure is reported to the parent, which raises it)
+            except Exception:  # any failure is reported to the parent, which raises it
                 connection.send(("error", traceback.format_exc()))
             else:
                 connection.send(("ok", result))
     except (EOFError, KeyboardInterrupt):
         pass
-    except Exception:  # noqa: BLE001  (a failure to build the environments is reported to the parent)
+    except Exception:  # a failure to build the environments is reported to the parent
         connection.send(("error", traceback.format_exc()))
     finally:
         if group is not None:

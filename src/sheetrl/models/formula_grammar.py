@@ -171,7 +171,7 @@ class FormulaReader:
                 out[t.open] = True
         else:
             out = np.zeros(t.size, dtype=bool)
-            if mode == AFTER_BOOLEAN and self._can_nest() or mode == AFTER_NAME and self.name_callable and self._can_nest():
+            if (mode == AFTER_BOOLEAN and self._can_nest()) or (mode == AFTER_NAME and self.name_callable and self._can_nest()):
                 out[t.open] = True
             elif mode == AFTER_TEXT and self.sheet_ok:
                 out[t.bang] = True

@@ -134,7 +134,7 @@ class ArrayPlacement:
                 owner = owners.get(key)
                 # a cell is free if it holds nothing, or this anchor's own element; another array's cell (even
                 # one not yet evaluated) or an input blocks the spill
-                if owner is None and (key in values or key in formulas) or owner is not None and owner != anchor:
+                if (owner is None and (key in values or key in formulas)) or (owner is not None and owner != anchor):
                     blocked = True
                     break
         if blocked:

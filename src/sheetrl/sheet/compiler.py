@@ -269,7 +269,7 @@ class FormulaCompiler(ReferenceCompiler):
             operand = operand.inner
         if type(operand) is Chain and operand.ops[0] == " ":
             operand = self.static_intersection(operand) or operand
-        elif type(operand) is Name and self.local_binding(operand) is None or type(operand) is StructuredRef:
+        elif (type(operand) is Name and self.local_binding(operand) is None) or type(operand) is StructuredRef:
             operand = self.static_node(operand) or operand  # @Data, @Table1[Col]: the fixed range they name
         if type(operand) is RangeRef and not as_reference:
             return self.implicit_intersection(operand)

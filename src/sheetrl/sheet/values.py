@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
@@ -27,7 +27,7 @@ class RangeValues:
     slicing (slices are lists); ``list(view)`` materializes it.
     """
 
-    __slots__ = ("keys", "cells")
+    __slots__ = ("cells", "keys")
 
     def __init__(self, keys: tuple[int, ...], cells: dict) -> None:
         self.keys = keys
@@ -54,7 +54,7 @@ class RangeValues:
 class Matrix:
     """A 2-D block of values: a range reference (``is_reference``) or an array constant/result, stored row-major."""
 
-    __slots__ = ("rows", "cols", "values", "is_reference", "origin", "omitted_blanks")
+    __slots__ = ("cols", "is_reference", "omitted_blanks", "origin", "rows", "values")
 
     def __init__(
         self,

@@ -83,7 +83,7 @@ def case_text(case: Case) -> str:
     return f"{case.id}: {where}" + (f"  with {cells}" if cells else "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def evaluate(case_id: str) -> dict:
     """Evaluate one case with a fresh workbook through the public facade."""
     from sheetrl.sheet import Workbook

@@ -137,7 +137,7 @@ def finish(task: Task, builder: ExpertBuilder | None = None, actions: list[str] 
     for target in task.targets:
         key = solution.key(task.qualified(target.address))
         if not target.empty and target.expected is None and (target.formula or target.dynamic or
-                                                               target.bold is None and target.number_format is None):
+                                                               (target.bold is None and target.number_format is None)):
             target = replace(target, expected=_public(solution.value_map().get(key)))
         if target.formula and not target.reads:
             leaves = sorted(k for k in leaf_reads(solution, key) if k in task.workbook.value_map())

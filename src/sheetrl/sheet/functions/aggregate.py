@@ -147,7 +147,7 @@ def _array_form(number: int, array: Any, k: Any) -> Any:
     ordered = _sorted_numbers(array)
     if number in (17, 19):
         quart = math.trunc(parameter)
-        if number == 17 and not 0 <= quart <= 4 or number == 19 and not 1 <= quart <= 3:
+        if (number == 17 and not 0 <= quart <= 4) or (number == 19 and not 1 <= quart <= 3):
             return NUM
         parameter = quart / 4
     if number in (16, 17):

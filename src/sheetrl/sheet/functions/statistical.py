@@ -159,7 +159,7 @@ def count(*args: Any) -> Any:
                 t = type(v)
                 if t is float or t is int:
                     total += 1
-        elif arg is None or type(arg) is bool or type(arg) is not ExcelError and type(to_number(arg)) is not ExcelError:
+        elif arg is None or type(arg) is bool or (type(arg) is not ExcelError and type(to_number(arg)) is not ExcelError):
             total += 1
     return float(total)
 
