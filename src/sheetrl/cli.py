@@ -76,10 +76,11 @@ def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str)
         if rng.rows * rng.cols > 10_000:
             raise UsageProblem(f"--range {cells} is larger than 10,000 cells; pick a smaller range")
     else:
-        rng = wb.used_range(sheet)
-        if rng is None:
+        used = wb.used_range(sheet)
+        if used is None:
             return _table(f"{title} (empty)")
-        rng = type(rng)(rng.sheet, rng.row1, rng.col1, min(rng.row2, rng.row1 + 49), min(rng.col2, rng.col1 + 15))
+        rng = type(used)(used.sheet, used.row1, used.col1, min(used.row2, used.row1 + 49),
+                         min(used.col2, used.col1 + 15))
     sheet_name = rng.sheet if rng.sheet is not None else (sheet or wb.sheet_names[0])
     table = _table(title)
     table.add_column("", style="dim")
@@ -234,6 +235,7 @@ def play(
 ) -> None:
     """Solve a task yourself in the terminal: type commands (e.g. "formula B11 =SUM(B2:B10)") or action
     numbers; "actions" lists the available macro actions, "help" the command language, "quit" leaves."""
+    from sheetrl.env.actions import N_ACTIONS
     from sheetrl.env.render import render_ansi
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
@@ -262,9 +264,9 @@ def play(
             continue
         if line.isdigit():
             obs, reward, terminated, truncated, info = env.step(int(line))
-            label = f"action {line} ({env.action_name(int(line)) if int(line) < env.action_space.n else '?'})"
+            label = f"action {line} ({env.action_name(int(line)) if int(line) < N_ACTIONS else '?'})"
         else:
-            obs, reward, terminated, truncated, info = env.step_command(line)
+            _, reward, terminated, truncated, info = env.step_command(line)
             label = line
         total += reward
         _show_step(env, label, reward, info)
@@ -710,7 +712,8 @@ def _report_unexpected(exc: Exception) -> int:
     format_message, exit_code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
     if callable(format_message) and isinstance(exit_code, int):
         context = getattr(exc, "ctx", None)
-        where = f" (see '{context.command_path} --help')" if getattr(context, "command_path", None) else ""
+        command_path = getattr(context, "command_path", None)
+        where = f" (see '{command_path} --help')" if command_path else ""
         error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
         return exit_code
     if os.environ.get("SHEETRL_DEBUG") == "1":

@@ -29,7 +29,7 @@ def register_envs() -> None:
 register_envs()
 
 
-def make_env(level: int | str = 1, **kwargs):  # type: ignore[no-untyped-def]
+def make_env(level: int | str = 1, **kwargs):
     """``gymnasium.make`` for a level (1-5 or "curriculum")."""
     if level not in ENV_IDS:
         raise ValueError(f"level must be one of {list(ENV_IDS)}, not {level!r}")

@@ -223,7 +223,7 @@ def targets_on(task: Task, sheet: str) -> tuple[tuple[int, int], ...]:
             if (cell.sheet or "").upper() == sheet.upper():
                 found.add((cell.row, cell.col))
         positions = cache[sheet] = tuple(sorted(found))
-    return positions  # type: ignore[no-any-return]
+    return positions
 
 
 def references_on(task: Task, sheet: str) -> tuple[Reference | None, ...]:
@@ -233,7 +233,7 @@ def references_on(task: Task, sheet: str) -> tuple[Reference | None, ...]:
     if found is None:
         found = cache[sheet] = tuple(
             ref if (ref.sheet or task.sheet).upper() == sheet.upper() else None for ref in task.references)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _select_from_anchor(ctx: Context) -> Command | None:

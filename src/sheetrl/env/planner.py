@@ -84,7 +84,7 @@ def expert_plan(task: Task) -> tuple[Edit, ...]:
     """The task's expert solution cut into edits (cached on the task)."""
     cached = task.__dict__.get("_expert_plan")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     state = SheetState(task.workbook.clone(), task.start, task.sheet, task.extent)
     wb = state.workbook
     wb.record_undo = False

@@ -103,7 +103,7 @@ def as_action_index(action: Any) -> int:
         raise TypeError(f"an action is an integer macro index, not {type(action).__name__} {action!r}") from None
 
 
-class SpreadsheetEnv(gym.Env):  # type: ignore[type-arg]
+class SpreadsheetEnv(gym.Env):
     """Edit a spreadsheet to carry out an instruction.
 
     ## Description

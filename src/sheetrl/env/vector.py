@@ -250,7 +250,7 @@ class _ConfigFactory:
         return SpreadsheetEnv(config=self.config)
 
 
-class SheetVectorEnv(VectorEnv):  # type: ignore[type-arg]
+class SheetVectorEnv(VectorEnv):
     """``num_envs`` spreadsheet environments stepped as one batch (see the module docstring for the manual).
 
     :param envs: an :class:`EnvConfig` (every environment built from it) or a sequence of factories, each

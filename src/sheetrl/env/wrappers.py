@@ -37,11 +37,11 @@ class FlatMaskedEnv(gym.Wrapper):
         assert isinstance(space, gym.spaces.Dict)
         self.observation_space = space.spaces["flat"]
 
-    def reset(self, **kwargs: Any) -> tuple[np.ndarray, dict]:  # type: ignore[override]
+    def reset(self, **kwargs: Any) -> tuple[np.ndarray, dict]:
         obs, info = self.env.reset(**kwargs)
         return obs["flat"], info
 
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:  # type: ignore[override]
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:
         obs, reward, terminated, truncated, info = self.env.step(action)
         return obs["flat"], float(reward), terminated, truncated, info
 

@@ -145,7 +145,7 @@ class CellGraphLayer(nn.Module):
 
     def __init__(self, dim: int, heads: int, adjacency: str) -> None:
         super().__init__()
-        from torch_geometric.nn import GATv2Conv  # type: ignore[import-untyped]
+        from torch_geometric.nn import GATv2Conv
 
         self.dim = dim
         self.adjacency = adjacency

@@ -81,7 +81,8 @@ class MetricsLogger:
                 try:
                     self.wandb_run = wandb.init(
                         project=WANDB_PROJECT, dir=str(self.run_dir), name=self.run_dir.name,
-                        id=wandb_run_id(self.run_dir), resume="allow", mode=wandb_mode, config=config or {},
+                        id=wandb_run_id(self.run_dir), resume="allow",
+                        mode="online" if wandb_mode == "online" else "offline", config=config or {},
                         settings=wandb.Settings(silent=True, console="off"), reinit="create_new",
                     )
                 except Exception as exc:  # a network or account problem must not stop training

@@ -7,7 +7,8 @@ reset with the run's seed), the agent (``algorithm(name).build(...)`` with the r
 reward terms and success), every ``log_every`` steps it logs the interval's means to the
 :class:`~sheetrl.train.logger.MetricsLogger`, and it updates the progress bar (steps/s, rolling success, curriculum
 level) and writes a checkpoint whenever another ``checkpoint_every`` episodes have finished (at most once per
-``checkpoint_interval`` seconds); it writes one at the end too, then evaluates the agent on held-out seeds (``eval.json``).
+``checkpoint_interval`` seconds); it writes one at the end too, then evaluates the agent on held-out seeds
+(``eval.json``).
 
 With ``ray_actors`` the pool is a :class:`~sheetrl.train.distributed.RayRolloutPool`: Ray actors step the
 environments and collect PPO rollouts in parallel, and the pool makes the iteration's update
@@ -252,8 +253,8 @@ class Runner:
 
     def _train_iteration(self) -> tuple[Any, dict[str, float]]:
         if self.config.ray_actors:
-            return self.pool.train_iteration(self.agent)  # type: ignore[no-any-return]
-        return self.agent.train_iteration(self.pool)  # type: ignore[no-any-return]
+            return self.pool.train_iteration(self.agent)
+        return self.agent.train_iteration(self.pool)
 
     # ------------------------------------------------------------------------------------------ construction
     @classmethod
@@ -322,7 +323,7 @@ class Runner:
         try:
             if warm is not None:
                 self.console.print(f"{warm(payload)} from {path}", highlight=False)
-            else:
+            elif initialize is not None:
                 initialize(payload["agent"])
         except (ValueError, KeyError, RuntimeError) as exc:
             raise ConfigError(f"--init-from {source}: {exc}") from None

@@ -224,7 +224,7 @@ def reference_perturbations(task: Task) -> list[tuple[str, Assignment, dict[str,
     once from the task's seed and cached on the task."""
     cached = task.__dict__.get("_reference_perturbations")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     for kind in task.perturbations:
         if kind not in PERTURBATIONS:
             raise ValueError(f"unknown perturbation {kind!r}; choose among {', '.join(PERTURBATIONS)}")
@@ -397,7 +397,7 @@ def _expert_leaves(task: Task) -> dict[str, set[int]]:
                 address = task.qualified(target.address)
                 cached[address] = leaf_reads(solution, solution.key(address))
         task.__dict__["_expert_leaves"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _describe(wb: Workbook, keys: set[int]) -> str:
@@ -425,7 +425,7 @@ def check(wb: Workbook, task: Task) -> CheckResult:
     satisfied = total - len(failing)
     if failing:
         order = {name: i for i, name in enumerate(CONDITIONS)}
-        target, problem = min(failing, key=lambda item: order[item[1]])  # type: ignore[index]
+        target, problem = min(failing, key=lambda item: order[item[1]])
         reasons = {"formula": "must hold a formula", "value": "does not show the expected value",
                    "style": "lacks the required format"}
         return CheckResult(False, problem or "value", target.address,
