@@ -15,6 +15,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import NUM, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import numbers
 from sheetrl.sheet.functions.bond_schedule import (
     add_months,
     basis_argument,
@@ -32,18 +33,7 @@ from sheetrl.sheet.functions.bond_schedule import (
 from sheetrl.sheet.functions.day_count import days360_us_financial
 from sheetrl.sheet.functions.financial import guarded
 from sheetrl.sheet.functions.special_functions import solve_increasing
-from sheetrl.sheet.values import to_bool, to_number
-
-
-def numbers(*args: Any) -> list[float] | ExcelError:
-    """Scalar arguments as numbers (the first error wins)."""
-    out: list[float] = []
-    for arg in args:
-        number = to_number(arg)
-        if isinstance(number, ExcelError):
-            return number
-        out.append(number)
-    return out
+from sheetrl.sheet.values import to_bool
 
 
 def solve_yield(price_at: Callable[[float], float], target: float, guess: float) -> float:

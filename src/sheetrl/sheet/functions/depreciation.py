@@ -18,6 +18,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import numbers
 from sheetrl.sheet.functions.date_arguments import (
     atp_day_argument,
     atp_integer_argument,
@@ -29,26 +30,16 @@ from sheetrl.sheet.functions.day_count import (
     is_leap_year,
 )
 from sheetrl.sheet.functions.financial import guarded
-from sheetrl.sheet.values import to_bool, to_number
+from sheetrl.sheet.values import to_bool
 
 # VDB, AMORLINC and AMORDEGRC step through the periods; beyond this many they give #NUM!.
 MAX_PERIODS = 100_000
 
 
-def _numbers(*args: Any) -> list[float] | ExcelError:
-    out: list[float] = []
-    for arg in args:
-        number = to_number(arg)
-        if isinstance(number, ExcelError):
-            return number
-        out.append(number)
-    return out
-
-
 @register("SLN", 3)
 def sln(cost: Any, salvage: Any, life: Any) -> float | ExcelError:
     """Straight-line depreciation per period: (cost - salvage) / life."""
-    args = _numbers(cost, salvage, life)
+    args = numbers(cost, salvage, life)
     if isinstance(args, ExcelError):
         return args
     c, s, n = args
@@ -60,7 +51,7 @@ def sln(cost: Any, salvage: Any, life: Any) -> float | ExcelError:
 @register("SYD", 4)
 def syd(cost: Any, salvage: Any, life: Any, per: Any) -> float | ExcelError:
     """Sum-of-years'-digits depreciation of period ``per`` (0 < per <= life)."""
-    args = _numbers(cost, salvage, life, per)
+    args = numbers(cost, salvage, life, per)
     if isinstance(args, ExcelError):
         return args
     c, s, n, p = args
@@ -74,7 +65,7 @@ def db(cost: Any, salvage: Any, life: Any, period: Any, month: Any = None) -> fl
     """Fixed-declining-balance depreciation: the rate 1 - (salvage/cost)^(1/life) rounded to three decimals; the
     first period covers ``month`` months (default 12) and period life + 1 the rest of the last year. The period
     and the month are truncated to whole numbers (a period below 1 is the first)."""
-    args = _numbers(cost, salvage, life, period, 12.0 if month is None else month)
+    args = numbers(cost, salvage, life, period, 12.0 if month is None else month)
     if isinstance(args, ExcelError):
         return args
     c, s, n, p, m = args
@@ -144,7 +135,7 @@ def _depreciation_through(
 @register("DDB", 4, 5)
 def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> float | ExcelError:
     """Double-declining-balance depreciation (or any ``factor``, default 2) of period ``period`` (0 < period <= life)."""
-    args = _numbers(cost, salvage, life, period, 2.0 if factor is None else factor)
+    args = numbers(cost, salvage, life, period, 2.0 if factor is None else factor)
     if isinstance(args, ExcelError):
         return args
     c, s, n, p, f = args
@@ -179,7 +170,7 @@ def vdb(
 ) -> float | ExcelError:
     """Declining-balance depreciation between two (possibly fractional) periods, switching to straight line when
     that is larger unless ``no_switch`` is TRUE."""
-    args = _numbers(cost, salvage, life, start, end, 2.0 if factor is None else factor)
+    args = numbers(cost, salvage, life, start, end, 2.0 if factor is None else factor)
     if isinstance(args, ExcelError):
         return args
     c, s, n, first, last, f = args
@@ -235,10 +226,10 @@ def _depreciation_on_shifted_periods(
 def _amortization_arguments(
     cost: Any, purchased: Any, first_period: Any, salvage: Any, period: Any, rate: Any, basis: Any
 ) -> tuple[float, int, int, float, float, float, int] | ExcelError:
-    numbers = _numbers(cost, salvage, period, rate)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    c, s, p, r = numbers
+    values = numbers(cost, salvage, period, rate)
+    if isinstance(values, ExcelError):
+        return values
+    c, s, p, r = values
     bought = atp_day_argument(purchased)
     if isinstance(bought, ExcelError):
         return bought

@@ -18,6 +18,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import numbers
 from sheetrl.sheet.functions.special_functions import (
     beta_density,
     beta_quantile,
@@ -33,17 +34,6 @@ from sheetrl.sheet.functions.special_functions import (
 from sheetrl.sheet.values import check_number, to_bool, to_number
 
 MAX_DEGREES_OF_FREEDOM = 1e10
-
-
-def numbers(*values: Any) -> list[float] | ExcelError:
-    """Scalar arguments as numbers (the first error wins)."""
-    out: list[float] = []
-    for value in values:
-        number = to_number(value)
-        if isinstance(number, ExcelError):
-            return number
-        out.append(number)
-    return out
 
 
 def flag(value: Any) -> bool | ExcelError:

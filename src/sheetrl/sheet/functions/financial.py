@@ -17,21 +17,11 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import numbers
 from sheetrl.sheet.values import check_number, to_number
 
 MAX_ITERATIONS = 100
 _TOLERANCE = 1e-10
-
-
-def _numbers(*args: Any) -> list[float] | ExcelError:
-    """Scalar arguments as numbers (an omitted or empty one is 0); the first error is returned."""
-    out: list[float] = []
-    for arg in args:
-        number = to_number(arg)
-        if isinstance(number, ExcelError):
-            return number
-        out.append(number)
-    return out
 
 
 def atp_numbers(*args: Any) -> list[float] | ExcelError:
@@ -42,7 +32,7 @@ def atp_numbers(*args: Any) -> list[float] | ExcelError:
             return arg
         if type(arg) is bool:
             return VALUE
-    return _numbers(*args)
+    return numbers(*args)
 
 
 def guarded(compute: Callable[[], float | ExcelError]) -> float | ExcelError:
@@ -71,7 +61,7 @@ def _annuity_factor(rate: float, nper: float) -> tuple[float, float]:
 @register("PMT", 3, 5)
 def pmt(rate: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
     """Payment per period of a loan or annuity with constant payments and a constant rate."""
-    args = _numbers(rate, nper, pv, fv, type_)
+    args = numbers(rate, nper, pv, fv, type_)
     if isinstance(args, ExcelError):
         return args
     r, n, p, f, t = args
@@ -91,7 +81,7 @@ def pmt(rate: Any, nper: Any, pv: Any, fv: Any = None, type_: Any = None) -> flo
 @register("FV", 3, 5)
 def fv(rate: Any, nper: Any, pmt: Any, pv: Any = None, type_: Any = None) -> float | ExcelError:
     """Future value of an investment with constant payments and a constant rate."""
-    args = _numbers(rate, nper, pmt, pv, type_)
+    args = numbers(rate, nper, pmt, pv, type_)
     if isinstance(args, ExcelError):
         return args
     r, n, payment, p, t = args
@@ -109,7 +99,7 @@ def fv(rate: Any, nper: Any, pmt: Any, pv: Any = None, type_: Any = None) -> flo
 @register("PV", 3, 5)
 def pv(rate: Any, nper: Any, pmt: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
     """Present value of an investment with constant payments and a constant rate."""
-    args = _numbers(rate, nper, pmt, fv, type_)
+    args = numbers(rate, nper, pmt, fv, type_)
     if isinstance(args, ExcelError):
         return args
     r, n, payment, f, t = args
@@ -129,7 +119,7 @@ def pv(rate: Any, nper: Any, pmt: Any, fv: Any = None, type_: Any = None) -> flo
 @register("NPER", 3, 5)
 def nper(rate: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None) -> float | ExcelError:
     """Number of periods for an investment with constant payments and a constant rate."""
-    args = _numbers(rate, pmt, pv, fv, type_)
+    args = numbers(rate, pmt, pv, fv, type_)
     if isinstance(args, ExcelError):
         return args
     r, payment, p, f, t = args
@@ -206,7 +196,7 @@ def _rate_equation(n: float, payment: float, p: float, f: float, due: float) -> 
 @register("RATE", 3, 6)
 def rate(nper: Any, pmt: Any, pv: Any, fv: Any = None, type_: Any = None, guess: Any = None) -> float | ExcelError:
     """Interest rate per period of an annuity (Newton's method from the guess, default 10%)."""
-    args = _numbers(nper, pmt, pv, fv, type_)
+    args = numbers(nper, pmt, pv, fv, type_)
     if isinstance(args, ExcelError):
         return args
     n, payment, p, f, t = args
@@ -265,7 +255,7 @@ def _period_payment_parts(
     rate: Any, per: Any, nper: Any, pv: Any, fv: Any, type_: Any
 ) -> tuple[float, float] | ExcelError:
     """(interest, payment) of period ``per``: IPMT and PMT, from which PPMT follows."""
-    args = _numbers(rate, per, nper, pv, fv, type_)
+    args = numbers(rate, per, nper, pv, fv, type_)
     if isinstance(args, ExcelError):
         return args
     r, period, n, p, f, t = args
@@ -367,7 +357,7 @@ def cumprinc(rate: Any, nper: Any, pv: Any, start: Any, end: Any, type_: Any) ->
 @register("ISPMT", 4)
 def ispmt(rate: Any, per: Any, nper: Any, pv: Any) -> float | ExcelError:
     """Interest paid in period ``per`` (counted from 0) of a loan repaid in equal principal instalments."""
-    args = _numbers(rate, per, nper, pv)
+    args = numbers(rate, per, nper, pv)
     if isinstance(args, ExcelError):
         return args
     r, period, n, p = args
@@ -380,7 +370,7 @@ def ispmt(rate: Any, per: Any, nper: Any, pv: Any) -> float | ExcelError:
 @register("PDURATION", 3)
 def pduration(rate: Any, pv: Any, fv: Any) -> float | ExcelError:
     """Periods an investment needs at ``rate`` per period to grow from pv to fv (all must be positive)."""
-    args = _numbers(rate, pv, fv)
+    args = numbers(rate, pv, fv)
     if isinstance(args, ExcelError):
         return args
     r, p, f = args
@@ -392,7 +382,7 @@ def pduration(rate: Any, pv: Any, fv: Any) -> float | ExcelError:
 @register("RRI", 3)
 def rri(nper: Any, pv: Any, fv: Any) -> float | ExcelError:
     """Equivalent interest rate per period for growth from pv to fv over nper periods."""
-    args = _numbers(nper, pv, fv)
+    args = numbers(nper, pv, fv)
     if isinstance(args, ExcelError):
         return args
     n, p, f = args
