@@ -98,9 +98,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 _SRC = ROOT / "src"
@@ -361,9 +362,8 @@ class SheetrlEngine(Engine):
     read_path = "value() per cell"
 
     def setup(self) -> str:
-        from sheetrl.sheet import Workbook  # noqa: F401
-
         import sheetrl
+        from sheetrl.sheet import Workbook
 
         self.Workbook = Workbook
         return getattr(sheetrl, "__version__", "?")
@@ -527,7 +527,7 @@ class FormulasEngine(Engine):
         model = self.fm.ExcelModel().loads(str(path)).finish()
         sol = model.calculate()
         keys = {}
-        for k in sol.keys():
+        for k in sol:
             tail = k.rsplit("!", 1)[-1]
             if ":" not in tail:
                 keys[tail] = k
@@ -895,7 +895,7 @@ class EngineRun:
         self.min_samples = 1 if opts.quick else 3
         if eng.min_samples is not None:
             self.min_samples = min(self.min_samples, eng.min_samples)
-        self.res: dict[str, Timing | None] = {m: None for m in MEASURES}
+        self.res: dict[str, Timing | None] = dict.fromkeys(MEASURES)
         self.warns: list[str] = []
         self.ref = spec.reference()
         self.built: Any = None
@@ -1129,7 +1129,7 @@ def package_versions(versions: dict[str, str]) -> str:
 
 def render(results, specs, engines, versions, skipped, memory, warnings, opts, as_markdown: bool) -> str:
     cmd = "python3 benchmarks/engine.py" + ("" if not opts.argv else " " + shlex.join(opts.argv))
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = []
     header = (f"`{cmd}` — {now} — Python {platform.python_version()} — CPU: {cpu_model()} — "
               f"{package_versions(versions)}")
@@ -1257,7 +1257,8 @@ def _table(cols: list[str], rows: list[list[str]], md: bool, left: int = 1) -> l
         out += ["| " + " | ".join(r) + " |" for r in rows]
         return out
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-    fmt = lambda r: "  ".join(x.ljust(w) if i < left else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+    def fmt(r: list[str]) -> str:
+        return "  ".join(x.ljust(w) if i < left else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
     return [fmt(cols), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 
 
@@ -1360,7 +1361,7 @@ def main(argv: list[str] | None = None) -> int:
     if opts.json:
         out = {
             "command": ["python3", "benchmarks/engine.py", *argv],
-            "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             "cpu": cpu_model(),
             "versions": versions,

@@ -246,7 +246,8 @@ def throughput_one(which: str, level: int, steps: int) -> dict:
 def throughput(levels: list[int], steps: int, rounds: int) -> str:
     """Our PPO and MaskablePPO alternated (ABAB...) in child processes, so both see the same machine; the table
     gives the median steps/s of each and their ratio."""
-    lines = ["| level | steps | ours: steps/s | MaskablePPO: steps/s | ours / MaskablePPO | update share (ours, MaskablePPO) |",
+    lines = ["| level | steps | ours: steps/s | MaskablePPO: steps/s | ours / MaskablePPO "
+             "| update share (ours, MaskablePPO) |",
              "|---|---:|---:|---:|---:|---|"]
     for level in levels:
         runs: dict[str, list[dict]] = {"ppo": [], "maskable_ppo": []}

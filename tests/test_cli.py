@@ -174,7 +174,7 @@ def test_ctrl_c_in_eval_is_one_line_and_exit_130(tmp_path: Path, capsys) -> None
         agents.ALGORITHMS.clear()
         agents.ALGORITHMS.update(saved)
     capsys.readouterr()
-    code, out, err = interrupt(["eval", str(run_dir), "--episodes", "1000000", "--level", "curriculum"], tmp_path,
+    code, _, err = interrupt(["eval", str(run_dir), "--episodes", "1000000", "--level", "curriculum"], tmp_path,
                                "ready", after=4.0)
     assert code == 130
     assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err

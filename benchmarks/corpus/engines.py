@@ -224,7 +224,7 @@ def worker_main(engine: str) -> None:
     try:
         adapter = ADAPTERS[engine]()
         hello: dict[str, Any] = {"status": "ready", "version": adapter.version()}
-    except Exception as exc:  # noqa: BLE001 -- the engine is not installed: every job reports it
+    except Exception as exc:  # the engine is not installed: every job reports it
         adapter = None
         hello = {"status": "unavailable", "message": f"{type(exc).__name__}: {exc}"}
     protocol.write(json.dumps(hello) + "\n")
@@ -239,7 +239,7 @@ def worker_main(engine: str) -> None:
         elif "probe" in job:
             try:
                 answer = {"status": "ok", "known": adapter.probe(job["probe"])}
-            except Exception as exc:  # noqa: BLE001 -- any failure of an engine is a result to report
+            except Exception as exc:  # any failure of an engine is a result to report
                 answer = {"status": "probe-error", "message": _one_line(exc)}
         else:
             answer = run_job(adapter, job)
@@ -256,12 +256,12 @@ def run_job(adapter: Adapter, job: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     try:
         workbook = adapter.load(job["workbook"])
-    except Exception as exc:  # noqa: BLE001 -- any failure of an engine is a result to report
+    except Exception as exc:  # any failure of an engine is a result to report
         return {"status": "load-error", "message": _one_line(exc), "load_s": time.perf_counter() - start}
     load_s = time.perf_counter() - start
     try:
         values = adapter.values(workbook, sheets, cells)
-    except Exception as exc:  # noqa: BLE001 -- any failure of an engine is a result to report
+    except Exception as exc:  # any failure of an engine is a result to report
         return {"status": "read-error", "message": _one_line(exc), "load_s": load_s,
                 "trace": traceback.format_exc(limit=4)[-600:]}
     answer: dict[str, Any] = {"status": "ok", "load_s": load_s, "values": values}

@@ -263,7 +263,7 @@ def play(
                               highlight=False, markup=False)
             continue
         if line.isdigit():
-            obs, reward, terminated, truncated, info = env.step(int(line))
+            _, reward, terminated, truncated, info = env.step(int(line))
             label = f"action {line} ({env.action_name(int(line)) if int(line) < N_ACTIONS else '?'})"
         else:
             _, reward, terminated, truncated, info = env.step_command(line)

@@ -178,7 +178,8 @@ def make_agent(config: Config, seed: int, level: int = 1) -> tuple[alphazero.Alp
     from sheetrl.env.spreadsheet_env import EnvConfig
 
     pool = vector_env(config.num_envs, EnvConfig(level=level), seed)
-    agent = alphazero.build(config, pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"), seed)
+    agent = alphazero.build(config, pool.single_observation_space, pool.single_action_space, "cpu",
+                            Precision("fp32", "cpu"), seed)
     return agent, pool
 
 

@@ -187,13 +187,15 @@ def test_bc_ppo_and_dqn_train_with_every_policy_kind(policy: str):
     assert steps == 4 and math.isfinite(metrics["losses/bc_loss"])
     ppo_config = ppo_module.Config(num_envs=2, num_steps=4, num_minibatches=2, update_epochs=1, policy=policy)
     ppo_pool = vector_env(2, EnvConfig(level=2), 0)
-    ppo = ppo_module.build(ppo_config, ppo_pool.single_observation_space, ppo_pool.single_action_space, "cpu", Precision(), 0)
+    ppo = ppo_module.build(ppo_config, ppo_pool.single_observation_space, ppo_pool.single_action_space, "cpu",
+                           Precision(), 0)
     steps, metrics = ppo.train_iteration(ppo_pool)
     assert steps == 8 and math.isfinite(metrics["losses/policy_loss"])
     assert set(ppo.keys) <= set(ppo_pool.obs)
     dqn_config = dqn_module.Config(num_envs=2, buffer_size=64, batch_size=4, learning_starts=0, train_frequency=2,
                                    policy=policy)
-    dqn = dqn_module.build(dqn_config, ppo_pool.single_observation_space, ppo_pool.single_action_space, "cpu", Precision(), 0)
+    dqn = dqn_module.build(dqn_config, ppo_pool.single_observation_space, ppo_pool.single_action_space, "cpu",
+                           Precision(), 0)
     for _ in range(3):
         _, metrics = dqn.train_iteration(ppo_pool)
     assert math.isfinite(metrics["losses/td_loss"])

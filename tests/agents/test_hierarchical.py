@@ -30,8 +30,8 @@ SMALL = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=2, hid
 
 def make(seed: int, config: Config = SMALL, level: int = 1) -> tuple[hierarchical.HierarchicalAgent, SheetVectorEnv]:
     pool = vector_env(config.num_envs, EnvConfig(level=level), seed)
-    agent = hierarchical.build(config, pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"),
-                               seed)
+    agent = hierarchical.build(config, pool.single_observation_space, pool.single_action_space, "cpu",
+                               Precision("fp32", "cpu"), seed)
     return agent, pool
 
 

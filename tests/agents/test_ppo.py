@@ -33,7 +33,8 @@ TINY = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=3, hidd
 def make(config: Config, level: int = 1, seed: int = 0, precision: Precision | None = None,
          max_steps: int | None = None):
     pool = vector_env(config.num_envs, EnvConfig(level=level, max_steps=max_steps), seed)
-    agent = build(config, pool.single_observation_space, pool.single_action_space, "cpu", precision or Precision(), seed)
+    agent = build(config, pool.single_observation_space, pool.single_action_space, "cpu", precision or Precision(),
+                  seed)
     return agent, pool
 
 

@@ -74,7 +74,8 @@ def _first_word(instruction: str) -> tuple[str, ...]:
 def test_state_key_reads_level_template_offset_and_cursor_cell():
     agent, env = make_agent()
     obs = _reset_to(env, "enter_number")
-    level, template, slots, d_row, d_col, on_target, _kind, _formula, _bold, _formatted, anchor, legal = key_of(agent, obs)
+    key = key_of(agent, obs)
+    level, template, slots, d_row, d_col, on_target, _kind, _formula, _bold, _formatted, anchor, legal = key
     assert (level, slots) == (1, (1, 0, 0, 0, 0, 0, 0, 0))  # a value slot only
     assert template == _first_word(env.task.instruction)
     target = parse_cell(env.task.target_cells[0])
@@ -165,8 +166,9 @@ def test_q_update_truncation_bootstraps_from_the_final_state_over_legal_actions_
     values[illegal] = 100.0  # must be ignored
     values[ACTION["write_instructed_value"]] = 6.0  # the best legal action
     agent.table[final_key] = values
+    final_info = {"final_obs": np.array([final]), "_final_obs": np.array([True])}
     pool = ScriptedPool(batch(obs), (batch(reset_obs), np.array([0.5], np.float32), np.array([False]),
-                                     np.array([True]), {"final_obs": np.array([final]), "_final_obs": np.array([True])}))
+                                     np.array([True]), final_info))
     agent.train_iteration(pool)
     expected_target = 0.5 + 0.9 * 6.0
     assert agent.table[key][ACTION["next_target"]] == pytest.approx(1.0 + 0.5 * (expected_target - 1.0))

@@ -9,7 +9,8 @@ def test_mlp_stacks_linear_relu_dropout_with_a_linear_output():
     net = mlp([10, 8, 6, 3], dropout=0.25)
     kinds = [type(layer) for layer in net]
     assert kinds == [nn.Linear, nn.ReLU, nn.Dropout, nn.Linear, nn.ReLU, nn.Dropout, nn.Linear]
-    assert [(l.in_features, l.out_features) for l in net if isinstance(l, nn.Linear)] == [(10, 8), (8, 6), (6, 3)]
+    shapes = [(layer.in_features, layer.out_features) for layer in net if isinstance(layer, nn.Linear)]
+    assert shapes == [(10, 8), (8, 6), (6, 3)]
     assert net[2].p == 0.25
     assert net(torch.zeros(5, 10)).shape == (5, 3)
 
@@ -27,8 +28,8 @@ def test_mlp_rejects_bad_sizes_and_dropout(sizes, dropout):
 
 def test_q_network_has_the_seed_shape_768_512_512_n():
     net = QNetwork(n_actions=64)
-    linears = [l for l in net.modules() if isinstance(l, nn.Linear)]
-    assert [(l.in_features, l.out_features) for l in linears] == [(768, 512), (512, 512), (512, 64)]
+    linears = [layer for layer in net.modules() if isinstance(layer, nn.Linear)]
+    assert [(layer.in_features, layer.out_features) for layer in linears] == [(768, 512), (512, 512), (512, 64)]
     assert sum(p.numel() for p in net.parameters()) == 768 * 512 + 512 + 512 * 512 + 512 + 512 * 64 + 64
     assert [m.p for m in net.modules() if isinstance(m, nn.Dropout)] == [0.1, 0.1]
     assert net(torch.zeros(3, 768)).shape == (3, 64)

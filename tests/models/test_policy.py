@@ -101,7 +101,7 @@ def test_a_wrong_kind_or_config_is_refused(simple_formula):
     env, _ = simple_formula
     with pytest.raises(ValueError, match="unknown policy kind"):
         build_policy("lstm", env.observation_space, env.action_space)
-    with pytest.raises(TypeError, match="kind .encoder. takes a EncoderConfig, not a MLPPolicyConfig"):
+    with pytest.raises(TypeError, match=r"kind .encoder. takes a EncoderConfig, not a MLPPolicyConfig"):
         build_policy("encoder", env.observation_space, env.action_space, MLPPolicyConfig())
     with pytest.raises(ValueError, match="network must be"):
         MLPPolicyConfig(network="cnn")

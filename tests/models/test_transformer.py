@@ -41,7 +41,8 @@ def test_instruction_and_history_padding_never_change_an_output(model, simple_fo
     _, obs = simple_formula
     history = with_history(obs, [[3, 1, -1, -1]] * 6)
     length = int((obs["instruction"] != 0).sum(dim=1).max())
-    shorter = {**history, "instruction": obs["instruction"][:, :length], "action_history": history["action_history"][:, :2]}
+    shorter = {**history, "instruction": obs["instruction"][:, :length],
+               "action_history": history["action_history"][:, :2]}
     for full, short in zip(model(history), model(shorter)):
         torch.testing.assert_close(full, short, atol=1e-5, rtol=1e-5)
     assert not torch.allclose(model(history)[0], model(obs)[0])  # the history itself does count

@@ -160,7 +160,8 @@ def _numbers_workbook() -> Workbook:
 NUMBERS = _numbers_workbook()
 
 
-@settings(max_examples=max(200, EXAMPLES // 50), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=max(200, EXAMPLES // 50), deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
 @given(
     st.lists(
         st.tuples(

@@ -68,7 +68,8 @@ def test_pivot_refreshes_when_source_changes_and_clears_stale_cells():
     wb.set("C3", 7)
     assert wb.value("G4") == 7
     wb.set("A6", "East")  # North disappears: one row fewer
-    assert wb.values("F1:G5") == [["Region", "Sum of Sales"], ["East", 31], ["West", 7], ["Grand Total", 38], [None, None]]
+    assert wb.values("F1:G5") == [["Region", "Sum of Sales"], ["East", 31], ["West", 7], ["Grand Total", 38],
+                                  [None, None]]
 
 
 def test_formulas_can_read_pivot_output():

@@ -37,9 +37,11 @@ SOFFICE_TIMEOUT_S = 300
 _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>en-US</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N">
+  <prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>en-US</value></prop></item>
 <item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>en-US</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
 
@@ -290,7 +292,8 @@ def names_and_tables_workbook():
     from sheetrl.sheet import Workbook
 
     wb = Workbook(["Data", "Report"])
-    wb.set_range("Data!A1", [["Item", "Qty", "Price"], ["a", 2, 1.5], ["b", 3, 2], ["c", 4, 2.5], ["Total", None, None]])
+    wb.set_range("Data!A1",
+                 [["Item", "Qty", "Price"], ["a", 2, 1.5], ["b", 3, 2], ["c", 4, 2.5], ["Total", None, None]])
     wb.set("Data!B5", "=SUM(Sales[Qty])")
     wb.add_table("Sales", "Data!A1:C5", totals=True)
     wb.set_range("Report!A1", [[10], [20], [30], [40]])

@@ -278,7 +278,8 @@ def test_whole_column_lookups_compute(tmp_path):
 def test_split_sheet_data_finds_empty_and_self_closing_sheet_data():
     assert xlsx_reader.split_sheet_data(b"<worksheet><sheetData /><cols/></worksheet>") == (
         b"<worksheet>", b"", b"<cols/></worksheet>", "")
-    head, body, tail, prefix = xlsx_reader.split_sheet_data(b'<worksheet><sheetData><row r="1"/></sheetData></worksheet>')
+    sheet_xml = b'<worksheet><sheetData><row r="1"/></sheetData></worksheet>'
+    head, body, tail, prefix = xlsx_reader.split_sheet_data(sheet_xml)
     assert (head, body, tail, prefix) == (b"<worksheet>", b'<row r="1"/>', b"</worksheet>", "")
 
 

@@ -34,7 +34,8 @@ def console() -> Console:
 def quick_config(run_dir, **changes) -> TrainConfig:
     """A small, quiet run of the fake agent on level 1."""
     settings = {"algo": "fake", "level": 1, "seed": 3, "total_steps": 120, "checkpoint_every": 5,
-                "checkpoint_interval": 0, "eval_episodes": 0, "run_dir": None if run_dir is None else str(run_dir), "wandb": "disabled", "tensorboard": False,
+                "checkpoint_interval": 0, "eval_episodes": 0, "run_dir": None if run_dir is None else str(run_dir),
+                "wandb": "disabled", "tensorboard": False,
                 "progress": False, "log_every": 30}
     settings.update(changes)
     return TrainConfig(**settings)

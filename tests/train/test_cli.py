@@ -123,7 +123,7 @@ def test_overwrite_starts_afresh_in_a_run_folder_and_keeps_other_files(tmp_path:
     assert (code, err.count("\n")) == (2, 1) and "choose one" in err
     second = ["train", "--algo", "fake", "--seed", "4", "--total-steps", "12", "--run-dir", str(run_dir),
               "--eval-episodes", "0", "--overwrite", *QUIET]
-    code, out, err = run(second, capsys)
+    code, _, err = run(second, capsys)
     assert code == 0, err
     saved = json.loads((run_dir / "config.json").read_text())
     assert saved["train"]["seed"] == 4

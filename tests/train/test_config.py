@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sheetrl.train.config import ConfigError, TrainConfig, coerce, field_help, parse_level, parse_overrides
@@ -62,7 +64,7 @@ def test_overrides_from_the_command_line_are_coerced_to_the_field_types() -> Non
     assert coerce("x", "7", int | None) == 7
     with pytest.raises(ConfigError, match="must look like name=value"):
         parse_overrides(["learning_rate"])
-    with pytest.raises(ConfigError, match="num_envs='2.5' is not a valid int"):
+    with pytest.raises(ConfigError, match=re.escape("num_envs='2.5' is not a valid int")):
         coerce("num_envs", "2.5", int)
 
 

@@ -16,7 +16,8 @@ def test_runs_with_neighbouring_seeds_share_no_environment_seed_and_no_task_stre
     assert all(len(set(s)) == 8 for s in seeds.values())
     assert not (set(seeds[1]) & set(seeds[2]) or set(seeds[2]) & set(seeds[3]) or set(seeds[1]) & set(seeds[3]))
     assert env_seeds(1, 8) == seeds[1]  # deterministic
-    first_tasks = {run: set(SheetVectorEnv(EnvConfig(level=1), 8).reset(seed=run)[1]["task_seed"].tolist()) for run in (1, 2)}
+    first_tasks = {run: set(SheetVectorEnv(EnvConfig(level=1), 8).reset(seed=run)[1]["task_seed"].tolist())
+                   for run in (1, 2)}
     assert not first_tasks[1] & first_tasks[2]
 
 

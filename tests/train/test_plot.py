@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,9 @@ def test_plots_success_return_reward_terms_and_losses(tmp_path: Path) -> None:
 
 
 def test_plot_errors_name_the_problem(tmp_path: Path) -> None:
-    with pytest.raises(TrainError, match="run folder .* does not exist"):
+    with pytest.raises(TrainError, match=r"run folder .* does not exist"):
         plot_run(tmp_path / "missing")
-    with pytest.raises(TrainError, match="metrics.jsonl does not exist"):
+    with pytest.raises(TrainError, match=re.escape("metrics.jsonl does not exist")):
         plot_run(tmp_path)
     (tmp_path / "metrics.jsonl").write_text("")
     with pytest.raises(TrainError, match="holds no metrics yet"):

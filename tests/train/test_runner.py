@@ -81,7 +81,7 @@ def saved(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_checkpoints_are_written_every_n_episodes_and_at_the_end(tmp_path: Path, console, saved) -> None:
     result = Runner.start(quick_config(tmp_path, total_steps=300, checkpoint_every=10), console=console).run()
     assert len(saved) >= 3
-    assert [episodes // 10 for episodes in saved[:-1]] == sorted(set(e // 10 for e in saved[:-1]))
+    assert [episodes // 10 for episodes in saved[:-1]] == sorted({e // 10 for e in saved[:-1]})
     assert all(episodes % 10 < 3 for episodes in saved[:-1])  # written right after crossing a multiple
     assert saved[-1] == result.episodes
     latest, _ = load_latest(tmp_path)
@@ -133,7 +133,7 @@ def assert_same(first: dict, second: dict) -> None:
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_n_steps_then_resume_then_m_steps_equals_n_plus_m_straight(tmp_path: Path, console, precision: str) -> None:
-    settings = dict(total_steps=240, precision=precision, accumulation_steps=2)
+    settings = {"total_steps": 240, "precision": precision, "accumulation_steps": 2}
     straight = Runner.start(quick_config(tmp_path / "straight", **settings), console=console)
     straight.run()
     expected = final_state(straight)
@@ -167,7 +167,7 @@ def test_a_run_killed_between_checkpoints_resumes_exactly_from_the_last_one(tmp_
         return real_iteration(self, pool)
 
     monkeypatch.setattr(FakeAgent, "train_iteration", dies_at_iteration_37)
-    with pytest.raises(KeyboardInterrupt, match="continue from the last checkpoint .* sheetrl train --resume"):
+    with pytest.raises(KeyboardInterrupt, match=r"continue from the last checkpoint .* sheetrl train --resume"):
         Runner.start(quick_config(tmp_path / "crashed", total_steps=300), console=console).run()
     monkeypatch.setattr(FakeAgent, "train_iteration", real_iteration)
     checkpoint, _ = load_latest(tmp_path / "crashed")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import torch
 
 from sheetrl.env.vector import SheetVectorEnv
 
@@ -108,6 +109,28 @@ def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidd
     else:
         config = preset(transformer_preset)
     return build_policy(kind, observation_space, action_space, config)
+
+
+def seeded_policy_network(config: Any, observation_space: Any, action_space: Any, seed: int,
+                          device: torch.device) -> tuple[Any, tuple[str, ...]]:
+    """The network ``config`` asks for (its ``policy``, ``hidden_sizes``, ``shared_trunk`` and
+    ``transformer_preset``), with weights drawn from ``seed`` without touching torch's global RNG, on ``device``;
+    and the observation keys it reads that the environment gives (the transformer's optional ones may be absent,
+    the action mask is passed apart)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        network = policy_network(config.policy, observation_space, action_space, hidden_sizes=config.hidden_sizes,
+                                 shared_trunk=config.shared_trunk, transformer_preset=config.transformer_preset)
+    network.to(device)
+    keys = tuple(k for k in network.observation_keys if k != "action_mask" and k in observation_space.spaces)
+    return network, keys
+
+
+def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int) -> None:
+    """Raise ValueError unless a minibatch splits into ``accumulation_steps`` equal micro-batches."""
+    if minibatch_size % accumulation_steps:
+        raise ValueError(f"{algo}: a minibatch of {minibatch_size} does not split into "
+                         f"{accumulation_steps} equal accumulation micro-batches")
 
 
 NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset")

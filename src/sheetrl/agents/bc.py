@@ -38,7 +38,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sheetrl.agents.base import POLICY_KINDS, Agent, check_same_network, policy_network
+from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision
@@ -199,22 +199,12 @@ class BCAgent(Agent):
 
     def __init__(self, config: Config, observation_space: Any, action_space: Any, device: torch.device,
                  precision: Precision, seed: int) -> None:
-        if config.batch_size % precision.accumulation_steps:
-            raise ValueError(f"bc: a minibatch of {config.batch_size} does not split into "
-                             f"{precision.accumulation_steps} equal accumulation micro-batches")
+        check_micro_batches("bc", config.batch_size, precision.accumulation_steps)
         self.config = config
         self.device = torch.device(device)
         self.precision = precision
         self.observation_space = observation_space
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.network = policy_network(config.policy, observation_space, action_space,
-                                          hidden_sizes=config.hidden_sizes, shared_trunk=config.shared_trunk,
-                                          transformer_preset=config.transformer_preset)
-        self.network.to(self.device)
-        # the keys the network reads that the environment gives (the transformer's optional ones may be absent)
-        self.keys: tuple[str, ...] = tuple(k for k in self.network.observation_keys
-                                           if k != "action_mask" and k in observation_space.spaces)
+        self.network, self.keys = seeded_policy_network(config, observation_space, action_space, seed, self.device)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate)
         self.generator = torch.Generator(device="cpu").manual_seed(seed)
         self.act_generator = torch.Generator(device="cpu").manual_seed(seed + 1)

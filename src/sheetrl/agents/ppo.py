@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from sheetrl.agents.base import POLICY_KINDS, Agent, check_same_network, policy_network
+from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision
@@ -291,23 +291,13 @@ class PPOAgent(Agent):
 
     def __init__(self, config: Config, observation_space: Any, num_actions: int, device: torch.device,
                  precision: Precision, seed: int, action_space: Any = None) -> None:
-        if config.minibatch_size % precision.accumulation_steps:
-            raise ValueError(f"ppo: a minibatch of {config.minibatch_size} does not split into "
-                             f"{precision.accumulation_steps} equal accumulation micro-batches")
+        check_micro_batches("ppo", config.minibatch_size, precision.accumulation_steps)
         self.config = config
         self.device = torch.device(device)
         self.precision = precision
         self.num_actions = num_actions
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            # mlp: models.mlp.ActorCritic, built exactly like ActorCritic above (the same seed, the same weights)
-            self.network = policy_network(config.policy, observation_space, action_space,
-                                          hidden_sizes=config.hidden_sizes, shared_trunk=config.shared_trunk,
-                                          transformer_preset=config.transformer_preset)
-        self.network.to(self.device)
-        # the keys the network reads that the environment gives (the transformer's optional ones may be absent)
-        self.keys: tuple[str, ...] = tuple(k for k in self.network.observation_keys
-                                           if k != "action_mask" and k in observation_space.spaces)
+        # mlp: models.mlp.ActorCritic, built exactly like ActorCritic above (the same seed, the same weights)
+        self.network, self.keys = seeded_policy_network(config, observation_space, action_space, seed, self.device)
         self.observation_shapes = {key: tuple(observation_space[key].shape) for key in self.keys}
         self.reference: nn.Module | None = None  # the initial policy of a run started from another (kl_coef)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate, eps=config.adam_eps)

@@ -59,8 +59,8 @@ class Macro:
 class Context:
     """Read-only view of the state for resolving macros, computed once per step (cheap lookups, cached)."""
 
-    __slots__ = ("_block_above", "_block_left", "_numbers", "_selection_filled", "base", "col", "cols", "references", "row",
-                 "rows", "sheet", "slots", "state", "targets", "task", "values")
+    __slots__ = ("_block_above", "_block_left", "_numbers", "_selection_filled", "base", "col", "cols", "references",
+                 "row", "rows", "sheet", "slots", "state", "targets", "task", "values")
 
     def __init__(self, state: SheetState, task: Task) -> None:
         self.state = state
@@ -372,7 +372,8 @@ def _if_threshold(ctx: Context) -> Command | None:
     below = format_literal(ctx.slots.get("if_false", "low"))
     left = cell_name(ctx.row, ctx.col - 1)
     threshold = format_literal(float(ctx.slots["threshold"]))
-    quote = lambda text: '"' + text.strip('"').replace('"', '""') + '"'
+    def quote(text: str) -> str:
+        return '"' + text.strip('"').replace('"', '""') + '"'
     return _formula(ctx, f"=IF({left}>={threshold},{quote(above)},{quote(below)})")
 
 

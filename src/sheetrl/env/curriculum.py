@@ -5,9 +5,9 @@ The manager starts at level 1. After each episode it records success for that ep
 success rate over the last ``window`` episodes of the current level exceeds ``threshold`` (and at least ``window``
 episodes were seen), it unlocks the next level. With a ``demotion_threshold``, a full window of the current level
 whose success rate falls below it locks that level again (the histories of both levels are cleared, so the agent
-plays a full window before it is judged again). Each new episode is drawn from the current (highest unlocked) level, except that with
-probability ``replay_probability`` an earlier unlocked level is replayed (uniformly), which guards against
-forgetting.
+plays a full window before it is judged again). Each new episode is drawn from the current (highest unlocked) level,
+except that with probability ``replay_probability`` an earlier unlocked level is replayed (uniformly), which guards
+against forgetting.
 
 A training pool shares one manager among all its environments (``SpreadsheetEnv(curriculum=...)``), so promotion
 counts the pool's episodes, not one environment's. The whole state is a plain dict (``state_dict``/

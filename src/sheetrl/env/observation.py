@@ -233,8 +233,10 @@ class ObservationBuilder:
         rows, cols = self.rows, self.cols
         grid = self.grid
         tokens = self.cell_tokens.reshape(rows, cols, 4)
-        source_rows, target_rows = slice(max(0, d_row), rows + min(0, d_row)), slice(max(0, -d_row), rows + min(0, -d_row))
-        source_cols, target_cols = slice(max(0, d_col), cols + min(0, d_col)), slice(max(0, -d_col), cols + min(0, -d_col))
+        source_rows = slice(max(0, d_row), rows + min(0, d_row))
+        target_rows = slice(max(0, -d_row), rows + min(0, -d_row))
+        source_cols = slice(max(0, d_col), cols + min(0, d_col))
+        target_cols = slice(max(0, -d_col), cols + min(0, -d_col))
         grid[:, target_rows, target_cols] = grid[:, source_rows, source_cols].copy()
         tokens[target_rows, target_cols] = tokens[source_rows, source_cols].copy()
         fresh = np.ones((rows, cols), dtype=bool)
@@ -273,7 +275,8 @@ class ObservationBuilder:
         values, formats = wb.value_map(), wb.format_map()
         base = make_key(self._sheet_id, top, left)
         changed = self._changed  # a changed cell may be empty now (a cleared label): it is drawn too
-        keys = [key for r in range(self.rows) for key in range(base + (r << ROW_SHIFT), base + (r << ROW_SHIFT) + self.cols)
+        row_starts = [base + (r << ROW_SHIFT) for r in range(self.rows)]
+        keys = [key for start in row_starts for key in range(start, start + self.cols)
                 if key in values or key in formats or key in changed]
         self._refresh(wb, keys)
         self._rebuild_edges(wb)

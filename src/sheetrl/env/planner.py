@@ -16,11 +16,12 @@ never saw. :func:`expert_action` plans from the current state instead:
    makes the state *unrecoverable by macros*:
    :func:`expert_action` returns None there, and :func:`expert_command` returns the command that restores the cell
    (``value``/``formula``/``clear``/``unbold``/``format``/``align``) where the command language has one.
-3. **The first pending edit.** An edit is pending when an aspect it owns does not show what the expert left there (the agent has not done it yet, or undid or spoiled it). The planner brings the editing context about:
-   clears or builds the selection (``select_reference_k`` when the instruction names that range, else
-   ``anchor_selection`` and moves), marks a range when the edit reads the marked range, walks the cursor there by
-   the shortest sequence of navigation macros, and then takes the edit's macro. When that macro now means
-   something else (the sheet around it changed), any macro giving the same command is taken.
+3. **The first pending edit.** An edit is pending when an aspect it owns does not show what the expert left there (the
+   agent has not done it yet, or undid or spoiled it). The planner brings the editing context about: clears or builds
+   the selection (``select_reference_k`` when the instruction names that range, else ``anchor_selection`` and moves),
+   marks a range when the edit reads the marked range, walks the cursor there by the shortest sequence of navigation
+   macros, and then takes the edit's macro. When that macro now means something else (the sheet around it changed), any
+   macro giving the same command is taken.
 4. **Done.** Nothing pending and nothing to repair: ``done`` (the environment ends a solved episode by itself
    after the last edit, so this is only reached when the last edit was already there).
 
@@ -270,7 +271,8 @@ class _Planner:
         if any((pivot.anchor, pivot.source) not in expected for pivot in wb.pivots):
             return None, None  # a pivot table in the wrong place: nothing in the action language removes one
         # Damage no macro can undo is reported at once (not after spending steps on the damage that can be undone).
-        by_macros = [key for key in damaged if _clearable(task.workbook, wb, key) and split_key(key)[0] == state.sheet_id]
+        by_macros = [key for key in damaged
+                     if _clearable(task.workbook, wb, key) and split_key(key)[0] == state.sheet_id]
         if len(by_macros) < len(damaged):
             key = next(key for key in damaged if key not in by_macros)
             return None, _restore_command(task.workbook, wb, key)

@@ -187,8 +187,9 @@ class SpreadsheetEnv(gym.Env):
             {
                 "grid": spaces.Box(-5.0, 5.0, (CHANNELS, rows, cols), np.float32),
                 "instruction": spaces.Box(0, len(vocabulary) - 1, (config.instruction_length,), np.int64),
-                "cell_tokens": spaces.Box(0, np.broadcast_to(np.asarray(CELL_TOKEN_HIGHS, np.int64), (rows * cols, 4)).copy(),
-                                         (rows * cols, 4), np.int64),
+                "cell_tokens": spaces.Box(
+                    0, np.broadcast_to(np.asarray(CELL_TOKEN_HIGHS, np.int64), (rows * cols, 4)).copy(),
+                    (rows * cols, 4), np.int64),
                 "edges": spaces.Box(0, rows * cols, (2, config.max_edges), np.int64),
                 "formula_chain": spaces.Box(0, len(self.token_vocabulary) - 1, (config.chain_length,), np.int64),
                 "flat": spaces.Box(-5.0, 5.0, (FLAT_SIZE,), np.float32),
@@ -271,7 +272,8 @@ class SpreadsheetEnv(gym.Env):
         self._check_running("step")
         index = as_action_index(action)
         if not 0 <= index < N_ACTIONS:
-            return self._step(None, action_index=index, parse_error=f"action {index} is not a macro (0..{N_ACTIONS - 1})")
+            return self._step(None, action_index=index,
+                              parse_error=f"action {index} is not a macro (0..{N_ACTIONS - 1})")
         return self._step(self._command(index), action_index=index)
 
     def step_command(self, command: str | Command) -> tuple[dict, float, bool, bool, dict]:

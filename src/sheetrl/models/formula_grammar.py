@@ -171,7 +171,8 @@ class FormulaReader:
                 out[t.open] = True
         else:
             out = np.zeros(t.size, dtype=bool)
-            if (mode == AFTER_BOOLEAN and self._can_nest()) or (mode == AFTER_NAME and self.name_callable and self._can_nest()):
+            opens_call = mode == AFTER_BOOLEAN or (mode == AFTER_NAME and self.name_callable)
+            if opens_call and self._can_nest():
                 out[t.open] = True
             elif mode == AFTER_TEXT and self.sheet_ok:
                 out[t.bang] = True
@@ -258,7 +259,7 @@ class FormulaReader:
                 return True
             if self.reference.advance(token):
                 return True
-        elif mode == AFTER_BOOLEAN or mode == AFTER_NAME:
+        elif mode in (AFTER_BOOLEAN, AFTER_NAME):
             callable_here = mode == AFTER_BOOLEAN or self.name_callable
             if token == t.open and callable_here and self._can_nest():
                 self._push((CALL, self.pending, 0))

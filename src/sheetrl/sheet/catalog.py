@@ -2,8 +2,8 @@
 
 :class:`CatalogMixin` is part of :class:`~sheetrl.sheet.workbook.Workbook`: the public API for defined names
 (``define_name``, ``delete_name``, ``names``) and tables (``add_table``, ``remove_table``, ``tables``), the lookups
-the compiler resolves names with (:class:`~sheetrl.sheet.reference_compiler.NameCatalog`), and the questions functions may ask
-while they run (:class:`~sheetrl.sheet.evaluation.EvaluationContext`: INDIRECT resolving a sheet or a name,
+the compiler resolves names with (:class:`~sheetrl.sheet.reference_compiler.NameCatalog`), and the questions functions
+may ask while they run (:class:`~sheetrl.sheet.evaluation.EvaluationContext`: INDIRECT resolving a sheet or a name,
 FORMULATEXT reading a formula, CELL reading a format).
 
 Names and tables share one namespace, as in Excel. Every change to a name or a table recompiles the formulas that

@@ -203,7 +203,8 @@ class FormulaCompiler(ReferenceCompiler):
 
             if array_mode:
                 return lambda v: Matrix(rows, cols, list(map(v.get, keys)), True, origin)
-            return lambda v: Matrix(rows, cols, RangeValues(keys, v), True, origin)
+            # A lazy view that reads like a list (values.RangeValues), read only as far as the function needs.
+            return lambda v: Matrix(rows, cols, RangeValues(keys, v), True, origin)  # type: ignore[arg-type]
         area = Area(sid, r1, c1, r2, c2)
 
         def clamped(v: dict) -> Matrix:
@@ -292,64 +293,63 @@ class FormulaCompiler(ReferenceCompiler):
     # ------------------------------------------------------------------------------------------------ compiling
     def scalar(self, node: Node, array_mode: bool) -> Evaluator:
         """Compile an expression whose value is one scalar (or, in array mode, possibly a Matrix)."""
-        t = type(node)
-        if t is Number:
+        if isinstance(node, Number):
             return _constant(node.value)
-        if t is Text:
+        if isinstance(node, Text):
             return _constant(node.value)
-        if t is Bool:
+        if isinstance(node, Bool):
             return _constant(node.value)
-        if t is ErrorLiteral:
+        if isinstance(node, ErrorLiteral):
             return _constant(error_from_code(node.code))
-        if t is CellRef:
+        if isinstance(node, CellRef):
             key = self.cell_key(node)
             if key is None:
                 return _constant(REF)
             return lambda v: v.get(key)
-        if t is RangeRef:
+        if isinstance(node, RangeRef):
             if array_mode:
                 return self.range_matrix(node)
             return self.implicit_intersection(node)
-        if t is RefError:
+        if isinstance(node, RefError):
             return _constant(REF)
-        if t is Name:
+        if isinstance(node, Name):
             binding = self.local_binding(node)
             if binding is not None:
                 return read_binding(binding)
             return self.in_name(node, lambda definition: self.scalar(definition, array_mode))
-        if t is StructuredRef:
+        if isinstance(node, StructuredRef):
             return self.scalar(self.structured(node), array_mode)
-        if t is RangeOp or t is Union:
+        if isinstance(node, (RangeOp, Union)):
             return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
-        if t is ImplicitIntersection:
+        if isinstance(node, ImplicitIntersection):
             return self.implicit(node)
-        if t is SpillRef:
+        if isinstance(node, SpillRef):
             return self.spill_matrix(node)
-        if t is Invoke:
+        if isinstance(node, Invoke):
             return compile_invocation(self, self.scalar(node.callee, True), node.args)
-        if t is Missing:
+        if isinstance(node, Missing):
             return _constant(None)
-        if t is Paren:
+        if isinstance(node, Paren):
             return self.scalar(node.inner, array_mode)
-        if t is Unary:
+        if isinstance(node, Unary):
             inner = self.scalar(node.operand, array_mode)
             if node.op == "+":
                 return inner
             return lambda v: _negate(inner(v))
-        if t is Percent:
+        if isinstance(node, Percent):
             inner = self.scalar(node.operand, array_mode)
             return lambda v: _percent(inner(v))
-        if t is Chain:
+        if isinstance(node, Chain):
             if node.ops[0] == " ":
                 fixed = self.static_intersection(node)
                 if fixed is not None:
                     return self.scalar(fixed, array_mode)
                 return self.dereferenced(self.reference(node, array_mode=array_mode), array_mode)
             return self.chain(node, array_mode)
-        if t is ArrayLiteral:
+        if isinstance(node, ArrayLiteral):
             matrix = _array_constant(node)
             return lambda v: matrix
-        if t is Call:
+        if isinstance(node, Call):
             fn = self.call(node, array_mode)
             spec = FUNCTIONS.get(node.name)
             if spec is not None and spec.returns_reference:
@@ -362,41 +362,40 @@ class FormulaCompiler(ReferenceCompiler):
 
         A range's values are a plain list with ``materialize`` (default: ``array_mode``), else a lazy view.
         """
-        while type(node) is Paren:
+        while isinstance(node, Paren):
             node = node.inner
-        t = type(node)
-        if t is Name:
+        if isinstance(node, Name):
             binding = self.local_binding(node)
             if binding is not None:
                 return read_binding(binding)
             return self.in_name(
                 node, lambda definition: self.reference_or_value(definition, array_mode, materialize)
             )
-        if t is StructuredRef:
+        if isinstance(node, StructuredRef):
             node = self.structured(node)
-        elif t is Chain and node.ops[0] == " ":
+        elif isinstance(node, Chain) and node.ops[0] == " ":
             fixed = self.static_intersection(node)
             if fixed is None:
                 return read_references(self.reference(node, array_mode=array_mode))
             node = fixed
-        elif t is RangeOp or t is Union:
+        elif isinstance(node, (RangeOp, Union)):
             return read_references(self.reference(node, array_mode=array_mode))
-        elif t is Call:
+        elif isinstance(node, Call):
             spec = FUNCTIONS.get(node.name)
             if spec is not None and spec.returns_reference:
                 return read_references(self.call(node, array_mode))
-        if type(node) is CellRef:
+        if isinstance(node, CellRef):
             key = self.cell_key(node)
             if key is None:
                 return _constant(REF)
             sid = key >> 34
             origin = (sid, node.row, node.col)
             return lambda v: Matrix(1, 1, [v.get(key)], True, origin)
-        if type(node) is RangeRef:
+        if isinstance(node, RangeRef):
             return self.range_matrix(node, array_mode if materialize is None else materialize)
-        if type(node) is ImplicitIntersection:
+        if isinstance(node, ImplicitIntersection):
             return self.implicit(node, as_reference=True)
-        if type(node) is SpillRef:
+        if isinstance(node, SpillRef):
             return self.spill_matrix(node)
         return self.scalar(node, array_mode)
 
@@ -664,19 +663,18 @@ def intersect_reference(value: Any, row: int, col: int) -> Any:
 
 
 def _array_constant(node: ArrayLiteral) -> Matrix:
-    rows = []
+    rows: list[list[Any]] = []
     for row in node.rows:
-        out = []
+        out: list[Any] = []
         for element in row:
-            t = type(element)
-            if t is Number:
+            if isinstance(element, Number):
                 out.append(element.value)
-            elif t is Unary:
+            elif isinstance(element, Unary):
                 value = element.operand.value  # type: ignore[attr-defined]
                 out.append(-value if element.op == "-" else value)
-            elif t is Text or t is Bool:
-                out.append(element.value)  # type: ignore[attr-defined]
-            elif t is ErrorLiteral:
+            elif isinstance(element, (Text, Bool)):
+                out.append(element.value)
+            elif isinstance(element, ErrorLiteral):
                 out.append(error_from_code(element.code))
         rows.append(out)
     return Matrix.from_rows(rows)

@@ -98,7 +98,9 @@ class IntegerPlan:
 
 def integer_plan(tokens: list[Token], grouping: bool = False) -> IntegerPlan:
     """Plan for digit placeholders and literals; a '0' placeholder makes every position to its right show a zero."""
-    items = tuple((True, payload) if kind == DIGIT else (False, literal_text(kind, payload)) for kind, payload in tokens)
+    items = tuple(
+        (True, payload) if kind == DIGIT else (False, literal_text(kind, payload)) for kind, payload in tokens
+    )
     placeholders = [payload for kind, payload in tokens if kind == DIGIT]
     first_zero = next((i for i, p in enumerate(placeholders) if p == "0"), len(placeholders))
     pads: list[str] = []
@@ -197,7 +199,9 @@ def _number_layout(tokens: list[Token]) -> NumberLayout:
     mantissa = tokens if exponent_at is None else tokens[:exponent_at]
     point_at = next((i for i, t in enumerate(mantissa) if t[0] == POINT), None)
     integer_part = mantissa if point_at is None else mantissa[:point_at]
-    decimal_part = [] if point_at is None else [(LITERAL, ".") if k == POINT else (k, p) for k, p in mantissa[point_at + 1 :]]
+    decimal_part = (
+        [] if point_at is None else [(LITERAL, ".") if k == POINT else (k, p) for k, p in mantissa[point_at + 1 :]]
+    )
     integer_tokens, grouping, integer_scaling = _resolve_commas(integer_part, integer=True)
     decimal_tokens, _, decimal_scaling = _resolve_commas(decimal_part, integer=False)
     percents = sum(1 for kind, _ in mantissa if kind == PERCENT)

@@ -10,9 +10,9 @@ Thai ...). Two values are not languages but the system's formats: 0xF800 (``[$-F
 Names are those Excel 365 shows for each language (Windows' locale data): German abbreviates March "Mrz", French
 "mars"/"janv.", Japanese abbreviates months to the bare number, Chinese spells full month names "一月" and
 abbreviates them "1月". Languages covered: English, German (and Austrian German), French, Spanish, Italian,
-Portuguese, Dutch, Swedish, Danish, Norwegian (Bokmål and Nynorsk), Finnish, Polish, Russian (and 0xFC19, its genitive month names),
-Ukrainian, Czech, Greek, Hungarian, Romanian, Turkish, Catalan, Chinese (simplified and traditional), Japanese and
-Korean. Any other language code formats with the English names (documented in docs/engine.md).
+Portuguese, Dutch, Swedish, Danish, Norwegian (Bokmål and Nynorsk), Finnish, Polish, Russian (and 0xFC19, its genitive
+month names), Ukrainian, Czech, Greek, Hungarian, Romanian, Turkish, Catalan, Chinese (simplified and traditional),
+Japanese and Korean. Any other language code formats with the English names (documented in docs/engine.md).
 """
 
 from __future__ import annotations
@@ -180,7 +180,9 @@ _NYNORSK = _names(
 # 0xFC19: Russian with month names in the genitive ("12 января"); Excel shows English for the rest.
 _RUSSIAN_GENITIVE = replace(
     ENGLISH,
-    months=_names("января февраля марта апреля мая июня июля августа сентября октября ноября декабря", "", "", "").months,
+    months=_names(
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря", "", "", ""
+    ).months,
 )
 _CHINESE_MONTHS = "一月 二月 三月 四月 五月 六月 七月 八月 九月 十月 十一月 十二月"
 _NUMBERED_MONTHS = " ".join(f"{month}月" for month in range(1, 13))

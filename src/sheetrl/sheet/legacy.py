@@ -12,9 +12,10 @@ Where intersection applies (the positions of a formula that expect one value): o
 that are not references (and the value arguments of the IS* functions, which Excel treats as values), the value
 arguments of IF/CHOOSE/IFERROR-like functions when the function itself is in such a position, and the formula's
 own result. Arguments of functions that take references (SUM's, INDEX's first) are left whole, and so is everything
-inside a function whose arguments are arrays to Excel (SUMPRODUCT, MMULT, the dynamic-array functions). Arrays (constants, results of functions) are never intersected inside a
-formula (functions apply to them element-wise, as they always did); only the formula's result is reduced to one
-value, by an ``@`` in front of the whole formula when it may be an array.
+inside a function whose arguments are arrays to Excel (SUMPRODUCT, MMULT, the dynamic-array functions). Arrays
+(constants, results of functions) are never intersected inside a formula (functions apply to them element-wise, as they
+always did); only the formula's result is reduced to one value, by an ``@`` in front of the whole formula when it may be
+an array.
 """
 
 from __future__ import annotations
@@ -207,7 +208,8 @@ def _convert(node: Node, position: int, range_names: Collection[str]) -> Node:
             return node
         count = len(node.args)
         args = tuple(
-            _convert(a, _position_of_argument(node.name, i, count, position), range_names) for i, a in enumerate(node.args)
+            _convert(a, _position_of_argument(node.name, i, count, position), range_names)
+            for i, a in enumerate(node.args)
         )
         call = Call(node.name, args)
         if position == SCALAR and node.name in REFERENCE_RESULTS:

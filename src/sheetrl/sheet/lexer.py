@@ -51,7 +51,7 @@ _TOKEN = re.compile(
   | (?P<NAME>%(identifier)s)
   | (?P<OP><=|>=|<>|[-+*/^&=<>%%:@])
   | (?P<PUNCT>[(),;{}])
-    """
+    """  # noqa: UP031 -- %-substitution keeps the braces of the regex literal
     % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS, "identifier": _IDENTIFIER},
     re.VERBOSE,
 )

@@ -10,7 +10,7 @@ formula with thousands of terms is a wide tree, not a deep one: nothing downstre
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sheetrl.sheet.address import (
@@ -217,46 +217,45 @@ def render_range(node: RangeRef) -> str:
 
 def render(node: Node) -> str:
     """Excel text of a syntax tree, without the leading '='."""
-    t = type(node)
-    if t is Number:
+    if isinstance(node, Number):
         return node.text
-    if t is Text:
+    if isinstance(node, Text):
         return '"' + node.value.replace('"', '""') + '"'
-    if t is Bool:
+    if isinstance(node, Bool):
         return "TRUE" if node.value else "FALSE"
-    if t is ErrorLiteral:
+    if isinstance(node, ErrorLiteral):
         return node.code
-    if t is CellRef:
+    if isinstance(node, CellRef):
         return render_cell(node)
-    if t is RangeRef:
+    if isinstance(node, RangeRef):
         return render_range(node)
-    if t is RefError:
+    if isinstance(node, RefError):
         return f"{quote_sheet_name(node.sheet)}!#REF!" if node.sheet is not None else "#REF!"
-    if type(node) is Name:
+    if isinstance(node, Name):
         return f"{quote_sheet_name(node.sheet)}!{node.name}" if node.sheet is not None else node.name
-    if type(node) is StructuredRef:
+    if isinstance(node, StructuredRef):
         return node.text
-    if type(node) is RangeOp:
+    if isinstance(node, RangeOp):
         return f"{render(node.left)}:{render(node.right)}"
-    if type(node) is Union:
+    if isinstance(node, Union):
         return ",".join(render(o) for o in node.operands)
-    if t is Missing:
+    if isinstance(node, Missing):
         return ""
-    if t is Call:
+    if isinstance(node, Call):
         return f"{node.name}({','.join(render(a) for a in node.args)})"
-    if t is Unary:
+    if isinstance(node, Unary):
         return node.op + render(node.operand)
-    if t is Percent:
+    if isinstance(node, Percent):
         return render(node.operand) + "%"
-    if t is Chain:
+    if isinstance(node, Chain):
         parts = [render(node.operands[0])]
         for op, operand in zip(node.ops, node.operands[1:]):
             parts.append(op)
             parts.append(render(operand))
         return "".join(parts)
-    if t is Paren:
+    if isinstance(node, Paren):
         return f"({render(node.inner)})"
-    if t is ArrayLiteral:
+    if isinstance(node, ArrayLiteral):
         return "{" + ";".join(",".join(render(v) for v in row) for row in node.rows) + "}"
     if isinstance(node, ImplicitIntersection):
         return "@" + render(node.operand)
@@ -268,24 +267,23 @@ def render(node: Node) -> str:
     raise TypeError(f"not a formula node: {node!r}")
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Yield every node of a tree (pre-order), iteratively."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        t = type(current)
-        if t is Call:
+        if isinstance(current, Call):
             stack.extend(reversed(current.args))
-        elif t is Chain:
+        elif isinstance(current, Chain):
             stack.extend(reversed(current.operands))
-        elif t is Unary or t is Percent:
+        elif isinstance(current, (Unary, Percent)):
             stack.append(current.operand)
-        elif t is Paren:
+        elif isinstance(current, Paren):
             stack.append(current.inner)
-        elif type(current) is RangeOp:
+        elif isinstance(current, RangeOp):
             stack.extend((current.right, current.left))
-        elif type(current) is Union:
+        elif isinstance(current, Union):
             stack.extend(reversed(current.operands))
         elif isinstance(current, ImplicitIntersection):
             stack.append(current.operand)

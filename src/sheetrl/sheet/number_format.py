@@ -136,7 +136,7 @@ def _render_number(fmt: FormatCode, number: float, date1904: bool) -> str | None
         return render_date(section, number if signed else abs(number), signed, date1904)
     magnitude = abs(number)
     kind = section.kind
-    if kind == NUMBER or kind == SCIENTIFIC:
+    if kind in (NUMBER, SCIENTIFIC):
         assert section.number is not None
         text, zero = render_number(section.number, magnitude)
     elif kind == FRACTION:

@@ -4,8 +4,9 @@ Excel precedence, tightest first: the reference operators (range ``:``, intersec
 parentheses), unary ``-``/``+``, ``%``, ``^``, ``* /``, ``+ -``, ``&``, comparisons. ``A1:B2`` is one REF token;
 the range operator between anything else (``A1:INDEX(B1:B9,3)``, ``Name1:Name2``) is a :class:`RangeOp` node, an
 intersection a :class:`Chain` of ``' '`` operators, a union a :class:`Union`. All binary operators are
-left-associative (``2^3^2`` is 64 and ``-2^2`` is 4, as in Excel). Nesting (parentheses, calls, unary signs) is limited to :data:`MAX_NESTING` levels so that neither
-parsing nor evaluation can exhaust the interpreter's stack; deeper text gets a clear FormulaSyntaxError.
+left-associative (``2^3^2`` is 64 and ``-2^2`` is 4, as in Excel). Nesting (parentheses, calls, unary signs) is limited
+to :data:`MAX_NESTING` levels so that neither parsing nor evaluation can exhaust the interpreter's stack; deeper text
+gets a clear FormulaSyntaxError.
 """
 
 from __future__ import annotations

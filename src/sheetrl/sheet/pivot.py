@@ -115,7 +115,8 @@ class PivotTable:
         if column_col is None:
             table: list[list[Any]] = [[self.rows, self.title]]
             for rk in ordered_rows:
-                table.append([_display_label(row_labels[rk]), _aggregate(self.aggregation, groups.get((rk, _label_key(None)), []))])
+                row_total = _aggregate(self.aggregation, groups.get((rk, _label_key(None)), []))
+                table.append([_display_label(row_labels[rk]), row_total])
             everything = [v for values in groups.values() for v in values]
             table.append(["Grand Total", _aggregate(self.aggregation, everything)])
             return table
@@ -140,7 +141,9 @@ class PivotTable:
         rng = parse_range(self.source)
         sid = wb._sheet_id(rng.sheet)
         signature = tuple(
-            wb.value_at(make_key(sid, r, c)) for r in range(rng.row1, rng.row2 + 1) for c in range(rng.col1, rng.col2 + 1)
+            wb.value_at(make_key(sid, r, c))
+            for r in range(rng.row1, rng.row2 + 1)
+            for c in range(rng.col1, rng.col2 + 1)
         )
         if signature == self.signature and self.rendered:
             return

@@ -3,11 +3,11 @@
 :class:`ReferenceCompiler` is the part of :class:`~sheetrl.sheet.compiler.FormulaCompiler` that decides what a
 reference expression stands for. Names are resolved innermost scope first: a name bound by LET or LAMBDA
 (:meth:`local_binding`), then a defined name of the formula's sheet, then a workbook-level defined name, then a
-table name (its data rows); any other name is #NAME?. A defined name is compiled in place of its use (relative references shifted to the using
-cell); a structured reference becomes the cells its table holds now. Expressions whose cells are known only when
-they run (``A1:INDEX(...)``, unions, intersections, OFFSET/INDIRECT results) compile to evaluators returning
-:class:`~sheetrl.sheet.evaluation.Reference` values; the evaluator wrappers at the end of the module read them,
-record what a tracked formula read, and carry errors out of range arguments.
+table name (its data rows); any other name is #NAME?. A defined name is compiled in place of its use (relative
+references shifted to the using cell); a structured reference becomes the cells its table holds now. Expressions whose
+cells are known only when they run (``A1:INDEX(...)``, unions, intersections, OFFSET/INDIRECT results) compile to
+evaluators returning :class:`~sheetrl.sheet.evaluation.Reference` values; the evaluator wrappers at the end of the
+module read them, record what a tracked formula read, and carry errors out of range arguments.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ class ReferenceCompiler:
         found = resolve_structured_reference(node, table, self.sheet_id, self.row, self.col)
         if sheet is None or type(found) is ExcelError:
             return ErrorLiteral(str(found) if type(found) is ExcelError else "#REF!")
-        r1, c1, r2, c2 = found  # type: ignore[misc]
+        r1, c1, r2, c2 = found
         if r1 == r2 and c1 == c2:
             return CellRef(sheet, r1, c1, True, True)
         return RangeRef(sheet, r1, c1, r2, c2, True, True, True, True)
@@ -196,7 +196,7 @@ class ReferenceCompiler:
         if depth > MAX_NAME_NESTING:
             return None
         while type(node) is Paren:
-            node = node.inner  # type: ignore[attr-defined]
+            node = node.inner
         fixed = self.static_node(node)
         if fixed is not None:
             bounds = node_bounds(fixed)
@@ -237,7 +237,7 @@ class ReferenceCompiler:
         With ``reads`` the cells referred to count as read (dependencies); without, only the address is used.
         """
         while type(node) is Paren:
-            node = node.inner  # type: ignore[attr-defined]
+            node = node.inner
         t = type(node)
         if t is CellRef or t is RangeRef:
             sid = self.resolve_sheet(node.sheet)  # type: ignore[attr-defined]
@@ -331,8 +331,8 @@ class ReferenceCompiler:
         """Values where ``fn`` may return a Reference.
 
         A single cell gives its value. In array mode a larger reference gives all its values (a Matrix; a list of
-        several areas is #VALUE!); outside it, a larger reference is implicitly intersected with the formula's row or column, as a written range is
-        (``=INDEX(A1:C9,0,2)`` in row 4 is C4, elsewhere #VALUE!).
+        several areas is #VALUE!); outside it, a larger reference is implicitly intersected with the formula's row or
+        column, as a written range is (``=INDEX(A1:C9,0,2)`` in row 4 is C4, elsewhere #VALUE!).
         """
         if array_mode:
 
@@ -374,14 +374,15 @@ class ReferenceCompiler:
             if i in spec.reference_args or not spec.takes_reference(i):
                 continue
             while type(node) is Paren:
-                node = node.inner  # type: ignore[attr-defined]
+                node = node.inner
             t = type(node)
             if t is RefError:
                 return REF
             if t is ErrorLiteral:
                 return error_from_code(node.code) or REF  # type: ignore[attr-defined]
             spec_of = FUNCTIONS.get(node.name) if t is Call else None  # type: ignore[attr-defined]
-            if t is RangeOp or (t is Chain and node.ops[0] == " ") or (spec_of is not None and spec_of.returns_reference):  # type: ignore[attr-defined]
+            is_intersection = t is Chain and node.ops[0] == " "  # type: ignore[attr-defined]
+            if t is RangeOp or is_intersection or (spec_of is not None and spec_of.returns_reference):
                 args[i] = _raising(args[i])
                 guarded = True
         return guarded
@@ -410,19 +411,19 @@ class ReferenceCompiler:
             arg = pending.pop()
             inner = arg
             while type(inner) is Paren:
-                inner = inner.inner  # type: ignore[attr-defined]
+                inner = inner.inner
             if (
                 type(inner) is Name and budget > 0 and self.local_binding(inner) is None
                 and f"{inner.sheet or ''}!{inner.name}".upper() not in self.expanding
             ):
                 definition = self.name_definition(inner)
                 while type(definition) is Paren:
-                    definition = definition.inner  # type: ignore[attr-defined]
+                    definition = definition.inner
                 if type(definition) is Union:
                     inner = definition
             if type(inner) is Union and budget > 0:
                 budget -= 1
-                pending.extend(reversed(inner.operands))  # type: ignore[attr-defined]
+                pending.extend(reversed(inner.operands))
             else:
                 out.append(arg)
         return out
@@ -524,7 +525,7 @@ def _span(left: Any, right: Any) -> Reference | ExcelError:
         return first
     if type(second) is ExcelError:
         return second
-    areas = first.areas + second.areas  # type: ignore[union-attr]
+    areas = first.areas + second.areas
     box: Area | None = areas[0]
     for area in areas[1:]:
         box = bounding_area(box, area)  # type: ignore[arg-type]
@@ -539,7 +540,7 @@ def _union(parts: list[Any]) -> Reference | ExcelError:
         ref = _as_reference(part)
         if type(ref) is ExcelError:
             return ref
-        areas.extend(ref.areas)  # type: ignore[union-attr]
+        areas.extend(ref.areas)
     return Reference(tuple(areas))
 
 
@@ -551,7 +552,7 @@ def _intersect(parts: list[Any]) -> Reference | ExcelError:
         ref = _as_reference(part)
         if type(ref) is ExcelError:
             return ref
-        areas = list(ref.areas)  # type: ignore[union-attr]
+        areas = list(ref.areas)
         if shared is None:
             shared = areas
             continue

@@ -39,27 +39,26 @@ def transform(
 ) -> Node:
     """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)`` (and every Name by
     ``rewrite_name(name)``, every StructuredRef by ``rewrite_structured(ref)``, when given)."""
-    t = type(node)
-    if t is CellRef or t is RangeRef:
+    if isinstance(node, (CellRef, RangeRef)):
         return rewrite(node)
     extra = (rewrite_name, rewrite_structured)
-    if t is Call:
+    if isinstance(node, Call):
         return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))
-    if t is Chain:
+    if isinstance(node, Chain):
         return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)
-    if t is Unary:
+    if isinstance(node, Unary):
         return Unary(node.op, transform(node.operand, rewrite, *extra))
-    if t is Percent:
+    if isinstance(node, Percent):
         return Percent(transform(node.operand, rewrite, *extra))
-    if t is Paren:
+    if isinstance(node, Paren):
         return Paren(transform(node.inner, rewrite, *extra))
-    if type(node) is RangeOp:
+    if isinstance(node, RangeOp):
         return RangeOp(transform(node.left, rewrite, *extra), transform(node.right, rewrite, *extra))
-    if type(node) is Union:
+    if isinstance(node, Union):
         return Union(tuple(transform(o, rewrite, *extra) for o in node.operands))
-    if type(node) is Name and rewrite_name is not None:
+    if isinstance(node, Name) and rewrite_name is not None:
         return rewrite_name(node)
-    if type(node) is StructuredRef and rewrite_structured is not None:
+    if isinstance(node, StructuredRef) and rewrite_structured is not None:
         return rewrite_structured(node)
     if isinstance(node, ImplicitIntersection):
         return ImplicitIntersection(transform(node.operand, rewrite, *extra))
@@ -150,7 +149,7 @@ def insert_lines(node: Node, formula_sheet: str, edited_sheet: str, axis: str, a
         return index + count if index >= at else index
 
     def rewrite(ref: Node) -> Node:
-        if not _targets(ref.sheet, formula_sheet, edited_sheet):
+        if not isinstance(ref, (CellRef, RangeRef)) or not _targets(ref.sheet, formula_sheet, edited_sheet):
             return ref
         if type(ref) is CellRef:
             if axis == "row":
@@ -184,7 +183,7 @@ def delete_lines(node: Node, formula_sheet: str, edited_sheet: str, axis: str, a
         return index - count if index >= end else index
 
     def rewrite(ref: Node) -> Node:
-        if not _targets(ref.sheet, formula_sheet, edited_sheet):
+        if not isinstance(ref, (CellRef, RangeRef)) or not _targets(ref.sheet, formula_sheet, edited_sheet):
             return ref
         if type(ref) is CellRef:
             index = ref.row if axis == "row" else ref.col

@@ -221,7 +221,9 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-_ITEM_SPELLING = {"#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals", "#THIS ROW": "#This Row"}
+_ITEM_SPELLING = {
+    "#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals", "#THIS ROW": "#This Row"
+}
 
 
 def _escaped(column: str) -> str:

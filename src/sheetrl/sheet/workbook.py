@@ -28,6 +28,7 @@ ArrayPlacement`, which this class mixes in.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import math
 import os
@@ -664,7 +665,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             dynamic_ranges=dynamic_ranges,
         )
 
-    def _precedent_keys(self, cell: FormulaCell) -> set[int]:
+    def _precedent_keys(self, cell: FormulaCell) -> builtins.set[int]:
         keys = set(cell.cells)
         for ranges in (cell.ranges, cell.dynamic_ranges):
             for sid, r1, c1, r2, c2 in ranges:
@@ -852,7 +853,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self._own("_values")
             self._run(plan)
 
-    def track_changes(self) -> set[int]:
+    def track_changes(self) -> builtins.set[int]:
         """Start recording the keys of cells whose value, content or format changes; returns the live set.
 
         The key ``ALL_CHANGED`` in the set means "too much changed to list" (structural edits). Observers (the
@@ -920,7 +921,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         try:
             while position < total:
                 try:
-                    for position in range(position, total):
+                    for position in range(position, total):  # noqa: B020 -- resumes after a failed cell
                         key, fn = items[position]
                         result = CYCLE if fn is None else fn(values)
                         if type(result) is Matrix or key in self._spills:

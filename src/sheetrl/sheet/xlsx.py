@@ -587,7 +587,9 @@ def _read_package(
             head, body, tail, prefix = xlsx_reader.split_sheet_data(data)
             cells += _count_cells(body, prefix)
             if cells > max_cells:
-                raise WorkbookFileError(f"{name} holds more than {max_cells:,} cells, the limit (max_cells={max_cells:,})")
+                raise WorkbookFileError(
+                    f"{name} holds more than {max_cells:,} cells, the limit (max_cells={max_cells:,})"
+                )
             contents = xlsx_reader.scan_cells(body, prefix, shared)
             slim_parts[sheet.part], contents.merged = xlsx_reader.slim_sheet(head, tail, prefix)
             sheets.append(contents)

@@ -31,7 +31,7 @@ _SKIPPED_PREFIXES = ("_xlfn.", "_xlpm.", "_xleta.")  # Excel's hidden placeholde
 # ================================================================================================= reading
 def read_tables(wb: Workbook, sheets: list[Any], titles: list[str], report: Report) -> None:
     """Add the tables of every openpyxl worksheet to ``wb`` (before any formula is entered)."""
-    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
+    from openpyxl.utils.cell import range_boundaries
 
     from sheetrl.sheet.xlsx_reader import unescape_xstring
 
@@ -94,7 +94,7 @@ def read_names(wb: Workbook, xl: Any, sheets: list[Any], titles: list[str], repo
 # ================================================================================================= writing
 def write_names(wb: Workbook, xl: Any) -> None:
     """Add every defined name of ``wb`` to the openpyxl workbook ``xl`` (whose sheets are already created)."""
-    from openpyxl.workbook.defined_name import DefinedName as XlDefinedName  # type: ignore[import-untyped]
+    from openpyxl.workbook.defined_name import DefinedName as XlDefinedName
 
     from sheetrl.sheet.xlsx import add_function_prefixes
 
@@ -109,9 +109,9 @@ def write_names(wb: Workbook, xl: Any) -> None:
 
 def write_tables(wb: Workbook, xl: Any) -> None:
     """Add every table of ``wb`` to the openpyxl workbook ``xl``."""
-    from openpyxl.worksheet.filters import AutoFilter  # type: ignore[import-untyped]
-    from openpyxl.worksheet.table import Table as XlTable  # type: ignore[import-untyped]
-    from openpyxl.worksheet.table import TableColumn, TableStyleInfo  # type: ignore[import-untyped]
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table as XlTable
+    from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
     for table in wb.tables:
         ws = xl[wb._sheet_names[table.sheet]]

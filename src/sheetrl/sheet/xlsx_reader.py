@@ -122,7 +122,8 @@ def read_package(archive: zipfile.ZipFile) -> Package:
 
 def without_pivot_caches(workbook_xml: bytes) -> bytes:
     """The workbook part without its list of pivot caches (what openpyxl fails on most when it fails)."""
-    return re.sub(rb"<([\w.-]+:)?pivotCaches(?:\s[^>]*?)?(?:/>|>.*?</\1?pivotCaches>)", b"", workbook_xml, flags=re.DOTALL)
+    pivot_caches = rb"<([\w.-]+:)?pivotCaches(?:\s[^>]*?)?(?:/>|>.*?</\1?pivotCaches>)"
+    return re.sub(pivot_caches, b"", workbook_xml, flags=re.DOTALL)
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
@@ -296,7 +297,8 @@ def slim_sheet(head: bytes, tail: bytes, prefix: str) -> tuple[bytes, list[str]]
     block = re.search(rb"<" + p + rb"mergeCells(?:\s[^>]*?)?(?:/>|>.*?</" + p + rb"mergeCells>)", tail, re.DOTALL)
     merged: list[str] = []
     if block is not None:
-        merged = [xml_text(ref) for ref in re.findall(rb"<" + p + rb"mergeCell\s[^>]*?ref=[\"']([^\"']*)", block.group())]
+        merge_cell = rb"<" + p + rb"mergeCell\s[^>]*?ref=[\"']([^\"']*)"
+        merged = [xml_text(ref) for ref in re.findall(merge_cell, block.group())]
         tail = tail[: block.start()] + tail[block.end() :]
     return head + b"<" + prefix.encode() + b"sheetData/>" + tail, merged
 

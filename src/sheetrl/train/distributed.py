@@ -34,8 +34,8 @@ actor's environments share one curriculum manager per actor, fed by that actor's
 highest any actor unlocked.
 
 Environments: :func:`build_env_slice` is the one place that says what an actor steps (a
-:class:`~sheetrl.env.vector.SheetVectorEnv` of ``SpreadsheetEnv``); anything with the pool's interface (``obs``, ``masks``,
-``step``, ``drain``, ``get_state``/``set_state``, the spaces) fits.
+:class:`~sheetrl.env.vector.SheetVectorEnv` of ``SpreadsheetEnv``); anything with the pool's interface (``obs``,
+``masks``, ``step``, ``drain``, ``get_state``/``set_state``, the spaces) fits.
 """
 
 from __future__ import annotations

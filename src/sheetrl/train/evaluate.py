@@ -360,7 +360,7 @@ class EvalReport:
         if len(splits) == 1:
             document["per_level"] = document["per_split"][splits[0]]["per_level"]
         if self.task_ids:
-            document["per_task"] = {task: success for task, success in zip(self.task_ids, self.task_results[first])}
+            document["per_task"] = dict(zip(self.task_ids, self.task_results[first]))
         baselines = [name for name in self.results if name != first]
         if baselines:
             document["compare"] = {name: dict(self.summary(name).to_dict(), per_split=self._per_split(name))

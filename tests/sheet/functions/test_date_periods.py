@@ -79,7 +79,9 @@ def test_isoweeknum_agrees_with_pythons_iso_calendar() -> None:
         ((1980, 3, 4), (1994, 1, 1), 3, 13.83835616438),
     ],
 )
-def test_yearfrac_matches_excel(start: tuple[int, int, int], end: tuple[int, int, int], basis: int, expected: float) -> None:
+def test_yearfrac_matches_excel(
+    start: tuple[int, int, int], end: tuple[int, int, int], basis: int, expected: float
+) -> None:
     assert year_fraction(serial(*start), serial(*end), basis) == pytest.approx(expected, rel=1e-11)
 
 
@@ -164,7 +166,8 @@ def test_networkdays_intl_counts_like_a_day_by_day_loop(code: int) -> None:
     for row, holiday in enumerate(sorted(holidays), start=1):
         wb.set(f"H{row}", serial(holiday.year, holiday.month, holiday.day))
     for first, last in [(date(2024, 1, 1), date(2024, 12, 31)), (date(2023, 12, 30), date(2024, 1, 9))]:
-        wb.set("A1", f"=NETWORKDAYS.INTL({serial(*first.timetuple()[:3])},{serial(*last.timetuple()[:3])},{code},H1:H4)")
+        start, end = serial(*first.timetuple()[:3]), serial(*last.timetuple()[:3])
+        wb.set("A1", f"=NETWORKDAYS.INTL({start},{end},{code},H1:H4)")
         assert wb.value("A1") == brute_force_working_days(first, last, weekends[code], holidays)
 
 

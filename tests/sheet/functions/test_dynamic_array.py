@@ -31,7 +31,8 @@ COLUMN = {"A1": 3, "A2": 1, "A3": "b", "A4": True, "A5": "A", "A6": 2}
     ("formula", "cells", "expected"),
     [
         # FILTER
-        ('=FILTER(A1:D10,C1:C10="Apple","")', SALES, [["East", "Tom", "Apple", 6380], ["East", "Fritz", "Apple", 4394]]),
+        ('=FILTER(A1:D10,C1:C10="Apple","")', SALES,
+         [["East", "Tom", "Apple", 6380], ["East", "Fritz", "Apple", 4394]]),
         ('=FILTER(A1:D10,(A1:A10="East")*(C1:C10="Apple"),"")', SALES,
          [["East", "Tom", "Apple", 6380], ["East", "Fritz", "Apple", 4394]]),
         ('=FILTER(B1:B10,D1:D10>6000)', SALES, [["Tom"], ["Sravan"]]),

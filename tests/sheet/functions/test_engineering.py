@@ -50,7 +50,7 @@ def test_engineering(formula: str, expected: Any, cells: dict[str, Any] | None) 
 
 
 def test_every_base_conversion_round_trips_over_its_whole_range() -> None:
-    for number in list(range(-512, 512, 7)) + [-512, 511]:
+    for number in [*range(-512, 512, 7), -512, 511]:
         cells = {"A1": number}
         assert evaluate("=BIN2DEC(DEC2BIN(A1))", cells) == number
         assert evaluate("=OCT2DEC(BIN2OCT(DEC2BIN(A1)))", cells) == number

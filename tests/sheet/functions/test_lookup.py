@@ -143,7 +143,8 @@ def test_match(formula: str, expected: Any, cells: dict[str, Any] | None) -> Non
         case("binary-search-next-smaller", "=XLOOKUP(35,A1:A4,B1:B4,,-1,2)", "thirty", TABLE),
         case("binary-search-descending", "=XLOOKUP(25,A1:A4,A1:A4,,1,-2)", 30, DESCENDING),
         case("horizontal-arrays", "=XLOOKUP(3,A1:C1,A2:C2)", "c", ROWS),
-        case("two-dimensional-return-outside-its-columns-is-value-error", "=@XLOOKUP(30,A1:A4,B1:C4)", "#VALUE!", TABLE),
+        case("two-dimensional-return-outside-its-columns-is-value-error", "=@XLOOKUP(30,A1:A4,B1:C4)", "#VALUE!",
+             TABLE),
         case("two-dimensional-return-row-can-be-summed", "=SUM(XLOOKUP(20,A1:A4,A1:C4))", 22.5, TABLE),
         case("mismatched-sizes-is-value-error", "=XLOOKUP(20,A1:A4,B1:B3)", "#VALUE!", TABLE),
         case("invalid-match-mode-is-value-error", "=XLOOKUP(20,A1:A4,B1:B4,,4)", "#VALUE!", TABLE),
@@ -376,7 +377,7 @@ def test_xlookup_result_is_a_reference() -> None:
     assert wb.value("D1") == 360
 
 
-# ---------------------------------------------------------- XMATCH across types, as Excel cached it (formulas' test.xlsx)
+# ------------------------------------------------------- XMATCH across types, as Excel cached it (formulas' test.xlsx)
 @pytest.mark.parametrize(
     ("formula", "expected", "cells"),
     [

@@ -327,7 +327,9 @@ def test_getpivotdata_follows_the_pivot_when_its_data_change() -> None:
         case("iferror-catches-it", '=IFERROR(COUNTIF(INDIRECT("no such"),1),"none")', "none"),
     ],
 )
-def test_an_error_where_a_range_is_expected_propagates(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+def test_an_error_where_a_range_is_expected_propagates(
+    formula: str, expected: Any, cells: dict[str, Any] | None
+) -> None:
     run(formula, expected, cells)
 
 

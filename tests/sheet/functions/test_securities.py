@@ -144,7 +144,8 @@ def test_matches_excel(formula: str, expected: Any, cells: dict[str, Any] | None
         # CUMIPMT/CUMPRINC without cancellation at huge rates: 8 periods of interest 7 * 8000 / 8, and principal
         # 8000 * 7 * (8 + 8^2 + ... + 8^8) / (8^36 - 1)
         case("cumipmt-huge-rate", "=CUMIPMT(7,36,8000,3,10,1)", -56000),
-        case("cumprinc-huge-rate", "=CUMPRINC(7,36,8000,3,10,1)", -8000 * 7 * sum(8**k for k in range(1, 9)) / (8**36 - 1)),
+        case("cumprinc-huge-rate", "=CUMPRINC(7,36,8000,3,10,1)",
+             -8000 * 7 * sum(8**k for k in range(1, 9)) / (8**36 - 1)),
         # rates of -100% or below
         case("pmt-rate-minus-one", "=PMT(-1,1,-100)", "#NUM!"),
         case("pv-rate-below-minus-one", "=PV(-3,5,290)", "#NUM!"),

@@ -366,7 +366,8 @@ TWENTY_THREES = {"A1": 23, "A2": "23", "A3": True, "A4": 1, "A5": -23, "A6": "he
     [
         case("equals-number-matches-numeric-text", "=COUNTIF(A1:A7,23)", 2, TWENTY_THREES),
         case("not-equal-number-excludes-only-the-number", '=COUNTIF(A1:A7,"<>23")', 6, TWENTY_THREES),
-        case("error-criterion-counts-that-error", "=COUNTIF(A1:A3,1/0)", 2, {"A1": "=1/0", "A2": "=1/0", "A3": "=NA()"}),
+        case("error-criterion-counts-that-error", "=COUNTIF(A1:A3,1/0)", 2,
+             {"A1": "=1/0", "A2": "=1/0", "A3": "=NA()"}),
         case("error-criterion-from-a-cell", "=COUNTIF(A1:A3,B1)", 1, {"A1": "=1/0", "A2": "=NA()", "B1": "=NA()"}),
         case("whole-column-counts-its-empty-cells", '=COUNTIF(A:A,"<>23")', 1048576 - 2, TWENTY_THREES | {"A8": 23}),
         case("whole-column-blank-criterion", '=COUNTIF(A:A,"")', 1048576 - 7, TWENTY_THREES),
@@ -374,7 +375,8 @@ TWENTY_THREES = {"A1": 23, "A2": "23", "A3": True, "A4": 1, "A5": -23, "A6": "he
         case("countifs-whole-columns", '=COUNTIFS(A:A,"<>hey",B:B,"")', 1048576 - 2, TWENTY_THREES | {"B3": 1}),
         case("countifs-error-criterion", "=COUNTIFS(A1:A3,NA(),B1:B3,1)", 1,
              {"A1": "=NA()", "A2": "=NA()", "B1": 1, "B2": 2}),
-        case("minifs-error-criterion", "=MINIFS(B1:B3,A1:A3,NA())", 2, {"A1": "=NA()", "A3": "=NA()", "B1": 5, "B3": 2}),
+        case("minifs-error-criterion", "=MINIFS(B1:B3,A1:A3,NA())", 2,
+             {"A1": "=NA()", "A3": "=NA()", "B1": 5, "B3": 2}),
     ],
 )
 def test_countif_family_as_excel_computes_it(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:

@@ -353,10 +353,11 @@ def _projection(rng: random.Random, seed: int, structure: Structure, config: Lay
     sheet.formulas(cost_row, range(first, total + 1), "currency")
     sheet.formulas(profit_row, range(first, total + 1), "currency")
     sheet.formulas(margin_row, range(first, total + 1), "percent")
-    words = {"title": title, "revenue": revenue, "costs": costs, "profit": profit, "margin": margin, "growth": growth, "ratio": ratio,
-                 "revenue_cells": sheet.span(rev_row, first + 1, last), "revenue_years": sheet.span(rev_row, first, last),
-                 "revenue_total": sheet.at(rev_row, total), "cost_cells": sheet.span(cost_row, first, total),
-                 "profit_cells": sheet.span(profit_row, first, total), "margin_cells": sheet.span(margin_row, first, total)}
+    words = {"title": title, "revenue": revenue, "costs": costs, "profit": profit, "margin": margin, "growth": growth,
+             "ratio": ratio, "revenue_cells": sheet.span(rev_row, first + 1, last),
+             "revenue_years": sheet.span(rev_row, first, last), "revenue_total": sheet.at(rev_row, total),
+             "cost_cells": sheet.span(cost_row, first, total), "profit_cells": sheet.span(profit_row, first, total),
+             "margin_cells": sheet.span(margin_row, first, total)}
     sentences = [sheet.sentence("title", **words), sheet.sentence("projection_revenue", **words)]
     named = [title, words["revenue_cells"], growth, ratio, words["cost_cells"], words["profit_cells"],
              words["margin_cells"]]
@@ -406,8 +407,9 @@ def _budget_variance(rng: random.Random, seed: int, structure: Structure, config
     sheet.formulas(total_row, [budget_col, actual_col, variance_col], "currency")
     sheet.formulas(total_row, [percent_col], "percent")
     words = {"title": title, "variance_cells": sheet.column_span(first, last, variance_col),
-                 "percent_cells": sheet.column_span(first, last, percent_col),
-                 "totals": sheet.span(total_row, budget_col, variance_col), "percent_total": sheet.at(total_row, percent_col)}
+             "percent_cells": sheet.column_span(first, last, percent_col),
+             "totals": sheet.span(total_row, budget_col, variance_col),
+             "percent_total": sheet.at(total_row, percent_col)}
     sentences = [sheet.sentence("title", **words), sheet.sentence("budget_lines", **words),
                  sheet.sentence("budget_totals", **words), sheet.sentence("budget_formats")]
     named = [title, words["variance_cells"], words["percent_cells"], words["totals"], words["percent_total"]]
@@ -460,8 +462,9 @@ def _payroll(rng: random.Random, seed: int, structure: Structure, config: Layout
         sheet.formulas(total_row, [hours_col])
     sheet.formulas(total_row, [gross_col, tax_col, net_col], "currency")
     words = {"title": title, "tax_rate": tax_rate, "gross_cells": sheet.column_span(first, last, gross_col),
-                 "tax_cells": sheet.column_span(first, last, tax_col), "net_cells": sheet.column_span(first, last, net_col),
-                 "hours_total": sheet.at(total_row, hours_col), "money_totals": sheet.span(total_row, gross_col, net_col)}
+             "tax_cells": sheet.column_span(first, last, tax_col), "net_cells": sheet.column_span(first, last, net_col),
+             "hours_total": sheet.at(total_row, hours_col),
+             "money_totals": sheet.span(total_row, gross_col, net_col)}
     sentences = [sheet.sentence("title", **words), sheet.sentence("payroll_lines", **words)]
     named = [title, words["gross_cells"], words["tax_cells"], tax_rate, words["net_cells"]]
     if with_hours:

@@ -314,7 +314,8 @@ class _Solution:
             self.formula_cells += [prefix + cell_name(r, c) for r in range(area.row1, area.row2 + 1)
                                    for c in range(area.col1, area.col2 + 1)]
         elif value is not None:
-            if (isinstance(value, float) and not math.isfinite(value)) or not isinstance(value, (str, int, float, bool)):
+            not_finite = isinstance(value, float) and not math.isfinite(value)
+            if not_finite or not isinstance(value, (str, int, float, bool)):
                 raise self.s.error(f"target {number}: 'value' must be a number, text or true/false")
             for r in range(area.row1, area.row2 + 1):
                 for c in range(area.col1, area.col2 + 1):

@@ -83,8 +83,9 @@ class Canvas:
     def fits(self, top: int, left: int, bottom: int, right: int, margin: int = 1) -> bool:
         if top < 0 or left < 0 or bottom >= self.rows or right >= self.cols:
             return False
-        for t, l, b, r in self.taken:
-            if top <= b + margin and bottom >= t - margin and left <= r + margin and right >= l - margin:
+        for taken_top, taken_left, taken_bottom, taken_right in self.taken:
+            if (top <= taken_bottom + margin and bottom >= taken_top - margin
+                    and left <= taken_right + margin and right >= taken_left - margin):
                 return False
         return True
 
@@ -93,17 +94,19 @@ class Canvas:
         """A free top-left cell for a height x width block (near a rectangle when given), or None."""
         for _ in range(tries):
             if near is not None:
-                t, l, b, r = near
+                near_top, near_left, near_bottom, near_right = near
                 side = rng.randrange(4)
                 gap = rng.randint(2, 3)
                 if side == 0:  # right of it
-                    top, left = rng.randint(t, max(t, b - height + 1)), r + gap
+                    top, left = rng.randint(near_top, max(near_top, near_bottom - height + 1)), near_right + gap
                 elif side == 1:  # below it
-                    top, left = b + gap, rng.randint(l, max(l, r - width + 1))
+                    top, left = near_bottom + gap, rng.randint(near_left, max(near_left, near_right - width + 1))
                 elif side == 2:  # left of it
-                    top, left = rng.randint(t, max(t, b - height + 1)), l - gap - width + 1
+                    top = rng.randint(near_top, max(near_top, near_bottom - height + 1))
+                    left = near_left - gap - width + 1
                 else:  # above it
-                    top, left = t - gap - height + 1, rng.randint(l, max(l, r - width + 1))
+                    top = near_top - gap - height + 1
+                    left = rng.randint(near_left, max(near_left, near_right - width + 1))
             else:
                 top = rng.randrange(max(1, self.rows - height + 1))
                 left = rng.randrange(max(1, self.cols - width + 1))

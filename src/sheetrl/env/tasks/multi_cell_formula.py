@@ -507,7 +507,7 @@ def growth(rng: random.Random, seed: int, structure: Structure, config: LayoutCo
             old=old_range, new=new_range, old_total=totals[0], new_total=totals[1]) + " " + instruction
         named = [old_range, new_range, *totals, span]
         targets = [Target(totals[0], formula=True, dynamic=True, reads=(old_range,)),
-                   Target(totals[1], formula=True, dynamic=True, reads=(new_range,))] + targets
+                   Target(totals[1], formula=True, dynamic=True, reads=(new_range,)), *targets]
     _surround(rng, config, sheet)
     if percent:
         instruction += " " + structure.phrasing("percent", PHRASINGS["percent"]).format(span=span)

@@ -164,7 +164,9 @@ def basis_argument(basis: Any) -> int | ExcelError:
     return code if code in BASES else NUM
 
 
-def _coupon_function(settlement: Any, maturity: Any, frequency: Any, basis: Any) -> tuple[int, int, int, int] | ExcelError:
+def _coupon_function(
+    settlement: Any, maturity: Any, frequency: Any, basis: Any
+) -> tuple[int, int, int, int] | ExcelError:
     dates = security_dates(settlement, maturity)
     if isinstance(dates, ExcelError):
         return dates

@@ -92,7 +92,8 @@ def accrued_coupons(
     month_end = is_month_end(first_interest)
     period_start = add_months(first_interest, -months, month_end)
     accrual_start = max(issue, period_start)
-    total = days_between(accrual_start, settlement, basis) / coupon_period_days(period_start, first_interest, frequency, basis)
+    period_days = coupon_period_days(period_start, first_interest, frequency, basis)
+    total = days_between(accrual_start, settlement, basis) / period_days
 
     later = period_start
     while later > issue:
@@ -112,7 +113,9 @@ def accrued_coupons(
     return total
 
 
-def _accrued_after_first_interest(issue: int, first_interest: int, settlement: int, frequency: int, basis: int) -> float:
+def _accrued_after_first_interest(
+    issue: int, first_interest: int, settlement: int, frequency: int, basis: int
+) -> float:
     """ACCRINT's accrual from the issue date to a settlement after the first interest date, as Excel computes it
     (measured on 400 cells of a workbook Excel calculated, every basis and frequency).
 

@@ -134,7 +134,7 @@ def _depreciation_through(
 
 @register("DDB", 4, 5)
 def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> float | ExcelError:
-    """Double-declining-balance depreciation (or any ``factor``, default 2) of period ``period`` (0 < period <= life)."""
+    """Double-declining-balance depreciation (or any ``factor``, default 2) of ``period`` (0 < period <= life)."""
     args = numbers(cost, salvage, life, period, 2.0 if factor is None else factor)
     if isinstance(args, ExcelError):
         return args

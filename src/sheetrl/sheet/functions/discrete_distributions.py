@@ -13,7 +13,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NA, NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.distributions import computed, flag, numbers
+from sheetrl.sheet.functions.distributions import computed, numbers, with_flag
 from sheetrl.sheet.functions.special_functions import (
     binomial_density,
     poisson_density,
@@ -47,12 +47,10 @@ def _binomial_args(k: Any, trials: Any, probability: Any) -> tuple[float, float,
 @register("BINOM.DIST", 4, aliases=("BINOMDIST",))
 def binom_dist(number_s: Any, trials: Any, probability_s: Any, cumulative: Any) -> float | ExcelError:
     """Binomial probability of ``number_s`` successes in ``trials`` (or at most that many when cumulative)."""
-    args = _binomial_args(number_s, trials, probability_s)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(_binomial_args(number_s, trials, probability_s), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     k, n, p = args
     return computed(lambda: binomial_cdf(k, n, p) if cumulative_flag else binomial_density(k, n, p))
 
@@ -105,12 +103,10 @@ def binom_inv(trials: Any, probability_s: Any, alpha: Any) -> float | ExcelError
 @register("NEGBINOM.DIST", 4)
 def negbinom_dist(number_f: Any, number_s: Any, probability_s: Any, cumulative: Any) -> float | ExcelError:
     """Probability of ``number_f`` failures before the ``number_s``-th success (or at most that many)."""
-    args = numbers(number_f, number_s, probability_s)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(number_f, number_s, probability_s), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     failures, successes, p = float(math.trunc(args[0])), float(math.trunc(args[1])), args[2]
     if failures < 0 or successes < 1 or not 0 < p < 1:  # 0 and 1 are #NUM! in Excel (measured)
         return NUM
@@ -168,12 +164,10 @@ def hypgeom_dist(
     sample_s: Any, number_sample: Any, population_s: Any, number_pop: Any, cumulative: Any
 ) -> float | ExcelError:
     """Hypergeometric probability of ``sample_s`` successes in a sample (or at most that many)."""
-    args = numbers(sample_s, number_sample, population_s, number_pop)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(sample_s, number_sample, population_s, number_pop), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     k, n, marked, population = (float(math.trunc(v)) for v in args)
     # Excel accepts empty samples and populations: HYPGEOM.DIST(0, 0, 0, 0, FALSE) is 1 (as it caches it).
     if (
@@ -199,12 +193,10 @@ def hypgeomdist(sample_s: Any, number_sample: Any, population_s: Any, number_pop
 @register("POISSON.DIST", 3, aliases=("POISSON",))
 def poisson_dist(x: Any, mean: Any, cumulative: Any) -> float | ExcelError:
     """Poisson probability of x events (or at most x when cumulative); #NUM! for x < 0 or mean < 0."""
-    args = numbers(x, mean)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, mean), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     events, lam = float(math.trunc(args[0])), args[1]
     if args[0] < 0 or lam < 0:  # x is checked before truncation: -0.000001 is #NUM! (as Excel caches it)
         return NUM

@@ -13,8 +13,8 @@ Degrees of freedom are truncated to integers, as Excel does (1 to 10^10). Argume
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
@@ -36,9 +36,23 @@ from sheetrl.sheet.values import check_number, to_bool, to_number
 MAX_DEGREES_OF_FREEDOM = 1e10
 
 
+Converted = TypeVar("Converted", bound=Sequence[float])
+
+
 def flag(value: Any) -> bool | ExcelError:
     """A TRUE/FALSE argument (numbers: non-zero is TRUE)."""
     return to_bool(value)
+
+
+def with_flag(args: Converted | ExcelError, cumulative: Any) -> tuple[Converted, bool] | ExcelError:
+    """A distribution's converted numeric arguments and its ``cumulative`` flag, or the first error (the numbers'
+    before the flag's, as Excel reports them)."""
+    if isinstance(args, ExcelError):
+        return args
+    cumulative_flag = flag(cumulative)
+    if isinstance(cumulative_flag, ExcelError):
+        return cumulative_flag
+    return args, cumulative_flag
 
 
 def computed(compute: Callable[[], float]) -> float | ExcelError:
@@ -59,12 +73,10 @@ def degrees_of_freedom(value: float) -> float | ExcelError:
 @register("NORM.DIST", 4, aliases=("NORMDIST",))
 def norm_dist(x: Any, mean: Any, standard_dev: Any, cumulative: Any) -> float | ExcelError:
     """Normal distribution (cumulative, or the density); #NUM! when standard_dev <= 0."""
-    args = numbers(x, mean, standard_dev)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, mean, standard_dev), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     value, centre, sigma = args
     if sigma <= 0:
         return NUM
@@ -87,12 +99,10 @@ def norm_inv(probability: Any, mean: Any, standard_dev: Any) -> float | ExcelErr
 @register("NORM.S.DIST", 2)
 def norm_s_dist(z: Any, cumulative: Any) -> float | ExcelError:
     """Standard normal distribution (cumulative, or the density)."""
-    args = numbers(z)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(z), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     return computed(lambda: normal_cdf(args[0]) if cumulative_flag else normal_pdf(args[0]))
 
 
@@ -131,12 +141,10 @@ def gauss(z: Any) -> float | ExcelError:
 @register("LOGNORM.DIST", 4)
 def lognorm_dist(x: Any, mean: Any, standard_dev: Any, cumulative: Any) -> float | ExcelError:
     """Lognormal distribution of x (ln x normal with the given mean and standard deviation)."""
-    args = numbers(x, mean, standard_dev)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, mean, standard_dev), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     value, centre, sigma = args
     if value <= 0 or sigma <= 0:
         return NUM
@@ -208,12 +216,10 @@ def fisherinv(y: Any) -> float | ExcelError:
 @register("EXPON.DIST", 3, aliases=("EXPONDIST",))
 def expon_dist(x: Any, rate: Any, cumulative: Any) -> float | ExcelError:
     """Exponential distribution with rate lambda; #NUM! for x < 0 or lambda <= 0."""
-    args = numbers(x, rate)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, rate), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     value, lam = args
     if value < 0 or lam <= 0:
         return NUM
@@ -223,12 +229,10 @@ def expon_dist(x: Any, rate: Any, cumulative: Any) -> float | ExcelError:
 @register("WEIBULL.DIST", 4, aliases=("WEIBULL",))
 def weibull_dist(x: Any, alpha: Any, beta: Any, cumulative: Any) -> float | ExcelError:
     """Weibull distribution with shape alpha and scale beta; #NUM! for x < 0 or alpha, beta <= 0."""
-    args = numbers(x, alpha, beta)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, alpha, beta), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     value, shape, scale = args
     if value < 0 or shape <= 0 or scale <= 0:
         return NUM
@@ -246,12 +250,10 @@ def weibull_dist(x: Any, alpha: Any, beta: Any, cumulative: Any) -> float | Exce
 @register("GAMMA.DIST", 4, aliases=("GAMMADIST",))
 def gamma_dist(x: Any, alpha: Any, beta: Any, cumulative: Any) -> float | ExcelError:
     """Gamma distribution with shape alpha and scale beta; #NUM! for x < 0 or alpha, beta <= 0."""
-    args = numbers(x, alpha, beta)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, alpha, beta), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     value, shape, scale = args
     if value < 0 or shape <= 0 or scale <= 0:
         return NUM
@@ -287,12 +289,10 @@ def _chi_squared_args(x: Any, df: Any) -> tuple[float, float] | ExcelError:
 @register("CHISQ.DIST", 3)
 def chisq_dist(x: Any, deg_freedom: Any, cumulative: Any) -> float | ExcelError:
     """Chi-squared distribution (left tail, or the density); #NUM! for x < 0."""
-    args = _chi_squared_args(x, deg_freedom)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(_chi_squared_args(x, deg_freedom), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     value, df = args
     if value < 0:
         return NUM
@@ -352,12 +352,10 @@ def _beta_bounds(lower: Any, upper: Any) -> tuple[float, float] | ExcelError:
 def _beta_distribution(
     x: Any, alpha: Any, beta: Any, cumulative: Any, lower: Any, upper: Any
 ) -> float | ExcelError:
-    args = numbers(x, alpha, beta)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(numbers(x, alpha, beta), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     bounds = _beta_bounds(lower, upper)
     if isinstance(bounds, ExcelError):
         return bounds
@@ -555,12 +553,10 @@ def _f_quantile(lower: float, upper: float, d1: float, d2: float) -> float:
 @register("F.DIST", 4)
 def f_dist(x: Any, deg_freedom1: Any, deg_freedom2: Any, cumulative: Any) -> float | ExcelError:
     """F distribution (left tail, or the density); #NUM! for x < 0."""
-    args = _f_args(x, deg_freedom1, deg_freedom2)
-    if isinstance(args, ExcelError):
-        return args
-    cumulative_flag = flag(cumulative)
-    if isinstance(cumulative_flag, ExcelError):
-        return cumulative_flag
+    checked = with_flag(_f_args(x, deg_freedom1, deg_freedom2), cumulative)
+    if isinstance(checked, ExcelError):
+        return checked
+    args, cumulative_flag = checked
     if args[0] < 0:
         return NUM
     return computed(lambda: _f_tails(*args)[0] if cumulative_flag else _f_density(*args))

@@ -61,7 +61,7 @@ def index_argument(value: Any) -> int | ExcelError:
     number = to_number(value)
     if isinstance(number, ExcelError):
         return number
-    return int(math.trunc(number)) if math.isfinite(number) else 2**62
+    return math.trunc(number) if math.isfinite(number) else 2**62
 
 
 # ---------------------------------------------------------------------------------------------- searching
@@ -243,9 +243,9 @@ def find_nearest(values: Sequence[Any], lookup: Any, mode: int, reverse: bool = 
             continue
         if k == key:
             return i
-        if mode < 0 and k < key and (best is None or k > best_key):
-            best, best_key = i, k
-        elif mode > 0 and k > key and (best is None or k < best_key):
+        closer_below = mode < 0 and k < key and (best is None or k > best_key)
+        closer_above = mode > 0 and k > key and (best is None or k < best_key)
+        if closer_below or closer_above:
             best, best_key = i, k
     return best
 

@@ -209,8 +209,8 @@ def indirect(caller: Position, ref_text: Any, a1: Any = True) -> Any:
         return REF
     home = Area(caller[0], caller[1], caller[2], caller[1], caller[2])
     if style:
-        return _a1_reference(text, context, home)  # type: ignore[arg-type]
-    return _r1c1_reference(text, context, home)  # type: ignore[arg-type]
+        return _a1_reference(text, context, home)
+    return _r1c1_reference(text, context, home)
 
 
 _A1_PART = r"(?:\$?[A-Za-z]{1,3}\$?[0-9]+|\$?[A-Za-z]{1,3}|\$?[0-9]+)"
@@ -241,7 +241,9 @@ def _a1_reference(text: str, context: EvaluationContext, home: Area) -> Referenc
     return resolve_reference_node(node, context, home)
 
 
-def resolve_reference_node(node: Node, context: EvaluationContext, home: Area, depth: int = 0) -> Reference | ExcelError:
+def resolve_reference_node(
+    node: Node, context: EvaluationContext, home: Area, depth: int = 0
+) -> Reference | ExcelError:
     """The reference a syntax tree names, seen from the cell ``home`` (names and tables resolved now), or #REF!."""
     from sheetrl.sheet.references import shift_wrapped
     from sheetrl.sheet.tables import resolve_structured_reference
@@ -276,15 +278,16 @@ def resolve_reference_node(node: Node, context: EvaluationContext, home: Area, d
         return Reference.area(table.sheet, first, table.col1, last, table.col2) if first <= last else REF
     if t is StructuredRef:
         name = node.table  # type: ignore[attr-defined]
-        table = (
-            context.table_named(name) if name is not None else context.table_containing(home.sheet, home.row1, home.col1)
-        )
+        if name is not None:
+            table = context.table_named(name)
+        else:
+            table = context.table_containing(home.sheet, home.row1, home.col1)
         if table is None:
             return REF
         found = resolve_structured_reference(node, table, home.sheet, home.row1, home.col1)  # type: ignore[arg-type]
         if type(found) is ExcelError:
             return found
-        r1, c1, r2, c2 = found  # type: ignore[misc]
+        r1, c1, r2, c2 = found
         return Reference.area(table.sheet, r1, c1, r2, c2)
     if t is RangeOp:
         left = resolve_reference_node(node.left, context, home, depth + 1)  # type: ignore[attr-defined]
@@ -384,7 +387,7 @@ def row(caller: Position, reference: Any = None) -> Any:
     found = _single_area(_own_cell(caller) if reference is None else reference)
     if type(found) is ExcelError:
         return found
-    area = _clamped(found)  # type: ignore[arg-type]
+    area = _clamped(found)
     if area.rows == 1:
         return float(area.row1 + 1)
     return Matrix(area.rows, 1, [float(r + 1) for r in range(area.row1, area.row2 + 1)])
@@ -397,7 +400,7 @@ def column(caller: Position, reference: Any = None) -> Any:
     found = _single_area(_own_cell(caller) if reference is None else reference)
     if type(found) is ExcelError:
         return found
-    area = _clamped(found)  # type: ignore[arg-type]
+    area = _clamped(found)
     if area.cols == 1:
         return float(area.col1 + 1)
     return Matrix(1, area.cols, [float(c + 1) for c in range(area.col1, area.col2 + 1)])
@@ -419,14 +422,14 @@ def _shape(value: Any) -> tuple[int, int] | ExcelError:
 def rows(array: Any) -> Any:
     """Number of rows of a reference or array (whole columns count all 1,048,576 rows)."""
     shape = _shape(array)
-    return shape if type(shape) is ExcelError else float(shape[0])  # type: ignore[index]
+    return shape if type(shape) is ExcelError else float(shape[0])
 
 
 @register("COLUMNS", 1, reference_args=(0,), reads_references=False)
 def columns(array: Any) -> Any:
     """Number of columns of a reference or array."""
     shape = _shape(array)
-    return shape if type(shape) is ExcelError else float(shape[1])  # type: ignore[index]
+    return shape if type(shape) is ExcelError else float(shape[1])
 
 
 @register("AREAS", 1, reference_args=(0,), reads_references=False)
@@ -479,7 +482,7 @@ def _top_left_key(value: Any) -> int | ExcelError:
     area = _single_area(value)
     if type(area) is ExcelError:
         return area
-    return make_key(area.sheet, area.row1, area.col1)  # type: ignore[union-attr]
+    return make_key(area.sheet, area.row1, area.col1)
 
 
 @register("FORMULATEXT", 1, reference_args=(0,))
@@ -489,7 +492,7 @@ def formulatext(reference: Any) -> Any:
     if type(key) is ExcelError:
         return key
     context = current_context()
-    text = context.formula_at(key) if context is not None else None  # type: ignore[arg-type]
+    text = context.formula_at(key) if context is not None else None
     return NA if text is None else text
 
 
@@ -516,14 +519,14 @@ def getpivotdata(data_field: Any, pivot_table: Any, *pairs: Any) -> Any:
     pivot_at = getattr(context, "pivot_at", None)
     if pivot_at is None:
         return REF
-    found = pivot_at(area.sheet, area.row1, area.col1)  # type: ignore[union-attr]
+    found = pivot_at(area.sheet, area.row1, area.col1)
     if found is None:
         return REF
     pivot, grid = found
     field = to_text(scalar_of(data_field))
     if type(field) is ExcelError:
         return field
-    if field.upper() not in (pivot.values.upper(), pivot.title.upper()):  # type: ignore[union-attr]
+    if field.upper() not in (pivot.values.upper(), pivot.title.upper()):
         return REF
     header, body = grid[0], grid[1:]
     row_index, col_index = len(body) - 1, len(header) - 1  # the grand totals
@@ -534,12 +537,12 @@ def getpivotdata(data_field: Any, pivot_table: Any, *pairs: Any) -> Any:
             return name_text
         if type(item) is ExcelError:
             return item
-        if name_text.upper() == pivot.rows.upper():  # type: ignore[union-attr]
+        if name_text.upper() == pivot.rows.upper():
             matches = [i for i, line in enumerate(body[:-1]) if _same_label(line[0], item)]
             if not matches:
                 return REF
             row_index = matches[0]
-        elif pivot.columns is not None and name_text.upper() == pivot.columns.upper():  # type: ignore[union-attr]
+        elif pivot.columns is not None and name_text.upper() == pivot.columns.upper():
             matches = [i for i in range(1, len(header) - 1) if _same_label(header[i], item)]
             if not matches:
                 return REF

@@ -159,8 +159,10 @@ def count(*args: Any) -> Any:
                 t = type(v)
                 if t is float or t is int:
                     total += 1
-        elif arg is None or type(arg) is bool or (type(arg) is not ExcelError and type(to_number(arg)) is not ExcelError):
-            total += 1
+        else:
+            reads_as_number = type(arg) is not ExcelError and type(to_number(arg)) is not ExcelError
+            if arg is None or type(arg) is bool or reads_as_number:
+                total += 1
     return float(total)
 
 

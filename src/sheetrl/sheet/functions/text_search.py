@@ -124,16 +124,7 @@ def textbefore(
 ) -> Any:
     """The text before the ``instance_num``-th delimiter (counted from the end when negative); ``match_mode`` 1
     ignores case, ``match_end`` 1 treats the end of the text as a delimiter; ``if_not_found`` (default #N/A)."""
-    error = _first_error(text, delimiter, instance_num, match_mode, match_end)
-    if error is not None:
-        return error
-    split = _split_at_delimiter(text, delimiter, instance_num, match_mode, match_end)
-    if split is NA:
-        return NA if if_not_found is None else scalar_of(if_not_found)
-    if type(split) is ExcelError:
-        return split
-    source, start, _ = split
-    return source[:start]
+    return _text_beside(text, delimiter, instance_num, match_mode, match_end, if_not_found, after=False)
 
 
 @register("TEXTAFTER", 2, 6, refs=(1,), propagate_errors=False)
@@ -147,6 +138,12 @@ def textafter(
 ) -> Any:
     """The text after the ``instance_num``-th delimiter (counted from the end when negative); ``match_mode`` 1
     ignores case, ``match_end`` 1 treats the end of the text as a delimiter; ``if_not_found`` (default #N/A)."""
+    return _text_beside(text, delimiter, instance_num, match_mode, match_end, if_not_found, after=True)
+
+
+def _text_beside(text: Any, delimiter: Any, instance_num: Any, match_mode: Any, match_end: Any, if_not_found: Any,
+                 after: bool) -> Any:
+    """TEXTBEFORE's (``after`` False) or TEXTAFTER's result."""
     error = _first_error(text, delimiter, instance_num, match_mode, match_end)
     if error is not None:
         return error
@@ -155,8 +152,8 @@ def textafter(
         return NA if if_not_found is None else scalar_of(if_not_found)
     if type(split) is ExcelError:
         return split
-    source, _, end = split
-    return source[end:]
+    source, start, end = split
+    return source[end:] if after else source[:start]
 
 
 def _first_error(*args: Any) -> ExcelError | None:
