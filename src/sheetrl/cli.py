@@ -287,9 +287,12 @@ def demo(
         help="With a run: show the agent's top actions at every step, with probabilities (Q-values for DQN).")
     ] = False,
     top: Annotated[int, typer.Option(help="Actions shown per step with --explain.")] = 5,
+    attention: Annotated[Path | None, typer.Option(
+        help="With a transformer run: write one PNG per step into this folder, a heat map of the cells the "
+             "policy attended to.")] = None,
 ) -> None:
     """Watch the expert, or a trained agent, solve a task step by step, with each action's command and reward
-    terms (and with --explain what the agent was choosing between)."""
+    terms (and with --explain what the agent was choosing between; with --attention where it looked)."""
     import time
 
     from sheetrl.env.actions import MACRO_INDEX
@@ -303,6 +306,8 @@ def demo(
         raise UsageProblem("--explain shows a trained agent's choices: pass a run folder")
     if top < 1:
         raise UsageProblem(f"--top must be at least 1, not {top}")
+    if attention is not None and run_dir is None:
+        raise UsageProblem("--attention shows where a trained transformer looked: pass a run folder")
     agent, env = None, None
     if run_dir is not None:
         agent, env = _demo_agent(run_dir, level)
@@ -310,6 +315,8 @@ def demo(
         env = SpreadsheetEnv(level=_level(level or "1"))
     obs, _ = env.reset(seed=seed, options={"task_seed": seed})
     assert env.task is not None
+    if attention is not None:
+        _prepare_attention_folder(agent, obs, attention)
     console.print(render_ansi(env), highlight=False, markup=False)
     total = 0.0
     info: dict[str, Any] = {}
@@ -323,6 +330,8 @@ def demo(
                                    deterministic=True)[0])
             if explain:
                 _explain_step(agent, obs, mask, top)
+            if attention is not None:
+                _draw_attention(agent, env, obs, attention, env._steps + 1, env.action_name(action))
         command = env.action_to_command(action)
         obs, reward, terminated, truncated, info = env.step(action)
         total += reward
@@ -366,6 +375,46 @@ def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
     shown = ", ".join(f"{a.name} {a.score:.2f}" if kind == "probability" else f"{a.name} {a.score:+.2f}"
                       for a in top_actions(scores, mask, top))
     console.print(f"top actions ({kind}): {shown}", highlight=False)
+
+
+def _prepare_attention_folder(agent: Any, obs: dict[str, Any], folder: Path) -> None:
+    """Check that the agent has attention to draw and that ``folder`` can take the PNG files."""
+    from sheetrl.train.explain import cell_attention
+
+    if cell_attention(agent, obs) is None:
+        policy = getattr(getattr(agent, "config", None), "policy", agent.name)
+        raise UsageProblem(f"--attention needs a transformer policy; this run's policy is {policy}")
+    if folder.exists() and not folder.is_dir():
+        raise UsageProblem(f"--attention {folder} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageProblem(f"cannot create the folder {folder}: {error.strerror or error}") from None
+
+
+def _draw_attention(agent: Any, env: Any, obs: dict[str, Any], folder: Path, step: int, action: str) -> None:
+    """One step's heat map over the observed window, labelled with the sheet's rows, columns and cell texts."""
+    from sheetrl.env.render import cell_text, visible_extent
+    from sheetrl.train.explain import cell_attention, save_attention_map
+
+    heat = cell_attention(agent, obs)
+    assert heat is not None and env.state is not None
+    top, left, _, _ = visible_extent(env)
+    rows, cols = heat.shape
+    cursor_row, cursor_col = env.state.cursor
+    cursor = (cursor_row - top, cursor_col - left) if 0 <= cursor_row - top < rows and 0 <= cursor_col - left < cols \
+        else None
+    path = folder / f"step_{step:03d}.png"
+    try:
+        save_attention_map(heat, path, title=f"step {step}: {action}",
+                           row_labels=[str(top + r + 1) for r in range(rows)],
+                           column_labels=[column_letters(left + c) for c in range(cols)],
+                           cell_texts=[[cell_text(env, top + r, left + c, 8) for c in range(cols)]
+                                       for r in range(rows)],
+                           cursor=cursor)
+    except OSError as error:
+        raise UsageProblem(f"cannot write {path}: {error.strerror or error}") from None
+    console.print(f"attention map: {path}", highlight=False)
 
 
 @app.command("demos")

@@ -10,7 +10,7 @@ import pytest
 from sheetrl.cli import main
 from sheetrl.env.actions import MACROS
 from sheetrl.train.config import TrainConfig
-from sheetrl.train.explain import top_actions
+from sheetrl.train.explain import cell_attention, save_attention_map, top_actions
 from sheetrl.train.runner import Runner
 
 
@@ -44,3 +44,65 @@ def test_demo_explains_a_bc_agents_choices(tmp_path: Path, capsys: pytest.Captur
 def test_explain_without_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
     assert main(["demo", "--explain"]) == 2
     assert "pass a run folder" in capsys.readouterr().err
+    assert main(["demo", "--attention", "maps"]) == 2
+    assert "pass a run folder" in capsys.readouterr().err
+
+
+def _tiny_bc_run(run_dir: Path, policy: str) -> Path:
+    overrides = {"num_envs": 2, "num_steps": 4, "batch_size": 8, "updates_per_iteration": 1, "demo_episodes": 1}
+    Runner.start(TrainConfig(algo="bc", level=1, policy=policy, total_steps=8, run_dir=str(run_dir),
+                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
+                             overrides=overrides)).run()
+    return run_dir
+
+
+def test_demo_draws_where_a_transformer_looked(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    run_dir = _tiny_bc_run(tmp_path / "gpt", "transformer")
+    capsys.readouterr()
+    maps = tmp_path / "maps"
+    assert main(["demo", str(run_dir), "--seed", "2", "--attention", str(maps)]) == 0
+    out = capsys.readouterr().out
+    drawn = sorted(maps.glob("step_*.png"))
+    assert drawn and drawn[0].name == "step_001.png"
+    assert out.count("attention map: ") == len(drawn)
+    assert all(path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for path in drawn)
+
+
+def test_attention_needs_a_transformer(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    run_dir = _tiny_bc_run(tmp_path / "mlp", "mlp")
+    capsys.readouterr()
+    assert main(["demo", str(run_dir), "--attention", str(tmp_path / "maps")]) == 2
+    err = capsys.readouterr().err
+    assert "needs a transformer policy; this run's policy is mlp" in err and "Traceback" not in err
+    assert not (tmp_path / "maps").exists()
+
+
+def test_cell_attention_covers_the_window_and_is_a_share_of_the_decision():
+    from sheetrl.agents import algorithm
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+    from sheetrl.models.precision import Precision
+
+    env = SpreadsheetEnv(level=2)
+    obs, _ = env.reset(seed=0)
+    module = algorithm("bc")
+    config = module.Config(policy="transformer", num_envs=1)
+    agent = module.build(config, env.observation_space, env.action_space, "cpu", Precision(), 0)
+    agent.network.train()
+    heat = cell_attention(agent, obs)
+    assert heat is not None and heat.shape == (env.config.grid_rows, env.config.grid_cols)
+    # the decision token's attention sums to 1 over cells, instruction words and past actions together
+    assert (heat >= 0).all() and 0.0 < heat.sum() <= 1.0 + 1e-5
+    assert agent.network.training  # drawn in eval mode (no dropout), then left in the mode it was in
+    assert np.array_equal(cell_attention(agent, obs), heat)
+    mlp = module.build(module.Config(num_envs=1), env.observation_space, env.action_space, "cpu", Precision(), 0)
+    assert cell_attention(mlp, obs) is None
+
+
+def test_attention_map_labels_must_match_its_shape(tmp_path: Path):
+    heat = np.linspace(0, 1, 6).reshape(2, 3)
+    path = save_attention_map(heat, tmp_path / "map.png", title="t", row_labels=["1", "2"],
+                              column_labels=["A", "B", "C"], cell_texts=[["x", "", "y"], ["", "z", ""]],
+                              cursor=(1, 2))
+    assert path.stat().st_size > 0
+    with pytest.raises(ValueError, match="labels for 2x2 cells, the map has 2x3"):
+        save_attention_map(heat, tmp_path / "bad.png", title="t", row_labels=["1", "2"], column_labels=["A", "B"])
