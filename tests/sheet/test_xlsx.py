@@ -348,15 +348,41 @@ def test_load_converts_dates_and_times_to_serial_numbers(tmp_path):
     assert loaded.format("A1").number_format == "yyyy-mm-dd"
 
 
-def test_load_reports_text_that_starts_with_an_equals_sign(tmp_path):
+def test_text_that_starts_with_an_equals_sign_stays_text_through_load_and_save(tmp_path):
     def build(book):
-        cell = book.active["A1"]
-        cell.value = "=not a formula"
-        cell.data_type = "s"
+        book.active["A1"] = 5
+        for address, text in (("B1", "=A1*2"), ("B2", "=not a formula")):
+            cell = book.active[address]
+            cell.value = text
+            cell.data_type = "s"
+        book.active["C1"] = '=B1&"!"'
 
     loaded = Workbook.load(write_openpyxl(tmp_path / "equals.xlsx", build))
-    assert loaded.value("A1") is None
-    assert any("Sheet!A1: the text '=not a formula' starts with '='" in line for line in loaded.warnings)
+    assert (loaded.value("B1"), loaded.value("B2"), loaded.value("C1")) == ("=A1*2", "=not a formula", "=A1*2!")
+    assert not loaded.is_formula("B1") and loaded.is_formula("C1")
+    assert not any("B1" in line or "B2" in line for line in loaded.warnings)
+    loaded.save(tmp_path / "again.xlsx")
+    again = Workbook.load(tmp_path / "again.xlsx")
+    assert (again.value("B1"), again.is_formula("B1"), again.value("C1")) == ("=A1*2", False, "=A1*2!")
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "again.xlsx").active["B1"].data_type == "s"  # text for Excel too
+
+
+def test_set_text_enters_text_that_looks_like_a_formula_and_undo_keeps_the_difference():
+    wb = Workbook()
+    wb.set("A1", "=1+1")
+    wb.set_text("A1", "=1+1")
+    assert (wb.value("A1"), wb.is_formula("A1")) == ("=1+1", False)
+    wb.undo()
+    assert (wb.value("A1"), wb.is_formula("A1")) == (2, True)
+    wb.redo()
+    assert (wb.value("A1"), wb.is_formula("A1")) == ("=1+1", False)
+    wb.set("A2", 3)
+    wb.undo()
+    assert (wb.value("A1"), wb.is_formula("A1")) == ("=1+1", False)
+    with pytest.raises(TypeError, match="set_text enters text, not int"):
+        wb.set_text("A1", 5)
 
 
 def test_load_reports_unsupported_functions_once_per_function(tmp_path):

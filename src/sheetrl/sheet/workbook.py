@@ -104,6 +104,12 @@ class FormulaCell:
     dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
 
 
+class _FormulaText(str):
+    """A formula's text in the undo history (a literal text may start with '=' too)."""
+
+    __slots__ = ()
+
+
 def _normalize_literal(value: Any, date1904: bool = False) -> Any:
     """Python value -> stored cell value (dates become serials of the given date system); raises TypeError/ValueError
     naming the problem."""
@@ -358,6 +364,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """What was entered: the formula text for formula cells, else the value."""
         return self._input(self.key(address))
 
+    def _undo_input(self, key: int) -> Any:
+        """A cell's input as undo records it: formula text marked as such, so text starting with '=' stays text."""
+        cell = self._formulas.get(key)
+        return _FormulaText(cell.text) if cell is not None else self._input(key)
+
     def _input(self, key: int) -> Any:
         cell = self._formulas.get(key)
         if cell is not None:
@@ -410,7 +421,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     def cells(self, sheet: str | None = None) -> Iterator[tuple[str, Any]]:
         """(address, input) of every non-empty input cell of a sheet (default: the first), row by row; cells that
-        only hold elements of another formula's array are not inputs and are not listed."""
+        only hold elements of another formula's array are not inputs and are not listed. A formula's input is its
+        text; text that starts with '=' (see :meth:`set_text`) is listed as it is: ``is_formula`` tells them apart."""
         sid = self._sheet_id(sheet)
         owners = self._spill_owner
         keys = sorted(k for k in self._values if k >= 0 and k >> 34 == sid and k not in owners)
@@ -547,17 +559,29 @@ class Workbook(CatalogMixin, ArrayPlacement):
             return
         self._set_key(key, value)
 
+    def set_text(self, address: str, text: str) -> None:
+        """Enter ``text`` as text even when it starts with '=' (what Excel stores for ``'=A1*2``, typed with a
+        leading apostrophe); recalculates what depends on the cell. ``is_formula`` tells such a cell from a
+        formula. Raises TypeError for anything but a str."""
+        if type(text) is not str:
+            raise TypeError(f"set_text enters text, not {type(text).__name__}")
+        try:
+            self._enter(self.key(address), text, as_text=True)
+        finally:
+            self._finish_edit()
+
     def _set_key(self, key: int, value: Any) -> None:
         try:
             self._enter(key, value)
         finally:
             self._finish_edit()
 
-    def _enter(self, key: int, value: Any) -> None:
-        """Write one input (formula text or literal), recording it for undo; validates before changing anything."""
+    def _enter(self, key: int, value: Any, as_text: bool = False) -> None:
+        """Write one input (formula text or literal; ``as_text``: a str is text whatever it starts with), recording
+        it for undo; validates before changing anything."""
         if self._spill_owner or key in self._formulas:
             self._refuse_part_of_array([key], whole_ok=False)
-        if type(value) is str and len(value) > 1 and value[0] == "=":
+        if not as_text and type(value) is str and len(value) > 1 and value[0] == "=":
             self._record(key)
             self._set_formula(key, value)
         else:
@@ -1341,7 +1365,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             if not self.record_undo:
                 return
             self._recording = []
-        self._recording.append((key, self._input(key), self._formats.get(key)))
+        self._recording.append((key, self._undo_input(key), self._formats.get(key)))
 
     def _finish_edit(self) -> None:
         if self._recording is not None:
@@ -1386,12 +1410,12 @@ class Workbook(CatalogMixin, ArrayPlacement):
             target.append(("snapshot", self.clone()))
             self._restore(payload)
             return True
-        inverse = [(key, self._input(key), self._formats.get(key)) for key, _, _ in reversed(payload)]
+        inverse = [(key, self._undo_input(key), self._formats.get(key)) for key, _, _ in reversed(payload)]
         recording, self.record_undo = self.record_undo, False
         try:
             for key, old_input, old_format in reversed(payload):
-                if type(old_input) is str and len(old_input) > 1 and old_input[0] == "=":
-                    self._set_formula(key, old_input)
+                if type(old_input) is _FormulaText:
+                    self._set_formula(key, str(old_input))
                 else:
                     self._write_literal(key, old_input)
                 self._write_format(key, old_format)

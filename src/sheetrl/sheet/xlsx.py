@@ -329,10 +329,9 @@ def _local_names(node: Node) -> frozenset[str]:
 
 
 def _write_cell(cell: Any, content: Any) -> None:
+    """Write a literal (formulas are written by ``_write_formula``): text is text even when it starts with '='."""
     t = type(content)
-    if t is str and len(content) > 1 and content[0] == "=":
-        cell.value = add_function_prefixes(content)
-    elif t is float:
+    if t is float:
         cell.value = int(content) if content.is_integer() and abs(content) < 2**53 else content
     elif t is str:
         cell.value = _escape_text(content)
@@ -767,8 +766,12 @@ class _Sink:
         rejected: list[tuple[int, int, Any, str]] = []
         if not self.bulk:
             for row, col, value in cells:
+                address = f"{quote_sheet_name(title)}!{cell_name(row, col)}"
                 try:
-                    self.wb.set(f"{quote_sheet_name(title)}!{cell_name(row, col)}", value)
+                    if type(value) is str:
+                        self.wb.set_text(address, value)  # text in the file stays text, '=' or not
+                    else:
+                        self.wb.set(address, value)
                 except (SheetError, TypeError, ValueError) as exc:
                     rejected.append((row, col, value, _one_line(exc)))
             return rejected
@@ -1007,17 +1010,7 @@ class _Loader:
         self.report.add("formulas kept as values", f"{where}: {why}; kept its cached value {_show(value)}")
 
     def _enter_literals(self, sink: _Sink, title: str, literals: list[tuple[int, int, Any]]) -> None:
-        accepted = []
-        for row, col, value in literals:
-            if type(value) is str and len(value) > 1 and value[0] == "=":
-                self.report.add(
-                    "text starting with '='",
-                    f"{_where(title, row, col)}: the text {_show(value)} starts with '=' and a cell cannot hold"
-                    " such text (it would be a formula); dropped",
-                )
-                continue
-            accepted.append((row, col, value))
-        for row, col, value, reason in sink.literals(title, accepted):
+        for row, col, value, reason in sink.literals(title, literals):
             self.report.add("values dropped", f"{_where(title, row, col)}: value {_show(value)} dropped ({reason})")
 
     def _enter_formulas(self, sink: _Sink, formulas: list[_PendingFormula]) -> None:
