@@ -147,6 +147,7 @@ def _classify(
     wb: Any, cell: list[Any], address: str | None, key: int | None, value: tuple[str, Any], finder: _MismatchFinder
 ) -> tuple[str, str]:
     from sheetrl.sheet.functions import FUNCTIONS
+    from sheetrl.sheet.lambdas import SPECIAL_FORMS
     from sheetrl.sheet.nodes import Call, Name, walk
 
     formula, kind, dynamic = cell[3], cell[4], cell[6]
@@ -165,7 +166,7 @@ def _classify(
             return "structured reference", ""
         return _parse_problem(formula)
     functions = [n.name for n in walk(node) if type(n) is Call]
-    unknown = sorted({name for name in functions if name not in FUNCTIONS})
+    unknown = sorted({name for name in functions if name not in FUNCTIONS and name not in SPECIAL_FORMS})
     if unknown:
         return "missing function", ",".join(unknown)
     if value == ("e", "#NAME?") and any(type(n) is Name for n in walk(node)):

@@ -79,8 +79,9 @@ class SheetrlAdapter(Adapter):
 
     def probe(self, names: list[str]) -> dict[str, bool]:
         from sheetrl.sheet.functions import FUNCTIONS
+        from sheetrl.sheet.lambdas import SPECIAL_FORMS  # LET, LAMBDA, ISOMITTED: compiled, not in the library
 
-        return {name: name in FUNCTIONS for name in names}
+        return {name: name in FUNCTIONS or name in SPECIAL_FORMS for name in names}
 
     def addresses(self, wb: Any, cells: list[Cell]) -> list[str | None]:
         """sheetrl addresses of file cells (the loader may rename a sheet whose name it cannot take)."""
