@@ -421,8 +421,8 @@ class _Solution:
 
     def perturbations(self, task: Task) -> list[str]:
         """Default perturbations: rescaling always; moving extremes for ranking functions and min/max pivots;
-        blanking and text for counts; relabelling for criteria; row swaps for lookups; gaps when a target's reads
-        hold an empty cell."""
+        blanking and text for counts; relabelling for criteria; row swaps for lookups; gaps when a target names the
+        ranges it reads."""
         kinds = ["rescale"]
         if self.functions & RANKING or self.pivot_aggregations & {"min", "max"}:
             kinds.append("extreme")
