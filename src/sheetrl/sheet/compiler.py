@@ -41,7 +41,6 @@ from sheetrl.sheet.errors import (
     CALC,
     DIV0,
     NA,
-    NAME,
     NUM,
     REF,
     VALUE,
@@ -426,7 +425,9 @@ class FormulaCompiler(ReferenceCompiler):
             return special(self, node)
         spec = FUNCTIONS.get(node.name)
         if spec is None:
-            return _constant(NAME)
+            # Not a library function: a defined name holding a LAMBDA (``=Dbl(3)``), or #NAME? (an unknown name,
+            # recompiled when a name of that spelling is defined).
+            return compile_invocation(self, self.scalar(Name(node.name), True), node.args)
         count = len(node.args)
         if count < spec.min_args or count > spec.max_args:
             expected = (

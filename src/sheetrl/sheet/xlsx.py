@@ -1050,7 +1050,10 @@ class _Loader:
                 continue
             for function in parsed.unknown:
                 unknown.setdefault(function, []).append(_where(title, row, col))
+        defined = {listing.name.upper() for listing in sink.wb.names()}  # a LAMBDA called by its name
         for function, places in sorted(unknown.items()):
+            if function.upper() in defined:
+                continue
             more = f" and {len(places) - 1:,} more cells" if len(places) > 1 else ""
             self.report.add(
                 "unsupported functions",

@@ -37,3 +37,39 @@ GRID = {"A1": 1, "B1": 2, "C1": 3, "A2": 4, "B2": 5, "C2": 6}
 )
 def test_function_calling_a_lambda(formula: str, cells: dict[str, Any] | None, expected: list[list[Any]]) -> None:
     check_rows(evaluate_array(formula, cells), expected)
+
+
+def test_a_lambda_in_a_defined_name_is_called_by_its_name() -> None:
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    wb.set("A1", "=Dbl(3)")
+    assert str(wb.value("A1")) == "#NAME?"  # no such name yet
+    wb.define_name("Dbl", "=LAMBDA(x,x*2)")
+    assert wb.value("A1") == 6  # recompiled when the name appears
+    wb.set("B1", 4)
+    wb.set("A2", "=Dbl(B1)+1")
+    assert wb.value("A2") == 9
+    wb.set("B1", 10)
+    assert wb.value("A2") == 21
+    wb.define_name("K", "=5")
+    wb.set("A3", "=K(1)")
+    assert str(wb.value("A3")) == "#VALUE!"  # the name holds a number, not a function
+    wb.define_name("Fact", "=LAMBDA(x,x+100)")
+    wb.set("A4", "=FACT(3)")
+    assert wb.value("A4") == 6  # the library function keeps its meaning
+    wb.delete_name("Dbl")
+    assert str(wb.value("A1")) == "#NAME?"
+
+
+def test_a_named_lambda_survives_a_file_round_trip_without_a_warning(tmp_path) -> None:
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    wb.define_name("AddTax", "=LAMBDA(amount,rate,amount*(1+rate))")
+    wb.set("A1", 100)
+    wb.set("B1", "=AddTax(A1,0.2)")
+    wb.save(tmp_path / "named_lambda.xlsx")
+    loaded = Workbook.load(tmp_path / "named_lambda.xlsx")
+    assert loaded.value("B1") == 120
+    assert not any("ADDTAX" in line.upper() for line in loaded.warnings)
