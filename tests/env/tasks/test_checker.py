@@ -92,6 +92,31 @@ def test_reformatting_a_cell_outside_the_targets_fails_and_allowed_cells_may_cha
     assert check(wb, t).success
 
 
+
+def test_a_format_target_must_keep_its_text():
+    """A "make these headers bold" target is about the format: overwriting or clearing the header and then
+    bolding it used to pass (L1 bold_header, the bold titles of L5, format targets of task files)."""
+    from sheetrl.env.tasks.files import load_task_file
+    from tests.env.tasks.test_files import EXAMPLE
+
+    bold_file_task = next(t for t in load_task_file(EXAMPLE) if t.template == "bold-headers")
+    tasks = [*find(1, lambda t: t.template == "bold_header", count=5), *find(5, lambda t: True, count=3),
+             bold_file_task]
+    for t in tasks:
+        header = next(x for x in t.targets if x.bold and not x.formula)
+        for damage in ("JUNK", None):
+            wb = t.solution.clone()
+            if damage is None:
+                wb.clear(t.qualified(header.address))
+            else:
+                wb.set(t.qualified(header.address), damage)
+            wb.set_format(t.qualified(header.address), bold=True)
+            result = check(wb, t)
+            assert not result.success and result.condition == "value" and result.cell == header.address, \
+                (t.template, t.seed, damage, result)
+        assert check(t.solution, t).success
+
+
 # ------------------------------------------------------------------------------------------- perturbations
 def test_a_constant_fails_every_count_task():
     """The review: a constant passed every L2 COUNT task (15% of L2)."""

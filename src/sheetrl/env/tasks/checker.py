@@ -5,7 +5,8 @@ Conditions, checked in this order (:data:`CONDITIONS`; ``info["check"]`` is the 
 ``formula``
     A target that must hold a formula holds a typed value (or nothing).
 ``value``
-    A target does not show its expected value (or is not empty, for a "clear this cell" target).
+    A target does not show its expected value (or is not empty, for a "clear this cell" target; a target that asks
+    only for a format must show what the expert's solution shows there, so a header cannot be replaced).
 ``style``
     A target lacks its required bold or number format.
 ``unchanged``
