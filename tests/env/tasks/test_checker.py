@@ -145,6 +145,21 @@ def test_counting_another_block_of_the_same_size_fails():
     assert tested >= 3
 
 
+
+def test_a_hard_coded_count_fails_sum_and_average_tasks():
+    """``=SUM(range)/8`` for an average and ``=AVERAGE(range)*8`` for a total agree with the expert under every
+    rescaling, but not once an entry is deleted: they used to pass about nine in ten such L2 tasks."""
+    for function, cheat in (("AVERAGE", "=SUM({area})/{n}"), ("SUM", "=AVERAGE({area})*{n}")):
+        for t in find(2, lambda t, f=function: aggregate_of(t) == f and t.template != "cell_arithmetic", count=8):
+            area = area_of(t)
+            rng = parse_range(t.qualified(area))
+            n = sum(isinstance(t.workbook.value(f"{t.qualified(area).rsplit('!', 1)[0]}!{cell_name(r, c)}"),
+                               (int, float))
+                    for r in range(rng.row1, rng.row2 + 1) for c in range(rng.col1, rng.col2 + 1))
+            result = check(with_formula(t, cheat.format(area=area, n=n)), t)
+            assert not result.success and result.condition == "follows_inputs", (function, t.seed, result)
+            assert check(with_formula(t, f"={function}({area})"), t).success, (function, t.seed)
+
 def test_a_bare_reference_to_the_extreme_cell_fails():
     """The review: `=B5` (the cell holding the maximum) passed 43% of MIN/MAX tasks."""
     for t in find(2, lambda t: aggregate_of(t) in ("MIN", "MAX"), count=12):
