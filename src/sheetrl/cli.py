@@ -549,7 +549,8 @@ def evaluate(
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)
         if not run_dir.is_dir():
-            raise ConfigError(f"run folder {run_dir} does not exist")
+            raise ConfigError(f"run folder {run_dir} " + ("is a file, not a folder" if run_dir.exists()
+                                                          else "does not exist"))
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,

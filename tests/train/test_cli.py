@@ -74,6 +74,7 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["train", "--algo", "fake", "--wandb", "cloud"], "wandb must be one of offline, online, disabled"),
         (["train", "--algo", "fake", "--checkpoint-every", "0"], "checkpoint_every must be an integer >= 1"),
         (["train", "--algo", "fake", "--frobnicate"], "No such option: --frobnicate"),
+        (["train", "--algo", "fake", "--seed", str(2**32)], "seed must be an integer between 0 and 4294967295"),
         (["train", "--resume", "/no/such/run"], "run folder /no/such/run does not exist"),
         (["eval", "/no/such/run"], "run folder /no/such/run does not exist"),
         (["eval", "/no/such/run", "--episodes", "0"], "--episodes must be between 1 and 1,000,000"),
@@ -83,6 +84,7 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["tasks", "check", "/no/such/tasks.jsonl"], "cannot read task file /no/such/tasks.jsonl"),
         (["eval"], "Missing argument"),
         (["plot", "/no/such/run"], "run folder /no/such/run does not exist"),
+        (["eval", "/etc/hostname"], "run folder /etc/hostname is a file, not a folder"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str, capsys) -> None:
