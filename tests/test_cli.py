@@ -88,7 +88,8 @@ def test_play_solves_a_task_typed_by_a_person(monkeypatch: pytest.MonkeyPatch, c
 def test_play_and_demo_refuse_bad_numbers(capsys) -> None:
     one_line_error(*run(["play", "--seed", "-1"], capsys), "--seed must be 0 or more")
     one_line_error(*run(["demo", "--seed", "-3"], capsys), "--seed must be 0 or more")
-    one_line_error(*run(["demo", "--delay", "-1"], capsys), "--delay must be a number of seconds >= 0")
+    one_line_error(*run(["demo", "--delay", "-1"], capsys), "--delay must be a number of seconds between 0 and 3600")
+    one_line_error(*run(["demo", "--delay", "inf"], capsys), "--delay must be a number of seconds between 0 and 3600")
     one_line_error(*run(["play", "--level", "7"], capsys), "--level must be 1-5")
 
 

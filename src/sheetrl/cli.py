@@ -213,6 +213,9 @@ PLAY_HELP = """Type a command, an action number, or one of: actions (list the av
   done                          declare the task finished"""
 
 
+MAX_DELAY = 3600  # seconds between the steps of a demo
+
+
 def _check_seed(seed: int) -> None:
     if seed < 0:
         raise UsageProblem(f"--seed must be 0 or more, not {seed}")
@@ -297,8 +300,8 @@ def demo(
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
     _check_seed(seed)
-    if not delay >= 0:
-        raise UsageProblem(f"--delay must be a number of seconds >= 0, not {delay}")
+    if not 0 <= delay <= MAX_DELAY:
+        raise UsageProblem(f"--delay must be a number of seconds between 0 and {MAX_DELAY}, not {delay}")
     if explain and run_dir is None:
         raise UsageProblem("--explain shows a trained agent's choices: pass a run folder")
     if top < 1:
@@ -342,8 +345,13 @@ def _demo_agent(run_dir: Path, level: str | None) -> tuple[Any, Any]:
     from sheetrl.train.checkpoint import load_latest
     from sheetrl.train.runner import environment_config, restore_agent
 
+    from sheetrl.train.checkpoint import CHECKPOINT_FILE
+
     with _train_errors():
-        payload, _ = load_latest(run_dir)
+        payload, path = load_latest(run_dir)
+        if path.name != CHECKPOINT_FILE:
+            _warn(f"{run_dir / CHECKPOINT_FILE} is missing or unusable; showing the agent of the previous "
+                  f"checkpoint {path.name} (step {int(payload['counters']['env_steps']):,}) instead")
         config = TrainConfig.from_dict(payload["config"])
         agent = restore_agent(payload)
     chosen = _level(level) if level is not None else config.level

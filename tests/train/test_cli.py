@@ -160,3 +160,16 @@ def test_play_treats_commands_outside_the_sheet_as_invalid_not_internal_errors(c
     assert code == 0, err
     assert "internal error" not in out + err and "outside this task's sheet area" in out
     assert "goto M1" in out and "goto A30" in out
+
+
+def test_demo_says_when_it_shows_the_previous_checkpoint(tmp_path: Path, capsys) -> None:
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    (run_dir / "checkpoint.prev.pt").write_bytes((run_dir / "checkpoint.pt").read_bytes())
+    (run_dir / "checkpoint.pt").write_bytes(b"broken")
+    code, out, err = run(["demo", str(run_dir), "--level", "1"], capsys)
+    assert code == 0, err
+    assert "checkpoint.pt is missing or unusable; showing the agent of the previous checkpoint checkpoint.prev.pt " \
+           "(step 12) instead" in err
+    assert "did not solve the task" in out or "solved the task" in out
