@@ -179,3 +179,35 @@ def test_ctrl_c_in_eval_is_one_line_and_exit_130(tmp_path: Path, capsys) -> None
                                "ready", after=4.0)
     assert code == 130
     assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
+
+
+def test_ctrl_c_while_the_command_line_is_still_importing_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Importing the command line takes about a second; Ctrl-C in that second used to print Python's traceback
+    and end the process by the signal. The interrupt is sent when the import of sheetrl.cli begins."""
+    launch = (
+        "import os, runpy, signal, sys, time\n"
+        "class InterruptOnImport:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'sheetrl.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "            time.sleep(5)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, InterruptOnImport())\n"
+        "sys.argv = ['sheetrl', 'sheet', 'formula', '=1+1']\n"
+        "runpy.run_module('sheetrl', run_name='__main__')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    child = subprocess.run([sys.executable, "-c", launch], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert (child.returncode, child.stdout, child.stderr) == (130, "", "interrupted\n")
+
+
+def test_python_dash_m_sheetrl_runs_the_command_line_and_is_the_installed_command(tmp_path: Path) -> None:
+    import tomllib
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    child = subprocess.run([sys.executable, "-m", "sheetrl", "sheet", "formula", "=1+1"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert (child.returncode, child.stdout) == (0, "2\n"), child.stderr
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["sheetrl"] == "sheetrl.__main__:main"
