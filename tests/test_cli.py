@@ -46,6 +46,19 @@ def test_sheet_eval_recalculates_a_workbook_and_saves_it(tmp_path: Path, capsys)
     assert (tmp_path / "new" / "out.xlsx").exists()
 
 
+def test_sheet_eval_shows_an_empty_sheet_and_never_breaks_a_title(tmp_path: Path, capsys) -> None:
+    """An empty sheet printed nothing at all, and a title wider than its table was broken mid-name."""
+    book = openpyxl.Workbook()
+    book.active.title = "Empty"
+    book.create_sheet("Data").append([1])
+    book.save(tmp_path / "a_rather_long_workbook_name.xlsx")
+    code, out, err = run(["sheet", "eval", str(tmp_path / "a_rather_long_workbook_name.xlsx")], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "a_rather_long_workbook_name.xlsx — Empty" in lines[0] and "(no cells)" in out
+    assert any("a_rather_long_workbook_name.xlsx — Data" in line for line in lines)
+
+
 def test_sheet_eval_refuses_a_wrong_output_name_before_doing_anything(tmp_path: Path, capsys) -> None:
     openpyxl.Workbook().save(tmp_path / "in.xlsx")
     one_line_error(*run(["sheet", "eval", str(tmp_path / "in.xlsx"), "--out", str(tmp_path / "out.csv")], capsys),
@@ -63,6 +76,15 @@ def test_sheet_formula_shows_what_a_spreadsheet_shows(capsys) -> None:
     one_line_error(*run(["sheet", "formula", "="], capsys), "the formula is empty")
     one_line_error(*run(["sheet", "formula", "=SUM(1,"], capsys), "SUM")
     one_line_error(*run(["sheet", "formula", "=1", "--cell", "A1"], capsys), "must look like A1=5")
+
+
+def test_sheet_formula_shows_a_spilled_array_whole(capsys) -> None:
+    """The formula used to sit in the sheet's last cell, where nothing can spill: =SEQUENCE(3) showed #SPILL!."""
+    assert run(["sheet", "formula", "=SEQUENCE(3)"], capsys)[:2] == (0, "1\n2\n3\n")
+    assert run(["sheet", "formula", "=TRANSPOSE(A1:A2)", "--cell", "A1=1", "--cell", "A2=x"], capsys)[:2] == \
+        (0, "1\tx\n")
+    assert run(["sheet", "formula", "=SUM(B:B)", "--cell", "B1=4", "--cell", "B2=5"], capsys)[:2] == (0, "9\n")
+    assert run(["sheet", "formula", "=SUM(C:C)", "--cell", "A1=4"], capsys)[:2] == (0, "0\n")
 
 
 def test_sheet_demo_shows_the_model_and_the_refreshed_pivot(tmp_path: Path, capsys) -> None:
@@ -116,6 +138,16 @@ def test_help_is_never_cut(capsys) -> None:
     assert main(["train", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--accumulation-steps" in out and "--checkpoint-interval" in out and "…" not in out
+
+
+def test_the_command_lists_show_whole_summaries(capsys) -> None:
+    """The lists of commands used to cut summaries ("Solve a task yourself in the terminal: type commands (e.g.",
+    "Watch the expert, or a trained agent, solve a task step by step,...")."""
+    for argv in (["--help"], ["sheet", "--help"], ["tasks", "--help"]):
+        assert main(argv) == 0
+        listed = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
+        assert listed and all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed), \
+            listed
 
 
 # -------------------------------------------------------------------------------------------------- Ctrl-C
