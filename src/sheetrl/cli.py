@@ -407,7 +407,7 @@ def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
     console.print(f"top actions ({kind}): {shown}", highlight=False)
 
 
-@app.command("demos", short_help="Write expert demonstrations for imitation learning.")
+@app.command("demos")
 def demos(
     level: Annotated[str, typer.Option(help="Curriculum level 1-5.")] = "1",
     episodes: Annotated[int, typer.Option(help="Number of expert episodes.")] = 100,
@@ -415,7 +415,10 @@ def demos(
         "demos.npz"),
     split: Annotated[str, typer.Option(help="Task seeds from 'train', 'iid' or 'ood'.")] = "train",
 ) -> None:
-    """Write expert demonstrations (observations, actions, masks, commands, rewards) for imitation learning."""
+    """Write expert demonstrations for imitation learning.
+
+    Each step's observation, action, mask, command and reward, for behaviour cloning (format in
+    docs/environment.md)."""
     from sheetrl.env.demonstrations import collect, save_demonstrations
 
     chosen = _level(level)
