@@ -46,6 +46,19 @@ def test_sheet_eval_recalculates_a_workbook_and_saves_it(tmp_path: Path, capsys)
     assert (tmp_path / "new" / "out.xlsx").exists()
 
 
+def test_sheet_eval_shows_an_empty_sheet_and_never_breaks_a_title(tmp_path: Path, capsys) -> None:
+    """An empty sheet printed nothing at all, and a title wider than its table was broken mid-name."""
+    book = openpyxl.Workbook()
+    book.active.title = "Empty"
+    book.create_sheet("Data").append([1])
+    book.save(tmp_path / "a_rather_long_workbook_name.xlsx")
+    code, out, err = run(["sheet", "eval", str(tmp_path / "a_rather_long_workbook_name.xlsx")], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "a_rather_long_workbook_name.xlsx — Empty" in lines[0] and "(no cells)" in out
+    assert any("a_rather_long_workbook_name.xlsx — Data" in line for line in lines)
+
+
 def test_sheet_eval_refuses_a_wrong_output_name_before_doing_anything(tmp_path: Path, capsys) -> None:
     openpyxl.Workbook().save(tmp_path / "in.xlsx")
     one_line_error(*run(["sheet", "eval", str(tmp_path / "in.xlsx"), "--out", str(tmp_path / "out.csv")], capsys),
@@ -63,6 +76,15 @@ def test_sheet_formula_shows_what_a_spreadsheet_shows(capsys) -> None:
     one_line_error(*run(["sheet", "formula", "="], capsys), "the formula is empty")
     one_line_error(*run(["sheet", "formula", "=SUM(1,"], capsys), "SUM")
     one_line_error(*run(["sheet", "formula", "=1", "--cell", "A1"], capsys), "must look like A1=5")
+
+
+def test_sheet_formula_shows_a_spilled_array_whole(capsys) -> None:
+    """The formula used to sit in the sheet's last cell, where nothing can spill: =SEQUENCE(3) showed #SPILL!."""
+    assert run(["sheet", "formula", "=SEQUENCE(3)"], capsys)[:2] == (0, "1\n2\n3\n")
+    assert run(["sheet", "formula", "=TRANSPOSE(A1:A2)", "--cell", "A1=1", "--cell", "A2=x"], capsys)[:2] == \
+        (0, "1\tx\n")
+    assert run(["sheet", "formula", "=SUM(B:B)", "--cell", "B1=4", "--cell", "B2=5"], capsys)[:2] == (0, "9\n")
+    assert run(["sheet", "formula", "=SUM(C:C)", "--cell", "A1=4"], capsys)[:2] == (0, "0\n")
 
 
 def test_sheet_demo_shows_the_model_and_the_refreshed_pivot(tmp_path: Path, capsys) -> None:
@@ -88,7 +110,8 @@ def test_play_solves_a_task_typed_by_a_person(monkeypatch: pytest.MonkeyPatch, c
 def test_play_and_demo_refuse_bad_numbers(capsys) -> None:
     one_line_error(*run(["play", "--seed", "-1"], capsys), "--seed must be 0 or more")
     one_line_error(*run(["demo", "--seed", "-3"], capsys), "--seed must be 0 or more")
-    one_line_error(*run(["demo", "--delay", "-1"], capsys), "--delay must be a number of seconds >= 0")
+    one_line_error(*run(["demo", "--delay", "-1"], capsys), "--delay must be a number of seconds between 0 and 3600")
+    one_line_error(*run(["demo", "--delay", "inf"], capsys), "--delay must be a number of seconds between 0 and 3600")
     one_line_error(*run(["play", "--level", "7"], capsys), "--level must be 1-5")
 
 
@@ -115,6 +138,16 @@ def test_help_is_never_cut(capsys) -> None:
     assert main(["train", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--accumulation-steps" in out and "--checkpoint-interval" in out and "…" not in out
+
+
+def test_the_command_lists_show_whole_summaries(capsys) -> None:
+    """The lists of commands used to cut summaries ("Solve a task yourself in the terminal: type commands (e.g.",
+    "Watch the expert, or a trained agent, solve a task step by step,...")."""
+    for argv in (["--help"], ["sheet", "--help"], ["tasks", "--help"]):
+        assert main(argv) == 0
+        listed = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
+        assert listed and all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed), \
+            listed
 
 
 # -------------------------------------------------------------------------------------------------- Ctrl-C
@@ -178,3 +211,35 @@ def test_ctrl_c_in_eval_is_one_line_and_exit_130(tmp_path: Path, capsys) -> None
                                "ready", after=4.0)
     assert code == 130
     assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
+
+
+def test_ctrl_c_while_the_command_line_is_still_importing_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Importing the command line takes about a second; Ctrl-C in that second used to print Python's traceback
+    and end the process by the signal. The interrupt is sent when the import of sheetrl.cli begins."""
+    launch = (
+        "import os, runpy, signal, sys, time\n"
+        "class InterruptOnImport:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'sheetrl.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "            time.sleep(5)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, InterruptOnImport())\n"
+        "sys.argv = ['sheetrl', 'sheet', 'formula', '=1+1']\n"
+        "runpy.run_module('sheetrl', run_name='__main__')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    child = subprocess.run([sys.executable, "-c", launch], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert (child.returncode, child.stdout, child.stderr) == (130, "", "interrupted\n")
+
+
+def test_python_dash_m_sheetrl_runs_the_command_line_and_is_the_installed_command(tmp_path: Path) -> None:
+    import tomllib
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    child = subprocess.run([sys.executable, "-m", "sheetrl", "sheet", "formula", "=1+1"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert (child.returncode, child.stdout) == (0, "2\n"), child.stderr
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["sheetrl"] == "sheetrl.__main__:main"

@@ -37,7 +37,7 @@ app = typer.Typer(
 )
 sheet_app = typer.Typer(help="Use the spreadsheet engine directly: evaluate workbooks and formulas.",
                         no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(sheet_app, name="sheet")
+app.add_typer(sheet_app, name="sheet", short_help="Use the spreadsheet engine directly.")
 
 PIPE_WIDTH = 10_000  # columns for output that goes to a file or a pipe: nothing is cut to fit a screen
 
@@ -54,8 +54,11 @@ error_console = _console(stderr=True)
 
 
 def _table(title: str) -> Table:
-    """A table whose cells wrap (never end in "…") when the terminal is narrower than the table."""
-    return Table(title=title, show_lines=False)
+    """A table whose cells wrap (never end in "…") when the terminal is narrower than the table, at least as wide
+    as its title (a narrow table would break its title in the middle of a file name)."""
+    from rich.cells import cell_len
+
+    return Table(title=title, show_lines=False, min_width=cell_len(title))
 
 
 def _add_column(table: Table, header: str, justify: str = "right") -> None:
@@ -77,8 +80,12 @@ def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str)
             raise UsageProblem(f"--range {cells} is larger than 10,000 cells; pick a smaller range")
     else:
         used = wb.used_range(sheet)
-        if used is None:
-            return _table(f"{title} (empty)")
+        if used is None:  # a table without columns prints nothing at all: say that the sheet is empty
+            empty = _table(title)
+            empty.show_header = False
+            empty.add_column("")
+            empty.add_row("(no cells)")
+            return empty
         rng = type(used)(used.sheet, used.row1, used.col1, min(used.row2, used.row1 + 49),
                          min(used.col2, used.col1 + 15))
     sheet_name = rng.sheet if rng.sheet is not None else (sheet or wb.sheet_names[0])
@@ -98,7 +105,7 @@ def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str)
     return table
 
 
-@sheet_app.command("eval")
+@sheet_app.command("eval", short_help="Recalculate an .xlsx workbook and print its values.")
 def sheet_eval(
     path: Annotated[Path, typer.Argument(help="An .xlsx workbook to load and recalculate.")],
     sheet: Annotated[str | None, typer.Option(help="Sheet to show (default: every sheet).")] = None,
@@ -131,7 +138,7 @@ def _check_output(path: Path, suffix: str) -> None:
         raise UsageProblem(f"--out {path}: cannot write into {path.parent}")
 
 
-@sheet_app.command("formula")
+@sheet_app.command("formula", short_help="Evaluate one formula, optionally over input cells.")
 def sheet_formula(
     formula: Annotated[str, typer.Argument(help='Formula to evaluate, e.g. "=SUM(A1:A3)*2".')],
     cell: Annotated[
@@ -148,9 +155,35 @@ def sheet_formula(
     text = formula if formula.startswith("=") else "=" + formula
     if not text[1:].strip():
         raise UsageProblem("the formula is empty; give one such as \"=SUM(A1:A3)*2\"")
-    wb.set("XFD1048576", text)
-    # What a spreadsheet shows in a General-formatted cell: =0.1+0.2 shows 0.3, not 0.30000000000000004.
-    console.print(wb.display("XFD1048576"), highlight=False, markup=False)
+    address = _formula_home(wb, text)
+    # What a spreadsheet shows in General-formatted cells: =0.1+0.2 shows 0.3, not 0.30000000000000004; a formula
+    # that spills (=SEQUENCE(3)) shows its whole array, one row per line, tab between columns.
+    spilled = wb.spill_range(address)
+    area = parse_range(spilled) if spilled else parse_range(address)
+    for row in range(area.row1, area.row2 + 1):
+        print("\t".join(wb.display(cell_name(row, col)) for col in range(area.col1, area.col2 + 1)))
+
+
+def _formula_home(wb: Workbook, text: str) -> str:
+    """Enter the formula in a cell right of every cell it reads and every input, with room to spill (the last
+    cell of the sheet, where it used to go, left no room: =SEQUENCE(3) showed #SPILL!); returns that cell."""
+    from sheetrl.sheet.address import MAX_COLS, parse_cell
+    from sheetrl.sheet.errors import ExcelError
+
+    last = "XFD1048576"
+    inputs = [parse_cell(a).col for a, _ in wb.cells()]
+    wb.set(last, text)
+    read = [parse_cell(a).col for a in wb.precedents(last)] + inputs
+    wb.clear(last)
+    column = max(read, default=-1) + 2
+    candidates = [cell_name(0, column)] if column < MAX_COLS - 100 else []
+    for address in [*candidates, last]:
+        wb.set(address, text)
+        value = wb.value(address)
+        if not (isinstance(value, ExcelError) and value.code == "#CYCLE!") or address == last:
+            return address  # a whole-column reference (=SUM(B:B)) is not among the precedents: try the last cell
+        wb.clear(address)
+    return last
 
 
 def _typed(raw: str) -> Any:
@@ -163,7 +196,7 @@ def _typed(raw: str) -> Any:
     return number if number is not None else raw
 
 
-@sheet_app.command("demo")
+@sheet_app.command("demo", short_help="Build, edit and recalculate a small sales model.")
 def sheet_demo(
     out: Annotated[Path | None, typer.Option(help="Also save the demo workbook here (.xlsx).")] = None,
 ) -> None:
@@ -213,6 +246,9 @@ PLAY_HELP = """Type a command, an action number, or one of: actions (list the av
   done                          declare the task finished"""
 
 
+MAX_DELAY = 3600  # seconds between the steps of a demo
+
+
 def _check_seed(seed: int) -> None:
     if seed < 0:
         raise UsageProblem(f"--seed must be 0 or more, not {seed}")
@@ -228,7 +264,7 @@ def _show_step(env: Any, action_text: str, reward: float, info: dict[str, Any]) 
     console.print(f"{action_text}  →  reward {reward:+.2f}" + (f"  ({terms})" if terms else ""), highlight=False)
 
 
-@app.command("play")
+@app.command("play", short_help="Solve a task yourself in the terminal.")
 def play(
     level: Annotated[str, typer.Option(help="Curriculum level 1-5.")] = "1",
     seed: Annotated[int, typer.Option(help="Task seed (the same seed gives the same task).")] = 0,
@@ -276,7 +312,7 @@ def play(
             return
 
 
-@app.command("demo")
+@app.command("demo", short_help="Watch the expert or a trained agent solve a task.")
 def demo(
     run_dir: Annotated[Path | None, typer.Argument(
         help="A training run folder: watch its agent (deterministic) instead of the expert.")] = None,
@@ -300,8 +336,8 @@ def demo(
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
     _check_seed(seed)
-    if not delay >= 0:
-        raise UsageProblem(f"--delay must be a number of seconds >= 0, not {delay}")
+    if not 0 <= delay <= MAX_DELAY:
+        raise UsageProblem(f"--delay must be a number of seconds between 0 and {MAX_DELAY}, not {delay}")
     if explain and run_dir is None:
         raise UsageProblem("--explain shows a trained agent's choices: pass a run folder")
     if top < 1:
@@ -348,11 +384,14 @@ def demo(
 def _demo_agent(run_dir: Path, level: str | None) -> tuple[Any, Any]:
     """A run's agent (its latest checkpoint) and an environment with the run's settings."""
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
-    from sheetrl.train.checkpoint import load_latest
+    from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.runner import environment_config, restore_agent
 
     with _train_errors():
-        payload, _ = load_latest(run_dir)
+        payload, path = load_latest(run_dir)
+        if path.name != CHECKPOINT_FILE:
+            _warn(f"{run_dir / CHECKPOINT_FILE} is missing or unusable; showing the agent of the previous "
+                  f"checkpoint {path.name} (step {int(payload['counters']['env_steps']):,}) instead")
         config = TrainConfig.from_dict(payload["config"])
         agent = restore_agent(payload)
     chosen = _level(level) if level is not None else config.level
@@ -425,7 +464,10 @@ def demos(
         "demos.npz"),
     split: Annotated[str, typer.Option(help="Task seeds from 'train', 'iid' or 'ood'.")] = "train",
 ) -> None:
-    """Write expert demonstrations (observations, actions, masks, commands, rewards) for imitation learning."""
+    """Write expert demonstrations for imitation learning.
+
+    Each step's observation, action, mask, command and reward, for behaviour cloning (format in
+    docs/environment.md)."""
     from sheetrl.env.demonstrations import collect, save_demonstrations
 
     chosen = _level(level)
@@ -530,10 +572,10 @@ train.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
 ])
 train.__annotations__ = {parameter.name: parameter.annotation
                          for parameter in train.__signature__.parameters.values()}  # type: ignore[attr-defined]
-app.command("train")(train)
+app.command("train", short_help="Train an agent (progress, logs, checkpoints, evaluation).")(train)
 
 
-@app.command("tune")
+@app.command("tune", short_help="Sweep hyper-parameters with Ray Tune.")
 def tune(
     sweep_file: Annotated[Path | None, typer.Argument(
         help="Sweep file (TOML with [train], [search] and [tune] tables; see docs/scale.md).")] = None,
@@ -557,7 +599,7 @@ def tune(
             run_sweep(read_sweep(sweep_file), out, console=console)
 
 
-@app.command("eval")
+@app.command("eval", short_help="Held-out success of a trained run, with a 95% CI.")
 def evaluate(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding checkpoint.pt).")],
     episodes: Annotated[int, typer.Option(help="Held-out evaluation episodes per level and split.")] = 500,
@@ -598,7 +640,8 @@ def evaluate(
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)
         if not run_dir.is_dir():
-            raise ConfigError(f"run folder {run_dir} does not exist")
+            raise ConfigError(f"run folder {run_dir} " + ("is a file, not a folder" if run_dir.exists()
+                                                          else "does not exist"))
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
@@ -626,10 +669,10 @@ def evaluate(
 
 
 tasks_app = typer.Typer(help="Task files: tasks on any workbook (docs/task_files.md).", no_args_is_help=True)
-app.add_typer(tasks_app, name="tasks")
+app.add_typer(tasks_app, name="tasks", short_help="Task files: tasks on any workbook.")
 
 
-@tasks_app.command("check")
+@tasks_app.command("check", short_help="Validate a task file and run its reference solutions.")
 def tasks_check(
     path: Annotated[Path, typer.Argument(help="A task file (JSON or JSONL).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")] = False,
@@ -700,7 +743,7 @@ def _evaluation_progress() -> Iterator[Callable[[str, Any, int, int], None]]:
         yield report_bar
 
 
-@app.command("plot")
+@app.command("plot", short_help="Draw a run's learning curves as PNG files.")
 def plot(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding metrics.jsonl).")],
     out: Annotated[Path | None, typer.Option(help="Folder for the PNG files (default: RUN_DIR/plots).")] = None,

@@ -287,3 +287,26 @@ def test_curriculum_env_reports_levels_and_advances():
             if terminated or truncated:
                 break
     assert levels[:3] == [1, 1, 1] and levels[3] == 2 and env.curriculum.current_level >= 4
+
+
+def test_a_pivot_drawn_on_a_sheet_the_agent_added_is_a_target_not_a_collateral_change():
+    """Adding a sheet changes no cell, and the cells the task wants on it must become targets there: the correct
+    pivot on a new sheet used to cost −9.9 (collateral, paid back at ``done``), report ``unchanged`` and not end
+    the episode."""
+    env = SpreadsheetEnv(level=4)
+    for seed in range(200):
+        env.reset(options={"task_seed": seed})
+        if "new_sheet_instructed" in env.task.expert_actions:
+            break
+    else:
+        pytest.fail("no level-4 task with a new sheet in the first 200 seeds")
+    infos = []
+    for name in env.task.expert_actions:
+        _, _, terminated, _, info = env.step(MACRO_INDEX[name])
+        infos.append(info)
+        if terminated:
+            break
+    pivot = next(i for i in infos if i["command"] and i["command"].startswith("pivot"))
+    assert pivot["reward_terms"]["collateral"] == 0.0
+    assert pivot["is_success"] and pivot["check"] == "ok"  # solved: the episode ends with the pivot
+    assert all(i["reward_terms"]["collateral"] == 0.0 for i in infos)

@@ -74,6 +74,7 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["train", "--algo", "fake", "--wandb", "cloud"], "wandb must be one of offline, online, disabled"),
         (["train", "--algo", "fake", "--checkpoint-every", "0"], "checkpoint_every must be an integer >= 1"),
         (["train", "--algo", "fake", "--frobnicate"], "No such option: --frobnicate"),
+        (["train", "--algo", "fake", "--seed", str(2**32)], "seed must be an integer between 0 and 4294967295"),
         (["train", "--resume", "/no/such/run"], "run folder /no/such/run does not exist"),
         (["eval", "/no/such/run"], "run folder /no/such/run does not exist"),
         (["eval", "/no/such/run", "--episodes", "0"], "--episodes must be between 1 and 1,000,000"),
@@ -83,6 +84,7 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["tasks", "check", "/no/such/tasks.jsonl"], "cannot read task file /no/such/tasks.jsonl"),
         (["eval"], "Missing argument"),
         (["plot", "/no/such/run"], "run folder /no/such/run does not exist"),
+        (["eval", "/etc/hostname"], "run folder /etc/hostname is a file, not a folder"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str, capsys) -> None:
@@ -158,3 +160,16 @@ def test_play_treats_commands_outside_the_sheet_as_invalid_not_internal_errors(c
     assert code == 0, err
     assert "internal error" not in out + err and "outside this task's sheet area" in out
     assert "goto M1" in out and "goto A30" in out
+
+
+def test_demo_says_when_it_shows_the_previous_checkpoint(tmp_path: Path, capsys) -> None:
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    (run_dir / "checkpoint.prev.pt").write_bytes((run_dir / "checkpoint.pt").read_bytes())
+    (run_dir / "checkpoint.pt").write_bytes(b"broken")
+    code, out, err = run(["demo", str(run_dir), "--level", "1"], capsys)
+    assert code == 0, err
+    assert "checkpoint.pt is missing or unusable; showing the agent of the previous checkpoint checkpoint.prev.pt " \
+           "(step 12) instead" in err
+    assert "did not solve the task" in out or "solved the task" in out

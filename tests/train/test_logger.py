@@ -72,3 +72,14 @@ def test_resuming_drops_records_logged_after_the_checkpoint(tmp_path: Path) -> N
         log.log({"charts/SPS": 30}, step=30)
     assert [r["step"] for r in read_metrics(path)] == [10, 20, 30]
     truncate_metrics(tmp_path / "absent.jsonl", 5)  # nothing to do, no error
+
+
+def test_records_that_are_not_metrics_are_skipped(tmp_path: Path) -> None:
+    """A metrics file damaged outside the runner (bytes that are not UTF-8, a step that is not a number) used to
+    stop ``sheetrl plot`` and ``train --resume`` with an internal error."""
+    path = tmp_path / "metrics.jsonl"
+    path.write_bytes(b'{"step": 10, "charts/SPS": 1.0}\n\xff\xfe garbage\n{"step": "x", "charts/SPS": 2.0}\n'
+                     b'{"step": true}\n[1, 2]\n{"step": 20, "charts/SPS": 3.0}\n')
+    assert [r["step"] for r in read_metrics(path)] == [10, 20]
+    truncate_metrics(path, 10)
+    assert [r["step"] for r in read_metrics(path)] == [10]

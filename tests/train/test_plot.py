@@ -43,3 +43,13 @@ def test_plot_errors_name_the_problem(tmp_path: Path) -> None:
 
 def test_moving_average_is_a_trailing_mean() -> None:
     np.testing.assert_allclose(moving_average(np.array([1.0, 3.0, 5.0, 7.0]), window=2), [1.0, 2.0, 4.0, 6.0])
+
+
+def test_a_value_that_is_not_a_number_is_left_out_of_its_curve(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    with MetricsLogger(tmp_path, tensorboard=False, wandb_mode="disabled") as log:
+        for step in (1000, 2000, 3000):
+            log.log({"charts/success_rate": 0.5, "charts/episodic_return": 1.0}, step=step)
+    with (tmp_path / "metrics.jsonl").open("a") as stream:
+        stream.write('{"step": 4000, "charts/success_rate": "high", "charts/episodic_return": [1]}\n')
+    assert {p.name for p in plot_run(tmp_path)} >= {"success.png", "return.png"}

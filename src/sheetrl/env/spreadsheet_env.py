@@ -329,11 +329,13 @@ class SpreadsheetEnv(gym.Env):
             self._builder.sync(wb, state.sheet, state.cursor, set())
             return self._observation(), float(sum(terms.values())), budget_spent, False, info
         assert command is not None
+        if command.verb == "newsheet":
+            # Adding a sheet changes no cell, but targets on it (a pivot on a new sheet) now have keys: without
+            # this they would be charged as collateral changes when the agent fills them.
+            self._collateral.refresh_protection(wb)
         edited = bool(self._changes)
         if edited:
             everything = ALL_CHANGED in self._changes or command.verb == "newsheet"
-            if command.verb == "newsheet":
-                self._collateral.refresh_protection(wb)
             self._collateral.update(wb, self._changes, everything=everything)
         self._builder.sync(wb, state.sheet, state.cursor, self._changes if edited else set())
         self._changes.clear()

@@ -82,6 +82,8 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
 def load_latest(run_dir: str | Path) -> tuple[dict[str, Any], Path]:
     """The newest usable checkpoint of a run and its path: ``checkpoint.pt``, else ``checkpoint.prev.pt``."""
     run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise CheckpointError(f"run folder {run_dir} is a file, not a folder")
     if not run_dir.is_dir():
         raise CheckpointError(f"run folder {run_dir} does not exist")
     problems = []

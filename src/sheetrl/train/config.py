@@ -25,6 +25,7 @@ WANDB_MODES = ("offline", "online", "disabled")
 # Environment steps when --total-steps is not given. The run's length lives only here and in ``total_steps``:
 # schedules that span the run (PPO's learning-rate annealing) read it from the agent's ``run_steps``.
 DEFAULT_TOTAL_STEPS = {"quick": 50_000, "seed": 1_000_000}
+MAX_SEED = 2**32 - 1  # numpy's global generator takes seeds below 2**32
 
 
 class TrainError(Exception):
@@ -89,7 +90,8 @@ class TrainConfig:
             raise ConfigError(f"algo must be one of {', '.join(ALGORITHMS)}, not {self.algo!r}")
         if self.level not in LEVEL_CHOICES or isinstance(self.level, bool):
             raise ConfigError(f"level must be 1-5 or 'curriculum', not {self.level!r}")
-        _require_int("seed", self.seed, minimum=0)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError(f"seed must be an integer between 0 and {MAX_SEED}, not {self.seed!r}")
         if self.total_steps is not None:
             _require_int("total_steps", self.total_steps, minimum=1)
         if not isinstance(self.device, str) or not self.device:

@@ -136,17 +136,22 @@ def wandb_run_id(run_dir: Path) -> str:
 
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:
-    """The records of a ``metrics.jsonl`` file (a torn last line, from a crash, is skipped)."""
+    """The records of a ``metrics.jsonl`` file. A line that is not a record with a numeric ``step`` (torn by a
+    crash, or damaged outside the runner: bytes that are not UTF-8, other JSON) is skipped."""
     records = []
-    with Path(path).open(encoding="utf-8") as stream:
+    with Path(path).open(encoding="utf-8", errors="replace") as stream:
         for line in stream:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(record, dict) and "step" in record:
+            if isinstance(record, dict) and _is_number(record.get("step")):
                 records.append(record)
     return records
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def truncate_metrics(path: Path, last_step: int) -> None:

@@ -24,8 +24,10 @@ ROLLING = 100  # episodes in the runner's rolling success rates
 
 
 def series(records: list[dict[str, Any]], name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(steps, values) of one metric, skipping records without it and null (non-finite) values."""
-    points = [(r["step"], r[name]) for r in records if r.get(name) is not None]
+    """(steps, values) of one metric, skipping records without it, null (non-finite) values and anything that is
+    not a number."""
+    points = [(r["step"], r[name]) for r in records
+              if isinstance(r.get(name), (int, float)) and not isinstance(r.get(name), bool)]
     if not points:
         return np.zeros(0), np.zeros(0)
     steps, values = zip(*points)

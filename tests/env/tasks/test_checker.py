@@ -92,6 +92,31 @@ def test_reformatting_a_cell_outside_the_targets_fails_and_allowed_cells_may_cha
     assert check(wb, t).success
 
 
+
+def test_a_format_target_must_keep_its_text():
+    """A "make these headers bold" target is about the format: overwriting or clearing the header and then
+    bolding it used to pass (L1 bold_header, the bold titles of L5, format targets of task files)."""
+    from sheetrl.env.tasks.files import load_task_file
+    from tests.env.tasks.test_files import EXAMPLE
+
+    bold_file_task = next(t for t in load_task_file(EXAMPLE) if t.template == "bold-headers")
+    tasks = [*find(1, lambda t: t.template == "bold_header", count=5), *find(5, lambda t: True, count=3),
+             bold_file_task]
+    for t in tasks:
+        header = next(x for x in t.targets if x.bold and not x.formula)
+        for damage in ("JUNK", None):
+            wb = t.solution.clone()
+            if damage is None:
+                wb.clear(t.qualified(header.address))
+            else:
+                wb.set(t.qualified(header.address), damage)
+            wb.set_format(t.qualified(header.address), bold=True)
+            result = check(wb, t)
+            assert not result.success and result.condition == "value" and result.cell == header.address, \
+                (t.template, t.seed, damage, result)
+        assert check(t.solution, t).success
+
+
 # ------------------------------------------------------------------------------------------- perturbations
 def test_a_constant_fails_every_count_task():
     """The review: a constant passed every L2 COUNT task (15% of L2)."""
@@ -119,6 +144,21 @@ def test_counting_another_block_of_the_same_size_fails():
                 break
     assert tested >= 3
 
+
+
+def test_a_hard_coded_count_fails_sum_and_average_tasks():
+    """``=SUM(range)/8`` for an average and ``=AVERAGE(range)*8`` for a total agree with the expert under every
+    rescaling, but not once an entry is deleted: they used to pass about nine in ten such L2 tasks."""
+    for function, cheat in (("AVERAGE", "=SUM({area})/{n}"), ("SUM", "=AVERAGE({area})*{n}")):
+        for t in find(2, lambda t, f=function: aggregate_of(t) == f and t.template != "cell_arithmetic", count=8):
+            area = area_of(t)
+            rng = parse_range(t.qualified(area))
+            n = sum(isinstance(t.workbook.value(f"{t.qualified(area).rsplit('!', 1)[0]}!{cell_name(r, c)}"),
+                               (int, float))
+                    for r in range(rng.row1, rng.row2 + 1) for c in range(rng.col1, rng.col2 + 1))
+            result = check(with_formula(t, cheat.format(area=area, n=n)), t)
+            assert not result.success and result.condition == "follows_inputs", (function, t.seed, result)
+            assert check(with_formula(t, f"={function}({area})"), t).success, (function, t.seed)
 
 def test_a_bare_reference_to_the_extreme_cell_fails():
     """The review: `=B5` (the cell holding the maximum) passed 43% of MIN/MAX tasks."""

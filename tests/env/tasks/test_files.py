@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 from sheetrl.env.tasks import check
 from sheetrl.env.tasks.files import TaskFileError, load_task_file, write_task_file
@@ -139,6 +140,24 @@ def _write(tmp_path, task):
         ({"max_steps": 0}, "'max_steps' must be a positive integer"),
         ({"version": 2}, "'version' must be 1"),
         ({"instruction": ""}, "'instruction' must be non-empty text"),
+        ({"id": {"name": "t"}}, "'id' must be non-empty text"),
+        ({"max_steps": 10**12}, "'max_steps' must be at most 100,000"),
+        ({"inputs": ["A1:XFD1048576"]}, "inputs: A1:XFD1048576 has more than 100,000 cells"),
+        ({"criteria": ["A:A"]}, "criteria: A:A has more than 100,000 cells"),
+        ({"may_read": ["A1:XFD1048576"]}, "may_read: A1:XFD1048576 has more than 100,000 cells"),
+        ({"references": ["C9"]}, "reference 'C9' does not occur in the instruction"),
+        ({"references": ["ZZZZZ1"]}, "references: "),
+        ({"slots": {"colour": "red"}}, "unknown slot(s) colour"),
+        ({"slots": {"value": [1, 2]}}, "slot 'value' must be a number, text or true/false"),
+        ({"slots": {"new_sheet": 7}}, "slot 'new_sheet' must be a sheet name"),
+        ({"slots": {"new_sheet": "a[b]"}}, "slot 'new_sheet'"),
+        ({"slots": {"rate_cell": "B99999999"}}, "slot 'rate_cell'"),
+        ({"slots": {"lookup_column": "2"}}, "slot 'lookup_column' must be a positive integer"),
+        ({"slots": {"threshold": "high"}}, "slot 'threshold' must be a number"),
+        ({"slots": {"pivot": 5}}, "slot 'pivot' must be an object"),
+        ({"slots": {"pivot": {"source": "A1:B3", "rows": "A", "values": "B"}}}, "slot 'pivot' must be an object"),
+        ({"slots": {"pivot": {"source": "A1:B3", "rows": "A", "values": "B", "aggregation": "median"}}},
+         "slot 'pivot'"),
     ],
 )
 def test_bad_task_files_raise_errors_naming_the_task_and_the_problem(tmp_path, change, message):
@@ -175,3 +194,45 @@ def test_a_task_whose_reference_solution_cannot_run_is_reported(tmp_path):
                                           "at": "B2"}]})
     with pytest.raises(TaskFileError, match="reference solution does not run"):
         load_task_file(path)
+
+
+def test_a_file_that_is_not_text_is_reported(tmp_path):
+    (tmp_path / "binary.jsonl").write_bytes(b"\xff\xfe\x00{")
+    with pytest.raises(TaskFileError, match="is not UTF-8 text"):
+        load_task_file(tmp_path / "binary.jsonl")
+
+
+def test_targets_at_the_edge_of_the_sheet_run_through_the_environment(tmp_path):
+    """The sheet area the agent may address used to reach past column XFD and row 1,048,576 (the used range plus a
+    margin), and resetting the environment on such a task raised while building the action mask."""
+    path = _write(tmp_path, {"instruction": "Type 5 in XFD1048576.", "start": "XFD1048575",
+                             "targets": [{"cell": "XFD1048576", "value": 5}]})
+    task = load_task_file(path)[0]
+    assert task.extent == (1_048_576, 16_384)
+    solved, condition, _, _ = solve_with_reference(task)
+    assert solved and condition == "ok"
+
+
+def test_a_new_sheet_with_spaces_and_letters_beyond_ascii_is_added_by_the_reference_solution(tmp_path):
+    path = _write(tmp_path, {"instruction": "On a new sheet Résumé 表, type Total in A1.",
+                             "targets": [{"cell": "'Résumé 表'!A1", "value": "Total"}]})
+    task = load_task_file(path)[0]
+    assert task.expert_commands[0] == 'newsheet "Résumé 表"'
+    solved, condition, _, _ = solve_with_reference(task)
+    assert solved and condition == "ok"
+    env = SpreadsheetEnv()
+    env.reset(options={"task": task})
+    env.step_command(task.expert_commands[0])
+    twin = SpreadsheetEnv()
+    twin.set_state(env.get_state())
+    assert twin.step_command(task.expert_commands[1])[1:4] == env.step_command(task.expert_commands[1])[1:4]
+
+
+def test_slots_a_task_file_gives_drive_the_macros(tmp_path):
+    path = _write(tmp_path, {"instruction": "Type 12 in B4.", "targets": [{"cell": "B4", "value": 12}],
+                             "slots": {"value": 12}})
+    env = SpreadsheetEnv()
+    env.reset(options={"task": load_task_file(path)[0]})
+    env.step_command("goto B4")
+    _, _, terminated, _, info = env.step(MACRO_INDEX["write_instructed_value"])
+    assert terminated and info["is_success"]

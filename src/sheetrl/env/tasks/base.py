@@ -59,7 +59,8 @@ class Target:
     """One cell the task is about.
 
     :param address: the cell, e.g. "E2" (on the task's sheet) or "Summary!B3".
-    :param expected: the value it must show (None: any value, e.g. style-only targets).
+    :param expected: the value it must show (None for a format-only target: the value the expert's solution
+        shows there, so that bolding a header cannot replace its text).
     :param formula: it must hold a formula (typed numbers fail).
     :param dynamic: its value must follow the inputs under perturbation (formulas and pivot tables do).
     :param bold: required boldness, if any.
@@ -241,8 +242,12 @@ def target_problem(wb: Workbook, task: Task, target: Target) -> str | None:
         return None if wb.input_at(key) is None else "value"
     if target.formula and wb.formula_at(key) is None:
         return "formula"
-    if target.expected is not None and not values_match(_public(wb.value_map().get(key)), target.expected):
-        return "value"
+    if target.expected is not None:
+        if not values_match(_public(wb.value_map().get(key)), target.expected):
+            return "value"
+    elif not target.formula and not target.dynamic and not values_match(_public(wb.value_map().get(key)),
+                                                                         _kept_value(task, address)):
+        return "value"  # a format-only target ("make the header bold") keeps what the solution shows there
     if target.bold is not None or target.number_format is not None:
         fmt = wb.format_at(key)
         if target.bold is not None and fmt.bold != target.bold:
@@ -253,6 +258,15 @@ def target_problem(wb: Workbook, task: Task, target: Target) -> str | None:
             if fmt.number_format != resolve_number_format(target.number_format):
                 return "style"
     return None
+
+
+def _kept_value(task: Task, address: str) -> Any:
+    """What the reference solution shows in a target that asks only for a format (cached on the task): its text
+    is not the agent's to change, and a cell left empty there stays empty."""
+    kept = task.__dict__.setdefault("_kept_values", {})
+    if address not in kept:
+        kept[address] = _public(task.solution.value(address))
+    return kept[address]
 
 
 def _public(value: Any) -> Any:

@@ -5,7 +5,8 @@ Conditions, checked in this order (:data:`CONDITIONS`; ``info["check"]`` is the 
 ``formula``
     A target that must hold a formula holds a typed value (or nothing).
 ``value``
-    A target does not show its expected value (or is not empty, for a "clear this cell" target).
+    A target does not show its expected value (or is not empty, for a "clear this cell" target; a target that asks
+    only for a format must show what the expert's solution shows there, so a header cannot be replaced).
 ``style``
     A target lacks its required bold or number format.
 ``unchanged``
@@ -30,7 +31,8 @@ Conditions, checked in this order (:data:`CONDITIONS`; ``info["check"]`` is the 
                                                                        products, ratios, growth
     extreme       one input above the maximum; another below the       a reference to the cell that held the
                   minimum                                              extreme instead of MIN/MAX over the range
-    blank         one numeric input emptied                            constant counts; a count of another block
+    blank         one numeric input emptied                            constant counts; a count of another block;
+                                                                       a hard-coded count in a sum or an average
     text          one numeric input replaced by text                   the same, and COUNTA where COUNT was asked
     fill_gap      a number typed into an empty cell of a named range   formulas over the blocks around a spacer
                   (a spacer row)                                       instead of the range the instruction names

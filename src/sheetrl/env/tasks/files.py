@@ -21,11 +21,21 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sheetrl.env.commands import CommandError, format_literal, parse_command
-from sheetrl.env.tasks.base import Target, Task
+from sheetrl.env.commands import (
+    MAX_AREA_CELLS,
+    ArgumentKind,
+    CommandError,
+    check_sheet_name,
+    format_argument,
+    format_literal,
+    parse_command,
+)
+from sheetrl.env.tasks.base import Target, Task, instruction_references
 from sheetrl.env.tasks.checker import PERTURBATIONS, leaf_reads
 from sheetrl.sheet import SheetError, Workbook
 from sheetrl.sheet.address import (
+    MAX_COLS,
+    MAX_ROWS,
     cell_name,
     column_letters,
     make_key,
@@ -49,6 +59,12 @@ COUNTING = {"COUNT", "COUNTA", "COUNTBLANK", "COUNTIF", "COUNTIFS"}
 RANKING = {"MIN", "MAX", "MINA", "MAXA", "LARGE", "SMALL", "RANK", "RANK.EQ", "RANK.AVG", "MEDIAN", "MINIFS",
            "MAXIFS", "PERCENTILE", "QUARTILE"}
 EXTENT_MARGIN = (20, 6)  # rows and columns past the used range the agent may address
+MAX_STEPS = 100_000  # a larger budget would let an evaluation run for days on a policy that never says done
+# Slots the macro actions read (env/actions.py), by the kind of value each holds.
+SLOT_KINDS = {"value": "literal", "header": "literal", "if_true": "text", "if_false": "text",
+              "threshold": "number", "digits": "digits", "rate_cell": "cell", "rate_cell_2": "cell",
+              "lookup_table": "range", "criteria_range": "range", "sum_range": "range",
+              "lookup_column": "positive", "pivot": "pivot", "new_sheet": "sheet"}
 
 
 class TaskFileError(ValueError):
@@ -63,6 +79,9 @@ def load_task_file(path: str | Path) -> list[Task]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TaskFileError(f"cannot read task file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TaskFileError(f"task file {path} is not UTF-8 text (byte {exc.start}); a task file is JSON or JSON "
+                            "Lines") from None
     specs = _parse_documents(text, path)
     if not specs:
         raise TaskFileError(f"{path} holds no tasks")
@@ -123,7 +142,10 @@ class _Spec:
 
     def __init__(self, spec: dict[str, Any], index: int) -> None:
         self.spec = spec
-        self.name = str(spec.get("id", f"#{index + 1}"))
+        name = spec.get("id", f"#{index + 1}") if isinstance(spec, dict) else f"#{index + 1}"
+        self.name = name if isinstance(name, str) and name.strip() else f"#{index + 1}"
+        if isinstance(spec, dict) and "id" in spec and self.name != spec["id"]:
+            raise self.error(f"'id' must be non-empty text, not {spec['id']!r}")
 
     def error(self, message: str) -> TaskFileError:
         return TaskFileError(f"task {self.name}: {message}")
@@ -174,10 +196,16 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
     commands = builder.commands
     for key in ("allowed", "may_read", "inputs", "criteria"):
         for area in s.texts(key):
-            _check_area(s, area, key)
+            _check_area(s, area, key, enumerated=key != "allowed")  # allowed is kept as corners, never listed
     lookup = spec.get("lookup")
     if lookup is not None:
-        _check_area(s, s.text("lookup"), "lookup")
+        _check_area(s, s.text("lookup"), "lookup", enumerated=True)
+    instruction_areas = {_canonical_area(ref.text) for ref in instruction_references(instruction)}
+    for reference in s.texts("references"):
+        _check_area(s, reference, "references")
+        if _canonical_area(reference) not in instruction_areas:
+            raise s.error(f"reference {reference!r} does not occur in the instruction; 'references' lists the "
+                          "cells and ranges the instruction names")
     start = spec.get("start", "A1")
     try:
         start = cell_name(parse_cell(start).row, parse_cell(start).col)
@@ -189,10 +217,12 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
     slots = spec.get("slots", {})
     if not isinstance(slots, dict):
         raise s.error("'slots' must be an object")
+    _check_slots(s, slots)
     task = Task(FAMILY, 0, s.name, index, workbook, instruction, targets, [], sheet=sheet, start=start,
                 allowed=s.texts("allowed"), may_read=s.texts("may_read"), lookup=lookup,
                 criteria=_expand(s.texts("criteria") or builder.criteria), slots=dict(slots),
-                extent=(max(rows + 1, 24), max(cols + 1, 12)), expert_commands=commands,
+                extent=(min(max(rows + 1, 24), MAX_ROWS), min(max(cols + 1, 12), MAX_COLS)),
+                expert_commands=commands,
                 named=s.texts("references") if "references" in spec else None, split="file")
     try:
         task.solution  # noqa: B018  (runs the reference solution once; it is cached on the task)
@@ -208,15 +238,70 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
     max_steps = spec.get("max_steps", max(20, 10 + 4 * len(commands)))
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
         raise s.error(f"'max_steps' must be a positive integer, not {max_steps!r}")
+    if max_steps > MAX_STEPS:
+        raise s.error(f"'max_steps' must be at most {MAX_STEPS:,}, not {max_steps:,}")
     task.max_steps = max_steps
     return _with_expected(task, s)
 
 
-def _check_area(s: _Spec, area: str, key: str) -> None:
+def _check_area(s: _Spec, area: str, key: str, enumerated: bool = False) -> None:
+    """A range address; ``enumerated`` ranges (listed cell by cell) are at most MAX_AREA_CELLS cells."""
     try:
-        parse_range(area)
+        rng = parse_range(area)
     except SheetError as exc:
         raise s.error(f"{key}: {exc}") from None
+    if enumerated and rng.rows * rng.cols > MAX_AREA_CELLS:
+        raise s.error(f"{key}: {area} has more than {MAX_AREA_CELLS:,} cells")
+
+
+def _canonical_area(text: str) -> str:
+    rng = parse_range(text.replace("$", ""))
+    area = f"{cell_name(rng.row1, rng.col1)}:{cell_name(rng.row2, rng.col2)}"
+    return area if rng.sheet is None else f"{rng.sheet.upper()}!{area}"
+
+
+def _check_slots(s: _Spec, slots: dict[str, Any]) -> None:
+    """Each slot is one the macros read, holding what they expect (a wrong one would fail inside the macros)."""
+    unknown = sorted(set(slots) - set(SLOT_KINDS))
+    if unknown:
+        raise s.error(f"unknown slot(s) {', '.join(unknown)}; slots are {', '.join(sorted(SLOT_KINDS))}")
+    for name, value in slots.items():
+        kind = SLOT_KINDS[name]
+        if kind == "literal" and not (isinstance(value, (str, bool, int)) or
+                                      (isinstance(value, float) and math.isfinite(value))):
+            raise s.error(f"slot {name!r} must be a number, text or true/false, not {value!r}")
+        if kind == "text" and not isinstance(value, str):
+            raise s.error(f"slot {name!r} must be text, not {value!r}")
+        if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                 or not math.isfinite(value)):
+            raise s.error(f"slot {name!r} must be a number, not {value!r}")
+        if kind in ("digits", "positive") and (isinstance(value, bool) or not isinstance(value, int)
+                                               or not (0 if kind == "digits" else 1) <= value <= 1000):
+            wanted = "whole number of digits" if kind == "digits" else "positive integer"
+            raise s.error(f"slot {name!r} must be a {wanted}, not {value!r}")
+        if kind in ("cell", "range"):
+            try:
+                (parse_cell if kind == "cell" else parse_range)(value)
+            except (SheetError, TypeError):
+                raise s.error(f"slot {name!r} must be a {kind} address, not {value!r}") from None
+        if kind == "sheet":
+            if not isinstance(value, str):
+                raise s.error(f"slot {name!r} must be a sheet name, not {value!r}")
+            try:
+                check_sheet_name(value, f"slot {name!r}")
+            except CommandError as exc:
+                raise s.error(str(exc)) from None
+        if kind == "pivot":
+            if not isinstance(value, dict) or set(value) - PIVOT_KEYS or \
+                    not {"source", "rows", "values", "aggregation"} <= set(value):
+                raise s.error(f"slot {name!r} must be an object with source, rows, values, aggregation and optional "
+                              "columns (column letters, as the pivot command takes them)")
+            columns = f" cols={value['columns']}" if value.get("columns") else ""
+            try:
+                parse_command(f"pivot {value['source']} rows={value['rows']} values="
+                              f"{value['aggregation']}({value['values']}){columns} at A1")
+            except CommandError as exc:
+                raise s.error(f"slot {name!r}: {exc}") from None
 
 
 def _expand(areas: list[str]) -> list[str]:
@@ -453,7 +538,8 @@ def _functions(node: Node) -> set[str]:
 
 
 def _sheet_word(name: str) -> str:
-    return name if not any(ch.isspace() or ch in "\"'" for ch in name) else json.dumps(name)
+    """A sheet name as a command argument (quoted as the command language quotes it, letters kept as they are)."""
+    return format_argument(ArgumentKind.SHEET_NAME, (name,))
 
 
 def _with_expected(task: Task, s: _Spec) -> Task:

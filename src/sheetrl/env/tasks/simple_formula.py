@@ -16,8 +16,9 @@ block next to the target is exactly the named range, and otherwise selects the r
 (``select_reference_N``), marks it, goes to the target and writes ``<agg>_selection``.
 
 Every target requires a formula that reads the named range (``reads``) and follows the inputs under the
-perturbations that can change its kind of answer: rescaling (sums, averages, arithmetic), moving the extreme
-(minimum, maximum), blanking an input or replacing it by text (counts), a number in a spacer cell (all).
+perturbations that can change its kind of answer: rescaling (sums, averages, arithmetic), blanking an input (sums
+and averages: a hard-coded count fails; counts), moving the extreme (minimum, maximum), replacing an input by text
+(counts), a number in a spacer cell (all).
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ AGGREGATE_PHRASES = {
 }
 AGGREGATE_LABELS = {"SUM": "Total", "AVERAGE": "Average", "MIN": "Lowest", "MAX": "Highest", "COUNT": "Count"}
 PERTURBATIONS = {
-    "SUM": ("rescale", "fill_gap"),
-    "AVERAGE": ("rescale", "fill_gap"),
+    "SUM": ("rescale", "blank", "fill_gap"),  # blank: an entry deleted (a hard-coded count, =AVERAGE(r)*8, fails)
+    "AVERAGE": ("rescale", "blank", "fill_gap"),  # =SUM(r)/8 agrees under every rescaling, not once one is gone
     "MIN": ("rescale", "extreme", "fill_gap"),
     "MAX": ("rescale", "extreme", "fill_gap"),
     "COUNT": ("blank", "text", "fill_gap"),
