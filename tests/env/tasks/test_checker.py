@@ -81,16 +81,35 @@ def test_clearing_every_cell_the_task_does_not_need_fails():
             assert collateral_cells(t, wb), (level, t.seed)
 
 
-def test_reformatting_a_cell_outside_the_targets_fails_and_allowed_cells_may_change():
-    t = find(1, lambda t: t.template == "bold_header" and bool(t.allowed), count=1)[0]
+def test_reformatting_a_cell_outside_the_targets_fails_and_a_header_rows_spacers_may_be_bolded():
+    t = find(1, lambda t: t.template == "bold_header" and bool(t.format_free), count=1)[0]
     wb = t.solution.clone()
     outside = next(address for address, _ in wb.cells(t.sheet) if address not in t.target_cells)
     wb.set_format(t.qualified(outside), number_format="percent")
     assert check(wb, t).condition == "unchanged"
     wb = t.solution.clone()
-    wb.set_format(t.qualified(t.allowed[0]), bold=True)  # the named header range, spacer cells included
+    wb.set_format(t.qualified(t.format_free[0]), bold=True)  # the named header range, spacer cells included
     assert check(wb, t).success
 
+
+def test_typing_into_a_spacer_of_a_header_row_fails():
+    """The review: the whole header range was a region the agent could change, so text typed into its blank
+    spacer cells passed; now only their format is free."""
+    tasks = find(1, lambda t: t.template == "bold_header" and bool(t.format_free), count=40)
+    spacers = 0
+    for t in tasks:
+        span = parse_range(t.format_free[0])
+        targets = {parse_cell(a).col for a in t.target_cells}
+        for col in range(span.col1, span.col2 + 1):
+            if col in targets:
+                continue
+            spacers += 1
+            wb = t.solution.clone()
+            wb.set(t.qualified(cell_name(span.row1, col)), "junk")
+            result = check(wb, t)
+            assert not result.success and result.condition == "unchanged", (t.seed, result)
+            assert collateral_cells(t, wb)
+    assert spacers  # the first seeds hold header rows with spacers (seeds 67, 81, 125 among them)
 
 
 def test_a_format_target_must_keep_its_text():

@@ -90,6 +90,8 @@ class Task:
     :param criteria: category cells the ``flip`` perturbation relabels (criteria-based answers).
     :param lookup: a table range whose rows the ``reorder`` perturbation swaps (lookups).
     :param allowed: ranges the agent may change besides the targets (a helper column, say).
+    :param format_free: ranges whose formats the agent may change but whose content it must keep (the blank spacer
+        cells inside a header row it is asked to bold: bolding the whole row is fine, typing into them is not).
     :param may_read: ranges any formula target may read besides its own ``reads`` (rate cells, lookup tables).
     :param extent: (rows, columns) of the part of each sheet the agent can address; larger than the observed
         window, which follows the cursor.
@@ -118,6 +120,7 @@ class Task:
     criteria: list[str] = field(default_factory=list)
     lookup: str | None = None
     allowed: list[str] = field(default_factory=list)
+    format_free: list[str] = field(default_factory=list)
     may_read: list[str] = field(default_factory=list)
     extent: tuple[int, int] = (GRID_ROWS, GRID_COLS)
     named: list[str] | None = None

@@ -11,9 +11,9 @@ Conditions, checked in this order (:data:`CONDITIONS`; ``info["check"]`` is the 
     A target lacks its required bold or number format.
 ``unchanged``
     A cell outside the targets and the task's ``allowed`` ranges differs from the initial workbook: its input
-    (literal value or formula text) or its format, on any sheet, including sheets the agent added. Computed
-    values of untouched formulas may change (they follow their inputs); everything a person typed or styled may
-    not.
+    (literal value or formula text) or its format, on any sheet, including sheets the agent added (in a
+    ``format_free`` range only the input counts). Computed values of untouched formulas may change (they follow
+    their inputs); everything a person typed or styled may not.
 ``reads``
     A formula target does not read what the instruction names: following the engine's dependency graph through
     formula cells down to the cells that hold inputs (or nothing), it must reach every non-empty cell of its
@@ -244,56 +244,74 @@ def reference_perturbations(task: Task) -> list[tuple[str, Assignment, dict[str,
 
 
 # ------------------------------------------------------------------------------------------------- collateral
-def protected(task: Task, wb: Workbook) -> Callable[[int], bool]:
-    """A predicate on cell keys of ``wb``: True for cells the agent must leave as they were (not a target, not
-    in an ``allowed`` range)."""
+FREE, FORMAT_FREE, PROTECTED = 0, 1, 2  # what protected() says of a cell
+
+
+def protected(task: Task, wb: Workbook) -> Callable[[int], int]:
+    """A function of cell keys of ``wb``: PROTECTED (2) for cells the agent must leave as they were, FORMAT_FREE (1)
+    for cells in a ``format_free`` range (content kept, format free), FREE (0) for targets and ``allowed`` ranges;
+    truthy for every cell whose content is protected."""
     free: set[int] = set()
-    areas: list[tuple[int, int, int, int, int]] = []
     for address in task.target_cells:
         try:
             free.add(wb.key(task.qualified(address)))
         except SheetError:
             pass
-    for area in task.allowed:
-        text = task.qualified(area)
-        rng = parse_range(text)
+    allowed = _areas(task, wb, task.allowed)
+    format_free = _areas(task, wb, task.format_free)
+
+    def protection(key: int) -> int:
+        if key in free:
+            return FREE
+        if allowed or format_free:
+            sid, row, col = split_key(key)
+            for s, r1, c1, r2, c2 in allowed:
+                if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
+                    return FREE
+            for s, r1, c1, r2, c2 in format_free:
+                if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
+                    return FORMAT_FREE
+        return PROTECTED
+
+    return protection
+
+
+def _areas(task: Task, wb: Workbook, ranges: list[str]) -> list[tuple[int, int, int, int, int]]:
+    """(sheet id, row1, col1, row2, col2) of each range that is on a sheet ``wb`` has."""
+    areas = []
+    for area in ranges:
+        rng = parse_range(task.qualified(area))
         try:
             sid = wb.sheet_id(rng.sheet)
         except SheetError:
             continue
         areas.append((sid, rng.row1, rng.col1, rng.row2, rng.col2))
-
-    def is_protected(key: int) -> bool:
-        if key in free:
-            return False
-        if areas:
-            sid, row, col = split_key(key)
-            for s, r1, c1, r2, c2 in areas:
-                if s == sid and r1 <= row <= r2 and c1 <= col <= c2:
-                    return False
-        return True
-
-    return is_protected
+    return areas
 
 
-def changed_from(initial: Workbook, wb: Workbook, key: int) -> bool:
-    """Whether a cell's input (literal or formula text) or format differs between two versions of a workbook
-    (a key of a sheet one of them lacks reads as an empty, unformatted cell there)."""
+def changed_from(initial: Workbook, wb: Workbook, key: int, formats: bool = True) -> bool:
+    """Whether a cell's input (literal or formula text), or (with ``formats``) its format, differs between two
+    versions of a workbook (a key of a sheet one of them lacks reads as an empty, unformatted cell there)."""
     before, after = initial.input_at(key), wb.input_at(key)
     return (after != before or type(after) is not type(before)  # TRUE is not 1
-            or wb.format_at(key) != initial.format_at(key))
+            or (formats and wb.format_at(key) != initial.format_at(key)))
+
+
+def _collateral(initial: Workbook, wb: Workbook, key: int, protection: int) -> bool:
+    return protection != FREE and changed_from(initial, wb, key, formats=protection == PROTECTED)
 
 
 def collateral_cells(task: Task, wb: Workbook) -> list[int]:
-    """Keys of the protected cells whose input or format differs from the initial workbook, sorted."""
+    """Keys of the protected cells whose input (or, outside ``format_free`` ranges, format) differs from the
+    initial workbook, sorted."""
     initial = task.workbook
-    is_protected = protected(task, wb)
+    protection = protected(task, wb)
     keys: set[int] = set()
     for name in initial.sheet_names:
         keys.update(initial.sheet_keys(initial.sheet_id(name)))
     for name in wb.sheet_names:
         keys.update(wb.sheet_keys(wb.sheet_id(name)))
-    return sorted(k for k in keys if is_protected(k) and changed_from(initial, wb, k))
+    return sorted(k for k in keys if _collateral(initial, wb, k, protection(k)))
 
 
 class CollateralTracker:
@@ -314,7 +332,7 @@ class CollateralTracker:
             return len(self.changed)
         initial, changed = self.initial, self.changed
         for key in keys:
-            if key >= 0 and self._is_protected(key) and changed_from(initial, wb, key):
+            if key >= 0 and _collateral(initial, wb, key, self._is_protected(key)):
                 changed.add(key)
             else:
                 changed.discard(key)

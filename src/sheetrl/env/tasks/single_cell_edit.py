@@ -177,9 +177,9 @@ def _data_rows(table: Table) -> list[int]:
 
 
 def _task(template: str, seed: int, scene: Scene, instruction: str, targets: list[Target], named: list[str],
-          structure: Structure, slots: dict | None = None, allowed: list[str] | None = None) -> Task:
+          structure: Structure, slots: dict | None = None, format_free: list[str] | None = None) -> Task:
     task = Task(FAMILY, LEVEL, template, seed, scene.wb, instruction, targets, [], slots=slots or {},
-                extent=scene.extent, named=named, allowed=allowed or [], perturbations=(),
+                extent=scene.extent, named=named, format_free=format_free or [], perturbations=(),
                 structure=structure.record)
     return finish(task, actions=visit_targets(task.start, [t.address for t in targets], _ACT[template]))
 
@@ -274,11 +274,11 @@ def correct_entry(scene: Scene, structure: Structure, seed: int) -> Task:
 def bold_header(scene: Scene, structure: Structure, seed: int) -> Task:
     rng, table = scene.rng, scene.table
     scene.finish_sheet()
-    allowed: list[str] = []
+    format_free: list[str] = []
     if rng.random() < 0.6:
         cells = [cell_name(table.top, table.left)] + [cell_name(table.top, table.col(j)) for j in range(table.n_cols)]
         span = f"{cells[0]}:{cells[-1]}"
-        allowed = [span]  # blank spacer cells inside the named header range
+        format_free = [span]  # blank spacer cells inside the named header range may be bolded with it
         instruction = structure.phrasing("bold_row", PHRASINGS["bold_row"]).format(span=span)
         named = [span]
     else:
@@ -288,7 +288,7 @@ def bold_header(scene: Scene, structure: Structure, seed: int) -> Task:
             header=_text(table.headers[column]), cell=cells[0])
         named = cells
     targets = [Target(c, bold=True) for c in cells]
-    return _task("bold_header", seed, scene, instruction, targets, named, structure, allowed=allowed)
+    return _task("bold_header", seed, scene, instruction, targets, named, structure, format_free=format_free)
 
 
 def clear_stray(scene: Scene, structure: Structure, seed: int) -> Task:
