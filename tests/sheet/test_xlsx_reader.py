@@ -121,6 +121,19 @@ def test_an_unreadable_cell_is_reported_and_the_rest_loads(tmp_path):
     assert "Sheet!B1: shared string b'99' does not exist; the cell was dropped" in text
 
 
+def test_a_cell_outside_the_sheet_or_with_a_broken_address_is_reported_not_misplaced(tmp_path):
+    """ZZZ99 lies past column XFD: its key used to spill into the next row (it loaded as BTV100); A0 and B9999999
+    vanished without a word; a broken address took the next column's place."""
+    loaded = one_sheet(tmp_path, '<row r="1"><c r="A1"><v>5</v></c><c s="0"><v>11</v></c><c r="A0"><v>7</v></c>'
+                                 '<c r="ZZZ99"><v>8</v></c><c r="B9999999"><v>9</v></c>'
+                                 '<c r="ZZZZZ1" t="n"><v>10</v></c></row>')
+    assert dict(loaded.cells()) == {"A1": 5, "B1": 11}  # a cell without an address follows the one before it
+    text = "\n".join(loaded.warnings)
+    for where in ("Sheet!A0", "Sheet!ZZZ99", "Sheet!B9999999"):
+        assert f"{where}: the address is outside the sheet (the last cell is XFD1048576); the cell was dropped" in text
+    assert "'ZZZZZ1' is not a cell address; the cell was dropped" in text
+
+
 def test_malformed_sheet_xml_is_a_clear_error(tmp_path):
     path = build(tmp_path / "broken.xlsx", lambda book: None)
     replace_sheet_data(path, '<row r="1"><c r="A1"><v>1</v></row>')

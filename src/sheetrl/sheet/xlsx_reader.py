@@ -25,6 +25,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
 from sheetrl.sheet.errors import ExcelError, error_from_code
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -355,6 +356,10 @@ def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
         if letters is not None:  # the usual shape
             row = int(row_text) - 1
             col = column(letters)
+            if not (0 <= row < MAX_ROWS and col < MAX_COLS):
+                result.problems.append(f"{(letters + row_text).decode()}: the address is outside the sheet (the "
+                                       f"last cell is XFD1048576); the cell was dropped")
+                continue
             value: Any
             if text is None:
                 value = None
@@ -382,10 +387,14 @@ def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
                 result.custom_rows += 1
             continue
         attributes = _attributes(attributes_text or b"")
-        reference = _CELL_REF.fullmatch(attributes.get("r", "").encode())
+        written = attributes.get("r", "")
+        reference = _CELL_REF.fullmatch(written.encode())
         if reference:
             row, col = int(reference.group(2)) - 1, column(reference.group(1))
-        else:
+        elif written:
+            result.problems.append(f"{written[:20]!r} is not a cell address; the cell was dropped")
+            continue
+        else:  # no address: the cell after the previous one (as Excel reads it)
             col += 1
             row = max(row, 0)
         cell_body = cell_body or b""
@@ -411,6 +420,11 @@ def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
         style_text = attributes.get("s", "0")
         style = int(style_text) if style_text.isdigit() else 0
         if value is None and formula is None and not style:
+            continue
+        if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
+            where = attributes.get("r") or _where(max(row, 0), col)
+            result.problems.append(f"{where}: the address is outside the sheet (the last cell is XFD1048576); the "
+                                   "cell was dropped")
             continue
         append((row, col, style, value, formula))
     return result
