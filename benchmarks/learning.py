@@ -64,9 +64,15 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc", 5, 8_192),
     ("bc_dagger", 3, 8_192),
     ("bc_dagger", 5, 8_192),
+    ("bc_encoder", 3, 8_192),
+    ("bc_transformer", 3, 8_192),
 ]
 # Rows that are one of our algorithms with options: (algorithm, TrainConfig changes).
-VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {"bc_dagger": ("bc", {"dagger": True})}
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "bc_dagger": ("bc", {"dagger": True}),
+    "bc_encoder": ("bc", {"policy": "encoder"}),  # the GNN/CNN/LSTM state encoder instead of the flat MLP
+    "bc_transformer": ("bc", {"policy": "transformer"}),  # SpreadsheetGPT, quick preset
+}
 MARK_START = "<!-- learning:start -->"
 MARK_END = "<!-- learning:end -->"
 THROUGHPUT_START = "<!-- learning-throughput:start -->"
