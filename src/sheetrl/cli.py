@@ -352,7 +352,7 @@ def demo(
     obs, _ = env.reset(seed=seed, options={"task_seed": seed})
     assert env.task is not None
     if attention is not None:
-        _prepare_attention_folder(agent, obs, attention)
+        _prepare_attention_folder(agent, attention)
     console.print(render_ansi(env), highlight=False, markup=False)
     total = 0.0
     info: dict[str, Any] = {}
@@ -416,11 +416,11 @@ def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
     console.print(f"top actions ({kind}): {shown}", highlight=False)
 
 
-def _prepare_attention_folder(agent: Any, obs: dict[str, Any], folder: Path) -> None:
+def _prepare_attention_folder(agent: Any, folder: Path) -> None:
     """Check that the agent has attention to draw and that ``folder`` can take the PNG files."""
-    from sheetrl.train.explain import cell_attention
+    from sheetrl.train.explain import has_attention
 
-    if cell_attention(agent, obs) is None:
+    if not has_attention(agent):
         policy = getattr(getattr(agent, "config", None), "policy", agent.name)
         raise UsageProblem(f"--attention needs a transformer policy; this run's policy is {policy}")
     if folder.exists() and not folder.is_dir():

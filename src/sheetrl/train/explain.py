@@ -40,6 +40,11 @@ def top_actions(scores: np.ndarray, mask: np.ndarray, count: int = 5) -> list[Sc
     return [ScoredAction(MACROS[index].name, float(scores[index])) for index in order]
 
 
+def has_attention(agent: Any) -> bool:
+    """Whether the agent's network can say which cells it attended to (a transformer policy)."""
+    return hasattr(getattr(agent, "network", None), "cell_attention")
+
+
 def cell_attention(agent: Any, obs: dict[str, np.ndarray]) -> np.ndarray | None:
     """(H, W) over the observed window: the attention the policy's decision token paid to each cell (last block,
     averaged over heads; see :meth:`sheetrl.models.transformer.SpreadsheetGPT.cell_attention`), or None when the
@@ -48,9 +53,9 @@ def cell_attention(agent: Any, obs: dict[str, np.ndarray]) -> np.ndarray | None:
 
     from sheetrl.models.policy import to_tensors
 
-    network = getattr(agent, "network", None)
-    if network is None or not hasattr(network, "cell_attention"):
+    if not has_attention(agent):
         return None
+    network = agent.network
     batched = {key: np.asarray(value)[None] for key, value in obs.items()}
     device = next(network.parameters()).device
     was_training = network.training
