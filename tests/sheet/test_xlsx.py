@@ -622,3 +622,40 @@ def test_error_value_cells_are_written_as_errors(tmp_path):
     sheet = openpyxl.load_workbook(path).active
     assert (sheet["A1"].data_type, sheet["A1"].value) == ("e", "#N/A")
     assert (sheet["A2"].data_type, sheet["A2"].value) == ("s", "#N/A")
+
+
+def test_formulas_filled_down_load_as_if_each_were_parsed_on_its_own(tmp_path, monkeypatch):
+    # The loader parses one formula of each relative shape and moves its tree to the others; the workbook must be
+    # the one a loader that parses every text gives: same trees, same shown texts, same values.
+    def build(book):
+        ws = book.active
+        ws.title = "Data"
+        other = book.create_sheet("Other")
+        for r in range(1, 13):
+            ws[f"A{r}"] = r
+            ws[f"B{r}"] = r * 2.5
+            other[f"A{r}"] = -r
+        for r in range(2, 13):
+            ws[f"C{r}"] = f"=C{r - 1}+A{r}"  # a running total
+            ws[f"D{r}"] = f"=SUM($A$1:A{r})"  # an anchored range growing down
+            ws[f"E{r}"] = f"=Other!A{r}*$B$1"  # another sheet
+            ws[f"F{r}"] = f"=A{r}:A{r + 1}"  # Excel implies @ here: shown as =@A2:A3
+            ws[f"G{r}"] = f"=_xlfn.XLOOKUP(A{r},A:A,B:B)"  # a stored prefix, whole columns
+            ws[f"H{r}"] = f'=IF(A{r}>5,"A{r}",SUM(B:B)-B{r})'  # a string that looks like a reference
+            ws[f"I{r}"] = f"=SUM($A$5:A{r})"  # corners that swap order half-way down
+        for c in "JKL":
+            ws[f"{c}1"] = f"=SUM({c}2:{c}3)+SUM(2:2)"  # filled across, whole rows
+
+    path = write_openpyxl(tmp_path / "filled.xlsx", build)
+    shared = Workbook.load(path)
+    monkeypatch.setattr(xlsx, "relative_shape", lambda text, row, col: None)
+    alone = Workbook.load(path)
+    addresses = [f"{c}{r}" for c in "CDEFGHI" for r in range(2, 13)] + ["J1", "K1", "L1"]
+    for address in addresses:
+        where = f"Data!{address}"
+        assert shared.formula_node(where) == alone.formula_node(where), address
+        assert shared.formula(where) == alone.formula(where), address
+        assert shared.value(where) == alone.value(where), address
+    assert shared.formula("Data!F3") == "=@A3:A4"
+    assert shared.formula("Data!G5") == "=XLOOKUP(A5,A:A,B:B)"
+    assert shared.value("Data!D12") == sum(range(1, 13))

@@ -292,19 +292,22 @@ class FormulaCompiler(ReferenceCompiler):
     # ------------------------------------------------------------------------------------------------ compiling
     def scalar(self, node: Node, array_mode: bool) -> Evaluator:
         """Compile an expression whose value is one scalar (or, in array mode, possibly a Matrix)."""
+        # The node classes do not overlap: the most common ones are tested first.
+        if isinstance(node, CellRef):
+            key = self.cell_key(node)
+            if key is None:
+                return _constant(REF)
+            return lambda v: v.get(key)
         if isinstance(node, Number):
             return _constant(node.value)
+        if isinstance(node, Chain) and node.ops[0] != " ":
+            return self.chain(node, array_mode)
         if isinstance(node, Text):
             return _constant(node.value)
         if isinstance(node, Bool):
             return _constant(node.value)
         if isinstance(node, ErrorLiteral):
             return _constant(error_from_code(node.code))
-        if isinstance(node, CellRef):
-            key = self.cell_key(node)
-            if key is None:
-                return _constant(REF)
-            return lambda v: v.get(key)
         if isinstance(node, RangeRef):
             if array_mode:
                 return self.range_matrix(node)

@@ -55,6 +55,106 @@ _TOKEN = re.compile(
     % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS, "identifier": _IDENTIFIER},
     re.VERBOSE,
 )
+# What relative_shape looks for, scanning as the lexer does: a string, a whole-column or whole-row range, a cell or a
+# cell range (with what may follow a reference: not an identifier character, '(' or whitespace then '(', which make
+# it a function name), a number or an identifier (a name, a function, a sheet name before '!': kept as written; their
+# digits are not references). Quoted sheet names and structured references are not scanned: such text is not
+# shared. The groups: 1-4 the first cell ($, letters, $, digits), 5-8 the second; 9-12 columns, 13-16 rows.
+_REFERENCE_END = r"(?![\w.(\\]|[ \t\r\n]*\()"
+_SHAPE_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"'
+    r"|(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6})(?::(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6}))?" + _REFERENCE_END
+    + r"|(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})" + _REFERENCE_END
+    + r"|(\$?)([0-9]{1,7}):(\$?)([0-9]{1,7})" + _REFERENCE_END
+    + r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+    + r"|(?:[^\W\d]|\\)[\w.\\]*"
+)
+_GRID_ROWS, _GRID_COLS = 1_048_576, 16_384  # Excel's grid (address.py's limits, not imported: the lexer stands alone)
+_ORDER = ("=", ">", "<")  # indexed by the sign of first - last
+
+
+def relative_shape(formula: str, row: int, col: int) -> str | None:
+    """The formula's text with every relative coordinate of its references written as an offset from (``row``,
+    ``col``) (0-based), or None when the text must be parsed on its own.
+
+    Two formulas with the same shape parse to trees that differ only by the move between their cells (what Excel
+    stores as one shared formula, and what filling a formula down a column makes), so a loader parses one and moves
+    it to the others (:func:`sheetrl.sheet.references.shift`). Everything but the references' coordinates is kept
+    as written: strings, names, functions, numbers, spacing. None for text with quoted sheet names or brackets
+    (structured and external references), references off the grid (they do not parse) and text holding the
+    character the shape uses as a separator. A range whose corners mix ``$`` and relative coordinates in one
+    direction keeps its corners' order in the shape (a move may swap them).
+    """
+    if "'" in formula or "[" in formula or "\0" in formula:
+        return None
+    parts: list[str] = []
+    last = 0
+    for found in _SHAPE_TOKEN.finditer(formula):
+        index = found.lastindex
+        if index is None:  # a string, number or identifier: kept as written
+            continue
+        start = found.start()
+        parts.append(formula[last:start])
+        last = found.end()
+        groups = found.groups()
+        if index <= 8:  # a cell, or a cell range
+            c1, r1 = _column_number(groups[1]), int(groups[3])
+            if r1 > _GRID_ROWS or c1 > _GRID_COLS:
+                return None
+            first = (f"\0{'C' if groups[0] else 'c'}{c1 if groups[0] else c1 - 1 - col}"
+                     f"{'R' if groups[2] else 'r'}{r1 if groups[2] else r1 - 1 - row}")
+            if index <= 4:
+                parts.append(first + "\0")
+                continue
+            c2, r2 = _column_number(groups[5]), int(groups[7])
+            if r2 > _GRID_ROWS or c2 > _GRID_COLS:
+                return None
+            # A range is kept with its corners in order; where one corner is $-fixed and the other moves, a move
+            # can swap them: the corners' order is part of the shape (both formulas swap alike, or neither does).
+            order = ""
+            if groups[0] != groups[4]:
+                order = _ORDER[(c1 > c2) - (c1 < c2)]
+            if groups[2] != groups[6]:
+                order += _ORDER[(r1 > r2) - (r1 < r2)]
+            parts.append(f"{first}:{'C' if groups[4] else 'c'}{c2 if groups[4] else c2 - 1 - col}"
+                         f"{'R' if groups[6] else 'r'}{r2 if groups[6] else r2 - 1 - row}{order}\0")
+        elif index <= 12:  # whole columns
+            c1, c2 = _column_number(groups[9]), _column_number(groups[11])
+            if c1 > _GRID_COLS or c2 > _GRID_COLS:
+                return None
+            order = _ORDER[(c1 > c2) - (c1 < c2)] if groups[8] != groups[10] else ""
+            parts.append(f"\0{'C' if groups[8] else 'c'}{c1 if groups[8] else c1 - 1 - col}:"
+                         f"{'C' if groups[10] else 'c'}{c2 if groups[10] else c2 - 1 - col}{order}\0")
+        else:  # whole rows
+            r1, r2 = int(groups[13]), int(groups[15])
+            if not (1 <= r1 <= _GRID_ROWS and 1 <= r2 <= _GRID_ROWS):
+                return None
+            order = _ORDER[(r1 > r2) - (r1 < r2)] if groups[12] != groups[14] else ""
+            parts.append(f"\0{'R' if groups[12] else 'r'}{r1 if groups[12] else r1 - 1 - row}:"
+                         f"{'R' if groups[14] else 'r'}{r2 if groups[14] else r2 - 1 - row}{order}\0")
+    # In the shape a coordinate reads C7 (column 7, fixed), c-2 (two columns left), R3 or r1: a whole-column
+    # range and a whole-row range never read alike.
+    if not parts:
+        return formula
+    parts.append(formula[last:])
+    return "".join(parts)
+
+
+_COLUMN_NUMBERS: dict[str, int] = {}
+
+
+def _column_number(letters: str) -> int:
+    """1-based column number of letters (above the grid's last column for what is not one)."""
+    number = _COLUMN_NUMBERS.get(letters)
+    if number is None:
+        number = 0
+        for ch in letters.upper():
+            number = number * 26 + ord(ch) - 64
+        if len(_COLUMN_NUMBERS) < 65_536:
+            _COLUMN_NUMBERS[letters] = number
+    return number
+
+
 # Token kinds that can end / begin a reference operand: a space between two of them is the intersection operator.
 _ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
 _STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL"})

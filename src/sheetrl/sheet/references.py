@@ -12,13 +12,18 @@ from dataclasses import replace
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
 from sheetrl.sheet.nodes import (
+    ArrayLiteral,
+    Bool,
     Call,
     CellRef,
     Chain,
+    ErrorLiteral,
     ImplicitIntersection,
     Invoke,
+    Missing,
     Name,
     Node,
+    Number,
     Paren,
     Percent,
     RangeOp,
@@ -26,11 +31,13 @@ from sheetrl.sheet.nodes import (
     RefError,
     SpillRef,
     StructuredRef,
+    Text,
     Unary,
     Union,
 )
 
 RefRewriter = Callable[[Node], Node]
+_LEAVES = frozenset({Number, Text, Bool, ErrorLiteral, Missing, RefError, ArrayLiteral})
 
 
 def transform(
@@ -39,9 +46,16 @@ def transform(
 ) -> Node:
     """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)`` (and every Name by
     ``rewrite_name(name)``, every StructuredRef by ``rewrite_structured(ref)``, when given)."""
-    if isinstance(node, (CellRef, RangeRef)):
+    kind = type(node)
+    if kind is CellRef or kind is RangeRef:
         return rewrite(node)
+    if kind in _LEAVES:  # literals: nothing to rewrite (checked first: most nodes of a tree are these)
+        return node
     extra = (rewrite_name, rewrite_structured)
+    if kind is Chain:  # the common inner nodes next, before the general checks
+        return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)  # type: ignore[attr-defined]
+    if kind is Call:
+        return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))  # type: ignore[attr-defined]
     if isinstance(node, Call):
         return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))
     if isinstance(node, Chain):
@@ -80,7 +94,7 @@ def shift(node: Node, dr: int, dc: int) -> Node:
             col = ref.col if ref.col_abs else ref.col + dc
             if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
                 return RefError(ref.sheet)
-            return replace(ref, row=row, col=col)
+            return CellRef(ref.sheet, row, col, ref.row_abs, ref.col_abs)
         assert type(ref) is RangeRef
         r1 = ref.row1 if (ref.row1_abs or ref.whole_cols) else ref.row1 + dr
         r2 = ref.row2 if (ref.row2_abs or ref.whole_cols) else ref.row2 + dr

@@ -56,7 +56,7 @@ from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
 from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
-from sheetrl.sheet.lexer import tokenize
+from sheetrl.sheet.lexer import relative_shape, tokenize
 from sheetrl.sheet.nodes import (
     Call,
     ImplicitIntersection,
@@ -73,6 +73,7 @@ from sheetrl.sheet.nodes import (
     walk,
 )
 from sheetrl.sheet.parser import parse
+from sheetrl.sheet.references import shift
 from sheetrl.sheet.workbook import Workbook
 from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
 
@@ -1018,10 +1019,10 @@ class _Loader:
 
         A plain formula gets the ``@`` Excel implies where a file written without dynamic arrays would intersect
         (:func:`~sheetrl.sheet.legacy.from_legacy`); its text is then shown as the tree renders it (``=@A1:A5``)."""
-        from sheetrl.sheet.references import shift
-
         unknown: dict[str, list[str]] = {}
         trees: dict[tuple[str, bool], _Parsed | SheetError] = {}
+        # formulas of one relative shape (filled down a column): parsed once, moved to each cell
+        shapes: dict[tuple[str, bool], tuple[int, int, _Parsed, bool]] = {}
         range_names = _range_names(sink.wb)  # defined names (read before the formulas) a plain formula intersects
         for title, row, col, text, shared, kind in formulas:
             plain = kind == _PLAIN
@@ -1036,12 +1037,19 @@ class _Loader:
                 tree, shown = shift(parsed.tree, row - anchor_row, col - anchor_col), None
             else:
                 cached = self.cached.get((title, row, col))
-                parsed = self._parsed(trees, text, plain, range_names)
-                if isinstance(parsed, SheetError):
-                    self._fallback(sink, title, row, col, cached,
-                                   f"the formula {text} does not parse ({_one_line(parsed)})")
-                    continue
-                tree, shown = parsed.tree, parsed.text
+                shape = relative_shape(text, row, col) if (text, plain) not in trees else None
+                moved = self._moved(shapes, shape, text, plain, row, col) if shape is not None else None
+                if moved is not None:
+                    parsed, tree, shown = moved
+                else:
+                    parsed = self._parsed(trees, text, plain, range_names)
+                    if isinstance(parsed, SheetError):
+                        self._fallback(sink, title, row, col, cached,
+                                       f"the formula {text} does not parse ({_one_line(parsed)})")
+                        continue
+                    tree, shown = parsed.tree, parsed.text
+                    if shape is not None:
+                        shapes[(shape, plain)] = (row, col, parsed, parsed.text == strip_function_prefixes(text))
             try:
                 sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None)
             except (SheetError, TypeError, ValueError) as exc:
@@ -1059,6 +1067,22 @@ class _Loader:
                 "unsupported functions",
                 f"function {function} is not supported (used in {places[0]}{more}); those formulas show #NAME?",
             )
+
+    @staticmethod
+    def _moved(
+        shapes: dict[tuple[str, bool], tuple[int, int, _Parsed, bool]], shape: str, text: str, plain: bool,
+        row: int, col: int,
+    ) -> tuple[_Parsed, Node, str] | None:
+        """The parsed formula, its tree and shown text for a formula at (``row``, ``col``) whose relative ``shape``
+        was parsed before (that tree moved here: :func:`~sheetrl.sheet.lexer.relative_shape`), else None."""
+        found = shapes.get((shape, plain))
+        if found is None:
+            return None
+        first_row, first_col, parsed, as_written = found
+        tree = shift(parsed.tree, row - first_row, col - first_col)
+        # the file's text is shown unless the first formula showed its tree's (an implied @, _xlpm. names)
+        shown = strip_function_prefixes(text) if as_written else "=" + render(tree)
+        return parsed, tree, shown
 
     @staticmethod
     def _parsed(
