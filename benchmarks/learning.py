@@ -20,6 +20,8 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
 - ``random``: the uniform random masked policy (no training);
 - ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
+  ``bc_wide`` / ``bc_dagger_wide`` the same from 3,000 expert episodes (as many distinct training tasks) with four
+  times the budget;
 - ``memoriser``: the lookup table from instruction text to the expert's macros, built from the row's budget of
   training tasks (its "steps" column counts tasks, not steps; seeds do not change it).
 
@@ -66,12 +68,19 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_dagger", 5, 8_192),
     ("bc_encoder", 3, 8_192),
     ("bc_transformer", 3, 8_192),
+    ("bc_wide", 3, 32_768),
+    ("bc_wide", 5, 32_768),
+    ("bc_dagger_wide", 3, 32_768),
+    ("bc_dagger_wide", 5, 32_768),
 ]
 # Rows that are one of our algorithms with options: (algorithm, TrainConfig changes).
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "bc_dagger": ("bc", {"dagger": True}),
     "bc_encoder": ("bc", {"policy": "encoder"}),  # the GNN/CNN/LSTM state encoder instead of the flat MLP
     "bc_transformer": ("bc", {"policy": "transformer"}),  # SpreadsheetGPT, quick preset
+    # ten times the demonstrations (3,000 expert episodes: as many training layouts) and four times the updates
+    "bc_wide": ("bc", {"overrides": {"demo_episodes": 3000}}),
+    "bc_dagger_wide": ("bc", {"dagger": True, "overrides": {"demo_episodes": 3000}}),
 }
 MARK_START = "<!-- learning:start -->"
 MARK_END = "<!-- learning:end -->"

@@ -55,19 +55,20 @@ _TOKEN = re.compile(
     % {"sheet": _SHEET, "cell": _CELL, "cols": _COLS, "rows": _ROWS, "identifier": _IDENTIFIER},
     re.VERBOSE,
 )
-# What relative_shape looks for, scanning as the lexer does: a string, a whole-column or whole-row range, a cell or a
-# cell range (with what may follow a reference: not an identifier character, '(' or whitespace then '(', which make
-# it a function name), a number or an identifier (a name, a function, a sheet name before '!': kept as written; their
-# digits are not references). Quoted sheet names and structured references are not scanned: such text is not
-# shared. The groups: 1-4 the first cell ($, letters, $, digits), 5-8 the second; 9-12 columns, 13-16 rows.
+# The references relative_shape rewrites: a cell or a cell range, whole columns, whole rows. In formula text that
+# lexes, a reference token never starts right after an identifier character, '.', '\\' or '$' (identifiers and
+# numbers are read whole, and a number running into letters is an error), so the look-behind finds exactly the
+# lexer's references outside strings; what may follow is the lexer's rule (not an identifier character, nor '(' or
+# whitespace then '(', which make a function name). Groups: 1-4 the first cell ($, letters, $, digits), 5-8 the
+# second; 9-12 columns, 13-16 rows.
+_REFERENCE_START = r"(?<![\w.\\$])"
 _REFERENCE_END = r"(?![\w.(\\]|[ \t\r\n]*\()"
 _SHAPE_TOKEN = re.compile(
-    r'"(?:[^"]|"")*"'
-    r"|(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6})(?::(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6}))?" + _REFERENCE_END
+    _REFERENCE_START
+    + r"(?:(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6})(?::(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6}))?"
+    + _REFERENCE_END
     + r"|(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})" + _REFERENCE_END
-    + r"|(\$?)([0-9]{1,7}):(\$?)([0-9]{1,7})" + _REFERENCE_END
-    + r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-    + r"|(?:[^\W\d]|\\)[\w.\\]*"
+    + r"|(\$?)([0-9]{1,7}):(\$?)([0-9]{1,7})" + _REFERENCE_END + ")"
 )
 _GRID_ROWS, _GRID_COLS = 1_048_576, 16_384  # Excel's grid (address.py's limits, not imported: the lexer stands alone)
 _ORDER = ("=", ">", "<")  # indexed by the sign of first - last
@@ -87,16 +88,28 @@ def relative_shape(formula: str, row: int, col: int) -> str | None:
     """
     if "'" in formula or "[" in formula or "\0" in formula:
         return None
+    if '"' not in formula:
+        return _shape_outside_strings(formula, row, col)
+    # Split at the quotes: the even pieces are outside string literals (an escaped quote "" leaves an empty piece).
+    pieces = formula.split('"')
+    for index in range(0, len(pieces), 2):
+        shaped = _shape_outside_strings(pieces[index], row, col)
+        if shaped is None:
+            return None
+        pieces[index] = shaped
+    return '"'.join(pieces)
+
+
+def _shape_outside_strings(text: str, row: int, col: int) -> str | None:
     parts: list[str] = []
     last = 0
-    for found in _SHAPE_TOKEN.finditer(formula):
-        index = found.lastindex
-        if index is None:  # a string, number or identifier: kept as written
-            continue
-        start = found.start()
-        parts.append(formula[last:start])
+    for found in _SHAPE_TOKEN.finditer(text):
+        parts.append(text[last:found.start()])
         last = found.end()
+        index = found.lastindex
         groups = found.groups()
+        if index is None:
+            return None
         if index <= 8:  # a cell, or a cell range
             c1, r1 = _column_number(groups[1]), int(groups[3])
             if r1 > _GRID_ROWS or c1 > _GRID_COLS:
@@ -135,8 +148,8 @@ def relative_shape(formula: str, row: int, col: int) -> str | None:
     # In the shape a coordinate reads C7 (column 7, fixed), c-2 (two columns left), R3 or r1: a whole-column
     # range and a whole-row range never read alike.
     if not parts:
-        return formula
-    parts.append(formula[last:])
+        return text
+    parts.append(text[last:])
     return "".join(parts)
 
 
