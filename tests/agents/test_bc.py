@@ -1,6 +1,6 @@
 """Behaviour cloning and DAgger: the masked cross-entropy on a hand-made batch, demonstrations files, DAgger's
-expert labels, exact resume, PPO fine-tuning from a BC run (with its exact resume), and a short training that
-beats the random masked policy on level 3."""
+expert labels, the value head fitted to the demonstrations' returns, exact resume, PPO fine-tuning from a BC run
+(with its exact resume), and a short training that beats the random masked policy on level 3."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ import torch
 from sheetrl.agents import algorithm
 from sheetrl.agents import dqn as dqn_module
 from sheetrl.agents import ppo as ppo_module
-from sheetrl.agents.bc import Config, build, demonstration_arrays, masked_cross_entropy
+from sheetrl.agents.bc import Config, build, demonstration_arrays, discounted_returns, masked_cross_entropy
 from sheetrl.env.demonstrations import collect, save_demonstrations
 from sheetrl.env.planner import expert_action
 from sheetrl.env.spreadsheet_env import EnvConfig
+from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision
 from sheetrl.train.config import ConfigError, TrainConfig
 from sheetrl.train.evaluate import AgentPolicy, RandomMaskedPolicy, run_episodes
@@ -59,6 +60,12 @@ def test_masked_cross_entropy_ignores_the_logits_of_illegal_actions():
     assert low.item() == pytest.approx(high.item()) == pytest.approx(math.log(1 + math.exp(-1)))
 
 
+def test_discounted_returns_restart_at_each_episode():
+    # episode 1: rewards 1, 2, 3 -> G = 1 + 0.5*(2 + 0.5*3) = 2.75, 2 + 0.5*3 = 3.5, 3; episode 2: -1, 4 -> 1, 4
+    returns = discounted_returns(np.array([1.0, 2.0, 3.0, -1.0, 4.0]), np.array([0, 3]), 0.5)
+    np.testing.assert_allclose(returns, [2.75, 3.5, 3.0, 1.0, 4.0])
+
+
 # ------------------------------------------------------------------------------------------- demonstrations
 def test_training_reads_a_sheetrl_demos_file(tmp_path: Path):
     path = save_demonstrations(collect(2, 3), tmp_path / "l2.npz")
@@ -68,6 +75,32 @@ def test_training_reads_a_sheetrl_demos_file(tmp_path: Path):
     assert agent.dataset.protected == len(data["actions"])
     np.testing.assert_array_equal(agent.dataset.arrays["actions"][:agent.dataset.protected], data["actions"])
     np.testing.assert_array_equal(agent.dataset.arrays["flat"][:agent.dataset.protected], data["obs/flat"])
+
+
+def test_the_value_head_learns_the_demonstrations_returns_and_dagger_states_have_none(tmp_path: Path):
+    path = save_demonstrations(collect(2, 6), tmp_path / "l2.npz")
+    config = replace(TINY, demonstrations=str(path), dagger=True, learning_rate=3e-3, updates_per_iteration=16)
+    agent, pool = make(config)
+    _, first = agent.train_iteration(pool)
+    data = np.load(path)
+    protected = agent.dataset.protected
+    expected = discounted_returns(data["rewards"], data["episode_starts"], config.gamma)
+    np.testing.assert_allclose(agent.dataset.arrays["returns"][:protected], expected, rtol=1e-6)
+    assert np.isnan(agent.dataset.arrays["returns"][protected:]).all()  # DAgger's labelled states
+    for _ in range(15):
+        _, last = agent.train_iteration(pool)
+    assert math.isfinite(last["losses/value_loss"])
+    assert last["losses/value_loss"] < 0.5 * first["losses/value_loss"]
+    # the fitted value tells the start of an episode (much left to do) from a state one step from the end
+    starts = data["episode_starts"]
+    ends = np.r_[starts[1:], len(data["actions"])] - 1
+    observations = {key: data[f"obs/{key}"] for key in agent.keys}
+    with torch.no_grad():
+        _, values = agent.network(to_tensors(observations, agent.keys, "cpu") | {
+            "action_mask": torch.as_tensor(data["obs/action_mask"].astype(bool))})
+    values = values.reshape(-1).numpy()
+    assert np.corrcoef(values, expected)[0, 1] > 0.5
+    assert values[ends].mean() > values[starts].mean()
 
 
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):

@@ -21,9 +21,15 @@ The whole algorithm, top to bottom:
    acts. Optimizer steps go through :class:`~sheetrl.models.precision.Precision` (autocast, accumulation,
    gradient-norm clipping).
 
+5. **Value.** The value head learns the expert's discounted return from each demonstrated state (Monte-Carlo
+   returns of the demonstrations, ``gamma``; mean squared error weighted by ``value_coef``), as AlphaGo's value
+   network learnt from game outcomes: search on top of the policy (``sheetrl eval RUN --search-sims N``) and PPO
+   fine-tuning (``sheetrl train --algo ppo --init-from RUN``) start from a value that ranks states by how much is
+   left to do. DAgger's states have no return (the expert's label is an action, not an outcome) and do not enter
+   the value loss.
+
 The network is any of the policy kinds (``policy``: ``mlp``, ``encoder``, ``transformer``; see
-:func:`sheetrl.agents.base.policy_network`); its value head is untrained here and left for PPO fine-tuning
-(``sheetrl train --algo ppo --init-from RUN``). Determinism: minibatch draws and action sampling use the agent's
+:func:`sheetrl.agents.base.policy_network`). Determinism: minibatch draws and action sampling use the agent's
 own ``torch.Generator`` s, the DAgger mixture its own NumPy generator; the dataset, the weights, the optimizer and
 every generator are in :meth:`BCAgent.state_dict`, so a resumed run continues bit-exactly on CPU.
 """
@@ -67,6 +73,8 @@ class Config:
     dagger_beta: float = 0.5  # DAgger: probability of executing the expert's action in the first iteration
     dagger_beta_decay: float = 0.8  # DAgger: beta is multiplied by this after every iteration
     max_dataset: int = 100_000  # most samples kept (the oldest DAgger samples go first; demonstrations stay)
+    value_coef: float = 0.5  # weight of the value head's loss (the demonstrations' discounted returns)
+    gamma: float = 0.99  # discount of those returns (search on top of the policy uses the same)
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -77,6 +85,8 @@ class Config:
             raise ValueError(f"bc: policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
         if self.learning_rate <= 0:
             raise ValueError(f"bc: learning_rate must be positive, not {self.learning_rate}")
+        if self.value_coef < 0 or not 0.0 <= self.gamma <= 1.0:
+            raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
@@ -103,9 +113,24 @@ def masked_cross_entropy(logits: torch.Tensor, masks: torch.Tensor, actions: tor
     return F.cross_entropy(logits, actions.long())
 
 
+def discounted_returns(rewards: np.ndarray, episode_starts: np.ndarray, gamma: float) -> np.ndarray:
+    """Each step's discounted return to the end of its episode: ``G_t = r_t + gamma * G_{t+1}`` within an
+    episode (``episode_starts``: index of each episode's first step, ascending), float32."""
+    rewards = np.asarray(rewards, dtype=np.float64)
+    returns = np.zeros(len(rewards), dtype=np.float64)
+    ends = [*list(np.asarray(episode_starts, dtype=np.int64)[1:]), len(rewards)]
+    for start, end in zip(np.asarray(episode_starts, dtype=np.int64), ends, strict=True):
+        running = 0.0
+        for t in range(int(end) - 1, int(start) - 1, -1):
+            running = rewards[t] + gamma * running
+            returns[t] = running
+    return returns.astype(np.float32)
+
+
 # ------------------------------------------------------------------------------------------------------ dataset
 class Dataset:
-    """Observation arrays (only the keys the policy reads), masks and expert actions, appended in chunks.
+    """Observation arrays (only the keys the policy reads), masks, expert actions and the returns that followed
+    (NaN where none is known: DAgger's states), appended in chunks.
 
     The first ``protected`` samples are the demonstrations: when ``capacity`` is exceeded the oldest DAgger
     samples are dropped, never the demonstrations."""
@@ -119,9 +144,12 @@ class Dataset:
     def __len__(self) -> int:
         return 0 if not self.arrays else len(self.arrays["actions"])
 
-    def add(self, observations: dict[str, np.ndarray], actions: np.ndarray, demonstrations: bool = False) -> None:
+    def add(self, observations: dict[str, np.ndarray], actions: np.ndarray, demonstrations: bool = False,
+            returns: np.ndarray | None = None) -> None:
         chunk = {key: np.asarray(observations[key]) for key in (*self.keys, "action_mask")}
         chunk["actions"] = np.asarray(actions, dtype=np.int64)
+        chunk["returns"] = (np.full(len(chunk["actions"]), np.nan, dtype=np.float32) if returns is None
+                            else np.asarray(returns, dtype=np.float32))
         if not self.arrays:
             self.arrays = {key: value.copy() for key, value in chunk.items()}
         else:
@@ -141,13 +169,16 @@ class Dataset:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.arrays = {key: np.asarray(value) for key, value in state["arrays"].items()}
+        if self.arrays and "returns" not in self.arrays:  # a checkpoint from before the value head learnt
+            self.arrays["returns"] = np.full(len(self.arrays["actions"]), np.nan, dtype=np.float32)
         self.protected = int(state["protected"])
 
 
-def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_space: Any
-                         ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The observations (``keys`` and ``action_mask``) and actions of a ``sheetrl demos`` file, checked against
-    the environment's observation space (a file written with another window size or version is refused)."""
+def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_space: Any, gamma: float = 0.99
+                         ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """The observations (``keys`` and ``action_mask``), actions and discounted returns of a ``sheetrl demos``
+    file, checked against the environment's observation space (a file written with another window size or version
+    is refused)."""
     from sheetrl.env.demonstrations import load_demonstrations
 
     path = Path(path)
@@ -168,12 +199,14 @@ def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_sp
     masks = observations["action_mask"].astype(bool)
     if len(actions) and not masks[np.arange(len(actions)), actions].all():
         raise ValueError(f"bc: {path} holds actions that were masked out in their state")
-    return observations, actions
+    returns = discounted_returns(data["rewards"], data["episode_starts"], gamma)
+    return observations, actions, returns
 
 
-def expert_demonstrations(pool: SheetVectorEnv, episodes: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def expert_demonstrations(pool: SheetVectorEnv, episodes: int, gamma: float = 0.99
+                          ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Expert trajectories on the first ``episodes`` training tasks of the pool's level (every level for a
-    curriculum), in the pool's environment settings."""
+    curriculum), in the pool's environment settings: observations, actions and discounted returns."""
     from sheetrl.env.demonstrations import expert_episode
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
     from sheetrl.env.tasks import LEVELS, split_seed
@@ -182,13 +215,16 @@ def expert_demonstrations(pool: SheetVectorEnv, episodes: int) -> tuple[dict[str
     levels = LEVELS if config.level == "curriculum" else (int(config.level),)
     steps: list[dict[str, np.ndarray]] = []
     actions: list[int] = []
+    returns: list[np.ndarray] = []
     for level in levels:
         env = SpreadsheetEnv(config=replace(config, level=level))
         for index in range(episodes):
             trajectory = expert_episode(env, level, split_seed("train", index))
             steps += trajectory.observations
             actions += trajectory.actions
-    return {key: np.stack([o[key] for o in steps]) for key in steps[0]}, np.asarray(actions, dtype=np.int64)
+            returns.append(discounted_returns(np.asarray(trajectory.rewards), np.zeros(1, dtype=np.int64), gamma))
+    return ({key: np.stack([o[key] for o in steps]) for key in steps[0]}, np.asarray(actions, dtype=np.int64),
+            np.concatenate(returns))
 
 
 # ------------------------------------------------------------------------------------------------------- agent
@@ -239,11 +275,12 @@ class BCAgent(Agent):
     # ---------------------------------------------------------------------------------------------- training
     def _load_demonstrations(self, pool: SheetVectorEnv) -> None:
         if self.config.demonstrations is not None:
-            observations, actions = demonstration_arrays(self.config.demonstrations, self.keys,
-                                                         self.observation_space)
+            observations, actions, returns = demonstration_arrays(self.config.demonstrations, self.keys,
+                                                                  self.observation_space, self.config.gamma)
         else:
-            observations, actions = expert_demonstrations(pool, self.config.demo_episodes)
-        self.dataset.add(observations, actions, demonstrations=True)
+            observations, actions, returns = expert_demonstrations(pool, self.config.demo_episodes,
+                                                                   self.config.gamma)
+        self.dataset.add(observations, actions, demonstrations=True, returns=returns)
 
     @property
     def beta(self) -> float:
@@ -294,24 +331,30 @@ class BCAgent(Agent):
         size = len(self.dataset)
         arrays = self.dataset.arrays
         micro_batches = self.precision.accumulation_steps
-        total_loss = total_accuracy = 0.0
+        total_loss = total_accuracy = total_value_loss = 0.0
         for _ in range(config.updates_per_iteration):
             indices = torch.randint(size, (config.batch_size,), generator=self.generator).numpy()
             for part in np.array_split(indices, micro_batches):
                 batch = to_tensors({key: arrays[key][part] for key in self.keys}, self.keys, self.device)
                 masks = torch.as_tensor(arrays["action_mask"][part].astype(bool), device=self.device)
                 actions = torch.as_tensor(arrays["actions"][part], device=self.device)
+                returns = torch.as_tensor(arrays["returns"][part], device=self.device)
                 batch["action_mask"] = masks
                 with self.precision.autocast():
-                    logits, _ = self.network(batch)
+                    logits, values = self.network(batch)
                 loss = masked_cross_entropy(logits, masks, actions)
-                self.precision.backward(loss)
+                known = ~torch.isnan(returns)  # demonstrated states; DAgger's have no return
+                value_loss = (F.mse_loss(values.float().reshape(-1)[known], returns[known]) if bool(known.any())
+                              else torch.zeros((), device=self.device))
+                self.precision.backward(loss + config.value_coef * value_loss)
                 total_loss += loss.item() / micro_batches
+                total_value_loss += value_loss.item() / micro_batches
                 with torch.no_grad():
                     predicted = logits.float().masked_fill(~masks, torch.finfo(torch.float32).min).argmax(-1)
                     total_accuracy += (predicted == actions).float().mean().item() / micro_batches
             self.precision.step(self.optimizer, self.network.parameters(), config.max_grad_norm)
         return {"losses/bc_loss": total_loss / config.updates_per_iteration,
+                "losses/value_loss": total_value_loss / config.updates_per_iteration,
                 "charts/train_accuracy": total_accuracy / config.updates_per_iteration,
                 "charts/dataset_size": float(size)}
 
