@@ -647,7 +647,14 @@ def test_formulas_filled_down_load_as_if_each_were_parsed_on_its_own(tmp_path, m
             ws[f"{c}1"] = f"=SUM({c}2:{c}3)+SUM(2:2)"  # filled across, whole rows
 
     path = write_openpyxl(tmp_path / "filled.xlsx", build)
+    moves = []
+    shift = xlsx.shift
+    monkeypatch.setattr(xlsx, "shift", lambda tree, dr, dc: moves.append((dr, dc)) or shift(tree, dr, dc))
+    monkeypatch.setattr(xlsx, "is_parsed", lambda text: False)  # as a process meeting these texts first
     shared = Workbook.load(path)
+    # moved, not parsed: the 10 followers of columns C-G; none in H (its string differs per row); 8 in I (2 before
+    # row 5, where its corners cross, 6 after); K1 and L1 after J1
+    assert len(moves) == 5 * 10 + 8 + 2
     monkeypatch.setattr(xlsx, "relative_shape", lambda text, row, col: None)
     alone = Workbook.load(path)
     addresses = [f"{c}{r}" for c in "CDEFGHI" for r in range(2, 13)] + ["J1", "K1", "L1"]

@@ -402,6 +402,11 @@ def parse_name_definition(text: str) -> Node:
         raise FormulaSyntaxError(text, 0, "formula is nested too deeply") from None
 
 
+def is_parsed(formula: str) -> bool:
+    """True when :func:`parse` has this text's tree at hand (parsing it again costs a dictionary lookup)."""
+    return formula in _CACHE
+
+
 def parse(formula: str) -> Node:
     """Parse formula text (leading '=' optional) into a syntax tree; cached by text. Raises FormulaSyntaxError."""
     node = _CACHE.get(formula)

@@ -72,7 +72,7 @@ from sheetrl.sheet.nodes import (
     render,
     walk,
 )
-from sheetrl.sheet.parser import parse
+from sheetrl.sheet.parser import is_parsed, parse
 from sheetrl.sheet.references import shift
 from sheetrl.sheet.workbook import Workbook
 from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
@@ -1037,7 +1037,9 @@ class _Loader:
                 tree, shown = shift(parsed.tree, row - anchor_row, col - anchor_col), None
             else:
                 cached = self.cached.get((title, row, col))
-                shape = relative_shape(text, row, col) if (text, plain) not in trees else None
+                # a text met before (in this load, or parsed earlier in this process) is at hand already
+                known = (text, plain) in trees or is_parsed(text)
+                shape = relative_shape(text, row, col) if not known else None
                 moved = self._moved(shapes, shape, text, plain, row, col) if shape is not None else None
                 if moved is not None:
                     parsed, tree, shown = moved
