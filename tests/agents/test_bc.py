@@ -103,6 +103,17 @@ def test_the_value_head_learns_the_demonstrations_returns_and_dagger_states_have
     assert values[ends].mean() > values[starts].mean()
 
 
+def test_the_value_loss_leaves_the_policy_of_separate_trunks_as_it_would_be_without_it():
+    trained = []
+    for value_coef in (0.0, 0.5):
+        agent, pool = make(replace(TINY, dagger=True, value_coef=value_coef), level=3, seed=5)
+        for _ in range(3):
+            agent.train_iteration(pool)
+        trained.append({n: p for n, p in agent.network.state_dict().items() if "value_" not in n})
+    for name, weights in trained[0].items():
+        assert torch.equal(weights, trained[1][name]), name
+
+
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 

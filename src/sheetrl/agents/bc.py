@@ -242,6 +242,10 @@ class BCAgent(Agent):
         self.observation_space = observation_space
         self.network, self.keys = seeded_policy_network(config, observation_space, action_space, seed, self.device)
         self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate)
+        # The value head's own parameters are clipped apart from the rest, so that the value loss does not shrink
+        # the policy's steps: with separate trunks the policy learns exactly as it would without a value.
+        named = list(self.network.named_parameters())
+        self.clip_groups = ([p for n, p in named if "value_" not in n], [p for n, p in named if "value_" in n])
         self.generator = torch.Generator(device="cpu").manual_seed(seed)
         self.act_generator = torch.Generator(device="cpu").manual_seed(seed + 1)
         self.rng = np.random.default_rng(seed)
@@ -352,7 +356,7 @@ class BCAgent(Agent):
                 with torch.no_grad():
                     predicted = logits.float().masked_fill(~masks, torch.finfo(torch.float32).min).argmax(-1)
                     total_accuracy += (predicted == actions).float().mean().item() / micro_batches
-            self.precision.step(self.optimizer, self.network.parameters(), config.max_grad_norm)
+            self.precision.step(self.optimizer, self.network.parameters(), config.max_grad_norm, self.clip_groups)
         return {"losses/bc_loss": total_loss / config.updates_per_iteration,
                 "losses/value_loss": total_value_loss / config.updates_per_iteration,
                 "charts/train_accuracy": total_accuracy / config.updates_per_iteration,

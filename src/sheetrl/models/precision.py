@@ -14,6 +14,7 @@ So an agent's update reads the same whatever the switches: forward under autocas
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -65,16 +66,22 @@ class Precision:
             loss.backward()
         self._pending += 1
 
-    def step(self, optimizer: torch.optim.Optimizer, parameters: Any, max_grad_norm: float | None) -> bool:
-        """Apply the accumulated gradients once enough micro-batches were seen; True when the optimizer stepped."""
+    def step(self, optimizer: torch.optim.Optimizer, parameters: Any, max_grad_norm: float | None,
+             clip_groups: Sequence[Iterable[torch.nn.Parameter]] | None = None) -> bool:
+        """Apply the accumulated gradients once enough micro-batches were seen; True when the optimizer stepped.
+
+        The gradients of ``parameters`` are clipped to ``max_grad_norm`` together, or with ``clip_groups`` each
+        group by its own norm (so that one loss's large gradients do not shrink another's steps)."""
         if self._pending < self.accumulation_steps:
             return False
         self._pending = 0
-        params = [p for p in parameters if p.grad is not None]
         if self.scaler is not None:
             self.scaler.unscale_(optimizer)
-        if max_grad_norm is not None and params:
-            torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
+        if max_grad_norm is not None:
+            for group in clip_groups if clip_groups is not None else (parameters,):
+                params = [p for p in group if p.grad is not None]
+                if params:
+                    torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
         if self.scaler is not None:
             self.scaler.step(optimizer)
             self.scaler.update()
