@@ -97,6 +97,7 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
         low, high = wilson_interval(tally.successes, episodes)
         rows.append({
             "run": run.name, "algo": payload["config"]["algo"], "train_level": payload["config"]["level"],
+            "seed": payload["config"].get("seed"), "dagger": bool(payload["config"].get("dagger")),
             "env_steps": int(payload["counters"]["env_steps"]), "level": level, "split": split, "method": method,
             "simulations": n, "episodes": episodes, "successes": tally.successes,
             "success_rate": tally.successes / episodes, "ci_low": low, "ci_high": high,
@@ -107,15 +108,38 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
     return rows
 
 
+def _policy(r: dict[str, Any]) -> str:
+    """A result's policy: algorithm (with DAgger), training level and steps."""
+    algo = r["algo"] + ("+dagger" if r.get("dagger") else "")
+    return f"{algo} L{r['train_level']} ({r['env_steps']:,})"
+
+
 def table(results: list[dict[str, Any]]) -> str:
-    lines = [("| policy (training steps) | level, split | simulations | episodes | success | 95% CI | mean return "
-              "| mean length | time per move (wall) | CPU per move |"),
-             "|---|---|---:|---:|---:|---|---:|---:|---:|---:|"]
+    """One row per run and simulation count; then, for policies measured with several seeds, the pooled success."""
+    lines = [("| policy (training steps) | seed | level, split | simulations | episodes | success | 95% CI "
+              "| mean return | mean length | time per move (wall) | CPU per move |"),
+             "|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r['algo']} L{r['train_level']} ({r['env_steps']:,}) | L{r['level']} {r['split']} "
+        seed = r.get("seed")
+        lines.append(f"| {_policy(r)} | {seed if seed is not None else '–'} | L{r['level']} {r['split']} "
                      f"| {r['simulations']} | {r['episodes']} | {r['success_rate']:.3f} "
                      f"| {r['ci_low']:.3f}–{r['ci_high']:.3f} | {r['mean_return']:.2f} | {r['mean_length']:.1f} "
                      f"| {r['seconds_per_move'] * 1000:,.0f} ms | {r['cpu_seconds_per_move'] * 1000:,.0f} ms |")
+    groups: dict[tuple[str, int, str, int], list[dict[str, Any]]] = {}
+    for r in results:
+        groups.setdefault((_policy(r), r["level"], r["split"], r["simulations"]), []).append(r)
+    pooled = {key: rows for key, rows in groups.items() if len({row["run"] for row in rows}) > 1}
+    if pooled:
+        from sheetrl.train.evaluate import wilson_interval
+
+        lines += ["", "Pooled over seeds:", "",
+                  "| policy (training steps) | seeds | level, split | simulations | episodes | success | 95% CI |",
+                  "|---|---:|---|---:|---:|---:|---|"]
+        for (policy, level, split, sims), rows in pooled.items():
+            successes, episodes = sum(row["successes"] for row in rows), sum(row["episodes"] for row in rows)
+            low, high = wilson_interval(successes, episodes)
+            lines.append(f"| {policy} | {len(rows)} | L{level} {split} | {sims} | {episodes} "
+                         f"| {successes / episodes:.3f} | {low:.3f}–{high:.3f} |")
     return "\n".join(lines)
 
 
