@@ -115,6 +115,15 @@ def test_play_and_demo_refuse_bad_numbers(capsys) -> None:
     one_line_error(*run(["play", "--level", "7"], capsys), "--level must be 1-5")
 
 
+def test_train_refuses_a_run_folder_that_is_a_file(tmp_path: Path, capsys) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("kept\n")
+    for run_dir in (afile, afile / "run"):
+        one_line_error(*run(["train", "--total-steps", "10", "--run-dir", str(run_dir), "--no-progress"], capsys),
+                       f"{afile} is a file, not a folder")
+    assert afile.read_text() == "kept\n"
+
+
 def test_demo_shows_the_expert_solving_a_task(capsys) -> None:
     code, out, err = run(["demo", "--level", "3", "--seed", "2"], capsys)
     assert code == 0, err

@@ -265,6 +265,9 @@ class Runner:
         config.validate()
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
+            blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
+            if blocking is not None:
+                raise ConfigError(f"cannot use {run_dir} as the run folder: {blocking} is a file, not a folder")
             if overwrite:
                 remove_run_files(run_dir)
             elif has_checkpoint(run_dir):
