@@ -49,11 +49,19 @@ def test_actors_act_in_fp32_when_the_learner_uses_fp16() -> None:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"algo": "fake", "ray_actors": 2}, "ray_actors collects experience for ppo; fake trains in one process"),
+    ({"algo": "fake", "ray_actors": 2}, "ray_actors collects experience for ppo and dqn; fake trains in one process"),
     ({"algo": "ppo", "ray_actors": 9}, "ray_actors \\(9\\) must not exceed the algorithm's num_envs \\(8\\)"),
+    ({"algo": "dqn", "ray_actors": 9}, "ray_actors \\(9\\) must not exceed the algorithm's num_envs \\(8\\)"),
     ({"algo": "ppo", "ray_address": "auto"}, "ray_address needs ray_actors"),
     ({"algo": "ppo", "ray_actors": -1}, "ray_actors must be an integer >= 0, not -1"),
     ({"algo": "ppo", "ray_overlap": True}, "ray_overlap .* needs --algo ppo and --ray-actors"),
+    ({"algo": "dqn", "ray_actors": 2, "ray_overlap": True}, "ray_overlap .* needs --algo ppo and --ray-actors"),
+    ({"algo": "dqn", "ray_chunk_steps": 8}, "ray_chunk_steps sets the asynchronous DQN actors: it needs --algo dqn "
+                                            "and --ray-actors"),
+    ({"algo": "ppo", "ray_actors": 2, "ray_max_lag": 8}, "ray_max_lag sets the asynchronous DQN actors"),
+    ({"algo": "dqn", "ray_actors": 2, "ray_chunk_steps": 0}, "ray_chunk_steps must be an integer >= 1, not 0"),
+    ({"algo": "dqn", "ray_actors": 2, "ray_sync_every": 10, "ray_max_lag": 8},
+     "ray_max_lag \\(8\\) must be at least ray_sync_every - 1 \\(9\\)"),
 ])
 def test_ray_settings_are_checked_before_a_run_starts(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -205,5 +213,5 @@ def test_more_actors_than_free_cpus_is_a_clear_error_not_a_hang(
 
     monkeypatch.setattr(distributed, "CPU_WAIT_SECONDS", 0.5)
     runner = Runner.start(ray_config(tmp_path, ray_actors=3))
-    with pytest.raises(TrainError, match="free CPUs but 3 rollout actors need one each; use fewer --ray-actors"):
+    with pytest.raises(TrainError, match="free CPUs but 3 actors need one each; use fewer --ray-actors"):
         runner.run()

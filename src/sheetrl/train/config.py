@@ -26,7 +26,7 @@ WANDB_MODES = ("offline", "online", "disabled")
 # schedules that span the run (PPO's learning-rate annealing) read it from the agent's ``run_steps``.
 DEFAULT_TOTAL_STEPS = {"quick": 50_000, "seed": 1_000_000}
 MAX_SEED = 2**32 - 1  # numpy's global generator takes seeds below 2**32
-RAY_ALGORITHMS = ("ppo",)  # the algorithms whose experience Ray actors can collect
+RAY_ALGORITHMS = ("ppo", "dqn")  # the algorithms whose experience Ray actors can collect
 DQN_ACTOR_DEFAULTS = (16, 8, 64)  # ray_chunk_steps, ray_sync_every, ray_max_lag when not given
 
 

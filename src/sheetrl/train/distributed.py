@@ -244,7 +244,7 @@ class ActorPool:
         deadline = time.monotonic() + CPU_WAIT_SECONDS
         while (free := ray.available_resources().get("CPU", 0.0)) < self.actors:
             if time.monotonic() > deadline:
-                raise TrainError(f"Ray has {free:g} free CPUs but {self.actors} rollout actors need one each; use "
+                raise TrainError(f"Ray has {free:g} free CPUs but {self.actors} actors need one each; use "
                                  f"fewer --ray-actors or give Ray more CPUs")
             time.sleep(0.2)
 
