@@ -269,6 +269,19 @@ class ActorPool:
                 ray.kill(handle)
         self.handles = []
 
+    def in_flight(self) -> list[Any]:
+        """Ray's references to the work the actors are doing that the learner has not read yet."""
+        return []
+
+    def settle(self) -> None:
+        """Wait until the actors have finished the work in flight, without reading it (a benchmark's round ends
+        with it, so that this pool's actors do not compete with what is measured next)."""
+        import ray
+
+        references = self.in_flight()
+        if references:
+            ray.wait(references, num_returns=len(references))
+
     def _consume(self, index: int, result: dict[str, Any]) -> None:
         """Keep what every result carries: the finished episodes, the actor's state after the work, its level."""
         self.finished.extend(result["episodes"])
@@ -410,6 +423,9 @@ class RayRolloutPool(ActorPool):
         for index, result in enumerate(complete):
             self._consume(index, result)
         return complete
+
+    def in_flight(self) -> list[Any]:
+        return list(self.pending.values())
 
     def close(self) -> None:
         super().close()

@@ -291,6 +291,9 @@ class RayTransitionPool(ActorPool):
                 for outstanding in self.requests[index]:
                     self._send(index, outstanding)
 
+    def in_flight(self) -> list[Any]:
+        return [request.reference for queue in self.requests for request in queue if request.reference is not None]
+
     def close(self) -> None:
         super().close()
         for queue in self.requests:  # sent again, from the kept states, by the next iteration
