@@ -3,7 +3,7 @@
 
 Run from the repository root (needs ``pip install -e ".[scale]"``)::
 
-    python3 benchmarks/scale.py                          # PPO: one process, 1 and 2 actors, 2 actors overlapped;
+    python3 benchmarks/scale.py                          # PPO: one process, 1 and 2 actors, each also overlapped;
                                                          # DQN: one process, 1 and 2 asynchronous actors; level 2
     python3 benchmarks/scale.py --actors 1,2,4,8 --overlap-actors 4,8 --dqn-actors 4,8   # a bigger machine
     python3 benchmarks/scale.py --dqn-actors ""          # PPO only
@@ -157,7 +157,7 @@ def counts(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--actors", default="1,2", help="PPO: synchronous actor counts (default 1,2; '' none)")
-    parser.add_argument("--overlap-actors", default="2", help="PPO: overlapped actor counts (default 2; '' none)")
+    parser.add_argument("--overlap-actors", default="1,2", help="PPO: overlapped actor counts (default 1,2; '' none)")
     parser.add_argument("--dqn-actors", default="1,2", help="DQN: asynchronous actor counts (default 1,2; '' no DQN)")
     parser.add_argument("--level", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)

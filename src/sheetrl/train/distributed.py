@@ -419,9 +419,11 @@ class RayRolloutPool(ActorPool):
                     self.pending[index] = self.handles[index].collect.remote(self._weights_reference)
                     continue
                 del self.pending[index]
-        complete = [result for result in results if result is not None]
-        for index, result in enumerate(complete):
+        complete: list[dict[str, Any]] = []
+        for index, result in enumerate(results):
+            assert result is not None  # every actor answered (or training stopped with an error)
             self._consume(index, result)
+            complete.append(result)
         return complete
 
     def in_flight(self) -> list[Any]:
