@@ -1,19 +1,29 @@
 #!/usr/bin/env python3
-"""PPO with its rollouts collected by Ray actors against the same training in one process, in one run.
+"""Experience collected by Ray actors against the same training in one process, PPO and DQN, in one run.
 
 Run from the repository root (needs ``pip install -e ".[scale]"``)::
 
-    python3 benchmarks/scale.py                         # steps/s: one process, 1 and 2 actors, level 2, alternated
-    python3 benchmarks/scale.py --actors 1,2,4,8        # on a bigger machine
-    python3 benchmarks/scale.py --learning 100000       # also: held-out success after 100k steps, each way
+    python3 benchmarks/scale.py                          # PPO: one process, 1 and 2 actors, each also overlapped;
+                                                         # DQN: one process, 1 and 2 asynchronous actors; level 2
+    python3 benchmarks/scale.py --actors 1,2,4,8 --overlap-actors 4,8 --dqn-actors 4,8   # a bigger machine
+    python3 benchmarks/scale.py --dqn-actors ""          # PPO only
+    python3 benchmarks/scale.py --learning 100000        # also: held-out success after 100k steps, each kind
 
-**Throughput.** One run of every kind is built first (``Runner`` with the PPO ``quick`` preset: 8 environments ×
-64 steps per iteration, 4 minibatches, 10 epochs, one torch thread in every process), and each takes one untimed
-iteration (Ray's actors start then). Then ``--rounds`` rounds; in each, every kind in turn (the first one rotating
-from round to round) trains ``--iterations`` PPO iterations — rollout and update, with the actors' weight
-broadcast and rollout transfer included — timed with the wall clock. Reported: steps/s per kind (median over
-rounds, and the range), and its ratio to the one-process run. Ray starts locally with one CPU per actor (at least
-this machine's cores).
+**Kinds.** PPO (``quick`` preset: 8 environments × 64 steps per iteration, 4 minibatches, 10 epochs) in one process,
+with ``--actors`` synchronous Ray actors, and with ``--overlap-actors`` actors whose next rollout overlaps the update
+(``--ray-overlap``); DQN (``quick`` preset: 8 environments, one update of 64 per 8 steps after 1,000 steps) in one
+process and with ``--dqn-actors`` asynchronous actors feeding the replay buffer (chunks of 16 steps per environment,
+weights published every 8 updates, lag bound 64: the defaults). One torch thread in every process.
+
+**Throughput.** Every kind's run is built first (Ray starts locally with one CPU per actor of all kinds together, at
+least this machine's cores) and warmed up untimed: one PPO iteration, DQN past its ``learning_starts`` so that the
+timed steps include updates. Then ``--rounds`` rounds; in each, every kind in turn (the first one rotating from
+round to round) trains — PPO ``--iterations`` iterations, DQN ``--dqn-steps`` steps — timed with the wall clock,
+including the actors' weight broadcasts and data transfers, and then waits for the work its actors still have in
+flight, also timed: a kind with actors begins a round with the work the previous round left in flight and ends it
+with the same amount finished, so every round pays for exactly the collection it uses, and no kind's actors run
+while another kind is timed. Reported per kind: steps/s (median over rounds, and the range) and its ratio to the
+same algorithm in one process, and the load average of the machine over the rounds (``os.getloadavg``, 1 minute).
 
 **Learning.** With ``--learning STEPS``, each kind then trains a fresh run of ``STEPS`` steps to the end (the
 runner's own loop, seed ``--seed``) and plays the same ``--eval-episodes`` held-out tasks per split (iid and ood),
@@ -29,10 +39,12 @@ import json
 import logging
 import os
 import platform
+import shlex
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +56,39 @@ from sheetrl.train.config import TrainConfig
 from sheetrl.train.runner import Runner
 
 
-def build(kind: int, level: int, seed: int, run_dir: Path, total_steps: int, eval_episodes: int) -> Runner:
-    """A quiet PPO run; ``kind`` 0 is one process, N > 0 collects with N Ray actors."""
-    config = TrainConfig(algo="ppo", level=level, preset="quick", seed=seed, total_steps=total_steps,
+@dataclass(frozen=True)
+class Kind:
+    """One way to train: an algorithm, in one process (``actors`` 0) or with Ray actors."""
+
+    algo: str
+    actors: int = 0
+    overlap: bool = False
+
+    @property
+    def name(self) -> str:
+        if not self.actors:
+            return f"{self.algo.upper()}, one process"
+        plural = "s" if self.actors > 1 else ""
+        schedule = ", overlapped" if self.overlap else (", asynchronous" if self.algo == "dqn" else "")
+        return f"{self.algo.upper()}, {self.actors} Ray actor{plural}{schedule}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.algo}-{self.actors}{'-overlap' if self.overlap else ''}"
+
+
+def build(kind: Kind, level: int, seed: int, run_dir: Path, total_steps: int, eval_episodes: int) -> Runner:
+    """A quiet run of ``kind``."""
+    config = TrainConfig(algo=kind.algo, level=level, preset="quick", seed=seed, total_steps=total_steps,
                          device="cpu", run_dir=str(run_dir), eval_episodes=eval_episodes, wandb="disabled",
-                         tensorboard=False, progress=False, checkpoint_every=10**9, ray_actors=kind)
+                         tensorboard=False, progress=False, checkpoint_every=10**9, ray_actors=kind.actors,
+                         ray_overlap=kind.overlap)
     return Runner.start(config, console=Console(file=io.StringIO()), overwrite=True)
 
 
 def iterate(runner: Runner) -> int:
-    """One PPO iteration (rollout + update) of either kind; returns the steps taken."""
+    """One training iteration of any kind (PPO: rollout + update; DQN: a step or a chunk + its updates); returns
+    the steps taken."""
     if runner.config.ray_actors:
         steps, _ = runner.pool.train_iteration(runner.agent)
     else:
@@ -62,75 +97,100 @@ def iterate(runner: Runner) -> int:
     return int(steps)
 
 
-def name(kind: int) -> str:
-    return "one process" if kind == 0 else f"{kind} Ray actor{'s' if kind > 1 else ''}"
+def train_for(runner: Runner, steps: int) -> int:
+    """Iterate until at least ``steps`` steps were taken, then wait for the actors' work in flight."""
+    taken = 0
+    while taken < steps:
+        taken += iterate(runner)
+    if runner.config.ray_actors:
+        runner.pool.settle()
+    return taken
 
 
-def throughput(kinds: list[int], level: int, rounds: int, iterations: int, folder: Path) -> dict[int, list[float]]:
+def throughput(kinds: list[Kind], level: int, rounds: int, ppo_steps: int, dqn_steps: int,
+               folder: Path) -> tuple[dict[Kind, list[float]], list[float]]:
     import ray
 
     # Every kind's actors stay alive through the rounds (each waits while the others run): one logical CPU each.
-    ray.init(num_cpus=max(sum(kinds), os.cpu_count() or 1), include_dashboard=False, logging_level=logging.ERROR,
+    ray.init(num_cpus=max(sum(kind.actors for kind in kinds), os.cpu_count() or 1), include_dashboard=False,
+             logging_level=logging.ERROR,
              runtime_env={"env_vars": {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}})
-    runners = {kind: build(kind, level, 1, folder / f"sps{kind}", 10**9, 0) for kind in kinds}
-    for runner in runners.values():
-        iterate(runner)  # warm-up: actors start, first allocations
-    samples: dict[int, list[float]] = {kind: [] for kind in kinds}
+    runners = {kind: build(kind, level, 1, folder / f"sps-{kind.key}", 10**9, 0) for kind in kinds}
+    for kind, runner in runners.items():  # warm-up: actors start, first allocations, DQN past learning_starts
+        train_for(runner, runner.agent_config.learning_starts + 1 if kind.algo == "dqn" else 1)
+    samples: dict[Kind, list[float]] = {kind: [] for kind in kinds}
+    loads = [os.getloadavg()[0]]
     for round_index in range(rounds):
         order = kinds[round_index % len(kinds):] + kinds[:round_index % len(kinds)]
         for kind in order:
             start = time.perf_counter()
-            steps = sum(iterate(runners[kind]) for _ in range(iterations))
+            steps = train_for(runners[kind], ppo_steps if kind.algo == "ppo" else dqn_steps)
             samples[kind].append(steps / (time.perf_counter() - start))
-        print(f"round {round_index + 1}/{rounds}: " + ", ".join(f"{name(k)} {samples[k][-1]:,.0f}" for k in kinds),
-              flush=True)
+        loads.append(os.getloadavg()[0])
+        print(f"round {round_index + 1}/{rounds} (load {loads[-1]:.1f}): "
+              + ", ".join(f"{kind.name} {samples[kind][-1]:,.0f}" for kind in kinds), flush=True)
     for runner in runners.values():
         if runner.config.ray_actors:
             runner.pool.close()
-    return samples
+    ray.shutdown()
+    return samples, loads
 
 
-def learning(kinds: list[int], level: int, steps: int, seed: int, episodes: int, folder: Path) -> dict[int, Any]:
+def learning(kinds: list[Kind], level: int, steps: int, seed: int, episodes: int, folder: Path) -> dict[Kind, Any]:
     results = {}
     for kind in kinds:
-        runner = build(kind, level, seed, folder / f"learn{kind}", steps, episodes)
+        runner = build(kind, level, seed, folder / f"learn-{kind.key}", steps, episodes)
         start = time.perf_counter()
         result = runner.run()
         assert result.evaluation is not None
         per_split = result.evaluation["per_split"]
         results[kind] = {"seconds": time.perf_counter() - start, "env_steps": result.env_steps,
                          **{split: per_split[split] for split in per_split}}
-        print(f"learning, {name(kind)}: {json.dumps(results[kind])}", flush=True)
+        print(f"learning, {kind.name}: {json.dumps(results[kind])}", flush=True)
     return results
+
+
+def counts(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--actors", default="1,2", help="actor counts to compare with one process (default 1,2)")
+    parser.add_argument("--actors", default="1,2", help="PPO: synchronous actor counts (default 1,2; '' none)")
+    parser.add_argument("--overlap-actors", default="1,2", help="PPO: overlapped actor counts (default 1,2; '' none)")
+    parser.add_argument("--dqn-actors", default="1,2", help="DQN: asynchronous actor counts (default 1,2; '' no DQN)")
     parser.add_argument("--level", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=4, help="PPO iterations per kind and round")
+    parser.add_argument("--dqn-steps", type=int, default=2048, help="DQN steps per kind and round")
     parser.add_argument("--learning", type=int, default=0, help="also train each kind this many steps and evaluate")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--eval-episodes", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)
-    kinds = [0] + [int(part) for part in args.actors.split(",") if part.strip()]
+    kinds = [Kind("ppo")] + [Kind("ppo", n) for n in counts(args.actors)] + [
+        Kind("ppo", n, overlap=True) for n in counts(args.overlap_actors)]
+    if counts(args.dqn_actors):
+        kinds += [Kind("dqn")] + [Kind("dqn", n) for n in counts(args.dqn_actors)]
+    ppo_steps = args.iterations * 8 * 64
+    command = shlex.join(["python3", "benchmarks/scale.py", *(sys.argv[1:] if argv is None else argv)])
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, python "
-          f"{platform.python_version()}; PPO quick preset, level {args.level}", flush=True)
+          f"{platform.python_version()}; quick presets, level {args.level}", flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        samples = throughput(kinds, args.level, args.rounds, args.iterations, Path(folder))
-        base = statistics.median(samples[0])
-        print(f"\n| collection | steps/s (median of {args.rounds} rounds) | range | vs one process |")
+        samples, loads = throughput(kinds, args.level, args.rounds, ppo_steps, args.dqn_steps, Path(folder))
+        print(f"\nCommand: `{command}` ({args.rounds} rounds; per kind and round: PPO {ppo_steps:,} steps, DQN "
+              f"{args.dqn_steps:,} steps; load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores)")
+        print(f"\n| algorithm, collection | steps/s (median of {args.rounds} rounds) | range | vs one process |")
         print("|---|---:|---|---:|")
         for kind in kinds:
+            base = statistics.median(samples[Kind(kind.algo)])
             median = statistics.median(samples[kind])
-            print(f"| {name(kind)} | {median:,.0f} | {min(samples[kind]):,.0f}–{max(samples[kind]):,.0f} | "
+            print(f"| {kind.name} | {median:,.0f} | {min(samples[kind]):,.0f}–{max(samples[kind]):,.0f} | "
                   f"{median / base:.2f}× |")
         learned = learning(kinds, args.level, args.learning, args.seed, args.eval_episodes, Path(folder)) \
             if args.learning else {}
     if learned:
-        print("\n| collection | steps | held-out iid success (95% CI) | ood success (95% CI) | wall time |")
+        print("\n| algorithm, collection | steps | held-out iid success (95% CI) | ood success (95% CI) | wall time |")
         print("|---|---:|---|---|---:|")
         for kind, result in learned.items():
             cells = []
@@ -138,11 +198,13 @@ def main(argv: list[str] | None = None) -> int:
                 figures = result.get(split, {})
                 cells.append(f"{figures.get('success_rate', float('nan')):.3f} "
                              f"({figures.get('ci_low', float('nan')):.3f}–{figures.get('ci_high', float('nan')):.3f})")
-            print(f"| {name(kind)} | {result['env_steps']:,} | {cells[0]} | {cells[1]} | "
+            print(f"| {kind.name} | {result['env_steps']:,} | {cells[0]} | {cells[1]} | "
                   f"{result['seconds'] / 60:.1f} min |")
     if args.json:
-        args.json.write_text(json.dumps({"throughput": {name(k): v for k, v in samples.items()},
-                                         "learning": {name(k): v for k, v in learned.items()}}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"command": command, "load_average": loads,
+                                         "throughput": {kind.name: values for kind, values in samples.items()},
+                                         "learning": {kind.name: value for kind, value in learned.items()}},
+                                        indent=2) + "\n")
     return 0
 
 

@@ -3,6 +3,7 @@ are reproducible, resume exactly, and finish with exact counters and identical w
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -23,7 +24,8 @@ from sheetrl.train.distributed import (
 from sheetrl.train.runner import Runner
 from tests.train.conftest import quick_config
 
-TINY = {"num_envs": 4, "num_steps": 16, "num_minibatches": 2, "update_epochs": 2, "hidden_sizes": (32, 32)}
+# Updates long enough next to the actors' start-up latency that the overlap test sees an actor start within one.
+TINY = {"num_envs": 4, "num_steps": 16, "num_minibatches": 2, "update_epochs": 8, "hidden_sizes": (32, 32)}
 ITERATION = 4 * 16
 
 
@@ -47,10 +49,19 @@ def test_actors_act_in_fp32_when_the_learner_uses_fp16() -> None:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"algo": "fake", "ray_actors": 2}, "ray_actors collects on-policy rollouts for ppo; fake trains in one process"),
+    ({"algo": "fake", "ray_actors": 2}, "ray_actors collects experience for ppo and dqn; fake trains in one process"),
     ({"algo": "ppo", "ray_actors": 9}, "ray_actors \\(9\\) must not exceed the algorithm's num_envs \\(8\\)"),
+    ({"algo": "dqn", "ray_actors": 9}, "ray_actors \\(9\\) must not exceed the algorithm's num_envs \\(8\\)"),
     ({"algo": "ppo", "ray_address": "auto"}, "ray_address needs ray_actors"),
     ({"algo": "ppo", "ray_actors": -1}, "ray_actors must be an integer >= 0, not -1"),
+    ({"algo": "ppo", "ray_overlap": True}, "ray_overlap .* needs --algo ppo and --ray-actors"),
+    ({"algo": "dqn", "ray_actors": 2, "ray_overlap": True}, "ray_overlap .* needs --algo ppo and --ray-actors"),
+    ({"algo": "dqn", "ray_chunk_steps": 8}, "ray_chunk_steps sets the asynchronous DQN actors: it needs --algo dqn "
+                                            "and --ray-actors"),
+    ({"algo": "ppo", "ray_actors": 2, "ray_max_lag": 8}, "ray_max_lag sets the asynchronous DQN actors"),
+    ({"algo": "dqn", "ray_actors": 2, "ray_chunk_steps": 0}, "ray_chunk_steps must be an integer >= 1, not 0"),
+    ({"algo": "dqn", "ray_actors": 2, "ray_sync_every": 10, "ray_max_lag": 8},
+     "ray_max_lag \\(8\\) must be at least ray_sync_every - 1 \\(9\\)"),
 ])
 def test_ray_settings_are_checked_before_a_run_starts(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -109,13 +120,29 @@ def _assert_same(left: dict[str, Any], right: dict[str, Any]) -> None:
         assert torch.equal(tensor, right["weights"][name]), name
 
 
-@pytest.fixture(scope="module")
-def uninterrupted(local_ray: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    runner = Runner.start(ray_config(tmp_path_factory.mktemp("straight")))
+def _straight_run(run_dir: Path, **changes: Any) -> dict[str, Any]:
+    runner = Runner.start(ray_config(run_dir, **changes))
     result = runner.run()
     assert result.finished and result.env_steps == 6 * ITERATION and result.iterations == 6
     assert runner.pool.replacements == 0
-    return _fingerprint(runner)
+    return {**_fingerprint(runner), "timeline": list(runner.pool.timeline)}
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(local_ray: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _straight_run(tmp_path_factory.mktemp("straight"))
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_overlapped(local_ray: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _straight_run(tmp_path_factory.mktemp("overlapped"), ray_overlap=True)
+
+
+SCHEDULES = [pytest.param(False, id="synchronous"), pytest.param(True, id="overlapped")]
+
+
+def _reference(request: pytest.FixtureRequest, overlap: bool) -> dict[str, Any]:
+    return request.getfixturevalue("uninterrupted_overlapped" if overlap else "uninterrupted")
 
 
 @pytest.mark.slow
@@ -125,9 +152,34 @@ def test_a_ray_run_trains_ppo_with_exact_counters(uninterrupted: dict[str, Any])
 
 
 @pytest.mark.slow
+def test_overlapped_rollouts_are_collected_while_the_learner_updates(
+        uninterrupted: dict[str, Any], uninterrupted_overlapped: dict[str, Any]) -> None:
+    """The actors' own timestamps: rollout i + 1 runs during update i when overlapped, after it otherwise."""
+    overlapped, synchronous = uninterrupted_overlapped["timeline"], uninterrupted["timeline"]
+    assert [timing.policy_lag for timing in overlapped] == [0, 1, 1, 1, 1, 1]
+    assert [timing.policy_lag for timing in synchronous] == [0] * 6
+    for before, after in itertools.pairwise(overlapped):  # (on a busy machine one actor may start late)
+        assert min(after.collect_started) < before.update_finished
+        assert max(after.collect_finished) > before.update_started
+    for before, after in itertools.pairwise(synchronous):
+        assert min(after.collect_started) > before.update_finished
+    # The lag changes the data from the second rollout on, so the schedules train different weights.
+    assert any(not torch.equal(tensor, uninterrupted["weights"][name])
+               for name, tensor in uninterrupted_overlapped["weights"].items())
+
+
+@pytest.mark.slow
+def test_two_overlapped_runs_with_the_same_seed_are_identical(
+        uninterrupted_overlapped: dict[str, Any], tmp_path: Path) -> None:
+    _assert_same(_straight_run(tmp_path, ray_overlap=True), uninterrupted_overlapped)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("overlap", SCHEDULES)
 def test_a_killed_actor_is_replaced_and_the_run_ends_as_if_nothing_happened(
-        uninterrupted: dict[str, Any], tmp_path: Path) -> None:
-    runner = Runner.start(ray_config(tmp_path))
+        overlap: bool, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    reference = _reference(request, overlap)
+    runner = Runner.start(ray_config(tmp_path, ray_overlap=overlap))
 
     def kill_an_actor_mid_run() -> None:
         while runner.iterations < 2:
@@ -140,19 +192,20 @@ def test_a_killed_actor_is_replaced_and_the_run_ends_as_if_nothing_happened(
     runner.run()
     killer.join(timeout=30)
     assert runner.pool.replacements == 1
-    _assert_same(_fingerprint(runner), uninterrupted)
+    _assert_same(_fingerprint(runner), reference)
 
 
 @pytest.mark.slow
-def test_a_ray_run_resumes_exactly_from_its_checkpoint(uninterrupted: dict[str, Any], tmp_path: Path) -> None:
-    first = Runner.start(ray_config(tmp_path))
+@pytest.mark.parametrize("overlap", SCHEDULES)
+def test_a_ray_run_resumes_exactly_from_its_checkpoint(overlap: bool, request: pytest.FixtureRequest,
+                                                       tmp_path: Path) -> None:
+    reference = _reference(request, overlap)
+    first = Runner.start(ray_config(tmp_path, ray_overlap=overlap))
     stopped = first.run(until=2 * ITERATION)
     assert not stopped.finished and stopped.iterations == 2
     resumed = Runner.resume(tmp_path)
     resumed.run()
-    _assert_same(_fingerprint(resumed), uninterrupted)
-
-
+    _assert_same(_fingerprint(resumed), reference)
 @pytest.mark.slow
 def test_more_actors_than_free_cpus_is_a_clear_error_not_a_hang(
         local_ray: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,5 +213,5 @@ def test_more_actors_than_free_cpus_is_a_clear_error_not_a_hang(
 
     monkeypatch.setattr(distributed, "CPU_WAIT_SECONDS", 0.5)
     runner = Runner.start(ray_config(tmp_path, ray_actors=3))
-    with pytest.raises(TrainError, match="free CPUs but 3 rollout actors need one each; use fewer --ray-actors"):
+    with pytest.raises(TrainError, match="free CPUs but 3 actors need one each; use fewer --ray-actors"):
         runner.run()

@@ -23,6 +23,11 @@ The whole algorithm, top to bottom:
 5. **Precision** — forwards run under ``precision.autocast()`` (bf16 / fp16), and ``precision.backward`` /
    ``precision.step`` handle loss scaling, gradient accumulation and gradient-norm clipping.
 
+The loop of one process is :meth:`DQNAgent.train_iteration` = :meth:`~DQNAgent.act_and_step` (act, step the
+pool, return the transitions) + :meth:`~DQNAgent.store` (into the buffer) + :meth:`~DQNAgent.learn_due` (the
+updates and target syncs due). Asynchronous actors call the first in their own processes and send the transitions
+to a learner that calls the other two: the same algorithm, the same replay ratio.
+
 :meth:`DQNAgent.state_dict` holds everything needed to continue bit-exactly on CPU: both networks, the optimizer,
 the replay buffer's contents and position, the step counters, and the numpy / torch / python RNG states.
 """
@@ -181,6 +186,32 @@ class ReplayBuffer:
         self.position, self.size = int(state["position"]), size
 
 
+@dataclass
+class Transitions:
+    """A batch of transitions (one row each), as the replay buffer stores them."""
+
+    observations: np.ndarray  # (B, D) float32 flat (or packed) observations s
+    actions: np.ndarray  # (B,) int64
+    rewards: np.ndarray  # (B,) float32
+    next_observations: np.ndarray  # (B, D) float32 s' (the final observation where the episode ended)
+    next_masks: np.ndarray  # (B, N) bool legal actions in s'
+    terminated: np.ndarray  # (B,) bool: no bootstrap from s'
+
+    @staticmethod
+    def concatenate(parts: list[Transitions]) -> Transitions:
+        """The parts one after the other."""
+        return Transitions(*(np.concatenate([getattr(part, name) for part in parts])
+                             for name in ReplayBuffer._FIELDS))
+
+
+def updates_due(env_steps: int, config: Config) -> int:
+    """Updates a run should have made after ``env_steps`` environment steps: none before ``learning_starts``,
+    then one at ``learning_starts`` and one per ``train_frequency`` steps after it."""
+    if env_steps < config.learning_starts:
+        return 0
+    return (env_steps - config.learning_starts) // config.train_frequency + 1
+
+
 # --------------------------------------------------------------------------------------- other policy kinds
 @dataclass
 class ObservationPacking:
@@ -287,7 +318,12 @@ class DQNAgent(Agent):
     # ----------------------------------------------------------------------------------------------- learning
     def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """One step of every environment in the pool, then the updates and target syncs that fell due."""
-        c = self.config
+        self.store(self.act_and_step(pool))
+        return pool.num_envs, self.learn_due()
+
+    def act_and_step(self, pool: SheetVectorEnv) -> Transitions:
+        """One epsilon-greedy step of every environment in the pool; returns the transitions, not yet stored
+        (an actor that steps environments for a learner elsewhere sends them there)."""
         observations, masks = self.packing.pack(pool.obs), pool.masks
         actions = self.act(pool.obs, masks)
         next_obs, rewards, terminated, truncated, infos = pool.step(actions)
@@ -297,17 +333,27 @@ class DQNAgent(Agent):
             final = {key: value[None] for key, value in infos["final_obs"][i].items()}
             next_flat[i] = self.packing.pack(final)[0]
             next_masks[i] = infos["final_obs"][i]["action_mask"].astype(bool)
-        self.buffer.add(observations, actions, rewards, next_flat, next_masks, terminated)
-        self.env_steps += pool.num_envs
+        # Copies: a pool built with copy=False overwrites its arrays at the next step.
+        return Transitions(np.array(observations, dtype=np.float32), np.array(actions, dtype=np.int64),
+                           np.array(rewards, dtype=np.float32), next_flat, next_masks,
+                           np.array(terminated, dtype=bool))
 
+    def store(self, transitions: Transitions) -> None:
+        """Add transitions to the replay buffer; each counts as one environment step."""
+        self.buffer.add(transitions.observations, transitions.actions, transitions.rewards,
+                        transitions.next_observations, transitions.next_masks, transitions.terminated)
+        self.env_steps += len(transitions.actions)
+
+    def learn_due(self) -> dict[str, float]:
+        """The updates (one per ``train_frequency`` environment steps after ``learning_starts``) and target syncs
+        (every ``target_sync_interval`` steps) that the steps stored so far call for; returns the metrics."""
+        c = self.config
         metrics: dict[str, float] = {"charts/epsilon": self.epsilon}
         losses, q_means = [], []
-        if self.env_steps >= c.learning_starts:
-            due = (self.env_steps - c.learning_starts) // c.train_frequency + 1
-            while self.updates < due:
-                loss, q_mean = self.update()
-                losses.append(loss)
-                q_means.append(q_mean)
+        while self.updates < updates_due(self.env_steps, c):
+            loss, q_mean = self.update()
+            losses.append(loss)
+            q_means.append(q_mean)
         syncs_due = self.env_steps // c.target_sync_interval
         if syncs_due > self.target_syncs:
             self.target_network.load_state_dict(self.q_network.state_dict())
@@ -315,7 +361,7 @@ class DQNAgent(Agent):
         if losses:
             metrics["losses/td_loss"] = float(np.mean(losses))
             metrics["losses/q_values"] = float(np.mean(q_means))
-        return pool.num_envs, metrics
+        return metrics
 
     def update(self) -> tuple[float, float]:
         """One optimizer step: ``accumulation_steps`` micro-batches of Huber loss on Double-DQN targets."""

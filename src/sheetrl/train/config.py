@@ -26,6 +26,8 @@ WANDB_MODES = ("offline", "online", "disabled")
 # schedules that span the run (PPO's learning-rate annealing) read it from the agent's ``run_steps``.
 DEFAULT_TOTAL_STEPS = {"quick": 50_000, "seed": 1_000_000}
 MAX_SEED = 2**32 - 1  # numpy's global generator takes seeds below 2**32
+RAY_ALGORITHMS = ("ppo", "dqn")  # the algorithms whose experience Ray actors can collect
+DQN_ACTOR_DEFAULTS = (16, 8, 64)  # ray_chunk_steps, ray_sync_every, ray_max_lag when not given
 
 
 class TrainError(Exception):
@@ -77,8 +79,17 @@ class TrainConfig:
     log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
     threads: int = _help("CPU threads for torch (1 is fastest for these small networks next to the envs).", 1)
     progress: bool = _help("Show a progress bar.", True)
-    ray_actors: int = _help("Collect PPO rollouts with this many Ray actors (0: in this process).", 0)
+    ray_actors: int = _help("Collect experience with this many Ray actors (ppo, dqn; 0: in this process).", 0)
     ray_address: str | None = _help("Ray cluster to join with --ray-actors (default: start a local Ray).", None)
+    ray_overlap: bool = _help("ppo with --ray-actors: collect the next rollout while the learner updates (the "
+                              "policy then lags one update behind).", False)
+    ray_chunk_steps: int | None = _help("dqn with --ray-actors: steps of every environment an actor sends per "
+                                        "chunk of transitions (default 16).", None)
+    ray_sync_every: int | None = _help("dqn with --ray-actors: learner updates between broadcasts of the weights "
+                                       "to the actors (default 8).", None)
+    ray_max_lag: int | None = _help("dqn with --ray-actors: most learner updates between the weights an actor "
+                                    "acted with and the learner's when its chunk arrives; actors wait beyond it "
+                                    "(default 64).", None)
 
     # ------------------------------------------------------------------------------------------------ checks
     def validate(self) -> TrainConfig:
@@ -112,11 +123,7 @@ class TrainConfig:
             raise ConfigError("tensorboard and progress are true or false")
         if self.max_steps is not None:
             _require_int("max_steps", self.max_steps, minimum=1)
-        _require_int("ray_actors", self.ray_actors, minimum=0)
-        if self.ray_actors and self.algo != "ppo":
-            raise ConfigError(f"ray_actors collects on-policy rollouts for ppo; {self.algo} trains in one process")
-        if self.ray_address is not None and not self.ray_actors:
-            raise ConfigError("ray_address needs ray_actors (how many actors to start there)")
+        self._validate_ray()
         if not isinstance(self.overrides, dict):
             raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
         if not isinstance(self.dagger, bool):
@@ -128,6 +135,40 @@ class TrainConfig:
             raise ConfigError(f"ray_actors ({self.ray_actors}) must not exceed the algorithm's num_envs "
                               f"({agent_config.num_envs}): every actor steps at least one environment")
         return self
+
+    def _validate_ray(self) -> None:
+        """The Ray settings: which algorithms use actors, and the options that only apply to one of them."""
+        _require_int("ray_actors", self.ray_actors, minimum=0)
+        if self.ray_actors and self.algo not in RAY_ALGORITHMS:
+            raise ConfigError(f"ray_actors collects experience for {' and '.join(RAY_ALGORITHMS)}; {self.algo} "
+                              f"trains in one process")
+        if self.ray_address is not None and not self.ray_actors:
+            raise ConfigError("ray_address needs ray_actors (how many actors to start there)")
+        if not isinstance(self.ray_overlap, bool):
+            raise ConfigError("ray_overlap is true or false")
+        if self.ray_overlap and (not self.ray_actors or self.algo != "ppo"):
+            raise ConfigError("ray_overlap overlaps PPO's update with the next rollout: it needs --algo ppo and "
+                              "--ray-actors")
+        dqn_options = {"ray_chunk_steps": (self.ray_chunk_steps, 1), "ray_sync_every": (self.ray_sync_every, 1),
+                       "ray_max_lag": (self.ray_max_lag, 0)}
+        for name, (value, minimum) in dqn_options.items():
+            if value is None:
+                continue
+            if not self.ray_actors or self.algo != "dqn":
+                raise ConfigError(f"{name} sets the asynchronous DQN actors: it needs --algo dqn and --ray-actors")
+            _require_int(name, value, minimum=minimum)
+        if self.ray_actors and self.algo == "dqn":
+            sync_every, max_lag = self.dqn_actor_settings()[1:]
+            if max_lag < sync_every - 1:
+                raise ConfigError(f"ray_max_lag ({max_lag}) must be at least ray_sync_every - 1 ({sync_every - 1}): "
+                                  f"weights up to that many updates old are what the actors have between broadcasts")
+
+    def dqn_actor_settings(self) -> tuple[int, int, int]:
+        """(chunk steps, learner updates between weight broadcasts, largest policy lag) of the DQN actors."""
+        chunk, sync_every, max_lag = DQN_ACTOR_DEFAULTS
+        return (chunk if self.ray_chunk_steps is None else self.ray_chunk_steps,
+                sync_every if self.ray_sync_every is None else self.ray_sync_every,
+                max_lag if self.ray_max_lag is None else self.ray_max_lag)
 
     # ------------------------------------------------------------------------------------- algorithm config
     def algorithm_module(self) -> types.ModuleType:

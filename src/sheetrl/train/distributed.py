@@ -1,41 +1,62 @@
-"""PPO experience collection by Ray actors: ``sheetrl train --algo ppo --ray-actors N [--ray-address ADDR]``.
+"""PPO experience collection by Ray actors: ``sheetrl train --algo ppo --ray-actors N [--ray-overlap]``.
 
-Synchronous data-parallel PPO. The run's ``num_envs`` environments are split over ``N`` actors
-(:class:`RolloutWorker`); each holds its slice of environments and a copy of the policy. Every iteration the
-learner (the training process) puts its weights into Ray's object store once, every actor loads them and runs
-``num_steps`` steps in each of its environments with the agent's own :meth:`~sheetrl.agents.ppo.PPOAgent.collect`,
-and the learner concatenates the rollouts (actor 0's environments first) and makes one PPO update on the whole
-batch: the same batch size, minibatches and epochs as a run in one process. Ray starts locally
-(``ray.init(num_cpus=...)``) unless ``--ray-address`` names a cluster; the code is the same.
+Data-parallel PPO. The run's ``num_envs`` environments are split over ``N`` actors (:class:`RolloutWorker`); each
+holds its slice of environments and a copy of the policy. For every rollout the learner (the training process)
+puts a set of weights into Ray's object store once, every actor loads them and runs ``num_steps`` steps in each of
+its environments with the agent's own :meth:`~sheetrl.agents.ppo.PPOAgent.collect`, and the learner concatenates
+the rollouts (actor 0's environments first) and makes one PPO update on the whole batch: the same batch size,
+minibatches and epochs as a run in one process. Ray starts locally (``ray.init(num_cpus=...)``) unless
+``--ray-address`` names a cluster; the code is the same.
 
-:class:`RayRolloutPool` stands where the runner's :class:`~sheetrl.env.vector.SheetVectorEnv` stands: it drains finished
-episodes, snapshots and restores every actor's state for checkpoints, and reports the curriculum level.
+Two schedules:
 
-Faults. After each rollout an actor returns its state (its environments' :meth:`get_state` and its sampling
-generator) with the data, and the learner keeps the last one. When an actor dies (killed, its node lost) the pool
-starts a replacement from that state and asks it for the same rollout again, so no step is lost or counted twice
-and the continued run is the run that would have happened without the fault (a test kills an actor mid-run and
-compares the weights bit for bit). A rollout that fails more than ``max_restarts`` times in one iteration stops
-training with an error.
+- **synchronous** (the default): rollout ``i`` is collected with the weights ``W_i`` the learner has after ``i``
+  updates; while the learner updates, the actors wait. The update is on-policy, exactly as in one process.
+- **overlapped** (``--ray-overlap``): as soon as rollout ``i`` has arrived, the actors start rollout ``i + 1``
+  with ``W_i``, the weights from *before* update ``i``, and collect it while the learner computes that update.
+  Rollout ``0`` and rollout ``1`` are both collected with ``W_0``; from then on rollout ``i + 1`` is collected with
+  ``W_i`` and used by update ``i + 1``, which starts from ``W_{i+1}``: the policy lag is exactly one update (the
+  metric ``charts/policy_lag`` says so per iteration, 0 for the first). The rollout stores the log-probabilities
+  and values of the weights that acted, so PPO's importance ratio ``pi_new / pi_behaviour`` and its clipping are
+  computed against the policy that really chose the actions; the first epoch's ratio simply starts away from 1.
 
-What is bit-exact, on CPU:
+:class:`RayRolloutPool` stands where the runner's :class:`~sheetrl.env.vector.SheetVectorEnv` stands: it drains
+finished episodes, snapshots and restores every actor's state for checkpoints, and reports the curriculum level.
 
-- two runs with the same seed and the same ``--ray-actors``: identical (each actor's environments and sampling
-  generator are seeded from the run's seed and its index, and results are combined in actor order whatever order
-  they arrive in);
-- resuming from a checkpoint: identical to the run that never stopped (the checkpoint holds every actor's state);
+Checkpoints and the rollout in flight. The pool's state is that of the *consumed* rollouts: after each rollout an
+actor returns its state (its environments' :meth:`get_state` and its sampling generator), and the pool keeps the
+last one it has read. In the overlapped schedule the state also holds the weights the rollout in flight was
+requested with (``W_i``). A resumed run, a run whose actors were stopped between two ``run`` calls, and a replaced
+actor all request that rollout again from the same actor states with the same weights, so they collect exactly the
+rollout the original request would have; a rollout that completed but was never read is simply collected again.
+A rollout is counted (steps, episodes) only when the learner reads it.
+
+Faults. When an actor dies (killed, its node lost) the pool starts a replacement from the actor's last state and
+asks it for the same rollout again, with the same weights, so no step is lost or counted twice and the continued
+run is the run that would have happened without the fault (a test kills an actor mid-run and compares the weights
+bit for bit, in both schedules). A rollout that fails more than ``max_restarts`` times stops training with an
+error.
+
+What is bit-exact, on CPU, in either schedule:
+
+- two runs with the same seed, the same ``--ray-actors`` and the same schedule: identical (each actor's environments
+  and sampling generator are seeded from the run's seed and its index, the weights each rollout is collected with
+  are fixed by the schedule, not by timing, and results are combined in actor order whatever order they arrive in);
+- resuming from a checkpoint: identical to the run that never stopped (see above);
 - a run in which actors were killed and replaced: identical to one without faults.
 
 What is not: a run with ``N`` actors against a run in one process or with another ``N`` (the environments of each
 actor draw their tasks from the actor's seed, and each actor samples actions from its own generator: the
-statistics are the same, the numbers differ); actors on cluster nodes whose CPUs or libraries differ compute the
-policy with different rounding; a CUDA learner is as deterministic as CUDA is. With ``--level curriculum`` each
-actor's environments share one curriculum manager per actor, fed by that actor's episodes; the run's level is the
-highest any actor unlocked.
+statistics are the same, the numbers differ); the overlapped schedule against the synchronous one (the lag changes
+the data from the second rollout on); actors on cluster nodes whose CPUs or libraries differ compute the policy
+with different rounding; a CUDA learner is as deterministic as CUDA is; the timing metrics (``timing/*``) and
+steps/s are wall-clock figures. With ``--level curriculum`` each actor's environments share one curriculum manager
+per actor, fed by that actor's episodes; the run's level is the highest any actor unlocked.
 
 Environments: :func:`build_env_slice` is the one place that says what an actor steps (a
 :class:`~sheetrl.env.vector.SheetVectorEnv` of ``SpreadsheetEnv``); anything with the pool's interface (``obs``,
-``masks``, ``step``, ``drain``, ``get_state``/``set_state``, the spaces) fits.
+``masks``, ``step``, ``drain``, ``get_state``/``set_state``, the spaces) fits. :class:`ActorPool` is the actor
+machinery this pool shares with the asynchronous DQN actors of :mod:`sheetrl.train.distributed_dqn`.
 """
 
 from __future__ import annotations
@@ -45,6 +66,7 @@ import dataclasses
 import logging
 import os
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +78,9 @@ from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
 from sheetrl.models.precision import Precision
 from sheetrl.train.config import ConfigError, TrainError
 
-MAX_RESTARTS = 3  # replacements of one actor within one iteration before training gives up
+MAX_RESTARTS = 3  # replacements of one actor for one request before training gives up
 CPU_WAIT_SECONDS = 30.0  # how long to wait for free CPUs before starting the actors
+TIMELINE_LENGTH = 1_000  # iterations whose timestamps the pool keeps (see RayRolloutPool.timeline)
 
 
 def build_env_slice(num_envs: int, env_config: EnvConfig, seed: int) -> SheetVectorEnv:
@@ -96,6 +119,11 @@ def actor_precision(mode: str) -> str:
     return "fp32" if mode == "fp16" else mode
 
 
+def cpu_weights(network: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """A copy of a network's weights on the CPU (a copy: the learner goes on changing its own in place)."""
+    return {name: tensor.detach().to("cpu", copy=True) for name, tensor in network.state_dict().items()}
+
+
 class RolloutWorker:
     """One actor: a slice of environments and a copy of the policy that collects PPO rollouts."""
 
@@ -113,13 +141,15 @@ class RolloutWorker:
             self.set_state(state)
 
     def collect(self, weights: dict[str, torch.Tensor]) -> dict[str, Any]:
-        """Load the learner's weights, run one rollout; returns it with the finished episodes and this actor's
-        state after it."""
+        """Load the learner's weights, run one rollout; returns it with the finished episodes, this actor's state
+        after it, and when the rollout started and finished (``time.time()`` on this actor's machine)."""
+        started = time.time()
         self.agent.network.load_state_dict(weights)
         self.agent.network.train()
         rollout, last_value = self.agent.collect(self.pool)
         return {"rollout": rollout, "last_value": last_value, "episodes": self.pool.drain(),
-                "state": self.get_state(), "level": self.curriculum_level()}
+                "state": self.get_state(), "level": self.curriculum_level(), "started": started,
+                "finished": time.time()}
 
     def curriculum_level(self) -> int | None:
         curriculum = self.pool.curriculum
@@ -157,26 +187,12 @@ def connect(actors: int, address: str | None = None) -> None:
         raise TrainError(f"could not start {where}: {exc}") from None
 
 
-@dataclasses.dataclass
-class _Collected:
-    """One iteration's rollouts from every actor, in actor order."""
+class ActorPool:
+    """The lifecycle of a run's Ray actors: one per slice of environments, started lazily from the states the
+    pool keeps, replaced after a fault, stopped by :meth:`close`. Subclasses say which worker class an actor is
+    (:attr:`worker_class`, built with :meth:`worker_arguments`) and what an iteration does."""
 
-    rollouts: list[Any]
-    last_values: list[torch.Tensor]
-
-
-class RayRolloutPool:
-    """The runner's pool when rollouts are collected by Ray actors (see the module docstring).
-
-    :param num_envs: environments in all (the algorithm's ``num_envs``), split by :func:`split_sizes`.
-    :param env_config: the environments' settings.
-    :param seed: the run's seed (actor ``i`` is seeded ``actor_seeds(seed, actors)[i]``).
-    :param actors: number of Ray actors.
-    :param algo: the algorithm (its agent must have ``collect(pool)`` and ``update(rollout, last_value)``).
-    :param agent_config: the algorithm's Config.
-    :param precision: the run's precision mode (see :func:`actor_precision`).
-    :param address: a Ray cluster to join (None: a local Ray).
-    """
+    worker_class: type = RolloutWorker
 
     def __init__(self, num_envs: int, env_config: EnvConfig, seed: int, *, actors: int, algo: str,
                  agent_config: Any, precision: str = "fp32", address: str | None = None,
@@ -204,13 +220,16 @@ class RayRolloutPool:
     def actors(self) -> int:
         return len(self.sizes)
 
-    # ---------------------------------------------------------------------------------------------- actors
+    def worker_arguments(self, index: int) -> tuple[Any, ...]:
+        """The constructor arguments of actor ``index`` (its last known state last)."""
+        return (self.algo, self.agent_config, self.env_config, self.sizes[index], self.seeds[index], self.precision,
+                self.states[index])
+
     def _start(self, index: int) -> Any:
         import ray
 
-        worker = ray.remote(num_cpus=1, max_restarts=0)(RolloutWorker)
-        return worker.remote(self.algo, self.agent_config, self.env_config, self.sizes[index], self.seeds[index],
-                             self.precision, self.states[index])
+        worker: Any = ray.remote(num_cpus=1, max_restarts=0)(self.worker_class)
+        return worker.remote(*self.worker_arguments(index))
 
     def _ensure_actors(self) -> None:
         if not self.handles:
@@ -225,7 +244,7 @@ class RayRolloutPool:
         deadline = time.monotonic() + CPU_WAIT_SECONDS
         while (free := ray.available_resources().get("CPU", 0.0)) < self.actors:
             if time.monotonic() > deadline:
-                raise TrainError(f"Ray has {free:g} free CPUs but {self.actors} rollout actors need one each; use "
+                raise TrainError(f"Ray has {free:g} free CPUs but {self.actors} actors need one each; use "
                                  f"fewer --ray-actors or give Ray more CPUs")
             time.sleep(0.2)
 
@@ -240,7 +259,8 @@ class RayRolloutPool:
         self.replacements += 1
 
     def close(self) -> None:
-        """Stop the actors; the next iteration starts new ones from the states kept here."""
+        """Stop the actors (work in flight is dropped); the next iteration starts new ones from the states kept
+        here and requests that work again."""
         import ray
         from ray.exceptions import RayActorError
 
@@ -249,59 +269,28 @@ class RayRolloutPool:
                 ray.kill(handle)
         self.handles = []
 
-    # ----------------------------------------------------------------------------------------------- training
-    def train_iteration(self, agent: Any) -> tuple[int, dict[str, float]]:
-        """One synchronous PPO iteration: every actor collects with the current weights, then one update."""
+    def in_flight(self) -> list[Any]:
+        """Ray's references to the work the actors are doing that the learner has not read yet."""
+        return []
+
+    def settle(self) -> None:
+        """Wait until the actors have finished the work in flight, without reading it (a benchmark's round ends
+        with it, so that this pool's actors do not compete with what is measured next)."""
         import ray
 
-        weights = ray.put({name: tensor.detach().cpu() for name, tensor in agent.network.state_dict().items()})
-        collected = self._collect(weights)
-        rollout = type(collected.rollouts[0])(**{
-            field.name: _join_envs([getattr(part, field.name) for part in collected.rollouts], agent.device)
-            for field in dataclasses.fields(collected.rollouts[0])})
-        last_value = torch.cat(collected.last_values).to(agent.device)
-        steps = int(rollout.actions.numel())
-        agent.env_steps += steps  # what the agent's own collect() counts, before the update reads it
-        agent.network.train()
-        metrics = agent.update(rollout, last_value)
-        agent.iteration += 1
-        return steps, metrics
+        references = self.in_flight()
+        if references:
+            ray.wait(references, num_returns=len(references))
 
-    def _collect(self, weights: Any) -> _Collected:
-        import ray
-        from ray.exceptions import ActorUnavailableError, RayActorError
+    def _consume(self, index: int, result: dict[str, Any]) -> None:
+        """Keep what every result carries: the finished episodes, the actor's state after the work, its level."""
+        self.finished.extend(result["episodes"])
+        self.states[index] = result["state"]
+        if result["level"] is not None:
+            self.levels[index] = result["level"]
 
-        self._ensure_actors()
-        pending = {index: handle.collect.remote(weights) for index, handle in enumerate(self.handles)}
-        results: list[dict[str, Any] | None] = [None] * self.actors
-        failures = [0] * self.actors
-        while pending:
-            for index, reference in list(pending.items()):
-                try:
-                    results[index] = ray.get(reference)
-                except (RayActorError, ActorUnavailableError) as exc:
-                    failures[index] += 1
-                    if failures[index] > self.max_restarts:
-                        raise TrainError(f"rollout actor {index} failed {failures[index]} times in one iteration; "
-                                         f"last error: {exc}") from None
-                    self._replace(index)
-                    pending[index] = self.handles[index].collect.remote(weights)
-                    continue
-                del pending[index]
-        rollouts, last_values = [], []
-        for index, result in enumerate(results):
-            assert result is not None
-            rollouts.append(result["rollout"])
-            last_values.append(result["last_value"])
-            self.finished.extend(result["episodes"])
-            self.states[index] = result["state"]
-            if result["level"] is not None:
-                self.levels[index] = result["level"]
-        return _Collected(rollouts, last_values)
-
-    # ------------------------------------------------------------------------------------------- bookkeeping
     def drain(self) -> list[EpisodeStats]:
-        """Finished episodes since the last call (actor 0's first)."""
+        """Finished episodes since the last call (in the order their work was read)."""
         done, self.finished = self.finished, []
         return done
 
@@ -309,21 +298,156 @@ class RayRolloutPool:
         """The highest level any actor's curriculum unlocked."""
         return max(self.levels)
 
-    def get_state(self) -> dict[str, Any]:
-        """Every actor's state (asked of the actors when none has collected yet)."""
+    def _actor_states(self) -> list[dict[str, Any]]:
+        """Every actor's state (asked of the actors when none has returned work yet; no work is in flight then)."""
         if any(state is None for state in self.states):
             import ray
 
             self._ensure_actors()
             self.states = ray.get([handle.get_state.remote() for handle in self.handles])
-        return {"actors": list(self.states), "sizes": list(self.sizes), "levels": list(self.levels)}
+        return [state for state in self.states if state is not None]
 
-    def set_state(self, state: dict[str, Any]) -> None:
-        """Restore :meth:`get_state`; the actors restart from it."""
+    def _check_sizes(self, state: dict[str, Any]) -> None:
         if state.get("sizes") != self.sizes:
             raise TrainError(f"the checkpoint's environments were split over actors as {state.get('sizes')}, "
                              f"this run splits them as {self.sizes}; resume with the same --ray-actors")
+
+
+@dataclasses.dataclass
+class IterationTiming:
+    """When one iteration's work happened (``time.time()``): the rollout of every actor, then the update."""
+
+    iteration: int
+    policy_lag: int  # learner updates between the weights that collected the rollout and those it updates
+    collect_started: list[float]
+    collect_finished: list[float]
+    update_started: float = 0.0
+    update_finished: float = 0.0
+
+
+class RayRolloutPool(ActorPool):
+    """The runner's pool when PPO rollouts are collected by Ray actors (see the module docstring).
+
+    :param num_envs: environments in all (the algorithm's ``num_envs``), split by :func:`split_sizes`.
+    :param env_config: the environments' settings.
+    :param seed: the run's seed (actor ``i`` is seeded ``actor_seeds(seed, actors)[i]``).
+    :param actors: number of Ray actors.
+    :param algo: the algorithm (its agent must have ``collect(pool)`` and ``update(rollout, last_value)``).
+    :param agent_config: the algorithm's Config.
+    :param precision: the run's precision mode (see :func:`actor_precision`).
+    :param address: a Ray cluster to join (None: a local Ray).
+    :param overlap: collect the next rollout while the learner updates (policy lag one update).
+    """
+
+    worker_class = RolloutWorker
+
+    def __init__(self, num_envs: int, env_config: EnvConfig, seed: int, *, actors: int, algo: str,
+                 agent_config: Any, precision: str = "fp32", address: str | None = None,
+                 max_restarts: int = MAX_RESTARTS, overlap: bool = False) -> None:
+        super().__init__(num_envs, env_config, seed, actors=actors, algo=algo, agent_config=agent_config,
+                         precision=precision, address=address, max_restarts=max_restarts)
+        self.overlap = overlap
+        # The weights the next rollout is (being) collected with; None: the learner's current ones.
+        self.behaviour_weights: dict[str, torch.Tensor] | None = None
+        self.behaviour_iteration = 0  # the learner's update count when those weights were taken
+        self._weights_reference: Any = None
+        self.pending: dict[int, Any] = {}  # actor index -> the rollout it is collecting
+        self.timeline: deque[IterationTiming] = deque(maxlen=TIMELINE_LENGTH)
+
+    # ----------------------------------------------------------------------------------------------- training
+    def train_iteration(self, agent: Any) -> tuple[int, dict[str, float]]:
+        """One PPO iteration: read a rollout from every actor, (overlapped: start the next one,) one update."""
+        if self.behaviour_weights is None:
+            self.behaviour_weights, self.behaviour_iteration = cpu_weights(agent.network), agent.iteration
+        wait_started = time.perf_counter()
+        results = self._gather()
+        waited = time.perf_counter() - wait_started
+        rollouts = [result["rollout"] for result in results]
+        rollout = type(rollouts[0])(**{
+            field.name: _join_envs([getattr(part, field.name) for part in rollouts], agent.device)
+            for field in dataclasses.fields(rollouts[0])})
+        last_value = torch.cat([result["last_value"] for result in results]).to(agent.device)
+        timing = IterationTiming(agent.iteration, agent.iteration - self.behaviour_iteration,
+                                 [result["started"] for result in results],
+                                 [result["finished"] for result in results])
+        if self.overlap:  # the next rollout acts with the weights from before this update, while it runs
+            self.behaviour_weights, self.behaviour_iteration = cpu_weights(agent.network), agent.iteration
+            self._submit()
+        else:
+            self.behaviour_weights = None
+        steps = int(rollout.actions.numel())
+        agent.env_steps += steps  # what the agent's own collect() counts, before the update reads it
+        agent.network.train()
+        timing.update_started = time.time()
+        metrics = agent.update(rollout, last_value)
+        timing.update_finished = time.time()
+        agent.iteration += 1
+        self.timeline.append(timing)
+        metrics.update({"charts/policy_lag": float(timing.policy_lag), "timing/rollout_wait_seconds": waited,
+                        "timing/update_seconds": timing.update_finished - timing.update_started})
+        return steps, metrics
+
+    def _submit(self) -> None:
+        """Ask every actor for its next rollout, collected with :attr:`behaviour_weights`."""
+        import ray
+
+        self._ensure_actors()
+        self._weights_reference = ray.put(self.behaviour_weights)
+        self.pending = {index: handle.collect.remote(self._weights_reference)
+                        for index, handle in enumerate(self.handles)}
+
+    def _gather(self) -> list[dict[str, Any]]:
+        """Every actor's rollout, in actor order (requested now unless it already is); an actor that died is
+        replaced from its last state and asked for the same rollout with the same weights."""
+        import ray
+        from ray.exceptions import ActorUnavailableError, RayActorError
+
+        if not self.pending:
+            self._submit()
+        results: list[dict[str, Any] | None] = [None] * self.actors
+        failures = [0] * self.actors
+        while self.pending:
+            for index, reference in list(self.pending.items()):
+                try:
+                    results[index] = ray.get(reference)
+                except (RayActorError, ActorUnavailableError) as exc:
+                    failures[index] += 1
+                    if failures[index] > self.max_restarts:
+                        raise TrainError(f"rollout actor {index} failed {failures[index]} times on one rollout; "
+                                         f"last error: {exc}") from None
+                    self._replace(index)
+                    self.pending[index] = self.handles[index].collect.remote(self._weights_reference)
+                    continue
+                del self.pending[index]
+        complete: list[dict[str, Any]] = []
+        for index, result in enumerate(results):
+            assert result is not None  # every actor answered (or training stopped with an error)
+            self._consume(index, result)
+            complete.append(result)
+        return complete
+
+    def in_flight(self) -> list[Any]:
+        return list(self.pending.values())
+
+    def close(self) -> None:
+        super().close()
+        self.pending = {}  # requested again, from the kept states, by the next iteration
+
+    # ------------------------------------------------------------------------------------------- bookkeeping
+    def get_state(self) -> dict[str, Any]:
+        """Every actor's state after the last rollout read, and (overlapped) the weights of the one in flight."""
+        return {"actors": self._actor_states(), "sizes": list(self.sizes), "levels": list(self.levels),
+                "overlap": self.overlap, "behaviour_weights": self.behaviour_weights if self.overlap else None,
+                "behaviour_iteration": self.behaviour_iteration}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`get_state`; the actors restart from it (and redo the rollout that was in flight)."""
+        self._check_sizes(state)
+        if bool(state.get("overlap", False)) != self.overlap:
+            raise TrainError("the checkpoint was written with another --ray-overlap setting; resume with the same")
         self.close()
         self.states = list(state["actors"])
         self.levels = [int(level) for level in state["levels"]]
+        self.behaviour_weights = state.get("behaviour_weights")
+        self.behaviour_iteration = int(state.get("behaviour_iteration", 0))
         self.finished = []

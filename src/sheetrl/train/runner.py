@@ -10,9 +10,11 @@ level) and writes a checkpoint whenever another ``checkpoint_every`` episodes ha
 ``checkpoint_interval`` seconds); it writes one at the end too, then evaluates the agent on held-out seeds
 (``eval.json``).
 
-With ``ray_actors`` the pool is a :class:`~sheetrl.train.distributed.RayRolloutPool`: Ray actors step the
-environments and collect PPO rollouts in parallel, and the pool makes the iteration's update
-(:mod:`sheetrl.train.distributed` says what stays bit-exact).
+With ``ray_actors`` the pool is a :class:`~sheetrl.train.distributed.RayRolloutPool` (PPO: Ray actors step the
+environments and collect rollouts in parallel, synchronously or overlapped with the update) or a
+:class:`~sheetrl.train.distributed_dqn.RayTransitionPool` (DQN: actors step continuously and send transitions to
+the learner's replay buffer), and the pool makes the iteration's updates (:mod:`sheetrl.train.distributed` and
+:mod:`sheetrl.train.distributed_dqn` say what stays bit-exact).
 
 Exact resume: a checkpoint holds the agent's ``state_dict`` (weights, optimizer, buffers, its RNGs), the vector env's
 ``get_state`` (every environment's RNGs, curriculum and current episode), the global python/numpy/torch RNG
@@ -245,11 +247,21 @@ class Runner:
             pool = SheetVectorEnv(self.env_config, self.agent_config.num_envs)
             pool.reset(seed=self.config.seed)
             return pool
+        if self.config.algo == "dqn":
+            from sheetrl.train.distributed_dqn import RayTransitionPool
+
+            chunk_steps, sync_every, max_lag = self.config.dqn_actor_settings()
+            return RayTransitionPool(self.agent_config.num_envs, self.env_config, self.config.seed,
+                                     actors=self.config.ray_actors, algo=self.config.algo,
+                                     agent_config=self.agent_config, precision=self.config.precision,
+                                     address=self.config.ray_address, chunk_steps=chunk_steps,
+                                     sync_every=sync_every, max_lag=max_lag)
         from sheetrl.train.distributed import RayRolloutPool
 
         return RayRolloutPool(self.agent_config.num_envs, self.env_config, self.config.seed,
                               actors=self.config.ray_actors, algo=self.config.algo, agent_config=self.agent_config,
-                              precision=self.config.precision, address=self.config.ray_address)
+                              precision=self.config.precision, address=self.config.ray_address,
+                              overlap=self.config.ray_overlap)
 
     def _train_iteration(self) -> tuple[Any, dict[str, float]]:
         if self.config.ray_actors:
