@@ -407,6 +407,15 @@ def is_parsed(formula: str) -> bool:
     return formula in _CACHE
 
 
+def remember(formula: str, tree: Node) -> None:
+    """Keep ``tree`` as the parse of ``formula`` (a loader that had the tree from a formula of the same relative
+    shape, moved: :func:`~sheetrl.sheet.lexer.relative_shape`), so that parsing the text again is a lookup."""
+    if formula not in _CACHE:
+        _CACHE[formula] = tree
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
 def parse(formula: str) -> Node:
     """Parse formula text (leading '=' optional) into a syntax tree; cached by text. Raises FormulaSyntaxError."""
     node = _CACHE.get(formula)

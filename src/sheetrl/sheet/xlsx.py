@@ -72,7 +72,7 @@ from sheetrl.sheet.nodes import (
     render,
     walk,
 )
-from sheetrl.sheet.parser import is_parsed, parse
+from sheetrl.sheet.parser import is_parsed, parse, remember
 from sheetrl.sheet.references import shift
 from sheetrl.sheet.workbook import Workbook
 from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
@@ -1082,8 +1082,11 @@ class _Loader:
             return None
         first_row, first_col, parsed, as_written = found
         tree = shift(parsed.tree, row - first_row, col - first_col)
-        # the file's text is shown unless the first formula showed its tree's (an implied @, _xlpm. names)
-        shown = strip_function_prefixes(text) if as_written else "=" + render(tree)
+        if not as_written:  # the first formula showed its tree's text (an implied @, _xlpm. names): so does this
+            return parsed, tree, "=" + render(tree)
+        # the tree is the parse of the file's text (nothing was implied): parsing it again is a lookup
+        shown = strip_function_prefixes(text)
+        remember(shown, tree)
         return parsed, tree, shown
 
     @staticmethod
