@@ -124,19 +124,28 @@ def cpu_weights(network: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {name: tensor.detach().to("cpu", copy=True) for name, tensor in network.state_dict().items()}
 
 
+def actor_agent(algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int, precision: str,
+                **changes: Any) -> tuple[SheetVectorEnv, Any]:
+    """An actor's environments and its copy of the agent (the config with ``num_envs`` and ``changes``), on the
+    CPU with one thread: the network is small next to the environments."""
+    from sheetrl.agents import algorithm
+
+    torch.set_num_threads(1)
+    pool = build_env_slice(num_envs, env_config, seed)
+    config = dataclasses.replace(agent_config, num_envs=num_envs, **changes)
+    agent = algorithm(algo).build(config, pool.single_observation_space, pool.single_action_space,
+                                  torch.device("cpu"), Precision(actor_precision(precision), "cpu"), seed)
+    return pool, agent
+
+
 class RolloutWorker:
     """One actor: a slice of environments and a copy of the policy that collects PPO rollouts."""
 
     def __init__(self, algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int,
                  precision: str, state: dict[str, Any] | None = None) -> None:
-        from sheetrl.agents import algorithm
-
-        torch.set_num_threads(1)  # one core per actor: the policy is small next to the environments
-        self.pool = build_env_slice(num_envs, env_config, seed)
         # The actor never updates, so one minibatch always divides its share of the rollout.
-        config = dataclasses.replace(agent_config, num_envs=num_envs, num_minibatches=1)
-        self.agent = algorithm(algo).build(config, self.pool.single_observation_space, self.pool.single_action_space,
-                                           torch.device("cpu"), Precision(actor_precision(precision), "cpu"), seed)
+        self.pool, self.agent = actor_agent(algo, agent_config, env_config, num_envs, seed, precision,
+                                            num_minibatches=1)
         if state is not None:
             self.set_state(state)
 
@@ -323,6 +332,7 @@ class IterationTiming:
     collect_finished: list[float]
     update_started: float = 0.0
     update_finished: float = 0.0
+    requested: float = 0.0  # when the learner asked the actors for this rollout
 
 
 class RayRolloutPool(ActorPool):
@@ -352,6 +362,7 @@ class RayRolloutPool(ActorPool):
         self.behaviour_iteration = 0  # the learner's update count when those weights were taken
         self._weights_reference: Any = None
         self.pending: dict[int, Any] = {}  # actor index -> the rollout it is collecting
+        self._requested = 0.0  # when the rollout being collected was asked for (time.time())
         self.timeline: deque[IterationTiming] = deque(maxlen=TIMELINE_LENGTH)
 
     # ----------------------------------------------------------------------------------------------- training
@@ -369,7 +380,7 @@ class RayRolloutPool(ActorPool):
         last_value = torch.cat([result["last_value"] for result in results]).to(agent.device)
         timing = IterationTiming(agent.iteration, agent.iteration - self.behaviour_iteration,
                                  [result["started"] for result in results],
-                                 [result["finished"] for result in results])
+                                 [result["finished"] for result in results], requested=self._requested)
         if self.overlap:  # the next rollout acts with the weights from before this update, while it runs
             self.behaviour_weights, self.behaviour_iteration = cpu_weights(agent.network), agent.iteration
             self._submit()
@@ -393,6 +404,7 @@ class RayRolloutPool(ActorPool):
 
         self._ensure_actors()
         self._weights_reference = ray.put(self.behaviour_weights)
+        self._requested = time.time()
         self.pending = {index: handle.collect.remote(self._weights_reference)
                         for index, handle in enumerate(self.handles)}
 

@@ -54,13 +54,11 @@ from typing import Any
 import torch
 
 from sheetrl.env.spreadsheet_env import EnvConfig
-from sheetrl.models.precision import Precision
 from sheetrl.train.config import TrainError
 from sheetrl.train.distributed import (
     MAX_RESTARTS,
     ActorPool,
-    actor_precision,
-    build_env_slice,
+    actor_agent,
     cpu_weights,
 )
 
@@ -72,14 +70,8 @@ class TransitionWorker:
 
     def __init__(self, algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int,
                  precision: str, state: dict[str, Any] | None = None) -> None:
-        from sheetrl.agents import algorithm
-
-        torch.set_num_threads(1)  # one core per actor: the network is small next to the environments
-        self.pool = build_env_slice(num_envs, env_config, seed)
         # The actor never stores or learns: its replay buffer is a single row.
-        config = dataclasses.replace(agent_config, num_envs=num_envs, buffer_size=1)
-        self.agent = algorithm(algo).build(config, self.pool.single_observation_space, self.pool.single_action_space,
-                                           torch.device("cpu"), Precision(actor_precision(precision), "cpu"), seed)
+        self.pool, self.agent = actor_agent(algo, agent_config, env_config, num_envs, seed, precision, buffer_size=1)
         if state is not None:
             self.set_state(state)
 
