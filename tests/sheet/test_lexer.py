@@ -53,6 +53,9 @@ def test_formulas_filled_from_one_another_share_a_shape_and_a_moved_tree(first, 
         (("=SUM(A1)", 0, 0), ("=AVERAGE(A1)", 0, 0)),
         (('="x"&A1', 0, 0), ('="y"&A2', 1, 0)),
         (("=$A$1:A1", 0, 0), ("=$A$1:A1", 1, 1)),
+        (("=AB1!A1", 0, 0), ("=AB2!A2", 1, 0)),  # sheets named like cells: the names are not coordinates
+        (("=SUM(A:B!C1)", 0, 0), ("=SUM(B:C!D1)", 0, 1)),  # nor are 3-D sheet spans
+        (("=SUM(AB3:Data!A1)", 0, 0), ("=SUM(AB4:Data!A2)", 1, 0)),
     ],
 )
 def test_formulas_that_are_not_moves_of_one_another_have_different_shapes(first, second):
@@ -107,6 +110,7 @@ references = st.one_of(
     st.sampled_from([
         "B:B", "$B:C", "C:$A", "2:2", "$3:5", "4:$1", "Data!A1", "Data!$B$2:C3", "A1#", "LOG10(A1)", "A1 (B1)",
         "R1C1", "Rate1", "_xlfn.X1(B2)", "1E5", "A1:INDEX(B:B,2)", "SUM(A1:B2 B1:C3)", "$A$5:A6", "B7:$B$2",
+        "AB1!A1", "XY12!$B1:C2",
     ]),
 )
 formula_texts = st.one_of(expressions, references, st.builds(lambda a, b: f"{a}+{b}", expressions, references))

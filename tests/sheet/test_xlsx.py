@@ -9,6 +9,7 @@ import shutil
 import struct
 import subprocess
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import openpyxl
@@ -17,9 +18,11 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
-from sheetrl.sheet import xlsx
+from sheetrl.sheet import parser, xlsx
 from sheetrl.sheet.errors import ARRAY_ERROR_CODES, DIV0, ERROR_CODES, NA, WorkbookFileError
 from sheetrl.sheet.formats import CellFormat
+from sheetrl.sheet.nodes import CellRef
+from sheetrl.sheet.parser import parse
 from sheetrl.sheet.workbook import Workbook
 
 
@@ -666,3 +669,24 @@ def test_formulas_filled_down_load_as_if_each_were_parsed_on_its_own(tmp_path, m
     assert shared.formula("Data!F3") == "=@A3:A4"
     assert shared.formula("Data!G5") == "=XLOOKUP(A5,A:A,B:B)"
     assert shared.value("Data!D12") == sum(range(1, 13))
+
+
+def test_sheets_named_like_cells_are_not_moved_as_references(tmp_path, monkeypatch):
+    # AB1!A1 in A1 and AB2!A2 in A2 are one move apart in their cells but name two sheets: the second formula must
+    # read sheet AB2 (and the parser must not be left believing that =AB2!A2 reads sheet AB1)
+    def build(book):
+        ws = book.active
+        ws.title = "Data"
+        for name, value in (("AB1", 10), ("AB2", 20)):
+            sheet = book.create_sheet(name)
+            for r in range(1, 3):
+                sheet[f"A{r}"] = value + r
+        ws["A1"] = "=AB1!A1"
+        ws["A2"] = "=AB2!A2"
+
+    path = write_openpyxl(tmp_path / "cell_like_sheets.xlsx", build)
+    monkeypatch.setattr(parser, "_CACHE", OrderedDict())  # a process that has parsed none of these texts
+    book = Workbook.load(path)
+    assert book.value("Data!A1") == 11
+    assert book.value("Data!A2") == 22
+    assert parse("=AB2!A2") == CellRef("AB2", 1, 0, False, False)

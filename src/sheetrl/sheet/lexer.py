@@ -59,10 +59,11 @@ _TOKEN = re.compile(
 # lexes, a reference token never starts right after an identifier character, '.', '\\' or '$' (identifiers and
 # numbers are read whole, and a number running into letters is an error), so the look-behind finds exactly the
 # lexer's references outside strings; what may follow is the lexer's rule (not an identifier character, nor '(' or
-# whitespace then '(', which make a function name). Groups: 1-4 the first cell ($, letters, $, digits), 5-8 the
-# second; 9-12 columns, 13-16 rows.
+# whitespace then '(', which make a function name), nor '!' or ':' and a name then '!', which make it a sheet's
+# name (a sheet called AB1 or a 3-D span A:B!C1: names, kept as written, not coordinates). Groups: 1-4 the first
+# cell ($, letters, $, digits), 5-8 the second; 9-12 columns, 13-16 rows.
 _REFERENCE_START = r"(?<![\w.\\$])"
-_REFERENCE_END = r"(?![\w.(\\]|[ \t\r\n]*\()"
+_REFERENCE_END = r"(?![\w.(\\!]|[ \t\r\n]*\(|:[^\W\d][\w.]*!)"
 _SHAPE_TOKEN = re.compile(
     _REFERENCE_START
     + r"(?:(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6})(?::(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6}))?"
