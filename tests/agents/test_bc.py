@@ -67,6 +67,30 @@ def test_discounted_returns_restart_at_each_episode():
 
 
 # ------------------------------------------------------------------------------------------- demonstrations
+def test_a_truncated_demonstration_has_no_return_and_bad_episode_starts_are_refused(tmp_path: Path):
+    # An episode cut by a time limit did not show what the rest of it would have earned: its states get no return
+    # (NaN: left out of the value loss, as DAgger's states are) instead of a sum that stops early.
+    trajectories = collect(2, 3)
+    cut = trajectories[1]
+    for name in ("observations", "actions", "rewards", "reward_terms", "terminated", "truncated", "commands"):
+        setattr(cut, name, getattr(cut, name)[:2])
+    cut.terminated[-1], cut.truncated[-1] = False, True
+    path = save_demonstrations(trajectories, tmp_path / "cut.npz")
+    agent, _ = make(TINY)
+    _, _, returns = demonstration_arrays(path, agent.keys, agent.observation_space, 0.9)
+    data = np.load(path)
+    starts = data["episode_starts"]
+    assert np.isnan(returns[starts[1]:starts[2]]).all()
+    expected = discounted_returns(data["rewards"], starts, 0.9)
+    np.testing.assert_allclose(returns[:starts[1]], expected[:starts[1]])
+    np.testing.assert_allclose(returns[starts[2]:], expected[starts[2]:])
+    arrays = dict(data)
+    arrays["episode_starts"] = starts[::-1].copy()
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ValueError, match="episode_starts"):
+        demonstration_arrays(tmp_path / "bad.npz", agent.keys, agent.observation_space)
+
+
 def test_training_reads_a_sheetrl_demos_file(tmp_path: Path):
     path = save_demonstrations(collect(2, 3), tmp_path / "l2.npz")
     agent, pool = make(replace(TINY, demonstrations=str(path)))

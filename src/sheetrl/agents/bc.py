@@ -113,13 +113,19 @@ def masked_cross_entropy(logits: torch.Tensor, masks: torch.Tensor, actions: tor
     return F.cross_entropy(logits, actions.long())
 
 
-def discounted_returns(rewards: np.ndarray, episode_starts: np.ndarray, gamma: float) -> np.ndarray:
+def discounted_returns(rewards: np.ndarray, episode_starts: np.ndarray, gamma: float,
+                       complete: np.ndarray | None = None) -> np.ndarray:
     """Each step's discounted return to the end of its episode: ``G_t = r_t + gamma * G_{t+1}`` within an
-    episode (``episode_starts``: index of each episode's first step, ascending), float32."""
+    episode (``episode_starts``: index of each episode's first step, ascending), float32. ``complete`` (one bool
+    per episode) marks the episodes that ran to their end; the others were cut (truncated) before it, so what
+    their states would have earned is unknown: NaN."""
     rewards = np.asarray(rewards, dtype=np.float64)
     returns = np.zeros(len(rewards), dtype=np.float64)
     ends = [*list(np.asarray(episode_starts, dtype=np.int64)[1:]), len(rewards)]
-    for start, end in zip(np.asarray(episode_starts, dtype=np.int64), ends, strict=True):
+    for index, (start, end) in enumerate(zip(np.asarray(episode_starts, dtype=np.int64), ends, strict=True)):
+        if complete is not None and not complete[index]:
+            returns[int(start):int(end)] = np.nan
+            continue
         running = 0.0
         for t in range(int(end) - 1, int(start) - 1, -1):
             running = rewards[t] + gamma * running
@@ -199,7 +205,17 @@ def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_sp
     masks = observations["action_mask"].astype(bool)
     if len(actions) and not masks[np.arange(len(actions)), actions].all():
         raise ValueError(f"bc: {path} holds actions that were masked out in their state")
-    returns = discounted_returns(data["rewards"], data["episode_starts"], gamma)
+    rewards, starts = np.asarray(data["rewards"]), np.asarray(data["episode_starts"], dtype=np.int64)
+    if len(rewards) != len(actions):
+        raise ValueError(f"bc: {path} holds {len(actions)} actions but {len(rewards)} rewards")
+    if len(actions) and (not len(starts) or starts[0] != 0 or (np.diff(starts) <= 0).any()
+                         or starts[-1] >= len(actions)):
+        raise ValueError(f"bc: {path}'s episode_starts must rise from 0 within its {len(actions)} steps, "
+                         f"not {starts[:8].tolist()}")
+    # an episode whose last step did not end it (cut by a time limit) has no known return
+    complete = (np.asarray(data["terminated"], dtype=bool)[np.r_[starts[1:], len(actions)] - 1]
+                if "terminated" in data and len(actions) else None)
+    returns = discounted_returns(rewards, starts, gamma, complete)
     return observations, actions, returns
 
 
@@ -222,7 +238,9 @@ def expert_demonstrations(pool: SheetVectorEnv, episodes: int, gamma: float = 0.
             trajectory = expert_episode(env, level, split_seed("train", index))
             steps += trajectory.observations
             actions += trajectory.actions
-            returns.append(discounted_returns(np.asarray(trajectory.rewards), np.zeros(1, dtype=np.int64), gamma))
+            complete = np.array([not trajectory.terminated or trajectory.terminated[-1]])
+            returns.append(discounted_returns(np.asarray(trajectory.rewards), np.zeros(1, dtype=np.int64), gamma,
+                                              complete))
     return ({key: np.stack([o[key] for o in steps]) for key in steps[0]}, np.asarray(actions, dtype=np.int64),
             np.concatenate(returns))
 
