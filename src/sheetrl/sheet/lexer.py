@@ -59,11 +59,10 @@ _TOKEN = re.compile(
 # lexes, a reference token never starts right after an identifier character, '.', '\\' or '$' (identifiers and
 # numbers are read whole, and a number running into letters is an error), so the look-behind finds exactly the
 # lexer's references outside strings; what may follow is the lexer's rule (not an identifier character, nor '(' or
-# whitespace then '(', which make a function name), nor '!' or ':' and a name then '!', which make it a sheet's
-# name (a sheet called AB1 or a 3-D span A:B!C1: names, kept as written, not coordinates). Groups: 1-4 the first
-# cell ($, letters, $, digits), 5-8 the second; 9-12 columns, 13-16 rows.
+# whitespace then '(', which make a function name). Groups: 1-4 the first cell ($, letters, $, digits), 5-8 the
+# second; 9-12 columns, 13-16 rows.
 _REFERENCE_START = r"(?<![\w.\\$])"
-_REFERENCE_END = r"(?![\w.(\\!]|[ \t\r\n]*\(|:[^\W\d][\w.]*!)"
+_REFERENCE_END = r"(?![\w.(\\]|[ \t\r\n]*\()"
 _SHAPE_TOKEN = re.compile(
     _REFERENCE_START
     + r"(?:(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6})(?::(\$?)([A-Za-z]{1,3})(\$?)([1-9][0-9]{0,6}))?"
@@ -71,6 +70,11 @@ _SHAPE_TOKEN = re.compile(
     + r"|(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})" + _REFERENCE_END
     + r"|(\$?)([0-9]{1,7}):(\$?)([0-9]{1,7})" + _REFERENCE_END + ")"
 )
+# After a reference-like match, '!' or ':' and a name then '!' make it (part of) a sheet's name: a sheet called AB1
+# (AB1!A1), a 3-D span (A:B!C1, AB3:Data!A1). Such text is parsed on its own (kept as written, the name would read
+# alike at every cell; rewritten, two sheets would share a shape), and so is A$1:Data!B1, which the check cannot
+# tell from a span: rare, and never wrong.
+_SHEET_NAME_END = re.compile(r"!|:[^\W\d][\w.]*!")
 _GRID_ROWS, _GRID_COLS = 1_048_576, 16_384  # Excel's grid (address.py's limits, not imported: the lexer stands alone)
 _ORDER = ("=", ">", "<")  # indexed by the sign of first - last
 
@@ -109,7 +113,7 @@ def _shape_outside_strings(text: str, row: int, col: int) -> str | None:
         last = found.end()
         index = found.lastindex
         groups = found.groups()
-        if index is None:
+        if index is None or _SHEET_NAME_END.match(text, last):
             return None
         if index <= 8:  # a cell, or a cell range
             c1, r1 = _column_number(groups[1]), int(groups[3])
