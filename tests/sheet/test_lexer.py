@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sheetrl.sheet import SheetError
 from sheetrl.sheet.address import column_letters
-from sheetrl.sheet.lexer import relative_shape
+from sheetrl.sheet.lexer import MAX_FORMULA_LENGTH, relative_shape
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.references import shift
 
@@ -77,6 +77,17 @@ def test_mixed_ranges_whose_corners_would_swap_do_not_share():
 )
 def test_text_a_move_cannot_reproduce_is_parsed_on_its_own(text):
     assert relative_shape(text, 0, 0) is None
+
+
+def test_text_too_long_to_parse_never_shares_a_shape_with_text_that_parses():
+    # filled down from row 9 to row 10 every A9 gains a digit: the first text is within the length a formula may
+    # have, the second is not and must be refused as parse refuses it, not given the first one's moved tree
+    first, second = "=" + "+".join(["A9"] * 2730), "=" + "+".join(["A10"] * 2730)
+    assert len(first) <= MAX_FORMULA_LENGTH < len(second)
+    assert relative_shape(first, 9, 1) is not None
+    with pytest.raises(SheetError, match="longer than"):
+        parse(second)
+    assert relative_shape(second, 10, 1) is None
 
 
 # ------------------------------------------------------------------------------------------- the property

@@ -690,3 +690,19 @@ def test_sheets_named_like_cells_are_not_moved_as_references(tmp_path, monkeypat
     assert book.value("Data!A1") == 11
     assert book.value("Data!A2") == 22
     assert parse("=AB2!A2") == CellRef("AB2", 1, 0, False, False)
+
+
+def test_a_filled_down_formula_too_long_to_parse_is_refused_like_any_other(tmp_path, monkeypatch):
+    # B10 is B9 filled down, but each A9 became A10 and the text passed the length a formula may have
+    def build(book):
+        ws = book.active
+        ws["A9"], ws["A10"] = 1, 2
+        ws["B9"] = "=" + "+".join(["A9"] * 2730)
+        ws["B10"] = "=" + "+".join(["A10"] * 2730)
+
+    path = write_openpyxl(tmp_path / "long.xlsx", build)
+    monkeypatch.setattr(parser, "_CACHE", OrderedDict())
+    book = Workbook.load(path)
+    assert book.value("Sheet!B9") == 2730
+    assert not book.is_formula("Sheet!B10")
+    assert any("Sheet!B10" in line and "longer than 8192" in line for line in book.warnings)

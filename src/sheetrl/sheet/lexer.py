@@ -87,12 +87,13 @@ def relative_shape(formula: str, row: int, col: int) -> str | None:
     stores as one shared formula, and what filling a formula down a column makes), so a loader parses one and moves
     it to the others (:func:`sheetrl.sheet.references.shift`). Everything but the references' coordinates is kept
     as written: strings, names, functions, numbers, spacing. None for text with quoted sheet names or brackets
-    (structured and external references), references off the grid (they do not parse) and text holding the
-    character the shape uses as a separator. A range whose corners mix ``$`` and relative coordinates in one
-    direction keeps its corners' order in the shape (a move may swap them).
+    (structured and external references), sheets named like cells (``AB1!A1``) or 3-D spans, references off the
+    grid and text too long (they do not parse), and text holding the character the shape uses as a separator. A
+    range whose corners mix ``$`` and relative coordinates in one direction keeps its corners' order in the shape
+    (a move may swap them).
     """
-    if "'" in formula or "[" in formula or "\0" in formula:
-        return None
+    if "'" in formula or "[" in formula or "\0" in formula or len(formula) > MAX_FORMULA_LENGTH:
+        return None  # (a text too long for the lexer must be refused, not handed a shorter text's tree)
     if '"' not in formula:
         return _shape_outside_strings(formula, row, col)
     # Split at the quotes: the even pieces are outside string literals (an escaped quote "" leaves an empty piece).
