@@ -1038,7 +1038,7 @@ class _Loader:
             else:
                 cached = self.cached.get((title, row, col))
                 # a text met before (in this load, or parsed earlier in this process) is at hand already
-                known = (text, plain) in trees or is_parsed(text)
+                known = (text, plain) in trees or is_parsed(strip_function_prefixes(text))
                 shape = relative_shape(text, row, col) if not known else None
                 moved = self._moved(shapes, shape, text, plain, row, col) if shape is not None else None
                 if moved is not None:
