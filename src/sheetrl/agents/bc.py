@@ -25,8 +25,9 @@ The whole algorithm, top to bottom:
    returns of the demonstrations, ``gamma``; mean squared error weighted by ``value_coef``), as AlphaGo's value
    network learnt from game outcomes: search on top of the policy (``sheetrl eval RUN --search-sims N``) and PPO
    fine-tuning (``sheetrl train --algo ppo --init-from RUN``) start from a value that ranks states by how much is
-   left to do. DAgger's states have no return (the expert's label is an action, not an outcome) and do not enter
-   the value loss.
+   left to do. DAgger's states have no return (the expert's label is an action, not an outcome), nor have the
+   states of a demonstrated episode cut before its end (its sum of rewards stops early); they do not enter the
+   value loss.
 
 The network is any of the policy kinds (``policy``: ``mlp``, ``encoder``, ``transformer``; see
 :func:`sheetrl.agents.base.policy_network`). Determinism: minibatch draws and action sampling use the agent's
