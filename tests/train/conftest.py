@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -25,6 +28,17 @@ def in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
+@pytest.fixture(scope="module")
+def local_ray() -> Any:
+    """A local Ray with room for two actors, for the tests of one module (shut down after them)."""
+    ray = pytest.importorskip("ray")
+    from sheetrl.train.distributed import connect
+
+    connect(actors=2)
+    yield ray
+    ray.shutdown()
+
+
 @pytest.fixture
 def console() -> Console:
     """A console writing into a buffer (read it with ``console.file.getvalue()``)."""
@@ -39,3 +53,19 @@ def quick_config(run_dir, **changes) -> TrainConfig:
                 "progress": False, "log_every": 30}
     settings.update(changes)
     return TrainConfig(**settings)
+
+
+def run_killing_an_actor(runner: Any, after_iterations: int) -> None:
+    """Run ``runner`` to its end while another thread kills its pool's actor 1 once ``after_iterations``
+    iterations are done (what a lost node does to a Ray run)."""
+    ray = pytest.importorskip("ray")
+
+    def kill_an_actor_mid_run() -> None:
+        while runner.iterations < after_iterations:
+            time.sleep(0.005)
+        ray.kill(runner.pool.handles[1])
+
+    killer = threading.Thread(target=kill_an_actor_mid_run, daemon=True)
+    killer.start()
+    runner.run()
+    killer.join(timeout=30)

@@ -4,8 +4,6 @@ are reproducible, resume exactly, and finish with exact counters and identical w
 from __future__ import annotations
 
 import itertools
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from sheetrl.train.distributed import (
     split_sizes,
 )
 from sheetrl.train.runner import Runner
-from tests.train.conftest import quick_config
+from tests.train.conftest import quick_config, run_killing_an_actor
 
 # Updates long enough next to the actors' start-up latency that the overlap test sees an actor start within one.
 TINY = {"num_envs": 4, "num_steps": 16, "num_minibatches": 2, "update_epochs": 8, "hidden_sizes": (32, 32)}
@@ -90,16 +88,6 @@ def test_a_worker_started_from_anothers_state_collects_the_same_rollout() -> Non
 
 
 # ------------------------------------------------------------------------------------------- with a local Ray
-@pytest.fixture(scope="module")
-def local_ray() -> Any:
-    ray = pytest.importorskip("ray")
-    from sheetrl.train.distributed import connect
-
-    connect(actors=2)
-    yield ray
-    ray.shutdown()
-
-
 def ray_config(run_dir: Path, **changes: Any) -> TrainConfig:
     settings = {"algo": "ppo", "ray_actors": 2, "total_steps": 6 * ITERATION, "overrides": dict(TINY),
                 "checkpoint_every": 10_000}
@@ -185,17 +173,7 @@ def test_a_killed_actor_is_replaced_and_the_run_ends_as_if_nothing_happened(
         overlap: bool, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     reference = _reference(request, overlap)
     runner = Runner.start(ray_config(tmp_path, ray_overlap=overlap))
-
-    def kill_an_actor_mid_run() -> None:
-        while runner.iterations < 2:
-            time.sleep(0.01)
-        local_ray_module = pytest.importorskip("ray")
-        local_ray_module.kill(runner.pool.handles[1])
-
-    killer = threading.Thread(target=kill_an_actor_mid_run, daemon=True)
-    killer.start()
-    runner.run()
-    killer.join(timeout=30)
+    run_killing_an_actor(runner, after_iterations=2)
     assert runner.pool.replacements == 1
     _assert_same(_fingerprint(runner), reference)
 

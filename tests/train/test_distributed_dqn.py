@@ -3,8 +3,6 @@ the lag bound, repeat bit for bit, resume exactly and survive a killed actor wit
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from sheetrl.env.spreadsheet_env import EnvConfig
 from sheetrl.train.config import TrainConfig
 from sheetrl.train.distributed_dqn import ChunkSchedule, TransitionWorker
 from sheetrl.train.runner import Runner
-from tests.train.conftest import quick_config
+from tests.train.conftest import quick_config, run_killing_an_actor
 
 TINY = {"num_envs": 4, "buffer_size": 1_000, "batch_size": 16, "learning_starts": 32, "train_frequency": 4,
         "target_sync_interval": 64, "exploration_steps": 200, "hidden_sizes": (32, 32)}
@@ -70,16 +68,6 @@ def test_a_chunk_explores_with_the_epsilon_of_the_runs_step() -> None:
 
 
 # ------------------------------------------------------------------------------------------- with a local Ray
-@pytest.fixture(scope="module")
-def local_ray() -> Any:
-    ray = pytest.importorskip("ray")
-    from sheetrl.train.distributed import connect
-
-    connect(actors=2)
-    yield ray
-    ray.shutdown()
-
-
 def ray_config(run_dir: Path, **changes: Any) -> TrainConfig:
     settings = {"algo": "dqn", "ray_actors": 2, "total_steps": TOTAL_STEPS, "overrides": dict(TINY),
                 "checkpoint_every": 10_000, "ray_chunk_steps": CHUNK_STEPS, "ray_sync_every": SYNC_EVERY,
@@ -141,16 +129,7 @@ def test_two_runs_with_the_same_seed_are_identical(uninterrupted: dict[str, Any]
 def test_a_killed_actor_is_replaced_without_losing_or_repeating_a_step(
         uninterrupted: dict[str, Any], tmp_path: Path) -> None:
     runner = Runner.start(ray_config(tmp_path))
-
-    def kill_an_actor_mid_run() -> None:
-        while runner.iterations < 6:
-            time.sleep(0.005)
-        pytest.importorskip("ray").kill(runner.pool.handles[1])
-
-    killer = threading.Thread(target=kill_an_actor_mid_run, daemon=True)
-    killer.start()
-    runner.run()
-    killer.join(timeout=30)
+    run_killing_an_actor(runner, after_iterations=6)
     assert runner.pool.replacements == 1
     _assert_same(_fingerprint(runner), uninterrupted)
 

@@ -61,6 +61,7 @@ machinery this pool shares with the asynchronous DQN actors of :mod:`sheetrl.tra
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import dataclasses
 import logging
@@ -68,7 +69,7 @@ import os
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -124,45 +125,56 @@ def cpu_weights(network: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {name: tensor.detach().to("cpu", copy=True) for name, tensor in network.state_dict().items()}
 
 
-def actor_agent(algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int, precision: str,
-                **changes: Any) -> tuple[SheetVectorEnv, Any]:
-    """An actor's environments and its copy of the agent (the config with ``num_envs`` and ``changes``), on the
-    CPU with one thread: the network is small next to the environments."""
-    from sheetrl.agents import algorithm
+class ActorWorker(abc.ABC):
+    """What every actor is: a slice of environments and a copy of the agent (the run's config with ``num_envs`` and
+    :attr:`config_changes`), on the CPU with one thread (the network is small next to the environments); it
+    reports its finished episodes, curriculum level and state with each result."""
 
-    torch.set_num_threads(1)
-    pool = build_env_slice(num_envs, env_config, seed)
-    config = dataclasses.replace(agent_config, num_envs=num_envs, **changes)
-    agent = algorithm(algo).build(config, pool.single_observation_space, pool.single_action_space,
-                                  torch.device("cpu"), Precision(actor_precision(precision), "cpu"), seed)
-    return pool, agent
-
-
-class RolloutWorker:
-    """One actor: a slice of environments and a copy of the policy that collects PPO rollouts."""
+    config_changes: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int,
                  precision: str, state: dict[str, Any] | None = None) -> None:
-        # The actor never updates, so one minibatch always divides its share of the rollout.
-        self.pool, self.agent = actor_agent(algo, agent_config, env_config, num_envs, seed, precision,
-                                            num_minibatches=1)
+        from sheetrl.agents import algorithm
+
+        torch.set_num_threads(1)
+        self.pool = build_env_slice(num_envs, env_config, seed)
+        config = dataclasses.replace(agent_config, num_envs=num_envs, **self.config_changes)
+        self.agent = algorithm(algo).build(config, self.pool.single_observation_space, self.pool.single_action_space,
+                                           torch.device("cpu"), Precision(actor_precision(precision), "cpu"), seed)
         if state is not None:
             self.set_state(state)
 
-    def collect(self, weights: dict[str, torch.Tensor]) -> dict[str, Any]:
-        """Load the learner's weights, run one rollout; returns it with the finished episodes, this actor's state
-        after it, and when the rollout started and finished (``time.time()`` on this actor's machine)."""
-        started = time.time()
-        self.agent.network.load_state_dict(weights)
-        self.agent.network.train()
-        rollout, last_value = self.agent.collect(self.pool)
-        return {"rollout": rollout, "last_value": last_value, "episodes": self.pool.drain(),
-                "state": self.get_state(), "level": self.curriculum_level(), "started": started,
-                "finished": time.time()}
+    def result(self, started: float, **data: Any) -> dict[str, Any]:
+        """``data`` with the episodes finished since the last result, this actor's state after it, its curriculum
+        level, and when the work started and finished (``time.time()`` on this actor's machine)."""
+        return {**data, "episodes": self.pool.drain(), "state": self.get_state(), "level": self.curriculum_level(),
+                "started": started, "finished": time.time()}
 
     def curriculum_level(self) -> int | None:
         curriculum = self.pool.curriculum
         return None if curriculum is None else int(curriculum.current_level)
+
+    @abc.abstractmethod
+    def get_state(self) -> dict[str, Any]:
+        """The environments' state and the agent's sampling generator's."""
+
+    @abc.abstractmethod
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`get_state`."""
+
+
+class RolloutWorker(ActorWorker):
+    """One actor: a slice of environments and a copy of the policy that collects PPO rollouts."""
+
+    config_changes: ClassVar[dict[str, Any]] = {"num_minibatches": 1}  # never updates: one minibatch divides
+
+    def collect(self, weights: dict[str, torch.Tensor]) -> dict[str, Any]:
+        """Load the learner's weights, run one rollout; returns it with :meth:`result`'s fields."""
+        started = time.time()
+        self.agent.network.load_state_dict(weights)
+        self.agent.network.train()
+        rollout, last_value = self.agent.collect(self.pool)
+        return self.result(started, rollout=rollout, last_value=last_value)
 
     def get_state(self) -> dict[str, Any]:
         return {"pool": self.pool.get_state(), "generator": self.agent.generator.get_state()}

@@ -49,7 +49,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import deque
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -58,27 +58,22 @@ from sheetrl.train.config import TrainError
 from sheetrl.train.distributed import (
     MAX_RESTARTS,
     ActorPool,
-    actor_agent,
+    ActorWorker,
     cpu_weights,
 )
 
 QUEUE_DEPTH = 2  # requests queued per actor: one it is working on, one to start as soon as it sends that chunk
 
 
-class TransitionWorker:
+class TransitionWorker(ActorWorker):
     """One actor: a slice of environments and an epsilon-greedy copy of the Q-network that sends transitions."""
 
-    def __init__(self, algo: str, agent_config: Any, env_config: EnvConfig, num_envs: int, seed: int,
-                 precision: str, state: dict[str, Any] | None = None) -> None:
-        # The actor never stores or learns: its replay buffer is a single row.
-        self.pool, self.agent = actor_agent(algo, agent_config, env_config, num_envs, seed, precision, buffer_size=1)
-        if state is not None:
-            self.set_state(state)
+    config_changes: ClassVar[dict[str, Any]] = {"buffer_size": 1}  # never stores or learns: a one-row buffer
 
     def collect(self, weights: dict[str, torch.Tensor], start_step: int, steps: int) -> dict[str, Any]:
         """Load the weights, step every environment ``steps`` times with epsilon at the run's step ``start_step``
-        onward; returns the chunk of transitions (step by step, environments in order), the finished episodes,
-        this actor's state after it, and when it started and finished (``time.time()``)."""
+        onward; returns the chunk of transitions (step by step, environments in order) with :meth:`result`'s
+        fields."""
         from sheetrl.agents.dqn import Transitions
 
         started = time.time()
@@ -88,13 +83,7 @@ class TransitionWorker:
         for _ in range(steps):
             parts.append(self.agent.act_and_step(self.pool))
             self.agent.env_steps += self.pool.num_envs
-        return {"transitions": Transitions.concatenate(parts), "episodes": self.pool.drain(),
-                "state": self.get_state(), "level": self.curriculum_level(), "started": started,
-                "finished": time.time()}
-
-    def curriculum_level(self) -> int | None:
-        curriculum = self.pool.curriculum
-        return None if curriculum is None else int(curriculum.current_level)
+        return self.result(started, transitions=Transitions.concatenate(parts))
 
     def get_state(self) -> dict[str, Any]:
         return {"pool": self.pool.get_state(), "rng": self.agent.rng.bit_generator.state}
