@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, NoReturn
 
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
 from sheetrl.sheet.errors import FormulaSyntaxError
 
 MAX_FORMULA_LENGTH = 8192  # Excel's limit on formula text
@@ -75,7 +76,6 @@ _SHAPE_TOKEN = re.compile(
 # alike at every cell; rewritten, two sheets would share a shape), and so is A$1:Data!B1, which the check cannot
 # tell from a span: rare, and never wrong.
 _SHEET_NAME_END = re.compile(r"!|:[^\W\d][\w.]*!")
-_GRID_ROWS, _GRID_COLS = 1_048_576, 16_384  # Excel's grid (address.py's limits, not imported: the lexer stands alone)
 _ORDER = ("=", ">", "<")  # indexed by the sign of first - last
 
 
@@ -118,45 +118,51 @@ def _shape_outside_strings(text: str, row: int, col: int) -> str | None:
             return None
         if index <= 8:  # a cell, or a cell range
             c1, r1 = _column_number(groups[1]), int(groups[3])
-            if r1 > _GRID_ROWS or c1 > _GRID_COLS:
+            if r1 > MAX_ROWS or c1 > MAX_COLS:
                 return None
-            first = (f"\0{'C' if groups[0] else 'c'}{c1 if groups[0] else c1 - 1 - col}"
-                     f"{'R' if groups[2] else 'r'}{r1 if groups[2] else r1 - 1 - row}")
+            first = _shape_column(groups[0], c1, col) + _shape_row(groups[2], r1, row)
             if index <= 4:
-                parts.append(first + "\0")
+                parts.append(f"\0{first}\0")
                 continue
             c2, r2 = _column_number(groups[5]), int(groups[7])
-            if r2 > _GRID_ROWS or c2 > _GRID_COLS:
+            if r2 > MAX_ROWS or c2 > MAX_COLS:
                 return None
-            # A range is kept with its corners in order; where one corner is $-fixed and the other moves, a move
-            # can swap them: the corners' order is part of the shape (both formulas swap alike, or neither does).
-            order = ""
-            if groups[0] != groups[4]:
-                order = _ORDER[(c1 > c2) - (c1 < c2)]
-            if groups[2] != groups[6]:
-                order += _ORDER[(r1 > r2) - (r1 < r2)]
-            parts.append(f"{first}:{'C' if groups[4] else 'c'}{c2 if groups[4] else c2 - 1 - col}"
-                         f"{'R' if groups[6] else 'r'}{r2 if groups[6] else r2 - 1 - row}{order}\0")
+            order = _corner_order(groups[0], groups[4], c1, c2) + _corner_order(groups[2], groups[6], r1, r2)
+            parts.append(f"\0{first}:{_shape_column(groups[4], c2, col)}{_shape_row(groups[6], r2, row)}{order}\0")
         elif index <= 12:  # whole columns
             c1, c2 = _column_number(groups[9]), _column_number(groups[11])
-            if c1 > _GRID_COLS or c2 > _GRID_COLS:
+            if c1 > MAX_COLS or c2 > MAX_COLS:
                 return None
-            order = _ORDER[(c1 > c2) - (c1 < c2)] if groups[8] != groups[10] else ""
-            parts.append(f"\0{'C' if groups[8] else 'c'}{c1 if groups[8] else c1 - 1 - col}:"
-                         f"{'C' if groups[10] else 'c'}{c2 if groups[10] else c2 - 1 - col}{order}\0")
+            parts.append(f"\0{_shape_column(groups[8], c1, col)}:{_shape_column(groups[10], c2, col)}"
+                         f"{_corner_order(groups[8], groups[10], c1, c2)}\0")
         else:  # whole rows
             r1, r2 = int(groups[13]), int(groups[15])
-            if not (1 <= r1 <= _GRID_ROWS and 1 <= r2 <= _GRID_ROWS):
+            if not (1 <= r1 <= MAX_ROWS and 1 <= r2 <= MAX_ROWS):
                 return None
-            order = _ORDER[(r1 > r2) - (r1 < r2)] if groups[12] != groups[14] else ""
-            parts.append(f"\0{'R' if groups[12] else 'r'}{r1 if groups[12] else r1 - 1 - row}:"
-                         f"{'R' if groups[14] else 'r'}{r2 if groups[14] else r2 - 1 - row}{order}\0")
-    # In the shape a coordinate reads C7 (column 7, fixed), c-2 (two columns left), R3 or r1: a whole-column
-    # range and a whole-row range never read alike.
+            parts.append(f"\0{_shape_row(groups[12], r1, row)}:{_shape_row(groups[14], r2, row)}"
+                         f"{_corner_order(groups[12], groups[14], r1, r2)}\0")
     if not parts:
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+# In a shape a coordinate reads C7 (column 7, fixed), c-2 (two columns left of the cell), R3 or r1: a whole-column
+# range and a whole-row range never read alike.
+def _shape_column(dollar: str, number: int, col: int) -> str:
+    return f"C{number}" if dollar else f"c{number - 1 - col}"
+
+
+def _shape_row(dollar: str, number: int, row: int) -> str:
+    return f"R{number}" if dollar else f"r{number - 1 - row}"
+
+
+def _corner_order(first_dollar: str, last_dollar: str, first: int, last: int) -> str:
+    """A range is kept with its corners in order; where one corner is $-fixed and the other moves, a move can swap
+    them: then the corners' order is part of the shape (both formulas swap alike, or neither does)."""
+    if first_dollar == last_dollar:
+        return ""
+    return _ORDER[(first > last) - (first < last)]
 
 
 _COLUMN_NUMBERS: dict[str, int] = {}

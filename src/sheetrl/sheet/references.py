@@ -52,14 +52,10 @@ def transform(
     if kind in _LEAVES:  # literals: nothing to rewrite (checked first: most nodes of a tree are these)
         return node
     extra = (rewrite_name, rewrite_structured)
-    if kind is Chain:  # the common inner nodes next, before the general checks
-        return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)  # type: ignore[attr-defined]
-    if kind is Call:
-        return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))  # type: ignore[attr-defined]
+    if isinstance(node, Chain):  # the common inner nodes next
+        return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)
     if isinstance(node, Call):
         return Call(node.name, tuple(transform(a, rewrite, *extra) for a in node.args))
-    if isinstance(node, Chain):
-        return Chain(tuple(transform(o, rewrite, *extra) for o in node.operands), node.ops)
     if isinstance(node, Unary):
         return Unary(node.op, transform(node.operand, rewrite, *extra))
     if isinstance(node, Percent):
