@@ -1038,9 +1038,10 @@ class _Loader:
             else:
                 cached = self.cached.get((title, row, col))
                 # a text met before (in this load, or parsed earlier in this process) is at hand already
-                known = (text, plain) in trees or is_parsed(strip_function_prefixes(text))
+                stripped = strip_function_prefixes(text)  # the text as parse sees it and the cell shows it
+                known = (text, plain) in trees or is_parsed(stripped)
                 shape = relative_shape(text, row, col) if not known else None
-                moved = self._moved(shapes, shape, text, plain, row, col) if shape is not None else None
+                moved = self._moved(shapes, shape, stripped, plain, row, col) if shape is not None else None
                 if moved is not None:
                     parsed, tree, shown = moved
                 else:
@@ -1051,7 +1052,7 @@ class _Loader:
                         continue
                     tree, shown = parsed.tree, parsed.text
                     if shape is not None:
-                        shapes[(shape, plain)] = (row, col, parsed, parsed.text == strip_function_prefixes(text))
+                        shapes[(shape, plain)] = (row, col, parsed, parsed.text == stripped)
             try:
                 sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None)
             except (SheetError, TypeError, ValueError) as exc:
@@ -1072,11 +1073,12 @@ class _Loader:
 
     @staticmethod
     def _moved(
-        shapes: dict[tuple[str, bool], tuple[int, int, _Parsed, bool]], shape: str, text: str, plain: bool,
+        shapes: dict[tuple[str, bool], tuple[int, int, _Parsed, bool]], shape: str, stripped: str, plain: bool,
         row: int, col: int,
     ) -> tuple[_Parsed, Node, str] | None:
         """The parsed formula, its tree and shown text for a formula at (``row``, ``col``) whose relative ``shape``
-        was parsed before (that tree moved here: :func:`~sheetrl.sheet.lexer.relative_shape`), else None."""
+        was parsed before (that tree moved here: :func:`~sheetrl.sheet.lexer.relative_shape`), else None;
+        ``stripped``: its text without the file's function prefixes."""
         found = shapes.get((shape, plain))
         if found is None:
             return None
@@ -1085,9 +1087,8 @@ class _Loader:
         if not as_written:  # the first formula showed its tree's text (an implied @, _xlpm. names): so does this
             return parsed, tree, "=" + render(tree)
         # the tree is the parse of the file's text (nothing was implied): parsing it again is a lookup
-        shown = strip_function_prefixes(text)
-        remember(shown, tree)
-        return parsed, tree, shown
+        remember(stripped, tree)
+        return parsed, tree, stripped
 
     @staticmethod
     def _parsed(
