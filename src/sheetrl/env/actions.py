@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from sheetrl.env.commands import Command, format_literal
 from sheetrl.env.state import SheetState
@@ -43,17 +46,27 @@ AGGREGATES = ("SUM", "AVERAGE", "MIN", "MAX", "COUNT")
 
 @dataclass(frozen=True)
 class Macro:
-    """One discrete action: a name (shown to people and in logs), its resolver, and optionally a cheap legality
-    predicate that answers ``resolve(ctx) is not None`` without building the command (the action mask asks every
-    macro every step; the command is then resolved only for the action taken)."""
+    """One discrete action: a name (shown to people and in logs), a cheap legality predicate and its resolver.
+
+    The action mask asks every macro's predicate every step; the command (cell names, formula text) is built only
+    for the action taken. ``resolve(ctx)`` is the command, or None exactly when ``legal(ctx)`` is False."""
 
     name: str
     resolve: Callable[[Context], Command | None]
-    legal: Callable[[Context], bool] | None = None
+    legal: Callable[[Context], bool]
 
     def is_legal(self, ctx: Context) -> bool:
         """Whether the macro resolves to a command in this state."""
-        return self.legal(ctx) if self.legal is not None else self.resolve(ctx) is not None
+        return self.legal(ctx)
+
+
+def _macro(name: str, legal: Callable[[Context], bool], build: Callable[[Context], Command]) -> Macro:
+    """A macro whose command is built only where its predicate holds (so the two cannot disagree)."""
+
+    def resolve(ctx: Context) -> Command | None:
+        return build(ctx) if legal(ctx) else None
+
+    return Macro(name, resolve, legal)
 
 
 class Context:
@@ -137,12 +150,19 @@ class Context:
         return self._block_left  # type: ignore[return-value]
 
 
+Rule = tuple[Callable[[Context], bool], Callable[[Context], Command]]  # (legality predicate, command builder)
+
+
 def _here(ctx: Context) -> str:
     return cell_name(ctx.row, ctx.col)
 
 
 def _formula(ctx: Context, text: str) -> Command:
     return Command("formula", cell=_here(ctx), text=text)
+
+
+def _always(ctx: Context) -> bool:
+    return True
 
 
 # ------------------------------------------------------------------------------------------------------- movement
@@ -158,19 +178,9 @@ def _go(ctx: Context, row: int, col: int) -> Command:
     return Command("select", area=f"{cell_name(top, left)}:{cell_name(bottom, right)}")
 
 
-def _move(dr: int, dc: int) -> Callable[[Context], Command | None]:
-    def resolve(ctx: Context) -> Command | None:
-        r, c = ctx.row + dr, ctx.col + dc
-        if not (0 <= r < ctx.rows and 0 <= c < ctx.cols):
-            return None
-        return _go(ctx, r, c)
-
-    return resolve
-
-
+@cache
 def _step_in_area(dr: int, dc: int) -> Callable[[Context], bool]:
-    """Whether the neighbouring cell (dr, dc) lies in the sheet area: exactly when a jump resolves (a jump's
-    target scan, up to the sheet area's edge, is the costly part and is left to the action taken)."""
+    """Whether the neighbouring cell (dr, dc) lies in the sheet area: where a move or a jump that way is legal."""
 
     def legal(ctx: Context) -> bool:
         return 0 <= ctx.row + dr < ctx.rows and 0 <= ctx.col + dc < ctx.cols
@@ -178,16 +188,21 @@ def _step_in_area(dr: int, dc: int) -> Callable[[Context], bool]:
     return legal
 
 
-def _jump(dr: int, dc: int) -> Callable[[Context], Command | None]:
+def _move(dr: int, dc: int) -> Rule:
+    def build(ctx: Context) -> Command:
+        return _go(ctx, ctx.row + dr, ctx.col + dc)
+
+    return _step_in_area(dr, dc), build
+
+
+def _jump(dr: int, dc: int) -> Rule:
     """Ctrl+arrow: to the edge of the current data region, or to the next filled cell, or to the sheet area's
-    edge."""
+    edge (the target scan is the costly part: it runs only for the action taken)."""
     step = (dr << ROW_SHIFT) + dc  # one cell in key units
 
-    def resolve(ctx: Context) -> Command | None:
+    def build(ctx: Context) -> Command:
         r, c = ctx.row + dr, ctx.col + dc
         rows, cols, values = ctx.rows, ctx.cols, ctx.values
-        if not (0 <= r < rows and 0 <= c < cols):
-            return None
         key = ctx.base + (r << ROW_SHIFT) + c
         if key in values and key - step in values:  # inside a data region: to its last filled cell
             while 0 <= r + dr < rows and 0 <= c + dc < cols and key + step in values:
@@ -197,18 +212,20 @@ def _jump(dr: int, dc: int) -> Callable[[Context], Command | None]:
                 r, c, key = r + dr, c + dc, key + step
         return _go(ctx, r, c)
 
-    return resolve
+    return _step_in_area(dr, dc), build
 
 
-def _next_target(ctx: Context) -> Command | None:
+def _has_other_target(ctx: Context) -> bool:
+    """Whether the task has a target on this sheet other than the cursor cell."""
+    positions = ctx.targets
+    return bool(positions) and positions != ((ctx.row, ctx.col),)
+
+
+def _next_target(ctx: Context) -> Command:
     """Go to the next target cell of the task on this sheet after the cursor, in reading order (wrapping around)."""
     positions = ctx.targets
-    if not positions:
-        return None
     here = (ctx.row, ctx.col)
     target = next((p for p in positions if p > here), positions[0])
-    if target == here:
-        return None
     return Command("goto", cell=cell_name(*target))
 
 
@@ -236,101 +253,132 @@ def references_on(task: Task, sheet: str) -> tuple[Reference | None, ...]:
     return found
 
 
-def _select_from_anchor(ctx: Context) -> Command | None:
+def _not_anchored_here(ctx: Context) -> bool:
+    """Whether a selection can start at the cursor (it is not already the one-cell selection anchored here)."""
+    return ctx.state.anchor != (ctx.row, ctx.col) or ctx.state.selection != (ctx.row, ctx.col, ctx.row, ctx.col)
+
+
+def _select_from_anchor(ctx: Context) -> Command:
     """Start a selection at the cursor (a one-cell select); moves then extend it."""
-    if ctx.state.anchor == (ctx.row, ctx.col) and ctx.state.selection == (ctx.row, ctx.col, ctx.row, ctx.col):
-        return None
     return Command("select", area=_here(ctx))
 
 
-def _select_reference(index: int) -> Callable[[Context], Command | None]:
+def _select_reference(index: int) -> Rule:
     """Select the ``index``-th cell or range the instruction names (typing it into the Name Box)."""
 
-    def resolve(ctx: Context) -> Command | None:
+    def legal(ctx: Context) -> bool:
         if index >= len(ctx.references):
-            return None
+            return False
         ref = ctx.references[index]
-        if ref is None:
-            return None
+        return (ref is not None and ref.row2 < ctx.rows and ref.col2 < ctx.cols
+                and ctx.state.selection != (ref.row1, ref.col1, ref.row2, ref.col2))
+
+    def build(ctx: Context) -> Command:
+        ref = ctx.references[index]
+        assert ref is not None
         r1, c1, r2, c2 = ref.row1, ref.col1, ref.row2, ref.col2
-        if r2 >= ctx.rows or c2 >= ctx.cols or ctx.state.selection == (r1, c1, r2, c2):
-            return None
         area = cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
         return Command("select", area=area)
 
-    return resolve
+    return legal, build
 
 
-def _clear_selection(ctx: Context) -> Command | None:
-    if ctx.state.anchor is None:
-        return None
+def _anchored(ctx: Context) -> bool:
+    return ctx.state.anchor is not None
+
+
+def _clear_selection(ctx: Context) -> Command:
     return Command("goto", cell=_here(ctx))
 
 
 # --------------------------------------------------------------------------------------------------- data entry
-def _write_slot(slot: str) -> Callable[[Context], Command | None]:
+def _write_slot(slot: str) -> Rule:
     """Type what the instruction gives for a slot ("value": the value to enter, "header": a new column's header)."""
 
-    def resolve(ctx: Context) -> Command | None:
-        if slot not in ctx.slots:
-            return None
+    def legal(ctx: Context) -> bool:
+        return slot in ctx.slots
+
+    def build(ctx: Context) -> Command:
         return Command("value", cell=_here(ctx), value=ctx.slots[slot])
 
-    return resolve
+    return legal, build
 
 
-def _clear(ctx: Context) -> Command | None:
-    if not ctx.selection_filled:
-        return None
+def _selection_filled(ctx: Context) -> bool:
+    return ctx.selection_filled
+
+
+def _clear(ctx: Context) -> Command:
     return Command("clear", area=ctx.state.selection_text)
 
 
 # ----------------------------------------------------------------------------------------------------- formulas
-def _aggregate(function: str, where: str) -> Callable[[Context], Command | None]:
-    def resolve(ctx: Context) -> Command | None:
+def _block_above_found(ctx: Context) -> bool:
+    return ctx.block_above is not None
+
+
+def _block_left_found(ctx: Context) -> bool:
+    return ctx.block_left is not None
+
+
+def _marked_span(ctx: Context) -> tuple[int, int, int, int] | None:
+    """The selection, or the range marked by selecting it and then moving away."""
+    return ctx.state.selection if ctx.state.anchor is not None else ctx.state.marked
+
+
+def _span_beside_cursor_has_number(ctx: Context) -> bool:
+    """Whether the selected (or marked) range holds a number and excludes the cursor (which would be circular;
+    select a block, then move next to it)."""
+    span = _marked_span(ctx)
+    if span is None:
+        return False
+    r1, c1, r2, c2 = span
+    return not (r1 <= ctx.row <= r2 and c1 <= ctx.col <= c2) and ctx.has_number(span)
+
+
+def _aggregate(function: str, where: str) -> Rule:
+    def build(ctx: Context) -> Command:
         if where == "above":
             block = ctx.block_above
-            if block is None:
-                return None
+            assert block is not None
             area = f"{cell_name(block[0], ctx.col)}:{cell_name(block[1], ctx.col)}"
         elif where == "left":
             block = ctx.block_left
-            if block is None:
-                return None
+            assert block is not None
             area = f"{cell_name(ctx.row, block[0])}:{cell_name(ctx.row, block[1])}"
         else:
-            # the selection, or the range marked by selecting it and then moving away
-            span = ctx.state.selection if ctx.state.anchor is not None else ctx.state.marked
-            if span is None:
-                return None
-            r1, c1, r2, c2 = span
-            if r1 <= ctx.row <= r2 and c1 <= ctx.col <= c2:
-                return None  # would be circular; select a block, then move next to it
-            if not ctx.has_number(span):
-                return None
-            area = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+            span = _marked_span(ctx)
+            assert span is not None
+            area = f"{cell_name(span[0], span[1])}:{cell_name(span[2], span[3])}"
         return _formula(ctx, f"={function}({area})")
 
-    return resolve
+    legal = {"above": _block_above_found, "left": _block_left_found}.get(where, _span_beside_cursor_has_number)
+    return legal, build
 
 
-def _pair(dr: int, dc: int, template: str) -> Callable[[Context], Command | None]:
+def _pair(dr: int, dc: int, template: str) -> Rule:
     """Formula over the two nearest cells in direction (dr, dc): {a} is the farther one, {b} the nearer one."""
 
-    def resolve(ctx: Context) -> Command | None:
-        near = (ctx.row + dr, ctx.col + dc)
-        far = (ctx.row + 2 * dr, ctx.col + 2 * dc)
-        if min(near + far) < 0 or not (ctx.is_number(*near) and ctx.is_number(*far)):
-            return None
-        return _formula(ctx, "=" + template.format(a=cell_name(*far), b=cell_name(*near)))
+    def build(ctx: Context) -> Command:
+        near = cell_name(ctx.row + dr, ctx.col + dc)
+        far = cell_name(ctx.row + 2 * dr, ctx.col + 2 * dc)
+        return _formula(ctx, "=" + template.format(a=far, b=near))
 
-    return resolve
+    return _two_numbers_toward(dr, dc), build
 
 
-def _column_block(ctx: Context, row: int, col: int) -> tuple[int, int] | None:
-    """(first_row, last_row) of the numeric run in column ``col`` that contains ``row``."""
-    if not ctx.is_number(row, col):
-        return None
+@cache
+def _two_numbers_toward(dr: int, dc: int) -> Callable[[Context], bool]:
+    """Whether the two nearest cells in direction (dr, dc) are numbers (shared by every pair formula that way)."""
+
+    def legal(ctx: Context) -> bool:
+        return ctx.is_number(ctx.row + dr, ctx.col + dc) and ctx.is_number(ctx.row + 2 * dr, ctx.col + 2 * dc)
+
+    return legal
+
+
+def _column_block(ctx: Context, row: int, col: int) -> tuple[int, int]:
+    """(first_row, last_row) of the numeric run in column ``col`` that contains ``row`` (a number)."""
     top = row
     while top - 1 >= 0 and ctx.is_number(top - 1, col):
         top -= 1
@@ -340,107 +388,119 @@ def _column_block(ctx: Context, row: int, col: int) -> tuple[int, int] | None:
     return top, bottom
 
 
-def _share_of_total(ctx: Context) -> Command | None:
+def _left_is_number(ctx: Context) -> bool:
+    return ctx.is_number(ctx.row, ctx.col - 1)
+
+
+def _left_in_column_block(ctx: Context) -> bool:
+    """Whether left1 is a number with another number directly above or below it (a block of two or more)."""
+    r, c = ctx.row, ctx.col - 1
+    return ctx.is_number(r, c) and (ctx.is_number(r - 1, c) or (r + 1 < ctx.rows and ctx.is_number(r + 1, c)))
+
+
+def _share_of_total(ctx: Context) -> Command:
     col = ctx.col - 1
     block = _column_block(ctx, ctx.row, col)
-    if block is None or block[0] == block[1]:
-        return None
     letter = column_letters(col)
     return _formula(ctx, f"={letter}{ctx.row + 1}/SUM(${letter}${block[0] + 1}:${letter}${block[1] + 1})")
 
 
-def _running_total(ctx: Context) -> Command | None:
+def _running_total(ctx: Context) -> Command:
     col = ctx.col - 1
     block = _column_block(ctx, ctx.row, col)
-    if block is None:
-        return None
     letter = column_letters(col)
     return _formula(ctx, f"=SUM(${letter}${block[0] + 1}:{letter}{ctx.row + 1})")
 
 
-def _round_left(ctx: Context) -> Command | None:
-    if ctx.col < 1 or not ctx.is_number(ctx.row, ctx.col - 1):
-        return None
+def _round_left(ctx: Context) -> Command:
     digits = int(ctx.slots.get("digits", 2))
     return _formula(ctx, f"=ROUND({cell_name(ctx.row, ctx.col - 1)},{digits})")
 
 
-def _if_threshold(ctx: Context) -> Command | None:
-    if ctx.col < 1 or "threshold" not in ctx.slots or not ctx.is_number(ctx.row, ctx.col - 1):
-        return None
+def _threshold_and_left_number(ctx: Context) -> bool:
+    return "threshold" in ctx.slots and ctx.is_number(ctx.row, ctx.col - 1)
+
+
+def _if_threshold(ctx: Context) -> Command:
     above = format_literal(ctx.slots.get("if_true", "high"))
     below = format_literal(ctx.slots.get("if_false", "low"))
     left = cell_name(ctx.row, ctx.col - 1)
     threshold = format_literal(float(ctx.slots["threshold"]))
+
     def quote(text: str) -> str:
         return '"' + text.strip('"').replace('"', '""') + '"'
+
     return _formula(ctx, f"=IF({left}>={threshold},{quote(above)},{quote(below)})")
 
 
-def _slot_cell_formula(
-    template: str, slot: str = "rate_cell", dr: int = 0, dc: int = -1
-) -> Callable[[Context], Command | None]:
+def _slot_cell_formula(template: str, slot: str = "rate_cell", dr: int = 0, dc: int = -1) -> Rule:
     """Formula of the neighbour in direction (dr, dc) (left1 by default) and the rate cell named by a slot
     (absolute): {a} the neighbour, {rate} $R$C."""
 
-    def resolve(ctx: Context) -> Command | None:
+    def legal(ctx: Context) -> bool:
         rate = ctx.slots.get(slot)
-        r, c = ctx.row + dr, ctx.col + dc
-        if rate is None or r < 0 or c < 0 or not ctx.is_number(r, c):
-            return None
+        if rate is None or not ctx.is_number(ctx.row + dr, ctx.col + dc):
+            return False
         cell = parse_cell(rate)
-        if (cell.row, cell.col) == (ctx.row, ctx.col):
-            return None
+        return (cell.row, cell.col) != (ctx.row, ctx.col)
+
+    def build(ctx: Context) -> Command:
+        cell = parse_cell(ctx.slots[slot])
         absolute = cell_name(cell.row, cell.col, True, True)
-        return _formula(ctx, "=" + template.format(a=cell_name(r, c), rate=absolute))
+        return _formula(ctx, "=" + template.format(a=cell_name(ctx.row + dr, ctx.col + dc), rate=absolute))
 
-    return resolve
+    return legal, build
 
 
-def _ratio_to_block_start(direction: str) -> Callable[[Context], Command | None]:
+def _ratio_to_block_start(direction: str) -> Rule:
     """The nearest number above (or left) divided by the first number of that block: a line as a share of the
     top line (margin = profit / revenue) or of the row's first number (variance % = variance / budget)."""
 
-    def resolve(ctx: Context) -> Command | None:
+    def legal(ctx: Context) -> bool:
+        block = ctx.block_above if direction == "above" else ctx.block_left
+        return block is not None and block[0] != block[1]
+
+    def build(ctx: Context) -> Command:
         if direction == "above":
             block = ctx.block_above
-            if block is None or block[0] == block[1]:
-                return None
+            assert block is not None
             near, first = cell_name(block[1], ctx.col), cell_name(block[0], ctx.col)
         else:
             block = ctx.block_left
-            if block is None or block[0] == block[1]:
-                return None
+            assert block is not None
             near, first = cell_name(ctx.row, block[1]), cell_name(ctx.row, block[0])
         return _formula(ctx, f"={near}/{first}")
 
-    return resolve
+    return legal, build
 
 
-def _table_formula(function: str) -> Callable[[Context], Command | None]:
+def _table_formula(function: str) -> Rule:
     """Lookup/conditional aggregate keyed on left1 over the instruction's table (absolute ranges)."""
+    needed = {"VLOOKUP": ("lookup_table", "lookup_column"), "COUNTIF": ("criteria_range",)}.get(
+        function, ("criteria_range", "sum_range"))
 
-    def resolve(ctx: Context) -> Command | None:
-        if ctx.col < 1 or ctx.get(ctx.row, ctx.col - 1) is None:
-            return None
+    def build(ctx: Context) -> Command:
         key = cell_name(ctx.row, ctx.col - 1)
+        slots = ctx.slots
         if function == "VLOOKUP":
-            table = ctx.slots.get("lookup_table")
-            column = ctx.slots.get("lookup_column")
-            if table is None or column is None:
-                return None
-            return _formula(ctx, f"=VLOOKUP({key},{_absolute(table)},{int(column)},FALSE)")
-        keys = ctx.slots.get("criteria_range")
-        values = ctx.slots.get("sum_range")
-        if keys is None:
-            return None
+            table, column = slots["lookup_table"], int(slots["lookup_column"])
+            return _formula(ctx, f"=VLOOKUP({key},{_absolute(table)},{column},FALSE)")
+        keys = _absolute(slots["criteria_range"])
         if function == "COUNTIF":
-            return _formula(ctx, f"=COUNTIF({_absolute(keys)},{key})")
-        if values is None:
-            return None
-        return _formula(ctx, f"={function}({_absolute(keys)},{key},{_absolute(values)})")
+            return _formula(ctx, f"=COUNTIF({keys},{key})")
+        return _formula(ctx, f"={function}({keys},{key},{_absolute(slots['sum_range'])})")
 
-    return resolve
+    return _left_key_and_slots(needed), build
+
+
+@cache
+def _left_key_and_slots(needed: tuple[str, ...]) -> Callable[[Context], bool]:
+    """Whether left1 holds a key and the instruction gives every slot a table formula needs."""
+
+    def legal(ctx: Context) -> bool:
+        return ctx.get(ctx.row, ctx.col - 1) is not None and all(ctx.slots.get(s) is not None for s in needed)
+
+    return legal
 
 
 def _absolute(area: str) -> str:
@@ -451,55 +511,50 @@ def _absolute(area: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------------ filling
-def _fill_down(ctx: Context) -> Command | None:
+def _can_fill_down(ctx: Context) -> bool:
+    """Whether the cursor cell is filled and a neighbouring column (left first, then right) has data below it."""
+    row, col = ctx.row, ctx.col
+    return (ctx.get(row, col) is not None and row + 1 < ctx.rows
+            and (ctx.filled(row + 1, col - 1) or ctx.filled(row + 1, col + 1)))
+
+
+def _fill_down(ctx: Context) -> Command:
     """Fill the cursor cell down as far as the data in the column to its left (or right) goes."""
-    if ctx.get(ctx.row, ctx.col) is None:
-        return None
-    last = ctx.row
-    for neighbour in (ctx.col - 1, ctx.col + 1):
-        if neighbour < 0:
-            continue
-        r = ctx.row
-        while r + 1 < ctx.rows and ctx.filled(r + 1, neighbour):
-            r += 1
-        last = max(last, r)
-        if last > ctx.row:
-            break
-    if last == ctx.row:
-        return None
+    neighbour = ctx.col - 1 if ctx.filled(ctx.row + 1, ctx.col - 1) else ctx.col + 1
+    last = ctx.row + 1
+    while last + 1 < ctx.rows and ctx.filled(last + 1, neighbour):
+        last += 1
     return Command("fill", cell=_here(ctx), area=f"{cell_name(ctx.row + 1, ctx.col)}:{cell_name(last, ctx.col)}")
 
 
-def _fill_right(ctx: Context) -> Command | None:
+def _can_fill_right(ctx: Context) -> bool:
+    """Whether the cursor cell is filled and the row above has data right of it."""
+    return ctx.get(ctx.row, ctx.col) is not None and ctx.col + 1 < ctx.cols and ctx.filled(ctx.row - 1, ctx.col + 1)
+
+
+def _fill_right(ctx: Context) -> Command:
     """Fill the cursor cell right as far as the data in the row above goes."""
-    if ctx.get(ctx.row, ctx.col) is None or ctx.row < 1:
-        return None
-    c = ctx.col
+    c = ctx.col + 1
     while c + 1 < ctx.cols and ctx.filled(ctx.row - 1, c + 1):
         c += 1
-    if c == ctx.col:
-        return None
     return Command("fill", cell=_here(ctx), area=f"{cell_name(ctx.row, ctx.col + 1)}:{cell_name(ctx.row, c)}")
 
 
-def _fill_selection(ctx: Context) -> Command | None:
-    if ctx.state.anchor is None:
-        return None
+def _can_fill_selection(ctx: Context) -> bool:
+    return ctx.state.anchor is not None and ctx.get(*ctx.state.selection[:2]) is not None
+
+
+def _fill_selection(ctx: Context) -> Command:
     r1, c1, r2, c2 = ctx.state.selection
-    if ctx.get(r1, c1) is None:
-        return None
-    rest = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
-    return Command("fill", cell=cell_name(r1, c1), area=rest)
+    return Command("fill", cell=cell_name(r1, c1), area=f"{cell_name(r1, c1)}:{cell_name(r2, c2)}")
 
 
 # ------------------------------------------------------------------------------------------------------ formats
-def _style(verb: str, text: str | None = None) -> Callable[[Context], Command | None]:
-    def resolve(ctx: Context) -> Command | None:
-        if not ctx.selection_filled:
-            return None
+def _style(verb: str, text: str | None = None) -> Rule:
+    def build(ctx: Context) -> Command:
         return Command(verb, area=ctx.state.selection_text, text=text)
 
-    return resolve
+    return _selection_filled, build
 
 
 def _pivot(ctx: Context) -> Command | None:
@@ -525,6 +580,11 @@ def _pivot(ctx: Context) -> Command | None:
     )
 
 
+def _pivot_legal(ctx: Context) -> bool:
+    """The pivot macro's legality: cheap when the task has no pivot (every level but L4); otherwise it resolves."""
+    return "pivot" in ctx.slots and _pivot(ctx) is not None
+
+
 def _pivot_anchor(anchor: str, source: str) -> tuple[str, str]:
     """(upper-case sheet name, cell) of a pivot's anchor (an anchor without a sheet lies on its source's)."""
     cell = parse_cell(anchor)
@@ -532,85 +592,101 @@ def _pivot_anchor(anchor: str, source: str) -> tuple[str, str]:
     return sheet.upper(), cell_name(cell.row, cell.col)
 
 
-def _new_sheet(ctx: Context) -> Command | None:
-    """Add the sheet the instruction names (slot ``new_sheet``) and go to it, if it does not exist yet."""
+def _new_sheet_missing(ctx: Context) -> bool:
+    """Whether the instruction names a new sheet (slot ``new_sheet``) that does not exist yet."""
     name = ctx.slots.get("new_sheet")
-    if name is None or name.upper() in (n.upper() for n in ctx.state.workbook.sheet_names):
-        return None
-    return Command("newsheet", text=name)
+    return name is not None and name.upper() not in (n.upper() for n in ctx.state.workbook.sheet_names)
 
 
-def _done(ctx: Context) -> Command | None:
+def _new_sheet(ctx: Context) -> Command:
+    """Add the sheet the instruction names and go to it."""
+    return Command("newsheet", text=ctx.slots["new_sheet"])
+
+
+def _done(ctx: Context) -> Command:
     return Command("done")
 
 
 def _build() -> tuple[Macro, ...]:
-    macros: list[Macro] = [
-        Macro("move_up", _move(-1, 0)),
-        Macro("move_down", _move(1, 0)),
-        Macro("move_left", _move(0, -1)),
-        Macro("move_right", _move(0, 1)),
-        Macro("jump_up", _jump(-1, 0), _step_in_area(-1, 0)),
-        Macro("jump_down", _jump(1, 0), _step_in_area(1, 0)),
-        Macro("jump_left", _jump(0, -1), _step_in_area(0, -1)),
-        Macro("jump_right", _jump(0, 1), _step_in_area(0, 1)),
-        Macro("next_target", _next_target),
-        Macro("anchor_selection", _select_from_anchor),
-        Macro("clear_selection", _clear_selection),
-        Macro("write_instructed_value", _write_slot("value")),
-        Macro("clear_cells", _clear),
+    rules: list[tuple[str, Rule]] = [
+        ("move_up", _move(-1, 0)),
+        ("move_down", _move(1, 0)),
+        ("move_left", _move(0, -1)),
+        ("move_right", _move(0, 1)),
+        ("jump_up", _jump(-1, 0)),
+        ("jump_down", _jump(1, 0)),
+        ("jump_left", _jump(0, -1)),
+        ("jump_right", _jump(0, 1)),
+        ("next_target", (_has_other_target, _next_target)),
+        ("anchor_selection", (_not_anchored_here, _select_from_anchor)),
+        ("clear_selection", (_anchored, _clear_selection)),
+        ("write_instructed_value", _write_slot("value")),
+        ("clear_cells", (_selection_filled, _clear)),
     ]
     for where in ("above", "left", "selection"):
         for function in AGGREGATES:
-            macros.append(Macro(f"{function.lower()}_{where}", _aggregate(function, where)))
-    macros += [
-        Macro("left_product", _pair(0, -1, "{a}*{b}")),
-        Macro("left_sum", _pair(0, -1, "{a}+{b}")),
-        Macro("left_difference", _pair(0, -1, "{b}-{a}")),
-        Macro("left_ratio", _pair(0, -1, "{b}/{a}")),
-        Macro("left_growth", _pair(0, -1, "({b}-{a})/{a}")),
-        Macro("above_sum", _pair(-1, 0, "{a}+{b}")),
-        Macro("above_difference", _pair(-1, 0, "{a}-{b}")),
-        Macro("above_ratio", _pair(-1, 0, "{b}/{a}")),
-        Macro("above_product", _pair(-1, 0, "{a}*{b}")),
-        Macro("share_of_column_total", _share_of_total),
-        Macro("running_total", _running_total),
-        Macro("round_left", _round_left),
-        Macro("if_threshold_left", _if_threshold),
-        Macro("left_times_rate_cell", _slot_cell_formula("{a}*{rate}")),
-        Macro("left_grown_by_rate_cell", _slot_cell_formula("{a}*(1+{rate})")),
-        Macro("vlookup_left", _table_formula("VLOOKUP")),
-        Macro("sumif_left", _table_formula("SUMIF")),
-        Macro("countif_left", _table_formula("COUNTIF")),
-        Macro("averageif_left", _table_formula("AVERAGEIF")),
-        Macro("fill_down", _fill_down),
-        Macro("fill_right", _fill_right),
-        Macro("fill_selection", _fill_selection),
-        Macro("format_currency", _style("format", "currency")),
-        Macro("format_percent", _style("format", "percent")),
-        Macro("format_number", _style("format", "number")),
-        Macro("format_integer", _style("format", "integer")),
-        Macro("format_date", _style("format", "date")),
-        Macro("bold", _style("bold")),
-        Macro("italic", _style("italic")),
-        Macro("align_right", _style("align", "right")),
-        Macro("pivot_instructed", _pivot),
-        Macro("done", _done),
-        # appended after the first 60 in v0
-        Macro("above_times_second_rate_cell", _slot_cell_formula("{a}*{rate}", "rate_cell_2", -1, 0)),
-        Macro("above_ratio_to_top", _ratio_to_block_start("above")),
-        Macro("left_ratio_to_first", _ratio_to_block_start("left")),
-        Macro("left_reverse_difference", _pair(0, -1, "{a}-{b}")),  # left2 - left1 (net = gross - tax)
-        Macro("select_reference_1", _select_reference(0)),
-        Macro("select_reference_2", _select_reference(1)),
-        Macro("select_reference_3", _select_reference(2)),
-        # added in v1
-        Macro("new_sheet_instructed", _new_sheet),
-        Macro("write_instructed_header", _write_slot("header")),
+            rules.append((f"{function.lower()}_{where}", _aggregate(function, where)))
+    rules += [
+        ("left_product", _pair(0, -1, "{a}*{b}")),
+        ("left_sum", _pair(0, -1, "{a}+{b}")),
+        ("left_difference", _pair(0, -1, "{b}-{a}")),
+        ("left_ratio", _pair(0, -1, "{b}/{a}")),
+        ("left_growth", _pair(0, -1, "({b}-{a})/{a}")),
+        ("above_sum", _pair(-1, 0, "{a}+{b}")),
+        ("above_difference", _pair(-1, 0, "{a}-{b}")),
+        ("above_ratio", _pair(-1, 0, "{b}/{a}")),
+        ("above_product", _pair(-1, 0, "{a}*{b}")),
+        ("share_of_column_total", (_left_in_column_block, _share_of_total)),
+        ("running_total", (_left_is_number, _running_total)),
+        ("round_left", (_left_is_number, _round_left)),
+        ("if_threshold_left", (_threshold_and_left_number, _if_threshold)),
+        ("left_times_rate_cell", _slot_cell_formula("{a}*{rate}")),
+        ("left_grown_by_rate_cell", _slot_cell_formula("{a}*(1+{rate})")),
+        ("vlookup_left", _table_formula("VLOOKUP")),
+        ("sumif_left", _table_formula("SUMIF")),
+        ("countif_left", _table_formula("COUNTIF")),
+        ("averageif_left", _table_formula("AVERAGEIF")),
+        ("fill_down", (_can_fill_down, _fill_down)),
+        ("fill_right", (_can_fill_right, _fill_right)),
+        ("fill_selection", (_can_fill_selection, _fill_selection)),
+        ("format_currency", _style("format", "currency")),
+        ("format_percent", _style("format", "percent")),
+        ("format_number", _style("format", "number")),
+        ("format_integer", _style("format", "integer")),
+        ("format_date", _style("format", "date")),
+        ("bold", _style("bold")),
+        ("italic", _style("italic")),
+        ("align_right", _style("align", "right")),
     ]
+    macros = [_macro(name, legal, build) for name, (legal, build) in rules]
+    macros += [
+        Macro("pivot_instructed", _pivot, _pivot_legal),
+        _macro("done", _always, _done),
+    ]
+    rules = [
+        # appended after the first 60 in v0
+        ("above_times_second_rate_cell", _slot_cell_formula("{a}*{rate}", "rate_cell_2", -1, 0)),
+        ("above_ratio_to_top", _ratio_to_block_start("above")),
+        ("left_ratio_to_first", _ratio_to_block_start("left")),
+        ("left_reverse_difference", _pair(0, -1, "{a}-{b}")),  # left2 - left1 (net = gross - tax)
+        ("select_reference_1", _select_reference(0)),
+        ("select_reference_2", _select_reference(1)),
+        ("select_reference_3", _select_reference(2)),
+        # added in v1
+        ("new_sheet_instructed", (_new_sheet_missing, _new_sheet)),
+        ("write_instructed_header", _write_slot("header")),
+    ]
+    macros += [_macro(name, legal, build) for name, (legal, build) in rules]
     return tuple(macros)
 
 
 MACROS: tuple[Macro, ...] = _build()
 MACRO_INDEX: dict[str, int] = {m.name: i for i, m in enumerate(MACROS)}
 N_ACTIONS = len(MACROS)
+_PREDICATES = tuple(dict.fromkeys(m.legal for m in MACROS))  # distinct predicates: many macros share one
+_PREDICATE_OF = np.array([_PREDICATES.index(m.legal) for m in MACROS], dtype=np.intp)
+
+
+def legal_mask(ctx: Context) -> np.ndarray:
+    """The action mask (int8, one entry per macro) in a state: each distinct legality predicate asked once."""
+    return np.array([legal(ctx) for legal in _PREDICATES], dtype=np.int8)[_PREDICATE_OF]

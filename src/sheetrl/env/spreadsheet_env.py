@@ -13,7 +13,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from sheetrl.env.actions import MACROS, N_ACTIONS, Context
+from sheetrl.env.actions import MACROS, N_ACTIONS, Context, legal_mask
 from sheetrl.env.commands import Command, CommandError, parse_command
 from sheetrl.env.curriculum import CurriculumManager
 from sheetrl.env.observation import CELL_TOKEN_HIGHS, CHANNELS, FLAT_SIZE, ObservationBuilder
@@ -215,8 +215,8 @@ class SpreadsheetEnv(gym.Env):
         self._task_rng = random.Random(0)
         self._steps = 0
         self._history: list[str | None] = []
-        self._commands: list[Command | None] = []  # resolved commands; LAZY where only legality is known yet
-        self._context: Context | None = None  # the state the mask was computed in (resolves lazy commands)
+        self._commands: dict[int, Command] = {}  # commands of legal actions resolved so far in this state
+        self._context: Context | None = None  # the state the mask was computed in (None: build it when needed)
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
         self._collateral: CollateralTracker | None = None
@@ -389,7 +389,8 @@ class SpreadsheetEnv(gym.Env):
         other._task_rng.setstate(self._task_rng.getstate())
         other._np_random = copy.deepcopy(self._np_random)
         other._history = list(self._history)
-        other._commands = list(self._commands)
+        other._commands = dict(self._commands)
+        other._context = None  # the context reads this env's state; the copy builds its own when it needs one
         other._mask = self._mask.copy()
         other._last_info = dict(self._last_info)
         other.rewards = copy.copy(self.rewards)
@@ -461,19 +462,24 @@ class SpreadsheetEnv(gym.Env):
     def _update_mask(self) -> None:
         assert self.task is not None and self.state is not None
         ctx = self._context = Context(self.state, self.task)
-        # Macros with a legality predicate are resolved only when taken (or asked for): their commands are costly.
-        self._commands = [(_LAZY if macro.legal(ctx) else None) if macro.legal is not None else macro.resolve(ctx)
-                          for macro in MACROS]
-        self._mask = np.fromiter((c is not None for c in self._commands), dtype=np.int8, count=N_ACTIONS)
+        # Every macro has a cheap legality predicate; its command (cell names, formula text) is built only when the
+        # action is taken or asked for.
+        self._mask = legal_mask(ctx)
+        self._commands = {}
 
     def _command(self, index: int) -> Command | None:
-        """The command of a legal action in the current state (resolving it now if the mask only knew it legal)."""
-        command = self._commands[index]
-        if command is _LAZY:
-            assert self._context is not None
-            command = self._commands[index] = MACROS[index].resolve(self._context)
+        """The command of an action in the current state (None when it is masked out), resolved on first use."""
+        if not self._mask[index]:
+            return None
+        command = self._commands.get(index)
+        if command is None:
+            assert self.task is not None and self.state is not None
+            if self._context is None:
+                self._context = Context(self.state, self.task)
+            command = MACROS[index].resolve(self._context)
             if command is None:
                 raise AssertionError(f"macro {MACROS[index].name} was legal by its predicate but did not resolve")
+            self._commands[index] = command
         return command
 
     def action_masks(self) -> np.ndarray:
@@ -527,9 +533,6 @@ class SpreadsheetEnv(gym.Env):
         if self.render_mode == "ansi":
             return render_ansi(self)
         return render_rgb(self)
-
-
-_LAZY: Any = Command("lazy")  # marks a legal action whose command is resolved when it is taken
 
 
 def _tuple_state(state: Any) -> tuple:
