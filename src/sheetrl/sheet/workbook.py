@@ -766,6 +766,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
             succ.extend(self._area_readers(key))  # an array's anchor writes every cell of its area
         return succ
 
+    def _may_have_successors(self, key: int) -> bool:
+        """False only when nothing reads ``key`` (no dependents, no large range, no array area): a cheap test
+        that lets a batch skip planning from cells no formula reads."""
+        return key in self._dependents or bool(self._big_ranges) or bool(self._spills)
+
     def _index_big_ranges(self) -> dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]]:
         """Sheet id -> each distinct large range with the formulas that read it (many formulas share one A:N)."""
         readers: dict[tuple[int, int, int, int, int], list[int]] = {}
@@ -854,9 +859,13 @@ class Workbook(CatalogMixin, ArrayPlacement):
         finally:
             self._batch_depth -= 1
             if self._batch_depth == 0 and (self._dirty or self._spill_dirty):
-                dirty, self._dirty = list(self._dirty), set()
-                self._own("_values")
-                self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
+                # Only formulas and cells something reads need planning: a block of new data with no readers
+                # (a sheet being filled in) plans nothing.
+                dirty = [key for key in self._dirty if key in self._formulas or self._may_have_successors(key)]
+                self._dirty = set()
+                if dirty or self._spill_dirty:
+                    self._own("_values")
+                    self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
 
     def _recalculate_from(self, key: int, anchors: list[int] | None = None) -> None:
         """Recalculate what depends on ``key`` (and the array ``anchors`` its edit unblocks or blocks)."""
@@ -1246,10 +1255,15 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sid, rng = self._range(address)
         if rng.rows * rng.cols > 100_000:
             raise AddressError(f"format range {address!r} is larger than 100,000 cells")
+        changed: dict[CellFormat, CellFormat] = {}  # old format -> new: a range's cells mostly share their format
         for row, col in rng.cells():
             key = make_key(sid, row, col)
             self._record(key)
-            self._write_format(key, self._formats.get(key, DEFAULT_FORMAT).with_changes(**changes))
+            old = self._formats.get(key, DEFAULT_FORMAT)
+            new = changed.get(old)
+            if new is None:
+                new = changed[old] = old.with_changes(**changes)
+            self._write_format(key, new)
         self._finish_edit()
 
     def clear_formats(self, address: str) -> None:
