@@ -48,7 +48,7 @@ import torch.nn.functional as F
 from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.policy import to_tensors
-from sheetrl.models.precision import Precision
+from sheetrl.models.precision import Precision, adam
 
 name = "bc"
 
@@ -260,7 +260,7 @@ class BCAgent(Agent):
         self.precision = precision
         self.observation_space = observation_space
         self.network, self.keys = seeded_policy_network(config, observation_space, action_space, seed, self.device)
-        self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate)
+        self.optimizer = adam(self.network.parameters(), self.device, lr=config.learning_rate)
         # The value head's own parameters are clipped apart from the rest, so that the value loss does not shrink
         # the policy's steps: with separate trunks the policy learns exactly as it would without a value.
         named = list(self.network.named_parameters())

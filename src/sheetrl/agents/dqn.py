@@ -53,7 +53,7 @@ from sheetrl.agents.base import (
 )
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.mlp import QNetwork
-from sheetrl.models.precision import Precision, resolve_device
+from sheetrl.models.precision import Precision, adam, resolve_device
 
 
 @dataclass
@@ -287,7 +287,7 @@ class DQNAgent(Agent):
         self.target_network = copy.deepcopy(self.q_network).eval()
         for parameter in self.target_network.parameters():
             parameter.requires_grad_(False)
-        self.optimizer = torch.optim.Adam(self.q_network.parameters(), lr=config.learning_rate)
+        self.optimizer = adam(self.q_network.parameters(), self.device, lr=config.learning_rate)
         self.buffer = ReplayBuffer(config.buffer_size, observation_size, n_actions)
         self.rng = np.random.default_rng(seed)
         self.env_steps = 0  # environment steps taken (all environments together)

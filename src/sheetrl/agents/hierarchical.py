@@ -46,7 +46,7 @@ from sheetrl.agents.ppo import (
 from sheetrl.env.actions import MACROS
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.mlp import ActorCritic
-from sheetrl.models.precision import Precision
+from sheetrl.models.precision import Precision, adam
 
 name = "hierarchical"
 
@@ -177,7 +177,7 @@ class HierarchicalAgent(Agent):
                 **{s: ActorCritic(observation_size, num_actions, config.hidden_sizes, False)
                    for s in SPECIALIST_NAMES},
             }).to(self.device)
-        self.optimizer = torch.optim.Adam(self.networks.parameters(), lr=config.learning_rate, eps=1e-5)
+        self.optimizer = adam(self.networks.parameters(), self.device, lr=config.learning_rate, eps=1e-5)
         self.generator = torch.Generator(device=self.device).manual_seed(seed)
         self.act_generator = torch.Generator(device=self.device).manual_seed(seed + 1)
         self.iteration = 0

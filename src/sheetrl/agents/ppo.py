@@ -42,7 +42,7 @@ from torch import nn
 from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.policy import to_tensors
-from sheetrl.models.precision import Precision
+from sheetrl.models.precision import Precision, adam
 
 name = "ppo"
 
@@ -300,7 +300,7 @@ class PPOAgent(Agent):
         self.network, self.keys = seeded_policy_network(config, observation_space, action_space, seed, self.device)
         self.observation_shapes = {key: tuple(observation_space[key].shape) for key in self.keys}
         self.reference: nn.Module | None = None  # the initial policy of a run started from another (kl_coef)
-        self.optimizer = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+        self.optimizer = adam(self.network.parameters(), self.device, lr=config.learning_rate, eps=config.adam_eps)
         # Training draws (action sampling, minibatch order) and act() draws use separate streams, so evaluating
         # the policy between iterations never changes what training does next.
         self.generator = torch.Generator(device=self.device).manual_seed(seed)

@@ -36,6 +36,13 @@ def resolve_device(device: str) -> torch.device:
     return resolved
 
 
+def adam(parameters: Iterable[torch.nn.Parameter], device: torch.device, **options: Any) -> torch.optim.Adam:
+    """Adam, with its fused kernel on CPU and CUDA: the same update as the per-parameter loop (to float rounding),
+    in one kernel per step; on PPO's quick update it is ~30% cheaper (benchmarks/ppo_update.py)."""
+    fused = torch.device(device).type in ("cpu", "cuda")
+    return torch.optim.Adam(parameters, fused=fused or None, **options)
+
+
 class Precision:
     """Autocast, loss scaling and gradient accumulation for one device (see the module docstring)."""
 
