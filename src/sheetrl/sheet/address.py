@@ -74,8 +74,10 @@ def cell_name(row: int, col: int, row_abs: bool = False, col_abs: bool = False) 
     return f"{'$' if col_abs else ''}{column_letters(col)}{'$' if row_abs else ''}{row + 1}"
 
 
+@lru_cache(maxsize=4096)
 def quote_sheet_name(name: str) -> str:
-    """Quote a sheet name for use in a formula when it needs it: ``My Sheet`` -> ``'My Sheet'``."""
+    """Quote a sheet name for use in a formula when it needs it: ``My Sheet`` -> ``'My Sheet'`` (cached: task
+    checks and reward terms qualify every target's address every step)."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not _CELL_RE.fullmatch(name):
         return name
     return "'" + name.replace("'", "''") + "'"

@@ -1255,15 +1255,27 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sid, rng = self._range(address)
         if rng.rows * rng.cols > 100_000:
             raise AddressError(f"format range {address!r} is larger than 100,000 cells")
-        changed: dict[CellFormat, CellFormat] = {}  # old format -> new: a range's cells mostly share their format
+        # A range's cells mostly share a few format objects: each one's new format is made (and compared with the
+        # default) once, keyed by identity (hashing a format hashes all its fields).
+        # The old format is kept in the entry so that its id cannot be reused while the loop runs.
+        changed: dict[int, tuple[CellFormat, CellFormat | None]] = {}
+        self._own("_formats")
+        formats, log = self._formats, self._change_log
         for row, col in rng.cells():
             key = make_key(sid, row, col)
             self._record(key)
-            old = self._formats.get(key, DEFAULT_FORMAT)
-            new = changed.get(old)
+            old = formats.get(key, DEFAULT_FORMAT)
+            entry = changed.get(id(old))
+            if entry is None:
+                made = old.with_changes(**changes)
+                entry = changed[id(old)] = (old, None if made == DEFAULT_FORMAT else made)
+            new = entry[1]
+            if log is not None:
+                log.add(key)
             if new is None:
-                new = changed[old] = old.with_changes(**changes)
-            self._write_format(key, new)
+                formats.pop(key, None)
+            else:
+                formats[key] = new
         self._finish_edit()
 
     def clear_formats(self, address: str) -> None:
