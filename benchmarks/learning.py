@@ -6,7 +6,7 @@ Run from the repository root::
     python3 benchmarks/learning.py                      # every row, seeds 1,2,3, then print the table
     python3 benchmarks/learning.py --rows ppo:1,ppo:2 --seeds 1 --scale 0.5
     python3 benchmarks/learning.py --update-benchmarks   # also write the table into BENCHMARKS.md
-    python3 benchmarks/learning.py --throughput 16384    # steps/s: our PPO vs MaskablePPO, alternated
+    python3 benchmarks/learning.py --throughput 16384    # steps/s: our PPO vs MaskablePPO and CartPole, alternated
     python3 benchmarks/learning.py --throughput 100000 --levels 2 --rounds 1 --update-benchmarks  # adds a row
 
 Each (row, seed) trains in its own process with ``sheetrl``'s runner (``TrainConfig``: the row's algorithm,
@@ -242,6 +242,20 @@ def throughput_one(which: str, level: int, steps: int) -> dict:
 
         return wrapper
 
+    if which == "cartpole":  # the floor for Python env overhead: CartPole-v1 stepped with random actions
+        import gymnasium as gym
+
+        env = gym.make("CartPole-v1")
+        env.reset(seed=0)
+        env.action_space.seed(0)
+        started = time.perf_counter()
+        for _ in range(steps):
+            _, _, terminated, truncated, _ = env.step(env.action_space.sample())
+            if terminated or truncated:
+                env.reset()
+        seconds = time.perf_counter() - started
+        return {"agent": which, "level": level, "steps": steps, "seconds": seconds, "update_seconds": 0.0,
+                "sps": steps / seconds}
     with tempfile.TemporaryDirectory() as scratch:
         if which == "ppo":
             model = quick_runner("ppo", level, 1, steps, scratch, eval_episodes=0, checkpoint_every=10**9)
@@ -259,22 +273,23 @@ def throughput_one(which: str, level: int, steps: int) -> dict:
 
 
 def throughput(levels: list[int], steps: int, rounds: int) -> str:
-    """Our PPO and MaskablePPO alternated (ABAB...) in child processes, so both see the same machine; the table
-    gives the median steps/s of each and their ratio."""
+    """Our PPO, MaskablePPO and CartPole-v1's bare env (random actions, 20× the steps) alternated in child
+    processes, so all see the same machine; the table gives the median steps/s of each and the ratios."""
     lines = ["| level | steps | ours: steps/s | MaskablePPO: steps/s | ours / MaskablePPO "
-             "| update share (ours, MaskablePPO) |",
-             "|---|---:|---:|---:|---:|---|"]
+             "| update share (ours, MaskablePPO) | ours / CartPole-v1 |",
+             "|---|---:|---:|---:|---:|---|---:|"]
     for level in levels:
-        runs: dict[str, list[dict]] = {"ppo": [], "maskable_ppo": []}
+        runs: dict[str, list[dict]] = {"ppo": [], "maskable_ppo": [], "cartpole": []}
         for _ in range(rounds):
             for which in runs:
-                completed = child(["--throughput-one", f"{which}:{level}:{steps}"], check=True)
+                budget = steps * 20 if which == "cartpole" else steps
+                completed = child(["--throughput-one", f"{which}:{level}:{budget}"], check=True)
                 runs[which].append(json.loads(completed.stdout.strip().splitlines()[-1]))
-        ours = statistics.median(r["sps"] for r in runs["ppo"])
-        theirs = statistics.median(r["sps"] for r in runs["maskable_ppo"])
-        share = [statistics.median(r["update_seconds"] / r["seconds"] for r in runs[w]) for w in runs]
+        ours, theirs, cartpole = (statistics.median(r["sps"] for r in runs[w]) for w in runs)
+        share = [statistics.median(r["update_seconds"] / r["seconds"] for r in runs[w])
+                 for w in ("ppo", "maskable_ppo")]
         lines.append(f"| {level} | {steps:,} | {ours:,.0f} | {theirs:,.0f} | {ours / theirs:.2f} "
-                     f"| {share[0]:.0%}, {share[1]:.0%} |")
+                     f"| {share[0]:.0%}, {share[1]:.0%} | {ours / cartpole:.4f} |")
         print(lines[-1], flush=True)
     return "\n".join(lines)
 
@@ -374,7 +389,8 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="forget earlier results in --out")
     parser.add_argument("--update-benchmarks", action="store_true", help="write the table into BENCHMARKS.md")
     parser.add_argument("--throughput", type=int, metavar="STEPS",
-                        help="instead: steps/s of our PPO vs MaskablePPO on L1 and L2, alternated, STEPS each")
+                        help="instead: steps/s of our PPO vs MaskablePPO (and CartPole-v1) on L1 and L2, "
+                        "alternated, STEPS each")
     parser.add_argument("--rounds", type=int, default=2, help="with --throughput: runs of each agent per level")
     parser.add_argument("--levels", default="1,2", help="with --throughput: comma-separated levels")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: algo:level:seed:steps in a child process
