@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sheetrl.env.actions import MACRO_INDEX
+from sheetrl.env.actions import MACRO_INDEX, N_ACTIONS
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
 
@@ -49,3 +49,17 @@ def test_a_clone_records_nothing_in_the_curriculum() -> None:
         if terminated:
             break
     assert env.curriculum.state_dict() == before
+
+
+def test_a_clones_commands_follow_its_own_state_after_the_original_moves_on() -> None:
+    env, reference = SpreadsheetEnv(level=2), SpreadsheetEnv(level=2)
+    env.reset(seed=3)
+    reference.reset(seed=3)
+    clone = env.clone()  # no command of this state has been built yet: the clone builds its own
+    env.step(MACRO_INDEX["anchor_selection"])  # the original now extends a selection when it moves
+    env.step(MACRO_INDEX["move_down"])
+    assert clone.state is not None and clone.state.anchor is None
+    jump = clone.action_to_command(MACRO_INDEX["jump_right"])
+    assert jump is not None and jump.verb == "goto"  # a plain jump: the clone has no selection anchor
+    assert [clone.action_to_command(i) for i in range(N_ACTIONS)] == [
+        reference.action_to_command(i) for i in range(N_ACTIONS)]

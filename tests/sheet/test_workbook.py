@@ -243,6 +243,33 @@ def test_undo_of_a_structural_edit():
     assert wb.formula("A2") == "=A1*2" and wb.value("A2") == 2
 
 
+def test_undoing_a_structural_edit_inside_a_batch_leaves_the_workbook_recalculating():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1*2")
+    wb.insert_rows(5)
+    with wb.batch():
+        assert wb.undo()  # back to before the inserted row, while the batch is open
+        wb.set("A1", 3)
+    assert wb.value("B1") == 6
+    wb.set("A1", 4)  # the batch is over: an edit recalculates at once
+    assert wb.value("B1") == 8
+
+
+def test_undoing_to_a_snapshot_taken_inside_a_batch_gives_recalculated_values():
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("B1", "=A1*2")
+    with wb.batch():
+        wb.set("A1", 5)
+        wb.insert_rows(10)  # its undo snapshot is taken before the batch has recalculated B1
+    assert wb.value("B1") == 10
+    assert wb.undo()
+    assert wb.value("A1") == 5 and wb.value("B1") == 10
+    assert wb.redo()
+    assert wb.value("B1") == 10
+
+
 def test_new_edit_clears_redo():
     wb = Workbook()
     wb.set("A1", 1)

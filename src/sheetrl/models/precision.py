@@ -38,7 +38,7 @@ def resolve_device(device: str) -> torch.device:
 
 def adam(parameters: Iterable[torch.nn.Parameter], device: torch.device, **options: Any) -> torch.optim.Adam:
     """Adam, with its fused kernel on CPU and CUDA: the same update as the per-parameter loop (to float rounding).
-    On the CPU, a step over PPO's quick actor-critic (230k parameters) takes 0.4-0.7 ms instead of 1.1 ms, about
+    On the CPU, a step over PPO's quick actor-critic (239k parameters) takes 0.4-0.7 ms instead of 1.1 ms, about
     a tenth of its update (benchmarks/ppo_update.py; BENCHMARKS.md)."""
     fused = torch.device(device).type in ("cpu", "cuda")
     return torch.optim.Adam(parameters, fused=fused or None, **options)

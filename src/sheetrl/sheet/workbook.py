@@ -1406,11 +1406,19 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     def _snapshot_for_undo(self) -> None:
         if self.record_undo and hasattr(self, "_undo") and self._sheet_order:
-            self._undo.append(("snapshot", self.clone()))
+            self._undo.append(("snapshot", self._undo_snapshot()))
             self._redo.clear()
 
+    def _undo_snapshot(self) -> Workbook:
+        """A clone to restore on undo or redo, with the recalculation an open batch still owes it (taken inside
+        a batch, its values are not final: the batch recalculates only at its end)."""
+        snapshot = self.clone()
+        snapshot._dirty = set(self._dirty)
+        snapshot._spill_dirty = list(self._spill_dirty)
+        return snapshot
+
     def _restore(self, snapshot: Workbook) -> None:
-        undo, redo, log = self._undo, self._redo, self._change_log
+        undo, redo, log, depth = self._undo, self._redo, self._change_log, self._batch_depth
         clone = snapshot.clone()
         self.__dict__.update(clone.__dict__)
         self._undo, self._redo = undo, redo
@@ -1418,6 +1426,13 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self.graph_version += 1
         if log is not None:
             log.add(ALL_CHANGED)
+        # An open batch stays open; the snapshot's pending recalculation is done at its end, or now.
+        self._batch_depth = depth
+        self._dirty, self._spill_dirty = set(snapshot._dirty), list(snapshot._spill_dirty)
+        if not depth and (self._dirty or self._spill_dirty):
+            dirty, self._dirty = list(self._dirty), set()
+            self._own("_values")
+            self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
 
     def undo(self) -> bool:
         """Undo the last edit; returns False when there is nothing to undo."""
@@ -1433,7 +1448,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         kind, payload = source.pop()
         saved_redo = list(self._redo) if target is self._undo else None
         if kind == "snapshot":
-            target.append(("snapshot", self.clone()))
+            target.append(("snapshot", self._undo_snapshot()))
             self._restore(payload)
             return True
         inverse = [(key, self._undo_input(key), self._formats.get(key)) for key, _, _ in reversed(payload)]
