@@ -21,6 +21,9 @@ rollout, with its ratio to the preset as it is. The variants:
 - ``2 minibatches``: 10 epochs of 2 minibatches of 256 (half the optimizer steps, the same samples);
 - ``5 epochs``: 5 epochs × 4 minibatches (half the passes).
 
+Then the optimizer step alone: each Adam variant (loop, foreach, fused) steps 400 times over the quick
+actor-critic's parameters with fixed random gradients, three times, alternated; the median CPU µs per step.
+
 Only the time is measured here. Whether a variant keeps the learning table is a training question: run
 ``python3 benchmarks/learning.py`` with the variant's ``--set`` overrides (the notes in BENCHMARKS.md say which were).
 """
@@ -33,6 +36,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import torch
 
@@ -41,7 +45,7 @@ from sheetrl.env.spreadsheet_env import EnvConfig
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.precision import Precision
 
-Variant = tuple[str, Callable[[ppo.Config], ppo.Config], dict[str, bool]]
+Variant = tuple[str, Callable[[ppo.Config], ppo.Config], dict[str, Any]]
 
 VARIANTS: list[Variant] = [
     ("as is", lambda c: c, {}),
@@ -53,7 +57,7 @@ VARIANTS: list[Variant] = [
 ]
 
 
-def build_agent(config: ppo.Config, pool: SheetVectorEnv, adam: dict[str, bool], seed: int) -> ppo.PPOAgent:
+def build_agent(config: ppo.Config, pool: SheetVectorEnv, adam: dict[str, Any], seed: int) -> ppo.PPOAgent:
     agent = ppo.build(config, pool.single_observation_space, pool.single_action_space, "cpu", Precision(), seed)
     if adam:
         agent.optimizer = torch.optim.Adam(agent.network.parameters(), lr=config.learning_rate, eps=config.adam_eps,
@@ -102,6 +106,35 @@ def main() -> None:
         else:
             print(f"{name:>14}: {median * 1e3:7.1f} ms per update ({low * 1e3:.0f}–{high * 1e3:.0f}), "
                   f"{median / steps * 1e6:5.0f} µs per env step, {median / reference:.2f}× as is")
+
+    print(optimizer_steps(collector.network, args.markdown))
+
+
+def optimizer_steps(network: torch.nn.Module, markdown: bool) -> str:
+    """CPU µs per Adam step over ``network``'s parameters (fixed random gradients), per implementation."""
+    generator = torch.Generator().manual_seed(0)
+    parameters = list(network.parameters())
+    for parameter in parameters:
+        parameter.grad = torch.randn(parameter.shape, generator=generator)
+    kinds: dict[str, dict[str, Any]] = {"loop": {"foreach": False, "fused": False},
+                                        "foreach": {"foreach": True, "fused": False}, "fused": {"fused": True}}
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for _ in range(3):
+        for kind, options in kinds.items():
+            optimizer = torch.optim.Adam(parameters, lr=1e-6, **options)
+            for _ in range(20):
+                optimizer.step()
+            start = time.process_time()
+            for _ in range(400):
+                optimizer.step()
+            times[kind].append((time.process_time() - start) / 400)
+    count = sum(p.numel() for p in parameters)
+    if markdown:
+        lines = [f"\n| Adam step over {count:,} parameters | CPU µs per step (median of 3) |", "|---|---:|"]
+        lines += [f"| {kind} | {statistics.median(values) * 1e6:.0f} |" for kind, values in times.items()]
+        return "\n".join(lines)
+    return "\n".join(f"Adam step, {kind:>7}: {statistics.median(values) * 1e6:6.0f} µs over {count:,} parameters"
+                     for kind, values in times.items())
 
 
 if __name__ == "__main__":
