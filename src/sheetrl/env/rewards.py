@@ -50,7 +50,7 @@ from sheetrl.env.commands import Command
 from sheetrl.env.tasks.base import Task, goal_distance, values_match
 from sheetrl.env.tasks.checker import apply_assignment
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import cell_name, parse_range, split_key
+from sheetrl.sheet.address import COL_MASK, ROW_SHIFT, SHEET_SHIFT, cell_name, parse_range
 from sheetrl.sheet.errors import ExcelError
 
 TERMS = ("feedback", "validity", "progress", "collateral", "complexity", "aesthetic")
@@ -128,29 +128,24 @@ class HeuristicAesthetics:
         values = wb.value_map()
         formats = wb.format_map()
         sheet = wb.sheet_id()
-        positions = {}
-        for key in values:
-            if key >= 0:
-                sid, row, col = split_key(key)
-                if sid == sheet:
-                    positions[(row, col)] = key
-        if not positions:
+        # Cell keys of the sheet (sheet id, row, column packed in one integer): a neighbour is a key plus or minus
+        # one row step or one column, and the smallest key is on the first row.
+        keys = {key for key in values if key >= 0 and key >> SHEET_SHIFT == sheet}
+        if not keys:
             return 1.0
-        first_row = min(r for r, _ in positions)
-        header = [k for (r, _), k in positions.items() if r == first_row]
-        header_is_text = all(type(values[k]) is str for k in header) and any(
-            (first_row + 1, c) in positions for (_, c) in (split_key(k)[1:] for k in header)
-        )
+        first_row = min(keys) >> ROW_SHIFT
+        header = [k for k in keys if k >> ROW_SHIFT == first_row]
+        header_is_text = all(type(values[k]) is str for k in header) and any(k + _ROW_STEP in keys for k in header)
         checks = []
         if header_is_text:
             checks.append(sum(1 for k in header if (f := formats.get(k)) is not None and f.bold) / len(header))
         by_column: dict[int, set[str]] = {}
         aligned = 0
         numbers = 0
-        for (_, c), k in positions.items():
+        for k in keys:
             if type(values[k]) is float:
                 fmt = formats.get(k)
-                by_column.setdefault(c, set()).add(fmt.number_format if fmt is not None else "General")
+                by_column.setdefault(k & COL_MASK, set()).add(fmt.number_format if fmt is not None else "General")
                 numbers += 1
                 if fmt is None or fmt.horizontal in ("general", "right"):
                     aligned += 1
@@ -160,11 +155,15 @@ class HeuristicAesthetics:
             checks.append(aligned / numbers)
         stray = sum(
             1
-            for (r, c) in positions
-            if not any(n in positions for n in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)))
+            for k in keys
+            if not (k - _ROW_STEP in keys or k + _ROW_STEP in keys
+                    or (k & COL_MASK and k - 1 in keys) or (k & COL_MASK != COL_MASK and k + 1 in keys))
         )
-        checks.append(1.0 - stray / len(positions))
+        checks.append(1.0 - stray / len(keys))
         return sum(checks) / len(checks)
+
+
+_ROW_STEP = 1 << ROW_SHIFT  # a cell key's distance to the cell below it
 
 
 class FormulaValidity:
