@@ -177,17 +177,22 @@ class FormulaValidity:
         self.task = task
         self.targets = [task.qualified(t.address) for t in task.targets if t.formula]
         self._perturbation: tuple[dict[str, object], dict[str, object]] | None = None
-        # empty cells a target may read: those inside the ranges it must read (a spacer row in a named range)
-        self._gaps: dict[str, set[str]] = {}
-        for target in task.targets:
-            if target.formula:
-                cells: set[str] = set()
-                for area in target.reads:
-                    rng = parse_range(task.qualified(area))
-                    prefix = task.qualified(area).rsplit("!", 1)[0] + "!"
-                    cells |= {prefix + cell_name(r, c) for r in range(rng.row1, rng.row2 + 1)
-                              for c in range(rng.col1, rng.col2 + 1)}
-                self._gaps[task.qualified(target.address)] = cells
+        self._reads = {task.qualified(t.address): t.reads for t in task.targets if t.formula}
+        self._gaps: dict[str, set[str]] = {}  # built when a target first holds a formula (most never do)
+
+    def _gaps_of(self, address: str) -> set[str]:
+        """The empty cells a target may read: those inside the ranges it must read (a spacer row in a named
+        range)."""
+        gaps = self._gaps.get(address)
+        if gaps is None:
+            gaps = self._gaps[address] = set()
+            for area in self._reads.get(address, ()):
+                qualified = self.task.qualified(area)
+                rng = parse_range(qualified)
+                prefix = qualified.rsplit("!", 1)[0] + "!"
+                gaps |= {prefix + cell_name(r, c) for r in range(rng.row1, rng.row2 + 1)
+                         for c in range(rng.col1, rng.col2 + 1)}
+        return gaps
 
     def _reference(self) -> tuple[dict[str, object], dict[str, object]]:
         """(perturbed input values, the expert's target values under them)."""
@@ -209,7 +214,7 @@ class FormulaValidity:
         if wb.formula(address) is None:
             return False, False, False
         precedents = wb.precedents(address)
-        gaps = self._gaps.get(address, set())
+        gaps = self._gaps_of(address)
         reads_data = bool(precedents) and all(wb.value(p) is not None or p in gaps for p in precedents)
         return True, not isinstance(wb.value(address), ExcelError), reads_data
 
