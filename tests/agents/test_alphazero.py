@@ -282,3 +282,23 @@ def test_config_rejects_bad_settings() -> None:
         Config(value_target="win")
     with pytest.raises(ValueError, match="simulations"):
         Config(simulations=0)
+
+
+def test_weight_decay_is_decoupled_from_the_adaptive_step() -> None:
+    """With decay ``c`` every weight first shrinks by ``lr * c * w`` and then takes the same Adam step as without
+    decay. Adam's coupled L2 (``c * w`` added to the gradient, then normalized) instead moves each weight by about
+    the learning rate wherever the loss gradient is small, and erodes a warm-started network."""
+    player, pool = make_agent(small_config(), seed=4)
+    while len(player.replay) < player.config.batch_size:
+        player.train_iteration(pool)
+    plain, _ = make_agent(small_config(weight_decay=0.0, learning_rate=0.01), seed=4)
+    decayed, _ = make_agent(small_config(weight_decay=0.5, learning_rate=0.01), seed=4)
+    for agent in (plain, decayed):  # the same weights and minibatch, fresh optimizers
+        agent.network.load_state_dict(player.network.state_dict())
+        agent.replay = type(player.replay)(player.replay, maxlen=player.replay.maxlen)
+    before = {key: value.clone() for key, value in plain.network.state_dict().items()}
+    plain.update()
+    decayed.update()
+    for key, start in before.items():
+        expected = plain.network.state_dict()[key] - 0.01 * 0.5 * start
+        torch.testing.assert_close(decayed.network.state_dict()[key], expected, rtol=0, atol=1e-6, msg=key)

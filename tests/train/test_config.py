@@ -98,3 +98,13 @@ def test_every_field_has_a_one_line_help_with_its_default() -> None:
         assert text and "\n" not in text
     assert field_help("checkpoint_every").endswith("Default: 100.")
     assert field_help("run_dir").startswith("Run folder (default: runs/{level}__{algo}__{seed}__{time})")
+
+
+def test_network_widths_are_set_from_the_command_line_as_comma_separated_integers() -> None:
+    assert coerce("hidden_sizes", "256,256", tuple[int, ...]) == (256, 256)
+    assert coerce("hidden_sizes", "(64, 32, 16)", tuple[int, ...]) == (64, 32, 16)
+    assert coerce("hidden_sizes", "128", tuple[int, ...]) == (128,)
+    with pytest.raises(ConfigError, match=re.escape("hidden_sizes='2.5' is not a valid int")):
+        coerce("hidden_sizes", "256,2.5", tuple[int, ...])
+    with pytest.raises(ConfigError, match="comma-separated"):
+        coerce("hidden_sizes", "256,,256", tuple[int, ...])
