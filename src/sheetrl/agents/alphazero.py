@@ -56,7 +56,7 @@ from sheetrl.agents.base import Agent
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.policy import MLPPolicyConfig, build_policy, to_tensors
-from sheetrl.models.precision import Precision
+from sheetrl.models.precision import Precision, adam
 
 name = "alphazero"
 SEARCH_METHODS = ("gumbel", "puct")
@@ -505,8 +505,8 @@ class AlphaZeroAgent(Agent):
         # Decoupled weight decay (AdamW): Adam's own ``weight_decay`` adds ``c * w`` to the gradient, which Adam
         # then normalizes, so wherever the loss gradient is small (or clipped small) every weight moves by about
         # the learning rate towards 0 at each step; a warm-started network lost half its norm in 1,600 updates.
-        self.optimizer = torch.optim.AdamW(self.network.parameters(), lr=config.learning_rate,
-                                           weight_decay=config.weight_decay)
+        self.optimizer = adam(self.network.parameters(), self.device, decoupled=True, lr=config.learning_rate,
+                              weight_decay=config.weight_decay)
         self.rng = np.random.default_rng(seed)  # search noise, action sampling, ranked-reward coins
         # act() draws from its own stream, so evaluating between iterations never changes what training does next.
         self.act_rng = np.random.default_rng([seed, 1])
