@@ -858,14 +858,20 @@ class Workbook(CatalogMixin, ArrayPlacement):
             yield self
         finally:
             self._batch_depth -= 1
-            if self._batch_depth == 0 and (self._dirty or self._spill_dirty):
-                # Only formulas and cells something reads need planning: a block of new data with no readers
-                # (a sheet being filled in) plans nothing.
-                dirty = [key for key in self._dirty if key in self._formulas or self._may_have_successors(key)]
-                self._dirty = set()
-                if dirty or self._spill_dirty:
-                    self._own("_values")
-                    self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
+            if self._batch_depth == 0:
+                self._recalculate_pending()
+
+    def _recalculate_pending(self) -> None:
+        """Recalculate what the edits deferred by a batch affect (nothing when none is pending)."""
+        if not (self._dirty or self._spill_dirty):
+            return
+        # Only formulas and cells something reads need planning: a block of new data with no readers (a sheet
+        # being filled in) plans nothing.
+        dirty = [key for key in self._dirty if key in self._formulas or self._may_have_successors(key)]
+        self._dirty = set()
+        if dirty or self._spill_dirty:
+            self._own("_values")
+            self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
 
     def _recalculate_from(self, key: int, anchors: list[int] | None = None) -> None:
         """Recalculate what depends on ``key`` (and the array ``anchors`` its edit unblocks or blocks)."""
@@ -1429,10 +1435,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         # An open batch stays open; the snapshot's pending recalculation is done at its end, or now.
         self._batch_depth = depth
         self._dirty, self._spill_dirty = set(snapshot._dirty), list(snapshot._spill_dirty)
-        if not depth and (self._dirty or self._spill_dirty):
-            dirty, self._dirty = list(self._dirty), set()
-            self._own("_values")
-            self._run(self._build_plan(_VIRTUAL_SOURCE, roots=dirty))
+        if not depth:
+            self._recalculate_pending()
 
     def undo(self) -> bool:
         """Undo the last edit; returns False when there is nothing to undo."""
