@@ -173,11 +173,11 @@ def test_a_legality_predicate_agrees_with_resolving_in_every_visited_state(level
         assert env.state is not None and env.task is not None
         ctx = Context(env.state, env.task)
         for macro in MACROS:
-            assert macro.is_legal(ctx) == (macro.resolve(ctx) is not None), macro.name
+            assert macro.legal(ctx) == (macro.resolve(ctx) is not None), macro.name
         resolved = [macro.resolve(Context(env.state, env.task)) for macro in MACROS]
         assert obs["action_mask"].tolist() == [int(c is not None) for c in resolved]
         assert [env.action_to_command(i) for i in range(N_ACTIONS)] == resolved
-        edges += not all(macro.is_legal(ctx) for macro in jumps_and_moves)
+        edges += not all(macro.legal(ctx) for macro in jumps_and_moves)
         legal = np.flatnonzero(obs["action_mask"])
         jumps = [i for i in legal if MACROS[i].name.startswith("jump")]  # jumps often, to reach the edges
         action = int(rng.choice(jumps)) if jumps and rng.random() < 0.4 else int(rng.choice(legal))

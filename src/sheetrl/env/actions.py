@@ -55,10 +55,6 @@ class Macro:
     resolve: Callable[[Context], Command | None]
     legal: Callable[[Context], bool]
 
-    def is_legal(self, ctx: Context) -> bool:
-        """Whether the macro resolves to a command in this state."""
-        return self.legal(ctx)
-
 
 def _macro(name: str, legal: Callable[[Context], bool], build: Callable[[Context], Command]) -> Macro:
     """A macro whose command is built only where its predicate holds (so the two cannot disagree)."""
