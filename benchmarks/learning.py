@@ -65,6 +65,7 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc", 3, 8_192),
     ("bc", 5, 8_192),
     ("bc_dagger", 3, 8_192),
+    ("bc_dagger", 4, 8_192),
     ("bc_dagger", 5, 8_192),
     ("bc_encoder", 3, 8_192),
     ("bc_transformer", 3, 8_192),

@@ -138,6 +138,25 @@ def test_the_value_loss_leaves_the_policy_of_separate_trunks_as_it_would_be_with
         assert torch.equal(weights, trained[1][name]), name
 
 
+def test_word_dropout_hides_only_instruction_words_at_its_rate():
+    from sheetrl.env.observation import FLAT_LAYOUT
+
+    agent, _ = make(replace(TINY, word_dropout=0.25))
+    flat = torch.ones((4000, 768))
+    dropped = agent._drop_words(flat)
+    words = FLAT_LAYOUT["words"]
+    assert torch.equal(flat, torch.ones((4000, 768)))  # a copy: the dataset is not changed
+    outside = torch.ones(768, dtype=torch.bool)
+    outside[words] = False
+    assert torch.equal(dropped[:, outside], flat[:, outside])
+    hidden = 1.0 - dropped[:, words].mean().item()
+    assert hidden == pytest.approx(0.25, abs=0.01)
+    again, _ = make(replace(TINY, word_dropout=0.25))
+    assert torch.equal(again._drop_words(flat), dropped)  # the agent's own generator: deterministic
+    with pytest.raises(ValueError, match="word_dropout"):
+        replace(TINY, word_dropout=1.0)
+
+
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 

@@ -9,7 +9,8 @@ import pytest
 from sheetrl.env.observation import FLAT_LAYOUT, FLAT_SIZE, OPERATION_WORDS
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 from sheetrl.env.tasks.base import instruction_references
-from sheetrl.sheet.address import parse_cell
+from sheetrl.sheet.address import cell_name, parse_cell
+from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 
 
 def _words(obs) -> set[str]:
@@ -82,7 +83,36 @@ def test_flat_layout_places_the_mask_and_level():
     assert flat.shape == (FLAT_SIZE,)
     np.testing.assert_array_equal(flat[FLAT_LAYOUT["mask"]], obs["action_mask"])
     assert flat[FLAT_LAYOUT["level"]].tolist() == [0.0, 0.0, 1.0, 0.0, 0.0]
-    assert not flat[FLAT_LAYOUT["mask"].stop :].any()
+    assert not flat[FLAT_LAYOUT["number_format"].stop :].any()
+    assert not flat[FLAT_LAYOUT["formula"]].any()  # the cursor starts on an empty cell
+    assert flat[FLAT_LAYOUT["number_format"]].tolist() == [1.0] + [0.0] * (len(NUMBER_FORMAT_PRESETS))
+
+
+def test_flat_shows_what_the_cursor_formula_reads_and_its_number_format():
+    from sheetrl.env.actions import MACRO_INDEX
+
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=0)
+    state = env.state
+    assert state is not None
+    wb = state.workbook
+    row, col = state.cursor
+    here = f"{wb.sheet_names[0]}!{cell_name(row, col)}"
+    wb.set(f"{wb.sheet_names[0]}!{cell_name(row + 3, col + 1)}", 2.0)
+    wb.set(here, f"=SUM({cell_name(row + 1, col)}:{cell_name(row + 3, col + 1)})")
+    wb.set_format(here, number_format=NUMBER_FORMAT_PRESETS["percent"])
+    obs, *_ = env.step(MACRO_INDEX["move_right"])
+    obs, *_ = env.step(MACRO_INDEX["move_left"])
+    formula = obs["flat"][FLAT_LAYOUT["formula"]]
+    window = 7
+    assert formula.tolist() == pytest.approx([1.0, 1 / window, 0.0, 3 / window, 1 / window, np.log1p(6) / 5, 1.0])
+    formats = obs["flat"][FLAT_LAYOUT["number_format"]]
+    assert formats.argmax() == list(NUMBER_FORMAT_PRESETS).index("percent") and formats.sum() == 1.0
+    wb.set(here, f"={cell_name(row, col + 1)}*2")
+    obs, *_ = env.step(MACRO_INDEX["move_right"])
+    obs, *_ = env.step(MACRO_INDEX["move_left"])
+    assert obs["flat"][FLAT_LAYOUT["formula"]].tolist() == pytest.approx(
+        [1.0, 0.0, 1 / window, 0.0, 1 / window, np.log1p(1) / 5, 0.0])
 
 
 def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected():

@@ -82,6 +82,32 @@ def test_planner_redoes_an_edit_the_agent_spoiled() -> None:
     assert finish_with_expert(env)["is_success"]
 
 
+def test_planner_fills_through_a_selection_when_the_experts_fill_would_now_run_too_far() -> None:
+    """A grade book whose Pass/Fail column runs into the class-average row: when the agent fills that column first,
+    ``fill_right`` from the first class average would overwrite the Pass/Fail cell, so the planner selects the row's
+    cells and uses ``fill_selection``."""
+    task = next(t for t in (make_task(5, split_seed("train", i)) for i in range(400))
+                if t.template == "grade_book" and "for the class" in t.instruction)
+    plan = expert_plan(task)
+    assert [edit.macro for edit in plan][-3:] == ["fill_right", "if_threshold_left", "fill_down"]
+    env = SpreadsheetEnv(level=5)
+    env.reset(options={"task": task})
+    for edit in plan[:-3] + plan[-2:]:  # every edit but the class row's fill; the Pass/Fail column comes first
+        env.step_command(edit.command)
+    assert not env.action_masks()[MACRO_INDEX["fill_right"]] or \
+        str(plan[-3].command) != expert_command(env)  # fill_right would now reach the Pass/Fail cell
+    taken = []
+    for _ in range(40):
+        action = expert_action(env)
+        assert action is not None, f"the planner gave up in a recoverable state: {expert_command(env)}"
+        taken.append(MACROS[action].name)
+        _, _, terminated, _, info = env.step(action)
+        if terminated:
+            break
+    assert info["is_success"], (taken, info["check"])
+    assert "fill_selection" in taken and "fill_right" not in taken, taken
+
+
 def test_planner_gives_the_restoring_command_when_no_macro_can_undo_the_damage() -> None:
     env = SpreadsheetEnv(level=2)
     env.reset(options={"level": 2, "task_seed": 3})

@@ -19,7 +19,10 @@ The whole algorithm, top to bottom:
    the loss is the *masked* cross-entropy (:func:`masked_cross_entropy`): the illegal actions' logits are set to
    the most negative float before the softmax, so the policy is only asked to rank legal actions, exactly as it
    acts. Optimizer steps go through :class:`~sheetrl.models.precision.Precision` (autocast, accumulation,
-   gradient-norm clipping).
+   gradient-norm clipping). With ``word_dropout`` each operation word of the ``flat`` vector's instruction bag is
+   hidden in a training sample with that probability (dropout on the input, as word dropout in text models), so the
+   policy also learns to act from the sheet and the instruction's references when a phrasing it never saw lacks
+   the words it relies on.
 
 5. **Value.** The value head learns the expert's discounted return from each demonstrated state (Monte-Carlo
    returns of the demonstrations, ``gamma``; mean squared error weighted by ``value_coef``), as AlphaGo's value
@@ -46,6 +49,7 @@ import torch
 import torch.nn.functional as F
 
 from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
+from sheetrl.env.observation import FLAT_LAYOUT
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision, adam
@@ -76,6 +80,7 @@ class Config:
     max_dataset: int = 100_000  # most samples kept (the oldest DAgger samples go first; demonstrations stay)
     value_coef: float = 0.5  # weight of the value head's loss (the demonstrations' discounted returns)
     gamma: float = 0.99  # discount of those returns (search on top of the policy uses the same)
+    word_dropout: float = 0.3  # chance that each instruction word of ``flat`` is hidden in a training sample
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -90,6 +95,8 @@ class Config:
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
+        if not 0.0 <= self.word_dropout < 1.0:
+            raise ValueError(f"bc: word_dropout must lie in [0, 1), not {self.word_dropout}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
             raise ValueError(f"bc: hidden_sizes must be positive widths, not {self.hidden_sizes}")
         if self.demonstrations is not None and not str(self.demonstrations).endswith(".npz"):
@@ -359,6 +366,8 @@ class BCAgent(Agent):
             indices = torch.randint(size, (config.batch_size,), generator=self.generator).numpy()
             for part in np.array_split(indices, micro_batches):
                 batch = to_tensors({key: arrays[key][part] for key in self.keys}, self.keys, self.device)
+                if config.word_dropout > 0.0 and "flat" in batch:
+                    batch["flat"] = self._drop_words(batch["flat"])
                 masks = torch.as_tensor(arrays["action_mask"][part].astype(bool), device=self.device)
                 actions = torch.as_tensor(arrays["actions"][part], device=self.device)
                 returns = torch.as_tensor(arrays["returns"][part], device=self.device)
@@ -380,6 +389,14 @@ class BCAgent(Agent):
                 "losses/value_loss": total_value_loss / config.updates_per_iteration,
                 "charts/train_accuracy": total_accuracy / config.updates_per_iteration,
                 "charts/dataset_size": float(size)}
+
+    def _drop_words(self, flat: torch.Tensor) -> torch.Tensor:
+        """``flat`` with each instruction word hidden with probability ``word_dropout`` (a copy)."""
+        words = FLAT_LAYOUT["words"]
+        hidden = torch.rand((flat.shape[0], words.stop - words.start), generator=self.generator)
+        flat = flat.clone()
+        flat[:, words] *= (hidden >= self.config.word_dropout).to(flat.device, flat.dtype)
+        return flat
 
     def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """Demonstrations on the first call; then one rollout (with DAgger labels) and the updates."""

@@ -30,7 +30,11 @@ Keys (N is the number of macro actions):
     each), which slots the instruction has, selection state and the elapsed fraction of the step budget, the first
     :data:`INSTRUCTION_REFERENCES` cell references of the instruction as corner offsets from the cursor (clipped),
     where the window is on the sheet and which sheet it shows, how many cells outside the targets were changed,
-    and the action mask, zero-padded to 768.
+    the action mask, and the cursor cell as a formula bar shows it — what its formula reads (the corners of the
+    cells it reads relative to the cursor, how many, whether it is a function call) and its number format (one-hot
+    over :data:`~sheetrl.sheet.formats.NUMBER_FORMAT_PRESETS`, or other) — zero-padded to 768. Without these two
+    parts, two states an agent must tell apart looked the same: ``=SUM(Q16:Q20)`` and ``=P21/N21`` in the same
+    cell differ only in value, a currency and a percent format only in the preset.
 ``action_mask`` int8 (N,)
     1 for actions that resolve to a command in this state.
 
@@ -410,7 +414,7 @@ class ObservationBuilder:
         return chain
 
     def flat(self, mask: np.ndarray, step_fraction: float, cursor: tuple[int, int],
-             anchor: tuple[int, int] | None) -> np.ndarray:
+             anchor: tuple[int, int] | None, wb: Workbook) -> np.ndarray:
         """The 768-float vector for MLP agents."""
         assert self._task is not None
         out = np.zeros(FLAT_SIZE, dtype=np.float32)
@@ -461,7 +465,30 @@ class ObservationBuilder:
         out[i + 4] = min(1.0, self._sheet_index / 4.0)
         out[i + 5] = min(1.0, len(self._changed) / 10.0)
         out[layout["mask"].start : layout["mask"].start + len(mask)] = mask
+        key = make_key(self._sheet_id, *cursor)
+        self._formula_features(wb, key, cursor, out[layout["formula"]])
+        fmt = wb.format_map().get(key)
+        out[layout["number_format"].start + (0 if fmt is None else _FORMAT_IDS.get(fmt.number_format,
+                                                                                   len(_FORMAT_IDS)))] = 1.0
         return out
+
+    def _formula_features(self, wb: Workbook, key: int, cursor: tuple[int, int], out: np.ndarray) -> None:
+        """What the formula at the cursor reads (see ``FLAT_LAYOUT["formula"]``), written into ``out``."""
+        node = wb.formula_node_at(key)
+        if node is None:
+            return
+        out[6] = 1.0 if type(node) is Call else 0.0
+        read = [split_key(k) for k in wb.precedent_keys(key)]
+        here = [(row, col) for sid, row, col in read if sid == self._sheet_id]
+        out[5] = min(5.0, math.log1p(len(read))) / 5.0
+        if here:
+            rows = [row for row, _ in here]
+            cols = [col for _, col in here]
+            out[0] = 1.0
+            out[1] = _clip((min(rows) - cursor[0]) / WINDOW)
+            out[2] = _clip((min(cols) - cursor[1]) / WINDOW)
+            out[3] = _clip((max(rows) - cursor[0]) / WINDOW)
+            out[4] = _clip((max(cols) - cursor[1]) / WINDOW)
 
 
 def _flat_layout() -> dict[str, slice]:
@@ -476,6 +503,11 @@ def _flat_layout() -> dict[str, slice]:
         ("view", 6),  # window top / sheet rows, left / sheet cols, sheet rows / 1000, cols / 100, sheet index / 4,
                       # changed cells outside the targets / 10 (clipped at 1)
         ("mask", MASK_SLOTS),
+        ("formula", 7),  # the cursor's formula: reads a cell on this sheet, corners of what it reads (d_row1,
+                         # d_col1, d_row2, d_col2 from the cursor, in 7-cell units, clipped), log1p(cells read) / 5,
+                         # outermost node is a function call
+        ("number_format", len(NUMBER_FORMAT_PRESETS) + 1),  # the cursor cell's number format: one-hot over the
+                                                             # presets (General first), the last slot any other
     )
     layout, start = {}, 0
     for name, size in parts:

@@ -21,7 +21,8 @@ never saw. :func:`expert_action` plans from the current state instead:
    the selection (``select_reference_k`` when the instruction names that range, else ``anchor_selection`` and moves),
    marks a range when the edit reads the marked range, walks the cursor there by the shortest sequence of navigation
    macros, and then takes the edit's macro. When that macro now means something else (the sheet around it changed), any
-   macro giving the same command is taken.
+   macro giving the same command is taken; a ``fill_down``/``fill_right`` that would now run further than the
+   expert's fill (the agent filled a neighbouring column first) is done through a selection and ``fill_selection``.
 4. **Done.** Nothing pending and nothing to repair: ``done`` (the environment ends a solved episode by itself
    after the last edit, so this is only reached when the last edit was already there).
 
@@ -291,6 +292,9 @@ class _Planner:
             return name, edit.command
         if state.sheet.upper() != edit.sheet.upper():
             return None, f"sheet {edit.sheet}"
+        by_selection = self._fill_by_selection(edit)
+        if by_selection is not None:
+            return by_selection
         ready = self._context_matches(edit)
         if ready:
             name = self.macro_giving(edit.command, edit.macro)
@@ -310,6 +314,36 @@ class _Planner:
             return self._walk(edit.cursor)
         # in place, yet the macro means something else here: any macro that gives the same command, else none
         return self.macro_giving(edit.command, edit.macro), edit.command
+
+    def _fill_by_selection(self, edit: Edit) -> tuple[str | None, str | None] | None:
+        """The next step of a fill that no macro takes any more from where the expert took it, done instead as a
+        selection from its source cell over its range and ``fill_selection``: ``fill_right`` and ``fill_down``
+        reach as far as the neighbouring run goes, so once the agent has filled a neighbour first (a Pass/Fail
+        column before the class-average row it runs into), the run is longer than the expert's fill. None when the
+        edit is not such a fill."""
+        if edit.anchor is not None or edit.marked is not None or edit.macro is None \
+                or not edit.command.startswith("fill "):
+            return None
+        command = parse_command(edit.command)
+        source, area = parse_cell(command.cell or ""), _area(command.area)
+        if area is None:
+            return None
+        whole = (min(source.row, area[0]), min(source.col, area[1]), max(source.row, area[2]),
+                 max(source.col, area[3]))
+        if whole[:2] != (source.row, source.col):  # fill_selection fills from the selection's top-left cell
+            return None
+        state = self.state
+        here, anchor = state.cursor, state.anchor
+        try:  # does a macro still take the fill where the expert took it?
+            state.cursor, state.anchor = edit.cursor, None
+            if _Planner(state, self.task).macro_giving(edit.command, edit.macro) is not None:
+                return None
+        finally:
+            state.cursor, state.anchor = here, anchor
+        step = self.select(whole, whole[:2])
+        if step == (None, None) and state.anchor == whole[:2] and state.selection == whole:
+            return self._named("fill_selection")
+        return step
 
     def _context_matches(self, edit: Edit) -> bool:
         state = self.state

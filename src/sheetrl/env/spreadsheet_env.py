@@ -512,7 +512,7 @@ class SpreadsheetEnv(gym.Env):
         for key in self.observation_keys:
             if key == "flat":
                 obs[key] = builder.flat(self._mask, self._steps / max(1, self.max_steps), state.cursor,
-                                        state.anchor)
+                                        state.anchor, state.workbook)
             elif key == "formula_chain":
                 obs[key] = builder.formula_chain(state.workbook, state.cursor, self._encode_formula)
             elif key == "action_mask":

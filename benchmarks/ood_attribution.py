@@ -1,0 +1,118 @@
+"""Which held-out structure costs a trained agent its ood success: one structural dimension held out at a time.
+
+An ood task holds out every structural choice at once (position, size, spacer pattern, phrasing, template
+combination; :mod:`sheetrl.env.tasks.split`). This benchmark generates, for each dimension alone, tasks whose other
+choices come from the training part, and evaluates a run's latest checkpoint on them next to plain iid and ood
+tasks, so the iid–ood gap is split by cause. Every task uses a seed of the ood range (never a training seed).
+
+    python3 benchmarks/ood_attribution.py RUN [RUN ...] --level 3 --episodes 200
+
+Prints one row per run and one column per task set (success rate and the Wilson 95% interval).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from sheetrl.env.tasks import DEFAULT_LAYOUT, IID, OOD, family_module, ood_seed
+from sheetrl.env.tasks.base import Task
+from sheetrl.env.tasks.split import Structure
+
+DIMENSIONS = ("position", "size", "gaps", "phrasing", "combination")
+
+
+class PartlyHeldOut(Structure):
+    """A :class:`Structure` that draws the ``held_out`` dimensions from the held-out part, the rest from training's."""
+
+    def __init__(self, rng: random.Random, held_out: Iterable[str]) -> None:
+        super().__init__(rng, IID)
+        self.dimensions = frozenset(held_out)
+
+    def _part(self, dimension: str) -> None:
+        self.held_out = dimension in self.dimensions
+
+    def phrasing(self, name: str, phrasings: Any) -> str:
+        self._part("phrasing")
+        return super().phrasing(name, phrasings)
+
+    def position(self, name: str, tops: range, lefts: range) -> tuple[int, int]:
+        self._part("position")
+        return super().position(name, tops, lefts)
+
+    def size(self, name: str, rows: range, cols: range) -> tuple[int, int]:
+        self._part("size")
+        return super().size(name, rows, cols)
+
+    def gaps(self, name: str, length: int, count: int) -> tuple[int, ...]:
+        self._part("gaps")
+        return super().gaps(name, length, count)
+
+    def combination(self, name: str, train: Any, held_out: Any) -> Any:
+        self._part("combination")
+        return super().combination(name, train, held_out)
+
+
+def tasks_holding_out(level: int, dimensions: Iterable[str], episodes: int) -> list[Task]:
+    """``episodes`` tasks of ``level`` with only ``dimensions`` held out (seeds from the ood range)."""
+    module = family_module(level)
+    held = tuple(dimensions)
+    tasks = []
+    for index in range(episodes):
+        seed = ood_seed(index)
+        rng = random.Random(seed * 1_000_003 + level)
+        task: Task = module.generate(rng, seed, PartlyHeldOut(rng, held), DEFAULT_LAYOUT)
+        task.split = OOD if held else IID
+        tasks.append(task)
+    return tasks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+", help="run folders (their latest checkpoint is evaluated)")
+    parser.add_argument("--level", type=int, required=True)
+    parser.add_argument("--episodes", type=int, default=200, help="tasks per task set")
+    parser.add_argument("--dimensions", default=",".join(DIMENSIONS),
+                        help="comma-separated dimensions to hold out one at a time")
+    args = parser.parse_args(argv)
+    from sheetrl.train.checkpoint import load_latest
+    from sheetrl.train.evaluate import agent_policy, run_episodes, run_task_episodes, wilson_interval
+    from sheetrl.train.runner import restore_agent
+
+    if args.level not in range(1, 6) or args.episodes < 1:
+        parser.error("--level must be 1-5 and --episodes at least 1")
+    missing = [run for run in args.runs if not Path(run, "checkpoint.pt").exists()]
+    if missing:
+        parser.error(f"no checkpoint.pt in {', '.join(missing)}")
+    dimensions = [d for d in args.dimensions.split(",") if d]
+    unknown = sorted(set(dimensions) - set(DIMENSIONS))
+    if unknown:
+        parser.error(f"unknown dimensions {unknown}; choose from {DIMENSIONS}")
+    sets = {f"only {d}": tasks_holding_out(args.level, [d], args.episodes) for d in dimensions}
+    header = ["run", "iid", *sets, "ood"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for run in args.runs:
+        payload, _ = load_latest(run)
+        policy = agent_policy(restore_agent(payload, device="cpu"))
+        cells = [run_episodes(policy, args.level, args.episodes, split=IID).success_rate]
+        for tasks in sets.values():
+            result, _ = run_task_episodes(policy, tasks)
+            cells.append(result.success_rate)
+        cells.append(run_episodes(policy, args.level, args.episodes, split=OOD).success_rate)
+        shown = []
+        for rate in cells:
+            low, high = wilson_interval(round(rate * args.episodes), args.episodes)
+            shown.append(f"{rate:.3f} ({low:.2f}–{high:.2f})")
+        print(f"| {Path(run).name} | " + " | ".join(shown) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
