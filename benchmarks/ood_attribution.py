@@ -7,7 +7,9 @@ tasks, so the iid–ood gap is split by cause. Every task uses a seed of the ood
 
     python3 benchmarks/ood_attribution.py RUN [RUN ...] --level 3 --episodes 200
 
-Prints one row per run and one column per task set (success rate and the Wilson 95% interval).
+Prints one row per run and one column per task set (success rate and the Wilson 95% interval). ``--actions N``
+instead lists, per level, the macros that the experts of N ood tasks use and those of N training tasks never do,
+and the share of ood tasks that need one: an agent that picks macros by their index has never been shown them.
 """
 
 from __future__ import annotations
@@ -73,10 +75,27 @@ def tasks_holding_out(level: int, dimensions: Iterable[str], episodes: int) -> l
     return tasks
 
 
+def ood_only_macros(level: int, tasks: int) -> tuple[dict[str, int], int]:
+    """The macros the experts of the first ``tasks`` ood tasks of ``level`` use and those of the first ``tasks``
+    training tasks never do (with how many ood tasks use each), and how many ood tasks use at least one."""
+    from sheetrl.env.tasks import make_task, split_seed
+
+    trained = {name for i in range(tasks) for name in make_task(level, split_seed("train", i)).expert_actions or ()}
+    counts: dict[str, int] = {}
+    needing = 0
+    for i in range(tasks):
+        unseen = set(make_task(level, ood_seed(i)).expert_actions or ()) - trained
+        needing += bool(unseen)
+        for name in unseen:
+            counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items())), needing
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="+", help="run folders (their latest checkpoint is evaluated)")
-    parser.add_argument("--level", type=int, required=True)
+    parser.add_argument("runs", nargs="*", help="run folders (their latest checkpoint is evaluated)")
+    parser.add_argument("--level", type=int)
+    parser.add_argument("--actions", type=int, metavar="N", help="instead: the ood-only macros of N tasks per level")
     parser.add_argument("--episodes", type=int, default=200, help="tasks per task set")
     parser.add_argument("--dimensions", default=",".join(DIMENSIONS),
                         help="comma-separated dimensions to hold out one at a time")
@@ -85,6 +104,18 @@ def main(argv: list[str] | None = None) -> int:
     from sheetrl.train.evaluate import agent_policy, run_episodes, run_task_episodes, wilson_interval
     from sheetrl.train.runner import restore_agent
 
+    if args.actions is not None:
+        if args.actions < 1:
+            parser.error("--actions must be at least 1")
+        print("| level | macros only ood tasks use (ood tasks using each) | ood tasks needing one |")
+        print("|---|---|---:|")
+        for level in range(1, 6):
+            counts, needing = ood_only_macros(level, args.actions)
+            names = ", ".join(f"{name} ({n})" for name, n in counts.items()) or "none"
+            print(f"| {level} | {names} | {needing / args.actions:.1%} |")
+        return 0
+    if not args.runs or args.level is None:
+        parser.error("give run folders and --level (or --actions N)")
     if args.level not in range(1, 6) or args.episodes < 1:
         parser.error("--level must be 1-5 and --episodes at least 1")
     missing = [run for run in args.runs if not Path(run, "checkpoint.pt").exists()]

@@ -4,7 +4,7 @@ part, and holding out every dimension gives the ood tasks themselves."""
 from __future__ import annotations
 
 import pytest
-from ood_attribution import DIMENSIONS, tasks_holding_out
+from ood_attribution import DIMENSIONS, ood_only_macros, tasks_holding_out
 
 from sheetrl.env.tasks import LEVELS, family_module, make_task, ood_seed
 from sheetrl.env.tasks.split import HELD_OUT_PHRASINGS, held_out_gaps, held_out_position, held_out_size
@@ -49,3 +49,14 @@ def test_every_dimension_held_out_gives_the_ood_tasks(level):
     for index, generated in enumerate(tasks_holding_out(level, DIMENSIONS, 10)):
         ood = make_task(level, ood_seed(index))
         assert (generated.instruction, generated.structure) == (ood.instruction, ood.structure)
+
+
+def test_ood_only_macros_are_used_by_ood_experts_and_by_no_training_expert():
+    from sheetrl.env.tasks import split_seed
+
+    counts, needing = ood_only_macros(4, 40)
+    trained = {name for i in range(40) for name in make_task(4, split_seed("train", i)).expert_actions or ()}
+    used = [set(make_task(4, ood_seed(i)).expert_actions or ()) for i in range(40)]
+    assert not set(counts) & trained
+    assert all(n == sum(name in u for u in used) for name, n in counts.items())
+    assert needing == sum(bool(u - trained) for u in used)
