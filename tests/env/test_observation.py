@@ -115,6 +115,36 @@ def test_flat_shows_what_the_cursor_formula_reads_and_its_number_format():
         [1.0, 0.0, 1 / window, 0.0, 1 / window, np.log1p(1) / 5, 0.0])
 
 
+def test_flat_shows_what_a_formula_reads_through_a_range_too_large_to_expand():
+    """A whole column (``=SUM(B:B)``) or a range past the engine's expansion limit is still what the formula reads:
+    its corners and a saturated count, not the "reads nothing" of ``=1+2``."""
+    from sheetrl.env.actions import MACRO_INDEX
+
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=0)
+    state = env.state
+    assert state is not None
+    wb = state.workbook
+    row, col = state.cursor
+    sheet = wb.sheet_names[0]
+    here = f"{sheet}!{cell_name(row, col)}"
+    column = cell_name(0, col + 1).rstrip("0123456789")
+    window = 7
+
+    def formula_part() -> list[float]:
+        env.step(MACRO_INDEX["move_right"])
+        obs, *_ = env.step(MACRO_INDEX["move_left"])
+        return obs["flat"][FLAT_LAYOUT["formula"]].tolist()
+
+    wb.set(here, f"=SUM({column}:{column})")
+    assert formula_part() == pytest.approx([1.0, max(-2.0, -row / window), 1 / window, 2.0, 1 / window, 1.0, 1.0])
+    wb.set(here, f"=SUM({column}{row + 2}:{column}{row + 5001})")
+    assert formula_part() == pytest.approx([1.0, 1 / window, 1 / window, 2.0, 1 / window, 1.0, 1.0])
+    wb.set(here, f"=SUM({column}{row + 2}:{column}{row + 4})+{column}{row + 3}")  # small ranges: counted exactly
+    assert formula_part() == pytest.approx([1.0, 1 / window, 1 / window, 3 / window, 1 / window, np.log1p(3) / 5,
+                                            0.0])
+
+
 def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected():
     from dataclasses import replace
 

@@ -87,6 +87,7 @@ SEPARATOR_ID = 4  # "<sep>" in sheetrl.env.tokens.TokenVocabulary
 FLAT_SIZE = 768
 MASK_SLOTS = N_ACTIONS
 WINDOW = 7
+_SATURATED_COUNT = math.ceil(math.expm1(5.0))  # cells read from which log1p(count) / 5 is 1 in flat
 SCROLL_MARGIN = WINDOW // 2  # the view keeps the cursor this far from its edges, so the 7x7 neighbourhood is seen
 OFFSET_CLIP = 2.0  # offsets in ``flat`` are in windows, clipped to [-2, 2]
 SLOT_NAMES = ("value", "threshold", "rate_cell", "lookup_table", "criteria_range", "pivot", "new_sheet", "header")
@@ -478,17 +479,21 @@ class ObservationBuilder:
         if node is None:
             return
         out[6] = 1.0 if type(node) is Call else 0.0
-        read = [split_key(k) for k in wb.precedent_keys(key)]
-        here = [(row, col) for sid, row, col in read if sid == self._sheet_id]
-        out[5] = min(5.0, math.log1p(len(read))) / 5.0
+        # The rectangles, not the expanded cells: a whole column is read too (precedent_keys leaves out ranges too
+        # large to expand), and a large range costs nothing per step. The cells are counted one by one only while
+        # the count can stay under the saturation of log1p(count) / 5.
+        areas = wb.precedent_areas(key)
+        if any((r2 - r1 + 1) * (c2 - c1 + 1) >= _SATURATED_COUNT for _, r1, c1, r2, c2 in areas):
+            out[5] = 1.0
+        else:
+            out[5] = min(5.0, math.log1p(len(wb.precedent_keys(key)))) / 5.0
+        here = [area[1:] for area in areas if area[0] == self._sheet_id]
         if here:
-            rows = [row for row, _ in here]
-            cols = [col for _, col in here]
             out[0] = 1.0
-            out[1] = _clip((min(rows) - cursor[0]) / WINDOW)
-            out[2] = _clip((min(cols) - cursor[1]) / WINDOW)
-            out[3] = _clip((max(rows) - cursor[0]) / WINDOW)
-            out[4] = _clip((max(cols) - cursor[1]) / WINDOW)
+            out[1] = _clip((min(r1 for r1, _, _, _ in here) - cursor[0]) / WINDOW)
+            out[2] = _clip((min(c1 for _, c1, _, _ in here) - cursor[1]) / WINDOW)
+            out[3] = _clip((max(r2 for _, _, r2, _ in here) - cursor[0]) / WINDOW)
+            out[4] = _clip((max(c2 for _, _, _, c2 in here) - cursor[1]) / WINDOW)
 
 
 def _flat_layout() -> dict[str, slice]:

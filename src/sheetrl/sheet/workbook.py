@@ -508,6 +508,16 @@ class Workbook(CatalogMixin, ArrayPlacement):
         cell = self._formulas.get(key)
         return frozenset() if cell is None else frozenset(self._precedent_keys(cell))
 
+    def precedent_areas(self, key: int) -> tuple[tuple[int, int, int, int, int], ...]:
+        """The rectangles a formula reads directly, unexpanded: (sheet id, row1, col1, row2, col2) for each range
+        (whole columns and other ranges too large for :meth:`precedent_keys` included) and each single cell, cells
+        first in key order; empty for a cell without a formula."""
+        cell = self._formulas.get(key)
+        if cell is None:
+            return ()
+        singles = tuple((sid, row, col, row, col) for sid, row, col in map(split_key, sorted(cell.cells)))
+        return singles + cell.ranges + cell.dynamic_ranges
+
     def dependent_keys(self, key: int) -> list[int]:
         """Keys of the formulas that read a cell directly (large ranges included), sorted."""
         return sorted(set(self._successors(key)))
