@@ -73,6 +73,15 @@ def test_dependents_by_key_include_formulas_over_large_ranges():
     assert wb.dependent_keys(make_key(wb.sheet_id(), 5000, 0)) == [make_key(wb.sheet_id(), 0, 25)]
 
 
+def test_precedent_areas_are_the_rectangles_a_formula_reads_large_ones_included():
+    wb = Workbook(["Data", "Report"])
+    wb.set("Report!Z1", "=SUM(Data!A:A)+B2+SUM(C1:D3)")
+    data, report = wb.sheet_id("Data"), wb.sheet_id("Report")
+    areas = wb.precedent_areas(make_key(report, 0, 25))
+    assert sorted(areas) == sorted([(data, 0, 0, 1048575, 0), (report, 1, 1, 1, 1), (report, 0, 2, 2, 3)])
+    assert wb.precedent_areas(make_key(report, 1, 1)) == ()
+
+
 def test_sheet_keys_list_filled_and_formatted_cells_of_one_sheet_in_order(wb):
     data, report = wb.sheet_id("Data"), wb.sheet_id("Report")
     assert wb.sheet_keys(data) == [make_key(data, 0, 0), make_key(data, 1, 1), make_key(data, 2, 1)]
