@@ -7,7 +7,9 @@ tasks, so the iid–ood gap is split by cause. Every task uses a seed of the ood
 
     python3 benchmarks/ood_attribution.py RUN [RUN ...] --level 3 --episodes 200
 
-Prints one row per run and one column per task set (success rate and the Wilson 95% interval). ``--actions N``
+Prints one row per run and one column per task set (success rate and the Wilson 95% interval); a set's header says
+which share of its tasks really drew that dimension from the held-out part (a table without spacers has no spacer
+choice to hold out), and a dimension the level's generator never draws is left out (refused when named). ``--actions N``
 instead lists, per level, the macros that the experts of N ood tasks use and those of N training tasks never do,
 and the share of ood tasks that need one: an agent that picks macros by their index has never been shown them.
 """
@@ -25,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from sheetrl.env.tasks import DEFAULT_LAYOUT, IID, OOD, family_module, ood_seed
 from sheetrl.env.tasks.base import Task
-from sheetrl.env.tasks.split import Structure
+from sheetrl.env.tasks.split import HELD_OUT_PHRASINGS, Structure, held_out_gaps, held_out_position, held_out_size
 
 DIMENSIONS = ("position", "size", "gaps", "phrasing", "combination")
 
@@ -75,6 +77,38 @@ def tasks_holding_out(level: int, dimensions: Iterable[str], episodes: int) -> l
     return tasks
 
 
+def held_out_dimensions(task: Task, level: int) -> set[str]:
+    """The dimensions of a task's recorded structural choices that came from the held-out part."""
+    family = family_module(level)
+    held = set()
+    for name, value in task.structure.items():
+        kind, _, detail = name.partition(":")
+        if kind == "phrasing":
+            out = value >= len(family.PHRASINGS[detail]) - HELD_OUT_PHRASINGS
+        elif kind == "position":
+            out = held_out_position(*value)
+        elif kind == "size":
+            out = held_out_size(*value)
+        elif kind == "gaps":
+            out = bool(value) and held_out_gaps(tuple(value))
+        elif kind == "combination":
+            combos = family.HELD_OUT_COMBINATIONS
+            out = value in combos or (detail, value) in combos
+        else:
+            continue
+        if out:
+            held.add(kind)
+    return held
+
+
+def held_out_share(level: int, dimension: str, episodes: int, tasks: list[Task] | None = None) -> float:
+    """The share of the tasks holding out ``dimension`` alone (``tasks``, else ``episodes`` new ones) that really
+    drew it from the held-out part: 0 where the level's generator never makes that choice (pivot and model tasks
+    have no size or spacer choice), below 1 where it makes it only sometimes (a table without spacers)."""
+    tasks = tasks if tasks is not None else tasks_holding_out(level, [dimension], episodes)
+    return sum(dimension in held_out_dimensions(task, level) for task in tasks) / max(1, len(tasks))
+
+
 def ood_only_macros(level: int, tasks: int) -> tuple[dict[str, int], int]:
     """The macros the experts of the first ``tasks`` ood tasks of ``level`` use and those of the first ``tasks``
     training tasks never do (with how many ood tasks use each), and how many ood tasks use at least one."""
@@ -100,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dimensions", default=",".join(DIMENSIONS),
                         help="comma-separated dimensions to hold out one at a time")
     args = parser.parse_args(argv)
-    from sheetrl.train.checkpoint import load_latest
+    from sheetrl.train.checkpoint import CheckpointError, load_latest
     from sheetrl.train.evaluate import agent_policy, run_episodes, run_task_episodes, wilson_interval
     from sheetrl.train.runner import restore_agent
 
@@ -125,12 +159,25 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(dimensions) - set(DIMENSIONS))
     if unknown:
         parser.error(f"unknown dimensions {unknown}; choose from {DIMENSIONS}")
-    sets = {f"only {d}": tasks_holding_out(args.level, [d], args.episodes) for d in dimensions}
+    sets = {}
+    for dimension in dimensions:
+        tasks = tasks_holding_out(args.level, [dimension], args.episodes)
+        share = held_out_share(args.level, dimension, args.episodes, tasks)
+        if share == 0.0:  # the set would be iid tasks under another name
+            message = f"level {args.level} tasks never draw {dimension} (no {dimension} choice in their generator)"
+            if args.dimensions != parser.get_default("dimensions"):
+                parser.error(message)
+            print(f"{message}: left out", file=sys.stderr)
+            continue
+        sets[f"only {dimension} ({share:.0%} held out)"] = tasks
     header = ["run", "iid", *sets, "ood"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for run in args.runs:
-        payload, _ = load_latest(run)
+        try:  # one checkpoint at a time: a run's checkpoint can hold a large replay buffer or dataset
+            payload, _ = load_latest(run)
+        except CheckpointError as exc:
+            parser.error(str(exc))
         policy = agent_policy(restore_agent(payload, device="cpu"))
         cells = [run_episodes(policy, args.level, args.episodes, split=IID).success_rate]
         for tasks in sets.values():
