@@ -115,9 +115,10 @@ def test_flat_shows_what_the_cursor_formula_reads_and_its_number_format():
         [1.0, 0.0, 1 / window, 0.0, 1 / window, np.log1p(1) / 5, 0.0])
 
 
-def test_flat_shows_what_a_formula_reads_through_a_range_too_large_to_expand():
+def test_flat_shows_what_a_formula_reads_through_a_range_too_large_to_expand_or_inside_brackets():
     """A whole column (``=SUM(B:B)``) or a range past the engine's expansion limit is still what the formula reads:
-    its corners and a saturated count, not the "reads nothing" of ``=1+2``."""
+    its corners and a saturated count, not the "reads nothing" of ``=1+2``; ``=(SUM(...))`` is a function call as
+    ``=SUM(...)`` is."""
     from sheetrl.env.actions import MACRO_INDEX
 
     env = SpreadsheetEnv(level=2)
@@ -143,6 +144,9 @@ def test_flat_shows_what_a_formula_reads_through_a_range_too_large_to_expand():
     wb.set(here, f"=SUM({column}{row + 2}:{column}{row + 4})+{column}{row + 3}")  # small ranges: counted exactly
     assert formula_part() == pytest.approx([1.0, 1 / window, 1 / window, 3 / window, 1 / window, np.log1p(3) / 5,
                                             0.0])
+    wb.set(here, f"=(SUM({column}{row + 2}:{column}{row + 4}))")  # brackets only group: still a function call
+    assert formula_part() == pytest.approx([1.0, 1 / window, 1 / window, 3 / window, 1 / window, np.log1p(3) / 5,
+                                            1.0])
 
 
 def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected():

@@ -57,7 +57,7 @@ from sheetrl.env.tasks.base import Task
 from sheetrl.sheet.address import ROW_SHIFT, make_key, split_key
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.functions import FUNCTIONS
-from sheetrl.sheet.nodes import Call
+from sheetrl.sheet.nodes import Call, Paren
 from sheetrl.sheet.workbook import ALL_CHANGED, Workbook
 
 
@@ -478,6 +478,8 @@ class ObservationBuilder:
         node = wb.formula_node_at(key)
         if node is None:
             return
+        while type(node) is Paren:  # brackets only group: =(SUM(B2:B9)) is the call =SUM(B2:B9) is
+            node = node.inner
         out[6] = 1.0 if type(node) is Call else 0.0
         # The rectangles, not the expanded cells: a whole column is read too (precedent_keys leaves out ranges too
         # large to expand), and a large range costs nothing per step. The cells are counted one by one only while
