@@ -88,15 +88,18 @@ def test_flat_layout_places_the_mask_and_level():
     assert flat[FLAT_LAYOUT["number_format"]].tolist() == [1.0] + [0.0] * (len(NUMBER_FORMAT_PRESETS))
 
 
+def _env_at_its_cursor():
+    """A level-2 environment after reset, its workbook, the cursor's (row, col) and the sheet's name."""
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=0)
+    assert env.state is not None
+    return env, env.state.workbook, env.state.cursor, env.state.workbook.sheet_names[0]
+
+
 def test_flat_shows_what_the_cursor_formula_reads_and_its_number_format():
     from sheetrl.env.actions import MACRO_INDEX
 
-    env = SpreadsheetEnv(level=2)
-    env.reset(seed=0)
-    state = env.state
-    assert state is not None
-    wb = state.workbook
-    row, col = state.cursor
+    env, wb, (row, col), _ = _env_at_its_cursor()
     here = f"{wb.sheet_names[0]}!{cell_name(row, col)}"
     wb.set(f"{wb.sheet_names[0]}!{cell_name(row + 3, col + 1)}", 2.0)
     wb.set(here, f"=SUM({cell_name(row + 1, col)}:{cell_name(row + 3, col + 1)})")
@@ -121,13 +124,7 @@ def test_flat_shows_what_a_formula_reads_through_a_range_too_large_to_expand_or_
     ``=SUM(...)`` is."""
     from sheetrl.env.actions import MACRO_INDEX
 
-    env = SpreadsheetEnv(level=2)
-    env.reset(seed=0)
-    state = env.state
-    assert state is not None
-    wb = state.workbook
-    row, col = state.cursor
-    sheet = wb.sheet_names[0]
+    env, wb, (row, col), sheet = _env_at_its_cursor()
     here = f"{sheet}!{cell_name(row, col)}"
     column = cell_name(0, col + 1).rstrip("0123456789")
     window = 7
