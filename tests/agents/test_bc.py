@@ -208,9 +208,9 @@ def _quiet(**fields):
     return TrainConfig(wandb="disabled", tensorboard=False, progress=False, eval_episodes=0, **fields)
 
 
-def _bc_run(tmp_path: Path) -> Path:
+def _bc_run(tmp_path: Path, **more: object) -> Path:
     overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
-                 "updates_per_iteration": 4, "demo_episodes": 3}
+                 "updates_per_iteration": 4, "demo_episodes": 3, **more}
     config = _quiet(algo="bc", level=2, total_steps=32, run_dir=str(tmp_path / "bc"), overrides=overrides)
     Runner.start(config).run()
     return tmp_path / "bc"
@@ -256,6 +256,10 @@ def test_init_from_refuses_a_run_with_another_network(tmp_path: Path):
     with pytest.raises(ConfigError, match="hidden_sizes"):
         Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(tmp_path / "ppo"),
                             init_from=str(bc_dir), overrides=overrides))
+    factored = _bc_run(tmp_path / "factored", factored_actions=True)  # PPO's network has no parts head
+    with pytest.raises(ConfigError, match="factored_actions"):
+        Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(tmp_path / "ppo2"),
+                            init_from=str(factored), overrides=PPO_OVERRIDES))
 
 
 def test_bc_only_options_are_refused_for_other_algorithms():

@@ -105,3 +105,40 @@ def test_a_wrong_kind_or_config_is_refused(simple_formula):
         build_policy("encoder", env.observation_space, env.action_space, MLPPolicyConfig())
     with pytest.raises(ValueError, match="network must be"):
         MLPPolicyConfig(network="cnn")
+
+
+def test_factored_actions_add_each_macros_parts_to_its_own_logit_and_keep_the_other_weights(simple_formula):
+    from sheetrl.env.actions import MACRO_INDEX, MACRO_PART_NAMES, MACROS, macro_parts
+
+    env, obs = simple_formula
+    torch.manual_seed(3)
+    plain = build_policy("mlp", env.observation_space, env.action_space, MLPPolicyConfig(hidden_sizes=(32, 32)))
+    torch.manual_seed(3)
+    factored = build_policy("mlp", env.observation_space, env.action_space,
+                            MLPPolicyConfig(hidden_sizes=(32, 32), factored_actions=True))
+    weights = dict(factored.named_parameters())
+    for name, value in plain.named_parameters():  # the parts head is built last: the rest are the same weights
+        assert torch.equal(value, weights[name]), name
+    network = factored.network
+    with torch.no_grad():  # only the parts speak: part j's logit is j + 1
+        network.policy_head.weight.zero_()
+        network.policy_head.bias.zero_()
+        network.parts_head.weight.zero_()
+        network.parts_head.bias.copy_(torch.arange(1.0, len(MACRO_PART_NAMES) + 1))
+    logits, _ = factored(to_tensors({**obs, "action_mask": np.ones_like(obs["action_mask"])},
+                                    factored.observation_keys))
+    place = {part: i + 1.0 for i, part in enumerate(MACRO_PART_NAMES)}
+    for macro in MACROS:
+        assert logits[0, MACRO_INDEX[macro.name]].item() == pytest.approx(
+            sum(place[part] for part in macro_parts(macro.name)))
+    with pytest.raises(ValueError, match="actor_critic"):
+        MLPPolicyConfig(network="q_network", factored_actions=True)
+
+
+def test_macro_parts_are_distinct_per_macro_and_split_conditional_aggregates():
+    from sheetrl.env.actions import MACROS, macro_parts
+
+    assert macro_parts("averageif_left") == ("1:average", "1:if", "2:left")
+    assert macro_parts("max_above") == ("1:max", "2:above")
+    assert macro_parts("left_sum") != macro_parts("sum_left")
+    assert len({frozenset(macro_parts(m.name)) for m in MACROS}) == len(MACROS)

@@ -89,7 +89,7 @@ POLICY_KINDS = ("mlp", "encoder", "transformer")
 
 def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidden_sizes: tuple[int, ...],
                    shared_trunk: bool = False, network: str = "actor_critic", dropout: float = 0.1,
-                   transformer_preset: str = "quick") -> Any:
+                   transformer_preset: str = "quick", factored_actions: bool = False) -> Any:
     """The policy network an agent's config asks for (``--set policy=mlp|encoder|transformer``), through
     :func:`sheetrl.models.policy.build_policy`: ``mlp`` reads the flat vector with the agent's ``hidden_sizes``
     (PPO's actor-critic or DQN's Q-network), ``encoder`` the AdvancedStateEncoder's defaults, ``transformer``
@@ -103,7 +103,7 @@ def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidd
     config: Any
     if kind == "mlp":
         config = MLPPolicyConfig(network=network, hidden_sizes=hidden_sizes, shared_trunk=shared_trunk,
-                                 dropout=dropout)
+                                 dropout=dropout, factored_actions=factored_actions)
     elif kind == "encoder":
         config = EncoderConfig()
     else:
@@ -120,7 +120,8 @@ def seeded_policy_network(config: Any, observation_space: Any, action_space: Any
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         network = policy_network(config.policy, observation_space, action_space, hidden_sizes=config.hidden_sizes,
-                                 shared_trunk=config.shared_trunk, transformer_preset=config.transformer_preset)
+                                 shared_trunk=config.shared_trunk, transformer_preset=config.transformer_preset,
+                                 factored_actions=getattr(config, "factored_actions", False))
     network.to(device)
     keys = tuple(k for k in network.observation_keys if k != "action_mask" and k in observation_space.spaces)
     return network, keys
@@ -133,14 +134,14 @@ def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int)
                          f"{accumulation_steps} equal accumulation micro-batches")
 
 
-NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset")
+NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset", "factored_actions")
 
 
 def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
     """Raise ValueError when a saved agent's network fields differ from ``config`` 's (the weights would not fit)."""
     for key in NETWORK_FIELDS:
-        mine = getattr(config, key, None)
-        theirs = saved.get(key, "mlp" if key == "policy" else None)
+        mine: Any = getattr(config, key, False if key == "factored_actions" else None)  # absent: a plain head
+        theirs = saved.get(key, {"policy": "mlp", "factored_actions": False}.get(key))
         if key == "hidden_sizes" and theirs is not None and mine is not None:
             theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
         if mine is not None and theirs is not None and theirs != mine:

@@ -67,6 +67,7 @@ class Config:
     policy: str = "mlp"  # policy network: mlp (flat vector), encoder (GNN/CNN/LSTM), transformer (SpreadsheetGPT)
     hidden_sizes: tuple[int, ...] = (512, 512)  # mlp: widths of the policy and value trunks
     shared_trunk: bool = False  # mlp: one trunk for both heads
+    factored_actions: bool = False  # mlp: a macro's logit also sums the logits of its name's parts (max, above, ...)
     transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
     learning_rate: float = 1e-3  # Adam step size
     batch_size: int = 256  # samples per minibatch

@@ -19,6 +19,7 @@ The table :data:`MACROS` is the action space; its order is part of the environme
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -679,6 +680,22 @@ def _build() -> tuple[Macro, ...]:
 MACROS: tuple[Macro, ...] = _build()
 MACRO_INDEX: dict[str, int] = {m.name: i for i, m in enumerate(MACROS)}
 N_ACTIONS = len(MACROS)
+_CONDITIONAL = re.compile(r"^(sum|count|average)if$")
+
+
+def macro_parts(name: str) -> tuple[str, ...]:
+    """The words a macro's name is made of, each tagged with its place in the name, a conditional aggregate split
+    in two (``averageif_left`` -> 1:average, 1:if, 2:left): what a policy can share between macros (``max_above``
+    is ``max`` first as in ``max_left`` and ``above`` second as in ``sum_above``; ``left_sum`` and ``sum_left``
+    differ)."""
+    parts: list[str] = []
+    for place, word in enumerate(name.split("_"), start=1):
+        match = _CONDITIONAL.match(word)
+        parts += [f"{place}:{w}" for w in ((match.group(1), "if") if match else (word,))]
+    return tuple(parts)
+
+
+MACRO_PART_NAMES: tuple[str, ...] = tuple(sorted({part for m in MACROS for part in macro_parts(m.name)}))
 _PREDICATES = tuple(dict.fromkeys(m.legal for m in MACROS))  # distinct predicates: many macros share one
 _PREDICATE_OF = np.array([_PREDICATES.index(m.legal) for m in MACROS], dtype=np.intp)
 

@@ -94,16 +94,28 @@ class ActorCritic(nn.Module):
     """
 
     def __init__(self, observation_size: int, num_actions: int, hidden_sizes: Sequence[int],
-                 shared_trunk: bool) -> None:
+                 shared_trunk: bool, action_parts: torch.Tensor | None = None) -> None:
         super().__init__()
         hidden_sizes = tuple(hidden_sizes)
         self.policy_trunk = tanh_trunk(observation_size, hidden_sizes)
         self.value_trunk = None if shared_trunk else tanh_trunk(observation_size, hidden_sizes)
         self.policy_head = orthogonal_linear(hidden_sizes[-1], num_actions, 0.01)
         self.value_head = orthogonal_linear(hidden_sizes[-1], 1, 1.0)
+        self.parts_head: nn.Linear | None = None
+        if action_parts is not None:  # built last: without it the weights are what they always were
+            if action_parts.dim() != 2 or action_parts.shape[0] != num_actions:
+                raise ValueError(f"action_parts must be (num_actions={num_actions}, parts), not "
+                                 f"{tuple(action_parts.shape)}")
+            self.register_buffer("action_parts", action_parts.float())
+            self.parts_head = orthogonal_linear(hidden_sizes[-1], action_parts.shape[1], 0.01)
 
     def forward(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(action logits (B, N), state values (B,)) for flat observations (B, D)."""
+        """(action logits (B, N), state values (B,)) for flat observations (B, D). With ``action_parts`` (an
+        (N, P) 0/1 matrix: which parts each action is made of) an action's logit is its own plus the sum of its
+        parts' logits, so an action training never took still scores by the parts it shares with others."""
         policy_features = self.policy_trunk(observations)
         value_features = policy_features if self.value_trunk is None else self.value_trunk(observations)
-        return self.policy_head(policy_features), self.value_head(value_features).squeeze(-1)
+        logits = self.policy_head(policy_features)
+        if self.parts_head is not None:
+            logits = logits + self.parts_head(policy_features) @ self.action_parts.T
+        return logits, self.value_head(value_features).squeeze(-1)

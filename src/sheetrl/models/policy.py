@@ -52,6 +52,7 @@ class MLPPolicyConfig:
     hidden_sizes: tuple[int, ...] = (512, 512)  # widths of the hidden layers
     shared_trunk: bool = False  # actor_critic: one trunk for policy and value (True) or one each (False)
     dropout: float = 0.1  # q_network: dropout after each hidden layer (training mode only)
+    factored_actions: bool = False  # actor_critic: each macro's logit also sums its name's parts' logits
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -59,9 +60,25 @@ class MLPPolicyConfig:
             raise ValueError(f"network must be 'actor_critic' or 'q_network', not {self.network!r}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
             raise ValueError(f"hidden_sizes must be positive widths, not {self.hidden_sizes}")
+        if self.factored_actions and self.network != "actor_critic":
+            raise ValueError("factored_actions needs the actor_critic network")
 
 
 PolicyConfig = MLPPolicyConfig | EncoderConfig | TransformerConfig
+
+
+def macro_part_matrix(num_actions: int) -> torch.Tensor:
+    """(N, P) 0/1: which of :data:`~sheetrl.env.actions.MACRO_PART_NAMES` each macro's name is made of."""
+    from sheetrl.env.actions import MACRO_PART_NAMES, MACROS, macro_parts
+
+    if num_actions != len(MACROS):
+        raise ValueError(f"factored actions need the environment's {len(MACROS)} macros, not {num_actions} actions")
+    index = {part: i for i, part in enumerate(MACRO_PART_NAMES)}
+    matrix = torch.zeros((len(MACROS), len(MACRO_PART_NAMES)))
+    for row, macro in enumerate(MACROS):
+        for part in macro_parts(macro.name):
+            matrix[row, index[part]] = 1.0
+    return matrix
 
 
 def masked_logits(logits: torch.Tensor, action_mask: torch.Tensor | None) -> torch.Tensor:
@@ -81,7 +98,9 @@ class MLPPolicy(PolicyNetwork):
         self.observation_keys = ("flat", "action_mask")
         self.network: nn.Module
         if config.network == "actor_critic":
-            self.network = ActorCritic(sizes.flat_size, sizes.num_actions, config.hidden_sizes, config.shared_trunk)
+            parts = macro_part_matrix(sizes.num_actions) if config.factored_actions else None
+            self.network = ActorCritic(sizes.flat_size, sizes.num_actions, config.hidden_sizes, config.shared_trunk,
+                                       parts)
         else:
             self.network = QNetwork(sizes.num_actions, sizes.flat_size, config.hidden_sizes, config.dropout)
 
