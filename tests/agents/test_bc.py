@@ -157,6 +157,12 @@ def test_word_dropout_hides_only_instruction_words_at_its_rate():
         replace(TINY, word_dropout=1.0)
 
 
+def test_factored_actions_need_the_mlp_policy():
+    assert replace(TINY, factored_actions=True).factored_actions
+    with pytest.raises(ValueError, match="factored_actions needs policy mlp"):
+        replace(TINY, factored_actions=True, policy="transformer")
+
+
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 

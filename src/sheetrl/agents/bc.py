@@ -96,6 +96,8 @@ class Config:
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
+        if self.factored_actions and self.policy != "mlp":
+            raise ValueError(f"bc: factored_actions needs policy mlp, not {self.policy!r}")
         if not 0.0 <= self.word_dropout < 1.0:
             raise ValueError(f"bc: word_dropout must lie in [0, 1), not {self.word_dropout}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
