@@ -25,9 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from sheetrl.env.tasks import DEFAULT_LAYOUT, IID, OOD, family_module, ood_seed
+from sheetrl.env.tasks import IID, OOD, held_out_choices, make_task, ood_seed
 from sheetrl.env.tasks.base import Task
-from sheetrl.env.tasks.split import HELD_OUT_PHRASINGS, Structure, held_out_gaps, held_out_position, held_out_size
+from sheetrl.env.tasks.split import Structure
 
 DIMENSIONS = ("position", "size", "gaps", "phrasing", "combination")
 
@@ -65,40 +65,18 @@ class PartlyHeldOut(Structure):
 
 def tasks_holding_out(level: int, dimensions: Iterable[str], episodes: int) -> list[Task]:
     """``episodes`` tasks of ``level`` with only ``dimensions`` held out (seeds from the ood range)."""
-    module = family_module(level)
     held = tuple(dimensions)
     tasks = []
     for index in range(episodes):
-        seed = ood_seed(index)
-        rng = random.Random(seed * 1_000_003 + level)
-        task: Task = module.generate(rng, seed, PartlyHeldOut(rng, held), DEFAULT_LAYOUT)
+        task = make_task(level, ood_seed(index), structure=lambda rng, _split: PartlyHeldOut(rng, held))
         task.split = OOD if held else IID
         tasks.append(task)
     return tasks
 
 
-def held_out_dimensions(task: Task, level: int) -> set[str]:
+def held_out_dimensions(task: Task) -> set[str]:
     """The dimensions of a task's recorded structural choices that came from the held-out part."""
-    family = family_module(level)
-    held = set()
-    for name, value in task.structure.items():
-        kind, _, detail = name.partition(":")
-        if kind == "phrasing":
-            out = value >= len(family.PHRASINGS[detail]) - HELD_OUT_PHRASINGS
-        elif kind == "position":
-            out = held_out_position(*value)
-        elif kind == "size":
-            out = held_out_size(*value)
-        elif kind == "gaps":
-            out = bool(value) and held_out_gaps(tuple(value))
-        elif kind == "combination":
-            combos = family.HELD_OUT_COMBINATIONS
-            out = value in combos or (detail, value) in combos
-        else:
-            continue
-        if out:
-            held.add(kind)
-    return held
+    return {name.partition(":")[0] for name, held in held_out_choices(task) if held}
 
 
 def held_out_share(level: int, dimension: str, episodes: int, tasks: list[Task] | None = None) -> float:
@@ -106,13 +84,13 @@ def held_out_share(level: int, dimension: str, episodes: int, tasks: list[Task] 
     drew it from the held-out part: 0 where the level's generator never makes that choice (pivot and model tasks
     have no size or spacer choice), below 1 where it makes it only sometimes (a table without spacers)."""
     tasks = tasks if tasks is not None else tasks_holding_out(level, [dimension], episodes)
-    return sum(dimension in held_out_dimensions(task, level) for task in tasks) / max(1, len(tasks))
+    return sum(dimension in held_out_dimensions(task) for task in tasks) / max(1, len(tasks))
 
 
 def ood_only_macros(level: int, tasks: int) -> tuple[dict[str, int], int]:
     """The macros the experts of the first ``tasks`` ood tasks of ``level`` use and those of the first ``tasks``
     training tasks never do (with how many ood tasks use each), and how many ood tasks use at least one."""
-    from sheetrl.env.tasks import make_task, split_seed
+    from sheetrl.env.tasks import split_seed
 
     trained = {name for i in range(tasks) for name in make_task(level, split_seed("train", i)).expert_actions or ()}
     counts: dict[str, int] = {}

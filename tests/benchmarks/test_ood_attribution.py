@@ -12,11 +12,11 @@ from sheetrl.env.tasks import LEVELS, make_task, ood_seed
 @pytest.mark.parametrize("level", LEVELS)
 def test_one_dimension_held_out_draws_only_that_one_from_the_held_out_part(level):
     for dimension in DIMENSIONS:
-        found = [held_out_dimensions(t, level) for t in tasks_holding_out(level, [dimension], 25)]
+        found = [held_out_dimensions(t) for t in tasks_holding_out(level, [dimension], 25)]
         assert all(held <= {dimension} for held in found), (dimension, found)
         if dimension in ("phrasing", "position", "combination"):  # choices every task of every family makes
             assert all(dimension in held for held in found), (dimension, found)
-    assert all(not held_out_dimensions(t, level) for t in tasks_holding_out(level, [], 25))
+    assert all(not held_out_dimensions(t) for t in tasks_holding_out(level, [], 25))
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -14,6 +14,7 @@ from sheetrl.env.tasks import (
     TRAIN,
     check,
     family_module,
+    held_out_choices,
     make_task,
     split_seed,
 )
@@ -22,9 +23,6 @@ from sheetrl.env.tasks.split import (
     HELD_OUT_PHRASINGS,
     IID,
     MIN_PHRASINGS,
-    held_out_gaps,
-    held_out_position,
-    held_out_size,
 )
 from tests.env.tasks.family_contract import (
     cell_of,
@@ -117,32 +115,11 @@ def test_phrasings_are_at_least_five_per_template_plus_held_out_ones(level):
     assert MIN_PHRASINGS - HELD_OUT_PHRASINGS >= 5
 
 
-def _held_out_parts(t, family):
-    """(choice, is it from the held-out part) for every structural choice a task records."""
-    parts = []
-    for name, value in t.structure.items():
-        kind, _, detail = name.partition(":")
-        if kind == "phrasing":
-            count = len(family.PHRASINGS[detail])
-            parts.append((name, value >= count - HELD_OUT_PHRASINGS))
-        elif kind == "position":
-            parts.append((name, held_out_position(*value)))
-        elif kind == "size":
-            parts.append((name, held_out_size(*value)))
-        elif kind == "gaps" and value:
-            parts.append((name, held_out_gaps(tuple(value))))
-        elif kind == "combination":
-            combos = family.HELD_OUT_COMBINATIONS
-            parts.append((name, value in combos or (detail, value) in combos))
-    return parts
-
-
 @pytest.mark.parametrize("level", LEVELS)
 def test_ood_tasks_draw_every_structural_choice_from_the_held_out_part_and_training_never_does(level):
-    family = family_module(level)
     for split in (TRAIN, IID, OOD):
         for t in tasks(level, 60, (split,)):
-            parts = _held_out_parts(t, family)
+            parts = held_out_choices(t)
             assert {kind.partition(":")[0] for kind, _ in parts} >= {"phrasing", "position", "combination"}, t.seed
             assert all(held == (split == OOD) for _, held in parts), (split, t.seed, parts)
 

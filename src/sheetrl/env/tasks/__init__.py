@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import random
+from collections.abc import Callable
 from types import ModuleType
 
 from sheetrl.env.tasks.base import (
@@ -23,6 +24,7 @@ from sheetrl.env.tasks.checker import CONDITIONS, CheckResult, check
 from sheetrl.env.tasks.layout import LayoutConfig
 from sheetrl.env.tasks.split import (
     EVAL_SEED_OFFSET,
+    HELD_OUT_PHRASINGS,
     IID,
     OOD,
     OOD_SEED_OFFSET,
@@ -30,6 +32,9 @@ from sheetrl.env.tasks.split import (
     TRAIN,
     Structure,
     eval_seed,
+    held_out_gaps,
+    held_out_position,
+    held_out_size,
     is_eval_seed,
     ood_seed,
     split_of,
@@ -54,21 +59,46 @@ def family_module(level: int) -> ModuleType:
     return importlib.import_module(f"sheetrl.env.tasks.{FAMILIES[level]}")
 
 
-def make_task(level: int, seed: int, layout: LayoutConfig = DEFAULT_LAYOUT) -> Task:
-    """The task of a level for a seed (deterministic in the level, the seed and the layout configuration)."""
+def make_task(level: int, seed: int, layout: LayoutConfig = DEFAULT_LAYOUT,
+              structure: Callable[[random.Random, str], Structure] = Structure) -> Task:
+    """The task of a level for a seed (deterministic in the level, the seed and the layout configuration).
+
+    ``structure`` makes the generator's structural choices from the task's random generator and split (the default
+    draws them from the seed's split; a diagnostic may hold out only some of them)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"task seeds are non-negative integers, not {seed!r}")
     module = family_module(level)
     rng = random.Random(seed * 1_000_003 + level)
     split = split_of(seed)
-    task: Task = module.generate(rng, seed, Structure(rng, split), layout)
+    task: Task = module.generate(rng, seed, structure(rng, split), layout)
     task.split = split
     return task
+
+
+def held_out_choices(task: Task) -> list[tuple[str, bool]]:
+    """Each structural choice a task records (``kind:name``: phrasing, position, size, a non-empty spacer pattern,
+    combination) and whether it came from the held-out part of that choice (:mod:`sheetrl.env.tasks.split`)."""
+    family = family_module(task.level)
+    choices = []
+    for name, value in task.structure.items():
+        kind, _, detail = name.partition(":")
+        if kind == "phrasing":
+            choices.append((name, value >= len(family.PHRASINGS[detail]) - HELD_OUT_PHRASINGS))
+        elif kind == "position":
+            choices.append((name, held_out_position(*value)))
+        elif kind == "size":
+            choices.append((name, held_out_size(*value)))
+        elif kind == "gaps" and value:
+            choices.append((name, held_out_gaps(tuple(value))))
+        elif kind == "combination":
+            combos = family.HELD_OUT_COMBINATIONS
+            choices.append((name, value in combos or (detail, value) in combos))
+    return choices
 
 
 __all__ = [
     "CONDITIONS", "DEFAULT_LAYOUT", "EVAL_SEED_OFFSET", "FAMILIES", "IID", "LEVELS", "OOD", "OOD_SEED_OFFSET",
     "SPLITS", "TRAIN", "CheckResult", "LayoutConfig", "Reference", "Target", "Task", "check", "eval_seed",
-    "family_module", "goal_distance", "instruction_references", "is_eval_seed", "make_task", "ood_seed",
-    "split_of", "split_seed",
+    "family_module", "goal_distance", "held_out_choices", "instruction_references", "is_eval_seed", "make_task",
+    "ood_seed", "split_of", "split_seed",
 ]
