@@ -20,6 +20,8 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
 - ``random``: the uniform random masked policy (no training);
 - ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
+  ``bc_dagger_instructed`` with the ``instructed`` factored action head (the computation a macro names scored
+  from the instruction's words, where it reads from scored from the state);
   ``bc_wide`` / ``bc_dagger_wide`` the same from 3,000 expert episodes (as many distinct training tasks) with four
   times the budget;
 - ``memoriser``: the lookup table from instruction text to the expert's macros, built from the row's budget of
@@ -67,6 +69,7 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_dagger", 3, 8_192),
     ("bc_dagger", 4, 8_192),
     ("bc_dagger", 5, 8_192),
+    ("bc_dagger_instructed", 2, 8_192),
     ("bc_encoder", 3, 8_192),
     ("bc_transformer", 3, 8_192),
     ("bc_wide", 3, 32_768),
@@ -77,6 +80,8 @@ ROWS: list[tuple[str, int | str, int]] = [
 # Rows that are one of our algorithms with options: (algorithm, TrainConfig changes).
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "bc_dagger": ("bc", {"dagger": True}),
+    # the factored head whose computations are read from the instruction's words (models.policy.FACTORINGS)
+    "bc_dagger_instructed": ("bc", {"dagger": True, "overrides": {"factored_actions": "instructed"}}),
     "bc_encoder": ("bc", {"policy": "encoder"}),  # the GNN/CNN/LSTM state encoder instead of the flat MLP
     "bc_transformer": ("bc", {"policy": "transformer"}),  # SpreadsheetGPT, quick preset
     # ten times the demonstrations (3,000 expert episodes: as many training layouts) and four times the updates

@@ -157,10 +157,14 @@ def test_word_dropout_hides_only_instruction_words_at_its_rate():
         replace(TINY, word_dropout=1.0)
 
 
-def test_factored_actions_need_the_mlp_policy():
-    assert replace(TINY, factored_actions=True).factored_actions
+def test_factored_actions_need_the_mlp_policy_and_read_the_old_switch():
+    assert replace(TINY, factored_actions=True).factored_actions == "parts"  # a run saved when it was a switch
+    assert replace(TINY, factored_actions="false").factored_actions == "off"
+    assert replace(TINY, factored_actions="Instructed").factored_actions == "instructed"
     with pytest.raises(ValueError, match="factored_actions needs policy mlp"):
-        replace(TINY, factored_actions=True, policy="transformer")
+        replace(TINY, factored_actions="instructed", policy="transformer")
+    with pytest.raises(ValueError, match="factored_actions must be one of off, parts, instructed, not 'typed'"):
+        replace(TINY, factored_actions="typed")
 
 
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):

@@ -135,6 +135,59 @@ def test_factored_actions_add_each_macros_parts_to_its_own_logit_and_keep_the_ot
         MLPPolicyConfig(network="q_network", factored_actions=True)
 
 
+def test_instructed_factoring_scores_computations_from_the_instruction_words_alone(simple_formula):
+    from sheetrl.env.actions import MACRO_INDEX, MACRO_PART_NAMES, MACROS, is_computation_part, macro_parts
+    from sheetrl.env.observation import FLAT_LAYOUT
+
+    env, obs = simple_formula
+    policy = build_policy("mlp", env.observation_space, env.action_space,
+                          MLPPolicyConfig(hidden_sizes=(32, 32), factored_actions="instructed"))
+    network = policy.network
+    with torch.no_grad():  # own logit 100 for every macro, part j's logit j + 1 from the state, 1000 * (j + 1)
+        network.policy_head.weight.zero_()  # from the words
+        network.policy_head.bias.fill_(100.0)
+        network.parts_head.weight.zero_()
+        network.parts_head.bias.copy_(torch.arange(1.0, len(MACRO_PART_NAMES) + 1))
+        network.words_head[-1].weight.zero_()
+        network.words_head[-1].bias.copy_(1000 * torch.arange(1.0, len(MACRO_PART_NAMES) + 1))
+    mask = np.ones_like(obs["action_mask"])
+    logits, _ = policy(to_tensors({**obs, "action_mask": mask}, policy.observation_keys))
+    place = {part: i + 1.0 for i, part in enumerate(MACRO_PART_NAMES)}
+    for macro in MACROS:
+        parts = macro_parts(macro.name)
+        computes = any(is_computation_part(part) for part in parts)
+        expected = (0.0 if computes else 100.0) + sum(place[p] * (1000 if is_computation_part(p) else 1) for p in parts)
+        assert logits[0, MACRO_INDEX[macro.name]].item() == pytest.approx(expected), macro.name
+    assert is_computation_part("1:min") and is_computation_part("2:ratio") and not is_computation_part("2:above")
+
+    # with trained-looking weights, the computation parts move with the words and with nothing else
+    torch.manual_seed(0)
+    for parameter in network.parameters():
+        torch.nn.init.normal_(parameter, std=0.3)
+    flat = obs["flat"].float()  # the fixture's batch of observations
+    words = FLAT_LAYOUT["words"]
+    other = flat.clone()
+    other[:, : words.start] = torch.rand_like(other[:, : words.start])  # the sheet, cursor, level: all changed
+    other[:, words.stop :] = torch.rand_like(other[:, words.stop :])
+    worded = flat.clone()
+    worded[:, words] = 1.0 - worded[:, words]
+    with torch.no_grad():
+        computation = torch.tensor([is_computation_part(p) for p in MACRO_PART_NAMES])
+
+        def part_scores(x: torch.Tensor) -> torch.Tensor:
+            state = network.parts_head(network.policy_trunk(x))
+            return torch.where(computation, network.words_head(x[:, words]), state)
+
+        assert torch.equal(part_scores(flat)[:, computation], part_scores(other)[:, computation])
+        assert not torch.equal(part_scores(flat)[:, computation], part_scores(worded)[:, computation])
+        assert not torch.equal(part_scores(flat)[:, ~computation], part_scores(other)[:, ~computation])
+        parts_matrix = network.action_parts
+        own = network.policy_head(network.policy_trunk(flat)) * network.own_logit
+        assert torch.allclose(network(flat)[0], own + part_scores(flat) @ parts_matrix.T)
+    with pytest.raises(ValueError, match="factored_actions must be one of"):
+        MLPPolicyConfig(factored_actions="words")
+
+
 def test_macro_parts_are_distinct_per_macro_and_split_conditional_aggregates():
     from sheetrl.env.actions import MACROS, macro_parts
 

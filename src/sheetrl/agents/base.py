@@ -89,7 +89,7 @@ POLICY_KINDS = ("mlp", "encoder", "transformer")
 
 def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidden_sizes: tuple[int, ...],
                    shared_trunk: bool = False, network: str = "actor_critic", dropout: float = 0.1,
-                   transformer_preset: str = "quick", factored_actions: bool = False) -> Any:
+                   transformer_preset: str = "quick", factored_actions: str = "off") -> Any:
     """The policy network an agent's config asks for (``--set policy=mlp|encoder|transformer``), through
     :func:`sheetrl.models.policy.build_policy`: ``mlp`` reads the flat vector with the agent's ``hidden_sizes``
     (PPO's actor-critic or DQN's Q-network), ``encoder`` the AdvancedStateEncoder's defaults, ``transformer``
@@ -121,7 +121,7 @@ def seeded_policy_network(config: Any, observation_space: Any, action_space: Any
         torch.manual_seed(seed)
         network = policy_network(config.policy, observation_space, action_space, hidden_sizes=config.hidden_sizes,
                                  shared_trunk=config.shared_trunk, transformer_preset=config.transformer_preset,
-                                 factored_actions=getattr(config, "factored_actions", False))
+                                 factored_actions=getattr(config, "factored_actions", "off"))
     network.to(device)
     keys = tuple(k for k in network.observation_keys if k != "action_mask" and k in observation_space.spaces)
     return network, keys
@@ -139,9 +139,13 @@ NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset"
 
 def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
     """Raise ValueError when a saved agent's network fields differ from ``config`` 's (the weights would not fit)."""
+    from sheetrl.models.policy import factoring
+
     for key in NETWORK_FIELDS:
-        mine: Any = getattr(config, key, False if key == "factored_actions" else None)  # absent: a plain head
-        theirs = saved.get(key, {"policy": "mlp", "factored_actions": False}.get(key))
+        mine: Any = getattr(config, key, "off" if key == "factored_actions" else None)  # absent: a plain head
+        theirs = saved.get(key, {"policy": "mlp", "factored_actions": "off"}.get(key))
+        if key == "factored_actions":  # saved before it had three values: a switch
+            theirs, mine = factoring(theirs), factoring(mine)
         if key == "hidden_sizes" and theirs is not None and mine is not None:
             theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
         if mine is not None and theirs is not None and theirs != mine:

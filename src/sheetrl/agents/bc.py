@@ -51,7 +51,7 @@ import torch.nn.functional as F
 from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
 from sheetrl.env.observation import FLAT_LAYOUT
 from sheetrl.env.vector import SheetVectorEnv
-from sheetrl.models.policy import to_tensors
+from sheetrl.models.policy import factoring, to_tensors
 from sheetrl.models.precision import Precision, adam
 
 name = "bc"
@@ -67,7 +67,8 @@ class Config:
     policy: str = "mlp"  # policy network: mlp (flat vector), encoder (GNN/CNN/LSTM), transformer (SpreadsheetGPT)
     hidden_sizes: tuple[int, ...] = (512, 512)  # mlp: widths of the policy and value trunks
     shared_trunk: bool = False  # mlp: one trunk for both heads
-    factored_actions: bool = False  # mlp: a macro's logit also sums the logits of its name's parts (max, above, ...)
+    factored_actions: str = "off"  # mlp: off, parts (a macro's logit also sums its name's parts' logits: max, above)
+    # or instructed (parts, the computations scored from the instruction's words): models.policy.FACTORINGS
     transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
     learning_rate: float = 1e-3  # Adam step size
     batch_size: int = 256  # samples per minibatch
@@ -96,7 +97,8 @@ class Config:
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
-        if self.factored_actions and self.policy != "mlp":
+        self.factored_actions = factoring(self.factored_actions)
+        if self.factored_actions != "off" and self.policy != "mlp":
             raise ValueError(f"bc: factored_actions needs policy mlp, not {self.policy!r}")
         if not 0.0 <= self.word_dropout < 1.0:
             raise ValueError(f"bc: word_dropout must lie in [0, 1), not {self.word_dropout}")

@@ -3,7 +3,8 @@
 :func:`mlp` stacks ``Linear`` layers with ReLU (and optional dropout) between them — the building block other
 models reuse for their heads. :class:`QNetwork` is the seed's value network: the 768-float ``flat`` observation
 through two hidden layers of 512 units (ReLU, dropout 0.1) to one Q-value per macro action. :class:`ActorCritic`
-is PPO's network: tanh trunks with orthogonal initialization, a policy head and a value head.
+is PPO's network: tanh trunks with orthogonal initialization, a policy head and a value head, and optionally a
+factored action head (macros scored by the parts of their names).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ def tanh_trunk(inputs: int, hidden_sizes: Sequence[int]) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+WORDS_HIDDEN = 64  # hidden width of the factored head's instruction-words scorer
+
+
 class ActorCritic(nn.Module):
     """PPO's MLP policy and value function on the flat observation.
 
@@ -94,7 +98,8 @@ class ActorCritic(nn.Module):
     """
 
     def __init__(self, observation_size: int, num_actions: int, hidden_sizes: Sequence[int],
-                 shared_trunk: bool, action_parts: torch.Tensor | None = None) -> None:
+                 shared_trunk: bool, action_parts: torch.Tensor | None = None,
+                 computation_parts: torch.Tensor | None = None, instruction_words: slice | None = None) -> None:
         super().__init__()
         hidden_sizes = tuple(hidden_sizes)
         self.policy_trunk = tanh_trunk(observation_size, hidden_sizes)
@@ -108,14 +113,42 @@ class ActorCritic(nn.Module):
                                  f"{tuple(action_parts.shape)}")
             self.register_buffer("action_parts", action_parts.float())
             self.parts_head = orthogonal_linear(hidden_sizes[-1], action_parts.shape[1], 0.01)
+        self.words_head: nn.Sequential | None = None
+        self.instruction_words = instruction_words
+        if (computation_parts is None) != (instruction_words is None) or (
+                computation_parts is not None and action_parts is None):
+            raise ValueError("computation_parts and instruction_words come together, and need action_parts")
+        if computation_parts is not None and instruction_words is not None and action_parts is not None:
+            if computation_parts.shape != (action_parts.shape[1],):
+                raise ValueError(f"computation_parts must be ({action_parts.shape[1]},), not "
+                                 f"{tuple(computation_parts.shape)}")
+            if not 0 <= instruction_words.start < instruction_words.stop <= observation_size:
+                raise ValueError(f"instruction_words {instruction_words} lies outside the {observation_size} inputs")
+            self.register_buffer("computation_parts", computation_parts.float())
+            # a macro naming a computation is scored by its parts alone: its own logit would only ever have been
+            # pushed down while training never asked for it (min_left when no training task wants a row minimum)
+            self.register_buffer("own_logit", (action_parts.float() @ computation_parts.float() == 0).float())
+            words = instruction_words.stop - instruction_words.start
+            self.words_head = nn.Sequential(orthogonal_linear(words, WORDS_HIDDEN, math.sqrt(2)), nn.Tanh(),
+                                            orthogonal_linear(WORDS_HIDDEN, action_parts.shape[1], 0.01))
 
     def forward(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(action logits (B, N), state values (B,)) for flat observations (B, D). With ``action_parts`` (an
         (N, P) 0/1 matrix: which parts each action is made of) an action's logit is its own plus the sum of its
-        parts' logits, so an action training never took still scores by the parts it shares with others."""
+        parts' logits, so an action training never took still scores by the parts it shares with others.
+
+        With ``computation_parts`` too (P,: which parts name a computation) those parts are scored from the
+        ``instruction_words`` inputs alone and the others from the whole state, and a macro with a computation
+        part has no logit of its own: what to compute comes from the instruction, where and how from the sheet.
+        """
         policy_features = self.policy_trunk(observations)
         value_features = policy_features if self.value_trunk is None else self.value_trunk(observations)
         logits = self.policy_head(policy_features)
         if self.parts_head is not None:
-            logits = logits + self.parts_head(policy_features) @ self.action_parts.T
+            part_logits = self.parts_head(policy_features)
+            if self.words_head is not None and self.instruction_words is not None:
+                words = self.words_head(observations[:, self.instruction_words])
+                part_logits = part_logits + (words - part_logits) * self.computation_parts
+                logits = logits * self.own_logit
+            logits = logits + part_logits @ self.action_parts.T
         return logits, self.value_head(value_features).squeeze(-1)

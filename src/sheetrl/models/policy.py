@@ -52,7 +52,8 @@ class MLPPolicyConfig:
     hidden_sizes: tuple[int, ...] = (512, 512)  # widths of the hidden layers
     shared_trunk: bool = False  # actor_critic: one trunk for policy and value (True) or one each (False)
     dropout: float = 0.1  # q_network: dropout after each hidden layer (training mode only)
-    factored_actions: bool = False  # actor_critic: each macro's logit also sums its name's parts' logits
+    factored_actions: str = "off"  # actor_critic: off, parts (a macro's logit also sums its name's parts' logits)
+    # or instructed (parts, the computations among them scored from the instruction's words): see FACTORINGS
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -60,11 +61,31 @@ class MLPPolicyConfig:
             raise ValueError(f"network must be 'actor_critic' or 'q_network', not {self.network!r}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
             raise ValueError(f"hidden_sizes must be positive widths, not {self.hidden_sizes}")
-        if self.factored_actions and self.network != "actor_critic":
+        self.factored_actions = factoring(self.factored_actions)
+        if self.factored_actions != "off" and self.network != "actor_critic":
             raise ValueError("factored_actions needs the actor_critic network")
 
 
 PolicyConfig = MLPPolicyConfig | EncoderConfig | TransformerConfig
+# How the MLP's action head is factored: ``off`` one logit per macro; ``parts`` each macro's logit also sums the
+# logits of its name's parts (``max_above``: ``1:max`` + ``2:above``); ``instructed`` as ``parts``, with the parts
+# that name a computation (``1:max``) scored from the instruction's words alone and the macros that have one scored
+# by their parts alone, so a computation the training tasks only ever asked for in columns is found in rows too.
+FACTORINGS = ("off", "parts", "instructed")
+_FACTORING_WORDS = {"true": "parts", "yes": "parts", "on": "parts", "1": "parts",
+                    "false": "off", "no": "off", "0": "off"}
+
+
+def factoring(value: object) -> str:
+    """A ``factored_actions`` setting as one of :data:`FACTORINGS` (``True``/``"true"`` is ``parts``,
+    ``False``/``"false"`` is ``off``, as the option was a switch before ``instructed`` existed)."""
+    if isinstance(value, bool):
+        return "parts" if value else "off"
+    text = str(value).strip().lower()
+    text = _FACTORING_WORDS.get(text, text)
+    if text not in FACTORINGS:
+        raise ValueError(f"factored_actions must be one of {', '.join(FACTORINGS)}, not {value!r}")
+    return text
 
 
 def macro_part_matrix(num_actions: int) -> torch.Tensor:
@@ -79,6 +100,13 @@ def macro_part_matrix(num_actions: int) -> torch.Tensor:
         for part in macro_parts(macro.name):
             matrix[row, index[part]] = 1.0
     return matrix
+
+
+def computation_part_vector() -> torch.Tensor:
+    """(P,) 0/1: which of :data:`~sheetrl.env.actions.MACRO_PART_NAMES` name a computation."""
+    from sheetrl.env.actions import MACRO_PART_NAMES, is_computation_part
+
+    return torch.tensor([1.0 if is_computation_part(part) else 0.0 for part in MACRO_PART_NAMES])
 
 
 def masked_logits(logits: torch.Tensor, action_mask: torch.Tensor | None) -> torch.Tensor:
@@ -98,9 +126,13 @@ class MLPPolicy(PolicyNetwork):
         self.observation_keys = ("flat", "action_mask")
         self.network: nn.Module
         if config.network == "actor_critic":
-            parts = macro_part_matrix(sizes.num_actions) if config.factored_actions else None
+            from sheetrl.env.observation import FLAT_LAYOUT
+
+            parts = macro_part_matrix(sizes.num_actions) if config.factored_actions != "off" else None
+            instructed = config.factored_actions == "instructed"
             self.network = ActorCritic(sizes.flat_size, sizes.num_actions, config.hidden_sizes, config.shared_trunk,
-                                       parts)
+                                       parts, computation_part_vector() if instructed else None,
+                                       FLAT_LAYOUT["words"] if instructed else None)
         else:
             self.network = QNetwork(sizes.num_actions, sizes.flat_size, config.hidden_sizes, config.dropout)
 
