@@ -70,6 +70,9 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_dagger", 4, 8_192),
     ("bc_dagger", 5, 8_192),
     ("bc_dagger_instructed", 2, 8_192),
+    ("bc_dagger_instructed", 3, 8_192),
+    ("bc_dagger", "curriculum", 16_384),  # trained on every level's tasks at once, evaluated on each
+    ("bc_dagger_instructed", "curriculum", 16_384),
     ("bc_encoder", 3, 8_192),
     ("bc_transformer", 3, 8_192),
     ("bc_wide", 3, 32_768),

@@ -137,7 +137,7 @@ def test_factored_actions_add_each_macros_parts_to_its_own_logit_and_keep_the_ot
 
 def test_instructed_factoring_scores_computations_from_the_instruction_words_alone(simple_formula):
     from sheetrl.env.actions import MACRO_INDEX, MACRO_PART_NAMES, MACROS, is_computation_part, macro_parts
-    from sheetrl.env.observation import FLAT_LAYOUT
+    from sheetrl.env.observation import COMPUTATION_WORDS, FLAT_COMPUTATION_WORDS, FLAT_LAYOUT, OPERATION_WORDS
 
     env, obs = simple_formula
     policy = build_policy("mlp", env.observation_space, env.action_space,
@@ -165,7 +165,9 @@ def test_instructed_factoring_scores_computations_from_the_instruction_words_alo
     for parameter in network.parameters():
         torch.nn.init.normal_(parameter, std=0.3)
     flat = obs["flat"].float()  # the fixture's batch of observations
-    words = FLAT_LAYOUT["words"]
+    words = FLAT_COMPUTATION_WORDS  # the first words of the bag: only those that name a computation
+    assert words.start == FLAT_LAYOUT["words"].start and OPERATION_WORDS[: len(COMPUTATION_WORDS)] == COMPUTATION_WORDS
+    assert "fill" not in COMPUTATION_WORDS and {"minimum", "divided", "total"} <= set(COMPUTATION_WORDS)
     other = flat.clone()
     other[:, : words.start] = torch.rand_like(other[:, : words.start])  # the sheet, cursor, level: all changed
     other[:, words.stop :] = torch.rand_like(other[:, words.stop :])

@@ -698,12 +698,12 @@ def macro_parts(name: str) -> tuple[str, ...]:
 MACRO_PART_NAMES: tuple[str, ...] = tuple(sorted({part for m in MACROS for part in macro_parts(m.name)}))
 # Words of macro names that say what a formula computes (as opposed to where it reads from, or how it is entered):
 # an instruction names these ("the minimum of ...", "... divided by ..."), the sheet says where.
-COMPUTATION_WORDS = frozenset({"sum", "average", "min", "max", "count", "product", "ratio", "difference", "growth"})
+COMPUTATIONS = frozenset({"sum", "average", "min", "max", "count", "product", "ratio", "difference", "growth"})
 
 
 def is_computation_part(part: str) -> bool:
-    """Whether a :data:`MACRO_PART_NAMES` entry (``"1:min"``) names a computation (:data:`COMPUTATION_WORDS`)."""
-    return part.partition(":")[2] in COMPUTATION_WORDS
+    """Whether a :data:`MACRO_PART_NAMES` entry (``"1:min"``) names a computation (:data:`COMPUTATIONS`)."""
+    return part.partition(":")[2] in COMPUTATIONS
 _PREDICATES = tuple(dict.fromkeys(m.legal for m in MACROS))  # distinct predicates: many macros share one
 _PREDICATE_OF = np.array([_PREDICATES.index(m.legal) for m in MACROS], dtype=np.intp)
 

@@ -91,15 +91,20 @@ _SATURATED_COUNT = math.ceil(math.expm1(5.0))  # cells read from which log1p(cou
 SCROLL_MARGIN = WINDOW // 2  # the view keeps the cursor this far from its edges, so the 7x7 neighbourhood is seen
 OFFSET_CLIP = 2.0  # offsets in ``flat`` are in windows, clipped to [-2, 2]
 SLOT_NAMES = ("value", "threshold", "rate_cell", "lookup_table", "criteria_range", "pivot", "new_sheet", "header")
-# Words that say which operation an instruction asks for (across the five task families); other words (headers,
-# names, months) carry no operation and are left to the token-based encoders.
-OPERATION_WORDS: tuple[str, ...] = tuple(dict.fromkeys((
+# Words of an instruction that name a computation: aggregates, then arithmetic. They open OPERATION_WORDS, so they
+# are the first floats of flat's "words" part (FLAT_COMPUTATION_WORDS).
+COMPUTATION_WORDS: tuple[str, ...] = (
     # aggregates
     "total", "totals", "sum", "sums", "grand", "average", "averages", "mean", "minimum", "smallest", "lowest",
     "least", "maximum", "largest", "highest", "count", "number", "entries", "values", "subtotal",
     # arithmetic
     "divided", "minus", "times", "plus", "ratio", "fraction", "percent", "percentages", "share", "growth", "grow",
     "rate", "difference", "variance", "margin", "running", "far", "balance", "profit", "net", "tax", "gross",
+)
+# Words that say which operation an instruction asks for (across the five task families); other words (headers,
+# names, months) carry no operation and are left to the token-based encoders.
+OPERATION_WORDS: tuple[str, ...] = tuple(dict.fromkeys((
+    *COMPUTATION_WORDS,
     # single-cell edits and formats
     "enter", "type", "change", "replace", "fix", "typo", "wrong", "missing", "header", "headers", "label", "bold",
     "clear", "empty", "stray", "format", "currency", "decimals", "delete", "remove",
@@ -524,6 +529,8 @@ def _flat_layout() -> dict[str, slice]:
 
 
 FLAT_LAYOUT: dict[str, slice] = _flat_layout()  # where each part of ``flat`` lies (the rest is zero padding)
+# where COMPUTATION_WORDS lie in ``flat`` (the start of its "words" part)
+FLAT_COMPUTATION_WORDS = slice(FLAT_LAYOUT["words"].start, FLAT_LAYOUT["words"].start + len(COMPUTATION_WORDS))
 if FLAT_LAYOUT["mask"].stop > FLAT_SIZE or N_ACTIONS > MASK_SLOTS:
     raise ImportError(f"the flat observation's parts need {FLAT_LAYOUT['mask'].stop} > {FLAT_SIZE} floats")
 

@@ -69,8 +69,9 @@ class MLPPolicyConfig:
 PolicyConfig = MLPPolicyConfig | EncoderConfig | TransformerConfig
 # How the MLP's action head is factored: ``off`` one logit per macro; ``parts`` each macro's logit also sums the
 # logits of its name's parts (``max_above``: ``1:max`` + ``2:above``); ``instructed`` as ``parts``, with the parts
-# that name a computation (``1:max``) scored from the instruction's words alone and the macros that have one scored
-# by their parts alone, so a computation the training tasks only ever asked for in columns is found in rows too.
+# that name a computation (``1:max``) scored from the instruction's computation words alone (``minimum``,
+# ``divided``: env.observation.COMPUTATION_WORDS) and the macros that have one scored by their parts alone, so a
+# computation the training tasks only ever asked for in columns is found in rows too.
 FACTORINGS = ("off", "parts", "instructed")
 _FACTORING_WORDS = {"true": "parts", "yes": "parts", "on": "parts", "1": "parts",
                     "false": "off", "no": "off", "0": "off"}
@@ -126,13 +127,13 @@ class MLPPolicy(PolicyNetwork):
         self.observation_keys = ("flat", "action_mask")
         self.network: nn.Module
         if config.network == "actor_critic":
-            from sheetrl.env.observation import FLAT_LAYOUT
+            from sheetrl.env.observation import FLAT_COMPUTATION_WORDS
 
             parts = macro_part_matrix(sizes.num_actions) if config.factored_actions != "off" else None
             instructed = config.factored_actions == "instructed"
             self.network = ActorCritic(sizes.flat_size, sizes.num_actions, config.hidden_sizes, config.shared_trunk,
                                        parts, computation_part_vector() if instructed else None,
-                                       FLAT_LAYOUT["words"] if instructed else None)
+                                       FLAT_COMPUTATION_WORDS if instructed else None)
         else:
             self.network = QNetwork(sizes.num_actions, sizes.flat_size, config.hidden_sizes, config.dropout)
 
