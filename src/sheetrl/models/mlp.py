@@ -97,6 +97,9 @@ class ActorCritic(nn.Module):
     as ``agents/ppo.py``'s network, so the same seed gives the same weights.
     """
 
+    computation_parts: torch.Tensor  # buffers of the instructed head (see forward)
+    own_logit: torch.Tensor
+
     def __init__(self, observation_size: int, num_actions: int, hidden_sizes: Sequence[int],
                  shared_trunk: bool, action_parts: torch.Tensor | None = None,
                  computation_parts: torch.Tensor | None = None, instruction_words: slice | None = None) -> None:
@@ -148,7 +151,8 @@ class ActorCritic(nn.Module):
             part_logits = self.parts_head(policy_features)
             if self.words_head is not None and self.instruction_words is not None:
                 words = self.words_head(observations[:, self.instruction_words])
-                part_logits = part_logits + (words - part_logits) * self.computation_parts
-                logits = logits * self.own_logit
+                # select rather than blend with the float buffers: exact, and the logits keep autocast's dtype
+                part_logits = torch.where(self.computation_parts.bool(), words, part_logits)
+                logits = torch.where(self.own_logit.bool(), logits, torch.zeros_like(logits))
             logits = logits + part_logits @ self.action_parts.T
         return logits, self.value_head(value_features).squeeze(-1)
