@@ -192,6 +192,17 @@ def test_instructed_factoring_scores_computations_from_the_instruction_words_alo
         MLPPolicyConfig(factored_actions="words")
 
 
+@pytest.mark.parametrize("words", [slice(None, 10), slice(5, 3), slice(0, 20, 2), slice(760, 800)])
+def test_an_instructed_head_refuses_instruction_words_that_are_not_a_span_of_its_inputs(words: slice):
+    from sheetrl.models.mlp import ActorCritic
+    from sheetrl.models.policy import computation_part_vector, macro_part_matrix
+
+    parts = macro_part_matrix(69)
+    with pytest.raises(ValueError, match="instruction_words must be a contiguous slice of the 768 inputs"):
+        ActorCritic(768, 69, (8,), False, parts, computation_part_vector(), words)
+    assert ActorCritic(768, 69, (8,), False, parts, computation_part_vector(), slice(0, 10)).words_head is not None
+
+
 @pytest.mark.parametrize("factoring", ["off", "parts", "instructed"])
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
 def test_factored_logits_keep_the_autocast_dtype_and_their_order(simple_formula, factoring: str,

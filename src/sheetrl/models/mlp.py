@@ -125,8 +125,11 @@ class ActorCritic(nn.Module):
             if computation_parts.shape != (action_parts.shape[1],):
                 raise ValueError(f"computation_parts must be ({action_parts.shape[1]},), not "
                                  f"{tuple(computation_parts.shape)}")
-            if not 0 <= instruction_words.start < instruction_words.stop <= observation_size:
-                raise ValueError(f"instruction_words {instruction_words} lies outside the {observation_size} inputs")
+            start, stop = instruction_words.start, instruction_words.stop
+            if start is None or stop is None or instruction_words.step not in (None, 1) or not (
+                    0 <= start < stop <= observation_size):  # the scorer's width is stop - start
+                raise ValueError(f"instruction_words must be a contiguous slice of the {observation_size} inputs "
+                                 f"with both ends, not {instruction_words}")
             self.register_buffer("computation_parts", computation_parts.float())
             # a macro naming a computation is scored by its parts alone: its own logit would only ever have been
             # pushed down while training never asked for it (min_left when no training task wants a row minimum)
