@@ -5,6 +5,7 @@ expert labels, the value head fitted to the demonstrations' returns, exact resum
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import torch
 from sheetrl.agents import algorithm
 from sheetrl.agents import dqn as dqn_module
 from sheetrl.agents import ppo as ppo_module
+from sheetrl.agents.base import check_same_network
 from sheetrl.agents.bc import Config, build, demonstration_arrays, discounted_returns, masked_cross_entropy
 from sheetrl.env.demonstrations import collect, save_demonstrations
 from sheetrl.env.planner import expert_action
@@ -200,9 +202,9 @@ def test_dagger_adds_the_experts_labels_for_the_states_the_learner_visits():
 
 
 # ----------------------------------------------------------------------------------------------- exact resume
-@pytest.mark.parametrize("dagger", [False, True])
-def test_resumed_bc_continues_exactly(tmp_path: Path, dagger: bool):
-    config = replace(TINY, dagger=dagger)
+@pytest.mark.parametrize(("dagger", "factored"), [(False, "off"), (True, "off"), (True, "instructed")])
+def test_resumed_bc_continues_exactly(tmp_path: Path, dagger: bool, factored: str):
+    config = replace(TINY, dagger=dagger, factored_actions=factored)
     straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(
         lambda seed: make(config, seed=seed), seed=3, other_seed=9, iterations=2, checkpoint=tmp_path / "bc.pt")
     for key, value in straight.network.state_dict().items():
@@ -266,10 +268,20 @@ def test_init_from_refuses_a_run_with_another_network(tmp_path: Path):
     with pytest.raises(ConfigError, match="hidden_sizes"):
         Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(tmp_path / "ppo"),
                             init_from=str(bc_dir), overrides=overrides))
-    factored = _bc_run(tmp_path / "factored", factored_actions=True)  # PPO's network has no parts head
-    with pytest.raises(ConfigError, match="factored_actions"):
+    factored = _bc_run(tmp_path / "factored", factored_actions="instructed")  # PPO's network has no parts head
+    with pytest.raises(ConfigError, match=re.escape(
+            "the saved network has factored_actions='instructed' and ppo has no factored_actions option (its "
+            "network is always factored_actions='off')")):
         Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(tmp_path / "ppo2"),
                             init_from=str(factored), overrides=PPO_OVERRIDES))
+
+
+def test_a_network_saved_with_the_old_switch_matches_its_factoring():
+    saved = {"policy": "mlp", "hidden_sizes": [32, 32], "shared_trunk": False, "factored_actions": True}
+    check_same_network(saved, replace(TINY, factored_actions="parts"), "bc")
+    check_same_network({**saved, "factored_actions": False}, TINY, "bc")
+    with pytest.raises(ValueError, match="factored_actions='parts', this agent 'instructed'"):
+        check_same_network(saved, replace(TINY, factored_actions="instructed"), "bc")
 
 
 def test_bc_only_options_are_refused_for_other_algorithms():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -188,6 +190,37 @@ def test_instructed_factoring_scores_computations_from_the_instruction_words_alo
         assert torch.allclose(network(flat)[0], own + part_scores(flat) @ parts_matrix.T)
     with pytest.raises(ValueError, match="factored_actions must be one of"):
         MLPPolicyConfig(factored_actions="words")
+
+
+@pytest.mark.parametrize("words", [slice(None, 10), slice(5, 3), slice(0, 20, 2), slice(760, 800)])
+def test_an_instructed_head_refuses_instruction_words_that_are_not_a_span_of_its_inputs(words: slice):
+    from sheetrl.models.mlp import ActorCritic
+    from sheetrl.models.policy import computation_part_vector, macro_part_matrix
+
+    parts = macro_part_matrix(69)
+    with pytest.raises(ValueError, match="instruction_words must be a contiguous slice of the 768 inputs"):
+        ActorCritic(768, 69, (8,), False, parts, computation_part_vector(), words)
+    assert ActorCritic(768, 69, (8,), False, parts, computation_part_vector(), slice(0, 10)).words_head is not None
+
+
+@pytest.mark.parametrize("factoring", ["off", "parts", "instructed"])
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+def test_factored_logits_keep_the_autocast_dtype_and_their_order(simple_formula, factoring: str,
+                                                                   dtype: torch.dtype):
+    env, obs = simple_formula
+    torch.manual_seed(0)
+    policy = build_policy("mlp", env.observation_space, env.action_space,
+                          MLPPolicyConfig(hidden_sizes=(32, 32), factored_actions=factoring))
+    inputs = to_tensors(obs, policy.observation_keys)
+    legal = inputs["action_mask"].bool()
+    with torch.no_grad():
+        full, _ = policy(inputs)
+        with torch.autocast("cpu", dtype=dtype):
+            low, _ = policy(inputs)
+    assert low.dtype == dtype  # as the plain head: no float32 buffer promotes the instructed head's logits
+    assert torch.isfinite(low).all() and (low[~legal] == torch.finfo(dtype).min).all()
+    assert torch.equal(low.float().masked_fill(~legal, -math.inf).argmax(-1), full.argmax(-1))
+    assert torch.allclose(low.float()[legal], full[legal], atol=0.05)
 
 
 def test_macro_parts_are_distinct_per_macro_and_split_conditional_aggregates():

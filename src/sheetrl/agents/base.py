@@ -149,6 +149,9 @@ def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
         if key == "hidden_sizes" and theirs is not None and mine is not None:
             theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
         if mine is not None and theirs is not None and theirs != mine:
+            if not hasattr(config, key):  # advice to set an option the agent does not have would be no help
+                raise ValueError(f"{algo}: the saved network has {key}={theirs!r} and {algo} has no {key} option "
+                                 f"(its network is always {key}={mine!r}), so it cannot start from these weights")
             raise ValueError(f"{algo}: the saved network has {key}={theirs!r}, this agent {mine!r}; build the "
                              f"agent with the same {key}")
 

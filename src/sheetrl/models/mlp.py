@@ -97,6 +97,9 @@ class ActorCritic(nn.Module):
     as ``agents/ppo.py``'s network, so the same seed gives the same weights.
     """
 
+    computation_parts: torch.Tensor  # buffers of the instructed head (see forward)
+    own_logit: torch.Tensor
+
     def __init__(self, observation_size: int, num_actions: int, hidden_sizes: Sequence[int],
                  shared_trunk: bool, action_parts: torch.Tensor | None = None,
                  computation_parts: torch.Tensor | None = None, instruction_words: slice | None = None) -> None:
@@ -122,8 +125,11 @@ class ActorCritic(nn.Module):
             if computation_parts.shape != (action_parts.shape[1],):
                 raise ValueError(f"computation_parts must be ({action_parts.shape[1]},), not "
                                  f"{tuple(computation_parts.shape)}")
-            if not 0 <= instruction_words.start < instruction_words.stop <= observation_size:
-                raise ValueError(f"instruction_words {instruction_words} lies outside the {observation_size} inputs")
+            start, stop = instruction_words.start, instruction_words.stop
+            if start is None or stop is None or instruction_words.step not in (None, 1) or not (
+                    0 <= start < stop <= observation_size):  # the scorer's width is stop - start
+                raise ValueError(f"instruction_words must be a contiguous slice of the {observation_size} inputs "
+                                 f"with both ends, not {instruction_words}")
             self.register_buffer("computation_parts", computation_parts.float())
             # a macro naming a computation is scored by its parts alone: its own logit would only ever have been
             # pushed down while training never asked for it (min_left when no training task wants a row minimum)
@@ -148,7 +154,8 @@ class ActorCritic(nn.Module):
             part_logits = self.parts_head(policy_features)
             if self.words_head is not None and self.instruction_words is not None:
                 words = self.words_head(observations[:, self.instruction_words])
-                part_logits = part_logits + (words - part_logits) * self.computation_parts
-                logits = logits * self.own_logit
+                # select rather than blend with the float buffers: exact, and the logits keep autocast's dtype
+                part_logits = torch.where(self.computation_parts.bool(), words, part_logits)
+                logits = torch.where(self.own_logit.bool(), logits, torch.zeros_like(logits))
             logits = logits + part_logits @ self.action_parts.T
         return logits, self.value_head(value_features).squeeze(-1)
