@@ -224,7 +224,9 @@ def test_ctrl_c_in_eval_is_one_line_and_exit_130(tmp_path: Path, capsys) -> None
 
 def test_ctrl_c_while_the_command_line_is_still_importing_is_one_line_and_exit_130(tmp_path: Path) -> None:
     """Importing the command line takes about a second; Ctrl-C in that second used to print Python's traceback
-    and end the process by the signal. The interrupt is sent when the import of sheetrl.cli begins."""
+    and end the process by the signal. The interrupt is sent when the import of sheetrl.cli begins. The child starts
+    with Python's own Ctrl-C handler, as from a terminal: started from a background job it would inherit SIGINT
+    ignored, and the interrupt would never arrive."""
     launch = (
         "import os, runpy, signal, sys, time\n"
         "class InterruptOnImport:\n"
@@ -233,6 +235,7 @@ def test_ctrl_c_while_the_command_line_is_still_importing_is_one_line_and_exit_1
         "            os.kill(os.getpid(), signal.SIGINT)\n"
         "            time.sleep(5)\n"
         "        return None\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "sys.meta_path.insert(0, InterruptOnImport())\n"
         "sys.argv = ['sheetrl', 'sheet', 'formula', '=1+1']\n"
         "runpy.run_module('sheetrl', run_name='__main__')\n"
