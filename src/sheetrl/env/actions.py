@@ -704,6 +704,8 @@ COMPUTATIONS = frozenset({"sum", "average", "min", "max", "count", "product", "r
 def is_computation_part(part: str) -> bool:
     """Whether a :data:`MACRO_PART_NAMES` entry (``"1:min"``) names a computation (:data:`COMPUTATIONS`)."""
     return part.partition(":")[2] in COMPUTATIONS
+
+
 _PREDICATES = tuple(dict.fromkeys(m.legal for m in MACROS))  # distinct predicates: many macros share one
 _PREDICATE_OF = np.array([_PREDICATES.index(m.legal) for m in MACROS], dtype=np.intp)
 
