@@ -32,8 +32,9 @@ from ood_attribution import tasks_holding_out
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 from sheetrl.env.tasks.base import Task
 from sheetrl.env.tasks.simple_formula import AGGREGATE_PHRASES
+from sheetrl.env.tasks.simple_formula import AGGREGATES as FUNCTIONS
 
-AGGREGATES = {"SUM": "sum", "AVERAGE": "average", "MIN": "min", "MAX": "max", "COUNT": "count"}  # -> macro word
+AGGREGATES = {function: function.lower() for function in FUNCTIONS}  # SUM -> sum (macro word)
 OPERATORS = {"times": "product", "divided by": "ratio", "minus": "difference", "plus": "sum"}
 _PHRASE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(
     (p for phrases in AGGREGATE_PHRASES.values() for p in phrases), key=len, reverse=True)) + r")\b")
