@@ -18,6 +18,8 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
 - ``maskable_ppo``: sb3-contrib's MaskablePPO on :class:`~sheetrl.env.wrappers.FlatMaskedEnv` with our PPO quick
   preset's settings (8 envs × 64 steps, 4 minibatches, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
+- ``ppo_lean``: our PPO with the cheaper update (one trunk for both heads, 2 minibatches of 256 per epoch), to
+  see whether it keeps the ``ppo`` rows' success;
 - ``random``: the uniform random masked policy (no training);
 - ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
   ``bc_dagger_instructed`` with the ``instructed`` factored action head (the computation a macro names scored
@@ -62,6 +64,8 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("ppo", 2, 100_000),
     ("ppo", 3, 150_000),
     ("ppo", "curriculum", 200_000),
+    ("ppo_lean", 1, 50_000),
+    ("ppo_lean", 2, 100_000),
     ("maskable_ppo", 1, 50_000),
     ("maskable_ppo", 2, 100_000),
     ("bc", 3, 8_192),
@@ -82,6 +86,8 @@ ROWS: list[tuple[str, int | str, int]] = [
 ]
 # Rows that are one of our algorithms with options: (algorithm, TrainConfig changes).
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    # PPO with the cheaper update of benchmarks/ppo_update.py: one trunk for both heads, 2 minibatches of 256
+    "ppo_lean": ("ppo", {"overrides": {"shared_trunk": True, "num_minibatches": 2}}),
     "bc_dagger": ("bc", {"dagger": True}),
     # the factored head whose computations are read from the instruction's words (models.policy.FACTORINGS)
     "bc_dagger_instructed": ("bc", {"dagger": True, "overrides": {"factored_actions": "instructed"}}),

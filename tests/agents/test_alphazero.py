@@ -302,3 +302,104 @@ def test_weight_decay_is_decoupled_from_the_adaptive_step() -> None:
     for key, start in before.items():
         expected = plain.network.state_dict()[key] - 0.01 * 0.5 * start
         torch.testing.assert_close(decayed.network.state_dict()[key], expected, rtol=0, atol=1e-6, msg=key)
+
+
+def test_masked_kl_divergence_on_hand_computed_numbers() -> None:
+    from sheetrl.agents.base import masked_kl_divergence
+
+    p = torch.tensor([[0.5, 0.5, 0.0]])
+    q = torch.tensor([[0.25, 0.75, 0.0]])
+    masks = torch.tensor([[True, True, False]])
+    expected = 0.5 * math.log(0.5 / 0.25) + 0.5 * math.log(0.5 / 0.75)  # the illegal third action adds nothing
+    kl = masked_kl_divergence(p.log(), q.log(), masks)
+    assert float(kl[0]) == pytest.approx(expected, rel=1e-6)
+
+
+def _fill_replay(agent: alphazero.AlphaZeroAgent, pool: SheetVectorEnv) -> None:
+    while len(agent.replay) < agent.config.batch_size:
+        agent.train_iteration(pool)
+
+
+def _teacher_payload(agent: alphazero.AlphaZeroAgent) -> dict[str, Any]:
+    return {"agent": {"name": "alphazero", "state": agent.state_dict()}}
+
+
+def test_kl_to_the_warm_start_keeps_the_policy_near_it() -> None:
+    """Warm-started with ``kl_coef``, the initial policy is kept frozen: the penalty is zero before any update,
+    positive after, and a large coefficient keeps the policy nearer its start than no penalty does."""
+    teacher, pool = make_agent(small_config(updates_per_iteration=0), seed=6)
+    _fill_replay(teacher, pool)
+    drift = {}
+    for kl_coef in (0.0, 50.0):
+        agent, _ = make_agent(small_config(kl_coef=kl_coef, learning_rate=0.01, weight_decay=0.0), seed=6)
+        agent.warm_start(_teacher_payload(teacher))
+        assert (agent.reference is not None) == (kl_coef > 0)
+        agent.replay = type(teacher.replay)(teacher.replay, maxlen=teacher.replay.maxlen)
+        first = agent.update()
+        if kl_coef:
+            assert first["losses/kl_to_init"] == pytest.approx(0.0, abs=1e-7)
+        for _ in range(30):
+            last = agent.update()
+        if kl_coef:
+            assert last["losses/kl_to_init"] > 0
+            for key, value in agent.reference.state_dict().items():  # the reference never moves
+                assert torch.equal(value, teacher.network.state_dict()[key]), key
+        observation = {key: pool.obs[key][0] for key in pool.obs}
+        mask = observation["action_mask"].astype(bool)
+        start = alphazero.masked_softmax(teacher.evaluator()(observation)[0], mask)
+        now = alphazero.masked_softmax(agent.evaluator()(observation)[0], mask)
+        drift[kl_coef] = float(np.abs(now - start).sum())
+    assert drift[50.0] < drift[0.0]
+
+
+def test_policy_coef_zero_trains_the_value_head_only() -> None:
+    agent, pool = make_agent(small_config(policy_coef=0.0, weight_decay=0.0, learning_rate=0.01), seed=8)
+    _fill_replay(agent, pool)
+    before = {key: value.clone() for key, value in agent.network.state_dict().items()}
+    agent.update()
+    after = agent.network.state_dict()
+    moved = {key for key in before if not torch.equal(before[key], after[key])}
+    assert moved and all("value" in key for key in moved), sorted(moved)
+
+
+def test_exact_resume_keeps_the_kl_reference(tmp_path: Path) -> None:
+    teacher, _ = make_agent(small_config(), seed=2)
+    config = small_config(simulations=4, kl_coef=0.5)
+
+    def make(seed: int) -> tuple[alphazero.AlphaZeroAgent, SheetVectorEnv]:
+        agent, pool = make_agent(config, seed)
+        agent.warm_start(_teacher_payload(teacher))
+        return agent, pool
+
+    straight, _, resumed, _ = train_straight_and_resumed(make, 7, 8, 12, tmp_path / "agent.pt")
+    assert resumed.reference is not None
+    for (key, a), b in zip(straight.network.state_dict().items(), resumed.network.state_dict().values()):
+        assert torch.equal(a, b), key
+    for (key, a), b in zip(straight.reference.state_dict().items(), resumed.reference.state_dict().values()):
+        assert torch.equal(a, b), key
+
+
+def test_warm_start_from_an_instructed_bc_policy() -> None:
+    """The instructed factored head of a BC run loads into an alphazero agent built with the same
+    ``factored_actions``, and gives the same logits; without the option it is refused."""
+    from sheetrl.agents import bc
+
+    agent, pool = make_agent(small_config(factored_actions="instructed"), seed=3, level=2)
+    teacher = bc.build(bc.Config(num_envs=2, num_steps=8, hidden_sizes=(32, 32), factored_actions="instructed"),
+                       pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"), 9)
+    payload = {"agent": {"name": "bc", "state": teacher.state_dict()}}
+    agent.warm_start(payload)
+    observation = {key: pool.obs[key][0] for key in pool.obs}
+    mask = observation["action_mask"].astype(bool)
+    logits, _ = agent.evaluator()(observation)
+    with torch.no_grad():
+        batch = {key: torch.as_tensor(observation[key][None]) for key in ("flat", "action_mask")}
+        teacher_logits, _ = teacher.network(batch)
+    np.testing.assert_allclose(logits[mask], teacher_logits[0].numpy()[mask], rtol=1e-5, atol=1e-6)
+    plain, _ = make_agent(small_config(), seed=3, level=2)
+    with pytest.raises(ValueError, match="no policy this network can load"):
+        plain.warm_start(payload)
+    with pytest.raises(ValueError, match="factored_actions needs policy mlp"):
+        Config(policy="encoder", factored_actions="parts")
+    with pytest.raises(ValueError, match="kl_coef"):
+        Config(kl_coef=-1.0)

@@ -327,3 +327,25 @@ def test_short_bc_training_beats_the_random_masked_policy_on_level_3():
     trained = run_episodes(AgentPolicy(agent), 3, 20).success_rate
     random_rate = run_episodes(RandomMaskedPolicy(0), 3, 20).success_rate
     assert trained >= random_rate + 0.5, (trained, random_rate)
+
+
+def test_encoder_parts_drop_a_part_of_the_network_and_must_match_on_loading(tmp_path: Path) -> None:
+    """``--set encoder_parts=cnn,instruction`` builds the encoder without its GNN and formula LSTM (the ablation
+    switch); unknown or repeated part names are refused; a saved network with other parts does not load."""
+    from sheetrl.agents.base import check_same_network
+
+    config = _quiet(algo="bc", level=2, policy="encoder", overrides={"encoder_parts": "cnn,instruction"})
+    agent_config = config.agent_config()
+    assert agent_config.encoder_parts == ("cnn", "instruction")
+    agent, _ = make(replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")))
+    names = {name.split(".")[1] for name, _ in agent.network.named_parameters() if name.startswith("encoder.")}
+    assert names == {"cnn", "instruction", "projection"}
+    full, _ = make(replace(TINY, policy="encoder"))
+    assert {name.split(".")[1] for name, _ in full.network.named_parameters()} >= {"gnn", "cnn", "formula"}
+    for bad in (("gnn", "mlp"), ("cnn", "cnn"), ()):
+        with pytest.raises(ValueError, match="encoder_parts must be distinct names"):
+            replace(TINY, policy="encoder", encoder_parts=bad)
+    saved = {"policy": "encoder", "encoder_parts": ["gnn", "cnn", "formula_lstm", "instruction"]}
+    check_same_network(saved, replace(TINY, policy="encoder"), "bc")
+    with pytest.raises(ValueError, match="encoder_parts"):
+        check_same_network(saved, replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")), "bc")

@@ -52,10 +52,10 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 import torch
 
-from sheetrl.agents.base import Agent
+from sheetrl.agents.base import Agent, frozen_copy, masked_kl_divergence
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.base import PolicyNetwork
-from sheetrl.models.policy import MLPPolicyConfig, build_policy, to_tensors
+from sheetrl.models.policy import MLPPolicyConfig, build_policy, factoring, to_tensors
 from sheetrl.models.precision import Precision, adam
 
 name = "alphazero"
@@ -88,13 +88,21 @@ class Config:
     learning_rate: float = 1e-3  # Adam step size
     weight_decay: float = 1e-4  # decoupled weight decay (AdamW), the role of AlphaZero's L2 c
     value_coef: float = 1.0  # weight of the value loss
+    policy_coef: float = 1.0  # weight of the policy loss (0: self-play trains the value head only)
+    kl_coef: float = 0.0  # warm-started: weight of KL(policy || the initial policy), keeping the policy near it
     max_grad_norm: float = 1.0  # global gradient-norm clip
     policy: str = "mlp"  # policy network kind of models/policy.py: mlp, encoder or transformer
     hidden_sizes: tuple[int, ...] = (512, 512)  # mlp: widths of the policy and value trunks
     shared_trunk: bool = False  # mlp: one trunk for both heads
+    factored_actions: str = "off"  # mlp: off, parts or instructed (models.policy.FACTORINGS; as the warm start's)
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
+        if self.policy_coef < 0 or self.kl_coef < 0 or self.value_coef < 0:
+            raise ValueError("alphazero: policy_coef, value_coef and kl_coef must be >= 0")
+        self.factored_actions = factoring(self.factored_actions)
+        if self.factored_actions != "off" and self.policy != "mlp":
+            raise ValueError(f"alphazero: factored_actions needs policy mlp, not {self.policy!r}")
         for key in ("num_envs", "simulations", "max_considered", "ranked_buffer", "replay_size", "batch_size"):
             if getattr(self, key) < 1:
                 raise ValueError(f"alphazero: {key} must be at least 1, not {getattr(self, key)}")
@@ -494,14 +502,15 @@ class AlphaZeroAgent(Agent):
         self.device = torch.device(device)
         self.precision = precision
         self.num_actions = int(action_space.n)
-        policy_config = MLPPolicyConfig(hidden_sizes=config.hidden_sizes, shared_trunk=config.shared_trunk) \
-            if config.policy == "mlp" else None
+        policy_config = MLPPolicyConfig(hidden_sizes=config.hidden_sizes, shared_trunk=config.shared_trunk,
+                                        factored_actions=config.factored_actions) if config.policy == "mlp" else None
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.network: PolicyNetwork = build_policy(config.policy, observation_space, action_space,
                                                        policy_config)
         self.network.to(self.device)
         self.keys = tuple(key for key in self.network.observation_keys if key != "action_mask")
+        self.reference: PolicyNetwork | None = None  # the warm start's policy, frozen (kl_coef)
         # Decoupled weight decay (AdamW): Adam's own ``weight_decay`` adds ``c * w`` to the gradient, which Adam
         # then normalizes, so wherever the loss gradient is small (or clipped small) every weight moves by about
         # the learning rate towards 0 at each step; a warm-started network lost half its norm in 1,600 updates.
@@ -608,8 +617,9 @@ class AlphaZeroAgent(Agent):
         self.returns[index] = 0.0
 
     def update(self) -> dict[str, float]:
-        """One gradient step on a uniform minibatch of the replay: cross-entropy to the search policy plus
-        ``value_coef`` times the squared error to the value target."""
+        """One gradient step on a uniform minibatch of the replay: ``policy_coef`` times the cross-entropy to the
+        search policy, plus ``value_coef`` times the squared error to the value target, plus (warm-started, with
+        ``kl_coef > 0``) ``kl_coef`` times KL(policy || the initial policy) over the legal actions."""
         self.network.train()
         picks = torch.randint(len(self.replay), (self.config.batch_size,), generator=self.generator).tolist()
         samples = [self.replay[i] for i in picks]
@@ -623,10 +633,19 @@ class AlphaZeroAgent(Agent):
         log_probs = torch.log_softmax(logits.float(), dim=-1)
         policy_loss = -(policy_target * log_probs.masked_fill(policy_target == 0, 0.0)).sum(-1).mean()
         value_loss = ((values.float() - value_target) ** 2).mean()
-        loss = policy_loss + self.config.value_coef * value_loss
+        loss = self.config.policy_coef * policy_loss + self.config.value_coef * value_loss
+        metrics: dict[str, float] = {}
+        if self.reference is not None and self.config.kl_coef > 0:
+            with torch.no_grad(), self.precision.autocast():
+                reference_logits, _ = self.reference(tensors)
+            kl_to_init = masked_kl_divergence(log_probs, torch.log_softmax(reference_logits.float(), dim=-1),
+                                              tensors["action_mask"]).mean()
+            loss = loss + self.config.kl_coef * kl_to_init
+            metrics["losses/kl_to_init"] = float(kl_to_init.item())
         self.precision.backward(loss)
         self.precision.step(self.optimizer, self.network.parameters(), self.config.max_grad_norm)
-        return {"losses/policy_loss": float(policy_loss.item()), "losses/value_loss": float(value_loss.item())}
+        return {"losses/policy_loss": float(policy_loss.item()), "losses/value_loss": float(value_loss.item()),
+                **metrics}
 
     # -------------------------------------------------------------------------------------------- warm start
     def warm_start(self, payload: dict[str, Any]) -> str:
@@ -635,6 +654,8 @@ class AlphaZeroAgent(Agent):
         state = payload.get("agent", {}).get("state", {})
         weights = find_policy_weights(self.network, state)
         self.network.load_state_dict(weights)
+        if self.config.kl_coef > 0:
+            self.reference = frozen_copy(self.network)
         return f"warm start: the {payload.get('agent', {}).get('name', '?')} policy ({len(weights)} tensors)"
 
     # ----------------------------------------------------------------------------------------------- state
@@ -642,6 +663,7 @@ class AlphaZeroAgent(Agent):
         return {
             "config": asdict(self.config),
             "network": self.network.state_dict(),
+            "reference": None if self.reference is None else self.reference.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "precision": self.precision.state_dict(),
             "rng": self.rng.bit_generator.state,
@@ -657,11 +679,16 @@ class AlphaZeroAgent(Agent):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         saved = state["config"]
-        for key in ("policy", "hidden_sizes", "shared_trunk", "num_envs"):
+        saved = {**saved, "factored_actions": factoring(saved.get("factored_actions", "off"))}
+        for key in ("policy", "hidden_sizes", "shared_trunk", "num_envs", "factored_actions"):
             if tuple(np.atleast_1d(saved[key])) != tuple(np.atleast_1d(getattr(self.config, key))):
                 raise ValueError(f"alphazero: the saved agent has {key}={saved[key]!r}, this one "
                                  f"{getattr(self.config, key)!r}; build the agent with the saved config")
         self.network.load_state_dict(state["network"])
+        self.reference = None
+        if state.get("reference") is not None:
+            self.reference = frozen_copy(self.network)
+            self.reference.load_state_dict(state["reference"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.precision.load_state_dict(state["precision"])
         self.rng.bit_generator.state = state["rng"]

@@ -15,6 +15,7 @@ through this small interface:
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from abc import ABC, abstractmethod
@@ -89,10 +90,12 @@ POLICY_KINDS = ("mlp", "encoder", "transformer")
 
 def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidden_sizes: tuple[int, ...],
                    shared_trunk: bool = False, network: str = "actor_critic", dropout: float = 0.1,
-                   transformer_preset: str = "quick", factored_actions: str = "off") -> Any:
+                   transformer_preset: str = "quick", factored_actions: str = "off",
+                   encoder_parts: tuple[str, ...] | None = None) -> Any:
     """The policy network an agent's config asks for (``--set policy=mlp|encoder|transformer``), through
     :func:`sheetrl.models.policy.build_policy`: ``mlp`` reads the flat vector with the agent's ``hidden_sizes``
-    (PPO's actor-critic or DQN's Q-network), ``encoder`` the AdvancedStateEncoder's defaults, ``transformer``
+    (PPO's actor-critic or DQN's Q-network), ``encoder`` the AdvancedStateEncoder with ``encoder_parts`` (its
+    default parts when None; an ablation drops one), ``transformer``
     SpreadsheetGPT's ``transformer_preset``. Call it under the agent's seed: the weights come from torch's RNG."""
     from sheetrl.models.encoders import EncoderConfig
     from sheetrl.models.policy import MLPPolicyConfig, build_policy
@@ -105,7 +108,7 @@ def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidd
         config = MLPPolicyConfig(network=network, hidden_sizes=hidden_sizes, shared_trunk=shared_trunk,
                                  dropout=dropout, factored_actions=factored_actions)
     elif kind == "encoder":
-        config = EncoderConfig()
+        config = EncoderConfig() if encoder_parts is None else EncoderConfig.from_parts(encoder_parts)
     else:
         config = preset(transformer_preset)
     return build_policy(kind, observation_space, action_space, config)
@@ -113,7 +116,7 @@ def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidd
 
 def seeded_policy_network(config: Any, observation_space: Any, action_space: Any, seed: int,
                           device: torch.device) -> tuple[Any, tuple[str, ...]]:
-    """The network ``config`` asks for (its ``policy``, ``hidden_sizes``, ``shared_trunk`` and
+    """The network ``config`` asks for (its ``policy``, ``hidden_sizes``, ``shared_trunk``, ``encoder_parts`` and
     ``transformer_preset``), with weights drawn from ``seed`` without touching torch's global RNG, on ``device``;
     and the observation keys it reads that the environment gives (the transformer's optional ones may be absent,
     the action mask is passed apart)."""
@@ -121,10 +124,23 @@ def seeded_policy_network(config: Any, observation_space: Any, action_space: Any
         torch.manual_seed(seed)
         network = policy_network(config.policy, observation_space, action_space, hidden_sizes=config.hidden_sizes,
                                  shared_trunk=config.shared_trunk, transformer_preset=config.transformer_preset,
-                                 factored_actions=getattr(config, "factored_actions", "off"))
+                                 factored_actions=getattr(config, "factored_actions", "off"),
+                                 encoder_parts=getattr(config, "encoder_parts", None))
     network.to(device)
     keys = tuple(k for k in network.observation_keys if k != "action_mask" and k in observation_space.spaces)
     return network, keys
+
+
+def check_encoder_parts(algo: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """``parts`` as a tuple of known encoder part names (``models.encoders.ENCODER_PARTS``), or ValueError."""
+    from sheetrl.models.encoders import ENCODER_PARTS
+
+    parts = tuple(str(part) for part in parts)
+    unknown = [part for part in parts if part not in ENCODER_PARTS]
+    if not parts or unknown or len(set(parts)) != len(parts):
+        raise ValueError(f"{algo}: encoder_parts must be distinct names among {', '.join(ENCODER_PARTS)}, not "
+                         f"{','.join(parts) or 'nothing'}")
+    return parts
 
 
 def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int) -> None:
@@ -134,7 +150,7 @@ def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int)
                          f"{accumulation_steps} equal accumulation micro-batches")
 
 
-NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset", "factored_actions")
+NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset", "factored_actions", "encoder_parts")
 
 
 def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
@@ -148,12 +164,29 @@ def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
             theirs, mine = factoring(theirs), factoring(mine)
         if key == "hidden_sizes" and theirs is not None and mine is not None:
             theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
+        if key == "encoder_parts" and theirs is not None and mine is not None:
+            theirs, mine = tuple(theirs), tuple(mine)
         if mine is not None and theirs is not None and theirs != mine:
             if not hasattr(config, key):  # advice to set an option the agent does not have would be no help
                 raise ValueError(f"{algo}: the saved network has {key}={theirs!r} and {algo} has no {key} option "
                                  f"(its network is always {key}={mine!r}), so it cannot start from these weights")
             raise ValueError(f"{algo}: the saved network has {key}={theirs!r}, this agent {mine!r}; build the "
                              f"agent with the same {key}")
+
+
+def frozen_copy(network: torch.nn.Module) -> Any:
+    """A copy of ``network`` with its current weights, in eval mode, that no gradient reaches (the reference policy
+    a KL penalty keeps a fine-tuned policy near)."""
+    reference = copy.deepcopy(network)
+    reference.requires_grad_(False)
+    reference.eval()
+    return reference
+
+
+def masked_kl_divergence(log_p: torch.Tensor, log_q: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """``KL(p || q)`` per row from log-probabilities, summed over the legal actions (``masks``) only."""
+    terms = log_p.exp() * (log_p - log_q)
+    return torch.where(masks.bool(), terms, torch.zeros_like(terms)).sum(-1)
 
 
 def masked_argmax(values: np.ndarray, masks: np.ndarray) -> np.ndarray:

@@ -48,9 +48,17 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
+from sheetrl.agents.base import (
+    POLICY_KINDS,
+    Agent,
+    check_encoder_parts,
+    check_micro_batches,
+    check_same_network,
+    seeded_policy_network,
+)
 from sheetrl.env.observation import FLAT_LAYOUT
 from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
 from sheetrl.models.policy import factoring, to_tensors
 from sheetrl.models.precision import Precision, adam
 
@@ -70,6 +78,7 @@ class Config:
     factored_actions: str = "off"  # mlp: off, parts (a macro's logit also sums its name's parts' logits: max, above)
     # or instructed (parts, the computations scored from the instruction's words): models.policy.FACTORINGS
     transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
+    encoder_parts: tuple[str, ...] = DEFAULT_ENCODER_PARTS  # encoder: its parts (models.encoders.ENCODER_PARTS)
     learning_rate: float = 1e-3  # Adam step size
     batch_size: int = 256  # samples per minibatch
     updates_per_iteration: int = 32  # minibatch updates per iteration
@@ -86,6 +95,7 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
+        self.encoder_parts = check_encoder_parts("bc", self.encoder_parts)
         for key in ("num_envs", "num_steps", "batch_size", "updates_per_iteration", "demo_episodes", "max_dataset"):
             if getattr(self, key) < 1:
                 raise ValueError(f"bc: {key} must be at least 1, not {getattr(self, key)}")

@@ -46,12 +46,14 @@ import torch.nn.functional as F
 from sheetrl.agents.base import (
     POLICY_KINDS,
     Agent,
+    check_encoder_parts,
     epsilon_greedy,
     linear_epsilon,
     masked_argmax,
     policy_network,
 )
 from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
 from sheetrl.models.mlp import QNetwork
 from sheetrl.models.precision import Precision, adam, resolve_device
 
@@ -76,6 +78,7 @@ class Config:
     max_grad_norm: float = 10.0  # gradient-norm clipping threshold
     policy: str = "mlp"  # Q-network: mlp (the seed's MLP on the flat vector), encoder or transformer (logits = Q)
     transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
+    encoder_parts: tuple[str, ...] = DEFAULT_ENCODER_PARTS  # encoder: its parts (models.encoders.ENCODER_PARTS)
 
     def __post_init__(self) -> None:
         positive = ("num_envs", "buffer_size", "batch_size", "train_frequency", "target_sync_interval",
@@ -93,6 +96,7 @@ class Config:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], not {getattr(self, name)}")
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
+        self.encoder_parts = check_encoder_parts("dqn", self.encoder_parts)
         if self.policy not in POLICY_KINDS:
             raise ValueError(f"policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
 
@@ -278,7 +282,8 @@ class DQNAgent(Agent):
             self.q_network = QNetwork(n_actions, observation_size, config.hidden_sizes, config.dropout).to(device)
         else:
             policy = policy_network(config.policy, observation_space, action_space, hidden_sizes=config.hidden_sizes,
-                                    transformer_preset=config.transformer_preset)
+                                    transformer_preset=config.transformer_preset,
+                                    encoder_parts=config.encoder_parts)
             self.packing = ObservationPacking({key: tuple(observation_space[key].shape)
                                                for key in policy.observation_keys
                                                if key != "action_mask" and key in observation_space.spaces})

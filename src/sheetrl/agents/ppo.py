@@ -30,7 +30,6 @@ A rollout is consumed inside one iteration, so together with :meth:`SheetVectorE
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
@@ -39,8 +38,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from sheetrl.agents.base import POLICY_KINDS, Agent, check_micro_batches, check_same_network, seeded_policy_network
+from sheetrl.agents.base import (
+    POLICY_KINDS,
+    Agent,
+    check_encoder_parts,
+    check_micro_batches,
+    check_same_network,
+    frozen_copy,
+    masked_kl_divergence,
+    seeded_policy_network,
+)
 from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
 from sheetrl.models.policy import to_tensors
 from sheetrl.models.precision import Precision, adam
 
@@ -73,10 +82,12 @@ class Config:
     adam_eps: float = 1e-5  # Adam epsilon
     policy: str = "mlp"  # policy network: mlp (flat vector), encoder (GNN/CNN/LSTM), transformer (SpreadsheetGPT)
     transformer_preset: str = "quick"  # transformer: SpreadsheetGPT's size preset (quick or seed)
+    encoder_parts: tuple[str, ...] = DEFAULT_ENCODER_PARTS  # encoder: its parts (models.encoders.ENCODER_PARTS)
     kl_coef: float = 0.0  # started from another run (--init-from): weight of KL(policy || that initial policy)
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
+        self.encoder_parts = check_encoder_parts("ppo", self.encoder_parts)
         positive = ("num_envs", "num_steps", "num_minibatches", "update_epochs")
         for key in positive:
             if getattr(self, key) < 1:
@@ -506,17 +517,13 @@ class PPOAgent(Agent):
             self._set_reference(self.network.state_dict())
 
     def _set_reference(self, weights: dict[str, Any]) -> None:
-        self.reference = copy.deepcopy(self.network)
+        self.reference = frozen_copy(self.network)
         self.reference.load_state_dict(weights)
-        self.reference.requires_grad_(False)
-        self.reference.eval()
 
 
 def masked_kl(policy: MaskedCategorical, reference: MaskedCategorical) -> torch.Tensor:
     """``KL(policy || reference)`` per row, summed over the legal actions only."""
-    log_p, log_q = policy.log_probs_all, reference.log_probs_all
-    terms = log_p.exp() * (log_p - log_q)
-    return torch.where(policy.masks, terms, torch.zeros_like(terms)).sum(-1)
+    return masked_kl_divergence(policy.log_probs_all, reference.log_probs_all, policy.masks)
 
 
 def _with_policy_prefix(weights: dict[str, Any], policy: str) -> dict[str, Any]:

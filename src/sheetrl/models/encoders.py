@@ -33,6 +33,9 @@ from torch import nn
 
 from sheetrl.models.spaces import ObservationSizes
 
+ENCODER_PARTS = ("gnn", "cnn", "formula_lstm", "instruction", "flat")  # the switchable parts, by name
+DEFAULT_ENCODER_PARTS = ("gnn", "cnn", "formula_lstm", "instruction")  # the encoder's default parts
+
 
 @dataclass
 class EncoderConfig:
@@ -71,6 +74,23 @@ class EncoderConfig:
                      "pool_queries", "token_embedding_dim", "formula_hidden", "instruction_hidden", "flat_hidden"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be positive, not {getattr(self, name)}")
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The names (:data:`ENCODER_PARTS`) of the parts this config switches on."""
+        switches = (self.use_gnn, self.use_cnn, self.use_formula_lstm, self.use_instruction, self.use_flat)
+        return tuple(name for name, on in zip(ENCODER_PARTS, switches) if on)
+
+    @classmethod
+    def from_parts(cls, parts: tuple[str, ...] | list[str], **sizes: Any) -> EncoderConfig:
+        """The config with exactly ``parts`` switched on (names of :data:`ENCODER_PARTS`, e.g. ``("gnn",
+        "instruction")`` for an ablation), and default sizes unless given."""
+        unknown = [part for part in parts if part not in ENCODER_PARTS]
+        if unknown:
+            raise ValueError(f"unknown encoder part(s) {', '.join(map(repr, unknown))}; the parts are "
+                             f"{', '.join(ENCODER_PARTS)}")
+        return cls(use_gnn="gnn" in parts, use_cnn="cnn" in parts, use_formula_lstm="formula_lstm" in parts,
+                   use_instruction="instruction" in parts, use_flat="flat" in parts, **sizes)
 
 
 # ------------------------------------------------------------------------------------------------ pooling
