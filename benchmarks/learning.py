@@ -20,6 +20,10 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
 - ``ppo_lean``: our PPO with the cheaper update (one trunk for both heads, 2 minibatches of 256 per epoch), to
   see whether it keeps the ``ppo`` rows' success;
+- ``bc_encoder`` / ``bc_transformer``: BC with the GNN/CNN/LSTM state encoder or SpreadsheetGPT instead of the
+  MLP; ``bc_encoder_no_gnn`` / ``_no_cnn`` / ``_no_lstm`` the encoder with that part left out (the ablation);
+- ``bc_dagger_ppo``: BC+DAgger for 8,192 steps, then PPO fine-tuning from its network for the rest of the budget
+  (``BC_PPO_SETTINGS``: the BC widths, lr 1e-4, KL 0.1 toward the BC policy, entropy 0.001);
 - ``random``: the uniform random masked policy (no training);
 - ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
   ``bc_dagger_instructed`` with the ``instructed`` factored action head (the computation a macro names scored
@@ -52,6 +56,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+BC_STEPS = 8_192  # behaviour cloning's budget in the rows that fine-tune it with PPO afterwards
+BC_PPO_STEPS = BC_STEPS + 32_768  # bc_dagger_ppo: BC+DAgger, then PPO from its network for the rest
+# PPO fine-tuning a BC+DAgger network (docs/agents.md, "Fine-tuning from a run"): the BC quick preset's widths, a
+# smaller step than PPO from scratch, a KL term toward the BC policy and little entropy bonus, so that the first
+# noisy updates do not undo the demonstrations
+BC_PPO_SETTINGS = {"hidden_sizes": (256, 256), "learning_rate": 1e-4, "kl_coef": 0.1, "entropy_coef": 0.001}
+ENCODER_PARTS = ("gnn", "cnn", "formula_lstm", "instruction")  # models.encoders.DEFAULT_ENCODER_PARTS
+
 # (algorithm, level, step budget at --scale 1). The budgets are what the quick presets need on a 2-core CPU.
 ROWS: list[tuple[str, int | str, int]] = [
     *(("random", level, 0) for level in (1, 2, 3, 4, 5)),
@@ -79,6 +91,19 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_dagger_instructed", "curriculum", 16_384),
     ("bc_encoder", 3, 8_192),
     ("bc_transformer", 3, 8_192),
+    # the ablation: the encoder without each of its parts, BC+DAgger then PPO, MaskablePPO on the same levels
+    ("bc_encoder_no_gnn", 3, 8_192),
+    ("bc_encoder_no_cnn", 3, 8_192),
+    ("bc_encoder_no_lstm", 3, 8_192),
+    ("bc_encoder", 5, 8_192),
+    ("bc_encoder_no_gnn", 5, 8_192),
+    ("bc_encoder_no_cnn", 5, 8_192),
+    ("bc_encoder_no_lstm", 5, 8_192),
+    ("bc_transformer", 5, 8_192),
+    ("bc_dagger_ppo", 3, BC_PPO_STEPS),
+    ("bc_dagger_ppo", 5, BC_PPO_STEPS),
+    ("maskable_ppo", 3, 150_000),
+    ("maskable_ppo", 5, 150_000),
     ("bc_wide", 3, 32_768),
     ("bc_wide", 5, 32_768),
     ("bc_dagger_wide", 3, 32_768),
@@ -93,6 +118,10 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "bc_dagger_instructed": ("bc", {"dagger": True, "overrides": {"factored_actions": "instructed"}}),
     "bc_encoder": ("bc", {"policy": "encoder"}),  # the GNN/CNN/LSTM state encoder instead of the flat MLP
     "bc_transformer": ("bc", {"policy": "transformer"}),  # SpreadsheetGPT, quick preset
+    # the encoder with one part left out (models.encoders.EncoderConfig.from_parts)
+    **{f"bc_encoder_no_{short}": ("bc", {"policy": "encoder", "overrides": {
+        "encoder_parts": tuple(part for part in ENCODER_PARTS if part != removed)}})
+       for short, removed in (("gnn", "gnn"), ("cnn", "cnn"), ("lstm", "formula_lstm"))},
     # ten times the demonstrations (3,000 expert episodes: as many training layouts) and four times the updates
     "bc_wide": ("bc", {"overrides": {"demo_episodes": 3000}}),
     "bc_dagger_wide": ("bc", {"dagger": True, "overrides": {"demo_episodes": 3000}}),
@@ -168,15 +197,32 @@ def _split_figures(results: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
+def run_bc_then_ppo(level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
+    """BC+DAgger for :data:`BC_STEPS`, then PPO started from its network (``--init-from``) for the rest of
+    ``steps``; the evaluation is the PPO run's, the time both trainings'."""
+    bc_steps = min(BC_STEPS, steps)
+    bc = quick_runner("bc", level, seed, bc_steps, run_dir / "bc", eval_episodes=0, dagger=True).run()
+    ppo = quick_runner("ppo", level, seed, steps - bc_steps, run_dir / "ppo", eval_episodes=eval_episodes,
+                       init_from=str(run_dir / "bc"), overrides=dict(BC_PPO_SETTINGS)).run()
+    return {"train_seconds": bc.seconds + ppo.seconds, "env_steps": bc.env_steps + ppo.env_steps,
+            **_run_figures(ppo)}
+
+
+def _run_figures(result: Any) -> dict:
+    """The held-out success of a finished run, per split."""
+    document = result.evaluation or {}
+    return {split: {"success_rate": part.get("success_rate"), "ci_low": part.get("ci_low"),
+                    "ci_high": part.get("ci_high"), "eval_episodes": part.get("episodes"),
+                    "per_level": {k: v["success_rate"] for k, v in part.get("per_level", {}).items()}}
+            for split, part in document.get("per_split", {}).items()}
+
+
 def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
+    if algo == "bc_dagger_ppo":
+        return run_bc_then_ppo(level, seed, steps, eval_episodes, run_dir)
     algo, changes = VARIANTS.get(algo, (algo, {}))
     result = quick_runner(algo, level, seed, steps, run_dir, eval_episodes=eval_episodes, **changes).run()
-    document = result.evaluation or {}
-    splits = {split: {"success_rate": part.get("success_rate"), "ci_low": part.get("ci_low"),
-                      "ci_high": part.get("ci_high"), "eval_episodes": part.get("episodes"),
-                      "per_level": {k: v["success_rate"] for k, v in part.get("per_level", {}).items()}}
-              for split, part in document.get("per_split", {}).items()}
-    return {"train_seconds": result.seconds, "env_steps": result.env_steps, **splits}
+    return {"train_seconds": result.seconds, "env_steps": result.env_steps, **_run_figures(result)}
 
 
 def _evaluate(policy: Any, level: int, eval_episodes: int) -> dict[str, Any]:
