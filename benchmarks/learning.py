@@ -19,7 +19,7 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
   preset's settings (8 envs × 64 steps, 4 minibatches, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
 - ``ppo_lean``: our PPO with the cheaper update (one trunk for both heads, 2 minibatches of 256 per epoch), to
-  see whether it keeps the ``ppo`` rows' success;
+  see whether it keeps the ``ppo`` rows' success; ``ppo_shared`` and ``ppo_2mb`` each of the two alone;
 - ``bc_encoder`` / ``bc_transformer``: BC with the GNN/CNN/LSTM state encoder or SpreadsheetGPT instead of the
   MLP; ``bc_encoder_no_gnn`` / ``_no_cnn`` / ``_no_lstm`` the encoder with that part left out (the ablation);
 - ``bc_dagger_ppo``: BC+DAgger for 8,192 steps, then PPO fine-tuning from its network for the rest of the budget
@@ -78,6 +78,8 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("ppo", "curriculum", 200_000),
     ("ppo_lean", 1, 50_000),
     ("ppo_lean", 2, 100_000),
+    ("ppo_shared", 2, 100_000),
+    ("ppo_2mb", 2, 100_000),
     ("maskable_ppo", 1, 50_000),
     ("maskable_ppo", 2, 100_000),
     ("bc", 3, 8_192),
@@ -113,6 +115,8 @@ ROWS: list[tuple[str, int | str, int]] = [
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     # PPO with the cheaper update of benchmarks/ppo_update.py: one trunk for both heads, 2 minibatches of 256
     "ppo_lean": ("ppo", {"overrides": {"shared_trunk": True, "num_minibatches": 2}}),
+    "ppo_shared": ("ppo", {"overrides": {"shared_trunk": True}}),  # each of the two alone
+    "ppo_2mb": ("ppo", {"overrides": {"num_minibatches": 2}}),
     "bc_dagger": ("bc", {"dagger": True}),
     # the factored head whose computations are read from the instruction's words (models.policy.FACTORINGS)
     "bc_dagger_instructed": ("bc", {"dagger": True, "overrides": {"factored_actions": "instructed"}}),
