@@ -345,6 +345,8 @@ def test_encoder_parts_drop_a_part_of_the_network_and_must_match_on_loading(tmp_
     for bad in (("gnn", "mlp"), ("cnn", "cnn"), ()):
         with pytest.raises(ValueError, match="encoder_parts must be distinct names"):
             replace(TINY, policy="encoder", encoder_parts=bad)
+    with pytest.raises(ValueError, match="encoder_parts needs policy encoder"):
+        replace(TINY, encoder_parts=("cnn",))  # an MLP would silently ignore it
     saved = {"policy": "encoder", "encoder_parts": ["gnn", "cnn", "formula_lstm", "instruction"]}
     check_same_network(saved, replace(TINY, policy="encoder"), "bc")
     with pytest.raises(ValueError, match="encoder_parts"):

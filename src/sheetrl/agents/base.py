@@ -131,15 +131,18 @@ def seeded_policy_network(config: Any, observation_space: Any, action_space: Any
     return network, keys
 
 
-def check_encoder_parts(algo: str, parts: tuple[str, ...]) -> tuple[str, ...]:
-    """``parts`` as a tuple of known encoder part names (``models.encoders.ENCODER_PARTS``), or ValueError."""
-    from sheetrl.models.encoders import ENCODER_PARTS
+def check_encoder_parts(algo: str, parts: tuple[str, ...], policy: str) -> tuple[str, ...]:
+    """``parts`` as a tuple of known encoder part names (``models.encoders.ENCODER_PARTS``), or ValueError; parts
+    other than the default ones need ``policy == "encoder"`` (no other network would use them)."""
+    from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS, ENCODER_PARTS
 
     parts = tuple(str(part) for part in parts)
     unknown = [part for part in parts if part not in ENCODER_PARTS]
     if not parts or unknown or len(set(parts)) != len(parts):
         raise ValueError(f"{algo}: encoder_parts must be distinct names among {', '.join(ENCODER_PARTS)}, not "
                          f"{','.join(parts) or 'nothing'}")
+    if parts != DEFAULT_ENCODER_PARTS and policy != "encoder":
+        raise ValueError(f"{algo}: encoder_parts needs policy encoder, not {policy!r}")
     return parts
 
 

@@ -95,7 +95,7 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        self.encoder_parts = check_encoder_parts("bc", self.encoder_parts)
+        self.encoder_parts = check_encoder_parts("bc", self.encoder_parts, self.policy)
         for key in ("num_envs", "num_steps", "batch_size", "updates_per_iteration", "demo_episodes", "max_dataset"):
             if getattr(self, key) < 1:
                 raise ValueError(f"bc: {key} must be at least 1, not {getattr(self, key)}")

@@ -96,7 +96,7 @@ class Config:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], not {getattr(self, name)}")
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        self.encoder_parts = check_encoder_parts("dqn", self.encoder_parts)
+        self.encoder_parts = check_encoder_parts("dqn", self.encoder_parts, self.policy)
         if self.policy not in POLICY_KINDS:
             raise ValueError(f"policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
 

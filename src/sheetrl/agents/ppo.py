@@ -87,7 +87,7 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        self.encoder_parts = check_encoder_parts("ppo", self.encoder_parts)
+        self.encoder_parts = check_encoder_parts("ppo", self.encoder_parts, self.policy)
         positive = ("num_envs", "num_steps", "num_minibatches", "update_epochs")
         for key in positive:
             if getattr(self, key) < 1:
