@@ -16,7 +16,7 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
 :func:`sheetrl.train.evaluate.run_episodes`). In the same run:
 
 - ``maskable_ppo``: sb3-contrib's MaskablePPO on :class:`~sheetrl.env.wrappers.FlatMaskedEnv` with our PPO quick
-  preset's settings (8 envs × 64 steps, 4 minibatches, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
+  preset's settings (8 envs × 64 steps, 2 minibatches of 256, 10 epochs, lr 5e-4, entropy 0.01, two tanh layers of
   128, γ 0.99, λ 0.95, clip 0.2) and the same budget as our PPO on that level;
 - ``ppo_lean``: our PPO with the cheaper update (one trunk for both heads, 2 minibatches of 256 per epoch), to
   see whether it keeps the ``ppo`` rows' success; ``ppo_shared`` and ``ppo_2mb`` each of the two alone;
@@ -134,7 +134,7 @@ MARK_START = "<!-- learning:start -->"
 MARK_END = "<!-- learning:end -->"
 THROUGHPUT_START = "<!-- learning-throughput:start -->"
 THROUGHPUT_END = "<!-- learning-throughput:end -->"
-MASKABLE_SETTINGS = dict(n_steps=64, batch_size=128, n_epochs=10, learning_rate=5e-4, ent_coef=0.01, gamma=0.99,
+MASKABLE_SETTINGS = dict(n_steps=64, batch_size=256, n_epochs=10, learning_rate=5e-4, ent_coef=0.01, gamma=0.99,
                          gae_lambda=0.95, clip_range=0.2, max_grad_norm=0.5, vf_coef=0.5)
 
 

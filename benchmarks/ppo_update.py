@@ -12,14 +12,15 @@ to round) builds a fresh agent with the same seed and runs :meth:`PPOAgent.updat
 CPU time with one torch thread; the median over rounds is reported, per update and per environment step of the
 rollout, with its ratio to the preset as it is. The variants:
 
-- ``as is``: the quick preset (10 epochs × 4 minibatches of 128) with the agents' Adam (fused kernel on CPU and
+- ``as is``: the quick preset (10 epochs × 2 minibatches of 256) with the agents' Adam (fused kernel on CPU and
   CUDA, ``models.precision.adam``);
 - ``loop Adam`` / ``foreach Adam``: ``torch.optim.Adam`` with its per-parameter loop (PyTorch's CPU default, which
   the agents used before) / its multi-tensor path (the same arithmetic in fewer, larger kernels);
 - with the fused Adam, ``shared trunk``: one 128 × 2 trunk for both heads instead of one each (half the trunk's
   work);
-- ``2 minibatches``: 10 epochs of 2 minibatches of 256 (half the optimizer steps, the same samples);
-- ``5 epochs``: 5 epochs × 4 minibatches (half the passes).
+- ``4 minibatches``: 10 epochs of 4 minibatches of 128 (the preset before: twice the optimizer steps, the same
+  samples);
+- ``5 epochs``: 5 epochs × 2 minibatches (half the passes).
 
 Then the optimizer step alone: each Adam variant (loop, foreach, fused) steps 400 times over the quick
 actor-critic's parameters with fixed random gradients, three times, alternated; the median CPU µs per step.
@@ -56,7 +57,7 @@ VARIANTS: list[Variant] = [
     ("loop Adam", lambda c: c, {"fused": False, "foreach": False}),
     ("foreach Adam", lambda c: c, {"fused": False, "foreach": True}),
     ("shared trunk", lambda c: dataclasses.replace(c, shared_trunk=True), {}),
-    ("2 minibatches", lambda c: dataclasses.replace(c, num_minibatches=2), {}),
+    ("4 minibatches", lambda c: dataclasses.replace(c, num_minibatches=4), {}),
     ("5 epochs", lambda c: dataclasses.replace(c, update_epochs=5), {}),
 ]
 

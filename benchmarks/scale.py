@@ -9,7 +9,7 @@ Run from the repository root (needs ``pip install -e ".[scale]"``)::
     python3 benchmarks/scale.py --dqn-actors ""          # PPO only
     python3 benchmarks/scale.py --learning 100000        # also: held-out success after 100k steps, each kind
 
-**Kinds.** PPO (``quick`` preset: 8 environments × 64 steps per iteration, 4 minibatches, 10 epochs) in one process,
+**Kinds.** PPO (``quick`` preset: 8 environments × 64 steps per iteration, 2 minibatches, 10 epochs) in one process,
 with ``--actors`` synchronous Ray actors, and with ``--overlap-actors`` actors whose next rollout overlaps the update
 (``--ray-overlap``); DQN (``quick`` preset: 8 environments, one update of 64 per 8 steps after 1,000 steps) in one
 process and with ``--dqn-actors`` asynchronous actors feeding the replay buffer (chunks of 16 steps per environment,
