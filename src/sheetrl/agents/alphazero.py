@@ -88,7 +88,8 @@ class Config:
     learning_rate: float = 1e-3  # Adam step size
     weight_decay: float = 1e-4  # decoupled weight decay (AdamW), the role of AlphaZero's L2 c
     value_coef: float = 1.0  # weight of the value loss
-    policy_coef: float = 1.0  # weight of the policy loss (0: self-play trains the value head only)
+    policy_coef: float = 1.0  # weight of the policy loss (0: only the value loss, and kl_coef's KL, train: layers
+    # shared with the value (shared_trunk, the encoder or transformer) still move; the policy's own ones do not)
     kl_coef: float = 0.0  # warm-started: weight of KL(policy || the initial policy), keeping the policy near it
     max_grad_norm: float = 1.0  # global gradient-norm clip
     policy: str = "mlp"  # policy network kind of models/policy.py: mlp, encoder or transformer
@@ -98,8 +99,9 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        if self.policy_coef < 0 or self.kl_coef < 0 or self.value_coef < 0:
-            raise ValueError("alphazero: policy_coef, value_coef and kl_coef must be >= 0")
+        for key in ("policy_coef", "value_coef", "kl_coef"):
+            if not math.isfinite(getattr(self, key)) or getattr(self, key) < 0:  # NaN passes a plain < 0 test
+                raise ValueError(f"alphazero: {key} must be a finite number >= 0, not {getattr(self, key)}")
         self.factored_actions = factoring(self.factored_actions)
         if self.factored_actions != "off" and self.policy != "mlp":
             raise ValueError(f"alphazero: factored_actions needs policy mlp, not {self.policy!r}")
@@ -633,7 +635,9 @@ class AlphaZeroAgent(Agent):
         log_probs = torch.log_softmax(logits.float(), dim=-1)
         policy_loss = -(policy_target * log_probs.masked_fill(policy_target == 0, 0.0)).sum(-1).mean()
         value_loss = ((values.float() - value_target) ** 2).mean()
-        loss = self.config.policy_coef * policy_loss + self.config.value_coef * value_loss
+        loss = self.config.value_coef * value_loss
+        if self.config.policy_coef > 0:  # 0: the policy's own layers get no gradient at all, so AdamW skips them
+            loss = loss + self.config.policy_coef * policy_loss  # (a zero gradient would still decay their weights)
         metrics: dict[str, float] = {}
         if self.reference is not None and self.config.kl_coef > 0:
             with torch.no_grad(), self.precision.autocast():
