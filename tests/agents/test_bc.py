@@ -374,3 +374,17 @@ def test_a_network_saved_before_encoder_parts_existed_has_the_default_parts() ->
     check_same_network(old, replace(TINY, policy="encoder"), "bc")
     with pytest.raises(ValueError, match=r"the saved network has encoder_parts=.*this agent \('cnn', 'instruction'\)"):
         check_same_network(old, replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")), "bc")
+
+
+def test_only_the_fields_a_policy_kind_is_built_from_must_match_on_loading() -> None:
+    """An encoder policy does not use hidden_sizes, shared_trunk or factored_actions, so a saved encoder network with
+    other values of them loads (BC's and PPO's presets have different widths); an MLP still needs the same widths."""
+    from sheetrl.agents.base import check_same_network
+
+    saved = {"policy": "encoder", "hidden_sizes": [256, 256], "shared_trunk": True, "transformer_preset": "seed",
+             "encoder_parts": ["gnn", "cnn", "formula_lstm", "instruction"]}
+    check_same_network(saved, replace(TINY, policy="encoder"), "bc")
+    with pytest.raises(ValueError, match="hidden_sizes"):
+        check_same_network({**saved, "policy": "mlp"}, TINY, "bc")
+    with pytest.raises(ValueError, match="policy"):
+        check_same_network(saved, TINY, "bc")

@@ -158,14 +158,21 @@ def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int)
 
 
 NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset", "factored_actions", "encoder_parts")
+# The fields each policy kind's network is built from (policy_network): the others do not change its weights.
+POLICY_NETWORK_FIELDS = {"mlp": ("hidden_sizes", "shared_trunk", "factored_actions"), "encoder": ("encoder_parts",),
+                         "transformer": ("transformer_preset",)}
 
 
 def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
-    """Raise ValueError when a saved agent's network fields differ from ``config`` 's (the weights would not fit)."""
+    """Raise ValueError when a saved agent's network fields that ``config`` 's policy kind is built from differ from
+    ``config`` 's (the weights would not fit)."""
     from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
     from sheetrl.models.policy import factoring
 
+    kind = str(getattr(config, "policy", ""))
     for key in NETWORK_FIELDS:
+        if key != "policy" and key not in POLICY_NETWORK_FIELDS.get(kind, NETWORK_FIELDS):
+            continue  # e.g. hidden_sizes of an encoder policy: unused, so a difference is no reason to refuse
         mine: Any = getattr(config, key, "off" if key == "factored_actions" else None)  # absent: a plain head
         theirs = saved.get(key, {"policy": "mlp", "factored_actions": "off"}.get(key))
         if key == "factored_actions":  # saved before it had three values: a switch
