@@ -364,6 +364,8 @@ def test_encoder_parts_are_kept_in_one_order_so_a_listing_in_another_still_loads
         replace(TINY).encoder_parts
     check_same_network({"policy": "encoder", "encoder_parts": ["cnn", "instruction"]},
                        replace(TINY, policy="encoder", encoder_parts=("instruction", "cnn")), "bc")
+    check_same_network({"policy": "encoder", "encoder_parts": ["instruction", "cnn"]},  # saved in another order
+                       replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")), "bc")
     assert replace(TINY, policy="encoder", encoder_parts="flat").encoder_parts == ("flat",)
 
 

@@ -179,15 +179,25 @@ def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
             theirs, mine = factoring(theirs), factoring(mine)
         if key == "hidden_sizes" and theirs is not None and mine is not None:
             theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
-        if key == "encoder_parts":  # saved before the option, or an agent without it: the default parts
-            theirs = DEFAULT_ENCODER_PARTS if theirs is None else tuple(theirs)
-            mine = DEFAULT_ENCODER_PARTS if mine is None else tuple(mine)
+        if key == "encoder_parts":  # saved before the option, or an agent without it: the default parts; in
+            # ENCODER_PARTS' order (a run saved before the order was fixed may list them in another)
+            theirs = _in_encoder_order(DEFAULT_ENCODER_PARTS if theirs is None else theirs)
+            mine = _in_encoder_order(DEFAULT_ENCODER_PARTS if mine is None else mine)
         if mine is not None and theirs is not None and theirs != mine:
             if not hasattr(config, key):  # advice to set an option the agent does not have would be no help
                 raise ValueError(f"{algo}: the saved network has {key}={theirs!r} and {algo} has no {key} option "
                                  f"(its network is always {key}={mine!r}), so it cannot start from these weights")
             raise ValueError(f"{algo}: the saved network has {key}={theirs!r}, this agent {mine!r}; build the "
                              f"agent with the same {key}")
+
+
+def _in_encoder_order(parts: Any) -> tuple[str, ...]:
+    """``parts`` in :data:`~sheetrl.models.encoders.ENCODER_PARTS`' order (unknown names last, as given)."""
+    from sheetrl.models.encoders import ENCODER_PARTS
+
+    names = [str(part) for part in parts]
+    return tuple(sorted(names, key=lambda name: ENCODER_PARTS.index(name) if name in ENCODER_PARTS
+                        else len(ENCODER_PARTS)))
 
 
 def frozen_copy(network: torch.nn.Module) -> Any:
