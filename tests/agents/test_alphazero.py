@@ -400,8 +400,10 @@ def test_warm_start_from_an_instructed_bc_policy() -> None:
         teacher_logits, _ = teacher.network(batch)
     np.testing.assert_allclose(logits[mask], teacher_logits[0].numpy()[mask], rtol=1e-5, atol=1e-6)
     plain, _ = make_agent(small_config(), seed=3, level=2)
-    with pytest.raises(ValueError, match="no policy this network can load"):
+    with pytest.raises(ValueError, match="the saved network has factored_actions='instructed', this agent 'off'"):
         plain.warm_start(payload)
+    with pytest.raises(ValueError, match="no policy this network can load"):  # no saved config to compare
+        plain.warm_start({"agent": {"name": "bc", "state": {"network": teacher.state_dict()["network"]}}})
     with pytest.raises(ValueError, match="factored_actions needs policy mlp"):
         Config(policy="encoder", factored_actions="parts")
     with pytest.raises(ValueError, match="kl_coef"):

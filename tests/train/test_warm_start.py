@@ -51,7 +51,7 @@ def test_init_from_needs_an_algorithm_with_a_warm_start(ppo_run: Path, tmp_path:
 
 
 def test_init_from_an_incompatible_policy_names_the_problem(ppo_run: Path, tmp_path: Path, console) -> None:
-    with pytest.raises(ConfigError, match="no policy this network can load"):
+    with pytest.raises(ConfigError, match=r"the saved network has hidden_sizes=\(32, 32\), this agent \(64, 64\)"):
         Runner.start(quick_config(tmp_path / "az", algo="alphazero", init_from=str(ppo_run),
                                   overrides={**ALPHAZERO_SMALL, "hidden_sizes": (64, 64)}), console=console)
 
@@ -125,3 +125,19 @@ def test_alphazero_with_kl_to_a_bc_start_resumes_exactly_and_keeps_its_reference
     assert not all(torch.equal(mine[key], teacher[key]) for key in mine)  # it trained, away from the start
     with pytest.raises(ConfigError, match="init_from cannot change when resuming"):
         Runner.resume(tmp_path / "resumed", changes={"init_from": str(tmp_path / "straight")}, console=console)
+
+
+def test_alphazero_names_the_network_field_that_keeps_it_from_a_runs_policy(tmp_path: Path, console) -> None:
+    """An ablated encoder (alphazero builds only the full one) or an instructed BC head without alphazero's
+    factored_actions: the refusal names the field, not only the tensors it could not place."""
+    ablated, instructed = tmp_path / "ablated", tmp_path / "instructed"
+    Runner.start(quick_config(ablated, algo="bc", policy="encoder", total_steps=16,
+                              overrides={**BC_SMALL, "encoder_parts": "cnn,instruction"}), console=console).run()
+    Runner.start(quick_config(instructed, algo="bc", level=2, total_steps=16,
+                              overrides={**BC_SMALL, "factored_actions": "instructed"}), console=console).run()
+    with pytest.raises(ConfigError, match="alphazero has no encoder_parts option"):
+        Runner.start(quick_config(tmp_path / "az1", algo="alphazero", policy="encoder", init_from=str(ablated),
+                                  overrides=ALPHAZERO_SMALL), console=console)
+    with pytest.raises(ConfigError, match="the saved network has factored_actions='instructed', this agent 'off'"):
+        Runner.start(quick_config(tmp_path / "az2", algo="alphazero", level=2, init_from=str(instructed),
+                                  overrides=ALPHAZERO_SMALL), console=console)

@@ -52,7 +52,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 import torch
 
-from sheetrl.agents.base import Agent, frozen_copy, masked_kl_divergence
+from sheetrl.agents.base import Agent, check_same_network, frozen_copy, masked_kl_divergence
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.policy import MLPPolicyConfig, build_policy, factoring, to_tensors
@@ -656,7 +656,13 @@ class AlphaZeroAgent(Agent):
         """Load the policy of another run's checkpoint (PPO, a policy of ``models/``, alphazero); returns a line
         saying what was loaded. Only the network: the optimizer, replay and counters start afresh."""
         state = payload.get("agent", {}).get("state", {})
-        weights = find_policy_weights(self.network, state)
+        try:
+            weights = find_policy_weights(self.network, state)
+        except ValueError:
+            saved = payload.get("agent", {}).get("config") or state.get("config")
+            if isinstance(saved, dict):  # name the network field that differs, where one does
+                check_same_network(saved, self.config, "alphazero")
+            raise
         self.network.load_state_dict(weights)
         if self.config.kl_coef > 0:
             self.reference = frozen_copy(self.network)
