@@ -444,6 +444,11 @@ def test_loss_coefficients_must_be_finite_and_not_negative(key: str, value: floa
         Config(**{key: value})
 
 
+def test_a_config_that_learns_nothing_is_refused() -> None:
+    with pytest.raises(ValueError, match="policy_coef and value_coef are both 0"):
+        Config(policy_coef=0.0, value_coef=0.0)
+
+
 def test_a_bf16_update_with_the_kl_to_the_warm_start_runs_and_is_finite() -> None:
     teacher, pool = make_agent(small_config(updates_per_iteration=0), seed=6)
     _fill_replay(teacher, pool)

@@ -102,6 +102,8 @@ class Config:
         for key in ("policy_coef", "value_coef", "kl_coef"):
             if not math.isfinite(getattr(self, key)) or getattr(self, key) < 0:  # NaN passes a plain < 0 test
                 raise ValueError(f"alphazero: {key} must be a finite number >= 0, not {getattr(self, key)}")
+        if self.policy_coef == 0 and self.value_coef == 0:
+            raise ValueError("alphazero: policy_coef and value_coef are both 0, so self-play would learn nothing")
         self.factored_actions = factoring(self.factored_actions)
         if self.factored_actions != "off" and self.policy != "mlp":
             raise ValueError(f"alphazero: factored_actions needs policy mlp, not {self.policy!r}")
