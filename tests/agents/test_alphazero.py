@@ -258,7 +258,7 @@ def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
     assert value == pytest.approx(float(teacher_value[0]), rel=1e-5)
 
     wide, _ = make_agent(small_config(hidden_sizes=(64, 64)), seed=1)
-    with pytest.raises(ValueError, match="no policy this network can load"):
+    with pytest.raises(ValueError, match=r"the saved network has hidden_sizes=\(32, 32\), this agent \(64, 64\)"):
         wide.warm_start({"agent": {"name": "ppo", "state": teacher.state_dict()}})
 
 
