@@ -258,7 +258,7 @@ def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
     assert value == pytest.approx(float(teacher_value[0]), rel=1e-5)
 
     wide, _ = make_agent(small_config(hidden_sizes=(64, 64)), seed=1)
-    with pytest.raises(ValueError, match="no policy this network can load"):
+    with pytest.raises(ValueError, match=r"the saved network has hidden_sizes=\(32, 32\), this agent \(64, 64\)"):
         wide.warm_start({"agent": {"name": "ppo", "state": teacher.state_dict()}})
 
 
@@ -353,10 +353,13 @@ def test_kl_to_the_warm_start_keeps_the_policy_near_it() -> None:
 
 
 def test_policy_coef_zero_trains_the_value_head_only() -> None:
-    agent, pool = make_agent(small_config(policy_coef=0.0, weight_decay=0.0, learning_rate=0.01), seed=8)
+    """Not even the weight decay touches the policy's layers (a zero gradient would still decay them)."""
+    agent, pool = make_agent(small_config(policy_coef=0.0, learning_rate=0.01), seed=8)
+    assert agent.config.weight_decay > 0
     _fill_replay(agent, pool)
     before = {key: value.clone() for key, value in agent.network.state_dict().items()}
-    agent.update()
+    for _ in range(3):
+        agent.update()
     after = agent.network.state_dict()
     moved = {key for key in before if not torch.equal(before[key], after[key])}
     assert moved and all("value" in key for key in moved), sorted(moved)
@@ -397,9 +400,66 @@ def test_warm_start_from_an_instructed_bc_policy() -> None:
         teacher_logits, _ = teacher.network(batch)
     np.testing.assert_allclose(logits[mask], teacher_logits[0].numpy()[mask], rtol=1e-5, atol=1e-6)
     plain, _ = make_agent(small_config(), seed=3, level=2)
-    with pytest.raises(ValueError, match="no policy this network can load"):
+    with pytest.raises(ValueError, match="the saved network has factored_actions='instructed', this agent 'off'"):
         plain.warm_start(payload)
+    with pytest.raises(ValueError, match="no policy this network can load"):  # no saved config to compare
+        plain.warm_start({"agent": {"name": "bc", "state": {"network": teacher.state_dict()["network"]}}})
     with pytest.raises(ValueError, match="factored_actions needs policy mlp"):
         Config(policy="encoder", factored_actions="parts")
     with pytest.raises(ValueError, match="kl_coef"):
         Config(kl_coef=-1.0)
+
+
+def test_masked_kl_divergence_matches_the_plain_formula_and_keeps_gradients_finite_under_minus_inf_masks() -> None:
+    """On legal actions it is exactly ``sum p * (log p - log q)`` (PPO's KL before it was shared); a network that
+    masks with ``-inf`` (``-inf - -inf`` is nan) still gets finite gradients; so does ``finfo.min`` masking, and a
+    policy that puts ~0 on a legal action."""
+    from sheetrl.agents.base import masked_kl_divergence
+
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(20):
+        log_p = torch.log_softmax(5 * torch.randn(6, 40, generator=generator), -1)
+        log_q = torch.log_softmax(5 * torch.randn(6, 40, generator=generator), -1)
+        masks = torch.rand(6, 40, generator=generator) > 0.3
+        terms = log_p.exp() * (log_p - log_q)
+        assert torch.equal(masked_kl_divergence(log_p, log_q, masks), torch.where(masks, terms, 0.0).sum(-1))
+    masks = torch.tensor([[True, True, False, True]])
+    for fill in (float("-inf"), torch.finfo(torch.float32).min, torch.finfo(torch.bfloat16).min):
+        for raw in ([0.0, 1.0, 3.0, 2.0], [90.0, -90.0, 3.0, 0.0]):
+            logits = torch.tensor([raw], requires_grad=True)
+            log_p = torch.log_softmax(logits.masked_fill(~masks, fill), -1)
+            log_q = torch.log_softmax(torch.zeros(1, 4).masked_fill(~masks, fill), -1)
+            kl = masked_kl_divergence(log_p, log_q, masks)
+            kl.sum().backward()
+            assert torch.isfinite(kl).all() and torch.isfinite(logits.grad).all(), (fill, raw, logits.grad)
+            legal = torch.softmax(torch.tensor(raw)[[0, 1, 3]], -1)
+            expected = float(torch.special.xlogy(legal, 3 * legal).sum())  # 0 * log 0 = 0
+            assert float(kl[0]) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("key", ["policy_coef", "value_coef", "kl_coef"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0])
+def test_loss_coefficients_must_be_finite_and_not_negative(key: str, value: float) -> None:
+    with pytest.raises(ValueError, match=f"{key} must be a finite number >= 0"):
+        Config(**{key: value})
+
+
+def test_a_config_that_learns_nothing_is_refused() -> None:
+    with pytest.raises(ValueError, match="policy_coef and value_coef are both 0"):
+        Config(policy_coef=0.0, value_coef=0.0)
+
+
+def test_a_bf16_update_with_the_kl_to_the_warm_start_runs_and_is_finite() -> None:
+    teacher, pool = make_agent(small_config(updates_per_iteration=0), seed=6)
+    _fill_replay(teacher, pool)
+    agent = alphazero.build(small_config(kl_coef=0.5), pool.single_observation_space, pool.single_action_space,
+                            "cpu", Precision("bf16", "cpu"), 6)
+    agent.warm_start(_teacher_payload(teacher))
+    agent.replay = type(teacher.replay)(teacher.replay, maxlen=teacher.replay.maxlen)
+    before = {key: value.clone() for key, value in agent.network.state_dict().items()}
+    for _ in range(3):
+        metrics = agent.update()
+    assert all(math.isfinite(value) for value in metrics.values()) and metrics["losses/kl_to_init"] >= 0
+    after = agent.network.state_dict()
+    assert any(not torch.equal(before[key], after[key]) for key in before)
+    assert all(torch.isfinite(value).all() for value in after.values())

@@ -351,3 +351,42 @@ def test_encoder_parts_drop_a_part_of_the_network_and_must_match_on_loading(tmp_
     check_same_network(saved, replace(TINY, policy="encoder"), "bc")
     with pytest.raises(ValueError, match="encoder_parts"):
         check_same_network(saved, replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")), "bc")
+
+
+def test_encoder_parts_are_kept_in_one_order_so_a_listing_in_another_still_loads_its_network() -> None:
+    """``instruction,cnn`` is the network of ``cnn,instruction``: it is stored in ENCODER_PARTS' order, so a saved
+    network is recognised however the parts were listed; the default parts listed in another order are the default
+    (an MLP accepts them); a lone name given as a string is one part, not its letters."""
+    from sheetrl.agents.base import check_same_network
+
+    assert replace(TINY, policy="encoder", encoder_parts=("instruction", "cnn")).encoder_parts == ("cnn", "instruction")
+    assert replace(TINY, encoder_parts=("instruction", "formula_lstm", "cnn", "gnn")).encoder_parts == \
+        replace(TINY).encoder_parts
+    check_same_network({"policy": "encoder", "encoder_parts": ["cnn", "instruction"]},
+                       replace(TINY, policy="encoder", encoder_parts=("instruction", "cnn")), "bc")
+    check_same_network({"policy": "encoder", "encoder_parts": ["instruction", "cnn"]},  # saved in another order
+                       replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")), "bc")
+    assert replace(TINY, policy="encoder", encoder_parts="flat").encoder_parts == ("flat",)
+
+
+def test_a_network_saved_before_encoder_parts_existed_has_the_default_parts() -> None:
+    from sheetrl.agents.base import check_same_network
+
+    old = {"policy": "encoder", "hidden_sizes": [32, 32]}  # a config saved before the option
+    check_same_network(old, replace(TINY, policy="encoder"), "bc")
+    with pytest.raises(ValueError, match=r"the saved network has encoder_parts=.*this agent \('cnn', 'instruction'\)"):
+        check_same_network(old, replace(TINY, policy="encoder", encoder_parts=("cnn", "instruction")), "bc")
+
+
+def test_only_the_fields_a_policy_kind_is_built_from_must_match_on_loading() -> None:
+    """An encoder policy does not use hidden_sizes, shared_trunk or factored_actions, so a saved encoder network with
+    other values of them loads (BC's and PPO's presets have different widths); an MLP still needs the same widths."""
+    from sheetrl.agents.base import check_same_network
+
+    saved = {"policy": "encoder", "hidden_sizes": [256, 256], "shared_trunk": True, "transformer_preset": "seed",
+             "encoder_parts": ["gnn", "cnn", "formula_lstm", "instruction"]}
+    check_same_network(saved, replace(TINY, policy="encoder"), "bc")
+    with pytest.raises(ValueError, match="hidden_sizes"):
+        check_same_network({**saved, "policy": "mlp"}, TINY, "bc")
+    with pytest.raises(ValueError, match="policy"):
+        check_same_network(saved, TINY, "bc")

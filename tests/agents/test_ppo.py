@@ -276,3 +276,9 @@ def test_short_training_beats_the_random_masked_policy_on_level_1():
     random_rate = run_episodes(RandomMaskedPolicy(0), 1, 50).success_rate
     trained_rate = run_episodes(AgentPolicy(agent), 1, 50).success_rate
     assert trained_rate > random_rate + 0.2, (trained_rate, random_rate)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -0.5])
+def test_kl_coef_must_be_a_finite_number_not_below_zero(value: float) -> None:
+    with pytest.raises(ValueError, match="kl_coef must be a finite number >= 0"):
+        Config(kl_coef=value)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import torch
 
+from sheetrl.agents import ppo
 from sheetrl.cli import main
 from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_checkpoint
 from sheetrl.train.config import ConfigError
@@ -61,7 +62,9 @@ def test_a_sweep_file_is_read_with_its_defaults(tmp_path: Path) -> None:
     assert sweep.search == {"learning_rate": {"loguniform": [1e-4, 3e-3]}, "num_minibatches": {"choice": [2, 4]}}
     assert sweep.settings == TuneSettings(trials=2, concurrent=2, report_every=64, eval_episodes=4, seed=7)
     assert sweep.base_config().resolved_total_steps() == 128
-    assert default_point(sweep) == {"learning_rate": 5e-4, "num_minibatches": 4}  # the quick preset's values
+    quick = ppo.PRESETS["quick"]
+    assert default_point(sweep) == {"learning_rate": quick.learning_rate,  # the quick preset's values
+                                    "num_minibatches": quick.num_minibatches}
 
 
 @pytest.mark.parametrize("document, message", [
@@ -141,7 +144,9 @@ def test_a_two_trial_sweep_writes_its_table_and_best_config_and_resumes(
         assert {row["status"] for row in rows} <= {"finished", "stopped by ASHA"}
         assert any(row["status"] == "finished" and int(row["env_steps"]) >= 128 for row in rows)
         # The first trial runs the preset's values; the second samples from the search space.
-        assert {(float(row["learning_rate"]), int(row["num_minibatches"])) for row in rows} >= {(5e-4, 4)}
+        quick = ppo.PRESETS["quick"]
+        assert {(float(row["learning_rate"]), int(row["num_minibatches"])) for row in rows} >= \
+            {(quick.learning_rate, quick.num_minibatches)}
         successes = [float(row["heldout_success"]) for row in rows]
         assert successes == sorted(successes, reverse=True)
         best = json.loads((out / BEST_FILE).read_text())

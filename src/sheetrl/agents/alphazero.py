@@ -52,7 +52,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 import torch
 
-from sheetrl.agents.base import Agent, frozen_copy, masked_kl_divergence
+from sheetrl.agents.base import Agent, check_same_network, frozen_copy, masked_kl_divergence
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.policy import MLPPolicyConfig, build_policy, factoring, to_tensors
@@ -88,7 +88,8 @@ class Config:
     learning_rate: float = 1e-3  # Adam step size
     weight_decay: float = 1e-4  # decoupled weight decay (AdamW), the role of AlphaZero's L2 c
     value_coef: float = 1.0  # weight of the value loss
-    policy_coef: float = 1.0  # weight of the policy loss (0: self-play trains the value head only)
+    policy_coef: float = 1.0  # weight of the policy loss (0: only the value loss, and kl_coef's KL, train: layers
+    # shared with the value (shared_trunk, the encoder or transformer) still move; the policy's own ones do not)
     kl_coef: float = 0.0  # warm-started: weight of KL(policy || the initial policy), keeping the policy near it
     max_grad_norm: float = 1.0  # global gradient-norm clip
     policy: str = "mlp"  # policy network kind of models/policy.py: mlp, encoder or transformer
@@ -98,8 +99,11 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        if self.policy_coef < 0 or self.kl_coef < 0 or self.value_coef < 0:
-            raise ValueError("alphazero: policy_coef, value_coef and kl_coef must be >= 0")
+        for key in ("policy_coef", "value_coef", "kl_coef"):
+            if not math.isfinite(getattr(self, key)) or getattr(self, key) < 0:  # NaN passes a plain < 0 test
+                raise ValueError(f"alphazero: {key} must be a finite number >= 0, not {getattr(self, key)}")
+        if self.policy_coef == 0 and self.value_coef == 0:
+            raise ValueError("alphazero: policy_coef and value_coef are both 0, so self-play would learn nothing")
         self.factored_actions = factoring(self.factored_actions)
         if self.factored_actions != "off" and self.policy != "mlp":
             raise ValueError(f"alphazero: factored_actions needs policy mlp, not {self.policy!r}")
@@ -633,7 +637,9 @@ class AlphaZeroAgent(Agent):
         log_probs = torch.log_softmax(logits.float(), dim=-1)
         policy_loss = -(policy_target * log_probs.masked_fill(policy_target == 0, 0.0)).sum(-1).mean()
         value_loss = ((values.float() - value_target) ** 2).mean()
-        loss = self.config.policy_coef * policy_loss + self.config.value_coef * value_loss
+        loss = self.config.value_coef * value_loss
+        if self.config.policy_coef > 0:  # 0: the policy's own layers get no gradient at all, so AdamW skips them
+            loss = loss + self.config.policy_coef * policy_loss  # (a zero gradient would still decay their weights)
         metrics: dict[str, float] = {}
         if self.reference is not None and self.config.kl_coef > 0:
             with torch.no_grad(), self.precision.autocast():
@@ -652,7 +658,13 @@ class AlphaZeroAgent(Agent):
         """Load the policy of another run's checkpoint (PPO, a policy of ``models/``, alphazero); returns a line
         saying what was loaded. Only the network: the optimizer, replay and counters start afresh."""
         state = payload.get("agent", {}).get("state", {})
-        weights = find_policy_weights(self.network, state)
+        try:
+            weights = find_policy_weights(self.network, state)
+        except ValueError:
+            saved = payload.get("agent", {}).get("config") or state.get("config")
+            if isinstance(saved, dict):  # name the network field that differs, where one does
+                check_same_network(saved, self.config, "alphazero")
+            raise
         self.network.load_state_dict(weights)
         if self.config.kl_coef > 0:
             self.reference = frozen_copy(self.network)

@@ -131,16 +131,20 @@ def seeded_policy_network(config: Any, observation_space: Any, action_space: Any
     return network, keys
 
 
-def check_encoder_parts(algo: str, parts: tuple[str, ...], policy: str) -> tuple[str, ...]:
-    """``parts`` as a tuple of known encoder part names (``models.encoders.ENCODER_PARTS``), or ValueError; parts
-    other than the default ones need ``policy == "encoder"`` (no other network would use them)."""
+def check_encoder_parts(algo: str, parts: tuple[str, ...] | list[str] | str, policy: str) -> tuple[str, ...]:
+    """``parts`` as a tuple of known encoder part names (``models.encoders.ENCODER_PARTS``) in that tuple's order
+    (the same network however they were listed, so a saved one is recognised), or ValueError; parts other than the
+    default ones need ``policy == "encoder"`` (no other network would use them)."""
     from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS, ENCODER_PARTS
 
+    if isinstance(parts, str):  # one name, not its letters
+        parts = (parts,)
     parts = tuple(str(part) for part in parts)
     unknown = [part for part in parts if part not in ENCODER_PARTS]
     if not parts or unknown or len(set(parts)) != len(parts):
         raise ValueError(f"{algo}: encoder_parts must be distinct names among {', '.join(ENCODER_PARTS)}, not "
                          f"{','.join(parts) or 'nothing'}")
+    parts = tuple(part for part in ENCODER_PARTS if part in parts)
     if parts != DEFAULT_ENCODER_PARTS and policy != "encoder":
         raise ValueError(f"{algo}: encoder_parts needs policy encoder, not {policy!r}")
     return parts
@@ -154,27 +158,46 @@ def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int)
 
 
 NETWORK_FIELDS = ("policy", "hidden_sizes", "shared_trunk", "transformer_preset", "factored_actions", "encoder_parts")
+# The fields each policy kind's network is built from (policy_network): the others do not change its weights.
+POLICY_NETWORK_FIELDS = {"mlp": ("hidden_sizes", "shared_trunk", "factored_actions"), "encoder": ("encoder_parts",),
+                         "transformer": ("transformer_preset",)}
 
 
 def check_same_network(saved: dict[str, Any], config: Any, algo: str) -> None:
-    """Raise ValueError when a saved agent's network fields differ from ``config`` 's (the weights would not fit)."""
+    """Raise ValueError when a saved agent's network fields that ``config`` 's policy kind is built from differ from
+    ``config`` 's (the weights would not fit)."""
+    from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
     from sheetrl.models.policy import factoring
 
+    kind = str(getattr(config, "policy", ""))
     for key in NETWORK_FIELDS:
+        if key != "policy" and key not in POLICY_NETWORK_FIELDS.get(kind, NETWORK_FIELDS):
+            continue  # e.g. hidden_sizes of an encoder policy: unused, so a difference is no reason to refuse
         mine: Any = getattr(config, key, "off" if key == "factored_actions" else None)  # absent: a plain head
         theirs = saved.get(key, {"policy": "mlp", "factored_actions": "off"}.get(key))
         if key == "factored_actions":  # saved before it had three values: a switch
             theirs, mine = factoring(theirs), factoring(mine)
         if key == "hidden_sizes" and theirs is not None and mine is not None:
             theirs, mine = tuple(int(h) for h in theirs), tuple(int(h) for h in mine)
-        if key == "encoder_parts" and theirs is not None and mine is not None:
-            theirs, mine = tuple(theirs), tuple(mine)
+        if key == "encoder_parts":  # saved before the option, or an agent without it: the default parts; in
+            # ENCODER_PARTS' order (a run saved before the order was fixed may list them in another)
+            theirs = _in_encoder_order(DEFAULT_ENCODER_PARTS if theirs is None else theirs)
+            mine = _in_encoder_order(DEFAULT_ENCODER_PARTS if mine is None else mine)
         if mine is not None and theirs is not None and theirs != mine:
             if not hasattr(config, key):  # advice to set an option the agent does not have would be no help
                 raise ValueError(f"{algo}: the saved network has {key}={theirs!r} and {algo} has no {key} option "
                                  f"(its network is always {key}={mine!r}), so it cannot start from these weights")
             raise ValueError(f"{algo}: the saved network has {key}={theirs!r}, this agent {mine!r}; build the "
                              f"agent with the same {key}")
+
+
+def _in_encoder_order(parts: Any) -> tuple[str, ...]:
+    """``parts`` in :data:`~sheetrl.models.encoders.ENCODER_PARTS`' order (unknown names last, as given)."""
+    from sheetrl.models.encoders import ENCODER_PARTS
+
+    names = [str(part) for part in parts]
+    return tuple(sorted(names, key=lambda name: ENCODER_PARTS.index(name) if name in ENCODER_PARTS
+                        else len(ENCODER_PARTS)))
 
 
 def frozen_copy(network: torch.nn.Module) -> Any:
@@ -187,9 +210,15 @@ def frozen_copy(network: torch.nn.Module) -> Any:
 
 
 def masked_kl_divergence(log_p: torch.Tensor, log_q: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
-    """``KL(p || q)`` per row from log-probabilities, summed over the legal actions (``masks``) only."""
+    """``KL(p || q)`` per row from log-probabilities, summed over the legal actions (``masks``) only.
+
+    The illegal entries are replaced by 0 before any arithmetic: a network that masks with ``-inf`` gives
+    ``-inf - -inf = nan`` there, and although ``where`` drops that value its gradient (``0 * nan``) would not."""
+    masks = masks.bool()
+    log_p = torch.where(masks, log_p, torch.zeros_like(log_p))
+    log_q = torch.where(masks, log_q, torch.zeros_like(log_q))
     terms = log_p.exp() * (log_p - log_q)
-    return torch.where(masks.bool(), terms, torch.zeros_like(terms)).sum(-1)
+    return torch.where(masks, terms, torch.zeros_like(terms)).sum(-1)
 
 
 def masked_argmax(values: np.ndarray, masks: np.ndarray) -> np.ndarray:

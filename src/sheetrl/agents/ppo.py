@@ -105,8 +105,8 @@ class Config:
             raise ValueError(f"ppo: hidden_sizes must be positive widths, not {self.hidden_sizes}")
         if self.policy not in POLICY_KINDS:
             raise ValueError(f"ppo: policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
-        if self.kl_coef < 0:
-            raise ValueError(f"ppo: kl_coef must be >= 0, not {self.kl_coef}")
+        if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
+            raise ValueError(f"ppo: kl_coef must be a finite number >= 0, not {self.kl_coef}")
 
     @property
     def batch_size(self) -> int:

@@ -305,10 +305,12 @@ def coerce(name: str, value: Any, kind: Any) -> Any:
         raise ConfigError(f"hyper-parameter {name}={value!r} is not a valid {kind}")
     if origin is tuple and typing.get_args(kind)[1:] == (Ellipsis,):
         # tuple[int, ...] (network widths): comma-separated, e.g. "256,256" or "(256, 256)"
+        element = typing.get_args(kind)[0]
         items = [item.strip() for item in value.strip("()[] ").split(",")]
         if not all(items):
-            raise ConfigError(f"hyper-parameter {name}={value!r} must be comma-separated values, e.g. 256,256")
-        return tuple(coerce(name, item, typing.get_args(kind)[0]) for item in items)
+            example = ", e.g. 256,256" if element is int else ""  # a width example would mislead for names
+            raise ConfigError(f"hyper-parameter {name}={value!r} must be comma-separated values{example}")
+        return tuple(coerce(name, item, element) for item in items)
     try:
         if kind is bool:
             if value.lower() in ("true", "1", "yes", "on"):

@@ -275,6 +275,10 @@ class Runner:
         """A new run: validates the config and claims a fresh run folder. With ``overwrite``, a ``run_dir`` that
         already holds a run is cleared of that run's files first (other files in it are left alone)."""
         config.validate()
+        agent_config = config.agent_config()
+        if getattr(agent_config, "kl_coef", 0.0) > 0 and config.init_from is None:
+            raise ConfigError(f"{config.algo}: kl_coef keeps the policy near the one --init-from starts it from; "
+                              f"give --init-from RUN, or leave kl_coef at 0")
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
             blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
@@ -294,7 +298,6 @@ class Runner:
             while run_dir.exists():
                 run_dir = run_dir.with_name(run_dir.name.rsplit("~", 1)[0] + f"~{suffix}")
                 suffix += 1
-        agent_config = config.agent_config()
         config = dataclasses.replace(config, run_dir=str(run_dir), total_steps=config.resolved_total_steps(),
                                      overrides={name: getattr(agent_config, name) for name in config.overrides})
         runner = cls(config, run_dir, console=console)
