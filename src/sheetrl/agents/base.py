@@ -144,7 +144,7 @@ def check_encoder_parts(algo: str, parts: tuple[str, ...] | list[str] | str, pol
     if not parts or unknown or len(set(parts)) != len(parts):
         raise ValueError(f"{algo}: encoder_parts must be distinct names among {', '.join(ENCODER_PARTS)}, not "
                          f"{','.join(parts) or 'nothing'}")
-    parts = tuple(part for part in ENCODER_PARTS if part in parts)
+    parts = _in_encoder_order(parts)
     if parts != DEFAULT_ENCODER_PARTS and policy != "encoder":
         raise ValueError(f"{algo}: encoder_parts needs policy encoder, not {policy!r}")
     return parts
@@ -212,13 +212,13 @@ def frozen_copy(network: torch.nn.Module) -> Any:
 def masked_kl_divergence(log_p: torch.Tensor, log_q: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
     """``KL(p || q)`` per row from log-probabilities, summed over the legal actions (``masks``) only.
 
-    The illegal entries are replaced by 0 before any arithmetic: a network that masks with ``-inf`` gives
-    ``-inf - -inf = nan`` there, and although ``where`` drops that value its gradient (``0 * nan``) would not."""
+    The illegal entries are replaced by 0 before any arithmetic, so they add exactly 0: a network that masks with
+    ``-inf`` gives ``-inf - -inf = nan`` there, and dropping that value afterwards would still leave its gradient
+    (``0 * nan``)."""
     masks = masks.bool()
     log_p = torch.where(masks, log_p, torch.zeros_like(log_p))
     log_q = torch.where(masks, log_q, torch.zeros_like(log_q))
-    terms = log_p.exp() * (log_p - log_q)
-    return torch.where(masks, terms, torch.zeros_like(terms)).sum(-1)
+    return (log_p.exp() * (log_p - log_q)).sum(-1)  # an illegal entry is exp(0) * (0 - 0) = 0
 
 
 def masked_argmax(values: np.ndarray, masks: np.ndarray) -> np.ndarray:

@@ -75,12 +75,6 @@ class EncoderConfig:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be positive, not {getattr(self, name)}")
 
-    @property
-    def parts(self) -> tuple[str, ...]:
-        """The names (:data:`ENCODER_PARTS`) of the parts this config switches on."""
-        switches = (self.use_gnn, self.use_cnn, self.use_formula_lstm, self.use_instruction, self.use_flat)
-        return tuple(name for name, on in zip(ENCODER_PARTS, switches) if on)
-
     @classmethod
     def from_parts(cls, parts: tuple[str, ...] | list[str], **sizes: Any) -> EncoderConfig:
         """The config with exactly ``parts`` switched on (names of :data:`ENCODER_PARTS`, e.g. ``("gnn",
