@@ -24,6 +24,9 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
   MLP; ``bc_encoder_no_gnn`` / ``_no_cnn`` / ``_no_lstm`` the encoder with that part left out (the ablation);
 - ``bc_dagger_ppo``: BC+DAgger for 8,192 steps, then PPO fine-tuning from its network for the rest of the budget
   (``BC_PPO_SETTINGS``: the BC widths, lr 1e-4, KL 0.1 toward the BC policy, entropy 0.001);
+  ``bc_dagger_hierarchical`` the same BC+DAgger run, then the hierarchical agent for the same rest of the budget,
+  every specialist started from the BC network with the same settings, its meta-controller imitating the expert's
+  choices for the first ``HIERARCHICAL_SETTINGS['meta_imitation_iterations']`` iterations (counted in the budget);
 - ``random``: the uniform random masked policy (no training);
 - ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
   ``bc_dagger_instructed`` with the ``instructed`` factored action head (the computation a macro names scored
@@ -62,6 +65,11 @@ BC_PPO_STEPS = BC_STEPS + 32_768  # bc_dagger_ppo: BC+DAgger, then PPO from its 
 # smaller step than PPO from scratch, a KL term toward the BC policy and little entropy bonus, so that the first
 # noisy updates do not undo the demonstrations
 BC_PPO_SETTINGS = {"hidden_sizes": (256, 256), "learning_rate": 1e-4, "kl_coef": 0.1, "entropy_coef": 0.001}
+# The hierarchical agent from the same BC+DAgger network: each specialist with BC_PPO_SETTINGS, the meta-controller
+# learning the expert's choice of specialist for its first 8 iterations (4,096 of the 32,768 steps), then by PPO
+HIERARCHICAL_SETTINGS = {**BC_PPO_SETTINGS, "meta_imitation_iterations": 8}
+FINE_TUNERS = {"bc_dagger_ppo": ("ppo", BC_PPO_SETTINGS), "bc_dagger_hierarchical": ("hierarchical",
+                                                                                     HIERARCHICAL_SETTINGS)}
 ENCODER_PARTS = ("gnn", "cnn", "formula_lstm", "instruction")  # models.encoders.DEFAULT_ENCODER_PARTS
 
 # (algorithm, level, step budget at --scale 1). The budgets are what the quick presets need on a 2-core CPU.
@@ -104,6 +112,7 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_transformer", 5, 8_192),
     ("bc_dagger_ppo", 3, BC_PPO_STEPS),
     ("bc_dagger_ppo", 5, BC_PPO_STEPS),
+    ("bc_dagger_hierarchical", 5, BC_PPO_STEPS),
     ("maskable_ppo", 3, 150_000),
     ("maskable_ppo", 5, 150_000),
     ("bc_wide", 3, 32_768),
@@ -201,15 +210,17 @@ def _split_figures(results: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
-def run_bc_then_ppo(level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
-    """BC+DAgger for :data:`BC_STEPS`, then PPO started from its network (``--init-from``) for the rest of
-    ``steps``; the evaluation is the PPO run's, the time both trainings'."""
+def run_bc_then(row: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
+    """BC+DAgger for :data:`BC_STEPS`, then the row's fine-tuner (:data:`FINE_TUNERS`: PPO or the hierarchical
+    agent) started from its network (``--init-from``) for the rest of ``steps``; the evaluation is the second run's,
+    the time both trainings'."""
+    algo, settings = FINE_TUNERS[row]
     bc_steps = min(BC_STEPS, steps)
     bc = quick_runner("bc", level, seed, bc_steps, run_dir / "bc", eval_episodes=0, dagger=True).run()
-    ppo = quick_runner("ppo", level, seed, steps - bc_steps, run_dir / "ppo", eval_episodes=eval_episodes,
-                       init_from=str(run_dir / "bc"), overrides=dict(BC_PPO_SETTINGS)).run()
-    return {"train_seconds": bc.seconds + ppo.seconds, "env_steps": bc.env_steps + ppo.env_steps,
-            **_run_figures(ppo)}
+    tuned = quick_runner(algo, level, seed, steps - bc_steps, run_dir / algo, eval_episodes=eval_episodes,
+                         init_from=str(run_dir / "bc"), overrides=dict(settings)).run()
+    return {"train_seconds": bc.seconds + tuned.seconds, "env_steps": bc.env_steps + tuned.env_steps,
+            **_run_figures(tuned)}
 
 
 def _run_figures(result: Any) -> dict:
@@ -222,8 +233,8 @@ def _run_figures(result: Any) -> dict:
 
 
 def run_ours(algo: str, level: int | str, seed: int, steps: int, eval_episodes: int, run_dir: Path) -> dict:
-    if algo == "bc_dagger_ppo":
-        return run_bc_then_ppo(level, seed, steps, eval_episodes, run_dir)
+    if algo in FINE_TUNERS:
+        return run_bc_then(algo, level, seed, steps, eval_episodes, run_dir)
     algo, changes = VARIANTS.get(algo, (algo, {}))
     result = quick_runner(algo, level, seed, steps, run_dir, eval_episodes=eval_episodes, **changes).run()
     return {"train_seconds": result.seconds, "env_steps": result.env_steps, **_run_figures(result)}

@@ -3,6 +3,8 @@ within their actions, options returning control, and exact resume."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,14 +14,19 @@ import torch
 from sheetrl.agents import hierarchical
 from sheetrl.agents.hierarchical import (
     SPECIALIST_NAMES,
+    SPECIALISTS,
     Config,
     action_groups,
     option_advantages,
 )
+from sheetrl.agents.ppo import MaskedCategorical
 from sheetrl.env.actions import MACRO_INDEX, MACROS
+from sheetrl.env.planner import expert_action
 from sheetrl.env.spreadsheet_env import EnvConfig
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.precision import Precision
+from sheetrl.train.config import ConfigError, TrainConfig
+from sheetrl.train.runner import Runner
 from tests.agents.resume import train_straight_and_resumed
 
 from .conftest import vector_env
@@ -88,6 +95,125 @@ def test_meta_controller_masks_specialists_without_a_legal_action() -> None:
 def test_exact_resume(tmp_path: Path) -> None:
     straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(
         lambda seed: make(seed), 5, 6, 2, tmp_path / "agent.pt")
+    for (key, a), b in zip(straight.networks.state_dict().items(), resumed.networks.state_dict().values()):
+        assert torch.equal(a, b), key
+    for key in straight_pool.obs:
+        np.testing.assert_array_equal(straight_pool.obs[key], resumed_pool.obs[key])
+
+
+# ------------------------------------------------------------------------------------------ warm start
+def _quiet(**fields: object) -> TrainConfig:
+    return TrainConfig(wandb="disabled", tensorboard=False, progress=False, eval_episodes=0, **fields)  # type: ignore[arg-type]
+
+
+def _bc_run(folder: Path, **more: object) -> Path:
+    overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
+                 "updates_per_iteration": 4, "demo_episodes": 3, **more}
+    Runner.start(_quiet(algo="bc", level=5, total_steps=32, run_dir=str(folder / "bc"), overrides=overrides)).run()
+    return folder / "bc"
+
+
+WARM = {"num_envs": 2, "num_steps": 16, "num_minibatches": 2, "update_epochs": 2, "hidden_sizes": (32, 32),
+        "meta_hidden_sizes": (16, 16), "option_max_steps": 4, "kl_coef": 0.5, "meta_imitation_iterations": 1}
+
+
+def test_specialists_start_as_the_bc_policy_and_keep_it_as_the_kl_reference(tmp_path: Path) -> None:
+    bc_dir = _bc_run(tmp_path)
+    bc = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]["state"]["network"]
+    runner = Runner.start(_quiet(algo="hierarchical", level=5, total_steps=64, run_dir=str(tmp_path / "h"),
+                                 init_from=str(bc_dir), overrides=WARM))
+    agent = runner.agent
+    for key, value in bc.items():
+        short = key.removeprefix("network.")
+        for name in SPECIALIST_NAMES:
+            assert torch.equal(agent.networks[name].state_dict()[short], value), (name, key)
+        assert torch.equal(agent.reference.state_dict()[short], value), key
+    assert all(not p.requires_grad for p in agent.reference.parameters())
+    runner.run()
+    lines = [json.loads(line) for line in (tmp_path / "h" / "metrics.jsonl").read_text().splitlines()]
+    assert any("losses/specialist_kl_to_init" in line for line in lines), "the KL toward the BC policy is logged"
+    assert any("meta/expert_agreement" in line for line in lines), "the imitation iteration logs its agreement"
+    for key, value in bc.items():  # the reference stays where it started while the specialists learn
+        assert torch.equal(agent.reference.state_dict()[key.removeprefix("network.")], value), key
+
+
+def test_warm_start_refuses_networks_the_specialists_cannot_take(tmp_path: Path) -> None:
+    bc_dir = _bc_run(tmp_path)
+    with pytest.raises(ConfigError, match=r"hidden_sizes=\(32, 32\).*--set hidden_sizes=32,32"):
+        Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h"),
+                            init_from=str(bc_dir), overrides={**WARM, "hidden_sizes": (16, 16)}))
+    factored = _bc_run(tmp_path / "factored", factored_actions="instructed")
+    with pytest.raises(ConfigError, match="factored_actions='instructed'"):
+        Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h2"),
+                            init_from=str(factored), overrides=WARM))
+    with pytest.raises(ConfigError, match="kl_coef"):  # nothing to stay near without a run to start from
+        Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h3"),
+                            overrides=WARM))
+
+
+@pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
+def test_kl_coef_must_be_finite_and_not_negative(value: float) -> None:
+    with pytest.raises(ValueError, match="kl_coef"):
+        Config(kl_coef=value)
+    with pytest.raises(ValueError, match="meta_imitation_iterations"):
+        Config(meta_imitation_iterations=-1)
+
+
+def test_expert_choice_is_the_owner_of_the_experts_next_own_action_and_leaves_the_env_alone() -> None:
+    agent, pool = make(4, level=5)
+    env = pool.envs[0].unwrapped
+    before = {key: value.copy() for key, value in pool.obs.items()}
+    label = agent.expert_choice(env)
+    # By hand: play the expert on a clone until it takes an action that is not a shared move.
+    probe, expected = env.clone(), -1
+    for _ in range(SMALL.option_max_steps):
+        action = expert_action(probe)
+        assert action is not None
+        owners = [k for k, name in enumerate(SPECIALIST_NAMES) if MACROS[action].name in SPECIALISTS[name]]
+        if owners:
+            expected = owners[0]
+            break
+        probe.step(action)
+    assert label == expected
+    for key, value in before.items():
+        np.testing.assert_array_equal(pool.obs[key], value)
+    assert expert_action(env) == expert_action(env.clone())  # the real episode did not move
+
+
+def test_meta_imitation_learns_the_experts_choices() -> None:
+    config = replace(SMALL, num_steps=32, option_max_steps=6, update_epochs=1, meta_imitation_iterations=100,
+                     learning_rate=3e-3)
+    agent, pool = make(2, config, level=5)
+    steps, options, _ = agent.collect(pool)
+    labelled = options["label"] >= 0
+    assert labelled.sum() >= 5
+    assert torch.all(options["mask"][labelled].gather(1, options["label"][labelled][:, None]))  # legal labels
+
+    def agreement() -> float:
+        with torch.no_grad():
+            logits, _ = agent.networks["meta"](options["flat"][labelled])
+        chosen = MaskedCategorical(logits, options["mask"][labelled]).mode()
+        return float((chosen == options["label"][labelled]).float().mean())
+
+    for _ in range(30):
+        metrics = agent.update(steps, options)
+    assert "losses/meta_imitation" in metrics
+    assert agreement() == 1.0  # a small batch of labels is learnt exactly
+
+
+def test_exact_resume_of_a_warm_started_agent_while_it_imitates(tmp_path: Path) -> None:
+    bc_dir = _bc_run(tmp_path)
+    payload = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]
+    config = replace(SMALL, hidden_sizes=(32, 32), kl_coef=0.5, meta_imitation_iterations=3)
+
+    def warm(seed: int) -> tuple[hierarchical.HierarchicalAgent, SheetVectorEnv]:
+        agent, pool = make(seed, config, level=5)
+        agent.initialize_from(payload)
+        return agent, pool
+
+    straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(warm, 5, 6, 2,
+                                                                                tmp_path / "agent.pt")
+    assert resumed.reference is not None
     for (key, a), b in zip(straight.networks.state_dict().items(), resumed.networks.state_dict().values()):
         assert torch.equal(a, b), key
     for key in straight_pool.obs:

@@ -20,9 +20,21 @@ The whole algorithm, top to bottom:
    decision process: ``delta = R_option + gamma^k * V(next choice) - V(choice)`` with ``R_option`` the discounted
    reward over the option's ``k`` steps (:func:`option_advantages`).
 
+4. **Warm start** (``sheetrl train --algo hierarchical --init-from RUN``, e.g. a behaviour-cloning run): every
+   specialist starts as the source run's MLP actor-critic (its policy and value), so each begins by acting as the
+   demonstrated policy restricted to its own and the shared actions; with ``kl_coef > 0`` a frozen copy of that
+   network is the reference a KL penalty keeps each specialist's masked policy near (as PPO's fine-tuning does).
+   The meta-controller has nothing to start from, so for its first ``meta_imitation_iterations`` iterations it
+   learns the choice the any-state expert implies instead of its policy gradient: at each option's start the
+   expert (:func:`sheetrl.env.planner.expert_action`) is played forward on a clone of the environment until it
+   takes an action that belongs to a specialist, and that specialist is the label (cross-entropy; states where the
+   expert is done, stuck, or needs more than ``option_max_steps`` shared moves get none). Those iterations are
+   real rollouts: their steps count, and the specialists learn from them as from any other.
+
 Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
+``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
 ``losses/meta_*`` and ``losses/specialist_*``. A rollout is consumed within its iteration and no option outlives
-it, so the state dict (weights, optimizer, RNG, counters) resumes exactly.
+it, so the state dict (weights, the reference, optimizer, RNG, counters) resumes exactly.
 """
 
 from __future__ import annotations
@@ -35,7 +47,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from sheetrl.agents.base import Agent
+from sheetrl.agents.base import Agent, frozen_copy, masked_kl_divergence
 from sheetrl.agents.ppo import (
     MaskedCategorical,
     clipped_policy_loss,
@@ -44,8 +56,10 @@ from sheetrl.agents.ppo import (
     value_loss,
 )
 from sheetrl.env.actions import MACROS
+from sheetrl.env.planner import expert_action
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.mlp import ActorCritic
+from sheetrl.models.policy import factoring
 from sheetrl.models.precision import Precision, adam
 
 name = "hierarchical"
@@ -106,6 +120,8 @@ class Config:
     max_grad_norm: float = 0.5  # global gradient-norm clip
     hidden_sizes: tuple[int, ...] = (512, 512)  # each specialist's trunks
     meta_hidden_sizes: tuple[int, ...] = (128, 128)  # the meta-controller's trunks
+    kl_coef: float = 0.0  # started from another run (--init-from): weight of KL(specialist || that run's policy)
+    meta_imitation_iterations: int = 0  # first iterations in which the meta-controller learns the expert's choice
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -113,6 +129,11 @@ class Config:
         for key in ("num_envs", "num_steps", "option_max_steps", "num_minibatches", "update_epochs"):
             if getattr(self, key) < 1:
                 raise ValueError(f"hierarchical: {key} must be at least 1, not {getattr(self, key)}")
+        if self.meta_imitation_iterations < 0:
+            raise ValueError(f"hierarchical: meta_imitation_iterations must be at least 0, not "
+                             f"{self.meta_imitation_iterations}")
+        if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
+            raise ValueError(f"hierarchical: kl_coef must be a finite number >= 0, not {self.kl_coef}")
         if self.learning_rate <= 0 or self.clip_coef <= 0:
             raise ValueError("hierarchical: learning_rate and clip_coef must be positive")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
@@ -124,8 +145,9 @@ class Config:
 
 
 PRESETS: dict[str, Config] = {
-    # PPO's quick settings for each specialist (8 envs x 64 steps, 128 x 2, lr 5e-4).
-    "quick": Config(num_envs=8, num_steps=64, learning_rate=5e-4, hidden_sizes=(128, 128), meta_hidden_sizes=(64, 64)),
+    # PPO's quick settings for each specialist (8 envs x 64 steps, 2 minibatches, 128 x 2, lr 5e-4).
+    "quick": Config(num_envs=8, num_steps=64, num_minibatches=2, learning_rate=5e-4, hidden_sizes=(128, 128),
+                    meta_hidden_sizes=(64, 64)),
     "seed": Config(),
 }
 
@@ -170,6 +192,9 @@ class HierarchicalAgent(Agent):
                              f"{num_actions}")
         self.own = torch.as_tensor(own, device=self.device)
         self.allowed = torch.as_tensor(allowed, device=self.device)
+        # the specialist each macro belongs to (-1: a shared move), for the expert's labels
+        self.owner = np.where(own.any(0), own.argmax(0), -1)
+        self.reference: nn.Module | None = None  # the policy of the run the specialists started from (kl_coef)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.networks = nn.ModuleDict({
@@ -220,6 +245,26 @@ class HierarchicalAgent(Agent):
         actions = distribution.mode() if deterministic else distribution.sample(self.act_generator)
         return actions.cpu().numpy()
 
+    def imitating(self) -> bool:
+        """Whether this iteration's meta-controller learns the expert's choices (``meta_imitation_iterations``)."""
+        return self.iteration < self.config.meta_imitation_iterations
+
+    def expert_choice(self, env: Any) -> int:
+        """The specialist the any-state expert calls next from ``env`` 's state: the owner of the first action of
+        a specialist the expert takes, played forward on a clone (-1: the expert is done or stuck first, or needs
+        more than ``option_max_steps`` shared moves)."""
+        probe = env.clone()
+        for _ in range(self.config.option_max_steps):
+            action = expert_action(probe)
+            if action is None or MACROS[action].name == "done":
+                return -1
+            if self.owner[action] >= 0:
+                return int(self.owner[action])
+            _, _, terminated, truncated, _ = probe.step(action)
+            if terminated or truncated:
+                return -1
+        return -1
+
     # ------------------------------------------------------------------------------------------------ rollout
     @torch.no_grad()
     def collect(self, pool: SheetVectorEnv
@@ -230,6 +275,10 @@ class HierarchicalAgent(Agent):
             "flat", "mask", "specialist", "action", "log_prob", "value", "reward", "option_end")}
         options: list[list[dict[str, Any]]] = [[] for _ in range(n)]  # per environment, in order
         current: list[dict[str, Any] | None] = [None] * n
+        imitating = self.imitating()
+        if imitating and pool.mode != "sync":
+            raise ValueError("hierarchical: meta_imitation_iterations asks the expert about each environment, so the "
+                             "pool must run its environments in this process (mode 'sync')")
         for _ in range(steps):
             flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
             legal = torch.as_tensor(pool.masks, device=self.device)
@@ -240,7 +289,8 @@ class HierarchicalAgent(Agent):
                     chosen_option: dict[str, Any] = {
                         "flat": flat[i], "mask": self.meta_mask(legal[i:i + 1])[0], "specialist": int(chosen[row]),
                         "log_prob": float(log_probs[row]), "value": float(values[row]), "reward": 0.0, "length": 0,
-                        "ended": False}
+                        "ended": False, "label": self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
+                        if imitating else -1}
                     current[i] = chosen_option
                     options[i].append(chosen_option)
             specialist = torch.as_tensor([option["specialist"] for option in current if option is not None],
@@ -284,7 +334,7 @@ class HierarchicalAgent(Agent):
         batch = {key: value.reshape(steps * n, *value.shape[2:]) for key, value in batch.items()}
 
         option_rows: dict[str, list[Any]] = {k: [] for k in ("flat", "mask", "specialist", "log_prob", "value",
-                                                              "advantage", "return")}
+                                                              "advantage", "return", "label")}
         lengths = []
         for i in range(n):
             sequence = options[i]
@@ -295,18 +345,25 @@ class HierarchicalAgent(Agent):
             for option, advantage, target in zip(sequence, advantages_i, returns_i):
                 for key in ("flat", "mask", "specialist", "log_prob", "value"):
                     option_rows[key].append(option[key])
+                # a label the mask rules out (the expert's specialist has no legal action here yet) teaches nothing
+                label = option["label"]
+                option_rows["label"].append(label if label >= 0 and bool(option["mask"][label]) else -1)
                 option_rows["advantage"].append(float(advantage))
                 option_rows["return"].append(float(target))
                 lengths.append(option["length"])
         option_batch = {
             "flat": torch.stack(option_rows["flat"]), "mask": torch.stack(option_rows["mask"]),
-            **{key: torch.as_tensor(option_rows[key], device=self.device, dtype=torch.long if key == "specialist"
-                                    else torch.float32) for key in ("specialist", "log_prob", "value", "advantage",
-                                                                    "return")},
+            **{key: torch.as_tensor(option_rows[key], device=self.device, dtype=torch.long
+                                    if key in ("specialist", "label") else torch.float32)
+               for key in ("specialist", "log_prob", "value", "advantage", "return", "label")},
         }
         usage = np.bincount(option_batch["specialist"].cpu().numpy(), minlength=len(SPECIALIST_NAMES))
         metrics = {f"meta/{s}": float(usage[k] / usage.sum()) for k, s in enumerate(SPECIALIST_NAMES)}
         metrics["meta/option_length"] = float(np.mean(lengths))
+        labelled = option_batch["label"] >= 0
+        if imitating and bool(labelled.any()):
+            agreed = option_batch["specialist"][labelled] == option_batch["label"][labelled]
+            metrics["meta/expert_agreement"] = float(agreed.float().mean())
         return batch, option_batch, metrics
 
     # ------------------------------------------------------------------------------------------------- update
@@ -314,6 +371,7 @@ class HierarchicalAgent(Agent):
         """``update_epochs`` epochs; every minibatch step takes one slice of the steps (specialists) and one of the
         options (meta-controller) and minimizes the sum of both PPO losses."""
         config = self.config
+        imitating = self.imitating()
         sums: dict[str, float] = {}
         count = 0
         for _epoch in range(config.update_epochs):
@@ -337,12 +395,26 @@ class HierarchicalAgent(Agent):
                 losses["specialist_entropy"] = distribution.entropy().mean()
                 total = total + losses["specialist_policy"] + config.value_coef * losses["specialist_value"] \
                     - config.entropy_coef * losses["specialist_entropy"]
+                if self.reference is not None and config.kl_coef > 0:
+                    with torch.no_grad(), self.precision.autocast():
+                        reference_logits, _ = self.reference(steps["flat"][step_part])
+                    reference = MaskedCategorical(reference_logits, steps["mask"][step_part])
+                    losses["specialist_kl_to_init"] = masked_kl_divergence(
+                        distribution.log_probs_all, reference.log_probs_all, distribution.masks).mean()
+                    total = total + config.kl_coef * losses["specialist_kl_to_init"]
                 if meta_logits is not None and meta_values is not None:
                     meta = MaskedCategorical(meta_logits, options["mask"][option_part])
                     advantage = options["advantage"][option_part]
-                    losses["meta_policy"] = clipped_policy_loss(
-                        meta.log_prob(options["specialist"][option_part]), options["log_prob"][option_part],
-                        normalize(advantage) if len(advantage) > 1 else advantage, config.clip_coef)
+                    labels = options["label"][option_part]
+                    if imitating:  # the expert's choice instead of the policy gradient (the module docstring, 4.)
+                        labelled = labels >= 0
+                        losses["meta_imitation"] = -meta.log_prob(labels.clamp(min=0))[labelled].mean() \
+                            if bool(labelled.any()) else torch.zeros((), device=self.device)
+                        losses["meta_policy"] = losses["meta_imitation"]
+                    else:
+                        losses["meta_policy"] = clipped_policy_loss(
+                            meta.log_prob(options["specialist"][option_part]), options["log_prob"][option_part],
+                            normalize(advantage) if len(advantage) > 1 else advantage, config.clip_coef)
                     losses["meta_value"] = value_loss(meta_values.float(), options["value"][option_part],
                                                       options["return"][option_part], config.value_clip_coef)
                     losses["meta_entropy"] = meta.entropy().mean()
@@ -367,9 +439,38 @@ class HierarchicalAgent(Agent):
         self.env_steps += taken
         return taken, metrics
 
+    # ------------------------------------------------------------------------------------------ warm start
+    def initialize_from(self, agent: dict[str, Any]) -> None:
+        """Start every specialist from another run's MLP actor-critic (``sheetrl train --algo hierarchical
+        --init-from RUN``: a ``bc`` or ``ppo`` run with ``policy=mlp``, one trunk each for policy and value, the
+        plain action head and this agent's ``hidden_sizes``); with ``kl_coef > 0`` a frozen copy of it is the
+        reference. The meta-controller, the optimizer and everything else start fresh."""
+        saved = agent.get("config") or {}
+        source = agent.get("name", "?")
+        policy = saved.get("policy", "mlp")
+        if policy != "mlp" or factoring(saved.get("factored_actions", "off")) != "off" or saved.get("shared_trunk"):
+            raise ValueError(f"hierarchical: the specialists are MLP actor-critics with a plain action head and a "
+                             f"trunk each for policy and value; the {source} run's network is policy={policy!r}, "
+                             f"factored_actions={saved.get('factored_actions', 'off')!r}, "
+                             f"shared_trunk={bool(saved.get('shared_trunk'))}")
+        hidden = tuple(int(h) for h in saved.get("hidden_sizes", ()))
+        if hidden != self.config.hidden_sizes:
+            raise ValueError(f"hierarchical: the saved network has hidden_sizes={hidden!r}, the specialists "
+                             f"{self.config.hidden_sizes!r}; build the agent with --set hidden_sizes="
+                             f"{','.join(str(h) for h in hidden)}")
+        weights = agent.get("state", {}).get("network")
+        if not isinstance(weights, dict):
+            raise ValueError(f"hierarchical: the {source} run's checkpoint holds no network weights")
+        weights = {key.removeprefix("network."): value for key, value in weights.items()}
+        for name in SPECIALIST_NAMES:
+            self.networks[name].load_state_dict(weights)
+        if self.config.kl_coef > 0:
+            self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
+
     # ----------------------------------------------------------------------------------------------- state
     def state_dict(self) -> dict[str, Any]:
         return {"config": asdict(self.config), "networks": self.networks.state_dict(),
+                "reference": None if self.reference is None else self.reference.state_dict(),
                 "optimizer": self.optimizer.state_dict(), "precision": self.precision.state_dict(),
                 "generator": self.generator.get_state(), "act_generator": self.act_generator.get_state(),
                 "iteration": self.iteration, "env_steps": self.env_steps}
@@ -381,6 +482,10 @@ class HierarchicalAgent(Agent):
                 raise ValueError(f"hierarchical: the saved networks have {key}={saved[key]!r}, this agent "
                                  f"{getattr(self.config, key)!r}; build the agent with the saved config")
         self.networks.load_state_dict(state["networks"])
+        self.reference = None
+        if state.get("reference") is not None:  # absent in checkpoints from before the warm start
+            self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
+            self.reference.load_state_dict(state["reference"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.precision.load_state_dict(state["precision"])
         self.generator.set_state(state["generator"])

@@ -72,7 +72,7 @@ class TrainConfig:
     dagger: bool = _help("bc: DAgger, the any-state expert labels the states the learner visits.", False)
     init_from: str | None = _help("Start the network from another run's latest checkpoint: PPO from a bc run "
                                   "(--set kl_coef=0.1 keeps PPO near it), alphazero from any run with a compatible "
-                                  "policy.", None)
+                                  "policy, hierarchical's specialists from a bc or ppo MLP run.", None)
     overrides: dict[str, Any] = field(
         default_factory=dict, metadata={"help": "Algorithm hyper-parameters to change, e.g. learning_rate=3e-4."}
     )

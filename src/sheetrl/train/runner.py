@@ -330,13 +330,13 @@ class Runner:
     def initialize_from(self, source: Path) -> None:
         """Start the fresh agent's network from another run's latest checkpoint (``--init-from``), before training:
         agents with ``warm_start(payload)`` (alphazero: any run whose checkpoint holds a compatible policy) or
-        ``initialize_from(agent_payload)`` (ppo: e.g. from a bc run). A resumed run keeps its own weights, so this
-        runs once."""
+        ``initialize_from(agent_payload)`` (ppo and hierarchical: e.g. from a bc run). A resumed run keeps its own
+        weights, so this runs once."""
         warm = getattr(self.agent, "warm_start", None)
         initialize = getattr(self.agent, "initialize_from", None)
         if warm is None and initialize is None:
             raise ConfigError(f"{self.config.algo} cannot start from another run's network; --init-from works with "
-                              f"ppo and alphazero")
+                              f"ppo, alphazero and hierarchical")
         payload, path = load_latest(source)
         try:
             if warm is not None:
