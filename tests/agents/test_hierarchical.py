@@ -146,6 +146,17 @@ def test_warm_start_refuses_networks_the_specialists_cannot_take(tmp_path: Path)
     with pytest.raises(ConfigError, match="factored_actions='instructed'"):
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h2"),
                             init_from=str(factored), overrides=WARM))
+    dqn = tmp_path / "dqn"  # a Q-network of the same widths is not an actor-critic
+    Runner.start(_quiet(algo="dqn", level=5, total_steps=32, run_dir=str(dqn),
+                        overrides={"num_envs": 2, "hidden_sizes": (32, 32), "learning_starts": 8})).run()
+    with pytest.raises(ConfigError, match="the dqn run's checkpoint holds no network weights"):
+        Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h4"),
+                            init_from=str(dqn), overrides=WARM))
+    agent, _ = make(1)  # weights of another shape: one line, not torch's list of every tensor
+    payload = {"name": "ppo", "config": {"policy": "mlp", "hidden_sizes": [32, 32]},
+               "state": {"network": {"network.policy_head.weight": torch.zeros(3, 32)}}}
+    with pytest.raises(ValueError, match=r"^hierarchical: the ppo run's network does not fit the specialists"):
+        agent.initialize_from(payload)
     with pytest.raises(ConfigError, match="kl_coef"):  # nothing to stay near without a run to start from
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h3"),
                             overrides=WARM))

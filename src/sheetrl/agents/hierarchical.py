@@ -462,8 +462,12 @@ class HierarchicalAgent(Agent):
         if not isinstance(weights, dict):
             raise ValueError(f"hierarchical: the {source} run's checkpoint holds no network weights")
         weights = {key.removeprefix("network."): value for key, value in weights.items()}
-        for name in SPECIALIST_NAMES:
-            self.networks[name].load_state_dict(weights)
+        try:
+            for name in SPECIALIST_NAMES:
+                self.networks[name].load_state_dict(weights)
+        except RuntimeError:  # torch lists every mismatched tensor over many lines; one is enough here
+            raise ValueError(f"hierarchical: the {source} run's network does not fit the specialists (an MLP "
+                             f"actor-critic on this environment's observation and actions)") from None
         if self.config.kl_coef > 0:
             self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
 
