@@ -112,6 +112,7 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_transformer", 5, 8_192),
     ("bc_dagger_ppo", 3, BC_PPO_STEPS),
     ("bc_dagger_ppo", 5, BC_PPO_STEPS),
+    ("bc_dagger_hierarchical", 3, BC_PPO_STEPS),
     ("bc_dagger_hierarchical", 5, BC_PPO_STEPS),
     ("maskable_ppo", 3, 150_000),
     ("maskable_ppo", 5, 150_000),
