@@ -170,46 +170,73 @@ def test_kl_coef_must_be_finite_and_not_negative(value: float) -> None:
         Config(meta_imitation_iterations=-1)
 
 
-def test_expert_choice_is_the_owner_of_the_experts_next_own_action_and_leaves_the_env_alone() -> None:
+def test_expert_choice_is_the_owner_of_the_experts_next_action() -> None:
     agent, pool = make(4, level=5)
     env = pool.envs[0].unwrapped
-    before = {key: value.copy() for key, value in pool.obs.items()}
-    label = agent.expert_choice(env)
-    # By hand: play the expert on a clone until it takes an action that is not a shared move.
-    probe, expected = env.clone(), -1
-    for _ in range(SMALL.option_max_steps):
-        action = expert_action(probe)
+    seen = set()
+    for _ in range(40):  # follow the expert through an episode: every step's label is its action's owner
+        action = expert_action(env)
         assert action is not None
         owners = [k for k, name in enumerate(SPECIALIST_NAMES) if MACROS[action].name in SPECIALISTS[name]]
-        if owners:
-            expected = owners[0]
+        assert agent.expert_choice(env) == (owners[0] if owners else -1)
+        seen.add(agent.expert_choice(env))
+        _, _, terminated, _, _ = env.step(action)
+        if terminated:
             break
-        probe.step(action)
-    assert label == expected
-    for key, value in before.items():
-        np.testing.assert_array_equal(pool.obs[key], value)
-    assert expert_action(env) == expert_action(env.clone())  # the real episode did not move
+    assert -1 in seen and len(seen) >= 3  # shared moves and at least two specialists on an L5 plan
 
 
 def test_meta_imitation_learns_the_experts_choices() -> None:
-    config = replace(SMALL, num_steps=32, option_max_steps=6, update_epochs=1, meta_imitation_iterations=100,
-                     learning_rate=3e-3)
-    agent, pool = make(2, config, level=5)
+    config = replace(SMALL, num_steps=64, option_max_steps=6, update_epochs=1, meta_imitation_iterations=100,
+                     meta_learning_rate=3e-3, meta_imitation_batch=64)
+    agent, pool = make(5, config, level=5)
     steps, options, _ = agent.collect(pool)
-    labelled = options["label"] >= 0
-    assert labelled.sum() >= 5
-    assert torch.all(options["mask"][labelled].gather(1, options["label"][labelled][:, None]))  # legal labels
+    data = agent.meta_dataset
+    # a random start soon spoils the sheet, so few states have an expert's next edit to label
+    assert 2 <= len(data["label"]) <= config.num_envs * config.num_steps
+    assert torch.all(data["mask"].gather(1, data["label"][:, None]))  # only labels the meta-controller may choose
+    # and it learns them: here twelve visited states, labelled by hand with every specialist, one masked out
+    agent.meta_dataset = {}
+    masks = torch.ones(12, len(SPECIALIST_NAMES), dtype=torch.bool)
+    masks[::4, 0] = False
+    agent.remember_labels({"flat": steps["flat"][::10][:12], "mask": masks,
+                           "label": torch.tensor([1, 0, 2, 1, 2, 0, 1, 2, 2, 0, 0, 1])})
+    data = agent.meta_dataset
+    assert len(set(data["flat"].sum(1).tolist())) == 12  # twelve different states
 
     def agreement() -> float:
         with torch.no_grad():
-            logits, _ = agent.networks["meta"](options["flat"][labelled])
-        chosen = MaskedCategorical(logits, options["mask"][labelled]).mode()
-        return float((chosen == options["label"][labelled]).float().mean())
+            logits, _ = agent.networks["meta"](data["flat"])
+        return float((MaskedCategorical(logits, data["mask"]).mode() == data["label"]).float().mean())
 
-    for _ in range(30):
-        metrics = agent.update(steps, options)
-    assert "losses/meta_imitation" in metrics
-    assert agreement() == 1.0  # a small batch of labels is learnt exactly
+    for _ in range(40):
+        losses = agent.update(steps, options)
+    assert "losses/meta_imitation" in losses
+    assert agreement() == 1.0  # a small set of labelled states is learnt exactly
+
+
+def test_the_imitation_dataset_keeps_the_newest_states_and_is_dropped_after_imitation() -> None:
+    config = replace(SMALL, meta_imitation_iterations=1, meta_imitation_buffer=5)
+    agent, pool = make(3, config, level=5)
+    rows = {"flat": torch.arange(7.0)[:, None], "mask": torch.ones(7, 3, dtype=torch.bool),
+            "label": torch.arange(7) % 3}
+    agent.remember_labels(rows)
+    assert agent.meta_dataset["flat"][:, 0].tolist() == [2.0, 3.0, 4.0, 5.0, 6.0]
+    agent.meta_dataset = {}
+    agent.train_iteration(pool)  # the only imitation iteration
+    assert agent.iteration == 1 and agent.meta_dataset == {}
+
+
+def test_a_checkpoint_with_one_optimizer_group_resumes_as_two() -> None:
+    agent, pool = make(4)
+    agent.train_iteration(pool)
+    state = agent.state_dict()
+    merged = dict(state["optimizer"])
+    groups = merged["param_groups"]
+    merged["param_groups"] = [{**groups[1], "params": groups[0]["params"] + groups[1]["params"]}]
+    other, _ = make(9)
+    other.load_state_dict({**state, "optimizer": merged})
+    assert other.optimizer.state_dict()["param_groups"] == state["optimizer"]["param_groups"]
 
 
 def test_exact_resume_of_a_warm_started_agent_while_it_imitates(tmp_path: Path) -> None:

@@ -25,11 +25,15 @@ The whole algorithm, top to bottom:
    demonstrated policy restricted to its own and the shared actions; with ``kl_coef > 0`` a frozen copy of that
    network is the reference a KL penalty keeps each specialist's masked policy near (as PPO's fine-tuning does).
    The meta-controller has nothing to start from, so for its first ``meta_imitation_iterations`` iterations it
-   learns the choice the any-state expert implies instead of its policy gradient: at each option's start the
-   expert (:func:`sheetrl.env.planner.expert_action`) is played forward on a clone of the environment until it
-   takes an action that belongs to a specialist, and that specialist is the label (cross-entropy; states where the
-   expert is done, stuck, or needs more than ``option_max_steps`` shared moves get none). Those iterations are
-   real rollouts: their steps count, and the specialists learn from them as from any other.
+   learns the choice the any-state expert implies instead of its policy gradient, as DAgger does: in every state
+   of those rollouts where the expert's next action (:func:`sheetrl.env.planner.expert_action`) belongs to a
+   specialist, that specialist is the state's label (a shared move, ``done``, or a label the meta-controller's
+   mask rules out gives none). The labelled states accumulate (up to ``meta_imitation_buffer``), and each
+   minibatch step adds the cross-entropy of ``meta_imitation_batch`` of them drawn at random. Those iterations are
+   real rollouts: their steps count, and the specialists learn from them as from any other. (Labelling a state
+   that needs moves first with the owner of the expert's first edit after them was tried: which edit the expert
+   takes next is often not decided by what the observation shows, and the meta-controller trained on those
+   labels solved 0.36 of L5 tasks against 0.86 with the next action's owner alone, seed 1, 8,192 steps.)
 
 Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
 ``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
@@ -107,7 +111,8 @@ class Config:
     num_envs: int = 8  # environments in the pool
     num_steps: int = 256  # steps per environment per rollout (no option outlives a rollout)
     option_max_steps: int = 8  # a specialist returns control after this many steps without its own action
-    learning_rate: float = 3e-4  # Adam step size (all four networks)
+    learning_rate: float = 3e-4  # Adam step size (the specialists; the meta-controller too unless set below)
+    meta_learning_rate: float | None = None  # the meta-controller's Adam step size (None: learning_rate)
     gamma: float = 0.99  # discount (per environment step, also inside options)
     gae_lambda: float = 0.95  # GAE lambda at both levels
     num_minibatches: int = 4  # minibatches per epoch (of the steps, and of the options)
@@ -122,11 +127,14 @@ class Config:
     meta_hidden_sizes: tuple[int, ...] = (128, 128)  # the meta-controller's trunks
     kl_coef: float = 0.0  # started from another run (--init-from): weight of KL(specialist || that run's policy)
     meta_imitation_iterations: int = 0  # first iterations in which the meta-controller learns the expert's choice
+    meta_imitation_batch: int = 256  # labelled states per minibatch step while imitating
+    meta_imitation_buffer: int = 16_384  # labelled states kept (the oldest are dropped)
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
         self.meta_hidden_sizes = tuple(int(h) for h in self.meta_hidden_sizes)
-        for key in ("num_envs", "num_steps", "option_max_steps", "num_minibatches", "update_epochs"):
+        for key in ("num_envs", "num_steps", "option_max_steps", "num_minibatches", "update_epochs",
+                    "meta_imitation_batch", "meta_imitation_buffer"):
             if getattr(self, key) < 1:
                 raise ValueError(f"hierarchical: {key} must be at least 1, not {getattr(self, key)}")
         if self.meta_imitation_iterations < 0:
@@ -134,8 +142,9 @@ class Config:
                              f"{self.meta_imitation_iterations}")
         if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
             raise ValueError(f"hierarchical: kl_coef must be a finite number >= 0, not {self.kl_coef}")
-        if self.learning_rate <= 0 or self.clip_coef <= 0:
-            raise ValueError("hierarchical: learning_rate and clip_coef must be positive")
+        if not self.learning_rate > 0 or not self.clip_coef > 0 or not (
+                self.meta_learning_rate is None or self.meta_learning_rate > 0):  # (NaN fails every comparison)
+            raise ValueError("hierarchical: learning_rate, meta_learning_rate and clip_coef must be positive")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
         if (self.num_envs * self.num_steps) < self.num_minibatches:
@@ -195,6 +204,7 @@ class HierarchicalAgent(Agent):
         # the specialist each macro belongs to (-1: a shared move), for the expert's labels
         self.owner = np.where(own.any(0), own.argmax(0), -1)
         self.reference: nn.Module | None = None  # the policy of the run the specialists started from (kl_coef)
+        self.meta_dataset: dict[str, torch.Tensor] = {}  # labelled states while imitating: flat, mask, label
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.networks = nn.ModuleDict({
@@ -202,7 +212,12 @@ class HierarchicalAgent(Agent):
                 **{s: ActorCritic(observation_size, num_actions, config.hidden_sizes, False)
                    for s in SPECIALIST_NAMES},
             }).to(self.device)
-        self.optimizer = adam(self.networks.parameters(), self.device, lr=config.learning_rate, eps=1e-5)
+        meta_rate = config.learning_rate if config.meta_learning_rate is None else config.meta_learning_rate
+        # the meta-controller's group first: the parameters keep the order of networks.parameters()
+        groups: list[dict[str, Any]] = [
+            {"params": list(self.networks["meta"].parameters()), "lr": meta_rate},
+            {"params": [p for key, network in self.networks.items() if key != "meta" for p in network.parameters()]}]
+        self.optimizer = adam(groups, self.device, lr=config.learning_rate, eps=1e-5)
         self.generator = torch.Generator(device=self.device).manual_seed(seed)
         self.act_generator = torch.Generator(device=self.device).manual_seed(seed + 1)
         self.iteration = 0
@@ -250,20 +265,10 @@ class HierarchicalAgent(Agent):
         return self.iteration < self.config.meta_imitation_iterations
 
     def expert_choice(self, env: Any) -> int:
-        """The specialist the any-state expert calls next from ``env`` 's state: the owner of the first action of
-        a specialist the expert takes, played forward on a clone (-1: the expert is done or stuck first, or needs
-        more than ``option_max_steps`` shared moves)."""
-        probe = env.clone()
-        for _ in range(self.config.option_max_steps):
-            action = expert_action(probe)
-            if action is None or MACROS[action].name == "done":
-                return -1
-            if self.owner[action] >= 0:
-                return int(self.owner[action])
-            _, _, terminated, truncated, _ = probe.step(action)
-            if terminated or truncated:
-                return -1
-        return -1
+        """The specialist whose action the any-state expert takes next in ``env`` (-1: a shared move, ``done``,
+        or a state no macro can repair)."""
+        action = expert_action(env)
+        return -1 if action is None else int(self.owner[action])
 
     # ------------------------------------------------------------------------------------------------ rollout
     @torch.no_grad()
@@ -279,9 +284,20 @@ class HierarchicalAgent(Agent):
         if imitating and pool.mode != "sync":
             raise ValueError("hierarchical: meta_imitation_iterations asks the expert about each environment, so the "
                              "pool must run its environments in this process (mode 'sync')")
+        labelled: dict[str, list[torch.Tensor]] = {"flat": [], "mask": [], "label": []}
         for _ in range(steps):
             flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
             legal = torch.as_tensor(pool.masks, device=self.device)
+            labels = [-1] * n
+            if imitating:
+                meta_masks = self.meta_mask(legal)
+                for i in range(n):
+                    label = self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
+                    if label >= 0 and bool(meta_masks[i, label]):
+                        labels[i] = label
+                        labelled["flat"].append(flat[i])
+                        labelled["mask"].append(meta_masks[i])
+                        labelled["label"].append(torch.tensor(label, device=self.device))
             starting = [i for i in range(n) if current[i] is None]
             if starting:
                 chosen, log_probs, values = self.choose(flat[starting], legal[starting], self.generator)
@@ -289,8 +305,7 @@ class HierarchicalAgent(Agent):
                     chosen_option: dict[str, Any] = {
                         "flat": flat[i], "mask": self.meta_mask(legal[i:i + 1])[0], "specialist": int(chosen[row]),
                         "log_prob": float(log_probs[row]), "value": float(values[row]), "reward": 0.0, "length": 0,
-                        "ended": False, "label": self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
-                        if imitating else -1}
+                        "ended": False, "label": labels[i]}
                     current[i] = chosen_option
                     options[i].append(chosen_option)
             specialist = torch.as_tensor([option["specialist"] for option in current if option is not None],
@@ -345,9 +360,7 @@ class HierarchicalAgent(Agent):
             for option, advantage, target in zip(sequence, advantages_i, returns_i):
                 for key in ("flat", "mask", "specialist", "log_prob", "value"):
                     option_rows[key].append(option[key])
-                # a label the mask rules out (the expert's specialist has no legal action here yet) teaches nothing
-                label = option["label"]
-                option_rows["label"].append(label if label >= 0 and bool(option["mask"][label]) else -1)
+                option_rows["label"].append(option["label"])
                 option_rows["advantage"].append(float(advantage))
                 option_rows["return"].append(float(target))
                 lengths.append(option["length"])
@@ -360,11 +373,21 @@ class HierarchicalAgent(Agent):
         usage = np.bincount(option_batch["specialist"].cpu().numpy(), minlength=len(SPECIALIST_NAMES))
         metrics = {f"meta/{s}": float(usage[k] / usage.sum()) for k, s in enumerate(SPECIALIST_NAMES)}
         metrics["meta/option_length"] = float(np.mean(lengths))
-        labelled = option_batch["label"] >= 0
-        if imitating and bool(labelled.any()):
-            agreed = option_batch["specialist"][labelled] == option_batch["label"][labelled]
+        chose = option_batch["label"] >= 0
+        if imitating and bool(chose.any()):
+            agreed = option_batch["specialist"][chose] == option_batch["label"][chose]
             metrics["meta/expert_agreement"] = float(agreed.float().mean())
+        if labelled["label"]:
+            self.remember_labels({key: torch.stack(rows) for key, rows in labelled.items()})
         return batch, option_batch, metrics
+
+    def remember_labels(self, rows: dict[str, torch.Tensor]) -> None:
+        """Add labelled states to the meta-controller's imitation dataset, keeping the newest
+        ``meta_imitation_buffer``."""
+        keep = self.config.meta_imitation_buffer
+        for key, value in rows.items():
+            joined = torch.cat([self.meta_dataset[key], value]) if key in self.meta_dataset else value
+            self.meta_dataset[key] = joined[-keep:]
 
     # ------------------------------------------------------------------------------------------------- update
     def update(self, steps: dict[str, torch.Tensor], options: dict[str, torch.Tensor]) -> dict[str, float]:
@@ -405,12 +428,8 @@ class HierarchicalAgent(Agent):
                 if meta_logits is not None and meta_values is not None:
                     meta = MaskedCategorical(meta_logits, options["mask"][option_part])
                     advantage = options["advantage"][option_part]
-                    labels = options["label"][option_part]
-                    if imitating:  # the expert's choice instead of the policy gradient (the module docstring, 4.)
-                        labelled = labels >= 0
-                        losses["meta_imitation"] = -meta.log_prob(labels.clamp(min=0))[labelled].mean() \
-                            if bool(labelled.any()) else torch.zeros((), device=self.device)
-                        losses["meta_policy"] = losses["meta_imitation"]
+                    if imitating:  # the expert's choices instead of the policy gradient (the module docstring, 4.)
+                        losses["meta_policy"] = losses["meta_imitation"] = self.imitation_loss()
                     else:
                         losses["meta_policy"] = clipped_policy_loss(
                             meta.log_prob(options["specialist"][option_part]), options["log_prob"][option_part],
@@ -427,6 +446,18 @@ class HierarchicalAgent(Agent):
                 count += 1
         return {f"losses/{key}": total / count for key, total in sums.items()}
 
+    def imitation_loss(self) -> torch.Tensor:
+        """Cross-entropy of the meta-controller's masked choice against the expert's, over ``meta_imitation_batch``
+        labelled states drawn from the dataset (0 while it is empty)."""
+        data = self.meta_dataset
+        if not data:
+            return torch.zeros((), device=self.device)
+        rows = torch.randint(len(data["label"]), (self.config.meta_imitation_batch,), generator=self.generator,
+                             device=self.device)
+        with self.precision.autocast():
+            logits, _ = self.networks["meta"](data["flat"][rows])
+        return -MaskedCategorical(logits.float(), data["mask"][rows]).log_prob(data["label"][rows]).mean()
+
     def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         if pool.num_envs != self.config.num_envs:
             raise ValueError(f"hierarchical: the pool has {pool.num_envs} environments but the config says "
@@ -435,6 +466,8 @@ class HierarchicalAgent(Agent):
         steps, options, metrics = self.collect(pool)
         metrics.update(self.update(steps, options))
         self.iteration += 1
+        if not self.imitating():
+            self.meta_dataset = {}  # imitation is over: the labelled states are not needed again
         taken = self.config.num_envs * self.config.num_steps
         self.env_steps += taken
         return taken, metrics
@@ -475,6 +508,7 @@ class HierarchicalAgent(Agent):
     def state_dict(self) -> dict[str, Any]:
         return {"config": asdict(self.config), "networks": self.networks.state_dict(),
                 "reference": None if self.reference is None else self.reference.state_dict(),
+                "meta_dataset": dict(self.meta_dataset),
                 "optimizer": self.optimizer.state_dict(), "precision": self.precision.state_dict(),
                 "generator": self.generator.get_state(), "act_generator": self.act_generator.get_state(),
                 "iteration": self.iteration, "env_steps": self.env_steps}
@@ -490,12 +524,24 @@ class HierarchicalAgent(Agent):
         if state.get("reference") is not None:  # absent in checkpoints from before the warm start
             self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
             self.reference.load_state_dict(state["reference"])
-        self.optimizer.load_state_dict(state["optimizer"])
+        self.meta_dataset = dict(state.get("meta_dataset") or {})
+        self.optimizer.load_state_dict(_two_groups(state["optimizer"], len(list(self.networks["meta"].parameters()))))
         self.precision.load_state_dict(state["precision"])
         self.generator.set_state(state["generator"])
         self.act_generator.set_state(state["act_generator"])
         self.iteration = int(state["iteration"])
         self.env_steps = int(state["env_steps"])
+
+
+def _two_groups(optimizer: dict[str, Any], meta_parameters: int) -> dict[str, Any]:
+    """An optimizer state saved with one parameter group (before the meta-controller had its own step size) as the
+    meta-controller's group and the specialists' (the same parameters in the same order, so the same moments)."""
+    groups = optimizer["param_groups"]
+    if len(groups) != 1:
+        return optimizer
+    (group,) = groups
+    return {**optimizer, "param_groups": [{**group, "params": group["params"][:meta_parameters]},
+                                          {**group, "params": group["params"][meta_parameters:]}]}
 
 
 def build(config: Config, observation_space: Any, action_space: Any, device: torch.device | str,

@@ -36,12 +36,13 @@ def resolve_device(device: str) -> torch.device:
     return resolved
 
 
-def adam(parameters: Iterable[torch.nn.Parameter], device: torch.device, decoupled: bool = False,
-         **options: Any) -> torch.optim.Adam:
+def adam(parameters: Iterable[torch.nn.Parameter] | Iterable[dict[str, Any]], device: torch.device,
+         decoupled: bool = False, **options: Any) -> torch.optim.Adam:
     """Adam (AdamW with ``decoupled``: weight decay applied to the weights, not added to the gradient), with its
     fused kernel on CPU and CUDA: the same update as the per-parameter loop (to float rounding). On the CPU, a step
     over PPO's quick actor-critic (239k parameters) takes 0.4-0.7 ms instead of 1.1 ms, about a tenth of its update
-    (benchmarks/ppo_update.py; BENCHMARKS.md)."""
+    (benchmarks/ppo_update.py; BENCHMARKS.md). ``parameters`` may be parameter groups (dicts, each with its own
+    options), as ``torch.optim`` takes them."""
     fused = torch.device(device).type in ("cpu", "cuda")
     kind = torch.optim.AdamW if decoupled else torch.optim.Adam
     return kind(parameters, fused=fused or None, **options)
