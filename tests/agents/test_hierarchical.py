@@ -251,8 +251,28 @@ def test_exact_resume_of_a_warm_started_agent_while_it_imitates(tmp_path: Path) 
 
     straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(warm, 5, 6, 2,
                                                                                 tmp_path / "agent.pt")
-    assert resumed.reference is not None
+    assert resumed.reference is not None and resumed.meta_reference is not None  # imitation ended after the save
+    for (key, a), b in zip(straight.meta_reference.state_dict().items(), resumed.meta_reference.state_dict().values()):
+        assert torch.equal(a, b), key
     for (key, a), b in zip(straight.networks.state_dict().items(), resumed.networks.state_dict().values()):
         assert torch.equal(a, b), key
     for key in straight_pool.obs:
         np.testing.assert_array_equal(straight_pool.obs[key], resumed_pool.obs[key])
+
+
+def test_after_imitation_the_meta_controller_learns_at_the_common_rate_near_where_imitation_left_it() -> None:
+    config = replace(SMALL, learning_rate=1e-4, meta_learning_rate=3e-3, meta_imitation_iterations=2, kl_coef=0.5)
+    agent, pool = make(6, config, level=5)
+    rates = []
+    for _ in range(3):
+        agent.train_iteration(pool)
+        rates.append(agent.optimizer.param_groups[0]["lr"])
+        if agent.iteration == 2:
+            assert agent.meta_reference is not None and agent.meta_dataset == {}
+            for key, value in agent.networks["meta"].state_dict().items():
+                assert torch.equal(agent.meta_reference.state_dict()[key], value), key
+    assert rates == [3e-3, 3e-3, 1e-4]
+    assert agent.optimizer.param_groups[1]["lr"] == 1e-4  # the specialists' rate never changes
+    assert all(not p.requires_grad for p in agent.meta_reference.parameters())
+    losses = agent.update(*agent.collect(pool)[:2])
+    assert "losses/meta_kl_to_imitation" in losses and "losses/meta_imitation" not in losses

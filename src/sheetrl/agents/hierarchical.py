@@ -29,8 +29,11 @@ The whole algorithm, top to bottom:
    of those rollouts where the expert's next action (:func:`sheetrl.env.planner.expert_action`) belongs to a
    specialist, that specialist is the state's label (a shared move, ``done``, or a label the meta-controller's
    mask rules out gives none). The labelled states accumulate (up to ``meta_imitation_buffer``), and each
-   minibatch step adds the cross-entropy of ``meta_imitation_batch`` of them drawn at random. Those iterations are
-   real rollouts: their steps count, and the specialists learn from them as from any other. (Labelling a state
+   minibatch step adds the cross-entropy of ``meta_imitation_batch`` of them drawn at random, with the
+   meta-controller's own step size ``meta_learning_rate``. Those iterations are real rollouts: their steps count,
+   and the specialists learn from them as from any other. When imitation ends, the meta-controller goes on by PPO
+   at ``learning_rate``, and with ``kl_coef > 0`` a frozen copy of it as imitation left it is its reference, as
+   the source run is the specialists'. (Labelling a state
    that needs moves first with the owner of the expert's first edit after them was tried: which edit the expert
    takes next is often not decided by what the observation shows, and the meta-controller trained on those
    labels solved 0.36 of L5 tasks against 0.86 with the next action's owner alone, seed 1, 8,192 steps.)
@@ -112,7 +115,7 @@ class Config:
     num_steps: int = 256  # steps per environment per rollout (no option outlives a rollout)
     option_max_steps: int = 8  # a specialist returns control after this many steps without its own action
     learning_rate: float = 3e-4  # Adam step size (the specialists; the meta-controller too unless set below)
-    meta_learning_rate: float | None = None  # the meta-controller's Adam step size (None: learning_rate)
+    meta_learning_rate: float | None = None  # the meta-controller's step size while it imitates (None: learning_rate)
     gamma: float = 0.99  # discount (per environment step, also inside options)
     gae_lambda: float = 0.95  # GAE lambda at both levels
     num_minibatches: int = 4  # minibatches per epoch (of the steps, and of the options)
@@ -125,7 +128,8 @@ class Config:
     max_grad_norm: float = 0.5  # global gradient-norm clip
     hidden_sizes: tuple[int, ...] = (512, 512)  # each specialist's trunks
     meta_hidden_sizes: tuple[int, ...] = (128, 128)  # the meta-controller's trunks
-    kl_coef: float = 0.0  # started from another run (--init-from): weight of KL(specialist || that run's policy)
+    kl_coef: float = 0.0  # weight of KL(specialist || the --init-from run's policy) and, after imitation,
+    # KL(meta-controller || itself when imitation ended)
     meta_imitation_iterations: int = 0  # first iterations in which the meta-controller learns the expert's choice
     meta_imitation_batch: int = 256  # labelled states per minibatch step while imitating
     meta_imitation_buffer: int = 16_384  # labelled states kept (the oldest are dropped)
@@ -205,6 +209,9 @@ class HierarchicalAgent(Agent):
         self.owner = np.where(own.any(0), own.argmax(0), -1)
         self.reference: nn.Module | None = None  # the policy of the run the specialists started from (kl_coef)
         self.meta_dataset: dict[str, torch.Tensor] = {}  # labelled states while imitating: flat, mask, label
+        self.meta_reference: nn.Module | None = None  # the meta-controller as imitation left it (kl_coef)
+        self.iteration = 0
+        self.env_steps = 0
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.networks = nn.ModuleDict({
@@ -212,16 +219,13 @@ class HierarchicalAgent(Agent):
                 **{s: ActorCritic(observation_size, num_actions, config.hidden_sizes, False)
                    for s in SPECIALIST_NAMES},
             }).to(self.device)
-        meta_rate = config.learning_rate if config.meta_learning_rate is None else config.meta_learning_rate
         # the meta-controller's group first: the parameters keep the order of networks.parameters()
         groups: list[dict[str, Any]] = [
-            {"params": list(self.networks["meta"].parameters()), "lr": meta_rate},
+            {"params": list(self.networks["meta"].parameters()), "lr": self.meta_rate()},
             {"params": [p for key, network in self.networks.items() if key != "meta" for p in network.parameters()]}]
         self.optimizer = adam(groups, self.device, lr=config.learning_rate, eps=1e-5)
         self.generator = torch.Generator(device=self.device).manual_seed(seed)
         self.act_generator = torch.Generator(device=self.device).manual_seed(seed + 1)
-        self.iteration = 0
-        self.env_steps = 0
 
     # -------------------------------------------------------------------------------------------------- acting
     def meta_mask(self, masks: torch.Tensor) -> torch.Tensor:
@@ -263,6 +267,11 @@ class HierarchicalAgent(Agent):
     def imitating(self) -> bool:
         """Whether this iteration's meta-controller learns the expert's choices (``meta_imitation_iterations``)."""
         return self.iteration < self.config.meta_imitation_iterations
+
+    def meta_rate(self) -> float:
+        """The meta-controller's step size in this iteration: ``meta_learning_rate`` while it imitates."""
+        imitation_rate = self.config.meta_learning_rate
+        return imitation_rate if self.imitating() and imitation_rate is not None else self.config.learning_rate
 
     def expert_choice(self, env: Any) -> int:
         """The specialist whose action the any-state expert takes next in ``env`` (-1: a shared move, ``done``,
@@ -434,6 +443,13 @@ class HierarchicalAgent(Agent):
                         losses["meta_policy"] = clipped_policy_loss(
                             meta.log_prob(options["specialist"][option_part]), options["log_prob"][option_part],
                             normalize(advantage) if len(advantage) > 1 else advantage, config.clip_coef)
+                        if self.meta_reference is not None and config.kl_coef > 0:
+                            with torch.no_grad(), self.precision.autocast():
+                                anchor_logits, _ = self.meta_reference(options["flat"][option_part])
+                            anchor = MaskedCategorical(anchor_logits, options["mask"][option_part])
+                            losses["meta_kl_to_imitation"] = masked_kl_divergence(
+                                meta.log_probs_all, anchor.log_probs_all, meta.masks).mean()
+                            total = total + config.kl_coef * losses["meta_kl_to_imitation"]
                     losses["meta_value"] = value_loss(meta_values.float(), options["value"][option_part],
                                                       options["return"][option_part], config.value_clip_coef)
                     losses["meta_entropy"] = meta.entropy().mean()
@@ -463,11 +479,14 @@ class HierarchicalAgent(Agent):
             raise ValueError(f"hierarchical: the pool has {pool.num_envs} environments but the config says "
                              f"num_envs={self.config.num_envs}")
         self.networks.train()
+        self.optimizer.param_groups[0]["lr"] = self.meta_rate()
         steps, options, metrics = self.collect(pool)
         metrics.update(self.update(steps, options))
         self.iteration += 1
-        if not self.imitating():
-            self.meta_dataset = {}  # imitation is over: the labelled states are not needed again
+        if self.iteration == self.config.meta_imitation_iterations:  # imitation is over
+            self.meta_dataset = {}  # the labelled states are not needed again
+            if self.config.kl_coef > 0:
+                self.meta_reference = frozen_copy(self.networks["meta"])
         taken = self.config.num_envs * self.config.num_steps
         self.env_steps += taken
         return taken, metrics
@@ -509,6 +528,7 @@ class HierarchicalAgent(Agent):
         return {"config": asdict(self.config), "networks": self.networks.state_dict(),
                 "reference": None if self.reference is None else self.reference.state_dict(),
                 "meta_dataset": dict(self.meta_dataset),
+                "meta_reference": None if self.meta_reference is None else self.meta_reference.state_dict(),
                 "optimizer": self.optimizer.state_dict(), "precision": self.precision.state_dict(),
                 "generator": self.generator.get_state(), "act_generator": self.act_generator.get_state(),
                 "iteration": self.iteration, "env_steps": self.env_steps}
@@ -525,6 +545,10 @@ class HierarchicalAgent(Agent):
             self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
             self.reference.load_state_dict(state["reference"])
         self.meta_dataset = dict(state.get("meta_dataset") or {})
+        self.meta_reference = None
+        if state.get("meta_reference") is not None:
+            self.meta_reference = frozen_copy(self.networks["meta"])
+            self.meta_reference.load_state_dict(state["meta_reference"])
         self.optimizer.load_state_dict(_two_groups(state["optimizer"], len(list(self.networks["meta"].parameters()))))
         self.precision.load_state_dict(state["precision"])
         self.generator.set_state(state["generator"])
