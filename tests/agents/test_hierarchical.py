@@ -149,7 +149,7 @@ def test_warm_start_refuses_networks_the_specialists_cannot_take(tmp_path: Path)
     dqn = tmp_path / "dqn"  # a Q-network of the same widths is not an actor-critic
     Runner.start(_quiet(algo="dqn", level=5, total_steps=32, run_dir=str(dqn),
                         overrides={"num_envs": 2, "hidden_sizes": (32, 32), "learning_starts": 8})).run()
-    with pytest.raises(ConfigError, match="the dqn run's checkpoint holds no network weights"):
+    with pytest.raises(ConfigError, match="start from a bc or ppo run's network, not this dqn run's"):
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h4"),
                             init_from=str(dqn), overrides=WARM))
     agent, _ = make(1)  # weights of another shape: one line, not torch's list of every tensor
@@ -160,6 +160,17 @@ def test_warm_start_refuses_networks_the_specialists_cannot_take(tmp_path: Path)
     with pytest.raises(ConfigError, match="kl_coef"):  # nothing to stay near without a run to start from
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h3"),
                             overrides=WARM))
+
+
+@pytest.mark.parametrize("source", ["alphazero", "tabular_q", "hierarchical"])
+def test_warm_start_refuses_runs_other_than_bc_and_ppo(source: str) -> None:
+    agent, _ = make(1)  # alphazero's MLP has the very tensors of an actor-critic, but its value is not a return
+    weights = {f"network.{key}": value for key, value in agent.networks["formula"].state_dict().items()}
+    payload = {"name": source, "config": {"policy": "mlp", "hidden_sizes": [32, 32]}, "state": {"network": weights}}
+    with pytest.raises(ValueError, match=rf"^hierarchical: the specialists start from a bc or ppo run's network, "
+                                         rf"not this {source} run's$"):
+        agent.initialize_from(payload)
+    agent.initialize_from({**payload, "name": "bc"})  # the same network from a bc run is taken
 
 
 @pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])

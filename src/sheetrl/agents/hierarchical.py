@@ -85,6 +85,9 @@ SPECIALISTS: dict[str, tuple[str, ...]] = {
     "data": ("write_instructed_value", "write_instructed_header", "clear_cells", "pivot_instructed"),
 }
 SPECIALIST_NAMES = tuple(SPECIALISTS)
+# the runs --init-from takes: their MLP network is an actor-critic whose value is a discounted return (alphazero's
+# is by default a ranked +1/-1 outcome, and the other agents hold no actor-critic)
+WARM_START_SOURCES = ("bc", "ppo")
 
 
 def action_groups() -> tuple[np.ndarray, np.ndarray]:
@@ -480,6 +483,9 @@ class HierarchicalAgent(Agent):
         reference. The meta-controller, the optimizer and everything else start fresh."""
         saved = agent.get("config") or {}
         source = agent.get("name", "?")
+        if source not in WARM_START_SOURCES:
+            raise ValueError(f"hierarchical: the specialists start from a {' or '.join(WARM_START_SOURCES)} run's "
+                             f"network, not this {source} run's")
         policy = saved.get("policy", "mlp")
         if policy != "mlp" or factoring(saved.get("factored_actions", "off")) != "off" or saved.get("shared_trunk"):
             raise ValueError(f"hierarchical: the specialists are MLP actor-critics with a plain action head and a "
