@@ -238,6 +238,20 @@ def test_the_imitation_dataset_keeps_the_newest_states_and_is_dropped_after_imit
     assert agent.iteration == 1 and agent.meta_dataset == {}
 
 
+def test_the_imitation_dataset_resumes_on_the_agents_device() -> None:
+    # checkpoints are read onto the CPU (map_location="cpu"), so an agent resumed on CUDA mid-imitation must move
+    # the labelled states to its device (torch.cat with the next rollout's would fail); "meta" stands in for CUDA
+    config = replace(SMALL, meta_imitation_iterations=2)
+    agent, _ = make(3, config, level=5)
+    agent.remember_labels({"flat": torch.ones(4, 768), "mask": torch.ones(4, 3, dtype=torch.bool),
+                           "label": torch.arange(4) % 3})
+    other, _ = make(9, config, level=5)
+    other.device = torch.device("meta")
+    other.load_state_dict(agent.state_dict())
+    assert {key: value.device.type for key, value in other.meta_dataset.items()} == dict.fromkeys(
+        ("flat", "mask", "label"), "meta")
+
+
 def test_a_checkpoint_with_one_optimizer_group_resumes_as_two() -> None:
     agent, pool = make(4)
     agent.train_iteration(pool)

@@ -530,7 +530,8 @@ class HierarchicalAgent(Agent):
         if state.get("reference") is not None:  # absent in checkpoints from before the warm start
             self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
             self.reference.load_state_dict(state["reference"])
-        self.meta_dataset = dict(state.get("meta_dataset") or {})
+        # a checkpoint is read onto the CPU: the labelled states go back to this agent's device
+        self.meta_dataset = {key: value.to(self.device) for key, value in (state.get("meta_dataset") or {}).items()}
         self.optimizer.load_state_dict(_two_groups(state["optimizer"], len(list(self.networks["meta"].parameters()))))
         self.precision.load_state_dict(state["precision"])
         self.generator.set_state(state["generator"])
