@@ -181,6 +181,15 @@ def test_kl_coef_must_be_finite_and_not_negative(value: float) -> None:
         Config(meta_imitation_iterations=-1)
 
 
+@pytest.mark.parametrize("key", ["learning_rate", "meta_learning_rate"])
+@pytest.mark.parametrize("value", [0.0, -1e-3, float("nan"), float("inf")])
+def test_step_sizes_must_be_finite_and_positive(key: str, value: float) -> None:
+    # an infinite step size turned every weight of the network into NaN at the first update, silently
+    with pytest.raises(ValueError, match=rf"^hierarchical: {key} must be a finite number > 0, not {value}"):
+        Config(**{key: value})
+    assert Config(meta_learning_rate=None).meta_learning_rate is None  # None: the specialists' learning_rate
+
+
 def test_expert_choice_is_the_owner_of_the_experts_next_action() -> None:
     agent, pool = make(4, level=5)
     env = pool.envs[0].unwrapped

@@ -145,9 +145,14 @@ class Config:
                              f"{self.meta_imitation_iterations}")
         if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
             raise ValueError(f"hierarchical: kl_coef must be a finite number >= 0, not {self.kl_coef}")
-        if not self.learning_rate > 0 or not self.clip_coef > 0 or not (
-                self.meta_learning_rate is None or self.meta_learning_rate > 0):  # (NaN fails every comparison)
-            raise ValueError("hierarchical: learning_rate, meta_learning_rate and clip_coef must be positive")
+        for key in ("learning_rate", "meta_learning_rate"):  # an infinite step size makes every weight NaN
+            rate = getattr(self, key)
+            if rate is None and key == "meta_learning_rate":
+                continue  # the specialists' learning_rate
+            if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+                raise ValueError(f"hierarchical: {key} must be a finite number > 0, not {rate}")
+        if not self.clip_coef > 0:  # (NaN fails every comparison)
+            raise ValueError("hierarchical: clip_coef must be positive")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
         if (self.num_envs * self.num_steps) < self.num_minibatches:
