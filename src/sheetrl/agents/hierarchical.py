@@ -38,7 +38,7 @@ The whole algorithm, top to bottom:
 Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
 ``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
 ``losses/meta_*`` and ``losses/specialist_*``. A rollout is consumed within its iteration and no option outlives
-it, so the state dict (weights, the reference, optimizer, RNG, counters) resumes exactly.
+it, so the state dict (weights, the reference, the imitation dataset, optimizer, RNG, counters) resumes exactly.
 """
 
 from __future__ import annotations
