@@ -149,7 +149,7 @@ def test_warm_start_refuses_networks_the_specialists_cannot_take(tmp_path: Path)
     dqn = tmp_path / "dqn"  # a Q-network of the same widths is not an actor-critic
     Runner.start(_quiet(algo="dqn", level=5, total_steps=32, run_dir=str(dqn),
                         overrides={"num_envs": 2, "hidden_sizes": (32, 32), "learning_starts": 8})).run()
-    with pytest.raises(ConfigError, match="the dqn run's checkpoint holds no network weights"):
+    with pytest.raises(ConfigError, match="start from a bc or ppo run's network, not this dqn run's"):
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h4"),
                             init_from=str(dqn), overrides=WARM))
     agent, _ = make(1)  # weights of another shape: one line, not torch's list of every tensor
@@ -162,12 +162,32 @@ def test_warm_start_refuses_networks_the_specialists_cannot_take(tmp_path: Path)
                             overrides=WARM))
 
 
+@pytest.mark.parametrize("source", ["alphazero", "tabular_q", "hierarchical"])
+def test_warm_start_refuses_runs_other_than_bc_and_ppo(source: str) -> None:
+    agent, _ = make(1)  # alphazero's MLP has the very tensors of an actor-critic, but its value is not a return
+    weights = {f"network.{key}": value for key, value in agent.networks["formula"].state_dict().items()}
+    payload = {"name": source, "config": {"policy": "mlp", "hidden_sizes": [32, 32]}, "state": {"network": weights}}
+    with pytest.raises(ValueError, match=rf"^hierarchical: the specialists start from a bc or ppo run's network, "
+                                         rf"not this {source} run's$"):
+        agent.initialize_from(payload)
+    agent.initialize_from({**payload, "name": "bc"})  # the same network from a bc run is taken
+
+
 @pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
 def test_kl_coef_must_be_finite_and_not_negative(value: float) -> None:
     with pytest.raises(ValueError, match="kl_coef"):
         Config(kl_coef=value)
     with pytest.raises(ValueError, match="meta_imitation_iterations"):
         Config(meta_imitation_iterations=-1)
+
+
+@pytest.mark.parametrize("key", ["learning_rate", "meta_learning_rate"])
+@pytest.mark.parametrize("value", [0.0, -1e-3, float("nan"), float("inf")])
+def test_step_sizes_must_be_finite_and_positive(key: str, value: float) -> None:
+    # an infinite step size turned every weight of the network into NaN at the first update, silently
+    with pytest.raises(ValueError, match=rf"^hierarchical: {key} must be a finite number > 0, not {value}"):
+        Config(**{key: value})
+    assert Config(meta_learning_rate=None).meta_learning_rate is None  # None: the specialists' learning_rate
 
 
 def test_expert_choice_is_the_owner_of_the_experts_next_action() -> None:
@@ -225,6 +245,20 @@ def test_the_imitation_dataset_keeps_the_newest_states_and_is_dropped_after_imit
     agent.meta_dataset = {}
     agent.train_iteration(pool)  # the only imitation iteration
     assert agent.iteration == 1 and agent.meta_dataset == {}
+
+
+def test_the_imitation_dataset_resumes_on_the_agents_device() -> None:
+    # checkpoints are read onto the CPU (map_location="cpu"), so an agent resumed on CUDA mid-imitation must move
+    # the labelled states to its device (torch.cat with the next rollout's would fail); "meta" stands in for CUDA
+    config = replace(SMALL, meta_imitation_iterations=2)
+    agent, _ = make(3, config, level=5)
+    agent.remember_labels({"flat": torch.ones(4, 768), "mask": torch.ones(4, 3, dtype=torch.bool),
+                           "label": torch.arange(4) % 3})
+    other, _ = make(9, config, level=5)
+    other.device = torch.device("meta")
+    other.load_state_dict(agent.state_dict())
+    assert {key: value.device.type for key, value in other.meta_dataset.items()} == dict.fromkeys(
+        ("flat", "mask", "label"), "meta")
 
 
 def test_a_checkpoint_with_one_optimizer_group_resumes_as_two() -> None:

@@ -33,15 +33,16 @@ The whole algorithm, top to bottom:
    meta-controller's own step size ``meta_learning_rate``. Those iterations are real rollouts: their steps count,
    and the specialists learn from them as from any other. When imitation ends, the meta-controller goes on by PPO
    at ``learning_rate``, and with ``kl_coef > 0`` a frozen copy of it as imitation left it is its reference, as
-   the source run is the specialists'. (Labelling a state
-   that needs moves first with the owner of the expert's first edit after them was tried: which edit the expert
-   takes next is often not decided by what the observation shows, and the meta-controller trained on those
-   labels solved 0.36 of L5 tasks against 0.86 with the next action's owner alone, seed 1, 8,192 steps.)
+   the source run is the specialists'. (Labelling a state that needs moves first with the owner of the expert's
+   first edit after them was tried: which edit the expert takes next is often not decided by what the observation
+   shows, and the meta-controller trained on those labels solved 0.36 of L5 tasks against 0.86 with the next
+   action's owner alone, seed 1, 8,192 steps.)
 
 Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
 ``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
 ``losses/meta_*`` and ``losses/specialist_*``. A rollout is consumed within its iteration and no option outlives
-it, so the state dict (weights, the reference, optimizer, RNG, counters) resumes exactly.
+it, so the state dict (weights, both references, the imitation dataset, optimizer, RNG, counters) resumes
+exactly.
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ SPECIALISTS: dict[str, tuple[str, ...]] = {
     "data": ("write_instructed_value", "write_instructed_header", "clear_cells", "pivot_instructed"),
 }
 SPECIALIST_NAMES = tuple(SPECIALISTS)
+# the runs --init-from takes: their MLP network is an actor-critic whose value is a discounted return (alphazero's
+# is by default a ranked +1/-1 outcome, and the other agents hold no actor-critic)
+WARM_START_SOURCES = ("bc", "ppo")
 
 
 def action_groups() -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +118,7 @@ class Config:
     num_envs: int = 8  # environments in the pool
     num_steps: int = 256  # steps per environment per rollout (no option outlives a rollout)
     option_max_steps: int = 8  # a specialist returns control after this many steps without its own action
-    learning_rate: float = 3e-4  # Adam step size (the specialists; the meta-controller too unless set below)
+    learning_rate: float = 3e-4  # Adam step size (the specialists; the meta-controller's too, but while it imitates)
     meta_learning_rate: float | None = None  # the meta-controller's step size while it imitates (None: learning_rate)
     gamma: float = 0.99  # discount (per environment step, also inside options)
     gae_lambda: float = 0.95  # GAE lambda at both levels
@@ -146,9 +150,14 @@ class Config:
                              f"{self.meta_imitation_iterations}")
         if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
             raise ValueError(f"hierarchical: kl_coef must be a finite number >= 0, not {self.kl_coef}")
-        if not self.learning_rate > 0 or not self.clip_coef > 0 or not (
-                self.meta_learning_rate is None or self.meta_learning_rate > 0):  # (NaN fails every comparison)
-            raise ValueError("hierarchical: learning_rate, meta_learning_rate and clip_coef must be positive")
+        for key in ("learning_rate", "meta_learning_rate"):  # an infinite step size makes every weight NaN
+            rate = getattr(self, key)
+            if rate is None and key == "meta_learning_rate":
+                continue  # the specialists' learning_rate
+            if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+                raise ValueError(f"hierarchical: {key} must be a finite number > 0, not {rate}")
+        if not self.clip_coef > 0:  # (NaN fails every comparison)
+            raise ValueError("hierarchical: clip_coef must be positive")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
         if (self.num_envs * self.num_steps) < self.num_minibatches:
@@ -499,6 +508,9 @@ class HierarchicalAgent(Agent):
         reference. The meta-controller, the optimizer and everything else start fresh."""
         saved = agent.get("config") or {}
         source = agent.get("name", "?")
+        if source not in WARM_START_SOURCES:
+            raise ValueError(f"hierarchical: the specialists start from a {' or '.join(WARM_START_SOURCES)} run's "
+                             f"network, not this {source} run's")
         policy = saved.get("policy", "mlp")
         if policy != "mlp" or factoring(saved.get("factored_actions", "off")) != "off" or saved.get("shared_trunk"):
             raise ValueError(f"hierarchical: the specialists are MLP actor-critics with a plain action head and a "
@@ -544,7 +556,8 @@ class HierarchicalAgent(Agent):
         if state.get("reference") is not None:  # absent in checkpoints from before the warm start
             self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
             self.reference.load_state_dict(state["reference"])
-        self.meta_dataset = dict(state.get("meta_dataset") or {})
+        # a checkpoint is read onto the CPU: the labelled states go back to this agent's device
+        self.meta_dataset = {key: value.to(self.device) for key, value in (state.get("meta_dataset") or {}).items()}
         self.meta_reference = None
         if state.get("meta_reference") is not None:
             self.meta_reference = frozen_copy(self.networks["meta"])
