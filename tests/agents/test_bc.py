@@ -276,6 +276,29 @@ def test_init_from_refuses_a_run_with_another_network(tmp_path: Path):
                             init_from=str(factored), overrides=PPO_OVERRIDES))
 
 
+def test_overwrite_deletes_nothing_when_the_init_from_source_is_refused(tmp_path: Path):
+    from sheetrl.train.checkpoint import CheckpointError
+
+    bc_dir = _bc_run(tmp_path)
+    target = tmp_path / "ppo"
+    plain = {key: value for key, value in PPO_OVERRIDES.items() if key != "kl_coef"}
+    Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(target), overrides=plain)).run()
+    before = sorted(path.name for path in target.iterdir())
+    with pytest.raises(CheckpointError, match="does not exist"):
+        Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(target),
+                            init_from=str(tmp_path / "missing"), overrides=PPO_OVERRIDES), overwrite=True)
+    with pytest.raises(ConfigError, match="hidden_sizes"):
+        Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(target), init_from=str(bc_dir),
+                            overrides=dict(PPO_OVERRIDES, hidden_sizes=(16, 16))), overwrite=True)
+    assert sorted(path.name for path in target.iterdir()) == before  # the old run is still there
+    # a run may even start over the run it starts from: the source is read before the folder is cleared
+    bc = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]["state"]["network"]
+    runner = Runner.start(_quiet(algo="ppo", level=2, total_steps=16, run_dir=str(bc_dir), init_from=str(bc_dir),
+                                 overrides=PPO_OVERRIDES), overwrite=True)
+    assert all(torch.equal(runner.agent.network.state_dict()[key], value) for key, value in bc.items())
+    runner.run()
+
+
 def test_a_network_saved_with_the_old_switch_matches_its_factoring():
     saved = {"policy": "mlp", "hidden_sizes": [32, 32], "shared_trunk": False, "factored_actions": True}
     check_same_network(saved, replace(TINY, factored_actions="parts"), "bc")

@@ -284,12 +284,11 @@ class Runner:
             blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
             if blocking is not None:
                 raise ConfigError(f"cannot use {run_dir} as the run folder: {blocking} is a file, not a folder")
-            if overwrite:
-                remove_run_files(run_dir)
-            elif has_checkpoint(run_dir):
+            # with overwrite, the folder is cleared below, once the new run is built and has read its --init-from
+            if not overwrite and has_checkpoint(run_dir):
                 raise ConfigError(f"{run_dir} already holds a run; continue it with `sheetrl train --resume "
                                   f"{run_dir}`, start afresh with --overwrite, or choose another --run-dir")
-            elif run_files(run_dir):  # a run stopped before its first checkpoint: nothing to resume, but its logs
+            if not overwrite and run_files(run_dir):  # a run stopped before its first checkpoint: only its logs
                 raise ConfigError(f"{run_dir} holds the logs of a run that stopped before its first checkpoint; "
                                   f"start afresh there with --overwrite, or choose another --run-dir")
         else:
@@ -303,6 +302,8 @@ class Runner:
         runner = cls(config, run_dir, console=console)
         if config.init_from is not None:
             runner.initialize_from(Path(config.init_from))
+        if overwrite:  # only now: a run refused above (a bad config, a bad --init-from) deletes nothing
+            remove_run_files(run_dir)
         run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
         return runner
 
