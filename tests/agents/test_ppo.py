@@ -282,3 +282,13 @@ def test_short_training_beats_the_random_masked_policy_on_level_1():
 def test_kl_coef_must_be_a_finite_number_not_below_zero(value: float) -> None:
     with pytest.raises(ValueError, match="kl_coef must be a finite number >= 0"):
         Config(kl_coef=value)
+
+
+@pytest.mark.parametrize("algo", ["ppo", "bc", "dqn", "alphazero"])
+@pytest.mark.parametrize("rate", [float("inf"), float("nan"), 0.0])
+def test_every_agent_refuses_a_step_size_that_is_not_finite_and_positive(algo: str, rate: float) -> None:
+    from sheetrl.agents import algorithm
+
+    config_class = algorithm(algo).Config
+    with pytest.raises(ValueError, match="learning_rate"):
+        config_class(learning_rate=rate)

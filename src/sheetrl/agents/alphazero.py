@@ -121,7 +121,8 @@ class Config:
             raise ValueError("alphazero: gamma and dirichlet_fraction must lie in [0, 1]")
         if not 0.0 <= self.ranked_percentile <= 100.0:
             raise ValueError(f"alphazero: ranked_percentile must lie in [0, 100], not {self.ranked_percentile}")
-        if self.learning_rate <= 0 or self.c_puct < 0 or self.dirichlet_alpha <= 0 or self.value_scale < 0:
+        if not math.isfinite(self.learning_rate) or self.learning_rate <= 0 or self.c_puct < 0 \
+                or self.dirichlet_alpha <= 0 or self.value_scale < 0:
             raise ValueError("alphazero: learning_rate and dirichlet_alpha must be positive, c_puct and value_scale "
                              ">= 0")
         if self.policy not in ("mlp", "encoder", "transformer"):

@@ -40,6 +40,7 @@ every generator are in :meth:`BCAgent.state_dict`, so a resumed run continues bi
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -101,8 +102,8 @@ class Config:
                 raise ValueError(f"bc: {key} must be at least 1, not {getattr(self, key)}")
         if self.policy not in POLICY_KINDS:
             raise ValueError(f"bc: policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"bc: learning_rate must be positive, not {self.learning_rate}")
+        if not math.isfinite(self.learning_rate) or self.learning_rate <= 0:  # (NaN passes a plain <= 0 test)
+            raise ValueError(f"bc: learning_rate must be a finite positive number, not {self.learning_rate}")
         if self.value_coef < 0 or not 0.0 <= self.gamma <= 1.0:
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:

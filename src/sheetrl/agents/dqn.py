@@ -35,6 +35,7 @@ the replay buffer's contents and position, the step counters, and the numpy / to
 from __future__ import annotations
 
 import copy
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -90,8 +91,8 @@ class Config:
             raise ValueError(f"learning_starts must be >= 0, not {self.learning_starts}")
         if not 0.0 <= self.gamma <= 1.0:
             raise ValueError(f"gamma must be in [0, 1], not {self.gamma}")
-        if self.learning_rate <= 0.0 or self.max_grad_norm <= 0.0:
-            raise ValueError("learning_rate and max_grad_norm must be positive")
+        if not math.isfinite(self.learning_rate) or self.learning_rate <= 0.0 or self.max_grad_norm <= 0.0:
+            raise ValueError("learning_rate must be a finite positive number and max_grad_norm positive")
         for name in ("epsilon_start", "epsilon_end"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], not {getattr(self, name)}")

@@ -92,8 +92,8 @@ class Config:
         for key in positive:
             if getattr(self, key) < 1:
                 raise ValueError(f"ppo: {key} must be at least 1, not {getattr(self, key)}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"ppo: learning_rate must be positive, not {self.learning_rate}")
+        if not math.isfinite(self.learning_rate) or self.learning_rate <= 0:  # (NaN passes a plain <= 0 test)
+            raise ValueError(f"ppo: learning_rate must be a finite positive number, not {self.learning_rate}")
         if (self.num_envs * self.num_steps) % self.num_minibatches:
             raise ValueError(f"ppo: the rollout ({self.num_envs} envs x {self.num_steps} steps) does not split into "
                              f"{self.num_minibatches} equal minibatches; change num_minibatches")
