@@ -4,6 +4,7 @@ within their actions, options returning control, and exact resume."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -310,3 +311,18 @@ def test_after_imitation_the_meta_controller_learns_at_the_common_rate_near_wher
     assert all(not p.requires_grad for p in agent.meta_reference.parameters())
     losses = agent.update(*agent.collect(pool)[:2])
     assert "losses/meta_kl_to_imitation" in losses and "losses/meta_imitation" not in losses
+
+
+def test_every_step_minibatch_is_used_when_a_rollout_has_fewer_options_than_minibatches() -> None:
+    agent, pool = make(7, replace(SMALL, num_minibatches=4))
+    steps, options, _ = agent.collect(pool)
+    few = {key: value[:2] for key, value in options.items()}  # two options for four minibatches
+    before = {key: value.clone() for key, value in agent.networks.state_dict().items()}
+    losses = agent.update(steps, few)
+    assert all(math.isfinite(value) for value in losses.values())
+    calls = []
+    original = agent.precision.step
+    agent.precision.step = lambda *args, **kwargs: (calls.append(1), original(*args, **kwargs))  # type: ignore[method-assign]
+    agent.update(steps, few)
+    assert len(calls) == SMALL.update_epochs * 4  # every step minibatch, not only the two with an option
+    assert any(not torch.equal(before[key], value) for key, value in agent.networks.state_dict().items())

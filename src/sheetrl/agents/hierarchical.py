@@ -418,8 +418,10 @@ class HierarchicalAgent(Agent):
         for _epoch in range(config.update_epochs):
             step_order = torch.randperm(len(steps["action"]), generator=self.generator, device=self.device)
             option_order = torch.randperm(len(options["specialist"]), generator=self.generator, device=self.device)
-            for step_part, option_part in zip(step_order.chunk(config.num_minibatches),
-                                              option_order.chunk(config.num_minibatches)):
+            step_parts = step_order.chunk(config.num_minibatches)
+            option_parts = list(option_order.chunk(config.num_minibatches))  # fewer options than minibatches:
+            option_parts += [option_order[:0]] * (len(step_parts) - len(option_parts))  # the rest get none
+            for step_part, option_part in zip(step_parts, option_parts):
                 losses = {}
                 with self.precision.autocast():
                     logits, values = self.specialist_outputs(steps["flat"][step_part],
