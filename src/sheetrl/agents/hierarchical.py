@@ -439,11 +439,8 @@ class HierarchicalAgent(Agent):
                 total = total + losses["specialist_policy"] + config.value_coef * losses["specialist_value"] \
                     - config.entropy_coef * losses["specialist_entropy"]
                 if self.reference is not None and config.kl_coef > 0:
-                    with torch.no_grad(), self.precision.autocast():
-                        reference_logits, _ = self.reference(steps["flat"][step_part])
-                    reference = MaskedCategorical(reference_logits, steps["mask"][step_part])
-                    losses["specialist_kl_to_init"] = masked_kl_divergence(
-                        distribution.log_probs_all, reference.log_probs_all, distribution.masks).mean()
+                    losses["specialist_kl_to_init"] = self.kl_to(self.reference, steps["flat"][step_part],
+                                                                 distribution)
                     total = total + config.kl_coef * losses["specialist_kl_to_init"]
                 if meta_logits is not None and meta_values is not None:
                     meta = MaskedCategorical(meta_logits, options["mask"][option_part])
@@ -455,11 +452,8 @@ class HierarchicalAgent(Agent):
                             meta.log_prob(options["specialist"][option_part]), options["log_prob"][option_part],
                             normalize(advantage) if len(advantage) > 1 else advantage, config.clip_coef)
                         if self.meta_reference is not None and config.kl_coef > 0:
-                            with torch.no_grad(), self.precision.autocast():
-                                anchor_logits, _ = self.meta_reference(options["flat"][option_part])
-                            anchor = MaskedCategorical(anchor_logits, options["mask"][option_part])
-                            losses["meta_kl_to_imitation"] = masked_kl_divergence(
-                                meta.log_probs_all, anchor.log_probs_all, meta.masks).mean()
+                            losses["meta_kl_to_imitation"] = self.kl_to(self.meta_reference,
+                                                                        options["flat"][option_part], meta)
                             total = total + config.kl_coef * losses["meta_kl_to_imitation"]
                     losses["meta_value"] = value_loss(meta_values.float(), options["value"][option_part],
                                                       options["return"][option_part], config.value_clip_coef)
@@ -472,6 +466,14 @@ class HierarchicalAgent(Agent):
                     sums[key] = sums.get(key, 0.0) + float(value.item())
                 count += 1
         return {f"losses/{key}": total / count for key, total in sums.items()}
+
+    def kl_to(self, reference: nn.Module, flat: torch.Tensor, distribution: MaskedCategorical) -> torch.Tensor:
+        """Mean ``KL(distribution || reference's policy)`` over ``distribution`` 's legal actions, the reference
+        (a frozen network) read on ``flat`` under the same masks, without gradients."""
+        with torch.no_grad(), self.precision.autocast():
+            reference_logits, _ = reference(flat)
+        anchor = MaskedCategorical(reference_logits, distribution.masks)
+        return masked_kl_divergence(distribution.log_probs_all, anchor.log_probs_all, distribution.masks).mean()
 
     def imitation_loss(self) -> torch.Tensor:
         """Cross-entropy of the meta-controller's masked choice against the expert's, over ``meta_imitation_batch``
