@@ -66,10 +66,10 @@ BC_PPO_STEPS = BC_STEPS + 32_768  # bc_dagger_ppo: BC+DAgger, then PPO from its 
 # noisy updates do not undo the demonstrations
 BC_PPO_SETTINGS = {"hidden_sizes": (256, 256), "learning_rate": 1e-4, "kl_coef": 0.1, "entropy_coef": 0.001}
 # The hierarchical agent from the same BC+DAgger network: each specialist with BC_PPO_SETTINGS; the meta-controller
-# as wide as a specialist, learning the expert's choice of specialist for its first 16 iterations (8,192 of the
-# 32,768 steps; step size 1e-3: it starts from nothing), then by PPO
-HIERARCHICAL_SETTINGS = {**BC_PPO_SETTINGS, "meta_hidden_sizes": (256, 256), "meta_imitation_iterations": 16,
-                         "meta_learning_rate": 1e-3}
+# as wide as a specialist, its trunks from the BC network too (its head fresh), learning the expert's choice of
+# specialist for its first 16 iterations (8,192 of the 32,768 steps; step size 1e-3), then by PPO
+HIERARCHICAL_SETTINGS = {**BC_PPO_SETTINGS, "meta_hidden_sizes": (256, 256), "meta_trunks_from_source": True,
+                         "meta_imitation_iterations": 16, "meta_learning_rate": 1e-3}
 FINE_TUNERS = {"bc_dagger_ppo": ("ppo", BC_PPO_SETTINGS), "bc_dagger_hierarchical": ("hierarchical",
                                                                                      HIERARCHICAL_SETTINGS)}
 ENCODER_PARTS = ("gnn", "cnn", "formula_lstm", "instruction")  # models.encoders.DEFAULT_ENCODER_PARTS

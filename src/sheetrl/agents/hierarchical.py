@@ -134,6 +134,7 @@ class Config:
     meta_hidden_sizes: tuple[int, ...] = (128, 128)  # the meta-controller's trunks
     kl_coef: float = 0.0  # weight of KL(specialist || the --init-from run's policy) and, after imitation,
     # KL(meta-controller || itself when imitation ended)
+    meta_trunks_from_source: bool = False  # --init-from: the meta-controller's trunks start as the source's too
     meta_imitation_iterations: int = 0  # first iterations in which the meta-controller learns the expert's choice
     meta_imitation_batch: int = 256  # labelled states per minibatch step while imitating
     meta_imitation_buffer: int = 16_384  # labelled states kept (the oldest are dropped)
@@ -533,6 +534,14 @@ class HierarchicalAgent(Agent):
         try:
             for name in SPECIALIST_NAMES:
                 self.networks[name].load_state_dict(weights)
+            if self.config.meta_trunks_from_source:
+                trunks = {key: value for key, value in weights.items() if "_trunk." in key}
+                if self.config.meta_hidden_sizes != hidden:
+                    raise ValueError(f"hierarchical: meta_trunks_from_source needs meta_hidden_sizes={hidden!r} "
+                                     f"(the source's widths), not {self.config.meta_hidden_sizes!r}")
+                missing, unexpected = self.networks["meta"].load_state_dict(trunks, strict=False)
+                if unexpected or any("_trunk." in key for key in missing):  # only the heads may start fresh
+                    raise RuntimeError(f"the meta-controller's trunks do not match: {missing + unexpected}")
         except RuntimeError:  # torch lists every mismatched tensor over many lines; one is enough here
             raise ValueError(f"hierarchical: the {source} run's network does not fit the specialists (an MLP "
                              f"actor-critic on this environment's observation and actions)") from None
