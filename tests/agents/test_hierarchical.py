@@ -326,3 +326,18 @@ def test_every_step_minibatch_is_used_when_a_rollout_has_fewer_options_than_mini
     agent.update(steps, few)
     assert len(calls) == SMALL.update_epochs * 4  # every step minibatch, not only the two with an option
     assert any(not torch.equal(before[key], value) for key, value in agent.networks.state_dict().items())
+
+
+def test_the_meta_controller_can_start_from_the_source_networks_trunks(tmp_path: Path) -> None:
+    bc_dir = _bc_run(tmp_path)
+    bc = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]["state"]["network"]
+    runner = Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h"),
+                                 init_from=str(bc_dir), overrides={**WARM, "meta_hidden_sizes": (32, 32),
+                                                                   "meta_trunks_from_source": True}))
+    meta = runner.agent.networks["meta"].state_dict()
+    trunks = [key for key in meta if "_trunk." in key]
+    assert trunks and all(torch.equal(meta[key], bc["network." + key]) for key in trunks)
+    assert meta["policy_head.weight"].shape[0] == len(SPECIALIST_NAMES)  # its own head, over the specialists
+    with pytest.raises(ConfigError, match=r"meta_trunks_from_source needs meta_hidden_sizes=\(32, 32\)"):
+        Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h2"),
+                            init_from=str(bc_dir), overrides={**WARM, "meta_trunks_from_source": True}))
