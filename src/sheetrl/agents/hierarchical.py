@@ -24,19 +24,20 @@ The whole algorithm, top to bottom:
    specialist starts as the source run's MLP actor-critic (its policy and value), so each begins by acting as the
    demonstrated policy restricted to its own and the shared actions; with ``kl_coef > 0`` a frozen copy of that
    network is the reference a KL penalty keeps each specialist's masked policy near (as PPO's fine-tuning does).
-   The meta-controller has nothing to start from, so for its first ``meta_imitation_iterations`` iterations it
-   learns the choice the any-state expert implies instead of its policy gradient, as DAgger does: in every state
-   of those rollouts where the expert's next action (:func:`sheetrl.env.planner.expert_action`) belongs to a
-   specialist, that specialist is the state's label (a shared move, ``done``, or a label the meta-controller's
-   mask rules out gives none). The labelled states accumulate (up to ``meta_imitation_buffer``), and each
-   minibatch step adds the cross-entropy of ``meta_imitation_batch`` of them drawn at random, with the
-   meta-controller's own step size ``meta_learning_rate``. Those iterations are real rollouts: their steps count,
-   and the specialists learn from them as from any other. When imitation ends, the meta-controller goes on by PPO
-   at ``learning_rate``, and with ``kl_coef > 0`` a frozen copy of it as imitation left it is its reference, as
-   the source run is the specialists'. (Labelling a state that needs moves first with the owner of the expert's
-   first edit after them was tried: which edit the expert takes next is often not decided by what the observation
-   shows, and the meta-controller trained on those labels solved 0.36 of L5 tasks against 0.86 with the next
-   action's owner alone, seed 1, 8,192 steps.)
+   With ``meta_trunks_from_source`` the meta-controller's trunks start as that network's too (its head over the
+   specialists fresh). Its choice has nothing to start from, so for its first ``meta_imitation_iterations``
+   iterations it learns the choice the any-state expert implies instead of its policy gradient, as DAgger does: in
+   every state of those rollouts where the expert's next action (:func:`sheetrl.env.planner.expert_action`) belongs
+   to a specialist, that specialist is the state's label (a shared move, ``done``, or a label the meta-controller's
+   mask rules out gives none). The labelled states accumulate (up to ``meta_imitation_buffer``), and each minibatch
+   step adds the cross-entropy of ``meta_imitation_batch`` of them drawn at random, with the meta-controller's own
+   step size ``meta_learning_rate``. Those iterations are real rollouts: their steps count, and the specialists
+   learn from them as from any other. When imitation ends, the meta-controller goes on by PPO at ``learning_rate``,
+   and with ``kl_coef > 0`` a frozen copy of it as imitation left it is its reference, as the source run is the
+   specialists'. (Labelling a state that needs moves first with the owner of the expert's first edit after them was
+   tried: which edit the expert takes next is often not decided by what the observation shows, and the
+   meta-controller trained on those labels solved 0.36 of L5 tasks against 0.86 with the next action's owner alone,
+   seed 1, 8,192 steps.)
 
 Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
 ``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
