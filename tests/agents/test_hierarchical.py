@@ -338,6 +338,10 @@ def test_the_meta_controller_can_start_from_the_source_networks_trunks(tmp_path:
     trunks = [key for key in meta if "_trunk." in key]
     assert trunks and all(torch.equal(meta[key], bc["network." + key]) for key in trunks)
     assert meta["policy_head.weight"].shape[0] == len(SPECIALIST_NAMES)  # its own head, over the specialists
+    with pytest.raises(ConfigError, match="meta_trunks_from_source starts the meta-controller's trunks from the "
+                                          "--init-from run's network; give --init-from RUN"):
+        Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h3"),
+                            overrides={"meta_trunks_from_source": True}))
     with pytest.raises(ConfigError, match=r"meta_trunks_from_source needs meta_hidden_sizes=\(32, 32\)"):
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h2"),
                             init_from=str(bc_dir), overrides={**WARM, "meta_trunks_from_source": True}))

@@ -511,7 +511,8 @@ class HierarchicalAgent(Agent):
         """Start every specialist from another run's MLP actor-critic (``sheetrl train --algo hierarchical
         --init-from RUN``: a ``bc`` or ``ppo`` run with ``policy=mlp``, one trunk each for policy and value, the
         plain action head and this agent's ``hidden_sizes``); with ``kl_coef > 0`` a frozen copy of it is the
-        reference. The meta-controller, the optimizer and everything else start fresh."""
+        reference; with ``meta_trunks_from_source`` the meta-controller's trunks are the network's too. Everything
+        else (the meta-controller's head, the optimizer, the counters) starts fresh."""
         saved = agent.get("config") or {}
         source = agent.get("name", "?")
         if source not in WARM_START_SOURCES:

@@ -279,6 +279,9 @@ class Runner:
         if getattr(agent_config, "kl_coef", 0.0) > 0 and config.init_from is None:
             raise ConfigError(f"{config.algo}: kl_coef keeps the policy near the one --init-from starts it from; "
                               f"give --init-from RUN, or leave kl_coef at 0")
+        if getattr(agent_config, "meta_trunks_from_source", False) and config.init_from is None:
+            raise ConfigError(f"{config.algo}: meta_trunks_from_source starts the meta-controller's trunks from the "
+                              f"--init-from run's network; give --init-from RUN, or leave it false")
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
             blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
