@@ -287,13 +287,13 @@ class Runner:
             blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
             if blocking is not None:
                 raise ConfigError(f"cannot use {run_dir} as the run folder: {blocking} is a file, not a folder")
-            # with overwrite, the folder is cleared below, once the new run is built and has read its --init-from
-            if not overwrite and has_checkpoint(run_dir):
-                raise ConfigError(f"{run_dir} already holds a run; continue it with `sheetrl train --resume "
-                                  f"{run_dir}`, start afresh with --overwrite, or choose another --run-dir")
-            if not overwrite and run_files(run_dir):  # a run stopped before its first checkpoint: only its logs
-                raise ConfigError(f"{run_dir} holds the logs of a run that stopped before its first checkpoint; "
-                                  f"start afresh there with --overwrite, or choose another --run-dir")
+            if not overwrite:  # (with it, the folder is cleared below, once the new run is built)
+                if has_checkpoint(run_dir):
+                    raise ConfigError(f"{run_dir} already holds a run; continue it with `sheetrl train --resume "
+                                      f"{run_dir}`, start afresh with --overwrite, or choose another --run-dir")
+                if run_files(run_dir):  # a run stopped before its first checkpoint: nothing to resume, but its logs
+                    raise ConfigError(f"{run_dir} holds the logs of a run that stopped before its first "
+                                      f"checkpoint; start afresh there with --overwrite, or choose another --run-dir")
         else:
             run_dir = config.default_run_dir(datetime.now().strftime("%Y%m%d-%H%M%S"), runs_root)
             suffix = 2
