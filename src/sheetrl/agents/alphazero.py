@@ -698,10 +698,8 @@ class AlphaZeroAgent(Agent):
                 raise ValueError(f"alphazero: the saved agent has {key}={saved[key]!r}, this one "
                                  f"{getattr(self.config, key)!r}; build the agent with the saved config")
         self.network.load_state_dict(state["network"])
-        self.reference = None
-        if state.get("reference") is not None:
-            self.reference = frozen_copy(self.network)
-            self.reference.load_state_dict(state["reference"])
+        reference = state.get("reference")
+        self.reference = None if reference is None else frozen_copy(self.network, reference)
         self.optimizer.load_state_dict(state["optimizer"])
         self.precision.load_state_dict(state["precision"])
         self.rng.bit_generator.state = state["rng"]

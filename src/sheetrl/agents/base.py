@@ -200,10 +200,12 @@ def _in_encoder_order(parts: Any) -> tuple[str, ...]:
                         else len(ENCODER_PARTS)))
 
 
-def frozen_copy(network: torch.nn.Module) -> Any:
-    """A copy of ``network`` with its current weights, in eval mode, that no gradient reaches (the reference policy
-    a KL penalty keeps a fine-tuned policy near)."""
+def frozen_copy(network: torch.nn.Module, weights: dict[str, Any] | None = None) -> Any:
+    """A copy of ``network`` with its current weights (or ``weights``, e.g. a saved reference's), in eval mode, that
+    no gradient reaches (the reference policy a KL penalty keeps a fine-tuned policy near)."""
     reference = copy.deepcopy(network)
+    if weights is not None:
+        reference.load_state_dict(weights)
     reference.requires_grad_(False)
     reference.eval()
     return reference

@@ -567,16 +567,12 @@ class HierarchicalAgent(Agent):
                 raise ValueError(f"hierarchical: the saved networks have {key}={saved[key]!r}, this agent "
                                  f"{getattr(self.config, key)!r}; build the agent with the saved config")
         self.networks.load_state_dict(state["networks"])
-        self.reference = None
-        if state.get("reference") is not None:  # absent in checkpoints from before the warm start
-            self.reference = frozen_copy(self.networks[SPECIALIST_NAMES[0]])
-            self.reference.load_state_dict(state["reference"])
+        # (both references are absent in checkpoints from before the warm start)
+        reference, meta_reference = state.get("reference"), state.get("meta_reference")
+        self.reference = None if reference is None else frozen_copy(self.networks[SPECIALIST_NAMES[0]], reference)
+        self.meta_reference = None if meta_reference is None else frozen_copy(self.networks["meta"], meta_reference)
         # a checkpoint is read onto the CPU: the labelled states go back to this agent's device
         self.meta_dataset = {key: value.to(self.device) for key, value in (state.get("meta_dataset") or {}).items()}
-        self.meta_reference = None
-        if state.get("meta_reference") is not None:
-            self.meta_reference = frozen_copy(self.networks["meta"])
-            self.meta_reference.load_state_dict(state["meta_reference"])
         self.optimizer.load_state_dict(_two_groups(state["optimizer"], len(list(self.networks["meta"].parameters()))))
         self.precision.load_state_dict(state["precision"])
         self.generator.set_state(state["generator"])

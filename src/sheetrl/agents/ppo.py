@@ -519,8 +519,7 @@ class PPOAgent(Agent):
             self._set_reference(self.network.state_dict())
 
     def _set_reference(self, weights: dict[str, Any]) -> None:
-        self.reference = frozen_copy(self.network)
-        self.reference.load_state_dict(weights)
+        self.reference = frozen_copy(self.network, weights)
 
 
 def masked_kl(policy: MaskedCategorical, reference: MaskedCategorical) -> torch.Tensor:
