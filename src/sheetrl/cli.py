@@ -619,6 +619,9 @@ def evaluate(
     search_sims: Annotated[int | None, typer.Option(
         help="Play with tree search on top of the policy, this many simulations per move (Gumbel MuZero's root "
              "search; see agents/alphazero.py).")] = None,
+    avoid_repeats: Annotated[bool, typer.Option(
+        help="Never let the policy take an action twice from the same state of an episode (it would go round "
+             "the same loop again): its next choice instead. Not with --search-sims.")] = False,
 ) -> None:
     """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
     return and mean episode length."""
@@ -636,6 +639,9 @@ def evaluate(
             raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
         if search_sims is not None and not 1 <= search_sims <= 100_000:
             raise ConfigError(f"--search-sims must be between 1 and 100,000, not {search_sims}")
+        if avoid_repeats and search_sims is not None:
+            raise ConfigError("--avoid-repeats applies to a policy acting alone, not to tree search (which plans its "
+                              "own moves)")
         if tasks is not None and level is not None:
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)
@@ -645,7 +651,7 @@ def evaluate(
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
-                                  notice=_warn, search_sims=search_sims)
+                                  notice=_warn, search_sims=search_sims, avoid_repeats=avoid_repeats)
     if as_json:
         print(json.dumps(report.to_json()))
         return

@@ -310,3 +310,64 @@ def test_a_pivot_drawn_on_a_sheet_the_agent_added_is_a_target_not_a_collateral_c
     assert pivot["reward_terms"]["collateral"] == 0.0
     assert pivot["is_success"] and pivot["check"] == "ok"  # solved: the episode ends with the pivot
     assert all(i["reward_terms"]["collateral"] == 0.0 for i in infos)
+
+
+def _empty_cell(env: SpreadsheetEnv) -> str:
+    """A cell of the task's sheet area that starts empty and unformatted, away from the targets."""
+    from sheetrl.sheet.address import cell_name, make_key
+
+    wb, sheet_id = env.task.workbook, env.state.sheet_id
+    targets = {target.address for target in env.task.targets}
+    rows, cols = env.task.extent
+    for row in range(rows - 1, -1, -1):
+        for col in range(cols - 1, -1, -1):
+            key = make_key(sheet_id, row, col)
+            name = cell_name(row, col)
+            if wb.input_at(key) is None and wb.format_at(key) == wb.format_at(make_key(sheet_id, rows + 5, 0)) \
+                    and name not in targets:
+                return name
+    raise AssertionError("no empty cell")
+
+
+@pytest.mark.parametrize("level", [1, 3, 4])
+def test_state_key_is_equal_exactly_when_the_episode_is_back_where_it_was(level):
+    env = SpreadsheetEnv(level=level, max_steps=100)
+    env.reset(seed=0, options={"task_seed": 3})
+    start = env.state_key()
+    cell = _empty_cell(env)
+    here = env.state.cursor_text
+    env.step_command(f"goto {cell}")
+    away = env.state_key()
+    assert away != start
+    env.step_command(f"goto {here}")
+    assert env.state_key() == start  # moving back: nothing else changed
+
+    env.step_command(f"value {cell} 42")
+    typed = env.state_key()
+    assert typed != start
+    env.step_command(f"value {cell} 43")
+    assert env.state_key() != typed
+    env.step_command(f"clear {cell}")
+    env.step_command(f"goto {here}")
+    assert env.state_key() == start  # the cell is as the task began: no difference left
+    env.step_command(f"format {cell} percent")
+    assert env.state_key() != start  # a format alone is a difference
+    formatted = env.state_key()
+
+    twin = env.clone()
+    assert twin.state_key() == formatted
+    twin.step_command(f"value {cell} 7")
+    assert twin.state_key() != formatted and env.state_key() == formatted  # the copy's steps stay in the copy
+    restored = SpreadsheetEnv(level=level, max_steps=100)
+    restored.set_state(env.get_state())
+    assert restored.state_key() == formatted  # a snapshot replays to the same key
+
+
+def test_state_key_keeps_edits_that_change_more_than_cells():
+    env = SpreadsheetEnv(level=1, max_steps=100)
+    env.reset(seed=0, options={"task_seed": 1})
+    start_sheet = env.state.sheet
+    before = env.state_key()
+    env.step_command("newsheet Notes")
+    env.step_command(f"sheet {start_sheet}")
+    assert env.state_key() != before  # a sheet was added: not the state the episode started in

@@ -46,6 +46,12 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
     code, out, err = run(["eval", str(run_dir), "--episodes", "3", "--split", "ood", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["split"] == "ood" and json.loads(out)["per_level"]["1"]["episodes"] == 3
+    assert json.loads(out)["avoid_repeats"] is False
+
+    code, out, err = run(["eval", str(run_dir), "--episodes", "3", "--split", "iid", "--avoid-repeats", "--json"],
+                         capsys)
+    assert code == 0, err
+    assert json.loads(out)["avoid_repeats"] is True and json.loads(out)["episodes"] == 3
 
     code, out, err = run(["eval", str(run_dir), "--episodes", "3"], capsys)
     assert code == 0, err
@@ -86,6 +92,8 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["eval", "/no/such/run", "--episodes", "0"], "--episodes must be between 1 and 1,000,000"),
         (["eval", "/no/such/run", "--level", "zero"], "level must be 1-5"),
         (["eval", "/no/such/run", "--split", "test"], "--split must be iid, ood or both"),
+        (["eval", "/no/such/run", "--avoid-repeats", "--search-sims", "4"],
+         "--avoid-repeats applies to a policy acting alone, not to tree search"),
         (["eval", "/no/such/run", "--tasks", "t.jsonl", "--level", "2"], "--level does not apply"),
         (["tasks", "check", "/no/such/tasks.jsonl"], "cannot read task file /no/such/tasks.jsonl"),
         (["eval"], "Missing argument"),

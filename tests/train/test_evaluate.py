@@ -8,9 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.tasks import eval_seed, is_eval_seed, make_task, ood_seed, split_of
 from sheetrl.train.checkpoint import CheckpointError
+from sheetrl.train.config import ConfigError
 from sheetrl.train.evaluate import (
+    AvoidRepeats,
     EvalResult,
     ExpertPolicy,
     MemoriserPolicy,
@@ -141,3 +144,56 @@ def test_run_episodes_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError, match="at least one episode"):
         run_episodes(ExpertPolicy(), level=1, episodes=0)
     assert np.isfinite(run_episodes(ExpertPolicy(), level=5, episodes=2).mean_return)
+
+
+class Pendulum:
+    """Goes down, up, down, up ... (the first legal action in its list of preferences when the wanted one is
+    masked), and records every (state key, action) pair it takes."""
+
+    name = "pendulum"
+
+    def __init__(self) -> None:
+        self.envs: dict = {}
+        self.episode: dict[int, int] = {}
+        self.turn: dict[int, int] = {}
+        self.taken: list[tuple] = []
+
+    def start(self, slot, env, episode) -> None:
+        self.envs[slot], self.episode[slot], self.turn[slot] = env, episode, 0
+
+    def act(self, obs, masks, slots):
+        actions = []
+        for row, slot in enumerate(slots):
+            wanted = ("move_down", "move_up")[self.turn[slot] % 2]
+            self.turn[slot] += 1
+            order = [MACRO_INDEX[wanted]] + [int(a) for a in np.flatnonzero(masks[row])]
+            action = next(a for a in order if masks[row, a])
+            self.taken.append((self.episode[slot], self.envs[slot].state_key(), action))
+            actions.append(action)
+        return np.asarray(actions)
+
+
+def test_avoid_repeats_never_takes_an_action_twice_from_one_state() -> None:
+    alone = Pendulum()
+    run_episodes(alone, level=1, episodes=2, batch=2, max_steps=12)
+    assert len(alone.taken) == 2 * 12 and len(set(alone.taken)) == 2 * 2  # two states, again and again
+
+    guarded = Pendulum()
+    result = run_episodes(AvoidRepeats(guarded), level=1, episodes=2, batch=2, max_steps=12)
+    assert len(guarded.taken) == 2 * 12 == len(set(guarded.taken))  # every pair new: the loop is left
+    assert result.episodes == 2 and AvoidRepeats(guarded).name == "pendulum"
+
+
+def test_avoid_repeats_changes_nothing_for_a_policy_that_never_comes_back() -> None:
+    plain = run_episodes(ExpertPolicy(), level=3, episodes=6, batch=3)
+    guarded = run_episodes(AvoidRepeats(ExpertPolicy()), level=3, episodes=6, batch=3)
+    assert plain == guarded and plain.success_rate == 1.0
+
+
+def test_avoid_repeats_is_reported_and_refused_with_search(tmp_path: Path, console) -> None:
+    Runner.start(quick_config(tmp_path, total_steps=30), console=console).run()
+    assert evaluate_run(tmp_path, episodes=2, split="iid").to_json()["avoid_repeats"] is False
+    document = evaluate_run(tmp_path, episodes=2, split="iid", avoid_repeats=True).to_json()
+    assert document["avoid_repeats"] is True and document["episodes"] == 2
+    with pytest.raises(ConfigError, match="avoid-repeats applies to a policy acting alone"):
+        evaluate_run(tmp_path, episodes=2, search_sims=2, avoid_repeats=True)

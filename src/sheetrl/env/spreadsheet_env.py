@@ -26,6 +26,9 @@ from sheetrl.env.tasks.layout import LayoutConfig
 from sheetrl.env.tasks.split import SPLIT_SIZE, TRAIN
 from sheetrl.sheet.workbook import ALL_CHANGED
 
+# Commands whose effect is more than the cells they change (state_key keeps them, in order)
+STRUCTURAL_VERBS = frozenset({"newsheet", "pivot"})
+
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
 OBSERVATION_KEYS = ("grid", "instruction", "cell_tokens", "edges", "formula_chain", "flat", "action_mask")
 
@@ -219,6 +222,8 @@ class SpreadsheetEnv(gym.Env):
         self._context: Context | None = None  # the state the mask was computed in (None: build it when needed)
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
+        self._touched: set[int] = set()  # cells this episode's steps changed (see state_key)
+        self._structural: tuple[str, ...] = ()  # this episode's commands that changed more than cells
         self._collateral: CollateralTracker | None = None
         self._episode_over = False
         self._last_info: dict[str, Any] = {}
@@ -250,6 +255,8 @@ class SpreadsheetEnv(gym.Env):
         self.state = SheetState(wb, task.start, task.sheet, task.extent)
         self._steps = 0
         self._history = []
+        self._touched = set()
+        self._structural = ()
         self._episode_over = False
         self._collateral = CollateralTracker(task, wb)
         self._builder.reset(wb, task, self._vocabulary.encode(task.instruction, self.config.instruction_length),
@@ -334,9 +341,12 @@ class SpreadsheetEnv(gym.Env):
             # this they would be charged as collateral changes when the agent fills them.
             self._collateral.refresh_protection(wb)
         edited = bool(self._changes)
+        if command.verb in STRUCTURAL_VERBS or ALL_CHANGED in self._changes:
+            self._structural += (str(command),)
         if edited:
             everything = ALL_CHANGED in self._changes or command.verb == "newsheet"
             self._collateral.update(wb, self._changes, everything=everything)
+            self._touched.update(self._changes)
         self._builder.sync(wb, state.sheet, state.cursor, self._changes if edited else set())
         self._changes.clear()
         potential = self.rewards.potential(wb, task) if edited else self.rewards.progress_potential
@@ -370,6 +380,28 @@ class SpreadsheetEnv(gym.Env):
             if self.curriculum is not None and self.task is not None and self.task.level in self.curriculum.history:
                 self.curriculum.record(self.task.level, solved)
 
+    def state_key(self) -> tuple:
+        """A fingerprint of the state the next step acts on, for telling that an episode is back where it was.
+
+        Two moments of one episode have equal keys when the sheet shown, the cursor, the selection anchor, the
+        marked range and every cell this episode's steps have changed (what was entered, and the format, where
+        they differ from the task's start) are the same, and the same edits that change more than cells (sheets
+        added, pivot tables placed, anything the workbook reports as a change of everything) were made in the same
+        order. Commands are deterministic, so from two moments with equal keys an action leads to equal keys again
+        (the step count, which only brings the end of the budget nearer, is not part of the key). Keys of
+        different episodes are not comparable.
+        """
+        assert self.state is not None and self.task is not None
+        state, wb, start = self.state, self.state.workbook, self.task.workbook
+        cells = []
+        for key in sorted(self._touched):
+            if key == ALL_CHANGED:
+                continue
+            now = (wb.input_at(key), wb.format_at(key))
+            if now != (start.input_at(key), start.format_at(key)):  # a cell put back as it was is no difference
+                cells.append((key, *now))
+        return self._structural, state.sheet, state.cursor, state.anchor, state.marked, tuple(cells)
+
     def check(self) -> Any:
         """The checker's verdict on the current sheet (:func:`sheetrl.env.tasks.checker.check`)."""
         assert self.task is not None and self.state is not None
@@ -389,6 +421,7 @@ class SpreadsheetEnv(gym.Env):
         other._task_rng.setstate(self._task_rng.getstate())
         other._np_random = copy.deepcopy(self._np_random)
         other._history = list(self._history)
+        other._touched = set(self._touched)
         other._commands = dict(self._commands)
         other._context = None  # the context reads this env's state; the copy builds its own when it needs one
         other._mask = self._mask.copy()

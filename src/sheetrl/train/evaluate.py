@@ -115,6 +115,46 @@ class AgentPolicy:
         return np.asarray(self.agent.act(obs, masks, deterministic=True))
 
 
+class AvoidRepeats:
+    """A policy that never takes an action twice from the same state of an episode.
+
+    Wraps a policy that chooses among the actions its ``masks`` allow. Where the episode is back in a state it was
+    in before (:meth:`SpreadsheetEnv.state_key`), the actions already taken there are masked out: commands are
+    deterministic, so the same action would lead where it led before, and a policy that is a function of the state
+    would go round the same loop until the step budget ends the episode. When every legal action has been tried
+    there, the mask is left as it is. A policy that looped now takes its next choice instead; one that never
+    revisits a state plays exactly as before.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.name = policy.name
+        self._envs: dict[int, SpreadsheetEnv] = {}
+        self._taken: dict[int, dict[tuple, set[int]]] = {}  # per slot: state key -> actions taken there
+
+    def start(self, slot: int, env: SpreadsheetEnv, episode: int) -> None:
+        self.policy.start(slot, env, episode)
+        self._envs[slot] = env
+        self._taken[slot] = {}
+
+    def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, slots: list[int]) -> np.ndarray:
+        masks = np.array(masks, dtype=bool)
+        keys = []
+        for row, slot in enumerate(slots):
+            key = self._envs[slot].state_key()
+            keys.append(key)
+            tried = self._taken[slot].get(key)
+            if tried:
+                allowed = masks[row].copy()
+                allowed[list(tried)] = False
+                if allowed.any():
+                    masks[row] = allowed
+        actions = np.asarray(self.policy.act(obs, masks, slots))
+        for row, slot in enumerate(slots):
+            self._taken[slot].setdefault(keys[row], set()).add(int(actions[row]))
+        return actions
+
+
 class ExpertPolicy:
     """Replays each task's ``expert_actions``, then ``done`` (the reference an agent is compared with). Tasks
     without macro experts (task files) are played by their reference commands in :func:`run_task_episodes`."""
@@ -296,24 +336,33 @@ def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int
     return [int(level)]
 
 
-def agent_policy(agent: Any, search_sims: int | None = None) -> Policy:
+def agent_policy(agent: Any, search_sims: int | None = None, avoid_repeats: bool = False) -> Policy:
     """How an agent plays an evaluation: deterministically, with tree search on top when ``search_sims`` is given
-    (:func:`sheetrl.agents.alphazero.search_policy`), and with its own search for agents that plan."""
+    (:func:`sheetrl.agents.alphazero.search_policy`), and with its own search for agents that plan;
+    ``avoid_repeats``: never the same action twice from one state (:class:`AvoidRepeats`; the policy alone only,
+    ValueError with search)."""
+    own = getattr(agent, "evaluation_policy", None)
+    if avoid_repeats and (search_sims is not None or own is not None):
+        raise ValueError("avoid_repeats applies to a policy acting alone, not to tree search (which plans its own "
+                         "moves)")
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
         return search_policy(agent, search_sims)
-    own = getattr(agent, "evaluation_policy", None)
-    return own() if own is not None else AgentPolicy(agent)
+    if own is not None:
+        return own()
+    return AvoidRepeats(AgentPolicy(agent)) if avoid_repeats else AgentPolicy(agent)
 
 
 def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tuple[str, ...] = EVAL_SPLITS,
                    max_steps: int | None = None, compare: bool = False, seed: int = 0,
                    memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
-                   search_sims: int | None = None) -> dict[str, dict[str, dict[int, EvalResult]]]:
+                   search_sims: int | None = None, avoid_repeats: bool = False,
+                   ) -> dict[str, dict[str, dict[int, EvalResult]]]:
     """``{policy: {split: {level: result}}}`` for the agent (searching ``search_sims`` simulations per move when
-    given), plus the expert, random and memoriser baselines when ``compare``."""
-    policies: list[Policy] = [agent_policy(agent, search_sims)] if agent is not None else []
+    given; never repeating an action from one state with ``avoid_repeats``), plus the expert, random and memoriser
+    baselines when ``compare``."""
+    policies: list[Policy] = [agent_policy(agent, search_sims, avoid_repeats)] if agent is not None else []
     if compare:
         policies += [ExpertPolicy(), RandomMaskedPolicy(seed), MemoriserPolicy.from_training(levels, memoriser_tasks)]
     return {policy.name: {split: {level: run_episodes(policy, level, episodes, split=split, max_steps=max_steps,
@@ -334,6 +383,7 @@ class EvalReport:
     checkpoint: str | None = None
     task_results: dict[str, list[bool]] = field(default_factory=dict)  # per policy, each task's success (files)
     task_ids: list[str] = field(default_factory=list)
+    avoid_repeats: bool = False  # the agent never took an action twice from one state (AvoidRepeats)
 
     @property
     def splits(self) -> list[str]:
@@ -355,7 +405,7 @@ class EvalReport:
         first = "agent" if "agent" in self.results else next(iter(self.results))
         document: dict[str, Any] = self.summary(first).to_dict()
         document.update(split=splits[0] if len(splits) == 1 else "both", run=self.run_dir, algo=self.algo,
-                        env_steps=self.env_steps, checkpoint=self.checkpoint)
+                        env_steps=self.env_steps, checkpoint=self.checkpoint, avoid_repeats=self.avoid_repeats)
         document["per_split"] = self._per_split(first)
         if len(splits) == 1:
             document["per_level"] = document["per_split"][splits[0]]["per_level"]
@@ -376,13 +426,15 @@ class EvalReport:
 def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | None = None, compare: bool = False,
                  device: str = "cpu", split: str = "both", tasks: str | Path | None = None,
                  memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
-                 notice: Callable[[str], None] | None = None, search_sims: int | None = None) -> EvalReport:
+                 notice: Callable[[str], None] | None = None, search_sims: int | None = None,
+                 avoid_repeats: bool = False) -> EvalReport:
     """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's;
     ``split``: "iid", "ood" or "both") or, with ``tasks``, on the tasks of a task file.
 
     ``progress`` hears of every finished episode; ``notice`` hears what the caller should tell the user (e.g. that
     the latest checkpoint was unusable and the previous one is evaluated instead); ``search_sims`` plays the
-    agent with that many tree-search simulations per move."""
+    agent with that many tree-search simulations per move; ``avoid_repeats`` never lets it take an action twice
+    from one state of an episode (:class:`AvoidRepeats`)."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
@@ -402,6 +454,9 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
+    if avoid_repeats and (search_sims is not None or getattr(agent, "evaluation_policy", None) is not None):
+        raise ConfigError("--avoid-repeats applies to a policy acting alone, not to tree search (which plans its "
+                          "own moves)")
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
@@ -413,21 +468,22 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
                             "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
     if tasks is not None:
         return evaluate_tasks(agent, tasks, compare=compare, seed=config.seed, max_steps=config.max_steps,
-                              search_sims=search_sims, **meta)
+                              search_sims=search_sims, avoid_repeats=avoid_repeats, **meta)
     unlocked = int(payload["runner"].get("curriculum_level") or len(LEVELS))
     levels = evaluation_levels(level if level is not None else config.level,
                                unlocked=len(LEVELS) if level == "curriculum" else unlocked)
     splits = EVAL_SPLITS if split == "both" else (split,)
     results = evaluate_agent(agent, levels, episodes, splits=splits, max_steps=config.max_steps, compare=compare,
                              seed=config.seed, memoriser_tasks=memoriser_tasks, progress=progress,
-                             search_sims=search_sims)
-    return EvalReport(results, **meta)
+                             search_sims=search_sims, avoid_repeats=avoid_repeats)
+    return EvalReport(results, avoid_repeats=avoid_repeats, **meta)
 
 
 def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed: int = 0,
-                   max_steps: int | None = None, search_sims: int | None = None, **meta: Any) -> EvalReport:
+                   max_steps: int | None = None, search_sims: int | None = None, avoid_repeats: bool = False,
+                   **meta: Any) -> EvalReport:
     """Evaluate an agent on every task of a task file (each played once), with the random baseline when
-    ``compare``."""
+    ``compare``; ``search_sims`` and ``avoid_repeats`` as in :func:`agent_policy`."""
     from sheetrl.env.tasks.files import TaskFileError, load_task_file
     from sheetrl.train.config import ConfigError
 
@@ -435,14 +491,16 @@ def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed:
         tasks = load_task_file(path)
     except TaskFileError as exc:
         raise ConfigError(str(exc)) from None
-    policies: list[Policy] = [agent_policy(agent, search_sims)] + ([RandomMaskedPolicy(seed)] if compare else [])
+    policies: list[Policy] = ([agent_policy(agent, search_sims, avoid_repeats)]
+                              + ([RandomMaskedPolicy(seed)] if compare else []))
     results: dict[str, dict[str, dict[Any, EvalResult]]] = {}
     per_task: dict[str, list[bool]] = {}
     for policy in policies:
         result, successes = run_task_episodes(policy, tasks, max_steps=max_steps)
         results[policy.name] = {"tasks": {str(path): result}}
         per_task[policy.name] = successes
-    return EvalReport(results, task_results=per_task, task_ids=[t.template for t in tasks], **meta)
+    return EvalReport(results, task_results=per_task, task_ids=[t.template for t in tasks],
+                      avoid_repeats=avoid_repeats, **meta)
 
 
 def result_fields() -> list[str]:
@@ -453,6 +511,7 @@ def result_fields() -> list[str]:
 __all__ = [
     "EVAL_SPLITS",
     "AgentPolicy",
+    "AvoidRepeats",
     "EvalReport",
     "EvalResult",
     "ExpertPolicy",
