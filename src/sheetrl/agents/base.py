@@ -240,3 +240,43 @@ def epsilon_greedy(greedy: np.ndarray, masks: np.ndarray, epsilon: float, rng: n
     explore = rng.random(len(masks)) < epsilon
     random_legal = masked_argmax(rng.random(masks.shape), masks)  # uniform over the legal actions
     return np.where(explore, random_legal, greedy)
+
+
+class RepeatMemory:
+    """Which actions each environment of a batch has taken from each state of its current episode, to keep an agent
+    from taking one twice (``SpreadsheetEnv.state_key`` tells the states apart).
+
+    Commands are deterministic, so an action taken again from a state it was taken from leads where it led before,
+    and a policy that is a function of the state goes round the same loop until the step budget ends the episode.
+    :meth:`allowed` masks out the actions already taken from the state (all of them may stay masked only if every
+    legal one was tried: then the mask is left as it is); :meth:`record` notes an action; :meth:`forget` starts an
+    environment's next episode.
+    """
+
+    def __init__(self, count: int = 0) -> None:
+        self._taken: dict[int, dict[Any, set[int]]] = {index: {} for index in range(count)}
+
+    def forget(self, index: int) -> None:
+        """Environment ``index`` starts a new episode: nothing taken yet."""
+        self._taken[index] = {}
+
+    def allowed(self, index: int, key: Any, mask: np.ndarray) -> np.ndarray:
+        """``mask`` (bool) without the actions environment ``index`` already took from the state ``key``."""
+        tried = self._taken.setdefault(index, {}).get(key)
+        if not tried:
+            return mask
+        narrowed = np.array(mask, dtype=bool)
+        narrowed[list(tried)] = False
+        return narrowed if narrowed.any() else mask
+
+    def record(self, index: int, key: Any, action: int) -> None:
+        """Environment ``index`` took ``action`` from the state ``key``."""
+        self._taken.setdefault(index, {}).setdefault(key, set()).add(int(action))
+
+    def state_dict(self) -> dict[int, list[tuple[Any, list[int]]]]:
+        """What was taken where, per environment (for exact resume)."""
+        return {index: [(key, sorted(actions)) for key, actions in taken.items()]
+                for index, taken in self._taken.items()}
+
+    def load_state_dict(self, state: dict[int, list[tuple[Any, list[int]]]]) -> None:
+        self._taken = {int(index): {key: set(actions) for key, actions in entries} for index, entries in state.items()}

@@ -52,6 +52,7 @@ import torch.nn.functional as F
 from sheetrl.agents.base import (
     POLICY_KINDS,
     Agent,
+    RepeatMemory,
     check_encoder_parts,
     check_micro_batches,
     check_same_network,
@@ -89,6 +90,8 @@ class Config:
     dagger: bool = False  # label the learner's states with the any-state expert and add them to the dataset
     dagger_beta: float = 0.5  # DAgger: probability of executing the expert's action in the first iteration
     dagger_beta_decay: float = 0.8  # DAgger: beta is multiplied by this after every iteration
+    dagger_avoid_repeats: bool = False  # DAgger: the learner never takes an action twice from one state of an
+                                        # episode (its next choice instead), as ``sheetrl eval --avoid-repeats``
     max_dataset: int = 100_000  # most samples kept (the oldest DAgger samples go first; demonstrations stay)
     value_coef: float = 0.5  # weight of the value head's loss (the demonstrations' discounted returns)
     gamma: float = 0.99  # discount of those returns (search on top of the policy uses the same)
@@ -292,6 +295,7 @@ class BCAgent(Agent):
         self.act_generator = torch.Generator(device="cpu").manual_seed(seed + 1)
         self.rng = np.random.default_rng(seed)
         self.dataset = Dataset(self.keys, config.max_dataset)
+        self.repeats = RepeatMemory(config.num_envs)  # dagger_avoid_repeats: what each episode took where
         self.iteration = 0
         self.env_steps = 0
 
@@ -345,9 +349,14 @@ class BCAgent(Agent):
         labels: list[int] = []
         agreed = 0
         beta = self.beta
+        avoid = self.config.dagger and self.config.dagger_avoid_repeats
         for _ in range(self.config.num_steps):
             observations = pool.obs
-            actions = self.act(observations, pool.masks, deterministic=True)
+            masks = pool.masks
+            if avoid:
+                keys = [getattr(env, "unwrapped", env).state_key() for env in pool.envs]
+                masks = np.stack([self.repeats.allowed(i, key, mask) for i, (key, mask) in enumerate(zip(keys, masks))])
+            actions = self.act(observations, masks, deterministic=True)
             if self.config.dagger:
                 experts = [expert_action(getattr(env, "unwrapped", env)) for env in pool.envs]
                 use_expert = self.rng.random(pool.num_envs) < beta
@@ -359,7 +368,12 @@ class BCAgent(Agent):
                     agreed += int(actions[i] == label)
                     if use_expert[i]:
                         actions[i] = label
-            pool.step(actions)
+            _, _, terminated, truncated, _ = pool.step(actions)
+            if avoid:
+                for index, (key, action) in enumerate(zip(keys, actions)):
+                    self.repeats.record(index, key, int(action))
+                for ended in np.flatnonzero(terminated | truncated):
+                    self.repeats.forget(int(ended))
         self.env_steps += self.config.num_steps * pool.num_envs
         metrics: dict[str, float] = {}
         if self.config.dagger:
@@ -436,6 +450,7 @@ class BCAgent(Agent):
             "dataset": self.dataset.state_dict(),
             "iteration": self.iteration,
             "env_steps": self.env_steps,
+            "repeats": self.repeats.state_dict(),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -449,6 +464,9 @@ class BCAgent(Agent):
         self.dataset.load_state_dict(state["dataset"])
         self.iteration = int(state["iteration"])
         self.env_steps = int(state["env_steps"])
+        self.repeats = RepeatMemory(self.config.num_envs)
+        if "repeats" in state:  # (checkpoints from before dagger_avoid_repeats have none: nothing was kept)
+            self.repeats.load_state_dict(state["repeats"])
 
 
 def build(config: Config, observation_space: Any, action_space: Any, device: torch.device | str,

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from sheetrl.agents.base import RepeatMemory
 from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.tasks import IID, LEVELS, OOD, TRAIN, Task, make_task, split_seed
@@ -119,39 +120,29 @@ class AvoidRepeats:
     """A policy that never takes an action twice from the same state of an episode.
 
     Wraps a policy that chooses among the actions its ``masks`` allow. Where the episode is back in a state it was
-    in before (:meth:`SpreadsheetEnv.state_key`), the actions already taken there are masked out: commands are
-    deterministic, so the same action would lead where it led before, and a policy that is a function of the state
-    would go round the same loop until the step budget ends the episode. When every legal action has been tried
-    there, the mask is left as it is. A policy that looped now takes its next choice instead; one that never
-    revisits a state plays exactly as before.
+    in before (:meth:`SpreadsheetEnv.state_key`), the actions already taken there are masked out
+    (:class:`~sheetrl.agents.base.RepeatMemory`): the same action would lead where it led before, round the same
+    loop until the step budget ends the episode. A policy that looped now takes its next choice instead; one that
+    never revisits a state plays exactly as before.
     """
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.name = policy.name
         self._envs: dict[int, SpreadsheetEnv] = {}
-        self._taken: dict[int, dict[tuple, set[int]]] = {}  # per slot: state key -> actions taken there
+        self._memory = RepeatMemory()
 
     def start(self, slot: int, env: SpreadsheetEnv, episode: int) -> None:
         self.policy.start(slot, env, episode)
         self._envs[slot] = env
-        self._taken[slot] = {}
+        self._memory.forget(slot)
 
     def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, slots: list[int]) -> np.ndarray:
-        masks = np.array(masks, dtype=bool)
-        keys = []
-        for row, slot in enumerate(slots):
-            key = self._envs[slot].state_key()
-            keys.append(key)
-            tried = self._taken[slot].get(key)
-            if tried:
-                allowed = masks[row].copy()
-                allowed[list(tried)] = False
-                if allowed.any():
-                    masks[row] = allowed
-        actions = np.asarray(self.policy.act(obs, masks, slots))
-        for row, slot in enumerate(slots):
-            self._taken[slot].setdefault(keys[row], set()).add(int(actions[row]))
+        keys = [self._envs[slot].state_key() for slot in slots]
+        allowed = np.stack([self._memory.allowed(slot, key, mask) for slot, key, mask in zip(slots, keys, masks)])
+        actions = np.asarray(self.policy.act(obs, allowed, slots))
+        for slot, key, action in zip(slots, keys, actions):
+            self._memory.record(slot, key, int(action))
         return actions
 
 
