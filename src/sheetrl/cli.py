@@ -326,6 +326,9 @@ def demo(
     attention: Annotated[Path | None, typer.Option(
         help="With a transformer run: write one PNG per step into this folder, a heat map of the cells the "
              "policy attended to.")] = None,
+    avoid_repeats: Annotated[bool, typer.Option(
+        help="With a run: never let the agent take an action twice from the same state (its next choice "
+             "instead), as sheetrl eval --avoid-repeats.")] = False,
 ) -> None:
     """Watch the expert, or a trained agent, solve a task step by step, with each action's command and reward
     terms (and with --explain what the agent was choosing between; with --attention where it looked)."""
@@ -344,6 +347,11 @@ def demo(
         raise UsageProblem(f"--top must be at least 1, not {top}")
     if attention is not None and run_dir is None:
         raise UsageProblem("--attention shows where a trained transformer looked: pass a run folder")
+    if avoid_repeats and run_dir is None:
+        raise UsageProblem("--avoid-repeats keeps a trained agent out of loops: pass a run folder")
+    from sheetrl.agents.base import RepeatMemory
+
+    repeats = RepeatMemory(1)
     agent, env = None, None
     if run_dir is not None:
         agent, env = _demo_agent(run_dir, level)
@@ -362,8 +370,17 @@ def demo(
             action = MACRO_INDEX[next(expert)]
         else:
             mask = obs["action_mask"].astype(bool)
+            if avoid_repeats:
+                state = env.state_key()
+                allowed = repeats.allowed(0, state, mask)
+                if allowed is not mask:
+                    skipped = ", ".join(env.action_name(a) for a in np.flatnonzero(mask & ~allowed))
+                    console.print(f"(back in an earlier state: not {skipped} again)", highlight=False, markup=False)
+                mask = allowed
             action = int(agent.act({key: value[None] for key, value in obs.items()}, mask[None],
                                    deterministic=True)[0])
+            if avoid_repeats:
+                repeats.record(0, state, action)
             if explain:
                 _explain_step(agent, obs, mask, top)
             if attention is not None:

@@ -18,6 +18,7 @@ from sheetrl.agents import dqn as dqn_module
 from sheetrl.agents import ppo as ppo_module
 from sheetrl.agents.base import check_same_network
 from sheetrl.agents.bc import Config, build, demonstration_arrays, discounted_returns, masked_cross_entropy
+from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.demonstrations import collect, save_demonstrations
 from sheetrl.env.planner import expert_action
 from sheetrl.env.spreadsheet_env import EnvConfig
@@ -201,10 +202,43 @@ def test_dagger_adds_the_experts_labels_for_the_states_the_learner_visits():
     assert masks[np.arange(len(labels)), labels].all()
 
 
+@pytest.mark.parametrize("avoid", [False, True])
+def test_dagger_avoid_repeats_keeps_the_learner_from_taking_an_action_twice_from_one_state(avoid: bool):
+    agent, pool = make(replace(TINY, num_steps=24, dagger=True, dagger_beta=0.0, dagger_avoid_repeats=avoid), level=1)
+    turn = [0]
+
+    def pendulum(obs, masks, deterministic=False):  # down, up, down, up ...: the first allowed in that order
+        wanted = MACRO_INDEX[("move_down", "move_up")[turn[0] % 2]]
+        turn[0] += 1
+        return np.asarray([wanted if row[wanted] else int(np.flatnonzero(row)[0]) for row in masks])
+
+    agent.act = pendulum
+    episode = [0] * pool.num_envs
+    taken = []
+    step = pool.step
+
+    def recording_step(actions):
+        keys = [env.state_key() for env in pool.envs]
+        result = step(actions)
+        for index, action in enumerate(actions):
+            taken.append((index, episode[index], keys[index], int(action)))
+            episode[index] += int(result[2][index] or result[3][index])
+        return result
+
+    pool.step = recording_step
+    agent.rollout(pool)
+    assert len(taken) == 24 * pool.num_envs
+    if avoid:
+        assert len(set(taken)) == len(taken)  # every (state, action) pair of an episode once
+    else:
+        assert len(set(taken)) <= 4 * sum(count + 1 for count in episode)  # per episode: two states, two actions
+
+
 # ----------------------------------------------------------------------------------------------- exact resume
-@pytest.mark.parametrize(("dagger", "factored"), [(False, "off"), (True, "off"), (True, "instructed")])
-def test_resumed_bc_continues_exactly(tmp_path: Path, dagger: bool, factored: str):
-    config = replace(TINY, dagger=dagger, factored_actions=factored)
+@pytest.mark.parametrize(("dagger", "factored", "avoid"), [(False, "off", False), (True, "off", False),
+                                                          (True, "instructed", False), (True, "off", True)])
+def test_resumed_bc_continues_exactly(tmp_path: Path, dagger: bool, factored: str, avoid: bool):
+    config = replace(TINY, dagger=dagger, factored_actions=factored, dagger_avoid_repeats=avoid)
     straight, straight_pool, resumed, resumed_pool = train_straight_and_resumed(
         lambda seed: make(config, seed=seed), seed=3, other_seed=9, iterations=2, checkpoint=tmp_path / "bc.pt")
     for key, value in straight.network.state_dict().items():
@@ -213,6 +247,7 @@ def test_resumed_bc_continues_exactly(tmp_path: Path, dagger: bool, factored: st
         np.testing.assert_array_equal(value, resumed.dataset.arrays[key])
     for key, value in straight_pool.obs.items():
         np.testing.assert_array_equal(value, resumed_pool.obs[key])
+    assert straight.repeats.state_dict() == resumed.repeats.state_dict()
 
 
 # ------------------------------------------------------------------------------------------- PPO from a BC run

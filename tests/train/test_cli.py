@@ -204,3 +204,14 @@ def test_demo_says_when_it_shows_the_previous_checkpoint(tmp_path: Path, capsys)
     assert "checkpoint.pt is missing or unusable; showing the agent of the previous checkpoint checkpoint.prev.pt " \
            "(step 12) instead" in err
     assert "did not solve the task" in out or "solved the task" in out
+
+
+def test_demo_avoids_repeats_only_for_a_trained_agent(tmp_path: Path, capsys) -> None:
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    code, out, err = run(["demo", str(run_dir), "--level", "1", "--avoid-repeats"], capsys)
+    assert code == 0, err
+    assert "did not solve the task" in out or "solved the task" in out
+    code, out, err = run(["demo", "--avoid-repeats"], capsys)
+    assert code == 2 and "--avoid-repeats keeps a trained agent out of loops: pass a run folder" in err

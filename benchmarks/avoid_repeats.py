@@ -1,0 +1,112 @@
+"""What never taking an action twice from one state is worth to a trained policy, and where its failures are.
+
+Evaluates each run's latest checkpoint on the same held-out tasks twice: as it plays (``sheetrl eval``) and with
+``--avoid-repeats`` (:class:`sheetrl.train.evaluate.AvoidRepeats`: in a state the episode has been in before, the
+actions already taken there are masked out, so a policy that went round a loop takes its next choice). Both splits,
+the run's level (or ``--level``), the same episodes for both, one JSON line per run and split; then a markdown table
+with the per-seed figures and the pooled success of all runs with the Wilson 95% interval.
+
+    python3 benchmarks/avoid_repeats.py RUN [RUN ...] --episodes 200 [--level 3] [--out FILE.jsonl]
+
+``--by-template`` also counts, per task template, the ood tasks each way solves (where the remaining failures are).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+
+def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool) -> dict[str, list[int]]:
+    """{template: [solved, played]} over the first ``episodes`` ood tasks of ``level``."""
+    from sheetrl.env.tasks import OOD, make_task, split_seed
+    from sheetrl.train.checkpoint import load_latest
+    from sheetrl.train.evaluate import agent_policy, run_task_episodes
+    from sheetrl.train.runner import restore_agent
+
+    payload, _ = load_latest(run)
+    policy = agent_policy(restore_agent(payload), avoid_repeats=avoid_repeats)
+    tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
+    _, successes = run_task_episodes(policy, tasks)
+    counts: Counter[str] = Counter()
+    solved: Counter[str] = Counter()
+    for task, success in zip(tasks, successes):
+        counts[task.template] += 1
+        solved[task.template] += int(success)
+    return {template: [solved[template], counts[template]] for template in sorted(counts)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+", help="run folders (each holding checkpoint.pt)")
+    parser.add_argument("--episodes", type=int, default=200, help="held-out episodes per split")
+    parser.add_argument("--level", default=None, help="level to evaluate (default: each run's)")
+    parser.add_argument("--out", default=None, help="append the JSON lines to this file")
+    parser.add_argument("--by-template", action="store_true", help="also count ood successes per task template")
+    args = parser.parse_args()
+
+    import torch
+
+    from sheetrl.train.config import parse_level
+    from sheetrl.train.evaluate import EvalResult, evaluate_run, wilson_interval
+
+    torch.set_num_threads(1)
+    level = None if args.level is None else parse_level(args.level)
+    rows: list[dict[str, Any]] = []
+    for run in args.runs:
+        for avoid in (False, True):
+            report = evaluate_run(run, episodes=args.episodes, level=level, avoid_repeats=avoid)
+            for split in report.splits:
+                result: EvalResult = report.summary("agent", split)
+                row = {"run": run, "algo": report.algo, "split": split, "avoid_repeats": avoid,
+                       "level": result.level, "episodes": result.episodes, "successes": result.successes,
+                       "success_rate": result.success_rate, "mean_length": result.mean_length}
+                if args.by_template and split == "ood":
+                    row["by_template"] = solved_by_template(run, int(result.level), args.episodes, avoid)
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+                if args.out:
+                    with open(args.out, "a") as handle:
+                        handle.write(json.dumps(row) + "\n")
+    print()
+    print("| split | as it plays (per run) | avoiding repeats (per run) | as it plays, pooled (95% CI) | "
+          "avoiding repeats, pooled (95% CI) | mean length (plays / avoiding) |")
+    print("|---|---|---|---|---|---|")
+    for split in dict.fromkeys(row["split"] for row in rows):
+        cells = []
+        for avoid in (False, True):
+            part = [row for row in rows if row["split"] == split and row["avoid_repeats"] == avoid]
+            cells.append(" / ".join(f"{row['success_rate']:.3f}" for row in part))
+        pooled = []
+        lengths = []
+        for avoid in (False, True):
+            part = [row for row in rows if row["split"] == split and row["avoid_repeats"] == avoid]
+            wins, played = sum(row["successes"] for row in part), sum(row["episodes"] for row in part)
+            low, high = wilson_interval(wins, played)
+            pooled.append(f"{wins / played:.3f} ({low:.3f}–{high:.3f})")
+            lengths.append(f"{sum(row['mean_length'] * row['episodes'] for row in part) / played:.1f}")
+        print(f"| {split} | {cells[0]} | {cells[1]} | {pooled[0]} | {pooled[1]} | {' / '.join(lengths)} |")
+    if args.by_template:
+        print()
+        for avoid in (False, True):
+            totals: dict[str, list[int]] = {}
+            for row in rows:
+                if row["avoid_repeats"] == avoid and "by_template" in row:
+                    for template, (won, played) in row["by_template"].items():
+                        entry = totals.setdefault(template, [0, 0])
+                        entry[0] += won
+                        entry[1] += played
+            label = "avoiding repeats" if avoid else "as it plays"
+            print(f"ood solved per template, {label}: "
+                  + ", ".join(f"{template} {won}/{played}" for template, (won, played) in totals.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
