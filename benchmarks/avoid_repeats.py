@@ -58,6 +58,9 @@ def main() -> int:
 
     torch.set_num_threads(1)
     level = None if args.level is None else parse_level(args.level)
+    missing = [run for run in args.runs if not (Path(run) / "checkpoint.pt").is_file()]
+    if missing:
+        raise SystemExit(f"error: no checkpoint.pt in {', '.join(missing)}")
     rows: list[dict[str, Any]] = []
     for run in args.runs:
         for avoid in (False, True):
