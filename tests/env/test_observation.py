@@ -269,3 +269,14 @@ def test_observation_keys_are_checked():
     with pytest.raises(TypeError, match="observation_keys"):
         EnvConfig(observation_keys="flat")  # type: ignore[arg-type]
     assert EnvConfig(observation_keys=["flat"]).observation_keys == ("flat",)  # type: ignore[arg-type]
+
+
+def test_the_words_that_name_a_format_in_training_phrasings_are_in_the_bag():
+    """Every currency and percent phrasing of level 3's training part names its format with a word of the bag
+    ("Display B2:B9 as money." had none before "money" joined it)."""
+    from sheetrl.env.tasks.multi_cell_formula import PHRASINGS, words_of
+
+    for option, format_words in (("currency", {"currency", "money"}), ("percent", {"percent", "percentage",
+                                                                                    "percentages"})):
+        for phrasing in PHRASINGS[option][:-2]:  # the last two are held out for the ood split
+            assert words_of(phrasing.format(span="B2:B9")) & format_words & set(OPERATION_WORDS), phrasing

@@ -111,3 +111,22 @@ def test_no_usable_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
     torch.save({"something": "else"}, tmp_path / CHECKPOINT_FILE)
     with pytest.raises(CheckpointError, match="is not a sheetrl checkpoint"):
         load_checkpoint(tmp_path / CHECKPOINT_FILE)
+
+
+def test_a_run_that_learnt_another_flat_layout_is_refused(tmp_path: Path) -> None:
+    from sheetrl.env.observation import flat_fingerprint
+    from sheetrl.train.checkpoint import LAYOUT_BEFORE_FINGERPRINTS
+
+    save_checkpoint(tmp_path, payload(1))
+    latest, _ = load_latest(tmp_path)
+    assert latest["flat_layout"] == flat_fingerprint() != LAYOUT_BEFORE_FINGERPRINTS
+    for saved in ({"flat_layout": "0123456789abcdef"}, {}):  # another layout; saved before layouts were recorded
+        stored = torch.load(tmp_path / CHECKPOINT_FILE, weights_only=False)
+        stored.pop("flat_layout")
+        torch.save({**stored, **saved}, tmp_path / CHECKPOINT_FILE)
+        with pytest.raises(CheckpointError) as caught:
+            load_latest(tmp_path)
+        expected = saved.get("flat_layout", LAYOUT_BEFORE_FINGERPRINTS)
+        assert str(caught.value) == (f"the run in {tmp_path} learnt another layout of the flat observation (layout "
+                                     f"{expected}; this version of sheetrl builds {flat_fingerprint()}): train it "
+                                     f"again with this version")

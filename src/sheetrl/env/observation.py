@@ -113,6 +113,9 @@ OPERATION_WORDS: tuple[str, ...] = tuple(dict.fromkeys((
     "columns", "select", "pivot", "table", "side", "top", "then", "finally", "also", "sheet", "new",
     # conditions
     "pass", "fail", "otherwise", "when", "over", "ok",
+    # words of training phrasings that name an operation and were missing above (a held-out currency phrasing,
+    # "read as amounts of money", showed that "money" was): more floats here shift every later part of flat
+    "money", "percentage", "multiply", "subtract", "divide", "cumulative", "less", "formatted",
 )))
 _OPERATION_IDS = {word: i for i, word in enumerate(OPERATION_WORDS)}
 INSTRUCTION_REFERENCES = 3  # cell references of the instruction shown in ``flat``, in order of appearance
@@ -542,3 +545,22 @@ def flat_window_index(channel: Channel, d_row: int = 0, d_col: int = 0) -> int:
         raise ValueError(f"flat holds channels {[c.name for c in WINDOW_CHANNELS]} within {half} cells of the cursor")
     position = (d_row + half) * WINDOW + (d_col + half)
     return FLAT_LAYOUT["window"].start + WINDOW_CHANNELS.index(channel) * WINDOW * WINDOW + position
+
+
+def flat_fingerprint() -> str:
+    """A short hash of what every float of ``flat`` means: its layout, the window's channels, the instruction words
+    it counts, the slots, the number-format presets and the macros whose mask it carries.
+
+    A network trained on ``flat`` reads floats by position; a checkpoint records this fingerprint so that a network
+    is never given a ``flat`` vector laid out differently from the one it learnt (``sheetrl.train.checkpoint``).
+    """
+    import hashlib
+
+    from sheetrl.env.actions import MACROS
+
+    described = repr((
+        FLAT_SIZE, WINDOW, [(name, part.start, part.stop) for name, part in FLAT_LAYOUT.items()],
+        [channel.name for channel in WINDOW_CHANNELS], OPERATION_WORDS, COMPUTATION_WORDS, SLOT_NAMES,
+        INSTRUCTION_REFERENCES, list(NUMBER_FORMAT_PRESETS.items()), [macro.name for macro in MACROS],
+    ))
+    return hashlib.sha256(described.encode()).hexdigest()[:16]

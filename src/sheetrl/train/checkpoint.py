@@ -16,6 +16,8 @@ The payload is one dict (``torch.save``'d; load it with ``weights_only=False`` â
 ``counters``    ``{"env_steps", "episodes", "iterations"}``
 ``runner``      the runner's own bookkeeping (rolling success windows, pending metric sums, training seconds)
 ``rng``         ``{"python", "numpy", "torch", "cuda"}``: the global generators' states
+``flat_layout`` :func:`~sheetrl.env.observation.flat_fingerprint` when saved: a run whose networks learnt another
+                layout of the ``flat`` observation is refused on loading (its network would misread every state)
 ``saved_at``    ISO time of the save
 ==============  ==================================================================================================
 """
@@ -31,6 +33,7 @@ import numpy as np
 import torch
 
 from sheetrl.agents.base import atomic_torch_save
+from sheetrl.env.observation import flat_fingerprint
 from sheetrl.train.config import TrainError
 
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -38,6 +41,9 @@ PREVIOUS_FILE = "checkpoint.prev.pt"
 FORMAT = "sheetrl-checkpoint"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("config", "agent", "pool", "counters", "runner", "rng")
+# The flat layout of the checkpoints saved before they recorded one (the operation words before "money" and the
+# seven that joined it)
+LAYOUT_BEFORE_FINGERPRINTS = "31a1084934c4148a"
 
 
 class CheckpointError(TrainError):
@@ -51,7 +57,7 @@ def save_checkpoint(run_dir: str | Path, payload: dict[str, Any]) -> Path:
     for stale in run_dir.glob(f"{CHECKPOINT_FILE}*.tmp"):  # left by a process killed mid-save
         stale.unlink(missing_ok=True)
     latest, previous = run_dir / CHECKPOINT_FILE, run_dir / PREVIOUS_FILE
-    payload = dict(payload, format=FORMAT, version=FORMAT_VERSION,
+    payload = dict(payload, format=FORMAT, version=FORMAT_VERSION, flat_layout=flat_fingerprint(),
                    saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
     if latest.exists():
         latest.replace(previous)
@@ -89,10 +95,23 @@ def load_latest(run_dir: str | Path) -> tuple[dict[str, Any], Path]:
     problems = []
     for name in (CHECKPOINT_FILE, PREVIOUS_FILE):
         try:
-            return load_checkpoint(run_dir / name), run_dir / name
+            payload = load_checkpoint(run_dir / name)
         except CheckpointError as exc:
             problems.append(str(exc))
+            continue
+        check_flat_layout(payload, run_dir)
+        return payload, run_dir / name
     raise CheckpointError(f"no usable checkpoint in {run_dir}: " + "; ".join(problems))
+
+
+def check_flat_layout(payload: dict[str, Any], run_dir: str | Path) -> None:
+    """Refuse a checkpoint whose networks learnt another layout of the ``flat`` observation than this version
+    builds (a network reads floats by position; it would misread every state)."""
+    saved = payload.get("flat_layout", LAYOUT_BEFORE_FINGERPRINTS)
+    current = flat_fingerprint()
+    if saved != current:
+        raise CheckpointError(f"the run in {run_dir} learnt another layout of the flat observation (layout {saved}; "
+                              f"this version of sheetrl builds {current}): train it again with this version")
 
 
 def has_checkpoint(run_dir: str | Path) -> bool:
