@@ -121,8 +121,9 @@ WARM = {"num_envs": 2, "num_steps": 16, "num_minibatches": 2, "update_epochs": 2
 def test_specialists_start_as_the_bc_policy_and_keep_it_as_the_kl_reference(tmp_path: Path) -> None:
     bc_dir = _bc_run(tmp_path)
     bc = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]["state"]["network"]
-    runner = Runner.start(_quiet(algo="hierarchical", level=5, total_steps=64, run_dir=str(tmp_path / "h"),
-                                 init_from=str(bc_dir), overrides=WARM))
+    # 32 steps in each of 2 environments: enough for the imitation iteration to meet a state the expert edits in
+    runner = Runner.start(_quiet(algo="hierarchical", level=5, total_steps=128, run_dir=str(tmp_path / "h"),
+                                 init_from=str(bc_dir), overrides={**WARM, "num_steps": 32}))
     agent = runner.agent
     for key, value in bc.items():
         short = key.removeprefix("network.")
