@@ -371,3 +371,45 @@ def test_state_key_keeps_edits_that_change_more_than_cells():
     env.step_command("newsheet Notes")
     env.step_command(f"sheet {start_sheet}")
     assert env.state_key() != before  # a sheet was added: not the state the episode started in
+
+
+PIVOT_TASK_SEED = 577090037  # level 4: "Pivot the exam results (H35:K45) by Subject; show the average Score."
+
+
+def _pivot_env() -> tuple[SpreadsheetEnv, str]:
+    """A level-4 pivot task, and its pivot command without the anchor (``... at CELL`` is added per use)."""
+    env = SpreadsheetEnv(level=4, max_steps=100)
+    env.reset(seed=0, options={"task_seed": PIVOT_TASK_SEED})
+    command = str(env.action_to_command(MACRO_INDEX["pivot_instructed"]))
+    return env, command.rsplit(" at ", 1)[0]
+
+
+def test_state_key_is_equal_after_a_pivot_is_drawn_again_over_itself():
+    """Drawing the instructed pivot again where it stands leaves the workbook exactly as it was: the key must say
+    so, or a policy that keeps redrawing it is never stopped (the loop --avoid-repeats exists for)."""
+    env, _ = _pivot_env()
+    env.step(MACRO_INDEX["pivot_instructed"])
+    placed = env.state_key()
+    names = [(p.name, p.anchor) for p in env.state.workbook.pivots]
+    env.step(MACRO_INDEX["pivot_instructed"])  # the macro draws over a pivot anchored at the cursor
+    assert [(p.name, p.anchor) for p in env.state.workbook.pivots] == names
+    assert env.state_key() == placed
+
+
+def test_state_key_sees_a_pivot_a_failed_command_removed():
+    """A pivot command that fails after removing the pivot it was to replace (the engine names the new one after
+    the count of pivots, a name the other pivot holds) changes the workbook: the key must change with it."""
+    env, pivot = _pivot_env()
+    for command in (f"{pivot} at A1", f"{pivot} at J47", "clear A1:D10", "goto A1"):
+        assert "error" not in env.step_command(command)[-1], command
+    before = env.state_key()
+    assert len(env.state.workbook.pivots) == 2
+    info = env.step_command(f"{pivot} at A1")[-1]
+    assert "already exists" in info["error"] and len(env.state.workbook.pivots) == 1  # failed, yet one is gone
+    assert env.state_key() != before
+    twin = env.clone()
+    assert twin.state_key() == env.state_key()
+    restored = SpreadsheetEnv(level=4, max_steps=100)
+    restored.set_state(env.get_state())
+    assert restored.state_key() == env.state_key()
+
