@@ -413,3 +413,14 @@ def test_state_key_sees_a_pivot_a_failed_command_removed():
     restored.set_state(env.get_state())
     assert restored.state_key() == env.state_key()
 
+
+
+def test_state_key_tells_a_logical_from_a_number():
+    env = SpreadsheetEnv(level=1, max_steps=100)
+    env.reset(seed=0, options={"task_seed": 3})
+    cell = _empty_cell(env)
+    env.step_command(f"value {cell} TRUE")
+    logical = env.state_key()
+    env.step_command(f"value {cell} 1")
+    assert env.state.workbook.input_at(env.state.workbook.key(env.state.address(cell))) == 1
+    assert env.state_key() != logical  # =ISNUMBER, SUM over a range and =A1=1 tell them apart

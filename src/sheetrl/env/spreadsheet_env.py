@@ -397,8 +397,10 @@ class SpreadsheetEnv(gym.Env):
         for key in sorted(self._touched):
             if key == ALL_CHANGED:
                 continue
-            now = (wb.input_at(key), wb.format_at(key))
-            if now != (start.input_at(key), start.format_at(key)):  # a cell put back as it was is no difference
+            entered, was = wb.input_at(key), start.input_at(key)
+            # with the type: TRUE == 1.0 (and hashes alike) in Python, but not in a formula or to the checker
+            now = (type(entered).__name__, entered, wb.format_at(key))
+            if now != (type(was).__name__, was, start.format_at(key)):  # a cell put back as it was is no difference
                 cells.append((key, *now))
         # The tables themselves, not the commands that drew them: a pivot drawn again over itself changes nothing,
         # and one removed by a command that then failed is gone (their cells are among the changed ones)
