@@ -26,14 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool) -> dict[str, list[int]]:
     """{template: [solved, played]} over the first ``episodes`` ood tasks of ``level``."""
     from sheetrl.env.tasks import OOD, make_task, split_seed
+    from sheetrl.train import evaluate
     from sheetrl.train.checkpoint import load_latest
-    from sheetrl.train.evaluate import agent_policy, run_task_episodes
+    from sheetrl.train.config import TrainConfig
     from sheetrl.train.runner import restore_agent
 
     payload, _ = load_latest(run)
-    policy = agent_policy(restore_agent(payload), avoid_repeats=avoid_repeats)
+    policy = evaluate.agent_policy(restore_agent(payload), avoid_repeats=avoid_repeats)
     tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
-    _, successes = run_task_episodes(policy, tasks)
+    # the run's step budget, as evaluate_run plays the episodes these counts break down
+    max_steps = TrainConfig.from_dict(payload["config"]).max_steps
+    _, successes = evaluate.run_task_episodes(policy, tasks, max_steps=max_steps)
     counts: Counter[str] = Counter()
     solved: Counter[str] = Counter()
     for task, success in zip(tasks, successes):
