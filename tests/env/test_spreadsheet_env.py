@@ -312,13 +312,18 @@ def test_a_pivot_drawn_on_a_sheet_the_agent_added_is_a_target_not_a_collateral_c
     assert all(i["reward_terms"]["collateral"] == 0.0 for i in infos)
 
 
-def _empty_cell(env: SpreadsheetEnv) -> str:
-    """A cell of the task's sheet area that starts empty and unformatted, away from the targets."""
+def _empty_cell(env: SpreadsheetEnv, written: bool = False) -> str:
+    """A cell of the task's sheet area that starts empty and unformatted, away from the targets; with ``written``,
+    one within the sheet's used extent (writing it and clearing it again leaves the workbook as it was)."""
     from sheetrl.sheet.address import cell_name, make_key
+    from sheetrl.sheet.evaluation import extent_key
 
     wb, sheet_id = env.task.workbook, env.state.sheet_id
     targets = {target.address for target in env.task.targets}
     rows, cols = env.task.extent
+    if written:
+        last_row, last_col = wb.value_map()[extent_key(sheet_id)]
+        rows, cols = min(rows, last_row + 1), min(cols, last_col + 1)
     for row in range(rows - 1, -1, -1):
         for col in range(cols - 1, -1, -1):
             key = make_key(sheet_id, row, col)
@@ -334,7 +339,7 @@ def test_state_key_is_equal_exactly_when_the_episode_is_back_where_it_was(level)
     env = SpreadsheetEnv(level=level, max_steps=100)
     env.reset(seed=0, options={"task_seed": 3})
     start = env.state_key()
-    cell = _empty_cell(env)
+    cell = _empty_cell(env, written=True)
     here = env.state.cursor_text
     env.step_command(f"goto {cell}")
     away = env.state_key()
@@ -424,3 +429,22 @@ def test_state_key_tells_a_logical_from_a_number():
     env.step_command(f"value {cell} 1")
     assert env.state.workbook.input_at(env.state.workbook.key(env.state.address(cell))) == 1
     assert env.state_key() != logical  # =ISNUMBER, SUM over a range and =A1=1 tell them apart
+
+
+def test_state_key_sees_how_far_the_sheet_was_ever_written():
+    """The engine keeps each sheet's used extent (it grows and never shrinks: a cleared cell still counts), and
+    whole-column references are read up to it: a value typed far down and cleared again changes what =ROWS(A:A*1)
+    gives, so the state is not the one the episode started in."""
+    env = SpreadsheetEnv(level=1, max_steps=100)
+    env.reset(seed=0, options={"task_seed": 3})
+    start, here = env.clone(), env.state.cursor_text
+    far = _empty_cell(env)  # the last row's
+    for command in (f"value {far} 5", f"clear {far}", f"goto {here}"):
+        assert "error" not in env.step_command(command)[-1], command
+    column = next(c for c in "BCDEFGH" if env.state.workbook.input(f"{env.state.prefix}{c}1") is None)
+    cell = f"{column}1"
+    for moment in (start, env):
+        moment.step_command(f"formula {cell} =ROWS(A:A*1)")
+    wb, key = env.state.workbook, env.state.workbook.key(env.state.address(cell))
+    assert start.state.workbook.value_at(key) != wb.value_at(key)  # the two moments behave differently
+    assert start.state_key() != env.state_key()

@@ -24,6 +24,7 @@ from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS
 from sheetrl.env.tasks.checker import CollateralTracker, check, quick_condition
 from sheetrl.env.tasks.layout import LayoutConfig
 from sheetrl.env.tasks.split import SPLIT_SIZE, TRAIN
+from sheetrl.sheet.evaluation import extent_key
 from sheetrl.sheet.workbook import ALL_CHANGED
 
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
@@ -384,12 +385,12 @@ class SpreadsheetEnv(gym.Env):
         """A fingerprint of the state the next step acts on, for telling that an episode is back where it was.
 
         Two moments of one episode have equal keys when the sheet shown, the cursor, the selection anchor, the
-        marked range, the workbook's sheets and pivot tables (each table's definition, in order) and every cell
-        this episode's steps have changed (what was entered, and the format, where they differ from the task's
-        start) are the same, and the same edits the workbook reports as a change of everything were made in the
-        same order. Commands are deterministic, so from two moments with equal keys an action leads to equal keys again
-        (the step count, which only brings the end of the budget nearer, is not part of the key). Keys of
-        different episodes are not comparable.
+        marked range, the workbook's sheets (with how far each was ever written), its pivot tables (each table's
+        definition, in order) and every cell this episode's steps have changed (what was entered, and the format,
+        where they differ from the task's start) are the same, and the same edits the workbook reports as a change
+        of everything were made in the same order. Commands are deterministic, so from two moments with equal keys
+        an action leads to equal keys again (the step count, which only brings the end of the budget nearer, is not
+        part of the key). Keys of different episodes are not comparable.
         """
         assert self.state is not None and self.task is not None
         state, wb, start = self.state, self.state.workbook, self.task.workbook
@@ -405,8 +406,11 @@ class SpreadsheetEnv(gym.Env):
         # The tables themselves, not the commands that drew them: a pivot drawn again over itself changes nothing,
         # and one removed by a command that then failed is gone (their cells are among the changed ones)
         pivots = tuple((p.name, p.source, p.rows, p.values, p.aggregation, p.columns, p.anchor) for p in wb.pivots)
-        return (self._structural, tuple(wb.sheet_names), pivots, state.sheet, state.cursor, state.anchor, state.marked,
-                tuple(cells))
+        # Each sheet's used extent grows with every cell written and never shrinks (a cleared cell still counts), and
+        # whole-column references are read up to it (=ROWS(A:A*1)): it is part of the state
+        values = wb.value_map()
+        sheets = tuple((name, values.get(extent_key(wb.sheet_id(name)))) for name in wb.sheet_names)
+        return (self._structural, sheets, pivots, state.sheet, state.cursor, state.anchor, state.marked, tuple(cells))
 
     def check(self) -> Any:
         """The checker's verdict on the current sheet (:func:`sheetrl.env.tasks.checker.check`)."""
