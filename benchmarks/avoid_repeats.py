@@ -26,14 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool) -> dict[str, list[int]]:
     """{template: [solved, played]} over the first ``episodes`` ood tasks of ``level``."""
     from sheetrl.env.tasks import OOD, make_task, split_seed
+    from sheetrl.train import evaluate
     from sheetrl.train.checkpoint import load_latest
-    from sheetrl.train.evaluate import agent_policy, run_task_episodes
+    from sheetrl.train.config import TrainConfig
     from sheetrl.train.runner import restore_agent
 
     payload, _ = load_latest(run)
-    policy = agent_policy(restore_agent(payload), avoid_repeats=avoid_repeats)
+    policy = evaluate.agent_policy(restore_agent(payload), avoid_repeats=avoid_repeats)
     tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
-    _, successes = run_task_episodes(policy, tasks)
+    # the run's step budget, as evaluate_run plays the episodes these counts break down
+    max_steps = TrainConfig.from_dict(payload["config"]).max_steps
+    _, successes = evaluate.run_task_episodes(policy, tasks, max_steps=max_steps)
     counts: Counter[str] = Counter()
     solved: Counter[str] = Counter()
     for task, success in zip(tasks, successes):
@@ -53,14 +56,30 @@ def main() -> int:
 
     import torch
 
-    from sheetrl.train.config import parse_level
+    from sheetrl.train.checkpoint import CheckpointError, load_latest
+    from sheetrl.train.config import ConfigError, parse_level
     from sheetrl.train.evaluate import EvalResult, evaluate_run, wilson_interval
+    from sheetrl.train.runner import restore_agent
 
     torch.set_num_threads(1)
-    level = None if args.level is None else parse_level(args.level)
+    if args.episodes < 1:
+        raise SystemExit(f"error: --episodes must be at least 1, not {args.episodes}")
+    try:
+        level = None if args.level is None else parse_level(args.level)
+    except ConfigError as exc:
+        raise SystemExit(f"error: {exc}") from None
     missing = [run for run in args.runs if not (Path(run) / "checkpoint.pt").is_file()]
     if missing:
         raise SystemExit(f"error: no checkpoint.pt in {', '.join(missing)}")
+    for run in args.runs:  # before anything is played: a run that cannot be evaluated both ways is named at once
+        try:
+            agent = restore_agent(load_latest(run)[0])
+        except CheckpointError as exc:
+            raise SystemExit(f"error: {exc}") from None
+        if getattr(agent, "evaluation_policy", None) is not None:
+            raise SystemExit(f"error: {run} plays with its own search ({agent.name}): it has no policy acting alone "
+                             f"to keep from repeating")
+        del agent
     rows: list[dict[str, Any]] = []
     for run in args.runs:
         for avoid in (False, True):
@@ -71,7 +90,14 @@ def main() -> int:
                        "level": result.level, "episodes": result.episodes, "successes": result.successes,
                        "success_rate": result.success_rate, "mean_length": result.mean_length}
                 if args.by_template and split == "ood":
-                    row["by_template"] = solved_by_template(run, int(result.level), args.episodes, avoid)
+                    counts: dict[str, list[int]] = {}
+                    for evaluated in report.results["agent"][split]:  # every level a curriculum evaluation pools
+                        for template, (won, played) in solved_by_template(run, int(evaluated), args.episodes,
+                                                                          avoid).items():
+                            entry = counts.setdefault(template, [0, 0])
+                            entry[0] += won
+                            entry[1] += played
+                    row["by_template"] = counts
                 rows.append(row)
                 print(json.dumps(row), flush=True)
                 if args.out:

@@ -312,13 +312,18 @@ def test_a_pivot_drawn_on_a_sheet_the_agent_added_is_a_target_not_a_collateral_c
     assert all(i["reward_terms"]["collateral"] == 0.0 for i in infos)
 
 
-def _empty_cell(env: SpreadsheetEnv) -> str:
-    """A cell of the task's sheet area that starts empty and unformatted, away from the targets."""
+def _empty_cell(env: SpreadsheetEnv, written: bool = False) -> str:
+    """A cell of the task's sheet area that starts empty and unformatted, away from the targets; with ``written``,
+    one within the sheet's used extent (writing it and clearing it again leaves the workbook as it was)."""
     from sheetrl.sheet.address import cell_name, make_key
+    from sheetrl.sheet.evaluation import extent_key
 
     wb, sheet_id = env.task.workbook, env.state.sheet_id
     targets = {target.address for target in env.task.targets}
     rows, cols = env.task.extent
+    if written:
+        last_row, last_col = wb.value_map()[extent_key(sheet_id)]
+        rows, cols = min(rows, last_row + 1), min(cols, last_col + 1)
     for row in range(rows - 1, -1, -1):
         for col in range(cols - 1, -1, -1):
             key = make_key(sheet_id, row, col)
@@ -334,7 +339,7 @@ def test_state_key_is_equal_exactly_when_the_episode_is_back_where_it_was(level)
     env = SpreadsheetEnv(level=level, max_steps=100)
     env.reset(seed=0, options={"task_seed": 3})
     start = env.state_key()
-    cell = _empty_cell(env)
+    cell = _empty_cell(env, written=True)
     here = env.state.cursor_text
     env.step_command(f"goto {cell}")
     away = env.state_key()
@@ -371,3 +376,75 @@ def test_state_key_keeps_edits_that_change_more_than_cells():
     env.step_command("newsheet Notes")
     env.step_command(f"sheet {start_sheet}")
     assert env.state_key() != before  # a sheet was added: not the state the episode started in
+
+
+PIVOT_TASK_SEED = 577090037  # level 4: "Pivot the exam results (H35:K45) by Subject; show the average Score."
+
+
+def _pivot_env() -> tuple[SpreadsheetEnv, str]:
+    """A level-4 pivot task, and its pivot command without the anchor (``... at CELL`` is added per use)."""
+    env = SpreadsheetEnv(level=4, max_steps=100)
+    env.reset(seed=0, options={"task_seed": PIVOT_TASK_SEED})
+    command = str(env.action_to_command(MACRO_INDEX["pivot_instructed"]))
+    return env, command.rsplit(" at ", 1)[0]
+
+
+def test_state_key_is_equal_after_a_pivot_is_drawn_again_over_itself():
+    """Drawing the instructed pivot again where it stands leaves the workbook exactly as it was: the key must say
+    so, or a policy that keeps redrawing it is never stopped (the loop --avoid-repeats exists for)."""
+    env, _ = _pivot_env()
+    env.step(MACRO_INDEX["pivot_instructed"])
+    placed = env.state_key()
+    names = [(p.name, p.anchor) for p in env.state.workbook.pivots]
+    env.step(MACRO_INDEX["pivot_instructed"])  # the macro draws over a pivot anchored at the cursor
+    assert [(p.name, p.anchor) for p in env.state.workbook.pivots] == names
+    assert env.state_key() == placed
+
+
+def test_state_key_sees_a_pivot_a_failed_command_removed():
+    """A pivot command that fails after removing the pivot it was to replace (the engine names the new one after
+    the count of pivots, a name the other pivot holds) changes the workbook: the key must change with it."""
+    env, pivot = _pivot_env()
+    for command in (f"{pivot} at A1", f"{pivot} at J47", "clear A1:D10", "goto A1"):
+        assert "error" not in env.step_command(command)[-1], command
+    before = env.state_key()
+    assert len(env.state.workbook.pivots) == 2
+    info = env.step_command(f"{pivot} at A1")[-1]
+    assert "already exists" in info["error"] and len(env.state.workbook.pivots) == 1  # failed, yet one is gone
+    assert env.state_key() != before
+    twin = env.clone()
+    assert twin.state_key() == env.state_key()
+    restored = SpreadsheetEnv(level=4, max_steps=100)
+    restored.set_state(env.get_state())
+    assert restored.state_key() == env.state_key()
+
+
+
+def test_state_key_tells_a_logical_from_a_number():
+    env = SpreadsheetEnv(level=1, max_steps=100)
+    env.reset(seed=0, options={"task_seed": 3})
+    cell = _empty_cell(env)
+    env.step_command(f"value {cell} TRUE")
+    logical = env.state_key()
+    env.step_command(f"value {cell} 1")
+    assert env.state.workbook.input_at(env.state.workbook.key(env.state.address(cell))) == 1
+    assert env.state_key() != logical  # =ISNUMBER, SUM over a range and =A1=1 tell them apart
+
+
+def test_state_key_sees_how_far_the_sheet_was_ever_written():
+    """The engine keeps each sheet's used extent (it grows and never shrinks: a cleared cell still counts), and
+    whole-column references are read up to it: a value typed far down and cleared again changes what =ROWS(A:A*1)
+    gives, so the state is not the one the episode started in."""
+    env = SpreadsheetEnv(level=1, max_steps=100)
+    env.reset(seed=0, options={"task_seed": 3})
+    start, here = env.clone(), env.state.cursor_text
+    far = _empty_cell(env)  # the last row's
+    for command in (f"value {far} 5", f"clear {far}", f"goto {here}"):
+        assert "error" not in env.step_command(command)[-1], command
+    column = next(c for c in "BCDEFGH" if env.state.workbook.input(f"{env.state.prefix}{c}1") is None)
+    cell = f"{column}1"
+    for moment in (start, env):
+        moment.step_command(f"formula {cell} =ROWS(A:A*1)")
+    wb, key = env.state.workbook, env.state.workbook.key(env.state.address(cell))
+    assert start.state.workbook.value_at(key) != wb.value_at(key)  # the two moments behave differently
+    assert start.state_key() != env.state_key()

@@ -130,3 +130,26 @@ def test_a_run_that_learnt_another_flat_layout_is_refused(tmp_path: Path) -> Non
         assert str(caught.value) == (f"the run in {tmp_path} learnt another layout of the flat observation (layout "
                                      f"{expected}; this version of sheetrl builds {flat_fingerprint()}): train it "
                                      f"again with this version")
+
+
+@pytest.mark.parametrize(("agent_config", "refused"), [
+    ({"policy": "transformer"}, False),  # SpreadsheetGPT reads cells, tokens and words, never flat
+    ({"policy": "encoder", "encoder_parts": ("gnn", "cnn", "formula_lstm", "instruction")}, False),
+    ({"policy": "encoder"}, False),  # saved before encoder_parts existed: the default parts, without flat
+    ({"policy": "encoder", "encoder_parts": ("cnn", "flat")}, True),
+    ({"policy": "mlp"}, True),
+    ({"epsilon": 0.1}, True),  # no policy setting (tabular Q, hierarchical): flat
+])
+def test_only_a_run_whose_networks_read_flat_is_refused_for_another_flat_layout(
+        tmp_path: Path, agent_config: dict, refused: bool) -> None:
+    """A transformer or an encoder without its flat part never reads the flat vector: a run saved before layouts
+    were recorded (or with another one) still evaluates, resumes and starts others."""
+    save_checkpoint(tmp_path, {**payload(1), "agent": {"name": "ppo", "config": agent_config, "state": {}}})
+    stored = torch.load(tmp_path / CHECKPOINT_FILE, weights_only=False)
+    stored.pop("flat_layout")
+    torch.save(stored, tmp_path / CHECKPOINT_FILE)
+    if refused:
+        with pytest.raises(CheckpointError, match="learnt another layout of the flat observation"):
+            load_latest(tmp_path)
+    else:
+        assert load_latest(tmp_path)[0]["counters"]["env_steps"] == 1

@@ -54,16 +54,32 @@ class Agent(ABC):
         """Restore :meth:`state_dict`."""
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the agent's state to ``path`` atomically (a crash never leaves a half-written file)."""
-        atomic_torch_save({"agent": self.name, "state": self.state_dict()}, path)
+        """Write the agent's state to ``path`` atomically (a crash never leaves a half-written file), with the
+        layout of the ``flat`` observation it learnt (:func:`~sheetrl.env.observation.flat_fingerprint`)."""
+        from sheetrl.env.observation import flat_fingerprint
+
+        atomic_torch_save({"agent": self.name, "state": self.state_dict(), "flat_layout": flat_fingerprint()}, path)
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Restore a state written by :meth:`save` (the agent must have been built with the same config)."""
+        """Restore a state written by :meth:`save` (the agent must have been built with the same config); an agent
+        that reads ``flat`` refuses a state that learnt another layout of it (as checkpoints do)."""
+        import dataclasses
+
         import torch
+
+        from sheetrl.env.observation import flat_fingerprint
+        from sheetrl.train.checkpoint import LAYOUT_BEFORE_FINGERPRINTS, reads_flat
 
         payload = torch.load(path, map_location="cpu", weights_only=False)
         if payload.get("agent") != self.name:
             raise ValueError(f"{path} holds a {payload.get('agent')!r} agent, not {self.name!r}")
+        saved, current = payload.get("flat_layout", LAYOUT_BEFORE_FINGERPRINTS), flat_fingerprint()
+        config = getattr(self, "config", None)
+        described = ({"agent": {"config": dataclasses.asdict(config)}}
+                     if dataclasses.is_dataclass(config) and not isinstance(config, type) else {})
+        if saved != current and reads_flat(described):
+            raise ValueError(f"{path} holds an agent that learnt another layout of the flat observation (layout "
+                             f"{saved}; this version of sheetrl builds {current})")
         self.load_state_dict(payload["state"])
 
 

@@ -24,10 +24,8 @@ from sheetrl.env.tasks.base import GRID_COLS, GRID_ROWS
 from sheetrl.env.tasks.checker import CollateralTracker, check, quick_condition
 from sheetrl.env.tasks.layout import LayoutConfig
 from sheetrl.env.tasks.split import SPLIT_SIZE, TRAIN
+from sheetrl.sheet.evaluation import extent_key
 from sheetrl.sheet.workbook import ALL_CHANGED
-
-# Commands whose effect is more than the cells they change (state_key keeps them, in order)
-STRUCTURAL_VERBS = frozenset({"newsheet", "pivot"})
 
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
 OBSERVATION_KEYS = ("grid", "instruction", "cell_tokens", "edges", "formula_chain", "flat", "action_mask")
@@ -223,7 +221,7 @@ class SpreadsheetEnv(gym.Env):
         self._mask = np.zeros(N_ACTIONS, dtype=np.int8)
         self._changes: set[int] = set()
         self._touched: set[int] = set()  # cells this episode's steps changed (see state_key)
-        self._structural: tuple[str, ...] = ()  # this episode's commands that changed more than cells
+        self._structural: tuple[str, ...] = ()  # this episode's commands the workbook reported as changing everything
         self._collateral: CollateralTracker | None = None
         self._episode_over = False
         self._last_info: dict[str, Any] = {}
@@ -322,6 +320,9 @@ class SpreadsheetEnv(gym.Env):
         budget_spent = self._steps >= self.max_steps
         wb = state.workbook
         if error is not None:
+            # A command can fail after changing the workbook (a pivot that replaces another is removed, then its
+            # successor refused): state_key must still see those cells
+            self._touched.update(self._changes)
             terms = dict.fromkeys(TERMS, 0.0)
             terms["invalid"] = self.config.rewards.invalid_penalty
             solved = False
@@ -341,7 +342,7 @@ class SpreadsheetEnv(gym.Env):
             # this they would be charged as collateral changes when the agent fills them.
             self._collateral.refresh_protection(wb)
         edited = bool(self._changes)
-        if command.verb in STRUCTURAL_VERBS or ALL_CHANGED in self._changes:
+        if ALL_CHANGED in self._changes:
             self._structural += (str(command),)
         if edited:
             everything = ALL_CHANGED in self._changes or command.verb == "newsheet"
@@ -384,12 +385,12 @@ class SpreadsheetEnv(gym.Env):
         """A fingerprint of the state the next step acts on, for telling that an episode is back where it was.
 
         Two moments of one episode have equal keys when the sheet shown, the cursor, the selection anchor, the
-        marked range and every cell this episode's steps have changed (what was entered, and the format, where
-        they differ from the task's start) are the same, and the same edits that change more than cells (sheets
-        added, pivot tables placed, anything the workbook reports as a change of everything) were made in the same
-        order. Commands are deterministic, so from two moments with equal keys an action leads to equal keys again
-        (the step count, which only brings the end of the budget nearer, is not part of the key). Keys of
-        different episodes are not comparable.
+        marked range, the workbook's sheets (with how far each was ever written), its pivot tables (each table's
+        definition, in order) and every cell this episode's steps have changed (what was entered, and the format,
+        where they differ from the task's start) are the same, and the same edits the workbook reports as a change
+        of everything were made in the same order. Commands are deterministic, so from two moments with equal keys
+        an action leads to equal keys again (the step count, which only brings the end of the budget nearer, is not
+        part of the key). Keys of different episodes are not comparable.
         """
         assert self.state is not None and self.task is not None
         state, wb, start = self.state, self.state.workbook, self.task.workbook
@@ -397,10 +398,19 @@ class SpreadsheetEnv(gym.Env):
         for key in sorted(self._touched):
             if key == ALL_CHANGED:
                 continue
-            now = (wb.input_at(key), wb.format_at(key))
-            if now != (start.input_at(key), start.format_at(key)):  # a cell put back as it was is no difference
+            entered, was = wb.input_at(key), start.input_at(key)
+            # with the type: TRUE == 1.0 (and hashes alike) in Python, but not in a formula or to the checker
+            now = (type(entered).__name__, entered, wb.format_at(key))
+            if now != (type(was).__name__, was, start.format_at(key)):  # a cell put back as it was is no difference
                 cells.append((key, *now))
-        return self._structural, state.sheet, state.cursor, state.anchor, state.marked, tuple(cells)
+        # The tables themselves, not the commands that drew them: a pivot drawn again over itself changes nothing,
+        # and one removed by a command that then failed is gone (their cells are among the changed ones)
+        pivots = tuple((p.name, p.source, p.rows, p.values, p.aggregation, p.columns, p.anchor) for p in wb.pivots)
+        # Each sheet's used extent grows with every cell written and never shrinks (a cleared cell still counts), and
+        # whole-column references are read up to it (=ROWS(A:A*1)): it is part of the state
+        values = wb.value_map()
+        sheets = tuple((name, values.get(extent_key(wb.sheet_id(name)))) for name in wb.sheet_names)
+        return (self._structural, sheets, pivots, state.sheet, state.cursor, state.anchor, state.marked, tuple(cells))
 
     def check(self) -> Any:
         """The checker's verdict on the current sheet (:func:`sheetrl.env.tasks.checker.check`)."""
