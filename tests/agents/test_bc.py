@@ -234,6 +234,11 @@ def test_dagger_avoid_repeats_keeps_the_learner_from_taking_an_action_twice_from
         assert len(set(taken)) <= 4 * sum(count + 1 for count in episode)  # per episode: two states, two actions
 
 
+def test_dagger_avoid_repeats_needs_dagger():
+    with pytest.raises(ValueError, match="dagger_avoid_repeats acts in DAgger's rollouts; add --dagger"):
+        replace(TINY, dagger_avoid_repeats=True)
+
+
 # ----------------------------------------------------------------------------------------------- exact resume
 @pytest.mark.parametrize(("dagger", "factored", "avoid"), [(False, "off", False), (True, "off", False),
                                                           (True, "instructed", False), (True, "off", True)])

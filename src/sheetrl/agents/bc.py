@@ -111,6 +111,8 @@ class Config:
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
+        if self.dagger_avoid_repeats and not self.dagger:
+            raise ValueError("bc: dagger_avoid_repeats acts in DAgger's rollouts; add --dagger")
         self.factored_actions = factoring(self.factored_actions)
         if self.factored_actions != "off" and self.policy != "mlp":
             raise ValueError(f"bc: factored_actions needs policy mlp, not {self.policy!r}")
