@@ -8,7 +8,9 @@ with the per-seed figures and the pooled success of all runs with the Wilson 95%
 
     python3 benchmarks/avoid_repeats.py RUN [RUN ...] --episodes 200 [--level 3] [--out FILE.jsonl]
 
-``--by-template`` also counts, per task template, the ood tasks each way solves (where the remaining failures are).
+``--by-template`` also counts, per task template, the ood tasks each way solves (where the remaining failures are);
+``--search-sims N`` plays both ways with tree search on top (avoiding repeats, the search's root considers only the
+actions not yet taken from the state).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
-def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool) -> dict[str, list[int]]:
+def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool,
+                       search_sims: int | None = None) -> dict[str, list[int]]:
     """{template: [solved, played]} over the first ``episodes`` ood tasks of ``level``."""
     from sheetrl.env.tasks import OOD, make_task, split_seed
     from sheetrl.train import evaluate
@@ -32,7 +35,7 @@ def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool)
     from sheetrl.train.runner import restore_agent
 
     payload, _ = load_latest(run)
-    policy = evaluate.agent_policy(restore_agent(payload), avoid_repeats=avoid_repeats)
+    policy = evaluate.agent_policy(restore_agent(payload), search_sims, avoid_repeats)
     tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
     # the run's step budget, as evaluate_run plays the episodes these counts break down
     max_steps = TrainConfig.from_dict(payload["config"]).max_steps
@@ -52,6 +55,8 @@ def main() -> int:
     parser.add_argument("--level", default=None, help="level to evaluate (default: each run's)")
     parser.add_argument("--out", default=None, help="append the JSON lines to this file")
     parser.add_argument("--by-template", action="store_true", help="also count ood successes per task template")
+    parser.add_argument("--search-sims", type=int, default=None,
+                        help="both ways with tree search on top, this many simulations per move")
     args = parser.parse_args()
 
     import torch
@@ -64,6 +69,8 @@ def main() -> int:
     torch.set_num_threads(1)
     if args.episodes < 1:
         raise SystemExit(f"error: --episodes must be at least 1, not {args.episodes}")
+    if args.search_sims is not None and args.search_sims < 1:
+        raise SystemExit(f"error: --search-sims must be at least 1, not {args.search_sims}")
     try:
         level = None if args.level is None else parse_level(args.level)
     except ConfigError as exc:
@@ -76,24 +83,30 @@ def main() -> int:
             agent = restore_agent(load_latest(run)[0])
         except CheckpointError as exc:
             raise SystemExit(f"error: {exc}") from None
-        if getattr(agent, "evaluation_policy", None) is not None:
-            raise SystemExit(f"error: {run} plays with its own search ({agent.name}): it has no policy acting alone "
-                             f"to keep from repeating")
+        if args.search_sims is not None:
+            from sheetrl.agents.alphazero import search_policy
+
+            try:
+                search_policy(agent, args.search_sims)
+            except ValueError as exc:
+                raise SystemExit(f"error: {run}: {exc}") from None
         del agent
     rows: list[dict[str, Any]] = []
     for run in args.runs:
         for avoid in (False, True):
-            report = evaluate_run(run, episodes=args.episodes, level=level, avoid_repeats=avoid)
+            report = evaluate_run(run, episodes=args.episodes, level=level, avoid_repeats=avoid,
+                                  search_sims=args.search_sims)
             for split in report.splits:
                 result: EvalResult = report.summary("agent", split)
                 row = {"run": run, "algo": report.algo, "split": split, "avoid_repeats": avoid,
+                       "search_sims": args.search_sims,
                        "level": result.level, "episodes": result.episodes, "successes": result.successes,
                        "success_rate": result.success_rate, "mean_length": result.mean_length}
                 if args.by_template and split == "ood":
                     counts: dict[str, list[int]] = {}
                     for evaluated in report.results["agent"][split]:  # every level a curriculum evaluation pools
                         for template, (won, played) in solved_by_template(run, int(evaluated), args.episodes,
-                                                                          avoid).items():
+                                                                          avoid, args.search_sims).items():
                             entry = counts.setdefault(template, [0, 0])
                             entry[0] += won
                             entry[1] += played

@@ -638,7 +638,7 @@ def evaluate(
              "search; see agents/alphazero.py).")] = None,
     avoid_repeats: Annotated[bool, typer.Option(
         help="Never let the policy take an action twice from the same state of an episode (it would go round "
-             "the same loop again): its next choice instead. Not with --search-sims.")] = False,
+             "the same loop again): its next choice instead (with --search-sims: the search's).")] = False,
 ) -> None:
     """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
     return and mean episode length."""
@@ -656,9 +656,6 @@ def evaluate(
             raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
         if search_sims is not None and not 1 <= search_sims <= 100_000:
             raise ConfigError(f"--search-sims must be between 1 and 100,000, not {search_sims}")
-        if avoid_repeats and search_sims is not None:
-            raise ConfigError("--avoid-repeats applies to a policy acting alone, not to tree search (which plans its "
-                              "own moves)")
         if tasks is not None and level is not None:
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         chosen = None if level is None else parse_level(level)

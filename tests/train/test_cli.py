@@ -92,8 +92,6 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["eval", "/no/such/run", "--episodes", "0"], "--episodes must be between 1 and 1,000,000"),
         (["eval", "/no/such/run", "--level", "zero"], "level must be 1-5"),
         (["eval", "/no/such/run", "--split", "test"], "--split must be iid, ood or both"),
-        (["eval", "/no/such/run", "--avoid-repeats", "--search-sims", "4"],
-         "--avoid-repeats applies to a policy acting alone, not to tree search"),
         (["eval", "/no/such/run", "--tasks", "t.jsonl", "--level", "2"], "--level does not apply"),
         (["tasks", "check", "/no/such/tasks.jsonl"], "cannot read task file /no/such/tasks.jsonl"),
         (["eval"], "Missing argument"),

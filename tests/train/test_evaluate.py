@@ -195,5 +195,28 @@ def test_avoid_repeats_is_reported_and_refused_with_search(tmp_path: Path, conso
     assert evaluate_run(tmp_path, episodes=2, split="iid").to_json()["avoid_repeats"] is False
     document = evaluate_run(tmp_path, episodes=2, split="iid", avoid_repeats=True).to_json()
     assert document["avoid_repeats"] is True and document["episodes"] == 2
-    with pytest.raises(ConfigError, match="avoid-repeats applies to a policy acting alone"):
+    with pytest.raises(ConfigError, match="search needs a policy network"):  # the fake agent has none
         evaluate_run(tmp_path, episodes=2, search_sims=2, avoid_repeats=True)
+
+
+def test_avoid_repeats_narrows_the_roots_of_a_search() -> None:
+    """With search on top, the actions already taken from a state are not considered at the search's root: the
+    search policy plays among the actions its masks allow, as any wrapped policy does."""
+    from sheetrl.agents.alphazero import SearchConfig, SearchPolicy
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+
+    def prefers_move_down(observation):
+        logits = np.zeros(len(observation["action_mask"]))
+        logits[MACRO_INDEX["move_down"]] = 5.0
+        return logits, 0.0
+
+    env = SpreadsheetEnv(level=1)
+    obs, _ = env.reset(seed=0, options={"task_seed": 0})
+    policy = SearchPolicy(prefers_move_down, SearchConfig(simulations=1, method="gumbel", value_target="return"))
+    policy.start(0, env, 0)
+    batch = {key: value[None] for key, value in obs.items()}
+    masks = obs["action_mask"][None].astype(bool)
+    assert masks[0, MACRO_INDEX["move_down"]]
+    assert policy.act(batch, masks, [0])[0] == MACRO_INDEX["move_down"]
+    masks[0, MACRO_INDEX["move_down"]] = False
+    assert policy.act(batch, masks, [0])[0] != MACRO_INDEX["move_down"]

@@ -745,6 +745,8 @@ class SearchPolicy:
         actions = []
         for row, slot in enumerate(slots):
             observation = {key: obs[key][row] for key in obs}
+            # the root's legal actions are the ones the caller allows (AvoidRepeats narrows them)
+            observation["action_mask"] = np.asarray(masks[row], dtype=observation["action_mask"].dtype)
             result = run_search(self.envs[slot], observation, self.evaluate, self.config,
                                 episode_return=self.returns[slot], ranked=self.ranked)
             # The environment is deterministic: the real step gives the reward the tree saw on this edge.

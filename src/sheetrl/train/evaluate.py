@@ -330,19 +330,17 @@ def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int
 def agent_policy(agent: Any, search_sims: int | None = None, avoid_repeats: bool = False) -> Policy:
     """How an agent plays an evaluation: deterministically, with tree search on top when ``search_sims`` is given
     (:func:`sheetrl.agents.alphazero.search_policy`), and with its own search for agents that plan;
-    ``avoid_repeats``: never the same action twice from one state (:class:`AvoidRepeats`; the policy alone only,
-    ValueError with search)."""
+    ``avoid_repeats``: never the same action twice from one state (:class:`AvoidRepeats`; with search, the root
+    considers only the actions not yet taken there)."""
     own = getattr(agent, "evaluation_policy", None)
-    if avoid_repeats and (search_sims is not None or own is not None):
-        raise ValueError("avoid_repeats applies to a policy acting alone, not to tree search (which plans its own "
-                         "moves)")
+    policy: Policy
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
-        return search_policy(agent, search_sims)
-    if own is not None:
-        return own()
-    return AvoidRepeats(AgentPolicy(agent)) if avoid_repeats else AgentPolicy(agent)
+        policy = search_policy(agent, search_sims)
+    else:
+        policy = own() if own is not None else AgentPolicy(agent)
+    return AvoidRepeats(policy) if avoid_repeats else policy
 
 
 def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tuple[str, ...] = EVAL_SPLITS,
@@ -445,9 +443,6 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
-    if avoid_repeats and (search_sims is not None or getattr(agent, "evaluation_policy", None) is not None):
-        raise ConfigError("--avoid-repeats applies to a policy acting alone, not to tree search (which plans its "
-                          "own moves)")
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
