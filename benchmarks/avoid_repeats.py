@@ -9,8 +9,9 @@ with the per-seed figures and the pooled success of all runs with the Wilson 95%
     python3 benchmarks/avoid_repeats.py RUN [RUN ...] --episodes 200 [--level 3] [--out FILE.jsonl]
 
 ``--by-template`` also counts, per task template, the ood tasks each way solves (where the remaining failures are);
-``--search-sims N`` plays both ways with tree search on top (avoiding repeats, the search's root considers only the
-actions not yet taken from the state).
+``--loops`` counts the ood tasks failed as the run plays and, of those, the ones in which it took an action twice
+from one state (a loop); ``--search-sims N`` plays both ways with tree search on top (avoiding repeats, the
+search's root considers only the actions not yet taken from the state).
 """
 
 from __future__ import annotations
@@ -48,6 +49,51 @@ def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool,
     return {template: [solved[template], counts[template]] for template in sorted(counts)}
 
 
+class LoopWatcher:
+    """Wraps an evaluation policy and notes, per episode, whether it took an action twice from one state."""
+
+    def __init__(self, policy: Any) -> None:
+        self.policy = policy
+        self.name = policy.name
+        self.envs: dict[int, Any] = {}
+        self.episode_of: dict[int, int] = {}
+        self.taken: dict[int, set[tuple[Any, int]]] = {}
+        self.looped: dict[int, bool] = {}
+
+    def start(self, slot: int, env: Any, episode: int) -> None:
+        self.policy.start(slot, env, episode)
+        self.envs[slot], self.episode_of[slot], self.taken[slot] = env, episode, set()
+        self.looped[episode] = False
+
+    def act(self, obs: dict[str, Any], masks: Any, slots: list[int]) -> Any:
+        keys = [self.envs[slot].state_key() for slot in slots]
+        actions = self.policy.act(obs, masks, slots)
+        for slot, key, action in zip(slots, keys, actions):
+            pair = (key, int(action))
+            if pair in self.taken[slot]:
+                self.looped[self.episode_of[slot]] = True
+            self.taken[slot].add(pair)
+        return actions
+
+
+def failures_that_loop(run: str, level: int, episodes: int, search_sims: int | None = None) -> list[int]:
+    """[failed, failed after taking an action twice from one state] over the first ``episodes`` ood tasks of
+    ``level``, as the run plays."""
+    from sheetrl.env.tasks import OOD, make_task, split_seed
+    from sheetrl.train import evaluate
+    from sheetrl.train.checkpoint import load_latest
+    from sheetrl.train.config import TrainConfig
+    from sheetrl.train.runner import restore_agent
+
+    payload, _ = load_latest(run)
+    watcher = LoopWatcher(evaluate.agent_policy(restore_agent(payload), search_sims))
+    tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
+    max_steps = TrainConfig.from_dict(payload["config"]).max_steps
+    _, successes = evaluate.run_task_episodes(watcher, tasks, max_steps=max_steps)
+    failed = [episode for episode, success in enumerate(successes) if not success]
+    return [len(failed), sum(watcher.looped[episode] for episode in failed)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", help="run folders (each holding checkpoint.pt)")
@@ -55,6 +101,8 @@ def main() -> int:
     parser.add_argument("--level", default=None, help="level to evaluate (default: each run's)")
     parser.add_argument("--out", default=None, help="append the JSON lines to this file")
     parser.add_argument("--by-template", action="store_true", help="also count ood successes per task template")
+    parser.add_argument("--loops", action="store_true",
+                        help="also count the ood failures (as it plays) that took an action twice from one state")
     parser.add_argument("--search-sims", type=int, default=None,
                         help="both ways with tree search on top, this many simulations per move")
     args = parser.parse_args()
@@ -102,6 +150,13 @@ def main() -> int:
                        "search_sims": args.search_sims,
                        "level": result.level, "episodes": result.episodes, "successes": result.successes,
                        "success_rate": result.success_rate, "mean_length": result.mean_length}
+                if args.loops and split == "ood" and not avoid:
+                    loops = [0, 0]
+                    for evaluated in report.results["agent"][split]:
+                        failed, looped = failures_that_loop(run, int(evaluated), args.episodes, args.search_sims)
+                        loops[0] += failed
+                        loops[1] += looped
+                    row["failed_looped"] = loops
                 if args.by_template and split == "ood":
                     counts: dict[str, list[int]] = {}
                     for evaluated in report.results["agent"][split]:  # every level a curriculum evaluation pools

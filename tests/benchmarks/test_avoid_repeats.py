@@ -57,3 +57,32 @@ def test_runs_it_cannot_evaluate_both_ways_are_named_in_one_line_before_anything
         monkeypatch.setattr("sys.argv", ["avoid_repeats.py", str(old), *flags])
         with pytest.raises(SystemExit, match=message):
             avoid_repeats.main()
+
+
+class Pendulum:
+    """Down, up, down, up ...: back in its first state every second step."""
+
+    name = "pendulum"
+
+    def start(self, slot, env, episode) -> None:
+        self.turn = 0
+
+    def act(self, obs, masks, slots):
+        import numpy as np
+
+        from sheetrl.env.actions import MACRO_INDEX
+
+        self.turn += 1
+        return np.asarray([MACRO_INDEX[("move_down", "move_up")[self.turn % 2]]] * len(slots))
+
+
+def test_the_loop_watcher_flags_episodes_that_take_an_action_twice_from_one_state() -> None:
+    from sheetrl.env.tasks import OOD, make_task, split_seed
+
+    tasks = [make_task(1, split_seed(OOD, episode)) for episode in range(3)]
+    pendulum = avoid_repeats.LoopWatcher(Pendulum())
+    evaluate.run_task_episodes(pendulum, tasks, max_steps=8, batch=1)
+    assert pendulum.looped == {0: True, 1: True, 2: True}
+    expert = avoid_repeats.LoopWatcher(evaluate.ExpertPolicy())
+    _, successes = evaluate.run_task_episodes(expert, tasks, batch=1)
+    assert all(successes) and expert.looped == {0: False, 1: False, 2: False}
