@@ -67,17 +67,16 @@ class Agent(ABC):
 
         import torch
 
-        from sheetrl.env.observation import flat_fingerprint
-        from sheetrl.train.checkpoint import LAYOUT_BEFORE_FINGERPRINTS, reads_flat
+        from sheetrl.env.observation import LAYOUT_BEFORE_FINGERPRINTS, flat_fingerprint
 
         payload = torch.load(path, map_location="cpu", weights_only=False)
         if payload.get("agent") != self.name:
             raise ValueError(f"{path} holds a {payload.get('agent')!r} agent, not {self.name!r}")
         saved, current = payload.get("flat_layout", LAYOUT_BEFORE_FINGERPRINTS), flat_fingerprint()
         config = getattr(self, "config", None)
-        described = ({"agent": {"config": dataclasses.asdict(config)}}
-                     if dataclasses.is_dataclass(config) and not isinstance(config, type) else {})
-        if saved != current and reads_flat(described):
+        settings = (dataclasses.asdict(config)
+                    if dataclasses.is_dataclass(config) and not isinstance(config, type) else None)
+        if saved != current and reads_flat(settings):
             raise ValueError(f"{path} holds an agent that learnt another layout of the flat observation (layout "
                              f"{saved}; this version of sheetrl builds {current})")
         self.load_state_dict(payload["state"])
@@ -214,6 +213,23 @@ def _in_encoder_order(parts: Any) -> tuple[str, ...]:
     names = [str(part) for part in parts]
     return tuple(sorted(names, key=lambda name: ENCODER_PARTS.index(name) if name in ENCODER_PARTS
                         else len(ENCODER_PARTS)))
+
+
+def reads_flat(config: dict[str, Any] | None) -> bool:
+    """Whether networks built from an agent's config (as a dict) read the ``flat`` observation: all but a
+    transformer policy and an encoder without its ``flat`` part (no config, or one without a ``policy`` setting,
+    counts as reading it)."""
+    if not isinstance(config, dict):
+        return True
+    policy = config.get("policy", "mlp")
+    if policy == "transformer":
+        return False
+    if policy == "encoder":
+        from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
+
+        parts = config.get("encoder_parts")  # absent in configs saved before it existed: the default parts
+        return "flat" in (DEFAULT_ENCODER_PARTS if parts is None else parts)
+    return True
 
 
 def frozen_copy(network: torch.nn.Module, weights: dict[str, Any] | None = None) -> Any:

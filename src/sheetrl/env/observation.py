@@ -547,6 +547,11 @@ def flat_window_index(channel: Channel, d_row: int = 0, d_col: int = 0) -> int:
     return FLAT_LAYOUT["window"].start + WINDOW_CHANNELS.index(channel) * WINDOW * WINDOW + position
 
 
+# The flat layout of checkpoints and saved agents from before they recorded one (the operation words before "money"
+# and the seven that joined it)
+LAYOUT_BEFORE_FINGERPRINTS = "31a1084934c4148a"
+
+
 def flat_fingerprint() -> str:
     """A short hash of what every float of ``flat`` means: its layout, the window's channels, the instruction words
     it counts, the slots, the number-format presets and the macros whose mask it carries.

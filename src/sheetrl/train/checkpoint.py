@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from sheetrl.agents.base import atomic_torch_save
-from sheetrl.env.observation import flat_fingerprint
+from sheetrl.agents.base import atomic_torch_save, reads_flat
+from sheetrl.env.observation import LAYOUT_BEFORE_FINGERPRINTS, flat_fingerprint
 from sheetrl.train.config import TrainError
 
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -41,9 +41,6 @@ PREVIOUS_FILE = "checkpoint.prev.pt"
 FORMAT = "sheetrl-checkpoint"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("config", "agent", "pool", "counters", "runner", "rng")
-# The flat layout of the checkpoints saved before they recorded one (the operation words before "money" and the
-# seven that joined it)
-LAYOUT_BEFORE_FINGERPRINTS = "31a1084934c4148a"
 
 
 class CheckpointError(TrainError):
@@ -109,28 +106,10 @@ def check_flat_layout(payload: dict[str, Any], run_dir: str | Path) -> None:
     builds (a network reads floats by position; it would misread every state)."""
     saved = payload.get("flat_layout", LAYOUT_BEFORE_FINGERPRINTS)
     current = flat_fingerprint()
-    if saved != current and reads_flat(payload):
+    agent = payload.get("agent")
+    if saved != current and reads_flat(agent.get("config") if isinstance(agent, dict) else None):
         raise CheckpointError(f"the run in {run_dir} learnt another layout of the flat observation (layout {saved}; "
                               f"this version of sheetrl builds {current}): train it again with this version")
-
-
-def reads_flat(payload: dict[str, Any]) -> bool:
-    """Whether a checkpoint's networks read the ``flat`` observation, by its agent's config: all but a transformer
-    policy and an encoder without its ``flat`` part (an agent without a ``policy`` setting, or a config this cannot
-    read, counts as reading it)."""
-    agent = payload.get("agent")
-    config = agent.get("config") if isinstance(agent, dict) else None
-    if not isinstance(config, dict):
-        return True
-    policy = config.get("policy", "mlp")
-    if policy == "transformer":
-        return False
-    if policy == "encoder":
-        from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
-
-        parts = config.get("encoder_parts")  # absent in checkpoints saved before it existed: the default parts
-        return "flat" in (DEFAULT_ENCODER_PARTS if parts is None else parts)
-    return True
 
 
 def has_checkpoint(run_dir: str | Path) -> bool:
