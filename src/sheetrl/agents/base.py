@@ -305,6 +305,15 @@ class RepeatMemory:
         """Environment ``index`` took ``action`` from the state ``key``."""
         self._taken.setdefault(index, {}).setdefault(key, set()).add(int(action))
 
+    def narrow(self, indices: list[int], keys: list[Any], masks: np.ndarray) -> np.ndarray:
+        """A batch's masks (a row per environment in ``indices``, in the states ``keys``) through :meth:`allowed`."""
+        return np.stack([self.allowed(index, key, mask) for index, key, mask in zip(indices, keys, masks)])
+
+    def record_all(self, indices: list[int], keys: list[Any], actions: Any) -> None:
+        """A batch's actions through :meth:`record`."""
+        for index, key, action in zip(indices, keys, actions):
+            self.record(index, key, int(action))
+
     def state_dict(self) -> dict[int, list[tuple[Any, list[int]]]]:
         """What was taken where, per environment (for exact resume)."""
         return {index: [(key, sorted(actions)) for key, actions in taken.items()]

@@ -351,13 +351,14 @@ class BCAgent(Agent):
         labels: list[int] = []
         agreed = 0
         beta = self.beta
-        avoid = self.config.dagger and self.config.dagger_avoid_repeats
+        avoid = self.config.dagger_avoid_repeats  # (the config refuses it without dagger)
+        indices = list(range(pool.num_envs))
         for _ in range(self.config.num_steps):
             observations = pool.obs
             masks = pool.masks
             if avoid:
                 keys = [getattr(env, "unwrapped", env).state_key() for env in pool.envs]
-                masks = np.stack([self.repeats.allowed(i, key, mask) for i, (key, mask) in enumerate(zip(keys, masks))])
+                masks = self.repeats.narrow(indices, keys, masks)
             actions = self.act(observations, masks, deterministic=True)
             if self.config.dagger:
                 experts = [expert_action(getattr(env, "unwrapped", env)) for env in pool.envs]
@@ -372,8 +373,7 @@ class BCAgent(Agent):
                         actions[i] = label
             _, _, terminated, truncated, _ = pool.step(actions)
             if avoid:
-                for index, (key, action) in enumerate(zip(keys, actions)):
-                    self.repeats.record(index, key, int(action))
+                self.repeats.record_all(indices, keys, actions)
                 for ended in np.flatnonzero(terminated | truncated):
                     self.repeats.forget(int(ended))
         self.env_steps += self.config.num_steps * pool.num_envs

@@ -139,10 +139,8 @@ class AvoidRepeats:
 
     def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, slots: list[int]) -> np.ndarray:
         keys = [self._envs[slot].state_key() for slot in slots]
-        allowed = np.stack([self._memory.allowed(slot, key, mask) for slot, key, mask in zip(slots, keys, masks)])
-        actions = np.asarray(self.policy.act(obs, allowed, slots))
-        for slot, key, action in zip(slots, keys, actions):
-            self._memory.record(slot, key, int(action))
+        actions = np.asarray(self.policy.act(obs, self._memory.narrow(slots, keys, masks), slots))
+        self._memory.record_all(slots, keys, actions)
         return actions
 
 
