@@ -26,9 +26,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
-def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool,
-                       search_sims: int | None = None) -> dict[str, list[int]]:
-    """{template: [solved, played]} over the first ``episodes`` ood tasks of ``level``."""
+def play_ood(run: str, level: int, episodes: int, avoid_repeats: bool,
+             search_sims: int | None = None) -> tuple[list[Any], list[bool], dict[int, bool]]:
+    """The first ``episodes`` ood tasks of ``level`` played by the run (with the run's step budget, as evaluate_run
+    plays them): the tasks, each one's success, and whether each episode took an action twice from one state."""
     from sheetrl.env.tasks import OOD, make_task, split_seed
     from sheetrl.train import evaluate
     from sheetrl.train.checkpoint import load_latest
@@ -36,17 +37,27 @@ def solved_by_template(run: str, level: int, episodes: int, avoid_repeats: bool,
     from sheetrl.train.runner import restore_agent
 
     payload, _ = load_latest(run)
-    policy = evaluate.agent_policy(restore_agent(payload), search_sims, avoid_repeats)
+    watcher = LoopWatcher(evaluate.agent_policy(restore_agent(payload), search_sims, avoid_repeats))
     tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
-    # the run's step budget, as evaluate_run plays the episodes these counts break down
     max_steps = TrainConfig.from_dict(payload["config"]).max_steps
-    _, successes = evaluate.run_task_episodes(policy, tasks, max_steps=max_steps)
+    _, successes = evaluate.run_task_episodes(watcher, tasks, max_steps=max_steps)
+    return tasks, successes, watcher.looped
+
+
+def by_template(tasks: list[Any], successes: list[bool]) -> dict[str, list[int]]:
+    """{template: [solved, played]} of played tasks."""
     counts: Counter[str] = Counter()
     solved: Counter[str] = Counter()
     for task, success in zip(tasks, successes):
         counts[task.template] += 1
         solved[task.template] += int(success)
     return {template: [solved[template], counts[template]] for template in sorted(counts)}
+
+
+def failed_and_looped(successes: list[bool], looped: dict[int, bool]) -> list[int]:
+    """[failed, failed after taking an action twice from one state] of played episodes."""
+    failed = [episode for episode, success in enumerate(successes) if not success]
+    return [len(failed), sum(looped[episode] for episode in failed)]
 
 
 class LoopWatcher:
@@ -74,24 +85,6 @@ class LoopWatcher:
                 self.looped[self.episode_of[slot]] = True
             self.taken[slot].add(pair)
         return actions
-
-
-def failures_that_loop(run: str, level: int, episodes: int, search_sims: int | None = None) -> list[int]:
-    """[failed, failed after taking an action twice from one state] over the first ``episodes`` ood tasks of
-    ``level``, as the run plays."""
-    from sheetrl.env.tasks import OOD, make_task, split_seed
-    from sheetrl.train import evaluate
-    from sheetrl.train.checkpoint import load_latest
-    from sheetrl.train.config import TrainConfig
-    from sheetrl.train.runner import restore_agent
-
-    payload, _ = load_latest(run)
-    watcher = LoopWatcher(evaluate.agent_policy(restore_agent(payload), search_sims))
-    tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
-    max_steps = TrainConfig.from_dict(payload["config"]).max_steps
-    _, successes = evaluate.run_task_episodes(watcher, tasks, max_steps=max_steps)
-    failed = [episode for episode, success in enumerate(successes) if not success]
-    return [len(failed), sum(watcher.looped[episode] for episode in failed)]
 
 
 def main() -> int:
@@ -150,22 +143,24 @@ def main() -> int:
                        "search_sims": args.search_sims,
                        "level": result.level, "episodes": result.episodes, "successes": result.successes,
                        "success_rate": result.success_rate, "mean_length": result.mean_length}
-                if args.loops and split == "ood" and not avoid:
-                    loops = [0, 0]
-                    for evaluated in report.results["agent"][split]:
-                        failed, looped = failures_that_loop(run, int(evaluated), args.episodes, args.search_sims)
-                        loops[0] += failed
-                        loops[1] += looped
-                    row["failed_looped"] = loops
-                if args.by_template and split == "ood":
+                loops = args.loops and not avoid  # loops are counted as the run plays
+                if split == "ood" and (loops or args.by_template):
                     counts: dict[str, list[int]] = {}
+                    failed_looped = [0, 0]
                     for evaluated in report.results["agent"][split]:  # every level a curriculum evaluation pools
-                        for template, (won, played) in solved_by_template(run, int(evaluated), args.episodes,
-                                                                          avoid, args.search_sims).items():
+                        tasks, successes, looped = play_ood(run, int(evaluated), args.episodes, avoid,
+                                                            args.search_sims)
+                        for template, (won, played) in by_template(tasks, successes).items():
                             entry = counts.setdefault(template, [0, 0])
                             entry[0] += won
                             entry[1] += played
-                    row["by_template"] = counts
+                        failed, repeated = failed_and_looped(successes, looped)
+                        failed_looped[0] += failed
+                        failed_looped[1] += repeated
+                    if loops:
+                        row["failed_looped"] = failed_looped
+                    if args.by_template:
+                        row["by_template"] = counts
                 rows.append(row)
                 print(json.dumps(row), flush=True)
                 if args.out:

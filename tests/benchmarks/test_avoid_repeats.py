@@ -26,7 +26,7 @@ def test_the_per_template_counts_use_the_runs_step_budget(tmp_path: Path, monkey
         return play(policy, tasks, **options)
 
     monkeypatch.setattr(evaluate, "run_task_episodes", spy)
-    counts = avoid_repeats.solved_by_template(str(run_dir), 1, 2, avoid_repeats=True)
+    counts = avoid_repeats.by_template(*avoid_repeats.play_ood(str(run_dir), 1, 2, avoid_repeats=True)[:2])
     assert budgets == [3]  # evaluate_run plays the run's episodes with max_steps 3; the counts must too
     assert sum(played for _, played in counts.values()) == 2
 
