@@ -6,9 +6,11 @@ Run from the repository root::
     python3 benchmarks/engine.py [--quick] [--engines sheetrl,ironcalc,formualizer,pycel,formulas]
                                  [--json OUT] [--markdown] [--skip-memory]
     python3 benchmarks/engine.py --load-rounds N [--baseline-src DIR] [--markdown]   # xlsx load only
+    python3 benchmarks/engine.py --edit-rounds N [--baseline-src DIR] [--markdown]   # edits only
 
 ``--load-rounds`` measures only xlsx load + evaluate, sheetrl, ironcalc and formualizer taking turns (see
-``run_load_round_robin``); ``--baseline-src`` adds a sheetrl imported from another checkout's ``src``.
+``run_load_round_robin``); ``--edit-rounds`` only the edits, the same way (``run_edit_round_robin``);
+``--baseline-src`` adds a sheetrl imported from another checkout's ``src``.
 
 Every engine is measured in the same run on the same two workbooks (generated here from a seeded RNG,
 identical for every engine, and saved once with openpyxl -- formulas included, no cached values -- for the
@@ -794,18 +796,17 @@ def load_child(name: str, tmp: str, src: str | None) -> None:
         print(json.dumps({"ns": elapsed, "problem": problem}), flush=True)
 
 
-def run_load_round_robin(tmp: str, rounds: int, baseline_src: str | None) -> dict[str, Any]:
-    """Median load + evaluate time per engine, workbook and mode; the engines take turns, one load each, the
-    first engine of a round rotating, each in its own process (a second sheetrl from ``baseline_src``)."""
+def _start_lanes(child_flag: str, tmp: str, baseline_src: str | None,
+                 problems: list[str]) -> tuple[dict[str, subprocess.Popen[str]], dict[str, str]]:
+    """One child process per engine (and one more sheetrl from ``baseline_src``), each past its start-up line."""
     lanes = [("sheetrl", "sheetrl", None)]
     if baseline_src:
         lanes.append(("sheetrl (baseline)", "sheetrl", baseline_src))
     lanes += [(name, name, None) for name in LOAD_ENGINES[1:]]
     procs: dict[str, subprocess.Popen[str]] = {}
     versions: dict[str, str] = {}
-    problems: list[str] = []
     for label, engine, src in lanes:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--_load-child", engine, "--_dir", tmp]
+        cmd = [sys.executable, str(Path(__file__).resolve()), child_flag, engine, "--_dir", tmp]
         if src:
             cmd += ["--_src", src]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -813,38 +814,151 @@ def run_load_round_robin(tmp: str, rounds: int, baseline_src: str | None) -> dic
         hello = proc.stdout.readline()
         if not hello.startswith("{"):
             proc.kill()
-            problems.append(f"note: {label} skipped (its load process did not start)")
+            problems.append(f"note: {label} skipped (its process did not start)")
             continue
         procs[label] = proc
-        versions[label] = json.loads(hello)["version"]
+        greeting = json.loads(hello)
+        versions[label] = greeting["version"]
+        problems += [f"WARNING: {label} {p}" for p in greeting.get("problems", [])]
+    return procs, versions
+
+
+def _round_robin(procs: dict[str, subprocess.Popen[str]], requests: list[str], rounds: int,
+                 problems: list[str]) -> dict[str, list[float]]:
+    """Send each request ``rounds`` times to every lane, one lane after another, the first lane of a round rotating;
+    collect the answers' ``ns`` under ``"<lane>/<request words joined by />"``. Closes the lanes."""
     times: dict[str, list[float]] = {}
     order = list(procs)
-    for wb_name in ("a", "b"):
-        for mode in LOAD_MODES:
-            for r in range(rounds):
-                for label in order[r % len(order):] + order[: r % len(order)]:
-                    proc = procs[label]
-                    assert proc.stdin is not None and proc.stdout is not None
-                    proc.stdin.write(f"{wb_name} {mode}\n")
-                    proc.stdin.flush()
-                    answer = json.loads(proc.stdout.readline())
-                    times.setdefault(f"{label}/{wb_name}/{mode}", []).append(answer["ns"])
-                    if answer["problem"]:
-                        problems.append(f"WARNING: {label} workbook {wb_name} values after load: {answer['problem']}")
-            log(f"  load round-robin ({wb_name}, {mode}) done")
+    for request in requests:
+        for r in range(rounds):
+            for label in order[r % len(order):] + order[: r % len(order)]:
+                proc = procs[label]
+                assert proc.stdin is not None and proc.stdout is not None
+                proc.stdin.write(request + "\n")
+                proc.stdin.flush()
+                answer = json.loads(proc.stdout.readline())
+                times.setdefault("/".join([label, *request.split()]), []).append(answer["ns"])
+                if answer.get("problem"):
+                    problems.append(f"WARNING: {label} {request}: {answer['problem']}")
+        log(f"  round-robin ({request}) done")
     for proc in procs.values():
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait()
-    return {"versions": versions, "times": times, "problems": problems, "lanes": list(procs), "rounds": rounds}
+    return times
+
+
+def run_load_round_robin(tmp: str, rounds: int, baseline_src: str | None) -> dict[str, Any]:
+    """Median load + evaluate time per engine, workbook and mode; the engines take turns, one load each, the
+    first engine of a round rotating, each in its own process (a second sheetrl from ``baseline_src``)."""
+    problems: list[str] = []
+    procs, versions = _start_lanes("--_load-child", tmp, baseline_src, problems)
+    lanes = list(procs)
+    requests = [f"{wb_name} {mode}" for wb_name in ("a", "b") for mode in LOAD_MODES]
+    times = _round_robin(procs, requests, rounds, problems)
+    return {"versions": versions, "times": times, "problems": problems, "lanes": lanes, "rounds": rounds}
+
+
+# --------------------------------------------------------------------------------------------------
+# edits, engines alternated round-robin (--edit-rounds)
+# --------------------------------------------------------------------------------------------------
+
+EDIT_MEASURES = (("a", "edit"), ("b", "edit"), ("b", "edit_local"))
+EDIT_SAMPLE_SECONDS = 0.3  # each request times single edits for about this long (at least EDIT_MIN_SAMPLES)
+EDIT_MIN_SAMPLES = 5
+
+
+def edit_child(name: str, tmp: str, src: str | None) -> None:
+    """Serve timed edits for one engine: both workbooks loaded once from their xlsx files and their values checked
+    after one edit of each kind; then one "WORKBOOK KIND" line in, one JSON line out: the median ns of the single
+    edits (set the input, recalculate, read the dependent formulas) timed for about EDIT_SAMPLE_SECONDS."""
+    if src:
+        sys.path.insert(0, src)
+    eng = ENGINE_CLASSES[name]()
+    version = eng.setup()
+    warm_pass(eng, tmp)
+    problems: list[str] = []
+    edits: dict[tuple[str, str], tuple[Callable[[float], list[Any]], tuple[float, float]]] = {}
+    for spec in (workbook_a(), workbook_b()):
+        h = eng.load(spec, Path(tmp) / f"bench_{spec.name}.xlsx")
+        kinds = [("edit", spec)]
+        if spec.local_edit_cell:
+            kinds.append(("edit_local", replace(spec, edit_cell=spec.local_edit_cell,
+                                                reads=spec.dependents(spec.local_edit_cell))))
+        for kind, edited in kinds:
+            edit = eng.make_edit(h, edited)
+            value = edited.edit_values[1]
+            problem = compare(list(edit(value)), edited.reads, edited.reference({edited.edit_cell: value}))
+            if problem:
+                problems.append(f"workbook {spec.name} values after {kind} {edited.edit_cell}={value:g}: {problem}")
+            edit(dict(spec.data)[edited.edit_cell])  # back to the file's value, so the next check's reference holds
+            edits[(spec.name, kind)] = (edit, edited.edit_values)
+    print(json.dumps({"version": version, "problems": problems}), flush=True)
+    pc = time.perf_counter_ns
+    for line in sys.stdin:
+        wb_name, kind = line.split()
+        edit, (v0, v1) = edits[(wb_name, kind)]
+        gc.collect()
+        samples: list[int] = []
+        start = pc()
+        while len(samples) < EDIT_MIN_SAMPLES or pc() - start < EDIT_SAMPLE_SECONDS * 1e9:
+            value = v1 if len(samples) % 2 == 0 else v0
+            t0 = pc()
+            edit(value)
+            samples.append(pc() - t0)
+        print(json.dumps({"ns": statistics.median(samples)}), flush=True)
+
+
+def run_edit_round_robin(tmp: str, rounds: int, baseline_src: str | None) -> dict[str, Any]:
+    """Median edit time per engine, workbook and kind of edit; the engines take turns as in the load rounds."""
+    problems: list[str] = []
+    procs, versions = _start_lanes("--_edit-child", tmp, baseline_src, problems)
+    lanes = list(procs)
+    times = _round_robin(procs, [f"{wb} {kind}" for wb, kind in EDIT_MEASURES], rounds, problems)
+    return {"versions": versions, "times": times, "problems": problems, "lanes": lanes, "rounds": rounds}
+
+
+def render_edit(result: dict[str, Any], argv: list[str], as_markdown: bool) -> str:
+    """The edit table: per engine, µs per edit (median over rounds of each round's median) and time / sheetrl's."""
+    times = result["times"]
+    cols = ["Engine"] + [f"({wb}) {kind}" for wb, kind in EDIT_MEASURES]
+    rows = []
+    for label in result["lanes"]:
+        row = [label]
+        for wb, kind in EDIT_MEASURES:
+            got = times.get(f"{label}/{wb}/{kind}")
+            base = times.get(f"sheetrl/{wb}/{kind}")
+            if not got:
+                row.append("—")
+                continue
+            t = statistics.median(got)
+            cell = f"{t / 1e3:,.1f} ({min(got) / 1e3:,.1f}–{max(got) / 1e3:,.1f})"
+            if label != "sheetrl" and base:
+                cell += f" [{fmt_ratio(t, statistics.median(base))}]"
+            row.append(cell)
+        rows.append(row)
+    lines = [_header(argv, result["versions"]), "", *_table(cols, rows, as_markdown), ""]
+    note = (f"µs per edit (set the input, recalculate, read the formulas that depend on it): the median over "
+            f"{result['rounds']} rounds of each round's median single edit (range of the rounds in brackets); "
+            "engines alternated round-robin (one request each per round, the first engine rotating), each in its "
+            "own process, workbooks loaded from the same xlsx files; [k×] = engine time / sheetrl time (above 1: "
+            "sheetrl is faster). edit: workbook (a) sets B1 (13 of 30 formulas depend on it), (b) sets A1 (1,401 "
+            "of 2,000); edit_local: (b) sets H995 (2 formulas).")
+    lines.append(f"- {note}" if as_markdown else note)
+    lines += [f"- {p}" if as_markdown else p for p in result["problems"]]
+    return "\n".join(lines)
+
+
+def _header(argv: list[str], versions: dict[str, str]) -> str:
+    cmd = "python3 benchmarks/engine.py " + shlex.join(argv)
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"`{cmd}` — {now} — Python {platform.python_version()} — CPU: {cpu_model()} — "
+            + ", ".join(f"{k} {v}" for k, v in versions.items()))
 
 
 def render_load(result: dict[str, Any], argv: list[str], as_markdown: bool) -> str:
     """The load table: median (min) ms per engine, workbook and mode, and each engine's time / sheetrl's."""
-    cmd = "python3 benchmarks/engine.py " + shlex.join(argv)
-    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"`{cmd}` — {now} — Python {platform.python_version()} — CPU: {cpu_model()} — "
-             + ", ".join(f"{k} {v}" for k, v in result["versions"].items()), ""]
+    lines = [_header(argv, result["versions"]), ""]
     times = result["times"]
 
     def median(label: str, wb: str, mode: str) -> float | None:
@@ -1279,6 +1393,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --load-rounds: also load with the sheetrl package found in DIR (another checkout's src)")
     ap.add_argument("--_dir", dest="dir", help=argparse.SUPPRESS)
     ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
+    ap.add_argument("--edit-rounds", type=int, default=0, metavar="N",
+                    help="measure only edits (set an input, recalculate, read), sheetrl, ironcalc and formualizer "
+                         "taking turns for N rounds")
+    ap.add_argument("--_edit-child", dest="edit_child", help=argparse.SUPPRESS)
     ap.add_argument("--_src", dest="src", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
     opts.argv = argv
@@ -1286,12 +1404,20 @@ def main(argv: list[str] | None = None) -> int:
     if opts.load_child:
         load_child(opts.load_child, opts.dir, opts.src)
         return 0
-    if opts.load_rounds:
+    if opts.edit_child:
+        edit_child(opts.edit_child, opts.dir, opts.src)
+        return 0
+    if opts.load_rounds or opts.edit_rounds:
         with tempfile.TemporaryDirectory(prefix="sheetrl-bench-") as tmp:
             for s in (workbook_a(), workbook_b()):
                 save_xlsx(s, Path(tmp) / f"bench_{s.name}.xlsx")
-            result = run_load_round_robin(tmp, opts.load_rounds, opts.baseline_src)
-        print(render_load(result, argv, opts.markdown))
+            if opts.load_rounds:
+                result = run_load_round_robin(tmp, opts.load_rounds, opts.baseline_src)
+                text = render_load(result, argv, opts.markdown)
+            else:
+                result = run_edit_round_robin(tmp, opts.edit_rounds, opts.baseline_src)
+                text = render_edit(result, argv, opts.markdown)
+        print(text)
         if opts.json:
             Path(opts.json).write_text(json.dumps(result, indent=2) + "\n")
         return 0

@@ -110,6 +110,7 @@ from sheetrl.sheet.values import (
 # Ranges up to this many cells get their keys precomputed; larger ones (whole columns) are clamped to the sheet's
 # used extent at evaluation time.
 PRECOMPUTED_RANGE_CELLS = 65_536
+NESTED_OPERATORS = 16  # a chain of more operators of one level (A1+A2+...) is evaluated by a loop
 
 
 # Key under which the values dict holds the workbook itself, for the functions that read it (ISFORMULA, SHEET,
@@ -161,7 +162,9 @@ class FormulaCompiler(ReferenceCompiler):
 
     def compile(self, node: Node) -> CompiledFormula:
         """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place."""
-        fn = _top_level(self.scalar(node, array_mode=True))
+        fn = self.scalar(node, array_mode=True)
+        if not _scalar_chain(node):
+            fn = _top_level(fn)
         if self.result.dynamic:
             fn = tracking_reads(make_key(self.sheet_id, self.row, self.col), fn)
         self.result.fn = fn
@@ -402,21 +405,37 @@ class FormulaCompiler(ReferenceCompiler):
         return self.scalar(node, array_mode)
 
     def chain(self, node: Chain, array_mode: bool) -> Evaluator:
-        operands = [self.scalar(o, array_mode) for o in node.operands]
+        """Operators of one precedence level, applied left to right: one closure per operator, each reading a
+        cell or a constant operand itself (the commonest formulas are chains of cells and numbers, and a closure
+        call per operand was most of their cost)."""
+        operands = [self.operand(o, array_mode) for o in node.operands]
         ops = [_BINARY[op] for op in node.ops]
-        if len(ops) == 1:
-            op, left, right = ops[0], operands[0], operands[1]
-            return lambda v: op(left(v), right(v))
-        first = operands[0]
-        steps = list(zip(ops, operands[1:]))
+        if len(ops) > NESTED_OPERATORS:  # a long chain: one loop (nested closures would run out of stack)
+            first = operands[0][0]
+            steps = [(op, operand[0]) for op, operand in zip(ops, operands[1:])]
 
-        def run(v: dict) -> Any:
-            acc = first(v)
-            for op, operand in steps:
-                acc = op(acc, operand(v))
-            return acc
+            def run(v: dict) -> Any:
+                acc = first(v)
+                for op, operand in steps:
+                    acc = op(acc, operand(v))
+                return acc
 
-        return run
+            return run
+        acc = operands[0]
+        for op, right in zip(ops, operands[1:]):
+            acc = (_binary(op, acc, right), None, None)
+        return acc[0]
+
+    def operand(self, node: Node, array_mode: bool) -> tuple[Evaluator, int | None, Any]:
+        """An operator's operand: (its closure, the key of the cell it reads or None, the constant it is or None)."""
+        if type(node) is CellRef:
+            key = self.cell_key(node)
+            if key is not None:
+                return (lambda v: v.get(key)), key, None
+            return _constant(REF), None, REF
+        if type(node) is Number:
+            return _constant(node.value), None, node.value
+        return self.scalar(node, array_mode), None, None
 
     def call(self, node: Call, array_mode: bool) -> Evaluator:
         if self.scope:
@@ -461,7 +480,27 @@ class FormulaCompiler(ReferenceCompiler):
         if isinstance(guarded, ExcelError):
             return _constant(guarded)  # #REF! (a deleted reference) where the function reads a range
         fn = _make_call(spec, args, mode)
-        return propagating(fn) if guarded else fn
+        if guarded:
+            return propagating(fn)
+        if spec.on_numbers is not None:
+            keys = self.listed_range_keys(arg_nodes)
+            if keys is not None:
+                return _on_numbers(spec.on_numbers, keys, fn)
+        return fn
+
+    def listed_range_keys(self, nodes: list[Node]) -> tuple[int, ...] | None:
+        """The keys of the cells of ``nodes`` in order when every node is a range on an existing sheet small enough
+        to list its keys, else None."""
+        keys: tuple[int, ...] = ()
+        for node in nodes:
+            if type(node) is not RangeRef:
+                return None
+            sid = self.sheet_id if node.sheet is None else self.sheet_ids.get(node.sheet.upper())
+            r1, c1, r2, c2 = node.row1, node.col1, node.row2, node.col2
+            if sid is None or (r2 - r1 + 1) * (c2 - c1 + 1) > PRECOMPUTED_RANGE_CELLS:
+                return None
+            keys = keys + _range_keys(sid, r1, c1, r2, c2) if keys else _range_keys(sid, r1, c1, r2, c2)
+        return keys
 
 
 def _resized(target: Node, like: Node) -> Node:
@@ -584,6 +623,58 @@ def _broadcast_at(m: Matrix, r: int, c: int) -> Any:
     if rr >= m.rows or cc >= m.cols:
         return NA
     return m.values[rr * m.cols + cc]
+
+
+def _binary(
+    op: Callable[[Any, Any], Any], left: tuple[Evaluator, int | None, Any], right: tuple[Evaluator, int | None, Any]
+) -> Evaluator:
+    """``left op right`` as one closure; a cell operand is read and a constant taken in place (left first)."""
+    f, fkey, fconst = left
+    g, gkey, gconst = right
+    if fkey is not None:
+        if gkey is not None:
+            return lambda v: op(v.get(fkey), v.get(gkey))
+        if gconst is not None:
+            return lambda v: op(v.get(fkey), gconst)
+        return lambda v: op(v.get(fkey), g(v))
+    if fconst is not None:
+        if gkey is not None:
+            return lambda v: op(fconst, v.get(gkey))
+        return lambda v: op(fconst, g(v))
+    if gkey is not None:
+        return lambda v: op(f(v), v.get(gkey))
+    if gconst is not None:
+        return lambda v: op(f(v), gconst)
+    return lambda v: op(f(v), g(v))
+
+
+def _on_numbers(reduce: Callable[[list[float]], Any], keys: tuple[int, ...], general: Evaluator) -> Evaluator:
+    """A call over ranges (the cells ``keys``): ``reduce`` of their numbers when the cells hold only numbers and
+    empty cells, else the ``general`` call (text, booleans, errors: the function's own rules)."""
+
+    def reduced(v: dict) -> Any:
+        values = list(map(v.get, keys))
+        numbers = [x for x in values if type(x) is float]
+        if len(numbers) != len(values) and len(numbers) + values.count(None) != len(values):
+            return general(v)
+        return reduce(numbers)
+
+    return reduced
+
+
+def _scalar_chain(node: Node) -> bool:
+    """Whether a formula is operators over cells and numbers only: its value is always one cell value (a number,
+    text, boolean or error; an empty cell reads as 0 in it), so it needs no conversion for the cell."""
+    while type(node) is Paren:
+        node = node.inner
+    if type(node) is not Chain or node.ops[0] == " ":
+        return False
+    for operand in node.operands:
+        while type(operand) is Paren:
+            operand = operand.inner
+        if type(operand) is not CellRef and type(operand) is not Number and not _scalar_chain(operand):
+            return False
+    return True
 
 
 @lru_cache(maxsize=4096)

@@ -387,7 +387,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 key = cache.get(item)
                 if key is None:
                     key = self.key(item)
-                out.append(_public(get(key)))
+                value = get(key)
+                if type(value) is float and value.is_integer() and -1e15 < value < 1e15:  # _public, inlined
+                    value = int(value)
+                out.append(value)
             return out
         sid, rng = self._range(address)
         get = self._values.get
@@ -966,6 +969,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self._change_log.update(key for key, _ in items)
         position = 0
         total = len(items)
+        spills = self._spills
         previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
         try:
             while position < total:
@@ -973,8 +977,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
                     for position in range(position, total):  # noqa: B020 -- resumes after a failed cell
                         key, fn = items[position]
                         result = CYCLE if fn is None else fn(values)
-                        if type(result) is Matrix or key in self._spills:
+                        if type(result) is Matrix or key in spills:
                             result = self._place(key, result)
+                            spills = self._spills  # (placing may have copied it from a clone's)
                         values[key] = result
                     return
                 except Exception:  # a defect in one function must not take the workbook down

@@ -67,6 +67,7 @@ class FunctionSpec:
     reads_workbook: bool = False  # receives the WorkbookView (or None) before the arguments
     omitted_is_na: bool = False  # an argument left empty in the formula is #N/A (Analysis ToolPak functions)
     structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
+    on_numbers: Callable[[list[float]], Any] | None = None  # the result from its ranges' numbers (see register)
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -95,6 +96,7 @@ def register(
     reads_workbook: bool = False,
     omitted_is_na: bool = False,
     structural: bool = False,
+    on_numbers: Callable[[list[float]], Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator registering a spreadsheet function.
 
@@ -119,6 +121,10 @@ def register(
         position; requires ``propagate_errors=False`` and no laziness.
     :param omitted_is_na: an argument left empty in the formula is #N/A (Analysis ToolPak functions).
     :param structural: the result depends on the workbook's sheet list (recompiled when it changes).
+    :param on_numbers: the function's result from the numbers of its arguments, for a call whose arguments are all
+        ranges holding only numbers and empty cells (``SUM(A1:A9)``): the compiler reads the cells and calls it,
+        skipping the general argument handling; any other content takes ``impl``. It must give what ``impl``
+        gives on those ranges.
     """
 
     if reads_workbook and (lazy or propagate_errors):
@@ -144,6 +150,7 @@ def register(
             reads_workbook=reads_workbook,
             omitted_is_na=omitted_is_na,
             structural=structural,
+            on_numbers=on_numbers,
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:

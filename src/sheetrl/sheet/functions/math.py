@@ -24,13 +24,17 @@ from sheetrl.sheet.values import (
 _IFS_RANGE_POSITIONS = frozenset({0, *range(1, MAX_ARGS, 2)})
 
 
-@register("SUM", 1, MAX_ARGS, refs="all")
+def _total(numbers: list[float]) -> Any:
+    return check_number(float(sum(numbers)))
+
+
+@register("SUM", 1, MAX_ARGS, refs="all", on_numbers=_total)
 def sum_(*args: Any) -> Any:
     """Sum of the numbers (ranges: numbers only; direct arguments: numbers, booleans, numeric text)."""
     numbers = collect_numbers(args)
     if not isinstance(numbers, list):
         return numbers
-    return check_number(float(sum(numbers)))
+    return _total(numbers)
 
 
 @register("PRODUCT", 1, MAX_ARGS, refs="all")

@@ -71,12 +71,7 @@ def numbers_with_text_and_logicals(args: tuple[Any, ...]) -> list[float] | Excel
 
 
 # --------------------------------------------------------------------------------------------------- averages
-@register("AVERAGE", 1, MAX_ARGS, refs="all")
-def average(*args: Any) -> Any:
-    """Arithmetic mean of the numbers (range rules as SUM); #DIV/0! when there are none."""
-    numbers = numbers_of(args)
-    if isinstance(numbers, ExcelError):
-        return numbers
+def _mean(numbers: list[float]) -> Any:
     if not numbers:
         return DIV0
     total = exact_sum(numbers)
@@ -85,22 +80,39 @@ def average(*args: Any) -> Any:
     return check_number(total / len(numbers))
 
 
-@register("MIN", 1, MAX_ARGS, refs="all")
+def _smallest(numbers: list[float]) -> float:
+    return min(numbers) if numbers else 0.0
+
+
+def _largest(numbers: list[float]) -> float:
+    return max(numbers) if numbers else 0.0
+
+
+@register("AVERAGE", 1, MAX_ARGS, refs="all", on_numbers=_mean)
+def average(*args: Any) -> Any:
+    """Arithmetic mean of the numbers (range rules as SUM); #DIV/0! when there are none."""
+    numbers = numbers_of(args)
+    if isinstance(numbers, ExcelError):
+        return numbers
+    return _mean(numbers)
+
+
+@register("MIN", 1, MAX_ARGS, refs="all", on_numbers=_smallest)
 def min_(*args: Any) -> Any:
     """Smallest number (range rules as SUM); 0 when there are none."""
     numbers = numbers_of(args)
     if isinstance(numbers, ExcelError):
         return numbers
-    return min(numbers) if numbers else 0.0
+    return _smallest(numbers)
 
 
-@register("MAX", 1, MAX_ARGS, refs="all")
+@register("MAX", 1, MAX_ARGS, refs="all", on_numbers=_largest)
 def max_(*args: Any) -> Any:
     """Largest number (range rules as SUM); 0 when there are none."""
     numbers = numbers_of(args)
     if isinstance(numbers, ExcelError):
         return numbers
-    return max(numbers) if numbers else 0.0
+    return _largest(numbers)
 
 
 @register("AVERAGEA", 1, MAX_ARGS, refs="all")
