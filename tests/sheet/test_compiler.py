@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.compiler import NESTED_OPERATORS
+from sheetrl.sheet.compiler import NESTED_OPERATORS, FormulaCompiler
 from sheetrl.sheet.errors import DIV0, NA, REF, VALUE, ExcelError
 from sheetrl.sheet.functions import FUNCTIONS
+from sheetrl.sheet.nodes import CellRef, RangeRef
 from sheetrl.sheet.values import Matrix
 
 
@@ -150,3 +151,17 @@ def test_a_range_on_a_missing_sheet_is_ref_and_direct_arguments_keep_their_rules
     assert wb.value("B1") == REF
     assert wb.value("B2") == 5
     assert isinstance(wb.value("B1"), ExcelError)
+
+
+def test_formulas_reading_the_same_ranges_share_their_key_lists() -> None:
+    # 1,000 formulas summing one long column and a cell each must not hold 1,000 copies of the column's keys
+    wb = Workbook()
+    first = FormulaCompiler(wb._sheet_ids, 0, 0, 2, wb)
+    second = FormulaCompiler(wb._sheet_ids, 0, 1, 2, wb)
+    nodes = [RangeRef(None, 0, 0, 59_999, 0), RangeRef(None, 0, 1, 0, 1)]
+    groups_a, groups_b = first.listed_range_keys(nodes), second.listed_range_keys(nodes)
+    assert groups_a is not None and groups_b is not None
+    assert all(a is b for a, b in zip(groups_a, groups_b))
+    assert len(groups_a[0]) == 60_000
+    assert first.listed_range_keys([RangeRef(None, 0, 0, 0, 0), CellRef(None, 0, 1, False, False)]) is None
+    assert first.listed_range_keys([RangeRef("Nowhere", 0, 0, 1, 0)]) is None

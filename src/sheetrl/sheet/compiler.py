@@ -29,6 +29,7 @@ recompiles a formula when a name it uses changes.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 from collections.abc import Callable
@@ -483,15 +484,15 @@ class FormulaCompiler(ReferenceCompiler):
         if guarded:
             return propagating(fn)
         if spec.on_numbers is not None:
-            keys = self.listed_range_keys(arg_nodes)
-            if keys is not None:
-                return _on_numbers(spec.on_numbers, keys, fn)
+            groups = self.listed_range_keys(arg_nodes)
+            if groups is not None:
+                return _on_numbers(spec.on_numbers, groups, fn)
         return fn
 
-    def listed_range_keys(self, nodes: list[Node]) -> tuple[int, ...] | None:
-        """The keys of the cells of ``nodes`` in order when every node is a range on an existing sheet small enough
-        to list its keys, else None."""
-        keys: tuple[int, ...] = ()
+    def listed_range_keys(self, nodes: list[Node]) -> list[tuple[int, ...]] | None:
+        """The keys of the cells of each of ``nodes`` (tuples shared by every formula reading the same range) when
+        every node is a range on an existing sheet small enough to list its keys, else None."""
+        groups = []
         for node in nodes:
             if type(node) is not RangeRef:
                 return None
@@ -499,8 +500,8 @@ class FormulaCompiler(ReferenceCompiler):
             r1, c1, r2, c2 = node.row1, node.col1, node.row2, node.col2
             if sid is None or (r2 - r1 + 1) * (c2 - c1 + 1) > PRECOMPUTED_RANGE_CELLS:
                 return None
-            keys = keys + _range_keys(sid, r1, c1, r2, c2) if keys else _range_keys(sid, r1, c1, r2, c2)
-        return keys
+            groups.append(_range_keys(sid, r1, c1, r2, c2))
+        return groups
 
 
 def _resized(target: Node, like: Node) -> Node:
@@ -648,18 +649,33 @@ def _binary(
     return lambda v: op(f(v), g(v))
 
 
-def _on_numbers(reduce: Callable[[list[float]], Any], keys: tuple[int, ...], general: Evaluator) -> Evaluator:
-    """A call over ranges (the cells ``keys``): ``reduce`` of their numbers when the cells hold only numbers and
-    empty cells, else the ``general`` call (text, booleans, errors: the function's own rules)."""
+def _on_numbers(
+    reduce: Callable[[list[float]], Any], groups: list[tuple[int, ...]], general: Evaluator
+) -> Evaluator:
+    """A call over ranges (the cells ``groups``, one tuple of keys per range): ``reduce`` of their numbers when the
+    cells hold only numbers and empty cells, else the ``general`` call (text, booleans, errors: the function's own
+    rules)."""
+    if len(groups) == 1:
+        keys = groups[0]
 
-    def reduced(v: dict) -> Any:
-        values = list(map(v.get, keys))
+        def reduced(v: dict) -> Any:
+            values = list(map(v.get, keys))
+            numbers = [x for x in values if type(x) is float]
+            if len(numbers) != len(values) and len(numbers) + values.count(None) != len(values):
+                return general(v)
+            return reduce(numbers)
+
+        return reduced
+
+    def reduced_ranges(v: dict) -> Any:
+        get = v.get
+        values = list(itertools.chain.from_iterable([map(get, keys) for keys in groups]))
         numbers = [x for x in values if type(x) is float]
         if len(numbers) != len(values) and len(numbers) + values.count(None) != len(values):
             return general(v)
         return reduce(numbers)
 
-    return reduced
+    return reduced_ranges
 
 
 def _scalar_chain(node: Node) -> bool:
