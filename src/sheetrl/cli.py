@@ -639,6 +639,9 @@ def evaluate(
     avoid_repeats: Annotated[bool, typer.Option(
         help="Never let the policy take an action twice from the same state of an episode (it would go round "
              "the same loop again): its next choice instead (with --search-sims: the search's).")] = False,
+    first_task: Annotated[int, typer.Option(
+        help="Start at this held-out task of each split (0: the first): tasks that choosing settings on the "
+             "first ones never saw.")] = 0,
 ) -> None:
     """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
     return and mean episode length."""
@@ -658,6 +661,10 @@ def evaluate(
             raise ConfigError(f"--search-sims must be between 1 and 100,000, not {search_sims}")
         if tasks is not None and level is not None:
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
+        if not 0 <= first_task <= 1_000_000_000:
+            raise ConfigError(f"--first-task must be between 0 and 1,000,000,000, not {first_task}")
+        if tasks is not None and first_task:
+            raise ConfigError("--tasks evaluates a task file's tasks; --first-task does not apply")
         chosen = None if level is None else parse_level(level)
         if not run_dir.is_dir():
             raise ConfigError(f"run folder {run_dir} " + ("is a file, not a folder" if run_dir.exists()
@@ -665,7 +672,8 @@ def evaluate(
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
-                                  notice=_warn, search_sims=search_sims, avoid_repeats=avoid_repeats)
+                                  notice=_warn, search_sims=search_sims, avoid_repeats=avoid_repeats,
+                                  first_task=first_task)
     if as_json:
         print(json.dumps(report.to_json()))
         return

@@ -93,6 +93,8 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["eval", "/no/such/run", "--level", "zero"], "level must be 1-5"),
         (["eval", "/no/such/run", "--split", "test"], "--split must be iid, ood or both"),
         (["eval", "/no/such/run", "--tasks", "t.jsonl", "--level", "2"], "--level does not apply"),
+        (["eval", "/no/such/run", "--first-task", "-1"], "--first-task must be between 0 and 1,000,000,000"),
+        (["eval", "/no/such/run", "--tasks", "t.jsonl", "--first-task", "5"], "--first-task does not apply"),
         (["tasks", "check", "/no/such/tasks.jsonl"], "cannot read task file /no/such/tasks.jsonl"),
         (["eval"], "Missing argument"),
         (["plot", "/no/such/run"], "run folder /no/such/run does not exist"),

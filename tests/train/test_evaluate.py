@@ -64,6 +64,14 @@ def test_episode_i_plays_the_task_of_evaluation_seed_i_of_its_split() -> None:
     assert recorder.seeds == {i: ood_seed(i) for i in range(4)}
 
 
+def test_a_first_task_plays_the_later_tasks_of_the_split() -> None:
+    recorder = SeedRecorder()
+    run_episodes(recorder, level=2, episodes=3, split="ood", batch=2, first_task=200)
+    assert sorted(recorder.seeds.values()) == [ood_seed(i) for i in range(200, 203)]
+    with pytest.raises(ValueError, match="first_task"):
+        run_episodes(ExpertPolicy(), level=1, episodes=1, first_task=-1)
+
+
 def test_the_expert_solves_ood_tasks_and_the_memoriser_only_recalls_training_ones() -> None:
     assert run_episodes(ExpertPolicy(), level=2, episodes=12, split="ood").success_rate == 1.0
     memoriser = MemoriserPolicy.from_training([1], tasks_per_level=20)

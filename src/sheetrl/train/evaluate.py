@@ -218,17 +218,20 @@ ProgressCallback = Callable[[str, Any, int, int], None]
 
 
 def run_episodes(policy: Policy, level: int, episodes: int, *, split: str = IID, max_steps: int | None = None,
-                 batch: int = 16, progress: ProgressCallback | None = None) -> EvalResult:
-    """Play episodes ``0 .. episodes-1`` of a split (``iid`` or ``ood``; ``train`` for diagnostics) of ``level``
-    with ``policy``, ``batch`` environments at once; ``progress`` hears of every finished episode."""
+                 batch: int = 16, progress: ProgressCallback | None = None, first_task: int = 0) -> EvalResult:
+    """Play episodes ``first_task .. first_task+episodes-1`` of a split (``iid`` or ``ood``; ``train`` for
+    diagnostics) of ``level`` with ``policy``, ``batch`` environments at once; ``progress`` hears of every
+    finished episode. A later ``first_task`` gives tasks that choosing settings on the first ones never saw."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     if split not in (TRAIN, *EVAL_SPLITS):
         raise ValueError(f"split must be one of {(TRAIN, *EVAL_SPLITS)}, not {split!r}")
     if episodes < 1:
         raise ValueError(f"evaluate at least one episode, not {episodes}")
+    if first_task < 0:
+        raise ValueError(f"first_task must be >= 0, not {first_task}")
     config = EnvConfig(level=level, max_steps=max_steps, split=split)
-    options = [{"task_seed": split_seed(split, i), "level": level} for i in range(episodes)]
+    options = [{"task_seed": split_seed(split, i), "level": level} for i in range(first_task, first_task + episodes)]
     tick = None if progress is None else (lambda done: progress(f"{policy.name} {split}", level, done, episodes))
     result = _play(policy, config, options, batch, progress=tick)
     result.level = level
@@ -344,16 +347,16 @@ def agent_policy(agent: Any, search_sims: int | None = None, avoid_repeats: bool
 def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tuple[str, ...] = EVAL_SPLITS,
                    max_steps: int | None = None, compare: bool = False, seed: int = 0,
                    memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
-                   search_sims: int | None = None, avoid_repeats: bool = False,
+                   search_sims: int | None = None, avoid_repeats: bool = False, first_task: int = 0,
                    ) -> dict[str, dict[str, dict[int, EvalResult]]]:
     """``{policy: {split: {level: result}}}`` for the agent (searching ``search_sims`` simulations per move when
     given; never repeating an action from one state with ``avoid_repeats``), plus the expert, random and memoriser
-    baselines when ``compare``."""
+    baselines when ``compare``; the tasks of each split from ``first_task`` on (:func:`run_episodes`)."""
     policies: list[Policy] = [agent_policy(agent, search_sims, avoid_repeats)] if agent is not None else []
     if compare:
         policies += [ExpertPolicy(), RandomMaskedPolicy(seed), MemoriserPolicy.from_training(levels, memoriser_tasks)]
     return {policy.name: {split: {level: run_episodes(policy, level, episodes, split=split, max_steps=max_steps,
-                                                      progress=progress)
+                                                      progress=progress, first_task=first_task)
                                   for level in levels} for split in splits}
             for policy in policies}
 
@@ -414,14 +417,15 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
                  device: str = "cpu", split: str = "both", tasks: str | Path | None = None,
                  memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
                  notice: Callable[[str], None] | None = None, search_sims: int | None = None,
-                 avoid_repeats: bool = False) -> EvalReport:
+                 avoid_repeats: bool = False, first_task: int = 0) -> EvalReport:
     """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's;
     ``split``: "iid", "ood" or "both") or, with ``tasks``, on the tasks of a task file.
 
     ``progress`` hears of every finished episode; ``notice`` hears what the caller should tell the user (e.g. that
     the latest checkpoint was unusable and the previous one is evaluated instead); ``search_sims`` plays the
     agent with that many tree-search simulations per move; ``avoid_repeats`` never lets it take an action twice
-    from one state of an episode (:class:`AvoidRepeats`)."""
+    from one state of an episode (:class:`AvoidRepeats`); ``first_task``: the held-out tasks from this one on
+    (not with ``tasks``)."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
@@ -432,6 +436,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
         raise ConfigError(f"split must be iid, ood or both, not {split!r}")
     if search_sims is not None and search_sims < 1:
         raise ConfigError(f"search_sims must be >= 1, not {search_sims}")
+    if first_task < 0 or (first_task and tasks is not None):
+        raise ConfigError(f"first_task must be >= 0 and is for held-out tasks, not a task file (got {first_task})")
     payload, path = load_latest(run_dir)
     if path.name != CHECKPOINT_FILE and notice is not None:
         notice(f"{Path(run_dir) / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
@@ -459,7 +465,7 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     splits = EVAL_SPLITS if split == "both" else (split,)
     results = evaluate_agent(agent, levels, episodes, splits=splits, max_steps=config.max_steps, compare=compare,
                              seed=config.seed, memoriser_tasks=memoriser_tasks, progress=progress,
-                             search_sims=search_sims, avoid_repeats=avoid_repeats)
+                             search_sims=search_sims, avoid_repeats=avoid_repeats, first_task=first_task)
     return EvalReport(results, avoid_repeats=avoid_repeats, **meta)
 
 
