@@ -944,9 +944,11 @@ def render_edit(result: dict[str, Any], argv: list[str], as_markdown: bool) -> s
             "own process, workbooks loaded from the same xlsx files; [k×] = engine time / sheetrl time (above 1: "
             "sheetrl is faster). edit: workbook (a) sets B1 (13 of 30 formulas depend on it), (b) sets A1 (1,401 "
             "of 2,000); edit_local: (b) sets H995 (2 formulas).")
-    lines.append(f"- {note}" if as_markdown else note)
-    lines += [f"- {p}" if as_markdown else p for p in result["problems"]]
-    return "\n".join(lines)
+    return "\n".join(lines + _notes([note, *result["problems"]], as_markdown))
+
+
+def _notes(notes: list[str], as_markdown: bool) -> list[str]:
+    return [f"- {n}" if as_markdown else n for n in notes]
 
 
 def _header(argv: list[str], versions: dict[str, str]) -> str:
@@ -986,9 +988,7 @@ def render_load(result: dict[str, Any], argv: list[str], as_markdown: bool) -> s
             "own process; [k×] = engine time / sheetrl time (above 1: sheetrl is faster). first: sheetrl's "
             "cache of parsed formula texts emptied before each load (a file met for the first time); again: "
             "the same file loaded again.")
-    lines.append(f"- {note}" if as_markdown else note)
-    lines += [f"- {p}" if as_markdown else p for p in result["problems"]]
-    return "\n".join(lines)
+    return "\n".join(lines + _notes([note, *result["problems"]], as_markdown))
 
 
 # --------------------------------------------------------------------------------------------------

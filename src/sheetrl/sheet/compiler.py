@@ -655,27 +655,17 @@ def _on_numbers(
     """A call over ranges (the cells ``groups``, one tuple of keys per range): ``reduce`` of their numbers when the
     cells hold only numbers and empty cells, else the ``general`` call (text, booleans, errors: the function's own
     rules)."""
-    if len(groups) == 1:
-        keys = groups[0]
 
-        def reduced(v: dict) -> Any:
-            values = list(map(v.get, keys))
-            numbers = [x for x in values if type(x) is float]
-            if len(numbers) != len(values) and len(numbers) + values.count(None) != len(values):
-                return general(v)
-            return reduce(numbers)
-
-        return reduced
-
-    def reduced_ranges(v: dict) -> Any:
-        get = v.get
-        values = list(itertools.chain.from_iterable([map(get, keys) for keys in groups]))
+    def finish(values: list[Any], v: dict) -> Any:
         numbers = [x for x in values if type(x) is float]
         if len(numbers) != len(values) and len(numbers) + values.count(None) != len(values):
             return general(v)
         return reduce(numbers)
 
-    return reduced_ranges
+    if len(groups) == 1:
+        keys = groups[0]
+        return lambda v: finish(list(map(v.get, keys)), v)
+    return lambda v: finish(list(itertools.chain.from_iterable([map(v.get, keys) for keys in groups])), v)
 
 
 def _scalar_chain(node: Node) -> bool:

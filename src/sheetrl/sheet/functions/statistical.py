@@ -10,6 +10,7 @@ distributions in :mod:`.distributions`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
@@ -88,31 +89,30 @@ def _largest(numbers: list[float]) -> float:
     return max(numbers) if numbers else 0.0
 
 
-@register("AVERAGE", 1, MAX_ARGS, refs="all", on_numbers=_mean)
-def average(*args: Any) -> Any:
-    """Arithmetic mean of the numbers (range rules as SUM); #DIV/0! when there are none."""
+def _of_numbers(args: tuple[Any, ...], reduce: Callable[[list[float]], Any]) -> Any:
+    """``reduce`` of the arguments' numbers (range rules as SUM), or the first error among them."""
     numbers = numbers_of(args)
     if isinstance(numbers, ExcelError):
         return numbers
-    return _mean(numbers)
+    return reduce(numbers)
+
+
+@register("AVERAGE", 1, MAX_ARGS, refs="all", on_numbers=_mean)
+def average(*args: Any) -> Any:
+    """Arithmetic mean of the numbers (range rules as SUM); #DIV/0! when there are none."""
+    return _of_numbers(args, _mean)
 
 
 @register("MIN", 1, MAX_ARGS, refs="all", on_numbers=_smallest)
 def min_(*args: Any) -> Any:
     """Smallest number (range rules as SUM); 0 when there are none."""
-    numbers = numbers_of(args)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    return _smallest(numbers)
+    return _of_numbers(args, _smallest)
 
 
 @register("MAX", 1, MAX_ARGS, refs="all", on_numbers=_largest)
 def max_(*args: Any) -> Any:
     """Largest number (range rules as SUM); 0 when there are none."""
-    numbers = numbers_of(args)
-    if isinstance(numbers, ExcelError):
-        return numbers
-    return _largest(numbers)
+    return _of_numbers(args, _largest)
 
 
 @register("AVERAGEA", 1, MAX_ARGS, refs="all")
