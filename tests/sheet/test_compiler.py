@@ -165,3 +165,16 @@ def test_formulas_reading_the_same_ranges_share_their_key_lists() -> None:
     assert len(groups_a[0]) == 60_000
     assert first.listed_range_keys([RangeRef(None, 0, 0, 0, 0), CellRef(None, 0, 1, False, False)]) is None
     assert first.listed_range_keys([RangeRef("Nowhere", 0, 0, 1, 0)]) is None
+
+
+def test_nested_chains_and_recursive_lambdas_reach_the_engine_s_own_limits() -> None:
+    # each level of a chain's closures costs stack: 63 nested parentheses (the parser's limit is 64) and a LAMBDA
+    # recursing 110 deep (the limit is 120) must evaluate, not run out of stack
+    wb = _book(B1=1)
+    nested = "B1"
+    for _ in range(63):
+        nested = f"({nested}+1+1)"
+    wb.set("A1", "=" + nested)
+    wb.set("A2", "=LET(f,LAMBDA(g,n,IF(n<=0,0,g(g,n-1)+1+1+1+1)),f(f,110))")
+    assert wb.value("A1") == 127
+    assert wb.value("A2") == 440

@@ -111,7 +111,7 @@ from sheetrl.sheet.values import (
 # Ranges up to this many cells get their keys precomputed; larger ones (whole columns) are clamped to the sheet's
 # used extent at evaluation time.
 PRECOMPUTED_RANGE_CELLS = 65_536
-NESTED_OPERATORS = 16  # a chain of more operators of one level (A1+A2+...) is evaluated by a loop
+NESTED_OPERATORS = 2  # a chain of more operators of one level (A1+A2+A3+A4) is evaluated by a loop (stack depth)
 
 
 # Key under which the values dict holds the workbook itself, for the functions that read it (ISFORMULA, SHEET,
