@@ -496,7 +496,7 @@ class FormulaCompiler(ReferenceCompiler):
         for node in nodes:
             if type(node) is not RangeRef:
                 return None
-            sid = self.sheet_id if node.sheet is None else self.sheet_ids.get(node.sheet.upper())
+            sid = self.resolve_sheet(node.sheet)
             r1, c1, r2, c2 = node.row1, node.col1, node.row2, node.col2
             if sid is None or (r2 - r1 + 1) * (c2 - c1 + 1) > PRECOMPUTED_RANGE_CELLS:
                 return None

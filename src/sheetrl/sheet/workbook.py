@@ -387,10 +387,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 key = cache.get(item)
                 if key is None:
                     key = self.key(item)
-                value = get(key)
-                if type(value) is float and value.is_integer() and -1e15 < value < 1e15:  # _public, inlined
-                    value = int(value)
-                out.append(value)
+                out.append(_public(get(key)))
             return out
         sid, rng = self._range(address)
         get = self._values.get
