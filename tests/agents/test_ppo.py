@@ -112,6 +112,50 @@ def test_clipped_policy_loss_on_hand_computed_numbers():
     assert torch.allclose(new.grad, torch.tensor([0.0, -0.125, 0.375, 0.0]))
 
 
+def test_weighted_clipped_policy_loss_scales_each_sample_by_its_weight():
+    # The samples of the test above with weights [2, 1, 0.5, 1]: (-1.2 * 2 - 0.5 + 1.5 * 0.5 + 1.6) / 4 = -0.1375;
+    # gradients are the unweighted ones times the weights: [0, -0.125, 0.1875, 0].
+    old = torch.zeros(4)
+    new = torch.log(torch.tensor([1.5, 0.5, 1.5, 0.5])).requires_grad_()
+    advantages = torch.tensor([1.0, 1.0, -1.0, -2.0])
+    loss = clipped_policy_loss(new, old, advantages, 0.2, torch.tensor([2.0, 1.0, 0.5, 1.0]))
+    assert loss.item() == pytest.approx(-0.1375)
+    loss.backward()
+    assert torch.allclose(new.grad, torch.tensor([0.0, -0.125, 0.1875, 0.0]))
+
+
+ONE_STEP = Config(num_envs=2, num_steps=16, num_minibatches=1, update_epochs=1, hidden_sizes=(32, 32),
+                  learning_rate=0.03)
+
+
+def test_a_stale_update_clips_around_the_proximal_policy_not_the_one_that_acted():
+    """Decoupled PPO (Hilton et al. 2021) for a rollout collected by older weights. One epoch of one minibatch is
+    evaluated at the weights the update starts from: measured against that proximal policy nothing is clipped
+    (ratio exactly 1), where against the behaviour policy, three large updates old, samples are."""
+    runs = []
+    for stale in (False, True):
+        agent, pool = make(ONE_STEP, seed=4)
+        rollout, last_value = agent.collect(pool)
+        for _ in range(3):  # the weights move on before the first rollout is used
+            agent.update(*agent.collect(pool))
+        runs.append(agent.update(rollout, last_value, stale=stale))
+    on_behaviour, on_proximal = runs
+    assert on_behaviour["losses/clipfrac"] > 0.1
+    assert on_proximal["losses/clipfrac"] == 0.0
+    assert on_proximal["losses/approx_kl"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_stale_update_of_a_fresh_rollout_is_ppos_own():
+    """When the rollout was collected by the current weights the weights pi_proximal / pi_behaviour are 1 and the
+    proximal policy is the behaviour policy: the same update as without ``stale``."""
+    fresh, fresh_pool = make(TINY, seed=6)
+    twin, twin_pool = make(TINY, seed=6)
+    fresh.update(*fresh.collect(fresh_pool))
+    twin.update(*twin.collect(twin_pool), stale=True)
+    for a, b in zip(_parameters(fresh), _parameters(twin), strict=True):
+        assert torch.allclose(a, b, atol=1e-6)
+
+
 def test_value_loss_clipped_and_unclipped():
     # new V = [1, 3], rollout V = [0, 0], returns = [2, 2].
     # Unclipped: 0.5 * mean((1-2)^2, (3-2)^2) = 0.5 * 1 = 0.5.

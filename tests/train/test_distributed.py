@@ -4,6 +4,7 @@ are reproducible, resume exactly, and finish with exact counters and identical w
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,35 @@ def test_overlapped_rollouts_are_collected_while_the_learner_updates(
     # The lag changes the data from the second rollout on, so the schedules train different weights.
     assert any(not torch.equal(tensor, uninterrupted["weights"][name])
                for name, tensor in uninterrupted_overlapped["weights"].items())
+
+
+@pytest.mark.slow
+def test_overlapped_an_actor_that_finishes_first_starts_its_next_rollout_at_once(
+        uninterrupted_overlapped: dict[str, Any], tmp_path: Path) -> None:
+    """The learner asks each actor for its next rollout as soon as that actor's rollout has arrived, not once the
+    slowest actor's has: with actor 1 made 0.4 s slower, actor 0 starts rollout i + 1 before actor 1 finishes
+    rollout i; and the run is still the one that happened without the delay (the weights decide the data, not the
+    timing)."""
+    runner = Runner.start(ray_config(tmp_path, ray_overlap=True))
+    slow_seed = runner.pool.seeds[1]
+
+    class SlowSecondActor(RolloutWorker):  # defined here so that Ray ships the class itself to its workers
+        def __init__(self, *arguments: Any) -> None:
+            super().__init__(*arguments)
+            self.slow = arguments[4] == slow_seed
+
+        def collect(self, weights: dict[str, torch.Tensor]) -> dict[str, Any]:
+            if self.slow:
+                time.sleep(0.4)
+            return super().collect(weights)
+
+    runner.pool.worker_class = SlowSecondActor
+    runner.run()
+    timeline = list(runner.pool.timeline)
+    assert len(timeline) == 6
+    for before, after in itertools.pairwise(timeline):
+        assert after.collect_started[0] < before.collect_finished[1]
+    _assert_same(_fingerprint(runner), uninterrupted_overlapped)
 
 
 @pytest.mark.slow

@@ -256,16 +256,19 @@ def normalize(advantages: torch.Tensor) -> torch.Tensor:
 
 
 def clipped_policy_loss(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor, advantages: torch.Tensor,
-                        clip_coef: float) -> torch.Tensor:
+                        clip_coef: float, weights: torch.Tensor | None = None) -> torch.Tensor:
     """PPO's clipped surrogate, as a loss to minimize.
 
     ``L = mean(max(-A * ratio, -A * clip(ratio, 1 - eps, 1 + eps)))`` with ``ratio = exp(new - old)``: the negative
-    of ``min(ratio * A, clip(ratio) * A)`` in the paper's eq. (7).
+    of ``min(ratio * A, clip(ratio) * A)`` in the paper's eq. (7). With ``weights`` each sample's term is multiplied
+    by its weight (the decoupled objective of :meth:`PPOAgent.update` for stale rollouts: ``old`` is then the
+    proximal policy and the weight ``pi_proximal / pi_behaviour``).
     """
     ratio = torch.exp(new_log_probs - old_log_probs)
     unclipped = -advantages * ratio
     clipped = -advantages * torch.clamp(ratio, 1.0 - clip_coef, 1.0 + clip_coef)
-    return torch.max(unclipped, clipped).mean()
+    loss = torch.max(unclipped, clipped)
+    return (loss if weights is None else weights * loss).mean()
 
 
 def value_loss(new_values: torch.Tensor, old_values: torch.Tensor, returns: torch.Tensor,
@@ -345,6 +348,19 @@ class PPOAgent(Agent):
         return MaskedCategorical(logits, self._masks(masks)).log_probs_all.exp().cpu().numpy()
 
     @torch.no_grad()
+    def _log_probs(self, observations: dict[str, torch.Tensor], masks: torch.Tensor,
+                   actions: torch.Tensor) -> torch.Tensor:
+        """The network's log-probability of each taken action, under its stored mask (a minibatch at a time)."""
+        step = self.config.minibatch_size
+        parts = []
+        for start in range(0, actions.shape[0], step):
+            rows = slice(start, start + step)
+            with self.precision.autocast():
+                logits, _ = self.network({key: value[rows] for key, value in observations.items()})
+            parts.append(MaskedCategorical(logits, masks[rows]).log_prob(actions[rows]).float())
+        return torch.cat(parts)
+
+    @torch.no_grad()
     def _values(self, observations: dict[str, torch.Tensor]) -> torch.Tensor:
         with self.precision.autocast():
             return self.network(observations)[1].float()
@@ -403,8 +419,18 @@ class PPOAgent(Agent):
         fraction = max(0.0, 1.0 - self.env_steps / self.run_steps)
         return self.config.learning_rate * fraction
 
-    def update(self, rollout: Rollout, last_value: torch.Tensor) -> dict[str, float]:
-        """GAE, then ``update_epochs`` epochs of clipped-surrogate minibatch updates; returns the losses."""
+    def update(self, rollout: Rollout, last_value: torch.Tensor, stale: bool = False) -> dict[str, float]:
+        """GAE, then ``update_epochs`` epochs of clipped-surrogate minibatch updates; returns the losses.
+
+        ``stale``: the rollout was collected by older weights than the network has now (Ray actors overlapping
+        the update, :mod:`sheetrl.train.distributed`). The update then uses the decoupled objective of Hilton,
+        Cobbe and Schulman (2021, arXiv:2110.00641): the ratio is clipped around the *proximal* policy, the network
+        as this update starts, not around the behaviour policy that acted, and each sample is weighted by
+        ``pi_proximal / pi_behaviour`` to correct for who acted. Clipping around a policy one update old lets this
+        update move only as far as the clip allows from a point it may already have left, and the samples the
+        last update pushed past the clip give no gradient at all. ``approx_kl``, ``clipfrac`` and ``target_kl``
+        measure the update against the proximal policy too.
+        """
         config = self.config
         advantages, returns = compute_gae(rollout.rewards, rollout.values, rollout.terminated, rollout.truncated,
                                           rollout.final_values, last_value, config.gamma, config.gae_lambda)
@@ -412,6 +438,11 @@ class PPOAgent(Agent):
         observations = {key: value.reshape(batch, *value.shape[2:]) for key, value in rollout.observations.items()}
         masks = rollout.masks.reshape(batch, -1)
         actions, old_log_probs = rollout.actions.reshape(batch), rollout.log_probs.reshape(batch)
+        weights: torch.Tensor | None = None
+        if stale:
+            behaviour_log_probs = old_log_probs
+            old_log_probs = self._log_probs(observations, masks, actions)
+            weights = torch.exp(old_log_probs - behaviour_log_probs)
         old_values = rollout.values.reshape(batch)
         advantages, returns = advantages.reshape(batch), returns.reshape(batch)
         value_clip = config.value_clip_coef if config.clip_value_loss else None
@@ -437,7 +468,8 @@ class PPOAgent(Agent):
                     distribution = MaskedCategorical(logits, masks[part])
                     new_log_probs = distribution.log_prob(actions[part])
                     entropy = distribution.entropy().mean()
-                    policy = clipped_policy_loss(new_log_probs, old_log_probs[part], micro, config.clip_coef)
+                    policy = clipped_policy_loss(new_log_probs, old_log_probs[part], micro, config.clip_coef,
+                                                 None if weights is None else weights[part])
                     value = value_loss(new_values.float(), old_values[part], returns[part], value_clip)
                     loss = policy + config.value_coef * value - config.entropy_coef * entropy
                     kl_to_init = torch.zeros(())
