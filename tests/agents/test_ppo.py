@@ -3,6 +3,7 @@ accumulation, and a short training that beats the random masked policy on level 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ import torch
 
 from sheetrl.agents import algorithm
 from sheetrl.agents.ppo import (
+    IMPORTANCE_WEIGHT_MAX,
     PRESETS,
     Config,
     MaskedCategorical,
@@ -143,6 +145,31 @@ def test_a_stale_update_clips_around_the_proximal_policy_not_the_one_that_acted(
     assert on_behaviour["losses/clipfrac"] > 0.1
     assert on_proximal["losses/clipfrac"] == 0.0
     assert on_proximal["losses/approx_kl"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_stale_update_weights_each_sample_by_proximal_over_behaviour_capped_at_the_maximum():
+    """At its first step a stale update's policy loss is ``mean(-A * w)``: every ratio to the proximal policy is 1,
+    so nothing is clipped and each sample counts by ``w = pi_proximal / pi_behaviour``, here computed by hand from a
+    forward pass; two samples whose behaviour log-probability is made 10 lower get ``w`` capped at the maximum."""
+    config = dataclasses.replace(ONE_STEP, entropy_coef=0.0, value_coef=0.0)
+    agent, pool = make(config, seed=4)
+    rollout, last_value = agent.collect(pool)
+    for _ in range(3):
+        agent.update(*agent.collect(pool))
+    rollout.log_probs[0, :2] -= 10.0  # actions the behaviour policy (as recorded) hardly ever took
+    batch = config.batch_size
+    observations = {key: value.reshape(batch, *value.shape[2:]) for key, value in rollout.observations.items()}
+    with torch.no_grad():
+        logits, _ = agent.network(observations)
+    proximal = MaskedCategorical(logits, rollout.masks.reshape(batch, -1)).log_prob(rollout.actions.reshape(batch))
+    weights = torch.exp(proximal - rollout.log_probs.reshape(batch)).clamp(max=IMPORTANCE_WEIGHT_MAX)
+    advantages, _ = compute_gae(rollout.rewards, rollout.values, rollout.terminated, rollout.truncated,
+                                rollout.final_values, last_value, config.gamma, config.gae_lambda)
+    expected = (-normalize(advantages.reshape(batch)) * weights).mean().item()  # the order does not change a mean
+    metrics = agent.update(rollout, last_value, stale=True)
+    assert metrics["losses/policy_loss"] == pytest.approx(expected, rel=1e-5, abs=1e-6)
+    assert metrics["losses/importance_weight_max"] == pytest.approx(IMPORTANCE_WEIGHT_MAX)
+    assert (weights[:2] == IMPORTANCE_WEIGHT_MAX).all() and (weights[2:] < IMPORTANCE_WEIGHT_MAX).all()
 
 
 def test_a_stale_update_of_a_fresh_rollout_is_ppos_own():

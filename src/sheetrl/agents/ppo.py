@@ -119,6 +119,7 @@ class Config:
 
 
 OBSERVATION_KEYS = ("flat", "action_mask")  # what the actor-critic and the masks read (the env computes no more)
+IMPORTANCE_WEIGHT_MAX = 100.0  # the cap on pi_proximal / pi_behaviour in a stale update (as in ppo-ewma's code)
 
 
 def observation_keys(config: Config) -> tuple[str, ...] | None:
@@ -351,7 +352,7 @@ class PPOAgent(Agent):
     def _log_probs(self, observations: dict[str, torch.Tensor], masks: torch.Tensor,
                    actions: torch.Tensor) -> torch.Tensor:
         """The network's log-probability of each taken action, under its stored mask (a minibatch at a time)."""
-        step = self.config.minibatch_size
+        step = max(1, self.config.minibatch_size // self.precision.accumulation_steps)  # the update's micro-batch
         parts = []
         for start in range(0, actions.shape[0], step):
             rows = slice(start, start + step)
@@ -427,9 +428,12 @@ class PPOAgent(Agent):
         Cobbe and Schulman (2021, arXiv:2110.00641): the ratio is clipped around the *proximal* policy, the network
         as this update starts, not around the behaviour policy that acted, and each sample is weighted by
         ``pi_proximal / pi_behaviour`` to correct for who acted. Clipping around a policy one update old lets this
-        update move only as far as the clip allows from a point it may already have left, and the samples the
-        last update pushed past the clip give no gradient at all. ``approx_kl``, ``clipfrac`` and ``target_kl``
-        measure the update against the proximal policy too.
+        update move only as far as the clip allows from a point it may already have left, and a sample the last
+        update pushed past the clip on the side its advantage favours gives no gradient at all. Each weight is
+        capped at ``IMPORTANCE_WEIGHT_MAX`` (logged as ``losses/importance_weight_max``). ``approx_kl``,
+        ``clipfrac`` and ``target_kl`` measure the update against the proximal policy too. The proximal
+        log-probabilities are computed in train mode, like the behaviour ones in :meth:`collect`, so a network with
+        dropout gets one dropout sample for them.
         """
         config = self.config
         advantages, returns = compute_gae(rollout.rewards, rollout.values, rollout.terminated, rollout.truncated,
@@ -442,7 +446,9 @@ class PPOAgent(Agent):
         if stale:
             behaviour_log_probs = old_log_probs
             old_log_probs = self._log_probs(observations, masks, actions)
-            weights = torch.exp(old_log_probs - behaviour_log_probs)
+            # Capped in log space, as the authors' code does, so one action the behaviour policy almost never took
+            # cannot dominate a minibatch.
+            weights = torch.exp(torch.clamp(old_log_probs - behaviour_log_probs, max=math.log(IMPORTANCE_WEIGHT_MAX)))
         old_values = rollout.values.reshape(batch)
         advantages, returns = advantages.reshape(batch), returns.reshape(batch)
         value_clip = config.value_clip_coef if config.clip_value_loss else None
@@ -500,6 +506,8 @@ class PPOAgent(Agent):
         explained = math.nan if variance == 0 else 1.0 - (returns - old_values).var(correction=0).item() / variance
         metrics = {f"losses/{key}": total / max(1, count) for key, total in sums.items()}
         metrics["losses/explained_variance"] = explained
+        if weights is not None:
+            metrics["losses/importance_weight_max"] = weights.max().item()
         metrics["charts/learning_rate"] = self.optimizer.param_groups[0]["lr"]
         return metrics
 

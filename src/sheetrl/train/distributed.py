@@ -358,7 +358,7 @@ class RayRolloutPool(ActorPool):
     :param env_config: the environments' settings.
     :param seed: the run's seed (actor ``i`` is seeded ``actor_seeds(seed, actors)[i]``).
     :param actors: number of Ray actors.
-    :param algo: the algorithm (its agent must have ``collect(pool)`` and ``update(rollout, last_value)``).
+    :param algo: the algorithm (its agent must have ``collect(pool)`` and ``update(rollout, last_value, stale=)``).
     :param agent_config: the algorithm's Config.
     :param precision: the run's precision mode (see :func:`actor_precision`).
     :param address: a Ray cluster to join (None: a local Ray).
@@ -427,12 +427,12 @@ class RayRolloutPool(ActorPool):
                         for index, handle in enumerate(self.handles)}
 
     def _gather(self, following: dict[str, torch.Tensor] | None = None) -> tuple[list[dict[str, Any]], float]:
-        """Every actor's rollout, in actor order (requested now unless it already is), and when the last actor was
-        asked for it. Actors answer in any order; with ``following`` weights each actor is asked for its next
-        rollout, collected with them, as soon as its answer has arrived, so an actor that finishes first does not
-        wait for the others. An actor that died is replaced and asked for the same rollout with the same weights."""
+        """Every actor's rollout, in actor order (requested now unless it already is), and when it was requested
+        (the last actor's first request: a replaced actor asked again later does not move it). Actors answer in
+        any order; with ``following`` weights each actor is asked for its next rollout, collected with them, as
+        soon as its answer has arrived, so an actor that finishes first does not wait for the others. An actor
+        that died is replaced and asked for the same rollout with the same weights."""
         import ray
-        from ray.exceptions import ActorUnavailableError, RayActorError
 
         if not self.pending:
             self._submit()
@@ -440,6 +440,31 @@ class RayRolloutPool(ActorPool):
         following_reference = None if following is None else ray.put(following)
         waiting = {reference: index for index, reference in self.pending.items()}
         self.pending = {}
+        try:
+            results = self._wait_for_all(waiting, current, following_reference)
+        except BaseException:
+            # Some actors may have moved on to the following rollout while others never answered: stop them all,
+            # so that a later iteration starts every actor again from the states kept here, with the weights
+            # this rollout was requested with.
+            self.close()
+            raise
+        if following_reference is not None:
+            self._weights_reference = following_reference
+        complete: list[dict[str, Any]] = []
+        for index, result in enumerate(results):
+            assert result is not None  # every actor answered (or training stopped with an error)
+            self._consume(index, result)
+            complete.append(result)
+        return complete, requested
+
+    def _wait_for_all(self, waiting: dict[Any, int], current: Any,
+                      following_reference: Any) -> list[dict[str, Any] | None]:
+        """Read the rollout of every actor in ``waiting`` (reference -> actor index) as it arrives, asking that
+        actor at once for its next one with ``following_reference`` when given; a dead actor is replaced and asked
+        again with ``current``, the weights its rollout was requested with."""
+        import ray
+        from ray.exceptions import ActorUnavailableError, RayActorError
+
         results: list[dict[str, Any] | None] = [None] * self.actors
         failures = [0] * self.actors
         while waiting:
@@ -458,14 +483,7 @@ class RayRolloutPool(ActorPool):
             if following_reference is not None:
                 self.pending[index] = self.handles[index].collect.remote(following_reference)
                 self._requested = time.time()
-        if following_reference is not None:
-            self._weights_reference = following_reference
-        complete: list[dict[str, Any]] = []
-        for index, result in enumerate(results):
-            assert result is not None  # every actor answered (or training stopped with an error)
-            self._consume(index, result)
-            complete.append(result)
-        return complete, requested
+        return results
 
     def in_flight(self) -> list[Any]:
         return list(self.pending.values())
