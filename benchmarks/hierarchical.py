@@ -8,7 +8,9 @@ Run from the repository root::
 The expert's plan of each held-out task is played step by step; before every step whose action belongs to a
 specialist (the step type: a formula, a format, a value), the trained meta-controller is asked which specialist it
 would call in that state (its most probable choice). Steps made of shared moves (cursor, selection, ``done``)
-have no owner and are counted apart. The table gives, per step type, how often each specialist was chosen.
+have no owner and are counted apart. The table gives, per step type, how often each specialist was chosen. For an
+agent with a navigator, a second table says how often the navigator's most probable event was *edit now* before
+the expert's edits and before its shared moves (a person edits at the first and moves at the second).
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def choices(run: Path, level: int, split: str, episodes: int) -> tuple[dict[str, Counter[str]], int]:
-    """{step type: Counter(specialist chosen)} and the number of shared-move steps."""
+def choices(run: Path, level: int, split: str, episodes: int
+            ) -> tuple[dict[str, Counter[str]], int, Counter[str] | None]:
+    """{step type: Counter(specialist chosen)}, the number of shared-move steps, and for a navigator
+    Counter('edit step, edited', 'edit step, moved', 'move step, edited', 'move step, moved') (else None)."""
     import torch
 
     from sheetrl.agents.hierarchical import SPECIALIST_NAMES, SPECIALISTS
@@ -41,23 +45,29 @@ def choices(run: Path, level: int, split: str, episodes: int) -> tuple[dict[str,
     owner = {macro: specialist for specialist, macros in SPECIALISTS.items() for macro in macros}
     table: dict[str, Counter[str]] = {specialist: Counter() for specialist in SPECIALIST_NAMES}
     shared = 0
+    navigated: Counter[str] | None = Counter() if agent.config.navigator else None
     env = SpreadsheetEnv(config=EnvConfig(level=level, split=split))
     for episode in range(episodes):
         observation, _ = env.reset(seed=episode, options={"task_seed": split_seed(split, episode), "level": level})
         assert env.task is not None
         for name in env.task.expert_actions:
             step_type = owner.get(name)
+            flat = torch.as_tensor(observation["flat"][None], dtype=torch.float32)
+            masks = torch.as_tensor(observation["action_mask"][None].astype(bool))
             if step_type is None:
                 shared += 1
             else:
-                flat = torch.as_tensor(observation["flat"][None], dtype=torch.float32)
-                masks = torch.as_tensor(observation["action_mask"][None].astype(bool))
                 chosen, _, _ = agent.choose(flat, masks, None, deterministic=True)
                 table[step_type][SPECIALIST_NAMES[int(chosen[0])]] += 1
+            if navigated is not None:
+                with torch.no_grad():
+                    edits = int(agent.navigator_events(agent.networks["navigator"](flat)[0], masks).mode()[0]) \
+                        == masks.shape[1]
+                navigated[f"{'move' if step_type is None else 'edit'} step, {'edited' if edits else 'moved'}"] += 1
             observation, _, terminated, _, _ = env.step(MACRO_INDEX[name])
             if terminated:
                 break
-    return table, shared
+    return table, shared, navigated
 
 
 def main() -> None:
@@ -71,7 +81,7 @@ def main() -> None:
         raise SystemExit("--episodes must be at least 1")
     from sheetrl.agents.hierarchical import SPECIALIST_NAMES
 
-    table, shared = choices(args.run, args.level, args.split, args.episodes)
+    table, shared, navigated = choices(args.run, args.level, args.split, args.episodes)
     print(f"| step type (L{args.level} {args.split}, {args.episodes} expert plans) | steps | "
           + " | ".join(f"chose {s}" for s in SPECIALIST_NAMES) + " |")
     print("|---|---:|" + "---:|" * len(SPECIALIST_NAMES))
@@ -80,6 +90,15 @@ def main() -> None:
         cells = " | ".join(f"{counts[s] / total:.2f}" if total else "–" for s in SPECIALIST_NAMES)
         print(f"| {step_type} | {total} | {cells} |")
     print(f"| shared moves (no owner) | {shared} |" + " |" * len(SPECIALIST_NAMES))
+    if navigated is not None:
+        print()
+        print("| the expert's next step | steps | the navigator edits now | the navigator moves |")
+        print("|---|---:|---:|---:|")
+        for kind in ("edit", "move"):
+            edited, moved = navigated[f"{kind} step, edited"], navigated[f"{kind} step, moved"]
+            total = edited + moved
+            print(f"| {'an edit' if kind == 'edit' else 'a shared move'} | {total} | "
+                  f"{edited / max(1, total):.2f} | {moved / max(1, total):.2f} |")
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ sizes, spacer patterns, phrasings and template combinations; ``--eval-episodes``
 - ``bc_dagger_ppo``: BC+DAgger for 8,192 steps, then PPO fine-tuning from its network for the rest of the budget
   (``BC_PPO_SETTINGS``: the BC widths, lr 1e-4, KL 0.1 toward the BC policy, entropy 0.001);
   ``bc_dagger_hierarchical`` the same BC+DAgger run, then the hierarchical agent for the same rest of the budget,
-  every specialist started from the BC network with the same settings, its meta-controller imitating the expert's
-  choices for the first ``HIERARCHICAL_SETTINGS['meta_imitation_iterations']`` iterations (counted in the budget);
+  every specialist and the navigator started from the BC network with the same settings, its meta-controller
+  imitating the expert's choices for the first ``HIERARCHICAL_SETTINGS['meta_imitation_iterations']`` iterations
+  (counted in the budget); ``bc_dagger_hierarchical_options`` the same with the first design's options (no
+  navigator: a specialist also walks the shared moves);
 - ``random``: the uniform random masked policy (no training);
 - ``bc`` / ``bc_dagger``: behaviour cloning from 300 expert episodes (quick preset), without and with DAgger;
   ``bc_dagger_instructed`` with the ``instructed`` factored action head (the computation a macro names scored
@@ -70,8 +72,9 @@ BC_PPO_SETTINGS = {"hidden_sizes": (256, 256), "learning_rate": 1e-4, "kl_coef":
 # specialist for its first 16 iterations (8,192 of the 32,768 steps; step size 1e-3), then by PPO
 HIERARCHICAL_SETTINGS = {**BC_PPO_SETTINGS, "meta_hidden_sizes": (256, 256), "meta_trunks_from_source": True,
                          "meta_imitation_iterations": 16, "meta_learning_rate": 1e-3}
-FINE_TUNERS = {"bc_dagger_ppo": ("ppo", BC_PPO_SETTINGS), "bc_dagger_hierarchical": ("hierarchical",
-                                                                                     HIERARCHICAL_SETTINGS)}
+FINE_TUNERS = {"bc_dagger_ppo": ("ppo", BC_PPO_SETTINGS),
+               "bc_dagger_hierarchical": ("hierarchical", HIERARCHICAL_SETTINGS),
+               "bc_dagger_hierarchical_options": ("hierarchical", {**HIERARCHICAL_SETTINGS, "navigator": False})}
 ENCODER_PARTS = ("gnn", "cnn", "formula_lstm", "instruction")  # models.encoders.DEFAULT_ENCODER_PARTS
 
 # (algorithm, level, step budget at --scale 1). The budgets are what the quick presets need on a 2-core CPU.
@@ -116,6 +119,7 @@ ROWS: list[tuple[str, int | str, int]] = [
     ("bc_dagger_ppo", 5, BC_PPO_STEPS),
     ("bc_dagger_hierarchical", 3, BC_PPO_STEPS),
     ("bc_dagger_hierarchical", 5, BC_PPO_STEPS),
+    ("bc_dagger_hierarchical_options", 5, BC_PPO_STEPS),
     ("maskable_ppo", 3, 150_000),
     ("maskable_ppo", 5, 150_000),
     ("bc_wide", 3, 32_768),

@@ -431,6 +431,8 @@ def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
     shown = ", ".join(f"{a.name} {a.score:.2f}" if kind == "probability" else f"{a.name} {a.score:+.2f}"
                       for a in top_actions(scores, mask, top))
     console.print(f"top actions ({kind}): {shown}", highlight=False)
+    if hasattr(agent, "explain_choice"):  # an agent that chooses in levels says how (the hierarchical agent)
+        console.print(agent.explain_choice(obs, mask), highlight=False)
 
 
 def _prepare_attention_folder(agent: Any, folder: Path) -> None:

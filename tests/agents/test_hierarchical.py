@@ -32,8 +32,10 @@ from tests.agents.resume import train_straight_and_resumed
 
 from .conftest import vector_env
 
+# The first design's options (a specialist also walks the shared moves); NAVIGATED below is the default one.
 SMALL = Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=2, hidden_sizes=(32, 32),
-               meta_hidden_sizes=(16, 16), option_max_steps=3)
+               meta_hidden_sizes=(16, 16), option_max_steps=3, navigator=False)
+NAVIGATED = replace(SMALL, navigator=True)
 
 
 def make(seed: int, config: Config = SMALL, level: int = 1) -> tuple[hierarchical.HierarchicalAgent, SheetVectorEnv]:
@@ -275,10 +277,11 @@ def test_a_checkpoint_with_one_optimizer_group_resumes_as_two() -> None:
     assert other.optimizer.state_dict()["param_groups"] == state["optimizer"]["param_groups"]
 
 
-def test_exact_resume_of_a_warm_started_agent_while_it_imitates(tmp_path: Path) -> None:
+@pytest.mark.parametrize("navigator", [False, True], ids=["options", "navigator"])
+def test_exact_resume_of_a_warm_started_agent_while_it_imitates(navigator: bool, tmp_path: Path) -> None:
     bc_dir = _bc_run(tmp_path)
     payload = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]
-    config = replace(SMALL, hidden_sizes=(32, 32), kl_coef=0.5, meta_imitation_iterations=3)
+    config = replace(SMALL, hidden_sizes=(32, 32), kl_coef=0.5, meta_imitation_iterations=3, navigator=navigator)
 
     def warm(seed: int) -> tuple[hierarchical.HierarchicalAgent, SheetVectorEnv]:
         agent, pool = make(seed, config, level=5)
@@ -296,8 +299,11 @@ def test_exact_resume_of_a_warm_started_agent_while_it_imitates(tmp_path: Path) 
         np.testing.assert_array_equal(straight_pool.obs[key], resumed_pool.obs[key])
 
 
-def test_after_imitation_the_meta_controller_learns_at_the_common_rate_near_where_imitation_left_it() -> None:
-    config = replace(SMALL, learning_rate=1e-4, meta_learning_rate=3e-3, meta_imitation_iterations=2, kl_coef=0.5)
+@pytest.mark.parametrize("navigator", [False, True], ids=["options", "navigator"])
+def test_after_imitation_the_meta_controller_learns_at_the_common_rate_near_where_imitation_left_it(
+        navigator: bool) -> None:
+    config = replace(SMALL, learning_rate=1e-4, meta_learning_rate=3e-3, meta_imitation_iterations=2, kl_coef=0.5,
+                     navigator=navigator)
     agent, pool = make(6, config, level=5)
     rates = []
     for _ in range(3):
@@ -310,7 +316,8 @@ def test_after_imitation_the_meta_controller_learns_at_the_common_rate_near_wher
     assert rates == [3e-3, 3e-3, 1e-4]
     assert agent.optimizer.param_groups[1]["lr"] == 1e-4  # the specialists' rate never changes
     assert all(not p.requires_grad for p in agent.meta_reference.parameters())
-    losses = agent.update(*agent.collect(pool)[:2])
+    losses = agent.update_navigated(agent.collect_navigated(pool)[0]) if navigator \
+        else agent.update(*agent.collect(pool)[:2])
     assert "losses/meta_kl_to_imitation" in losses and "losses/meta_imitation" not in losses
 
 
@@ -346,3 +353,137 @@ def test_the_meta_controller_can_start_from_the_source_networks_trunks(tmp_path:
     with pytest.raises(ConfigError, match=r"meta_trunks_from_source needs meta_hidden_sizes=\(32, 32\)"):
         Runner.start(_quiet(algo="hierarchical", level=5, total_steps=32, run_dir=str(tmp_path / "h2"),
                             init_from=str(bc_dir), overrides={**WARM, "meta_trunks_from_source": True}))
+
+
+# ------------------------------------------------------------------------------------------- the navigator
+
+
+def test_the_navigators_edit_event_holds_the_probability_of_every_legal_edit() -> None:
+    """Uniform logits over 2 legal shared moves and 3 legal edits: each move keeps 1/5 and *edit now* gets 3/5;
+    with no legal edit the event is ruled out and the moves share everything."""
+    agent, _ = make(1, NAVIGATED)
+    masks = torch.zeros(2, len(MACROS), dtype=torch.bool)
+    for name in ("move_down", "done", "bold", "sum_above", "write_instructed_value"):
+        masks[0, MACRO_INDEX[name]] = True
+    masks[1, MACRO_INDEX["move_down"]] = masks[1, MACRO_INDEX["done"]] = True
+    events = agent.navigator_events(torch.zeros(2, len(MACROS)), masks)
+    probabilities = events.log_probs_all.exp()
+    edit = len(MACROS)
+    assert probabilities[0, MACRO_INDEX["move_down"]].item() == pytest.approx(0.2)
+    assert probabilities[0, MACRO_INDEX["done"]].item() == pytest.approx(0.2)
+    assert probabilities[0, edit].item() == pytest.approx(0.6)
+    assert not events.masks[0, MACRO_INDEX["bold"]]  # an edit is never an event of its own
+    assert probabilities[1, edit].item() == 0.0 and probabilities[1].sum().item() == pytest.approx(1.0)
+
+
+def test_with_a_navigator_it_takes_every_shared_move_and_specialists_only_their_own_edits() -> None:
+    agent, pool = make(3, NAVIGATED, level=5)
+    steps, metrics = agent.collect_navigated(pool)
+    edits, moves = steps["edit"], ~steps["edit"]
+    assert edits.any() and moves.any()
+    chosen_own = agent.own[steps["specialist"][edits], steps["action"][edits]]
+    assert chosen_own.all()  # an edit is an own action of the specialist the meta-controller chose
+    assert steps["legal"][edits].gather(1, steps["action"][edits][:, None]).all()
+    assert not agent.own.any(0)[steps["event"][moves]].any()  # the navigator's own moves are shared actions
+    assert metrics["meta/edit_share"] == pytest.approx(float(edits.float().mean()))
+    assert sum(metrics[f"meta/{s}"] for s in SPECIALIST_NAMES) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("config", [SMALL, NAVIGATED], ids=["options", "navigator"])
+def test_action_probabilities_are_what_act_samples(config: Config) -> None:
+    """The marginal over the meta-controller's choice (``sheetrl demo --explain``) sums to 1 over the legal actions,
+    and 4,000 samples of :meth:`act` in one state fall on each action at that rate."""
+    agent, pool = make(2, config, level=5)
+    obs = {key: np.repeat(value[:1], 4000, axis=0) for key, value in pool.obs.items()}
+    masks = np.repeat(pool.masks[:1], 4000, axis=0)
+    probabilities = agent.action_probabilities({key: value[:1] for key, value in obs.items()}, masks[:1])[0]
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert (probabilities[~masks[0]] == 0).all()
+    counts = np.bincount(agent.act(obs, masks), minlength=len(MACROS)) / 4000
+    np.testing.assert_allclose(counts, probabilities, atol=0.03)
+
+
+def test_exact_resume_with_a_navigator(tmp_path: Path) -> None:
+    straight, _, resumed, _ = train_straight_and_resumed(
+        lambda seed: make(seed, replace(NAVIGATED, meta_imitation_iterations=2)), 5, 4, 2, tmp_path / "agent.pt")
+    for (key, a), b in zip(straight.networks.state_dict().items(), resumed.networks.state_dict().values()):
+        assert torch.equal(a, b), key
+
+
+def test_a_checkpoint_is_refused_by_an_agent_with_the_other_kind_of_shared_moves() -> None:
+    with_navigator, _ = make(1, NAVIGATED)
+    without, _ = make(1)
+    with pytest.raises(ValueError, match="navigator=True, this one navigator=False"):
+        without.load_state_dict(with_navigator.state_dict())
+
+
+def test_the_navigator_starts_as_the_bc_policy_too(tmp_path: Path) -> None:
+    bc_dir = _bc_run(tmp_path)
+    bc = torch.load(bc_dir / "checkpoint.pt", weights_only=False)["agent"]["state"]["network"]
+    runner = Runner.start(_quiet(algo="hierarchical", level=5, total_steps=64, run_dir=str(tmp_path / "h"),
+                                 init_from=str(bc_dir), overrides={**WARM, "navigator": True}))
+    for key, value in bc.items():
+        assert torch.equal(runner.agent.networks["navigator"].state_dict()[key.removeprefix("network.")], value)
+    runner.run()
+    lines = [json.loads(line) for line in (tmp_path / "h" / "metrics.jsonl").read_text().splitlines()]
+    assert any("losses/navigator_kl_to_init" in line for line in lines)
+
+
+@pytest.mark.parametrize("config", [SMALL, NAVIGATED], ids=["options", "navigator"])
+def test_explain_choice_names_each_specialist_with_the_meta_controllers_probability(config: Config) -> None:
+    agent, pool = make(2, config, level=5)
+    obs = {key: value[0] for key, value in pool.obs.items()}
+    line = agent.explain_choice(obs, pool.masks[0])
+    flat = torch.as_tensor(obs["flat"][None], dtype=torch.float32)
+    legal = torch.as_tensor(pool.masks[:1])
+    with torch.no_grad():
+        shares = MaskedCategorical(agent.networks["meta"](flat)[0], agent.meta_mask(legal)).log_probs_all.exp()[0]
+    for index, name in enumerate(SPECIALIST_NAMES):
+        assert f"{name} {float(shares[index]):.2f}" in line
+    assert line.startswith("navigator: edit now ") == config.navigator
+
+
+def test_a_navigated_update_is_flat_ppos_loss_for_the_factored_policy() -> None:
+    """One epoch of one minibatch, so the logged losses are those of the first step, where every ratio is 1: the
+    navigator's surrogate is ``-mean(A)`` over every step, and the specialist's and the meta-controller's are
+    ``-sum(A over the edits) / steps`` (the share of the minibatch that edited), A normalized over the minibatch."""
+    config = replace(NAVIGATED, num_steps=32, num_minibatches=1, update_epochs=1, meta_imitation_iterations=0)
+    agent, pool = make(3, config, level=5)
+    steps, _ = agent.collect_navigated(pool)
+    assert steps["edit"].any() and not steps["edit"].all()
+    advantage = (steps["advantage"] - steps["advantage"].mean()) / (steps["advantage"].std(correction=0) + 1e-8)
+    calls: list[dict[str, object]] = []
+    original = agent.precision.step
+    agent.precision.step = lambda *args, **kwargs: (calls.append(kwargs), original(*args, **kwargs))  # type: ignore[method-assign]
+    losses = agent.update_navigated(steps)
+    batch = len(steps["event"])
+    assert losses["losses/navigator_policy"] == pytest.approx(-advantage.mean().item(), abs=1e-5)
+    edited = -advantage[steps["edit"]].sum().item() / batch
+    assert losses["losses/specialist_policy"] == pytest.approx(edited, abs=1e-5)
+    assert losses["losses/meta_policy"] == pytest.approx(edited, abs=1e-5)
+    # each network's gradient is clipped by its own norm
+    (call,) = calls
+    assert [len(group) for group in call["clip_groups"]] == [  # type: ignore[union-attr]
+        len(list(network.parameters())) for network in agent.networks.values()]
+
+
+def test_meta_imitation_with_a_navigator_learns_the_experts_choices() -> None:
+    """Labelled states (here twelve visited ones labelled by hand, one specialist masked out in three) are learnt
+    exactly by the navigated update while imitating, which then takes no policy gradient for the meta-controller."""
+    config = replace(NAVIGATED, num_steps=64, update_epochs=1, meta_imitation_iterations=100,
+                     meta_learning_rate=3e-3, meta_imitation_batch=64)
+    agent, pool = make(5, config, level=5)
+    steps, _ = agent.collect_navigated(pool)
+    agent.meta_dataset = {}
+    masks = torch.ones(12, len(SPECIALIST_NAMES), dtype=torch.bool)
+    masks[::4, 0] = False
+    agent.remember_labels({"flat": steps["flat"][::10][:12], "mask": masks,
+                           "label": torch.tensor([1, 0, 2, 1, 2, 0, 1, 2, 2, 0, 0, 1])})
+    data = agent.meta_dataset
+    assert len(set(data["flat"].sum(1).tolist())) == 12
+    for _ in range(40):
+        losses = agent.update_navigated(steps)
+    assert "losses/meta_imitation" in losses and "losses/meta_policy" not in losses
+    with torch.no_grad():
+        logits, _ = agent.networks["meta"](data["flat"])
+    assert (MaskedCategorical(logits, data["mask"]).mode() == data["label"]).all()

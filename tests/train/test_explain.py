@@ -41,6 +41,21 @@ def test_demo_explains_a_bc_agents_choices(tmp_path: Path, capsys: pytest.Captur
     assert "agent solved the task" in out or "agent did not solve the task" in out
 
 
+def test_demo_explains_which_specialist_a_hierarchical_agent_would_call(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]):
+    overrides = {"num_envs": 2, "num_steps": 8, "num_minibatches": 2, "update_epochs": 1, "hidden_sizes": (32, 32),
+                 "meta_hidden_sizes": (16, 16), "navigator": True}
+    Runner.start(TrainConfig(algo="hierarchical", level=3, total_steps=16, run_dir=str(tmp_path / "h"),
+                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
+                             overrides=overrides)).run()
+    capsys.readouterr()
+    assert main(["demo", str(tmp_path / "h"), "--seed", "1", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "top actions (probability): " in out
+    choices = [line for line in out.splitlines() if line.startswith("navigator: edit now ")]
+    assert choices and all("formula" in line and "layout" in line and "data" in line for line in choices)
+
+
 def test_explain_without_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
     assert main(["demo", "--explain"]) == 2
     assert "pass a run folder" in capsys.readouterr().err

@@ -38,8 +38,20 @@ The whole algorithm, top to bottom:
    tried: which edit the expert takes next is often not decided by what the observation shows, and the
    meta-controller trained on those labels solved 0.36 of L5 tasks against 0.86 with the next action's owner alone,
    seed 1, 8,192 steps.)
+5. **The navigator** (``navigator``, off by default). Without it the shared moves are taken by whichever
+   specialist is running, and the meta-controller's choice decides which policy walks the cursor to the next
+   edit, though a move has no owner the expert could label. With it one more actor-critic, the *navigator*
+   (started from the ``--init-from`` network like the specialists), chooses in every state between the legal
+   shared moves and one event, *edit now*, which carries the probability its policy gives all the legal edits
+   together (:meth:`HierarchicalAgent.navigator_events`). Only when it edits is the meta-controller asked which
+   specialist edits, and the specialist chooses among its own actions alone: an option is one edit. The three
+   choices are the factors of one policy, ``pi(a) = nav(a)`` for a move and ``nav(edit) * meta(s) * spec_s(a)``
+   for an edit, and are trained as flat PPO trains one: GAE over the episode with the navigator's value, each
+   factor's clipped surrogate with the step's advantage (:meth:`HierarchicalAgent.update_navigated`). The
+   meta-controller's imitation (4.) is the same.
 
-Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length``,
+Logs: ``meta/<specialist>`` (the share of options each specialist got; with a navigator ``meta/edit_share``, the
+share of steps that edited), ``meta/option_length``,
 ``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
 ``losses/meta_*`` and ``losses/specialist_*``. A rollout is consumed within its iteration and no option outlives
 it, so the state dict (weights, both references, the imitation dataset, optimizer, RNG, counters) resumes
@@ -139,6 +151,7 @@ class Config:
     meta_imitation_iterations: int = 0  # first iterations in which the meta-controller learns the expert's choice
     meta_imitation_batch: int = 256  # labelled states per minibatch step while imitating
     meta_imitation_buffer: int = 16_384  # labelled states kept (the oldest are dropped)
+    navigator: bool = True  # one navigator policy takes the shared moves and decides when to edit (docstring, 5.)
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
@@ -229,6 +242,8 @@ class HierarchicalAgent(Agent):
                 "meta": ActorCritic(observation_size, len(SPECIALIST_NAMES), config.meta_hidden_sizes, False),
                 **{s: ActorCritic(observation_size, num_actions, config.hidden_sizes, False)
                    for s in SPECIALIST_NAMES},
+                **({"navigator": ActorCritic(observation_size, num_actions, config.hidden_sizes, False)}
+                   if config.navigator else {}),
             }).to(self.device)
         # the meta-controller's group first: the parameters keep the order of networks.parameters()
         groups: list[dict[str, Any]] = [
@@ -262,18 +277,85 @@ class HierarchicalAgent(Agent):
         chosen = distribution.mode() if deterministic else distribution.sample(generator)
         return chosen, distribution.log_prob(chosen), values.float()
 
+    def navigator_events(self, logits: torch.Tensor, legal: torch.Tensor) -> MaskedCategorical:
+        """The navigator's choice (module docstring, 5.) as a distribution over ``N + 1`` events: each legal
+        shared move (index = its macro) and *edit now* (index ``N``), which holds the probability its policy gives
+        all the legal actions of the specialists together."""
+        full = MaskedCategorical(logits, legal)
+        editable = legal & self.own.any(0)
+        floor = torch.finfo(full.log_probs_all.dtype).min  # not -inf: a row with no edit keeps finite gradients
+        edit = torch.logsumexp(torch.where(editable, full.log_probs_all, floor), dim=-1, keepdim=True)
+        return MaskedCategorical(torch.cat([full.log_probs_all, edit], dim=-1),
+                                 torch.cat([legal & ~self.own.any(0), editable.any(-1, keepdim=True)], dim=-1))
+
+    def specialist_masks(self, legal: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
+        """(B, N): what the chosen specialist may do: its own and the shared actions, or with a navigator (which
+        takes the shared moves) its own only."""
+        return legal & (self.own if self.config.navigator else self.allowed)[chosen]
+
     @torch.no_grad()
     def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
         """One step: the meta-controller's choice for this state, then that specialist's action (an evaluation
-        plays every step as a fresh option)."""
+        plays every step as a fresh option); with a navigator, its move unless it chooses to edit."""
         flat = torch.as_tensor(np.asarray(obs["flat"], dtype=np.float32), device=self.device)
         legal = torch.as_tensor(np.asarray(masks, dtype=bool), device=self.device)
+        events = None
+        if self.config.navigator:
+            with self.precision.autocast():
+                navigator_logits, _ = self.networks["navigator"](flat)
+            events = self.navigator_events(navigator_logits, legal)
+            event = events.mode() if deterministic else events.sample(self.act_generator)
         chosen, _, _ = self.choose(flat, legal, self.act_generator, deterministic)
         with self.precision.autocast():
             logits, _ = self.specialist_outputs(flat, chosen)
-        distribution = MaskedCategorical(logits, legal & self.allowed[chosen])
+        distribution = MaskedCategorical(logits, self.specialist_masks(legal, chosen))
         actions = distribution.mode() if deterministic else distribution.sample(self.act_generator)
+        if events is not None:
+            actions = torch.where(event == legal.shape[1], actions, event)
         return actions.cpu().numpy()
+
+    @torch.no_grad()
+    def action_probabilities(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """(B, N): the probability of each action in one step as :meth:`act` samples it, the meta-controller's
+        choice summed out (``sheetrl demo --explain``)."""
+        flat = torch.as_tensor(np.asarray(obs["flat"], dtype=np.float32), device=self.device)
+        legal = torch.as_tensor(np.asarray(masks, dtype=bool), device=self.device)
+        with self.precision.autocast():
+            meta_logits, _ = self.networks["meta"](flat)
+        meta = MaskedCategorical(meta_logits, self.meta_mask(legal)).log_probs_all.exp()  # (B, S)
+        probabilities = torch.zeros(legal.shape, device=self.device)
+        for index in range(len(SPECIALIST_NAMES)):
+            chosen = torch.full((flat.shape[0],), index, device=self.device, dtype=torch.long)
+            with self.precision.autocast():
+                logits, _ = self.specialist_outputs(flat, chosen)
+            own = MaskedCategorical(logits, self.specialist_masks(legal, chosen)).log_probs_all.exp()
+            probabilities += meta[:, index:index + 1] * torch.where(self.specialist_masks(legal, chosen), own, 0.0)
+        if self.config.navigator:
+            with self.precision.autocast():
+                navigator_logits, _ = self.networks["navigator"](flat)
+            events = self.navigator_events(navigator_logits, legal).log_probs_all.exp()
+            shared = legal & ~self.own.any(0)
+            probabilities = torch.where(shared, events[:, :-1], events[:, -1:] * probabilities)
+        return probabilities.cpu().numpy()
+
+    @torch.no_grad()
+    def explain_choice(self, obs: dict[str, np.ndarray], mask: np.ndarray) -> str:
+        """One line for ``sheetrl demo --explain``: the meta-controller's probability for each specialist in this
+        state (the one :meth:`act` picks greedily first) and, with a navigator, its probability of editing now."""
+        flat = torch.as_tensor(np.asarray(obs["flat"], dtype=np.float32)[None], device=self.device)
+        legal = torch.as_tensor(np.asarray(mask, dtype=bool)[None], device=self.device)
+        with self.precision.autocast():
+            logits, _ = self.networks["meta"](flat)
+        meta = MaskedCategorical(logits, self.meta_mask(legal))
+        shares = meta.log_probs_all.exp()[0]
+        order = sorted(range(len(SPECIALIST_NAMES)), key=lambda k: -float(shares[k]))
+        line = "specialist: " + ", ".join(f"{SPECIALIST_NAMES[k]} {float(shares[k]):.2f}" for k in order)
+        if self.config.navigator:
+            with self.precision.autocast():
+                navigator_logits, _ = self.networks["navigator"](flat)
+            edit = self.navigator_events(navigator_logits, legal).log_probs_all.exp()[0, -1]
+            line = f"navigator: edit now {float(edit):.2f}; " + line
+        return line
 
     def imitating(self) -> bool:
         """Whether this iteration's meta-controller learns the expert's choices (``meta_imitation_iterations``)."""
@@ -401,6 +483,87 @@ class HierarchicalAgent(Agent):
             self.remember_labels({key: torch.stack(rows) for key, rows in labelled.items()})
         return batch, option_batch, metrics
 
+    @torch.no_grad()
+    def collect_navigated(self, pool: SheetVectorEnv) -> tuple[dict[str, torch.Tensor], dict[str, float]]:
+        """``num_steps`` steps in every environment with a navigator (module docstring, 5.); returns the step batch
+        (every level's choice and log-probability, the navigator's value, GAE over the episode) and usage
+        metrics."""
+        config, n, steps = self.config, pool.num_envs, self.config.num_steps
+        num_actions = self.own.shape[1]
+        records: dict[str, list[torch.Tensor]] = {key: [] for key in (
+            "flat", "legal", "event", "event_log_prob", "value", "specialist", "meta_mask", "meta_log_prob",
+            "action", "action_log_prob", "reward", "terminated", "truncated", "final_value")}
+        imitating = self.imitating()
+        if imitating and pool.mode != "sync":
+            raise ValueError("hierarchical: meta_imitation_iterations asks the expert about each environment, so the "
+                             "pool must run its environments in this process (mode 'sync')")
+        labelled: dict[str, list[torch.Tensor]] = {"flat": [], "mask": [], "label": []}
+        agreed = asked = 0
+        for _ in range(steps):
+            flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
+            legal = torch.as_tensor(pool.masks, device=self.device)
+            meta_masks = self.meta_mask(legal)
+            labels = [-1] * n
+            if imitating:
+                for i in range(n):
+                    label = self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
+                    if label >= 0 and bool(meta_masks[i, label]):
+                        labels[i] = label
+                        labelled["flat"].append(flat[i])
+                        labelled["mask"].append(meta_masks[i])
+                        labelled["label"].append(torch.tensor(label, device=self.device))
+            with self.precision.autocast():
+                navigator_logits, values = self.networks["navigator"](flat)
+            events = self.navigator_events(navigator_logits, legal)
+            event = events.sample(self.generator)
+            chosen, meta_log_probs, _ = self.choose(flat, legal, self.generator)  # used where the navigator edits
+            with self.precision.autocast():
+                logits, _ = self.specialist_outputs(flat, chosen)
+            distribution = MaskedCategorical(logits, self.specialist_masks(legal, chosen))
+            edits = distribution.sample(self.generator)
+            editing = event == num_actions
+            actions = torch.where(editing, edits, event)
+            for row in np.flatnonzero(editing.cpu().numpy()):
+                if labels[row] >= 0:
+                    asked += 1
+                    agreed += int(chosen[row]) == labels[row]
+            _, rewards, terminated, truncated, infos = pool.step(actions.cpu().numpy())
+            cut = np.flatnonzero(truncated & ~terminated)
+            final_values = torch.zeros(n, device=self.device)
+            if len(cut):
+                final = torch.as_tensor(np.stack([infos["final_obs"][i]["flat"] for i in cut]), dtype=torch.float32,
+                                        device=self.device)
+                with self.precision.autocast():
+                    final_values[torch.as_tensor(cut, device=self.device)] = \
+                        self.networks["navigator"](final)[1].float()
+            for key, value in (
+                    ("flat", flat), ("legal", legal), ("event", event), ("event_log_prob", events.log_prob(event)),
+                    ("value", values.float()), ("specialist", chosen), ("meta_mask", meta_masks),
+                    ("meta_log_prob", meta_log_probs), ("action", edits),
+                    ("action_log_prob", distribution.log_prob(edits)),
+                    ("reward", torch.as_tensor(rewards, dtype=torch.float32, device=self.device)),
+                    ("terminated", torch.as_tensor(terminated, device=self.device)),
+                    ("truncated", torch.as_tensor(truncated & ~terminated, device=self.device)),
+                    ("final_value", final_values)):
+                records[key].append(value)
+        flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
+        with self.precision.autocast():
+            last_values = self.networks["navigator"](flat)[1].float()
+        batch = {key: torch.stack(value) for key, value in records.items()}
+        advantages, returns = compute_gae(batch["reward"], batch["value"], batch["terminated"], batch["truncated"],
+                                          batch["final_value"], last_values, config.gamma, config.gae_lambda)
+        batch["advantage"], batch["return"] = advantages, returns
+        batch = {key: value.reshape(steps * n, *value.shape[2:]) for key, value in batch.items()}
+        batch["edit"] = batch["event"] == num_actions
+        usage = np.bincount(batch["specialist"][batch["edit"]].cpu().numpy(), minlength=len(SPECIALIST_NAMES))
+        metrics = {f"meta/{name}": float(usage[k] / max(1, usage.sum())) for k, name in enumerate(SPECIALIST_NAMES)}
+        metrics["meta/edit_share"] = float(batch["edit"].float().mean())
+        if imitating and asked:
+            metrics["meta/expert_agreement"] = agreed / asked
+        if labelled["label"]:
+            self.remember_labels({key: torch.stack(rows) for key, rows in labelled.items()})
+        return batch, metrics
+
     def remember_labels(self, rows: dict[str, torch.Tensor]) -> None:
         """Add labelled states to the meta-controller's imitation dataset, keeping the newest
         ``meta_imitation_buffer``."""
@@ -469,6 +632,79 @@ class HierarchicalAgent(Agent):
                 count += 1
         return {f"losses/{key}": total / count for key, total in sums.items()}
 
+    def update_navigated(self, steps: dict[str, torch.Tensor]) -> dict[str, float]:
+        """``update_epochs`` epochs over the steps of :meth:`collect_navigated`: the navigator's event, the
+        meta-controller's choice and the specialist's edit are the three factors of one policy, each updated by
+        PPO's clipped surrogate with the step's advantage (normalized per minibatch); the edit factors count for
+        the share of the minibatch that edited, so the sum is flat PPO's loss for the factored policy. While
+        imitating, the meta-controller learns the expert's choices instead (module docstring, 4.)."""
+        config = self.config
+        imitating = self.imitating()
+        sums: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        batch = len(steps["event"])
+        for _epoch in range(config.update_epochs):
+            order = torch.randperm(batch, generator=self.generator, device=self.device)
+            for part in order.chunk(config.num_minibatches):
+                losses: dict[str, torch.Tensor] = {}
+                flat, legal, advantage = steps["flat"][part], steps["legal"][part], normalize(steps["advantage"][part])
+                with self.precision.autocast():
+                    navigator_logits, values = self.networks["navigator"](flat)
+                events = self.navigator_events(navigator_logits, legal)
+                losses["navigator_policy"] = clipped_policy_loss(
+                    events.log_prob(steps["event"][part]), steps["event_log_prob"][part], advantage, config.clip_coef)
+                losses["navigator_value"] = value_loss(values.float(), steps["value"][part], steps["return"][part],
+                                                       config.value_clip_coef)
+                losses["navigator_entropy"] = events.entropy().mean()
+                total = losses["navigator_policy"] + config.value_coef * losses["navigator_value"] \
+                    - config.entropy_coef * losses["navigator_entropy"]
+                if self.reference is not None and config.kl_coef > 0:
+                    losses["navigator_kl_to_init"] = self.kl_to(self.reference, flat,
+                                                                MaskedCategorical(navigator_logits, legal))
+                    total = total + config.kl_coef * losses["navigator_kl_to_init"]
+                editing = steps["edit"][part]
+                rows, share = part[editing], float(editing.float().mean())
+                if len(rows):
+                    edit_advantage = advantage[editing]
+                    chosen = steps["specialist"][rows]
+                    with self.precision.autocast():
+                        logits, _ = self.specialist_outputs(steps["flat"][rows], chosen)
+                    distribution = MaskedCategorical(logits, self.specialist_masks(steps["legal"][rows], chosen))
+                    losses["specialist_policy"] = share * clipped_policy_loss(
+                        distribution.log_prob(steps["action"][rows]), steps["action_log_prob"][rows], edit_advantage,
+                        config.clip_coef)
+                    losses["specialist_entropy"] = distribution.entropy().mean()
+                    total = total + losses["specialist_policy"] - share * config.entropy_coef \
+                        * losses["specialist_entropy"]
+                    if self.reference is not None and config.kl_coef > 0:
+                        losses["specialist_kl_to_init"] = self.kl_to(self.reference, steps["flat"][rows],
+                                                                     distribution)
+                        total = total + share * config.kl_coef * losses["specialist_kl_to_init"]
+                    if not imitating:
+                        with self.precision.autocast():
+                            meta_logits, _ = self.networks["meta"](steps["flat"][rows])
+                        meta = MaskedCategorical(meta_logits, steps["meta_mask"][rows])
+                        losses["meta_policy"] = share * clipped_policy_loss(
+                            meta.log_prob(chosen), steps["meta_log_prob"][rows], edit_advantage, config.clip_coef)
+                        losses["meta_entropy"] = meta.entropy().mean()
+                        total = total + losses["meta_policy"] - share * config.meta_entropy_coef \
+                            * losses["meta_entropy"]
+                        if self.meta_reference is not None and config.kl_coef > 0:
+                            losses["meta_kl_to_imitation"] = self.kl_to(self.meta_reference, steps["flat"][rows],
+                                                                        meta)
+                            total = total + share * config.kl_coef * losses["meta_kl_to_imitation"]
+                if imitating:
+                    losses["meta_imitation"] = self.imitation_loss()
+                    total = total + losses["meta_imitation"]
+                self.precision.backward(total)
+                # each network's gradient clipped by its own norm, as each were its own PPO learner's
+                self.precision.step(self.optimizer, self.networks.parameters(), config.max_grad_norm,
+                                    clip_groups=[list(network.parameters()) for network in self.networks.values()])
+                for key, value in losses.items():
+                    sums[key] = sums.get(key, 0.0) + float(value.item())
+                    counts[key] = counts.get(key, 0) + 1
+        return {f"losses/{key}": total / counts[key] for key, total in sums.items()}
+
     def kl_to(self, reference: nn.Module, flat: torch.Tensor, distribution: MaskedCategorical) -> torch.Tensor:
         """Mean ``KL(distribution || reference's policy)`` over ``distribution`` 's legal actions, the reference
         (a frozen network) read on ``flat`` under the same masks, without gradients."""
@@ -495,8 +731,12 @@ class HierarchicalAgent(Agent):
                              f"num_envs={self.config.num_envs}")
         self.networks.train()
         self.optimizer.param_groups[0]["lr"] = self.meta_rate()
-        steps, options, metrics = self.collect(pool)
-        metrics.update(self.update(steps, options))
+        if self.config.navigator:
+            steps, metrics = self.collect_navigated(pool)
+            metrics.update(self.update_navigated(steps))
+        else:
+            steps, options, metrics = self.collect(pool)
+            metrics.update(self.update(steps, options))
         self.iteration += 1
         if self.iteration == self.config.meta_imitation_iterations:  # imitation is over
             self.meta_dataset = {}  # the labelled states are not needed again
@@ -534,7 +774,7 @@ class HierarchicalAgent(Agent):
             raise ValueError(f"hierarchical: the {source} run's checkpoint holds no network weights")
         weights = {key.removeprefix("network."): value for key, value in weights.items()}
         try:
-            for name in SPECIALIST_NAMES:
+            for name in SPECIALIST_NAMES + (("navigator",) if self.config.navigator else ()):
                 self.networks[name].load_state_dict(weights)
             if self.config.meta_trunks_from_source:
                 trunks = {key: value for key, value in weights.items() if "_trunk." in key}
@@ -562,6 +802,9 @@ class HierarchicalAgent(Agent):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         saved = state["config"]
+        if bool(saved.get("navigator", False)) != self.config.navigator:
+            raise ValueError(f"hierarchical: the saved agent has navigator={bool(saved.get('navigator', False))}, "
+                             f"this one navigator={self.config.navigator}; build the agent with the saved config")
         for key in ("hidden_sizes", "meta_hidden_sizes"):
             if tuple(saved[key]) != tuple(getattr(self.config, key)):
                 raise ValueError(f"hierarchical: the saved networks have {key}={saved[key]!r}, this agent "
