@@ -487,3 +487,17 @@ def test_meta_imitation_with_a_navigator_learns_the_experts_choices() -> None:
     with torch.no_grad():
         logits, _ = agent.networks["meta"](data["flat"])
     assert (MaskedCategorical(logits, data["mask"]).mode() == data["label"]).all()
+
+
+def test_a_checkpoint_from_before_the_navigator_restores_as_the_options_it_was_trained_with(tmp_path: Path) -> None:
+    """A checkpoint written before ``navigator`` existed has no such field; today's default (True) would build
+    another network, so the runner restores it with ``navigator=False`` (``FIELDS_ADDED_LATER``)."""
+    from sheetrl.train.runner import restore_agent
+
+    Runner.start(_quiet(algo="hierarchical", level=1, total_steps=32, run_dir=str(tmp_path / "h"),
+                        overrides={**WARM, "navigator": False, "meta_imitation_iterations": 0, "kl_coef": 0.0})).run()
+    payload = torch.load(tmp_path / "h" / "checkpoint.pt", weights_only=False)
+    del payload["agent"]["config"]["navigator"]
+    del payload["agent"]["state"]["config"]["navigator"]
+    agent = restore_agent(payload)
+    assert agent.config.navigator is False and "navigator" not in agent.networks

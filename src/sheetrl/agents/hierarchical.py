@@ -102,6 +102,9 @@ SPECIALISTS: dict[str, tuple[str, ...]] = {
     "data": ("write_instructed_value", "write_instructed_header", "clear_cells", "pivot_instructed"),
 }
 SPECIALIST_NAMES = tuple(SPECIALISTS)
+# Config fields added after checkpoints were written, with the value that reproduces those checkpoints' behaviour
+# (read by the runner when it restores an agent): before the navigator, the specialists walked the shared moves.
+FIELDS_ADDED_LATER: dict[str, Any] = {"navigator": False}
 # the runs --init-from takes: their MLP network is an actor-critic whose value is a discounted return (alphazero's
 # is by default a ranked +1/-1 outcome, and the other agents hold no actor-critic)
 WARM_START_SOURCES = ("bc", "ppo")

@@ -132,6 +132,13 @@ def set_global_seeds(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def saved_agent_config(module: Any, base: Any, data: dict[str, Any]) -> Any:
+    """The algorithm Config a checkpoint was trained with: ``base`` (the run's preset) with the fields saved in
+    ``data``; a field the algorithm added after the checkpoint was written takes the value that reproduces the old
+    behaviour (the module's ``FIELDS_ADDED_LATER``), not today's default."""
+    return config_from_dict(base, {**getattr(module, "FIELDS_ADDED_LATER", {}), **data})
+
+
 def config_from_dict(base: Any, data: dict[str, Any]) -> Any:
     """An algorithm Config like ``base`` with the fields saved in ``data`` (nested dataclasses rebuilt)."""
     changes = {}
@@ -189,7 +196,7 @@ def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
     """The agent of a checkpoint, built as in training and loaded with the saved state (for evaluation)."""
     config = TrainConfig.from_dict(payload["config"])
     module = config.algorithm_module()
-    agent_config = config_from_dict(_preset(module, config), payload["agent"]["config"])
+    agent_config = saved_agent_config(module, _preset(module, config), payload["agent"]["config"])
     env = SpreadsheetEnv(config=environment_config(config, getattr(agent_config, "gamma", None)))
     agent = module.build(agent_config, env.observation_space, env.action_space, _device(device),
                          Precision("fp32", _device(device)), config.seed)
@@ -325,7 +332,7 @@ class Runner:
         config = dataclasses.replace(config, run_dir=str(run_dir), **changes)
         config.validate()
         module = config.algorithm_module()
-        agent_config = config_from_dict(_preset(module, config), payload["agent"]["config"])
+        agent_config = saved_agent_config(module, _preset(module, config), payload["agent"]["config"])
         runner = cls(config, run_dir, agent_config=agent_config, console=console)
         runner.load_payload(payload)
         runner.resumed_from = path
