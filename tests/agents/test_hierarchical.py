@@ -433,9 +433,11 @@ def test_the_navigator_starts_as_the_bc_policy_too(tmp_path: Path) -> None:
 def test_explain_choice_names_each_specialist_with_the_meta_controllers_probability(config: Config) -> None:
     agent, pool = make(2, config, level=5)
     obs = {key: value[0] for key, value in pool.obs.items()}
-    line = agent.explain_choice(obs, pool.masks[0])
+    mask = pool.masks[0].copy()
+    mask[MACRO_INDEX["sum_above"]] = mask[MACRO_INDEX["bold"]] = True  # two specialists have an edit to make
+    line = agent.explain_choice(obs, mask)
     flat = torch.as_tensor(obs["flat"][None], dtype=torch.float32)
-    legal = torch.as_tensor(pool.masks[:1])
+    legal = torch.as_tensor(mask[None])
     with torch.no_grad():
         shares = MaskedCategorical(agent.networks["meta"](flat)[0], agent.meta_mask(legal)).log_probs_all.exp()[0]
     for index, name in enumerate(SPECIALIST_NAMES):
@@ -501,3 +503,11 @@ def test_a_checkpoint_from_before_the_navigator_restores_as_the_options_it_was_t
     del payload["agent"]["state"]["config"]["navigator"]
     agent = restore_agent(payload)
     assert agent.config.navigator is False and "navigator" not in agent.networks
+
+
+def test_explain_choice_says_the_navigator_moves_when_no_edit_is_legal() -> None:
+    agent, pool = make(2, NAVIGATED, level=5)
+    obs = {key: value[0] for key, value in pool.obs.items()}
+    moves_only = np.zeros_like(pool.masks[0])
+    moves_only[MACRO_INDEX["move_down"]] = moves_only[MACRO_INDEX["done"]] = True
+    assert agent.explain_choice(obs, moves_only) == "navigator: edit now 0.00 (no edit is legal: it moves)"

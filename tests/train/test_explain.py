@@ -53,7 +53,8 @@ def test_demo_explains_which_specialist_a_hierarchical_agent_would_call(tmp_path
     out = capsys.readouterr().out
     assert "top actions (probability): " in out
     choices = [line for line in out.splitlines() if line.startswith("navigator: edit now ")]
-    assert choices and all("formula" in line and "layout" in line and "data" in line for line in choices)
+    assert choices and all(("formula" in line and "layout" in line and "data" in line and "(greedy: it " in line)
+                           or line.endswith("(no edit is legal: it moves)") for line in choices)
 
 
 def test_explain_without_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[str]):

@@ -38,7 +38,8 @@ The whole algorithm, top to bottom:
    tried: which edit the expert takes next is often not decided by what the observation shows, and the
    meta-controller trained on those labels solved 0.36 of L5 tasks against 0.86 with the next action's owner alone,
    seed 1, 8,192 steps.)
-5. **The navigator** (``navigator``, off by default). Without it the shared moves are taken by whichever
+5. **The navigator** (``navigator``, on by default; points 2 and 3 describe the agent without it). Without it
+   the shared moves are taken by whichever
    specialist is running, and the meta-controller's choice decides which policy walks the cursor to the next
    edit, though a move has no owner the expert could label. With it one more actor-critic, the *navigator*
    (started from the ``--init-from`` network like the specialists), chooses in every state between the legal
@@ -47,11 +48,14 @@ The whole algorithm, top to bottom:
    specialist edits, and the specialist chooses among its own actions alone: an option is one edit. The three
    choices are the factors of one policy, ``pi(a) = nav(a)`` for a move and ``nav(edit) * meta(s) * spec_s(a)``
    for an edit, and are trained as flat PPO trains one: GAE over the episode with the navigator's value, each
-   factor's clipped surrogate with the step's advantage (:meth:`HierarchicalAgent.update_navigated`). The
-   meta-controller's imitation (4.) is the same.
+   factor's clipped surrogate with the step's advantage (:meth:`HierarchicalAgent.update_navigated`), each
+   network's gradient clipped by its own norm. The navigator's KL anchor (``kl_coef``) is over its whole policy,
+   as flat PPO's is, which bounds the drift of its events from above. The meta-controller's imitation (4.) is
+   the same. Greedy play (``act(deterministic=True)``) takes each factor's most probable choice in turn, which
+   can differ from the single most probable action of the product (measured on L5: no difference in success).
 
-Logs: ``meta/<specialist>`` (the share of options each specialist got; with a navigator ``meta/edit_share``, the
-share of steps that edited), ``meta/option_length``,
+Logs: ``meta/<specialist>`` (the share of options each specialist got), ``meta/option_length`` (without a
+navigator) or ``meta/edit_share`` (with one: the share of steps that edited),
 ``meta/expert_agreement`` (while imitating: the share of labelled choices that were the expert's),
 ``losses/meta_*`` and ``losses/specialist_*``. A rollout is consumed within its iteration and no option outlives
 it, so the state dict (weights, both references, the imitation dataset, optimizer, RNG, counters) resumes
@@ -145,7 +149,7 @@ class Config:
     meta_entropy_coef: float = 0.01  # the meta-controller's entropy bonus
     value_coef: float = 0.5  # weight of the value losses
     value_clip_coef: float = 10.0  # how far a value may move from its rollout estimate
-    max_grad_norm: float = 0.5  # global gradient-norm clip
+    max_grad_norm: float = 0.5  # gradient-norm clip: of all networks together, or each its own with a navigator
     hidden_sizes: tuple[int, ...] = (512, 512)  # each specialist's trunks
     meta_hidden_sizes: tuple[int, ...] = (128, 128)  # the meta-controller's trunks
     kl_coef: float = 0.0  # weight of KL(specialist || the --init-from run's policy) and, after imitation,
@@ -356,8 +360,12 @@ class HierarchicalAgent(Agent):
         if self.config.navigator:
             with self.precision.autocast():
                 navigator_logits, _ = self.networks["navigator"](flat)
-            edit = self.navigator_events(navigator_logits, legal).log_probs_all.exp()[0, -1]
-            line = f"navigator: edit now {float(edit):.2f}; " + line
+            events = self.navigator_events(navigator_logits, legal)
+            edit = events.log_probs_all.exp()[0, -1]
+            if not bool(events.masks[0, -1]):  # no legal edit: nobody is asked
+                return f"navigator: edit now {float(edit):.2f} (no edit is legal: it moves)"
+            plays = "edits" if int(events.mode()[0]) == legal.shape[1] else "moves"
+            line = f"navigator: edit now {float(edit):.2f} (greedy: it {plays}); " + line
         return line
 
     def imitating(self) -> bool:
