@@ -210,6 +210,18 @@ def test_expert_choice_is_the_owner_of_the_experts_next_action() -> None:
     assert -1 in seen and len(seen) >= 3  # shared moves and at least two specialists on an L5 plan
 
 
+def _hand_labelled(agent: hierarchical.HierarchicalAgent, flat: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Replace the imitation dataset by twelve different visited states labelled by hand with every specialist,
+    the first specialist masked out in three of them; returns the dataset."""
+    agent.meta_dataset = {}
+    masks = torch.ones(12, len(SPECIALIST_NAMES), dtype=torch.bool)
+    masks[::4, 0] = False
+    agent.remember_labels({"flat": flat[::10][:12], "mask": masks,
+                           "label": torch.tensor([1, 0, 2, 1, 2, 0, 1, 2, 2, 0, 0, 1])})
+    assert len(set(agent.meta_dataset["flat"].sum(1).tolist())) == 12  # twelve different states
+    return agent.meta_dataset
+
+
 def test_meta_imitation_learns_the_experts_choices() -> None:
     config = replace(SMALL, num_steps=64, option_max_steps=6, update_epochs=1, meta_imitation_iterations=100,
                      meta_learning_rate=3e-3, meta_imitation_batch=64)
@@ -220,13 +232,7 @@ def test_meta_imitation_learns_the_experts_choices() -> None:
     assert 2 <= len(data["label"]) <= config.num_envs * config.num_steps
     assert torch.all(data["mask"].gather(1, data["label"][:, None]))  # only labels the meta-controller may choose
     # and it learns them: here twelve visited states, labelled by hand with every specialist, one masked out
-    agent.meta_dataset = {}
-    masks = torch.ones(12, len(SPECIALIST_NAMES), dtype=torch.bool)
-    masks[::4, 0] = False
-    agent.remember_labels({"flat": steps["flat"][::10][:12], "mask": masks,
-                           "label": torch.tensor([1, 0, 2, 1, 2, 0, 1, 2, 2, 0, 0, 1])})
-    data = agent.meta_dataset
-    assert len(set(data["flat"].sum(1).tolist())) == 12  # twelve different states
+    data = _hand_labelled(agent, steps["flat"])
 
     def agreement() -> float:
         with torch.no_grad():
@@ -476,13 +482,7 @@ def test_meta_imitation_with_a_navigator_learns_the_experts_choices() -> None:
                      meta_learning_rate=3e-3, meta_imitation_batch=64)
     agent, pool = make(5, config, level=5)
     steps, _ = agent.collect_navigated(pool)
-    agent.meta_dataset = {}
-    masks = torch.ones(12, len(SPECIALIST_NAMES), dtype=torch.bool)
-    masks[::4, 0] = False
-    agent.remember_labels({"flat": steps["flat"][::10][:12], "mask": masks,
-                           "label": torch.tensor([1, 0, 2, 1, 2, 0, 1, 2, 2, 0, 0, 1])})
-    data = agent.meta_dataset
-    assert len(set(data["flat"].sum(1).tolist())) == 12
+    data = _hand_labelled(agent, steps["flat"])
     for _ in range(40):
         losses = agent.update_navigated(steps)
     assert "losses/meta_imitation" in losses and "losses/meta_policy" not in losses

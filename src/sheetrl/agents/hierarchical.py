@@ -383,6 +383,20 @@ class HierarchicalAgent(Agent):
         action = expert_action(env)
         return -1 if action is None else int(self.owner[action])
 
+    def label_states(self, pool: SheetVectorEnv, flat: torch.Tensor, meta_masks: torch.Tensor,
+                     labelled: dict[str, list[torch.Tensor]]) -> list[int]:
+        """The expert's choice of specialist in each environment's current state (-1: none, or one the
+        meta-controller's mask rules out), each label also added with its state to ``labelled``."""
+        labels = [-1] * pool.num_envs
+        for i in range(pool.num_envs):
+            label = self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
+            if label >= 0 and bool(meta_masks[i, label]):
+                labels[i] = label
+                labelled["flat"].append(flat[i])
+                labelled["mask"].append(meta_masks[i])
+                labelled["label"].append(torch.tensor(label, device=self.device))
+        return labels
+
     # ------------------------------------------------------------------------------------------------ rollout
     @torch.no_grad()
     def collect(self, pool: SheetVectorEnv
@@ -401,16 +415,7 @@ class HierarchicalAgent(Agent):
         for _ in range(steps):
             flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
             legal = torch.as_tensor(pool.masks, device=self.device)
-            labels = [-1] * n
-            if imitating:
-                meta_masks = self.meta_mask(legal)
-                for i in range(n):
-                    label = self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
-                    if label >= 0 and bool(meta_masks[i, label]):
-                        labels[i] = label
-                        labelled["flat"].append(flat[i])
-                        labelled["mask"].append(meta_masks[i])
-                        labelled["label"].append(torch.tensor(label, device=self.device))
+            labels = self.label_states(pool, flat, self.meta_mask(legal), labelled) if imitating else [-1] * n
             starting = [i for i in range(n) if current[i] is None]
             if starting:
                 chosen, log_probs, values = self.choose(flat[starting], legal[starting], self.generator)
@@ -514,15 +519,7 @@ class HierarchicalAgent(Agent):
             flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
             legal = torch.as_tensor(pool.masks, device=self.device)
             meta_masks = self.meta_mask(legal)
-            labels = [-1] * n
-            if imitating:
-                for i in range(n):
-                    label = self.expert_choice(getattr(pool.envs[i], "unwrapped", pool.envs[i]))
-                    if label >= 0 and bool(meta_masks[i, label]):
-                        labels[i] = label
-                        labelled["flat"].append(flat[i])
-                        labelled["mask"].append(meta_masks[i])
-                        labelled["label"].append(torch.tensor(label, device=self.device))
+            labels = self.label_states(pool, flat, meta_masks, labelled) if imitating else [-1] * n
             with self.precision.autocast():
                 navigator_logits, values = self.networks["navigator"](flat)
             events = self.navigator_events(navigator_logits, legal)
@@ -681,29 +678,18 @@ class HierarchicalAgent(Agent):
                     with self.precision.autocast():
                         logits, _ = self.specialist_outputs(steps["flat"][rows], chosen)
                     distribution = MaskedCategorical(logits, self.specialist_masks(steps["legal"][rows], chosen))
-                    losses["specialist_policy"] = share * clipped_policy_loss(
-                        distribution.log_prob(steps["action"][rows]), steps["action_log_prob"][rows], edit_advantage,
-                        config.clip_coef)
-                    losses["specialist_entropy"] = distribution.entropy().mean()
-                    total = total + losses["specialist_policy"] - share * config.entropy_coef \
-                        * losses["specialist_entropy"]
-                    if self.reference is not None and config.kl_coef > 0:
-                        losses["specialist_kl_to_init"] = self.kl_to(self.reference, steps["flat"][rows],
-                                                                     distribution)
-                        total = total + share * config.kl_coef * losses["specialist_kl_to_init"]
+                    total = self._add_edit_factor_loss(
+                        total, losses, "specialist", "specialist_kl_to_init", distribution, steps["action"][rows],
+                        steps["action_log_prob"][rows], edit_advantage, share, config.entropy_coef, self.reference,
+                        steps["flat"][rows])
                     if not imitating:
                         with self.precision.autocast():
                             meta_logits, _ = self.networks["meta"](steps["flat"][rows])
-                        meta = MaskedCategorical(meta_logits, steps["meta_mask"][rows])
-                        losses["meta_policy"] = share * clipped_policy_loss(
-                            meta.log_prob(chosen), steps["meta_log_prob"][rows], edit_advantage, config.clip_coef)
-                        losses["meta_entropy"] = meta.entropy().mean()
-                        total = total + losses["meta_policy"] - share * config.meta_entropy_coef \
-                            * losses["meta_entropy"]
-                        if self.meta_reference is not None and config.kl_coef > 0:
-                            losses["meta_kl_to_imitation"] = self.kl_to(self.meta_reference, steps["flat"][rows],
-                                                                        meta)
-                            total = total + share * config.kl_coef * losses["meta_kl_to_imitation"]
+                        total = self._add_edit_factor_loss(
+                            total, losses, "meta", "meta_kl_to_imitation", MaskedCategorical(meta_logits,
+                                                                                      steps["meta_mask"][rows]),
+                            chosen, steps["meta_log_prob"][rows], edit_advantage, share, config.meta_entropy_coef,
+                            self.meta_reference, steps["flat"][rows])
                 if imitating:
                     losses["meta_imitation"] = self.imitation_loss()
                     total = total + losses["meta_imitation"]
@@ -715,6 +701,22 @@ class HierarchicalAgent(Agent):
                     sums[key] = sums.get(key, 0.0) + float(value.item())
                     counts[key] = counts.get(key, 0) + 1
         return {f"losses/{key}": total / counts[key] for key, total in sums.items()}
+
+    def _add_edit_factor_loss(self, total: torch.Tensor, losses: dict[str, torch.Tensor], prefix: str, kl_key: str,
+                          distribution: MaskedCategorical, taken: torch.Tensor, old_log_probs: torch.Tensor,
+                          advantage: torch.Tensor, share: float, entropy_coef: float, reference: nn.Module | None,
+                          flat: torch.Tensor) -> torch.Tensor:
+        """One edit factor's part of :meth:`update_navigated` over the rows that edited (``share`` of the
+        minibatch): its clipped surrogate, entropy bonus and KL anchor toward ``reference`` (when ``kl_coef > 0``),
+        each weighted by ``share``, added to ``total``; the terms are also recorded in ``losses``."""
+        losses[f"{prefix}_policy"] = share * clipped_policy_loss(distribution.log_prob(taken), old_log_probs,
+                                                                 advantage, self.config.clip_coef)
+        losses[f"{prefix}_entropy"] = distribution.entropy().mean()
+        total = total + losses[f"{prefix}_policy"] - share * entropy_coef * losses[f"{prefix}_entropy"]
+        if reference is not None and self.config.kl_coef > 0:
+            losses[kl_key] = self.kl_to(reference, flat, distribution)
+            total = total + share * self.config.kl_coef * losses[kl_key]
+        return total
 
     def kl_to(self, reference: nn.Module, flat: torch.Tensor, distribution: MaskedCategorical) -> torch.Tensor:
         """Mean ``KL(distribution || reference's policy)`` over ``distribution`` 's legal actions, the reference
