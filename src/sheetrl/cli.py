@@ -329,6 +329,9 @@ def demo(
     avoid_repeats: Annotated[bool, typer.Option(
         help="With a run: never let the agent take an action twice from the same state (its next choice "
              "instead), as sheetrl eval --avoid-repeats.")] = False,
+    search_sims: Annotated[int | None, typer.Option(
+        help="With a run: play with tree search on top of its policy, this many simulations per move (as "
+             "sheetrl eval --search-sims); with --explain, show the search's visit counts.")] = None,
 ) -> None:
     """Watch the expert, or a trained agent, solve a task step by step, with each action's command and reward
     terms (and with --explain what the agent was choosing between; with --attention where it looked)."""
@@ -349,6 +352,10 @@ def demo(
         raise UsageProblem("--attention shows where a trained transformer looked: pass a run folder")
     if avoid_repeats and run_dir is None:
         raise UsageProblem("--avoid-repeats keeps a trained agent out of loops: pass a run folder")
+    if search_sims is not None and run_dir is None:
+        raise UsageProblem("--search-sims searches on top of a trained agent's policy: pass a run folder")
+    if search_sims is not None and not 1 <= search_sims <= 100_000:
+        raise UsageProblem(f"--search-sims must be between 1 and 100,000, not {search_sims}")
     from sheetrl.agents.base import RepeatMemory
 
     repeats = RepeatMemory(1)
@@ -361,6 +368,15 @@ def demo(
     assert env.task is not None
     if attention is not None:
         _prepare_attention_folder(agent, attention)
+    search = None
+    if search_sims is not None:
+        from sheetrl.agents.alphazero import search_policy
+
+        try:
+            search = search_policy(agent, search_sims)
+        except ValueError as exc:
+            raise UsageProblem(str(exc)) from None
+        search.start(0, env, seed)
     console.print(render_ansi(env), highlight=False, markup=False)
     total = 0.0
     info: dict[str, Any] = {}
@@ -377,12 +393,17 @@ def demo(
                     skipped = ", ".join(env.action_name(a) for a in np.flatnonzero(mask & ~allowed))
                     console.print(f"(back in an earlier state: not {skipped} again)", highlight=False, markup=False)
                 mask = allowed
-            action = int(agent.act({key: value[None] for key, value in obs.items()}, mask[None],
-                                   deterministic=True)[0])
+            batch = {key: value[None] for key, value in obs.items()}
+            if search is not None:
+                action = int(search.act(batch, mask[None], [0])[0])
+            else:
+                action = int(agent.act(batch, mask[None], deterministic=True)[0])
             if avoid_repeats:
                 repeats.record(0, state, action)
             if explain:
                 _explain_step(agent, obs, mask, top)
+                if search is not None:
+                    _explain_search(search.last[0], top)
             if attention is not None:
                 _draw_attention(agent, env, obs, attention, env._steps + 1, env.action_name(action))
         command = env.action_to_command(action)
@@ -433,6 +454,19 @@ def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
     console.print(f"top actions ({kind}): {shown}", highlight=False)
     if hasattr(agent, "explain_choice"):  # an agent that chooses in levels says how (the hierarchical agent)
         console.print(agent.explain_choice(obs, mask), highlight=False)
+
+
+def _explain_search(result: Any, top: int) -> None:
+    """The search's most visited root actions, with their visits and mean backed-up values."""
+    from sheetrl.env.actions import MACROS
+
+    visits = result.root.child_visits
+    values = result.root.q_values()
+    order = sorted(np.flatnonzero(visits > 0), key=lambda a: (-visits[a], a))[:top]
+    shown = ", ".join(f"{MACROS[a].name} {int(visits[a])} (q {values[a]:+.2f})" for a in order)
+    played = result.action
+    console.print(f"search ({int(visits.sum())} visits): {shown}; plays {MACROS[played].name} "
+                  f"({int(visits[played])} visits, q {values[played]:+.2f})", highlight=False)
 
 
 def _prepare_attention_folder(agent: Any, folder: Path) -> None:

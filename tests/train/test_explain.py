@@ -57,6 +57,28 @@ def test_demo_explains_which_specialist_a_hierarchical_agent_would_call(tmp_path
                            or line.endswith("(no edit is legal: it moves)") for line in choices)
 
 
+def test_demo_with_search_explains_the_searchs_visit_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
+                 "updates_per_iteration": 4, "demo_episodes": 3}
+    Runner.start(TrainConfig(algo="bc", level=1, total_steps=16, run_dir=str(tmp_path / "bc"), wandb="disabled",
+                             tensorboard=False, progress=False, eval_episodes=0, overrides=overrides)).run()
+    capsys.readouterr()
+    assert main(["demo", str(tmp_path / "bc"), "--seed", "2", "--explain", "--search-sims", "8", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("search (")]
+    assert lines
+    for line in lines:
+        total = int(line.split(" visits)", 1)[0].removeprefix("search ("))
+        shown = line.split(": ", 1)[1].split("; plays ")[0].split(", ")
+        counts = [int(part.split(" ")[1]) for part in shown]
+        assert len(counts) <= 3 and counts == sorted(counts, reverse=True) and sum(counts) <= total
+        assert 1 <= total <= 8  # at most one root visit per simulation
+    assert main(["demo", str(tmp_path / "bc"), "--search-sims", "0"]) == 2
+    assert "--search-sims must be between 1 and 100,000, not 0" in capsys.readouterr().err
+    assert main(["demo", "--search-sims", "4"]) == 2
+    assert "--search-sims searches on top of a trained agent's policy" in capsys.readouterr().err
+
+
 def test_explain_without_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
     assert main(["demo", "--explain"]) == 2
     assert "pass a run folder" in capsys.readouterr().err

@@ -736,6 +736,7 @@ class SearchPolicy:
         self.envs: dict[int, Any] = {}
         self.returns: dict[int, float] = {}
         self.seconds: list[float] = []  # time per move, for the benchmark
+        self.last: dict[int, SearchResult] = {}  # each slot's latest search (sheetrl demo --explain shows it)
 
     def start(self, slot: int, env: Any, episode: int) -> None:
         self.envs[slot] = env
@@ -753,6 +754,7 @@ class SearchPolicy:
             self.returns[slot] += result.root.children[result.action].reward if result.action in \
                 result.root.children else 0.0
             self.seconds.append(result.seconds)
+            self.last[slot] = result
             actions.append(result.action)
         return np.asarray(actions)
 
