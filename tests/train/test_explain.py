@@ -24,11 +24,16 @@ def test_top_actions_are_the_best_legal_ones_in_order():
     assert [a.score for a in best] == [0.9, 0.5]
 
 
-def test_demo_explains_a_bc_agents_choices(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def _bc_run_on_level(run_dir: Path, level: int) -> None:
+    """A BC run of 16 steps on ``level`` (enough for demo to load and play it)."""
     overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
                  "updates_per_iteration": 4, "demo_episodes": 3}
-    Runner.start(TrainConfig(algo="bc", level=2, total_steps=16, run_dir=str(tmp_path / "bc"), wandb="disabled",
+    Runner.start(TrainConfig(algo="bc", level=level, total_steps=16, run_dir=str(run_dir), wandb="disabled",
                              tensorboard=False, progress=False, eval_episodes=0, overrides=overrides)).run()
+
+
+def test_demo_explains_a_bc_agents_choices(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    _bc_run_on_level(tmp_path / "bc", level=2)
     capsys.readouterr()
     assert main(["demo", str(tmp_path / "bc"), "--seed", "1", "--explain", "--top", "2"]) == 0
     out = capsys.readouterr().out
@@ -58,10 +63,7 @@ def test_demo_explains_which_specialist_a_hierarchical_agent_would_call(tmp_path
 
 
 def test_demo_with_search_explains_the_searchs_visit_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
-                 "updates_per_iteration": 4, "demo_episodes": 3}
-    Runner.start(TrainConfig(algo="bc", level=1, total_steps=16, run_dir=str(tmp_path / "bc"), wandb="disabled",
-                             tensorboard=False, progress=False, eval_episodes=0, overrides=overrides)).run()
+    _bc_run_on_level(tmp_path / "bc", level=1)
     capsys.readouterr()
     assert main(["demo", str(tmp_path / "bc"), "--seed", "2", "--explain", "--search-sims", "8", "--top", "3"]) == 0
     out = capsys.readouterr().out
