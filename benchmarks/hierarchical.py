@@ -61,8 +61,7 @@ def choices(run: Path, level: int, split: str, episodes: int
                 table[step_type][SPECIALIST_NAMES[int(chosen[0])]] += 1
             if navigated is not None:
                 with torch.no_grad():
-                    edits = int(agent.navigator_events(agent.networks["navigator"](flat)[0], masks).mode()[0]) \
-                        == masks.shape[1]
+                    edits = int(agent.navigator_choice(flat, masks).mode()[0]) == masks.shape[1]
                 navigated[f"{'move' if step_type is None else 'edit'} step, {'edited' if edits else 'moved'}"] += 1
             observation, _, terminated, _, _ = env.step(MACRO_INDEX[name])
             if terminated:

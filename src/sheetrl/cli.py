@@ -458,12 +458,13 @@ def _explain_step(agent: Any, obs: dict[str, Any], mask: Any, top: int) -> None:
 
 def _explain_search(result: Any, top: int) -> None:
     """The search's most visited root actions, with their visits and mean backed-up values."""
-    from sheetrl.env.actions import MACROS
+    from sheetrl.env.actions import MACRO_INDEX, MACROS
+    from sheetrl.train.explain import top_actions
 
     visits = result.root.child_visits
     values = result.root.q_values()
-    order = sorted(np.flatnonzero(visits > 0), key=lambda a: (-visits[a], a))[:top]
-    shown = ", ".join(f"{MACROS[a].name} {int(visits[a])} (q {values[a]:+.2f})" for a in order)
+    shown = ", ".join(f"{a.name} {int(a.score)} (q {values[MACRO_INDEX[a.name]]:+.2f})"
+                      for a in top_actions(visits, visits > 0, top))
     played = result.action
     console.print(f"search ({int(visits.sum())} visits): {shown}; plays {MACROS[played].name} "
                   f"({int(visits[played])} visits, q {values[played]:+.2f})", highlight=False)

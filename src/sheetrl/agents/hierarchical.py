@@ -238,6 +238,7 @@ class HierarchicalAgent(Agent):
         self.allowed = torch.as_tensor(allowed, device=self.device)
         # the specialist each macro belongs to (-1: a shared move), for the expert's labels
         self.owner = np.where(own.any(0), own.argmax(0), -1)
+        self.edit_actions = self.own.any(0)  # (N,) the specialists' actions; the rest are shared moves
         self.reference: nn.Module | None = None  # the policy of the run the specialists started from (kl_coef)
         self.meta_dataset: dict[str, torch.Tensor] = {}  # labelled states while imitating: flat, mask, label
         self.meta_reference: nn.Module | None = None  # the meta-controller as imitation left it (kl_coef)
@@ -289,11 +290,17 @@ class HierarchicalAgent(Agent):
         shared move (index = its macro) and *edit now* (index ``N``), which holds the probability its policy gives
         all the legal actions of the specialists together."""
         full = MaskedCategorical(logits, legal)
-        editable = legal & self.own.any(0)
+        editable = legal & self.edit_actions
         floor = torch.finfo(full.log_probs_all.dtype).min  # not -inf: a row with no edit keeps finite gradients
         edit = torch.logsumexp(torch.where(editable, full.log_probs_all, floor), dim=-1, keepdim=True)
         return MaskedCategorical(torch.cat([full.log_probs_all, edit], dim=-1),
-                                 torch.cat([legal & ~self.own.any(0), editable.any(-1, keepdim=True)], dim=-1))
+                                 torch.cat([legal & ~self.edit_actions, editable.any(-1, keepdim=True)], dim=-1))
+
+    def navigator_choice(self, flat: torch.Tensor, legal: torch.Tensor) -> MaskedCategorical:
+        """The navigator's events (:meth:`navigator_events`) in the states ``flat`` under the masks ``legal``."""
+        with self.precision.autocast():
+            logits, _ = self.networks["navigator"](flat)
+        return self.navigator_events(logits, legal)
 
     def specialist_masks(self, legal: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
         """(B, N): what the chosen specialist may do: its own and the shared actions, or with a navigator (which
@@ -308,9 +315,7 @@ class HierarchicalAgent(Agent):
         legal = torch.as_tensor(np.asarray(masks, dtype=bool), device=self.device)
         events = None
         if self.config.navigator:
-            with self.precision.autocast():
-                navigator_logits, _ = self.networks["navigator"](flat)
-            events = self.navigator_events(navigator_logits, legal)
+            events = self.navigator_choice(flat, legal)
             event = events.mode() if deterministic else events.sample(self.act_generator)
         chosen, _, _ = self.choose(flat, legal, self.act_generator, deterministic)
         with self.precision.autocast():
@@ -335,13 +340,12 @@ class HierarchicalAgent(Agent):
             chosen = torch.full((flat.shape[0],), index, device=self.device, dtype=torch.long)
             with self.precision.autocast():
                 logits, _ = self.specialist_outputs(flat, chosen)
-            own = MaskedCategorical(logits, self.specialist_masks(legal, chosen)).log_probs_all.exp()
-            probabilities += meta[:, index:index + 1] * torch.where(self.specialist_masks(legal, chosen), own, 0.0)
+            allowed = self.specialist_masks(legal, chosen)
+            own = MaskedCategorical(logits, allowed).log_probs_all.exp()
+            probabilities += meta[:, index:index + 1] * torch.where(allowed, own, 0.0)
         if self.config.navigator:
-            with self.precision.autocast():
-                navigator_logits, _ = self.networks["navigator"](flat)
-            events = self.navigator_events(navigator_logits, legal).log_probs_all.exp()
-            shared = legal & ~self.own.any(0)
+            events = self.navigator_choice(flat, legal).log_probs_all.exp()
+            shared = legal & ~self.edit_actions
             probabilities = torch.where(shared, events[:, :-1], events[:, -1:] * probabilities)
         return probabilities.cpu().numpy()
 
@@ -358,9 +362,7 @@ class HierarchicalAgent(Agent):
         order = sorted(range(len(SPECIALIST_NAMES)), key=lambda k: -float(shares[k]))
         line = "specialist: " + ", ".join(f"{SPECIALIST_NAMES[k]} {float(shares[k]):.2f}" for k in order)
         if self.config.navigator:
-            with self.precision.autocast():
-                navigator_logits, _ = self.networks["navigator"](flat)
-            events = self.navigator_events(navigator_logits, legal)
+            events = self.navigator_choice(flat, legal)
             edit = events.log_probs_all.exp()[0, -1]
             if not bool(events.masks[0, -1]):  # no legal edit: nobody is asked
                 return f"navigator: edit now {float(edit):.2f} (no edit is legal: it moves)"
@@ -371,6 +373,15 @@ class HierarchicalAgent(Agent):
     def imitating(self) -> bool:
         """Whether this iteration's meta-controller learns the expert's choices (``meta_imitation_iterations``)."""
         return self.iteration < self.config.meta_imitation_iterations
+
+    def imitating_in(self, pool: SheetVectorEnv) -> bool:
+        """:meth:`imitating`, for a rollout in ``pool``: the expert is asked about each environment, so an imitating
+        rollout needs the environments in this process."""
+        imitating = self.imitating()
+        if imitating and pool.mode != "sync":
+            raise ValueError("hierarchical: meta_imitation_iterations asks the expert about each environment, so the "
+                             "pool must run its environments in this process (mode 'sync')")
+        return imitating
 
     def meta_rate(self) -> float:
         """The meta-controller's step size in this iteration: ``meta_learning_rate`` while it imitates."""
@@ -407,10 +418,7 @@ class HierarchicalAgent(Agent):
             "flat", "mask", "specialist", "action", "log_prob", "value", "reward", "option_end")}
         options: list[list[dict[str, Any]]] = [[] for _ in range(n)]  # per environment, in order
         current: list[dict[str, Any] | None] = [None] * n
-        imitating = self.imitating()
-        if imitating and pool.mode != "sync":
-            raise ValueError("hierarchical: meta_imitation_iterations asks the expert about each environment, so the "
-                             "pool must run its environments in this process (mode 'sync')")
+        imitating = self.imitating_in(pool)
         labelled: dict[str, list[torch.Tensor]] = {"flat": [], "mask": [], "label": []}
         for _ in range(steps):
             flat = torch.as_tensor(pool.obs["flat"], dtype=torch.float32, device=self.device)
@@ -509,10 +517,7 @@ class HierarchicalAgent(Agent):
         records: dict[str, list[torch.Tensor]] = {key: [] for key in (
             "flat", "legal", "event", "event_log_prob", "value", "specialist", "meta_mask", "meta_log_prob",
             "action", "action_log_prob", "reward", "terminated", "truncated", "final_value")}
-        imitating = self.imitating()
-        if imitating and pool.mode != "sync":
-            raise ValueError("hierarchical: meta_imitation_iterations asks the expert about each environment, so the "
-                             "pool must run its environments in this process (mode 'sync')")
+        imitating = self.imitating_in(pool)
         labelled: dict[str, list[torch.Tensor]] = {"flat": [], "mask": [], "label": []}
         agreed = asked = 0
         for _ in range(steps):
@@ -815,9 +820,10 @@ class HierarchicalAgent(Agent):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         saved = state["config"]
-        if bool(saved.get("navigator", False)) != self.config.navigator:
-            raise ValueError(f"hierarchical: the saved agent has navigator={bool(saved.get('navigator', False))}, "
-                             f"this one navigator={self.config.navigator}; build the agent with the saved config")
+        saved_navigator = bool(saved.get("navigator", FIELDS_ADDED_LATER["navigator"]))
+        if saved_navigator != self.config.navigator:
+            raise ValueError(f"hierarchical: the saved agent has navigator={saved_navigator}, this one "
+                             f"navigator={self.config.navigator}; build the agent with the saved config")
         for key in ("hidden_sizes", "meta_hidden_sizes"):
             if tuple(saved[key]) != tuple(getattr(self.config, key)):
                 raise ValueError(f"hierarchical: the saved networks have {key}={saved[key]!r}, this agent "
