@@ -150,6 +150,16 @@ def learning(kinds: list[Kind], level: int, steps: int, seed: int, episodes: int
     return results
 
 
+def paired_ratios(kind: list[float], one_process: list[float]) -> str:
+    """The median (and quartiles) of each round's ratio to one process in the same round: the machine's speed
+    drifts from minute to minute, and kinds timed within one round share most of a drift."""
+    ratios = sorted(value / base for value, base in zip(kind, one_process, strict=True))
+    if len(ratios) < 4:
+        return f"{statistics.median(ratios):.2f}×"
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{statistics.median(ratios):.2f}× ({low:.2f}–{high:.2f})"
+
+
 def counts(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
@@ -180,13 +190,14 @@ def main(argv: list[str] | None = None) -> int:
         samples, loads = throughput(kinds, args.level, args.rounds, ppo_steps, args.dqn_steps, Path(folder))
         print(f"\nCommand: `{command}` ({args.rounds} rounds; per kind and round: PPO {ppo_steps:,} steps, DQN "
               f"{args.dqn_steps:,} steps; load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores)")
-        print(f"\n| algorithm, collection | steps/s (median of {args.rounds} rounds) | range | vs one process |")
-        print("|---|---:|---|---:|")
+        print(f"\n| algorithm, collection | steps/s (median of {args.rounds} rounds) | range | vs one process | "
+              "same round's one process (median, quartiles) |")
+        print("|---|---:|---|---:|---|")
         for kind in kinds:
             base = statistics.median(samples[Kind(kind.algo)])
             median = statistics.median(samples[kind])
             print(f"| {kind.name} | {median:,.0f} | {min(samples[kind]):,.0f}–{max(samples[kind]):,.0f} | "
-                  f"{median / base:.2f}× |")
+                  f"{median / base:.2f}× | {paired_ratios(samples[kind], samples[Kind(kind.algo)])} |")
         learned = learning(kinds, args.level, args.learning, args.seed, args.eval_episodes, Path(folder)) \
             if args.learning else {}
     if learned:

@@ -409,6 +409,35 @@ def test_action_probabilities_are_what_act_samples(config: Config) -> None:
     np.testing.assert_allclose(counts, probabilities, atol=0.03)
 
 
+@pytest.mark.parametrize("config", [SMALL, NAVIGATED], ids=["options", "navigator"])
+def test_search_evaluation_is_the_log_of_the_joint_policy_and_the_judges_value(config: Config) -> None:
+    """Tree search on the hierarchy reads the log of :meth:`action_probabilities` (floored, so every legal action
+    has a finite logit) and the value of the navigator (or without one the meta-controller)."""
+    agent, pool = make(3, config, level=5)
+    observation = {key: value[0] for key, value in pool.obs.items()}
+    logits, value = agent.search_evaluation(observation)
+    legal = pool.masks[0]
+    probabilities = agent.action_probabilities({key: value[:1] for key, value in pool.obs.items()}, pool.masks[:1])[0]
+    np.testing.assert_allclose(np.exp(logits[legal]), probabilities[legal], rtol=1e-5)
+    assert np.isfinite(logits).all()
+    np.testing.assert_allclose(logits[~legal], np.log(hierarchical.PRIOR_FLOOR), rtol=1e-6)
+    judge = agent.networks["navigator" if config.navigator else "meta"]
+    with torch.no_grad():
+        expected = float(judge(torch.as_tensor(observation["flat"][None], dtype=torch.float32))[1][0])
+    assert value == pytest.approx(expected)
+
+
+def test_search_plays_on_top_of_the_hierarchy() -> None:
+    from sheetrl.agents.alphazero import search_policy
+    from sheetrl.train.evaluate import run_episodes
+
+    agent, _ = make(4, NAVIGATED)
+    policy = search_policy(agent, simulations=4)
+    result = run_episodes(policy, 1, 2, split="ood", batch=2)
+    assert result.episodes == 2 and len(policy.seconds) == round(result.mean_length * 2)
+    assert all(not network.training for network in agent.networks.values())
+
+
 def test_exact_resume_with_a_navigator(tmp_path: Path) -> None:
     straight, _, resumed, _ = train_straight_and_resumed(
         lambda seed: make(seed, replace(NAVIGATED, meta_imitation_iterations=2)), 5, 4, 2, tmp_path / "agent.pt")

@@ -762,13 +762,19 @@ class SearchPolicy:
 def search_policy(agent: Any, simulations: int, method: str = "gumbel") -> SearchPolicy:
     """Search on top of a trained agent's policy: an alphazero agent searches as it was trained to; a PPO agent's
     actor-critic gives the prior and a value of the discounted return (the ``return`` target, its own gamma);
-    a DQN agent's Q-values give both (prior ``softmax(Q)``, value ``max Q``)."""
+    a DQN agent's Q-values give both (prior ``softmax(Q)``, value ``max Q``); an agent with a
+    ``search_evaluation(observation) -> (prior logits, value)`` method (the hierarchy) gives them itself."""
     if simulations < 1:
         raise ValueError(f"search needs at least one simulation, not {simulations}")
     if isinstance(agent, AlphaZeroAgent):
         return agent.evaluation_policy(simulations)
     gamma = float(getattr(getattr(agent, "config", None), "gamma", 0.99))
     config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=gamma)
+    own_evaluation = getattr(agent, "search_evaluation", None)
+    if own_evaluation is not None:  # an agent of several networks gives its prior and value itself
+        for part in getattr(agent, "networks", {}).values():
+            part.eval()
+        return SearchPolicy(own_evaluation, config)
     network = getattr(agent, "network", None) or getattr(agent, "q_network", None)
     if network is None:
         raise ValueError(f"search needs a policy network; a {getattr(agent, 'name', type(agent).__name__)} agent "

@@ -112,6 +112,7 @@ FIELDS_ADDED_LATER: dict[str, Any] = {"navigator": False}
 # the runs --init-from takes: their MLP network is an actor-critic whose value is a discounted return (alphazero's
 # is by default a ranked +1/-1 outcome, and the other agents hold no actor-critic)
 WARM_START_SOURCES = ("bc", "ppo")
+PRIOR_FLOOR = 1e-30  # the smallest probability a legal action's search prior is given (its log stays finite)
 
 
 def action_groups() -> tuple[np.ndarray, np.ndarray]:
@@ -326,28 +327,47 @@ class HierarchicalAgent(Agent):
             actions = torch.where(event == legal.shape[1], actions, event)
         return actions.cpu().numpy()
 
+    def joint_policy(self, flat: torch.Tensor, legal: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """((B, N) probability of each action in one step as :meth:`act` samples it, the meta-controller's choice
+        summed out; (B,) the value of the network that judges states for GAE: the navigator's, or without one the
+        meta-controller's). Each network runs once."""
+        with self.precision.autocast():
+            meta_logits, value = self.networks["meta"](flat)
+        meta = MaskedCategorical(meta_logits, self.meta_mask(legal)).log_probs_all.exp()  # (B, S)
+        probabilities = torch.zeros(legal.shape, device=self.device)
+        for index, name in enumerate(SPECIALIST_NAMES):
+            chosen = torch.full((flat.shape[0],), index, device=self.device, dtype=torch.long)
+            with self.precision.autocast():
+                logits, _ = self.networks[name](flat)
+            allowed = self.specialist_masks(legal, chosen)
+            own = MaskedCategorical(logits, allowed).log_probs_all.exp()
+            probabilities += meta[:, index:index + 1] * torch.where(allowed, own, 0.0)
+        if self.config.navigator:
+            with self.precision.autocast():
+                navigator_logits, value = self.networks["navigator"](flat)
+            events = self.navigator_events(navigator_logits, legal).log_probs_all.exp()
+            shared = legal & ~self.edit_actions
+            probabilities = torch.where(shared, events[:, :-1], events[:, -1:] * probabilities)
+        return probabilities, value.float()
+
     @torch.no_grad()
     def action_probabilities(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
         """(B, N): the probability of each action in one step as :meth:`act` samples it, the meta-controller's
         choice summed out (``sheetrl demo --explain``)."""
         flat = torch.as_tensor(np.asarray(obs["flat"], dtype=np.float32), device=self.device)
         legal = torch.as_tensor(np.asarray(masks, dtype=bool), device=self.device)
-        with self.precision.autocast():
-            meta_logits, _ = self.networks["meta"](flat)
-        meta = MaskedCategorical(meta_logits, self.meta_mask(legal)).log_probs_all.exp()  # (B, S)
-        probabilities = torch.zeros(legal.shape, device=self.device)
-        for index in range(len(SPECIALIST_NAMES)):
-            chosen = torch.full((flat.shape[0],), index, device=self.device, dtype=torch.long)
-            with self.precision.autocast():
-                logits, _ = self.specialist_outputs(flat, chosen)
-            allowed = self.specialist_masks(legal, chosen)
-            own = MaskedCategorical(logits, allowed).log_probs_all.exp()
-            probabilities += meta[:, index:index + 1] * torch.where(allowed, own, 0.0)
-        if self.config.navigator:
-            events = self.navigator_choice(flat, legal).log_probs_all.exp()
-            shared = legal & ~self.edit_actions
-            probabilities = torch.where(shared, events[:, :-1], events[:, -1:] * probabilities)
-        return probabilities.cpu().numpy()
+        return self.joint_policy(flat, legal)[0].cpu().numpy()
+
+    @torch.no_grad()
+    def search_evaluation(self, observation: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
+        """One state's prior and value for tree search on top of the hierarchy
+        (:func:`sheetrl.agents.alphazero.search_policy`): the log of each action's probability in
+        :meth:`joint_policy`, floored at ``PRIOR_FLOOR`` so that every legal action keeps a finite logit, and
+        that method's value."""
+        flat = torch.as_tensor(np.asarray(observation["flat"], dtype=np.float32)[None], device=self.device)
+        legal = torch.as_tensor(np.asarray(observation["action_mask"], dtype=bool)[None], device=self.device)
+        probabilities, value = self.joint_policy(flat, legal)
+        return np.log(np.maximum(probabilities[0].cpu().numpy(), PRIOR_FLOOR)), float(value[0])
 
     @torch.no_grad()
     def explain_choice(self, obs: dict[str, np.ndarray], mask: np.ndarray) -> str:
