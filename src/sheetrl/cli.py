@@ -679,6 +679,9 @@ def evaluate(
     first_task: Annotated[int, typer.Option(
         help="Start at this held-out task of each split (0: the first): tasks that choosing settings on the "
              "first ones never saw.")] = 0,
+    with_runs: Annotated[list[Path] | None, typer.Option(
+        "--with", help="Another run folder to play together with RUN_DIR as one agent (repeat it: an ensemble "
+                       "playing the mean of the runs' policies, see agents/ensemble.py).")] = None,
 ) -> None:
     """Success rate on held-out tasks (iid and ood splits, or a task file) with a 95% confidence interval, mean
     return and mean episode length."""
@@ -703,14 +706,15 @@ def evaluate(
         if tasks is not None and first_task:
             raise ConfigError("--tasks evaluates a task file's tasks; --first-task does not apply")
         chosen = None if level is None else parse_level(level)
-        if not run_dir.is_dir():
-            raise ConfigError(f"run folder {run_dir} " + ("is a file, not a folder" if run_dir.exists()
-                                                          else "does not exist"))
+        for folder in (run_dir, *(with_runs or [])):
+            if not folder.is_dir():
+                raise ConfigError(f"run folder {folder} " + ("is a file, not a folder" if folder.exists()
+                                                             else "does not exist"))
         with _evaluation_progress() as progress:
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
                                   notice=_warn, search_sims=search_sims, avoid_repeats=avoid_repeats,
-                                  first_task=first_task)
+                                  first_task=first_task, ensemble_with=with_runs or ())
     if as_json:
         print(json.dumps(report.to_json()))
         return

@@ -141,3 +141,29 @@ def test_alphazero_names_the_network_field_that_keeps_it_from_a_runs_policy(tmp_
     with pytest.raises(ConfigError, match="the saved network has factored_actions='instructed', this agent 'off'"):
         Runner.start(quick_config(tmp_path / "az2", algo="alphazero", level=2, init_from=str(instructed),
                                   overrides=ALPHAZERO_SMALL), console=console)
+
+
+def test_runs_evaluated_together_play_as_one_ensemble(ppo_run: Path, tmp_path: Path, console,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """``sheetrl eval RUN --with RUN2``: the report names the ensemble; a missing or policy-less run is a one-line
+    error (exit 2)."""
+    import json
+
+    from sheetrl.cli import main
+
+    other = tmp_path / "ppo2"
+    Runner.start(quick_config(other, algo="ppo", total_steps=16, seed=4, overrides=PPO_SMALL), console=console).run()
+    report = evaluate_run(ppo_run, episodes=2, split="ood", ensemble_with=[other], search_sims=2)
+    assert report.results["agent"]["ood"][1].episodes == 2
+    assert report.algo == "ensemble of 2 runs (ppo, ppo)" and report.to_json()["ensemble"] == [str(ppo_run),
+                                                                                               str(other)]
+    capsys.readouterr()
+    assert main(["eval", str(ppo_run), "--with", str(other), "--episodes", "2", "--split", "iid", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["episodes"] == 2
+    assert main(["eval", str(ppo_run), "--with", str(tmp_path / "missing"), "--episodes", "2"]) == 2
+    error = capsys.readouterr().err
+    assert f"run folder {tmp_path / 'missing'} does not exist" in error and "Traceback" not in error
+    table = tmp_path / "tabular"
+    Runner.start(quick_config(table, algo="tabular_q", total_steps=16), console=console).run()
+    with pytest.raises(ConfigError, match="--with: search needs a policy network; a tabular_q agent has none"):
+        evaluate_run(ppo_run, episodes=1, split="iid", ensemble_with=[table])

@@ -47,7 +47,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
 import numpy as np
 import torch
@@ -760,21 +760,28 @@ class SearchPolicy:
 
 
 def search_policy(agent: Any, simulations: int, method: str = "gumbel") -> SearchPolicy:
-    """Search on top of a trained agent's policy: an alphazero agent searches as it was trained to; a PPO agent's
-    actor-critic gives the prior and a value of the discounted return (the ``return`` target, its own gamma);
-    a DQN agent's Q-values give both (prior ``softmax(Q)``, value ``max Q``); an agent with a
-    ``search_evaluation(observation) -> (prior logits, value)`` method (the hierarchy) gives them itself."""
+    """Search on top of a trained agent's policy: an alphazero agent searches as it was trained to; any other
+    agent's prior and value come from :func:`policy_evaluator`, and the value is of the discounted return (the
+    ``return`` target, the agent's own gamma)."""
     if simulations < 1:
         raise ValueError(f"search needs at least one simulation, not {simulations}")
     if isinstance(agent, AlphaZeroAgent):
         return agent.evaluation_policy(simulations)
     gamma = float(getattr(getattr(agent, "config", None), "gamma", 0.99))
     config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=gamma)
+    return SearchPolicy(policy_evaluator(agent), config)
+
+
+def policy_evaluator(agent: Any) -> Evaluator:
+    """``observation -> (prior logits, value)`` of a trained agent, its networks put in evaluation mode: a PPO or
+    BC actor-critic's logits and value; a DQN agent's Q-values (prior ``softmax(Q)``, value ``max Q``); an agent
+    with a ``search_evaluation(observation) -> (prior logits, value)`` method (the hierarchy, an ensemble) gives
+    them itself. Raises ValueError for an agent without a policy network (tabular Q)."""
     own_evaluation = getattr(agent, "search_evaluation", None)
     if own_evaluation is not None:  # an agent of several networks gives its prior and value itself
         for part in getattr(agent, "networks", {}).values():
             part.eval()
-        return SearchPolicy(own_evaluation, config)
+        return cast(Evaluator, own_evaluation)
     network = getattr(agent, "network", None) or getattr(agent, "q_network", None)
     if network is None:
         raise ValueError(f"search needs a policy network; a {getattr(agent, 'name', type(agent).__name__)} agent "
@@ -782,7 +789,7 @@ def search_policy(agent: Any, simulations: int, method: str = "gumbel") -> Searc
     network.eval()
     device = getattr(agent, "device", torch.device("cpu"))
     if isinstance(network, PolicyNetwork):
-        return SearchPolicy(network_evaluator(network, device), config)
+        return network_evaluator(network, device)
 
     @torch.no_grad()
     def evaluate(observation: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
@@ -793,4 +800,4 @@ def search_policy(agent: Any, simulations: int, method: str = "gumbel") -> Searc
         q = output[0].float().cpu().numpy()  # Q-values
         return q, float(q[np.asarray(observation["action_mask"], dtype=bool)].max())
 
-    return SearchPolicy(evaluate, config)
+    return evaluate

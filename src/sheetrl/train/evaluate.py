@@ -20,7 +20,7 @@ into an :class:`EvalReport`, whose :meth:`EvalReport.to_json` is what ``sheetrl 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -374,6 +374,7 @@ class EvalReport:
     task_results: dict[str, list[bool]] = field(default_factory=dict)  # per policy, each task's success (files)
     task_ids: list[str] = field(default_factory=list)
     avoid_repeats: bool = False  # the agent never took an action twice from one state (AvoidRepeats)
+    ensemble: list[str] = field(default_factory=list)  # the other runs played together with run_dir (--with)
 
     @property
     def splits(self) -> list[str]:
@@ -396,6 +397,8 @@ class EvalReport:
         document: dict[str, Any] = self.summary(first).to_dict()
         document.update(split=splits[0] if len(splits) == 1 else "both", run=self.run_dir, algo=self.algo,
                         env_steps=self.env_steps, checkpoint=self.checkpoint, avoid_repeats=self.avoid_repeats)
+        if self.ensemble:
+            document["ensemble"] = [self.run_dir, *self.ensemble]
         document["per_split"] = self._per_split(first)
         if len(splits) == 1:
             document["per_level"] = document["per_split"][splits[0]]["per_level"]
@@ -417,7 +420,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
                  device: str = "cpu", split: str = "both", tasks: str | Path | None = None,
                  memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
                  notice: Callable[[str], None] | None = None, search_sims: int | None = None,
-                 avoid_repeats: bool = False, first_task: int = 0) -> EvalReport:
+                 avoid_repeats: bool = False, first_task: int = 0,
+                 ensemble_with: Sequence[str | Path] = ()) -> EvalReport:
     """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's;
     ``split``: "iid", "ood" or "both") or, with ``tasks``, on the tasks of a task file.
 
@@ -425,7 +429,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     the latest checkpoint was unusable and the previous one is evaluated instead); ``search_sims`` plays the
     agent with that many tree-search simulations per move; ``avoid_repeats`` never lets it take an action twice
     from one state of an episode (:class:`AvoidRepeats`); ``first_task``: the held-out tasks from this one on
-    (not with ``tasks``)."""
+    (not with ``tasks``); ``ensemble_with``: other runs whose latest checkpoints play together with this one as
+    one agent (:class:`sheetrl.agents.ensemble.EnsembleAgent`; this run's level, step budget and seed)."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
@@ -447,6 +452,18 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
+    meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
+                            "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
+    if ensemble_with:
+        from sheetrl.agents.ensemble import EnsembleAgent
+
+        members = [agent] + [restore_agent(load_latest(other)[0], device=device) for other in ensemble_with]
+        try:
+            agent = EnsembleAgent(members, seed=config.seed)
+        except ValueError as exc:
+            raise ConfigError(f"--with: {exc}") from None
+        meta.update(algo=f"ensemble of {len(members)} runs ({', '.join(member.name for member in members)})",
+                    ensemble=[str(other) for other in ensemble_with])
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
@@ -454,8 +471,6 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
             search_policy(agent, search_sims)
         except ValueError as exc:
             raise ConfigError(f"--search-sims: {exc}") from None
-    meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
-                            "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
     if tasks is not None:
         return evaluate_tasks(agent, tasks, compare=compare, seed=config.seed, max_steps=config.max_steps,
                               search_sims=search_sims, avoid_repeats=avoid_repeats, **meta)
