@@ -52,10 +52,11 @@ def test_greedy_play_takes_the_mixtures_best_action_where_no_member_agrees() -> 
     second = FixedPolicy([np.log(0.10), np.log(0.45), np.log(0.40), np.log(0.05)], value=0.0)
     ensemble = EnsembleAgent([first, second])
     assert ensemble.act({"flat": np.zeros((1, 3))}, np.asarray([[True] * 4]), deterministic=True).tolist() == [2]
-    # with action 2 illegal each member renormalizes over 0, 1 and 3, and the mixture (0.458, 0.458, 0, 0.083)
-    # ties: the first of the best
-    assert ensemble.act({"flat": np.zeros((1, 3))}, np.asarray([[True, True, False, True]]),
-                        deterministic=True).tolist() == [0]
+    # with action 2 illegal each member renormalizes over 0, 1 and 3: (0.75, 0.17, -, 0.08) and (0.17, 0.75, -,
+    # 0.08); a third member that prefers 1 tips the mixture there
+    third = FixedPolicy([np.log(0.30), np.log(0.60), np.log(0.05), np.log(0.05)], value=0.0)
+    legal = np.asarray([[True, True, False, True]])
+    assert EnsembleAgent([first, second, third]).act({"flat": np.zeros((1, 3))}, legal, True).tolist() == [1]
 
 
 def test_sampled_play_draws_from_the_mixture_and_repeats_with_the_seed() -> None:
@@ -94,11 +95,44 @@ def test_search_plays_on_top_of_an_ensemble() -> None:
     assert result.episodes == 2 and len(policy.seconds) == round(result.mean_length * 2)
 
 
-def test_an_ensemble_needs_two_members_with_a_policy() -> None:
+def test_an_ensemble_needs_two_members_with_a_policy_that_discount_alike() -> None:
+    from sheetrl.agents import alphazero
+
     first, pool = _ppo(5)
     with pytest.raises(ValueError, match="at least two agents, not 1"):
         EnsembleAgent([first])
     table = tabular_q.build(tabular_q.Config(num_envs=2), pool.single_observation_space, pool.single_action_space,
                             "cpu", Precision("fp32", "cpu"), 5)
-    with pytest.raises(ValueError, match="a tabular_q agent has none"):
+    with pytest.raises(ValueError, match="every run of an ensemble needs a policy network; a tabular_q agent has none"):
         EnsembleAgent([first, table])
+    searcher = alphazero.build(alphazero.Config(num_envs=2, simulations=2, hidden_sizes=(32, 32)),
+                               pool.single_observation_space, pool.single_action_space, "cpu",
+                               Precision("fp32", "cpu"), 5)
+    with pytest.raises(ValueError, match="an alphazero run plays with its own search"):
+        EnsembleAgent([first, searcher])
+    pool2 = vector_env(2, EnvConfig(level=1), 6)
+    short = ppo.build(ppo.Config(num_envs=2, num_steps=8, num_minibatches=1, hidden_sizes=(32, 32), gamma=0.5),
+                      pool2.single_observation_space, pool2.single_action_space, "cpu", Precision("fp32", "cpu"), 6)
+    with pytest.raises(ValueError, match=r"must discount alike .* gamma 0\.5, 0\.99"):
+        EnsembleAgent([first, short])
+    second = ppo.build(ppo.Config(num_envs=2, num_steps=8, num_minibatches=1, hidden_sizes=(32, 32), gamma=0.5),
+                       pool2.single_observation_space, pool2.single_action_space, "cpu", Precision("fp32", "cpu"), 7)
+    assert search_policy(EnsembleAgent([short, second]), simulations=2).config.gamma == 0.5  # the members' own
+
+
+def test_a_hierarchical_member_mixes_its_joint_policy_batched_as_row_by_row() -> None:
+    from sheetrl.agents import hierarchical
+
+    config = hierarchical.Config(num_envs=2, num_steps=16, num_minibatches=2, update_epochs=2, hidden_sizes=(32, 32),
+                                 meta_hidden_sizes=(16, 16))
+    pool = vector_env(2, EnvConfig(level=5), 8)
+    tree = hierarchical.build(config, pool.single_observation_space, pool.single_action_space, "cpu",
+                              Precision("fp32", "cpu"), 8)
+    flat, _ = _ppo(8)
+    flat_pool = vector_env(2, EnvConfig(level=5), 8)
+    ensemble = EnsembleAgent([tree, flat])
+    batched = ensemble.action_probabilities(flat_pool.obs, flat_pool.masks)
+    for row in range(2):
+        observation = {key: value[row] for key, value in flat_pool.obs.items()}
+        np.testing.assert_allclose(batched[row], ensemble.mixture(observation)[0], atol=1e-6)
+    assert np.allclose(batched.sum(-1), 1.0) and (batched[~flat_pool.masks] == 0).all()

@@ -165,5 +165,9 @@ def test_runs_evaluated_together_play_as_one_ensemble(ppo_run: Path, tmp_path: P
     assert f"run folder {tmp_path / 'missing'} does not exist" in error and "Traceback" not in error
     table = tmp_path / "tabular"
     Runner.start(quick_config(table, algo="tabular_q", total_steps=16), console=console).run()
-    with pytest.raises(ConfigError, match="--with: search needs a policy network; a tabular_q agent has none"):
+    with pytest.raises(ConfigError, match="--with: every run of an ensemble needs a policy network; a tabular_q"):
         evaluate_run(ppo_run, episodes=1, split="iid", ensemble_with=[table])
+    with pytest.raises(ConfigError, match="a run is given twice"):
+        evaluate_run(ppo_run, episodes=1, split="iid", ensemble_with=[other, tmp_path / "ppo2" / ".." / "ppo2"])
+    assert main(["eval", str(ppo_run), "--with", str(ppo_run), "--episodes", "1"]) == 2
+    assert "a run is given twice" in capsys.readouterr().err

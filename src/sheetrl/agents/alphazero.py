@@ -210,6 +210,9 @@ class Node:
         return (self.raw_value + float(self.child_values.sum())) / (1.0 + self.visits)
 
 
+PRIOR_FLOOR = 1e-30  # the smallest probability an agent's search prior gives a legal action (its log stays finite)
+
+
 def masked_softmax(logits: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Softmax over the legal actions (exactly 0 elsewhere)."""
     scores = np.where(mask, logits, -np.inf)

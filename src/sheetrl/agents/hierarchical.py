@@ -72,6 +72,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from sheetrl.agents.alphazero import PRIOR_FLOOR
 from sheetrl.agents.base import Agent, frozen_copy, masked_kl_divergence
 from sheetrl.agents.ppo import (
     MaskedCategorical,
@@ -112,7 +113,6 @@ FIELDS_ADDED_LATER: dict[str, Any] = {"navigator": False}
 # the runs --init-from takes: their MLP network is an actor-critic whose value is a discounted return (alphazero's
 # is by default a ranked +1/-1 outcome, and the other agents hold no actor-critic)
 WARM_START_SOURCES = ("bc", "ppo")
-PRIOR_FLOOR = 1e-30  # the smallest probability a legal action's search prior is given (its log stays finite)
 
 
 def action_groups() -> tuple[np.ndarray, np.ndarray]:
@@ -327,10 +327,12 @@ class HierarchicalAgent(Agent):
             actions = torch.where(event == legal.shape[1], actions, event)
         return actions.cpu().numpy()
 
+    @torch.no_grad()
     def joint_policy(self, flat: torch.Tensor, legal: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """((B, N) probability of each action in one step as :meth:`act` samples it, the meta-controller's choice
-        summed out; (B,) the value of the network that judges states for GAE: the navigator's, or without one the
-        meta-controller's). Each network runs once."""
+        summed out; (B,) a state's value of the discounted return: the navigator's, which its GAE trains, or
+        without a navigator the meta-controller's, trained over whole options; a specialist's value stops where
+        its option ends). Each network runs once."""
         with self.precision.autocast():
             meta_logits, value = self.networks["meta"](flat)
         meta = MaskedCategorical(meta_logits, self.meta_mask(legal)).log_probs_all.exp()  # (B, S)

@@ -374,7 +374,7 @@ class EvalReport:
     task_results: dict[str, list[bool]] = field(default_factory=dict)  # per policy, each task's success (files)
     task_ids: list[str] = field(default_factory=list)
     avoid_repeats: bool = False  # the agent never took an action twice from one state (AvoidRepeats)
-    ensemble: list[str] = field(default_factory=list)  # the other runs played together with run_dir (--with)
+    ensemble: list[str] = field(default_factory=list)  # every run of an ensemble (run_dir first; --with)
 
     @property
     def splits(self) -> list[str]:
@@ -398,7 +398,7 @@ class EvalReport:
         document.update(split=splits[0] if len(splits) == 1 else "both", run=self.run_dir, algo=self.algo,
                         env_steps=self.env_steps, checkpoint=self.checkpoint, avoid_repeats=self.avoid_repeats)
         if self.ensemble:
-            document["ensemble"] = [self.run_dir, *self.ensemble]
+            document["ensemble"] = list(self.ensemble)
         document["per_split"] = self._per_split(first)
         if len(splits) == 1:
             document["per_level"] = document["per_split"][splits[0]]["per_level"]
@@ -443,27 +443,38 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
         raise ConfigError(f"search_sims must be >= 1, not {search_sims}")
     if first_task < 0 or (first_task and tasks is not None):
         raise ConfigError(f"first_task must be >= 0 and is for held-out tasks, not a task file (got {first_task})")
-    payload, path = load_latest(run_dir)
-    if path.name != CHECKPOINT_FILE and notice is not None:
-        notice(f"{Path(run_dir) / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
-               f"{path.name} (step {int(payload['counters']['env_steps']):,}) instead")
+    if isinstance(ensemble_with, (str, Path)):
+        ensemble_with = [ensemble_with]
+    folders = [Path(run_dir), *(Path(other) for other in ensemble_with)]
+    if len({folder.resolve() for folder in folders}) < len(folders):
+        raise ConfigError("a run is given twice; each run of an ensemble must be a different folder")
+
+    def latest(folder: Path) -> tuple[dict[str, Any], str]:
+        """A run's latest usable checkpoint and its file name (telling ``notice`` when it is not the last one)."""
+        payload, path = load_latest(folder)
+        if path.name != CHECKPOINT_FILE and notice is not None:
+            notice(f"{folder / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
+                   f"{path.name} (step {int(payload['counters']['env_steps']):,}) instead")
+        return payload, path.name
+
+    payload, checkpoint = latest(folders[0])
     config = TrainConfig.from_dict(payload["config"])
     import torch
 
     torch.set_num_threads(config.threads)
     agent = restore_agent(payload, device=device)
     meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
-                            "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": path.name}
+                            "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": checkpoint}
     if ensemble_with:
         from sheetrl.agents.ensemble import EnsembleAgent
 
-        members = [agent] + [restore_agent(load_latest(other)[0], device=device) for other in ensemble_with]
+        members = [agent] + [restore_agent(latest(folder)[0], device=device) for folder in folders[1:]]
         try:
             agent = EnsembleAgent(members, seed=config.seed)
         except ValueError as exc:
             raise ConfigError(f"--with: {exc}") from None
         meta.update(algo=f"ensemble of {len(members)} runs ({', '.join(member.name for member in members)})",
-                    ensemble=[str(other) for other in ensemble_with])
+                    ensemble=[str(folder) for folder in folders])
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
