@@ -770,9 +770,13 @@ def search_policy(agent: Any, simulations: int, method: str = "gumbel") -> Searc
         raise ValueError(f"search needs at least one simulation, not {simulations}")
     if isinstance(agent, AlphaZeroAgent):
         return agent.evaluation_policy(simulations)
-    gamma = float(getattr(getattr(agent, "config", None), "gamma", 0.99))
-    config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=gamma)
+    config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=agent_discount(agent))
     return SearchPolicy(policy_evaluator(agent), config)
+
+
+def agent_discount(agent: Any) -> float:
+    """The discount of an agent's values: its config's ``gamma`` (0.99 for an agent whose config has none)."""
+    return float(getattr(getattr(agent, "config", None), "gamma", 0.99))
 
 
 def policy_evaluator(agent: Any) -> Evaluator:

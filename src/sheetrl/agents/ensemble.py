@@ -24,7 +24,13 @@ from typing import Any
 
 import numpy as np
 
-from sheetrl.agents.alphazero import PRIOR_FLOOR, AlphaZeroAgent, masked_softmax, policy_evaluator
+from sheetrl.agents.alphazero import (
+    PRIOR_FLOOR,
+    AlphaZeroAgent,
+    agent_discount,
+    masked_softmax,
+    policy_evaluator,
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class EnsembleAgent:
             except ValueError:
                 raise ValueError(f"every run of an ensemble needs a policy network; a {kind} agent has none") \
                     from None
-        gammas = sorted({float(getattr(getattr(member, "config", None), "gamma", 0.99)) for member in self.members})
+        gammas = sorted({agent_discount(member) for member in self.members})
         if len(gammas) > 1:
             raise ValueError(f"the runs of an ensemble must discount alike (their values are averaged); these use "
                              f"gamma {', '.join(f'{gamma:g}' for gamma in gammas)}")
