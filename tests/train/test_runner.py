@@ -303,3 +303,21 @@ def test_resuming_a_finished_run_whose_evaluation_was_interrupted_evaluates_it_o
     assert result.evaluation is not None and (tmp_path / "eval.json").exists()
     evaluations = [r for r in read_metrics(tmp_path / "metrics.jsonl") if "eval/success_rate" in r]
     assert [r["step"] for r in evaluations] == [60]
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not an archive", b"PK\x03\x04 truncated"],
+                         ids=["missing", "empty", "text", "truncated zip"])
+def test_an_overwriting_run_whose_demonstrations_cannot_be_read_replaces_nothing(
+        tmp_path: Path, content: bytes | None) -> None:
+    """A bad demonstrations file is found before --overwrite clears the folder: the earlier run stays whole."""
+    run_dir = tmp_path / "run"
+    Runner.start(quick_config(run_dir)).run()
+    before = sorted(path.name for path in run_dir.iterdir())
+    demos = tmp_path / "demos.npz"
+    if content is not None:
+        demos.write_bytes(content)
+    config = quick_config(run_dir, algo="bc", demos=str(demos), total_steps=256)
+    with pytest.raises(ConfigError, match="demonstrations file"):
+        Runner.start(config, overwrite=True)
+    assert sorted(path.name for path in run_dir.iterdir()) == before
+    assert load_latest(run_dir)[0]["config"]["algo"] == "fake"

@@ -45,6 +45,11 @@ class Agent(ABC):
     def train_iteration(self, pool: SheetVectorEnv) -> tuple[int, dict[str, float]]:
         """Collect experience from ``pool`` and learn; returns (environment steps taken, metrics)."""
 
+    def check_inputs(self) -> None:
+        """Read and check the files a new run of this agent will read (raises ``ValueError`` naming the problem),
+        so that a run that cannot start fails before it replaces an earlier run's files; nothing by default."""
+        return None
+
     @abstractmethod
     def state_dict(self) -> dict[str, Any]:
         """Everything needed to continue training exactly (weights, optimizer, buffers, counters, RNG states)."""

@@ -297,6 +297,8 @@ class BCAgent(Agent):
         self.act_generator = torch.Generator(device="cpu").manual_seed(seed + 1)
         self.rng = np.random.default_rng(seed)
         self.dataset = Dataset(self.keys, config.max_dataset)
+        # a demonstrations file read by check_inputs, kept for the first iteration
+        self._checked_demonstrations: tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None = None
         self.repeats = RepeatMemory(config.num_envs)  # dagger_avoid_repeats: what each episode took where
         self.iteration = 0
         self.env_steps = 0
@@ -325,8 +327,18 @@ class BCAgent(Agent):
         return torch.softmax(self._logits(obs, masks), -1).cpu().numpy()
 
     # ---------------------------------------------------------------------------------------------- training
-    def _load_demonstrations(self, pool: SheetVectorEnv) -> None:
+    def check_inputs(self) -> None:
+        """A demonstrations file given to a new run is read and checked now (and kept for its first iteration)."""
         if self.config.demonstrations is not None:
+            self._checked_demonstrations = demonstration_arrays(self.config.demonstrations, self.keys,
+                                                                self.observation_space, self.config.gamma)
+
+    def _load_demonstrations(self, pool: SheetVectorEnv) -> None:
+        checked = self._checked_demonstrations
+        if checked is not None:
+            observations, actions, returns = checked
+            self._checked_demonstrations = None
+        elif self.config.demonstrations is not None:
             observations, actions, returns = demonstration_arrays(self.config.demonstrations, self.keys,
                                                                   self.observation_space, self.config.gamma)
         else:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,13 +122,25 @@ def save_demonstrations(trajectories: list[Trajectory], path: str | os.PathLike[
 
 
 def load_demonstrations(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a demonstrations file: the arrays, with ``obs`` as a dict and ``episode_info`` decoded."""
-    with np.load(path, allow_pickle=False) as data:
-        out: dict[str, Any] = {"obs": {}}
-        for name in data.files:
-            if name.startswith("obs/"):
-                out["obs"][name[4:]] = data[name]
-            else:
-                out[name] = data[name]
-    out["episode_info"] = [json.loads(s) for s in out["episode_info"]]
+    """Read a demonstrations file: the arrays, with ``obs`` as a dict and ``episode_info`` decoded. A file that is
+    not one ``sheetrl demos`` wrote raises ``ValueError`` naming it and the problem."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if not hasattr(data, "files"):
+                raise ValueError("it holds one array, not the arrays of a demonstrations file")
+            out: dict[str, Any] = {"obs": {}}
+            for name in data.files:
+                if name.startswith("obs/"):
+                    out["obs"][name[4:]] = data[name]
+                else:
+                    out[name] = data[name]
+        missing = [name for name in ("actions", "rewards", "terminated", "episode_starts", "episode_info")
+                   if name not in out]
+        if missing or not out["obs"]:
+            raise ValueError(f"it has no {', '.join(missing) if missing else 'observations'}")
+        out["episode_info"] = [json.loads(s) for s in out["episode_info"]]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValueError(f"{os.fspath(path)} is not a demonstrations file written by `sheetrl demos`: "
+                         f"{reason}") from None
     return out

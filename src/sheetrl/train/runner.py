@@ -312,6 +312,10 @@ class Runner:
         runner = cls(config, run_dir, console=console)
         if config.init_from is not None:
             runner.initialize_from(Path(config.init_from))
+        try:
+            runner.agent.check_inputs()  # e.g. a demonstrations file: a run that cannot start replaces nothing
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         if overwrite:  # only now: a run refused above (a bad config, a bad --init-from) deletes nothing
             remove_run_files(run_dir)
         run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
