@@ -108,3 +108,12 @@ def test_network_widths_are_set_from_the_command_line_as_comma_separated_integer
         coerce("hidden_sizes", "256,2.5", tuple[int, ...])
     with pytest.raises(ConfigError, match="comma-separated"):
         coerce("hidden_sizes", "256,,256", tuple[int, ...])
+
+
+@pytest.mark.parametrize("override", [{"entropy_coef": "nan"}, {"value_coef": "inf"}, {"max_grad_norm": float("nan")},
+                                      {"clip_coef": "-inf"}])
+def test_a_hyper_parameter_that_is_not_a_finite_number_is_refused(override: dict[str, object]) -> None:
+    """NaN or infinity would train a network of NaN and finish as if all were well."""
+    name = next(iter(override))
+    with pytest.raises(ConfigError, match=f"ppo: {name} must be a finite number"):
+        TrainConfig(algo="ppo", level=1, overrides=override).validate()

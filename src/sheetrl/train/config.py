@@ -12,6 +12,7 @@ later in the middle of a run.
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -201,6 +202,9 @@ class TrainConfig:
             if name not in names:
                 raise ConfigError(f"{self.algo} has no hyper-parameter {name!r}; it has {', '.join(names)}")
             changes[name] = coerce(name, value, hints.get(name, type(getattr(base, name))))
+            if any(isinstance(number, float) and not math.isfinite(number)
+                   for number in (changes[name] if isinstance(changes[name], (tuple, list)) else (changes[name],))):
+                raise ConfigError(f"{self.algo}: {name} must be a finite number, not {value!r}")
         try:
             config = dataclasses.replace(base, **changes)
         except (TypeError, ValueError) as exc:
