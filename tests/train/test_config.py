@@ -111,7 +111,7 @@ def test_network_widths_are_set_from_the_command_line_as_comma_separated_integer
 
 
 @pytest.mark.parametrize("override", [{"entropy_coef": "nan"}, {"value_coef": "inf"}, {"max_grad_norm": float("nan")},
-                                      {"clip_coef": "-inf"}])
+                                      {"value_clip_coef": "-inf"}, {"target_kl": "nan"}])
 def test_a_hyper_parameter_that_is_not_a_finite_number_is_refused(override: dict[str, object]) -> None:
     """NaN or infinity would train a network of NaN and finish as if all were well."""
     name = next(iter(override))

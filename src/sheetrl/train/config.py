@@ -202,13 +202,14 @@ class TrainConfig:
             if name not in names:
                 raise ConfigError(f"{self.algo} has no hyper-parameter {name!r}; it has {', '.join(names)}")
             changes[name] = coerce(name, value, hints.get(name, type(getattr(base, name))))
-            if any(isinstance(number, float) and not math.isfinite(number)
-                   for number in (changes[name] if isinstance(changes[name], (tuple, list)) else (changes[name],))):
-                raise ConfigError(f"{self.algo}: {name} must be a finite number, not {value!r}")
         try:
             config = dataclasses.replace(base, **changes)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid {self.algo} hyper-parameters: {exc}") from None
+        for name, value in changes.items():  # what the algorithm's own checks let through
+            if any(isinstance(number, float) and not math.isfinite(number)
+                   for number in (value if isinstance(value, (tuple, list)) else (value,))):
+                raise ConfigError(f"{self.algo}: {name} must be a finite number, not {value!r}")
         if not isinstance(getattr(config, "num_envs", None), int) or config.num_envs < 1:
             raise ConfigError(f"{self.algo} config needs a positive integer num_envs, not "
                               f"{getattr(config, 'num_envs', None)!r}")
