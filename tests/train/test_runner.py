@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -305,8 +306,14 @@ def test_resuming_a_finished_run_whose_evaluation_was_interrupted_evaluates_it_o
     assert [r["step"] for r in evaluations] == [60]
 
 
-@pytest.mark.parametrize("content", [None, b"", b"not an archive", b"PK\x03\x04 truncated"],
-                         ids=["missing", "empty", "text", "truncated zip"])
+def _one_array() -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(3))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not an archive", b"PK\x03\x04 truncated", _one_array()],
+                         ids=["missing", "empty", "text", "truncated zip", "one array (.npy)"])
 def test_an_overwriting_run_whose_demonstrations_cannot_be_read_replaces_nothing(
         tmp_path: Path, content: bytes | None) -> None:
     """A bad demonstrations file is found before --overwrite clears the folder: the earlier run stays whole."""

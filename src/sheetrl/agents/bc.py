@@ -334,13 +334,12 @@ class BCAgent(Agent):
                                                                 self.observation_space, self.config.gamma)
 
     def _load_demonstrations(self, pool: SheetVectorEnv) -> None:
-        checked = self._checked_demonstrations
-        if checked is not None:
-            observations, actions, returns = checked
+        if self.config.demonstrations is not None:
+            if self._checked_demonstrations is None:  # a resumed run, or an agent built outside Runner.start
+                self.check_inputs()
+            assert self._checked_demonstrations is not None
+            observations, actions, returns = self._checked_demonstrations
             self._checked_demonstrations = None
-        elif self.config.demonstrations is not None:
-            observations, actions, returns = demonstration_arrays(self.config.demonstrations, self.keys,
-                                                                  self.observation_space, self.config.gamma)
         else:
             observations, actions, returns = expert_demonstrations(pool, self.config.demo_episodes,
                                                                    self.config.gamma)

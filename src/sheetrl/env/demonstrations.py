@@ -125,9 +125,10 @@ def load_demonstrations(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a demonstrations file: the arrays, with ``obs`` as a dict and ``episode_info`` decoded. A file that is
     not one ``sheetrl demos`` wrote raises ``ValueError`` naming it and the problem."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
-                raise ValueError("it holds one array, not the arrays of a demonstrations file")
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):  # a .npy file: one array, nothing to close
+            raise ValueError("it holds one array, not the arrays of a demonstrations file")
+        with loaded as data:
             out: dict[str, Any] = {"obs": {}}
             for name in data.files:
                 if name.startswith("obs/"):
@@ -139,7 +140,7 @@ def load_demonstrations(path: str | os.PathLike[str]) -> dict[str, Any]:
         if missing or not out["obs"]:
             raise ValueError(f"it has no {', '.join(missing) if missing else 'observations'}")
         out["episode_info"] = [json.loads(s) for s in out["episode_info"]]
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # (a JSON error is a ValueError)
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ValueError(f"{os.fspath(path)} is not a demonstrations file written by `sheetrl demos`: "
                          f"{reason}") from None
