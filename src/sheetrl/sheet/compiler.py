@@ -32,12 +32,12 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, ROW_SHIFT, make_key, range_keys
 from sheetrl.sheet.errors import (
     CALC,
     DIV0,
@@ -111,6 +111,7 @@ from sheetrl.sheet.values import (
 # Ranges up to this many cells get their keys precomputed; larger ones (whole columns) are clamped to the sheet's
 # used extent at evaluation time.
 PRECOMPUTED_RANGE_CELLS = 65_536
+_LISTED_KEYS_LIMIT = 1024  # a longer single row or column keeps its keys as a range object
 NESTED_OPERATORS = 2  # a chain of more operators of one level (A1+A2+A3+A4) is evaluated by a loop (stack depth)
 
 
@@ -489,7 +490,7 @@ class FormulaCompiler(ReferenceCompiler):
                 return _on_numbers(spec.on_numbers, groups, fn)
         return fn
 
-    def listed_range_keys(self, nodes: list[Node]) -> list[tuple[int, ...]] | None:
+    def listed_range_keys(self, nodes: list[Node]) -> list[Sequence[int]] | None:
         """The keys of the cells of each of ``nodes`` (tuples shared by every formula reading the same range) when
         every node is a range on an existing sheet small enough to list its keys, else None."""
         groups = []
@@ -650,7 +651,7 @@ def _binary(
 
 
 def _on_numbers(
-    reduce: Callable[[list[float]], Any], groups: list[tuple[int, ...]], general: Evaluator
+    reduce: Callable[[list[float]], Any], groups: list[Sequence[int]], general: Evaluator
 ) -> Evaluator:
     """A call over ranges (the cells ``groups``, one tuple of keys per range): ``reduce`` of their numbers when the
     cells hold only numbers and empty cells, else the ``general`` call (text, booleans, errors: the function's own
@@ -684,9 +685,14 @@ def _scalar_chain(node: Node) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _range_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> tuple[int, ...]:
-    """The cell keys of a range, row by row."""
-    return tuple(make_key(sid, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+def _range_keys(sid: int, r1: int, c1: int, r2: int, c2: int) -> Sequence[int]:
+    """The cell keys of a range, row by row. A long single row or column is a ``range`` of keys (constant memory:
+    a running total's 8,000 ranges would otherwise hold 32 million keys); other ranges are a tuple, which is a
+    little faster to read."""
+    if (c1 == c2 or r1 == r2) and (r2 - r1 + 1) * (c2 - c1 + 1) > _LISTED_KEYS_LIMIT:
+        first = make_key(sid, r1, c1)
+        return range(first, make_key(sid, r2, c2) + 1, 1 << ROW_SHIFT if c1 == c2 else 1)
+    return tuple(range_keys(sid, r1, c1, r2, c2))
 
 
 def _top_level(fn: Evaluator) -> Evaluator:

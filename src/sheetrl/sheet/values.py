@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ class RangeValues:
 
     __slots__ = ("cells", "keys")
 
-    def __init__(self, keys: tuple[int, ...], cells: dict) -> None:
+    def __init__(self, keys: Sequence[int], cells: dict) -> None:
         self.keys = keys
         self.cells = cells
 

@@ -7,9 +7,10 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
   sheet's used extent, which whole-column ranges are clamped to, and (``WORKBOOK_KEY``) the workbook itself, which
   the functions that read more than their arguments (ISFORMULA, SHEET, CELL ...) receive from their formula.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
-- ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
-  are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` (each distinct range once, with the
-  formulas reading it) and matched on demand.
+- ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``GRAPH_EXPANDED_RANGE_CELLS``
+  cells are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and indexed by
+  :class:`~sheetrl.sheet.range_readers.RangeReaders` (each distinct range once, nested ranges chained), so running
+  totals and many lookups into one table cost edges in proportion to the ranges, not to the cells they cover.
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
   references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
@@ -61,13 +62,15 @@ from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
+from sheetrl.sheet.range_readers import RangeReaders, is_virtual_node
 from sheetrl.sheet.values import Matrix
 
 if TYPE_CHECKING:
     from sheetrl.sheet.names import DefinedName
     from sheetrl.sheet.tables import Table
 
-EXPANDED_RANGE_CELLS = 4096
+EXPANDED_RANGE_CELLS = 4096  # ranges up to this size are listed cell by cell by precedents() and precedent_keys()
+GRAPH_EXPANDED_RANGE_CELLS = 64  # ranges up to this size are one dependency edge per cell; larger ones are indexed
 _UNDO_LIMIT = 1000  # edits kept for undo
 _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 ALL_CHANGED = -1  # in a change log: everything may have changed
@@ -157,8 +160,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
         self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
-        # _big_ranges by sheet and distinct range, built on demand, replaced (never changed) when they change
-        self._big_range_index: dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]] | None = None
+        # _big_ranges indexed by position, built on demand, replaced (never changed) when they change
+        self._big_range_index: RangeReaders | None = None
         self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._formats: dict[int, CellFormat] = {}
         self._col_widths: dict[tuple[int, int], float] = {}
@@ -448,13 +451,12 @@ class Workbook(CatalogMixin, ArrayPlacement):
         cell = self._formulas.get(self.key(address))
         if cell is None:
             return []
-        keys: list[int] = sorted(self._precedent_keys(cell))
+        keys: list[int] = sorted(self._listed_precedent_keys(cell))
         return [self.address(key) for key in keys]
 
     def dependents(self, address: str) -> list[str]:
         """Addresses of the formulas that read a cell directly, row by row."""
-        key = self.key(address)
-        return [self.address(k) for k in sorted(self._successors(key))]
+        return [self.address(k) for k in self.dependent_keys(self.key(address))]
 
     # ========================================================================================== keyed access
     # Read-only access by integer cell key (``sheet.address.make_key(sheet_id, row, col)``) for readers that look
@@ -506,7 +508,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """Keys of the cells a formula reads directly, ranges up to ``EXPANDED_RANGE_CELLS`` cells expanded
         (empty for a cell without a formula)."""
         cell = self._formulas.get(key)
-        return frozenset() if cell is None else frozenset(self._precedent_keys(cell))
+        return frozenset() if cell is None else frozenset(self._listed_precedent_keys(cell))
 
     def precedent_areas(self, key: int) -> tuple[tuple[int, int, int, int, int], ...]:
         """The rectangles a formula reads directly, unexpanded: (sheet id, row1, col1, row2, col2) for each range
@@ -520,7 +522,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     def dependent_keys(self, key: int) -> list[int]:
         """Keys of the formulas that read a cell directly (large ranges included), sorted."""
-        return sorted(set(self._successors(key)))
+        readers = {k for k in self._successors(key) if not is_virtual_node(k)}
+        if self._big_ranges:
+            readers.update(self._range_readers().readers_containing(*split_key(key)))
+        return sorted(readers)
 
     def sheet_keys(self, sheet_id: int) -> list[int]:
         """Keys of the non-empty or formatted cells of one sheet, sorted (row by row)."""
@@ -699,13 +704,20 @@ class Workbook(CatalogMixin, ArrayPlacement):
             dynamic_ranges=dynamic_ranges,
         )
 
-    def _precedent_keys(self, cell: FormulaCell) -> builtins.set[int]:
+    def _precedent_keys(self, cell: FormulaCell, limit: int | None = None) -> builtins.set[int]:
+        """The cells a formula reads directly, its ranges of up to ``limit`` cells expanded (by default: its edges
+        in the dependency graph, ranges of up to GRAPH_EXPANDED_RANGE_CELLS cells)."""
+        if limit is None:
+            limit = GRAPH_EXPANDED_RANGE_CELLS
         keys = set(cell.cells)
         for ranges in (cell.ranges, cell.dynamic_ranges):
             for sid, r1, c1, r2, c2 in ranges:
-                if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS:
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= limit:
                     keys.update(range_keys(sid, r1, c1, r2, c2))
         return keys
+
+    def _listed_precedent_keys(self, cell: FormulaCell) -> builtins.set[int]:
+        return self._precedent_keys(cell, EXPANDED_RANGE_CELLS)
 
     def _add_formula(self, cell: FormulaCell) -> None:
         self._own("_formulas")
@@ -759,38 +771,26 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     # ========================================================================================= recalculation
     def _successors(self, key: int) -> list[int]:
+        """The graph's successors of a cell or of a virtual node (a range of the index, see range_readers)."""
+        if is_virtual_node(key):
+            return self._range_readers().node_successors(key)
         succ = list(self._dependents.get(key, ()))
-        if self._big_ranges:
-            index = self._big_range_index
-            if index is None:
-                index = self._big_range_index = self._index_big_ranges()
-            sid, row, col = split_key(key)
-            matched = 0
-            for r1, c1, r2, c2, readers in index.get(sid, ()):
-                if r1 <= row <= r2 and c1 <= col <= c2:
-                    succ.extend(readers)
-                    matched += 1
-            if matched > 1:  # a formula reading the cell through two of its ranges is one successor
-                succ = list(dict.fromkeys(succ))
+        if self._big_ranges and key >= 0:
+            succ.extend(self._range_readers().nodes_containing(*split_key(key)))
         if self._spills and key in self._spills:
             succ.extend(self._area_readers(key))  # an array's anchor writes every cell of its area
         return succ
+
+    def _range_readers(self) -> RangeReaders:
+        index = self._big_range_index
+        if index is None:
+            index = self._big_range_index = RangeReaders(self._big_ranges)
+        return index
 
     def _may_have_successors(self, key: int) -> bool:
         """False only when nothing reads ``key`` (no dependents, no large range, no array area): a cheap test
         that lets a batch skip planning from cells no formula reads."""
         return key in self._dependents or bool(self._big_ranges) or bool(self._spills)
-
-    def _index_big_ranges(self) -> dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]]:
-        """Sheet id -> each distinct large range with the formulas that read it (many formulas share one A:N)."""
-        readers: dict[tuple[int, int, int, int, int], list[int]] = {}
-        for fkey, ranges in self._big_ranges.items():
-            for area in dict.fromkeys(ranges):
-                readers.setdefault(area, []).append(fkey)
-        index: dict[int, list[tuple[int, int, int, int, tuple[int, ...]]]] = {}
-        for (sid, r1, c1, r2, c2), fkeys in readers.items():
-            index.setdefault(sid, []).append((r1, c1, r2, c2, tuple(fkeys)))
-        return index
 
     def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:
         """Formulas reachable from ``start`` in topological order; circular groups map to None (-> #CYCLE!).
@@ -847,7 +847,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         formulas = self._formulas
         for component in reversed(components):
             if len(component) > 1 or component[0] in self_loops:
-                plan.extend((member, None) for member in component)
+                # a circular group; ranges' virtual nodes in it are not cells
+                plan.extend((member, None) for member in component if member in formulas)
             else:
                 member = component[0]
                 cell = formulas.get(member)
@@ -1507,8 +1508,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
 
 def _big(ranges: tuple[tuple[int, int, int, int, int], ...]) -> tuple[tuple[int, int, int, int, int], ...]:
-    """The ranges too large to expand into per-cell dependency edges."""
-    return tuple(r for r in ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > EXPANDED_RANGE_CELLS)
+    """The ranges too large to expand into per-cell dependency edges (indexed by RangeReaders instead)."""
+    return tuple(r for r in ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > GRAPH_EXPANDED_RANGE_CELLS)
 
 
 def _check_sheet_name(name: Any) -> None:

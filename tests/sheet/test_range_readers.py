@@ -1,0 +1,163 @@
+"""The index of the ranges the dependency graph does not expand (running totals, lookups into one table)."""
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetrl.sheet import Workbook, workbook
+from sheetrl.sheet.errors import CYCLE
+from sheetrl.sheet.range_readers import RangeReaders, is_virtual_node
+
+
+def _readers_by_brute_force(ranges_by_formula, sid, row, col):
+    return {
+        key
+        for key, ranges in ranges_by_formula.items()
+        for s, r1, c1, r2, c2 in ranges
+        if s == sid and r1 <= row <= r2 and c1 <= col <= c2
+    }
+
+
+def test_a_running_total_is_one_chain_with_one_node_per_range():
+    ranges = {100 + k: [(0, 0, 0, k, 0)] for k in range(50)}  # A$1:A1 ... A$1:A50, formula 100+k reads A1:A(k+1)
+    index = RangeReaders(ranges)
+    nodes = index.nodes_containing(0, 10, 0)
+    assert len(nodes) == 1 and is_virtual_node(nodes[0])
+    first = index.node_successors(nodes[0])
+    assert first[0] == 110 and is_virtual_node(first[1])  # the smallest range holding row 10, then the next one
+    assert index.readers_containing(0, 10, 0) == set(range(110, 150))
+    assert index.readers_containing(0, 10, 1) == set()  # another column
+    assert index.readers_containing(1, 10, 0) == set()  # another sheet
+
+
+def test_bottom_anchored_ranges_chain_from_the_smallest():
+    ranges = {200 + k: [(0, k, 2, 99, 2)] for k in range(0, 100, 3)}  # C(k+1):C$100, what remains below row k
+    index = RangeReaders(ranges)
+    assert index.readers_containing(0, 50, 2) == {200 + k for k in range(0, 51, 3)}
+    assert index.readers_containing(0, 100, 2) == set()
+
+
+def test_whole_columns_and_rows_are_found_without_blocks():
+    ranges = {1: [(0, 0, 0, 1_048_575, 0)], 2: [(0, 4, 0, 4, 16_383)], 3: [(0, 0, 3, 1_048_575, 3)]}
+    index = RangeReaders(ranges)
+    assert index.readers_containing(0, 900_000, 0) == {1}
+    assert index.readers_containing(0, 4, 0) == {1, 2}
+    assert index.readers_containing(0, 4, 3) == {2, 3}
+
+
+def test_random_ranges_find_exactly_the_formulas_whose_range_holds_the_cell():
+    rng = random.Random(7)
+    ranges_by_formula = {}
+    for key in range(300):
+        chosen = []
+        for _ in range(rng.randint(1, 3)):
+            anchor = rng.choice([0, 5, 40, None])  # shared first rows make families, None makes loners
+            r1 = anchor if anchor is not None else rng.randint(0, 600)
+            r2 = r1 + rng.randint(0, 700)
+            c1 = rng.choice([0, 0, 1, 17, 30])
+            c2 = c1 + rng.choice([0, 0, 2, 40])
+            chosen.append((rng.randint(0, 1), r1, c1, r2, c2))
+        ranges_by_formula[key] = chosen
+    index = RangeReaders(ranges_by_formula)
+    for _ in range(2_000):
+        sid, row, col = rng.randint(0, 1), rng.randint(0, 1_400), rng.randint(0, 80)
+        assert index.readers_containing(sid, row, col) == _readers_by_brute_force(ranges_by_formula, sid, row, col)
+
+
+def test_a_long_running_total_is_linear_in_memory_and_recalculates():
+    wb = Workbook()
+    rows = 3_000
+    with wb.batch():
+        for row in range(1, rows + 1):
+            wb.set(f"B{row}", row % 7)
+            wb.set(f"C{row}", f"=SUM(B$1:B{row})")
+    assert wb.value(f"C{rows}") == sum(r % 7 for r in range(1, rows + 1))
+    edges = sum(len(readers) for readers in wb._dependents.values())
+    assert edges < 10 * rows  # expanded, it would be rows * (rows + 1) / 2 = 4.5 million
+    wb.set("B1", 10)
+    assert wb.value(f"C{rows}") == sum(r % 7 for r in range(2, rows + 1)) + 10
+    assert wb.value("C1") == 10
+    assert wb.dependents("B2") == [f"Sheet1!C{row}" for row in range(2, rows + 1)]
+
+
+def test_a_formula_inside_its_own_large_range_is_circular():
+    wb = Workbook()
+    wb.set_range("A1", [[1.0] * 10 for _ in range(10)])
+    wb.set("B5", "=SUM(A1:J10)")
+    assert wb.value("B5") == CYCLE
+    wb.set("L1", "=B5+1")
+    assert wb.value("L1") == CYCLE
+    wb.set("B5", 2)
+    assert wb.value("L1") == 3
+
+
+def test_clones_keep_their_own_range_readers():
+    wb = Workbook()
+    wb.set_range("A1", [[float(r)] for r in range(100)])
+    wb.set("C1", "=SUM(A1:A100)")
+    other = wb.clone()
+    other.set("C2", "=SUM(A1:A90)")
+    other.set("A5", 1000)
+    assert other.value("C2") == sum(range(90)) - 4 + 1000
+    assert wb.value("C1") == sum(range(100)) and wb.value("C2") is None
+    wb.set("A5", -1)
+    assert wb.value("C1") == sum(range(100)) - 4 - 1 and other.value("C1") == sum(range(100)) - 4 + 1000
+
+
+def test_inserting_rows_moves_a_running_total_and_its_readers():
+    wb = Workbook()
+    with wb.batch():
+        for row in range(1, 201):
+            wb.set(f"A{row}", 1)
+            wb.set(f"B{row}", f"=SUM(A$1:A{row})")
+    wb.insert_rows(50, 2)
+    assert wb.formula("B202") == "=SUM(A$1:A202)" and wb.value("B202") == 200
+    wb.set("A50", 5)
+    assert wb.value("B202") == 205 and wb.value("B48") == 48
+
+
+# Random workbooks of data and formulas over large ranges, edited at random: every value must be what the same
+# edits give with every range of up to 4,096 cells expanded into per-cell edges (the graph before the index).
+_COLUMNS = "ABCDEFGHIJ"
+_range_formulas = st.one_of(
+    st.builds(lambda c, r: f"SUM(${c}$1:{c}{r})", st.sampled_from(_COLUMNS[:4]), st.integers(1, 90)),
+    st.builds(lambda c, r: f"SUM({c}{r}:{c}$90)*2", st.sampled_from(_COLUMNS[:4]), st.integers(1, 90)),
+    st.builds(lambda r: f"SUM($A$1:D{r})", st.integers(1, 90)),
+    st.builds(lambda r: f"IFERROR(VLOOKUP({r},$A$1:$D$90,3,FALSE),-1)", st.integers(1, 90)),
+    st.builds(lambda c: f"COUNT({c}:{c})", st.sampled_from(_COLUMNS)),
+    st.builds(lambda r: f"E{r}+1", st.integers(1, 90)),
+)
+_edits = st.lists(
+    st.tuples(
+        st.sampled_from(_COLUMNS),
+        st.integers(1, 90),
+        st.one_of(_range_formulas.map(lambda f: "=" + f), st.integers(-5, 50)),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _replay(edits, limit: int, monkeypatch) -> list:
+    monkeypatch.setattr(workbook, "GRAPH_EXPANDED_RANGE_CELLS", limit)
+    wb = Workbook()
+    with wb.batch():
+        for row in range(1, 91):
+            for col in _COLUMNS[:4]:
+                wb.set(f"{col}{row}", row * 3 + len(col))
+    snapshots = []
+    for col, row, value in edits:
+        wb.set(f"{col}{row}", value)
+        snapshots.append(wb.values("A1:J90"))
+    return snapshots
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(_edits)
+def test_indexed_ranges_give_the_values_of_expanded_ranges(edits):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        indexed = _replay(edits, 1, monkeypatch)  # every range of two cells or more goes through the index
+        expanded = _replay(edits, workbook.EXPANDED_RANGE_CELLS, monkeypatch)  # as before the index
+    assert indexed == expanded
