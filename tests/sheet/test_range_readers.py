@@ -66,6 +66,30 @@ def test_random_ranges_find_exactly_the_formulas_whose_range_holds_the_cell():
         assert index.readers_containing(sid, row, col) == _readers_by_brute_force(ranges_by_formula, sid, row, col)
 
 
+def test_random_rectangles_find_exactly_the_formulas_whose_range_overlaps_them():
+    rng = random.Random(11)
+    ranges_by_formula = {
+        key: [
+            (0, r1, c1, r1 + rng.randint(0, 900), c1 + rng.choice([0, 3, 30]))
+            for r1, c1 in [(rng.choice([0, 7, rng.randint(0, 500)]), rng.choice([0, 2, 20]))]
+        ]
+        for key in range(200)
+    }
+    ranges_by_formula[500] = [(0, 0, 5, 1_048_575, 5)]  # a whole column
+    index = RangeReaders(ranges_by_formula)
+    for _ in range(1_000):
+        r1, c1 = rng.randint(0, 1_200), rng.randint(0, 60)
+        r2, c2 = r1 + rng.choice([0, 3, 300, 2_000_000]), c1 + rng.choice([0, 1, 40])
+        expected = {
+            key
+            for key, ranges in ranges_by_formula.items()
+            for _, a1, b1, a2, b2 in ranges
+            if a1 <= r2 and r1 <= a2 and b1 <= c2 and c1 <= b2
+        }
+        assert index.readers_overlapping(0, r1, c1, r2, c2) == expected
+        assert index.readers_overlapping(1, r1, c1, r2, c2) == set()
+
+
 def test_a_long_running_total_is_linear_in_memory_and_recalculates():
     wb = Workbook()
     rows = 3_000
@@ -128,6 +152,7 @@ _range_formulas = st.one_of(
     st.builds(lambda r: f"IFERROR(VLOOKUP({r},$A$1:$D$90,3,FALSE),-1)", st.integers(1, 90)),
     st.builds(lambda c: f"COUNT({c}:{c})", st.sampled_from(_COLUMNS)),
     st.builds(lambda r: f"E{r}+1", st.integers(1, 90)),
+    st.builds(lambda n, r: f"SEQUENCE({n})*SUM($B$1:B{r})", st.integers(1, 6), st.integers(1, 90)),  # spills
 )
 _edits = st.lists(
     st.tuples(

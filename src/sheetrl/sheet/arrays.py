@@ -28,6 +28,7 @@ from typing import Any
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, split_key
 from sheetrl.sheet.compiler import spill_key
 from sheetrl.sheet.errors import CYCLE, NA, SPILL, SheetError
+from sheetrl.sheet.range_readers import RangeReaders
 from sheetrl.sheet.values import Matrix
 
 Area = tuple[int, int, int, int, int]  # (sheet id, row1, col1, row2, col2), inclusive
@@ -97,6 +98,9 @@ class ArrayPlacement:
         raise NotImplementedError
 
     def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:
+        raise NotImplementedError
+
+    def _range_readers(self) -> RangeReaders:
         raise NotImplementedError
 
     def _execute(self, plan: Any) -> None:
@@ -237,8 +241,8 @@ class ArrayPlacement:
             if key != skip:
                 for reader in dependents.get(key, ()):
                     found[reader] = None
-        for reader, ranges in self._big_ranges.items():
-            if any(_overlaps(area, r) for r in ranges):
+        if self._big_ranges:
+            for reader in self._range_readers().readers_overlapping(*area):
                 found[reader] = None
         return list(found)
 

@@ -49,10 +49,10 @@ class _Family:
     the row is the first whose end is at least the probe.
     """
 
-    __slots__ = ("bottom", "col1", "col2", "ends", "first_node", "row1", "row2")
+    __slots__ = ("bottom", "col1", "col2", "ends", "first_node", "row1", "row2", "sid")
 
     def __init__(self, members: list[Range], bottom: bool, first_node: int) -> None:
-        _, row1, col1, row2, col2 = members[0]
+        self.sid, row1, col1, row2, col2 = members[0]
         self.col1, self.col2, self.bottom, self.first_node = col1, col2, bottom, first_node
         if bottom:
             self.ends = [-m[1] for m in members]
@@ -68,11 +68,18 @@ class _Family:
         position = bisect_left(self.ends, -row if self.bottom else row)
         return VIRTUAL_NODE_BASE - (self.first_node + position)
 
+    def first_overlapping(self, row1: int, col1: int, row2: int, col2: int) -> int | None:
+        """The position of the smallest member overlapping the rectangle (every later member overlaps it too),
+        or None."""
+        if col2 < self.col1 or self.col2 < col1 or row2 < self.row1 or self.row2 < row1:
+            return None
+        return bisect_left(self.ends, -row2 if self.bottom else row1)
+
 
 class RangeReaders:
     """The formulas reading each unexpanded range, indexed by position (see the module's docstring)."""
 
-    __slots__ = ("_blocks", "_node_successors", "_wide")
+    __slots__ = ("_blocks", "_by_sheet", "_node_successors", "_readers", "_wide")
 
     def __init__(self, ranges_by_formula: Mapping[int, Iterable[Range]]) -> None:
         readers: dict[Range, list[int]] = {}
@@ -80,18 +87,24 @@ class RangeReaders:
             for area in dict.fromkeys(ranges):
                 readers.setdefault(area, []).append(formula_key)
         self._node_successors: list[list[int]] = []
+        self._readers: list[list[int]] = []  # by node: the formulas reading its range
         self._blocks: dict[tuple[int, int, int], list[_Family]] = {}
         self._wide: dict[int, list[_Family]] = {}
+        self._by_sheet: dict[int, list[_Family]] = {}
         for members, bottom in _families(readers):
             first = len(self._node_successors)
             for position, area in enumerate(members):
                 successors = list(readers[area])
+                self._readers.append(readers[area])
                 if position + 1 < len(members):
                     successors.append(VIRTUAL_NODE_BASE - (first + position + 1))
                 self._node_successors.append(successors)
-            self._place(members[0][0], _Family(members, bottom, first))
+            family = _Family(members, bottom, first)
+            self._place(family)
+            self._by_sheet.setdefault(family.sid, []).append(family)
 
-    def _place(self, sid: int, family: _Family) -> None:
+    def _place(self, family: _Family) -> None:
+        sid = family.sid
         row_blocks = range(family.row1 >> _ROW_BLOCK_SHIFT, (family.row2 >> _ROW_BLOCK_SHIFT) + 1)
         col_blocks = range(family.col1 >> _COL_BLOCK_SHIFT, (family.col2 >> _COL_BLOCK_SHIFT) + 1)
         if len(row_blocks) * len(col_blocks) > _MAX_BLOCKS_PER_FAMILY:
@@ -118,6 +131,28 @@ class RangeReaders:
     def node_successors(self, node: int) -> list[int]:
         """The successors of a virtual node: the formulas reading its range, then the next member's node."""
         return self._node_successors[VIRTUAL_NODE_BASE - node]
+
+    def readers_overlapping(self, sid: int, row1: int, col1: int, row2: int, col2: int) -> set[int]:
+        """The formulas reading any cell of a rectangle of sheet ``sid`` through an indexed range."""
+        row_blocks = range(row1 >> _ROW_BLOCK_SHIFT, (row2 >> _ROW_BLOCK_SHIFT) + 1)
+        col_blocks = range(col1 >> _COL_BLOCK_SHIFT, (col2 >> _COL_BLOCK_SHIFT) + 1)
+        if len(row_blocks) * len(col_blocks) > _MAX_BLOCKS_PER_FAMILY:
+            families: Iterable[_Family] = self._by_sheet.get(sid, ())
+        else:
+            near = {
+                id(family): family
+                for row_block in row_blocks
+                for col_block in col_blocks
+                for family in self._blocks.get((sid, row_block, col_block), ())
+            }
+            families = [*near.values(), *self._wide.get(sid, ())]
+        found: set[int] = set()
+        for family in families:
+            position = family.first_overlapping(row1, col1, row2, col2)
+            if position is not None:
+                for node in range(family.first_node + position, family.first_node + len(family.ends)):
+                    found.update(self._readers[node])
+        return found
 
     def readers_containing(self, sid: int, row: int, col: int) -> set[int]:
         """The formulas reading cell (row, col) of sheet ``sid`` through an indexed range (virtual nodes
