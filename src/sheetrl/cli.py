@@ -847,6 +847,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SheetError, UsageProblem, OSError) as exc:
         error_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         return 2
+    except MemoryError as exc:
+        return _report_out_of_memory(exc)
     except KeyboardInterrupt:
         interrupted = True
         result = None
@@ -877,11 +879,36 @@ def _report_unexpected(exc: Exception) -> int:
         where = f" (see '{command_path} --help')" if command_path else ""
         error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
         return exit_code
+    if _allocation_failed(exc):
+        return _report_out_of_memory(exc)
     if os.environ.get("SHEETRL_DEBUG") == "1":
         raise exc
     error_console.print(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
                         highlight=False, markup=False, soft_wrap=True)
     return 1
+
+
+OUT_OF_MEMORY_SIGNS = ("not enough memory", "can't allocate memory", "out of memory", "unable to allocate")
+
+
+def _allocation_failed(exc: BaseException) -> bool:
+    """Whether an exception is a failed allocation: torch reports one as a RuntimeError (its OutOfMemoryError on
+    CUDA), not as a MemoryError."""
+    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
+        return True
+    first_line = (str(exc).strip().splitlines() or [""])[0].lower()
+    return isinstance(exc, RuntimeError) and any(sign in first_line for sign in OUT_OF_MEMORY_SIGNS)
+
+
+def _report_out_of_memory(exc: BaseException) -> int:
+    """An allocation that failed, as one line (exit status 2): the sizes asked for need more memory than there is."""
+    if os.environ.get("SHEETRL_DEBUG") == "1":
+        raise exc
+    detail = (str(exc).strip().splitlines() or [""])[0]
+    error_console.print("error: out of memory" + (f" ({detail})" if detail else "") + ": the sizes asked for "
+                        "(num_envs, batch and buffer sizes, hidden_sizes, episodes) need more memory than this machine "
+                        "has; make them smaller", highlight=False, markup=False, soft_wrap=True)
+    return 2
 
 
 def _in_main_thread() -> bool:

@@ -116,6 +116,12 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["train", "--algo", "alphazero", "--set", "kl_coef=x"], "kl_coef='x' is not a valid float"),
         (["train", "--algo", "alphazero", "--set", "kl_coef=0.1"], "kl_coef keeps the policy near the one"),
         (["train", "--algo", "ppo", "--set", "kl_coef=nan"], "kl_coef must be a finite number >= 0"),
+        (["train", "--algo", "fake", "--threads", "100000"], "threads must be at most 256, not 100,000"),
+        (["train", "--algo", "fake", "--threads", "5000"], "threads must be at most 256, not 5,000"),
+        (["train", "--algo", "ppo", "--set", "num_envs=1e30"], "ppo: num_envs must be at most 4,096, not 1e+30"),
+        (["train", "--algo", "dqn", "--set", "buffer_size=1e12"], "dqn: buffer_size must be at most 10,000,000"),
+        (["train", "--algo", "fake", "--run-dir", ""], "run_dir must name a folder, not ''"),
+        (["train", "--algo", "fake", "--device", "meta"], "device 'meta' is not available on this machine; it has"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str, capsys) -> None:
@@ -215,3 +221,22 @@ def test_demo_avoids_repeats_only_for_a_trained_agent(tmp_path: Path, capsys) ->
     assert "did not solve the task" in out or "solved the task" in out
     code, out, err = run(["demo", "--avoid-repeats"], capsys)
     assert code == 2 and "--avoid-repeats keeps a trained agent out of loops: pass a run folder" in err
+
+
+@pytest.mark.parametrize("failure", [
+    MemoryError("Unable to allocate 25.7 GiB for an array with shape (9000000, 768) and data type float32"),
+    RuntimeError("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not enough memory: you tried to "
+                 "allocate 1099511627776 bytes."),
+])
+def test_an_allocation_that_fails_is_one_line_not_an_internal_error(failure: Exception, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no bound can say in advance that the sizes will not fit, the failed allocation is one line, exit 2."""
+    from sheetrl.train.runner import Runner
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(Runner, "start", fail)
+    code, _, err = run(["train", "--algo", "fake", *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert err.startswith("error: out of memory (") and "make them smaller" in err and "internal" not in err

@@ -432,7 +432,7 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     (not with ``tasks``); ``ensemble_with``: other runs whose latest checkpoints play together with this one as
     one agent (:class:`sheetrl.agents.ensemble.EnsembleAgent`; this run's level, step budget and seed)."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
-    from sheetrl.train.config import ConfigError, TrainConfig
+    from sheetrl.train.config import MAX_THREADS, ConfigError, TrainConfig
     from sheetrl.train.runner import restore_agent
 
     if episodes < 1:
@@ -461,7 +461,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     config = TrainConfig.from_dict(payload["config"])
     import torch
 
-    torch.set_num_threads(config.threads)
+    threads = config.threads  # (from the run's file: a tampered value must not reach torch's thread pools)
+    torch.set_num_threads(threads if isinstance(threads, int) and 1 <= threads <= MAX_THREADS else 1)
     agent = restore_agent(payload, device=device)
     meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
                             "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": checkpoint}
