@@ -25,7 +25,7 @@ from rich.table import Table
 
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
-from sheetrl.train.config import TrainConfig, TrainError, field_help
+from sheetrl.train.config import TrainConfig, TrainError, field_help, one_line
 
 app = typer.Typer(
     name="sheetrl",
@@ -430,8 +430,8 @@ def _demo_agent(run_dir: Path, level: str | None) -> tuple[Any, Any]:
         if path.name != CHECKPOINT_FILE:
             _warn(f"{run_dir / CHECKPOINT_FILE} is missing or unusable; showing the agent of the previous "
                   f"checkpoint {path.name} (step {int(payload['counters']['env_steps']):,}) instead")
+        agent = restore_agent(payload, source=path)
         config = TrainConfig.from_dict(payload["config"])
-        agent = restore_agent(payload)
     chosen = _level(level) if level is not None else config.level
     if chosen == "curriculum":
         chosen = 1 if level is None else chosen
@@ -546,7 +546,7 @@ def _train_errors() -> Iterator[None]:
     try:
         yield
     except TrainError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise UsageProblem(one_line(exc, limit=10_000)) from None  # (one line even if a message spans more)
 
 
 def _option_name(name: str) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import torch
 
 from sheetrl.cli import main
 
@@ -240,3 +243,59 @@ def test_an_allocation_that_fails_is_one_line_not_an_internal_error(failure: Exc
     code, _, err = run(["train", "--algo", "fake", *QUIET], capsys)
     assert (code, err.count("\n")) == (2, 1), err
     assert err.startswith("error: out of memory (") and "make them smaller" in err and "internal" not in err
+
+
+def _tamper(run_dir: Path, change: Callable[[dict[str, Any]], object]) -> Path:
+    """Apply ``change`` to the run's latest checkpoint and drop the previous one (so nothing falls back to it)."""
+    path = run_dir / "checkpoint.pt"
+    payload = torch.load(path, weights_only=False)
+    change(payload)
+    torch.save(payload, path)
+    (run_dir / "checkpoint.prev.pt").unlink(missing_ok=True)
+    return path
+
+
+TAMPERINGS = {
+    "a tensor of another shape": (lambda p: p["agent"]["state"].update(weights=p["agent"]["state"]["weights"][:3]),
+                                  "must match the size"),
+    "a missing key": (lambda p: p["agent"]["state"].pop("optimizer"), "'optimizer' is missing"),
+    "an optimizer moment of another shape": (
+        lambda p: next(iter(p["agent"]["state"]["optimizer"]["state"].values())).update(
+            momentum_buffer=torch.zeros(2)), "its optimizer state momentum_buffer has shape (2,)"),
+    "a counter that is text": (lambda p: p["counters"].update(episodes="many"), "invalid literal for int()"),
+    "a saved size past the bounds": (lambda p: p["agent"]["config"].update(num_envs=10**30),
+                                     "fake: num_envs must be at most 4,096"),
+}
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_a_tampered_checkpoint_is_one_line_naming_the_file(tampering: str, tmp_path: Path, capsys) -> None:
+    """The review: wrong tensor shapes or missing keys in a checkpoint gave an internal error (and a moment of
+    another shape segfaulted the first optimizer step) on train --resume, eval and demo."""
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    change, detail = TAMPERINGS[tampering]
+    path = _tamper(run_dir, change)
+    commands = [["train", "--resume", str(run_dir), "--total-steps", "24", *QUIET], ["demo", str(run_dir)],
+                ["eval", str(run_dir), "--episodes", "2", "--split", "iid"]]
+    if tampering == "a counter that is text":
+        commands = commands[:1]  # (what only resuming reads)
+    for argv in commands:
+        code, _, err = run(argv, capsys)
+        assert (code, err.count("\n")) == (2, 1), (argv, err)
+        assert err.startswith(f"error: {path} ") and detail in err, (argv, err)
+
+
+def test_init_from_a_tampered_checkpoint_is_one_line_naming_the_file(tmp_path: Path, capsys) -> None:
+    tiny = ["--set", "num_envs=2", "--set", "num_steps=4", "--set", "num_minibatches=1", "--set", "hidden_sizes=8"]
+    source = tmp_path / "source"
+    assert run(["train", "--algo", "ppo", "--total-steps", "8", "--run-dir", str(source), "--eval-episodes", "0",
+                *tiny, *QUIET], capsys)[0] == 0
+    first = "network.policy_trunk.0.weight"
+    path = _tamper(source, lambda p: p["agent"]["state"]["network"].update({first: torch.zeros(3)}))
+    code, _, err = run(["train", "--algo", "ppo", "--init-from", str(source), "--run-dir", str(tmp_path / "new"),
+                        *tiny, *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert f"--init-from {source}: {path} does not fit this ppo network" in err and "size mismatch" in err
+    assert not (tmp_path / "new").exists()

@@ -59,6 +59,16 @@ class ConfigError(TrainError, ValueError):
     """An invalid training setting (the message names the field and the allowed values)."""
 
 
+def one_line(error: BaseException, limit: int = 400) -> str:
+    """What an exception says, as one line of at most ``limit`` characters (torch's state-dict errors span many
+    lines; a missing key says which)."""
+    if isinstance(error, KeyError) and len(error.args) == 1:
+        text = f"{error.args[0]!r} is missing"
+    else:
+        text = " ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
+
+
 def _help(text: str, default: Any) -> Any:
     return field(default=default, metadata={"help": text})
 
