@@ -133,6 +133,9 @@ def _check_output(path: Path, suffix: str) -> None:
         raise UsageProblem(f"--out {path} must end in {suffix} (the file written is {suffix})")
     if path.is_dir():
         raise UsageProblem(f"--out {path} is a folder; give a file name ending in {suffix}")
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageProblem(f"--out {path}: {blocking} is a file, not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(path.parent, os.W_OK):
         raise UsageProblem(f"--out {path}: cannot write into {path.parent}")

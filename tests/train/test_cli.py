@@ -299,3 +299,29 @@ def test_init_from_a_tampered_checkpoint_is_one_line_naming_the_file(tmp_path: P
     assert (code, err.count("\n")) == (2, 1), err
     assert f"--init-from {source}: {path} does not fit this ppo network" in err and "size mismatch" in err
     assert not (tmp_path / "new").exists()
+
+
+def test_a_path_that_must_be_a_folder_but_is_a_file_says_so(tmp_path: Path, capsys) -> None:
+    """The review: where a folder was a file the user read "[Errno 17] File exists"."""
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    a_file = tmp_path / "a_file"
+    a_file.write_text("mine")
+    (run_dir / "plots").write_text("not the plots")
+    Path("runs").write_text("not the runs")  # (the current folder is a temporary one)
+    cases = [
+        (["plot", str(run_dir), "--out", str(a_file)], f"cannot use {a_file} as the plots folder: it is a file, not "
+                                                        f"a folder"),
+        (["plot", str(run_dir), "--out", str(a_file / "sub")], f"{a_file} is a file, not a folder"),
+        (["plot", str(run_dir)], f"cannot use {run_dir / 'plots'} as the plots folder: it is a file, not a folder"),
+        (["plot", str(a_file)], f"run folder {a_file} is a file, not a folder"),
+        (["tune", "--resume", str(a_file)], f"sweep folder {a_file} is a file, not a folder"),
+        (["demos", "--episodes", "1", "--out", str(a_file / "demos.npz")], f"{a_file} is a file, not a folder"),
+        (["train", "--algo", "fake", *QUIET], "cannot make run folders in runs: runs is a file, not a folder"),
+    ]
+    for argv, message in cases:
+        code, _, err = run(argv, capsys)
+        assert (code, err.count("\n")) == (2, 1), (argv, err)
+        assert message in err and "Errno" not in err, (argv, err)
+    assert a_file.read_text() == "mine" and Path("runs").read_text() == "not the runs"

@@ -98,6 +98,18 @@ def test_the_tune_command_needs_a_sweep_file_or_resume(capsys: pytest.CaptureFix
     assert f"cannot read sweep file {missing}" in capsys.readouterr().err
 
 
+def test_a_sweep_folder_that_is_a_file_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The review: `--out` naming a file gave "[Errno 17] File exists"."""
+    path = tmp_path / "sweep.toml"
+    path.write_text(SWEEP_TOML)
+    for out, message in ((path, "it is a file, not a folder"), (path / "sub", f"{path} is a file, not a folder")):
+        assert main(["tune", str(path), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"cannot use {out} as the sweep folder: {message}" in err, err
+        assert "Errno" not in err
+    assert path.read_text() == SWEEP_TOML
+
+
 def _trial_config(learning_rate: float) -> dict[str, Any]:
     settings = TuneSettings(report_every=64, eval_episodes=4)
     return {TRAIN_KEY: TRAIN, SETTINGS_KEY: settings.__dict__, "learning_rate": learning_rate}

@@ -73,6 +73,7 @@ from sheetrl.train.checkpoint import (
     save_checkpoint,
 )
 from sheetrl.train.config import ConfigError, TrainConfig, TrainError, check_sizes, one_line
+from sheetrl.train.folders import blocking_file, make_folder
 from sheetrl.train.logger import METRICS_FILE, MetricsLogger
 
 ROLLING_WINDOW = 100  # episodes in the rolling success rates
@@ -340,7 +341,7 @@ class Runner:
                               f"--init-from run's network; give --init-from RUN, or leave it false")
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
-            blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
+            blocking = blocking_file(run_dir)
             if blocking is not None:
                 raise ConfigError(f"cannot use {run_dir} as the run folder: {blocking} is a file, not a folder")
             if not overwrite:  # (with it, the folder is cleared below, once the new run is built)
@@ -352,6 +353,10 @@ class Runner:
                                       f"checkpoint; start afresh there with --overwrite, or choose another --run-dir")
         else:
             run_dir = config.default_run_dir(datetime.now().strftime("%Y%m%d-%H%M%S"), runs_root)
+            blocking = blocking_file(run_dir.parent)
+            if blocking is not None:
+                raise ConfigError(f"cannot make run folders in {run_dir.parent}: {blocking} is a file, not a folder; "
+                                  f"give --run-dir")
             suffix = 2
             while run_dir.exists():
                 run_dir = run_dir.with_name(run_dir.name.rsplit("~", 1)[0] + f"~{suffix}")
@@ -367,7 +372,7 @@ class Runner:
             raise ConfigError(str(exc)) from None
         if overwrite:  # only now: a run refused above (a bad config, a bad --init-from) deletes nothing
             remove_run_files(run_dir)
-        run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
+        make_folder(run_dir, "the run folder")  # claimed once the run could be built (a second run gets "~2")
         return runner
 
     @classmethod

@@ -56,6 +56,7 @@ from typing import Any
 from rich.console import Console
 
 from sheetrl.train.config import ConfigError, TrainConfig, TrainError, parse_level
+from sheetrl.train.folders import check_folder, make_folder
 
 DISTRIBUTIONS = ("uniform", "loguniform", "randint", "choice")
 METRIC = "heldout_success"
@@ -280,11 +281,11 @@ def run_sweep(sweep: Sweep, out: str | Path | None = None, *, console: Console |
     base = sweep.base_config()
     if out is None:
         out = Path("runs/sweeps") / f"{base.level}__{base.algo}__{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    out = Path(out).resolve()
+    out = check_folder(Path(out).resolve(), "the sweep folder")
     if (out / SWEEP_FILE).exists():
         raise ConfigError(f"{out} already holds a sweep; continue it with `sheetrl tune --resume {out}` or choose "
                           f"another --out")
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out, "the sweep folder")
     (out / SWEEP_FILE).write_text(json.dumps(sweep.to_dict(), indent=2) + "\n", encoding="utf-8")
     settings = sweep.settings
     concurrent = settings.concurrent or _cores()
@@ -330,6 +331,8 @@ def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[
 
     console = console or Console()
     folder = Path(folder).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"sweep folder {folder} is a file, not a folder")
     if not (folder / SWEEP_FILE).exists():
         raise ConfigError(f"{folder} holds no sweep ({SWEEP_FILE} is missing)")
     sweep = read_sweep(folder / SWEEP_FILE)
