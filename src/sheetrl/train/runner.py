@@ -256,6 +256,20 @@ def restore_agent(payload: dict[str, Any], device: str = "cpu", source: str | Pa
     return agent
 
 
+def check_new_run(config: TrainConfig) -> Any:
+    """Everything about a new run's settings that can be checked without building it (raises
+    :class:`ConfigError`); returns the algorithm's Config."""
+    config.validate()
+    agent_config = config.agent_config()
+    if getattr(agent_config, "kl_coef", 0.0) > 0 and config.init_from is None:
+        raise ConfigError(f"{config.algo}: kl_coef keeps the policy near the one --init-from starts it from; "
+                          f"give --init-from RUN, or leave kl_coef at 0")
+    if getattr(agent_config, "meta_trunks_from_source", False) and config.init_from is None:
+        raise ConfigError(f"{config.algo}: meta_trunks_from_source starts the meta-controller's trunks from the "
+                          f"--init-from run's network; give --init-from RUN, or leave it false")
+    return agent_config
+
+
 class Runner:
     """One training run (see the module docstring). Use :meth:`start` or :meth:`resume`, then :meth:`run`."""
 
@@ -331,14 +345,7 @@ class Runner:
               overwrite: bool = False) -> Runner:
         """A new run: validates the config and claims a fresh run folder. With ``overwrite``, a ``run_dir`` that
         already holds a run is cleared of that run's files first (other files in it are left alone)."""
-        config.validate()
-        agent_config = config.agent_config()
-        if getattr(agent_config, "kl_coef", 0.0) > 0 and config.init_from is None:
-            raise ConfigError(f"{config.algo}: kl_coef keeps the policy near the one --init-from starts it from; "
-                              f"give --init-from RUN, or leave kl_coef at 0")
-        if getattr(agent_config, "meta_trunks_from_source", False) and config.init_from is None:
-            raise ConfigError(f"{config.algo}: meta_trunks_from_source starts the meta-controller's trunks from the "
-                              f"--init-from run's network; give --init-from RUN, or leave it false")
+        agent_config = check_new_run(config)
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
             blocking = blocking_file(run_dir)
