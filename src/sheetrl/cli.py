@@ -642,18 +642,22 @@ def tune(
         help="Continue the interrupted sweep in this folder.")] = None,
 ) -> None:
     """Sweep hyper-parameters with Ray Tune (ASHA on held-out success); writes results.csv and best_config.json."""
+    from sheetrl.train.runner import TrainingInterrupted
     from sheetrl.train.sweep import read_sweep, resume_sweep, run_sweep
 
     with _train_errors():
         if (sweep_file is None) == (resume is None):
             raise UsageProblem("give a sweep file to start a sweep, or --resume SWEEP_DIR to continue one")
-        if resume is not None:
-            if out is not None:
-                raise UsageProblem("--resume continues a sweep in its own folder; --out does not apply")
-            resume_sweep(resume, console=console)
-        else:
-            assert sweep_file is not None
-            run_sweep(read_sweep(sweep_file), out, console=console)
+        try:
+            if resume is not None:
+                if out is not None:
+                    raise UsageProblem("--resume continues a sweep in its own folder; --out does not apply")
+                resume_sweep(resume, console=console)
+            else:
+                assert sweep_file is not None
+                run_sweep(read_sweep(sweep_file), out, console=console)
+        except TrainingInterrupted as exc:
+            raise Interrupted(str(exc)) from None
 
 
 @app.command("eval", short_help="Held-out success of a trained run, with a 95% CI.")

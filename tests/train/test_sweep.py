@@ -162,7 +162,7 @@ def test_a_trial_that_fails_ends_the_sweep_with_one_line_naming_its_settings(tmp
     crashed = FakeResult(tmp_path / "trial_c", {"learning_rate": 2e-3, "num_minibatches": 2}, {},
                          error=RuntimeError("Traceback (most recent call last):\n  File ...\nboom"))
     with pytest.raises(TrainError) as caught:
-        _finish([good, refused, crashed], sweep, tmp_path, console)
+        _finish([good, refused, crashed], False, sweep, tmp_path, console)
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith("2 of 3 trials failed, e.g. trial_b (learning_rate=-0.5, num_minibatches=4): ppo: "
@@ -290,3 +290,114 @@ def test_a_trial_that_fails_in_ray_is_one_line_and_exit_status_2(
     assert "(learning_rate=-0." in err and "learning_rate must be a finite positive number" in err
     rows = list(csv.DictReader((out / RESULTS_CSV).open()))
     assert sorted(row["status"] for row in rows) == ["error", "finished"]
+
+
+def test_an_interrupted_sweep_keeps_its_table_writes_no_best_config_and_says_how_to_resume(
+        tmp_path: Path, console) -> None:
+    """The review: Ctrl-C marked the trials it interrupted "stopped by ASHA", and `tune --resume` interrupted wrote
+    best_config.json as if the sweep had finished."""
+    from sheetrl.train.runner import TrainingInterrupted
+
+    sweep = read_sweep_text(tmp_path, SWEEP_TOML.replace("trials = 2", "trials = 4"))
+    (tmp_path / BEST_FILE).write_text("{}")  # what a sweep stopped this way wrote before
+    finished = FakeResult(tmp_path / "trial_a", {"learning_rate": 1e-3, "num_minibatches": 2},
+                          {METRIC: 0.5, "env_steps": 128, "done": True})
+    stopped_early = FakeResult(tmp_path / "trial_b", {"learning_rate": 2e-3, "num_minibatches": 2},
+                               {METRIC: 0.0, "env_steps": 64, "done": True})
+    running = FakeResult(tmp_path / "trial_c", {"learning_rate": 3e-3, "num_minibatches": 4},
+                         {METRIC: 0.75, "env_steps": 64, "done": False})
+    with pytest.raises(TrainingInterrupted) as caught:
+        _finish([finished, stopped_early, running], True, sweep, tmp_path, console)
+    assert str(caught.value) == (
+        f"interrupted: 2 of 4 trials ended, 1 stopped mid-way (each continues from its last reported checkpoint); "
+        f"results so far in {tmp_path / RESULTS_CSV}, no best config yet; continue with: sheetrl tune --resume "
+        f"{tmp_path}")
+    rows = list(csv.DictReader((tmp_path / RESULTS_CSV).open()))
+    assert [(row["trial"], row["status"]) for row in rows] == [
+        ("trial_c", "interrupted"), ("trial_a", "finished"), ("trial_b", "stopped by ASHA")]
+    assert not (tmp_path / BEST_FILE).exists()
+    with pytest.raises(TrainError, match=r"^the sweep stopped before its trials ended: 3 of 4 trials ended;"):
+        _finish([finished, stopped_early, stopped_early], False, sweep, tmp_path, console)  # (one never created)
+    assert not (tmp_path / BEST_FILE).exists()
+
+
+class FakeTuner:
+    """Does to SIGINT what Ray Tune's fit does: keeps the handler it finds, installs its own, which stops the sweep
+    gracefully and puts the one it found back; ``interrupts`` Ctrl-C arrive during the sweep."""
+
+    def __init__(self, interrupts: int) -> None:
+        self.interrupts = interrupts
+
+    def fit(self) -> str:
+        import os
+        import signal
+
+        found = signal.getsignal(signal.SIGINT)
+
+        def graceful_stop(signum: int, frame: object) -> None:
+            signal.signal(signal.SIGINT, found)
+
+        signal.signal(signal.SIGINT, graceful_stop)
+        for _ in range(self.interrupts):
+            os.kill(os.getpid(), signal.SIGINT)
+        return "results"
+
+
+def test_fit_tells_a_sweep_stopped_by_ctrl_c_from_one_that_ended(tmp_path: Path) -> None:
+    import signal
+
+    from sheetrl.train.runner import TrainingInterrupted
+    from sheetrl.train.sweep import _fit
+
+    before = signal.getsignal(signal.SIGINT)
+    assert _fit(FakeTuner(0), tmp_path) == ("results", False)
+    assert _fit(FakeTuner(1), tmp_path) == ("results", True)
+    with pytest.raises(TrainingInterrupted, match=f"continue with: sheetrl tune --resume {tmp_path}$"):
+        _fit(FakeTuner(2), tmp_path)  # the second Ctrl-C does not wait
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def _interrupt_once_a_trial_reported(argv: list[str], out: Path, cwd: Path) -> tuple[int, str]:
+    """Run ``sheetrl`` in its own process group, press Ctrl-C (SIGINT to the group, as a terminal does) once a
+    trial has reported a result, and return its exit status and stderr."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(repo / "src"))
+    process = subprocess.Popen([sys.executable, "-m", "sheetrl", *argv], cwd=cwd, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started = time.time()
+    while time.time() - started < 240 and process.poll() is None:
+        if any(len(p.read_text().splitlines()) > 1 for p in out.glob("*/progress.csv")):
+            break
+        time.sleep(0.5)
+    assert process.poll() is None, "the sweep ended before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=180)
+    return process.returncode, err.decode()
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_tune_and_on_tune_resume_exits_130_keeping_the_sweep_and_writing_no_best_config(
+        tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    path = tmp_path / "sweep.toml"
+    path.write_text(SWEEP_TOML.replace("total_steps = 128", "total_steps = 1000000")
+                    .replace("trials = 2", "trials = 3\ngrace_period = 1000000"))  # (ASHA stops none of them)
+    out = tmp_path / "out"
+    for argv in (["tune", str(path), "--out", str(out)], ["tune", "--resume", str(out)]):
+        for progress in out.glob("*/progress.csv"):  # (so that the resumed sweep is interrupted once it reports)
+            progress.unlink()
+        code, err = _interrupt_once_a_trial_reported(argv, out, tmp_path)
+        lines = [line for line in err.splitlines() if not line.startswith("(_tune_trial")
+                 and "(_tune_trial pid=" not in line]  # (Ray's own lines from the trials' processes)
+        assert code == 130, err
+        assert lines[-1].startswith("interrupted: ") and lines[-1].endswith(f"sheetrl tune --resume {out}"), err
+        assert "stopped mid-way" in lines[-1] and "Traceback" not in err
+        assert not (out / BEST_FILE).exists()
+        statuses = {row["status"] for row in csv.DictReader((out / RESULTS_CSV).open())}
+        assert "interrupted" in statuses and statuses <= {"interrupted", "not started"}

@@ -405,21 +405,50 @@ def run_sweep(sweep: Sweep, out: str | Path | None = None, *, console: Console |
     console.print(f"sweep: {settings.trials} trials of {base.algo} on level {base.level}, {total:,} steps each, "
                   f"{concurrent} at once, ASHA on held-out success every {settings.report_every:,} steps; folder "
                   f"{out}", highlight=False)
-    return _finish(_fit(tuner, out), sweep, out, console)
+    return _finish(*_fit(tuner, out), sweep, out, console)
 
 
-def _fit(tuner: Any, folder: Path) -> Any:
-    """Run the sweep; Ray's own failures (a node out of memory, a lost worker) become one line saying how to
-    continue."""
+class _InterruptWitness:
+    """A SIGINT handler that Ray Tune finds in place when a sweep starts: Tune keeps it, stops the sweep gracefully
+    on the first Ctrl-C and puts it back, so finding it back in place afterwards means Ctrl-C stopped the sweep; a
+    second Ctrl-C reaches it and interrupts at once."""
+
+    def __init__(self) -> None:
+        self.called = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.called = True
+        raise KeyboardInterrupt
+
+
+def _fit(tuner: Any, folder: Path) -> tuple[Any, bool]:
+    """Run the sweep; returns Tune's results and whether Ctrl-C stopped it. Ray's own failures (a node out of
+    memory, a lost worker) become one line saying how to continue; a second Ctrl-C, :class:`TrainingInterrupted`."""
+    import signal
+    import threading
+
     from ray.exceptions import RayError
     from ray.tune.error import TuneError
 
+    from sheetrl.train.runner import TrainingInterrupted
+
+    witness = _InterruptWitness()
+    watching = threading.current_thread() is threading.main_thread() \
+        and not int(os.environ.get("TUNE_DISABLE_SIGINT_HANDLER", "0") or 0)
+    previous = signal.signal(signal.SIGINT, witness) if watching else None
     try:
-        return tuner.fit()
+        results = tuner.fit()
+        return results, witness.called or (watching and signal.getsignal(signal.SIGINT) is witness)
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(f"interrupted; Ray Tune keeps the sweep's state in {folder} as of its last "
+                                  f"snapshot; continue with: sheetrl tune --resume {folder}") from None
     except (RayError, TuneError, RuntimeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TrainError(f"the sweep stopped ({first_line}); continue it with: sheetrl tune --resume {folder}") \
             from None
+    finally:
+        if watching:
+            signal.signal(signal.SIGINT, previous)
 
 
 def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[str, Any]:
@@ -443,7 +472,7 @@ def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[
     os.environ.setdefault("TUNE_PRINT_ALL_TRIAL_ERRORS", "0")
     tuner = tune.Tuner.restore(str(folder), _tune_trial, resume_unfinished=True, resume_errored=True)
     console.print(f"resuming the sweep in {folder}", highlight=False)
-    return _finish(_fit(tuner, folder), sweep, folder, console)
+    return _finish(*_fit(tuner, folder), sweep, folder, console)
 
 
 def _cores() -> int:
@@ -462,17 +491,30 @@ def trial_failure(result: Any) -> str | None:
     return f"{type(cause).__name__}: {one_line(cause)}"
 
 
-def _finish(results: Any, sweep: Sweep, out: Path, console: Console) -> dict[str, Any]:
+def trial_status(result: Any, total_steps: int) -> str:
+    """What became of a trial: error, finished, stopped by ASHA (ended early by the scheduler), interrupted (the
+    sweep stopped while it ran: it continues with ``--resume``) or not started."""
+    metrics = result.metrics or {}
+    if trial_failure(result) is not None:
+        return "error"
+    if not metrics.get("done"):  # (Tune marks the last result of every trial that ended, whatever ended it)
+        return "interrupted" if METRIC in metrics else "not started"
+    return "finished" if metrics.get("env_steps", 0) >= total_steps else "stopped by ASHA"
+
+
+def _finish(results: Any, interrupted: bool, sweep: Sweep, out: Path, console: Console) -> dict[str, Any]:
     """Write the results table and the best config; print the table. A trial that failed ends the sweep with a
-    :class:`TrainError` naming it and its hyper-parameters (after the table of the others is written)."""
+    :class:`TrainError` naming it and its hyper-parameters (after the table of the others is written). A sweep
+    whose trials have not all ended (Ctrl-C: ``interrupted``) writes its table so far and no best config: it raises
+    :class:`TrainingInterrupted` (or, stopped otherwise, a :class:`TrainError`) saying how to continue."""
     total = sweep.base_config().resolved_total_steps()
     rows, failures = [], []
     for result in results:
         metrics = result.metrics or {}
         steps = metrics.get("env_steps", 0)
         failure = trial_failure(result)
-        status = ("error" if failure is not None else "finished" if steps >= total else "stopped by ASHA")
-        row = {"trial": Path(result.path).name if result.path else "?", **{name: _plain(result.config.get(name))
+        status = trial_status(result, total)
+        row = {"trial": Path(result.path).name if result.path else "?", **{name: _plain((result.config or {}).get(name))
                                                                          for name in sweep.search},
                METRIC: metrics.get(METRIC, math.nan), "env_steps": steps, "status": status}
         rows.append(row)
@@ -484,6 +526,22 @@ def _finish(results: Any, sweep: Sweep, out: Path, console: Console) -> dict[str
         writer.writeheader()
         writer.writerows(rows)
     (out / RESULTS_JSON).write_text(json.dumps(rows, indent=2, default=str) + "\n", encoding="utf-8")
+    unfinished = [row for row in rows if row["status"] in ("interrupted", "not started")]
+    if unfinished or len(rows) < sweep.settings.trials:
+        (out / BEST_FILE).unlink(missing_ok=True)  # (a best config is what a finished sweep found)
+        _print_table(rows, sweep, console)
+        ended = len(rows) - len(unfinished)
+        stopped = sum(row["status"] == "interrupted" for row in rows)
+        kept = (f"{ended} of {sweep.settings.trials} trials ended" + (f" ({len(failures)} with an error)" if failures
+                                                                      else "")
+                + (f", {stopped} stopped mid-way (each continues from its last reported checkpoint)" if stopped
+                   else "") + f"; results so far in {out / RESULTS_CSV}, no best config yet")
+        if interrupted:
+            from sheetrl.train.runner import TrainingInterrupted
+
+            raise TrainingInterrupted(f"interrupted: {kept}; continue with: sheetrl tune --resume {out}")
+        raise TrainError(f"the sweep stopped before its trials ended: {kept}; continue with: sheetrl tune --resume "
+                         f"{out}")
     completed = [row for row in rows if row["status"] != "error" and not math.isnan(_number(row[METRIC]))]
     if failures:
         _print_table(rows, sweep, console)
