@@ -325,3 +325,18 @@ def test_a_path_that_must_be_a_folder_but_is_a_file_says_so(tmp_path: Path, caps
         assert (code, err.count("\n")) == (2, 1), (argv, err)
         assert message in err and "Errno" not in err, (argv, err)
     assert a_file.read_text() == "mine" and Path("runs").read_text() == "not the runs"
+
+
+def test_a_ray_address_nothing_answers_at_is_one_line_in_bounded_time(tmp_path: Path, capsys) -> None:
+    """The review: `--ray-address 127.0.0.1:1 --ray-actors 2` never ended."""
+    import time
+
+    ray = pytest.importorskip("ray")
+    if ray.is_initialized():
+        pytest.skip("a Ray started by another test in this process would be joined instead")
+    started = time.time()
+    code, _, err = run(["train", "--algo", "ppo", "--ray-actors", "2", "--ray-address", "127.0.0.1:1",
+                        "--run-dir", str(tmp_path / "run"), *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert err.startswith("error: no Ray cluster answers at 127.0.0.1:1 (connection refused)")
+    assert time.time() - started < 60 and not (tmp_path / "run").exists()
