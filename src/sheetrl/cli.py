@@ -126,6 +126,15 @@ def sheet_eval(
         console.print(f"saved {out}", highlight=False)
 
 
+def _folder_option(value: str | None, option: str) -> Path | None:
+    """A folder given on the command line (an empty one is refused: it would mean the current folder)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageProblem(f"{option} must name a folder, not {value!r}")
+    return Path(value)
+
+
 def _check_output(path: Path, suffix: str) -> None:
     """Refuse an output path before any work is done: a wrong extension (the file would not be what its name
     says) or a place that is not a writable folder. Missing parent folders are created."""
@@ -326,7 +335,7 @@ def demo(
         help="With a run: show the agent's top actions at every step, with probabilities (Q-values for DQN).")
     ] = False,
     top: Annotated[int, typer.Option(help="Actions shown per step with --explain.")] = 5,
-    attention: Annotated[Path | None, typer.Option(
+    attention: Annotated[str | None, typer.Option(
         help="With a transformer run: write one PNG per step into this folder, a heat map of the cells the "
              "policy attended to.")] = None,
     avoid_repeats: Annotated[bool, typer.Option(
@@ -345,6 +354,7 @@ def demo(
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
     _check_seed(seed)
+    attention_folder = _folder_option(attention, "--attention")
     if not 0 <= delay <= MAX_DELAY:
         raise UsageProblem(f"--delay must be a number of seconds between 0 and {MAX_DELAY}, not {delay}")
     if explain and run_dir is None:
@@ -369,8 +379,8 @@ def demo(
         env = SpreadsheetEnv(level=_level(level or "1"))
     obs, _ = env.reset(seed=seed, options={"task_seed": seed})
     assert env.task is not None
-    if attention is not None:
-        _prepare_attention_folder(agent, attention)
+    if attention_folder is not None:
+        _prepare_attention_folder(agent, attention_folder)
     search = None
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
@@ -407,8 +417,8 @@ def demo(
                 _explain_step(agent, obs, mask, top)
                 if search is not None:
                     _explain_search(search.last[0], top)
-            if attention is not None:
-                _draw_attention(agent, env, obs, attention, env._steps + 1, env.action_name(action))
+            if attention_folder is not None:
+                _draw_attention(agent, env, obs, attention_folder, env._steps + 1, env.action_name(action))
         command = env.action_to_command(action)
         obs, reward, terminated, truncated, info = env.step(action)
         total += reward
@@ -636,7 +646,7 @@ app.command("train", short_help="Train an agent (progress, logs, checkpoints, ev
 def tune(
     sweep_file: Annotated[Path | None, typer.Argument(
         help="Sweep file (TOML with [train], [search] and [tune] tables; see docs/scale.md).")] = None,
-    out: Annotated[Path | None, typer.Option(
+    out: Annotated[str | None, typer.Option(
         help="Sweep folder (default: runs/sweeps/{level}__{algo}__{time}).")] = None,
     resume: Annotated[Path | None, typer.Option(
         help="Continue the interrupted sweep in this folder.")] = None,
@@ -646,6 +656,7 @@ def tune(
     from sheetrl.train.sweep import read_sweep, resume_sweep, run_sweep
 
     with _train_errors():
+        folder = _folder_option(out, "--out")
         if (sweep_file is None) == (resume is None):
             raise UsageProblem("give a sweep file to start a sweep, or --resume SWEEP_DIR to continue one")
         try:
@@ -655,7 +666,7 @@ def tune(
                 resume_sweep(resume, console=console)
             else:
                 assert sweep_file is not None
-                run_sweep(read_sweep(sweep_file), out, console=console)
+                run_sweep(read_sweep(sweep_file), folder, console=console)
         except TrainingInterrupted as exc:
             raise Interrupted(str(exc)) from None
 
@@ -822,13 +833,13 @@ def _evaluation_progress() -> Iterator[Callable[[str, Any, int, int], None]]:
 @app.command("plot", short_help="Draw a run's learning curves as PNG files.")
 def plot(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding metrics.jsonl).")],
-    out: Annotated[Path | None, typer.Option(help="Folder for the PNG files (default: RUN_DIR/plots).")] = None,
+    out: Annotated[str | None, typer.Option(help="Folder for the PNG files (default: RUN_DIR/plots).")] = None,
 ) -> None:
     """Draw PNG learning curves of a run: success, return, each reward term, losses."""
     from sheetrl.train.plot import plot_run
 
     with _train_errors():
-        paths = plot_run(run_dir, out)
+        paths = plot_run(run_dir, _folder_option(out, "--out"))
     for path in paths:
         console.print(f"wrote {path}", highlight=False)
 

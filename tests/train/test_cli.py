@@ -124,6 +124,9 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["train", "--algo", "ppo", "--set", "num_envs=1e30"], "ppo: num_envs must be at most 4,096, not 1e+30"),
         (["train", "--algo", "dqn", "--set", "buffer_size=1e12"], "dqn: buffer_size must be at most 10,000,000"),
         (["train", "--algo", "fake", "--run-dir", ""], "run_dir must name a folder, not ''"),
+        (["tune", "sweep.toml", "--out", ""], "--out must name a folder, not ''"),  # (it swept into the current
+        (["plot", "/no/such/run", "--out", ""], "--out must name a folder, not ''"),  # folder, as --run-dir "")
+        (["demo", "--attention", " "], "--attention must name a folder, not ' '"),
         (["train", "--algo", "fake", "--device", "meta"], "device 'meta' is not available on this machine; it has"),
     ],
 )
