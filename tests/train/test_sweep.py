@@ -104,7 +104,9 @@ def test_a_sweep_file_is_read_with_its_defaults(tmp_path: Path) -> None:
      "\\[search\\] learning_rate = -1 \\(low end of uniform \\[-1, -0.5\\]\\) is refused: .*learning_rate must be "
      "a finite positive number"),
     ({"train": TRAIN, "search": {"learning_rate": {"loguniform": [1e-4, float("inf")]}}, "tune": RUNG},
-     "\\[search\\] learning_rate = .* \\(middle of loguniform .* is refused"),
+     "\\[search\\] learning_rate: loguniform takes finite bounds, not \\[0.0001, inf\\]"),
+    ({"train": TRAIN, "search": {"gamma": {"loguniform": [0.9, 1e300]}}, "tune": RUNG},
+     "\\[search\\] gamma = 9.487e\\+149 \\(middle of loguniform \\[0.9, 1e\\+300\\]\\) is refused: .*gamma"),
     ({"train": TRAIN, "search": {"num_minibatches": {"choice": [2, 3]}}, "tune": RUNG},
      "\\[search\\] num_minibatches = 3 \\(choice 3 of choice \\[2, 3\\]\\) is refused: .*does not split"),
     ({"train": TRAIN, "search": {"num_envs": {"randint": [1, 10**12]}}, "tune": RUNG},

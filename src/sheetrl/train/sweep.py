@@ -169,6 +169,8 @@ def _check_distribution(name: str, spec: Any) -> None:
     if len(arguments) != 2 or not all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in arguments):
         raise ConfigError(f"[search] {name}: {kind} takes [low, high], two numbers")
     low, high = arguments
+    if not all(math.isfinite(bound) for bound in arguments):
+        raise ConfigError(f"[search] {name}: {kind} takes finite bounds, not [{low}, {high}]")
     if not low < high:
         raise ConfigError(f"[search] {name}: {kind} needs low < high, not {low} >= {high}")
     if kind == "loguniform" and low <= 0:
@@ -189,7 +191,7 @@ def probe_values(spec: dict[str, list[Any]]) -> list[tuple[str, Any]]:
     low, high = arguments
     if kind == "randint":
         return [("low end", low), ("middle", (low + high - 1) // 2), ("high end", high - 1)]
-    middle = math.sqrt(low * high) if kind == "loguniform" else (low + high) / 2
+    middle = math.exp((math.log(low) + math.log(high)) / 2) if kind == "loguniform" else low / 2 + high / 2
     return [("low end", float(low)), ("middle", middle), ("high end", math.nextafter(float(high), -math.inf))]
 
 
