@@ -403,3 +403,22 @@ def test_ctrl_c_on_tune_and_on_tune_resume_exits_130_keeping_the_sweep_and_writi
         assert not (out / BEST_FILE).exists()
         statuses = {row["status"] for row in csv.DictReader((out / RESULTS_CSV).open())}
         assert "interrupted" in statuses and statuses <= {"interrupted", "not started"}
+
+
+def test_a_sweep_state_that_ray_cannot_read_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        console) -> None:
+    """A damaged tuner.pkl made `tune --resume` an internal error."""
+    pytest.importorskip("ray")
+    import sheetrl.train.distributed as distributed
+    from sheetrl.train.sweep import SWEEP_FILE, resume_sweep
+
+    monkeypatch.setattr(distributed, "connect", lambda actors, address=None: None)  # (no Ray is needed to fail)
+    sweep = read_sweep_text(tmp_path, SWEEP_TOML)
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / SWEEP_FILE).write_text(json.dumps(sweep.to_dict()))
+    (folder / "tuner.pkl").write_text("garbage\n")
+    (folder / "experiment_state-2026-01-01_00-00-00.json").write_text("{}")
+    with pytest.raises(TrainError, match=f"^Ray Tune cannot read the sweep state in {folder} .*; start the sweep "
+                                         f"again into another --out folder$"):
+        resume_sweep(folder, console=console)

@@ -448,6 +448,11 @@ def _fit(tuner: Any, folder: Path) -> tuple[Any, bool]:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TrainError(f"the sweep stopped ({first_line}); continue it with: sheetrl tune --resume {folder}") \
             from None
+    except (TrainError, MemoryError):
+        raise
+    except Exception as exc:  # (Tune reading a sweep state that a crash or a hand damaged: a KeyError, ...)
+        raise TrainError(f"the sweep in {folder} stopped ({type(exc).__name__}: {one_line(exc)}); if its state is "
+                         f"damaged, start the sweep again into another --out folder") from None
     finally:
         if watching:
             signal.signal(signal.SIGINT, previous)
@@ -472,7 +477,11 @@ def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[
                          f"started); start it again")
     connect(actors=sweep.settings.concurrent or _cores())
     os.environ.setdefault("TUNE_PRINT_ALL_TRIAL_ERRORS", "0")
-    tuner = tune.Tuner.restore(str(folder), _tune_trial, resume_unfinished=True, resume_errored=True)
+    try:
+        tuner = tune.Tuner.restore(str(folder), _tune_trial, resume_unfinished=True, resume_errored=True)
+    except Exception as exc:  # a damaged tuner.pkl or experiment state: an unpickling error of any kind
+        raise TrainError(f"Ray Tune cannot read the sweep state in {folder} ({type(exc).__name__}: "
+                         f"{one_line(exc)}); start the sweep again into another --out folder") from None
     console.print(f"resuming the sweep in {folder}", highlight=False)
     return _finish(*_fit(tuner, folder), sweep, folder, console)
 
