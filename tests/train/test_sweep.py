@@ -422,3 +422,26 @@ def test_a_sweep_state_that_ray_cannot_read_is_one_line(tmp_path: Path, monkeypa
     with pytest.raises(TrainError, match=f"^Ray Tune cannot read the sweep state in {folder} .*; start the sweep "
                                          f"again into another --out folder$"):
         resume_sweep(folder, console=console)
+
+
+def test_a_sweep_stopped_before_its_first_trial_can_be_started_again_in_its_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, console) -> None:
+    """Ctrl-C while Ray started left sweep.json and no Tune state: --resume said to start again, and starting
+    again said the folder already held a sweep."""
+    pytest.importorskip("ray")
+    import sheetrl.train.distributed as distributed
+    from sheetrl.train.sweep import SWEEP_FILE, resume_sweep, run_sweep
+
+    sweep = read_sweep_text(tmp_path, SWEEP_TOML)
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / SWEEP_FILE).write_text(json.dumps(sweep.to_dict()))
+    with pytest.raises(TrainError, match=f"start it again with: sheetrl tune SWEEP_FILE --out {folder}$"):
+        resume_sweep(folder, console=console)
+
+    def reached(actors: int, address: str | None = None) -> None:
+        raise Stop
+
+    monkeypatch.setattr(distributed, "connect", reached)
+    with pytest.raises(Stop):  # (it got as far as starting Ray)
+        run_sweep(sweep, folder, console=console)

@@ -382,9 +382,9 @@ def run_sweep(sweep: Sweep, out: str | Path | None = None, *, console: Console |
     if out is None:
         out = Path("runs/sweeps") / f"{base.level}__{base.algo}__{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     out = check_folder(Path(out).resolve(), "the sweep folder")
-    if (out / SWEEP_FILE).exists():
+    if (out / SWEEP_FILE).exists() and tune.Tuner.can_restore(str(out)):  # (without Tune's state it stopped
         raise ConfigError(f"{out} already holds a sweep; continue it with `sheetrl tune --resume {out}` or choose "
-                          f"another --out")
+                          f"another --out")  # before its first trial started: nothing is lost by starting afresh)
     make_folder(out, "the sweep folder")
     (out / SWEEP_FILE).write_text(json.dumps(sweep.to_dict(), indent=2) + "\n", encoding="utf-8")
     settings = sweep.settings
@@ -474,7 +474,7 @@ def resume_sweep(folder: str | Path, *, console: Console | None = None) -> dict[
     sweep = read_sweep(folder / SWEEP_FILE)
     if not tune.Tuner.can_restore(str(folder)):
         raise TrainError(f"{folder} has no sweep state Ray Tune can continue (it stopped before its first trial "
-                         f"started); start it again")
+                         f"started); start it again with: sheetrl tune SWEEP_FILE --out {folder}")
     connect(actors=sweep.settings.concurrent or _cores())
     os.environ.setdefault("TUNE_PRINT_ALL_TRIAL_ERRORS", "0")
     try:
