@@ -25,7 +25,7 @@ from rich.table import Table
 
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
-from sheetrl.train.config import TrainConfig, TrainError, field_help
+from sheetrl.train.config import TrainConfig, TrainError, field_help, one_line
 
 app = typer.Typer(
     name="sheetrl",
@@ -126,6 +126,15 @@ def sheet_eval(
         console.print(f"saved {out}", highlight=False)
 
 
+def _folder_option(value: str | None, option: str) -> Path | None:
+    """A folder given on the command line (an empty one is refused: it would mean the current folder)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageProblem(f"{option} must name a folder, not {value!r}")
+    return Path(value)
+
+
 def _check_output(path: Path, suffix: str) -> None:
     """Refuse an output path before any work is done: a wrong extension (the file would not be what its name
     says) or a place that is not a writable folder. Missing parent folders are created."""
@@ -133,6 +142,9 @@ def _check_output(path: Path, suffix: str) -> None:
         raise UsageProblem(f"--out {path} must end in {suffix} (the file written is {suffix})")
     if path.is_dir():
         raise UsageProblem(f"--out {path} is a folder; give a file name ending in {suffix}")
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageProblem(f"--out {path}: {blocking} is a file, not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(path.parent, os.W_OK):
         raise UsageProblem(f"--out {path}: cannot write into {path.parent}")
@@ -323,7 +335,7 @@ def demo(
         help="With a run: show the agent's top actions at every step, with probabilities (Q-values for DQN).")
     ] = False,
     top: Annotated[int, typer.Option(help="Actions shown per step with --explain.")] = 5,
-    attention: Annotated[Path | None, typer.Option(
+    attention: Annotated[str | None, typer.Option(
         help="With a transformer run: write one PNG per step into this folder, a heat map of the cells the "
              "policy attended to.")] = None,
     avoid_repeats: Annotated[bool, typer.Option(
@@ -342,6 +354,7 @@ def demo(
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 
     _check_seed(seed)
+    attention_folder = _folder_option(attention, "--attention")
     if not 0 <= delay <= MAX_DELAY:
         raise UsageProblem(f"--delay must be a number of seconds between 0 and {MAX_DELAY}, not {delay}")
     if explain and run_dir is None:
@@ -366,8 +379,8 @@ def demo(
         env = SpreadsheetEnv(level=_level(level or "1"))
     obs, _ = env.reset(seed=seed, options={"task_seed": seed})
     assert env.task is not None
-    if attention is not None:
-        _prepare_attention_folder(agent, attention)
+    if attention_folder is not None:
+        _prepare_attention_folder(agent, attention_folder)
     search = None
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
@@ -404,8 +417,8 @@ def demo(
                 _explain_step(agent, obs, mask, top)
                 if search is not None:
                     _explain_search(search.last[0], top)
-            if attention is not None:
-                _draw_attention(agent, env, obs, attention, env._steps + 1, env.action_name(action))
+            if attention_folder is not None:
+                _draw_attention(agent, env, obs, attention_folder, env._steps + 1, env.action_name(action))
         command = env.action_to_command(action)
         obs, reward, terminated, truncated, info = env.step(action)
         total += reward
@@ -430,8 +443,8 @@ def _demo_agent(run_dir: Path, level: str | None) -> tuple[Any, Any]:
         if path.name != CHECKPOINT_FILE:
             _warn(f"{run_dir / CHECKPOINT_FILE} is missing or unusable; showing the agent of the previous "
                   f"checkpoint {path.name} (step {int(payload['counters']['env_steps']):,}) instead")
+        agent = restore_agent(payload, source=path)
         config = TrainConfig.from_dict(payload["config"])
-        agent = restore_agent(payload)
     chosen = _level(level) if level is not None else config.level
     if chosen == "curriculum":
         chosen = 1 if level is None else chosen
@@ -546,7 +559,7 @@ def _train_errors() -> Iterator[None]:
     try:
         yield
     except TrainError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise UsageProblem(one_line(exc, limit=10_000)) from None  # (one line even if a message spans more)
 
 
 def _option_name(name: str) -> str:
@@ -633,24 +646,29 @@ app.command("train", short_help="Train an agent (progress, logs, checkpoints, ev
 def tune(
     sweep_file: Annotated[Path | None, typer.Argument(
         help="Sweep file (TOML with [train], [search] and [tune] tables; see docs/scale.md).")] = None,
-    out: Annotated[Path | None, typer.Option(
+    out: Annotated[str | None, typer.Option(
         help="Sweep folder (default: runs/sweeps/{level}__{algo}__{time}).")] = None,
     resume: Annotated[Path | None, typer.Option(
         help="Continue the interrupted sweep in this folder.")] = None,
 ) -> None:
     """Sweep hyper-parameters with Ray Tune (ASHA on held-out success); writes results.csv and best_config.json."""
+    from sheetrl.train.runner import TrainingInterrupted
     from sheetrl.train.sweep import read_sweep, resume_sweep, run_sweep
 
     with _train_errors():
+        folder = _folder_option(out, "--out")
         if (sweep_file is None) == (resume is None):
             raise UsageProblem("give a sweep file to start a sweep, or --resume SWEEP_DIR to continue one")
-        if resume is not None:
-            if out is not None:
-                raise UsageProblem("--resume continues a sweep in its own folder; --out does not apply")
-            resume_sweep(resume, console=console)
-        else:
-            assert sweep_file is not None
-            run_sweep(read_sweep(sweep_file), out, console=console)
+        try:
+            if resume is not None:
+                if out is not None:
+                    raise UsageProblem("--resume continues a sweep in its own folder; --out does not apply")
+                resume_sweep(resume, console=console)
+            else:
+                assert sweep_file is not None
+                run_sweep(read_sweep(sweep_file), folder, console=console)
+        except TrainingInterrupted as exc:
+            raise Interrupted(str(exc)) from None
 
 
 @app.command("eval", short_help="Held-out success of a trained run, with a 95% CI.")
@@ -815,13 +833,13 @@ def _evaluation_progress() -> Iterator[Callable[[str, Any, int, int], None]]:
 @app.command("plot", short_help="Draw a run's learning curves as PNG files.")
 def plot(
     run_dir: Annotated[Path, typer.Argument(help="A training run folder (holding metrics.jsonl).")],
-    out: Annotated[Path | None, typer.Option(help="Folder for the PNG files (default: RUN_DIR/plots).")] = None,
+    out: Annotated[str | None, typer.Option(help="Folder for the PNG files (default: RUN_DIR/plots).")] = None,
 ) -> None:
     """Draw PNG learning curves of a run: success, return, each reward term, losses."""
     from sheetrl.train.plot import plot_run
 
     with _train_errors():
-        paths = plot_run(run_dir, out)
+        paths = plot_run(run_dir, _folder_option(out, "--out"))
     for path in paths:
         console.print(f"wrote {path}", highlight=False)
 
@@ -847,6 +865,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SheetError, UsageProblem, OSError) as exc:
         error_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         return 2
+    except MemoryError as exc:
+        return _report_out_of_memory(exc)
     except KeyboardInterrupt:
         interrupted = True
         result = None
@@ -877,11 +897,36 @@ def _report_unexpected(exc: Exception) -> int:
         where = f" (see '{command_path} --help')" if command_path else ""
         error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
         return exit_code
+    if _allocation_failed(exc):
+        return _report_out_of_memory(exc)
     if os.environ.get("SHEETRL_DEBUG") == "1":
         raise exc
     error_console.print(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
                         highlight=False, markup=False, soft_wrap=True)
     return 1
+
+
+OUT_OF_MEMORY_SIGNS = ("not enough memory", "can't allocate memory", "out of memory", "unable to allocate")
+
+
+def _allocation_failed(exc: BaseException) -> bool:
+    """Whether an exception is a failed allocation: torch reports one as a RuntimeError (its OutOfMemoryError on
+    CUDA), not as a MemoryError."""
+    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
+        return True
+    first_line = (str(exc).strip().splitlines() or [""])[0].lower()
+    return isinstance(exc, RuntimeError) and any(sign in first_line for sign in OUT_OF_MEMORY_SIGNS)
+
+
+def _report_out_of_memory(exc: BaseException) -> int:
+    """An allocation that failed, as one line (exit status 2): the sizes asked for need more memory than there is."""
+    if os.environ.get("SHEETRL_DEBUG") == "1":
+        raise exc
+    detail = (str(exc).strip().splitlines() or [""])[0]
+    error_console.print("error: out of memory" + (f" ({detail})" if detail else "") + ": the sizes asked for "
+                        "(num_envs, batch and buffer sizes, hidden_sizes, episodes) need more memory than this machine "
+                        "has; make them smaller", highlight=False, markup=False, soft_wrap=True)
+    return 2
 
 
 def _in_main_thread() -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import torch
 
 from sheetrl.cli import main
 
@@ -116,6 +119,15 @@ def test_train_resume_eval_and_plot_from_the_command_line(tmp_path: Path, capsys
         (["train", "--algo", "alphazero", "--set", "kl_coef=x"], "kl_coef='x' is not a valid float"),
         (["train", "--algo", "alphazero", "--set", "kl_coef=0.1"], "kl_coef keeps the policy near the one"),
         (["train", "--algo", "ppo", "--set", "kl_coef=nan"], "kl_coef must be a finite number >= 0"),
+        (["train", "--algo", "fake", "--threads", "100000"], "threads must be at most 256, not 100,000"),
+        (["train", "--algo", "fake", "--threads", "5000"], "threads must be at most 256, not 5,000"),
+        (["train", "--algo", "ppo", "--set", "num_envs=1e30"], "ppo: num_envs must be at most 4,096, not 1e+30"),
+        (["train", "--algo", "dqn", "--set", "buffer_size=1e12"], "dqn: buffer_size must be at most 10,000,000"),
+        (["train", "--algo", "fake", "--run-dir", ""], "run_dir must name a folder, not ''"),
+        (["tune", "sweep.toml", "--out", ""], "--out must name a folder, not ''"),  # (it swept into the current
+        (["plot", "/no/such/run", "--out", ""], "--out must name a folder, not ''"),  # folder, as --run-dir "")
+        (["demo", "--attention", " "], "--attention must name a folder, not ' '"),
+        (["train", "--algo", "fake", "--device", "meta"], "device 'meta' is not available on this machine; it has"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str, capsys) -> None:
@@ -215,3 +227,119 @@ def test_demo_avoids_repeats_only_for_a_trained_agent(tmp_path: Path, capsys) ->
     assert "did not solve the task" in out or "solved the task" in out
     code, out, err = run(["demo", "--avoid-repeats"], capsys)
     assert code == 2 and "--avoid-repeats keeps a trained agent out of loops: pass a run folder" in err
+
+
+@pytest.mark.parametrize("failure", [
+    MemoryError("Unable to allocate 25.7 GiB for an array with shape (9000000, 768) and data type float32"),
+    RuntimeError("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not enough memory: you tried to "
+                 "allocate 1099511627776 bytes."),
+])
+def test_an_allocation_that_fails_is_one_line_not_an_internal_error(failure: Exception, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no bound can say in advance that the sizes will not fit, the failed allocation is one line, exit 2."""
+    from sheetrl.train.runner import Runner
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(Runner, "start", fail)
+    code, _, err = run(["train", "--algo", "fake", *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert err.startswith("error: out of memory (") and "make them smaller" in err and "internal" not in err
+
+
+def _tamper(run_dir: Path, change: Callable[[dict[str, Any]], object]) -> Path:
+    """Apply ``change`` to the run's latest checkpoint and drop the previous one (so nothing falls back to it)."""
+    path = run_dir / "checkpoint.pt"
+    payload = torch.load(path, weights_only=False)
+    change(payload)
+    torch.save(payload, path)
+    (run_dir / "checkpoint.prev.pt").unlink(missing_ok=True)
+    return path
+
+
+TAMPERINGS = {
+    "a tensor of another shape": (lambda p: p["agent"]["state"].update(weights=p["agent"]["state"]["weights"][:3]),
+                                  "must match the size"),
+    "a missing key": (lambda p: p["agent"]["state"].pop("optimizer"), "'optimizer' is missing"),
+    "an optimizer moment of another shape": (
+        lambda p: next(iter(p["agent"]["state"]["optimizer"]["state"].values())).update(
+            momentum_buffer=torch.zeros(2)), "its optimizer state momentum_buffer has shape (2,)"),
+    "a counter that is text": (lambda p: p["counters"].update(episodes="many"), "invalid literal for int()"),
+    "a saved size past the bounds": (lambda p: p["agent"]["config"].update(num_envs=10**30),
+                                     "fake: num_envs must be at most 4,096"),
+}
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_a_tampered_checkpoint_is_one_line_naming_the_file(tampering: str, tmp_path: Path, capsys) -> None:
+    """The review: wrong tensor shapes or missing keys in a checkpoint gave an internal error (and a moment of
+    another shape segfaulted the first optimizer step) on train --resume, eval and demo."""
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    change, detail = TAMPERINGS[tampering]
+    path = _tamper(run_dir, change)
+    commands = [["train", "--resume", str(run_dir), "--total-steps", "24", *QUIET], ["demo", str(run_dir)],
+                ["eval", str(run_dir), "--episodes", "2", "--split", "iid"]]
+    if tampering == "a counter that is text":
+        commands = commands[:1]  # (what only resuming reads)
+    for argv in commands:
+        code, _, err = run(argv, capsys)
+        assert (code, err.count("\n")) == (2, 1), (argv, err)
+        assert err.startswith(f"error: {path} ") and detail in err, (argv, err)
+
+
+def test_init_from_a_tampered_checkpoint_is_one_line_naming_the_file(tmp_path: Path, capsys) -> None:
+    tiny = ["--set", "num_envs=2", "--set", "num_steps=4", "--set", "num_minibatches=1", "--set", "hidden_sizes=8"]
+    source = tmp_path / "source"
+    assert run(["train", "--algo", "ppo", "--total-steps", "8", "--run-dir", str(source), "--eval-episodes", "0",
+                *tiny, *QUIET], capsys)[0] == 0
+    first = "network.policy_trunk.0.weight"
+    path = _tamper(source, lambda p: p["agent"]["state"]["network"].update({first: torch.zeros(3)}))
+    code, _, err = run(["train", "--algo", "ppo", "--init-from", str(source), "--run-dir", str(tmp_path / "new"),
+                        *tiny, *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert f"--init-from {source}: {path} does not fit this ppo network" in err and "size mismatch" in err
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_path_that_must_be_a_folder_but_is_a_file_says_so(tmp_path: Path, capsys) -> None:
+    """The review: where a folder was a file the user read "[Errno 17] File exists"."""
+    run_dir = tmp_path / "run"
+    assert run(["train", "--algo", "fake", "--total-steps", "12", "--run-dir", str(run_dir), "--eval-episodes", "0",
+                *QUIET], capsys)[0] == 0
+    a_file = tmp_path / "a_file"
+    a_file.write_text("mine")
+    (run_dir / "plots").write_text("not the plots")
+    Path("runs").write_text("not the runs")  # (the current folder is a temporary one)
+    cases = [
+        (["plot", str(run_dir), "--out", str(a_file)], f"cannot use {a_file} as the plots folder: it is a file, not "
+                                                        f"a folder"),
+        (["plot", str(run_dir), "--out", str(a_file / "sub")], f"{a_file} is a file, not a folder"),
+        (["plot", str(run_dir)], f"cannot use {run_dir / 'plots'} as the plots folder: it is a file, not a folder"),
+        (["plot", str(a_file)], f"run folder {a_file} is a file, not a folder"),
+        (["tune", "--resume", str(a_file)], f"sweep folder {a_file} is a file, not a folder"),
+        (["demos", "--episodes", "1", "--out", str(a_file / "demos.npz")], f"{a_file} is a file, not a folder"),
+        (["train", "--algo", "fake", *QUIET], "cannot make run folders in runs: runs is a file, not a folder"),
+    ]
+    for argv, message in cases:
+        code, _, err = run(argv, capsys)
+        assert (code, err.count("\n")) == (2, 1), (argv, err)
+        assert message in err and "Errno" not in err, (argv, err)
+    assert a_file.read_text() == "mine" and Path("runs").read_text() == "not the runs"
+
+
+def test_a_ray_address_nothing_answers_at_is_one_line_in_bounded_time(tmp_path: Path, capsys) -> None:
+    """The review: `--ray-address 127.0.0.1:1 --ray-actors 2` never ended."""
+    import time
+
+    ray = pytest.importorskip("ray")
+    if ray.is_initialized():
+        pytest.skip("a Ray started by another test in this process would be joined instead")
+    started = time.time()
+    code, _, err = run(["train", "--algo", "ppo", "--ray-actors", "2", "--ray-address", "127.0.0.1:1",
+                        "--run-dir", str(tmp_path / "run"), *QUIET], capsys)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert err.startswith("error: no Ray cluster answers at 127.0.0.1:1 (connection refused)")
+    assert time.time() - started < 60 and not (tmp_path / "run").exists()

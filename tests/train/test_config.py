@@ -37,6 +37,20 @@ def test_defaults_validate_with_the_quick_preset_of_the_algorithm() -> None:
         ({"overrides": {"gamma": 0.9}}, "fake has no hyper-parameter 'gamma'; it has num_envs"),
         ({"overrides": {"learning_rate": "fast"}}, "hyper-parameter learning_rate='fast' is not a valid float"),
         ({"overrides": {"num_envs": 0}}, "fake config needs a positive integer num_envs, not 0"),
+        # sizes without bound hung while memory grew, or crashed torch (the review of `sheetrl train`)
+        ({"threads": 5000}, "threads must be at most 256, not 5,000"),
+        ({"threads": 100_000}, "threads must be at most 256, not 100,000"),
+        ({"total_steps": 10**13}, "total_steps must be at most 1,000,000,000,000, not 10,000,000,000,000"),
+        ({"max_steps": 10**7}, "max_steps must be at most 1,000,000"),
+        ({"eval_episodes": 10**7}, "eval_episodes must be at most 1,000,000"),
+        ({"accumulation_steps": 10**6}, "accumulation_steps must be at most 10,000"),
+        ({"log_every": 10**30}, "log_every must be at most 1,000,000,000,000, not 1e+30"),
+        ({"overrides": {"num_envs": "1e30"}}, "fake: num_envs must be at most 4,096, not 1e+30"),
+        ({"overrides": {"num_envs": 5000}}, "fake: num_envs must be at most 4,096, not 5,000"),
+        ({"overrides": {"steps_per_iteration": 10**13}}, "fake: steps_per_iteration must be at most 1,000,000,000,000"),
+        ({"overrides": {"num_envs": 2.5}}, "hyper-parameter num_envs=2.5 is not a valid int"),
+        ({"run_dir": ""}, "run_dir must name a folder, not ''"),
+        ({"run_dir": "  "}, "run_dir must name a folder, not '  '"),
     ],
 )
 def test_invalid_settings_raise_one_line_errors_naming_the_field(changes: dict, message: str) -> None:
@@ -117,3 +131,38 @@ def test_a_hyper_parameter_that_is_not_a_finite_number_is_refused(override: dict
     name = next(iter(override))
     with pytest.raises(ConfigError, match=f"ppo: {name} must be a finite number"):
         TrainConfig(algo="ppo", level=1, overrides=override).validate()
+
+
+@pytest.mark.parametrize(
+    ("algo", "overrides", "message"),
+    [
+        ("ppo", {"num_steps": "1e9"}, "ppo: num_steps must be at most 65,536, not 1,000,000,000"),
+        ("ppo", {"hidden_sizes": "64,1e30"}, "ppo: every entry of hidden_sizes must be at most 8,192, not 1e+30"),
+        ("ppo", {"hidden_sizes": ",".join(["8"] * 65)}, "ppo: hidden_sizes may have at most 64 entries, not 65"),
+        ("ppo", {"num_envs": 4096, "num_steps": 4096, "num_minibatches": 1},
+         "ppo: a rollout of num_envs x num_steps = 4,096 x 4,096 transitions is more than 1,048,576"),
+        ("ppo", {"update_epochs": "1e12"}, "ppo: update_epochs must be at most 10,000"),
+        ("dqn", {"buffer_size": "1e9"}, "dqn: buffer_size must be at most 10,000,000"),
+        ("dqn", {"batch_size": 10**6}, "dqn: batch_size must be at most 65,536"),
+        ("alphazero", {"replay_size": "1e9"}, "alphazero: replay_size must be at most 10,000,000"),
+        ("alphazero", {"simulations": "1e7"}, "alphazero: simulations must be at most 100,000"),
+        ("bc", {"demo_episodes": "1e7"}, "bc: demo_episodes must be at most 1,000,000"),
+        ("bc", {"max_dataset": "1e12"}, "bc: max_dataset must be at most 10,000,000"),
+        ("hierarchical", {"meta_hidden_sizes": "1e5"},
+         "hierarchical: every entry of meta_hidden_sizes must be at most"),
+        ("tabular_q", {"exploration_steps": "1e30"},
+         "tabular_q: exploration_steps must be at most 1,000,000,000,000"),
+    ],
+)
+def test_size_like_hyper_parameters_have_an_upper_bound_naming_the_field(algo: str, overrides: dict,
+                                                                          message: str) -> None:
+    """The review: --set num_envs=1e30 hung while memory grew; huge buffers and widths died in the allocator."""
+    with pytest.raises(ConfigError) as caught:
+        TrainConfig(algo=algo, overrides=overrides).validate()
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_largest_sizes_allowed_still_validate() -> None:
+    TrainConfig(algo="ppo", threads=256, overrides={"num_envs": 4096, "num_steps": 256, "hidden_sizes": "8192"},
+                max_steps=1_000_000, eval_episodes=1_000_000, total_steps=10**12).validate()

@@ -4,6 +4,7 @@ are reproducible, resume exactly, and finish with exact counters and identical w
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from sheetrl.train.distributed import (
     RolloutWorker,
     actor_precision,
     actor_seeds,
+    probe_address,
     split_sizes,
 )
 from sheetrl.train.runner import Runner
@@ -34,6 +36,31 @@ def test_environments_are_split_as_evenly_as_possible() -> None:
     assert split_sizes(3, 3) == [1, 1, 1]
     with pytest.raises(ConfigError, match="between 1 and the algorithm's num_envs \\(2\\), not 3"):
         split_sizes(2, 3)
+
+
+def test_a_ray_address_nothing_answers_at_is_refused_at_once_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review: --ray-address 127.0.0.1:1 never ended (ray.init retries for many minutes)."""
+    import socket
+
+    with socket.socket() as listening:  # something that answers
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        probe_address(f"127.0.0.1:{listening.getsockname()[1]}")
+    started = time.time()
+    with pytest.raises(TrainError, match=r"^no Ray cluster answers at 127\.0\.0\.1:1 \(connection refused\); "):
+        probe_address("127.0.0.1:1")
+    assert time.time() - started < 5
+    for address in ("10.0.0.5", ":6379", "127.0.0.1:99999", "127.0.0.1:port"):
+        with pytest.raises(TrainError, match=f"--ray-address {re.escape(address)} must look like HOST:PORT"):
+            probe_address(address)
+    probe_address("auto")  # (Ray finds that one)
+
+    def no_answer(*args: object, **kwargs: object) -> None:
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(socket, "create_connection", no_answer)
+    with pytest.raises(TrainError, match=r"^no Ray cluster answers at ray://10\.0\.0\.5 \(no answer within 3 s\)"):
+        probe_address("ray://10.0.0.5", seconds=3)
 
 
 def test_actor_seeds_are_distinct_reproducible_and_differ_between_runs() -> None:

@@ -26,6 +26,26 @@ def test_asking_for_cuda_without_it_or_for_an_unknown_device_is_a_clear_error(
         resolve_device("tpu7")
 
 
+def test_a_device_this_machine_lacks_is_refused_naming_what_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review: --device mps on a machine without it ended in an internal error when the network moved."""
+    import sheetrl.models.precision as precision
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(precision, "_mps_available", lambda: False)
+    for name in ("mps", "meta", "xpu"):
+        with pytest.raises(ValueError, match=f"device '{name}' is not available on this machine; it has cpu$"):
+            resolve_device(name)
+    with pytest.raises(ValueError, match=r"CUDA is not available on this machine; it has cpu$"):
+        resolve_device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    with pytest.raises(ValueError, match=r"device 'cuda:2' is not on this machine; it has cpu, cuda:0, cuda:1$"):
+        resolve_device("cuda:2")
+    assert resolve_device("cuda:1") == torch.device("cuda:1")
+    monkeypatch.setattr(precision, "_mps_available", lambda: True)
+    assert resolve_device("mps") == torch.device("mps")
+
+
 def test_fp16_is_refused_on_the_cpu() -> None:
     with pytest.raises(ValueError, match="fp16 mixed precision needs a CUDA device; use bf16 on CPU"):
         Precision("fp16", "cpu")

@@ -32,8 +32,26 @@ def resolve_device(device: str) -> torch.device:
     except (RuntimeError, TypeError) as exc:
         raise ValueError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N") from exc
     if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for but CUDA is not available on this machine")
+        raise ValueError(f"device {device!r} was asked for but CUDA is not available on this machine; it has "
+                         f"{', '.join(available_devices())}")
+    if resolved.type == "cuda" and resolved.index is not None and resolved.index >= torch.cuda.device_count():
+        raise ValueError(f"device {device!r} is not on this machine; it has {', '.join(available_devices())}")
+    if resolved.type == "mps" and _mps_available():
+        return resolved
+    if resolved.type not in ("cpu", "cuda"):
+        raise ValueError(f"device {device!r} is not available on this machine; it has {', '.join(available_devices())}")
     return resolved
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def available_devices() -> list[str]:
+    """The torch devices this machine can train on: cpu, every cuda:N, and mps where present."""
+    return ["cpu", *(f"cuda:{index}" for index in range(torch.cuda.device_count() if torch.cuda.is_available()
+                                                          else 0)), *(["mps"] if _mps_available() else [])]
 
 
 def adam(parameters: Iterable[torch.nn.Parameter] | Iterable[dict[str, Any]], device: torch.device,

@@ -79,7 +79,25 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     missing = [key for key in REQUIRED_KEYS if key not in payload]
     if missing:
         raise CheckpointError(f"{path} lacks {', '.join(missing)}")
+    problem = _damage(payload)
+    if problem:
+        raise CheckpointError(f"{path} is damaged: {problem}")
     return payload
+
+
+def _damage(payload: dict[str, Any]) -> str | None:
+    """What is wrong with the structure of a checkpoint's payload (None: nothing); what the agent's state holds is
+    checked when it is loaded (:func:`~sheetrl.train.runner.load_agent_state`)."""
+    for key in ("config", "agent", "pool", "runner", "rng"):
+        if not isinstance(payload[key], dict):
+            return f"its {key} is a {type(payload[key]).__name__}, not a mapping"
+    counters = payload["counters"]
+    if not isinstance(counters, dict):
+        return f"its counters are a {type(counters).__name__}, not a mapping"
+    steps = counters.get("env_steps")  # (the rest of the counters are checked as a run loads them)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        return f"its counter env_steps is {steps!r}, not a whole number"
+    return None
 
 
 def load_latest(run_dir: str | Path) -> tuple[dict[str, Any], Path]:

@@ -29,6 +29,26 @@ DEFAULT_TOTAL_STEPS = {"quick": 50_000, "seed": 1_000_000}
 MAX_SEED = 2**32 - 1  # numpy's global generator takes seeds below 2**32
 RAY_ALGORITHMS = ("ppo", "dqn")  # the algorithms whose experience Ray actors can collect
 DQN_ACTOR_DEFAULTS = (16, 8, 64)  # ray_chunk_steps, ray_sync_every, ray_max_lag when not given
+MAX_THREADS = 256  # torch CPU threads: more segfaults or hangs in the thread pools, and no machine has use for it
+MAX_COUNT = 10**12  # any other whole-number setting (steps, intervals): far beyond a run, and within int64
+MAX_EPISODES = 1_000_000  # evaluation episodes (as `sheetrl eval --episodes`)
+MAX_EPISODE_STEPS = 1_000_000  # an episode's step budget
+MAX_CHUNK_STEPS = 65_536  # ray_chunk_steps: an actor holds this many steps of each of its environments
+# The largest value of an algorithm hyper-parameter that sizes what is allocated (environments, rollouts, batches,
+# buffers, network widths) or repeated per iteration, whichever algorithm has it: beyond these a run would not fit
+# in memory or would never finish an iteration, and a typo (num_envs=1e30) hung while memory grew. Every other
+# whole-number hyper-parameter is at most MAX_COUNT.
+SIZE_LIMITS = {
+    "num_envs": 4_096, "num_steps": 65_536, "option_max_steps": MAX_EPISODE_STEPS,
+    "batch_size": 65_536, "meta_imitation_batch": 65_536,
+    "buffer_size": 10_000_000, "replay_size": 10_000_000, "max_dataset": 10_000_000,
+    "meta_imitation_buffer": 10_000_000, "ranked_buffer": 1_000_000,
+    "hidden_sizes": 8_192, "meta_hidden_sizes": 8_192,  # every layer's width
+    "simulations": 100_000, "update_epochs": 10_000, "updates_per_iteration": 10_000,
+    "demo_episodes": MAX_EPISODES, "meta_imitation_iterations": 1_000_000,
+}
+MAX_LAYERS = 64  # entries of a tuple of widths (hidden_sizes)
+MAX_ROLLOUT = 1 << 20  # num_envs * num_steps: the transitions of one rollout, held at once
 
 
 class TrainError(Exception):
@@ -37,6 +57,16 @@ class TrainError(Exception):
 
 class ConfigError(TrainError, ValueError):
     """An invalid training setting (the message names the field and the allowed values)."""
+
+
+def one_line(error: BaseException, limit: int = 400) -> str:
+    """What an exception says, as one line of at most ``limit`` characters (torch's state-dict errors span many
+    lines; a missing key says which)."""
+    if isinstance(error, KeyError) and len(error.args) == 1:
+        text = f"{error.args[0]!r} is missing"
+    else:
+        text = " ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 def _help(text: str, default: Any) -> Any:
@@ -78,7 +108,8 @@ class TrainConfig:
         default_factory=dict, metadata={"help": "Algorithm hyper-parameters to change, e.g. learning_rate=3e-4."}
     )
     log_every: int = _help("Log the agent's losses and SPS every this many environment steps.", 1000)
-    threads: int = _help("CPU threads for torch (1 is fastest for these small networks next to the envs).", 1)
+    threads: int = _help(f"CPU threads for torch, 1 to {MAX_THREADS} (1 is fastest for these small networks next to "
+                         f"the envs).", 1)
     progress: bool = _help("Show a progress bar.", True)
     ray_actors: int = _help("Collect experience with this many Ray actors (ppo, dqn; 0: in this process).", 0)
     ray_address: str | None = _help("Ray cluster to join with --ray-actors (default: start a local Ray).", None)
@@ -108,22 +139,25 @@ class TrainConfig:
             _require_int("total_steps", self.total_steps, minimum=1)
         if not isinstance(self.device, str) or not self.device:
             raise ConfigError(f"device must be auto, cpu, cuda or cuda:N, not {self.device!r}")
+        if self.run_dir is not None and (not isinstance(self.run_dir, str) or not self.run_dir.strip()):
+            raise ConfigError(f"run_dir must name a folder, not {self.run_dir!r} (leave it out for the default "
+                              f"runs/{{level}}__{{algo}}__{{seed}}__{{time}})")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
-        _require_int("accumulation_steps", self.accumulation_steps, minimum=1)
+        _require_int("accumulation_steps", self.accumulation_steps, minimum=1, maximum=10_000)
         _require_int("checkpoint_every", self.checkpoint_every, minimum=1)
         if isinstance(self.checkpoint_interval, bool) or not isinstance(self.checkpoint_interval, (int, float)) \
                 or not self.checkpoint_interval >= 0:
             raise ConfigError(f"checkpoint_interval must be a number of seconds >= 0, not {self.checkpoint_interval!r}")
-        _require_int("eval_episodes", self.eval_episodes, minimum=0)
+        _require_int("eval_episodes", self.eval_episodes, minimum=0, maximum=MAX_EPISODES)
         _require_int("log_every", self.log_every, minimum=1)
-        _require_int("threads", self.threads, minimum=1)
+        _require_int("threads", self.threads, minimum=1, maximum=MAX_THREADS)
         if self.wandb not in WANDB_MODES:
             raise ConfigError(f"wandb must be one of {', '.join(WANDB_MODES)}, not {self.wandb!r}")
         if not isinstance(self.tensorboard, bool) or not isinstance(self.progress, bool):
             raise ConfigError("tensorboard and progress are true or false")
         if self.max_steps is not None:
-            _require_int("max_steps", self.max_steps, minimum=1)
+            _require_int("max_steps", self.max_steps, minimum=1, maximum=MAX_EPISODE_STEPS)
         self._validate_ray()
         if not isinstance(self.overrides, dict):
             raise ConfigError("overrides must be a mapping of hyper-parameter names to values")
@@ -150,14 +184,15 @@ class TrainConfig:
         if self.ray_overlap and (not self.ray_actors or self.algo != "ppo"):
             raise ConfigError("ray_overlap overlaps PPO's update with the next rollout: it needs --algo ppo and "
                               "--ray-actors")
-        dqn_options = {"ray_chunk_steps": (self.ray_chunk_steps, 1), "ray_sync_every": (self.ray_sync_every, 1),
-                       "ray_max_lag": (self.ray_max_lag, 0)}
-        for name, (value, minimum) in dqn_options.items():
+        dqn_options = {"ray_chunk_steps": (self.ray_chunk_steps, 1, MAX_CHUNK_STEPS),
+                       "ray_sync_every": (self.ray_sync_every, 1, MAX_COUNT),
+                       "ray_max_lag": (self.ray_max_lag, 0, MAX_COUNT)}
+        for name, (value, minimum, maximum) in dqn_options.items():
             if value is None:
                 continue
             if not self.ray_actors or self.algo != "dqn":
                 raise ConfigError(f"{name} sets the asynchronous DQN actors: it needs --algo dqn and --ray-actors")
-            _require_int(name, value, minimum=minimum)
+            _require_int(name, value, minimum=minimum, maximum=maximum)
         if self.ray_actors and self.algo == "dqn":
             sync_every, max_lag = self.dqn_actor_settings()[1:]
             if max_lag < sync_every - 1:
@@ -213,6 +248,7 @@ class TrainConfig:
         if not isinstance(getattr(config, "num_envs", None), int) or config.num_envs < 1:
             raise ConfigError(f"{self.algo} config needs a positive integer num_envs, not "
                               f"{getattr(config, 'num_envs', None)!r}")
+        check_sizes(self.algo, config)
         return config
 
     def _hyper_parameters(self) -> dict[str, Any]:
@@ -294,6 +330,10 @@ def parse_overrides(assignments: list[str]) -> dict[str, str]:
 
 def coerce(name: str, value: Any, kind: Any) -> Any:
     """A hyper-parameter value (often command-line text) to its field's type."""
+    if kind is int and isinstance(value, float):  # a number from a file or a sampled one: 3.0 is 3, 2.5 is no int
+        if not (math.isfinite(value) and value.is_integer()):
+            raise ConfigError(f"hyper-parameter {name}={value!r} is not a valid int")
+        return int(value)
     if not isinstance(value, str):
         return value
     origin = typing.get_origin(kind)
@@ -339,6 +379,35 @@ def coerce(name: str, value: Any, kind: Any) -> Any:
     raise ConfigError(f"hyper-parameter {name} ({kind_name}) cannot be set from the command line")
 
 
-def _require_int(name: str, value: Any, minimum: int) -> None:
+def check_sizes(algo: str, config: Any) -> None:
+    """Refuse an algorithm Config whose whole-number hyper-parameters exceed :data:`SIZE_LIMITS` (or
+    :data:`MAX_COUNT`, or :data:`MAX_ROLLOUT` for ``num_envs * num_steps``): raises :class:`ConfigError` naming the
+    field. What the algorithm's own checks let through here would otherwise allocate without end."""
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        limit = SIZE_LIMITS.get(f.name, MAX_COUNT)
+        if isinstance(value, (tuple, list)):
+            numbers = [item for item in value if isinstance(item, int) and not isinstance(item, bool)]
+            if numbers and len(value) > MAX_LAYERS:
+                raise ConfigError(f"{algo}: {f.name} may have at most {MAX_LAYERS} entries, not {len(value):,}")
+            if any(number > limit for number in numbers):
+                raise ConfigError(f"{algo}: every entry of {f.name} must be at most {limit:,}, not "
+                                  f"{_count(max(numbers))}")
+        elif isinstance(value, int) and not isinstance(value, bool) and value > limit:
+            raise ConfigError(f"{algo}: {f.name} must be at most {limit:,}, not {_count(value)}")
+    envs, steps = getattr(config, "num_envs", None), getattr(config, "num_steps", None)
+    if isinstance(envs, int) and isinstance(steps, int) and envs * steps > MAX_ROLLOUT:
+        raise ConfigError(f"{algo}: a rollout of num_envs x num_steps = {envs:,} x {steps:,} transitions is more "
+                          f"than {MAX_ROLLOUT:,}; make one of them smaller")
+
+
+def _require_int(name: str, value: Any, minimum: int, maximum: int = MAX_COUNT) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{name} must be an integer >= {minimum}, not {value!r}")
+    if value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum:,}, not {_count(value)}")
+
+
+def _count(value: int) -> str:
+    """A whole number for a message: 4,096, or 1e+30 for one too long to read."""
+    return f"{value:,}" if value < 10**15 else f"{value:.3g}"

@@ -85,6 +85,8 @@ from sheetrl.train.config import ConfigError, TrainError
 
 MAX_RESTARTS = 3  # replacements of one actor for one request before training gives up
 CPU_WAIT_SECONDS = 30.0  # how long to wait for free CPUs before starting the actors
+PROBE_SECONDS = 10.0  # how long to wait for a --ray-address to answer before refusing it
+RAY_CLIENT_PORT = 10001  # Ray client's port when a ray:// address names none
 TIMELINE_LENGTH = 1_000  # iterations whose timestamps the pool keeps (see RayRolloutPool.timeline)
 
 
@@ -200,6 +202,8 @@ def connect(actors: int, address: str | None = None) -> None:
 
     if ray.is_initialized():
         return
+    if address is not None:
+        probe_address(address)
     package = Path(__file__).resolve().parents[1]
     try:
         if address is None:
@@ -210,6 +214,43 @@ def connect(actors: int, address: str | None = None) -> None:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise TrainError(f"could not start {where}: {exc}") from None
+
+
+def probe_address(address: str, seconds: float = PROBE_SECONDS) -> None:
+    """Refuse a Ray address that nothing answers at within ``seconds`` (a :class:`TrainError` naming it): joining
+    one, ``ray.init`` retries for many minutes, printing a warning every few seconds. ``auto`` (the cluster this
+    machine belongs to) is left to Ray."""
+    import socket
+
+    if address in ("auto", "local"):
+        return
+    target = address.removeprefix("ray://")
+    host, sep, port = target.rpartition(":")
+    if not sep and address.startswith("ray://"):
+        host, port = target, str(RAY_CLIENT_PORT)
+    host = host.strip("[]")  # (an IPv6 address: [::1]:6379)
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise TrainError(f"--ray-address {address} must look like HOST:PORT (the head node's GCS address, e.g. "
+                         f"10.0.0.5:6379), ray://HOST:PORT or auto")
+    hosts = [host]
+    try:  # how Ray itself reaches it (this machine's own addresses as its node address)
+        from ray._private.services import canonicalize_bootstrap_address
+
+        canonical = canonicalize_bootstrap_address(target)
+        if canonical and not address.startswith("ray://"):
+            hosts.append(canonical.rpartition(":")[0].strip("[]"))
+    except Exception:  # (a private helper of Ray's: without it the address as given is tried)
+        pass
+    reasons = []
+    for candidate in dict.fromkeys(hosts):
+        try:
+            socket.create_connection((candidate, int(port)), timeout=seconds).close()
+            return
+        except OSError as exc:
+            reasons.append(f"no answer within {seconds:g} s" if isinstance(exc, TimeoutError)
+                           else (exc.strerror or str(exc)).lower())
+    raise TrainError(f"no Ray cluster answers at {address} ({reasons[0]}); start one there "
+                     f"with `ray start --head`, check --ray-address, or leave it out to start a local Ray")
 
 
 class ActorPool:

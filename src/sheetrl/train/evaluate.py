@@ -432,8 +432,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     (not with ``tasks``); ``ensemble_with``: other runs whose latest checkpoints play together with this one as
     one agent (:class:`sheetrl.agents.ensemble.EnsembleAgent`; this run's level, step budget and seed)."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
-    from sheetrl.train.config import ConfigError, TrainConfig
-    from sheetrl.train.runner import restore_agent
+    from sheetrl.train.config import MAX_THREADS, ConfigError
+    from sheetrl.train.runner import restore_agent, saved_run_config
 
     if episodes < 1:
         raise ConfigError(f"episodes must be >= 1, not {episodes}")
@@ -449,26 +449,29 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     if len({folder.resolve() for folder in folders}) < len(folders):
         raise ConfigError("a run is given twice; each run of an ensemble must be a different folder")
 
-    def latest(folder: Path) -> tuple[dict[str, Any], str]:
-        """A run's latest usable checkpoint and its file name (telling ``notice`` when it is not the last one)."""
+    def latest(folder: Path) -> tuple[dict[str, Any], Path]:
+        """A run's latest usable checkpoint and its path (telling ``notice`` when it is not the last one)."""
         payload, path = load_latest(folder)
         if path.name != CHECKPOINT_FILE and notice is not None:
             notice(f"{folder / CHECKPOINT_FILE} is missing or unusable; evaluating the previous checkpoint "
                    f"{path.name} (step {int(payload['counters']['env_steps']):,}) instead")
-        return payload, path.name
+        return payload, path
 
-    payload, checkpoint = latest(folders[0])
-    config = TrainConfig.from_dict(payload["config"])
+    payload, path = latest(folders[0])
+    checkpoint = path.name
+    config = saved_run_config(payload, path)[0]
     import torch
 
-    torch.set_num_threads(config.threads)
-    agent = restore_agent(payload, device=device)
+    threads = config.threads  # (from the run's file: a tampered value must not reach torch's thread pools)
+    torch.set_num_threads(threads if isinstance(threads, int) and 1 <= threads <= MAX_THREADS else 1)
+    agent = restore_agent(payload, device=device, source=path)
     meta: dict[str, Any] = {"run_dir": str(run_dir), "algo": config.algo,
                             "env_steps": int(payload["counters"]["env_steps"]), "checkpoint": checkpoint}
     if ensemble_with:
         from sheetrl.agents.ensemble import EnsembleAgent
 
-        members = [agent] + [restore_agent(latest(folder)[0], device=device) for folder in folders[1:]]
+        members = [agent] + [restore_agent(other, device=device, source=other_path)
+                             for other, other_path in map(latest, folders[1:])]
         try:
             agent = EnsembleAgent(members, seed=config.seed)
         except ValueError as exc:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from sheetrl.train.config import TrainError
+from sheetrl.train.folders import make_folder
 from sheetrl.train.logger import METRICS_FILE, read_metrics
 
 PLOTS_FOLDER = "plots"
@@ -54,6 +55,8 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
     import matplotlib.pyplot as plt
 
     run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise TrainError(f"run folder {run_dir} is a file, not a folder")
     if not run_dir.is_dir():
         raise TrainError(f"run folder {run_dir} does not exist")
     path = run_dir / METRICS_FILE
@@ -62,8 +65,7 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
     records = read_metrics(path)
     if not records:
         raise TrainError(f"{path} holds no metrics yet")
-    out = Path(out_dir) if out_dir is not None else run_dir / PLOTS_FOLDER
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(Path(out_dir) if out_dir is not None else run_dir / PLOTS_FOLDER, "the plots folder")
     names = sorted({name for record in records for name in record} - {"step", "time"})
     title = run_dir.name
     written: list[Path] = []

@@ -65,13 +65,15 @@ from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
 from sheetrl.models.precision import Precision, resolve_device
 from sheetrl.train.checkpoint import (
+    CheckpointError,
     capture_rng_states,
     has_checkpoint,
     load_latest,
     restore_rng_states,
     save_checkpoint,
 )
-from sheetrl.train.config import ConfigError, TrainConfig, TrainError
+from sheetrl.train.config import ConfigError, TrainConfig, TrainError, check_sizes, one_line
+from sheetrl.train.folders import blocking_file, make_folder
 from sheetrl.train.logger import METRICS_FILE, MetricsLogger
 
 ROLLING_WINDOW = 100  # episodes in the rolling success rates
@@ -192,18 +194,80 @@ def environment_config(config: TrainConfig, gamma: float | None = None,
     return env if gamma is None else dataclasses.replace(env, rewards=dataclasses.replace(env.rewards, gamma=gamma))
 
 
-def restore_agent(payload: dict[str, Any], device: str = "cpu") -> Any:
-    """The agent of a checkpoint, built as in training and loaded with the saved state (for evaluation)."""
-    config = TrainConfig.from_dict(payload["config"])
-    module = config.algorithm_module()
-    agent_config = saved_agent_config(module, _preset(module, config), payload["agent"]["config"])
-    env = SpreadsheetEnv(config=environment_config(config, getattr(agent_config, "gamma", None)))
-    agent = module.build(agent_config, env.observation_space, env.action_space, _device(device),
-                         Precision("fp32", _device(device)), config.seed)
+STATE_ERRORS = (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError)  # a tampered state
+
+
+@contextmanager
+def checkpoint_contents(source: str | Path) -> Iterator[None]:
+    """Read a checkpoint's contents inside this: what does not fit the run it claims to be (a tensor of another
+    shape, a missing key, a value of the wrong type, a config this version refuses) becomes a
+    :class:`CheckpointError` of one line naming the file."""
+    try:
+        yield
+    except CheckpointError:
+        raise
+    except STATE_ERRORS as exc:  # (ConfigError is a ValueError: a saved config this version refuses)
+        raise CheckpointError(f"{source} does not hold a run this sheetrl can load: {one_line(exc)}") from None
+
+
+def saved_run_config(payload: dict[str, Any], source: str | Path) -> tuple[TrainConfig, Any, Any]:
+    """A checkpoint's TrainConfig, algorithm module and algorithm Config (checked as a new run's would be)."""
+    with checkpoint_contents(source):
+        config = TrainConfig.from_dict(payload["config"])
+        module = config.algorithm_module()
+        agent_config = saved_agent_config(module, _preset(module, config), payload["agent"]["config"])
+        check_sizes(config.algo, agent_config)
+    return config, module, agent_config
+
+
+def load_agent_state(agent: Any, payload: dict[str, Any], source: str | Path) -> None:
+    """Put a checkpoint's agent state into a freshly built ``agent`` (a :class:`CheckpointError` naming ``source``
+    when the checkpoint holds another agent or a state that does not fit this one)."""
     if payload["agent"].get("name") != agent.name:
-        raise TrainError(f"the checkpoint holds a {payload['agent'].get('name')!r} agent, not {agent.name!r}")
-    agent.load_state_dict(payload["agent"]["state"])
+        raise CheckpointError(f"{source} holds a {payload['agent'].get('name')!r} agent, not {agent.name!r}")
+    with checkpoint_contents(source):
+        agent.load_state_dict(payload["agent"]["state"])
+    for name, optimizer in vars(agent).items():  # torch loads an optimizer's state without looking at it: a moment
+        if not isinstance(optimizer, torch.optim.Optimizer):  # of another shape crashes the first step (a segfault
+            continue  # in the fused Adam)
+        for group in optimizer.param_groups:
+            for parameter in group["params"]:
+                for key, value in optimizer.state.get(parameter, {}).items():
+                    if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape != parameter.shape:
+                        raise CheckpointError(f"{source} does not hold a run this sheetrl can load: its {name} "
+                                              f"state {key} has shape {tuple(value.shape)} for a parameter of "
+                                              f"shape {tuple(parameter.shape)}")
+
+
+def restore_agent(payload: dict[str, Any], device: str = "cpu", source: str | Path = "the checkpoint") -> Any:
+    """The agent of a checkpoint, built as in training and loaded with the saved state (for evaluation);
+    ``source`` names the checkpoint in errors."""
+    config, module, agent_config = saved_run_config(payload, source)
+    with checkpoint_contents(source):
+        env = SpreadsheetEnv(config=environment_config(config, getattr(agent_config, "gamma", None)))
+    try:
+        agent = module.build(agent_config, env.observation_space, env.action_space, _device(device),
+                             Precision("fp32", _device(device)), config.seed)
+    except (ValueError, TypeError) as exc:
+        if isinstance(exc, TrainError):
+            raise
+        raise CheckpointError(f"{source} does not hold a run this sheetrl can load: {one_line(exc)}") from None
+    load_agent_state(agent, payload, source)
     return agent
+
+
+def check_new_run(config: TrainConfig) -> Any:
+    """Everything about a new run's settings that can be checked without building it (raises
+    :class:`ConfigError`); returns the algorithm's Config."""
+    config.validate()
+    agent_config = config.agent_config()
+    if getattr(agent_config, "kl_coef", 0.0) > 0 and config.init_from is None:
+        raise ConfigError(f"{config.algo}: kl_coef keeps the policy near the one --init-from starts it from; "
+                          f"give --init-from RUN, or leave kl_coef at 0")
+    if getattr(agent_config, "meta_trunks_from_source", False) and config.init_from is None:
+        raise ConfigError(f"{config.algo}: meta_trunks_from_source starts the meta-controller's trunks from the "
+                          f"--init-from run's network; give --init-from RUN, or leave it false")
+    return agent_config
 
 
 class Runner:
@@ -281,17 +345,10 @@ class Runner:
               overwrite: bool = False) -> Runner:
         """A new run: validates the config and claims a fresh run folder. With ``overwrite``, a ``run_dir`` that
         already holds a run is cleared of that run's files first (other files in it are left alone)."""
-        config.validate()
-        agent_config = config.agent_config()
-        if getattr(agent_config, "kl_coef", 0.0) > 0 and config.init_from is None:
-            raise ConfigError(f"{config.algo}: kl_coef keeps the policy near the one --init-from starts it from; "
-                              f"give --init-from RUN, or leave kl_coef at 0")
-        if getattr(agent_config, "meta_trunks_from_source", False) and config.init_from is None:
-            raise ConfigError(f"{config.algo}: meta_trunks_from_source starts the meta-controller's trunks from the "
-                              f"--init-from run's network; give --init-from RUN, or leave it false")
+        agent_config = check_new_run(config)
         if config.run_dir is not None:
             run_dir = Path(config.run_dir)
-            blocking = next((p for p in (run_dir, *run_dir.parents) if p.exists() and not p.is_dir()), None)
+            blocking = blocking_file(run_dir)
             if blocking is not None:
                 raise ConfigError(f"cannot use {run_dir} as the run folder: {blocking} is a file, not a folder")
             if not overwrite:  # (with it, the folder is cleared below, once the new run is built)
@@ -303,6 +360,10 @@ class Runner:
                                       f"checkpoint; start afresh there with --overwrite, or choose another --run-dir")
         else:
             run_dir = config.default_run_dir(datetime.now().strftime("%Y%m%d-%H%M%S"), runs_root)
+            blocking = blocking_file(run_dir.parent)
+            if blocking is not None:
+                raise ConfigError(f"cannot make run folders in {run_dir.parent}: {blocking} is a file, not a folder; "
+                                  f"give --run-dir")
             suffix = 2
             while run_dir.exists():
                 run_dir = run_dir.with_name(run_dir.name.rsplit("~", 1)[0] + f"~{suffix}")
@@ -318,7 +379,7 @@ class Runner:
             raise ConfigError(str(exc)) from None
         if overwrite:  # only now: a run refused above (a bad config, a bad --init-from) deletes nothing
             remove_run_files(run_dir)
-        run_dir.mkdir(parents=True, exist_ok=True)  # claimed once the run could be built (a second run gets "~2")
+        make_folder(run_dir, "the run folder")  # claimed once the run could be built (a second run gets "~2")
         return runner
 
     @classmethod
@@ -327,18 +388,21 @@ class Runner:
         """Continue a run from its latest usable checkpoint; ``changes`` may set :data:`RESUMABLE_CHANGES`."""
         run_dir = Path(run_dir)
         payload, path = load_latest(run_dir)
-        config = TrainConfig.from_dict(payload["config"])
         changes = {name: value for name, value in (changes or {}).items() if value is not None}
         for name in changes:
             if name not in RESUMABLE_CHANGES:
                 raise ConfigError(f"{name} cannot change when resuming (it would be another experiment); "
                                   f"only {', '.join(RESUMABLE_CHANGES)} can")
-        config = dataclasses.replace(config, run_dir=str(run_dir), **changes)
-        config.validate()
-        module = config.algorithm_module()
-        agent_config = saved_agent_config(module, _preset(module, config), payload["agent"]["config"])
+        saved, _, agent_config = saved_run_config(payload, path)
+        config = dataclasses.replace(saved, run_dir=str(run_dir), **changes)
+        try:
+            config.validate()
+        except ConfigError:
+            with checkpoint_contents(path):  # the saved settings are refused, not (only) the changes asked for
+                dataclasses.replace(saved, run_dir=str(run_dir)).validate()
+            raise
         runner = cls(config, run_dir, agent_config=agent_config, console=console)
-        runner.load_payload(payload)
+        runner.load_payload(payload, path)
         runner.resumed_from = path
         return runner
 
@@ -358,8 +422,9 @@ class Runner:
                 self.console.print(f"{warm(payload)} from {path}", highlight=False)
             elif initialize is not None:
                 initialize(payload["agent"])
-        except (ValueError, KeyError, RuntimeError) as exc:
-            raise ConfigError(f"--init-from {source}: {exc}") from None
+        except (ValueError, KeyError, RuntimeError, TypeError, IndexError, AttributeError) as exc:
+            raise ConfigError(f"--init-from {source}: {path} does not fit this {self.config.algo} network: "
+                              f"{one_line(exc)}") from None
 
     # ------------------------------------------------------------------------------------------- checkpoints
     def payload(self) -> dict[str, Any]:
@@ -384,12 +449,13 @@ class Runner:
             "rng": capture_rng_states(),
         }
 
-    def load_payload(self, payload: dict[str, Any]) -> None:
-        """Put this (freshly built) run into the state of a checkpoint."""
-        if payload["agent"].get("name") != self.agent.name:
-            raise TrainError(f"the checkpoint holds a {payload['agent'].get('name')!r} agent, "
-                             f"not {self.agent.name!r}")
-        self.agent.load_state_dict(payload["agent"]["state"])
+    def load_payload(self, payload: dict[str, Any], source: str | Path = "the checkpoint") -> None:
+        """Put this (freshly built) run into the state of a checkpoint (``source`` names it in errors)."""
+        load_agent_state(self.agent, payload, source)
+        with checkpoint_contents(source):
+            self._load_run_state(payload)
+
+    def _load_run_state(self, payload: dict[str, Any]) -> None:
         self.pool.set_state(payload["pool"])
         counters, runner = payload["counters"], payload["runner"]
         self.env_steps = int(counters["env_steps"])
