@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -157,6 +158,54 @@ def test_the_command_lists_show_whole_summaries(capsys) -> None:
         listed = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
         assert listed and all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed), \
             listed
+
+
+# ------------------------------------------------------------------------------------------------ bad input
+def test_a_named_pipe_given_as_an_input_file_is_refused_at_once(tmp_path: Path, capsys, named_pipe) -> None:
+    """sheet eval and tasks check opened a named pipe and waited for a writer forever."""
+    pipe = named_pipe(tmp_path / "book.xlsx")
+    one_line_error(*run(["sheet", "eval", str(pipe)], capsys), f"{pipe} is not a regular file (it is a named pipe)")
+    pipe = named_pipe(tmp_path / "tasks.jsonl")
+    one_line_error(*run(["tasks", "check", str(pipe)], capsys), "is not a regular file (it is a named pipe)")
+    one_line_error(*run(["tasks", "check", os.devnull], capsys), "is not a regular file (it is a character device)")
+
+
+def test_output_is_never_written_through_a_link_or_over_a_pipe(tmp_path: Path, capsys) -> None:
+    """--out onto a symbolic link replaced the file it pointed to (as root, a link to /dev/full replaced the
+    device); onto a named pipe it replaced the pipe."""
+    openpyxl.Workbook().save(tmp_path / "in.xlsx")
+    target = tmp_path / "target.xlsx"
+    target.write_bytes(b"precious")
+    (tmp_path / "link.xlsx").symlink_to(target)
+    (tmp_path / "link.npz").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    for argv in (["sheet", "eval", str(tmp_path / "in.xlsx")], ["sheet", "demo"], ["demos", "--episodes", "1"]):
+        suffix = ".npz" if argv[0] == "demos" else ".xlsx"
+        one_line_error(*run([*argv, "--out", str(tmp_path / f"link{suffix}")], capsys),
+                       f"--out {tmp_path / f'link{suffix}'} is a symbolic link")
+        if suffix == ".xlsx":
+            one_line_error(*run([*argv, "--out", str(tmp_path / "pipe.xlsx")], capsys),
+                           "is a named pipe, not a regular file")
+    assert target.read_bytes() == b"precious"
+    assert (tmp_path / "link.xlsx").is_symlink() and (tmp_path / "link.npz").is_symlink()
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe.xlsx").st_mode)
+    one_line_error(*run(["sheet", "demo", "--out", str(target / "out.xlsx")], capsys),
+                   f"cannot create the folder {target}")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="creating a device node needs root")
+def test_output_never_replaces_a_device_node(tmp_path: Path, capsys) -> None:
+    node = tmp_path / "null.xlsx"
+    os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # the null device's numbers, in a test folder
+    one_line_error(*run(["sheet", "demo", "--out", str(node)], capsys), "is a character device, not a regular file")
+    assert stat.S_ISCHR(os.lstat(node).st_mode)
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a": ' * 50_000], ids=["array", "object"])
+def test_json_nested_too_deeply_is_one_line(tmp_path: Path, capsys, text: str) -> None:
+    (tmp_path / "tasks.jsonl").write_text(text + "\n")
+    one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys),
+                   "nested more than 100 levels deep")
 
 
 # -------------------------------------------------------------------------------------------------- Ctrl-C

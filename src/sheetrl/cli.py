@@ -25,6 +25,7 @@ from rich.table import Table
 
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
+from sheetrl.sheet.fileio import UnsafeFileError, check_output
 from sheetrl.train.config import TrainConfig, TrainError, field_help
 
 app = typer.Typer(
@@ -128,14 +129,27 @@ def sheet_eval(
 
 def _check_output(path: Path, suffix: str) -> None:
     """Refuse an output path before any work is done: a wrong extension (the file would not be what its name
-    says) or a place that is not a writable folder. Missing parent folders are created."""
+    says), a symbolic link or anything else that is not a regular file (writing would replace it, or what it
+    points to), or a place that is not a writable folder. Missing parent folders are created."""
     if path.suffix.lower() != suffix:
         raise UsageProblem(f"--out {path} must end in {suffix} (the file written is {suffix})")
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         raise UsageProblem(f"--out {path} is a folder; give a file name ending in {suffix}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        check_output(path)
+    except UnsafeFileError as exc:
+        raise UsageProblem(f"--out {exc}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageProblem(f"--out {path}: cannot create the folder {path.parent}: {_reason(exc)}") from None
     if not os.access(path.parent, os.W_OK):
         raise UsageProblem(f"--out {path}: cannot write into {path.parent}")
+
+
+def _reason(exc: OSError) -> str:
+    """An operating-system error's reason in words ("permission denied"), without its number."""
+    return (exc.strerror or str(exc)).lower()
 
 
 @sheet_app.command("formula", short_help="Evaluate one formula, optionally over input cells.")
@@ -505,8 +519,10 @@ def _draw_attention(agent: Any, env: Any, obs: dict[str, Any], folder: Path, ste
                            cell_texts=[[cell_text(env, top + r, left + c, 8) for c in range(cols)]
                                        for r in range(rows)],
                            cursor=cursor)
+    except UnsafeFileError as error:
+        raise UsageProblem(f"cannot write {path}: it {error.strerror}") from None
     except OSError as error:
-        raise UsageProblem(f"cannot write {path}: {error.strerror or error}") from None
+        raise UsageProblem(f"cannot write {path}: {_reason(error)}") from None
     console.print(f"attention map: {path}", highlight=False)
 
 

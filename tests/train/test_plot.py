@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -53,3 +54,21 @@ def test_a_value_that_is_not_a_number_is_left_out_of_its_curve(tmp_path: Path) -
     with (tmp_path / "metrics.jsonl").open("a") as stream:
         stream.write('{"step": 4000, "charts/success_rate": "high", "charts/episodic_return": [1]}\n')
     assert {p.name for p in plot_run(tmp_path)} >= {"success.png", "return.png"}
+
+
+def test_a_named_pipe_is_not_read_and_a_link_is_not_written_through(tmp_path: Path, named_pipe) -> None:
+    pytest.importorskip("matplotlib")
+    named_pipe(tmp_path / "metrics.jsonl")
+    with pytest.raises(TrainError, match=r"metrics.jsonl is not a regular file \(it is a named pipe\)"):
+        plot_run(tmp_path)
+    os.unlink(tmp_path / "metrics.jsonl")
+    (tmp_path / "metrics.jsonl").write_text('{"step": 1, "charts/success_rate": 0.5}\n')
+    (tmp_path / "plots").mkdir()
+    target = tmp_path / "notes.txt"
+    target.write_text("precious")
+    (tmp_path / "plots" / "return.png").symlink_to(target)
+    with pytest.raises(TrainError, match=re.escape("return.png: it is a symbolic link")):
+        plot_run(tmp_path)
+    assert target.read_text() == "precious" and (tmp_path / "plots" / "return.png").is_symlink()
+    with pytest.raises(TrainError, match=r"the plot folder .*notes\.txt is a file, not a folder"):
+        plot_run(tmp_path, target)

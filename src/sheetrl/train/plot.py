@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from sheetrl.sheet.fileio import UnsafeFileError, write_atomic
 from sheetrl.train.config import TrainError
 from sheetrl.train.logger import METRICS_FILE, read_metrics
 
@@ -59,11 +60,20 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
     path = run_dir / METRICS_FILE
     if not path.exists():
         raise TrainError(f"{path} does not exist: is {run_dir} a training run folder?")
-    records = read_metrics(path)
+    try:
+        records = read_metrics(path)
+    except OSError as exc:
+        raise TrainError(str(exc) if isinstance(exc, UnsafeFileError) else
+                         f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
     if not records:
         raise TrainError(f"{path} holds no metrics yet")
     out = Path(out_dir) if out_dir is not None else run_dir / PLOTS_FOLDER
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise TrainError(f"the plot folder {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrainError(f"cannot create the plot folder {out}: {(exc.strerror or str(exc)).lower()}") from None
     names = sorted({name for record in records for name in record} - {"step", "time"})
     title = run_dir.name
     written: list[Path] = []
@@ -71,8 +81,14 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
     def save(figure: Any, filename: str) -> None:
         figure.suptitle(title, fontsize=9)
         figure.tight_layout()
-        figure.savefig(out / filename, dpi=110)
-        plt.close(figure)
+        try:
+            write_atomic(out / filename, lambda handle: figure.savefig(handle, format="png", dpi=110))
+        except UnsafeFileError as exc:
+            raise TrainError(f"cannot write {out / filename}: it {exc.strerror}") from None
+        except OSError as exc:
+            raise TrainError(f"cannot write {out / filename}: {(exc.strerror or str(exc)).lower()}") from None
+        finally:
+            plt.close(figure)
         written.append(out / filename)
 
     figure, axis = plt.subplots(figsize=(7, 4))

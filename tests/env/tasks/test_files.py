@@ -4,6 +4,7 @@ environment, and bad files get errors naming the task and the problem."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +237,23 @@ def test_slots_a_task_file_gives_drive_the_macros(tmp_path):
     env.step_command("goto B4")
     _, _, terminated, _, info = env.step(MACRO_INDEX["write_instructed_value"])
     assert terminated and info["is_success"]
+
+
+def test_a_named_pipe_or_a_device_is_refused_instead_of_read_forever(tmp_path, named_pipe):
+    named_pipe(tmp_path / "tasks.jsonl")
+    with pytest.raises(TaskFileError, match=r"tasks.jsonl: it is not a regular file \(it is a named pipe\)"):
+        load_task_file(tmp_path / "tasks.jsonl")
+    with pytest.raises(TaskFileError, match=r"it is not a regular file \(it is a character device\)"):
+        load_task_file(os.devnull)
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '{"format": "sheetrl-tasks", "version": 1, "tasks": [' + "[" * 100_000 + "]}",
+                                  '{"version": 1, "id": "t", "slots": {"pivot": ' + "[" * 900 + "]" * 900 + "}}"],
+                         ids=["lines", "document", "field"])
+def test_json_nested_too_deeply_is_a_task_file_error(tmp_path, text):
+    (tmp_path / "deep.jsonl").write_text(text + "\n")
+    with pytest.raises(TaskFileError, match=r"line 1: not JSON \(arrays and objects nested more than 100 levels deep"):
+        load_task_file(tmp_path / "deep.jsonl")
+
+

@@ -43,6 +43,7 @@ from sheetrl.sheet.address import (
     parse_range,
     quote_sheet_name,
 )
+from sheetrl.sheet.fileio import UnsafeFileError, loads_json, read_input_bytes, write_atomic
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.nodes import Call, Node
 from sheetrl.sheet.parser import parse
@@ -76,7 +77,9 @@ def load_task_file(path: str | Path) -> list[Task]:
     """The tasks of a task file (JSON or JSON Lines), validated; raises TaskFileError naming the problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_bytes(path).decode("utf-8")
+    except UnsafeFileError as exc:
+        raise TaskFileError(f"cannot read task file {path}: it {exc.strerror}") from None
     except OSError as exc:
         raise TaskFileError(f"cannot read task file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
@@ -110,7 +113,7 @@ def _parse_documents(text: str, path: Path) -> list[dict[str, Any]]:
     if not stripped:
         return []
     try:
-        document = json.loads(stripped)
+        document = loads_json(stripped)
     except json.JSONDecodeError:
         document = None  # not one document: JSON Lines
     if isinstance(document, dict) and "tasks" in document:
@@ -127,7 +130,7 @@ def _parse_documents(text: str, path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = loads_json(line)
         except json.JSONDecodeError as exc:
             raise TaskFileError(f"{path}, line {number}: not JSON ({exc.msg})") from None
         if not isinstance(item, dict):
@@ -585,11 +588,12 @@ def _public(value: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------------- writing
 def write_task_file(path: str | Path, tasks: list[dict[str, Any]]) -> Path:
-    """Write task objects as JSON Lines (each gets ``"version": 1``); returns the path."""
+    """Write task objects as JSON Lines (each gets ``"version": 1``), atomically; returns the path."""
     path = Path(path)
     lines = [json.dumps({"version": VERSION, **{k: v for k, v in task.items() if k != "version"}},
                         ensure_ascii=False) for task in tasks]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    write_atomic(path, lambda handle: handle.write(data))
     return path
 
 
