@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import signal
 import stat
@@ -206,6 +207,17 @@ def test_json_nested_too_deeply_is_one_line(tmp_path: Path, capsys, text: str) -
     (tmp_path / "tasks.jsonl").write_text(text + "\n")
     one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys),
                    "nested more than 100 levels deep")
+
+
+def test_plot_draws_metrics_of_1e308_and_infinity(tmp_path: Path, capsys) -> None:
+    """Metrics of ±1e308 were an internal error of `sheetrl plot` (matplotlib could not lay out the axes)."""
+    pytest.importorskip("matplotlib")
+    lines = [json.dumps({"step": 10 * i, "charts/success_rate": 0.5, "charts/episodic_return": value,
+                         "losses/loss": value}) for i, value in enumerate([1.0, 1e308, -1e308, 2.0])]
+    (tmp_path / "metrics.jsonl").write_text("\n".join([*lines, '{"step": 50, "losses/loss": -Infinity}']) + "\n")
+    code, out, err = run(["plot", str(tmp_path)], capsys)
+    assert code == 0 and err == "", err
+    assert out.count("wrote ") == 3 and (tmp_path / "plots" / "losses.png").exists()
 
 
 # -------------------------------------------------------------------------------------------------- Ctrl-C
