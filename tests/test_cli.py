@@ -202,11 +202,49 @@ def test_output_never_replaces_a_device_node(tmp_path: Path, capsys) -> None:
     assert stat.S_ISCHR(os.lstat(node).st_mode)
 
 
+def test_a_missing_command_is_one_line_and_help_is_whole(capsys) -> None:
+    """A bare `sheetrl` (or `sheetrl sheet`, `sheetrl tasks`) printed the whole usage text as its error."""
+    for argv in ([], ["sheet"], ["tasks"]):
+        code, out, err = run(argv, capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1, err
+        assert err.startswith("error: missing command (see '") and err.endswith(" --help')\n"), err
+        assert main([*argv, "--help"]) == 0
+        assert "Commands:" in capsys.readouterr().out
+
+
+def test_control_characters_in_errors_are_escaped(tmp_path: Path, capsys) -> None:
+    """A newline in a task id split the error into two lines."""
+    book = openpyxl.Workbook()
+    book.active.append([1, 2])
+    book.save(tmp_path / "book.xlsx")
+    (tmp_path / "tasks.jsonl").write_text(json.dumps(
+        {"version": 1, "id": "two\nlines\x1b[31m", "workbook": "book.xlsx", "instruction": "Total in C1.",
+         "targets": [{"cell": "C1", "formula": "=A1+B1"}], "colour": "red"}) + "\n")
+    one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys),
+                   "task two\\nlines\\x1b[31m: unknown field(s) colour")
+    one_line_error(*run(["sheet", "eval", str(tmp_path / "no\nsuch.xlsx")], capsys), "no\\nsuch.xlsx")
+    one_line_error(*run(["play", "--level", "1\n2"], capsys), "--level must be 1-5 or 'curriculum'")
+
+
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a": ' * 50_000], ids=["array", "object"])
 def test_json_nested_too_deeply_is_one_line(tmp_path: Path, capsys, text: str) -> None:
     (tmp_path / "tasks.jsonl").write_text(text + "\n")
     one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys),
                    "nested more than 100 levels deep")
+
+
+def test_cell_text_is_shown_as_it_is_never_as_markup(tmp_path: Path, capsys) -> None:
+    """A bold cell holding "[/]" was read as rich markup: an internal error."""
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    wb.set_range("A1", [["[/]", "[red]x", "esc\x1b[2J"]])
+    wb.set_format("A1", bold=True)
+    wb.save(tmp_path / "[bold]book.xlsx")
+    code, out, err = run(["sheet", "eval", str(tmp_path / "[bold]book.xlsx")], capsys)
+    assert code == 0, err
+    assert "[bold]book.xlsx" in out and "[/]" in out and "[red]x" in out and "esc\\x1b[2J" in out
+    assert "\x1b" not in out
 
 
 def test_plot_draws_metrics_of_1e308_and_infinity(tmp_path: Path, capsys) -> None:

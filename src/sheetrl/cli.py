@@ -25,7 +25,7 @@ from rich.table import Table
 
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
-from sheetrl.sheet.fileio import UnsafeFileError, check_output
+from sheetrl.sheet.fileio import UnsafeFileError, check_output, printable
 from sheetrl.train.config import TrainConfig, TrainError, field_help
 
 app = typer.Typer(
@@ -56,10 +56,21 @@ error_console = _console(stderr=True)
 
 def _table(title: str) -> Table:
     """A table whose cells wrap (never end in "…") when the terminal is narrower than the table, at least as wide
-    as its title (a narrow table would break its title in the middle of a file name)."""
+    as its title (a narrow table would break its title in the middle of a file name). The title is plain text
+    (a file name may hold brackets that rich would read as markup), its control characters escaped."""
     from rich.cells import cell_len
+    from rich.text import Text
 
-    return Table(title=title, show_lines=False, min_width=cell_len(title))
+    title = printable(title)
+    return Table(title=Text(title), show_lines=False, min_width=cell_len(title))
+
+
+def _cell_text(text: str, bold: bool = False, keep: str = "\n") -> Any:
+    """Text from a workbook or a task file as a table cell: never read as markup, control characters escaped (a
+    cell may hold an escape sequence) except those in ``keep`` (line breaks, by default)."""
+    from rich.text import Text
+
+    return Text(printable(text, keep=keep), style="bold" if bold else "")
 
 
 def _add_column(table: Table, header: str, justify: str = "right") -> None:
@@ -95,13 +106,10 @@ def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str)
     for col in range(rng.col1, rng.col2 + 1):
         _add_column(table, column_letters(col))
     for row in range(rng.row1, rng.row2 + 1):
-        line = [str(row + 1)]
+        line: list[Any] = [str(row + 1)]
         for col in range(rng.col1, rng.col2 + 1):
             address = f"'{sheet_name}'!{cell_name(row, col)}"
-            text = wb.display(address)
-            if wb.format(address).bold:
-                text = f"[bold]{text}[/bold]"
-            line.append(text)
+            line.append(_cell_text(wb.display(address), bold=wb.format(address).bold))
         table.add_row(*line)
     return table
 
@@ -118,7 +126,7 @@ def sheet_eval(
         _check_output(out, ".xlsx")
     wb = Workbook.load(path)
     for warning in wb.warnings:
-        error_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        _warn(warning)
     names = [sheet] if sheet else wb.sheet_names
     for name in names:
         console.print(_render_grid(wb, name, cells, f"{path.name} — {name}"))
@@ -785,16 +793,22 @@ def tasks_check(
         for column in ("task", "targets", "steps", "budget", "solved", "check"):
             table.add_column(column, justify="left" if column in ("task", "check") else "right")
         for r in results:
-            table.add_row(r["id"], str(r["targets"]), str(r["steps"]), str(r["max_steps"]),
+            table.add_row(_cell_text(r["id"], keep=""), str(r["targets"]), str(r["steps"]), str(r["max_steps"]),
                           "yes" if r["solved"] else "NO", r["check"])
         console.print(table)
     if failed:
         raise UsageProblem(f"{len(failed)} of {len(results)} reference solutions fail the checker: "
-                           + ", ".join(f"{r['id']} ({r['check']})" for r in failed))
+                           + ", ".join(f"{printable(r['id'])} ({r['check']})" for r in failed))
 
 
 def _warn(message: str) -> None:
-    error_console.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
+    _print_error(f"warning: {message}")
+
+
+def _print_error(line: str) -> None:
+    """One line on stderr: plain text (never markup), control characters (a newline in a task id or a file name)
+    escaped."""
+    error_console.print(printable(line), highlight=False, markup=False, soft_wrap=True)
 
 
 @contextmanager
@@ -858,10 +872,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, standalone_mode=False)
     except Interrupted as exc:
-        error_console.print(str(exc), highlight=False, markup=False, soft_wrap=True)
+        _print_error(str(exc))
         return 130
     except (SheetError, UsageProblem, OSError) as exc:
-        error_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        _print_error(f"error: {_message(exc)}")
         return 2
     except KeyboardInterrupt:
         interrupted = True
@@ -877,9 +891,16 @@ def main(argv: list[str] | None = None) -> int:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
     if interrupted:
-        error_console.print("interrupted", highlight=False)
+        _print_error("interrupted")
         return 130
     return result if isinstance(result, int) else 0
+
+
+def _message(exc: Exception) -> str:
+    """An error's message; an operating system's error as "FILE: reason" rather than "[Errno 13] ..."."""
+    if isinstance(exc, OSError) and type(exc).__str__ is OSError.__str__ and exc.strerror:
+        return f"{exc.filename}: {_reason(exc)}" if exc.filename is not None else _reason(exc)
+    return str(exc)
 
 
 def _report_unexpected(exc: Exception) -> int:
@@ -891,12 +912,14 @@ def _report_unexpected(exc: Exception) -> int:
         context = getattr(exc, "ctx", None)
         command_path = getattr(context, "command_path", None)
         where = f" (see '{command_path} --help')" if command_path else ""
-        error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
+        if any(kind.__name__ == "NoArgsIsHelpError" for kind in type(exc).__mro__):  # a group without its command
+            _print_error(f"error: missing command{where}")
+            return 2
+        _print_error(f"error: {format_message()}{where}")
         return exit_code
     if os.environ.get("SHEETRL_DEBUG") == "1":
         raise exc
-    error_console.print(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
-                        highlight=False, markup=False, soft_wrap=True)
+    _print_error(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)")
     return 1
 
 

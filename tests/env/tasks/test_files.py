@@ -257,3 +257,10 @@ def test_json_nested_too_deeply_is_a_task_file_error(tmp_path, text):
         load_task_file(tmp_path / "deep.jsonl")
 
 
+def test_a_task_id_with_control_characters_is_escaped_in_errors(tmp_path):
+    path = _write(tmp_path, {"id": "two\nlines\x1b[31m", "colour": "red"})
+    with pytest.raises(TaskFileError) as info:
+        load_task_file(path)
+    assert str(info.value).startswith("task two\\nlines\\x1b[31m: unknown field(s) colour")
+
+

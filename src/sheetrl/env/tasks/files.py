@@ -43,7 +43,7 @@ from sheetrl.sheet.address import (
     parse_range,
     quote_sheet_name,
 )
-from sheetrl.sheet.fileio import UnsafeFileError, loads_json, read_input_bytes, write_atomic
+from sheetrl.sheet.fileio import UnsafeFileError, loads_json, printable, read_input_bytes, write_atomic
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.nodes import Call, Node
 from sheetrl.sheet.parser import parse
@@ -151,7 +151,7 @@ class _Spec:
             raise self.error(f"'id' must be non-empty text, not {spec['id']!r}")
 
     def error(self, message: str) -> TaskFileError:
-        return TaskFileError(f"task {self.name}: {message}")
+        return TaskFileError(f"task {printable(self.name)}: {message}")
 
     def text(self, key: str, default: str | None = None) -> str:
         value = self.spec.get(key, default)
