@@ -247,6 +247,14 @@ def test_cell_text_is_shown_as_it_is_never_as_markup(tmp_path: Path, capsys) -> 
     assert "\x1b" not in out
 
 
+def test_seeds_are_bounded_to_what_the_task_generators_take(capsys) -> None:
+    for command in ("play", "demo"):
+        one_line_error(*run([command, "--seed", str(2**32)], capsys), "--seed must be at most 4,294,967,295")
+        one_line_error(*run([command, "--seed", "9" * 40], capsys), "--seed must be at most 4,294,967,295")
+    code, out, err = run(["demo", "--seed", str(2**32 - 1)], capsys)
+    assert code == 0 and "expert solved the task" in out, err
+
+
 def test_plot_draws_metrics_of_1e308_and_infinity(tmp_path: Path, capsys) -> None:
     """Metrics of ±1e308 were an internal error of `sheetrl plot` (matplotlib could not lay out the axes)."""
     pytest.importorskip("matplotlib")

@@ -26,7 +26,7 @@ from rich.table import Table
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
 from sheetrl.sheet.fileio import UnsafeFileError, check_output, printable
-from sheetrl.train.config import TrainConfig, TrainError, field_help
+from sheetrl.train.config import MAX_SEED, TrainConfig, TrainError, field_help
 
 app = typer.Typer(
     name="sheetrl",
@@ -272,8 +272,12 @@ MAX_DELAY = 3600  # seconds between the steps of a demo
 
 
 def _check_seed(seed: int) -> None:
+    """A task seed is 0 to MAX_SEED (2**32 - 1): the seeds the task splits are drawn from, and what numpy's
+    generators take."""
     if seed < 0:
         raise UsageProblem(f"--seed must be 0 or more, not {seed}")
+    if seed > MAX_SEED:
+        raise UsageProblem(f"--seed must be at most {MAX_SEED:,}, not {seed:,}")
 
 
 def _show_step(env: Any, action_text: str, reward: float, info: dict[str, Any]) -> None:
