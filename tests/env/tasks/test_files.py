@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -264,3 +265,37 @@ def test_a_task_id_with_control_characters_is_escaped_in_errors(tmp_path):
     assert str(info.value).startswith("task two\\nlines\\x1b[31m: unknown field(s) colour")
 
 
+def test_reads_must_be_ranges(tmp_path):
+    path = _write(tmp_path, {"targets": [{"cell": "B4", "formula": "=SUM(B2:B3)", "reads": ["nonsense"]}]})
+    with pytest.raises(TaskFileError, match="task t: target 1: reads: 'nonsense' is not a cell address"):
+        load_task_file(path)
+
+
+def test_a_target_that_reads_the_whole_sheet_is_checked_in_time_proportional_to_its_cells(tmp_path):
+    """The checker listed every cell of a target's ``reads`` ranges (17 billion for A1:XFD1048576), and the
+    validity reward every cell of them as text: checking such a task did not finish in 300 s."""
+    wb = Workbook()
+    wb.set_range("A1", [[1, 2], [3, None], [5, 6]])
+    wb.save(tmp_path / "book.xlsx")
+    write_task_file(tmp_path / "tasks.jsonl", [
+        {"id": "everything", "workbook": "book.xlsx", "instruction": "Total A1:B3 in D1.",
+         "targets": [{"cell": "D1", "formula": "=SUM(A1:B3)", "reads": ["A1:XFD1048576"]}],
+         "perturbations": ["rescale", "fill_gap"]},
+        {"id": "column", "workbook": "book.xlsx", "instruction": "Total column A in D2.",
+         "targets": [{"cell": "D2", "formula": "=SUM(A1:A3)", "reads": ["A1:A1048576"]}],
+         "perturbations": ["fill_gap"]},
+        {"id": "too-little", "workbook": "book.xlsx", "instruction": "Total A1:A3 in D3.",
+         "targets": [{"cell": "D3", "formula": "=SUM(A1:A3)", "reads": ["A1:XFD1048576"]}]},
+    ])
+    def too_slow(signum, frame):
+        raise TimeoutError("checking the tasks took more than 60 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        results = {task.template: solve_with_reference(task)[:2]
+                   for task in load_task_file(tmp_path / "tasks.jsonl")}
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert results == {"everything": (True, "ok"), "column": (True, "ok"), "too-little": (False, "reads")}

@@ -429,6 +429,8 @@ class _Solution:
         reads = target.get("reads", [])
         if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads):
             raise self.s.error(f"target {number}: 'reads' must be a list of ranges")
+        for read in reads:
+            _check_area(self.s, read, f"target {number}: reads")
         out = []
         for r in range(area.row1, area.row2 + 1):
             for c in range(area.col1, area.col2 + 1):
