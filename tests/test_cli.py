@@ -255,6 +255,16 @@ def test_seeds_are_bounded_to_what_the_task_generators_take(capsys) -> None:
     assert code == 0 and "expert solved the task" in out, err
 
 
+def test_sheet_formula_never_enters_the_formula_over_an_input(capsys) -> None:
+    """The formula used to go into the sheet's last cell when an input was in the last column: with
+    --cell XFD1048576=5 it overwrote that input and read itself (#CYCLE!)."""
+    assert run(["sheet", "formula", "=XFD1048576*2", "--cell", "XFD1048576=5"], capsys)[:2] == (0, "10\n")
+    assert run(["sheet", "formula", "=XFD1048576+A1048576+XFD1+A1", "--cell", "XFD1048576=5", "--cell",
+                "A1048576=1", "--cell", "XFD1=2", "--cell", "A1=3"], capsys)[:2] == (0, "11\n")
+    assert run(["sheet", "formula", "=SEQUENCE(2)", "--cell", "XFD1048576=5"], capsys)[:2] == (0, "1\n2\n")
+    assert run(["sheet", "formula", "=SUM(1:1)", "--cell", "A1=4", "--cell", "B1=5"], capsys)[:2] == (0, "9\n")
+
+
 def test_plot_draws_metrics_of_1e308_and_infinity(tmp_path: Path, capsys) -> None:
     """Metrics of ±1e308 were an internal error of `sheetrl plot` (matplotlib could not lay out the axes)."""
     pytest.importorskip("matplotlib")

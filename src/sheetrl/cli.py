@@ -187,25 +187,51 @@ def sheet_formula(
 
 
 def _formula_home(wb: Workbook, text: str) -> str:
-    """Enter the formula in a cell right of every cell it reads and every input, with room to spill (the last
-    cell of the sheet, where it used to go, left no room: =SEQUENCE(3) showed #SPILL!); returns that cell."""
-    from sheetrl.sheet.address import MAX_COLS, parse_cell
+    """Enter the formula in a cell that is not an input and that it does not read, with room to spill: right of
+    every cell it reads and every input, else below them all, else the first free cell of the sheet, else the last
+    (=SEQUENCE(3) in the sheet's last cell showed #SPILL!; a formula entered over an input read itself, #CYCLE!);
+    returns the cell."""
+    from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, parse_cell
     from sheetrl.sheet.errors import ExcelError
 
-    last = "XFD1048576"
-    inputs = [parse_cell(a).col for a, _ in wb.cells()]
-    wb.set(last, text)
-    read = [parse_cell(a).col for a in wb.precedents(last)] + inputs
-    wb.clear(last)
-    column = max(read, default=-1) + 2
-    candidates = [cell_name(0, column)] if column < MAX_COLS - 100 else []
-    for address in [*candidates, last]:
+    inputs = {(cell.row, cell.col) for cell in (parse_cell(a) for a, _ in wb.cells())}
+    free = _free_cells(inputs, MAX_ROWS, MAX_COLS)
+    probe = next(free, None)
+    if probe is None:
+        raise UsageProblem("every cell of the sheet is an input; leave one free for the formula")
+    wb.set(cell_name(*probe), text)  # where it reads (a reference to a cell is among its precedents)
+    read = [(cell.row, cell.col) for cell in (parse_cell(a) for a in wb.precedents(cell_name(*probe)))
+            if cell.sheet is None or cell.sheet.upper() == wb.sheet_names[0].upper()]
+    wb.clear(cell_name(*probe))
+    taken = inputs | set(read)
+    column = max((c for _, c in taken), default=-1) + 2
+    row = max((r for r, _ in taken), default=-1) + 2
+    candidates = [(0, column)] if column < MAX_COLS - 100 else []
+    candidates += [(row, 0)] if row < MAX_ROWS - 100 else []
+    for order in (False, True):  # the first free cell (room to spill right and down), else the last
+        free_cell = next(_free_cells(taken, MAX_ROWS, MAX_COLS, backwards=order), None)
+        candidates += [free_cell] if free_cell is not None else []
+    address = cell_name(*probe)
+    for place in candidates:
+        address = cell_name(*place)
         wb.set(address, text)
         value = wb.value(address)
-        if not (isinstance(value, ExcelError) and value.code == "#CYCLE!") or address == last:
-            return address  # a whole-column reference (=SUM(B:B)) is not among the precedents: try the last cell
+        if not (isinstance(value, ExcelError) and value.code == "#CYCLE!"):
+            return address  # a whole-column reference (=SUM(B:B)) is not among the precedents: try the next cell
         wb.clear(address)
-    return last
+    wb.set(address, text)  # every place is a cycle: the formula reads the whole sheet, and shows that
+    return address
+
+
+def _free_cells(taken: set[tuple[int, int]], rows: int, cols: int, backwards: bool = True
+                ) -> Iterator[tuple[int, int]]:
+    """(row, column) of the cells not in ``taken``, row by row from the first cell of the sheet or (``backwards``)
+    from the last."""
+    row_order = range(rows - 1, -1, -1) if backwards else range(rows)
+    for row in row_order:
+        for col in (range(cols - 1, -1, -1) if backwards else range(cols)):
+            if (row, col) not in taken:
+                yield row, col
 
 
 def _typed(raw: str) -> Any:
