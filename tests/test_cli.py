@@ -247,6 +247,15 @@ def test_cell_text_is_shown_as_it_is_never_as_markup(tmp_path: Path, capsys) -> 
     assert "\x1b" not in out
 
 
+def test_play_shows_what_was_typed_as_it_is_never_as_markup(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """An invalid command holding "[/]" was read as rich markup in the "invalid:" line: an internal error."""
+    typed = iter(["goto [/]", 'value A1 "[/]"', "quit"])
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(typed))
+    code, out, err = run(["play"], capsys)
+    assert code == 0, err
+    assert "invalid: goto: '[/]' is not a cell address" in out and 'value A1 "[/]"  →  reward' in out
+
+
 def test_seeds_are_bounded_to_what_the_task_generators_take(capsys) -> None:
     for command in ("play", "demo"):
         one_line_error(*run([command, "--seed", str(2**32)], capsys), "--seed must be at most 4,294,967,295")

@@ -307,13 +307,18 @@ def _check_seed(seed: int) -> None:
 
 
 def _show_step(env: Any, action_text: str, reward: float, info: dict[str, Any]) -> None:
+    """The sheet after a step, the step's error (if the action was invalid), its command and its reward. What the
+    user typed is plain text, never markup ("[/]" in a command was an internal error)."""
+    from rich.text import Text
+
     from sheetrl.env.render import render_ansi
 
     console.print(render_ansi(env), highlight=False, markup=False)
     if info.get("error"):
-        console.print(f"[red]invalid:[/red] {info['error']}", highlight=False)
+        console.print(Text.assemble(("invalid:", "red"), " ", printable(str(info["error"]))), highlight=False)
     terms = ", ".join(f"{k} {v:+.2f}" for k, v in info.get("reward_terms", {}).items() if v)
-    console.print(f"{action_text}  →  reward {reward:+.2f}" + (f"  ({terms})" if terms else ""), highlight=False)
+    console.print(printable(f"{action_text}  →  reward {reward:+.2f}" + (f"  ({terms})" if terms else "")),
+                  highlight=False, markup=False)
 
 
 @app.command("play", short_help="Solve a task yourself in the terminal.")

@@ -448,3 +448,13 @@ def test_state_key_sees_how_far_the_sheet_was_ever_written():
     wb, key = env.state.workbook, env.state.workbook.key(env.state.address(cell))
     assert start.state.workbook.value_at(key) != wb.value_at(key)  # the two moments behave differently
     assert start.state_key() != env.state_key()
+
+
+def test_ansi_rendering_shows_control_characters_escaped():
+    """A cell holding a line break or an escape sequence broke the grid, or drove the terminal."""
+    env = SpreadsheetEnv(level=1, render_mode="ansi")
+    env.reset(seed=0)
+    env.step_command('formula A1 ="ab"&CHAR(10)&CHAR(27)&"[2J"')
+    text = env.render()
+    lines = text.splitlines()
+    assert lines[2].startswith("   1 [ab\\n\\x1b") and lines[3].startswith("   2 ") and "\x1b" not in text
