@@ -256,6 +256,16 @@ def test_play_shows_what_was_typed_as_it_is_never_as_markup(monkeypatch: pytest.
     assert "invalid: goto: '[/]' is not a cell address" in out and 'value A1 "[/]"  →  reward' in out
 
 
+def test_file_names_in_messages_are_never_read_as_markup(tmp_path: Path, capsys) -> None:
+    """`saved PATH` and `wrote PATH` read the path as rich markup: an output named "[/]x.xlsx" was written, and
+    then the command ended with an internal error."""
+    out_path = f"{tmp_path}/[/][red]x.xlsx"  # a folder "[" holding "][red]x.xlsx"
+    code, out, err = run(["sheet", "demo", "--out", out_path], capsys)
+    assert code == 0 and out.endswith(f"saved {out_path}\n"), err
+    code, out, err = run(["demos", "--episodes", "1", "--out", f"{tmp_path}/[/]d\n.npz"], capsys)
+    assert code == 0 and out.startswith(f"wrote {tmp_path}/[/]d\\n.npz: 1 episodes"), err
+
+
 def test_seeds_are_bounded_to_what_the_task_generators_take(capsys) -> None:
     for command in ("play", "demo"):
         one_line_error(*run([command, "--seed", str(2**32)], capsys), "--seed must be at most 4,294,967,295")

@@ -132,7 +132,7 @@ def sheet_eval(
         console.print(_render_grid(wb, name, cells, f"{path.name} — {name}"))
     if out is not None:
         wb.save(out)
-        console.print(f"saved {out}", highlight=False)
+        _say(f"saved {out}")
 
 
 def _check_output(path: Path, suffix: str) -> None:
@@ -262,7 +262,7 @@ def sheet_demo(
     console.print(_render_grid(wb, "Sales", "I1:K5", "Pivot: revenue by region, refreshed"))
     if out is not None:
         wb.save(out)
-        console.print(f"saved {out}", highlight=False)
+        _say(f"saved {out}")
 
 
 def _level(value: str) -> int | str:
@@ -566,7 +566,7 @@ def _draw_attention(agent: Any, env: Any, obs: dict[str, Any], folder: Path, ste
         raise UsageProblem(f"cannot write {path}: it {error.strerror}") from None
     except OSError as error:
         raise UsageProblem(f"cannot write {path}: {_reason(error)}") from None
-    console.print(f"attention map: {path}", highlight=False)
+    _say(f"attention map: {path}")
 
 
 @app.command("demos")
@@ -595,7 +595,7 @@ def demos(
     path = save_demonstrations(trajectories, out)
     solved = sum(t.info["success"] for t in trajectories)
     steps = sum(len(t.actions) for t in trajectories)
-    console.print(f"wrote {path}: {episodes} episodes, {steps} steps, expert solved {solved}/{episodes}")
+    _say(f"wrote {path}: {episodes} episodes, {steps} steps, expert solved {solved}/{episodes}")
 
 
 # ------------------------------------------------------------------------------------------------ training
@@ -792,8 +792,8 @@ def evaluate(
     console.print(table)
     if report.task_ids:
         solved = report.task_results.get("agent", [])
-        console.print("tasks solved by the agent: " + ", ".join(
-            f"{task} {'yes' if ok else 'no'}" for task, ok in zip(report.task_ids, solved)), highlight=False)
+        _say("tasks solved by the agent: " + ", ".join(
+            f"{task} {'yes' if ok else 'no'}" for task, ok in zip(report.task_ids, solved)))
 
 
 tasks_app = typer.Typer(help="Task files: tasks on any workbook (docs/task_files.md).", no_args_is_help=True)
@@ -834,6 +834,12 @@ def tasks_check(
     if failed:
         raise UsageProblem(f"{len(failed)} of {len(results)} reference solutions fail the checker: "
                            + ", ".join(f"{printable(r['id'])} ({r['check']})" for r in failed))
+
+
+def _say(line: str) -> None:
+    """One line on stdout that names a user's file or task: plain text (a file name may hold "[/]", which rich
+    would read as markup), control characters escaped."""
+    console.print(printable(line), highlight=False, markup=False, soft_wrap=True)
 
 
 def _warn(message: str) -> None:
@@ -888,7 +894,7 @@ def plot(
     with _train_errors():
         paths = plot_run(run_dir, out)
     for path in paths:
-        console.print(f"wrote {path}", highlight=False)
+        _say(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> int:
