@@ -226,11 +226,15 @@ def test_control_characters_in_errors_are_escaped(tmp_path: Path, capsys) -> Non
     one_line_error(*run(["play", "--level", "1\n2"], capsys), "--level must be 1-5 or 'curriculum'")
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"a": ' * 50_000], ids=["array", "object"])
-def test_json_nested_too_deeply_is_one_line(tmp_path: Path, capsys, text: str) -> None:
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "nested more than 100 levels deep"),
+    ('{"a": ' * 50_000, "nested more than 100 levels deep"),
+    ('{"version": 1, "max_steps": ' + "9" * 5000 + "}", "an integer of more than 4,300 digits"),
+], ids=["array", "object", "integer"])
+def test_json_nested_too_deeply_or_too_long_a_number_is_one_line(tmp_path: Path, capsys, text: str,
+                                                                  message: str) -> None:
     (tmp_path / "tasks.jsonl").write_text(text + "\n")
-    one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys),
-                   "nested more than 100 levels deep")
+    one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys), message)
 
 
 def test_cell_text_is_shown_as_it_is_never_as_markup(tmp_path: Path, capsys) -> None:

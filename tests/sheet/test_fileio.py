@@ -138,6 +138,13 @@ def test_loads_json_reports_nesting_too_deep_as_a_decoding_error() -> None:
         loads_json("{not json")
 
 
+def test_loads_json_reports_an_integer_too_long_to_convert_as_a_decoding_error() -> None:
+    """json.loads raised a plain ValueError for an integer of 5,000 digits (an internal error of the readers)."""
+    assert loads_json('{"n": ' + "9" * 4000 + "}")["n"] > 0
+    with pytest.raises(json.JSONDecodeError, match="an integer of more than 4,300 digits"):
+        loads_json('{"n": ' + "9" * 5000 + "}")
+
+
 def test_printable_escapes_what_would_break_a_line_or_drive_the_terminal() -> None:
     assert printable("plain text, ünïcode € and\u00a0spaces") == "plain text, ünïcode € and\u00a0spaces"
     assert printable("a\nb\r\tc\x1b[31m\u2028\u202e") == "a\\nb\\r\\tc\\x1b[31m\\u2028\\u202e"

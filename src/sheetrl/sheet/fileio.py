@@ -9,8 +9,8 @@ through these helpers:
   link) or that exists and is not a regular file (a folder, a device, a named pipe).
 - :func:`write_atomic` writes through a temporary file in the same folder and renames it over the target, so a
   crash or a full disk never leaves half a file, and a target that is not a regular file is never replaced.
-- :func:`loads_json` is :func:`json.loads` that reports nesting too deep to read as a
-  :class:`json.JSONDecodeError` (``json.loads`` itself raises RecursionError).
+- :func:`loads_json` is :func:`json.loads` that reports nesting too deep to read, and integers too long to
+  convert, as a :class:`json.JSONDecodeError` (``json.loads`` itself raises RecursionError, ValueError).
 - :func:`printable` escapes control characters, so that text from a file or the command line keeps a message on
   one line.
 
@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable
 from typing import IO, Any
@@ -163,12 +164,19 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], Any]
 
 def loads_json(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """:func:`json.loads`, raising :class:`json.JSONDecodeError` also for arrays and objects nested more than
-    ``max_depth`` levels deep (the parser would raise RecursionError, or code walking the result would)."""
+    ``max_depth`` levels deep (the parser would raise RecursionError, or code walking the result would) and for
+    an integer too long to convert (the parser would raise ValueError)."""
     try:
         document = json.loads(text)
+    except json.JSONDecodeError:
+        raise
     except RecursionError:
         document = None
         too_deep = True
+    except ValueError:  # an integer of more digits than Python converts (4,300 by default)
+        shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        raise json.JSONDecodeError(f"an integer of more than {sys.get_int_max_str_digits():,} digits", shown,
+                                   0) from None
     else:  # (a document with few brackets cannot be deep: most are not walked at all)
         opening = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
         too_deep = opening > max_depth and _deeper_than(document, max_depth)
