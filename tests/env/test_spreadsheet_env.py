@@ -458,3 +458,16 @@ def test_ansi_rendering_shows_control_characters_escaped():
     text = env.render()
     lines = text.splitlines()
     assert lines[2].startswith("   1 [ab\\n\\x1b") and lines[3].startswith("   2 ") and "\x1b" not in text
+
+
+@pytest.mark.parametrize("formula", ["=Table1[Sales]", "=[x]", "=A1#", "=@A1", "=A1:B2 B1:C2"])
+def test_a_formula_the_token_language_cannot_spell_is_observed_as_unknown(formula):
+    """Entering one raised TokenError while the observation was built: `play` ended with an internal error."""
+    from sheetrl.env.tokens import UNK
+
+    env = SpreadsheetEnv(level=1)
+    env.reset(seed=0)
+    obs, _, _, _, info = env.step_command(f"formula A1 {formula}")
+    assert not info.get("error")
+    chain = obs["formula_chain"]
+    assert UNK in chain.tolist() and env.observation_space.contains(obs)
