@@ -235,7 +235,8 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
     perturbations = spec.get("perturbations")
     if perturbations is None:
         perturbations = builder.perturbations(task)
-    if not isinstance(perturbations, list) or any(p not in PERTURBATIONS for p in perturbations):
+    if not isinstance(perturbations, list) or not all(isinstance(p, str) and p in PERTURBATIONS
+                                                      for p in perturbations):
         raise s.error(f"'perturbations' must be a list of {', '.join(PERTURBATIONS)}")
     task.perturbations = tuple(perturbations)
     max_steps = spec.get("max_steps", max(20, 10 + 4 * len(commands)))
@@ -419,7 +420,7 @@ class _Solution:
             self._command(f"{'bold' if bold else 'unbold'} {local}", number)
         preset = target.get("number_format")
         if preset is not None:
-            if preset not in NUMBER_FORMAT_PRESETS:
+            if not isinstance(preset, str) or preset not in NUMBER_FORMAT_PRESETS:
                 raise self.s.error(f"target {number}: number_format must be one of "
                                    f"{', '.join(NUMBER_FORMAT_PRESETS)}, not {preset!r}")
             self._command(f"format {local} {preset}", number)
