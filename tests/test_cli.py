@@ -270,6 +270,18 @@ def test_file_names_in_messages_are_never_read_as_markup(tmp_path: Path, capsys)
     assert code == 0 and out.startswith(f"wrote {tmp_path}/[/]d\\n.npz: 1 episodes"), err
 
 
+def test_an_operating_system_error_without_a_message_still_says_what_it_is(monkeypatch: pytest.MonkeyPatch,
+                                                                             capsys) -> None:
+    """An OSError with no message printed "error: " and nothing else."""
+    import sheetrl.sheet.demo as demo
+
+    def fail() -> None:
+        raise TimeoutError
+
+    monkeypatch.setattr(demo, "build_demo_workbook", fail)
+    one_line_error(*run(["sheet", "demo"], capsys), "error: TimeoutError")
+
+
 def test_seeds_are_bounded_to_what_the_task_generators_take(capsys) -> None:
     for command in ("play", "demo"):
         one_line_error(*run([command, "--seed", str(2**32)], capsys), "--seed must be at most 4,294,967,295")

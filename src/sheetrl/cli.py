@@ -938,10 +938,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _message(exc: Exception) -> str:
-    """An error's message; an operating system's error as "FILE: reason" rather than "[Errno 13] ..."."""
+    """An error's message; an operating system's error as "FILE: reason" rather than "[Errno 13] ...", and the
+    error's kind when it has no message (a bare TimeoutError)."""
     if isinstance(exc, OSError) and type(exc).__str__ is OSError.__str__ and exc.strerror:
         return f"{exc.filename}: {_reason(exc)}" if exc.filename is not None else _reason(exc)
-    return str(exc)
+    return str(exc) or type(exc).__name__
 
 
 def _report_unexpected(exc: Exception) -> int:
