@@ -150,6 +150,8 @@ def _write(tmp_path, task):
         ({"inputs": ["A1:XFD1048576"]}, "inputs: A1:XFD1048576 has more than 100,000 cells"),
         ({"criteria": ["A:A"]}, "criteria: A:A has more than 100,000 cells"),
         ({"may_read": ["A1:XFD1048576"]}, "may_read: A1:XFD1048576 has more than 100,000 cells"),
+        ({"targets": [{"range": "C1:C100001", "value": 1}]}, "target 1: C1:C100001 has more than 100,000 cells"),
+        ({"targets": [{"range": "B:B", "bold": True}]}, "target 1: B:B has more than 100,000 cells"),
         ({"references": ["C9"]}, "reference 'C9' does not occur in the instruction"),
         ({"references": ["ZZZZZ1"]}, "references: "),
         ({"slots": {"colour": "red"}}, "unknown slot(s) colour"),

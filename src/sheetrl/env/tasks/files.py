@@ -370,6 +370,8 @@ class _Solution:
             raise self.s.error(f"target {number}: {exc}") from None
         if "cell" in target and (area.rows, area.cols) != (1, 1):
             raise self.s.error(f"target {number}: 'cell' is one cell; use 'range' for {where}")
+        if area.rows * area.cols > MAX_AREA_CELLS:  # a target per cell, and a command per cell for a value
+            raise self.s.error(f"target {number}: {where} has more than {MAX_AREA_CELLS:,} cells")
         local = cell_name(area.row1, area.col1) if (area.rows, area.cols) == (1, 1) else \
             f"{cell_name(area.row1, area.col1)}:{cell_name(area.row2, area.col2)}"
         self.rows.append(area.row2)
