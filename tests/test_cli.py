@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -157,6 +159,156 @@ def test_the_command_lists_show_whole_summaries(capsys) -> None:
         listed = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
         assert listed and all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed), \
             listed
+
+
+# ------------------------------------------------------------------------------------------------ bad input
+def test_a_named_pipe_given_as_an_input_file_is_refused_at_once(tmp_path: Path, capsys, named_pipe) -> None:
+    """sheet eval and tasks check opened a named pipe and waited for a writer forever."""
+    pipe = named_pipe(tmp_path / "book.xlsx")
+    one_line_error(*run(["sheet", "eval", str(pipe)], capsys), f"{pipe} is not a regular file (it is a named pipe)")
+    pipe = named_pipe(tmp_path / "tasks.jsonl")
+    one_line_error(*run(["tasks", "check", str(pipe)], capsys), "is not a regular file (it is a named pipe)")
+    one_line_error(*run(["tasks", "check", os.devnull], capsys), "is not a regular file (it is a character device)")
+
+
+def test_output_is_never_written_through_a_link_or_over_a_pipe(tmp_path: Path, capsys) -> None:
+    """--out onto a symbolic link replaced the file it pointed to (as root, a link to /dev/full replaced the
+    device); onto a named pipe it replaced the pipe."""
+    openpyxl.Workbook().save(tmp_path / "in.xlsx")
+    target = tmp_path / "target.xlsx"
+    target.write_bytes(b"precious")
+    (tmp_path / "link.xlsx").symlink_to(target)
+    (tmp_path / "link.npz").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    for argv in (["sheet", "eval", str(tmp_path / "in.xlsx")], ["sheet", "demo"], ["demos", "--episodes", "1"]):
+        suffix = ".npz" if argv[0] == "demos" else ".xlsx"
+        one_line_error(*run([*argv, "--out", str(tmp_path / f"link{suffix}")], capsys),
+                       f"--out {tmp_path / f'link{suffix}'} is a symbolic link")
+        if suffix == ".xlsx":
+            one_line_error(*run([*argv, "--out", str(tmp_path / "pipe.xlsx")], capsys),
+                           "is a named pipe, not a regular file")
+    assert target.read_bytes() == b"precious"
+    assert (tmp_path / "link.xlsx").is_symlink() and (tmp_path / "link.npz").is_symlink()
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe.xlsx").st_mode)
+    one_line_error(*run(["sheet", "demo", "--out", str(target / "out.xlsx")], capsys),
+                   f"cannot create the folder {target}")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="creating a device node needs root")
+def test_output_never_replaces_a_device_node(tmp_path: Path, capsys) -> None:
+    node = tmp_path / "null.xlsx"
+    os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # the null device's numbers, in a test folder
+    one_line_error(*run(["sheet", "demo", "--out", str(node)], capsys), "is a character device, not a regular file")
+    assert stat.S_ISCHR(os.lstat(node).st_mode)
+
+
+def test_a_missing_command_is_one_line_and_help_is_whole(capsys) -> None:
+    """A bare `sheetrl` (or `sheetrl sheet`, `sheetrl tasks`) printed the whole usage text as its error."""
+    for argv in ([], ["sheet"], ["tasks"]):
+        code, out, err = run(argv, capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1, err
+        assert err.startswith("error: missing command (see '") and err.endswith(" --help')\n"), err
+        assert main([*argv, "--help"]) == 0
+        assert "Commands:" in capsys.readouterr().out
+
+
+def test_control_characters_in_errors_are_escaped(tmp_path: Path, capsys) -> None:
+    """A newline in a task id split the error into two lines."""
+    book = openpyxl.Workbook()
+    book.active.append([1, 2])
+    book.save(tmp_path / "book.xlsx")
+    (tmp_path / "tasks.jsonl").write_text(json.dumps(
+        {"version": 1, "id": "two\nlines\x1b[31m", "workbook": "book.xlsx", "instruction": "Total in C1.",
+         "targets": [{"cell": "C1", "formula": "=A1+B1"}], "colour": "red"}) + "\n")
+    one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys),
+                   "task two\\nlines\\x1b[31m: unknown field(s) colour")
+    one_line_error(*run(["sheet", "eval", str(tmp_path / "no\nsuch.xlsx")], capsys), "no\\nsuch.xlsx")
+    one_line_error(*run(["play", "--level", "1\n2"], capsys), "--level must be 1-5 or 'curriculum'")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "nested more than 100 levels deep"),
+    ('{"a": ' * 50_000, "nested more than 100 levels deep"),
+    ('{"version": 1, "max_steps": ' + "9" * 5000 + "}", "an integer of more than 4,300 digits"),
+], ids=["array", "object", "integer"])
+def test_json_nested_too_deeply_or_too_long_a_number_is_one_line(tmp_path: Path, capsys, text: str,
+                                                                  message: str) -> None:
+    (tmp_path / "tasks.jsonl").write_text(text + "\n")
+    one_line_error(*run(["tasks", "check", str(tmp_path / "tasks.jsonl")], capsys), message)
+
+
+def test_cell_text_is_shown_as_it_is_never_as_markup(tmp_path: Path, capsys) -> None:
+    """A bold cell holding "[/]" was read as rich markup: an internal error."""
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    wb.set_range("A1", [["[/]", "[red]x", "esc\x1b[2J"]])
+    wb.set_format("A1", bold=True)
+    wb.save(tmp_path / "[bold]book.xlsx")
+    code, out, err = run(["sheet", "eval", str(tmp_path / "[bold]book.xlsx")], capsys)
+    assert code == 0, err
+    assert "[bold]book.xlsx" in out and "[/]" in out and "[red]x" in out and "esc\\x1b[2J" in out
+    assert "\x1b" not in out
+
+
+def test_play_shows_what_was_typed_as_it_is_never_as_markup(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """An invalid command holding "[/]" was read as rich markup in the "invalid:" line: an internal error."""
+    typed = iter(["goto [/]", 'value A1 "[/]"', "quit"])
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(typed))
+    code, out, err = run(["play"], capsys)
+    assert code == 0, err
+    assert "invalid: goto: '[/]' is not a cell address" in out and 'value A1 "[/]"  →  reward' in out
+
+
+def test_file_names_in_messages_are_never_read_as_markup(tmp_path: Path, capsys) -> None:
+    """`saved PATH` and `wrote PATH` read the path as rich markup: an output named "[/]x.xlsx" was written, and
+    then the command ended with an internal error."""
+    out_path = f"{tmp_path}/[/][red]x.xlsx"  # a folder "[" holding "][red]x.xlsx"
+    code, out, err = run(["sheet", "demo", "--out", out_path], capsys)
+    assert code == 0 and out.endswith(f"saved {out_path}\n"), err
+    code, out, err = run(["demos", "--episodes", "1", "--out", f"{tmp_path}/[/]d\n.npz"], capsys)
+    assert code == 0 and out.startswith(f"wrote {tmp_path}/[/]d\\n.npz: 1 episodes"), err
+
+
+def test_an_operating_system_error_without_a_message_still_says_what_it_is(monkeypatch: pytest.MonkeyPatch,
+                                                                             capsys) -> None:
+    """An OSError with no message printed "error: " and nothing else."""
+    import sheetrl.sheet.demo as demo
+
+    def fail() -> None:
+        raise TimeoutError
+
+    monkeypatch.setattr(demo, "build_demo_workbook", fail)
+    one_line_error(*run(["sheet", "demo"], capsys), "error: TimeoutError")
+
+
+def test_seeds_are_bounded_to_what_the_task_generators_take(capsys) -> None:
+    for command in ("play", "demo"):
+        one_line_error(*run([command, "--seed", str(2**32)], capsys), "--seed must be at most 4,294,967,295")
+        one_line_error(*run([command, "--seed", "9" * 40], capsys), "--seed must be at most 4,294,967,295")
+    code, out, err = run(["demo", "--seed", str(2**32 - 1)], capsys)
+    assert code == 0 and "expert solved the task" in out, err
+
+
+def test_sheet_formula_never_enters_the_formula_over_an_input(capsys) -> None:
+    """The formula used to go into the sheet's last cell when an input was in the last column: with
+    --cell XFD1048576=5 it overwrote that input and read itself (#CYCLE!)."""
+    assert run(["sheet", "formula", "=XFD1048576*2", "--cell", "XFD1048576=5"], capsys)[:2] == (0, "10\n")
+    assert run(["sheet", "formula", "=XFD1048576+A1048576+XFD1+A1", "--cell", "XFD1048576=5", "--cell",
+                "A1048576=1", "--cell", "XFD1=2", "--cell", "A1=3"], capsys)[:2] == (0, "11\n")
+    assert run(["sheet", "formula", "=SEQUENCE(2)", "--cell", "XFD1048576=5"], capsys)[:2] == (0, "1\n2\n")
+    assert run(["sheet", "formula", "=SUM(1:1)", "--cell", "A1=4", "--cell", "B1=5"], capsys)[:2] == (0, "9\n")
+
+
+def test_plot_draws_metrics_of_1e308_and_infinity(tmp_path: Path, capsys) -> None:
+    """Metrics of ±1e308 were an internal error of `sheetrl plot` (matplotlib could not lay out the axes)."""
+    pytest.importorskip("matplotlib")
+    lines = [json.dumps({"step": 10 * i, "charts/success_rate": 0.5, "charts/episodic_return": value,
+                         "losses/loss": value}) for i, value in enumerate([1.0, 1e308, -1e308, 2.0])]
+    (tmp_path / "metrics.jsonl").write_text("\n".join([*lines, '{"step": 50, "losses/loss": -Infinity}']) + "\n")
+    code, out, err = run(["plot", str(tmp_path)], capsys)
+    assert code == 0 and err == "", err
+    assert out.count("wrote ") == 3 and (tmp_path / "plots" / "losses.png").exists()
 
 
 # -------------------------------------------------------------------------------------------------- Ctrl-C

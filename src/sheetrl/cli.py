@@ -25,7 +25,8 @@ from rich.table import Table
 
 from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
-from sheetrl.train.config import TrainConfig, TrainError, field_help, one_line
+from sheetrl.sheet.fileio import UnsafeFileError, check_output, printable
+from sheetrl.train.config import MAX_SEED, TrainConfig, TrainError, field_help, one_line
 
 app = typer.Typer(
     name="sheetrl",
@@ -55,10 +56,21 @@ error_console = _console(stderr=True)
 
 def _table(title: str) -> Table:
     """A table whose cells wrap (never end in "…") when the terminal is narrower than the table, at least as wide
-    as its title (a narrow table would break its title in the middle of a file name)."""
+    as its title (a narrow table would break its title in the middle of a file name). The title is plain text
+    (a file name may hold brackets that rich would read as markup), its control characters escaped."""
     from rich.cells import cell_len
+    from rich.text import Text
 
-    return Table(title=title, show_lines=False, min_width=cell_len(title))
+    title = printable(title)
+    return Table(title=Text(title), show_lines=False, min_width=cell_len(title))
+
+
+def _cell_text(text: str, bold: bool = False, keep: str = "\n") -> Any:
+    """Text from a workbook or a task file as a table cell: never read as markup, control characters escaped (a
+    cell may hold an escape sequence) except those in ``keep`` (line breaks, by default)."""
+    from rich.text import Text
+
+    return Text(printable(text, keep=keep), style="bold" if bold else "")
 
 
 def _add_column(table: Table, header: str, justify: str = "right") -> None:
@@ -94,13 +106,10 @@ def _render_grid(wb: Workbook, sheet: str | None, cells: str | None, title: str)
     for col in range(rng.col1, rng.col2 + 1):
         _add_column(table, column_letters(col))
     for row in range(rng.row1, rng.row2 + 1):
-        line = [str(row + 1)]
+        line: list[Any] = [str(row + 1)]
         for col in range(rng.col1, rng.col2 + 1):
             address = f"'{sheet_name}'!{cell_name(row, col)}"
-            text = wb.display(address)
-            if wb.format(address).bold:
-                text = f"[bold]{text}[/bold]"
-            line.append(text)
+            line.append(_cell_text(wb.display(address), bold=wb.format(address).bold))
         table.add_row(*line)
     return table
 
@@ -117,13 +126,13 @@ def sheet_eval(
         _check_output(out, ".xlsx")
     wb = Workbook.load(path)
     for warning in wb.warnings:
-        error_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        _warn(warning)
     names = [sheet] if sheet else wb.sheet_names
     for name in names:
         console.print(_render_grid(wb, name, cells, f"{path.name} — {name}"))
     if out is not None:
         wb.save(out)
-        console.print(f"saved {out}", highlight=False)
+        _say(f"saved {out}")
 
 
 def _folder_option(value: str | None, option: str) -> Path | None:
@@ -137,17 +146,30 @@ def _folder_option(value: str | None, option: str) -> Path | None:
 
 def _check_output(path: Path, suffix: str) -> None:
     """Refuse an output path before any work is done: a wrong extension (the file would not be what its name
-    says) or a place that is not a writable folder. Missing parent folders are created."""
+    says), a symbolic link or anything else that is not a regular file (writing would replace it, or what it
+    points to), or a place that is not a writable folder. Missing parent folders are created."""
     if path.suffix.lower() != suffix:
         raise UsageProblem(f"--out {path} must end in {suffix} (the file written is {suffix})")
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         raise UsageProblem(f"--out {path} is a folder; give a file name ending in {suffix}")
     blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise UsageProblem(f"--out {path}: {blocking} is a file, not a folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        check_output(path)
+    except UnsafeFileError as exc:
+        raise UsageProblem(f"--out {exc}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageProblem(f"--out {path}: cannot create the folder {path.parent}: {_reason(exc)}") from None
     if not os.access(path.parent, os.W_OK):
         raise UsageProblem(f"--out {path}: cannot write into {path.parent}")
+
+
+def _reason(exc: OSError) -> str:
+    """An operating-system error's reason in words ("permission denied"), without its number."""
+    return (exc.strerror or str(exc)).lower()
 
 
 @sheet_app.command("formula", short_help="Evaluate one formula, optionally over input cells.")
@@ -177,25 +199,51 @@ def sheet_formula(
 
 
 def _formula_home(wb: Workbook, text: str) -> str:
-    """Enter the formula in a cell right of every cell it reads and every input, with room to spill (the last
-    cell of the sheet, where it used to go, left no room: =SEQUENCE(3) showed #SPILL!); returns that cell."""
-    from sheetrl.sheet.address import MAX_COLS, parse_cell
+    """Enter the formula in a cell that is not an input and that it does not read, with room to spill: right of
+    every cell it reads and every input, else below them all, else the first free cell of the sheet, else the last
+    (=SEQUENCE(3) in the sheet's last cell showed #SPILL!; a formula entered over an input read itself, #CYCLE!);
+    returns the cell."""
+    from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, parse_cell
     from sheetrl.sheet.errors import ExcelError
 
-    last = "XFD1048576"
-    inputs = [parse_cell(a).col for a, _ in wb.cells()]
-    wb.set(last, text)
-    read = [parse_cell(a).col for a in wb.precedents(last)] + inputs
-    wb.clear(last)
-    column = max(read, default=-1) + 2
-    candidates = [cell_name(0, column)] if column < MAX_COLS - 100 else []
-    for address in [*candidates, last]:
+    inputs = {(cell.row, cell.col) for cell in (parse_cell(a) for a, _ in wb.cells())}
+    free = _free_cells(inputs, MAX_ROWS, MAX_COLS)
+    probe = next(free, None)
+    if probe is None:
+        raise UsageProblem("every cell of the sheet is an input; leave one free for the formula")
+    wb.set(cell_name(*probe), text)  # where it reads (a reference to a cell is among its precedents)
+    read = [(cell.row, cell.col) for cell in (parse_cell(a) for a in wb.precedents(cell_name(*probe)))
+            if cell.sheet is None or cell.sheet.upper() == wb.sheet_names[0].upper()]
+    wb.clear(cell_name(*probe))
+    taken = inputs | set(read)
+    column = max((c for _, c in taken), default=-1) + 2
+    row = max((r for r, _ in taken), default=-1) + 2
+    candidates = [(0, column)] if column < MAX_COLS - 100 else []
+    candidates += [(row, 0)] if row < MAX_ROWS - 100 else []
+    for order in (False, True):  # the first free cell (room to spill right and down), else the last
+        free_cell = next(_free_cells(taken, MAX_ROWS, MAX_COLS, backwards=order), None)
+        candidates += [free_cell] if free_cell is not None else []
+    address = cell_name(*probe)
+    for place in candidates:
+        address = cell_name(*place)
         wb.set(address, text)
         value = wb.value(address)
-        if not (isinstance(value, ExcelError) and value.code == "#CYCLE!") or address == last:
-            return address  # a whole-column reference (=SUM(B:B)) is not among the precedents: try the last cell
+        if not (isinstance(value, ExcelError) and value.code == "#CYCLE!"):
+            return address  # a whole-column reference (=SUM(B:B)) is not among the precedents: try the next cell
         wb.clear(address)
-    return last
+    wb.set(address, text)  # every place is a cycle: the formula reads the whole sheet, and shows that
+    return address
+
+
+def _free_cells(taken: set[tuple[int, int]], rows: int, cols: int, backwards: bool = True
+                ) -> Iterator[tuple[int, int]]:
+    """(row, column) of the cells not in ``taken``, row by row from the first cell of the sheet or (``backwards``)
+    from the last."""
+    row_order = range(rows - 1, -1, -1) if backwards else range(rows)
+    for row in row_order:
+        for col in (range(cols - 1, -1, -1) if backwards else range(cols)):
+            if (row, col) not in taken:
+                yield row, col
 
 
 def _typed(raw: str) -> Any:
@@ -226,7 +274,7 @@ def sheet_demo(
     console.print(_render_grid(wb, "Sales", "I1:K5", "Pivot: revenue by region, refreshed"))
     if out is not None:
         wb.save(out)
-        console.print(f"saved {out}", highlight=False)
+        _say(f"saved {out}")
 
 
 def _level(value: str) -> int | str:
@@ -262,18 +310,27 @@ MAX_DELAY = 3600  # seconds between the steps of a demo
 
 
 def _check_seed(seed: int) -> None:
+    """A task seed is 0 to MAX_SEED (2**32 - 1): the seeds the task splits are drawn from, and what numpy's
+    generators take."""
     if seed < 0:
         raise UsageProblem(f"--seed must be 0 or more, not {seed}")
+    if seed > MAX_SEED:
+        raise UsageProblem(f"--seed must be at most {MAX_SEED:,}, not {seed:,}")
 
 
 def _show_step(env: Any, action_text: str, reward: float, info: dict[str, Any]) -> None:
+    """The sheet after a step, the step's error (if the action was invalid), its command and its reward. What the
+    user typed is plain text, never markup ("[/]" in a command was an internal error)."""
+    from rich.text import Text
+
     from sheetrl.env.render import render_ansi
 
     console.print(render_ansi(env), highlight=False, markup=False)
     if info.get("error"):
-        console.print(f"[red]invalid:[/red] {info['error']}", highlight=False)
+        console.print(Text.assemble(("invalid:", "red"), " ", printable(str(info["error"]))), highlight=False)
     terms = ", ".join(f"{k} {v:+.2f}" for k, v in info.get("reward_terms", {}).items() if v)
-    console.print(f"{action_text}  →  reward {reward:+.2f}" + (f"  ({terms})" if terms else ""), highlight=False)
+    console.print(printable(f"{action_text}  →  reward {reward:+.2f}" + (f"  ({terms})" if terms else "")),
+                  highlight=False, markup=False)
 
 
 @app.command("play", short_help="Solve a task yourself in the terminal.")
@@ -518,9 +575,11 @@ def _draw_attention(agent: Any, env: Any, obs: dict[str, Any], folder: Path, ste
                            cell_texts=[[cell_text(env, top + r, left + c, 8) for c in range(cols)]
                                        for r in range(rows)],
                            cursor=cursor)
+    except UnsafeFileError as error:
+        raise UsageProblem(f"cannot write {path}: it {error.strerror}") from None
     except OSError as error:
-        raise UsageProblem(f"cannot write {path}: {error.strerror or error}") from None
-    console.print(f"attention map: {path}", highlight=False)
+        raise UsageProblem(f"cannot write {path}: {_reason(error)}") from None
+    _say(f"attention map: {path}")
 
 
 @app.command("demos")
@@ -549,7 +608,7 @@ def demos(
     path = save_demonstrations(trajectories, out)
     solved = sum(t.info["success"] for t in trajectories)
     steps = sum(len(t.actions) for t in trajectories)
-    console.print(f"wrote {path}: {episodes} episodes, {steps} steps, expert solved {solved}/{episodes}")
+    _say(f"wrote {path}: {episodes} episodes, {steps} steps, expert solved {solved}/{episodes}")
 
 
 # ------------------------------------------------------------------------------------------------ training
@@ -751,8 +810,8 @@ def evaluate(
     console.print(table)
     if report.task_ids:
         solved = report.task_results.get("agent", [])
-        console.print("tasks solved by the agent: " + ", ".join(
-            f"{task} {'yes' if ok else 'no'}" for task, ok in zip(report.task_ids, solved)), highlight=False)
+        _say("tasks solved by the agent: " + ", ".join(
+            f"{task} {'yes' if ok else 'no'}" for task, ok in zip(report.task_ids, solved)))
 
 
 tasks_app = typer.Typer(help="Task files: tasks on any workbook (docs/task_files.md).", no_args_is_help=True)
@@ -787,16 +846,28 @@ def tasks_check(
         for column in ("task", "targets", "steps", "budget", "solved", "check"):
             table.add_column(column, justify="left" if column in ("task", "check") else "right")
         for r in results:
-            table.add_row(r["id"], str(r["targets"]), str(r["steps"]), str(r["max_steps"]),
+            table.add_row(_cell_text(r["id"], keep=""), str(r["targets"]), str(r["steps"]), str(r["max_steps"]),
                           "yes" if r["solved"] else "NO", r["check"])
         console.print(table)
     if failed:
         raise UsageProblem(f"{len(failed)} of {len(results)} reference solutions fail the checker: "
-                           + ", ".join(f"{r['id']} ({r['check']})" for r in failed))
+                           + ", ".join(f"{printable(r['id'])} ({r['check']})" for r in failed))
+
+
+def _say(line: str) -> None:
+    """One line on stdout that names a user's file or task: plain text (a file name may hold "[/]", which rich
+    would read as markup), control characters escaped."""
+    console.print(printable(line), highlight=False, markup=False, soft_wrap=True)
 
 
 def _warn(message: str) -> None:
-    error_console.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
+    _print_error(f"warning: {message}")
+
+
+def _print_error(line: str) -> None:
+    """One line on stderr: plain text (never markup), control characters (a newline in a task id or a file name)
+    escaped."""
+    error_console.print(printable(line), highlight=False, markup=False, soft_wrap=True)
 
 
 @contextmanager
@@ -841,7 +912,7 @@ def plot(
     with _train_errors():
         paths = plot_run(run_dir, _folder_option(out, "--out"))
     for path in paths:
-        console.print(f"wrote {path}", highlight=False)
+        _say(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -860,10 +931,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, standalone_mode=False)
     except Interrupted as exc:
-        error_console.print(str(exc), highlight=False, markup=False, soft_wrap=True)
+        _print_error(str(exc))
         return 130
     except (SheetError, UsageProblem, OSError) as exc:
-        error_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        _print_error(f"error: {_message(exc)}")
         return 2
     except MemoryError as exc:
         return _report_out_of_memory(exc)
@@ -881,9 +952,17 @@ def main(argv: list[str] | None = None) -> int:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
     if interrupted:
-        error_console.print("interrupted", highlight=False)
+        _print_error("interrupted")
         return 130
     return result if isinstance(result, int) else 0
+
+
+def _message(exc: Exception) -> str:
+    """An error's message; an operating system's error as "FILE: reason" rather than "[Errno 13] ...", and the
+    error's kind when it has no message (a bare TimeoutError)."""
+    if isinstance(exc, OSError) and type(exc).__str__ is OSError.__str__ and exc.strerror:
+        return f"{exc.filename}: {_reason(exc)}" if exc.filename is not None else _reason(exc)
+    return str(exc) or type(exc).__name__
 
 
 def _report_unexpected(exc: Exception) -> int:
@@ -895,14 +974,16 @@ def _report_unexpected(exc: Exception) -> int:
         context = getattr(exc, "ctx", None)
         command_path = getattr(context, "command_path", None)
         where = f" (see '{command_path} --help')" if command_path else ""
-        error_console.print(f"error: {format_message()}{where}", highlight=False, markup=False, soft_wrap=True)
+        if any(kind.__name__ == "NoArgsIsHelpError" for kind in type(exc).__mro__):  # a group without its command
+            _print_error(f"error: missing command{where}")
+            return 2
+        _print_error(f"error: {format_message()}{where}")
         return exit_code
     if _allocation_failed(exc):
         return _report_out_of_memory(exc)
     if os.environ.get("SHEETRL_DEBUG") == "1":
         raise exc
-    error_console.print(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)",
-                        highlight=False, markup=False, soft_wrap=True)
+    _print_error(f"internal error: {type(exc).__name__}: {exc} (set SHEETRL_DEBUG=1 for details)")
     return 1
 
 

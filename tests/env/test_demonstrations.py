@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from sheetrl.env.demonstrations import collect, load_demonstrations, save_demonstrations
 from sheetrl.env.rewards import TERMS
+from sheetrl.sheet.fileio import UnsafeFileError
 
 
 def test_demonstrations_round_trip_through_a_file(tmp_path: Path) -> None:
@@ -27,3 +30,26 @@ def test_demonstrations_round_trip_through_a_file(tmp_path: Path) -> None:
     assert data["episode_info"] == [t.info for t in trajectories]
     # Every recorded action was legal in the state it was taken in.
     assert all(data["obs"]["action_mask"][i, a] for i, a in enumerate(data["actions"]))
+
+
+def test_a_named_pipe_is_not_read_and_a_link_is_not_written_through(tmp_path: Path, named_pipe) -> None:
+    named_pipe(tmp_path / "pipe.npz")
+    with pytest.raises(ValueError, match=r"pipe.npz is not a regular file \(it is a named pipe\)"):
+        load_demonstrations(tmp_path / "pipe.npz")
+    target = tmp_path / "target.npz"
+    target.write_bytes(b"precious")
+    (tmp_path / "link.npz").symlink_to(target)
+    with pytest.raises(UnsafeFileError, match="is a symbolic link"):
+        save_demonstrations(collect(1, 1), tmp_path / "link.npz")
+    assert target.read_bytes() == b"precious" and (tmp_path / "link.npz").is_symlink()
+    assert sorted(os.listdir(tmp_path)) == ["link.npz", "pipe.npz", "target.npz"]
+
+
+def test_episode_info_nested_too_deeply_is_not_a_demonstrations_file(tmp_path: Path) -> None:
+    path = save_demonstrations(collect(1, 1), tmp_path / "demos.npz")
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["episode_info"] = np.array(["[" * 100_000 + "]" * 100_000])
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match=r"is not a demonstrations file .*nested more than 100 levels deep"):
+        load_demonstrations(path)

@@ -448,3 +448,26 @@ def test_state_key_sees_how_far_the_sheet_was_ever_written():
     wb, key = env.state.workbook, env.state.workbook.key(env.state.address(cell))
     assert start.state.workbook.value_at(key) != wb.value_at(key)  # the two moments behave differently
     assert start.state_key() != env.state_key()
+
+
+def test_ansi_rendering_shows_control_characters_escaped():
+    """A cell holding a line break or an escape sequence broke the grid, or drove the terminal."""
+    env = SpreadsheetEnv(level=1, render_mode="ansi")
+    env.reset(seed=0)
+    env.step_command('formula A1 ="ab"&CHAR(10)&CHAR(27)&"[2J"')
+    text = env.render()
+    lines = text.splitlines()
+    assert lines[2].startswith("   1 [ab\\n\\x1b") and lines[3].startswith("   2 ") and "\x1b" not in text
+
+
+@pytest.mark.parametrize("formula", ["=Table1[Sales]", "=[x]", "=A1#", "=@A1", "=A1:B2 B1:C2"])
+def test_a_formula_the_token_language_cannot_spell_is_observed_as_unknown(formula):
+    """Entering one raised TokenError while the observation was built: `play` ended with an internal error."""
+    from sheetrl.env.tokens import UNK
+
+    env = SpreadsheetEnv(level=1)
+    env.reset(seed=0)
+    obs, _, _, _, info = env.step_command(f"formula A1 {formula}")
+    assert not info.get("error")
+    chain = obs["formula_chain"]
+    assert UNK in chain.tolist() and env.observation_space.contains(obs)

@@ -18,7 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
-from sheetrl.sheet import parser, xlsx
+from sheetrl.sheet import fileio, parser, xlsx
 from sheetrl.sheet.errors import ARRAY_ERROR_CODES, DIV0, ERROR_CODES, NA, WorkbookFileError
 from sheetrl.sheet.formats import CellFormat
 from sheetrl.sheet.nodes import CellRef
@@ -601,10 +601,31 @@ def test_save_reports_permission_denied(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(xlsx, "_create_temp", refuse)
+    monkeypatch.setattr(fileio, "create_temp", refuse)
     with pytest.raises(WorkbookFileError, match="permission denied"):
         Workbook().save(tmp_path / "book.xlsx")
     assert os.listdir(tmp_path) == []
+
+
+def test_load_refuses_a_named_pipe_instead_of_waiting_for_a_writer(tmp_path, named_pipe):
+    named_pipe(tmp_path / "pipe.xlsx")
+    with pytest.raises(WorkbookFileError, match=re.escape("pipe.xlsx is not a regular file (it is a named pipe)")):
+        Workbook.load(tmp_path / "pipe.xlsx")
+
+
+def test_save_never_writes_through_a_link_or_over_a_named_pipe(tmp_path):
+    """Saving resolved a symbolic link and replaced the file it pointed to (as root, a link to /dev/full replaced
+    the device); a link, a named pipe or a device at the path is refused and left as it was."""
+    target = tmp_path / "target.xlsx"
+    target.write_bytes(b"precious")
+    (tmp_path / "link.xlsx").symlink_to(target)
+    with pytest.raises(WorkbookFileError, match=re.escape("link.xlsx: it is a symbolic link")):
+        Workbook().save(tmp_path / "link.xlsx")
+    assert target.read_bytes() == b"precious" and (tmp_path / "link.xlsx").is_symlink()
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    with pytest.raises(WorkbookFileError, match=re.escape("pipe.xlsx: it is a named pipe, not a regular file")):
+        Workbook().save(tmp_path / "pipe.xlsx")
+    assert sorted(os.listdir(tmp_path)) == ["link.xlsx", "pipe.xlsx", "target.xlsx"]
 
 
 def test_saved_file_asks_for_recalculation_on_open(tmp_path):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from sheetrl.env.actions import MACRO_INDEX
 from sheetrl.env.rewards import TERMS
 from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 from sheetrl.env.tasks import split_seed
+from sheetrl.sheet.fileio import UnsafeFileError, loads_json, open_input, write_atomic
 
 
 @dataclass
@@ -109,15 +109,7 @@ def save_demonstrations(trajectories: list[Trajectory], path: str | os.PathLike[
     starts = np.cumsum([0] + [len(t.actions) for t in trajectories[:-1]])
     arrays["episode_starts"] = starts.astype(np.int64)
     arrays["episode_info"] = np.array([json.dumps(t.info) for t in trajectories], dtype=str)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-    os.close(handle)
-    try:
-        with open(temporary, "wb") as stream:
-            np.savez_compressed(stream, **arrays)  # type: ignore[arg-type]
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda stream: np.savez_compressed(stream, **arrays))  # type: ignore[arg-type]
     return path
 
 
@@ -125,21 +117,24 @@ def load_demonstrations(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a demonstrations file: the arrays, with ``obs`` as a dict and ``episode_info`` decoded. A file that is
     not one ``sheetrl demos`` wrote raises ``ValueError`` naming it and the problem."""
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):  # a .npy file: one array, nothing to close
-            raise ValueError("it holds one array, not the arrays of a demonstrations file")
-        with loaded as data:
-            out: dict[str, Any] = {"obs": {}}
-            for name in data.files:
-                if name.startswith("obs/"):
-                    out["obs"][name[4:]] = data[name]
-                else:
-                    out[name] = data[name]
+        with open_input(path) as handle:
+            loaded = np.load(handle, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):  # a .npy file: one array, nothing to close
+                raise ValueError("it holds one array, not the arrays of a demonstrations file")
+            with loaded as data:
+                out: dict[str, Any] = {"obs": {}}
+                for name in data.files:
+                    if name.startswith("obs/"):
+                        out["obs"][name[4:]] = data[name]
+                    else:
+                        out[name] = data[name]
         missing = [name for name in ("actions", "rewards", "terminated", "episode_starts", "episode_info")
                    if name not in out]
         if missing or not out["obs"]:
             raise ValueError(f"it has no {', '.join(missing) if missing else 'observations'}")
-        out["episode_info"] = [json.loads(s) for s in out["episode_info"]]
+        out["episode_info"] = [loads_json(s) for s in out["episode_info"]]
+    except UnsafeFileError as exc:
+        raise ValueError(str(exc)) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # (a JSON error is a ValueError)
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ValueError(f"{os.fspath(path)} is not a demonstrations file written by `sheetrl demos`: "

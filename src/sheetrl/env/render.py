@@ -8,6 +8,7 @@ import numpy as np
 
 from sheetrl.env.actions import targets_on
 from sheetrl.sheet.address import cell_name, column_letters
+from sheetrl.sheet.fileio import printable
 
 if TYPE_CHECKING:
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
@@ -38,7 +39,7 @@ def visible_extent(env: SpreadsheetEnv) -> tuple[int, int, int, int]:
 
 def cell_text(env: SpreadsheetEnv, row: int, col: int, width: int = CELL_CHARS) -> str:
     assert env.state is not None
-    text = env.state.workbook.display(env.state.address(cell_name(row, col)))
+    text = printable(env.state.workbook.display(env.state.address(cell_name(row, col))))  # one line, no escapes
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -50,7 +51,7 @@ def render_ansi(env: SpreadsheetEnv) -> str:
     targets = set(targets_on(env.task, env.state.sheet))
     r1, c1, r2, c2 = env.state.selection
     selected = env.state.anchor is not None
-    lines = [f"Task (level {env.task.level}, {env.task.template}): {env.task.instruction}"]
+    lines = [printable(f"Task (level {env.task.level}, {env.task.template}): {env.task.instruction}")]
     header = "     " + "".join(f" {column_letters(c):^{CELL_CHARS}} " for c in range(left, left + cols))
     lines.append(header)
     for r in range(top, top + rows):

@@ -50,7 +50,7 @@ from sheetrl.env.commands import Command
 from sheetrl.env.tasks.base import Task, goal_distance, values_match
 from sheetrl.env.tasks.checker import apply_assignment
 from sheetrl.sheet import Workbook
-from sheetrl.sheet.address import COL_MASK, ROW_SHIFT, SHEET_SHIFT, cell_name, parse_range
+from sheetrl.sheet.address import COL_MASK, ROW_SHIFT, SHEET_SHIFT, parse_cell, parse_range
 from sheetrl.sheet.errors import ExcelError
 
 TERMS = ("feedback", "validity", "progress", "collateral", "complexity", "aesthetic")
@@ -178,21 +178,25 @@ class FormulaValidity:
         self.targets = [task.qualified(t.address) for t in task.targets if t.formula]
         self._perturbation: tuple[dict[str, object], dict[str, object]] | None = None
         self._reads = {task.qualified(t.address): t.reads for t in task.targets if t.formula}
-        self._gaps: dict[str, set[str]] = {}  # built when a target first holds a formula (most never do)
+        self._gaps: dict[str, list[tuple[str, int, int, int, int]]] = {}  # built when a target first holds a formula
 
-    def _gaps_of(self, address: str) -> set[str]:
-        """The empty cells a target may read: those inside the ranges it must read (a spacer row in a named
-        range)."""
+    def _gaps_of(self, address: str) -> list[tuple[str, int, int, int, int]]:
+        """The ranges a target must read, as (sheet name in capitals, row1, col1, row2, col2): the empty cells
+        inside them (a spacer row in a named range) may be read. Kept as boxes, never listed cell by cell (a range
+        may cover the whole sheet)."""
         gaps = self._gaps.get(address)
         if gaps is None:
-            gaps = self._gaps[address] = set()
+            gaps = self._gaps[address] = []
             for area in self._reads.get(address, ()):
-                qualified = self.task.qualified(area)
-                rng = parse_range(qualified)
-                prefix = qualified.rsplit("!", 1)[0] + "!"
-                gaps |= {prefix + cell_name(r, c) for r in range(rng.row1, rng.row2 + 1)
-                         for c in range(rng.col1, rng.col2 + 1)}
+                rng = parse_range(self.task.qualified(area))
+                gaps.append(((rng.sheet or "").upper(), rng.row1, rng.col1, rng.row2, rng.col2))
         return gaps
+
+    @staticmethod
+    def _in_gaps(address: str, gaps: list[tuple[str, int, int, int, int]]) -> bool:
+        cell = parse_cell(address)
+        sheet = (cell.sheet or "").upper()
+        return any(s == sheet and r1 <= cell.row <= r2 and c1 <= cell.col <= c2 for s, r1, c1, r2, c2 in gaps)
 
     def _reference(self) -> tuple[dict[str, object], dict[str, object]]:
         """(perturbed input values, the expert's target values under them)."""
@@ -215,7 +219,7 @@ class FormulaValidity:
             return False, False, False
         precedents = wb.precedents(address)
         gaps = self._gaps_of(address)
-        reads_data = bool(precedents) and all(wb.value(p) is not None or p in gaps for p in precedents)
+        reads_data = bool(precedents) and all(wb.value(p) is not None or self._in_gaps(p, gaps) for p in precedents)
         return True, not isinstance(wb.value(address), ExcelError), reads_data
 
     def potential(self, wb: Workbook) -> float:

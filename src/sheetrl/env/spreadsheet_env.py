@@ -565,7 +565,15 @@ class SpreadsheetEnv(gym.Env):
         return obs
 
     def _encode_formula(self, text: str) -> list[int]:
-        return self.token_vocabulary.encode_command(Command("formula", cell="A1", text=text))
+        """A formula's token ids for the ``formula_chain`` observation; one the token language cannot spell (a
+        structured reference such as Table1[Col], a spill reference A1#, ``@``, an intersection) is
+        ``formula A1 = <unk>`` (it used to raise TokenError from inside reset or step: an internal error)."""
+        from sheetrl.env.tokens import UNK, TokenError
+
+        try:
+            return self.token_vocabulary.encode_command(Command("formula", cell="A1", text=text))
+        except TokenError:
+            return [*self.token_vocabulary.encode_command(Command("formula", cell="A1", text="=0"))[:-1], UNK]
 
     # ------------------------------------------------------------------------------------------------- render
     def render(self) -> str | np.ndarray | None:

@@ -21,7 +21,9 @@ dynamic-array formula: an array formula over the cells it spills, marked dynamic
 names as ``_xlpm.name``. A legacy array formula is an array formula over its range. Loading reads all three back:
 a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the cells covered by an array
 formula's range (which hold its cached results) are not read as values. Saving is atomic: the file is written to a
-temporary file in the same directory and moved over ``path`` only when complete.
+temporary file in the same directory and moved over ``path`` only when complete; a symbolic link, a device or a
+named pipe at ``path`` is refused, never replaced or written through. Loading reads regular files only (a named
+pipe would never end).
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
@@ -39,8 +41,6 @@ import gc
 import io
 import os
 import re
-import secrets
-import stat
 import warnings as _warnings
 import zipfile
 import zlib
@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from sheetrl.sheet import xlsx_reader
+from sheetrl.sheet import fileio, xlsx_reader
 from sheetrl.sheet.address import cell_name, column_letters, make_key, parse_range, quote_sheet_name, split_key
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
@@ -124,41 +124,25 @@ _BORDER_SIDES = (("border_top", "top"), ("border_bottom", "bottom"), ("border_le
 
 # ================================================================================================== saving
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
-    """Write ``wb`` to ``path`` as .xlsx, atomically; raises WorkbookFileError naming the problem."""
+    """Write ``wb`` to ``path`` as .xlsx, atomically (:func:`~sheetrl.sheet.fileio.write_atomic`); raises
+    WorkbookFileError naming the problem. A symbolic link or anything else that is not a regular file at ``path``
+    is refused, never replaced or written through."""
     target = _target_path(path)
     xl, dynamic = _to_openpyxl(wb)
-    directory = os.path.dirname(target)
+
+    def write(handle: Any) -> None:
+        if dynamic:
+            buffer = io.BytesIO()
+            xl.save(buffer)
+            handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
+        else:
+            xl.save(handle)
+
     try:
-        existing_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        existing_mode = None
-    try:
-        fd, temp = _create_temp(target)
-    except OSError as exc:
-        raise WorkbookFileError(
-            f"cannot save {target}: cannot create a file in {directory} ({_os_reason(exc)})"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if dynamic:
-                buffer = io.BytesIO()
-                xl.save(buffer)
-                handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
-            else:
-                xl.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if existing_mode is not None:
-            os.chmod(temp, existing_mode)
-        os.replace(temp, target)
-        _sync_directory(directory)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if not isinstance(exc, Exception):
-            raise
+        fileio.write_atomic(target, write)
+    except fileio.UnsafeFileError as exc:
+        raise WorkbookFileError(f"cannot save {target}: it {exc.strerror}") from None
+    except Exception as exc:
         reason = _os_reason(exc) if isinstance(exc, OSError) else _one_line(exc)
         raise WorkbookFileError(f"cannot save {target}: {reason}; the previous file (if any) is unchanged") from None
 
@@ -168,39 +152,16 @@ def _target_path(path: Any) -> str:
         target = os.path.abspath(os.fspath(path))
     except TypeError:
         raise WorkbookFileError(f"a file path must be a string or path, not {type(path).__name__}") from None
-    if os.path.isdir(target):
+    if os.path.isdir(target) and not os.path.islink(target):
         raise WorkbookFileError(f"cannot save to {target}: it is a directory")
-    target = os.path.realpath(target)  # write through a symbolic link, do not replace it
+    try:
+        fileio.check_output(target)
+    except fileio.UnsafeFileError as exc:
+        raise WorkbookFileError(f"cannot save {target}: it {exc.strerror}") from None
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise WorkbookFileError(f"cannot save {target}: the directory {directory} does not exist")
     return target
-
-
-def _sync_directory(directory: str) -> None:
-    """Make the rename durable (best effort: not every platform can open a directory)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _create_temp(target: str) -> tuple[int, str]:
-    """A new hidden file next to ``target``, created with the default permissions (0o666 less the umask)."""
-    directory, base = os.path.split(target)
-    for _ in range(100):
-        temp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), temp
-        except FileExistsError:
-            continue
-    raise FileExistsError(17, "could not find a free temporary file name")
 
 
 def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
@@ -482,7 +443,7 @@ def load_workbook(
 
 def _load(source: str, name: str, max_cells: int, max_bytes: int) -> Workbook:
     try:
-        with open(source, "rb") as handle:
+        with fileio.open_input(source) as handle:
             _check_signature(handle, name, max_bytes)
             archive = _open_zip(handle, name)
             with archive:
@@ -495,6 +456,8 @@ def _load(source: str, name: str, max_cells: int, max_bytes: int) -> Workbook:
             return loader.run()
     except WorkbookFileError:
         raise
+    except fileio.UnsafeFileError as exc:
+        raise WorkbookFileError(f"{name} {exc.strerror}") from None
     except OSError as exc:
         raise WorkbookFileError(f"cannot read {name}: {_os_reason(exc)}") from None
     except MemoryError:

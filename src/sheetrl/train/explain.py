@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from sheetrl.env.actions import MACROS
+from sheetrl.sheet.fileio import write_atomic
 from sheetrl.train.config import TrainError
 
 
@@ -72,7 +73,8 @@ def save_attention_map(heat: np.ndarray, path: str | Path, *, title: str, row_la
                        column_labels: Sequence[str], cell_texts: Sequence[Sequence[str]] | None = None,
                        cursor: tuple[int, int] | None = None) -> Path:
     """Draw ``heat`` (H, W) as a PNG heat map with the sheet's row numbers and column letters, each cell's shown
-    text (when given) and the cursor's cell outlined; returns the file written."""
+    text (when given) and the cursor's cell outlined; returns the file written (atomically: a symbolic link or a
+    file that is not a regular file at ``path`` raises :class:`~sheetrl.sheet.fileio.UnsafeFileError`)."""
     try:
         import matplotlib
     except ImportError:  # pragma: no cover - matplotlib is a dependency; a broken install gets a clear error
@@ -96,14 +98,14 @@ def save_attention_map(heat: np.ndarray, path: str | Path, *, title: str, row_la
             for r, line in enumerate(cell_texts):
                 for c, text in enumerate(line):
                     if text:
-                        axes.text(c, r, text, ha="center", va="center", fontsize=6,
+                        axes.text(c, r, text, ha="center", va="center", fontsize=6, parse_math=False,
                                   color="black" if heat[r, c] > bright else "white")
         if cursor is not None:
             axes.add_patch(plt.Rectangle((cursor[1] - 0.5, cursor[0] - 0.5), 1, 1, fill=False, edgecolor="red",
                                          linewidth=2))
         axes.set_title(title, fontsize=9)
         figure.tight_layout()
-        figure.savefig(path, dpi=100)
+        write_atomic(path, lambda handle: figure.savefig(handle, format="png", dpi=100))
     finally:
         plt.close(figure)
     return path

@@ -20,12 +20,15 @@ on with the others.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sheetrl.sheet.fileio import loads_json, open_input
 
 METRICS_FILE = "metrics.jsonl"
 WANDB_PROJECT = "sheetrl"
@@ -137,12 +140,13 @@ def wandb_run_id(run_dir: Path) -> str:
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:
     """The records of a ``metrics.jsonl`` file. A line that is not a record with a numeric ``step`` (torn by a
-    crash, or damaged outside the runner: bytes that are not UTF-8, other JSON) is skipped."""
+    crash, or damaged outside the runner: bytes that are not UTF-8, other JSON, JSON nested too deeply) is skipped.
+    Raises :class:`~sheetrl.sheet.fileio.UnsafeFileError` when the file is not a regular file (a named pipe)."""
     records = []
-    with Path(path).open(encoding="utf-8", errors="replace") as stream:
+    with io.TextIOWrapper(open_input(path), encoding="utf-8", errors="replace") as stream:
         for line in stream:
             try:
-                record = json.loads(line)
+                record = loads_json(line)
             except json.JSONDecodeError:
                 continue
             if isinstance(record, dict) and _is_number(record.get("step")):

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sheetrl.sheet.fileio import UnsafeFileError, write_atomic
 from sheetrl.train.config import TrainError
 from sheetrl.train.folders import make_folder
 from sheetrl.train.logger import METRICS_FILE, read_metrics
@@ -22,27 +24,38 @@ from sheetrl.train.logger import METRICS_FILE, read_metrics
 PLOTS_FOLDER = "plots"
 SMOOTHING = 10  # logging intervals in the moving averages
 ROLLING = 100  # episodes in the runner's rolling success rates
+PLOT_LIMIT = 1e100  # values are drawn within ±PLOT_LIMIT (matplotlib cannot lay out axes spanning ±1e308)
 
 
 def series(records: list[dict[str, Any]], name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(steps, values) of one metric, skipping records without it, null (non-finite) values and anything that is
-    not a number."""
-    points = [(r["step"], r[name]) for r in records
-              if isinstance(r.get(name), (int, float)) and not isinstance(r.get(name), bool)]
+    """(steps, values) of one metric, skipping records without it, null or non-finite values and steps, and anything
+    that is not a number; values (and steps) beyond ±:data:`PLOT_LIMIT` are drawn at that limit (a diverged loss of
+    1e308 still shows as a spike, and the axes can be laid out)."""
+    points = [(r["step"], r[name]) for r in records if _finite(r.get(name)) and _finite(r.get("step"))]
     if not points:
         return np.zeros(0), np.zeros(0)
     steps, values = zip(*points)
-    return np.asarray(steps, dtype=float), np.asarray(values, dtype=float)
+    return (np.clip(np.asarray(steps, dtype=float), -PLOT_LIMIT, PLOT_LIMIT),
+            np.clip(np.asarray(values, dtype=float), -PLOT_LIMIT, PLOT_LIMIT))
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def moving_average(values: np.ndarray, window: int = SMOOTHING) -> np.ndarray:
-    """Trailing mean over up to ``window`` points (the first points average what there is)."""
+    """Trailing mean over up to ``window`` points (the first points average what there is). Each mean sums its own
+    window (a running sum would carry one huge value's rounding error into every later mean)."""
     if values.size == 0:
         return values
-    sums = np.cumsum(np.insert(values, 0, 0.0))
-    index = np.arange(1, values.size + 1)
-    start = np.maximum(0, index - window)
-    return (sums[index] - sums[start]) / (index - start)
+    sums = np.convolve(values, np.ones(window))[: values.size]
+    counts = np.minimum(np.arange(1, values.size + 1), window)
+    return sums / counts
 
 
 def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Path]:
@@ -62,7 +75,11 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
     path = run_dir / METRICS_FILE
     if not path.exists():
         raise TrainError(f"{path} does not exist: is {run_dir} a training run folder?")
-    records = read_metrics(path)
+    try:
+        records = read_metrics(path)
+    except OSError as exc:
+        raise TrainError(str(exc) if isinstance(exc, UnsafeFileError) else
+                         f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
     if not records:
         raise TrainError(f"{path} holds no metrics yet")
     out = make_folder(Path(out_dir) if out_dir is not None else run_dir / PLOTS_FOLDER, "the plots folder")
@@ -73,8 +90,14 @@ def plot_run(run_dir: str | Path, out_dir: str | Path | None = None) -> list[Pat
     def save(figure: Any, filename: str) -> None:
         figure.suptitle(title, fontsize=9)
         figure.tight_layout()
-        figure.savefig(out / filename, dpi=110)
-        plt.close(figure)
+        try:
+            write_atomic(out / filename, lambda handle: figure.savefig(handle, format="png", dpi=110))
+        except UnsafeFileError as exc:
+            raise TrainError(f"cannot write {out / filename}: it {exc.strerror}") from None
+        except OSError as exc:
+            raise TrainError(f"cannot write {out / filename}: {(exc.strerror or str(exc)).lower()}") from None
+        finally:
+            plt.close(figure)
         written.append(out / filename)
 
     figure, axis = plt.subplots(figsize=(7, 4))

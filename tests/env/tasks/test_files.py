@@ -4,6 +4,8 @@ environment, and bad files get errors naming the task and the problem."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +139,9 @@ def _write(tmp_path, task):
         ({"targets": [{"pivot": {"source": "A1:B3", "rows": "Region", "values": "Cost"}, "at": "D1"}]},
          "pivot field 'Cost' is not a header of A1:B3"),
         ({"perturbations": ["shake"]}, "'perturbations' must be a list of"),
+        ({"perturbations": [[]]}, "'perturbations' must be a list of"),
+        ({"targets": [{"cell": "B4", "number_format": ["currency"]}]}, "number_format must be one of"),
+        ({"targets": [{"cell": "B4", "number_format": {"a": 1}}]}, "number_format must be one of"),
         ({"max_steps": 0}, "'max_steps' must be a positive integer"),
         ({"version": 2}, "'version' must be 1"),
         ({"instruction": ""}, "'instruction' must be non-empty text"),
@@ -145,6 +150,8 @@ def _write(tmp_path, task):
         ({"inputs": ["A1:XFD1048576"]}, "inputs: A1:XFD1048576 has more than 100,000 cells"),
         ({"criteria": ["A:A"]}, "criteria: A:A has more than 100,000 cells"),
         ({"may_read": ["A1:XFD1048576"]}, "may_read: A1:XFD1048576 has more than 100,000 cells"),
+        ({"targets": [{"range": "C1:C100001", "value": 1}]}, "target 1: C1:C100001 has more than 100,000 cells"),
+        ({"targets": [{"range": "B:B", "bold": True}]}, "target 1: B:B has more than 100,000 cells"),
         ({"references": ["C9"]}, "reference 'C9' does not occur in the instruction"),
         ({"references": ["ZZZZZ1"]}, "references: "),
         ({"slots": {"colour": "red"}}, "unknown slot(s) colour"),
@@ -236,3 +243,64 @@ def test_slots_a_task_file_gives_drive_the_macros(tmp_path):
     env.step_command("goto B4")
     _, _, terminated, _, info = env.step(MACRO_INDEX["write_instructed_value"])
     assert terminated and info["is_success"]
+
+
+def test_a_named_pipe_or_a_device_is_refused_instead_of_read_forever(tmp_path, named_pipe):
+    named_pipe(tmp_path / "tasks.jsonl")
+    with pytest.raises(TaskFileError, match=r"tasks.jsonl: it is not a regular file \(it is a named pipe\)"):
+        load_task_file(tmp_path / "tasks.jsonl")
+    with pytest.raises(TaskFileError, match=r"it is not a regular file \(it is a character device\)"):
+        load_task_file(os.devnull)
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '{"format": "sheetrl-tasks", "version": 1, "tasks": [' + "[" * 100_000 + "]}",
+                                  '{"version": 1, "id": "t", "slots": {"pivot": ' + "[" * 900 + "]" * 900 + "}}"],
+                         ids=["lines", "document", "field"])
+def test_json_nested_too_deeply_is_a_task_file_error(tmp_path, text):
+    (tmp_path / "deep.jsonl").write_text(text + "\n")
+    with pytest.raises(TaskFileError, match=r"line 1: not JSON \(arrays and objects nested more than 100 levels deep"):
+        load_task_file(tmp_path / "deep.jsonl")
+
+
+def test_a_task_id_with_control_characters_is_escaped_in_errors(tmp_path):
+    path = _write(tmp_path, {"id": "two\nlines\x1b[31m", "colour": "red"})
+    with pytest.raises(TaskFileError) as info:
+        load_task_file(path)
+    assert str(info.value).startswith("task two\\nlines\\x1b[31m: unknown field(s) colour")
+
+
+def test_reads_must_be_ranges(tmp_path):
+    path = _write(tmp_path, {"targets": [{"cell": "B4", "formula": "=SUM(B2:B3)", "reads": ["nonsense"]}]})
+    with pytest.raises(TaskFileError, match="task t: target 1: reads: 'nonsense' is not a cell address"):
+        load_task_file(path)
+
+
+def test_a_target_that_reads_the_whole_sheet_is_checked_in_time_proportional_to_its_cells(tmp_path):
+    """The checker listed every cell of a target's ``reads`` ranges (17 billion for A1:XFD1048576), and the
+    validity reward every cell of them as text: checking such a task did not finish in 300 s."""
+    wb = Workbook()
+    wb.set_range("A1", [[1, 2], [3, None], [5, 6]])
+    wb.save(tmp_path / "book.xlsx")
+    write_task_file(tmp_path / "tasks.jsonl", [
+        {"id": "everything", "workbook": "book.xlsx", "instruction": "Total A1:B3 in D1.",
+         "targets": [{"cell": "D1", "formula": "=SUM(A1:B3)", "reads": ["A1:XFD1048576"]}],
+         "perturbations": ["rescale", "fill_gap"]},
+        {"id": "column", "workbook": "book.xlsx", "instruction": "Total column A in D2.",
+         "targets": [{"cell": "D2", "formula": "=SUM(A1:A3)", "reads": ["A1:A1048576"]}],
+         "perturbations": ["fill_gap"]},
+        {"id": "too-little", "workbook": "book.xlsx", "instruction": "Total A1:A3 in D3.",
+         "targets": [{"cell": "D3", "formula": "=SUM(A1:A3)", "reads": ["A1:XFD1048576"]}]},
+    ])
+    def too_slow(signum, frame):
+        raise TimeoutError("checking the tasks took more than 60 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        results = {task.template: solve_with_reference(task)[:2]
+                   for task in load_task_file(tmp_path / "tasks.jsonl")}
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert results == {"everything": (True, "ok"), "column": (True, "ok"), "too-little": (False, "reads")}

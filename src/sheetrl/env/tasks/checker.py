@@ -53,14 +53,14 @@ fixed, finite sample). Formats are checked where a target asks for one (``style`
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sheetrl.env.tasks.base import Task, target_problem, values_match
 from sheetrl.sheet import SheetError, Workbook
-from sheetrl.sheet.address import make_key, parse_range, split_key
+from sheetrl.sheet.address import RangeAddress, make_key, parse_range, split_key
 
 CONDITIONS = ("formula", "value", "style", "unchanged", "reads", "follows_inputs")
 RESCALES = 3  # draws of the rescale perturbation
@@ -145,19 +145,45 @@ def _text(wb: Workbook, task: Task, rng: random.Random) -> list[Assignment]:
 def _fill_gap(wb: Workbook, task: Task, rng: random.Random) -> list[Assignment]:
     """A number typed into an empty cell inside a range a target reads (a spacer row): the range, not the blocks
     around the gap, is what counts."""
-    gaps = []
+    gaps: list[str] = []
+    seen: set[str] = set()
     for target in task.targets:
         for area in target.reads:
-            rng_ = parse_range(task.qualified(area))
-            for row in range(rng_.row1, rng_.row2 + 1):
-                for col in range(rng_.col1, rng_.col2 + 1):
-                    address = f"{task.qualified(area).rsplit('!', 1)[0]}!{_cell(row, col)}"
-                    if wb.value(address) is None and address not in gaps:
-                        gaps.append(address)
+            qualified = task.qualified(area)
+            sheet = qualified.rsplit("!", 1)[0]
+            for row, col in _scanned_cells(wb, parse_range(qualified)):
+                address = f"{sheet}!{_cell(row, col)}"
+                if address not in seen and wb.value(address) is None:
+                    seen.add(address)
+                    gaps.append(address)
     if not gaps:
         return []
     numbers = [v for _, v in _numbers(wb, task)] or [10.0]
     return [{rng.choice(gaps): float(round(rng.choice(numbers)))}]
+
+
+GAP_SCAN_CELLS = 65_536  # cells of one range searched for gaps: a range over the whole sheet has 17 billion
+
+
+def _scanned_cells(wb: Workbook, area: RangeAddress) -> Iterator[tuple[int, int]]:
+    """(row, column) of the cells of a range searched for gaps, row by row: all of them in a range of up to
+    :data:`GAP_SCAN_CELLS` cells; in a larger one, those inside the sheet's used range, up to that many."""
+    row1, col1, row2, col2 = area.row1, area.col1, area.row2, area.col2
+    if area.rows * area.cols > GAP_SCAN_CELLS:
+        try:
+            used = wb.used_range(area.sheet)
+        except SheetError:
+            return
+        if used is None:
+            return
+        row1, col1, row2, col2 = max(row1, used.row1), max(col1, used.col1), min(row2, used.row2), min(col2, used.col2)
+    count = 0
+    for row in range(row1, row2 + 1):
+        for col in range(col1, col2 + 1):
+            if count == GAP_SCAN_CELLS:
+                return
+            count += 1
+            yield row, col
 
 
 def _flip(wb: Workbook, task: Task, rng: random.Random) -> list[Assignment]:
@@ -381,12 +407,28 @@ def _keys_of(wb: Workbook, task: Task, areas: Iterable[str]) -> set[int]:
     return keys
 
 
+def _inside(key: int, boxes: list[tuple[int, int, int, int, int]]) -> bool:
+    sid, row, col = split_key(key)
+    return any(s == sid and r1 <= row <= r2 and c1 <= col <= c2 for s, r1, c1, r2, c2 in boxes)
+
+
+def _present_in(wb: Workbook, task: Task, areas: list[str], present: Mapping[int, Any]) -> set[int]:
+    """The keys of ``present`` inside some ranges, in time proportional to the smaller of the ranges' cells and
+    ``present`` (a range may cover the whole sheet)."""
+    boxes = _areas(task, wb, areas)
+    size = sum((r2 - r1 + 1) * (c2 - c1 + 1) for _, r1, c1, r2, c2 in boxes)
+    if size <= len(present):
+        return {k for k in _keys_of(wb, task, areas) if k in present}
+    return {k for k in present if k >= 0 and _inside(k, boxes)}
+
+
 def reads_problem(wb: Workbook, task: Task) -> tuple[str, str] | None:
     """(cell, sentence) of the first formula target that does not read what it must, or None.
 
     Required: every cell of the target's ``reads`` ranges that holds something in the initial workbook. Allowed:
     those ranges, the task's ``may_read``, the targets, and whatever the expert's own formula for the target
-    reaches (a total over a column of new formulas reaches their inputs)."""
+    reaches (a total over a column of new formulas reaches their inputs). The work grows with the cells that exist,
+    not with the size of the ranges."""
     shared = _keys_of(wb, task, task.may_read) | _keys_of(wb, task, task.target_cells)
     initial_values = task.workbook.value_map()
     expert = _expert_leaves(task)
@@ -395,12 +437,12 @@ def reads_problem(wb: Workbook, task: Task) -> tuple[str, str] | None:
             continue
         address = task.qualified(target.address)
         leaves = leaf_reads(wb, wb.key(address))
-        own = _keys_of(wb, task, target.reads)
-        missing = {k for k in own if k in initial_values} - leaves
+        missing = _present_in(wb, task, list(target.reads), initial_values) - leaves
         if missing:
             return target.address, (f"{target.address} does not read {_describe(wb, missing)} "
                                     f"of {', '.join(target.reads)}")
-        stray = leaves - own - shared - expert.get(address, set())
+        own = _areas(task, wb, list(target.reads))
+        stray = {k for k in leaves if not _inside(k, own)} - shared - expert.get(address, set())
         if stray:
             return target.address, f"{target.address} reads {_describe(wb, stray)}, outside {', '.join(target.reads)}"
     return None

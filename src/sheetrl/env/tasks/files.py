@@ -43,6 +43,7 @@ from sheetrl.sheet.address import (
     parse_range,
     quote_sheet_name,
 )
+from sheetrl.sheet.fileio import UnsafeFileError, loads_json, printable, read_input_bytes, write_atomic
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.nodes import Call, Node
 from sheetrl.sheet.parser import parse
@@ -76,7 +77,9 @@ def load_task_file(path: str | Path) -> list[Task]:
     """The tasks of a task file (JSON or JSON Lines), validated; raises TaskFileError naming the problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_bytes(path).decode("utf-8")
+    except UnsafeFileError as exc:
+        raise TaskFileError(f"cannot read task file {path}: it {exc.strerror}") from None
     except OSError as exc:
         raise TaskFileError(f"cannot read task file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
@@ -110,7 +113,7 @@ def _parse_documents(text: str, path: Path) -> list[dict[str, Any]]:
     if not stripped:
         return []
     try:
-        document = json.loads(stripped)
+        document = loads_json(stripped)
     except json.JSONDecodeError:
         document = None  # not one document: JSON Lines
     if isinstance(document, dict) and "tasks" in document:
@@ -127,7 +130,7 @@ def _parse_documents(text: str, path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = loads_json(line)
         except json.JSONDecodeError as exc:
             raise TaskFileError(f"{path}, line {number}: not JSON ({exc.msg})") from None
         if not isinstance(item, dict):
@@ -148,7 +151,7 @@ class _Spec:
             raise self.error(f"'id' must be non-empty text, not {spec['id']!r}")
 
     def error(self, message: str) -> TaskFileError:
-        return TaskFileError(f"task {self.name}: {message}")
+        return TaskFileError(f"task {printable(self.name)}: {message}")
 
     def text(self, key: str, default: str | None = None) -> str:
         value = self.spec.get(key, default)
@@ -232,7 +235,8 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
     perturbations = spec.get("perturbations")
     if perturbations is None:
         perturbations = builder.perturbations(task)
-    if not isinstance(perturbations, list) or any(p not in PERTURBATIONS for p in perturbations):
+    if not isinstance(perturbations, list) or not all(isinstance(p, str) and p in PERTURBATIONS
+                                                      for p in perturbations):
         raise s.error(f"'perturbations' must be a list of {', '.join(PERTURBATIONS)}")
     task.perturbations = tuple(perturbations)
     max_steps = spec.get("max_steps", max(20, 10 + 4 * len(commands)))
@@ -366,6 +370,8 @@ class _Solution:
             raise self.s.error(f"target {number}: {exc}") from None
         if "cell" in target and (area.rows, area.cols) != (1, 1):
             raise self.s.error(f"target {number}: 'cell' is one cell; use 'range' for {where}")
+        if area.rows * area.cols > MAX_AREA_CELLS:  # a target per cell, and a command per cell for a value
+            raise self.s.error(f"target {number}: {where} has more than {MAX_AREA_CELLS:,} cells")
         local = cell_name(area.row1, area.col1) if (area.rows, area.cols) == (1, 1) else \
             f"{cell_name(area.row1, area.col1)}:{cell_name(area.row2, area.col2)}"
         self.rows.append(area.row2)
@@ -416,7 +422,7 @@ class _Solution:
             self._command(f"{'bold' if bold else 'unbold'} {local}", number)
         preset = target.get("number_format")
         if preset is not None:
-            if preset not in NUMBER_FORMAT_PRESETS:
+            if not isinstance(preset, str) or preset not in NUMBER_FORMAT_PRESETS:
                 raise self.s.error(f"target {number}: number_format must be one of "
                                    f"{', '.join(NUMBER_FORMAT_PRESETS)}, not {preset!r}")
             self._command(f"format {local} {preset}", number)
@@ -426,6 +432,8 @@ class _Solution:
         reads = target.get("reads", [])
         if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads):
             raise self.s.error(f"target {number}: 'reads' must be a list of ranges")
+        for read in reads:
+            _check_area(self.s, read, f"target {number}: reads")
         out = []
         for r in range(area.row1, area.row2 + 1):
             for c in range(area.col1, area.col2 + 1):
@@ -585,11 +593,12 @@ def _public(value: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------------- writing
 def write_task_file(path: str | Path, tasks: list[dict[str, Any]]) -> Path:
-    """Write task objects as JSON Lines (each gets ``"version": 1``); returns the path."""
+    """Write task objects as JSON Lines (each gets ``"version": 1``), atomically; returns the path."""
     path = Path(path)
     lines = [json.dumps({"version": VERSION, **{k: v for k, v in task.items() if k != "version"}},
                         ensure_ascii=False) for task in tasks]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    write_atomic(path, lambda handle: handle.write(data))
     return path
 
 
