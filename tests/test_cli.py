@@ -191,7 +191,7 @@ def test_output_is_never_written_through_a_link_or_over_a_pipe(tmp_path: Path, c
     assert (tmp_path / "link.xlsx").is_symlink() and (tmp_path / "link.npz").is_symlink()
     assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe.xlsx").st_mode)
     one_line_error(*run(["sheet", "demo", "--out", str(target / "out.xlsx")], capsys),
-                   f"cannot create the folder {target}")
+                   f"{target} is a file, not a folder")
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="creating a device node needs root")

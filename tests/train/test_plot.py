@@ -89,5 +89,5 @@ def test_a_named_pipe_is_not_read_and_a_link_is_not_written_through(tmp_path: Pa
     with pytest.raises(TrainError, match=re.escape("return.png: it is a symbolic link")):
         plot_run(tmp_path)
     assert target.read_text() == "precious" and (tmp_path / "plots" / "return.png").is_symlink()
-    with pytest.raises(TrainError, match=r"the plot folder .*notes\.txt is a file, not a folder"):
+    with pytest.raises(TrainError, match=r"notes\.txt as the plots folder: it is a file, not a folder"):
         plot_run(tmp_path, target)
