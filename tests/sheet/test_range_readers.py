@@ -142,6 +142,19 @@ def test_inserting_rows_moves_a_running_total_and_its_readers():
     assert wb.value("B202") == 205 and wb.value("B48") == 48
 
 
+def test_moving_windows_stay_edges_and_running_totals_go_to_the_index():
+    wb = Workbook()
+    with wb.batch():
+        for row in range(1, 301):
+            wb.set(f"B{row}", row)
+            wb.set(f"C{row}", f"=SUM(B$1:B{row})")  # one end fixed: indexed
+            wb.set(f"D{row}", f"=SUM(B{row}:B{row + 99})")  # a moving window: edges, as before
+    assert wb._formulas[wb.key("C200")].big_ranges and not wb._formulas[wb.key("D200")].big_ranges
+    wb.set("B150", 0)
+    assert wb.value("C300") == sum(range(1, 301)) - 150
+    assert wb.value("D100") == sum(range(100, 200)) - 150 and wb.value("D151") == sum(range(151, 251))
+
+
 # Random workbooks of data and formulas over large ranges, edited at random: every value must be what the same
 # edits give with every range of up to 4,096 cells expanded into per-cell edges (the graph before the index).
 _COLUMNS = "ABCDEFGHIJ"
@@ -165,8 +178,10 @@ _edits = st.lists(
 )
 
 
-def _replay(edits, limit: int, monkeypatch) -> list:
-    monkeypatch.setattr(workbook, "GRAPH_EXPANDED_RANGE_CELLS", limit)
+def _replay(edits, index_all: bool, monkeypatch) -> list:
+    if index_all:  # every range of two cells or more goes through the index
+        monkeypatch.setattr(workbook, "EXPANDED_RANGE_CELLS", 1)
+        monkeypatch.setattr(workbook, "GRAPH_EXPANDED_RANGE_CELLS", 1)
     wb = Workbook()
     with wb.batch():
         for row in range(1, 91):
@@ -183,6 +198,8 @@ def _replay(edits, limit: int, monkeypatch) -> list:
 @given(_edits)
 def test_indexed_ranges_give_the_values_of_expanded_ranges(edits):
     with pytest.MonkeyPatch.context() as monkeypatch:
-        indexed = _replay(edits, 1, monkeypatch)  # every range of two cells or more goes through the index
-        expanded = _replay(edits, workbook.EXPANDED_RANGE_CELLS, monkeypatch)  # as before the index
+        indexed = _replay(edits, True, monkeypatch)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(workbook, "GRAPH_EXPANDED_RANGE_CELLS", workbook.EXPANDED_RANGE_CELLS)
+        expanded = _replay(edits, False, monkeypatch)  # every range of up to 4,096 cells expanded, as before the index
     assert indexed == expanded

@@ -7,10 +7,11 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
   sheet's used extent, which whole-column ranges are clamped to, and (``WORKBOOK_KEY``) the workbook itself, which
   the functions that read more than their arguments (ISFORMULA, SHEET, CELL ...) receive from their formula.
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
-- ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``GRAPH_EXPANDED_RANGE_CELLS``
-  cells are expanded into per-cell edges; larger ranges are kept in ``_big_ranges`` and indexed by
-  :class:`~sheetrl.sheet.range_readers.RangeReaders` (each distinct range once, nested ranges chained), so running
-  totals and many lookups into one table cost edges in proportion to the ranges, not to the cells they cover.
+- ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
+  are expanded into per-cell edges, except those over ``GRAPH_EXPANDED_RANGE_CELLS`` cells with one end fixed and
+  the other relative (a running total ``A$1:A5``); those and the larger ranges are kept in ``_big_ranges`` and
+  indexed by :class:`~sheetrl.sheet.range_readers.RangeReaders` (each distinct range once, nested ranges chained),
+  so a running total costs edges in proportion to its rows, not to the cells its ranges cover.
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
   references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
@@ -69,8 +70,13 @@ if TYPE_CHECKING:
     from sheetrl.sheet.names import DefinedName
     from sheetrl.sheet.tables import Table
 
-EXPANDED_RANGE_CELLS = 4096  # ranges up to this size are listed cell by cell by precedents() and precedent_keys()
-GRAPH_EXPANDED_RANGE_CELLS = 64  # ranges up to this size are one dependency edge per cell; larger ones are indexed
+# Ranges up to this size are one dependency edge per cell (and are listed cell by cell by precedents()); larger ones
+# are indexed (range_readers) ...
+EXPANDED_RANGE_CELLS = 4096
+# ... and so are ranges over this size with one end fixed and the other relative (A$1:A5 filled down: a running
+# total, quadratic in edges when expanded). Other mid-size ranges stay expanded: a moving window (A5:A104) filled
+# down is a distinct range per formula, cheap as edges and costly as index entries.
+GRAPH_EXPANDED_RANGE_CELLS = 64
 _UNDO_LIMIT = 1000  # edits kept for undo
 _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 ALL_CHANGED = -1  # in a change log: everything may have changed
@@ -105,6 +111,7 @@ class FormulaCell:
     dynamic: bool = False  # tracked: reads through references computed at run time
     names: frozenset[str] = frozenset()  # upper-case defined names and tables it uses (recompiled when they change)
     dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
+    anchored: tuple[tuple[int, int, int, int, int], ...] = ()  # ranges with one end fixed, one relative (indexed)
 
 
 class _FormulaText(str):
@@ -695,29 +702,30 @@ class Workbook(CatalogMixin, ArrayPlacement):
             fn=compiled.fn,
             cells=frozenset(compiled.cells),
             ranges=tuple(compiled.ranges),
-            big_ranges=_big(tuple(compiled.ranges) + dynamic_ranges),
+            big_ranges=_big(tuple(compiled.ranges) + dynamic_ranges, tuple(compiled.anchored)),
             volatile=compiled.volatile,
             unresolved_sheets=compiled.unresolved_sheets,
             array=array,
             dynamic=compiled.dynamic,
             names=frozenset(compiled.names),
             dynamic_ranges=dynamic_ranges,
+            anchored=tuple(compiled.anchored),
         )
 
-    def _precedent_keys(self, cell: FormulaCell, limit: int | None = None) -> builtins.set[int]:
-        """The cells a formula reads directly, its ranges of up to ``limit`` cells expanded (by default: its edges
-        in the dependency graph, ranges of up to GRAPH_EXPANDED_RANGE_CELLS cells)."""
-        if limit is None:
-            limit = GRAPH_EXPANDED_RANGE_CELLS
+    def _precedent_keys(self, cell: FormulaCell, listed: bool = False) -> builtins.set[int]:
+        """The cells a formula reads directly: its edges in the dependency graph (the ranges it keeps in the index
+        left out), or with ``listed`` every range of up to EXPANDED_RANGE_CELLS cells expanded."""
         keys = set(cell.cells)
+        indexed = () if listed else cell.big_ranges
         for ranges in (cell.ranges, cell.dynamic_ranges):
-            for sid, r1, c1, r2, c2 in ranges:
-                if (r2 - r1 + 1) * (c2 - c1 + 1) <= limit:
-                    keys.update(range_keys(sid, r1, c1, r2, c2))
+            for area in ranges:
+                _, r1, c1, r2, c2 = area
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= EXPANDED_RANGE_CELLS and area not in indexed:
+                    keys.update(range_keys(*area))
         return keys
 
     def _listed_precedent_keys(self, cell: FormulaCell) -> builtins.set[int]:
-        return self._precedent_keys(cell, EXPANDED_RANGE_CELLS)
+        return self._precedent_keys(cell, listed=True)
 
     def _add_formula(self, cell: FormulaCell) -> None:
         self._own("_formulas")
@@ -948,7 +956,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
             if ranges == cell.dynamic_ranges:
                 continue
             self._remove_formula(key)
-            self._add_formula(replace(cell, dynamic_ranges=ranges, big_ranges=_big(cell.ranges + ranges)))
+            big_ranges = _big(cell.ranges + ranges, cell.anchored)
+            self._add_formula(replace(cell, dynamic_ranges=ranges, big_ranges=big_ranges))
             changed.append(key)
         return changed
 
@@ -1507,9 +1516,17 @@ class Workbook(CatalogMixin, ArrayPlacement):
         )
 
 
-def _big(ranges: tuple[tuple[int, int, int, int, int], ...]) -> tuple[tuple[int, int, int, int, int], ...]:
-    """The ranges too large to expand into per-cell dependency edges (indexed by RangeReaders instead)."""
-    return tuple(r for r in ranges if (r[3] - r[1] + 1) * (r[4] - r[2] + 1) > GRAPH_EXPANDED_RANGE_CELLS)
+def _big(
+    ranges: tuple[tuple[int, int, int, int, int], ...], anchored: tuple[tuple[int, int, int, int, int], ...] = ()
+) -> tuple[tuple[int, int, int, int, int], ...]:
+    """The ranges not expanded into per-cell dependency edges (indexed by RangeReaders instead): the large ones,
+    and the mid-size ones of ``anchored`` (one end fixed, the other relative)."""
+    big = []
+    for area in ranges:
+        cells = (area[3] - area[1] + 1) * (area[4] - area[2] + 1)
+        if cells > EXPANDED_RANGE_CELLS or (cells > GRAPH_EXPANDED_RANGE_CELLS and area in anchored):
+            big.append(area)
+    return tuple(big)
 
 
 def _check_sheet_name(name: Any) -> None:
