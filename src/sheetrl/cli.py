@@ -27,6 +27,7 @@ from sheetrl.sheet import SheetError, Workbook, parse_range
 from sheetrl.sheet.address import cell_name, column_letters
 from sheetrl.sheet.fileio import UnsafeFileError, check_output, printable
 from sheetrl.train.config import MAX_SEED, TrainConfig, TrainError, field_help, one_line
+from sheetrl.train.folders import blocking_file
 
 app = typer.Typer(
     name="sheetrl",
@@ -152,7 +153,7 @@ def _check_output(path: Path, suffix: str) -> None:
         raise UsageProblem(f"--out {path} must end in {suffix} (the file written is {suffix})")
     if path.is_dir() and not path.is_symlink():
         raise UsageProblem(f"--out {path} is a folder; give a file name ending in {suffix}")
-    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    blocking = blocking_file(path.parent)
     if blocking is not None:
         raise UsageProblem(f"--out {path}: {blocking} is a file, not a folder")
     try:

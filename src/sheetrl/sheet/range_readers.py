@@ -155,10 +155,13 @@ class RangeReaders:
         return found
 
     def readers_containing(self, sid: int, row: int, col: int) -> set[int]:
-        """The formulas reading cell (row, col) of sheet ``sid`` through an indexed range (virtual nodes
-        followed to the end of their chains)."""
+        """The formulas reading cell (row, col) of sheet ``sid`` through an indexed range."""
+        return self.readers_reached(self.nodes_containing(sid, row, col))
+
+    def readers_reached(self, nodes: Iterable[int]) -> set[int]:
+        """The formulas reached from virtual nodes, each node's chain followed to its end."""
         readers: set[int] = set()
-        pending = self.nodes_containing(sid, row, col)
+        pending = list(nodes)
         seen: set[int] = set()
         while pending:
             node = pending.pop()

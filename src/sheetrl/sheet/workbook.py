@@ -529,9 +529,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     def dependent_keys(self, key: int) -> list[int]:
         """Keys of the formulas that read a cell directly (large ranges included), sorted."""
-        readers = {k for k in self._successors(key) if not is_virtual_node(k)}
-        if self._big_ranges:
-            readers.update(self._range_readers().readers_containing(*split_key(key)))
+        successors = self._successors(key)
+        readers = {k for k in successors if not is_virtual_node(k)}
+        ranges = [k for k in successors if is_virtual_node(k)]
+        if ranges:  # ranges of the index: the formulas their chains reach
+            readers.update(self._range_readers().readers_reached(ranges))
         return sorted(readers)
 
     def sheet_keys(self, sheet_id: int) -> list[int]:
