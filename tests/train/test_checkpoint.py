@@ -113,6 +113,24 @@ def test_no_usable_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
         load_checkpoint(tmp_path / CHECKPOINT_FILE)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_checkpoint_that_is_a_named_pipe_is_unreadable_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / CHECKPOINT_FILE)
+    with pytest.raises(CheckpointError, match=r"is unreadable .*is not a regular file \(it is a named pipe\)"):
+        load_checkpoint(tmp_path / CHECKPOINT_FILE)
+    save_checkpoint(tmp_path / "run", payload(1))
+    (tmp_path / "run" / PREVIOUS_FILE).symlink_to(tmp_path / "elsewhere.pt")
+    save_checkpoint(tmp_path / "run", payload(2))  # the latest moves over the link (a rename), never through it
+    assert not (tmp_path / "elsewhere.pt").exists()
+
+
+def test_temporary_files_of_an_interrupted_save_are_removed_by_the_next(tmp_path: Path) -> None:
+    for name in (".checkpoint.pt.0123456789ab.tmp", "checkpoint.pt4x2ab.tmp"):  # this version's, older versions'
+        (tmp_path / name).write_bytes(b"half")
+    save_checkpoint(tmp_path, payload(1))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [CHECKPOINT_FILE]
+
+
 def test_a_run_that_learnt_another_flat_layout_is_refused(tmp_path: Path) -> None:
     from sheetrl.env.observation import flat_fingerprint
     from sheetrl.train.checkpoint import LAYOUT_BEFORE_FINGERPRINTS

@@ -63,6 +63,27 @@ def test_a_ray_address_nothing_answers_at_is_refused_at_once_naming_it(monkeypat
         probe_address("ray://10.0.0.5", seconds=3)
 
 
+def test_ray_records_with_an_exception_reach_the_terminal_as_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray Tune logs a failed save of its state with the whole stack; a user sees one line."""
+    import io
+    import logging
+
+    from sheetrl.train.distributed import quiet_ray_logs
+
+    terminal = io.StringIO()
+    handler = logging.StreamHandler(terminal)  # stands for the handler Ray puts on its logger
+    monkeypatch.setattr(logging.getLogger("ray"), "handlers", [handler])
+    quiet_ray_logs()
+    quiet_ray_logs()  # (once per handler, however often a run connects)
+    assert len(handler.filters) == 1
+    try:
+        raise OSError("the disk\nis full")
+    except OSError:
+        logging.getLogger("ray.tune.execution.experiment_state").error("Saving state failed with exception: ",
+                                                                         exc_info=True)
+    assert terminal.getvalue() == "Saving state failed with exception: the disk is full\n"
+
+
 def test_actor_seeds_are_distinct_reproducible_and_differ_between_runs() -> None:
     assert actor_seeds(1, 4) == actor_seeds(1, 4)
     assert len(set(actor_seeds(1, 4))) == 4

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,19 @@ def test_a_bad_sweep_file_is_one_line_from_the_command_line(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: [search] learning_rate = -1 (low end of uniform")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_sweep_file_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    pipe = tmp_path / "sweep.toml"
+    os.mkfifo(pipe)
+    assert main(["tune", str(pipe)]) == 2  # (reading it would wait for a writer forever)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a regular file (it is a named pipe)" in err
+    (tmp_path / "latin1.toml").write_bytes(b"[train]\nalgo = \"\xe9\"\n")
+    with pytest.raises(ConfigError, match="is not a valid sweep file: it is not UTF-8 text"):
+        read_sweep(tmp_path / "latin1.toml")
 
 
 class FakeResult:

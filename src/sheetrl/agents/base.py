@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import os
-import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,6 +25,7 @@ import numpy as np
 import torch
 
 from sheetrl.env.vector import SheetVectorEnv
+from sheetrl.sheet.fileio import open_input, write_atomic
 
 
 class Agent(ABC):
@@ -70,12 +70,10 @@ class Agent(ABC):
         that reads ``flat`` refuses a state that learnt another layout of it (as checkpoints do)."""
         import dataclasses
 
-        import torch
-
         from sheetrl.env.observation import LAYOUT_BEFORE_FINGERPRINTS, flat_fingerprint
 
-        payload = torch.load(path, map_location="cpu", weights_only=False)
-        if payload.get("agent") != self.name:
+        payload = torch_load_file(path)
+        if not isinstance(payload, dict) or payload.get("agent") != self.name:
             raise ValueError(f"{path} holds a {payload.get('agent')!r} agent, not {self.name!r}")
         saved, current = payload.get("flat_layout", LAYOUT_BEFORE_FINGERPRINTS), flat_fingerprint()
         config = getattr(self, "config", None)
@@ -88,21 +86,18 @@ class Agent(ABC):
 
 
 def atomic_torch_save(obj: Any, path: str | os.PathLike[str]) -> None:
-    """``torch.save`` to a temporary file in the same directory, fsync, then rename over ``path``."""
-    import torch
+    """``torch.save`` through :func:`~sheetrl.sheet.fileio.write_atomic` (a hidden temporary file in the same
+    folder, fsync, rename; a link or a special file at ``path`` is refused, never written through); the folder is
+    created first."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda handle: torch.save(obj, handle))
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            torch.save(obj, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+def torch_load_file(path: str | os.PathLike[str]) -> Any:
+    """``torch.load`` of a regular file onto the CPU (a named pipe or a device raises
+    :class:`~sheetrl.sheet.fileio.UnsafeFileError` instead of waiting or reading forever)."""
+    with open_input(path) as handle:
+        return torch.load(handle, map_location="cpu", weights_only=False)
 
 
 POLICY_KINDS = ("mlp", "encoder", "transformer")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from sheetrl.agents.base import atomic_torch_save, reads_flat
+from sheetrl.agents.base import atomic_torch_save, reads_flat, torch_load_file
 from sheetrl.env.observation import LAYOUT_BEFORE_FINGERPRINTS, flat_fingerprint
 from sheetrl.train.config import TrainError
 
@@ -40,6 +40,8 @@ CHECKPOINT_FILE = "checkpoint.pt"
 PREVIOUS_FILE = "checkpoint.prev.pt"
 FORMAT = "sheetrl-checkpoint"
 FORMAT_VERSION = 1
+# The temporary files of a save that never finished: write_atomic's hidden ones, and older versions' names.
+STALE_TEMPORARY_PATTERNS = (".checkpoint*.tmp", "checkpoint*.tmp")
 REQUIRED_KEYS = ("config", "agent", "pool", "counters", "runner", "rng")
 
 
@@ -51,8 +53,9 @@ def save_checkpoint(run_dir: str | Path, payload: dict[str, Any]) -> Path:
     """Write ``payload`` as the run's latest checkpoint, keeping the current latest as the previous one."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    for stale in run_dir.glob(f"{CHECKPOINT_FILE}*.tmp"):  # left by a process killed mid-save
-        stale.unlink(missing_ok=True)
+    for pattern in STALE_TEMPORARY_PATTERNS:  # left by a process killed mid-save
+        for stale in run_dir.glob(pattern):
+            stale.unlink(missing_ok=True)
     latest, previous = run_dir / CHECKPOINT_FILE, run_dir / PREVIOUS_FILE
     payload = dict(payload, format=FORMAT, version=FORMAT_VERSION, flat_layout=flat_fingerprint(),
                    saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
@@ -68,7 +71,9 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     if not path.exists():
         raise CheckpointError(f"{path} does not exist")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=False)
+        payload = torch_load_file(path)
+    except OSError as exc:  # a named pipe or a device in the run folder, no permission, ...
+        raise CheckpointError(f"{path} is unreadable ({exc.strerror or exc})") from None
     except Exception as exc:  # truncated zip, bad pickle, ...: all mean "this file is unusable"
         raise CheckpointError(f"{path} is unreadable ({type(exc).__name__}: {exc})") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:

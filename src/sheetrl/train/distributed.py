@@ -81,7 +81,7 @@ import torch
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
 from sheetrl.models.precision import Precision
-from sheetrl.train.config import ConfigError, TrainError
+from sheetrl.train.config import ConfigError, TrainError, one_line
 
 MAX_RESTARTS = 3  # replacements of one actor for one request before training gives up
 CPU_WAIT_SECONDS = 30.0  # how long to wait for free CPUs before starting the actors
@@ -200,6 +200,7 @@ def connect(actors: int, address: str | None = None) -> None:
         raise TrainError("Ray is not installed; install it with: pip install -e \".[scale]\" (or pip install "
                          "\"ray[tune]\")") from None
 
+    quiet_ray_logs()
     if ray.is_initialized():
         return
     if address is not None:
@@ -208,12 +209,36 @@ def connect(actors: int, address: str | None = None) -> None:
     try:
         if address is None:
             ray.init(num_cpus=max(actors, os.cpu_count() or 1), include_dashboard=False, logging_level=logging.ERROR,
-                     runtime_env={"env_vars": {"PYTHONPATH": str(package.parent)}})
+                     log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(package.parent)}})
         else:
-            ray.init(address=address, logging_level=logging.ERROR, runtime_env={"py_modules": [str(package)]})
+            ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
+                     runtime_env={"py_modules": [str(package)]})
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise TrainError(f"could not start {where}: {exc}") from None
+
+
+class OneLineRecords(logging.Filter):
+    """Ray's own log records as one line each: a record that carries an exception shows the exception's one-line
+    text instead of a traceback (Ray Tune logs, for example, a failed save of its state with the whole stack)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage().strip().rstrip(':')}: {one_line(record.exc_info[1])}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_ray_logs() -> None:
+    """Make every record of Ray's loggers one line on the terminal (:class:`OneLineRecords` on the handlers of the
+    ``ray`` logger, where Ray's records end); worker processes' output is not forwarded at all
+    (``log_to_driver=False`` in :func:`connect`), since a stopped worker prints Python's shutdown tracebacks."""
+    handlers = logging.getLogger("ray").handlers
+    for handler in handlers:
+        if not any(isinstance(item, OneLineRecords) for item in handler.filters):
+            handler.addFilter(OneLineRecords())
 
 
 def probe_address(address: str, seconds: float = PROBE_SECONDS) -> None:

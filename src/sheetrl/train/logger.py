@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sheetrl.sheet.fileio import loads_json, open_input
+from sheetrl.sheet.fileio import loads_json, open_input, write_atomic
 
 METRICS_FILE = "metrics.jsonl"
 WANDB_PROJECT = "sheetrl"
@@ -163,6 +163,5 @@ def truncate_metrics(path: Path, last_step: int) -> None:
     if not path.exists():
         return
     kept = [record for record in read_metrics(path) if record["step"] <= last_step]
-    temporary = path.with_suffix(".jsonl.tmp")
-    temporary.write_text("".join(json.dumps(record) + "\n" for record in kept), encoding="utf-8")
-    temporary.replace(path)
+    text = "".join(json.dumps(record) + "\n" for record in kept)
+    write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))

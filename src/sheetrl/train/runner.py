@@ -64,7 +64,9 @@ from rich.progress import (
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
 from sheetrl.models.precision import Precision, resolve_device
+from sheetrl.sheet.fileio import write_atomic
 from sheetrl.train.checkpoint import (
+    STALE_TEMPORARY_PATTERNS,
     CheckpointError,
     capture_rng_states,
     has_checkpoint,
@@ -156,7 +158,7 @@ def config_from_dict(base: Any, data: dict[str, Any]) -> Any:
     return dataclasses.replace(base, **changes)
 
 
-RUN_FILE_PATTERNS = (CONFIG_FILE, EVAL_FILE, METRICS_FILE, "checkpoint*.pt", "checkpoint*.tmp",
+RUN_FILE_PATTERNS = (CONFIG_FILE, EVAL_FILE, METRICS_FILE, "checkpoint*.pt", *STALE_TEMPORARY_PATTERNS,
                      "events.out.tfevents.*")
 RUN_FOLDERS = ("wandb", "plots")
 
@@ -663,9 +665,7 @@ class Runner:
 
     def write_config(self) -> None:
         text = json.dumps(self._config_document(), indent=2, default=str) + "\n"
-        temporary = self.run_dir / (CONFIG_FILE + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(self.run_dir / CONFIG_FILE)
+        write_atomic(self.run_dir / CONFIG_FILE, lambda handle: handle.write(text.encode("utf-8")))
 
     def _announce(self, logger: MetricsLogger) -> None:
         config = self.config

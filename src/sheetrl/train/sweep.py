@@ -57,6 +57,7 @@ from typing import Any
 
 from rich.console import Console
 
+from sheetrl.sheet.fileio import UnsafeFileError, read_input_bytes
 from sheetrl.train.config import (
     MAX_EPISODES,
     MAX_SEED,
@@ -267,9 +268,13 @@ def read_sweep(path: str | Path) -> Sweep:
     """Read and check a sweep file (TOML, or the JSON of a sweep folder's ``sweep.json``)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_bytes(path).decode("utf-8")
+    except UnsafeFileError as exc:
+        raise ConfigError(f"cannot read sweep file: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read sweep file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not a valid sweep file: it is not UTF-8 text") from None
     try:
         data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError) as exc:
