@@ -400,7 +400,16 @@ class ReferenceCompiler:
         if spec.takes_reference(position):
             # references stay lazy views unless the function reads every element (array_args)
             return self.reference_or_value(node, array_mode, spec.array_args)
+        if spec.refuses_ranges and self.is_multi_cell_reference(node):
+            return constant(VALUE)  # EDATE(A1:A3,1): an Analysis ToolPak function takes no range for a value
         return self.scalar(node, array_mode)
+
+    def is_multi_cell_reference(self, node: Node) -> bool:
+        """Whether an expression always stands for a fixed reference to more than one cell on a known sheet
+        (``A1:A3``, a name or table column defined as such a range)."""
+        fixed = self.static_node(node)
+        return (type(fixed) is RangeRef and (fixed.row1 != fixed.row2 or fixed.col1 != fixed.col2)
+                and self.resolve_sheet(fixed.sheet) is not None)
 
     def spliced_unions(self, arg_nodes: list[Node]) -> list[Node]:
         """Arguments with every union replaced by its operands: SUM((A1:A3,C1:C3)) is SUM(A1:A3,C1:C3)."""

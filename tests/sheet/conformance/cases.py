@@ -3835,6 +3835,19 @@ _group("dynamic", [
     ("textsplit_pads", '=INDEX(TEXTSPLIT("a,b;c",",",";"),2,2)'),
 ])
 
+# Analysis ToolPak functions refuse a range where they take one value, in array formulas too; an array is fine.
+DATES3 = {"A1": "=DATE(2024,1,31)", "A2": "=DATE(2024,3,15)", "A3": "=DATE(2024,7,1)"}
+_array_group("toolpak", [
+    ("edate_range_in_array", "=EDATE(A1:A3,1)", DATES3, "D1:D3", "D2"),
+    ("edate_array_in_array", "=EDATE(A1:A3+0,1)", DATES3, "D1:D3", "D2"),
+    ("iseven_range_in_array", "=ISEVEN(A1:A3)", PAIRS, "D1:D3", "D1"),
+    ("imreal_range_in_array", "=IMREAL(A1:A3)", PAIRS, "D1:D3", "D3"),
+    ("weeknum_range_in_array", "=WEEKNUM(A1:A3)", DATES3, "D1:D3", "D1"),
+    ("sum_of_eomonth_range", "=SUM(EOMONTH(A1:A3,0))", DATES3, "D5", "D5"),
+    ("gcd_takes_ranges", "=GCD(A1:A3*4)", PAIRS, "D5", "D5"),
+    ("non_toolpak_lifts", "=YEAR(A1:A3)", DATES3, "D1:D3", "D3"),
+])
+
 _group("lambda", [
     ("let", "=LET(x,5,x*2)"),
     ("let_chain", "=LET(x,2,y,x+1,x*y)"),

@@ -29,6 +29,10 @@ to pass arguments, which is where most of Excel's coercion rules live:
   themselves (``propagate_errors=False``);
 - ``omitted_is_na``: an argument left empty in the formula (``MROUND(,2)``) is #N/A rather than an empty value, as
   for the functions that came from Excel's Analysis ToolPak (an empty *cell* is still empty);
+- ``refuses_ranges``: a reference to more than one cell where the function takes one value is #VALUE!, in an
+  array formula as in a plain one, while an array there is taken element by element (``EDATE(A1:A3,1)`` is
+  #VALUE!, ``EDATE(+A1:A3,1)`` spills three dates). Excel does this for the functions that came from its Analysis
+  ToolPak add-in and their later relatives (:data:`ANALYSIS_TOOLPAK`); it is set from that list;
 - ``structural`` functions depend on the workbook's list of sheets (SHEET, SHEETS): their formulas are recompiled
   and recalculated when a sheet is added, renamed or removed.
 
@@ -43,6 +47,25 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_ARGS = 255
+
+# The functions that came from Excel's Analysis ToolPak add-in (built in since Excel 2007), and the ones Excel
+# 2010-2013 added to the same families (ERF.PRECISE, the complex trigonometry). Excel hands them a reference
+# argument as a reference, and they refuse one of more than one cell with #VALUE! where they take a single value,
+# in array formulas too: Microsoft's documented workaround is an array instead (EOMONTH(+A2:A9,0)). Observed in
+# Excel's own results (the corpus file vinci1it2000/formulas test.xlsx computes each of them over ranges).
+ANALYSIS_TOOLPAK = frozenset({
+    "ACCRINT", "ACCRINTM", "AMORDEGRC", "AMORLINC", "BESSELI", "BESSELJ", "BESSELK", "BESSELY", "BIN2DEC",
+    "BIN2HEX", "BIN2OCT", "COMPLEX", "CONVERT", "COUPDAYBS", "COUPDAYS", "COUPDAYSNC", "COUPNCD", "COUPNUM",
+    "COUPPCD", "CUMIPMT", "CUMPRINC", "DEC2BIN", "DEC2HEX", "DEC2OCT", "DELTA", "DISC", "DOLLARDE", "DOLLARFR",
+    "DURATION", "EDATE", "EFFECT", "EOMONTH", "ERF", "ERF.PRECISE", "ERFC", "ERFC.PRECISE", "FACTDOUBLE",
+    "FVSCHEDULE", "GCD", "GESTEP", "HEX2BIN", "HEX2DEC", "HEX2OCT", "IMABS", "IMAGINARY", "IMARGUMENT",
+    "IMCONJUGATE", "IMCOS", "IMCOSH", "IMCOT", "IMCSC", "IMCSCH", "IMDIV", "IMEXP", "IMLN", "IMLOG10", "IMLOG2",
+    "IMPOWER", "IMPRODUCT", "IMREAL", "IMSEC", "IMSECH", "IMSIN", "IMSINH", "IMSQRT", "IMSUB", "IMSUM", "IMTAN",
+    "INTRATE", "ISEVEN", "ISODD", "LCM", "MDURATION", "MROUND", "MULTINOMIAL", "NETWORKDAYS", "NOMINAL", "OCT2BIN",
+    "OCT2DEC", "OCT2HEX", "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", "PRICE", "PRICEDISC", "PRICEMAT",
+    "QUOTIENT", "RANDBETWEEN", "RECEIVED", "SERIESSUM", "SQRTPI", "TBILLEQ", "TBILLPRICE", "TBILLYIELD", "WEEKNUM",
+    "WORKDAY", "XIRR", "XNPV", "YEARFRAC", "YIELD", "YIELDDISC", "YIELDMAT",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,7 @@ class FunctionSpec:
     omitted_is_na: bool = False  # an argument left empty in the formula is #N/A (Analysis ToolPak functions)
     structural: bool = False  # reads the workbook's sheet list: recompiled when sheets are added or removed
     on_numbers: Callable[[list[float]], Any] | None = None  # the result from its ranges' numbers (see register)
+    refuses_ranges: bool = False  # a multi-cell reference where it takes one value is #VALUE! (ANALYSIS_TOOLPAK)
 
     def takes_reference(self, position: int) -> bool:
         return self.refs is None or position in self.refs
@@ -151,6 +175,7 @@ def register(
             omitted_is_na=omitted_is_na,
             structural=structural,
             on_numbers=on_numbers,
+            refuses_ranges=name in ANALYSIS_TOOLPAK,
         )
         for key in (name, *aliases):
             if key in FUNCTIONS:
