@@ -19,7 +19,7 @@ from sheetrl.sheet.errors import (
 )
 from sheetrl.sheet.formats import CellFormat
 from sheetrl.sheet.parser import parse
-from sheetrl.sheet.workbook import Workbook
+from sheetrl.sheet.workbook import IterativeCalculation, Workbook
 
 __all__ = [
     "AddressError",
@@ -27,6 +27,7 @@ __all__ = [
     "CellFormat",
     "ExcelError",
     "FormulaSyntaxError",
+    "IterativeCalculation",
     "RangeAddress",
     "SheetError",
     "Workbook",

@@ -14,7 +14,8 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
   so a running total costs edges in proportion to its rows, not to the cells its ranges cover.
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
-  references and get ``#CYCLE!``). Plans are cached until the graph changes; value-only edits reuse them.
+  references and get ``#CYCLE!``, or, with :attr:`Workbook.iterative_calculation` on, are computed by Excel's
+  iteration). Plans are cached until the graph changes; value-only edits reuse them.
 - ``_names`` and ``_tables``: defined names and Excel tables (see :mod:`sheetrl.sheet.catalog`).
 
 Formulas that compute references (OFFSET, INDIRECT) are *tracked*: their dependencies are the areas they read in
@@ -87,6 +88,30 @@ MAX_SHEETS = 1024
 MAX_TRACKING_ROUNDS = 100
 # Set SHEETRL_STRICT=1 to let an internal error inside a function propagate instead of becoming #VALUE! (tests).
 STRICT = os.environ.get("SHEETRL_STRICT") == "1"
+
+@dataclass(frozen=True, slots=True)
+class IterativeCalculation:
+    """Excel's iterative calculation (File > Options > Formulas > Enable iterative calculation): the formulas of
+    a circular reference are recomputed, in the order of their cells (sheet by sheet, row by row), up to
+    ``max_iterations`` times, until no number among them changes by more than ``max_change``; each pass starts
+    from the values the last one left (a cell that was never computed reads as empty). Excel's defaults: 100 and
+    0.001. Its limits: 1 to 32,767 iterations, a change of at least 0."""
+
+    max_iterations: int = 100
+    max_change: float = 0.001
+
+    def __post_init__(self) -> None:
+        if type(self.max_iterations) is not int or not 1 <= self.max_iterations <= MAX_ITERATIONS:
+            raise ValueError(f"max_iterations must be a whole number from 1 to {MAX_ITERATIONS:,}, not "
+                             f"{self.max_iterations!r}")
+        if (not isinstance(self.max_change, (int, float)) or isinstance(self.max_change, bool)
+                or not 0 <= self.max_change < math.inf):
+            raise ValueError(f"max_change must be a finite number of at least 0, not {self.max_change!r}")
+
+
+MAX_ITERATIONS = 32_767  # Excel's largest "Maximum Iterations"
+
+_END_OF_PLAN = object()  # marks the end of a plan for _iterated
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
@@ -162,6 +187,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
     dates, error values, or formula text starting with ``=``.
     """
 
+    _iteration: IterativeCalculation | None = None  # (also the default of an instance made before this setting)
+
     def __init__(self, sheet_names: Iterable[str] = ("Sheet1",)) -> None:
         self._values: dict[int, Any] = {WORKBOOK_KEY: self}  # formulas reach their workbook through their values
         self._formulas: dict[int, FormulaCell] = {}
@@ -195,6 +222,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self.record_undo = True
         self.warnings: list[str] = []  # what loading could not represent, etc.
         self._date1904 = False
+        self._iteration: IterativeCalculation | None = None  # Excel's default: circular references are errors
         self.record_undo = False
         for name in sheet_names:
             self.add_sheet(name)
@@ -976,6 +1004,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         items = plan if isinstance(plan, (list, tuple)) else list(plan)
         if self._change_log is not None:
             self._change_log.update(key for key, _ in items)
+        if self._iteration is not None and any(fn is None for _, fn in items):
+            items = self._iterated(items)
         position = 0
         total = len(items)
         spills = self._spills
@@ -998,6 +1028,73 @@ class Workbook(CatalogMixin, ArrayPlacement):
                     position += 1
         finally:
             serials.activate(previous_system)
+
+    def _iterated(self, items: list[tuple[int, Any]] | tuple[tuple[int, Any], ...]) -> list[tuple[int, Any]]:
+        """The plan with each run of circular formulas (the plan's None entries: a strongly connected component, or
+        several in a row) replaced by one step that iterates them (:class:`IterativeCalculation`)."""
+        out: list[tuple[int, Any]] = []
+        group: list[int] = []
+        for key, fn in [*items, (0, _END_OF_PLAN)]:
+            if fn is None:
+                group.append(key)
+                continue
+            if group:
+                members = sorted(group)
+                out.append((members[0], self._iteration_step(members)))
+                group = []
+            if fn is not _END_OF_PLAN:
+                out.append((key, fn))
+        return out
+
+    def _iteration_step(self, members: list[int]) -> Any:
+        """A plan step computing the circular formulas ``members`` by iteration; it stores every member's value
+        and returns the first one's (the plan then stores that again)."""
+        settings = self._iteration
+        assert settings is not None
+        cells = [(key, self._formulas[key].fn) for key in members]
+
+        def iterate(values: dict) -> Any:
+            for key, _ in cells:
+                if values.get(key) is CYCLE:  # left by a calculation without iteration: start from empty
+                    values.pop(key, None)
+            for _ in range(settings.max_iterations):
+                largest = 0.0
+                for key, fn in cells:
+                    old = values.get(key)
+                    try:
+                        new = fn(values)
+                    except Exception:  # a defect in one function must not take the workbook down
+                        if STRICT:
+                            raise
+                        new = VALUE
+                    if type(new) is Matrix or key in self._spills:
+                        new = self._place(key, new)
+                    values[key] = new
+                    if type(new) is float and type(old) is float:
+                        largest = max(largest, abs(new - old))
+                    elif type(new) is not type(old) or new != old:
+                        largest = math.inf
+                if largest <= settings.max_change:
+                    break
+            return values.get(members[0])
+
+        return iterate
+
+    @property
+    def iterative_calculation(self) -> IterativeCalculation | None:
+        """Excel's iterative calculation for circular references (None, the default: each formula of a circular
+        reference is ``#CYCLE!``). Setting it recalculates every formula. Loaded from and saved to an .xlsx file's
+        calculation properties (``calcPr iterate``, ``iterateCount``, ``iterateDelta``)."""
+        return self._iteration
+
+    @iterative_calculation.setter
+    def iterative_calculation(self, settings: IterativeCalculation | None) -> None:
+        if settings is not None and not isinstance(settings, IterativeCalculation):
+            raise TypeError(f"iterative_calculation must be an IterativeCalculation or None, not {settings!r}")
+        if settings != self._iteration:
+            self._snapshot_for_undo()
+            self._iteration = settings
+            self.recalculate()
 
     def recalculate(self) -> None:
         """Recompute every formula (volatile ones such as TODAY included), in dependency order."""

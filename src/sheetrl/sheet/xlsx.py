@@ -39,6 +39,7 @@ from __future__ import annotations
 import colorsys
 import gc
 import io
+import math
 import os
 import re
 import warnings as _warnings
@@ -74,7 +75,7 @@ from sheetrl.sheet.nodes import (
 )
 from sheetrl.sheet.parser import is_parsed, parse, remember
 from sheetrl.sheet.references import shift
-from sheetrl.sheet.workbook import Workbook
+from sheetrl.sheet.workbook import MAX_ITERATIONS, IterativeCalculation, Workbook
 from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_cells
 
 DEFAULT_MAX_CELLS = 2_000_000
@@ -217,6 +218,10 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
 
         xl.epoch = CALENDAR_MAC_1904  # written as workbookPr date1904="1"; cells hold serials, not converted
     xl.calculation.fullCalcOnLoad = True  # no cached results are written: recalculate on open
+    if wb.iterative_calculation is not None:
+        xl.calculation.iterate = True
+        xl.calculation.iterateCount = wb.iterative_calculation.max_iterations
+        xl.calculation.iterateDelta = wb.iterative_calculation.max_change
     return xl, dynamic
 
 
@@ -824,6 +829,22 @@ class _Loader:
         self.dynamic = dynamic  # sheet title in the file -> cells marked as dynamic-array formulas
 
     # ---------------------------------------------------------------------------------------------- driver
+    def _iterative_calculation(self) -> IterativeCalculation | None:
+        """The file's iterative-calculation settings (``calcPr iterate``, ``iterateCount``, ``iterateDelta``);
+        None when iteration is off. Values outside Excel's limits are clamped, and reported."""
+        calc = self.xl.calculation
+        if calc is None or not calc.iterate:
+            return None
+        count = 100 if calc.iterateCount is None else int(calc.iterateCount)
+        delta = 0.001 if calc.iterateDelta is None else float(calc.iterateDelta)
+        usable_count = min(max(count, 1), MAX_ITERATIONS)
+        usable_delta = delta if 0 <= delta < math.inf else 0.001
+        if (usable_count, usable_delta) != (count, delta):
+            self.report.add("calculation", f"iterative calculation with {count} iterations and a maximum change of "
+                                           f"{delta} is outside Excel's limits; used {usable_count} and "
+                                           f"{usable_delta}")
+        return IterativeCalculation(usable_count, usable_delta)
+
     def run(self) -> Workbook:
         sheets = self.xl.worksheets
         if not sheets:
@@ -837,6 +858,7 @@ class _Loader:
         wb = Workbook(titles)
         wb.record_undo = False
         wb._date1904 = self.date1904  # before any value is entered: serials are kept as the file stores them
+        wb._iteration = self._iterative_calculation()  # before the formulas: circular ones iterate as in Excel
         from sheetrl.sheet.xlsx_names import read_names, read_tables
 
         read_tables(wb, sheets, titles, self.report.add)
