@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sheetrl.sheet import Workbook, data_tables
-from sheetrl.sheet.errors import CYCLE, DIV0, NUM, REF, SheetError
+from sheetrl.sheet.errors import CYCLE, DIV0, NUM, REF, VALUE, SheetError
 
 
 def column(wb: Workbook, area: str) -> list:
@@ -146,7 +146,7 @@ def test_a_one_cell_table():
     wb.set_data_table("C4", "A1", "A2")
     assert wb.value("C4") == 15
     with pytest.raises(SheetError, match="cannot change part of the data table over C4"):
-        wb.set("C4", 1)  # Excel refuses typing into a data table, even a one-cell one
+        wb.set("C4", 1)  # unlike a one-cell array formula, a one-cell table is not typed over
     wb.clear("C4")
     assert wb.value("C4") is None
 
@@ -284,3 +284,24 @@ def test_substitutions_costing_more_than_the_bound_show_num(monkeypatch):
     monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 16)
     wb.recalculate()
     assert wb.values("C4:D7") == [[100, 2], [200, 3], [300, 4], [400, 5]]
+
+
+def test_a_table_reading_another_table_is_computed_after_it():
+    wb = loan_table()  # C4:C7 = 100, 200, 300, 400 (A2 times the rate)
+    wb.set("F1", 1)
+    wb.set("H3", "=SUM(C4:C7)*F1")
+    wb.set_range("G4", [[1], [2]])
+    wb.set_data_table("H4:H5", column_input="F1")
+    assert column(wb, "H4:H5") == [1000, 2000]
+    wb.set("A2", 10)  # the first table changes, and so the second
+    assert column(wb, "H4:H5") == [100, 200]
+
+
+def test_an_input_cell_holding_another_formulas_spilled_value_makes_the_table_value_error():
+    wb = Workbook()
+    wb.set("A1", "=SEQUENCE(2)")  # spills into A2, the input
+    wb.set("C3", "=A2*10")
+    wb.set_range("B4", [[1], [2]])
+    wb.set_data_table("C4:C5", column_input="A2")
+    assert column(wb, "C4:C5") == [VALUE, VALUE]
+    assert wb.value("C3") == 20
