@@ -277,11 +277,11 @@ def test_a_table_larger_than_the_bound_is_refused():
 
 
 def test_substitutions_costing_more_than_the_bound_show_num(monkeypatch):
-    monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 12)
-    wb = loan_table()  # A1 reruns C3 and D3: 4 rows x 2 columns x 2 formulas = 16 evaluations
+    monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 7)
+    wb = loan_table()  # each of the 4 values to try reruns C3 and D3: 8 evaluations
     wb.recalculate()
     assert wb.values("C4:D7") == [[NUM, NUM]] * 4
-    monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 16)
+    monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 8)
     wb.recalculate()
     assert wb.values("C4:D7") == [[100, 2], [200, 3], [300, 4], [400, 5]]
 
@@ -305,3 +305,18 @@ def test_an_input_cell_holding_another_formulas_spilled_value_makes_the_table_va
     wb.set_data_table("C4:C5", column_input="A2")
     assert column(wb, "C4:C5") == [VALUE, VALUE]
     assert wb.value("C3") == 20
+
+
+def test_a_two_variable_tables_cost_counts_a_substitution_per_cell(monkeypatch):
+    monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 8)
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A2", 1)
+    wb.set("B3", "=A1*10+A2")
+    wb.set_range("C3", [[1, 2, 3]])
+    wb.set_range("B4", [[5], [7]])
+    wb.set_data_table("C4:E5", row_input="A1", column_input="A2")
+    assert wb.values("C4:E5") == [[NUM] * 3] * 2  # 3 columns x (1 + 2 rows) runs of B3 = 9 evaluations
+    monkeypatch.setattr(data_tables, "MAX_SUBSTITUTED_EVALUATIONS", 9)
+    wb.recalculate()
+    assert wb.values("C4:E5") == [[15, 25, 35], [17, 27, 37]]

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 # Excel computes tables of any size, but each interior cell is a recalculation of the input's dependents.
 MAX_DATA_TABLE_CELLS = 10_000
-# Formula evaluations one table's substitutions may cost (interior cells x the formulas each substitution reruns).
+# Formula evaluations one table's substitutions may cost (substitutions x the formulas each one reruns).
 MAX_SUBSTITUTED_EVALUATIONS = 2_000_000
 
 TABLE_FUNCTION = "TABLE"
@@ -191,8 +191,8 @@ def compute(workbook: Workbook, layout: DataTableLayout) -> Any:
     if layout.two_variables:
         assert layout.row_input is not None and layout.column_input is not None
         cost = cols * (len(plans[layout.row_input]) + rows * len(plans[layout.column_input]))
-    else:
-        cost = rows * cols * len(plans[inputs[0]])
+    else:  # one substitution per value to try
+        cost = (rows if layout.column_input is not None else cols) * len(plans[inputs[0]])
     if cost > MAX_SUBSTITUTED_EVALUATIONS:
         return NUM
 
