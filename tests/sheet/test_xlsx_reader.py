@@ -307,3 +307,13 @@ def test_shared_strings_join_runs_and_leave_out_phonetic_guides():
     table = (b'<sst xmlns="x"><si><t>plain</t></si><si><r><t>ri</t></r><r><t xml:space="preserve">ch </t></r>'
              b"<rPh><t>ignored</t></rPh></si><si/></sst>")
     assert xlsx_reader.read_shared_strings(table, "xl/sharedStrings.xml") == ["plain", "rich ", ""]
+
+
+def test_a_data_tables_attributes_are_kept_on_its_formula():
+    body = (b'<row r="4"><c r="C4" t="e"><f t="dataTable" ref="C4:D8" dt2D="1" dtr="1" del2="1" r1="B1" r2="B2"'
+            b' ca="1"/><v>#REF!</v></c><c r="D4"><f>A1</f><v>1</v></c></row>')
+    cells = xlsx_reader.scan_cells(body, "", []).cells
+    formula = cells[0][4]
+    assert (formula.kind, formula.ref) == ("dataTable", "C4:D8")
+    assert dict(formula.data_table) == {"dt2D": "1", "dtr": "1", "r1": "B1", "r2": "B2", "del2": "1"}
+    assert cells[1][4].data_table == ()

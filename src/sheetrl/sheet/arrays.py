@@ -27,6 +27,7 @@ from typing import Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, split_key
 from sheetrl.sheet.compiler import spill_key
+from sheetrl.sheet.data_tables import is_data_table_formula
 from sheetrl.sheet.errors import CYCLE, NA, SPILL, SheetError
 from sheetrl.sheet.range_readers import RangeReaders
 from sheetrl.sheet.values import Matrix
@@ -297,7 +298,8 @@ class ArrayPlacement:
         return None
 
     def _refuse_part_of_array(self, keys: list[int], whole_ok: bool = True) -> None:
-        """SheetError when ``keys`` change part of a multi-cell legacy array formula (Excel refuses that too)."""
+        """SheetError when ``keys`` change part of a multi-cell legacy array formula or any cell of a data table
+        on its own (Excel refuses both); ``whole_ok``: changing all of its cells at once (clearing) is allowed."""
         touched = {a for a in (self._array_containing(k) for k in keys) if a is not None}
         if not touched:
             return
@@ -305,12 +307,14 @@ class ArrayPlacement:
         for anchor in touched:
             shape: tuple[int, int] = self._formulas[anchor].array
             rows, cols = shape
-            if rows * cols == 1:
+            data_table = is_data_table_formula(self._formulas[anchor].node)
+            if rows * cols == 1 and not data_table:  # a one-cell array formula is edited like any formula
                 continue
             if whole_ok and all(k in wanted for k in area_keys(area_of(anchor, rows, cols))):
                 continue
+            what = "data table" if data_table else "array formula"
             raise SheetError(
-                f"cannot change part of the array formula over {self._area_text(anchor, rows, cols)}; "
+                f"cannot change part of the {what} over {self._area_text(anchor, rows, cols)}; "
                 "clear or re-enter the whole range"
             )
 

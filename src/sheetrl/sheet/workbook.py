@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from sheetrl.sheet import references, serials
+from sheetrl.sheet import data_tables, references, serials
 from sheetrl.sheet.address import (
     MAX_COLS,
     MAX_ROWS,
@@ -223,6 +223,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self.warnings: list[str] = []  # what loading could not represent, etc.
         self._date1904 = False
         self._iteration: IterativeCalculation | None = None  # Excel's default: circular references are errors
+        self._substituting = False  # a scratch copy computing a data table (see data_tables.py)
         self.record_undo = False
         for name in sheet_names:
             self.add_sheet(name)
@@ -271,6 +272,22 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return other
 
     __copy__ = clone
+
+    def _scratch(self) -> Workbook:
+        """A throwaway copy for evaluating under substituted inputs (data tables), made while this workbook may be
+        in the middle of a recalculation: unlike ``clone`` it leaves this workbook's copy-on-write state alone (this
+        workbook keeps writing to its containers; the scratch copies each one before its first write and must not
+        outlive the evaluation that made it)."""
+        other = Workbook.__new__(Workbook)
+        other.__dict__.update(self.__dict__)
+        other._shared = set(_COW_FIELDS)
+        other._owned_dependent_sets = set()
+        other._plans = {}  # its graph may diverge (an input's formula is removed)
+        other._undo, other._redo, other._recording, other.record_undo = [], [], None, False
+        other._batch_depth, other._dirty, other._change_log, other._spill_dirty = 0, set(), None, []
+        other._substituting = True
+        other.warnings = []
+        return other
 
     def __deepcopy__(self, memo: dict) -> Workbook:
         return self.clone()
@@ -720,6 +737,12 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def _compile_cell(self, key: int, node: Node, text: str, array: tuple[int, int] | None = None) -> FormulaCell:
         """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook);
         ``array`` is the shape of a legacy array formula's range."""
+        if array is not None and data_tables.is_data_table_formula(node):
+            layout = data_tables.layout_of(node, key, array, self._sheet_ids)
+            return FormulaCell(
+                key=key, node=node, text=text, fn=data_tables.evaluator(layout), cells=frozenset(layout.precedents()),
+                ranges=(), big_ranges=(), volatile=True, unresolved_sheets=False, array=array,
+            )
         sid, row, col = split_key(key)
         compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node)
         old = self._formulas.get(key)
@@ -1123,6 +1146,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         cell = self._formulas.get(src)
         fmt = self._formats.get(src)
         literal = self._input(src) if cell is None else None  # an element of another formula's array is no input
+        if self._in_data_table(src):  # a data table's cells are copied as their values (TABLE cannot be entered)
+            cell, literal = None, self._values.get(src)
         _, srow, scol = split_key(src)
         if self._spill_owner:
             self._refuse_part_of_array([make_key(tsid, r, c) for r, c in rng.cells()])
@@ -1159,6 +1184,12 @@ class Workbook(CatalogMixin, ArrayPlacement):
              self._formats.get(make_key(ssid, row, col)))
             for row, col in src.cells()
         ]
+        if self._spill_owner:  # a data table's cells are copied as their values (TABLE cannot be entered)
+            snapshot = [
+                (row, col, None, self._values.get(make_key(ssid, row, col)), fmt)
+                if self._in_data_table(make_key(ssid, row, col)) else (row, col, cell, literal, fmt)
+                for row, col, cell, literal, fmt in snapshot
+            ]
         if self._spill_owner:
             self._refuse_part_of_array([make_key(dsid, row + dr, col + dc) for row, col, *_ in snapshot])
         # legacy array formulas wholly inside the source are copied as array formulas of the same shape
@@ -1195,8 +1226,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
             raise AddressError(f"array formula range {address!r} is larger than 100,000 cells")
         if not (isinstance(formula, str) and len(formula) > 1 and formula[0] == "="):
             raise SheetError(f"an array formula is formula text starting with '=', not {formula!r}")
-        parse(formula)  # a syntax error leaves the workbook unchanged
+        node = parse(formula)  # a syntax error leaves the workbook unchanged
         keys = [make_key(sid, r, c) for r, c in rng.cells()]
+        if data_tables.is_data_table_formula(node):
+            data_tables.check_data_table(node, keys[0], (rng.rows, rng.cols), self._sheet_ids)
         self._refuse_part_of_array(keys)
         self._snapshot_for_undo()
         recording, self.record_undo = self.record_undo, False
@@ -1212,13 +1245,49 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self.record_undo = recording
         self._finish_edit()
 
+    def set_data_table(self, address: str, row_input: str | None = None, column_input: str | None = None) -> None:
+        """Make ``address`` (the cells to fill, without the headers) a What-If data table, Excel's
+        ``{=TABLE(row_input, column_input)}``.
+
+        With only ``column_input``, the values to try run down the column left of the range and the formulas stand
+        in the row above it; with only ``row_input``, the values run along the row above and the formulas down the
+        column left; with both, the one formula stands at the corner above-left of the range (see
+        :mod:`sheetrl.sheet.data_tables`). Each cell shows its formula's value with the input cell(s) holding that
+        row's and column's values; the workbook's own values never change. Like an array formula the range can
+        afterwards only be cleared or re-entered as a whole. Raises SheetError for input cells on another sheet or
+        inside the range, a range in row 1 or column A, or more than 10,000 cells.
+        """
+        sid, _ = self._range(address)
+        inputs = []
+        for given in (row_input, column_input):
+            if given is None:
+                inputs.append("")
+                continue
+            cell = parse_cell(given)
+            if cell.sheet is not None and self._sheet_id(cell.sheet) != sid:
+                raise SheetError(f"a data table's input cells must be on the table's own sheet, not {given!r}")
+            inputs.append(cell_name(cell.row, cell.col))
+        self.set_array_formula(address, f"=TABLE({inputs[0]},{inputs[1]})")
+
+    def is_data_table(self, address: str) -> bool:
+        """True when ``address`` is one of the cells a data table fills."""
+        return self._in_data_table(self.key(address))
+
+    def _in_data_table(self, key: int) -> bool:
+        anchor = self._array_containing(key)
+        return anchor is not None and data_tables.is_data_table_formula(self._formulas[anchor].node)
+
     def _refuse_splitting_arrays(self, sid: int, axis: str, at: int, count: int, insert: bool) -> None:
-        """SheetError when inserting or deleting lines would cut through a legacy array formula's range."""
+        """SheetError when inserting or deleting lines would cut through a legacy array formula's range, or
+        through a data table with its header row and column."""
         for anchor, cell in self._formulas.items():
             if cell.array is None or anchor >> 34 != sid:
                 continue
             _, row, col = split_key(anchor)
             first, size = (row, cell.array[0]) if axis == "row" else (col, cell.array[1])
+            what = "array formula"
+            if data_tables.is_data_table_formula(cell.node) and first > 0:
+                first, size, what = first - 1, size + 1, "data table"
             last = first + size - 1
             if insert:
                 cut = first < at <= last
@@ -1228,7 +1297,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             if cut:
                 rows, cols = cell.array
                 raise SheetError(
-                    f"cannot {'insert' if insert else 'delete'} {axis}s through the array formula over "
+                    f"cannot {'insert' if insert else 'delete'} {axis}s through the {what} over "
                     f"{self._area_text(anchor, rows, cols)}; clear it first"
                 )
 

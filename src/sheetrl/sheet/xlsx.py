@@ -18,20 +18,21 @@ Arrays, as Excel writes them: a formula whose ``@``s are all ones a reader witho
 plain formula (without the ``@``); any other formula (one that spills, or uses ``@`` elsewhere) is a
 dynamic-array formula: an array formula over the cells it spills, marked dynamic in the cell metadata
 (:mod:`sheetrl.sheet.xlsx_arrays`), with ``@`` as ``_xlfn.SINGLE``, ``A1#`` as ``_xlfn.ANCHORARRAY(A1)`` and LET/LAMBDA
-names as ``_xlpm.name``. A legacy array formula is an array formula over its range. Loading reads all three back:
-a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the cells covered by an array
-formula's range (which hold its cached results) are not read as values. Saving is atomic: the file is written to a
-temporary file in the same directory and moved over ``path`` only when complete; a symbolic link, a device or a
-named pipe at ``path`` is refused, never replaced or written through. Loading reads regular files only (a named
-pipe would never end).
+names as ``_xlpm.name``. A legacy array formula is an array formula over its range; a What-If data table
+(:mod:`sheetrl.sheet.data_tables`) is ``<f t="dataTable" …/>`` on its first cell with its values in the others.
+Loading reads them all back: a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the
+cells covered by an array formula's or data table's range (which hold cached results) are not read as values.
+Saving is atomic: the file is written to a temporary file in the same directory and moved over ``path`` only when
+complete; a symbolic link, a device or a named pipe at ``path`` is refused, never replaced or written through.
+Loading reads regular files only (a named pipe would never end).
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
 readable .xlsx: a missing file, a directory, an encrypted or old binary .xls file, a corrupt zip, a file whose
 uncompressed contents exceed ``max_bytes`` or whose worksheets hold more than ``max_cells`` cells (both checked
 before any cell is read), XML that is not well-formed, a workbook without worksheets (or only chart sheets).
-Everything in the file that the engine cannot represent (merged cells, comments, charts, data tables, formulas that
-do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most ``WARNINGS_PER_KIND`` lines per
-kind, then a count).
+Everything in the file that the engine cannot represent (merged cells, comments, charts, data tables over more
+than 10,000 cells, formulas that do not parse ...) is listed in ``Workbook.warnings``, one line per item (at most
+``WARNINGS_PER_KIND`` lines per kind, then a count).
 """
 
 from __future__ import annotations
@@ -51,7 +52,16 @@ from typing import Any
 from xml.etree import ElementTree
 
 from sheetrl.sheet import fileio, xlsx_reader
-from sheetrl.sheet.address import cell_name, column_letters, make_key, parse_range, quote_sheet_name, split_key
+from sheetrl.sheet.address import (
+    cell_name,
+    column_letters,
+    make_key,
+    parse_cell,
+    parse_range,
+    quote_sheet_name,
+    split_key,
+)
+from sheetrl.sheet.data_tables import MAX_DATA_TABLE_CELLS, TABLE_FUNCTION, is_data_table_formula
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
@@ -60,12 +70,15 @@ from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compa
 from sheetrl.sheet.lexer import relative_shape, tokenize
 from sheetrl.sheet.nodes import (
     Call,
+    CellRef,
     ImplicitIntersection,
+    Missing,
     Name,
     Node,
     Paren,
     RangeOp,
     RangeRef,
+    RefError,
     SpillRef,
     StructuredRef,
     Union,
@@ -235,6 +248,9 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
     from openpyxl.worksheet.formula import ArrayFormula
 
     node = cell.node
+    if cell.array is not None and is_data_table_formula(node):
+        _write_data_table(ws, address, cell, wb)
+        return False
     if cell.array is not None:
         rows, cols = cell.array
         ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node))
@@ -245,6 +261,36 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
     spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
     ws[address] = ArrayFormula(spill or address, "=" + file_formula(node))
     return True
+
+
+def _write_data_table(ws: Any, address: str, cell: Any, wb: Workbook) -> None:
+    """A data table as Excel writes it: ``<f t="dataTable" ref=… dt2D dtr r1 r2 del1 del2/>`` on the first cell of
+    its interior and the current values in the others (the file keeps no formula for them)."""
+    from openpyxl.worksheet.formula import DataTableFormula
+
+    rows, cols = cell.array
+    row_input, column_input = cell.node.args
+    attributes: dict[str, Any] = {}
+    present = [(argument, index) for index, argument in enumerate((row_input, column_input))
+               if not isinstance(argument, Missing)]
+    if len(present) == 2:  # two variables: r1 is the row input, r2 the column input (Excel also sets dtr)
+        attributes.update(dt2D=True, dtr=True)
+    else:
+        attributes["dtr"] = present[0][1] == 0
+    for number, (argument, _) in enumerate(present, start=1):
+        if isinstance(argument, CellRef):
+            attributes[f"r{number}"] = cell_name(argument.row, argument.col)
+        else:  # a deleted input cell (#REF!): Excel keeps an address beside the flag
+            attributes[f"r{number}"] = address
+            attributes[f"del{number}"] = True
+    ws[address] = DataTableFormula(_span(address, rows, cols), **attributes)
+    sid, top, left = split_key(cell.key)
+    for row in range(top, top + rows):
+        for col in range(left, left + cols):
+            if (row, col) != (top, left):
+                value = wb._values.get(make_key(sid, row, col))
+                if value is not None:
+                    _write_cell(ws.cell(row=row + 1, column=col + 1), value)
 
 
 def _range_names(wb: Workbook) -> frozenset[str]:
@@ -827,6 +873,8 @@ class _Loader:
         self.date1904 = package.date1904  # workbookPr date1904
         self.cached: dict[tuple[str, int, int], Any] = {}  # (title, row, col) -> a formula's cached value
         self.dynamic = dynamic  # sheet title in the file -> cells marked as dynamic-array formulas
+        # data tables to enter after the formulas: (title, row, col, TABLE node, interior shape, cached value)
+        self.data_tables: list[tuple[str, int, int, Node, tuple[int, int], Any]] = []
 
     # ---------------------------------------------------------------------------------------------- driver
     def _iterative_calculation(self) -> IterativeCalculation | None:
@@ -872,6 +920,7 @@ class _Loader:
             self._enter_literals(sink, title, literals)
             self._read_formats(sink, title, styled)
         self._enter_formulas(sink, formulas)
+        self._enter_data_tables(sink)
         for ws, title, contents in zip(sheets, titles, self.sheet_cells):
             self._read_columns(wb, ws, title)
             self._report_sheet_features(ws, title, contents)
@@ -938,7 +987,7 @@ class _Loader:
                 self._read_array_formula(title, row, col, value, formula, where in dynamic, covered, literals,
                                          formulas)
             elif kind == "dataTable":
-                self._keep_cached(title, row, col, value, f"the data table over {formula.ref or where}", literals)
+                self._read_data_table(title, row, col, value, formula, covered, literals)
             elif kind == "shared" and formula.text:
                 masters[formula.group] = (row, col, formula.text)
                 formulas.append((title, row, col, "=" + formula.text, None, _PLAIN))
@@ -974,6 +1023,44 @@ class _Loader:
         covered.update((r, c) for r, c in area.cells() if (r, c) != (row, col))
         kind = _DYNAMIC if marked_dynamic else (area.rows, area.cols)
         formulas.append((title, row, col, "=" + formula.text, None, kind))
+
+    def _read_data_table(
+        self, title: str, row: int, col: int, value: Any, formula: xlsx_reader.RawFormula,
+        covered: set[tuple[int, int]], literals: list[tuple[int, int, Any]],
+    ) -> None:
+        """A What-If data table (``<f t="dataTable" ref=… dt2D dtr r1 r2 del1 del2/>`` on the first cell of its
+        interior): entered as ``TABLE(row_input, column_input)`` over the interior, whose other cells hold
+        cached values only; one the engine cannot compute keeps its cached values, with a warning."""
+        ref = formula.ref or cell_name(row, col)
+        try:
+            area = parse_range(ref)
+        except SheetError:
+            area = None
+        node = _data_table_node(dict(formula.data_table))
+        why = ""
+        if area is None:
+            why = f"the data table over {ref!r} (not a range)"
+        elif (area.row1, area.col1) != (row, col):
+            why = f"the data table over {ref!r} (not its first cell)"
+        elif node is None:
+            written = " ".join(f'{name}="{value}"' for name, value in formula.data_table if name in ("r1", "r2"))
+            why = f"the data table over {ref} (its input cells {written or '(none)'} are not cells of its sheet)"
+        elif area.rows * area.cols > MAX_DATA_TABLE_CELLS:
+            why = (f"the data table over {ref} ({area.rows * area.cols:,} cells; at most {MAX_DATA_TABLE_CELLS:,}"
+                   " are computed)")
+        if why or area is None or node is None:
+            self._keep_cached(title, row, col, value, why, literals)
+            return
+        covered.update((r, c) for r, c in area.cells() if (r, c) != (row, col))
+        self.data_tables.append((title, row, col, node, (area.rows, area.cols), value))
+
+    def _enter_data_tables(self, sink: _Sink) -> None:
+        for title, row, col, node, shape, cached in self.data_tables:
+            try:
+                sink.formula(title, row, col, node, None, shape)
+            except (SheetError, TypeError, ValueError) as exc:
+                self._fallback(sink, title, row, col, cached,
+                               f"the data table ={render(node)} cannot be used ({_one_line(exc)})")
 
     def _text(self, text: str, title: str, row: int, col: int) -> str:
         if len(text) > MAX_TEXT:
@@ -1387,6 +1474,34 @@ def _tinted(rgb: str, tint: float) -> str:
 
 
 # ================================================================================================= helpers
+def _data_table_node(attributes: dict[str, str]) -> Node | None:
+    """``TABLE(row_input, column_input)`` for a data table's ``<f>`` attributes (ECMA-376 CT_CellFormula: ``dt2D``
+    a two-variable table, whose ``r1`` is the row input and ``r2`` the column input; else ``dtr`` says whether ``r1``
+    is a row input; ``del1``/``del2``: that input cell was deleted), or None when an input is not a cell."""
+
+    def flag(name: str) -> bool:
+        return attributes.get(name, "").strip().lower() in ("1", "true")
+
+    def argument(name: str, deleted: str) -> Node | None:
+        if flag(deleted):
+            return RefError()
+        try:
+            cell = parse_cell(attributes.get(name, ""))
+        except SheetError:
+            return None
+        return None if cell.sheet is not None else CellRef(None, cell.row, cell.col, cell.row_abs, cell.col_abs)
+
+    first = argument("r1", "del1")
+    if flag("dt2D"):
+        second = argument("r2", "del2")
+        args = None if first is None or second is None else (first, second)
+    elif flag("dtr"):
+        args = None if first is None else (first, Missing())
+    else:
+        args = None if first is None else (Missing(), first)
+    return None if args is None else Call(TABLE_FUNCTION, args)
+
+
 def _error_value(code: Any) -> ExcelError:
     text = str(code).strip()
     return error_from_code(text) or ExcelError(text.upper() if text.startswith("#") else "#VALUE!")

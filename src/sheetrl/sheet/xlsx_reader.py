@@ -36,6 +36,7 @@ _ATTRIBUTE = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.-]+)[\"']")
 _COLUMNS: dict[bytes, int] = {}
+_DATA_TABLE_ATTRIBUTES = ("dt2D", "dtr", "r1", "r2", "del1", "del2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ class RawFormula:
     text: str
     ref: str  # the range of a shared formula's group, an array formula or a data table ('' if none)
     group: str  # a shared formula's group index ``si``
+    # a data table's attributes (dt2D, dtr, r1, r2, del1, del2), as written; empty for other formulas
+    data_table: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -404,9 +407,12 @@ def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
             found = formula_pattern.search(cell_body)
             if found is not None:
                 f_attributes = _attributes(found.group(1) or b"")
+                formula_kind = f_attributes.get("t", "normal")
                 formula = RawFormula(
-                    f_attributes.get("t", "normal"), xml_text(found.group(2) or b""), f_attributes.get("ref", ""),
+                    formula_kind, xml_text(found.group(2) or b""), f_attributes.get("ref", ""),
                     f_attributes.get("si", ""),
+                    tuple((name, f_attributes[name]) for name in _DATA_TABLE_ATTRIBUTES if name in f_attributes)
+                    if formula_kind == "dataTable" else (),
                 )
         value = None
         if kind_text == "inlineStr":
