@@ -292,6 +292,54 @@ def test_load_reports_merged_cells_and_comments_and_keeps_defined_names(tmp_path
     assert all("\n" not in line for line in loaded.warnings)
 
 
+def test_a_plain_formula_naming_an_array_constant_takes_its_first_value_as_excel_shows_it(tmp_path):
+    def build(book):
+        book.defined_names["Grid"] = DefinedName("Grid", attr_text="{1,2,3;4,5,6}")
+        book.defined_names["One"] = DefinedName("One", attr_text="{7}")
+        book.active["A1"] = "=Grid"  # a file without dynamic arrays: Excel intersects, it does not spill
+        book.active["A2"] = "=One"
+        book.active["A3"] = "=SUM(Grid)"
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "array_name.xlsx", build))
+    assert loaded.formula("A1") == "=@Grid"
+    assert [loaded.value(f"A{row}") for row in (1, 2, 3)] == [1, 7, 21]
+    assert loaded.value("B1") is None  # nothing spilled
+
+
+def test_a_pivot_table_openpyxl_cannot_read_costs_only_the_pivot_table_not_the_tables(tmp_path):
+    """openpyxl fails on some pivot tables Excel wrote; the tables beside them (and the structured references that
+    read them) must survive the fallback."""
+    from openpyxl.worksheet.table import Table
+
+    def build(book):
+        sheet = book.active
+        for row in (["Item", "Qty"], ["a", 2], ["b", 3]):
+            sheet.append(row)
+        sheet.add_table(Table(displayName="Stock", ref="A1:B3"))
+        sheet["D1"] = "=SUM(Stock[Qty])"
+        sheet.column_dimensions["A"].width = 20
+
+    path = write_openpyxl(tmp_path / "pivot.xlsx", build)
+    with zipfile.ZipFile(path) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    contents[rels] = contents[rels].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdPivot" Target="/xl/pivotTables/pivotTable1.xml" Type="http://schemas.openxmlformats.'
+        b'org/officeDocument/2006/relationships/pivotTable"/></Relationships>'))
+    contents["xl/pivotTables/pivotTable1.xml"] = (  # lacks what openpyxl requires of a pivot table definition
+        b'<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in contents.items():
+            archive.writestr(member, data)
+
+    loaded = Workbook.load(path)
+    assert [table.name for table in loaded.tables] == ["Stock"]
+    assert loaded.value("D1") == 5
+    assert loaded.column_width("A") == pytest.approx(20)
+    notes = [line for line in loaded.warnings if line.startswith("while reading")]
+    assert len(notes) == 1 and notes[0].endswith("loaded without pivot tables")
+
+
 def test_load_keeps_cached_value_of_a_formula_the_engine_cannot_parse(tmp_path):
     def build(book):
         sheet = book.active

@@ -69,6 +69,7 @@ from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
 from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import relative_shape, tokenize
 from sheetrl.sheet.nodes import (
+    ArrayLiteral,
     Call,
     CellRef,
     ImplicitIntersection,
@@ -294,8 +295,8 @@ def _write_data_table(ws: Any, address: str, cell: Any, wb: Workbook) -> None:
 
 
 def _range_names(wb: Workbook) -> frozenset[str]:
-    """Upper-case defined names that may stand for more than one cell (a plain formula intersects them, as it
-    does the ranges they name)."""
+    """Upper-case defined names that may stand for more than one cell or value (a plain formula intersects them,
+    as it does the ranges they name; a name for an array constant gives its first value there)."""
     names = set()
     for entry in wb._names.values():
         node = entry.node
@@ -303,6 +304,7 @@ def _range_names(wb: Workbook) -> frozenset[str]:
             node = node.inner
         if (isinstance(node, RangeRef) and (node.row1, node.col1) != (node.row2, node.col2)) \
                 or isinstance(node, (RangeOp, Union, StructuredRef)) \
+                or (isinstance(node, ArrayLiteral) and len(node.rows) * len(node.rows[0]) > 1) \
                 or (isinstance(node, Call) and node.name in REFERENCE_RESULTS):
             names.add(entry.name.upper())
     return frozenset(names)
@@ -675,21 +677,30 @@ def _read_metadata(
     """openpyxl's view of everything but the cells, from the package with its cells taken out.
 
     When openpyxl cannot read what surrounds the cells (it is stricter than Excel about conditional formats,
-    pivot tables and more), the cells are still worth loading: the worksheets are read again without their
-    other content (column widths, merged cells, comments, tables ...), then also without the stylesheet; a note
-    says what was left out. The first error is reported when even that fails.
+    pivot tables and more), the cells are still worth loading: the worksheets are read again without their pivot
+    tables, then without their other content (column widths, merged cells, comments, tables ...), then also
+    without the stylesheet; a note says what was left out. The first error is reported when even that fails.
     """
     bare: dict[str, bytes | None] = dict(slim_parts)
     try:
         bare[package.workbook_part] = xlsx_reader.without_pivot_caches(archive.read(package.workbook_part))
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError):
         pass
+    no_pivots = dict(bare)  # every sheet feature but pivot tables (tables matter to formulas)
+    for sheet in package.worksheets:
+        folder, _, base = sheet.part.rpartition("/")
+        rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+        try:
+            no_pivots[rels] = xlsx_reader.without_pivot_tables(archive.read(rels))
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError):
+            pass
     for sheet in package.worksheets:
         bare[sheet.part] = _BARE_WORKSHEET
         folder, _, base = sheet.part.rpartition("/")
         bare[f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"] = None
     attempts: list[tuple[dict[str, bytes | None], str]] = [
         (slim_parts, ""),
+        (no_pivots, "pivot tables"),
         (bare, ("column widths, merged cells, comments, hyperlinks, tables, pivot tables and the other sheet"
                 " features")),
         ({**bare, "xl/styles.xml": None}, "the sheet features and the cell formats"),

@@ -130,6 +130,12 @@ def without_pivot_caches(workbook_xml: bytes) -> bytes:
     return re.sub(pivot_caches, b"", workbook_xml, flags=re.DOTALL)
 
 
+def without_pivot_tables(relationships_xml: bytes) -> bytes:
+    """A worksheet's relationships part without its pivot tables (the rest of the sheet's features stay)."""
+    relationship = rb"<([\w.-]+:)?Relationship\s[^>]*?Type=\"[^\"]*/pivotTable\"[^>]*?(?:/>|>.*?</\1?Relationship>)"
+    return re.sub(relationship, b"", relationships_xml, flags=re.DOTALL)
+
+
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(archive.read(part))
