@@ -211,7 +211,7 @@ class ReferenceCompiler:
         parts: list[Node]
         if t is RangeOp:
             parts = [node.left, node.right]  # type: ignore[attr-defined]
-        elif t is Call and node.name == "INDEX" and node.args:  # type: ignore[attr-defined]
+        elif t is Call and node.name in ("INDEX", "TRIMRANGE") and node.args:  # type: ignore[attr-defined]
             parts = [node.args[0]]  # type: ignore[attr-defined]
         elif t is Call and node.name == "CHOOSE" and len(node.args) > 1:  # type: ignore[attr-defined]
             parts = list(node.args[1:])  # type: ignore[attr-defined]

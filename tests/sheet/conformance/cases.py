@@ -3833,6 +3833,12 @@ _group("dynamic", [
     ("torow_by_column", "=INDEX(TOROW(A1:B3,0,TRUE),4)", PAIRS),
     ("textsplit", '=INDEX(TEXTSPLIT("a,b;c,d",",",";"),2,1)'),
     ("textsplit_pads", '=INDEX(TEXTSPLIT("a,b;c",",",";"),2,2)'),
+    ("trimrange_rows", "=ROWS(TRIMRANGE(A1:D9))", {"B2": 1, "C4": "x"}),
+    ("trimrange_cols", "=COLUMNS(TRIMRANGE(A1:D9))", {"B2": 1, "C4": "x"}),
+    ("trimrange_trailing_rows", "=ROWS(TRIMRANGE(A1:D9,2,0))", {"B2": 1, "C4": "x"}),
+    ("trimrange_whole_column", "=SUM(TRIMRANGE(A:A))", {"A3": 1, "A5": 5}),
+    ("trimrange_empty", "=TRIMRANGE(F1:G5)"),
+    ("trimrange_mode_fraction", "=TRIMRANGE(A1:D9,2.3)", {"B2": 1}),
 ])
 
 _group("lambda", [
