@@ -502,6 +502,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
         cell = self._formulas.get(key)
         return cell.text if cell is not None else None
 
+    def holds_formula(self, key: int) -> bool:
+        """Whether a cell holds a formula or lies in the range of a legacy array formula (what ISFORMULA tells: Excel
+        cached TRUE for the cells of ``{=BF70:BG74+1}`` in formulas' test.xlsx)."""
+        return key in self._formulas or self._array_containing(key) is not None
+
     def formula_node_at(self, key: int) -> Node | None:
         """Syntax tree of a formula cell, else None."""
         cell = self._formulas.get(key)

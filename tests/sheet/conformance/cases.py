@@ -3629,6 +3629,7 @@ _group("info", [
     ("isformula_value", "=ISFORMULA(A1)", {"A1": 2}),
     ("isformula_blank", "=ISFORMULA(A1)"),
     ("isformula_range", "=ISFORMULA(A1:A2)", {"A1": "=1", "A2": 2}),
+    ("isformula_range_each_cell", "=SUMPRODUCT(--ISFORMULA(A1:A3))", {"A1": "=1", "A2": 2, "A3": "=A2"}),
     ("sheet_own_is_refs", "=SHEET()=SHEET(A1)"),
     ("sheet_ref_same_sheet", "=SHEET(A1)-SHEET()"),
     ("sheet_positive", "=SHEET()>=1"),

@@ -267,6 +267,21 @@ def test_formulatext_follows_the_cell_it_reads() -> None:
     assert wb.value("C1") == "=D1*2"
 
 
+def test_formulatext_of_a_range_answers_for_each_cell() -> None:
+    wb = Workbook()
+    wb.set("A1", "=1+2")
+    wb.set("A3", "=A1*2")
+    wb.set("C1", "=FORMULATEXT(A1:A3)")
+    assert wb.spill_range("C1") == "C1:C3"
+    assert wb.values("C1:C3") == [["=1+2"], [NA], ["=A1*2"]]
+    wb.set("D1", "=FORMULATEXT(A:A)")  # a whole column: the used rows only
+    assert wb.spill_range("D1") == "D1:D3"
+    wb.set("E1", "=@FORMULATEXT(A1:A3)")
+    assert wb.value("E1") == "=1+2"
+    wb.set("E2", "=FORMULATEXT((A1,A3))")
+    assert wb.value("E2") is VALUE
+
+
 @pytest.mark.parametrize(
     ("formula", "expected", "cells"),
     [

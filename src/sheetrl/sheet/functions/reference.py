@@ -35,6 +35,7 @@ from sheetrl.sheet.errors import (
 )
 from sheetrl.sheet.evaluation import (
     LARGE_AREA_CELLS,
+    MAX_READ_CELLS,
     STATE,
     Area,
     EvaluationContext,
@@ -597,24 +598,24 @@ def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, shee
 
 
 # ------------------------------------------------------------------------------- FORMULATEXT, ISFORMULA, ISREF
-def _top_left_key(value: Any) -> int | ExcelError:
-    from sheetrl.sheet.address import make_key
-
-    area = _single_area(value)
-    if type(area) is ExcelError:
-        return area
-    return make_key(area.sheet, area.row1, area.col1)
-
-
 @register("FORMULATEXT", 1, reference_args=(0,))
 def formulatext(reference: Any) -> Any:
-    """The formula of the referenced cell as text (``=A1*2``); #N/A when the cell holds no formula."""
-    key = _top_left_key(reference)
-    if type(key) is ExcelError:
-        return key
+    """The formula of the referenced cell as text (``=A1*2``); #N/A when the cell holds no formula. A range gives
+    one answer per cell (an array that spills, as in Excel 365; a whole column is cut to the sheet's used extent;
+    a formula from a file without dynamic arrays takes the top-left one, see :mod:`sheetrl.sheet.legacy`)."""
+    area = _single_area(reference)
+    if type(area) is ExcelError:
+        return area
     context = current_context()
-    text = context.formula_at(key) if context is not None else None
-    return NA if text is None else text
+    if area.rows * area.cols == 1:
+        text = context.formula_at(make_key(area.sheet, area.row1, area.col1)) if context is not None else None
+        return NA if text is None else text
+    area = _clamped(area)
+    if context is None or area.rows * area.cols > MAX_READ_CELLS:
+        return VALUE if context is not None else NA
+    texts = [context.formula_at(make_key(area.sheet, row, col))
+             for row in range(area.row1, area.row2 + 1) for col in range(area.col1, area.col2 + 1)]
+    return Matrix(area.rows, area.cols, [NA if text is None else text for text in texts])
 
 
 @register("HYPERLINK", 1, 2)
