@@ -246,9 +246,8 @@ class ReferenceCompiler:
     def spread_sheet_span(self, node: Node) -> Node:
         """A 3-D reference argument (or a defined name standing for one) as the union of its reference on each sheet
         from its first to its last end in tab order now (one reference for a span of one sheet); #REF! when an end
-        names no sheet. The formula is
-        recompiled whenever sheets are added, renamed or removed, so the sheets spanned stay current. Any other
-        argument is returned as it is."""
+        names no sheet. The formula is recompiled whenever sheets are added, renamed or removed, so the sheets
+        spanned stay current. Any other argument is returned as it is."""
         inner = node
         while type(inner) is Paren:
             inner = inner.inner

@@ -251,6 +251,10 @@ def remove_sheet_from_spans(node: Node, removed: str, order: list[str]) -> Node:
     """3-D references after the sheet ``removed`` is deleted, ``order`` being the sheet names in tab order before
     the deletion: an end that names it moves to the next sheet toward the other end, as Excel does; a span of that
     sheet alone becomes #REF!. Other references are left as they are."""
+    from sheetrl.sheet.nodes import walk
+
+    if not any(type(item) is SheetSpan for item in walk(node)):
+        return node  # the common case: the tree itself, unchanged
     upper = [name.upper() for name in order]
     gone = removed.upper()
 

@@ -415,7 +415,7 @@ def _trim_mode(value: Any) -> int | ExcelError:
     number = to_number(value)
     if type(number) is ExcelError:
         return number
-    if number != int(number) or not _TRIM_NONE <= number <= _TRIM_BOTH:
+    if not _TRIM_NONE <= number <= _TRIM_BOTH or number != int(number):
         return VALUE
     return int(number)
 
