@@ -374,6 +374,18 @@ def test_a_defined_name_can_stand_for_a_three_d_reference():
     assert wb.value("Summary!A1") == 911
 
 
+def test_sheets_counts_the_sheets_a_three_d_reference_spans():
+    wb = _quarters()
+    wb.define_name("My3DRef", "=Q2:Q3!A1")
+    wb.set("Summary!A1", "=SHEETS(My3DRef)")  # Microsoft's example: a name spanning two sheets is 2
+    wb.set("Summary!A2", "=SHEETS(Q4:Q1!B2:C3)")
+    wb.set("Summary!A3", "=SHEETS(Q1:Nowhere!A1)")
+    assert (wb.value("Summary!A1"), wb.value("Summary!A2")) == (2, 4)
+    assert wb.value("Summary!A3") is REF
+    wb.add_sheet("Q2b", before="Q3")
+    assert (wb.value("Summary!A1"), wb.value("Summary!A2")) == (3, 5)
+
+
 def test_deleting_an_end_sheet_moves_that_end_inward():
     wb = _quarters()
     wb.set("Summary!A1", "=SUM(Q1:Q3!A1)")

@@ -478,6 +478,11 @@ class FormulaCompiler(ReferenceCompiler):
             self.result.dynamic = True
         mode = array_mode or spec.array_args
         arg_nodes = list(node.args)
+        if node.name == "SHEETS" and len(arg_nodes) == 1:
+            span = self.sheet_span_of(arg_nodes[0])
+            if span is not None:  # SHEETS(Sheet2:Sheet3!A1): the number of sheets spanned (Microsoft's example)
+                sheets = self.spanned_sheets(span)
+                return _constant(REF if sheets is None else float(len(sheets)))
         if node.name in SHEET_SPAN_FUNCTIONS:
             arg_nodes = [self.spread_sheet_span(arg) for arg in arg_nodes]  # Sheet1:Sheet3!A1: one area per sheet
         if spec.refs is None and spec.max_args == MAX_ARGS:

@@ -243,31 +243,41 @@ class ReferenceCompiler:
         return extent
 
     # ------------------------------------------------------------------------------------------- 3-D references
-    def spread_sheet_span(self, node: Node) -> Node:
-        """A 3-D reference argument (or a defined name standing for one) as the union of its reference on each sheet
-        from its first to its last end in tab order now (one reference for a span of one sheet); #REF! when an end
-        names no sheet. The formula is recompiled whenever sheets are added, renamed or removed, so the sheets
-        spanned stay current. Any other argument is returned as it is."""
-        inner = node
-        while type(inner) is Paren:
-            inner = inner.inner
-        if type(inner) is Name and self.local_binding(inner) is None and len(self.expanding) < MAX_NAME_NESTING:
-            definition = self.name_definition(inner)  # a defined name standing for a 3-D reference
-            while type(definition) is Paren:
-                definition = definition.inner
-            if type(definition) is SheetSpan:
-                inner = definition
-        if type(inner) is not SheetSpan:
-            return node
+    def sheet_span_of(self, node: Node) -> SheetSpan | None:
+        """The 3-D reference an argument is (through parentheses and a defined name standing for one), or None."""
+        while type(node) is Paren:
+            node = node.inner
+        if type(node) is Name and self.local_binding(node) is None and len(self.expanding) < MAX_NAME_NESTING:
+            node = self.name_definition(node)  # records the name: redefining it recompiles the formula
+            while type(node) is Paren:
+                node = node.inner
+        return node if type(node) is SheetSpan else None
+
+    def spanned_sheets(self, span: SheetSpan) -> list[str] | None:
+        """The names of the sheets from the span's first end to its last in tab order now (ends in either order),
+        or None when an end names no sheet. The formula is recompiled whenever sheets are added, renamed or
+        removed, so the sheets spanned stay current."""
         self.result.unresolved_sheets = True
-        ref = inner.ref
         order = self.catalog.sheet_names if self.catalog is not None else []
         upper = [name.upper() for name in order]
-        first, last = inner.first.upper(), inner.last.upper()
-        if type(ref) not in (CellRef, RangeRef) or first not in upper or last not in upper:
-            return RefError()
+        first, last = span.first.upper(), span.last.upper()
+        if first not in upper or last not in upper:
+            return None
         start, end = upper.index(first), upper.index(last)
-        parts = tuple(replace(ref, sheet=name) for name in order[min(start, end) : max(start, end) + 1])  # type: ignore[type-var]
+        return order[min(start, end) : max(start, end) + 1]
+
+    def spread_sheet_span(self, node: Node) -> Node:
+        """A 3-D reference argument (or a defined name standing for one) as the union of its reference on each sheet
+        it spans (one reference for a span of one sheet); #REF! when an end names no sheet. Any other argument is
+        returned as it is."""
+        span = self.sheet_span_of(node)
+        if span is None:
+            return node
+        sheets = self.spanned_sheets(span)
+        ref = span.ref
+        if sheets is None or type(ref) not in (CellRef, RangeRef):
+            return RefError()
+        parts = tuple(replace(ref, sheet=name) for name in sheets)  # type: ignore[type-var]
         return parts[0] if len(parts) == 1 else Union(parts)
 
     # ------------------------------------------------------------------------------------ computed references
