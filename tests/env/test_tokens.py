@@ -118,7 +118,7 @@ names = st.one_of(
 sheet_prefixes = st.one_of(
     st.just(""),
     st.sampled_from(["Sheet2!", "data_1!", "S.x!", "TRUE!", "A1B!"]),
-    # no colon: a quoted 'First:Last'! is Excel's 3-D reference across sheets, which the engine refuses on purpose
+    # no colon: a quoted 'First:Last'! is Excel's 3-D reference across sheets, which the vocabulary does not encode
     st.text(st.characters(blacklist_characters=":"), min_size=1, max_size=10).map(
         lambda s: "'" + s.replace("'", "''") + "'!"),
 )

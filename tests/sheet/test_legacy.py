@@ -31,6 +31,9 @@ from sheetrl.sheet.parser import parse
         ("=IF(A1>0,B1:B3,0)", "=IF(A1>0,@B1:B3,0)"),  # IF passes its branches through
         ("=SUM(IF(A1>0,B1:B3,0))", "=SUM(IF(A1>0,B1:B3,0))"),
         ("=ISNUMBER(A1:A3)", "=ISNUMBER(@A1:A3)"),  # IS* take values
+        ("=ISFORMULA(A1:A3)", "=@ISFORMULA(A1:A3)"),  # one answer per cell now: the top-left one, as before
+        ("=FORMULATEXT(A1:B2)", "=@FORMULATEXT(A1:B2)"),
+        ("=ISFORMULA(A1)", "=ISFORMULA(A1)"),
         ("={1,2,3}", "=@{1,2,3}"),  # an array result shows its first element
         ("=SUM({1,2}*A1)", "=SUM({1,2}*A1)"),  # arrays inside a formula stay whole
         ("=A1:C3 B2:D4", "=@(A1:C3 B2:D4)"),

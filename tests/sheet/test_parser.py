@@ -11,6 +11,8 @@ from sheetrl.sheet.nodes import (
     Paren,
     RangeOp,
     RangeRef,
+    RefError,
+    SheetSpan,
     Unary,
     Union,
     render,
@@ -37,6 +39,12 @@ from sheetrl.sheet.parser import MAX_NESTING, parse, parse_name_definition
         "(1+2)*3",
         "A1<>B1",
         "SUM(Sheet2!$A$1:A$5)",
+        "SUM(Sheet1:Sheet3!A1)",
+        "AVERAGE(Jan:Dec!$B$2:C9)",
+        "COUNT(Sheet2:Sheet5!A:A)",
+        "SUM('My sheet:Other'!A1)",
+        "SUM('It''s:Z'!A1)",
+        "SUM('AB1:AB3'!A1)",
     ],
 )
 def test_render_reproduces_formula_text(text):
@@ -75,7 +83,9 @@ def test_long_operator_runs_are_one_flat_chain():
         ("=#FOO!", "unknown error literal"),
         ("={1,2;3}", "same length"),
         ("=A1:", "after the range operator"),
-        ("=SUM(Sheet1:Sheet3!A1)", "3-D references"),
+        ("=SUM(Sheet1:Sheet3!)", "after the sheets of a 3-D reference"),
+        ("=SUM(Sheet1:Sheet3!Total)", "after the sheets of a 3-D reference"),
+        ("=SUM(Sheet1:Sheet3! A1)", "after the sheets of a 3-D reference"),
         ("=3A", "runs into letters"),
         ("=", "empty"),
         ("=Sheet1!", "expected a cell or range"),
@@ -196,3 +206,13 @@ def test_name_definition_may_be_a_reference_list() -> None:
     assert isinstance(node, Union) and len(node.operands) == 2
     with pytest.raises(FormulaSyntaxError):
         parse("=Sheet1!$A$1,Sheet1!$C$1")  # a cell formula needs the parentheses
+
+
+def test_three_d_reference_parses_to_a_sheet_span():
+    node = parse("=SUM('My sheet:Other'!$A$1:B4)")
+    assert isinstance(node, Call)
+    span = node.args[0]
+    assert isinstance(span, SheetSpan)
+    assert (span.first, span.last) == ("My sheet", "Other")
+    assert span.ref == RangeRef(None, 0, 0, 3, 1, True, True, False, False)
+    assert parse("=SUM(Sheet1:Sheet3!#REF!)") == Call("SUM", (RefError(),))

@@ -180,3 +180,24 @@ def test_shift_wrapped_moves_relative_parts_around_the_grid() -> None:
     assert render(moved) == "B5+$B6+C$3:D8"
     assert has_relative_references(node)
     assert not has_relative_references(parse("=$A$1+SUM($A:$B)+Name"))
+
+
+def test_fill_moves_the_reference_of_a_three_d_reference():
+    wb = Workbook(["Sheet1", "Sheet2", "Sheet3"])
+    for sheet in ("Sheet2", "Sheet3"):
+        wb.set_range(f"{sheet}!A1", [[1, 10], [2, 20]])
+    wb.set("C1", "=SUM(Sheet2:Sheet3!A1:A$1)")
+    wb.fill("C1", "D1")
+    wb.fill("C1", "C2")
+    assert wb.formula("D1") == "=SUM(Sheet2:Sheet3!B1:B$1)"
+    assert (wb.value("C1"), wb.value("D1"), wb.value("C2")) == (2, 20, 6)  # C2: A1:A2 on two sheets, 1+2+1+2
+
+
+def test_inserting_rows_on_one_sheet_leaves_a_three_d_reference_alone():
+    wb = Workbook(["Sheet1", "Sheet2", "Sheet3"])
+    wb.set("Sheet2!A2", 5)
+    wb.set("Sheet3!A2", 7)
+    wb.set("Sheet1!C1", "=SUM(Sheet2:Sheet3!A2)")
+    wb.insert_rows(1, 1, sheet="Sheet2")  # Sheet2's 5 moves to A3
+    assert wb.formula("Sheet1!C1") == "=SUM(Sheet2:Sheet3!A2)"
+    assert wb.value("Sheet1!C1") == 7

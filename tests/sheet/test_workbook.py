@@ -297,6 +297,109 @@ def test_cross_sheet_references_and_sheet_management():
     assert wb.value("Report!A1") is REF
 
 
+def _quarters() -> Workbook:
+    """Summary, then Q1..Q4 holding 1, 10, 100, 1000 in A1 and 2, 20, 200, 2000 in B2."""
+    wb = Workbook(["Summary", "Q1", "Q2", "Q3", "Q4"])
+    for index, sheet in enumerate(("Q1", "Q2", "Q3", "Q4")):
+        wb.set(f"{sheet}!A1", 10**index)
+        wb.set(f"{sheet}!B2", 2 * 10**index)
+    return wb
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=SUM(Q1:Q4!A1)", 1111),
+        ("=SUM(Q2:Q3!A1:B2)", 330),
+        ("=SUM(Q4:Q2!A1)", 1110),  # ends in either order
+        ("=SUM(Q3:Q3!A1)", 100),
+        ("=AVERAGE(Q1:Q4!A1)", 277.75),
+        ("=COUNT(Q1:Q4!A1:B2)", 8),
+        ("=COUNTA(Q1:Q4!C1)", 0),
+        ("=MAX(Q1:Q4!A:A)", 1000),
+        ("=MIN(Q1:Q4!B2)", 2),
+        ("=PRODUCT(Q1:Q3!A1)", 1000),
+        ("=VAR.P(Q1:Q2!A1)", 20.25),
+        ("=SUM(Q1:Q2!A1,Q4!A1,5)", 1016),
+        ("=SUM(Q1:Nowhere!A1)", "#REF!"),
+        ("=Q1:Q4!A1", "#VALUE!"),  # only the functions Microsoft lists take a 3-D reference
+        ('=COUNTIF(Q1:Q4!A1,">0")', "#VALUE!"),
+        ("=Q1:Q4!A1+1", "#VALUE!"),
+    ],
+)
+def test_three_d_references(formula: str, expected: object) -> None:
+    wb = _quarters()
+    wb.set("Summary!A1", formula)
+    value = wb.value("Summary!A1")
+    if isinstance(expected, str):
+        assert str(value) == expected
+    else:
+        assert value == pytest.approx(expected)
+
+
+def test_three_d_reference_follows_edits_and_the_sheets_between_its_ends():
+    wb = _quarters()
+    wb.set("Summary!A1", "=SUM(Q1:Q3!A1)")
+    assert wb.value("Summary!A1") == 111
+    wb.set("Q2!A1", 50)  # an edit on a sheet inside the span
+    assert wb.value("Summary!A1") == 151
+    wb.add_sheet("Extra", before="Q3")  # inserted between the ends: joins the span
+    wb.set("Extra!A1", 7000)
+    assert wb.value("Summary!A1") == 7151
+    wb.add_sheet("Later")  # after the last end: outside
+    wb.set("Later!A1", 5)
+    assert wb.value("Summary!A1") == 7151
+    wb.remove_sheet("Extra")  # a sheet inside the span: its values drop out
+    assert wb.value("Summary!A1") == 151
+
+
+def test_renaming_an_end_sheet_renames_it_in_the_three_d_reference():
+    wb = _quarters()
+    wb.set("Summary!A1", "=SUM(Q1:Q3!A1)")
+    wb.rename_sheet("Q3", "Third quarter")
+    assert wb.formula("Summary!A1") == "=SUM('Q1:Third quarter'!A1)"
+    assert wb.value("Summary!A1") == 111
+    wb.set("'Third quarter'!A1", 300)
+    assert wb.value("Summary!A1") == 311
+
+
+def test_a_defined_name_can_stand_for_a_three_d_reference():
+    wb = _quarters()
+    wb.define_name("Firsts", "=Q1:Q3!$A$1")
+    wb.set("Summary!A1", "=SUM(Firsts)")
+    wb.set("Summary!A2", "=Firsts")
+    assert wb.value("Summary!A1") == 111
+    assert wb.value("Summary!A2") is VALUE
+    wb.set("Q3!A1", 900)
+    assert wb.value("Summary!A1") == 911
+
+
+def test_sheets_counts_the_sheets_a_three_d_reference_spans():
+    wb = _quarters()
+    wb.define_name("My3DRef", "=Q2:Q3!A1")
+    wb.set("Summary!A1", "=SHEETS(My3DRef)")  # Microsoft's example: a name spanning two sheets is 2
+    wb.set("Summary!A2", "=SHEETS(Q4:Q1!B2:C3)")
+    wb.set("Summary!A3", "=SHEETS(Q1:Nowhere!A1)")
+    assert (wb.value("Summary!A1"), wb.value("Summary!A2")) == (2, 4)
+    assert wb.value("Summary!A3") is REF
+    wb.add_sheet("Q2b", before="Q3")
+    assert (wb.value("Summary!A1"), wb.value("Summary!A2")) == (3, 5)
+
+
+def test_deleting_an_end_sheet_moves_that_end_inward():
+    wb = _quarters()
+    wb.set("Summary!A1", "=SUM(Q1:Q3!A1)")
+    wb.remove_sheet("Q1")
+    assert wb.formula("Summary!A1") == "=SUM('Q2:Q3'!A1)"  # Q2 reads like a cell: quoted
+    assert wb.value("Summary!A1") == 110
+    wb.remove_sheet("Q3")
+    assert wb.formula("Summary!A1") == "=SUM('Q2:Q2'!A1)"
+    assert wb.value("Summary!A1") == 10
+    wb.remove_sheet("Q2")
+    assert wb.formula("Summary!A1") == "=SUM(#REF!)"
+    assert str(wb.value("Summary!A1")) == "#REF!"
+
+
 @pytest.mark.parametrize("name", ["", "a" * 32, "x/y", "what?", "[a]", "'q"])
 def test_invalid_sheet_names_are_rejected(name):
     with pytest.raises(SheetError):

@@ -345,7 +345,7 @@ def test_load_keeps_cached_value_of_a_formula_the_engine_cannot_parse(tmp_path):
         sheet = book.active
         sheet["A1"] = 2
         sheet["B1"] = "=A1+[1]Prices!A1"  # external workbook reference
-        sheet["B2"] = "=SUM(Sheet1:Sheet3!A1)"  # 3-D reference
+        sheet["B2"] = "=SUM(Sheet1:Sheet3!)"  # a 3-D reference without its cell
         sheet["B3"] = "=B1*2"
 
     path = write_openpyxl(tmp_path / "external.xlsx", build)
@@ -357,7 +357,25 @@ def test_load_keeps_cached_value_of_a_formula_the_engine_cannot_parse(tmp_path):
     text = "\n".join(loaded.warnings)
     assert "Sheet!B1: the formula =A1+[1]Prices!A1 does not parse" in text
     assert "kept its cached value 12" in text
-    assert "Sheet!B2: the formula =SUM(Sheet1:Sheet3!A1) does not parse" in text
+    assert "Sheet!B2: the formula =SUM(Sheet1:Sheet3!) does not parse" in text
+
+
+def test_three_d_references_load_compute_and_round_trip(tmp_path):
+    def build(book):
+        book.active.title = "Summary"
+        for index, name in enumerate(("Jan", "My sheet", "Mar")):
+            book.create_sheet(name)["A1"] = 10 ** index
+        book["Summary"]["A1"] = "=SUM(Jan:Mar!A1)"
+        book["Summary"]["A2"] = "=AVERAGE('Jan:My sheet'!A1:B2)"
+        book["Summary"]["A3"] = "=COUNT(Jan:Mar!$A$1)"
+
+    loaded = Workbook.load(write_openpyxl(tmp_path / "spans.xlsx", build))
+    assert (loaded.value("Summary!A1"), loaded.value("Summary!A2"), loaded.value("Summary!A3")) == (111, 5.5, 3)
+    again = round_trip(loaded, tmp_path)
+    assert again.formula("Summary!A1") == "=SUM(Jan:Mar!A1)"
+    assert again.formula("Summary!A2") == "=AVERAGE('Jan:My sheet'!A1:B2)"
+    again.set("'My sheet'!A1", 20)
+    assert (again.value("Summary!A1"), again.value("Summary!A2")) == (121, 10.5)
 
 
 def test_load_without_cached_value_reports_the_dropped_formula(tmp_path):

@@ -83,6 +83,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SheetSpan,
     SpillRef,
     StructuredRef,
     Text,
@@ -91,6 +92,7 @@ from sheetrl.sheet.nodes import (
     render,
 )
 from sheetrl.sheet.reference_compiler import (
+    SHEET_SPAN_FUNCTIONS,
     Evaluator,
     NameCatalog,
     ReferenceCompiler,
@@ -342,6 +344,8 @@ class FormulaCompiler(ReferenceCompiler):
             return _constant(None)
         if isinstance(node, Paren):
             return self.scalar(node.inner, array_mode)
+        if isinstance(node, SheetSpan):
+            return _constant(VALUE)  # a 3-D reference outside the functions that take one (SHEET_SPAN_FUNCTIONS)
         if isinstance(node, Unary):
             inner = self.scalar(node.operand, array_mode)
             if node.op == "+":
@@ -474,6 +478,13 @@ class FormulaCompiler(ReferenceCompiler):
             self.result.dynamic = True
         mode = array_mode or spec.array_args
         arg_nodes = list(node.args)
+        if node.name == "SHEETS" and len(arg_nodes) == 1:
+            span = self.sheet_span_of(arg_nodes[0])
+            if span is not None:  # SHEETS(Sheet2:Sheet3!A1): the number of sheets spanned (Microsoft's example)
+                sheets = self.spanned_sheets(span)
+                return _constant(REF if sheets is None else float(len(sheets)))
+        if node.name in SHEET_SPAN_FUNCTIONS:
+            arg_nodes = [self.spread_sheet_span(arg) for arg in arg_nodes]  # Sheet1:Sheet3!A1: one area per sheet
         if spec.refs is None and spec.max_args == MAX_ARGS:
             arg_nodes = self.spliced_unions(arg_nodes)
         for target, source in spec.resize_like:

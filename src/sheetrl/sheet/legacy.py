@@ -63,6 +63,9 @@ REFERENCE_RESULTS = frozenset({"INDEX", "OFFSET", "INDIRECT"})
 VALUE_PARAMETERS = frozenset(
     {"ISBLANK", "ISERROR", "ISERR", "ISNA", "ISNUMBER", "ISTEXT", "ISNONTEXT", "ISLOGICAL", "N", "T", "TYPE"}
 )
+# Functions taking a reference that answer once per cell of a range (Excel 365 spills ``ISFORMULA(A1:A3)``): a
+# plain formula from a file gets the top-left answer, what Excel computed before dynamic arrays.
+PER_CELL_REFERENCES = frozenset({"ISFORMULA", "FORMULATEXT"})
 # Arguments that are passed through to the result (IF's branches ...): they are in the position of the call.
 # Each test receives the argument's index and the number of arguments.
 PASS_THROUGH: dict[str, Callable[[int, int], bool]] = {
@@ -170,6 +173,7 @@ def may_be_array(node: Node, range_names: Collection[str] = ()) -> bool:
             if (through is not None and through(i, count))
             or not (spec.takes_reference(i) or i in spec.reference_args)
             or node.name in VALUE_PARAMETERS
+            or node.name in PER_CELL_REFERENCES
         )
     return False
 
@@ -219,6 +223,7 @@ def _convert(node: Node, position: int, range_names: Collection[str]) -> Node:
 
 
 __all__ = [
-    "ARRAY_PARAMETERS", "ARRAY_RESULTS", "PASS_THROUGH", "REFERENCE_RESULTS", "VALUE_PARAMETERS", "at", "from_legacy",
+    "ARRAY_PARAMETERS", "ARRAY_RESULTS", "PASS_THROUGH", "PER_CELL_REFERENCES", "REFERENCE_RESULTS", "VALUE_PARAMETERS",
+    "at", "from_legacy",
     "is_legacy_compatible", "may_be_array", "without_intersections",
 ]

@@ -1,11 +1,12 @@
 """Formula text -> tokens.
 
 Token kinds: NUMBER, STRING, BOOL, ERROR, REF (a cell, range, whole-column or whole-row reference, with optional
-sheet), SPILL (a cell reference followed by the spill operator, ``A1#``), FUNC (an identifier directly followed by
-'('), NAME (any other identifier, optionally sheet-qualified: ``Sheet2!Total``), STRUCT (a structured table
-reference with its brackets: ``Table1[[#This Row],[Col]]``, ``[@Col]``), OP (operators: the range operator ``:``
-between things that are not plain addresses and the implicit-intersection prefix ``@`` included), and the
-punctuation kinds LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; between two reference-like
+sheet), SHEETS3D (the ``Sheet1:Sheet3!`` or ``'My sheet:Other'!`` that starts a 3-D reference; a REF follows),
+SPILL (a cell reference followed by the spill operator, ``A1#``), FUNC (an identifier directly followed by '('),
+NAME (any other identifier, optionally sheet-qualified: ``Sheet2!Total``), STRUCT (a structured table reference
+with its brackets: ``Table1[[#This Row],[Col]]``, ``[@Col]``), OP (operators: the range operator ``:`` between
+things that are not plain addresses and the implicit-intersection prefix ``@`` included), and the punctuation kinds
+LPAREN RPAREN COMMA SEMI LBRACE RBRACE. Whitespace separates tokens; between two reference-like
 operands it is Excel's intersection operator and becomes an OP token ``' '``. Names may use any letters
 (``Umsatz_März``), digits, ``_``, ``.`` and ``\\``, as Excel allows.
 """
@@ -182,7 +183,7 @@ def _column_number(letters: str) -> int:
 
 # Token kinds that can end / begin a reference operand: a space between two of them is the intersection operator.
 _ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
-_STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL"})
+_STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL", "SHEETS3D"})
 _EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
 
@@ -216,9 +217,7 @@ def tokenize(formula: str) -> list[Token]:
             position = closing
             continue
         elif kind == "SHEETS3D":
-            raise FormulaSyntaxError(
-                formula, position, "3-D references across sheets (Sheet1:Sheet3!A1) are not supported"
-            )
+            append(Token("SHEETS3D", text, position))
         elif kind == "QNAME":
             append(Token("NAME", text, position))
         elif kind == "STRING":

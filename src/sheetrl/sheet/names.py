@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from sheetrl.sheet.address import MAX_ROWS, column_index
 from sheetrl.sheet.errors import AddressError, SheetError
-from sheetrl.sheet.nodes import CellRef, Node, RangeRef, render
+from sheetrl.sheet.nodes import CellRef, Node, RangeRef, SheetSpan, render
 from sheetrl.sheet.references import has_relative_references, transform
 
 MAX_NAME_LENGTH = 255
@@ -98,6 +98,8 @@ def qualify(node: Node, sheet: str) -> Node:
     """The tree with every reference that names no sheet made to name ``sheet``."""
 
     def rewrite(ref: Node) -> Node:
+        if type(ref) is SheetSpan:
+            return ref  # names its sheets already
         if ref.sheet is None:  # type: ignore[attr-defined]
             return replace(ref, sheet=sheet)  # type: ignore[type-var]
         return ref

@@ -76,6 +76,17 @@ class RangeRef(Node):
 
 
 @dataclass(slots=True, unsafe_hash=True)
+class SheetSpan(Node):
+    """A 3-D reference: the same cell or range on every sheet from ``first`` to ``last`` in tab order
+    (``Sheet1:Sheet3!A1``, ``'My sheet:Other'!A1:B4``). ``ref`` is the CellRef/RangeRef without a sheet. Only
+    the functions Excel lists take one (SUM, AVERAGE, COUNT, MAX ...); anywhere else it is #VALUE!."""
+
+    first: str
+    last: str
+    ref: Node
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class RefError(Node):
     """A reference that no longer points anywhere (its cells were deleted or moved off the grid): ``#REF!``."""
 
@@ -215,6 +226,13 @@ def render_range(node: RangeRef) -> str:
     return f"{quote_sheet_name(node.sheet)}!{text}" if node.sheet is not None else text
 
 
+def render_sheet_span(first: str, last: str) -> str:
+    """``first:last`` as it precedes ``!`` in a 3-D reference: quoted as a whole when either name needs quotes."""
+    if quote_sheet_name(first) == first and quote_sheet_name(last) == last:
+        return f"{first}:{last}"
+    return "'" + first.replace("'", "''") + ":" + last.replace("'", "''") + "'"
+
+
 def render(node: Node) -> str:
     """Excel text of a syntax tree, without the leading '='."""
     if isinstance(node, Number):
@@ -231,6 +249,8 @@ def render(node: Node) -> str:
         return render_range(node)
     if isinstance(node, RefError):
         return f"{quote_sheet_name(node.sheet)}!#REF!" if node.sheet is not None else "#REF!"
+    if isinstance(node, SheetSpan):
+        return f"{render_sheet_span(node.first, node.last)}!{render(node.ref)}"
     if isinstance(node, Name):
         return f"{quote_sheet_name(node.sheet)}!{node.name}" if node.sheet is not None else node.name
     if isinstance(node, StructuredRef):
@@ -337,6 +357,7 @@ __all__ = [
     "RangeOp",
     "RangeRef",
     "RefError",
+    "SheetSpan",
     "SpillRef",
     "StructuredRef",
     "Text",

@@ -34,6 +34,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SheetSpan,
     SpillRef,
     Text,
     Unary,
@@ -120,6 +121,32 @@ class _Parser:
         token = self.tokens[self.index]
         self.index += 1
         return token
+
+    def sheet_span(self, prefix: Token) -> SheetSpan | RefError:
+        """A 3-D reference: the ``Sheet1:Sheet3!`` prefix just taken, then a cell or range without a sheet
+        (``Sheet1:Sheet3!#REF!`` is a deleted reference, #REF!)."""
+        following = self.peek()
+        if (
+            following is not None and following.kind == "ERROR" and following.text == "#REF!"
+            and following.position == prefix.position + len(prefix.text)
+        ):
+            self.take()
+            return RefError()
+        if (
+            following is None or following.kind != "REF" or "!" in following.text.replace("#REF!", "")
+            or following.position != prefix.position + len(prefix.text)
+        ):
+            raise self.error("expected a cell or range after the sheets of a 3-D reference", following or prefix)
+        self.take()
+        try:
+            ref = parse_reference(following.text)
+        except AddressError as exc:
+            raise self.error(str(exc), following) from None
+        names = prefix.text[:-1]
+        if names.startswith("'"):
+            names = names[1:-1].replace("''", "'")
+        first, _, last = names.partition(":")
+        return SheetSpan(first, last, ref)
 
     def enter(self) -> None:
         self.depth += 1
@@ -240,6 +267,8 @@ class _Parser:
                 return parse_reference(token.text)
             except AddressError as exc:
                 raise self.error(str(exc), token) from None
+        if kind == "SHEETS3D":
+            return self.sheet_span(self.take())
         if kind == "SPILL":
             self.take()
             try:

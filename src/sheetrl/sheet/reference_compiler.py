@@ -13,6 +13,7 @@ module read them, record what a tracked formula read, and carry errors out of ra
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sheetrl.sheet.address import make_key
@@ -49,6 +50,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SheetSpan,
     StructuredRef,
     Union,
 )
@@ -66,6 +68,13 @@ MAX_NAME_NESTING = 64  # names defined through other names, deeper than this, gi
 # Recorded in CompiledFormula.names by a structured reference without a table name outside every table: the formula
 # is recompiled whenever any table changes.
 ANY_TABLE = "[]"
+# The functions that take 3-D references (``SUM(Sheet1:Sheet3!A1)``), as Microsoft lists them in "Create a 3-D
+# reference to the same cell range on multiple worksheets" (with the older names of STDEV.S, STDEV.P, VAR.S, VAR.P).
+# Anywhere else a 3-D reference is #VALUE!.
+SHEET_SPAN_FUNCTIONS = frozenset({
+    "SUM", "AVERAGE", "AVERAGEA", "COUNT", "COUNTA", "MAX", "MAXA", "MIN", "MINA", "PRODUCT",
+    "STDEV", "STDEV.S", "STDEV.P", "STDEVP", "STDEVA", "STDEVPA", "VAR", "VAR.S", "VAR.P", "VARP", "VARA", "VARPA",
+})
 
 
 class NameCatalog(Protocol):
@@ -82,6 +91,10 @@ class NameCatalog(Protocol):
 
     def sheet_name_of(self, sheet_id: int) -> str | None:
         """Name of a sheet id, or None."""
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """Sheet names in tab order (the sheets a 3-D reference spans)."""
 
 
 class ReferenceCompiler:
@@ -211,7 +224,7 @@ class ReferenceCompiler:
         parts: list[Node]
         if t is RangeOp:
             parts = [node.left, node.right]  # type: ignore[attr-defined]
-        elif t is Call and node.name == "INDEX" and node.args:  # type: ignore[attr-defined]
+        elif t is Call and node.name in ("INDEX", "TRIMRANGE") and node.args:  # type: ignore[attr-defined]
             parts = [node.args[0]]  # type: ignore[attr-defined]
         elif t is Call and node.name == "CHOOSE" and len(node.args) > 1:  # type: ignore[attr-defined]
             parts = list(node.args[1:])  # type: ignore[attr-defined]
@@ -228,6 +241,44 @@ class ReferenceCompiler:
             if extent is None:
                 return None
         return extent
+
+    # ------------------------------------------------------------------------------------------- 3-D references
+    def sheet_span_of(self, node: Node) -> SheetSpan | None:
+        """The 3-D reference an argument is (through parentheses and a defined name standing for one), or None."""
+        while type(node) is Paren:
+            node = node.inner
+        if type(node) is Name and self.local_binding(node) is None and len(self.expanding) < MAX_NAME_NESTING:
+            node = self.name_definition(node)  # records the name: redefining it recompiles the formula
+            while type(node) is Paren:
+                node = node.inner
+        return node if type(node) is SheetSpan else None
+
+    def spanned_sheets(self, span: SheetSpan) -> list[str] | None:
+        """The names of the sheets from the span's first end to its last in tab order now (ends in either order),
+        or None when an end names no sheet. The formula is recompiled whenever sheets are added, renamed or
+        removed, so the sheets spanned stay current."""
+        self.result.unresolved_sheets = True
+        order = self.catalog.sheet_names if self.catalog is not None else []
+        upper = [name.upper() for name in order]
+        first, last = span.first.upper(), span.last.upper()
+        if first not in upper or last not in upper:
+            return None
+        start, end = upper.index(first), upper.index(last)
+        return order[min(start, end) : max(start, end) + 1]
+
+    def spread_sheet_span(self, node: Node) -> Node:
+        """A 3-D reference argument (or a defined name standing for one) as the union of its reference on each sheet
+        it spans (one reference for a span of one sheet); #REF! when an end names no sheet. Any other argument is
+        returned as it is."""
+        span = self.sheet_span_of(node)
+        if span is None:
+            return node
+        sheets = self.spanned_sheets(span)
+        ref = span.ref
+        if sheets is None or type(ref) not in (CellRef, RangeRef):
+            return RefError()
+        parts = tuple(replace(ref, sheet=name) for name in sheets)  # type: ignore[type-var]
+        return parts[0] if len(parts) == 1 else Union(parts)
 
     # ------------------------------------------------------------------------------------ computed references
     def reference(self, node: Node, reads: bool = True, array_mode: bool = False) -> Evaluator:

@@ -3,6 +3,11 @@
 Excel's rules: copying a formula by (dr, dc) moves its relative coordinates and keeps ``$`` ones; a reference pushed
 off the grid becomes ``#REF!``. Inserting rows/columns moves every reference at or after the insertion point and
 stretches ranges that span it; deleting them shrinks ranges and turns references to deleted cells into ``#REF!``.
+
+A 3-D reference (``Sheet1:Sheet3!A1``, :class:`~sheetrl.sheet.nodes.SheetSpan`) moves with a copied formula like
+the reference it holds; renaming an end sheet renames it in the reference, and deleting an end sheet moves that end
+to the next sheet inward, as Excel does (:func:`remove_sheet_from_spans`). Inserting or deleting rows or columns on
+one sheet leaves 3-D references as they are (they name the same cells on every sheet of the span).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sheetrl.sheet.nodes import (
     RangeOp,
     RangeRef,
     RefError,
+    SheetSpan,
     SpillRef,
     StructuredRef,
     Text,
@@ -44,10 +50,10 @@ def transform(
     node: Node, rewrite: RefRewriter, rewrite_name: RefRewriter | None = None,
     rewrite_structured: RefRewriter | None = None,
 ) -> Node:
-    """Return a copy of the tree with every CellRef/RangeRef replaced by ``rewrite(ref)`` (and every Name by
+    """Return a copy of the tree with every CellRef/RangeRef/SheetSpan replaced by ``rewrite(ref)`` (and every Name by
     ``rewrite_name(name)``, every StructuredRef by ``rewrite_structured(ref)``, when given)."""
     kind = type(node)
-    if kind is CellRef or kind is RangeRef:
+    if kind is CellRef or kind is RangeRef or kind is SheetSpan:
         return rewrite(node)
     if kind in _LEAVES:  # literals: nothing to rewrite (checked first: most nodes of a tree are these)
         return node
@@ -85,6 +91,8 @@ def shift(node: Node, dr: int, dc: int) -> Node:
         return node
 
     def move(ref: Node) -> Node:
+        if type(ref) is SheetSpan:
+            return _span_with(ref, move(ref.ref))
         if type(ref) is CellRef:
             row = ref.row if ref.row_abs else ref.row + dr
             col = ref.col if ref.col_abs else ref.col + dc
@@ -117,6 +125,8 @@ def shift_wrapped(node: Node, dr: int, dc: int) -> Node:
         return node
 
     def move(ref: Node) -> Node:
+        if type(ref) is SheetSpan:
+            return _span_with(ref, move(ref.ref))
         if type(ref) is CellRef:
             row = ref.row if ref.row_abs else (ref.row + dr) % MAX_ROWS
             col = ref.col if ref.col_abs else (ref.col + dc) % MAX_COLS
@@ -131,11 +141,18 @@ def shift_wrapped(node: Node, dr: int, dc: int) -> Node:
     return transform(node, move)
 
 
+def _span_with(span: SheetSpan, ref: Node) -> Node:
+    """The 3-D reference holding ``ref`` instead (#REF! when ``ref`` is one)."""
+    return RefError() if type(ref) is RefError else SheetSpan(span.first, span.last, ref)
+
+
 def has_relative_references(node: Node) -> bool:
     """True when a tree holds a reference with a relative row or column."""
     from sheetrl.sheet.nodes import walk
 
     for item in walk(node):
+        if type(item) is SheetSpan:
+            item = item.ref
         if type(item) is CellRef and not (item.row_abs and item.col_abs):
             return True
         if type(item) is RangeRef:
@@ -216,11 +233,44 @@ def delete_lines(node: Node, formula_sheet: str, edited_sheet: str, axis: str, a
 
 
 def rename_sheet(node: Node, old: str, new: str) -> Node:
-    """References naming sheet ``old`` now name ``new``."""
+    """References naming sheet ``old`` now name ``new`` (the ends of 3-D references included)."""
 
     def rewrite(ref: Node) -> Node:
+        if type(ref) is SheetSpan:
+            first = new if ref.first.upper() == old.upper() else ref.first
+            last = new if ref.last.upper() == old.upper() else ref.last
+            return ref if (first, last) == (ref.first, ref.last) else SheetSpan(first, last, ref.ref)
         if ref.sheet is not None and ref.sheet.upper() == old.upper():  # type: ignore[attr-defined]
             return replace(ref, sheet=new)  # type: ignore[type-var]
         return ref
 
     return transform(node, rewrite, rewrite)
+
+
+def remove_sheet_from_spans(node: Node, removed: str, order: list[str]) -> Node:
+    """3-D references after the sheet ``removed`` is deleted, ``order`` being the sheet names in tab order before
+    the deletion: an end that names it moves to the next sheet toward the other end, as Excel does; a span of that
+    sheet alone becomes #REF!. Other references are left as they are."""
+    from sheetrl.sheet.nodes import walk
+
+    if not any(type(item) is SheetSpan for item in walk(node)):
+        return node  # the common case: the tree itself, unchanged
+    upper = [name.upper() for name in order]
+    gone = removed.upper()
+
+    def rewrite(ref: Node) -> Node:
+        if type(ref) is not SheetSpan or gone not in (ref.first.upper(), ref.last.upper()):
+            return ref
+        if ref.first.upper() not in upper or ref.last.upper() not in upper:
+            return ref  # an end that no longer exists: the span is #REF! when compiled
+        start, end = upper.index(ref.first.upper()), upper.index(ref.last.upper())
+        low, high = min(start, end), max(start, end)
+        if upper[low] == gone:
+            low += 1
+        if upper[high] == gone:
+            high -= 1
+        if low > high:
+            return RefError()
+        return SheetSpan(order[low], order[high], ref.ref)
+
+    return transform(node, rewrite)

@@ -298,9 +298,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """Sheet names in tab order."""
         return [self._sheet_names[sid] for sid in self._sheet_order]
 
-    def add_sheet(self, name: str) -> None:
-        """Add an empty sheet at the end. Names are case-insensitively unique, 1-31 chars, without []:*?/\\."""
+    def add_sheet(self, name: str, before: str | None = None) -> None:
+        """Add an empty sheet at the end, or just before the sheet ``before`` (inside a 3-D reference's span, it
+        joins the span). Names are case-insensitively unique, 1-31 chars, without []:*?/\\."""
         _check_sheet_name(name)
+        position = len(self._sheet_order) if before is None else self._sheet_order.index(self._sheet_id(before))
         if name.upper() in self._sheet_ids:
             raise SheetError(f"a sheet named {name!r} already exists")
         if len(self._sheet_order) >= MAX_SHEETS:
@@ -311,7 +313,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sid = self._next_sheet_id
         self._next_sheet_id += 1
         self._sheet_names[sid] = name
-        self._sheet_order.append(sid)
+        self._sheet_order.insert(position, sid)
         self._sheet_ids[name.upper()] = sid
         self._key_cache = {}
         if len(self._sheet_order) > 1:
@@ -341,6 +343,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         if len(self._sheet_order) == 1:
             raise SheetError("cannot remove the only sheet of a workbook")
         self._snapshot_for_undo()
+        order_before = self.sheet_names
+        removed = self._sheet_names[sid]
         for key in [k for k in self._formulas if k >> 34 == sid]:
             self._remove_formula(key)
         self._own("_values")
@@ -358,7 +362,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._key_cache = {}
         self._plans = {}
         self._forget_sheet_in_catalog(sid)
-        self._recompile_all()
+        # a 3-D reference whose end sheet is deleted ends at the next sheet inward (Excel's rule)
+        self._rewrite_all_formulas(
+            lambda node, _sheet: references.remove_sheet_from_spans(node, removed, order_before)
+        )
 
     def _sheet_id(self, name: str | None) -> int:
         if name is None:
@@ -546,6 +553,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """Formula text (with '=') of a formula cell, else None."""
         cell = self._formulas.get(key)
         return cell.text if cell is not None else None
+
+    def holds_formula(self, key: int) -> bool:
+        """Whether a cell holds a formula or lies in the range of a legacy array formula (what ISFORMULA tells: Excel
+        cached TRUE for the cells of ``{=BF70:BG74+1}`` in formulas' test.xlsx)."""
+        return key in self._formulas or self._array_containing(key) is not None
 
     def formula_node_at(self, key: int) -> Node | None:
         """Syntax tree of a formula cell, else None."""

@@ -3629,6 +3629,7 @@ _group("info", [
     ("isformula_value", "=ISFORMULA(A1)", {"A1": 2}),
     ("isformula_blank", "=ISFORMULA(A1)"),
     ("isformula_range", "=ISFORMULA(A1:A2)", {"A1": "=1", "A2": 2}),
+    ("isformula_range_each_cell", "=SUMPRODUCT(--ISFORMULA(A1:A3))", {"A1": "=1", "A2": 2, "A3": "=A2"}),
     ("sheet_own_is_refs", "=SHEET()=SHEET(A1)"),
     ("sheet_ref_same_sheet", "=SHEET(A1)-SHEET()"),
     ("sheet_positive", "=SHEET()>=1"),
@@ -3833,6 +3834,12 @@ _group("dynamic", [
     ("torow_by_column", "=INDEX(TOROW(A1:B3,0,TRUE),4)", PAIRS),
     ("textsplit", '=INDEX(TEXTSPLIT("a,b;c,d",",",";"),2,1)'),
     ("textsplit_pads", '=INDEX(TEXTSPLIT("a,b;c",",",";"),2,2)'),
+    ("trimrange_rows", "=ROWS(TRIMRANGE(A1:D9))", {"B2": 1, "C4": "x"}),
+    ("trimrange_cols", "=COLUMNS(TRIMRANGE(A1:D9))", {"B2": 1, "C4": "x"}),
+    ("trimrange_trailing_rows", "=ROWS(TRIMRANGE(A1:D9,2,0))", {"B2": 1, "C4": "x"}),
+    ("trimrange_whole_column", "=SUM(TRIMRANGE(A:A))", {"A3": 1, "A5": 5}),
+    ("trimrange_empty", "=TRIMRANGE(F1:G5)"),
+    ("trimrange_mode_fraction", "=TRIMRANGE(A1:D9,2.3)", {"B2": 1}),
 ])
 
 # Analysis ToolPak functions refuse a range where they take one value, in array formulas too; an array is fine.

@@ -987,6 +987,18 @@ KNOWN_DIFFERENCES.update({
     "dynamic.torow_by_column": (4, _lacks("TOROW", "TOROW scanning by column", "1, 2, 3, 4, ...")),
     "dynamic.textsplit": ("c", _lacks("TEXTSPLIT", "Microsoft's TEXTSPLIT page", "row 2 is c, d")),
     "dynamic.textsplit_pads": (NA, _lacks("TEXTSPLIT", "TEXTSPLIT pads with #N/A", "row 2 has one piece")),
+    "dynamic.trimrange_rows": (3, _lacks("TRIMRANGE", "Microsoft's TRIMRANGE page", "B2:C4 is left of A1:D9")),
+    "dynamic.trimrange_cols": (2, _lacks("TRIMRANGE", "Microsoft's TRIMRANGE page", "columns B and C are left")),
+    "dynamic.trimrange_trailing_rows": (
+        4, _lacks("TRIMRANGE", "trim_rows 2 trims trailing rows only", "rows 1 to 4 are left"),
+    ),
+    "dynamic.trimrange_whole_column": (6, _lacks("TRIMRANGE", "TRIMRANGE of a whole column", "A3:A5 sums to 6")),
+    "dynamic.trimrange_empty": (
+        REF, _lacks("TRIMRANGE", "Excel's cached value for an empty range in formulas' test.xlsx", "nothing left"),
+    ),
+    "dynamic.trimrange_mode_fraction": (
+        VALUE, _lacks("TRIMRANGE", "Excel's cached value for TRIMRANGE(G135:H139,2.3,2) in test.xlsx", "2.3"),
+    ),
     "lambda.let": (10, _lacks("LET", "Microsoft's LET page", "5 * 2")),
     "lambda.let_chain": (6, _lacks("LET", "LET", "2 * 3")),
     "lambda.let_range": (14, _lacks("LET", "LET", "1 + 4 + 9")),

@@ -18,7 +18,9 @@ from sheetrl.sheet.functions.reference import (
     offset,
     row,
     rows,
+    trimrange,
 )
+from sheetrl.sheet.values import Matrix
 
 from .cases import case, run
 
@@ -265,6 +267,21 @@ def test_formulatext_follows_the_cell_it_reads() -> None:
     assert wb.value("C1") == "=D1*2"
 
 
+def test_formulatext_of_a_range_answers_for_each_cell() -> None:
+    wb = Workbook()
+    wb.set("A1", "=1+2")
+    wb.set("A3", "=A1*2")
+    wb.set("C1", "=FORMULATEXT(A1:A3)")
+    assert wb.spill_range("C1") == "C1:C3"
+    assert wb.values("C1:C3") == [["=1+2"], [NA], ["=A1*2"]]
+    wb.set("D1", "=FORMULATEXT(A:A)")  # a whole column: the used rows only
+    assert wb.spill_range("D1") == "D1:D3"
+    wb.set("E1", "=@FORMULATEXT(A1:A3)")
+    assert wb.value("E1") == "=1+2"
+    wb.set("E2", "=FORMULATEXT((A1,A3))")
+    assert wb.value("E2") is VALUE
+
+
 @pytest.mark.parametrize(
     ("formula", "expected", "cells"),
     [
@@ -346,3 +363,87 @@ def test_an_error_where_a_range_is_expected_propagates(
 )
 def test_reference_edge_cases_excel_cached(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
     run(formula, expected, cells)
+
+
+# ------------------------------------------------------------------------------------------------- TRIMRANGE
+# B2 = 1 and C4 = "x" inside A1:D9: the used block is B2:C4 (3 rows, 2 columns); D6 holds an error.
+SPARSE = {"B2": 1, "C4": "x"}
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected", "cells"),
+    [
+        case("trim-both-rows", "=ROWS(TRIMRANGE(A1:D9))", 3, SPARSE),
+        case("trim-both-cols", "=COLUMNS(TRIMRANGE(A1:D9))", 2, SPARSE),
+        case("trim-top-left-cell", "=INDEX(TRIMRANGE(A1:D9),1,1)", 1, SPARSE),
+        case("trim-leading-rows-only", "=ROWS(TRIMRANGE(A1:D9,1,0))", 8, SPARSE),  # rows 2..9
+        case("trim-trailing-rows-only", "=ROWS(TRIMRANGE(A1:D9,2,0))", 4, SPARSE),  # rows 1..4
+        case("trim-leading-cols-only", "=COLUMNS(TRIMRANGE(A1:D9,0,1))", 3, SPARSE),  # B..D
+        case("trim-trailing-cols-only", "=COLUMNS(TRIMRANGE(A1:D9,0,2))", 3, SPARSE),  # A..C
+        case("trim-nothing", "=ROWS(TRIMRANGE(A1:D9,0,0))*COLUMNS(TRIMRANGE(A1:D9,0,0))", 36, SPARSE),
+        case("mode-as-numeric-text", '=ROWS(TRIMRANGE(A1:D9,"2",0))', 4, SPARSE),
+        case("mode-not-integer", "=TRIMRANGE(A1:D9,2.3)", "#VALUE!", SPARSE),
+        case("mode-text-not-integer", '=TRIMRANGE(A1:D9,"3.3")', "#VALUE!", SPARSE),
+        case("mode-above-three", "=TRIMRANGE(A1:D9,4)", "#VALUE!", SPARSE),
+        case("mode-error-propagates", "=TRIMRANGE(A1:D9,1/0)", "#DIV/0!", SPARSE),
+        case("empty-range-is-ref-error", "=TRIMRANGE(F1:G5)", "#REF!", SPARSE),
+        case("empty-range-trimmed-one-way-is-ref-error", "=TRIMRANGE(F1:G5,0,2)", "#REF!", SPARSE),
+        case("empty-range-untrimmed-stays", "=ROWS(TRIMRANGE(F1:G5,0,0))", 5, SPARSE),
+        case("error-cell-is-not-empty", "=ROWS(TRIMRANGE(A1:D9))", 5, {**SPARSE, "D6": "=1/0"}),
+        case("error-cell-read-by-sum", "=SUM(TRIMRANGE(A1:D9))", "#DIV/0!", {**SPARSE, "D6": "=1/0"}),
+        case("empty-text-is-not-empty", '=ROWS(TRIMRANGE(A1:D9))', 6, {**SPARSE, "A7": '=""'}),
+        case("whole-column", "=SUM(TRIMRANGE(A:A))", 6, {"A3": 1, "A5": 5}),
+        case("whole-column-rows", "=ROWS(TRIMRANGE(A:A))", 3, {"A3": 1, "A5": 5}),
+        case("whole-column-trailing-only", "=ROWS(TRIMRANGE(A:A,2))", 5, {"A3": 1, "A5": 5}),
+        case("whole-row", "=COLUMNS(TRIMRANGE(2:2))", 2, {"C2": 1, "D2": 5}),
+        case("range-operator-end", "=SUM(A1:TRIMRANGE(A1:A9))", 6, {"A3": 1, "A5": 5}),
+        case("union-is-value-error", "=TRIMRANGE((A1:A2,B1:B2))", "#VALUE!", SPARSE),
+        case("array-kept-whole", "=COLUMNS(TRIMRANGE({1,2,3}))", 3, None),
+    ],
+)
+def test_trimrange(formula: str, expected: Any, cells: dict[str, Any] | None) -> None:
+    run(formula, expected, cells)
+
+
+def test_trimrange_of_an_array_drops_its_empty_edges() -> None:
+    grid = Matrix(3, 3, [None, None, None, None, 2.0, None, None, 3.0, None])
+    trimmed = trimrange(grid)
+    assert (trimmed.rows, trimmed.cols, trimmed.values) == (2, 1, [2.0, 3.0])
+    assert trimrange(grid, 2.0, 1.0).values == [None, None, 2.0, None, 3.0, None]  # rows 1..3, columns 2..3
+    assert trimrange(Matrix(1, 2, [None, None])) is REF
+
+
+def test_trimrange_spills_the_trimmed_block() -> None:
+    wb = Workbook()
+    for address_, value in SPARSE.items():
+        wb.set(address_, value)
+    wb.set("F1", "=TRIMRANGE(A1:D9)")
+    assert wb.spill_range("F1") == "F1:G3"
+    assert wb.values("F1:G3") == [[1.0, 0.0], [0.0, 0.0], [0.0, "x"]]
+
+
+def test_trimrange_of_an_array_of_modes_gives_an_array_of_value_errors() -> None:
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A2", 2)
+    wb.set("F1", "=TRIMRANGE(A1:B3,{1,1},2)")  # each element would be a range: #VALUE! (Excel's cached values)
+    assert wb.spill_range("F1") == "F1:G1"
+    assert [str(v) for v in wb.values("F1:G1")[0]] == ["#VALUE!", "#VALUE!"]
+
+
+def test_trimrange_follows_a_cell_becoming_non_empty_beyond_its_edge() -> None:
+    wb = Workbook()
+    wb.set("A2", 1)
+    wb.set("A3", 2)
+    wb.set("C1", "=SUM(TRIMRANGE(A:A))")
+    wb.set("C2", "=ROWS(TRIMRANGE(A1:A100))")
+    wb.set("F1", "=TRIMRANGE(A:A)")
+    assert (wb.value("C1"), wb.value("C2"), wb.spill_range("F1")) == (3, 2, "F1:F2")
+    wb.set("A50", 10)  # beyond the trimmed edge (and beyond the used extent)
+    assert (wb.value("C1"), wb.value("C2"), wb.spill_range("F1")) == (13, 49, "F1:F49")
+    wb.set("A2", None)  # the leading edge moves down
+    assert (wb.value("C1"), wb.value("C2"), wb.spill_range("F1")) == (12, 48, "F1:F48")
+    wb.set("A50", None)
+    wb.set("A3", None)
+    assert str(wb.value("C1")) == "#REF!"
+    assert str(wb.value("F1")) == "#REF!"

@@ -62,6 +62,36 @@ def test_isformula_on_another_sheet() -> None:
     assert wb.value("One!A1") is True
 
 
+def test_isformula_of_a_range_answers_for_each_cell() -> None:
+    wb = Workbook()
+    wb.set("A1", "=1+1")
+    wb.set("A2", 5)
+    wb.set("B2", '=""')
+    wb.set("D1", "=ISFORMULA(A1:B3)")  # spills 3 rows x 2 columns
+    assert wb.spill_range("D1") == "D1:E3"
+    assert wb.values("D1:E3") == [[True, False], [False, True], [False, False]]
+    wb.set("A3", "=A2")
+    assert wb.value("D3") is True
+    wb.set("G1", "=SUM(--ISFORMULA(A1:B3))")
+    assert wb.value("G1") == 3
+
+
+def test_isformula_sees_the_cells_of_a_legacy_array_formula() -> None:
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A2", 2)
+    wb.set_array_formula("B1:B2", "=A1:A2*10")
+    wb.set("D1", "=ISFORMULA(A1:B2)")
+    assert wb.values("D1:E2") == [[False, True], [False, True]]
+
+
+def test_isformula_in_a_legacy_array_formula_pads_with_na() -> None:
+    wb = Workbook()
+    wb.set("A1", "=1")
+    wb.set_array_formula("D1:F1", "=ISFORMULA(A1:B1)")  # two answers in three cells: the third is #N/A
+    assert [str(v) if not isinstance(v, bool) else v for v in wb.values("D1:F1")[0]] == [True, False, "#N/A"]
+
+
 def test_cell_reads_formats_and_column_widths() -> None:
     wb = Workbook()
     wb.set("A1", 5)

@@ -30,6 +30,10 @@ class WorkbookView(Protocol):
         """The formula text (with '=') of the cell with key ``key``, or None when it holds no formula."""
         ...
 
+    def holds_formula(self, key: int) -> bool:
+        """Whether the cell with key ``key`` holds a formula or lies in the range of a legacy array formula."""
+        ...
+
     def format_at(self, key: int) -> CellFormat:
         """The format of the cell with key ``key`` (the default format if none was set)."""
         ...

@@ -1,5 +1,5 @@
-"""Reference functions: INDEX, CHOOSE, OFFSET, INDIRECT, ROW, ROWS, COLUMN, COLUMNS, AREAS, ADDRESS, FORMULATEXT,
-HYPERLINK, GETPIVOTDATA.
+"""Reference functions: INDEX, CHOOSE, OFFSET, INDIRECT, TRIMRANGE, ROW, ROWS, COLUMN, COLUMNS, AREAS, ADDRESS,
+FORMULATEXT, HYPERLINK, GETPIVOTDATA.
 
 These functions take references as references (a :class:`~sheetrl.sheet.evaluation.Reference`, see
 ``reference_args`` in :mod:`sheetrl.sheet.functions`) and several return one: ``SUM(A1:INDEX(A:A,5))``,
@@ -14,9 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from sheetrl.sheet.address import (
+    COL_MASK,
     MAX_COLS,
     MAX_ROWS,
+    ROW_MASK,
+    ROW_SHIFT,
+    SHEET_SHIFT,
     cell_name,
+    make_key,
     quote_sheet_name,
     split_sheet,
 )
@@ -30,10 +35,13 @@ from sheetrl.sheet.errors import (
 )
 from sheetrl.sheet.evaluation import (
     LARGE_AREA_CELLS,
+    MAX_READ_CELLS,
+    STATE,
     Area,
     EvaluationContext,
     Reference,
     bounding_area,
+    clamp_to_extent,
     current_context,
     extent_key,
 )
@@ -366,6 +374,120 @@ def _r1c1_corner(text: str, home: Area) -> tuple[int | None, int | None] | None:
     return found.get("R"), found.get("C")
 
 
+# -------------------------------------------------------------------------------------------------- TRIMRANGE
+_TRIM_NONE, _TRIM_LEADING, _TRIM_TRAILING, _TRIM_BOTH = 0, 1, 2, 3
+
+
+@register("TRIMRANGE", 1, 3, reference_args=(0,), returns_reference=True)
+def trimrange(reference: Any, trim_rows: Any = None, trim_cols: Any = None) -> Any:
+    """The range (or array) without its empty outer rows and columns: ``trim_rows``/``trim_cols`` 0 keep them, 1
+    drop the leading ones, 2 the trailing ones, 3 both (the default). Given a reference the result is a reference
+    (``SUM(TRIMRANGE(A:A))`` reads the used cells of column A only). A cell is empty when it holds nothing (a
+    formula giving "" is not empty). An empty range trimmed in any direction is #REF! (Excel's cached result); a
+    mode that is not an integer from 0 to 3 is #VALUE!."""
+    row_mode, col_mode = _trim_mode(trim_rows), _trim_mode(trim_cols)
+    if type(row_mode) is ExcelError:
+        return row_mode
+    if type(col_mode) is ExcelError:
+        return col_mode
+    if type(reference) is ExcelError:
+        return reference
+    if type(reference) is Reference:
+        if len(reference.areas) != 1:
+            return VALUE  # a union is no range
+        return _trimmed_area(reference.first, row_mode, col_mode)
+    grid = reference if type(reference) is Matrix else Matrix(1, 1, [reference])
+    bounds = _occupied_bounds(
+        (r, c) for r in range(grid.rows) for c in range(grid.cols) if grid.values[r * grid.cols + c] is not None
+    )
+    if bounds is None:
+        return grid if row_mode == col_mode == _TRIM_NONE else REF
+    top, left, bottom, right = _kept(bounds, (0, 0, grid.rows - 1, grid.cols - 1), row_mode, col_mode)
+    return Matrix(bottom - top + 1, right - left + 1,
+                  [grid.values[r * grid.cols + c] for r in range(top, bottom + 1) for c in range(left, right + 1)])
+
+
+def _trim_mode(value: Any) -> int | ExcelError:
+    """TRIMRANGE's trim_rows/trim_cols: an integer 0..3 (numeric text counts; 2.3 and "3.3" are #VALUE! in Excel's
+    cached results); an omitted argument is the default 3."""
+    if value is None:
+        return _TRIM_BOTH
+    number = to_number(value)
+    if type(number) is ExcelError:
+        return number
+    if not _TRIM_NONE <= number <= _TRIM_BOTH or number != int(number):
+        return VALUE
+    return int(number)
+
+
+def _occupied_bounds(cells: Any) -> tuple[int, int, int, int] | None:
+    """(top, left, bottom, right) over the (row, col) pairs given, or None when there are none."""
+    top = left = bottom = right = -1
+    for r, c in cells:
+        if top < 0:
+            top, left, bottom, right = r, c, r, c
+            continue
+        if r < top:
+            top = r
+        elif r > bottom:
+            bottom = r
+        if c < left:
+            left = c
+        elif c > right:
+            right = c
+    return None if top < 0 else (top, left, bottom, right)
+
+
+def _kept(
+    occupied: tuple[int, int, int, int], whole: tuple[int, int, int, int], row_mode: int, col_mode: int
+) -> tuple[int, int, int, int]:
+    """The corners of ``whole`` kept when its empty edges beyond ``occupied`` are trimmed as the modes say."""
+    top, left, bottom, right = whole
+    if row_mode & _TRIM_LEADING:
+        top = occupied[0]
+    if row_mode & _TRIM_TRAILING:
+        bottom = occupied[2]
+    if col_mode & _TRIM_LEADING:
+        left = occupied[1]
+    if col_mode & _TRIM_TRAILING:
+        right = occupied[3]
+    return top, left, bottom, right
+
+
+def _trimmed_area(area: Area, row_mode: int, col_mode: int) -> Reference | ExcelError:
+    """The area without its empty edges, looking at the values the workbook holds now. A whole column or row is
+    first cut to the sheet's used extent; the cells are scanned one by one, or, when the area holds more cells
+    than the workbook has values, the workbook's values are scanned instead (so a large area costs no more than
+    the workbook's size)."""
+    values = STATE.values
+    if values is None:
+        return REF
+    sheet = area.sheet
+    scanned = clamp_to_extent(area, values)
+    _, r1, c1, r2, c2 = scanned
+    occupied: tuple[int, int, int, int] | None
+    if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(values):
+        get = values.get
+        occupied = _occupied_bounds(
+            (r, c)
+            for r in range(r1, r2 + 1)
+            for c, value in zip(range(c1, c2 + 1), map(get, range(make_key(sheet, r, c1), make_key(sheet, r, c2) + 1)))
+            if value is not None
+        )
+    else:
+        occupied = _occupied_bounds(
+            (row, col)
+            for key, value in values.items()
+            if key >= 0 and value is not None and key >> SHEET_SHIFT == sheet
+            and r1 <= (row := (key >> ROW_SHIFT) & ROW_MASK) <= r2 and c1 <= (col := key & COL_MASK) <= c2
+        )
+    if occupied is None:  # nothing is left once anything is trimmed: #REF!, as Excel cached for an empty range
+        return Reference((area,)) if row_mode == col_mode == _TRIM_NONE else REF
+    whole = (area.row1, area.col1, area.row2, area.col2)
+    top, left, bottom, right = _kept(occupied, whole, row_mode, col_mode)
+    return Reference.area(sheet, top, left, bottom, right)
+
+
 # ------------------------------------------------------------------------------------------ ROW(S) COLUMN(S)
 def _clamped(area: Area) -> Area:
     """A whole-column (or whole-row) area cut to the sheet's used extent, as ranges are when read."""
@@ -476,24 +598,24 @@ def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, shee
 
 
 # ------------------------------------------------------------------------------- FORMULATEXT, ISFORMULA, ISREF
-def _top_left_key(value: Any) -> int | ExcelError:
-    from sheetrl.sheet.address import make_key
-
-    area = _single_area(value)
-    if type(area) is ExcelError:
-        return area
-    return make_key(area.sheet, area.row1, area.col1)
-
-
 @register("FORMULATEXT", 1, reference_args=(0,))
 def formulatext(reference: Any) -> Any:
-    """The formula of the referenced cell as text (``=A1*2``); #N/A when the cell holds no formula."""
-    key = _top_left_key(reference)
-    if type(key) is ExcelError:
-        return key
+    """The formula of the referenced cell as text (``=A1*2``); #N/A when the cell holds no formula. A range gives
+    one answer per cell (an array that spills, as in Excel 365; a whole column is cut to the sheet's used extent;
+    a formula from a file without dynamic arrays takes the top-left one, see :mod:`sheetrl.sheet.legacy`)."""
+    area = _single_area(reference)
+    if type(area) is ExcelError:
+        return area
     context = current_context()
-    text = context.formula_at(key) if context is not None else None
-    return NA if text is None else text
+    if area.rows * area.cols == 1:
+        text = context.formula_at(make_key(area.sheet, area.row1, area.col1)) if context is not None else None
+        return NA if text is None else text
+    area = _clamped(area)
+    if context is None or area.rows * area.cols > MAX_READ_CELLS:
+        return VALUE if context is not None else NA
+    texts = [context.formula_at(make_key(area.sheet, row, col))
+             for row in range(area.row1, area.row2 + 1) for col in range(area.col1, area.col2 + 1)]
+    return Matrix(area.rows, area.cols, [NA if text is None else text for text in texts])
 
 
 @register("HYPERLINK", 1, 2)

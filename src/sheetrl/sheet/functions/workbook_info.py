@@ -44,15 +44,24 @@ def _sheet_number(workbook: WorkbookView, sheet_id: int) -> float | ExcelError:
 
 @register("ISFORMULA", 1, refs=(0,), propagate_errors=False, reads_workbook=True)
 def isformula(workbook: WorkbookView | None, reference: Any) -> Any:
-    """TRUE when the referenced cell (top-left of a range) holds a formula; #VALUE! for a value that is not a
-    reference."""
+    """TRUE when the referenced cell holds a formula (a cell of a legacy array formula's range does); a range gives
+    one answer per cell (an array that spills, as Excel 365 computes ``ISFORMULA(BC75:BD93)``; a formula from a file
+    without dynamic arrays takes the top-left one, see :mod:`sheetrl.sheet.legacy`). #VALUE! for a value that is
+    not a reference."""
     origin = _reference_origin(reference)
     if origin is None:
         value = scalar_of(reference)
         return value if type(value) is ExcelError else VALUE
     if workbook is None:
         return NA
-    return workbook.formula_at(make_key(*origin)) is not None
+    sheet_id, top, left = origin
+    if reference.rows * reference.cols == 1:
+        return workbook.holds_formula(make_key(sheet_id, top, left))
+    return Matrix(reference.rows, reference.cols, [
+        workbook.holds_formula(make_key(sheet_id, row, col))
+        for row in range(top, top + reference.rows)
+        for col in range(left, left + reference.cols)
+    ])
 
 
 @register("SHEET", 0, 1, refs=(0,), propagate_errors=False, caller=True, reads_workbook=True, structural=True)
