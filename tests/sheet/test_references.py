@@ -17,6 +17,25 @@ def test_fill_down_moves_relative_refs_and_keeps_absolute_refs():
     assert wb.values("B1:B3") == [[12], [23], [34]]
 
 
+def test_a_range_whose_relative_end_crosses_its_absolute_end_keeps_each_dollar_with_its_corner():
+    """``=SUM(A1:A$1)`` filled down is Excel's running total ``=SUM(A$1:A2)``, ``=SUM(A$1:A3)`` ...: the anchored
+    end stays anchored however far the fill goes (the relative end used to be renormalized as the absolute one)."""
+    wb = Workbook()
+    for row in range(1, 9):
+        wb.set(f"A{row}", row)
+        wb.set(f"C{row}", 10 * row)
+    wb.set("B1", "=SUM(A1:A$1)")
+    wb.fill("B1", "B2:B4")
+    wb.fill("B4", "B5:B8")  # filling from a filled cell goes on the same way
+    assert [wb.formula(f"B{row}") for row in (2, 4, 8)] == ["=SUM(A$1:A2)", "=SUM(A$1:A4)", "=SUM(A$1:A8)"]
+    assert wb.value("B8") == 36
+    wb.set("D1", "=SUM(B1:$A1)")  # the same across columns
+    wb.fill("D1", "E1:F1")
+    assert [wb.formula(c) for c in ("E1", "F1")] == ["=SUM($A1:C1)", "=SUM($A1:D1)"]
+    wb.copy_range("B8", "B9")
+    assert wb.formula("B9") == "=SUM(A$1:A9)"
+
+
 def test_fill_right_moves_columns():
     wb = Workbook()
     wb.set_range("A1", [[1, 2, 3]])

@@ -106,13 +106,22 @@ def shift(node: Node, dr: int, dc: int) -> Node:
         c2 = ref.col2 if (ref.col2_abs or ref.whole_rows) else ref.col2 + dc
         if not (0 <= r1 < MAX_ROWS and 0 <= r2 < MAX_ROWS and 0 <= c1 < MAX_COLS and 0 <= c2 < MAX_COLS):
             return RefError(ref.sheet)
-        if r1 > r2:  # mixed absolute/relative corners crossed over: Excel renormalizes the range
-            r1, r2 = r2, r1
-        if c1 > c2:
-            c1, c2 = c2, c1
-        return replace(ref, row1=r1, row2=r2, col1=c1, col2=c2)
+        return _normalized(ref, r1, c1, r2, c2)
 
     return transform(node, move)
+
+
+def _normalized(ref: RangeRef, r1: int, c1: int, r2: int, c2: int) -> RangeRef:
+    """``ref`` with corners (r1, c1) and (r2, c2), put back in order with each corner's ``$`` travelling with it:
+    a mixed range whose relative end crossed its absolute one (``A1:A$1`` filled down to ``A$1:A2``) is
+    renormalized as Excel does, so that filling it further still moves the relative end."""
+    row1_abs, row2_abs, col1_abs, col2_abs = ref.row1_abs, ref.row2_abs, ref.col1_abs, ref.col2_abs
+    if r1 > r2:
+        r1, r2, row1_abs, row2_abs = r2, r1, row2_abs, row1_abs
+    if c1 > c2:
+        c1, c2, col1_abs, col2_abs = c2, c1, col2_abs, col1_abs
+    return replace(ref, row1=r1, row2=r2, col1=c1, col2=c2, row1_abs=row1_abs, row2_abs=row2_abs,
+                   col1_abs=col1_abs, col2_abs=col2_abs)
 
 
 def shift_wrapped(node: Node, dr: int, dc: int) -> Node:
@@ -136,7 +145,7 @@ def shift_wrapped(node: Node, dr: int, dc: int) -> Node:
         r2 = ref.row2 if (ref.row2_abs or ref.whole_cols) else (ref.row2 + dr) % MAX_ROWS
         c1 = ref.col1 if (ref.col1_abs or ref.whole_rows) else (ref.col1 + dc) % MAX_COLS
         c2 = ref.col2 if (ref.col2_abs or ref.whole_rows) else (ref.col2 + dc) % MAX_COLS
-        return replace(ref, row1=min(r1, r2), row2=max(r1, r2), col1=min(c1, c2), col2=max(c1, c2))
+        return _normalized(ref, r1, c1, r2, c2)
 
     return transform(node, move)
 
