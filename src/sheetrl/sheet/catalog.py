@@ -56,6 +56,7 @@ class CatalogMixin:
         _values: dict[int, Any]
         _formats: dict[int, CellFormat]
         _col_widths: dict[tuple[int, int], float]
+        _row_states: dict[tuple[int, int], str]
         _sheet_ids: dict[str, int]
         _sheet_names: dict[int, str]
         _sheet_order: list[int]
@@ -394,6 +395,10 @@ class CatalogMixin:
     def column_width_at(self, sheet_id: int, col: int) -> float | None:
         """Width of a column in characters, None for the default width."""
         return self._col_widths.get((sheet_id, col))
+
+    def row_state_at(self, sheet_id: int, row: int) -> str | None:
+        """How a row (0-based) is hidden: "hidden" (by hand), "filtered", or None when it shows."""
+        return self._row_states.get((sheet_id, row)) if self._row_states else None
 
     def pivot_at(self, sheet_id: int, row: int, col: int) -> tuple[PivotTable, list[list[Any]]] | None:
         """The pivot table that rendered a cell, with its rendered rows of values (read now), or None."""

@@ -120,6 +120,9 @@ class EvaluationContext(Protocol):
     def column_width_at(self, sheet_id: int, col: int) -> float | None:
         """Width of a column in characters, None for the default width."""
 
+    def row_state_at(self, sheet_id: int, row: int) -> str | None:
+        """How a row (0-based) is hidden: "hidden" (by hand), "filtered", or None when it shows."""
+
     def defined_name(self, name: str, sheet_id: int | None) -> DefinedName | None:
         """The name visible from ``sheet_id`` (its sheet-scoped name first, then the workbook's), or None."""
 

@@ -61,6 +61,7 @@ from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
 from sheetrl.sheet.pivot import PivotTable
@@ -112,9 +113,16 @@ class IterativeCalculation:
 MAX_ITERATIONS = 32_767  # Excel's largest "Maximum Iterations"
 
 _END_OF_PLAN = object()  # marks the end of a plan for _iterated
+_ROW_VISIBILITY_READERS = ("SUBTOTAL", "AGGREGATE")  # the functions that leave out hidden rows
+
+
+def _reads_row_visibility(text: str) -> bool:
+    """Whether a formula's text may call a function that leaves out hidden rows (recalculated when rows hide)."""
+    upper = text.upper()
+    return any(name in upper for name in _ROW_VISIBILITY_READERS)
 
 _COW_FIELDS = (
-    "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_sheet_names",
+    "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_row_states", "_sheet_names",
     "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner", "_names", "_tables",
 )
 
@@ -199,6 +207,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._formats: dict[int, CellFormat] = {}
         self._col_widths: dict[tuple[int, int], float] = {}
+        self._row_states: dict[tuple[int, int], str] = {}  # (sheet id, row) -> ROW_HIDDEN or ROW_FILTERED
         self._sheet_names: dict[int, str] = {}
         self._sheet_order: list[int] = []
         self._sheet_ids: dict[str, int] = {}
@@ -1389,6 +1398,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 new = move(col) if wsid == sid else col
                 if new is not None:
                     self._col_widths[(wsid, new)] = width
+        elif self._row_states:
+            states = dict(self._row_states)
+            self._own("_row_states")
+            self._row_states = {}
+            for (wsid, row), state in states.items():
+                new = move(row) if wsid == sid else row
+                if new is not None:
+                    self._row_states[(wsid, new)] = state
         for table in self._adjust_catalog(sid, axis, at, count, insert):
             self._write_headers(table)
         for key, node in nodes.items():
@@ -1520,6 +1537,61 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._snapshot_for_undo()
         self._own("_col_widths")
         self._col_widths[(self._sheet_id(sheet), column_index(column))] = float(width)
+
+    # =========================================================================================== hidden rows
+    def hide_rows(self, first: int, last: int | None = None, sheet: str | None = None, *,
+                  filtered: bool = False) -> None:
+        """Hide rows ``first`` to ``last`` (numbered from 1, as Excel shows them; ``last`` defaults to ``first``):
+        by hand, or, with ``filtered``, as a filter hides the rows it leaves out. SUBTOTAL 1-11 leaves out the
+        cells of filtered rows, SUBTOTAL 101-111 and AGGREGATE's options 1, 3, 5 and 7 those of every hidden row;
+        their formulas are recalculated. Other formulas and values do not change (Excel's SUM counts hidden
+        cells). Loaded from and saved to .xlsx (a filtered row is a hidden row inside a filter's range)."""
+        self._set_row_states(first, last, sheet, ROW_FILTERED if filtered else ROW_HIDDEN)
+
+    def unhide_rows(self, first: int, last: int | None = None, sheet: str | None = None) -> None:
+        """Show rows ``first`` to ``last`` again, however they were hidden (see :meth:`hide_rows`)."""
+        self._set_row_states(first, last, sheet, None)
+
+    def row_hidden(self, row: int, sheet: str | None = None) -> str | None:
+        """How row ``row`` (from 1) is hidden: ``"hidden"`` (by hand), ``"filtered"``, or None when it shows."""
+        self._check_row_number(row)
+        return self._row_states.get((self._sheet_id(sheet), row - 1))
+
+    @staticmethod
+    def _check_row_number(row: Any) -> None:
+        if type(row) is not int or not 1 <= row <= MAX_ROWS:
+            raise AddressError(f"row must be a whole number from 1 to {MAX_ROWS:,}, not {row!r}")
+
+    def _set_row_states(self, first: int, last: int | None, sheet: str | None, state: str | None) -> None:
+        last = first if last is None else last
+        self._check_row_number(first)
+        self._check_row_number(last)
+        if last < first:
+            raise AddressError(f"rows {first} to {last}: the last row comes before the first")
+        sid = self._sheet_id(sheet)
+        states = self._row_states
+        if state is None:  # (the hidden rows, not the rows asked for: unhiding 1 to 1,048,576 is one call)
+            changed = [key for key in states if key[0] == sid and first - 1 <= key[1] < last]
+        else:
+            changed = [(sid, row) for row in range(first - 1, last) if states.get((sid, row)) != state]
+        if not changed:
+            return
+        self._snapshot_for_undo()
+        self._own("_row_states")
+        for key in changed:
+            if state is None:
+                self._row_states.pop(key, None)
+            else:
+                self._row_states[key] = state
+        readers = [key for key, cell in self._formulas.items() if _reads_row_visibility(cell.text)]
+        if readers:
+            if self._batch_depth:
+                self._dirty.update(readers)
+            else:
+                self._own("_values")
+                self._run(self._build_plan(_VIRTUAL_SOURCE, roots=readers))
+        if self._change_log is not None:
+            self._change_log.update(readers)
 
     def display(self, address: str) -> str:
         """The text a spreadsheet would show in the cell, using its number format and the date system."""

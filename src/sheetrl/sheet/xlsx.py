@@ -65,6 +65,7 @@ from sheetrl.sheet.data_tables import MAX_DATA_TABLE_CELLS, TABLE_FUNCTION, is_d
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
+from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
 from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import relative_shape, tokenize
@@ -215,6 +216,9 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
                 dimension.width = width
                 if width == 0:
                     dimension.hidden = True
+        for (row_sid, row), _ in sorted(wb._row_states.items()):  # filtered rows too: their criteria are not kept
+            if row_sid == sid:
+                ws.row_dimensions[row + 1].hidden = True
     from sheetrl.sheet.xlsx_names import write_names, write_tables
 
     for table in wb.tables:
@@ -934,6 +938,7 @@ class _Loader:
         self._enter_data_tables(sink)
         for ws, title, contents in zip(sheets, titles, self.sheet_cells):
             self._read_columns(wb, ws, title)
+            self._read_hidden_rows(wb, ws, title, contents)
             self._report_sheet_features(ws, title, contents)
         self._report_workbook_features()
         wb.recalculate()
@@ -1241,6 +1246,32 @@ class _Loader:
             for col in range(first, last + 1):
                 wb.set_column_width(column_letters(col - 1), float(width), title)
 
+    def _read_hidden_rows(self, wb: Workbook, ws: Any, title: str, contents: xlsx_reader.SheetCells) -> None:
+        """The sheet's hidden rows. Those under the header of a filter that filters something (its AutoFilter's, or
+        a table's, with a criterion on some column) are rows the filter hides, which SUBTOTAL 1-11 leaves out; the
+        others, rows hidden by hand (a file records no more than that: Excel reapplies the criteria to tell)."""
+        if not contents.hidden_rows:
+            return
+        from openpyxl.utils.cell import range_boundaries
+
+        filters = [(ws.auto_filter.ref, ws.auto_filter)] if ws.auto_filter.ref else []
+        filters += [(table.ref, table.autoFilter) for table in ws.tables.values()
+                    if table.autoFilter is not None and table.ref]
+        filtered_rows: list[tuple[int, int]] = []  # 0-based first and last data rows of each active filter
+        for ref, auto_filter in filters:
+            if not auto_filter.filterColumn:  # a filter without criteria hides nothing
+                continue
+            try:
+                _, top, _, bottom = range_boundaries(ref)
+            except (TypeError, ValueError):
+                continue
+            filtered_rows.append((top, bottom - 1))  # (1-based header row = 0-based first data row)
+        sid = wb._sheet_ids[title.upper()]
+        states = wb._row_states
+        for row in contents.hidden_rows:
+            filtered = any(first <= row <= last for first, last in filtered_rows)
+            states[(sid, row)] = ROW_FILTERED if filtered else ROW_HIDDEN
+
     # ---------------------------------------------------------------------------------------- what is lost
     def _report_sheet_features(self, ws: Any, title: str, contents: xlsx_reader.SheetCells) -> None:
         sheet = quote_sheet_name(title)
@@ -1267,13 +1298,14 @@ class _Loader:
         if ws._pivots:
             add("pivot tables", f"sheet {title!r}: {len(ws._pivots)} pivot table(s) kept as plain values only")
         if ws.auto_filter.ref:
-            add("filters", f"{sheet}!{ws.auto_filter.ref}: autofilter dropped")
+            add("filters", f"{sheet}!{ws.auto_filter.ref}: autofilter criteria dropped (the rows it hides stay "
+                           f"hidden, and SUBTOTAL leaves them out)")
         if ws.protection.sheet:
             add("protection", f"sheet {title!r}: sheet protection dropped")
         if ws.freeze_panes:
             add("views", f"sheet {title!r}: frozen panes at {ws.freeze_panes} dropped")
         if contents.custom_rows:
-            add("row heights", f"sheet {title!r}: custom heights/hidden rows ({contents.custom_rows:,} rows) dropped")
+            add("row heights", f"sheet {title!r}: custom heights ({contents.custom_rows:,} rows) dropped")
 
     def _report_workbook_features(self) -> None:
         add = self.report.add

@@ -51,12 +51,16 @@ class RawFormula:
     data_table: tuple[tuple[str, str], ...] = ()
 
 
+MAX_HIDDEN_ROW = 1_048_576  # rows beyond Excel's grid are not kept
+
+
 @dataclass(slots=True)
 class SheetCells:
     """The cells of one worksheet, in document order, and what the rows say about themselves."""
 
     cells: list[tuple[int, int, int, Any, RawFormula | None]] = field(default_factory=list)
-    custom_rows: int = 0  # rows with a custom height or hidden
+    custom_rows: int = 0  # rows with a custom height
+    hidden_rows: list[int] = field(default_factory=list)  # 0-based rows marked hidden
     merged: list[str] = field(default_factory=list)  # the merged ranges (from <mergeCells>, after <sheetData>)
     problems: list[str] = field(default_factory=list)  # cells that could not be read (one line each)
 
@@ -392,8 +396,10 @@ def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
             number = attributes.get("r", "")
             row = int(number) - 1 if number.isdigit() else row + 1
             col = -1
-            if attributes.get("customHeight") in ("1", "true") or attributes.get("hidden") in ("1", "true"):
+            if attributes.get("customHeight") in ("1", "true"):
                 result.custom_rows += 1
+            if attributes.get("hidden") in ("1", "true") and 0 <= row < MAX_HIDDEN_ROW:
+                result.hidden_rows.append(row)
             continue
         attributes = _attributes(attributes_text or b"")
         written = attributes.get("r", "")

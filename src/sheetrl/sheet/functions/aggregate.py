@@ -6,8 +6,10 @@ formula, so a grand total over a column of subtotals does not count them twice. 
 ...) adds MEDIAN, MODE.SNGL, LARGE, SMALL, PERCENTILE.INC, QUARTILE.INC, PERCENTILE.EXC and QUARTILE.EXC (14-19 take
 an array and k) and options that keep nested subtotals (4-7) or leave out error values (2, 3, 6, 7).
 
-Not modelled: hidden and filtered rows. The engine has no hidden rows (an .xlsx's hidden rows load as visible), so
-function numbers 101-111 behave as 1-11 and AGGREGATE's "ignore hidden rows" options change nothing.
+Hidden rows (``Workbook.hide_rows``, and the hidden rows of an .xlsx file): SUBTOTAL 1-11 leaves out the cells of
+rows a filter hides, SUBTOTAL 101-111 those of every hidden row (by hand or by a filter), as Excel does; AGGREGATE's
+options 1, 3, 5 and 7 leave out every hidden row, 0, 2, 4 and 6 none. Hidden columns change nothing (Excel's
+SUBTOTAL is meant for vertical ranges).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sheetrl.sheet.address import make_key
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, register
 from sheetrl.sheet.functions.arguments import is_numeric
-from sheetrl.sheet.functions.context import WorkbookView
+from sheetrl.sheet.functions.context import ROW_HIDDEN, WorkbookView
 from sheetrl.sheet.values import Matrix, to_number
 
 # SUBTOTAL's and AGGREGATE's function numbers 1-13: the registered function each one applies to its arguments.
@@ -62,6 +64,25 @@ def _without_nested(arg: Any, workbook: WorkbookView | None) -> Any:
     return Matrix(arg.rows, arg.cols, values, True, arg.origin)
 
 
+def _without_hidden_rows(arg: Any, workbook: WorkbookView | None, by_hand_too: bool) -> Any:
+    """A reference argument with the cells of filtered rows (and, ``by_hand_too``, of rows hidden by hand) read as
+    empty."""
+    if type(arg) is not Matrix or not arg.is_reference or arg.origin is None or workbook is None:
+        return arg
+    sheet, top, _ = arg.origin
+    values: list[Any] | None = None
+    for row in range(arg.rows):
+        state = workbook.row_state_at(sheet, top + row)
+        if state is None or (state == ROW_HIDDEN and not by_hand_too):
+            continue
+        if values is None:
+            values = list(arg.values)
+        values[row * arg.cols:(row + 1) * arg.cols] = [None] * arg.cols
+    if values is None:
+        return arg
+    return Matrix(arg.rows, arg.cols, values, True, arg.origin)
+
+
 def _without_errors(arg: Any) -> Any:
     """An argument with its error values read as empty (a scalar error becomes an omitted argument)."""
     if type(arg) is Matrix:
@@ -96,11 +117,13 @@ def subtotal(workbook: WorkbookView | None, function_num: Any, *refs: Any) -> An
     number = _function_number(function_num, _HIDDEN_ROWS_OFFSET + _SUBTOTAL_LAST)
     if type(number) is ExcelError:
         return number
-    if number > _HIDDEN_ROWS_OFFSET:
-        number -= _HIDDEN_ROWS_OFFSET  # hidden rows are not modelled: 101-111 act as 1-11
+    by_hand_too = number > _HIDDEN_ROWS_OFFSET  # 101-111: rows hidden by hand are left out too
+    if by_hand_too:
+        number -= _HIDDEN_ROWS_OFFSET
     if number > _SUBTOTAL_LAST:
         return VALUE
-    return _apply(number, [_without_nested(ref, workbook) for ref in refs])
+    return _apply(number, [_without_hidden_rows(_without_nested(ref, workbook), workbook, by_hand_too)
+                           for ref in refs])
 
 
 # ------------------------------------------------------------------------------------------------- AGGREGATE
@@ -158,7 +181,7 @@ def _array_form(number: int, array: Any, k: Any) -> Any:
 @register("AGGREGATE", 3, MAX_ARGS, refs="all", array_args=True, propagate_errors=False, reads_workbook=True)
 def aggregate(workbook: WorkbookView | None, function_num: Any, options: Any, *args: Any) -> Any:
     """One of 19 aggregations (1-13 over references, 14-19 over an array and k) with options: 0-3 leave out nested
-    SUBTOTAL/AGGREGATE cells, 2, 3, 6 and 7 leave out error values (hidden rows are not modelled)."""
+    SUBTOTAL/AGGREGATE cells, 2, 3, 6 and 7 leave out error values, 1, 3, 5 and 7 hidden rows."""
     for control in (function_num, options):
         first = control.values[0] if type(control) is Matrix and control.values else control
         if type(first) is ExcelError:
@@ -175,6 +198,8 @@ def aggregate(workbook: WorkbookView | None, function_num: Any, options: Any, *a
     mode = math.trunc(option)
     if mode <= 3:
         args = tuple(_without_nested(a, workbook) for a in args)
+    if mode % 2 == 1:  # 1, 3, 5, 7: hidden rows left out
+        args = tuple(_without_hidden_rows(a, workbook, True) for a in args)
     if mode in (2, 3, 6, 7):
         args = tuple(_without_errors(a) for a in args)
     if number >= _ARRAY_FORM_FIRST:

@@ -13,6 +13,9 @@ from typing import Protocol
 
 from sheetrl.sheet.formats import CellFormat
 
+ROW_HIDDEN = "hidden"  # a row hidden by hand (what row_state_at says)
+ROW_FILTERED = "filtered"  # a row a filter hides
+
 
 class WorkbookView(Protocol):
     """The read-only view of a workbook that functions get during evaluation (implemented by ``Workbook``)."""
@@ -40,4 +43,8 @@ class WorkbookView(Protocol):
 
     def column_width_at(self, sheet_id: int, col: int) -> float | None:
         """Width of a 0-based column in characters, or None for the default width."""
+        ...
+
+    def row_state_at(self, sheet_id: int, row: int) -> str | None:
+        """How a 0-based row is hidden: ``ROW_HIDDEN`` (by hand), ``ROW_FILTERED``, or None when it shows."""
         ...
