@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -119,3 +121,58 @@ def test_a_file_without_iteration_loads_without_it_and_odd_settings_are_clamped(
     assert many.iterative_calculation == IterativeCalculation(32_767, 0.001)
     assert many.value("A1") == 32_767
     assert any("outside Excel's limits" in warning for warning in many.warnings)
+
+
+def test_an_array_formula_in_a_cycle_keeps_one_value_per_cell() -> None:
+    """Review: the first member's last value was placed again over its whole array."""
+    wb = Workbook()
+    wb.iterative_calculation = IterativeCalculation()
+    wb.set_array_formula("A1:A2", "={1;2}+0*B1")
+    wb.set("B1", "=A2")
+    assert [wb.value(a) for a in ("A1", "A2", "B1")] == [1, 2, 2]
+    wb.set("D1", "=SEQUENCE(2)+0*E1")  # a spill as the group's first cell: it keeps spilling
+    wb.set("E1", "=D2")
+    assert [wb.value(a) for a in ("D1", "D2", "E1")] == [1, 2, 2]
+
+
+def test_turning_iteration_on_clears_cycle_errors_from_array_cells_too() -> None:
+    wb = Workbook()
+    wb.set_array_formula("C1:C2", "={1;2}+B1/10")
+    wb.set("B1", "=C2")
+    assert wb.value("C2") == CYCLE
+    wb.iterative_calculation = IterativeCalculation(max_iterations=1000, max_change=0.0)
+    assert wb.value("B1") == pytest.approx(20 / 9) and wb.value("C1") == pytest.approx(11 / 9)  # B1 = 2 + B1/10
+
+
+def test_a_file_with_iteration_starts_from_its_cached_values(tmp_path: Path) -> None:
+    """Excel iterates from the values a file holds (a timestamp formula keeps its time across saves)."""
+    xl = openpyxl.Workbook()
+    xl.active["A1"] = "=A1+1"
+    xl.calculation.iterate = True
+    xl.calculation.iterateCount = 1
+    path = tmp_path / "counter.xlsx"
+    xl.save(path)
+    with zipfile.ZipFile(path) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    part = "xl/worksheets/sheet1.xml"
+    contents[part], count = re.subn(rb"(<f>A1\+1</f>)(<v\s*/>|<v></v>)?", rb"\1<v>500</v>", contents[part])
+    assert count == 1
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in contents.items():
+            archive.writestr(member, data)
+    assert Workbook.load(path).value("A1") == 501
+
+
+def test_a_data_table_over_an_iterating_cycle_counts_each_pass_against_its_bound() -> None:
+    """Review: a plan step that iterates 32,767 times was counted as one evaluation."""
+    wb = Workbook()
+    wb.iterative_calculation = IterativeCalculation(32_767, 0.0)
+    wb.set("A10", 1)
+    for row in range(2, 21):
+        wb.set(f"F{row}", f"=F{row - 1}+1")
+    wb.set("F1", "=F20+A10")  # never converges: every pass runs all 32,767 times
+    wb.set("B1", "=F1")
+    for row in range(2, 12):
+        wb.set(f"A{row}", row)
+    wb.set_data_table("B2:B11", column_input="A10")
+    assert wb.value("B2") == ExcelError("#NUM!")  # over the bound at once, instead of seconds of work

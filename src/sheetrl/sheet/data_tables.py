@@ -188,11 +188,14 @@ def compute(workbook: Workbook, layout: DataTableLayout) -> Any:
     skipped = {key for key, cell in scratch._formulas.items() if cell.array is not None
                and is_data_table_formula(cell.node)}
     plans = {key: tuple(step for step in scratch._build_plan(key) if step[0] not in skipped) for key in inputs}
+    # a circular formula costs a pass per iteration when the workbook iterates (see Workbook.iterative_calculation)
+    passes = workbook.iterative_calculation.max_iterations if workbook.iterative_calculation is not None else 1
+    steps = {key: sum(1 if fn is not None else passes for _, fn in plan) for key, plan in plans.items()}
     if layout.two_variables:
         assert layout.row_input is not None and layout.column_input is not None
-        cost = cols * (len(plans[layout.row_input]) + rows * len(plans[layout.column_input]))
+        cost = cols * (steps[layout.row_input] + rows * steps[layout.column_input])
     else:  # one substitution per value to try
-        cost = (rows if layout.column_input is not None else cols) * len(plans[inputs[0]])
+        cost = (rows if layout.column_input is not None else cols) * steps[inputs[0]]
     if cost > MAX_SUBSTITUTED_EVALUATIONS:
         return NUM
 

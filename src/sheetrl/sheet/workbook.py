@@ -116,6 +116,16 @@ _END_OF_PLAN = object()  # marks the end of a plan for _iterated
 _ROW_VISIBILITY_READERS = ("SUBTOTAL", "AGGREGATE")  # the functions that leave out hidden rows
 
 
+def _change(old: Any, new: Any) -> float:
+    """How much an iteration pass changed a result: the largest difference between numbers (element by element
+    for arrays of one shape), unbounded when anything else differs."""
+    if type(new) is float and type(old) is float:
+        return abs(new - old)
+    if type(new) is Matrix and type(old) is Matrix and (new.rows, new.cols) == (old.rows, old.cols):
+        return max((_change(a, b) for a, b in zip(old.values, new.values)), default=0.0)
+    return 0.0 if type(new) is type(old) and new == old else math.inf
+
+
 def _reads_row_visibility(text: str) -> bool:
     """Whether a formula's text may call a function that leaves out hidden rows (recalculated when rows hide)."""
     upper = text.upper()
@@ -1091,38 +1101,45 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return out
 
     def _iteration_step(self, members: list[int]) -> Any:
-        """A plan step computing the circular formulas ``members`` by iteration; it stores every member's value
-        and returns the first one's (the plan then stores that again)."""
+        """A plan step computing the circular formulas ``members`` by iteration. It stores (and places) every
+        member's value and returns the first member's last result as its formula gave it (an array stays an
+        array), which the plan then places again, unchanged."""
         settings = self._iteration
         assert settings is not None
         cells = [(key, self._formulas[key].fn) for key in members]
 
         def iterate(values: dict) -> Any:
-            for key, _ in cells:
-                if values.get(key) is CYCLE:  # left by a calculation without iteration: start from empty
-                    values.pop(key, None)
+            self._forget_cycle_errors(members, values)
+            last: dict[int, Any] = {}
             for _ in range(settings.max_iterations):
                 largest = 0.0
                 for key, fn in cells:
-                    old = values.get(key)
                     try:
                         new = fn(values)
                     except Exception:  # a defect in one function must not take the workbook down
                         if STRICT:
                             raise
                         new = VALUE
-                    if type(new) is Matrix or key in self._spills:
-                        new = self._place(key, new)
-                    values[key] = new
-                    if type(new) is float and type(old) is float:
-                        largest = max(largest, abs(new - old))
-                    elif type(new) is not type(old) or new != old:
-                        largest = math.inf
+                    largest = max(largest, _change(last.get(key, values.get(key)), new))
+                    last[key] = new
+                    values[key] = self._place(key, new) if type(new) is Matrix or key in self._spills else new
                 if largest <= settings.max_change:
                     break
-            return values.get(members[0])
+            return last[members[0]]
 
         return iterate
+
+    def _forget_cycle_errors(self, members: list[int], values: dict) -> None:
+        """Clear the #CYCLE! that a calculation without iteration left in ``members`` and in the cells of their
+        arrays, so that iterating starts from empty cells, as Excel's starts from 0."""
+        for key in members:
+            cell = self._formulas.get(key)
+            shape = cell.array if cell is not None and cell.array is not None else self._spills.get(key, (1, 1))[:2]
+            sid, row, col = split_key(key)
+            rows, cols = shape
+            for cell_key in area_keys((sid, row, col, row + rows - 1, col + cols - 1)) if rows * cols > 1 else [key]:
+                if values.get(cell_key) is CYCLE:
+                    values.pop(cell_key, None)
 
     @property
     def iterative_calculation(self) -> IterativeCalculation | None:

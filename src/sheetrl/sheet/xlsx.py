@@ -941,10 +941,24 @@ class _Loader:
             self._read_hidden_rows(wb, ws, title, contents)
             self._report_sheet_features(ws, title, contents)
         self._report_workbook_features()
+        if wb._iteration is not None:
+            self._seed_from_cached_values(wb)
         wb.recalculate()
         wb.record_undo = True
         wb.warnings = self.notes + self.report.finish()
         return wb
+
+    def _seed_from_cached_values(self, wb: Workbook) -> None:
+        """With iterative calculation, circular formulas start from the values the file cached, as in Excel (a
+        timestamp ``=IF(A2="","",IF(B2="",NOW(),B2))`` keeps its time across saves); the first recalculation
+        overwrites every other formula's cached value."""
+        for (title, row, col), value in self.cached.items():
+            sid = wb._sheet_ids.get(title.upper())
+            if sid is None or type(value) not in (float, str, bool, ExcelError):
+                continue
+            key = make_key(sid, row, col)
+            if key in wb._formulas:
+                wb._values[key] = value
 
     def _sheet_titles(self, sheets: list[Any]) -> list[str]:
         from sheetrl.sheet.workbook import _check_sheet_name
