@@ -51,11 +51,13 @@ from sheetrl.sheet.nodes import (
     RangeRef,
     RefError,
     SheetSpan,
+    SpillRef,
     StructuredRef,
     Union,
 )
 from sheetrl.sheet.references import shift_wrapped
 from sheetrl.sheet.tables import resolve_structured_reference
+from sheetrl.sheet.values import Matrix
 
 if TYPE_CHECKING:
     from sheetrl.sheet.compiler import CompiledFormula
@@ -451,9 +453,45 @@ class ReferenceCompiler:
         if spec.takes_reference(position):
             # references stay lazy views unless the function reads every element (array_args)
             return self.reference_or_value(node, array_mode, spec.array_args)
-        if spec.refuses_ranges and self.is_multi_cell_reference(node):
-            return constant(VALUE)  # EDATE(A1:A3,1): an Analysis ToolPak function takes no range for a value
+        if spec.refuses_ranges:  # EDATE(A1:A3,1): an Analysis ToolPak function takes no range for a value
+            if self.is_multi_cell_reference(node):
+                return constant(VALUE)
+            if self.may_compute_reference(node):
+                return self.one_cell_only(self.reference(node, True, array_mode), array_mode)
         return self.scalar(node, array_mode)
+
+    def may_compute_reference(self, node: Node) -> bool:
+        """Whether an expression may stand for a reference that only evaluation knows: a reference-returning
+        function (INDEX, OFFSET, INDIRECT, CHOOSE ...), a range operator or intersection over them, a spill
+        reference, or a LET/LAMBDA name (which may be bound to a range)."""
+        while type(node) is Paren:
+            node = node.inner
+        t = type(node)
+        if t is Call:
+            spec = FUNCTIONS.get(node.name)  # type: ignore[attr-defined]
+            return spec is not None and spec.returns_reference
+        if t is Name:
+            return self.local_binding(node) is not None  # type: ignore[arg-type]
+        is_intersection = t is Chain and node.ops[0] == " "  # type: ignore[attr-defined]
+        return t is RangeOp or t is SpillRef or t is Union or is_intersection
+
+    def one_cell_only(self, fn: Evaluator, array_mode: bool) -> Evaluator:
+        """``fn``'s value where a reference to more than one cell (or a LET/LAMBDA value bound to one) is
+        #VALUE! and a one-cell reference is that cell's value."""
+        row, col = self.row, self.col
+
+        def checked(v: dict) -> Any:
+            value = fn(v)
+            if type(value) is Reference:
+                area = value.areas[0]
+                if len(value.areas) > 1 or area.row1 != area.row2 or area.col1 != area.col2:
+                    return VALUE
+                return reference_value(value, v, row, col)
+            if type(value) is Matrix and value.is_reference and value.rows * value.cols > 1:
+                return VALUE
+            return value
+
+        return checked
 
     def is_multi_cell_reference(self, node: Node) -> bool:
         """Whether an expression always stands for a fixed reference to more than one cell on a known sheet

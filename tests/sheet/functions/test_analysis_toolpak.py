@@ -92,3 +92,30 @@ def test_an_edit_never_turns_the_refusal_into_a_value() -> None:
     wb.set("A1", MAR_15)
     wb.set("A2", "")
     assert wb.value("C1") == VALUE
+
+
+@pytest.mark.parametrize("formula", ["=LET(x,A1:A3,EDATE(x,1))", "=LAMBDA(x,EDATE(x,1))(A1:A3)",
+                                     "=EDATE(CHOOSE(1,A1:A3),1)", "=EDATE(A1:INDEX(A:A,3),1)",
+                                     '=EDATE(INDIRECT("A1:A3"),1)', "=EDATE(OFFSET(A1,0,0,3,1),1)",
+                                     "=EDATE(A1:A2 A1:A3,1)", "=EDATE(Sheet1!A1:Sheet1!A3,1)"])
+def test_a_range_only_evaluation_reveals_is_refused_too(formula: str) -> None:
+    """References that LET/LAMBDA names, INDEX/CHOOSE/OFFSET/INDIRECT or the reference operators give."""
+    wb = dates()
+    wb.set("C1", formula)
+    assert wb.value("C1") == VALUE
+
+
+@pytest.mark.parametrize("formula", ["=EDATE(INDEX(A1:A3,2),1)", "=EDATE(OFFSET(A1,1,0),1)",
+                                     "=LET(x,A2,EDATE(x,1))", '=EDATE(INDIRECT("A2"),1)', "=EDATE(A2:A3 A1:A2,1)"])
+def test_a_computed_reference_to_one_cell_is_that_cells_value(formula: str) -> None:
+    wb = dates()
+    wb.set("C1", formula)
+    assert wb.value("C1") == 45397.0  # 2024-03-15 + 1 month
+
+
+def test_a_spill_reference_is_a_range() -> None:
+    wb = dates()
+    wb.set("E1", "=SEQUENCE(3)")
+    wb.set("C1", "=ISODD(E1#)")
+    wb.set("C2", "=ROWS(ISODD(+E1#))")  # its array lifts
+    assert wb.value("C1") == VALUE and wb.value("C2") == 3
