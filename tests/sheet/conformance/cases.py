@@ -3847,7 +3847,7 @@ DATES3 = {"A1": "=DATE(2024,1,31)", "A2": "=DATE(2024,3,15)", "A3": "=DATE(2024,
 _array_group("toolpak", [
     ("edate_range_in_array", "=EDATE(A1:A3,1)", DATES3, "D1:D3", "D2"),
     ("edate_array_in_array", "=EDATE(A1:A3+0,1)", DATES3, "D1:D3", "D2"),
-    ("iseven_range_in_array", "=ISEVEN(A1:A3)*1", PAIRS, "D1:D3", "D1"),
+    ("quotient_range_in_array", "=QUOTIENT(A1:A3,2)", PAIRS, "D1:D3", "D1"),
     ("imreal_range_in_array", "=IMREAL(A1:A3)", PAIRS, "D1:D3", "D3"),
     ("weeknum_range_in_array", "=WEEKNUM(A1:A3)", DATES3, "D1:D3", "D1"),
     ("sum_of_eomonth_range", "=SUM(EOMONTH(A1:A3,0))", DATES3, "D5", "D5"),
