@@ -127,3 +127,110 @@ def test_optional_lambda_parameters_are_read_and_written_as_excel_stores_them(tm
     loaded.save(path)
     stored = openpyxl.load_workbook(path)["Sheet1"]["A6"].value
     assert stored == "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"
+
+
+# ---------------------------------------------------------------------------------- function names as LAMBDAs
+ROWS = {"A1": 1, "B1": 2, "C1": 3, "A2": 4, "B2": -5, "C2": 6}
+
+
+def spilled(formula: str, cells: dict[str, object]) -> object:
+    wb = Workbook()
+    for address, content in cells.items():
+        wb.set(address, content)
+    wb.set("Z1", formula)
+    area = wb.spill_range("Z1")
+    return wb.values(area) if area is not None else wb.value("Z1")
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=BYROW(A1:C2,SUM)", [[6], [5]]),  # Excel's eta-reduced lambda: SUM stands for LAMBDA(r,SUM(r))
+        ("=BYROW(A1:C2,_xleta.SUM)", [[6], [5]]),  # as files store it
+        ("=BYCOL(A1:C2,MAX)", [[4, 2, 6]]),
+        ("=MAP(A1:C2,ABS)", [[1, 2, 3], [4, 5, 6]]),
+        ("=MAP(A1:B1,C1:C2,POWER)", "#VALUE!"),  # MAP's arrays must match, whatever the function
+        ("=MAP(A1:B2,A1:B2,POWER)", [[1, 4], [256, (-5) ** -5]]),  # two arrays: POWER(x, y)
+        ("=REDUCE(0,A1:C2,SUM)", 11),  # SUM(accumulator, value) at each step
+        ("=SCAN(0,A1:C1,SUM)", [[1, 3, 6]]),
+        ("=MAKEARRAY(2,3,PRODUCT)", [[1, 2, 3], [2, 4, 6]]),
+        ("=BYROW(A1:C2,IF)", "#VALUE!"),  # IF takes 2 or 3 arguments, BYROW passes 1 (wrong number of parameters)
+        ("=MAP(A1:C2,PERCENTOF)", "#VALUE!"),  # PERCENTOF takes exactly 2
+        ("=BYROW(A1:C2,_xleta.NOSUCHFUNCTION)", "#NAME?"),
+        ("=TYPE(_xleta.SUM)", 128),  # a function value: TYPE 128, as Excel caches it
+        ("=_xleta.SUM", "#CALC!"),  # a function left uncalled in a cell
+        ("=LET(f,_xleta.SUM,f(1,2,3))", 6),  # called with any number of arguments SUM takes
+        ("=LET(f,_xleta.SUM,f())", "#VALUE!"),  # ... and not with fewer
+        ("=SUM", "#NAME?"),  # elsewhere a bare function name is an ordinary name (none is defined)
+        ("=TYPE(SUM)", 16),
+    ],
+)
+def test_function_names_stand_for_lambdas(formula: str, expected: object) -> None:
+    got = spilled(formula, ROWS)
+    if isinstance(expected, str):
+        assert str(got) == expected
+    else:
+        assert got == expected
+
+
+def test_a_defined_name_comes_before_the_function_of_that_name():
+    wb = Workbook()
+    for address, content in ROWS.items():
+        wb.set(address, content)
+    wb.set("E1", "=BYROW(A1:C2,MAX)")
+    assert wb.values(wb.spill_range("E1")) == [[3], [6]]
+    wb.define_name("Max", "=LAMBDA(row,99)")
+    assert wb.values(wb.spill_range("E1")) == [[99], [99]]  # recompiled: the defined LAMBDA
+    assert wb.value("E1") == 99
+    wb.delete_name("Max")
+    assert wb.value("E1") == 3
+
+
+def test_a_parameter_named_like_a_function_stays_the_parameter():
+    assert spilled("=LET(sum,LAMBDA(r,100),BYROW(A1:C2,sum))", ROWS) == [[100], [100]]
+
+
+def test_function_names_as_lambdas_are_saved_with_the_xleta_prefix(tmp_path):
+    import openpyxl
+
+    wb = Workbook()
+    for address, content in ROWS.items():
+        wb.set(address, content)
+    wb.set("E1", "=BYROW(A1:C2,SUM)")
+    wb.set("F1", "=REDUCE(0,A1:C2,MAX)")
+    wb.set("G1", "=TYPE(_xleta.SUM)")
+    wb.set("H1", "=LET(max,LAMBDA(x,x),SUM(MAP(A1:A2,max)))")  # max is LET's name here
+    wb.define_name("RowTotals", "=BYROW(Sheet1!$A$1:$C$2,SUM)")
+    wb.set("I1", "=SUM(RowTotals)")
+    path = tmp_path / "eta.xlsx"
+    wb.save(path)
+    book = openpyxl.load_workbook(path)
+    stored = {address: book["Sheet1"][address].value for address in ("E1", "F1", "G1", "H1")}
+    assert stored["E1"].text == "=_xlfn.BYROW(A1:C2,_xleta.SUM)"
+    assert stored["F1"].text == "=_xlfn.REDUCE(0,A1:C2,_xleta.MAX)"
+    assert stored["G1"] == "=TYPE(_xleta.SUM)"
+    assert stored["H1"] == "=_xlfn.LET(_xlpm.max,_xlfn.LAMBDA(_xlpm.x,_xlpm.x),SUM(_xlfn.MAP(A1:A2,_xlpm.max)))"
+    assert book.defined_names["RowTotals"].attr_text == "_xlfn.BYROW(Sheet1!$A$1:$C$2,_xleta.SUM)"
+    loaded = Workbook.load(path)
+    assert loaded.warnings == []
+    for address in ("E1", "F1", "G1", "H1", "I1"):
+        assert loaded.formula(address) == wb.formula(address)  # shown as typed: the prefix only in the file
+    assert loaded.values(loaded.spill_range("E1")) == [[6], [5]]
+    assert loaded.value("F1") == 6 and loaded.value("G1") == 128 and loaded.value("H1") == 5
+    assert loaded.value("I1") == 11
+
+
+def test_the_xleta_prefix_stays_where_a_bare_name_would_read_differently(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet["A1"], sheet["A2"] = 10, 100
+    sheet["B1"] = "=SUM(_xlfn.BYROW(A1:A2,_xleta.LOG10))"  # LOG10 alone would be a cell
+    sheet["B3"] = "=TYPE(_xleta.SUM)"  # outside a LAMBDA argument SUM alone would be a defined name
+    path = tmp_path / "kept.xlsx"
+    book.save(path)
+    loaded = Workbook.load(path)
+    assert loaded.formula("B1") == "=SUM(BYROW(A1:A2,_xleta.LOG10))" and loaded.value("B1") == 3
+    assert loaded.formula("B3") == "=TYPE(_xleta.SUM)" and loaded.value("B3") == 128

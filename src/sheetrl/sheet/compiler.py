@@ -59,10 +59,14 @@ from sheetrl.sheet.evaluation import (
 )
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, FunctionSpec
 from sheetrl.sheet.lambdas import (
+    ETA_PREFIX,
+    LAMBDA_ARGUMENTS,
     SPECIAL_FORMS,
     LambdaValue,
     LocalScope,
+    compile_function_value,
     compile_invocation,
+    eta_function,
     read_binding,
 )
 from sheetrl.sheet.nodes import (
@@ -124,6 +128,7 @@ WORKBOOK_KEY = -(1 << 61)
 
 
 _SPILL_KEY_BASE = -(1 << 52)
+_UNKNOWN_NAME = ErrorLiteral("#NAME?")  # what ReferenceCompiler.name_definition gives for a name nothing defines
 
 
 def spill_key(anchor: int) -> int:
@@ -329,6 +334,9 @@ class FormulaCompiler(ReferenceCompiler):
             binding = self.local_binding(node)
             if binding is not None:
                 return read_binding(binding)
+            function = eta_function(node.name) if node.sheet is None else None
+            if function is not None:
+                return compile_function_value(self, function)
             return self.in_name(node, lambda definition: self.scalar(definition, array_mode))
         if isinstance(node, StructuredRef):
             return self.scalar(self.structured(node), array_mode)
@@ -383,6 +391,9 @@ class FormulaCompiler(ReferenceCompiler):
             binding = self.local_binding(node)
             if binding is not None:
                 return read_binding(binding)
+            function = eta_function(node.name) if node.sheet is None else None
+            if function is not None:
+                return compile_function_value(self, function)
             return self.in_name(
                 node, lambda definition: self.reference_or_value(definition, array_mode, materialize)
             )
@@ -485,6 +496,11 @@ class FormulaCompiler(ReferenceCompiler):
                 return _constant(REF if sheets is None else float(len(sheets)))
         if node.name in SHEET_SPAN_FUNCTIONS:
             arg_nodes = [self.spread_sheet_span(arg) for arg in arg_nodes]  # Sheet1:Sheet3!A1: one area per sheet
+        takes_lambda = LAMBDA_ARGUMENTS.get(node.name)
+        if takes_lambda is not None:
+            arg_nodes = [
+                self.function_name_as_lambda(a) if takes_lambda(i, count) else a for i, a in enumerate(arg_nodes)
+            ]
         if spec.refs is None and spec.max_args == MAX_ARGS:
             arg_nodes = self.spliced_unions(arg_nodes)
         for target, source in spec.resize_like:
@@ -504,6 +520,17 @@ class FormulaCompiler(ReferenceCompiler):
             if groups is not None:
                 return _on_numbers(spec.on_numbers, groups, fn)
         return fn
+
+    def function_name_as_lambda(self, node: Node) -> Node:
+        """A LAMBDA argument that is the bare name of a library function (``SUM`` in ``BYROW(A1:C3, SUM)``), and
+        neither a LET/LAMBDA name nor a defined name or table, as the function value ``_xleta.SUM``; any other
+        argument as it is."""
+        if (
+            type(node) is Name and node.sheet is None and node.name.upper() in FUNCTIONS
+            and self.local_binding(node) is None and self.name_definition(node) == _UNKNOWN_NAME
+        ):
+            return Name(ETA_PREFIX + node.name.upper())
+        return node
 
     def listed_range_keys(self, nodes: list[Node]) -> list[Sequence[int]] | None:
         """The keys of the cells of each of ``nodes`` (tuples shared by every formula reading the same range) when
@@ -735,7 +762,7 @@ def cell_value(value: Any) -> Any:
         return 0.0
     if t is int:
         return float(value)
-    if t is Matrix or t is LambdaValue:
+    if t is Matrix or isinstance(value, LambdaValue):
         return CALC
     return VALUE
 

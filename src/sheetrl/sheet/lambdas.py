@@ -17,6 +17,16 @@ more arguments than parameters, or fewer than its required ones, is #VALUE!; an 
 optional parameter not given is *omitted* (ISOMITTED is TRUE for it and it reads as empty); a LAMBDA left uncalled
 in a cell shows #CALC!. Optional parameters are written ``[b]`` in Excel and stored as ``_xlop.b`` in files; the
 engine keeps the file form (``LAMBDA(a,_xlop.b,...)``), which it reads and writes as Excel does.
+
+Function names as LAMBDAs ("eta-reduced" lambdas). Where a LAMBDA is expected (BYROW's, MAP's, REDUCE's ...
+GROUPBY's and PIVOTBY's function argument: :data:`LAMBDA_ARGUMENTS`), Excel takes the name of a library function
+alone: ``BYROW(A1:C3, SUM)`` means ``BYROW(A1:C3, LAMBDA(row, SUM(row)))``. Files store such a name with the prefix
+``_xleta.`` (``BYROW(A1:C3,_xleta.SUM)``), and a name with that prefix is a function value wherever it appears
+(``TYPE(_xleta.SUM)`` is 128). A bare name is a function value only in those argument positions, and only when no
+defined name or table of that spelling exists (a defined name comes first, as everywhere); elsewhere a bare ``SUM`` is
+an ordinary name (``#NAME?`` unless defined), which is how Excel reads files that spell it so. The value is a
+:class:`FunctionLambda`: it takes as many arguments as the function does (``SUM`` one or more, ``PERCENTOF`` exactly
+two), so BYROW(..., IF) is ``#VALUE!`` like a LAMBDA with the wrong number of parameters.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sheetrl.sheet.errors import NUM, VALUE, ExcelError, FormulaSyntaxError
+from sheetrl.sheet.errors import NAME, NUM, VALUE, ExcelError, FormulaSyntaxError
 from sheetrl.sheet.nodes import Call, Missing, Name, Node, Paren, render
 
 if TYPE_CHECKING:
@@ -34,6 +44,20 @@ Evaluator = Callable[[dict], Any]
 
 # How files mark an optional LAMBDA parameter (Excel shows it as [name]).
 OPTIONAL_PREFIX = "_XLOP."
+# How files mark a library function's name used as a LAMBDA (``_xleta.SUM``).
+ETA_PREFIX = "_XLETA."
+# The arguments that take a LAMBDA, where a function's bare name stands for one: function -> test of (argument index,
+# number of arguments).
+LAMBDA_ARGUMENTS: dict[str, Callable[[int, int], bool]] = {
+    "MAP": lambda i, n: n >= 2 and i == n - 1,
+    "REDUCE": lambda i, n: i == 2,
+    "SCAN": lambda i, n: i == 2,
+    "BYROW": lambda i, n: i == 1,
+    "BYCOL": lambda i, n: i == 1,
+    "MAKEARRAY": lambda i, n: i == 2,
+    "GROUPBY": lambda i, n: i == 2,
+    "PIVOTBY": lambda i, n: i == 3,
+}
 # Nested LAMBDA calls beyond this depth give #NUM! (a recursion that never ends must not exhaust Python's stack).
 MAX_CALL_DEPTH = 120
 
@@ -90,35 +114,86 @@ class LambdaValue:
         return len(self.parameters)
 
     def __call__(self, *args: Any) -> Any:
-        global _depth
-        parameters = self.parameters
-        if len(args) > len(parameters) or len(args) < self.required:
+        if len(args) > len(self.parameters) or len(args) < self.required:
             return VALUE
-        if _depth >= MAX_CALL_DEPTH:
-            return NUM
-        saved = [b.value for b in parameters]
-        saved_outer = [b.value for b, _ in self.captured]
-        for binding, value in self.captured:
-            binding.value = value
-        for index, binding in enumerate(parameters):
-            binding.value = args[index] if index < len(args) else OMITTED
-        _depth += 1
-        try:
-            return self.body(self.cells)
-        except RecursionError:
-            return NUM
-        finally:
-            _depth -= 1
-            for binding, value in zip(parameters, saved):
-                binding.value = value
-            for (binding, _), value in zip(self.captured, saved_outer):
-                binding.value = value
+        return _run(self.parameters, self.body, self.captured, self.cells, args)
 
     def __repr__(self) -> str:
         return f"LambdaValue({', '.join(b.name for b in self.parameters)})"
 
 
+class FunctionLambda(LambdaValue):
+    """A library function as a LAMBDA (``SUM`` in ``BYROW(A1:C3, SUM)``): a call passes its arguments to the function.
+
+    It takes from ``required`` to ``arity`` arguments, the function's own range. ``bodies`` gives, for a number of
+    arguments, the parameters and the compiled call of the function on them (compiled once per formula and count).
+    """
+
+    __slots__ = ("bodies", "most", "name")
+
+    def __init__(
+        self,
+        name: str,
+        fewest: int,
+        most: int,
+        bodies: Callable[[int], tuple[tuple[Binding, ...], Evaluator] | None],
+        cells: dict,
+    ) -> None:
+        super().__init__((), _no_body, (), cells, fewest)
+        self.name = name
+        self.most = most
+        self.bodies = bodies
+
+    @property
+    def arity(self) -> int:
+        return self.most
+
+    def __call__(self, *args: Any) -> Any:
+        if not self.required <= len(args) <= self.most:
+            return VALUE
+        compiled = self.bodies(len(args))
+        if compiled is None:
+            return VALUE
+        parameters, body = compiled
+        return _run(parameters, body, (), self.cells, args)
+
+    def __repr__(self) -> str:
+        return f"FunctionLambda({self.name})"
+
+
+def _no_body(v: dict) -> Any:
+    return VALUE
+
+
 _depth = 0
+
+
+def _run(
+    parameters: tuple[Binding, ...], body: Evaluator, captured: tuple[tuple[Binding, Any], ...], cells: dict,
+    args: tuple[Any, ...],
+) -> Any:
+    """Evaluate a LAMBDA's body with its parameters bound to ``args`` (the rest omitted) and its captured names
+    restored, then put every binding back as it was."""
+    global _depth
+    if _depth >= MAX_CALL_DEPTH:
+        return NUM
+    saved = [b.value for b in parameters]
+    saved_outer = [b.value for b, _ in captured]
+    for binding, value in captured:
+        binding.value = value
+    for index, binding in enumerate(parameters):
+        binding.value = args[index] if index < len(args) else OMITTED
+    _depth += 1
+    try:
+        return body(cells)
+    except RecursionError:
+        return NUM
+    finally:
+        _depth -= 1
+        for binding, value in zip(parameters, saved):
+            binding.value = value
+        for (binding, _), value in zip(captured, saved_outer):
+            binding.value = value
 
 
 class LocalScope:
@@ -263,11 +338,59 @@ def compile_invocation(compiler: FormulaCompiler, callee: Evaluator, arg_nodes: 
 
     def invoke(v: dict) -> Any:
         function = callee(v)
-        if type(function) is not LambdaValue:
+        if not isinstance(function, LambdaValue):
             return function if type(function) is ExcelError else VALUE
         return function(*[a(v) for a in args])
 
     return invoke
+
+
+def eta_function(name: str) -> str | None:
+    """The library function a name marked with ``_xleta.`` stands for (upper case), or None for another name."""
+    if name[: len(ETA_PREFIX)].upper() != ETA_PREFIX:
+        return None
+    upper = name[len(ETA_PREFIX) :].upper()
+    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS."):
+        if upper.startswith(prefix):
+            return upper[len(prefix) :]
+    return upper
+
+
+def compile_function_value(compiler: FormulaCompiler, name: str) -> Evaluator:
+    """A library function's name as a LAMBDA: evaluates to a :class:`FunctionLambda` (#NAME? for an unknown name).
+
+    The call of the function on bound parameters is compiled the way the compiler compiles ``NAME(a, b)`` inside a
+    LAMBDA, once per number of arguments: the smallest count at once (so that a volatile function makes the formula
+    volatile), others when first called.
+    """
+    from sheetrl.sheet.functions import FUNCTIONS  # here: the function library imports this module
+
+    spec = FUNCTIONS.get(name)
+    if spec is None:
+        return lambda v: NAME
+    bodies: dict[int, tuple[tuple[Binding, ...], Evaluator] | None] = {}
+
+    def body(count: int) -> tuple[tuple[Binding, ...], Evaluator] | None:
+        if count in bodies:
+            return bodies[count]
+        parameters = tuple(Binding(f"_eta{index}") for index in range(count))
+        scope = compiler.scope
+        scope.frames.append({b.name.upper(): b for b in parameters})
+        try:
+            call = Call(name, tuple(Name(b.name) for b in parameters))
+            compiled: tuple[tuple[Binding, ...], Evaluator] | None = (
+                parameters, compiler.reference_or_value(call, True)
+            )
+        except FormulaSyntaxError:
+            compiled = None
+        finally:
+            scope.frames.pop()
+        bodies[count] = compiled
+        return compiled
+
+    fewest, most = spec.min_args, spec.max_args
+    body(max(fewest, min(1, most)))
+    return lambda v: FunctionLambda(name, fewest, most, body, v)
 
 
 # Functions whose arguments bind names: compiled by the functions above, not called like library functions.
@@ -278,5 +401,6 @@ SPECIAL_FORMS: dict[str, Callable[[FormulaCompiler, Call], Evaluator]] = {
 }
 
 __all__ = [
-    "OMITTED", "SPECIAL_FORMS", "Binding", "LambdaValue", "LocalScope", "compile_invocation", "read_binding",
+    "ETA_PREFIX", "LAMBDA_ARGUMENTS", "OMITTED", "SPECIAL_FORMS", "Binding", "FunctionLambda", "LambdaValue",
+    "LocalScope", "compile_function_value", "compile_invocation", "eta_function", "read_binding",
 ]

@@ -66,7 +66,7 @@ from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, Wor
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
-from sheetrl.sheet.lambdas import OPTIONAL_PREFIX, SPECIAL_FORMS
+from sheetrl.sheet.lambdas import ETA_PREFIX, LAMBDA_ARGUMENTS, OPTIONAL_PREFIX, SPECIAL_FORMS
 from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
 from sheetrl.sheet.lexer import relative_shape, tokenize
 from sheetrl.sheet.nodes import (
@@ -256,15 +256,16 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
     if cell.array is not None and is_data_table_formula(node):
         _write_data_table(ws, address, cell, wb)
         return False
+    names = _defined_names(wb) if _takes_lambdas(node) else frozenset()
     if cell.array is not None:
         rows, cols = cell.array
-        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node))
+        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node, names))
         return False
     if is_legacy_compatible(node, _range_names(wb)):
-        ws[address] = "=" + file_formula(without_intersections(node))
+        ws[address] = "=" + file_formula(without_intersections(node), names)
         return False
     spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
-    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node))
+    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node, names))
     return True
 
 
@@ -298,6 +299,18 @@ def _write_data_table(ws: Any, address: str, cell: Any, wb: Workbook) -> None:
                     _write_cell(ws.cell(row=row + 1, column=col + 1), value)
 
 
+def _takes_lambdas(node: Node) -> bool:
+    """Whether a formula calls a function with a LAMBDA argument (where a function's name may stand for one)."""
+    return any(isinstance(item, Call) and item.name in LAMBDA_ARGUMENTS for item in walk(node))
+
+
+def _defined_names(wb: Workbook) -> frozenset[str]:
+    """Upper-case names of the workbook's defined names and tables (a bare name in a formula reads them first)."""
+    return frozenset(entry.name.upper() for entry in wb._names.values()) | frozenset(
+        table.name.upper() for table in wb.tables
+    )
+
+
 def _range_names(wb: Workbook) -> frozenset[str]:
     """Upper-case defined names that may stand for more than one cell or value (a plain formula intersects them,
     as it does the ranges they name; a name for an array constant gives its first value there)."""
@@ -319,22 +332,50 @@ def _span(address: str, rows: int, cols: int) -> str:
     return address if rows * cols == 1 else f"{address}:{cell_name(row + rows - 1, col + cols - 1)}"
 
 
-def file_formula(node: Node) -> str:
+def file_formula(node: Node, defined_names: frozenset[str] = frozenset()) -> str:
     """Formula text (without '=') as a file stores it: ``@x`` as ``_xlfn.SINGLE(x)``, ``A1#`` as
-    ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``."""
+    ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``, a
+    function's name given as a LAMBDA with ``_xleta.`` (``BYROW(A1:C3,_xleta.SUM)``) unless it is one of the
+    ``defined_names`` (upper case), which the formula reads instead."""
+    local = _local_names(node)
+    text = "=" + render(_as_stored(node, local | defined_names))
+    return add_function_prefixes(text, local)[1:]
 
-    text = "=" + render(_as_stored(node))
-    return add_function_prefixes(text, _local_names(node))[1:]
 
-
-def _as_stored(node: Node) -> Node:
-    """The tree with the operators files spell as functions replaced by those functions."""
+def _as_stored(node: Node, names: frozenset[str] = frozenset()) -> Node:
+    """The tree with the operators files spell as functions replaced by those functions, and the function names
+    given as LAMBDAs marked with ``_xleta.`` (except ``names``: bound by LET/LAMBDA, or defined)."""
     if isinstance(node, ImplicitIntersection):
         operand = node.operand.inner if isinstance(node.operand, Paren) else node.operand
-        return Call("SINGLE", (_as_stored(operand),))
+        return Call("SINGLE", (_as_stored(operand, names),))
     if isinstance(node, SpillRef):
         return Call("ANCHORARRAY", (node.anchor,))
-    return map_operands(node, _as_stored)
+    if isinstance(node, Call) and node.name in LAMBDA_ARGUMENTS:
+        node = _function_lambdas_marked(node, names)
+    return map_operands(node, lambda operand: _as_stored(operand, names))
+
+
+def mark_function_lambdas(node: Node, names: frozenset[str] = frozenset()) -> Node:
+    """The tree with every function name given as a LAMBDA (``SUM`` in ``BYROW(A1:C3,SUM)``) written
+    ``_xleta.SUM``, as files store it; ``names`` (upper case: LET/LAMBDA or defined names) are left as they are."""
+    if isinstance(node, Call) and node.name in LAMBDA_ARGUMENTS:
+        node = _function_lambdas_marked(node, names)
+    return map_operands(node, lambda operand: mark_function_lambdas(operand, names))
+
+
+def _function_lambdas_marked(node: Call, names: frozenset[str]) -> Call:
+    takes_lambda = LAMBDA_ARGUMENTS[node.name]
+    count = len(node.args)
+    marked = False
+    args = list(node.args)
+    for i, arg in enumerate(args):
+        if (
+            takes_lambda(i, count) and isinstance(arg, Name) and arg.sheet is None
+            and arg.name.upper() in FUNCTIONS and arg.name.upper() not in names
+        ):
+            args[i] = Name(ETA_PREFIX.lower() + arg.name.upper())
+            marked = True
+    return Call(node.name, tuple(args)) if marked else node
 
 
 def _local_names(node: Node) -> frozenset[str]:
@@ -404,16 +445,20 @@ def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset(
 
 
 def strip_function_prefixes(formula: str) -> str:
-    """Formula text from a file without the ``_xlfn.``/``_xlws.`` function and ``_xlpm.`` parameter prefixes."""
+    """Formula text from a file without the ``_xlfn.``/``_xlws.`` function and ``_xlpm.`` parameter prefixes, and
+    without the ``_xleta.`` of a function name given as a LAMBDA where a bare name reads the same (the whole LAMBDA
+    argument of BYROW, GROUPBY ...: ``BYROW(A1:C3,SUM)``; elsewhere, ``TYPE(_xleta.SUM)``, the bare name would be
+    an ordinary name, and LOG10 would be a cell)."""
     if "_xl" not in formula and "_XL" not in formula:
         return formula
     try:
         tokens = tokenize(formula)
     except FormulaSyntaxError:
         return formula
+    functions_as_lambdas = _lambda_arguments(tokens) if "_xleta." in formula.lower() else set()
     parts: list[str] = []
     last = 0
-    for token in tokens:
+    for index, token in enumerate(tokens):
         upper = token.text.upper()
         cut = 0
         if token.kind == "FUNC":
@@ -423,6 +468,8 @@ def strip_function_prefixes(formula: str) -> str:
                     break
         elif token.kind == "NAME" and upper.startswith("_XLPM."):
             cut = len("_xlpm.")
+        elif index in functions_as_lambdas:
+            cut = len(ETA_PREFIX)
         if cut:
             parts.append(formula[last : token.position])
             last = token.position + cut
@@ -430,6 +477,50 @@ def strip_function_prefixes(formula: str) -> str:
         return formula
     parts.append(formula[last:])
     return "".join(parts)
+
+
+def _lambda_arguments(tokens: list[Any]) -> set[int]:
+    """Indexes of the ``_xleta.NAME`` tokens that are alone a whole LAMBDA argument (:data:`LAMBDA_ARGUMENTS`) and
+    whose bare name is read as a name."""
+    found: set[int] = set()
+    # per open bracket: [function or None, argument index, first token of the argument, (argument, token) found]
+    stack: list[list[Any]] = []
+    for index, token in enumerate(tokens):
+        kind = token.kind
+        if kind == "LPAREN" or kind == "LBRACE":
+            function = None
+            if kind == "LPAREN" and index and tokens[index - 1].kind == "FUNC":
+                function = tokens[index - 1].text.upper()
+                for prefix in _FUNCTION_PREFIXES:
+                    function = function.removeprefix(prefix)
+            stack.append([function if function in LAMBDA_ARGUMENTS else None, 0, index + 1, []])
+            continue
+        if not stack or kind not in ("COMMA", "SEMI", "RPAREN", "RBRACE"):
+            continue
+        frame = stack[-1]
+        if frame[0] is not None and index == frame[2] + 1:
+            only = tokens[frame[2]]
+            if only.kind == "NAME" and only.text.upper().startswith(ETA_PREFIX):
+                frame[3].append((frame[1], frame[2]))
+        if kind == "COMMA" or kind == "SEMI":
+            frame[1] += 1
+            frame[2] = index + 1
+            continue
+        stack.pop()
+        if frame[0] is not None:
+            takes_lambda = LAMBDA_ARGUMENTS[frame[0]]
+            for argument, position in frame[3]:
+                if takes_lambda(argument, frame[1] + 1) and _reads_as_name(tokens[position].text[len(ETA_PREFIX) :]):
+                    found.add(position)
+    return found
+
+
+def _reads_as_name(text: str) -> bool:
+    try:
+        tokens = tokenize(text)
+    except FormulaSyntaxError:
+        return False
+    return len(tokens) == 1 and tokens[0].kind == "NAME"
 
 
 def _escape_text(text: str) -> str:

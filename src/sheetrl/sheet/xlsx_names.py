@@ -96,10 +96,12 @@ def write_names(wb: Workbook, xl: Any) -> None:
     """Add every defined name of ``wb`` to the openpyxl workbook ``xl`` (whose sheets are already created)."""
     from openpyxl.workbook.defined_name import DefinedName as XlDefinedName
 
-    from sheetrl.sheet.xlsx import add_function_prefixes
+    from sheetrl.sheet.xlsx import _defined_names, _local_names, add_function_prefixes, mark_function_lambdas
 
+    names = _defined_names(wb)
     for entry in wb._names.values():
-        text = add_function_prefixes("=" + render(entry.node))[1:]
+        node = mark_function_lambdas(entry.node, names | _local_names(entry.node))
+        text = add_function_prefixes("=" + render(node))[1:]
         defined = XlDefinedName(entry.name, attr_text=text, hidden=entry.hidden or None, comment=entry.comment)
         if entry.scope is None:
             xl.defined_names[entry.name] = defined

@@ -3871,6 +3871,41 @@ _group("lambda", [
     ("bycol", "=INDEX(BYCOL(A1:B3,LAMBDA(c,SUM(c))),2)", PAIRS),
     ("makearray", "=SUM(MAKEARRAY(2,2,LAMBDA(r,c,r*c)))"),
     ("map_wrong_arity", "=MAP(A1:A3,LAMBDA(x,y,x))", PAIRS),
+    # a function's name where a LAMBDA is expected (an "eta-reduced" lambda; files store _xleta.SUM)
+    ("byrow_function_name", "=INDEX(BYROW(A1:B3,SUM),3)", PAIRS),
+    ("reduce_function_name", "=REDUCE(0,A1:B3,MAX)", PAIRS),
+    ("map_function_name_wrong_arity", "=MAP(A1:A3,PERCENTOF)", PAIRS),
+])
+
+REQUIRED_FUNCTIONS = (*REQUIRED_FUNCTIONS, "GROUPBY", "PIVOTBY")
+
+# Region in A, product in B, sales in C, headers in row 1. By region: East 18, West 27; by product: Ink 12, Pens 33;
+# East Ink 5, East Pens 13, West Ink 7, West Pens 20; all 45.
+SALES = {
+    "A1": "Region", "B1": "Product", "C1": "Sales",
+    "A2": "East", "B2": "Pens", "C2": 10,
+    "A3": "West", "B3": "Pens", "C3": 20,
+    "A4": "East", "B4": "Ink", "C4": 5,
+    "A5": "West", "B5": "Ink", "C5": 7,
+    "A6": "East", "B6": "Pens", "C6": 3,
+}  # fmt: skip
+
+_group("groupby", [
+    ("groupby_first_key", "=GROUPBY(A1:A6,C1:C6,SUM)", SALES),
+    ("groupby_total", "=INDEX(GROUPBY(A2:A6,C2:C6,SUM),3,2)", SALES),
+    ("groupby_header_shown", "=INDEX(GROUPBY(A1:A6,C1:C6,SUM,3),1,2)", SALES),
+    ("groupby_lambda", "=INDEX(GROUPBY(A2:A6,C2:C6,LAMBDA(x,AVERAGE(x))),2,2)", SALES),
+    ("groupby_sort_by_value_descending", "=INDEX(GROUPBY(A2:A6,C2:C6,SUM,,,-2),1,1)", SALES),
+    ("groupby_subtotal", "=INDEX(GROUPBY(A2:B6,C2:C6,SUM,,2),3,3)", SALES),
+    ("groupby_grand_total_label", "=INDEX(GROUPBY(A2:B6,C2:C6,SUM,,2),7,1)", SALES),
+    ("groupby_filter", '=INDEX(GROUPBY(A2:A6,C2:C6,SUM,,,,B2:B6="Pens"),2,2)', SALES),
+    ("groupby_percentof", "=INDEX(GROUPBY(A2:A6,C2:C6,PERCENTOF),1,2)", SALES),
+    ("groupby_sort_past_the_columns", "=GROUPBY(A2:A6,C2:C6,SUM,,,3)", SALES),
+    ("pivotby_column_key", "=INDEX(PIVOTBY(A2:A6,B2:B6,C2:C6,SUM),1,2)", SALES),
+    ("pivotby_cell", "=INDEX(PIVOTBY(A2:A6,B2:B6,C2:C6,SUM),2,3)", SALES),
+    ("pivotby_grand_total", "=INDEX(PIVOTBY(A2:A6,B2:B6,C2:C6,SUM),4,4)", SALES),
+    ("pivotby_percent_of_row", "=INDEX(PIVOTBY(A2:A6,B2:B6,C2:C6,PERCENTOF,,,,,,,1),3,2)", SALES),
+    ("pivotby_depth_past_the_fields", "=PIVOTBY(A2:A6,B2:B6,C2:C6,SUM,,2)", SALES),
 ])
 
 CASES = tuple(_CASES)

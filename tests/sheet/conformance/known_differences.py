@@ -1014,6 +1014,38 @@ KNOWN_DIFFERENCES.update({
     "lambda.bycol": (15, _lacks("BYCOL", "Microsoft's BYCOL page", "4 + 5 + 6")),
     "lambda.makearray": (9, _lacks("MAKEARRAY", "Microsoft's MAKEARRAY page", "1 + 2 + 2 + 4")),
     "lambda.map_wrong_arity": (VALUE, _lacks("MAP", "a LAMBDA with the wrong number of parameters", "#VALUE!")),
+    "lambda.byrow_function_name": (9, _lacks("BYROW", "SUM standing for LAMBDA(r,SUM(r))", "3 + 6")),
+    "lambda.reduce_function_name": (6, _lacks("REDUCE", "MAX(accumulator, value) at each step", "the largest, 6")),
+    "lambda.map_function_name_wrong_arity": (
+        VALUE, _lacks("MAP", "PERCENTOF takes two arguments, MAP passes one", "#VALUE!"),
+    ),
+    "groupby.groupby_first_key": (
+        "East", _lacks("GROUPBY", "headers detected (text over a number) and not shown", "East sorts first"),
+    ),
+    "groupby.groupby_total": (45, _lacks("GROUPBY", "Microsoft's GROUPBY page: a Total row", "18 + 27")),
+    "groupby.groupby_header_shown": ("Sales", _lacks("GROUPBY", "field_headers 3: yes and show", "the header")),
+    "groupby.groupby_lambda": (13.5, _lacks("GROUPBY", "an explicit LAMBDA", "West: (20 + 7) / 2")),
+    "groupby.groupby_sort_by_value_descending": (
+        "West", _lacks("GROUPBY", "sort_order -2: the values column, descending", "West 27 before East 18"),
+    ),
+    "groupby.groupby_subtotal": (18, _lacks("GROUPBY", "total_depth 2: subtotals", "East: 5 + 13")),
+    "groupby.groupby_grand_total_label": (
+        "Grand Total", _lacks("GROUPBY", "with subtotals the last row is Grand Total", "4 groups, 2 subtotals"),
+    ),
+    "groupby.groupby_filter": (20, _lacks("GROUPBY", "filter_array", "West's Pens only")),
+    "groupby.groupby_percentof": (0.4, _lacks("GROUPBY", "PERCENTOF of each group in all", "18 / 45")),
+    "groupby.groupby_sort_past_the_columns": (
+        VALUE, _lacks("GROUPBY", "a sort column past the last values column", "#VALUE!"),
+    ),
+    "groupby.pivotby_column_key": ("Ink", _lacks("PIVOTBY", "Microsoft's PIVOTBY page", "Ink sorts first")),
+    "groupby.pivotby_cell": (13, _lacks("PIVOTBY", "Microsoft's PIVOTBY page", "East's Pens: 10 + 3")),
+    "groupby.pivotby_grand_total": (45, _lacks("PIVOTBY", "row and column totals", "all sales")),
+    "groupby.pivotby_percent_of_row": (
+        7 / 27, _lacks("PIVOTBY", "PERCENTOF relative to the row totals (relative_to 1)", "West's Ink: 7 / 27"),
+    ),
+    "groupby.pivotby_depth_past_the_fields": (
+        VALUE, _lacks("PIVOTBY", "subtotals need two row field columns", "#VALUE!"),
+    ),
 })
 
 _IC_NO_LEGACY_ARRAYS = (

@@ -208,6 +208,7 @@ def _load_categories() -> None:
         dynamic_array,
         engineering,
         financial,
+        grouping,
         hypothesis_tests,
         information,
         lambda_,

@@ -17,6 +17,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NA, NAME, NULL, NUM, REF, VALUE, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.lambdas import LambdaValue
 from sheetrl.sheet.values import Matrix, scalar_of, to_number
 
 
@@ -136,7 +137,10 @@ def n(value: Any) -> Any:
 
 @register("TYPE", 1, refs=(0,), propagate_errors=False)
 def type_(value: Any) -> Any:
-    """The type of a value: 1 number (and empty), 2 text, 4 logical, 16 error, 64 array or multi-cell range."""
+    """The type of a value: 1 number (and empty), 2 text, 4 logical, 16 error, 64 array or multi-cell range, 128 a
+    function value (a LAMBDA)."""
+    if isinstance(value, LambdaValue):
+        return 128.0
     if type(value) is Matrix:
         if value.rows * value.cols != 1:
             return 64.0

@@ -1,12 +1,13 @@
 """Functions that call a LAMBDA: MAP, REDUCE, SCAN, BYROW, BYCOL, MAKEARRAY.
 
 LET, LAMBDA and ISOMITTED bind names, so the compiler handles them (:mod:`sheetrl.sheet.lambdas`); the functions
-here receive a :class:`~sheetrl.sheet.lambdas.LambdaValue` as their last argument and call it. Excel's rules kept
-here: the last argument must be a LAMBDA taking exactly as many parameters as the function passes (#VALUE!
-otherwise); MAP's arrays must have the same shape (#VALUE!); MAP, SCAN, BYROW, BYCOL and MAKEARRAY need one value
-per call, so a LAMBDA returning an array there is #CALC! (nested arrays), while REDUCE may accumulate an array;
-MAKEARRAY needs at least one row and one column (#VALUE!). BYROW and BYCOL pass each row (column) of a range as a
-reference, so ROWS, SUM and the like treat it as a range.
+here receive a :class:`~sheetrl.sheet.lambdas.LambdaValue` as their last argument and call it (a library
+function's name there, ``BYROW(A1:C3, SUM)``, is a :class:`~sheetrl.sheet.lambdas.FunctionLambda`, called alike).
+Excel's rules kept here: the last argument must be a LAMBDA taking exactly as many parameters as the function
+passes (#VALUE! otherwise); MAP's arrays must have the same shape (#VALUE!); MAP, SCAN, BYROW, BYCOL and MAKEARRAY
+need one value per call, so a LAMBDA returning an array there is #CALC! (nested arrays), while REDUCE may accumulate
+an array; MAKEARRAY needs at least one row and one column (#VALUE!). BYROW and BYCOL pass each row (column) of a
+range as a reference, so ROWS, SUM and the like treat it as a range.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _single(value: Any) -> Any:
         if value.rows * value.cols != 1:
             return CALC
         value = value.values[0]
-    if type(value) is LambdaValue:
+    if isinstance(value, LambdaValue):
         return CALC
     return blank_as_zero(value)
 
