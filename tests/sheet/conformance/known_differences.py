@@ -1512,3 +1512,27 @@ LO_IRONCALC_DISAGREEMENTS.update({
     "info.cell_color": _IC_CELL,
 
 })
+
+
+# ===============================================================================================================
+# The Analysis ToolPak functions refuse a multi-cell range where they take one value (sheet/functions/__init__.py)
+# ===============================================================================================================
+_TOOLPAK_RANGE = (
+    "An Analysis ToolPak function given a range of several cells where it takes one value is #VALUE!, also in an "
+    "array formula (Excel's cached results in the corpus file vinci1it2000/formulas test.xlsx; Microsoft's "
+    "workaround is an array, EOMONTH(+A2:A9,0)); LibreOffice applies it to each cell"
+)
+KNOWN_DIFFERENCES.update({
+    "toolpak.edate_range_in_array": (VALUE, _TOOLPAK_RANGE),
+    "toolpak.quotient_range_in_array": (VALUE, _TOOLPAK_RANGE),
+    "toolpak.imreal_range_in_array": (VALUE, _TOOLPAK_RANGE),
+    "toolpak.weeknum_range_in_array": (VALUE, _TOOLPAK_RANGE),
+    "toolpak.sum_of_eomonth_range": (VALUE, _TOOLPAK_RANGE),
+})
+LO_IRONCALC_DISAGREEMENTS.update({
+    "toolpak.edate_array_in_array": _IC_NO_LEGACY_ARRAYS,
+    "info.isformula_range_each_cell": (
+        "ISFORMULA over a range answers per cell (two of the three cells hold formulas); IronCalc looks at the "
+        "first cell only"
+    ),
+})
