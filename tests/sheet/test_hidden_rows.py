@@ -121,3 +121,11 @@ def test_hidden_rows_load_from_a_file_filtered_only_under_a_filter_with_criteria
     assert again.row_hidden(3, "Sheet") == "hidden"
     # the criteria are not kept: a filtered row comes back hidden by hand (docs/engine.md)
     assert again.row_hidden(3, "Criteria") == "hidden"
+
+
+def test_a_subtotal_behind_a_defined_name_follows_hidden_rows_too() -> None:
+    wb = five_rows()
+    wb.define_name("Visible", "=SUBTOTAL(109,Sheet1!$A$1:$A$5)")
+    wb.set("D1", "=Visible*2")
+    wb.hide_rows(1)
+    assert wb.value("D1") == 28

@@ -1600,7 +1600,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 self._row_states.pop(key, None)
             else:
                 self._row_states[key] = state
-        readers = [key for key, cell in self._formulas.items() if _reads_row_visibility(cell.text)]
+        if any(_reads_row_visibility(entry.refers_to) for entry in self._names.values()):
+            readers = list(self._formulas)  # a name calls SUBTOTAL (=Visible): any formula may read it
+        else:
+            readers = [key for key, cell in self._formulas.items() if _reads_row_visibility(cell.text)]
         if readers:
             if self._batch_depth:
                 self._dirty.update(readers)
