@@ -1536,3 +1536,10 @@ LO_IRONCALC_DISAGREEMENTS.update({
         "first cell only"
     ),
 })
+KNOWN_DIFFERENCES.update({
+    "switch.blank_vs_empty_text": (
+        "other",
+        "SWITCH compares an empty cell as the number 0: it matches 0 but not \"\" or FALSE (Excel's cached results "
+        "in pycel's logical.xlsx, rows 36-39); LibreOffice uses the = operator, where an empty cell also equals \"\"",
+    ),
+})

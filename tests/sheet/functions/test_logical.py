@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sheetrl.sheet import FormulaSyntaxError, Workbook
+from sheetrl.sheet import ExcelError, FormulaSyntaxError, Workbook
 
 from .cases import check_exact_type, evaluate
 
@@ -242,3 +242,28 @@ def test_not(formula: str, expected: Any) -> None:
 )
 def test_true_false(formula: str, expected: Any) -> None:
     check(formula, expected)
+
+
+def test_switch_over_a_range_gives_one_result_per_cell() -> None:
+    """Excel lifts SWITCH over an array expression (the cells of legacy array formulas in formulas' test.xlsx and
+    pycel's logical.xlsx); values and results that are arrays are taken at the same position."""
+    wb = Workbook()
+    for row, value in enumerate([2, 1, "X", 5], start=1):
+        wb.set(f"A{row}", value)
+        wb.set(f"B{row}", row * 100)
+    wb.set("C1", '=SWITCH(A1:A5,1,"one",2,"two","x","ex","other")')
+    assert [wb.value(f"C{row}") for row in range(1, 6)] == ["two", "one", "ex", "other", "other"]
+    wb.set("D1", "=SWITCH(A1:A4,1,B1:B4,2,-B1:B4)")  # results at the element's own position
+    assert [wb.value(f"D{row}") for row in range(1, 5)] == [-100, 200, ExcelError("#N/A"), ExcelError("#N/A")]
+    wb.set_array_formula("E1:E2", "=SWITCH(A1:A2,1,10,2,20)")
+    assert [wb.value("E1"), wb.value("E2")] == [20, 10]
+
+
+def test_switch_reads_an_empty_cell_as_zero_only() -> None:
+    """pycel's logical.xlsx: an empty expression matches 0, and not "" or FALSE."""
+    wb = Workbook()
+    wb.set("B1", '=SWITCH(A1,0,"zero","other")')
+    wb.set("B2", '=SWITCH(A1,"","empty","other")')
+    wb.set("B3", '=SWITCH(A1,FALSE,"false","other")')
+    wb.set("B4", '=SWITCH(0,A1,"zero","other")')
+    assert [wb.value(f"B{row}") for row in range(1, 5)] == ["zero", "other", "other", "zero"]

@@ -215,8 +215,16 @@ def false_() -> bool:
 @register("SWITCH", 3, 254, lazy=True)
 def switch(expression: Thunk, *cases: Thunk) -> Any:
     """The result paired with the first value equal to the expression (text compared ignoring case), else the
-    default (a last unpaired argument), else #N/A."""
+    default (a last unpaired argument), else #N/A. An array expression gives an array: SWITCH of each element,
+    with the values and results taken at the same position where they are arrays too (Excel lifts it, as the
+    cells of a legacy array formula over a range show)."""
     target = expression()
+    if type(target) is Matrix and target.rows * target.cols > 1:
+        evaluated = [case() for case in cases]  # (each once, whatever the number of elements)
+        return Matrix(target.rows, target.cols, [
+            _switch_element(element, evaluated, *divmod(index, target.cols))
+            for index, element in enumerate(target.values)
+        ])
     if type(target) is Matrix:
         target = target.values[0] if target.values else None
     if type(target) is ExcelError:
@@ -235,10 +243,41 @@ def switch(expression: Thunk, *cases: Thunk) -> Any:
     return NA
 
 
+def _switch_element(target: Any, cases: list[Any], row: int, col: int) -> Any:
+    """SWITCH for one element of an array expression at (``row``, ``col``)."""
+    if type(target) is ExcelError:
+        return target
+    pairs = len(cases) // 2
+    for index in range(pairs):
+        candidate = _element_at(cases[2 * index], row, col)
+        if type(candidate) is ExcelError:
+            return candidate
+        if _same(target, candidate):
+            return _element_at(cases[2 * index + 1], row, col)
+    if len(cases) % 2:
+        return _element_at(cases[-1], row, col)
+    return NA
+
+
+def _element_at(value: Any, row: int, col: int) -> Any:
+    """An argument's element at (``row``, ``col``) of a lifted call: a one-row or one-column array repeats, a
+    position beyond an array is #N/A, a scalar is itself (an empty cell reads as 0)."""
+    if type(value) is not Matrix:
+        return 0.0 if value is None else value
+    r = 0 if value.rows == 1 else row
+    c = 0 if value.cols == 1 else col
+    if r >= value.rows or c >= value.cols:
+        return NA
+    element = value.values[r * value.cols + c]
+    return 0.0 if element is None else element
+
+
 def _same(a: Any, b: Any) -> bool:
-    """Excel's = between two scalars: same type and value, text ignoring case, empty equal to 0, "" and FALSE."""
-    if a is None or b is None:
-        return compare(a, b) == 0
+    """SWITCH's match between two scalars: same type and value, text ignoring case; an empty cell is the number 0
+    (Excel's cached results in pycel's logical.xlsx: an empty expression matches 0 but not "" or FALSE, unlike
+    the = operator)."""
+    a = 0.0 if a is None else a
+    b = 0.0 if b is None else b
     if type_rank(a) != type_rank(b):
         return False
     return compare(a, b) == 0
