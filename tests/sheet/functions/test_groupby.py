@@ -291,3 +291,17 @@ def test_summaries_recalculate_and_survive_a_file_round_trip(tmp_path) -> None:
     for address in ("F1", "F10"):
         assert loaded.formula(address) == wb.formula(address)
         assert loaded.values(loaded.spill_range(address)) == wb.values(wb.spill_range(address))
+
+
+def test_a_function_that_only_may_take_a_second_argument_gets_the_group_alone() -> None:
+    """Review: ARRAYTOTEXT(array, [format]) received the values measured against as its format (#VALUE!); only
+    PERCENTOF and a LAMBDA of exactly two parameters get them."""
+    wb = Workbook()
+    for row, (key, value) in enumerate([("x", 1), ("x", 2), ("y", 3)], start=1):
+        wb.set(f"A{row}", key)
+        wb.set(f"B{row}", value)
+    wb.set("D1", "=GROUPBY(A1:A3,B1:B3,ARRAYTOTEXT)")
+    wb.set("G1", "=GROUPBY(A1:A3,B1:B3,LAMBDA(group,all,SUM(group)/COUNT(all)))")
+    assert [[wb.value(f"{col}{row}") for col in "DE"] for row in (1, 2, 3)] == [
+        ["x", "1, 2"], ["y", "3"], ["Total", "1, 2, 3"]]
+    assert [wb.value(f"H{row}") for row in (1, 2, 3)] == [1, 1, 2]

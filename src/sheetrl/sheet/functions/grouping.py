@@ -50,9 +50,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheetrl.sheet.errors import CALC, VALUE, ExcelError
-from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions import FUNCTIONS, register
 from sheetrl.sheet.functions.array_tools import as_array, identity_key, integer, rows_of, sort_rank, too_large
-from sheetrl.sheet.lambdas import LambdaValue
+from sheetrl.sheet.lambdas import FunctionLambda, LambdaValue
 from sheetrl.sheet.values import Matrix, to_bool, to_text
 
 _BLANK = ""  # what Excel puts where the result has nothing to show
@@ -258,13 +258,27 @@ def _data(
         [[value_lines[i][c] for i in kept] for c in range(len(value_lines[0]))],
         _names(value_lines, has_headers, headers, "Value"),
     )
-    two = called.arity == 2 and called.required >= 1
+    # The values measured against go to PERCENTOF and to a LAMBDA of exactly two parameters; a library function
+    # that merely accepts a second argument (ARRAYTOTEXT's format) gets the group's values alone.
+    percent_of = isinstance(called, FunctionLambda) and called.name == "PERCENTOF"
+    two = percent_of or (not isinstance(called, FunctionLambda) and called.arity == 2 and called.required >= 1)
+    bases: dict[tuple[int, int], tuple[list[int], Matrix]] = {}  # (column, id of its rows): built once
+
+    def base_values(column: int, base: list[int]) -> Matrix:
+        found = bases.get((column, id(base)))
+        if found is None or found[0] is not base:
+            data = table.columns[column]
+            matrix = Matrix(len(base), 1, [data[i] for i in base])
+            if percent_of:  # PERCENTOF(group, base) is SUM(group)/SUM(base): the base's sum, once
+                matrix = Matrix(1, 1, [FUNCTIONS["SUM"].impl(matrix)])
+            found = bases[(column, id(base))] = (base, matrix)
+        return found[1]
 
     def aggregate(column: int, found: list[int], base: list[int]) -> Any:
         data = table.columns[column]
         subset = Matrix(len(found), 1, [data[i] for i in found])
         if two:
-            return _one_value(called(subset, Matrix(len(base), 1, [data[i] for i in base])))
+            return _one_value(called(subset, base_values(column, base)))
         return _one_value(called(subset))
 
     return rows, columns, table, aggregate, headers >= 2
