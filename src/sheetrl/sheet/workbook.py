@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import itertools
 import math
 import os
 from collections.abc import Iterable, Iterator, KeysView, Mapping
@@ -61,6 +62,7 @@ from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
+from sheetrl.sheet.functions.aggregate import calls_subtotal
 from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
@@ -112,9 +114,6 @@ class IterativeCalculation:
 
 MAX_ITERATIONS = 32_767  # Excel's largest "Maximum Iterations"
 
-_END_OF_PLAN = object()  # marks the end of a plan for _iterated
-_ROW_VISIBILITY_READERS = ("SUBTOTAL", "AGGREGATE")  # the functions that leave out hidden rows
-
 
 def _change(old: Any, new: Any) -> float:
     """How much an iteration pass changed a result: the largest difference between numbers (element by element
@@ -125,11 +124,6 @@ def _change(old: Any, new: Any) -> float:
         return max((_change(a, b) for a, b in zip(old.values, new.values)), default=0.0)
     return 0.0 if type(new) is type(old) and new == old else math.inf
 
-
-def _reads_row_visibility(text: str) -> bool:
-    """Whether a formula's text may call a function that leaves out hidden rows (recalculated when rows hide)."""
-    upper = text.upper()
-    return any(name in upper for name in _ROW_VISIBILITY_READERS)
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_row_states", "_sheet_names",
@@ -1087,17 +1081,12 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """The plan with each run of circular formulas (the plan's None entries: a strongly connected component, or
         several in a row) replaced by one step that iterates them (:class:`IterativeCalculation`)."""
         out: list[tuple[int, Any]] = []
-        group: list[int] = []
-        for key, fn in [*items, (0, _END_OF_PLAN)]:
-            if fn is None:
-                group.append(key)
-                continue
-            if group:
-                members = sorted(group)
+        for circular, run in itertools.groupby(items, key=lambda item: item[1] is None):
+            if circular:
+                members = sorted(key for key, _ in run)
                 out.append((members[0], self._iteration_step(members)))
-                group = []
-            if fn is not _END_OF_PLAN:
-                out.append((key, fn))
+            else:
+                out.extend(run)
         return out
 
     def _iteration_step(self, members: list[int]) -> Any:
@@ -1600,10 +1589,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 self._row_states.pop(key, None)
             else:
                 self._row_states[key] = state
-        if any(_reads_row_visibility(entry.refers_to) for entry in self._names.values()):
+        if any(calls_subtotal(entry.refers_to) for entry in self._names.values()):
             readers = list(self._formulas)  # a name calls SUBTOTAL (=Visible): any formula may read it
         else:
-            readers = [key for key, cell in self._formulas.items() if _reads_row_visibility(cell.text)]
+            readers = [key for key, cell in self._formulas.items() if calls_subtotal(cell.text)]
         if readers:
             if self._batch_depth:
                 self._dirty.update(readers)

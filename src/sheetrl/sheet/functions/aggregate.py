@@ -41,7 +41,7 @@ _SUBTOTAL_CALL = re.compile(r"(?<![A-Z0-9_.])(?:_XLFN\.)?(?:SUBTOTAL|AGGREGATE)\
 
 
 @lru_cache(maxsize=4096)
-def _is_subtotal_formula(text: str) -> bool:
+def calls_subtotal(text: str) -> bool:
     """True when formula text calls SUBTOTAL or AGGREGATE (outside string literals)."""
     return bool(_SUBTOTAL_CALL.search(_STRING_LITERAL.sub('""', text).upper()))
 
@@ -56,7 +56,7 @@ def _without_nested(arg: Any, workbook: WorkbookView | None) -> Any:
     for index in range(len(values)):
         row, col = divmod(index, arg.cols)
         text = workbook.formula_at(make_key(sheet, top + row, left + col))
-        if text is not None and _is_subtotal_formula(text):
+        if text is not None and calls_subtotal(text):
             values[index] = None
             changed = True
     if not changed:

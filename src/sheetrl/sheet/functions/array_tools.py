@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from sheetrl.sheet.errors import CALC, NUM, VALUE, ExcelError
+from sheetrl.sheet.lambdas import LambdaValue
 from sheetrl.sheet.values import Matrix, to_bool, to_number
 
 # Largest array a function builds (cells). Excel's grid holds 17 billion cells, far more than memory does; past this
@@ -46,6 +47,18 @@ def from_rows(rows: list[list[Any]]) -> Matrix | ExcelError:
 def blank_as_zero(value: Any) -> Any:
     """An element of a result: an empty cell is shown as 0 in a spilled array."""
     return 0.0 if value is None else value
+
+
+def single_result(value: Any, larger: ExcelError = CALC) -> Any:
+    """A LAMBDA call's result as one element: a 1x1 array is its value, a larger array ``larger`` (#CALC!: nested
+    arrays), a LAMBDA left uncalled #CALC!, an empty cell 0."""
+    if type(value) is Matrix:
+        if value.rows * value.cols != 1:
+            return larger
+        value = value.values[0]
+    if isinstance(value, LambdaValue):
+        return CALC
+    return blank_as_zero(value)
 
 
 def integer(value: Any, default: int | None = None) -> int | ExcelError:

@@ -51,7 +51,15 @@ from typing import Any
 
 from sheetrl.sheet.errors import CALC, VALUE, ExcelError
 from sheetrl.sheet.functions import FUNCTIONS, register
-from sheetrl.sheet.functions.array_tools import as_array, identity_key, integer, rows_of, sort_rank, too_large
+from sheetrl.sheet.functions.array_tools import (
+    as_array,
+    identity_key,
+    integer,
+    rows_of,
+    single_result,
+    sort_rank,
+    too_large,
+)
 from sheetrl.sheet.lambdas import FunctionLambda, LambdaValue
 from sheetrl.sheet.values import Matrix, to_bool, to_text
 
@@ -278,8 +286,8 @@ def _data(
         data = table.columns[column]
         subset = Matrix(len(found), 1, [data[i] for i in found])
         if two:
-            return _one_value(called(subset, base_values(column, base)))
-        return _one_value(called(subset))
+            return single_result(called(subset, base_values(column, base)), VALUE)
+        return single_result(called(subset), VALUE)  # (a larger array is #VALUE! here)
 
     return rows, columns, table, aggregate, headers >= 2
 
@@ -373,17 +381,6 @@ def _sort_order(value: Any, levels: int, value_columns: int) -> list[int] | Exce
     if len(order) > 1 and any(abs(n) > levels for n in order):
         return VALUE
     return order
-
-
-def _one_value(result: Any) -> Any:
-    """An aggregation's result as one cell: a 1x1 array is its element, a larger one #VALUE!, a LAMBDA #CALC!."""
-    if type(result) is Matrix:
-        if result.rows * result.cols != 1:
-            return VALUE
-        result = result.values[0]
-    if isinstance(result, LambdaValue):
-        return CALC
-    return 0.0 if result is None else result
 
 
 # ------------------------------------------------------------------------------------------------ the groups

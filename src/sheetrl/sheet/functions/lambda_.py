@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sheetrl.sheet.errors import CALC, VALUE, ExcelError
+from sheetrl.sheet.errors import VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.array_tools import (
     as_array,
-    blank_as_zero,
     integer,
+    single_result,
     too_large,
 )
 from sheetrl.sheet.lambdas import LambdaValue
@@ -33,17 +33,6 @@ def _function(value: Any, parameters: int) -> LambdaValue | ExcelError:
     if not isinstance(value, LambdaValue) or not value.required <= parameters <= value.arity:
         return VALUE
     return value
-
-
-def _single(value: Any) -> Any:
-    """One call's result as one element: a 1x1 array is its value, a larger one is #CALC! (nested arrays)."""
-    if type(value) is Matrix:
-        if value.rows * value.cols != 1:
-            return CALC
-        value = value.values[0]
-    if isinstance(value, LambdaValue):
-        return CALC
-    return blank_as_zero(value)
 
 
 @register("MAP", 2, MAX_ARGS, refs="all")
@@ -63,7 +52,7 @@ def map_(*args: Any) -> Any:
     if any((b.rows, b.cols) != (rows, cols) for b in blocks):
         return VALUE
     columns = [list(b.values) for b in blocks]
-    return Matrix(rows, cols, [_single(called(*items)) for items in zip(*columns)])
+    return Matrix(rows, cols, [single_result(called(*items)) for items in zip(*columns)])
 
 
 def _accumulate(initial: Any, array: Any, function: Any, keep_steps: bool) -> Any:
@@ -78,7 +67,7 @@ def _accumulate(initial: Any, array: Any, function: Any, keep_steps: bool) -> An
     for value in list(block.values):
         accumulator = called(accumulator, value)
         if keep_steps:
-            steps.append(_single(accumulator))
+            steps.append(single_result(accumulator))
     if keep_steps:
         return Matrix(block.rows, block.cols, steps)
     return accumulator
@@ -116,7 +105,7 @@ def _lines(array: Any, function: Any, by_row: bool) -> Any:
             line = Matrix(rows, 1, values[index::cols])
             if origin is not None:
                 line = Matrix(rows, 1, line.values, True, (origin[0], origin[1], origin[2] + index))
-        results.append(_single(called(line)))
+        results.append(single_result(called(line)))
     return Matrix(len(results), 1, results) if by_row else Matrix(1, len(results), results)
 
 
@@ -151,5 +140,5 @@ def makearray(rows: Any, columns: Any, function: Any) -> Any:
         return called
     return Matrix(
         height, width,
-        [_single(called(float(r), float(c))) for r in range(1, height + 1) for c in range(1, width + 1)],
+        [single_result(called(float(r), float(c))) for r in range(1, height + 1) for c in range(1, width + 1)],
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import NA, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
+from sheetrl.sheet.functions.array_tools import blank_as_zero
 from sheetrl.sheet.values import Matrix, compare, to_bool, type_rank
 
 Thunk = Callable[[], Any]
@@ -249,27 +250,14 @@ def _switch_element(target: Any, cases: list[Any], row: int, col: int) -> Any:
         return target
     pairs = len(cases) // 2
     for index in range(pairs):
-        candidate = _element_at(cases[2 * index], row, col)
+        candidate = _element(cases[2 * index], row, col)  # (_same reads an empty one as 0)
         if type(candidate) is ExcelError:
             return candidate
         if _same(target, candidate):
-            return _element_at(cases[2 * index + 1], row, col)
+            return blank_as_zero(_element(cases[2 * index + 1], row, col))
     if len(cases) % 2:
-        return _element_at(cases[-1], row, col)
+        return blank_as_zero(_element(cases[-1], row, col))
     return NA
-
-
-def _element_at(value: Any, row: int, col: int) -> Any:
-    """An argument's element at (``row``, ``col``) of a lifted call: a one-row or one-column array repeats, a
-    position beyond an array is #N/A, a scalar is itself (an empty cell reads as 0)."""
-    if type(value) is not Matrix:
-        return 0.0 if value is None else value
-    r = 0 if value.rows == 1 else row
-    c = 0 if value.cols == 1 else col
-    if r >= value.rows or c >= value.cols:
-        return NA
-    element = value.values[r * value.cols + c]
-    return 0.0 if element is None else element
 
 
 def _same(a: Any, b: Any) -> bool:
