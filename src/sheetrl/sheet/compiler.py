@@ -109,6 +109,7 @@ from sheetrl.sheet.reference_compiler import node_bounds as _bounds
 from sheetrl.sheet.values import (
     Matrix,
     RangeValues,
+    check_number,
     compare,
     to_number,
     to_text,
@@ -518,7 +519,10 @@ class FormulaCompiler(ReferenceCompiler):
         if spec.on_numbers is not None:
             groups = self.listed_range_keys(arg_nodes)
             if groups is not None:
-                return _on_numbers(spec.on_numbers, groups, fn)
+                fn = _on_numbers(spec.on_numbers, groups, fn)
+                running = self.running_direction(arg_nodes[0]) if node.name == "SUM" and len(arg_nodes) == 1 else None
+                if running is not None:
+                    fn = _running_sum(self.range_bounds(arg_nodes[0]), running, fn)
         return fn
 
     def function_name_as_lambda(self, node: Node) -> Node:
@@ -531,6 +535,25 @@ class FormulaCompiler(ReferenceCompiler):
         ):
             return Name(ETA_PREFIX + node.name.upper())
         return node
+
+    @staticmethod
+    def running_direction(node: Node) -> bool | None:
+        """For a range whose start is fixed and whose end is relative, whether it grows downwards (True: its first
+        row is anchored, ``B$1:B9``) or across (False: ``$B2:J2``); None for any other range (nothing to share)."""
+        if type(node) is not RangeRef or not PLAIN_FLOAT_SUM:
+            return None
+        if node.row1_abs and not node.row2_abs:
+            return True
+        if node.col1_abs and not node.col2_abs:
+            return False
+        return None
+
+    def range_bounds(self, node: Node) -> tuple[int, int, int, int, int]:
+        """(sheet id, row1, col1, row2, col2) of a range on an existing sheet (``listed_range_keys`` checked it)."""
+        assert type(node) is RangeRef
+        sid = self.resolve_sheet(node.sheet)
+        assert sid is not None
+        return sid, node.row1, node.col1, node.row2, node.col2
 
     def listed_range_keys(self, nodes: list[Node]) -> list[Sequence[int]] | None:
         """The keys of the cells of each of ``nodes`` (tuples shared by every formula reading the same range) when
@@ -563,6 +586,8 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
     if spec.reads_workbook:  # the workbook first; such functions handle error arguments themselves
         return lambda v: impl(v.get(WORKBOOK_KEY), *[a(v) for a in args])
     if spec.lazy:
+        if spec.name == "IF":
+            return _if(impl, *args)
         # zero-argument callables made with partial (a C-level object): far cheaper than lambdas per evaluation
         if len(args) == 2:
             b0, b1 = args
@@ -645,6 +670,36 @@ def _lift_call(impl: Callable[..., Any], values: list[Any], lifted: list[int], p
     return Matrix(rows, cols, out)
 
 
+def _if(impl: Callable[..., Any], condition: Evaluator, if_true: Evaluator, if_false: Evaluator | None = None
+        ) -> Evaluator:
+    """IF: a condition that is TRUE or FALSE (a comparison's result) picks its branch here; any other (a number,
+    text, an error, an array) goes to the function with the condition as evaluated, so it is not evaluated twice."""
+    if if_false is None:
+        def one_branch(v: dict) -> Any:
+            test = condition(v)
+            if test is True:
+                return if_true(v)
+            if test is False:
+                return False
+            return impl(partial(_given, test), partial(if_true, v))
+
+        return one_branch
+
+    def two_branches(v: dict) -> Any:
+        test = condition(v)
+        if test is True:
+            return if_true(v)
+        if test is False:
+            return if_false(v)
+        return impl(partial(_given, test), partial(if_true, v), partial(if_false, v))
+
+    return two_branches
+
+
+def _given(value: Any) -> Any:
+    return value
+
+
 def _element(value: Any) -> Any:
     """One element of a function applied element-wise: where the function returns an array for an element, Excel
     keeps its first value (``TEXTSPLIT(A1:A3," ")`` gives the first word of each cell); a Reference result (INDEX
@@ -709,6 +764,81 @@ def _on_numbers(
         keys = groups[0]
         return lambda v: finish(list(map(v.get, keys)), v)
     return lambda v: finish(list(itertools.chain.from_iterable([map(v.get, keys) for keys in groups])), v)
+
+
+# Whether ``sum`` adds floats one after another, as Excel's SUM does (Python 3.12 made it compensated; the running
+# totals below add the same numbers in the same order one at a time, which then would differ in the last bits).
+PLAIN_FLOAT_SUM = sum([1e100, 1.0, -1e100]) == 0.0
+
+
+def _running_sum(bounds: tuple[int, int, int, int, int], downwards: bool, whole: Evaluator) -> Evaluator:
+    """``SUM(range)`` of a range whose start is fixed and whose end is relative (``SUM(B$1:B9)``, a running total
+    filled down, or ``SUM($B2:J2)`` filled across), sharing its sums with the other ranges of its family that the
+    plan running now computes: a longer range adds its extra rows (columns, across) to the longest sum known, a
+    shorter one reads the sum at its last row, kept for every row once a shorter range was asked for. A family of n
+    running totals then costs about 2n rows in a recalculation instead of n²/2, whichever order the plan takes them.
+
+    Exact, not approximate: SUM adds a range's numbers in row order from 0, so the sum at the end of row k is the
+    shorter range's SUM, bit for bit (empty cells, text and booleans, which SUM skips in a range, add 0.0, which
+    changes no sum that starts from +0). Extending stops at a cell holding anything else (an error): ``whole``
+    computes that range. Sums are trusted only while the plan that computed them runs: every cell of a range is
+    final when its SUM runs (they are its precedents, earlier in dependency order) and a plan computes each
+    formula once, so none changes after; the workbook withdraws them (``STATE.sums``) when cells change any other
+    way: an array placed, an iterative calculation, the plan's end.
+    """
+    sid, r1, c1, r2, c2 = bounds
+    if downwards:
+        family: tuple[int, ...] = (sid, r1, c1, c2, 0)
+        width, stride, length, step = c2 - c1 + 1, 1 << ROW_SHIFT, r2 - r1 + 1, 1
+    else:
+        family = (sid, r1, c1, r2, 1)
+        width, stride, length, step = r2 - r1 + 1, 1, c2 - c1 + 1, 1 << ROW_SHIFT
+    first = make_key(sid, r1, c1)
+
+    def add(v: dict, total: float, lines: range, partial: list[float] | None) -> float | None:
+        """``total`` plus the numbers of ``lines`` (first keys of rows, or of columns across), each line's sum
+        appended to ``partial``; None at a cell that is neither a number nor skipped by SUM."""
+        for line in lines:
+            for key in range(line, line + width * step, step):
+                x: Any = v.get(key)
+                t = type(x)
+                if t is float:
+                    total += x
+                elif x is not None and t is not str and t is not bool:
+                    return None
+            if partial is not None:
+                partial.append(total)
+        return total
+
+    def run(v: dict) -> Any:
+        held = STATE.sums
+        if held is None or held[0] is not v:
+            return whole(v)
+        sums = held[1]
+        known = sums.get(family)
+        if known is None:  # the first of its family in this plan: as fast as a lone SUM
+            result = whole(v)
+            if type(result) is float:
+                sums[family] = ([], length, result)
+            return result
+        partial, longest, longest_total = known
+        if length <= len(partial):
+            return check_number(partial[length - 1])
+        if length == longest:
+            return check_number(longest_total)
+        if length > longest:
+            keep = partial if len(partial) == longest else None
+            total = add(v, longest_total, range(first + longest * stride, first + length * stride, stride), keep)
+            if total is None:
+                return whole(v)
+            sums[family] = (partial, length, total)
+            return check_number(total)
+        done = len(partial)
+        total = add(v, partial[-1] if done else 0.0, range(first + done * stride, first + length * stride, stride),
+                    partial)
+        return whole(v) if total is None else check_number(total)
+
+    return run
 
 
 def _scalar_chain(node: Node) -> bool:

@@ -455,15 +455,17 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def values(self, address: str | Iterable[str]) -> list[list[Any]] | list[Any]:
         """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list."""
         if not isinstance(address, str):
-            cache = self._key_cache
-            get = self._values.get
-            out = []
-            for item in address:
-                key = cache.get(item)
-                if key is None:
-                    key = self.key(item)
-                out.append(_public(get(key)))
-            return out
+            items = address if isinstance(address, (list, tuple)) else list(address)
+            known = list(map(self._key_cache.get, items))  # addresses met before: one C-level pass
+            keys: list[int] = (
+                [self.key(item) if key is None else key for item, key in zip(items, known)]
+                if None in known else known  # type: ignore[assignment]  # (no None left in it)
+            )
+            # _public inlined: integral floats as ints, everything else as it is
+            return [
+                int(x) if type(x) is float and x.is_integer() and -1e15 < x < 1e15 else x
+                for x in map(self._values.get, keys)
+            ]
         sid, rng = self._range(address)
         get = self._values.get
         return [
@@ -1058,6 +1060,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
         total = len(items)
         spills = self._spills
         previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
+        state = STATE
+        previous_sums = state.sums
+        state.sums = (values, {})  # running totals reuse the sums this plan computed (compiler._running_sum)
         try:
             while position < total:
                 try:
@@ -1067,6 +1072,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
                         if type(result) is Matrix or key in spills:
                             result = self._place(key, result)
                             spills = self._spills  # (placing may have copied it from a clone's)
+                            state.sums = (values, {})  # an array written into other cells: sums may be stale
                         values[key] = result
                     return
                 except Exception:  # a defect in one function must not take the workbook down
@@ -1075,6 +1081,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
                     values[items[position][0]] = VALUE
                     position += 1
         finally:
+            state.sums = previous_sums
             serials.activate(previous_system)
 
     def _iterated(self, items: list[tuple[int, Any]] | tuple[tuple[int, Any], ...]) -> list[tuple[int, Any]]:
@@ -1098,6 +1105,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
         cells = [(key, self._formulas[key].fn) for key in members]
 
         def iterate(values: dict) -> Any:
+            state = STATE
+            plan_sums, state.sums = state.sums, None  # iterating changes cells the plan had computed
+            try:
+                return iterated(values)
+            finally:
+                state.sums = (values, {}) if plan_sums is not None else None
+
+        def iterated(values: dict) -> Any:
             self._forget_cycle_errors(members, values)
             last: dict[int, Any] = {}
             for _ in range(settings.max_iterations):
