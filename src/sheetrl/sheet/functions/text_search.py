@@ -209,8 +209,9 @@ def regextest(text: Any, pattern: Any, case_sensitivity: Any = 0.0) -> Any:
 
 @register("REGEXEXTRACT", 2, 4)
 def regexextract(text: Any, pattern: Any, return_mode: Any = 0.0, case_sensitivity: Any = 0.0) -> Any:
-    """The first match (``return_mode`` 0), all matches as a column (1), or the first match's capture groups as
-    a row (2); #N/A when nothing matches."""
+    """The first match (``return_mode`` 0), all matches as a row (1), or the first match's capture groups as a
+    row (2); #N/A when nothing matches. All matches spill across, as in Excel's own file (IronCalc's test workbook
+    REGEX.xlsx caches ``=REGEXEXTRACT(A1,"[A-Z][a-z]+",1)`` as A4:B4)."""
     args = _regex_arguments(text, pattern, case_sensitivity)
     if type(args) is ExcelError:
         return args
@@ -222,7 +223,7 @@ def regexextract(text: Any, pattern: Any, return_mode: Any = 0.0, case_sensitivi
         return VALUE
     if mode == 1:
         matches = [m.group(0) for m in compiled.finditer(source)]
-        return Matrix(len(matches), 1, matches) if matches else NA
+        return Matrix(1, len(matches), matches) if matches else NA
     match = compiled.search(source)
     if match is None:
         return NA
