@@ -16,8 +16,8 @@ WIDTH = 6  # the row summed across: A12:F12
 
 
 def _formulas() -> dict[str, str]:
-    """Three families: one column down, two columns down, and one row across (each formula's range starts at a
-    fixed cell and ends at its own row or column)."""
+    """Four families: one column down, two columns down, one row across, and two rows across (not shared: SUM adds
+    row by row); each formula's range starts at a fixed cell and ends at its own row or column."""
     out = {}
     for r in range(1, ROWS + 1):
         out[f"C{r}"] = f"=SUM(A$1:A{r})"
@@ -25,11 +25,16 @@ def _formulas() -> dict[str, str]:
     for c in range(WIDTH):
         col = "ABCDEF"[c]
         out[f"{col}13"] = f"=SUM($A12:{col}12)"
+        out[f"{col}17"] = f"=SUM($A15:{col}16)"
     return out
 
 
-INPUT_CELLS = [f"{col}{r}" for col in "AB" for r in range(1, ROWS + 1)] + [f"{c}12" for c in "ABCDEF"]
-WATCHED = [f"{col}{r}" for col in "ABCD" for r in range(1, ROWS + 1)] + [f"{c}{r}" for c in "ABCDEF" for r in (12, 13)]
+INPUT_CELLS = [f"{col}{r}" for col in "AB" for r in range(1, ROWS + 1)] + [
+    f"{c}{r}" for c in "ABCDEF" for r in (12, 15, 16)
+]
+WATCHED = [f"{col}{r}" for col in "ABCD" for r in range(1, ROWS + 1)] + [
+    f"{c}{r}" for c in "ABCDEF" for r in (12, 13, 15, 16, 17)
+]
 
 contents = st.one_of(
     st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
@@ -126,3 +131,21 @@ def test_iterating_a_circular_running_total_matches_each_sum_alone(monkeypatch: 
 
     with_running, alone = build(True), build(False)
     assert [with_running.value(f"B{r}") for r in range(1, 6)] == [alone.value(f"B{r}") for r in range(1, 6)]
+
+
+def test_a_range_of_several_rows_growing_across_is_summed_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: SUM($A1:B2) is A1+B1+A2+B2; adding column B to the sum of SUM($A1:A2) would add A2 before
+    B1, which changes the float result (1e16 - 1e16 + 1 is 1 in SUM's order, 0 in the other)."""
+
+    def build(running: bool) -> Workbook:
+        with monkeypatch.context() as patch:
+            patch.setattr(compiler, "PLAIN_FLOAT_SUM", running)
+            wb = Workbook()
+            wb.set_range("A1", [[1e16, -1e16], [1.0, 0.0]])
+            wb.set("B4", "=SUM($A1:A2)")
+            wb.set("A4", "=SUM($A1:B2)")
+        wb.set("A1", 1e16)  # one plan recomputes both, the shorter first
+        return wb
+
+    assert build(True).value("A4") == build(False).value("A4") == 1
+

@@ -539,12 +539,14 @@ class FormulaCompiler(ReferenceCompiler):
     @staticmethod
     def running_direction(node: Node) -> bool | None:
         """For a range whose start is fixed and whose end is relative, whether it grows downwards (True: its first
-        row is anchored, ``B$1:B9``) or across (False: ``$B2:J2``); None for any other range (nothing to share)."""
+        row is anchored, ``B$1:B9``) or across a single row (False: ``$B2:J2``); None for any other range (nothing to
+        share). A range of several rows growing across is not shared: SUM adds row by row, so the columns it gains
+        are not added last, and adding them to a shorter range's sum would change the order of the additions."""
         if type(node) is not RangeRef or not PLAIN_FLOAT_SUM:
             return None
         if node.row1_abs and not node.row2_abs:
             return True
-        if node.col1_abs and not node.col2_abs:
+        if node.col1_abs and not node.col2_abs and node.row1 == node.row2:
             return False
         return None
 
