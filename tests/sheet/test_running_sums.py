@@ -1,5 +1,6 @@
-"""Running totals share their sums within a recalculation (compiler._running_sum): the values must be exactly those
-of every SUM computed on its own, whatever the cells hold and whichever order the plan takes them."""
+"""Running totals (SUM, MAX, MIN) share their work within a recalculation (compiler._running_total): the values must
+be exactly those of every formula computed on its own, whatever the cells hold and whichever order the plan takes
+them in."""
 
 from __future__ import annotations
 
@@ -9,36 +10,37 @@ from hypothesis import strategies as st
 
 from sheetrl.sheet import IterativeCalculation, Workbook, compiler
 
-pytestmark = pytest.mark.skipif(not compiler.PLAIN_FLOAT_SUM, reason="running sums are off where sum() compensates")
-
 ROWS = 8
 WIDTH = 6  # the row summed across: A12:F12
 
 
 def _formulas() -> dict[str, str]:
-    """Four families: one column down, two columns down, one row across, and two rows across (not shared: SUM adds
-    row by row); each formula's range starts at a fixed cell and ends at its own row or column."""
+    """Families of SUM, MAX and MIN: one column down, two columns down, one row across, and two rows across (not
+    shared: SUM adds row by row); each formula's range starts at a fixed cell and ends at its own row or column."""
     out = {}
     for r in range(1, ROWS + 1):
         out[f"C{r}"] = f"=SUM(A$1:A{r})"
         out[f"D{r}"] = f"=SUM(A$1:B{r})"
+        out[f"G{r}"] = f"=MAX(A$1:A{r})"
+        out[f"H{r}"] = f"=MIN(A$1:B{r})"
     for c in range(WIDTH):
         col = "ABCDEF"[c]
         out[f"{col}13"] = f"=SUM($A12:{col}12)"
         out[f"{col}17"] = f"=SUM($A15:{col}16)"
+        out[f"{col}18"] = f"=MAX($A12:{col}12)"
     return out
 
 
 INPUT_CELLS = [f"{col}{r}" for col in "AB" for r in range(1, ROWS + 1)] + [
     f"{c}{r}" for c in "ABCDEF" for r in (12, 15, 16)
 ]
-WATCHED = [f"{col}{r}" for col in "ABCD" for r in range(1, ROWS + 1)] + [
-    f"{c}{r}" for c in "ABCDEF" for r in (12, 13, 15, 16, 17)
+WATCHED = [f"{col}{r}" for col in "ABCDGH" for r in range(1, ROWS + 1)] + [
+    f"{c}{r}" for c in "ABCDEF" for r in (12, 13, 15, 16, 17, 18)
 ]
 
 contents = st.one_of(
     st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
-    st.sampled_from([0.1, 0.2, -0.3, 1e16, -1e16, 1.0, 1.7e308, -0.0, 3.0]),
+    st.sampled_from([0.1, 0.2, -0.3, 1e16, -1e16, 1.0, 1.7e308, -0.0, 0.0, 3.0, -5.0]),
     st.sampled_from(["text", "", "12", True, False, None]),
     st.sampled_from(["=1/0", "=NA()", "=C2*0.5", "=D1+1", "=SEQUENCE(3)", "=SEQUENCE(1,2)", "=A1", "=F13"]),
 )
@@ -46,7 +48,7 @@ contents = st.one_of(
 
 def _build(cells: dict[str, object], running: bool, monkeypatch: pytest.MonkeyPatch) -> Workbook:
     with monkeypatch.context() as patch:
-        patch.setattr(compiler, "PLAIN_FLOAT_SUM", running)
+        patch.setattr(compiler, "RUNNING_TOTALS", running)
         wb = Workbook()
         with wb.batch():
             for address, value in {**_formulas(), **cells}.items():
@@ -119,7 +121,7 @@ def test_an_error_inside_the_family_shows_in_the_longer_sums_only() -> None:
 def test_iterating_a_circular_running_total_matches_each_sum_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     def build(running: bool) -> Workbook:
         with monkeypatch.context() as patch:
-            patch.setattr(compiler, "PLAIN_FLOAT_SUM", running)
+            patch.setattr(compiler, "RUNNING_TOTALS", running)
             wb = Workbook()
             wb.iterative_calculation = IterativeCalculation(max_iterations=50, max_change=1e-9)
             for r in range(1, 6):
@@ -139,7 +141,7 @@ def test_a_range_of_several_rows_growing_across_is_summed_row_by_row(monkeypatch
 
     def build(running: bool) -> Workbook:
         with monkeypatch.context() as patch:
-            patch.setattr(compiler, "PLAIN_FLOAT_SUM", running)
+            patch.setattr(compiler, "RUNNING_TOTALS", running)
             wb = Workbook()
             wb.set_range("A1", [[1e16, -1e16], [1.0, 0.0]])
             wb.set("B4", "=SUM($A1:A2)")
@@ -148,4 +150,24 @@ def test_a_range_of_several_rows_growing_across_is_summed_row_by_row(monkeypatch
         return wb
 
     assert build(True).value("A4") == build(False).value("A4") == 1
+
+
+def test_running_max_and_min_start_from_their_first_number() -> None:
+    """MAX and MIN of no numbers are 0, which a longer range must not start from (MAX(-3) is -3, not 0)."""
+    wb = Workbook()
+    with wb.batch():
+        wb.set_range("A1", [["x"], [None], [-3.0], [-1.0], [-7.0]])
+        for r in range(1, 6):
+            wb.set(f"B{r}", f"=MAX(A$1:A{r})")
+            wb.set(f"C{r}", f"=MIN(A$1:A{r})")
+    assert [wb.value(f"B{r}") for r in range(1, 6)] == [0, 0, -3, -1, -1]
+    assert [wb.value(f"C{r}") for r in range(1, 6)] == [0, 0, -3, -3, -7]
+    wb.set("A1", 2.0)
+    assert [wb.value(f"B{r}") for r in range(1, 6)] == [2, 2, 2, 2, 2]
+    assert [wb.value(f"C{r}") for r in range(1, 6)] == [2, 2, -3, -3, -7]
+    # the shorter ranges, with no numbers (0), run first: B3 to B5 read A3, which reads B2
+    wb.set_range("A1", [["x"], [None], ['=IF(B2=0,"text","other")'], [-3.0], [-7.0]])
+    assert [wb.value(f"B{r}") for r in range(1, 6)] == [0, 0, 0, -3, -3]
+    wb.set("A1", "y")
+    assert [wb.value(f"B{r}") for r in range(1, 6)] == [0, 0, 0, -3, -3]
 

@@ -520,9 +520,10 @@ class FormulaCompiler(ReferenceCompiler):
             groups = self.listed_range_keys(arg_nodes)
             if groups is not None:
                 fn = _on_numbers(spec.on_numbers, groups, fn)
-                running = self.running_direction(arg_nodes[0]) if node.name == "SUM" and len(arg_nodes) == 1 else None
-                if running is not None:
-                    fn = _running_sum(self.range_bounds(arg_nodes[0]), running, fn)
+                fold = _RUNNING_FOLDS.get(node.name) if RUNNING_TOTALS and len(arg_nodes) == 1 else None
+                running = self.running_direction(arg_nodes[0]) if fold is not None else None
+                if running is not None and fold is not None and (node.name != "SUM" or PLAIN_FLOAT_SUM):
+                    fn = _running_total(node.name, fold, self.range_bounds(arg_nodes[0]), running, fn)
         return fn
 
     def function_name_as_lambda(self, node: Node) -> Node:
@@ -542,7 +543,7 @@ class FormulaCompiler(ReferenceCompiler):
         row is anchored, ``B$1:B9``) or across a single row (False: ``$B2:J2``); None for any other range (nothing to
         share). A range of several rows growing across is not shared: SUM adds row by row, so the columns it gains
         are not added last, and adding them to a shorter range's sum would change the order of the additions."""
-        if type(node) is not RangeRef or not PLAIN_FLOAT_SUM:
+        if type(node) is not RangeRef:
             return None
         if node.row1_abs and not node.row2_abs:
             return True
@@ -771,46 +772,72 @@ def _on_numbers(
 # Whether ``sum`` adds floats one after another, as Excel's SUM does (Python 3.12 made it compensated; the running
 # totals below add the same numbers in the same order one at a time, which then would differ in the last bits).
 PLAIN_FLOAT_SUM = sum([1e100, 1.0, -1e100]) == 0.0
+RUNNING_TOTALS = True  # share running totals' work within a recalculation (off: each computed alone, for tests)
 
 
-def _running_sum(bounds: tuple[int, int, int, int, int], downwards: bool, whole: Evaluator) -> Evaluator:
-    """``SUM(range)`` of a range whose start is fixed and whose end is relative (``SUM(B$1:B9)``, a running total
-    filled down, or ``SUM($B2:J2)`` filled across), sharing its sums with the other ranges of its family that the
-    plan running now computes: a longer range adds its extra rows (columns, across) to the longest sum known, a
-    shorter one reads the sum at its last row, kept for every row once a shorter range was asked for. A family of n
-    running totals then costs about 2n rows in a recalculation instead of n²/2, whichever order the plan takes them.
+def _larger(best: float | None, x: float) -> float:
+    return x if best is None or x > best else best  # the first of equal values, as max() keeps (0.0 / -0.0)
+
+
+def _smaller(best: float | None, x: float) -> float:
+    return x if best is None or x < best else best
+
+
+def _zero_if_none(best: float | None) -> Any:
+    return 0.0 if best is None else best  # MAX and MIN of no numbers are 0
+
+
+# SUM, MAX and MIN of a range as a fold over its numbers in row order: (start, combine, finish).
+_RUNNING_FOLDS: dict[str, tuple[Any, Callable[[Any, float], Any], Callable[[Any], Any]]] = {
+    "SUM": (0.0, operator.add, check_number),
+    "MAX": (None, _larger, _zero_if_none),
+    "MIN": (None, _smaller, _zero_if_none),
+}
+
+
+def _running_total(name: str, fold: tuple[Any, Callable[[Any, float], Any], Callable[[Any], Any]],
+                   bounds: tuple[int, int, int, int, int], downwards: bool, whole: Evaluator) -> Evaluator:
+    """SUM, MAX or MIN of a range whose start is fixed and whose end is relative (``SUM(B$1:B9)``, a running total
+    filled down; ``MAX($B2:J2)`` filled across a row), sharing its work with the other ranges of its family that
+    the plan running now computes: a longer range folds its extra rows (columns, across) into the longest result
+    known, a shorter one reads the result at its last row, kept for every row once a shorter range was asked for.
+    A family of n running totals then costs about 2n rows in a recalculation instead of n²/2, whichever order the
+    plan takes them in.
 
     Exact, not approximate: SUM adds a range's numbers in row order from 0, so the sum at the end of row k is the
-    shorter range's SUM, bit for bit (empty cells, text and booleans, which SUM skips in a range, add 0.0, which
-    changes no sum that starts from +0). Extending stops at a cell holding anything else (an error): ``whole``
-    computes that range. Sums are trusted only while the plan that computed them runs: every cell of a range is
-    final when its SUM runs (they are its precedents, earlier in dependency order) and a plan computes each
-    formula once, so none changes after; the workbook withdraws them (``STATE.sums``) when cells change any other
-    way: an array placed, an iterative calculation, the plan's end.
+    shorter range's SUM, bit for bit, and MAX and MIN keep the first of equal values as they do; empty cells, text
+    and booleans, which the three skip in a range, are skipped. Extending stops at a cell holding anything else (an
+    error): ``whole`` computes that range. Results are trusted only while the plan that computed them runs: every
+    cell of a range is final when its formula runs (they are its precedents, earlier in dependency order) and a
+    plan computes each formula once, so none changes after; the workbook withdraws them (``STATE.sums``) when cells
+    change any other way: an array placed, an iterative calculation, the plan's end.
     """
+    start, combine, finish = fold
     sid, r1, c1, r2, c2 = bounds
     if downwards:
-        family: tuple[int, ...] = (sid, r1, c1, c2, 0)
+        family: tuple[Any, ...] = (name, sid, r1, c1, c2, 0)
         width, stride, length, step = c2 - c1 + 1, 1 << ROW_SHIFT, r2 - r1 + 1, 1
     else:
-        family = (sid, r1, c1, r2, 1)
+        family = (name, sid, r1, c1, r2, 1)
         width, stride, length, step = r2 - r1 + 1, 1, c2 - c1 + 1, 1 << ROW_SHIFT
     first = make_key(sid, r1, c1)
+    # SUM's result is its total; MAX's and MIN's 0 may be "no numbers", which no longer range may start from
+    trusted = (lambda result: True) if name == "SUM" else (lambda result: result != 0.0)
 
-    def add(v: dict, total: float, lines: range, partial: list[float] | None) -> float | None:
-        """``total`` plus the numbers of ``lines`` (first keys of rows, or of columns across), each line's sum
-        appended to ``partial``; None at a cell that is neither a number nor skipped by SUM."""
+    def fold_lines(v: dict, total: Any, lines: range, partial: list[Any] | None) -> tuple[bool, Any]:
+        """(True, ``total`` folded with the numbers of ``lines`` (first keys of rows, or of columns across)), each
+        line's result appended to ``partial``; (False, None) at a cell that is neither a number nor skipped."""
         for line in lines:
             for key in range(line, line + width * step, step):
                 x: Any = v.get(key)
                 t = type(x)
                 if t is float:
-                    total += x
+                    total = combine(total, x)
                 elif x is not None and t is not str and t is not bool:
-                    return None
+                    return False, None
             if partial is not None:
                 partial.append(total)
-        return total
+        return True, total
 
     def run(v: dict) -> Any:
         held = STATE.sums
@@ -818,27 +845,28 @@ def _running_sum(bounds: tuple[int, int, int, int, int], downwards: bool, whole:
             return whole(v)
         sums = held[1]
         known = sums.get(family)
-        if known is None:  # the first of its family in this plan: as fast as a lone SUM
+        if known is None:  # the first of its family in this plan: as fast as a lone call
             result = whole(v)
-            if type(result) is float:
+            if type(result) is float and trusted(result):
                 sums[family] = ([], length, result)
             return result
         partial, longest, longest_total = known
         if length <= len(partial):
-            return check_number(partial[length - 1])
+            return finish(partial[length - 1])
         if length == longest:
-            return check_number(longest_total)
+            return finish(longest_total)
         if length > longest:
             keep = partial if len(partial) == longest else None
-            total = add(v, longest_total, range(first + longest * stride, first + length * stride, stride), keep)
-            if total is None:
+            ok, total = fold_lines(v, longest_total, range(first + longest * stride, first + length * stride, stride),
+                                   keep)
+            if not ok:
                 return whole(v)
             sums[family] = (partial, length, total)
-            return check_number(total)
+            return finish(total)
         done = len(partial)
-        total = add(v, partial[-1] if done else 0.0, range(first + done * stride, first + length * stride, stride),
-                    partial)
-        return whole(v) if total is None else check_number(total)
+        ok, total = fold_lines(v, partial[-1] if done else start,
+                               range(first + done * stride, first + length * stride, stride), partial)
+        return finish(total) if ok else whole(v)
 
     return run
 

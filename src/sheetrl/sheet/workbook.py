@@ -1062,7 +1062,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
         state = STATE
         previous_sums = state.sums
-        state.sums = (values, {})  # running totals reuse the sums this plan computed (compiler._running_sum)
+        state.sums = (values, {})  # running totals reuse the sums this plan computed (compiler._running_total)
         try:
             while position < total:
                 try:
