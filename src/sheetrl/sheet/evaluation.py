@@ -141,9 +141,10 @@ class _State(threading.local):
         self.values: dict[int, Any] | None = None
         self.reads: list[Area] | None = None  # areas read by the tracked formula running now
         self.observed: dict[int, list[Area]] | None = None  # tracked formula key -> areas read, this run (or None)
-        # While a plan runs: (the values it computes, the SUMs of ranges it has computed), for running totals
-        # (compiler._running_total); None outside a plan and while anything but the plan's order changes cells.
-        self.sums: tuple[dict[int, Any], dict[tuple[Any, ...], tuple[list[Any], int, Any]]] | None = None
+        # While a plan runs: (the values it computes, what its formulas share: running totals' partial results,
+        # compiler._running_total, and exact lookups' indexes, functions.lookup.indexed_exact); None outside a plan
+        # and while anything but the plan's order changes cells.
+        self.sums: tuple[dict[int, Any], dict[tuple[Any, ...], Any]] | None = None
 
 
 STATE = _State()

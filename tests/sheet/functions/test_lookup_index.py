@@ -1,0 +1,125 @@
+"""Exact lookups into one range share an index within a recalculation (lookup.indexed_exact): every value must be
+exactly what each lookup gives when it scans on its own, whatever the table holds and however it is edited."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetrl.sheet import Workbook
+from sheetrl.sheet.functions import lookup
+
+ROWS = 6
+TABLE_CELLS = [f"{col}{r}" for col in "AB" for r in range(1, ROWS + 1)] + [f"{c}10" for c in "ABCDEF"]
+KEYS = [f"D{r}" for r in range(1, ROWS + 1)]  # the values looked up
+FORMULAS = {
+    **{f"E{r}": f"=VLOOKUP(D{r},$A$1:$B${ROWS},2,FALSE)" for r in range(1, ROWS + 1)},
+    **{f"F{r}": f"=MATCH(D{r},$A$1:$A${ROWS},0)" for r in range(1, ROWS + 1)},
+    **{f"G{r}": f"=HLOOKUP(D{r},$A$10:$F$11,2,FALSE)" for r in range(1, ROWS + 1)},
+    **{f"H{r}": f"=MATCH(D{r},$A$10:$F$10,0)" for r in range(1, ROWS + 1)},
+    **{f"I{r}": f"=VLOOKUP(D{r},$A:$B,2,0)" for r in range(1, ROWS + 1)},  # a whole-column table
+    **{f"{c}11": f"={c}10&\"!\"" for c in "ABCDEF"},
+}
+WATCHED = [f"{c}{r}" for c in "EFGHI" for r in range(1, ROWS + 1)]
+
+values = st.one_of(
+    st.sampled_from([1.0, 2.0, -0.0, 0.0, 1e16, 0.1, -3.0]),
+    st.sampled_from(["a", "A", "b", "ß", "SS", "a*", "?", "~*", "", "1", "a b"]),
+    st.sampled_from([True, False, None]),
+    st.sampled_from(["=1/0", "=NA()", "=SEQUENCE(2)", '=D1&""', "=E1", "=0.1+0.2"]),
+)
+
+
+def _build(cells: dict[str, object]) -> Workbook:
+    wb = Workbook()
+    with wb.batch():
+        for address, value in {**FORMULAS, **cells}.items():
+            wb.set(address, value)
+    return wb
+
+
+def _snapshot(wb: Workbook) -> list[str]:
+    # the stored values (value() shows whole floats as ints, so -0.0 as 0); repr: 0.0 and -0.0 differ
+    return [repr(wb.value_at(wb.key(address))) for address in WATCHED]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(TABLE_CELLS + KEYS), values), min_size=1, max_size=14))
+def test_shared_exact_lookups_equal_each_lookup_alone(edits: list[tuple[str, object]]) -> None:
+    wb = _build({})
+    cells: dict[str, object] = {}
+    for address, value in edits:
+        wb.set(address, value)
+        cells[address] = value
+        with pytest.MonkeyPatch.context() as patch:  # the reference: every lookup scans on its own
+            patch.setattr(lookup, "SHARED_LOOKUP_INDEX", False)
+            expected = _snapshot(_build(cells))
+        assert _snapshot(wb) == expected, (address, value)
+    wb.recalculate()
+    assert _snapshot(wb) == expected
+
+
+def test_many_lookups_into_one_table_read_it_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of it: 2,000 exact lookups filled down over a 2,000-row table, recalculated by one edit, read the
+    key column about twice, not 2,000 times."""
+    wb = Workbook()
+    with wb.batch():
+        for r in range(1, 2001):
+            wb.set(f"A{r}", float(r))
+            wb.set(f"B{r}", f"name {r}")
+            wb.set(f"C{r}", f"=VLOOKUP(A{r}*0+{r}+$E$1,$A$1:$B$2000,2,FALSE)")
+    scans = 0
+    real = lookup.find_exact
+
+    def counting(*args, **kwargs):  # counts the lookups that scan
+        nonlocal scans
+        scans += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lookup, "find_exact", counting)
+    wb.set("E1", 1.0)
+    assert wb.value("C1") == "name 2" and wb.value("C1999") == "name 2000"
+    assert str(wb.value("C2000")) == "#N/A"
+    assert scans <= 2
+
+
+def test_a_lookup_with_references_computed_at_run_time_keeps_scanning(monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = Workbook()
+    with wb.batch():
+        wb.set_range("A1", [[1.0, "one"], [2.0, "two"], [3.0, "three"]])
+        for r in range(1, 4):
+            wb.set(f"C{r}", f'=VLOOKUP({r},INDIRECT("A1:B3"),2,FALSE)')
+    wb.set("A2", 5.0)
+    assert [wb.value(f"C{r}") for r in range(1, 4)][::2] == ["one", "three"]
+    assert str(wb.value("C2")) == "#N/A"
+
+
+def test_shared_lookups_keep_wildcards_and_case_rules() -> None:
+    """Through the index (every lookup recomputed in one plan): wildcard lookup values still scan, and text is
+    compared in lower case, not case-folded (MATCH("ß") does not find "SS")."""
+    wb = Workbook()
+    with wb.batch():
+        wb.set_range("A1", [["a", "x"], ["SS", "y"], ["a*", "z"], ["ß", "w"]])
+        for r, wanted in enumerate(["a*", "ß", "A", "?", "ss", "a~*"], start=1):
+            wb.set(f"D{r}", wanted)
+            wb.set(f"E{r}", f"=VLOOKUP(D{r},$A$1:$B$4,2,FALSE)")
+            wb.set(f"F{r}", f"=MATCH(D{r},$A$1:$A$4,0)")
+    for _ in range(2):
+        assert [wb.value(f"E{r}") for r in range(1, 7)] == ["x", "w", "x", "x", "y", "z"]
+        assert [wb.value(f"F{r}") for r in range(1, 7)] == [1, 4, 1, 1, 2, 3]
+        wb.set("B4", "w")  # every lookup again, in one plan
+
+
+def test_lookups_through_computed_references_never_build_the_index() -> None:
+    """INDIRECT's lookups may run before the cells they read are computed (they run again once their reads are
+    known); an index built by them would hand stale values to the static lookup after them."""
+    wb = Workbook()
+    with wb.batch():
+        wb.set("E1", 1.0)
+        wb.set_range("A1", [["=E1", "one"], [2.0, "two"]])
+        for r in range(1, 4):
+            wb.set(f"C{r}", '=VLOOKUP(1,INDIRECT("A1:B2"),2,FALSE)')
+        wb.set("D1", "=VLOOKUP(1,$A$1:$B$2,2,FALSE)")
+    assert [wb.value(f"C{r}") for r in range(1, 4)] == ["one"] * 3
+    assert wb.value("D1") == "one"
