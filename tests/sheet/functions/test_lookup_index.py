@@ -123,3 +123,19 @@ def test_lookups_through_computed_references_never_build_the_index() -> None:
         wb.set("D1", "=VLOOKUP(1,$A$1:$B$2,2,FALSE)")
     assert [wb.value(f"C{r}") for r in range(1, 4)] == ["one"] * 3
     assert wb.value("D1") == "one"
+
+
+def test_a_range_too_large_to_read_does_not_share_an_index_with_its_first_cell() -> None:
+    """Found by review: a whole-sheet range beyond the engine's read limit is a one-cell #VALUE! at its first cell,
+    which an index keyed by position would have mixed up with a real reference to that cell."""
+    wb = Workbook()
+    wb.add_sheet("S2")
+    with wb.batch():
+        wb.set("Sheet1!A1", 5)
+        wb.set("Sheet1!A1000", 1)  # the used extent, 1,000 rows by 16,384 columns, is too large to read
+        wb.set("S2!A1", "=MATCH(5,Sheet1!$A:$XFD,0)")
+        wb.set("S2!A2", "=MATCH(5,Sheet1!$A:$XFD,0)")
+        wb.set("S2!B1", "=MATCH(5,Sheet1!$A$1,0)")
+        wb.set("S2!B2", "=VLOOKUP(5,Sheet1!A1,1,FALSE)")
+    assert wb.value("S2!B1") == 1
+    assert wb.value("S2!B2") == 5

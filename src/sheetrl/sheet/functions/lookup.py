@@ -121,8 +121,8 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     plan running now: n exact lookups filled down over one table cost about one pass over it instead of n.
     ``_NOT_INDEXED`` where the index does not apply: outside a recalculation, while a formula with references
     computed at run time runs (what it reads may not be final yet: such formulas run again), for a value that is not
-    a reference's, for a wildcard text, an empty or an error lookup value, and for the first lookup into a range in
-    a plan (a single lookup scans, as before; the second builds the index).
+    a reference's or is one cell, for a wildcard text, an empty or an error lookup value, and for the first lookup
+    into a range in a plan (a single lookup scans, as before; the second builds the index).
 
     Exact, not approximate, for the same reason as the running totals (compiler._running_total): every cell of a
     static reference is final when its formula runs and stays so until the plan ends; the workbook drops the index
@@ -134,7 +134,8 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX or not grid.is_reference:
         return _NOT_INDEXED
     kind = _kind(lookup)
-    if kind is None or grid.origin is None or (kind == 1 and has_wildcards(lookup)):
+    # one cell: nothing to share, and a reference too large to read is a one-cell #VALUE! at the same origin
+    if kind is None or grid.origin is None or grid.rows * grid.cols == 1 or (kind == 1 and has_wildcards(lookup)):
         return _NOT_INDEXED
     memo = held[1]
     family = ("exact lookup", grid.origin, grid.rows, grid.cols, grid.omitted_blanks, vertical)
