@@ -521,9 +521,10 @@ class FormulaCompiler(ReferenceCompiler):
             if groups is not None:
                 fn = _on_numbers(spec.on_numbers, groups, fn)
                 fold = _RUNNING_FOLDS.get(node.name) if RUNNING_TOTALS and len(arg_nodes) == 1 else None
-                running = self.running_direction(arg_nodes[0]) if fold is not None else None
-                if running is not None and fold is not None and (node.name != "SUM" or PLAIN_FLOAT_SUM):
-                    fn = _running_total(node.name, fold, self.range_bounds(arg_nodes[0]), running, fn)
+                if fold is not None and (node.name != "SUM" or PLAIN_FLOAT_SUM):
+                    running = self.running_direction(arg_nodes[0])
+                    if running is not None:
+                        fn = _running_total(node.name, fold, self.range_bounds(arg_nodes[0]), running, fn)
         return fn
 
     def function_name_as_lambda(self, node: Node) -> Node:
@@ -809,7 +810,7 @@ def _running_total(name: str, fold: tuple[Any, Callable[[Any, float], Any], Call
     and booleans, which the three skip in a range, are skipped. Extending stops at a cell holding anything else (an
     error): ``whole`` computes that range. Results are trusted only while the plan that computed them runs: every
     cell of a range is final when its formula runs (they are its precedents, earlier in dependency order) and a
-    plan computes each formula once, so none changes after; the workbook withdraws them (``STATE.sums``) when cells
+    plan computes each formula once, so none changes after; the workbook withdraws them (``STATE.shared``) when cells
     change any other way: an array placed, an iterative calculation, the plan's end.
     """
     start, combine, finish = fold
@@ -840,7 +841,7 @@ def _running_total(name: str, fold: tuple[Any, Callable[[Any, float], Any], Call
         return True, total
 
     def run(v: dict) -> Any:
-        held = STATE.sums
+        held = STATE.shared
         if held is None or held[0] is not v:
             return whole(v)
         sums = held[1]

@@ -144,7 +144,7 @@ class _State(threading.local):
         # While a plan runs: (the values it computes, what its formulas share: running totals' partial results,
         # compiler._running_total, and exact lookups' indexes, functions.lookup.indexed_exact); None outside a plan
         # and while anything but the plan's order changes cells.
-        self.sums: tuple[dict[int, Any], dict[tuple[Any, ...], Any]] | None = None
+        self.shared: tuple[dict[int, Any], dict[tuple[Any, ...], Any]] | None = None
 
 
 STATE = _State()

@@ -36,7 +36,7 @@ import copy
 import itertools
 import math
 import os
-from collections.abc import Iterable, Iterator, KeysView, Mapping
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -178,6 +178,18 @@ def _normalize_literal(value: Any, date1904: bool = False) -> Any:
     if hasattr(value, "toordinal"):  # date / datetime
         return serials.to_serial(value, date1904)
     raise TypeError(f"a cell holds a number, text, boolean, error or None, not {type(value).__name__}")
+
+
+def _moved_lines(entries: dict[tuple[int, int], Any], sid: int, move: Callable[[int], int | None]
+                 ) -> dict[tuple[int, int], Any]:
+    """Entries keyed by (sheet id, row or column) after rows or columns of sheet ``sid`` were inserted or deleted:
+    ``move`` gives a line's new index, None for a deleted one (its entry is dropped)."""
+    moved = {}
+    for (wsid, line), value in entries.items():
+        new = move(line) if wsid == sid else line
+        if new is not None:
+            moved[(wsid, new)] = value
+    return moved
 
 
 def _public(value: Any) -> Any:
@@ -1061,8 +1073,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         spills = self._spills
         previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
         state = STATE
-        previous_sums = state.sums
-        state.sums = (values, {})  # running totals reuse the sums this plan computed (compiler._running_total)
+        previous_shared = state.shared
+        state.shared = (values, {})  # what this plan's formulas share: running totals, lookup indexes
         try:
             while position < total:
                 try:
@@ -1072,7 +1084,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
                         if type(result) is Matrix or key in spills:
                             result = self._place(key, result)
                             spills = self._spills  # (placing may have copied it from a clone's)
-                            state.sums = (values, {})  # an array written into other cells: sums may be stale
+                            state.shared = (values, {})  # an array written into other cells: may be stale
                         values[key] = result
                     return
                 except Exception:  # a defect in one function must not take the workbook down
@@ -1081,7 +1093,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
                     values[items[position][0]] = VALUE
                     position += 1
         finally:
-            state.sums = previous_sums
+            state.shared = previous_shared
             serials.activate(previous_system)
 
     def _iterated(self, items: list[tuple[int, Any]] | tuple[tuple[int, Any], ...]) -> list[tuple[int, Any]]:
@@ -1106,11 +1118,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
         def iterate(values: dict) -> Any:
             state = STATE
-            plan_sums, state.sums = state.sums, None  # iterating changes cells the plan had computed
+            plan_shared, state.shared = state.shared, None  # iterating changes cells the plan had computed
             try:
                 return iterated(values)
             finally:
-                state.sums = (values, {}) if plan_sums is not None else None
+                state.shared = (values, {}) if plan_shared is not None else None
 
         def iterated(values: dict) -> Any:
             self._forget_cycle_errors(members, values)
@@ -1414,19 +1426,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 self._formats[new] = fmt
         if axis == "col":
             self._own("_col_widths")
-            self._col_widths = {}
-            for (wsid, col), width in widths.items():
-                new = move(col) if wsid == sid else col
-                if new is not None:
-                    self._col_widths[(wsid, new)] = width
+            self._col_widths = _moved_lines(widths, sid, move)
         elif self._row_states:
             states = dict(self._row_states)
             self._own("_row_states")
-            self._row_states = {}
-            for (wsid, row), state in states.items():
-                new = move(row) if wsid == sid else row
-                if new is not None:
-                    self._row_states[(wsid, new)] = state
+            self._row_states = _moved_lines(states, sid, move)
         for table in self._adjust_catalog(sid, axis, at, count, insert):
             self._write_headers(table)
         for key, node in nodes.items():

@@ -126,11 +126,11 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
 
     Exact, not approximate, for the same reason as the running totals (compiler._running_total): every cell of a
     static reference is final when its formula runs and stays so until the plan ends; the workbook drops the index
-    whenever cells change otherwise (``STATE.sums``). The index maps (type, value) to the first position, with
+    whenever cells change otherwise (``STATE.shared``). The index maps (type, value) to the first position, with
     text compared as ``find_exact`` compares it (lower case).
     """
     state = STATE
-    held = state.sums
+    held = state.shared
     if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX or not grid.is_reference:
         return _NOT_INDEXED
     kind = _kind(lookup)
