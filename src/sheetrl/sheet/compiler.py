@@ -58,6 +58,7 @@ from sheetrl.sheet.evaluation import (
     record_read,
 )
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, FunctionSpec
+from sheetrl.sheet.fused import CELL_VALUE, ChainFusion
 from sheetrl.sheet.lambdas import (
     ETA_PREFIX,
     LAMBDA_ARGUMENTS,
@@ -174,9 +175,16 @@ class FormulaCompiler(ReferenceCompiler):
 
     def compile(self, node: Node) -> CompiledFormula:
         """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place."""
-        fn = self.scalar(node, array_mode=True)
-        if not _scalar_chain(node):
-            fn = _top_level(fn)
+        whole = node
+        while type(whole) is Paren:
+            whole = whole.inner
+        fn = None
+        if _scalar_chain(whole):
+            fn = self.scalar(whole, array_mode=True)
+        elif FUSED_CHAINS and type(whole) is Chain and whole.ops[0] != " ":
+            fn = self.fused_chain(whole, True, cell_result=True)
+        if fn is None:
+            fn = _top_level(self.scalar(whole, array_mode=True))
         if self.result.dynamic:
             fn = tracking_reads(make_key(self.sheet_id, self.row, self.col), fn)
         self.result.fn = fn
@@ -430,6 +438,10 @@ class FormulaCompiler(ReferenceCompiler):
         """Operators of one precedence level, applied left to right: one closure per operator, each reading a
         cell or a constant operand itself (the commonest formulas are chains of cells and numbers, and a closure
         call per operand was most of their cost)."""
+        if FUSED_CHAINS:
+            fused = self.fused_chain(node, array_mode)
+            if fused is not None:
+                return fused
         operands = [self.operand(o, array_mode) for o in node.operands]
         ops = [_BINARY[op] for op in node.ops]
         if len(ops) > NESTED_OPERATORS:  # a long chain: one loop (nested closures would run out of stack)
@@ -447,6 +459,32 @@ class FormulaCompiler(ReferenceCompiler):
         for op, right in zip(ops, operands[1:]):
             acc = (_binary(op, acc, right), None, None)
         return acc[0]
+
+    def fused_chain(self, node: Chain, array_mode: bool, cell_result: bool = False) -> Evaluator | None:
+        """The chain, with the chains, cells, numbers and signs inside it, as one generated function
+        (:mod:`sheetrl.sheet.fused`), giving its value as a cell stores it with ``cell_result``; None when it has
+        more than FUSED_OPERATORS operators."""
+        postfix: list[tuple[str, Node | None]] = []
+        if not _postfix(node, postfix, [0]):
+            return None
+        program: list[str] = []
+        parameters: list[Any] = []
+        for token, operand in postfix:
+            if operand is None:
+                program.append(token)
+            elif type(operand) is CellRef:
+                key = self.cell_key(operand)
+                program.append("value" if key is None else "cell")
+                parameters.append(REF if key is None else key)
+            elif type(operand) is Number and type(operand.value) is float:
+                program.append("float")
+                parameters.append(operand.value)
+            else:
+                program.append("call")
+                parameters.append(self.scalar(operand, array_mode))
+        if cell_result:
+            program.append(CELL_VALUE)
+        return _FUSION.evaluator(tuple(program), parameters)
 
     def operand(self, node: Node, array_mode: bool) -> tuple[Evaluator, int | None, Any]:
         """An operator's operand: (its closure, the key of the cell it reads or None, the constant it is or None)."""
@@ -773,6 +811,8 @@ def _on_numbers(
 # Whether ``sum`` adds floats one after another, as Excel's SUM does (Python 3.12 made it compensated; the running
 # totals below add the same numbers in the same order one at a time, which then would differ in the last bits).
 PLAIN_FLOAT_SUM = sum([1e100, 1.0, -1e100]) == 0.0
+FUSED_CHAINS = True  # operator chains as one generated function each (off: a closure per operator, for tests)
+FUSED_OPERATORS = 32  # the most operators fused into one function; a longer chain keeps its closures
 RUNNING_TOTALS = True  # share running totals' work within a recalculation (off: each computed alone, for tests)
 
 
@@ -872,6 +912,39 @@ def _running_total(name: str, fold: tuple[Any, Callable[[Any, float], Any], Call
     return run
 
 
+def _postfix(node: Node, out: list[tuple[str, Node | None]], count: list[int]) -> bool:
+    """Append a fusable expression to ``out`` in postfix order: (operator, None) for an operator, (``operand``,
+    node) for a cell, number or any other operand (compiled by itself); False once more than FUSED_OPERATORS
+    operators are met."""
+    while type(node) is Paren:
+        node = node.inner
+    if type(node) is Chain and node.ops[0] != " ":
+        count[0] += len(node.ops)
+        if count[0] > FUSED_OPERATORS or not _postfix(node.operands[0], out, count):
+            return False
+        for op, operand in zip(node.ops, node.operands[1:]):
+            if not _postfix(operand, out, count):
+                return False
+            out.append((op, None))
+        return True
+    if type(node) is Unary:
+        if node.op == "+":
+            return _postfix(node.operand, out, count)
+        count[0] += 1
+        if count[0] > FUSED_OPERATORS or not _postfix(node.operand, out, count):
+            return False
+        out.append(("neg", None))
+        return True
+    if type(node) is Percent:
+        count[0] += 1
+        if count[0] > FUSED_OPERATORS or not _postfix(node.operand, out, count):
+            return False
+        out.append(("pct", None))
+        return True
+    out.append(("operand", node))
+    return True
+
+
 def _scalar_chain(node: Node) -> bool:
     """Whether a formula is operators over cells and numbers only: its value is always one cell value (a number,
     text, boolean or error; an empty cell reads as 0 in it), so it needs no conversion for the cell."""
@@ -907,11 +980,16 @@ def _top_level(fn: Evaluator) -> Evaluator:
         t = type(value)
         if t is float or t is str or t is bool or t is ExcelError:
             return value
-        if t is Matrix:
-            return array_result(value)
-        return cell_value(value)
+        return _stored(value)
 
     return top
+
+
+def _stored(value: Any) -> Any:
+    """A formula's result that is not a float, text, boolean or error, as the workbook stores it."""
+    if type(value) is Matrix:
+        return array_result(value)
+    return cell_value(value)
 
 
 def cell_value(value: Any) -> Any:
@@ -1166,6 +1244,8 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">": _comparison(operator.gt, lambda c: c > 0),
     ">=": _comparison(operator.ge, lambda c: c >= 0),
 }
+
+_FUSION = ChainFusion(_BINARY, _negate, _percent, _stored, _CANCEL, NUM, DIV0)
 
 __all__ = [
     "MAX_COLS", "MAX_ROWS", "WORKBOOK_KEY", "CompiledFormula", "FormulaCompiler", "array_result", "cell_value",

@@ -36,7 +36,7 @@ import copy
 import itertools
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -113,6 +113,32 @@ class IterativeCalculation:
 
 
 MAX_ITERATIONS = 32_767  # Excel's largest "Maximum Iterations"
+
+
+def _execute_plain(items: Sequence[tuple[int, Any]], values: dict) -> tuple[int, Matrix | None]:
+    """The loop of :meth:`Workbook._execute` while no formula spills and none iterates: each result stored as it
+    comes. Stops after the last step, at a result that is an array (returned, not stored: it must be placed), or at a
+    step that fails (a circular formula has no function; a function may raise), for the full loop to take from
+    there. Returns the position it stopped at (the number of steps when it finished) and the array, if any."""
+    key = -1
+    fn: Any = None
+    try:
+        for key, fn in items:
+            result = fn(values)
+            if type(result) is Matrix:
+                return _position_of(items, key, fn), result
+            values[key] = result
+    except Exception:  # the full loop calls this step again and handles what it does
+        return _position_of(items, key, fn), None
+    return len(items), None
+
+
+def _position_of(items: Sequence[tuple[int, Any]], key: int, fn: Any) -> int:
+    """Where the step (``key``, ``fn``) is in a plan (a plan holds each key once)."""
+    for position, (other, _) in enumerate(items):
+        if other == key:
+            return position
+    raise ValueError(f"key {key} is not in the plan")
 
 
 def _change(old: Any, new: Any) -> float:
@@ -1076,6 +1102,19 @@ class Workbook(CatalogMixin, ArrayPlacement):
         previous_shared = state.shared
         state.shared = (values, {})  # what this plan's formulas share: running totals, lookup indexes
         try:
+            if not spills and self._iteration is None:
+                position, array = _execute_plain(items, values)
+                if array is not None:  # placed as the loop below places an array
+                    key = items[position][0]
+                    try:
+                        values[key] = self._place(key, array)
+                    except Exception:  # a defect in one function must not take the workbook down
+                        if STRICT:
+                            raise
+                        values[key] = VALUE
+                    spills = self._spills
+                    state.shared = (values, {})
+                    position += 1
             while position < total:
                 try:
                     for position in range(position, total):  # noqa: B020 -- resumes after a failed cell

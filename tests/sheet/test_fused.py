@@ -1,0 +1,123 @@
+"""Operator chains compiled to one generated function (sheet.fused): the values must be exactly those of the
+closure per operator they replace, whatever the operands hold."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetrl.sheet import Workbook, compiler, fused
+from sheetrl.sheet.errors import DIV0, NUM, VALUE
+
+INPUTS = ["A1", "A2", "A3", "A4", "B1"]
+WATCHED = [f"{col}{row}" for col in "CDE" for row in range(1, 5)]  # the formula at C1 and where it may spill
+
+leaves = st.sampled_from(
+    ["A1", "A2", "$A$3", "A4", "B1", "0", "1", "0.1", "0.2", "0.3", "3", "2.5", "1E+308", "1E-300", '"2"', '"x"',
+     '""', "TRUE", "FALSE", "#N/A", "A1:A3", "A1:B1", "SUM(A1:A3)", "IF(A1>A2,A3,A4)", "B9", "Nowhere!A1"]
+)
+OPERATORS = ["+", "-", "*", "/", "^", "&", "=", "<>", "<", "<=", ">", ">="]
+expressions = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(OPERATORS), inner).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+        inner.map(lambda e: f"({e})"),
+        inner.map(lambda e: f"-{e}"),
+        inner.map(lambda e: f"+{e}"),
+        inner.map(lambda e: f"{e}%"),
+    ),
+    max_leaves=12,
+)
+contents = st.one_of(
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
+    st.sampled_from([0.1, 0.2, 0.3, -0.1, 1e16, -1e16, 1.7e308, -1.7e308, 1e-300, -0.0, 0.0, 1.0, 2.0]),
+    st.sampled_from(["2", "x", "", "1e400", True, False, None, "=1/0", "=NA()", "=SEQUENCE(2)"]),
+)
+
+
+def _evaluated(formula: str, cells: dict[str, object], fuse: bool, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    with monkeypatch.context() as patch:
+        patch.setattr(compiler, "FUSED_CHAINS", fuse)
+        wb = Workbook()
+        with wb.batch():
+            for address, value in cells.items():
+                wb.set(address, value)
+            wb.set("C1", "=" + formula)
+        before = [repr(wb.value_at(wb.key(a))) for a in WATCHED]
+        wb.set("A1", 0.5)  # recalculated by the same compiled function
+        return before + [repr(wb.value_at(wb.key(a))) for a in WATCHED]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(expressions, st.fixed_dictionaries(dict.fromkeys(INPUTS, contents)))
+def test_a_fused_chain_equals_its_closures(formula: str, cells: dict[str, object]) -> None:
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        closures = _evaluated(formula, cells, False, monkeypatch)
+    except Exception as error:  # a formula the parser rejects is rejected with or without fusion
+        with pytest.raises(type(error)):
+            _evaluated(formula, cells, True, monkeypatch)
+        return
+    assert _evaluated(formula, cells, True, monkeypatch) == closures, formula
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=0.1+0.2-0.3", 0.0),  # cancels to 0 as in Excel, not 5.55e-17
+        ("=1E+308*10", NUM),
+        ("=1E+308+1E+308", NUM),
+        ("=A1/0", DIV0),
+        ("=A1/B1", DIV0),  # an empty cell divides as 0
+        ("=A1*2+1", 7.0),
+        ("=A2+1", 3.0),  # text that reads as a number
+        ("=A3+1", VALUE),
+        ('=A1&"!"', "3!"),
+        ("=0.1+0.2=0.3", True),  # equal to 15 digits
+        ("=A1>=3", True),
+        ("=-A1^2", 9.0),  # the sign binds before ^
+        ("=A1%*100", 3.0),
+        ("=(A1+1)*(A1-1)/-A1", -8.0 / 3.0),
+    ],
+)
+def test_hand_computed_values(formula: str, expected: object) -> None:
+    wb = Workbook()
+    wb.set("A1", 3.0)
+    wb.set("A2", "2")
+    wb.set("A3", "x")
+    wb.set("C1", formula)
+    assert wb.value_at(wb.key("C1")) == expected
+
+
+def test_formulas_of_one_shape_share_one_generated_function() -> None:
+    wb = Workbook()
+    for row in range(1, 4):
+        wb.set(f"A{row}", float(row))
+        wb.set(f"B{row}", f"=A{row}*2+1")
+    functions = [wb._formulas[wb.key(f"B{row}")].fn for row in range(1, 4)]
+    assert len({fn.__code__ for fn in functions}) == 1
+    assert [wb.value(f"B{row}") for row in range(1, 4)] == [3, 5, 7]
+
+
+def test_a_chain_longer_than_the_limit_keeps_its_closures() -> None:
+    wb = Workbook()
+    wb.set("A1", 1.0)
+    long_sum = "=" + "+".join(["A1"] * (compiler.FUSED_OPERATORS + 2))
+    wb.set("B1", long_sum)
+    assert wb.value("B1") == compiler.FUSED_OPERATORS + 2
+    assert wb._formulas[wb.key("B1")].fn.__code__.co_filename != "<fused operator chain>"
+
+
+def test_generated_source_tests_types_only_where_an_operand_may_not_be_a_float() -> None:
+    fusion = compiler._FUSION
+    source = fusion.source(("cell", "float", "*", "float", "+"))
+    assert source.count("type(") == 2  # the cell's value and the product (#NUM! on overflow); not the constants
+    assert "MUL(" in source and "ADD(" in source  # the general operators, for anything else
+    with pytest.raises(ValueError, match="malformed"):
+        fusion.source(("cell", "cell"))
+
+
+def test_the_unary_and_cell_value_steps() -> None:
+    source = fused.ChainFusion({}, abs, abs, abs, 1.0, NUM, DIV0).source(("cell", "neg", fused.CELL_VALUE))
+    assert "NEG(" in source and "TO_CELL(" in source
