@@ -804,7 +804,15 @@ def _on_numbers(
 
     if len(groups) == 1:
         keys = groups[0]
-        return lambda v: finish(list(map(v.get, keys)), v)
+
+        def one_range(v: dict) -> Any:  # finish, inlined: this is the commonest formula there is
+            values = list(map(v.get, keys))
+            numbers = [x for x in values if type(x) is float]
+            if len(numbers) != len(values) and len(numbers) + values.count(None) != len(values):
+                return general(v)
+            return reduce(numbers)
+
+        return one_range
     return lambda v: finish(list(itertools.chain.from_iterable([map(v.get, keys) for keys in groups])), v)
 
 

@@ -19,22 +19,36 @@ FORMULAS = {
     **{f"G{r}": f"=HLOOKUP(D{r},$A$10:$F$11,2,FALSE)" for r in range(1, ROWS + 1)},
     **{f"H{r}": f"=MATCH(D{r},$A$10:$F$10,0)" for r in range(1, ROWS + 1)},
     **{f"I{r}": f"=VLOOKUP(D{r},$A:$B,2,0)" for r in range(1, ROWS + 1)},  # a whole-column table
+    # XLOOKUP and XMATCH: text compared case-folded, the first or the last match
+    **{f"J{r}": f'=XLOOKUP(D{r},$A$1:$A${ROWS},$B$1:$B${ROWS},"none")' for r in range(1, ROWS + 1)},
+    **{f"K{r}": f"=XMATCH(D{r},$A$1:$A${ROWS},0,-1)" for r in range(1, ROWS + 1)},
+    **{f"L{r}": f"=XLOOKUP(D{r},$A$10:$F$10,$A$11:$F$11,,0,-1)" for r in range(1, ROWS + 1)},
+    **{f"M{r}": f"=XLOOKUP(D{r},$A:$A,$B:$B)" for r in range(1, ROWS + 1)},
+    **{f"N{r}": f"=XMATCH(D{r},$A$10:$F$10)" for r in range(1, ROWS + 1)},
     **{f"{c}11": f"={c}10&\"!\"" for c in "ABCDEF"},
 }
-WATCHED = [f"{c}{r}" for c in "EFGHI" for r in range(1, ROWS + 1)]
+WATCHED = [f"{c}{r}" for c in "EFGHIJKLMN" for r in range(1, ROWS + 1)]
 
 values = st.one_of(
     st.sampled_from([1.0, 2.0, -0.0, 0.0, 1e16, 0.1, -3.0]),
-    st.sampled_from(["a", "A", "b", "ß", "SS", "a*", "?", "~*", "", "1", "a b"]),
+    st.sampled_from(["a", "A", "b", "ß", "SS", "ss", "a*", "?", "~*", "", "1", "a b", "ǅ", "ǆ", "Σ", "ς", "σ"]),
     st.sampled_from([True, False, None]),
     st.sampled_from(["=1/0", "=NA()", "=SEQUENCE(2)", '=D1&""', "=E1", "=0.1+0.2"]),
 )
 
 
+# where the edits start from: duplicates in either case, ß against SS, a number and its text, looked up
+START = {
+    **dict(zip([f"A{r}" for r in range(1, ROWS + 1)], ["a", "SS", "A", 1.0, "ß", "1"])),
+    **dict(zip([f"{c}10" for c in "ABCDEF"], ["ss", "B", "b", True, "ß", 1.0])),
+    **dict(zip(KEYS, ["A", "ß", "b", 1.0, "SS", True])),
+}
+
+
 def _build(cells: dict[str, object]) -> Workbook:
     wb = Workbook()
     with wb.batch():
-        for address, value in {**FORMULAS, **cells}.items():
+        for address, value in {**FORMULAS, **START, **cells}.items():
             wb.set(address, value)
     return wb
 
@@ -84,6 +98,29 @@ def test_many_lookups_into_one_table_read_it_about_once(monkeypatch: pytest.Monk
     assert scans <= 2
 
 
+def test_many_xlookups_into_one_table_read_it_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """XLOOKUP and XMATCH (exact match, from the first or the last entry) share the index in the same way."""
+    wb = Workbook()
+    with wb.batch():
+        for r in range(1, 2001):
+            wb.set(f"A{r}", f"Key {r}")
+            wb.set(f"B{r}", float(r))
+            wb.set(f"C{r}", '=XLOOKUP("key "&(ROW()+$E$1),$A$1:$A$2000,$B$1:$B$2000,"none")')
+            wb.set(f"D{r}", '=XMATCH("KEY "&(ROW()+$E$1),$A$1:$A$2000,0,-1)')
+    scans = 0
+    real = lookup.find_exact
+
+    def counting(*args, **kwargs):  # counts the lookups that scan
+        nonlocal scans
+        scans += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lookup, "find_exact", counting)
+    wb.set("E1", 1.0)
+    assert wb.value("C1") == 2 and wb.value("D1999") == 2000 and wb.value("C2000") == "none"
+    assert scans <= 4
+
+
 def test_a_lookup_with_references_computed_at_run_time_keeps_scanning(monkeypatch: pytest.MonkeyPatch) -> None:
     wb = Workbook()
     with wb.batch():
@@ -120,9 +157,12 @@ def test_lookups_through_computed_references_never_build_the_index() -> None:
         wb.set_range("A1", [["=E1", "one"], [2.0, "two"]])
         for r in range(1, 4):
             wb.set(f"C{r}", '=VLOOKUP(1,INDIRECT("A1:B2"),2,FALSE)')
+            wb.set(f"F{r}", '=XLOOKUP(1,INDIRECT("A1:A2"),$B$1:$B$2)')
         wb.set("D1", "=VLOOKUP(1,$A$1:$B$2,2,FALSE)")
+        wb.set("G1", "=XLOOKUP(1,$A$1:$A$2,$B$1:$B$2)")
     assert [wb.value(f"C{r}") for r in range(1, 4)] == ["one"] * 3
-    assert wb.value("D1") == "one"
+    assert [wb.value(f"F{r}") for r in range(1, 4)] == ["one"] * 3
+    assert wb.value("D1") == "one" and wb.value("G1") == "one"
 
 
 def test_a_range_too_large_to_read_does_not_share_an_index_with_its_first_cell() -> None:

@@ -153,6 +153,50 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     return index.get((kind, _key(lookup)))
 
 
+def _folded_key(value: Any) -> tuple[int, Any] | None:
+    """What XLOOKUP's exact match compares (``find_exact`` with ``fold``): a number, text by Unicode case folding,
+    a boolean; None for anything it never matches (empty cells, errors)."""
+    t = type(value)
+    if t is float:
+        return (0, value)
+    if t is str:
+        return (1, value.casefold())
+    if t is bool:
+        return (2, value)
+    return None
+
+
+def indexed_folded(area: Any, values: Sequence[Any], lookup: Any, reverse: bool) -> Any:
+    """XLOOKUP's and XMATCH's exact match (match mode 0, searching from the first or, with ``reverse``, the last
+    entry) of ``lookup`` in ``values``, the cells of the static reference ``area``, answered from an index shared by
+    the lookups of the plan running now; ``_NOT_INDEXED`` where it does not apply, under the rules of
+    :func:`indexed_exact` (and for an empty lookup value, which finds the first empty cell)."""
+    state = STATE
+    held = state.shared
+    if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX or len(values) <= 1:
+        return _NOT_INDEXED
+    key = _folded_key(lookup)
+    if key is None:
+        return _NOT_INDEXED
+    memo = held[1]
+    family = ("folded lookup", area.sheet, area.row1, area.col1, area.row2, area.col2, len(values), reverse)
+    index = memo.get(family)
+    if index is None:
+        memo[family] = False  # seen once in this plan
+        return _NOT_INDEXED
+    if index is False:
+        index = {}
+        for position, value in enumerate(values):
+            value_key = _folded_key(value)
+            if value_key is not None:
+                if reverse:
+                    index[value_key] = position  # the last position wins
+                else:
+                    index.setdefault(value_key, position)
+        memo[family] = index
+    return index.get(key)
+
+
 def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) -> int | None:
     """Excel's approximate-match binary search: the position of the largest value <= ``lookup`` in ascending
     data (``descending``: the smallest value >= ``lookup`` in descending data), the last of equal values.
@@ -469,6 +513,18 @@ def _search(values: Sequence[Any], lookup: Any, mode: int, search: int) -> int |
     return find_nearest(values, lookup, mode, reverse=search == -1)
 
 
+def _indexed_search(
+    lookup_array: Any, values: Sequence[Any], lookup: Any, mode: int, search: int
+) -> int | ExcelError | None:
+    """``_search``, through the plan's shared index (:func:`indexed_folded`) for an exact match from either end
+    in a static reference."""
+    if mode == 0 and (search == 1 or search == -1) and type(lookup_array) is Reference:
+        found = indexed_folded(lookup_array.first, values, lookup, reverse=search == -1)
+        if found is not _NOT_INDEXED:
+            return found
+    return _search(values, lookup, mode, search)
+
+
 def _vector(value: Any) -> tuple[Sequence[Any], int, int] | ExcelError:
     """The values of a lookup array (a reference is read here) with its true shape (rows, cols)."""
     if type(value) is Reference:
@@ -527,7 +583,7 @@ def xlookup(
         by_row = False
     else:
         return VALUE
-    found = _search(values, lookup, mode, search)
+    found = _indexed_search(lookup_array, values, lookup, mode, search)
     if isinstance(found, ExcelError):
         return found
     if found is None:
@@ -568,7 +624,7 @@ def xmatch(lookup: Any, lookup_array: Any, match_mode: Any = 0.0, search_mode: A
     values, rows, cols = keys
     if rows != 1 and cols != 1:
         return VALUE
-    found = _search(values, lookup, *modes)
+    found = _indexed_search(lookup_array, values, lookup, *modes)
     if isinstance(found, ExcelError):
         return found
     return NA if found is None else float(found + 1)

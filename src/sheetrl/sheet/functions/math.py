@@ -25,7 +25,8 @@ _IFS_RANGE_POSITIONS = frozenset({0, *range(1, MAX_ARGS, 2)})
 
 
 def _total(numbers: list[float]) -> Any:
-    return check_number(float(sum(numbers)))
+    total = float(sum(numbers))
+    return total if -1.8e308 < total < 1.8e308 else NUM  # (also not NaN): check_number, inlined on this hot path
 
 
 @register("SUM", 1, MAX_ARGS, refs="all", on_numbers=_total)

@@ -75,10 +75,11 @@ def numbers_with_text_and_logicals(args: tuple[Any, ...]) -> list[float] | Excel
 def _mean(numbers: list[float]) -> Any:
     if not numbers:
         return DIV0
-    total = exact_sum(numbers)
-    if isinstance(total, ExcelError):
-        return total
-    return check_number(total / len(numbers))
+    try:
+        mean = math.fsum(numbers) / len(numbers)  # a sum beyond the float range stays infinite: #NUM! below
+    except (OverflowError, ValueError):
+        return NUM
+    return mean if -1.8e308 < mean < 1.8e308 else NUM  # (also not NaN)
 
 
 def _smallest(numbers: list[float]) -> float:
