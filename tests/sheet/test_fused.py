@@ -36,6 +36,12 @@ contents = st.one_of(
 )
 
 
+@pytest.fixture(autouse=True)
+def _generate_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chain generated the first time it is met (normally only once several formulas share its structure)."""
+    monkeypatch.setattr(fused, "uses_before_generating", lambda program: 1)
+
+
 def _evaluated(formula: str, cells: dict[str, object], fuse: bool, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     with monkeypatch.context() as patch:
         patch.setattr(compiler, "FUSED_CHAINS", fuse)
@@ -53,6 +59,7 @@ def _evaluated(formula: str, cells: dict[str, object], fuse: bool, monkeypatch: 
 @given(expressions, st.fixed_dictionaries(dict.fromkeys(INPUTS, contents)))
 def test_a_fused_chain_equals_its_closures(formula: str, cells: dict[str, object]) -> None:
     monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(fused, "uses_before_generating", lambda program: 1)  # (fixtures do not reach examples)
     try:
         closures = _evaluated(formula, cells, False, monkeypatch)
     except Exception as error:  # a formula the parser rejects is rejected with or without fusion
@@ -90,14 +97,24 @@ def test_hand_computed_values(formula: str, expected: object) -> None:
     assert wb.value_at(wb.key("C1")) == expected
 
 
-def test_formulas_of_one_shape_share_one_generated_function() -> None:
+def test_a_structure_is_generated_once_enough_formulas_share_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real threshold
+    monkeypatch.setattr(compiler, "_FUSION", fused.ChainFusion(
+        compiler._BINARY, compiler._negate, compiler._percent, compiler._stored, compiler._CANCEL, NUM, DIV0))
+    program = ("cell", "float", "*", "float", "+")
+    threshold = fused.uses_before_generating(program)
+    assert threshold == 6  # two operators
     wb = Workbook()
-    for row in range(1, 4):
+    rows = range(1, threshold + 4)
+    for row in rows:
         wb.set(f"A{row}", float(row))
         wb.set(f"B{row}", f"=A{row}*2+1")
-    functions = [wb._formulas[wb.key(f"B{row}")].fn for row in range(1, 4)]
-    assert len({fn.__code__ for fn in functions}) == 1
-    assert [wb.value(f"B{row}") for row in range(1, 4)] == [3, 5, 7]
+    codes = [wb._formulas[wb.key(f"B{row}")].fn.__code__ for row in rows]
+    generated = [code.co_filename == "<fused operator chain>" for code in codes]
+    assert generated == [False] * (threshold - 1) + [True] * 4  # closures until the structure is common enough
+    assert len({code for code, fused_code in zip(codes, generated) if fused_code}) == 1  # one shared factory
+    assert [wb.value(f"B{row}") for row in rows] == [2 * row + 1 for row in rows]
+    assert fused.uses_before_generating(("cell", "cell", "+", fused.CELL_VALUE)) == 4
 
 
 def test_a_chain_longer_than_the_limit_keeps_its_closures() -> None:

@@ -463,12 +463,14 @@ class FormulaCompiler(ReferenceCompiler):
     def fused_chain(self, node: Chain, array_mode: bool, cell_result: bool = False) -> Evaluator | None:
         """The chain, with the chains, cells, numbers and signs inside it, as one generated function
         (:mod:`sheetrl.sheet.fused`), giving its value as a cell stores it with ``cell_result``; None when it has
-        more than FUSED_OPERATORS operators."""
+        more than FUSED_OPERATORS operators, or while its structure has not been met often enough to be worth
+        generating (the caller compiles it as closures)."""
         postfix: list[tuple[str, Node | None]] = []
         if not _postfix(node, postfix, [0]):
             return None
         program: list[str] = []
         parameters: list[Any] = []
+        calls: list[tuple[int, Node]] = []  # compiled only once the chain is fused (compiling records its ranges)
         for token, operand in postfix:
             if operand is None:
                 program.append(token)
@@ -481,10 +483,16 @@ class FormulaCompiler(ReferenceCompiler):
                 parameters.append(operand.value)
             else:
                 program.append("call")
-                parameters.append(self.scalar(operand, array_mode))
+                calls.append((len(parameters), operand))
+                parameters.append(None)
         if cell_result:
             program.append(CELL_VALUE)
-        return _FUSION.evaluator(tuple(program), parameters)
+        shape = tuple(program)
+        if not _FUSION.ready(shape):
+            return None
+        for position, operand in calls:
+            parameters[position] = self.scalar(operand, array_mode)
+        return _FUSION.evaluator(shape, parameters)
 
     def operand(self, node: Node, array_mode: bool) -> tuple[Evaluator, int | None, Any]:
         """An operator's operand: (its closure, the key of the cell it reads or None, the constant it is or None)."""

@@ -10,6 +10,8 @@ A chain is described by a *program*: its operands and operators in postfix order
 "cell", "+")``, and the values its operands need (cell keys, constants, closures of other sub-expressions), passed
 as parameters. Every formula of one program shares one generated factory (the source is compiled once per
 program); a formula's function is the factory called with that formula's parameters, which costs one call.
+Compiling source is slow next to building closures, so a program is generated only once several formulas have
+asked for it (:func:`uses_before_generating`); until then they keep their closures.
 
 Operands: ``cell`` reads a key from the values dict, ``float`` is a number constant, ``value`` a constant of any
 other type (an error), ``call`` runs a closure on the values dict. Unary operators: ``neg`` (``-x``), ``pct``
@@ -63,17 +65,39 @@ class ChainFusion:
             NEG=negate, PCT=percent, TO_CELL=to_cell, ERROR=type(overflow), CANCEL=cancel, NUM=overflow,
             DIV0=divide_by_zero, abs=abs,
         )
-        self._factories: OrderedDict[tuple[str, ...], Callable[..., Callable[[dict], Any]]] = OrderedDict()
+        # a program's factory once generated, else how many times it was asked for (least recently used first)
+        self._factories: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+
+    def ready(self, program: tuple[str, ...]) -> bool:
+        """Whether ``program`` is generated: True once it has been asked for :func:`uses_before_generating` times
+        (it is then compiled, once). Compiling the source costs about 0.1 ms per operator, dozens of times what
+        closures cost, so a structure is generated only once enough formulas share it; until then, and for a
+        structure met once, the caller keeps closures (the same values)."""
+        entry = self._factories.get(program)
+        if entry is not None and type(entry) is not int:
+            self._factories.move_to_end(program)
+            return True
+        uses = 1 if entry is None else entry + 1
+        if uses < uses_before_generating(program):
+            self._keep(program, uses)
+            return False
+        self._keep(program, self._factory(program))
+        return True
 
     def evaluator(self, program: tuple[str, ...], parameters: Sequence[Any]) -> Callable[[dict], Any]:
-        """The chain's function: ``program``'s factory (compiled on first use) called with ``parameters``."""
+        """The chain's function: ``program``'s factory called with ``parameters`` (generated now if it is not)."""
         factory = self._factories.get(program)
-        if factory is None:
+        if factory is None or type(factory) is int:
             factory = self._factory(program)
-            self._factories[program] = factory
-            if len(self._factories) > _FACTORIES_KEPT:
-                self._factories.popitem(last=False)
+            self._keep(program, factory)
         return factory(*parameters)
+
+    def _keep(self, program: tuple[str, ...], entry: Any) -> None:
+        """Remember a program's factory, or how often it was asked for; the least recently used are forgotten."""
+        self._factories[program] = entry
+        self._factories.move_to_end(program)
+        if len(self._factories) > _FACTORIES_KEPT:
+            self._factories.popitem(last=False)
 
     def source(self, program: tuple[str, ...]) -> str:
         """The Python source of ``program``'s factory (``make``)."""
@@ -141,6 +165,14 @@ class ChainFusion:
         return factory
 
 
+def uses_before_generating(program: tuple[str, ...]) -> int:
+    """How many formulas must share a program before it is generated: 2 per operator, plus 2. A chain filled down a
+    column is generated from its fourth to tenth row on (for one to four operators); a long chain that few formulas
+    share keeps its closures."""
+    operators = sum(1 for token in program if token not in OPERANDS and token != CELL_VALUE)
+    return 2 * operators + 2
+
+
 def _binary_lines(op: str, var: str, left: str, left_float: bool, right: str, right_float: bool) -> list[str]:
     """Statements setting ``var`` to ``left op right``: inline for two floats, the operator's function otherwise."""
     slow = f"{var} = {_OPERATOR_NAMES[op]}({left}, {right})"
@@ -181,4 +213,4 @@ def _binary_lines(op: str, var: str, left: str, left_float: bool, right: str, ri
     return [f"if {' and '.join(tests)}:"] + [f"    {line}" for line in fast] + ["else:", f"    {slow}"]
 
 
-__all__ = ["CELL_VALUE", "OPERANDS", "UNARY", "ChainFusion"]
+__all__ = ["CELL_VALUE", "OPERANDS", "UNARY", "ChainFusion", "uses_before_generating"]

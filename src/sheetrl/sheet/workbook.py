@@ -115,26 +115,8 @@ class IterativeCalculation:
 MAX_ITERATIONS = 32_767  # Excel's largest "Maximum Iterations"
 
 
-def _execute_plain(items: Sequence[tuple[int, Any]], values: dict) -> tuple[int, Matrix | None]:
-    """The loop of :meth:`Workbook._execute` while no formula spills and none iterates: each result stored as it
-    comes. Stops after the last step, at a result that is an array (returned, not stored: it must be placed), or at a
-    step that fails (a circular formula has no function; a function may raise), for the full loop to take from
-    there. Returns the position it stopped at (the number of steps when it finished) and the array, if any."""
-    key = -1
-    fn: Any = None
-    try:
-        for key, fn in items:
-            result = fn(values)
-            if type(result) is Matrix:
-                return _position_of(items, key, fn), result
-            values[key] = result
-    except Exception:  # the full loop calls this step again and handles what it does
-        return _position_of(items, key, fn), None
-    return len(items), None
-
-
-def _position_of(items: Sequence[tuple[int, Any]], key: int, fn: Any) -> int:
-    """Where the step (``key``, ``fn``) is in a plan (a plan holds each key once)."""
+def _position_of(items: Sequence[tuple[int, Any]], key: int) -> int:
+    """Where the step of ``key`` is in a plan (a plan holds each key once)."""
     for position, (other, _) in enumerate(items):
         if other == key:
             return position
@@ -1103,18 +1085,35 @@ class Workbook(CatalogMixin, ArrayPlacement):
         state.shared = (values, {})  # what this plan's formulas share: running totals, lookup indexes
         try:
             if not spills and self._iteration is None:
-                position, array = _execute_plain(items, values)
-                if array is not None:  # placed as the loop below places an array
-                    key = items[position][0]
-                    try:
-                        values[key] = self._place(key, array)
-                    except Exception:  # a defect in one function must not take the workbook down
-                        if STRICT:
-                            raise
-                        values[key] = VALUE
-                    spills = self._spills
-                    state.shared = (values, {})
-                    position += 1
+                # The plain loop: while no formula spills and none iterates, each result is stored as it comes. It
+                # stops at an array (to be placed), a circular formula (no function) or a failing function; that
+                # step is finished here and the full loop below takes the rest.
+                key, fn = -1, None
+                try:
+                    for key, fn in items:
+                        result = fn(values)
+                        if type(result) is Matrix:
+                            break
+                        values[key] = result
+                    else:
+                        return
+                except Exception as error:  # a failing function, or fn None: handled below, not called again
+                    result = error
+                position = _position_of(items, key)
+                try:
+                    if fn is None:
+                        values[key] = CYCLE
+                    elif type(result) is Matrix:
+                        values[key] = self._place(key, result)
+                        spills = self._spills
+                        state.shared = (values, {})  # an array written into other cells: may be stale
+                    else:
+                        raise result
+                except Exception:  # a defect in one function must not take the workbook down
+                    if STRICT:
+                        raise
+                    values[key] = VALUE
+                position += 1
             while position < total:
                 try:
                     for position in range(position, total):  # noqa: B020 -- resumes after a failed cell

@@ -18,6 +18,7 @@ from .cases import case, run
         case("mround-halves-away-from-zero", "=MROUND(-5,-2)", -6.0),
         case("mround-judges-the-binary-quotient", "=MROUND(6.05,0.1)", 6.0),
         case("mround-signs-differ", "=MROUND(-5,2)", "#NUM!"),
+        case("mround-quotient-beyond-the-float-range", "=MROUND(2,1E-308)", "#NUM!"),
         case("quotient-truncates-toward-zero", "=QUOTIENT(-7,2)", -3.0),
         case("quotient-cleans-binary-noise", "=QUOTIENT(0.3,0.1)", 3.0),
         case("floor-of-zero-by-zero", "=FLOOR(0,0)", 0.0),

@@ -146,8 +146,10 @@ def mround(number: Any, multiple: Any) -> Any:
         return NUM
     # Excel divides in binary without the 15-digit cleanup other rounding gets: MROUND(6.05, 0.1) is 6, because
     # 6.05 / 0.1 is 60.49999999999999 (LibreOffice agrees).
-    quotient = math.floor(n / m + 0.5)
-    return check_number(significant(quotient * m) + 0.0)
+    ratio = n / m + 0.5
+    if not math.isfinite(ratio):
+        return NUM  # MROUND(2, 1E-308): a quotient beyond the float range
+    return check_number(significant(math.floor(ratio) * m) + 0.0)
 
 
 @register("QUOTIENT", 2, omitted_is_na=True)
