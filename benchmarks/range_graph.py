@@ -1,11 +1,12 @@
 """Large ranges in the dependency graph: build, edit and memory for the layouts that made them quadratic.
 
-Two workbooks, built in one ``batch()`` through the engine's API:
+Three workbooks, built in one ``batch()`` through the engine's API:
 
 - **running total**: ``B{i}`` data, ``C{i} = SUM(B$1:B{i})`` for ``i`` in 1..ROWS. Editing ``B1`` changes every
   sum (ROWS * (ROWS + 1) / 2 cell reads, which no graph avoids); editing ``B{ROWS}`` changes one.
 - **lookups**: a table ``A1:D{ROWS}`` and ROWS formulas ``=VLOOKUP(i, $A$1:$D$ROWS, 3, FALSE)``; editing a cell of
   the table's third column recomputes every lookup.
+- **xlookups**: the same table and ROWS formulas ``=XLOOKUP(i, $A$1:$A$ROWS, $C$1:$C$ROWS)``.
 
 Each measurement runs in a fresh process (peak RSS is the process's own); with ``--baseline-src DIR`` a second
 sheetrl imported from another checkout's ``src`` takes turns with this one, round by round, the first rotating.
@@ -39,7 +40,10 @@ with wb.batch():
             wb.set(f"C{i}", f"=SUM(B$1:B{i})")
         else:
             wb.set_range(f"A{i}", [[float(i), i % 5, i * 2.0, "x"]])
-            wb.set(f"F{i}", f"=VLOOKUP({i},$A$1:$D${rows},3,FALSE)")
+            if layout == "lookups":
+                wb.set(f"F{i}", f"=VLOOKUP({i},$A$1:$D${rows},3,FALSE)")
+            else:
+                wb.set(f"F{i}", f"=XLOOKUP({i},$A$1:$A${rows},$C$1:$C${rows})")
 built = clock()
 first = "B1" if layout == "running_total" else f"C{rows // 2}"
 wb.set(first, 1000)
@@ -82,7 +86,7 @@ def main() -> None:
         engines["sheetrl (baseline)"] = args.baseline_src
     names = list(engines)
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
-    for layout in ("running_total", "lookups"):
+    for layout in ("running_total", "lookups", "xlookups"):
         for round_index in range(args.rounds):
             order = names[round_index % len(names):] + names[:round_index % len(names)]
             for name in order:
