@@ -30,18 +30,20 @@ class _Defect:
         return self.original(*args, **kwargs)
 
 
+def _workbook(cells: dict[str, object]) -> Workbook:
+    wb = Workbook()
+    with wb.batch():
+        for address, value in cells.items():
+            wb.set(address, value)
+    return wb
+
+
 @pytest.mark.parametrize("edit", [2.0, -3.0])
 def test_a_failing_function_is_value_and_the_rest_is_computed(monkeypatch: pytest.MonkeyPatch, edit: float) -> None:
     monkeypatch.setattr(workbook_module, "STRICT", False)
     defect = _Defect()
     monkeypatch.setitem(FUNCTIONS, "ABS", dataclasses.replace(FUNCTIONS["ABS"], impl=defect))
-    wb = Workbook()
-    with wb.batch():
-        wb.set("A1", 1.0)
-        wb.set("B1", "=A1+1")
-        wb.set("C1", "=ABS(A1)")
-        wb.set("E1", "=C1+B1")
-        wb.set("H1", "=B1*10")
+    wb = _workbook({"A1": 1.0, "B1": "=A1+1", "C1": "=ABS(A1)", "E1": "=C1+B1", "H1": "=B1*10"})
     assert wb.values(["C1", "E1"]) == [1, 3]
     defect.failing = True
     defect.calls = 0
@@ -53,23 +55,14 @@ def test_a_failing_function_is_value_and_the_rest_is_computed(monkeypatch: pytes
 
 
 def test_a_circular_reference_is_cycle_and_the_rest_is_computed() -> None:
-    wb = Workbook()
-    with wb.batch():
-        wb.set("A1", 1.0)
-        wb.set("F1", "=G1+A1")
-        wb.set("G1", "=F1")
-        wb.set("H1", "=A1*2")
+    wb = _workbook({"A1": 1.0, "F1": "=G1+A1", "G1": "=F1", "H1": "=A1*2"})
     wb.set("A1", 4.0)
     assert wb.value_at(wb.key("F1")) is CYCLE and wb.value_at(wb.key("G1")) is CYCLE
     assert wb.value("H1") == 8
 
 
 def test_an_array_that_appears_is_placed_and_the_rest_computed() -> None:
-    wb = Workbook()
-    with wb.batch():
-        wb.set("A1", 1.0)
-        wb.set("B1", "=IF(A1>1.5,SEQUENCE(3),0)*A1")
-        wb.set("C1", "=B3+A1")
+    wb = _workbook({"A1": 1.0, "B1": "=IF(A1>1.5,SEQUENCE(3),0)*A1", "C1": "=B3+A1"})
     assert wb.values(["B1", "B2", "C1"]) == [0, None, 1]
     wb.set("A1", 5.0)
     assert wb.values(["B1", "B2", "B3", "C1"]) == [5, 10, 15, 20]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sheetrl.sheet.errors import NA, REF, VALUE, ExcelError
@@ -137,20 +137,32 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     # one cell: nothing to share, and a reference too large to read is a one-cell #VALUE! at the same origin
     if kind is None or grid.origin is None or grid.rows * grid.cols == 1 or (kind == 1 and has_wildcards(lookup)):
         return _NOT_INDEXED
-    memo = held[1]
     family = ("exact lookup", grid.origin, grid.rows, grid.cols, grid.omitted_blanks, vertical)
+    index = _plan_index(held[1], family, lambda: (
+        ((_kind(value), _key(value)), position)
+        for position, value in enumerate(grid.column(0) if vertical else grid.row(0)) if _kind(value) is not None
+    ))
+    return _NOT_INDEXED if index is None else index.get((kind, _key(lookup)))
+
+
+def _plan_index(
+    memo: dict, family: tuple[Any, ...], entries: Callable[[], Iterable[tuple[Any, int]]], last: bool = False
+) -> dict[Any, int] | None:
+    """The index of ``family`` (key -> first position, or last with ``last``) that the plan running now shares,
+    built from ``entries`` the second time it is asked for; None the first time (a lone lookup scans)."""
     index = memo.get(family)
     if index is None:
         memo[family] = False  # seen once in this plan
-        return _NOT_INDEXED
+        return None
     if index is False:
         index = {}
-        for position, value in enumerate(grid.column(0) if vertical else grid.row(0)):
-            value_kind = _kind(value)
-            if value_kind is not None:
-                index.setdefault((value_kind, _key(value)), position)
+        for key, position in entries():
+            if last:
+                index[key] = position
+            else:
+                index.setdefault(key, position)
         memo[family] = index
-    return index.get((kind, _key(lookup)))
+    return index
 
 
 def _folded_key(value: Any) -> tuple[int, Any] | None:
@@ -178,23 +190,11 @@ def indexed_folded(area: Any, values: Sequence[Any], lookup: Any, reverse: bool)
     key = _folded_key(lookup)
     if key is None:
         return _NOT_INDEXED
-    memo = held[1]
     family = ("folded lookup", area.sheet, area.row1, area.col1, area.row2, area.col2, len(values), reverse)
-    index = memo.get(family)
-    if index is None:
-        memo[family] = False  # seen once in this plan
-        return _NOT_INDEXED
-    if index is False:
-        index = {}
-        for position, value in enumerate(values):
-            value_key = _folded_key(value)
-            if value_key is not None:
-                if reverse:
-                    index[value_key] = position  # the last position wins
-                else:
-                    index.setdefault(value_key, position)
-        memo[family] = index
-    return index.get(key)
+    index = _plan_index(held[1], family, lambda: (
+        (folded, position) for position, folded in enumerate(map(_folded_key, values)) if folded is not None
+    ), last=reverse)
+    return _NOT_INDEXED if index is None else index.get(key)
 
 
 def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) -> int | None:
