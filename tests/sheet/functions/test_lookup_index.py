@@ -89,7 +89,7 @@ def _count_scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_many_lookups_into_one_table_read_it_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of it: 2,000 exact lookups filled down over a 2,000-row table, recalculated by one edit, read the
-    key column about twice, not 2,000 times."""
+    key column a few times (scans until they have cost two passes, then one index), not 2,000 times."""
     wb = Workbook()
     with wb.batch():
         for r in range(1, 2001):
@@ -100,7 +100,7 @@ def test_many_lookups_into_one_table_read_it_about_once(monkeypatch: pytest.Monk
     wb.set("E1", 1.0)
     assert wb.value("C1") == "name 2" and wb.value("C1999") == "name 2000"
     assert str(wb.value("C2000")) == "#N/A"
-    assert scans[0] <= 2
+    assert scans[0] <= 10
 
 
 def test_many_xlookups_into_one_table_read_it_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,7 +115,33 @@ def test_many_xlookups_into_one_table_read_it_about_once(monkeypatch: pytest.Mon
     scans = _count_scans(monkeypatch)
     wb.set("E1", 1.0)
     assert wb.value("C1") == 2 and wb.value("D1999") == 2000 and wb.value("C2000") == "none"
-    assert scans[0] <= 4
+    assert scans[0] <= 20  # of 4,000 lookups, in two families
+
+
+def test_a_few_lookups_that_find_their_values_early_build_no_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: two lookups into a 100,000-row table built its index at every edit (163 ms against 0.05 ms
+    scanning): an index is built only once the plan's scans of a range have cost two passes over it."""
+    wb = Workbook()
+    with wb.batch():
+        for r in range(1, 20001):
+            wb.set(f"A{r}", f"key{r}")
+            wb.set(f"B{r}", float(r))
+        wb.set("D1", "key1")
+        wb.set("E1", "=XLOOKUP(D1,A1:A20000,B1:B20000)+XMATCH(D1,A1:A20000)+MATCH(D1,A1:A20000,0)")
+        wb.set("E2", "=VLOOKUP(D1,A1:B20000,2,FALSE)+XMATCH(D1,A1:A20000,0,-1)")
+    keyed = 0
+    real = lookup._folded_key
+
+    def counting(value: object) -> object:
+        nonlocal keyed
+        keyed += 1
+        return real(value)
+
+    monkeypatch.setattr(lookup, "_folded_key", counting)
+    for r in (3, 5, 2):
+        wb.set("D1", f"key{r}")
+        assert wb.values(["E1", "E2"]) == [3 * r, 2 * r]
+    assert keyed < 100  # no index of the 20,000 keys was built (one call per lookup value)
 
 
 def test_a_lookup_with_references_computed_at_run_time_keeps_scanning(monkeypatch: pytest.MonkeyPatch) -> None:

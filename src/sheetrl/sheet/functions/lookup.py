@@ -112,17 +112,17 @@ def find_exact(
 
 
 SHARED_LOOKUP_INDEX = True  # exact lookups into one range share an index within a recalculation (off: for tests)
+SCANS_BEFORE_INDEX = 2  # a range's index is built once its lookups in a plan have scanned it this many times over
 _NOT_INDEXED: Any = object()
 
 
 def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     """``find_exact`` (MATCH's and VLOOKUP's exact match, no wildcards, first match) over the first column of
-    ``grid`` (first row, not ``vertical``), answered from an index of that column shared by the lookups of the
-    plan running now: n exact lookups filled down over one table cost about one pass over it instead of n.
-    ``_NOT_INDEXED`` where the index does not apply: outside a recalculation, while a formula with references
-    computed at run time runs (what it reads may not be final yet: such formulas run again), for a value that is not
-    a reference's or is one cell, for a wildcard text, an empty or an error lookup value, and for the first lookup
-    into a range in a plan (a single lookup scans, as before; the second builds the index).
+    ``grid`` (first row, not ``vertical``), through :func:`_shared_lookup`: n exact lookups filled down over one
+    table cost about three passes over it instead of n. ``_NOT_INDEXED`` where sharing does not apply: outside a
+    recalculation, while a formula with references computed at run time runs (what it reads may not be final yet:
+    such formulas run again), for a value that is not a reference's or is one cell, and for a wildcard text, an
+    empty or an error lookup value.
 
     Exact, not approximate, for the same reason as the running totals (compiler._running_total): every cell of a
     static reference is final when its formula runs and stays so until the plan ends; the workbook drops the index
@@ -137,32 +137,41 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     # one cell: nothing to share, and a reference too large to read is a one-cell #VALUE! at the same origin
     if kind is None or grid.origin is None or grid.rows * grid.cols == 1 or (kind == 1 and has_wildcards(lookup)):
         return _NOT_INDEXED
+    keys = grid.column(0) if vertical else grid.row(0)
     family = ("exact lookup", grid.origin, grid.rows, grid.cols, grid.omitted_blanks, vertical)
-    index = _plan_index(held[1], family, lambda: (
-        ((_kind(value), _key(value)), position)
-        for position, value in enumerate(grid.column(0) if vertical else grid.row(0)) if _kind(value) is not None
-    ))
-    return _NOT_INDEXED if index is None else index.get((kind, _key(lookup)))
+    return _shared_lookup(
+        held[1], family, len(keys), (kind, _key(lookup)), lambda: find_exact(keys, lookup, wildcards=False),
+        lambda: (((_kind(value), _key(value)), position) for position, value in enumerate(keys)
+                 if _kind(value) is not None),
+    )
 
 
-def _plan_index(
-    memo: dict, family: tuple[Any, ...], entries: Callable[[], Iterable[tuple[Any, int]]], last: bool = False
-) -> dict[Any, int] | None:
-    """The index of ``family`` (key -> first position, or last with ``last``) that the plan running now shares,
-    built from ``entries`` the second time it is asked for; None the first time (a lone lookup scans)."""
-    index = memo.get(family)
-    if index is None:
-        memo[family] = False  # seen once in this plan
-        return None
-    if index is False:
-        index = {}
-        for key, position in entries():
+def _shared_lookup(
+    memo: dict, family: tuple[Any, ...], size: int, key: Any, scan: Callable[[], int | None],
+    entries: Callable[[], Iterable[tuple[Any, int]]], last: bool = False,
+) -> int | None:
+    """One exact lookup into the ``size`` values of ``family`` within the plan running now: by ``scan`` while the
+    plan's lookups into it have scanned fewer than SCANS_BEFORE_INDEX times its size, then from an index of
+    ``entries`` (key -> first position, or the last with ``last``), built once and shared by the rest of the plan.
+
+    Building costs about two scans, so the index is built only once scanning has cost as much: a few lookups
+    that find their values near the start never build one (two lookups into a 100,000-row table used to build it
+    at every edit), and many lookups into one range cost a few passes over it instead of one each.
+    """
+    entry = memo.get(family, 0)
+    if type(entry) is int:
+        if entry < SCANS_BEFORE_INDEX * size:
+            found = scan()
+            memo[family] = entry + (size if found is None else size - found if last else found + 1)
+            return found
+        index: dict[Any, int] = {}
+        for entry_key, position in entries():
             if last:
-                index[key] = position
+                index[entry_key] = position
             else:
-                index.setdefault(key, position)
-        memo[family] = index
-    return index
+                index.setdefault(entry_key, position)
+        memo[family] = entry = index
+    return entry.get(key)
 
 
 def _folded_key(value: Any) -> tuple[int, Any] | None:
@@ -180,8 +189,8 @@ def _folded_key(value: Any) -> tuple[int, Any] | None:
 
 def indexed_folded(area: Any, values: Sequence[Any], lookup: Any, reverse: bool) -> Any:
     """XLOOKUP's and XMATCH's exact match (match mode 0, searching from the first or, with ``reverse``, the last
-    entry) of ``lookup`` in ``values``, the cells of the static reference ``area``, answered from an index shared by
-    the lookups of the plan running now; ``_NOT_INDEXED`` where it does not apply, under the rules of
+    entry) of ``lookup`` in ``values``, the cells of the static reference ``area``, through
+    :func:`_shared_lookup`; ``_NOT_INDEXED`` where sharing does not apply, under the rules of
     :func:`indexed_exact` (and for an empty lookup value, which finds the first empty cell)."""
     state = STATE
     held = state.shared
@@ -191,10 +200,12 @@ def indexed_folded(area: Any, values: Sequence[Any], lookup: Any, reverse: bool)
     if key is None:
         return _NOT_INDEXED
     family = ("folded lookup", area.sheet, area.row1, area.col1, area.row2, area.col2, len(values), reverse)
-    index = _plan_index(held[1], family, lambda: (
-        (folded, position) for position, folded in enumerate(map(_folded_key, values)) if folded is not None
-    ), last=reverse)
-    return _NOT_INDEXED if index is None else index.get(key)
+    return _shared_lookup(
+        held[1], family, len(values), key,
+        lambda: find_exact(values, lookup, wildcards=False, reverse=reverse, fold=True),
+        lambda: ((folded, position) for position, folded in enumerate(map(_folded_key, values)) if folded is not None),
+        last=reverse,
+    )
 
 
 def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) -> int | None:

@@ -147,9 +147,11 @@ def mround(number: Any, multiple: Any) -> Any:
     # Excel divides in binary without the 15-digit cleanup other rounding gets: MROUND(6.05, 0.1) is 6, because
     # 6.05 / 0.1 is 60.49999999999999 (LibreOffice agrees).
     ratio = n / m + 0.5
-    if not math.isfinite(ratio):
-        return NUM  # MROUND(2, 1E-308): a quotient beyond the float range
-    return check_number(significant(math.floor(ratio) * m) + 0.0)
+    if math.isfinite(ratio):
+        return check_number(significant(math.floor(ratio) * m) + 0.0)
+    # A quotient beyond the float range (MROUND(1.7E308,0.5)): the nearest multiple from the exact remainder.
+    rest = math.fmod(n, m)
+    return check_number(significant(n - rest + (m if 2 * abs(rest) >= abs(m) else 0.0)) + 0.0)
 
 
 @register("QUOTIENT", 2, omitted_is_na=True)
