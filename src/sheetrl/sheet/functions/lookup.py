@@ -137,11 +137,15 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     # one cell: nothing to share, and a reference too large to read is a one-cell #VALUE! at the same origin
     if kind is None or grid.origin is None or grid.rows * grid.cols == 1 or (kind == 1 and has_wildcards(lookup)):
         return _NOT_INDEXED
-    keys = grid.column(0) if vertical else grid.row(0)
     family = ("exact lookup", grid.origin, grid.rows, grid.cols, grid.omitted_blanks, vertical)
+
+    def keys() -> Sequence[Any]:  # read only to scan or to build (a lookup from the index reads no cell)
+        return grid.column(0) if vertical else grid.row(0)
+
     return _shared_lookup(
-        held[1], family, len(keys), (kind, _key(lookup)), lambda: find_exact(keys, lookup, wildcards=False),
-        lambda: (((_kind(value), _key(value)), position) for position, value in enumerate(keys)
+        held[1], family, grid.rows if vertical else grid.cols, (kind, _key(lookup)),
+        lambda: find_exact(keys(), lookup, wildcards=False),
+        lambda: (((_kind(value), _key(value)), position) for position, value in enumerate(keys())
                  if _kind(value) is not None),
     )
 
