@@ -214,7 +214,7 @@ def test_overlapped_rollouts_are_collected_while_the_learner_updates(
 def test_overlapped_an_actor_that_finishes_first_starts_its_next_rollout_at_once(
         uninterrupted_overlapped: dict[str, Any], tmp_path: Path) -> None:
     """The learner asks each actor for its next rollout as soon as that actor's rollout has arrived, not once the
-    slowest actor's has: with actor 1 made 0.8 s slower, actor 0 starts rollout i + 1 before actor 1 finishes
+    slowest actor's has: with actor 1 made 1.6 s slower, actor 0 starts rollout i + 1 before actor 1 finishes
     rollout i (the old schedule never did; one pair in five may miss on a loaded machine); and the run is still
     the one that happened without the delay (the weights decide the data, not the timing)."""
     runner = Runner.start(ray_config(tmp_path, ray_overlap=True))
@@ -227,7 +227,7 @@ def test_overlapped_an_actor_that_finishes_first_starts_its_next_rollout_at_once
 
         def collect(self, weights: dict[str, torch.Tensor]) -> dict[str, Any]:
             if self.slow:
-                time.sleep(0.8)
+                time.sleep(1.6)
             return super().collect(weights)
 
     runner.pool.worker_class = SlowSecondActor
