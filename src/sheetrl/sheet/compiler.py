@@ -943,19 +943,13 @@ def _postfix(node: Node, out: list[tuple[str, Node | None]], count: list[int]) -
                 return False
             out.append((op, None))
         return True
-    if type(node) is Unary:
-        if node.op == "+":
-            return _postfix(node.operand, out, count)
+    if type(node) is Unary and node.op == "+":
+        return _postfix(node.operand, out, count)
+    if type(node) is Unary or type(node) is Percent:
         count[0] += 1
         if count[0] > FUSED_OPERATORS or not _postfix(node.operand, out, count):
             return False
-        out.append(("neg", None))
-        return True
-    if type(node) is Percent:
-        count[0] += 1
-        if count[0] > FUSED_OPERATORS or not _postfix(node.operand, out, count):
-            return False
-        out.append(("pct", None))
+        out.append(("neg" if type(node) is Unary else "pct", None))
         return True
     out.append(("operand", node))
     return True

@@ -129,9 +129,8 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     whenever cells change otherwise (``STATE.shared``). The index maps (type, value) to the first position, with
     text compared as ``find_exact`` compares it (lower case).
     """
-    state = STATE
-    held = state.shared
-    if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX or not grid.is_reference:
+    memo = _plan_memo()
+    if memo is None or not grid.is_reference:
         return _NOT_INDEXED
     kind = _kind(lookup)
     # one cell: nothing to share, and a reference too large to read is a one-cell #VALUE! at the same origin
@@ -143,11 +142,22 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
         return grid.column(0) if vertical else grid.row(0)
 
     return _shared_lookup(
-        held[1], family, grid.rows if vertical else grid.cols, (kind, _key(lookup)),
+        memo, family, grid.rows if vertical else grid.cols, (kind, _key(lookup)),
         lambda: find_exact(keys(), lookup, wildcards=False),
         lambda: (((_kind(value), _key(value)), position) for position, value in enumerate(keys())
                  if _kind(value) is not None),
     )
+
+
+def _plan_memo() -> dict | None:
+    """What the exact lookups of the plan running now share (``STATE.shared``); None where they share nothing:
+    outside a recalculation, while a formula with references computed at run time runs (what it reads may not be
+    final yet: such formulas run again), or with SHARED_LOOKUP_INDEX off."""
+    state = STATE
+    held = state.shared
+    if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX:
+        return None
+    return held[1]
 
 
 def _shared_lookup(
@@ -196,16 +206,15 @@ def indexed_folded(area: Any, values: Sequence[Any], lookup: Any, reverse: bool)
     entry) of ``lookup`` in ``values``, the cells of the static reference ``area``, through
     :func:`_shared_lookup`; ``_NOT_INDEXED`` where sharing does not apply, under the rules of
     :func:`indexed_exact` (and for an empty lookup value, which finds the first empty cell)."""
-    state = STATE
-    held = state.shared
-    if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX or len(values) <= 1:
+    memo = _plan_memo()
+    if memo is None or len(values) <= 1:
         return _NOT_INDEXED
     key = _folded_key(lookup)
     if key is None:
         return _NOT_INDEXED
     family = ("folded lookup", area.sheet, area.row1, area.col1, area.row2, area.col2, len(values), reverse)
     return _shared_lookup(
-        held[1], family, len(values), key,
+        memo, family, len(values), key,
         lambda: find_exact(values, lookup, wildcards=False, reverse=reverse, fold=True),
         lambda: ((folded, position) for position, folded in enumerate(map(_folded_key, values)) if folded is not None),
         last=reverse,
