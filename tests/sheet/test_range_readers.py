@@ -155,6 +155,70 @@ def test_moving_windows_stay_edges_and_running_totals_go_to_the_index():
     assert wb.value("D100") == sum(range(100, 200)) - 150 and wb.value("D151") == sum(range(151, 251))
 
 
+def _edge_count(wb: Workbook) -> int:
+    return sum(len(readers) for readers in wb._dependents.values())
+
+
+def test_a_lookup_table_read_by_a_column_of_formulas_is_indexed_once_shared():
+    wb = Workbook()
+    rows = 400
+    with wb.batch():
+        for row in range(1, rows + 1):
+            wb.set_range(f"A{row}", [[float(row), row % 5, row * 2.0, "x"]])
+            wb.set(f"F{row}", f"=VLOOKUP({row},$A$1:$D${rows},3,FALSE)")
+    table = (0, 0, 0, rows - 1, 3)
+    first_readers = [wb._formulas[wb.key(f"F{row}")] for row in range(1, workbook.SHARED_RANGE_READERS + 1)]
+    assert all(not cell.big_ranges for cell in first_readers)  # the first few readers keep their edges
+    assert wb._formulas[wb.key(f"F{rows}")].big_ranges == (table,)
+    assert wb._shared_range_reads == {table: rows}
+    # expanded for every formula it would be rows * 4 * rows = 640,000 edges
+    assert _edge_count(wb) <= 4 * rows * (workbook.SHARED_RANGE_READERS + 1)
+    wb.set("C123", -1.0)
+    assert wb.value("F123") == -1.0 and wb.value("F2") == 4.0
+    wb.set("C2", 7.0)  # a cell the first, expanded, readers reach through edges
+    assert wb.value("F2") == 7.0
+    assert wb.dependents("C7") == [f"Sheet1!F{row}" for row in range(1, rows + 1)]
+
+
+def test_shared_range_counts_follow_removals_clones_undo_and_inserted_rows():
+    wb = Workbook()
+    with wb.batch():
+        for row in range(1, 101):
+            wb.set_range(f"A{row}", [[float(row), row * 2.0]])
+            wb.set(f"D{row}", f"=SUMIF(A$1:A$100,\">\"&{row},B$1:B$100)")
+    keys = {(0, 0, 0, 99, 0): 100, (0, 0, 1, 99, 1): 100}
+    assert wb._shared_range_reads == keys
+    other = wb.clone()
+    with other.batch():
+        for row in range(1, 101):
+            other.set(f"D{row}", None)
+    assert other._shared_range_reads == {} and not other._big_ranges
+    assert wb._shared_range_reads == keys  # the clone's removals stay in the clone
+    other.set("D1", "=SUMIF(A$1:A$100,\">\"&1,B$1:B$100)")  # alone again: edges
+    assert not other._formulas[other.key("D1")].big_ranges
+    other.set("B100", 1.0)
+    assert other.value("D1") == sum(2.0 * r for r in range(2, 100)) + 1.0
+    wb.set("D5", 3)
+    wb.undo()
+    assert wb._shared_range_reads == keys
+    wb.insert_rows(1, 2)
+    assert wb._shared_range_reads == {(0, 2, 0, 101, 0): 100, (0, 2, 1, 101, 1): 100}
+    wb.set("B102", 0.0)
+    assert wb.value("D3") == sum(2.0 * r for r in range(2, 100))
+    assert wb.value("D102") == 0.0
+
+
+def test_fixed_ranges_each_read_by_one_formula_stay_edges():
+    wb = Workbook()
+    with wb.batch():
+        for row in range(1, 301):
+            wb.set_range(f"A{row}", [[1.0] * 8])
+            wb.set(f"J{row}", f"=SUM($A${row}:$H${row + 9})")  # its own 80-cell range each
+    assert not wb._big_ranges
+    wb.set("C150", 2.0)
+    assert wb.value("J141") == 81.0 and wb.value("J140") == 80.0
+
+
 # Random workbooks of data and formulas over large ranges, edited at random: every value must be what the same
 # edits give with every range of up to 4,096 cells expanded into per-cell edges (the graph before the index).
 _COLUMNS = "ABCDEFGHIJ"
@@ -163,6 +227,7 @@ _range_formulas = st.one_of(
     st.builds(lambda c, r: f"SUM({c}{r}:{c}$90)*2", st.sampled_from(_COLUMNS[:4]), st.integers(1, 90)),
     st.builds(lambda r: f"SUM($A$1:D{r})", st.integers(1, 90)),
     st.builds(lambda r: f"IFERROR(VLOOKUP({r},$A$1:$D$90,3,FALSE),-1)", st.integers(1, 90)),
+    st.builds(lambda c, r: f"SUMIF({c}$1:{c}$80,\">\"&{r},D$1:D$80)", st.sampled_from(_COLUMNS[:3]), st.integers(1, 90)),
     st.builds(lambda c: f"COUNT({c}:{c})", st.sampled_from(_COLUMNS)),
     st.builds(lambda r: f"E{r}+1", st.integers(1, 90)),
     st.builds(lambda n, r: f"SEQUENCE({n})*SUM($B$1:B{r})", st.integers(1, 6), st.integers(1, 90)),  # spills
@@ -182,6 +247,7 @@ def _replay(edits, index_all: bool, monkeypatch) -> list:
     if index_all:  # every range of two cells or more goes through the index
         monkeypatch.setattr(workbook, "EXPANDED_RANGE_CELLS", 1)
         monkeypatch.setattr(workbook, "GRAPH_EXPANDED_RANGE_CELLS", 1)
+        monkeypatch.setattr(workbook, "SHARED_RANGE_READERS", 0)
     wb = Workbook()
     with wb.batch():
         for row in range(1, 91):
@@ -202,4 +268,8 @@ def test_indexed_ranges_give_the_values_of_expanded_ranges(edits):
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(workbook, "GRAPH_EXPANDED_RANGE_CELLS", workbook.EXPANDED_RANGE_CELLS)
         expanded = _replay(edits, False, monkeypatch)  # every range of up to 4,096 cells expanded, as before the index
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(workbook, "SHARED_RANGE_READERS", 1)  # a shared range's readers part edges, part index
+        mixed = _replay(edits, False, monkeypatch)
     assert indexed == expanded
+    assert mixed == expanded

@@ -149,8 +149,11 @@ class CompiledFormula:
     fn: Evaluator
     cells: set[int] = field(default_factory=set)  # keys of single cells read
     ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (sheet, r1, c1, r2, c2) read
-    # the ranges with one end fixed and the other relative (A$1:A5, a running total filled down): indexed, not expanded
+    # ranges nested by the formulas of a fill, one end fixed and the other relative (A$1:A5, a running total), and
+    # ranges likely shared by them, both rows fixed ($A$1:$D$500, a lookup table): candidates for the range index
+    # instead of per-cell edges (ReferenceCompiler.note_range)
     anchored: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    shared_ranges: list[tuple[int, int, int, int, int]] = field(default_factory=list)
     volatile: bool = False
     unresolved_sheets: bool = False  # references a sheet that does not exist (yet), or reads the sheet list
     dynamic: bool = False  # reads through references computed at run time: its reads are tracked per evaluation
@@ -217,9 +220,7 @@ class FormulaCompiler(ReferenceCompiler):
         if sid is None:
             return _constant(REF)
         r1, c1, r2, c2 = node.row1, node.col1, node.row2, node.col2
-        self.result.ranges.append((sid, r1, c1, r2, c2))
-        if node.row1_abs != node.row2_abs or node.col1_abs != node.col2_abs:
-            self.result.anchored.append((sid, r1, c1, r2, c2))
+        self.note_range(node, (sid, r1, c1, r2, c2))
         rows, cols = r2 - r1 + 1, c2 - c1 + 1
         origin = (sid, r1, c1)
         if rows * cols <= PRECOMPUTED_RANGE_CELLS:

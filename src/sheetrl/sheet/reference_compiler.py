@@ -282,6 +282,27 @@ class ReferenceCompiler:
         parts = tuple(replace(ref, sheet=name) for name in sheets)  # type: ignore[type-var]
         return parts[0] if len(parts) == 1 else Union(parts)
 
+    def note_range(self, node: RangeRef, area: tuple[int, int, int, int, int]) -> None:
+        """Record that the formula reads the range ``area`` written as ``node``, and whether its ``$`` signs make it
+        a candidate for the workbook's range index instead of one dependency edge per cell (mid-size ranges only,
+        see ``workbook.GRAPH_EXPANDED_RANGE_CELLS``):
+
+        - ``anchored``: one end fixed and the other relative (``B$1:B5``, ``B5:B$100``), a running total or a range
+          growing by a row per formula of a fill. Nested ranges: indexed as soon as they are mid-size.
+        - ``shared_ranges``: otherwise both rows fixed (``$A$1:$D$500``, ``A$1:D$500``, a table's column), the
+          same range in every formula of a column, such as a lookup table. Indexed once several formulas read it;
+          a range that only one formula reads stays expanded (cheaper than an index entry when every formula
+          has its own).
+
+        A range with relative rows (``B5:B104``, ``$B5:$B104``) filled down is a moving window, a distinct range
+        per formula: cheap as edges and costly as index entries, so it stays expanded.
+        """
+        self.result.ranges.append(area)
+        if node.row1_abs != node.row2_abs or node.col1_abs != node.col2_abs:
+            self.result.anchored.append(area)
+        elif node.row1_abs:  # and row2_abs
+            self.result.shared_ranges.append(area)
+
     # ------------------------------------------------------------------------------------ computed references
     def reference(self, node: Node, reads: bool = True, array_mode: bool = False) -> Evaluator:
         """Compile an expression where a reference is wanted: its evaluator returns a Reference when the
@@ -303,7 +324,7 @@ class ReferenceCompiler:
                 if t is CellRef:
                     self.result.cells.add(make_key(sid, area.row1, area.col1))
                 else:
-                    self.result.ranges.append(tuple(area))  # type: ignore[arg-type]
+                    self.note_range(node, tuple(area))  # type: ignore[arg-type]
             ref = Reference((area,))
             return lambda v: ref
         if t is Name:

@@ -9,9 +9,11 @@ State (all dicts keyed by integer cell keys, see :mod:`sheetrl.sheet.address`):
 - ``_formulas``: the formula cells (:class:`FormulaCell`: text, syntax tree, compiled closure, precedents).
 - ``_dependents``: precedent key -> keys of the formulas that read it. Ranges up to ``EXPANDED_RANGE_CELLS`` cells
   are expanded into per-cell edges, except those over ``GRAPH_EXPANDED_RANGE_CELLS`` cells with one end fixed and
-  the other relative (a running total ``A$1:A5``); those and the larger ranges are kept in ``_big_ranges`` and
-  indexed by :class:`~sheetrl.sheet.range_readers.RangeReaders` (each distinct range once, nested ranges chained),
-  so a running total costs edges in proportion to its rows, not to the cells its ranges cover.
+  the other relative (a running total ``A$1:A5``) or with both rows fixed and read by ``SHARED_RANGE_READERS``
+  formulas already (a lookup table ``$A$1:$D$500``, counted in ``_shared_range_reads``); those and the larger
+  ranges are kept in ``_big_ranges`` and indexed by :class:`~sheetrl.sheet.range_readers.RangeReaders` (each
+  distinct range once, nested ranges chained), so a running total costs edges in proportion to its rows, not to
+  the cells its ranges cover, and a column of lookups into one table about as many edges as the table has cells.
 - ``_plans``: source key -> the formulas to recompute when it changes, in topological order (computed with an
   iterative Tarjan SCC pass, so chains of 100k cells never recurse; strongly connected components are circular
   references and get ``#CYCLE!``, or, with :attr:`Workbook.iterative_calculation` on, are computed by Excel's
@@ -81,6 +83,11 @@ EXPANDED_RANGE_CELLS = 4096
 # total, quadratic in edges when expanded). Other mid-size ranges stay expanded: a moving window (A5:A104) filled
 # down is a distinct range per formula, cheap as edges and costly as index entries.
 GRAPH_EXPANDED_RANGE_CELLS = 64
+# A mid-size range with both rows fixed ($A$1:$D$500) is indexed too once this many formulas read it: a lookup table
+# read by every formula of a column is one index entry instead of an edge per cell and formula (2,000 lookups into a
+# 4,000-cell table: 8 million edges). Read by fewer (every formula its own fixed range) it stays edges, as an index
+# of many distinct ranges is costly to rebuild when a formula changes.
+SHARED_RANGE_READERS = 4
 _UNDO_LIMIT = 1000  # edits kept for undo
 _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 ALL_CHANGED = -1  # in a change log: everything may have changed
@@ -135,7 +142,7 @@ def _change(old: Any, new: Any) -> float:
 
 _COW_FIELDS = (
     "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_col_widths", "_row_states", "_sheet_names",
-    "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner", "_names", "_tables",
+    "_sheet_order", "_sheet_ids", "_pivots", "_spills", "_spill_owner", "_names", "_tables", "_shared_range_reads",
 )
 
 
@@ -157,6 +164,7 @@ class FormulaCell:
     names: frozenset[str] = frozenset()  # upper-case defined names and tables it uses (recompiled when they change)
     dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
     anchored: tuple[tuple[int, int, int, int, int], ...] = ()  # ranges with one end fixed, one relative (indexed)
+    shared_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # ranges with both rows fixed (see _big)
 
 
 class _FormulaText(str):
@@ -228,6 +236,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._big_ranges: dict[int, tuple[tuple[int, int, int, int, int], ...]] = {}
         # _big_ranges indexed by position, built on demand, replaced (never changed) when they change
         self._big_range_index: RangeReaders | None = None
+        # how many formulas read each range of their shared_ranges (a shared one is indexed, see _big)
+        self._shared_range_reads: dict[tuple[int, int, int, int, int], int] = {}
         self._plans: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._formats: dict[int, CellFormat] = {}
         self._col_widths: dict[tuple[int, int], float] = {}
@@ -802,7 +812,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
             fn=compiled.fn,
             cells=frozenset(compiled.cells),
             ranges=tuple(compiled.ranges),
-            big_ranges=_big(tuple(compiled.ranges) + dynamic_ranges, tuple(compiled.anchored)),
+            big_ranges=_big(
+                tuple(compiled.ranges) + dynamic_ranges, tuple(compiled.anchored), compiled.shared_ranges,
+                self._shared_range_reads,
+            ),
             volatile=compiled.volatile,
             unresolved_sheets=compiled.unresolved_sheets,
             array=array,
@@ -810,6 +823,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             names=frozenset(compiled.names),
             dynamic_ranges=dynamic_ranges,
             anchored=tuple(compiled.anchored),
+            shared_ranges=tuple(compiled.shared_ranges),
         )
 
     def _precedent_keys(self, cell: FormulaCell, listed: bool = False) -> builtins.set[int]:
@@ -848,6 +862,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self._own("_big_ranges")
             self._big_ranges[cell.key] = cell.big_ranges
             self._big_range_index = None
+        if cell.shared_ranges:
+            self._own("_shared_range_reads")
+            reads = self._shared_range_reads
+            for area in cell.shared_ranges:
+                reads[area] = reads.get(area, 0) + 1
         if cell.array is not None:  # a legacy array formula owns its range from the start
             rows, cols = cell.array
             self._own("_spill_owner")
@@ -873,6 +892,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self._own("_big_ranges")
             del self._big_ranges[key]
             self._big_range_index = None
+        if cell.shared_ranges:
+            self._own("_shared_range_reads")
+            reads = self._shared_range_reads
+            for area in cell.shared_ranges:
+                if reads[area] > 1:
+                    reads[area] -= 1
+                else:
+                    del reads[area]
         if key in self._spills:
             self._unplace(key, keep_attempt=False)
         self._plans = {}
@@ -1056,7 +1083,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             if ranges == cell.dynamic_ranges:
                 continue
             self._remove_formula(key)
-            big_ranges = _big(cell.ranges + ranges, cell.anchored)
+            big_ranges = _big(cell.ranges + ranges, cell.anchored, cell.shared_ranges, self._shared_range_reads)
             self._add_formula(replace(cell, dynamic_ranges=ranges, big_ranges=big_ranges))
             changed.append(key)
         return changed
@@ -1448,10 +1475,13 @@ class Workbook(CatalogMixin, ArrayPlacement):
         widths = dict(self._col_widths)
         # rebuild every container from scratch: structural edits are rare and this keeps the graph exact
         self._values, self._formulas, self._dependents, self._big_ranges = {WORKBOOK_KEY: self}, {}, {}, {}
-        self._big_range_index = None
+        self._big_range_index, self._shared_range_reads = None, {}
         self._formats, self._plans = {}, {}
         self._spills, self._spill_owner, self._spill_dirty = {}, {}, []
-        self._shared -= {"_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_spills", "_spill_owner"}
+        self._shared -= {
+            "_values", "_formulas", "_dependents", "_big_ranges", "_formats", "_spills", "_spill_owner",
+            "_shared_range_reads",
+        }
         self._owned_dependent_sets = set()
         for key, value in literals.items():
             new = move_key(key)
@@ -1835,14 +1865,25 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
 
 def _big(
-    ranges: tuple[tuple[int, int, int, int, int], ...], anchored: tuple[tuple[int, int, int, int, int], ...] = ()
+    ranges: tuple[tuple[int, int, int, int, int], ...],
+    anchored: Sequence[tuple[int, int, int, int, int]] = (),
+    shared: Sequence[tuple[int, int, int, int, int]] = (),
+    shared_reads: Mapping[tuple[int, int, int, int, int], int] | None = None,
 ) -> tuple[tuple[int, int, int, int, int], ...]:
-    """The ranges not expanded into per-cell dependency edges (indexed by RangeReaders instead): the large ones,
-    and the mid-size ones of ``anchored`` (one end fixed, the other relative)."""
+    """The ranges not expanded into per-cell dependency edges (indexed by RangeReaders instead): the large ones;
+    the mid-size ones of ``anchored`` (one end fixed, the other relative: nested by a fill); and the mid-size ones
+    of ``shared`` (both rows fixed) that at least ``SHARED_RANGE_READERS`` formulas read already
+    (``shared_reads``), such as a lookup table every formula of a column reads."""
     big = []
     for area in ranges:
         cells = (area[3] - area[1] + 1) * (area[4] - area[2] + 1)
-        if cells > EXPANDED_RANGE_CELLS or (cells > GRAPH_EXPANDED_RANGE_CELLS and area in anchored):
+        if cells > EXPANDED_RANGE_CELLS or (
+            cells > GRAPH_EXPANDED_RANGE_CELLS
+            and (
+                area in anchored
+                or (shared_reads is not None and area in shared and shared_reads.get(area, 0) >= SHARED_RANGE_READERS)
+            )
+        ):
             big.append(area)
     return tuple(big)
 
