@@ -227,7 +227,9 @@ _range_formulas = st.one_of(
     st.builds(lambda c, r: f"SUM({c}{r}:{c}$90)*2", st.sampled_from(_COLUMNS[:4]), st.integers(1, 90)),
     st.builds(lambda r: f"SUM($A$1:D{r})", st.integers(1, 90)),
     st.builds(lambda r: f"IFERROR(VLOOKUP({r},$A$1:$D$90,3,FALSE),-1)", st.integers(1, 90)),
-    st.builds(lambda c, r: f"SUMIF({c}$1:{c}$80,\">\"&{r},D$1:D$80)", st.sampled_from(_COLUMNS[:3]), st.integers(1, 90)),
+    st.builds(
+        lambda c, r: f"SUMIF({c}$1:{c}$80,\">\"&{r},D$1:D$80)", st.sampled_from(_COLUMNS[:3]), st.integers(1, 90)
+    ),
     st.builds(lambda c: f"COUNT({c}:{c})", st.sampled_from(_COLUMNS)),
     st.builds(lambda r: f"E{r}+1", st.integers(1, 90)),
     st.builds(lambda n, r: f"SEQUENCE({n})*SUM($B$1:B{r})", st.integers(1, 6), st.integers(1, 90)),  # spills
