@@ -1,12 +1,14 @@
 """Large ranges in the dependency graph: build, edit and memory for the layouts that made them quadratic.
 
-Three workbooks, built in one ``batch()`` through the engine's API:
+Four workbooks, built in one ``batch()`` through the engine's API:
 
 - **running total**: ``B{i}`` data, ``C{i} = SUM(B$1:B{i})`` for ``i`` in 1..ROWS. Editing ``B1`` changes every
   sum (ROWS * (ROWS + 1) / 2 cell reads, which no graph avoids); editing ``B{ROWS}`` changes one.
 - **lookups**: a table ``A1:D{ROWS}`` and ROWS formulas ``=VLOOKUP(i, $A$1:$D$ROWS, 3, FALSE)``; editing a cell of
   the table's third column recomputes every lookup.
 - **xlookups**: the same table and ROWS formulas ``=XLOOKUP(i, $A$1:$A$ROWS, $C$1:$C$ROWS)``.
+- **approximate lookups**: the same table and ROWS formulas ``=VLOOKUP(i + 0.5, $A$1:$D$ROWS, 3)`` (sorted keys,
+  approximate match: a binary search each).
 
 Each measurement runs in a fresh process (peak RSS is the process's own); with ``--baseline-src DIR`` a second
 sheetrl imported from another checkout's ``src`` takes turns with this one, round by round, the first rotating.
@@ -42,6 +44,8 @@ with wb.batch():
             wb.set_range(f"A{i}", [[float(i), i % 5, i * 2.0, "x"]])
             if layout == "lookups":
                 wb.set(f"F{i}", f"=VLOOKUP({i},$A$1:$D${rows},3,FALSE)")
+            elif layout == "approximate_lookups":
+                wb.set(f"F{i}", f"=VLOOKUP({i}.5,$A$1:$D${rows},3)")
             else:
                 wb.set(f"F{i}", f"=XLOOKUP({i},$A$1:$A${rows},$C$1:$C${rows})")
 built = clock()
@@ -61,6 +65,9 @@ print(json.dumps({"build_s": built - start, "wide_edit_s": wide - built, "local_
 """
 
 
+LAYOUTS = ("running_total", "lookups", "xlookups", "approximate_lookups")
+
+
 def _measure(src: Path, layout: str, rows: int) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(src))
     done = subprocess.run([sys.executable, "-c", _WORKER, layout, str(rows)], env=env, capture_output=True,
@@ -76,9 +83,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=8000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline-src", type=Path, help="another checkout's src, measured in alternation")
+    parser.add_argument("--layouts", default=",".join(LAYOUTS), help=f"comma list from {','.join(LAYOUTS)}")
     args = parser.parse_args()
     if not 1 <= args.rows <= 200_000 or not 1 <= args.rounds <= 100:
         raise SystemExit("error: --rows must be 1..200000 and --rounds 1..100")
+    layouts = [name.strip() for name in args.layouts.split(",") if name.strip()]
+    unknown = sorted(set(layouts) - set(LAYOUTS))
+    if unknown or not layouts:
+        raise SystemExit(f"error: --layouts takes names from {','.join(LAYOUTS)}, not {args.layouts!r}")
     engines = {"sheetrl": _ROOT / "src"}
     if args.baseline_src is not None:
         if not (args.baseline_src / "sheetrl").is_dir():
@@ -86,13 +98,13 @@ def main() -> None:
         engines["sheetrl (baseline)"] = args.baseline_src
     names = list(engines)
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
-    for layout in ("running_total", "lookups", "xlookups"):
+    for layout in layouts:
         for round_index in range(args.rounds):
             order = names[round_index % len(names):] + names[:round_index % len(names)]
             for name in order:
                 results.setdefault((layout, name), []).append(_measure(engines[name], layout, args.rows))
             print(f"  {layout} round {round_index + 1} done", file=sys.stderr)
-    print(f"`python3 benchmarks/range_graph.py --rows {args.rows} --rounds {args.rounds}"
+    print(f"`python3 benchmarks/range_graph.py --rows {args.rows} --rounds {args.rounds} --layouts {','.join(layouts)}"
           f"{' --baseline-src DIR' if args.baseline_src else ''}` — CPU seconds (minimum over rounds), peak RSS\n")
     print("| layout | engine | build s | wide edit s | local edit ms | peak MB |")
     print("|---|---|---:|---:|---:|---:|")

@@ -22,12 +22,12 @@ recalculation there is no context and those functions return an error value.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sheetrl.sheet.address import ROW_SHIFT, make_key
 from sheetrl.sheet.errors import VALUE, ExcelError
-from sheetrl.sheet.values import Matrix
+from sheetrl.sheet.values import Matrix, RangeValues
 
 if TYPE_CHECKING:
     from sheetrl.sheet.formats import CellFormat
@@ -183,6 +183,10 @@ class AreaValues:
     def __getitem__(self, index: int | slice) -> Any:
         if type(index) is slice:
             start, stop, step = index.indices(len(self))
+            if self.cols == 1 or self.rows == 1:  # one column or one row: the keys are evenly spaced
+                unit = 1 << ROW_SHIFT if self.cols == 1 else 1
+                base = make_key(self.sheet, self.row1, self.col1)
+                return list(map(self.cells.get, range(base + start * unit, base + stop * unit, step * unit)))
             if step == self.cols and 0 <= start < self.cols:
                 # one column (Matrix.column): keys of consecutive rows differ by one row step
                 row_step = 1 << ROW_SHIFT
@@ -196,6 +200,18 @@ class AreaValues:
         if not 0 <= index < len(self):
             raise IndexError("area index out of range")
         return self.cells.get(self._key(index))
+
+    def stride(self, start: int, step: int, count: int) -> Sequence[Any]:
+        """The ``count`` values at ``start``, ``start + step``, ... as a lazy view when they are one column or
+        part of one row (what :meth:`Matrix.column_view` and ``row_view`` ask for), else as a list."""
+        row, col = divmod(start, self.cols)
+        first = make_key(self.sheet, self.row1 + row, self.col1 + col)
+        if step == self.cols and row + count <= self.rows:
+            row_step = 1 << ROW_SHIFT
+            return RangeValues(range(first, first + count * row_step, row_step), self.cells)
+        if step == 1 and col + count <= self.cols:
+            return RangeValues(range(first, first + count), self.cells)
+        return self[start : start + step * count : step]
 
     def __iter__(self) -> Iterator[Any]:
         get = self.cells.get

@@ -19,7 +19,7 @@ from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 Scalar = float | str | bool | None | ExcelError
 
 
-class RangeValues:
+class RangeValues(Sequence[Any]):
     """The values of a reference, read from the workbook only as they are used (a read-only sequence).
 
     ``VLOOKUP(x, A1:I12, 9, FALSE)`` touches one column and one cell of the table instead of all 108 cells;
@@ -43,6 +43,10 @@ class RangeValues:
         if type(index) is slice:
             return list(map(self.cells.get, self.keys[index]))
         return self.cells.get(self.keys[index])
+
+    def stride(self, start: int, step: int, count: int) -> RangeValues:
+        """The ``count`` values at ``start``, ``start + step``, ... (a column or row of a matrix), as a view."""
+        return RangeValues(self.keys[start : start + step * count : step], self.cells)
 
     def __eq__(self, other: object) -> bool:
         return list(self) == (list(other) if isinstance(other, (RangeValues, list, tuple)) else other)
@@ -90,6 +94,21 @@ class Matrix:
 
     def column(self, index: int) -> list[Any]:
         return self.values[index :: self.cols]
+
+    def column_view(self, index: int) -> Sequence[Any]:
+        """Column ``index`` without reading it: a lazy view where the values are a reference's (a search that
+        stops early, or a binary search, reads only the cells it visits), else a list."""
+        values = self.values
+        if type(values) is list:
+            return values[index :: self.cols]
+        return values.stride(index, self.cols, self.rows)  # type: ignore[attr-defined]
+
+    def row_view(self, index: int) -> Sequence[Any]:
+        """Row ``index`` without reading it (see :meth:`column_view`)."""
+        values = self.values
+        if type(values) is list:
+            return values[index * self.cols : (index + 1) * self.cols]
+        return values.stride(index * self.cols, 1, self.cols)  # type: ignore[attr-defined]
 
     def to_rows(self) -> list[list[Any]]:
         return [self.row(r) for r in range(self.rows)]

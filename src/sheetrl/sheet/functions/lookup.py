@@ -65,11 +65,34 @@ def index_argument(value: Any) -> int | ExcelError:
 
 
 # ---------------------------------------------------------------------------------------------- searching
+_FIRST_CHUNK = 64  # a lazy view is searched in chunks read as lists, 64 values first, each chunk 4 times the last
+
+
 def find_exact(
     values: Sequence[Any], lookup: Any, wildcards: bool, reverse: bool = False, fold: bool = False
 ) -> int | None:
     """Position of the first value equal to ``lookup`` (last if ``reverse``); wildcards apply to text lookups.
-    ``fold`` compares text by Unicode case folding (XLOOKUP/XMATCH: "ß" equals "ss"; MATCH: it does not)."""
+    ``fold`` compares text by Unicode case folding (XLOOKUP/XMATCH: "ß" equals "ss"; MATCH: it does not).
+
+    A lazy view of a reference's cells (``Matrix.column_view``) is read in growing chunks from the end the search
+    starts at, so a value found near it costs the cells before it, not the whole column.
+    """
+    if type(values) is list or type(values) is tuple:
+        return _find_in(values, lookup, wildcards, reverse, fold)
+    size = len(values)
+    done, chunk = 0, _FIRST_CHUNK
+    while done < size:
+        end = min(size, done + chunk)
+        start, stop = (size - end, size - done) if reverse else (done, end)
+        part = values[start:stop]
+        found = _find_in(part if type(part) is list else list(part), lookup, wildcards, reverse, fold)
+        if found is not None:
+            return start + found
+        done, chunk = end, chunk * 4
+    return None
+
+
+def _find_in(values: Sequence[Any], lookup: Any, wildcards: bool, reverse: bool, fold: bool) -> int | None:
     if type(lookup) is float and not reverse:  # numbers: a plain typed scan, the common case
         if type(values) is list:
             start = 0
@@ -139,7 +162,7 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     family = ("exact lookup", grid.origin, grid.rows, grid.cols, grid.omitted_blanks, vertical)
 
     def keys() -> Sequence[Any]:  # read only to scan or to build (a lookup from the index reads no cell)
-        return grid.column(0) if vertical else grid.row(0)
+        return grid.column_view(0) if vertical else grid.row_view(0)
 
     return _shared_lookup(
         memo, family, grid.rows if vertical else grid.cols, (kind, _key(lookup)),
@@ -404,12 +427,13 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
         sorted_match = to_bool(approximate)  # an empty argument (VLOOKUP(x,t,2,)) is FALSE
         if type(sorted_match) is ExcelError:
             return sorted_match
+    keys = grid.column_view(0) if vertical else grid.row_view(0)  # read only where searched
     if sorted_match:
-        found = binary_search(grid.column(0) if vertical else grid.row(0), 0.0 if lookup is None else lookup)
+        found = binary_search(keys, 0.0 if lookup is None else lookup)
     else:
         found = indexed_exact(grid, lookup, vertical)
         if found is _NOT_INDEXED:
-            found = find_exact(grid.column(0) if vertical else grid.row(0), lookup, wildcards=True)
+            found = find_exact(keys, lookup, wildcards=True)
     # a value not found is #N/A before the index is checked (VLOOKUP(empty,B1:C1,0) is #N/A in the values Excel
     # cached in umya-spreadsheet's pr_204.xlsx)
     if found is None:
@@ -479,13 +503,16 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
     grid = _as_matrix(vector)
     if result is _OMITTED:
         horizontal = grid.cols > grid.rows
-        keys = grid.row(0) if horizontal else grid.column(0)
+        keys = grid.row_view(0) if horizontal else grid.column_view(0)
         found = binary_search(keys, lookup)
         if found is None:
             return NA
         return grid.at(grid.rows - 1, found) if horizontal else grid.at(found, grid.cols - 1)
     # a two-dimensional lookup_vector is searched along its first column (or first row, when wider than tall)
-    keys = grid.values if grid.rows == 1 or grid.cols == 1 else grid.row(0) if grid.cols > grid.rows else grid.column(0)
+    keys = (
+        grid.values if grid.rows == 1 or grid.cols == 1 else grid.row_view(0) if grid.cols > grid.rows
+        else grid.column_view(0)
+    )
     found = binary_search(keys, lookup)
     if found is None:
         return NA
