@@ -1,6 +1,6 @@
 """Large ranges in the dependency graph: build, edit and memory for the layouts that made them quadratic.
 
-Four workbooks, built in one ``batch()`` through the engine's API:
+Five workbooks, built in one ``batch()`` through the engine's API:
 
 - **running total**: ``B{i}`` data, ``C{i} = SUM(B$1:B{i})`` for ``i`` in 1..ROWS. Editing ``B1`` changes every
   sum (ROWS * (ROWS + 1) / 2 cell reads, which no graph avoids); editing ``B{ROWS}`` changes one.
@@ -9,6 +9,8 @@ Four workbooks, built in one ``batch()`` through the engine's API:
 - **xlookups**: the same table and ROWS formulas ``=XLOOKUP(i, $A$1:$A$ROWS, $C$1:$C$ROWS)``.
 - **approximate lookups**: the same table and ROWS formulas ``=VLOOKUP(i + 0.5, $A$1:$D$ROWS, 3)`` (sorted keys,
   approximate match: a binary search each).
+- **conditional sums**: the same table and ROWS formulas ``=COUNTIF($A$1:$A$ROWS, A{i}) + SUMIF($B$1:$B$ROWS, B{i},
+  $C$1:$C$ROWS)`` (unique keys in A, five groups in B).
 
 Each measurement runs in a fresh process (peak RSS is the process's own); with ``--baseline-src DIR`` a second
 sheetrl imported from another checkout's ``src`` takes turns with this one, round by round, the first rotating.
@@ -46,6 +48,8 @@ with wb.batch():
                 wb.set(f"F{i}", f"=VLOOKUP({i},$A$1:$D${rows},3,FALSE)")
             elif layout == "approximate_lookups":
                 wb.set(f"F{i}", f"=VLOOKUP({i}.5,$A$1:$D${rows},3)")
+            elif layout == "conditional_sums":
+                wb.set(f"F{i}", f"=COUNTIF($A$1:$A${rows},A{i})+SUMIF($B$1:$B${rows},B{i},$C$1:$C${rows})")
             else:
                 wb.set(f"F{i}", f"=XLOOKUP({i},$A$1:$A${rows},$C$1:$C${rows})")
 built = clock()
@@ -58,6 +62,10 @@ local = clock()
 if layout == "running_total":
     expected = 1000 + sum(i % 7 for i in range(2, rows)) + 3
     assert wb.value(f"C{rows}") == expected, (wb.value(f"C{rows}"), expected)
+elif layout == "conditional_sums":
+    group = (rows // 2) % 5
+    expected = 1 + sum(1000 if i == rows // 2 else i * 2.0 for i in range(1, rows + 1) if i % 5 == group)
+    assert wb.value(f"F{rows // 2}") == expected, (wb.value(f"F{rows // 2}"), expected)
 else:
     assert wb.value(f"F{rows // 2}") == 1000, wb.value(f"F{rows // 2}")
 print(json.dumps({"build_s": built - start, "wide_edit_s": wide - built, "local_edit_s": local - wide,
@@ -65,7 +73,7 @@ print(json.dumps({"build_s": built - start, "wide_edit_s": wide - built, "local_
 """
 
 
-LAYOUTS = ("running_total", "lookups", "xlookups", "approximate_lookups")
+LAYOUTS = ("running_total", "lookups", "xlookups", "approximate_lookups", "conditional_sums")
 
 
 def _measure(src: Path, layout: str, rows: int) -> dict[str, float]:

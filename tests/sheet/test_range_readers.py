@@ -219,6 +219,63 @@ def test_fixed_ranges_each_read_by_one_formula_stay_edges():
     assert wb.value("J141") == 81.0 and wb.value("J140") == 80.0
 
 
+_READER_FORMULAS = [
+    "=VLOOKUP(3,$A$1:$D$40,2,FALSE)",  # a shared table: indexed once four formulas read it
+    "=SUMIF($A$1:$A$90,1,$B$1:$B$90)",
+    "=SUM(C$1:C{row})",  # a running total: a new range of the index per row
+    "=COUNTIF(A$1:A$90,{row})",
+    7,  # no formula: the reader goes
+]
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(0, len(_READER_FORMULAS) - 1), st.booleans()),
+                min_size=1, max_size=40))
+def test_an_index_updated_reader_by_reader_is_the_index_a_rebuild_gives(steps):
+    wb = Workbook()
+    with wb.batch():
+        wb.set_range("A1", [[float(r), r * 2.0, 1.0, r % 3] for r in range(1, 91)])
+    books = [wb]
+    for row, choice, switch in steps:
+        if switch:  # a clone takes over; the one left behind must keep its own index
+            books.append(books[-1].clone())
+        book = books[-1]
+        formula = _READER_FORMULAS[choice]
+        book.set(f"F{row}", formula.format(row=row + 5) if isinstance(formula, str) else formula)
+        book.value("F1")  # plans (and builds the index) where there is something to recalculate
+        book.set("B3", float(row))
+        for each in books:
+            index = each._big_range_index
+            if index is not None:
+                rebuilt = RangeReaders(each._big_ranges)
+                assert index._readers == rebuilt._readers
+                assert index._node_successors == rebuilt._node_successors
+                assert index._node_of == rebuilt._node_of
+
+
+def test_entering_lookups_one_by_one_keeps_the_index_of_their_table():
+    wb = Workbook()
+    wb.set_range("A1", [[float(r), 2.0 * r] for r in range(1, 41)])
+    for row in range(1, 301):
+        wb.set(f"F{row}", f"=VLOOKUP({row % 40 + 1},$A$1:$B$40,2,FALSE)")
+        if row == 10:
+            first = wb._range_readers()
+    assert wb._big_range_index is not None and wb._big_range_index._blocks is first._blocks  # never rebuilt
+    wb.set("B7", -1.0)
+    assert wb.value("F6") == -1.0 and wb.value("F46") == -1.0 and wb.value("F7") == 16.0
+
+
+def test_a_cell_no_formula_reads_is_not_planned_beside_an_indexed_table():
+    wb = Workbook()
+    wb.set_range("A1", [[float(r), 2.0 * r] for r in range(1, 41)])
+    with wb.batch():
+        for row in range(1, 11):
+            wb.set(f"F{row}", f"=VLOOKUP({row},$A$1:$B$40,2,FALSE)")
+    assert wb._big_ranges
+    assert not wb._may_have_successors(wb.key("K5"))
+    assert wb._may_have_successors(wb.key("B5"))
+
+
 # Random workbooks of data and formulas over large ranges, edited at random: every value must be what the same
 # edits give with every range of up to 4,096 cells expanded into per-cell edges (the graph before the index).
 _COLUMNS = "ABCDEFGHIJ"

@@ -18,7 +18,10 @@ every range:
   looks at the families near it, not at every family of the sheet. Extents too large for blocks (whole columns,
   whole rows) are checked one by one, as they are few.
 
-The index is built from scratch when the graph changes and never modified, so clones can share it.
+The index is built from scratch when the set of distinct ranges changes and never modified, so clones can share
+it. A formula that starts or stops reading ranges already in it (the fifth lookup into a table) gives a new index
+that shares everything but those ranges' lists of readers (:meth:`RangeReaders.with_reader`,
+:meth:`RangeReaders.without_reader`): equal to the one a rebuild would give, at the cost of those lists.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ class _Family:
 class RangeReaders:
     """The formulas reading each unexpanded range, indexed by position (see the module's docstring)."""
 
-    __slots__ = ("_blocks", "_by_sheet", "_node_successors", "_readers", "_wide")
+    __slots__ = ("_blocks", "_by_sheet", "_node_of", "_node_successors", "_readers", "_wide")
 
     def __init__(self, ranges_by_formula: Mapping[int, Iterable[Range]]) -> None:
         readers: dict[Range, list[int]] = {}
@@ -88,6 +91,7 @@ class RangeReaders:
                 readers.setdefault(area, []).append(formula_key)
         self._node_successors: list[list[int]] = []
         self._readers: list[list[int]] = []  # by node: the formulas reading its range
+        self._node_of: dict[Range, int] = {}  # range -> its node's position in the lists above
         self._blocks: dict[tuple[int, int, int], list[_Family]] = {}
         self._wide: dict[int, list[_Family]] = {}
         self._by_sheet: dict[int, list[_Family]] = {}
@@ -95,6 +99,7 @@ class RangeReaders:
             first = len(self._node_successors)
             for position, area in enumerate(members):
                 successors = list(readers[area])
+                self._node_of[area] = len(self._readers)
                 self._readers.append(readers[area])
                 if position + 1 < len(members):
                     successors.append(VIRTUAL_NODE_BASE - (first + position + 1))
@@ -102,6 +107,40 @@ class RangeReaders:
             family = _Family(members, bottom, first)
             self._place(family)
             self._by_sheet.setdefault(family.sid, []).append(family)
+
+    def with_reader(self, formula_key: int, ranges: Iterable[Range]) -> RangeReaders | None:
+        """This index with ``formula_key`` (a formula new to it, added after every formula it holds) reading
+        ``ranges`` too, or None when one of them is not in the index yet (rebuild it then)."""
+        return self._with_readers(formula_key, ranges, adding=True)
+
+    def without_reader(self, formula_key: int, ranges: Iterable[Range]) -> RangeReaders | None:
+        """This index without ``formula_key`` among the readers of ``ranges``, or None when a range would be left
+        with no reader (rebuild it then)."""
+        return self._with_readers(formula_key, ranges, adding=False)
+
+    def _with_readers(self, formula_key: int, ranges: Iterable[Range], adding: bool) -> RangeReaders | None:
+        nodes = [self._node_of.get(area) for area in dict.fromkeys(ranges)]
+        if None in nodes:
+            return None
+        readers, successors = list(self._readers), list(self._node_successors)
+        for node in nodes:
+            assert node is not None
+            old = readers[node]
+            if adding:
+                new = [*old, formula_key]
+            elif len(old) <= 1 or formula_key not in old:  # the range's last reader (or, never, not a reader)
+                return None
+            else:
+                at = old.index(formula_key)
+                new = old[:at] + old[at + 1 :]
+            readers[node] = new
+            successors[node] = new + successors[node][len(old):]  # the next member's node stays last
+        index = RangeReaders.__new__(RangeReaders)
+        index._blocks, index._by_sheet, index._wide, index._node_of = (
+            self._blocks, self._by_sheet, self._wide, self._node_of
+        )
+        index._readers, index._node_successors = readers, successors
+        return index
 
     def _place(self, family: _Family) -> None:
         sid = family.sid

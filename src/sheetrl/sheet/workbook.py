@@ -860,8 +860,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 self._dependent_set(precedent).add(key)
         if cell.big_ranges:
             self._own("_big_ranges")
-            self._big_ranges[cell.key] = cell.big_ranges
-            self._big_range_index = None
+            index = self._big_range_index
+            # a new reader of ranges already indexed (a lookup table's next reader) keeps the families
+            if index is not None and key not in self._big_ranges:
+                index = index.with_reader(key, cell.big_ranges)
+            else:
+                index = None
+            self._big_ranges[key] = cell.big_ranges
+            self._big_range_index = index
         if cell.shared_ranges:
             self._own("_shared_range_reads")
             reads = self._shared_range_reads
@@ -891,7 +897,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         if cell.big_ranges:
             self._own("_big_ranges")
             del self._big_ranges[key]
-            self._big_range_index = None
+            index = self._big_range_index
+            self._big_range_index = None if index is None else index.without_reader(key, cell.big_ranges)
         if cell.shared_ranges:
             self._own("_shared_range_reads")
             reads = self._shared_range_reads
@@ -925,7 +932,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def _may_have_successors(self, key: int) -> bool:
         """False only when nothing reads ``key`` (no dependents, no large range, no array area): a cheap test
         that lets a batch skip planning from cells no formula reads."""
-        return key in self._dependents or bool(self._big_ranges) or bool(self._spills)
+        if key in self._dependents or self._spills:
+            return True
+        return bool(self._big_ranges) and key >= 0 and bool(self._range_readers().nodes_containing(*split_key(key)))
 
     def _build_plan(self, start: int, roots: list[int] | None = None) -> tuple[tuple[int, Any], ...]:
         """Formulas reachable from ``start`` in topological order; circular groups map to None (-> #CYCLE!).

@@ -17,20 +17,29 @@ error literal when it looks like one, else it is text. The rules, following Exce
   ``"<>23"`` excludes only the *number* 23, so the text ``"23"`` (which ``"=23"`` matches) is counted.
 
 :func:`make_criterion` builds the predicate once per call; predicates and wildcard patterns are cached.
+
+COUNTIF, SUMIF and the rest filled down a column often test one static range against a different value each
+(``COUNTIF($A$1:$A$5000, A1)``): n formulas, n passes over the range. An equality criterion (a number, a text
+without wildcards, a boolean, with no operator or ``=``) picks one *group* of cells: the numbers equal to it to 15
+significant digits and the texts that read as such a number, or the texts equal to it ignoring case, or that
+boolean. :func:`indexed_positions` answers from an index of those groups, built once per plan and range (see
+:mod:`sheetrl.sheet.functions.plan_index`); every other criterion tests each cell as before.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, cast
 
 from sheetrl.sheet import values as cellvalues
 from sheetrl.sheet.errors import VALUE, ExcelError, error_from_code
+from sheetrl.sheet.functions.plan_index import built_index, note_scan, plan_memo
 from sheetrl.sheet.values import Matrix, parse_number_text, scalar_of
 
 Predicate = Callable[[Any], bool]
+SHARED_CRITERIA_INDEX = True  # equality criteria over one range share an index within a recalculation (off: tests)
 
 _OPERATORS = ("<>", ">=", "<=", "=", ">", "<")
 
@@ -251,3 +260,136 @@ def match_mask(pairs: Sequence[Any]) -> tuple[int, int, list[bool]] | ExcelError
                 mask[position] = False
     assert shape is not None and mask is not None
     return shape[0], shape[1], mask
+
+
+def _number_key(number: float) -> tuple[int, float]:
+    """The group of a number: numbers equal to 15 significant digits (``numeric_order``) share it."""
+    return (0, float(f"{number:.15g}"))
+
+
+@lru_cache(maxsize=2048)
+def _criterion_key(kind: type, criterion: Any) -> tuple[int, Any] | None:
+    """The group an equality criterion matches exactly (see ``_build``), or None for any other criterion."""
+    if criterion is None:
+        return _number_key(0.0)
+    if kind is float or kind is int:
+        return _number_key(float(criterion))
+    if kind is bool:
+        return (2, criterion)
+    if kind is not str:
+        return None
+    text = criterion[1:] if criterion.startswith("=") else criterion
+    if text == "" or (text is criterion and criterion.startswith(("<", ">"))):
+        return None
+    operand = _parse_operand(text)
+    kind = type(operand)
+    if kind is float:
+        return _number_key(operand)
+    if kind is bool:
+        return (2, operand)
+    if kind is str and not has_wildcards(operand):
+        return (1, operand.lower())
+    return None
+
+
+def criterion_group(criterion: Any) -> tuple[int, Any] | None:
+    """The group of cells an equality criterion matches (the cells whose :func:`cell_groups` hold it), or None when
+    the criterion is of another kind (an operator other than ``=``, wildcards, an error, empty text)."""
+    criterion = scalar_of(criterion) if type(criterion) is Matrix else criterion
+    try:
+        return _criterion_key(cast(Hashable, type(criterion)), criterion)
+    except TypeError:  # unhashable: not a cell value
+        return None
+
+
+def cell_groups(value: Any) -> tuple[tuple[int, Any], ...]:
+    """The groups of equality criteria a cell value meets: a number's; a text's (ignoring case) and, when it reads
+    as a number, that number's; a boolean's. None (an empty cell) and errors meet none."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return (_number_key(value),)
+    if kind is str:
+        number = text_as_number(value)
+        lowered = (1, value.lower())
+        return (lowered,) if number is None else (lowered, _number_key(number))
+    if kind is bool:
+        return ((2, value),)
+    return ()
+
+
+def _groups(values: Sequence[Any]) -> dict[tuple[int, Any], list[int]]:
+    groups: dict[tuple[int, Any], list[int]] = {}
+    for position, value in enumerate(values):
+        for group in cell_groups(value):
+            positions = groups.get(group)
+            if positions is None:
+                groups[group] = [position]
+            else:
+                positions.append(position)
+    return groups
+
+
+def indexed_positions(pairs: Sequence[Any]) -> list[int] | None:
+    """For ``range1, criterion1, range2, criterion2 ...`` (COUNTIF's two arguments, or the *IFS functions'
+    pairs): the row-major positions meeting every criterion, ascending, found through the plan's shared index of
+    the first pair whose criterion is an equality (:func:`criterion_group`) on a static reference of more than one
+    cell; the other pairs are tested at those positions only. None where no index applies, or where the arguments
+    are not ranges of one shape (the caller tests every cell, or reports the error, as :func:`match_mask` does).
+    The list may be the index's own: read it, do not change it.
+    """
+    found = _indexed(pairs)
+    return None if found is None else found[2]
+
+
+def indexed_total(
+    name: str, area: Any, criterion: Any, target: Matrix, total: Callable[[Sequence[Any], list[int]], Any]
+) -> Any:
+    """``total(target.values, positions)`` for the positions of ``area`` meeting an equality criterion (SUMIF,
+    AVERAGEIF), found as :func:`indexed_positions` finds them and kept for the rest of the plan per function
+    ``name``, range, group and static ``target``: a column of SUMIFs over a few groups adds each group once.
+    None where no index applies."""
+    found = _indexed((area, criterion))
+    if found is None:
+        return None
+    memo, family, positions = found
+    if not target.is_reference or target.origin is None:
+        return total(target.values, positions)
+    key = (name, family, criterion_group(criterion), target.origin, target.rows, target.cols)
+    result = memo.get(key)
+    if result is None:
+        result = memo[key] = total(target.values, positions)
+    return result
+
+
+def _indexed(pairs: Sequence[Any]) -> tuple[dict[tuple[Any, ...], Any], tuple[Any, ...], list[int]] | None:
+    """(the plan's memo, the indexed range's family, the positions) for :func:`indexed_positions`."""
+    if not SHARED_CRITERIA_INDEX or not pairs or len(pairs) % 2:
+        return None
+    memo = plan_memo()
+    if memo is None:
+        return None
+    first = pairs[0]
+    if type(first) is not Matrix or any(
+        type(area) is not Matrix or (area.rows, area.cols) != (first.rows, first.cols) for area in pairs[::2]
+    ):
+        return None
+    size = first.rows * first.cols
+    for index in range(0, len(pairs), 2):
+        area = pairs[index]
+        if not area.is_reference or area.origin is None or size <= 1:
+            continue
+        group = criterion_group(pairs[index + 1])
+        if group is None:
+            continue
+        family = ("criteria groups", area.origin, area.rows, area.cols, area.omitted_blanks)
+        groups = built_index(memo, family, size, partial(_groups, area.values))
+        if groups is None:
+            note_scan(memo, family, size)
+            return None
+        positions = groups.get(group, [])
+        for other in range(0, len(pairs), 2):
+            if other != index and positions:
+                test, values = make_criterion(pairs[other + 1]), pairs[other].values
+                positions = [position for position in positions if test(values[position])]
+        return memo, family, positions
+    return None

@@ -28,9 +28,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sheetrl.sheet.errors import NA, REF, VALUE, ExcelError
-from sheetrl.sheet.evaluation import STATE, Reference, area_matrix, current_context
+from sheetrl.sheet.evaluation import Reference, area_matrix, current_context
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.functions.criteria import has_wildcards, wildcard_regex
+from sheetrl.sheet.functions.plan_index import built_index, note_scan, plan_memo
 from sheetrl.sheet.values import Matrix, scalar_of, to_bool, to_number
 
 _OMITTED: Any = object()  # marks an optional argument that was not written at all
@@ -135,7 +136,6 @@ def _find_in(values: Sequence[Any], lookup: Any, wildcards: bool, reverse: bool,
 
 
 SHARED_LOOKUP_INDEX = True  # exact lookups into one range share an index within a recalculation (off: for tests)
-SCANS_BEFORE_INDEX = 2  # a range's index is built once its lookups in a plan have scanned it this many times over
 _NOT_INDEXED: Any = object()
 
 
@@ -173,42 +173,35 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
 
 
 def _plan_memo() -> dict | None:
-    """What the exact lookups of the plan running now share (``STATE.shared``); None where they share nothing:
-    outside a recalculation, while a formula with references computed at run time runs (what it reads may not be
-    final yet: such formulas run again), or with SHARED_LOOKUP_INDEX off."""
-    state = STATE
-    held = state.shared
-    if held is None or state.reads is not None or not SHARED_LOOKUP_INDEX:
-        return None
-    return held[1]
+    """What the exact lookups of the plan running now share (:func:`plan_index.plan_memo`); None also with
+    SHARED_LOOKUP_INDEX off."""
+    return plan_memo() if SHARED_LOOKUP_INDEX else None
 
 
 def _shared_lookup(
     memo: dict, family: tuple[Any, ...], size: int, key: Any, scan: Callable[[], int | None],
     entries: Callable[[], Iterable[tuple[Any, int]]], last: bool = False,
 ) -> int | None:
-    """One exact lookup into the ``size`` values of ``family`` within the plan running now: by ``scan`` while the
-    plan's lookups into it have scanned fewer than SCANS_BEFORE_INDEX times its size, then from an index of
-    ``entries`` (key -> first position, or the last with ``last``), built once and shared by the rest of the plan.
+    """One exact lookup into the ``size`` values of ``family`` within the plan running now: by ``scan`` until the
+    plan's lookups into it have scanned it SCANS_BEFORE_INDEX times over (a lookup scans up to its match), then from
+    an index of ``entries`` (key -> first position, or the last with ``last``) built once and shared by the rest of
+    the plan (see :mod:`sheetrl.sheet.functions.plan_index`)."""
 
-    Building costs about two scans, so the index is built only once scanning has cost as much: a few lookups
-    that find their values near the start never build one (two lookups into a 100,000-row table used to build it
-    at every edit), and many lookups into one range cost a few passes over it instead of one each.
-    """
-    entry = memo.get(family, 0)
-    if type(entry) is int:
-        if entry < SCANS_BEFORE_INDEX * size:
-            found = scan()
-            memo[family] = entry + (size if found is None else size - found if last else found + 1)
-            return found
+    def build() -> dict[Any, int]:
         index: dict[Any, int] = {}
         for entry_key, position in entries():
             if last:
                 index[entry_key] = position
             else:
                 index.setdefault(entry_key, position)
-        memo[family] = entry = index
-    return entry.get(key)
+        return index
+
+    index = built_index(memo, family, size, build)
+    if index is not None:
+        return index.get(key)
+    found = scan()
+    note_scan(memo, family, size if found is None else size - found if last else found + 1)
+    return found
 
 
 def _folded_key(value: Any) -> tuple[int, Any] | None:

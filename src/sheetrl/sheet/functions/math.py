@@ -7,11 +7,12 @@ Rounding lives in :mod:`~sheetrl.sheet.functions.rounding`, trigonometry in
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.functions.criteria import make_criterion, match_mask
+from sheetrl.sheet.functions.criteria import indexed_positions, indexed_total, make_criterion, match_mask
 from sheetrl.sheet.values import (
     Matrix,
     check_number,
@@ -91,6 +92,11 @@ def _sum_matching(values: list[Any], mask: list[bool]) -> float | ExcelError:
     return check_number(total)
 
 
+def _sum_at(values: Sequence[Any], positions: list[int]) -> float | ExcelError:
+    """``_sum_matching`` of the values at ``positions`` (ascending): the same additions in the same order."""
+    return _sum_matching([values[position] for position in positions], [True] * len(positions))
+
+
 def conditional_target(area: Any, target: Any) -> Matrix | ExcelError:
     """The range SUMIF/AVERAGEIF add up: ``target`` cut to the shape of ``area`` (``area`` itself when omitted).
 
@@ -117,6 +123,9 @@ def sumif(area: Any, criterion: Any, sum_range: Any = None) -> Any:
     target = conditional_target(area, sum_range)
     if type(target) is ExcelError:
         return target
+    total = indexed_total("SUMIF", area, criterion, target, _sum_at)
+    if total is not None:
+        return total
     test = make_criterion(criterion)
     return _sum_matching(target.values, [test(v) for v in area.values])
 
@@ -126,6 +135,10 @@ def sumifs(sum_range: Any, *pairs: Any) -> Any:
     """Sum of the numbers in ``sum_range`` where every criteria range meets its criterion."""
     if type(sum_range) is not Matrix:
         return VALUE
+    positions = indexed_positions(pairs)
+    if positions is not None:
+        return _sum_at(sum_range.values, positions) if (pairs[0].rows, pairs[0].cols) == (
+            sum_range.rows, sum_range.cols) else VALUE
     matched = match_mask(pairs)
     if type(matched) is ExcelError:
         return matched

@@ -15,7 +15,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.functions.criteria import make_criterion, match_mask
+from sheetrl.sheet.functions.criteria import indexed_positions, indexed_total, make_criterion, match_mask
 from sheetrl.sheet.functions.math import conditional_target
 from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_number
 
@@ -207,6 +207,9 @@ def countif(area: Any, criterion: Any) -> Any:
     COUNTIF(#REF!, 1), is the result."""
     if type(area) is not Matrix:
         return area if isinstance(area, ExcelError) else VALUE
+    positions = indexed_positions((area, criterion))
+    if positions is not None:  # an equality criterion, which no empty cell meets
+        return float(len(positions))
     test = make_criterion(criterion)
     matched = sum(1 for v in area.values if test(v))
     return float(matched + (area.omitted_blanks if test(None) else 0))
@@ -215,6 +218,9 @@ def countif(area: Any, criterion: Any) -> Any:
 @register("COUNTIFS", 2, MAX_ARGS, refs=range(0, MAX_ARGS, 2), propagate_errors=False)
 def countifs(*pairs: Any) -> Any:
     """How many positions meet every (range, criterion) pair; the ranges must have the same shape."""
+    positions = indexed_positions(pairs)
+    if positions is not None:  # one criterion is an equality, which no empty cell meets
+        return float(len(positions))
     matched = match_mask(pairs)
     if isinstance(matched, ExcelError):
         return matched
@@ -241,6 +247,11 @@ def _mean_of_matching(values: list[Any], mask: list[bool]) -> Any:
     return check_number(total / found)
 
 
+def _mean_at(values: Any, positions: list[int]) -> Any:
+    """``_mean_of_matching`` of the values at ``positions`` (ascending): the same additions in the same order."""
+    return _mean_of_matching([values[position] for position in positions], [True] * len(positions))
+
+
 @register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
@@ -250,6 +261,9 @@ def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     target = conditional_target(area, average_range)
     if isinstance(target, ExcelError):
         return target
+    mean = indexed_total("AVERAGEIF", area, criterion, target, _mean_at)
+    if mean is not None:
+        return mean
     test = make_criterion(criterion)
     return _mean_of_matching(target.values, [test(v) for v in area.values])
 
@@ -259,6 +273,11 @@ def averageifs(average_range: Any, *pairs: Any) -> Any:
     """Mean of the numbers in ``average_range`` where every criteria range meets its criterion."""
     if type(average_range) is not Matrix:
         return average_range if isinstance(average_range, ExcelError) else VALUE
+    positions = indexed_positions(pairs)
+    if positions is not None:
+        if (pairs[0].rows, pairs[0].cols) != (average_range.rows, average_range.cols):
+            return VALUE
+        return _mean_at(average_range.values, positions)
     matched = match_mask(pairs)
     if isinstance(matched, ExcelError):
         return matched
