@@ -55,6 +55,9 @@ class RangeValues(Sequence[Any]):
         return f"RangeValues({list(self)[:6]!r}{'...' if len(self.keys) > 6 else ''})"
 
 
+LAZY_VIEW_CELLS = 64  # a row or column of a reference up to this long is read whole: cheaper than a view
+
+
 class Matrix:
     """A 2-D block of values: a range reference (``is_reference``) or an array constant/result, stored row-major."""
 
@@ -96,17 +99,17 @@ class Matrix:
         return self.values[index :: self.cols]
 
     def column_view(self, index: int) -> Sequence[Any]:
-        """Column ``index`` without reading it: a lazy view where the values are a reference's (a search that
-        stops early, or a binary search, reads only the cells it visits), else a list."""
+        """Column ``index`` without reading it: a lazy view where the values are a long reference's (a search
+        that stops early, or a binary search, reads only the cells it visits), else a list."""
         values = self.values
-        if type(values) is list:
+        if type(values) is list or self.rows <= LAZY_VIEW_CELLS:
             return values[index :: self.cols]
         return values.stride(index, self.cols, self.rows)  # type: ignore[attr-defined]
 
     def row_view(self, index: int) -> Sequence[Any]:
         """Row ``index`` without reading it (see :meth:`column_view`)."""
         values = self.values
-        if type(values) is list:
+        if type(values) is list or self.cols <= LAZY_VIEW_CELLS:
             return values[index * self.cols : (index + 1) * self.cols]
         return values.stride(index * self.cols, 1, self.cols)  # type: ignore[attr-defined]
 

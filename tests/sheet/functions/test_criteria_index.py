@@ -61,9 +61,12 @@ FORMULAS = {
     **{f"H{r}": f"=COUNTIFS($A$1:$A${ROWS},A{r},$C$1:$C${ROWS},\">0\")" for r in range(1, ROWS + 1)},
     **{f"I{r}": f"=SUMIFS($B$1:$B${ROWS},$C$1:$C${ROWS},\"<>x\",$A$1:$A${ROWS},A{r})" for r in range(1, ROWS + 1)},
     **{f"J{r}": f"=AVERAGEIFS($B$1:$B${ROWS},$A$1:$A${ROWS},A{r})" for r in range(1, ROWS + 1)},
+    **{f"L{r}": f"=MAXIFS($B$1:$B${ROWS},$A$1:$A${ROWS},A{r})" for r in range(1, ROWS + 1)},
+    **{f"M{r}": f"=MINIFS($B$1:$B${ROWS},$C$1:$C${ROWS},C{r},$A$1:$A${ROWS},\"<>a\")" for r in range(1, ROWS + 1)},
     "K1": f"=COUNTIF($A$1:$A${ROWS},\"a*\")",  # wildcards: tested cell by cell
     "K2": f"=SUMIF($A$1:$A${ROWS},\">1\",$B$1:$B${ROWS})",
     "K3": f"=SUMIFS($B$1:$B$5,$A$1:$A${ROWS},1)",  # shapes differ: #VALUE!
+    "K4": f"=MAXIFS($B$1:$B$5,$A$1:$A${ROWS},1)",
 }
 _table_values = st.one_of(_numbers, _texts, st.booleans(), st.none(), st.just(NA))
 

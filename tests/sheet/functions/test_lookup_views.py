@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheetrl.sheet import Workbook
+from sheetrl.sheet import values as values_module
 from sheetrl.sheet.address import make_key
 from sheetrl.sheet.errors import NA, ExcelError
 from sheetrl.sheet.evaluation import Area, area_matrix, extent_key
@@ -101,7 +102,10 @@ _lookups = st.one_of(
 @given(_values, _lookups, st.booleans(), st.booleans(), st.booleans())
 def test_a_search_in_chunks_finds_what_a_search_of_the_list_finds(values, wanted, wildcards, reverse, fold):
     cells = {make_key(0, r, 0): v for r, v in enumerate(values) if v is not None}
-    view = area_matrix(Area(0, 0, 0, max(len(values), 1) - 1, 0), cells).column_view(0) if values else []
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(values_module, "LAZY_VIEW_CELLS", 0)  # a view even of a short column
+        view = area_matrix(Area(0, 0, 0, max(len(values), 1) - 1, 0), cells).column_view(0) if values else []
+    assert not values or type(view) is RangeValues
     listed = list(view)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(lookup, "_FIRST_CHUNK", 2)  # many chunk boundaries in a short column

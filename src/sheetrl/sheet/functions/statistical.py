@@ -10,7 +10,7 @@ distributions in :mod:`.distributions`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
@@ -290,14 +290,22 @@ def averageifs(average_range: Any, *pairs: Any) -> Any:
 def _extreme_of_matching(values: Any, pairs: tuple[Any, ...], pick: Any) -> Any:
     if type(values) is not Matrix:
         return values if isinstance(values, ExcelError) else VALUE
-    matched = match_mask(pairs)
-    if isinstance(matched, ExcelError):
-        return matched
-    rows, cols, mask = matched
-    if (rows, cols) != (values.rows, values.cols):
-        return VALUE
+    positions = indexed_positions(pairs)
+    if positions is not None:
+        if (pairs[0].rows, pairs[0].cols) != (values.rows, values.cols):
+            return VALUE
+        candidates: Sequence[Any] = [values.values[position] for position in positions]
+        mask = [True] * len(positions)
+    else:
+        matched = match_mask(pairs)
+        if isinstance(matched, ExcelError):
+            return matched
+        rows, cols, mask = matched
+        if (rows, cols) != (values.rows, values.cols):
+            return VALUE
+        candidates = values.values
     numbers: list[float] = []
-    for value, selected in zip(values.values, mask, strict=True):
+    for value, selected in zip(candidates, mask, strict=True):
         if selected:
             t = type(value)
             if t is float or t is int:
