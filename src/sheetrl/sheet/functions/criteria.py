@@ -33,6 +33,7 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache, partial
 from typing import Any, cast
 
+from sheetrl.sheet import serials
 from sheetrl.sheet import values as cellvalues
 from sheetrl.sheet.errors import VALUE, ExcelError, error_from_code
 from sheetrl.sheet.functions.plan_index import built_index, note_scan, plan_memo
@@ -40,6 +41,9 @@ from sheetrl.sheet.values import Matrix, parse_number_text, scalar_of
 
 Predicate = Callable[[Any], bool]
 SHARED_CRITERIA_INDEX = True  # equality criteria over one range share an index within a recalculation (off: tests)
+# An index of a range's groups is built once the plan's criteria have tested its cells this many times over: building
+# costs two to three such passes (a number's group formats it to 15 digits), so a few formulas never pay for one.
+SCANS_BEFORE_CRITERIA_INDEX = 4
 
 _OPERATORS = ("<>", ">=", "<=", "=", ">", "<")
 
@@ -189,7 +193,9 @@ def _never(cell: Any) -> bool:
 
 
 @lru_cache(maxsize=2048)
-def _build(kind: type, criterion: Any) -> Predicate:
+def _build(kind: type, criterion: Any, date1904: bool) -> Predicate:
+    """The predicate of ``criterion`` (of type ``kind``) while the ``date1904`` date system is active (a date text
+    operand reads as that system's serial: part of the cache key)."""
     if criterion is None:
         return _equals_number(0.0)  # an empty criterion cell means 0, as in Excel
     if kind is float or kind is int:
@@ -230,7 +236,7 @@ def make_criterion(criterion: Any) -> Predicate:
     criterion = scalar_of(criterion) if type(criterion) is Matrix else criterion
     kind = cast(Hashable, type(criterion))  # part of the cache key: 1 and True are equal keys otherwise
     try:
-        return _build(kind, criterion)
+        return _build(kind, criterion, serials.active_1904())
     except TypeError:  # unhashable: not a cell value
         return _never
 
@@ -264,12 +270,15 @@ def match_mask(pairs: Sequence[Any]) -> tuple[int, int, list[bool]] | ExcelError
 
 def _number_key(number: float) -> tuple[int, float]:
     """The group of a number: numbers equal to 15 significant digits (``numeric_order``) share it."""
+    if -1e15 < number < 1e15 and number == int(number):  # a whole number of up to 15 digits: its own 15 digits
+        return (0, float(number))
     return (0, float(f"{number:.15g}"))
 
 
 @lru_cache(maxsize=2048)
-def _criterion_key(kind: type, criterion: Any) -> tuple[int, Any] | None:
-    """The group an equality criterion matches exactly (see ``_build``), or None for any other criterion."""
+def _criterion_key(kind: type, criterion: Any, date1904: bool) -> tuple[int, Any] | None:
+    """The group an equality criterion matches exactly (see ``_build``; ``date1904`` is the active date system),
+    or None for any other criterion."""
     if criterion is None:
         return _number_key(0.0)
     if kind is float or kind is int:
@@ -297,30 +306,47 @@ def criterion_group(criterion: Any) -> tuple[int, Any] | None:
     the criterion is of another kind (an operator other than ``=``, wildcards, an error, empty text)."""
     criterion = scalar_of(criterion) if type(criterion) is Matrix else criterion
     try:
-        return _criterion_key(cast(Hashable, type(criterion)), criterion)
+        return _criterion_key(cast(Hashable, type(criterion)), criterion, serials.active_1904())
     except TypeError:  # unhashable: not a cell value
         return None
+
+
+def _number_group(value: Any) -> tuple[int, Any] | None:
+    kind = type(value)
+    if kind is float or kind is int:
+        return _number_key(value)
+    if kind is str:
+        number = text_as_number(value)
+        return None if number is None else _number_key(number)
+    return None
+
+
+def _text_group(value: Any) -> tuple[int, Any] | None:
+    return (1, value.lower()) if type(value) is str else None
+
+
+def _boolean_group(value: Any) -> tuple[int, Any] | None:
+    return (2, value) if type(value) is bool else None
+
+
+# by the kind of a criterion's group: the group each cell has of that kind (cell_groups, one kind at a time), so an
+# index for a text criterion does not read every text as a number or a date
+_GROUP_OF_KIND: tuple[Callable[[Any], tuple[int, Any] | None], ...] = (_number_group, _text_group, _boolean_group)
 
 
 def cell_groups(value: Any) -> tuple[tuple[int, Any], ...]:
     """The groups of equality criteria a cell value meets: a number's; a text's (ignoring case) and, when it reads
     as a number, that number's; a boolean's. None (an empty cell) and errors meet none."""
-    kind = type(value)
-    if kind is float or kind is int:
-        return (_number_key(value),)
-    if kind is str:
-        number = text_as_number(value)
-        lowered = (1, value.lower())
-        return (lowered,) if number is None else (lowered, _number_key(number))
-    if kind is bool:
-        return ((2, value),)
-    return ()
+    return tuple(group for group in (group_of(value) for group_of in _GROUP_OF_KIND) if group is not None)
 
 
-def _groups(values: Sequence[Any]) -> dict[tuple[int, Any], list[int]]:
+def _groups(kind: int, values: Sequence[Any]) -> dict[tuple[int, Any], list[int]]:
+    """Group -> the positions of ``values`` in it, for the groups of one kind (0 numbers, 1 texts, 2 booleans)."""
+    group_of = _GROUP_OF_KIND[kind]
     groups: dict[tuple[int, Any], list[int]] = {}
-    for position, value in enumerate(values):
-        for group in cell_groups(value):
+    for position, value in enumerate(values if type(values) is list else values[:]):
+        group = group_of(value)
+        if group is not None:
             positions = groups.get(group)
             if positions is None:
                 groups[group] = [position]
@@ -381,8 +407,8 @@ def _indexed(pairs: Sequence[Any]) -> tuple[dict[tuple[Any, ...], Any], tuple[An
         group = criterion_group(pairs[index + 1])
         if group is None:
             continue
-        family = ("criteria groups", area.origin, area.rows, area.cols, area.omitted_blanks)
-        groups = built_index(memo, family, size, partial(_groups, area.values))
+        family = ("criteria groups", group[0], area.origin, area.rows, area.cols, area.omitted_blanks)
+        groups = built_index(memo, family, size, partial(_groups, group[0], area.values), SCANS_BEFORE_CRITERIA_INDEX)
         if groups is None:
             note_scan(memo, family, size)
             return None

@@ -32,13 +32,13 @@ def plan_memo() -> dict[tuple[Any, ...], Any] | None:
 
 
 def built_index(memo: dict[tuple[Any, ...], Any], family: tuple[Any, ...], size: int,
-                build: Callable[[], dict[Any, Any]]) -> dict[Any, Any] | None:
+                build: Callable[[], dict[Any, Any]], scans: int = SCANS_BEFORE_INDEX) -> dict[Any, Any] | None:
     """The index of ``family`` (a range of ``size`` cells and what is indexed about it), built by ``build`` now if
-    the plan's searches of it have already scanned it SCANS_BEFORE_INDEX times over; None while they have not (the
-    caller scans, then reports what that cost with :func:`note_scan`)."""
+    the plan's searches of it have already scanned it ``scans`` times over; None while they have not (the caller
+    scans, then reports what that cost with :func:`note_scan`)."""
     entry = memo.get(family, 0)
     if type(entry) is int:
-        if entry < SCANS_BEFORE_INDEX * size:
+        if entry < scans * size:
             return None
         memo[family] = entry = build()
     return entry
