@@ -162,7 +162,7 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
     family = ("exact lookup", grid.origin, grid.rows, grid.cols, grid.omitted_blanks, vertical)
 
     def keys() -> Sequence[Any]:  # read only to scan or to build (a lookup from the index reads no cell)
-        return grid.column_view(0) if vertical else grid.row_view(0)
+        return _key_line(grid, vertical)
 
     return _shared_lookup(
         memo, family, grid.rows if vertical else grid.cols, (kind, _key(lookup)),
@@ -170,6 +170,11 @@ def indexed_exact(grid: Matrix, lookup: Any, vertical: bool) -> Any:
         lambda: (((_kind(value), _key(value)), position) for position, value in enumerate(keys())
                  if _kind(value) is not None),
     )
+
+
+def _key_line(grid: Matrix, vertical: bool) -> Sequence[Any]:
+    """The first column (``vertical``) or row of a table, as a view read only where it is searched."""
+    return grid.column_view(0) if vertical else grid.row_view(0)
 
 
 def _plan_memo() -> dict | None:
@@ -420,13 +425,12 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
         sorted_match = to_bool(approximate)  # an empty argument (VLOOKUP(x,t,2,)) is FALSE
         if type(sorted_match) is ExcelError:
             return sorted_match
-    keys = grid.column_view(0) if vertical else grid.row_view(0)  # read only where searched
     if sorted_match:
-        found = binary_search(keys, 0.0 if lookup is None else lookup)
+        found = binary_search(_key_line(grid, vertical), 0.0 if lookup is None else lookup)
     else:
         found = indexed_exact(grid, lookup, vertical)
         if found is _NOT_INDEXED:
-            found = find_exact(keys, lookup, wildcards=True)
+            found = find_exact(_key_line(grid, vertical), lookup, wildcards=True)
     # a value not found is #N/A before the index is checked (VLOOKUP(empty,B1:C1,0) is #N/A in the values Excel
     # cached in umya-spreadsheet's pr_204.xlsx)
     if found is None:
