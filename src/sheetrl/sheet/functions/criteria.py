@@ -367,6 +367,25 @@ def indexed_positions(pairs: Sequence[Any]) -> list[int] | None:
     return None if found is None else found[2]
 
 
+def ifs_selection(target: Matrix, pairs: Sequence[Any]) -> tuple[Sequence[Any], list[bool]] | ExcelError:
+    """The values of ``target`` and which of them every (range, criterion) pair selects, for SUMIFS, AVERAGEIFS,
+    MINIFS and MAXIFS: through the plan's shared index where one applies (then only the selected values, in
+    order), else every value with :func:`match_mask`'s mask. #VALUE! when the ranges' shape is not ``target``'s."""
+    positions = indexed_positions(pairs)
+    if positions is not None:
+        if (pairs[0].rows, pairs[0].cols) != (target.rows, target.cols):
+            return VALUE
+        values = target.values
+        return [values[position] for position in positions], [True] * len(positions)
+    matched = match_mask(pairs)
+    if isinstance(matched, ExcelError):
+        return matched
+    rows, cols, mask = matched
+    if (rows, cols) != (target.rows, target.cols):
+        return VALUE
+    return target.values, mask
+
+
 def indexed_total(
     name: str, area: Any, criterion: Any, target: Matrix, total: Callable[[Sequence[Any], list[int]], Any]
 ) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.functions.criteria import indexed_positions, indexed_total, make_criterion, match_mask
+from sheetrl.sheet.functions.criteria import ifs_selection, indexed_total, make_criterion
 from sheetrl.sheet.values import (
     Matrix,
     check_number,
@@ -80,7 +80,7 @@ def sumproduct(*args: Any) -> Any:
     return check_number(total)
 
 
-def _sum_matching(values: list[Any], mask: list[bool]) -> float | ExcelError:
+def _sum_matching(values: Sequence[Any], mask: Sequence[bool]) -> float | ExcelError:
     total = 0.0
     for value, selected in zip(values, mask):
         if selected:
@@ -135,17 +135,10 @@ def sumifs(sum_range: Any, *pairs: Any) -> Any:
     """Sum of the numbers in ``sum_range`` where every criteria range meets its criterion."""
     if type(sum_range) is not Matrix:
         return VALUE
-    positions = indexed_positions(pairs)
-    if positions is not None:
-        return _sum_at(sum_range.values, positions) if (pairs[0].rows, pairs[0].cols) == (
-            sum_range.rows, sum_range.cols) else VALUE
-    matched = match_mask(pairs)
-    if type(matched) is ExcelError:
-        return matched
-    rows, cols, mask = matched
-    if (rows, cols) != (sum_range.rows, sum_range.cols):
-        return VALUE
-    return _sum_matching(sum_range.values, mask)
+    selection = ifs_selection(sum_range, pairs)
+    if isinstance(selection, ExcelError):
+        return selection
+    return _sum_matching(*selection)
 
 
 @register("MOD", 2)

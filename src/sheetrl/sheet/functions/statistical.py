@@ -15,7 +15,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import MAX_ARGS, register
-from sheetrl.sheet.functions.criteria import indexed_positions, indexed_total, make_criterion, match_mask
+from sheetrl.sheet.functions.criteria import ifs_selection, indexed_positions, indexed_total, make_criterion, match_mask
 from sheetrl.sheet.functions.math import conditional_target
 from sheetrl.sheet.values import Matrix, check_number, collect_numbers, to_number
 
@@ -231,7 +231,7 @@ def countifs(*pairs: Any) -> Any:
     return float(sum(matched[2]))
 
 
-def _mean_of_matching(values: list[Any], mask: list[bool]) -> Any:
+def _mean_of_matching(values: Sequence[Any], mask: Sequence[bool]) -> Any:
     total = 0.0
     found = 0
     for value, selected in zip(values, mask):
@@ -273,37 +273,19 @@ def averageifs(average_range: Any, *pairs: Any) -> Any:
     """Mean of the numbers in ``average_range`` where every criteria range meets its criterion."""
     if type(average_range) is not Matrix:
         return average_range if isinstance(average_range, ExcelError) else VALUE
-    positions = indexed_positions(pairs)
-    if positions is not None:
-        if (pairs[0].rows, pairs[0].cols) != (average_range.rows, average_range.cols):
-            return VALUE
-        return _mean_at(average_range.values, positions)
-    matched = match_mask(pairs)
-    if isinstance(matched, ExcelError):
-        return matched
-    rows, cols, mask = matched
-    if (rows, cols) != (average_range.rows, average_range.cols):
-        return VALUE
-    return _mean_of_matching(average_range.values, mask)
+    selection = ifs_selection(average_range, pairs)
+    if isinstance(selection, ExcelError):
+        return selection
+    return _mean_of_matching(*selection)
 
 
 def _extreme_of_matching(values: Any, pairs: tuple[Any, ...], pick: Any) -> Any:
     if type(values) is not Matrix:
         return values if isinstance(values, ExcelError) else VALUE
-    positions = indexed_positions(pairs)
-    if positions is not None:
-        if (pairs[0].rows, pairs[0].cols) != (values.rows, values.cols):
-            return VALUE
-        candidates: Sequence[Any] = [values.values[position] for position in positions]
-        mask = [True] * len(positions)
-    else:
-        matched = match_mask(pairs)
-        if isinstance(matched, ExcelError):
-            return matched
-        rows, cols, mask = matched
-        if (rows, cols) != (values.rows, values.cols):
-            return VALUE
-        candidates = values.values
+    selection = ifs_selection(values, pairs)
+    if isinstance(selection, ExcelError):
+        return selection
+    candidates, mask = selection
     numbers: list[float] = []
     for value, selected in zip(candidates, mask, strict=True):
         if selected:
