@@ -113,6 +113,9 @@ def test_a_search_in_chunks_finds_what_a_search_of_the_list_finds(values, wanted
     assert chunked == find_exact(listed, wanted, wildcards, reverse, fold)
     if not isinstance(wanted, ExcelError) and values:
         assert binary_search(view, wanted) == binary_search(listed, wanted)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(lookup, "_STEPS_BEFORE_READING_WHOLE", 1)  # read whole after the first step
+            assert binary_search(view, wanted) == binary_search(listed, wanted)
 
 
 def test_lookups_through_the_workbook_give_the_same_values_as_before():

@@ -242,6 +242,9 @@ def indexed_folded(area: Any, values: Sequence[Any], lookup: Any, reverse: bool)
     )
 
 
+_STEPS_BEFORE_READING_WHOLE = 64
+
+
 def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) -> int | None:
     """Excel's approximate-match binary search: the position of the largest value <= ``lookup`` in ascending
     data (``descending``: the smallest value >= ``lookup`` in descending data), the last of equal values.
@@ -257,6 +260,7 @@ def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) 
         return None
     key = _key(lookup)
     sign = -1 if descending else 1
+    steps = 0  # probes stepped over values of another type; past _STEPS_BEFORE_READING_WHOLE a view is read whole
 
     def order(i: int) -> int | None:
         """> 0 when the lookup value belongs after position i, < 0 before it, 0 equal, None not comparable."""
@@ -274,6 +278,9 @@ def binary_search(values: Sequence[Any], lookup: Any, descending: bool = False) 
             probe = mid + 1
             while probe < high and order(probe) is None:
                 probe += 1
+                steps += 1
+                if steps == _STEPS_BEFORE_READING_WHOLE and type(values) is not list:
+                    values = values[:]  # a long run of other types (the "last number" trick over text): one read
             if probe == high:
                 high = mid
                 continue
