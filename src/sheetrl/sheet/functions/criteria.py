@@ -364,7 +364,13 @@ def indexed_positions(pairs: Sequence[Any]) -> list[int] | None:
     The list may be the index's own: read it, do not change it.
     """
     found = _indexed(pairs)
-    return None if found is None else found[2]
+    return None if found is None else found[3]
+
+
+def _selected(values: Sequence[Any], positions: list[int]) -> tuple[list[Any], list[bool]]:
+    """The values at ``positions`` (ascending) and a mask selecting every one: what the *_matching functions take,
+    so they make the same additions in the same order as over the whole range and its mask."""
+    return [values[position] for position in positions], [True] * len(positions)
 
 
 def ifs_selection(target: Matrix, pairs: Sequence[Any]) -> tuple[Sequence[Any], list[bool]] | ExcelError:
@@ -375,8 +381,7 @@ def ifs_selection(target: Matrix, pairs: Sequence[Any]) -> tuple[Sequence[Any], 
     if positions is not None:
         if (pairs[0].rows, pairs[0].cols) != (target.rows, target.cols):
             return VALUE
-        values = target.values
-        return [values[position] for position in positions], [True] * len(positions)
+        return _selected(target.values, positions)
     matched = match_mask(pairs)
     if isinstance(matched, ExcelError):
         return matched
@@ -387,27 +392,30 @@ def ifs_selection(target: Matrix, pairs: Sequence[Any]) -> tuple[Sequence[Any], 
 
 
 def indexed_total(
-    name: str, area: Any, criterion: Any, target: Matrix, total: Callable[[Sequence[Any], list[int]], Any]
+    name: str, area: Any, criterion: Any, target: Matrix, total: Callable[[Sequence[Any], Sequence[bool]], Any]
 ) -> Any:
-    """``total(target.values, positions)`` for the positions of ``area`` meeting an equality criterion (SUMIF,
-    AVERAGEIF), found as :func:`indexed_positions` finds them and kept for the rest of the plan per function
-    ``name``, range, group and static ``target``: a column of SUMIFs over a few groups adds each group once.
-    None where no index applies."""
+    """``total(values, mask)`` (SUMIF's or AVERAGEIF's function of the values a mask selects) over the cells of
+    ``target`` at the positions of ``area`` meeting an equality criterion, found as :func:`indexed_positions` finds
+    them and kept for the rest of the plan per function ``name``, range, group and static ``target``: a column of
+    SUMIFs over a few groups adds each group once. None where no index applies."""
     found = _indexed((area, criterion))
     if found is None:
         return None
-    memo, family, positions = found
+    memo, family, group, positions = found
     if not target.is_reference or target.origin is None:
-        return total(target.values, positions)
-    key = (name, family, criterion_group(criterion), target.origin, target.rows, target.cols)
+        return total(*_selected(target.values, positions))
+    key = (name, family, group, target.origin, target.rows, target.cols)
     result = memo.get(key)
     if result is None:
-        result = memo[key] = total(target.values, positions)
+        result = memo[key] = total(*_selected(target.values, positions))
     return result
 
 
-def _indexed(pairs: Sequence[Any]) -> tuple[dict[tuple[Any, ...], Any], tuple[Any, ...], list[int]] | None:
-    """(the plan's memo, the indexed range's family, the positions) for :func:`indexed_positions`."""
+def _indexed(
+    pairs: Sequence[Any],
+) -> tuple[dict[tuple[Any, ...], Any], tuple[Any, ...], tuple[int, Any], list[int]] | None:
+    """(the plan's memo, the indexed range's family, the criterion's group, the positions) for
+    :func:`indexed_positions`."""
     if not SHARED_CRITERIA_INDEX or not pairs or len(pairs) % 2:
         return None
     memo = plan_memo()
@@ -419,9 +427,11 @@ def _indexed(pairs: Sequence[Any]) -> tuple[dict[tuple[Any, ...], Any], tuple[An
     ):
         return None
     size = first.rows * first.cols
+    if size <= 1:
+        return None
     for index in range(0, len(pairs), 2):
         area = pairs[index]
-        if not area.is_reference or area.origin is None or size <= 1:
+        if not area.is_reference or area.origin is None:
             continue
         group = criterion_group(pairs[index + 1])
         if group is None:
@@ -436,5 +446,5 @@ def _indexed(pairs: Sequence[Any]) -> tuple[dict[tuple[Any, ...], Any], tuple[An
             if other != index and positions:
                 test, values = make_criterion(pairs[other + 1]), pairs[other].values
                 positions = [position for position in positions if test(values[position])]
-        return memo, family, positions
+        return memo, family, group, positions
     return None

@@ -507,16 +507,12 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
     grid = _as_matrix(vector)
     if result is _OMITTED:
         horizontal = grid.cols > grid.rows
-        keys = grid.row_view(0) if horizontal else grid.column_view(0)
-        found = binary_search(keys, lookup)
+        found = binary_search(_key_line(grid, not horizontal), lookup)
         if found is None:
             return NA
         return grid.at(grid.rows - 1, found) if horizontal else grid.at(found, grid.cols - 1)
     # a two-dimensional lookup_vector is searched along its first column (or first row, when wider than tall)
-    keys = (
-        grid.values if grid.rows == 1 or grid.cols == 1 else grid.row_view(0) if grid.cols > grid.rows
-        else grid.column_view(0)
-    )
+    keys = grid.values if grid.rows == 1 or grid.cols == 1 else _key_line(grid, grid.cols <= grid.rows)
     found = binary_search(keys, lookup)
     if found is None:
         return NA

@@ -92,11 +92,6 @@ def _sum_matching(values: Sequence[Any], mask: Sequence[bool]) -> float | ExcelE
     return check_number(total)
 
 
-def _sum_at(values: Sequence[Any], positions: list[int]) -> float | ExcelError:
-    """``_sum_matching`` of the values at ``positions`` (ascending): the same additions in the same order."""
-    return _sum_matching([values[position] for position in positions], [True] * len(positions))
-
-
 def conditional_target(area: Any, target: Any) -> Matrix | ExcelError:
     """The range SUMIF/AVERAGEIF add up: ``target`` cut to the shape of ``area`` (``area`` itself when omitted).
 
@@ -123,7 +118,7 @@ def sumif(area: Any, criterion: Any, sum_range: Any = None) -> Any:
     target = conditional_target(area, sum_range)
     if type(target) is ExcelError:
         return target
-    total = indexed_total("SUMIF", area, criterion, target, _sum_at)
+    total = indexed_total("SUMIF", area, criterion, target, _sum_matching)
     if total is not None:
         return total
     test = make_criterion(criterion)

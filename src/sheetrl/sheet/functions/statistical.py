@@ -247,11 +247,6 @@ def _mean_of_matching(values: Sequence[Any], mask: Sequence[bool]) -> Any:
     return check_number(total / found)
 
 
-def _mean_at(values: Any, positions: list[int]) -> Any:
-    """``_mean_of_matching`` of the values at ``positions`` (ascending): the same additions in the same order."""
-    return _mean_of_matching([values[position] for position in positions], [True] * len(positions))
-
-
 @register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
@@ -261,7 +256,7 @@ def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     target = conditional_target(area, average_range)
     if isinstance(target, ExcelError):
         return target
-    mean = indexed_total("AVERAGEIF", area, criterion, target, _mean_at)
+    mean = indexed_total("AVERAGEIF", area, criterion, target, _mean_of_matching)
     if mean is not None:
         return mean
     test = make_criterion(criterion)
