@@ -9,6 +9,11 @@ namespaces, styles and every other part stay byte for byte).
 
 Cached values are tagged tuples, the form the comparison rules take:
 ``("n", float)``, ``("s", str)``, ``("b", bool)``, ``("e", "#N/A")``; an engine may also report ``("empty", None)``.
+
+The error a cell showed is not always the code in its ``<v>``: the errors that came with dynamic arrays (#SPILL!,
+#CALC!, #FIELD! ...) have no code in the file format, and Excel writes ``#VALUE!`` with value metadata (``vm``) that
+leads, through ``xl/metadata.xml``, to a rich value of the ``_error`` structure whose ``errorType`` is the error's
+ERROR.TYPE number less one (:func:`rich_errors`). The expected value is that error.
 """
 
 from __future__ import annotations
@@ -89,10 +94,10 @@ def column_number(letters: str) -> int:
 def read_formula_cells(path: Path) -> WorkbookCells:
     """The formula cells of a workbook with their cached values; raises NotAWorkbook."""
     with _open(path) as archive:
-        sheets, parts, shared, date1904 = _structure(archive)
+        sheets, parts, shared, date1904, errors = _structure(archive)
         cells: list[FormulaCell] = []
         for index, part in enumerate(parts):
-            records, _ = scan_sheet(archive.read(part), index, shared, poison=False)
+            records, _ = scan_sheet(archive.read(part), index, shared, poison=False, errors=errors)
             cells.extend(records)
     return WorkbookCells(sheets, cells, date1904)
 
@@ -100,7 +105,7 @@ def read_formula_cells(path: Path) -> WorkbookCells:
 def write_poisoned(source: Path, target: Path) -> WorkbookCells:
     """Copy ``source`` to ``target`` with every cached formula result replaced by POISON; returns the cells read."""
     with _open(source) as archive:
-        sheets, parts, shared, date1904 = _structure(archive)
+        sheets, parts, shared, date1904, errors = _structure(archive)
         part_index = {part: index for index, part in enumerate(parts)}
         cells: list[FormulaCell] = []
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -108,7 +113,7 @@ def write_poisoned(source: Path, target: Path) -> WorkbookCells:
                 data = archive.read(info)
                 index = part_index.get(info.filename)
                 if index is not None:
-                    records, poisoned = scan_sheet(data, index, shared, poison=True)
+                    records, poisoned = scan_sheet(data, index, shared, poison=True, errors=errors)
                     cells.extend(records)
                     data = poisoned if poisoned is not None else data
                 out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
@@ -123,8 +128,9 @@ def _open(path: Path) -> zipfile.ZipFile:
 
 
 # ============================================================================================== structure
-def _structure(archive: zipfile.ZipFile) -> tuple[list[str], list[str], list[str], bool]:
-    """(worksheet names, worksheet part names, shared strings, 1904 date system) of an open workbook."""
+def _structure(archive: zipfile.ZipFile) -> tuple[list[str], list[str], list[str], bool, dict[str, str]]:
+    """(worksheet names, worksheet part names, shared strings, 1904 date system, the errors of value metadata) of
+    an open workbook."""
     names = set(archive.namelist())
     workbook_part = "xl/workbook.xml"
     if "_rels/.rels" in names:
@@ -155,7 +161,57 @@ def _structure(archive: zipfile.ZipFile) -> tuple[list[str], list[str], list[str
             sheets.append(sheet.get("name") or f"Sheet{len(sheets) + 1}")
             parts.append(target)
     shared = read_shared_strings(archive.read(shared_part)) if shared_part in names else []
-    return sheets, parts, shared, date1904
+    return sheets, parts, shared, date1904, rich_errors(archive, names, dict(targets.values()))
+
+
+# ERROR.TYPE's order: a rich ``_error`` value's errorType is the index here
+_ERROR_TYPES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!")
+
+
+def rich_errors(archive: zipfile.ZipFile, names: set[str], parts: dict[str, str]) -> dict[str, str]:
+    """Value-metadata index (a cell's ``vm`` attribute) -> the error its rich value names. ``parts``: the workbook's
+    relationship types (last part of the URI) -> part names. Empty when the file has no such metadata."""
+    metadata, values, structures = (parts.get(k) for k in ("sheetMetadata", "rdRichValue", "rdRichValueStructure"))
+    if metadata not in names or values not in names or structures not in names:
+        return {}
+    root = _xml(archive, metadata)  # type: ignore[arg-type]
+    kinds = [item.get("name") for item in _elements(root, "metadataType")]
+    rich_blocks: list[int | None] = []
+    for future in _elements(root, "futureMetadata"):
+        if future.get("name") == "XLRICHVALUE":
+            for block in future:
+                found = _elements(block, "rvb")
+                index = found[0].get("i") if found else None
+                rich_blocks.append(int(index) if index and index.isdigit() else None)
+    shapes = [(item.get("t"), [key.get("n") for key in item]) for item in _elements(_xml(archive, structures), "s")]
+    found_errors: list[str | None] = []
+    for value in _elements(_xml(archive, values), "rv"):  # type: ignore[arg-type]
+        shape = value.get("s") or ""
+        error = None
+        if shape.isdigit() and int(shape) < len(shapes) and shapes[int(shape)][0] == "_error":
+            fields = dict(zip(shapes[int(shape)][1], [item.text for item in value], strict=False))
+            code = (fields.get("errorType") or "").strip()
+            if code.isdigit() and int(code) < len(_ERROR_TYPES):
+                error = _ERROR_TYPES[int(code)]
+        found_errors.append(error)
+    result: dict[str, str] = {}
+    position = 0
+    for listing in _elements(root, "valueMetadata"):
+        for block in listing:
+            position += 1
+            records = _elements(block, "rc")
+            if not records:
+                continue
+            kind, index = records[0].get("t") or "", records[0].get("v") or ""
+            if not (kind.isdigit() and index.isdigit() and 0 < int(kind) <= len(kinds)):
+                continue
+            if kinds[int(kind) - 1] != "XLRICHVALUE" or int(index) >= len(rich_blocks):
+                continue
+            rich = rich_blocks[int(index)]
+            if rich is not None and rich < len(found_errors) and found_errors[rich] is not None:
+                result[str(position)] = found_errors[rich]  # type: ignore[assignment]
+    return result
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
@@ -211,9 +267,10 @@ def _unescape_text(text: str) -> str:
 
 # ================================================================================================= cells
 def scan_sheet(
-    xml: bytes, sheet: int, shared: list[str], poison: bool
+    xml: bytes, sheet: int, shared: list[str], poison: bool, errors: dict[str, str] | None = None
 ) -> tuple[list[FormulaCell], bytes | None]:
-    """The formula cells of one worksheet part, and (with ``poison``) the part with their cached values replaced."""
+    """The formula cells of one worksheet part, and (with ``poison``) the part with their cached values replaced;
+    ``errors``: the errors of value metadata (:func:`rich_errors`)."""
     start = _SHEET_DATA.search(xml)
     if start is None or start.group(1):
         return [], None
@@ -240,7 +297,7 @@ def scan_sheet(
         else:
             col += 1
         body = match.group(5) or b""
-        record = _formula_cell(attributes, body, sheet, row, col, shared, shared_formulas, areas)
+        record = _formula_cell(attributes, body, sheet, row, col, shared, shared_formulas, areas, errors or {})
         if record is None:
             continue
         records.append(record)
@@ -265,14 +322,14 @@ def _attributes(raw: bytes) -> dict[str, str]:
 
 def _formula_cell(
     attributes: dict[str, str], body: bytes, sheet: int, row: int, col: int, shared: list[str],
-    shared_formulas: dict[str, str], areas: dict[int, list[tuple[int, int, str, str, bool]]],
+    shared_formulas: dict[str, str], areas: dict[int, list[tuple[int, int, str, str, bool]]], errors: dict[str, str],
 ) -> FormulaCell | None:
     formula_match = _FORMULA.search(body) if b"f" in body else None
     dynamic = attributes.get("cm", "0") not in ("", "0")
     if formula_match is None:
         for first, last, kind, text, area_dynamic in areas.get(row, ()):
             if first <= col <= last:
-                expected = _cached_value(attributes, body, shared)
+                expected = _cached_value(attributes, body, shared, errors)
                 if expected is None:
                     return None
                 return FormulaCell(sheet, row, col, text, f"{kind}-member", expected, area_dynamic)
@@ -300,7 +357,7 @@ def _formula_cell(
         kind = "plain"
     if not text and kind not in ("data-table",):
         return None
-    return FormulaCell(sheet, row, col, text, kind, _cached_value(attributes, body, shared), dynamic)
+    return FormulaCell(sheet, row, col, text, kind, _cached_value(attributes, body, shared, errors), dynamic)
 
 
 def _area(ref: str) -> tuple[int, int, int, int] | None:
@@ -314,7 +371,9 @@ def _area(ref: str) -> tuple[int, int, int, int] | None:
     return int(first.group(2)), column_number(first.group(1)), int(last.group(2)), column_number(last.group(1))
 
 
-def _cached_value(attributes: dict[str, str], body: bytes, shared: list[str]) -> TaggedValue | None:
+def _cached_value(
+    attributes: dict[str, str], body: bytes, shared: list[str], errors: dict[str, str]
+) -> TaggedValue | None:
     kind = attributes.get("t", "n")
     if kind == "inlineStr":
         inline = _INLINE.search(body)
@@ -333,7 +392,7 @@ def _cached_value(attributes: dict[str, str], body: bytes, shared: list[str]) ->
     if kind == "b":
         return ("b", raw.strip() in ("1", "true", "TRUE"))
     if kind == "e":
-        return ("e", raw.strip().upper())
+        return ("e", errors.get(attributes.get("vm", ""), raw.strip().upper()))
     if kind == "d":
         from datetime import datetime
 

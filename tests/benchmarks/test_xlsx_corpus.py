@@ -262,3 +262,51 @@ def test_update_benchmarks_replaces_only_its_own_section(tmp_path):
     text = target.read_text()
     assert text.startswith("# Benchmarks\n\n## Engine\ntext\n")
     assert "second" in text and "first" not in text and text.count(report.MARKER_START) == 1
+
+
+def test_errors_stored_as_rich_values_are_expected_as_excel_showed_them(tmp_path):
+    """Excel writes #SPILL!, #CALC! ... as #VALUE! with value metadata naming the error type (ERROR.TYPE - 1)."""
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = 1
+    book.save(path)
+    rich = "http://schemas.microsoft.com/office/spreadsheetml/2017/richdata"
+    blocks = "".join(f'<bk><extLst><ext uri="x"><xlrd:rvb i="{i}"/></ext></extLst></bk>' for i in range(2))
+    parts = {
+        "xl/metadata.xml": (
+            f'<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:xlrd="{rich}">'
+            '<metadataTypes><metadataType name="XLDAPR"/><metadataType name="XLRICHVALUE"/></metadataTypes>'
+            f'<futureMetadata name="XLRICHVALUE" count="2">{blocks}</futureMetadata>'
+            '<valueMetadata><bk><rc t="2" v="1"/></bk><bk><rc t="2" v="0"/></bk></valueMetadata></metadata>'
+        ),
+        "xl/richData/rdrichvalue.xml": (
+            f'<rvData xmlns="{rich}"><rv s="0"><v>13</v><v>3</v></rv><rv s="0"><v>8</v><v>1</v></rv></rvData>'
+        ),
+        "xl/richData/rdrichvaluestructure.xml": (
+            f'<rvStructures xmlns="{rich}"><s t="_error"><k n="errorType" t="i"/><k n="subType" t="i"/></s>'
+            "</rvStructures>"
+        ),
+    }
+    rows = ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="e" vm="1"><f>_xlfn.UNIQUE(A1:A3)</f><v>#VALUE!</v></c>'
+            '<c r="C1" t="e" vm="2"><f>_xlfn.SEQUENCE(0)</f><v>#VALUE!</v></c><c r="D1" t="e"><f>1/0</f>'
+            "<v>#DIV/0!</v></c></row>")
+    relationships = (
+        '<Relationship Id="rIdM" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sheetMetadata" Target="metadata.xml"/><Relationship Id="rIdV" Type="http://schemas.microsoft.com/office/'
+        '2017/06/relationships/rdRichValue" Target="richData/rdrichvalue.xml"/><Relationship Id="rIdS" '
+        'Type="http://schemas.microsoft.com/office/2017/06/relationships/rdRichValueStructure" '
+        'Target="richData/rdrichvaluestructure.xml"/>'
+    )
+    with zipfile.ZipFile(path) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    contents["xl/worksheets/sheet1.xml"] = re.sub(
+        r"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>", contents["xl/worksheets/sheet1.xml"].decode(),
+        flags=re.DOTALL).encode()
+    contents["xl/_rels/workbook.xml.rels"] = contents["xl/_rels/workbook.xml.rels"].decode().replace(
+        "</Relationships>", relationships + "</Relationships>").encode()
+    contents.update({name: text.encode() for name, text in parts.items()})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    found = {c.address: c.expected for c in cells.read_formula_cells(path).cells}
+    assert found == {"B1": ("e", "#SPILL!"), "C1": ("e", "#CALC!"), "D1": ("e", "#DIV/0!")}

@@ -317,3 +317,65 @@ def test_a_data_tables_attributes_are_kept_on_its_formula():
     assert (formula.kind, formula.ref) == ("dataTable", "C4:D8")
     assert dict(formula.data_table) == {"dt2D": "1", "dtr": "1", "r1": "B1", "r2": "B2", "del2": "1"}
     assert cells[1][4].data_table == ()
+
+
+# ------------------------------------------------------------------------------------- errors as rich values
+_RICH_NS = "http://schemas.microsoft.com/office/spreadsheetml/2017/richdata"
+_RICH_RELS = "http://schemas.microsoft.com/office/2017/06/relationships"
+_METADATA = (
+    '<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:xlrd="' + _RICH_NS + '">'
+    '<metadataTypes count="1"><metadataType name="XLRICHVALUE" minSupportedVersion="120000"/></metadataTypes>'
+    '<futureMetadata name="XLRICHVALUE" count="3">'
+    + "".join(f'<bk><extLst><ext uri="{{3e2802c4-a4d2-4d8b-9148-e3be6c30e623}}"><xlrd:rvb i="{i}"/></ext></extLst></bk>'
+              for i in range(3))
+    + '</futureMetadata><valueMetadata count="3"><bk><rc t="1" v="0"/></bk><bk><rc t="1" v="1"/></bk>'
+    '<bk><rc t="1" v="2"/></bk></valueMetadata></metadata>'
+)
+# #CALC! (errorType 13), #SPILL! (8), and #FIELD! (12), which this engine does not compute
+_RICH_VALUES = (
+    f'<rvData xmlns="{_RICH_NS}" count="3"><rv s="0"><v>13</v><v>0</v></rv><rv s="0"><v>8</v><v>1</v></rv>'
+    '<rv s="0"><v>12</v><v>0</v></rv></rvData>'
+)
+_RICH_STRUCTURES = (
+    f'<rvStructures xmlns="{_RICH_NS}" count="1"><s t="_error"><k n="errorType" t="i"/><k n="subType" t="i"/></s>'
+    "</rvStructures>"
+)
+
+
+def _with_rich_errors(path: Path, structures: str = _RICH_STRUCTURES) -> None:
+    """Add the parts Excel writes for errors that came with dynamic arrays (metadata and rich values)."""
+    parts = {"xl/metadata.xml": _METADATA, "xl/richData/rdrichvalue.xml": _RICH_VALUES,
+             "xl/richData/rdrichvaluestructure.xml": structures}
+    links = (
+        '<Relationship Id="rIdM" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sheetMetadata" Target="metadata.xml"/>'
+        f'<Relationship Id="rIdV" Type="{_RICH_RELS}/rdRichValue" Target="richData/rdrichvalue.xml"/>'
+        f'<Relationship Id="rIdS" Type="{_RICH_RELS}/rdRichValueStructure" Target="richData/rdrichvaluestructure.xml"/>'
+    )
+    edit_part(path, "xl/_rels/workbook.xml.rels",
+              lambda xml: xml.replace("</Relationships>", links + "</Relationships>"))
+    with zipfile.ZipFile(path, "a") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+
+
+def test_errors_that_came_with_dynamic_arrays_read_as_themselves(tmp_path):
+    path = build(tmp_path / "book.xlsx", lambda book: None)
+    replace_sheet_data(path, (
+        '<row r="1"><c r="A1" t="e" vm="1"><v>#VALUE!</v></c><c r="B1"><f>ERROR.TYPE(A1)</f><v>3</v></c></row>'
+        '<row r="2"><c r="A2" t="e" vm="2"><v>#VALUE!</v></c><c r="B2"><f>ERROR.TYPE(A2)</f><v>3</v></c></row>'
+        '<row r="3"><c r="A3" t="e" vm="3"><v>#VALUE!</v></c><c r="A4" t="e" vm="9"><v>#N/A</v></c>'
+        '<c r="A5" t="e"><v>#VALUE!</v></c></row>'
+    ))
+    _with_rich_errors(path)
+    wb = Workbook.load(path)
+    assert [str(wb.value(a)) for a in ("A1", "B1", "A2", "B2")] == ["#CALC!", "14", "#SPILL!", "9"]
+    # an error this engine has no value for keeps the file's code, as do cells without (known) metadata
+    assert [str(wb.value(a)) for a in ("A3", "A4", "A5")] == ["#VALUE!", "#N/A", "#VALUE!"]
+
+
+def test_rich_values_that_do_not_fit_together_leave_the_file_codes(tmp_path):
+    path = build(tmp_path / "book.xlsx", lambda book: None)
+    replace_sheet_data(path, '<row r="1"><c r="A1" t="e" vm="1"><v>#VALUE!</v></c></row>')
+    _with_rich_errors(path, structures="<rvStructures")  # not well-formed
+    assert str(Workbook.load(path).value("A1")) == "#VALUE!"

@@ -56,6 +56,7 @@ from sheetrl.sheet.evaluation import (
     area_matrix,
     extent_key,
     record_read,
+    spill_key,
 )
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, FunctionSpec
 from sheetrl.sheet.fused import CELL_VALUE, ChainFusion
@@ -129,17 +130,7 @@ NESTED_OPERATORS = 2  # a chain of more operators of one level (A1+A2+A3+A4) is 
 WORKBOOK_KEY = -(1 << 61)
 
 
-_SPILL_KEY_BASE = -(1 << 52)
 _UNKNOWN_NAME = ErrorLiteral("#NAME?")  # what ReferenceCompiler.name_definition gives for a name nothing defines
-
-
-def spill_key(anchor: int) -> int:
-    """Key under which the values dict keeps the ``(rows, cols)`` that the formula at ``anchor`` spills now.
-
-    Absent while the formula does not spill (its result is one value, or #SPILL!). Kept in the values dict, not
-    on the workbook, so that compiled ``A1#`` references read it the way they read cells (and clones share it).
-    """
-    return _SPILL_KEY_BASE - anchor
 
 
 @dataclass

@@ -149,6 +149,18 @@ class _State(threading.local):
 
 STATE = _State()
 
+_SPILL_KEY_BASE = -(1 << 52)
+
+
+def spill_key(anchor: int) -> int:
+    """Key under which the values dict keeps the ``(rows, cols)`` that the formula at ``anchor`` spills now.
+
+    Absent while the formula does not spill (its result is one value, or #SPILL!). Kept in the values dict, not
+    on the workbook, so that compiled ``A1#`` references and ANCHORARRAY read it the way they read cells (and clones
+    share it).
+    """
+    return _SPILL_KEY_BASE - anchor
+
 
 def current_context() -> EvaluationContext | None:
     """The workbook being recalculated, or None outside a recalculation."""
@@ -325,4 +337,5 @@ __all__ = [
     "record_read",
     "reference_matrix",
     "reference_value",
+    "spill_key",
 ]

@@ -44,7 +44,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from sheetrl.sheet import data_tables, references, serials
+from sheetrl.sheet import character_sets, data_tables, references, serials
 from sheetrl.sheet.address import (
     MAX_COLS,
     MAX_ROWS,
@@ -265,6 +265,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self.record_undo = True
         self.warnings: list[str] = []  # what loading could not represent, etc.
         self._date1904 = False
+        self._character_set = character_sets.WINDOWS  # CHAR and CODE: Windows-1252, or Mac OS Roman
         self._iteration: IterativeCalculation | None = None  # Excel's default: circular references are errors
         self._substituting = False  # a scratch copy computing a data table (see data_tables.py)
         self.record_undo = False
@@ -1116,6 +1117,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         total = len(items)
         spills = self._spills
         previous_system = serials.activate(self._date1904)  # date functions and TEXT read the workbook's system
+        previous_characters = character_sets.activate(self._character_set)  # so do CHAR and CODE its character set
         state = STATE
         previous_shared = state.shared
         state.shared = (values, {})  # what this plan's formulas share: running totals, lookup indexes
@@ -1169,6 +1171,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         finally:
             state.shared = previous_shared
             serials.activate(previous_system)
+            character_sets.activate(previous_characters)
 
     def _iterated(self, items: list[tuple[int, Any]] | tuple[tuple[int, Any], ...]) -> list[tuple[int, Any]]:
         """The plan with each run of circular formulas (the plan's None entries: a strongly connected component, or
@@ -1723,6 +1726,26 @@ class Workbook(CatalogMixin, ArrayPlacement):
         if value != self._date1904:
             self._snapshot_for_undo()
             self._date1904 = value
+            self.recalculate()
+
+    @property
+    def character_set(self) -> str:
+        """The character set of CHAR and CODE: ``"windows"`` (Windows-1252, Excel for Windows; the default) or
+        ``"macintosh"`` (Mac OS Roman, Excel for Mac). A workbook loaded from a file made by Excel for Mac gets the
+        Macintosh set, so its formulas give the values its author saw (:mod:`sheetrl.sheet.character_sets`).
+
+        Setting it recalculates every formula."""
+        return self._character_set
+
+    @character_set.setter
+    def character_set(self, value: str) -> None:
+        if value not in character_sets.CHARACTER_SETS:
+            raise ValueError(
+                f"character_set must be one of {', '.join(map(repr, character_sets.CHARACTER_SETS))}, not {value!r}"
+            )
+        if value != self._character_set:
+            self._snapshot_for_undo()
+            self._character_set = value
             self.recalculate()
 
     # ================================================================================================= pivots

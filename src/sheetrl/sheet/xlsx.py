@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from sheetrl.sheet import fileio, xlsx_reader
+from sheetrl.sheet import character_sets, fileio, xlsx_reader
 from sheetrl.sheet.address import (
     cell_name,
     column_letters,
@@ -96,6 +96,8 @@ from sheetrl.sheet.xlsx_arrays import add_dynamic_array_metadata, dynamic_array_
 DEFAULT_MAX_CELLS = 2_000_000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 WARNINGS_PER_KIND = 20
+# the custom document property that keeps a workbook's character set for CHAR and CODE when it is not Windows'
+CHARACTER_SET_PROPERTY = "sheetrl.character_set"
 MAX_TEXT = 32767
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
@@ -231,6 +233,10 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
                 header.data_type = "s"
     write_names(wb, xl)
     write_tables(wb, xl)
+    if wb.character_set != character_sets.WINDOWS:  # Excel ignores it; this engine reads it back
+        from openpyxl.packaging.custom import StringProperty
+
+        xl.custom_doc_props.append(StringProperty(name=CHARACTER_SET_PROPERTY, value=wb.character_set))
     if wb.date1904:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -701,7 +707,7 @@ def _read_package(
                 raise WorkbookFileError(
                     f"{name} holds more than {max_cells:,} cells, the limit (max_cells={max_cells:,})"
                 )
-            contents = xlsx_reader.scan_cells(body, prefix, shared)
+            contents = xlsx_reader.scan_cells(body, prefix, shared, package.rich_errors)
             slim_parts[sheet.part], contents.merged = xlsx_reader.slim_sheet(head, tail, prefix)
             sheets.append(contents)
         return package, sheets, slim_parts
@@ -999,6 +1005,14 @@ class _Loader:
                                            f"{usable_delta}")
         return IterativeCalculation(usable_count, usable_delta)
 
+    def _character_set(self) -> str:
+        """CHAR's and CODE's character set: as saved by this engine (a custom document property), else that of the
+        Excel that wrote the file (Excel for Mac: the Macintosh set)."""
+        saved = self.package.custom_properties.get(CHARACTER_SET_PROPERTY)
+        if saved in character_sets.CHARACTER_SETS:
+            return saved
+        return character_sets.from_application(self.package.application)
+
     def run(self) -> Workbook:
         sheets = self.xl.worksheets
         if not sheets:
@@ -1012,6 +1026,7 @@ class _Loader:
         wb = Workbook(titles)
         wb.record_undo = False
         wb._date1904 = self.date1904  # before any value is entered: serials are kept as the file stores them
+        wb._character_set = self._character_set()
         wb._iteration = self._iterative_calculation()  # before the formulas: circular ones iterate as in Excel
         from sheetrl.sheet.xlsx_names import read_names, read_tables
 

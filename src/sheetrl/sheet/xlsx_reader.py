@@ -11,6 +11,12 @@ else (styles, column widths, merged cells, comments, tables, defined names ...) 
 The result of :func:`scan_cells` is one tuple per cell, ``(row, col, style, value, formula)``: 0-based row and
 column, the style index (0 = default), the cell's value (float, str, bool, ExcelError or None; for a formula cell
 the value the authoring application cached) and, for a formula cell, a :class:`RawFormula`.
+
+The errors that came with dynamic arrays (#SPILL!, #CALC! ...) have no code in the file format's error type: Excel
+writes such a cell as ``#VALUE!`` with value metadata (``vm="1"``) pointing, through ``xl/metadata.xml``, to a rich
+value of the ``_error`` structure in ``xl/richData/rdrichvalue.xml`` whose ``errorType`` is the error's ERROR.TYPE
+number less one (8: #SPILL!, 13: #CALC!). :func:`read_rich_errors` maps the metadata indexes to those errors, so a
+cell reads as the error Excel showed.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS
-from sheetrl.sheet.errors import ExcelError, error_from_code
+from sheetrl.sheet.errors import CALC, SPILL, ExcelError, error_from_code
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _EMPTY_STRINGS = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_MAIN_NS}"/>'.encode()
@@ -81,6 +87,10 @@ class Package:
     chartsheets: list[str]
     shared_strings_part: str | None
     date1904: bool
+    application: str | None = None  # docProps/app.xml's Application: which program wrote the file
+    # a cell's value-metadata index (its ``vm`` attribute) -> the error its rich value stands for
+    rich_errors: dict[str, ExcelError] = field(default_factory=dict)
+    custom_properties: dict[str, str] = field(default_factory=dict)  # docProps/custom.xml: name -> text value
 
 
 class PackageError(ValueError):
@@ -92,10 +102,14 @@ def read_package(archive: zipfile.ZipFile) -> Package:
     """The workbook part's sheet list, resolved to zip members the way openpyxl resolves them."""
     names = set(archive.namelist())
     workbook_part = "xl/workbook.xml"
+    properties_parts: dict[str, str] = {}  # "extended-properties" / "custom-properties" -> part
     if "_rels/.rels" in names:
         for rel in _local_elements(_xml(archive, "_rels/.rels"), "Relationship"):
-            if (rel.get("Type") or "").endswith("/officeDocument"):
+            kind = rel.get("Type") or ""
+            if kind.endswith("/officeDocument"):
                 workbook_part = _resolve("", rel.get("Target") or "")
+            elif kind.endswith(("/extended-properties", "/custom-properties")):
+                properties_parts[kind.rsplit("/", 1)[1]] = _resolve("", rel.get("Target") or "")
     if workbook_part not in names:
         raise PackageError("it has no workbook part")
     folder = workbook_part.rsplit("/", 1)[0] if "/" in workbook_part else ""
@@ -125,7 +139,93 @@ def read_package(archive: zipfile.ZipFile) -> Package:
             worksheets.append(SheetPart(name, target, sheet.get("state") or "visible"))
     if shared_strings not in names:
         shared_strings = None
-    return Package(workbook_part, worksheets, chartsheets, shared_strings, date1904)
+    application, custom = _document_properties(archive, names, properties_parts)
+    rich_errors = read_rich_errors(archive, names, {kind.rsplit("/", 1)[-1]: part for kind, part in targets.values()})
+    return Package(workbook_part, worksheets, chartsheets, shared_strings, date1904, application=application,
+                   custom_properties=custom, rich_errors=rich_errors)
+
+
+# Rich-value error types (``errorType``: ERROR.TYPE's number less one) of the errors the file format has no code for
+# and that this engine computes; the others (#FIELD!, #BLOCKED! ...) keep the ``#VALUE!`` the file holds.
+_RICH_ERROR_TYPES = {8: SPILL, 13: CALC}
+
+
+def read_rich_errors(archive: zipfile.ZipFile, names: set[str], parts: dict[str, str]) -> dict[str, ExcelError]:
+    """The errors that cells with value metadata stand for: ``vm`` attribute (1-based, as text) -> error. ``parts``
+    maps the workbook's relationship types (the last part of the URI) to package parts. A file without the parts,
+    or with parts that do not fit together, gives no errors (the cells keep the error the file writes)."""
+    metadata, values, structures = (parts.get(kind, "") for kind in ("sheetMetadata", "rdRichValue",
+                                                                       "rdRichValueStructure"))
+    if metadata not in names or values not in names or structures not in names:
+        return {}
+    try:
+        root = _xml(archive, metadata)
+        type_names = [item.get("name") or "" for item in _local_elements(root, "metadataType")]
+        rich_blocks: list[int | None] = []  # the XLRICHVALUE future-metadata blocks -> rich value index
+        for future in _local_elements(root, "futureMetadata"):
+            if future.get("name") == "XLRICHVALUE":
+                for block in future:
+                    if block.tag.endswith("bk"):
+                        found = _local_elements(block, "rvb")
+                        index = found[0].get("i") if found else None
+                        rich_blocks.append(int(index) if index is not None and index.isdigit() else None)
+        value_blocks: list[int | None] = []  # value metadata block (vm - 1) -> rich value index
+        for listing in _local_elements(root, "valueMetadata"):
+            for block in listing:
+                records = [record for record in block if record.tag.endswith("rc")]
+                rich = None
+                if records:
+                    kind, position = records[0].get("t") or "", records[0].get("v") or ""
+                    if kind.isdigit() and position.isdigit() and 0 < int(kind) <= len(type_names) \
+                            and type_names[int(kind) - 1] == "XLRICHVALUE" and int(position) < len(rich_blocks):
+                        rich = rich_blocks[int(position)]
+                value_blocks.append(rich)
+        if not any(index is not None for index in value_blocks):
+            return {}
+        shapes = [
+            (structure.get("t"), [key.get("n") for key in structure if key.tag.endswith("k")])
+            for structure in _local_elements(_xml(archive, structures), "s")
+        ]
+        errors: list[ExcelError | None] = []  # rich value index -> error, None for anything else
+        for value in _local_elements(_xml(archive, values), "rv"):
+            shape = value.get("s") or ""
+            error = None
+            if shape.isdigit() and int(shape) < len(shapes) and shapes[int(shape)][0] == "_error":
+                fields = dict(zip(shapes[int(shape)][1], [item.text for item in value if item.tag.endswith("v")],
+                                  strict=False))
+                code = (fields.get("errorType") or "").strip()
+                error = _RICH_ERROR_TYPES.get(int(code)) if code.isdigit() else None
+            errors.append(error)
+    except PackageError:
+        return {}
+    result: dict[str, ExcelError] = {}
+    for block_number, rich in enumerate(value_blocks, start=1):
+        error = errors[rich] if rich is not None and rich < len(errors) else None
+        if error is not None:
+            result[str(block_number)] = error
+    return result
+
+
+def _document_properties(
+    archive: zipfile.ZipFile, names: set[str], parts: dict[str, str]
+) -> tuple[str | None, dict[str, str]]:
+    """The application that wrote the file (``docProps/app.xml``) and the custom properties with text values
+    (``docProps/custom.xml``). Both are optional: a part that is missing or not well-formed gives nothing."""
+    application: str | None = None
+    custom: dict[str, str] = {}
+    app_part, custom_part = parts.get("extended-properties", ""), parts.get("custom-properties", "")
+    try:
+        if app_part in names:
+            found = _local_elements(_xml(archive, app_part), "Application")
+            application = (found[0].text or "").strip() or None if found else None
+        if custom_part in names:
+            for prop in _local_elements(_xml(archive, custom_part), "property"):
+                texts = [child.text for child in prop if child.tag.endswith("}lpwstr") and child.text is not None]
+                if prop.get("name") and texts:
+                    custom[prop.get("name") or ""] = texts[0]
+    except PackageError:
+        return application, custom
+    return application, custom
 
 
 def without_pivot_caches(workbook_xml: bytes) -> bytes:
@@ -354,8 +454,11 @@ def _column(letters: bytes) -> int:
     return index
 
 
-def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
-    """Every cell of a ``<sheetData>`` element's content (see the module docstring for the tuples)."""
+def scan_cells(
+    body: bytes, prefix: str, shared: list[str], rich_errors: dict[str, ExcelError] | None = None
+) -> SheetCells:
+    """Every cell of a ``<sheetData>`` element's content (see the module docstring for the tuples); ``rich_errors``
+    (:func:`read_rich_errors`) turns an error cell with value metadata into the error it stands for."""
     cells_pattern, formula_pattern, value_pattern, inline_pattern = _cell_patterns(prefix)
     result = SheetCells()
     out = result.cells
@@ -435,6 +538,8 @@ def scan_cells(body: bytes, prefix: str, shared: list[str]) -> SheetCells:
             found = value_pattern.search(cell_body)
             if found is not None and found.group(1) is not None:
                 value = _value(kind_text.encode(), found.group(1), shared, result, row, col)
+                if rich_errors and kind_text == "e":
+                    value = rich_errors.get(attributes.get("vm", ""), value)
         style_text = attributes.get("s", "0")
         style = int(style_text) if style_text.isdigit() else 0
         if value is None and formula is None and not style:

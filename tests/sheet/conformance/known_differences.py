@@ -936,6 +936,15 @@ KNOWN_DIFFERENCES.update({
     "dynamic.lifted_function_first_element": (4, _SPILLS + "; ABS(1-5) is the first element"),
     "dynamic.spill_reference_sum": (6, _NO_SPILL_REFERENCE + "; D1 spills 1, 2, 3"),
     "dynamic.spill_reference_count": (6, _NO_SPILL_REFERENCE + "; D1 spills the six numbers of A1:B3"),
+    "dynamic.anchorarray_computed_anchor": (
+        6, _NO_SPILL_REFERENCE + "; OFFSET(C1,0,1) is D1, which spills 1, 2, 3 (IronCalc's spill_operator.xlsx "
+        "caches Excel's value of SUM(ANCHORARRAY(OFFSET(A1,1,1))))",
+    ),
+    "dynamic.anchorarray_rows": (4, _NO_SPILL_REFERENCE + "; D1 spills four rows of two"),
+    "dynamic.anchorarray_no_spill": (REF, _NO_SPILL_REFERENCE + "; D1 holds a value, so there is no spill to name"),
+    "dynamic.anchorarray_of_a_range": (
+        REF, _NO_SPILL_REFERENCE + "; an anchor is one cell, as in A1#, so a two-cell reference names no spill",
+    ),
     "dynamic.implicit_intersection_of_spill": (
         2,
         _NO_SPILL_REFERENCE + "; D1# is a range, so @ takes its cell in the formula's row, D2 (Microsoft's "
@@ -963,9 +972,10 @@ KNOWN_DIFFERENCES.update({
     "dynamic.sequence_sum": (70, _lacks("SEQUENCE", "SEQUENCE", "10 + 15 + 20 + 25")),
     "dynamic.sequence_element": (7, _lacks("SEQUENCE", "SEQUENCE fills row by row", "row 2, column 3 of 1..12")),
     "dynamic.sequence_zero": (
-        VALUE,
-        "LibreOffice 7.4 has no SEQUENCE (#NAME?); Microsoft's page does not say what 0 rows gives, and real Excel "
-        "files cache #VALUE! for SEQUENCE(0,0) and SEQUENCE(0.3) (IronCalc's SEQUENCE.xlsx test file)",
+        CALC,
+        "LibreOffice 7.4 has no SEQUENCE (#NAME?); Microsoft's page does not say what 0 rows gives; Excel shows "
+        "#CALC! (an empty array): IronCalc's SEQUENCE.xlsx test file records SEQUENCE(0,0) and SEQUENCE(0.3) as "
+        "#VALUE! with a rich value of error type #CALC!, how files store the errors that came with dynamic arrays",
     ),
     "dynamic.randarray_fixed": (9, _lacks("RANDARRAY", "RANDARRAY", "nine whole numbers between 1 and 1")),
     "dynamic.take_last": (90, _lacks("TAKE", "Microsoft's TAKE page", "40 + 50")),

@@ -447,3 +447,44 @@ def test_trimrange_follows_a_cell_becoming_non_empty_beyond_its_edge() -> None:
     wb.set("A3", None)
     assert str(wb.value("C1")) == "#REF!"
     assert str(wb.value("F1")) == "#REF!"
+
+
+# ------------------------------------------------------------------------------------------------ ANCHORARRAY
+def test_anchorarray_of_a_computed_anchor_is_the_spill_and_follows_it() -> None:
+    wb = Workbook()
+    wb.set("A1", "=SEQUENCE(3,2)")
+    wb.set("D1", "=SUM(ANCHORARRAY(OFFSET(A1,0,0)))")
+    wb.set("D2", '=ROWS(ANCHORARRAY(INDIRECT("A1")))')
+    wb.set("F1", "=ANCHORARRAY(OFFSET(A1,0,0))")  # spills the spill
+    assert (wb.value("D1"), wb.value("D2"), wb.value("G3")) == (21, 3, 6)
+    wb.set("A1", "=SEQUENCE(4,2)")  # the spill grows: every reader follows
+    assert (wb.value("D1"), wb.value("D2"), wb.value("G4")) == (36, 4, 8)
+    wb.set("A1", 7)  # no spill any more
+    assert [str(wb.value(c)) for c in ("D1", "D2", "F1")] == ["#REF!"] * 3
+    wb.set("A1", "=SEQUENCE(2)")  # and again
+    assert (wb.value("D1"), wb.value("D2"), wb.value("F2")) == (3, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=ANCHORARRAY(OFFSET(A1,0,0,2,1))", "#REF!"),  # an anchor is one cell
+        ("=ANCHORARRAY(OFFSET(C1,0,0))", "#REF!"),  # an empty cell spills nothing
+        ("=ANCHORARRAY(5)", "#VALUE!"),  # not a reference
+        ("=ANCHORARRAY(1/0)", "#DIV/0!"),
+        ("=SUM(ANCHORARRAY(A1:A1))", 6),  # a one-cell range is the anchor
+    ],
+)
+def test_anchorarray_arguments(formula: str, expected: Any) -> None:
+    wb = Workbook()
+    wb.set("A1", "=SEQUENCE(3)")
+    wb.set("E1", formula)
+    assert str(wb.value("E1")) == str(expected)
+
+
+def test_anchorarray_of_a_cell_is_the_spill_reference() -> None:
+    wb = Workbook()
+    wb.set("A1", "=SEQUENCE(2)")
+    wb.set("B1", "=ANCHORARRAY(A1)")  # how files spell A1#
+    assert type(wb.formula_node("B1")).__name__ == "SpillRef"
+    assert (wb.value("B1"), wb.value("B2")) == (1, 2)

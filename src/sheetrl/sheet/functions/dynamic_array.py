@@ -10,8 +10,9 @@ Each returns an array that the formula spills. Excel's documented rules kept her
   (#VALUE! otherwise); SORTBY's ``by`` arrays must be one row or one column matching the array.
 - UNIQUE compares whole rows (or columns with ``by_col``), text without regard to case; ``exactly_once`` keeps
   only the rows that occur once.
-- SEQUENCE(rows, [columns], [start], [step]) fills row by row; a size below 1 (after truncation) is #VALUE!, as
-  Excel caches it in real files.
+- SEQUENCE(rows, [columns], [start], [step]) fills row by row; a size of 0 (after truncation) is #CALC!, an
+  empty array, and a negative one #VALUE! (what Excel shows: the files IronCalc's tests hold cache it as #VALUE!
+  with a rich value of error type #CALC!, see :mod:`sheetrl.sheet.xlsx_reader`).
 - RANDARRAY([rows], [columns], [min], [max], [whole_number]) is volatile; ``min > max`` is #VALUE!, as are
   fractional bounds with ``whole_number``.
 """
@@ -202,8 +203,10 @@ def _shape(rows: Any, cols: Any) -> tuple[int, int] | ExcelError:
         return height
     if isinstance(width, ExcelError):
         return width
-    if height < 1 or width < 1:  # real Excel files cache #VALUE! for SEQUENCE(0) and SEQUENCE(0.3)
+    if height < 0 or width < 0:
         return VALUE
+    if height == 0 or width == 0:  # an empty array: Excel's files record #CALC! for SEQUENCE(0,0) and SEQUENCE(0.3)
+        return CALC
     error = too_large(height, width)
     return error if error is not None else (height, width)
 

@@ -1,5 +1,5 @@
-"""Reference functions: INDEX, CHOOSE, OFFSET, INDIRECT, TRIMRANGE, ROW, ROWS, COLUMN, COLUMNS, AREAS, ADDRESS,
-FORMULATEXT, HYPERLINK, GETPIVOTDATA.
+"""Reference functions: INDEX, CHOOSE, OFFSET, INDIRECT, ANCHORARRAY, TRIMRANGE, ROW, ROWS, COLUMN, COLUMNS, AREAS,
+ADDRESS, FORMULATEXT, HYPERLINK, GETPIVOTDATA.
 
 These functions take references as references (a :class:`~sheetrl.sheet.evaluation.Reference`, see
 ``reference_args`` in :mod:`sheetrl.sheet.functions`) and several return one: ``SUM(A1:INDEX(A:A,5))``,
@@ -44,6 +44,8 @@ from sheetrl.sheet.evaluation import (
     clamp_to_extent,
     current_context,
     extent_key,
+    record_read,
+    spill_key,
 )
 from sheetrl.sheet.functions import MAX_ARGS, register
 from sheetrl.sheet.functions.lookup import index_argument
@@ -372,6 +374,30 @@ def _r1c1_corner(text: str, home: Area) -> tuple[int | None, int | None] | None:
     if not found:
         return None
     return found.get("R"), found.get("C")
+
+
+# ------------------------------------------------------------------------------------------------ ANCHORARRAY
+@register("ANCHORARRAY", 1, reference_args=(0,), reads_references=False, returns_reference=True, dynamic=True)
+def anchorarray(reference: Any) -> Any:
+    """The range that the dynamic-array formula in a cell spills now: ``A1#``, for an anchor that only evaluation
+    knows (``SUM(ANCHORARRAY(OFFSET(A1,1,1)))``; files store ``A1#`` as ``ANCHORARRAY(A1)``, which the parser
+    reads as the spill reference). #REF! when the cell spills nothing, and for a reference to more than one cell;
+    #VALUE! for a value that is no reference."""
+    area = _single_area(reference)
+    if isinstance(area, ExcelError):
+        return area
+    if area.row1 != area.row2 or area.col1 != area.col2:
+        return REF
+    values = STATE.values
+    if values is None:
+        return REF
+    sheet, row, col = area.sheet, area.row1, area.col1
+    record_read(area)  # the anchor: a formula that starts or stops spilling there changes the result
+    extent = values.get(spill_key(make_key(sheet, row, col)))
+    if extent is None:
+        return REF
+    rows, cols = extent
+    return Reference.area(sheet, row, col, row + rows - 1, col + cols - 1)
 
 
 # -------------------------------------------------------------------------------------------------- TRIMRANGE

@@ -1,9 +1,8 @@
 """Character functions: CHAR, CODE, UNICODE, UNICHAR, CLEAN, T, ASC, DBCS (JIS), PHONETIC.
 
-CHAR and CODE use the Windows-1252 ("ANSI") character set, as Excel on Windows does: CHAR(128) is the euro sign and
-CODE of a character outside the set is 63 (the code of "?"). The five codes Windows-1252 leaves undefined (129, 141,
-143, 144, 157) map to the control characters with the same numbers, as Windows' own conversion does. UNICODE and
-UNICHAR use Unicode code points.
+CHAR and CODE use the workbook's character set (:mod:`sheetrl.sheet.character_sets`): Windows-1252 ("ANSI"), as
+Excel on Windows does (CHAR(128) is the euro sign), or Mac OS Roman for a workbook made by Excel for Mac (CHAR(128) is
+"Ä"); CODE of a character outside the set is 63 (the code of "?"). UNICODE and UNICHAR use Unicode code points.
 
 ASC and DBCS convert between the full-width (double-byte) and half-width forms of Latin letters, digits,
 punctuation and katakana, as they do in a Japanese locale.
@@ -15,45 +14,36 @@ import math
 import unicodedata
 from typing import Any
 
+from sheetrl.sheet import character_sets
 from sheetrl.sheet.errors import NA, VALUE, ExcelError
 from sheetrl.sheet.functions import register
 from sheetrl.sheet.values import Matrix, scalar_of, to_number, to_text
 
-_UNDEFINED_IN_1252 = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
 _MAX_CODE_POINT = 0x10FFFF
 _SURROGATES = range(0xD800, 0xE000)
 
 
-def _windows_1252(code: int) -> str:
-    if code in _UNDEFINED_IN_1252:
-        return chr(code)
-    return bytes([code]).decode("cp1252")
-
-
-_CHAR_TABLE = [""] + [_windows_1252(code) for code in range(1, 256)]
-_CODE_TABLE = {char: code for code, char in enumerate(_CHAR_TABLE) if code}
-
-
 @register("CHAR", 1)
 def char(number: Any) -> Any:
-    """The Windows-1252 character with code ``number`` (1 to 255, truncated)."""
+    """The character with code ``number`` (1 to 255, truncated) in the workbook's character set."""
     value = to_number(number)
     if type(value) is ExcelError:
         return value
     if not 1 <= value < 256:
         return VALUE
-    return _CHAR_TABLE[int(value)]
+    return character_sets.character(int(value))
 
 
 @register("CODE", 1)
 def code(text: Any) -> Any:
-    """The Windows-1252 code of the first character (63, "?", for characters outside that set); #VALUE! for ""."""
+    """The code of the first character in the workbook's character set (63, "?", for characters outside it);
+    #VALUE! for ""."""
     source = to_text(text)
     if type(source) is ExcelError:
         return source
     if not source:
         return VALUE
-    return float(_CODE_TABLE.get(source[0], 63))
+    return float(character_sets.code_of(source[0]))
 
 
 @register("UNICODE", 1)

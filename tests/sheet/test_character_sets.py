@@ -1,0 +1,106 @@
+"""CHAR and CODE in Windows' and the Macintosh's character sets, and the workbook setting that chooses one."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sheetrl.sheet import character_sets
+from sheetrl.sheet.workbook import Workbook
+from sheetrl.sheet.xlsx import CHARACTER_SET_PROPERTY
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "char"),
+    [
+        # Mac OS Roman as Excel for Mac shows it (formulas library test.xlsx and SheetJS formula_stress_test.xlsx,
+        # both cached by Microsoft Macintosh Excel: CHAR(128) "Ä", CHAR(240) the Apple logo, CHAR(255) "ˇ")
+        (character_sets.MACINTOSH, 128, "Ä"),
+        (character_sets.MACINTOSH, 240, "\uf8ff"),
+        (character_sets.MACINTOSH, 255, "ˇ"),
+        (character_sets.MACINTOSH, 65, "A"),
+        (character_sets.WINDOWS, 128, "€"),
+        (character_sets.WINDOWS, 240, "ð"),
+        (character_sets.WINDOWS, 129, "\x81"),  # undefined in Windows-1252: the control character
+        (character_sets.WINDOWS, 65, "A"),
+    ],
+)
+def test_characters_of_each_set(name: str, code: int, char: str) -> None:
+    previous = character_sets.activate(name)
+    try:
+        assert character_sets.character(code) == char
+        assert character_sets.code_of(char) == code
+    finally:
+        character_sets.activate(previous)
+
+
+@pytest.mark.parametrize("name", character_sets.CHARACTER_SETS)
+def test_code_inverts_char_for_every_code(name: str) -> None:
+    previous = character_sets.activate(name)
+    try:
+        assert [character_sets.code_of(character_sets.character(code)) for code in range(1, 256)] == list(range(1, 256))
+        assert character_sets.code_of("中") == 63  # outside the set: "?"
+    finally:
+        character_sets.activate(previous)
+
+
+def test_unknown_set_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown character set"):
+        character_sets.activate("latin-9")
+
+
+@pytest.mark.parametrize(
+    ("application", "expected"),
+    [("Microsoft Macintosh Excel", "macintosh"), ("Microsoft Excel", "windows"), ("LibreOffice/7.4", "windows"),
+     (None, "windows")],
+)
+def test_set_of_the_application_that_wrote_a_file(application: str | None, expected: str) -> None:
+    assert character_sets.from_application(application) == expected
+
+
+def test_workbook_setting_recalculates_and_is_undone() -> None:
+    wb = Workbook()
+    wb.set("A1", "=CHAR(128)")
+    wb.set("A2", '=CODE("Ä")')
+    assert (wb.character_set, wb.value("A1"), wb.value("A2")) == ("windows", "€", 196)
+    clone = wb.clone()
+    wb.character_set = "macintosh"
+    assert (wb.value("A1"), wb.value("A2")) == ("Ä", 128)
+    assert (clone.character_set, clone.value("A1")) == ("windows", "€")  # a clone keeps its own setting
+    wb.undo()
+    assert (wb.character_set, wb.value("A1")) == ("windows", "€")
+    with pytest.raises(ValueError, match="character_set must be one of"):
+        wb.character_set = "latin"
+    assert CHARACTER_SET_PROPERTY  # the property name files keep it under
+
+
+def test_the_setting_survives_a_save_and_a_mac_file_loads_with_it(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.set("A1", "=CHAR(128)")
+    wb.character_set = "macintosh"
+    wb.save(tmp_path / "mac.xlsx")
+    again = Workbook.load(tmp_path / "mac.xlsx")
+    assert (again.character_set, again.value("A1")) == ("macintosh", "Ä")
+    # a file Excel for Mac wrote says so in docProps/app.xml, and nothing else
+    plain = Workbook()
+    plain.set("A1", "=CHAR(128)")
+    plain.save(tmp_path / "plain.xlsx")
+    _rewrite(tmp_path / "plain.xlsx", tmp_path / "from_mac.xlsx", "docProps/app.xml",
+             lambda text: re.sub("<Application>[^<]*</Application>",
+                                 "<Application>Microsoft Macintosh Excel</Application>", text))
+    from_mac = Workbook.load(tmp_path / "from_mac.xlsx")
+    assert (from_mac.character_set, from_mac.value("A1")) == ("macintosh", "Ä")
+    assert Workbook.load(tmp_path / "plain.xlsx").value("A1") == "€"
+
+
+def _rewrite(source: Path, target: Path, part: str, edit: object) -> None:
+    with zipfile.ZipFile(source) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    assert "<Application>" in contents[part].decode()
+    contents[part] = edit(contents[part].decode()).encode()  # type: ignore[operator]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
