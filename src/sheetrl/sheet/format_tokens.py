@@ -167,9 +167,15 @@ def tokenize(section: str) -> tuple[list[Token], Brackets]:
         elif c == "%":
             tokens.append((PERCENT, None))
             i += 1
-        elif lower == "e" and i + 1 < n and section[i + 1] in "+-":
+        elif lower == "e" and i + 1 < n and section[i + 1] in "+-" and any(kind == DIGIT for kind, _ in tokens):
             tokens.append((EXPONENT, (c, section[i + 1])))
             i += 2
+        elif lower == "e":  # the year of the era, in the Gregorian calendar the year: "ee-mm-dd" is 1977-07-07
+            j = i
+            while j < n and section[j].lower() == "e":
+                j += 1
+            tokens.append((YEAR, 4))
+            i = j
         elif c == "/":
             tokens.append((SLASH, None))
             i += 1

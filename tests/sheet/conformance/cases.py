@@ -852,6 +852,7 @@ _group("text", [
     ("text_number", '=TEXT("12.5","0.0")'),
     ("round_half", '=TEXT(2.5,"0")'),
     ("hash", '=TEXT(1234.5,"#")'),
+    ("era_year", '=TEXT(28313,"ee-mm-dd")'),
     ("general", '=TEXT(0.5,"General")'),
     ("full_month", '=TEXT(DATE(2019,7,4),"mmmm")'),
     ("text_passthrough", '=TEXT("abc","0.00")'),
@@ -2046,6 +2047,7 @@ _group("depr", [
     ("ddb_salvage_floor", "=DDB(2400,1500,10,3)"),
     ("ddb_fast_factor", "=DDB(1000,100,3,2,4)"),
     ("ddb_period_too_big", "=DDB(2400,300,10,11)"),
+    ("ddb_empty_factor", "=DDB(100,10,4,3,F1)"),
     ("vdb_doc_first_day", "=VDB(2400,300,10*365,0,1)"),
     ("vdb_doc_first_month", "=VDB(2400,300,10*12,0,1)"),
     ("vdb_doc_first_year", "=VDB(2400,300,10,0,1)"),
@@ -2438,6 +2440,7 @@ _group("betadist", [
     ("inv_skewed", "=BETA.INV(0.999,50,3)"),
     ("betainv_legacy", "=BETAINV(0.5,2,2,0,10)"),
     ("inv_bad_p", "=BETA.INV(1.5,2,3)"),
+    ("inv_p_one", "=BETA.INV(1,2,3)"),
 ])
 
 _group("tdist", [
@@ -2495,6 +2498,7 @@ _group("discrete", [
     ("binom_range_doc", "=BINOM.DIST.RANGE(60,0.75,48)"),
     ("binom_range_doc2", "=BINOM.DIST.RANGE(60,0.75,45,50)"),
     ("binom_range_bad", "=BINOM.DIST.RANGE(60,0.75,50,45)"),
+    ("binom_range_empty_upper", "=BINOM.DIST.RANGE(2,0.1,2,F1)"),
     ("binom_inv_doc", "=BINOM.INV(6,0.5,0.75)"),
     ("binom_inv_low_alpha", "=BINOM.INV(100,0.3,0.01)"),
     ("critbinom_legacy", "=CRITBINOM(50,0.2,0.9)"),

@@ -122,6 +122,9 @@ def subtotal(workbook: WorkbookView | None, function_num: Any, *refs: Any) -> An
         number -= _HIDDEN_ROWS_OFFSET
     if number > _SUBTOTAL_LAST:
         return VALUE
+    for ref in refs:
+        if type(ref) is ExcelError:  # SUBTOTAL(2,#REF!): a reference that is an error (a range's errors are values)
+            return ref
     return _apply(number, [_without_hidden_rows(_without_nested(ref, workbook), workbook, by_hand_too)
                            for ref in refs])
 

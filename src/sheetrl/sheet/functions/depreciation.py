@@ -35,6 +35,8 @@ from sheetrl.sheet.values import to_bool
 # VDB, AMORLINC and AMORDEGRC step through the periods; beyond this many they give #NUM!.
 MAX_PERIODS = 100_000
 
+_LEFT_OUT: Any = object()  # an optional argument the formula does not give (an empty cell is given, as 0)
+
 
 @register("SLN", 3)
 def sln(cost: Any, salvage: Any, life: Any) -> float | ExcelError:
@@ -133,9 +135,12 @@ def _depreciation_through(
 
 
 @register("DDB", 4, 5)
-def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> float | ExcelError:
-    """Double-declining-balance depreciation (or any ``factor``, default 2) of ``period`` (0 < period <= life)."""
-    args = numbers(cost, salvage, life, period, 2.0 if factor is None else factor)
+def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = _LEFT_OUT) -> float | ExcelError:
+    """Double-declining-balance depreciation (or any ``factor``, default 2) of ``period`` (0 < period <= life).
+
+    Only a factor left out is 2: an empty cell (or an empty argument) is 0, which is #NUM! (Excel's value for
+    DDB(100,10,4,3,F14) with F14 empty, IronCalc's DB_DDB.xlsx)."""
+    args = numbers(cost, salvage, life, period, 2.0 if factor is _LEFT_OUT else factor)
     if isinstance(args, ExcelError):
         return args
     c, s, n, p, f = args

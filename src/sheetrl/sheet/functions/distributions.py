@@ -387,7 +387,9 @@ def betadist(x: Any, alpha: Any, beta: Any, a: Any = None, b: Any = None) -> flo
 
 @register("BETA.INV", 3, 5, aliases=("BETAINV",))
 def beta_inv(probability: Any, alpha: Any, beta: Any, a: Any = None, b: Any = None) -> float | ExcelError:
-    """Inverse of the cumulative beta distribution on [A, B]; #NUM! unless 0 < probability <= 1."""
+    """Inverse of the cumulative beta distribution on [A, B]; #NUM! unless 0 < probability < 1 (Microsoft's page
+    allows 1, but Excel computes #NUM! for it: BETA.INV(1,2,2.5,0.234,1.2) and BETA.INV(1,1,1) in IronCalc's
+    BETADIST_BETAINV.xlsx and BETA_GAMMA.xlsx)."""
     args = numbers(probability, alpha, beta)
     if isinstance(args, ExcelError):
         return args
@@ -396,10 +398,8 @@ def beta_inv(probability: Any, alpha: Any, beta: Any, a: Any = None, b: Any = No
         return bounds
     p, shape_a, shape_b = args
     low, high = bounds
-    if not 0 < p <= 1 or shape_a <= 0 or shape_b <= 0 or low >= high:
+    if not 0 < p < 1 or shape_a <= 0 or shape_b <= 0 or low >= high:
         return NUM
-    if p == 1:
-        return high
     return computed(lambda: low + (high - low) * inverse_regularized_beta(shape_a, shape_b, p))
 
 
