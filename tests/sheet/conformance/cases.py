@@ -2339,6 +2339,100 @@ _group("regress", [
     ("growth_fitted", "=INDEX(GROWTH({33100,47300,69000,102000,150000,220000}),2)"),
 ])
 
+# FORECAST.ETS and its family. Timeline in column A, values in column B.
+ETS_LINE = {f"A{t}": t for t in range(1, 13)} | {f"B{t}": 3 + 2 * t for t in range(1, 13)}  # exactly 3+2t
+_SEASON_SHAPE = (2, -1, -3, 2)
+# A trend with a cycle of four points, exactly: 10 + 0.5t + shape[t mod 4].
+ETS_SEASON = {f"A{t}": t for t in range(1, 25)} | {
+    f"B{t}": 10 + 0.5 * t + _SEASON_SHAPE[t % 4] for t in range(1, 25)}
+_NOISE = (0.4, -0.7, 0.2, 0.9, -0.3, -0.5, 0.6, 0.1, -0.8, 0.3, -0.2, 0.5)
+ETS_NOISY = {f"A{t}": t for t in range(1, 13)} | {f"B{t}": 3 + 2 * t + _NOISE[t - 1] for t in range(1, 13)}
+# The line 3+2t on a timeline without 5: completion fills it with 0 or with 12 (the mean of 11 and 15).
+ETS_GAP = {f"A{i}": t for i, t in enumerate([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12], 1)} | {
+    f"B{i}": 3 + 2 * t for i, t in enumerate([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12], 1)}
+# The line 3+2t with time 2 given three times (5, 7, 9): AVERAGE and MEDIAN give 7, on the line.
+ETS_DUPLICATE = {f"A{i}": t for i, t in enumerate([1, 2, 2, 2, 3, 4, 5, 6, 7, 8], 1)} | {
+    f"B{i}": v for i, v in enumerate([5, 5, 7, 9, 9, 11, 13, 15, 17, 19], 1)}
+# Every time stamp twice, unsorted: COUNT gives 2 everywhere.
+ETS_PAIRS = {f"A{i}": t for i, t in enumerate([3, 1, 2, 4, 1, 3, 2, 4, 5, 5, 6, 6], 1)} | {
+    f"B{i}": v for i, v in enumerate([9, 4, 8, 1, 6, 2, 5, 7, 3, 4, 5, 6], 1)}
+# The series of the vinci1it2000/formulas test workbook (Excel-cached results).
+ETS_EXCEL_VALUES = "{3,3,1,2,3,2,1,3,2,1}"
+ETS_EXCEL_TIMELINE = "{3,7,5,6,7,8,1,3,4,9}"
+
+_group("ets", [
+    ("line_next", "=FORECAST.ETS(13,B1:B12,A1:A12)", ETS_LINE),
+    ("line_far", "=FORECAST.ETS(20,B1:B12,A1:A12,0)", ETS_LINE),
+    ("line_between_steps", "=FORECAST.ETS(14.5,B1:B12,A1:A12,0)", ETS_LINE),
+    ("line_unsorted_timeline", "=FORECAST.ETS(14,{13,5,7,9,11,15,17},{5,1,2,3,4,6,7})"),
+    ("line_inside_timeline", "=FORECAST.ETS(5,B1:B12,A1:A12)", ETS_LINE),
+    ("line_before_start", "=FORECAST.ETS(0,B1:B12,A1:A12)", ETS_LINE),
+    ("season_next", "=FORECAST.ETS(25,B1:B24,A1:A24,4)", ETS_SEASON),
+    ("season_far", "=FORECAST.ETS(31,B1:B24,A1:A24,4)", ETS_SEASON),
+    ("season_detected", "=FORECAST.ETS(26,B1:B24,A1:A24)", ETS_SEASON),
+    ("season_ignored", "=FORECAST.ETS(25,B1:B24,A1:A24,0)", ETS_SEASON),
+    ("noisy", "=FORECAST.ETS(15,B1:B12,A1:A12,0)", ETS_NOISY),
+    ("gap_average", "=FORECAST.ETS(14,B1:B11,A1:A11,0,1)", ETS_GAP),
+    ("gap_zero", "=FORECAST.ETS(14,B1:B11,A1:A11,0,0)", ETS_GAP),
+    ("duplicates_average", "=FORECAST.ETS(10,B1:B10,A1:A10,0)", ETS_DUPLICATE),
+    ("duplicates_median", "=FORECAST.ETS(10,B1:B10,A1:A10,0,1,5)", ETS_DUPLICATE),
+    ("duplicates_count", "=FORECAST.ETS(8,B1:B12,A1:A12,0,1,2)", ETS_PAIRS),
+    ("duplicates_counta", "=FORECAST.ETS(8,B1:B12,A1:A12,0,1,3)", ETS_PAIRS),
+    ("duplicates_sum", "=FORECAST.ETS(8,{5,3,4,9,11,13,15},{1,2,2,3,4,5,6},0,1,7)"),  # 3+4 on the line 3+2t
+    ("duplicates_max", "=FORECAST.ETS(8,{5,7,2,9,11,13,15},{1,2,2,3,4,5,6},0,1,4)"),
+    ("duplicates_min", "=FORECAST.ETS(8,{5,7,12,9,11,13,15},{1,2,2,3,4,5,6},0,1,6)"),
+    ("duplicates_sum_pairs", "=FORECAST.ETS(7,B1:B12,A1:A12,0,1,7)", ETS_PAIRS),
+    ("aggregation_zero", "=FORECAST.ETS(10,B1:B10,A1:A10,0,1,0)", ETS_DUPLICATE),
+    ("excel_workbook_next", f"=FORECAST.ETS(10,{ETS_EXCEL_VALUES},{ETS_EXCEL_TIMELINE},4)"),
+    ("excel_workbook_far_max", f"=FORECAST.ETS(100,{ETS_EXCEL_VALUES},{ETS_EXCEL_TIMELINE},4,1,4)"),
+    ("excel_workbook_before_start", f"=FORECAST.ETS(0.7,{ETS_EXCEL_VALUES},{ETS_EXCEL_TIMELINE},4,1)"),
+    ("size_mismatch", "=FORECAST.ETS(13,B1:B12,A1:A11)", ETS_LINE),
+    ("irregular_timeline", "=FORECAST.ETS(6,{1,2,3,4},{1,2,3.5,4.5})"),
+    ("too_many_missing", "=FORECAST.ETS(20,{1,2,3,4,5},{1,2,3,8,12})"),
+    ("text_in_values", '=FORECAST.ETS(5,{1,"a",3,4},{1,2,3,4})'),
+    ("error_in_values", "=FORECAST.ETS(13,B1:B12,A1:A12)", _with(ETS_LINE, B3="=1/0")),
+    ("seasonality_negative", "=FORECAST.ETS(13,B1:B12,A1:A12,-1)", ETS_LINE),
+    ("seasonality_too_large", "=FORECAST.ETS(13,B1:B12,A1:A12,8761)", ETS_LINE),
+    ("completion_invalid", "=FORECAST.ETS(13,B1:B12,A1:A12,0,2)", ETS_LINE),
+    ("aggregation_invalid", "=FORECAST.ETS(13,B1:B12,A1:A12,0,1,8)", ETS_LINE),
+    ("target_text", '=FORECAST.ETS("x",B1:B12,A1:A12)', ETS_LINE),
+    ("confint_line", "=FORECAST.ETS.CONFINT(15,B1:B12,A1:A12,0.95,0)", ETS_LINE),
+    ("confint_noisy", "=FORECAST.ETS.CONFINT(13,B1:B12,A1:A12,0.95,0)", ETS_NOISY),
+    ("confint_noisy_far", "=FORECAST.ETS.CONFINT(16,B1:B12,A1:A12,0.9,0)", ETS_NOISY),
+    ("confint_season_exact", "=FORECAST.ETS.CONFINT(28,B1:B24,A1:A24,0.95,4)", ETS_SEASON),
+    ("confint_before_end", "=FORECAST.ETS.CONFINT(11,B1:B12,A1:A12,0.95,0)", ETS_LINE),
+    ("confint_level_too_high", "=FORECAST.ETS.CONFINT(15,B1:B12,A1:A12,1.5)", ETS_LINE),
+    ("confint_level_zero", "=FORECAST.ETS.CONFINT(15,B1:B12,A1:A12,0)", ETS_LINE),
+    ("confint_level_one", "=FORECAST.ETS.CONFINT(15,B1:B12,A1:A12,1)", ETS_LINE),
+    ("confint_size_mismatch", "=FORECAST.ETS.CONFINT(15,B1:B12,A2:A12)", ETS_LINE),
+    ("seasonality_detects_four", "=FORECAST.ETS.SEASONALITY(B1:B24,A1:A24)", ETS_SEASON),
+    ("seasonality_line", "=FORECAST.ETS.SEASONALITY(B1:B12,A1:A12)", ETS_LINE),
+    ("seasonality_short_cycle", f"=FORECAST.ETS.SEASONALITY({ETS_EXCEL_VALUES},{ETS_EXCEL_TIMELINE})"),
+    ("seasonality_completion_invalid", "=FORECAST.ETS.SEASONALITY(B1:B12,A1:A12,3)", ETS_LINE),
+    ("seasonality_irregular", "=FORECAST.ETS.SEASONALITY({1,2,3,4},{1,2,3.5,4.5})"),
+    ("stat_line_alpha", "=FORECAST.ETS.STAT(B1:B12,A1:A12,1)", ETS_LINE),
+    ("stat_line_beta", "=FORECAST.ETS.STAT(B1:B12,A1:A12,2)", ETS_LINE),
+    ("stat_line_gamma", "=FORECAST.ETS.STAT(B1:B12,A1:A12,3)", ETS_LINE),
+    ("stat_line_mase", "=FORECAST.ETS.STAT(B1:B12,A1:A12,4)", ETS_LINE),
+    ("stat_line_smape", "=FORECAST.ETS.STAT(B1:B12,A1:A12,5)", ETS_LINE),
+    ("stat_line_mae", "=FORECAST.ETS.STAT(B1:B12,A1:A12,6)", ETS_LINE),
+    ("stat_line_rmse", "=FORECAST.ETS.STAT(B1:B12,A1:A12,7)", ETS_LINE),
+    ("stat_line_step", "=FORECAST.ETS.STAT(B1:B12,A1:A12,8)", ETS_LINE),
+    ("stat_gap_step", "=FORECAST.ETS.STAT(B1:B11,A1:A11,8)", ETS_GAP),
+    ("stat_step_half", "=FORECAST.ETS.STAT({1,2,3,4,5},{0.5,1,1.5,2,2.5},8)"),
+    ("stat_season_alpha", "=FORECAST.ETS.STAT(B1:B24,A1:A24,1,4)", ETS_SEASON),
+    ("stat_season_rmse", "=FORECAST.ETS.STAT(B1:B24,A1:A24,7,4)", ETS_SEASON),
+    ("stat_noisy_alpha", "=FORECAST.ETS.STAT(B1:B12,A1:A12,1,0)", ETS_NOISY),
+    ("stat_noisy_beta", "=FORECAST.ETS.STAT(B1:B12,A1:A12,2,0)", ETS_NOISY),
+    ("stat_noisy_mase", "=FORECAST.ETS.STAT(B1:B12,A1:A12,4,0)", ETS_NOISY),
+    ("stat_noisy_smape", "=FORECAST.ETS.STAT(B1:B12,A1:A12,5,0)", ETS_NOISY),
+    ("stat_noisy_mae", "=FORECAST.ETS.STAT(B1:B12,A1:A12,6,0)", ETS_NOISY),
+    ("stat_noisy_rmse", "=FORECAST.ETS.STAT(B1:B12,A1:A12,7,0)", ETS_NOISY),
+    ("stat_type_zero", "=FORECAST.ETS.STAT(B1:B12,A1:A12,0)", ETS_LINE),
+    ("stat_type_nine", "=FORECAST.ETS.STAT(B1:B12,A1:A12,9)", ETS_LINE),
+    ("stat_size_mismatch", "=FORECAST.ETS.STAT(B1:B12,A1:A10,1)", ETS_LINE),
+])
+
 # ===============================================================================================================
 # Statistics: probability distributions, their inverses, tests
 # ===============================================================================================================

@@ -1553,3 +1553,138 @@ KNOWN_DIFFERENCES.update({
         "in pycel's logical.xlsx, rows 36-39); LibreOffice uses the = operator, where an empty cell also equals \"\"",
     ),
 })
+
+
+# ===============================================================================================================
+# FORECAST.ETS and its family (sheet/functions/forecasting.py)
+# ===============================================================================================================
+_ETS_WORKBOOK = "Excel's cached results in the corpus file vinci1it2000/formulas test.xlsx (sheet STATISTICAL, rows 38-41)"
+_ETS_FIT = (
+    "Excel's optimiser and initial state for the AAA model are not published, and LibreOffice's (nested bisections "
+    "over the parameters, its own initial state) finds another fit. The expected value is the engine's own textbook "
+    "fit (described in forecasting.py), NOT a value Excel computed: it guards against regressions only"
+)
+_ETS_INTERVAL = (
+    "The engine uses the AAA model's analytic prediction interval, z * RMSE * sqrt(1 + sum of c_j^2); LibreOffice's "
+    "interval without seasonality puts the confidence level where its formula takes a smoothing constant, so it "
+    "grows with the level. The expected value is the engine's own, NOT a value Excel computed"
+)
+_ETS_SIZES = "Microsoft's pages: timeline and values of different sizes are #N/A; LibreOffice gives Err:502 (#VALUE!)"
+_ETS_STEP = (
+    "Microsoft's pages: 'If a constant step can't be identified in the provided timeline', the result is #NUM!; "
+    "LibreOffice gives #VALUE!"
+)
+_ETS_OPTION = (
+    "An option outside its documented values is #NUM! in Excel (data_completion 2, 3 or -1 and statistic_type 0 "
+    "are #NUM! in " + _ETS_WORKBOOK + "); LibreOffice gives Err:502 (#VALUE!)"
+)
+_IC_NO_ETS = "IronCalc 0.9 does not implement the FORECAST.ETS functions (#N/IMPL!)"
+KNOWN_DIFFERENCES.update({
+    "ets.season_ignored": (22.769496015963433, _ETS_FIT),
+    "ets.noisy": (32.835757575757576, _ETS_FIT),
+    "ets.gap_zero": (30.369696969696964, _ETS_FIT),
+    "ets.duplicates_sum_pairs": (8.399999999999999, _ETS_FIT),
+    "ets.stat_noisy_alpha": (0, _ETS_FIT),
+    "ets.stat_noisy_beta": (0, _ETS_FIT),
+    "ets.stat_noisy_mase": (0.22727501256913057, _ETS_FIT),
+    "ets.stat_noisy_smape": (0.03695311123467412, _ETS_FIT),
+    "ets.stat_noisy_mae": (0.45661616161616236, _ETS_FIT),
+    "ets.stat_noisy_rmse": (0.5232210813503136, _ETS_FIT),
+    "ets.confint_noisy": (1.0254944753987163, _ETS_INTERVAL),
+    "ets.confint_noisy_far": (0.8606220933565343, _ETS_INTERVAL),
+    "ets.aggregation_zero": (
+        23, "Microsoft's FORECAST.ETS.STAT page: 'The default value of 0 will use AVERAGE'; LibreOffice accepts 1 to 7",
+    ),
+    "ets.excel_workbook_before_start": (
+        0.7,
+        "Excel computes targets before the end of the timeline despite its documentation: the series of "
+        + _ETS_WORKBOOK + " starts at 1, and targets 0.1, 0.7 and 1 give 0.1, 0.7 and 1 (the values interpolated "
+        "from 0 one step before the first point), 0 and -1 #NUM!; LibreOffice refuses targets before the start",
+    ),
+    "ets.size_mismatch": (NA, _ETS_SIZES),
+    "ets.confint_size_mismatch": (NA, _ETS_SIZES),
+    "ets.stat_size_mismatch": (NA, _ETS_SIZES),
+    "ets.irregular_timeline": (NUM, _ETS_STEP),
+    "ets.seasonality_irregular": (NUM, _ETS_STEP),
+    "ets.too_many_missing": (
+        NUM,
+        "More missing points than the 30 % Microsoft says FORECAST.ETS supports: no constant step can be identified, "
+        "which Microsoft documents as #NUM! (the exact code Excel gives here is not verified); LibreOffice #VALUE!",
+    ),
+    "ets.seasonality_too_large": (
+        NUM,
+        "Microsoft's pages: 'Any seasonality above that number [8,760] will result in the #NUM! error'; LibreOffice "
+        "tries the cycle and fails with #VALUE!",
+    ),
+    "ets.completion_invalid": (NUM, _ETS_OPTION),
+    "ets.seasonality_completion_invalid": (NUM, _ETS_OPTION),
+    "ets.aggregation_invalid": (NUM, _ETS_OPTION + "; for aggregation this is inferred, not observed"),
+    "ets.stat_type_zero": (NUM, _ETS_OPTION),
+    "ets.stat_type_nine": (
+        NUM,
+        "Microsoft's pages: statistic_type is 1 to 8 (and 60, out of range, is #NUM! in " + _ETS_WORKBOOK + "); "
+        "LibreOffice adds 9, the number of points per cycle",
+    ),
+    "ets.target_text": (
+        VALUE, "Text that is not a number is #VALUE! as a numeric argument; LibreOffice gives #NUM!",
+    ),
+    "ets.confint_level_too_high": (
+        NUM,
+        "Microsoft's pages: confidence_level lies strictly between 0 and 1, else #NUM! (10, 100, -1 and TRUE are "
+        "#NUM! in " + _ETS_WORKBOOK + "); LibreOffice gives Err:502 (#VALUE!)",
+    ),
+    "ets.confint_level_one": (
+        NUM, "A confidence level of 1 is #NUM! (TRUE, i.e. 1, in " + _ETS_WORKBOOK + "); LibreOffice accepts it",
+    ),
+    "ets.confint_level_zero": (
+        NUM, "Microsoft's pages: confidence_level lies strictly between 0 and 1; LibreOffice accepts 0 (an interval of 0)",
+    ),
+    "ets.seasonality_line": (
+        0, "FORECAST.ETS.SEASONALITY is 0 when no cycle is found (as in " + _ETS_WORKBOOK + "); LibreOffice says 1",
+    ),
+    "ets.seasonality_short_cycle": (
+        0,
+        "Excel finds no seasonality in this series, two and a quarter cycles of four points (" + _ETS_WORKBOOK + "); "
+        "LibreOffice's detection always picks a cycle (4)",
+    ),
+})
+LO_IRONCALC_DISAGREEMENTS.update({
+    "ets.line_next": _IC_NO_ETS,
+    "ets.line_far": _IC_NO_ETS,
+    "ets.line_between_steps": _IC_NO_ETS,
+    "ets.line_unsorted_timeline": _IC_NO_ETS,
+    "ets.line_inside_timeline": _IC_NO_ETS,
+    "ets.line_before_start": _IC_NO_ETS,
+    "ets.season_next": _IC_NO_ETS,
+    "ets.season_far": _IC_NO_ETS,
+    "ets.season_detected": _IC_NO_ETS,
+    "ets.gap_average": _IC_NO_ETS,
+    "ets.duplicates_average": _IC_NO_ETS,
+    "ets.duplicates_median": _IC_NO_ETS,
+    "ets.duplicates_count": _IC_NO_ETS,
+    "ets.duplicates_counta": _IC_NO_ETS,
+    "ets.duplicates_sum": _IC_NO_ETS,
+    "ets.duplicates_max": _IC_NO_ETS,
+    "ets.duplicates_min": _IC_NO_ETS,
+    "ets.excel_workbook_next": _IC_NO_ETS,
+    "ets.excel_workbook_far_max": _IC_NO_ETS,
+    "ets.text_in_values": _IC_NO_ETS,
+    "ets.error_in_values": _IC_NO_ETS,
+    "ets.seasonality_negative": _IC_NO_ETS,
+    "ets.confint_line": _IC_NO_ETS,
+    "ets.confint_season_exact": _IC_NO_ETS,
+    "ets.confint_before_end": _IC_NO_ETS,
+    "ets.seasonality_detects_four": _IC_NO_ETS,
+    "ets.stat_line_alpha": _IC_NO_ETS,
+    "ets.stat_line_beta": _IC_NO_ETS,
+    "ets.stat_line_gamma": _IC_NO_ETS,
+    "ets.stat_line_mase": _IC_NO_ETS,
+    "ets.stat_line_smape": _IC_NO_ETS,
+    "ets.stat_line_mae": _IC_NO_ETS,
+    "ets.stat_line_rmse": _IC_NO_ETS,
+    "ets.stat_line_step": _IC_NO_ETS,
+    "ets.stat_gap_step": _IC_NO_ETS,
+    "ets.stat_step_half": _IC_NO_ETS,
+    "ets.stat_season_alpha": _IC_NO_ETS,
+    "ets.stat_season_rmse": _IC_NO_ETS,
+})

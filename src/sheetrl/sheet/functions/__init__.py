@@ -208,6 +208,7 @@ def _load_categories() -> None:
         dynamic_array,
         engineering,
         financial,
+        forecasting,
         grouping,
         hypothesis_tests,
         information,
