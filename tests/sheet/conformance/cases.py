@@ -438,6 +438,9 @@ _group("sumif", [
     ("error_selected", '=SUMIF(A1:A3,"n",B1:B3)', {"A1": "y", "A2": "n", "A3": "y", "B1": 1, "B2": "=1/0", "B3": 2}),
     ("number_criterion", "=SUMIF(A1:A3,2,B1:B3)", {"A1": 1, "A2": 2, "A3": 2, "B1": 10, "B2": 20, "B3": 30}),
     ("cell_criterion", "=SUMIF(C1:C6,D1,B1:B6)", _with(FRUIT, D1="brown")),
+    ("error_criterion", "=SUMIF(A1:A3,A1,B1:B3)", {"A1": "=1/0", "A2": 2, "A3": "=1/0", "B1": 5, "B2": 7, "B3": 1}),
+    ("ifs_error_criterion", "=SUMIFS(B1:B3,A1:A3,A1)", {"A1": "=NA()", "A2": 2, "A3": "=1/0", "B1": 5, "B2": 7,
+                                                          "B3": 1}),
     ("lte_criterion", '=SUMIF(B1:B6,"<=30")', FRUIT),
 ])
 

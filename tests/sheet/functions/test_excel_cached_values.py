@@ -51,3 +51,20 @@ def test_values_excel_cached(formula: str, expected: Any, cells: dict[str, Any] 
 )
 def test_subtotal_of_an_error_reference(formula: str, expected: Any) -> None:
     run(formula, expected, {"A1": 1, "A2": "=1/0"})
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        # formulas library test.xlsx AB73/AB74: an error criterion selects the cells holding that error, as COUNTIF's
+        # does (K73 #VALUE!, L73 #N/A, M73 #DIV/0!, N73 #NAME?: the selected M73 makes the sum #DIV/0!)
+        ("=SUMIF(K1:L1,K1,M1:N1)", "#DIV/0!"),
+        ("=SUMIFS(M1:N1,K1:L1,K1)", "#DIV/0!"),
+        ("=SUMIF(K1:L1,L1,N2:O2)", 7),
+        ("=SUMIFS(N2:O2,K1:L1,L1)", 7),
+        ("=COUNTIF(K1:L1,K1)", 1),
+    ],
+)
+def test_error_criteria_select_errors(formula: str, expected: Any) -> None:
+    run(formula, expected, {"K1": "=VALUE(\"x\")", "L1": "=NA()", "M1": "=1/0", "N1": "=x_undefined()",
+                            "N2": 5, "O2": 7})

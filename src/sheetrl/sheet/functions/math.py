@@ -112,9 +112,14 @@ def conditional_target(area: Any, target: Any) -> Matrix | ExcelError:
     return Matrix(area.rows, area.cols, cut, target.is_reference, target.origin)
 
 
-@register("SUMIF", 2, 3, refs=(0, 2), resize_like=((2, 0),))
+@register("SUMIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def sumif(area: Any, criterion: Any, sum_range: Any = None) -> Any:
-    """Sum of the numbers in ``sum_range`` (default ``area``) where ``area`` meets the criterion."""
+    """Sum of the numbers in ``sum_range`` (default ``area``) where ``area`` meets the criterion. An error as the
+    criterion selects the cells holding that error, as in COUNTIF (Excel's SUMIF(K73:L73,K73,M73:N73) with K73
+    #VALUE! adds M73, formulas library test.xlsx)."""
+    for argument in (area, sum_range):
+        if isinstance(argument, ExcelError):
+            return argument
     target = conditional_target(area, sum_range)
     if type(target) is ExcelError:
         return target
@@ -125,11 +130,12 @@ def sumif(area: Any, criterion: Any, sum_range: Any = None) -> Any:
     return _sum_matching(target.values, [test(v) for v in area.values])
 
 
-@register("SUMIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS)
+@register("SUMIFS", 3, MAX_ARGS, refs=_IFS_RANGE_POSITIONS, propagate_errors=False)
 def sumifs(sum_range: Any, *pairs: Any) -> Any:
-    """Sum of the numbers in ``sum_range`` where every criteria range meets its criterion."""
+    """Sum of the numbers in ``sum_range`` where every criteria range meets its criterion (an error criterion
+    selects the cells holding that error)."""
     if type(sum_range) is not Matrix:
-        return VALUE
+        return sum_range if isinstance(sum_range, ExcelError) else VALUE
     selection = ifs_selection(sum_range, pairs)
     if isinstance(selection, ExcelError):
         return selection
