@@ -170,7 +170,9 @@ def tokenize(section: str) -> tuple[list[Token], Brackets]:
         elif lower == "e" and i + 1 < n and section[i + 1] in "+-" and any(kind == DIGIT for kind, _ in tokens):
             tokens.append((EXPONENT, (c, section[i + 1])))
             i += 2
-        elif lower == "e":  # the year of the era, in the Gregorian calendar the year: "ee-mm-dd" is 1977-07-07
+        elif lower == "e" and not any(kind == DIGIT for kind, _ in tokens):
+            # the year of the era, in the Gregorian calendar the year ("ee-mm-dd" is 1977-07-07); after a digit
+            # placeholder an "e" stays a literal letter, as before
             j = i
             while j < n and section[j].lower() == "e":
                 j += 1
