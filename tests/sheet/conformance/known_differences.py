@@ -28,6 +28,14 @@ _ERR502_NUM = (
     "LibreOffice reports Err:502 (invalid argument), which it writes to .xlsx as #VALUE!; Excel returns #NUM! for "
     "an argument outside the function's domain"
 )
+_XIRR_SEARCH = (
+    "Excel's XIRR doubles or halves a positive guess until XNPV changes sign between x and 2x and returns the 26th "
+    "midpoint of [x, 2x], about 1e-8 from the root: every positive XIRR cached in workbooks Excel calculated is "
+    "that midpoint to the last digit (IronCalc's FINANCIAL/XIRR.xlsx and XNPV.xlsx R2, R12, R19; SheetJS "
+    "formula_stress_test.xlsx Finance!B11; vinci1it2000 test.xlsx FINANCIAL, guesses 0.1, 1, 4 and 32015). "
+    "LibreOffice iterates Newton's method to the root. (The example in Excel's documentation, 0.373362535, is "
+    "the 25th midpoint: an older Excel, or a stopping rule these workbooks do not reveal)"
+)
 _XLOOKUP = "XLOOKUP only exists from LibreOffice 24.8; LibreOffice 7.4 gives #NAME?. Value from Excel's documentation"
 _DATE_1900 = (
     "LibreOffice counts serial dates from 1899-12-30 and allows serials <= 0 and years past 9999; Excel's 1900 date "
@@ -541,6 +549,9 @@ KNOWN_DIFFERENCES: dict[str, tuple[object, str]] = {
     "fincash.xnpv_size_mismatch": (NUM, _ERR502_NUM),
     "fincash.xnpv_date_before_first": (NUM, _DOC_NUM),
     "fincash.xirr_no_sign_change": (NUM, _ERR502_NUM),
+    "fincash.xirr_doc": (0.3733625322580337, _XIRR_SEARCH),
+    "fincash.xirr_guess": (0.3733625300228596, _XIRR_SEARCH),
+    "fincash.xirr_unsorted": (0.14464314430952074, _XIRR_SEARCH),
     "depr.db_bad_month": (NUM, _ERR502_NUM),
     "depr.ddb_period_too_big": (NUM, _ERR502_NUM),
     "depr.vdb_start_after_end": (NUM, _ERR502_NUM),
