@@ -263,45 +263,53 @@ def _halving_search(function: Callable[[float], float], guess: float) -> float |
     Newton's method gives the root to the last digit, 1e-8 away. Negative roots, which Excel finds some other way
     (its values lie on a dyadic grid too, but not at these midpoints), and a guess of 0 or below are left to the
     caller (None)."""
+
+    def value_at(rate: float) -> float:
+        try:
+            return function(rate)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return math.nan
+
     if not guess > 0:
         return None
-    try:
-        start_value = function(guess)
-        if start_value == 0:
-            return guess
-        bracket = None
-        for factor in (2.0, 0.5):
-            x = guess
-            for _ in range(_BRACKET_STEPS):
-                y = x * factor
-                value = function(y)
-                if not math.isfinite(value):
-                    break
-                if value == 0:
-                    return y
-                if (value > 0) != (start_value > 0):
-                    bracket = (min(x, y), max(x, y))
-                    break
-                x = y
-            if bracket is not None:
-                break
-        if bracket is None:
-            return None
-        low, high = bracket
-        low_value = function(low)
-        middle = low
-        for _ in range(_HALVINGS):
-            middle = (low + high) / 2
-            value = function(middle)
-            if value == 0:
-                return middle
-            if (value > 0) == (low_value > 0):
-                low, low_value = middle, value
-            else:
-                high = middle
-        return middle
-    except (OverflowError, ZeroDivisionError, ValueError):
+    start_value = value_at(guess)
+    if start_value == 0:
+        return guess
+    if not math.isfinite(start_value):
         return None
+    bracket = None
+    for factor in (2.0, 0.5):
+        x = guess
+        for _ in range(_BRACKET_STEPS):
+            y = x * factor
+            value = value_at(y)
+            if not math.isfinite(value):
+                break
+            if value == 0:
+                return y
+            if (value > 0) != (start_value > 0):
+                bracket = (min(x, y), max(x, y))
+                break
+            x = y
+        if bracket is not None:
+            break
+    if bracket is None:
+        return None
+    low, high = bracket
+    low_value = value_at(low)
+    middle = low
+    for _ in range(_HALVINGS):
+        middle = (low + high) / 2
+        value = value_at(middle)
+        if not math.isfinite(value):
+            return None
+        if value == 0:
+            return middle
+        if (value > 0) == (low_value > 0):
+            low, low_value = middle, value
+        else:
+            high = middle
+    return middle
 
 
 def _bisect(function: Callable[[float], float], guess: float) -> float | None:
