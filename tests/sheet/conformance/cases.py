@@ -2026,6 +2026,7 @@ _group("fincash", [
     ("xnpv_date_before_first", "=XNPV(0.09,A1:A2,B1:B2)", {"A1": -100, "A2": 110, "B1": 45000, "B2": 44990}),
     ("xirr_doc", "=XIRR(A1:A5,B1:B5)", DATED_FLOWS),
     ("xirr_guess", "=XIRR(A1:A5,B1:B5,0.5)", DATED_FLOWS),
+    ("xirr_guess_above_root", "=XIRR(A1:A5,B1:B5,4)", DATED_FLOWS),
     ("xirr_no_sign_change", "=XIRR({100,200},{45000,45100})"),
     ("xirr_unsorted", "=XIRR(A1:A3,B1:B3)", {"A1": -1000, "A2": 600, "A3": 600, "B1": 45000, "B2": 45700, "B3": 45300}),
 ])
@@ -3495,6 +3496,8 @@ _group("bessel", [
     ("besselj_larger_x", "=BESSELJ(100,3)"),
     ("besselj_order_above_x", "=BESSELJ(30,40)"),
     ("besselj_zero_x", "=BESSELJ(0,2)"),
+    ("besselj_zero_x_zero_order", "=BESSELJ(0,0)"),
+    ("besselj_first_x_ten", "=BESSELJ(10,1)"),
     ("besselj_text", '=BESSELJ("x",1)'),
     ("besselk_doc", "=BESSELK(1.5,1)"),
     ("besselk_zero_order", "=BESSELK(0.5,0)"),

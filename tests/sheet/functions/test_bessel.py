@@ -1,11 +1,12 @@
-"""Bessel functions against reference values computed to 30 digits (mpmath), across the series, asymptotic and
-recurrence regimes of each method."""
+"""Bessel functions: the exact ones against reference values computed to 30 digits (mpmath), across the series,
+asymptotic and recurrence regimes of each method; BESSELJ and BESSELY against the values Excel cached in real
+workbooks (Excel's approximations, see the module docstring)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sheetrl.sheet.functions.bessel import bessel_i, bessel_j, bessel_k, bessel_y
+from sheetrl.sheet.functions.bessel import bessel_i, bessel_j, bessel_k, bessel_y, excel_bessel_j, excel_bessel_y
 
 from .cases import evaluate
 
@@ -45,8 +46,9 @@ def test_bessel_k_uses_the_approximations_excel_documents() -> None:
 
 
 def test_bessel_j_is_odd_or_even_in_x() -> None:
-    assert evaluate("=BESSELJ(-2,3)") == pytest.approx(-bessel_j(3, 2), rel=1e-15)
-    assert evaluate("=BESSELJ(-2,2)") == pytest.approx(bessel_j(2, 2), rel=1e-15)
+    assert evaluate("=BESSELJ(-2,3)") == pytest.approx(-excel_bessel_j(3, 2), rel=1e-15)
+    assert evaluate("=BESSELJ(-2,2)") == pytest.approx(excel_bessel_j(2, 2), rel=1e-15)
+    assert evaluate("=BESSELJ(-10,1)") == pytest.approx(-excel_bessel_j(1, 10), rel=1e-15)
 
 
 def test_wronskian_across_the_series_and_asymptotic_switch() -> None:
@@ -65,3 +67,55 @@ def test_order_past_ten_thousand_is_zero_only_at_zero() -> None:
     assert evaluate("=BESSELJ(0,1E+7)") == 0
     assert evaluate("=BESSELI(0,20000)") == 0
     assert str(evaluate("=BESSELK(1,20000)")) == "#NUM!"
+
+
+# Values Excel cached: (formula, arguments, cached value, where). BESSEL.xlsx is IronCalc's
+# xlsx/tests/calc_tests/ENGINEERING/BESSEL.xlsx, stress is SheetJS test_files' formula_stress_test.xlsx, vinci is
+# vinci1it2000/formulas' test/test_files/test.xlsx. They cover both sides of x = 8, Miller's recurrence (n >= x),
+# the upward one (n < x) and the two places where Excel's coefficients differ from Numerical Recipes'.
+EXCEL_CACHED = [
+    ("J", 0, 0.0, 1.00000000283141, "BESSEL.xlsx BESSELJ!B2"),
+    ("J", 0, 10.0, -0.2459357644412996, "BESSEL.xlsx BESSELJ!B14"),  # x >= 8: -0.1098628267e-2 in P
+    ("J", 1, 10.0, 0.04347224965225415, "BESSEL.xlsx BESSELJ!C14"),  # x >= 8: the repeated coefficient in P
+    ("J", 1, -32.0, 0.0265890283162847, "BESSEL.xlsx BESSELJ!C20"),
+    ("J", 7, 10.0, 0.2167104380031489, "BESSEL.xlsx BESSELJ!E14"),
+    ("J", 10, 2.4, 1.4958291233129393e-06, "BESSEL.xlsx BESSELJ!F11"),
+    ("J", 10, 10.0, 0.20748610663402065, "BESSEL.xlsx BESSELJ!F14"),
+    ("J", 10, 32.0, -0.028941015632886966, "BESSEL.xlsx BESSELJ!F15"),
+    ("J", 5, 1e-10, 2.6041666666666675e-54, "BESSEL.xlsx All!D17"),
+    ("J", 30, 2.0, 3.650256266474097e-33, "BESSEL.xlsx All!D22"),
+    ("Y", 0, 10.0, 0.05567116743095123, "BESSEL.xlsx BESSELY!B14"),
+    ("Y", 1, 32.0, -0.13854483144881607, "BESSEL.xlsx BESSELY!C15"),
+    ("Y", 10, 0.2, -1156367142008513.5, "BESSEL.xlsx BESSELY!F3"),
+    ("Y", 0, 1e-10, -14.732516312945261, "BESSEL.xlsx All!F15"),
+    ("Y", 1, 1e-10, -6366197720.0, "BESSEL.xlsx All!F16"),
+]
+
+
+@pytest.mark.parametrize(("kind", "n", "x", "cached", "where"), EXCEL_CACHED)
+def test_excel_j_and_y_match_cached_values(kind: str, n: int, x: float, cached: float, where: str) -> None:
+    value = excel_bessel_j(n, x) if kind == "J" else excel_bessel_y(n, x)
+    assert value == pytest.approx(cached, rel=1e-14), where
+
+
+@pytest.mark.parametrize(
+    ("formula", "cells", "cached", "where"),
+    [
+        ("=BESSELJ(C3,D3)", {"C3": 2, "D3": 3}, 0.12894324997562717, "stress Engineering!B3"),
+        ("=BESSELY(C5,D5)", {"C5": 2, "D5": 3}, -1.1277837651220644, "stress Engineering!B5"),
+        ("=BESSELJ(E4,F4)", {"E4": 2.3, "F4": 2}, 0.41391458970875217, "vinci ENGINEERING!T4"),
+        ("=BESSELY(E6,F6)", {"E6": 2.3, "F6": 2}, -0.4726168566767928, "vinci ENGINEERING!T6"),
+        ("=BESSELJ(D4,E4)", {"D4": 10000000, "E4": 2.3}, 8.683739567294922e-05, "vinci ENGINEERING!S4"),
+        ("=BESSELY(D6,E6)", {"D6": 10000000, "E6": 2.3}, -0.00023689922733673244, "vinci ENGINEERING!S6"),
+    ],
+)
+def test_besselj_bessely_cells(formula: str, cells: dict[str, float], cached: float, where: str) -> None:
+    assert evaluate(formula, cells) == pytest.approx(cached, rel=1e-14), where
+
+
+def test_excel_approximations_stay_close_to_the_exact_functions() -> None:
+    # Excel's J_1 for x >= 8 is the worst (BESSELJ(10, 1) is off by 1e-5 relative), and J_n above it inherits that.
+    for n in (0, 1, 2, 5, 12):
+        for x in (0.3, 2.5, 7.99, 8.0, 15.0, 40.0):
+            assert excel_bessel_j(n, x) == pytest.approx(bessel_j(n, x), rel=1e-4, abs=1e-7)
+            assert excel_bessel_y(n, x) == pytest.approx(bessel_y(n, x), rel=1e-4, abs=1e-7)
