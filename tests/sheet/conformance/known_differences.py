@@ -1721,3 +1721,39 @@ LO_IRONCALC_DISAGREEMENTS.update({
     "ets.stat_season_alpha": _IC_NO_ETS,
     "ets.stat_season_rmse": _IC_NO_ETS,
 })
+
+# Excel's values read from the files it calculated (benchmarks/xlsx_corpus.py); IronCalc agrees with each of them.
+KNOWN_DIFFERENCES.update({
+    "sumif.error_criterion": (
+        6,
+        "an error criterion selects the cells holding that error, as COUNTIF's does: Excel's SUMIF(K73:L73,K73,"
+        "M73:N73) with K73 #VALUE! adds M73 (the formulas library's test.xlsx caches its #DIV/0!); LibreOffice "
+        "returns the criterion's error; IronCalc adds B1 and B3 too",
+    ),
+    "sumif.ifs_error_criterion": (
+        5,
+        "as SUMIF: Excel's SUMIFS(M74:N74,K74:L74,K74) selects the cell holding K74's error (test.xlsx); "
+        "LibreOffice returns the criterion's error",
+    ),
+    "text.era_year": (
+        "1977-07-07",
+        "the format code e is the year of the era, the year in the Gregorian calendar: Excel's TEXT(date,\"ee-mm-dd\")"
+        " in SheetJS's formula_stress_test.xlsx caches 1977-07-07; LibreOffice reads ee otherwise, IronCalc refuses",
+    ),
+    "depr.ddb_empty_factor": (
+        NUM,
+        "an empty cell as DDB's factor is 0, not the default 2, and a factor of 0 is #NUM!: Excel's cached "
+        "DDB(A14,B14,C14,D14,F14) with F14 empty in IronCalc's DB_DDB.xlsx; LibreOffice gives #VALUE!",
+    ),
+    "betadist.inv_p_one": (
+        NUM,
+        "Excel computes #NUM! for a probability of exactly 1 (BETA.INV(1,2,2.5,0.234,1.2) and BETA.INV(1,1,1) in "
+        "IronCalc's BETADIST_BETAINV.xlsx and BETA_GAMMA.xlsx), although Microsoft's page allows 1; LibreOffice "
+        "returns the upper bound",
+    ),
+    "discrete.binom_range_empty_upper": (
+        NUM,
+        "an empty cell as BINOM.DIST.RANGE's number_s2 is 0, below number_s, so #NUM! (Excel's cached "
+        "BINOM.DIST.RANGE(B12,C12,A12,D12) with D12 empty in IronCalc's BINOM.xlsx); LibreOffice 7.4 answers #NAME?",
+    ),
+})
