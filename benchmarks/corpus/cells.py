@@ -170,48 +170,64 @@ _ERROR_TYPES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/
 
 
 def rich_errors(archive: zipfile.ZipFile, names: set[str], parts: dict[str, str]) -> dict[str, str]:
-    """Value-metadata index (a cell's ``vm`` attribute) -> the error its rich value names. ``parts``: the workbook's
-    relationship types (last part of the URI) -> part names. Empty when the file has no such metadata."""
+    """Value-metadata index (a cell's ``vm`` attribute, as a number's text) -> the error its rich value names.
+    ``parts``: the workbook's relationship types (last part of the URI) -> part names. Empty when the file has no
+    such metadata, or metadata that does not fit together."""
     metadata, values, structures = (parts.get(k) for k in ("sheetMetadata", "rdRichValue", "rdRichValueStructure"))
     if metadata not in names or values not in names or structures not in names:
         return {}
-    root = _xml(archive, metadata)  # type: ignore[arg-type]
+    try:
+        root = _xml(archive, metadata)  # type: ignore[arg-type]
+        structure_root = _xml(archive, structures)  # type: ignore[arg-type]
+        value_root = _xml(archive, values)  # type: ignore[arg-type]
+    except NotAWorkbook:
+        return {}
     kinds = [item.get("name") for item in _elements(root, "metadataType")]
     rich_blocks: list[int | None] = []
     for future in _elements(root, "futureMetadata"):
         if future.get("name") == "XLRICHVALUE":
             for block in future:
                 found = _elements(block, "rvb")
-                index = found[0].get("i") if found else None
-                rich_blocks.append(int(index) if index and index.isdigit() else None)
-    shapes = [(item.get("t"), [key.get("n") for key in item]) for item in _elements(_xml(archive, structures), "s")]
+                rich_blocks.append(_number(found[0].get("i")) if found else None)
+    shapes = [(item.get("t"), [key.get("n") for key in _children(item, "k")])
+              for item in _elements(structure_root, "s")]
     found_errors: list[str | None] = []
-    for value in _elements(_xml(archive, values), "rv"):  # type: ignore[arg-type]
-        shape = value.get("s") or ""
+    for value in _elements(value_root, "rv"):
+        shape = _number(value.get("s"))
         error = None
-        if shape.isdigit() and int(shape) < len(shapes) and shapes[int(shape)][0] == "_error":
-            fields = dict(zip(shapes[int(shape)][1], [item.text for item in value], strict=False))
-            code = (fields.get("errorType") or "").strip()
-            if code.isdigit() and int(code) < len(_ERROR_TYPES):
-                error = _ERROR_TYPES[int(code)]
+        if shape is not None and shape < len(shapes) and shapes[shape][0] == "_error":
+            fields = dict(zip(shapes[shape][1], [item.text for item in _children(value, "v")], strict=False))
+            code = _number(fields.get("errorType"))
+            if code is not None and code < len(_ERROR_TYPES):
+                error = _ERROR_TYPES[code]
         found_errors.append(error)
     result: dict[str, str] = {}
     position = 0
     for listing in _elements(root, "valueMetadata"):
-        for block in listing:
+        for block in _children(listing, "bk"):
             position += 1
             records = _elements(block, "rc")
             if not records:
                 continue
-            kind, index = records[0].get("t") or "", records[0].get("v") or ""
-            if not (kind.isdigit() and index.isdigit() and 0 < int(kind) <= len(kinds)):
+            kind, index = _number(records[0].get("t")), _number(records[0].get("v"))
+            if kind is None or index is None or not 0 < kind <= len(kinds):
                 continue
-            if kinds[int(kind) - 1] != "XLRICHVALUE" or int(index) >= len(rich_blocks):
+            if kinds[kind - 1] != "XLRICHVALUE" or index >= len(rich_blocks):
                 continue
-            rich = rich_blocks[int(index)]
+            rich = rich_blocks[index]
             if rich is not None and rich < len(found_errors) and found_errors[rich] is not None:
                 result[str(position)] = found_errors[rich]  # type: ignore[assignment]
     return result
+
+
+def _children(element: ElementTree.Element, local_name: str) -> list[ElementTree.Element]:
+    return [e for e in element if e.tag == local_name or e.tag.endswith("}" + local_name)]
+
+
+def _number(text: str | None) -> int | None:
+    """A small non-negative index in ASCII digits, else None."""
+    found = re.fullmatch(r"\s*([0-9]{1,9})\s*", text) if text else None
+    return int(found.group(1)) if found else None
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
@@ -392,7 +408,8 @@ def _cached_value(
     if kind == "b":
         return ("b", raw.strip() in ("1", "true", "TRUE"))
     if kind == "e":
-        return ("e", errors.get(attributes.get("vm", ""), raw.strip().upper()))
+        block = _number(attributes.get("vm"))
+        return ("e", errors.get(str(block), raw.strip().upper()) if block is not None else raw.strip().upper())
     if kind == "d":
         from datetime import datetime
 

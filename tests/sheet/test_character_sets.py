@@ -104,3 +104,53 @@ def _rewrite(source: Path, target: Path, part: str, edit: object) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in contents.items():
             archive.writestr(name, data)
+
+
+def test_threads_recalculating_workbooks_of_both_sets_keep_their_own() -> None:
+    """The active set is per thread, as the rest of the evaluation state."""
+    import threading
+
+    books = {}
+    for name in character_sets.CHARACTER_SETS:
+        wb = Workbook()
+        wb.character_set = name
+        for row in range(1, 301):
+            wb.set(f"A{row}", f"=CHAR(128+B1*{row % 3})")
+        books[name] = wb
+    expected = {character_sets.WINDOWS: "€", character_sets.MACINTOSH: "Ä"}
+    failures: list[str] = []
+
+    def work(name: str) -> None:
+        wb = books[name]
+        for round_ in range(15):
+            wb.set("B1", 0 if round_ % 2 else 0.0)
+            values = {wb.value(f"A{row}") for row in range(1, 301)}
+            if values != {expected[name]}:
+                failures.append(f"{name}: {values}")
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in books]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+
+
+def test_a_strict_package_names_its_properties_otherwise(tmp_path: Path) -> None:
+    plain = Workbook()
+    plain.set("A1", "=CHAR(128)")
+    plain.save(tmp_path / "plain.xlsx")
+    _rewrite(tmp_path / "plain.xlsx", tmp_path / "mac.xlsx", "docProps/app.xml",
+             lambda text: re.sub("<Application>[^<]*</Application>",
+                                 "<Application>Microsoft Macintosh Excel</Application>", text))
+    with zipfile.ZipFile(tmp_path / "mac.xlsx") as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    rels = contents["_rels/.rels"].decode()
+    assert "relationships/extended-properties" in rels
+    contents["_rels/.rels"] = rels.replace(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties").encode()
+    with zipfile.ZipFile(tmp_path / "strict.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    assert Workbook.load(tmp_path / "strict.xlsx").character_set == "macintosh"

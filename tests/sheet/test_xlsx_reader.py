@@ -379,3 +379,19 @@ def test_rich_values_that_do_not_fit_together_leave_the_file_codes(tmp_path):
     replace_sheet_data(path, '<row r="1"><c r="A1" t="e" vm="1"><v>#VALUE!</v></c></row>')
     _with_rich_errors(path, structures="<rvStructures")  # not well-formed
     assert str(Workbook.load(path).value("A1")) == "#VALUE!"
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 5000, "-1", "x", ""])
+def test_rich_value_indexes_that_are_no_small_numbers_leave_the_file_codes(tmp_path, bad):
+    path = build(tmp_path / "book.xlsx", lambda book: None)
+    replace_sheet_data(path, '<row r="1"><c r="A1" t="e" vm="1"><v>#VALUE!</v></c></row>')
+    _with_rich_errors(path, structures=_RICH_STRUCTURES)
+    edit_part(path, "xl/metadata.xml", lambda xml: xml.replace('<rc t="1" v="0"/>', f'<rc t="1" v="{bad}"/>'))
+    assert str(Workbook.load(path).value("A1")) == "#VALUE!"
+
+
+def test_a_value_metadata_index_may_be_padded(tmp_path):
+    path = build(tmp_path / "book.xlsx", lambda book: None)
+    replace_sheet_data(path, '<row r="1"><c r="A1" t="e" vm="01"><v>#VALUE!</v></c></row>')
+    _with_rich_errors(path)
+    assert str(Workbook.load(path).value("A1")) == "#CALC!"

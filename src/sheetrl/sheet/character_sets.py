@@ -12,10 +12,12 @@ Codes 1 to 31 and 127 are the ASCII control characters in both sets. The five co
 A character outside the set has CODE 63, the code of "?".
 
 The set in use is the one of the workbook being recalculated (:func:`activate`, called around each recalculation
-as the date system is); outside a recalculation it is Windows'.
+as the date system is), per thread, as the rest of the evaluation state; outside a recalculation it is Windows'.
 """
 
 from __future__ import annotations
+
+import threading
 
 WINDOWS = "windows"
 MACINTOSH = "macintosh"
@@ -41,27 +43,35 @@ _CHARACTERS = {
 }
 _CODES = {name: {char: code for code, char in enumerate(table) if code} for name, table in _CHARACTERS.items()}
 
-_active = WINDOWS  # the character set of the workbook being evaluated
+class _Active(threading.local):
+    """The character set of the workbook this thread evaluates (threads recalculating different workbooks each
+    have their own)."""
+
+    def __init__(self) -> None:
+        self.name = WINDOWS
+
+
+_ACTIVE = _Active()
 
 
 def activate(name: str) -> str:
-    """Make ``name`` (:data:`WINDOWS` or :data:`MACINTOSH`) the set CHAR and CODE use; returns the previous one."""
-    global _active
+    """Make ``name`` (:data:`WINDOWS` or :data:`MACINTOSH`) the set CHAR and CODE use in this thread; returns the
+    previous one."""
     if name not in _CHARACTERS:
         raise ValueError(f"unknown character set {name!r}; expected one of {', '.join(CHARACTER_SETS)}")
-    previous = _active
-    _active = name
+    previous = _ACTIVE.name
+    _ACTIVE.name = name
     return previous
 
 
 def character(code: int) -> str:
     """The character with ``code`` (1 to 255) in the active set."""
-    return _CHARACTERS[_active][code]
+    return _CHARACTERS[_ACTIVE.name][code]
 
 
 def code_of(char: str) -> int:
     """The code of one character in the active set; 63 ("?") for a character outside it."""
-    return _CODES[_active].get(char, 63)
+    return _CODES[_ACTIVE.name].get(char, 63)
 
 
 def from_application(application: str | None) -> str:

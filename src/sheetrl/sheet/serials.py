@@ -17,6 +17,7 @@ extra argument; code outside an evaluation passes ``date1904`` explicitly or get
 from __future__ import annotations
 
 import math
+import threading
 from datetime import date, datetime, timedelta
 
 MAX_SERIAL_1900 = 2958465  # 9999-12-31 in the 1900 system
@@ -28,24 +29,32 @@ _ORDINAL_1899_12_31 = _ORDINAL_1899_12_30 + 1
 _ORDINAL_1900_03_01 = date(1900, 3, 1).toordinal()
 _ORDINAL_1904_01_01 = date(1904, 1, 1).toordinal()
 
-_active_1904 = False  # the date system of the workbook being evaluated
+class _Active(threading.local):
+    """The date system of the workbook this thread evaluates (threads recalculating different workbooks each have
+    their own)."""
+
+    def __init__(self) -> None:
+        self.date1904 = False
+
+
+_ACTIVE = _Active()
 
 
 def activate(date1904: bool) -> bool:
-    """Make ``date1904`` the date system that date functions use; returns the previous one (to restore it)."""
-    global _active_1904
-    previous = _active_1904
-    _active_1904 = date1904
+    """Make ``date1904`` the date system that date functions use in this thread; returns the previous one (to
+    restore it)."""
+    previous = _ACTIVE.date1904
+    _ACTIVE.date1904 = date1904
     return previous
 
 
 def active_1904() -> bool:
     """True while a workbook in the 1904 date system is being evaluated."""
-    return _active_1904
+    return _ACTIVE.date1904
 
 
 def _system(date1904: bool | None) -> bool:
-    return _active_1904 if date1904 is None else date1904
+    return _ACTIVE.date1904 if date1904 is None else date1904
 
 
 def max_serial(date1904: bool | None = None) -> int:

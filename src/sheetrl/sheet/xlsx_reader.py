@@ -89,7 +89,7 @@ class Package:
     date1904: bool
     application: str | None = None  # docProps/app.xml's Application: which program wrote the file
     # a cell's value-metadata index (its ``vm`` attribute) -> the error its rich value stands for
-    rich_errors: dict[str, ExcelError] = field(default_factory=dict)
+    rich_errors: dict[int, ExcelError] = field(default_factory=dict)
     custom_properties: dict[str, str] = field(default_factory=dict)  # docProps/custom.xml: name -> text value
 
 
@@ -108,8 +108,10 @@ def read_package(archive: zipfile.ZipFile) -> Package:
             kind = rel.get("Type") or ""
             if kind.endswith("/officeDocument"):
                 workbook_part = _resolve("", rel.get("Target") or "")
-            elif kind.endswith(("/extended-properties", "/custom-properties")):
-                properties_parts[kind.rsplit("/", 1)[1]] = _resolve("", rel.get("Target") or "")
+            elif kind.endswith(("/extended-properties", "/extendedProperties")):  # transitional, strict
+                properties_parts["extended-properties"] = _resolve("", rel.get("Target") or "")
+            elif kind.endswith(("/custom-properties", "/customProperties")):
+                properties_parts["custom-properties"] = _resolve("", rel.get("Target") or "")
     if workbook_part not in names:
         raise PackageError("it has no workbook part")
     folder = workbook_part.rsplit("/", 1)[0] if "/" in workbook_part else ""
@@ -150,10 +152,11 @@ def read_package(archive: zipfile.ZipFile) -> Package:
 _RICH_ERROR_TYPES = {8: SPILL, 13: CALC}
 
 
-def read_rich_errors(archive: zipfile.ZipFile, names: set[str], parts: dict[str, str]) -> dict[str, ExcelError]:
-    """The errors that cells with value metadata stand for: ``vm`` attribute (1-based, as text) -> error. ``parts``
-    maps the workbook's relationship types (the last part of the URI) to package parts. A file without the parts,
-    or with parts that do not fit together, gives no errors (the cells keep the error the file writes)."""
+def read_rich_errors(archive: zipfile.ZipFile, names: set[str], parts: dict[str, str]) -> dict[int, ExcelError]:
+    """The errors that cells with value metadata stand for: ``vm`` attribute (1-based) -> error. ``parts`` maps the
+    workbook's relationship types (the last part of the URI) to package parts. A file without the parts, or with
+    parts that do not fit together (not well-formed, indexes that are no small numbers or point nowhere), gives no
+    errors: the cells keep the error the file writes."""
     metadata, values, structures = (parts.get(kind, "") for kind in ("sheetMetadata", "rdRichValue",
                                                                        "rdRichValueStructure"))
     if metadata not in names or values not in names or structures not in names:
@@ -167,43 +170,50 @@ def read_rich_errors(archive: zipfile.ZipFile, names: set[str], parts: dict[str,
                 for block in future:
                     if block.tag.endswith("bk"):
                         found = _local_elements(block, "rvb")
-                        index = found[0].get("i") if found else None
-                        rich_blocks.append(int(index) if index is not None and index.isdigit() else None)
+                        rich_blocks.append(small_number(found[0].get("i")) if found else None)
         value_blocks: list[int | None] = []  # value metadata block (vm - 1) -> rich value index
         for listing in _local_elements(root, "valueMetadata"):
             for block in listing:
                 records = [record for record in block if record.tag.endswith("rc")]
                 rich = None
                 if records:
-                    kind, position = records[0].get("t") or "", records[0].get("v") or ""
-                    if kind.isdigit() and position.isdigit() and 0 < int(kind) <= len(type_names) \
-                            and type_names[int(kind) - 1] == "XLRICHVALUE" and int(position) < len(rich_blocks):
-                        rich = rich_blocks[int(position)]
+                    kind, position = small_number(records[0].get("t")), small_number(records[0].get("v"))
+                    if kind is not None and position is not None and 0 < kind <= len(type_names) \
+                            and type_names[kind - 1] == "XLRICHVALUE" and position < len(rich_blocks):
+                        rich = rich_blocks[position]
                 value_blocks.append(rich)
         if not any(index is not None for index in value_blocks):
             return {}
         shapes = [
-            (structure.get("t"), [key.get("n") for key in structure if key.tag.endswith("k")])
+            (structure.get("t"), [key.get("n") for key in structure if key.tag.endswith("}k") or key.tag == "k"])
             for structure in _local_elements(_xml(archive, structures), "s")
         ]
         errors: list[ExcelError | None] = []  # rich value index -> error, None for anything else
         for value in _local_elements(_xml(archive, values), "rv"):
-            shape = value.get("s") or ""
+            shape = small_number(value.get("s"))
             error = None
-            if shape.isdigit() and int(shape) < len(shapes) and shapes[int(shape)][0] == "_error":
-                fields = dict(zip(shapes[int(shape)][1], [item.text for item in value if item.tag.endswith("v")],
-                                  strict=False))
-                code = (fields.get("errorType") or "").strip()
-                error = _RICH_ERROR_TYPES.get(int(code)) if code.isdigit() else None
+            if shape is not None and shape < len(shapes) and shapes[shape][0] == "_error":
+                texts = [item.text for item in value if item.tag.endswith("}v") or item.tag == "v"]
+                code = small_number(dict(zip(shapes[shape][1], texts, strict=False)).get("errorType"))
+                error = _RICH_ERROR_TYPES.get(code) if code is not None else None
             errors.append(error)
     except PackageError:
         return {}
-    result: dict[str, ExcelError] = {}
+    result: dict[int, ExcelError] = {}
     for block_number, rich in enumerate(value_blocks, start=1):
         error = errors[rich] if rich is not None and rich < len(errors) else None
         if error is not None:
-            result[str(block_number)] = error
+            result[block_number] = error
     return result
+
+
+_SMALL_NUMBER = re.compile(r"\s*([0-9]{1,9})\s*")
+
+
+def small_number(text: str | None) -> int | None:
+    """A non-negative index written in ASCII digits (at most nine, spaces around allowed), else None."""
+    found = _SMALL_NUMBER.fullmatch(text) if text else None
+    return int(found.group(1)) if found else None
 
 
 def _document_properties(
@@ -455,7 +465,7 @@ def _column(letters: bytes) -> int:
 
 
 def scan_cells(
-    body: bytes, prefix: str, shared: list[str], rich_errors: dict[str, ExcelError] | None = None
+    body: bytes, prefix: str, shared: list[str], rich_errors: dict[int, ExcelError] | None = None
 ) -> SheetCells:
     """Every cell of a ``<sheetData>`` element's content (see the module docstring for the tuples); ``rich_errors``
     (:func:`read_rich_errors`) turns an error cell with value metadata into the error it stands for."""
@@ -539,7 +549,8 @@ def scan_cells(
             if found is not None and found.group(1) is not None:
                 value = _value(kind_text.encode(), found.group(1), shared, result, row, col)
                 if rich_errors and kind_text == "e":
-                    value = rich_errors.get(attributes.get("vm", ""), value)
+                    block = small_number(attributes.get("vm"))
+                    value = rich_errors.get(block, value) if block is not None else value
         style_text = attributes.get("s", "0")
         style = int(style_text) if style_text.isdigit() else 0
         if value is None and formula is None and not style:

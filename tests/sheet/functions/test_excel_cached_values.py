@@ -47,6 +47,7 @@ def test_values_excel_cached(formula: str, expected: Any, cells: dict[str, Any] 
         ("=SUBTOTAL(2,#REF!)", "#REF!"),
         ("=SUBTOTAL(2,A1:A2)", 1),
         ("=SUBTOTAL(9,A1:A2)", "#DIV/0!"),
+        ("=SUBTOTAL(3,IF(TRUE,A2))", 1),  # a cell's error reached through IF is a value COUNTA counts
     ],
 )
 def test_subtotal_of_an_error_reference(formula: str, expected: Any) -> None:

@@ -127,3 +127,62 @@ def test_series_preparation() -> None:
     zeros = prepare_series(values, timeline, False, 7)
     assert not isinstance(zeros, Exception)
     assert zeros.values == [14.0, 4.0, 1.0, 0.0, 3.0]
+
+
+def test_values_beyond_the_float_range_are_num_errors() -> None:
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    for i in range(12):
+        wb.set(f"A{i + 1}", 1.7e308 * (-1) ** i)
+        wb.set(f"B{i + 1}", i + 1)
+        wb.set(f"E{i + 1}", i)
+    wb.set("C1", "=FORECAST.ETS(13,A1:A12,B1:B12)")
+    wb.set("C2", "=FORECAST.ETS.CONFINT(1E+308,E1:E12,B1:B12)")
+    assert [str(wb.value(a)) for a in ("C1", "C2")] == ["#NUM!", "#NUM!"]
+
+
+def test_long_series_find_their_cycle_through_the_power_spectrum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spectral autocorrelation (long series) picks the cycle the direct sums pick."""
+    import random
+
+    from sheetrl.sheet.functions import forecasting
+
+    rng = random.Random(7)
+    for period, n in ((7, 300), (12, 500), (24, 900)):
+        ys = [5 * math.sin(2 * math.pi * i / period) + 0.01 * i + rng.gauss(0, 0.4) for i in range(n)]
+        monkeypatch.setattr(forecasting, "DIRECT_AUTOCORRELATION_WORK", 10**12)
+        direct = forecasting.detect_seasonality(ys)
+        monkeypatch.setattr(forecasting, "DIRECT_AUTOCORRELATION_WORK", 0)
+        assert forecasting.detect_seasonality(ys) == direct == period
+    deviations = [rng.gauss(0, 1) for _ in range(500)]
+    spectral = forecasting._autocovariances(deviations, 40)
+    exact = [math.fsum(a * b for a, b in zip(deviations, deviations[lag:])) for lag in range(41)]
+    assert max(abs(a - b) for a, b in zip(spectral, exact, strict=True)) < 1e-9
+
+
+def test_formulas_of_one_recalculation_share_a_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetrl.sheet import Workbook
+    from sheetrl.sheet.functions import forecasting
+
+    fits: list[int] = []
+    real_fit = forecasting.fit
+    monkeypatch.setattr(forecasting, "fit", lambda ys, period: fits.append(len(ys)) or real_fit(ys, period))
+    wb = Workbook()
+    for i in range(40):
+        wb.set(f"A{i + 1}", i + 1)
+        wb.set(f"B{i + 1}", 10 + (i % 4) + 0.1 * i)
+    with wb.batch():
+        for k in range(6):
+            wb.set(f"D{k + 1}", f"=FORECAST.ETS({41 + k},$B$1:$B$40,$A$1:$A$40)")
+            wb.set(f"E{k + 1}", f"=FORECAST.ETS.CONFINT({41 + k},$B$1:$B$40,$A$1:$A$40)")
+    assert len(fits) == 1
+    fits.clear()
+    wb.set("B1", 11)  # every forecast recalculates: one fit again
+    assert len(fits) == 1
+    alone = Workbook()
+    for i in range(40):
+        alone.set(f"A{i + 1}", i + 1)
+        alone.set(f"B{i + 1}", wb.value(f"B{i + 1}"))
+    alone.set("D3", "=FORECAST.ETS(43,$B$1:$B$40,$A$1:$A$40)")
+    assert alone.value("D3") == wb.value("D3")  # sharing changes nothing

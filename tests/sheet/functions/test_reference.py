@@ -471,6 +471,7 @@ def test_anchorarray_of_a_computed_anchor_is_the_spill_and_follows_it() -> None:
         ("=ANCHORARRAY(OFFSET(A1,0,0,2,1))", "#REF!"),  # an anchor is one cell
         ("=ANCHORARRAY(OFFSET(C1,0,0))", "#REF!"),  # an empty cell spills nothing
         ("=ANCHORARRAY(5)", "#VALUE!"),  # not a reference
+        ("=ANCHORARRAY(A1#)", "#REF!"),  # a spill is no anchor
         ("=ANCHORARRAY(1/0)", "#DIV/0!"),
         ("=SUM(ANCHORARRAY(A1:A1))", 6),  # a one-cell range is the anchor
     ],

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from sheetrl.sheet.address import make_key
-from sheetrl.sheet.errors import NUM, VALUE, ExcelError
+from sheetrl.sheet.errors import NUM, REF, VALUE, ExcelError
 from sheetrl.sheet.functions import FUNCTIONS, MAX_ARGS, register
 from sheetrl.sheet.functions.arguments import is_numeric
 from sheetrl.sheet.functions.context import ROW_HIDDEN, WorkbookView
@@ -123,7 +123,7 @@ def subtotal(workbook: WorkbookView | None, function_num: Any, *refs: Any) -> An
     if number > _SUBTOTAL_LAST:
         return VALUE
     for ref in refs:
-        if type(ref) is ExcelError:  # SUBTOTAL(2,#REF!): a reference that is an error (a range's errors are values)
+        if ref is REF:  # SUBTOTAL(2,#REF!): a deleted reference (a cell's error reached through IF is a value)
             return ref
     return _apply(number, [_without_hidden_rows(_without_nested(ref, workbook), workbook, by_hand_too)
                            for ref in refs])

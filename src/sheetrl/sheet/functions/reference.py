@@ -383,6 +383,8 @@ def anchorarray(reference: Any) -> Any:
     knows (``SUM(ANCHORARRAY(OFFSET(A1,1,1)))``; files store ``A1#`` as ``ANCHORARRAY(A1)``, which the parser
     reads as the spill reference). #REF! when the cell spills nothing, and for a reference to more than one cell;
     #VALUE! for a value that is no reference."""
+    if type(reference) is Matrix and reference.is_reference:  # a spill reference's values (ANCHORARRAY(F1#))
+        return REF
     area = _single_area(reference)
     if isinstance(area, ExcelError):
         return area
