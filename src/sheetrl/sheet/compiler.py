@@ -167,8 +167,9 @@ class FormulaCompiler(ReferenceCompiler):
         self.result = CompiledFormula(fn=_constant(None))
         self.scope = LocalScope()
 
-    def compile(self, node: Node) -> CompiledFormula:
-        """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place."""
+    def compile(self, node: Node, array_shape: tuple[int, int] | None = None) -> CompiledFormula:
+        """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place.
+        ``array_shape``: the range of a legacy array formula (see :func:`_padded_with_the_function_of_na`)."""
         whole = node
         while type(whole) is Paren:
             whole = whole.inner
@@ -179,6 +180,9 @@ class FormulaCompiler(ReferenceCompiler):
             fn = self.fused_chain(whole, True, cell_result=True)
         if fn is None:
             fn = _top_level(self.scalar(whole, array_mode=True))
+        if array_shape is not None and type(whole) is Call and whole.name in _PER_CELL_OF_THE_RANGE \
+                and len(whole.args) == 1:
+            fn = _padded_with_the_function_of_na(fn, FUNCTIONS[whole.name].impl(NA), array_shape)
         if self.result.dynamic:
             fn = tracking_reads(make_key(self.sheet_id, self.row, self.col), fn)
         self.result.fn = fn
@@ -686,6 +690,37 @@ def _make_call(spec: FunctionSpec, args: list[Evaluator], array_mode: bool) -> E
 
 def _map_matrix(fn: Callable[[Any], Any], m: Matrix) -> Matrix:
     return Matrix(m.rows, m.cols, [x if type(x) is ExcelError else _element(fn(x)) for x in m.values])
+
+
+# The one-argument functions that answer for an error as for any other value (the IS* tests). Excel computes a
+# legacy array formula cell by cell of its range, the argument taken at that cell's place and #N/A beyond its
+# size, so where such a function's argument is smaller than the range the cells beyond hold the function's answer
+# for #N/A (FALSE for ISBLANK, TRUE for ISNA), not #N/A: Excel's cached values for ISBLANK(D6:Q6) entered over 15
+# cells, and ISERR/ISERROR/ISLOGICAL/ISNA/ISNONTEXT/ISNUMBER/ISTEXT alike, in the formulas library's test.xlsx.
+_PER_CELL_OF_THE_RANGE = frozenset(
+    {"ISBLANK", "ISERR", "ISERROR", "ISLOGICAL", "ISNA", "ISNONTEXT", "ISNUMBER", "ISTEXT"}
+)
+
+
+def _padded_with_the_function_of_na(fn: Evaluator, pad: Any, shape: tuple[int, int]) -> Evaluator:
+    """``fn`` (a legacy array formula of ``shape``) with an array result laid over the range as Excel does for the
+    functions of ``_PER_CELL_OF_THE_RANGE``: a one-row or one-column array repeats along the other axis, cells
+    beyond the array get ``pad``."""
+    rows, cols = shape
+
+    def padded(v: dict) -> Any:
+        value = fn(v)
+        if type(value) is not Matrix or (value.rows >= rows and value.cols >= cols):
+            return value
+        out = []
+        for r in range(rows):
+            rr = 0 if value.rows == 1 else r
+            for c in range(cols):
+                cc = 0 if value.cols == 1 else c
+                out.append(value.values[rr * value.cols + cc] if rr < value.rows and cc < value.cols else pad)
+        return Matrix(rows, cols, out)
+
+    return padded
 
 
 def _lift_call(impl: Callable[..., Any], values: list[Any], lifted: list[int], propagate: bool = True) -> Matrix:

@@ -802,7 +802,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 ranges=(), big_ranges=(), volatile=True, unresolved_sheets=False, array=array,
             )
         sid, row, col = split_key(key)
-        compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node)
+        compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node, array)
         old = self._formulas.get(key)
         # a recompiled tracked formula keeps what it read until it runs again
         dynamic_ranges = old.dynamic_ranges if old is not None and compiled.dynamic else ()

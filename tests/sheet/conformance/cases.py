@@ -3874,6 +3874,8 @@ _array_group("arrayformula", [
     ("first_element_in_one_cell", "=A1:A3*10", PAIRS, "D5", "D5"),
     ("transpose_first_row", "=TRANSPOSE(A1:B3)", PAIRS, "D1:F2", "F1"),
     ("transpose_second_row", "=TRANSPOSE(A1:B3)", PAIRS, "D1:F2", "E2"),
+    ("isblank_beyond_the_argument", "=ISBLANK(A1:A3)", PAIRS, "D1:D5", "D5"),
+    ("isna_beyond_the_argument", "=ISNA(A1:A3)", PAIRS, "D1:D5", "D4"),
 ])
 
 _array_group("matrix", [

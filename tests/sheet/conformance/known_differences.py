@@ -1756,4 +1756,15 @@ KNOWN_DIFFERENCES.update({
         "an empty cell as BINOM.DIST.RANGE's number_s2 is 0, below number_s, so #NUM! (Excel's cached "
         "BINOM.DIST.RANGE(B12,C12,A12,D12) with D12 empty in IronCalc's BINOM.xlsx); LibreOffice 7.4 answers #NAME?",
     ),
+    "arrayformula.isblank_beyond_the_argument": (
+        False,
+        "Excel computes a legacy array formula cell by cell of its range, the argument #N/A beyond its size, so an "
+        "IS* test there answers for #N/A: ISBLANK(D6:Q6) over 15 cells caches FALSE in the fifteenth (the formulas "
+        "library's test.xlsx, INFORMATION sheet); LibreOffice fills the cells beyond the result with #N/A",
+    ),
+    "arrayformula.isna_beyond_the_argument": (
+        True,
+        "as ISBLANK beyond its argument: ISNA(C12:Q12) over a larger range caches TRUE in the cells beyond (test.xlsx);"
+        " LibreOffice fills them with #N/A",
+    ),
 })

@@ -69,3 +69,22 @@ def test_subtotal_of_an_error_reference(formula: str, expected: Any) -> None:
 def test_error_criteria_select_errors(formula: str, expected: Any) -> None:
     run(formula, expected, {"K1": "=VALUE(\"x\")", "L1": "=NA()", "M1": "=1/0", "N1": "=x_undefined()",
                             "N2": 5, "O2": 7})
+
+
+def test_is_functions_fill_a_larger_array_range_with_their_answer_for_na() -> None:
+    """The formulas library's test.xlsx (INFORMATION sheet): ISBLANK(D6:Q6) entered over the 15 cells AI6:AW6
+    caches FALSE in AW6, ISNA over a larger range TRUE, ISNONTEXT TRUE: each cell of the range evaluates the
+    function at its place, #N/A beyond the argument. Other functions leave #N/A there."""
+    from sheetrl.sheet import Workbook
+
+    wb = Workbook()
+    for column, value in zip("ABC", (1, "x", "=NA()"), strict=True):
+        wb.set(f"{column}1", value)
+    expected = {"ISBLANK": False, "ISNA": True, "ISNONTEXT": True, "ISERROR": True, "ISERR": False,
+                "ISNUMBER": False, "ISTEXT": False, "ISLOGICAL": False}
+    for row, (name, beyond) in enumerate(expected.items(), start=3):
+        wb.set_array_formula(f"A{row}:E{row}", f"={name}(A1:C1)")
+        assert wb.value(f"D{row}") is beyond and wb.value(f"E{row}") is beyond, name
+    assert [wb.value(f"{c}3") for c in "ABC"] == [False, False, False]
+    wb.set_array_formula("A20:E20", "=ABS(A1:C1)")
+    assert str(wb.value("D20")) == "#N/A"
