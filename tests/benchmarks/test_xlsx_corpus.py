@@ -72,8 +72,7 @@ def _workbook_with_cached_values(path: Path) -> Path:
         '<row r="2"><c r="A2"><v>3</v></c><c r="C2"><f t="shared" si="0"/><v>4</v></c><c r="G2"><v>6</v></c></row>'
         '<row r="3"><c r="A3" t="s"><v>0</v></c></row>'
     )
-    with zipfile.ZipFile(path) as archive:
-        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    contents = _package(path)
     sheet_xml = contents["xl/worksheets/sheet1.xml"].decode()
     contents["xl/worksheets/sheet1.xml"] = re.sub(r"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>",
                                                   sheet_xml, flags=re.DOTALL).encode()
@@ -89,10 +88,19 @@ def _workbook_with_cached_values(path: Path) -> Path:
         contents["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
             '<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             'sharedStrings" Target="sharedStrings.xml"/></Relationships>')).encode()
+    _write_package(path, contents)
+    return path
+
+
+def _package(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def _write_package(path: Path, contents: dict[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in contents.items():
             archive.writestr(name, data)
-    return path
 
 
 def test_formula_cells_and_their_cached_values(tmp_path):
@@ -297,16 +305,13 @@ def test_errors_stored_as_rich_values_are_expected_as_excel_showed_them(tmp_path
         'Type="http://schemas.microsoft.com/office/2017/06/relationships/rdRichValueStructure" '
         'Target="richData/rdrichvaluestructure.xml"/>'
     )
-    with zipfile.ZipFile(path) as archive:
-        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    contents = _package(path)
     contents["xl/worksheets/sheet1.xml"] = re.sub(
         r"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>", contents["xl/worksheets/sheet1.xml"].decode(),
         flags=re.DOTALL).encode()
     contents["xl/_rels/workbook.xml.rels"] = contents["xl/_rels/workbook.xml.rels"].decode().replace(
         "</Relationships>", relationships + "</Relationships>").encode()
     contents.update({name: text.encode() for name, text in parts.items()})
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in contents.items():
-            archive.writestr(name, data)
+    _write_package(path, contents)
     found = {c.address: c.expected for c in cells.read_formula_cells(path).cells}
     assert found == {"B1": ("e", "#SPILL!"), "C1": ("e", "#CALC!"), "D1": ("e", "#DIV/0!")}

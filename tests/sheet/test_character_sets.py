@@ -85,22 +85,28 @@ def test_the_setting_survives_a_save_and_a_mac_file_loads_with_it(tmp_path: Path
     again = Workbook.load(tmp_path / "mac.xlsx")
     assert (again.character_set, again.value("A1")) == ("macintosh", "Ä")
     # a file Excel for Mac wrote says so in docProps/app.xml, and nothing else
-    plain = Workbook()
-    plain.set("A1", "=CHAR(128)")
-    plain.save(tmp_path / "plain.xlsx")
-    _rewrite(tmp_path / "plain.xlsx", tmp_path / "from_mac.xlsx", "docProps/app.xml",
-             lambda text: re.sub("<Application>[^<]*</Application>",
-                                 "<Application>Microsoft Macintosh Excel</Application>", text))
+    _as_if_from_a_mac(tmp_path / "plain.xlsx", tmp_path / "from_mac.xlsx")
     from_mac = Workbook.load(tmp_path / "from_mac.xlsx")
     assert (from_mac.character_set, from_mac.value("A1")) == ("macintosh", "Ä")
     assert Workbook.load(tmp_path / "plain.xlsx").value("A1") == "€"
 
 
+def _as_if_from_a_mac(plain: Path, target: Path) -> None:
+    """A workbook with ``=CHAR(128)`` in A1 saved at ``plain``, and a copy at ``target`` whose app.xml names Excel
+    for Mac."""
+    wb = Workbook()
+    wb.set("A1", "=CHAR(128)")
+    wb.save(plain)
+    _rewrite(plain, target, "docProps/app.xml", lambda text: re.sub(
+        "<Application>[^<]*</Application>", "<Application>Microsoft Macintosh Excel</Application>", text))
+
+
 def _rewrite(source: Path, target: Path, part: str, edit: object) -> None:
     with zipfile.ZipFile(source) as archive:
         contents = {info.filename: archive.read(info) for info in archive.infolist()}
-    assert "<Application>" in contents[part].decode()
-    contents[part] = edit(contents[part].decode()).encode()  # type: ignore[operator]
+    edited = edit(contents[part].decode())  # type: ignore[operator]
+    assert edited != contents[part].decode(), f"the edit changed nothing in {part}"
+    contents[part] = edited.encode()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in contents.items():
             archive.writestr(name, data)
@@ -137,20 +143,8 @@ def test_threads_recalculating_workbooks_of_both_sets_keep_their_own() -> None:
 
 
 def test_a_strict_package_names_its_properties_otherwise(tmp_path: Path) -> None:
-    plain = Workbook()
-    plain.set("A1", "=CHAR(128)")
-    plain.save(tmp_path / "plain.xlsx")
-    _rewrite(tmp_path / "plain.xlsx", tmp_path / "mac.xlsx", "docProps/app.xml",
-             lambda text: re.sub("<Application>[^<]*</Application>",
-                                 "<Application>Microsoft Macintosh Excel</Application>", text))
-    with zipfile.ZipFile(tmp_path / "mac.xlsx") as archive:
-        contents = {info.filename: archive.read(info) for info in archive.infolist()}
-    rels = contents["_rels/.rels"].decode()
-    assert "relationships/extended-properties" in rels
-    contents["_rels/.rels"] = rels.replace(
+    _as_if_from_a_mac(tmp_path / "plain.xlsx", tmp_path / "mac.xlsx")
+    _rewrite(tmp_path / "mac.xlsx", tmp_path / "strict.xlsx", "_rels/.rels", lambda text: text.replace(
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
-        "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties").encode()
-    with zipfile.ZipFile(tmp_path / "strict.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in contents.items():
-            archive.writestr(name, data)
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties"))
     assert Workbook.load(tmp_path / "strict.xlsx").character_set == "macintosh"

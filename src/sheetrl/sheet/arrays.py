@@ -28,9 +28,9 @@ from typing import Any
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, split_key
 from sheetrl.sheet.compiler import spill_key
 from sheetrl.sheet.data_tables import is_data_table_formula
-from sheetrl.sheet.errors import CYCLE, NA, SPILL, SheetError
+from sheetrl.sheet.errors import CYCLE, SPILL, SheetError
 from sheetrl.sheet.range_readers import RangeReaders
-from sheetrl.sheet.values import Matrix
+from sheetrl.sheet.values import Matrix, fit_to_range
 
 Area = tuple[int, int, int, int, int]  # (sheet id, row1, col1, row2, col2), inclusive
 
@@ -56,20 +56,6 @@ def _overlaps(a: Area, b: Area) -> bool:
 def _contains(area: Area, key: int) -> bool:
     sid, row, col = split_key(key)
     return area[0] == sid and area[1] <= row <= area[3] and area[2] <= col <= area[4]
-
-
-def fit_to_range(value: Any, rows: int, cols: int) -> list[Any]:
-    """A legacy array formula's result laid out over its rows x cols range, row-major: a single value fills every
-    cell, a one-row/one-column array repeats along the other axis, cells beyond the array get #N/A."""
-    if type(value) is not Matrix:
-        return [value] * (rows * cols)
-    out = []
-    for r in range(rows):
-        rr = 0 if value.rows == 1 else r
-        for c in range(cols):
-            cc = 0 if value.cols == 1 else c
-            out.append(value.values[rr * value.cols + cc] if rr < value.rows and cc < value.cols else NA)
-    return out
 
 
 class ArrayPlacement:

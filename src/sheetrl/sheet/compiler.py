@@ -113,6 +113,7 @@ from sheetrl.sheet.values import (
     RangeValues,
     check_number,
     compare,
+    fit_to_range,
     to_number,
     to_text,
 )
@@ -712,13 +713,7 @@ def _padded_with_the_function_of_na(fn: Evaluator, pad: Any, shape: tuple[int, i
         value = fn(v)
         if type(value) is not Matrix or (value.rows >= rows and value.cols >= cols):
             return value
-        out = []
-        for r in range(rows):
-            rr = 0 if value.rows == 1 else r
-            for c in range(cols):
-                cc = 0 if value.cols == 1 else c
-                out.append(value.values[rr * value.cols + cc] if rr < value.rows and cc < value.cols else pad)
-        return Matrix(rows, cols, out)
+        return Matrix(rows, cols, fit_to_range(value, rows, cols, pad))
 
     return padded
 

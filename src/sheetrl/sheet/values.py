@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sheetrl.sheet.errors import DIV0, NUM, VALUE, ExcelError
+from sheetrl.sheet.errors import DIV0, NA, NUM, VALUE, ExcelError
 
 Scalar = float | str | bool | None | ExcelError
 
@@ -376,3 +376,19 @@ def safe_divide(a: float, b: float) -> float | ExcelError:
     if b == 0:
         return DIV0
     return check_number(a / b)
+
+
+def fit_to_range(value: Any, rows: int, cols: int, beyond: Any = None) -> list[Any]:
+    """A legacy array formula's result laid out over its rows x cols range, row-major: a single value fills every
+    cell, a one-row/one-column array repeats along the other axis, cells beyond the array get ``beyond`` (#N/A
+    when None)."""
+    if type(value) is not Matrix:
+        return [value] * (rows * cols)
+    fill = NA if beyond is None else beyond
+    out = []
+    for r in range(rows):
+        rr = 0 if value.rows == 1 else r
+        for c in range(cols):
+            cc = 0 if value.cols == 1 else c
+            out.append(value.values[rr * value.cols + cc] if rr < value.rows and cc < value.cols else fill)
+    return out

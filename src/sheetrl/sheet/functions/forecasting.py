@@ -483,15 +483,20 @@ def build_model(values: Any, timeline: Any, seasonality: Any, completion: Any,
     return found
 
 
+def _series(values: Any, timeline: Any, completion: Any, aggregation: Any) -> Series | ExcelError:
+    """The options checked, then the prepared series."""
+    options = _options(completion, aggregation)
+    if isinstance(options, ExcelError):
+        return options
+    return prepare_series(values, timeline, *options)
+
+
 def _built_model(values: Any, timeline: Any, seasonality: Any, completion: Any,
                  aggregation: Any) -> Model | ExcelError:
     season = _seasonality_option(seasonality)
     if isinstance(season, ExcelError):
         return season
-    options = _options(completion, aggregation)
-    if isinstance(options, ExcelError):
-        return options
-    series = prepare_series(values, timeline, *options)
+    series = _series(values, timeline, completion, aggregation)
     if isinstance(series, ExcelError):
         return series
     ys = series.values
@@ -585,10 +590,7 @@ def forecast_ets_confint(target_date: Any, values: Any, timeline: Any, confidenc
 def forecast_ets_seasonality(values: Any, timeline: Any, data_completion: Any = None,
                              aggregation: Any = None) -> float | ExcelError:
     """Points per cycle that FORECAST.ETS detects in the series (0: no seasonality)."""
-    options = _options(data_completion, aggregation)
-    if isinstance(options, ExcelError):
-        return options
-    series = prepare_series(values, timeline, *options)
+    series = _series(values, timeline, data_completion, aggregation)
     if isinstance(series, ExcelError):
         return series
     return float(detect_seasonality(series.values))  # a cell holds floats, never ints
