@@ -14,6 +14,10 @@ from typing import Any
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.values import Matrix, check_number, scalar_of, to_number
 
+# The default of an optional argument the formula does not write at all. An empty cell given there arrives as None
+# and is given: Excel reads it as 0 or "" (DDB(1,0,4,3,F1) with F1 empty has a factor of 0, not the default 2).
+OMITTED: Any = object()
+
 # Largest integer a double holds exactly; integer arguments beyond it are outside every integer function's domain.
 MAX_EXACT_INTEGER = 2.0**53
 

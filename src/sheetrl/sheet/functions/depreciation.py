@@ -18,7 +18,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NUM, ExcelError
 from sheetrl.sheet.functions import register
-from sheetrl.sheet.functions.arguments import numbers
+from sheetrl.sheet.functions.arguments import OMITTED, numbers
 from sheetrl.sheet.functions.date_arguments import (
     atp_day_argument,
     atp_integer_argument,
@@ -35,7 +35,6 @@ from sheetrl.sheet.values import to_bool
 # VDB, AMORLINC and AMORDEGRC step through the periods; beyond this many they give #NUM!.
 MAX_PERIODS = 100_000
 
-_LEFT_OUT: Any = object()  # an optional argument the formula does not give (an empty cell is given, as 0)
 
 
 @register("SLN", 3)
@@ -135,12 +134,12 @@ def _depreciation_through(
 
 
 @register("DDB", 4, 5)
-def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = _LEFT_OUT) -> float | ExcelError:
+def ddb(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = OMITTED) -> float | ExcelError:
     """Double-declining-balance depreciation (or any ``factor``, default 2) of ``period`` (0 < period <= life).
 
     Only a factor left out is 2: an empty cell (or an empty argument) is 0, which is #NUM! (Excel's value for
     DDB(100,10,4,3,F14) with F14 empty, IronCalc's DB_DDB.xlsx)."""
-    args = numbers(cost, salvage, life, period, 2.0 if factor is _LEFT_OUT else factor)
+    args = numbers(cost, salvage, life, period, 2.0 if factor is OMITTED else factor)
     if isinstance(args, ExcelError):
         return args
     c, s, n, p, f = args

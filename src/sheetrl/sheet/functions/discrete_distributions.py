@@ -13,6 +13,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import DIV0, NA, NUM, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import OMITTED
 from sheetrl.sheet.functions.distributions import computed, numbers, with_flag
 from sheetrl.sheet.functions.special_functions import (
     binomial_density,
@@ -21,8 +22,6 @@ from sheetrl.sheet.functions.special_functions import (
     regularized_gamma,
 )
 from sheetrl.sheet.values import Matrix
-
-_LEFT_OUT: Any = object()  # an optional argument the formula does not give (an empty cell is given, as 0)
 
 
 # ================================================================================================ binomial
@@ -59,12 +58,12 @@ def binom_dist(number_s: Any, trials: Any, probability_s: Any, cumulative: Any) 
 
 @register("BINOM.DIST.RANGE", 3, 4)
 def binom_dist_range(
-    trials: Any, probability_s: Any, number_s: Any, number_s2: Any = _LEFT_OUT
+    trials: Any, probability_s: Any, number_s: Any, number_s2: Any = OMITTED
 ) -> float | ExcelError:
     """Probability that the number of successes lies between ``number_s`` and ``number_s2`` (left out: equals
     ``number_s``; an empty cell is 0, so below a positive ``number_s`` it is #NUM!, as Excel computes
     BINOM.DIST.RANGE(2,0.1,2,D12) with D12 empty in IronCalc's BINOM.xlsx)."""
-    args = numbers(trials, probability_s, number_s, number_s if number_s2 is _LEFT_OUT else number_s2)
+    args = numbers(trials, probability_s, number_s, number_s if number_s2 is OMITTED else number_s2)
     if isinstance(args, ExcelError):
         return args
     n, p, low, high = math.trunc(args[0]), args[1], math.trunc(args[2]), math.trunc(args[3])

@@ -21,6 +21,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import NUM, VALUE, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import OMITTED
 from sheetrl.sheet.values import scalar_of, to_number, to_text
 
 DIGITS = "0123456789ABCDEF"
@@ -28,7 +29,6 @@ MAX_DIGITS = 10
 _BITS_PER_DIGIT = {2: 1, 8: 3, 16: 4}
 _BIT_OPERATION_LIMIT = 2**48  # BITAND & co. take integers below 2^48
 _MAX_SHIFT = 53
-_ABSENT = object()  # an argument not given at all (an empty cell arrives as None and counts as 0)
 
 
 def _no_logical(value: Any) -> Any:
@@ -76,7 +76,7 @@ def _format_digits(value: int, base: int, places: Any) -> str | ExcelError:
     if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
         return NUM
     width = 0
-    if places is not _ABSENT:
+    if places is not OMITTED:
         count = _number(places)
         if type(count) is ExcelError:
             return count
@@ -91,15 +91,15 @@ def _format_digits(value: int, base: int, places: Any) -> str | ExcelError:
         value, digit = divmod(value, base)
         digits.append(DIGITS[digit])
     text = "".join(reversed(digits)) or "0"
-    if len(text) > max(width, 1) and places is not _ABSENT:
+    if len(text) > max(width, 1) and places is not OMITTED:
         return NUM
     return text.rjust(width, "0")
 
 
 def _converter(source: int, target: int) -> Any:
-    def convert(number: Any, places: Any = _ABSENT) -> Any:
+    def convert(number: Any, places: Any = OMITTED) -> Any:
         if source == 10:
-            if places is not _ABSENT and type(scalar_of(number)) is not ExcelError:
+            if places is not OMITTED and type(scalar_of(number)) is not ExcelError:
                 count = _number(places)  # a places out of range wins over text that is not a number
                 if type(count) is not ExcelError and not 1 <= count < MAX_DIGITS + 1:
                     return NUM  # DEC2BIN("E",0) is #NUM!, DEC2BIN("E",1) #VALUE! (measured)
@@ -216,13 +216,13 @@ def gestep(number: Any, step: Any = 0.0) -> Any:
 
 
 @register("ERF", 1, 2, omitted_is_na=True)
-def erf(lower_limit: Any, upper_limit: Any = _ABSENT) -> Any:
+def erf(lower_limit: Any, upper_limit: Any = OMITTED) -> Any:
     """The error function integrated from 0 to lower_limit, or from lower_limit to upper_limit (an empty cell as
     upper_limit is 0: ERF(7, <empty>) is -1)."""
     lower = _number(lower_limit)
     if type(lower) is ExcelError:
         return lower
-    if upper_limit is _ABSENT:
+    if upper_limit is OMITTED:
         return math.erf(lower)
     upper = _number(upper_limit)
     if type(upper) is ExcelError:

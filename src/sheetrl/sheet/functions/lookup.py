@@ -30,11 +30,10 @@ from typing import Any
 from sheetrl.sheet.errors import NA, REF, VALUE, ExcelError
 from sheetrl.sheet.evaluation import Reference, area_matrix, current_context
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import OMITTED
 from sheetrl.sheet.functions.criteria import has_wildcards, wildcard_regex
 from sheetrl.sheet.functions.plan_index import built_index, note_scan, plan_memo
 from sheetrl.sheet.values import Matrix, scalar_of, to_bool, to_number
-
-_OMITTED: Any = object()  # marks an optional argument that was not written at all
 
 
 def _kind(value: Any) -> int | None:
@@ -426,7 +425,7 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
     position = index_argument(index)
     if isinstance(position, ExcelError):
         return position
-    if approximate is _OMITTED:
+    if approximate is OMITTED:
         sorted_match: Any = True
     else:
         sorted_match = to_bool(approximate)  # an empty argument (VLOOKUP(x,t,2,)) is FALSE
@@ -450,13 +449,13 @@ def _table_lookup(lookup: Any, table: Any, index: Any, approximate: Any, vertica
 
 
 @register("VLOOKUP", 3, 4, refs=(1,))
-def vlookup(lookup: Any, table: Any, col_index: Any, approximate: Any = _OMITTED) -> Any:
+def vlookup(lookup: Any, table: Any, col_index: Any, approximate: Any = OMITTED) -> Any:
     """Value in column ``col_index`` of the row whose first cell matches (sorted approximate match by default)."""
     return _table_lookup(lookup, table, col_index, approximate, vertical=True)
 
 
 @register("HLOOKUP", 3, 4, refs=(1,))
-def hlookup(lookup: Any, table: Any, row_index: Any, approximate: Any = _OMITTED) -> Any:
+def hlookup(lookup: Any, table: Any, row_index: Any, approximate: Any = OMITTED) -> Any:
     """Value in row ``row_index`` of the column whose first cell matches (sorted approximate match by default)."""
     return _table_lookup(lookup, table, row_index, approximate, vertical=False)
 
@@ -490,7 +489,7 @@ def match(lookup: Any, area: Any, match_type: Any = 1.0) -> Any:
 
 # ----------------------------------------------------------------------------------------------------- LOOKUP
 @register("LOOKUP", 2, 3, refs=(1,), reference_args=(2,), returns_reference=True)
-def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
+def lookup_(lookup: Any, vector: Any, result: Any = OMITTED) -> Any:
     """Approximate match of ``lookup`` in a sorted vector (or the first row/column of an array) and the value at
     the same position of ``result`` (or of the array's last row/column).
 
@@ -505,7 +504,7 @@ def lookup_(lookup: Any, vector: Any, result: Any = _OMITTED) -> Any:
     if lookup is None:
         lookup = 0.0
     grid = _as_matrix(vector)
-    if result is _OMITTED:
+    if result is OMITTED:
         horizontal = grid.cols > grid.rows
         found = binary_search(_key_line(grid, not horizontal), lookup)
         if found is None:

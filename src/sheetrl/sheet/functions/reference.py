@@ -48,6 +48,7 @@ from sheetrl.sheet.evaluation import (
     spill_key,
 )
 from sheetrl.sheet.functions import MAX_ARGS, register
+from sheetrl.sheet.functions.arguments import OMITTED
 from sheetrl.sheet.functions.lookup import index_argument
 from sheetrl.sheet.nodes import (
     CellRef,
@@ -68,7 +69,6 @@ from sheetrl.sheet.values import (
     to_text,
 )
 
-_OMITTED: Any = object()  # marks an optional argument that was not written at all
 _MAX_NAME_DEPTH = 64
 Position = tuple[int, int, int]  # the formula's own cell (sheet_id, row, col), passed to ``caller`` functions
 
@@ -86,7 +86,7 @@ def _single_area(value: Any) -> Area | ExcelError:
 
 # ------------------------------------------------------------------------------------------------------ INDEX
 @register("INDEX", 2, 4, reference_args=(0,), returns_reference=True)
-def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0) -> Any:
+def index(area: Any, row_num: Any, col_num: Any = OMITTED, area_num: Any = 1.0) -> Any:
     """The cell at (row, column) of a reference or array; a row or column of 0 gives the whole column or row.
 
     Given a reference, INDEX returns a reference (``A1:INDEX(A1:A9,3)`` is A1:A3); ``area_num`` picks an area of a
@@ -113,7 +113,7 @@ def index(area: Any, row_num: Any, col_num: Any = _OMITTED, area_num: Any = 1.0)
     if row < 0:
         return VALUE
     col: int | ExcelError
-    if col_num is _OMITTED:
+    if col_num is OMITTED:
         if rows == 1 and cols > 1:
             row, col = 1, row  # one row: the only index is the column
         elif cols == 1:
@@ -592,7 +592,7 @@ def areas(reference: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------------- ADDRESS
 @register("ADDRESS", 2, 5)
-def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, sheet_text: Any = _OMITTED) -> Any:
+def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, sheet_text: Any = OMITTED) -> Any:
     """A cell address as text: ``ADDRESS(2,3)`` is ``$C$2``; ``abs_num`` 1 absolute, 2 absolute row, 3 absolute
     column, 4 relative; ``a1`` FALSE gives R1C1 notation (``R2C3``, ``R[2]C[3]``); ``sheet_text`` prefixes a sheet
     name (quoted when it needs quotes)."""
@@ -612,7 +612,7 @@ def address(row_num: Any, col_num: Any, abs_num: Any = 1.0, a1: Any = True, shee
         text = cell_name(row_index - 1, col_index - 1, row_abs, col_abs)  # type: ignore[operator]
     else:
         text = (f"R{row_index}" if row_abs else f"R[{row_index}]") + (f"C{col_index}" if col_abs else f"C[{col_index}]")
-    if sheet_text is _OMITTED:
+    if sheet_text is OMITTED:
         return text
     sheet = to_text(sheet_text)  # an empty cell or argument is "": Excel writes "!C1"
     if isinstance(sheet, ExcelError):
@@ -647,9 +647,9 @@ def formulatext(reference: Any) -> Any:
 
 
 @register("HYPERLINK", 1, 2)
-def hyperlink(link_location: Any, friendly_name: Any = _OMITTED) -> Any:
+def hyperlink(link_location: Any, friendly_name: Any = OMITTED) -> Any:
     """The cell text of a hyperlink: ``friendly_name`` when given, else the link itself (the link is not kept)."""
-    if friendly_name is _OMITTED:
+    if friendly_name is OMITTED:
         return link_location if link_location is not None else 0.0
     return friendly_name if friendly_name is not None else 0.0
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sheetrl.sheet.errors import VALUE, ExcelError
 from sheetrl.sheet.functions import register
+from sheetrl.sheet.functions.arguments import OMITTED
 from sheetrl.sheet.values import (
     Matrix,
     number_to_text,
@@ -26,7 +27,6 @@ from sheetrl.sheet.values import (
 
 MAX_DECIMALS = 127  # DOLLAR's and FIXED's decimals argument
 MAX_TEXT = 32_767
-_ABSENT: Any = object()  # an argument not given at all (an empty cell given is not the same: DOLLAR(x, A1) is 0 places)
 
 
 def _rounded_decimal(number: float, places: int) -> Decimal:
@@ -42,7 +42,7 @@ def _format_fixed(number: Any, decimals: Any, commas: bool) -> tuple[str, bool] 
     value = to_number(number)
     if type(value) is ExcelError:
         return value
-    places_number = to_number(2.0 if decimals is _ABSENT else decimals)  # an empty cell is 0 decimals
+    places_number = to_number(2.0 if decimals is OMITTED else decimals)  # an empty cell is 0 decimals
     if type(places_number) is ExcelError:
         return places_number
     if places_number > MAX_DECIMALS:
@@ -58,7 +58,7 @@ def _format_fixed(number: Any, decimals: Any, commas: bool) -> tuple[str, bool] 
 
 
 @register("DOLLAR", 1, 2)
-def dollar(number: Any, decimals: Any = _ABSENT) -> Any:
+def dollar(number: Any, decimals: Any = OMITTED) -> Any:
     """The number as currency text, rounded to ``decimals`` places (default 2): "$1,234.57", "($1,234.57)"."""
     formatted = _format_fixed(number, decimals, commas=True)
     if type(formatted) is ExcelError:
@@ -69,7 +69,7 @@ def dollar(number: Any, decimals: Any = _ABSENT) -> Any:
 
 
 @register("FIXED", 1, 3)
-def fixed(number: Any, decimals: Any = _ABSENT, no_commas: Any = False) -> Any:
+def fixed(number: Any, decimals: Any = OMITTED, no_commas: Any = False) -> Any:
     """The number rounded to ``decimals`` places (default 2) as text, with thousands separators unless
     ``no_commas``: FIXED(1234.567, 1) is "1,234.6"."""
     plain = to_bool(False if no_commas is None else no_commas)
@@ -88,7 +88,7 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _separator(value: Any, default: str) -> str | ExcelError:
-    if value is _ABSENT:
+    if value is OMITTED:
         return default
     text = to_text(scalar_of(value))
     if type(text) is ExcelError:
@@ -104,7 +104,7 @@ def _strip_percents(text: str) -> tuple[str, int]:
 
 
 @register("NUMBERVALUE", 1, 3)
-def numbervalue(text: Any, decimal_separator: Any = _ABSENT, group_separator: Any = _ABSENT) -> Any:
+def numbervalue(text: Any, decimal_separator: Any = OMITTED, group_separator: Any = OMITTED) -> Any:
     """The number that text represents with the given separators (default "." and ","): spaces are ignored,
     group separators before the decimal separator are dropped (the same character for both is #VALUE!; an omitted
     group separator is "." when the decimal one is ","), each trailing "%" divides by 100, parentheses make it
