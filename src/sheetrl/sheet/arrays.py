@@ -26,9 +26,9 @@ from __future__ import annotations
 from typing import Any
 
 from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, make_key, split_key
-from sheetrl.sheet.compiler import spill_key
 from sheetrl.sheet.data_tables import is_data_table_formula
 from sheetrl.sheet.errors import CYCLE, SPILL, SheetError
+from sheetrl.sheet.evaluation import spill_key
 from sheetrl.sheet.range_readers import RangeReaders
 from sheetrl.sheet.values import Matrix, fit_to_range
 

@@ -43,6 +43,7 @@ _CHARACTERS = {
 }
 _CODES = {name: {char: code for code, char in enumerate(table) if code} for name, table in _CHARACTERS.items()}
 
+
 class _Active(threading.local):
     """The character set of the workbook this thread evaluates (threads recalculating different workbooks each
     have their own)."""

@@ -29,6 +29,7 @@ _ORDINAL_1899_12_31 = _ORDINAL_1899_12_30 + 1
 _ORDINAL_1900_03_01 = date(1900, 3, 1).toordinal()
 _ORDINAL_1904_01_01 = date(1904, 1, 1).toordinal()
 
+
 class _Active(threading.local):
     """The date system of the workbook this thread evaluates (threads recalculating different workbooks each have
     their own)."""

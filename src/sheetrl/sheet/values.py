@@ -378,17 +378,15 @@ def safe_divide(a: float, b: float) -> float | ExcelError:
     return check_number(a / b)
 
 
-def fit_to_range(value: Any, rows: int, cols: int, beyond: Any = None) -> list[Any]:
+def fit_to_range(value: Any, rows: int, cols: int, beyond: Any = NA) -> list[Any]:
     """A legacy array formula's result laid out over its rows x cols range, row-major: a single value fills every
-    cell, a one-row/one-column array repeats along the other axis, cells beyond the array get ``beyond`` (#N/A
-    when None)."""
+    cell, a one-row/one-column array repeats along the other axis, cells beyond the array get ``beyond``."""
     if type(value) is not Matrix:
         return [value] * (rows * cols)
-    fill = NA if beyond is None else beyond
     out = []
     for r in range(rows):
         rr = 0 if value.rows == 1 else r
         for c in range(cols):
             cc = 0 if value.cols == 1 else c
-            out.append(value.values[rr * value.cols + cc] if rr < value.rows and cc < value.cols else fill)
+            out.append(value.values[rr * value.cols + cc] if rr < value.rows and cc < value.cols else beyond)
     return out

@@ -234,7 +234,7 @@ def _document_properties(
                 if prop.get("name") and texts:
                     custom[prop.get("name") or ""] = texts[0]
     except PackageError:
-        return application, custom
+        pass  # what was read before the part that is not well-formed is kept
     return application, custom
 
 

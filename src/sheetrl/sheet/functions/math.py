@@ -99,11 +99,11 @@ def conditional_target(area: Any, target: Any) -> Matrix | ExcelError:
     not passed to functions, so that case is #VALUE! here.
     """
     if type(area) is not Matrix:
-        return VALUE
+        return area if isinstance(area, ExcelError) else VALUE  # SUMIF(#REF!,1) is #REF!
     if target is None:
         return area
     if type(target) is not Matrix:
-        return VALUE
+        return target if isinstance(target, ExcelError) else VALUE
     if target.rows < area.rows or target.cols < area.cols:
         return VALUE
     if (target.rows, target.cols) == (area.rows, area.cols):
@@ -117,9 +117,6 @@ def sumif(area: Any, criterion: Any, sum_range: Any = None) -> Any:
     """Sum of the numbers in ``sum_range`` (default ``area``) where ``area`` meets the criterion. An error as the
     criterion selects the cells holding that error, as in COUNTIF (Excel's SUMIF(K73:L73,K73,M73:N73) with K73
     #VALUE! adds M73, formulas library test.xlsx)."""
-    for argument in (area, sum_range):
-        if isinstance(argument, ExcelError):
-            return argument
     target = conditional_target(area, sum_range)
     if type(target) is ExcelError:
         return target

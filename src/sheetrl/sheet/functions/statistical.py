@@ -250,9 +250,6 @@ def _mean_of_matching(values: Sequence[Any], mask: Sequence[bool]) -> Any:
 @register("AVERAGEIF", 2, 3, refs=(0, 2), resize_like=((2, 0),), propagate_errors=False)
 def averageif(area: Any, criterion: Any, average_range: Any = None) -> Any:
     """Mean of the numbers in ``average_range`` (default ``area``) where ``area`` meets the criterion."""
-    for argument in (area, average_range):
-        if isinstance(argument, ExcelError):
-            return argument
     target = conditional_target(area, average_range)
     if isinstance(target, ExcelError):
         return target
