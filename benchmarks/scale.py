@@ -8,6 +8,7 @@ Run from the repository root (needs ``pip install -e ".[scale]"``)::
     python3 benchmarks/scale.py --actors 1,2,4,8 --overlap-actors 4,8 --dqn-actors 4,8   # a bigger machine
     python3 benchmarks/scale.py --dqn-actors ""          # PPO only
     python3 benchmarks/scale.py --learning 100000        # also: held-out success after 100k steps, each kind
+    python3 benchmarks/scale.py --copies 1,2,3           # only: what the machine gives N busy processes
 
 **Kinds.** PPO (``quick`` preset: 8 environments × 64 steps per iteration, 2 minibatches, 10 epochs) in one process,
 with ``--actors`` synchronous Ray actors, and with ``--overlap-actors`` actors whose next rollout overlaps the update
@@ -24,6 +25,13 @@ flight, also timed: a kind with actors begins a round with the work the previous
 with the same amount finished, so every round pays for exactly the collection it uses, and no kind's actors run
 while another kind is timed. Reported per kind: steps/s (median over rounds, and the range) and its ratio to the
 same algorithm in one process, and the load average of the machine over the rounds (``os.getloadavg``, 1 minute).
+
+**The machine's ceiling.** ``--copies 1,2,3`` measures only this, no Ray: N independent copies of the one-process
+PPO training, each in its own process, started together (a barrier after every copy has built its run and
+trained one iteration) and trained for ``--copy-seconds``; reported per N, the steps/s of all copies together
+(median over rounds, N taking turns within a round). Two overlapped actors and their learner are three busy
+processes; on a 2-core machine the gain of two cores over one, and the cost of a third busy process, bound what
+actors can reach.
 
 **Learning.** With ``--learning STEPS``, each kind then trains a fresh run of ``STEPS`` steps to the end (the
 runner's own loop, seed ``--seed``) and plays the same ``--eval-episodes`` held-out tasks per split (iid and ood),
@@ -150,6 +158,44 @@ def learning(kinds: list[Kind], level: int, steps: int, seed: int, episodes: int
     return results
 
 
+def _copy(index: int, level: int, seconds: float, folder: str, barrier: Any, results: Any) -> None:
+    """One copy of the one-process training: build, warm up, wait for the others, train ``seconds``."""
+    import torch
+
+    torch.set_num_threads(1)
+    runner = build(Kind("ppo"), level, 1 + index, Path(folder) / f"copy-{index}", 10**9, 0)
+    iterate(runner)
+    barrier.wait()
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        steps += iterate(runner)
+    results.put(steps / (time.perf_counter() - start))
+
+
+def copies_throughput(copies: list[int], level: int, rounds: int, seconds: float,
+                      folder: Path) -> dict[int, list[float]]:
+    """Steps/s of ``n`` copies of the one-process training side by side, for each ``n`` in ``copies``, per round."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    samples: dict[int, list[float]] = {n: [] for n in copies}
+    for round_index in range(rounds):
+        order = copies[round_index % len(copies):] + copies[:round_index % len(copies)]
+        for n in order:
+            barrier, results = context.Barrier(n), context.Queue()
+            processes = [context.Process(target=_copy, args=(i, level, seconds, str(folder / f"r{round_index}-{n}"),
+                                                             barrier, results)) for i in range(n)]
+            for process in processes:
+                process.start()
+            rates = [results.get() for _ in processes]
+            for process in processes:
+                process.join()
+            samples[n].append(sum(rates))
+        print(f"round {round_index + 1}/{rounds} (load {os.getloadavg()[0]:.1f}): "
+              + ", ".join(f"{n} copies {samples[n][-1]:,.0f}" for n in copies), flush=True)
+    return samples
+
+
 def paired_ratios(kind: list[float], one_process: list[float]) -> str:
     """The median (and quartiles) of each round's ratio to one process in the same round: the machine's speed
     drifts from minute to minute, and kinds timed within one round share most of a drift."""
@@ -177,13 +223,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--eval-episodes", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write the raw figures here")
+    parser.add_argument("--copies", default="", help="only measure N one-process trainings side by side, for each N "
+                                                      "of this list (e.g. 1,2,3)")
+    parser.add_argument("--copy-seconds", type=float, default=20.0, help="training time of each copy per round")
     args = parser.parse_args(argv)
+    command = shlex.join(["python3", "benchmarks/scale.py", *(sys.argv[1:] if argv is None else argv)])
+    if counts(args.copies):
+        copies = counts(args.copies)
+        with tempfile.TemporaryDirectory() as folder:
+            per_copies = copies_throughput(copies, args.level, args.rounds, args.copy_seconds, Path(folder))
+        print(f"\nCommand: `{command}` ({args.rounds} rounds, {args.copy_seconds:g} s per copy and round, "
+              f"{os.cpu_count()} cores)\n")
+        print(f"| copies side by side | steps/s of all copies (median of {args.rounds} rounds) | range | "
+              f"per copy | same round's 1 copy (median, quartiles) |")
+        print("|---:|---:|---|---:|---|")
+        first = per_copies[copies[0]]
+        for n in copies:
+            median = statistics.median(per_copies[n])
+            print(f"| {n} | {median:,.0f} | {min(per_copies[n]):,.0f}–{max(per_copies[n]):,.0f} | {median / n:,.0f} "
+                  f"| {paired_ratios(per_copies[n], first)} |")
+        if args.json:
+            args.json.write_text(json.dumps({"command": command, "copies": per_copies}, indent=2) + "\n")
+        return 0
     kinds = [Kind("ppo")] + [Kind("ppo", n) for n in counts(args.actors)] + [
         Kind("ppo", n, overlap=True) for n in counts(args.overlap_actors)]
     if counts(args.dqn_actors):
         kinds += [Kind("dqn")] + [Kind("dqn", n) for n in counts(args.dqn_actors)]
     ppo_steps = args.iterations * 8 * 64
-    command = shlex.join(["python3", "benchmarks/scale.py", *(sys.argv[1:] if argv is None else argv)])
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, python "
           f"{platform.python_version()}; quick presets, level {args.level}", flush=True)
     with tempfile.TemporaryDirectory() as folder:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scale import paired_ratios
 
@@ -18,3 +20,14 @@ def test_paired_ratios_divide_within_a_round_not_across_rounds() -> None:
 def test_paired_ratios_need_one_figure_per_round_of_each() -> None:
     with pytest.raises(ValueError):
         paired_ratios([1.0, 2.0], [1.0])
+
+
+@pytest.mark.slow
+def test_copies_side_by_side_report_every_copy_of_every_round(tmp_path: Path) -> None:
+    from scale import copies_throughput
+
+    # Two rounds with the order rotating; each figure is the sum of its copies' steps/s, all of them trained.
+    samples = copies_throughput([1, 2], level=1, rounds=2, seconds=0.2, folder=tmp_path)
+    assert sorted(samples) == [1, 2]
+    assert all(len(values) == 2 and all(value > 0 for value in values) for values in samples.values())
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r0-1", "r0-2", "r1-1", "r1-2"]
