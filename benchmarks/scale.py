@@ -206,30 +206,53 @@ def paired_ratios(kind: list[float], one_process: list[float]) -> str:
     return f"{statistics.median(ratios):.2f}× ({low:.2f}–{high:.2f})"
 
 
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number of ``kind`` above 0 (a bad one is a usage error)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+        return value
+
+    return parse
+
+
 def counts(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()]
+    """A comma-separated list of positive counts ('' for none), as argparse's type: a bad one is a usage error."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise argparse.ArgumentTypeError(f"expected positive whole numbers separated by commas, not {text!r}")
+    return [int(part) for part in parts]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--actors", default="1,2", help="PPO: synchronous actor counts (default 1,2; '' none)")
-    parser.add_argument("--overlap-actors", default="1,2", help="PPO: overlapped actor counts (default 1,2; '' none)")
-    parser.add_argument("--dqn-actors", default="1,2", help="DQN: asynchronous actor counts (default 1,2; '' no DQN)")
+    parser.add_argument("--actors", type=counts, default="1,2",
+                        help="PPO: synchronous actor counts (default 1,2; '' none)")
+    parser.add_argument("--overlap-actors", type=counts, default="1,2",
+                        help="PPO: overlapped actor counts (default 1,2; '' none)")
+    parser.add_argument("--dqn-actors", type=counts, default="1,2",
+                        help="DQN: asynchronous actor counts (default 1,2; '' no DQN)")
     parser.add_argument("--level", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--iterations", type=int, default=4, help="PPO iterations per kind and round")
-    parser.add_argument("--dqn-steps", type=int, default=2048, help="DQN steps per kind and round")
+    parser.add_argument("--rounds", type=positive(int), default=5)
+    parser.add_argument("--iterations", type=positive(int), default=4, help="PPO iterations per kind and round")
+    parser.add_argument("--dqn-steps", type=positive(int), default=2048, help="DQN steps per kind and round")
     parser.add_argument("--learning", type=int, default=0, help="also train each kind this many steps and evaluate")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--eval-episodes", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write the raw figures here")
-    parser.add_argument("--copies", default="", help="only measure N one-process trainings side by side, for each N "
-                                                      "of this list (e.g. 1,2,3)")
-    parser.add_argument("--copy-seconds", type=float, default=20.0, help="training time of each copy per round")
+    parser.add_argument("--copies", type=counts, default="",
+                        help="only measure N one-process trainings side by side, for each N of this list (e.g. 1,2,3)")
+    parser.add_argument("--copy-seconds", type=positive(float), default=20.0,
+                        help="training time of each copy per round")
     args = parser.parse_args(argv)
     command = shlex.join(["python3", "benchmarks/scale.py", *(sys.argv[1:] if argv is None else argv)])
-    if counts(args.copies):
-        copies = counts(args.copies)
+    if args.copies:
+        copies = args.copies
         with tempfile.TemporaryDirectory() as folder:
             per_copies = copies_throughput(copies, args.level, args.rounds, args.copy_seconds, Path(folder))
         print(f"\nCommand: `{command}` ({args.rounds} rounds, {args.copy_seconds:g} s per copy and round, "
@@ -245,10 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps({"command": command, "copies": per_copies}, indent=2) + "\n")
         return 0
-    kinds = [Kind("ppo")] + [Kind("ppo", n) for n in counts(args.actors)] + [
-        Kind("ppo", n, overlap=True) for n in counts(args.overlap_actors)]
-    if counts(args.dqn_actors):
-        kinds += [Kind("dqn")] + [Kind("dqn", n) for n in counts(args.dqn_actors)]
+    kinds = [Kind("ppo")] + [Kind("ppo", n) for n in args.actors] + [
+        Kind("ppo", n, overlap=True) for n in args.overlap_actors]
+    if args.dqn_actors:
+        kinds += [Kind("dqn")] + [Kind("dqn", n) for n in args.dqn_actors]
     ppo_steps = args.iterations * 8 * 64
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, python "
           f"{platform.python_version()}; quick presets, level {args.level}", flush=True)

@@ -31,3 +31,14 @@ def test_copies_side_by_side_report_every_copy_of_every_round(tmp_path: Path) ->
     assert sorted(samples) == [1, 2]
     assert all(len(values) == 2 and all(value > 0 for value in values) for values in samples.values())
     assert sorted(path.name for path in tmp_path.iterdir()) == ["r0-1", "r0-2", "r1-1", "r1-2"]
+
+
+@pytest.mark.parametrize("arguments", [["--copies", "0"], ["--copies", "a"], ["--actors", "1,-2"], ["--rounds", "0"],
+                                       ["--copy-seconds", "nan"], ["--iterations", "x"]])
+def test_bad_counts_are_usage_errors(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from scale import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(arguments)
+    assert stopped.value.code == 2
+    assert "expected" in capsys.readouterr().err
