@@ -129,6 +129,7 @@ def _write(tmp_path, task):
     ("change", "message"),
     [
         ({"workbook": "missing.xlsx"}, "task t: cannot load workbook"),
+        ({"workbook": "book\0.xlsx"}, "'workbook' must be a file path, not 'book\\x00.xlsx'"),
         ({"sheet": "Nope"}, "sheet 'Nope' is not in book.xlsx"),
         ({"colour": "red"}, "unknown field(s) colour"),
         ({"targets": []}, "'targets' must be a non-empty list"),

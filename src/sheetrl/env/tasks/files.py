@@ -176,7 +176,10 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
     unknown = sorted(set(spec) - TASK_KEYS)
     if unknown:
         raise s.error(f"unknown field(s) {', '.join(unknown)}; fields are {', '.join(sorted(TASK_KEYS))}")
-    workbook_path = (base / s.text("workbook")).resolve()
+    workbook_name = s.text("workbook")
+    if "\0" in workbook_name:  # no file name holds one (resolving the path raised ValueError)
+        raise s.error(f"'workbook' must be a file path, not {workbook_name!r} (it holds a NUL character)")
+    workbook_path = (base / workbook_name).resolve()
     try:
         workbook = Workbook.load(workbook_path)
     except (SheetError, OSError) as exc:
