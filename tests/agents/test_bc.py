@@ -170,6 +170,25 @@ def test_factored_actions_need_the_mlp_policy_and_read_the_old_switch():
         replace(TINY, factored_actions="typed")
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda a: {**a, "actions": a["actions"] + 1000}, "actions outside 0..68"),
+    (lambda a: {**a, "actions": -a["actions"] - 1}, "actions outside 0..68"),
+    (lambda a: {**a, "actions": a["actions"] + 0.5}, "actions must be a list of whole numbers"),
+    (lambda a: {**a, "obs/flat": a["obs/flat"][:1]}, "actions but 1 flat"),
+    (lambda a: {**a, "terminated": a["terminated"][:3]}, "actions but 3 terminated"),
+    (lambda a: {key: value[:0] for key, value in a.items()}, "holds no steps"),
+])
+def test_a_demos_file_with_impossible_actions_or_uneven_arrays_is_refused_with_the_reason(tmp_path: Path, change,
+                                                                                           message: str):
+    # (these were an IndexError or a bare zip() error: an internal error of `sheetrl train --algo bc --demos`)
+    path = save_demonstrations(collect(1, 2), tmp_path / "l1.npz")
+    arrays = change(dict(np.load(path)))
+    np.savez(tmp_path / "bad.npz", **arrays)
+    agent, _ = make(TINY, level=1)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        demonstration_arrays(tmp_path / "bad.npz", agent.keys, agent.observation_space)
+
+
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 

@@ -230,15 +230,25 @@ def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_sp
             raise ValueError(f"bc: {path}'s {key!r} has shape {tuple(array.shape[1:])}, the environment's "
                              f"{expected}; write the demonstrations with the same environment settings")
         observations[key] = array
-    actions = np.asarray(data["actions"], dtype=np.int64)
-    masks = observations["action_mask"].astype(bool)
-    if len(actions) and not masks[np.arange(len(actions)), actions].all():
-        raise ValueError(f"bc: {path} holds actions that were masked out in their state")
+    actions = np.asarray(data["actions"])
+    if actions.ndim != 1 or not np.issubdtype(actions.dtype, np.integer):
+        raise ValueError(f"bc: {path}'s actions must be a list of whole numbers, not {actions.dtype} of shape "
+                         f"{actions.shape}")
+    if not len(actions):
+        raise ValueError(f"bc: {path} holds no steps; write it with `sheetrl demos --episodes N`")
+    actions = actions.astype(np.int64)
     rewards, starts = np.asarray(data["rewards"]), np.asarray(data["episode_starts"], dtype=np.int64)
-    if len(rewards) != len(actions):
-        raise ValueError(f"bc: {path} holds {len(actions)} actions but {len(rewards)} rewards")
-    if len(actions) and (not len(starts) or starts[0] != 0 or (np.diff(starts) <= 0).any()
-                         or starts[-1] >= len(actions)):
+    # every per-step array has one entry per action (a shorter one was an IndexError, an internal error)
+    for name, array in (*observations.items(), ("rewards", rewards), ("terminated", data["terminated"])):
+        rows = np.shape(array)[:1]
+        if rows != actions.shape:
+            raise ValueError(f"bc: {path} holds {len(actions)} actions but {rows[0] if rows else 'no list of'} {name}")
+    masks = observations["action_mask"].astype(bool)
+    if ((actions < 0) | (actions >= masks.shape[1])).any():
+        raise ValueError(f"bc: {path} holds actions outside 0..{masks.shape[1] - 1}, the environment's actions")
+    if not masks[np.arange(len(actions)), actions].all():
+        raise ValueError(f"bc: {path} holds actions that were masked out in their state")
+    if not len(starts) or starts[0] != 0 or (np.diff(starts) <= 0).any() or starts[-1] >= len(actions):
         raise ValueError(f"bc: {path}'s episode_starts must rise from 0 within its {len(actions)} steps, "
                          f"not {starts[:8].tolist()}")
     # an episode whose last step did not end it (cut by a time limit) has no known return
