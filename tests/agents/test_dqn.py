@@ -78,6 +78,21 @@ def test_replay_buffer_refuses_a_state_of_another_capacity():
         ReplayBuffer(4, 3, 2).load_state_dict(ReplayBuffer(5, 3, 2).state_dict())
 
 
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"observations": np.zeros((1, 3), np.float32)}, "holds 3 transitions but 1 observations"),
+    ({"actions": np.zeros(0, np.int64)}, "holds 3 transitions but 0 actions"),
+    ({"size": 9}, "size 9 and position 3 do not fit"),
+    ({"position": -1}, "size 3 and position -1 do not fit"),
+])
+def test_replay_buffer_refuses_a_damaged_state_instead_of_copying_one_row_into_many(change, message):
+    buffer = ReplayBuffer(capacity=5, observation_size=3, n_actions=2)
+    rows = np.arange(3)
+    buffer.add(np.zeros((3, 3), np.float32), rows, rows.astype(np.float32), np.zeros((3, 3), np.float32),
+               np.ones((3, 2), bool), rows % 2 == 0)
+    with pytest.raises(ValueError, match=message):
+        ReplayBuffer(5, 3, 2).load_state_dict({**buffer.state_dict(), **change})
+
 # ------------------------------------------------------------------------------------------------------ acting
 def test_registry_presets_and_build():
     module = algorithm("dqn")

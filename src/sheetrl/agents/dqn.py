@@ -185,10 +185,18 @@ class ReplayBuffer:
         if int(state["capacity"]) != self.capacity:
             raise ValueError(f"the saved replay buffer holds {state['capacity']} rows, this one {self.capacity}; "
                              "build the agent with the same buffer_size")
-        size = int(state["size"])
+        size, position = int(state["size"]), int(state["position"])
+        if not 0 <= size <= self.capacity or not 0 <= position < self.capacity:
+            raise ValueError(f"the saved replay buffer's size {size} and position {position} do not fit its "
+                             f"{self.capacity} rows")
         for name in self._FIELDS:
-            getattr(self, name)[:size] = state[name]
-        self.position, self.size = int(state["position"]), size
+            saved = np.asarray(state[name])
+            rows = saved.shape[:1]
+            if rows != (size,):  # (one saved row was copied into every row)
+                raise ValueError(f"the saved replay buffer holds {size} transitions but "
+                                 f"{rows[0] if rows else 'no list of'} {name}")
+            getattr(self, name)[:size] = saved
+        self.position, self.size = position, size
 
 
 @dataclass
