@@ -189,6 +189,24 @@ def test_a_demos_file_with_impossible_actions_or_uneven_arrays_is_refused_with_t
         demonstration_arrays(tmp_path / "bad.npz", agent.keys, agent.observation_space)
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    ({"actions": np.zeros(1, np.int64)}, "different lengths (flat 3, action_mask 3, actions 1, returns 3)"),
+    ({"actions": np.array([0, 1, 500])}, "actions outside 0..68"),
+    ({"actions": np.array([0, -1, 2])}, "actions outside 0..68"),
+])
+def test_a_saved_dataset_that_is_damaged_is_refused_instead_of_trained_on(change, message: str):
+    from sheetrl.agents.bc import Dataset
+
+    dataset = Dataset(("flat",), capacity=10)
+    dataset.add({"flat": np.zeros((3, 768), np.float32), "action_mask": np.ones((3, 69), bool)}, np.arange(3),
+                demonstrations=True)
+    state = dataset.state_dict()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Dataset(("flat",), capacity=10).load_state_dict({**state, "arrays": {**state["arrays"], **change}})
+    with pytest.raises(ValueError, match="protects 4 of its 3 samples"):
+        Dataset(("flat",), capacity=10).load_state_dict({**state, "protected": 4})
+
+
 def test_a_demos_file_from_another_window_size_is_refused_with_the_reason(tmp_path: Path):
     from sheetrl.env.spreadsheet_env import SpreadsheetEnv
 

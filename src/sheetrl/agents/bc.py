@@ -207,6 +207,16 @@ class Dataset:
         if self.arrays and "returns" not in self.arrays:  # a checkpoint from before the value head learnt
             self.arrays["returns"] = np.full(len(self.arrays["actions"]), np.nan, dtype=np.float32)
         self.protected = int(state["protected"])
+        if self.arrays:  # a damaged dataset is refused, not trained on (an action out of range was an IndexError)
+            rows = {key: value.shape[:1] for key, value in self.arrays.items()}
+            if len(set(rows.values())) != 1 or () in rows.values():
+                lengths = ", ".join(f"{key} {row[0] if row else 'none'}" for key, row in rows.items())
+                raise ValueError(f"bc: the saved dataset's arrays have different lengths ({lengths})")
+            actions, width = self.arrays["actions"], self.arrays["action_mask"].shape[-1]
+            if actions.size and (actions.min() < 0 or actions.max() >= width):
+                raise ValueError(f"bc: the saved dataset holds actions outside 0..{width - 1}")
+        if not 0 <= self.protected <= len(self):
+            raise ValueError(f"bc: the saved dataset protects {self.protected} of its {len(self)} samples")
 
 
 def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_space: Any, gamma: float = 0.99
