@@ -83,6 +83,17 @@ def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp
     assert loaded.value("A2") == "literal _x0041_ stays"
 
 
+def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp_path):
+    # XML reads a raw CR as LF and cannot hold U+D800-U+DFFF, U+FFFE or U+FFFF: they are written as _xHHHH_
+    wb = Workbook()
+    texts = ["line\r\nend\rx", "lone \ud800 surrogate", "\udfff\ud83d", "non\ufffecharacter\uffff"]
+    for row, text in enumerate(texts, start=1):
+        wb.set(f"A{row}", text)
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
+
+
+
 def test_round_trip_keeps_formulas_and_their_values(tmp_path):
     wb = Workbook()
     wb.set_range("A1", [[1], [2], [3]])

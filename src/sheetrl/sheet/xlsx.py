@@ -129,8 +129,10 @@ _FUTURE_FUNCTIONS = frozenset(
 _WORKSHEET_FUNCTIONS = frozenset({"FILTER", "SORT"})  # stored as _xlfn._xlws.NAME
 _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 
-# openpyxl refuses these characters in cell text; OOXML stores them escaped as _xHHHH_ (ST_Xstring).
-_CONTROL_CHARS = re.compile(r"[\000-\010\013\014\016-\037]")
+# openpyxl refuses control characters in cell text, an XML parser reads a carriage return as a line feed, and XML
+# cannot hold lone surrogates, U+FFFE or U+FFFF (a cell holds UTF-16 text, so Excel can): OOXML stores these
+# escaped as _xHHHH_ (ST_Xstring), as Excel writes them.
+_CONTROL_CHARS = re.compile(r"[\000-\010\013-\037\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
