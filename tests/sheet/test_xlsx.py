@@ -93,6 +93,14 @@ def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp
     assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
 
 
+def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
+    # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
+    numbers = [0.1 + 0.2, 123456789012345678.0, 1 / 3, -2.0000000000000004, 5e-324, 1.7976931348623157e308]
+    wb = Workbook()
+    wb.set_range("A1", [[number] for number in numbers])
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(numbers) + 1)] == numbers
+
 
 def test_round_trip_keeps_formulas_and_their_values(tmp_path):
     wb = Workbook()

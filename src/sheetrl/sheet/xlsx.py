@@ -400,7 +400,14 @@ def _write_cell(cell: Any, content: Any) -> None:
     """Write a literal (formulas are written by ``_write_formula``): text is text even when it starts with '='."""
     t = type(content)
     if t is float:
-        cell.value = int(content) if content.is_integer() and abs(content) < 2**53 else content
+        if content.is_integer() and abs(content) < 2**53:
+            cell.value = int(content)
+        elif float(f"{content:.16g}") == content:
+            cell.value = content
+        else:
+            # openpyxl writes 16 significant digits; this float needs 17 (0.1+0.2), as Excel writes them
+            cell.value = repr(content)
+            cell.data_type = "n"
     elif t is str:
         cell.value = _escape_text(content)
         cell.data_type = "s"  # text such as "#N/A" stays text
