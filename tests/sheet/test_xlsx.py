@@ -93,6 +93,21 @@ def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp
     assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
 
 
+@pytest.mark.parametrize("character", ["\x01", "\x1f", "\ud800", "\ufffe"])
+@pytest.mark.parametrize("place", ["formula", "sheet", "name"])
+def test_saving_a_character_xml_cannot_hold_outside_cell_text_is_refused(tmp_path, character, place):
+    # formulas, sheet names and defined names have no _xHHHH_ escape here: the file would not open
+    wb = Workbook([f"S{character}x" if place == "sheet" else "Sheet1"])
+    if place == "formula":
+        wb.set("A1", f'="a{character}b"')
+    elif place == "name":
+        wb.define_name("Label", f'="a{character}b"')
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(b"previous")
+    with pytest.raises(WorkbookFileError, match=f"U\\+{ord(character):04X}, which an .xlsx file cannot store"):
+        wb.save(path)
+    assert path.read_bytes() == b"previous"
+
 def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
     # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
     numbers = [0.1 + 0.2, 123456789012345678.0, 1 / 3, -2.0000000000000004, 5e-324, 1.7976931348623157e308]

@@ -134,6 +134,8 @@ _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 # escaped as _xHHHH_ (ST_Xstring), as Excel writes them.
 _CONTROL_CHARS = re.compile(r"[\000-\010\013-\037\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# characters XML 1.0 cannot hold, where nothing escapes them (formulas, sheet names, defined names)
+_NOT_XML = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
 _OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
@@ -198,6 +200,7 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
         sid, row, col = split_key(key)
         formats.setdefault(sid, []).append((row, col, fmt))
     for name in wb.sheet_names:
+        refuse_unwritable(name, f"cannot save the sheet {fileio.printable(quote_sheet_name(name))}: its name")
         ws = xl.create_sheet(title=name)
         sid = wb._sheet_ids[name.upper()]
         address = ""
@@ -205,6 +208,7 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
             for address, content in wb.cells(name):
                 cell = wb._formulas.get(make_key(sid, *_row_col(address)))
                 if cell is not None:
+                    refuse_unwritable(cell.text, "its formula")
                     if _write_formula(ws, address, cell, wb):
                         dynamic.setdefault(name, set()).add(address)
                     continue
@@ -249,6 +253,15 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
         xl.calculation.iterateCount = wb.iterative_calculation.max_iterations
         xl.calculation.iterateDelta = wb.iterative_calculation.max_change
     return xl, dynamic
+
+
+def refuse_unwritable(text: str, what: str) -> None:
+    """Raise WorkbookFileError, its message starting with ``what``, when ``text`` holds a character an .xlsx file
+    cannot store there (a control character, a lone surrogate, U+FFFE or U+FFFF), rather than write a file no
+    reader can open."""
+    found = _NOT_XML.search(text)
+    if found is not None:
+        raise WorkbookFileError(f"{what} holds U+{ord(found.group()):04X}, which an .xlsx file cannot store")
 
 
 def _row_col(address: str) -> tuple[int, int]:

@@ -94,12 +94,19 @@ def write_names(wb: Workbook, xl: Any) -> None:
     """Add every defined name of ``wb`` to the openpyxl workbook ``xl`` (whose sheets are already created)."""
     from openpyxl.workbook.defined_name import DefinedName as XlDefinedName
 
-    from sheetrl.sheet.xlsx import _defined_names, _local_names, add_function_prefixes, mark_function_lambdas
+    from sheetrl.sheet.xlsx import (
+        _defined_names,
+        _local_names,
+        add_function_prefixes,
+        mark_function_lambdas,
+        refuse_unwritable,
+    )
 
     names = _defined_names(wb)
     for entry in wb._names.values():
         node = mark_function_lambdas(entry.node, names | _local_names(entry.node))
         text = add_function_prefixes("=" + render(node))[1:]
+        refuse_unwritable(text + (entry.comment or ""), f"cannot save the name {entry.name}: its definition or comment")
         defined = XlDefinedName(entry.name, attr_text=text, hidden=entry.hidden or None, comment=entry.comment)
         if entry.scope is None:
             xl.defined_names[entry.name] = defined
