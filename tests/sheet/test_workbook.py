@@ -472,6 +472,25 @@ def test_column_width():
         wb.set_column_width("C", -1)
 
 
+def test_refused_structural_edits_leave_nothing_to_undo():
+    # a refusal is no edit: undo must go back to the edit before it, and redo must survive
+    wb = Workbook()
+    wb.set_array_formula("B1:B3", "={1;2;3}")
+    wb.set("A1", 5)
+    wb.set("A1", 6)
+    wb.undo()
+    with pytest.raises(SheetError, match="through the array formula"):
+        wb.delete_rows(2)
+    with pytest.raises(SheetError, match="through the array formula"):
+        wb.insert_rows(3)
+    with pytest.raises(AddressError):
+        wb.set_column_width("C", 10, sheet="Nope")
+    with pytest.raises(AddressError):
+        wb.set_column_width("1C", 10)
+    assert wb.redo() and wb.value("A1") == 6
+    assert wb.undo() and wb.value("A1") == 5
+    assert wb.undo() and wb.value("A1") is None
+
 def test_full_recalculate_matches_incremental_state():
     wb = Workbook()
     wb.set_range("A1", [[1, "=A1+1", "=B1*2"], [2, "=A2+B1", "=SUM(A1:B2)"]])

@@ -1455,6 +1455,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sid = self._sheet_id(sheet)
         sheet_name = self._sheet_names[sid]
         at = position - 1
+        self._refuse_splitting_arrays(sid, axis, at, count, insert)  # before the snapshot: a refusal is no edit
         self._snapshot_for_undo()
 
         def move(index: int) -> int | None:
@@ -1476,7 +1477,6 @@ class Workbook(CatalogMixin, ArrayPlacement):
             return None if new is None else make_key(ksid, row, new)
 
         rewrite = references.insert_lines if insert else references.delete_lines
-        self._refuse_splitting_arrays(sid, axis, at, count, insert)
         old_formulas = {k: self._sheet_names[k >> 34] for k in self._formulas}
         nodes = {k: rewrite(c.node, old_formulas[k], sheet_name, axis, at, count) for k, c in self._formulas.items()}
         arrays = {k: c.array for k, c in self._formulas.items() if c.array is not None}
@@ -1639,9 +1639,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
         if not isinstance(width, (int, float)) or not 0 <= width <= 255:
             raise SheetError(f"column width must be a number of characters between 0 and 255, not {width!r}")
+        line = (self._sheet_id(sheet), column_index(column))  # a bad sheet or column raises before the snapshot
         self._snapshot_for_undo()
         self._own("_col_widths")
-        self._col_widths[(self._sheet_id(sheet), column_index(column))] = float(width)
+        self._col_widths[line] = float(width)
 
     # =========================================================================================== hidden rows
     def hide_rows(self, first: int, last: int | None = None, sheet: str | None = None, *,
