@@ -491,6 +491,21 @@ def test_refused_structural_edits_leave_nothing_to_undo():
     assert wb.undo() and wb.value("A1") == 5
     assert wb.undo() and wb.value("A1") is None
 
+def test_inserting_lines_refuses_to_push_cells_off_the_sheet():
+    # Excel: "cannot shift nonblank cells off of the worksheet"; the cells are kept, nothing to undo
+    wb = Workbook()
+    wb.set("A1048575", 7)
+    wb.set("B1", "=A1048575")
+    wb.set("XFD2", 3)
+    wb.insert_rows(1)  # the last row was empty
+    assert wb.value("A1048576") == 7 and wb.formula("B2") == "=A1048576"
+    with pytest.raises(SheetError, match="Sheet1!A1048576 is not empty"):
+        wb.insert_rows(5, 2)
+    with pytest.raises(SheetError, match="Sheet1!XFD3 is not empty"):
+        wb.insert_columns(3)
+    assert wb.value("A1048576") == 7 and wb.value("B2") == 7 and wb.value("XFD3") == 3
+    assert wb.undo() and wb.value("A1048575") == 7 and wb.value("B1") == 7
+
 def test_full_recalculate_matches_incremental_state():
     wb = Workbook()
     wb.set_range("A1", [[1, "=A1+1", "=B1*2"], [2, "=A2+B1", "=SUM(A1:B2)"]])

@@ -1432,6 +1432,20 @@ class Workbook(CatalogMixin, ArrayPlacement):
                     f"{self._area_text(anchor, rows, cols)}; clear it first"
                 )
 
+    def _refuse_pushing_cells_off(self, sid: int, axis: str, count: int) -> None:
+        """SheetError when inserting ``count`` rows or columns would push non-empty cells off the end of the
+        sheet: Excel refuses such an insertion rather than lose the data."""
+        index, limit, noun = (0, MAX_ROWS, "row") if axis == "row" else (1, MAX_COLS, "column")
+        extent = self._values.get(extent_key(sid))  # never below the last used line
+        if extent is None or extent[index] < limit - count:
+            return
+        for key in self._values:
+            if key >= 0 and key >> 34 == sid and split_key(key)[1 + index] >= limit - count:
+                raise SheetError(
+                    f"cannot insert {count} {noun}{'s' if count > 1 else ''}: {self.address(key)} is not empty and "
+                    f"would be pushed off the end of the sheet"
+                )
+
     def insert_rows(self, before: int, count: int = 1, sheet: str | None = None) -> None:
         """Insert ``count`` empty rows before 1-based row ``before``; references move as in Excel."""
         self._insert_delete(sheet, "row", before, count, insert=True)
@@ -1456,6 +1470,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sheet_name = self._sheet_names[sid]
         at = position - 1
         self._refuse_splitting_arrays(sid, axis, at, count, insert)  # before the snapshot: a refusal is no edit
+        if insert:
+            self._refuse_pushing_cells_off(sid, axis, count)
         self._snapshot_for_undo()
 
         def move(index: int) -> int | None:
