@@ -108,6 +108,15 @@ def test_saving_a_character_xml_cannot_hold_outside_cell_text_is_refused(tmp_pat
         wb.save(path)
     assert path.read_bytes() == b"previous"
 
+def test_round_trip_keeps_a_formula_its_prefixes_push_past_the_length_limit(tmp_path):
+    # 8,160 characters as entered; the file's _xlfn. prefixes make it 11,560, which must still load
+    wb = Workbook()
+    wb.set("A1", "=" + "+".join(["SEQUENCE(1)"] * 680))
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.formula("A1") == wb.formula("A1")
+    assert loaded.value("A1") == 680
+    assert loaded.warnings == []
+
 def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
     # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
     numbers = [0.1 + 0.2, 123456789012345678.0, 1 / 3, -2.0000000000000004, 5e-324, 1.7976931348623157e308]

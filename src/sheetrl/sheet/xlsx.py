@@ -68,7 +68,7 @@ from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.lambdas import ETA_PREFIX, LAMBDA_ARGUMENTS, OPTIONAL_PREFIX, SPECIAL_FORMS
 from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
-from sheetrl.sheet.lexer import relative_shape, tokenize
+from sheetrl.sheet.lexer import MAX_FORMULA_LENGTH, relative_shape, tokenize
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
     Call,
@@ -480,7 +480,8 @@ def strip_function_prefixes(formula: str) -> str:
     if "_xl" not in formula and "_XL" not in formula:
         return formula
     try:
-        tokens = tokenize(formula)
+        # Excel's limit is on the text without prefixes; each prefix (at most 12 characters) comes with a name
+        tokens = tokenize(formula, max_length=MAX_FORMULA_LENGTH * 13)
     except FormulaSyntaxError:
         return formula
     functions_as_lambdas = _lambda_arguments(tokens) if "_xleta." in formula.lower() else set()
