@@ -277,6 +277,16 @@ def test_prefix_helpers_touch_only_function_names():
     assert xlsx.strip_function_prefixes("=A1+(") == "=A1+("  # text that does not tokenize is left alone
 
 
+def test_a_lambda_name_called_in_a_formula_keeps_its_case_through_a_file(tmp_path):
+    # only known functions are written in upper case; a defined name called as a LAMBDA is a name
+    assert xlsx.add_function_prefixes("=Square(3)+sum(1)+myUdf(2)") == "=Square(3)+SUM(1)+myUdf(2)"
+    wb = Workbook()
+    wb.define_name("Square", "=LAMBDA(x,x*x)")
+    wb.set("A1", "=Square(3)")
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.formula("A1") == "=Square(3)"
+    assert loaded.value("A1") == 9
+
 def test_load_strips_prefixes_written_by_excel(tmp_path):
     def build(book):
         sheet = book.active

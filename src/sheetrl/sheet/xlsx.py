@@ -432,7 +432,7 @@ def _write_cell(cell: Any, content: Any) -> None:
 
 
 def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset()) -> str:
-    """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
+    """Formula text as stored in a file: known function names in upper case, post-2007 functions with ``_xlfn.``
     (FILTER and SORT with ``_xlfn._xlws.``), the ``local_names`` (bound by LET/LAMBDA) with ``_xlpm.``;
     everything else is left as written."""
     try:
@@ -460,6 +460,8 @@ def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset(
             prefix = "_xlfn._xlws."
         elif name in _FUTURE_FUNCTIONS:
             prefix = "_xlfn."
+        elif not prefix and name not in FUNCTIONS:
+            continue  # a defined name called as a LAMBDA (or an unknown function) keeps its case, as in Excel
         name = prefix + name
         if name == token.text:
             continue
