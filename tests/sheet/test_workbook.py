@@ -491,6 +491,21 @@ def test_refused_structural_edits_leave_nothing_to_undo():
     assert wb.undo() and wb.value("A1") == 5
     assert wb.undo() and wb.value("A1") is None
 
+@pytest.mark.parametrize("text", ["=(", "=SUM(", "=ROUND(1)", "=LET(x,1)"])
+def test_a_formula_that_is_refused_leaves_nothing_to_undo(text):
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A1", 2)
+    wb.undo()
+    with pytest.raises(FormulaSyntaxError):
+        wb.set("C1", text)
+    with wb.batch(), pytest.raises(FormulaSyntaxError):
+        wb.set("C1", text)
+    assert wb.redo() and wb.value("A1") == 2  # the redo stack survives
+    assert wb.undo() and wb.value("A1") == 1  # and undo goes back to the edit before
+    assert wb.undo() and wb.value("A1") is None
+    assert not wb.undo()
+
 def test_inserting_lines_refuses_to_push_cells_off_the_sheet():
     # Excel: "cannot shift nonblank cells off of the worksheet"; the cells are kept, nothing to undo
     wb = Workbook()

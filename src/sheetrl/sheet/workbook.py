@@ -709,8 +709,16 @@ class Workbook(CatalogMixin, ArrayPlacement):
         if self._spill_owner or key in self._formulas:
             self._refuse_part_of_array([key], whole_ok=False)
         if not as_text and type(value) is str and len(value) > 1 and value[0] == "=":
+            fresh = self._recording is None
             self._record(key)
-            self._set_formula(key, value)
+            try:
+                self._set_formula(key, value)
+            except SheetError:  # text that does not parse or compile leaves the cell as it was: nothing to undo
+                if fresh:
+                    self._recording = None
+                elif self._recording:
+                    self._recording.pop()
+                raise
         else:
             literal = _normalize_literal(value, self._date1904)
             self._record(key)
