@@ -203,6 +203,19 @@ def test_clone_is_independent_both_ways():
     assert clone.value("C1") == 21
 
 
+def test_a_clone_taken_inside_a_batch_is_recalculated():
+    wb = Workbook()
+    wb.set_range("A1", [[1, "=A1+1", "=SEQUENCE(A1)"]])
+    with wb.batch():
+        wb.set("A1", 3)
+        copy = wb.clone()
+        assert wb.value("B1") == 2  # the batch recalculates at its end
+    assert (copy.value("B1"), copy.values("C1:C3")) == (4, [[1], [2], [3]])
+    assert (wb.value("B1"), wb.values("C1:C3")) == (4, [[1], [2], [3]])
+    copy.set("A1", 1)
+    assert copy.values("B1:C2") == [[2, 1], [None, None]] and wb.value("B1") == 4
+
+
 def test_clones_of_clones_share_nothing_mutable():
     wb = Workbook()
     wb.set("A1", 1)

@@ -298,7 +298,16 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return deps
 
     def clone(self) -> Workbook:
-        """An independent copy. Copy-on-write: O(1) now, each side copies a container when it first writes it."""
+        """An independent copy. Copy-on-write: O(1) now, each side copies a container when it first writes it.
+        Taken inside a batch, the copy (which is not in the batch) does the recalculation the batch still owes."""
+        other = self._copy()
+        if self._dirty or self._spill_dirty:
+            other._dirty, other._spill_dirty = set(self._dirty), list(self._spill_dirty)
+            other._recalculate_pending()
+        return other
+
+    def _copy(self) -> Workbook:
+        """``clone`` without the recalculation an open batch still owes (undo snapshots carry it themselves)."""
         other = Workbook.__new__(Workbook)
         other.__dict__.update(self.__dict__)
         self._shared = set(_COW_FIELDS)
@@ -1845,14 +1854,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def _undo_snapshot(self) -> Workbook:
         """A clone to restore on undo or redo, with the recalculation an open batch still owes it (taken inside
         a batch, its values are not final: the batch recalculates only at its end)."""
-        snapshot = self.clone()
+        snapshot = self._copy()
         snapshot._dirty = set(self._dirty)
         snapshot._spill_dirty = list(self._spill_dirty)
         return snapshot
 
     def _restore(self, snapshot: Workbook) -> None:
         undo, redo, log, depth = self._undo, self._redo, self._change_log, self._batch_depth
-        clone = snapshot.clone()
+        clone = snapshot._copy()
         self.__dict__.update(clone.__dict__)
         self._undo, self._redo = undo, redo
         self._change_log = log
