@@ -137,6 +137,7 @@ _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 # characters XML 1.0 cannot hold, where nothing escapes them (formulas, sheet names, defined names)
 _NOT_XML = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_FILE_OPERATOR_CALL = re.compile(r"\b(?:SINGLE|ANCHORARRAY)\(", re.IGNORECASE)  # @ and # as files store them
 _CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
 _OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
 _BARE_WORKSHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
@@ -1349,8 +1350,10 @@ class _Loader:
                                  and item.name.upper() not in local}
                     unknown = tuple(sorted(names))
                 # The file's text is shown as it is (rendering every formula of a large load costs), except where
-                # the tree reads differently: LET/LAMBDA names stored with _xlpm., and the @ a plain formula implies.
-                shown = stripped if "_xlpm." not in stripped else "=" + render(tree)
+                # the tree reads differently: LET/LAMBDA names stored with _xlpm., @ and # stored as SINGLE(...) and
+                # ANCHORARRAY(...) (Excel shows =A1# for _xlfn.ANCHORARRAY(A1)), and the @ a plain formula implies.
+                differs = "_xlpm." in stripped or _FILE_OPERATOR_CALL.search(stripped) is not None
+                shown = "=" + render(tree) if differs else stripped
                 if plain:
                     converted = from_legacy(tree, range_names)
                     if converted is not tree:
