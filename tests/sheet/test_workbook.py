@@ -534,6 +534,21 @@ def test_inserting_lines_refuses_to_push_cells_off_the_sheet():
     assert wb.value("A1048576") == 7 and wb.value("B2") == 7 and wb.value("XFD3") == 3
     assert wb.undo() and wb.value("A1048575") == 7 and wb.value("B1") == 7
 
+def test_whole_sheet_ranges_are_refused_by_values_and_cleared_by_clear_formats():
+    # 17 billion cells: values() would exhaust memory, clear_formats() loop for hours
+    wb = Workbook()
+    wb.set("B5", 1)
+    for address in ("B5", "C3", "XFD1048576"):
+        wb.set_format(address, bold=True)
+    with pytest.raises(AddressError, match="larger than 5,000,000 cells"):
+        wb.values("1:1048576")
+    assert len(wb.values("A:A")) == 1_048_576
+    wb.clear_formats("1:1048576")
+    assert not any(wb.format(address).bold for address in ("B5", "C3", "XFD1048576"))
+    assert wb.undo() and all(wb.format(address).bold for address in ("B5", "C3", "XFD1048576"))
+    wb.clear_formats("A:B")
+    assert not wb.format("B5").bold and wb.format("C3").bold and wb.value("B5") == 1
+
 def test_full_recalculate_matches_incremental_state():
     wb = Workbook()
     wb.set_range("A1", [[1, "=A1+1", "=B1*2"], [2, "=A2+B1", "=SUM(A1:B2)"]])

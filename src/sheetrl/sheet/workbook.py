@@ -65,6 +65,7 @@ from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetEr
 from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions.aggregate import calls_subtotal
+from sheetrl.sheet.functions.array_tools import MAX_ARRAY_CELLS
 from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
@@ -493,7 +494,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return self._values.get(key)
 
     def values(self, address: str | Iterable[str]) -> list[list[Any]] | list[Any]:
-        """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list."""
+        """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list.
+        Raises AddressError for a range of more than 5 million cells (the largest array the engine makes), which
+        would not fit in memory as lists (``"1:1048576"`` is 17 billion cells)."""
         if not isinstance(address, str):
             items = address if isinstance(address, (list, tuple)) else list(address)
             known = list(map(self._key_cache.get, items))  # addresses met before: one C-level pass
@@ -507,6 +510,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 for x in map(self._values.get, keys)
             ]
         sid, rng = self._range(address)
+        if rng.rows * rng.cols > MAX_ARRAY_CELLS:
+            raise AddressError(f"range {address!r} is larger than {MAX_ARRAY_CELLS:,} cells")
         get = self._values.get
         return [
             [_public(get(make_key(sid, r, c))) for c in range(rng.col1, rng.col2 + 1)]
@@ -1644,8 +1649,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def clear_formats(self, address: str) -> None:
         """Reset the format of a cell or range to the default."""
         sid, rng = self._range(address)
-        for row, col in rng.cells():
-            key = make_key(sid, row, col)
+        if rng.rows * rng.cols > EXPANDED_RANGE_CELLS:  # a large range: visit the formatted cells, not every cell
+            keys = sorted(k for k in self._formats if k >> 34 == sid and (split_key(k)[1], split_key(k)[2]) in rng)
+        else:
+            keys = [make_key(sid, row, col) for row, col in rng.cells()]
+        for key in keys:
             if key in self._formats:
                 self._record(key)
                 self._write_format(key, None)
