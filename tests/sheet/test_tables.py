@@ -239,6 +239,20 @@ def test_tables_round_trip_through_xlsx(tmp_path) -> None:
     assert not loaded.warnings
 
 
+def test_column_names_that_look_like_escapes_round_trip_through_xlsx(tmp_path) -> None:
+    # the reader decodes _xHHHH_ in a tableColumn's name (ST_Xstring), so the writer escapes it
+    wb = Workbook()
+    wb.set_range("A1", [["_x0041_", "line\rbreak"], [1, 2]])
+    wb.add_table("Codes", "A1:B2")
+    wb.set("C1", "=Codes[_x0041_]+1")
+    path = tmp_path / "escapes.xlsx"
+    wb.save(path)
+    loaded = Workbook.load(path)
+    assert loaded.tables == wb.tables
+    assert loaded.value("C1") == 2
+    assert not loaded.warnings
+
+
 def test_loading_a_table_whose_header_has_a_line_break(tmp_path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -203,6 +203,19 @@ def test_clone_is_independent_both_ways():
     assert clone.value("C1") == 21
 
 
+def test_a_clone_taken_inside_a_batch_is_recalculated():
+    wb = Workbook()
+    wb.set_range("A1", [[1, "=A1+1", "=SEQUENCE(A1)"]])
+    with wb.batch():
+        wb.set("A1", 3)
+        copy = wb.clone()
+        assert wb.value("B1") == 2  # the batch recalculates at its end
+    assert (copy.value("B1"), copy.values("C1:C3")) == (4, [[1], [2], [3]])
+    assert (wb.value("B1"), wb.values("C1:C3")) == (4, [[1], [2], [3]])
+    copy.set("A1", 1)
+    assert copy.values("B1:C2") == [[2, 1], [None, None]] and wb.value("B1") == 4
+
+
 def test_clones_of_clones_share_nothing_mutable():
     wb = Workbook()
     wb.set("A1", 1)
@@ -471,6 +484,70 @@ def test_column_width():
     with pytest.raises(SheetError):
         wb.set_column_width("C", -1)
 
+
+def test_refused_structural_edits_leave_nothing_to_undo():
+    # a refusal is no edit: undo must go back to the edit before it, and redo must survive
+    wb = Workbook()
+    wb.set_array_formula("B1:B3", "={1;2;3}")
+    wb.set("A1", 5)
+    wb.set("A1", 6)
+    wb.undo()
+    with pytest.raises(SheetError, match="through the array formula"):
+        wb.delete_rows(2)
+    with pytest.raises(SheetError, match="through the array formula"):
+        wb.insert_rows(3)
+    with pytest.raises(AddressError):
+        wb.set_column_width("C", 10, sheet="Nope")
+    with pytest.raises(AddressError):
+        wb.set_column_width("1C", 10)
+    assert wb.redo() and wb.value("A1") == 6
+    assert wb.undo() and wb.value("A1") == 5
+    assert wb.undo() and wb.value("A1") is None
+
+@pytest.mark.parametrize("text", ["=(", "=SUM(", "=ROUND(1)", "=LET(x,1)"])
+def test_a_formula_that_is_refused_leaves_nothing_to_undo(text):
+    wb = Workbook()
+    wb.set("A1", 1)
+    wb.set("A1", 2)
+    wb.undo()
+    with pytest.raises(FormulaSyntaxError):
+        wb.set("C1", text)
+    with wb.batch(), pytest.raises(FormulaSyntaxError):
+        wb.set("C1", text)
+    assert wb.redo() and wb.value("A1") == 2  # the redo stack survives
+    assert wb.undo() and wb.value("A1") == 1  # and undo goes back to the edit before
+    assert wb.undo() and wb.value("A1") is None
+    assert not wb.undo()
+
+def test_inserting_lines_refuses_to_push_cells_off_the_sheet():
+    # Excel: "cannot shift nonblank cells off of the worksheet"; the cells are kept, nothing to undo
+    wb = Workbook()
+    wb.set("A1048575", 7)
+    wb.set("B1", "=A1048575")
+    wb.set("XFD2", 3)
+    wb.insert_rows(1)  # the last row was empty
+    assert wb.value("A1048576") == 7 and wb.formula("B2") == "=A1048576"
+    with pytest.raises(SheetError, match="Sheet1!A1048576 is not empty"):
+        wb.insert_rows(5, 2)
+    with pytest.raises(SheetError, match="Sheet1!XFD3 is not empty"):
+        wb.insert_columns(3)
+    assert wb.value("A1048576") == 7 and wb.value("B2") == 7 and wb.value("XFD3") == 3
+    assert wb.undo() and wb.value("A1048575") == 7 and wb.value("B1") == 7
+
+def test_whole_sheet_ranges_are_refused_by_values_and_cleared_by_clear_formats():
+    # 17 billion cells: values() would exhaust memory, clear_formats() loop for hours
+    wb = Workbook()
+    wb.set("B5", 1)
+    for address in ("B5", "C3", "XFD1048576"):
+        wb.set_format(address, bold=True)
+    with pytest.raises(AddressError, match="larger than 5,000,000 cells"):
+        wb.values("1:1048576")
+    assert len(wb.values("A:A")) == 1_048_576
+    wb.clear_formats("1:1048576")
+    assert not any(wb.format(address).bold for address in ("B5", "C3", "XFD1048576"))
+    assert wb.undo() and all(wb.format(address).bold for address in ("B5", "C3", "XFD1048576"))
+    wb.clear_formats("A:B")
+    assert not wb.format("B5").bold and wb.format("C3").bold and wb.value("B5") == 1
 
 def test_full_recalculate_matches_incremental_state():
     wb = Workbook()

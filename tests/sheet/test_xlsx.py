@@ -83,6 +83,49 @@ def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp
     assert loaded.value("A2") == "literal _x0041_ stays"
 
 
+def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp_path):
+    # XML reads a raw CR as LF and cannot hold U+D800-U+DFFF, U+FFFE or U+FFFF: they are written as _xHHHH_
+    wb = Workbook()
+    texts = ["line\r\nend\rx", "lone \ud800 surrogate", "\udfff\ud83d", "non\ufffecharacter\uffff"]
+    for row, text in enumerate(texts, start=1):
+        wb.set(f"A{row}", text)
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x1f", "\ud800", "\ufffe"])
+@pytest.mark.parametrize("place", ["formula", "sheet", "name"])
+def test_saving_a_character_xml_cannot_hold_outside_cell_text_is_refused(tmp_path, character, place):
+    # formulas, sheet names and defined names have no _xHHHH_ escape here: the file would not open
+    wb = Workbook([f"S{character}x" if place == "sheet" else "Sheet1"])
+    if place == "formula":
+        wb.set("A1", f'="a{character}b"')
+    elif place == "name":
+        wb.define_name("Label", f'="a{character}b"')
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(b"previous")
+    with pytest.raises(WorkbookFileError, match=f"U\\+{ord(character):04X}, which an .xlsx file cannot store"):
+        wb.save(path)
+    assert path.read_bytes() == b"previous"
+
+def test_round_trip_keeps_a_formula_its_prefixes_push_past_the_length_limit(tmp_path):
+    # 8,160 characters as entered; the file's _xlfn. prefixes make it 11,560, which must still load
+    wb = Workbook()
+    wb.set("A1", "=" + "+".join(["SEQUENCE(1)"] * 680))
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.formula("A1") == wb.formula("A1")
+    assert loaded.value("A1") == 680
+    assert loaded.warnings == []
+
+def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
+    # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
+    numbers = [0.1 + 0.2, 123456789012345678.0, 1 / 3, -2.0000000000000004, 5e-324, 1.7976931348623157e308]
+    wb = Workbook()
+    wb.set_range("A1", [[number] for number in numbers])
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(numbers) + 1)] == numbers
+
+
 def test_round_trip_keeps_formulas_and_their_values(tmp_path):
     wb = Workbook()
     wb.set_range("A1", [[1], [2], [3]])
@@ -233,6 +276,16 @@ def test_prefix_helpers_touch_only_function_names():
     assert xlsx.strip_function_prefixes('="_xlfn.X"&_xlfn.CONCAT(1)') == '="_xlfn.X"&CONCAT(1)'
     assert xlsx.strip_function_prefixes("=A1+(") == "=A1+("  # text that does not tokenize is left alone
 
+
+def test_a_lambda_name_called_in_a_formula_keeps_its_case_through_a_file(tmp_path):
+    # only known functions are written in upper case; a defined name called as a LAMBDA is a name
+    assert xlsx.add_function_prefixes("=Square(3)+sum(1)+myUdf(2)") == "=Square(3)+SUM(1)+myUdf(2)"
+    wb = Workbook()
+    wb.define_name("Square", "=LAMBDA(x,x*x)")
+    wb.set("A1", "=Square(3)")
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.formula("A1") == "=Square(3)"
+    assert loaded.value("A1") == 9
 
 def test_load_strips_prefixes_written_by_excel(tmp_path):
     def build(book):

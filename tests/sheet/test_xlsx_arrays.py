@@ -127,6 +127,19 @@ def test_saved_arrays_load_back_the_same(tmp_path):
     assert [row[0] for row in loaded.values("Calc!A1:A3")] == [0, 1, 2] and loaded.value("Calc!B1") == 3
 
 
+def test_spill_and_intersection_operators_keep_their_spelling_through_a_file(tmp_path):
+    # stored as _xlfn.ANCHORARRAY(K1) and _xlfn.SINGLE(...) in dynamic-array formulas; Excel shows K1# and @
+    wb = Workbook()
+    wb.set("K1", "=SEQUENCE(2)")
+    formulas = {"A1": "=@K1:K2+SEQUENCE(2)", "B1": "=SUM(K1#)+SEQUENCE(2)", "C1": "=K1#", "D1": '="SINGLE("&K1#'}
+    for address, formula in formulas.items():
+        wb.set(address, formula)
+    path = tmp_path / "operators.xlsx"
+    wb.save(path)
+    loaded = Workbook.load(path)
+    assert {address: loaded.formula(address) for address in formulas} == formulas
+    assert loaded.values("A1:D2") == wb.values("A1:D2")
+
 # =============================================================================================== loading
 def test_excel_dynamic_array_formulas_are_read_and_recomputed(tmp_path):
     def build(book: openpyxl.Workbook) -> None:

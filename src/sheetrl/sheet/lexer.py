@@ -188,12 +188,11 @@ _EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
 
 
-def tokenize(formula: str) -> list[Token]:
-    """Split formula text (with or without the leading '=') into tokens; raises FormulaSyntaxError."""
-    if len(formula) > MAX_FORMULA_LENGTH:
-        raise FormulaSyntaxError(
-            formula[:60] + "...", MAX_FORMULA_LENGTH, f"formula is longer than {MAX_FORMULA_LENGTH} characters"
-        )
+def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
+    """Split formula text (with or without the leading '=') into tokens; raises FormulaSyntaxError. ``max_length``
+    is for text as a file stores it, which its function prefixes (``_xlfn.``) may make longer than Excel's limit."""
+    if len(formula) > max_length:
+        raise FormulaSyntaxError(formula[:60] + "...", max_length, f"formula is longer than {max_length} characters")
     position = 1 if formula.startswith("=") else 0
     end = len(formula)
     tokens: list[Token] = []

@@ -65,6 +65,7 @@ from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetEr
 from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
 from sheetrl.sheet.functions.aggregate import calls_subtotal
+from sheetrl.sheet.functions.array_tools import MAX_ARRAY_CELLS
 from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.nodes import Node, render
 from sheetrl.sheet.parser import parse
@@ -298,7 +299,16 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return deps
 
     def clone(self) -> Workbook:
-        """An independent copy. Copy-on-write: O(1) now, each side copies a container when it first writes it."""
+        """An independent copy. Copy-on-write: O(1) now, each side copies a container when it first writes it.
+        Taken inside a batch, the copy (which is not in the batch) does the recalculation the batch still owes."""
+        other = self._copy()
+        if self._dirty or self._spill_dirty:
+            other._dirty, other._spill_dirty = set(self._dirty), list(self._spill_dirty)
+            other._recalculate_pending()
+        return other
+
+    def _copy(self) -> Workbook:
+        """``clone`` without the recalculation an open batch still owes (undo snapshots carry it themselves)."""
         other = Workbook.__new__(Workbook)
         other.__dict__.update(self.__dict__)
         self._shared = set(_COW_FIELDS)
@@ -484,7 +494,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return self._values.get(key)
 
     def values(self, address: str | Iterable[str]) -> list[list[Any]] | list[Any]:
-        """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list."""
+        """Values of a range as a list of rows (``values("A1:C3")``), or of a list of addresses as a flat list.
+        Raises AddressError for a range of more than 5 million cells (the largest array the engine makes), which
+        would not fit in memory as lists (``"1:1048576"`` is 17 billion cells)."""
         if not isinstance(address, str):
             items = address if isinstance(address, (list, tuple)) else list(address)
             known = list(map(self._key_cache.get, items))  # addresses met before: one C-level pass
@@ -498,6 +510,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 for x in map(self._values.get, keys)
             ]
         sid, rng = self._range(address)
+        if rng.rows * rng.cols > MAX_ARRAY_CELLS:
+            raise AddressError(f"range {address!r} is larger than {MAX_ARRAY_CELLS:,} cells")
         get = self._values.get
         return [
             [_public(get(make_key(sid, r, c))) for c in range(rng.col1, rng.col2 + 1)]
@@ -709,8 +723,16 @@ class Workbook(CatalogMixin, ArrayPlacement):
         if self._spill_owner or key in self._formulas:
             self._refuse_part_of_array([key], whole_ok=False)
         if not as_text and type(value) is str and len(value) > 1 and value[0] == "=":
+            fresh = self._recording is None
             self._record(key)
-            self._set_formula(key, value)
+            try:
+                self._set_formula(key, value)
+            except SheetError:  # text that does not parse or compile leaves the cell as it was: nothing to undo
+                if fresh:
+                    self._recording = None
+                elif self._recording:
+                    self._recording.pop()
+                raise
         else:
             literal = _normalize_literal(value, self._date1904)
             self._record(key)
@@ -1432,6 +1454,20 @@ class Workbook(CatalogMixin, ArrayPlacement):
                     f"{self._area_text(anchor, rows, cols)}; clear it first"
                 )
 
+    def _refuse_pushing_cells_off(self, sid: int, axis: str, count: int) -> None:
+        """SheetError when inserting ``count`` rows or columns would push non-empty cells off the end of the
+        sheet: Excel refuses such an insertion rather than lose the data."""
+        index, limit, noun = (0, MAX_ROWS, "row") if axis == "row" else (1, MAX_COLS, "column")
+        extent = self._values.get(extent_key(sid))  # never below the last used line
+        if extent is None or extent[index] < limit - count:
+            return
+        for key in self._values:
+            if key >= 0 and key >> 34 == sid and split_key(key)[1 + index] >= limit - count:
+                raise SheetError(
+                    f"cannot insert {count} {noun}{'s' if count > 1 else ''}: {self.address(key)} is not empty and "
+                    f"would be pushed off the end of the sheet"
+                )
+
     def insert_rows(self, before: int, count: int = 1, sheet: str | None = None) -> None:
         """Insert ``count`` empty rows before 1-based row ``before``; references move as in Excel."""
         self._insert_delete(sheet, "row", before, count, insert=True)
@@ -1455,6 +1491,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sid = self._sheet_id(sheet)
         sheet_name = self._sheet_names[sid]
         at = position - 1
+        self._refuse_splitting_arrays(sid, axis, at, count, insert)  # before the snapshot: a refusal is no edit
+        if insert:
+            self._refuse_pushing_cells_off(sid, axis, count)
         self._snapshot_for_undo()
 
         def move(index: int) -> int | None:
@@ -1476,7 +1515,6 @@ class Workbook(CatalogMixin, ArrayPlacement):
             return None if new is None else make_key(ksid, row, new)
 
         rewrite = references.insert_lines if insert else references.delete_lines
-        self._refuse_splitting_arrays(sid, axis, at, count, insert)
         old_formulas = {k: self._sheet_names[k >> 34] for k in self._formulas}
         nodes = {k: rewrite(c.node, old_formulas[k], sheet_name, axis, at, count) for k, c in self._formulas.items()}
         arrays = {k: c.array for k, c in self._formulas.items() if c.array is not None}
@@ -1611,8 +1649,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def clear_formats(self, address: str) -> None:
         """Reset the format of a cell or range to the default."""
         sid, rng = self._range(address)
-        for row, col in rng.cells():
-            key = make_key(sid, row, col)
+        if rng.rows * rng.cols > EXPANDED_RANGE_CELLS:  # a large range: visit the formatted cells, not every cell
+            keys = sorted(k for k in self._formats if k >> 34 == sid and (split_key(k)[1], split_key(k)[2]) in rng)
+        else:
+            keys = [make_key(sid, row, col) for row, col in rng.cells()]
+        for key in keys:
             if key in self._formats:
                 self._record(key)
                 self._write_format(key, None)
@@ -1639,9 +1680,10 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
         if not isinstance(width, (int, float)) or not 0 <= width <= 255:
             raise SheetError(f"column width must be a number of characters between 0 and 255, not {width!r}")
+        line = (self._sheet_id(sheet), column_index(column))  # a bad sheet or column raises before the snapshot
         self._snapshot_for_undo()
         self._own("_col_widths")
-        self._col_widths[(self._sheet_id(sheet), column_index(column))] = float(width)
+        self._col_widths[line] = float(width)
 
     # =========================================================================================== hidden rows
     def hide_rows(self, first: int, last: int | None = None, sheet: str | None = None, *,
@@ -1820,14 +1862,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def _undo_snapshot(self) -> Workbook:
         """A clone to restore on undo or redo, with the recalculation an open batch still owes it (taken inside
         a batch, its values are not final: the batch recalculates only at its end)."""
-        snapshot = self.clone()
+        snapshot = self._copy()
         snapshot._dirty = set(self._dirty)
         snapshot._spill_dirty = list(self._spill_dirty)
         return snapshot
 
     def _restore(self, snapshot: Workbook) -> None:
         undo, redo, log, depth = self._undo, self._redo, self._change_log, self._batch_depth
-        clone = snapshot.clone()
+        clone = snapshot._copy()
         self.__dict__.update(clone.__dict__)
         self._undo, self._redo = undo, redo
         self._change_log = log

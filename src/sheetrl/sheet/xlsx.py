@@ -68,7 +68,7 @@ from sheetrl.sheet.functions import FUNCTIONS
 from sheetrl.sheet.functions.context import ROW_FILTERED, ROW_HIDDEN
 from sheetrl.sheet.lambdas import ETA_PREFIX, LAMBDA_ARGUMENTS, OPTIONAL_PREFIX, SPECIAL_FORMS
 from sheetrl.sheet.legacy import REFERENCE_RESULTS, from_legacy, is_legacy_compatible, without_intersections
-from sheetrl.sheet.lexer import relative_shape, tokenize
+from sheetrl.sheet.lexer import MAX_FORMULA_LENGTH, relative_shape, tokenize
 from sheetrl.sheet.nodes import (
     ArrayLiteral,
     Call,
@@ -129,10 +129,15 @@ _FUTURE_FUNCTIONS = frozenset(
 _WORKSHEET_FUNCTIONS = frozenset({"FILTER", "SORT"})  # stored as _xlfn._xlws.NAME
 _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 
-# openpyxl refuses these characters in cell text; OOXML stores them escaped as _xHHHH_ (ST_Xstring).
-_CONTROL_CHARS = re.compile(r"[\000-\010\013\014\016-\037]")
+# openpyxl refuses control characters in cell text, an XML parser reads a carriage return as a line feed, and XML
+# cannot hold lone surrogates, U+FFFE or U+FFFF (a cell holds UTF-16 text, so Excel can): OOXML stores these
+# escaped as _xHHHH_ (ST_Xstring), as Excel writes them.
+_CONTROL_CHARS = re.compile(r"[\000-\010\013-\037\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# characters XML 1.0 cannot hold, where nothing escapes them (formulas, sheet names, defined names)
+_NOT_XML = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_FILE_OPERATOR_CALL = re.compile(r"\b(?:SINGLE|ANCHORARRAY)\(", re.IGNORECASE)  # @ and # as files store them
 _CALLED = re.compile(r"([A-Za-z_\\][\w.\\]*)\s*\(")
 _OPENPYXL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
 _BARE_WORKSHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
@@ -196,6 +201,7 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
         sid, row, col = split_key(key)
         formats.setdefault(sid, []).append((row, col, fmt))
     for name in wb.sheet_names:
+        refuse_unwritable(name, f"cannot save the sheet {fileio.printable(quote_sheet_name(name))}: its name")
         ws = xl.create_sheet(title=name)
         sid = wb._sheet_ids[name.upper()]
         address = ""
@@ -203,6 +209,7 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
             for address, content in wb.cells(name):
                 cell = wb._formulas.get(make_key(sid, *_row_col(address)))
                 if cell is not None:
+                    refuse_unwritable(cell.text, "its formula")
                     if _write_formula(ws, address, cell, wb):
                         dynamic.setdefault(name, set()).add(address)
                     continue
@@ -247,6 +254,15 @@ def _to_openpyxl(wb: Workbook) -> tuple[Any, dict[str, set[str]]]:
         xl.calculation.iterateCount = wb.iterative_calculation.max_iterations
         xl.calculation.iterateDelta = wb.iterative_calculation.max_change
     return xl, dynamic
+
+
+def refuse_unwritable(text: str, what: str) -> None:
+    """Raise WorkbookFileError, its message starting with ``what``, when ``text`` holds a character an .xlsx file
+    cannot store there (a control character, a lone surrogate, U+FFFE or U+FFFF), rather than write a file no
+    reader can open."""
+    found = _NOT_XML.search(text)
+    if found is not None:
+        raise WorkbookFileError(f"{what} holds U+{ord(found.group()):04X}, which an .xlsx file cannot store")
 
 
 def _row_col(address: str) -> tuple[int, int]:
@@ -398,7 +414,14 @@ def _write_cell(cell: Any, content: Any) -> None:
     """Write a literal (formulas are written by ``_write_formula``): text is text even when it starts with '='."""
     t = type(content)
     if t is float:
-        cell.value = int(content) if content.is_integer() and abs(content) < 2**53 else content
+        if content.is_integer() and abs(content) < 2**53:
+            cell.value = int(content)
+        elif float(f"{content:.16g}") == content:
+            cell.value = content
+        else:
+            # openpyxl writes 16 significant digits; this float needs 17 (0.1+0.2), as Excel writes them
+            cell.value = repr(content)
+            cell.data_type = "n"
     elif t is str:
         cell.value = _escape_text(content)
         cell.data_type = "s"  # text such as "#N/A" stays text
@@ -410,7 +433,7 @@ def _write_cell(cell: Any, content: Any) -> None:
 
 
 def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset()) -> str:
-    """Formula text as stored in a file: function names in upper case, post-2007 functions with ``_xlfn.``
+    """Formula text as stored in a file: known function names in upper case, post-2007 functions with ``_xlfn.``
     (FILTER and SORT with ``_xlfn._xlws.``), the ``local_names`` (bound by LET/LAMBDA) with ``_xlpm.``;
     everything else is left as written."""
     try:
@@ -438,6 +461,8 @@ def add_function_prefixes(formula: str, local_names: frozenset[str] = frozenset(
             prefix = "_xlfn._xlws."
         elif name in _FUTURE_FUNCTIONS:
             prefix = "_xlfn."
+        elif not prefix and name not in FUNCTIONS:
+            continue  # a defined name called as a LAMBDA (or an unknown function) keeps its case, as in Excel
         name = prefix + name
         if name == token.text:
             continue
@@ -458,7 +483,8 @@ def strip_function_prefixes(formula: str) -> str:
     if "_xl" not in formula and "_XL" not in formula:
         return formula
     try:
-        tokens = tokenize(formula)
+        # Excel's limit is on the text without prefixes; each prefix (at most 12 characters) comes with a name
+        tokens = tokenize(formula, max_length=MAX_FORMULA_LENGTH * 13)
     except FormulaSyntaxError:
         return formula
     functions_as_lambdas = _lambda_arguments(tokens) if "_xleta." in formula.lower() else set()
@@ -1324,8 +1350,10 @@ class _Loader:
                                  and item.name.upper() not in local}
                     unknown = tuple(sorted(names))
                 # The file's text is shown as it is (rendering every formula of a large load costs), except where
-                # the tree reads differently: LET/LAMBDA names stored with _xlpm., and the @ a plain formula implies.
-                shown = stripped if "_xlpm." not in stripped else "=" + render(tree)
+                # the tree reads differently: LET/LAMBDA names stored with _xlpm., @ and # stored as SINGLE(...) and
+                # ANCHORARRAY(...) (Excel shows =A1# for _xlfn.ANCHORARRAY(A1)), and the @ a plain formula implies.
+                differs = "_xlpm." in stripped or _FILE_OPERATOR_CALL.search(stripped) is not None
+                shown = "=" + render(tree) if differs else stripped
                 if plain:
                     converted = from_legacy(tree, range_names)
                     if converted is not tree:

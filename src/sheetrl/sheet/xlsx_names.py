@@ -33,8 +33,6 @@ def read_tables(wb: Workbook, sheets: list[Any], titles: list[str], report: Repo
     """Add the tables of every openpyxl worksheet to ``wb`` (before any formula is entered)."""
     from openpyxl.utils.cell import range_boundaries
 
-    from sheetrl.sheet.xlsx_reader import unescape_xstring
-
     for ws, title in zip(sheets, titles):
         sid = wb._sheet_ids[title.upper()]
         for table in ws.tables.values():
@@ -44,7 +42,7 @@ def read_tables(wb: Workbook, sheets: list[Any], titles: list[str], report: Repo
                 if wb.table_named(name) is not None:
                     raise SheetError(f"a second table is called {name!r}")
                 min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-                columns = tuple(unescape_xstring(column.name or "") for column in table.tableColumns)
+                columns = tuple(column.name or "" for column in table.tableColumns)  # openpyxl decodes _xHHHH_
                 if len(columns) != max_col - min_col + 1:
                     raise SheetError(f"it lists {len(columns)} columns for the range {table.ref}")
                 check_columns(columns)
@@ -96,12 +94,19 @@ def write_names(wb: Workbook, xl: Any) -> None:
     """Add every defined name of ``wb`` to the openpyxl workbook ``xl`` (whose sheets are already created)."""
     from openpyxl.workbook.defined_name import DefinedName as XlDefinedName
 
-    from sheetrl.sheet.xlsx import _defined_names, _local_names, add_function_prefixes, mark_function_lambdas
+    from sheetrl.sheet.xlsx import (
+        _defined_names,
+        _local_names,
+        add_function_prefixes,
+        mark_function_lambdas,
+        refuse_unwritable,
+    )
 
     names = _defined_names(wb)
     for entry in wb._names.values():
         node = mark_function_lambdas(entry.node, names | _local_names(entry.node))
         text = add_function_prefixes("=" + render(node))[1:]
+        refuse_unwritable(text + (entry.comment or ""), f"cannot save the name {entry.name}: its definition or comment")
         defined = XlDefinedName(entry.name, attr_text=text, hidden=entry.hidden or None, comment=entry.comment)
         if entry.scope is None:
             xl.defined_names[entry.name] = defined
@@ -115,6 +120,8 @@ def write_tables(wb: Workbook, xl: Any) -> None:
     from openpyxl.worksheet.table import Table as XlTable
     from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
+    from sheetrl.sheet.xlsx import _ESCAPE_LOOKALIKE
+
     for table in wb.tables:
         ws = xl[wb._sheet_names[table.sheet]]
         ref = f"{cell_name(table.row1, table.col1)}:{cell_name(table.row2, table.col2)}"
@@ -122,7 +129,11 @@ def write_tables(wb: Workbook, xl: Any) -> None:
             displayName=table.name, name=table.name, ref=ref, headerRowCount=1 if table.header_row else 0,
             totalsRowCount=1 if table.totals_row else None,
         )
-        written.tableColumns = [TableColumn(id=index + 1, name=name) for index, name in enumerate(table.columns)]
+        # openpyxl writes control characters as _xHHHH_ and decodes every _xHHHH_ when reading: protect literal ones
+        written.tableColumns = [
+            TableColumn(id=index + 1, name=_ESCAPE_LOOKALIKE.sub(r"_x005F_\1", name))
+            for index, name in enumerate(table.columns)
+        ]
         if table.style:
             written.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
         if table.header_row:
