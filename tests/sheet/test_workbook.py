@@ -542,6 +542,8 @@ def test_whole_sheet_ranges_are_refused_by_values_and_cleared_by_clear_formats()
         wb.set_format(address, bold=True)
     with pytest.raises(AddressError, match="larger than 5,000,000 cells"):
         wb.values("1:1048576")
+    with pytest.raises(AddressError, match="larger than 5,000,000 cells"):
+        wb.copy_range("B:XFD", "A1")
     assert len(wb.values("A:A")) == 1_048_576
     wb.clear_formats("1:1048576")
     assert not any(wb.format(address).bold for address in ("B5", "C3", "XFD1048576"))

@@ -1325,8 +1325,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self._write_format(key, fmt)
 
     def copy_range(self, source: str, destination: str) -> None:
-        """Copy a range (contents and formats) so that its top-left lands on ``destination``; refs adjust."""
+        """Copy a range (contents and formats) so that its top-left lands on ``destination``; refs adjust. Raises
+        AddressError for a range of more than 5 million cells (its copy would not fit in memory)."""
         ssid, src = self._range(source)
+        if src.rows * src.cols > MAX_ARRAY_CELLS:
+            raise AddressError(f"copied range {source!r} is larger than {MAX_ARRAY_CELLS:,} cells")
         dest = parse_cell(destination)
         dsid = self._sheet_id(dest.sheet)
         dr, dc = dest.row - src.row1, dest.col - src.col1
