@@ -248,8 +248,9 @@ def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_sp
         raise ValueError(f"bc: {path} holds no steps; write it with `sheetrl demos --episodes N`")
     actions = actions.astype(np.int64)
     rewards, starts = np.asarray(data["rewards"]), np.asarray(data["episode_starts"], dtype=np.int64)
+    terminated = np.asarray(data["terminated"], dtype=bool)  # (load_demonstrations checked that every array is there)
     # every per-step array has one entry per action (a shorter one was an IndexError, an internal error)
-    for name, array in (*observations.items(), ("rewards", rewards), ("terminated", data["terminated"])):
+    for name, array in (*observations.items(), ("rewards", rewards), ("terminated", terminated)):
         rows = np.shape(array)[:1]
         if rows != actions.shape:
             raise ValueError(f"bc: {path} holds {len(actions)} actions but {rows[0] if rows else 'no list of'} {name}")
@@ -262,8 +263,7 @@ def demonstration_arrays(path: str | Path, keys: tuple[str, ...], observation_sp
         raise ValueError(f"bc: {path}'s episode_starts must rise from 0 within its {len(actions)} steps, "
                          f"not {starts[:8].tolist()}")
     # an episode whose last step did not end it (cut by a time limit) has no known return
-    complete = (np.asarray(data["terminated"], dtype=bool)[np.r_[starts[1:], len(actions)] - 1]
-                if "terminated" in data and len(actions) else None)
+    complete = terminated[np.r_[starts[1:], len(actions)] - 1]
     returns = discounted_returns(rewards, starts, gamma, complete)
     return observations, actions, returns
 
