@@ -115,6 +115,12 @@ def train_for(runner: Runner, steps: int) -> int:
     return taken
 
 
+def rotated(items: list[Any], round_index: int) -> list[Any]:
+    """``items`` in a round's order: the first one rotating from round to round."""
+    shift = round_index % len(items)
+    return items[shift:] + items[:shift]
+
+
 def throughput(kinds: list[Kind], level: int, rounds: int, ppo_steps: int, dqn_steps: int,
                folder: Path) -> tuple[dict[Kind, list[float]], list[float]]:
     import ray
@@ -129,8 +135,7 @@ def throughput(kinds: list[Kind], level: int, rounds: int, ppo_steps: int, dqn_s
     samples: dict[Kind, list[float]] = {kind: [] for kind in kinds}
     loads = [os.getloadavg()[0]]
     for round_index in range(rounds):
-        order = kinds[round_index % len(kinds):] + kinds[:round_index % len(kinds)]
-        for kind in order:
+        for kind in rotated(kinds, round_index):
             start = time.perf_counter()
             steps = train_for(runners[kind], ppo_steps if kind.algo == "ppo" else dqn_steps)
             samples[kind].append(steps / (time.perf_counter() - start))
@@ -180,8 +185,7 @@ def copies_throughput(copies: list[int], level: int, rounds: int, seconds: float
     context = multiprocessing.get_context("spawn")
     samples: dict[int, list[float]] = {n: [] for n in copies}
     for round_index in range(rounds):
-        order = copies[round_index % len(copies):] + copies[:round_index % len(copies)]
-        for n in order:
+        for n in rotated(copies, round_index):
             barrier, results = context.Barrier(n), context.Queue()
             processes = [context.Process(target=_copy, args=(i, level, seconds, str(folder / f"r{round_index}-{n}"),
                                                              barrier, results)) for i in range(n)]
@@ -258,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nCommand: `{command}` ({args.rounds} rounds, {args.copy_seconds:g} s per copy and round, "
               f"{os.cpu_count()} cores)\n")
         print(f"| copies side by side | steps/s of all copies (median of {args.rounds} rounds) | range | "
-              f"per copy | same round's 1 copy (median, quartiles) |")
+              f"per copy | same round's {copies[0]} cop{'y' if copies[0] == 1 else 'ies'} (median, quartiles) |")
         print("|---:|---:|---|---:|---|")
         first = per_copies[copies[0]]
         for n in copies:
