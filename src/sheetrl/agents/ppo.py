@@ -50,7 +50,7 @@ from sheetrl.agents.base import (
 )
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
-from sheetrl.models.policy import to_tensors
+from sheetrl.models.policy import observation_dtype, to_tensors
 from sheetrl.models.precision import Precision, adam
 
 name = "ppo"
@@ -369,47 +369,52 @@ class PPOAgent(Agent):
     # ------------------------------------------------------------------------------------------------ rollout
     @torch.no_grad()
     def collect(self, pool: SheetVectorEnv) -> tuple[Rollout, torch.Tensor]:
-        """Run the policy for ``num_steps`` steps in every environment; returns the rollout and V(last obs)."""
+        """Run the policy for ``num_steps`` steps in every environment; returns the rollout and V(last obs).
+
+        What the environments give (observations, masks, rewards, flags) is stored in NumPy arrays and the rollout's
+        tensors are made from them once at the end: a NumPy row copy costs a microsecond where a tensor's indexed
+        assignment costs several, and an actor with few environments pays them at every step.
+        """
         steps, envs = self.config.num_steps, pool.num_envs
         if envs != self.config.num_envs:
             raise ValueError(f"ppo: the pool has {envs} environments but the config says "
                              f"num_envs={self.config.num_envs}; build the pool with config.num_envs")
-        first = self._observations(pool.obs)
-        rollout = Rollout(
-            observations={key: torch.zeros(steps, *value.shape, dtype=value.dtype, device=self.device)
-                          for key, value in first.items()},
-            masks=torch.zeros(steps, envs, self.num_actions, dtype=torch.bool, device=self.device),
-            actions=torch.zeros(steps, envs, dtype=torch.long, device=self.device),
-            log_probs=torch.zeros(steps, envs, device=self.device),
-            values=torch.zeros(steps, envs, device=self.device),
-            rewards=torch.zeros(steps, envs, device=self.device),
-            terminated=torch.zeros(steps, envs, dtype=torch.bool, device=self.device),
-            truncated=torch.zeros(steps, envs, dtype=torch.bool, device=self.device),
-            final_values=torch.zeros(steps, envs, device=self.device),
-        )
+        keys = [key for key in self.keys if key in pool.obs]
+        stored = {key: np.zeros((steps, *np.shape(pool.obs[key])), observation_dtype(key)) for key in keys}
+        masks = np.zeros((steps, envs, self.num_actions), dtype=bool)
+        rewards = np.zeros((steps, envs), dtype=np.float32)
+        terminated = np.zeros((steps, envs), dtype=bool)
+        truncated = np.zeros((steps, envs), dtype=bool)
+        actions = torch.zeros(steps, envs, dtype=torch.long, device=self.device)
+        log_probs = torch.zeros(steps, envs, device=self.device)
+        values = torch.zeros(steps, envs, device=self.device)
+        final_values = torch.zeros(steps, envs, device=self.device)
         for t in range(steps):
-            observations, masks = self._observations(pool.obs), self._masks(pool.masks)
+            for key in keys:
+                stored[key][t] = pool.obs[key]
+            masks[t] = pool.masks
             with self.precision.autocast():
-                logits, values = self.network(observations)
-            distribution = MaskedCategorical(logits, masks)
-            actions = distribution.sample(self.generator)
-            for key, value in observations.items():
-                rollout.observations[key][t] = value
-            rollout.masks[t], rollout.actions[t] = masks, actions
-            rollout.log_probs[t] = distribution.log_prob(actions)
-            rollout.values[t] = values.float()
-            _, rewards, terminated, truncated, infos = pool.step(actions.cpu().numpy())
-            rollout.rewards[t] = torch.as_tensor(rewards, device=self.device)
-            rollout.terminated[t] = torch.as_tensor(terminated, device=self.device)
-            rollout.truncated[t] = torch.as_tensor(truncated & ~terminated, device=self.device)
-            cut = np.flatnonzero(truncated & ~terminated)
+                logits, step_values = self.network({key: self._tensor(stored[key][t]) for key in keys})
+            distribution = MaskedCategorical(logits, self._tensor(masks[t]))
+            step_actions = distribution.sample(self.generator)
+            actions[t], log_probs[t], values[t] = step_actions, distribution.log_prob(step_actions), step_values
+            _, rewards[t], step_terminated, step_truncated, infos = pool.step(step_actions.cpu().numpy())
+            terminated[t], truncated[t] = step_terminated, step_truncated & ~step_terminated
+            cut = np.flatnonzero(truncated[t])
             if cut.size:
                 final = {key: np.stack([infos["final_obs"][i][key] for i in cut]) for key in self.keys}
-                rollout.final_values[t, torch.as_tensor(cut, device=self.device)] = self._values(
-                    self._observations(final))
+                final_values[t, torch.as_tensor(cut, device=self.device)] = self._values(self._observations(final))
         last_value = self._values(self._observations(pool.obs))
         self.env_steps += steps * envs
+        rollout = Rollout(observations={key: self._tensor(array) for key, array in stored.items()},
+                          masks=self._tensor(masks), actions=actions, log_probs=log_probs, values=values,
+                          rewards=self._tensor(rewards), terminated=self._tensor(terminated),
+                          truncated=self._tensor(truncated), final_values=final_values)
         return rollout, last_value
+
+    def _tensor(self, array: np.ndarray) -> torch.Tensor:
+        """``array`` on the agent's device (on the CPU: the same memory, no copy)."""
+        return torch.from_numpy(array).to(self.device)
 
     # ------------------------------------------------------------------------------------------------- update
     def _learning_rate(self) -> float:

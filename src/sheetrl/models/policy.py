@@ -189,20 +189,19 @@ _INTEGER_KEYS = frozenset(("cell_tokens", "instruction", "edges", "formula_chain
 _BOOL_KEYS = frozenset(("action_mask", "cell_mask"))
 
 
+def observation_dtype(key: str) -> np.dtype:
+    """The NumPy dtype the policies read observation ``key`` as: bool for masks, int64 for token and index keys,
+    float32 for the rest (``grid``, ``flat``)."""
+    if key in _BOOL_KEYS:
+        return np.dtype(bool)
+    if key in _INTEGER_KEYS:
+        return np.dtype(np.int64)
+    return np.dtype(np.float32)
+
+
 def to_tensors(observations: Mapping[str, Any], keys: Sequence[str], device: torch.device | str = "cpu"
                ) -> dict[str, torch.Tensor]:
-    """The batched arrays of ``keys`` (those present) as tensors of the dtypes the policies expect: float32 for
-    ``grid``/``flat``, int64 for token and index keys, bool for masks."""
-    out: dict[str, torch.Tensor] = {}
-    for key in keys:
-        if key not in observations:
-            continue
-        array = np.asarray(observations[key])
-        if key in _BOOL_KEYS:
-            array = array.astype(bool, copy=False)
-        elif key in _INTEGER_KEYS:
-            array = array.astype(np.int64, copy=False)
-        else:
-            array = array.astype(np.float32, copy=False)
-        out[key] = torch.as_tensor(array, device=device)
-    return out
+    """The batched arrays of ``keys`` (those present) as tensors of :func:`observation_dtype`."""
+    return {key: torch.as_tensor(np.asarray(observations[key]).astype(observation_dtype(key), copy=False),
+                                 device=device)
+            for key in keys if key in observations}
