@@ -274,6 +274,12 @@ def test_a_two_trial_sweep_writes_its_table_and_best_config_and_resumes(
         assert best["command"].startswith("sheetrl train --algo ppo --level 1 --preset quick --total-steps 128 ")
         output = capsys.readouterr().out
         assert "sweep results (best first)" in output
+        # Each trial ran in its folder in the sweep folder, not in the staging copy Tune keeps syncing into it.
+        trial_folders = sorted(folder for folder in out.iterdir() if (folder / "result.json").exists())
+        assert len(trial_folders) == 2 and all((folder / "run" / CHECKPOINT_FILE).exists() for folder in trial_folders)
+        staging = Path(ray._private.worker._global_node.get_session_dir_path()) / "artifacts"
+        assert list(staging.glob(f"*/{out.name}/driver_artifacts/*/result.json"))  # (where Tune stages them)
+        assert not list(staging.glob(f"*/{out.name}/driver_artifacts/*/run")), "a trial ran in Tune's staging copy"
 
         assert main(["tune", "--resume", str(out)]) == 0, capsys.readouterr().err  # nothing left: same results
         assert list(csv.DictReader((out / RESULTS_CSV).open())) == rows

@@ -326,6 +326,24 @@ def train_trial(config: dict[str, Any], trial_dir: Path, checkpoint_dir: Path | 
                 "training_success": runner.success_rate()}, run_dir)
 
 
+def trial_folder() -> Path:
+    """The folder a running trial keeps its run folder in: its folder in the sweep folder itself.
+
+    Not ``get_trial_dir()``: that is Ray Tune's staging copy of the trial folder on the driver, which Tune copies
+    into the sweep folder every few seconds while the trial runs, so a run folder there was being copied while the
+    runner replaced its files (the copy failed on a file renamed under it). Tune writes into the sweep folder's
+    trial folders but reads back only the sweep folder's top-level state files. Storage that is not a local
+    filesystem (a bucket) cannot hold a run folder; the staging folder is used there.
+    """
+    from ray import tune
+
+    context = tune.get_context()
+    storage = context.get_storage()
+    if storage.storage_filesystem.type_name == "local":
+        return Path(storage.trial_fs_path)
+    return Path(context.get_trial_dir())
+
+
 def _tune_trial(config: dict[str, Any]) -> None:
     """The function Ray Tune runs for every trial."""
     import logging
@@ -341,7 +359,7 @@ def _tune_trial(config: dict[str, Any]) -> None:
             shutil.copy2(run_dir / CHECKPOINT_FILE, Path(folder) / CHECKPOINT_FILE)
             tune.report(metrics, checkpoint=tune.Checkpoint.from_directory(folder))
 
-    trial_dir = Path(tune.get_context().get_trial_dir())
+    trial_dir = trial_folder()
     checkpoint = tune.get_checkpoint()
     try:
         if checkpoint is None:
