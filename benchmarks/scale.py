@@ -191,13 +191,35 @@ def copies_throughput(copies: list[int], level: int, rounds: int, seconds: float
                                                              barrier, results)) for i in range(n)]
             for process in processes:
                 process.start()
-            rates = [results.get() for _ in processes]
-            for process in processes:
-                process.join()
-            samples[n].append(sum(rates))
+            samples[n].append(sum(_gather_rates(processes, results)))
         print(f"round {round_index + 1}/{rounds} (load {os.getloadavg()[0]:.1f}): "
               + ", ".join(f"{n} copies {samples[n][-1]:,.0f}" for n in copies), flush=True)
     return samples
+
+
+def _gather_rates(processes: list[Any], results: Any) -> list[float]:
+    """Each copy's steps/s as it finishes; a copy that dies first (before the barrier its siblings wait at, or
+    while training) stops them all with an error naming it, instead of waiting for a result that never comes."""
+    import queue
+
+    rates: list[float] = []
+    try:
+        while len(rates) < len(processes):
+            try:
+                rates.append(results.get(timeout=1.0))
+                continue
+            except queue.Empty:
+                pass
+            failed = [i for i, process in enumerate(processes) if process.exitcode not in (None, 0)]
+            if failed:
+                raise SystemExit(f"scale.py: copy {failed[0]} failed (exit code {processes[failed[0]].exitcode}); "
+                                 f"its error is printed above")
+        return rates
+    finally:
+        for process in processes:
+            if process.is_alive() and len(rates) < len(processes):
+                process.terminate()
+            process.join()
 
 
 def paired_ratios(kind: list[float], one_process: list[float]) -> str:

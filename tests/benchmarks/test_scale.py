@@ -33,6 +33,17 @@ def test_copies_side_by_side_report_every_copy_of_every_round(tmp_path: Path) ->
     assert sorted(path.name for path in tmp_path.iterdir()) == ["r0-1", "r0-2", "r1-1", "r1-2"]
 
 
+@pytest.mark.slow
+def test_a_copy_that_fails_before_the_barrier_stops_the_round_instead_of_hanging_it(tmp_path: Path) -> None:
+    from scale import copies_throughput
+
+    # Copy 1 cannot make its run folder (a file is in the way); copy 0 builds its run and waits at the barrier.
+    (tmp_path / "r0-2").mkdir()
+    (tmp_path / "r0-2" / "copy-1").write_text("in the way")
+    with pytest.raises(SystemExit, match=r"copy 1 failed \(exit code 1\)"):
+        copies_throughput([2], level=1, rounds=1, seconds=0.2, folder=tmp_path)
+
+
 @pytest.mark.parametrize("arguments", [["--copies", "0"], ["--copies", "a"], ["--actors", "1,-2"], ["--rounds", "0"],
                                        ["--copy-seconds", "nan"], ["--iterations", "x"]])
 def test_bad_counts_are_usage_errors(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
