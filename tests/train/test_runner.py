@@ -8,13 +8,14 @@ import random
 import re
 import signal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import torch
 
 from sheetrl.train import runner as runner_module
-from sheetrl.train.checkpoint import CHECKPOINT_FILE, PREVIOUS_FILE, load_latest
+from sheetrl.train.checkpoint import CHECKPOINT_FILE, PREVIOUS_FILE, CheckpointError, load_checkpoint, load_latest
 from sheetrl.train.config import ConfigError, TrainConfig
 from sheetrl.train.logger import read_metrics
 from sheetrl.train.runner import Runner, TrainingInterrupted
@@ -328,3 +329,41 @@ def test_an_overwriting_run_whose_demonstrations_cannot_be_read_replaces_nothing
         Runner.start(config, overwrite=True)
     assert sorted(path.name for path in run_dir.iterdir()) == before
     assert load_latest(run_dir)[0]["config"]["algo"] == "fake"
+
+
+def test_a_run_whose_network_diverges_stops_with_one_line_and_keeps_its_last_finite_checkpoint(
+        tmp_path: Path, console, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetrl.train.config import TrainError
+
+    train_iteration = FakeAgent.train_iteration
+
+    def diverging(self: FakeAgent, pool: Any) -> tuple[int, dict[str, float]]:
+        result = train_iteration(self, pool)
+        if self.diverge:
+            with torch.no_grad():
+                self.weights[0] = float("nan")
+        return result
+
+    runner = Runner.start(quick_config(tmp_path, total_steps=60), console=console)
+    runner.agent.diverge = False
+    runner.run()  # a finite run: its checkpoint is written
+    good = load_checkpoint(tmp_path / CHECKPOINT_FILE)
+    monkeypatch.setattr(FakeAgent, "train_iteration", diverging)
+    runner = Runner.resume(tmp_path, changes={"total_steps": 120}, console=console)
+    runner.agent.diverge = True
+    with pytest.raises(TrainError, match=r"fake: training diverged by step \d+: weights holds NaN or infinite "
+                                         r"values; the checkpoint of step 60 is kept"):
+        runner.run()
+    kept = load_checkpoint(tmp_path / CHECKPOINT_FILE)
+    assert kept["counters"] == good["counters"]
+    assert torch.isfinite(kept["agent"]["state"]["weights"]).all()
+
+
+def test_a_checkpoint_holding_nan_weights_is_refused_when_it_is_loaded(tmp_path: Path, console) -> None:
+    runner = Runner.start(quick_config(tmp_path, total_steps=30), console=console)
+    runner.run()
+    payload = load_checkpoint(tmp_path / CHECKPOINT_FILE)
+    payload["agent"]["state"]["weights"][1] = float("inf")
+    torch.save(payload, tmp_path / CHECKPOINT_FILE)
+    with pytest.raises(CheckpointError, match=r"holds a network that diverged: weights has NaN or infinite values"):
+        Runner.resume(tmp_path, console=console)

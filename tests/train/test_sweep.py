@@ -20,6 +20,7 @@ from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_checkpoint
 from sheetrl.train.config import ConfigError, TrainError
 from sheetrl.train.sweep import (
     BEST_FILE,
+    DIVERGED_KEY,
     METRIC,
     RESULTS_CSV,
     SETTINGS_KEY,
@@ -32,6 +33,7 @@ from sheetrl.train.sweep import (
     read_sweep,
     train_trial,
     trial_failure,
+    trial_status,
 )
 
 TINY = {"num_envs": 4, "num_steps": 16, "num_minibatches": 2, "update_epochs": 2, "hidden_sizes": [32, 32]}
@@ -247,6 +249,27 @@ def test_a_trial_reports_every_rung_and_resumes_exactly_from_a_reported_checkpoi
     straight = load_checkpoint(tmp_path / "straight" / "run" / CHECKPOINT_FILE)["agent"]["state"]["network"]
     again = load_checkpoint(tmp_path / "interrupted" / "run" / CHECKPOINT_FILE)["agent"]["state"]["network"]
     assert all(torch.equal(straight[name], again[name]) for name in straight)
+
+
+def test_a_trial_whose_network_diverges_reports_the_worst_success_and_ends_without_failing_the_sweep(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    train_iteration = ppo.PPOAgent.train_iteration
+
+    def diverging_after_the_first_rung(self: ppo.PPOAgent, pool: Any) -> tuple[int, dict[str, float]]:
+        result = train_iteration(self, pool)
+        if self.env_steps > 64:
+            with torch.no_grad():
+                next(self.network.parameters()).fill_(float("nan"))
+        return result
+
+    monkeypatch.setattr(ppo.PPOAgent, "train_iteration", diverging_after_the_first_rung)
+    reports: list[dict[str, Any]] = []
+    train_trial(_trial_config(1e-3), tmp_path, None, lambda metrics, run_dir: reports.append(metrics))
+    assert [report["env_steps"] for report in reports] == [64, 128]
+    assert reports[-1][METRIC] == 0.0 and "training diverged by step 128" in reports[-1][DIVERGED_KEY]
+    assert load_checkpoint(tmp_path / "run" / CHECKPOINT_FILE)["counters"]["env_steps"] == 64  # the finite one
+    ended = FakeResult(tmp_path, {}, {**reports[-1], "done": True})
+    assert trial_failure(ended) is None and trial_status(ended, 128) == "diverged"
 
 
 @pytest.mark.slow

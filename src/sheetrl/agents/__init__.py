@@ -17,6 +17,10 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from sheetrl.agents.base import non_finite_parameter
+
+__all__ = ["ALGORITHMS", "algorithm", "non_finite_parameter"]
+
 ALGORITHMS = {
     "tabular_q": "sheetrl.agents.tabular_q",
     "dqn": "sheetrl.agents.dqn",

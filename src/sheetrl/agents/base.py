@@ -85,6 +85,23 @@ class Agent(ABC):
         self.load_state_dict(payload["state"])
 
 
+def non_finite_parameter(agent: Any) -> str | None:
+    """The name of the first of ``agent``'s trained parameters (its networks' and its bare ``Parameter`` s) that
+    holds a NaN or an infinity, as ``attribute.parameter``; None when every one is finite. A network in that state
+    has diverged: every value it computes from then on is NaN."""
+    for attribute, value in vars(agent).items():
+        if isinstance(value, torch.nn.Parameter):
+            named = [(attribute, value)]
+        elif isinstance(value, torch.nn.Module):
+            named = [(f"{attribute}.{name}", parameter) for name, parameter in value.named_parameters()]
+        else:
+            continue
+        for name, parameter in named:
+            if not bool(torch.isfinite(parameter.detach()).all()):
+                return name
+    return None
+
+
 def atomic_torch_save(obj: Any, path: str | os.PathLike[str]) -> None:
     """``torch.save`` through :func:`~sheetrl.sheet.fileio.write_atomic` (a hidden temporary file in the same
     folder, fsync, rename; a link or a special file at ``path`` is refused, never written through); the folder is

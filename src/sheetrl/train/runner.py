@@ -61,6 +61,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from sheetrl.agents import non_finite_parameter
 from sheetrl.env.spreadsheet_env import EnvConfig, SpreadsheetEnv
 from sheetrl.env.vector import EpisodeStats, SheetVectorEnv
 from sheetrl.models.precision import Precision, resolve_device
@@ -84,6 +85,10 @@ EVAL_FILE = "eval.json"
 # Settings a resumed run may change; everything else would make it a different experiment.
 RESUMABLE_CHANGES = ("total_steps", "device", "wandb", "tensorboard", "progress", "eval_episodes",
                      "checkpoint_every", "checkpoint_interval", "log_every", "threads", "ray_address")
+
+
+class TrainingDiverged(TrainError):
+    """A network's parameters became NaN or infinite during training; nothing after the last checkpoint was saved."""
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -229,6 +234,10 @@ def load_agent_state(agent: Any, payload: dict[str, Any], source: str | Path) ->
         raise CheckpointError(f"{source} holds a {payload['agent'].get('name')!r} agent, not {agent.name!r}")
     with checkpoint_contents(source):
         agent.load_state_dict(payload["agent"]["state"])
+    diverged = non_finite_parameter(agent)
+    if diverged is not None:
+        raise CheckpointError(f"{source} holds a network that diverged: {diverged} has NaN or infinite values; "
+                              f"use an earlier checkpoint or train again")
     for name, optimizer in vars(agent).items():  # torch loads an optimizer's state without looking at it: a moment
         if not isinstance(optimizer, torch.optim.Optimizer):  # of another shape crashes the first step (a segfault
             continue  # in the fused Adam)
@@ -476,11 +485,25 @@ class Runner:
         restore_rng_states(payload["rng"])
 
     def save(self) -> Path:
+        """Write a checkpoint of this moment (refused, with :meth:`check_finite`'s error, for a diverged network:
+        the checkpoint before it stays the one to resume from)."""
+        self.check_finite()
         path = save_checkpoint(self.run_dir, self.payload())
         self.checkpointed_episodes = self.episodes
         self.checkpointed_iteration = self.iterations
         self.checkpointed_steps = self.env_steps
         return path
+
+    def check_finite(self) -> None:
+        """Raise :class:`TrainError` when a parameter of the agent's networks holds NaN or an infinity: training
+        diverged, and everything the network computes from then on is NaN."""
+        diverged = non_finite_parameter(self.agent)
+        if diverged is None:
+            return
+        kept = (f"the checkpoint of step {self.checkpointed_steps:,} is kept"
+                if has_checkpoint(self.run_dir) else "no checkpoint was written")
+        raise TrainingDiverged(f"{self.config.algo}: training diverged by step {self.env_steps:,}: {diverged} holds "
+                               f"NaN or infinite values; {kept}; a lower learning_rate may keep it finite")
 
     # ---------------------------------------------------------------------------------------------- the loop
     def run(self, until: int | None = None) -> TrainResult:
@@ -532,6 +555,7 @@ class Runner:
                     elapsed = time.time() - session_start
                     sps = (self.env_steps - session_steps) / elapsed if elapsed > 0 else 0.0
                     if self.env_steps // config.log_every > self.last_log_step // config.log_every:
+                        self.check_finite()
                         self._log_interval(logger, sps)
                     progress.update(bar, completed=self.env_steps, sps=sps, success=self.success_rate(),
                                     level=self.curriculum_level())

@@ -79,6 +79,7 @@ TRIAL_RETRIES = 2  # restarts of a failed trial (from its last reported checkpoi
 MAX_TRIALS = 100_000  # sampled configurations of one sweep
 MAX_CONCURRENT = 1_024  # trials at once (each is a process)
 TRIAL_ERROR_KEY = "trial_error"  # in a trial's last result: why its settings were refused (it is not retried)
+DIVERGED_KEY = "diverged"  # in a trial's last result: its network diverged (held-out success 0, not retried)
 TRAIN_KEY = "_train"  # constants in Tune's param space (hyper-parameter names never start with "_")
 SETTINGS_KEY = "_tune"
 
@@ -299,7 +300,7 @@ def train_trial(config: dict[str, Any], trial_dir: Path, checkpoint_dir: Path | 
     (the run folder then holds the checkpoint of that step). With ``checkpoint_dir`` (a reported checkpoint) the
     trial continues from it exactly."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE
-    from sheetrl.train.runner import Runner
+    from sheetrl.train.runner import Runner, TrainingDiverged
 
     settings = TuneSettings(**config[SETTINGS_KEY])
     train = dict(config[TRAIN_KEY])
@@ -320,7 +321,13 @@ def train_trial(config: dict[str, Any], trial_dir: Path, checkpoint_dir: Path | 
     every = settings.report_every
     while runner.env_steps < runner.total_steps:
         target = min(runner.total_steps, (runner.env_steps // every + 1) * every)
-        runner.run(until=target)  # ends with a checkpoint of this step
+        try:
+            runner.run(until=target)  # ends with a checkpoint of this step
+        except TrainingDiverged as exc:  # a sampled point too far out (a learning rate too high) is a result, the
+            # worst one, not a failure of the sweep; its last checkpoint is the last finite one
+            report({METRIC: 0.0, "env_steps": runner.env_steps, "episodes": runner.episodes,
+                    "training_success": 0.0, DIVERGED_KEY: one_line(exc)}, run_dir)
+            return
         success = heldout_success(runner, settings.eval_episodes)
         report({METRIC: success, "env_steps": runner.env_steps, "episodes": runner.episodes,
                 "training_success": runner.success_rate()}, run_dir)
@@ -355,6 +362,9 @@ def _tune_trial(config: dict[str, Any]) -> None:
     from sheetrl.train.checkpoint import CHECKPOINT_FILE
 
     def report(metrics: dict[str, Any], run_dir: Path) -> None:
+        if not (run_dir / CHECKPOINT_FILE).exists():  # (a trial that diverged before its first checkpoint)
+            tune.report(metrics)
+            return
         with tempfile.TemporaryDirectory() as folder:
             shutil.copy2(run_dir / CHECKPOINT_FILE, Path(folder) / CHECKPOINT_FILE)
             tune.report(metrics, checkpoint=tune.Checkpoint.from_directory(folder))
@@ -526,11 +536,14 @@ def trial_failure(result: Any) -> str | None:
 
 
 def trial_status(result: Any, total_steps: int) -> str:
-    """What became of a trial: error, finished, stopped by ASHA (ended early by the scheduler), interrupted (the
-    sweep stopped while it ran: it continues with ``--resume``) or not started."""
+    """What became of a trial: error, diverged (its network's weights became NaN or infinite: success 0),
+    finished, stopped by ASHA (ended early by the scheduler), interrupted (the sweep stopped while it ran: it
+    continues with ``--resume``) or not started."""
     metrics = result.metrics or {}
     if trial_failure(result) is not None:
         return "error"
+    if metrics.get(DIVERGED_KEY):
+        return "diverged"
     if not metrics.get("done"):  # (Tune marks the last result of every trial that ended, whatever ended it)
         return "interrupted" if METRIC in metrics else "not started"
     return "finished" if metrics.get("env_steps", 0) >= total_steps else "stopped by ASHA"
