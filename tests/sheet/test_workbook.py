@@ -572,3 +572,22 @@ def test_dates_become_serial_numbers():
     wb = Workbook()
     wb.set("A1", datetime.date(2024, 1, 31))
     assert wb.value("A1") == 45322
+
+
+def test_excels_reserved_sheet_name_is_refused_for_a_new_sheet_but_kept_when_a_file_has_it(tmp_path):
+    import openpyxl
+
+    wb = Workbook(["Data"])
+    for make in (lambda: wb.add_sheet("History"), lambda: wb.rename_sheet("Data", "HISTORY"),
+                 lambda: Workbook(["history"])):
+        with pytest.raises(SheetError, match="reserves"):
+            make()
+    assert wb.sheet_names == ["Data"]
+    book = openpyxl.Workbook()
+    book.active.title = "History"
+    book.active["A1"] = 1
+    book.save(tmp_path / "history.xlsx")
+    loaded = Workbook.load(tmp_path / "history.xlsx")
+    assert loaded.sheet_names == ["History"] and loaded.value("History!A1") == 1
+    loaded.rename_sheet("History", "history")  # the same name: nothing new is reserved
+    assert loaded.sheet_names == ["history"]

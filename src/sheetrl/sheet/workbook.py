@@ -94,6 +94,7 @@ _KEY_CACHE_LIMIT = 100_000  # address strings remembered per workbook
 ALL_CHANGED = -1  # in a change log: everything may have changed
 _VIRTUAL_SOURCE = -(1 << 62)  # a node whose successors are given explicitly (full or batched recalculation)
 MAX_SHEETS = 1024
+RESERVED_SHEET_NAME = "History"  # Excel refuses a new sheet of this name, in any case (its change history)
 # Recalculation rounds after tracked formulas changed what they read; reads depend only on values, so this settles
 # after a round or two (a bound keeps a pathological workbook from looping).
 MAX_TRACKING_ROUNDS = 100
@@ -226,11 +227,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     Addresses without a sheet name refer to the first sheet. ``set`` accepts numbers, text, booleans, None (clears),
     dates, error values, or formula text starting with ``=``.
+
+    ``sheet_names`` follow :meth:`add_sheet`'s rules; ``as_saved`` (a file's sheets, as the loader makes them)
+    also accepts Excel's reserved ``History``, which a file made elsewhere may hold.
     """
 
     _iteration: IterativeCalculation | None = None  # (also the default of an instance made before this setting)
 
-    def __init__(self, sheet_names: Iterable[str] = ("Sheet1",)) -> None:
+    def __init__(self, sheet_names: Iterable[str] = ("Sheet1",), *, as_saved: bool = False) -> None:
         self._values: dict[int, Any] = {WORKBOOK_KEY: self}  # formulas reach their workbook through their values
         self._formulas: dict[int, FormulaCell] = {}
         self._dependents: dict[int, set[int]] = {}
@@ -271,7 +275,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._substituting = False  # a scratch copy computing a data table (see data_tables.py)
         self.record_undo = False
         for name in sheet_names:
-            self.add_sheet(name)
+            self._add_sheet(name, None, reserved_ok=as_saved)
         self.record_undo = True
         if not self._sheet_order:
             raise SheetError("a workbook needs at least one sheet")
@@ -354,8 +358,14 @@ class Workbook(CatalogMixin, ArrayPlacement):
 
     def add_sheet(self, name: str, before: str | None = None) -> None:
         """Add an empty sheet at the end, or just before the sheet ``before`` (inside a 3-D reference's span, it
-        joins the span). Names are case-insensitively unique, 1-31 chars, without []:*?/\\."""
+        joins the span). Names are case-insensitively unique, 1-31 chars, without []:*?/\\., and not Excel's
+        reserved ``History``."""
+        self._add_sheet(name, before, reserved_ok=False)
+
+    def _add_sheet(self, name: str, before: str | None, reserved_ok: bool) -> None:
         _check_sheet_name(name)
+        if not reserved_ok:
+            _check_new_sheet_name(name)
         position = len(self._sheet_order) if before is None else self._sheet_order.index(self._sheet_id(before))
         if name.upper() in self._sheet_ids:
             raise SheetError(f"a sheet named {name!r} already exists")
@@ -378,6 +388,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """Rename a sheet; formulas that refer to it follow the new name."""
         sid = self._sheet_id(old)
         _check_sheet_name(new)
+        if new.upper() != self._sheet_names[sid].upper():  # (a loaded sheet may keep Excel's reserved name)
+            _check_new_sheet_name(new)
         if new.upper() in self._sheet_ids and self._sheet_ids[new.upper()] != sid:
             raise SheetError(f"a sheet named {new!r} already exists")
         self._snapshot_for_undo()
@@ -1963,6 +1975,14 @@ def _big(
         ):
             big.append(area)
     return tuple(big)
+
+
+def _check_new_sheet_name(name: Any) -> None:
+    """:func:`_check_sheet_name`, and the name Excel reserves for its change history (a file that already has a
+    sheet of that name loads with it)."""
+    _check_sheet_name(name)
+    if name.upper() == RESERVED_SHEET_NAME.upper():
+        raise SheetError(f"{name!r} is a sheet name Excel reserves (for its change history); choose another")
 
 
 def _check_sheet_name(name: Any) -> None:

@@ -1049,7 +1049,7 @@ class _Loader:
                 f" {len(self.sheet_cells)}"
             )
         titles = self._sheet_titles(sheets)
-        wb = Workbook(titles)
+        wb = Workbook(titles, as_saved=True)
         wb.record_undo = False
         wb._date1904 = self.date1904  # before any value is entered: serials are kept as the file stores them
         wb._character_set = self._character_set()
