@@ -131,10 +131,8 @@ class Sweep:
         for fixed in ("run_dir", "ray_actors", "ray_address"):
             if train.get(fixed):
                 raise ConfigError(f"[train] {fixed} is chosen by the sweep for every trial; remove it")
-        try:
-            base = TrainConfig(**train)
-        except TypeError as exc:
-            raise ConfigError(f"[train]: {exc}") from None
+        _refuse_unknown_keys("train", train, [field.name for field in dataclasses.fields(TrainConfig)])
+        base = TrainConfig(**train)
         base.validate()
         search = data.get("search", {})
         if not isinstance(search, dict) or not search:
@@ -147,14 +145,24 @@ class Sweep:
             if not hasattr(agent_config, name):
                 names = ", ".join(f.name for f in dataclasses.fields(agent_config))
                 raise ConfigError(f"[search] {name}: {base.algo} has no such hyper-parameter; it has {names}")
-        try:
-            settings = TuneSettings(**data.get("tune", {}))
-        except TypeError as exc:
-            raise ConfigError(f"[tune]: {exc}") from None
+        _refuse_unknown_keys("tune", data.get("tune", {}), [field.name for field in dataclasses.fields(TuneSettings)])
+        settings = TuneSettings(**data.get("tune", {}))
         _check_settings(settings, base.resolved_total_steps())
         sweep = cls(train=train, search={name: dict(spec) for name, spec in search.items()}, settings=settings)
         check_search_space(sweep)
         return sweep
+
+
+def _refuse_unknown_keys(table: str, settings: dict[str, Any], known: list[str]) -> None:
+    """A :class:`ConfigError` naming the first setting of ``[table]`` that is not one of ``known`` (and the
+    closest known name, when one is close)."""
+    import difflib
+
+    for name in settings:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), known, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"the settings are {', '.join(known)}"
+            raise ConfigError(f"[{table}] {name}: no such setting; {hint}")
 
 
 def _check_distribution(name: str, spec: Any) -> None:
