@@ -591,3 +591,16 @@ def test_excels_reserved_sheet_name_is_refused_for_a_new_sheet_but_kept_when_a_f
     assert loaded.sheet_names == ["History"] and loaded.value("History!A1") == 1
     loaded.rename_sheet("History", "history")  # the same name: nothing new is reserved
     assert loaded.sheet_names == ["history"]
+
+
+def test_precedents_of_a_whole_column_are_its_filled_cells():
+    # The review: a range too large to expand listed nothing, so a formula over A:A "read no cell".
+    wb = Workbook(["S", "T"])
+    wb.set("S!A5", 3)
+    wb.set("S!A7", "=1+1")
+    wb.set("S!B2", 9)  # outside the column
+    wb.set("T!A1", 1)  # same column, another sheet
+    wb.set("S!C1", "=SUM(A:A)+B2")
+    assert wb.precedents("S!C1") == ["S!B2", "S!A5", "S!A7"]
+    wb.set("S!C2", "=SUM(A1:A4)")
+    assert len(wb.precedents("S!C2")) == 4  # a small range: every cell, filled or not

@@ -578,7 +578,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return RangeAddress(self._sheet_names[sid], min(rows), min(cols), max(rows), max(cols))
 
     def precedents(self, address: str) -> list[str]:
-        """Addresses of the cells a formula reads directly (ranges expanded), row by row."""
+        """Addresses of the cells a formula reads directly, row by row: every cell of its ranges of up to 4,096
+        cells, and the cells that hold something in larger ones (``A:A`` lists the column's filled cells)."""
         cell = self._formulas.get(self.key(address))
         if cell is None:
             return []
@@ -874,7 +875,19 @@ class Workbook(CatalogMixin, ArrayPlacement):
         return keys
 
     def _listed_precedent_keys(self, cell: FormulaCell) -> builtins.set[int]:
-        return self._precedent_keys(cell, listed=True)
+        """Every cell of the formula's ranges of up to EXPANDED_RANGE_CELLS cells, and in larger ones (a whole
+        column) the cells that hold something: the ones it reads that can matter."""
+        keys = self._precedent_keys(cell, listed=True)
+        large = [area for ranges in (cell.ranges, cell.dynamic_ranges) for area in ranges
+                 if (area[3] - area[1] + 1) * (area[4] - area[2] + 1) > EXPANDED_RANGE_CELLS]
+        if large:
+            for key in self._values:
+                if key < 0:
+                    continue
+                sheet, row, col = split_key(key)
+                if any(sheet == s and r1 <= row <= r2 and c1 <= col <= c2 for s, r1, c1, r2, c2 in large):
+                    keys.add(key)
+        return keys
 
     def _add_formula(self, cell: FormulaCell) -> None:
         self._own("_formulas")
