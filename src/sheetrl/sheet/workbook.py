@@ -1678,7 +1678,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
         """Reset the format of a cell or range to the default."""
         sid, rng = self._range(address)
         if rng.rows * rng.cols > EXPANDED_RANGE_CELLS:  # a large range: visit the formatted cells, not every cell
-            keys = sorted(k for k in self._formats if k >> 34 == sid and (split_key(k)[1], split_key(k)[2]) in rng)
+            keys = sorted(key for key, (sheet, row, col) in ((k, split_key(k)) for k in self._formats)
+                          if sheet == sid and rng.row1 <= row <= rng.row2 and rng.col1 <= col <= rng.col2)
         else:
             keys = [make_key(sid, row, col) for row, col in rng.cells()]
         for key in keys:
