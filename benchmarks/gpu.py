@@ -290,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                        else f"{s.note} | | ")
             print(f"| {s.network} | {s.parameters:,} | {s.precision} | {s.accumulation} | {s.batch:,} | {figures} |")
         if trained:
-            print(f"\n| run (level 1, {args.run_preset} preset) | env steps | seconds | steps/s | peak MiB | checkpoint on CPU |")
+            print(f"\n| run (level 1, {args.run_preset} preset) | env steps | seconds | steps/s | peak MiB "
+                  f"| checkpoint on CPU |")
             print("|---|---:|---:|---:|---:|---|")
             for r in trained:
                 if r.error:
