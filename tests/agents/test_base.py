@@ -30,3 +30,20 @@ def test_an_agent_file_records_the_flat_layout_and_another_layout_is_refused(tmp
         torch.save({**stored, **saved}, path)
         with pytest.raises(ValueError, match="learnt another layout of the flat observation"):
             _agent().load(path)
+
+
+def test_a_generator_state_from_another_device_seeds_the_generator_reproducibly() -> None:
+    from sheetrl.agents.base import load_generator_state
+
+    saved = torch.Generator().manual_seed(7)
+    torch.rand(3, generator=saved)
+    same_kind = torch.Generator()
+    load_generator_state(same_kind, saved.get_state())
+    # the same kind of device: the same draws
+    assert torch.equal(torch.rand(4, generator=same_kind), torch.rand(4, generator=saved))
+    # A CUDA generator's state is 16 bytes (seed and offset); a CPU generator cannot take it.
+    cuda_state = torch.tensor([7, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0], dtype=torch.uint8)
+    first, second = torch.Generator(), torch.Generator()
+    load_generator_state(first, cuda_state)
+    load_generator_state(second, cuda_state)
+    assert torch.equal(torch.rand(4, generator=first), torch.rand(4, generator=second))

@@ -303,6 +303,23 @@ def test_resume_is_bit_exact_on_cpu(tmp_path):
     assert torch.equal(resumed.generator.get_state(), straight.generator.get_state())
 
 
+def test_a_state_saved_on_a_gpu_loads_into_an_agent_on_the_cpu():
+    # Found on a GPU: the sampling generators of an agent trained on CUDA hold 16-byte states, which a CPU
+    # generator refused, so the checkpoint of every PPO run trained on a GPU failed to load on a CPU.
+    agent, pool = make(TINY, seed=3)
+    agent.train_iteration(pool)
+    state = agent.state_dict()
+    cuda_state = torch.tensor([3, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0], dtype=torch.uint8)
+    state["generator"], state["act_generator"] = cuda_state, cuda_state.clone()
+    loaded, _ = make(TINY, seed=4)
+    loaded.load_state_dict(state)
+    for a, b in zip(_parameters(agent), _parameters(loaded), strict=True):
+        assert torch.equal(a, b)
+    again, _ = make(TINY, seed=5)
+    again.load_state_dict(state)
+    assert torch.equal(loaded.generator.get_state(), again.generator.get_state())  # loading it twice: alike
+
+
 def test_bf16_with_gradient_accumulation_trains_on_cpu():
     agent, pool = make(TINY, precision=Precision("bf16", "cpu", accumulation_steps=2))
     before = _parameters(agent)

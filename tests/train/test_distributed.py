@@ -308,3 +308,17 @@ def test_more_actors_than_free_cpus_is_a_clear_error_not_a_hang(
     runner = Runner.start(ray_config(tmp_path, ray_actors=3))
     with pytest.raises(TrainError, match="free CPUs but 3 actors need one each; use fewer --ray-actors"):
         runner.run()
+
+
+def test_local_ray_workers_get_this_sheetrl_first_then_the_users_pythonpath(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found on a GPU machine: packages installed with pip --target were on PYTHONPATH, which connect() replaced
+    # by sheetrl's own folder, so every Ray worker failed to import ray.
+    import os
+    from pathlib import Path
+
+    from sheetrl.train.distributed import search_path
+
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["/opt/site", "", "/home/me/lib"]))
+    assert search_path(Path("/src")) == os.pathsep.join(["/src", "/opt/site", "/home/me/lib"])
+    monkeypatch.delenv("PYTHONPATH")
+    assert search_path(Path("/src")) == "/src"

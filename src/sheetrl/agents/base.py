@@ -16,6 +16,7 @@ through this small interface:
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -83,6 +84,21 @@ class Agent(ABC):
             raise ValueError(f"{path} holds an agent that learnt another layout of the flat observation (layout "
                              f"{saved}; this version of sheetrl builds {current})")
         self.load_state_dict(payload["state"])
+
+
+def load_generator_state(generator: torch.Generator, state: torch.Tensor) -> None:
+    """Put a saved torch generator state back into ``generator``.
+
+    A state saved on another kind of device (a CUDA generator's 16 bytes, loaded into an agent built on the CPU,
+    whose generator's state is 5,056 bytes) cannot continue the same draws, and neither can the arithmetic of
+    another device: the generator is then seeded from the saved state's bytes, so that loading the same
+    checkpoint twice still gives the same draws."""
+    state = torch.as_tensor(state, dtype=torch.uint8).cpu()
+    if state.numel() == generator.get_state().numel():
+        generator.set_state(state)
+        return
+    digest = hashlib.sha256(state.numpy().tobytes()).digest()
+    generator.manual_seed(int.from_bytes(digest[:8], "little") & (2**63 - 1))
 
 
 def non_finite_parameter(agent: Any) -> str | None:

@@ -73,7 +73,7 @@ import torch
 from torch import nn
 
 from sheetrl.agents.alphazero import PRIOR_FLOOR
-from sheetrl.agents.base import Agent, frozen_copy, masked_kl_divergence
+from sheetrl.agents.base import Agent, frozen_copy, load_generator_state, masked_kl_divergence
 from sheetrl.agents.ppo import (
     MaskedCategorical,
     clipped_policy_loss,
@@ -859,8 +859,8 @@ class HierarchicalAgent(Agent):
         self.meta_dataset = {key: value.to(self.device) for key, value in (state.get("meta_dataset") or {}).items()}
         self.optimizer.load_state_dict(_two_groups(state["optimizer"], len(list(self.networks["meta"].parameters()))))
         self.precision.load_state_dict(state["precision"])
-        self.generator.set_state(state["generator"])
-        self.act_generator.set_state(state["act_generator"])
+        load_generator_state(self.generator, state["generator"])
+        load_generator_state(self.act_generator, state["act_generator"])
         self.iteration = int(state["iteration"])
         self.env_steps = int(state["env_steps"])
 

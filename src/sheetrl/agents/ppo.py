@@ -45,6 +45,7 @@ from sheetrl.agents.base import (
     check_micro_batches,
     check_same_network,
     frozen_copy,
+    load_generator_state,
     masked_kl_divergence,
     seeded_policy_network,
 )
@@ -547,8 +548,8 @@ class PPOAgent(Agent):
             self.reference = None
         self.optimizer.load_state_dict(state["optimizer"])
         self.precision.load_state_dict(state["precision"])
-        self.generator.set_state(state["generator"])
-        self.act_generator.set_state(state["act_generator"])
+        load_generator_state(self.generator, state["generator"])
+        load_generator_state(self.act_generator, state["act_generator"])
         self.iteration = int(state["iteration"])
         self.env_steps = int(state["env_steps"])
 

@@ -209,13 +209,19 @@ def connect(actors: int, address: str | None = None) -> None:
     try:
         if address is None:
             ray.init(num_cpus=max(actors, os.cpu_count() or 1), include_dashboard=False, logging_level=logging.ERROR,
-                     log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(package.parent)}})
+                     log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": search_path(package.parent)}})
         else:
             ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
                      runtime_env={"py_modules": [str(package)]})
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise TrainError(f"could not start {where}: {exc}") from None
+
+
+def search_path(first: Path) -> str:
+    """``PYTHONPATH`` for local Ray workers: ``first`` (this sheetrl), then the folders the user's own
+    ``PYTHONPATH`` names (packages installed with ``pip --target`` and the like), which the workers need too."""
+    return os.pathsep.join([str(first), *(part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part)])
 
 
 class OneLineRecords(logging.Filter):
