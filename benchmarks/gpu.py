@@ -255,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-preset", choices=("seed", "quick"), default="seed",
                         help="the runs' preset (quick: a smoke test of this script on a CPU)")
     parser.add_argument("--no-runs", action="store_true", help="only the networks' steps")
+    parser.add_argument("--no-steps", action="store_true", help="only the runs")
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = parser.parse_args(argv)
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env, arrays = observations(3, 256, seed=0)
     steps: list[StepResult] = []
-    for network_name, (kind, config) in NETWORKS.items():
+    for network_name, (kind, config) in {} if args.no_steps else NETWORKS.items():
         batches = args.transformer_batches if kind == "transformer" else args.batches
         for mode in PRECISIONS:
             for accumulation in args.accumulation:
