@@ -61,10 +61,10 @@ from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_checkpoint
 from sheetrl.train.config import TrainConfig
 from sheetrl.train.runner import Runner, restore_agent
 
-NETWORKS: dict[str, tuple[str, PolicyConfig]] = {
-    "DQN Q-network (seed: 768→512→512→N)": ("mlp", MLPPolicyConfig(network="q_network")),
-    "PPO actor-critic (seed: 512×512 per head)": ("mlp", MLPPolicyConfig()),
-    "SpreadsheetGPT (seed: 768 / 12 heads / 6 layers / 3072)": ("transformer", PRESETS["seed"]),
+NETWORKS: dict[str, tuple[str, str, PolicyConfig]] = {  # short name: (label, kind, config)
+    "dqn": ("DQN Q-network (seed: 768→512→512→N)", "mlp", MLPPolicyConfig(network="q_network")),
+    "ppo": ("PPO actor-critic (seed: 512×512 per head)", "mlp", MLPPolicyConfig()),
+    "transformer": ("SpreadsheetGPT (seed: 768 / 12 heads / 6 layers / 3072)", "transformer", PRESETS["seed"]),
 }
 PRECISIONS = ("fp32", "bf16", "fp16")
 
@@ -235,6 +235,14 @@ def _integers(text: str) -> list[int]:
     return values
 
 
+def _names(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in NETWORKS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(NETWORKS)}, not {text!r}")
+    return names
+
+
 def _positive(text: str) -> int:
     value = _integers(text)
     if len(value) != 1:
@@ -256,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the runs' preset (quick: a smoke test of this script on a CPU)")
     parser.add_argument("--no-runs", action="store_true", help="only the networks' steps")
     parser.add_argument("--no-steps", action="store_true", help="only the runs")
+    parser.add_argument("--networks", type=_names, default=list(NETWORKS), help="networks whose steps are timed: "
+                        + ", ".join(NETWORKS))
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = parser.parse_args(argv)
@@ -268,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env, arrays = observations(3, 256, seed=0)
     steps: list[StepResult] = []
-    for network_name, (kind, config) in {} if args.no_steps else NETWORKS.items():
+    for network_name, kind, config in [] if args.no_steps else [NETWORKS[name] for name in args.networks]:
         batches = args.transformer_batches if kind == "transformer" else args.batches
         for mode in PRECISIONS:
             for accumulation in args.accumulation:
