@@ -305,3 +305,29 @@ def test_a_target_that_reads_the_whole_sheet_is_checked_in_time_proportional_to_
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert results == {"everything": (True, "ok"), "column": (True, "ok"), "too-little": (False, "reads")}
+
+
+def test_a_formula_over_computed_inputs_must_read_them_and_not_be_a_constant(tmp_path):
+    """Inputs that are formulas in the user's workbook (=60+40) have no literal cells beneath them: the default
+    reads were empty and the target was not checked for what it reads, so the answer typed as a constant passed;
+    and reads given over such cells could never be met, not even by the reference."""
+    wb = Workbook()
+    wb.set_range("A1", [["Item", "Amount"]])
+    for row, formula in enumerate(("=60+40", "=2*100", "=300"), start=2):
+        wb.set(f"B{row}", formula)
+    wb.save(tmp_path / "book.xlsx")
+    write_task_file(tmp_path / "tasks.jsonl", [
+        {"id": "default", "workbook": "book.xlsx", "instruction": "Total B2:B4 in B5.",
+         "targets": [{"cell": "B5", "formula": "=SUM(B2:B4)"}]},
+        {"id": "given", "workbook": "book.xlsx", "instruction": "Total B2:B4 in B5.",
+         "targets": [{"cell": "B5", "formula": "=SUM(B2:B4)", "reads": ["B2:B4"]}]},
+    ])
+    for task in load_task_file(tmp_path / "tasks.jsonl"):
+        assert solve_with_reference(task)[:2] == (True, "ok"), task.template
+        for answer, solved in (("=SUM(B2:B4)", True), ("=B2+B3+B4", True), ("=600", False), ("=SUM(B2:B3)+300", False)):
+            env = SpreadsheetEnv()
+            env.reset(options={"task": task})
+            _, _, _, _, info = env.step_command(f"formula B5 {answer}")
+            assert info["is_success"] is solved, (task.template, answer, info["check"])
+            if not solved:
+                assert info["check"] == "reads"

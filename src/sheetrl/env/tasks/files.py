@@ -31,7 +31,7 @@ from sheetrl.env.commands import (
     parse_command,
 )
 from sheetrl.env.tasks.base import Target, Task, instruction_references
-from sheetrl.env.tasks.checker import PERTURBATIONS, leaf_reads
+from sheetrl.env.tasks.checker import PERTURBATIONS, dependency_reach, leaf_reads
 from sheetrl.sheet import SheetError, Workbook
 from sheetrl.sheet.address import (
     MAX_COLS,
@@ -563,10 +563,10 @@ def _with_expected(task: Task, s: _Spec) -> Task:
         if target.formula:
             value = solution.value(address)
             reads = target.reads
-            if not reads:
-                leaves = leaf_reads(solution, solution.key(address))
+            if not reads:  # every cell of the workbook the reference reaches, the formulas on the way included
+                leaves, through = dependency_reach(solution, solution.key(address))
                 initial = task.workbook.value_map()
-                reads = tuple(task.workbook.address(k) for k in sorted(leaves) if k in initial)
+                reads = tuple(task.workbook.address(k) for k in sorted(leaves | through) if k in initial)
             target = dataclasses.replace(target, expected=value, reads=reads)
         targets.append(target)
     for pivot in solution.pivots:
