@@ -239,6 +239,55 @@ def test_snapshot_restores_the_exact_state():
             obs = env._observation()
 
 
+def test_a_snapshot_of_another_layouts_task_is_refused_instead_of_restoring_a_different_task():
+    """set_state rebuilt the task from its level and seed with its own layout configuration: a snapshot taken by
+    an environment configured otherwise silently restored a different task and replayed the commands on it."""
+    from sheetrl.env.tasks.layout import LayoutConfig
+
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=3)
+    env.step_command("goto B2")
+    snapshot = env.get_state()
+    plain = SpreadsheetEnv(level=2, layout=LayoutConfig(spacers=0, titles=0, notes=0, extra_tables=0))
+    with pytest.raises(ValueError, match="the snapshot's task is not the one this environment builds"):
+        plain.set_state(snapshot)
+    assert plain.task is None  # nothing was changed
+    twin = SpreadsheetEnv(level=2)
+    twin.set_state(snapshot)
+    assert twin.task.instruction == env.task.instruction and twin.state_key() == env.state_key()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"steps": "x"}, "steps must be the number of commands in its history"),
+        ({"steps": 5}, "steps must be the number of commands in its history"),
+        ({"history": [5], "steps": 1}, "history is a list of command texts"),
+        ({"history": ["bogus A1"], "steps": 1}, "history holds a command that does not parse"),
+        ({"history": ["goto A1"] * 500, "steps": 500}, "more than this environment's budget"),
+        ({"task_rng": [1, 2]}, "task_rng is not a random.Random state"),
+        ({"task": "foo"}, "the snapshot's task is a dict"),
+        ({"task": None}, "holds commands but no task"),
+        ({"history": None}, "history is a list of command texts"),
+    ],
+)
+def test_a_corrupt_snapshot_is_refused_with_its_field_named_before_anything_changes(change, message):
+    """Corrupt snapshots were accepted (a step count that is not the history's length, commands past the budget)
+    or failed deep inside with TypeError or KeyError after the environment had already been reset."""
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=3)
+    env.step_command("goto B2")
+    snapshot = dict(env.get_state(), **change)
+    other = SpreadsheetEnv(level=2)
+    other.reset(seed=4)
+    key = other.state_key()
+    with pytest.raises(ValueError, match=message):
+        other.set_state(snapshot)
+    assert other.state_key() == key and other.task.seed != env.task.seed
+    with pytest.raises(ValueError, match="lacks task_rng"):
+        other.set_state({"task": None})
+
+
 def test_observation_is_incrementally_consistent_with_a_full_rebuild():
     env = SpreadsheetEnv(level=5)
     env.reset(options={"task_seed": 3})

@@ -466,6 +466,7 @@ class SpreadsheetEnv(gym.Env):
                 task = {"level": self.task.level, "seed": self.task.seed}
             else:
                 raise ValueError("this task was built in memory; snapshots need a generated task or a task file's")
+            task["instruction"] = self.task.instruction  # tells, on restore, that the rebuilt task is this one
         return {
             "task_rng": self._task_rng.getstate(),
             "curriculum": self.curriculum.state_dict() if self.curriculum is not None and self._owns_curriculum
@@ -477,21 +478,41 @@ class SpreadsheetEnv(gym.Env):
         }
 
     def set_state(self, state: dict[str, Any]) -> dict[str, np.ndarray] | None:
-        """Restore a :meth:`get_state` snapshot; returns the current observation (None before any reset)."""
+        """Restore a :meth:`get_state` snapshot; returns the current observation (None before any reset).
+
+        Raises ValueError naming the problem, before the environment is reset, for a snapshot whose fields
+        :meth:`get_state` could not have written, whose history does not parse or exceeds the task's budget, or
+        whose task this environment rebuilds differently (another layout configuration, or a task file's entry
+        that changed since)."""
+        _check_snapshot(state)
         task = state["task"]
         if task is not None:
             if "source" in task:
                 from sheetrl.env.tasks.files import task_from_source
 
-                self.reset(options={"task": task_from_source(task["source"])})
+                rebuilt = task_from_source(task["source"])
             else:
-                self.reset(options={"task": make_task(task["level"], task["seed"], self.config.layout)})
+                rebuilt = make_task(task["level"], task["seed"], self.config.layout)
+            instruction = task.get("instruction")
+            if instruction is not None and instruction != rebuilt.instruction:
+                raise ValueError(f"the snapshot's task is not the one this environment builds from it (instruction "
+                                 f"{instruction!r}, rebuilt {rebuilt.instruction!r}): restore it in an environment "
+                                 "configured like the one that took it, with the task file unchanged")
+            budget = self.config.max_steps or rebuilt.max_steps
+            if len(state["history"]) > budget:
+                raise ValueError(f"the snapshot holds {len(state['history'])} steps, more than this environment's "
+                                 f"budget of {budget} for its task")
+            try:
+                commands = [None if line is None else parse_command(line) for line in state["history"]]
+            except CommandError as exc:
+                raise ValueError(f"the snapshot's history holds a command that does not parse: {exc}") from None
+            self.reset(options={"task": rebuilt})
             curriculum = self.curriculum
             self.curriculum = None  # replayed episodes must not be recorded twice
             try:
-                for command in state["history"]:
+                for command in commands:
                     self._episode_over = False
-                    self._step(None if command is None else parse_command(command), action_index=-1)
+                    self._step(command, action_index=-1)
             finally:
                 self.curriculum = curriculum
             self._steps = state["steps"]
@@ -590,3 +611,35 @@ def _tuple_state(state: Any) -> tuple:
     """random.Random state from its JSON-ish form (lists) back to tuples."""
     version, internal, gauss = state
     return (version, tuple(internal), gauss)
+
+
+def _check_snapshot(state: Any) -> None:
+    """Raise ValueError naming the first field of an environment snapshot that :meth:`SpreadsheetEnv.get_state`
+    could not have written."""
+    if not isinstance(state, dict):
+        raise ValueError(f"an environment snapshot is a dict, not {type(state).__name__}")
+    missing = [key for key in ("task_rng", "curriculum", "task", "history", "steps") if key not in state]
+    if missing:
+        raise ValueError(f"the environment snapshot lacks {', '.join(missing)}")
+    try:
+        random.Random().setstate(_tuple_state(state["task_rng"]))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the snapshot's task_rng is not a random.Random state: {exc}") from None
+    if state["curriculum"] is not None and not isinstance(state["curriculum"], dict):
+        raise ValueError("the snapshot's curriculum is a dict or None")
+    task = state["task"]
+    generated = isinstance(task, dict) and all(isinstance(task.get(key), int) and not isinstance(task.get(key), bool)
+                                               for key in ("level", "seed"))
+    if task is not None and not (generated or (isinstance(task, dict) and isinstance(task.get("source"), dict))):
+        raise ValueError(f"the snapshot's task is a dict with a task file's 'source' or a 'level' and a 'seed', "
+                         f"not {task!r:.200}")
+    if task is not None and not isinstance(task.get("instruction", ""), str):
+        raise ValueError("the snapshot's task instruction is text")
+    history, steps = state["history"], state["steps"]
+    if not isinstance(history, list) or not all(command is None or isinstance(command, str) for command in history):
+        raise ValueError("the snapshot's history is a list of command texts (or None for an invalid action)")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps != len(history):
+        raise ValueError(f"the snapshot's steps must be the number of commands in its history ({len(history)}), "
+                         f"not {steps!r}")
+    if task is None and history:
+        raise ValueError("the snapshot holds commands but no task")
