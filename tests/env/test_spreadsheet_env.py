@@ -288,6 +288,26 @@ def test_a_corrupt_snapshot_is_refused_with_its_field_named_before_anything_chan
         other.set_state({"task": None})
 
 
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"level": 2.5}, TypeError, "options\\['level'\\] is an integer, not float 2.5"),
+        ({"level": True}, TypeError, "not the boolean True"),
+        ({"task_seed": 3.9}, TypeError, "options\\['task_seed'\\] is an integer, not float 3.9"),
+        ({"task_seed": "abc"}, TypeError, "not str 'abc'"),
+        ({"task_sed": 3}, ValueError, "unknown reset option\\(s\\) task_sed; the options are task, level, task_seed"),
+    ],
+)
+def test_reset_options_of_the_wrong_kind_are_refused_instead_of_truncated_or_ignored(options, error, message):
+    """level=2.5 played level 2, task_seed=True task 1, and a misspelt option was ignored: each played a task the
+    caller did not ask for."""
+    env = SpreadsheetEnv(level=1)
+    with pytest.raises(error, match=message):
+        env.reset(seed=0, options=options)
+    _, info = env.reset(seed=0, options={"level": np.int64(2), "task_seed": np.int32(3)})  # NumPy integers are fine
+    assert (info["level"], info["task_seed"]) == (2, 3)
+
+
 def test_observation_is_incrementally_consistent_with_a_full_rebuild():
     env = SpreadsheetEnv(level=5)
     env.reset(options={"task_seed": 3})

@@ -29,6 +29,7 @@ from sheetrl.sheet.workbook import ALL_CHANGED
 
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
 OBSERVATION_KEYS = ("grid", "instruction", "cell_tokens", "edges", "formula_chain", "flat", "action_mask")
+RESET_OPTIONS = ("task", "level", "task_seed")  # the keys reset(options=...) reads
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,17 @@ def as_action_index(action: Any) -> int:
         raise TypeError(f"an action is an integer macro index, not {type(action).__name__} {action!r}") from None
 
 
+def _integer_option(name: str, value: Any) -> int:
+    """A reset option that is an integer (Python or NumPy), as an int; raises TypeError naming it otherwise (a
+    float or a boolean was truncated: ``level=2.5`` played level 2, ``task_seed=True`` task 1)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"options[{name!r}] is an integer, not the boolean {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"options[{name!r}] is an integer, not {type(value).__name__} {value!r}") from None
+
+
 class SpreadsheetEnv(gym.Env):
     """Edit a spreadsheet to carry out an instruction.
 
@@ -153,7 +165,8 @@ class SpreadsheetEnv(gym.Env):
     ``level`` (1-5 or "curriculum"), ``render_mode`` ("ansi" or "rgb_array"), ``config`` (:class:`EnvConfig`),
     ``curriculum`` (a shared :class:`CurriculumManager` for ``level="curriculum"``), plus any :class:`EnvConfig`
     field as a keyword. ``reset(seed=s)`` makes the episode sequence reproducible; ``reset(options={"task_seed":
-    k})`` replays one generated task; ``options={"task": task}`` runs a given Task (e.g. from a task file).
+    k})`` replays one generated task; ``options={"task": task}`` runs a given Task (e.g. from a task file); another
+    option key, or a ``level`` or ``task_seed`` that is not an integer, raises.
 
     ## Version History
     * v1: strict checker (collateral changes, reads, perturbations per answer kind), varied layouts on sheets
@@ -228,12 +241,19 @@ class SpreadsheetEnv(gym.Env):
 
     # --------------------------------------------------------------------------------------------------- reset
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
+        options = options or {}
+        unknown = sorted(str(key) for key in set(options) - set(RESET_OPTIONS))
+        if unknown:
+            raise ValueError(f"unknown reset option(s) {', '.join(unknown)}; the options are "
+                             f"{', '.join(RESET_OPTIONS)}")
+        for name in ("level", "task_seed"):
+            if options.get(name) is not None:
+                _integer_option(name, options[name])
         super().reset(seed=seed)
         if seed is not None:
             self._task_rng = random.Random(seed)
             if self.curriculum is not None and self._owns_curriculum:
                 self.curriculum.seed(seed)
-        options = options or {}
         task = options.get("task")
         if task is None:
             level = options.get("level")
@@ -243,7 +263,8 @@ class SpreadsheetEnv(gym.Env):
             if task_seed is None:
                 limit = 2**31 if self.config.split == TRAIN else SPLIT_SIZE
                 task_seed = split_seed(self.config.split, self._task_rng.randrange(limit))
-            task = make_task(int(level), int(task_seed), self.config.layout)
+            task = make_task(_integer_option("level", level), _integer_option("task_seed", task_seed),
+                             self.config.layout)
         if not isinstance(task, Task):
             raise TypeError(f"options['task'] must be a Task, not {type(task).__name__}")
         self.task = task
