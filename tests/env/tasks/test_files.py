@@ -331,3 +331,17 @@ def test_a_formula_over_computed_inputs_must_read_them_and_not_be_a_constant(tmp
             assert info["is_success"] is solved, (task.template, answer, info["check"])
             if not solved:
                 assert info["check"] == "reads"
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [("=B4+1", "the reference formula =B4\\+1 evaluates to #CYCLE! \\(a circular reference\\)"),
+     ("=SUMM(B2:B3)", "the reference formula =SUMM\\(B2:B3\\) evaluates to #NAME\\? "
+                      "\\(an unknown function or name\\)")],
+)
+def test_a_reference_formula_that_is_its_own_error_is_refused(tmp_path, formula, message):
+    """A circular or misspelt reference formula made the expected value #CYCLE! or #NAME?, and the task loaded:
+    any circular formula, or any misspelt function over the same cells, then passed the checker."""
+    path = _write(tmp_path, {"targets": [{"cell": "B4", "formula": formula}]})
+    with pytest.raises(TaskFileError, match=f"task t: target B4: {message}"):
+        load_task_file(path)

@@ -43,6 +43,7 @@ from sheetrl.sheet.address import (
     parse_range,
     quote_sheet_name,
 )
+from sheetrl.sheet.errors import CYCLE, NAME
 from sheetrl.sheet.fileio import UnsafeFileError, loads_json, printable, read_input_bytes, write_atomic
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.nodes import Call, Node
@@ -562,6 +563,10 @@ def _with_expected(task: Task, s: _Spec) -> Task:
         address = task.qualified(target.address)
         if target.formula:
             value = solution.value(address)
+            if value is CYCLE or value is NAME:  # every answer of the same making would match it
+                cause = "a circular reference" if value is CYCLE else "an unknown function or name"
+                raise s.error(f"target {target.address}: the reference formula {solution.formula(address)} "
+                              f"evaluates to {value} ({cause}); a formula target's answer cannot be that error")
             reads = target.reads
             if not reads:  # every cell of the workbook the reference reaches, the formulas on the way included
                 leaves, through = dependency_reach(solution, solution.key(address))
