@@ -345,6 +345,23 @@ def test_bad_configuration_raises_value_error(kwargs):
         SpreadsheetEnv(**kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"max_steps": True}, "max_steps is an integer, not bool True"),
+     ({"max_steps": 2.5}, "max_steps is an integer, not float 2.5"),
+     ({"grid_rows": 8.5}, "grid_rows is an integer, not float 8.5"),
+     ({"max_edges": "10"}, "max_edges is an integer, not str '10'"),
+     ({"chain_length": None}, "chain_length is an integer, not NoneType None")],
+)
+def test_sizes_and_budgets_that_are_not_integers_are_refused(kwargs, message):
+    """max_steps=True gave every episode a budget of one step and max_steps=2.5 one of three; a float size
+    failed inside Gymnasium's Box and a text one with a comparison TypeError."""
+    with pytest.raises(TypeError, match=message):
+        EnvConfig(**kwargs)
+    config = EnvConfig(grid_rows=np.int64(10), max_steps=np.int32(7))  # NumPy integers (a sweep's) are ints
+    assert (type(config.grid_rows), type(config.max_steps), config.max_steps) == (int, int, 7)
+
+
 def test_curriculum_env_reports_levels_and_advances():
     env = SpreadsheetEnv(config=EnvConfig(level="curriculum", curriculum_window=3, curriculum_replay=0.0))
     levels = []

@@ -65,6 +65,16 @@ class EnvConfig:
             raise ValueError(f"level must be one of {LEVELS} or 'curriculum', not {self.level!r}")
         if self.split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, not {self.split!r}")
+        for name in ("grid_rows", "grid_cols", "instruction_length", "max_edges", "chain_length", "max_steps"):
+            value = getattr(self, name)
+            if value is None and name == "max_steps":
+                continue
+            try:  # a float or a boolean was taken as a size or a budget (max_steps=True: one step)
+                if isinstance(value, (bool, np.bool_)):
+                    raise TypeError
+                object.__setattr__(self, name, operator.index(value))  # NumPy integers from a sweep become ints
+            except TypeError:
+                raise TypeError(f"{name} is an integer, not {type(value).__name__} {value!r}") from None
         if self.grid_rows < MIN_GRID_ROWS or self.grid_cols < MIN_GRID_COLS:
             raise ValueError(f"the observed window must be at least {MIN_GRID_ROWS}x{MIN_GRID_COLS}")
         for name in ("instruction_length", "max_edges", "chain_length"):
