@@ -144,6 +144,7 @@ def _write(tmp_path, task):
         ({"targets": [{"cell": "B4", "number_format": ["currency"]}]}, "number_format must be one of"),
         ({"targets": [{"cell": "B4", "number_format": {"a": 1}}]}, "number_format must be one of"),
         ({"max_steps": 0}, "'max_steps' must be a positive integer"),
+        ({"start": "Other!B2"}, "'start' is a cell of the task's sheet 'Sheet1', not 'Other!B2'"),
         ({"version": 2}, "'version' must be 1"),
         ({"instruction": ""}, "'instruction' must be non-empty text"),
         ({"id": {"name": "t"}}, "'id' must be non-empty text"),

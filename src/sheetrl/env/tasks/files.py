@@ -215,9 +215,13 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
                           "cells and ranges the instruction names")
     start = spec.get("start", "A1")
     try:
-        start = cell_name(parse_cell(start).row, parse_cell(start).col)
+        start_cell = parse_cell(start)
     except (SheetError, TypeError):
         raise s.error(f"'start' must be a cell such as A1, not {start!r}") from None
+    if start_cell.sheet is not None and start_cell.sheet.upper() != sheet.upper():  # it was dropped silently
+        raise s.error(f"'start' is a cell of the task's sheet {sheet!r}, not {start!r}; 'sheet' names the sheet "
+                      "the agent starts on")
+    start = cell_name(start_cell.row, start_cell.col)
     used = [workbook.used_range(n) for n in workbook.sheet_names]
     rows = max([r.row2 for r in used if r is not None] + [parse_cell(start).row] + builder.rows) + EXTENT_MARGIN[0]
     cols = max([r.col2 for r in used if r is not None] + [parse_cell(start).col] + builder.cols) + EXTENT_MARGIN[1]
