@@ -178,6 +178,14 @@ def test_misuse_is_refused_with_a_sentence(vec):
         SheetVectorEnv(CONFIG, 2, mode="async", num_workers=3)
     with pytest.raises(ValueError, match="3 seeds"):
         vec.reset(seed=[1, 2])
+    with pytest.raises(TypeError, match="seeds are integers or None"):  # 1.5 was taken as 1, True as 1
+        vec.reset(seed=[1.5, 2, 3])
+    with pytest.raises(TypeError, match="seeds are integers or None"):
+        vec.reset(seed=[True, 2, 3])
+    with pytest.raises(TypeError, match="seed is an integer, a sequence of 3 integers or None"):
+        vec.reset(seed=2.0)
+    vec.reset(seed=np.array([4, 5, 6]))
+    assert [env.np_random_seed for env in vec.envs] == [4, 5, 6]
     vec.close()
     with pytest.raises(RuntimeError, match="closed"):
         vec.step(np.zeros(3, dtype=np.int64))

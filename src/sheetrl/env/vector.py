@@ -375,11 +375,16 @@ class SheetVectorEnv(VectorEnv):
             raise ValueError(f"reset_mask needs one bool per environment ({self.num_envs}), not shape {mask.shape}")
         if seed is None:
             seeds: list[int | None] = [None] * self.num_envs
-        elif isinstance(seed, (int, np.integer)):
+        elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
             seeds = list(env_seeds(int(seed), self.num_envs))
             if self.curriculum is not None:
                 self.curriculum.seed(int(seed))
         else:
+            if not isinstance(seed, Sequence | np.ndarray) or isinstance(seed, str):
+                raise TypeError(f"seed is an integer, a sequence of {self.num_envs} integers or None, not {seed!r}")
+            # int() turned 1.5 into 1 and True into 1: another episode stream than the caller asked for
+            if not all(s is None or (isinstance(s, (int, np.integer)) and not isinstance(s, bool)) for s in seed):
+                raise TypeError(f"seeds are integers or None, not {list(seed)!r}")
             seeds = [None if s is None else int(s) for s in seed]
             if len(seeds) != self.num_envs:
                 raise ValueError(f"reset needs {self.num_envs} seeds, not {len(seeds)}")
