@@ -161,6 +161,24 @@ def test_a_reference_far_outside_the_grid_stays_bounded_and_cannot_be_selected()
     assert obs["action_mask"][MACRO_INDEX["select_reference_2"]]
 
 
+def test_the_flat_view_of_a_whole_sheet_task_stays_inside_the_observation_space():
+    """A task file's sheet area reaches 1,048,576 rows and 16,384 columns when its workbook uses them: flat held
+    rows / 1000 = 1048.576 and cols / 100 = 163.84, outside the Box(-5, 5) the space declares."""
+    from dataclasses import replace
+
+    from sheetrl.env.tasks import make_task
+
+    task = replace(make_task(1, 0), extent=(1_048_576, 16_384))
+    env = SpreadsheetEnv(level=1)
+    obs, _ = env.reset(options={"task": task})
+    assert env.observation_space.contains(obs)
+    view = obs["flat"][FLAT_LAYOUT["view"]]
+    assert view[2] == view[3] == 5.0
+    obs, _ = env.reset(options={"task": replace(task, extent=(240, 30))})  # a generated sheet's size: unchanged
+    view = obs["flat"][FLAT_LAYOUT["view"]]
+    assert (view[2], view[3]) == (np.float32(0.24), np.float32(0.3))
+
+
 def test_channels_are_named_once_and_the_flat_window_index_follows_the_layout():
     from sheetrl.env.observation import (
         CHANNELS,

@@ -239,6 +239,75 @@ def test_snapshot_restores_the_exact_state():
             obs = env._observation()
 
 
+def test_a_snapshot_of_another_layouts_task_is_refused_instead_of_restoring_a_different_task():
+    """set_state rebuilt the task from its level and seed with its own layout configuration: a snapshot taken by
+    an environment configured otherwise silently restored a different task and replayed the commands on it."""
+    from sheetrl.env.tasks.layout import LayoutConfig
+
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=3)
+    env.step_command("goto B2")
+    snapshot = env.get_state()
+    plain = SpreadsheetEnv(level=2, layout=LayoutConfig(spacers=0, titles=0, notes=0, extra_tables=0))
+    with pytest.raises(ValueError, match="the snapshot's task is not the one this environment builds"):
+        plain.set_state(snapshot)
+    assert plain.task is None  # nothing was changed
+    twin = SpreadsheetEnv(level=2)
+    twin.set_state(snapshot)
+    assert twin.task.instruction == env.task.instruction and twin.state_key() == env.state_key()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"steps": "x"}, "steps must be the number of commands in its history"),
+        ({"steps": 5}, "steps must be the number of commands in its history"),
+        ({"history": [5], "steps": 1}, "history is a list of command texts"),
+        ({"history": ["bogus A1"], "steps": 1}, "history holds a command that does not parse"),
+        ({"history": ["goto A1"] * 500, "steps": 500}, "more than this environment's budget"),
+        ({"task_rng": [1, 2]}, "task_rng is not a random.Random state"),
+        ({"task": "foo"}, "the snapshot's task is a dict"),
+        ({"task": None}, "holds commands but no task"),
+        ({"history": None}, "history is a list of command texts"),
+    ],
+)
+def test_a_corrupt_snapshot_is_refused_with_its_field_named_before_anything_changes(change, message):
+    """Corrupt snapshots were accepted (a step count that is not the history's length, commands past the budget)
+    or failed deep inside with TypeError or KeyError after the environment had already been reset."""
+    env = SpreadsheetEnv(level=2)
+    env.reset(seed=3)
+    env.step_command("goto B2")
+    snapshot = dict(env.get_state(), **change)
+    other = SpreadsheetEnv(level=2)
+    other.reset(seed=4)
+    key = other.state_key()
+    with pytest.raises(ValueError, match=message):
+        other.set_state(snapshot)
+    assert other.state_key() == key and other.task.seed != env.task.seed
+    with pytest.raises(ValueError, match="lacks task_rng"):
+        other.set_state({"task": None})
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"level": 2.5}, TypeError, "options\\['level'\\] is an integer, not float 2.5"),
+        ({"level": True}, TypeError, "not the boolean True"),
+        ({"task_seed": 3.9}, TypeError, "options\\['task_seed'\\] is an integer, not float 3.9"),
+        ({"task_seed": "abc"}, TypeError, "not str 'abc'"),
+        ({"task_sed": 3}, ValueError, "unknown reset option\\(s\\) task_sed; the options are task, level, task_seed"),
+    ],
+)
+def test_reset_options_of_the_wrong_kind_are_refused_instead_of_truncated_or_ignored(options, error, message):
+    """level=2.5 played level 2, task_seed=True task 1, and a misspelt option was ignored: each played a task the
+    caller did not ask for."""
+    env = SpreadsheetEnv(level=1)
+    with pytest.raises(error, match=message):
+        env.reset(seed=0, options=options)
+    _, info = env.reset(seed=0, options={"level": np.int64(2), "task_seed": np.int32(3)})  # NumPy integers are fine
+    assert (info["level"], info["task_seed"]) == (2, 3)
+
+
 def test_observation_is_incrementally_consistent_with_a_full_rebuild():
     env = SpreadsheetEnv(level=5)
     env.reset(options={"task_seed": 3})
@@ -274,6 +343,23 @@ def test_render_modes():
 def test_bad_configuration_raises_value_error(kwargs):
     with pytest.raises(ValueError):
         SpreadsheetEnv(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"max_steps": True}, "max_steps is an integer, not bool True"),
+     ({"max_steps": 2.5}, "max_steps is an integer, not float 2.5"),
+     ({"grid_rows": 8.5}, "grid_rows is an integer, not float 8.5"),
+     ({"max_edges": "10"}, "max_edges is an integer, not str '10'"),
+     ({"chain_length": None}, "chain_length is an integer, not NoneType None")],
+)
+def test_sizes_and_budgets_that_are_not_integers_are_refused(kwargs, message):
+    """max_steps=True gave every episode a budget of one step and max_steps=2.5 one of three; a float size
+    failed inside Gymnasium's Box and a text one with a comparison TypeError."""
+    with pytest.raises(TypeError, match=message):
+        EnvConfig(**kwargs)
+    config = EnvConfig(grid_rows=np.int64(10), max_steps=np.int32(7))  # NumPy integers (a sweep's) are ints
+    assert (type(config.grid_rows), type(config.max_steps), config.max_steps) == (int, int, 7)
 
 
 def test_curriculum_env_reports_levels_and_advances():

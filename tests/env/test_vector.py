@@ -178,6 +178,14 @@ def test_misuse_is_refused_with_a_sentence(vec):
         SheetVectorEnv(CONFIG, 2, mode="async", num_workers=3)
     with pytest.raises(ValueError, match="3 seeds"):
         vec.reset(seed=[1, 2])
+    with pytest.raises(TypeError, match="seeds are integers or None"):  # 1.5 was taken as 1, True as 1
+        vec.reset(seed=[1.5, 2, 3])
+    with pytest.raises(TypeError, match="seeds are integers or None"):
+        vec.reset(seed=[True, 2, 3])
+    with pytest.raises(TypeError, match="seed is an integer, a sequence of 3 integers or None"):
+        vec.reset(seed=2.0)
+    vec.reset(seed=np.array([4, 5, 6]))
+    assert [env.np_random_seed for env in vec.envs] == [4, 5, 6]
     vec.close()
     with pytest.raises(RuntimeError, match="closed"):
         vec.step(np.zeros(3, dtype=np.int64))
@@ -210,3 +218,25 @@ def test_without_autoreset_an_ended_env_waits_for_a_masked_reset_while_the_other
         assert [state["steps"] for state in vec.get_state()["envs"]] == [1, 3]
         with pytest.raises(ValueError, match="reset_mask"):
             vec.reset(options={"reset_mask": [True]})
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_without_autoreset_a_snapshot_keeps_an_ended_env_waiting(legacy):
+    """get_state did not record which environments had ended: a restored vector env stepped them again and
+    raised RuntimeError (the episode is over) where the original played on. Snapshots written before it was
+    recorded are read from the environments' own state."""
+    with SheetVectorEnv(CONFIG, num_envs=2, autoreset=False) as vec:
+        vec.reset(seed=[5, 6])
+        vec.step(np.array([MACRO_INDEX["done"], MACRO_INDEX["move_down"]]))  # env 0's episode ends
+        snapshot = vec.get_state()
+        assert snapshot["running"] == [False, True]
+        if legacy:
+            del snapshot["running"]
+        actions = np.array([MACRO_INDEX["move_down"]] * 2)
+        expected = vec.step(actions)
+        with SheetVectorEnv(CONFIG, num_envs=2, autoreset=False) as fresh:
+            fresh.reset(seed=[8, 9])
+            fresh.set_state(snapshot)
+            restored = fresh.step(actions)
+            assert restored[1].tolist() == expected[1].tolist() and restored[1][0] == 0.0
+            assert restored[2].tolist() == expected[2].tolist() == [False, False]

@@ -16,6 +16,14 @@ def test_flat_masked_env_exposes_flat_observations_and_masks():
     assert obs.shape == (768,) and np.isfinite(reward)
 
 
+def test_an_environment_without_the_flat_observation_is_refused_by_name():
+    """It raised a bare KeyError: 'flat'."""
+    with pytest.raises(ValueError, match="add 'flat' to its observation_keys"):
+        FlatMaskedEnv(level=1, observation_keys=("action_mask",))
+    env = FlatMaskedEnv(level=1, observation_keys=("flat", "action_mask"))
+    assert env.reset(seed=0)[0].shape == (768,)
+
+
 def test_maskable_ppo_trains_a_few_hundred_steps_and_only_picks_legal_actions():
     sb3_contrib = pytest.importorskip("sb3_contrib")
     from sb3_contrib.common.maskable.utils import get_action_masks

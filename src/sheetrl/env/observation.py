@@ -469,8 +469,9 @@ class ObservationBuilder:
         rows, cols = self._extent
         out[i] = top / rows
         out[i + 1] = left / cols
-        out[i + 2] = rows / 1000.0
-        out[i + 3] = cols / 100.0
+        # within the space's bound of 5: a task file's sheet may reach 1,048,576 rows and 16,384 columns
+        out[i + 2] = min(5.0, rows / 1000.0)
+        out[i + 3] = min(5.0, cols / 100.0)
         out[i + 4] = min(1.0, self._sheet_index / 4.0)
         out[i + 5] = min(1.0, len(self._changed) / 10.0)
         out[layout["mask"].start : layout["mask"].start + len(mask)] = mask
@@ -515,8 +516,8 @@ def _flat_layout() -> dict[str, slice]:
         ("slots", len(SLOT_NAMES)),
         ("selection", 4),  # anchor set, anchor d_row, d_col, step fraction
         ("references", 5 * INSTRUCTION_REFERENCES),  # per reference: present, d_row1, d_col1, d_row2, d_col2
-        ("view", 6),  # window top / sheet rows, left / sheet cols, sheet rows / 1000, cols / 100, sheet index / 4,
-                      # changed cells outside the targets / 10 (clipped at 1)
+        ("view", 6),  # window top / sheet rows, left / sheet cols, sheet rows / 1000, cols / 100 (both at most 5),
+                      # sheet index / 4, changed cells outside the targets / 10 (clipped at 1)
         ("mask", MASK_SLOTS),
         ("formula", 7),  # the cursor's formula: reads a cell on this sheet, corners of what it reads (d_row1,
                          # d_col1, d_row2, d_col2 from the cursor, in 7-cell units, clipped), log1p(cells read) / 5,

@@ -29,6 +29,7 @@ from sheetrl.sheet.workbook import ALL_CHANGED
 
 MIN_GRID_ROWS, MIN_GRID_COLS = 8, 8  # the smallest observed window (the flat neighbourhood needs 7x7)
 OBSERVATION_KEYS = ("grid", "instruction", "cell_tokens", "edges", "formula_chain", "flat", "action_mask")
+RESET_OPTIONS = ("task", "level", "task_seed")  # the keys reset(options=...) reads
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,16 @@ class EnvConfig:
             raise ValueError(f"level must be one of {LEVELS} or 'curriculum', not {self.level!r}")
         if self.split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, not {self.split!r}")
+        for name in ("grid_rows", "grid_cols", "instruction_length", "max_edges", "chain_length", "max_steps"):
+            value = getattr(self, name)
+            if value is None and name == "max_steps":
+                continue
+            try:  # a float or a boolean was taken as a size or a budget (max_steps=True: one step)
+                if isinstance(value, (bool, np.bool_)):
+                    raise TypeError
+                object.__setattr__(self, name, operator.index(value))  # NumPy integers from a sweep become ints
+            except TypeError:
+                raise TypeError(f"{name} is an integer, not {type(value).__name__} {value!r}") from None
         if self.grid_rows < MIN_GRID_ROWS or self.grid_cols < MIN_GRID_COLS:
             raise ValueError(f"the observed window must be at least {MIN_GRID_ROWS}x{MIN_GRID_COLS}")
         for name in ("instruction_length", "max_edges", "chain_length"):
@@ -102,6 +113,17 @@ def as_action_index(action: Any) -> int:
         return operator.index(action)
     except TypeError:
         raise TypeError(f"an action is an integer macro index, not {type(action).__name__} {action!r}") from None
+
+
+def _integer_option(name: str, value: Any) -> int:
+    """A reset option that is an integer (Python or NumPy), as an int; raises TypeError naming it otherwise (a
+    float or a boolean was truncated: ``level=2.5`` played level 2, ``task_seed=True`` task 1)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"options[{name!r}] is an integer, not the boolean {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"options[{name!r}] is an integer, not {type(value).__name__} {value!r}") from None
 
 
 class SpreadsheetEnv(gym.Env):
@@ -153,7 +175,8 @@ class SpreadsheetEnv(gym.Env):
     ``level`` (1-5 or "curriculum"), ``render_mode`` ("ansi" or "rgb_array"), ``config`` (:class:`EnvConfig`),
     ``curriculum`` (a shared :class:`CurriculumManager` for ``level="curriculum"``), plus any :class:`EnvConfig`
     field as a keyword. ``reset(seed=s)`` makes the episode sequence reproducible; ``reset(options={"task_seed":
-    k})`` replays one generated task; ``options={"task": task}`` runs a given Task (e.g. from a task file).
+    k})`` replays one generated task; ``options={"task": task}`` runs a given Task (e.g. from a task file); another
+    option key, or a ``level`` or ``task_seed`` that is not an integer, raises.
 
     ## Version History
     * v1: strict checker (collateral changes, reads, perturbations per answer kind), varied layouts on sheets
@@ -228,12 +251,19 @@ class SpreadsheetEnv(gym.Env):
 
     # --------------------------------------------------------------------------------------------------- reset
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
+        options = options or {}
+        unknown = sorted(str(key) for key in set(options) - set(RESET_OPTIONS))
+        if unknown:
+            raise ValueError(f"unknown reset option(s) {', '.join(unknown)}; the options are "
+                             f"{', '.join(RESET_OPTIONS)}")
+        for name in ("level", "task_seed"):
+            if options.get(name) is not None:
+                _integer_option(name, options[name])
         super().reset(seed=seed)
         if seed is not None:
             self._task_rng = random.Random(seed)
             if self.curriculum is not None and self._owns_curriculum:
                 self.curriculum.seed(seed)
-        options = options or {}
         task = options.get("task")
         if task is None:
             level = options.get("level")
@@ -243,7 +273,8 @@ class SpreadsheetEnv(gym.Env):
             if task_seed is None:
                 limit = 2**31 if self.config.split == TRAIN else SPLIT_SIZE
                 task_seed = split_seed(self.config.split, self._task_rng.randrange(limit))
-            task = make_task(int(level), int(task_seed), self.config.layout)
+            task = make_task(_integer_option("level", level), _integer_option("task_seed", task_seed),
+                             self.config.layout)
         if not isinstance(task, Task):
             raise TypeError(f"options['task'] must be a Task, not {type(task).__name__}")
         self.task = task
@@ -466,6 +497,7 @@ class SpreadsheetEnv(gym.Env):
                 task = {"level": self.task.level, "seed": self.task.seed}
             else:
                 raise ValueError("this task was built in memory; snapshots need a generated task or a task file's")
+            task["instruction"] = self.task.instruction  # tells, on restore, that the rebuilt task is this one
         return {
             "task_rng": self._task_rng.getstate(),
             "curriculum": self.curriculum.state_dict() if self.curriculum is not None and self._owns_curriculum
@@ -477,21 +509,41 @@ class SpreadsheetEnv(gym.Env):
         }
 
     def set_state(self, state: dict[str, Any]) -> dict[str, np.ndarray] | None:
-        """Restore a :meth:`get_state` snapshot; returns the current observation (None before any reset)."""
+        """Restore a :meth:`get_state` snapshot; returns the current observation (None before any reset).
+
+        Raises ValueError naming the problem, before the environment is reset, for a snapshot whose fields
+        :meth:`get_state` could not have written, whose history does not parse or exceeds the task's budget, or
+        whose task this environment rebuilds differently (another layout configuration, or a task file's entry
+        that changed since)."""
+        _check_snapshot(state)
         task = state["task"]
         if task is not None:
             if "source" in task:
                 from sheetrl.env.tasks.files import task_from_source
 
-                self.reset(options={"task": task_from_source(task["source"])})
+                rebuilt = task_from_source(task["source"])
             else:
-                self.reset(options={"task": make_task(task["level"], task["seed"], self.config.layout)})
+                rebuilt = make_task(task["level"], task["seed"], self.config.layout)
+            instruction = task.get("instruction")
+            if instruction is not None and instruction != rebuilt.instruction:
+                raise ValueError(f"the snapshot's task is not the one this environment builds from it (instruction "
+                                 f"{instruction!r}, rebuilt {rebuilt.instruction!r}): restore it in an environment "
+                                 "configured like the one that took it, with the task file unchanged")
+            budget = self.config.max_steps or rebuilt.max_steps
+            if len(state["history"]) > budget:
+                raise ValueError(f"the snapshot holds {len(state['history'])} steps, more than this environment's "
+                                 f"budget of {budget} for its task")
+            try:
+                commands = [None if line is None else parse_command(line) for line in state["history"]]
+            except CommandError as exc:
+                raise ValueError(f"the snapshot's history holds a command that does not parse: {exc}") from None
+            self.reset(options={"task": rebuilt})
             curriculum = self.curriculum
             self.curriculum = None  # replayed episodes must not be recorded twice
             try:
-                for command in state["history"]:
+                for command in commands:
                     self._episode_over = False
-                    self._step(None if command is None else parse_command(command), action_index=-1)
+                    self._step(command, action_index=-1)
             finally:
                 self.curriculum = curriculum
             self._steps = state["steps"]
@@ -590,3 +642,35 @@ def _tuple_state(state: Any) -> tuple:
     """random.Random state from its JSON-ish form (lists) back to tuples."""
     version, internal, gauss = state
     return (version, tuple(internal), gauss)
+
+
+def _check_snapshot(state: Any) -> None:
+    """Raise ValueError naming the first field of an environment snapshot that :meth:`SpreadsheetEnv.get_state`
+    could not have written."""
+    if not isinstance(state, dict):
+        raise ValueError(f"an environment snapshot is a dict, not {type(state).__name__}")
+    missing = [key for key in ("task_rng", "curriculum", "task", "history", "steps") if key not in state]
+    if missing:
+        raise ValueError(f"the environment snapshot lacks {', '.join(missing)}")
+    try:
+        random.Random().setstate(_tuple_state(state["task_rng"]))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the snapshot's task_rng is not a random.Random state: {exc}") from None
+    if state["curriculum"] is not None and not isinstance(state["curriculum"], dict):
+        raise ValueError("the snapshot's curriculum is a dict or None")
+    task = state["task"]
+    generated = isinstance(task, dict) and all(isinstance(task.get(key), int) and not isinstance(task.get(key), bool)
+                                               for key in ("level", "seed"))
+    if task is not None and not (generated or (isinstance(task, dict) and isinstance(task.get("source"), dict))):
+        raise ValueError(f"the snapshot's task is a dict with a task file's 'source' or a 'level' and a 'seed', "
+                         f"not {task!r:.200}")
+    if task is not None and not isinstance(task.get("instruction", ""), str):
+        raise ValueError("the snapshot's task instruction is text")
+    history, steps = state["history"], state["steps"]
+    if not isinstance(history, list) or not all(command is None or isinstance(command, str) for command in history):
+        raise ValueError("the snapshot's history is a list of command texts (or None for an invalid action)")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps != len(history):
+        raise ValueError(f"the snapshot's steps must be the number of commands in its history ({len(history)}), "
+                         f"not {steps!r}")
+    if task is None and history:
+        raise ValueError("the snapshot holds commands but no task")

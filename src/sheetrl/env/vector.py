@@ -375,11 +375,16 @@ class SheetVectorEnv(VectorEnv):
             raise ValueError(f"reset_mask needs one bool per environment ({self.num_envs}), not shape {mask.shape}")
         if seed is None:
             seeds: list[int | None] = [None] * self.num_envs
-        elif isinstance(seed, (int, np.integer)):
+        elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
             seeds = list(env_seeds(int(seed), self.num_envs))
             if self.curriculum is not None:
                 self.curriculum.seed(int(seed))
         else:
+            if not isinstance(seed, Sequence | np.ndarray) or isinstance(seed, str):
+                raise TypeError(f"seed is an integer, a sequence of {self.num_envs} integers or None, not {seed!r}")
+            # int() turned 1.5 into 1 and True into 1: another episode stream than the caller asked for
+            if not all(s is None or (isinstance(s, (int, np.integer)) and not isinstance(s, bool)) for s in seed):
+                raise TypeError(f"seeds are integers or None, not {list(seed)!r}")
             seeds = [None if s is None else int(s) for s in seed]
             if len(seeds) != self.num_envs:
                 raise ValueError(f"reset needs {self.num_envs} seeds, not {len(seeds)}")
@@ -456,6 +461,7 @@ class SheetVectorEnv(VectorEnv):
         return {
             "envs": [s["env"] for s in per_env],
             "curriculum": self.curriculum.state_dict() if self.curriculum is not None else None,
+            "running": [s["running"] for s in per_env],
             "returns": [s["return"] for s in per_env],
             "lengths": [s["length"] for s in per_env],
             "terms": [s["terms"] for s in per_env],
@@ -466,9 +472,12 @@ class SheetVectorEnv(VectorEnv):
         if len(state["envs"]) != self.num_envs:
             raise ValueError(f"the snapshot holds {len(state['envs'])} environments, this vector env "
                              f"{self.num_envs}")
-        per_env = [{"env": e, "return": r, "length": n, "terms": t}
-                   for e, r, n, t in zip(state["envs"], state["returns"], state["lengths"], state["terms"],
-                                         strict=True)]
+        # Without autoreset an environment whose episode ended is not stepped until it is reset (snapshots that
+        # do not say so tell it from the environment's own: its episode is over)
+        running = state.get("running") or [not e.get("episode_over", False) for e in state["envs"]]
+        per_env = [{"env": e, "running": bool(g), "return": r, "length": n, "terms": t}
+                   for e, g, r, n, t in zip(state["envs"], running, state["returns"], state["lengths"],
+                                            state["terms"], strict=True)]
         self._call_groups("set_state", [([per_env[i] for i in indices],) for indices in self._slices])
         if self.curriculum is not None and state.get("curriculum") is not None:
             self.curriculum.load_state_dict(state["curriculum"])

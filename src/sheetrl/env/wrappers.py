@@ -35,6 +35,9 @@ class FlatMaskedEnv(gym.Wrapper):
         self._inner: SpreadsheetEnv = env.unwrapped
         space = self._inner.observation_space
         assert isinstance(space, gym.spaces.Dict)
+        if "flat" not in space.spaces:
+            raise ValueError(f"FlatMaskedEnv passes on the 'flat' observation, which this environment does not "
+                             f"compute (observation_keys={tuple(space.spaces)}); add 'flat' to its observation_keys")
         self.observation_space = space.spaces["flat"]
 
     def reset(self, **kwargs: Any) -> tuple[np.ndarray, dict]:

@@ -144,6 +144,7 @@ def _write(tmp_path, task):
         ({"targets": [{"cell": "B4", "number_format": ["currency"]}]}, "number_format must be one of"),
         ({"targets": [{"cell": "B4", "number_format": {"a": 1}}]}, "number_format must be one of"),
         ({"max_steps": 0}, "'max_steps' must be a positive integer"),
+        ({"start": "Other!B2"}, "'start' is a cell of the task's sheet 'Sheet1', not 'Other!B2'"),
         ({"version": 2}, "'version' must be 1"),
         ({"instruction": ""}, "'instruction' must be non-empty text"),
         ({"id": {"name": "t"}}, "'id' must be non-empty text"),
@@ -305,3 +306,43 @@ def test_a_target_that_reads_the_whole_sheet_is_checked_in_time_proportional_to_
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert results == {"everything": (True, "ok"), "column": (True, "ok"), "too-little": (False, "reads")}
+
+
+def test_a_formula_over_computed_inputs_must_read_them_and_not_be_a_constant(tmp_path):
+    """Inputs that are formulas in the user's workbook (=60+40) have no literal cells beneath them: the default
+    reads were empty and the target was not checked for what it reads, so the answer typed as a constant passed;
+    and reads given over such cells could never be met, not even by the reference."""
+    wb = Workbook()
+    wb.set_range("A1", [["Item", "Amount"]])
+    for row, formula in enumerate(("=60+40", "=2*100", "=300"), start=2):
+        wb.set(f"B{row}", formula)
+    wb.save(tmp_path / "book.xlsx")
+    write_task_file(tmp_path / "tasks.jsonl", [
+        {"id": "default", "workbook": "book.xlsx", "instruction": "Total B2:B4 in B5.",
+         "targets": [{"cell": "B5", "formula": "=SUM(B2:B4)"}]},
+        {"id": "given", "workbook": "book.xlsx", "instruction": "Total B2:B4 in B5.",
+         "targets": [{"cell": "B5", "formula": "=SUM(B2:B4)", "reads": ["B2:B4"]}]},
+    ])
+    for task in load_task_file(tmp_path / "tasks.jsonl"):
+        assert solve_with_reference(task)[:2] == (True, "ok"), task.template
+        for answer, solved in (("=SUM(B2:B4)", True), ("=B2+B3+B4", True), ("=600", False), ("=SUM(B2:B3)+300", False)):
+            env = SpreadsheetEnv()
+            env.reset(options={"task": task})
+            _, _, _, _, info = env.step_command(f"formula B5 {answer}")
+            assert info["is_success"] is solved, (task.template, answer, info["check"])
+            if not solved:
+                assert info["check"] == "reads"
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [("=B4+1", "the reference formula =B4\\+1 evaluates to #CYCLE! \\(a circular reference\\)"),
+     ("=SUMM(B2:B3)", "the reference formula =SUMM\\(B2:B3\\) evaluates to #NAME\\? "
+                      "\\(an unknown function or name\\)")],
+)
+def test_a_reference_formula_that_is_its_own_error_is_refused(tmp_path, formula, message):
+    """A circular or misspelt reference formula made the expected value #CYCLE! or #NAME?, and the task loaded:
+    any circular formula, or any misspelt function over the same cells, then passed the checker."""
+    path = _write(tmp_path, {"targets": [{"cell": "B4", "formula": formula}]})
+    with pytest.raises(TaskFileError, match=f"task t: target B4: {message}"):
+        load_task_file(path)

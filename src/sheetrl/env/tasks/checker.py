@@ -372,7 +372,14 @@ class CollateralTracker:
 # ------------------------------------------------------------------------------------------------------- reads
 def leaf_reads(wb: Workbook, key: int) -> set[int]:
     """The cells a formula depends on, through other formulas, that are not formulas themselves."""
+    return dependency_reach(wb, key)[0]
+
+
+def dependency_reach(wb: Workbook, key: int) -> tuple[set[int], set[int]]:
+    """(leaves, formulas): the cells a formula depends on, through other formulas, split into those that are not
+    formulas themselves and the formula cells passed through on the way."""
     leaves: set[int] = set()
+    formulas: set[int] = set()
     seen = {key}
     stack = list(wb.precedent_keys(key))
     while stack:
@@ -381,10 +388,11 @@ def leaf_reads(wb: Workbook, key: int) -> set[int]:
             continue
         seen.add(current)
         if wb.formula_at(current) is not None:
+            formulas.add(current)
             stack.extend(wb.precedent_keys(current))
         else:
             leaves.add(current)
-    return leaves
+    return leaves, formulas
 
 
 @lru_cache(maxsize=4096)
@@ -425,7 +433,8 @@ def _present_in(wb: Workbook, task: Task, areas: list[str], present: Mapping[int
 def reads_problem(wb: Workbook, task: Task) -> tuple[str, str] | None:
     """(cell, sentence) of the first formula target that does not read what it must, or None.
 
-    Required: every cell of the target's ``reads`` ranges that holds something in the initial workbook. Allowed:
+    Required: every cell of the target's ``reads`` ranges that holds something in the initial workbook, reached
+    as an input or passed through as a formula (the workbook's own computed inputs). Allowed:
     those ranges, the task's ``may_read``, the targets, and whatever the expert's own formula for the target
     reaches (a total over a column of new formulas reaches their inputs). The work grows with the cells that exist,
     not with the size of the ranges."""
@@ -436,8 +445,10 @@ def reads_problem(wb: Workbook, task: Task) -> tuple[str, str] | None:
         if not target.formula or not target.reads:
             continue
         address = task.qualified(target.address)
-        leaves = leaf_reads(wb, wb.key(address))
-        missing = _present_in(wb, task, list(target.reads), initial_values) - leaves
+        leaves, through = dependency_reach(wb, wb.key(address))
+        # a cell of the ranges that holds a formula (an input computed in the user's workbook) is read when the
+        # walk passes through it
+        missing = _present_in(wb, task, list(target.reads), initial_values) - leaves - through
         if missing:
             return target.address, (f"{target.address} does not read {_describe(wb, missing)} "
                                     f"of {', '.join(target.reads)}")

@@ -31,7 +31,7 @@ from sheetrl.env.commands import (
     parse_command,
 )
 from sheetrl.env.tasks.base import Target, Task, instruction_references
-from sheetrl.env.tasks.checker import PERTURBATIONS, leaf_reads
+from sheetrl.env.tasks.checker import PERTURBATIONS, dependency_reach, leaf_reads
 from sheetrl.sheet import SheetError, Workbook
 from sheetrl.sheet.address import (
     MAX_COLS,
@@ -43,6 +43,7 @@ from sheetrl.sheet.address import (
     parse_range,
     quote_sheet_name,
 )
+from sheetrl.sheet.errors import CYCLE, NAME
 from sheetrl.sheet.fileio import UnsafeFileError, loads_json, printable, read_input_bytes, write_atomic
 from sheetrl.sheet.formats import NUMBER_FORMAT_PRESETS
 from sheetrl.sheet.nodes import Call, Node
@@ -214,9 +215,13 @@ def build_task(spec: dict[str, Any], base: Path, index: int = 0) -> Task:
                           "cells and ranges the instruction names")
     start = spec.get("start", "A1")
     try:
-        start = cell_name(parse_cell(start).row, parse_cell(start).col)
+        start_cell = parse_cell(start)
     except (SheetError, TypeError):
         raise s.error(f"'start' must be a cell such as A1, not {start!r}") from None
+    if start_cell.sheet is not None and start_cell.sheet.upper() != sheet.upper():  # it was dropped silently
+        raise s.error(f"'start' is a cell of the task's sheet {sheet!r}, not {start!r}; 'sheet' names the sheet "
+                      "the agent starts on")
+    start = cell_name(start_cell.row, start_cell.col)
     used = [workbook.used_range(n) for n in workbook.sheet_names]
     rows = max([r.row2 for r in used if r is not None] + [parse_cell(start).row] + builder.rows) + EXTENT_MARGIN[0]
     cols = max([r.col2 for r in used if r is not None] + [parse_cell(start).col] + builder.cols) + EXTENT_MARGIN[1]
@@ -562,11 +567,15 @@ def _with_expected(task: Task, s: _Spec) -> Task:
         address = task.qualified(target.address)
         if target.formula:
             value = solution.value(address)
+            if value is CYCLE or value is NAME:  # every answer of the same making would match it
+                cause = "a circular reference" if value is CYCLE else "an unknown function or name"
+                raise s.error(f"target {target.address}: the reference formula {solution.formula(address)} "
+                              f"evaluates to {value} ({cause}); a formula target's answer cannot be that error")
             reads = target.reads
-            if not reads:
-                leaves = leaf_reads(solution, solution.key(address))
+            if not reads:  # every cell of the workbook the reference reaches, the formulas on the way included
+                leaves, through = dependency_reach(solution, solution.key(address))
                 initial = task.workbook.value_map()
-                reads = tuple(task.workbook.address(k) for k in sorted(leaves) if k in initial)
+                reads = tuple(task.workbook.address(k) for k in sorted(leaves | through) if k in initial)
             target = dataclasses.replace(target, expected=value, reads=reads)
         targets.append(target)
     for pivot in solution.pivots:
