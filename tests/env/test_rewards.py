@@ -145,3 +145,18 @@ def test_reward_config_rejects_bad_weights():
         RewardConfig(validity=float("nan"))
     with pytest.raises(ValueError, match="gamma"):
         RewardConfig(gamma=1.5)
+
+
+def test_a_target_written_in_another_case_is_still_a_target_for_the_entry_penalty():
+    # The review: the penalty for a formula entered outside the targets compared addresses as text, so a target
+    # written `other!a2` (the sheet is `Other`) was charged as if it lay outside them.
+    task = make_task(2, 0)
+    validity = FormulaValidity(task)
+    target = _first_formula_target(task)
+    wb = task.workbook.clone()
+    wb.set(f"{SHEET}!{target}", "=5")  # fails the "reads data" check: outside the targets it would cost 1/3
+    assert validity.entry_penalty(wb, f"{SHEET.lower()}!{target.lower()}") == 0.0
+    assert validity.entry_penalty(wb, f"{SHEET}!{target}") == 0.0
+    free = f"{SHEET}!Z99"
+    wb.set(free, "=5")
+    assert validity.entry_penalty(wb, free) == pytest.approx(-1 / 3)
