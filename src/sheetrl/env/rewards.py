@@ -258,7 +258,7 @@ class FormulaValidity:
     def entry_penalty(self, wb: Workbook, address: str) -> float:
         """For a formula entered outside the targets: −1/3 per failed static check, in [−1, 0]. A target is
         recognised by its cell, however its address is written (``other!a2`` is ``Other!A2``)."""
-        if address in self.targets or wb.key(address) in self._target_keys(wb):
+        if wb.key(address) in self._target_keys(wb):
             return 0.0
         return -sum(1 for ok in self.static_checks(wb, address) if not ok) / 3.0
 

@@ -107,23 +107,24 @@ def as_action_index(action: Any) -> int:
         if action.size != 1 or not np.issubdtype(action.dtype, np.integer):
             raise TypeError(f"an action is one integer; got an array of {action.size} {action.dtype} values")
         return int(action.reshape(()))
-    if isinstance(action, (bool, np.bool_)):
-        raise TypeError(f"an action is an integer macro index, not the boolean {action!r}")
-    try:
-        return operator.index(action)
-    except TypeError:
-        raise TypeError(f"an action is an integer macro index, not {type(action).__name__} {action!r}") from None
+    return _strict_integer(action, "an action is an integer macro index")
 
 
 def _integer_option(name: str, value: Any) -> int:
     """A reset option that is an integer (Python or NumPy), as an int; raises TypeError naming it otherwise (a
     float or a boolean was truncated: ``level=2.5`` played level 2, ``task_seed=True`` task 1)."""
+    return _strict_integer(value, f"options[{name!r}] is an integer")
+
+
+def _strict_integer(value: Any, what: str) -> int:
+    """``value`` as an int when it is a Python or NumPy integer; otherwise TypeError "``what``, not ..." (a
+    boolean or a float is refused, never truncated)."""
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"options[{name!r}] is an integer, not the boolean {value!r}")
+        raise TypeError(f"{what}, not the boolean {value!r}")
     try:
         return operator.index(value)
     except TypeError:
-        raise TypeError(f"options[{name!r}] is an integer, not {type(value).__name__} {value!r}") from None
+        raise TypeError(f"{what}, not {type(value).__name__} {value!r}") from None
 
 
 class SpreadsheetEnv(gym.Env):

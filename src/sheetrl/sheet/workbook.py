@@ -365,7 +365,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
     def _add_sheet(self, name: str, before: str | None, reserved_ok: bool) -> None:
         _check_sheet_name(name)
         if not reserved_ok:
-            _check_new_sheet_name(name)
+            _refuse_reserved_sheet_name(name)
         position = len(self._sheet_order) if before is None else self._sheet_order.index(self._sheet_id(before))
         if name.upper() in self._sheet_ids:
             raise SheetError(f"a sheet named {name!r} already exists")
@@ -389,7 +389,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
         sid = self._sheet_id(old)
         _check_sheet_name(new)
         if new.upper() != self._sheet_names[sid].upper():  # (a loaded sheet may keep Excel's reserved name)
-            _check_new_sheet_name(new)
+            _refuse_reserved_sheet_name(new)
         if new.upper() in self._sheet_ids and self._sheet_ids[new.upper()] != sid:
             raise SheetError(f"a sheet named {new!r} already exists")
         self._snapshot_for_undo()
@@ -1991,10 +1991,9 @@ def _big(
     return tuple(big)
 
 
-def _check_new_sheet_name(name: Any) -> None:
-    """:func:`_check_sheet_name`, and the name Excel reserves for its change history (a file that already has a
-    sheet of that name loads with it)."""
-    _check_sheet_name(name)
+def _refuse_reserved_sheet_name(name: str) -> None:
+    """Refuse the name Excel reserves for its change history, for a new sheet or a new name (a file that already
+    has a sheet of that name loads with it)."""
     if name.upper() == RESERVED_SHEET_NAME.upper():
         raise SheetError(f"{name!r} is a sheet name Excel reserves (for its change history); choose another")
 

@@ -558,8 +558,13 @@ def _reads_as_name(text: str) -> bool:
 def _escape_text(text: str) -> str:
     if "_x" not in text and not _CONTROL_CHARS.search(text):
         return text
-    text = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
-    return _CONTROL_CHARS.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return _CONTROL_CHARS.sub(lambda m: f"_x{ord(m.group(0)):04X}_", protect_escape_lookalikes(text))
+
+
+def protect_escape_lookalikes(text: str) -> str:
+    """``text`` with every literal ``_xHHHH_`` written ``_x005F_xHHHH_``, so that a reader that decodes the
+    ``_xHHHH_`` escapes gives the literal back."""
+    return _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
 
 
 class _StyleCache:

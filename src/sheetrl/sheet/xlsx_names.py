@@ -120,7 +120,7 @@ def write_tables(wb: Workbook, xl: Any) -> None:
     from openpyxl.worksheet.table import Table as XlTable
     from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
-    from sheetrl.sheet.xlsx import _ESCAPE_LOOKALIKE
+    from sheetrl.sheet.xlsx import protect_escape_lookalikes
 
     for table in wb.tables:
         ws = xl[wb._sheet_names[table.sheet]]
@@ -131,7 +131,7 @@ def write_tables(wb: Workbook, xl: Any) -> None:
         )
         # openpyxl writes control characters as _xHHHH_ and decodes every _xHHHH_ when reading: protect literal ones
         written.tableColumns = [
-            TableColumn(id=index + 1, name=_ESCAPE_LOOKALIKE.sub(r"_x005F_\1", name))
+            TableColumn(id=index + 1, name=protect_escape_lookalikes(name))
             for index, name in enumerate(table.columns)
         ]
         if table.style:
