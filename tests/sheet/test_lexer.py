@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetrl.sheet import SheetError
+from sheetrl.sheet import SheetError, lexer
 from sheetrl.sheet.address import column_letters
 from sheetrl.sheet.lexer import MAX_FORMULA_LENGTH, relative_shape
 from sheetrl.sheet.parser import parse
@@ -148,3 +148,44 @@ def test_a_shape_read_back_at_another_cell_parses_to_the_moved_tree(body, row, c
     if moved_text is None or relative_shape(moved_text, row + dr, col + dc) != shape:
         return  # off the grid, or corners that a move swaps: not the same shape, never shared
     assert parse(moved_text) == shift(tree, dr, dc), (text, moved_text)
+
+
+# ----------------------------------------------------------------------------------------------------- tokenize
+# tokenize takes operators, punctuation and lone cell addresses without its master pattern: the tokens and errors
+# must be the master pattern's own.
+_PIECES = st.sampled_from([
+    "A1", "$B$2", "b$7", "XFD1048576", "XFE1", "AB12", "A0", "A1:B2", "A:A", "1:2", "Sheet1!A1", "'My sheet'!C3",
+    "A1!", "LOG10", "SUM", "x", "_", ".", "\\", "é", "(", ")", "[", "]", "[@Qty]", "#", "#REF!", "!", ":", " ",
+    "\t", "+", "-", "*", "/", "^", "&", "<", ">", "=", "<=", ">=", "<>", "%", "@", ",", ";", "{", "}", '"x"', '""',
+    "1", "1.5", "1E3", "TRUE",
+])
+
+
+def _master_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexer, "_SINGLE_KINDS", {})
+    monkeypatch.setattr(lexer, "_CELL_ALONE", re.compile(r"(?!)"))
+
+
+def _tokens_or_error(text: str) -> object:
+    try:
+        return lexer.tokenize(text)
+    except SheetError as exc:
+        return str(exc)
+
+
+@given(st.lists(_PIECES, max_size=14).map("".join))
+@SETTINGS
+def test_the_shortcuts_of_tokenize_give_the_master_patterns_tokens_and_errors(text):
+    fast = _tokens_or_error(text)
+    with pytest.MonkeyPatch.context() as patch:
+        _master_only(patch)
+        slow = _tokens_or_error(text)
+    assert fast == slow
+
+
+def test_the_shortcuts_of_tokenize_are_taken_and_agree_on_common_formulas(monkeypatch):
+    texts = ["=I1+A2", "=J4*0.99+B5-I5*0.001", "=IF(J2>K2,I2-K2,K2-J2)+F1", "=A1<>B1", "=A1 B1", "=LOG10(A1)",
+             "=A1#", "=A1:B2", "=Sheet1!A1", "=SUM (A1)", "=A1 (B1)", "=AB1!A1"]
+    fast = [lexer.tokenize(text) for text in texts]
+    _master_only(monkeypatch)
+    assert fast == [lexer.tokenize(text) for text in texts]

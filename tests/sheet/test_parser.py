@@ -8,6 +8,7 @@ from sheetrl.sheet.nodes import (
     CellRef,
     Chain,
     Name,
+    Number,
     Paren,
     RangeOp,
     RangeRef,
@@ -125,6 +126,16 @@ def test_nesting_at_the_limit_evaluates():
     wb = Workbook()
     wb.set("A1", "=" + "SUM(" * 63 + "-3" + ")" * 63)
     assert wb.value("A1") == -3
+
+
+def test_each_run_of_one_precedence_level_is_one_flat_chain():
+    one, two, three, four = (Number(float(n), str(n)) for n in (1, 2, 3, 4))
+    assert parse("=1+2*3-4") == Chain((one, Chain((two, three), ("*",)), four), ("+", "-"))
+    assert parse("=1*2+3") == Chain((Chain((one, two), ("*",)), three), ("+",))
+    assert parse("=1=2&3+4") == Chain((one, Chain((two, Chain((three, four), ("+",))), ("&",))), ("=",))
+    assert parse("=1^2*3^4") == Chain((Chain((one, two), ("^",)), Chain((three, four), ("^",))), ("*",))
+    assert parse("=-1^2") == Chain((Unary("-", one), two), ("^",))
+    assert parse("=1-2-3<4") == Chain((Chain((one, two, three), ("-", "-")), four), ("<",))
 
 
 def test_excel_precedence():

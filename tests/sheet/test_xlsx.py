@@ -826,6 +826,7 @@ def test_sheets_named_like_cells_are_not_moved_as_references(tmp_path, monkeypat
 
     path = write_openpyxl(tmp_path / "cell_like_sheets.xlsx", build)
     monkeypatch.setattr(parser, "_CACHE", OrderedDict())  # a process that has parsed none of these texts
+    monkeypatch.setattr(xlsx, "_PARSED_TEXTS", OrderedDict())
     book = Workbook.load(path)
     assert book.value("Data!A1") == 11
     assert book.value("Data!A2") == 22
@@ -842,7 +843,54 @@ def test_a_filled_down_formula_too_long_to_parse_is_refused_like_any_other(tmp_p
 
     path = write_openpyxl(tmp_path / "long.xlsx", build)
     monkeypatch.setattr(parser, "_CACHE", OrderedDict())
+    monkeypatch.setattr(xlsx, "_PARSED_TEXTS", OrderedDict())
     book = Workbook.load(path)
     assert book.value("Sheet!B9") == 2730
     assert not book.is_formula("Sheet!B10")
     assert any("Sheet!B10" in line and "longer than 8192" in line for line in book.warnings)
+
+
+def test_a_workbook_loaded_again_in_the_same_process_parses_none_of_its_formulas(tmp_path, monkeypatch):
+    def build(book):
+        ws = book.active
+        for r in range(1, 6):
+            ws[f"A{r}"] = r
+            ws[f"B{r}"] = f"=A{r}*2+SUM($A$1:A{r})"
+        ws["C1"] = "=IF(B5>20,\"big\",\"small\")"
+
+    path = write_openpyxl(tmp_path / "again.xlsx", build)
+    monkeypatch.setattr(parser, "_CACHE", OrderedDict())
+    monkeypatch.setattr(xlsx, "_PARSED_TEXTS", OrderedDict())
+    first = Workbook.load(path)
+    parser._CACHE.clear()  # even with the parser's own cache gone
+
+    def refuse(text):
+        raise AssertionError(f"parsed {text} again")
+
+    monkeypatch.setattr(xlsx, "parse", refuse)
+    again = Workbook.load(path)
+    for address in ("Sheet!B1", "Sheet!B5", "Sheet!C1"):
+        assert again.formula(address) == first.formula(address)
+        assert again.value(address) == first.value(address)
+    assert again.value("Sheet!B5") == 25 and again.value("Sheet!C1") == "big"
+
+
+def test_a_text_remembered_from_another_file_is_converted_against_this_files_names(tmp_path):
+    # =Data*2 intersects Data where Data names a range (Excel shows =@Data*2), not where it names one cell
+    def build(reference):
+        def make(book):
+            ws = book.active
+            for r in range(1, 4):
+                ws[f"A{r}"] = r * 10
+            ws["B2"] = "=Data*2"
+            book.defined_names["Data"] = DefinedName("Data", attr_text=reference)
+
+        return make
+
+    ranged = Workbook.load(write_openpyxl(tmp_path / "range.xlsx", build("Sheet!$A$1:$A$3")))
+    single = Workbook.load(write_openpyxl(tmp_path / "cell.xlsx", build("Sheet!$A$3")))
+    ranged_again = Workbook.load(tmp_path / "range.xlsx")
+    assert ranged.formula("Sheet!B2") == ranged_again.formula("Sheet!B2") == "=@Data*2"
+    assert ranged.value("Sheet!B2") == 40
+    assert single.formula("Sheet!B2") == "=Data*2"
+    assert single.value("Sheet!B2") == 60

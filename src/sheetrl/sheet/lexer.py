@@ -186,6 +186,12 @@ _ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
 _STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL", "SHEETS3D"})
 _EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
+# A cell address with nothing after it that would make it part of a longer token: a range (':'), a sheet name
+# ('!'), a 3-D span, a spill ('#'), a function or structured reference name ('(', '['), a longer identifier. Where
+# this matches, the master pattern's first matching alternative is REF with the same text.
+_CELL_ALONE = re.compile(_CELL + r"(?![\w.(\\!:#\[]|[ \t\r\n]*\()")
+_SINGLE_KINDS = {**_PUNCT_KINDS, **dict.fromkeys("-+*/^&=<>%:@", "OP")}
+_TWO_CHARACTER_OPERATORS = frozenset({"<=", ">=", "<>"})
 
 
 def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
@@ -198,7 +204,25 @@ def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     match = _TOKEN.match
+    lone_cell = _CELL_ALONE.match
     while position < end:
+        # An operator or a punctuation mark starts no other token: taken without the master pattern (about half
+        # of a formula's tokens)
+        single = _SINGLE_KINDS.get(formula[position])
+        if single is not None:
+            if single == "OP" and formula[position : position + 2] in _TWO_CHARACTER_OPERATORS:
+                append(Token("OP", formula[position : position + 2], position))
+                position += 2
+            else:
+                append(Token(single, formula[position], position))
+                position += 1
+            continue
+        # A lone cell address (the commonest operand): what the master pattern would read as a REF
+        found = lone_cell(formula, position)
+        if found is not None:
+            append(Token("REF", found.group(), position))
+            position = found.end()
+            continue
         found = match(formula, position)
         if found is None:
             _explain(formula, position)

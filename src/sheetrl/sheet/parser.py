@@ -52,6 +52,7 @@ _LEVELS: tuple[frozenset[str], ...] = (
     frozenset({"*", "/"}),
     frozenset({"^"}),
 )
+_LEVEL_OF = {op: level for level, ops in enumerate(_LEVELS) for op in ops}
 
 
 def parse_reference(text: str) -> Node:
@@ -174,22 +175,29 @@ class _Parser:
         return Union(tuple(operands))
 
     def expression(self, level: int) -> Node:
-        if level == len(_LEVELS):
-            return self.unary()
-        ops = _LEVELS[level]
-        first = self.expression(level + 1)
-        operands = [first]
-        operators: list[str] = []
+        """The expression from here whose operators are all of ``level`` or above (0: the whole expression).
+
+        Precedence climbing: each operand is parsed once, then operators join it into chains, one flat
+        :class:`Chain` per run of operators of one level (``1+2*3-4`` is ``Chain(1, Chain(2*3), 4)``)."""
+        return self.climb(self.unary(), level)
+
+    def climb(self, left: Node, level: int) -> Node:
+        """``left`` (an operand just parsed) joined with the operators that follow it of ``level`` or above."""
         while True:
             token = self.peek()
-            if token is None or token.kind != "OP" or token.text not in ops:
-                break
-            self.take()
-            operators.append(token.text)
-            operands.append(self.expression(level + 1))
-        if not operators:
-            return first
-        return Chain(tuple(operands), tuple(operators))
+            if token is None or token.kind != "OP":
+                return left
+            at = _LEVEL_OF.get(token.text)
+            if at is None or at < level:
+                return left
+            operands = [left]
+            operators: list[str] = []
+            while token is not None and token.kind == "OP" and _LEVEL_OF.get(token.text) == at:
+                self.take()
+                operators.append(token.text)
+                operands.append(self.climb(self.unary(), at + 1))
+                token = self.peek()
+            left = Chain(tuple(operands), tuple(operators))
 
     def unary(self) -> Node:
         token = self.peek()

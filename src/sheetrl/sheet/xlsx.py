@@ -46,7 +46,7 @@ import re
 import warnings as _warnings
 import zipfile
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -998,6 +998,14 @@ class _Parsed:
     unknown: tuple[str, ...]
 
 
+# The formula texts parsed by earlier loads in this process, with what the loader made of them (a workbook loaded
+# again, or files made from one template, parse nothing): keyed by the text, whether it is a plain formula, the
+# range names it was converted against and the size of the function library (a function registered later changes
+# what is unknown). Least recently used first.
+_PARSED_TEXTS: OrderedDict[tuple[str, bool, frozenset[str], int], _Parsed] = OrderedDict()
+_PARSED_TEXTS_SIZE = 20_000
+
+
 class _Loader:
     """Copies a workbook into a new Workbook: cells from the scanned sheet XML, everything else from openpyxl."""
 
@@ -1338,6 +1346,12 @@ class _Loader:
         ranges); when it does, the shown text is the tree's."""
         found = trees.get((text, plain))
         if found is None:
+            remembered = (text, plain, range_names, len(FUNCTIONS))
+            found = _PARSED_TEXTS.get(remembered)
+            if found is not None:
+                _PARSED_TEXTS.move_to_end(remembered)
+                trees[(text, plain)] = found
+                return found
             stripped = strip_function_prefixes(text)
             try:
                 tree = parse(stripped)
@@ -1364,6 +1378,9 @@ class _Loader:
                     if converted is not tree:
                         tree, shown = converted, "=" + render(converted)
                 found = _Parsed(tree, shown, unknown)
+                _PARSED_TEXTS[remembered] = found
+                if len(_PARSED_TEXTS) > _PARSED_TEXTS_SIZE:
+                    _PARSED_TEXTS.popitem(last=False)
             trees[(text, plain)] = found
         return found
 
