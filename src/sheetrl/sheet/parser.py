@@ -53,6 +53,7 @@ _LEVELS: tuple[frozenset[str], ...] = (
     frozenset({"^"}),
 )
 _LEVEL_OF = {op: level for level, ops in enumerate(_LEVELS) for op in ops}
+_POSTFIX_OR_REFERENCE_OPERATORS = frozenset({"%", ":", " "})  # what binds to an operand tighter than any level
 
 
 def parse_reference(text: str) -> Node:
@@ -201,6 +202,12 @@ class _Parser:
 
     def unary(self) -> Node:
         token = self.peek()
+        if token is not None and (token.kind == "REF" or token.kind == "NUMBER"):
+            # a cell, range or number that no postfix, intersection or range operator follows (most operands) is
+            # its primary: taken without descending through them
+            following = self.tokens[self.index + 1] if self.index + 1 < len(self.tokens) else None
+            if following is None or following.kind != "OP" or following.text not in _POSTFIX_OR_REFERENCE_OPERATORS:
+                return self.primary()
         if token is not None and token.kind == "OP" and token.text in "+-@":
             self.take()
             self.enter()
