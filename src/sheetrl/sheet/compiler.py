@@ -961,7 +961,9 @@ def _postfix(node: Node, out: list[tuple[str, Node | None]], count: list[int]) -
         if count[0] > FUSED_OPERATORS or not _postfix(node.operands[0], out, count):
             return False
         for op, operand in zip(node.ops, node.operands[1:]):
-            if not _postfix(operand, out, count):
+            if type(operand) is CellRef or type(operand) is Number:  # the commonest operands: no recursion
+                out.append(("operand", operand))
+            elif not _postfix(operand, out, count):
                 return False
             out.append((op, None))
         return True
