@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from sheetrl.sheet import Workbook, compiler, fused
 from sheetrl.sheet.errors import DIV0, NUM, VALUE
+from sheetrl.sheet.nodes import Chain, Paren
 
 INPUTS = ["A1", "A2", "A3", "A4", "B1"]
 WATCHED = [f"{col}{row}" for col in "CDE" for row in range(1, 5)]  # the formula at C1 and where it may spill
@@ -138,3 +139,57 @@ def test_generated_source_tests_types_only_where_an_operand_may_not_be_a_float()
 def test_the_unary_and_cell_value_steps() -> None:
     source = fused.ChainFusion({}, abs, abs, abs, 1.0, NUM, DIV0).source(("cell", "neg", fused.CELL_VALUE))
     assert "NEG(" in source and "TO_CELL(" in source
+
+
+# ------------------------------------------------------------------------------------------------ FormulaTemplate
+# A chain of cells and numbers compiled once is compiled at any other cell by its template (a loader's filled-down
+# column): the function, and the cells the workbook links it to, must be those of compiling the moved tree.
+template_leaves = st.sampled_from(["A1", "$A$3", "B$2", "$C4", "D7", "0.5", "3", "1E+308", "Other!B2", "Other!$A$1"])
+template_chains = st.recursive(
+    template_leaves,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(OPERATORS), inner).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+        inner.map(lambda e: f"({e})"),
+        inner.map(lambda e: f"-{e}"),
+    ),
+    max_leaves=8,
+).filter(lambda text: any(op in text for op in OPERATORS))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(template_chains, st.integers(0, 40), st.integers(0, 20), st.sampled_from([1, 2]))
+def test_a_template_compiles_a_chain_at_another_cell_as_its_moved_tree(
+    text: str, row: int, col: int, sheet: int
+) -> None:
+    from sheetrl.sheet.compiler import FormulaCompiler
+    from sheetrl.sheet.parser import parse
+    from sheetrl.sheet.references import shift
+
+    sheet_ids = {"DATA": 1, "OTHER": 2}
+    tree = parse("=" + text)
+    first = FormulaCompiler(sheet_ids, 1, 10, 5).compile(tree)
+    whole = tree
+    while type(whole) is Paren:
+        whole = whole.inner
+    if type(whole) is not Chain:  # (a sign or a lone operand around the chain: compiled by itself)
+        assert first.template is None
+        return
+    assert first.template is not None, text
+    moved = shift(tree, row - 10, col - 5)
+    expected = FormulaCompiler(sheet_ids, sheet, row, col).compile(moved)
+    instantiated = first.template.instantiate(sheet, row, col)
+    if instantiated is None:  # a reference left the sheet: the moved tree holds #REF!, compiled by itself
+        assert "RefError" in repr(moved)
+        return
+    assert instantiated.cells == expected.cells
+    assert instantiated.template == expected.template
+    values = {key: float(index % 7) - 2.5 for index, key in enumerate(sorted(expected.cells))}
+    assert repr(instantiated.fn(values)) == repr(expected.fn(values))
+
+
+def test_a_chain_with_anything_but_cells_and_numbers_has_no_template() -> None:
+    from sheetrl.sheet.compiler import FormulaCompiler
+    from sheetrl.sheet.parser import parse
+
+    for text in ("=A1+SUM(B1:B2)", '=A1&"x"', "=A1+Nowhere!B1", "=A1+TRUE", "=SUM(A1:A2)", "=A1"):
+        assert FormulaCompiler({"DATA": 1}, 1, 3, 3).compile(parse(text)).template is None, text

@@ -18,7 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
-from sheetrl.sheet import fileio, parser, xlsx
+from sheetrl.sheet import fileio, fused, parser, xlsx
 from sheetrl.sheet.errors import ARRAY_ERROR_CODES, DIV0, ERROR_CODES, NA, WorkbookFileError
 from sheetrl.sheet.formats import CellFormat
 from sheetrl.sheet.nodes import CellRef
@@ -894,3 +894,92 @@ def test_a_text_remembered_from_another_file_is_converted_against_this_files_nam
     assert ranged.value("Sheet!B2") == 40
     assert single.formula("Sheet!B2") == "=Data*2"
     assert single.value("Sheet!B2") == 60
+
+
+def _with_and_without_templates(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Workbook, Workbook, int]:
+    """The file loaded with formula templates, and loaded compiling every tree; and how many formulas the first
+    load compiled from a template."""
+    from sheetrl.sheet.compiler import FormulaTemplate
+
+    used = []
+    instantiate = FormulaTemplate.instantiate
+
+    def counted(self, sheet_id, row, col):
+        compiled = instantiate(self, sheet_id, row, col)
+        used.append(compiled is not None)
+        return compiled
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FormulaTemplate, "instantiate", counted)
+        templated = Workbook.load(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(FormulaTemplate, "instantiate", lambda self, sheet_id, row, col: None)
+        compiled = Workbook.load(path)
+    return templated, compiled, sum(used)
+
+
+def test_formulas_compiled_from_a_template_read_and_follow_what_their_trees_do(tmp_path, monkeypatch):
+    # columns filled down on two sheets with the same texts (a reference without a sheet name reads the formula's
+    # own sheet), absolute and mixed references, another sheet, a leading sign (the cell-value program)
+    def build(book):
+        data = book.active
+        data.title = "Data"
+        other = book.create_sheet("Other")
+        data["B1"], other["B1"], other["F1"] = 0.5, 4, 8
+        for r in range(1, 42):
+            data[f"A{r}"], other[f"A{r}"], other[f"E{r}"] = r, 100 + r, -r
+        # Other holds the same shapes with other texts: four columns right (its relative columns read E, not A)
+        for sheet, (c, d, e, f, a, b) in ((data, "CDEFAB"), (other, "GHIJEF")):
+            for r in range(1, 41):
+                sheet[f"{c}{r}"] = f"={a}{r}" if r == 1 else f"={c}{r - 1}+{a}{r}"
+                sheet[f"{d}{r}"] = f"={a}{r}*$B$1-Other!{a}{r}"
+                sheet[f"{e}{r}"] = f"=-{a}{r}+{b}$1*2"
+                sheet[f"{f}{r}"] = f"=({a}{r}-$A{r})/{a}$40"
+
+    path = write_openpyxl(tmp_path / "templates.xlsx", build)
+    monkeypatch.setattr(fused, "uses_before_generating", lambda program: 1)  # (not after a few rows, as usual)
+    templated, compiled, used = _with_and_without_templates(path, monkeypatch)
+    assert used >= 300  # of the 320 formulas: all but the first of each shape (and C2, as C1 is =A1)
+    addresses = [f"Data!{c}{r}" for c in "CDEF" for r in range(1, 41)]
+    addresses += [f"Other!{c}{r}" for c in "GHIJ" for r in range(1, 41)]
+    for address in addresses:
+        assert templated.value(address) == compiled.value(address), address
+        assert templated.formula(address) == compiled.formula(address), address
+        assert templated.precedents(address) == compiled.precedents(address), address
+    for book in (templated, compiled):
+        book.set("Data!A7", -3)
+        book.set("Other!A20", 0.25)
+        book.set("Other!B1", 9)
+    for address in addresses:
+        assert templated.value(address) == compiled.value(address), address
+    assert templated.value("Other!G40") == -sum(range(1, 41))
+    assert templated.value("Other!H20") == -20 * 9 + 20  # E20 * $B$1 - Other!E20, after B1 became 9
+
+
+def test_shared_formulas_compiled_from_a_template_follow_their_inputs(tmp_path, monkeypatch):
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><f t="shared"'
+        + (' ref="B1:B30" si="0">A1*10+$A$1-A1/4</f>' if r == 1 else ' si="0"/>')
+        + "<v>0</v></c></row>"
+        for r in range(1, 31)
+    )
+    path = write_openpyxl(tmp_path / "shared.xlsx", lambda book: None)
+    with zipfile.ZipFile(path) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = contents["xl/worksheets/sheet1.xml"].decode()
+    contents["xl/worksheets/sheet1.xml"] = re.sub(r"<sheetData\s*/>|<sheetData>.*</sheetData>",
+                                                  f"<sheetData>{rows}</sheetData>", sheet).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    monkeypatch.setattr(fused, "uses_before_generating", lambda program: 1)
+    templated, compiled, used = _with_and_without_templates(path, monkeypatch)
+    assert used >= 28  # every follower of the anchor but the first (compiled: its template is the others')
+    for book in (templated, compiled):
+        assert book.value("Sheet!B30") == 30 * 10 + 1 - 30 / 4
+        book.set("Sheet!A1", 2)
+        book.set("Sheet!A29", -1)
+    for r in range(1, 31):
+        assert templated.value(f"Sheet!B{r}") == compiled.value(f"Sheet!B{r}"), r
+        assert templated.precedents(f"Sheet!B{r}") == compiled.precedents(f"Sheet!B{r}"), r
+    assert templated.value("Sheet!B29") == -10 + 2 + 0.25

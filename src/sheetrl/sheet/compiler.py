@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any
 
-from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, ROW_SHIFT, make_key, range_keys
+from sheetrl.sheet.address import MAX_COLS, MAX_ROWS, ROW_SHIFT, SHEET_SHIFT, make_key, range_keys
 from sheetrl.sheet.errors import (
     CALC,
     DIV0,
@@ -150,6 +150,42 @@ class CompiledFormula:
     unresolved_sheets: bool = False  # references a sheet that does not exist (yet), or reads the sheet list
     dynamic: bool = False  # reads through references computed at run time: its reads are tracked per evaluation
     names: set[str] = field(default_factory=set)  # upper-case defined/table names looked up (found or not)
+    template: FormulaTemplate | None = None  # how to compile the same formula moved to another cell, when known
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaTemplate:
+    """A formula that is one generated chain (:mod:`sheetrl.sheet.fused`) of cells and numbers, written so that it
+    can be compiled at any cell without its syntax tree: what a loader does for formulas filled down a column.
+
+    ``parameters`` are the chain's arguments in order: a number, or a cell as (sheet id, row fixed, row, column
+    fixed, column) where a relative row or column is the offset from the formula's own cell (R1C1 style) and the
+    sheet id is None for a reference without a sheet name (the formula's own sheet)."""
+
+    program: tuple[str, ...]
+    parameters: tuple[Any, ...]
+
+    def instantiate(self, sheet_id: int, row: int, col: int) -> CompiledFormula | None:
+        """The formula compiled at (``row``, ``col``) (0-based) of the sheet ``sheet_id``, as
+        :meth:`FormulaCompiler.compile` would compile its tree moved there; None when a reference would leave the
+        sheet or the chain is no longer generated (the caller compiles the tree)."""
+        arguments: list[Any] = []
+        cells: set[int] = set()
+        for parameter in self.parameters:
+            if type(parameter) is float:
+                arguments.append(parameter)
+                continue
+            sheet, row_fixed, r, col_fixed, c = parameter
+            r = r if row_fixed else row + r
+            c = c if col_fixed else col + c
+            if not (0 <= r < MAX_ROWS and 0 <= c < MAX_COLS):
+                return None
+            key = make_key(sheet_id if sheet is None else sheet, r, c)
+            arguments.append(key)
+            cells.add(key)
+        if not _FUSION.ready(self.program):
+            return None
+        return CompiledFormula(fn=_FUSION.evaluator(self.program, arguments), cells=cells, template=self)
 
 
 class FormulaCompiler(ReferenceCompiler):
@@ -167,6 +203,7 @@ class FormulaCompiler(ReferenceCompiler):
         self.expanding: list[str] = []
         self.result = CompiledFormula(fn=_constant(None))
         self.scope = LocalScope()
+        self.fused: tuple[Node, FormulaTemplate] | None = None  # the last chain generated of cells and numbers only
 
     def compile(self, node: Node, array_shape: tuple[int, int] | None = None) -> CompiledFormula:
         """Compile a formula; its closure returns a cell value, or a Matrix of cell values to spill or place.
@@ -186,6 +223,8 @@ class FormulaCompiler(ReferenceCompiler):
             fn = _padded_with_the_function_of_na(fn, FUNCTIONS[whole.name].impl(NA), array_shape)
         if self.result.dynamic:
             fn = tracking_reads(make_key(self.sheet_id, self.row, self.col), fn)
+        elif self.fused is not None and self.fused[0] is whole and array_shape is None:
+            self.result.template = self.fused[1]
         self.result.fn = fn
         return self.result
 
@@ -468,6 +507,7 @@ class FormulaCompiler(ReferenceCompiler):
         program: list[str] = []
         parameters: list[Any] = []
         calls: list[tuple[int, Node]] = []  # compiled only once the chain is fused (compiling records its ranges)
+        relative: list[Any] | None = []  # the parameters as a FormulaTemplate holds them (None: it cannot)
         for token, operand in postfix:
             if operand is None:
                 program.append(token)
@@ -475,13 +515,23 @@ class FormulaCompiler(ReferenceCompiler):
                 key = self.cell_key(operand)
                 program.append("value" if key is None else "cell")
                 parameters.append(REF if key is None else key)
+                if key is None or relative is None:
+                    relative = None
+                else:
+                    sheet = None if operand.sheet is None else key >> SHEET_SHIFT
+                    row = operand.row if operand.row_abs else operand.row - self.row
+                    col = operand.col if operand.col_abs else operand.col - self.col
+                    relative.append((sheet, operand.row_abs, row, operand.col_abs, col))
             elif type(operand) is Number and type(operand.value) is float:
                 program.append("float")
                 parameters.append(operand.value)
+                if relative is not None:
+                    relative.append(operand.value)
             else:
                 program.append("call")
                 calls.append((len(parameters), operand))
                 parameters.append(None)
+                relative = None
         if cell_result:
             program.append(CELL_VALUE)
         shape = tuple(program)
@@ -489,6 +539,8 @@ class FormulaCompiler(ReferenceCompiler):
             return None
         for position, operand in calls:
             parameters[position] = self.scalar(operand, array_mode)
+        if relative is not None:
+            self.fused = (node, FormulaTemplate(shape, tuple(relative)))
         return _FUSION.evaluator(shape, parameters)
 
     def operand(self, node: Node, array_mode: bool) -> tuple[Evaluator, int | None, Any]:

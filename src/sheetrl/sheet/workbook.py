@@ -60,7 +60,7 @@ from sheetrl.sheet.address import (
 )
 from sheetrl.sheet.arrays import ArrayPlacement, area_keys, area_of
 from sheetrl.sheet.catalog import CatalogMixin
-from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, extent_key
+from sheetrl.sheet.compiler import WORKBOOK_KEY, FormulaCompiler, FormulaTemplate, extent_key
 from sheetrl.sheet.errors import CYCLE, VALUE, AddressError, ExcelError, SheetError
 from sheetrl.sheet.evaluation import STATE, Area
 from sheetrl.sheet.formats import DEFAULT_FORMAT, CellFormat
@@ -167,6 +167,7 @@ class FormulaCell:
     dynamic_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # what it read in its last evaluation
     anchored: tuple[tuple[int, int, int, int, int], ...] = ()  # ranges with one end fixed, one relative (indexed)
     shared_ranges: tuple[tuple[int, int, int, int, int], ...] = ()  # ranges with both rows fixed (see _big)
+    template: FormulaTemplate | None = None  # the same formula at another cell, compiled without its tree
 
 
 class _FormulaText(str):
@@ -827,9 +828,11 @@ class Workbook(CatalogMixin, ArrayPlacement):
         self._touch_extent(key)
         self._recalculate_from(key, anchors)
 
-    def _compile_cell(self, key: int, node: Node, text: str, array: tuple[int, int] | None = None) -> FormulaCell:
+    def _compile_cell(self, key: int, node: Node, text: str, array: tuple[int, int] | None = None,
+                      template: FormulaTemplate | None = None) -> FormulaCell:
         """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook);
-        ``array`` is the shape of a legacy array formula's range."""
+        ``array`` is the shape of a legacy array formula's range; ``template``: the template of a formula of which
+        ``node`` is the tree moved here (a loader's filled-down column), used instead of compiling where it can."""
         if array is not None and data_tables.is_data_table_formula(node):
             layout = data_tables.layout_of(node, key, array, self._sheet_ids)
             return FormulaCell(
@@ -837,7 +840,9 @@ class Workbook(CatalogMixin, ArrayPlacement):
                 ranges=(), big_ranges=(), volatile=True, unresolved_sheets=False, array=array,
             )
         sid, row, col = split_key(key)
-        compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node, array)
+        compiled = template.instantiate(sid, row, col) if template is not None and array is None else None
+        if compiled is None:
+            compiled = FormulaCompiler(self._sheet_ids, sid, row, col, self).compile(node, array)
         old = self._formulas.get(key)
         # a recompiled tracked formula keeps what it read until it runs again
         dynamic_ranges = old.dynamic_ranges if old is not None and compiled.dynamic else ()
@@ -860,6 +865,7 @@ class Workbook(CatalogMixin, ArrayPlacement):
             dynamic_ranges=dynamic_ranges,
             anchored=tuple(compiled.anchored),
             shared_ranges=tuple(compiled.shared_ranges),
+            template=compiled.template,
         )
 
     def _precedent_keys(self, cell: FormulaCell, listed: bool = False) -> builtins.set[int]:
@@ -1589,14 +1595,17 @@ class Workbook(CatalogMixin, ArrayPlacement):
             self._change_log.add(ALL_CHANGED)
 
     def _install_formula(self, key: int, node: Node, array: tuple[int, int] | None = None,
-                         text: str | None = None) -> None:
-        """Add a formula from a syntax tree without recalculating (bulk rebuilds); ``array`` is the shape of a
-        legacy array formula's range, ``text`` the formula's text (default: rendered from the tree)."""
+                         text: str | None = None, template: FormulaTemplate | None = None) -> FormulaCell:
+        """Add a formula from a syntax tree without recalculating (bulk rebuilds) and return it; ``array`` is the
+        shape of a legacy array formula's range, ``text`` the formula's text (default: rendered from the tree),
+        ``template`` as for :meth:`_compile_cell`."""
         if text is None:
             text = "=" + render(node)
-        self._add_formula(self._compile_cell(key, node, text, array))
+        cell = self._compile_cell(key, node, text, array, template)
+        self._add_formula(cell)
         self._own("_values")
         self._touch_extent(key)
+        return cell
 
     def _rewrite_all_formulas(self, rewrite: Any) -> None:
         for key, cell in list(self._formulas.items()):

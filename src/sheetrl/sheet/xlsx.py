@@ -61,6 +61,7 @@ from sheetrl.sheet.address import (
     quote_sheet_name,
     split_key,
 )
+from sheetrl.sheet.compiler import FormulaTemplate
 from sheetrl.sheet.data_tables import MAX_DATA_TABLE_CELLS, TABLE_FUNCTION, is_data_table_formula
 from sheetrl.sheet.errors import ExcelError, FormulaSyntaxError, SheetError, WorkbookFileError, error_from_code
 from sheetrl.sheet.formats import BORDER_STYLES, DEFAULT_FORMAT, CellFormat
@@ -957,10 +958,12 @@ class _Sink:
         return rejected
 
     def formula(
-        self, title: str, row: int, col: int, node: Any, text: str | None, array: tuple[int, int] | None = None
-    ) -> None:
+        self, title: str, row: int, col: int, node: Any, text: str | None, array: tuple[int, int] | None = None,
+        template: FormulaTemplate | None = None,
+    ) -> FormulaTemplate | None:
         """Enter a parsed formula (``text``: as the cell shows it; None: rendered from the tree), over ``array``
-        rows x cols for a legacy array formula.
+        rows x cols for a legacy array formula; ``template``: that of a formula whose tree moved here is ``node``.
+        Returns the entered formula's template (what compiles it at another cell), if it has one.
 
         Raises SheetError when it cannot be compiled.
         """
@@ -971,8 +974,8 @@ class _Sink:
                 self.wb.set_array_formula(f"{address}:{last}", text or "=" + render(node))
             else:
                 self.wb.set(address, text or "=" + render(node))
-            return
-        self.wb._install_formula(self._key(title, row, col), node, array, text=text)
+            return None
+        return self.wb._install_formula(self._key(title, row, col), node, array, text=text, template=template).template
 
     def format(self, title: str, row: int, col: int, fmt: CellFormat, changes: dict[str, Any]) -> None:
         if not self.bulk:
@@ -1270,11 +1273,15 @@ class _Loader:
         trees: dict[tuple[str, bool], _Parsed | SheetError] = {}
         # formulas of one relative shape (filled down a column): parsed once, moved to each cell
         shapes: dict[tuple[str, bool], tuple[int, int, _Parsed, bool]] = {}
+        # the compiled template of a relative shape or a shared formula (by its anchor), once one of them has one
+        templates: dict[tuple[Any, ...], FormulaTemplate] = {}
         range_names = _range_names(sink.wb)  # defined names (read before the formulas) a plain formula intersects
         for title, row, col, text, shared, kind in formulas:
             plain = kind == _PLAIN
+            family: tuple[Any, ...] | None = None  # the formulas this one is a move of, if any
             if shared is not None:
                 (anchor_row, anchor_col, anchor_text), cached = shared
+                family = (title, anchor_row, anchor_col, anchor_text, plain)
                 parsed = self._parsed(trees, "=" + anchor_text, plain, range_names)
                 if isinstance(parsed, SheetError):
                     self._fallback(sink, title, row, col, cached,
@@ -1288,6 +1295,7 @@ class _Loader:
                 stripped = strip_function_prefixes(text)  # the text as parse sees it and the cell shows it
                 known = (text, plain) in trees or is_parsed(stripped)
                 shape = relative_shape(text, row, col) if not known else None
+                family = None if shape is None else (shape, plain)
                 moved = self._moved(shapes, shape, stripped, plain, row, col) if shape is not None else None
                 if moved is not None:
                     parsed, tree, shown = moved
@@ -1301,7 +1309,10 @@ class _Loader:
                     if shape is not None:
                         shapes[(shape, plain)] = (row, col, parsed, parsed.text == stripped)
             try:
-                sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None)
+                template = sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None,
+                                        None if family is None else templates.get(family))
+                if template is not None and family is not None:
+                    templates.setdefault(family, template)
             except (SheetError, TypeError, ValueError) as exc:
                 shown = shown or "=" + render(tree)
                 self._fallback(sink, title, row, col, cached, f"the formula {shown} cannot be used ({_one_line(exc)})")
