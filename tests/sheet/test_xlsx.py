@@ -83,6 +83,17 @@ def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp
     assert loaded.value("A2") == "literal _x0041_ stays"
 
 
+def test_round_trip_keeps_overlapping_escape_lookalikes_and_one_an_escape_completes(tmp_path):
+    # "_x005F_x0041_" holds two lookalikes sharing an '_'; in "_x0041\x01" the escape of \x01 (_x0001_) supplies
+    # the '_' that makes "_x0041_": every such '_' must be protected, else the text loads as "_x005FA", "Ax0001_"
+    texts = ["_x005F_x0041_", "_x0041_x0042_", "_x0041\x01", "_x0041\r\n", "__x0041__", "_x00411_"]
+    wb = Workbook()
+    for row, text in enumerate(texts, start=1):
+        wb.set(f"A{row}", text)
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
+
+
 def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp_path):
     # XML reads a raw CR as LF and cannot hold U+D800-U+DFFF, U+FFFE or U+FFFF: they are written as _xHHHH_
     wb = Workbook()

@@ -133,7 +133,9 @@ _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 # cannot hold lone surrogates, U+FFFE or U+FFFF (a cell holds UTF-16 text, so Excel can): OOXML stores these
 # escaped as _xHHHH_ (ST_Xstring), as Excel writes them.
 _CONTROL_CHARS = re.compile(r"[\000-\010\013-\037\ud800-\udfff\ufffe\uffff]")
-_ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# an '_' that a reader would take as the start of an escape: one before "xHHHH" and an '_' or a character that is
+# itself written escaped (which starts with '_'); lookaheads, so that overlapping ones (_x005F_x0041_) are all caught
+_ESCAPE_LOOKALIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}(?:_|" + _CONTROL_CHARS.pattern + "))")
 # characters XML 1.0 cannot hold, where nothing escapes them (formulas, sheet names, defined names)
 _NOT_XML = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
@@ -563,8 +565,9 @@ def _escape_text(text: str) -> str:
 
 def protect_escape_lookalikes(text: str) -> str:
     """``text`` with every literal ``_xHHHH_`` written ``_x005F_xHHHH_``, so that a reader that decodes the
-    ``_xHHHH_`` escapes gives the literal back."""
-    return _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
+    ``_xHHHH_`` escapes gives the literal back (overlapping ones too, and an ``_xHHHH`` that the escape of the
+    character after it would complete)."""
+    return _ESCAPE_LOOKALIKE.sub("_x005F_", text)
 
 
 class _StyleCache:
