@@ -66,12 +66,23 @@ def test_round_trip_keeps_numbers_text_booleans_and_errors(tmp_path):
         wb.set(f"{'ABCDEFGHI'[col]}4", error)
     loaded = round_trip(wb, tmp_path)
     assert loaded.values("A1:D3") == [
-        [5, -2.75, 1e-12, 123456789012.5], ["text", None, "#N/A", " padded "], [True, False, None, 0]
+        [5, -2.75, 1e-12, 123456789012.5], ["text", "", "#N/A", " padded "], [True, False, None, 0]
     ]
     assert loaded.value("C2") == "#N/A" and isinstance(loaded.value("C2"), str)  # text, not an error
     assert [str(v) for v in loaded.values("A4:I4")[0]] == [str(e) for e in errors]
     assert loaded.value("A4") is DIV0
     assert loaded.warnings == []
+
+
+def test_round_trip_keeps_a_cell_holding_empty_text(tmp_path):
+    # a cell holding "" (Excel keeps one after pasting the values of ="") is not blank: COUNTA counts it
+    wb = Workbook()
+    wb.set("A1", "")
+    wb.set("B1", "=COUNTA(A1)")
+    wb.set("C1", "=ISBLANK(A1)")
+    loaded = round_trip(wb, tmp_path)
+    assert list(loaded.cells()) == [("A1", ""), ("B1", "=COUNTA(A1)"), ("C1", "=ISBLANK(A1)")]
+    assert (loaded.value("B1"), loaded.value("C1")) == (1, False)
 
 
 def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp_path):

@@ -425,7 +425,12 @@ def _write_cell(cell: Any, content: Any) -> None:
             cell.value = repr(content)
             cell.data_type = "n"
     elif t is str:
-        cell.value = _escape_text(content)
+        if content:
+            cell.value = _escape_text(content)
+        else:  # openpyxl writes "" as a cell without a value, which reads back as blank: write one empty run
+            from openpyxl.cell.rich_text import CellRichText
+
+            cell.value = CellRichText([""])
         cell.data_type = "s"  # text such as "#N/A" stays text
     elif t is ExcelError:
         cell.value = content.code if content.code in _OPENPYXL_ERRORS else "#VALUE!"
