@@ -99,6 +99,24 @@ def test_formulas_are_saved_as_plain_formulas_when_their_at_signs_are_implied(tm
     assert dynamic_array_cells(zipfile.ZipFile(path)) == {"Sheet1": {"B4"}}
 
 
+def test_a_plain_formula_intersecting_a_union_keeps_the_union_s_parentheses(tmp_path):
+    # loaded as =@(A1,B1) and =L6-@(-4,3); saving dropped the parentheses with the @: "A1,B1" does not parse, and
+    # the formulas were lost on the next load
+    book = openpyxl.Workbook()
+    book.active["C1"] = "=(A1,B1)"
+    book.active["C2"] = "=L6-(-4,3)"
+    source = tmp_path / "union.xlsx"
+    book.save(source)
+    wb = Workbook.load(source)
+    path = tmp_path / "saved.xlsx"
+    wb.save(path)
+    sheet = openpyxl.load_workbook(path)["Sheet"]
+    assert (sheet["C1"].value, sheet["C2"].value) == ("=(A1,B1)", "=L6-(-4,3)")
+    loaded = Workbook.load(path)
+    assert (loaded.formula("C1"), loaded.formula("C2")) == (wb.formula("C1"), wb.formula("C2"))
+    assert loaded.warnings == []
+
+
 def test_a_legacy_array_formula_is_saved_unmarked_over_its_range(tmp_path):
     wb = Workbook()
     wb.set_array_formula("C1:C2", "={1;2}*3")
