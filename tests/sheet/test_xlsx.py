@@ -139,6 +139,24 @@ def test_round_trip_keeps_a_formula_its_prefixes_push_past_the_length_limit(tmp_
     assert loaded.value("A1") == 680
     assert loaded.warnings == []
 
+def test_round_trip_keeps_the_spaces_and_line_breaks_of_a_formula(tmp_path):
+    # Excel keeps a formula's whitespace as typed; saving wrote the rendered tree ("=IF(A1>0,A1,-A1)")
+    formulas = {"B1": "=SUM( A1 , A2 )", "B2": "=IF(A1>0,\n  A1,\n  -A1)", "B3": "=LET( x, 1, x + A1 )",
+                "B4": "=A1:A2 A1"}
+    wb = Workbook()
+    wb.set_range("A1", [[1], [2]])
+    for address, formula in formulas.items():
+        wb.set(address, formula)
+    wb.set_array_formula("C1:C2", "=A1:A2 * 2")
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    assert stored_formula(path, "Sheet1", "B3") == "=_xlfn.LET( _xlpm.x, 1, _xlpm.x + A1 )"
+    loaded = Workbook.load(path)
+    assert {address: loaded.formula(address) for address in formulas} == formulas
+    assert loaded.formula("C1") == "=A1:A2 * 2"
+    assert loaded.values("B1:B4") == wb.values("B1:B4") == [[3], [1], [2], [1]]
+
+
 def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
     # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
     numbers = [0.1 + 0.2, 123456789012345678.0, 1 / 3, -2.0000000000000004, 5e-324, 1.7976931348623157e308]

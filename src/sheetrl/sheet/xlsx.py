@@ -12,7 +12,8 @@ evaluates dates in that system, see :mod:`sheetrl.sheet.serials`).
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
-so the file asks the reading application to recalculate on open.
+so the file asks the reading application to recalculate on open. A formula keeps the spaces and line breaks of its
+text, as Excel keeps them.
 
 Arrays, as Excel writes them: a formula whose ``@``s are all ones a reader without dynamic arrays implies is a
 plain formula (without the ``@``); any other formula (one that spills, or uses ``@`` elsewhere) is a
@@ -283,13 +284,13 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
     names = _defined_names(wb) if _takes_lambdas(node) else frozenset()
     if cell.array is not None:
         rows, cols = cell.array
-        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node, names))
+        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node, names, cell.text))
         return False
     if is_legacy_compatible(node, _range_names(wb)):
-        ws[address] = "=" + file_formula(without_intersections(node), names)
+        ws[address] = "=" + file_formula(without_intersections(node), names, cell.text)
         return False
     spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
-    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node, names))
+    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node, names, cell.text))
     return True
 
 
@@ -356,14 +357,26 @@ def _span(address: str, rows: int, cols: int) -> str:
     return address if rows * cols == 1 else f"{address}:{cell_name(row + rows - 1, col + cols - 1)}"
 
 
-def file_formula(node: Node, defined_names: frozenset[str] = frozenset()) -> str:
+def file_formula(node: Node, defined_names: frozenset[str] = frozenset(), entered: str | None = None) -> str:
     """Formula text (without '=') as a file stores it: ``@x`` as ``_xlfn.SINGLE(x)``, ``A1#`` as
     ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``, a
     function's name given as a LAMBDA with ``_xleta.`` (``BYROW(A1:C3,_xleta.SUM)``) unless it is one of the
-    ``defined_names`` (upper case), which the formula reads instead."""
+    ``defined_names`` (upper case), which the formula reads instead. ``entered`` (with its '='): the formula's
+    text as entered or loaded, written instead where it differs from that only in whitespace (the spaces and line
+    breaks that Excel keeps in a formula)."""
     local = _local_names(node)
     text = "=" + render(_as_stored(node, local | defined_names))
+    if entered is not None and entered != text and _same_tokens(entered, text):
+        text = entered
     return add_function_prefixes(text, local)[1:]
+
+
+def _same_tokens(first: str, second: str) -> bool:
+    """Whether two formula texts are the same tokens (so differ at most in the whitespace between them)."""
+    try:
+        return [(t.kind, t.text) for t in tokenize(first)] == [(t.kind, t.text) for t in tokenize(second)]
+    except FormulaSyntaxError:
+        return False
 
 
 def _as_stored(node: Node, names: frozenset[str] = frozenset()) -> Node:
