@@ -756,6 +756,16 @@ def test_save_reports_a_missing_directory_and_a_directory_target(tmp_path):
         wb.save(tmp_path)
 
 
+def test_save_reports_a_name_too_long_and_a_nul_character_as_file_errors(tmp_path):
+    # they escaped as a bare OSError and ValueError
+    wb = Workbook()
+    with pytest.raises(WorkbookFileError, match="file name too long"):
+        wb.save(tmp_path / ("b" * 300 + ".xlsx"))
+    with pytest.raises(WorkbookFileError, match="null"):
+        wb.save(str(tmp_path / "bo\0ok.xlsx"))
+    assert os.listdir(tmp_path) == []
+
+
 def test_save_reports_permission_denied(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

@@ -184,6 +184,10 @@ def _target_path(path: Any) -> str:
         fileio.check_output(target)
     except fileio.UnsafeFileError as exc:
         raise WorkbookFileError(f"cannot save {target}: it {exc.strerror}") from None
+    except OSError as exc:  # a name too long for the file system ...
+        raise WorkbookFileError(f"cannot save {fileio.printable(target)}: {_os_reason(exc)}") from None
+    except ValueError as exc:  # a NUL character in the path
+        raise WorkbookFileError(f"cannot save {fileio.printable(target)}: {_one_line(exc)}") from None
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise WorkbookFileError(f"cannot save {target}: the directory {directory} does not exist")
