@@ -85,6 +85,17 @@ def test_round_trip_keeps_a_cell_holding_empty_text(tmp_path):
     assert (loaded.value("B1"), loaded.value("C1")) == (1, False)
 
 
+def test_round_trip_keeps_the_longest_text_whose_escapes_make_it_longer(tmp_path):
+    # 32,767 characters is Excel's limit on the text; written as _xHHHH_ it is longer, and openpyxl cut it there
+    texts = ["\x01" * 32767, "a\rb" * 10922, "_x0041_" * 4681]
+    wb = Workbook()
+    for row, text in enumerate(texts, start=1):
+        wb.set(f"A{row}", text)
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
+    assert loaded.warnings == []
+
+
 def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp_path):
     wb = Workbook()
     wb.set("A1", "bell\x07 and tab\t and newline\nend")

@@ -442,12 +442,15 @@ def _write_cell(cell: Any, content: Any) -> None:
             cell.value = repr(content)
             cell.data_type = "n"
     elif t is str:
-        if content:
-            cell.value = _escape_text(content)
-        else:  # openpyxl writes "" as a cell without a value, which reads back as blank: write one empty run
+        text = _escape_text(content)
+        if text and len(text) <= MAX_TEXT:
+            cell.value = text
+        else:
+            # openpyxl writes "" as a cell without a value (which reads back as blank) and cuts text after 32,767
+            # characters, which escaped text may pass (MAX_TEXT counts the characters it stands for): one run
             from openpyxl.cell.rich_text import CellRichText
 
-            cell.value = CellRichText([""])
+            cell.value = CellRichText([text])
         cell.data_type = "s"  # text such as "#N/A" stays text
     elif t is ExcelError:
         cell.value = content.code if content.code in _OPENPYXL_ERRORS else "#VALUE!"
