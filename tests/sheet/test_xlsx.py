@@ -126,6 +126,21 @@ def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp
     assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
 
 
+def test_round_trip_keeps_carriage_returns_in_formulas_names_and_sheet_names(tmp_path):
+    # written bare, an XML reader turned them into line feeds: the text changed and the sheet was #REF!
+    wb = Workbook(["Sheet1", "a\rb"])
+    wb.set("'a\rb'!A1", 5)
+    wb.set("A1", '="x\ry"&"z"')
+    wb.set("A2", "='a\rb'!A1+1")
+    wb.define_name("Label", '="p\rq"')
+    wb.set("A3", "=Label")
+    wb.set("A4", "=SEQUENCE(2,1,'a\rb'!A1)")  # a dynamic-array formula too (its file is rewritten)
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.sheet_names == ["Sheet1", "a\rb"]
+    assert loaded.values("A1:A5") == [["x\ryz"], [6], ["p\rq"], [5], [6]]
+    assert loaded.formula("A2") == "='a\rb'!A1+1"
+
+
 @pytest.mark.parametrize("character", ["\x01", "\x1f", "\ud800", "\ufffe"])
 @pytest.mark.parametrize("place", ["formula", "sheet", "name"])
 def test_saving_a_character_xml_cannot_hold_outside_cell_text_is_refused(tmp_path, character, place):

@@ -155,14 +155,16 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     is refused, never replaced or written through."""
     target = _target_path(path)
     xl, dynamic = _to_openpyxl(wb)
+    carriage_returns = _writes_carriage_returns(wb)
 
     def write(handle: Any) -> None:
-        if dynamic:
-            buffer = io.BytesIO()
-            xl.save(buffer)
-            handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
-        else:
+        if not dynamic and not carriage_returns:
             xl.save(handle)
+            return
+        buffer = io.BytesIO()
+        xl.save(buffer)
+        data = add_dynamic_array_metadata(buffer.getvalue(), dynamic)
+        handle.write(_carriage_returns_kept(data) if carriage_returns else data)
 
     try:
         fileio.write_atomic(target, write)
@@ -171,6 +173,30 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     except Exception as exc:
         reason = _os_reason(exc) if isinstance(exc, OSError) else _one_line(exc)
         raise WorkbookFileError(f"cannot save {target}: {reason}; the previous file (if any) is unchanged") from None
+
+
+def _writes_carriage_returns(wb: Workbook) -> bool:
+    """Whether a formula, defined name or sheet name (which formulas quote) of ``wb`` holds a carriage return."""
+    return (
+        any("\r" in name for name in wb.sheet_names)
+        or any("\r" in cell.text for cell in wb._formulas.values())
+        or any("\r" in render(entry.node) for entry in wb._names.values())
+    )
+
+
+def _carriage_returns_kept(data: bytes) -> bytes:
+    """The .xlsx ``data`` with every carriage return that openpyxl wrote as it is in the character data of a part
+    (a formula's string, a sheet name quoted in one) written ``&#13;``: an XML reader turns a bare one into a line
+    feed, so ``="a"&"<CR>"`` would load as a line feed and ``='a<CR>b'!A1`` as a sheet that does not exist."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith((".xml", ".rels")) and b"\r" in content:
+                content = content.replace(b"\r", b"&#13;")  # (UTF-8: no other character has the byte 0x0D)
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _target_path(path: Any) -> str:
