@@ -396,15 +396,22 @@ def file_formula(node: Node, defined_names: frozenset[str] = frozenset(), entere
     breaks that Excel keeps in a formula)."""
     local = _local_names(node)
     text = "=" + render(_as_stored(node, local | defined_names))
-    if entered is not None and entered != text and _same_tokens(entered, text):
+    if entered is not None and entered != text and _differs_in_whitespace(entered, text, node):
         text = entered
     return add_function_prefixes(text, local)[1:]
 
 
-def _same_tokens(first: str, second: str) -> bool:
-    """Whether two formula texts are the same tokens (so differ at most in the whitespace between them)."""
+def _differs_in_whitespace(entered: str, rendered: str, node: Node) -> bool:
+    """Whether formula text as entered differs from ``rendered`` (``node`` as written) only in the whitespace
+    between tokens: the same characters besides whitespace and the same tree (the tree holds the text of strings,
+    sheet and column names, which may hold spaces), or, when the entered text's tree is not at hand, the same
+    tokens."""
+    if "".join(entered.split()) != "".join(rendered.split()):
+        return False
+    if is_parsed(entered):
+        return parse(entered) == node
     try:
-        return [(t.kind, t.text) for t in tokenize(first)] == [(t.kind, t.text) for t in tokenize(second)]
+        return [(t.kind, t.text) for t in tokenize(entered)] == [(t.kind, t.text) for t in tokenize(rendered)]
     except FormulaSyntaxError:
         return False
 
