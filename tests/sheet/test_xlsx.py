@@ -792,6 +792,23 @@ def test_save_reports_a_name_too_long_and_a_nul_character_as_file_errors(tmp_pat
     assert os.listdir(tmp_path) == []
 
 
+def test_save_refuses_to_replace_a_read_only_file(tmp_path):
+    # saving writes a new file and renames it over the old one: a file made read-only was replaced all the same
+    path = tmp_path / "book.xlsx"
+    wb = Workbook()
+    wb.set("A1", "original")
+    wb.save(path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    wb.set("A1", "changed")
+    with pytest.raises(WorkbookFileError, match="the file is read-only; the previous file is unchanged"):
+        wb.save(path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["book.xlsx"]
+    path.chmod(0o644)
+    wb.save(path)
+    assert Workbook.load(path).value("A1") == "changed"
+
+
 def test_save_reports_permission_denied(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

@@ -24,7 +24,8 @@ names as ``_xlpm.name``. A legacy array formula is an array formula over its ran
 Loading reads them all back: a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the
 cells covered by an array formula's or data table's range (which hold cached results) are not read as values.
 Saving is atomic: the file is written to a temporary file in the same directory and moved over ``path`` only when
-complete; a symbolic link, a device or a named pipe at ``path`` is refused, never replaced or written through.
+complete; a symbolic link, a device or a named pipe at ``path`` is refused, never replaced or written through, and
+so is a read-only file.
 Loading reads regular files only (a named pipe would never end).
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
@@ -217,6 +218,14 @@ def _target_path(path: Any) -> str:
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise WorkbookFileError(f"cannot save {target}: the directory {directory} does not exist")
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return target  # nothing there yet
+    # the file is replaced, not written to: without this check a file its owner made read-only (or one the user
+    # may not write) would be replaced as long as its folder is writable
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise WorkbookFileError(f"cannot save {target}: the file is read-only; the previous file is unchanged")
     return target
 
 
