@@ -325,7 +325,9 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
         rows, cols = cell.array
         ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node, names, cell.text))
         return False
-    if is_legacy_compatible(node, _range_names(wb)):
+    # a formula whose result is an array (it spills, or would) is a dynamic array whatever its text: written plain,
+    # Excel would read =week() (a LAMBDA's name) as =@week() and show one value
+    if cell.key not in wb._spills and is_legacy_compatible(node, _range_names(wb)):
         ws[address] = "=" + file_formula(without_intersections(node), names, cell.text)
         return False
     spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
