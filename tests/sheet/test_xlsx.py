@@ -183,6 +183,15 @@ def test_round_trip_keeps_the_spaces_and_line_breaks_of_a_formula(tmp_path):
     assert loaded.values("B1:B4") == wb.values("B1:B4") == [[3], [1], [2], [1]]
 
 
+def test_load_keeps_the_spaces_of_a_plain_formula_over_a_range(tmp_path):
+    # from_legacy rebuilds the tree of a formula holding a range even when it adds no @; the rebuilt tree was taken
+    # for a changed one and its rendering shown instead of the file's text
+    path = write_openpyxl(tmp_path / "plain.xlsx", lambda book: book.active.__setitem__("B1", "=SUM( A1:A3 , 1 )"))
+    wb = Workbook.load(path)
+    assert wb.formula("B1") == "=SUM( A1:A3 , 1 )"
+    assert wb.warnings == []
+
+
 def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
     # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
     numbers = [0.1 + 0.2, 123456789012345678.0, 1 / 3, -2.0000000000000004, 5e-324, 1.7976931348623157e308]

@@ -1433,7 +1433,7 @@ class _Loader:
                 shown = "=" + render(tree) if differs else stripped
                 if plain:
                     converted = from_legacy(tree, range_names)
-                    if converted is not tree:
+                    if converted is not tree and converted != tree:  # (a tree rebuilt without an @ is the same)
                         tree, shown = converted, "=" + render(converted)
                 found = _Parsed(tree, shown, unknown)
             trees[(text, plain)] = found
