@@ -789,6 +789,9 @@ def test_save_reports_a_missing_directory_and_a_directory_target(tmp_path):
         wb.save(tmp_path / "no" / "such" / "book.xlsx")
     with pytest.raises(WorkbookFileError, match="is a directory"):
         wb.save(tmp_path)
+    with pytest.raises(WorkbookFileError, match="names a directory, not a file"):  # it saved a file called "out"
+        wb.save(f"{tmp_path}{os.sep}out{os.sep}")
+    assert os.listdir(tmp_path) == []
 
 
 def test_save_reports_a_name_too_long_and_a_nul_character_as_file_errors(tmp_path):

@@ -207,6 +207,9 @@ def _target_path(path: Any) -> str:
         raise WorkbookFileError(f"a file path must be a string or path, not {type(path).__name__}") from None
     if os.path.isdir(target) and not os.path.islink(target):
         raise WorkbookFileError(f"cannot save to {target}: it is a directory")
+    name = os.fspath(path)
+    if isinstance(name, str) and name.endswith((os.sep, os.altsep or os.sep)):  # abspath drops the separator
+        raise WorkbookFileError(f"cannot save to {name}: a path ending in {name[-1]} names a directory, not a file")
     try:
         fileio.check_output(target)
     except fileio.UnsafeFileError as exc:
