@@ -73,6 +73,16 @@ def test_write_atomic_replaces_a_regular_file_keeping_its_permissions(tmp_path: 
     assert os.listdir(tmp_path) == ["out.bin"]
 
 
+def test_write_atomic_writes_a_file_whose_name_is_near_the_length_limit(tmp_path: Path) -> None:
+    # the temporary file's name held the whole name and more: 255 bytes is the usual limit, so a valid 250-byte
+    # name could not be written ("file name too long")
+    for name in ("b" * 245 + ".xlsx", "\u00e9" * 122 + ".xlsx", "\U0001f600" * 62 + ".x"):
+        path = tmp_path / name
+        write_atomic(path, lambda handle: handle.write(b"data"))
+        assert path.read_bytes() == b"data"
+    assert len(os.listdir(tmp_path)) == 3
+
+
 def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
     path = tmp_path / "out.bin"
     path.write_bytes(b"kept")

@@ -152,8 +152,23 @@ def test_header_cells_name_the_columns_and_empty_ones_are_filled() -> None:
     wb.set_range("A1", [["Name", None, "Name", 2024], [1, 2, 3, 4]])
     table = wb.add_table("T", "A1:D2")
     assert table.columns == ("Name", "Column1", "Name2", "2024")
-    assert wb.value("B1") == "Column1"
+    assert wb.values("A1:D1") == [["Name", "Column1", "Name2", "2024"]]  # as Excel writes them: header cells hold text
     assert wb.add_table("U", "F1:F2", header=False).columns == ("Column1",)
+
+
+def test_saving_keeps_the_header_cells_add_table_leaves(tmp_path) -> None:
+    # saving writes the column names into the header cells (Excel requires it): a header cell that still held a
+    # number, a repeated name or a formula changed there, silently (=SUM(B1) gave 2024, then 0)
+    wb = Workbook()
+    wb.set_range("A1", [["Name", "Name", 2024, None], [1, 2, 3, 4]])
+    wb.set("D1", '="Q"&"1"')
+    wb.add_table("T", "A1:D2")
+    wb.set("F1", "=SUM(C1)+COUNTA(A1:D1)")
+    before = wb.values("A1:F1")
+    wb.save(tmp_path / "book.xlsx")
+    loaded = Workbook.load(tmp_path / "book.xlsx")
+    assert loaded.values("A1:F1") == before == [["Name", "Name2", "2024", "Q1", None, 4]]
+    assert loaded.formula("D1") is None and wb.formula("D1") is None
 
 
 def test_bad_tables_are_rejected() -> None:

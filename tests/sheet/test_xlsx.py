@@ -66,11 +66,33 @@ def test_round_trip_keeps_numbers_text_booleans_and_errors(tmp_path):
         wb.set(f"{'ABCDEFGHI'[col]}4", error)
     loaded = round_trip(wb, tmp_path)
     assert loaded.values("A1:D3") == [
-        [5, -2.75, 1e-12, 123456789012.5], ["text", None, "#N/A", " padded "], [True, False, None, 0]
+        [5, -2.75, 1e-12, 123456789012.5], ["text", "", "#N/A", " padded "], [True, False, None, 0]
     ]
     assert loaded.value("C2") == "#N/A" and isinstance(loaded.value("C2"), str)  # text, not an error
     assert [str(v) for v in loaded.values("A4:I4")[0]] == [str(e) for e in errors]
     assert loaded.value("A4") is DIV0
+    assert loaded.warnings == []
+
+
+def test_round_trip_keeps_a_cell_holding_empty_text(tmp_path):
+    # a cell holding "" (Excel keeps one after pasting the values of ="") is not blank: COUNTA counts it
+    wb = Workbook()
+    wb.set("A1", "")
+    wb.set("B1", "=COUNTA(A1)")
+    wb.set("C1", "=ISBLANK(A1)")
+    loaded = round_trip(wb, tmp_path)
+    assert list(loaded.cells()) == [("A1", ""), ("B1", "=COUNTA(A1)"), ("C1", "=ISBLANK(A1)")]
+    assert (loaded.value("B1"), loaded.value("C1")) == (1, False)
+
+
+def test_round_trip_keeps_the_longest_text_whose_escapes_make_it_longer(tmp_path):
+    # 32,767 characters is Excel's limit on the text; written as _xHHHH_ it is longer, and openpyxl cut it there
+    texts = ["\x01" * 32767, "a\rb" * 10922, "_x0041_" * 4681]
+    wb = Workbook()
+    for row, text in enumerate(texts, start=1):
+        wb.set(f"A{row}", text)
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
     assert loaded.warnings == []
 
 
@@ -83,6 +105,17 @@ def test_round_trip_keeps_text_with_control_characters_and_escape_lookalikes(tmp
     assert loaded.value("A2") == "literal _x0041_ stays"
 
 
+def test_round_trip_keeps_overlapping_escape_lookalikes_and_one_an_escape_completes(tmp_path):
+    # "_x005F_x0041_" holds two lookalikes sharing an '_'; in "_x0041\x01" the escape of \x01 (_x0001_) supplies
+    # the '_' that makes "_x0041_": every such '_' must be protected, else the text loads as "_x005FA", "Ax0001_"
+    texts = ["_x005F_x0041_", "_x0041_x0042_", "_x0041\x01", "_x0041\r\n", "__x0041__", "_x00411_"]
+    wb = Workbook()
+    for row, text in enumerate(texts, start=1):
+        wb.set(f"A{row}", text)
+    loaded = round_trip(wb, tmp_path)
+    assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
+
+
 def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp_path):
     # XML reads a raw CR as LF and cannot hold U+D800-U+DFFF, U+FFFE or U+FFFF: they are written as _xHHHH_
     wb = Workbook()
@@ -91,6 +124,21 @@ def test_round_trip_keeps_carriage_returns_lone_surrogates_and_noncharacters(tmp
         wb.set(f"A{row}", text)
     loaded = round_trip(wb, tmp_path)
     assert [loaded.value(f"A{row}") for row in range(1, len(texts) + 1)] == texts
+
+
+def test_round_trip_keeps_carriage_returns_in_formulas_names_and_sheet_names(tmp_path):
+    # written bare, an XML reader turned them into line feeds: the text changed and the sheet was #REF!
+    wb = Workbook(["Sheet1", "a\rb"])
+    wb.set("'a\rb'!A1", 5)
+    wb.set("A1", '="x\ry"&"z"')
+    wb.set("A2", "='a\rb'!A1+1")
+    wb.define_name("Label", '="p\rq"')
+    wb.set("A3", "=Label")
+    wb.set("A4", "=SEQUENCE(2,1,'a\rb'!A1)")  # a dynamic-array formula too (its file is rewritten)
+    loaded = round_trip(wb, tmp_path)
+    assert loaded.sheet_names == ["Sheet1", "a\rb"]
+    assert loaded.values("A1:A5") == [["x\ryz"], [6], ["p\rq"], [5], [6]]
+    assert loaded.formula("A2") == "='a\rb'!A1+1"
 
 
 @pytest.mark.parametrize("character", ["\x01", "\x1f", "\ud800", "\ufffe"])
@@ -116,6 +164,33 @@ def test_round_trip_keeps_a_formula_its_prefixes_push_past_the_length_limit(tmp_
     assert loaded.formula("A1") == wb.formula("A1")
     assert loaded.value("A1") == 680
     assert loaded.warnings == []
+
+def test_round_trip_keeps_the_spaces_and_line_breaks_of_a_formula(tmp_path):
+    # Excel keeps a formula's whitespace as typed; saving wrote the rendered tree ("=IF(A1>0,A1,-A1)")
+    formulas = {"B1": "=SUM( A1 , A2 )", "B2": "=IF(A1>0,\n  A1,\n  -A1)", "B3": "=LET( x, 1, x + A1 )",
+                "B4": "=A1:A2 A1"}
+    wb = Workbook()
+    wb.set_range("A1", [[1], [2]])
+    for address, formula in formulas.items():
+        wb.set(address, formula)
+    wb.set_array_formula("C1:C2", "=A1:A2 * 2")
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    assert stored_formula(path, "Sheet1", "B3") == "=_xlfn.LET( _xlpm.x, 1, _xlpm.x + A1 )"
+    loaded = Workbook.load(path)
+    assert {address: loaded.formula(address) for address in formulas} == formulas
+    assert loaded.formula("C1") == "=A1:A2 * 2"
+    assert loaded.values("B1:B4") == wb.values("B1:B4") == [[3], [1], [2], [1]]
+
+
+def test_load_keeps_the_spaces_of_a_plain_formula_over_a_range(tmp_path):
+    # from_legacy rebuilds the tree of a formula holding a range even when it adds no @; the rebuilt tree was taken
+    # for a changed one and its rendering shown instead of the file's text
+    path = write_openpyxl(tmp_path / "plain.xlsx", lambda book: book.active.__setitem__("B1", "=SUM( A1:A3 , 1 )"))
+    wb = Workbook.load(path)
+    assert wb.formula("B1") == "=SUM( A1:A3 , 1 )"
+    assert wb.warnings == []
+
 
 def test_round_trip_keeps_every_digit_of_a_number(tmp_path):
     # openpyxl writes 16 significant digits; these floats need 17, which Excel writes
@@ -714,6 +789,36 @@ def test_save_reports_a_missing_directory_and_a_directory_target(tmp_path):
         wb.save(tmp_path / "no" / "such" / "book.xlsx")
     with pytest.raises(WorkbookFileError, match="is a directory"):
         wb.save(tmp_path)
+    with pytest.raises(WorkbookFileError, match="names a directory, not a file"):  # it saved a file called "out"
+        wb.save(f"{tmp_path}{os.sep}out{os.sep}")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_reports_a_name_too_long_and_a_nul_character_as_file_errors(tmp_path):
+    # they escaped as a bare OSError and ValueError
+    wb = Workbook()
+    with pytest.raises(WorkbookFileError, match="file name too long"):
+        wb.save(tmp_path / ("b" * 300 + ".xlsx"))
+    with pytest.raises(WorkbookFileError, match="null"):
+        wb.save(str(tmp_path / "bo\0ok.xlsx"))
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_refuses_to_replace_a_read_only_file(tmp_path):
+    # saving writes a new file and renames it over the old one: a file made read-only was replaced all the same
+    path = tmp_path / "book.xlsx"
+    wb = Workbook()
+    wb.set("A1", "original")
+    wb.save(path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    wb.set("A1", "changed")
+    with pytest.raises(WorkbookFileError, match="the file is read-only; the previous file is unchanged"):
+        wb.save(path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["book.xlsx"]
+    path.chmod(0o644)
+    wb.save(path)
+    assert Workbook.load(path).value("A1") == "changed"
 
 
 def test_save_reports_permission_denied(tmp_path, monkeypatch):

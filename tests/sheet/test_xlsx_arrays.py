@@ -99,6 +99,41 @@ def test_formulas_are_saved_as_plain_formulas_when_their_at_signs_are_implied(tm
     assert dynamic_array_cells(zipfile.ZipFile(path)) == {"Sheet1": {"B4"}}
 
 
+def test_a_formula_whose_result_spills_is_saved_as_a_dynamic_array_whatever_its_text(tmp_path):
+    # =week() calls a LAMBDA name: nothing in its text is an array, so it was written as a plain formula, which
+    # Excel reads as =@week() (one value, no spill); one blocked by a value (#SPILL!) is a dynamic array too
+    wb = Workbook()
+    wb.define_name("week", "=LAMBDA(SEQUENCE(1,3))")
+    wb.set("B5", "=week()")
+    wb.set("B6", "=week()")
+    wb.set("C6", "x")
+    path = tmp_path / "spill.xlsx"
+    wb.save(path)
+    parts = read_parts(path)
+    assert re.fullmatch(r'<c r="B5" cm="1"><f t="array" ref="B5:D5">week\(\)</f><v\s*/></c>', cell_xml(parts, "B5"))
+    assert dynamic_array_cells(zipfile.ZipFile(path)) == {"Sheet1": {"B5", "B6"}}
+    loaded = Workbook.load(path)
+    assert loaded.spill_range("B5") == "B5:D5" and str(loaded.value("B6")) == "#SPILL!"
+
+
+def test_a_plain_formula_intersecting_a_union_keeps_the_union_s_parentheses(tmp_path):
+    # loaded as =@(A1,B1) and =L6-@(-4,3); saving dropped the parentheses with the @: "A1,B1" does not parse, and
+    # the formulas were lost on the next load
+    book = openpyxl.Workbook()
+    book.active["C1"] = "=(A1,B1)"
+    book.active["C2"] = "=L6-(-4,3)"
+    source = tmp_path / "union.xlsx"
+    book.save(source)
+    wb = Workbook.load(source)
+    path = tmp_path / "saved.xlsx"
+    wb.save(path)
+    sheet = openpyxl.load_workbook(path)["Sheet"]
+    assert (sheet["C1"].value, sheet["C2"].value) == ("=(A1,B1)", "=L6-(-4,3)")
+    loaded = Workbook.load(path)
+    assert (loaded.formula("C1"), loaded.formula("C2")) == (wb.formula("C1"), wb.formula("C2"))
+    assert loaded.warnings == []
+
+
 def test_a_legacy_array_formula_is_saved_unmarked_over_its_range(tmp_path):
     wb = Workbook()
     wb.set_array_formula("C1:C2", "={1;2}*3")

@@ -61,8 +61,11 @@ class CatalogMixin:
         _sheet_names: dict[int, str]
         _sheet_order: list[int]
         _pivots: dict[str, PivotTable]
+        _spills: dict[int, tuple[int, int, bool]]
+        _spill_owner: dict[int, int]
 
         def _own(self, name: str) -> None: ...
+        def _write_literal(self, key: int, value: Any) -> None: ...
         def _snapshot_for_undo(self) -> None: ...
         def _sheet_id(self, name: str | None) -> int: ...
         def _remove_formula(self, key: int) -> None: ...
@@ -257,14 +260,17 @@ class CatalogMixin:
         self._tables[table.name.upper()] = table
 
     def _write_headers(self, table: Table) -> None:
-        """Write column names into empty header cells (Excel never leaves a table header empty)."""
+        """Write the column names into the header cells that do not hold them, as Excel does when it makes a table
+        (header cells hold text, and a file must have them so): an empty cell gets Column1, a number its text, a
+        repeated name Name2, a formula its value's text. Cells of an array or a spill are left to the formula."""
         for offset, name in enumerate(table.columns):
             key = make_key(table.sheet, table.row1, table.col1 + offset)
-            if self._values.get(key) is None and key not in self._formulas:
-                self._own("_values")
-                self._values[key] = name
-                self._touch_extent(key)
-                self._recalculate_from(key)
+            cell = self._formulas.get(key)
+            if cell is None and self._values.get(key) == name and type(self._values.get(key)) is str:
+                continue
+            if key in self._spill_owner or key in self._spills or (cell is not None and cell.array is not None):
+                continue
+            self._write_literal(key, name)
 
     def _header_edited(self, key: int, value: Any) -> Any:
         """A value written into a table's header cell renames the column (formulas using it follow, as in

@@ -101,10 +101,11 @@ def check_output(path: str | os.PathLike[str]) -> None:
 
 def create_temp(target: str) -> tuple[int, str]:
     """A new hidden file next to ``target``, created with the default permissions (0o666 less the umask);
-    returns its descriptor and path."""
+    returns its descriptor and path. Its name starts with at most 32 characters of ``target``'s (at most 128 bytes
+    in UTF-8), so that it is not too long for the file system where ``target``'s own name is not."""
     directory, base = os.path.split(target)
     for _ in range(100):
-        temp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+        temp = os.path.join(directory, f".{base[:32]}.{secrets.token_hex(6)}.tmp")
         try:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
             return os.open(temp, flags, 0o666), temp

@@ -136,8 +136,8 @@ def without_intersections(node: Node) -> Node:
     """The formula with every ``@`` removed (what a plain formula in a file holds)."""
     if isinstance(node, ImplicitIntersection):
         inner = node.operand
-        if isinstance(inner, Paren) and not isinstance(inner.inner, _ATOMIC):
-            inner = inner.inner  # the parentheses at() added
+        if isinstance(inner, Paren) and not isinstance(inner.inner, (*_ATOMIC, Union)):
+            inner = inner.inner  # the parentheses at() added (a union's are the file's own: it cannot go without)
         return without_intersections(inner)
     return map_operands(node, without_intersections)
 

@@ -12,7 +12,8 @@ evaluates dates in that system, see :mod:`sheetrl.sheet.serials`).
 
 Saving writes formula text with the ``_xlfn.`` prefix that Excel and LibreOffice need for functions newer than
 Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.FILTER``); it does not write cached formula results (openpyxl cannot),
-so the file asks the reading application to recalculate on open.
+so the file asks the reading application to recalculate on open. A formula keeps the spaces and line breaks of its
+text, as Excel keeps them.
 
 Arrays, as Excel writes them: a formula whose ``@``s are all ones a reader without dynamic arrays implies is a
 plain formula (without the ``@``); any other formula (one that spills, or uses ``@`` elsewhere) is a
@@ -23,7 +24,8 @@ names as ``_xlpm.name``. A legacy array formula is an array formula over its ran
 Loading reads them all back: a plain formula gets the ``@`` Excel implies (:mod:`sheetrl.sheet.legacy`), and the
 cells covered by an array formula's or data table's range (which hold cached results) are not read as values.
 Saving is atomic: the file is written to a temporary file in the same directory and moved over ``path`` only when
-complete; a symbolic link, a device or a named pipe at ``path`` is refused, never replaced or written through.
+complete; a symbolic link, a device or a named pipe at ``path`` is refused, never replaced or written through, and
+so is a read-only file.
 Loading reads regular files only (a named pipe would never end).
 
 Loading refuses, with a :class:`~sheetrl.sheet.errors.WorkbookFileError` naming the problem, anything that is not a
@@ -134,7 +136,9 @@ _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 # cannot hold lone surrogates, U+FFFE or U+FFFF (a cell holds UTF-16 text, so Excel can): OOXML stores these
 # escaped as _xHHHH_ (ST_Xstring), as Excel writes them.
 _CONTROL_CHARS = re.compile(r"[\000-\010\013-\037\ud800-\udfff\ufffe\uffff]")
-_ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# an '_' that a reader would take as the start of an escape: one before "xHHHH" and an '_' or a character that is
+# itself written escaped (which starts with '_'); lookaheads, so that overlapping ones (_x005F_x0041_) are all caught
+_ESCAPE_LOOKALIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}(?:_|" + _CONTROL_CHARS.pattern + "))")
 # characters XML 1.0 cannot hold, where nothing escapes them (formulas, sheet names, defined names)
 _NOT_XML = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
@@ -153,14 +157,16 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     is refused, never replaced or written through."""
     target = _target_path(path)
     xl, dynamic = _to_openpyxl(wb)
+    carriage_returns = _writes_carriage_returns(wb)
 
     def write(handle: Any) -> None:
-        if dynamic:
-            buffer = io.BytesIO()
-            xl.save(buffer)
-            handle.write(add_dynamic_array_metadata(buffer.getvalue(), dynamic))
-        else:
+        if not dynamic and not carriage_returns:
             xl.save(handle)
+            return
+        buffer = io.BytesIO()
+        xl.save(buffer)
+        data = add_dynamic_array_metadata(buffer.getvalue(), dynamic)
+        handle.write(_carriage_returns_kept(data) if carriage_returns else data)
 
     try:
         fileio.write_atomic(target, write)
@@ -171,6 +177,30 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
         raise WorkbookFileError(f"cannot save {target}: {reason}; the previous file (if any) is unchanged") from None
 
 
+def _writes_carriage_returns(wb: Workbook) -> bool:
+    """Whether a formula, defined name or sheet name (which formulas quote) of ``wb`` holds a carriage return."""
+    return (
+        any("\r" in name for name in wb.sheet_names)
+        or any("\r" in cell.text for cell in wb._formulas.values())
+        or any("\r" in render(entry.node) for entry in wb._names.values())
+    )
+
+
+def _carriage_returns_kept(data: bytes) -> bytes:
+    """The .xlsx ``data`` with every carriage return that openpyxl wrote as it is in the character data of a part
+    (a formula's string, a sheet name quoted in one) written ``&#13;``: an XML reader turns a bare one into a line
+    feed, so ``="a"&"<CR>"`` would load as a line feed and ``='a<CR>b'!A1`` as a sheet that does not exist."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith((".xml", ".rels")) and b"\r" in content:
+                content = content.replace(b"\r", b"&#13;")  # (UTF-8: no other character has the byte 0x0D)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
 def _target_path(path: Any) -> str:
     try:
         target = os.path.abspath(os.fspath(path))
@@ -178,13 +208,28 @@ def _target_path(path: Any) -> str:
         raise WorkbookFileError(f"a file path must be a string or path, not {type(path).__name__}") from None
     if os.path.isdir(target) and not os.path.islink(target):
         raise WorkbookFileError(f"cannot save to {target}: it is a directory")
+    name = os.fspath(path)
+    if isinstance(name, str) and name.endswith((os.sep, os.altsep or os.sep)):  # abspath drops the separator
+        raise WorkbookFileError(f"cannot save to {name}: a path ending in {name[-1]} names a directory, not a file")
     try:
         fileio.check_output(target)
     except fileio.UnsafeFileError as exc:
         raise WorkbookFileError(f"cannot save {target}: it {exc.strerror}") from None
+    except OSError as exc:  # a name too long for the file system ...
+        raise WorkbookFileError(f"cannot save {fileio.printable(target)}: {_os_reason(exc)}") from None
+    except ValueError as exc:  # a NUL character in the path
+        raise WorkbookFileError(f"cannot save {fileio.printable(target)}: {_one_line(exc)}") from None
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise WorkbookFileError(f"cannot save {target}: the directory {directory} does not exist")
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return target  # nothing there yet
+    # the file is replaced, not written to: without this check a file its owner made read-only (or one the user
+    # may not write) would be replaced as long as its folder is writable
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise WorkbookFileError(f"cannot save {target}: the file is read-only; the previous file is unchanged")
     return target
 
 
@@ -282,13 +327,15 @@ def _write_formula(ws: Any, address: str, cell: Any, wb: Workbook) -> bool:
     names = _defined_names(wb) if _takes_lambdas(node) else frozenset()
     if cell.array is not None:
         rows, cols = cell.array
-        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node, names))
+        ws[address] = ArrayFormula(_span(address, rows, cols), "=" + file_formula(node, names, cell.text))
         return False
-    if is_legacy_compatible(node, _range_names(wb)):
-        ws[address] = "=" + file_formula(without_intersections(node), names)
+    # a formula whose result is an array (it spills, or would) is a dynamic array whatever its text: written plain,
+    # Excel would read =week() (a LAMBDA's name) as =@week() and show one value
+    if cell.key not in wb._spills and is_legacy_compatible(node, _range_names(wb)):
+        ws[address] = "=" + file_formula(without_intersections(node), names, cell.text)
         return False
     spill = wb.spill_range(f"{quote_sheet_name(wb._sheet_names[cell.key >> 34])}!{address}")
-    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node, names))
+    ws[address] = ArrayFormula(spill or address, "=" + file_formula(node, names, cell.text))
     return True
 
 
@@ -355,14 +402,33 @@ def _span(address: str, rows: int, cols: int) -> str:
     return address if rows * cols == 1 else f"{address}:{cell_name(row + rows - 1, col + cols - 1)}"
 
 
-def file_formula(node: Node, defined_names: frozenset[str] = frozenset()) -> str:
+def file_formula(node: Node, defined_names: frozenset[str] = frozenset(), entered: str | None = None) -> str:
     """Formula text (without '=') as a file stores it: ``@x`` as ``_xlfn.SINGLE(x)``, ``A1#`` as
     ``_xlfn.ANCHORARRAY(A1)``, newer functions with their ``_xlfn.`` prefix, LET/LAMBDA names with ``_xlpm.``, a
     function's name given as a LAMBDA with ``_xleta.`` (``BYROW(A1:C3,_xleta.SUM)``) unless it is one of the
-    ``defined_names`` (upper case), which the formula reads instead."""
+    ``defined_names`` (upper case), which the formula reads instead. ``entered`` (with its '='): the formula's
+    text as entered or loaded, written instead where it differs from that only in whitespace (the spaces and line
+    breaks that Excel keeps in a formula)."""
     local = _local_names(node)
     text = "=" + render(_as_stored(node, local | defined_names))
+    if entered is not None and entered != text and _differs_in_whitespace(entered, text, node):
+        text = entered
     return add_function_prefixes(text, local)[1:]
+
+
+def _differs_in_whitespace(entered: str, rendered: str, node: Node) -> bool:
+    """Whether formula text as entered differs from ``rendered`` (``node`` as written) only in the whitespace
+    between tokens: the same characters besides whitespace and the same tree (the tree holds the text of strings,
+    sheet and column names, which may hold spaces), or, when the entered text's tree is not at hand, the same
+    tokens."""
+    if "".join(entered.split()) != "".join(rendered.split()):
+        return False
+    if is_parsed(entered):
+        return parse(entered) == node
+    try:
+        return [(t.kind, t.text) for t in tokenize(entered)] == [(t.kind, t.text) for t in tokenize(rendered)]
+    except FormulaSyntaxError:
+        return False
 
 
 def _as_stored(node: Node, names: frozenset[str] = frozenset()) -> Node:
@@ -424,7 +490,15 @@ def _write_cell(cell: Any, content: Any) -> None:
             cell.value = repr(content)
             cell.data_type = "n"
     elif t is str:
-        cell.value = _escape_text(content)
+        text = _escape_text(content)
+        if text and len(text) <= MAX_TEXT:
+            cell.value = text
+        else:
+            # openpyxl writes "" as a cell without a value (which reads back as blank) and cuts text after 32,767
+            # characters, which escaped text may pass (MAX_TEXT counts the characters it stands for): one run
+            from openpyxl.cell.rich_text import CellRichText
+
+            cell.value = CellRichText([text])
         cell.data_type = "s"  # text such as "#N/A" stays text
     elif t is ExcelError:
         cell.value = content.code if content.code in _OPENPYXL_ERRORS else "#VALUE!"
@@ -564,8 +638,9 @@ def _escape_text(text: str) -> str:
 
 def protect_escape_lookalikes(text: str) -> str:
     """``text`` with every literal ``_xHHHH_`` written ``_x005F_xHHHH_``, so that a reader that decodes the
-    ``_xHHHH_`` escapes gives the literal back."""
-    return _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
+    ``_xHHHH_`` escapes gives the literal back (overlapping ones too, and an ``_xHHHH`` that the escape of the
+    character after it would complete)."""
+    return _ESCAPE_LOOKALIKE.sub("_x005F_", text)
 
 
 class _StyleCache:
@@ -1386,7 +1461,7 @@ class _Loader:
                 shown = "=" + render(tree) if differs else stripped
                 if plain:
                     converted = from_legacy(tree, range_names)
-                    if converted is not tree:
+                    if converted is not tree and converted != tree:  # (a tree rebuilt without an @ is the same)
                         tree, shown = converted, "=" + render(converted)
                 found = _Parsed(tree, shown, unknown)
                 _PARSED_TEXTS[remembered] = found
