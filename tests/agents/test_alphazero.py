@@ -284,6 +284,14 @@ def test_config_rejects_bad_settings() -> None:
         Config(simulations=0)
 
 
+@pytest.mark.parametrize("norm", [-1.0, 0.0])
+def test_a_gradient_clip_that_is_not_positive_is_refused(norm: float) -> None:
+    """torch's clip_grad_norm_ multiplies the gradients by ``max_norm / norm``: a negative max_norm turns every
+    update into gradient ascent on the loss, 0 zeroes every gradient."""
+    with pytest.raises(ValueError, match="max_grad_norm must be positive"):
+        Config(max_grad_norm=norm)
+
+
 def test_weight_decay_is_decoupled_from_the_adaptive_step() -> None:
     """With decay ``c`` every weight first shrinks by ``lr * c * w`` and then takes the same Adam step as without
     decay. Adam's coupled L2 (``c * w`` added to the gradient, then normalized) instead moves each weight by about

@@ -125,6 +125,8 @@ class Config:
                 or self.dirichlet_alpha <= 0 or self.value_scale < 0:
             raise ValueError("alphazero: learning_rate and dirichlet_alpha must be positive, c_puct and value_scale "
                              ">= 0")
+        if not self.max_grad_norm > 0:  # a negative norm flips every clipped gradient (ascent); 0 zeroes them
+            raise ValueError(f"alphazero: max_grad_norm must be positive, not {self.max_grad_norm}")
         if self.policy not in ("mlp", "encoder", "transformer"):
             raise ValueError(f"alphazero: policy must be mlp, encoder or transformer, not {self.policy!r}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
