@@ -284,6 +284,16 @@ def test_config_rejects_bad_settings() -> None:
         Config(simulations=0)
 
 
+def test_a_negative_maxvisit_init_is_refused() -> None:
+    """sigma(q) = (maxvisit_init + max N) * value_scale * q: with maxvisit_init = -100 and few visits the scale is
+    negative, and the improved policy would move mass towards the actions of lowest value."""
+    node, config = hand_node(), SearchConfig(maxvisit_init=-100.0)
+    assert sigma(node, config)[0] < sigma(node, config)[2]  # the best action (completed Q 1) would score lowest
+    with pytest.raises(ValueError, match="maxvisit_init must be >= 0"):
+        Config(maxvisit_init=-100.0)
+    assert Config(maxvisit_init=0.0).maxvisit_init == 0.0
+
+
 @pytest.mark.parametrize("norm", [-1.0, 0.0])
 def test_a_gradient_clip_that_is_not_positive_is_refused(norm: float) -> None:
     """torch's clip_grad_norm_ multiplies the gradients by ``max_norm / norm``: a negative max_norm turns every

@@ -125,6 +125,9 @@ class Config:
                 or self.dirichlet_alpha <= 0 or self.value_scale < 0:
             raise ValueError("alphazero: learning_rate and dirichlet_alpha must be positive, c_puct and value_scale "
                              ">= 0")
+        if not self.maxvisit_init >= 0:  # sigma's scale (maxvisit_init + max N) * value_scale must not turn negative:
+            # the improved policy and the root's choice would then prefer the actions of lowest Q
+            raise ValueError(f"alphazero: maxvisit_init must be >= 0, not {self.maxvisit_init}")
         if not self.max_grad_norm > 0:  # a negative norm flips every clipped gradient (ascent); 0 zeroes them
             raise ValueError(f"alphazero: max_grad_norm must be positive, not {self.max_grad_norm}")
         if self.policy not in ("mlp", "encoder", "transformer"):
