@@ -194,6 +194,17 @@ def test_step_sizes_must_be_finite_and_positive(key: str, value: float) -> None:
     assert Config(meta_learning_rate=None).meta_learning_rate is None  # None: the specialists' learning_rate
 
 
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("max_grad_norm", -0.5, "must be positive"), ("max_grad_norm", 0.0, "must be positive"),
+    ("value_clip_coef", -1.0, "must be positive"), ("value_coef", -0.5, "must be >= 0"),
+    ("entropy_coef", -0.01, "must be >= 0"), ("meta_entropy_coef", -0.01, "must be >= 0")])
+def test_clips_and_loss_weights_of_the_wrong_sign_are_refused(key: str, value: float, message: str) -> None:
+    """A negative gradient clip turns every update into gradient ascent (torch multiplies the gradients by
+    ``max_norm / norm``); a negative loss weight maximizes that loss. Each was accepted and trained silently."""
+    with pytest.raises(ValueError, match=rf"^hierarchical: {key} {message}, not {value}"):
+        Config(**{key: value})
+
+
 def test_expert_choice_is_the_owner_of_the_experts_next_action() -> None:
     agent, pool = make(4, level=5)
     env = pool.envs[0].unwrapped

@@ -181,6 +181,14 @@ class Config:
                 raise ValueError(f"hierarchical: {key} must be a finite number > 0, not {rate}")
         if not self.clip_coef > 0:  # (NaN fails every comparison)
             raise ValueError("hierarchical: clip_coef must be positive")
+        # torch's gradient clip multiplies by max_grad_norm / norm: a negative one makes every update ascend the loss;
+        # a negative value clip pins each clipped value below its rollout estimate
+        for key in ("max_grad_norm", "value_clip_coef"):
+            if not getattr(self, key) > 0:
+                raise ValueError(f"hierarchical: {key} must be positive, not {getattr(self, key)}")
+        for key in ("value_coef", "entropy_coef", "meta_entropy_coef"):  # a negative weight maximizes its term
+            if not getattr(self, key) >= 0:
+                raise ValueError(f"hierarchical: {key} must be >= 0, not {getattr(self, key)}")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
         if (self.num_envs * self.num_steps) < self.num_minibatches:
