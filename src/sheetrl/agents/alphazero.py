@@ -546,17 +546,27 @@ class AlphaZeroAgent(Agent):
         return network_evaluator(self.network, self.device)
 
     @torch.no_grad()
-    def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
-        """The network's own policy, without search (search needs the environment: :meth:`evaluation_policy`)."""
+    def _logits(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """The network's prior logits (n, N) for a batch of observations under ``masks``."""
         self.network.eval()
         batch = {key: obs[key] for key in self.keys}
         batch["action_mask"] = np.asarray(masks, dtype=bool)
         logits, _ = self.network(to_tensors(batch, self.network.observation_keys, self.device))
-        logits = logits.float().cpu().numpy()
+        return logits.float().cpu().numpy().astype(np.float64)
+
+    def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
+        """The network's own policy, without search (search needs the environment: :meth:`evaluation_policy`)."""
+        logits = self._logits(obs, masks)
         if deterministic:
             return np.where(masks, logits, -np.inf).argmax(-1)
         return np.asarray([self.act_rng.choice(len(row), p=masked_softmax(row, mask)) for row, mask in
-                           zip(logits.astype(np.float64), np.asarray(masks, dtype=bool))])
+                           zip(logits, np.asarray(masks, dtype=bool))])
+
+    def action_probabilities(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """The network's own policy (the search's prior): the probability of every action, 0 for illegal ones,
+        (n, N) (``sheetrl demo --explain``)."""
+        return np.stack([masked_softmax(row, mask) for row, mask in
+                         zip(self._logits(obs, masks), np.asarray(masks, dtype=bool))])
 
     def evaluation_policy(self, simulations: int | None = None) -> SearchPolicy:
         """The policy the runner's final evaluation plays: this network with its own search on top."""
