@@ -262,6 +262,22 @@ def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
         wide.warm_start({"agent": {"name": "ppo", "state": teacher.state_dict()}})
 
 
+def test_warm_start_from_a_run_without_a_policy_network_gives_no_advice_about_sizes() -> None:
+    """A hierarchical run holds several networks and no single policy: no hidden_sizes makes it fit, so the error
+    must not advise changing them (it did: following the advice only led to a second refusal)."""
+    from sheetrl.agents import hierarchical
+
+    agent, pool = make_agent(small_config(), seed=1)
+    source = hierarchical.build(hierarchical.Config(num_envs=2, num_steps=8, hidden_sizes=(16, 16)),
+                                pool.single_observation_space, pool.single_action_space, "cpu",
+                                Precision("fp32", "cpu"), 2)
+    payload = {"agent": {"name": "hierarchical", "config": source.state_dict()["config"],
+                         "state": source.state_dict()}}
+    with pytest.raises(ValueError, match="holds no policy network to start from") as refused:
+        agent.warm_start(payload)
+    assert "hidden_sizes" not in str(refused.value)
+
+
 def test_search_on_top_of_a_ppo_policy_plays_episodes() -> None:
     from sheetrl.agents import ppo
     from sheetrl.env.spreadsheet_env import EnvConfig

@@ -483,12 +483,15 @@ def network_evaluator(network: PolicyNetwork, device: torch.device) -> Evaluator
     return evaluate
 
 
+POLICY_WEIGHT_KEYS = ("network", "policy", "q_network", "model")  # where an agent's state may hold its policy
+
+
 def find_policy_weights(network: torch.nn.Module, state: dict[str, Any]) -> dict[str, torch.Tensor]:
     """The weights in an agent's saved state that fit ``network`` exactly (same names or the PPO actor-critic's
     names under ``network.``, same shapes); raises ValueError saying what was found otherwise."""
     wanted = {key: value.shape for key, value in network.state_dict().items()}
     problems = []
-    for key in ("network", "policy", "q_network", "model"):
+    for key in POLICY_WEIGHT_KEYS:
         candidate = state.get(key)
         if not isinstance(candidate, dict) or not candidate:
             continue
@@ -498,7 +501,10 @@ def find_policy_weights(network: torch.nn.Module, state: dict[str, Any]) -> dict
                 return renamed
         shapes = {name: tuple(value.shape) for name, value in candidate.items() if hasattr(value, "shape")}
         problems.append(f"{key!r} holds {len(shapes)} tensors (first {next(iter(shapes.items()), None)})")
-    found = "; ".join(problems) if problems else "no policy weights"
+    if not problems:  # no sizes would help
+        raise ValueError("the run's checkpoint holds no policy network to start from (alphazero starts from the "
+                         "policy of a ppo, bc or alphazero run)")
+    found = "; ".join(problems)
     raise ValueError(f"the run's checkpoint has no policy this network can load ({found}); build the alphazero "
                      f"agent with the same policy kind and sizes (e.g. --set hidden_sizes=...)")
 
@@ -681,7 +687,9 @@ class AlphaZeroAgent(Agent):
             weights = find_policy_weights(self.network, state)
         except ValueError:
             saved = payload.get("agent", {}).get("config") or state.get("config")
-            if isinstance(saved, dict):  # name the network field that differs, where one does
+            holds_weights = any(isinstance(state.get(key), dict) and state.get(key) for key in POLICY_WEIGHT_KEYS)
+            if isinstance(saved, dict) and holds_weights:  # name the network field that differs, where one does
+                # (a run without such weights, e.g. hierarchical's several networks, fits no field's value)
                 check_same_network(saved, self.config, "alphazero")
             raise
         self.network.load_state_dict(weights)
