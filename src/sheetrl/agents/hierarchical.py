@@ -622,7 +622,7 @@ class HierarchicalAgent(Agent):
         config = self.config
         imitating = self.imitating()
         sums: dict[str, float] = {}
-        count = 0
+        counts: dict[str, int] = {}  # per loss: a minibatch without options has no meta-controller losses
         for _epoch in range(config.update_epochs):
             step_order = torch.randperm(len(steps["action"]), generator=self.generator, device=self.device)
             option_order = torch.randperm(len(options["specialist"]), generator=self.generator, device=self.device)
@@ -672,8 +672,8 @@ class HierarchicalAgent(Agent):
                 self.precision.step(self.optimizer, self.networks.parameters(), config.max_grad_norm)
                 for key, value in losses.items():
                     sums[key] = sums.get(key, 0.0) + float(value.item())
-                count += 1
-        return {f"losses/{key}": total / count for key, total in sums.items()}
+                    counts[key] = counts.get(key, 0) + 1
+        return {f"losses/{key}": total / counts[key] for key, total in sums.items()}
 
     def update_navigated(self, steps: dict[str, torch.Tensor]) -> dict[str, float]:
         """``update_epochs`` epochs over the steps of :meth:`collect_navigated`: the navigator's event, the
