@@ -300,6 +300,14 @@ def test_config_rejects_bad_settings() -> None:
         Config(simulations=0)
 
 
+def test_a_replay_smaller_than_a_batch_is_refused() -> None:
+    """Updates start once the replay holds batch_size positions; a replay_size below it never does, and the run
+    trained nothing without a word."""
+    with pytest.raises(ValueError, match=r"batch_size \(64\) is larger than replay_size \(50\)"):
+        Config(replay_size=50, batch_size=64)
+    assert Config(replay_size=64, batch_size=64).replay_size == 64
+
+
 def test_a_negative_maxvisit_init_is_refused() -> None:
     """sigma(q) = (maxvisit_init + max N) * value_scale * q: with maxvisit_init = -100 and few visits the scale is
     negative, and the improved policy would move mass towards the actions of lowest value."""

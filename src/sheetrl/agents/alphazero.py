@@ -110,6 +110,9 @@ class Config:
         for key in ("num_envs", "simulations", "max_considered", "ranked_buffer", "replay_size", "batch_size"):
             if getattr(self, key) < 1:
                 raise ValueError(f"alphazero: {key} must be at least 1, not {getattr(self, key)}")
+        if self.batch_size > self.replay_size:  # updates wait for batch_size positions: a smaller replay never has them
+            raise ValueError(f"alphazero: batch_size ({self.batch_size}) is larger than replay_size "
+                             f"({self.replay_size}), so the network would never be updated")
         if self.updates_per_iteration < 0 or self.sample_moves < 0:
             raise ValueError("alphazero: updates_per_iteration and sample_moves must be >= 0")
         if self.search not in SEARCH_METHODS:
