@@ -241,6 +241,36 @@ def test_exact_resume(tmp_path: Path) -> None:
     assert straight.rng.bit_generator.state == resumed.rng.bit_generator.state
 
 
+def test_exact_resume_with_gradient_accumulation(tmp_path: Path) -> None:
+    """With --accumulation-steps 2 an optimizer step took two update() calls, so a checkpoint after an odd number
+    of them lost the half-accumulated gradient (a checkpoint holds no gradients) and the resumed run diverged.
+    Each update now takes all its micro-batches and steps."""
+    from sheetrl.env.spreadsheet_env import EnvConfig
+
+    config = small_config(simulations=2, updates_per_iteration=1)
+
+    def make(seed: int) -> tuple[alphazero.AlphaZeroAgent, SheetVectorEnv]:
+        pool = vector_env(config.num_envs, EnvConfig(level=1), seed)
+        agent = alphazero.build(config, pool.single_observation_space, pool.single_action_space, "cpu",
+                                Precision("fp32", "cpu", accumulation_steps=2), seed)
+        return agent, pool
+
+    straight, straight_pool = make(7)
+    while len(straight.replay) < config.batch_size:  # the iteration that fills the replay updates once
+        straight.train_iteration(straight_pool)
+    straight.save(tmp_path / "agent.pt")
+    pool_state = straight_pool.get_state()
+    for _ in range(3):
+        straight.train_iteration(straight_pool)
+    resumed, resumed_pool = make(8)
+    resumed.load(tmp_path / "agent.pt")
+    resumed_pool.set_state(pool_state)
+    for _ in range(3):
+        resumed.train_iteration(resumed_pool)
+    for (key, a), b in zip(straight.network.state_dict().items(), resumed.network.state_dict().values()):
+        assert torch.equal(a, b), key
+
+
 def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
     from sheetrl.agents import ppo
 

@@ -649,10 +649,21 @@ class AlphaZeroAgent(Agent):
         self.returns[index] = 0.0
 
     def update(self) -> dict[str, float]:
-        """One gradient step on a uniform minibatch of the replay: ``policy_coef`` times the cross-entropy to the
+        """One gradient step: ``accumulation_steps`` micro-batches (:meth:`_backward`), then the optimizer step, so
+        no accumulated gradient outlives the update (a checkpoint holds none); the losses are their means."""
+        self.network.train()
+        sums: dict[str, float] = {}
+        micro_batches = self.precision.accumulation_steps
+        for _ in range(micro_batches):
+            for key, value in self._backward().items():
+                sums[key] = sums.get(key, 0.0) + value
+            self.precision.step(self.optimizer, self.network.parameters(), self.config.max_grad_norm)
+        return {key: total / micro_batches for key, total in sums.items()}
+
+    def _backward(self) -> dict[str, float]:
+        """The gradient of one uniform minibatch of the replay: ``policy_coef`` times the cross-entropy to the
         search policy, plus ``value_coef`` times the squared error to the value target, plus (warm-started, with
         ``kl_coef > 0``) ``kl_coef`` times KL(policy || the initial policy) over the legal actions."""
-        self.network.train()
         picks = torch.randint(len(self.replay), (self.config.batch_size,), generator=self.generator).tolist()
         samples = [self.replay[i] for i in picks]
         batch = {key: np.stack([s["observation"][key] for s in samples]) for key in self.keys}
@@ -677,7 +688,6 @@ class AlphaZeroAgent(Agent):
             loss = loss + self.config.kl_coef * kl_to_init
             metrics["losses/kl_to_init"] = float(kl_to_init.item())
         self.precision.backward(loss)
-        self.precision.step(self.optimizer, self.network.parameters(), self.config.max_grad_norm)
         return {"losses/policy_loss": float(policy_loss.item()), "losses/value_loss": float(value_loss.item()),
                 **metrics}
 
