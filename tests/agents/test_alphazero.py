@@ -241,6 +241,16 @@ def test_exact_resume(tmp_path: Path) -> None:
     assert straight.rng.bit_generator.state == resumed.rng.bit_generator.state
 
 
+def test_a_transformer_policy_trains_without_the_observation_keys_the_environment_lacks() -> None:
+    """SpreadsheetGPT also reads the optional action_history and cell_mask, which the environment does not
+    provide: self-play stored every key the network names and failed with KeyError: 'action_history'."""
+    agent, pool = make_agent(small_config(policy="transformer", simulations=2, batch_size=2), seed=1)
+    assert "action_history" not in agent.keys
+    while not agent.replay:
+        agent.train_iteration(pool)
+    assert "losses/policy_loss" in agent.train_iteration(pool)[1]
+
+
 def test_exact_resume_with_gradient_accumulation(tmp_path: Path) -> None:
     """With --accumulation-steps 2 an optimizer step took two update() calls, so a checkpoint after an odd number
     of them lost the half-accumulated gradient (a checkpoint holds no gradients) and the resumed run diverged.

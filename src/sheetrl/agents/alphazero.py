@@ -531,7 +531,9 @@ class AlphaZeroAgent(Agent):
             self.network: PolicyNetwork = build_policy(config.policy, observation_space, action_space,
                                                        policy_config)
         self.network.to(self.device)
-        self.keys = tuple(key for key in self.network.observation_keys if key != "action_mask")
+        # the keys the network reads that the environment provides (a transformer's optional ones may be absent)
+        self.keys = tuple(key for key in self.network.observation_keys
+                          if key != "action_mask" and key in observation_space.spaces)
         self.reference: PolicyNetwork | None = None  # the warm start's policy, frozen (kl_coef)
         # Decoupled weight decay (AdamW): Adam's own ``weight_decay`` adds ``c * w`` to the gradient, which Adam
         # then normalizes, so wherever the loss gradient is small (or clipped small) every weight moves by about
