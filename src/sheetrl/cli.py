@@ -385,7 +385,8 @@ def play(
 @app.command("demo", short_help="Watch the expert or a trained agent solve a task.")
 def demo(
     run_dir: Annotated[Path | None, typer.Argument(
-        help="A training run folder: watch its agent (deterministic) instead of the expert.")] = None,
+        help="A training run folder: watch its agent (deterministic; an alphazero run with its own search, as "
+             "sheetrl eval plays it) instead of the expert.")] = None,
     level: Annotated[str | None, typer.Option(help="Curriculum level 1-5 (default: the run's, else 1).")] = None,
     seed: Annotated[int, typer.Option(help="Task seed.")] = 0,
     delay: Annotated[float, typer.Option(help="Seconds between steps.")] = 0.0,
@@ -448,6 +449,9 @@ def demo(
         except ValueError as exc:
             raise UsageProblem(str(exc)) from None
         search.start(0, env, seed)
+    elif agent is not None and hasattr(agent, "evaluation_policy"):  # an agent that plans (alphazero) plays with its
+        search = agent.evaluation_policy()  # own search, as sheetrl eval plays it
+        search.start(0, env, seed)
     console.print(render_ansi(env), highlight=False, markup=False)
     total = 0.0
     info: dict[str, Any] = {}
@@ -473,7 +477,7 @@ def demo(
                 repeats.record(0, state, action)
             if explain:
                 _explain_step(agent, obs, mask, top)
-                if search is not None:
+                if search is not None and 0 in getattr(search, "last", {}):
                     _explain_search(search.last[0], top)
             if attention_folder is not None:
                 _draw_attention(agent, env, obs, attention_folder, env._steps + 1, env.action_name(action))

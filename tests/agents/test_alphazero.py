@@ -241,6 +241,46 @@ def test_exact_resume(tmp_path: Path) -> None:
     assert straight.rng.bit_generator.state == resumed.rng.bit_generator.state
 
 
+def test_a_transformer_policy_trains_without_the_observation_keys_the_environment_lacks() -> None:
+    """SpreadsheetGPT also reads the optional action_history and cell_mask, which the environment does not
+    provide: self-play stored every key the network names and failed with KeyError: 'action_history'."""
+    agent, pool = make_agent(small_config(policy="transformer", simulations=2, batch_size=2), seed=1)
+    assert "action_history" not in agent.keys
+    while not agent.replay:
+        agent.train_iteration(pool)
+    assert "losses/policy_loss" in agent.train_iteration(pool)[1]
+
+
+def test_exact_resume_with_gradient_accumulation(tmp_path: Path) -> None:
+    """With --accumulation-steps 2 an optimizer step took two update() calls, so a checkpoint after an odd number
+    of them lost the half-accumulated gradient (a checkpoint holds no gradients) and the resumed run diverged.
+    Each update now takes all its micro-batches and steps."""
+    from sheetrl.env.spreadsheet_env import EnvConfig
+
+    config = small_config(simulations=2, updates_per_iteration=1)
+
+    def make(seed: int) -> tuple[alphazero.AlphaZeroAgent, SheetVectorEnv]:
+        pool = vector_env(config.num_envs, EnvConfig(level=1), seed)
+        agent = alphazero.build(config, pool.single_observation_space, pool.single_action_space, "cpu",
+                                Precision("fp32", "cpu", accumulation_steps=2), seed)
+        return agent, pool
+
+    straight, straight_pool = make(7)
+    while len(straight.replay) < config.batch_size:  # the iteration that fills the replay updates once
+        straight.train_iteration(straight_pool)
+    straight.save(tmp_path / "agent.pt")
+    pool_state = straight_pool.get_state()
+    for _ in range(3):
+        straight.train_iteration(straight_pool)
+    resumed, resumed_pool = make(8)
+    resumed.load(tmp_path / "agent.pt")
+    resumed_pool.set_state(pool_state)
+    for _ in range(3):
+        resumed.train_iteration(resumed_pool)
+    for (key, a), b in zip(straight.network.state_dict().items(), resumed.network.state_dict().values()):
+        assert torch.equal(a, b), key
+
+
 def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
     from sheetrl.agents import ppo
 
@@ -260,6 +300,22 @@ def test_warm_start_loads_a_ppo_policy_and_rejects_other_sizes() -> None:
     wide, _ = make_agent(small_config(hidden_sizes=(64, 64)), seed=1)
     with pytest.raises(ValueError, match=r"the saved network has hidden_sizes=\(32, 32\), this agent \(64, 64\)"):
         wide.warm_start({"agent": {"name": "ppo", "state": teacher.state_dict()}})
+
+
+def test_warm_start_from_a_run_without_a_policy_network_gives_no_advice_about_sizes() -> None:
+    """A hierarchical run holds several networks and no single policy: no hidden_sizes makes it fit, so the error
+    must not advise changing them (it did: following the advice only led to a second refusal)."""
+    from sheetrl.agents import hierarchical
+
+    agent, pool = make_agent(small_config(), seed=1)
+    source = hierarchical.build(hierarchical.Config(num_envs=2, num_steps=8, hidden_sizes=(16, 16)),
+                                pool.single_observation_space, pool.single_action_space, "cpu",
+                                Precision("fp32", "cpu"), 2)
+    payload = {"agent": {"name": "hierarchical", "config": source.state_dict()["config"],
+                         "state": source.state_dict()}}
+    with pytest.raises(ValueError, match="holds no policy network to start from") as refused:
+        agent.warm_start(payload)
+    assert "hidden_sizes" not in str(refused.value)
 
 
 def test_search_on_top_of_a_ppo_policy_plays_episodes() -> None:
@@ -282,6 +338,32 @@ def test_config_rejects_bad_settings() -> None:
         Config(value_target="win")
     with pytest.raises(ValueError, match="simulations"):
         Config(simulations=0)
+
+
+def test_a_replay_smaller_than_a_batch_is_refused() -> None:
+    """Updates start once the replay holds batch_size positions; a replay_size below it never does, and the run
+    trained nothing without a word."""
+    with pytest.raises(ValueError, match=r"batch_size \(64\) is larger than replay_size \(50\)"):
+        Config(replay_size=50, batch_size=64)
+    assert Config(replay_size=64, batch_size=64).replay_size == 64
+
+
+def test_a_negative_maxvisit_init_is_refused() -> None:
+    """sigma(q) = (maxvisit_init + max N) * value_scale * q: with maxvisit_init = -100 and few visits the scale is
+    negative, and the improved policy would move mass towards the actions of lowest value."""
+    node, config = hand_node(), SearchConfig(maxvisit_init=-100.0)
+    assert sigma(node, config)[0] < sigma(node, config)[2]  # the best action (completed Q 1) would score lowest
+    with pytest.raises(ValueError, match="maxvisit_init must be >= 0"):
+        Config(maxvisit_init=-100.0)
+    assert Config(maxvisit_init=0.0).maxvisit_init == 0.0
+
+
+@pytest.mark.parametrize("norm", [-1.0, 0.0])
+def test_a_gradient_clip_that_is_not_positive_is_refused(norm: float) -> None:
+    """torch's clip_grad_norm_ multiplies the gradients by ``max_norm / norm``: a negative max_norm turns every
+    update into gradient ascent on the loss, 0 zeroes every gradient."""
+    with pytest.raises(ValueError, match="max_grad_norm must be positive"):
+        Config(max_grad_norm=norm)
 
 
 def test_weight_decay_is_decoupled_from_the_adaptive_step() -> None:

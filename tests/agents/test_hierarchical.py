@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -192,6 +193,39 @@ def test_step_sizes_must_be_finite_and_positive(key: str, value: float) -> None:
     with pytest.raises(ValueError, match=rf"^hierarchical: {key} must be a finite number > 0, not {value}"):
         Config(**{key: value})
     assert Config(meta_learning_rate=None).meta_learning_rate is None  # None: the specialists' learning_rate
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("max_grad_norm", -0.5, "must be positive"), ("max_grad_norm", 0.0, "must be positive"),
+    ("value_clip_coef", -1.0, "must be positive"), ("value_coef", -0.5, "must be >= 0"),
+    ("entropy_coef", -0.01, "must be >= 0"), ("meta_entropy_coef", -0.01, "must be >= 0")])
+def test_clips_and_loss_weights_of_the_wrong_sign_are_refused(key: str, value: float, message: str) -> None:
+    """A negative gradient clip turns every update into gradient ascent (torch multiplies the gradients by
+    ``max_norm / norm``); a negative loss weight maximizes that loss. Each was accepted and trained silently."""
+    with pytest.raises(ValueError, match=rf"^hierarchical: {key} {message}, not {value}"):
+        Config(**{key: value})
+
+
+def test_meta_losses_are_averaged_over_the_minibatches_that_had_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a navigator, a rollout with fewer options than minibatches leaves some minibatches without a
+    meta-controller loss; its logged mean is over the minibatches that had one (it was divided by all of them)."""
+    config = replace(SMALL, num_envs=1, num_steps=8, num_minibatches=4, update_epochs=1, navigator=False)
+    agent, pool = make(3, config)
+    steps, options, _ = agent.collect(pool)
+    options = {key: value[:1] for key, value in options.items()}  # one option: only the first minibatch has it
+    meta_values: list[float] = []
+    original = hierarchical.value_loss
+
+    def recording(new_values: torch.Tensor, *rest: Any) -> torch.Tensor:
+        loss = original(new_values, *rest)
+        if len(new_values) == 1:  # the steps' minibatches hold two rows each
+            meta_values.append(float(loss.detach()))
+        return loss
+
+    monkeypatch.setattr(hierarchical, "value_loss", recording)
+    metrics = agent.update(steps, options)
+    assert len(meta_values) == 1
+    assert metrics["losses/meta_value"] == pytest.approx(meta_values[0])
 
 
 def test_expert_choice_is_the_owner_of_the_experts_next_action() -> None:

@@ -18,6 +18,7 @@ from sheetrl.train.evaluate import (
     ExpertPolicy,
     MemoriserPolicy,
     RandomMaskedPolicy,
+    evaluate_agent,
     evaluate_run,
     result_fields,
     run_episodes,
@@ -228,3 +229,28 @@ def test_avoid_repeats_narrows_the_roots_of_a_search() -> None:
     assert policy.act(batch, masks, [0])[0] == MACRO_INDEX["move_down"]
     masks[0, MACRO_INDEX["move_down"]] = False
     assert policy.act(batch, masks, [0])[0] != MACRO_INDEX["move_down"]
+
+
+@pytest.mark.parametrize("search_sims", [None, 2])
+def test_a_search_in_evaluation_steps_environments_shaped_with_the_agents_discount(
+        monkeypatch: pytest.MonkeyPatch, search_sims: int | None) -> None:
+    """Training shapes the rewards with the agent's gamma (potential-based shaping with another discount changes
+    which policy is optimal); a search on top of the agent in evaluation (its own, or --search-sims) steps copies
+    of the evaluation's environments, so they must be shaped the same way, not with the default 0.99."""
+    from sheetrl.agents import alphazero
+    from sheetrl.env.spreadsheet_env import SpreadsheetEnv
+    from sheetrl.models.precision import Precision
+
+    seen: list[float] = []
+    original = alphazero.SearchPolicy.start
+
+    def start(self: alphazero.SearchPolicy, slot: int, env: SpreadsheetEnv, episode: int) -> None:
+        seen.append(env.config.rewards.gamma)
+        original(self, slot, env, episode)
+
+    monkeypatch.setattr(alphazero.SearchPolicy, "start", start)
+    config = alphazero.Config(num_envs=1, simulations=2, hidden_sizes=(16, 16), gamma=0.5, value_target="return")
+    probe = SpreadsheetEnv(level=1)
+    agent = alphazero.build(config, probe.observation_space, probe.action_space, "cpu", Precision("fp32", "cpu"), 0)
+    evaluate_agent(agent, [1], 2, splits=("iid",), max_steps=2, search_sims=search_sims)
+    assert seen == [0.5, 0.5]

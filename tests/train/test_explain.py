@@ -81,6 +81,42 @@ def test_demo_with_search_explains_the_searchs_visit_counts(tmp_path: Path, caps
     assert "--search-sims searches on top of a trained agent's policy" in capsys.readouterr().err
 
 
+def test_demo_explains_an_alphazero_agents_prior_and_its_search(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]):
+    """An alphazero run has a policy network: --explain shows its probabilities (the search's prior) as for BC and
+    PPO, not "(this agent gives no per-action scores)"."""
+    overrides = {"num_envs": 2, "simulations": 2, "hidden_sizes": (32, 32), "batch_size": 4}
+    Runner.start(TrainConfig(algo="alphazero", level=1, total_steps=8, run_dir=str(tmp_path / "az"),
+                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
+                             overrides=overrides)).run()
+    capsys.readouterr()
+    assert main(["demo", str(tmp_path / "az"), "--seed", "1", "--explain", "--search-sims", "4", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "no per-action scores" not in out
+    lines = [line for line in out.splitlines() if line.startswith("top actions (probability): ")]
+    searches = [line for line in out.splitlines() if line.startswith("search (4 visits): ")]
+    assert lines and len(lines) == len(searches)
+    for line in lines:
+        probabilities = [float(part.rsplit(" ", 1)[1]) for part in line.split(": ", 1)[1].split(", ")]
+        assert len(probabilities) == 3 and probabilities == sorted(probabilities, reverse=True)
+
+
+def test_demo_plays_an_alphazero_run_with_its_own_search_as_eval_does(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]):
+    """sheetrl eval plays an alphazero run with its own search (its simulations per move); the demo of the run
+    showed the network alone, a different policy from the one evaluated."""
+    overrides = {"num_envs": 2, "simulations": 3, "hidden_sizes": (32, 32), "batch_size": 4}
+    Runner.start(TrainConfig(algo="alphazero", level=1, total_steps=8, run_dir=str(tmp_path / "az"),
+                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
+                             overrides=overrides)).run()
+    capsys.readouterr()
+    assert main(["demo", str(tmp_path / "az"), "--seed", "1", "--explain"]) == 0
+    out = capsys.readouterr().out
+    steps = [line for line in out.splitlines() if line.startswith("top actions (probability): ")]
+    searches = [line for line in out.splitlines() if line.startswith("search (3 visits): ")]
+    assert steps and len(searches) == len(steps)
+
+
 def test_explain_without_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
     assert main(["demo", "--explain"]) == 2
     assert "pass a run folder" in capsys.readouterr().err

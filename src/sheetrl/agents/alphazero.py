@@ -110,6 +110,9 @@ class Config:
         for key in ("num_envs", "simulations", "max_considered", "ranked_buffer", "replay_size", "batch_size"):
             if getattr(self, key) < 1:
                 raise ValueError(f"alphazero: {key} must be at least 1, not {getattr(self, key)}")
+        if self.batch_size > self.replay_size:  # updates wait for batch_size positions: a smaller replay never has them
+            raise ValueError(f"alphazero: batch_size ({self.batch_size}) is larger than replay_size "
+                             f"({self.replay_size}), so the network would never be updated")
         if self.updates_per_iteration < 0 or self.sample_moves < 0:
             raise ValueError("alphazero: updates_per_iteration and sample_moves must be >= 0")
         if self.search not in SEARCH_METHODS:
@@ -125,6 +128,11 @@ class Config:
                 or self.dirichlet_alpha <= 0 or self.value_scale < 0:
             raise ValueError("alphazero: learning_rate and dirichlet_alpha must be positive, c_puct and value_scale "
                              ">= 0")
+        if not self.maxvisit_init >= 0:  # sigma's scale (maxvisit_init + max N) * value_scale must not turn negative:
+            # the improved policy and the root's choice would then prefer the actions of lowest Q
+            raise ValueError(f"alphazero: maxvisit_init must be >= 0, not {self.maxvisit_init}")
+        if not self.max_grad_norm > 0:  # a negative norm flips every clipped gradient (ascent); 0 zeroes them
+            raise ValueError(f"alphazero: max_grad_norm must be positive, not {self.max_grad_norm}")
         if self.policy not in ("mlp", "encoder", "transformer"):
             raise ValueError(f"alphazero: policy must be mlp, encoder or transformer, not {self.policy!r}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
@@ -478,12 +486,15 @@ def network_evaluator(network: PolicyNetwork, device: torch.device) -> Evaluator
     return evaluate
 
 
+POLICY_WEIGHT_KEYS = ("network", "policy", "q_network", "model")  # where an agent's state may hold its policy
+
+
 def find_policy_weights(network: torch.nn.Module, state: dict[str, Any]) -> dict[str, torch.Tensor]:
     """The weights in an agent's saved state that fit ``network`` exactly (same names or the PPO actor-critic's
     names under ``network.``, same shapes); raises ValueError saying what was found otherwise."""
     wanted = {key: value.shape for key, value in network.state_dict().items()}
     problems = []
-    for key in ("network", "policy", "q_network", "model"):
+    for key in POLICY_WEIGHT_KEYS:
         candidate = state.get(key)
         if not isinstance(candidate, dict) or not candidate:
             continue
@@ -493,7 +504,10 @@ def find_policy_weights(network: torch.nn.Module, state: dict[str, Any]) -> dict
                 return renamed
         shapes = {name: tuple(value.shape) for name, value in candidate.items() if hasattr(value, "shape")}
         problems.append(f"{key!r} holds {len(shapes)} tensors (first {next(iter(shapes.items()), None)})")
-    found = "; ".join(problems) if problems else "no policy weights"
+    if not problems:  # no sizes would help
+        raise ValueError("the run's checkpoint holds no policy network to start from (alphazero starts from the "
+                         "policy of a ppo, bc or alphazero run)")
+    found = "; ".join(problems)
     raise ValueError(f"the run's checkpoint has no policy this network can load ({found}); build the alphazero "
                      f"agent with the same policy kind and sizes (e.g. --set hidden_sizes=...)")
 
@@ -517,7 +531,9 @@ class AlphaZeroAgent(Agent):
             self.network: PolicyNetwork = build_policy(config.policy, observation_space, action_space,
                                                        policy_config)
         self.network.to(self.device)
-        self.keys = tuple(key for key in self.network.observation_keys if key != "action_mask")
+        # the keys the network reads that the environment provides (a transformer's optional ones may be absent)
+        self.keys = tuple(key for key in self.network.observation_keys
+                          if key != "action_mask" and key in observation_space.spaces)
         self.reference: PolicyNetwork | None = None  # the warm start's policy, frozen (kl_coef)
         # Decoupled weight decay (AdamW): Adam's own ``weight_decay`` adds ``c * w`` to the gradient, which Adam
         # then normalizes, so wherever the loss gradient is small (or clipped small) every weight moves by about
@@ -541,17 +557,27 @@ class AlphaZeroAgent(Agent):
         return network_evaluator(self.network, self.device)
 
     @torch.no_grad()
-    def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
-        """The network's own policy, without search (search needs the environment: :meth:`evaluation_policy`)."""
+    def _logits(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """The network's prior logits (n, N) for a batch of observations under ``masks``."""
         self.network.eval()
         batch = {key: obs[key] for key in self.keys}
         batch["action_mask"] = np.asarray(masks, dtype=bool)
         logits, _ = self.network(to_tensors(batch, self.network.observation_keys, self.device))
-        logits = logits.float().cpu().numpy()
+        return logits.float().cpu().numpy().astype(np.float64)
+
+    def act(self, obs: dict[str, np.ndarray], masks: np.ndarray, deterministic: bool = False) -> np.ndarray:
+        """The network's own policy, without search (search needs the environment: :meth:`evaluation_policy`)."""
+        logits = self._logits(obs, masks)
         if deterministic:
             return np.where(masks, logits, -np.inf).argmax(-1)
         return np.asarray([self.act_rng.choice(len(row), p=masked_softmax(row, mask)) for row, mask in
-                           zip(logits.astype(np.float64), np.asarray(masks, dtype=bool))])
+                           zip(logits, np.asarray(masks, dtype=bool))])
+
+    def action_probabilities(self, obs: dict[str, np.ndarray], masks: np.ndarray) -> np.ndarray:
+        """The network's own policy (the search's prior): the probability of every action, 0 for illegal ones,
+        (n, N) (``sheetrl demo --explain``)."""
+        return np.stack([masked_softmax(row, mask) for row, mask in
+                         zip(self._logits(obs, masks), np.asarray(masks, dtype=bool))])
 
     def evaluation_policy(self, simulations: int | None = None) -> SearchPolicy:
         """The policy the runner's final evaluation plays: this network with its own search on top."""
@@ -625,10 +651,21 @@ class AlphaZeroAgent(Agent):
         self.returns[index] = 0.0
 
     def update(self) -> dict[str, float]:
-        """One gradient step on a uniform minibatch of the replay: ``policy_coef`` times the cross-entropy to the
+        """One gradient step: ``accumulation_steps`` micro-batches (:meth:`_backward`), then the optimizer step, so
+        no accumulated gradient outlives the update (a checkpoint holds none); the losses are their means."""
+        self.network.train()
+        sums: dict[str, float] = {}
+        micro_batches = self.precision.accumulation_steps
+        for _ in range(micro_batches):
+            for key, value in self._backward().items():
+                sums[key] = sums.get(key, 0.0) + value
+            self.precision.step(self.optimizer, self.network.parameters(), self.config.max_grad_norm)
+        return {key: total / micro_batches for key, total in sums.items()}
+
+    def _backward(self) -> dict[str, float]:
+        """The gradient of one uniform minibatch of the replay: ``policy_coef`` times the cross-entropy to the
         search policy, plus ``value_coef`` times the squared error to the value target, plus (warm-started, with
         ``kl_coef > 0``) ``kl_coef`` times KL(policy || the initial policy) over the legal actions."""
-        self.network.train()
         picks = torch.randint(len(self.replay), (self.config.batch_size,), generator=self.generator).tolist()
         samples = [self.replay[i] for i in picks]
         batch = {key: np.stack([s["observation"][key] for s in samples]) for key in self.keys}
@@ -653,7 +690,6 @@ class AlphaZeroAgent(Agent):
             loss = loss + self.config.kl_coef * kl_to_init
             metrics["losses/kl_to_init"] = float(kl_to_init.item())
         self.precision.backward(loss)
-        self.precision.step(self.optimizer, self.network.parameters(), self.config.max_grad_norm)
         return {"losses/policy_loss": float(policy_loss.item()), "losses/value_loss": float(value_loss.item()),
                 **metrics}
 
@@ -666,7 +702,9 @@ class AlphaZeroAgent(Agent):
             weights = find_policy_weights(self.network, state)
         except ValueError:
             saved = payload.get("agent", {}).get("config") or state.get("config")
-            if isinstance(saved, dict):  # name the network field that differs, where one does
+            holds_weights = any(isinstance(state.get(key), dict) and state.get(key) for key in POLICY_WEIGHT_KEYS)
+            if isinstance(saved, dict) and holds_weights:  # name the network field that differs, where one does
+                # (a run without such weights, e.g. hierarchical's several networks, fits no field's value)
                 check_same_network(saved, self.config, "alphazero")
             raise
         self.network.load_state_dict(weights)

@@ -181,6 +181,14 @@ class Config:
                 raise ValueError(f"hierarchical: {key} must be a finite number > 0, not {rate}")
         if not self.clip_coef > 0:  # (NaN fails every comparison)
             raise ValueError("hierarchical: clip_coef must be positive")
+        # torch's gradient clip multiplies by max_grad_norm / norm: a negative one makes every update ascend the loss;
+        # a negative value clip pins each clipped value below its rollout estimate
+        for key in ("max_grad_norm", "value_clip_coef"):
+            if not getattr(self, key) > 0:
+                raise ValueError(f"hierarchical: {key} must be positive, not {getattr(self, key)}")
+        for key in ("value_coef", "entropy_coef", "meta_entropy_coef"):  # a negative weight maximizes its term
+            if not getattr(self, key) >= 0:
+                raise ValueError(f"hierarchical: {key} must be >= 0, not {getattr(self, key)}")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
         if (self.num_envs * self.num_steps) < self.num_minibatches:
@@ -614,7 +622,7 @@ class HierarchicalAgent(Agent):
         config = self.config
         imitating = self.imitating()
         sums: dict[str, float] = {}
-        count = 0
+        counts: dict[str, int] = {}  # per loss: a minibatch without options has no meta-controller losses
         for _epoch in range(config.update_epochs):
             step_order = torch.randperm(len(steps["action"]), generator=self.generator, device=self.device)
             option_order = torch.randperm(len(options["specialist"]), generator=self.generator, device=self.device)
@@ -664,8 +672,8 @@ class HierarchicalAgent(Agent):
                 self.precision.step(self.optimizer, self.networks.parameters(), config.max_grad_norm)
                 for key, value in losses.items():
                     sums[key] = sums.get(key, 0.0) + float(value.item())
-                count += 1
-        return {f"losses/{key}": total / count for key, total in sums.items()}
+                    counts[key] = counts.get(key, 0) + 1
+        return {f"losses/{key}": total / counts[key] for key, total in sums.items()}
 
     def update_navigated(self, steps: dict[str, torch.Tensor]) -> dict[str, float]:
         """``update_epochs`` epochs over the steps of :meth:`collect_navigated`: the navigator's event, the

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any, Protocol
@@ -218,10 +218,12 @@ ProgressCallback = Callable[[str, Any, int, int], None]
 
 
 def run_episodes(policy: Policy, level: int, episodes: int, *, split: str = IID, max_steps: int | None = None,
-                 batch: int = 16, progress: ProgressCallback | None = None, first_task: int = 0) -> EvalResult:
+                 batch: int = 16, progress: ProgressCallback | None = None, first_task: int = 0,
+                 gamma: float | None = None) -> EvalResult:
     """Play episodes ``first_task .. first_task+episodes-1`` of a split (``iid`` or ``ood``; ``train`` for
     diagnostics) of ``level`` with ``policy``, ``batch`` environments at once; ``progress`` hears of every
-    finished episode. A later ``first_task`` gives tasks that choosing settings on the first ones never saw."""
+    finished episode. A later ``first_task`` gives tasks that choosing settings on the first ones never saw.
+    ``gamma``: the discount of the reward shaping, the agent's own as in training (None: the default)."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     if split not in (TRAIN, *EVAL_SPLITS):
@@ -230,7 +232,7 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, split: str = IID,
         raise ValueError(f"evaluate at least one episode, not {episodes}")
     if first_task < 0:
         raise ValueError(f"first_task must be >= 0, not {first_task}")
-    config = EnvConfig(level=level, max_steps=max_steps, split=split)
+    config = _with_discount(EnvConfig(level=level, max_steps=max_steps, split=split), gamma)
     options = [{"task_seed": split_seed(split, i), "level": level} for i in range(first_task, first_task + episodes)]
     tick = None if progress is None else (lambda done: progress(f"{policy.name} {split}", level, done, episodes))
     result = _play(policy, config, options, batch, progress=tick)
@@ -239,11 +241,12 @@ def run_episodes(policy: Policy, level: int, episodes: int, *, split: str = IID,
 
 
 def run_task_episodes(policy: Policy, tasks: list[Task], *, max_steps: int | None = None,
-                      batch: int = 16) -> tuple[EvalResult, list[bool]]:
-    """Play each task of a task file once with ``policy``; returns the pooled result and each task's success."""
+                      batch: int = 16, gamma: float | None = None) -> tuple[EvalResult, list[bool]]:
+    """Play each task of a task file once with ``policy``; returns the pooled result and each task's success
+    (``gamma`` as in :func:`run_episodes`)."""
     if not tasks:
         raise ValueError("no tasks to evaluate")
-    config = EnvConfig(level=1, max_steps=max_steps)
+    config = _with_discount(EnvConfig(level=1, max_steps=max_steps), gamma)
     successes: list[bool] = []
     result = _play(policy, config, [{"task": task} for task in tasks], batch, successes)
     result.level = "tasks"
@@ -265,6 +268,19 @@ def solve_with_reference(task: Task, max_steps: int | None = None) -> tuple[bool
         if terminated:
             break
     return bool(info.get("is_success")), str(info.get("check", "")), total, steps
+
+
+def _with_discount(config: EnvConfig, gamma: float | None) -> EnvConfig:
+    """``config`` with its reward shaping discounted by ``gamma`` (None: unchanged)."""
+    return config if gamma is None else replace(config, rewards=replace(config.rewards, gamma=gamma))
+
+
+def shaping_discount(agent: Any) -> float | None:
+    """The discount an agent was trained with, which its environments' reward shaping used (the runner's
+    :func:`~sheetrl.train.runner.environment_config`): its config's ``gamma``, None for an agent without one.
+    A search on top steps copies of the evaluation's environments, so their rewards must be the training's."""
+    gamma = getattr(getattr(agent, "config", None), "gamma", None)
+    return None if gamma is None else float(gamma)
 
 
 def _play(policy: Policy, config: EnvConfig, options: list[dict[str, Any]], batch: int,
@@ -355,8 +371,9 @@ def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tupl
     policies: list[Policy] = [agent_policy(agent, search_sims, avoid_repeats)] if agent is not None else []
     if compare:
         policies += [ExpertPolicy(), RandomMaskedPolicy(seed), MemoriserPolicy.from_training(levels, memoriser_tasks)]
+    gamma = shaping_discount(agent)  # every policy's returns under the same shaping as the agent's training
     return {policy.name: {split: {level: run_episodes(policy, level, episodes, split=split, max_steps=max_steps,
-                                                      progress=progress, first_task=first_task)
+                                                      progress=progress, first_task=first_task, gamma=gamma)
                                   for level in levels} for split in splits}
             for policy in policies}
 
@@ -515,7 +532,7 @@ def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed:
     results: dict[str, dict[str, dict[Any, EvalResult]]] = {}
     per_task: dict[str, list[bool]] = {}
     for policy in policies:
-        result, successes = run_task_episodes(policy, tasks, max_steps=max_steps)
+        result, successes = run_task_episodes(policy, tasks, max_steps=max_steps, gamma=shaping_discount(agent))
         results[policy.name] = {"tasks": {str(path): result}}
         per_task[policy.name] = successes
     return EvalReport(results, task_results=per_task, task_ids=[t.template for t in tasks],
