@@ -380,3 +380,24 @@ def test_every_agent_refuses_a_step_size_that_is_not_finite_and_positive(algo: s
     config_class = algorithm(algo).Config
     with pytest.raises(ValueError, match="learning_rate"):
         config_class(learning_rate=rate)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("max_grad_norm", -1.0), ("max_grad_norm", 0.0), ("value_clip_coef", 0.0), ("value_coef", -0.5),
+     ("entropy_coef", -0.01), ("entropy_coef", float("nan")), ("clip_coef", float("nan"))],
+)
+def test_a_clip_or_loss_weight_of_the_wrong_sign_is_refused(key: str, value: float) -> None:
+    # a negative gradient clip makes every update ascend the loss; a negative weight maximizes its term
+    with pytest.raises(ValueError, match=key):
+        Config(**{key: value})
+
+
+@pytest.mark.parametrize("algo", ["ppo", "bc", "dqn", "alphazero", "hierarchical"])
+def test_every_agent_refuses_a_gradient_clip_that_is_not_positive(algo: str) -> None:
+    from sheetrl.agents import algorithm
+
+    config_class = algorithm(algo).Config
+    for value in (-1.0, 0.0):
+        with pytest.raises(ValueError, match="max_grad_norm"):
+            config_class(max_grad_norm=value)

@@ -107,8 +107,10 @@ class Config:
             raise ValueError(f"bc: policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
         if not math.isfinite(self.learning_rate) or self.learning_rate <= 0:  # (NaN passes a plain <= 0 test)
             raise ValueError(f"bc: learning_rate must be a finite positive number, not {self.learning_rate}")
-        if self.value_coef < 0 or not 0.0 <= self.gamma <= 1.0:
+        if not self.value_coef >= 0 or not 0.0 <= self.gamma <= 1.0:  # (NaN fails every comparison)
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
+        if not self.max_grad_norm > 0:  # torch's clip multiplies by max_grad_norm / norm: negative ascends, 0 zeroes
+            raise ValueError(f"bc: max_grad_norm must be positive, not {self.max_grad_norm}")
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
         if self.dagger_avoid_repeats and not self.dagger:

@@ -100,8 +100,16 @@ class Config:
                              f"{self.num_minibatches} equal minibatches; change num_minibatches")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("ppo: gamma and gae_lambda must lie in [0, 1]")
-        if self.clip_coef <= 0:
+        if not self.clip_coef > 0:  # (NaN fails every comparison)
             raise ValueError(f"ppo: clip_coef must be positive, not {self.clip_coef}")
+        # torch's gradient clip multiplies by max_grad_norm / norm: a negative one makes every update ascend the loss,
+        # 0 zeroes it; a value clip that is not positive pins every value; a negative weight maximizes its term
+        for key in ("max_grad_norm", "value_clip_coef"):
+            if not getattr(self, key) > 0:
+                raise ValueError(f"ppo: {key} must be positive, not {getattr(self, key)}")
+        for key in ("value_coef", "entropy_coef"):
+            if not (math.isfinite(getattr(self, key)) and getattr(self, key) >= 0):
+                raise ValueError(f"ppo: {key} must be a finite number >= 0, not {getattr(self, key)}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
             raise ValueError(f"ppo: hidden_sizes must be positive widths, not {self.hidden_sizes}")
         if self.policy not in POLICY_KINDS:
