@@ -79,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     base = ppo.PRESETS["quick"]
-    pool = SheetVectorEnv(EnvConfig(level=args.level, observation_keys=ppo.OBSERVATION_KEYS), base.num_envs)
+    pool = SheetVectorEnv(EnvConfig(level=args.level, observation_keys=ppo.observation_keys(base)), base.num_envs)
     pool.reset(seed=args.seed)
     collector = build_agent(base, pool, {}, args.seed)
     rollout, last_value = collector.collect(pool)

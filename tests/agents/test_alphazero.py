@@ -545,3 +545,13 @@ def test_a_bf16_update_with_the_kl_to_the_warm_start_runs_and_is_finite() -> Non
     after = agent.network.state_dict()
     assert any(not torch.equal(before[key], after[key]) for key in before)
     assert all(torch.isfinite(value).all() for value in after.values())
+
+
+def test_an_mlp_run_has_its_environments_compute_only_what_the_network_reads() -> None:
+    from sheetrl.agents import algorithm
+
+    module = algorithm("alphazero")
+    assert module.observation_keys(module.Config()) == ("flat", "action_mask")
+    assert module.observation_keys(module.Config(policy="encoder")) is None  # (reads the grid, tokens, edges)
+    for name in ("ppo", "dqn", "alphazero"):
+        assert algorithm(name).observation_keys(algorithm(name).Config(policy="transformer")) is None

@@ -6,8 +6,8 @@ Each algorithm module exposes:
   seed document's sizes (the ``seed`` preset) and it has a ``num_envs`` field (environments in the pool);
 - ``PRESETS``: ``{"quick": Config(...), "seed": Config(...)}`` — ``quick`` trains in minutes on a CPU;
 - ``build(config, observation_space, action_space, device, precision, seed) -> Agent``.
-- ``OBSERVATION_KEYS`` (optional): the observation keys the agent reads; the runner's environments compute
-  only those (``EnvConfig.observation_keys``), all of them when it is absent.
+- ``observation_keys(config)`` or ``OBSERVATION_KEYS`` (optional): the observation keys the agent reads; the
+  runner's environments compute only those (``EnvConfig.observation_keys``), all of them when both are absent.
 
 :func:`algorithm` returns the module of a name in :data:`ALGORITHMS`.
 """

@@ -52,7 +52,7 @@ from typing import Any, ClassVar, Protocol, cast
 import numpy as np
 import torch
 
-from sheetrl.agents.base import Agent, check_same_network, frozen_copy, masked_kl_divergence
+from sheetrl.agents.base import Agent, check_same_network, frozen_copy, masked_kl_divergence, policy_observation_keys
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.policy import MLPPolicyConfig, build_policy, factoring, to_tensors
@@ -144,6 +144,12 @@ class Config:
                             max_considered=self.max_considered, value_scale=self.value_scale,
                             maxvisit_init=self.maxvisit_init, c_puct=self.c_puct, value_target=self.value_target,
                             gamma=self.gamma)
+
+
+def observation_keys(config: Config) -> tuple[str, ...] | None:
+    """The observation keys a run with ``config`` reads (:func:`~sheetrl.agents.base.policy_observation_keys`): the
+    search steps copies of the environments, which compute only those too."""
+    return policy_observation_keys(config.policy)
 
 
 PRESETS: dict[str, Config] = {

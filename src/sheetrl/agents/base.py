@@ -134,6 +134,13 @@ def torch_load_file(path: str | os.PathLike[str]) -> Any:
 
 
 POLICY_KINDS = ("mlp", "encoder", "transformer")
+MLP_OBSERVATION_KEYS = ("flat", "action_mask")  # what an MLP policy and the masks read (the env computes no more)
+
+
+def policy_observation_keys(policy: str) -> tuple[str, ...] | None:
+    """The observation keys a run of the ``policy`` kind reads: :data:`MLP_OBSERVATION_KEYS` for the MLP; every key
+    (None) for the encoder and transformer policies, which read the grid, tokens, edges and chain."""
+    return MLP_OBSERVATION_KEYS if policy == "mlp" else None
 
 
 def policy_network(kind: str, observation_space: Any, action_space: Any, *, hidden_sizes: tuple[int, ...],

@@ -52,6 +52,7 @@ from sheetrl.agents.base import (
     linear_epsilon,
     masked_argmax,
     policy_network,
+    policy_observation_keys,
 )
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.encoders import DEFAULT_ENCODER_PARTS
@@ -102,13 +103,10 @@ class Config:
             raise ValueError(f"policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
 
 
-OBSERVATION_KEYS = ("flat", "action_mask")  # what the Q-network and the masks read (the env computes no more)
-
-
 def observation_keys(config: Config) -> tuple[str, ...] | None:
-    """The observation keys a run with ``config`` reads: :data:`OBSERVATION_KEYS` for the MLP Q-network; every key
-    (None) for the encoder and transformer policies, which read the grid, tokens, edges and chain."""
-    return OBSERVATION_KEYS if config.policy == "mlp" else None
+    """The observation keys a run with ``config`` reads (:func:`~sheetrl.agents.base.policy_observation_keys`)."""
+    return policy_observation_keys(config.policy)
+
 
 PRESETS = {
     "quick": Config(buffer_size=50_000, learning_starts=1_000, train_frequency=8, target_sync_interval=2_000,

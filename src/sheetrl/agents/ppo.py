@@ -47,6 +47,7 @@ from sheetrl.agents.base import (
     frozen_copy,
     load_generator_state,
     masked_kl_divergence,
+    policy_observation_keys,
     seeded_policy_network,
 )
 from sheetrl.env.vector import SheetVectorEnv
@@ -105,8 +106,8 @@ class Config:
         # torch's gradient clip multiplies by max_grad_norm / norm: a negative one makes every update ascend the loss,
         # 0 zeroes it; a value clip that is not positive pins every value; a negative weight maximizes its term
         for key in ("max_grad_norm", "value_clip_coef"):
-            if not getattr(self, key) > 0:
-                raise ValueError(f"ppo: {key} must be positive, not {getattr(self, key)}")
+            if not (math.isfinite(getattr(self, key)) and getattr(self, key) > 0):
+                raise ValueError(f"ppo: {key} must be a finite number > 0, not {getattr(self, key)}")
         for key in ("value_coef", "entropy_coef"):
             if not (math.isfinite(getattr(self, key)) and getattr(self, key) >= 0):
                 raise ValueError(f"ppo: {key} must be a finite number >= 0, not {getattr(self, key)}")
@@ -127,14 +128,13 @@ class Config:
         return self.batch_size // self.num_minibatches
 
 
-OBSERVATION_KEYS = ("flat", "action_mask")  # what the actor-critic and the masks read (the env computes no more)
 IMPORTANCE_WEIGHT_MAX = 100.0  # the cap on pi_proximal / pi_behaviour in a stale update (as in ppo-ewma's code)
 
 
 def observation_keys(config: Config) -> tuple[str, ...] | None:
-    """The observation keys a run with ``config`` reads: :data:`OBSERVATION_KEYS` for the MLP actor-critic; every key
-    (None) for the encoder and transformer policies, which read the grid, tokens, edges and chain."""
-    return OBSERVATION_KEYS if config.policy == "mlp" else None
+    """The observation keys a run with ``config`` reads (:func:`~sheetrl.agents.base.policy_observation_keys`)."""
+    return policy_observation_keys(config.policy)
+
 
 PRESETS: dict[str, Config] = {
     # Tuned on a 2-core CPU for levels 1 and 2 (see the module's benchmark numbers in BENCHMARKS.md). Two minibatches
