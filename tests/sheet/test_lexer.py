@@ -195,7 +195,8 @@ def test_the_shortcuts_of_tokenize_are_taken_and_agree_on_common_formulas(monkey
 
 @pytest.mark.parametrize(
     ("text", "intersected"),
-    [("=SUM(A1:C3 (B1:B5))", 66), ("=$A$1:$C$3 (B2)", 22), ("=SUM(A1:C3 (B:B) B2:C3)", 54)],
+    [("=SUM(A1:C3 (B1:B5))", 66), ("=$A$1:$C$3 (B2)", 22), ("=SUM(A1:C3 (B:B) B2:C3)", 54),
+     ("=SUM((A1:C3) (B1:B5))", 66), ("=SUM((A1:C3,A5) (B:B,A:A))", 66 + 11 + 21 + 31 + 51)],
 )
 def test_a_space_before_a_parenthesized_reference_after_a_reference_is_the_intersection(text, intersected):
     # Excel reads =SUM(A1:C3 (B1:B5)) as the intersection B1:B3; the space was dropped, and the '(' after a
@@ -204,7 +205,8 @@ def test_a_space_before_a_parenthesized_reference_after_a_reference_is_the_inter
 
     assert [token.text for token in lexer.tokenize(text) if token.kind == "OP"].count(" ") == text.count(" ")
     assert lexer.tokenize("=A1 (B1)")[0].kind == "FUNC"
-    assert " " not in [token.text for token in lexer.tokenize("=LAMBDA(x,x+1) (2)")]
+    for called in ("=LAMBDA(x,x+1) (2)", "=LAMBDA(x,LAMBDA(y,x+y))(1) (2)"):
+        assert " " not in [token.text for token in lexer.tokenize(called)]
     book = Workbook()
     for row in range(1, 6):
         for col in "ABC":

@@ -189,8 +189,9 @@ def _column_number(letters: str) -> int:
 # Token kinds that can end / begin a reference operand: a space between two of them is the intersection operator.
 _ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
 _STARTS_REFERENCE = frozenset({"REF", "NAME", "FUNC", "STRUCT", "QNAME", "SPILL", "SHEETS3D"})
-# ... and '(' (the master pattern's PUNCT) after a reference that cannot be called: A1:C3 (B2:B4). After ')' it stays
-# the call of the function value a call returned (LAMBDA(x,x+1) (2)); after a name it is a function call (x (1)).
+# ... and '(' (the master pattern's PUNCT) after a reference that cannot be called: A1:C3 (B2:B4), (A1:C3) (B2).
+# After the ')' of a call it stays the call of the function value that call returned (LAMBDA(x,x+1) (2)); after a
+# name it is a function call (x (1)).
 _CANNOT_BE_CALLED = frozenset({"REF", "STRUCT", "SPILL"})
 _EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
@@ -242,7 +243,7 @@ def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
                 after = match(formula, found.end())
                 if after is not None and (
                     after.lastgroup in _STARTS_REFERENCE
-                    or (after.group() == "(" and tokens[-1].kind in _CANNOT_BE_CALLED)
+                    or (after.group() == "(" and (tokens[-1].kind in _CANNOT_BE_CALLED or _closes_a_group(tokens)))
                 ):
                     append(Token("OP", " ", position))
         elif kind == "STRUCT":
@@ -277,6 +278,21 @@ def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
             append(Token(kind, text, position))
         position = found.end()
     return tokens
+
+
+def _closes_a_group(tokens: list[Token]) -> bool:
+    """Whether the last token, a ')', closes parentheses that group (``(A1:C3)``), not the arguments of a call
+    (``SUM(A1)``, ``LAMBDA(x,x)(1)``)."""
+    depth = 0
+    for index in range(len(tokens) - 1, -1, -1):
+        kind = tokens[index].kind
+        if kind == "RPAREN":
+            depth += 1
+        elif kind == "LPAREN":
+            depth -= 1
+            if depth == 0:
+                return index == 0 or tokens[index - 1].kind not in ("FUNC", "RPAREN")
+    return False
 
 
 def _structured_end(formula: str, start: int, bracket: int) -> int:
