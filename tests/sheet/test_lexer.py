@@ -74,6 +74,8 @@ def test_mixed_ranges_whose_corners_would_swap_do_not_share():
         # a sheet named like a cell, or a 3-D span: rewriting the name would let =AB1!A1 in A1 and =AB2!A2 in A2
         # (two sheets) share a shape; keeping it would let A$1 in A$1:Data!B1 read alike in every column
         "=AB1!A1", "=AB1!Total", "=SUM(A:B!C1)", "=SUM(AB3:Data!A1)", "=SUM(Data:AB3!A1)", "=SUM(A$1:Data!B1)",
+        # a range intersected with a parenthesized reference: kept as written, A1:C3 would read alike at every cell
+        "=SUM(A1:C3 (B1:B5))", "=A$1 (B1)",
     ],
 )
 def test_text_a_move_cannot_reproduce_is_parsed_on_its_own(text):
@@ -125,7 +127,7 @@ references = st.one_of(
     st.sampled_from([
         "B:B", "$B:C", "C:$A", "2:2", "$3:5", "4:$1", "Data!A1", "Data!$B$2:C3", "A1#", "LOG10(A1)", "A1 (B1)",
         "R1C1", "Rate1", "_xlfn.X1(B2)", "1E5", "A1:INDEX(B:B,2)", "SUM(A1:B2 B1:C3)", "$A$5:A6", "B7:$B$2",
-        "AB1!A1", "XY12!$B1:C2",
+        "AB1!A1", "XY12!$B1:C2", "SUM(A1:C3 (B1:B5))", "$A1 (B1)",
     ]),
 )
 formula_texts = st.one_of(expressions, references, st.builds(lambda a, b: f"{a}+{b}", expressions, references))
@@ -189,3 +191,27 @@ def test_the_shortcuts_of_tokenize_are_taken_and_agree_on_common_formulas(monkey
     fast = [lexer.tokenize(text) for text in texts]
     _master_only(monkeypatch)
     assert fast == [lexer.tokenize(text) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "intersected"),
+    [("=SUM(A1:C3 (B1:B5))", 66), ("=$A$1:$C$3 (B2)", 22), ("=SUM(A1:C3 (B:B) B2:C3)", 54),
+     ("=SUM((A1:C3) (B1:B5))", 66), ("=SUM((A1:C3,A5) (B:B,A:A))", 66 + 11 + 21 + 31 + 51)],
+)
+def test_a_space_before_a_parenthesized_reference_after_a_reference_is_the_intersection(text, intersected):
+    # Excel reads =SUM(A1:C3 (B1:B5)) as the intersection B1:B3; the space was dropped, and the '(' after a
+    # complete expression did not parse. After a name or ')' the '(' still calls (A1 (B1), LAMBDA(x,x+1) (2)).
+    from sheetrl.sheet.workbook import Workbook
+
+    assert [token.text for token in lexer.tokenize(text) if token.kind == "OP"].count(" ") == text.count(" ")
+    assert lexer.tokenize("=A1 (B1)")[0].kind == "FUNC"
+    for called in ("=LAMBDA(x,x+1) (2)", "=LAMBDA(x,LAMBDA(y,x+y))(1) (2)"):
+        assert " " not in [token.text for token in lexer.tokenize(called)]
+    book = Workbook()
+    for row in range(1, 6):
+        for col in "ABC":
+            book.set(f"{col}{row}", row * 10 + ord(col) - 64)
+    book.set("E1", text)
+    assert book.value("E1") == intersected
+    book.set("G1", "=LAMBDA(x,x+1) (2)")
+    assert book.value("G1") == 3

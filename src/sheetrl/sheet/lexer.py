@@ -77,6 +77,9 @@ _SHAPE_TOKEN = re.compile(
 # alike at every cell; rewritten, two sheets would share a shape), and so is A$1:Data!B1, which the check cannot
 # tell from a span: rare, and never wrong.
 _SHEET_NAME_END = re.compile(r"!|:[^\W\d][\w.]*!")
+# Whitespace then '(' after what may end a reference: the shape keeps a reference there as written (A1 (B1) calls a
+# function named A1), but $A$1 (B1) and A1:C3 (B1) are intersections, whose relative coordinates must move
+_SPACE_THEN_PARENTHESIS = re.compile(r"[\w$.\\][ \t\r\n]+\(")
 _ORDER = ("=", ">", "<")  # indexed by the sign of first - last
 
 
@@ -89,12 +92,14 @@ def relative_shape(formula: str, row: int, col: int) -> str | None:
     it to the others (:func:`sheetrl.sheet.references.shift`). Everything but the references' coordinates is kept
     as written: strings, names, functions, numbers, spacing. None for text with quoted sheet names or brackets
     (structured and external references), sheets named like cells (``AB1!A1``) or 3-D spans, references off the
-    grid and text too long (they do not parse), and text holding the character the shape uses as a separator. A
-    range whose corners mix ``$`` and relative coordinates in one direction keeps its corners' order in the shape
-    (a move may swap them).
+    grid and text too long (they do not parse), whitespace then '(' after a name or reference, and text holding the
+    character the shape uses as a separator. A range whose corners mix ``$`` and relative coordinates in one
+    direction keeps its corners' order in the shape (a move may swap them).
     """
     if "'" in formula or "[" in formula or "\0" in formula or len(formula) > MAX_FORMULA_LENGTH:
         return None  # (a text too long for the lexer must be refused, not handed a shorter text's tree)
+    if _SPACE_THEN_PARENTHESIS.search(formula):
+        return None  # A1:C3 (B1) intersects a range the shape would keep as written (A1 (B1) calls A1)
     if '"' not in formula:
         return _shape_outside_strings(formula, row, col)
     # Split at the quotes: the even pieces are outside string literals (an escaped quote "" leaves an empty piece).
@@ -183,7 +188,11 @@ def _column_number(letters: str) -> int:
 
 # Token kinds that can end / begin a reference operand: a space between two of them is the intersection operator.
 _ENDS_REFERENCE = frozenset({"REF", "NAME", "RPAREN", "STRUCT", "SPILL"})
-_STARTS_REFERENCE = frozenset({"REF", "NAME", "LPAREN", "FUNC", "STRUCT", "QNAME", "SPILL", "SHEETS3D"})
+_STARTS_REFERENCE = frozenset({"REF", "NAME", "FUNC", "STRUCT", "QNAME", "SPILL", "SHEETS3D"})
+# ... and '(' (the master pattern's PUNCT) after a reference that cannot be called: A1:C3 (B2:B4), (A1:C3) (B2).
+# After the ')' of a call it stays the call of the function value that call returned (LAMBDA(x,x+1) (2)); after a
+# name it is a function call (x (1)).
+_CANNOT_BE_CALLED = frozenset({"REF", "STRUCT", "SPILL"})
 _EXTERNAL_BOOK = re.compile(r"\[\d+\]")
 _PUNCT_KINDS = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA", ";": "SEMI", "{": "LBRACE", "}": "RBRACE"}
 # A cell address with nothing after it that would make it part of a longer token: a range (':'), a sheet name
@@ -232,7 +241,10 @@ def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
             # a space between two references is Excel's intersection operator
             if tokens and tokens[-1].kind in _ENDS_REFERENCE:
                 after = match(formula, found.end())
-                if after is not None and after.lastgroup in _STARTS_REFERENCE:
+                if after is not None and (
+                    after.lastgroup in _STARTS_REFERENCE
+                    or (after.group() == "(" and (tokens[-1].kind in _CANNOT_BE_CALLED or _closes_a_group(tokens)))
+                ):
                     append(Token("OP", " ", position))
         elif kind == "STRUCT":
             closing = _structured_end(formula, position, found.end() - 1)
@@ -266,6 +278,21 @@ def tokenize(formula: str, max_length: int = MAX_FORMULA_LENGTH) -> list[Token]:
             append(Token(kind, text, position))
         position = found.end()
     return tokens
+
+
+def _closes_a_group(tokens: list[Token]) -> bool:
+    """Whether the last token, a ')', closes parentheses that group (``(A1:C3)``), not the arguments of a call
+    (``SUM(A1)``, ``LAMBDA(x,x)(1)``)."""
+    depth = 0
+    for index in range(len(tokens) - 1, -1, -1):
+        kind = tokens[index].kind
+        if kind == "RPAREN":
+            depth += 1
+        elif kind == "LPAREN":
+            depth -= 1
+            if depth == 0:
+                return index == 0 or tokens[index - 1].kind not in ("FUNC", "RPAREN")
+    return False
 
 
 def _structured_end(formula: str, start: int, bracket: int) -> int:
