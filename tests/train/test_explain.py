@@ -24,12 +24,18 @@ def test_top_actions_are_the_best_legal_ones_in_order():
     assert [a.score for a in best] == [0.9, 0.5]
 
 
+def _tiny_run(run_dir: Path, algo: str, level: int, total_steps: int, overrides: dict, **options: object) -> Path:
+    """A run of a few steps (enough for demo to load and play it), without logs or evaluation."""
+    Runner.start(TrainConfig(algo=algo, level=level, total_steps=total_steps, run_dir=str(run_dir), wandb="disabled",
+                             tensorboard=False, progress=False, eval_episodes=0, overrides=overrides,
+                             **options)).run()
+    return run_dir
+
+
 def _bc_run_on_level(run_dir: Path, level: int) -> None:
-    """A BC run of 16 steps on ``level`` (enough for demo to load and play it)."""
-    overrides = {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
-                 "updates_per_iteration": 4, "demo_episodes": 3}
-    Runner.start(TrainConfig(algo="bc", level=level, total_steps=16, run_dir=str(run_dir), wandb="disabled",
-                             tensorboard=False, progress=False, eval_episodes=0, overrides=overrides)).run()
+    """A BC run of 16 steps on ``level``."""
+    _tiny_run(run_dir, "bc", level, 16, {"num_envs": 2, "num_steps": 8, "hidden_sizes": (32, 32), "batch_size": 16,
+                                         "updates_per_iteration": 4, "demo_episodes": 3})
 
 
 def test_demo_explains_a_bc_agents_choices(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -50,9 +56,7 @@ def test_demo_explains_which_specialist_a_hierarchical_agent_would_call(tmp_path
                                                                        capsys: pytest.CaptureFixture[str]):
     overrides = {"num_envs": 2, "num_steps": 8, "num_minibatches": 2, "update_epochs": 1, "hidden_sizes": (32, 32),
                  "meta_hidden_sizes": (16, 16), "navigator": True}
-    Runner.start(TrainConfig(algo="hierarchical", level=3, total_steps=16, run_dir=str(tmp_path / "h"),
-                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
-                             overrides=overrides)).run()
+    _tiny_run(tmp_path / "h", "hierarchical", 3, 16, overrides)
     capsys.readouterr()
     assert main(["demo", str(tmp_path / "h"), "--seed", "1", "--explain"]) == 0
     out = capsys.readouterr().out
@@ -86,9 +90,7 @@ def test_demo_explains_an_alphazero_agents_prior_and_its_search(tmp_path: Path,
     """An alphazero run has a policy network: --explain shows its probabilities (the search's prior) as for BC and
     PPO, not "(this agent gives no per-action scores)"."""
     overrides = {"num_envs": 2, "simulations": 2, "hidden_sizes": (32, 32), "batch_size": 4}
-    Runner.start(TrainConfig(algo="alphazero", level=1, total_steps=8, run_dir=str(tmp_path / "az"),
-                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
-                             overrides=overrides)).run()
+    _tiny_run(tmp_path / "az", "alphazero", 1, 8, overrides)
     capsys.readouterr()
     assert main(["demo", str(tmp_path / "az"), "--seed", "1", "--explain", "--search-sims", "4", "--top", "3"]) == 0
     out = capsys.readouterr().out
@@ -106,9 +108,7 @@ def test_demo_plays_an_alphazero_run_with_its_own_search_as_eval_does(tmp_path: 
     """sheetrl eval plays an alphazero run with its own search (its simulations per move); the demo of the run
     showed the network alone, a different policy from the one evaluated."""
     overrides = {"num_envs": 2, "simulations": 3, "hidden_sizes": (32, 32), "batch_size": 4}
-    Runner.start(TrainConfig(algo="alphazero", level=1, total_steps=8, run_dir=str(tmp_path / "az"),
-                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
-                             overrides=overrides)).run()
+    _tiny_run(tmp_path / "az", "alphazero", 1, 8, overrides)
     capsys.readouterr()
     assert main(["demo", str(tmp_path / "az"), "--seed", "1", "--explain"]) == 0
     out = capsys.readouterr().out
@@ -126,10 +126,7 @@ def test_explain_without_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[st
 
 def _tiny_bc_run(run_dir: Path, policy: str) -> Path:
     overrides = {"num_envs": 2, "num_steps": 4, "batch_size": 8, "updates_per_iteration": 1, "demo_episodes": 1}
-    Runner.start(TrainConfig(algo="bc", level=1, policy=policy, total_steps=8, run_dir=str(run_dir),
-                             wandb="disabled", tensorboard=False, progress=False, eval_episodes=0,
-                             overrides=overrides)).run()
-    return run_dir
+    return _tiny_run(run_dir, "bc", 1, 8, overrides, policy=policy)
 
 
 def test_demo_draws_where_a_transformer_looked(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
