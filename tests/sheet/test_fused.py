@@ -193,3 +193,28 @@ def test_a_chain_with_anything_but_cells_and_numbers_has_no_template() -> None:
 
     for text in ("=A1+SUM(B1:B2)", '=A1&"x"', "=A1+Nowhere!B1", "=A1+TRUE", "=SUM(A1:A2)", "=A1"):
         assert FormulaCompiler({"DATA": 1}, 1, 3, 3).compile(parse(text)).template is None, text
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(template_chains, st.integers(0, 40), st.integers(0, 20), st.sampled_from([1, 2]))
+def test_a_template_fixed_at_its_cell_compiles_the_same_text_anywhere(text: str, row: int, col: int,
+                                                                      sheet: int) -> None:
+    from sheetrl.sheet.compiler import FormulaCompiler
+    from sheetrl.sheet.parser import parse
+
+    sheet_ids = {"DATA": 1, "OTHER": 2}
+    tree = parse("=" + text)
+    first = FormulaCompiler(sheet_ids, 1, 10, 5).compile(tree)
+    if first.template is None:  # (not a chain as a whole)
+        return
+    fixed = first.template.fixed_at(10, 5)
+    if "!" in text:  # a sheet's id belongs to one workbook: such a text keeps no template of its own
+        assert fixed is None
+        return
+    assert fixed is not None
+    expected = FormulaCompiler(sheet_ids, sheet, row, col).compile(tree)  # the same text, at another cell
+    instantiated = fixed.instantiate(sheet, row, col)
+    assert instantiated is not None
+    assert instantiated.cells == expected.cells
+    values = {key: float(index % 5) + 0.5 for index, key in enumerate(sorted(expected.cells))}
+    assert repr(instantiated.fn(values)) == repr(expected.fn(values))

@@ -1088,3 +1088,37 @@ def test_shared_formulas_compiled_from_a_template_follow_their_inputs(tmp_path, 
         assert templated.value(f"Sheet!B{r}") == compiled.value(f"Sheet!B{r}"), r
         assert templated.precedents(f"Sheet!B{r}") == compiled.precedents(f"Sheet!B{r}"), r
     assert templated.value("Sheet!B29") == -10 + 2 + 0.25
+
+
+def test_a_text_met_in_an_earlier_load_is_compiled_from_its_own_template(tmp_path, monkeypatch):
+    # the same texts in two workbooks, on sheets of other ids (a reference without a sheet name reads the
+    # formula's own sheet); texts that name a sheet are compiled from their trees
+    def build(sheets):
+        def make(book):
+            book.active.title = sheets[0]
+            for title in sheets[1:]:
+                book.create_sheet(title)
+            for ws in book.worksheets:
+                for r in range(1, 31):
+                    ws[f"A{r}"] = r * len(ws.title)
+                    ws[f"B{r}"] = f"=A{r}*2+$A$1"
+                    ws[f"C{r}"] = f"=B{r}-{ws.title}!A{r}"
+        return make
+
+    monkeypatch.setattr(fused, "uses_before_generating", lambda program: 1)
+    monkeypatch.setattr(xlsx, "_TEXT_TEMPLATES", OrderedDict())
+    first = write_openpyxl(tmp_path / "first.xlsx", build(["Data"]))
+    second = write_openpyxl(tmp_path / "second.xlsx", build(["Other", "Data"]))
+    Workbook.load(first)
+    assert ("=A7*2+$A$1", True) in xlsx._TEXT_TEMPLATES
+    assert not any("!" in text for text, _ in xlsx._TEXT_TEMPLATES)
+    templated, compiled, used = _with_and_without_templates(second, monkeypatch)
+    assert used >= 50
+    addresses = [f"{sheet}!{c}{r}" for sheet in ("Other", "Data") for c in "BC" for r in range(1, 31)]
+    for book in (templated, compiled):
+        book.set("Other!A5", -1)
+        book.set("Data!A1", 100)
+    for address in addresses:
+        assert templated.value(address) == compiled.value(address), address
+        assert templated.precedents(address) == compiled.precedents(address), address
+    assert templated.value("Other!B5") == -2 + 5

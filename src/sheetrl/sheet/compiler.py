@@ -187,6 +187,21 @@ class FormulaTemplate:
             return None
         return CompiledFormula(fn=_FUSION.evaluator(self.program, arguments), cells=cells, template=self)
 
+    def fixed_at(self, row: int, col: int) -> FormulaTemplate | None:
+        """The template of this formula's text as it reads at (``row``, ``col``), with every coordinate fixed: it
+        compiles that same text at any cell (a text means the same cells wherever it is written). None when a
+        reference names a sheet (its id belongs to one workbook)."""
+        parameters: list[Any] = []
+        for parameter in self.parameters:
+            if type(parameter) is float:
+                parameters.append(parameter)
+                continue
+            sheet, row_fixed, r, col_fixed, c = parameter
+            if sheet is not None:
+                return None
+            parameters.append((None, True, r if row_fixed else row + r, True, c if col_fixed else col + c))
+        return FormulaTemplate(self.program, tuple(parameters))
+
 
 class FormulaCompiler(ReferenceCompiler):
     """Compiles syntax trees for one formula position. ``sheet_ids`` maps upper-case sheet names to ids;

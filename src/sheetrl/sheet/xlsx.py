@@ -1067,6 +1067,13 @@ _PendingFormula = tuple[str, int, int, str, Any, Any]
 _PLAIN, _DYNAMIC = "plain", "dynamic"
 
 
+def _remember_text_template(text: tuple[str, bool], template: FormulaTemplate | None) -> None:
+    if template is not None:
+        _TEXT_TEMPLATES[text] = template
+        if len(_TEXT_TEMPLATES) > _PARSED_TEXTS_SIZE:
+            _TEXT_TEMPLATES.popitem(last=False)
+
+
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     """A formula text's syntax tree, the text as the cell keeps it, and the functions in it the engine lacks."""
@@ -1082,6 +1089,11 @@ class _Parsed:
 # what is unknown). Least recently used first.
 _PARSED_TEXTS: OrderedDict[tuple[str, bool, frozenset[str], int], _Parsed] = OrderedDict()
 _PARSED_TEXTS_SIZE = 20_000
+# The templates of formula texts met in this process (compiler.FormulaTemplate.fixed_at: a text means the same cells
+# wherever it is written), by the text and whether it is a plain formula: a text met again, in this load or a later
+# one, is compiled from it. Only texts that name no sheet (a sheet's id belongs to one workbook). Least recently used
+# first.
+_TEXT_TEMPLATES: OrderedDict[tuple[str, bool], FormulaTemplate] = OrderedDict()
 
 
 class _Loader:
@@ -1354,6 +1366,7 @@ class _Loader:
         for title, row, col, text, shared, kind in formulas:
             plain = kind == _PLAIN
             family: tuple[Any, ...] | None = None  # the formulas this one is a move of, if any
+            offered: FormulaTemplate | None = None  # the template of the same text, met before
             if shared is not None:
                 (anchor_row, anchor_col, anchor_text), cached = shared
                 family = (title, anchor_row, anchor_col, anchor_text, plain)
@@ -1371,6 +1384,9 @@ class _Loader:
                 known = (text, plain) in trees or is_parsed(stripped)
                 shape = relative_shape(text, row, col) if not known else None
                 family = None if shape is None else (shape, plain)
+                if known and (text, plain) in _TEXT_TEMPLATES:  # (a text met before: no shape was computed)
+                    offered = _TEXT_TEMPLATES[(text, plain)]
+                    _TEXT_TEMPLATES.move_to_end((text, plain))
                 moved = self._moved(shapes, shape, stripped, plain, row, col) if shape is not None else None
                 if moved is not None:
                     parsed, tree, shown = moved
@@ -1384,10 +1400,14 @@ class _Loader:
                     if shape is not None:
                         shapes[(shape, plain)] = (row, col, parsed, parsed.text == stripped)
             try:
-                template = sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None,
-                                        None if family is None else templates.get(family))
-                if template is not None and family is not None:
-                    templates.setdefault(family, template)
+                if offered is None and family is not None:
+                    offered = templates.get(family)
+                template = sink.formula(title, row, col, tree, shown, kind if type(kind) is tuple else None, offered)
+                if template is not None:
+                    if family is not None:
+                        templates.setdefault(family, template)
+                    if shared is None and (text, plain) not in _TEXT_TEMPLATES:
+                        _remember_text_template((text, plain), template.fixed_at(row, col))
             except (SheetError, TypeError, ValueError) as exc:
                 shown = shown or "=" + render(tree)
                 self._fallback(sink, title, row, col, cached, f"the formula {shown} cannot be used ({_one_line(exc)})")
