@@ -832,7 +832,8 @@ class Workbook(CatalogMixin, ArrayPlacement):
                       template: FormulaTemplate | None = None) -> FormulaCell:
         """Compile a formula tree for the cell ``key`` (names and tables resolved against this workbook);
         ``array`` is the shape of a legacy array formula's range; ``template``: the template of a formula of which
-        ``node`` is the tree moved here (a loader's filled-down column), used instead of compiling where it can."""
+        ``node`` is the tree moved here (a loader's filled-down column) or of the same text, used instead of
+        compiling where it can."""
         if array is not None and data_tables.is_data_table_formula(node):
             layout = data_tables.layout_of(node, key, array, self._sheet_ids)
             return FormulaCell(
