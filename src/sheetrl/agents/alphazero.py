@@ -52,7 +52,14 @@ from typing import Any, ClassVar, Protocol, cast
 import numpy as np
 import torch
 
-from sheetrl.agents.base import Agent, check_same_network, frozen_copy, masked_kl_divergence, policy_observation_keys
+from sheetrl.agents.base import (
+    Agent,
+    check_same_network,
+    check_signs,
+    frozen_copy,
+    masked_kl_divergence,
+    policy_observation_keys,
+)
 from sheetrl.env.vector import SheetVectorEnv
 from sheetrl.models.base import PolicyNetwork
 from sheetrl.models.policy import MLPPolicyConfig, build_policy, factoring, to_tensors
@@ -99,9 +106,7 @@ class Config:
 
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(int(h) for h in self.hidden_sizes)
-        for key in ("policy_coef", "value_coef", "kl_coef"):
-            if not math.isfinite(getattr(self, key)) or getattr(self, key) < 0:  # NaN passes a plain < 0 test
-                raise ValueError(f"alphazero: {key} must be a finite number >= 0, not {getattr(self, key)}")
+        check_signs("alphazero", self, non_negative=("policy_coef", "value_coef", "kl_coef"), finite=True)
         if self.policy_coef == 0 and self.value_coef == 0:
             raise ValueError("alphazero: policy_coef and value_coef are both 0, so self-play would learn nothing")
         self.factored_actions = factoring(self.factored_actions)
@@ -128,11 +133,10 @@ class Config:
                 or self.dirichlet_alpha <= 0 or self.value_scale < 0:
             raise ValueError("alphazero: learning_rate and dirichlet_alpha must be positive, c_puct and value_scale "
                              ">= 0")
-        if not self.maxvisit_init >= 0:  # sigma's scale (maxvisit_init + max N) * value_scale must not turn negative:
-            # the improved policy and the root's choice would then prefer the actions of lowest Q
-            raise ValueError(f"alphazero: maxvisit_init must be >= 0, not {self.maxvisit_init}")
-        if not self.max_grad_norm > 0:  # a negative norm flips every clipped gradient (ascent); 0 zeroes them
-            raise ValueError(f"alphazero: max_grad_norm must be positive, not {self.max_grad_norm}")
+        # sigma's scale (maxvisit_init + max N) * value_scale must not turn negative: the improved policy and the
+        # root's choice would then prefer the actions of lowest Q
+        check_signs("alphazero", self, non_negative=("maxvisit_init",))
+        check_signs("alphazero", self, positive=("max_grad_norm",))
         if self.policy not in ("mlp", "encoder", "transformer"):
             raise ValueError(f"alphazero: policy must be mlp, encoder or transformer, not {self.policy!r}")
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:

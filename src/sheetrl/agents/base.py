@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import os
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -203,6 +204,20 @@ def check_encoder_parts(algo: str, parts: tuple[str, ...] | list[str] | str, pol
     if parts != DEFAULT_ENCODER_PARTS and policy != "encoder":
         raise ValueError(f"{algo}: encoder_parts needs policy encoder, not {policy!r}")
     return parts
+
+
+def check_signs(algo: str, config: Any, *, positive: tuple[str, ...] = (), non_negative: tuple[str, ...] = (),
+                finite: bool = False) -> None:
+    """Refuse a config whose ``positive`` fields are not > 0 or whose ``non_negative`` fields are below 0 (NaN fails
+    both), with ``finite`` also an infinite one: a gradient clip that is not positive turns every update into ascent
+    (torch multiplies by max_grad_norm / norm) or zeroes it, and a negative loss weight maximizes its term."""
+    for keys, strict in ((positive, True), (non_negative, False)):
+        for key in keys:
+            value = getattr(config, key)
+            if not (value > 0 if strict else value >= 0) or (finite and not math.isfinite(value)):
+                bound = "> 0" if strict else ">= 0"
+                wording = f"a finite number {bound}" if finite else ("positive" if strict else bound)
+                raise ValueError(f"{algo}: {key} must be {wording}, not {value}")
 
 
 def check_micro_batches(algo: str, minibatch_size: int, accumulation_steps: int) -> None:

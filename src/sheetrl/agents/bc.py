@@ -56,6 +56,7 @@ from sheetrl.agents.base import (
     check_encoder_parts,
     check_micro_batches,
     check_same_network,
+    check_signs,
     seeded_policy_network,
 )
 from sheetrl.env.observation import FLAT_LAYOUT
@@ -109,8 +110,7 @@ class Config:
             raise ValueError(f"bc: learning_rate must be a finite positive number, not {self.learning_rate}")
         if not self.value_coef >= 0 or not 0.0 <= self.gamma <= 1.0:  # (NaN fails every comparison)
             raise ValueError(f"bc: value_coef must be >= 0 and gamma in [0, 1], not {self.value_coef}, {self.gamma}")
-        if not self.max_grad_norm > 0:  # torch's clip multiplies by max_grad_norm / norm: negative ascends, 0 zeroes
-            raise ValueError(f"bc: max_grad_norm must be positive, not {self.max_grad_norm}")
+        check_signs("bc", self, positive=("max_grad_norm",))
         if not 0.0 <= self.dagger_beta <= 1.0 or not 0.0 <= self.dagger_beta_decay <= 1.0:
             raise ValueError("bc: dagger_beta and dagger_beta_decay must lie in [0, 1]")
         if self.dagger_avoid_repeats and not self.dagger:

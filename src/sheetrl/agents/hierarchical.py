@@ -73,7 +73,7 @@ import torch
 from torch import nn
 
 from sheetrl.agents.alphazero import PRIOR_FLOOR
-from sheetrl.agents.base import Agent, frozen_copy, load_generator_state, masked_kl_divergence
+from sheetrl.agents.base import Agent, check_signs, frozen_copy, load_generator_state, masked_kl_divergence
 from sheetrl.agents.ppo import (
     MaskedCategorical,
     clipped_policy_loss,
@@ -171,8 +171,7 @@ class Config:
         if self.meta_imitation_iterations < 0:
             raise ValueError(f"hierarchical: meta_imitation_iterations must be at least 0, not "
                              f"{self.meta_imitation_iterations}")
-        if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
-            raise ValueError(f"hierarchical: kl_coef must be a finite number >= 0, not {self.kl_coef}")
+        check_signs("hierarchical", self, non_negative=("kl_coef",), finite=True)
         for key in ("learning_rate", "meta_learning_rate"):  # an infinite step size makes every weight NaN
             rate = getattr(self, key)
             if rate is None and key == "meta_learning_rate":
@@ -181,14 +180,9 @@ class Config:
                 raise ValueError(f"hierarchical: {key} must be a finite number > 0, not {rate}")
         if not self.clip_coef > 0:  # (NaN fails every comparison)
             raise ValueError("hierarchical: clip_coef must be positive")
-        # torch's gradient clip multiplies by max_grad_norm / norm: a negative one makes every update ascend the loss;
         # a negative value clip pins each clipped value below its rollout estimate
-        for key in ("max_grad_norm", "value_clip_coef"):
-            if not getattr(self, key) > 0:
-                raise ValueError(f"hierarchical: {key} must be positive, not {getattr(self, key)}")
-        for key in ("value_coef", "entropy_coef", "meta_entropy_coef"):  # a negative weight maximizes its term
-            if not getattr(self, key) >= 0:
-                raise ValueError(f"hierarchical: {key} must be >= 0, not {getattr(self, key)}")
+        check_signs("hierarchical", self, positive=("max_grad_norm", "value_clip_coef"),
+                    non_negative=("value_coef", "entropy_coef", "meta_entropy_coef"))
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError("hierarchical: gamma and gae_lambda must lie in [0, 1]")
         if (self.num_envs * self.num_steps) < self.num_minibatches:

@@ -44,6 +44,7 @@ from sheetrl.agents.base import (
     check_encoder_parts,
     check_micro_batches,
     check_same_network,
+    check_signs,
     frozen_copy,
     load_generator_state,
     masked_kl_divergence,
@@ -103,20 +104,14 @@ class Config:
             raise ValueError("ppo: gamma and gae_lambda must lie in [0, 1]")
         if not self.clip_coef > 0:  # (NaN fails every comparison)
             raise ValueError(f"ppo: clip_coef must be positive, not {self.clip_coef}")
-        # torch's gradient clip multiplies by max_grad_norm / norm: a negative one makes every update ascend the loss,
-        # 0 zeroes it; a value clip that is not positive pins every value; a negative weight maximizes its term
-        for key in ("max_grad_norm", "value_clip_coef"):
-            if not (math.isfinite(getattr(self, key)) and getattr(self, key) > 0):
-                raise ValueError(f"ppo: {key} must be a finite number > 0, not {getattr(self, key)}")
-        for key in ("value_coef", "entropy_coef"):
-            if not (math.isfinite(getattr(self, key)) and getattr(self, key) >= 0):
-                raise ValueError(f"ppo: {key} must be a finite number >= 0, not {getattr(self, key)}")
+        # a value clip that is not positive pins every value
+        check_signs("ppo", self, positive=("max_grad_norm", "value_clip_coef"),
+                    non_negative=("value_coef", "entropy_coef"), finite=True)
         if not self.hidden_sizes or min(self.hidden_sizes) < 1:
             raise ValueError(f"ppo: hidden_sizes must be positive widths, not {self.hidden_sizes}")
         if self.policy not in POLICY_KINDS:
             raise ValueError(f"ppo: policy must be one of {', '.join(POLICY_KINDS)}, not {self.policy!r}")
-        if not math.isfinite(self.kl_coef) or self.kl_coef < 0:  # NaN passes a plain < 0 test
-            raise ValueError(f"ppo: kl_coef must be a finite number >= 0, not {self.kl_coef}")
+        check_signs("ppo", self, non_negative=("kl_coef",), finite=True)
 
     @property
     def batch_size(self) -> int:
