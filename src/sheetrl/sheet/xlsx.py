@@ -1067,11 +1067,12 @@ _PendingFormula = tuple[str, int, int, str, Any, Any]
 _PLAIN, _DYNAMIC = "plain", "dynamic"
 
 
-def _remember_text_template(text: tuple[str, bool], template: FormulaTemplate | None) -> None:
-    if template is not None:
-        _TEXT_TEMPLATES[text] = template
-        if len(_TEXT_TEMPLATES) > _PARSED_TEXTS_SIZE:
-            _TEXT_TEMPLATES.popitem(last=False)
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    """Keep ``value`` in one of the loader's per-process caches, forgetting the least recently used beyond
+    :data:`_PARSED_TEXTS_SIZE` entries."""
+    cache[key] = value
+    if len(cache) > _PARSED_TEXTS_SIZE:
+        cache.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1384,8 +1385,8 @@ class _Loader:
                 known = (text, plain) in trees or is_parsed(stripped)
                 shape = relative_shape(text, row, col) if not known else None
                 family = None if shape is None else (shape, plain)
-                if known and (text, plain) in _TEXT_TEMPLATES:  # (a text met before: no shape was computed)
-                    offered = _TEXT_TEMPLATES[(text, plain)]
+                offered = _TEXT_TEMPLATES.get((text, plain)) if known else None  # (no shape was computed)
+                if offered is not None:
                     _TEXT_TEMPLATES.move_to_end((text, plain))
                 moved = self._moved(shapes, shape, stripped, plain, row, col) if shape is not None else None
                 if moved is not None:
@@ -1407,7 +1408,9 @@ class _Loader:
                     if family is not None:
                         templates.setdefault(family, template)
                     if shared is None and (text, plain) not in _TEXT_TEMPLATES:
-                        _remember_text_template((text, plain), template.fixed_at(row, col))
+                        fixed = template.fixed_at(row, col)
+                        if fixed is not None:
+                            _remember(_TEXT_TEMPLATES, (text, plain), fixed)
             except (SheetError, TypeError, ValueError) as exc:
                 shown = shown or "=" + render(tree)
                 self._fallback(sink, title, row, col, cached, f"the formula {shown} cannot be used ({_one_line(exc)})")
@@ -1484,9 +1487,7 @@ class _Loader:
                     if converted is not tree and converted != tree:  # (a tree rebuilt without an @ is the same)
                         tree, shown = converted, "=" + render(converted)
                 found = _Parsed(tree, shown, unknown)
-                _PARSED_TEXTS[remembered] = found
-                if len(_PARSED_TEXTS) > _PARSED_TEXTS_SIZE:
-                    _PARSED_TEXTS.popitem(last=False)
+                _remember(_PARSED_TEXTS, remembered, found)
             trees[(text, plain)] = found
         return found
 
