@@ -531,8 +531,9 @@ def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed:
                               + ([RandomMaskedPolicy(seed)] if compare else []))
     results: dict[str, dict[str, dict[Any, EvalResult]]] = {}
     per_task: dict[str, list[bool]] = {}
+    gamma = shaping_discount(agent)  # every policy's returns under the same shaping as the agent's training
     for policy in policies:
-        result, successes = run_task_episodes(policy, tasks, max_steps=max_steps, gamma=shaping_discount(agent))
+        result, successes = run_task_episodes(policy, tasks, max_steps=max_steps, gamma=gamma)
         results[policy.name] = {"tasks": {str(path): result}}
         per_task[policy.name] = successes
     return EvalReport(results, task_results=per_task, task_ids=[t.template for t in tasks],
