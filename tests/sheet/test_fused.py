@@ -19,17 +19,24 @@ leaves = st.sampled_from(
      '""', "TRUE", "FALSE", "#N/A", "A1:A3", "A1:B1", "SUM(A1:A3)", "IF(A1>A2,A3,A4)", "B9", "Nowhere!A1"]
 )
 OPERATORS = ["+", "-", "*", "/", "^", "&", "=", "<>", "<", "<=", ">", ">="]
-expressions = st.recursive(
-    leaves,
-    lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(OPERATORS), inner).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
-        inner.map(lambda e: f"({e})"),
-        inner.map(lambda e: f"-{e}"),
-        inner.map(lambda e: f"+{e}"),
-        inner.map(lambda e: f"{e}%"),
-    ),
-    max_leaves=12,
-)
+
+
+def operator_expressions(leaf: st.SearchStrategy[str], max_leaves: int, signs: bool = True) -> st.SearchStrategy[str]:
+    """Expressions of ``leaf`` texts joined by the binary operators, in parentheses, negated, and with ``signs``
+    also with a unary + and a %."""
+    def forms(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        extra = [inner.map(lambda e: f"+{e}"), inner.map(lambda e: f"{e}%")] if signs else []
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(OPERATORS), inner).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+            inner.map(lambda e: f"({e})"),
+            inner.map(lambda e: f"-{e}"),
+            *extra,
+        )
+
+    return st.recursive(leaf, forms, max_leaves=max_leaves)
+
+
+expressions = operator_expressions(leaves, 12)
 contents = st.one_of(
     st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
     st.sampled_from([0.1, 0.2, 0.3, -0.1, 1e16, -1e16, 1.7e308, -1.7e308, 1e-300, -0.0, 0.0, 1.0, 2.0]),
@@ -145,15 +152,9 @@ def test_the_unary_and_cell_value_steps() -> None:
 # A chain of cells and numbers compiled once is compiled at any other cell by its template (a loader's filled-down
 # column): the function, and the cells the workbook links it to, must be those of compiling the moved tree.
 template_leaves = st.sampled_from(["A1", "$A$3", "B$2", "$C4", "D7", "0.5", "3", "1E+308", "Other!B2", "Other!$A$1"])
-template_chains = st.recursive(
-    template_leaves,
-    lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(OPERATORS), inner).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
-        inner.map(lambda e: f"({e})"),
-        inner.map(lambda e: f"-{e}"),
-    ),
-    max_leaves=8,
-).filter(lambda text: any(op in text for op in OPERATORS))
+template_chains = operator_expressions(template_leaves, 8, signs=False).filter(
+    lambda text: any(op in text for op in OPERATORS)
+)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
