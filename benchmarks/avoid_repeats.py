@@ -8,7 +8,8 @@ with the per-seed figures and the pooled success of all runs with the Wilson 95%
 
     python3 benchmarks/avoid_repeats.py RUN [RUN ...] --episodes 200 [--level 3] [--out FILE.jsonl]
 
-``--by-template`` also counts, per task template, the ood tasks each way solves (where the remaining failures are);
+``--by-template`` also counts, per split and task template, the tasks each way solves (where the remaining failures
+are);
 ``--loops`` counts the ood tasks failed as the run plays and, of those, the ones in which it took an action twice
 from one state (a loop); ``--search-sims N`` plays both ways with tree search on top (avoiding repeats, the
 search's root considers only the actions not yet taken from the state).
@@ -26,11 +27,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
-def play_ood(run: str, level: int, episodes: int, avoid_repeats: bool,
-             search_sims: int | None = None) -> tuple[list[Any], list[bool], dict[int, bool]]:
-    """The first ``episodes`` ood tasks of ``level`` played by the run (with the run's step budget, as evaluate_run
-    plays them): the tasks, each one's success, and whether each episode took an action twice from one state."""
-    from sheetrl.env.tasks import OOD, make_task, split_seed
+def play_split(run: str, level: int, split: str, episodes: int, avoid_repeats: bool,
+               search_sims: int | None = None) -> tuple[list[Any], list[bool], dict[int, bool]]:
+    """The first ``episodes`` tasks of ``level``'s ``split`` (iid or ood) played by the run (with the run's step
+    budget, as evaluate_run plays them): the tasks, each one's success, and whether each episode took an action
+    twice from one state."""
+    from sheetrl.env.tasks import make_task, split_seed
     from sheetrl.train import evaluate
     from sheetrl.train.checkpoint import load_latest
     from sheetrl.train.config import TrainConfig
@@ -38,7 +40,7 @@ def play_ood(run: str, level: int, episodes: int, avoid_repeats: bool,
 
     payload, _ = load_latest(run)
     watcher = LoopWatcher(evaluate.agent_policy(restore_agent(payload), search_sims, avoid_repeats))
-    tasks = [make_task(level, split_seed(OOD, episode)) for episode in range(episodes)]
+    tasks = [make_task(level, split_seed(split, episode)) for episode in range(episodes)]
     max_steps = TrainConfig.from_dict(payload["config"]).max_steps
     _, successes = evaluate.run_task_episodes(watcher, tasks, max_steps=max_steps)
     return tasks, successes, watcher.looped
@@ -93,7 +95,7 @@ def main() -> int:
     parser.add_argument("--episodes", type=int, default=200, help="held-out episodes per split")
     parser.add_argument("--level", default=None, help="level to evaluate (default: each run's)")
     parser.add_argument("--out", default=None, help="append the JSON lines to this file")
-    parser.add_argument("--by-template", action="store_true", help="also count ood successes per task template")
+    parser.add_argument("--by-template", action="store_true", help="also count successes per split and task template")
     parser.add_argument("--loops", action="store_true",
                         help="also count the ood failures (as it plays) that took an action twice from one state")
     parser.add_argument("--search-sims", type=int, default=None,
@@ -144,12 +146,12 @@ def main() -> int:
                        "level": result.level, "episodes": result.episodes, "successes": result.successes,
                        "success_rate": result.success_rate, "mean_length": result.mean_length}
                 loops = args.loops and not avoid  # loops are counted as the run plays
-                if split == "ood" and (loops or args.by_template):
+                if (loops and split == "ood") or args.by_template:
                     counts: dict[str, list[int]] = {}
                     failed_looped = [0, 0]
                     for evaluated in report.results["agent"][split]:  # every level a curriculum evaluation pools
-                        tasks, successes, looped = play_ood(run, int(evaluated), args.episodes, avoid,
-                                                            args.search_sims)
+                        tasks, successes, looped = play_split(run, int(evaluated), split, args.episodes, avoid,
+                                                              args.search_sims)
                         for template, (won, played) in by_template(tasks, successes).items():
                             entry = counts.setdefault(template, [0, 0])
                             entry[0] += won
@@ -157,7 +159,7 @@ def main() -> int:
                         failed, repeated = failed_and_looped(successes, looped)
                         failed_looped[0] += failed
                         failed_looped[1] += repeated
-                    if loops:
+                    if loops and split == "ood":
                         row["failed_looped"] = failed_looped
                     if args.by_template:
                         row["by_template"] = counts
@@ -186,17 +188,18 @@ def main() -> int:
         print(f"| {split} | {cells[0]} | {cells[1]} | {pooled[0]} | {pooled[1]} | {' / '.join(lengths)} |")
     if args.by_template:
         print()
-        for avoid in (False, True):
-            totals: dict[str, list[int]] = {}
-            for row in rows:
-                if row["avoid_repeats"] == avoid and "by_template" in row:
-                    for template, (won, played) in row["by_template"].items():
-                        entry = totals.setdefault(template, [0, 0])
-                        entry[0] += won
-                        entry[1] += played
-            label = "avoiding repeats" if avoid else "as it plays"
-            print(f"ood solved per template, {label}: "
-                  + ", ".join(f"{template} {won}/{played}" for template, (won, played) in totals.items()))
+        for split in dict.fromkeys(row["split"] for row in rows):
+            for avoid in (False, True):
+                totals: dict[str, list[int]] = {}
+                for row in rows:
+                    if row["split"] == split and row["avoid_repeats"] == avoid and "by_template" in row:
+                        for template, (won, played) in row["by_template"].items():
+                            entry = totals.setdefault(template, [0, 0])
+                            entry[0] += won
+                            entry[1] += played
+                label = "avoiding repeats" if avoid else "as it plays"
+                print(f"{split} solved per template, {label}: "
+                      + ", ".join(f"{template} {won}/{played}" for template, (won, played) in totals.items()))
     return 0
 
 

@@ -26,9 +26,30 @@ def test_the_per_template_counts_use_the_runs_step_budget(tmp_path: Path, monkey
         return play(policy, tasks, **options)
 
     monkeypatch.setattr(evaluate, "run_task_episodes", spy)
-    counts = avoid_repeats.by_template(*avoid_repeats.play_ood(str(run_dir), 1, 2, avoid_repeats=True)[:2])
+    counts = avoid_repeats.by_template(*avoid_repeats.play_split(str(run_dir), 1, "ood", 2, avoid_repeats=True)[:2])
     assert budgets == [3]  # evaluate_run plays the run's episodes with max_steps 3; the counts must too
     assert sum(played for _, played in counts.values()) == 2
+
+
+def test_the_per_template_counts_of_each_split_add_up_to_its_figures(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """--by-template counts iid tasks as well as ood ones, and each split's counts are the episodes played for its
+    success rate: the same tasks, the same successes."""
+    import json
+
+    run_dir, out = tmp_path / "run", tmp_path / "rows.jsonl"
+    assert main(["train", "--algo", "tabular_q", "--level", "1", "--total-steps", "64", "--max-steps", "6",
+                 "--run-dir", str(run_dir), "--eval-episodes", "0", *QUIET]) == 0
+    monkeypatch.setattr("sys.argv", ["avoid_repeats.py", str(run_dir), "--episodes", "3", "--by-template",
+                                     "--out", str(out)])
+    assert avoid_repeats.main() == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted((row["split"], row["avoid_repeats"]) for row in rows) == [
+        ("iid", False), ("iid", True), ("ood", False), ("ood", True)]
+    for row in rows:
+        won = sum(solved for solved, _ in row["by_template"].values())
+        played = sum(count for _, count in row["by_template"].values())
+        assert (won, played) == (row["successes"], row["episodes"]) == (row["successes"], 3)
 
 
 def test_runs_it_cannot_evaluate_both_ways_are_named_in_one_line_before_anything_is_played(
