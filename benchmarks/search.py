@@ -16,6 +16,9 @@ take turns episode by episode (episode 0 with 1, 4, 16, 64 simulations, then epi
 slows every count alike; the time per move is wall-clock and process CPU time, both averaged over all moves.
 Results are appended to ``--out`` (JSON lines, one per run and simulation count); ``--update-benchmarks`` writes
 the table of all of them into BENCHMARKS.md.
+
+``--rollout-weights 0,0.5`` also plays every simulation count above 1 with greedy rollouts mixed into the value of
+each searched state (``rollout_weight`` of :class:`sheetrl.agents.alphazero.SearchConfig`), in the same rotation.
 """
 
 from __future__ import annotations
@@ -49,8 +52,16 @@ class Tally:
     moves: int = 0
 
 
-def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], method: str) -> list[dict[str, Any]]:
-    """Play ``episodes`` held-out tasks with every simulation count, alternating counts per episode."""
+def settings_of(sims: list[int], weights: list[float]) -> list[tuple[int, float]]:
+    """(simulations, rollout weight) pairs to alternate: each count with each weight, one simulation only without
+    rollouts (it plays the policy's own choice whatever the values)."""
+    return [(n, w) for n in sims for w in weights if n > 1 or w == 0.0] or [(n, 0.0) for n in sims]
+
+
+def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], method: str,
+            weights: list[float] | None = None) -> list[dict[str, Any]]:
+    """Play ``episodes`` held-out tasks with every simulation count (and rollout weight), alternating them per
+    episode."""
     import numpy as np
     import torch
 
@@ -65,10 +76,11 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
     payload, _ = load_latest(run)
     agent = restore_agent(payload)
     env = SpreadsheetEnv(config=EnvConfig(level=level, split=split))
-    tallies = {n: Tally() for n in sims}
+    settings = settings_of(sims, weights or [0.0])
+    tallies = {setting: Tally() for setting in settings}
     for episode in range(episodes):
-        for n in sims:
-            policy = search_policy(agent, n, method=method)
+        for n, weight in settings:
+            policy = search_policy(agent, n, method=method, rollout_weight=weight)
             observation, _ = env.reset(seed=episode, options={"task_seed": split_seed(split, episode),
                                                              "level": level})
             policy.start(0, env, episode)
@@ -82,7 +94,7 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
                 length += 1
                 if terminated or truncated:
                     break
-            tally = tallies[n]
+            tally = tallies[n, weight]
             tally.wall += time.perf_counter() - wall
             tally.cpu += time.process_time() - cpu
             tally.moves += length
@@ -90,22 +102,31 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
             tally.returns.append(total)
             tally.lengths.append(length)
         print(f"episode {episode + 1}/{episodes}: " + ", ".join(
-            f"{n} sims {tallies[n].successes}" for n in sims), flush=True)
+            f"{_label(n, w)} {tallies[n, w].successes}" for n, w in settings), flush=True)
     rows = []
-    for n in sims:
-        tally = tallies[n]
+    for n, weight in settings:
+        tally = tallies[n, weight]
         low, high = wilson_interval(tally.successes, episodes)
         rows.append({
             "run": run.name, "algo": payload["config"]["algo"], "train_level": payload["config"]["level"],
             "seed": payload["config"].get("seed"), "dagger": bool(payload["config"].get("dagger")),
             "env_steps": int(payload["counters"]["env_steps"]), "level": level, "split": split, "method": method,
-            "simulations": n, "episodes": episodes, "successes": tally.successes,
+            "simulations": n, "rollout_weight": weight, "episodes": episodes, "successes": tally.successes,
             "success_rate": tally.successes / episodes, "ci_low": low, "ci_high": high,
             "mean_return": float(np.mean(tally.returns)), "mean_length": float(np.mean(tally.lengths)),
             "seconds_per_move": tally.wall / tally.moves, "cpu_seconds_per_move": tally.cpu / tally.moves,
             "load_average": os.getloadavg()[0], "cpus": os.cpu_count(),
         })
     return rows
+
+
+def _label(simulations: int, weight: float) -> str:
+    """A simulation count, with its rollout weight when there are rollouts."""
+    return f"{simulations} sims" + (f" + rollouts {weight:g}" if weight else "")
+
+
+def _sims(r: dict[str, Any]) -> str:
+    return str(r["simulations"]) + (f" + rollouts {r['rollout_weight']:g}" if r.get("rollout_weight") else "")
 
 
 def _policy(r: dict[str, Any]) -> str:
@@ -122,12 +143,12 @@ def table(results: list[dict[str, Any]]) -> str:
     for r in results:
         seed = r.get("seed")
         lines.append(f"| {_policy(r)} | {seed if seed is not None else '–'} | L{r['level']} {r['split']} "
-                     f"| {r['simulations']} | {r['episodes']} | {r['success_rate']:.3f} "
+                     f"| {_sims(r)} | {r['episodes']} | {r['success_rate']:.3f} "
                      f"| {r['ci_low']:.3f}–{r['ci_high']:.3f} | {r['mean_return']:.2f} | {r['mean_length']:.1f} "
                      f"| {r['seconds_per_move'] * 1000:,.0f} ms | {r['cpu_seconds_per_move'] * 1000:,.0f} ms |")
-    groups: dict[tuple[str, int, str, int], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, int, str, str], list[dict[str, Any]]] = {}
     for r in results:
-        groups.setdefault((_policy(r), r["level"], r["split"], r["simulations"]), []).append(r)
+        groups.setdefault((_policy(r), r["level"], r["split"], _sims(r)), []).append(r)
     pooled = {key: rows for key, rows in groups.items() if len({row["run"] for row in rows}) > 1}
     if pooled:
         from sheetrl.train.evaluate import wilson_interval
@@ -164,6 +185,8 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=20, help="held-out tasks per simulation count")
     parser.add_argument("--sims", default="1,4,16,64", help="comma-separated simulations per move")
     parser.add_argument("--method", default="gumbel", choices=("gumbel", "puct"))
+    parser.add_argument("--rollout-weights", default="0",
+                        help="comma-separated shares of a searched state's value from greedy rollouts (0: none)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "search.jsonl")
     parser.add_argument("--update-benchmarks", action="store_true",
                         help="write the table of every result in --out into BENCHMARKS.md")
@@ -174,6 +197,12 @@ def main() -> None:
         raise SystemExit(f"--sims must be comma-separated integers, not {args.sims!r}") from None
     if args.episodes < 1 or not sims or min(sims) < 1:
         raise SystemExit("--episodes and every simulation count must be at least 1")
+    try:
+        weights = [float(w) for w in args.rollout_weights.split(",") if w]
+    except ValueError:
+        raise SystemExit(f"--rollout-weights must be comma-separated numbers, not {args.rollout_weights!r}") from None
+    if not weights or not all(0.0 <= w <= 1.0 for w in weights):
+        raise SystemExit(f"every rollout weight must lie in [0, 1], not {args.rollout_weights!r}")
     runs = [Path(run) for run in args.runs.split(",") if run]
     if not runs and not args.update_benchmarks:
         raise SystemExit("give --runs to measure, or --update-benchmarks to write the table of --out")
@@ -184,7 +213,7 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     results = []
     for run in runs:
-        results += measure(run, args.level, args.split, args.episodes, sims, args.method)
+        results += measure(run, args.level, args.split, args.episodes, sims, args.method, weights)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a", encoding="utf-8") as handle:
         for row in results:

@@ -758,6 +758,10 @@ def evaluate(
     avoid_repeats: Annotated[bool, typer.Option(
         help="Never let the policy take an action twice from the same state of an episode (it would go round "
              "the same loop again): its next choice instead (with --search-sims: the search's).")] = False,
+    search_rollouts: Annotated[float | None, typer.Option(
+        help="With --search-sims: the share (0-1) of each searched state's value that comes from playing the "
+             "policy greedily from it to the episode's end, as AlphaGo mixed rollouts with its value network "
+             "(slower: a rollout per simulation).")] = None,
     first_task: Annotated[int, typer.Option(
         help="Start at this held-out task of each split (0: the first): tasks that choosing settings on the "
              "first ones never saw.")] = 0,
@@ -781,6 +785,8 @@ def evaluate(
             raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
         if search_sims is not None and not 1 <= search_sims <= 100_000:
             raise ConfigError(f"--search-sims must be between 1 and 100,000, not {search_sims}")
+        if search_rollouts is not None and not 0.0 <= search_rollouts <= 1.0:
+            raise ConfigError(f"--search-rollouts is a share of the value, between 0 and 1, not {search_rollouts}")
         if tasks is not None and level is not None:
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         if not 0 <= first_task <= 1_000_000_000:
@@ -796,7 +802,8 @@ def evaluate(
             report = evaluate_run(run_dir, episodes=episodes, level=chosen, compare=compare, device=device,
                                   split=split, tasks=tasks, memoriser_tasks=memoriser_tasks, progress=progress,
                                   notice=_warn, search_sims=search_sims, avoid_repeats=avoid_repeats,
-                                  first_task=first_task, ensemble_with=with_runs or ())
+                                  first_task=first_task, ensemble_with=with_runs or (),
+                                  rollout_weight=search_rollouts)
     if as_json:
         print(json.dumps(report.to_json()))
         return

@@ -21,6 +21,7 @@ from sheetrl.agents.alphazero import (
     considered_visit_sequence,
     gumbel_root_action,
     improved_policy,
+    rollout_value,
     run_search,
     search_policy,
     sigma,
@@ -97,6 +98,88 @@ def test_ranked_search_prefers_the_solving_plan() -> None:
     result = run_search(env, env.observation(), misleading_prior, config, ranked=ranked)
     assert ranked.threshold() == 1.0
     assert result.action == 2
+
+
+# ------------------------------------------------------------------------------------- greedy rollouts
+def test_a_greedy_rollout_scores_a_state_by_what_the_policy_then_does() -> None:
+    """From (2,) the greedy policy (prior favouring 0) plays 0 and is paid 1.0; from (0,) it plays 0 and gets
+    nothing more. Both rollouts step clones: the nodes' environments stay where they were."""
+    config = SearchConfig(value_target="return", gamma=0.9, rollout_weight=1.0)
+    after_two = Node(TrapChain((2,)), TrapChain((2,)).observation(), 0.0, False, False, 0.0)
+    after_zero = Node(TrapChain((0,)), TrapChain((0,)).observation(), 0.5, False, False, 0.5)
+    assert rollout_value(after_two, misleading_prior, config, None) == 1.0
+    assert rollout_value(after_zero, misleading_prior, config, None) == 0.0
+    assert after_two.env.path == (2,) and after_zero.env.path == (0,)
+    ranked = RankedReward(10, 75.0)
+    for value in (0.5, 0.5, 1.0, 1.0):
+        ranked.record(value)  # threshold 1.0
+    config = SearchConfig(value_target="ranked", rollout_weight=1.0)
+    assert rollout_value(after_two, misleading_prior, config, ranked) == 1.0  # return 1.0, on it and solved
+    assert rollout_value(after_zero, misleading_prior, config, ranked) == -1.0  # return 0.5, below it
+
+
+def test_a_discounted_rollout_on_hand_computed_numbers() -> None:
+    """A three-step chain paying 1, 2 and 4: the rollout's value is 1 + 0.5 * 2 + 0.25 * 4 = 3."""
+
+    class Chain:
+        def __init__(self, steps: int = 0) -> None:
+            self.steps = steps
+
+        def clone(self) -> Chain:
+            return Chain(self.steps)
+
+        def action_masks(self) -> np.ndarray:
+            return np.array([True])
+
+        def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
+            self.steps += 1
+            return ({"action_mask": np.array([1], dtype=np.int8)}, float(2 ** (self.steps - 1)), self.steps == 3,
+                    False, {})
+
+    node = Node(Chain(), {"action_mask": np.array([1], dtype=np.int8)}, 0.0, False, False, 0.0)
+    config = SearchConfig(value_target="return", gamma=0.5, rollout_weight=1.0)
+    assert rollout_value(node, lambda observation: (np.zeros(1), 0.0), config, None) == 3.0
+
+
+@pytest.mark.parametrize("weight, expected", [(0.0, 0), (1.0, 2)])
+def test_rollouts_find_the_plan_a_blind_value_network_misses(weight: float, expected: int) -> None:
+    """Two simulations: each of the two considered root actions is tried once. The network values every state at
+    0, so without rollouts the 0.5 paid at once for action 0 wins; a rollout from (2,) sees the 1.0 that follows."""
+    env = TrapChain()
+    config = SearchConfig(simulations=2, value_target="return", gamma=1.0, rollout_weight=weight)
+    result = run_search(env, env.observation(), misleading_prior, config)
+    assert result.action == expected
+    assert env.path == ()
+    assert result.root.children[2].raw_value == weight * 1.0  # (1 - w) * network's 0 + w * the rollout's 1.0
+
+
+def test_the_rollout_weight_must_be_a_share() -> None:
+    for bad in (-0.1, 1.5, float("nan"), True, "half"):
+        with pytest.raises(ValueError, match="rollout_weight"):
+            SearchConfig(rollout_weight=bad)
+        with pytest.raises(ValueError, match="rollout_weight"):
+            Config(rollout_weight=bad)
+    assert Config(rollout_weight=0.5).search_config().rollout_weight == 0.5
+
+
+def test_search_with_rollouts_on_top_of_a_policy_plays_real_episodes() -> None:
+    """Rollouts on the spreadsheet environment: the episodes finish, and an alphazero agent's own search takes
+    the weight asked of it."""
+    from sheetrl.agents import ppo
+    from sheetrl.env.spreadsheet_env import EnvConfig
+
+    pool = vector_env(1, EnvConfig(level=1), 0)
+    teacher = ppo.build(ppo.Config(num_envs=1, num_steps=8, num_minibatches=1, hidden_sizes=(32, 32)),
+                        pool.single_observation_space, pool.single_action_space, "cpu", Precision("fp32", "cpu"), 5)
+    policy = search_policy(teacher, simulations=3, rollout_weight=0.5)
+    assert policy.config.rollout_weight == 0.5
+    result = run_episodes(policy, 1, 2, split="ood", batch=2, max_steps=6)
+    assert result.episodes == 2 and result.mean_length >= 1
+    agent, _ = make_agent(small_config(), seed=1)
+    assert search_policy(agent, 4, rollout_weight=0.25).config.rollout_weight == 0.25
+    assert search_policy(agent, 4).config.rollout_weight == 0.0
+    with pytest.raises(ValueError, match="rollout_weight"):
+        search_policy(teacher, 4, rollout_weight=2.0)
 
 
 # ------------------------------------------------------------------------------------- Gumbel, by hand

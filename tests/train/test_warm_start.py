@@ -45,6 +45,22 @@ def test_search_sims_evaluates_a_ppo_run_with_search(ppo_run: Path) -> None:
         evaluate_run(ppo_run, episodes=2, split="iid", search_sims=0)
 
 
+def test_search_rollouts_evaluate_with_search_only_and_as_a_share(ppo_run: Path, capsys) -> None:
+    from sheetrl.cli import main
+
+    report = evaluate_run(ppo_run, episodes=2, split="iid", search_sims=2, rollout_weight=0.5)
+    assert report.results["agent"]["iid"][1].episodes == 2
+    with pytest.raises(ConfigError, match="add --search-sims"):
+        evaluate_run(ppo_run, episodes=2, split="iid", rollout_weight=0.5)
+    with pytest.raises(ConfigError, match="rollout_weight"):
+        evaluate_run(ppo_run, episodes=2, split="iid", search_sims=2, rollout_weight=1.5)
+    for flags, message in ((["--search-rollouts", "0.5"], "add --search-sims"),
+                           (["--search-sims", "2", "--search-rollouts", "-1"], "between 0 and 1, not -1.0")):
+        assert main(["eval", str(ppo_run), "--episodes", "1", *flags]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
 def test_init_from_needs_an_algorithm_with_a_warm_start(ppo_run: Path, tmp_path: Path, console) -> None:
     with pytest.raises(ConfigError, match="cannot start from another run's network"):
         Runner.start(quick_config(tmp_path / "dqn", algo="dqn", init_from=str(ppo_run)), console=console)

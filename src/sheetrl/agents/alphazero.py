@@ -12,6 +12,13 @@ The whole algorithm, top to bottom:
    one network evaluation; a terminal state is scored instead of evaluated), and backs the value up the path:
    ``G = r + gamma * G`` per edge (the ``return`` value target) or ``G = outcome`` (``ranked``: no intermediate
    rewards, as in Ranked Reward, where the only signal is the ranked outcome of the finished episode).
+   With ``rollout_weight`` ``lambda > 0`` a new state is also scored by playing the network's greedy policy on
+   a clone of it to the episode's end, as AlphaGo (Silver et al. 2016) mixed its value network with rollouts:
+   ``V = (1 - lambda) * v + lambda * z``, ``z`` the rollout's discounted return (``return``) or the ranked outcome
+   of the episode it finishes (``ranked``). A value head that cannot tell a state that leads into a loop from one
+   that leads to the solution (the step budget then ends the episode with the user's verdict) is corrected by
+   what the policy actually does from there; each simulation then costs up to the rest of the step budget in
+   network evaluations and environment steps.
 3. **Selection.** ``puct`` (AlphaZero, Silver et al. 2018): ``argmax Q(a) + c_puct * P(a) * sqrt(N) / (1 + N(a))``,
    Q normalized to [0, 1] by the min and max of the node's value and its children's (an unvisited child counts as
    the minimum), with Dirichlet noise mixed into the root prior during self-play. ``gumbel`` (Gumbel MuZero,
@@ -46,7 +53,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar, Protocol, cast
 
 import numpy as np
@@ -71,6 +78,13 @@ VALUE_TARGETS = ("ranked", "return")
 
 
 # ------------------------------------------------------------------------------------------------------- config
+def check_rollout_weight(weight: Any, prefix: str = "") -> None:
+    """Raise ValueError unless ``weight`` (the rollout's share of a new state's value) is a number in [0, 1]."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 <= weight <= 1.0:
+        raise ValueError(f"{prefix}rollout_weight is the rollout's share of a state's value, in [0, 1], "
+                         f"not {weight!r}")
+
+
 @dataclass
 class Config:
     """AlphaZero hyper-parameters; the defaults are the ``seed`` preset (800 simulations per move)."""
@@ -87,6 +101,7 @@ class Config:
     sample_moves: int = 8  # puct self-play: the first moves are sampled from the visit counts, then the most visited
     value_target: str = "ranked"  # "ranked" (Ranked Reward's +1/-1 outcome) or "return" (discounted return)
     gamma: float = 0.99  # discount of the return target and of the reward shaping
+    rollout_weight: float = 0.0  # lambda: a new state's value mixes the network's with a greedy rollout's (AlphaGo)
     ranked_percentile: float = 75.0  # Ranked Reward: the percentile of recent returns an episode must beat
     ranked_buffer: int = 250  # Ranked Reward: recent returns kept
     replay_size: int = 20_000  # positions kept for training
@@ -127,6 +142,7 @@ class Config:
                              f"not {self.value_target!r}")
         if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.dirichlet_fraction <= 1.0:
             raise ValueError("alphazero: gamma and dirichlet_fraction must lie in [0, 1]")
+        check_rollout_weight(self.rollout_weight, "alphazero: ")
         if not 0.0 <= self.ranked_percentile <= 100.0:
             raise ValueError(f"alphazero: ranked_percentile must lie in [0, 100], not {self.ranked_percentile}")
         if not math.isfinite(self.learning_rate) or self.learning_rate <= 0 or self.c_puct < 0 \
@@ -147,7 +163,7 @@ class Config:
         return SearchConfig(simulations=simulations or self.simulations, method=self.search,
                             max_considered=self.max_considered, value_scale=self.value_scale,
                             maxvisit_init=self.maxvisit_init, c_puct=self.c_puct, value_target=self.value_target,
-                            gamma=self.gamma)
+                            gamma=self.gamma, rollout_weight=self.rollout_weight)
 
 
 def observation_keys(config: Config) -> tuple[str, ...] | None:
@@ -176,6 +192,10 @@ class SearchConfig:
     c_puct: float = 1.25
     value_target: str = "ranked"
     gamma: float = 0.99
+    rollout_weight: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_rollout_weight(self.rollout_weight)
 
 
 # ------------------------------------------------------------------------------------------------- the tree
@@ -477,9 +497,36 @@ def _expand(parent: Node, action: int, evaluate: Evaluator, config: SearchConfig
             child.raw_value = 0.0
     elif child.mask.any():
         child.logits, child.raw_value = _evaluate(evaluate, child, config)
+        if config.rollout_weight > 0:
+            outcome = rollout_value(child, evaluate, config, ranked)
+            child.raw_value = (1.0 - config.rollout_weight) * child.raw_value + config.rollout_weight * outcome
     else:  # no legal action: nothing can follow, treat as an end
         child.terminal = True
     return child
+
+
+def rollout_value(node: Node, evaluate: Evaluator, config: SearchConfig, ranked: RankedReward | None) -> float:
+    """Play the network's greedy policy (its most probable legal action) on a clone of ``node``'s environment
+    until the episode ends (the task's step budget bounds it): the discounted return from ``node`` (``return``)
+    or the ranked outcome of the whole episode (``ranked``). A state with no legal action ends the rollout."""
+    env = node.env.clone()
+    observation, mask = node.observation, node.mask
+    total, discount, episode_return, solved = 0.0, 1.0, node.episode_return, False
+    while mask.any():
+        logits, _ = evaluate(observation)
+        action = int(np.where(mask, np.asarray(logits, dtype=np.float64), -np.inf).argmax())
+        observation, reward, terminated, truncated, info = env.step(action)
+        total += discount * float(reward)
+        discount *= config.gamma
+        episode_return += float(reward)
+        if terminated or truncated:
+            solved = bool(info.get("is_success"))
+            break
+        mask = np.asarray(observation["action_mask"], dtype=bool)
+    if config.value_target == "ranked":
+        assert ranked is not None
+        return ranked.outcome(episode_return, solved)
+    return total
 
 
 # ------------------------------------------------------------------------------------------- network helpers
@@ -810,15 +857,23 @@ class SearchPolicy:
         return np.asarray(actions)
 
 
-def search_policy(agent: Any, simulations: int, method: str = "gumbel") -> SearchPolicy:
+def search_policy(agent: Any, simulations: int, method: str = "gumbel",
+                  rollout_weight: float | None = None) -> SearchPolicy:
     """Search on top of a trained agent's policy: an alphazero agent searches as it was trained to; any other
     agent's prior and value come from :func:`policy_evaluator`, and the value is of the discounted return (the
-    ``return`` target, the agent's own gamma)."""
+    ``return`` target, the agent's own gamma). ``rollout_weight``: the greedy rollouts' share of a new state's
+    value (None: an alphazero agent's own setting, 0 for any other agent)."""
     if simulations < 1:
         raise ValueError(f"search needs at least one simulation, not {simulations}")
+    if rollout_weight is not None:
+        check_rollout_weight(rollout_weight)
     if isinstance(agent, AlphaZeroAgent):
-        return agent.evaluation_policy(simulations)
-    config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=agent_discount(agent))
+        policy = agent.evaluation_policy(simulations)
+        if rollout_weight is not None:
+            policy.config = replace(policy.config, rollout_weight=float(rollout_weight))
+        return policy
+    config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=agent_discount(agent),
+                          rollout_weight=float(rollout_weight or 0.0))
     return SearchPolicy(policy_evaluator(agent), config)
 
 

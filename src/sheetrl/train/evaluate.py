@@ -344,17 +344,19 @@ def evaluation_levels(level: int | str, unlocked: int = len(LEVELS)) -> list[int
     return [int(level)]
 
 
-def agent_policy(agent: Any, search_sims: int | None = None, avoid_repeats: bool = False) -> Policy:
+def agent_policy(agent: Any, search_sims: int | None = None, avoid_repeats: bool = False,
+                 rollout_weight: float | None = None) -> Policy:
     """How an agent plays an evaluation: deterministically, with tree search on top when ``search_sims`` is given
-    (:func:`sheetrl.agents.alphazero.search_policy`), and with its own search for agents that plan;
-    ``avoid_repeats``: never the same action twice from one state (:class:`AvoidRepeats`; with search, the root
-    considers only the actions not yet taken there)."""
+    (:func:`sheetrl.agents.alphazero.search_policy`; ``rollout_weight``: the share of a searched state's value
+    that comes from playing the policy greedily to the episode's end), and with its own search for agents that
+    plan; ``avoid_repeats``: never the same action twice from one state (:class:`AvoidRepeats`; with search, the
+    root considers only the actions not yet taken there)."""
     own = getattr(agent, "evaluation_policy", None)
     policy: Policy
     if search_sims is not None:
         from sheetrl.agents.alphazero import search_policy
 
-        policy = search_policy(agent, search_sims)
+        policy = search_policy(agent, search_sims, rollout_weight=rollout_weight)
     else:
         policy = own() if own is not None else AgentPolicy(agent)
     return AvoidRepeats(policy) if avoid_repeats else policy
@@ -364,11 +366,13 @@ def evaluate_agent(agent: Any, levels: list[int], episodes: int, *, splits: tupl
                    max_steps: int | None = None, compare: bool = False, seed: int = 0,
                    memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
                    search_sims: int | None = None, avoid_repeats: bool = False, first_task: int = 0,
-                   ) -> dict[str, dict[str, dict[int, EvalResult]]]:
+                   rollout_weight: float | None = None) -> dict[str, dict[str, dict[int, EvalResult]]]:
     """``{policy: {split: {level: result}}}`` for the agent (searching ``search_sims`` simulations per move when
     given; never repeating an action from one state with ``avoid_repeats``), plus the expert, random and memoriser
-    baselines when ``compare``; the tasks of each split from ``first_task`` on (:func:`run_episodes`)."""
-    policies: list[Policy] = [agent_policy(agent, search_sims, avoid_repeats)] if agent is not None else []
+    baselines when ``compare``; the tasks of each split from ``first_task`` on (:func:`run_episodes`);
+    ``rollout_weight`` as in :func:`agent_policy`."""
+    policies: list[Policy] = ([agent_policy(agent, search_sims, avoid_repeats, rollout_weight)]
+                              if agent is not None else [])
     if compare:
         policies += [ExpertPolicy(), RandomMaskedPolicy(seed), MemoriserPolicy.from_training(levels, memoriser_tasks)]
     gamma = shaping_discount(agent)  # every policy's returns under the same shaping as the agent's training
@@ -438,7 +442,7 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
                  memoriser_tasks: int = MEMORISER_TASKS, progress: ProgressCallback | None = None,
                  notice: Callable[[str], None] | None = None, search_sims: int | None = None,
                  avoid_repeats: bool = False, first_task: int = 0,
-                 ensemble_with: Sequence[str | Path] = ()) -> EvalReport:
+                 ensemble_with: Sequence[str | Path] = (), rollout_weight: float | None = None) -> EvalReport:
     """Evaluate the latest checkpoint of a run on held-out seeds (``level``: one level; default the run's;
     ``split``: "iid", "ood" or "both") or, with ``tasks``, on the tasks of a task file.
 
@@ -447,7 +451,9 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
     agent with that many tree-search simulations per move; ``avoid_repeats`` never lets it take an action twice
     from one state of an episode (:class:`AvoidRepeats`); ``first_task``: the held-out tasks from this one on
     (not with ``tasks``); ``ensemble_with``: other runs whose latest checkpoints play together with this one as
-    one agent (:class:`sheetrl.agents.ensemble.EnsembleAgent`; this run's level, step budget and seed)."""
+    one agent (:class:`sheetrl.agents.ensemble.EnsembleAgent`; this run's level, step budget and seed);
+    ``rollout_weight``: with ``search_sims``, the share of a searched state's value that comes from playing the
+    policy greedily to the episode's end (:func:`agent_policy`)."""
     from sheetrl.train.checkpoint import CHECKPOINT_FILE, load_latest
     from sheetrl.train.config import MAX_THREADS, ConfigError
     from sheetrl.train.runner import restore_agent, saved_run_config
@@ -458,6 +464,8 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
         raise ConfigError(f"split must be iid, ood or both, not {split!r}")
     if search_sims is not None and search_sims < 1:
         raise ConfigError(f"search_sims must be >= 1, not {search_sims}")
+    if rollout_weight is not None and search_sims is None:
+        raise ConfigError("--search-rollouts weighs the rollouts of a search: add --search-sims")
     if first_task < 0 or (first_task and tasks is not None):
         raise ConfigError(f"first_task must be >= 0 and is for held-out tasks, not a task file (got {first_task})")
     if isinstance(ensemble_with, (str, Path)):
@@ -499,27 +507,29 @@ def evaluate_run(run_dir: str | Path, episodes: int = 500, level: int | str | No
         from sheetrl.agents.alphazero import search_policy
 
         try:
-            search_policy(agent, search_sims)
+            search_policy(agent, search_sims, rollout_weight=rollout_weight)
         except ValueError as exc:
             raise ConfigError(f"--search-sims: {exc}") from None
     if tasks is not None:
         return evaluate_tasks(agent, tasks, compare=compare, seed=config.seed, max_steps=config.max_steps,
-                              search_sims=search_sims, avoid_repeats=avoid_repeats, **meta)
+                              search_sims=search_sims, avoid_repeats=avoid_repeats, rollout_weight=rollout_weight,
+                              **meta)
     unlocked = int(payload["runner"].get("curriculum_level") or len(LEVELS))
     levels = evaluation_levels(level if level is not None else config.level,
                                unlocked=len(LEVELS) if level == "curriculum" else unlocked)
     splits = EVAL_SPLITS if split == "both" else (split,)
     results = evaluate_agent(agent, levels, episodes, splits=splits, max_steps=config.max_steps, compare=compare,
                              seed=config.seed, memoriser_tasks=memoriser_tasks, progress=progress,
-                             search_sims=search_sims, avoid_repeats=avoid_repeats, first_task=first_task)
+                             search_sims=search_sims, avoid_repeats=avoid_repeats, first_task=first_task,
+                             rollout_weight=rollout_weight)
     return EvalReport(results, avoid_repeats=avoid_repeats, **meta)
 
 
 def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed: int = 0,
                    max_steps: int | None = None, search_sims: int | None = None, avoid_repeats: bool = False,
-                   **meta: Any) -> EvalReport:
+                   rollout_weight: float | None = None, **meta: Any) -> EvalReport:
     """Evaluate an agent on every task of a task file (each played once), with the random baseline when
-    ``compare``; ``search_sims`` and ``avoid_repeats`` as in :func:`agent_policy`."""
+    ``compare``; ``search_sims``, ``avoid_repeats`` and ``rollout_weight`` as in :func:`agent_policy`."""
     from sheetrl.env.tasks.files import TaskFileError, load_task_file
     from sheetrl.train.config import ConfigError
 
@@ -527,7 +537,7 @@ def evaluate_tasks(agent: Any, path: str | Path, *, compare: bool = False, seed:
         tasks = load_task_file(path)
     except TaskFileError as exc:
         raise ConfigError(str(exc)) from None
-    policies: list[Policy] = ([agent_policy(agent, search_sims, avoid_repeats)]
+    policies: list[Policy] = ([agent_policy(agent, search_sims, avoid_repeats, rollout_weight)]
                               + ([RandomMaskedPolicy(seed)] if compare else []))
     results: dict[str, dict[str, dict[Any, EvalResult]]] = {}
     per_task: dict[str, list[bool]] = {}
