@@ -403,6 +403,9 @@ def demo(
     search_sims: Annotated[int | None, typer.Option(
         help="With a run: play with tree search on top of its policy, this many simulations per move (as "
              "sheetrl eval --search-sims); with --explain, show the search's visit counts.")] = None,
+    search_rollouts: Annotated[float | None, typer.Option(
+        help="With --search-sims: the share (0-1) of each searched state's value that comes from playing the "
+             "policy greedily to the episode's end (as sheetrl eval --search-rollouts).")] = None,
 ) -> None:
     """Watch the expert, or a trained agent, solve a task step by step, with each action's command and reward
     terms (and with --explain what the agent was choosing between; with --attention where it looked)."""
@@ -428,6 +431,10 @@ def demo(
         raise UsageProblem("--search-sims searches on top of a trained agent's policy: pass a run folder")
     if search_sims is not None and not 1 <= search_sims <= 100_000:
         raise UsageProblem(f"--search-sims must be between 1 and 100,000, not {search_sims}")
+    if search_rollouts is not None and search_sims is None:
+        raise UsageProblem("--search-rollouts weighs the rollouts of a search: add --search-sims")
+    if search_rollouts is not None and not 0.0 <= search_rollouts <= 1.0:
+        raise UsageProblem(f"--search-rollouts is a share of the value, between 0 and 1, not {search_rollouts}")
     from sheetrl.agents.base import RepeatMemory
 
     repeats = RepeatMemory(1)
@@ -445,7 +452,7 @@ def demo(
         from sheetrl.agents.alphazero import search_policy
 
         try:
-            search = search_policy(agent, search_sims)
+            search = search_policy(agent, search_sims, rollout_weight=search_rollouts)
         except ValueError as exc:
             raise UsageProblem(str(exc)) from None
         search.start(0, env, seed)

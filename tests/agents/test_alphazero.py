@@ -141,6 +141,23 @@ def test_a_discounted_rollout_on_hand_computed_numbers() -> None:
     assert rollout_value(node, lambda observation: (np.zeros(1), 0.0), config, None) == 3.0
 
 
+def test_a_rollout_that_never_ends_is_refused_not_looped_forever(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Endless:
+        def clone(self) -> Endless:
+            return Endless()
+
+        def action_masks(self) -> np.ndarray:
+            return np.array([True])
+
+        def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool, dict[str, Any]]:
+            return {"action_mask": np.array([1], dtype=np.int8)}, 0.0, False, False, {}
+
+    monkeypatch.setattr(alphazero, "ROLLOUT_STEP_LIMIT", 50)
+    node = Node(Endless(), {"action_mask": np.array([1], dtype=np.int8)}, 0.0, False, False, 0.0)
+    with pytest.raises(ValueError, match="ran 50 steps and the episode did not end"):
+        rollout_value(node, lambda observation: (np.zeros(1), 0.0), SearchConfig(value_target="return"), None)
+
+
 @pytest.mark.parametrize("weight, expected", [(0.0, 0), (1.0, 2)])
 def test_rollouts_find_the_plan_a_blind_value_network_misses(weight: float, expected: int) -> None:
     """Two simulations: each of the two considered root actions is tried once. The network values every state at

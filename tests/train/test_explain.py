@@ -83,6 +83,13 @@ def test_demo_with_search_explains_the_searchs_visit_counts(tmp_path: Path, caps
     assert "--search-sims must be between 1 and 100,000, not 0" in capsys.readouterr().err
     assert main(["demo", "--search-sims", "4"]) == 2
     assert "--search-sims searches on top of a trained agent's policy" in capsys.readouterr().err
+    assert main(["demo", str(tmp_path / "bc"), "--search-rollouts", "0.5"]) == 2
+    assert "--search-rollouts weighs the rollouts of a search: add --search-sims" in capsys.readouterr().err
+    assert main(["demo", str(tmp_path / "bc"), "--search-sims", "2", "--search-rollouts", "7"]) == 2
+    assert "--search-rollouts is a share of the value, between 0 and 1, not 7.0" in capsys.readouterr().err
+    assert main(["demo", str(tmp_path / "bc"), "--seed", "2", "--explain", "--search-sims", "4",
+                 "--search-rollouts", "0.5"]) == 0
+    assert "search (" in capsys.readouterr().out
 
 
 def test_demo_explains_an_alphazero_agents_prior_and_its_search(tmp_path: Path,

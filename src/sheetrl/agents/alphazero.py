@@ -505,6 +505,9 @@ def _expand(parent: Node, action: int, evaluate: Evaluator, config: SearchConfig
     return child
 
 
+ROLLOUT_STEP_LIMIT = 100_000  # a rollout this long means an environment without a step budget: refused
+
+
 def rollout_value(node: Node, evaluate: Evaluator, config: SearchConfig, ranked: RankedReward | None) -> float:
     """Play the network's greedy policy (its most probable legal action) on a clone of ``node``'s environment
     until the episode ends (the task's step budget bounds it): the discounted return from ``node`` (``return``)
@@ -512,7 +515,9 @@ def rollout_value(node: Node, evaluate: Evaluator, config: SearchConfig, ranked:
     env = node.env.clone()
     observation, mask = node.observation, node.mask
     total, discount, episode_return, solved = 0.0, 1.0, node.episode_return, False
-    while mask.any():
+    for _ in range(ROLLOUT_STEP_LIMIT):
+        if not mask.any():
+            break
         logits, _ = evaluate(observation)
         action = int(np.where(mask, np.asarray(logits, dtype=np.float64), -np.inf).argmax())
         observation, reward, terminated, truncated, info = env.step(action)
@@ -523,6 +528,9 @@ def rollout_value(node: Node, evaluate: Evaluator, config: SearchConfig, ranked:
             solved = bool(info.get("is_success"))
             break
         mask = np.asarray(observation["action_mask"], dtype=bool)
+    else:
+        raise ValueError(f"a rollout ran {ROLLOUT_STEP_LIMIT:,} steps and the episode did not end: rollouts need an "
+                         f"environment whose episodes end (a step budget)")
     if config.value_target == "ranked":
         assert ranked is not None
         return ranked.outcome(episode_return, solved)
