@@ -170,6 +170,27 @@ def test_rollouts_find_the_plan_a_blind_value_network_misses(weight: float, expe
     assert result.root.children[2].raw_value == weight * 1.0  # (1 - w) * network's 0 + w * the rollout's 1.0
 
 
+@pytest.mark.parametrize("method", ["puct", "gumbel"])
+@pytest.mark.parametrize("weight", [0.0, 0.5, 1.0])
+def test_the_root_is_scored_with_a_rollout_as_every_searched_state(method: str, weight: float) -> None:
+    """The root's value enters the search (the completed Q of unvisited root actions, the PUCT normalization, the
+    reported root value): it mixes in its rollout as every expanded state does. From the root the greedy policy
+    plays 0 (0.5) then 0 (nothing), so its rollout is worth 0.5 and the network's blind 0 becomes weight * 0.5; one
+    simulation visits action 0 (0.5 on the edge, a state worth 0 either way)."""
+    env = TrapChain()
+    config = SearchConfig(simulations=1, method=method, value_target="return", gamma=1.0, rollout_weight=weight)
+    result = run_search(env, env.observation(), misleading_prior, config)
+    assert env.path == ()
+    assert result.root.raw_value == weight * 0.5
+    assert result.root_value == pytest.approx((weight * 0.5 + 0.5) / 2)
+    ranked = RankedReward(10, 75.0)
+    for value in (0.5, 0.5, 1.0, 1.0):
+        ranked.record(value)  # threshold 1.0: the root's rollout (return 0.5) is below it, -1
+    config = SearchConfig(simulations=1, method=method, value_target="ranked", rollout_weight=weight)
+    result = run_search(env, env.observation(), misleading_prior, config, ranked=ranked)
+    assert result.root.raw_value == weight * -1.0
+
+
 def test_the_rollout_weight_must_be_a_share() -> None:
     for bad in (-0.1, 1.5, float("nan"), True, "half"):
         with pytest.raises(ValueError, match="rollout_weight"):

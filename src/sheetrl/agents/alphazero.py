@@ -12,8 +12,8 @@ The whole algorithm, top to bottom:
    one network evaluation; a terminal state is scored instead of evaluated), and backs the value up the path:
    ``G = r + gamma * G`` per edge (the ``return`` value target) or ``G = outcome`` (``ranked``: no intermediate
    rewards, as in Ranked Reward, where the only signal is the ranked outcome of the finished episode).
-   With ``rollout_weight`` ``lambda > 0`` a new state is also scored by playing the network's greedy policy on
-   a clone of it to the episode's end, as AlphaGo (Silver et al. 2016) mixed its value network with rollouts:
+   With ``rollout_weight`` ``lambda > 0`` a new state (the root too) is also scored by playing the network's greedy
+   policy on a clone of it to the episode's end, as AlphaGo (Silver et al. 2016) mixed its value network with rollouts:
    ``V = (1 - lambda) * v + lambda * z``, ``z`` the rollout's discounted return (``return``) or the ranked outcome
    of the episode it finishes (``ranked``). A value head that cannot tell a state that leads into a loop from one
    that leads to the solution (the step budget then ends the episode with the user's verdict) is corrected by
@@ -404,7 +404,7 @@ def run_search(env: SearchEnvironment, observation: dict[str, np.ndarray], evalu
     root = Node(env, observation, 0.0, False, False, episode_return)
     if not root.mask.any():
         raise ValueError("the root state has no legal action")
-    root.logits, root.raw_value = _evaluate(evaluate, root, config)
+    root.logits, root.raw_value = _score(evaluate, root, config, ranked)
     prior = masked_softmax(root.logits, root.mask)
     gumbel = np.zeros(len(root.mask))
     considered = root.mask.copy()
@@ -481,6 +481,18 @@ def _evaluate(evaluate: Evaluator, node: Node, config: SearchConfig) -> tuple[np
     return logits, value
 
 
+def _score(evaluate: Evaluator, node: Node, config: SearchConfig,
+           ranked: RankedReward | None) -> tuple[np.ndarray, float]:
+    """A state's prior logits and value: the network's value, mixed with a greedy rollout's outcome when
+    ``rollout_weight`` is above 0 (the root as every expanded state: its value enters the completed Q of its
+    unvisited actions, the PUCT normalization and the reported root value)."""
+    logits, value = _evaluate(evaluate, node, config)
+    if config.rollout_weight > 0:
+        outcome = rollout_value(node, evaluate, config, ranked)
+        value = (1.0 - config.rollout_weight) * value + config.rollout_weight * outcome
+    return logits, value
+
+
 def _expand(parent: Node, action: int, evaluate: Evaluator, config: SearchConfig,
             ranked: RankedReward | None) -> Node:
     """Step a clone of the parent's environment with ``action``; evaluate the new state or score its end."""
@@ -496,10 +508,7 @@ def _expand(parent: Node, action: int, evaluate: Evaluator, config: SearchConfig
         else:
             child.raw_value = 0.0
     elif child.mask.any():
-        child.logits, child.raw_value = _evaluate(evaluate, child, config)
-        if config.rollout_weight > 0:
-            outcome = rollout_value(child, evaluate, config, ranked)
-            child.raw_value = (1.0 - config.rollout_weight) * child.raw_value + config.rollout_weight * outcome
+        child.logits, child.raw_value = _score(evaluate, child, config, ranked)
     else:  # no legal action: nothing can follow, treat as an end
         child.terminal = True
     return child
