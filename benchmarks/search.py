@@ -54,8 +54,9 @@ class Tally:
 
 def settings_of(sims: list[int], weights: list[float]) -> list[tuple[int, float]]:
     """(simulations, rollout weight) pairs to alternate: each count with each weight, one simulation only without
-    rollouts (it plays the policy's own choice whatever the values)."""
-    return [(n, w) for n in sims for w in weights if n > 1 or w == 0.0] or [(n, 0.0) for n in sims]
+    rollouts (it plays the policy's own choice whatever the values); each pair once (a repeated one would play
+    every episode twice into one tally)."""
+    return list(dict.fromkeys((n, float(w) + 0.0 if n > 1 else 0.0) for n in sims for w in weights))
 
 
 def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], method: str,

@@ -9,6 +9,14 @@ def test_rollouts_are_alternated_with_every_count_above_one() -> None:
     assert search.settings_of([1, 4, 16], [0.0, 0.5]) == [(1, 0.0), (4, 0.0), (4, 0.5), (16, 0.0), (16, 0.5)]
     assert search.settings_of([1], [0.5]) == [(1, 0.0)]  # one simulation plays the prior, rollouts or not
     assert search.settings_of([4], [0.0]) == [(4, 0.0)]
+    assert search.settings_of([1, 4], [0.5]) == [(1, 0.0), (4, 0.5)]  # the one-simulation baseline stays
+
+
+def test_a_repeated_setting_is_played_once() -> None:
+    """A repeated count or weight (or 0 written as -0) would play each episode twice into one tally: a success rate
+    above 1."""
+    assert search.settings_of([4, 4], [0.5, 0.5]) == [(4, 0.5)]
+    assert search.settings_of([4], [0.0, -0.0]) == [(4, 0.0)]
 
 
 def test_the_table_labels_rollouts_and_pools_them_apart() -> None:
