@@ -103,7 +103,7 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
             tally.returns.append(total)
             tally.lengths.append(length)
         print(f"episode {episode + 1}/{episodes}: " + ", ".join(
-            f"{_label(n, w)} {tallies[n, w].successes}" for n, w in settings), flush=True)
+            f"{_setting(n, w)}: {tallies[n, w].successes}" for n, w in settings), flush=True)
     rows = []
     for n, weight in settings:
         tally = tallies[n, weight]
@@ -121,13 +121,14 @@ def measure(run: Path, level: int, split: str, episodes: int, sims: list[int], m
     return rows
 
 
-def _label(simulations: int, weight: float) -> str:
+def _setting(simulations: int, weight: float) -> str:
     """A simulation count, with its rollout weight when there are rollouts."""
-    return f"{simulations} sims" + (f" + rollouts {weight:g}" if weight else "")
+    return str(simulations) + (f" + rollouts {weight:g}" if weight else "")
 
 
 def _sims(r: dict[str, Any]) -> str:
-    return str(r["simulations"]) + (f" + rollouts {r['rollout_weight']:g}" if r.get("rollout_weight") else "")
+    """A result's setting (rows written before rollouts existed have no weight)."""
+    return _setting(r["simulations"], r.get("rollout_weight") or 0.0)
 
 
 def _policy(r: dict[str, Any]) -> str:

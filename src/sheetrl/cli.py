@@ -429,12 +429,7 @@ def demo(
         raise UsageProblem("--avoid-repeats keeps a trained agent out of loops: pass a run folder")
     if search_sims is not None and run_dir is None:
         raise UsageProblem("--search-sims searches on top of a trained agent's policy: pass a run folder")
-    if search_sims is not None and not 1 <= search_sims <= 100_000:
-        raise UsageProblem(f"--search-sims must be between 1 and 100,000, not {search_sims}")
-    if search_rollouts is not None and search_sims is None:
-        raise UsageProblem("--search-rollouts weighs the rollouts of a search: add --search-sims")
-    if search_rollouts is not None and not 0.0 <= search_rollouts <= 1.0:
-        raise UsageProblem(f"--search-rollouts is a share of the value, between 0 and 1, not {search_rollouts}")
+    _check_search_options(search_sims, search_rollouts)
     from sheetrl.agents.base import RepeatMemory
 
     repeats = RepeatMemory(1)
@@ -633,6 +628,16 @@ def _train_errors() -> Iterator[None]:
         raise UsageProblem(one_line(exc, limit=10_000)) from None  # (one line even if a message spans more)
 
 
+def _check_search_options(search_sims: int | None, search_rollouts: float | None) -> None:
+    """``--search-sims`` and ``--search-rollouts`` of ``eval`` and ``demo``, each wrong value one usage line."""
+    if search_sims is not None and not 1 <= search_sims <= 100_000:
+        raise UsageProblem(f"--search-sims must be between 1 and 100,000, not {search_sims}")
+    if search_rollouts is not None and search_sims is None:
+        raise UsageProblem("--search-rollouts weighs the rollouts of a search: add --search-sims")
+    if search_rollouts is not None and not 0.0 <= search_rollouts <= 1.0:
+        raise UsageProblem(f"--search-rollouts is a share of the value, between 0 and 1, not {search_rollouts}")
+
+
 def _option_name(name: str) -> str:
     """The command-line option of a :class:`TrainConfig` field (``--total-steps``; ``--set`` for overrides)."""
     return "--set" if name == "overrides" else "--" + name.replace("_", "-")
@@ -790,10 +795,7 @@ def evaluate(
             raise ConfigError(f"--split must be iid, ood or both, not {split!r}")
         if memoriser_tasks < 1:
             raise ConfigError(f"--memoriser-tasks must be at least 1, not {memoriser_tasks}")
-        if search_sims is not None and not 1 <= search_sims <= 100_000:
-            raise ConfigError(f"--search-sims must be between 1 and 100,000, not {search_sims}")
-        if search_rollouts is not None and not 0.0 <= search_rollouts <= 1.0:
-            raise ConfigError(f"--search-rollouts is a share of the value, between 0 and 1, not {search_rollouts}")
+        _check_search_options(search_sims, search_rollouts)
         if tasks is not None and level is not None:
             raise ConfigError("--tasks evaluates a task file's tasks; --level does not apply")
         if not 0 <= first_task <= 1_000_000_000:

@@ -488,7 +488,7 @@ def _score(evaluate: Evaluator, node: Node, config: SearchConfig,
     unvisited actions, the PUCT normalization and the reported root value)."""
     logits, value = _evaluate(evaluate, node, config)
     if config.rollout_weight > 0:
-        outcome = rollout_value(node, evaluate, config, ranked)
+        outcome = rollout_value(node, evaluate, config, ranked, logits)
         value = (1.0 - config.rollout_weight) * value + config.rollout_weight * outcome
     return logits, value
 
@@ -517,18 +517,23 @@ def _expand(parent: Node, action: int, evaluate: Evaluator, config: SearchConfig
 ROLLOUT_STEP_LIMIT = 100_000  # a rollout this long means an environment without a step budget: refused
 
 
-def rollout_value(node: Node, evaluate: Evaluator, config: SearchConfig, ranked: RankedReward | None) -> float:
+def rollout_value(node: Node, evaluate: Evaluator, config: SearchConfig, ranked: RankedReward | None,
+                  logits: np.ndarray | None = None) -> float:
     """Play the network's greedy policy (its most probable legal action) on a clone of ``node``'s environment
     until the episode ends (the task's step budget bounds it): the discounted return from ``node`` (``return``)
-    or the ranked outcome of the whole episode (``ranked``). A state with no legal action ends the rollout."""
+    or the ranked outcome of the whole episode (``ranked``). A state with no legal action ends the rollout.
+    ``logits``: the network's logits at ``node`` when the caller has them (its first move is taken from them,
+    not from a second evaluation)."""
     env = node.env.clone()
     observation, mask = node.observation, node.mask
     total, discount, episode_return, solved = 0.0, 1.0, node.episode_return, False
     for _ in range(ROLLOUT_STEP_LIMIT):
         if not mask.any():
             break
-        logits, _ = evaluate(observation)
+        if logits is None:
+            logits, _ = evaluate(observation)
         action = int(np.where(mask, np.asarray(logits, dtype=np.float64), -np.inf).argmax())
+        logits = None
         observation, reward, terminated, truncated, info = env.step(action)
         total += discount * float(reward)
         discount *= config.gamma
@@ -882,15 +887,13 @@ def search_policy(agent: Any, simulations: int, method: str = "gumbel",
     value (None: an alphazero agent's own setting, 0 for any other agent)."""
     if simulations < 1:
         raise ValueError(f"search needs at least one simulation, not {simulations}")
-    if rollout_weight is not None:
-        check_rollout_weight(rollout_weight)
-    if isinstance(agent, AlphaZeroAgent):
+    if isinstance(agent, AlphaZeroAgent):  # (SearchConfig checks the weight, replaced or new)
         policy = agent.evaluation_policy(simulations)
         if rollout_weight is not None:
-            policy.config = replace(policy.config, rollout_weight=float(rollout_weight))
+            policy.config = replace(policy.config, rollout_weight=rollout_weight)
         return policy
     config = SearchConfig(simulations=simulations, method=method, value_target="return", gamma=agent_discount(agent),
-                          rollout_weight=float(rollout_weight or 0.0))
+                          rollout_weight=rollout_weight or 0.0)
     return SearchPolicy(policy_evaluator(agent), config)
 
 
